@@ -1,0 +1,54 @@
+/**
+ * The Prisma client for DATABASE_URL, one per process. Only repositories
+ * (lib/db/*.repo.ts) import this file.
+ *
+ * Both generated clients come from the same model, so they share one type;
+ * the PostgreSQL one is used through the SQLite one's type.
+ */
+import path from "node:path";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+import { databaseUrl, providerOf, sqlitePath, type DbProvider } from "./provider";
+
+export type Db = SqliteClient;
+
+interface DbHandle {
+  url: string;
+  provider: DbProvider;
+  client: Db;
+}
+
+const globalForDb = globalThis as unknown as { __thinkgateDb?: DbHandle };
+
+function create(url: string): DbHandle {
+  const provider = providerOf(url);
+  if (provider === "sqlite") {
+    // Imported lazily so a PostgreSQL deployment never loads the native SQLite module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
+    const adapter = new PrismaBetterSQLite3({ url: path.resolve(sqlitePath(url)) });
+    return { url, provider, client: new SqliteClient({ adapter }) };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PrismaClient: PgClient } = require("./generated/postgres/client.ts") as typeof import("./generated/postgres/client.ts");
+  const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.THINKGATE_PG_POOL ?? 10) });
+  return { url, provider, client: new PgClient({ adapter }) as unknown as Db };
+}
+
+/** The process's database handle; created on first use. */
+export function db(): DbHandle {
+  const url = databaseUrl();
+  let handle = globalForDb.__thinkgateDb;
+  if (!handle || handle.url !== url) {
+    handle = create(url);
+    globalForDb.__thinkgateDb = handle;
+  }
+  return handle;
+}
+
+export async function disconnectDb(): Promise<void> {
+  const handle = globalForDb.__thinkgateDb;
+  globalForDb.__thinkgateDb = undefined;
+  await handle?.client.$disconnect();
+}

@@ -1,0 +1,30 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Unit tests live beside the code (lib/**/*.test.ts) and in tests/unit;
+// integration tests start a real server (tests/integration); e2e tests drive
+// Chromium (tests/e2e). `npm test` runs them all.
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(__dirname) } },
+  test: {
+    reporters: ["default", "./tests/support/summary-reporter.ts"],
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["lib/**/*.test.ts", "tests/unit/**/*.test.ts"], environment: "node" },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Each file starts its own server on its own port and database.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
