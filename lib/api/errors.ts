@@ -1,0 +1,65 @@
+/**
+ * The one error type of thinkgate. Anything thrown on a request path is either
+ * an AppError (an expected failure with its HTTP status) or a bug, which the
+ * handler wrapper reports as a 500. Both are rendered once, in the Anthropic
+ * error shape: {"type":"error","error":{"type":...,"message":...},"request_id":...}.
+ */
+
+/** The error types of the Anthropic API, plus request_too_large (413). */
+export type ApiErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "billing_error"
+  | "permission_error"
+  | "not_found_error"
+  | "request_too_large"
+  | "rate_limit_error"
+  | "api_error"
+  | "timeout_error"
+  | "overloaded_error"
+  | "conflict_error";
+
+const STATUS: Record<ApiErrorType, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  conflict_error: 409,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly type: ApiErrorType;
+  /** Extra response headers, e.g. retry-after on a 429. */
+  readonly headers: Record<string, string>;
+
+  constructor(type: ApiErrorType, message: string, opts: { status?: number; headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = "AppError";
+    this.type = type;
+    this.status = opts.status ?? STATUS[type];
+    this.headers = opts.headers ?? {};
+  }
+}
+
+export const badRequest = (message: string) => new AppError("invalid_request_error", message);
+export const unauthorized = (message = "invalid x-api-key") => new AppError("authentication_error", message);
+export const forbidden = (message: string) => new AppError("permission_error", message);
+export const notFound = (message = "The requested resource could not be found.") => new AppError("not_found_error", message);
+
+export function errorTypeForStatus(status: number): ApiErrorType {
+  const found = (Object.entries(STATUS) as [ApiErrorType, number][]).find(([, s]) => s === status);
+  if (found) return found[0];
+  if (status >= 500) return "api_error";
+  return "invalid_request_error";
+}
+
+export function errorBody(type: string, message: string, requestId?: string): string {
+  return JSON.stringify({ type: "error", error: { type, message }, ...(requestId ? { request_id: requestId } : {}) });
+}
