@@ -2,6 +2,7 @@
  * Prints one plain closing line, "tests: N passed, N failed[, N skipped]", so
  * that any CI reads the outcome the same way, whatever the runner prints.
  */
+import fs from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
@@ -20,5 +21,8 @@ export default class SummaryReporter implements Reporter {
     }
     const tail = skipped ? `, ${skipped} skipped` : "";
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${tail}\n`);
+    // scripts/test.mjs sums the runs it makes into one closing line.
+    const file = process.env.THINKGATE_SUMMARY_FILE;
+    if (file) fs.writeFileSync(file, JSON.stringify({ passed, failed, skipped }));
   }
 }

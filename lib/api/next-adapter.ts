@@ -1,0 +1,43 @@
+/**
+ * Adapts an API handler to a Next route handler (app/api/.../route.ts). In
+ * production server.ts serves these paths on the lean path before Next sees
+ * them; this keeps the same handlers reachable under `next dev` too.
+ */
+import type { Handler } from "./http";
+import { isStream } from "./http";
+
+type NextContext = { params?: Promise<Record<string, string | string[]>> };
+
+export function toNextHandler(handler: Handler) {
+  return async (request: Request, context?: NextContext): Promise<Response> => {
+    const url = new URL(request.url);
+    const raw = (await context?.params) ?? {};
+    const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+    let body: Promise<string> | undefined;
+    const headers: Record<string, string> = {};
+    request.headers.forEach((v, k) => (headers[k] = v));
+    const out = await handler({
+      method: request.method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      params,
+      text: () => (body ??= request.text()),
+      signal: request.signal,
+    });
+    if (!isStream(out)) return new Response(out.body as BodyInit, { status: out.status, headers: out.headers });
+    const encoder = new TextEncoder();
+    const it = out.stream[Symbol.asyncIterator]();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { value, done } = await it.next();
+        if (done) controller.close();
+        else controller.enqueue(typeof value === "string" ? encoder.encode(value) : value);
+      },
+      async cancel() {
+        await it.return?.(undefined);
+      },
+    });
+    return new Response(stream, { status: out.status, headers: out.headers });
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The wrapper every API handler goes through: authentication and role, body
+ * parsing with zod, and one mapping of errors to the Anthropic error shape.
+ * Handlers stay thin: parse, check, call one function in lib/, return.
+ */
+import { ZodError, type ZodType } from "zod";
+import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
+import { logger } from "../observability/logger";
+import { AppError, errorBody } from "./errors";
+import type { ApiRequest, ApiResponse, Handler } from "./http";
+import { newRequestId } from "./ids";
+
+export interface Ctx<B> {
+  req: ApiRequest;
+  principal: Principal;
+  body: B;
+  requestId: string;
+}
+
+interface Options<B> {
+  /** The least role that may call this; omit for endpoints without auth. */
+  role?: Role;
+  body?: ZodType<B>;
+}
+
+export function errorResponse(err: unknown, requestId: string): ApiResponse {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      headers: { "content-type": "application/json", "request-id": requestId, ...err.headers },
+      body: errorBody(err.type, err.message, requestId),
+    };
+  }
+  if (err instanceof ZodError) {
+    return {
+      status: 400,
+      headers: { "content-type": "application/json", "request-id": requestId },
+      body: errorBody("invalid_request_error", formatZodError(err), requestId),
+    };
+  }
+  logger.error({ err, requestId }, "unhandled error");
+  return {
+    status: 500,
+    headers: { "content-type": "application/json", "request-id": requestId },
+    body: errorBody("api_error", "Internal server error", requestId),
+  };
+}
+
+export function formatZodError(err: ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join(".") + ": " : ""}${i.message}`)
+    .join("; ");
+}
+
+export async function requirePrincipal(req: ApiRequest, role: Role): Promise<Principal> {
+  const principal = await authenticate(presentedKey(req.headers));
+  if (!principal) throw new AppError("authentication_error", "invalid x-api-key");
+  if (!hasRole(principal.role, role)) throw new AppError("permission_error", `this key's role (${principal.role}) cannot do this; ${role} or above is required`);
+  return principal;
+}
+
+export async function parseJson(req: ApiRequest): Promise<unknown> {
+  const text = await req.text();
+  if (!text) throw new AppError("invalid_request_error", "request body is empty; expected JSON");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError("invalid_request_error", "request body is not valid JSON");
+  }
+}
+
+const ANONYMOUS: Principal = { keyId: "", role: "gateway", name: "anonymous" };
+
+export function withApi<B = undefined>(opts: Options<B>, fn: (ctx: Ctx<B>) => Promise<ApiResponse>): Handler {
+  return async (req) => {
+    const requestId = newRequestId();
+    try {
+      const principal = opts.role ? await requirePrincipal(req, opts.role) : ANONYMOUS;
+      const body = opts.body ? opts.body.parse(await parseJson(req)) : (undefined as B);
+      return await fn({ req, principal, body, requestId });
+    } catch (err) {
+      return errorResponse(err, requestId);
+    }
+  };
+}

@@ -1,0 +1,68 @@
+/** Routing configuration: routes, app policies, rule-set versions, settings. */
+import { db } from "./client";
+
+export interface RouteRow {
+  id: string;
+  name: string;
+  description: string;
+  tier: string;
+  model: string;
+  thinking: string;
+  budgetTier: string | null;
+  budgetTokens: number | null;
+  effort: string | null;
+  display: string;
+  minMaxTokens: number | null;
+}
+
+export interface AppRow {
+  name: string;
+  tier: string;
+  routeId: string | null;
+  description: string;
+}
+
+export interface RuleSetRow {
+  id: string;
+  version: number;
+  rules: string;
+  createdBy: string;
+  note: string;
+  createdAt: Date;
+}
+
+export const configRepo = {
+  routes: (): Promise<RouteRow[]> => db().client.route.findMany({ orderBy: { id: "asc" } }),
+  apps: (): Promise<AppRow[]> => db().client.appPolicy.findMany({ orderBy: { name: "asc" } }),
+  latestRuleSet: (): Promise<RuleSetRow | null> => db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" } }),
+  ruleSetHistory: (limit = 50): Promise<RuleSetRow[]> =>
+    db().client.ruleSetVersion.findMany({ orderBy: { version: "desc" }, take: limit }),
+
+  /** Writes the next version; the unique version number makes concurrent saves fail rather than interleave. */
+  async saveRuleSet(rules: string, createdBy: string, note: string): Promise<RuleSetRow> {
+    const latest = await db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
+    return db().client.ruleSetVersion.create({ data: { version: (latest?.version ?? 0) + 1, rules, createdBy, note } });
+  },
+
+  async upsertRoute(r: RouteRow): Promise<void> {
+    const { id, ...rest } = r;
+    await db().client.route.upsert({ where: { id }, create: r, update: rest });
+  },
+  async upsertApp(a: AppRow): Promise<void> {
+    const { name, ...rest } = a;
+    await db().client.appPolicy.upsert({ where: { name }, create: a, update: rest });
+  },
+
+  async settings(): Promise<Map<string, unknown>> {
+    const rows = await db().client.setting.findMany();
+    return new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  },
+  async setSetting(key: string, value: unknown): Promise<void> {
+    const v = JSON.stringify(value);
+    await db().client.setting.upsert({ where: { key }, create: { key, value: v }, update: { value: v } });
+  },
+  async setSettingIfAbsent(key: string, value: unknown): Promise<void> {
+    const existing = await db().client.setting.findUnique({ where: { key } });
+    if (!existing) await db().client.setting.create({ data: { key, value: JSON.stringify(value) } });
+  },
+};

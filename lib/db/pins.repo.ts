@@ -1,0 +1,26 @@
+/** Conversation pins: the configuration a conversation started with. */
+import { db } from "./client";
+
+export interface PinRow {
+  key: string;
+  routeId: string | null;
+  model: string;
+  config: string;
+}
+
+export const pinsRepo = {
+  get: (key: string): Promise<PinRow | null> =>
+    db().client.conversationPin.findUnique({ where: { key }, select: { key: true, routeId: true, model: true, config: true } }),
+
+  /** First write wins: a conversation keeps the configuration of its first turn. */
+  async putMany(rows: PinRow[]): Promise<void> {
+    const client = db().client;
+    for (const row of rows) {
+      await client.conversationPin.upsert({
+        where: { key: row.key },
+        create: row,
+        update: { lastSeenAt: new Date() },
+      });
+    }
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * Turns a routing decision into the body sent upstream. The client's body is
+ * copied shallowly, so fields thinkgate does not know are forwarded as they
+ * came; only model, thinking, output_config.effort, max_tokens and (where they
+ * would break the new configuration) sampling parameters change, and every
+ * change is noted.
+ */
+import { planThinking, type ThinkingIntent } from "../models/thinking";
+import type { Decision } from "../routing/types";
+import type { MessagesBody } from "../routing/request";
+import { capabilities } from "./capabilities";
+
+export interface Applied {
+  body: MessagesBody;
+  model: string;
+  /** The thinking and effort sent upstream, for the record and the conversation pin. */
+  thinking?: Record<string, unknown>;
+  effort?: string;
+  adjustments: string[];
+}
+
+const SAMPLING = ["temperature", "top_p", "top_k"] as const;
+
+export function applyDecision(body: MessagesBody, decision: Decision): Applied {
+  const out: MessagesBody = { ...body };
+  const adjustments: string[] = [];
+
+  if (decision.pinned) {
+    // Replay the conversation's first configuration exactly.
+    const pin = decision.pinned;
+    out.model = pin.model;
+    if (pin.thinking) out.thinking = pin.thinking;
+    else delete out.thinking;
+    if (pin.effort) out.output_config = { ...(body.output_config ?? {}), effort: pin.effort };
+    const budget = typeof pin.thinking?.budget_tokens === "number" ? pin.thinking.budget_tokens : 0;
+    if (budget && out.max_tokens <= budget) {
+      out.max_tokens = budget + 4096;
+      adjustments.push(`max_tokens raised from ${body.max_tokens} to ${out.max_tokens} to fit the conversation's ${budget}-token thinking budget`);
+    }
+  } else if (decision.route) {
+    const route = decision.route;
+    const model = route.model === "*" ? body.model : route.model;
+    out.model = model;
+    const intent: ThinkingIntent =
+      route.thinking === "off"
+        ? { thinking: "off" }
+        : {
+            thinking: "on",
+            display: route.display,
+            ...(route.budgetTier ? { budgetTier: route.budgetTier } : {}),
+            ...(route.budgetTokens ? { budgetTokens: route.budgetTokens } : {}),
+            ...(route.effort ? { effort: route.effort } : {}),
+          };
+    const maxTokens = Math.max(body.max_tokens, route.minMaxTokens ?? 0);
+    const plan = planThinking({
+      model,
+      caps: capabilities().peek(model),
+      intent,
+      maxTokens,
+      toolChoice: body.tool_choice as { type: string } | undefined,
+    });
+    if (plan.thinking) out.thinking = plan.thinking;
+    else delete out.thinking;
+    if (plan.effort) out.output_config = { ...(body.output_config ?? {}), effort: plan.effort };
+    if (maxTokens !== body.max_tokens && plan.maxTokens === maxTokens) {
+      adjustments.push(`max_tokens raised from ${body.max_tokens} to ${maxTokens} (route "${route.id}" asks for at least ${route.minMaxTokens})`);
+    }
+    out.max_tokens = plan.maxTokens;
+    adjustments.push(...plan.adjustments);
+    if (model !== body.model) adjustments.push(`model ${body.model} → ${model} (route "${route.id}")`);
+    if (body.thinking && JSON.stringify(body.thinking) !== JSON.stringify(out.thinking)) {
+      adjustments.push(`the client's thinking ${JSON.stringify(body.thinking)} replaced by the route's`);
+    }
+  }
+
+  // Sampling parameters are incompatible with thinking and rejected by newer
+  // models; a client on an old API version that sent them cannot know the
+  // gateway changed its configuration, so they are removed, and noted.
+  const thinkingOn = !!out.thinking && out.thinking.type !== "disabled" && out.thinking.type !== "between_tools";
+  if (thinkingOn || out.model !== body.model) {
+    for (const k of SAMPLING) {
+      if (k in out) {
+        delete out[k];
+        adjustments.push(`${k} removed: not accepted with ${thinkingOn ? "thinking on" : `model ${out.model}`}`);
+      }
+    }
+  }
+
+  const effort = out.output_config?.effort;
+  return { body: out, model: out.model, thinking: out.thinking, effort: typeof effort === "string" ? effort : undefined, adjustments };
+}

@@ -1,0 +1,214 @@
+/**
+ * POST /api/v1/messages — the gateway's request path:
+ *   authenticate → parse → route → translate thinking → forward through the SDK
+ *   → relay the answer (JSON or SSE, byte for byte) → record, off the response path.
+ */
+import { APIError, APIConnectionTimeoutError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
+import type { ApiRequest, ApiResponse } from "../api/http";
+import { newRequestId } from "../api/ids";
+import { requirePrincipal } from "../api/wrap";
+import { logger } from "../observability/logger";
+import { routingConfig } from "../routing/config";
+import { decide } from "../routing/pipeline";
+import { toRoutable, type MessagesBody } from "../routing/request";
+import type { Decision, RoutableRequest } from "../routing/types";
+import { applyDecision, type Applied } from "./apply";
+import { parseMessagesBody } from "./body";
+import { pinStore } from "./pins";
+import { buildRecord, recorder } from "./record";
+import { SseParser } from "./sse";
+import { ResponseObserver } from "./stream-observer";
+import { forwardedHeaders, upstream } from "./upstream";
+
+export interface Attempt {
+  requestId: string;
+  createdAt: Date;
+  started: number;
+  keyId: string | null;
+  body?: MessagesBody;
+  routable?: RoutableRequest;
+  decision?: Decision;
+  applied?: Applied;
+}
+
+function decisionHeaders(a: Attempt): Record<string, string> {
+  const h: Record<string, string> = { "thinkgate-request-id": a.requestId };
+  if (a.decision) {
+    h["thinkgate-tier"] = a.decision.tier;
+    h["thinkgate-stage"] = a.decision.stage;
+    h["thinkgate-route"] = a.decision.route?.id ?? (a.decision.pinned ? "pinned" : "passthrough");
+  }
+  return h;
+}
+
+export async function handleMessages(req: ApiRequest): Promise<ApiResponse> {
+  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), keyId: null };
+  try {
+    const principal = await requirePrincipal(req, "gateway");
+    a.keyId = principal.keyId;
+    a.body = parseMessagesBody(await req.text(), req.headers);
+    a.routable = toRoutable(a.body, req.headers);
+    const { snapshot } = await routingConfig();
+    a.decision = await decide(a.routable, snapshot, pinStore);
+    a.applied = applyDecision(a.body, a.decision);
+    return await forward(req, a);
+  } catch (err) {
+    return failure(a, err);
+  }
+}
+
+/** Maps a failure to the API's error shape and records it (once a key was accepted). */
+function failure(a: Attempt, err: unknown): ApiResponse {
+  let status = 500;
+  let type = "api_error";
+  let message = "Internal server error";
+  let body: string | undefined;
+  const headers: Record<string, string> = { "content-type": "application/json", ...decisionHeaders(a) };
+  if (err instanceof AppError) {
+    ({ status, type, message } = err);
+    Object.assign(headers, err.headers);
+  } else if (err instanceof APIError && err.status !== undefined) {
+    // An upstream error: relay its status and body as the API sent them.
+    status = err.status;
+    const e = (err.error as { error?: { type?: string; message?: string } } | undefined)?.error;
+    type = e?.type ?? errorTypeForStatus(status);
+    message = e?.message ?? err.message;
+    body = err.error ? JSON.stringify({ ...(err.error as object), request_id: a.requestId }) : undefined;
+    for (const h of ["retry-after", "retry-after-ms", "x-should-retry"]) {
+      const v = err.headers?.get(h);
+      if (v) headers[h] = v;
+    }
+  } else if (err instanceof APIConnectionTimeoutError) {
+    status = 504;
+    type = "timeout_error";
+    message = "the upstream API did not answer in time";
+  } else if (err instanceof APIUserAbortError) {
+    status = 499;
+    type = "api_error";
+    message = "the client closed the request";
+  } else if (err instanceof APIError) {
+    status = 502;
+    type = "api_error";
+    message = `could not reach the upstream API: ${err.message}`;
+  } else {
+    logger.error({ err, requestId: a.requestId }, "gateway failure");
+  }
+  headers["request-id"] = a.requestId;
+  if (a.keyId !== null) {
+    recorder().add(buildRecord(a, { status: "error", httpStatus: status, errorType: type, errorMessage: message }));
+  }
+  return { status, headers, body: body ?? errorBody(type, message, a.requestId) };
+}
+
+async function forward(req: ApiRequest, a: Attempt): Promise<ApiResponse> {
+  const applied = a.applied!;
+  const stream = applied.body.stream === true;
+  const res = await upstream()
+    .post("/v1/messages", {
+      body: applied.body,
+      headers: forwardedHeaders(req.headers),
+      signal: req.signal,
+      stream,
+    })
+    .asResponse();
+  const headers: Record<string, string> = {
+    ...decisionHeaders(a),
+    "request-id": res.headers.get("request-id") ?? a.requestId,
+  };
+  if (!stream) return forwardJson(res, a, headers);
+  return {
+    status: 200,
+    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+    stream: relayStream(res, a),
+  };
+}
+
+async function forwardJson(res: Response, a: Attempt, headers: Record<string, string>): Promise<ApiResponse> {
+  const text = await res.text();
+  const observer = new ResponseObserver();
+  try {
+    observer.message(JSON.parse(text));
+  } catch {
+    logger.warn({ requestId: a.requestId }, "upstream answered with a body that is not JSON");
+  }
+  finish(a, observer, res, { httpStatus: res.status, ttft: null });
+  return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body: text };
+}
+
+/**
+ * Relays the upstream's SSE bytes unchanged while a parser taps a copy to
+ * build the record. If the upstream breaks off, the client gets a proper
+ * `error` event, and the record is marked partial with the tokens seen.
+ */
+async function* relayStream(res: Response, a: Attempt): AsyncGenerator<Uint8Array | string> {
+  const observer = new ResponseObserver();
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  let failed: { type: string; message: string } | null = null;
+  const see = (frames: ReturnType<SseParser["push"]>) => {
+    for (const f of frames) {
+      if (!f.data) continue;
+      try {
+        observer.event(JSON.parse(f.data));
+      } catch {
+        /* not JSON: relayed, not recorded */
+      }
+    }
+  };
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      see(parser.push(decoder.decode(chunk, { stream: true })));
+      yield chunk;
+    }
+    see(parser.end());
+    if (!observer.result().complete && !observer.result().streamError) {
+      failed = { type: "api_error", message: "the upstream stream ended before message_stop" };
+      yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
+    }
+  } catch (err) {
+    if (req_aborted(err)) failed = { type: "api_error", message: "the client closed the stream" };
+    else {
+      failed = { type: "api_error", message: `the upstream stream broke: ${(err as Error).message}` };
+      yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
+    }
+  } finally {
+    finish(a, observer, res, {
+      httpStatus: 200,
+      ttft: observer.firstTokenAt,
+      failure: failed ?? observer.result().streamError,
+    });
+  }
+}
+
+function req_aborted(err: unknown): boolean {
+  return err instanceof Error && (err.name === "AbortError" || err instanceof APIUserAbortError);
+}
+
+function finish(
+  a: Attempt,
+  observer: ResponseObserver,
+  res: Response,
+  o: { httpStatus: number; ttft: number | null; failure?: { type: string; message: string } | null },
+): void {
+  const seen = observer.result();
+  if (seen.needsPin && a.decision && a.decision.stage !== "pinned" && a.applied && a.routable) {
+    pinStore.put(a.routable.conversationKey, {
+      routeId: a.decision.route?.id ?? null,
+      model: a.applied.model,
+      ...(a.applied.thinking ? { thinking: a.applied.thinking } : {}),
+      ...(a.applied.effort ? { effort: a.applied.effort as never } : {}),
+    });
+  }
+  recorder().add(
+    buildRecord(a, {
+      status: o.failure ? (seen.usage ? "partial" : "error") : "ok",
+      httpStatus: o.httpStatus,
+      errorType: o.failure?.type ?? null,
+      errorMessage: o.failure?.message ?? null,
+      observed: seen,
+      upstreamRequestId: res.headers.get("request-id"),
+      ttftMs: o.ttft === null ? null : Math.max(0, Math.round(o.ttft - (performance.timeOrigin + a.started))),
+    }),
+  );
+}

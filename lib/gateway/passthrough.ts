@@ -1,0 +1,61 @@
+/** count_tokens and the model list, passed through to the upstream unchanged. */
+import { APIError } from "@anthropic-ai/sdk";
+import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
+import type { ApiRequest, ApiResponse } from "../api/http";
+import { newRequestId } from "../api/ids";
+import { errorResponse, requirePrincipal } from "../api/wrap";
+import { forwardedHeaders, upstream } from "./upstream";
+
+async function relay(requestId: string, call: () => Promise<Response>): Promise<ApiResponse> {
+  try {
+    const res = await call();
+    return {
+      status: res.status,
+      headers: { "content-type": "application/json", "request-id": res.headers.get("request-id") ?? requestId, "thinkgate-request-id": requestId },
+      body: await res.text(),
+    };
+  } catch (err) {
+    if (err instanceof APIError && err.status !== undefined) {
+      const e = (err.error as { error?: { type?: string; message?: string } } | undefined)?.error;
+      return {
+        status: err.status,
+        headers: { "content-type": "application/json", "request-id": requestId },
+        body: errorBody(e?.type ?? errorTypeForStatus(err.status), e?.message ?? err.message, requestId),
+      };
+    }
+    if (err instanceof APIError) return errorResponse(new AppError("api_error", `could not reach the upstream API: ${err.message}`, { status: 502 }), requestId);
+    return errorResponse(err, requestId);
+  }
+}
+
+export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
+  const requestId = newRequestId();
+  try {
+    await requirePrincipal(req, "gateway");
+    const text = await req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AppError("invalid_request_error", "request body is not valid JSON");
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("invalid_request_error", "request body must be a JSON object");
+    return relay(requestId, () =>
+      upstream().post("/v1/messages/count_tokens", { body, headers: forwardedHeaders(req.headers), signal: req.signal }).asResponse(),
+    );
+  } catch (err) {
+    return errorResponse(err, requestId);
+  }
+}
+
+export async function handleModels(req: ApiRequest): Promise<ApiResponse> {
+  const requestId = newRequestId();
+  try {
+    await requirePrincipal(req, "gateway");
+    const query = Object.fromEntries(req.query);
+    const path = req.params.id ? `/v1/models/${encodeURIComponent(req.params.id)}` : "/v1/models";
+    return relay(requestId, () => upstream().get(path, { query, headers: forwardedHeaders(req.headers), signal: req.signal }).asResponse());
+  } catch (err) {
+    return errorResponse(err, requestId);
+  }
+}

@@ -1,0 +1,46 @@
+/** POST /api/v1/route — the router's decision for a Messages request, without calling upstream. */
+import type { ApiRequest, ApiResponse } from "../api/http";
+import { json } from "../api/http";
+import { newRequestId } from "../api/ids";
+import { errorResponse, requirePrincipal } from "../api/wrap";
+import { routingConfig } from "../routing/config";
+import { decide } from "../routing/pipeline";
+import { toRoutable } from "../routing/request";
+import { applyDecision } from "./apply";
+import { parseMessagesBody } from "./body";
+import { pinStore } from "./pins";
+
+export async function handleRoute(req: ApiRequest): Promise<ApiResponse> {
+  const requestId = newRequestId();
+  try {
+    await requirePrincipal(req, "gateway");
+    const body = parseMessagesBody(await req.text(), req.headers);
+    const routable = toRoutable(body, req.headers);
+    const { snapshot } = await routingConfig();
+    const decision = await decide(routable, snapshot, pinStore);
+    const applied = applyDecision(body, decision);
+    return json(
+      200,
+      {
+        tier: decision.tier,
+        stage: decision.stage,
+        reason: decision.reason,
+        route: {
+          id: decision.route?.id ?? (decision.pinned ? "pinned" : "passthrough"),
+          name: decision.route?.name ?? (decision.pinned ? "conversation pin" : "the client's own configuration"),
+          model: applied.model,
+          thinking: applied.thinking ?? null,
+          ...(applied.effort ? { effort: applied.effort } : {}),
+        },
+        ...(decision.ruleId ? { ruleId: decision.ruleId } : {}),
+        ...(decision.score !== undefined ? { score: decision.score } : {}),
+        ...(decision.threshold !== undefined ? { threshold: decision.threshold } : {}),
+        maxTokens: applied.body.max_tokens,
+        adjustments: applied.adjustments,
+      },
+      { "thinkgate-request-id": requestId },
+    );
+  } catch (err) {
+    return errorResponse(err, requestId);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Watches a Messages API response (a stream's events, or a whole message) and
+ * keeps what the record needs: usage, the thinking and answer text, the stop
+ * reason, and what kind of thinking came back.
+ */
+import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
+
+export type ThinkingStatus = "none" | "text" | "omitted" | "redacted" | "empty";
+
+export interface Observed {
+  usage: AnthropicUsage | null;
+  stopReason: string | null;
+  answer: string;
+  thinking: string;
+  thinkingStatus: ThinkingStatus;
+  /** Content had thinking, redacted thinking or tool use: later turns must stay on this configuration. */
+  needsPin: boolean;
+  /** An `error` event arrived after the stream started. */
+  streamError: { type: string; message: string } | null;
+  /** message_stop arrived. */
+  complete: boolean;
+  messageId: string | null;
+}
+
+type Block = { type?: string; text?: string; thinking?: string; signature?: string };
+
+export class ResponseObserver {
+  private usage: AnthropicUsage | null = null;
+  private stopReason: string | null = null;
+  private answer: string[] = [];
+  private thinking: string[] = [];
+  private blockTypes: (string | undefined)[] = [];
+  private sawThinkingBlock = false;
+  private sawThinkingText = false;
+  private sawRedacted = false;
+  private sawSignature = false;
+  private needsPin = false;
+  private streamError: Observed["streamError"] = null;
+  private complete = false;
+  private messageId: string | null = null;
+  /** ms timestamp of the first content delta, for time to first token. */
+  firstTokenAt: number | null = null;
+
+  /** A whole (non-streaming) message. */
+  message(msg: { id?: string; content?: Block[]; usage?: AnthropicUsage; stop_reason?: string | null }): void {
+    this.messageId = msg.id ?? null;
+    this.usage = msg.usage ?? null;
+    this.stopReason = msg.stop_reason ?? null;
+    for (const b of msg.content ?? []) this.block(b);
+    this.complete = true;
+  }
+
+  private block(b: Block): void {
+    if (b.type === "text" && b.text) this.answer.push(b.text);
+    else if (b.type === "thinking") {
+      this.sawThinkingBlock = true;
+      this.needsPin = true;
+      if (b.signature) this.sawSignature = true;
+      if (b.thinking) {
+        this.sawThinkingText = true;
+        this.thinking.push(b.thinking);
+      }
+    } else if (b.type === "redacted_thinking") {
+      this.sawRedacted = true;
+      this.needsPin = true;
+    } else if (b.type === "tool_use" || b.type === "server_tool_use") this.needsPin = true;
+  }
+
+  /** One parsed stream event. */
+  event(ev: {
+    type?: string;
+    index?: number;
+    message?: { id?: string; usage?: AnthropicUsage };
+    content_block?: Block;
+    delta?: { type?: string; text?: string; thinking?: string; signature?: string; stop_reason?: string | null };
+    usage?: AnthropicUsage;
+    error?: { type?: string; message?: string };
+  }): void {
+    switch (ev.type) {
+      case "message_start":
+        this.messageId = ev.message?.id ?? null;
+        this.usage = ev.message?.usage ?? null;
+        break;
+      case "content_block_start": {
+        const b = ev.content_block ?? {};
+        this.blockTypes[ev.index ?? this.blockTypes.length] = b.type;
+        this.block(b);
+        break;
+      }
+      case "content_block_delta": {
+        this.firstTokenAt ??= Date.now();
+        const d = ev.delta ?? {};
+        if (d.type === "text_delta" && d.text) this.answer.push(d.text);
+        else if (d.type === "signature_delta") this.sawSignature = true;
+        else if (d.type === "thinking_delta" && d.thinking) {
+          this.sawThinkingText = true;
+          this.thinking.push(d.thinking);
+        }
+        break;
+      }
+      case "message_delta":
+        if (ev.delta?.stop_reason !== undefined) this.stopReason = ev.delta.stop_reason ?? null;
+        // Usage in message_delta is a running total: merge, never add.
+        if (ev.usage) this.usage = this.usage ? mergeStreamUsage(this.usage, ev.usage) : ev.usage;
+        break;
+      case "message_stop":
+        this.complete = true;
+        break;
+      case "error":
+        this.streamError = { type: ev.error?.type ?? "api_error", message: ev.error?.message ?? "stream error" };
+        break;
+    }
+  }
+
+  result(): Observed {
+    const thinkingTokens = this.usage?.output_tokens_details?.thinking_tokens ?? 0;
+    let thinkingStatus: ThinkingStatus = "none";
+    if (this.sawThinkingText) thinkingStatus = "text";
+    else if (this.sawRedacted) thinkingStatus = "redacted";
+    // A thinking block without text is what display "omitted" returns; thinking
+    // tokens billed without any block are the same thing, seen from usage.
+    // A thinking block without text is what display "omitted" returns (billed
+    // thinking tokens, a signature); one with neither is an empty block.
+    else if (this.sawThinkingBlock) thinkingStatus = thinkingTokens > 0 || this.sawSignature ? "omitted" : "empty";
+    else if (thinkingTokens > 0) thinkingStatus = "omitted";
+    return {
+      usage: this.usage,
+      stopReason: this.stopReason,
+      answer: this.answer.join(""),
+      thinking: this.thinking.join(""),
+      thinkingStatus,
+      needsPin: this.needsPin,
+      streamError: this.streamError,
+      complete: this.complete,
+      messageId: this.messageId,
+    };
+  }
+}

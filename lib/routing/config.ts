@@ -1,0 +1,93 @@
+/**
+ * The routing configuration in effect, as an in-memory snapshot: the request
+ * path never reads routes, rules or app policies from the database. A change
+ * made through the API calls invalidate(); the next request reloads.
+ */
+import { configRepo, type RouteRow } from "../db/config.repo";
+import { compileRule, ruleSetSchema, type Rule } from "./rules";
+import type { AppContext, RoutingSnapshot } from "./pipeline";
+import type { BudgetTier, Effort, RouteConfig, Tier } from "./types";
+
+export const SETTING_TIER_ROUTES = "routing.tierRoutes";
+export const SETTING_DEFAULT_ROUTE = "routing.defaultRouteId";
+
+export function toRouteConfig(r: RouteRow): RouteConfig {
+  return {
+    id: r.id,
+    name: r.name,
+    tier: r.tier === "reasoning" ? "reasoning" : "standard",
+    model: r.model,
+    thinking: r.thinking === "on" ? "on" : "off",
+    budgetTier: (r.budgetTier as BudgetTier | null) ?? null,
+    budgetTokens: r.budgetTokens,
+    effort: (r.effort as Effort | null) ?? null,
+    display: r.display === "omitted" ? "omitted" : "summarized",
+    minMaxTokens: r.minMaxTokens,
+  };
+}
+
+export interface LoadedConfig {
+  snapshot: RoutingSnapshot;
+  rules: Rule[];
+  ruleSetVersion: number;
+}
+
+type Extend = (snapshot: RoutingSnapshot) => RoutingSnapshot;
+
+const state = globalThis as unknown as {
+  __thinkgateRouting?: { loading: Promise<LoadedConfig> | null; last: RoutingSnapshot | null; generation: number; extenders: Extend[] };
+};
+const s = (state.__thinkgateRouting ??= { loading: null, last: null, generation: 0, extenders: [] });
+
+/** The snapshot most recently loaded, for code that must not wait (costing a finished request). */
+export function lastSnapshot(): RoutingSnapshot | null {
+  return s.last;
+}
+
+/** Lets other modules add to every snapshot (the classifier stage registers itself this way). */
+export function extendSnapshot(fn: Extend): void {
+  s.extenders.push(fn);
+  invalidate();
+}
+
+async function load(): Promise<LoadedConfig> {
+  const [routes, apps, ruleSet, settings] = await Promise.all([
+    configRepo.routes(),
+    configRepo.apps(),
+    configRepo.latestRuleSet(),
+    configRepo.settings(),
+  ]);
+  const rules = ruleSet ? ruleSetSchema.parse(JSON.parse(ruleSet.rules)) : [];
+  const tierRoutes = (settings.get(SETTING_TIER_ROUTES) as Record<Tier, string> | undefined) ?? {
+    standard: "standard",
+    reasoning: "reasoning",
+  };
+  let snapshot: RoutingSnapshot = {
+    routes: new Map(routes.map((r) => [r.id, toRouteConfig(r)])),
+    rules: rules.map(compileRule),
+    apps: new Map<string, AppContext>(
+      apps.map((a) => [a.name.toLowerCase(), { name: a.name, tier: a.tier as AppContext["tier"], routeId: a.routeId }]),
+    ),
+    tierRoutes,
+    defaultRouteId: (settings.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,
+  };
+  for (const extend of s.extenders) snapshot = extend(snapshot);
+  s.last = snapshot;
+  return { snapshot, rules, ruleSetVersion: ruleSet?.version ?? 0 };
+}
+
+export function routingConfig(): Promise<LoadedConfig> {
+  if (!s.loading) {
+    const generation = s.generation;
+    s.loading = load().catch((err) => {
+      if (s.generation === generation) s.loading = null;
+      throw err;
+    });
+  }
+  return s.loading;
+}
+
+export function invalidate(): void {
+  s.generation++;
+  s.loading = null;
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { decide, type RoutingSnapshot } from "./pipeline";
+import { toRoutable, type MessagesBody } from "./request";
+import { compileRule, ruleSetSchema, type Rule } from "./rules";
+import type { PinnedConfig, RouteConfig } from "./types";
+
+const route = (id: string, tier: "standard" | "reasoning", model: string): RouteConfig => ({
+  id,
+  name: id,
+  tier,
+  model,
+  thinking: tier === "reasoning" ? "on" : "off",
+  budgetTier: tier === "reasoning" ? "complex" : null,
+  budgetTokens: null,
+  effort: null,
+  display: "summarized",
+  minMaxTokens: null,
+});
+
+const rules: Rule[] = ruleSetSchema.parse([
+  { id: "r-task", name: "reasoning tasks", when: { tasks: ["code-review", "math"] }, then: { routeId: "reasoning" } },
+  { id: "r-off", name: "disabled", enabled: false, when: {}, then: { routeId: "reasoning" } },
+  { id: "r-words", name: "security words", when: { promptContains: ["threat model", "CVE"] }, then: { routeId: "reasoning" } },
+  { id: "r-long", name: "long prompts", when: { minPromptChars: 5000 }, then: { routeId: "reasoning" } },
+  { id: "r-tools", name: "tool users", when: { hasTools: true, models: ["claude-haiku-4-5"] }, then: { routeId: "standard" } },
+]);
+
+function snapshot(extra: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
+  return {
+    routes: new Map([
+      ["standard", route("standard", "standard", "*")],
+      ["reasoning", route("reasoning", "reasoning", "claude-opus-4-7")],
+    ]),
+    rules: rules.map(compileRule),
+    apps: new Map([
+      ["legal-review", { name: "legal-review", tier: "reasoning", routeId: null }],
+      ["faq-bot", { name: "faq-bot", tier: "standard", routeId: null }],
+      ["mixed", { name: "mixed", tier: "auto", routeId: null }],
+    ]),
+    tierRoutes: { standard: "standard", reasoning: "reasoning" },
+    defaultRouteId: "standard",
+    ...extra,
+  };
+}
+
+const body = (content: string, extra: Partial<MessagesBody> = {}): MessagesBody => ({
+  model: "claude-sonnet-4-6",
+  max_tokens: 1000,
+  messages: [{ role: "user", content }],
+  ...extra,
+});
+
+const noPins = { get: () => undefined };
+
+async function run(b: MessagesBody, headers: Record<string, string> = {}, snap = snapshot(), pins: { get(k: string): PinnedConfig | undefined } = noPins) {
+  return decide(toRoutable(b, headers), snap, pins);
+}
+
+describe("routing pipeline", () => {
+  it("override wins over everything else", async () => {
+    const d = await run(body("hi"), { "thinkgate-tier": "reasoning", "thinkgate-task": "summarize", "thinkgate-app": "faq-bot" });
+    expect(d).toMatchObject({ stage: "override", tier: "reasoning", route: { id: "reasoning" } });
+    const s = await run(body("prove it"), { "thinkgate-tier": "standard", "thinkgate-task": "math" });
+    expect(s).toMatchObject({ stage: "override", tier: "standard" });
+  });
+
+  it("auto override falls through to the other stages", async () => {
+    const d = await run(body("x"), { "thinkgate-tier": "auto", "thinkgate-task": "math" });
+    expect(d.stage).toBe("rule");
+  });
+
+  it("context: an app that always reasons, one that never does, and one that lets rules decide", async () => {
+    expect(await run(body("x"), { "thinkgate-app": "legal-review" })).toMatchObject({ stage: "context", tier: "reasoning" });
+    expect(await run(body("x"), { "thinkgate-app": "FAQ-BOT", "thinkgate-task": "math" })).toMatchObject({ stage: "context", tier: "standard" });
+    expect(await run(body("x"), { "thinkgate-app": "mixed", "thinkgate-task": "math" })).toMatchObject({ stage: "rule" });
+  });
+
+  it("rules: first enabled match wins, with the rule id and a readable reason", async () => {
+    const d = await run(body("x"), { "thinkgate-task": "code-review" });
+    expect(d).toMatchObject({ stage: "rule", ruleId: "r-task", tier: "reasoning" });
+    expect(d.reason).toContain("code-review");
+    expect(await run(body("Please write a threat model for our login flow"))).toMatchObject({ ruleId: "r-words" });
+    expect(await run(body("a".repeat(5000)))).toMatchObject({ ruleId: "r-long" });
+    expect(await run(body("x", { model: "claude-haiku-4-5", tools: [{ name: "t", input_schema: {} }] }))).toMatchObject({ ruleId: "r-tools" });
+  });
+
+  it("keywords match whole words only", async () => {
+    expect((await run(body("the CVEs list"))).stage).toBe("default");
+    expect((await run(body("see cve, then patch"))).ruleId).toBe("r-words");
+  });
+
+  it("falls back to the default route", async () => {
+    expect(await run(body("hello there"))).toMatchObject({ stage: "default", tier: "standard", route: { id: "standard" } });
+  });
+
+  it("uses the classifier for prompts no rule covers, before the default", async () => {
+    const snap = snapshot({ classify: () => ({ tier: "reasoning", score: 0.91, threshold: 0.5, reason: "scored 0.91" }) });
+    expect(await run(body("hello"), {}, snap)).toMatchObject({ stage: "classifier", tier: "reasoning", score: 0.91, threshold: 0.5 });
+    expect(await run(body("x"), { "thinkgate-task": "math" }, snap)).toMatchObject({ stage: "rule" });
+  });
+
+  describe("conversation pinning", () => {
+    const withThinking = body("", {
+      messages: [
+        { role: "user", content: "first" },
+        { role: "assistant", content: [{ type: "thinking", thinking: "hmm", signature: "sig" }, { type: "text", text: "answer" }] },
+        { role: "user", content: "and now summarize" },
+      ],
+    });
+    const toolLoop = body("", {
+      messages: [
+        { role: "user", content: "weather?" },
+        { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "w", input: {} }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "sunny" }] },
+      ],
+    });
+    const pin: PinnedConfig = { routeId: "reasoning", model: "claude-opus-4-7", thinking: { type: "adaptive", display: "summarized" }, effort: "high" };
+
+    it("keeps a conversation with thinking blocks on its pinned configuration, even against a rule or an override", async () => {
+      const pins = { get: () => pin };
+      expect(await run(withThinking, { "thinkgate-task": "summarize" }, snapshot(), pins)).toMatchObject({ stage: "pinned", tier: "reasoning", pinned: pin });
+      expect(await run(withThinking, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned" });
+    });
+
+    it("pins a pending tool_result", async () => {
+      expect(await run(toolLoop, { "thinkgate-task": "math" }, snapshot(), { get: () => pin })).toMatchObject({ stage: "pinned" });
+    });
+
+    it("forwards an unknown conversation as sent", async () => {
+      const d = await run(toolLoop, { "thinkgate-task": "math" });
+      expect(d).toMatchObject({ stage: "pinned", route: null, tier: "standard" });
+    });
+
+    it("identifies a conversation by its fixed prefix", () => {
+      const a = toRoutable(withThinking, {});
+      const b = toRoutable({ ...withThinking, messages: withThinking.messages.slice(0, 1) }, {});
+      const c = toRoutable({ ...withThinking, system: "other" }, {});
+      expect(a.conversationKey).toBe(b.conversationKey);
+      expect(a.conversationKey).not.toBe(c.conversationKey);
+    });
+  });
+
+  it("a rule naming a missing route is a configuration error, not a silent default", async () => {
+    const snap = snapshot({ rules: [compileRule(ruleSetSchema.parse([{ id: "x", name: "x", when: {}, then: { routeId: "nope" } }])[0]!)] });
+    await expect(run(body("x"), {}, snap)).rejects.toThrow(/route "nope" does not exist/);
+  });
+});
+
+describe("rule validation", () => {
+  it("rejects duplicate ids, bad ids, unknown fields and inverted bounds with clear messages", () => {
+    const r = ruleSetSchema.safeParse([
+      { id: "a", name: "a", when: {}, then: { routeId: "s" } },
+      { id: "a", name: "b", when: { minPromptChars: 10, maxPromptChars: 5 }, then: { routeId: "s" } },
+      { id: "bad id", name: "c", when: { colour: "red" }, then: { routeId: "s" } },
+    ]);
+    expect(r.success).toBe(false);
+    const messages = r.error!.issues.map((i) => i.message).join(" | ");
+    expect(messages).toMatch(/duplicate rule id "a"/);
+    expect(messages).toMatch(/minPromptChars is greater than maxPromptChars/);
+    expect(messages).toMatch(/letters, digits/);
+    expect(r.error!.issues.some((i) => i.code === "unrecognized_keys")).toBe(true);
+  });
+});

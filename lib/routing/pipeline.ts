@@ -1,0 +1,107 @@
+/**
+ * The router: a pipeline of stages, the first decisive stage wins.
+ *   override → pinned → context → rules → classifier → default
+ * It is a pure function of the request and a configuration snapshot (plus a
+ * pin lookup for conversations that must not switch), so /api/v1/route, the
+ * gateway, what-if replay and the router's evaluation all call the same code.
+ */
+import { firstMatch, describeRule, type CompiledRule } from "./rules";
+import type { Decision, PinnedConfig, RoutableRequest, RouteConfig, Tier } from "./types";
+
+export interface AppContext {
+  name: string;
+  tier: "reasoning" | "standard" | "auto";
+  routeId: string | null;
+}
+
+export interface ClassifierResult {
+  tier: Tier;
+  score: number;
+  threshold: number;
+  reason: string;
+}
+
+export interface RoutingSnapshot {
+  routes: Map<string, RouteConfig>;
+  rules: CompiledRule[];
+  apps: Map<string, AppContext>;
+  /** The route each tier falls back to. */
+  tierRoutes: Record<Tier, string>;
+  /** The route of the default stage. */
+  defaultRouteId: string;
+  /** Optional: scores prompts no rule covers. */
+  classify?: (req: RoutableRequest) => ClassifierResult;
+}
+
+export interface PinLookup {
+  get(conversationKey: string): Promise<PinnedConfig | undefined> | PinnedConfig | undefined;
+}
+
+export class RoutingConfigError extends Error {}
+
+function route(snapshot: RoutingSnapshot, id: string): RouteConfig {
+  const r = snapshot.routes.get(id);
+  if (!r) throw new RoutingConfigError(`route "${id}" does not exist; fix the routing configuration`);
+  return r;
+}
+
+function tierRoute(snapshot: RoutingSnapshot, tier: Tier): RouteConfig {
+  return route(snapshot, snapshot.tierRoutes[tier]);
+}
+
+export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup): Promise<Decision> {
+  // 1. Override: the caller forces a tier.
+  if (req.tierOverride === "reasoning" || req.tierOverride === "standard") {
+    // A forced tier still cannot switch a conversation that carries thinking blocks.
+    if (!(req.hasThinkingBlocks || req.pendingToolResult)) {
+      const r = tierRoute(snapshot, req.tierOverride);
+      return { tier: r.tier, stage: "override", reason: `thinkgate-tier: ${req.tierOverride}`, route: r };
+    }
+  }
+
+  // 2. Conversation pin: never switch model or thinking inside a tool loop or
+  // a conversation that carries thinking blocks; a switch drops or invalidates them.
+  if (req.hasThinkingBlocks || req.pendingToolResult) {
+    const why = req.pendingToolResult ? "continues a tool loop" : "carries thinking blocks";
+    const pin = await pins.get(req.conversationKey);
+    if (pin) {
+      const r = pin.routeId ? snapshot.routes.get(pin.routeId) ?? null : null;
+      const tier: Tier = r?.tier ?? (pin.thinking && pin.thinking.type !== "disabled" ? "reasoning" : "standard");
+      return { tier, stage: "pinned", reason: `conversation ${why}; kept on the configuration it started with`, route: r, pinned: pin };
+    }
+    const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
+    return {
+      tier: thinkingOn ? "reasoning" : "standard",
+      stage: "pinned",
+      reason: `conversation ${why} and started outside thinkgate; forwarded as sent`,
+      route: null,
+    };
+  }
+
+  // 3. Context: the application says so.
+  if (req.app) {
+    const app = snapshot.apps.get(req.app.toLowerCase());
+    if (app && app.tier !== "auto") {
+      const r = app.routeId ? route(snapshot, app.routeId) : tierRoute(snapshot, app.tier);
+      return { tier: r.tier, stage: "context", reason: `app "${app.name}" always uses ${app.tier}`, route: r };
+    }
+  }
+
+  // 4. Rules, in order.
+  const hit = firstMatch(snapshot.rules, req);
+  if (hit) {
+    const r = route(snapshot, hit.rule.then.routeId);
+    return { tier: r.tier, stage: "rule", reason: describeRule(hit.rule), route: r, ruleId: hit.rule.id };
+  }
+
+  // 5. Classifier, for prompts no rule covers.
+  if (snapshot.classify) {
+    const c = snapshot.classify(req);
+    const r = tierRoute(snapshot, c.tier);
+    return { tier: r.tier, stage: "classifier", reason: c.reason, route: r, score: c.score, threshold: c.threshold };
+  }
+
+  // 6. Default.
+  const r = route(snapshot, snapshot.defaultRouteId);
+  return { tier: r.tier, stage: "default", reason: "no override, context or rule applied", route: r };
+}

@@ -1,0 +1,125 @@
+/**
+ * Routing rules: ordered, editable by product teams, stored as one versioned
+ * document (RuleSetVersion). A rule matches when every condition it states
+ * holds; the first enabled rule that matches names the route.
+ *
+ * Conditions are plain data (lists, bounds, keywords) rather than arbitrary
+ * regular expressions, so evaluating them is linear in the prompt's length and
+ * a rule cannot hang the process.
+ */
+import { z } from "zod";
+import type { RoutableRequest } from "./types";
+
+const name = z.string().trim().min(1).max(120);
+const list = z.array(z.string().trim().min(1).max(200)).max(200);
+
+export const ruleSchema = z
+  .object({
+    id: z.string().trim().min(1).max(64).regex(/^[a-zA-Z0-9_-]+$/, "id: letters, digits, - and _ only"),
+    name,
+    enabled: z.boolean().default(true),
+    description: z.string().max(2000).default(""),
+    when: z
+      .object({
+        /** thinkgate-task header is one of these. */
+        tasks: list.optional(),
+        /** thinkgate-app header is one of these. */
+        apps: list.optional(),
+        /** The requested model is one of these. */
+        models: list.optional(),
+        /** The prompt contains any of these words or phrases (case-insensitive, whole words). */
+        promptContains: list.optional(),
+        minPromptChars: z.number().int().min(0).optional(),
+        maxPromptChars: z.number().int().min(0).optional(),
+        hasTools: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
+    then: z.object({ routeId: z.string().trim().min(1) }).strict(),
+  })
+  .strict();
+
+export type Rule = z.infer<typeof ruleSchema>;
+
+export const ruleSetSchema = z.array(ruleSchema).max(500).superRefine((rules, ctx) => {
+  const seen = new Set<string>();
+  rules.forEach((r, i) => {
+    if (seen.has(r.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate rule id "${r.id}"` });
+    seen.add(r.id);
+    const { minPromptChars: lo, maxPromptChars: hi } = r.when;
+    if (lo !== undefined && hi !== undefined && lo > hi) {
+      ctx.addIssue({ code: "custom", path: [i, "when"], message: "minPromptChars is greater than maxPromptChars" });
+    }
+  });
+});
+
+/** A rule prepared for matching: lower-cased lists and keyword matchers built once per rule-set version. */
+export interface CompiledRule {
+  rule: Rule;
+  matches(req: RoutableRequest): boolean;
+}
+
+function lowerSet(values: string[] | undefined): Set<string> | undefined {
+  return values && values.length ? new Set(values.map((v) => v.toLowerCase())) : undefined;
+}
+
+/** Whole-word, case-insensitive phrase search without regular expressions. */
+function containsPhrase(haystackLower: string, phrase: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = haystackLower.indexOf(phrase, from);
+    if (at < 0) return false;
+    const before = at === 0 ? "" : haystackLower[at - 1]!;
+    const after = haystackLower[at + phrase.length] ?? "";
+    if (!isWordChar(before) && !isWordChar(after)) return true;
+    from = at + 1;
+  }
+}
+
+function isWordChar(ch: string): boolean {
+  return ch !== "" && /[\p{L}\p{N}_]/u.test(ch);
+}
+
+export function compileRule(rule: Rule): CompiledRule {
+  const tasks = lowerSet(rule.when.tasks);
+  const apps = lowerSet(rule.when.apps);
+  const models = lowerSet(rule.when.models);
+  const phrases = rule.when.promptContains?.map((p) => p.toLowerCase());
+  const { minPromptChars, maxPromptChars, hasTools } = rule.when;
+  return {
+    rule,
+    matches(req) {
+      if (tasks && !(req.task && tasks.has(req.task.toLowerCase()))) return false;
+      if (apps && !(req.app && apps.has(req.app.toLowerCase()))) return false;
+      if (models && !models.has(req.model.toLowerCase())) return false;
+      if (minPromptChars !== undefined && req.prompt.length < minPromptChars) return false;
+      if (maxPromptChars !== undefined && req.prompt.length > maxPromptChars) return false;
+      if (hasTools !== undefined && req.hasTools !== hasTools) return false;
+      if (phrases && phrases.length) {
+        const lower = req.prompt.toLowerCase();
+        if (!phrases.some((p) => containsPhrase(lower, p))) return false;
+      }
+      return true;
+    },
+  };
+}
+
+/** The first enabled rule that matches, or undefined. */
+export function firstMatch(rules: CompiledRule[], req: RoutableRequest): CompiledRule | undefined {
+  for (const r of rules) if (r.rule.enabled && r.matches(req)) return r;
+  return undefined;
+}
+
+/** Human-readable summary of why a rule matched, for the decision's reason. */
+export function describeRule(rule: Rule): string {
+  const parts: string[] = [];
+  const w = rule.when;
+  if (w.tasks) parts.push(`task in [${w.tasks.join(", ")}]`);
+  if (w.apps) parts.push(`app in [${w.apps.join(", ")}]`);
+  if (w.models) parts.push(`model in [${w.models.join(", ")}]`);
+  if (w.promptContains) parts.push(`prompt mentions [${w.promptContains.join(", ")}]`);
+  if (w.minPromptChars !== undefined) parts.push(`prompt ≥ ${w.minPromptChars} chars`);
+  if (w.maxPromptChars !== undefined) parts.push(`prompt ≤ ${w.maxPromptChars} chars`);
+  if (w.hasTools !== undefined) parts.push(w.hasTools ? "tools present" : "no tools");
+  return `rule "${rule.name}"${parts.length ? ` (${parts.join(", ")})` : ""}`;
+}

@@ -1,0 +1,67 @@
+/** The vocabulary of routing decisions, shared by the pipeline, the gateway and the records. */
+
+export type Tier = "reasoning" | "standard";
+
+/** Which stage of the pipeline decided. The first decisive stage wins. */
+export type Stage = "override" | "pinned" | "context" | "rule" | "classifier" | "escalation" | "default";
+
+export type Effort = "low" | "medium" | "high" | "xhigh" | "max";
+export type BudgetTier = "simple" | "complex" | "maximum";
+
+/** A stored route: a model plus a thinking intent. model "*" keeps the model the client asked for. */
+export interface RouteConfig {
+  id: string;
+  name: string;
+  tier: Tier;
+  model: string;
+  thinking: "off" | "on";
+  budgetTier: BudgetTier | null;
+  budgetTokens: number | null;
+  effort: Effort | null;
+  display: "summarized" | "omitted";
+  minMaxTokens: number | null;
+}
+
+/** The model and thinking configuration a conversation started with. */
+export interface PinnedConfig {
+  routeId: string | null;
+  model: string;
+  /** The `thinking` field that was sent upstream, if any. */
+  thinking?: Record<string, unknown>;
+  effort?: Effort;
+}
+
+export interface Decision {
+  tier: Tier;
+  stage: Stage;
+  reason: string;
+  /** The route to apply; null when the request goes upstream as the client sent it (an unknown pinned conversation). */
+  route: RouteConfig | null;
+  /** Set when the stage is "pinned" and the conversation's first turn is known: replay its exact configuration. */
+  pinned?: PinnedConfig;
+  ruleId?: string;
+  score?: number;
+  threshold?: number;
+}
+
+/** What the router looks at: the request reduced to the facts the stages need. */
+export interface RoutableRequest {
+  model: string;
+  /** Text of the last user turn (what is being asked now). */
+  prompt: string;
+  system: string;
+  hasTools: boolean;
+  /** An assistant turn in the history carries thinking or redacted_thinking blocks. */
+  hasThinkingBlocks: boolean;
+  /** The last user turn carries a tool_result: the request continues a tool loop. */
+  pendingToolResult: boolean;
+  /** Hash of the conversation's fixed prefix (system, tools, first message). */
+  conversationKey: string;
+  /** The client's own thinking and effort, for pass-through. */
+  thinking?: Record<string, unknown>;
+  effort?: Effort;
+  /** thinkgate-tier header. */
+  tierOverride?: "reasoning" | "standard" | "auto";
+  app?: string;
+  task?: string;
+}

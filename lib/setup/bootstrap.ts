@@ -1,0 +1,30 @@
+/**
+ * Everything a process does once before serving: migrate, seed, make sure an
+ * admin key exists, and load the in-memory configuration the request path uses.
+ */
+import { databaseUrl } from "../db/provider";
+import { migrate } from "../db/migrate";
+import { keysRepo } from "../db/keys.repo";
+import { createKey } from "../gateway/keys";
+import { loadPrices } from "../pricing/service";
+import { routingConfig } from "../routing/config";
+import { seed } from "./seed";
+
+export interface BootstrapResult {
+  migrationsApplied: string[];
+  /** Set when this start created the first admin key: shown once, never stored. */
+  firstKey?: { secret: string; fromEnv: boolean };
+}
+
+export async function bootstrap(root = process.cwd()): Promise<BootstrapResult> {
+  const migrationsApplied = await migrate(databaseUrl(), root);
+  await seed();
+  let firstKey: BootstrapResult["firstKey"];
+  if ((await keysRepo.count()) === 0) {
+    const fromEnv = process.env.THINKGATE_BOOTSTRAP_KEY?.trim();
+    const { secret } = await createKey("bootstrap admin", "admin", fromEnv || undefined);
+    firstKey = { secret, fromEnv: !!fromEnv };
+  }
+  await Promise.all([loadPrices(), routingConfig()]);
+  return { migrationsApplied, firstKey };
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * `npm start` on a fresh clone: install what is missing, build the pages when
+ * the sources changed, then run the server (which migrates and seeds the
+ * database itself). Plain Node on purpose: it runs before node_modules exists.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+function run(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  if (r.status !== 0) {
+    console.error(`\n${cmd} ${args.join(" ")} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function mtime(p) {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newestIn(dir) {
+  let newest = 0;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === "node_modules" || e.name === "generated" || e.name.startsWith(".")) continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, mtime(p));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return newest;
+}
+
+// 1. Dependencies: installed when missing or older than the lock file.
+const installed = mtime(path.join(root, "node_modules/.package-lock.json"));
+if (!installed || installed < mtime(path.join(root, "package-lock.json"))) {
+  console.log("thinkgate: installing dependencies (npm ci)…");
+  run(npm, ["ci", "--no-audit", "--no-fund"]);
+}
+// 2. Prisma clients (normally made by postinstall).
+if (!fs.existsSync(path.join(root, "lib/db/generated/sqlite/client.ts"))) run(npm, ["run", "db:generate"]);
+
+// 3. Pages: built when missing or older than the sources.
+const built = mtime(path.join(root, ".next/BUILD_ID"));
+const sources = Math.max(
+  ...["app", "components", "lib", "public"].map((d) => newestIn(path.join(root, d))),
+  mtime(path.join(root, "next.config.js")),
+  mtime(path.join(root, "package-lock.json")),
+);
+if (!built || built < sources) {
+  console.log("thinkgate: building the web app (next build)…");
+  run(npm, ["run", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
+}
+
+// 4. Serve. Signals are passed on so the server drains its records before exiting.
+const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts", ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+  env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

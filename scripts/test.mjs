@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: the whole suite, the same on a laptop and in CI.
+ *   1. install dependencies if missing
+ *   2. typecheck, and check the migrations of both providers against the model
+ *   3. unit tests
+ *   4. integration tests against a real server, on SQLite and on PostgreSQL
+ * Prints one closing line, "tests: N passed, N failed", summed over the runs.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => path.join(root, "node_modules/.bin", name);
+const only = process.argv.slice(2);
+const wants = (step) => only.length === 0 || only.includes(step);
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n── ${label} ──`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+if (!fs.existsSync(path.join(root, "node_modules/.package-lock.json"))) {
+  if (!run("install", "npm", ["ci", "--no-audit", "--no-fund"])) process.exit(1);
+}
+
+const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-test-"));
+let failedSteps = [];
+
+function vitest(label, project, env = {}) {
+  const file = path.join(summaryDir, `${label.replace(/\W+/g, "-")}.json`);
+  const ok = run(label, bin("vitest"), ["run", "--project", project], { ...env, THINKGATE_SUMMARY_FILE: file });
+  if (!ok) failedSteps.push(label);
+}
+
+if (wants("check")) {
+  if (!run("typecheck", bin("tsc"), ["--noEmit", "-p", "."])) failedSteps.push("typecheck");
+  if (!run("migrations match the model", bin("tsx"), ["scripts/db.ts", "check"])) failedSteps.push("migrations");
+}
+if (wants("unit")) vitest("unit tests", "unit");
+if (wants("integration")) {
+  vitest("integration tests on SQLite", "integration", { THINKGATE_TEST_DB: "sqlite" });
+  vitest("integration tests on PostgreSQL", "integration", { THINKGATE_TEST_DB: "postgresql" });
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const f of fs.readdirSync(summaryDir)) {
+  const s = JSON.parse(fs.readFileSync(path.join(summaryDir, f), "utf8"));
+  passed += s.passed;
+  failed += s.failed;
+  skipped += s.skipped;
+}
+fs.rmSync(summaryDir, { recursive: true, force: true });
+const otherFailures = failedSteps.length && failed === 0 ? failedSteps.length : 0;
+if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(", ")}`);
+console.log(`\n${passed} passed, ${failed + otherFailures} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failedSteps.length ? 1 : 0);

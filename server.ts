@@ -1,0 +1,106 @@
+/**
+ * thinkgate's process: one node:http server. The API (/api/*: the gateway,
+ * the simulator, the read APIs) is served on a lean path straight from the
+ * route table; every other path (the pages) is handed to Next. Measured on
+ * these machines, Next's request pipeline alone costs more per request than a
+ * whole peer gateway, so the request path does not go through it.
+ *
+ *   tsx server.ts           production (after `next build`)
+ *   tsx server.ts --dev     Next in development mode
+ *   THINKGATE_NEXT=off      API only, no pages (tests, benchmarks)
+ */
+import http from "node:http";
+import path from "node:path";
+import { apiRoutes } from "./lib/api/routes";
+import { ApiRouter } from "./lib/api/router";
+import { serveApi } from "./lib/api/node-adapter";
+import { disconnectDb } from "./lib/db/client";
+import { recorder } from "./lib/gateway/record";
+import { logger } from "./lib/observability/logger";
+import { readEnv, setRuntimeEnv } from "./lib/runtime/env";
+import { bootstrap } from "./lib/setup/bootstrap";
+
+type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+async function loadNext(dev: boolean): Promise<NextHandler | null> {
+  if (process.env.THINKGATE_NEXT === "off") return null;
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: path.resolve(__dirname) });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  return (req, res) => handle(req, res);
+}
+
+async function main(): Promise<void> {
+  const dev = process.argv.includes("--dev");
+  let env = readEnv();
+  setRuntimeEnv(env);
+  const boot = await bootstrap(path.resolve(__dirname));
+  const router = new ApiRouter(apiRoutes);
+  const nextHandler = await loadNext(dev);
+
+  const server = http.createServer((req, res) => {
+    serveApi(router, req, res, env.maxBodyBytes)
+      .then((served) => {
+        if (served) return;
+        if (nextHandler) return nextHandler(req, res);
+        const body = JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route for ${req.method} ${req.url}` } });
+        res.writeHead(404, { "content-type": "application/json" }).end(body);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, "request failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
+      });
+  });
+  // Longer than the usual load-balancer idle timeout, so it closes idle connections first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0; // thinking streams may run for many minutes
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.port, env.host, resolve);
+  });
+  const address = server.address();
+  if (address && typeof address === "object" && address.port !== env.port) {
+    // Port 0 asked the OS for a free port: the simulator's URL depends on it.
+    env = readEnv({ ...process.env, PORT: String(address.port) });
+    setRuntimeEnv(env);
+  }
+
+  const shownHost = env.host === "0.0.0.0" || env.host === "::" ? "127.0.0.1" : env.host;
+  const url = `http://${shownHost}:${env.port}`;
+  const lines = [
+    "",
+    `thinkgate is up at ${url}  (database: ${env.db}, mode: ${env.mode === "simulator" ? "simulator — no ANTHROPIC_API_KEY set, answers come from the offline simulator" : "Anthropic API"})`,
+    `  SDK:  new Anthropic({ baseURL: "${url}/api", apiKey: "<your thinkgate key>" })`,
+    boot.firstKey
+      ? boot.firstKey.fromEnv
+        ? "  Admin key: the value of THINKGATE_BOOTSTRAP_KEY"
+        : `  Admin key (shown once, keep it): ${boot.firstKey.secret}`
+      : "  Authenticate with a thinkgate key (x-api-key or Authorization: Bearer).",
+    "",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+  if (process.send) process.send({ ready: true, port: env.port });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: draining requests and records");
+    server.close();
+    server.closeIdleConnections();
+    await recorder().flush(15_000);
+    await disconnectDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error("thinkgate failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

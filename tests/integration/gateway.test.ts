@@ -1,0 +1,281 @@
+/**
+ * The gateway end to end: a real thinkgate process, the official SDK as the
+ * client (baseURL = thinkgate), the simulator upstream, and the stored records
+ * read back through the API. Runs once on SQLite and once on PostgreSQL.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let client: Anthropic;
+
+interface StoredRecord {
+  id: string;
+  status: string;
+  stage: string;
+  tier: string;
+  routeId: string | null;
+  servedModel: string;
+  requestedModel: string;
+  inputTokens: number;
+  outputTokens: number;
+  thinkingTokens: number;
+  cacheReadTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  pricingStatus: string;
+  costInput: number | null;
+  costOutput: number | null;
+  costThinking: number | null;
+  costCacheRead: number | null;
+  costCacheWrite: number | null;
+  costTotal: number | null;
+  counterfactualCost: number | null;
+  thinkingStatus: string;
+  thinkingText: string | null;
+  answer: string | null;
+  prompt: string | null;
+  httpStatus: number;
+  errorType: string | null;
+  adjustments: string[];
+  stream: boolean;
+}
+
+async function stored(id: string): Promise<StoredRecord> {
+  return eventually(async () => {
+    const res = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
+  });
+}
+
+/** USD per million tokens of the seeded table, for independent cost checks. */
+const PRICES: Record<string, { input: number; output: number }> = {
+  "claude-opus-4-7": { input: 5, output: 25 },
+  "claude-sonnet-4-6": { input: 3, output: 15 },
+};
+
+beforeAll(async () => {
+  server = await startServer();
+  client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("routes a reasoning task, answers with thinking, and records usage and cost to the cent", async () => {
+    const { data: msg, response } = await client.messages
+      .create(
+        {
+          model: "claude-sonnet-4-6",
+          max_tokens: 1024,
+          messages: [{ role: "user", content: "Review this function for race conditions: let n = 0; async function inc() { const v = n; await tick(); n = v + 1; }" }],
+        },
+        { headers: { "thinkgate-task": "code-review" } },
+      )
+      .withResponse();
+
+    expect(response.headers.get("thinkgate-tier")).toBe("reasoning");
+    expect(response.headers.get("thinkgate-stage")).toBe("rule");
+    expect(response.headers.get("thinkgate-route")).toBe("reasoning");
+    const id = response.headers.get("thinkgate-request-id")!;
+    expect(id).toMatch(/^req_/);
+    expect(msg._request_id).toBeTruthy();
+    expect(msg.model).toBe("claude-opus-4-7");
+    const thinking = msg.content.find((b) => b.type === "thinking");
+    const text = msg.content.find((b) => b.type === "text");
+    expect(thinking && thinking.type === "thinking" && thinking.thinking.length).toBeGreaterThan(50);
+    expect(text && text.type === "text" && text.text.length).toBeGreaterThan(0);
+    const thinkingTokens = msg.usage.output_tokens_details?.thinking_tokens ?? 0;
+    expect(thinkingTokens).toBeGreaterThan(0);
+    expect(msg.usage.output_tokens).toBeGreaterThanOrEqual(thinkingTokens);
+
+    const rec = await stored(id);
+    expect(rec.status).toBe("ok");
+    expect(rec.tier).toBe("reasoning");
+    expect(rec.requestedModel).toBe("claude-sonnet-4-6");
+    expect(rec.servedModel).toBe("claude-opus-4-7");
+    expect(rec.inputTokens).toBe(msg.usage.input_tokens);
+    expect(rec.thinkingTokens).toBe(thinkingTokens);
+    // Thinking is inside output_tokens: the buckets split it, never add it.
+    expect(rec.outputTokens + rec.thinkingTokens).toBe(msg.usage.output_tokens);
+    const p = PRICES["claude-opus-4-7"]!;
+    const expected = (msg.usage.input_tokens * p.input + msg.usage.output_tokens * p.output) / 1e6;
+    expect(rec.pricingStatus).toBe("priced");
+    expect(rec.costTotal!).toBeCloseTo(expected, 6);
+    expect(rec.costThinking!).toBeCloseTo((thinkingTokens * p.output) / 1e6, 6);
+    expect(rec.thinkingStatus).toBe("text");
+    expect(rec.thinkingText).toBe((thinking as { thinking: string }).thinking);
+    expect(rec.counterfactualCost).toBeCloseTo(rec.costTotal!, 9);
+  });
+
+  it("streams with messages.stream(): thinking, signature and text intact in finalMessage(), usage from the last message_delta", async () => {
+    const stream = client.messages.stream(
+      {
+        model: "claude-sonnet-4-6",
+        max_tokens: 2048,
+        messages: [{ role: "user", content: "Plan a three-city trip under $2,000 with no flight before 9am and at least two nights per city." }],
+      },
+      { headers: { "thinkgate-tier": "reasoning" } },
+    );
+    let thinkingDeltas = "";
+    let textDeltas = "";
+    stream.on("thinking", (d) => (thinkingDeltas += d));
+    stream.on("text", (d) => (textDeltas += d));
+    const final = await stream.finalMessage();
+    const { response } = await stream.withResponse();
+    expect(response.headers.get("thinkgate-stage")).toBe("override");
+    const thinking = final.content.find((b) => b.type === "thinking");
+    const text = final.content.find((b) => b.type === "text");
+    expect(thinking?.type).toBe("thinking");
+    expect((thinking as { thinking: string }).thinking).toBe(thinkingDeltas);
+    expect((thinking as { signature: string }).signature.length).toBeGreaterThan(10);
+    expect((text as { text: string }).text).toBe(textDeltas);
+    expect(final.stop_reason).toBe("end_turn");
+
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec.stream).toBe(true);
+    expect(rec.status).toBe("ok");
+    expect(rec.thinkingTokens).toBe(final.usage.output_tokens_details?.thinking_tokens);
+    expect(rec.outputTokens + rec.thinkingTokens).toBe(final.usage.output_tokens);
+    expect(rec.inputTokens).toBe(final.usage.input_tokens);
+    expect(rec.thinkingText).toBe(thinkingDeltas);
+    expect(rec.answer).toBe(textDeltas);
+  });
+
+  it("keeps a standard task on the requested model with thinking off", async () => {
+    const { data: msg, response } = await client.messages
+      .create(
+        { model: "claude-sonnet-4-6", max_tokens: 300, messages: [{ role: "user", content: "Summarize: the meeting moved to Tuesday." }] },
+        { headers: { "thinkgate-task": "summarize" } },
+      )
+      .withResponse();
+    expect(response.headers.get("thinkgate-tier")).toBe("standard");
+    expect(msg.model).toBe("claude-sonnet-4-6");
+    expect(msg.content.some((b) => b.type === "thinking")).toBe(false);
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    const p = PRICES["claude-sonnet-4-6"]!;
+    expect(rec.costTotal!).toBeCloseTo((msg.usage.input_tokens * p.input + msg.usage.output_tokens * p.output) / 1e6, 6);
+    // What the reasoning route would have cost is more than what standard cost.
+    expect(rec.counterfactualCost!).toBeGreaterThan(rec.costTotal!);
+  });
+
+  it("answers a bad body with a 400 in the API's shape, and records it", async () => {
+    const err = await client.messages
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    const e = err as InstanceType<typeof Anthropic.BadRequestError>;
+    expect(e.status).toBe(400);
+    expect((e.error as { type: string; error: { type: string } }).type).toBe("error");
+    expect((e.error as { error: { type: string; message: string } }).error.type).toBe("invalid_request_error");
+    expect((e.error as { error: { message: string } }).error.message).toMatch(/max_tokens/);
+    const id = e.headers?.get("thinkgate-request-id");
+    expect(id).toBeTruthy();
+    const rec = await stored(id!);
+    expect(rec.status).toBe("error");
+    expect(rec.httpStatus).toBe(400);
+  });
+
+  it("rejects a bad key with a 401 in the API's shape, via x-api-key and via Bearer", async () => {
+    const bearer = new Anthropic({ baseURL: server.baseURL, apiKey: "tg_wrong", maxRetries: 0 });
+    const e1 = await bearer.messages.create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(Anthropic.AuthenticationError);
+    const res = await fetch(`${server.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": "tg_wrong", "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }] }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
+  });
+
+  it("accepts the key as x-api-key too (older SDKs and curl)", async () => {
+    const res = await fetch(`${server.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 50, messages: [{ role: "user", content: "Hello" }], some_future_field: { keep: true } }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/application\/json/);
+    expect((await res.json()).type).toBe("message");
+  });
+
+  it("rejects temperature on API version 2026-10-21 as the API does", async () => {
+    const err = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }], temperature: 0.2 } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((err as Error).message).toMatch(/temperature: Extra inputs are not permitted/);
+  });
+
+  it("passes an upstream 429 through with its retry-after", async () => {
+    const err = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "[[sim:fault=429]] hello" }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((err as InstanceType<typeof Anthropic.RateLimitError>).headers?.get("retry-after")).toBeTruthy();
+  });
+
+  it("serves count_tokens and the model list through the SDK", async () => {
+    const count = await client.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "How many tokens is this?" }] });
+    expect(count.input_tokens).toBeGreaterThan(0);
+    const model = await client.models.retrieve("claude-opus-4-7");
+    expect(model.id).toBe("claude-opus-4-7");
+    const page = await client.models.list();
+    expect(page.data.length).toBeGreaterThan(5);
+  });
+
+  it("explains the decision on /api/v1/route without calling upstream", async () => {
+    const res = await fetch(`${server.baseURL}/v1/route`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json", "thinkgate-app": "legal-review" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: "Is clause 4 enforceable?" }] }),
+    });
+    expect(res.status).toBe(200);
+    const d = await res.json();
+    expect(d).toMatchObject({ tier: "reasoning", stage: "context", route: { id: "reasoning", model: "claude-opus-4-7" } });
+    expect(d.route.thinking).toBeTruthy();
+    expect(typeof d.reason).toBe("string");
+  });
+
+  it("keeps a conversation with thinking blocks on the configuration it started with", async () => {
+    const first = await client.messages
+      .create(
+        { model: "claude-sonnet-4-6", max_tokens: 1024, messages: [{ role: "user", content: "Design a rate limiter for a multi-region API." }] },
+        { headers: { "thinkgate-task": "architecture" } },
+      )
+      .withResponse();
+    expect(first.data.model).toBe("claude-opus-4-7");
+    // The next turn is tagged as a standard task, but it carries thinking blocks: it must not switch.
+    const second = await client.messages
+      .create(
+        {
+          model: "claude-sonnet-4-6",
+          max_tokens: 1024,
+          messages: [
+            { role: "user", content: "Design a rate limiter for a multi-region API." },
+            { role: "assistant", content: first.data.content as never },
+            { role: "user", content: "Summarize that in two lines." },
+          ],
+        },
+        { headers: { "thinkgate-task": "summarize" } },
+      )
+      .withResponse();
+    expect(second.response.headers.get("thinkgate-stage")).toBe("pinned");
+    expect(second.data.model).toBe("claude-opus-4-7");
+  });
+
+  it("rejects an unsupported method and unknown API paths in the API's shape", async () => {
+    const res = await fetch(`${server.baseURL}/v1/messages`, { headers: { "x-api-key": server.adminKey } });
+    expect(res.status).toBe(405);
+    expect((await res.json()).type).toBe("error");
+  });
+
+  it("reports health without auth", async () => {
+    const res = await fetch(`${server.url}/api/health`);
+    expect(await res.json()).toMatchObject({ status: "ok", mode: "simulator", db: server.db });
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Starts a real thinkgate process for integration tests: the same server.ts
+ * users run, on a free port, against a fresh database of the kind named by
+ * THINKGATE_TEST_DB (sqlite, the default, or postgresql), with the simulator
+ * at zero latency. Pages are off (THINKGATE_NEXT=off); the API is the same code.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const ROOT = path.resolve(__dirname, "../..");
+export const PG_ADMIN_URL = process.env.THINKGATE_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export interface TestServer {
+  url: string;
+  baseURL: string;
+  adminKey: string;
+  db: "sqlite" | "postgresql";
+  databaseUrl: string;
+  proc: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function testDbKind(): "sqlite" | "postgresql" {
+  return process.env.THINKGATE_TEST_DB === "postgresql" ? "postgresql" : "sqlite";
+}
+
+async function freshDatabase(kind: "sqlite" | "postgresql"): Promise<{ url: string; drop: () => Promise<void> }> {
+  const tag = crypto.randomBytes(4).toString("hex");
+  if (kind === "sqlite") {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-it-"));
+    return { url: `file:${path.join(dir, "test.db")}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `thinkgate_it_${tag}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  return {
+    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (for restart tests); a fresh one otherwise. */
+  databaseUrl?: string;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
+  const kind = testDbKind();
+  const fresh = opts.databaseUrl ? null : await freshDatabase(kind);
+  const databaseUrl = opts.databaseUrl ?? fresh!.url;
+  const adminKey = `tg_test_${crypto.randomBytes(12).toString("hex")}`;
+  let out = "";
+  const proc = fork(path.join(ROOT, "server.ts"), [], {
+    cwd: ROOT,
+    execArgv: ["--import", "tsx"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      THINKGATE_BOOTSTRAP_KEY: adminKey,
+      THINKGATE_NEXT: "off",
+      THINKGATE_SIM_LATENCY: "zero",
+      THINKGATE_RECORDER_INTERVAL_MS: "10",
+      ANTHROPIC_API_KEY: "",
+      ANTHROPIC_BASE_URL: "",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      ...opts.env,
+    },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}`)), 60_000);
+    proc.on("message", (m: { ready?: boolean; port?: number }) => {
+      if (m.ready && m.port) {
+        clearTimeout(timer);
+        resolve(m.port);
+      }
+    });
+    proc.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready:\n${out}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    baseURL: `${url}/api`,
+    adminKey,
+    db: kind,
+    databaseUrl,
+    proc,
+    output: () => out,
+    async stop(signal: NodeJS.Signals = "SIGTERM") {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise((r) => proc.once("exit", r));
+        proc.kill(signal);
+        await exited;
+      }
+      if (fresh && !opts.databaseUrl) await fresh.drop();
+    },
+  };
+}
+
+/** Polls until `fn` returns a value that is not undefined (records are written asynchronously). */
+export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
