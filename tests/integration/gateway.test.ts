@@ -82,7 +82,7 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(response.headers.get("thinkgate-route")).toBe("reasoning");
     const id = response.headers.get("thinkgate-request-id")!;
     expect(id).toMatch(/^req_/);
-    expect(msg._request_id).toBeTruthy();
+    expect(response.headers.get("request-id")).toBeTruthy();
     expect(msg.model).toBe("claude-opus-4-7");
     const thinking = msg.content.find((b) => b.type === "thinking");
     const text = msg.content.find((b) => b.type === "text");
@@ -277,5 +277,29 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
   it("reports health without auth", async () => {
     const res = await fetch(`${server.url}/api/health`);
     expect(await res.json()).toMatchObject({ status: "ok", mode: "simulator", db: server.db });
+  });
+});
+
+describe("keys and roles", () => {
+  it("an admin creates a key shown once; a gateway key calls the API but cannot read records; a revoked key stops working", async () => {
+    const admin = { "x-api-key": server.adminKey, "content-type": "application/json" };
+    const created = await fetch(`${server.url}/api/keys`, { method: "POST", headers: admin, body: JSON.stringify({ name: "ci", role: "gateway" }) });
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; secret: string; role: string };
+    expect(key.secret).toMatch(/^tg_/);
+    const listed = (await (await fetch(`${server.url}/api/keys`, { headers: admin })).json()) as { data: Record<string, unknown>[] };
+    expect(listed.data.find((k) => k.id === key.id)).toBeTruthy();
+    expect(JSON.stringify(listed)).not.toContain(key.secret);
+
+    const gw = new Anthropic({ baseURL: server.baseURL, apiKey: key.secret, maxRetries: 0 });
+    const msg = await gw.messages.create({ model: "claude-sonnet-4-6", max_tokens: 20, messages: [{ role: "user", content: "hi" }] });
+    expect(msg.type).toBe("message");
+    const denied = await fetch(`${server.url}/api/requests`, { headers: { "x-api-key": key.secret } });
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.type).toBe("permission_error");
+
+    expect((await fetch(`${server.url}/api/keys/${key.id}`, { method: "DELETE", headers: admin })).status).toBe(200);
+    const after = await gw.messages.create({ model: "claude-sonnet-4-6", max_tokens: 20, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect(after).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 });
