@@ -8,6 +8,7 @@ import { handleMessages } from "../gateway/messages";
 import { handleCountTokens, handleModels } from "../gateway/passthrough";
 import { handleRoute } from "../gateway/route-endpoint";
 import { createKeyHandler, listKeys, revokeKey } from "../keys/api";
+import { addPrice, listPrices } from "../pricing/api";
 import { getRequest, listRequests } from "../requests/api";
 import { simulatorRoutes } from "../simulator/routes";
 import { health } from "./health";
@@ -22,6 +23,8 @@ export const apiRoutes: RouteDef[] = [
   { method: "GET", path: "/api/health", handler: health },
   { method: "GET", path: "/api/requests", handler: listRequests },
   { method: "GET", path: "/api/requests/:id", handler: getRequest },
+  { method: "GET", path: "/api/prices", handler: listPrices },
+  { method: "POST", path: "/api/prices", handler: addPrice },
   { method: "GET", path: "/api/keys", handler: listKeys },
   { method: "POST", path: "/api/keys", handler: createKeyHandler },
   { method: "DELETE", path: "/api/keys/:id", handler: revokeKey },

@@ -303,3 +303,32 @@ describe("keys and roles", () => {
     expect(after).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 });
+
+describe("prices", () => {
+  it("an admin adds a price from a date on, and requests after it are costed with it; an unknown model is unpriced, never $0", async () => {
+    const admin = { "x-api-key": server.adminKey, "content-type": "application/json" };
+    const unpriced = await client.messages
+      .create({ model: "claude-mythos-preview", max_tokens: 2000, messages: [{ role: "user", content: "Classify: spam or not? 'You won!'" }] }, { headers: { "thinkgate-task": "classify" } })
+      .withResponse();
+    const unpricedRec = await stored(unpriced.response.headers.get("thinkgate-request-id")!);
+    expect(unpricedRec.status).toBe("ok");
+    expect(unpricedRec.pricingStatus).toBe("unpriced");
+    expect(unpricedRec.costTotal).toBeNull();
+
+    const bad = await fetch(`${server.url}/api/prices`, { method: "POST", headers: admin, body: JSON.stringify({ model: "x", input: -1 }) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.type).toBe("invalid_request_error");
+
+    const res = await fetch(`${server.url}/api/prices`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ model: "claude-sonnet-4-6", effectiveFrom: new Date(Date.now() - 1000).toISOString(), input: 30, cacheWrite5m: 37.5, cacheWrite1h: 60, cacheRead: 3, output: 150 }),
+    });
+    expect(res.status).toBe(201);
+    const { data: msg, response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: "Translate: hello" }] }, { headers: { "thinkgate-task": "translate" } })
+      .withResponse();
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec.costTotal!).toBeCloseTo((msg.usage.input_tokens * 30 + msg.usage.output_tokens * 150) / 1e6, 9);
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * The price table over HTTP: anyone with a viewer key reads it, admins add a
+ * price from a date on. Prices are never edited in place: a new row with a
+ * later effectiveFrom keeps past requests priced as they were billed.
+ */
+import { z } from "zod";
+import { json, type Handler } from "../api/http";
+import { withApi } from "../api/wrap";
+import { pricesRepo } from "../db/prices.repo";
+import { invalidatePrices } from "./service";
+
+const perMTok = z.number().finite().min(0).max(10_000);
+
+const priceBody = z
+  .object({
+    model: z.string().trim().min(1).max(200),
+    effectiveFrom: z.coerce.date(),
+    input: perMTok,
+    cacheWrite5m: perMTok,
+    cacheWrite1h: perMTok,
+    cacheRead: perMTok,
+    output: perMTok,
+    longContextThreshold: z.number().int().positive().nullable().default(null),
+    longInput: perMTok.nullable().default(null),
+    longCacheWrite5m: perMTok.nullable().default(null),
+    longCacheWrite1h: perMTok.nullable().default(null),
+    longCacheRead: perMTok.nullable().default(null),
+    longOutput: perMTok.nullable().default(null),
+    fastMultiplier: z.number().finite().min(1).max(100).nullable().default(null),
+    source: z.string().max(2000).default(""),
+  })
+  .strict();
+
+export const listPrices: Handler = withApi({ role: "viewer" }, async () => json(200, { data: await pricesRepo.all() }));
+
+export const addPrice: Handler = withApi({ role: "admin", body: priceBody }, async ({ body, principal }) => {
+  const row = await pricesRepo.add({ ...body, source: body.source || `added by ${principal.name}` });
+  invalidatePrices();
+  return json(201, row);
+});
