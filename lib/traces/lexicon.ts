@@ -1,0 +1,720 @@
+/**
+ * Phrase lexicon for the signal extractor (signals.ts).
+ *
+ * Each rule is a token pattern plus an optional context check. Patterns are
+ * space-separated word tokens (as produced by tokenize.ts: lower case, "'" for
+ * apostrophes, "," allowed as a token); "{a|b c|}" is a group of alternatives
+ * and an empty alternative makes the group optional. Groups are expanded into
+ * plain phrases when the trie is built.
+ *
+ * Checks look at a bounded number of neighbouring tokens (at most ~8), so the
+ * whole extraction stays linear in the length of the text. A check may move
+ * the match start (m.s) or end (m.e) to cover a bounded-lookahead phrase such
+ * as "if we take X to be".
+ *
+ * Labelling guide (what each kind means; the labelled fixture follows it):
+ * - hedge: the reasoner's own epistemic uncertainty. "I think/believe/suspect/
+ *   guess/suppose" followed by a clause (not "think about/of/through"),
+ *   probably/maybe/perhaps/possibly/apparently/likely (not probability talk
+ *   like "equally likely"), "might"/"may be"/"could be" as speculation (not
+ *   "you might want", "might as well", permissions), seem/appear/looks like,
+ *   not sure/uncertain/I don't know, hard to say, if I recall correctly.
+ * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
+ *   assumption (not negated: "can't assume", "without assumptions"; not a third
+ *   party's "the code assumes"), suppose/supposing/let's suppose (not
+ *   "supposed to"; "I suppose" is a hedge), presumably, let's say, for the sake
+ *   of argument, hypothetically, I take it, "if we take X to be", "treat X as".
+ *   Plain "if", "given that" and "let x be" are not assumptions.
+ * - self_correction: wait/actually/hold on as discourse markers (not "wait for
+ *   the lock", "actually-used"), let me reconsider/rethink/redo/backtrack,
+ *   that's wrong/not right/incorrect, that can't be right, I made a mistake,
+ *   I misread, oops, scratch that, on second thought, never mind.
+ * - alternative: alternatively, another approach/way/idea/option/possibility,
+ *   a different approach/angle, or maybe/or perhaps, on the other hand.
+ * - stuck: I'm stuck, I can't figure (out), I don't see how, this is hard/
+ *   tricky/confusing (about the task, not "hard to read", "hard-coded"),
+ *   I'm confused/lost/stumped/at a loss, having trouble, going in circles,
+ *   dead end, I give up, running out of ideas.
+ * Not labelled as any kind: "let me check/verify/recount/re-read"
+ * (verification), "what if ..." (a question), "Hmm", "in that case", "I
+ * recall that", third parties' beliefs ("the user thinks", "the code assumes").
+ *
+ * Known limits: a phrase list cannot cover every way of hedging. On labelled
+ * batches written after the lexicon was frozen, precision stayed ~0.97 but
+ * recall was 0.50-0.58 (see scripts/eval-signals.ts); misses were phrasings
+ * absent from the list, which were then added as families, not sentences.
+ */
+import { HEDGES_SEED_PLAIN } from "./hedges-seed";
+import * as tk from "./tokenize";
+import type { Tokens } from "./tokenize";
+
+// Local bindings: imported functions can compile to getter calls in hot loops.
+const clauseStart = tk.clauseStart;
+const nextIdx = tk.nextIdx;
+const prevIdx = tk.prevIdx;
+const prevW = tk.prevW;
+const wd = tk.wd;
+
+// Token types (mirrors tokenize.ts WORD/PUNCT/CODE).
+const WORD = 0;
+const PUNCT = 1;
+const CODE = 2;
+
+export type SignalKind = "hedge" | "assumption" | "self_correction" | "alternative" | "stuck";
+
+export const SIGNAL_KINDS: readonly SignalKind[] = ["hedge", "assumption", "self_correction", "alternative", "stuck"];
+
+/** Tie-break when two overlapping candidates have the same length: the more specific kind wins. */
+export const KIND_PRIORITY: Record<SignalKind, number> = {
+  self_correction: 5,
+  stuck: 4,
+  alternative: 3,
+  assumption: 2,
+  hedge: 1,
+};
+
+/** A match under test: token indices, inclusive. Checks may widen them. */
+export interface Match {
+  s: number;
+  e: number;
+}
+
+export type Check = (t: Tokens, m: Match) => boolean;
+
+export interface RuleDef {
+  kind: SignalKind;
+  patterns: string[];
+  check?: Check;
+}
+
+const S = (...xs: string[]): Set<string> => new Set(xs);
+
+// ---------------------------------------------------------------------------
+// Small helpers for checks.
+
+function isWordTok(t: Tokens, i: number): boolean {
+  return i >= 0 && i < t.n && t.type[i] === WORD;
+}
+
+/** Word at a token index, "" when out of range or not a word. */
+function wordAt(t: Tokens, i: number): string {
+  return isWordTok(t, i) ? wd(t, i) : "";
+}
+
+/** Text of the next token after index i ("" at the end). */
+function nextText(t: Tokens, i: number): string {
+  const q = nextIdx(t, i);
+  return q < t.n ? wd(t, q) : "";
+}
+
+/** First token index in [m.s, m.e] whose word is in `set`. */
+function findIn(t: Tokens, m: Match, set: Set<string>): number {
+  for (let k = m.s; k <= m.e; k++) if (set.has(wd(t, k))) return k;
+  return -1;
+}
+
+/** Next token is punctuation (or there is none / a line break follows). */
+function followedByBreak(t: Tokens, i: number): boolean {
+  const q = nextIdx(t, i);
+  if (q >= t.n) return true;
+  if (t.nl[q] === 1) return true;
+  return t.type[q] === PUNCT;
+}
+
+// ---------------------------------------------------------------------------
+// Checks.
+
+/** After "I think": the next word must start a clause, not "think about/of/through X". */
+const THINK_NOT_CLAUSE = S(
+  "about", "of", "through", "over", "carefully", "hard", "harder", "again", "more", "deeply", "twice",
+  "back", "aloud", "out", "up", "ahead", "clearly", "properly", "differently", "long", "longer", "for",
+  "in", "on", "step", "straight", "outside", "along", "twice", "logically", "systematically",
+);
+const PRONOUN_OBJ = S("it", "this", "that", "them", "everything", "things", "something");
+const PHRASAL_PARTICLE = S("through", "over", "out", "up");
+const checkThink: Check = (t, m) => {
+  const q = nextIdx(t, m.e);
+  if (q >= t.n) return true;
+  const w = wd(t, q);
+  if (THINK_NOT_CLAUSE.has(w)) return false;
+  if (PRONOUN_OBJ.has(w) && PHRASAL_PARTICLE.has(nextText(t, q))) return false;
+  // "what do I think" / "did I think" are questions about thinking, not hedges.
+  const p = prevW(t, m.s);
+  return p !== "do" && p !== "did";
+};
+const checkBelieve: Check = (t, m) => nextText(t, m.e) !== "in" && checkThink(t, m);
+
+const LIKELY_NOT_PREV = S("equally", "more", "less", "as", "how", "same", "so", "twice", "times", "too", "very");
+const checkLikely: Check = (t, m) => {
+  if (LIKELY_NOT_PREV.has(prevW(t, m.s))) return false;
+  return nextText(t, m.e) !== "than";
+};
+
+const checkPossibly: Check = (t, m) => !S("a", "an", "the").has(prevW(t, m.s));
+
+const MIGHT_NOT_PREV = S("you", "his", "her", "their", "its", "my", "all", "the", "your", "with", "our");
+const MIGHT_NOT_NEXT = S("as", "want", "wanna", "like", "wish");
+const checkMight: Check = (t, m) => {
+  if (MIGHT_NOT_PREV.has(prevW(t, m.s))) return false;
+  return !MIGHT_NOT_NEXT.has(nextText(t, m.s));
+};
+
+const checkMay: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  // Permission ("you may not"), and the month ("in May").
+  return p !== "you" && p !== "in" && p !== "of" && p !== "since" && p !== "until";
+};
+
+const checkLooksLike: Check = (t, m) => {
+  const q = nextIdx(t, m.e);
+  if (q >= t.n) return false;
+  const w = wd(t, q);
+  if (w === ":") return false;
+  if ((w === "this" || w === "that" || w === "so") && followedByBreak(t, q)) return false;
+  return true;
+};
+
+const SUGGEST_NOT_PREV = S(
+  "i", "we", "you", "they", "he", "she", "i'd", "we'd", "would", "could", "can", "might", "may", "to",
+  "should", "will", "i'll", "let", "me", "also", "strongly",
+);
+const checkSuggest: Check = (t, m) => {
+  if (SUGGEST_NOT_PREV.has(prevW(t, m.s))) return false;
+  const nx = nextText(t, m.e);
+  return !(nx.length > 4 && nx.endsWith("ing"));
+};
+
+const checkPossibleThat: Check = (t, m) => nextText(t, m.e) !== "to";
+
+const checkIDontKnow: Check = (t, m) => {
+  // "I don't know how to proceed" is stuck (a longer rule); "I don't know the API" is not a hedge.
+  const nx = nextText(t, m.e);
+  return !(nx === "the" || nx === "a" || nx === "an" || nx === "anyone" || nx === "much");
+};
+
+const ASSUME_NEG = S(
+  "can't", "cannot", "don't", "doesn't", "shouldn't", "won't", "not", "never", "didn't", "mustn't",
+  "couldn't", "wouldn't", "needn't", "isn't", "aren't", "wasn't", "weren't", "dont", "cant", "t",
+);
+/** Bare assume/assuming/assumed: not negated, not "you may/can assume" (a permission in a prompt). */
+const checkAssume: Check = (t, m) => {
+  // "I assumed nothing about ..." is the opposite of making an assumption.
+  const nx = nextText(t, m.e);
+  if (nx === "nothing" || nx === "none") return false;
+  const p = prevIdx(t, m.s);
+  const pw = p >= 0 ? wd(t, p) : "";
+  if (ASSUME_NEG.has(pw)) return false;
+  if (pw === "may" || pw === "can") {
+    const pp = prevW(t, p);
+    if (pp === "you") return false;
+  }
+  return true;
+};
+
+const ASSUMPTION_NEG = S("no", "without", "any", "fewer", "few");
+const ASSUMPTION_NOT_NEXT = S("column", "columns", "field", "fields", "table", "tab", "sheet", "cell", "cells");
+const checkAssumption: Check = (t, m) => {
+  const p = prevIdx(t, m.s);
+  if (ASSUMPTION_NEG.has(p >= 0 ? wd(t, p) : "")) return false;
+  if (p >= 0 && ASSUMPTION_NEG.has(prevW(t, p))) return false;
+  return !ASSUMPTION_NOT_NEXT.has(nextText(t, m.e));
+};
+
+/**
+ * Sentence-initial "Say" introducing a premise: "Say n = 3", "Say the cache
+ * holds 100 entries". Not "say so", "say hello", "say: ...".
+ */
+const SAY_NOT_NEXT = S("so", "hi", "hello", "no", "yes", "it", "something", "what", "that", "goodbye", "thanks", "sorry", "please", "you", "i");
+const checkSayAssume: Check = (t, m) => {
+  // Sentence-initial only: after a comma, "say" usually introduces an example ("pick one, say A").
+  if (!clauseStart(t, m.s)) return false;
+  const p = prevW(t, m.s);
+  if (p === "," || p === "(") return false;
+  const q = nextIdx(t, m.e);
+  if (q >= t.n || t.type[q] !== WORD) return false;
+  return !SAY_NOT_NEXT.has(wd(t, q));
+};
+
+const checkSuppose: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  return p !== "i'd" && p !== "would" && p !== "don't" && p !== "you'd" && p !== "we'd";
+};
+
+/**
+ * Bounded lookahead for "if we take X to be", "let's treat X as": scan at most
+ * 7 tokens after the verb, within the sentence, for "to be" or "as".
+ */
+function lookaheadFor(toBe: boolean, as: boolean): Check {
+  return (t, m) => {
+    let k = m.e;
+    for (let steps = 0; steps < 7; steps++) {
+      k = nextIdx(t, k);
+      if (k >= t.n) return false;
+      const w = wd(t, k);
+      if (t.type[k] === PUNCT && (w === "." || w === "!" || w === "?" || w === ";" || w === ":")) return false;
+      if (t.nl[k] === 1) return false;
+      if (toBe && w === "to" && nextText(t, k) === "be") {
+        m.e = nextIdx(t, k);
+        return true;
+      }
+      if (as && w === "as") {
+        const nx = nextText(t, k);
+        if (nx === "well" || nx === "soon" || nx === "much" || nx === "long" || nx === "far" || nx === "stated" || nx === "written") return false;
+        m.e = nx === "given" ? nextIdx(t, k) : k;
+        return true;
+      }
+    }
+    return false;
+  };
+}
+
+/** Which words may precede a discourse "wait" (besides punctuation / text start). */
+const WAIT_PREV_OK = S("but", "oh", "ah", "hmm", "hm", "no", "so", "okay", "ok", "um", "uh", "actually", "well", "yeah", "yes", "wait", "hmmm", "nope");
+/** Which words may follow a discourse "wait". Anything else ("for", "until", "the", a number) reads as the verb. */
+const WAIT_NEXT_OK = S(
+  "no", "nope", "actually", "let", "let's", "i", "i'm", "i've", "i'd", "that", "that's", "this", "these", "those",
+  "maybe", "perhaps", "hold", "is", "isn't", "was", "wasn't", "what", "what's", "why", "how", "so", "but", "hmm",
+  "hm", "really", "did", "didn't", "do", "does", "doesn't", "am", "are", "aren't", "if", "where", "which", "we",
+  "we're", "there", "there's", "here", "here's", "unless", "oh", "though", "sorry", "hang", "yes", "wait", "could",
+  "can", "can't", "should", "shouldn't", "would", "wouldn't", "because", "since", "it's", "it", "he", "she",
+  "they", "one", "probably", "not", "never", "hmmm", "ah", "also", "then", "now", "in",
+);
+const WAIT_NEXT_PUNCT = S(",", ".", "!", "?", ":", ";", "—", "–", "-", "…", ")", "\"", "”", "'", "’");
+const WAIT_WORD = S("wait");
+const checkWait: Check = (t, m) => {
+  const k = findIn(t, m, WAIT_WORD);
+  if (k < 0) return false;
+  if (k === m.s) {
+    const p = prevIdx(t, k);
+    if (!clauseStart(t, k) && !WAIT_PREV_OK.has(p >= 0 ? wd(t, p) : "")) return false;
+  }
+  // With a lead ("but wait", "oh, wait") the lead itself marks the discourse use.
+  if (k < m.e) return true; // has a tail ("wait, no", "wait a minute")
+  const q = nextIdx(t, k);
+  if (q >= t.n) return true;
+  if (t.nl[q] === 1) return true;
+  const w = wd(t, q);
+  if (t.type[q] === PUNCT) return WAIT_NEXT_PUNCT.has(w);
+  if (t.type[q] === CODE) return false;
+  if (w === "it" && nextText(t, q) === "out") return false;
+  return WAIT_NEXT_OK.has(w);
+};
+
+const HOLD_WORDS = S("hold", "hang");
+const checkHoldOn: Check = (t, m) => {
+  const k = findIn(t, m, HOLD_WORDS);
+  if (k < 0) return false;
+  if (k === m.s && !clauseStart(t, k) && !WAIT_PREV_OK.has(prevW(t, k))) return false;
+  const q = nextIdx(t, m.e);
+  if (q >= t.n || t.nl[q] === 1) return true;
+  const w = wd(t, q);
+  if (t.type[q] === PUNCT) return WAIT_NEXT_PUNCT.has(w);
+  if (w === "to" || w === "tight" || w === "until" || w === "for") return false;
+  return WAIT_NEXT_OK.has(w) || w === "a";
+};
+
+const ACTUALLY_WORD = S("actually");
+const checkActually: Check = (t, m) => {
+  const k = findIn(t, m, ACTUALLY_WORD);
+  if (k < 0) return false;
+  if (k > m.s) return true; // "no, actually", "wait, actually", "but actually"
+  if (clauseStart(t, k)) return true;
+  return nextText(t, k) === ",";
+};
+
+/** Only at the start of a clause ("Never mind, ...", "Rethinking this: ..."). */
+const atClauseStart: Check = (t, m) => clauseStart(t, m.s);
+
+/** "I had the oxygen count wrong", "I got the sign backwards": at most 4 tokens before wrong/backwards. */
+const HAD_WRONG_END = S("wrong", "backwards", "backward", "reversed", "flipped", "mixed", "swapped");
+const checkHadWrong: Check = (t, m) => {
+  let k = m.e;
+  for (let steps = 0; steps < 5; steps++) {
+    k = nextIdx(t, k);
+    if (!isWordTok(t, k)) return false;
+    const w = wd(t, k);
+    if (HAD_WRONG_END.has(w)) {
+      if (w === "mixed" && nextText(t, k) !== "up") return false;
+      m.e = w === "mixed" ? nextIdx(t, k) : k;
+      return true;
+    }
+    if (w === "to" || w === "a" || w === "no" || w === "been") return false;
+  }
+  return false;
+};
+
+const CORRECTION_NOT_PREV = S("perhaps", "maybe", "if", "unless", "probably", "possibly", "whether");
+const checkOwnError: Check = (t, m) => !CORRECTION_NOT_PREV.has(prevW(t, m.s));
+
+const MISTAKE_WORDS = S("mistake", "mistakes", "error", "errors", "typo", "slip", "blunder", "mix-up");
+/** "I made a/an ... mistake": at most 3 modifiers between the article and the noun. */
+const checkMadeMistake: Check = (t, m) => {
+  if (!checkOwnError(t, m)) return false;
+  let k = m.e;
+  for (let steps = 0; steps < 4; steps++) {
+    k = nextIdx(t, k);
+    if (!isWordTok(t, k)) return false;
+    if (MISTAKE_WORDS.has(wd(t, k))) {
+      m.e = k;
+      return true;
+    }
+  }
+  return false;
+};
+
+const MY_ERROR_NOT_NEXT = S("message", "messages", "handler", "handling", "log", "logs", "code", "codes", "rate", "bars", "page", "budget");
+const checkMyMistake: Check = (t, m) => !MY_ERROR_NOT_NEXT.has(nextText(t, m.e));
+
+const checkHmmNo: Check = (t, m) => {
+  if (!clauseStart(t, m.s)) return false;
+  return followedByBreak(t, m.e);
+};
+
+const checkCorrection: Check = (t, m) => clauseStart(t, m.s) && nextText(t, m.e) === ":";
+
+const checkWrongFamily: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  // "if that's wrong", "whether this is wrong" are conditionals, not corrections.
+  return p !== "if" && p !== "whether" && p !== "unless";
+};
+
+const APPROACH_NOUNS = [
+  "approach", "approaches", "way", "ways", "method", "methods", "option", "options", "strategy", "strategies",
+  "idea", "ideas", "interpretation", "interpretations", "reading", "explanation", "explanations", "angle",
+  "tack", "design", "possibility", "possibilities", "thought", "formulation", "framing", "perspective",
+  "attempt", "tactic", "avenue",
+];
+const APPROACH = S(...APPROACH_NOUNS);
+const ALT_NEXT_OK = S("is", "would", "could", "might", "to", "here", "then", "being", "was", ",", ":", "—", "–", ".", ";", "-", "would've");
+/** "Instead, we could ..." proposes another route; "Instead, it's the opposite" only contrasts. */
+const INSTEAD_NEXT = S("we", "i", "let's", "let", "maybe", "perhaps", "try", "use", "consider", "why", "what", "one", "how", "could", "should");
+const checkInsteadComma: Check = (t, m) => {
+  if (!clauseStart(t, m.s)) return false;
+  const q = nextIdx(t, m.e);
+  return q < t.n && wd(t, q) === "," && INSTEAD_NEXT.has(nextText(t, q));
+};
+
+const checkTheAlternative: Check = (t, m) => {
+  const nx = nextText(t, m.e);
+  return ALT_NEXT_OK.has(nx) || APPROACH.has(nx);
+};
+const checkAlternatives: Check = (t, m) => {
+  if (clauseStart(t, m.s)) return true;
+  const nx = nextText(t, m.e);
+  return nx === "include" || nx === "are" || nx === "would" || nx === "to" || nx === ":" || nx === "—" || nx === ",";
+};
+const ANOTHER_NOT_PREV = S("call", "calls", "called", "calling", "invoke", "invokes", "invoked", "add", "adds", "added", "spawn", "spawns", "create", "creates", "define", "defines", "the");
+const checkAnother: Check = (t, m) => !ANOTHER_NOT_PREV.has(prevW(t, m.s));
+const OTHER_NOT_PREV = S("the", "these", "those", "its", "their", "our", "your", "my", "all", "his", "her");
+const checkOtherOptions: Check = (t, m) => !OTHER_NOT_PREV.has(prevW(t, m.s));
+
+/**
+ * "stuck": the subject must be the reasoner ("I'm stuck", "I keep getting
+ * stuck", "we're still stuck"), or the phrase opens a clause ("Still stuck.").
+ * "The job is stuck", "the process got stuck" are not.
+ */
+const STUCK_BETWEEN = S(
+  "really", "still", "completely", "totally", "kind", "of", "a", "bit", "so", "pretty", "truly", "honestly",
+  "getting", "keep", "kept", "got", "get", "feel", "feeling", "am", "are", "was", "were", "be", "being",
+  "again", "little", "seem", "to", "genuinely", "thoroughly", "just", "now", "quite", "rather", "somewhat",
+);
+const STUCK_SUBJ = S("i", "i'm", "we", "we're", "i've", "we've", "me", "i'd", "im");
+const checkStuck: Check = (t, m) => {
+  // "we're stuck with 22 minutes" means "forced to accept", not stuck in the reasoning.
+  if (nextText(t, m.e) === "with") return false;
+  let k = m.s;
+  for (let steps = 0; steps < 5; steps++) {
+    const p = prevIdx(t, k);
+    if (p < 0 || t.type[p] !== WORD || t.nl[k] === 1) {
+      // Reached a clause boundary without a subject: "Still stuck." / "Stuck again."
+      m.s = k;
+      return true;
+    }
+    const w = wd(t, p);
+    if (STUCK_SUBJ.has(w)) {
+      m.s = p;
+      return true;
+    }
+    if (!STUCK_BETWEEN.has(w)) return false;
+    k = p;
+  }
+  return false;
+};
+
+const HARD_TO_OK = S("solve", "figure", "crack", "untangle", "work", "reason", "pin", "prove", "get", "do", "find", "see", "follow", "keep", "track", "make");
+const HARD_NEXT_OK = S("and", "but", "so", "because", "hmm", "now", "here", "though", "already", "indeed");
+const checkHard: Check = (t, m) => {
+  const q = nextIdx(t, m.e);
+  if (q >= t.n || t.nl[q] === 1) return true;
+  const w = wd(t, q);
+  if (t.type[q] === PUNCT) return w !== "(" && w !== "-" && w !== "/";
+  if (HARD_NEXT_OK.has(w)) return true;
+  if (w === "to") return HARD_TO_OK.has(nextText(t, q));
+  return false;
+};
+
+// ---------------------------------------------------------------------------
+// Rules.
+
+const APPROACH_GROUP = `{${APPROACH_NOUNS.join("|")}}`;
+const HARD_ADJ = "{hard|tricky|difficult|tough|confusing|complicated|messy|hairy|frustrating}";
+const HARD_ADV = "{|getting|really|very|quite|pretty|so|rather|a bit|kind of|surprisingly|genuinely|too|way too|still|becoming|a lot}";
+
+export const RULES: RuleDef[] = [
+  // ----- hedge -------------------------------------------------------------
+  { kind: "hedge", patterns: [...HEDGES_SEED_PLAIN, "seemingly", "arguably"] },
+  {
+    kind: "hedge",
+    patterns: [
+      "i {|really|still|do|also|now|honestly|genuinely|actually|kinda|kind of|sort of|personally|just} think",
+      "i {don't|do not|didn't|did not} think",
+      "{i'd|i would} {think|say|guess|imagine|bet|wager|venture}",
+      "i {guess|suppose|imagine|reckon|suspect}",
+      "i feel like",
+    ],
+    check: checkThink,
+  },
+  { kind: "hedge", patterns: ["i {|really|still|do|honestly} believe"], check: checkBelieve },
+  {
+    kind: "hedge",
+    patterns: [
+      "i {doubt|wonder}",
+      "i wonder {if|whether}",
+      "{i'm|i am} {|still|just} wondering {|if|whether}",
+      "{i'm|i am} guessing",
+      "my {|best} guess",
+      "best guess",
+      "{my|our} {impression|understanding|hunch|sense|feeling|intuition|thinking} {is|was}",
+      "my {impression|hunch}",
+      "in my {view|opinion|understanding|experience}",
+      "{i'm|i am} {pretty|fairly|reasonably|almost|quite|mostly|moderately} {sure|certain|confident}",
+      "if {i'm|i am} not mistaken",
+      "if i {recall|remember} {|correctly|right|rightly}",
+      "if memory serves",
+      "iirc",
+      "afaik",
+      "as far as i {know|can tell|remember|recall}",
+      "{|i'm|i am|i was|i'm still|i am still|we're|we are} not {|entirely|completely|quite|totally|100 %|fully|really|so|too|exactly|very|yet|100|particularly|super} {sure|certain|confident|convinced}",
+      "{i'm|i am|i feel} {unsure|uncertain}",
+      "uncertain",
+      "{hard|difficult|impossible} to {say|tell|know}",
+      "chances are",
+      "{that|it|this} smells like",
+      "{it's|it is} {conceivable|plausible|unclear|not clear|not obvious} {|that|whether|if}",
+      "{it's|it is} hard to {say|tell|know}",
+      "{plausibly|conceivably}",
+      "{i'd|i would} {expect|lean toward|lean towards|suspect|assume}",
+      "{my|our} {|best} bet is",
+      "unclear {whether|if}",
+      "{i have|i've got|i've|i get} a {feeling|suspicion|hunch|sneaking suspicion|sense}",
+      "my gut {says|feeling|tells me|instinct|reaction}",
+      "{i'm|i am} {inclined|tempted} to {think|say|believe|guess}",
+      "{i'm|i am} leaning {towards|toward}",
+      "{could|might|can|would} it be {|that}",
+      "is it possible {|that}",
+      "{hard|difficult} to {decide|judge|pin down}",
+      "{there's|there is} a chance",
+      "{there's|there is} a {good|decent|fair|small|real|strong} chance",
+      "most likely",
+      "more than likely",
+      "in all likelihood",
+      "{it|that|this|which|there|what} could {|also|well|easily|just} be",
+      "{problem|issue|bug|cause|culprit|answer|reason|error|question|leak|fault|explanation|difference|source|intent} could {|also|well} be",
+      "{|it|that|this|which} {seems|seem|seemed} {|like|to}",
+      "{it|there} {appears|appeared} {|to|that}",
+      "{that|this|which} {appears|appeared} {to|that}",
+      "{appears|appear|appeared} to",
+      "it would {appear|seem}",
+      "{it|that|this|which} {sounds|sounded} like",
+    ],
+  },
+  { kind: "hedge", patterns: ["{i|we} {don't|do not} {|really} know"], check: checkIDontKnow },
+  { kind: "hedge", patterns: ["{it's|it is} {|quite|entirely|very|certainly|also} possible {|that}"], check: checkPossibleThat },
+  { kind: "hedge", patterns: ["likely", "unlikely"], check: checkLikely },
+  { kind: "hedge", patterns: ["{could|might} {|well|also|just} be"], check: (t, m) => clauseStart(t, m.s) },
+  { kind: "hedge", patterns: ["possibly"], check: checkPossibly },
+  { kind: "hedge", patterns: ["might {|be|have|not|well|also|just|actually}"], check: checkMight },
+  { kind: "hedge", patterns: ["may {be|have|not|well|also be}"], check: checkMay },
+  { kind: "hedge", patterns: ["{it|that|this|which} {looks|look|looked} like"], check: checkLooksLike },
+  { kind: "hedge", patterns: ["{suggest|suggests}"], check: checkSuggest },
+
+  // ----- assumption --------------------------------------------------------
+  { kind: "assumption", patterns: ["{assume|assuming|assumed} {|that}"], check: checkAssume },
+  {
+    kind: "assumption",
+    patterns: [
+      "{let's|let us|let me|i'll|i will|we'll|we will|i'm going to|we're going to|we can|we could|i can|we may|i'll just|we'll just|if we|if i|if you|we must|we have to|i have to|we need to|i need to|i'd|i had|we} {assume|assumed} {|that}",
+      "{i'm|i am|we're|we are} {assuming|assume} {|that}",
+      "{is|are|was|were|be} assumed",
+      "{let's|let us|let me|i'll|we'll|now|so|if we|if i} suppose {|that}",
+      "suppose that",
+      "{under|on|with} the assumption {|that}",
+      "{my|our} {|working|main|key|initial|implicit|underlying} {assumption|assumptions} {|is|was|are|were|here is|here}",
+      "presumably",
+      "{let's|let us} {say|pretend|imagine|posit|stipulate}",
+      "for the sake of argument",
+      "hypothetically {|speaking}",
+      "{let's|let us|let me|i'll|we'll|we} {hypothesize|hypothesise|presume|postulate}",
+      "{i|we} {presume|presumed}",
+      "{presuming|presume}",
+      "without loss of generality",
+      "wlog",
+      "i take it",
+      "{take|taking|took|taken} {it|that|this} as given",
+      "{take|taking|took|taken} for granted",
+    ],
+  },
+  { kind: "assumption", patterns: ["{assumption|assumptions}"], check: checkAssumption },
+  { kind: "assumption", patterns: ["{suppose|supposing}"], check: checkSuppose },
+  { kind: "assumption", patterns: ["say"], check: checkSayAssume },
+  { kind: "assumption", patterns: ["{ignoring|neglecting|disregarding}"], check: (t, m) => clauseStart(t, m.s) },
+  {
+    kind: "assumption",
+    patterns: ["{if we|if i|let's|let us|let me|we can|i'll|we'll|we|i} {take|consider|regard}", "taking"],
+    check: lookaheadFor(true, true),
+  },
+  {
+    kind: "assumption",
+    patterns: ["{if we|if i|let's|let us|let me|we can|i'll|we'll|we|i} {treat|model}", "treating"],
+    check: lookaheadFor(false, true),
+  },
+
+  // ----- self_correction ---------------------------------------------------
+  {
+    kind: "self_correction",
+    patterns: [
+      "{|but|oh|ah|no|hmm|hm|um|uh|actually|nope} {|,} wait {|, no|no|, wait|a minute|a moment|a second|a sec|one moment|one second|just a moment|a bit}",
+    ],
+    check: checkWait,
+  },
+  { kind: "self_correction", patterns: ["{|but|oh|wait|no|hmm} {|,} {hold|hang} on"], check: checkHoldOn },
+  {
+    kind: "self_correction",
+    patterns: ["{|no|wait|oh|but|hmm|well|ah|hm} {|,} actually {|, no|, wait|wait|no}"],
+    check: checkActually,
+  },
+  {
+    kind: "self_correction",
+    patterns: [
+      "{let me|let's|let us|i should|i need to|i'll|i will|i must|i have to|i'd better|we should|we need to|time to|i want to|i'm going to|better} {reconsider|rethink|re-think|redo|re-do|re-evaluate|reevaluate|re-examine|reexamine|revisit|backtrack|retrace|re-derive|rederive|re-approach|start over|start again|start from scratch|correct that|correct this|correct myself}",
+      "{that's|that is|this is|that was|this was|which is|that'd be|that would be} {|definitely|clearly|obviously|also|still|actually|just|all|completely|totally|certainly|simply} {wrong|incorrect|a mistake|an error|mistaken|backwards}",
+      "{that's|that is|this is|that was|this was|which is} not {|quite|exactly|entirely} {right|correct|it}",
+      "{that|this|it} {isn't|is not|wasn't|was not} {|quite} {right|correct}",
+      "{that|this} {can't|cannot|can not|couldn't|could not} be {right|correct|true|it}",
+      "{that|this} {doesn't|does not} {seem|look|sound} {|quite} {right|correct}",
+      "{that|this} {doesn't|does not} add up",
+      "{i was|i'm|i am|i've been|i had been} {wrong|mistaken}",
+    ],
+    check: checkWrongFamily,
+  },
+  { kind: "self_correction", patterns: ["{i|we} {had|got|have|'ve got}"], check: checkHadWrong },
+  {
+    kind: "self_correction",
+    patterns: [
+      "{i|i've|i have|we|we've|we have} {|must have|may have|might have|clearly|just|probably|apparently|obviously|definitely} made {a|an|another|one}",
+    ],
+    check: checkMadeMistake,
+  },
+  {
+    kind: "self_correction",
+    patterns: [
+      "{i|i've|i have|we|we've} {|must have|may have|might have|clearly|just|obviously|completely|totally} {miscalculated|misread|misunderstood|miscounted|misremembered|misinterpreted|misapplied|mixed up|messed up|confused|got that wrong|got it wrong|had it backwards|had that backwards|had it wrong|had that wrong|overcounted|undercounted|double-counted|double counted|misspoke}",
+    ],
+    check: checkOwnError,
+  },
+  { kind: "self_correction", patterns: ["{my|our} {mistake|error|bad}", "{mistake|error} in my"], check: checkMyMistake },
+  {
+    kind: "self_correction",
+    patterns: [
+      "oops",
+      "whoops",
+      "scratch that",
+      "on {second|further} {thought|thoughts|reflection}",
+      "on reflection",
+      "i take that back",
+      "let me try {again|that again}",
+      "{i'm|i am|i was|i've been|maybe i'm|perhaps i'm} {overcomplicating|overthinking|overcomplicated|overthought|over-complicating|over-thinking} {this|it|things|the problem}",
+      "{that|this} approach {fails|failed|doesn't work|does not work|won't work|didn't work|is wrong|is flawed|breaks down}",
+      "{that|that idea|that approach} {doesn't|does not|won't|didn't} work",
+      "i stand corrected",
+      "correcting myself",
+    ],
+  },
+  { kind: "self_correction", patterns: ["{never mind|nevermind}", "{reconsidering|rethinking|backtracking|re-evaluating|re-examining}"], check: atClauseStart },
+  { kind: "self_correction", patterns: ["correction"], check: checkCorrection },
+  { kind: "self_correction", patterns: ["not quite", "no no"], check: checkHmmNo },
+  { kind: "self_correction", patterns: ["{hmm|hm|hmmm|oh|ah} {|,} no"], check: checkHmmNo },
+
+  // ----- alternative -------------------------------------------------------
+  {
+    kind: "alternative",
+    patterns: [
+      "alternatively",
+      "{or|and} alternatively",
+      "on the other hand",
+      "or {maybe|perhaps|possibly}",
+      "then again",
+      "what if instead",
+      "{we|i|or we|or i|one} could also",
+      "{a|another|the} middle {path|ground|way|option}",
+      "{one|another} other {thing to try|option|way|approach|idea|possibility}",
+      "{or|or else} {we|i|you} {could|can|might}",
+      "{a|one|another} {cleaner|better|simpler|safer|cheaper|faster|easier|more robust|second|third} {option|alternative|approach|way|fix|solution|strategy|idea|route}",
+    ],
+  },
+  { kind: "alternative", patterns: ["could also"], check: (t, m) => clauseStart(t, m.s) },
+  { kind: "alternative", patterns: ["one {possibility|option|idea|approach|alternative|fix|way}"], check: (t, m) => clauseStart(t, m.s) && nextText(t, m.e) !== "of" },
+  { kind: "alternative", patterns: ["another"], check: (t, m) => S("is", "would", "could", "option", ":").has(nextText(t, m.e)) && !ANOTHER_NOT_PREV.has(prevW(t, m.s)) },
+  { kind: "alternative", patterns: ["{instead|alternately}"], check: checkInsteadComma },
+  { kind: "alternative", patterns: ["the other {option|way|approach|route|possibility|idea|strategy}"], check: checkTheAlternative },
+  { kind: "alternative", patterns: ["{another|an|one|the|a second|a third|one more} alternative"], check: checkTheAlternative },
+  { kind: "alternative", patterns: [`{an|another|one|the|one more|} alternative ${APPROACH_GROUP}`] },
+  { kind: "alternative", patterns: ["alternatives"], check: checkAlternatives },
+  { kind: "alternative", patterns: [`{another|one more|a different|a new|a totally different|a completely different|an entirely different} ${APPROACH_GROUP}`], check: checkAnother },
+  { kind: "alternative", patterns: ["other {options|possibilities|approaches|ideas|ways|interpretations|explanations|alternatives|strategies}"], check: checkOtherOptions },
+
+  // ----- stuck -------------------------------------------------------------
+  { kind: "stuck", patterns: ["stuck"], check: checkStuck },
+  {
+    kind: "stuck",
+    patterns: [
+      `{this is|this was|it's|it is|it was|that's|that is|this one is|this problem is|this part is|this step is|this seems|this feels|it seems|this looks|this gets|this got|this is getting|it's getting|this has become|this one's} ${HARD_ADV} ${HARD_ADJ}`,
+    ],
+    check: checkHard,
+  },
+  {
+    kind: "stuck",
+    patterns: [
+      "{this|it|that} {is|was|seems} {|much|way|a lot|far} harder than {i|expected|it|anticipated}",
+      "{this|it|that}'s {|much|way|a lot|far} harder than {i|expected|it|anticipated}",
+      "{i|we} {can't|cannot|can not|couldn't|still can't|just can't|still cannot} {figure|work out|see how|see a way|find a way|seem to find|seem to figure|crack|make sense of|get anywhere}",
+      "{i|we} {don't|do not} see {how|a way|any way}",
+      "{i have|i've got|i've|we have} no idea {how|why|what}",
+      "no idea how to",
+      "{i|we} {don't|do not|didn't|did not} know how to {proceed|continue|approach|solve|go on|move forward|fix|make progress|get}",
+      "{|i'm|i am|i'm really} {not sure|unsure} how to {proceed|continue|approach this|solve this|go on|move forward|make progress}",
+      "{i'm|i am|we're|we are} {|getting|so|really|a bit|completely|totally|thoroughly|pretty|kind of|still|now|very} {confused|lost}",
+      "{i'm|i am} confusing myself",
+      "{i'm|we're|i am|we are|i keep|we keep|} {going|running|spinning} {|around|round} in circles",
+      "{i|we} give up",
+      "{i'm|i am|we're|we are} {|completely|totally|really|a bit|kind of|still} {stumped|baffled|at a loss}",
+      "{has|have|had|got} me {stumped|baffled|stuck}",
+      "{i'm|i am|we're|we are} running out of {ideas|options|approaches}",
+      "{i|we} {can't|cannot|couldn't} make sense of",
+      "{this|that|the|my} {approach|method|strategy|idea} {isn't|is not|wasn't|was not} working",
+      "{nothing|none of this|none of these} {is working|works|seems to work}",
+      "{not sure|unsure} what else to try",
+      "{i'm|i am|we're|we are} {having|still having} {trouble|difficulty|a hard time|a tough time}",
+      "{i'm|i am|we're|we are} {|really} struggling",
+      "{i've been|i'm|i keep|i am} going back and forth",
+      "still no idea",
+      "no idea {why|how}",
+      "{|i'm|we're|i am|we are} not getting anywhere",
+      "{i'm|we're|i am|we are} getting nowhere",
+      "{i'm|we're|i am|we are|} {not making|making no|making little} progress",
+      "{a|another} dead end",
+      "{this|that|it} {is|was} a dead end",
+      "{this|that|it}'s a dead end",
+    ],
+  },
+];
