@@ -59,8 +59,11 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
       maxTokens,
       toolChoice: body.tool_choice as { type: string } | undefined,
     });
-    if (plan.thinking) out.thinking = plan.thinking;
-    else delete out.thinking;
+    // Unknown capabilities: the client's own thinking goes through untouched.
+    if (!plan.passthrough) {
+      if (plan.thinking) out.thinking = plan.thinking;
+      else delete out.thinking;
+    }
     if (plan.effort) out.output_config = { ...(body.output_config ?? {}), effort: plan.effort };
     if (maxTokens !== body.max_tokens && plan.maxTokens === maxTokens) {
       adjustments.push(`max_tokens raised from ${body.max_tokens} to ${maxTokens} (route "${route.id}" asks for at least ${route.minMaxTokens})`);

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import type { MessagesBody } from "../routing/request";
+import type { Decision, RouteConfig } from "../routing/types";
+import { applyDecision } from "./apply";
+
+const reasoning: RouteConfig = {
+  id: "reasoning",
+  name: "Reasoning",
+  tier: "reasoning",
+  model: "claude-opus-4-7",
+  thinking: "on",
+  budgetTier: "complex",
+  budgetTokens: null,
+  effort: null,
+  display: "summarized",
+  minMaxTokens: null,
+};
+const standard: RouteConfig = { ...reasoning, id: "standard", name: "Standard", tier: "standard", model: "*", thinking: "off", budgetTier: null };
+const decision = (route: RouteConfig | null, extra: Partial<Decision> = {}): Decision => ({ tier: route?.tier ?? "standard", stage: "rule", reason: "test", route, ...extra });
+
+const body = (extra: Partial<MessagesBody> = {}): MessagesBody => ({
+  model: "claude-sonnet-4-6",
+  max_tokens: 1024,
+  messages: [{ role: "user", content: "hi" }],
+  ...extra,
+});
+
+describe("applying a decision to the upstream body", () => {
+  it("forwards fields it does not know, unchanged", () => {
+    const b = body({ metadata: { user_id: "u1" }, some_future_field: { nested: [1, 2] }, container: "c1" });
+    const out = applyDecision(b, decision(reasoning)).body;
+    expect(out.some_future_field).toEqual({ nested: [1, 2] });
+    expect(out.metadata).toEqual({ user_id: "u1" });
+    expect(out.container).toBe("c1");
+    expect(b.model).toBe("claude-sonnet-4-6"); // the client's body is not mutated
+  });
+
+  it("turns a reasoning route into the model's thinking configuration and notes every change", () => {
+    const a = applyDecision(body(), decision(reasoning));
+    expect(a.model).toBe("claude-opus-4-7");
+    expect(a.body.thinking).toEqual({ type: "adaptive", display: "summarized" });
+    expect(a.body.output_config).toEqual({ effort: "high" });
+    expect(a.body.max_tokens).toBeGreaterThan(1024);
+    expect(a.adjustments.join("\n")).toMatch(/max_tokens raised from 1024/);
+    expect(a.adjustments.join("\n")).toMatch(/model claude-sonnet-4-6 → claude-opus-4-7/);
+  });
+
+  it("keeps the requested model on a '*' route and turns thinking off", () => {
+    const a = applyDecision(body({ thinking: { type: "enabled", budget_tokens: 2000 } }), decision(standard));
+    expect(a.model).toBe("claude-sonnet-4-6");
+    expect(a.body.thinking).toEqual({ type: "disabled" });
+    expect(a.adjustments.join("\n")).toMatch(/client's thinking/);
+  });
+
+  it("passes the client's thinking through for a model whose capabilities are unknown", () => {
+    const a = applyDecision(body({ model: "claude-next-gen", thinking: { type: "adaptive" } }), decision(standard));
+    expect(a.body.thinking).toEqual({ type: "adaptive" });
+  });
+
+  it("removes sampling parameters of an older-version client when thinking turns on, and says so", () => {
+    const a = applyDecision(body({ temperature: 0.3, top_k: 5 }), decision(reasoning));
+    expect("temperature" in a.body).toBe(false);
+    expect("top_k" in a.body).toBe(false);
+    expect(a.adjustments.filter((x) => x.includes("removed"))).toHaveLength(2);
+    const kept = applyDecision(body({ temperature: 0.3 }), decision(standard));
+    expect(kept.body.temperature).toBe(0.3);
+  });
+
+  it("replays a pinned conversation's configuration exactly, making room for its budget", () => {
+    const pinned = { routeId: "old", model: "claude-sonnet-4-5", thinking: { type: "enabled", budget_tokens: 8000 } };
+    const a = applyDecision(body({ max_tokens: 2000 }), decision(null, { stage: "pinned", pinned }));
+    expect(a.model).toBe("claude-sonnet-4-5");
+    expect(a.body.thinking).toEqual(pinned.thinking);
+    expect(a.body.max_tokens).toBeGreaterThan(8000);
+  });
+
+  it("forwards an unknown conversation as the client sent it", () => {
+    const b = body({ thinking: { type: "adaptive" }, output_config: { effort: "low" } });
+    const a = applyDecision(b, decision(null, { stage: "pinned" }));
+    expect(a.body).toEqual(b);
+    expect(a.adjustments).toEqual([]);
+  });
+});
