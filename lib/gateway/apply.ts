@@ -65,6 +65,11 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
       else delete out.thinking;
     }
     if (plan.effort) out.output_config = { ...(body.output_config ?? {}), effort: plan.effort };
+    if (plan.toolChoice) {
+      // A forced tool choice with thinking that cannot be turned off is a certain 400.
+      const parallel = (body.tool_choice as { disable_parallel_tool_use?: boolean } | undefined)?.disable_parallel_tool_use;
+      out.tool_choice = { ...plan.toolChoice, ...(parallel !== undefined ? { disable_parallel_tool_use: parallel } : {}) };
+    }
     if (maxTokens !== body.max_tokens && plan.maxTokens === maxTokens) {
       adjustments.push(`max_tokens raised from ${body.max_tokens} to ${maxTokens} (route "${route.id}" asks for at least ${route.minMaxTokens})`);
     }

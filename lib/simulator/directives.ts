@@ -1,0 +1,120 @@
+/**
+ * Test directives: a request can ask the simulator to fail or to answer in a
+ * particular way, by header or by text in its last user message. The text is
+ * left in the prompt (it is just text), so it also counts as input tokens.
+ */
+import { AppError, badRequest } from "../api/errors";
+
+export const FAULTS = ["429", "529", "500", "hang", "cut", "midstream_error"] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export const ANSWER_MODES = ["truncated", "invalid_json", "hedging", "refusal", "json"] as const;
+export type AnswerMode = (typeof ANSWER_MODES)[number];
+
+export interface Directives {
+  fault?: Fault;
+  answer?: AnswerMode;
+  confidence?: "low";
+}
+
+export const FAULT_HEADER = "x-thinkgate-sim-fault";
+
+const DIRECTIVE = /\[\[sim:([a-z_]+)=([A-Za-z0-9_]+)\]\]/g;
+
+function asFault(value: string, where: string): Fault | AppError {
+  return (FAULTS as readonly string[]).includes(value)
+    ? (value as Fault)
+    : badRequest(`${where}: unknown simulator fault "${value}"; expected one of ${FAULTS.join(", ")}`);
+}
+
+/** The fault named by the header, undefined without one, or a 400 for an unknown name (a typo must not pass silently). */
+export function faultFromHeader(value: string | undefined): Fault | undefined | AppError {
+  if (value === undefined || value === "") return undefined;
+  return asFault(value.trim(), FAULT_HEADER);
+}
+
+/** Reads `[[sim:key=value]]` directives from a prompt's text; a 400 for unknown keys or values. */
+export function readDirectives(text: string): Directives | AppError {
+  const out: Directives = {};
+  // Cheap guard: almost no prompt carries a directive.
+  if (!text.includes("[[sim:")) return out;
+  for (const [, key, value] of text.matchAll(DIRECTIVE)) {
+    if (key === "fault") {
+      const f = asFault(value!, "[[sim:fault]]");
+      if (f instanceof AppError) return f;
+      out.fault = f;
+    } else if (key === "answer") {
+      if (!(ANSWER_MODES as readonly string[]).includes(value!)) {
+        return badRequest(`[[sim:answer]]: unknown answer mode "${value}"; expected one of ${ANSWER_MODES.join(", ")}`);
+      }
+      out.answer = value as AnswerMode;
+    } else if (key === "confidence") {
+      if (value !== "low") return badRequest(`[[sim:confidence]]: unknown value "${value}"; expected low`);
+      out.confidence = "low";
+    } else {
+      return badRequest(`[[sim:${key}]]: unknown simulator directive; expected fault, answer or confidence`);
+    }
+  }
+  return out;
+}
+
+/** The README section for the lead: how to steer the offline simulator. */
+export const SIMULATOR_DIRECTIVES = `## Steering the offline simulator
+
+The simulator (\`/api/simulator/v1/*\`) answers deterministically: the same model,
+system prompt, messages, thinking and effort give the same answer, ids and usage.
+Tests steer it with directives, either in a request header or as text anywhere in
+the **last user message** (the text stays in the prompt and counts as input; in a
+tool loop, whose last user message only carries \`tool_result\` blocks, the
+latest user message with text counts). An unknown directive name or value is a
+400, so a typo never passes silently.
+
+### Faults
+
+Header \`x-thinkgate-sim-fault: NAME\` or text \`[[sim:fault=NAME]]\`. Faults apply
+after authentication and validation (an invalid request is still a 400). The
+header also works on \`count_tokens\` and \`/v1/models\`.
+
+| NAME | What the client sees |
+|---|---|
+| \`429\` | HTTP 429 \`rate_limit_error\`, headers \`retry-after: 1\` and \`retry-after-ms: 1000\` |
+| \`529\` | HTTP 529 \`overloaded_error\` |
+| \`500\` | HTTP 500 \`api_error\` |
+| \`hang\` | no response at all until the client aborts (no timer is left behind) |
+| \`cut\` | streaming: a 200 stream that stops after a few deltas, with no \`message_stop\`; non-streaming: the connection drops in the middle of the JSON body |
+| \`midstream_error\` | streaming: a few deltas, then \`event: error\` with \`overloaded_error\`; non-streaming: HTTP 529 |
+
+### Answer modes
+
+Text \`[[sim:answer=NAME]]\` in the last user message.
+
+| NAME | Answer |
+|---|---|
+| \`truncated\` | the text stops mid-sentence, \`stop_reason: "max_tokens"\` |
+| \`invalid_json\` | text that looks like JSON but does not parse |
+| \`hedging\` | an answer full of hedges ("I think", "probably", "might be", "not sure") |
+| \`refusal\` | \`stop_reason: "refusal"\` with \`stop_details\` (\`type: "refusal"\`) |
+| \`json\` | valid JSON text: \`{"answer", "confidence", "topic", "keywords"}\` |
+
+\`[[sim:confidence=low]]\` makes the answer state that its confidence is low (in
+\`json\` mode: \`"confidence": "low"\`).
+
+### Other behaviour worth knowing
+
+- **Latency**: env \`THINKGATE_SIM_LATENCY=zero\` answers at once (tests,
+  benchmarks); \`realistic\` (default) waits 300–800 ms before the first token,
+  then streams about 80 text tokens/s and 250 thinking tokens/s.
+- **Thinking** length grows with \`budget_tokens\` or effort and levels off;
+  \`usage.output_tokens_details.thinking_tokens\` counts the raw reasoning, which
+  is longer than the summarized text. \`display: "omitted"\` (the default on
+  Opus 4.7 and later) returns \`"thinking": ""\` with a signature. Adaptive
+  thinking at effort \`low\` skips thinking for very short prompts.
+- **Tools**: with \`tools\`, the answer is a \`tool_use\` when \`tool_choice\` forces
+  one or the last user message names a tool (\`get_weather\` or "get weather");
+  a last user message with a \`tool_result\` is answered in text.
+- **Prompt caching**: a \`cache_control\` breakpoint on a prefix of at least
+  1,024 tokens (about 4,096 characters) is written on first sight and read
+  while its TTL (5 m or 1 h) lasts.
+- **Tokens** are estimated at about 4 characters each, the same way for
+  \`count_tokens\` and \`usage\`.
+`;

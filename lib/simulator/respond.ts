@@ -1,0 +1,292 @@
+/**
+ * Builds the simulator's answer to a validated Messages request: the final
+ * `Message` (content blocks and usage), from which both the JSON response and
+ * the SSE stream are rendered, so the two always agree.
+ */
+import type { ContentBlock, Message, RefusalStopDetails, StopReason, Usage } from "@anthropic-ai/sdk/resources/messages/messages";
+import type { CatalogEntry, Effort } from "../models/catalog";
+import { simulateCache } from "./cache";
+import type { Directives } from "./directives";
+import {
+  analyzePrompt,
+  answerText,
+  hedgingAnswer,
+  invalidJsonAnswer,
+  jsonAnswer,
+  progressUpdate,
+  refusalText,
+  sampleInput,
+  thinkingText,
+  toolPreface,
+  toolResultAnswer,
+  type PromptFacts,
+} from "./generate";
+import { hash53, Rng } from "./random";
+import { CHARS_PER_TOKEN, countRequestTokens, estimateTokens } from "./tokens";
+import { effectiveThinking } from "./validate";
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The thinking budget an adaptive effort behaves like (the tiers of the architecture doc, and beyond for max). */
+const EFFORT_EQUIVALENT: Record<Effort, number> = { low: 2_048, medium: 6_144, high: 12_288, xhigh: 24_576, max: 40_000 };
+/** Effort applies to all output, text included (§1.5): answers get shorter or longer with it. */
+const EFFORT_LENGTH: Record<Effort, number> = { low: 0.6, medium: 0.8, high: 1, xhigh: 1.15, max: 1.3 };
+/** Raw thinking levels off here however large the budget ("beyond 32,000 returns diminish"). */
+const THINKING_PLATEAU = 11_000;
+
+export interface SimOutcome {
+  message: Message;
+  /** Raw thinking tokens billed (≥ the visible summary), for pacing the stream. */
+  thinkingTokens: number;
+  seed: number;
+}
+
+export interface SimOptions {
+  /** True when the request mentions cache_control (the route checks the raw text, which is cheaper than a walk). */
+  cache: boolean;
+}
+
+/** Raw reasoning tokens for a budget: grows with it and plateaus; shorter for simple, short prompts. */
+function rawThinkingTokens(budget: number, facts: PromptFacts, jitter: number): number {
+  const base = THINKING_PLATEAU * (1 - Math.exp(-budget / 15_000));
+  const complexity = (facts.topic === "general" ? 0.75 : 1) * (facts.text.length < 60 ? 0.8 : 1);
+  return Math.max(64, Math.round(base * complexity * (0.85 + 0.3 * jitter)));
+}
+
+/** Summarized thinking is shorter than the raw reasoning, increasingly so as it grows. */
+function summaryTokens(raw: number): number {
+  return Math.round(raw <= 600 ? raw * 0.9 : 540 + (raw - 600) * 0.18);
+}
+
+interface LastTurn {
+  text: string;
+  toolResults: Obj[];
+}
+
+function blocksOf(m: Obj): Obj[] {
+  return Array.isArray(m.content) ? (m.content as unknown[]).filter(isObj) : [];
+}
+
+function userText(m: Obj): string {
+  if (typeof m.content === "string") return m.content;
+  return blocksOf(m).filter((b) => b.type === "text").map((b) => String(b.text)).join("\n");
+}
+
+/**
+ * The last user turn: its text (what the answer is about) and its tool results.
+ * A turn that only carries tool results takes its text from the latest user
+ * turn that has some: the original question of the tool loop.
+ */
+function lastUserTurn(messages: Obj[]): LastTurn {
+  let toolResults: Obj[] | undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role !== "user") continue;
+    toolResults ??= blocksOf(m).filter((b) => b.type === "tool_result");
+    const text = userText(m);
+    if (text) return { text, toolResults };
+  }
+  return { text: "", toolResults: toolResults ?? [] };
+}
+
+function toolUseName(messages: Obj[], id: string): string {
+  for (const m of messages) {
+    if (m.role !== "assistant" || !Array.isArray(m.content)) continue;
+    for (const b of m.content as unknown[]) if (isObj(b) && b.type === "tool_use" && b.id === id) return String(b.name);
+  }
+  return "the tool";
+}
+
+function resultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return (content as unknown[]).filter(isObj).filter((b) => b.type === "text").map((b) => String(b.text)).join(" ");
+}
+
+/** The tool the answer calls, if any: forced by tool_choice, or named in the prompt ("get_weather" or "get weather"). */
+function chooseTool(body: Obj, prompt: string): Obj | undefined {
+  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter(isObj) : [];
+  if (tools.length === 0) return undefined;
+  const tc = isObj(body.tool_choice) ? body.tool_choice : undefined;
+  if (tc?.type === "none") return undefined;
+  if (tc?.type === "tool") return tools.find((t) => t.name === tc.name);
+  const lower = prompt.toLowerCase();
+  const named = tools.find((t) => {
+    const n = String(t.name).toLowerCase();
+    return lower.includes(n) || lower.includes(n.replace(/[_-]+/g, " "));
+  });
+  if (named) return named;
+  return tc?.type === "any" ? tools[0] : undefined;
+}
+
+/** Cuts text to at most `tokens` estimated tokens. */
+function cutToTokens(text: string, tokens: number): string {
+  return text.slice(0, Math.max(0, tokens * CHARS_PER_TOKEN));
+}
+
+/** The text a request is about (where directives are read too): the latest user text, past tool-result-only turns. */
+export function promptText(messages: unknown[]): string {
+  return lastUserTurn(messages.filter(isObj)).text;
+}
+
+export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Directives, opts: SimOptions): SimOutcome {
+  const messages = (body.messages as unknown[]).filter(isObj);
+  const maxTokens = body.max_tokens as number;
+  const thinking = effectiveThinking(body, entry);
+  // Same model, prompt and thinking configuration → same answer, ids and usage.
+  const promptKey = JSON.stringify([body.model, body.system ?? null, messages]);
+  const seed = hash53(JSON.stringify([body.thinking ?? null, thinking.effort]), hash53(promptKey) % 4294967296);
+  const rng = new Rng(seed);
+  const ids = new Rng(seed + 1);
+  // Jitter from the prompt alone, so thinking length is monotonic in the budget for a given prompt.
+  const jitter = new Rng(hash53(promptKey)).next();
+  const messageId = `msg_01${ids.base62(22)}`;
+
+  const total = countRequestTokens(body);
+  const cache = opts.cache ? simulateCache(body, entry.id, total) : { input: total, write5m: 0, write1h: 0, read: 0 };
+
+  const turn = lastUserTurn(messages);
+  const facts = analyzePrompt(turn.text);
+  const effort: Effort = thinking.effort ?? "high";
+  const answerOpts = { lengthFactor: EFFORT_LENGTH[effort], lowConfidence: directives.confidence === "low" };
+
+  const content: ContentBlock[] = [];
+  let stopReason: StopReason = "end_turn";
+  let stopSequence: string | null = null;
+  let stopDetails: RefusalStopDetails | null = null;
+  let thinkingTokens = 0;
+  let outputTokens = 0;
+
+  const thinkingDisplay = isObj(body.thinking) && typeof body.thinking.display === "string" ? body.thinking.display : entry.displayDefault;
+  const signature = (raw: number) => ids.base64(Math.min(768, 96 + Math.floor(raw / 16)));
+  const addThinking = (text: string, raw: number) => {
+    content.push({ type: "thinking", thinking: thinkingDisplay === "summarized" ? text : "", signature: signature(raw) });
+    thinkingTokens = raw;
+  };
+
+  if (maxTokens === 0) {
+    // Pre-warm (§2.2): the cache is written, nothing is generated.
+    return finish(0);
+  }
+
+  const tool = directives.answer === "refusal" ? undefined : turn.toolResults.length > 0 ? undefined : chooseTool(body, facts.text);
+  const forced = isObj(body.tool_choice) && (body.tool_choice.type === "any" || body.tool_choice.type === "tool");
+
+  // Thinking: skipped for refusals, for a forced tool call (§1.10: "the response starts with the tool call"),
+  // and by adaptive thinking at low effort on a trivially short prompt (§1.3).
+  const trivial = facts.text.length < 40 && facts.topic === "general";
+  const skip = directives.answer === "refusal" || (tool !== undefined && forced) || (thinking.type === "adaptive" && effort === "low" && trivial);
+  if (thinking.on && !skip) {
+    const budget = thinking.type === "enabled" ? ((body.thinking as Obj).budget_tokens as number) : EFFORT_EQUIVALENT[effort];
+    // Thinking counts toward max_tokens: a budget stays under it, adaptive thinking leaves a quarter for the answer.
+    const cap = thinking.type === "enabled" ? budget : Math.max(1, Math.floor(maxTokens * 0.75));
+    const raw = Math.min(cap, maxTokens, rawThinkingTokens(budget, facts, jitter));
+    // Omitted thinking is never shown, so its text is never built; only its tokens are billed.
+    const text = thinkingDisplay === "summarized" ? cutToTokens(thinkingText(facts, summaryTokens(raw) * CHARS_PER_TOKEN, rng), raw) : "";
+    addThinking(text, Math.max(raw, estimateTokens(text)));
+  } else if (thinking.type === "between_tools" && turn.toolResults.length > 0) {
+    // between_tools returns the short progress note written between tool calls as a thinking block (§1.4).
+    const name = toolUseName(messages, String(turn.toolResults[0]!.tool_use_id));
+    const note = progressUpdate(name, facts, rng);
+    addThinking(note, estimateTokens(note));
+  }
+  outputTokens = thinkingTokens;
+  const room = maxTokens - thinkingTokens;
+
+  if (tool) {
+    if (!forced) {
+      const preface = toolPreface(String(tool.name), rng);
+      content.push({ type: "text", text: preface, citations: null });
+      outputTokens += estimateTokens(preface);
+    }
+    const input = sampleInput(tool.input_schema, facts, rng);
+    content.push({ type: "tool_use", id: `toolu_01${ids.base62(22)}`, name: String(tool.name), input, caller: { type: "direct" } });
+    outputTokens += estimateTokens(String(tool.name)) + estimateTokens(JSON.stringify(input));
+    stopReason = "tool_use";
+    return finish(outputTokens);
+  }
+
+  let text: string;
+  switch (directives.answer) {
+    case "refusal":
+      text = refusalText();
+      stopReason = "refusal";
+      stopDetails = { type: "refusal", category: "general_harms", explanation: "The request was declined by the simulator's [[sim:answer=refusal]] directive." };
+      break;
+    case "hedging":
+      text = hedgingAnswer(facts, answerOpts, rng);
+      break;
+    case "json":
+      text = jsonAnswer(facts, answerOpts, rng);
+      break;
+    case "invalid_json":
+      text = invalidJsonAnswer(facts, rng);
+      break;
+    default:
+      if (turn.toolResults.length > 0) {
+        const first = turn.toolResults[0]!;
+        text = toolResultAnswer(toolUseName(messages, String(first.tool_use_id)), resultText(first.content), facts, answerOpts, rng);
+      } else {
+        text = answerText(facts, answerOpts, rng);
+      }
+  }
+
+  if (directives.answer === "truncated") {
+    // Stops mid-sentence as a max_tokens stop does; output_tokens counts only what was generated.
+    text = text.slice(0, Math.max(1, Math.floor(text.length * 0.55)));
+    stopReason = "max_tokens";
+  } else if (stopReason === "end_turn" && Array.isArray(body.stop_sequences)) {
+    let at = -1;
+    for (const s of body.stop_sequences as string[]) {
+      const i = s ? text.indexOf(s) : -1;
+      if (i >= 0 && (at < 0 || i < at)) {
+        at = i;
+        stopSequence = s;
+      }
+    }
+    if (stopSequence !== null) {
+      text = text.slice(0, at);
+      stopReason = "stop_sequence";
+    }
+  }
+
+  if (estimateTokens(text) > room) {
+    // Out of room: the answer is cut where max_tokens runs out, and output_tokens equals max_tokens.
+    text = cutToTokens(text, room);
+    stopReason = "max_tokens";
+    stopSequence = null;
+  }
+  if (text) content.push({ type: "text", text, citations: null });
+  // The API bills at least one token even for an empty answer.
+  return finish(Math.max(1, outputTokens + estimateTokens(text)));
+
+  function finish(output: number): SimOutcome {
+    const usage: Usage = {
+      input_tokens: cache.input,
+      cache_creation_input_tokens: cache.write5m + cache.write1h,
+      cache_read_input_tokens: cache.read,
+      cache_creation: { ephemeral_5m_input_tokens: cache.write5m, ephemeral_1h_input_tokens: cache.write1h },
+      output_tokens: output,
+      output_tokens_details: { thinking_tokens: thinkingTokens },
+      server_tool_use: null,
+      service_tier: "standard",
+      inference_geo: typeof body.inference_geo === "string" ? body.inference_geo : "global",
+      speed: body.speed === "fast" ? "fast" : "standard",
+    };
+    const message: Message = {
+      id: messageId,
+      type: "message",
+      role: "assistant",
+      model: body.model as string,
+      content,
+      container: null,
+      diagnostics: null,
+      stop_reason: maxTokens === 0 ? "max_tokens" : stopReason,
+      stop_sequence: stopSequence,
+      stop_details: stopDetails,
+      usage,
+    };
+    return { message, thinkingTokens, seed };
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The offline Messages API, mounted under /api/simulator: the gateway points
+ * the official SDK's baseURL at `<origin>/api/simulator` when no
+ * ANTHROPIC_API_KEY is set. The handlers render every answer themselves,
+ * errors included, because the simulator *is* the API: its status codes,
+ * headers and error bodies are what a client of the real API would see.
+ */
+import { randomBytes } from "node:crypto";
+import { AppError, errorBody } from "../api/errors";
+import { json, type ApiRequest, type ApiResponse, type BodyResponse, type RouteDef } from "../api/http";
+import { allModels, modelInfo, toModelInfo } from "../models/catalog";
+import { FAULT_HEADER, faultFromHeader, readDirectives, type Fault } from "./directives";
+import { latencyProfile, sleep, waitForAbort } from "./latency";
+import { Rng } from "./random";
+import { promptText, simulateMessage, type SimOutcome } from "./respond";
+import { cutIndex, messageFrames, paceFrames, sseFrame } from "./sse";
+import { countRequestTokens } from "./tokens";
+import { checkVersion, validateMessagesRequest } from "./validate";
+
+export const SIMULATOR_PREFIX = "/api/simulator";
+
+// Request ids identify an HTTP exchange, not an answer: unique per call, from a process-seeded PRNG (cheaper than crypto per call).
+const requestIds = new Rng(randomBytes(6).readUIntBE(0, 6));
+const newRequestId = () => `req_011C${requestIds.base62(20)}`;
+
+function errorResponse(err: AppError, requestId: string): BodyResponse {
+  return {
+    status: err.status,
+    headers: { "content-type": "application/json", "request-id": requestId, ...err.headers },
+    body: errorBody(err.type, err.message, requestId),
+  };
+}
+
+/** Either header will do, with any non-empty value (§0.1); the SDK 1.x sends Bearer. */
+function checkAuth(req: ApiRequest): AppError | null {
+  const key = req.headers["x-api-key"]?.trim();
+  const bearer = req.headers.authorization?.match(/^Bearer\s+(\S.*)$/i)?.[1];
+  if (key || bearer) return null;
+  return new AppError("authentication_error", "x-api-key or Authorization: Bearer header is required");
+}
+
+/** The faults that are plain HTTP errors, as the API sends them. */
+function faultError(fault: Fault): AppError | null {
+  switch (fault) {
+    case "429":
+      return new AppError("rate_limit_error", "Number of requests has exceeded your per-minute rate limit (simulated).", {
+        headers: { "retry-after": "1", "retry-after-ms": "1000" },
+      });
+    case "529":
+      return new AppError("overloaded_error", "Overloaded");
+    case "500":
+      return new AppError("api_error", "Internal server error");
+    default:
+      return null;
+  }
+}
+
+/** A 200 whose body stops halfway and then fails: the adapter drops the connection, as a cut would. */
+function cutBody(status: number, headers: Record<string, string>, body: string): ApiResponse {
+  async function* stream(): AsyncGenerator<string> {
+    yield body.slice(0, Math.floor(body.length / 2));
+    throw new Error("simulated connection cut ([[sim:fault=cut]])");
+  }
+  return { status, headers, stream: stream() };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_request_error", "There was an error parsing the body of your request: it is not valid JSON");
+  }
+}
+
+/**
+ * What every endpoint checks first, in the API's order: credentials, then the
+ * anthropic-version header; also reads a fault header (an unknown name is a
+ * 400, so a typo never passes silently).
+ */
+function preflight(req: ApiRequest): AppError | { fault?: Fault } {
+  const problem = checkAuth(req) ?? checkVersion(req.headers);
+  if (problem) return problem;
+  const fault = faultFromHeader(req.headers[FAULT_HEADER]);
+  return fault instanceof AppError ? fault : { fault };
+}
+
+/** The answer to a JSON endpoint under a fault, or null when there is none. */
+function jsonFault(fault: Fault | undefined, req: ApiRequest, requestId: string, okBody: () => string): ApiResponse | Promise<never> | null {
+  if (!fault) return null;
+  const err = faultError(fault);
+  if (err) return errorResponse(err, requestId);
+  if (fault === "hang") return waitForAbort(req.signal);
+  if (fault === "cut") return cutBody(200, { "content-type": "application/json", "request-id": requestId }, okBody());
+  // midstream_error outside a stream: the API reports overload as a 529.
+  return errorResponse(new AppError("overloaded_error", "Overloaded"), requestId);
+}
+
+/** Runs a handler body with a fresh request id; an AppError it throws becomes the API's error response. */
+function endpoint(fn: (req: ApiRequest, requestId: string, fault: Fault | undefined) => Promise<ApiResponse>) {
+  return async (req: ApiRequest): Promise<ApiResponse> => {
+    const requestId = newRequestId();
+    const pre = preflight(req);
+    if (pre instanceof AppError) return errorResponse(pre, requestId);
+    try {
+      return await fn(req, requestId, pre.fault);
+    } catch (err) {
+      if (err instanceof AppError) return errorResponse(err, requestId);
+      throw err;
+    }
+  };
+}
+
+const createMessage = endpoint(async (req, requestId, headerFault) => {
+  const raw = await req.text();
+  const body = parseJson(raw);
+  const invalid = validateMessagesRequest(body, req.headers);
+  if (invalid) return errorResponse(invalid, requestId);
+  const b = body as Record<string, unknown>;
+  const directives = readDirectives(promptText(b.messages as unknown[]));
+  if (directives instanceof AppError) return errorResponse(directives, requestId);
+  const fault = headerFault ?? directives.fault;
+
+  // Failures that happen before any output: plain HTTP errors, even for a stream (§5.3.1).
+  const err = fault ? faultError(fault) : null;
+  if (err) return errorResponse(err, requestId);
+  if (fault === "hang") return waitForAbort(req.signal);
+
+  // The raw text tells cheaply whether the cache simulation is needed at all.
+  const outcome = simulateMessage(b, modelInfo(b.model as string)!, directives, { cache: raw.includes("cache_control") });
+  if (b.stream === true) return streamMessage(outcome, fault, req, requestId);
+
+  const bodyText = JSON.stringify(outcome.message);
+  const faulted = jsonFault(fault, req, requestId, () => bodyText);
+  if (faulted) return faulted;
+  const profile = latencyProfile(outcome.seed);
+  if (profile) {
+    // A non-streaming answer arrives when the whole generation is done.
+    const text = outcome.message.usage.output_tokens - outcome.thinkingTokens;
+    await sleep(profile.ttftMs + (outcome.thinkingTokens / profile.thinkingTokensPerSec + text / profile.textTokensPerSec) * 1000, req.signal);
+  }
+  return { status: 200, headers: { "content-type": "application/json", "request-id": requestId }, body: bodyText };
+});
+
+function streamMessage(outcome: SimOutcome, fault: Fault | undefined, req: ApiRequest, requestId: string): ApiResponse {
+  const frames = messageFrames(outcome.message, outcome.thinkingTokens, outcome.seed);
+  const broken = fault === "cut" || fault === "midstream_error";
+  // After the 200, an error can only be an `event: error` frame (§5.3.12).
+  const tail =
+    fault === "midstream_error"
+      ? sseFrame("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" }, request_id: requestId })
+      : undefined;
+  return {
+    status: 200,
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      // Tells nginx-style proxies not to buffer the stream.
+      "x-accel-buffering": "no",
+      "request-id": requestId,
+    },
+    stream: paceFrames({ frames, count: broken ? cutIndex(frames) : frames.length, tail, seed: outcome.seed, signal: req.signal }),
+  };
+}
+
+const countTokens = endpoint(async (req, requestId, fault) => {
+  const body = parseJson(await req.text());
+  const invalid = validateMessagesRequest(body, req.headers, { countTokens: true });
+  if (invalid) return errorResponse(invalid, requestId);
+  const result = { input_tokens: countRequestTokens(body as Record<string, unknown>) };
+  return (await jsonFault(fault, req, requestId, () => JSON.stringify(result))) ?? json(200, result, { "request-id": requestId });
+});
+
+const listModels = endpoint(async (req, requestId, fault) => {
+  const limitParam = req.query.get("limit");
+  const limit = limitParam === null ? 20 : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    return errorResponse(new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000"), requestId);
+  }
+  const all = allModels().map(toModelInfo);
+  const after = req.query.get("after_id");
+  const before = req.query.get("before_id");
+  // Cursor pagination over the newest-first list: after_id pages forward, before_id pages back.
+  let page: typeof all;
+  let hasMore: boolean;
+  if (before !== null) {
+    const end = Math.max(0, all.findIndex((m) => m.id === before));
+    page = all.slice(Math.max(0, end - limit), end);
+    hasMore = end - limit > 0;
+  } else {
+    const start = after === null ? 0 : all.findIndex((m) => m.id === after) + 1;
+    page = all.slice(start, start + limit);
+    hasMore = start + limit < all.length;
+  }
+  const result = { data: page, has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null };
+  return (await jsonFault(fault, req, requestId, () => JSON.stringify(result))) ?? json(200, result, { "request-id": requestId });
+});
+
+const retrieveModel = endpoint(async (req, requestId, fault) => {
+  const id = decodeURIComponent(req.params.id ?? "");
+  const entry = modelInfo(id);
+  if (!entry) return errorResponse(new AppError("not_found_error", `model: ${id}`), requestId);
+  const result = toModelInfo(entry);
+  return (await jsonFault(fault, req, requestId, () => JSON.stringify(result))) ?? json(200, result, { "request-id": requestId });
+});
+
+export const simulatorRoutes: RouteDef[] = [
+  { method: "POST", path: `${SIMULATOR_PREFIX}/v1/messages`, handler: createMessage },
+  { method: "POST", path: `${SIMULATOR_PREFIX}/v1/messages/count_tokens`, handler: countTokens },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/models`, handler: listModels },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/models/:id`, handler: retrieveModel },
+];

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { validateMessagesRequest } from "./validate";
+
+const V2026 = { "anthropic-version": "2026-10-21" };
+const V2023 = { "anthropic-version": "2023-06-01" };
+const base = (extra: Record<string, unknown> = {}) => ({
+  model: "claude-opus-4-7",
+  max_tokens: 1024,
+  messages: [{ role: "user", content: "Hello" }],
+  ...extra,
+});
+const tools = [{ name: "get_weather", input_schema: { type: "object" } }];
+
+/** The error a body gets: [status, type, message]; null when valid. */
+function check(body: unknown, headers: Record<string, string> = V2026, countTokens = false) {
+  const err = validateMessagesRequest(body, headers, { countTokens });
+  return err ? ([err.status, err.type, err.message] as const) : null;
+}
+const msg = (body: unknown, headers?: Record<string, string>) => check(body, headers)?.[2] ?? null;
+
+describe("validateMessagesRequest", () => {
+  it("accepts a minimal valid request", () => {
+    expect(check(base())).toBeNull();
+  });
+
+  it("requires a known anthropic-version header", () => {
+    expect(msg(base(), {})).toBe("anthropic-version: header is required");
+    expect(msg(base(), { "anthropic-version": "2024-99-99" })).toMatch(/is not a valid version/);
+  });
+
+  it("requires a body object, a model, and a known model (404)", () => {
+    expect(msg([])).toBe("Input should be a valid dictionary");
+    expect(msg({ max_tokens: 10, messages: [] })).toBe("model: Field required");
+    expect(msg(base({ model: 42 }))).toBe("model: Input should be a valid string");
+    expect(check(base({ model: "claude-nope" }))).toEqual([404, "not_found_error", "model: claude-nope"]);
+  });
+
+  it("checks max_tokens: required integer, ≥ 0 (0 pre-warms), ≤ the model's maximum output", () => {
+    expect(msg(base({ max_tokens: undefined }))).toBe("max_tokens: Field required");
+    expect(msg(base({ max_tokens: 1.5 }))).toBe("max_tokens: Input should be a valid integer");
+    expect(msg(base({ max_tokens: -1 }))).toBe("max_tokens: Input should be greater than or equal to 0");
+    expect(check(base({ max_tokens: 0 }))).toBeNull();
+    expect(msg(base({ model: "claude-sonnet-4-5", max_tokens: 64_001 }))).toBe(
+      "max_tokens: 64001 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5-20250929",
+    );
+    expect(check(base({ max_tokens: undefined }), V2026, true)).toBeNull(); // count_tokens has no max_tokens
+  });
+
+  it("checks messages: non-empty list, roles, content shapes", () => {
+    expect(msg(base({ messages: undefined }))).toBe("messages: Field required");
+    expect(msg(base({ messages: "hi" }))).toBe("messages: Input should be a valid list");
+    expect(msg(base({ messages: [] }))).toBe("messages: at least one message is required");
+    expect(msg(base({ messages: [{ role: "bot", content: "x" }] }))).toBe("messages.0.role: Input should be 'user', 'assistant' or 'system'");
+    expect(msg(base({ messages: [{ role: "user" }] }))).toBe("messages.0.content: Field required");
+    expect(msg(base({ messages: [{ role: "user", content: 5 }] }))).toBe("messages.0.content: Input should be a valid string or a valid list");
+    expect(msg(base({ messages: [{ role: "user", content: "" }] }))).toMatch(/non-empty content/);
+    expect(msg(base({ messages: [{ role: "user", content: [{ type: "text", text: "" }] }] }))).toBe("messages: text content blocks must be non-empty");
+    expect(msg(base({ messages: [{ role: "user", content: [{ text: "x" }] }] }))).toBe("messages.0.content.0.type: Field required");
+    // Mid-conversation system messages are allowed (§2.2).
+    expect(check(base({ messages: [{ role: "user", content: "a" }, { role: "system", content: "be brief" }, { role: "user", content: "b" }] }))).toBeNull();
+  });
+
+  it("rejects prefill on the 5.5 models only", () => {
+    const convo = [{ role: "user", content: "a" }, { role: "assistant", content: "The answer is" }];
+    expect(check(base({ messages: convo }))).toBeNull();
+    expect(msg(base({ model: "claude-sonnet-5-5", messages: convo }))).toMatch(/^Prefill not supported/);
+  });
+
+  it("rejects thinking types the model does not accept, with the API's wording", () => {
+    expect(msg(base({ thinking: { type: "enabled", budget_tokens: 2048 }, max_tokens: 4096 }))).toMatch(/^"thinking\.type\.enabled" is not supported/);
+    expect(msg(base({ model: "claude-sonnet-4-5", thinking: { type: "adaptive" } }))).toMatch(/^"thinking\.type\.adaptive" is not supported/);
+    expect(msg(base({ model: "claude-sonnet-5-5", thinking: { type: "disabled" } }))).toMatch(/^"thinking\.type\.disabled" is not supported.*between_tools/);
+    expect(msg(base({ model: "claude-opus-5-5", thinking: { type: "disabled" } }))).toMatch(/^"thinking\.type\.disabled" is not supported/);
+    expect(msg(base({ model: "claude-fable-5", thinking: { type: "disabled" } }))).toMatch(/^"thinking\.type\.disabled" is not supported/);
+    expect(msg(base({ thinking: { type: "between_tools" } }))).toMatch(/^"thinking\.type\.between_tools" is not supported/);
+    expect(msg(base({ thinking: { type: "turbo" } }))).toMatch(/^thinking: Input tag 'turbo'/);
+    expect(msg(base({ thinking: { type: "disabled", display: "summarized" } }))).toBe("thinking.disabled.display: Extra inputs are not permitted");
+    expect(msg(base({ thinking: { type: "adaptive", display: "verbose" } }))).toBe("thinking.adaptive.display: Input should be 'summarized' or 'omitted'");
+  });
+
+  it("checks budget_tokens: ≥ 1024 and < max_tokens (unless interleaved with tools)", () => {
+    const m = "claude-sonnet-4-5";
+    expect(msg(base({ model: m, thinking: { type: "enabled" } }))).toBe("thinking.enabled.budget_tokens: Field required");
+    expect(msg(base({ model: m, thinking: { type: "enabled", budget_tokens: 1000 } }))).toBe("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+    expect(msg(base({ model: m, max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 2048 } }))).toMatch(/^`max_tokens` must be greater than `thinking.budget_tokens`/);
+    expect(check(base({ model: m, max_tokens: 2049, thinking: { type: "enabled", budget_tokens: 2048 } }))).toBeNull();
+    const interleaved = { ...V2026, "anthropic-beta": "interleaved-thinking-2025-05-14" };
+    expect(check(base({ model: m, max_tokens: 2048, tools, thinking: { type: "enabled", budget_tokens: 4096 } }), interleaved)).toBeNull();
+  });
+
+  it("checks effort: a known level, supported by the model", () => {
+    expect(msg(base({ output_config: { effort: "extreme" } }))).toBe("output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'");
+    expect(msg(base({ model: "claude-sonnet-4-5", output_config: { effort: "low" } }))).toBe('"output_config.effort" is not supported for this model.');
+    expect(msg(base({ model: "claude-opus-4-6", output_config: { effort: "xhigh" } }))).toMatch(/^"output_config\.effort\.xhigh" is not supported/);
+    expect(check(base({ model: "claude-opus-4-6", output_config: { effort: "max" } }))).toBeNull();
+  });
+
+  it("allows disabled (Opus 5, Haiku 5.5) and between_tools (Sonnet 5.5) only at effort ≤ high", () => {
+    for (const [model, type] of [["claude-opus-5", "disabled"], ["claude-haiku-5-5", "disabled"], ["claude-sonnet-5-5", "between_tools"]]) {
+      expect(check(base({ model, thinking: { type }, output_config: { effort: "high" } }))).toBeNull();
+      expect(msg(base({ model, thinking: { type }, output_config: { effort: "xhigh" } }))).toMatch(new RegExp(`^"thinking\\.type\\.${type}" is not supported with "output_config.effort" "xhigh"`));
+    }
+    expect(check(base({ model: "claude-sonnet-5", thinking: { type: "disabled" }, output_config: { effort: "max" } }))).toBeNull();
+  });
+
+  it("rejects sampling parameters in 2026-10-21, even at the default", () => {
+    expect(msg(base({ temperature: 1 }))).toBe("temperature: Extra inputs are not permitted");
+    expect(msg(base({ top_p: 0.9 }))).toBe("top_p: Extra inputs are not permitted");
+    expect(msg(base({ top_k: 5 }))).toBe("top_k: Extra inputs are not permitted");
+  });
+
+  it("allows sampling in 2023-06-01, but temperature only 1 with thinking on", () => {
+    const m = "claude-sonnet-4-5";
+    expect(check(base({ model: m, temperature: 0.2 }), V2023)).toBeNull();
+    expect(msg(base({ model: m, temperature: 0.2, max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 2048 } }), V2023)).toBe(
+      "temperature may only be set to 1 when thinking is enabled",
+    );
+    expect(check(base({ model: m, temperature: 1, max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 2048 } }), V2023)).toBeNull();
+    // Omitted thinking that defaults to on counts as thinking enabled (Sonnet 5).
+    expect(msg(base({ model: "claude-sonnet-5", temperature: 0.5 }), V2023)).toBe("temperature may only be set to 1 when thinking is enabled");
+    // Opus 4.7 and later reject non-default sampling even with thinking off.
+    expect(msg(base({ temperature: 0.5 }), V2023)).toMatch(/only supports the default sampling parameters/);
+    expect(msg(base({ model: m, temperature: 3 }), V2023)).toBe("temperature: Input should be a number between 0 and 1");
+  });
+
+  it("checks tools and tool_choice shapes", () => {
+    expect(msg(base({ tools: [{ name: "bad name!", input_schema: {} }] }))).toMatch(/^tools\.0\.custom\.name: String should match pattern/);
+    expect(msg(base({ tools: [{ name: "x" }] }))).toBe("tools.0.custom.input_schema: Field required");
+    expect(msg(base({ tools: [...tools, ...tools] }))).toBe("tools: Tool names must be unique.");
+    expect(msg(base({ tool_choice: { type: "any" } }))).toBe("tool_choice may only be specified while providing tools.");
+    expect(msg(base({ tools, tool_choice: { type: "sometimes" } }))).toMatch(/^tool_choice: Input tag 'sometimes'/);
+    expect(msg(base({ tools, tool_choice: { type: "tool", name: "nope" } }))).toMatch(/^tool_choice\.tool\.name/);
+  });
+
+  it("rejects forced tool_choice with manual thinking everywhere, and with any thinking on Opus 5.5/Sonnet 5.5/Fable 5.1/Mythos 5.1", () => {
+    const enabled = { model: "claude-sonnet-4-5", max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 2048 }, tools };
+    expect(msg(base({ ...enabled, tool_choice: { type: "any" } }))).toBe("Thinking may not be enabled when tool_choice forces tool use.");
+    expect(check(base({ ...enabled, tool_choice: { type: "auto" } }))).toBeNull();
+    expect(check(base({ ...enabled, tool_choice: { type: "none" } }))).toBeNull();
+    for (const model of ["claude-opus-5-5", "claude-sonnet-5-5", "claude-fable-5-1", "claude-mythos-5-1"]) {
+      // Thinking on by default there, so even without a thinking field.
+      expect(msg(base({ model, tools, tool_choice: { type: "any" } })), model).toMatch(/^tool_choice "any" is not supported with thinking/);
+    }
+    expect(check(base({ model: "claude-sonnet-5-5", tools, tool_choice: { type: "any" }, thinking: { type: "between_tools" } }))).toBeNull();
+    expect(check(base({ model: "claude-opus-4-7", tools, tool_choice: { type: "any" }, thinking: { type: "adaptive" } }))).toBeNull();
+  });
+
+  it("checks stream and stop_sequences types", () => {
+    expect(msg(base({ stream: "yes" }))).toBe("stream: Input should be a valid boolean");
+    expect(msg(base({ stop_sequences: [1] }))).toBe("stop_sequences: Input should be a valid list of strings");
+  });
+});

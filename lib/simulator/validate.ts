@@ -1,0 +1,331 @@
+/**
+ * Request validation as the Messages API does it (reference §1, §2.2, §2.6),
+ * so a misconfigured route fails against the simulator exactly as it would
+ * upstream. Pure: a body and headers in, null or the AppError to answer with.
+ * Messages imitate the API's wording (pydantic-style "field: problem").
+ *
+ * Not checked (the API does, but nothing here depends on it): unknown top-level
+ * fields (beta fields pass through a gateway unchanged), preserved-thinking
+ * signatures, inference_geo per model, request size limits.
+ */
+import { AppError, badRequest } from "../api/errors";
+import { EFFORTS, effortRank, isForcedToolChoice, modelInfo, TOOL_CHOICES_ALLOWED_WITH_ENABLED, type CatalogEntry, type Effort } from "../models/catalog";
+
+type Obj = Record<string, unknown>;
+type Headers = Record<string, string | undefined>;
+
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+
+/** `anthropic-version` values the API accepts. */
+export const API_VERSIONS = ["2023-01-01", "2023-06-01", "2026-10-21"] as const;
+/** The version that removed temperature, top_p and top_k (§1.10). */
+const NO_SAMPLING_VERSION = "2026-10-21";
+const SAMPLING = ["temperature", "top_p", "top_k"] as const;
+const THINKING_TYPES = ["adaptive", "between_tools", "disabled", "enabled"] as const;
+type ThinkingType = (typeof THINKING_TYPES)[number];
+/** Fields each thinking variant takes; anything else is an extra input. block_binding is beta (§1.1). */
+const THINKING_FIELDS: Record<ThinkingType, string[]> = {
+  adaptive: ["type", "display", "block_binding"],
+  enabled: ["type", "budget_tokens", "display", "block_binding"],
+  disabled: ["type"],
+  between_tools: ["type"],
+};
+const TOOL_CHOICE_TYPES = ["auto", "any", "tool", "none"];
+const INTERLEAVED_BETA = "interleaved-thinking-2025-05-14";
+const DISPLAY_UPDATES_BETA = "thinking-display-updates-2026-08-18";
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+
+function betas(headers: Headers): string[] {
+  return (headers["anthropic-beta"] ?? "").split(",").map((s) => s.trim());
+}
+
+export interface ValidateOptions {
+  /** count_tokens takes no max_tokens or stream (§2.6). */
+  countTokens?: boolean;
+}
+
+/** The thinking state a valid request runs with, derived the way validation reads it. */
+export interface EffectiveThinking {
+  /** The sent type, or the model's behaviour when `thinking` is omitted. */
+  type: ThinkingType;
+  /** True when the model will think (enabled or adaptive, sent or by default). */
+  on: boolean;
+  effort: Effort | null;
+}
+
+/** How a request's thinking resolves on a model; used by validation and by the simulator's answer. */
+export function effectiveThinking(body: Obj, entry: CatalogEntry): EffectiveThinking {
+  const t = body.thinking;
+  const sent = isObj(t) ? (t.type as ThinkingType) : undefined;
+  const type: ThinkingType = sent ?? (entry.thinkingWhenOmitted === "on" ? "adaptive" : "disabled");
+  const oc = body.output_config;
+  const effort = (isObj(oc) && typeof oc.effort === "string" ? (oc.effort as Effort) : null) ?? entry.defaultEffort;
+  return { type, on: type === "adaptive" || type === "enabled", effort };
+}
+
+/** The API requires `anthropic-version` on every endpoint; the SDK always sends it. */
+export function checkVersion(headers: Headers): AppError | null {
+  const version = headers["anthropic-version"];
+  if (!version) return badRequest("anthropic-version: header is required");
+  if (!(API_VERSIONS as readonly string[]).includes(version)) return badRequest(`anthropic-version: "${version}" is not a valid version`);
+  return null;
+}
+
+export function validateMessagesRequest(body: unknown, headers: Headers, opts: ValidateOptions = {}): AppError | null {
+  const versionError = checkVersion(headers);
+  if (versionError) return versionError;
+  const version = headers["anthropic-version"]!;
+  if (!isObj(body)) return badRequest("Input should be a valid dictionary");
+
+  if (body.model === undefined) return badRequest("model: Field required");
+  if (typeof body.model !== "string") return badRequest("model: Input should be a valid string");
+  const entry = modelInfo(body.model);
+  if (!entry) return new AppError("not_found_error", `model: ${body.model}`);
+
+  if (!opts.countTokens) {
+    const mt = body.max_tokens;
+    if (mt === undefined) return badRequest("max_tokens: Field required");
+    if (!isInt(mt)) return badRequest("max_tokens: Input should be a valid integer");
+    // 0 is allowed: it pre-warms the prompt cache without generating (§2.2).
+    if (mt < 0) return badRequest("max_tokens: Input should be greater than or equal to 0");
+    if (mt > entry.maxOutputTokens) {
+      return badRequest(`max_tokens: ${mt} > ${entry.maxOutputTokens}, which is the maximum allowed number of output tokens for ${entry.id}`);
+    }
+    if (body.stream !== undefined && typeof body.stream !== "boolean") return badRequest("stream: Input should be a valid boolean");
+  }
+
+  return (
+    checkMessages(body, entry) ??
+    checkSystem(body.system) ??
+    checkTools(body) ??
+    checkThinking(body, entry, headers, opts) ??
+    checkEffort(body, entry) ??
+    checkSampling(body, entry, version) ??
+    checkToolChoiceWithThinking(body, entry) ??
+    checkStopSequences(body.stop_sequences)
+  );
+}
+
+function checkMessages(body: Obj, entry: CatalogEntry): AppError | null {
+  const messages = body.messages;
+  if (messages === undefined) return badRequest("messages: Field required");
+  if (!Array.isArray(messages)) return badRequest("messages: Input should be a valid list");
+  if (messages.length === 0) return badRequest("messages: at least one message is required");
+  for (let i = 0; i < messages.length; i++) {
+    const m: unknown = messages[i];
+    const at = `messages.${i}`;
+    if (!isObj(m)) return badRequest(`${at}: Input should be a valid dictionary`);
+    if (m.role !== "user" && m.role !== "assistant" && m.role !== "system") {
+      return badRequest(`${at}.role: Input should be 'user', 'assistant' or 'system'`);
+    }
+    if (m.content === undefined) return badRequest(`${at}.content: Field required`);
+    const isFinalAssistant = i === messages.length - 1 && m.role === "assistant";
+    if (typeof m.content === "string") {
+      if (m.content === "" && !isFinalAssistant) return badRequest(`${at}: all messages must have non-empty content except for the optional final assistant message`);
+      continue;
+    }
+    if (!Array.isArray(m.content)) return badRequest(`${at}.content: Input should be a valid string or a valid list`);
+    if (m.content.length === 0 && !isFinalAssistant) return badRequest(`${at}: all messages must have non-empty content except for the optional final assistant message`);
+    for (let j = 0; j < m.content.length; j++) {
+      const err = checkBlock(m.content[j], `${at}.content.${j}`);
+      if (err) return err;
+    }
+  }
+  const last = messages[messages.length - 1] as Obj;
+  if (last.role === "assistant" && !entry.prefill) {
+    return badRequest(`Prefill not supported: ${entry.id} does not support a final assistant message; the conversation must end with a user message`);
+  }
+  return null;
+}
+
+function checkBlock(b: unknown, at: string): AppError | null {
+  if (!isObj(b)) return badRequest(`${at}: Input should be a valid dictionary`);
+  if (typeof b.type !== "string") return badRequest(`${at}.type: Field required`);
+  switch (b.type) {
+    case "text":
+      if (typeof b.text !== "string") return badRequest(`${at}.text: Field required`);
+      if (b.text === "") return badRequest("messages: text content blocks must be non-empty");
+      return null;
+    case "tool_use":
+      if (typeof b.id !== "string") return badRequest(`${at}.tool_use.id: Field required`);
+      if (typeof b.name !== "string") return badRequest(`${at}.tool_use.name: Field required`);
+      if (!isObj(b.input)) return badRequest(`${at}.tool_use.input: Input should be a valid dictionary`);
+      return null;
+    case "tool_result":
+      if (typeof b.tool_use_id !== "string") return badRequest(`${at}.tool_result.tool_use_id: Field required`);
+      return null;
+    case "thinking":
+      if (typeof b.thinking !== "string") return badRequest(`${at}.thinking.thinking: Field required`);
+      if (typeof b.signature !== "string") return badRequest(`${at}.thinking.signature: Field required`);
+      return null;
+    default:
+      return null;
+  }
+}
+
+function checkSystem(system: unknown): AppError | null {
+  if (system === undefined || system === null || typeof system === "string") return null;
+  if (!Array.isArray(system)) return badRequest("system: Input should be a valid string or a valid list");
+  for (let i = 0; i < system.length; i++) {
+    const b: unknown = system[i];
+    if (!isObj(b) || b.type !== "text" || typeof b.text !== "string") return badRequest(`system.${i}: Input should be a valid text block`);
+  }
+  return null;
+}
+
+function checkTools(body: Obj): AppError | null {
+  const tools = body.tools;
+  const names = new Set<string>();
+  if (tools !== undefined && tools !== null) {
+    if (!Array.isArray(tools)) return badRequest("tools: Input should be a valid list");
+    for (let i = 0; i < tools.length; i++) {
+      const t: unknown = tools[i];
+      if (!isObj(t)) return badRequest(`tools.${i}: Input should be a valid dictionary`);
+      const custom = t.type === undefined || t.type === null || t.type === "custom";
+      if (typeof t.name !== "string") return badRequest(`tools.${i}.${custom ? "custom" : String(t.type)}.name: Field required`);
+      if (custom) {
+        if (!TOOL_NAME.test(t.name)) return badRequest(`tools.${i}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`);
+        if (!isObj(t.input_schema)) return badRequest(`tools.${i}.custom.input_schema: Field required`);
+      }
+      if (names.has(t.name)) return badRequest("tools: Tool names must be unique.");
+      names.add(t.name);
+    }
+  }
+
+  const tc = body.tool_choice;
+  if (tc === undefined || tc === null) return null;
+  if (!isObj(tc)) return badRequest("tool_choice: Input should be a valid dictionary");
+  if (typeof tc.type !== "string" || !TOOL_CHOICE_TYPES.includes(tc.type)) {
+    return badRequest(`tool_choice: Input tag '${String(tc.type)}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'`);
+  }
+  if (tc.type !== "none" && names.size === 0) return badRequest("tool_choice may only be specified while providing tools.");
+  if (tc.type === "tool") {
+    if (typeof tc.name !== "string") return badRequest("tool_choice.tool.name: Field required");
+    if (!names.has(tc.name)) return badRequest(`tool_choice.tool.name: tool '${tc.name}' is not one of the provided tools`);
+  }
+  return null;
+}
+
+function checkThinking(body: Obj, entry: CatalogEntry, headers: Headers, opts: ValidateOptions): AppError | null {
+  const t = body.thinking;
+  if (t === undefined || t === null) return null;
+  if (!isObj(t)) return badRequest("thinking: Input should be a valid dictionary");
+  const type = t.type;
+  if (typeof type !== "string" || !(THINKING_TYPES as readonly string[]).includes(type)) {
+    return badRequest(`thinking: Input tag '${String(type)}' found using 'type' does not match any of the expected tags: ${THINKING_TYPES.map((x) => `'${x}'`).join(", ")}`);
+  }
+  const tt = type as ThinkingType;
+  for (const key of Object.keys(t)) {
+    if (!THINKING_FIELDS[tt].includes(key)) return badRequest(`thinking.${tt}.${key}: Extra inputs are not permitted`);
+  }
+
+  const types = entry.capabilities.thinking.types;
+  if (!types[tt].supported) return badRequest(unsupportedThinkingMessage(tt, entry));
+
+  if (t.display !== undefined && t.display !== null) {
+    const updates = t.display === "updates" && betas(headers).includes(DISPLAY_UPDATES_BETA);
+    if (t.display !== "summarized" && t.display !== "omitted" && !updates) {
+      return badRequest(`thinking.${tt}.display: Input should be 'summarized' or 'omitted'`);
+    }
+  }
+
+  if (tt === "enabled") {
+    const budget = t.budget_tokens;
+    if (budget === undefined) return badRequest("thinking.enabled.budget_tokens: Field required");
+    if (!isInt(budget)) return badRequest("thinking.enabled.budget_tokens: Input should be a valid integer");
+    if (budget < 1024) return badRequest("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+    // With interleaved thinking and tools, the budget may exceed max_tokens (§1.2).
+    const interleaved = betas(headers).includes(INTERLEAVED_BETA) && Array.isArray(body.tools) && body.tools.length > 0;
+    if (!opts.countTokens && !interleaved && budget >= (body.max_tokens as number)) {
+      return badRequest("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size");
+    }
+  }
+  return null;
+}
+
+/** The 400 for a thinking type the model rejects, pointing to what it takes instead (§1.2, §1.4). */
+function unsupportedThinkingMessage(type: ThinkingType, entry: CatalogEntry): string {
+  const types = entry.capabilities.thinking.types;
+  const head = `"thinking.type.${type}" is not supported for this model.`;
+  if (type === "enabled" && types.adaptive.supported) return `${head} Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.`;
+  if (type === "adaptive" && types.enabled.supported) return `${head} Use "thinking.type.enabled" with "budget_tokens".`;
+  if (type === "disabled" && types.between_tools.supported) return `${head} Use "thinking.type.between_tools" to turn thinking off.`;
+  if (type === "disabled") return `${head} Thinking is always on for this model; use "thinking.type.adaptive" with a lower "output_config.effort" to reduce it.`;
+  return head;
+}
+
+function checkEffort(body: Obj, entry: CatalogEntry): AppError | null {
+  const oc = body.output_config;
+  if (oc === undefined || oc === null) return checkEffortCaps(body, entry);
+  if (!isObj(oc)) return badRequest("output_config: Input should be a valid dictionary");
+  const effort = oc.effort;
+  if (effort !== undefined && effort !== null) {
+    if (typeof effort !== "string" || !(EFFORTS as readonly string[]).includes(effort)) {
+      return badRequest("output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'");
+    }
+    const cap = entry.capabilities.effort;
+    if (!cap.supported) return badRequest(`"output_config.effort" is not supported for this model.`);
+    if (!cap[effort as Effort]?.supported) {
+      const ok = EFFORTS.filter((e) => cap[e]?.supported).join(", ");
+      return badRequest(`"output_config.effort.${effort}" is not supported for this model. Supported values: ${ok}.`);
+    }
+  }
+  return checkEffortCaps(body, entry);
+}
+
+/** `disabled` (Opus 5, Haiku 5.5) and `between_tools` (Sonnet 5.5) only at effort ≤ high, counting the default (§1.4, §1.6). */
+function checkEffortCaps(body: Obj, entry: CatalogEntry): AppError | null {
+  const eff = effectiveThinking(body, entry);
+  if (!isObj(body.thinking) || eff.effort === null) return null;
+  const cap = eff.type === "disabled" ? entry.rules.disabledMaxEffort : eff.type === "between_tools" ? entry.rules.betweenToolsMaxEffort : undefined;
+  if (cap && effortRank(eff.effort) > effortRank(cap)) {
+    return badRequest(`"thinking.type.${eff.type}" is not supported with "output_config.effort" "${eff.effort}" for this model. Use an effort of "${cap}" or lower.`);
+  }
+  return null;
+}
+
+function checkSampling(body: Obj, entry: CatalogEntry, version: string): AppError | null {
+  const present = SAMPLING.filter((k) => body[k] !== undefined);
+  if (present.length === 0) return null;
+  // Removed in 2026-10-21: any value is an extra input, even the default 1.0.
+  if (version === NO_SAMPLING_VERSION) return badRequest(`${present[0]}: Extra inputs are not permitted`);
+
+  const { temperature, top_p, top_k } = body;
+  if (temperature !== undefined && (typeof temperature !== "number" || temperature < 0 || temperature > 1)) {
+    return badRequest("temperature: Input should be a number between 0 and 1");
+  }
+  if (top_p !== undefined && (typeof top_p !== "number" || top_p < 0 || top_p > 1)) return badRequest("top_p: Input should be a number between 0 and 1");
+  if (top_k !== undefined && (!isInt(top_k) || top_k < 0)) return badRequest("top_k: Input should be a non-negative integer");
+
+  if (effectiveThinking(body, entry).on) {
+    if (temperature !== undefined && temperature !== 1) return badRequest("temperature may only be set to 1 when thinking is enabled");
+    if (top_k !== undefined) return badRequest("top_k is not supported when thinking is enabled");
+    if (top_p !== undefined && (top_p as number) < 0.95) return badRequest("top_p may only be set between 0.95 and 1 when thinking is enabled");
+  }
+  if (entry.defaultSamplingOnly && ((temperature !== undefined && temperature !== 1) || (top_p !== undefined && top_p !== 1) || top_k !== undefined)) {
+    return badRequest(`${entry.id} only supports the default sampling parameters; remove temperature, top_p and top_k`);
+  }
+  return null;
+}
+
+/** §1.10: manual thinking allows only auto/none; some models reject any forced choice while thinking. */
+function checkToolChoiceWithThinking(body: Obj, entry: CatalogEntry): AppError | null {
+  const tc = body.tool_choice as { type: string } | undefined | null;
+  if (!tc || !isForcedToolChoice(tc)) return null;
+  const eff = effectiveThinking(body, entry);
+  if (eff.type === "enabled" && !TOOL_CHOICES_ALLOWED_WITH_ENABLED.includes(tc.type)) {
+    return badRequest("Thinking may not be enabled when tool_choice forces tool use.");
+  }
+  if (eff.on && entry.rules.rejectsForcedToolChoiceWithThinking) {
+    const off = entry.capabilities.thinking.types.between_tools.supported ? ', or turn thinking off with "thinking.type.between_tools"' : "";
+    return badRequest(`tool_choice "${tc.type}" is not supported with thinking on this model. Use tool_choice "auto"${off}.`);
+  }
+  return null;
+}
+
+function checkStopSequences(stop: unknown): AppError | null {
+  if (stop === undefined || stop === null) return null;
+  if (!Array.isArray(stop) || stop.some((s) => typeof s !== "string")) return badRequest("stop_sequences: Input should be a valid list of strings");
+  return null;
+}

@@ -1,0 +1,72 @@
+/**
+ * The simulator on its own, as a separate process: the same routes the
+ * gateway serves at /api/simulator, served from plain node:http with nothing
+ * else in the process. It is the mock upstream of the benchmarks (with
+ * THINKGATE_SIM_LATENCY=zero it answers instantly) and a stand-in Anthropic
+ * API for trying an SDK against.
+ *
+ *   npm run simulator                      PORT 4010 (default), HOST 127.0.0.1
+ *   PORT=0 tsx scripts/simulator.ts        a free port; sends {ready, port} over IPC when forked
+ *
+ * SDK base URL: http://HOST:PORT/api/simulator (any API key is accepted).
+ */
+import http from "node:http";
+import { serveApi } from "../lib/api/node-adapter";
+import { ApiRouter } from "../lib/api/router";
+import { simulatorRoutes } from "../lib/simulator/routes";
+
+function main(): void {
+  const port = Number(process.env.PORT ?? 4010);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
+  const host = process.env.HOST?.trim() || "127.0.0.1";
+  const maxBodyBytes = Number(process.env.THINKGATE_MAX_BODY_BYTES ?? 32 * 1024 * 1024);
+  const router = new ApiRouter(simulatorRoutes);
+
+  const server = http.createServer((req, res) => {
+    serveApi(router, req, res, maxBodyBytes)
+      .then((served) => {
+        if (served) return;
+        const body = JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route for ${req.method} ${req.url}` } });
+        res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+      })
+      .catch((err: unknown) => {
+        console.error("simulator: request failed:", err);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+
+  server.once("error", (err) => {
+    console.error("simulator failed to start:", err.message);
+    process.exit(1);
+  });
+  server.listen(port, host, () => {
+    const address = server.address();
+    const bound = address && typeof address === "object" ? address.port : port;
+    const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+    const latency = process.env.THINKGATE_SIM_LATENCY === "zero" ? "zero (answers instantly)" : "realistic";
+    process.stdout.write(
+      `simulator is up at http://${shownHost}:${bound}/api/simulator  (latency: ${latency})\n` +
+        `  SDK:  new Anthropic({ baseURL: "http://${shownHost}:${bound}/api/simulator", apiKey: "any" })\n`,
+    );
+    if (process.send) process.send({ ready: true, port: bound });
+  });
+
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 2_000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+try {
+  main();
+} catch (err) {
+  console.error("simulator failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+}
