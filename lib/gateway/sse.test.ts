@@ -47,3 +47,42 @@ describe("SSE parsing", () => {
     expect(p.end()).toEqual([{ event: "message_stop", data: "{}" }]);
   });
 });
+
+describe("re-emitting a whole message as a stream", () => {
+  it("gives the SDK's MessageStream the same message back", async () => {
+    const { default: Anthropic } = await import("@anthropic-ai/sdk");
+    const http = await import("node:http");
+    const { messageToSse } = await import("./sse");
+    const msg = {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-4-6",
+      content: [
+        { type: "thinking", thinking: "Let me think.", signature: "sig==" },
+        { type: "text", text: "Answer.", citations: null },
+        { type: "tool_use", id: "toolu_1", name: "lookup", input: { q: "x" } },
+      ],
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+      usage: { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 42, output_tokens_details: { thinking_tokens: 20 }, service_tier: "standard" },
+    };
+    // A real SSE response, read by the official SDK.
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(messageToSse(msg as never));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const client = new Anthropic({ baseURL: `http://127.0.0.1:${port}`, apiKey: "x", maxRetries: 0 });
+    const stream = client.messages.stream({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }] });
+    const final = await stream.finalMessage();
+    expect(final.content).toEqual(msg.content);
+    expect(final.stop_reason).toBe("tool_use");
+    expect(final.usage.output_tokens).toBe(42);
+    expect(final.usage.output_tokens_details?.thinking_tokens).toBe(20);
+    server.close();
+  });
+});

@@ -79,3 +79,56 @@ export class SseParser {
     else if (field === "data") this.data.push(value);
   }
 }
+
+type Block = Record<string, unknown> & { type: string };
+interface WholeMessage {
+  content: Block[];
+  usage: Record<string, unknown> & { output_tokens: number };
+  stop_reason: string | null;
+  stop_sequence?: string | null;
+  stop_details?: unknown;
+  container?: unknown;
+  [k: string]: unknown;
+}
+
+/**
+ * Re-emits a whole message as the Messages API's event sequence. Used when
+ * the gateway had to hold an answer back (to validate it before deciding to
+ * escalate) and the client asked for a stream: the client still gets a
+ * well-formed stream that the SDK's MessageStream turns into the same message.
+ */
+export function messageToSse(msg: WholeMessage): string {
+  const out: string[] = [];
+  const { content, usage, stop_reason, stop_sequence, stop_details, container, ...rest } = msg;
+  const startUsage = { ...usage, output_tokens: 1 };
+  out.push(encodeEvent("message_start", { type: "message_start", message: { ...rest, content: [], stop_reason: null, stop_sequence: null, stop_details: null, container: container ?? null, usage: startUsage } }));
+  content.forEach((block, index) => {
+    if (block.type === "text") {
+      const { text, ...start } = block;
+      out.push(encodeEvent("content_block_start", { type: "content_block_start", index, content_block: { ...start, text: "" } }));
+      if (text) out.push(encodeEvent("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text } }));
+    } else if (block.type === "thinking") {
+      out.push(encodeEvent("content_block_start", { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }));
+      if (block.thinking) out.push(encodeEvent("content_block_delta", { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } }));
+      out.push(encodeEvent("content_block_delta", { type: "content_block_delta", index, delta: { type: "signature_delta", signature: block.signature ?? "" } }));
+    } else if (block.type === "tool_use" || block.type === "server_tool_use") {
+      const { input, ...start } = block;
+      out.push(encodeEvent("content_block_start", { type: "content_block_start", index, content_block: { ...start, input: {} } }));
+      out.push(encodeEvent("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(input ?? {}) } }));
+    } else {
+      // Blocks without deltas (redacted_thinking, tool results) arrive whole at their start.
+      out.push(encodeEvent("content_block_start", { type: "content_block_start", index, content_block: block }));
+    }
+    out.push(encodeEvent("content_block_stop", { type: "content_block_stop", index }));
+  });
+  const { service_tier: _t, inference_geo: _g, speed: _s, cache_creation: _c, ...deltaUsage } = usage;
+  out.push(
+    encodeEvent("message_delta", {
+      type: "message_delta",
+      delta: { stop_reason, stop_sequence: stop_sequence ?? null, stop_details: stop_details ?? null, container: container ?? null },
+      usage: deltaUsage,
+    }),
+  );
+  out.push(encodeEvent("message_stop", { type: "message_stop" }));
+  return out.join("");
+}

@@ -1,0 +1,114 @@
+/**
+ * Confidence-based escalation: a request in the ambiguous band (or under a
+ * rule that asks for it) is answered on the standard route first, and sent to
+ * the reasoning route when that answer turns out weak. This file decides
+ * "weak"; the gateway runs the hops.
+ */
+import Ajv, { type ValidateFunction } from "ajv";
+import { z } from "zod";
+import { extractSignals } from "../traces/signals";
+import { compileSafe, unsafeReason } from "./safe-regex";
+
+export const escalationPolicySchema = z
+  .object({
+    /** The answer must be JSON that matches this JSON Schema. */
+    jsonSchema: z.record(z.string(), z.unknown()).optional(),
+    /** The answer must match this pattern (a vetted, non-backtracking regular expression). */
+    answerPattern: z
+      .string()
+      .max(500)
+      .superRefine((p, ctx) => {
+        const why = unsafeReason(p);
+        if (why) ctx.addIssue({ code: "custom", message: `answerPattern: ${why}` });
+      })
+      .optional(),
+    /** Escalate when the answer stopped on max_tokens. */
+    onMaxTokens: z.boolean().default(true),
+    /** Escalate when the model refused. */
+    onRefusal: z.boolean().default(true),
+    /** Escalate when the answer hedges more than this many times per 1,000 words. */
+    maxHedgeDensity: z.number().min(0).max(1000).default(25),
+    /** Escalate when the answer says it is not confident. */
+    onLowConfidence: z.boolean().default(false),
+    /** Where to escalate; the reasoning tier's route when omitted. */
+    toRouteId: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type EscalationPolicy = z.infer<typeof escalationPolicySchema>;
+
+export const DEFAULT_POLICY: EscalationPolicy = escalationPolicySchema.parse({});
+
+export interface AnswerFacts {
+  text: string;
+  stopReason: string | null;
+}
+
+export interface Verdict {
+  escalate: boolean;
+  reasons: string[];
+}
+
+// Hedging on a handful of words is noise: a short answer needs at least this many hedges to count.
+const MIN_HEDGES = 2;
+const LOW_CONFIDENCE = [
+  "confidence: low",
+  "my confidence is low",
+  "i'm not confident",
+  "i am not confident",
+  "low confidence in this answer",
+  "i'm not certain this is correct",
+];
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const schemaCache = new WeakMap<object, ValidateFunction>();
+const patternCache = new Map<string, (s: string) => boolean>();
+
+function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  let v = schemaCache.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    schemaCache.set(schema, v);
+  }
+  return v;
+}
+
+/** Extracts the JSON an answer carries, allowing a ```json fence around it. */
+function parseAnswerJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
+  try {
+    return { ok: true, value: JSON.parse((fenced ? fenced[1]! : text).trim()) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function judgeAnswer(answer: AnswerFacts, policy: EscalationPolicy): Verdict {
+  const reasons: string[] = [];
+  if (policy.onMaxTokens && answer.stopReason === "max_tokens") reasons.push("the answer stopped at max_tokens");
+  if (policy.onRefusal && answer.stopReason === "refusal") reasons.push("the model refused");
+  if (policy.jsonSchema) {
+    const parsed = parseAnswerJson(answer.text);
+    if (!parsed.ok) reasons.push("the answer is not valid JSON");
+    else {
+      const validate = validatorFor(policy.jsonSchema);
+      if (!validate(parsed.value)) reasons.push(`the answer does not match the JSON schema (${ajv.errorsText(validate.errors, { separator: "; " })})`);
+    }
+  }
+  if (policy.answerPattern) {
+    let test = patternCache.get(policy.answerPattern);
+    if (!test) patternCache.set(policy.answerPattern, (test = compileSafe(policy.answerPattern)));
+    if (!test(answer.text)) reasons.push("the answer does not match the expected pattern");
+  }
+  if (answer.text) {
+    const { stats } = extractSignals(answer.text);
+    if (stats.counts.hedge >= MIN_HEDGES && stats.density.hedge > policy.maxHedgeDensity) {
+      reasons.push(`the answer hedges ${stats.counts.hedge} times (${stats.density.hedge.toFixed(1)} per 1,000 words, above ${policy.maxHedgeDensity})`);
+    }
+  }
+  if (policy.onLowConfidence) {
+    const lower = answer.text.toLowerCase();
+    if (LOW_CONFIDENCE.some((p) => lower.includes(p))) reasons.push("the answer reports low confidence");
+  }
+  return { escalate: reasons.length > 0, reasons };
+}
