@@ -15,6 +15,7 @@ import { apiRoutes } from "./lib/api/routes";
 import { ApiRouter } from "./lib/api/router";
 import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
+import { closeRecordWriter } from "./lib/db/record-writer";
 import { recorder } from "./lib/gateway/record";
 import { logger } from "./lib/observability/logger";
 import { readEnv, setRuntimeEnv } from "./lib/runtime/env";
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await recorder().flush(15_000);
+    await closeRecordWriter();
     await disconnectDb();
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 /** Request records: written in batches by the recorder, read by the UI and the API. */
 import { db } from "./client";
+import { recordWriter } from "./record-writer";
 import type { RequestRecordRow } from "../recorder/record";
 
 export interface RequestSummary {
@@ -48,15 +49,7 @@ const summarySelect = {
 
 export const requestsRepo = {
   /** Inserts a batch; ids already present are skipped, so a replayed batch is written once. */
-  async insertMany(rows: RequestRecordRow[]): Promise<number> {
-    if (!rows.length) return 0;
-    const client = db().client;
-    const existing = await client.requestRecord.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { id: true } });
-    const skip = new Set(existing.map((e) => e.id));
-    const fresh = rows.filter((r) => !skip.has(r.id));
-    if (fresh.length) await client.requestRecord.createMany({ data: fresh });
-    return fresh.length;
-  },
+  insertMany: (rows: RequestRecordRow[]): Promise<number> => recordWriter().insert(rows as unknown as Record<string, unknown>[]),
 
   byId: (id: string) => db().client.requestRecord.findUnique({ where: { id } }),
 

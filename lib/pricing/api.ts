@@ -35,6 +35,6 @@ export const listPrices: Handler = withApi({ role: "viewer" }, async () => json(
 
 export const addPrice: Handler = withApi({ role: "admin", body: priceBody }, async ({ body, principal }) => {
   const row = await pricesRepo.add({ ...body, source: body.source || `added by ${principal.name}` });
-  invalidatePrices();
+  await invalidatePrices();
   return json(201, row);
 });

@@ -18,9 +18,10 @@ export async function loadPrices(): Promise<PriceRow[]> {
   return s.loading;
 }
 
-export function invalidatePrices(): void {
+/** Reloads the table; resolves once requests are costed with the new prices. */
+export function invalidatePrices(): Promise<PriceRow[]> {
   s.loading = null;
-  void loadPrices();
+  return loadPrices();
 }
 
 /** Prices as last loaded (the server loads them at start). */
