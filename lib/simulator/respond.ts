@@ -130,6 +130,9 @@ export function promptText(messages: unknown[]): string {
   return lastUserTurn(messages.filter(isObj)).text;
 }
 
+/** The system prompt of the router's LLM classifier (lib/routing/llm-classifier.ts) starts so. */
+const ROUTER_CLASSIFIER_PREFIX = "You are a router.";
+
 export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Directives, opts: SimOptions): SimOutcome {
   const messages = (body.messages as unknown[]).filter(isObj);
   const maxTokens = body.max_tokens as number;
@@ -224,7 +227,10 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
       text = invalidJsonAnswer(facts, rng);
       break;
     default:
-      if (turn.toolResults.length > 0) {
+      if (typeof body.system === "string" && body.system.startsWith(ROUTER_CLASSIFIER_PREFIX)) {
+        // thinkgate's own LLM classifier stage asks for a strict JSON verdict.
+        text = JSON.stringify({ reasoning: facts.topic !== "general", confidence: facts.topic !== "general" ? 0.85 : 0.7 });
+      } else if (turn.toolResults.length > 0) {
         const first = turn.toolResults[0]!;
         text = toolResultAnswer(toolUseName(messages, String(first.tool_use_id)), resultText(first.content), facts, answerOpts, rng);
       } else {
