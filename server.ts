@@ -91,8 +91,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: draining requests and records");
-    server.close();
+    // Stop accepting, let requests in flight finish (bounded), then write every record.
+    const drained = new Promise<void>((r) => server.close(() => r()));
     server.closeIdleConnections();
+    await Promise.race([drained, new Promise((r) => setTimeout(r, Number(process.env.THINKGATE_DRAIN_MS ?? 10_000)))]);
     await recorder().flush(15_000);
     await closeRecordWriter();
     await disconnectDb();

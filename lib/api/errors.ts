@@ -38,13 +38,20 @@ export class AppError extends Error {
   readonly type: ApiErrorType;
   /** Extra response headers, e.g. retry-after on a 429. */
   readonly headers: Record<string, string>;
+  /** Extra fields for the body's `error` object, e.g. field-level `issues` a form shows inline. */
+  readonly details?: Record<string, unknown>;
 
-  constructor(type: ApiErrorType, message: string, opts: { status?: number; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    type: ApiErrorType,
+    message: string,
+    opts: { status?: number; headers?: Record<string, string>; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
     this.type = type;
     this.status = opts.status ?? STATUS[type];
     this.headers = opts.headers ?? {};
+    this.details = opts.details;
   }
 }
 
@@ -60,6 +67,6 @@ export function errorTypeForStatus(status: number): ApiErrorType {
   return "invalid_request_error";
 }
 
-export function errorBody(type: string, message: string, requestId?: string): string {
-  return JSON.stringify({ type: "error", error: { type, message }, ...(requestId ? { request_id: requestId } : {}) });
+export function errorBody(type: string, message: string, requestId?: string, details?: Record<string, unknown>): string {
+  return JSON.stringify({ type: "error", error: { ...details, type, message }, ...(requestId ? { request_id: requestId } : {}) });
 }

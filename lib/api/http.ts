@@ -17,11 +17,15 @@ export interface ApiRequest {
   text(): Promise<string>;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** The peer's address when the adapter knows it (the lean Node path does). */
+  remoteAddress?: string;
 }
 
 interface ResponseBase {
   status: number;
   headers: Record<string, string>;
+  /** Set-Cookie values; a header map cannot hold the repeated header. */
+  cookies?: string[];
 }
 
 export interface BodyResponse extends ResponseBase {

@@ -25,7 +25,9 @@ export function toNextHandler(handler: Handler) {
       text: () => (body ??= request.text()),
       signal: request.signal,
     });
-    if (!isStream(out)) return new Response(out.body as BodyInit, { status: out.status, headers: out.headers });
+    const responseHeaders = new Headers(out.headers);
+    for (const c of out.cookies ?? []) responseHeaders.append("set-cookie", c);
+    if (!isStream(out)) return new Response(out.body as BodyInit, { status: out.status, headers: responseHeaders });
     const encoder = new TextEncoder();
     const it = out.stream[Symbol.asyncIterator]();
     const stream = new ReadableStream<Uint8Array>({
@@ -38,6 +40,6 @@ export function toNextHandler(handler: Handler) {
         await it.return?.(undefined);
       },
     });
-    return new Response(stream, { status: out.status, headers: out.headers });
+    return new Response(stream, { status: out.status, headers: responseHeaders });
   };
 }

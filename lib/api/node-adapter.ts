@@ -46,17 +46,19 @@ function toApiRequest(req: IncomingMessage, path: string, query: string, params:
     params,
     text: () => (body ??= readBody(req, limit)),
     signal,
+    remoteAddress: req.socket.remoteAddress,
   };
 }
 
 async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal): Promise<void> {
+  const headers: Record<string, string | string[]> = out.cookies?.length ? { ...out.headers, "set-cookie": out.cookies } : out.headers;
   if (!isStream(out)) {
     const body = out.body;
-    res.writeHead(out.status, { ...out.headers, "content-length": Buffer.byteLength(body) });
+    res.writeHead(out.status, { ...headers, "content-length": Buffer.byteLength(body) });
     res.end(body);
     return;
   }
-  res.writeHead(out.status, out.headers);
+  res.writeHead(out.status, headers);
   res.flushHeaders();
   const it = out.stream[Symbol.asyncIterator]();
   try {

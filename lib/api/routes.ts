@@ -4,13 +4,23 @@
  * app's shape stays as Next expects (tests/unit/api-routes.test.ts keeps the
  * two in step).
  */
+import { createUserHandler, listUsers, login, logout, me, patchUser, setup } from "../auth/api";
+import { exportCostsCsv, getCostSummary } from "../costs/api";
+import { createExample, listExamples } from "../examples/api";
 import { handleMessages } from "../gateway/messages";
 import { handleCountTokens, handleModels } from "../gateway/passthrough";
 import { handleRoute } from "../gateway/route-endpoint";
 import { createKeyHandler, listKeys, revokeKey } from "../keys/api";
+import { runPlayground } from "../playground/api";
 import { addPrice, listPrices } from "../pricing/api";
 import { getRequest, listRequests } from "../requests/api";
+import { getRuleHistory, getRules, getRuleVersion, postRollback, postRuleReplay, postRules, postRuleTest } from "../rules/api";
+import { deleteAppHandler, getApps, getRoutes, getSettingsHandler, putAppHandler, putRouteHandler, putSettingsHandler } from "../settings/api";
 import { simulatorRoutes } from "../simulator/routes";
+import { getTrace, labelTrace, listTraces, traceFacets } from "../traces/api";
+import { getFailures, getPatterns } from "../traces/patterns-api";
+import { getTracesSettings, putTracesSettings } from "../traces/settings-api";
+import { postSignals } from "../traces/signals-api";
 import { health } from "./health";
 import type { RouteDef } from "./http";
 
@@ -28,5 +38,40 @@ export const apiRoutes: RouteDef[] = [
   { method: "GET", path: "/api/keys", handler: listKeys },
   { method: "POST", path: "/api/keys", handler: createKeyHandler },
   { method: "DELETE", path: "/api/keys/:id", handler: revokeKey },
+  { method: "POST", path: "/api/auth/login", handler: login },
+  { method: "POST", path: "/api/auth/logout", handler: logout },
+  { method: "GET", path: "/api/auth/me", handler: me },
+  { method: "POST", path: "/api/auth/setup", handler: setup },
+  { method: "GET", path: "/api/users", handler: listUsers },
+  { method: "POST", path: "/api/users", handler: createUserHandler },
+  { method: "PATCH", path: "/api/users/:id", handler: patchUser },
+  { method: "GET", path: "/api/rules", handler: getRules },
+  { method: "POST", path: "/api/rules", handler: postRules },
+  { method: "GET", path: "/api/rules/history", handler: getRuleHistory },
+  { method: "GET", path: "/api/rules/versions/:version", handler: getRuleVersion },
+  { method: "POST", path: "/api/rules/rollback", handler: postRollback },
+  { method: "POST", path: "/api/rules/test", handler: postRuleTest },
+  { method: "POST", path: "/api/rules/replay", handler: postRuleReplay },
+  { method: "GET", path: "/api/routes", handler: getRoutes },
+  { method: "PUT", path: "/api/routes/:id", handler: putRouteHandler },
+  { method: "GET", path: "/api/apps", handler: getApps },
+  { method: "PUT", path: "/api/apps/:name", handler: putAppHandler },
+  { method: "DELETE", path: "/api/apps/:name", handler: deleteAppHandler },
+  { method: "GET", path: "/api/settings", handler: getSettingsHandler },
+  { method: "PUT", path: "/api/settings", handler: putSettingsHandler },
+  { method: "GET", path: "/api/traces", handler: listTraces },
+  { method: "GET", path: "/api/traces/facets", handler: traceFacets },
+  { method: "GET", path: "/api/traces/:id", handler: getTrace },
+  { method: "POST", path: "/api/traces/:id/label", handler: labelTrace },
+  { method: "GET", path: "/api/costs/summary", handler: getCostSummary },
+  { method: "GET", path: "/api/costs/export.csv", handler: exportCostsCsv },
+  { method: "POST", path: "/api/playground/run", handler: runPlayground },
+  { method: "GET", path: "/api/examples", handler: listExamples },
+  { method: "POST", path: "/api/examples", handler: createExample },
+  { method: "POST", path: "/api/v1/signals", handler: postSignals },
+  { method: "GET", path: "/api/traces/patterns", handler: getPatterns },
+  { method: "GET", path: "/api/traces/failures", handler: getFailures },
+  { method: "GET", path: "/api/settings/traces", handler: getTracesSettings },
+  { method: "PUT", path: "/api/settings/traces", handler: putTracesSettings },
   ...simulatorRoutes,
 ];

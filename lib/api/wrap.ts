@@ -4,15 +4,22 @@
  * Handlers stay thin: parse, check, call one function in lib/, return.
  */
 import { ZodError, type ZodType } from "zod";
+import { hasSessionCookie, sessionCaller } from "../auth/principal";
+import { csrfMatches, CSRF_HEADER, isStateChanging } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { logger } from "../observability/logger";
 import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
 import { newRequestId } from "./ids";
 
+/** Who is calling: a gateway key, or a signed-in user (then userId is set and keyId is ""). */
+export interface Caller extends Principal {
+  userId?: string;
+}
+
 export interface Ctx<B> {
   req: ApiRequest;
-  principal: Principal;
+  principal: Caller;
   body: B;
   requestId: string;
 }
@@ -28,7 +35,7 @@ export function errorResponse(err: unknown, requestId: string): ApiResponse {
     return {
       status: err.status,
       headers: { "content-type": "application/json", "request-id": requestId, ...err.headers },
-      body: errorBody(err.type, err.message, requestId),
+      body: errorBody(err.type, err.message, requestId, err.details),
     };
   }
   if (err instanceof ZodError) {
@@ -53,11 +60,31 @@ export function formatZodError(err: ZodError): string {
     .join("; ");
 }
 
-export async function requirePrincipal(req: ApiRequest, role: Role): Promise<Principal> {
-  const principal = await authenticate(presentedKey(req.headers));
+/**
+ * Authenticates by a gateway key (x-api-key or Bearer) when one is presented,
+ * else by the session cookie. A key wins over a cookie, and a wrong key is a
+ * 401 even with a valid cookie, so programs behave exactly as before sessions
+ * existed. Cookie-authenticated state changes must carry the CSRF header; key
+ * requests need none (a cross-site page cannot make a browser send a key).
+ */
+export async function requirePrincipal(req: ApiRequest, role: Role): Promise<Caller> {
+  const key = presentedKey(req.headers);
+  if (key === undefined && hasSessionCookie(req.headers)) return requireSession(req, role);
+  const principal = await authenticate(key);
   if (!principal) throw new AppError("authentication_error", "invalid x-api-key");
   if (!hasRole(principal.role, role)) throw new AppError("permission_error", `this key's role (${principal.role}) cannot do this; ${role} or above is required`);
   return principal;
+}
+
+async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
+  const caller = await sessionCaller(req.headers["cookie"]);
+  if (!caller) throw new AppError("authentication_error", "your session has expired or is not valid; sign in again");
+  if (isStateChanging(req.method) && !csrfMatches(caller.session.csrf, req.headers[CSRF_HEADER])) {
+    throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header with the value of the thinkgate_csrf cookie`);
+  }
+  const { user } = caller;
+  if (!hasRole(user.role, role)) throw new AppError("permission_error", `your role (${user.role}) cannot do this; ${role} or above is required`);
+  return { keyId: "", role: user.role, name: user.email, userId: user.id };
 }
 
 export async function parseJson(req: ApiRequest): Promise<unknown> {
@@ -70,7 +97,7 @@ export async function parseJson(req: ApiRequest): Promise<unknown> {
   }
 }
 
-const ANONYMOUS: Principal = { keyId: "", role: "gateway", name: "anonymous" };
+const ANONYMOUS: Caller = { keyId: "", role: "gateway", name: "anonymous" };
 
 export function withApi<B = undefined>(opts: Options<B>, fn: (ctx: Ctx<B>) => Promise<ApiResponse>): Handler {
   return async (req) => {

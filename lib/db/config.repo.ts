@@ -1,4 +1,5 @@
 /** Routing configuration: routes, app policies, rule-set versions, settings. */
+import { AppError } from "../api/errors";
 import { db } from "./client";
 
 export interface RouteRow {
@@ -37,11 +38,20 @@ export const configRepo = {
   latestRuleSet: (): Promise<RuleSetRow | null> => db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" } }),
   ruleSetHistory: (limit = 50): Promise<RuleSetRow[]> =>
     db().client.ruleSetVersion.findMany({ orderBy: { version: "desc" }, take: limit }),
+  ruleSetByVersion: (version: number): Promise<RuleSetRow | null> => db().client.ruleSetVersion.findUnique({ where: { version } }),
 
   /** Writes the next version; the unique version number makes concurrent saves fail rather than interleave. */
   async saveRuleSet(rules: string, createdBy: string, note: string): Promise<RuleSetRow> {
     const latest = await db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
-    return db().client.ruleSetVersion.create({ data: { version: (latest?.version ?? 0) + 1, rules, createdBy, note } });
+    const version = (latest?.version ?? 0) + 1;
+    try {
+      return await db().client.ruleSetVersion.create({ data: { version, rules, createdBy, note } });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === "P2002") {
+        throw new AppError("conflict_error", `someone else saved version ${version} at the same moment; reload the rules and save again`);
+      }
+      throw err;
+    }
   },
 
   async upsertRoute(r: RouteRow): Promise<void> {
@@ -51,6 +61,10 @@ export const configRepo = {
   async upsertApp(a: AppRow): Promise<void> {
     const { name, ...rest } = a;
     await db().client.appPolicy.upsert({ where: { name }, create: a, update: rest });
+  },
+  /** True when a policy was there to delete. */
+  async deleteApp(name: string): Promise<boolean> {
+    return (await db().client.appPolicy.deleteMany({ where: { name } })).count > 0;
   },
 
   async settings(): Promise<Map<string, unknown>> {

@@ -47,7 +47,8 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
         : {
             thinking: "on",
             display: route.display,
-            ...(route.budgetTier ? { budgetTier: route.budgetTier } : {}),
+            // The classifier's difficulty, when it decided, sets how much to think.
+            ...((decision.budgetTier ?? route.budgetTier) ? { budgetTier: decision.budgetTier ?? route.budgetTier! } : {}),
             ...(route.budgetTokens ? { budgetTokens: route.budgetTokens } : {}),
             ...(route.effort ? { effort: route.effort } : {}),
           };

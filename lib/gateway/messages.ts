@@ -10,13 +10,16 @@ import { newRequestId } from "../api/ids";
 import { requirePrincipal } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { routingConfig } from "../routing/config";
-import { decide } from "../routing/pipeline";
+import { decide, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
 import type { Decision, RoutableRequest } from "../routing/types";
 import { applyDecision, type Applied } from "./apply";
 import { parseMessagesBody } from "./body";
 import { pinStore } from "./pins";
-import { buildRecord, recorder } from "./record";
+import { judgeAnswer } from "../routing/escalation";
+import { llmStage } from "./llm-stage";
+import { record, type Hop } from "./record";
+import { messageToSse } from "./sse";
 import { SseParser } from "./sse";
 import { ResponseObserver } from "./stream-observer";
 import { forwardedHeaders, upstream } from "./upstream";
@@ -26,10 +29,14 @@ export interface Attempt {
   createdAt: Date;
   started: number;
   keyId: string | null;
+  /** Set once the caller is known: only then is a failure recorded (anonymous noise is not). */
+  authenticated?: boolean;
   body?: MessagesBody;
   routable?: RoutableRequest;
   decision?: Decision;
   applied?: Applied;
+  /** Upstream calls before the answer served (classifier, an escalated standard answer). */
+  hops: Hop[];
 }
 
 function decisionHeaders(a: Attempt): Record<string, string> {
@@ -43,15 +50,19 @@ function decisionHeaders(a: Attempt): Record<string, string> {
 }
 
 export async function handleMessages(req: ApiRequest): Promise<ApiResponse> {
-  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), keyId: null };
+  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), keyId: null, hops: [] };
   try {
     const principal = await requirePrincipal(req, "gateway");
-    a.keyId = principal.keyId;
+    a.authenticated = true;
+    // A browser session (the playground) has no key id.
+    a.keyId = principal.keyId || null;
     a.body = parseMessagesBody(await req.text(), req.headers);
     a.routable = toRoutable(a.body, req.headers);
     const { snapshot } = await routingConfig();
-    a.decision = await decide(a.routable, snapshot, pinStore);
+    a.decision = await decide(a.routable, snapshot, pinStore, llmStage);
+    if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
     a.applied = applyDecision(a.body, a.decision);
+    if (a.decision.escalation) return await answerOrEscalate(req, a, snapshot);
     return await forward(req, a);
   } catch (err) {
     return failure(a, err);
@@ -95,8 +106,8 @@ function failure(a: Attempt, err: unknown): ApiResponse {
     logger.error({ err, requestId: a.requestId }, "gateway failure");
   }
   headers["request-id"] = a.requestId;
-  if (a.keyId !== null) {
-    recorder().add(buildRecord(a, { status: "error", httpStatus: status, errorType: type, errorMessage: message }));
+  if (a.authenticated) {
+    record(a, { status: "error", httpStatus: status, errorType: type, errorMessage: message });
   }
   return { status, headers, body: body ?? errorBody(type, message, a.requestId) };
 }
@@ -122,6 +133,66 @@ async function forward(req: ApiRequest, a: Attempt): Promise<ApiResponse> {
     headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
     stream: relayStream(res, a),
   };
+}
+
+/**
+ * Escalation: the standard answer is fetched whole and checked before anyone
+ * sees it. A good answer is served (as a stream, re-emitted from the whole
+ * message, when the client asked for one); a weak one is set aside and the
+ * request goes to the reasoning route, which then streams live. Streaming
+ * clients of an escalating route therefore get their first byte only after
+ * the standard answer is complete: the price of checking it.
+ */
+async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSnapshot): Promise<ApiResponse> {
+  const plan = a.decision!.escalation!;
+  const standard = a.applied!;
+  const res = await upstream()
+    .post("/v1/messages", { body: { ...standard.body, stream: false }, headers: forwardedHeaders(req.headers), signal: req.signal })
+    .asResponse();
+  const text = await res.text();
+  const observer = new ResponseObserver();
+  let message: Parameters<typeof messageToSse>[0] | null = null;
+  try {
+    message = JSON.parse(text);
+    observer.message(message as never);
+  } catch {
+    logger.warn({ requestId: a.requestId }, "upstream answered with a body that is not JSON");
+  }
+  const seen = observer.result();
+  const verdict = judgeAnswer({ text: seen.answer, stopReason: seen.stopReason }, plan.policy);
+  if (!verdict.escalate || !message) {
+    finish(a, observer, res, { httpStatus: res.status, ttft: null });
+    const headers = { ...decisionHeaders(a), "request-id": res.headers.get("request-id") ?? a.requestId };
+    if (a.body!.stream !== true) return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body: text };
+    return {
+      status: 200,
+      headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+      stream: (async function* () {
+        yield messageToSse(message!);
+      })(),
+    };
+  }
+  a.hops.push({
+    kind: "answer",
+    routeId: a.decision!.route?.id ?? null,
+    model: standard.model,
+    usage: seen.usage,
+    stopReason: seen.stopReason,
+    escalated: true,
+    reasons: verdict.reasons,
+    upstreamRequestId: res.headers.get("request-id"),
+  });
+  const target = snapshot.routes.get(plan.toRouteId)!;
+  a.decision = {
+    ...a.decision!,
+    tier: target.tier,
+    stage: "escalation",
+    route: target,
+    reason: `${a.decision!.reason}; escalated from ${standard.model}: ${verdict.reasons.join("; ")}`,
+    escalation: undefined,
+  };
+  a.applied = applyDecision(a.body!, a.decision);
+  return forward(req, a);
 }
 
 async function forwardJson(res: Response, a: Attempt, headers: Record<string, string>): Promise<ApiResponse> {
@@ -200,15 +271,13 @@ function finish(
       ...(a.applied.effort ? { effort: a.applied.effort as never } : {}),
     });
   }
-  recorder().add(
-    buildRecord(a, {
-      status: o.failure ? (seen.usage ? "partial" : "error") : "ok",
-      httpStatus: o.httpStatus,
-      errorType: o.failure?.type ?? null,
-      errorMessage: o.failure?.message ?? null,
-      observed: seen,
-      upstreamRequestId: res.headers.get("request-id"),
-      ttftMs: o.ttft === null ? null : Math.max(0, Math.round(o.ttft - (performance.timeOrigin + a.started))),
-    }),
-  );
+  record(a, {
+    status: o.failure ? (seen.usage ? "partial" : "error") : "ok",
+    httpStatus: o.httpStatus,
+    errorType: o.failure?.type ?? null,
+    errorMessage: o.failure?.message ?? null,
+    observed: seen,
+    upstreamRequestId: res.headers.get("request-id"),
+    ttftMs: o.ttft === null ? null : Math.max(0, Math.round(o.ttft - (performance.timeOrigin + a.started))),
+  });
 }

@@ -50,5 +50,27 @@ export interface RequestRecordRow {
   hasTools: boolean;
   answer: string | null;
   thinkingStatus: "none" | "text" | "omitted" | "redacted" | "empty";
+  /** Null when no text came back, or when sampling left it out (thinkingSampledOut). */
   thinkingText: string | null;
+  /** The thinking came back as text but sampling (lib/traces/sampling.ts) did not store it. */
+  thinkingSampledOut?: boolean;
+
+  // Signals, counted when the record is built (lib/traces/record-signals.ts).
+  // Optional: rows built elsewhere (the synthetic seed) may leave them out.
+  /** Hedges in the thinking and the answer (lib/traces/hedges.ts); null when there was nothing to read. */
+  hedgeCount?: number | null;
+  /** The other kinds, counted the same way. */
+  assumptionCount?: number | null;
+  selfCorrectionCount?: number | null;
+  alternativeCount?: number | null;
+  stuckCount?: number | null;
+  /** Per 1,000 words of the thinking; null without thinking text. */
+  hedgeDensity?: number | null;
+  assumptionDensity?: number | null;
+  /** Per 1,000 words of the answer. */
+  answerHedgeDensity?: number | null;
+  /** JSON {"total":[10 numbers],"hedge":[10 numbers]}: density per tenth of the thinking. */
+  signalProfile?: string | null;
+  /** JSON array of the thinking's normalised assumptions (lib/traces/patterns.ts). */
+  assumptionKeys?: string | null;
 }

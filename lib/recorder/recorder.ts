@@ -95,6 +95,8 @@ export class Recorder {
   /** Writes everything queued; resolves when the queue is empty or `timeoutMs` passed. */
   async flush(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    // Records of requests that just finished are queued on the next turn of the loop.
+    await new Promise((r) => setImmediate(r));
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;

@@ -3,13 +3,48 @@
  * path never reads routes, rules or app policies from the database. A change
  * made through the API calls invalidate(); the next request reloads.
  */
+import { z } from "zod";
 import { configRepo, type RouteRow } from "../db/config.repo";
+import { classifierStage, DEFAULT_THRESHOLD } from "./classifier";
+import { DEFAULT_POLICY, escalationPolicySchema } from "./escalation";
+import { llmClassifierConfigSchema } from "./llm-classifier";
 import { compileRule, ruleSetSchema, type Rule } from "./rules";
 import type { AppContext, RoutingSnapshot } from "./pipeline";
 import type { BudgetTier, Effort, RouteConfig, Tier } from "./types";
 
 export const SETTING_TIER_ROUTES = "routing.tierRoutes";
 export const SETTING_DEFAULT_ROUTE = "routing.defaultRouteId";
+export const SETTING_CLASSIFIER = "routing.classifier";
+export const SETTING_THRESHOLD = "routing.classifierThreshold";
+export const SETTING_LLM_CLASSIFIER = "routing.llmClassifier";
+export const SETTING_ESCALATION = "routing.escalation";
+
+const classifierSettings = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Scores within this distance of the threshold are ambiguous: LLM stage and escalation apply. */
+    ambiguousMargin: z.number().min(0).max(0.5).default(0.1),
+  })
+  .default({ enabled: true, ambiguousMargin: 0.1 });
+
+const escalationSettings = z
+  .object({ enabled: z.boolean().default(true), policy: escalationPolicySchema.default(DEFAULT_POLICY) })
+  .default({ enabled: true, policy: DEFAULT_POLICY });
+
+/** The classifier stage over the shipped model, at the deployment's threshold. */
+function classifierFor(threshold: number, margin: number): RoutingSnapshot["classify"] {
+  return (req) => {
+    const c = classifierStage(req.prompt, threshold);
+    return {
+      tier: c.tier,
+      score: c.score,
+      threshold,
+      reason: c.reason,
+      difficulty: c.difficulty,
+      ambiguous: Math.abs(c.score - threshold) <= margin,
+    };
+  };
+}
 
 export function toRouteConfig(r: RouteRow): RouteConfig {
   return {
@@ -71,6 +106,15 @@ async function load(): Promise<LoadedConfig> {
     tierRoutes,
     defaultRouteId: (settings.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,
   };
+  // A malformed setting must not take routing down: fall back to the defaults.
+  const classifier = classifierSettings.catch(classifierSettings.parse(undefined)).parse(settings.get(SETTING_CLASSIFIER));
+  if (classifier.enabled) {
+    const t = settings.get(SETTING_THRESHOLD);
+    const threshold = typeof t === "number" && t >= 0 && t <= 1 ? t : DEFAULT_THRESHOLD;
+    snapshot.classify = classifierFor(threshold, classifier.ambiguousMargin);
+  }
+  snapshot.llmClassifier = llmClassifierConfigSchema.catch(llmClassifierConfigSchema.parse({})).parse(settings.get(SETTING_LLM_CLASSIFIER) ?? {});
+  snapshot.escalation = escalationSettings.catch(escalationSettings.parse(undefined)).parse(settings.get(SETTING_ESCALATION));
   for (const extend of s.extenders) snapshot = extend(snapshot);
   s.last = snapshot;
   return { snapshot, rules, ruleSetVersion: ruleSet?.version ?? 0 };

@@ -6,7 +6,9 @@
  * gateway, what-if replay and the router's evaluation all call the same code.
  */
 import { firstMatch, describeRule, type CompiledRule } from "./rules";
-import type { Decision, PinnedConfig, RoutableRequest, RouteConfig, Tier } from "./types";
+import type { EscalationPolicy } from "./escalation";
+import type { LlmClassifierConfig, LlmOutcome } from "./llm-classifier";
+import type { BudgetTier, Decision, LlmStageResult, PinnedConfig, RoutableRequest, RouteConfig, Tier } from "./types";
 
 export interface AppContext {
   name: string;
@@ -19,6 +21,9 @@ export interface ClassifierResult {
   score: number;
   threshold: number;
   reason: string;
+  difficulty?: BudgetTier;
+  /** The score sits close enough to the threshold that the answer should be checked. */
+  ambiguous?: boolean;
 }
 
 export interface RoutingSnapshot {
@@ -31,7 +36,14 @@ export interface RoutingSnapshot {
   defaultRouteId: string;
   /** Optional: scores prompts no rule covers. */
   classify?: (req: RoutableRequest) => ClassifierResult;
+  /** The LLM stage for the ambiguous band, when enabled. */
+  llmClassifier?: LlmClassifierConfig;
+  /** Escalation for ambiguous classifier decisions. */
+  escalation?: { enabled: boolean; policy: EscalationPolicy };
 }
+
+/** Asks the LLM classifier; provided by the gateway, which owns the upstream client. */
+export type LlmStage = (prompt: string, config: LlmClassifierConfig) => Promise<LlmOutcome>;
 
 export interface PinLookup {
   get(conversationKey: string): Promise<PinnedConfig | undefined> | PinnedConfig | undefined;
@@ -49,7 +61,7 @@ function tierRoute(snapshot: RoutingSnapshot, tier: Tier): RouteConfig {
   return route(snapshot, snapshot.tierRoutes[tier]);
 }
 
-export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup): Promise<Decision> {
+export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
   // 1. Override: the caller forces a tier.
   if (req.tierOverride === "reasoning" || req.tierOverride === "standard") {
     // A forced tier still cannot switch a conversation that carries thinking blocks.
@@ -91,14 +103,41 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
   const hit = firstMatch(snapshot.rules, req);
   if (hit) {
     const r = route(snapshot, hit.rule.then.routeId);
-    return { tier: r.tier, stage: "rule", reason: describeRule(hit.rule), route: r, ruleId: hit.rule.id };
+    const d: Decision = { tier: r.tier, stage: "rule", reason: describeRule(hit.rule), route: r, ruleId: hit.rule.id };
+    if (hit.rule.escalate && r.tier === "standard") {
+      const toRouteId = hit.rule.escalate.toRouteId ?? snapshot.tierRoutes.reasoning;
+      route(snapshot, toRouteId); // fail loudly on a missing target, as for the rule's own route
+      d.escalation = { policy: hit.rule.escalate, toRouteId };
+    }
+    return d;
   }
 
   // 5. Classifier, for prompts no rule covers.
   if (snapshot.classify) {
     const c = snapshot.classify(req);
-    const r = tierRoute(snapshot, c.tier);
-    return { tier: r.tier, stage: "classifier", reason: c.reason, route: r, score: c.score, threshold: c.threshold };
+    let tier = c.tier;
+    let reason = c.reason;
+    let llmResult: LlmStageResult | undefined;
+    if (c.ambiguous && llm && snapshot.llmClassifier?.enabled) {
+      const out = await llm(req.prompt, snapshot.llmClassifier);
+      const model = snapshot.llmClassifier.model;
+      if (out.ok) {
+        tier = out.verdict.reasoning ? "reasoning" : "standard";
+        reason += `; ambiguous, so ${model} was asked: ${tier} (confidence ${out.verdict.confidence.toFixed(2)}${out.verdict.cached ? ", cached" : ""})`;
+        llmResult = { model, ok: true, reasoning: out.verdict.reasoning, confidence: out.verdict.confidence, cached: out.verdict.cached, usage: out.verdict.usage };
+      } else {
+        reason += `; ambiguous, LLM stage fell back to the local score: ${out.reason}`;
+        llmResult = { model, ok: false, reason: out.reason, usage: out.usage };
+      }
+    }
+    const r = tierRoute(snapshot, tier);
+    const d: Decision = { tier: r.tier, stage: "classifier", reason, route: r, score: c.score, threshold: c.threshold };
+    if (r.tier === "reasoning" && c.difficulty) d.budgetTier = c.difficulty;
+    if (llmResult) d.llm = llmResult;
+    if (c.ambiguous && r.tier === "standard" && snapshot.escalation?.enabled) {
+      d.escalation = { policy: snapshot.escalation.policy, toRouteId: snapshot.tierRoutes.reasoning };
+    }
+    return d;
   }
 
   // 6. Default.

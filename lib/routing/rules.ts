@@ -8,6 +8,7 @@
  * a rule cannot hang the process.
  */
 import { z } from "zod";
+import { escalationPolicySchema } from "./escalation";
 import type { RoutableRequest } from "./types";
 
 const name = z.string().trim().min(1).max(120);
@@ -36,6 +37,8 @@ export const ruleSchema = z
       .strict()
       .default({}),
     then: z.object({ routeId: z.string().trim().min(1) }).strict(),
+    /** On a standard route: check the answer and escalate to reasoning when it is weak. */
+    escalate: escalationPolicySchema.optional(),
   })
   .strict();
 
@@ -48,7 +51,7 @@ export const ruleSetSchema = z.array(ruleSchema).max(500).superRefine((rules, ct
     seen.add(r.id);
     const { minPromptChars: lo, maxPromptChars: hi } = r.when;
     if (lo !== undefined && hi !== undefined && lo > hi) {
-      ctx.addIssue({ code: "custom", path: [i, "when"], message: "minPromptChars is greater than maxPromptChars" });
+      ctx.addIssue({ code: "custom", path: [i, "when", "minPromptChars"], message: "minPromptChars is greater than maxPromptChars" });
     }
   });
 });

@@ -31,6 +31,23 @@ export interface PinnedConfig {
   effort?: Effort;
 }
 
+/** Answer on the standard route first; escalate to `toRouteId` when the answer turns out weak. */
+export interface EscalationPlan {
+  policy: import("./escalation").EscalationPolicy;
+  toRouteId: string;
+}
+
+/** What the LLM classifier stage said, for the record (its tokens are billed to the request). */
+export interface LlmStageResult {
+  model: string;
+  ok: boolean;
+  reason?: string;
+  reasoning?: boolean;
+  confidence?: number;
+  cached?: boolean;
+  usage: import("../pricing/usage").AnthropicUsage | null;
+}
+
 export interface Decision {
   tier: Tier;
   stage: Stage;
@@ -42,6 +59,10 @@ export interface Decision {
   ruleId?: string;
   score?: number;
   threshold?: number;
+  /** The classifier's difficulty: overrides the route's budget tier when it reasons. */
+  budgetTier?: BudgetTier;
+  escalation?: EscalationPlan;
+  llm?: LlmStageResult;
 }
 
 /** What the router looks at: the request reduced to the facts the stages need. */

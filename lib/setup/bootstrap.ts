@@ -1,19 +1,25 @@
 /**
  * Everything a process does once before serving: migrate, seed, make sure an
- * admin key exists, and load the in-memory configuration the request path uses.
+ * admin key (and, when configured, an admin user) exists, and load the
+ * in-memory configuration the request path uses.
  */
+import { sessionSecret } from "../auth/session";
+import { ensureAdminFromEnv } from "../auth/users";
 import { databaseUrl } from "../db/provider";
 import { migrate } from "../db/migrate";
 import { keysRepo } from "../db/keys.repo";
 import { createKey } from "../gateway/keys";
 import { loadPrices } from "../pricing/service";
 import { routingConfig } from "../routing/config";
+import { loadTracesConfig } from "../traces/config";
 import { seed } from "./seed";
 
 export interface BootstrapResult {
   migrationsApplied: string[];
   /** Set when this start created the first admin key: shown once, never stored. */
   firstKey?: { secret: string; fromEnv: boolean };
+  /** Email of the admin user this start created from THINKGATE_ADMIN_EMAIL / _PASSWORD. */
+  firstAdmin?: string;
 }
 
 export async function bootstrap(root = process.cwd()): Promise<BootstrapResult> {
@@ -25,6 +31,8 @@ export async function bootstrap(root = process.cwd()): Promise<BootstrapResult> 
     const { secret } = await createKey("bootstrap admin", "admin", fromEnv || undefined);
     firstKey = { secret, fromEnv: !!fromEnv };
   }
-  await Promise.all([loadPrices(), routingConfig()]);
-  return { migrationsApplied, firstKey };
+  const firstAdmin = (await ensureAdminFromEnv()) ?? undefined;
+  // The session secret too: a bad THINKGATE_SESSION_SECRET fails the start, not the first sign-in.
+  await Promise.all([loadPrices(), routingConfig(), sessionSecret(), loadTracesConfig()]);
+  return { migrationsApplied, firstKey, firstAdmin };
 }

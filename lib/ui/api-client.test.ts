@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, apiFetch } from "./api-client";
+import { ApiError, apiFetch, readCsrfToken } from "./api-client";
 
 function fakeFetch(status: number, body: string, headers: Record<string, string> = {}) {
   return vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => new Response(body, { status, headers }));
@@ -87,5 +87,37 @@ describe("apiFetch", () => {
     const f = fakeFetch(200, "<html></html>");
     const e = (await apiFetch("/api/health", { key: null, fetch: f }).catch((x: unknown) => x)) as ApiError;
     expect(e.type).toBe("invalid_response");
+  });
+});
+
+describe("apiFetch when signed in", () => {
+  it("sends no saved key and adds the CSRF header on state changes only", async () => {
+    vi.stubGlobal("window", { localStorage: { getItem: () => "tg_saved" } });
+    vi.stubGlobal("document", { cookie: "other=1; thinkgate_csrf=tok%2Dabc" });
+    const f = fakeFetch(200, "{}");
+    await apiFetch("/api/rules", { fetch: f });
+    const get = f.mock.calls[0]![1]!;
+    expect((get.headers as Record<string, string>)["x-api-key"]).toBeUndefined();
+    expect((get.headers as Record<string, string>)["x-csrf-token"]).toBeUndefined();
+    expect(get.credentials).toBe("same-origin");
+    await apiFetch("/api/rules", { body: { rules: [] }, fetch: f });
+    expect((f.mock.calls[1]![1]!.headers as Record<string, string>)["x-csrf-token"]).toBe("tok-abc");
+    await apiFetch("/api/keys/k1", { method: "DELETE", fetch: f });
+    expect((f.mock.calls[2]![1]!.headers as Record<string, string>)["x-csrf-token"]).toBe("tok-abc");
+  });
+
+  it("still sends a key passed explicitly, without the CSRF header", async () => {
+    vi.stubGlobal("document", { cookie: "thinkgate_csrf=tok" });
+    const f = fakeFetch(200, "{}");
+    await apiFetch("/api/rules", { key: "tg_explicit", body: {}, fetch: f });
+    const h = f.mock.calls[0]![1]!.headers as Record<string, string>;
+    expect(h["x-api-key"]).toBe("tg_explicit");
+    expect(h["x-csrf-token"]).toBeUndefined();
+  });
+
+  it("reads the CSRF cookie", () => {
+    expect(readCsrfToken("a=1; thinkgate_csrf=xyz")).toBe("xyz");
+    expect(readCsrfToken("a=1")).toBeNull();
+    expect(readCsrfToken("")).toBeNull();
   });
 });

@@ -4,9 +4,44 @@
  * sends ({"type":"error","error":{"type","message"}}), so a component shows
  * the server's own message ("This key has the viewer role; …") instead of a
  * generic "request failed".
+ *
+ * Two ways to authenticate: a signed-in browser sends its session cookie
+ * (the browser does that by itself) and copies the CSRF cookie into
+ * x-csrf-token on state-changing requests; otherwise the gateway key saved in
+ * this browser goes out as x-api-key. A signed-in browser does not send the
+ * saved key, so what a user can do is what their role allows, not what a key
+ * pasted earlier allows; a caller can still pass a key explicitly.
  */
 
 import { readGatewayKey } from "./gateway-key";
+
+/** The script-readable cookie holding the session's CSRF token (lib/auth/session.ts). */
+export const CSRF_COOKIE = "thinkgate_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+
+/** The CSRF token of this browser's session, or null when not signed in (or off the browser). */
+export function readCsrfToken(cookieString?: string): string | null {
+  let raw = cookieString;
+  if (raw === undefined) {
+    try {
+      raw = typeof document !== "undefined" ? document.cookie : "";
+    } catch {
+      raw = "";
+    }
+  }
+  for (const part of raw.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === CSRF_COOKIE) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value) || null;
+      } catch {
+        return value || null;
+      }
+    }
+  }
+  return null;
+}
 
 export interface ApiErrorBody {
   type: "error";
@@ -76,8 +111,9 @@ function errorTypeForStatus(status: number): string {
 
 export interface ApiFetchOptions {
   /**
-   * The gateway key to send as x-api-key. Omitted: the key saved in this
-   * browser. `null`: send no key (public endpoints such as /api/health).
+   * The gateway key to send as x-api-key. Omitted: none when signed in (the
+   * session cookie authenticates), else the key saved in this browser.
+   * `null`: send no key (public endpoints such as /api/health).
    */
   key?: string | null;
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -108,7 +144,8 @@ function withQuery(path: string, query: ApiFetchOptions["query"]): string {
  */
 export async function apiFetch<T>(path: string, opts: ApiFetchOptions = {}): Promise<T> {
   const doFetch = opts.fetch ?? globalThis.fetch;
-  const key = opts.key === undefined ? readGatewayKey() : opts.key;
+  const csrf = readCsrfToken();
+  const key = opts.key === undefined ? (csrf ? null : readGatewayKey()) : opts.key;
   const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
   if (key) headers["x-api-key"] = key;
   let body: string | undefined;
@@ -116,14 +153,18 @@ export async function apiFetch<T>(path: string, opts: ApiFetchOptions = {}): Pro
     headers["content-type"] = "application/json";
     body = JSON.stringify(opts.body);
   }
+  const method = opts.method ?? (body === undefined ? "GET" : "POST");
+  // The server checks the header only for cookie-authenticated changes; a key needs none.
+  if (csrf && !key && method !== "GET") headers[CSRF_HEADER] = csrf;
 
   let res: Response;
   try {
     res = await doFetch(withQuery(path, opts.query), {
-      method: opts.method ?? (body === undefined ? "GET" : "POST"),
+      method,
       headers,
       body,
       signal: opts.signal,
+      credentials: "same-origin",
       // The UI always wants the current state of the gateway, never a cached one.
       cache: "no-store",
     });

@@ -76,6 +76,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       THINKGATE_NEXT: "off",
       THINKGATE_SIM_LATENCY: "zero",
       THINKGATE_RECORDER_INTERVAL_MS: "10",
+      // Store every thinking trace (the deployment default samples 10%); tests of sampling set their own rate.
+      THINKGATE_TRACE_SAMPLE_RATE: "1",
       ANTHROPIC_API_KEY: "",
       ANTHROPIC_BASE_URL: "",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",

@@ -1,0 +1,173 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Badge } from "@/components/ui/Badge";
+import { Button } from "@/components/ui/Button";
+import { Card, CardHeader } from "@/components/ui/Card";
+import { CopyButton } from "@/components/ui/CopyButton";
+import { EmptyState } from "@/components/ui/EmptyState";
+import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { isApiError } from "@/lib/ui/api-client";
+import { formatRelativeTime, formatTimestamp } from "@/lib/ui/format";
+import type { KeyView } from "@/lib/ui/settings";
+import { FormPanel, QueryBody } from "./common";
+import { createKey, revokeKey, settingsKeys, useChange, useKeys } from "./useSettings";
+
+const ROLE_HELP: Record<KeyView["role"], string> = {
+  gateway: "calls the gateway only",
+  viewer: "also reads traces, costs and settings",
+  editor: "also changes rules",
+  admin: "also manages keys, prices, routes and users",
+};
+
+/** Gateway keys for programs: created with a role, the secret shown once, revoked when no longer needed. */
+export function KeysTab() {
+  const keys = useKeys();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<(KeyView & { secret: string }) | null>(null);
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const revoke = useChange(revokeKey, [settingsKeys.keys]);
+
+  return (
+    <Card>
+      <CardHeader
+        title="Gateway keys"
+        description="Programs authenticate with a key (x-api-key or Bearer). Only a hash is stored: a secret is shown once, when its key is created."
+        actions={
+          <Button size="sm" variant="primary" onClick={() => {
+            setCreating(true);
+            setCreated(null);
+          }}>
+            Create key
+          </Button>
+        }
+      />
+      {created ? (
+        <div role="status" className="border-b border-emerald-200 bg-emerald-50 px-4 py-3">
+          <p className="text-sm font-medium text-emerald-900">Key “{created.name}” created. Copy its secret now: it will not be shown again.</p>
+          <div className="mt-2 flex flex-wrap items-center gap-2">
+            <code aria-label="New key secret" className="min-w-0 flex-1 basis-64 truncate rounded bg-white px-2 py-1.5 font-mono text-xs text-gray-900 ring-1 ring-emerald-200">
+              {created.secret}
+            </code>
+            <CopyButton value={created.secret} label="Copy secret" />
+            <Button size="sm" variant="ghost" onClick={() => setCreated(null)}>
+              Done
+            </Button>
+          </div>
+        </div>
+      ) : null}
+      {creating ? (
+        <CreateKeyForm
+          onCreated={(k) => {
+            setCreated(k);
+            setCreating(false);
+          }}
+          onCancel={() => setCreating(false)}
+        />
+      ) : null}
+      <QueryBody query={keys} what="keys">
+        {(data) =>
+          data.data.length === 0 ? (
+            <EmptyState title="No keys">Create a key for each program that calls the gateway.</EmptyState>
+          ) : (
+            <Table>
+              <THead>
+                <TR>
+                  <TH>Name</TH>
+                  <TH>Key</TH>
+                  <TH>Role</TH>
+                  <TH>Created</TH>
+                  <TH>Last used</TH>
+                  <TH>Status</TH>
+                  <TH align="right">Actions</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {data.data.map((k) => (
+                  <TR key={k.id} className={k.revokedAt ? "text-gray-400" : undefined}>
+                    <TD className="font-medium text-gray-900">{k.name}</TD>
+                    <TD className="font-mono text-[11px]">{k.prefix}…</TD>
+                    <TD>
+                      <Badge title={ROLE_HELP[k.role]}>{k.role}</Badge>
+                    </TD>
+                    <TD className="whitespace-nowrap" title={formatTimestamp(k.createdAt)}>
+                      {formatRelativeTime(k.createdAt)}
+                    </TD>
+                    <TD className="whitespace-nowrap">{k.lastUsedAt ? formatRelativeTime(k.lastUsedAt) : "never"}</TD>
+                    <TD>{k.revokedAt ? <Badge tone="danger">revoked</Badge> : <Badge tone="success">active</Badge>}</TD>
+                    <TD align="right" className="whitespace-nowrap">
+                      {k.revokedAt ? null : confirm === k.id ? (
+                        <>
+                          <Button size="sm" variant="danger" disabled={revoke.isPending} onClick={() => revoke.mutate(k.id, { onSettled: () => setConfirm(null) })}>
+                            Confirm revoke
+                          </Button>{" "}
+                          <Button size="sm" variant="ghost" onClick={() => setConfirm(null)}>
+                            Cancel
+                          </Button>
+                        </>
+                      ) : (
+                        <Button size="sm" variant="danger" onClick={() => setConfirm(k.id)} aria-label={`Revoke key ${k.name}`}>
+                          Revoke
+                        </Button>
+                      )}
+                    </TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          )
+        }
+      </QueryBody>
+      {revoke.error ? (
+        <div className="px-4 pb-3">
+          <FormMessage tone="error">{isApiError(revoke.error) ? revoke.error.message : "Could not revoke the key."}</FormMessage>
+        </div>
+      ) : null}
+    </Card>
+  );
+}
+
+function CreateKeyForm({ onCreated, onCancel }: { onCreated: (k: KeyView & { secret: string }) => void; onCancel: () => void }) {
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<KeyView["role"]>("gateway");
+  const create = useChange(createKey, [settingsKeys.keys]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate({ name: name.trim(), role }, { onSuccess: onCreated });
+  }
+
+  return (
+    <FormPanel title="New key">
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-end">
+        <Field label="Key name" hint="Who or what uses it, e.g. billing-service.">
+          {(c) => <TextInput {...c} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />}
+        </Field>
+        <Field label="Role" hint={ROLE_HELP[role]}>
+          {(c) => (
+            <Select {...c} value={role} onChange={(e) => setRole(e.target.value as KeyView["role"])}>
+              <option value="gateway">gateway</option>
+              <option value="viewer">viewer</option>
+              <option value="editor">editor</option>
+              <option value="admin">admin</option>
+            </Select>
+          )}
+        </Field>
+        <div className="flex gap-2 sm:pb-5">
+          <Button type="submit" variant="primary" disabled={create.isPending || !name.trim()}>
+            {create.isPending ? "Creating…" : "Create"}
+          </Button>
+          <Button variant="ghost" onClick={onCancel}>
+            Cancel
+          </Button>
+        </div>
+        {create.error ? (
+          <div className="sm:col-span-3">
+            <FormMessage tone="error">{isApiError(create.error) ? create.error.message : "Could not create the key."}</FormMessage>
+          </div>
+        ) : null}
+      </form>
+    </FormPanel>
+  );
+}

@@ -1,0 +1,148 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Badge } from "@/components/ui/Badge";
+import { Button } from "@/components/ui/Button";
+import { Card, CardHeader } from "@/components/ui/Card";
+import { EmptyState } from "@/components/ui/EmptyState";
+import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { isApiError } from "@/lib/ui/api-client";
+import { formatRelativeTime } from "@/lib/ui/format";
+import type { UserView } from "@/lib/ui/settings";
+import { FormPanel, QueryBody } from "./common";
+import { createUser, patchUser, settingsKeys, useChange, useUsers } from "./useSettings";
+
+const ROLES: UserView["role"][] = ["viewer", "editor", "admin"];
+
+/** People who sign in: invite with a role, change it, disable an account (its sessions stop at once). */
+export function UsersTab({ selfId }: { selfId: string }) {
+  const users = useUsers();
+  const [adding, setAdding] = useState(false);
+  const patch = useChange(patchUser, [settingsKeys.users]);
+
+  return (
+    <Card>
+      <CardHeader
+        title="Users"
+        description="Viewers read; editors also change rules; admins also manage keys, prices, routes and users."
+        actions={
+          <Button size="sm" variant="primary" onClick={() => setAdding(true)}>
+            Add user
+          </Button>
+        }
+      />
+      {adding ? <AddUserForm onDone={() => setAdding(false)} /> : null}
+      {patch.error ? (
+        <div className="px-4 pt-3">
+          <FormMessage tone="error">{isApiError(patch.error) ? patch.error.message : "Could not change the user."}</FormMessage>
+        </div>
+      ) : null}
+      <QueryBody query={users} what="users">
+        {(data) =>
+          data.data.length === 0 ? (
+            <EmptyState title="No users" />
+          ) : (
+            <Table>
+              <THead>
+                <TR>
+                  <TH>Email</TH>
+                  <TH>Role</TH>
+                  <TH>Status</TH>
+                  <TH>Last sign-in</TH>
+                  <TH align="right">Actions</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {data.data.map((u) => (
+                  <TR key={u.id}>
+                    <TD className="font-medium text-gray-900">
+                      {u.email} {u.id === selfId ? <span className="font-normal text-gray-500">(you)</span> : null}
+                    </TD>
+                    <TD>
+                      <div className="w-28">
+                      <Select
+                        aria-label={`Role of ${u.email}`}
+                        value={u.role}
+                        disabled={patch.isPending}
+                        onChange={(e) => patch.mutate({ id: u.id, role: e.target.value })}
+                        className="h-7 text-xs"
+                      >
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {r}
+                          </option>
+                        ))}
+                      </Select>
+                      </div>
+                    </TD>
+                    <TD>{u.disabledAt ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</TD>
+                    <TD className="whitespace-nowrap">{u.lastLoginAt ? formatRelativeTime(u.lastLoginAt) : "never"}</TD>
+                    <TD align="right">
+                      <Button
+                        size="sm"
+                        variant={u.disabledAt ? "secondary" : "danger"}
+                        disabled={patch.isPending}
+                        onClick={() => patch.mutate({ id: u.id, disabled: !u.disabledAt })}
+                        aria-label={`${u.disabledAt ? "Enable" : "Disable"} ${u.email}`}
+                      >
+                        {u.disabledAt ? "Enable" : "Disable"}
+                      </Button>
+                    </TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          )
+        }
+      </QueryBody>
+    </Card>
+  );
+}
+
+function AddUserForm({ onDone }: { onDone: () => void }) {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [role, setRole] = useState<UserView["role"]>("viewer");
+  const create = useChange(createUser, [settingsKeys.users]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    create.mutate({ email: email.trim(), password, role }, { onSuccess: onDone });
+  }
+
+  return (
+    <FormPanel title="New user">
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_10rem_auto] lg:items-end">
+        <Field label="Email">{(c) => <TextInput {...c} type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" required />}</Field>
+        <Field label="Initial password" hint="At least 10 characters; share it with them privately.">
+          {(c) => <TextInput {...c} type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" required />}
+        </Field>
+        <Field label="Role">
+          {(c) => (
+            <Select {...c} value={role} onChange={(e) => setRole(e.target.value as UserView["role"])}>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <div className="flex gap-2 lg:pb-5">
+          <Button type="submit" variant="primary" disabled={create.isPending || !email || !password}>
+            {create.isPending ? "Adding…" : "Add user"}
+          </Button>
+          <Button variant="ghost" onClick={onDone}>
+            Cancel
+          </Button>
+        </div>
+        {create.error ? (
+          <div className="sm:col-span-2 lg:col-span-4">
+            <FormMessage tone="error">{isApiError(create.error) ? create.error.message : "Could not add the user."}</FormMessage>
+          </div>
+        ) : null}
+      </form>
+    </FormPanel>
+  );
+}

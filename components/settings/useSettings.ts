@@ -1,0 +1,54 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { apiFetch } from "@/lib/ui/api-client";
+import type { RouteView, RoutesResponse } from "@/lib/ui/rules";
+import type { AppPolicyView, KeyView, PriceView, RoutingSettingsView, UserView } from "@/lib/ui/settings";
+
+export const settingsKeys = {
+  routes: ["routes"] as const,
+  apps: ["apps"] as const,
+  prices: ["prices"] as const,
+  keys: ["keys"] as const,
+  users: ["users"] as const,
+  settings: ["settings"] as const,
+};
+
+export const useRoutesList = () =>
+  useQuery({ queryKey: settingsKeys.routes, queryFn: ({ signal }) => apiFetch<RoutesResponse>("/api/routes", { signal }) });
+export const useApps = () =>
+  useQuery({ queryKey: settingsKeys.apps, queryFn: ({ signal }) => apiFetch<{ data: AppPolicyView[] }>("/api/apps", { signal }) });
+export const usePrices = () =>
+  useQuery({ queryKey: settingsKeys.prices, queryFn: ({ signal }) => apiFetch<{ data: PriceView[] }>("/api/prices", { signal }) });
+export const useKeys = () =>
+  useQuery({ queryKey: settingsKeys.keys, queryFn: ({ signal }) => apiFetch<{ data: KeyView[] }>("/api/keys", { signal }) });
+export const useUsers = () =>
+  useQuery({ queryKey: settingsKeys.users, queryFn: ({ signal }) => apiFetch<{ data: UserView[] }>("/api/users", { signal }) });
+export const useRoutingSettings = () =>
+  useQuery({ queryKey: settingsKeys.settings, queryFn: ({ signal }) => apiFetch<RoutingSettingsView>("/api/settings", { signal }) });
+
+/** A mutation that refreshes the given lists when it succeeds. */
+export function useChange<V, R = unknown>(fn: (v: V) => Promise<R>, refresh: readonly (readonly string[])[]) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => {
+      for (const key of refresh) void qc.invalidateQueries({ queryKey: key });
+    },
+  });
+}
+
+export type RouteInput = Omit<RouteView, "id" | "usedByRules">;
+
+export const putRoute = (v: { id: string; route: RouteInput }) =>
+  apiFetch<RouteView>(`/api/routes/${encodeURIComponent(v.id)}`, { method: "PUT", body: v.route });
+export const putApp = (v: AppPolicyView) =>
+  apiFetch<AppPolicyView>(`/api/apps/${encodeURIComponent(v.name)}`, { method: "PUT", body: { tier: v.tier, routeId: v.routeId, description: v.description } });
+export const deleteApp = (name: string) => apiFetch(`/api/apps/${encodeURIComponent(name)}`, { method: "DELETE" });
+export const addPrice = (v: Record<string, unknown>) => apiFetch<PriceView>("/api/prices", { body: v });
+export const createKey = (v: { name: string; role: string }) => apiFetch<KeyView & { secret: string }>("/api/keys", { body: v });
+export const revokeKey = (id: string) => apiFetch<KeyView>(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE" });
+export const createUser = (v: { email: string; password: string; role: string }) => apiFetch<UserView>("/api/users", { body: v });
+export const patchUser = (v: { id: string; role?: string; disabled?: boolean }) =>
+  apiFetch<UserView>(`/api/users/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { role: v.role, disabled: v.disabled } });
+export const putSettings = (v: Partial<RoutingSettingsView>) => apiFetch<RoutingSettingsView>("/api/settings", { method: "PUT", body: v });

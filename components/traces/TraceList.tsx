@@ -1,0 +1,148 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import type { MouseEvent, ReactNode } from "react";
+import { EscalatedBadge, ModelLabel } from "@/components/home/RequestsTable";
+import { Badge, StatusDot } from "@/components/ui/Badge";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { cn } from "@/lib/ui/cn";
+import type { RequestRow } from "@/lib/ui/requests";
+
+/** A request row plus what the explorer adds: how much the trace hedged. */
+export interface TraceRowView extends RequestRow {
+  hedging: { label: string; title: string; level: "none" | "some" | "many" | "unknown" };
+}
+
+/** "3 hedges" with a level: the explorer's hedging indicator. */
+export function hedgingOf(hedgeCount: number | null): TraceRowView["hedging"] {
+  if (hedgeCount === null) return { label: "—", title: "No thinking or answer text to read", level: "unknown" };
+  if (hedgeCount === 0) return { label: "0", title: "No hedges found in the thinking or the answer", level: "none" };
+  return {
+    label: `${hedgeCount}`,
+    title: `${hedgeCount} hedge${hedgeCount === 1 ? "" : "s"} (I think, maybe, probably, …) in the thinking and the answer`,
+    level: hedgeCount >= 5 ? "many" : "some",
+  };
+}
+
+function HedgingCell({ h }: { h: TraceRowView["hedging"] }) {
+  if (h.level === "unknown" || h.level === "none") return <span className="text-gray-400" title={h.title}>{h.label}</span>;
+  return (
+    <span
+      title={h.title}
+      className={cn(
+        "inline-flex min-w-6 items-center justify-center rounded px-1.5 text-[11px] leading-4 font-medium ring-1 ring-inset",
+        h.level === "many" ? "bg-amber-100 text-amber-900 ring-amber-300" : "bg-amber-50 text-amber-800 ring-amber-200",
+      )}
+    >
+      {h.label}
+      <span className="sr-only"> hedges</span>
+    </span>
+  );
+}
+
+/** Wide screens: one request per row; the row opens the trace. */
+export function TraceTable({ rows }: { rows: TraceRowView[] }) {
+  const router = useRouter();
+  function onRowClick(e: MouseEvent<HTMLTableRowElement>, href: string) {
+    if ((e.target as HTMLElement).closest("a, button")) return;
+    if (window.getSelection()?.toString()) return;
+    if (e.metaKey || e.ctrlKey) window.open(href, "_blank", "noopener");
+    else router.push(href);
+  }
+  return (
+    <Table>
+      <THead>
+        <TR>
+          <TH>Time</TH>
+          <TH>Tier</TH>
+          <TH>Stage</TH>
+          <TH>Route</TH>
+          <TH>Model</TH>
+          <TH className="hidden xl:table-cell">Prompt</TH>
+          <TH align="right" title="Input tokens">In</TH>
+          <TH align="right" title="Output tokens (without thinking)">Out</TH>
+          <TH align="right" title="Thinking tokens">Think</TH>
+          <TH align="right">Cost</TH>
+          <TH align="right">Latency</TH>
+          <TH>Status</TH>
+          <TH align="right" title="Hedges in the thinking and the answer">Hedges</TH>
+        </TR>
+      </THead>
+      <TBody>
+        {rows.map((r) => (
+          <TR key={r.id} onClick={(e) => onRowClick(e, r.href)} className="cursor-pointer transition-colors hover:bg-gray-50 has-[a:focus-visible]:bg-accent-50">
+            <TD className="whitespace-nowrap">
+              <Link href={r.href} prefetch={false} title={r.timeTitle} className="text-gray-900 outline-none hover:underline">
+                {r.time}
+                <span className="sr-only">, open trace</span>
+              </Link>
+            </TD>
+            <TD>
+              <span className="flex flex-wrap gap-1">
+                <Badge tone={r.tier.tone}>{r.tier.label}</Badge>
+                {r.escalated ? <EscalatedBadge /> : null}
+              </span>
+            </TD>
+            <TD className="whitespace-nowrap">{r.stage}</TD>
+            <TD className="max-w-36 truncate" title={r.route}>{r.route}</TD>
+            <TD className="font-mono text-[11px]"><ModelLabel model={r.model} /></TD>
+            <TD className="hidden max-w-72 xl:table-cell">
+              <p className="truncate text-gray-800" title={r.prompt}>{r.prompt || <span className="text-gray-400">—</span>}</p>
+              {r.context ? <p className="truncate text-[11px] text-gray-500">{r.context}</p> : null}
+            </TD>
+            <TD align="right" title={r.tokens.title}>{r.tokens.input}</TD>
+            <TD align="right" title={r.tokens.title}>{r.tokens.output}</TD>
+            <TD align="right" title={r.tokens.title} className={cn(!r.tokens.hasThinking && "text-gray-400")}>{r.tokens.thinking}</TD>
+            <TD align="right" title={r.cost.title} className={cn("whitespace-nowrap", r.cost.unpriced && "text-gray-500 italic")}>{r.cost.label}</TD>
+            <TD align="right" className="whitespace-nowrap">{r.latency}</TD>
+            <TD className="whitespace-nowrap"><StatusDot tone={r.status.tone} title={r.status.title}>{r.status.label}</StatusDot></TD>
+            <TD align="right"><HedgingCell h={r.hedging} /></TD>
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
+
+/** Narrow screens: one card per request. */
+export function TraceCards({ rows }: { rows: TraceRowView[] }) {
+  return (
+    <ul className="divide-y divide-gray-100">
+      {rows.map((r) => (
+        <li key={r.id}>
+          <Link href={r.href} prefetch={false} className="block px-4 py-3 transition-colors hover:bg-gray-50 focus-visible:bg-accent-50 focus-visible:outline-none">
+            <div className="flex items-center justify-between gap-2">
+              <span className="flex min-w-0 flex-wrap items-center gap-1">
+                <Badge tone={r.tier.tone}>{r.tier.label}</Badge>
+                {r.escalated ? <EscalatedBadge /> : null}
+                <span className="truncate text-xs text-gray-500">
+                  {r.stage}
+                  {r.route !== "—" ? ` · ${r.route}` : ""}
+                </span>
+              </span>
+              <span className="shrink-0 text-xs text-gray-500" title={r.timeTitle}>{r.time}</span>
+            </div>
+            {r.prompt ? <p className="mt-1.5 line-clamp-2 text-sm text-gray-800">{r.prompt}</p> : null}
+            <p className="mt-1 truncate font-mono text-[11px]"><ModelLabel model={r.model} /></p>
+            <dl className="mt-2 grid grid-cols-4 gap-2 text-xs tabular-nums">
+              <Stat label="Cost" title={r.cost.title}><span className={cn(r.cost.unpriced && "text-gray-500 italic")}>{r.cost.label}</span></Stat>
+              <Stat label="Latency">{r.latency}</Stat>
+              <Stat label="Status" title={r.status.title}><StatusDot tone={r.status.tone}>{r.status.label}</StatusDot></Stat>
+              <Stat label="Hedges" title={r.hedging.title}><HedgingCell h={r.hedging} /></Stat>
+            </dl>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Stat({ label, title, children }: { label: string; title?: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0" title={title}>
+      <dt className="text-[10px] tracking-wide text-gray-500 uppercase">{label}</dt>
+      <dd className="truncate text-gray-800">{children}</dd>
+    </div>
+  );
+}

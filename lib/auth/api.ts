@@ -1,0 +1,96 @@
+/**
+ * Sign-in over HTTP: login, logout, who am I, first-run setup, and users for
+ * admins. Sessions are cookies (lib/auth/session.ts); programs keep using
+ * gateway keys.
+ */
+import { z } from "zod";
+import { AppError } from "../api/errors";
+import { json, type ApiRequest, type Handler } from "../api/http";
+import { withApi } from "../api/wrap";
+import { usersRepo } from "../db/users.repo";
+import { sessionCaller } from "./principal";
+import {
+  clearedSessionCookies,
+  csrfMatches,
+  CSRF_HEADER,
+  newCsrfToken,
+  sealSession,
+  sessionCookies,
+  wantsSecureCookies,
+} from "./session";
+import {
+  createUser,
+  emailSchema,
+  passwordSchema,
+  publicUser,
+  setupFirstAdmin,
+  setupRequired,
+  signIn,
+  updateUser,
+  USER_ROLES,
+  type UserRow,
+} from "./users";
+
+/** The address login throttling counts by: the peer, or the proxy's x-forwarded-for when the deployment says to trust it. */
+function clientAddress(req: ApiRequest): string {
+  if (process.env.THINKGATE_TRUST_PROXY === "true") {
+    const first = req.headers["x-forwarded-for"]?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.remoteAddress ?? "unknown";
+}
+
+async function startSession(req: ApiRequest, user: UserRow, status: number) {
+  const csrf = newCsrfToken();
+  const seal = await sealSession({ uid: user.id, role: user.role, csrf, iat: Math.floor(Date.now() / 1000) });
+  return { ...json(status, { user: publicUser(user), csrfToken: csrf }), cookies: sessionCookies(seal, csrf, wantsSecureCookies(req.headers)) };
+}
+
+const loginBody = z.object({ email: z.string().trim().min(1, "enter your email").max(254), password: z.string().min(1, "enter your password").max(1024) });
+
+export const login: Handler = withApi({ body: loginBody }, async ({ req, body }) => {
+  const user = await signIn(body.email, body.password, clientAddress(req));
+  return startSession(req, user, 200);
+});
+
+export const logout: Handler = withApi({}, async ({ req }) => {
+  const caller = await sessionCaller(req.headers["cookie"]);
+  // Only a live session needs the CSRF header; clearing a dead cookie harms nobody.
+  if (caller && !csrfMatches(caller.session.csrf, req.headers[CSRF_HEADER])) {
+    throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header`);
+  }
+  return { ...json(200, { ok: true }), cookies: clearedSessionCookies(wantsSecureCookies(req.headers)) };
+});
+
+/** Public: the header and the login page need it before anyone signs in. */
+export const me: Handler = withApi({}, async ({ req }) => {
+  const caller = await sessionCaller(req.headers["cookie"]);
+  const needsSetup = caller ? false : await setupRequired();
+  return json(200, { user: caller ? publicUser(caller.user) : null, csrfToken: caller?.session.csrf ?? null, setupRequired: needsSetup });
+});
+
+const credentials = z.object({ email: emailSchema, password: passwordSchema });
+
+export const setup: Handler = withApi({ body: credentials }, async ({ req, body }) => {
+  const user = await setupFirstAdmin(body.email, body.password);
+  return startSession(req, user, 201);
+});
+
+const role = z.enum(USER_ROLES as [string, ...string[]]);
+
+export const listUsers: Handler = withApi({ role: "admin" }, async () => json(200, { data: (await usersRepo.list()).map(publicUser) }));
+
+export const createUserHandler: Handler = withApi({ role: "admin", body: credentials.extend({ role }) }, async ({ body }) => {
+  const user = await createUser(body.email, body.password, body.role as UserRow["role"]);
+  return json(201, publicUser(user));
+});
+
+const userPatch = z
+  .object({ role: role.optional(), disabled: z.boolean().optional(), password: passwordSchema.optional() })
+  .strict()
+  .refine((p) => p.role !== undefined || p.disabled !== undefined || p.password !== undefined, "change at least one of role, disabled, password");
+
+export const patchUser: Handler = withApi({ role: "admin", body: userPatch }, async ({ req, body }) => {
+  const user = await updateUser(req.params.id ?? "", { ...body, role: body.role as UserRow["role"] | undefined });
+  return json(200, publicUser(user));
+});

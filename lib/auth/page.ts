@@ -1,0 +1,46 @@
+/**
+ * Sign-in for pages, on the server: a page reads the session before it
+ * renders anything, redirects to /login when nobody is signed in, and tells
+ * the page when the role is too low (the page then renders "forbidden"
+ * instead of its content). The API checks again on every call; this only
+ * keeps pages from showing what their data calls would refuse.
+ */
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { hasRole } from "../gateway/keys";
+import { sessionFromCookie } from "./principal";
+import { SESSION_COOKIE } from "./session";
+import { publicUser, setupRequired, type UserRole } from "./users";
+
+/** What a page may know about the signed-in user (serializable, for client components). */
+export interface PageUser {
+  id: string;
+  email: string;
+  role: UserRole;
+}
+
+export async function currentPageUser(): Promise<PageUser | null> {
+  const jar = await cookies();
+  const caller = await sessionFromCookie(jar.get(SESSION_COOKIE)?.value);
+  if (!caller) return null;
+  const { id, email, role } = publicUser(caller.user);
+  return { id, email, role };
+}
+
+/** Only a same-site path may be a post-login destination (no open redirect to another origin). */
+export function safeNext(next: string | undefined | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
+/**
+ * The signed-in user, or a redirect to /login (to /setup while no user
+ * exists). `allowed` is false when the user's role is below `role`.
+ */
+export async function requirePageUser(role: UserRole, path: string): Promise<{ user: PageUser; allowed: boolean }> {
+  const user = await currentPageUser();
+  if (!user) {
+    if (await setupRequired()) redirect("/setup");
+    redirect(`/login?next=${encodeURIComponent(safeNext(path))}`);
+  }
+  return { user, allowed: hasRole(user.role, role) };
+}

@@ -1,0 +1,26 @@
+/** Who a browser request is, from its session cookie (lib/api/wrap.ts tries a gateway key first). */
+import { parseCookies, SESSION_COOKIE, unsealSession, type SessionData } from "./session";
+import { activeUser, type UserRow } from "./users";
+
+export interface SessionCaller {
+  session: SessionData;
+  user: UserRow;
+}
+
+export function hasSessionCookie(headers: Record<string, string | undefined>): boolean {
+  const c = headers["cookie"];
+  return !!c && c.includes(`${SESSION_COOKIE}=`);
+}
+
+/** The signed-in user behind a Cookie header, or null (no cookie, bad seal, expired, unknown or disabled user). */
+export function sessionCaller(cookieHeader: string | undefined): Promise<SessionCaller | null> {
+  return sessionFromCookie(parseCookies(cookieHeader)[SESSION_COOKIE]);
+}
+
+/** The same, from the session cookie's value (pages read cookies through Next). */
+export async function sessionFromCookie(value: string | undefined): Promise<SessionCaller | null> {
+  const session = await unsealSession(value);
+  if (!session) return null;
+  const user = await activeUser(session.uid);
+  return user ? { session, user } : null;
+}

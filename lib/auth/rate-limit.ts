@@ -1,0 +1,78 @@
+/**
+ * Login throttling, in memory per process: after a few free failures for an
+ * email (or from an address), each further failure locks that key for twice
+ * as long as the last, up to a cap. A success clears the email's counter but
+ * not the address's, so an attacker cannot reset their address by signing in
+ * to an account of their own between guesses. Counters forget after a quiet
+ * window. With several instances each keeps its own counts (Redis would share
+ * them; see ARCHITECTURE "Scale-out").
+ */
+import { LRUCache } from "lru-cache";
+
+export interface LimiterPolicy {
+  /** Failures allowed before the first lock. */
+  free: number;
+  /** First lock, doubled on each further failure. */
+  baseLockMs: number;
+  maxLockMs: number;
+  /** A key with no failure for this long starts over. */
+  forgetAfterMs: number;
+}
+
+interface Entry {
+  failures: number;
+  lockedUntil: number;
+  lastFailure: number;
+}
+
+export class LoginLimiter {
+  private entries: LRUCache<string, Entry>;
+
+  constructor(
+    private readonly policy: LimiterPolicy,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.entries = new LRUCache({ max: 50_000 });
+  }
+
+  private entry(key: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (e && this.now() - e.lastFailure > this.policy.forgetAfterMs) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** Milliseconds until `key` may try again; 0 when it may now. */
+  retryAfterMs(key: string): number {
+    const e = this.entry(key);
+    return e ? Math.max(0, e.lockedUntil - this.now()) : 0;
+  }
+
+  fail(key: string): void {
+    const now = this.now();
+    const e = this.entry(key) ?? { failures: 0, lockedUntil: 0, lastFailure: now };
+    e.failures++;
+    e.lastFailure = now;
+    const over = e.failures - this.policy.free;
+    if (over > 0) e.lockedUntil = now + Math.min(this.policy.maxLockMs, this.policy.baseLockMs * 2 ** (over - 1));
+    this.entries.set(key, e);
+  }
+
+  reset(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+const MINUTE = 60_000;
+
+const g = globalThis as unknown as { __thinkgateLoginLimiters?: { email: LoginLimiter; ip: LoginLimiter } };
+
+/** The process's limiters: per email (5 free failures) and per client address (20). */
+export function loginLimiters(): { email: LoginLimiter; ip: LoginLimiter } {
+  return (g.__thinkgateLoginLimiters ??= {
+    email: new LoginLimiter({ free: 5, baseLockMs: 1_000, maxLockMs: 15 * MINUTE, forgetAfterMs: 15 * MINUTE }),
+    ip: new LoginLimiter({ free: 20, baseLockMs: 1_000, maxLockMs: 15 * MINUTE, forgetAfterMs: 15 * MINUTE }),
+  });
+}

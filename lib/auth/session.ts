@@ -1,0 +1,146 @@
+/**
+ * Browser sessions: a sealed (encrypted and MACed, iron-session) httpOnly
+ * cookie holding the user id, the role at sign-in and a CSRF token. Nothing is
+ * stored server-side, so any instance sharing the secret reads any session.
+ *
+ * CSRF: the token also goes out in a second, script-readable cookie; the
+ * browser client copies it into the x-csrf-token header on state-changing
+ * requests, and the server compares that header with the token sealed in the
+ * session (a "signed double submit": a cross-site page can make the browser
+ * send both cookies, but cannot read either to forge the header). SameSite=Lax
+ * is the first line; the header check is what holds when Lax does not (old
+ * browsers, same-site subdomains).
+ */
+import crypto from "node:crypto";
+import { sealData, unsealData } from "iron-session";
+import { z } from "zod";
+import { usersRepo } from "../db/users.repo";
+
+export const SESSION_COOKIE = "thinkgate_session";
+export const CSRF_COOKIE = "thinkgate_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+
+/** Seconds a session lasts after sign-in. */
+export function sessionTtlSeconds(): number {
+  const v = Number(process.env.THINKGATE_SESSION_TTL_S);
+  return Number.isInteger(v) && v > 0 ? v : 7 * 24 * 3600;
+}
+
+const sessionSchema = z.object({
+  uid: z.string().min(1),
+  role: z.enum(["viewer", "editor", "admin"]),
+  csrf: z.string().min(16),
+  /** Issued at, epoch seconds. */
+  iat: z.number(),
+});
+export type SessionData = z.infer<typeof sessionSchema>;
+
+// One secret per process, shared through globalThis because Next's bundle of
+// the pages holds its own copy of this module in the same process.
+const g = globalThis as unknown as { __thinkgateSessionSecret?: Promise<string> };
+
+/**
+ * THINKGATE_SESSION_SECRET, or a random secret generated once and kept in the
+ * Setting table, so a restart (or another instance on the same database)
+ * keeps everyone signed in.
+ */
+export function sessionSecret(): Promise<string> {
+  g.__thinkgateSessionSecret ??= (async () => {
+    const fromEnv = process.env.THINKGATE_SESSION_SECRET?.trim();
+    if (fromEnv) {
+      if (fromEnv.length < 32) throw new Error("THINKGATE_SESSION_SECRET must be at least 32 characters");
+      return fromEnv;
+    }
+    return usersRepo.sessionSecret(() => crypto.randomBytes(32).toString("base64url"));
+  })().catch((err: unknown) => {
+    g.__thinkgateSessionSecret = undefined;
+    throw err;
+  });
+  return g.__thinkgateSessionSecret;
+}
+
+export function newCsrfToken(): string {
+  return crypto.randomBytes(24).toString("base64url");
+}
+
+export async function sealSession(data: SessionData): Promise<string> {
+  return sealData(data, { password: await sessionSecret(), ttl: sessionTtlSeconds() });
+}
+
+/** The session in a cookie value, or null when it is missing, forged, expired or malformed. */
+export async function unsealSession(value: string | undefined): Promise<SessionData | null> {
+  if (!value || value.length > 4096) return null;
+  try {
+    const raw = await unsealData<unknown>(value, { password: await sessionSecret(), ttl: sessionTtlSeconds() });
+    const parsed = sessionSchema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Cookie header → name/value map (first value wins, as browsers send the most specific first). */
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!header) return out;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!name || name in out) continue;
+    const value = part.slice(eq + 1).trim();
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether cookies get the Secure flag: when the request came over HTTPS (a
+ * TLS-terminating proxy says so in x-forwarded-proto) or the deployment says
+ * so. Plain http://127.0.0.1 during development must still work.
+ */
+export function wantsSecureCookies(headers: Record<string, string | undefined>): boolean {
+  if (process.env.THINKGATE_COOKIE_SECURE === "true") return true;
+  if (process.env.THINKGATE_COOKIE_SECURE === "false") return false;
+  return headers["x-forwarded-proto"]?.split(",")[0]?.trim() === "https";
+}
+
+function cookie(name: string, value: string, maxAge: number, opts: { httpOnly: boolean; secure: boolean }): string {
+  return [
+    `${name}=${encodeURIComponent(value)}`,
+    "Path=/",
+    `Max-Age=${maxAge}`,
+    "SameSite=Lax",
+    opts.httpOnly ? "HttpOnly" : "",
+    opts.secure ? "Secure" : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
+/** Set-Cookie values that start a session. Both cookies expire together. */
+export function sessionCookies(seal: string, csrf: string, secure: boolean): string[] {
+  const ttl = sessionTtlSeconds();
+  return [cookie(SESSION_COOKIE, seal, ttl, { httpOnly: true, secure }), cookie(CSRF_COOKIE, csrf, ttl, { httpOnly: false, secure })];
+}
+
+export function clearedSessionCookies(secure: boolean): string[] {
+  return [cookie(SESSION_COOKIE, "", 0, { httpOnly: true, secure }), cookie(CSRF_COOKIE, "", 0, { httpOnly: false, secure })];
+}
+
+/** Constant-time comparison of the presented CSRF header with the session's token. */
+export function csrfMatches(expected: string, presented: string | undefined): boolean {
+  if (!presented) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+/** Methods that change state and therefore need the CSRF header when authenticated by cookie. */
+export function isStateChanging(method: string): boolean {
+  return method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE";
+}

@@ -1,0 +1,154 @@
+/**
+ * Users: sign-in, the first admin, and what admins change (role, disabled).
+ * Roles are the gateway keys' roles minus "gateway": people read (viewer),
+ * change rules (editor), or manage keys, prices, routes and users (admin).
+ */
+import { LRUCache } from "lru-cache";
+import { z } from "zod";
+import { AppError, badRequest, notFound } from "../api/errors";
+import { usersRepo, type UserRole, type UserRow } from "../db/users.repo";
+import { logger } from "../observability/logger";
+import { dummyHash, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, verifyPassword } from "./password";
+import { loginLimiters } from "./rate-limit";
+
+export type { UserRole, UserRow };
+export const USER_ROLES: UserRole[] = ["viewer", "editor", "admin"];
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, "enter an email address such as ann@example.com");
+
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_CHARS, `use at least ${MIN_PASSWORD_CHARS} characters`)
+  .max(MAX_PASSWORD_CHARS, `use at most ${MAX_PASSWORD_CHARS} characters`);
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  role: UserRole;
+  createdAt: Date;
+  disabledAt: Date | null;
+  lastLoginAt: Date | null;
+}
+
+/** A user as the API shows it: never the password hash. */
+export function publicUser(u: UserRow): PublicUser {
+  return { id: u.id, email: u.email, role: u.role, createdAt: u.createdAt, disabledAt: u.disabledAt, lastLoginAt: u.lastLoginAt };
+}
+
+// Sessions are checked against the user row on every request (a disabled user
+// or a changed role takes effect without waiting for the cookie to expire).
+// A short cache keeps that off the database for bursts of requests; this
+// instance clears it on every change, other instances within its lifetime.
+const USER_CACHE_MS = Number(process.env.THINKGATE_USER_CACHE_MS ?? 5_000);
+const g = globalThis as unknown as { __thinkgateUserCache?: LRUCache<string, { user: UserRow | null }> };
+const cache = (g.__thinkgateUserCache ??= new LRUCache<string, { user: UserRow | null }>({ max: 10_000, ttl: USER_CACHE_MS }));
+
+/** The user a session names, if it exists and is not disabled. */
+export async function activeUser(id: string): Promise<UserRow | null> {
+  const hit = cache.get(id);
+  if (hit) return hit.user;
+  const row = await usersRepo.byId(id);
+  const user = row && !row.disabledAt && USER_ROLES.includes(row.role) ? row : null;
+  cache.set(id, { user });
+  return user;
+}
+
+export function forgetCachedUser(id: string): void {
+  cache.delete(id);
+}
+
+const INVALID_LOGIN = "the email or password is not right";
+
+/**
+ * Checks an email and password. Unknown emails cost a full hash too, and both
+ * failures say the same thing, so neither the answer nor its timing tells
+ * which emails have accounts.
+ */
+export async function signIn(emailRaw: string, password: string, clientAddress: string): Promise<UserRow> {
+  const email = emailRaw.trim().toLowerCase();
+  const { email: byEmail, ip: byIp } = loginLimiters();
+  const wait = Math.max(byEmail.retryAfterMs(email), byIp.retryAfterMs(clientAddress));
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    throw new AppError("rate_limit_error", `too many failed sign-ins; try again in ${seconds} s`, { headers: { "retry-after": String(seconds) } });
+  }
+  const user = await usersRepo.byEmail(email);
+  const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
+  if (!user || !ok) {
+    byEmail.fail(email);
+    byIp.fail(clientAddress);
+    throw new AppError("authentication_error", INVALID_LOGIN);
+  }
+  if (user.disabledAt) {
+    // Only after the password checked out: telling a stranger the account is disabled leaks that it exists.
+    throw new AppError("permission_error", "this account is disabled; ask an admin to enable it");
+  }
+  byEmail.reset(email);
+  const at = new Date();
+  await usersRepo.touchLogin(user.id, at);
+  forgetCachedUser(user.id);
+  return { ...user, lastLoginAt: at };
+}
+
+/** Whether the first-run setup is still open (no user exists yet). */
+export async function setupRequired(): Promise<boolean> {
+  return (await usersRepo.count()) === 0;
+}
+
+/** /setup: the first visitor creates the admin, while (and only while) no user exists. */
+export async function setupFirstAdmin(email: string, password: string): Promise<UserRow> {
+  const created = await usersRepo.createFirstAdmin({ email, passwordHash: await hashPassword(password) });
+  if (!created) throw new AppError("conflict_error", "setup is done already: an admin exists; sign in instead");
+  logger.info({ email }, "first admin created through /setup");
+  return created;
+}
+
+/**
+ * The first admin from THINKGATE_ADMIN_EMAIL / THINKGATE_ADMIN_PASSWORD, when
+ * no user exists yet. Once anyone exists this does nothing, so the variables
+ * never reset a password that was changed since.
+ */
+export async function ensureAdminFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  const rawEmail = env.THINKGATE_ADMIN_EMAIL?.trim();
+  const password = env.THINKGATE_ADMIN_PASSWORD ?? "";
+  if (!rawEmail) return null;
+  if ((await usersRepo.count()) > 0) return null;
+  const email = emailSchema.safeParse(rawEmail);
+  if (!email.success) throw new Error(`THINKGATE_ADMIN_EMAIL is not an email address: ${rawEmail}`);
+  const pw = passwordSchema.safeParse(password);
+  if (!pw.success) throw new Error(`THINKGATE_ADMIN_PASSWORD: ${pw.error.issues[0]?.message ?? "invalid"}`);
+  const created = await usersRepo.createFirstAdmin({ email: email.data, passwordHash: await hashPassword(pw.data) });
+  return created ? created.email : null;
+}
+
+export async function createUser(email: string, password: string, role: UserRole): Promise<UserRow> {
+  return usersRepo.create({ email, passwordHash: await hashPassword(password), role });
+}
+
+export interface UserPatch {
+  role?: UserRole;
+  disabled?: boolean;
+  password?: string;
+}
+
+/** Changes a user. The last enabled admin can be neither demoted nor disabled: nobody could undo it. */
+export async function updateUser(id: string, patch: UserPatch): Promise<UserRow> {
+  const user = await usersRepo.byId(id);
+  if (!user) throw notFound(`user ${id} not found`);
+  const losesAdmin = user.role === "admin" && !user.disabledAt && ((patch.role && patch.role !== "admin") || patch.disabled === true);
+  if (losesAdmin && (await usersRepo.activeAdmins()) <= 1) {
+    throw badRequest("this is the last enabled admin; make another user admin first");
+  }
+  const updated = await usersRepo.update(id, {
+    ...(patch.role ? { role: patch.role } : {}),
+    ...(patch.disabled === undefined ? {} : { disabledAt: patch.disabled ? (user.disabledAt ?? new Date()) : null }),
+    ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
+  });
+  forgetCachedUser(id);
+  return updated;
+}

@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import {
+  bucketLabel, COST_BUCKETS, formatShare, OTHER_KEY, prepareBucketSeries, prepareGroupSeries, prepareGroupTable, projectMonthly, toCents,
+} from "./prepare";
+import type { CostGroup, CostStat, CostSummary } from "./types";
+
+function stat(over: Partial<CostStat> = {}): CostStat {
+  return {
+    requests: 0, reasoning: 0, errors: 0, escalated: 0, priced: 0, unpriced: 0,
+    costInput: 0, costCache: 0, costOutput: 0, costThinking: 0, costTotal: 0,
+    counterfactualCount: 0, counterfactualCost: 0, counterfactualActual: 0,
+    inputTokens: 0, cacheTokens: 0, outputTokens: 0, thinkingTokens: 0, latencyMs: 0, ...over,
+  };
+}
+
+function group(key: string, over: Partial<CostStat> = {}, label = key): CostGroup {
+  const s = stat(over);
+  return { key, label, ...s, avgCostPerRequest: s.priced ? s.costTotal / s.priced : null };
+}
+
+const B1 = "2026-11-24T00:00:00.000Z";
+const B2 = "2026-11-25T00:00:00.000Z";
+const B3 = "2026-11-26T00:00:00.000Z";
+
+function summary(): CostSummary {
+  const series = [
+    { ...group("reasoning", { requests: 2, reasoning: 2, priced: 2, costInput: 0.01, costThinking: 0.3, costOutput: 0.05, costTotal: 0.36 }, "Reasoning"), bucket: B1 },
+    { ...group("standard", { requests: 5, priced: 4, unpriced: 1, costInput: 0.02, costCache: 0.001, costOutput: 0.03, costTotal: 0.051 }, "Standard"), bucket: B1 },
+    { ...group("standard", { requests: 1, priced: 1, costInput: 0.001, costOutput: 0.002, costTotal: 0.003 }, "Standard"), bucket: B3 },
+  ];
+  const groups = [
+    group("standard", { requests: 6, priced: 5, unpriced: 1, costInput: 0.021, costCache: 0.001, costOutput: 0.032, costTotal: 0.054 }, "Standard"),
+    group("reasoning", { requests: 2, reasoning: 2, priced: 2, costInput: 0.01, costThinking: 0.3, costOutput: 0.05, costTotal: 0.36 }, "Reasoning"),
+  ];
+  const totals = stat({ requests: 8, reasoning: 2, priced: 7, unpriced: 1, costTotal: 0.414 });
+  return {
+    range: { from: B1, to: "2026-11-27T00:00:00.000Z", granularity: "day", groupBy: "route", timezone: "UTC", days: 3 },
+    buckets: [B1, B2, B3],
+    series,
+    groups,
+    routes: groups,
+    totals: { ...totals, reasoningShare: 0.25, avgCostPerRequest: 0.414 / 7, savings: 0 },
+    top: [],
+  };
+}
+
+describe("prepareBucketSeries", () => {
+  it("sums the groups per bucket and keeps empty buckets as zeros", () => {
+    const pts = prepareBucketSeries(summary());
+    expect(pts.map((p) => p.bucket)).toEqual([B1, B2, B3]);
+    expect(pts[0]!.costTotal).toBeCloseTo(0.411, 12);
+    expect(pts[0]!.costThinking).toBeCloseTo(0.3, 12);
+    expect(pts[0]!.costCache).toBeCloseTo(0.001, 12);
+    expect(pts[0]!.requests).toBe(7);
+    expect(pts[0]!.unpriced).toBe(1);
+    expect(pts[1]).toMatchObject({ costTotal: 0, requests: 0, reasoningShare: null, label: "Nov 25" });
+    expect(pts[0]!.reasoningShare).toBeCloseTo(2 / 7, 12);
+  });
+
+  it("stacks to the total: the four buckets add up to costTotal in every bucket", () => {
+    for (const p of prepareBucketSeries(summary())) {
+      const stacked = COST_BUCKETS.reduce((a, b) => a + p[b.key], 0);
+      expect(toCents(stacked)).toBe(toCents(p.costTotal));
+    }
+  });
+});
+
+describe("prepareGroupSeries", () => {
+  it("gives each group a column and a colour, tiers their own", () => {
+    const s = summary();
+    const g = prepareGroupSeries(s);
+    expect(g.keys.map((k) => k.key)).toEqual(["reasoning", "standard"]);
+    expect(g.rows[0]).toMatchObject({ bucket: B1, reasoning: 0.36, standard: 0.051 });
+    expect(g.rows[1]).toMatchObject({ reasoning: 0, standard: 0 });
+    const tiers = prepareGroupSeries({ ...s, range: { ...s.range, groupBy: "tier" }, groups: [group("reasoning", { costTotal: 2 }), group("standard", { costTotal: 1 })] });
+    expect(tiers.keys.find((k) => k.key === "reasoning")!.color).toBe("#7c3aed");
+    expect(tiers.keys.find((k) => k.key === "standard")!.color).toBe("#0d9488");
+  });
+
+  it("folds the long tail into Other, and keeps the totals", () => {
+    const s = summary();
+    const groups = Array.from({ length: 9 }, (_, i) => group(`m${i}`, { costTotal: 10 - i, requests: 1 }));
+    const series = groups.map((g) => ({ ...g, bucket: B2 }));
+    const out = prepareGroupSeries({ ...s, groups, series }, 4);
+    expect(out.keys.map((k) => k.key)).toEqual(["m0", "m1", "m2", OTHER_KEY]);
+    expect(out.keys[3]!.label).toBe("Other (6)");
+    const row = out.rows[1]!;
+    expect(row[OTHER_KEY]).toBe(7 + 6 + 5 + 4 + 3 + 2);
+    const sum = out.keys.reduce((a, k) => a + (row[k.key] as number), 0);
+    expect(sum).toBe(groups.reduce((a, g) => a + g.costTotal, 0));
+  });
+});
+
+describe("prepareGroupTable", () => {
+  it("ranks by spend with shares, reasoning share and the average cost per priced request", () => {
+    const rows = prepareGroupTable(summary());
+    expect(rows.map((r) => r.key)).toEqual(["reasoning", "standard"]);
+    expect(rows[0]!.share).toBeCloseTo(0.36 / 0.414, 12);
+    expect(rows[0]!.reasoningShare).toBe(1);
+    expect(rows[1]!.avgCostPerRequest).toBeCloseTo(0.054 / 5, 12);
+    expect(rows[1]!.unpriced).toBe(1);
+  });
+
+  it("leaves the average unknown when nothing is priced (never $0)", () => {
+    const rows = prepareGroupTable(summary(), [group("x", { requests: 3, unpriced: 3 })]);
+    expect(rows[0]!.avgCostPerRequest).toBeNull();
+  });
+});
+
+describe("projectMonthly", () => {
+  const routes = [group("standard", { requests: 300, priced: 300, costTotal: 3 }), group("reasoning", { requests: 30, priced: 30, costTotal: 6 }), group("new", { requests: 3, unpriced: 3 })];
+
+  it("is requests per day × average cost × 30 per route", () => {
+    const p = projectMonthly(routes, 3);
+    const std = p.rows.find((r) => r.key === "standard")!;
+    expect(std.observedPerDay).toBe(100);
+    expect(std.avgCostPerRequest).toBeCloseTo(0.01, 12);
+    expect(std.monthly).toBeCloseTo(100 * 0.01 * 30, 9);
+    const rsn = p.rows.find((r) => r.key === "reasoning")!;
+    expect(rsn.monthly).toBeCloseTo(10 * 0.2 * 30, 9);
+    expect(p.monthly).toBeCloseTo(30 + 60, 9);
+  });
+
+  it("uses the requests per day the user typed", () => {
+    const p = projectMonthly(routes, 3, { reasoning: 1000 });
+    const rsn = p.rows.find((r) => r.key === "reasoning")!;
+    expect(rsn.edited).toBe(true);
+    expect(rsn.requestsPerDay).toBe(1000);
+    expect(rsn.monthly).toBeCloseTo(1000 * 0.2 * 30, 9);
+    expect(p.monthly).toBeCloseTo(30 + 6000, 9);
+  });
+
+  it("leaves unpriced routes out of the total and counts them", () => {
+    const p = projectMonthly(routes, 3);
+    expect(p.rows.find((r) => r.key === "new")!.monthly).toBeNull();
+    expect(p.unpricedRoutes).toBe(1);
+  });
+
+  it("ignores a negative or non-numeric override", () => {
+    const p = projectMonthly(routes, 3, { standard: -5, reasoning: Number.NaN });
+    expect(p.rows.every((r) => !r.edited)).toBe(true);
+  });
+});
+
+describe("formatting helpers", () => {
+  it("rounds to the cent once", () => {
+    expect(toCents(0.1 + 0.2)).toBe(0.3);
+    expect(toCents(1.005)).toBe(1.01);
+    expect(toCents(0.004)).toBe(0);
+  });
+
+  it("labels buckets in UTC", () => {
+    expect(bucketLabel("2026-11-25T14:00:00.000Z", "hour")).toBe("Nov 25, 14:00");
+    expect(bucketLabel("2026-11-25T00:00:00.000Z", "day")).toBe("Nov 25");
+    expect(bucketLabel("2026-11-23T00:00:00.000Z", "week")).toBe("Wk Nov 23");
+  });
+
+  it("formats shares", () => {
+    expect(formatShare(null)).toBe("—");
+    expect(formatShare(0.433)).toBe("43%");
+    expect(formatShare(0.045)).toBe("4.5%");
+    expect(formatShare(0.0004)).toBe("<0.1%");
+    expect(formatShare(0)).toBe("0.0%");
+  });
+});

@@ -1,0 +1,157 @@
+/** SQL both dialects share. Only identifiers and literals here; values always go in as parameters. */
+import { Prisma } from "../generated/sqlite/client.ts";
+import type { CostAggregate, CostGroupRow, CostSeriesRow, FacetColumn, Granularity, GroupBy, TopRequestRow } from "./types";
+
+/**
+ * The first hour of a bucket, from CostRollup's integer hour. Integer division
+ * gives the same answer on both databases. Weeks start on Monday: the epoch's
+ * day 0 was a Thursday, so day d is in week floor((d + 3) / 7), which starts
+ * on day 7w - 3.
+ */
+export function bucketExpr(granularity: Granularity): Prisma.Sql {
+  if (granularity === "hour") return Prisma.sql`"hour"`;
+  if (granularity === "day") return Prisma.sql`(("hour" / 24) * 24)`;
+  return Prisma.sql`((((("hour" / 24) + 3) / 7) * 7 - 3) * 24)`;
+}
+
+export function groupExpr(groupBy: GroupBy): Prisma.Sql {
+  if (groupBy === "route") return Prisma.sql`"routeId"`;
+  if (groupBy === "model") return Prisma.sql`"model"`;
+  return Prisma.sql`"tier"`;
+}
+
+/** The label of a group: a route's name (the latest seen), or the key itself. */
+export function labelExpr(groupBy: GroupBy): Prisma.Sql {
+  return groupBy === "route" ? Prisma.sql`max("routeName")` : Prisma.sql`max(${groupExpr(groupBy)})`;
+}
+
+export const SUMS = Prisma.sql`
+  sum("requests") AS "requests",
+  sum(CASE WHEN "tier" = 'reasoning' THEN "requests" ELSE 0 END) AS "reasoning",
+  sum("errors") AS "errors",
+  sum("escalated") AS "escalated",
+  sum("priced") AS "priced",
+  sum("unpriced") AS "unpriced",
+  sum("costInput") AS "costInput",
+  sum("costCache") AS "costCache",
+  sum("costOutput") AS "costOutput",
+  sum("costThinking") AS "costThinking",
+  sum("costTotal") AS "costTotal",
+  sum("counterfactualCount") AS "counterfactualCount",
+  sum("counterfactualCost") AS "counterfactualCost",
+  sum("counterfactualActual") AS "counterfactualActual",
+  sum("inputTokens") AS "inputTokens",
+  sum("cacheTokens") AS "cacheTokens",
+  sum("outputTokens") AS "outputTokens",
+  sum("thinkingTokens") AS "thinkingTokens",
+  sum("latencyMs") AS "latencyMs"`;
+
+const AGGREGATE_KEYS: (keyof CostAggregate)[] = [
+  "requests", "reasoning", "errors", "escalated", "priced", "unpriced",
+  "costInput", "costCache", "costOutput", "costThinking", "costTotal",
+  "counterfactualCount", "counterfactualCost", "counterfactualActual",
+  "inputTokens", "cacheTokens", "outputTokens", "thinkingTokens", "latencyMs",
+];
+
+/** Drivers return integer sums as bigint or numeric strings; the API speaks numbers. */
+export function num(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === "number" ? v : Number(v);
+}
+
+export function toAggregate(row: Record<string, unknown>): CostAggregate {
+  const out = {} as CostAggregate;
+  for (const k of AGGREGATE_KEYS) out[k] = num(row[k]);
+  return out;
+}
+
+export function toGroupRow(row: Record<string, unknown>): CostGroupRow {
+  const key = String(row.key ?? "");
+  const label = String(row.label ?? "") || key || "(no route)";
+  return { key, label, ...toAggregate(row) };
+}
+
+export function toSeriesRow(row: Record<string, unknown>): CostSeriesRow {
+  return { bucket: num(row.bucket), ...toGroupRow(row) };
+}
+
+export function toTopRow(row: Record<string, unknown>): TopRequestRow {
+  return {
+    id: String(row.id),
+    createdAt: row.createdAt instanceof Date ? row.createdAt : new Date(String(row.createdAt)),
+    routeId: (row.routeId as string | null) ?? null,
+    routeName: (row.routeName as string | null) ?? null,
+    servedModel: String(row.servedModel),
+    tier: String(row.tier),
+    costTotal: num(row.costTotal),
+    counterfactualCost: row.counterfactualCost === null || row.counterfactualCost === undefined ? null : num(row.counterfactualCost),
+    promptPreview: String(row.promptPreview ?? ""),
+  };
+}
+
+export function seriesSql(fromHour: number, toHour: number, granularity: Granularity, groupBy: GroupBy): Prisma.Sql {
+  const bucket = bucketExpr(granularity);
+  const group = groupExpr(groupBy);
+  return Prisma.sql`
+    SELECT ${bucket} AS "bucket", ${group} AS "key", ${labelExpr(groupBy)} AS "label", ${SUMS}
+    FROM "CostRollup"
+    WHERE "hour" >= ${fromHour} AND "hour" < ${toHour}
+    GROUP BY ${bucket}, ${group}
+    ORDER BY 1, 2`;
+}
+
+export function byGroupSql(fromHour: number, toHour: number, groupBy: GroupBy): Prisma.Sql {
+  const group = groupExpr(groupBy);
+  return Prisma.sql`
+    SELECT ${group} AS "key", ${labelExpr(groupBy)} AS "label", ${SUMS}
+    FROM "CostRollup"
+    WHERE "hour" >= ${fromHour} AND "hour" < ${toHour}
+    GROUP BY ${group}
+    ORDER BY sum("costTotal") DESC, 1`;
+}
+
+/**
+ * The most expensive priced requests with ids in [fromId, toId) (ids sort by
+ * time, so a time range is an id range). `from` lets a dialect force the
+ * index it wants.
+ */
+export function topSql(fromId: string, toId: string, limit: number, from: Prisma.Sql = Prisma.sql`"RequestRecord" r`): Prisma.Sql {
+  return Prisma.sql`
+    SELECT r."id", r."createdAt", r."routeId", r."routeName", r."servedModel", r."tier", r."costTotal",
+           r."counterfactualCost", substr(coalesce(r."prompt", ''), 1, 140) AS "promptPreview"
+    FROM ${from}
+    WHERE r."costTotal" IS NOT NULL AND r."id" >= ${fromId} AND r."id" < ${toId}
+    ORDER BY r."costTotal" DESC, r."id" DESC
+    LIMIT ${limit}`;
+}
+
+const FACET_COLUMNS: Record<FacetColumn, Prisma.Sql> = {
+  routeId: Prisma.sql`"routeId"`,
+  servedModel: Prisma.sql`"servedModel"`,
+  app: Prisma.sql`"app"`,
+  task: Prisma.sql`"task"`,
+};
+
+/**
+ * Distinct values by jumping from one value to the next through the column's
+ * index (a "loose index scan"): one index probe per distinct value instead of
+ * reading every row. Both databases run this recursive query as written.
+ */
+export function distinctSql(column: FacetColumn, limit: number): Prisma.Sql {
+  const c = FACET_COLUMNS[column];
+  return Prisma.sql`
+    WITH RECURSIVE v("value", "n") AS (
+      SELECT (SELECT min(${c}) FROM "RequestRecord"), 1
+      UNION ALL
+      SELECT (SELECT min(${c}) FROM "RequestRecord" WHERE ${c} > v."value"), v."n" + 1
+      FROM v WHERE v."value" IS NOT NULL AND v."n" < ${limit}
+    )
+    SELECT "value" FROM v WHERE "value" IS NOT NULL`;
+}
+
+/** The explorer's page without a search: conditions, then a keyset on id (ids sort by time). */
+export function listSql(columns: Prisma.Sql, conditions: Prisma.Sql[], cursor: string | undefined, take: number): Prisma.Sql {
+  const all = cursor ? [...conditions, Prisma.sql`r."id" < ${cursor}`] : conditions;
+  const where = all.length ? Prisma.sql`WHERE ${Prisma.join(all, " AND ")}` : Prisma.empty;
+  return Prisma.sql`SELECT ${columns} FROM "RequestRecord" r ${where} ORDER BY r."id" DESC LIMIT ${take}`;
+}

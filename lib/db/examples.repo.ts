@@ -1,0 +1,54 @@
+/** Labelled examples: prompts marked as needing reasoning or not, the router's training data. */
+import { db } from "./client";
+
+export interface ExampleInput {
+  prompt: string;
+  system: string | null;
+  app: string | null;
+  task: string | null;
+  label: "reasoning" | "standard";
+  source: "trace" | "playground";
+  requestId: string | null;
+  note: string;
+  createdBy: string;
+}
+
+export interface ExampleRow extends ExampleInput {
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const examplesRepo = {
+  /**
+   * One label per request and source: labelling a request again changes its
+   * label (the last word wins) rather than adding a contradicting example.
+   */
+  async save(input: ExampleInput): Promise<ExampleRow> {
+    const client = db().client;
+    if (input.requestId) {
+      const { requestId, source, ...rest } = input;
+      return (await client.labelledExample.upsert({
+        where: { requestId_source: { requestId, source } },
+        create: input,
+        update: rest,
+      })) as ExampleRow;
+    }
+    return (await client.labelledExample.create({ data: input })) as ExampleRow;
+  },
+
+  async forRequest(requestId: string): Promise<ExampleRow | null> {
+    return (await db().client.labelledExample.findFirst({ where: { requestId }, orderBy: { updatedAt: "desc" } })) as ExampleRow | null;
+  },
+
+  /** Newest first; the cursor is the last id of the previous page (ids are not time-ordered, so createdAt breaks ties). */
+  async list(limit: number, cursor?: string): Promise<{ rows: ExampleRow[]; nextCursor: string | null }> {
+    const rows = (await db().client.labelledExample.findMany({
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limit + 1,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    })) as ExampleRow[];
+    const page = rows.slice(0, limit);
+    return { rows: page, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * The trace explorer's reads: the filtered, newest-first list with keyset
+ * pagination, and the values the filter menus offer. Raw SQL because the
+ * search condition differs per database (lib/db/analytics); everything else
+ * is the same statement on both.
+ */
+import { db } from "./client";
+import { Prisma } from "./generated/sqlite/client.ts";
+import { analytics } from "./analytics";
+import { num } from "./analytics/common";
+
+export interface TraceFilter {
+  /** Request ids sort by time: a time range arrives here as an id range, [fromId, toId). */
+  fromId?: string;
+  toId?: string;
+  routeId?: string;
+  tier?: string;
+  stage?: string;
+  model?: string;
+  app?: string;
+  task?: string;
+  status?: string;
+  costMin?: number;
+  costMax?: number;
+  escalated?: boolean;
+  hedging?: boolean;
+  /** Search words, letters and digits only; every one must match. */
+  search?: SearchToken[];
+}
+
+/** A search word (letters and digits only); `prefix` also matches longer words that start with it. */
+export interface SearchToken {
+  word: string;
+  prefix: boolean;
+}
+
+export interface TraceRow {
+  id: string;
+  createdAt: Date;
+  app: string | null;
+  task: string | null;
+  stage: string;
+  tier: string;
+  routeId: string | null;
+  routeName: string | null;
+  requestedModel: string;
+  servedModel: string;
+  status: string;
+  httpStatus: number;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  thinkingTokens: number;
+  costTotal: number | null;
+  pricingStatus: string;
+  escalated: boolean;
+  hedgeCount: number | null;
+  thinkingStatus: string;
+  promptPreview: string;
+}
+
+const PREVIEW_CHARS = 160;
+
+const LIST_COLUMNS = Prisma.sql`
+  r."id", r."createdAt", r."app", r."task", r."stage", r."tier", r."routeId", r."routeName",
+  r."requestedModel", r."servedModel", r."status", r."httpStatus", r."latencyMs",
+  r."inputTokens", r."outputTokens", r."thinkingTokens", r."costTotal", r."pricingStatus",
+  r."escalated", r."hedgeCount", r."thinkingStatus",
+  substr(coalesce(r."prompt", ''), 1, ${PREVIEW_CHARS}) AS "promptPreview"`;
+
+/** The filter conditions on alias `r`, without the search and the cursor (the dialect places those). */
+function conditions(f: TraceFilter): Prisma.Sql[] {
+  const w: Prisma.Sql[] = [];
+  if (f.fromId) w.push(Prisma.sql`r."id" >= ${f.fromId}`);
+  if (f.toId) w.push(Prisma.sql`r."id" < ${f.toId}`);
+  if (f.routeId !== undefined) w.push(f.routeId === "" ? Prisma.sql`r."routeId" IS NULL` : Prisma.sql`r."routeId" = ${f.routeId}`);
+  if (f.tier) w.push(Prisma.sql`r."tier" = ${f.tier}`);
+  if (f.stage) w.push(Prisma.sql`r."stage" = ${f.stage}`);
+  if (f.model) w.push(Prisma.sql`r."servedModel" = ${f.model}`);
+  if (f.app) w.push(Prisma.sql`r."app" = ${f.app}`);
+  if (f.task) w.push(Prisma.sql`r."task" = ${f.task}`);
+  if (f.status) w.push(Prisma.sql`r."status" = ${f.status}`);
+  if (f.costMin !== undefined) w.push(Prisma.sql`r."costTotal" >= ${f.costMin}`);
+  if (f.costMax !== undefined) w.push(Prisma.sql`r."costTotal" <= ${f.costMax}`);
+  if (f.escalated !== undefined) w.push(Prisma.sql`r."escalated" = ${f.escalated}`);
+  // A literal, not a parameter: the partial index "RequestRecord_hedged_id_idx"
+  // is used only when the query's condition visibly implies its own.
+  if (f.hedging === true) w.push(Prisma.sql`r."hedgeCount" > 0`);
+  if (f.hedging === false) w.push(Prisma.sql`(r."hedgeCount" IS NULL OR r."hedgeCount" = 0)`);
+  return w;
+}
+
+function toRow(r: Record<string, unknown>): TraceRow {
+  return {
+    id: String(r.id),
+    createdAt: r.createdAt instanceof Date ? r.createdAt : new Date(String(r.createdAt)),
+    app: (r.app as string | null) ?? null,
+    task: (r.task as string | null) ?? null,
+    stage: String(r.stage),
+    tier: String(r.tier),
+    routeId: (r.routeId as string | null) ?? null,
+    routeName: (r.routeName as string | null) ?? null,
+    requestedModel: String(r.requestedModel),
+    servedModel: String(r.servedModel),
+    status: String(r.status),
+    httpStatus: num(r.httpStatus),
+    latencyMs: num(r.latencyMs),
+    inputTokens: num(r.inputTokens),
+    outputTokens: num(r.outputTokens),
+    thinkingTokens: num(r.thinkingTokens),
+    costTotal: r.costTotal === null || r.costTotal === undefined ? null : num(r.costTotal),
+    pricingStatus: String(r.pricingStatus),
+    // SQLite hands booleans back as 0/1.
+    escalated: r.escalated === true || r.escalated === 1 || r.escalated === 1n,
+    hedgeCount: r.hedgeCount === null || r.hedgeCount === undefined ? null : num(r.hedgeCount),
+    thinkingStatus: String(r.thinkingStatus),
+    promptPreview: String(r.promptPreview ?? ""),
+  };
+}
+
+export const tracesRepo = {
+  /**
+   * Newest first; the cursor is the last id of the previous page. With a
+   * search, SQLite lists in the order records were written, which can differ
+   * from request start by a request's duration (see lib/db/analytics/sqlite.ts).
+   */
+  async list(filter: TraceFilter, limit: number, cursor?: string): Promise<{ rows: TraceRow[]; nextCursor: string | null }> {
+    const raw = await analytics().listTraces(LIST_COLUMNS, conditions(filter), filter.search ?? [], cursor, limit + 1);
+    const rows = raw.slice(0, limit).map(toRow);
+    return { rows, nextCursor: raw.length > limit ? rows[rows.length - 1]!.id : null };
+  },
+
+  byId: (id: string) => db().client.requestRecord.findUnique({ where: { id } }),
+
+  /** What the filter menus offer: routes (with names), models, apps and tasks seen in the records. */
+  async facets(limit = 200): Promise<{ routes: { id: string; name: string }[]; models: string[]; apps: string[]; tasks: string[] }> {
+    const a = analytics();
+    const [routeIds, models, apps, tasks, configured] = await Promise.all([
+      a.distinct("routeId", limit),
+      a.distinct("servedModel", limit),
+      a.distinct("app", limit),
+      a.distinct("task", limit),
+      db().client.route.findMany({ select: { id: true, name: true } }),
+    ]);
+    const names = new Map(configured.map((r) => [r.id, r.name]));
+    return { routes: routeIds.map((id) => ({ id, name: names.get(id) ?? id })), models, apps, tasks };
+  },
+};

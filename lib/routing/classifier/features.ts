@@ -1,0 +1,808 @@
+/**
+ * Feature extraction for the reasoning-worthiness classifier.
+ *
+ * A prompt becomes a sparse vector in a fixed space of DIM = 2^HASH_BITS hashed
+ * slots followed by STRUCT_NAMES.length dense structural slots:
+ *
+ *  - word unigrams and bigrams (lower-cased; every digit maps to "0", so "2024"
+ *    and "1999" are the same token "0000": numbers count as a shape, never as
+ *    values a dataset happens to use); symbols such as ? = { } ( ) are tokens
+ *    too, and CJK / kana / hangul characters are one token each;
+ *  - character 4-grams of each word padded with "<" and ">" (catches
+ *    "debugg", "vulner", "optimi" across inflections and typos);
+ *  - instruction zones: the unigrams and bigrams of the first ZONE_TOKENS
+ *    tokens ("lead:") and the unigrams of the last ZONE_TOKENS ("tail:"), in
+ *    their own hash families, because the instruction ("Summarize...",
+ *    "...why does it fail?") weighs more than the material it wraps;
+ *  - structural features: length bins, code fences and code-looking lines,
+ *    stack traces, numbers and arithmetic, list items, question marks, cue-word
+ *    counts per class from lexicon.ts (overall and in the lead zone), an
+ *    "instruction + pasted context" shape, and a few crosses (a standard ask
+ *    wrapped around code, numbers or a stack trace; a creative brief full of
+ *    constraint words).
+ *
+ * Each n-gram family is binary (presence) and L2-normalised (every present
+ * feature of a family weighs 1/sqrt(number present)), so a long prompt does not
+ * score higher just because it has more words.
+ *
+ * Cost is linear and bounded, and extraction reads the caller's string in
+ * place (lower-casing through a table) without copying it. The token pass
+ * (n-grams and cue counts) reads the whole text up to WINDOW_HEAD +
+ * WINDOW_TAIL characters, otherwise only the first WINDOW_HEAD and the last
+ * WINDOW_TAIL characters, because a long prompt is nearly always an
+ * instruction wrapped around pasted material (the question sits at the start
+ * or the end). Character 4-grams are taken from the first CHAR_HEAD and last
+ * CHAR_TAIL characters only. The structural scan reads at most the first
+ * STRUCT_HEAD and last STRUCT_TAIL characters (length uses the full length).
+ * A 100,000-character prompt therefore costs a 32k-character scan plus a
+ * 16k-character token pass, like any longer one. (The longest training
+ * prompt has 19k characters, so these bounds never cut training data.)
+ *
+ * Hashes are FNV-1a over UTF-16 code units, finalised with murmur3's fmix32
+ * and a per-family seed: stable across platforms and Node versions.
+ */
+import { CUES, type CueClass } from "./lexicon";
+
+export const HASH_BITS = 18;
+export const DIM = 1 << HASH_BITS;
+const MASK = DIM - 1;
+
+/** Token pass window: the whole text up to 16k characters, else its first 12k and last 4k. */
+export const WINDOW_HEAD = 12_000;
+export const WINDOW_TAIL = 4_000;
+/** Character 4-grams: from the first 3k and the last 1k characters. */
+export const CHAR_HEAD = 3_000;
+export const CHAR_TAIL = 1_000;
+/** Structural scan: the whole text up to 32k characters, else its first 24k and last 8k. */
+export const STRUCT_HEAD = 24_000;
+export const STRUCT_TAIL = 8_000;
+const MAX_TOKEN = 40; // longer runs (base64, hashes) are truncated for hashing
+
+export const STRUCT_NAMES = [
+  "len_log",
+  "len_lt60",
+  "len_60_200",
+  "len_200_800",
+  "len_800_3000",
+  "len_gt3000",
+  "lines_log",
+  "code_fences",
+  "code_lines_log",
+  "code_line_ratio",
+  "stack_trace",
+  "numbers_log",
+  "number_density",
+  "arithmetic_ops",
+  "list_items_log",
+  "questions_log",
+  "multi_question",
+  "cue_derive",
+  "cue_debug",
+  "cue_design",
+  "cue_security",
+  "cue_plan",
+  "cue_constraint",
+  "cue_code",
+  "cue_technical",
+  "cue_math",
+  "cue_creative",
+  "cue_standard",
+  "cue_greeting",
+  "context_block",
+  "short_instruction_long_context",
+  "lead_derive",
+  "lead_debug",
+  "lead_design",
+  "lead_security",
+  "lead_plan",
+  "lead_code",
+  "lead_technical",
+  "lead_math",
+  "lead_creative",
+  "lead_standard",
+  "lead_greeting",
+  "standard_ask_on_code",
+  "standard_ask_on_numbers",
+  "standard_ask_on_trace",
+  "creative_ask_with_constraints",
+] as const;
+export type StructName = (typeof STRUCT_NAMES)[number];
+export const N_STRUCT = STRUCT_NAMES.length;
+/** Total width of the weight vector (hashed slots, then structural slots). */
+export const N_FEATURES = DIM + N_STRUCT;
+const S = Object.fromEntries(STRUCT_NAMES.map((n, i) => [n, i])) as Record<StructName, number>;
+
+/** Raw counts behind the structural features; also used by the difficulty tier rule. */
+export interface Structure {
+  chars: number;
+  lines: number;
+  words: number;
+  codeFences: number;
+  codeLines: number;
+  stackTrace: boolean;
+  numbers: number;
+  arithmeticOps: number;
+  listItems: number;
+  questions: number;
+  cues: Record<CueClass, number>;
+  /** Cue counts among the first ZONE_TOKENS tokens. */
+  leadCues: Record<CueClass, number>;
+  contextBlock: boolean;
+}
+
+// ---------------------------------------------------------------- hashing
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const SEED_UNI = 0x9e3779b1;
+const SEED_BI = 0x85ebca6b;
+const SEED_CHAR = 0xc2b2ae35;
+const SEED_LEAD = 0x27d4eb2f;
+const SEED_TAIL = 0x165667b1;
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a of a string, as the tokenizer computes it for a token. */
+export function fnv1a(s: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, FNV_PRIME);
+  }
+  return h >>> 0;
+}
+
+const uniIndex = (h: number) => fmix(h ^ SEED_UNI) & MASK;
+const biIndex = (h1: number, h2: number) => fmix(Math.imul(h1, 0x27d4eb2f) ^ h2 ^ SEED_BI) & MASK;
+const cueBigramKey = (h1: number, h2: number) => fmix(Math.imul(h1, 0x165667b1) ^ h2) | 0;
+
+// ------------------------------------------------------- character classes
+
+/** 1 = word char, 2 = symbol token, 3 = CJK-like char (a token on its own), 0 = separator. */
+const CLASS = new Uint8Array(0x10000);
+(function buildClasses() {
+  for (let c = 48; c <= 57; c++) CLASS[c] = 1;
+  for (let c = 97; c <= 122; c++) CLASS[c] = 1;
+  for (let c = 65; c <= 90; c++) CLASS[c] = 1; // text is read through LOWER; kept for safety
+  CLASS[95] = 1; // _
+  for (let c = 0xc0; c < 0x2e80; c++) CLASS[c] = 1;
+  CLASS[0xd7] = 0;
+  CLASS[0xf7] = 0;
+  for (let c = 0x2000; c < 0x2070; c++) CLASS[c] = 0; // general punctuation (quotes, dashes)
+  for (let c = 0x2e80; c < 0xa000; c++) CLASS[c] = 3; // CJK, kana, hangul radicals
+  for (let c = 0xac00; c < 0xd7b0; c++) CLASS[c] = 3; // hangul syllables
+  for (const ch of "?={}()[]<>$%+*/`#:;|&!~^\\") CLASS[ch.charCodeAt(0)] = 2;
+})();
+
+/**
+ * Lower-case mapping per UTF-16 code unit (where lower-casing gives one code
+ * unit), so extraction reads the caller's string in place instead of copying
+ * a lower-cased window: less garbage, fewer GC pauses inside a decision.
+ */
+const LOWER = new Uint16Array(0x10000);
+(function buildLower() {
+  for (let c = 0; c < 0x10000; c++) {
+    if (c >= 0xd800 && c < 0xe000) {
+      LOWER[c] = c; // surrogates
+      continue;
+    }
+    const l = String.fromCharCode(c).toLowerCase();
+    LOWER[c] = l.length === 1 ? l.charCodeAt(0) : c;
+  }
+})();
+
+// -------------------------------------------------------- cue lookup table
+
+const CUE_CLASSES = Object.keys(CUES) as CueClass[];
+const CUE_BITS = 12;
+const CUE_MASK = (1 << CUE_BITS) - 1;
+/** Open-addressing table: key = token hash (unigram) or pair key (bigram), value = bitmask of cue classes. */
+const cueKeys = new Int32Array(1 << CUE_BITS);
+const cueVals = new Int32Array(1 << CUE_BITS); // 0 = empty slot
+(function buildCueTable() {
+  const put = (key: number, cls: number) => {
+    let slot = fmix(key) & CUE_MASK;
+    for (;;) {
+      if (cueVals[slot] === 0) {
+        cueKeys[slot] = key;
+        cueVals[slot] = 1 << cls;
+        return;
+      }
+      if (cueKeys[slot] === key) {
+        cueVals[slot]! |= 1 << cls;
+        return;
+      }
+      slot = (slot + 1) & CUE_MASK;
+    }
+  };
+  CUE_CLASSES.forEach((cls, ci) => {
+    for (const phrase of CUES[cls]) {
+      const toks = tokenizeForLexicon(phrase);
+      if (toks.length === 1) put(fnv1a(toks[0]!) | 0, ci);
+      else if (toks.length === 2) put(cueBigramKey(fnv1a(toks[0]!), fnv1a(toks[1]!)), ci);
+      else throw new Error(`lexicon phrase must be one or two tokens: "${phrase}"`);
+    }
+  });
+})();
+
+function cueLookup(key: number): number {
+  let slot = fmix(key) & CUE_MASK;
+  for (;;) {
+    const v = cueVals[slot]!;
+    if (v === 0) return 0;
+    if (cueKeys[slot] === key) return v;
+    slot = (slot + 1) & CUE_MASK;
+  }
+}
+
+/** Splits a lexicon phrase the way the tokenizer does (apostrophes split words; CJK characters stand alone; digits become 0). */
+export function tokenizeForLexicon(phrase: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const ch of phrase.toLowerCase()) {
+    let code = ch.charCodeAt(0);
+    const cls = CLASS[code]!;
+    if (cls === 1) {
+      if (code >= 48 && code <= 57) code = 48;
+      cur += String.fromCharCode(code);
+      continue;
+    }
+    if (cur) out.push(cur);
+    cur = "";
+    if (cls === 2 || cls === 3) out.push(ch);
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+// ------------------------------------------------------------ scratch space
+
+// Reused between calls: the hot path allocates only a few small objects per call.
+let cap = 4096;
+let outIdx = new Int32Array(cap);
+let outVal = new Float32Array(cap);
+let outFam = new Uint8Array(cap);
+const stampUni = new Int32Array(DIM);
+const stampBi = new Int32Array(DIM);
+const stampChar = new Int32Array(DIM);
+const stampZone = new Int32Array(DIM);
+let generation = 0;
+let nOut = 0;
+/** Families: 0 word unigrams, 1 word bigrams, 2 char 4-grams, 3 lead zone, 4 tail zone. */
+const famCount = [0, 0, 0, 0, 0];
+const tokBuf = new Uint16Array(MAX_TOKEN + 2);
+/** Tokens at the start and end of the prompt, where the instruction usually is. */
+export const ZONE_TOKENS = 16;
+/** Characters at the end of the text read first when naming features (equal to CHAR_TAIL, so tail char 4-grams are named there). */
+const NAME_TAIL = 1_000;
+const tailHashes = new Uint32Array(ZONE_TOKENS);
+const tailStart = new Int32Array(ZONE_TOKENS);
+const tailLen = new Int32Array(ZONE_TOKENS);
+const cueCounts = new Int32Array(CUE_CLASSES.length);
+/** Cue counts within the lead zone (the first ZONE_TOKENS tokens): where the instruction verb usually is. */
+const leadCueCounts = new Int32Array(CUE_CLASSES.length);
+
+function grow(): void {
+  cap *= 2;
+  const i = new Int32Array(cap);
+  i.set(outIdx);
+  outIdx = i;
+  const v = new Float32Array(cap);
+  v.set(outVal);
+  outVal = v;
+  const f = new Uint8Array(cap);
+  f.set(outFam);
+  outFam = f;
+}
+
+function push(index: number, fam: number): void {
+  if (nOut === cap) grow();
+  outIdx[nOut] = index;
+  outFam[nOut] = fam;
+  nOut++;
+  famCount[fam]!++;
+}
+
+/** Optional naming hook for explanations: index -> readable feature name. */
+type Namer = { want: Set<number>; names: Map<number, string>; remaining: number };
+
+function nameOf(start: number, len: number): string {
+  let s = "";
+  for (let i = start; i < start + len; i++) s += String.fromCharCode(tokBuf[i]!);
+  return s;
+}
+
+/** A token's normalised text (digits as 0, truncated like the hash), rebuilt from the text only when a name is needed. */
+function tokenText(text: string, start: number, len: number): string {
+  let s = "";
+  for (let i = start; i < start + len; i++) {
+    const c = LOWER[text.charCodeAt(i)]!;
+    s += String.fromCharCode(c >= 48 && c <= 57 ? 48 : c);
+  }
+  return s;
+}
+
+// ------------------------------------------------------------- token pass
+
+/** Up to two [start, end) ranges of the text: the whole text, or its head and its tail. */
+type Segments = [number, number, number, number];
+
+/**
+ * Walks the text's segments (lower-casing through LOWER), emits n-gram
+ * features into the scratch buffers and counts cue words. The boundary
+ * between two segments separates tokens (a bigram may span it). charRanges
+ * bound where character 4-grams are taken (two [start, end) ranges).
+ */
+function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Namer): number {
+  let prevHash = 0;
+  let havePrev = false;
+  let prevStart = 0;
+  let prevLen = 0;
+  let words = 0;
+  let tokens = 0;
+  for (let part = 0; part < 4; part += 2) {
+    const n = seg[part + 1]!;
+    let i = seg[part]!;
+    while (i < n) {
+      const c = LOWER[text.charCodeAt(i)]!;
+      const cls = CLASS[c]!;
+      if (cls === 0) {
+        i++;
+        continue;
+      }
+      let h = FNV_OFFSET;
+      let len = 0;
+      const start = i;
+      if (cls === 1) {
+        // A word: letters, digits (as 0), underscore.
+        while (i < n) {
+          let d = LOWER[text.charCodeAt(i)]!;
+          if (CLASS[d] !== 1) break;
+          if (d >= 48 && d <= 57) d = 48;
+          if (len < MAX_TOKEN) {
+            h ^= d;
+            h = Math.imul(h, FNV_PRIME);
+            tokBuf[len + 1] = d;
+            len++;
+          }
+          i++;
+        }
+        words++;
+      } else {
+        // A symbol or a CJK character: a one-character token.
+        h ^= c;
+        h = Math.imul(h, FNV_PRIME);
+        tokBuf[1] = c;
+        len = 1;
+        i++;
+      }
+      h >>>= 0;
+
+      // unigram
+      const u = uniIndex(h);
+      if (stampUni[u] !== generation) {
+        stampUni[u] = generation;
+        push(u, 0);
+        if (namer?.want.has(u)) nameIt(namer, u, `word:${tokenText(text, start, len)}`);
+      }
+      // bigram
+      if (havePrev) {
+        const b = biIndex(prevHash, h);
+        if (stampBi[b] !== generation) {
+          stampBi[b] = generation;
+          push(b, 1);
+          if (namer?.want.has(b)) nameIt(namer, b, `bigram:${tokenText(text, prevStart, prevLen)} ${tokenText(text, start, len)}`);
+        }
+        const cb = cueLookup(cueBigramKey(prevHash, h));
+        if (cb !== 0) addCues(cb, tokens < ZONE_TOKENS);
+      }
+      const cu = cueLookup(h | 0);
+      if (cu !== 0) addCues(cu, tokens < ZONE_TOKENS);
+
+      // character 4-grams of words inside the char ranges
+      if (cls === 1 && len >= 2 && ((start >= charRanges[0] && start < charRanges[1]) || (start >= charRanges[2] && start < charRanges[3]))) {
+        tokBuf[0] = 60; // "<"
+        tokBuf[len + 1] = 62; // ">"
+        const total = len + 2;
+        for (let k = 0; k + 4 <= total; k++) {
+          let g = FNV_OFFSET ^ SEED_CHAR;
+          g = Math.imul(g ^ tokBuf[k]!, FNV_PRIME);
+          g = Math.imul(g ^ tokBuf[k + 1]!, FNV_PRIME);
+          g = Math.imul(g ^ tokBuf[k + 2]!, FNV_PRIME);
+          g = Math.imul(g ^ tokBuf[k + 3]!, FNV_PRIME);
+          const ci = fmix(g) & MASK;
+          if (stampChar[ci] !== generation) {
+            stampChar[ci] = generation;
+            push(ci, 2);
+            if (namer?.want.has(ci)) nameIt(namer, ci, `chars:${nameOf(k, 4)}`);
+          }
+        }
+      }
+      // instruction zones: the first ZONE_TOKENS tokens (unigrams and bigrams),
+      // and (after the loop) the last ZONE_TOKENS tokens (unigrams)
+      if (tokens < ZONE_TOKENS) {
+        const li = fmix(h ^ SEED_LEAD) & MASK;
+        if (zone(li, 3) && namer?.want.has(li)) nameIt(namer, li, `lead:${tokenText(text, start, len)}`);
+        if (havePrev) {
+          const lb = fmix(Math.imul(prevHash, 0x27d4eb2f) ^ h ^ SEED_LEAD ^ SEED_BI) & MASK;
+          if (zone(lb, 3) && namer?.want.has(lb)) nameIt(namer, lb, `lead:${tokenText(text, prevStart, prevLen)} ${tokenText(text, start, len)}`);
+        }
+      }
+      const slot = tokens % ZONE_TOKENS;
+      tailHashes[slot] = h;
+      tailStart[slot] = start;
+      tailLen[slot] = len;
+      tokens++;
+      prevStart = start;
+      prevLen = len;
+      prevHash = h;
+      havePrev = true;
+      if (namer && namer.remaining <= 0) return words; // explaining: every wanted name found
+    }
+  }
+  const nTail = Math.min(tokens, ZONE_TOKENS);
+  for (let k = 0; k < nTail; k++) {
+    const ti = fmix(tailHashes[k]! ^ SEED_TAIL) & MASK;
+    if (zone(ti, 4) && namer?.want.has(ti)) nameIt(namer, ti, `tail:${tokenText(text, tailStart[k]!, tailLen[k]!)}`);
+  }
+  return words;
+}
+
+/** Emits a zone feature once per extraction; true when it was new. */
+function zone(index: number, fam: number): boolean {
+  if (stampZone[index] === generation) return false;
+  stampZone[index] = generation;
+  push(index, fam);
+  return true;
+}
+
+function nameIt(namer: Namer, index: number, name: string): void {
+  if (namer.names.has(index)) return;
+  namer.names.set(index, name);
+  namer.remaining--;
+}
+
+function addCues(mask: number, lead: boolean): void {
+  for (let k = 0; k < cueCounts.length; k++) {
+    if (mask & (1 << k)) {
+      cueCounts[k]!++;
+      if (lead) leadCueCounts[k]!++;
+    }
+  }
+}
+
+// ------------------------------------------------------- structural pass
+
+const CODE_START = /^(def|class|function|return|import|from|const|let|var|if|for|while|public|private|protected|static|fn|func|package|select|insert|update|create|using|namespace|try|catch|except|async|await|print|console|#include|#define)\b/;
+
+/** A line looks like code: ends in ; { }, or starts with a keyword and ends like a statement. */
+function isCodeLine(text: string, from: number, to: number): boolean {
+  let a = from;
+  while (a < to && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+  let b = to - 1;
+  while (b >= a && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 9 || text.charCodeAt(b) === 13)) b--;
+  if (b < a || b - a > 200) return false;
+  const last = text.charCodeAt(b);
+  if (last === 59 || last === 123 || last === 125) return true;
+  const indent = a - from;
+  const statementEnd = last === 41 || last === 58 || last === 44 || last === 62 || last === 34 || last === 39;
+  if (indent < 2 && !statementEnd) return false; // prose: no regex needed
+  const first = text.charCodeAt(a);
+  // every CODE_START keyword begins with a lower-case letter or '#'
+  if ((first < 97 || first > 122) && first !== 35) return indent >= 4 && (last === 41 || last === 58);
+  if (!CODE_START.test(text.slice(a, Math.min(b + 1, a + 12)))) return indent >= 4 && (last === 41 || last === 58);
+  return true;
+}
+
+function hasStackTrace(t: string): boolean {
+  return (
+    t.includes("Traceback (most recent call last)") ||
+    t.includes("Exception") ||
+    /\n\s+at [\w$.<>]+\(/.test(t) ||
+    t.includes("panic:") ||
+    t.includes("error[E") ||
+    t.includes("Error: ") ||
+    t.includes("ERROR:") ||
+    t.includes("Segmentation fault")
+  );
+}
+
+/** 1 = list item ("- ", "* ", "• ", "1. ", "12) "), 2 = blank line, 0 = other. */
+function lineKind(text: string, from: number, to: number): number {
+  let a = from;
+  while (a < to && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9 || text.charCodeAt(a) === 13)) a++;
+  if (a >= to) return 2;
+  const c0 = text.charCodeAt(a);
+  const c1 = a + 1 < to ? text.charCodeAt(a + 1) : 0;
+  if ((c0 === 45 || c0 === 42 || c0 === 0x2022) && c1 === 32) return 1;
+  if (c0 >= 48 && c0 <= 57) {
+    let k = a + 1;
+    while (k < to && k < a + 3 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    const d = k < to ? text.charCodeAt(k) : 0;
+    if ((d === 46 || d === 41) && k + 1 < to && text.charCodeAt(k + 1) === 32) return 1;
+  }
+  return 0;
+}
+
+/** One scan of the text's segments: lines, code-looking lines, list items, numbers, arithmetic, '?'. */
+function structurePass(text: string, seg: Segments): Omit<Structure, "words" | "cues" | "leadCues" | "contextBlock"> & { firstParaEnd: number } {
+  let lines = 0;
+  let codeLines = 0;
+  let listItems = 0;
+  let numbers = 0;
+  let arithmeticOps = 0;
+  let questions = 0;
+  let firstParaEnd = -1;
+  for (let part = 0; part < 4; part += 2) {
+    const from = seg[part]!;
+    const n = seg[part + 1]!;
+    if (n <= from && part > 0) continue;
+    let lineStart = from;
+    let inNumber = false;
+    // "digit op digit" detector: 0 = nothing, 1 = after a digit, 2 = after digit + operator.
+    let arith = 0;
+    // The end of a segment ends a line.
+    for (let i = from; i <= n; i++) {
+      const c = i < n ? text.charCodeAt(i) : 10;
+      if (c === 10) {
+        lines++;
+        if (isCodeLine(text, lineStart, i)) codeLines++;
+        const kind = lineKind(text, lineStart, i);
+        if (kind === 1) listItems++;
+        else if (kind === 2 && firstParaEnd < 0 && lines > 1) firstParaEnd = i;
+        lineStart = i + 1;
+        inNumber = false;
+        arith = 0;
+        continue;
+      }
+      if (c === 63) questions++;
+      if (c >= 48 && c <= 57) {
+        if (!inNumber) {
+          numbers++;
+          inNumber = true;
+          if (arith === 2) arithmeticOps++;
+        }
+        arith = 1;
+      } else {
+        // 1,234.50 is one number
+        const sep = (c === 46 || c === 44) && inNumber && i + 1 < n && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57;
+        if (!sep) inNumber = false;
+        if (c === 43 || c === 45 || c === 42 || c === 47 || c === 61 || c === 94 || c === 0xd7 || c === 0xf7) {
+          arith = arith >= 1 ? 2 : 0;
+        } else if (c !== 32 && !sep) {
+          arith = 0;
+        }
+      }
+    }
+  }
+  let codeFences = 0;
+  for (let part = 0; part < 4; part += 2) {
+    const end = seg[part + 1]!;
+    for (let p = text.indexOf("```", seg[part]!); p >= 0 && p + 3 <= end; p = text.indexOf("```", p + 3)) codeFences++;
+  }
+  // Searched within the scanned segments only (slices of a flat string are
+  // views, not copies).
+  let stackTrace = false;
+  for (let part = 0; part < 4 && !stackTrace; part += 2) {
+    if (seg[part + 1]! <= seg[part]!) continue;
+    const t = seg[part] === 0 && seg[part + 1] === text.length ? text : text.slice(seg[part], seg[part + 1]);
+    stackTrace = hasStackTrace(t);
+  }
+  return {
+    chars: text.length,
+    lines,
+    codeFences: codeFences >> 1,
+    codeLines,
+    stackTrace,
+    numbers,
+    arithmeticOps,
+    listItems,
+    questions,
+    firstParaEnd,
+  };
+}
+
+// ------------------------------------------------------------ public API
+
+export interface FeatureVector {
+  /** Indices into the weight vector (hashed slots < DIM, structural slots >= DIM); may repeat on hash collisions. */
+  idx: Int32Array;
+  val: Float32Array;
+  structure: Structure;
+}
+
+let lastStructure: Structure | null = null;
+
+/** The segments the token pass reads, and where character 4-grams are taken. */
+function tokenSegments(text: string): { seg: Segments; chars: Segments } {
+  const n = text.length;
+  const seg: Segments = n <= WINDOW_HEAD + WINDOW_TAIL ? [0, n, 0, 0] : [0, WINDOW_HEAD, n - WINDOW_TAIL, n];
+  const chars: Segments = n <= CHAR_HEAD + CHAR_TAIL ? [0, n, 0, 0] : [0, CHAR_HEAD, n - CHAR_TAIL, n];
+  return { seg, chars };
+}
+
+/** The segments the structural scan reads. */
+function structSegments(text: string): Segments {
+  const n = text.length;
+  return n <= STRUCT_HEAD + STRUCT_TAIL ? [0, n, 0, 0] : [0, STRUCT_HEAD, n - STRUCT_TAIL, n];
+}
+
+/** Starts a new extraction: a new generation for the dedup stamps, zeroed counters. */
+function beginExtraction(): void {
+  generation = (generation + 1) | 0;
+  if (generation === 0) {
+    stampUni.fill(0);
+    stampBi.fill(0);
+    stampChar.fill(0);
+    stampZone.fill(0);
+    generation = 1;
+  }
+  nOut = 0;
+  famCount.fill(0);
+  cueCounts.fill(0);
+  leadCueCounts.fill(0);
+}
+
+/**
+ * Fills the module's scratch buffers and returns the number of entries. The
+ * scorer reads them in place (no allocation); callers that keep the features
+ * use extractFeatures(), which copies.
+ */
+export function extractInto(text: string): { n: number; idx: Int32Array; val: Float32Array; structure: Structure } {
+  beginExtraction();
+  const { seg, chars } = tokenSegments(text);
+  const words = tokenPass(text, seg, chars);
+  const norms = famCount.map((k) => (k > 0 ? 1 / Math.sqrt(k) : 0));
+  for (let k = 0; k < nOut; k++) outVal[k] = norms[outFam[k]!]!;
+
+  const sp = structurePass(text, structSegments(text));
+  const cues = {} as Record<CueClass, number>;
+  const leadCues = {} as Record<CueClass, number>;
+  CUE_CLASSES.forEach((c, k) => {
+    cues[c] = cueCounts[k]!;
+    leadCues[c] = leadCueCounts[k]!;
+  });
+  const head = sp.firstParaEnd > 0 ? sp.firstParaEnd : sp.chars;
+  const contextBlock = sp.firstParaEnd > 0 && sp.chars - head > 2 * head && sp.chars > 300;
+  const structure: Structure = {
+    chars: sp.chars,
+    lines: sp.lines,
+    words,
+    codeFences: sp.codeFences,
+    codeLines: sp.codeLines,
+    stackTrace: sp.stackTrace,
+    numbers: sp.numbers,
+    arithmeticOps: sp.arithmeticOps,
+    listItems: sp.listItems,
+    questions: sp.questions,
+    cues,
+    leadCues,
+    contextBlock,
+  };
+  lastStructure = structure;
+
+  const sv = structuralValues(structure, head);
+  for (let k = 0; k < N_STRUCT; k++) {
+    if (sv[k] === 0) continue;
+    if (nOut === cap) grow();
+    outIdx[nOut] = DIM + k;
+    outVal[nOut] = sv[k]! * STRUCT_SCALE;
+    nOut++;
+  }
+  return { n: nOut, idx: outIdx, val: outVal, structure };
+}
+
+/**
+ * Structural values are scaled by 0.5: with the same L2 penalty on every
+ * weight, this makes the few dense structural weights slightly dearer than
+ * they would be at full scale, which cross-validation on the training split
+ * preferred (they otherwise dominate, and the n-grams add little).
+ */
+const STRUCT_SCALE = 0.5;
+const LOG = (x: number, scale: number) => Math.min(Math.log1p(x) / scale, 1.5);
+
+function structuralValues(s: Structure, head: number): Float32Array {
+  const v = new Float32Array(N_STRUCT);
+  const c = s.chars;
+  v[S.len_log] = Math.log1p(c) / Math.log(100_000);
+  v[c < 60 ? S.len_lt60 : c < 200 ? S.len_60_200 : c < 800 ? S.len_200_800 : c < 3000 ? S.len_800_3000 : S.len_gt3000] = 1;
+  v[S.lines_log] = LOG(s.lines - 1, Math.log(200));
+  v[S.code_fences] = Math.min(s.codeFences, 3) / 3;
+  v[S.code_lines_log] = LOG(s.codeLines, Math.log(50));
+  v[S.code_line_ratio] = s.lines > 0 ? s.codeLines / s.lines : 0;
+  v[S.stack_trace] = s.stackTrace ? 1 : 0;
+  v[S.numbers_log] = LOG(s.numbers, Math.log(50));
+  v[S.number_density] = s.words > 0 ? Math.min(s.numbers / s.words, 1) : 0;
+  v[S.arithmetic_ops] = LOG(s.arithmeticOps, Math.log(20));
+  v[S.list_items_log] = LOG(s.listItems, Math.log(20));
+  v[S.questions_log] = LOG(s.questions, Math.log(10));
+  v[S.multi_question] = s.questions >= 2 ? 1 : 0;
+  v[S.cue_derive] = LOG(s.cues.derive, Math.log(8));
+  v[S.cue_debug] = LOG(s.cues.debug, Math.log(8));
+  v[S.cue_design] = LOG(s.cues.design, Math.log(8));
+  v[S.cue_security] = LOG(s.cues.security, Math.log(8));
+  v[S.cue_plan] = LOG(s.cues.plan, Math.log(8));
+  v[S.cue_constraint] = LOG(s.cues.constraint, Math.log(12));
+  v[S.cue_code] = LOG(s.cues.code, Math.log(8));
+  v[S.cue_technical] = LOG(s.cues.technical, Math.log(8));
+  v[S.cue_math] = LOG(s.cues.math, Math.log(8));
+  v[S.cue_creative] = LOG(s.cues.creative, Math.log(8));
+  v[S.cue_standard] = LOG(s.cues.standard, Math.log(8));
+  v[S.cue_greeting] = LOG(s.cues.greeting, Math.log(4));
+  v[S.context_block] = s.contextBlock ? 1 : 0;
+  v[S.lead_derive] = Math.min(s.leadCues.derive, 2) / 2;
+  v[S.lead_debug] = Math.min(s.leadCues.debug, 2) / 2;
+  v[S.lead_design] = Math.min(s.leadCues.design, 2) / 2;
+  v[S.lead_security] = Math.min(s.leadCues.security, 2) / 2;
+  v[S.lead_plan] = Math.min(s.leadCues.plan, 2) / 2;
+  v[S.lead_code] = Math.min(s.leadCues.code, 2) / 2;
+  v[S.lead_technical] = Math.min(s.leadCues.technical, 2) / 2;
+  v[S.lead_math] = Math.min(s.leadCues.math, 2) / 2;
+  v[S.lead_creative] = Math.min(s.leadCues.creative, 2) / 2;
+  v[S.lead_standard] = Math.min(s.leadCues.standard, 2) / 2;
+  v[S.lead_greeting] = Math.min(s.leadCues.greeting, 2) / 2;
+  // Crosses: a standard instruction (summarize, extract, translate, list...)
+  // wrapped around material that otherwise reads as reasoning (code, numbers,
+  // a stack trace); a creative brief full of constraint words.
+  const stdAsk = s.leadCues.standard > 0 && s.leadCues.standard >= s.leadCues.derive + s.leadCues.debug + s.leadCues.design;
+  v[S.standard_ask_on_code] = stdAsk && (s.codeFences > 0 || s.codeLines >= 3) ? 1 : 0;
+  v[S.standard_ask_on_numbers] = stdAsk && s.numbers >= 3 ? 1 : 0;
+  v[S.standard_ask_on_trace] = stdAsk && s.stackTrace ? 1 : 0;
+  v[S.creative_ask_with_constraints] = s.leadCues.creative > 0 && s.cues.constraint >= 2 ? 1 : 0;
+  v[S.short_instruction_long_context] = s.contextBlock && head < 200 ? 1 : 0;
+  return v;
+}
+
+/** Features of `text` as owned arrays (for training and tests). */
+export function extractFeatures(text: string): FeatureVector {
+  const r = extractInto(text);
+  return { idx: r.idx.slice(0, r.n), val: r.val.slice(0, r.n), structure: r.structure };
+}
+
+/** Structure of the last extraction (set by extractInto). */
+export function lastExtractedStructure(): Structure | null {
+  return lastStructure;
+}
+
+/**
+ * Readable names for some feature indices of `text` ("word:prove",
+ * "bigram:why does", "chars:ebug", "struct:code_fences"). Re-runs the token
+ * pass (not the structural scan) with a naming hook, and overwrites the
+ * scratch buffers: call it only to explain a decision, after scoring.
+ */
+export function featureNames(text: string, indices: Iterable<number>): Map<number, string> {
+  const want = new Set<number>();
+  const names = new Map<number, string>();
+  for (const i of indices) {
+    if (i >= DIM) names.set(i, `struct:${STRUCT_NAMES[i - DIM]}`);
+    else want.add(i);
+  }
+  if (want.size > 0) {
+    // Token passes only (no structural scan): the names live there. First the
+    // last NAME_TAIL chars of the window (tail-zone features are only emitted
+    // at the end of a pass), then, if some names are still missing, the whole
+    // window, stopping as soon as every wanted name is found. A hash index
+    // seen in a partial pass gets the same name as in the full one (same
+    // token, same family seed).
+    const namer: Namer = { want, names, remaining: want.size };
+    const { seg, chars } = tokenSegments(text);
+    const n = text.length;
+    if (n > 2 * NAME_TAIL) {
+      beginExtraction();
+      tokenPass(text, [n - NAME_TAIL, n, 0, 0], [n - NAME_TAIL, n, 0, 0], namer);
+    }
+    if (namer.remaining > 0) {
+      beginExtraction();
+      tokenPass(text, seg, chars, namer);
+    }
+  }
+  for (const i of want) if (!names.has(i)) names.set(i, `hash:${i}`);
+  return names;
+}

@@ -1,0 +1,38 @@
+/** Routes, app policies and routing settings over HTTP: everyone signed in reads, admins change. */
+import { json, type Handler } from "../api/http";
+import { withApi } from "../api/wrap";
+import { configRepo } from "../db/config.repo";
+import {
+  appBody,
+  deleteApp,
+  getSettings,
+  listRoutes,
+  parseAppName,
+  parseRouteId,
+  putApp,
+  putRoute,
+  putSettings,
+  routeBody,
+  settingsBody,
+} from "./service";
+
+export const getRoutes: Handler = withApi({ role: "viewer" }, async () => json(200, await listRoutes()));
+
+export const putRouteHandler: Handler = withApi({ role: "admin", body: routeBody }, async ({ req, body }) =>
+  json(200, await putRoute(parseRouteId(req.params.id), body)),
+);
+
+export const getApps: Handler = withApi({ role: "viewer" }, async () => json(200, { data: await configRepo.apps() }));
+
+export const putAppHandler: Handler = withApi({ role: "admin", body: appBody }, async ({ req, body }) =>
+  json(200, await putApp(parseAppName(req.params.name), body)),
+);
+
+export const deleteAppHandler: Handler = withApi({ role: "admin" }, async ({ req }) => {
+  await deleteApp(parseAppName(req.params.name));
+  return json(200, { ok: true });
+});
+
+export const getSettingsHandler: Handler = withApi({ role: "viewer" }, async () => json(200, await getSettings()));
+
+export const putSettingsHandler: Handler = withApi({ role: "admin", body: settingsBody }, async ({ body }) => json(200, await putSettings(body)));

@@ -1,0 +1,169 @@
+/**
+ * What admins configure on /settings besides keys and prices: routes, app
+ * policies, and the routing and tracing settings. Every change reloads the
+ * routing snapshot on this instance (invalidate()).
+ */
+import { z } from "zod";
+import { badRequest, notFound } from "../api/errors";
+import { configRepo, type AppRow, type RouteRow } from "../db/config.repo";
+import { DEFAULT_THRESHOLD } from "../routing/classifier";
+import { invalidate, SETTING_DEFAULT_ROUTE, SETTING_THRESHOLD, SETTING_TIER_ROUTES } from "../routing/config";
+import { ruleSetSchema } from "../routing/rules";
+import { parseTracesSettings, saveTracesConfig } from "../traces/config";
+
+const slug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9._-]+$/, "letters, digits, '.', '-' and '_' only");
+
+export const routeBody = z
+  .object({
+    name: z.string().trim().min(1, "name is required").max(120),
+    description: z.string().max(2000).default(""),
+    tier: z.enum(["standard", "reasoning"]),
+    model: z.string().trim().min(1, "model is required (\"*\" keeps the model the client asked for)").max(200),
+    thinking: z.enum(["on", "off"]),
+    budgetTier: z.enum(["simple", "complex", "maximum"]).nullable().default(null),
+    budgetTokens: z.number().int().min(1024, "budget tokens must be at least 1,024 (the API's minimum)").max(128_000).nullable().default(null),
+    effort: z.enum(["low", "medium", "high", "xhigh", "max"]).nullable().default(null),
+    display: z.enum(["summarized", "omitted"]).default("summarized"),
+    minMaxTokens: z.number().int().min(1).max(128_000).nullable().default(null),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.thinking === "off" && (r.budgetTier !== null || r.budgetTokens !== null)) {
+      ctx.addIssue({ code: "custom", path: ["thinking"], message: "thinking is off: leave the budget tier and budget tokens empty" });
+    }
+  });
+export type RouteInput = z.infer<typeof routeBody>;
+
+export const appBody = z
+  .object({
+    tier: z.enum(["reasoning", "standard", "auto"]),
+    routeId: z.string().trim().min(1).nullable().default(null),
+    description: z.string().max(2000).default(""),
+  })
+  .strict();
+export type AppInput = z.infer<typeof appBody>;
+
+const unit = (what: string) => z.number().min(0, `${what} is between 0 and 1`).max(1, `${what} is between 0 and 1`);
+
+export const settingsBody = z
+  .object({
+    /** null: back to the classifier's shipped threshold. */
+    classifierThreshold: unit("the classifier threshold").nullable().optional(),
+    sampleRate: unit("the sampling rate").optional(),
+    tierRoutes: z.object({ standard: z.string().min(1), reasoning: z.string().min(1) }).strict().optional(),
+    defaultRouteId: z.string().min(1).optional(),
+  })
+  .strict();
+export type SettingsInput = z.infer<typeof settingsBody>;
+
+export interface RoutingSettings {
+  /** The stored threshold (routing.classifierThreshold); null when the shipped one applies. */
+  classifierThreshold: number | null;
+  /** The classifier's shipped threshold, what applies while none is stored. */
+  classifierThresholdDefault: number;
+  /** The trace sampling rate in effect: the `rate` of the traces.sampling setting (lib/traces/config.ts owns it). */
+  sampleRate: number;
+  tierRoutes: { standard: string; reasoning: string };
+  defaultRouteId: string;
+}
+
+export function parseRouteId(raw: string | undefined): string {
+  const id = slug.safeParse(raw ?? "");
+  if (!id.success) throw badRequest(`route id: ${id.error.issues[0]?.message ?? "invalid"}`);
+  return id.data;
+}
+
+export function parseAppName(raw: string | undefined): string {
+  const name = slug.safeParse(raw ?? "");
+  if (!name.success) throw badRequest(`app name: ${name.error.issues[0]?.message ?? "invalid"}`);
+  return name.data;
+}
+
+export async function getSettings(): Promise<RoutingSettings> {
+  const s = await configRepo.settings();
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const tierRoutes = (s.get(SETTING_TIER_ROUTES) as RoutingSettings["tierRoutes"] | undefined) ?? { standard: "standard", reasoning: "reasoning" };
+  return {
+    classifierThreshold: num(s.get(SETTING_THRESHOLD)),
+    classifierThresholdDefault: DEFAULT_THRESHOLD,
+    sampleRate: parseTracesSettings(s).sampling.rate,
+    tierRoutes,
+    defaultRouteId: (s.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,
+  };
+}
+
+/** Creates or replaces a route. A route that a tier falls back to must keep that tier. */
+export async function putRoute(id: string, input: RouteInput): Promise<RouteRow> {
+  const settings = await getSettings();
+  for (const tier of ["standard", "reasoning"] as const) {
+    if (settings.tierRoutes[tier] === id && input.tier !== tier) {
+      throw badRequest(`route "${id}" is the ${tier} tier's route; it must stay ${tier} (change the tier routes under Routing first)`);
+    }
+  }
+  const row: RouteRow = { id, ...input };
+  await configRepo.upsertRoute(row);
+  invalidate();
+  return row;
+}
+
+export async function putApp(name: string, input: AppInput): Promise<AppRow> {
+  let routeId = input.routeId;
+  if (input.tier === "auto") routeId = null; // auto hands the app to rules and the classifier: no route of its own
+  if (routeId) {
+    const route = (await configRepo.routes()).find((r) => r.id === routeId);
+    if (!route) throw badRequest(`route "${routeId}" does not exist`);
+    if (route.tier !== input.tier) throw badRequest(`route "${routeId}" is a ${route.tier} route; the app's tier is ${input.tier}`);
+  }
+  const row: AppRow = { name, tier: input.tier, routeId, description: input.description };
+  await configRepo.upsertApp(row);
+  invalidate();
+  return row;
+}
+
+export async function deleteApp(name: string): Promise<void> {
+  if (!(await configRepo.deleteApp(name))) throw notFound(`app policy "${name}" does not exist`);
+  invalidate();
+}
+
+export async function putSettings(input: SettingsInput): Promise<RoutingSettings> {
+  if (input.tierRoutes || input.defaultRouteId) {
+    const routes = new Map((await configRepo.routes()).map((r) => [r.id, r]));
+    for (const tier of ["standard", "reasoning"] as const) {
+      const id = input.tierRoutes?.[tier];
+      if (id === undefined) continue;
+      const r = routes.get(id);
+      if (!r) throw badRequest(`tierRoutes.${tier}: route "${id}" does not exist`);
+      if (r.tier !== tier) throw badRequest(`tierRoutes.${tier}: route "${id}" is a ${r.tier} route`);
+    }
+    if (input.defaultRouteId !== undefined && !routes.has(input.defaultRouteId)) {
+      throw badRequest(`defaultRouteId: route "${input.defaultRouteId}" does not exist`);
+    }
+  }
+  if (input.classifierThreshold !== undefined) await configRepo.setSetting(SETTING_THRESHOLD, input.classifierThreshold);
+  if (input.sampleRate !== undefined) {
+    // The rate is one field of the trace sampling settings: keep their other fields (per-route rates, hedge threshold).
+    const current = parseTracesSettings(await configRepo.settings()).sampling;
+    await saveTracesConfig({ sampling: { ...current, rate: input.sampleRate } });
+  }
+  if (input.tierRoutes) await configRepo.setSetting(SETTING_TIER_ROUTES, input.tierRoutes);
+  if (input.defaultRouteId !== undefined) await configRepo.setSetting(SETTING_DEFAULT_ROUTE, input.defaultRouteId);
+  invalidate();
+  return getSettings();
+}
+
+/** The routes, each with the active rules that send traffic to it (so nobody edits a route blind). */
+export async function listRoutes() {
+  const [routes, ruleSet, settings] = await Promise.all([configRepo.routes(), configRepo.latestRuleSet(), getSettings()]);
+  const parsed = ruleSet ? ruleSetSchema.safeParse(JSON.parse(ruleSet.rules)) : null;
+  const rules = parsed?.success ? parsed.data : [];
+  return {
+    data: routes.map((r) => ({ ...r, usedByRules: rules.filter((x) => x.then.routeId === r.id).map((x) => x.name) })),
+    tierRoutes: settings.tierRoutes,
+    defaultRouteId: settings.defaultRouteId,
+  };
+}

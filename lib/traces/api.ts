@@ -1,0 +1,95 @@
+/**
+ * The trace explorer's API (viewer role): the filtered list, one trace with
+ * its signal spans, the filter menus' values, and labelling a trace as
+ * needing reasoning or not (viewers may label: it is feedback, not config).
+ */
+import { z } from "zod";
+import { badRequest, notFound } from "../api/errors";
+import { json, type Handler } from "../api/http";
+import { withApi } from "../api/wrap";
+import { examplesRepo } from "../db/examples.repo";
+import { tracesRepo } from "../db/traces.repo";
+import { signalsOf, thinkingView } from "./detail";
+import { toTraceFilter, traceQuerySchema } from "./filters";
+
+export const listTraces: Handler = withApi({ role: "viewer" }, async ({ req }) => {
+  const q = traceQuerySchema.parse(Object.fromEntries(req.query));
+  const { rows, nextCursor } = await tracesRepo.list(toTraceFilter(q), q.limit, q.cursor);
+  return json(200, { data: rows, nextCursor });
+});
+
+export const traceFacets: Handler = withApi({ role: "viewer" }, async () => json(200, await tracesRepo.facets()));
+
+function parseJsonField(value: string | null): unknown {
+  if (value === null) return null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export const getTrace: Handler = withApi({ role: "viewer" }, async ({ req }) => {
+  const id = req.params.id ?? "";
+  const [row, label] = await Promise.all([tracesRepo.byId(id), examplesRepo.forRequest(id)]);
+  if (!row) throw notFound(`request ${id} not found`);
+  const { thinkingText: _t, ...rest } = row;
+  return json(200, {
+    ...rest,
+    thinkingConfig: parseJsonField(row.thinkingConfig),
+    adjustments: parseJsonField(row.adjustments),
+    hops: parseJsonField(row.hops),
+    decision: {
+      stage: row.stage,
+      reason: row.reason,
+      ruleId: row.ruleId,
+      score: row.score,
+      threshold: row.threshold,
+      tier: row.tier,
+      routeId: row.routeId,
+      routeName: row.routeName,
+    },
+    usage: {
+      inputTokens: row.inputTokens,
+      cacheWrite5mTokens: row.cacheWrite5mTokens,
+      cacheWrite1hTokens: row.cacheWrite1hTokens,
+      cacheReadTokens: row.cacheReadTokens,
+      outputTokens: row.outputTokens,
+      thinkingTokens: row.thinkingTokens,
+    },
+    cost: {
+      pricingStatus: row.pricingStatus,
+      input: row.costInput,
+      cacheWrite: row.costCacheWrite,
+      cacheRead: row.costCacheRead,
+      output: row.costOutput,
+      thinking: row.costThinking,
+      total: row.costTotal,
+      counterfactualReasoning: row.counterfactualCost,
+    },
+    thinking: thinkingView(row),
+    answerSignals: signalsOf(row.answer),
+    label: label ? { label: label.label, source: label.source, createdBy: label.createdBy, updatedAt: label.updatedAt } : null,
+  });
+});
+
+const labelBody = z.object({ needsReasoning: z.boolean(), note: z.string().max(2000).optional() }).strict();
+
+export const labelTrace: Handler = withApi({ role: "viewer", body: labelBody }, async ({ req, body, principal }) => {
+  const id = req.params.id ?? "";
+  const row = await tracesRepo.byId(id);
+  if (!row) throw notFound(`request ${id} not found`);
+  if (!row.prompt) throw badRequest(`request ${id} has no stored prompt to learn from`);
+  const example = await examplesRepo.save({
+    prompt: row.prompt,
+    system: row.system,
+    app: row.app,
+    task: row.task,
+    label: body.needsReasoning ? "reasoning" : "standard",
+    source: "trace",
+    requestId: id,
+    note: body.note ?? "",
+    createdBy: principal.name,
+  });
+  return json(200, example);
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { newRequestId } from "../api/ids";
+import { idBoundAt, searchTokens, toTraceFilter, traceQuerySchema } from "./filters";
+
+describe("idBoundAt", () => {
+  it("orders with request ids exactly as their times do", () => {
+    const t = Date.parse("2026-11-25T12:00:00Z");
+    expect(newRequestId(t) >= idBoundAt(t)).toBe(true);
+    expect(newRequestId(t - 1) < idBoundAt(t)).toBe(true);
+    expect(newRequestId(t + 1) >= idBoundAt(t + 1)).toBe(true);
+  });
+});
+
+describe("searchTokens", () => {
+  it("keeps letters and digits, lower-cased, drops search syntax, and reads a trailing * as a prefix", () => {
+    const words = (q: string) => searchTokens(q).map((t) => (t.prefix ? `${t.word}*` : t.word));
+    expect(words('Race "condition" OR NEAR(x) col:foo*')).toEqual(["race", "condition", "or", "near", "x", "col", "foo*"]);
+    expect(words("don't  über-cache 42 retr*")).toEqual(["don", "t", "über", "cache", "42", "retr*"]);
+    expect(words("a b c d e f g h i j")).toHaveLength(8);
+    expect(searchTokens("   ")).toEqual([]);
+    expect(searchTokens(undefined)).toEqual([]);
+  });
+});
+
+describe("traceQuerySchema → filter", () => {
+  it("turns the query string into repository filters", () => {
+    const q = traceQuerySchema.parse({
+      from: "2026-11-25T00:00:00Z", to: "2026-11-26T00:00:00Z", route: "-", tier: "reasoning", escalated: "true", hedging: "false",
+      costMin: "0.01", q: "retry loop", limit: "20",
+    });
+    const f = toTraceFilter(q);
+    expect(f).toMatchObject({
+      fromId: idBoundAt(Date.parse("2026-11-25T00:00:00Z")),
+      toId: idBoundAt(Date.parse("2026-11-26T00:00:00Z")),
+      routeId: "",
+      tier: "reasoning",
+      escalated: true,
+      hedging: false,
+      costMin: 0.01,
+      search: [{ word: "retry", prefix: false }, { word: "loop", prefix: false }],
+    });
+    expect(q.limit).toBe(20);
+  });
+
+  it("rejects bad values with a message naming the field", () => {
+    const bad = traceQuerySchema.safeParse({ tier: "fast" });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.path).toEqual(["tier"]);
+    expect(traceQuerySchema.safeParse({ from: "2026-11-26T00:00:00Z", to: "2026-11-25T00:00:00Z" }).success).toBe(false);
+    expect(traceQuerySchema.safeParse({ costMin: "2", costMax: "1" }).success).toBe(false);
+    expect(traceQuerySchema.safeParse({ cursor: "x'; drop table" }).success).toBe(false);
+    expect(traceQuerySchema.safeParse({ limit: "1000" }).success).toBe(false);
+  });
+});

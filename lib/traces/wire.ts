@@ -1,0 +1,104 @@
+/**
+ * The trace explorer's wire shapes as the browser sees them (dates are ISO
+ * strings). lib/traces/api.ts builds them; keep the two in step.
+ */
+import type { RequestSummary } from "../ui/types";
+import type { SignalKind, SpanLike } from "./present";
+
+/** One row of GET /api/traces. */
+export interface TraceListItem extends RequestSummary {
+  routeId: string | null;
+  /** Hedges in thinking and answer; null when nothing was read (errors, omitted thinking). */
+  hedgeCount: number | null;
+  thinkingStatus: string;
+}
+
+export interface TraceFacets {
+  routes: { id: string; name: string }[];
+  models: string[];
+  apps: string[];
+  tasks: string[];
+}
+
+export interface TextSignalsWire {
+  spans: SpanLike[];
+  stats: {
+    chars: number;
+    words: number;
+    counts: Record<SignalKind, number>;
+    density: Record<SignalKind, number>;
+    positionDensity: { total: number[]; byKind: Record<SignalKind, number[]> };
+  };
+}
+
+export interface TraceDetail {
+  id: string;
+  createdAt: string;
+  keyId: string | null;
+  app: string | null;
+  task: string | null;
+  stage: string;
+  reason: string;
+  tier: "reasoning" | "standard";
+  routeId: string | null;
+  routeName: string | null;
+  requestedModel: string;
+  servedModel: string;
+  thinkingConfig: unknown;
+  maxTokensRequested: number | null;
+  maxTokensSent: number | null;
+  adjustments: unknown;
+  hops: unknown;
+  escalated: boolean;
+  stream: boolean;
+  status: "ok" | "error" | "partial";
+  httpStatus: number;
+  errorType: string | null;
+  errorMessage: string | null;
+  stopReason: string | null;
+  upstreamRequestId: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  system: string | null;
+  prompt: string | null;
+  messageCount: number;
+  hasTools: boolean;
+  answer: string | null;
+  decision: {
+    stage: string;
+    reason: string;
+    ruleId: string | null;
+    score: number | null;
+    threshold: number | null;
+    tier: string;
+    routeId: string | null;
+    routeName: string | null;
+  };
+  usage: {
+    inputTokens: number;
+    cacheWrite5mTokens: number;
+    cacheWrite1hTokens: number;
+    cacheReadTokens: number;
+    outputTokens: number;
+    thinkingTokens: number;
+  };
+  cost: {
+    pricingStatus: "priced" | "unpriced";
+    input: number | null;
+    cacheWrite: number | null;
+    cacheRead: number | null;
+    output: number | null;
+    thinking: number | null;
+    total: number | null;
+    counterfactualReasoning: number | null;
+  };
+  thinking: {
+    status: "none" | "text" | "omitted" | "redacted" | "empty" | "sampled_out";
+    text: string | null;
+    tokens: number;
+    placeholder: string | null;
+    signals: TextSignalsWire | null;
+  };
+  answerSignals: TextSignalsWire | null;
+  label: { label: "reasoning" | "standard"; source: string; createdBy: string; updatedAt: string } | null;
+}

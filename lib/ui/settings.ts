@@ -1,0 +1,108 @@
+/** Wire shapes of the /settings APIs as the browser sees them, and the pure helpers the tabs share. */
+
+export interface AppPolicyView {
+  name: string;
+  tier: "reasoning" | "standard" | "auto";
+  routeId: string | null;
+  description: string;
+}
+
+export interface PriceView {
+  id: string;
+  model: string;
+  /** ISO 8601. */
+  effectiveFrom: string;
+  input: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  output: number;
+  longContextThreshold: number | null;
+  fastMultiplier: number | null;
+  source: string;
+}
+
+export interface KeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  role: "gateway" | "viewer" | "editor" | "admin";
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  role: "viewer" | "editor" | "admin";
+  createdAt: string;
+  disabledAt: string | null;
+  lastLoginAt: string | null;
+}
+
+export interface RoutingSettingsView {
+  /** null: the classifier's shipped threshold applies. */
+  classifierThreshold: number | null;
+  classifierThresholdDefault: number;
+  sampleRate: number;
+  tierRoutes: { standard: string; reasoning: string };
+  defaultRouteId: string;
+}
+
+export const SETTINGS_TABS = [
+  { id: "routes", label: "Routes", admin: false },
+  { id: "apps", label: "Apps", admin: false },
+  { id: "prices", label: "Prices", admin: false },
+  { id: "keys", label: "Keys", admin: true },
+  { id: "users", label: "Users", admin: true },
+  { id: "routing", label: "Routing", admin: false },
+] as const;
+export type SettingsTab = (typeof SETTINGS_TABS)[number]["id"];
+
+export function settingsTab(raw: string | string[] | undefined): SettingsTab {
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  return SETTINGS_TABS.find((t) => t.id === v)?.id ?? "routes";
+}
+
+/** Ids of the price rows in effect at `now`: per model, the newest row whose date has come. */
+export function pricesInEffect(rows: PriceView[], now: number): Set<string> {
+  const best = new Map<string, PriceView>();
+  for (const r of rows) {
+    const t = Date.parse(r.effectiveFrom);
+    if (t > now) continue;
+    const cur = best.get(r.model);
+    if (!cur || Date.parse(cur.effectiveFrom) < t) best.set(r.model, r);
+  }
+  return new Set([...best.values()].map((r) => r.id));
+}
+
+/** Cache rates as the API's multiples of the input rate (5 m write 1.25×, 1 h write 2×, read 0.1×). */
+export function cacheRatesFromInput(input: number): { cacheWrite5m: number; cacheWrite1h: number; cacheRead: number } {
+  const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  return { cacheWrite5m: round(input * 1.25), cacheWrite1h: round(input * 2), cacheRead: round(input * 0.1) };
+}
+
+/** "0.25" → 0.25; "" → null; anything else outside 0–1 → undefined (invalid). */
+export function parseUnit(raw: string): number | null | undefined {
+  if (raw.trim() === "") return null;
+  const v = Number(raw);
+  return Number.isFinite(v) && v >= 0 && v <= 1 ? v : undefined;
+}
+
+/**
+ * Field messages from a 400 whose message lists "field: problem; field: problem"
+ * (the API's rendering of a validation error), so a form can show each next to
+ * its input. Problems without a field come back under "".
+ */
+export function fieldErrors(message: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of message.split("; ")) {
+    const m = /^([A-Za-z][\w.]*): (.+)$/.exec(part.trim());
+    const key = m ? m[1]! : "";
+    const text = m ? m[2]! : part.trim();
+    if (!text) continue;
+    out[key] = out[key] ? `${out[key]}; ${text}` : text;
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+/**
+ * Sign-in, sessions, CSRF and roles against a real server: the first admin
+ * comes from THINKGATE_ADMIN_EMAIL / _PASSWORD, people sign in with a cookie,
+ * programs keep using keys. Runs on SQLite and on PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Browser, userBrowser } from "../support/browser";
+import { startServer, type TestServer } from "../support/server";
+
+const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
+
+let server: TestServer;
+let admin: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ env: { THINKGATE_ADMIN_EMAIL: ADMIN.email, THINKGATE_ADMIN_PASSWORD: ADMIN.password } });
+  admin = new Browser(server.url);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("refuses a wrong password and an unknown email alike, in the API's error shape", async () => {
+    const b = new Browser(server.url);
+    const wrong = await b.post("/api/auth/login", { email: ADMIN.email, password: "nope-nope-nope" });
+    const unknown = await b.post("/api/auth/login", { email: "nobody@example.com", password: "nope-nope-nope" });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toMatchObject({ type: "error", error: { type: "authentication_error" } });
+    expect(unknown.body.error.message).toBe(wrong.body.error.message);
+    expect(b.cookies.size).toBe(0);
+  });
+
+  it("signs the env admin in with an httpOnly SameSite session cookie and a readable CSRF cookie", async () => {
+    const res = await admin.login("Admin@Example.com", ADMIN.password);
+    expect(res.body.user).toMatchObject({ email: ADMIN.email, role: "admin" });
+    expect(res.body.user.passwordHash).toBeUndefined();
+    const session = admin.lastSetCookie.find((c) => c.startsWith("thinkgate_session="))!;
+    const csrf = admin.lastSetCookie.find((c) => c.startsWith("thinkgate_csrf="))!;
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/SameSite=Lax/);
+    expect(csrf).not.toMatch(/HttpOnly/);
+    expect(res.body.csrfToken).toBe(admin.csrf);
+    const me = await admin.get("/api/auth/me");
+    expect(me.body).toMatchObject({ user: { email: ADMIN.email, role: "admin" }, setupRequired: false });
+  });
+
+  it("reads with the cookie alone, but a state change without the CSRF header is a 403", async () => {
+    expect((await admin.get("/api/keys")).status).toBe(200);
+    const denied = await admin.post("/api/keys", { name: "no csrf", role: "viewer" }, { csrf: false });
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({ type: "error", error: { type: "permission_error", message: expect.stringMatching(/CSRF/) } });
+    const forged = await admin.request("POST", "/api/keys", { body: { name: "forged", role: "viewer" }, csrf: false, headers: { "x-csrf-token": "guess" } });
+    expect(forged.status).toBe(403);
+    const ok = await admin.post("/api/keys", { name: "with csrf", role: "viewer" });
+    expect(ok.status).toBe(201);
+  });
+
+  it("keeps keys working as before: no CSRF needed, and a wrong key is a 401 even next to a valid cookie", async () => {
+    const res = await fetch(`${server.url}/api/keys`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      body: JSON.stringify({ name: "by key", role: "gateway" }),
+    });
+    expect(res.status).toBe(201);
+    const mixed = await admin.request("GET", "/api/keys", { headers: { "x-api-key": "tg_wrong" } });
+    expect(mixed.status).toBe(401);
+    expect(mixed.body.error.type).toBe("authentication_error");
+  });
+
+  it("enforces roles: viewers read, editors change rules, only admins manage keys and users", async () => {
+    const viewer = await userBrowser(admin, "vera@example.com", "viewer");
+    const editor = await userBrowser(admin, "ed@example.com", "editor");
+    expect((await viewer.get("/api/rules")).status).toBe(200);
+    expect((await viewer.get("/api/prices")).status).toBe(200);
+    const save = await viewer.post("/api/rules", { rules: [], note: "viewer tries" });
+    expect(save.status).toBe(403);
+    expect(save.body.error).toMatchObject({ type: "permission_error", message: expect.stringMatching(/viewer.*editor/) });
+    expect((await editor.get("/api/keys")).status).toBe(403);
+    expect((await editor.get("/api/users")).status).toBe(403);
+    expect((await editor.post("/api/users", { email: "x@example.com", password: "a-long-password-1", role: "admin" })).status).toBe(403);
+    expect((await editor.post("/api/prices", { model: "m", effectiveFrom: new Date().toISOString(), input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1 })).status).toBe(403);
+    const users = await admin.get("/api/users");
+    expect(users.body.data.map((u: { email: string }) => u.email)).toEqual([ADMIN.email, "vera@example.com", "ed@example.com"]);
+  });
+
+  it("an admin changes a role and disables a user; the user's session follows at once", async () => {
+    const bob = await userBrowser(admin, "bob@example.com", "viewer");
+    const id = (await bob.get("/api/auth/me")).body.user.id as string;
+    expect((await bob.post("/api/rules", { rules: [] })).status).toBe(403);
+    const promoted = await admin.request("PATCH", `/api/users/${id}`, { body: { role: "editor" } });
+    expect(promoted.body.role).toBe("editor");
+    expect((await bob.get("/api/auth/me")).body.user.role).toBe("editor");
+    expect((await admin.request("PATCH", `/api/users/${id}`, { body: { disabled: true } })).status).toBe(200);
+    const after = await bob.get("/api/rules");
+    expect(after.status).toBe(401);
+    const again = await new Browser(server.url).post("/api/auth/login", { email: "bob@example.com", password: "a-long-password-1" });
+    expect(again.status).toBe(403);
+  });
+
+  it("never lets the last admin be demoted or disabled", async () => {
+    const me = (await admin.get("/api/auth/me")).body.user;
+    const res = await admin.request("PATCH", `/api/users/${me.id}`, { body: { role: "viewer" } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/last enabled admin/);
+  });
+
+  it("validates new users with clear messages and refuses a duplicate email", async () => {
+    const bad = await admin.post("/api/users", { email: "not-an-email", password: "short", role: "viewer" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/email/);
+    expect(bad.body.error.message).toMatch(/at least 10 characters/);
+    const dup = await admin.post("/api/users", { email: "VERA@example.com", password: "a-long-password-1", role: "viewer" });
+    expect(dup.status).toBe(409);
+  });
+
+  it("closes setup once a user exists", async () => {
+    const res = await new Browser(server.url).post("/api/auth/setup", { email: "late@example.com", password: "a-long-password-1" });
+    expect(res.status).toBe(409);
+  });
+
+  it("slows down repeated failed sign-ins for an email with a 429 and retry-after", async () => {
+    const b = new Browser(server.url);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 7; i++) {
+      const r = await b.post("/api/auth/login", { email: "ed@example.com", password: `wrong-${i}` });
+      statuses.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get("retry-after");
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses).toContain(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it("logs out: both cookies are cleared", async () => {
+    const b = new Browser(server.url);
+    await b.login(ADMIN.email, ADMIN.password);
+    expect((await b.post("/api/auth/logout", {}, { csrf: false })).status).toBe(403);
+    const out = await b.post("/api/auth/logout");
+    expect(out.status).toBe(200);
+    expect(b.cookies.size).toBe(0);
+    expect((await b.get("/api/auth/me")).body.user).toBeNull();
+    expect((await b.get("/api/rules")).status).toBe(401);
+  });
+});
+
+describe("first-run setup without THINKGATE_ADMIN_EMAIL", () => {
+  let fresh: TestServer;
+  beforeAll(async () => {
+    fresh = await startServer();
+  });
+  afterAll(async () => {
+    await fresh?.stop();
+  });
+
+  it("lets the first visitor create the admin, once", async () => {
+    const b = new Browser(fresh.url);
+    expect((await b.get("/api/auth/me")).body).toMatchObject({ user: null, setupRequired: true });
+    const weak = await b.post("/api/auth/setup", { email: "first@example.com", password: "short" });
+    expect(weak.status).toBe(400);
+    const res = await b.post("/api/auth/setup", { email: "first@example.com", password: "a-long-password-1" });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ email: "first@example.com", role: "admin" });
+    expect((await b.get("/api/auth/me")).body.user.role).toBe("admin");
+    const second = await new Browser(fresh.url).post("/api/auth/setup", { email: "second@example.com", password: "a-long-password-1" });
+    expect(second.status).toBe(409);
+    expect((await new Browser(fresh.url).get("/api/auth/me")).body.setupRequired).toBe(false);
+  });
+});

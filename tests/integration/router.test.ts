@@ -1,0 +1,133 @@
+/**
+ * The hybrid router end to end: the local classifier for prompts no rule
+ * covers, and confidence-based escalation with every hop and its cost recorded.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let client: Anthropic;
+
+interface Hop {
+  kind: string;
+  model: string;
+  escalated?: boolean;
+  reasons?: string[];
+  costUsd: number | null;
+  tokens: { input: number; output: number; thinking: number } | null;
+}
+
+async function stored(id: string) {
+  return eventually(async () => {
+    const res = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    return res.status === 200 ? ((await res.json()) as Record<string, unknown> & { hops: Hop[] }) : undefined;
+  });
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+  const res = await fetch(`${server.url}/api/rules`, {
+    method: "POST",
+    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+    body: JSON.stringify({
+      note: "JSON extraction answers on standard, escalates when the JSON is bad",
+      rules: [
+        {
+          id: "extract-json",
+          name: "Extract as JSON",
+          when: { tasks: ["extract-json"] },
+          then: { routeId: "standard" },
+          escalate: { jsonSchema: { type: "object", required: ["answer"], properties: { answer: { type: "string" } } } },
+        },
+        { id: "faq", name: "FAQ", when: { tasks: ["faq"] }, then: { routeId: "standard" }, escalate: { onLowConfidence: true } },
+      ],
+    }),
+  });
+  expect(res.status).toBe(201);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const ask = (content: string, task: string, stream = false) => {
+  const params = { model: "claude-sonnet-4-6", max_tokens: 600, messages: [{ role: "user" as const, content }] };
+  const headers = { "thinkgate-task": task };
+  return stream
+    ? client.messages.stream(params, { headers }).withResponse().then(async (r) => ({ response: r.response, data: await r.data.finalMessage() }))
+    : client.messages.create(params, { headers }).withResponse();
+};
+
+describe(`escalation (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("serves a standard answer that passes its checks, without a second call", async () => {
+    const { data, response } = await ask('Extract the total as JSON: "Invoice total EUR 40" [[sim:answer=json]]', "extract-json");
+    expect(response.headers.get("thinkgate-stage")).toBe("rule");
+    expect(data.model).toBe("claude-sonnet-4-6");
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec.escalated).toBe(false);
+  });
+
+  it("escalates invalid JSON to the reasoning route and records both hops with their costs", async () => {
+    const { data, response } = await ask('Extract the total as JSON: "Invoice total EUR 40" [[sim:answer=invalid_json]]', "extract-json");
+    expect(response.headers.get("thinkgate-stage")).toBe("escalation");
+    expect(response.headers.get("thinkgate-tier")).toBe("reasoning");
+    expect(data.model).toBe("claude-opus-4-7");
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec.escalated).toBe(true);
+    expect(rec.hops).toHaveLength(2);
+    const [first, second] = rec.hops as [Hop, Hop];
+    expect(first).toMatchObject({ kind: "answer", model: "claude-sonnet-4-6", escalated: true });
+    expect(first.reasons!.join(" ")).toMatch(/not valid JSON/);
+    expect(second).toMatchObject({ kind: "answer", model: "claude-opus-4-7" });
+    expect(first.costUsd!).toBeGreaterThan(0);
+    expect(second.costUsd!).toBeGreaterThan(0);
+    // The request paid for both answers.
+    expect(rec.costTotal as number).toBeCloseTo(first.costUsd! + second.costUsd!, 8);
+    expect(rec.inputTokens).toBe(first.tokens!.input + second.tokens!.input);
+    expect(rec.reason as string).toMatch(/escalated from claude-sonnet-4-6/);
+  });
+
+  it("escalates an answer cut at max_tokens, and one that reports low confidence", async () => {
+    const cut = await ask('Extract the total as JSON: "total 3" [[sim:answer=truncated]]', "extract-json");
+    expect(cut.response.headers.get("thinkgate-stage")).toBe("escalation");
+    const unsure = await ask("How do I reset my password? [[sim:confidence=low]]", "faq");
+    expect(unsure.response.headers.get("thinkgate-stage")).toBe("escalation");
+    const sure = await ask("How do I reset my password?", "faq");
+    expect(sure.response.headers.get("thinkgate-stage")).toBe("rule");
+  });
+
+  it("streams: a checked standard answer is re-emitted as a proper stream, an escalated one streams live", async () => {
+    const good = await ask('Extract the total as JSON: "total 9" [[sim:answer=json]]', "extract-json", true);
+    expect(good.response.headers.get("thinkgate-stage")).toBe("rule");
+    expect(good.data.content.find((b) => b.type === "text")).toBeTruthy();
+    expect(good.data.stop_reason).toBe("end_turn");
+    const bad = await ask('Extract the total as JSON: "total 9" [[sim:answer=invalid_json]]', "extract-json", true);
+    expect(bad.response.headers.get("thinkgate-stage")).toBe("escalation");
+    expect(bad.data.model).toBe("claude-opus-4-7");
+    expect(bad.data.content.some((b) => b.type === "thinking")).toBe(true);
+  });
+});
+
+describe("classifier stage", () => {
+  it("sends prompts no rule covers to the tier the local classifier picks, with its score and threshold", async () => {
+    const hard = await client.messages
+      .create({
+        model: "claude-sonnet-4-6",
+        max_tokens: 500,
+        messages: [{ role: "user", content: "Our Go service deadlocks under load when two goroutines acquire the cache lock and the DB pool in opposite order. Find the root cause and propose a fix that keeps p99 under 50 ms." }],
+      })
+      .withResponse();
+    expect(hard.response.headers.get("thinkgate-stage")).toBe("classifier");
+    expect(hard.response.headers.get("thinkgate-tier")).toBe("reasoning");
+    const rec = await stored(hard.response.headers.get("thinkgate-request-id")!);
+    expect(rec.score as number).toBeGreaterThan(rec.threshold as number);
+
+    const easy = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: "Translate to French: good morning, see you tomorrow." }] })
+      .withResponse();
+    expect(easy.response.headers.get("thinkgate-stage")).toBe("classifier");
+    expect(easy.response.headers.get("thinkgate-tier")).toBe("standard");
+  });
+});
