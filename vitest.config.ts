@@ -35,6 +35,8 @@ export default defineConfig({
           globalSetup: ["tests/support/e2e-global-setup.ts"],
           testTimeout: 90_000,
           hookTimeout: 120_000,
+          // Pages load data after they render: polled assertions wait for it.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           fileParallelism: false,
         },
       },

@@ -5,6 +5,10 @@
  *   2. typecheck, and check the migrations of both providers against the model
  *   3. unit tests
  *   4. integration tests against a real server, on SQLite and on PostgreSQL
+ *   5. e2e tests in headless Chromium (Debian's chromium package), after
+ *      building the pages when .next is missing or older than the sources
+ * Steps can be picked by name: `node scripts/test.mjs unit e2e`
+ * (check, unit, integration, e2e).
  * Prints one closing line, "tests: N passed, N failed", summed over the runs.
  */
 import { spawnSync } from "node:child_process";
@@ -45,6 +49,48 @@ if (wants("unit")) vitest("unit tests", "unit");
 if (wants("integration")) {
   vitest("integration tests on SQLite", "integration", { THINKGATE_TEST_DB: "sqlite" });
   vitest("integration tests on PostgreSQL", "integration", { THINKGATE_TEST_DB: "postgresql" });
+}
+
+// The pages are built like scripts/start.mjs does: when missing or older than
+// the sources (app, components, lib, public, the Next and PostCSS configs, the lock file).
+function mtime(p) {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function newestIn(dir) {
+  let newest = 0;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === "node_modules" || e.name === "generated" || e.name.startsWith(".")) continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else newest = Math.max(newest, mtime(p));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return newest;
+}
+
+function pagesAreStale() {
+  const built = mtime(path.join(root, ".next/BUILD_ID"));
+  const sources = Math.max(
+    ...["app", "components", "lib", "public"].map((d) => newestIn(path.join(root, d))),
+    ...["next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"].map((f) => mtime(path.join(root, f))),
+  );
+  return !built || built < sources;
+}
+
+if (wants("e2e")) {
+  let built = true;
+  if (pagesAreStale()) {
+    built = run("build the web app for the e2e tests (next build)", bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
+    if (!built) failedSteps.push("next build");
+  }
+  if (built) vitest("e2e tests in Chromium", "e2e", { NEXT_TELEMETRY_DISABLED: "1" });
 }
 
 let passed = 0;

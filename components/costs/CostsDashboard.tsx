@@ -158,7 +158,7 @@ function Body({ query, controls }: { query: ReturnType<typeof useQuery<CostSumma
       {query.error ? <p role="alert" className="text-sm text-red-700">Could not refresh: {query.error.message}. Showing the previous answer.</p> : null}
       <SummaryCards s={s} />
       <SpendCharts s={s} controls={controls} />
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <GroupTableCard s={s} />
         <RouteAverageCard s={s} />
       </div>
@@ -206,7 +206,7 @@ function SpendCharts({ s, controls }: { s: CostSummary; controls: CostControls }
   const range = `${formatTimestamp(s.range.from).slice(0, 10)} to ${formatTimestamp(s.range.to).slice(0, 10)}, by ${controls.granularity}`;
   return (
     <>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <Card>
           <CardHeader title="Spend by cost bucket" description={`Input, cache, output and thinking, ${range}.`} />
           <CardBody className="px-2 sm:px-4">

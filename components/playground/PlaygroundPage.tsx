@@ -173,7 +173,7 @@ export function PlaygroundPage() {
       {submitted ? (
         <>
           <DecisionCard decision={decision} />
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             {TIERS.map((tier) => (
               <RunColumn key={tier} tier={tier} run={runs[tier]} chosen={decision.value?.tier === tier} />
             ))}

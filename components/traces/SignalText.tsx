@@ -151,7 +151,7 @@ function DensitySparkline({ points, label }: { points: { bin: number; label: str
   const summary = peak.density > 0 ? `densest at ${peak.label} of the text (${peak.density.toFixed(0)} per 1,000 words)` : "no signals";
   return (
     <figure className="flex items-center gap-3">
-      <figcaption className="w-28 shrink-0 text-[11px] leading-tight text-gray-500">
+      <figcaption className="w-20 shrink-0 text-[11px] leading-tight text-gray-500 sm:w-28">
         Density by position
         <span className="sr-only">: {summary}</span>
       </figcaption>
@@ -169,7 +169,7 @@ function DensitySparkline({ points, label }: { points: { bin: number; label: str
           </AreaChart>
         </ResponsiveContainer>
       </div>
-      <span className="w-24 shrink-0 text-right text-[11px] text-gray-500">start → end</span>
+      <span className="hidden w-24 shrink-0 text-right text-[11px] text-gray-500 sm:inline">start → end</span>
     </figure>
   );
 }

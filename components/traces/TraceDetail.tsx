@@ -52,7 +52,7 @@ export function TraceDetail({ id }: { id: string }) {
   return (
     <div className="space-y-4">
       <Header t={t} />
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-4">
           <PromptCard t={t} />
           <ThinkingCard t={t} />
@@ -310,20 +310,34 @@ function DecisionCard({ t }: { t: Trace }) {
   );
 }
 
-/** A hop as stored by the escalation stage; unknown shapes are shown as JSON rather than dropped. */
+/**
+ * One upstream call of the request, as lib/gateway/record.ts stores it: the
+ * LLM classifier's call, a standard answer that was escalated, or the answer
+ * served. Unknown shapes are shown as JSON rather than dropped.
+ */
 function HopItem({ hop, index }: { hop: Record<string, unknown>; index: number }) {
   const str = (k: string) => (typeof hop[k] === "string" ? (hop[k] as string) : null);
-  const num = (k: string) => (typeof hop[k] === "number" ? (hop[k] as number) : null);
-  const cost = num("costTotal") ?? num("cost") ?? (typeof hop.cost === "object" && hop.cost ? ((hop.cost as { total?: number }).total ?? null) : null);
-  const title = [str("tier"), str("model") ?? str("servedModel"), str("routeId")].filter(Boolean).join(" · ");
+  const cost = typeof hop.costUsd === "number" ? hop.costUsd : null;
+  const reasons = Array.isArray(hop.reasons) ? hop.reasons.map(String) : [];
+  const kind = str("kind");
+  const what = kind === "classifier" ? "LLM classifier" : hop.escalated ? "answer, escalated" : kind === "answer" ? "answer served" : "hop";
+  const known = kind !== null || str("model") !== null;
   return (
     <li className="rounded-md border border-gray-200 px-2.5 py-1.5 text-sm">
-      <p className="font-medium text-gray-900">
-        {index + 1}. {title || "hop"}
-        {cost !== null ? <span className="float-right font-normal tabular-nums text-gray-700">{formatUsd(cost)}</span> : null}
+      <p className="flex items-baseline justify-between gap-2">
+        <span className="font-medium text-gray-900">
+          {index + 1}. {what}
+        </span>
+        <span className={cn("tabular-nums", cost === null ? "text-gray-500 italic" : "text-gray-700")}>{formatUsd(cost)}</span>
       </p>
-      {str("reason") ?? str("outcome") ?? str("stopReason") ? <p className="text-xs text-gray-600">{str("reason") ?? str("outcome") ?? str("stopReason")}</p> : null}
-      {!title ? <pre className="mt-1 overflow-x-auto text-[11px] text-gray-600">{JSON.stringify(hop, null, 1)}</pre> : null}
+      {known ? (
+        <p className="font-mono text-[11px] text-gray-600">
+          {[str("model"), str("routeId") ? `route ${str("routeId")}` : null, str("stopReason") ? `stop ${str("stopReason")}` : null].filter(Boolean).join(" · ")}
+        </p>
+      ) : (
+        <pre className="mt-1 overflow-x-auto text-[11px] text-gray-600">{JSON.stringify(hop, null, 1)}</pre>
+      )}
+      {reasons.length ? <p className="text-xs text-amber-800">Escalated because: {reasons.join("; ")}</p> : null}
     </li>
   );
 }
@@ -394,7 +408,7 @@ function CostCard({ t }: { t: Trace }) {
             </p>
           )}
         </div>
-        <Link href={`/traces?${new URLSearchParams(t.routeId ? { route: t.routeId } : {}).toString()}`} className={buttonClasses("ghost", "sm", "-ml-2")}>
+        <Link href={`/traces?${new URLSearchParams({ route: t.routeId ?? "-" }).toString()}`} className={buttonClasses("ghost", "sm", "-ml-2")}>
           More from this route →
         </Link>
       </CardBody>

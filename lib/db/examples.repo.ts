@@ -41,7 +41,7 @@ export const examplesRepo = {
     return (await db().client.labelledExample.findFirst({ where: { requestId }, orderBy: { updatedAt: "desc" } })) as ExampleRow | null;
   },
 
-  /** Newest first; the cursor is the last id of the previous page (ids are not time-ordered, so createdAt breaks ties). */
+  /** Newest first; the cursor is the id of the previous page's last example (Prisma's cursor pagination). */
   async list(limit: number, cursor?: string): Promise<{ rows: ExampleRow[]; nextCursor: string | null }> {
     const rows = (await db().client.labelledExample.findMany({
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],

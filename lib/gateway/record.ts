@@ -45,7 +45,7 @@ type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMes
  * (lib/traces/config.ts): secrets and personal data masked before the row is
  * queued (redacted first, then clipped, so a clip never leaves half a secret
  * unmasked), signals counted once on what is stored (hedgeCount keeps the
- * meaning of lib/traces/hedges.ts: thinking and answer), and the thinking
+ * meaning the explorer filters on: thinking and answer), and the thinking
  * text kept or left out by sampling. Counts and cost are stored either way.
  */
 function content(a: Attempt, o: Outcome, routeId: string | null, escalated: boolean): Content {

@@ -57,7 +57,7 @@ export interface RequestRecordRow {
 
   // Signals, counted when the record is built (lib/traces/record-signals.ts).
   // Optional: rows built elsewhere (the synthetic seed) may leave them out.
-  /** Hedges in the thinking and the answer (lib/traces/hedges.ts); null when there was nothing to read. */
+  /** Hedges in the thinking and the answer; null when there was nothing to read. */
   hedgeCount?: number | null;
   /** The other kinds, counted the same way. */
   assumptionCount?: number | null;

@@ -12,7 +12,7 @@
 import { assumptionKeys } from "./patterns";
 import { extractSignals, type SignalStats } from "./signals";
 
-/** The same bound as lib/traces/hedges.ts uses for the explorer's hedge count. */
+/** Texts are read up to this bound, so a huge trace cannot stall the recorder. */
 export const MAX_ANALYSED_CHARS = 200_000;
 
 export interface RecordSignals {
