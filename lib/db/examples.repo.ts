@@ -7,7 +7,8 @@ export interface ExampleInput {
   app: string | null;
   task: string | null;
   label: "reasoning" | "standard";
-  source: "trace" | "playground";
+  /** trace / playground: a person's label; escalation: the standard answer failed its checks and reasoning answered. */
+  source: "trace" | "playground" | "escalation";
   requestId: string | null;
   note: string;
   createdBy: string;

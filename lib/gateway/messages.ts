@@ -17,6 +17,8 @@ import { applyDecision, type Applied } from "./apply";
 import { parseMessagesBody } from "./body";
 import { pinStore } from "./pins";
 import { judgeAnswer } from "../routing/escalation";
+import { examplesRepo } from "../db/examples.repo";
+import { tracesSnapshot } from "../traces/config";
 import { llmStage } from "./llm-stage";
 import { record, type Hop } from "./record";
 import { messageToSse } from "./sse";
@@ -252,6 +254,29 @@ async function* relayStream(res: Response, a: Attempt): AsyncGenerator<Uint8Arra
   }
 }
 
+/**
+ * An escalation that succeeded is a labelled example for the router: this
+ * prompt needed reasoning. Stored (redacted like the record) for the next
+ * retraining (npm run train:router -- --with-labels).
+ */
+function learnFromEscalation(a: Attempt): void {
+  const traces = tracesSnapshot();
+  const redact = (t: string | undefined) => (t ? traces.redact(t).text : null);
+  examplesRepo
+    .save({
+      prompt: redact(a.routable?.prompt) ?? "",
+      system: redact(a.routable?.system),
+      app: a.routable?.app ?? null,
+      task: a.routable?.task ?? null,
+      label: "reasoning",
+      source: "escalation",
+      requestId: a.requestId,
+      note: a.hops.find((h) => h.escalated)?.reasons?.join("; ") ?? "",
+      createdBy: "escalation",
+    })
+    .catch((err: Error) => logger.warn({ err: err.message }, "could not store the escalation as a labelled example"));
+}
+
 function req_aborted(err: unknown): boolean {
   return err instanceof Error && (err.name === "AbortError" || err instanceof APIUserAbortError);
 }
@@ -271,8 +296,10 @@ function finish(
       ...(a.applied.effort ? { effort: a.applied.effort as never } : {}),
     });
   }
+  const status = o.failure ? (seen.usage ? "partial" : "error") : "ok";
+  if (status === "ok" && a.hops.some((h) => h.escalated)) learnFromEscalation(a);
   record(a, {
-    status: o.failure ? (seen.usage ? "partial" : "error") : "ok",
+    status,
     httpStatus: o.httpStatus,
     errorType: o.failure?.type ?? null,
     errorMessage: o.failure?.message ?? null,

@@ -87,6 +87,13 @@ describe(`escalation (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(rec.costTotal as number).toBeCloseTo(first.costUsd! + second.costUsd!, 8);
     expect(rec.inputTokens).toBe(first.tokens!.input + second.tokens!.input);
     expect(rec.reason as string).toMatch(/escalated from claude-sonnet-4-6/);
+    // A successful escalation teaches the router: the prompt is now a labelled reasoning example.
+    const examples = await eventually(async () => {
+      const res = await fetch(`${server.url}/api/examples?limit=50`, { headers: { "x-api-key": server.adminKey } });
+      const body = (await res.json()) as { data: { requestId: string; label: string; source: string }[] };
+      return body.data.find((e) => e.requestId === rec.id);
+    });
+    expect(examples).toMatchObject({ label: "reasoning", source: "escalation" });
   });
 
   it("escalates an answer cut at max_tokens, and one that reports low confidence", async () => {
