@@ -21,8 +21,12 @@ const runBody = z
   })
   .strict();
 
-/** The caller's credentials, whichever way they came (key header, bearer token or session cookie). */
-const CREDENTIAL_HEADERS = ["x-api-key", "authorization", "cookie"];
+/**
+ * The caller's credentials, whichever way they came (key header, bearer token
+ * or session cookie with its CSRF token): the gateway checks them again, as
+ * for any request.
+ */
+const CREDENTIAL_HEADERS = ["x-api-key", "authorization", "cookie", "x-csrf-token"];
 
 export const runPlayground: Handler = withApi({ role: "viewer", body: runBody }, async ({ req, body }) => {
   const headers: Record<string, string | undefined> = { "content-type": "application/json", ...playgroundHeaders(body, body.tier) };
