@@ -20,7 +20,7 @@
  * tokens (thinking is billed as output). Input tokens are estimated as
  * characters / 4 for both.
  */
-import { classifierStage, DEFAULT_THRESHOLD, keywordRules, SHIPPED_THRESHOLD } from "../lib/routing/classifier/index";
+import { activeModelInfo, classifierStage, keywordRules } from "../lib/routing/classifier/index";
 import { confusion, confusionAt, shareNeededForRecall, sweep, type ConfusionAt, type ScoredItem } from "../lib/routing/classifier/calibrate";
 import { expandInputs, loadShipped, readJsonl, splitOf, type LabelledRow } from "../lib/routing/classifier/dataset";
 import { auc, byGroup, groupTable, num, pct, sourceName, table, usd, type GroupedItem } from "../lib/routing/classifier/report";
@@ -43,7 +43,10 @@ function requestCost(tier: Tier, promptChars: number): number {
 
 const argv = process.argv.slice(2);
 const inputs: string[] = [];
-let threshold = DEFAULT_THRESHOLD;
+// The model the gateway uses: the deployment's retrained model when installed (THINKGATE_ROUTER_MODEL), else the shipped one.
+const model = activeModelInfo();
+const modelThreshold = model.threshold;
+let threshold = modelThreshold.threshold;
 let rowsMode = "auto" as "auto" | "all" | "heldout";
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]!;
@@ -105,7 +108,12 @@ log(`# router eval`);
 log(`files: ${files.join(", ")}`);
 log(`rows: ${allRows.length} read, ${ignored} ignored (label null), ${labelled.length} labelled`);
 log(
-  `threshold: ${num(threshold, 4)}${threshold === DEFAULT_THRESHOLD ? ` (shipped default: ${SHIPPED_THRESHOLD.method} target ${SHIPPED_THRESHOLD.target} on ${SHIPPED_THRESHOLD.calibratedOn})` : " (--threshold)"}`,
+  `model: ${model.source} ${model.path}` +
+    (model.source === "deployment" ? ` (trained ${model.trainedAt}; ${model.rows.shippedTrain} shipped + ${model.rows.teamTrain} team rows; rows it was trained on are detected only among the shipped data)` : "") +
+    (model.warning ? ` (WARNING: ${model.warning})` : ""),
+);
+log(
+  `threshold: ${num(threshold, 4)}${threshold === modelThreshold.threshold ? ` (${model.source} default: ${modelThreshold.method} target ${modelThreshold.target} on ${modelThreshold.calibratedOn})` : " (--threshold)"}`,
 );
 log(
   `rows the shipped model was trained on: ${nTrain}; ` +

@@ -20,6 +20,9 @@ export interface ExampleRow extends ExampleInput {
   updatedAt: Date;
 }
 
+/** The most examples all() returns in one call. */
+export const MAX_ALL = 200_000;
+
 export const examplesRepo = {
   /**
    * One label per request and source: labelling a request again changes its
@@ -40,6 +43,19 @@ export const examplesRepo = {
 
   async forRequest(requestId: string): Promise<ExampleRow | null> {
     return (await db().client.labelledExample.findFirst({ where: { requestId }, orderBy: { updatedAt: "desc" } })) as ExampleRow | null;
+  },
+
+  /**
+   * Up to `limit` examples, the most recently updated first: the training
+   * command's read (bounded, so a huge table cannot exhaust memory; the caller
+   * tells whether it got them all by comparing the count with the limit).
+   */
+  async all(limit: number): Promise<ExampleRow[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALL) throw new RangeError(`limit must be an integer in 1..${MAX_ALL}, got ${limit}`);
+    return (await db().client.labelledExample.findMany({
+      orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+      take: limit,
+    })) as ExampleRow[];
   },
 
   /** Newest first; the cursor is the id of the previous page's last example (Prisma's cursor pagination). */

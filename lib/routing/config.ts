@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { configRepo, type RouteRow } from "../db/config.repo";
-import { classifierStage, DEFAULT_THRESHOLD } from "./classifier";
+import { activeThreshold, classifierStage } from "./classifier";
 import { DEFAULT_POLICY, escalationPolicySchema } from "./escalation";
 import { llmClassifierConfigSchema } from "./llm-classifier";
 import { compileRule, ruleSetSchema, type Rule } from "./rules";
@@ -31,7 +31,7 @@ const escalationSettings = z
   .object({ enabled: z.boolean().default(true), policy: escalationPolicySchema.default(DEFAULT_POLICY) })
   .default({ enabled: true, policy: DEFAULT_POLICY });
 
-/** The classifier stage over the shipped model, at the deployment's threshold. */
+/** The classifier stage over the active model (classifier/model.ts), at the deployment's threshold. */
 function classifierFor(threshold: number, margin: number): RoutingSnapshot["classify"] {
   return (req) => {
     const c = classifierStage(req.prompt, threshold);
@@ -110,7 +110,8 @@ async function load(): Promise<LoadedConfig> {
   const classifier = classifierSettings.catch(classifierSettings.parse(undefined)).parse(settings.get(SETTING_CLASSIFIER));
   if (classifier.enabled) {
     const t = settings.get(SETTING_THRESHOLD);
-    const threshold = typeof t === "number" && t >= 0 && t <= 1 ? t : DEFAULT_THRESHOLD;
+    // No stored threshold: the one calibrated with the model in use (shipped, or the deployment's retrained model).
+    const threshold = typeof t === "number" && t >= 0 && t <= 1 ? t : activeThreshold().threshold;
     snapshot.classify = classifierFor(threshold, classifier.ambiguousMargin);
   }
   snapshot.llmClassifier = llmClassifierConfigSchema.catch(llmClassifierConfigSchema.parse({})).parse(settings.get(SETTING_LLM_CLASSIFIER) ?? {});

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { badRequest, notFound } from "../api/errors";
 import { configRepo, type AppRow, type RouteRow } from "../db/config.repo";
-import { DEFAULT_THRESHOLD } from "../routing/classifier";
+import { activeThreshold } from "../routing/classifier";
 import { invalidate, SETTING_DEFAULT_ROUTE, SETTING_THRESHOLD, SETTING_TIER_ROUTES } from "../routing/config";
 import { ruleSetSchema } from "../routing/rules";
 import { parseTracesSettings, saveTracesConfig } from "../traces/config";
@@ -90,7 +90,8 @@ export async function getSettings(): Promise<RoutingSettings> {
   const tierRoutes = (s.get(SETTING_TIER_ROUTES) as RoutingSettings["tierRoutes"] | undefined) ?? { standard: "standard", reasoning: "reasoning" };
   return {
     classifierThreshold: num(s.get(SETTING_THRESHOLD)),
-    classifierThresholdDefault: DEFAULT_THRESHOLD,
+    // The active model's own calibrated threshold (a retrained deployment model carries its own).
+    classifierThresholdDefault: activeThreshold().threshold,
     sampleRate: parseTracesSettings(s).sampling.rate,
     tierRoutes,
     defaultRouteId: (s.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,

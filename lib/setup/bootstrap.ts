@@ -12,7 +12,7 @@ import { createKey } from "../gateway/keys";
 import { loadPrices } from "../pricing/service";
 import { routingConfig } from "../routing/config";
 import { loadTracesConfig } from "../traces/config";
-import { shippedModel } from "../routing/classifier";
+import { activeModel } from "../routing/classifier";
 import { seed } from "./seed";
 
 export interface BootstrapResult {
@@ -36,6 +36,7 @@ export async function bootstrap(root = process.cwd()): Promise<BootstrapResult> 
   // The session secret too: a bad THINKGATE_SESSION_SECRET fails the start, not the first sign-in.
   await Promise.all([loadPrices(), routingConfig(), sessionSecret(), loadTracesConfig()]);
   // Decoding the classifier's weights takes tens of milliseconds: do it now, not on the first request.
-  shippedModel();
+  // (The deployment's retrained model when one is installed and valid; a bad file logs a warning here.)
+  activeModel();
   return { migrationsApplied, firstKey, firstAdmin };
 }

@@ -75,6 +75,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       THINKGATE_BOOTSTRAP_KEY: adminKey,
       THINKGATE_NEXT: "off",
       THINKGATE_SIM_LATENCY: "zero",
+      // Always the shipped router model, whatever a developer installed in ./data.
+      THINKGATE_ROUTER_MODEL: path.join(os.tmpdir(), "thinkgate-no-router-model.json"),
       THINKGATE_RECORDER_INTERVAL_MS: "10",
       // Store every thinking trace (the deployment default samples 10%); tests of sampling set their own rate.
       THINKGATE_TRACE_SAMPLE_RATE: "1",

@@ -5,12 +5,16 @@
  *  - each source: recall >= 0.90 and standard prompts sent to reasoning <= 10%;
  *  - our own held-out planning / debugging / security cases: recall >= 0.90.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { confusionAt, type ScoredItem } from "./calibrate";
 import { loadShipped, splitOf } from "./dataset";
 import { classifierStage, DEFAULT_THRESHOLD } from "./index";
 import { keywordRules } from "./keywords";
 import { sourceName } from "./report";
+
+// The shipped model, even in a checkout where a deployment model is installed (./data/router-model.json).
+vi.stubEnv("THINKGATE_ROUTER_MODEL", "/nonexistent/thinkgate-router-model.json");
+afterAll(() => vi.unstubAllEnvs());
 
 const test = loadShipped().filter((r) => splitOf(r.id) === "test");
 const scored = test.map((r) => ({ row: r, score: classifierStage(r.prompt, DEFAULT_THRESHOLD).score, label: r.label! }));

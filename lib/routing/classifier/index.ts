@@ -7,13 +7,27 @@
  * the system prompt); the caller extracts it from the Messages request.
  * Decision: reasoning iff score >= threshold. The threshold belongs to the
  * deployment (calibrated by target share or target recall, calibrate.ts);
- * SHIPPED_THRESHOLD is the default calibrated at training time.
+ * SHIPPED_THRESHOLD is the default calibrated at training time. The model is
+ * the active one (model.ts): the deployment's retrained model when installed,
+ * else the shipped one.
  */
-import { shippedModel, SHIPPED_THRESHOLD } from "./model";
+import { activeModel, SHIPPED_THRESHOLD } from "./model";
 import { scoreWith, type TopFeature } from "./linear";
 import { DIFFICULTY_TIERS, type Difficulty } from "./tier";
 
-export { score, scoreOnly, shippedModel, SHIPPED_THRESHOLD, SHIPPED_TRAINING } from "./model";
+export {
+  activeModel,
+  activeModelInfo,
+  activeThreshold,
+  deploymentModelPath,
+  resetActiveModel,
+  score,
+  scoreOnly,
+  shippedModel,
+  SHIPPED_THRESHOLD,
+  SHIPPED_TRAINING,
+  type ActiveModelInfo,
+} from "./model";
 export { DIFFICULTY_TIERS, difficultyOf, type Difficulty, type TierConfig } from "./tier";
 export { keywordRules, type KeywordDecision } from "./keywords";
 export {
@@ -29,7 +43,7 @@ export {
 } from "./calibrate";
 export type { ScoreResult, TopFeature } from "./linear";
 
-/** The shipped default threshold. */
+/** The shipped default threshold (a deployment model carries its own: activeThreshold()). */
 export const DEFAULT_THRESHOLD: number = SHIPPED_THRESHOLD.threshold;
 
 export interface ClassifierDecision {
@@ -45,7 +59,7 @@ export interface ClassifierDecision {
 }
 
 export function classifierStage(text: string, threshold: number): ClassifierDecision {
-  const r = scoreWith(shippedModel(), text, 3);
+  const r = scoreWith(activeModel(), text, 3);
   const tier = r.score >= threshold ? "reasoning" : "standard";
   const signs = r.top.map((t) => `${t.weight >= 0 ? "+" : "-"}${t.feature}`).join(", ");
   const budget = DIFFICULTY_TIERS[r.tier];

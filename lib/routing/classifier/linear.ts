@@ -132,26 +132,42 @@ export function decodeWeights(file: WeightsFile): LinearModel {
   if (file.hashBits !== HASH_BITS || file.structNames.length !== N_STRUCT || file.structNames.some((n, i) => n !== STRUCT_NAMES[i])) {
     throw new Error("weights.json was trained with a different feature layout; run `npx tsx scripts/train-router.ts`");
   }
+  // A file from elsewhere (a deployment's retrained model) may be truncated or
+  // edited: every field is checked, so a bad file fails here rather than
+  // scoring with garbage.
+  const bad = (why: string) => new Error(`malformed weights file: ${why}`);
+  if (!Number.isInteger(file.nnz) || file.nnz < 0 || file.nnz > N_FEATURES) throw bad("nnz");
+  if (!Number.isFinite(file.bias)) throw bad("bias");
+  if (!(Number.isFinite(file.scale) && file.scale > 0)) throw bad("scale");
+  const t = file.threshold?.threshold;
+  if (typeof t !== "number" || !(t >= 0 && t <= 1)) throw bad("threshold");
+  if (typeof file.indices !== "string" || typeof file.values !== "string") throw bad("indices/values");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(file.indices) || !/^[A-Za-z0-9+/]*={0,2}$/.test(file.values)) throw bad("base64");
+  if (file.indices.length % 4 !== 0 || file.values.length % 4 !== 0) throw bad("base64 length");
   const weights = new Float32Array(N_FEATURES);
   const ib = base64ToBytes(file.indices);
   const vb = base64ToBytes(file.values);
+  if (vb.length !== 2 * file.nnz) throw bad("values length");
   let p = 0;
   let idx = -1;
   for (let k = 0; k < file.nnz; k++) {
     let delta = 0;
     let shift = 0;
     for (;;) {
+      if (p >= ib.length || shift > 28) throw bad("indices");
       const b = ib[p++]!;
       delta |= (b & 127) << shift;
       if (b < 128) break;
       shift += 7;
     }
     idx += delta;
+    if (delta <= 0 || idx >= N_FEATURES) throw bad("index out of range");
     let q = vb[2 * k]! | (vb[2 * k + 1]! << 8);
     if (q >= 0x8000) q -= 0x10000;
     weights[idx] = q * file.scale;
   }
-  return { weights, bias: file.bias, threshold: file.threshold.threshold };
+  if (p !== ib.length) throw bad("trailing index bytes");
+  return { weights, bias: file.bias, threshold: t };
 }
 
 // --------------------------------------------------------------- scoring

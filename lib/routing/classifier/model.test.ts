@@ -1,13 +1,17 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { classifierStage, DEFAULT_THRESHOLD, SHIPPED_THRESHOLD, SHIPPED_TRAINING, score, scoreOnly } from "./index";
 import { decodeWeights, encodeWeights, base64ToBytes, bytesToBase64 } from "./linear";
 import { N_FEATURES } from "./features";
 import { SHIPPED_DATA_DIR, expandInputs } from "./dataset";
 
 const WEIGHTS = path.join(SHIPPED_DATA_DIR, "..", "weights.json");
+
+// The shipped model, even in a checkout where a deployment model is installed (./data/router-model.json).
+vi.stubEnv("THINKGATE_ROUTER_MODEL", "/nonexistent/thinkgate-router-model.json");
+afterAll(() => vi.unstubAllEnvs());
 
 describe("shipped model", () => {
   it("is small and trained on the shipped data as it is now", () => {

@@ -26,7 +26,7 @@ export const usd = (x: number) => `$${x.toFixed(2)}`;
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? "").length)));
-  const numeric = (s: string) => /^[-$]?[\d.,]+%?$|^-$/.test(s);
+  const numeric = (s: string) => /^[-+$]?[\d.,]+(%|pp)?$|^-$/.test(s);
   const line = (r: string[]) =>
     r.map((cell, c) => (c > 0 && numeric(cell) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ").trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
