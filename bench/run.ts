@@ -1,9 +1,9 @@
 /**
  * npm run bench — thinkgate's benchmarks, one report.
  *
- *   npx tsx bench/run.ts                     everything: gateway (3 runs), signals, router
+ *   npx tsx bench/run.ts                     everything: gateway (3 runs), signals, router, storage
  *   npx tsx bench/run.ts --quick             one run, fewer requests (development)
- *   npx tsx bench/run.ts --only gateway      or signals, router; comma-separated for several
+ *   npx tsx bench/run.ts --only gateway      or signals, router, storage; comma-separated for several
  *   npx tsx bench/run.ts --runs 5            more runs of the gateway bench
  *
  * Writes bench/results/bench-<time>.json and .md (and latest.json/.md) and
@@ -17,8 +17,8 @@ import { pathToFileURL } from "node:url";
 import { FULL, QUICK, gatewayBench } from "./gateway";
 import { describeMachine, machineLine, markdownTable, summarize, writeReport, type Figure, type Report } from "./report";
 
-type Section = "gateway" | "signals" | "router";
-const SECTIONS: Section[] = ["gateway", "signals", "router"];
+type Section = "gateway" | "signals" | "router" | "storage";
+const SECTIONS: Section[] = ["gateway", "signals", "router", "storage"];
 
 function parseArgs(argv: string[]): { only: Section[]; quick: boolean; runs?: number } {
   let only: Section[] = SECTIONS;
@@ -41,7 +41,7 @@ function parseArgs(argv: string[]): { only: Section[]; quick: boolean; runs?: nu
       runs = Number(value("--runs"));
       if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a positive integer");
     } else if (a === "--help" || a === "-h") {
-      process.stdout.write("usage: tsx bench/run.ts [--quick] [--only gateway|signals|router[,...]] [--runs N]\n");
+      process.stdout.write("usage: tsx bench/run.ts [--quick] [--only gateway|signals|router|storage[,...]] [--runs N]\n");
       process.exit(0);
     } else throw new Error(`unknown argument: ${a}`);
   }
