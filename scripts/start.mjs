@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { dependenciesAreStale, pagesAreStale } from "./pages-build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -20,31 +21,8 @@ function run(cmd, args, env = process.env) {
   }
 }
 
-function mtime(p) {
-  try {
-    return fs.statSync(p).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function newestIn(dir) {
-  let newest = 0;
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.name === "node_modules" || e.name === "generated" || e.name.startsWith(".")) continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else newest = Math.max(newest, mtime(p));
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return newest;
-}
-
 // 1. Dependencies: installed when missing or older than the lock file.
-const installed = mtime(path.join(root, "node_modules/.package-lock.json"));
-if (!installed || installed < mtime(path.join(root, "package-lock.json"))) {
+if (dependenciesAreStale(root)) {
   console.log("thinkgate: installing dependencies (npm ci)…");
   run(npm, ["ci", "--no-audit", "--no-fund"]);
 }
@@ -52,13 +30,7 @@ if (!installed || installed < mtime(path.join(root, "package-lock.json"))) {
 if (!fs.existsSync(path.join(root, "lib/db/generated/sqlite/client.ts"))) run(npm, ["run", "db:generate"]);
 
 // 3. Pages: built when missing or older than the sources.
-const built = mtime(path.join(root, ".next/BUILD_ID"));
-const sources = Math.max(
-  ...["app", "components", "lib", "public"].map((d) => newestIn(path.join(root, d))),
-  mtime(path.join(root, "next.config.js")),
-  mtime(path.join(root, "package-lock.json")),
-);
-if (!built || built < sources) {
+if (pagesAreStale(root)) {
   console.log("thinkgate: building the web app (next build)…");
   run(npm, ["run", "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
 }

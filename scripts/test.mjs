@@ -16,6 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { dependenciesAreStale, pagesAreStale } from "./pages-build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules/.bin", name);
@@ -28,7 +29,7 @@ function run(label, cmd, args, env = {}) {
   return r.status === 0;
 }
 
-if (!fs.existsSync(path.join(root, "node_modules/.package-lock.json"))) {
+if (dependenciesAreStale(root)) {
   if (!run("install", "npm", ["ci", "--no-audit", "--no-fund"])) process.exit(1);
 }
 
@@ -51,42 +52,9 @@ if (wants("integration")) {
   vitest("integration tests on PostgreSQL", "integration", { THINKGATE_TEST_DB: "postgresql" });
 }
 
-// The pages are built like scripts/start.mjs does: when missing or older than
-// the sources (app, components, lib, public, the Next and PostCSS configs, the lock file).
-function mtime(p) {
-  try {
-    return fs.statSync(p).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function newestIn(dir) {
-  let newest = 0;
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.name === "node_modules" || e.name === "generated" || e.name.startsWith(".")) continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else newest = Math.max(newest, mtime(p));
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return newest;
-}
-
-function pagesAreStale() {
-  const built = mtime(path.join(root, ".next/BUILD_ID"));
-  const sources = Math.max(
-    ...["app", "components", "lib", "public"].map((d) => newestIn(path.join(root, d))),
-    ...["next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"].map((f) => mtime(path.join(root, f))),
-  );
-  return !built || built < sources;
-}
-
 if (wants("e2e")) {
   let built = true;
-  if (pagesAreStale()) {
+  if (pagesAreStale(root)) {
     built = run("build the web app for the e2e tests (next build)", bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
     if (!built) failedSteps.push("next build");
   }

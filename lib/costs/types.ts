@@ -4,35 +4,13 @@
  * Money is USD as stored (full precision); rounding happens only for display.
  */
 
+import type { CostAggregate } from "../db/analytics/types";
+
 export type Granularity = "hour" | "day" | "week";
 export type GroupBy = "route" | "model" | "tier";
 
-export interface CostStat {
-  requests: number;
-  /** Requests served by the reasoning tier. */
-  reasoning: number;
-  errors: number;
-  escalated: number;
-  /** Requests with a cost. Costs below sum these only. */
-  priced: number;
-  /** Requests with usage but no price for their model: counted, never summed as $0. */
-  unpriced: number;
-  costInput: number;
-  /** Cache writes and reads. */
-  costCache: number;
-  costOutput: number;
-  costThinking: number;
-  costTotal: number;
-  /** Requests priced both ways: what they cost and what the reasoning route would have cost. */
-  counterfactualCount: number;
-  counterfactualCost: number;
-  counterfactualActual: number;
-  inputTokens: number;
-  cacheTokens: number;
-  outputTokens: number;
-  thinkingTokens: number;
-  latencyMs: number;
-}
+/** Sums over records for one bucket or group; costs are USD over priced records only. */
+export type CostStat = CostAggregate;
 
 export interface CostGroup extends CostStat {
   /** Route id ("" when no route applied), model id, or tier. */

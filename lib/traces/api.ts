@@ -9,6 +9,7 @@ import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesRepo } from "../db/traces.repo";
+import { recordView } from "../requests/view";
 import { signalsOf, thinkingView } from "./detail";
 import { toTraceFilter, traceQuerySchema } from "./filters";
 
@@ -20,53 +21,14 @@ export const listTraces: Handler = withApi({ role: "viewer" }, async ({ req }) =
 
 export const traceFacets: Handler = withApi({ role: "viewer" }, async () => json(200, await tracesRepo.facets()));
 
-function parseJsonField(value: string | null): unknown {
-  if (value === null) return null;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
-
 export const getTrace: Handler = withApi({ role: "viewer" }, async ({ req }) => {
   const id = req.params.id ?? "";
   const [row, label] = await Promise.all([tracesRepo.byId(id), examplesRepo.forRequest(id)]);
   if (!row) throw notFound(`request ${id} not found`);
-  const { thinkingText: _t, ...rest } = row;
+  // The trace's thinking comes as `thinking`, with its spans, not as the raw column.
+  const { thinkingText: _t, ...view } = recordView(row);
   return json(200, {
-    ...rest,
-    thinkingConfig: parseJsonField(row.thinkingConfig),
-    adjustments: parseJsonField(row.adjustments),
-    hops: parseJsonField(row.hops),
-    decision: {
-      stage: row.stage,
-      reason: row.reason,
-      ruleId: row.ruleId,
-      score: row.score,
-      threshold: row.threshold,
-      tier: row.tier,
-      routeId: row.routeId,
-      routeName: row.routeName,
-    },
-    usage: {
-      inputTokens: row.inputTokens,
-      cacheWrite5mTokens: row.cacheWrite5mTokens,
-      cacheWrite1hTokens: row.cacheWrite1hTokens,
-      cacheReadTokens: row.cacheReadTokens,
-      outputTokens: row.outputTokens,
-      thinkingTokens: row.thinkingTokens,
-    },
-    cost: {
-      pricingStatus: row.pricingStatus,
-      input: row.costInput,
-      cacheWrite: row.costCacheWrite,
-      cacheRead: row.costCacheRead,
-      output: row.costOutput,
-      thinking: row.costThinking,
-      total: row.costTotal,
-      counterfactualReasoning: row.counterfactualCost,
-    },
+    ...view,
     thinking: thinkingView(row),
     answerSignals: signalsOf(row.answer),
     label: label ? { label: label.label, source: label.source, createdBy: label.createdBy, updatedAt: label.updatedAt } : null,

@@ -1,0 +1,52 @@
+/**
+ * The stored record as the API shows it: JSON columns parsed, and the
+ * decision, usage and cost grouped. GET /api/requests/{id} and the trace
+ * explorer's GET /api/traces/{id} both answer with it.
+ */
+import type { RequestRecord } from "../db/generated/sqlite/client.ts";
+
+function parseJsonField(value: string | null): unknown {
+  if (value === null) return null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export function recordView<R extends RequestRecord>(row: R) {
+  return {
+    ...row,
+    thinkingConfig: parseJsonField(row.thinkingConfig),
+    adjustments: parseJsonField(row.adjustments),
+    hops: parseJsonField(row.hops),
+    decision: {
+      stage: row.stage,
+      reason: row.reason,
+      ruleId: row.ruleId,
+      score: row.score,
+      threshold: row.threshold,
+      tier: row.tier,
+      routeId: row.routeId,
+      routeName: row.routeName,
+    },
+    usage: {
+      inputTokens: row.inputTokens,
+      cacheWrite5mTokens: row.cacheWrite5mTokens,
+      cacheWrite1hTokens: row.cacheWrite1hTokens,
+      cacheReadTokens: row.cacheReadTokens,
+      outputTokens: row.outputTokens,
+      thinkingTokens: row.thinkingTokens,
+    },
+    cost: {
+      pricingStatus: row.pricingStatus,
+      input: row.costInput,
+      cacheWrite: row.costCacheWrite,
+      cacheRead: row.costCacheRead,
+      output: row.costOutput,
+      thinking: row.costThinking,
+      total: row.costTotal,
+      counterfactualReasoning: row.counterfactualCost,
+    },
+  };
+}
