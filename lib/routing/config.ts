@@ -19,7 +19,7 @@ export const SETTING_THRESHOLD = "routing.classifierThreshold";
 export const SETTING_LLM_CLASSIFIER = "routing.llmClassifier";
 export const SETTING_ESCALATION = "routing.escalation";
 
-const classifierSettings = z
+export const classifierSettings = z
   .object({
     enabled: z.boolean().default(true),
     /** Scores within this distance of the threshold are ambiguous: LLM stage and escalation apply. */
@@ -27,7 +27,7 @@ const classifierSettings = z
   })
   .default({ enabled: true, ambiguousMargin: 0.1 });
 
-const escalationSettings = z
+export const escalationSettings = z
   .object({ enabled: z.boolean().default(true), policy: escalationPolicySchema.default(DEFAULT_POLICY) })
   .default({ enabled: true, policy: DEFAULT_POLICY });
 

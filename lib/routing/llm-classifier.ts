@@ -1,6 +1,6 @@
 /**
  * The optional LLM stage of the router: for prompts the local classifier finds
- * ambiguous, a small fast model is asked, in strict JSON, whether the request
+ * ambiguous (within the classifier's ambiguous margin of the threshold), a small fast model is asked, in strict JSON, whether the request
  * needs reasoning. Answers are cached by prompt hash; a slow or broken answer
  * falls back to the local score, so this stage can only add a little latency,
  * never an error. Its tokens and cost go into the request's record.
@@ -16,8 +16,6 @@ export const llmClassifierConfigSchema = z
     /** A Haiku-class model: fast and cheap. */
     model: z.string().min(1).default("claude-haiku-4-5"),
     timeoutMs: z.number().int().min(50).max(10_000).default(1_500),
-    /** Local scores inside [low, high] are "ambiguous" and go to the LLM. */
-    band: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).default([0.35, 0.65]),
     /** Prompt characters sent to the classifier; the rest is cut. */
     maxPromptChars: z.number().int().min(200).max(100_000).default(6_000),
   })

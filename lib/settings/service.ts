@@ -7,7 +7,18 @@ import { z } from "zod";
 import { badRequest, notFound } from "../api/errors";
 import { configRepo, type AppRow, type RouteRow } from "../db/config.repo";
 import { activeThreshold } from "../routing/classifier";
-import { invalidate, SETTING_DEFAULT_ROUTE, SETTING_THRESHOLD, SETTING_TIER_ROUTES } from "../routing/config";
+import {
+  classifierSettings,
+  escalationSettings,
+  invalidate,
+  SETTING_CLASSIFIER,
+  SETTING_DEFAULT_ROUTE,
+  SETTING_ESCALATION,
+  SETTING_LLM_CLASSIFIER,
+  SETTING_THRESHOLD,
+  SETTING_TIER_ROUTES,
+} from "../routing/config";
+import { llmClassifierConfigSchema } from "../routing/llm-classifier";
 import { ruleSetSchema } from "../routing/rules";
 import { parseTracesSettings, saveTracesConfig } from "../traces/config";
 
@@ -57,6 +68,12 @@ export const settingsBody = z
     sampleRate: unit("the sampling rate").optional(),
     tierRoutes: z.object({ standard: z.string().min(1), reasoning: z.string().min(1) }).strict().optional(),
     defaultRouteId: z.string().min(1).optional(),
+    /** The local classifier stage: on/off and the ambiguous band around the threshold. */
+    classifier: classifierSettings.unwrap().optional(),
+    /** The optional LLM stage for the ambiguous band. */
+    llmClassifier: llmClassifierConfigSchema.optional(),
+    /** Escalation of ambiguous standard answers, with its checks. */
+    escalation: escalationSettings.unwrap().optional(),
   })
   .strict();
 export type SettingsInput = z.infer<typeof settingsBody>;
@@ -70,6 +87,9 @@ export interface RoutingSettings {
   sampleRate: number;
   tierRoutes: { standard: string; reasoning: string };
   defaultRouteId: string;
+  classifier: z.infer<typeof classifierSettings>;
+  llmClassifier: z.infer<typeof llmClassifierConfigSchema>;
+  escalation: z.infer<typeof escalationSettings>;
 }
 
 export function parseRouteId(raw: string | undefined): string {
@@ -95,6 +115,9 @@ export async function getSettings(): Promise<RoutingSettings> {
     sampleRate: parseTracesSettings(s).sampling.rate,
     tierRoutes,
     defaultRouteId: (s.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,
+    classifier: classifierSettings.catch(classifierSettings.parse(undefined)).parse(s.get(SETTING_CLASSIFIER)),
+    llmClassifier: llmClassifierConfigSchema.catch(llmClassifierConfigSchema.parse({})).parse(s.get(SETTING_LLM_CLASSIFIER) ?? {}),
+    escalation: escalationSettings.catch(escalationSettings.parse(undefined)).parse(s.get(SETTING_ESCALATION)),
   };
 }
 
@@ -153,6 +176,9 @@ export async function putSettings(input: SettingsInput): Promise<RoutingSettings
   }
   if (input.tierRoutes) await configRepo.setSetting(SETTING_TIER_ROUTES, input.tierRoutes);
   if (input.defaultRouteId !== undefined) await configRepo.setSetting(SETTING_DEFAULT_ROUTE, input.defaultRouteId);
+  if (input.classifier) await configRepo.setSetting(SETTING_CLASSIFIER, input.classifier);
+  if (input.llmClassifier) await configRepo.setSetting(SETTING_LLM_CLASSIFIER, input.llmClassifier);
+  if (input.escalation) await configRepo.setSetting(SETTING_ESCALATION, input.escalation);
   invalidate();
   return getSettings();
 }

@@ -138,3 +138,29 @@ describe("classifier stage", () => {
     expect(easy.response.headers.get("thinkgate-tier")).toBe("standard");
   });
 });
+
+describe("LLM classifier stage", () => {
+  it("asks a Haiku-class model about ambiguous prompts and bills its call to the request", async () => {
+    const put = await fetch(`${server.url}/api/settings`, {
+      method: "PUT",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      // A margin of 0.5 makes every score ambiguous, so the stage always runs.
+      body: JSON.stringify({ classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 2000 } }),
+    });
+    expect(put.status).toBe(200);
+    const { response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 300, messages: [{ role: "user", content: "Suggest a name for a small bakery." }] })
+      .withResponse();
+    // Ambiguous and standard: the answer is also checked, and may be escalated.
+    expect(["classifier", "escalation"]).toContain(response.headers.get("thinkgate-stage"));
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec.reason as string).toMatch(/claude-haiku-4-5 was asked/);
+    const classifierHop = rec.hops.find((h) => h.kind === "classifier");
+    expect(classifierHop).toMatchObject({ model: "claude-haiku-4-5" });
+    expect(classifierHop!.costUsd!).toBeGreaterThan(0);
+    // The request paid for the classifier's call and every answer.
+    const paid = rec.hops.reduce((t, h) => t + (h.costUsd ?? 0), 0);
+    expect(rec.costTotal as number).toBeCloseTo(paid, 8);
+    expect(rec.hops.filter((h) => h.kind === "answer").length).toBeGreaterThan(0);
+  });
+});
