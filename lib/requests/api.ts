@@ -4,6 +4,7 @@ import { notFound } from "../api/errors";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { requestsRepo } from "../db/requests.repo";
+import { tracesRepo } from "../db/traces.repo";
 import { recordView } from "./view";
 
 const listQuery = z.object({
@@ -11,15 +12,11 @@ const listQuery = z.object({
   cursor: z.string().max(64).optional(),
 });
 
-const PREVIEW = 160;
-
+/** The newest requests, unfiltered: the trace explorer's list (the same rows and cursor), for the first-run page and scripts. */
 export const listRequests: Handler = withApi({ role: "viewer" }, async ({ req }) => {
   const q = listQuery.parse(Object.fromEntries(req.query));
-  const { rows, nextCursor } = await requestsRepo.list(q.limit, q.cursor);
-  return json(200, {
-    data: rows.map(({ prompt, ...r }) => ({ ...r, promptPreview: (prompt ?? "").slice(0, PREVIEW) })),
-    nextCursor,
-  });
+  const { rows, nextCursor } = await tracesRepo.list({}, q.limit, q.cursor);
+  return json(200, { data: rows, nextCursor });
 });
 
 export const getRequest: Handler = withApi({ role: "viewer" }, async ({ req }) => {
