@@ -81,6 +81,9 @@ async function main(): Promise<void> {
         ? "  Admin key: the value of THINKGATE_BOOTSTRAP_KEY"
         : `  Admin key (shown once, keep it): ${boot.firstKey.secret}`
       : "  Authenticate with a thinkgate key (x-api-key or Authorization: Bearer).",
+    boot.firstAdmin
+      ? `  Web app: sign in at ${url}/login as ${boot.firstAdmin}`
+      : `  Web app: ${url} (sign in at /login; on a new install /setup creates the first admin)`,
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");
