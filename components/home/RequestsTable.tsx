@@ -1,8 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import type { MouseEvent } from "react";
+import { useRowLink } from "@/components/hooks/useRowLink";
 import { Badge, StatusDot } from "@/components/ui/Badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { cn } from "@/lib/ui/cn";
@@ -10,18 +9,8 @@ import type { RequestRow } from "@/lib/ui/requests";
 
 /** Wide screens: one request per row; the whole row opens the trace. Draws prepared rows only. */
 export function RequestsTable({ rows }: { rows: RequestRow[] }) {
-  const router = useRouter();
-
-  // The time cell holds the row's real link (keyboard, screen readers, "open
-  // in new tab"); a click anywhere else on the row follows it too. A
-  // stretched-link overlay would do the same without JS, but it would swallow
-  // the cells' tooltips (token breakdown, exact cost) and text selection.
-  function onRowClick(e: MouseEvent<HTMLTableRowElement>, href: string) {
-    if ((e.target as HTMLElement).closest("a, button")) return;
-    if (window.getSelection()?.toString()) return;
-    if (e.metaKey || e.ctrlKey) window.open(href, "_blank", "noopener");
-    else router.push(href);
-  }
+  // The time cell holds the row's real link; a click anywhere else on the row follows it too.
+  const onRowClick = useRowLink();
 
   return (
     <Table>

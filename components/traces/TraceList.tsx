@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import type { MouseEvent, ReactNode } from "react";
+import { useRowLink } from "@/components/hooks/useRowLink";
+import type { ReactNode } from "react";
 import { EscalatedBadge, ModelLabel } from "@/components/home/RequestsTable";
 import { Badge, StatusDot } from "@/components/ui/Badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
@@ -43,13 +43,8 @@ function HedgingCell({ h }: { h: TraceRowView["hedging"] }) {
 
 /** Wide screens: one request per row; the row opens the trace. */
 export function TraceTable({ rows }: { rows: TraceRowView[] }) {
-  const router = useRouter();
-  function onRowClick(e: MouseEvent<HTMLTableRowElement>, href: string) {
-    if ((e.target as HTMLElement).closest("a, button")) return;
-    if (window.getSelection()?.toString()) return;
-    if (e.metaKey || e.ctrlKey) window.open(href, "_blank", "noopener");
-    else router.push(href);
-  }
+  // The time cell holds the row's real link; a click anywhere else on the row follows it too.
+  const onRowClick = useRowLink();
   return (
     <Table>
       <THead>
