@@ -13,6 +13,9 @@ const nextConfig = {
     "pino",
     "prom-client",
   ],
+  // A second build directory lets two checkouts' worth of work build side by
+  // side (THINKGATE_NEXT_DIST=.next-foo); everything else uses .next.
+  distDir: process.env.THINKGATE_NEXT_DIST || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
   typescript: { ignoreBuildErrors: false },

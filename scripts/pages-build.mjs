@@ -30,7 +30,7 @@ function newestIn(dir) {
 }
 
 export function pagesAreStale(root) {
-  const built = mtime(path.join(root, ".next/BUILD_ID"));
+  const built = mtime(path.join(root, process.env.THINKGATE_NEXT_DIST || ".next", "BUILD_ID"));
   const sources = Math.max(
     ...["app", "components", "lib", "public"].map((d) => newestIn(path.join(root, d))),
     ...["next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"].map((f) => mtime(path.join(root, f))),

@@ -11,7 +11,7 @@ import { assertChromium, SCREENSHOT_DIR } from "./chromium";
 const ROOT = path.resolve(__dirname, "../..");
 
 export default function setup(): void {
-  if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
+  if (!fs.existsSync(path.join(ROOT, process.env.THINKGATE_NEXT_DIST || ".next", "BUILD_ID"))) {
     throw new Error("e2e tests need the built web app: run `npx next build` first (or `node scripts/test.mjs e2e`, which builds when the sources changed)");
   }
   assertChromium();
