@@ -1,26 +1,74 @@
-/** Builds the stored record of one gateway request, with its cost. */
+/**
+ * The record of one gateway request, in two steps. `record()` runs when the
+ * response is finishing, before its last byte is sent: it takes the few facts
+ * the record is made of (a RecordInput, plain JSON) and hands them to the
+ * recorder, which appends them to the spool on disk synchronously. Building
+ * the stored row from them (costing, redaction, signal extraction) happens
+ * later, off the response path, and again from the spool after a crash.
+ */
+import path from "node:path";
+import { AppError } from "../api/errors";
 import { requestsRepo } from "../db/requests.repo";
-import { estimateReasoningCost } from "../pricing/counterfactual";
+import { databaseUrl, providerOf, sqlitePath } from "../db/provider";
+import { logger } from "../observability/logger";
+import { estimateReasoningCost, type ThinkingTier } from "../pricing/counterfactual";
 import type { CostBreakdown } from "../pricing/cost";
 import { costOf, priceFor } from "../pricing/service";
 import type { AnthropicUsage, TokenBuckets } from "../pricing/usage";
+import { Journal } from "../recorder/journal";
 import { Recorder } from "../recorder/recorder";
 import type { RequestRecordRow } from "../recorder/record";
 import type { Attempt } from "./messages";
 import type { Observed } from "./stream-observer";
 import { lastSnapshot } from "../routing/config";
+import type { Tier } from "../routing/types";
 import { tracesSnapshot } from "../traces/config";
 import { analyseRecordText, type RecordSignals } from "../traces/record-signals";
 import { shouldStoreThinking } from "../traces/sampling";
+import { observeRequest } from "../telemetry/observe";
 
-const g = globalThis as unknown as { __thinkgateRecorder?: Recorder };
+const g = globalThis as unknown as { __thinkgateRecorder?: Recorder<RecordInput> };
 
-export function recorder(): Recorder {
-  return (g.__thinkgateRecorder ??= new Recorder(requestsRepo, {
+/**
+ * Where the spool lives: THINKGATE_SPOOL_DIR, "off" for none (records then
+ * wait in memory only). By default next to the SQLite file (<file>-spool), or
+ * for PostgreSQL under ./data/spool, one directory per database.
+ */
+export function spoolDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const set = env.THINKGATE_SPOOL_DIR?.trim();
+  if (set) return set === "off" ? null : path.resolve(set);
+  const url = databaseUrl(env);
+  if (providerOf(url) === "sqlite") return path.resolve(`${sqlitePath(url)}-spool`);
+  const u = new URL(url);
+  const name = `${u.hostname}-${u.port || "5432"}-${u.pathname.slice(1)}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  return path.resolve("data", "spool", name);
+}
+
+/** The process's recorder; the server creates it at start, so a spool left by an earlier run is replayed at once. */
+export function recorder(): Recorder<RecordInput> {
+  if (g.__thinkgateRecorder) return g.__thinkgateRecorder;
+  const dir = spoolDir();
+  const journal = dir
+    ? Journal.open({
+        dir,
+        maxBytes: Number(process.env.THINKGATE_SPOOL_MAX_BYTES ?? 1 << 30),
+        fsync: process.env.THINKGATE_SPOOL_FSYNC === "1",
+      })
+    : null;
+  if (!journal) logger.warn("THINKGATE_SPOOL_DIR=off: records wait in memory only and are lost if the process dies");
+  return (g.__thinkgateRecorder = new Recorder<RecordInput>(requestsRepo, buildRecord, journal, {
     batchSize: Number(process.env.THINKGATE_RECORDER_BATCH ?? 200),
     intervalMs: Number(process.env.THINKGATE_RECORDER_INTERVAL_MS ?? 50),
     maxQueue: Number(process.env.THINKGATE_RECORDER_MAX_QUEUE ?? 100_000),
   }));
+}
+
+/** The policy at the spool's bound (README, "No lost records"): new requests wait for the database. */
+export function spoolFull(): AppError {
+  return new AppError("overloaded_error", "thinkgate cannot store request records right now (its spool is full while the database is unavailable); retry later", {
+    status: 503,
+    headers: { "retry-after": "5" },
+  });
 }
 
 export interface Outcome {
@@ -35,6 +83,92 @@ export interface Outcome {
   ttftMs?: number | null;
 }
 
+/** What a record is built from: plain JSON, so it can be journaled and rebuilt after a crash. */
+export interface RecordInput {
+  requestId: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  keyId: string | null;
+  request: { model: string; maxTokens: number | null; messageCount: number; stream: boolean } | null;
+  routable: { system: string; prompt: string; app: string | null; task: string | null; hasTools: boolean } | null;
+  decision: {
+    stage: string;
+    reason: string;
+    ruleId: string | null;
+    score: number | null;
+    threshold: number | null;
+    tier: Tier;
+    routeId: string | null;
+    routeName: string | null;
+  } | null;
+  applied: { model: string; thinking: Record<string, unknown> | null; effort: string | null; maxTokens: number | null; adjustments: string[] } | null;
+  hops: Hop[];
+  /** The reasoning route when the request finished, for the counterfactual cost. */
+  reasoning: { model: string; budgetTier: ThinkingTier | null } | null;
+  outcome: Omit<Outcome, "observed"> & { observed: Pick<Observed, "usage" | "stopReason" | "answer" | "thinking" | "thinkingStatus"> | null };
+}
+
+/** The facts of a finished request; cheap (no copying of texts, no costing). */
+export function recordInput(a: Attempt, o: Outcome): RecordInput {
+  const d = a.decision;
+  const snap = lastSnapshot();
+  const reasoning = snap?.routes.get(snap.tierRoutes.reasoning);
+  const seen = o.observed;
+  return {
+    requestId: a.requestId,
+    createdAt: a.createdAt.getTime(),
+    keyId: a.keyId,
+    request: a.body
+      ? { model: a.body.model, maxTokens: a.body.max_tokens ?? null, messageCount: a.body.messages.length, stream: a.body.stream === true }
+      : null,
+    routable: a.routable
+      ? { system: a.routable.system, prompt: a.routable.prompt, app: a.routable.app ?? null, task: a.routable.task ?? null, hasTools: a.routable.hasTools }
+      : null,
+    decision: d
+      ? {
+          stage: d.stage,
+          reason: d.reason,
+          ruleId: d.ruleId ?? null,
+          score: d.score ?? null,
+          threshold: d.threshold ?? null,
+          tier: d.tier,
+          routeId: d.route?.id ?? null,
+          routeName: d.route?.name ?? null,
+        }
+      : null,
+    applied: a.applied
+      ? {
+          model: a.applied.model,
+          thinking: a.applied.thinking ?? null,
+          effort: a.applied.effort ?? null,
+          maxTokens: a.applied.body.max_tokens ?? null,
+          adjustments: a.applied.adjustments,
+        }
+      : null,
+    hops: a.hops,
+    reasoning: reasoning ? { model: reasoning.model, budgetTier: reasoning.budgetTier ?? null } : null,
+    outcome: {
+      ...o,
+      observed: seen
+        ? { usage: seen.usage, stopReason: seen.stopReason, answer: seen.answer, thinking: seen.thinking, thinkingStatus: seen.thinkingStatus }
+        : null,
+    },
+  };
+}
+
+/**
+ * Records a finished request. Called before the response's last byte goes
+ * out (messages.ts: before a JSON body is returned, and in the stream's
+ * finally, which runs before the adapter ends the response), so a response
+ * the client saw complete always has its record in the spool.
+ */
+export function record(a: Attempt, o: Omit<Outcome, "latencyMs">): void {
+  const outcome = { ...o, latencyMs: Math.round(performance.now() - a.started) };
+  recorder().add(recordInput(a, outcome));
+  // Access log, metrics and spans: on a later turn of the event loop.
+  observeRequest(a, outcome);
+}
+
 const MAX_TEXT = Number(process.env.THINKGATE_MAX_STORED_CHARS ?? 1_000_000);
 const clip = (s: string | null | undefined) => (s ? (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s) : null);
 
@@ -43,13 +177,14 @@ type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMes
 /**
  * What the record keeps of the texts, with the trace settings in memory
  * (lib/traces/config.ts): secrets and personal data masked before the row is
- * queued (redacted first, then clipped, so a clip never leaves half a secret
+ * written (redacted first, then clipped, so a clip never leaves half a secret
  * unmasked), signals counted once on what is stored (hedgeCount keeps the
  * meaning the explorer filters on: thinking and answer), and the thinking
  * text kept or left out by sampling. Counts and cost are stored either way.
  */
-function content(a: Attempt, o: Outcome, routeId: string | null, escalated: boolean): Content {
+function content(r: RecordInput, routeId: string | null, escalated: boolean): Content {
   const traces = tracesSnapshot();
+  const o = r.outcome;
   const store = (s: string | null | undefined) => (s ? clip(traces.redact(s).text) : null);
   const thinking = store(o.observed?.thinking);
   const answer = store(o.observed?.answer);
@@ -57,12 +192,12 @@ function content(a: Attempt, o: Outcome, routeId: string | null, escalated: bool
   const keep =
     thinking === null ||
     shouldStoreThinking(
-      { requestId: a.requestId, routeId, status: o.status, escalated, hedgeDensity: columns.hedgeDensity, hedgeCount: thinkingHedges },
+      { requestId: r.requestId, routeId, status: o.status, escalated, hedgeDensity: columns.hedgeDensity, hedgeCount: thinkingHedges },
       traces.sampling,
     );
   return {
-    system: store(a.routable?.system),
-    prompt: store(a.routable?.prompt),
+    system: store(r.routable?.system),
+    prompt: store(r.routable?.prompt),
     answer,
     errorMessage: o.errorMessage === null ? null : traces.redact(o.errorMessage).text,
     thinkingText: keep ? thinking : null,
@@ -72,18 +207,14 @@ function content(a: Attempt, o: Outcome, routeId: string | null, escalated: bool
 }
 
 /**
- * Queues the record of a finished request. Building it (costing, redaction,
- * signal extraction) waits for the next turn of the event loop, so it never
- * delays the response it describes.
+ * One upstream call of a request: the LLM classifier, a standard answer that
+ * was escalated, or the answer served; and for upstream faults
+ * (lib/gateway/dispatch.ts) a failed call that was tried again ("retry"), a
+ * failed route left for its fallback ("fallback"), or a route not called
+ * because its model's circuit was open ("skipped").
  */
-export function record(a: Attempt, o: Omit<Outcome, "latencyMs">): void {
-  const latencyMs = Math.round(performance.now() - a.started);
-  setImmediate(() => recorder().add(buildRecord(a, { ...o, latencyMs })));
-}
-
-/** One upstream call of a request: the LLM classifier, a standard answer that was escalated, or the answer served. */
 export interface Hop {
-  kind: "classifier" | "answer";
+  kind: "classifier" | "answer" | "retry" | "fallback" | "skipped";
   routeId: string | null;
   model: string;
   usage: AnthropicUsage | null;
@@ -92,6 +223,11 @@ export interface Hop {
   escalated?: boolean;
   reasons?: string[];
   upstreamRequestId?: string | null;
+  /** A failed call: its HTTP status (null for a connection error or timeout) and error type. */
+  status?: number | null;
+  errorType?: string;
+  /** How long the gateway waited before the next call, in ms. */
+  waitMs?: number;
 }
 
 interface CostedHop extends Hop {
@@ -119,18 +255,20 @@ function totals(hops: CostedHop[]) {
   };
 }
 
-export function buildRecord(a: Attempt, o: Outcome): RequestRecordRow {
-  const d = a.decision;
+export function buildRecord(r: RecordInput): RequestRecordRow {
+  const d = r.decision;
+  const o = r.outcome;
   const seen = o.observed;
-  const served = a.applied?.model ?? a.body?.model ?? "unknown";
-  const costed = seen?.usage ? costOf(served, seen.usage, a.createdAt) : null;
+  const createdAt = new Date(r.createdAt);
+  const served = r.applied?.model ?? r.request?.model ?? "unknown";
+  const costed = seen?.usage ? costOf(served, seen.usage, createdAt) : null;
   const c = costed?.cost;
-  const routeId = d?.route?.id ?? null;
-  const escalated = a.hops.some((h) => h.escalated);
+  const routeId = d?.routeId ?? null;
+  const escalated = r.hops.some((h) => h.escalated);
 
   const final: Hop = { kind: "answer", routeId, model: served, usage: seen?.usage ?? null, stopReason: seen?.stopReason ?? null, upstreamRequestId: o.upstreamRequestId ?? null };
-  const hops: CostedHop[] = [...a.hops, final].map((h) => {
-    const hc = h.usage ? (h === final ? costed : costOf(h.model, h.usage, a.createdAt)) : null;
+  const hops: CostedHop[] = [...r.hops, final].map((h) => {
+    const hc = h.usage ? (h === final ? costed : costOf(h.model, h.usage, createdAt)) : null;
     return { ...h, buckets: hc?.buckets ?? null, cost: hc?.cost ?? null };
   });
   const t = totals(hops);
@@ -140,15 +278,14 @@ export function buildRecord(a: Attempt, o: Outcome): RequestRecordRow {
   // estimate on the reasoning route's model otherwise (for the answer served).
   let counterfactual: number | null = null;
   if (costed && c) {
-    const snap = lastSnapshot();
-    const reasoning = snap?.routes.get(snap.tierRoutes.reasoning);
+    const reasoning = r.reasoning;
     const model = reasoning ? (reasoning.model === "*" ? served : reasoning.model) : served;
     const estimate = estimateReasoningCost({
       actual: costed.buckets,
       modifiers: costed.modifiers,
       servedTier: d?.tier ?? "standard",
       actualCost: c,
-      reasoningPrice: priceFor(model, a.createdAt),
+      reasoningPrice: priceFor(model, createdAt),
       thinkingTier: reasoning?.budgetTier ?? "complex",
     }).cost.total;
     // The hops before the answer were paid for either way.
@@ -160,11 +297,11 @@ export function buildRecord(a: Attempt, o: Outcome): RequestRecordRow {
     : "[]";
 
   return {
-    id: a.requestId,
-    createdAt: a.createdAt,
-    keyId: a.keyId,
-    app: a.routable?.app ?? null,
-    task: a.routable?.task ?? null,
+    id: r.requestId,
+    createdAt,
+    keyId: r.keyId,
+    app: r.routable?.app ?? null,
+    task: r.routable?.task ?? null,
     stage: d?.stage ?? "none",
     reason: d?.reason ?? "",
     ruleId: d?.ruleId ?? null,
@@ -172,16 +309,16 @@ export function buildRecord(a: Attempt, o: Outcome): RequestRecordRow {
     threshold: d?.threshold ?? null,
     tier: d?.tier ?? "standard",
     routeId,
-    routeName: d?.route?.name ?? null,
-    requestedModel: a.body?.model ?? "unknown",
+    routeName: d?.routeName ?? null,
+    requestedModel: r.request?.model ?? "unknown",
     servedModel: served,
-    thinkingConfig: a.applied ? JSON.stringify({ thinking: a.applied.thinking ?? null, effort: a.applied.effort ?? null }) : null,
-    maxTokensRequested: a.body?.max_tokens ?? null,
-    maxTokensSent: a.applied?.body.max_tokens ?? null,
-    adjustments: JSON.stringify(a.applied?.adjustments ?? []),
+    thinkingConfig: r.applied ? JSON.stringify({ thinking: r.applied.thinking, effort: r.applied.effort }) : null,
+    maxTokensRequested: r.request?.maxTokens ?? null,
+    maxTokensSent: r.applied?.maxTokens ?? null,
+    adjustments: JSON.stringify(r.applied?.adjustments ?? []),
     hops: hopsJson,
     escalated,
-    stream: a.body?.stream === true,
+    stream: r.request?.stream === true,
     status: o.status,
     httpStatus: o.httpStatus,
     errorType: o.errorType,
@@ -203,9 +340,9 @@ export function buildRecord(a: Attempt, o: Outcome): RequestRecordRow {
     costThinking: t.cost.thinking,
     costTotal: t.cost.total,
     counterfactualCost: counterfactual,
-    messageCount: a.body?.messages.length ?? 0,
-    hasTools: a.routable?.hasTools ?? false,
+    messageCount: r.request?.messageCount ?? 0,
+    hasTools: r.routable?.hasTools ?? false,
     thinkingStatus: seen?.thinkingStatus ?? "none",
-    ...content(a, o, routeId, escalated),
+    ...content(r, routeId, escalated),
   };
 }

@@ -1,15 +1,30 @@
 /**
- * Persists request records off the response path. Records are queued in
- * memory and written in batches, so a response never waits for the database
- * and a burst of requests costs a few inserts rather than one each.
+ * Persists request records without losing one and without making a response
+ * wait for the database.
  *
- * A failed batch goes back to the head of the queue and is retried with
- * backoff; inserts skip ids already stored, so a retried batch is written once.
- * The queue is bounded (THINKGATE_RECORDER_MAX_QUEUE); past the bound the
- * oldest records are dropped and counted, so memory stays bounded while the
- * database is down. Call flush() before the process exits.
+ *   add(input)  ─ sync ─▶ journal (one line on local disk) ─▶ memory queue
+ *                                                              │ batches, off the response path
+ *                                                              ▼
+ *                                   build the row ─▶ sink.insertMany ─▶ journal.confirm
+ *
+ * The journal (lib/recorder/journal.ts) is written before the response ends,
+ * so a record survives the process being killed; the row itself (costing,
+ * redaction, signals) is built off the response path. Batches are written in
+ * journal order. A failed batch stays at the head and is retried with backoff
+ * while new records keep arriving in the journal.
+ *
+ * The memory queue is bounded (maxQueue). Past it the recorder "spills": new
+ * records go to the journal only, and the flusher reads them back from disk,
+ * in order, once the memory queue is written. A start with segments left by
+ * an earlier run (killed, or stopped while the database was down) begins
+ * spilled, so they are replayed before the new records. Inserts skip ids
+ * already stored, so a replayed record is written exactly once.
+ *
+ * Without a journal (THINKGATE_SPOOL_DIR=off) the queue is memory only and
+ * drops its oldest records past the bound.
  */
 import { logger } from "../observability/logger";
+import { Journal, type Position } from "./journal";
 import type { RequestRecordRow } from "./record";
 
 export interface RecordSink {
@@ -20,41 +35,141 @@ export interface RecorderOptions {
   batchSize?: number;
   intervalMs?: number;
   maxQueue?: number;
+  /** Longest wait between retries while the database is unreachable. */
+  maxBackoffMs?: number;
 }
 
-export class Recorder {
-  private queue: RequestRecordRow[] = [];
+export interface RecorderStatus {
+  /** Records in memory waiting for the database. */
+  queued: number;
+  /** True while records are read back from the journal (a replay after a start, or a spill). */
+  replaying: boolean;
+  /** False after a failed write, until a write succeeds. */
+  dbReachable: boolean;
+  lastError: string | null;
+  written: number;
+  failedBatches: number;
+  /** Records lost: only without a journal, or when the journal itself could not be written. */
+  dropped: number;
+  spool: { dir: string; bytes: number; maxBytes: number; full: boolean; skippedLines: number } | null;
+}
+
+interface Item<I> {
+  input: I;
+  row?: RequestRecordRow | null;
+  /** Where its journal line ends; null when it never reached the journal. */
+  end: Position | null;
+}
+
+export class Recorder<I> {
+  private queue: Item<I>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private failures = 0;
-  readonly stats = { written: 0, dropped: 0, failedBatches: 0 };
+  private lastError: string | null = null;
+  /** When set, records from here on are in the journal only. */
+  private cursor: Position | null;
+  private fullLogged = false;
+  readonly stats = { written: 0, dropped: 0, failedBatches: 0, journalErrors: 0 };
   private readonly batchSize: number;
   private readonly intervalMs: number;
   private readonly maxQueue: number;
+  private readonly maxBackoffMs: number;
 
   constructor(
     private readonly sink: RecordSink,
+    private readonly build: (input: I) => RequestRecordRow,
+    private readonly journal: Journal | null,
     opts: RecorderOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? 200;
     this.intervalMs = opts.intervalMs ?? 50;
     this.maxQueue = opts.maxQueue ?? 100_000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 2_000;
+    this.cursor = journal?.head() ?? null;
+    if (this.cursor) {
+      logger.warn({ dir: journal!.dir, bytes: journal!.bytes }, "recorder: replaying records left in the spool by an earlier run");
+      this.kick(0);
+    }
   }
 
   get pending(): number {
     return this.queue.length;
   }
 
-  add(row: RequestRecordRow): void {
-    this.queue.push(row);
-    if (this.queue.length > this.maxQueue) {
+  /**
+   * False while the spool is at its bound: the gateway then refuses new
+   * requests (503) rather than accept one whose record it could not keep.
+   * Requests already accepted still journal their records past the bound.
+   */
+  admit(): boolean {
+    if (!this.journal?.full) {
+      if (this.fullLogged) {
+        this.fullLogged = false;
+        logger.warn({ bytes: this.journal?.bytes }, "recorder: spool below its bound again, accepting requests");
+      }
+      return true;
+    }
+    if (!this.fullLogged) {
+      this.fullLogged = true;
+      logger.error(
+        { dir: this.journal.dir, bytes: this.journal.bytes, maxBytes: this.journal.maxBytes },
+        "recorder: SPOOL FULL (THINKGATE_SPOOL_MAX_BYTES): refusing new gateway requests with 503 until the database takes the backlog",
+      );
+    }
+    return false;
+  }
+
+  /** Journals the record synchronously (before the response ends), then queues it. */
+  add(input: I): void {
+    let end: Position | null = null;
+    let start: Position | null = null;
+    if (this.journal) {
+      try {
+        start = this.journal.tail();
+        end = this.journal.append(JSON.stringify(input));
+      } catch (err) {
+        this.stats.journalErrors++;
+        logger.error({ err: (err as Error).message, dir: this.journal.dir }, "recorder: could not append to the spool; the record is held in memory only");
+      }
+    }
+    if (end && this.cursor) {
+      // Spilled: the flusher reads it back from the journal.
+      this.kick(this.intervalMs);
+      return;
+    }
+    if (end && this.queue.length >= this.maxQueue) {
+      this.cursor = start;
+      logger.warn({ queued: this.queue.length }, "recorder: memory queue full, further records are read back from the spool");
+      this.kick(0);
+      return;
+    }
+    const item: Item<I> = { input, end };
+    this.queue.push(item);
+    if (!end && this.queue.length > this.maxQueue) {
       const over = this.queue.length - this.maxQueue;
       this.queue.splice(0, over);
       this.stats.dropped += over;
       logger.error({ dropped: over }, "recorder queue full: oldest records dropped");
     }
+    // Built on the next turn of the loop: costing and redaction stay off the response.
+    setImmediate(() => this.rowOf(item));
     if (this.queue.length >= this.batchSize) this.kick(0);
     else this.kick(this.intervalMs);
+  }
+
+  private rowOf(item: Item<I>): RequestRecordRow | null {
+    if (item.row === undefined) {
+      try {
+        item.row = this.build(item.input);
+      } catch (err) {
+        // A record that cannot be built never will be: skip it rather than block every later one.
+        item.row = null;
+        this.stats.dropped++;
+        logger.error({ err }, "recorder: could not build a record; skipped");
+      }
+    }
+    return item.row;
   }
 
   private kick(delay: number): void {
@@ -68,43 +183,111 @@ export class Recorder {
     this.timer.unref?.();
   }
 
+  /** The next batch: the memory queue first (it is older), then lines read back from the journal. */
+  private take(): Item<I>[] {
+    if (this.queue.length) return this.queue.splice(0, this.batchSize);
+    if (!this.cursor || !this.journal) return [];
+    const { entries, next, atTail } = this.journal.read(this.cursor, this.batchSize);
+    // Caught up: records from now on go through memory again.
+    this.cursor = atTail ? null : next;
+    const items: Item<I>[] = [];
+    for (const e of entries) {
+      try {
+        items.push({ input: JSON.parse(e.text) as I, end: e.end });
+      } catch {
+        this.journal.skipped++;
+        items.push({ input: null as I, row: null, end: e.end });
+        logger.error({ dir: this.journal.dir, at: e.end }, "recorder: unreadable line in the spool; skipped");
+      }
+    }
+    return items;
+  }
+
+  private get hasWork(): boolean {
+    return this.queue.length > 0 || this.cursor !== null;
+  }
+
   private async writeOnce(): Promise<void> {
-    if (this.writing || !this.queue.length) return;
-    const batch = this.queue.splice(0, this.batchSize);
+    if (this.writing) return;
+    const batch = this.take();
+    if (!batch.length) return;
     this.writing = (async () => {
       try {
-        await this.sink.insertMany(batch);
-        this.stats.written += batch.length;
+        const rows = batch.map((it) => this.rowOf(it)).filter((r): r is RequestRecordRow => r !== null);
+        if (rows.length) await this.sink.insertMany(rows);
+        this.stats.written += rows.length;
+        if (this.failures) logger.warn({ failedAttempts: this.failures }, "recorder: database writes succeed again");
         this.failures = 0;
+        this.lastError = null;
+        const end = batch.findLast((it) => it.end)?.end;
+        if (end) this.confirm(end);
       } catch (err) {
         // Back to the head of the queue, in order, and try again later.
         this.queue.unshift(...batch);
         this.failures++;
         this.stats.failedBatches++;
-        logger.warn({ err: (err as Error).message, pending: this.queue.length }, "recorder: batch write failed, will retry");
+        this.lastError = (err as Error).message;
+        logger.warn({ err: this.lastError, queued: this.queue.length, spoolBytes: this.journal?.bytes }, "recorder: batch write failed, will retry");
       }
     })();
     await this.writing;
     this.writing = null;
-    if (this.queue.length) {
-      const backoff = this.failures ? Math.min(5_000, 100 * 2 ** Math.min(this.failures, 6)) : 0;
-      this.kick(backoff || (this.queue.length >= this.batchSize ? 0 : this.intervalMs));
+    if (this.hasWork) {
+      const backoff = this.failures ? Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(this.failures, 6)) : 0;
+      this.kick(backoff || (this.queue.length >= this.batchSize || this.cursor ? 0 : this.intervalMs));
     }
   }
 
-  /** Writes everything queued; resolves when the queue is empty or `timeoutMs` passed. */
-  async flush(timeoutMs = 10_000): Promise<void> {
+  private confirm(end: Position): void {
+    try {
+      this.journal!.confirm(end);
+    } catch (err) {
+      // The records are written; a segment that could not be deleted is replayed (and skipped) next start.
+      logger.warn({ err: (err as Error).message }, "recorder: could not delete a confirmed spool segment");
+    }
+  }
+
+  /**
+   * Writes everything queued and spooled. Resolves true once all of it is in
+   * the database, false when `timeoutMs` passed first (the spool keeps the rest).
+   */
+  async flush(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    // Records of requests that just finished are queued on the next turn of the loop.
-    await new Promise((r) => setImmediate(r));
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while ((this.queue.length || this.writing) && Date.now() < deadline) {
-      if (this.writing) await this.writing;
-      else await this.writeOnce();
-      if (this.failures) await new Promise((r) => setTimeout(r, 200));
+    while (Date.now() < deadline) {
+      if (this.writing) {
+        await this.writing;
+        continue;
+      }
+      if (!this.hasWork) return true;
+      await this.writeOnce();
+      if (this.failures) await new Promise((r) => setTimeout(r, Math.min(this.maxBackoffMs, 200 * this.failures)));
     }
+    if (this.writing) await this.writing;
+    return !this.hasWork;
+  }
+
+  status(): RecorderStatus {
+    const j = this.journal;
+    return {
+      queued: this.queue.length,
+      replaying: this.cursor !== null,
+      dbReachable: this.failures === 0,
+      lastError: this.lastError,
+      written: this.stats.written,
+      failedBatches: this.stats.failedBatches,
+      dropped: this.stats.dropped,
+      spool: j ? { dir: j.dir, bytes: j.bytes, maxBytes: j.maxBytes, full: j.full, skippedLines: j.skipped } : null,
+    };
+  }
+
+  /** Closes the journal; what is not confirmed stays on disk for the next start. */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.journal?.close();
   }
 }

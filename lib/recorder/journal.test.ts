@@ -1,0 +1,111 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Journal } from "./journal";
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-journal-"));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const segments = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort();
+const line = (i: number) => JSON.stringify({ i, pad: "x".repeat(40) });
+
+function readAll(j: Journal) {
+  const out: string[] = [];
+  let pos = j.head();
+  while (pos) {
+    const r = j.read(pos, 7);
+    out.push(...r.entries.map((e) => e.text));
+    pos = r.atTail ? null : r.next;
+  }
+  return out;
+}
+
+describe("journal", () => {
+  it("rotates segments past their size and reads every line back in order", () => {
+    const dir = tmp();
+    const j = Journal.open({ dir, segmentBytes: 200 });
+    for (let i = 0; i < 30; i++) j.append(line(i));
+    expect(segments(dir).length).toBeGreaterThan(5);
+    expect(readAll(j).map((t) => JSON.parse(t).i)).toEqual([...Array(30).keys()]);
+    expect(j.bytes).toBe(segments(dir).reduce((t, f) => t + fs.statSync(path.join(dir, f)).size, 0));
+    j.close();
+  });
+
+  it("deletes a segment only once all its lines are confirmed, and empties itself when everything is", () => {
+    const dir = tmp();
+    const j = Journal.open({ dir, segmentBytes: 200 });
+    const ends = Array.from({ length: 12 }, (_, i) => j.append(line(i)));
+    const before = segments(dir).length;
+    // Confirm the middle of the second segment: only the first goes.
+    const mid = ends.find((e) => e.segment === ends[0]!.segment + 1)!;
+    j.confirm(mid);
+    expect(segments(dir).length).toBe(before - 1);
+    expect(readAll(j).map((t) => JSON.parse(t).i)[0]).toBe(ends.findIndex((e) => e.segment === mid.segment));
+    j.confirm(ends.at(-1)!);
+    expect(segments(dir).length).toBe(1);
+    expect(j.bytes).toBe(0);
+    expect(j.head()).toBeNull();
+    j.append(line(99));
+    expect(readAll(j).map((t) => JSON.parse(t).i)).toEqual([99]);
+    j.close();
+  });
+
+  it("after a crash, skips the torn last line and replays the rest before the new run's lines", () => {
+    const dir = tmp();
+    const a = Journal.open({ dir });
+    for (let i = 0; i < 5; i++) a.append(line(i));
+    // The process died in the middle of a write: half a line, no newline.
+    const seg = path.join(dir, segments(dir)[0]!);
+    fs.appendFileSync(seg, line(5).slice(0, 20));
+    // (no close: a killed process never closes)
+    const b = Journal.open({ dir });
+    b.append(line(6));
+    expect(readAll(b).map((t) => JSON.parse(t).i)).toEqual([0, 1, 2, 3, 4, 6]);
+    expect(b.skipped).toBe(1);
+    b.close();
+  });
+
+  it("reads a line longer than its read window", () => {
+    const dir = tmp();
+    const j = Journal.open({ dir });
+    const big = JSON.stringify({ text: "y".repeat(3 << 20) });
+    j.append(line(1));
+    j.append(big);
+    j.append(line(2));
+    const texts = readAll(j);
+    expect(texts).toHaveLength(3);
+    expect(texts[1]).toBe(big);
+    j.close();
+  });
+
+  it("says when it is at its bound", () => {
+    const dir = tmp();
+    const j = Journal.open({ dir, maxBytes: 500 });
+    while (!j.full) j.append(line(0));
+    expect(j.bytes).toBeGreaterThanOrEqual(500);
+    j.confirm(j.tail());
+    expect(j.full).toBe(false);
+    j.close();
+  });
+
+  it("refuses a directory held by another live process and takes over one whose holder died", () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, "LOCK"), `${process.ppid}\n`);
+    expect(() => Journal.open({ dir })).toThrow(/in use by process/);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
+    fs.writeFileSync(path.join(dir, "LOCK"), `${dead}\n`);
+    const j = Journal.open({ dir });
+    expect(fs.readFileSync(path.join(dir, "LOCK"), "utf8").trim()).toBe(String(process.pid));
+    j.close();
+    expect(fs.existsSync(path.join(dir, "LOCK"))).toBe(false);
+  });
+});

@@ -1,0 +1,284 @@
+/**
+ * The recorder's write-ahead journal: one JSON line per record, appended to a
+ * segment file on local disk before the response that the record describes
+ * sends its last byte.
+ *
+ * The append is one synchronous write(2) of one line. Once it returns, the
+ * line is in the operating system's page cache, so it survives the process
+ * being killed (SIGKILL, an OOM kill, a crash); with `fsync` it is also forced
+ * to the disk, which survives the machine losing power, at the price of a
+ * disk flush per request.
+ *
+ * Segments are numbered files (000000000001.jsonl, ...). Each run of the
+ * process appends to a segment of its own, so a line torn by a crash is
+ * always the end of a segment that nothing appends to any more. A segment is
+ * deleted only once every line in it is confirmed written to the database;
+ * when everything is confirmed the active segment is replaced by an empty
+ * one, so request texts do not linger on disk.
+ *
+ * A LOCK file holding the pid keeps two live processes off one directory.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+/** A place in the journal: a segment and a byte offset within it. */
+export interface Position {
+  segment: number;
+  offset: number;
+}
+
+export interface JournalEntry {
+  text: string;
+  /** Where the entry ends: confirming this position confirms the entry. */
+  end: Position;
+}
+
+export interface JournalOptions {
+  dir: string;
+  /** A segment is closed and a new one started past this size. */
+  segmentBytes?: number;
+  /** The bound: past it `full` is true (appends still succeed: see Recorder.admit). */
+  maxBytes?: number;
+  /** fdatasync after every append: survives power loss, costs a disk flush each. */
+  fsync?: boolean;
+}
+
+interface Segment {
+  n: number;
+  size: number;
+}
+
+const NAME = /^(\d{12})\.jsonl$/;
+const segmentName = (n: number) => `${String(n).padStart(12, "0")}.jsonl`;
+const before = (a: Position, b: Position) => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
+
+/** The first read of a segment takes this much; a longer line doubles it. */
+const READ_WINDOW = 1 << 20;
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export class Journal {
+  readonly dir: string;
+  readonly maxBytes: number;
+  private readonly segmentBytes: number;
+  private readonly fsync: boolean;
+  /** Oldest first; the last one is the active segment. */
+  private segments: Segment[] = [];
+  private fd: number;
+  private bytesTotal = 0;
+  private closed = false;
+  /** Torn or unreadable lines skipped by reads (a crash mid-append, or damage). */
+  skipped = 0;
+
+  private constructor(opts: JournalOptions) {
+    this.dir = opts.dir;
+    this.segmentBytes = opts.segmentBytes ?? 16 << 20;
+    this.maxBytes = opts.maxBytes ?? 1 << 30;
+    this.fsync = opts.fsync ?? false;
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.lock();
+    for (const f of fs.readdirSync(this.dir)) {
+      const m = NAME.exec(f);
+      if (m) this.segments.push({ n: Number(m[1]), size: fs.statSync(path.join(this.dir, f)).size });
+    }
+    this.segments.sort((a, b) => a.n - b.n);
+    // Empty segments left by an earlier run hold nothing to replay.
+    for (const s of this.segments.filter((x) => x.size === 0)) fs.rmSync(this.file(s.n), { force: true });
+    this.segments = this.segments.filter((s) => s.size > 0);
+    this.bytesTotal = this.segments.reduce((t, s) => t + s.size, 0);
+    this.fd = this.openSegment((this.segments.at(-1)?.n ?? 0) + 1);
+  }
+
+  /** Opens (creating it) the journal in `dir`; throws when another live process holds it. */
+  static open(opts: JournalOptions): Journal {
+    return new Journal(opts);
+  }
+
+  private file(n: number): string {
+    return path.join(this.dir, segmentName(n));
+  }
+
+  private lock(): void {
+    const lockFile = path.join(this.dir, "LOCK");
+    try {
+      const holder = Number(fs.readFileSync(lockFile, "utf8").trim());
+      if (holder && holder !== process.pid && pidAlive(holder)) {
+        throw new Error(`the spool directory ${this.dir} is in use by process ${holder}; give each thinkgate process its own THINKGATE_SPOOL_DIR`);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    fs.writeFileSync(lockFile, `${process.pid}\n`, { mode: 0o600 });
+  }
+
+  private openSegment(n: number): number {
+    // a+: appends always land at the end; the flusher reads the active segment through the same descriptor.
+    const fd = fs.openSync(this.file(n), "a+", 0o600);
+    this.segments.push({ n, size: 0 });
+    if (this.fsync) this.syncDir();
+    return fd;
+  }
+
+  /** A new file's name must reach the disk too, or a power loss can lose the whole segment. */
+  private syncDir(): void {
+    const d = fs.openSync(this.dir, "r");
+    try {
+      fs.fsyncSync(d);
+    } finally {
+      fs.closeSync(d);
+    }
+  }
+
+  private get active(): Segment {
+    return this.segments.at(-1)!;
+  }
+
+  private roll(): void {
+    fs.closeSync(this.fd);
+    this.fd = this.openSegment(this.active.n + 1);
+  }
+
+  /** Bytes on disk in all segments. */
+  get bytes(): number {
+    return this.bytesTotal;
+  }
+
+  get full(): boolean {
+    return this.bytesTotal >= this.maxBytes;
+  }
+
+  /** The end of the journal: where the next append starts (or the segment after it). */
+  tail(): Position {
+    return { segment: this.active.n, offset: this.active.size };
+  }
+
+  /** The start of the oldest segment, or null when only the empty active one exists. */
+  head(): Position | null {
+    return this.segments.length > 1 || this.active.size > 0 ? { segment: this.segments[0]!.n, offset: 0 } : null;
+  }
+
+  /** Appends one line (no newline inside: JSON.stringify output). Synchronous: when it returns the line is in the journal. */
+  append(line: string): Position {
+    if (this.closed) throw new Error("journal is closed");
+    if (this.active.size >= this.segmentBytes) this.roll();
+    const text = `${line}\n`;
+    const seg = this.active;
+    let written = 0;
+    try {
+      // One write of the string: no Buffer copy on the request path. A regular
+      // file takes it whole unless the disk is full, which the check catches.
+      written = fs.writeSync(this.fd, text);
+      const size = Buffer.byteLength(text);
+      if (written !== size) throw new Error(`short write to the spool (${written} of ${size} bytes): disk full?`);
+      if (this.fsync) fs.fdatasyncSync(this.fd);
+    } catch (err) {
+      // Leave no half line behind: cut back to the last whole line.
+      if (written > 0) {
+        try {
+          fs.ftruncateSync(this.fd, seg.size);
+        } catch {
+          this.roll();
+        }
+      }
+      throw err;
+    }
+    seg.size += written;
+    this.bytesTotal += written;
+    return { segment: seg.n, offset: seg.size };
+  }
+
+  /**
+   * Up to `max` whole lines from `from` on, in order, across segments. A
+   * trailing piece without its newline at the end of a closed segment is a
+   * line torn by a crash: skipped and counted.
+   */
+  read(from: Position, max: number): { entries: JournalEntry[]; next: Position; atTail: boolean } {
+    const entries: JournalEntry[] = [];
+    let pos = { ...from };
+    let i = this.segments.findIndex((s) => s.n >= pos.segment);
+    if (i < 0) return { entries, next: this.tail(), atTail: true };
+    if (this.segments[i]!.n !== pos.segment) pos = { segment: this.segments[i]!.n, offset: 0 };
+    while (entries.length < max && i < this.segments.length) {
+      const seg = this.segments[i]!;
+      const isActive = i === this.segments.length - 1;
+      if (pos.offset >= seg.size) {
+        if (isActive) break;
+        i++;
+        pos = { segment: this.segments[i]!.n, offset: 0 };
+        continue;
+      }
+      const fd = isActive ? this.fd : fs.openSync(this.file(seg.n), "r");
+      try {
+        let window = READ_WINDOW;
+        for (;;) {
+          const len = Math.min(window, seg.size - pos.offset);
+          const buf = Buffer.allocUnsafe(len);
+          const got = fs.readSync(fd, buf, 0, len, pos.offset);
+          const lastNl = buf.lastIndexOf(10, got - 1);
+          if (lastNl < 0) {
+            if (pos.offset + got < seg.size) {
+              window *= 2;
+              continue;
+            }
+            // No newline up to the end of a closed segment: a torn last line.
+            this.skipped++;
+            pos = { segment: seg.n, offset: seg.size };
+            break;
+          }
+          let start = 0;
+          while (start <= lastNl && entries.length < max) {
+            const nl = buf.indexOf(10, start);
+            const end = { segment: seg.n, offset: pos.offset + nl + 1 };
+            entries.push({ text: buf.toString("utf8", start, nl), end });
+            start = nl + 1;
+          }
+          pos = { segment: seg.n, offset: pos.offset + start };
+          break;
+        }
+      } finally {
+        if (!isActive) fs.closeSync(fd);
+      }
+    }
+    const t = this.tail();
+    return { entries, next: pos, atTail: !before(pos, t) };
+  }
+
+  /**
+   * Everything up to `upTo` is in the database: delete the segments it
+   * covers, and when it is the whole journal start an empty active segment.
+   */
+  confirm(upTo: Position): void {
+    if (this.closed) return;
+    const a = this.active;
+    const everything = upTo.segment === a.n && upTo.offset >= a.size;
+    if (everything && a.size > 0) this.roll();
+    const keep: Segment[] = [];
+    const last = this.active;
+    for (const s of this.segments) {
+      const covered = s !== last && (s.n < upTo.segment || (s.n === upTo.segment && upTo.offset >= s.size));
+      if (!covered) {
+        keep.push(s);
+        continue;
+      }
+      fs.rmSync(this.file(s.n), { force: true });
+      this.bytesTotal -= s.size;
+    }
+    this.segments = keep;
+  }
+
+  /** Closes the active segment and releases the lock; unconfirmed segments stay for the next start. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fs.closeSync(this.fd);
+    if (this.active.size === 0) fs.rmSync(this.file(this.active.n), { force: true });
+    fs.rmSync(path.join(this.dir, "LOCK"), { force: true });
+  }
+}

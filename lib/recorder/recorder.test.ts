@@ -1,0 +1,126 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Journal } from "./journal";
+import type { RequestRecordRow } from "./record";
+import { Recorder, type RecordSink } from "./recorder";
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-recorder-"));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+interface Input {
+  id: string;
+}
+const build = (i: Input) => ({ id: i.id }) as unknown as RequestRecordRow;
+
+/** A database that can be down: stores rows by id like INSERT ... ON CONFLICT DO NOTHING. */
+class Db implements RecordSink {
+  down = false;
+  rows: string[] = [];
+  attempts = 0;
+  async insertMany(rows: RequestRecordRow[]): Promise<number> {
+    this.attempts++;
+    if (this.down) throw new Error("database is locked");
+    let n = 0;
+    for (const r of rows) {
+      if (this.rows.includes(r.id)) continue;
+      this.rows.push(r.id);
+      n++;
+    }
+    return n;
+  }
+}
+
+const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `r${from + k}`);
+
+describe("recorder", () => {
+  it("keeps records while the database is down and writes each once, in order, when it is back", async () => {
+    const db = new Db();
+    const journal = Journal.open({ dir: tmp() });
+    const rec = new Recorder<Input>(db, build, journal, { batchSize: 7, intervalMs: 1, maxBackoffMs: 20 });
+    db.down = true;
+    for (const id of ids(0, 40)) rec.add({ id });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(db.attempts).toBeGreaterThan(1);
+    expect(rec.status().dbReachable).toBe(false);
+    expect(journal.bytes).toBeGreaterThan(0);
+    db.down = false;
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual(ids(0, 40));
+    expect(journal.bytes).toBe(0);
+    rec.close();
+  });
+
+  it("past its memory bound reads records back from the spool, still in order", async () => {
+    const db = new Db();
+    const journal = Journal.open({ dir: tmp(), segmentBytes: 256 });
+    const rec = new Recorder<Input>(db, build, journal, { batchSize: 4, intervalMs: 1, maxQueue: 5, maxBackoffMs: 20 });
+    db.down = true;
+    for (const id of ids(0, 60)) rec.add({ id });
+    expect(rec.pending).toBeLessThanOrEqual(5 + 4);
+    expect(rec.status().replaying).toBe(true);
+    db.down = false;
+    for (const id of ids(60, 70)) rec.add({ id });
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual(ids(0, 70));
+    expect(rec.status().replaying).toBe(false);
+    expect(journal.bytes).toBe(0);
+    rec.close();
+  });
+
+  it("replays what a killed process left in the spool, exactly once, before new records", async () => {
+    const dir = tmp();
+    const db = new Db();
+    db.rows.push("r3"); // written before the crash, its segment not yet deleted
+    const first = new Recorder<Input>({ insertMany: () => new Promise(() => {}) }, build, Journal.open({ dir }), { intervalMs: 60_000 });
+    for (const id of ids(0, 10)) first.add({ id });
+    // Killed: no flush, no close. The next process opens the same spool.
+    const rec = new Recorder<Input>(db, build, Journal.open({ dir }), { batchSize: 3, intervalMs: 1 });
+    expect(rec.status().replaying).toBe(true);
+    for (const id of ids(10, 15)) rec.add({ id });
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual(["r3", ...ids(0, 15).filter((i) => i !== "r3")]);
+    expect(new Set(db.rows).size).toBe(15);
+    expect(rec.status().spool!.bytes).toBe(0);
+    rec.close();
+  });
+
+  it("at shutdown with the database down, reports the records left and keeps them for the next start", async () => {
+    const dir = tmp();
+    const db = new Db();
+    db.down = true;
+    const rec = new Recorder<Input>(db, build, Journal.open({ dir }), { intervalMs: 1, maxBackoffMs: 20 });
+    for (const id of ids(0, 5)) rec.add({ id });
+    expect(await rec.flush(150)).toBe(false);
+    rec.close();
+    db.down = false;
+    const next = new Recorder<Input>(db, build, Journal.open({ dir }), { intervalMs: 1 });
+    expect(await next.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual(ids(0, 5));
+    next.close();
+  });
+
+  it("refuses admission while the spool is at its bound, and admits again once it drains", async () => {
+    const db = new Db();
+    db.down = true;
+    const rec = new Recorder<Input>(db, build, Journal.open({ dir: tmp(), maxBytes: 300 }), { intervalMs: 1, maxBackoffMs: 20 });
+    let n = 0;
+    while (rec.admit()) rec.add({ id: `r${n++}` });
+    expect(n).toBeGreaterThan(3);
+    // Accepted requests still journal past the bound.
+    rec.add({ id: `r${n++}` });
+    db.down = false;
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual(ids(0, n));
+    expect(rec.admit()).toBe(true);
+    rec.close();
+  });
+});

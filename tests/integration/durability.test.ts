@@ -1,0 +1,358 @@
+/**
+ * No lost records: a real thinkgate process under load from the official SDK
+ * (JSON and streamed answers mixed), faults injected from outside, and the
+ * database read directly afterwards. A request counts as completed when the
+ * SDK received its whole response; every completed request must have exactly
+ * one record, and the cost rollups (and on SQLite the full-text index) must
+ * count each record once.
+ *
+ *  - SIGKILL mid-load, restart on the same database and spool;
+ *  - the database unavailable for 10 s under load (PostgreSQL: a TCP proxy in
+ *    this file cuts and refuses connections; SQLite: another connection holds
+ *    an exclusive write lock, so inserts fail with SQLITE_BUSY);
+ *  - the spool's bound: new requests refused with 503, none accepted lost;
+ *  - SIGTERM drains; with the database down it leaves the spool for the next start.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import Database from "better-sqlite3";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
+
+const kind = testDbKind();
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function database(): Promise<string> {
+  const db = await freshDatabase(kind);
+  cleanups.push(db.drop);
+  return db.url;
+}
+
+function spool(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-durability-"));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function query<T>(url: string, sql: string): Promise<T[]> {
+  if (url.startsWith("file:")) {
+    const conn = new Database(url.slice("file:".length), { readonly: true });
+    try {
+      return conn.prepare(sql).all() as T[];
+    } finally {
+      conn.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+const storedIds = async (url: string) => new Set((await query<{ id: string }>(url, 'SELECT "id" FROM "RequestRecord"')).map((r) => r.id));
+
+/** Each completed request has its record; the rollups hold each record once. */
+async function assertNoneLost(url: string, completed: string[], label: string): Promise<void> {
+  // Replay and retries write asynchronously: wait (bounded) until nothing is missing, then count.
+  await eventually(async () => {
+    const ids = await storedIds(url);
+    return completed.every((id) => ids.has(id)) ? true : undefined;
+  }, 30_000).catch(() => undefined);
+  const ids = await storedIds(url);
+  const missing = completed.filter((id) => !ids.has(id));
+  console.log(`durability: ${label} — ${completed.length} completed, records lost ${missing.length}`);
+  expect(missing).toEqual([]);
+  const [rec] = await query<{ n: number | string; cost: number | null }>(url, 'SELECT count(*) AS n, sum(coalesce("costTotal", 0)) AS cost FROM "RequestRecord"');
+  const [roll] = await query<{ n: number | string; cost: number | null }>(url, 'SELECT sum("requests") AS n, sum("costTotal") AS cost FROM "CostRollup"');
+  expect(Number(roll!.n)).toBe(Number(rec!.n));
+  expect(Number(roll!.cost)).toBeCloseTo(Number(rec!.cost), 6);
+  if (url.startsWith("file:")) {
+    // The full-text index (FTS5, fed by a trigger) holds one document per record.
+    const [fts] = await query<{ n: number }>(url, 'SELECT count(*) AS n FROM "RequestRecordFts_docsize"');
+    expect(Number(fts!.n)).toBe(Number(rec!.n));
+  }
+}
+
+const PROMPTS = [
+  { task: "qa", text: "What is the capital of Portugal?" },
+  { task: "code-review", text: "Review this for a race: let n = 0; async function inc() { const v = n; await tick(); n = v + 1; }" },
+  { task: "summarize", text: "Summarize: the meeting moved to Thursday and the budget was approved." },
+];
+
+interface LoadResult {
+  completed: string[];
+  failed: number;
+  refused: number;
+}
+
+/** `concurrency` SDK clients sending requests back to back until stopped; odd requests stream. */
+/**
+ * `key`: a server restarted on an existing database keeps the first one's
+ * admin key. `onComplete` runs as soon as a response has completed.
+ */
+function load(server: TestServer, concurrency = 6, key = server.adminKey, onComplete?: (n: number) => void): { completed(): number; stop(): Promise<LoadResult> } {
+  const client = new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0, timeout: 30_000 });
+  const result: LoadResult = { completed: [], failed: 0, refused: 0 };
+  let stopped = false;
+  let n = 0;
+  const worker = async () => {
+    while (!stopped) {
+      const i = n++;
+      const p = PROMPTS[i % PROMPTS.length]!;
+      const params = { model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user" as const, content: `${p.text} (#${i})` }] };
+      const opts = { headers: { "thinkgate-task": p.task } };
+      try {
+        if (i % 2) {
+          const { data, response } = await client.messages.create({ ...params, stream: true }, opts).withResponse();
+          for await (const _ of data) void _;
+          result.completed.push(response.headers.get("thinkgate-request-id")!);
+        } else {
+          const { response } = await client.messages.create(params, opts).withResponse();
+          result.completed.push(response.headers.get("thinkgate-request-id")!);
+        }
+        onComplete?.(result.completed.length);
+      } catch (err) {
+        if (err instanceof Anthropic.APIError && err.status === 503) result.refused++;
+        else result.failed++;
+        await sleep(20);
+      }
+    }
+  };
+  const workers = Array.from({ length: concurrency }, worker);
+  return {
+    completed: () => result.completed.length,
+    async stop() {
+      stopped = true;
+      await Promise.all(workers);
+      return result;
+    },
+  };
+}
+
+/** Makes the database refuse writes from the outside, the way an outage would. */
+interface Outage {
+  /** The DATABASE_URL the server must use (through the proxy, for PostgreSQL). */
+  url: string;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+}
+
+async function outage(url: string): Promise<Outage> {
+  if (url.startsWith("file:")) {
+    let lock: Database.Database | null = null;
+    return {
+      url,
+      async cut() {
+        lock = new Database(url.slice("file:".length));
+        lock.exec("BEGIN EXCLUSIVE");
+      },
+      async restore() {
+        lock?.exec("COMMIT");
+        lock?.close();
+        lock = null;
+      },
+    };
+  }
+  const target = new URL(url);
+  const sockets = new Set<net.Socket>();
+  let down = false;
+  const proxy = net.createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on("error", () => b.destroy());
+      a.on("close", () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((r) => proxy.close(() => r()));
+  });
+  const proxied = new URL(url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String((proxy.address() as net.AddressInfo).port);
+  return {
+    url: proxied.toString(),
+    async cut() {
+      down = true;
+      for (const s of sockets) s.destroy();
+    },
+    async restore() {
+      down = false;
+    },
+  };
+}
+
+async function health(server: TestServer) {
+  const res = await fetch(`${server.url}/api/health`);
+  return { status: res.status, body: (await res.json()) as { status: string; recorder: { spoolBytes: number; spoolFull: boolean; dbReachable: boolean; replaying: boolean } } };
+}
+
+/** Record ids in the spool's segment files (lines a crash may have torn are not ids). */
+function spooledIds(dir: string): string[] {
+  const out: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".jsonl"))) {
+    for (const l of fs.readFileSync(path.join(dir, f), "utf8").split("\n")) {
+      try {
+        out.push((JSON.parse(l) as { requestId: string }).requestId);
+      } catch {
+        /* torn or empty */
+      }
+    }
+  }
+  return out;
+}
+
+async function waitExit(server: TestServer): Promise<number | null> {
+  if (server.proc.exitCode !== null || server.proc.signalCode !== null) return server.proc.exitCode;
+  return new Promise((r) => server.proc.once("exit", (code) => r(code)));
+}
+
+/** Generous for a loaded machine: each test restarts real server processes. */
+const TIMEOUT = 120_000;
+
+describe(`no lost records (${kind})`, () => {
+  it("SIGKILL under load: every completed request has its record after a restart; SIGTERM then drains", async () => {
+    const url = await database();
+    const dir = spool();
+    // Batches of 25 and no timed flush: at the kill, the records of the last
+    // completed requests are only in the spool, and the lines of the batches
+    // already written are still in its segment (replayed as duplicates).
+    const env = { THINKGATE_RECORDER_INTERVAL_MS: "600000", THINKGATE_RECORDER_BATCH: "25" };
+    const first = await startServer({ databaseUrl: url, spoolDir: dir, env });
+    cleanups.push(() => first.stop());
+    const traffic = load(first, 6, first.adminKey, (n) => n === 60 && first.proc.kill("SIGKILL"));
+    await eventually(async () => (first.proc.signalCode === "SIGKILL" ? true : undefined), 60_000);
+    const { completed, failed } = await traffic.stop();
+
+    const before = await storedIds(url);
+    const spooled = spooledIds(dir);
+    const onlyInSpool = completed.filter((id) => !before.has(id)).length;
+    const alreadyStored = spooled.filter((id) => before.has(id)).length;
+    console.log(
+      `durability: SIGKILL — at the kill ${before.size} records in the database, ${onlyInSpool} completed only in the spool, ${alreadyStored} spooled lines already stored (replayed as duplicates); ${failed} requests cut or refused once the process was gone`,
+    );
+    expect(onlyInSpool).toBeGreaterThan(0);
+    expect(alreadyStored).toBeGreaterThan(0);
+
+    const second = await startServer({ databaseUrl: url, spoolDir: dir });
+    cleanups.push(() => second.stop());
+    await assertNoneLost(url, completed, "SIGKILL");
+    await eventually(async () => ((await health(second)).body.recorder.spoolBytes === 0 ? true : undefined));
+
+    // SIGTERM under load: in-flight requests finish, every record is written, the spool is left empty.
+    const more = load(second, 4, first.adminKey);
+    await eventually(async () => (more.completed() >= 20 ? true : undefined), 30_000);
+    second.proc.kill("SIGTERM");
+    expect(await waitExit(second)).toBe(0);
+    const drained = await more.stop();
+    expect(spooledIds(dir)).toEqual([]);
+    await assertNoneLost(url, [...completed, ...drained.completed], "SIGTERM");
+  }, TIMEOUT);
+
+  it("the database unavailable for 10 s under load: records wait in the spool and are written once", async () => {
+    const url = await database();
+    const o = await outage(url);
+    // Key lookups are cached for the outage's length, as a deployment riding out a database restart would set.
+    const server = await startServer({ databaseUrl: o.url, env: { THINKGATE_KEY_CACHE_MS: "60000" } });
+    cleanups.push(() => server.stop());
+    const traffic = load(server, 4);
+    await eventually(async () => (traffic.completed() >= 10 ? true : undefined), 30_000);
+    await o.cut();
+    const cutAt = Date.now();
+    const inOutage = traffic.completed();
+    await sleep(4_000);
+    const during = await health(server);
+    expect(during.status).toBe(200);
+    expect(during.body.status).toBe("degraded");
+    expect(during.body.recorder.dbReachable).toBe(false);
+    expect(during.body.recorder.spoolBytes).toBeGreaterThan(0);
+    await sleep(10_000 - (Date.now() - cutAt));
+    const servedInOutage = traffic.completed() - inOutage;
+    await o.restore();
+    await sleep(1_000);
+    const { completed, failed } = await traffic.stop();
+    console.log(`durability: database down 10 s — ${servedInOutage} requests completed during the outage, ${failed} failed`);
+    expect(servedInOutage).toBeGreaterThan(0);
+    expect(failed).toBe(0);
+    await assertNoneLost(url, completed, "database down 10 s");
+    await eventually(async () => {
+      const h = await health(server);
+      return h.body.status === "ok" && h.body.recorder.spoolBytes === 0 ? true : undefined;
+    });
+  }, TIMEOUT);
+
+  it("at the spool's bound refuses new requests with 503, loses none it accepted, and keeps the spool through a SIGTERM", async () => {
+    const url = await database();
+    const dir = spool();
+    const o = await outage(url);
+    const env = { THINKGATE_SPOOL_MAX_BYTES: "40000", THINKGATE_KEY_CACHE_MS: "60000", THINKGATE_SHUTDOWN_FLUSH_MS: "1500" };
+    const server = await startServer({ databaseUrl: o.url, spoolDir: dir, env });
+    cleanups.push(() => server.stop());
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const completed: string[] = [];
+    const ask = async (i: number) =>
+      (await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user", content: `What is ${i} + ${i}?` }] }).withResponse()).response.headers.get(
+        "thinkgate-request-id",
+      )!;
+    // One request while the database is up: the key is then known (key lookups need the database).
+    completed.push(await ask(-1));
+    await o.cut();
+    let refused: unknown = null;
+    for (let i = 0; i < 500 && !refused; i++) {
+      try {
+        completed.push(await ask(i));
+      } catch (err) {
+        refused = err;
+      }
+    }
+    expect(refused).toBeInstanceOf(Anthropic.APIError);
+    const e = refused as InstanceType<typeof Anthropic.APIError>;
+    expect(e.status).toBe(503);
+    expect((e.error as { error: { type: string } }).error.type).toBe("overloaded_error");
+    expect(e.headers?.get("retry-after")).toBe("5");
+    const full = await health(server);
+    expect(full.status).toBe(503);
+    expect(full.body.status).toBe("unavailable");
+    expect(full.body.recorder.spoolFull).toBe(true);
+    console.log(`durability: spool bound 40000 bytes — ${completed.length} accepted before the first 503`);
+
+    await o.restore();
+    await eventually(async () => ((await health(server)).status === 200 ? true : undefined), 15_000);
+    completed.push(await ask(1000));
+    await assertNoneLost(url, completed, "spool bound");
+
+    // SIGTERM while the database is down: the process exits 0 and the spool keeps the records for the next start.
+    await o.cut();
+    const late = [await ask(2000), await ask(2001)];
+    server.proc.kill("SIGTERM");
+    expect(await waitExit(server)).toBe(0);
+    expect(server.output()).toMatch(/stay in the spool/);
+    expect(spooledIds(dir)).toEqual(expect.arrayContaining(late));
+    await o.restore();
+    const next = await startServer({ databaseUrl: o.url, spoolDir: dir });
+    cleanups.push(() => next.stop());
+    await assertNoneLost(url, [...completed, ...late], "SIGTERM with the database down");
+  }, TIMEOUT);
+});
