@@ -24,6 +24,7 @@ const EMPTY: RouteInput = {
   effort: null,
   display: "summarized",
   minMaxTokens: null,
+  fallbackRouteIds: [],
 };
 
 function thinkingLabel(r: RouteView): string {
@@ -75,8 +76,8 @@ export function RoutesTab({ isAdmin }: { isAdmin: boolean }) {
                       <div className="font-mono text-[11px] text-gray-500">{r.id}</div>
                       {data.tierRoutes.standard === r.id || data.tierRoutes.reasoning === r.id || data.defaultRouteId === r.id ? (
                         <div className="mt-1 flex flex-wrap gap-1">
-                          {data.tierRoutes.standard === r.id ? <Badge>standard fallback</Badge> : null}
-                          {data.tierRoutes.reasoning === r.id ? <Badge>reasoning fallback</Badge> : null}
+                          {data.tierRoutes.standard === r.id ? <Badge>standard tier route</Badge> : null}
+                          {data.tierRoutes.reasoning === r.id ? <Badge>reasoning tier route</Badge> : null}
                           {data.defaultRouteId === r.id ? <Badge>default</Badge> : null}
                         </div>
                       ) : null}
@@ -85,7 +86,14 @@ export function RoutesTab({ isAdmin }: { isAdmin: boolean }) {
                       <Badge tone={r.tier}>{r.tier}</Badge>
                     </TD>
                     <TD className="font-mono text-[11px] whitespace-nowrap">{r.model === "*" ? "* (as requested)" : r.model}</TD>
-                    <TD>{thinkingLabel(r)}</TD>
+                    <TD>
+                      {thinkingLabel(r)}
+                      {r.fallbackRouteIds.length ? (
+                        <div className="mt-1 font-mono text-[11px] text-gray-500" title="Tried next when this route's upstream fails or its model's circuit is open">
+                          falls back to {r.fallbackRouteIds.join(" → ")}
+                        </div>
+                      ) : null}
+                    </TD>
                     <TD className="max-w-56 text-gray-600">{r.usedByRules.length ? r.usedByRules.join(", ") : <span className="text-gray-400">no rule</span>}</TD>
                     {isAdmin ? (
                       <TD align="right">
@@ -106,6 +114,7 @@ export function RoutesTab({ isAdmin }: { isAdmin: boolean }) {
           key={editing.id || "new"}
           isNew={editing.isNew}
           initial={editing.isNew ? { id: "", ...EMPTY } : routes.data.data.find((r) => r.id === editing.id)!}
+          routeIds={routes.data.data.map((r) => r.id)}
           onDone={() => setEditing(null)}
         />
       ) : null}
@@ -113,8 +122,9 @@ export function RoutesTab({ isAdmin }: { isAdmin: boolean }) {
   );
 }
 
-function RouteForm({ initial, isNew, onDone }: { initial: RouteInput & { id: string }; isNew: boolean; onDone: () => void }) {
+function RouteForm({ initial, isNew, routeIds, onDone }: { initial: RouteInput & { id: string }; isNew: boolean; routeIds: string[]; onDone: () => void }) {
   const [id, setId] = useState(initial.id);
+  const [fallbacks, setFallbacks] = useState(initial.fallbackRouteIds.join(", "));
   const [r, setR] = useState<RouteInput>({
     name: initial.name,
     description: initial.description,
@@ -126,6 +136,7 @@ function RouteForm({ initial, isNew, onDone }: { initial: RouteInput & { id: str
     effort: initial.effort,
     display: initial.display,
     minMaxTokens: initial.minMaxTokens,
+    fallbackRouteIds: initial.fallbackRouteIds,
   });
   const save = useChange(putRoute, [settingsKeys.routes]);
   const errors = save.error && isApiError(save.error) ? fieldErrors(save.error.message) : {};
@@ -134,7 +145,8 @@ function RouteForm({ initial, isNew, onDone }: { initial: RouteInput & { id: str
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    save.mutate({ id: id.trim(), route: r }, { onSuccess: onDone });
+    const fallbackRouteIds = fallbacks.split(",").map((f) => f.trim()).filter(Boolean);
+    save.mutate({ id: id.trim(), route: { ...r, fallbackRouteIds } }, { onSuccess: onDone });
   }
 
   return (
@@ -208,6 +220,14 @@ function RouteForm({ initial, isNew, onDone }: { initial: RouteInput & { id: str
         </Field>
         <Field label="Min max_tokens" hint="Room the route keeps above the budget." error={errors["minMaxTokens"]}>
           {(c) => <TextInput {...c} type="number" min={1} value={r.minMaxTokens ?? ""} onChange={(e) => set({ minMaxTokens: num(e.target.value) })} />}
+        </Field>
+        <Field
+          label="Fallback routes"
+          className="sm:col-span-2"
+          hint={`Route ids tried next, in order, when this route's upstream fails after its retries or its model is overloaded. Routes: ${routeIds.filter((x) => x !== initial.id).join(", ")}`}
+          error={errors["fallbackRouteIds"]}
+        >
+          {(c) => <TextInput {...c} value={fallbacks} onChange={(e) => setFallbacks(e.target.value)} className="font-mono text-xs" placeholder="reasoning-sonnet, standard" />}
         </Field>
         <Field label="Description" className="sm:col-span-2" error={errors["description"]}>
           {(c) => <TextArea {...c} rows={2} value={r.description} onChange={(e) => set({ description: e.target.value })} />}

@@ -296,7 +296,7 @@ function DecisionCard({ t }: { t: Trace }) {
           </div>
         ) : null}
         <div className="border-t border-gray-100 py-2">
-          <p className="text-xs text-gray-500">Escalation chain</p>
+          <p className="text-xs text-gray-500">Upstream calls (escalation, retries, fallbacks)</p>
           {hops.length ? (
             <ol className="mt-1 space-y-1.5">
               {hops.map((h, i) => <HopItem key={i} hop={h} index={i} />)}
@@ -312,15 +312,27 @@ function DecisionCard({ t }: { t: Trace }) {
 
 /**
  * One upstream call of the request, as lib/gateway/record.ts stores it: the
- * LLM classifier's call, a standard answer that was escalated, or the answer
- * served. Unknown shapes are shown as JSON rather than dropped.
+ * LLM classifier's call, a standard answer that was escalated, the answer
+ * served, a failed call that was retried or left for a fallback route, or a
+ * route skipped (its model's circuit open, or the model already failed).
+ * Unknown shapes are shown as JSON rather than dropped.
  */
+const HOP_LABELS: Record<string, string> = {
+  classifier: "LLM classifier",
+  retry: "failed, retried",
+  fallback: "failed, fell back",
+  skipped: "skipped",
+};
 function HopItem({ hop, index }: { hop: Record<string, unknown>; index: number }) {
   const str = (k: string) => (typeof hop[k] === "string" ? (hop[k] as string) : null);
   const cost = typeof hop.costUsd === "number" ? hop.costUsd : null;
   const reasons = Array.isArray(hop.reasons) ? hop.reasons.map(String) : [];
   const kind = str("kind");
-  const what = kind === "classifier" ? "LLM classifier" : hop.escalated ? "answer, escalated" : kind === "answer" ? "answer served" : "hop";
+  const what = hop.escalated ? "answer, escalated" : kind === "answer" ? "answer served" : (kind && HOP_LABELS[kind]) ?? "hop";
+  const status = typeof hop.status === "number" ? String(hop.status) : null;
+  const error = str("errorType");
+  const failure = error === "circuit_open" ? "circuit open" : error === "failed_earlier" ? "model already failed" : [status, error].filter(Boolean).join(" ");
+  const waited = typeof hop.waitMs === "number" ? `waited ${formatDuration(hop.waitMs)}` : null;
   const known = kind !== null || str("model") !== null;
   return (
     <li className="rounded-md border border-gray-200 px-2.5 py-1.5 text-sm">
@@ -328,11 +340,12 @@ function HopItem({ hop, index }: { hop: Record<string, unknown>; index: number }
         <span className="font-medium text-gray-900">
           {index + 1}. {what}
         </span>
-        <span className={cn("tabular-nums", cost === null ? "text-gray-500 italic" : "text-gray-700")}>{formatUsd(cost)}</span>
+        {/* A call that failed before any tokens has nothing to price: not "unpriced". */}
+        <span className={cn("tabular-nums", cost === null ? "text-gray-500 italic" : "text-gray-700")}>{hop.tokens == null && cost === null ? "no tokens" : formatUsd(cost)}</span>
       </p>
       {known ? (
         <p className="font-mono text-[11px] text-gray-600">
-          {[str("model"), str("routeId") ? `route ${str("routeId")}` : null, str("stopReason") ? `stop ${str("stopReason")}` : null].filter(Boolean).join(" · ")}
+          {[str("model"), str("routeId") ? `route ${str("routeId")}` : null, str("stopReason") ? `stop ${str("stopReason")}` : null, failure || null, waited].filter(Boolean).join(" · ")}
         </p>
       ) : (
         <pre className="mt-1 overflow-x-auto text-[11px] text-gray-600">{JSON.stringify(hop, null, 1)}</pre>

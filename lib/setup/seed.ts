@@ -24,6 +24,7 @@ export const SEED_ROUTES: RouteRow[] = [
     effort: null,
     display: "summarized",
     minMaxTokens: null,
+    fallbackRouteIds: [],
   },
   {
     id: "reasoning",
@@ -37,6 +38,8 @@ export const SEED_ROUTES: RouteRow[] = [
     effort: null,
     display: "summarized",
     minMaxTokens: 16_000,
+    // Another reasoning model first, then a standard answer rather than none.
+    fallbackRouteIds: ["reasoning-sonnet"],
   },
   {
     id: "reasoning-deep",
@@ -50,6 +53,21 @@ export const SEED_ROUTES: RouteRow[] = [
     effort: null,
     display: "summarized",
     minMaxTokens: 40_000,
+    fallbackRouteIds: ["reasoning-sonnet"],
+  },
+  {
+    id: "reasoning-sonnet",
+    name: "Reasoning (Sonnet)",
+    description: "Sonnet 4.6 with adaptive thinking at the complex tier: where the reasoning routes go when Opus fails or is overloaded.",
+    tier: "reasoning",
+    model: "claude-sonnet-4-6",
+    thinking: "on",
+    budgetTier: "complex",
+    budgetTokens: null,
+    effort: null,
+    display: "summarized",
+    minMaxTokens: 16_000,
+    fallbackRouteIds: ["standard"],
   },
 ];
 
@@ -78,10 +96,14 @@ export const SEED_RULES: Rule[] = [
 ];
 
 export async function seed(): Promise<void> {
-  const existingRoutes = new Set((await configRepo.routes()).map((r) => r.id));
-  for (const r of SEED_ROUTES) if (!existingRoutes.has(r.id)) await configRepo.upsertRoute(r);
-  const existingApps = new Set((await configRepo.apps()).map((a) => a.name));
-  for (const a of SEED_APPS) if (!existingApps.has(a.name)) await configRepo.upsertApp(a);
+  // Routes and app policies are seeded into a fresh database only (a configured
+  // one always has routes: the tiers need them). Afterwards they are the
+  // deployment's own: a deleted app or an imported configuration that drops a
+  // seeded route must stay that way across restarts.
+  if ((await configRepo.routes()).length === 0) {
+    for (const r of SEED_ROUTES) await configRepo.upsertRoute(r);
+    for (const a of SEED_APPS) await configRepo.upsertApp(a);
+  }
   if (!(await configRepo.latestRuleSet())) await configRepo.saveRuleSet(JSON.stringify(SEED_RULES), "seed", "initial rules");
   await configRepo.setSettingIfAbsent(SETTING_TIER_ROUTES, { standard: "standard", reasoning: "reasoning" });
   await configRepo.setSettingIfAbsent(SETTING_DEFAULT_ROUTE, "standard");

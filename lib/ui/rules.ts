@@ -39,6 +39,8 @@ export interface RouteView {
   effort: "low" | "medium" | "high" | "xhigh" | "max" | null;
   display: "summarized" | "omitted";
   minMaxTokens: number | null;
+  /** Routes tried next, in order, when this one's upstream fails or its model's circuit is open. */
+  fallbackRouteIds: string[];
   usedByRules: string[];
 }
 

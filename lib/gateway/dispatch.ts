@@ -1,0 +1,173 @@
+/**
+ * Sends a request upstream and deals with upstream faults, as long as nothing
+ * has reached the client yet:
+ *
+ *   - retries with backoff and full jitter, honouring `retry-after-ms` /
+ *     `retry-after` (lib/gateway/retry.ts), on 408/409/429/5xx, connection
+ *     errors and timeouts, and on a body that breaks off before its first byte
+ *     was relayed (a JSON body is read whole here; a stream's first chunk too);
+ *   - a circuit breaker per model (lib/gateway/breaker.ts): an open circuit is
+ *     not called;
+ *   - the route's fallback chain (Route.fallbackRouteIds, followed
+ *     transitively): the request is re-applied for each fallback route, since
+ *     the thinking configuration differs per model.
+ *
+ * Every call that failed, and every route skipped, is a hop of the record; the
+ * attempt's decision and applied body end as those of the route that answered
+ * (or failed last), so headers and record name it. Once the first byte is out,
+ * nothing is retried: a stream that breaks later ends with an SSE error event
+ * and a partial record (relayStream in messages.ts).
+ *
+ * The success path costs one breaker lookup before and after the call.
+ */
+import { APIConnectionError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { AppError } from "../api/errors";
+import type { ApiRequest } from "../api/http";
+import { lastSnapshot } from "../routing/config";
+import type { RouteConfig } from "../routing/types";
+import { applyDecision, type Applied } from "./apply";
+import { breaker } from "./breaker";
+import type { Attempt } from "./messages";
+import { classify, nextWait, readRetryPolicy, wait, type RetryPolicy, type UpstreamFault } from "./retry";
+import { forwardedHeaders, upstream } from "./upstream";
+import type { RequestTrace } from "../telemetry/tracing";
+
+/** What an upstream call returned, read far enough that a break would have been seen. */
+export interface Dispatched {
+  res: Response;
+  /** The whole body of a JSON answer. */
+  text: string;
+  /** A stream's body and its first chunk, already read. */
+  body: AsyncIterator<Uint8Array> | null;
+  first: IteratorResult<Uint8Array> | null;
+}
+
+const g = globalThis as unknown as { __thinkgateRetry?: RetryPolicy };
+const policy = () => (g.__thinkgateRetry ??= readRetryPolicy());
+
+/** The longest chain followed, the decided route included. */
+const MAX_CANDIDATES = 5;
+
+async function call(req: ApiRequest, applied: Applied, stream: boolean, trace: RequestTrace | undefined): Promise<Dispatched> {
+  // The escalation check asks for the whole message even when the client streams.
+  const body = (applied.body.stream === true) === stream ? applied.body : { ...applied.body, stream };
+  const res = await upstream().post("/v1/messages", { body, headers: forwardedHeaders(req.headers, trace), signal: req.signal, stream }).asResponse();
+  try {
+    if (!stream) return { res, text: await res.text(), body: null, first: null };
+    const it = (res.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    return { res, text: "", body: it, first: await it.next() };
+  } catch (err) {
+    // Headers came, then the connection broke before anything was relayed: a connection error like any other.
+    if (req.signal.aborted) throw err;
+    throw new APIConnectionError({ message: `the upstream connection broke before the first byte of the body: ${(err as Error).message}`, cause: err as Error });
+  }
+}
+
+/** The decided route and its fallbacks, depth first, each once, at most MAX_CANDIDATES. */
+function chainOf(start: RouteConfig, routes: Map<string, RouteConfig>): RouteConfig[] {
+  const out: RouteConfig[] = [];
+  const visit = (r: RouteConfig) => {
+    if (out.length >= MAX_CANDIDATES || out.some((x) => x.id === r.id)) return;
+    out.push(r);
+    for (const id of r.fallbackRouteIds ?? []) {
+      const next = routes.get(id);
+      if (next) visit(next);
+    }
+  };
+  visit(start);
+  return out;
+}
+
+/**
+ * The routes this request may fall back to. None for a conversation pinned to
+ * its first configuration or carrying thinking blocks, unless the fallback
+ * keeps the model: another model would drop or reject those blocks.
+ */
+function fallbacks(a: Attempt): RouteConfig[] {
+  const d = a.decision;
+  const snap = lastSnapshot();
+  if (!d?.route || d.pinned || !snap) return [];
+  const chain = chainOf(d.route, snap.routes).slice(1);
+  if (!a.routable?.hasThinkingBlocks) return chain;
+  return chain.filter((r) => (r.model === "*" ? a.body!.model : r.model) === a.applied!.model);
+}
+
+function circuitOpen(model: string): AppError {
+  const secs = Math.max(1, Math.ceil(breaker().retryInMs(model) / 1000));
+  return new AppError("overloaded_error", `${model} is unavailable: its circuit is open after repeated upstream failures`, {
+    headers: { "retry-after": String(secs) },
+  });
+}
+
+const faultText = (f: UpstreamFault) => (f.status === null ? f.type : `${f.status} ${f.type}`);
+
+/**
+ * Calls upstream for the attempt's current route, then its fallbacks, until
+ * one answers. Throws the last candidate's error when none does: the
+ * upstream's own error, or a 529 `overloaded_error` with `retry-after` when
+ * that candidate's circuit was open.
+ */
+export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispatched> {
+  const b = breaker();
+  let chain: RouteConfig[] | null = null;
+  let next = 0;
+  let lastError: unknown = null;
+  let lastFault: UpstreamFault | null = null;
+  /** Models that already failed this request after their retries: not called again under another route. */
+  let failed: Set<string> | null = null;
+  a.attempts ??= 0;
+  for (;;) {
+    const model = a.applied!.model;
+    let called = false;
+    if (failed?.has(model)) {
+      // Its error stands for this route too.
+    } else if (!b.allow(model)) {
+      lastError = circuitOpen(model);
+      lastFault = null;
+    } else {
+      called = true;
+      for (let retry = 0; ; retry++) {
+        a.attempts++;
+        try {
+          const out = await call(req, a.applied!, stream, a.trace);
+          b.success(model);
+          return out;
+        } catch (err) {
+          if (req.signal.aborted) {
+            b.release(model);
+            throw err instanceof APIUserAbortError ? err : new APIUserAbortError();
+          }
+          const fault = classify(err);
+          if (fault === null) {
+            // Not an upstream failure (a bug): nothing to retry.
+            b.release(model);
+            throw err;
+          }
+          if (fault.breaker) b.failure(model);
+          else b.success(model);
+          if (!fault.retryable) throw err;
+          lastError = err;
+          lastFault = fault;
+          const ms = nextWait(fault, retry, policy());
+          if (ms === null || !b.allow(model)) break;
+          a.hops.push({ kind: "retry", routeId: a.decision?.route?.id ?? null, model, usage: null, status: fault.status, errorType: fault.type, waitMs: ms });
+          await wait(ms, req.signal);
+        }
+      }
+      (failed ??= new Set()).add(model);
+    }
+
+    chain ??= fallbacks(a);
+    const to = chain[next++];
+    if (!to) throw lastError;
+    const from = a.decision!.route!;
+    a.hops.push(
+      called && lastFault
+        ? { kind: "fallback", routeId: from.id, model, usage: null, status: lastFault.status, errorType: lastFault.type }
+        : { kind: "skipped", routeId: from.id, model, usage: null, errorType: failed?.has(model) ? "failed_earlier" : "circuit_open" },
+    );
+    const why = called && lastFault ? faultText(lastFault) : failed?.has(model) ? `${model} already failed` : "circuit open";
+    a.decision = { ...a.decision!, tier: to.tier, route: to, reason: `${a.decision!.reason}; fell back from "${from.id}" (${why})` };
+    a.applied = applyDecision(a.body!, a.decision);
+  }
+}

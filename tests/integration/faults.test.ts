@@ -1,0 +1,314 @@
+/**
+ * Upstream faults end to end: a real thinkgate process, the official SDK as
+ * the client, the simulator upstream told to fail (429 with retry-after, 529,
+ * 500, a hang, a reset before the first byte, a stream cut or broken by an
+ * error event), and the records read back through the API. Retries, the
+ * fallback chain (Opus → Sonnet → standard in the seeded routes), the circuit
+ * breaker and mid-stream breaks are checked on what the client sees and what
+ * was stored; every request that got an answer must have its record.
+ */
+import crypto from "node:crypto";
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let client: Anthropic;
+/** Every request that got an answer (success or error), by its thinkgate-request-id. */
+const answered: string[] = [];
+
+const BREAKER_COOLDOWN_MS = 3_000;
+
+interface StoredHop {
+  kind: string;
+  routeId: string | null;
+  model: string;
+  status?: number | null;
+  errorType?: string;
+  waitMs?: number;
+}
+
+interface StoredRecord {
+  id: string;
+  status: string;
+  httpStatus: number;
+  errorType: string | null;
+  routeId: string | null;
+  tier: string;
+  servedModel: string;
+  inputTokens: number;
+  outputTokens: number;
+  hops: StoredHop[];
+  thinkingConfig: { thinking: unknown } | null;
+  maxTokensSent: number | null;
+}
+
+async function stored(id: string): Promise<StoredRecord> {
+  return eventually(async () => {
+    const res = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
+  });
+}
+
+const nonce = () => crypto.randomBytes(4).toString("hex");
+
+/** A request through the SDK; returns what the client saw and notes the request id. */
+async function send(
+  body: { model?: string; content: string; stream?: boolean },
+  headers: Record<string, string> = {},
+): Promise<{ ok: true; msg: Anthropic.Message; res: Response; ms: number } | { ok: false; err: InstanceType<typeof Anthropic.APIError>; ms: number }> {
+  const t0 = performance.now();
+  const params = { model: body.model ?? "claude-haiku-4-5", max_tokens: 300, messages: [{ role: "user" as const, content: body.content }] };
+  try {
+    if (body.stream) {
+      const stream = client.messages.stream(params, { headers });
+      const { response } = await stream.withResponse();
+      answered.push(response.headers.get("thinkgate-request-id")!);
+      const msg = await stream.finalMessage();
+      return { ok: true, msg, res: response, ms: performance.now() - t0 };
+    }
+    const { data, response } = await client.messages.create(params, { headers }).withResponse();
+    answered.push(response.headers.get("thinkgate-request-id")!);
+    return { ok: true, msg: data, res: response, ms: performance.now() - t0 };
+  } catch (e) {
+    const err = e as InstanceType<typeof Anthropic.APIError>;
+    const id = err.headers?.get("thinkgate-request-id");
+    if (id && !answered.includes(id)) answered.push(id);
+    return { ok: false, err, ms: performance.now() - t0 };
+  }
+}
+
+const admin = (method: string, path: string, body: unknown) =>
+  fetch(`${server.url}${path}`, { method, headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  server = await startServer({
+    env: {
+      THINKGATE_RETRY_BASE_MS: "20",
+      THINKGATE_RETRY_MAX_BACKOFF_MS: "100",
+      THINKGATE_RETRY_MAX_WAIT_MS: "2000",
+      THINKGATE_BREAKER_FAILURES: "5",
+      THINKGATE_BREAKER_COOLDOWN_MS: String(BREAKER_COOLDOWN_MS),
+      THINKGATE_UPSTREAM_TIMEOUT_MS: "1000",
+    },
+  });
+  client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  if (process.env.FAULTS_DEBUG) console.log(server.output());
+  await server?.stop();
+});
+
+describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("retries a 529 with backoff and answers: one record, the failed calls as hops", async () => {
+    const r = await send({ content: `Say hello ${nonce()} [[sim:fault=529*2]]` }, { "thinkgate-tier": "standard" });
+    if (!r.ok) throw r.err;
+    expect(r.res.headers.get("thinkgate-attempts")).toBe("3");
+    expect(r.res.headers.get("thinkgate-route")).toBe("standard");
+    const rec = await stored(r.res.headers.get("thinkgate-request-id")!);
+    expect(rec).toMatchObject({ status: "ok", httpStatus: 200, routeId: "standard", servedModel: "claude-haiku-4-5" });
+    expect(rec.hops.map((h) => h.kind)).toEqual(["retry", "retry", "answer"]);
+    expect(rec.hops[0]).toMatchObject({ status: 529, errorType: "overloaded_error", model: "claude-haiku-4-5", routeId: "standard" });
+    expect(rec.hops[0]!.waitMs).toBeLessThanOrEqual(20);
+    expect(rec.hops[1]!.waitMs).toBeLessThanOrEqual(40);
+  });
+
+  it("waits what retry-after-ms asks before retrying a 429", async () => {
+    const r = await send({ content: `Say hello ${nonce()} [[sim:fault=429*1]] [[sim:retry_after_ms=700]]` }, { "thinkgate-tier": "standard" });
+    if (!r.ok) throw r.err;
+    expect(r.ms).toBeGreaterThanOrEqual(700);
+    expect(r.res.headers.get("thinkgate-attempts")).toBe("2");
+    const rec = await stored(r.res.headers.get("thinkgate-request-id")!);
+    expect(rec.hops[0]).toMatchObject({ kind: "retry", status: 429, errorType: "rate_limit_error", waitMs: 700 });
+  });
+
+  it("does not wait out a retry-after longer than the cap: the next route in the chain answers at once", async () => {
+    const r = await send({ content: `Prove it ${nonce()} [[sim:fault=429@claude-opus-4-7]] [[sim:retry_after_ms=30000]]` }, { "thinkgate-tier": "reasoning" });
+    if (!r.ok) throw r.err;
+    expect(r.ms).toBeLessThan(2_000);
+    expect(r.msg.model).toBe("claude-sonnet-4-6");
+    expect(r.res.headers.get("thinkgate-route")).toBe("reasoning-sonnet");
+    expect(r.res.headers.get("thinkgate-attempts")).toBe("2");
+    const rec = await stored(r.res.headers.get("thinkgate-request-id")!);
+    expect(rec).toMatchObject({ status: "ok", routeId: "reasoning-sonnet", tier: "reasoning", servedModel: "claude-sonnet-4-6" });
+    expect(rec.hops.map((h) => [h.kind, h.routeId, h.model, h.status ?? null])).toEqual([
+      ["fallback", "reasoning", "claude-opus-4-7", 429],
+      ["answer", "reasoning-sonnet", "claude-sonnet-4-6", null],
+    ]);
+  });
+
+  it("falls back through another reasoning model to standard, re-applying the body for each (streaming)", async () => {
+    const r = await send(
+      { content: `Plan a migration ${nonce()} [[sim:fault=529@claude-opus-4-7,claude-sonnet-4-6]]`, stream: true },
+      { "thinkgate-tier": "reasoning" },
+    );
+    if (!r.ok) throw r.err;
+    expect(r.msg.model).toBe("claude-haiku-4-5");
+    expect(r.msg.content.some((b) => b.type === "thinking")).toBe(false);
+    expect(r.res.headers.get("thinkgate-route")).toBe("standard");
+    expect(r.res.headers.get("thinkgate-attempts")).toBe("7");
+    const rec = await stored(r.res.headers.get("thinkgate-request-id")!);
+    expect(rec).toMatchObject({ status: "ok", routeId: "standard", tier: "standard", servedModel: "claude-haiku-4-5" });
+    // Re-applied for the standard route: thinking off and the client's max_tokens, not the reasoning route's 16k floor.
+    expect(rec.thinkingConfig?.thinking).toEqual({ type: "disabled" });
+    expect(rec.maxTokensSent).toBe(300);
+    expect(rec.outputTokens).toBeGreaterThan(0);
+    expect(rec.hops.map((h) => `${h.kind}:${h.model}`)).toEqual([
+      "retry:claude-opus-4-7",
+      "retry:claude-opus-4-7",
+      "fallback:claude-opus-4-7",
+      "retry:claude-sonnet-4-6",
+      "retry:claude-sonnet-4-6",
+      "fallback:claude-sonnet-4-6",
+      "answer:claude-haiku-4-5",
+    ]);
+  });
+
+  it("retries a timeout and a connection reset before the first byte (JSON and stream)", async () => {
+    const hung = await send({ content: `Say hello ${nonce()} [[sim:fault=hang*1]]` }, { "thinkgate-tier": "standard" });
+    if (!hung.ok) throw hung.err;
+    expect(hung.res.headers.get("thinkgate-attempts")).toBe("2");
+    const hungRec = await stored(hung.res.headers.get("thinkgate-request-id")!);
+    expect(hungRec.hops[0]).toMatchObject({ kind: "retry", status: null, errorType: "timeout_error" });
+
+    for (const stream of [false, true]) {
+      const reset = await send({ content: `Say hello ${nonce()} [[sim:fault=reset*1]]`, stream }, { "thinkgate-tier": "standard" });
+      if (!reset.ok) throw reset.err;
+      expect(reset.msg.stop_reason).toBe("end_turn");
+      expect(reset.res.headers.get("thinkgate-attempts")).toBe("2");
+      const rec = await stored(reset.res.headers.get("thinkgate-request-id")!);
+      expect(rec.status).toBe("ok");
+      expect(rec.hops.map((h) => h.kind)).toEqual(["retry", "answer"]);
+    }
+  });
+
+  it("does not retry a 400, and relays it as the API sent it", async () => {
+    const r = await send({ content: `Say hello ${nonce()} [[sim:answer=poetry]]` }, { "thinkgate-tier": "standard" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.err).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(r.err.headers?.get("thinkgate-attempts")).toBe("1");
+  });
+
+  it("opens a model's circuit after repeated failures, skips it, answers 529 when every candidate is open, and recovers through a probe", async () => {
+    const route = (model: string, fallbackRouteIds: string[]) => ({ name: model, tier: "standard", model, thinking: "off", fallbackRouteIds });
+    expect((await admin("PUT", "/api/routes/brk-b", route("claude-opus-4-8", []))).status).toBe(200);
+    expect((await admin("PUT", "/api/routes/brk-a", route("claude-opus-4-6", ["brk-b"]))).status).toBe(200);
+    expect((await admin("PUT", "/api/apps/brk-app", { tier: "standard", routeId: "brk-a" })).status).toBe(200);
+    const app = { "thinkgate-app": "brk-app" };
+
+    // A fails 3 + 2 times (5 in a row: open); B answers both.
+    for (const attempts of ["4", "3"]) {
+      const r = await send({ content: `Say hello ${nonce()} [[sim:fault=500@claude-opus-4-6]]` }, app);
+      if (!r.ok) throw r.err;
+      expect(r.res.headers.get("thinkgate-route")).toBe("brk-b");
+      expect(r.res.headers.get("thinkgate-attempts")).toBe(attempts);
+    }
+    // A is not called any more: skipped, B answers at the first attempt.
+    const skipped = await send({ content: `Say hello ${nonce()}` }, app);
+    if (!skipped.ok) throw skipped.err;
+    expect(skipped.res.headers.get("thinkgate-attempts")).toBe("1");
+    const skippedRec = await stored(skipped.res.headers.get("thinkgate-request-id")!);
+    expect(skippedRec.hops.map((h) => [h.kind, h.routeId, h.errorType ?? null])).toEqual([
+      ["skipped", "brk-a", "circuit_open"],
+      ["answer", "brk-b", null],
+    ]);
+
+    // B fails 3 + 2 times: its circuit opens too; the client gets B's own 500.
+    for (let i = 0; i < 2; i++) {
+      const r = await send({ content: `Say hello ${nonce()} [[sim:fault=500@claude-opus-4-8]]` }, app);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.err.status).toBe(500);
+    }
+    // Every candidate open: a 529 in the API's shape with retry-after, recorded, without calling upstream.
+    const down = await send({ content: `Say hello ${nonce()}` }, app);
+    expect(down.ok).toBe(false);
+    if (down.ok) return;
+    expect(down.err).toBeInstanceOf(Anthropic.APIError);
+    expect(down.err.status).toBe(529);
+    expect((down.err.error as { type: string; error: { type: string } }).error.type).toBe("overloaded_error");
+    expect(Number(down.err.headers?.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(down.err.headers?.get("thinkgate-attempts")).toBe("0");
+    const downRec = await stored(down.err.headers!.get("thinkgate-request-id")!);
+    expect(downRec).toMatchObject({ status: "error", httpStatus: 529, errorType: "overloaded_error", routeId: "brk-b" });
+    expect(downRec.hops.map((h) => h.kind)).toEqual(["skipped", "answer"]);
+
+    // After the cool-down one probe goes through; its success closes A's circuit.
+    await new Promise((r) => setTimeout(r, BREAKER_COOLDOWN_MS + 100));
+    const probe = await send({ content: `Say hello ${nonce()}` }, app);
+    if (!probe.ok) throw probe.err;
+    expect(probe.res.headers.get("thinkgate-route")).toBe("brk-a");
+    expect(probe.msg.model).toBe("claude-opus-4-6");
+    const after = await send({ content: `Say hello ${nonce()}` }, app);
+    if (!after.ok) throw after.err;
+    expect(after.res.headers.get("thinkgate-route")).toBe("brk-a");
+  });
+
+  it("validates fallback chains: routes that exist, not the route itself, no loop; the seeded chain is listed", async () => {
+    const base = { name: "x", tier: "standard", model: "claude-opus-4-6", thinking: "off" };
+    const cases: [string, string[], RegExp][] = [
+      ["brk-b", ["brk-a"], /chain brk-b → brk-a → brk-b comes back/],
+      ["brk-a", ["brk-a"], /cannot fall back to itself/],
+      ["brk-a", ["nowhere"], /route "nowhere" does not exist/],
+      ["brk-a", ["brk-b", "brk-b"], /listed twice/],
+    ];
+    for (const [id, fallbackRouteIds, message] of cases) {
+      const res = await admin("PUT", `/api/routes/${id}`, { ...base, fallbackRouteIds });
+      expect(res.status, `${id} → ${fallbackRouteIds.join(",")}`).toBe(400);
+      const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+      expect(body.error.type).toBe("invalid_request_error");
+      expect(body.error.message).toMatch(message);
+    }
+    const list = (await (await fetch(`${server.url}/api/routes`, { headers: { "x-api-key": server.adminKey } })).json()) as { data: { id: string; fallbackRouteIds: string[] }[] };
+    const chain = Object.fromEntries(list.data.map((r) => [r.id, r.fallbackRouteIds]));
+    expect(chain).toMatchObject({ reasoning: ["reasoning-sonnet"], "reasoning-sonnet": ["standard"], standard: [], "brk-a": ["brk-b"] });
+  });
+
+  it("ends a stream cut mid-way with an SSE error event and a partial record with the tokens seen; nothing is retried", async () => {
+    const res = await fetch(`${server.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 300, stream: true, messages: [{ role: "user", content: `Tell a story ${nonce()} [[sim:fault=cut]]` }] }),
+    });
+    const id = res.headers.get("thinkgate-request-id")!;
+    answered.push(id);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("thinkgate-attempts")).toBe("1");
+    const text = await res.text();
+    expect(text).toContain("event: content_block_delta");
+    expect(text).not.toContain("event: message_stop");
+    expect(text.trimEnd().split("\n\n").at(-1)).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+    const rec = await stored(id);
+    expect(rec.status).toBe("partial");
+    expect(rec.inputTokens).toBeGreaterThan(0);
+    expect(rec.hops).toEqual([]);
+  });
+
+  it("relays a mid-stream error event to the SDK and records the answer as partial, without a retry", async () => {
+    const r = await send({ content: `Tell a story ${nonce()} [[sim:fault=midstream_error]]`, stream: true }, { "thinkgate-tier": "standard" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.err).toBeInstanceOf(Anthropic.APIError);
+    expect(r.err.message).toMatch(/Overloaded/);
+    const id = answered.at(-1)!;
+    const rec = await stored(id);
+    expect(rec).toMatchObject({ status: "partial", errorType: "overloaded_error" });
+    expect(rec.inputTokens).toBeGreaterThan(0);
+    expect(rec.hops).toEqual([]);
+  });
+
+  it("loses no record: every request that got an answer is stored", async () => {
+    let lost = 0;
+    for (const id of answered) {
+      const res = await eventually(async () => {
+        const r = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+        return r.status === 404 ? undefined : r.status;
+      }, 5_000).catch(() => 404);
+      if (res !== 200) lost++;
+    }
+    console.log(`faults: records lost ${lost} of ${answered.length}`);
+    expect(answered.length).toBeGreaterThanOrEqual(15);
+    expect(lost).toBe(0);
+  });
+});
