@@ -8,8 +8,10 @@ import { EmptyState } from "@/components/ui/EmptyState";
 import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { isApiError } from "@/lib/ui/api-client";
+import { fromDraft, limitsSummary, NO_LIMITS, toDraft } from "@/lib/ui/limits";
 import type { AppPolicyView } from "@/lib/ui/settings";
 import { FormPanel, QueryBody, ReadOnlyNote } from "./common";
+import { LimitsFields } from "./LimitsFields";
 import { deleteApp, putApp, settingsKeys, useApps, useChange, useRoutesList } from "./useSettings";
 
 /** App policies: what an app (thinkgate-app header) always gets, before any rule runs. */
@@ -45,6 +47,7 @@ export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
                   <TH>App</TH>
                   <TH>Tier</TH>
                   <TH>Route</TH>
+                  <TH>Limits</TH>
                   <TH>Description</TH>
                   {isAdmin ? <TH align="right">Actions</TH> : null}
                 </TR>
@@ -57,6 +60,7 @@ export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
                       <Badge tone={a.tier === "auto" ? "neutral" : a.tier}>{a.tier}</Badge>
                     </TD>
                     <TD>{a.tier === "auto" ? "—" : (routeName(a.routeId) ?? `the ${a.tier} fallback`)}</TD>
+                    <TD className="whitespace-nowrap">{limitsSummary(a.limits)}</TD>
                     <TD className="text-gray-600">{a.description}</TD>
                     {isAdmin ? (
                       <TD align="right" className="whitespace-nowrap">
@@ -83,7 +87,7 @@ export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
       {isAdmin && editing ? (
         <AppForm
           key={editing === "new" ? "new" : editing.name}
-          initial={editing === "new" ? { name: "", tier: "reasoning", routeId: null, description: "" } : editing}
+          initial={editing === "new" ? { name: "", tier: "reasoning", routeId: null, description: "", limits: NO_LIMITS } : editing}
           isNew={editing === "new"}
           routes={routes.data?.data ?? []}
           onDone={() => setEditing(null)}
@@ -105,12 +109,13 @@ function AppForm({
   onDone: () => void;
 }) {
   const [a, setA] = useState(initial);
+  const [limits, setLimits] = useState(() => toDraft(initial.limits));
   const save = useChange(putApp, [settingsKeys.apps]);
   const usable = routes.filter((r) => r.tier === a.tier);
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    save.mutate({ ...a, name: a.name.trim(), routeId: a.tier === "auto" ? null : a.routeId }, { onSuccess: onDone });
+    save.mutate({ ...a, name: a.name.trim(), routeId: a.tier === "auto" ? null : a.routeId, limits: fromDraft(limits) }, { onSuccess: onDone });
   }
 
   return (
@@ -141,6 +146,7 @@ function AppForm({
           )}
         </Field>
         <Field label="Description">{(c) => <TextInput {...c} value={a.description} onChange={(e) => setA({ ...a, description: e.target.value })} />}</Field>
+        <LimitsFields value={limits} onChange={setLimits} />
         <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-4">
           <Button type="submit" variant="primary" disabled={save.isPending || !a.name.trim()}>
             {save.isPending ? "Saving…" : isNew ? "Create app policy" : "Save app policy"}

@@ -11,8 +11,10 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { isApiError } from "@/lib/ui/api-client";
 import { formatRelativeTime, formatTimestamp } from "@/lib/ui/format";
 import type { KeyView } from "@/lib/ui/settings";
+import { fromDraft, limitsSummary, toDraft } from "@/lib/ui/limits";
 import { FormPanel, QueryBody } from "./common";
-import { createKey, revokeKey, settingsKeys, useChange, useKeys } from "./useSettings";
+import { LimitsFields } from "./LimitsFields";
+import { createKey, revokeKey, setKeyLimits, settingsKeys, useChange, useKeys } from "./useSettings";
 
 const ROLE_HELP: Record<KeyView["role"], string> = {
   gateway: "calls the gateway only",
@@ -28,6 +30,7 @@ export function KeysTab() {
   const [created, setCreated] = useState<(KeyView & { secret: string }) | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
   const revoke = useChange(revokeKey, [settingsKeys.keys]);
+  const [limiting, setLimiting] = useState<KeyView | null>(null);
 
   return (
     <Card>
@@ -66,6 +69,7 @@ export function KeysTab() {
           onCancel={() => setCreating(false)}
         />
       ) : null}
+      {limiting ? <KeyLimitsForm key={limiting.id} keyView={limiting} onDone={() => setLimiting(null)} /> : null}
       <QueryBody query={keys} what="keys">
         {(data) =>
           data.data.length === 0 ? (
@@ -79,6 +83,7 @@ export function KeysTab() {
                   <TH>Role</TH>
                   <TH>Created</TH>
                   <TH>Last used</TH>
+                  <TH>Limits</TH>
                   <TH>Status</TH>
                   <TH align="right">Actions</TH>
                 </TR>
@@ -95,6 +100,7 @@ export function KeysTab() {
                       {formatRelativeTime(k.createdAt)}
                     </TD>
                     <TD className="whitespace-nowrap">{k.lastUsedAt ? formatRelativeTime(k.lastUsedAt) : "never"}</TD>
+                    <TD className="whitespace-nowrap">{limitsSummary(k.limits)}</TD>
                     <TD>{k.revokedAt ? <Badge tone="danger">revoked</Badge> : <Badge tone="success">active</Badge>}</TD>
                     <TD align="right" className="whitespace-nowrap">
                       {k.revokedAt ? null : confirm === k.id ? (
@@ -107,9 +113,14 @@ export function KeysTab() {
                           </Button>
                         </>
                       ) : (
-                        <Button size="sm" variant="danger" onClick={() => setConfirm(k.id)} aria-label={`Revoke key ${k.name}`}>
-                          Revoke
-                        </Button>
+                        <>
+                          <Button size="sm" onClick={() => setLimiting(k)} aria-label={`Edit limits of key ${k.name}`}>
+                            Limits
+                          </Button>{" "}
+                          <Button size="sm" variant="danger" onClick={() => setConfirm(k.id)} aria-label={`Revoke key ${k.name}`}>
+                            Revoke
+                          </Button>
+                        </>
                       )}
                     </TD>
                   </TR>
@@ -125,6 +136,34 @@ export function KeysTab() {
         </div>
       ) : null}
     </Card>
+  );
+}
+
+/** A key's rpm and daily budget; every instance applies a change to the key's next request. */
+function KeyLimitsForm({ keyView, onDone }: { keyView: KeyView; onDone: () => void }) {
+  const [limits, setLimits] = useState(() => toDraft(keyView.limits));
+  const save = useChange(setKeyLimits, [settingsKeys.keys]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    save.mutate({ id: keyView.id, limits: fromDraft(limits) }, { onSuccess: onDone });
+  }
+
+  return (
+    <FormPanel title={`Limits of key ${keyView.name}`}>
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-3">
+        <LimitsFields value={limits} onChange={setLimits} />
+        <div className="flex flex-wrap items-center gap-2 sm:col-span-3">
+          <Button type="submit" variant="primary" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save limits"}
+          </Button>
+          <Button variant="ghost" onClick={onDone}>
+            Cancel
+          </Button>
+          {save.error ? <FormMessage tone="error">{isApiError(save.error) ? save.error.message : "Could not save the limits."}</FormMessage> : null}
+        </div>
+      </form>
+    </FormPanel>
   );
 }
 

@@ -6,6 +6,7 @@
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { AppError, badRequest, notFound } from "../api/errors";
+import { announceChange } from "../cluster/bus";
 import { usersRepo, type UserRole, type UserRow } from "../db/users.repo";
 import { logger } from "../observability/logger";
 import { dummyHash, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, verifyPassword } from "./password";
@@ -43,7 +44,7 @@ export function publicUser(u: UserRow): PublicUser {
 // Sessions are checked against the user row on every request (a disabled user
 // or a changed role takes effect without waiting for the cookie to expire).
 // A short cache keeps that off the database for bursts of requests; this
-// instance clears it on every change, other instances within its lifetime.
+// instance clears it on every change, and the others when it announces the change (lib/cluster).
 const USER_CACHE_MS = Number(process.env.THINKGATE_USER_CACHE_MS ?? 5_000);
 const g = globalThis as unknown as { __thinkgateUserCache?: LRUCache<string, { user: UserRow | null }> };
 const cache = (g.__thinkgateUserCache ??= new LRUCache<string, { user: UserRow | null }>({ max: 10_000, ttl: USER_CACHE_MS }));
@@ -60,6 +61,11 @@ export async function activeUser(id: string): Promise<UserRow | null> {
 
 export function forgetCachedUser(id: string): void {
   cache.delete(id);
+}
+
+/** Forgets every cached user (another instance changed one). */
+export function clearUserCache(): void {
+  cache.clear();
 }
 
 const INVALID_LOGIN = "the email or password is not right";
@@ -150,5 +156,7 @@ export async function updateUser(id: string, patch: UserPatch): Promise<UserRow>
     ...(patch.password ? { passwordHash: await hashPassword(patch.password) } : {}),
   });
   forgetCachedUser(id);
+  // The other instances forget theirs too: a disabled user is signed out everywhere at once.
+  await announceChange("users");
   return updated;
 }

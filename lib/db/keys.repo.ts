@@ -1,9 +1,10 @@
 /** Gateway API keys. Only hashes are stored. */
+import type { LimitColumns } from "../limits/policy";
 import { db } from "./client";
 
 export type Role = "gateway" | "viewer" | "editor" | "admin";
 
-export interface KeyRow {
+export interface KeyRow extends LimitColumns {
   id: string;
   name: string;
   prefix: string;
@@ -26,6 +27,10 @@ export const keysRepo = {
   },
   async list(): Promise<KeyRow[]> {
     return (await db().client.apiKey.findMany({ orderBy: { createdAt: "desc" } })) as KeyRow[];
+  },
+  async setLimits(id: string, limits: LimitColumns): Promise<KeyRow | null> {
+    const { count } = await db().client.apiKey.updateMany({ where: { id }, data: limits });
+    return count ? ((await db().client.apiKey.findUnique({ where: { id } })) as KeyRow) : null;
   },
   async revoke(id: string): Promise<void> {
     await db().client.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });

@@ -1,17 +1,25 @@
-/** Managing gateway keys (admin only). A new key's secret is in the create response and nowhere else. */
+/** Managing gateway keys (admin only): create, set limits, revoke. A new key's secret is in the create response and nowhere else. */
 import { z } from "zod";
 import { notFound } from "../api/errors";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { keysRepo } from "../db/keys.repo";
+import { announceChange } from "../cluster/bus";
 import { clearKeyCache, createKey, ROLES } from "../gateway/keys";
+import { fromColumns, limitsSchema, NO_LIMITS, toColumns, type LimitColumns } from "../limits/policy";
 
 const createBody = z.object({
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES as [string, ...string[]]),
+  /** rpm and daily budget of the key (lib/limits); omitted: none. */
+  limits: limitsSchema.nullable().optional(),
 });
 
-const view = (k: { id: string; name: string; prefix: string; role: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null }) => ({
+const patchBody = z.object({ limits: limitsSchema.nullable() }).strict();
+
+type KeyFields = { id: string; name: string; prefix: string; role: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null } & Partial<LimitColumns>;
+
+const view = (k: KeyFields) => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
@@ -19,13 +27,15 @@ const view = (k: { id: string; name: string; prefix: string; role: string; creat
   createdAt: k.createdAt,
   revokedAt: k.revokedAt,
   lastUsedAt: k.lastUsedAt,
+  limits: fromColumns(k),
 });
 
 export const listKeys: Handler = withApi({ role: "admin" }, async () => json(200, { data: (await keysRepo.list()).map(view) }));
 
 export const createKeyHandler: Handler = withApi({ role: "admin", body: createBody }, async ({ body }) => {
   const { secret, key } = await createKey(body.name, body.role as never);
-  return json(201, { ...view(key), secret });
+  const limited = body.limits ? await keysRepo.setLimits(key.id, toColumns(body.limits)) : null;
+  return json(201, { ...view(limited ?? key), secret });
 });
 
 export const revokeKey: Handler = withApi({ role: "admin" }, async ({ req }) => {
@@ -34,5 +44,17 @@ export const revokeKey: Handler = withApi({ role: "admin" }, async ({ req }) => 
   if (!existing) throw notFound(`key ${id} not found`);
   await keysRepo.revoke(id);
   clearKeyCache();
+  // Every instance forgets its cached lookups: the key stops working everywhere within milliseconds.
+  await announceChange("keys");
   return json(200, { ...view({ ...existing, revokedAt: new Date() }) });
+});
+
+/** Changes a key's limits (null: none); every instance applies them to the key's next request. */
+export const patchKey: Handler = withApi({ role: "admin", body: patchBody }, async ({ req, body }) => {
+  const id = req.params.id ?? "";
+  const updated = await keysRepo.setLimits(id, toColumns(body.limits ?? NO_LIMITS));
+  if (!updated) throw notFound(`key ${id} not found`);
+  clearKeyCache();
+  await announceChange("keys");
+  return json(200, view(updated));
 });

@@ -7,11 +7,12 @@ import { z } from "zod";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { pricesRepo } from "../db/prices.repo";
+import { announceChange } from "../cluster/bus";
 import { invalidatePrices } from "./service";
 
 const perMTok = z.number().finite().min(0).max(10_000);
 
-const priceBody = z
+export const priceBody = z
   .object({
     model: z.string().trim().min(1).max(200),
     effectiveFrom: z.coerce.date(),
@@ -36,5 +37,6 @@ export const listPrices: Handler = withApi({ role: "viewer" }, async () => json(
 export const addPrice: Handler = withApi({ role: "admin", body: priceBody }, async ({ body, principal }) => {
   const row = await pricesRepo.add({ ...body, source: body.source || `added by ${principal.name}` });
   await invalidatePrices();
+  await announceChange("prices");
   return json(201, row);
 });

@@ -3,12 +3,13 @@
  * one, look back through history, roll back, and try a draft before saving
  * (against one prompt, or over stored traffic). Every write is a new version
  * with its author and time, and takes effect on this instance at once
- * (invalidate()).
+ * (invalidate()) and on the others within milliseconds (announceChange).
  */
 import { AppError, notFound } from "../api/errors";
 import { configRepo, type RuleSetRow } from "../db/config.repo";
 import { replayRepo } from "../db/replay.repo";
 import { priceFor } from "../pricing/service";
+import { announceChange } from "../cluster/bus";
 import { invalidate, routingConfig } from "../routing/config";
 import { decide, type RoutingSnapshot } from "../routing/pipeline";
 import { compileRule, ruleSetSchema, type Rule } from "../routing/rules";
@@ -63,6 +64,7 @@ export async function validateDraft(raw: unknown): Promise<Rule[]> {
 async function write(rules: Rule[], author: string, note: string): Promise<RuleSetVersionView> {
   const row = await configRepo.saveRuleSet(JSON.stringify(rules), author, note);
   invalidate();
+  await announceChange("routing");
   return view(row);
 }
 

@@ -4,6 +4,7 @@ import { withApi } from "../api/wrap";
 import { configRepo } from "../db/config.repo";
 import {
   appBody,
+  appView,
   deleteApp,
   getSettings,
   listRoutes,
@@ -22,7 +23,7 @@ export const putRouteHandler: Handler = withApi({ role: "admin", body: routeBody
   json(200, await putRoute(parseRouteId(req.params.id), body)),
 );
 
-export const getApps: Handler = withApi({ role: "viewer" }, async () => json(200, { data: await configRepo.apps() }));
+export const getApps: Handler = withApi({ role: "viewer" }, async () => json(200, { data: (await configRepo.apps()).map(appView) }));
 
 export const putAppHandler: Handler = withApi({ role: "admin", body: appBody }, async ({ req, body }) =>
   json(200, await putApp(parseAppName(req.params.name), body)),

@@ -1,7 +1,8 @@
 /**
  * What admins configure on /settings besides keys and prices: routes, app
  * policies, and the routing and tracing settings. Every change reloads the
- * routing snapshot on this instance (invalidate()).
+ * routing snapshot on this instance (invalidate()) and on the others
+ * (announceChange, lib/cluster).
  */
 import { z } from "zod";
 import { badRequest, notFound } from "../api/errors";
@@ -18,6 +19,8 @@ import {
   SETTING_THRESHOLD,
   SETTING_TIER_ROUTES,
 } from "../routing/config";
+import { announceChange } from "../cluster/bus";
+import { fromColumns, limitsSchema, NO_LIMITS, toColumns } from "../limits/policy";
 import { llmClassifierConfigSchema } from "../routing/llm-classifier";
 import { ruleSetSchema } from "../routing/rules";
 import { parseTracesSettings, saveTracesConfig } from "../traces/config";
@@ -28,6 +31,8 @@ const slug = z
   .min(1)
   .max(64)
   .regex(/^[a-zA-Z0-9._-]+$/, "letters, digits, '.', '-' and '_' only");
+
+const MAX_FALLBACKS = 4;
 
 export const routeBody = z
   .object({
@@ -41,9 +46,14 @@ export const routeBody = z
     effort: z.enum(["low", "medium", "high", "xhigh", "max"]).nullable().default(null),
     display: z.enum(["summarized", "omitted"]).default("summarized"),
     minMaxTokens: z.number().int().min(1).max(128_000).nullable().default(null),
+    /** Routes tried next, in order, when this one's upstream fails after its retries or its model's circuit is open. */
+    fallbackRouteIds: z.array(slug).max(MAX_FALLBACKS, `at most ${MAX_FALLBACKS} fallback routes`).default([]),
   })
   .strict()
   .superRefine((r, ctx) => {
+    if (new Set(r.fallbackRouteIds).size !== r.fallbackRouteIds.length) {
+      ctx.addIssue({ code: "custom", path: ["fallbackRouteIds"], message: "a fallback route is listed twice" });
+    }
     if (r.thinking === "off" && (r.budgetTier !== null || r.budgetTokens !== null)) {
       ctx.addIssue({ code: "custom", path: ["thinking"], message: "thinking is off: leave the budget tier and budget tokens empty" });
     }
@@ -55,6 +65,8 @@ export const appBody = z
     tier: z.enum(["reasoning", "standard", "auto"]),
     routeId: z.string().trim().min(1).nullable().default(null),
     description: z.string().max(2000).default(""),
+    /** rpm and daily budget of the app across all keys; omitted: unchanged, null: none. */
+    limits: limitsSchema.nullable().optional(),
   })
   .strict();
 export type AppInput = z.infer<typeof appBody>;
@@ -121,53 +133,101 @@ export async function getSettings(): Promise<RoutingSettings> {
   };
 }
 
-/** Creates or replaces a route. A route that a tier falls back to must keep that tier. */
-export async function putRoute(id: string, input: RouteInput): Promise<RouteRow> {
+/**
+ * A route's fallbacks must exist, must not be the route itself, and must not
+ * lead back to it through their own fallbacks: the gateway follows the chain
+ * (lib/gateway/dispatch.ts), and a loop would be a configuration mistake even
+ * though the gateway never calls a route twice.
+ */
+export function checkFallbacks(id: string, fallbacks: string[], routes: Pick<RouteRow, "id" | "fallbackRouteIds">[]): void {
+  const next = new Map(routes.map((r) => [r.id, r.fallbackRouteIds]));
+  for (const f of fallbacks) {
+    if (f === id) throw badRequest(`fallbackRouteIds: route "${id}" cannot fall back to itself`);
+    if (!next.has(f)) throw badRequest(`fallbackRouteIds: route "${f}" does not exist`);
+  }
+  next.set(id, fallbacks);
+  const seen = new Set<string>();
+  const walk = (from: string, path: string[]): void => {
+    for (const to of next.get(from) ?? []) {
+      if (to === id) throw badRequest(`fallbackRouteIds: the chain ${[...path, to].join(" → ")} comes back to "${id}"`);
+      if (seen.has(to)) continue;
+      seen.add(to);
+      walk(to, [...path, to]);
+    }
+  };
+  walk(id, [id]);
+}
+
+/**
+ * Creates or replaces a route. A route that a tier falls back to must keep
+ * that tier. In-process callers that leave `fallbackRouteIds` out keep the
+ * route's own (the API's body always has them).
+ */
+export async function putRoute(id: string, input: Omit<RouteInput, "fallbackRouteIds"> & { fallbackRouteIds?: string[] }): Promise<RouteRow> {
   const settings = await getSettings();
   for (const tier of ["standard", "reasoning"] as const) {
     if (settings.tierRoutes[tier] === id && input.tier !== tier) {
       throw badRequest(`route "${id}" is the ${tier} tier's route; it must stay ${tier} (change the tier routes under Routing first)`);
     }
   }
-  const row: RouteRow = { id, ...input };
+  const routes = await configRepo.routes();
+  const fallbackRouteIds = input.fallbackRouteIds ?? routes.find((r) => r.id === id)?.fallbackRouteIds ?? [];
+  if (fallbackRouteIds.length) checkFallbacks(id, fallbackRouteIds, routes);
+  const row: RouteRow = { id, ...input, fallbackRouteIds };
   await configRepo.upsertRoute(row);
   invalidate();
+  await announceChange("routing");
   return row;
 }
 
-export async function putApp(name: string, input: AppInput): Promise<AppRow> {
+/** An app's own route must exist and be of the app's tier. */
+export function checkAppRoute(tier: AppInput["tier"], routeId: string, routes: Pick<RouteRow, "id" | "tier">[]): void {
+  const route = routes.find((r) => r.id === routeId);
+  if (!route) throw badRequest(`route "${routeId}" does not exist`);
+  if (route.tier !== tier) throw badRequest(`route "${routeId}" is a ${route.tier} route; the app's tier is ${tier}`);
+}
+
+export async function putApp(name: string, input: AppInput): Promise<ReturnType<typeof appView>> {
   let routeId = input.routeId;
   if (input.tier === "auto") routeId = null; // auto hands the app to rules and the classifier: no route of its own
-  if (routeId) {
-    const route = (await configRepo.routes()).find((r) => r.id === routeId);
-    if (!route) throw badRequest(`route "${routeId}" does not exist`);
-    if (route.tier !== input.tier) throw badRequest(`route "${routeId}" is a ${route.tier} route; the app's tier is ${input.tier}`);
-  }
-  const row: AppRow = { name, tier: input.tier, routeId, description: input.description };
+  if (routeId) checkAppRoute(input.tier, routeId, await configRepo.routes());
+  const limits = input.limits === undefined ? undefined : toColumns(input.limits ?? NO_LIMITS);
+  const row: AppRow = { name, tier: input.tier, routeId, description: input.description, ...limits };
   await configRepo.upsertApp(row);
   invalidate();
-  return row;
+  await announceChange("routing");
+  return appView((await configRepo.apps()).find((a) => a.name === name) ?? row);
+}
+
+/** An app policy as the API shows it: the stored columns, limits as one object. */
+export function appView(row: AppRow) {
+  const { rpmLimit: _r, usdPerDay: _u, limitAction: _a, ...rest } = row;
+  return { ...rest, limits: fromColumns(row) };
 }
 
 export async function deleteApp(name: string): Promise<void> {
   if (!(await configRepo.deleteApp(name))) throw notFound(`app policy "${name}" does not exist`);
   invalidate();
+  await announceChange("routing");
+}
+
+/** Each tier's route must exist and be of that tier; the default route must exist. */
+export function checkRouteSettings(input: Pick<SettingsInput, "tierRoutes" | "defaultRouteId">, routeList: Pick<RouteRow, "id" | "tier">[]): void {
+  const routes = new Map(routeList.map((r) => [r.id, r]));
+  for (const tier of ["standard", "reasoning"] as const) {
+    const id = input.tierRoutes?.[tier];
+    if (id === undefined) continue;
+    const r = routes.get(id);
+    if (!r) throw badRequest(`tierRoutes.${tier}: route "${id}" does not exist`);
+    if (r.tier !== tier) throw badRequest(`tierRoutes.${tier}: route "${id}" is a ${r.tier} route`);
+  }
+  if (input.defaultRouteId !== undefined && !routes.has(input.defaultRouteId)) {
+    throw badRequest(`defaultRouteId: route "${input.defaultRouteId}" does not exist`);
+  }
 }
 
 export async function putSettings(input: SettingsInput): Promise<RoutingSettings> {
-  if (input.tierRoutes || input.defaultRouteId) {
-    const routes = new Map((await configRepo.routes()).map((r) => [r.id, r]));
-    for (const tier of ["standard", "reasoning"] as const) {
-      const id = input.tierRoutes?.[tier];
-      if (id === undefined) continue;
-      const r = routes.get(id);
-      if (!r) throw badRequest(`tierRoutes.${tier}: route "${id}" does not exist`);
-      if (r.tier !== tier) throw badRequest(`tierRoutes.${tier}: route "${id}" is a ${r.tier} route`);
-    }
-    if (input.defaultRouteId !== undefined && !routes.has(input.defaultRouteId)) {
-      throw badRequest(`defaultRouteId: route "${input.defaultRouteId}" does not exist`);
-    }
-  }
+  if (input.tierRoutes || input.defaultRouteId) checkRouteSettings(input, await configRepo.routes());
   if (input.classifierThreshold !== undefined) await configRepo.setSetting(SETTING_THRESHOLD, input.classifierThreshold);
   if (input.sampleRate !== undefined) {
     // The rate is one field of the trace sampling settings: keep their other fields (per-route rates, hedge threshold).
@@ -180,6 +240,7 @@ export async function putSettings(input: SettingsInput): Promise<RoutingSettings
   if (input.llmClassifier) await configRepo.setSetting(SETTING_LLM_CLASSIFIER, input.llmClassifier);
   if (input.escalation) await configRepo.setSetting(SETTING_ESCALATION, input.escalation);
   invalidate();
+  await announceChange("routing");
   return getSettings();
 }
 

@@ -9,6 +9,7 @@
  * THINKGATE_TRACE_SAMPLE_RATE sets the default rate of a deployment whose
  * sampling setting does not name one (the test servers store every trace).
  */
+import { announceChange } from "../cluster/bus";
 import { configRepo } from "../db/config.repo";
 import { logger } from "../observability/logger";
 import { createRedactor, DEFAULT_REDACTION, redactionConfigSchema, type RedactionConfig, type Redactor } from "./redaction";
@@ -86,5 +87,7 @@ export async function loadTracesConfig(): Promise<TracesSnapshot> {
 export async function saveTracesConfig(patch: Partial<TracesSettings>): Promise<TracesSnapshot> {
   if (patch.sampling) await configRepo.setSetting(SETTING_SAMPLING, patch.sampling);
   if (patch.redaction) await configRepo.setSetting(SETTING_REDACTION, patch.redaction);
-  return loadTracesConfig();
+  const snap = await loadTracesConfig();
+  await announceChange("traces");
+  return snap;
 }

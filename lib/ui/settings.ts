@@ -1,10 +1,12 @@
 /** Wire shapes of the /settings APIs as the browser sees them, and the pure helpers the tabs share. */
+import type { LimitsView } from "./limits";
 
 export interface AppPolicyView {
   name: string;
   tier: "reasoning" | "standard" | "auto";
   routeId: string | null;
   description: string;
+  limits: LimitsView;
 }
 
 export interface PriceView {
@@ -30,6 +32,7 @@ export interface KeyView {
   createdAt: string;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  limits: LimitsView;
 }
 
 export interface UserView {

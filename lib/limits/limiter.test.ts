@@ -1,0 +1,134 @@
+/**
+ * The limiter's rules, checked the same way against both implementations:
+ * the in-memory one and the Lua scripts on the real Redis (127.0.0.1:6379,
+ * THINKGATE_TEST_REDIS_URL to change it), under a prefix of their own.
+ */
+import crypto from "node:crypto";
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chooseEstimate, type AdmitInput, type Limiter, type ScopeLimit } from "./limiter";
+import { MemoryLimiter } from "./memory";
+import { RedisLimiter } from "./redis";
+
+const REDIS_URL = process.env.THINKGATE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const prefix = `thinkgate-unit:${crypto.randomBytes(5).toString("hex")}:`;
+const DAY = "2026-11-26";
+const TTL_MS = 300;
+
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  await redis.ping();
+});
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+let n = 0;
+const id = () => `req_${++n}_${crypto.randomBytes(3).toString("hex")}`;
+const scope = (over: Partial<ScopeLimit> = {}): ScopeLimit => ({ scope: `key:${crypto.randomBytes(4).toString("hex")}`, rpm: null, capMicro: null, downgrade: false, ...over });
+const input = (scopes: ScopeLimit[], over: Partial<AdmitInput> = {}): AdmitInput => ({ id: id(), scopes, estimateMicro: 100, fallbackMicro: null, day: DAY, ...over });
+
+const implementations: [string, () => Limiter & { usage(scope: string, day: string): unknown }][] = [
+  ["in memory", () => new MemoryLimiter(Date.now, TTL_MS)],
+  ["redis (Lua)", () => new RedisLimiter(redis, prefix, TTL_MS)],
+];
+
+describe.each(implementations)("limiter %s", (_name, make) => {
+  it("admits up to rpm requests in the window, then rejects with the time until a slot frees", async () => {
+    const l = make();
+    const s = scope({ rpm: 3 });
+    const left: (number | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await l.admit(input([s]));
+      expect(r.ok).toBe(true);
+      if (r.ok) left.push(r.requestsLeft);
+    }
+    expect(left).toEqual([2, 1, 0]);
+    const no = await l.admit(input([s]));
+    expect(no).toMatchObject({ ok: false, scope: s.scope, kind: "rpm" });
+    if (!no.ok) {
+      expect(no.retryAfterMs).toBeGreaterThan(59_000);
+      expect(no.retryAfterMs).toBeLessThanOrEqual(60_000);
+    }
+  });
+
+  it("reserves the estimate and refuses what would pass the cap", async () => {
+    const l = make();
+    const s = scope({ capMicro: 250 });
+    expect(await l.admit(input([s]))).toMatchObject({ ok: true, downgraded: false, reservedMicro: 100, budgetLeftMicro: 150, requestsLeft: null });
+    expect(await l.admit(input([s]))).toMatchObject({ ok: true, budgetLeftMicro: 50 });
+    expect(await l.admit(input([s]))).toMatchObject({ ok: false, kind: "budget", scope: s.scope });
+    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 0, reservedMicro: 200 });
+  });
+
+  it("settles a reservation by its request id: settled + reserved never passes the cap", async () => {
+    const l = make();
+    const s = scope({ capMicro: 250 });
+    const first = input([s]);
+    const second = input([s]);
+    expect((await l.admit(first)).ok).toBe(true);
+    expect((await l.admit(second)).ok).toBe(true);
+    expect((await l.admit(input([s]))).ok).toBe(false);
+    await l.settle({ id: first.id, day: DAY, capped: [s.scope] }, 30);
+    // used = 30 settled + 100 reserved: another 100 fits (230 ≤ 250), then nothing.
+    expect(await l.admit(input([s]))).toMatchObject({ ok: true, budgetLeftMicro: 20 });
+    expect((await l.admit(input([s]))).ok).toBe(false);
+    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 30, reservedMicro: 200 });
+  });
+
+  it("lets a reservation that is never settled lapse after its TTL", async () => {
+    const l = make();
+    const s = scope({ capMicro: 100 });
+    expect((await l.admit(input([s]))).ok).toBe(true);
+    expect((await l.admit(input([s]))).ok).toBe(false);
+    await new Promise((r) => setTimeout(r, TTL_MS + 50));
+    expect((await l.admit(input([s]))).ok).toBe(true);
+    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 0, reservedMicro: 100 });
+  });
+
+  it("downgrades to the fallback estimate when a downgrade scope is over, and rejects when even that does not fit", async () => {
+    const l = make();
+    const s = scope({ capMicro: 150, downgrade: true });
+    expect(await l.admit(input([s], { estimateMicro: 200, fallbackMicro: 100 }))).toMatchObject({ ok: true, downgraded: true, reservedMicro: 100 });
+    expect(await l.admit(input([s], { estimateMicro: 200, fallbackMicro: 100 }))).toMatchObject({ ok: false, kind: "budget" });
+    // No fallback (already standard): rejected.
+    const t = scope({ capMicro: 150, downgrade: true });
+    expect(await l.admit(input([t], { estimateMicro: 200, fallbackMicro: null }))).toMatchObject({ ok: false, kind: "budget" });
+  });
+
+  it("checks the key and the app together: a refusal by one counts in neither", async () => {
+    const l = make();
+    const key = scope({ rpm: 10 });
+    const app = scope({ rpm: 1 });
+    expect((await l.admit(input([key, app]))).ok).toBe(true);
+    expect(await l.admit(input([key, app]))).toMatchObject({ ok: false, scope: app.scope, kind: "rpm" });
+    expect(await l.usage(key.scope, DAY)).toMatchObject({ requests: 1 });
+    // A reject scope over its cap wins over a downgrade scope.
+    const k2 = scope({ capMicro: 50, downgrade: false });
+    const a2 = scope({ capMicro: 50, downgrade: true });
+    expect(await l.admit(input([k2, a2], { estimateMicro: 100, fallbackMicro: 10 }))).toMatchObject({ ok: false, scope: k2.scope });
+  });
+
+  it("admits exactly ⌊cap / estimate⌋ of many concurrent requests", async () => {
+    const l = make();
+    const s = scope({ capMicro: 1_000 });
+    const results = await Promise.all(Array.from({ length: 40 }, () => l.admit(input([s], { estimateMicro: 70 }))));
+    expect(results.filter((r) => r.ok).length).toBe(14);
+  });
+});
+
+describe("the budget rule", () => {
+  it("chooses the estimate, the fallback, or the scope that refuses", () => {
+    const r = scope({ capMicro: 100 });
+    const d = scope({ capMicro: 100, downgrade: true });
+    expect(chooseEstimate([r], [0], 100, null)).toEqual({ ok: true, chosen: 100, downgraded: false });
+    expect(chooseEstimate([r], [1], 100, 10)).toEqual({ ok: false, scope: r.scope });
+    expect(chooseEstimate([d], [50], 100, 10)).toEqual({ ok: true, chosen: 10, downgraded: true });
+    expect(chooseEstimate([d, r], [50, 95], 100, 10)).toEqual({ ok: false, scope: r.scope });
+  });
+});
