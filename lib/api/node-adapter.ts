@@ -11,12 +11,47 @@ import { newRequestId } from "./ids";
 import type { ApiRouter } from "./router";
 import { errorResponse } from "./wrap";
 
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+function tooLarge(limit: number): AppError {
+  return new AppError("request_too_large", `request body is larger than the limit of ${limit} bytes`);
+}
+
+/**
+ * Discards the rest of a body nobody will read (an oversize one, or one sent
+ * to a request answered before reading it), so the client can finish sending
+ * and read the answer: closing at once would make most clients fail with
+ * EPIPE instead of seeing the 413 or 401. What is discarded is bounded: past
+ * `cap` bytes the connection is cut, so an endless upload costs nothing more.
+ */
+function discardRest(req: IncomingMessage, cap: number): void {
+  let discarded = 0;
+  req.removeAllListeners("data");
+  req.on("data", (c: Buffer) => {
+    discarded += c.length;
+    if (discarded > cap) req.socket.destroy();
+  });
+  req.resume();
+}
+
+/** How much of an unwanted body is discarded before the connection is cut: twice the limit, at least 1 MiB. */
+const discardCap = (limit: number) => Math.max(2 * limit, 1 << 20);
+
+/**
+ * Reads the body up to `limit` bytes. A declared Content-Length over the limit
+ * is refused before a byte is read; a body that grows past it is refused as
+ * soon as it does, without buffering the rest (which is discarded, bounded).
+ * Bytes that are not UTF-8 are a 400, not silently replaced.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const refuse = () => {
+      discardRest(req, discardCap(limit));
+      reject(tooLarge(limit));
+    };
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      reject(new AppError("request_too_large", `request body is larger than ${limit} bytes`));
+      refuse();
       return;
     }
     const chunks: Buffer[] = [];
@@ -24,21 +59,27 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new AppError("request_too_large", `request body is larger than ${limit} bytes`));
+        chunks.length = 0;
+        refuse();
         return;
       }
       chunks.push(c);
     });
-    req.on("end", () => resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      try {
+        resolve(utf8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      } catch {
+        reject(new AppError("invalid_request_error", "request body is not valid UTF-8"));
+      }
+    });
     req.on("error", reject);
   });
 }
 
-function toApiRequest(req: IncomingMessage, path: string, query: string, params: Record<string, string>, limit: number, signal: AbortSignal): ApiRequest {
+function toApiRequest(req: IncomingMessage, path: string, query: string, params: Record<string, string>, limit: number, signal: AbortSignal): ApiRequest & { bodyRead(): boolean } {
   let body: Promise<string> | undefined;
   return {
+    bodyRead: () => body !== undefined,
     method: req.method ?? "GET",
     path,
     query: new URLSearchParams(query),
@@ -69,9 +110,14 @@ async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal)
       // Respect backpressure: a slow client must not make the gateway buffer a whole stream.
       if (!res.write(value)) await new Promise<void>((r) => res.once("drain", r).once("close", r));
     }
+  } catch (err) {
+    // The status is out: dropping the connection is the only honest signal
+    // left (ending it cleanly would pass a truncated body off as whole).
+    res.destroy();
+    throw err;
   } finally {
     if (signal.aborted) await it.return?.(undefined);
-    res.end();
+    if (!res.destroyed) res.end();
   }
 }
 
@@ -81,13 +127,22 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   if (!path.startsWith("/api/")) return false;
-  const match = router.match(req.method ?? "GET", path);
+  let match: ReturnType<ApiRouter["match"]>;
+  try {
+    match = router.match(req.method ?? "GET", path);
+  } catch {
+    // decodeURIComponent of a path parameter: "%zz" is the client's mistake, not a 500.
+    const out = errorResponse(new AppError("invalid_request_error", "the path is not valid percent-encoding"), newRequestId());
+    await write(res, out, new AbortController().signal);
+    return true;
+  }
   if (match === null) return false;
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();
   });
   if (match === "method_not_allowed") {
+    if (!req.complete) discardRest(req, discardCap(maxBodyBytes));
     const id = newRequestId();
     const body = errorBody("not_found_error", `${req.method} is not supported on ${path}`, id);
     res.writeHead(405, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body) });
@@ -95,11 +150,14 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
     return true;
   }
   let out: ApiResponse;
+  const apiReq = toApiRequest(req, path, q < 0 ? "" : url.slice(q + 1), match.params, maxBodyBytes, controller.signal);
   try {
-    out = await match.handler(toApiRequest(req, path, q < 0 ? "" : url.slice(q + 1), match.params, maxBodyBytes, controller.signal));
+    out = await match.handler(apiReq);
   } catch (err) {
     out = errorResponse(err, newRequestId());
   }
+  // Answered without reading the body (a 401, a 405): node would drain it all, however long; bound that.
+  if (!apiReq.bodyRead() && !req.complete) discardRest(req, discardCap(maxBodyBytes));
   await write(res, out, controller.signal);
   return true;
 }

@@ -9,6 +9,7 @@ import { csrfMatches, CSRF_HEADER, isStateChanging } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { logger } from "../observability/logger";
 import { AppError, errorBody } from "./errors";
+import { parseJsonText } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
 import { newRequestId } from "./ids";
 
@@ -88,13 +89,7 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
 }
 
 export async function parseJson(req: ApiRequest): Promise<unknown> {
-  const text = await req.text();
-  if (!text) throw new AppError("invalid_request_error", "request body is empty; expected JSON");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new AppError("invalid_request_error", "request body is not valid JSON");
-  }
+  return parseJsonText(await req.text());
 }
 
 const ANONYMOUS: Caller = { keyId: "", role: "gateway", name: "anonymous" };

@@ -3,54 +3,130 @@
  * checks what it needs to route and what the API would reject anyway in a way
  * routing could hide; everything else (block shapes, per-model rules) is left
  * to the upstream, which knows best. Unknown fields pass through.
+ *
+ * The JSON itself is parsed defensively (depth, "__proto__" keys: see
+ * lib/api/json-body.ts); thinkgate's own headers with a closed set of values
+ * are checked too, so a typo is a 400 rather than silently ignored.
  */
 import { z } from "zod";
 import { AppError } from "../api/errors";
+import { parseJsonObject } from "../api/json-body";
 import { formatZodError } from "../api/wrap";
 import type { MessagesBody } from "../routing/request";
 
+const bad = (message: string) => new AppError("invalid_request_error", message);
+
+const block = z.looseObject({ type: z.string({ error: "each content block needs a type" }).min(1, "each content block needs a type") }).superRefine((b, ctx) => {
+  // The router reads text blocks; a text block without text is what the API rejects too.
+  const text = (b as { text?: unknown }).text;
+  if (b.type === "text" && typeof text !== "string") ctx.addIssue({ code: "custom", path: ["text"], message: "text blocks need a string text" });
+  else if (b.type === "text" && text === "") ctx.addIssue({ code: "custom", path: ["text"], message: "text content blocks must be non-empty" });
+});
+
 const message = z.looseObject({
   role: z.enum(["user", "assistant", "system"], { error: "role must be user, assistant or system" }),
-  content: z.union([z.string(), z.array(z.looseObject({ type: z.string({ error: "each content block needs a type" }) }))], {
+  content: z.union([z.string(), z.array(block)], {
     error: "content must be a string or an array of content blocks",
   }),
 });
 
+/** The thinking types the API knows; any other is its 400, which a route that turns thinking off would otherwise hide. */
+const THINKING_TYPES = ["enabled", "disabled", "adaptive", "between_tools"] as const;
+
+const thinking = z.looseObject(
+  {
+    type: z.enum(THINKING_TYPES, { error: `thinking.type must be one of ${THINKING_TYPES.join(", ")}` }),
+    budget_tokens: z.number({ error: "thinking.budget_tokens must be an integer" }).int("thinking.budget_tokens must be an integer").min(0).optional(),
+  },
+  { error: "thinking must be an object" },
+);
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+
+const toolChoice = z.looseObject(
+  {
+    type: z.enum(["auto", "any", "tool", "none"], { error: "tool_choice.type must be auto, any, tool or none" }),
+    name: z.string().min(1).optional(),
+  },
+  { error: "tool_choice must be an object" },
+);
+
 const bodySchema = z.looseObject({
-  model: z.string({ error: "model: Field required" }).min(1, "model: Field required"),
+  model: z.string({ error: "model: Field required" }).min(1, "model: Field required").max(256, "model: at most 256 characters"),
   max_tokens: z.number({ error: "max_tokens: Field required" }).int("max_tokens must be an integer").min(0).max(1_000_000),
   messages: z.array(message, { error: "messages: Field required" }).min(1, "messages: at least one message is required").max(100_000),
-  system: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]).optional(),
-  tools: z.array(z.looseObject({})).optional(),
-  thinking: z.looseObject({ type: z.string() }).optional(),
-  output_config: z.looseObject({ effort: z.string().nullish() }).optional(),
-  stream: z.boolean().optional(),
+  system: z.union([z.string(), z.array(block)], { error: "system must be a string or an array of text blocks" }).optional(),
+  tools: z
+    .array(z.looseObject({ name: z.string({ error: "every tool needs a name" }).min(1, "every tool needs a name") }), { error: "tools must be an array of tool definitions" })
+    .optional(),
+  tool_choice: toolChoice.optional(),
+  thinking: thinking.optional(),
+  output_config: z.looseObject({ effort: z.string().nullish() }, { error: "output_config must be an object" }).optional(),
+  stream: z.boolean({ error: "stream must be true or false" }).optional(),
+}).superRefine((b, ctx) => {
+  // What the API rejects about the conversation's shape, checked here because /v1/route never asks the API.
+  b.messages.forEach((m, i) => {
+    const finalAssistant = i === b.messages.length - 1 && m.role === "assistant";
+    if (!finalAssistant && m.content.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["messages", i], message: "all messages must have non-empty content except for the optional final assistant message" });
+    }
+  });
+  const names = new Set<string>();
+  b.tools?.forEach((t, i) => {
+    // A custom tool (no type, or "custom"): the API's name pattern and a schema. Server tools are the API's business.
+    if (t.type === undefined || t.type === "custom") {
+      if (!TOOL_NAME.test(t.name)) ctx.addIssue({ code: "custom", path: ["tools", i, "name"], message: "tool names must match ^[a-zA-Z0-9_-]{1,128}$" });
+      const schema = (t as { input_schema?: unknown }).input_schema;
+      if (typeof schema !== "object" || schema === null || Array.isArray(schema)) ctx.addIssue({ code: "custom", path: ["tools", i, "input_schema"], message: "custom tools need an input_schema object" });
+    }
+    if (names.has(t.name)) ctx.addIssue({ code: "custom", path: ["tools", i, "name"], message: "tool names must be unique" });
+    names.add(t.name);
+  });
+  const choice = b.tool_choice;
+  if (choice && choice.type !== "none" && !b.tools?.length) ctx.addIssue({ code: "custom", path: ["tool_choice"], message: "tool_choice may only be specified while providing tools" });
+  if (choice?.type === "tool" && !b.tools?.some((t) => t.name === choice.name)) {
+    ctx.addIssue({ code: "custom", path: ["tool_choice", "name"], message: "tool_choice names a tool that is not one of the provided tools" });
+  }
 });
 
 /** API versions from 2026-10-21 on removed temperature, top_p and top_k. */
 const SAMPLING_REMOVED_IN = "2026-10-21";
 const SAMPLING = ["temperature", "top_p", "top_k"] as const;
 
+/** The thinkgate request headers with a closed set of values: a typo is a 400, never silently "auto". */
+const ENUM_HEADERS: Record<string, readonly string[]> = {
+  "thinkgate-tier": ["reasoning", "standard", "auto"],
+  "thinkgate-budget-tier": ["simple", "complex", "maximum"],
+};
+const NAME_HEADERS = ["thinkgate-app", "thinkgate-task"] as const;
+const NAME = /^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/;
+
+/** Checks the headers the gateway acts on; the API's own headers are checked by the API. */
+export function validateGatewayHeaders(headers: Record<string, string | undefined>): void {
+  for (const [name, allowed] of Object.entries(ENUM_HEADERS)) {
+    const v = headers[name]?.trim().toLowerCase();
+    if (v !== undefined && v !== "" && !allowed.includes(v)) throw bad(`${name} must be one of ${allowed.join(", ")}`);
+  }
+  for (const name of NAME_HEADERS) {
+    const v = headers[name]?.trim();
+    if (v && !NAME.test(v)) throw bad(`${name} must be 1 to 200 visible ASCII characters`);
+  }
+  const version = headers["anthropic-version"];
+  if (version !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(version.trim())) throw bad("anthropic-version must be a date like 2026-10-21");
+}
+
 export function parseMessagesBody(text: string, headers: Record<string, string | undefined>): MessagesBody {
-  if (!text.trim()) throw new AppError("invalid_request_error", "request body is empty; expected a JSON object");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new AppError("invalid_request_error", `request body is not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new AppError("invalid_request_error", "request body must be a JSON object");
-  }
+  validateGatewayHeaders(headers);
+  const raw = parseJsonObject(text);
   const parsed = bodySchema.safeParse(raw);
-  if (!parsed.success) throw new AppError("invalid_request_error", formatZodError(parsed.error));
+  if (!parsed.success) throw bad(formatZodError(parsed.error));
 
   // Same answer as the API for the same request: a client on the newer
   // version that sends a removed field gets the API's own 400.
-  const version = headers["anthropic-version"] ?? SAMPLING_REMOVED_IN;
+  const version = headers["anthropic-version"]?.trim() || SAMPLING_REMOVED_IN;
   if (version >= SAMPLING_REMOVED_IN) {
     for (const k of SAMPLING) {
-      if (k in (raw as object)) throw new AppError("invalid_request_error", `${k}: Extra inputs are not permitted`);
+      if (k in raw) throw bad(`${k}: Extra inputs are not permitted`);
     }
   }
   return raw as MessagesBody;

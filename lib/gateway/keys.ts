@@ -2,14 +2,26 @@
  * Gateway API keys: generation, hashing and the lookup on every request.
  *
  * Keys are 192-bit random secrets, so a single SHA-256 is the right hash (a
- * slow password hash buys nothing against a secret that cannot be guessed),
- * and looking a key up by its hash means no secret is ever compared byte by
- * byte. Lookups are cached briefly so the request path does not read the
- * database; a revoked key stops working within the cache's lifetime.
+ * slow password hash buys nothing against a secret that cannot be guessed).
+ * Lookups are cached briefly so the request path does not read the database;
+ * a revoked key stops working within the cache's lifetime.
+ *
+ * Why checking a key takes the same time whatever the caller guessed: the
+ * presented secret is never compared with anything. It is hashed (SHA-256
+ * takes the same time for every input of a given length), and only digests
+ * are compared. The cache and the database find the row by the digest with
+ * ordinary, early-exit comparisons; at most those reveal how many leading
+ * bytes of SHA-256(guess) match a stored digest, and an attacker cannot steer
+ * a digest byte by byte (that would be a preimage attack on SHA-256), so the
+ * timing says nothing about the secret. The final check is
+ * crypto.timingSafeEqual over the two 32-byte digests, so no byte-by-byte
+ * comparison on the request path depends on how much of a secret was right.
  */
 import crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { keysRepo, type KeyRow, type Role } from "../db/keys.repo";
+import { activeLimits, type LimitPolicy } from "../limits/policy";
+import { MIN_SECRET_LENGTH } from "../runtime/env";
 
 export type { Role };
 
@@ -29,6 +41,18 @@ export function hashKey(secret: string): string {
   return crypto.createHash("sha256").update(secret).digest("hex");
 }
 
+/** Constant-time equality of two hex SHA-256 digests (false for anything that is not one). */
+export function digestsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === 32 && y.length === 32 && crypto.timingSafeEqual(x, y);
+}
+
+/** The characters shown in the UI to tell keys apart: never more than a third of the secret. */
+export function displayPrefix(secret: string): string {
+  return secret.slice(0, Math.min(10, Math.floor(secret.length / 3)));
+}
+
 export function generateSecret(): string {
   return `tg_${crypto.randomBytes(24).toString("base64url")}`;
 }
@@ -37,6 +61,8 @@ export interface Principal {
   keyId: string;
   role: Role;
   name: string;
+  /** The key's rpm and daily budget (lib/limits), when it has any. */
+  limits?: LimitPolicy | null;
 }
 
 const CACHE_TTL_MS = Number(process.env.THINKGATE_KEY_CACHE_MS ?? 5_000);
@@ -57,7 +83,7 @@ export async function authenticate(secret: string | undefined): Promise<Principa
   const hit = cache.get(hash);
   if (hit) return hit.principal;
   const row = await keysRepo.findByHash(hash);
-  const principal = row && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name } : null;
+  const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row) } : null;
   cache.set(hash, { principal });
   return principal;
 }
@@ -68,6 +94,7 @@ export function clearKeyCache(): void {
 }
 
 export async function createKey(name: string, role: Role, secret = generateSecret()): Promise<{ secret: string; key: KeyRow }> {
-  const key = await keysRepo.create({ name, role, prefix: secret.slice(0, 10), hash: hashKey(secret) });
+  if (secret.length < MIN_SECRET_LENGTH) throw new Error(`a key must be at least ${MIN_SECRET_LENGTH} characters long`);
+  const key = await keysRepo.create({ name, role, prefix: displayPrefix(secret), hash: hashKey(secret) });
   return { secret, key };
 }

@@ -4,6 +4,8 @@ import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { errorResponse, requirePrincipal } from "../api/wrap";
+import { parseJsonObject } from "../api/json-body";
+import { validateGatewayHeaders } from "./body";
 import { forwardedHeaders, upstream } from "./upstream";
 
 async function relay(requestId: string, call: () => Promise<Response>): Promise<ApiResponse> {
@@ -32,14 +34,8 @@ export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
     await requirePrincipal(req, "gateway");
-    const text = await req.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new AppError("invalid_request_error", "request body is not valid JSON");
-    }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("invalid_request_error", "request body must be a JSON object");
+    validateGatewayHeaders(req.headers);
+    const body = parseJsonObject(await req.text());
     return relay(requestId, () =>
       upstream().post("/v1/messages/count_tokens", { body, headers: forwardedHeaders(req.headers), signal: req.signal }).asResponse(),
     );

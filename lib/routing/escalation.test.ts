@@ -22,11 +22,18 @@ describe("escalation triggers", () => {
     expect(judgeAnswer({ text: '{"sum": 3}', stopReason: "end_turn" }, policy).reasons[0]).toMatch(/does not match the JSON schema.*total/);
   });
 
-  it("checks a pattern, and refuses a pattern that could hang", () => {
+  it("checks a pattern in linear time, and refuses a pattern that cannot run so", () => {
     const policy = escalationPolicySchema.parse({ answerPattern: "^(yes|no)\\b" });
     expect(judgeAnswer({ text: "yes, because", stopReason: "end_turn" }, policy).escalate).toBe(false);
     expect(judgeAnswer({ text: "maybe", stopReason: "end_turn" }, policy).escalate).toBe(true);
-    expect(escalationPolicySchema.safeParse({ answerPattern: "(a+)+$" }).success).toBe(false);
+    // Catastrophic for a backtracking engine, harmless for the linear-time one.
+    const hostile = escalationPolicySchema.parse({ answerPattern: "(a+)+$" });
+    const t = performance.now();
+    expect(judgeAnswer({ text: "a".repeat(100_000) + "!", stopReason: "end_turn" }, hostile).reasons).toContain("the answer does not match the expected pattern");
+    expect(performance.now() - t).toBeLessThan(1_000);
+    const refused = escalationPolicySchema.safeParse({ answerPattern: "(a)\\1" });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toMatch(/answerPattern: backreferences are not allowed/);
   });
 
   it("escalates an answer that hedges heavily, not one that hedges once", () => {

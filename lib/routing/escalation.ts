@@ -13,7 +13,7 @@ export const escalationPolicySchema = z
   .object({
     /** The answer must be JSON that matches this JSON Schema. */
     jsonSchema: z.record(z.string(), z.unknown()).optional(),
-    /** The answer must match this pattern (a vetted, non-backtracking regular expression). */
+    /** The answer must match this pattern (RE2 syntax, run in linear time: lib/routing/safe-regex.ts). */
     answerPattern: z
       .string()
       .max(500)

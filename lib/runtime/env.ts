@@ -2,7 +2,13 @@
  * What the process runs as, read once from the environment. The upstream is
  * the Anthropic API when ANTHROPIC_API_KEY is set, the built-in simulator
  * otherwise; ANTHROPIC_BASE_URL points the gateway anywhere else.
+ *
+ * Secrets come from the environment or from a `.env` file next to the server
+ * (git-ignored; `.env.example` lists the variables), never from the repository.
+ * A bad value stops the start with a message naming the variable.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { databaseUrl, providerOf, type DbProvider } from "../db/provider";
 
 export type Mode = "simulator" | "anthropic";
@@ -19,25 +25,77 @@ export interface RuntimeEnv {
   version: string;
 }
 
-/** A base URL must be http(s) and carry no credentials, query or fragment. */
+/** Shortest admin key an operator may choose (THINKGATE_BOOTSTRAP_KEY); generated keys are 35 characters. */
+export const MIN_SECRET_LENGTH = 20;
+
+/**
+ * Loads `.env` from `dir` when there is one. Variables already in the
+ * environment win, so a deployment's real environment is never overridden by
+ * a file left on disk. Returns the file loaded, if any.
+ */
+export function loadDotEnv(dir: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const file = path.resolve(dir, env.THINKGATE_ENV_FILE?.trim() || ".env");
+  if (!fs.existsSync(file)) return null;
+  try {
+    process.loadEnvFile(file);
+  } catch (err) {
+    throw new Error(`could not read ${file}: ${(err as Error).message}`);
+  }
+  return file;
+}
+
+/**
+ * A base URL must be absolute http(s) with a host, and carry no credentials,
+ * query or fragment (credentials in a URL end up in logs and error messages;
+ * the API key goes in its own variable). Messages never echo the value, which
+ * may hold a secret.
+ */
 export function validateBaseUrl(value: string, name: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new Error(`${name} is not a URL: ${value}`);
+    throw new Error(`${name} is not an absolute URL (expected e.g. https://api.anthropic.com)`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${name} must be http:// or https://`);
-  if (url.username || url.password) throw new Error(`${name} must not carry credentials`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`${name} must be http:// or https://, not ${url.protocol}//`);
+  if (url.username || url.password) throw new Error(`${name} must not carry credentials (user:password@); put the key in ANTHROPIC_API_KEY`);
+  if (!url.hostname) throw new Error(`${name} has no host`);
   if (url.search || url.hash) throw new Error(`${name} must not have a query or fragment`);
   return value.replace(/\/+$/, "");
 }
+
+/** A positive integer from the environment, or the default when unset. */
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return n;
+}
+
+/** An API key goes into a request header verbatim: visible ASCII only (the message never echoes it). */
+function validateApiKey(value: string, name: string): void {
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new Error(`${name} may only contain visible ASCII characters (no spaces, quotes or line breaks)`);
+}
+
+/** The API's own limit for Messages bodies (32 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   const host = env.HOST?.trim() || "127.0.0.1";
   const apiKey = env.ANTHROPIC_API_KEY?.trim() ?? "";
+  if (apiKey) validateApiKey(apiKey, "ANTHROPIC_API_KEY");
+  const bootstrapKey = env.THINKGATE_BOOTSTRAP_KEY?.trim();
+  if (bootstrapKey && bootstrapKey.length < MIN_SECRET_LENGTH) {
+    throw new Error(`THINKGATE_BOOTSTRAP_KEY must be at least ${MIN_SECRET_LENGTH} characters long (a guessable admin key is no key)`);
+  }
+  // The other URLs an operator configures: checked here so a typo stops the start instead of failing every export.
+  for (const name of ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]) {
+    const url = env[name]?.trim();
+    if (url) validateBaseUrl(url, name);
+  }
   const mode: Mode = apiKey ? "anthropic" : "simulator";
   const selfHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const defaultUpstream = mode === "anthropic" ? "https://api.anthropic.com" : `http://${selfHost.includes(":") ? `[${selfHost}]` : selfHost}:${port}/api/simulator`;
@@ -49,7 +107,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     // The simulator accepts any key; it still requires one, like the API.
     upstreamApiKey: apiKey || "simulator",
     db: providerOf(databaseUrl(env)),
-    maxBodyBytes: Number(env.THINKGATE_MAX_BODY_BYTES ?? 32 * 1024 * 1024),
+    maxBodyBytes: positiveInt(env, "THINKGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
     version: process.env.npm_package_version ?? "0.1.0",
   };
 }

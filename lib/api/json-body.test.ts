@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "./errors";
+import { jsonDepthExceeds, MAX_JSON_DEPTH, parseJsonObject, parseJsonText } from "./json-body";
+
+function reason(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).status).toBe(400);
+    return (err as AppError).message;
+  }
+  return "";
+}
+
+describe("defensive JSON bodies", () => {
+  it("counts depth outside strings only", () => {
+    expect(jsonDepthExceeds("[[[]]]", 3)).toBe(false);
+    expect(jsonDepthExceeds("[[[[]]]]", 3)).toBe(true);
+    expect(jsonDepthExceeds(`{"a": "${"[".repeat(1000)}"}`, 3)).toBe(false);
+    expect(jsonDepthExceeds(`{"a": "\\"${"{".repeat(10)}"}`, 3)).toBe(false);
+  });
+
+  it("parses ordinary bodies, including the word __proto__ in a value", () => {
+    expect(parseJsonObject('{"a": [1, {"b": "__proto__"}]}')).toEqual({ a: [1, { b: "__proto__" }] });
+    expect(parseJsonText(`${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`)).toBeInstanceOf(Array);
+  });
+
+  it("refuses what is not a JSON object, too deep, or carries a __proto__ key, with a reason", () => {
+    expect(reason(() => parseJsonObject(""))).toMatch(/empty/);
+    expect(reason(() => parseJsonObject("{"))).toMatch(/not valid JSON/);
+    expect(reason(() => parseJsonObject("[1]"))).toMatch(/must be a JSON object/);
+    expect(reason(() => parseJsonObject("null"))).toMatch(/must be a JSON object/);
+    const t = performance.now();
+    expect(reason(() => parseJsonObject(`{"a": ${"[".repeat(1_000_000)}${"]".repeat(1_000_000)}}`))).toMatch(/nested more than 64 levels/);
+    expect(performance.now() - t).toBeLessThan(500);
+    expect(reason(() => parseJsonObject('{"__proto__": {"admin": true}}'))).toMatch(/__proto__/);
+    expect(reason(() => parseJsonObject('{"a": [{"b": {"__proto__": 1}}]}'))).toMatch(/__proto__/);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+});

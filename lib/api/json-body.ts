@@ -1,0 +1,71 @@
+/**
+ * Parsing a JSON request body defensively, for every API endpoint. Hostile
+ * input is stopped with a 400 before anything walks the parsed value:
+ *  - nesting deeper than any real request: JSON.parse copes, but every
+ *    recursive walk after it (JSON.stringify on the way upstream, a schema
+ *    check) would overflow the stack and turn the request into a 500;
+ *  - "__proto__" keys: JSON.parse makes them plain own properties, but one
+ *    merge downstream (Object.assign, a naive deep merge) would turn them into
+ *    prototype pollution.
+ */
+import { AppError } from "./errors";
+
+/** Deeper than any tool schema or content a client sends; shallow enough for every recursive walk. */
+export const MAX_JSON_DEPTH = 64;
+
+const bad = (message: string) => new AppError("invalid_request_error", message);
+
+/** Whether JSON text nests deeper than `limit`, counted in one pass outside strings; stops as soon as it does. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** True when some object in `value` has an own "__proto__" key (walked with a stack, not recursion). */
+function hasProtoKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== "object" || v === null) continue;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(v, "__proto__")) return true;
+    for (const x of Object.values(v)) stack.push(x);
+  }
+  return false;
+}
+
+/** Any JSON value, or a 400 saying what is wrong with the text. */
+export function parseJsonText(text: string): unknown {
+  if (!text.trim()) throw bad("request body is empty; expected JSON");
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw bad(`request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw bad(`request body is not valid JSON: ${(err as Error).message}`);
+  }
+  // Only a text that spells the word can carry the key: the walk is skipped for all others.
+  if (text.includes("__proto__") && hasProtoKey(value)) throw bad('"__proto__" is not allowed as a key');
+  return value;
+}
+
+/** A JSON object (not an array, string or null), or a 400. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  const value = parseJsonText(text);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw bad("request body must be a JSON object");
+  return value as Record<string, unknown>;
+}

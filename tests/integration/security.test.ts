@@ -1,0 +1,191 @@
+/**
+ * Security properties of a real thinkgate process:
+ *  - the upstream API key never leaves the upstream call: a canary key is
+ *    searched for in every API answer (headers and bodies, successes and
+ *    failures, relayed upstream errors), in the process's whole output at
+ *    debug level, and in every row of every table (and the raw SQLite files);
+ *  - gateway keys: a near miss is a 401, either header works;
+ *  - the body limit: a 413 in the API's shape, declared or streamed, and the
+ *    connection is still usable; bytes that are not UTF-8 are a 400;
+ *  - an ANTHROPIC_BASE_URL with credentials stops the start with a message
+ *    that names the variable and does not echo the secret it carried.
+ * The upstream is a standalone simulator process (scripts/simulator.ts), so
+ * the gateway really sends the canary key over the wire.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dumpDatabase } from "../support/db";
+import { eventually, startServer, type TestServer } from "../support/server";
+import { startSimulator, type Simulator } from "../support/simulator";
+
+const CANARY = `sk-ant-canary-${process.pid}-${Date.now().toString(36)}-do-not-leak`;
+const MAX_BODY = 64 * 1024;
+
+let sim: Simulator;
+let server: TestServer;
+/** Everything any API answered in this file: status line, headers, body. */
+const seen: string[] = [];
+
+/** fetch that keeps what came back for the leak search. */
+async function call(pathname: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.key !== null) headers.set("x-api-key", init.key ?? server.adminKey);
+  if (!headers.has("content-type") && init.body) headers.set("content-type", "application/json");
+  const res = await fetch(server.url + pathname, { ...init, headers });
+  const text = await res.text();
+  seen.push(`${init.method ?? "GET"} ${pathname} → ${res.status} ${JSON.stringify([...res.headers])}\n${text}`);
+  return new Response(text, { status: res.status, headers: res.headers });
+}
+
+const msg = (content: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 128, messages: [{ role: "user", content }], ...extra });
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  server = await startServer({
+    env: { ANTHROPIC_API_KEY: CANARY, ANTHROPIC_BASE_URL: sim.baseURL, LOG_LEVEL: "debug", THINKGATE_MAX_BODY_BYTES: String(MAX_BODY) },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await sim?.stop();
+});
+
+describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("runs against the Anthropic-mode upstream with the canary key", async () => {
+    const health = (await (await call("/api/health", { key: null })).json()) as { mode: string };
+    expect(health.mode).toBe("anthropic");
+  });
+
+  it("never returns, logs or stores the upstream API key, on success or failure", async () => {
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const ok = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 128, messages: [{ role: "user", content: "Say hi." }] });
+    expect(ok.content.length).toBeGreaterThan(0);
+    const stream = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 128, stream: true, messages: [{ role: "user", content: "Stream hi." }] });
+    for await (const ev of stream) void ev;
+
+    // Successes, a dropped stream, client errors, the passthrough endpoints, the read APIs, relayed upstream failures.
+    expect((await call("/api/v1/messages", { method: "POST", body: msg("Hello there.") })).status).toBe(200);
+    await call("/api/v1/messages", { method: "POST", body: msg("Cut me off. [[sim:fault=cut]]", { stream: true }) });
+    await call("/api/v1/messages", { method: "POST", body: msg("Bad thinking.", { thinking: { type: "enabled", budget_tokens: 10 } }), headers: { "thinkgate-tier": "standard" } });
+    expect((await call("/api/v1/messages", { method: "POST", body: "{not json" })).status).toBe(400);
+    expect((await call("/api/v1/messages", { method: "POST", body: msg("hi"), key: "tg_wrong" })).status).toBe(401);
+    expect((await call("/api/v1/messages/count_tokens", { method: "POST", body: JSON.stringify({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Count me." }] }) })).status).toBe(200);
+    expect((await call("/api/v1/messages/count_tokens", { method: "POST", body: JSON.stringify({ model: "claude-sonnet-4-6" }) })).status).toBe(400);
+    expect((await call("/api/v1/models")).status).toBe(200);
+    expect((await call("/api/v1/models/no-such-model")).status).toBe(404);
+    expect((await call("/api/v1/route", { method: "POST", body: msg("Route me.") })).status).toBe(200);
+    expect((await call("/api/playground/run", { method: "POST", body: JSON.stringify({ prompt: "Play.", tier: "standard" }) })).status).toBe(200);
+    for (const p of ["/api/settings", "/api/routes", "/api/apps", "/api/keys", "/api/prices", "/api/rules", "/api/settings/traces", "/api/traces", "/api/costs/summary"]) {
+      expect((await call(p)).status, p).toBe(200);
+    }
+    // Upstream failures last: they may open the upstream's circuit for a while.
+    for (const fault of ["429", "500", "529"]) {
+      const res = await call("/api/v1/messages", { method: "POST", body: msg(`Fail, please. [[sim:fault=${fault}]]`) });
+      expect(res.status).toBe(Number(fault));
+    }
+    const list = (await (await call("/api/requests?limit=50")).json()) as { data: { id: string }[] };
+    expect(list.data.length).toBeGreaterThanOrEqual(5);
+    for (const r of list.data) {
+      await call(`/api/requests/${r.id}`);
+      await call(`/api/traces/${r.id}`);
+    }
+
+    // Every record written (the recorder is asynchronous), then search everything.
+    await eventually(async () => ((await dumpDatabase(server)).includes("Fail, please.") ? true : undefined));
+    const answers = seen.join("\n");
+    expect(answers.length).toBeGreaterThan(10_000);
+    expect(answers.includes(CANARY), "an API answer contains the upstream key").toBe(false);
+    // The process's own log, at debug level, over all of the above.
+    expect(server.output().length).toBeGreaterThan(0);
+    expect(server.output().includes(CANARY), "the process output contains the upstream key").toBe(false);
+    const dump = await dumpDatabase(server);
+    expect(dump).toContain("Hello there.");
+    expect(dump.includes(CANARY), "a database row contains the upstream key").toBe(false);
+    if (server.db === "sqlite") {
+      const file = server.databaseUrl.replace(/^file:/, "");
+      for (const f of [file, `${file}-wal`].filter((x) => fs.existsSync(x))) {
+        expect(fs.readFileSync(f).includes(CANARY), `${path.basename(f)} contains the upstream key`).toBe(false);
+      }
+    }
+  });
+
+  it("accepts a gateway key in either header and refuses a near miss", async () => {
+    const body = msg("Key check.");
+    expect((await call("/api/v1/route", { method: "POST", body })).status).toBe(200);
+    expect((await call("/api/v1/route", { method: "POST", body, key: null, headers: { authorization: `Bearer ${server.adminKey}` } })).status).toBe(200);
+    const last = server.adminKey.at(-1) === "a" ? "b" : "a";
+    for (const near of [server.adminKey.slice(0, -1) + last, server.adminKey.slice(0, -1), server.adminKey + "x", server.adminKey.toUpperCase()]) {
+      const res = await call("/api/v1/route", { method: "POST", body, key: near });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe("authentication_error");
+    }
+  });
+
+  it("refuses an oversize body with a 413 in the API's shape, declared or streamed, and keeps serving", async () => {
+    const big = msg("z".repeat(MAX_BODY + 10));
+    const declared = await call("/api/v1/messages", { method: "POST", body: big });
+    expect(declared.status).toBe(413);
+    const err = (await declared.json()) as { type: string; error: { type: string; message: string }; request_id: string };
+    expect(err.type).toBe("error");
+    expect(err.error.type).toBe("request_too_large");
+    expect(err.error.message).toMatch(new RegExp(`${MAX_BODY} bytes`));
+    expect(err.request_id).toMatch(/^req_/);
+
+    // No Content-Length: the limit is enforced while reading.
+    const bytes = new TextEncoder().encode(big);
+    const streamed = await fetch(`${server.url}/api/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < bytes.length; i += 8_192) c.enqueue(bytes.subarray(i, i + 8_192));
+          c.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { error: { type: string } }).error.type).toBe("request_too_large");
+
+    // The same limit on the other JSON endpoints.
+    expect((await call("/api/rules/test", { method: "POST", body: JSON.stringify({ rules: [], prompt: "p".repeat(MAX_BODY) }) })).status).toBe(413);
+    // Just under the limit is served.
+    expect((await call("/api/v1/route", { method: "POST", body: msg("w".repeat(MAX_BODY - 200)) })).status).toBe(200);
+  });
+
+  it("refuses bytes that are not UTF-8, deep nesting and __proto__ keys with a clear 400", async () => {
+    const bad = Buffer.from(msg("caf\u00e9"));
+    bad[bad.indexOf(0xc3)] = 0xff;
+    const cases: [BodyInit, RegExp][] = [
+      [new Uint8Array(bad), /not valid UTF-8/],
+      [`{"model": "claude-sonnet-4-6", "max_tokens": 5, "messages": ${"[".repeat(5_000)}${"]".repeat(5_000)}}`, /nested more than 64 levels/],
+      ['{"__proto__": {"role": "admin"}, "model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}', /__proto__/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await call("/api/v1/messages", { method: "POST", body });
+      expect(res.status).toBe(400);
+      const e = (await res.json()) as { error: { type: string; message: string } };
+      expect(e.error.type).toBe("invalid_request_error");
+      expect(e.error.message).toMatch(message);
+    }
+  });
+
+  // The other invalid shapes are covered by the unit tests of lib/runtime/env.ts; this one start proves the process stops.
+  it("stops at start, naming the variable, when ANTHROPIC_BASE_URL carries credentials, without echoing them", async () => {
+    const secret = `pw-${process.pid}-secret`;
+    const failure = await startServer({ env: { ANTHROPIC_BASE_URL: `https://user:${secret}@api.anthropic.com` } }).then(
+      async (s) => {
+        await s.stop();
+        return "";
+      },
+      (err: Error) => err.message,
+    );
+    expect(failure).toMatch(/exited with 1 before it was ready/);
+    expect(failure).toMatch(/ANTHROPIC_BASE_URL must not carry credentials/);
+    expect(failure.includes(secret)).toBe(false);
+  }, 60_000);
+});
