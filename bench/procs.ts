@@ -4,7 +4,7 @@
  * the way the integration tests fork them (tests/support/server.ts), on free
  * ports, with a fresh SQLite database per gateway.
  */
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -27,11 +27,11 @@ process.on("exit", () => {
   for (const p of live) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
 });
 
-async function forkReady(name: string, script: string, env: Record<string, string>): Promise<Proc> {
+async function forkReady(name: string, script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Proc> {
   let out = "";
   const proc = fork(path.join(ROOT, script), [], {
     cwd: ROOT,
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...execArgv],
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: "0", HOST: "127.0.0.1", THINKGATE_SIM_LATENCY: "zero", ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -52,12 +52,16 @@ async function forkReady(name: string, script: string, env: Record<string, strin
       reject(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${out}`));
     });
   });
+  return asProc(name, proc, port, () => out);
+}
+
+function asProc(name: string, proc: ChildProcess, port: number, output: () => string): Proc {
   return {
     name,
     proc,
     port,
     url: `http://127.0.0.1:${port}`,
-    output: () => out,
+    output,
     async stop(signal: NodeJS.Signals = "SIGTERM", killAfterMs = 30_000) {
       const t0 = performance.now();
       if (proc.exitCode !== null || proc.signalCode !== null) return { code: proc.exitCode, signal: proc.signalCode, ms: 0, killed: false };
@@ -85,18 +89,108 @@ export interface Gateway extends Proc {
   dir: string;
 }
 
-export async function startGateway(simulatorBaseUrl: string): Promise<Gateway> {
+export interface GatewayOptions {
+  /** ANTHROPIC_API_KEY: empty = simulator mode; set (any value) = the upstream at the base URL, as for the real API. */
+  upstreamApiKey?: string;
+  /** Serve the pages too (Next in the process, as `npm start` does; needs a build in THINKGATE_NEXT_DIST or .next). */
+  pages?: boolean;
+  /** Extra node flags for the gateway process (e.g. --cpu-prof). */
+  execArgv?: string[];
+  env?: Record<string, string>;
+}
+
+export async function startGateway(upstreamBaseUrl: string, o: GatewayOptions = {}): Promise<Gateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-bench-"));
   const dbPath = path.join(dir, "bench.db");
   const adminKey = `tg_bench_${crypto.randomBytes(12).toString("hex")}`;
-  const p = await forkReady("gateway", "server.ts", {
-    DATABASE_URL: `file:${dbPath}`,
-    THINKGATE_BOOTSTRAP_KEY: adminKey,
-    THINKGATE_NEXT: "off",
-    ANTHROPIC_API_KEY: "",
-    ANTHROPIC_BASE_URL: simulatorBaseUrl,
-  });
+  const p = await forkReady(
+    "gateway",
+    "server.ts",
+    {
+      DATABASE_URL: `file:${dbPath}`,
+      THINKGATE_BOOTSTRAP_KEY: adminKey,
+      THINKGATE_NEXT: o.pages ? "on" : "off",
+      ANTHROPIC_API_KEY: o.upstreamApiKey ?? "",
+      ANTHROPIC_BASE_URL: upstreamBaseUrl,
+      ...o.env,
+    },
+    o.execArgv,
+  );
   return { ...p, adminKey, dbPath, dir };
+}
+
+/** The mock Anthropic upstream (bench/mock-upstream.ts), its own process. */
+export function startMock(): Promise<Proc> {
+  return forkReady("mock upstream", "bench/mock-upstream.ts", {});
+}
+
+export const PORTKEY_VERSION = "1.15.2";
+export const PEERS_DIR = path.join(__dirname, ".peers");
+
+/**
+ * Portkey's gateway, installed from the npm registry into a folder of its
+ * own (bench/.peers/portkey, git-ignored, kept between runs) so the app never
+ * depends on it. Returns the path of its start script.
+ */
+export function ensurePortkey(log: (line: string) => void): string {
+  const dir = path.join(PEERS_DIR, "portkey");
+  const pkg = path.join(dir, "node_modules/@portkey-ai/gateway/package.json");
+  const installed = fs.existsSync(pkg) ? (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version?: string }).version : undefined;
+  if (installed !== PORTKEY_VERSION) {
+    log(`installing @portkey-ai/gateway@${PORTKEY_VERSION} into ${path.relative(ROOT, dir)} (once; kept between runs)`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "thinkgate-bench-peer-portkey", private: true }) + "\n");
+    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", `@portkey-ai/gateway@${PORTKEY_VERSION}`], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  const bin = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { bin: string | Record<string, string> }).bin;
+  return path.join(path.dirname(pkg), typeof bin === "string" ? bin : Object.values(bin)[0]!);
+}
+
+async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Portkey's gateway as its README starts it (`gateway --port=N --headless`):
+ * one plain Node process, no clustering. Ready when it answers HTTP.
+ */
+export async function startPortkey(script: string): Promise<Proc> {
+  const port = await freePort();
+  let out = "";
+  const proc = spawn(process.execPath, [script, `--port=${port}`, "--headless"], {
+    cwd: path.dirname(script),
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(proc);
+  proc.on("exit", () => live.delete(proc));
+  // Its start banner redraws a spinner; keep the tail only.
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`portkey exited (${proc.exitCode}) before it was ready:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`portkey did not start in 60 s:\n${out}`);
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return asProc("portkey", proc, port, () => out);
 }
 
 /** Resident set size of a process, MiB (VmRSS of /proc/<pid>/status). */

@@ -1,10 +1,10 @@
 /**
  * npm run bench — thinkgate's benchmarks, one report.
  *
- *   npx tsx bench/run.ts                     everything: gateway (3 runs), signals, router, storage
+ *   npx tsx bench/run.ts                     everything: gateway (3 runs), peers (thinkgate vs Portkey, 3 runs), memory, signals, router, storage, cluster (PostgreSQL + Redis)
  *   npx tsx bench/run.ts --quick             one run, fewer requests (development)
- *   npx tsx bench/run.ts --only gateway      or signals, router, storage; comma-separated for several
- *   npx tsx bench/run.ts --runs 5            more runs of the gateway bench
+ *   npx tsx bench/run.ts --only peers        or gateway, memory, signals, router, storage, cluster, load (c50 for 60 s); comma-separated for several
+ *   npx tsx bench/run.ts --runs 5            more runs of the gateway and peers benches
  *
  * Writes bench/results/bench-<time>.json and .md (and latest.json/.md) and
  * prints the Markdown table: one line per figure with its median and spread
@@ -15,10 +15,12 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { FULL, QUICK, gatewayBench } from "./gateway";
+import { MEMORY_FULL, MEMORY_QUICK, memoryBench } from "./memory";
+import { PEERS_FULL, PEERS_QUICK, peersBench } from "./peers";
 import { describeMachine, machineLine, markdownTable, summarize, writeReport, type Figure, type Report } from "./report";
 
-type Section = "gateway" | "signals" | "router" | "storage";
-const SECTIONS: Section[] = ["gateway", "signals", "router", "storage"];
+type Section = "gateway" | "peers" | "memory" | "signals" | "router" | "storage" | "cluster" | "load";
+const SECTIONS: Section[] = ["gateway", "peers", "memory", "signals", "router", "storage", "cluster", "load"];
 
 function parseArgs(argv: string[]): { only: Section[]; quick: boolean; runs?: number } {
   let only: Section[] = SECTIONS;
@@ -41,7 +43,7 @@ function parseArgs(argv: string[]): { only: Section[]; quick: boolean; runs?: nu
       runs = Number(value("--runs"));
       if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a positive integer");
     } else if (a === "--help" || a === "-h") {
-      process.stdout.write("usage: tsx bench/run.ts [--quick] [--only gateway|signals|router|storage[,...]] [--runs N]\n");
+      process.stdout.write("usage: tsx bench/run.ts [--quick] [--only gateway|peers|memory|signals|router|storage|cluster|load[,...]] [--runs N]\n");
       process.exit(0);
     } else throw new Error(`unknown argument: ${a}`);
   }
@@ -55,7 +57,7 @@ interface BenchFigure {
 }
 
 /** A colleague's bench module: bench/<name>.bench.ts exporting an async function returning figures. */
-async function runModuleBench(section: Exclude<Section, "gateway">, quick: boolean, notes: string[]): Promise<Figure[]> {
+async function runModuleBench(section: Exclude<Section, "gateway" | "peers" | "memory">, quick: boolean, notes: string[]): Promise<Figure[]> {
   const file = path.join(__dirname, `${section}.bench.ts`);
   if (!fs.existsSync(file)) {
     notes.push(`${section}: skipped, bench/${section}.bench.ts is not there`);
@@ -95,11 +97,18 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const runs: unknown[] = [];
   const gatewaySettings = { ...(args.quick ? QUICK : FULL), ...(args.runs ? { runs: args.runs } : {}) };
+  const peersSettings = { ...(args.quick ? PEERS_QUICK : PEERS_FULL), ...(args.runs ? { runs: args.runs } : {}) };
+  const memorySettings = args.quick ? MEMORY_QUICK : MEMORY_FULL;
 
   for (const section of args.only) {
     try {
       if (section === "gateway") {
         const r = await gatewayBench({ ...gatewaySettings, log });
+        figures.push(...r.figures);
+        runs.push(...r.runs);
+        notes.push(...r.notes);
+      } else if (section === "peers" || section === "memory") {
+        const r = section === "peers" ? await peersBench({ ...peersSettings, log }) : await memoryBench({ ...memorySettings, log });
         figures.push(...r.figures);
         runs.push(...r.runs);
         notes.push(...r.notes);
@@ -130,7 +139,7 @@ async function main(): Promise<void> {
     command: `tsx bench/run.ts ${process.argv.slice(2).join(" ")}`.trim(),
     machine,
     loadAverage: { before: loadBefore, after: os.loadavg() },
-    settings: { only: args.only, quick: args.quick, gateway: gatewaySettings },
+    settings: { only: args.only, quick: args.quick, gateway: gatewaySettings, peers: peersSettings, memory: memorySettings },
     figures: figures.map(summarize),
     notes,
     runs,

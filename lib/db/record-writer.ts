@@ -5,13 +5,18 @@
  * writing them with Prisma's createMany cost about 0.7 ms of event-loop time
  * per record (query compilation in the engine), more than all the rest of the
  * request path; a prepared multi-row INSERT costs a few microseconds a row.
- * Inserts skip ids already stored, so a batch retried after a failure is
- * written exactly once. Reads stay with Prisma.
+ * Inserts skip ids already stored, so a batch retried after a failure, or
+ * replayed from the spool after a restart, is written exactly once; a skipped
+ * row fires no trigger (SQLite runs no AFTER INSERT trigger for a row that
+ * INSERT OR IGNORE left out; PostgreSQL's transition table holds only the
+ * rows ON CONFLICT DO NOTHING inserted), so the cost rollups and the full-text
+ * index count it once too. Reads stay with Prisma.
  */
 import path from "node:path";
-import type { Database as SqliteDb, Statement } from "better-sqlite3";
 import type { Pool } from "pg";
+import { logger } from "../observability/logger";
 import { databaseUrl, providerOf, sqlitePath } from "./provider";
+import { sqliteThreadWriter } from "./sqlite-record-thread";
 
 type Row = Record<string, unknown>;
 
@@ -23,55 +28,26 @@ export interface RecordWriter {
 const TABLE = '"RequestRecord"';
 const quote = (c: string) => `"${c.replace(/"/g, '""')}"`;
 
-/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit UTC offset. */
-function sqliteValue(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
-  if (typeof v === "boolean") return v ? 1 : 0;
-  return v === undefined ? null : v;
-}
-
 /** Prisma stores DateTime in PostgreSQL as timestamp(3) without time zone, in UTC. */
 function pgValue(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString().slice(0, -1);
   return v === undefined ? null : v;
 }
 
+/** SQLite's driver is synchronous: its inserts run on a worker thread, off the event loop (sqlite-record-thread.ts). */
 function sqliteWriter(url: string): RecordWriter {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Database = require("better-sqlite3") as typeof import("better-sqlite3");
-  const conn: SqliteDb = new Database(path.resolve(sqlitePath(url)));
-  conn.pragma("journal_mode = WAL");
-  conn.pragma("busy_timeout = 5000");
-  conn.pragma("synchronous = NORMAL");
-  const statements = new Map<string, Statement>();
-  return {
-    async insert(rows) {
-      if (!rows.length) return 0;
-      const cols = Object.keys(rows[0]!);
-      const key = cols.join(",");
-      let stmt = statements.get(key);
-      if (!stmt) {
-        stmt = conn.prepare(`INSERT OR IGNORE INTO ${TABLE} (${cols.map(quote).join(",")}) VALUES (${cols.map(() => "?").join(",")})`);
-        statements.set(key, stmt);
-      }
-      const s = stmt;
-      const run = conn.transaction((batch: Row[]) => {
-        let n = 0;
-        for (const r of batch) n += s.run(cols.map((c) => sqliteValue(r[c]))).changes;
-        return n;
-      });
-      return run(rows);
-    },
-    async close() {
-      conn.close();
-    },
-  };
+  return sqliteThreadWriter(path.resolve(sqlitePath(url)));
 }
 
 function pgWriter(url: string): RecordWriter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Pool: PgPool } = require("pg") as typeof import("pg");
-  const pool: Pool = new PgPool({ connectionString: url, max: 2 });
+  // Bounded waits, so an unreachable database fails a batch (retried from the
+  // spool) rather than holding it forever.
+  const pool: Pool = new PgPool({ connectionString: url, max: 2, connectionTimeoutMillis: 5_000, query_timeout: 15_000 });
+  // A connection dropped while idle (the server restarted, the network cut) is
+  // reported here; unhandled it would end the process. The next batch reconnects.
+  pool.on("error", (err) => logger.warn({ err: err.message }, "record writer: database connection lost"));
   return {
     async insert(rows) {
       if (!rows.length) return 0;

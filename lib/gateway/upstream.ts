@@ -9,6 +9,8 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { runtimeEnv } from "../runtime/env";
+import { upstreamFetch } from "./upstream-fetch";
+import { traceUpstreamCall, type RequestTrace } from "../telemetry/tracing";
 
 const g = globalThis as unknown as { __thinkgateUpstream?: { key: string; client: Anthropic } };
 
@@ -22,6 +24,8 @@ export function upstream(): Anthropic {
         apiKey: env.upstreamApiKey,
         baseURL: env.upstreamBaseUrl,
         maxRetries: 0,
+        // node:http instead of the global fetch: the SDK still builds each request (upstream-fetch.ts).
+        fetch: upstreamFetch,
         // Long thinking can take many minutes; the non-streaming guard of the
         // SDK is the caller's business, not the gateway's.
         timeout: Number(process.env.THINKGATE_UPSTREAM_TIMEOUT_MS ?? 600_000),
@@ -31,13 +35,18 @@ export function upstream(): Anthropic {
   return g.__thinkgateUpstream.client;
 }
 
-/** Request headers passed on upstream: the API's own (version, betas, ids), never credentials. */
-export function forwardedHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+/**
+ * Request headers passed on upstream: the API's own (version, betas, ids), never credentials.
+ * When the request is traced, each call carries its own span's traceparent
+ * (lib/telemetry/tracing.ts); otherwise the client's goes on unchanged.
+ */
+export function forwardedHeaders(headers: Record<string, string | undefined>, trace?: RequestTrace): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     if (name.startsWith("anthropic-") && name !== "anthropic-dangerous-direct-browser-access") out[name] = value;
     else if (name === "traceparent" || name === "tracestate" || name === "baggage") out[name] = value;
   }
+  if (trace) out.traceparent = traceUpstreamCall(trace);
   return out;
 }
