@@ -1,12 +1,64 @@
 /**
- * The process logger. pino writes JSON asynchronously so logging never blocks
- * the request path; LOG_LEVEL sets the level (default info, "silent" in tests).
+ * The process logger: one JSON object per line on stdout (pipe it through
+ * pino-pretty to read it in a terminal). LOG_LEVEL sets the level (trace,
+ * debug, info, warn, error, fatal, silent; default info, "silent" under
+ * NODE_ENV=test).
+ *
+ * Lines are written asynchronously: a log call appends to a buffer and
+ * returns; the buffer goes to stdout in one write while the previous write is
+ * in flight, so a burst of requests costs a few writes and a slow stdout never
+ * blocks the request path. What is still buffered is written when the process
+ * exits (pino flushes on exit) or by flushLogs() on shutdown.
  */
 import pino from "pino";
 
-export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
-  base: undefined,
-  // Never log secrets, wherever they appear in a logged object.
-  redact: { paths: ["*.apiKey", "*.authorization", "*['x-api-key']", "headers.authorization", "headers['x-api-key']"], censor: "[redacted]" },
-});
+const destination = pino.destination({ dest: 1, sync: false });
+
+const level = process.env.LOG_LEVEL?.trim() || (process.env.NODE_ENV === "test" ? "silent" : "info");
+
+export const logger = pino(
+  {
+    level,
+    base: undefined,
+    // Never log secrets, wherever they appear in a logged object.
+    redact: {
+      paths: [
+        "apiKey",
+        "*.apiKey",
+        "upstreamApiKey",
+        "*.upstreamApiKey",
+        "password",
+        "*.password",
+        "*.authorization",
+        "*['x-api-key']",
+        "*.cookie",
+        "*['set-cookie']",
+        "headers.authorization",
+        "headers['x-api-key']",
+        "headers.cookie",
+        "*.headers.authorization",
+        "*.headers['x-api-key']",
+        "*.headers.cookie",
+      ],
+      censor: "[redacted]",
+    },
+  },
+  destination,
+);
+
+/**
+ * The access log: one line per gateway request (lib/telemetry/observe.ts),
+ * same level and output as `logger`. Its fields are built from known values
+ * (ids, labels, counts; never headers or bodies), so it skips redaction, the
+ * costliest part of a log call, on the one line every request writes.
+ */
+export const accessLog = pino({ level, base: undefined }, destination);
+
+/** Writes what is buffered, synchronously (at shutdown, before the process exits). */
+export function flushLogs(): void {
+  try {
+    destination.flushSync();
+  } catch {
+    // Not open yet or already closed: nothing buffered to lose.
+  }
+}
