@@ -12,6 +12,7 @@ import { Tabs } from "@/components/ui/Tabs";
 import { isApiError } from "@/lib/ui/api-client";
 import { formatRelativeTime, formatTimestamp } from "@/lib/ui/format";
 import { issuesForRule, issuesOf, moveRule, newRule, sameRules, type RouteView, type Rule, type RuleIssue, type RuleSetView } from "@/lib/ui/rules";
+import { ConfigFile } from "./ConfigFile";
 import { HistoryView } from "./HistoryView";
 import { ReplayPanel } from "./ReplayPanel";
 import { RuleCard } from "./RuleCard";
@@ -61,6 +62,7 @@ export function RulesWorkspace({ role }: { role: "viewer" | "editor" | "admin" }
             Requests no rule covers go to the classifier, then the default route.
           </p>
         </div>
+        <ConfigFile canImport={role === "admin"} />
         <Tabs
           label="Rules views"
           tabs={[

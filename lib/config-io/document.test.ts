@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { SEED_APPS, SEED_ROUTES, SEED_RULES } from "../setup/seed";
+import { diffConfig, describeDiff } from "./diff";
+import { checkDocument, validateDocument, type ConfigDocument } from "./document";
+import { parseText, serialize } from "./format";
+
+/** A valid document built from the seeded configuration, as a file would hold it. */
+function sample(): Record<string, unknown> & { routes: Record<string, unknown>[]; rules: Record<string, unknown>[]; apps: Record<string, unknown>[]; settings: Record<string, unknown>; prices: Record<string, unknown>[] } {
+  return structuredClone({
+    version: 1,
+    settings: { tierRoutes: { standard: "standard", reasoning: "reasoning" }, defaultRouteId: "standard" },
+    routes: SEED_ROUTES.map((r) => ({ ...r })),
+    rules: SEED_RULES,
+    apps: SEED_APPS.map(({ name, tier, routeId, description }) => ({ name, tier, routeId, description })),
+    prices: [{ model: "claude-opus-4-7", effectiveFrom: "2026-04-16", input: 5, cacheWrite5m: 6.25, cacheWrite1h: 10, cacheRead: 0.5, output: 25 }],
+  }) as never;
+}
+
+const paths = (raw: unknown) => checkDocument(raw).issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+
+describe("config document validation", () => {
+  it("accepts the seeded configuration and fills in defaults in a fixed key order", () => {
+    const doc = validateDocument(sample());
+    expect(Object.keys(doc)).toEqual(["version", "settings", "routes", "rules", "apps", "prices"]);
+    expect(Object.keys(doc.settings)).toEqual(["tierRoutes", "defaultRouteId", "classifierThreshold", "classifier", "llmClassifier", "escalation"]);
+    expect(doc.settings.classifierThreshold).toBeNull();
+    expect(doc.routes.map((r) => r.id)).toEqual([...SEED_ROUTES.map((r) => r.id)].sort());
+    expect(doc.apps[0]!.limits).toEqual({ rpm: null, usdPerDay: null, action: "reject" });
+    expect(doc.prices[0]!.effectiveFrom).toBe("2026-04-16T00:00:00.000Z");
+    expect(doc.prices[0]!.longInput).toBeNull();
+  });
+
+  it("reports shape problems with their path in the document", () => {
+    const raw = sample();
+    raw.rules[1] = { ...raw.rules[1], when: { minPromptChars: -1 } };
+    raw.routes[0]!.thinking = "sometimes";
+    raw.prices[0]!.output = -3;
+    raw.settings.classifierThreshold = 2;
+    raw.apps.push({ name: "bad name!", tier: "standard" });
+    const found = paths(raw);
+    expect(found).toContain("rules[1].when.minPromptChars: must be at least 0");
+    expect(found.some((p) => p.startsWith("routes[0].thinking: "))).toBe(true);
+    expect(found.some((p) => p.startsWith("prices[0].output: "))).toBe(true);
+    expect(found).toContain("settings.classifierThreshold: the classifier threshold is between 0 and 1");
+    expect(found.some((p) => p.startsWith("apps[2].name: letters, digits"))).toBe(true);
+  });
+
+  it("reports an unsafe answer pattern under the rule's escalate field", () => {
+    const raw = sample();
+    raw.rules[0] = { ...raw.rules[0], escalate: { answerPattern: "(a" } };
+    const found = paths(raw);
+    expect(found.some((p) => p.startsWith("rules[0].escalate.answerPattern: "))).toBe(true);
+  });
+
+  it("checks references against the routes the file defines", () => {
+    const raw = sample();
+    raw.rules[0] = { ...raw.rules[0], then: { routeId: "gone" } };
+    raw.rules[1] = { ...raw.rules[1], escalate: { toRouteId: "nowhere" } };
+    raw.settings.defaultRouteId = "missing";
+    raw.settings.tierRoutes = { standard: "reasoning", reasoning: "reasoning" };
+    raw.apps[0] = { ...raw.apps[0], tier: "standard", routeId: "reasoning" };
+    raw.routes[1]!.fallbackRouteIds = ["reasoning"];
+    raw.routes[0]!.fallbackRouteIds = ["ghost"];
+    const found = paths(raw);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'rules[0].then.routeId: route "gone" does not exist; choose one of: reasoning, reasoning-deep, reasoning-sonnet, standard',
+        'rules[1].escalate.toRouteId: route "nowhere" does not exist',
+        'settings.tierRoutes.standard: route "reasoning" is a reasoning route',
+        'apps[0].routeId: route "reasoning" is a reasoning route; the app\'s tier is standard',
+        'routes[0].fallbackRouteIds: route "ghost" does not exist',
+      ]),
+    );
+  });
+
+  it("reports duplicates, unknown sections, missing sections and a wrong version", () => {
+    const raw = sample();
+    raw.routes.push({ ...raw.routes[0] });
+    raw.prices.push({ ...raw.prices[0] });
+    raw.extra = true;
+    raw.version = 2;
+    delete (raw as Record<string, unknown>).apps;
+    const found = paths(raw);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        `routes[4].id: duplicate route id "standard"`,
+        "prices[1].effectiveFrom: a price for claude-opus-4-7 from 2026-04-16T00:00:00.000Z is listed twice",
+        "unknown section: extra (expected version, settings, routes, rules, apps, prices)",
+        "version: 2 is not a version this thinkgate reads (it reads version: 1)",
+        'apps: missing; write "apps: []" for none',
+      ]),
+    );
+    expect(() => validateDocument(raw)).toThrow(/^the configuration is not valid: unknown section: extra .*; routes\[4\]\.id: duplicate route id/);
+  });
+
+  it("refuses a route for an auto app rather than dropping it", () => {
+    const raw = sample();
+    raw.apps[0] = { ...raw.apps[0], tier: "auto", routeId: "standard" };
+    expect(paths(raw)).toContain("apps[0].routeId: an auto app has no route of its own (rules and the classifier decide): remove routeId or choose a tier");
+  });
+});
+
+describe("config document text", () => {
+  it("writes YAML and JSON that read back to the same document, the same bytes every time", () => {
+    const doc = validateDocument(sample());
+    for (const format of ["yaml", "json"] as const) {
+      const text = serialize(doc, format);
+      expect(serialize(validateDocument(parseText(text, format)), format)).toBe(text);
+    }
+    // YAML 1.1 readers take a bare on/off for booleans: those strings are quoted.
+    expect(serialize(doc, "yaml")).toContain('thinking: "on"');
+  });
+
+  it("says where a YAML file is broken", () => {
+    expect(() => parseText("version: 1\nroutes:\n  - id: a\n   name: b\n")).toThrow(/not valid YAML: .*line 4/);
+    expect(() => parseText("a: 1\na: 2\n")).toThrow(/not valid YAML: Map keys must be unique/);
+    expect(() => parseText('{"version": 1,}')).toThrow(/not valid JSON/);
+    expect(() => parseText("  \n")).toThrow(/empty/);
+  });
+});
+
+describe("config diff", () => {
+  it("lists what an import adds, changes, removes and moves", () => {
+    const before = validateDocument(sample());
+    const raw = sample();
+    raw.routes[0]!.description = "changed";
+    raw.routes = raw.routes.filter((r) => r.id !== "reasoning-deep");
+    raw.apps = raw.apps.filter((a) => a.name !== "legal-review");
+    raw.rules = [...raw.rules].reverse();
+    raw.prices[0]!.input = 4;
+    raw.settings.classifierThreshold = 0.4;
+    const after: ConfigDocument = validateDocument(raw);
+    const d = diffConfig(before, after);
+    expect(d.empty).toBe(false);
+    expect(d.routes).toEqual({ added: [], changed: ["standard"], removed: ["reasoning-deep"] });
+    expect(d.apps.removed).toEqual(["legal-review"]);
+    expect(d.rules.moved.length).toBe(1);
+    expect(d.prices.changed).toEqual(["claude-opus-4-7@2026-04-16T00:00:00.000Z"]);
+    expect(d.settings).toEqual(["classifierThreshold"]);
+    expect(describeDiff(d)).toContain("routes: ~1 changed (standard), -1 removed (reasoning-deep)");
+    expect(diffConfig(before, before)).toMatchObject({ empty: true });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * POST /api/v1/chat/completions — the OpenAI-compatible entry. The request is
+ * translated to a Messages request and handed to the gateway's own handler
+ * (handleMessages), so authentication, routing, escalation, recording and
+ * costs are exactly those of /api/v1/messages; only the two ends differ.
+ * The gateway's decision headers (thinkgate-tier, -route, -request-id) pass
+ * through unchanged.
+ */
+import { AppError } from "../api/errors";
+import { isStream, type ApiRequest, type ApiResponse } from "../api/http";
+import { requirePrincipal } from "../api/wrap";
+import { handleMessages } from "../gateway/messages";
+import { logger } from "../observability/logger";
+import { parseChatRequest, tierHint, toMessagesBody } from "./request";
+import { chatErrorFromBody, toChatChunks, toChatCompletion, toChatError } from "./response";
+
+function chatError(status: number, error: ReturnType<typeof toChatError>, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(error) };
+}
+
+function fromAppError(err: AppError): ApiResponse {
+  const param = typeof err.details?.param === "string" ? err.details.param : null;
+  return chatError(err.status, toChatError(err.status, err.type, err.message, param), err.headers);
+}
+
+function parseJson(text: string): unknown {
+  if (!text.trim()) throw new AppError("invalid_request_error", "request body is empty; expected a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError("invalid_request_error", `request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Response headers worth keeping from the gateway's answer (the rest describe its body, which is replaced). */
+function passedHeaders(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    // The OpenAI SDKs read retry-after, x-should-retry and the x-ratelimit-* headers the same way.
+    if (k.startsWith("thinkgate-") || k === "request-id" || k.startsWith("retry-after") || k === "x-should-retry" || k.startsWith("x-ratelimit-")) out[k] = v;
+  }
+  return out;
+}
+
+export async function handleChatCompletions(req: ApiRequest): Promise<ApiResponse> {
+  let messagesBody: string;
+  let chat: ReturnType<typeof parseChatRequest>;
+  const headers: Record<string, string | undefined> = { ...req.headers, "content-type": "application/json" };
+  try {
+    // Callers without a valid key learn nothing about the request format.
+    await requirePrincipal(req, "gateway");
+    chat = parseChatRequest(parseJson(await req.text()));
+    messagesBody = JSON.stringify(toMessagesBody(chat));
+    // The gateway sizes the request from content-length: that of the translated body.
+    headers["content-length"] = String(Buffer.byteLength(messagesBody));
+    const hint = tierHint(chat.reasoning_effort);
+    if (hint) {
+      headers["thinkgate-tier"] = hint.tier;
+      if (hint.budgetTier) headers["thinkgate-budget-tier"] = hint.budgetTier;
+    }
+  } catch (err) {
+    if (err instanceof AppError) return fromAppError(err);
+    logger.error({ err }, "chat completions: could not translate the request");
+    return chatError(500, toChatError(500, "api_error", "Internal server error"));
+  }
+
+  const res = await handleMessages({ ...req, headers, text: async () => messagesBody });
+  const keep = passedHeaders(res.headers);
+  const ids = { id: `chatcmpl-${res.headers["thinkgate-request-id"] ?? ""}`, created: Math.floor(Date.now() / 1000) };
+
+  if (isStream(res)) {
+    return {
+      status: 200,
+      headers: { ...keep, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+      stream: toChatChunks(res.stream, ids, { requestedModel: chat.model, includeUsage: chat.stream_options?.include_usage === true }),
+    };
+  }
+  const body = typeof res.body === "string" ? res.body : new TextDecoder().decode(res.body);
+  if (res.status >= 400) return chatError(res.status, chatErrorFromBody(res.status, body), keep);
+  let message: Parameters<typeof toChatCompletion>[0];
+  try {
+    message = JSON.parse(body);
+  } catch {
+    return chatError(502, toChatError(502, "api_error", "the upstream API answered with a body that is not JSON"), keep);
+  }
+  return { status: res.status, headers: { ...keep, "content-type": "application/json" }, body: JSON.stringify(toChatCompletion(message, ids)) };
+}

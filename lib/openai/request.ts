@@ -1,0 +1,258 @@
+/**
+ * A Chat Completions request (OpenAI's `POST /v1/chat/completions`) as a
+ * Messages request, so teams on the OpenAI SDKs go through the same routing,
+ * recording and costing as everyone else.
+ *
+ * What maps: system and developer messages → `system`; user, assistant and
+ * tool messages → turns (text parts, images as data or https URLs, tool calls
+ * and their results); max_completion_tokens / max_tokens → max_tokens; stop
+ * → stop_sequences; tools and tool_choice; user → metadata.user_id.
+ * `temperature` and `top_p` are passed on as they came, so the gateway
+ * answers them exactly as it answers a Messages client (a 400 on API version
+ * 2026-10-21, which removed them). Anything else OpenAI-specific that has no
+ * Messages counterpart is a 400 naming the field, never silently dropped.
+ *
+ * reasoning_effort is a routing hint (see tierHint): "none" forces the
+ * standard tier; any other level forces the reasoning tier and says how much
+ * to think, as a budget tier the route's model then receives in the form it
+ * accepts (lib/models/thinking.ts). Absent, the router decides.
+ */
+import { z } from "zod";
+import { AppError } from "../api/errors";
+import type { MessagesBody } from "../routing/request";
+import type { BudgetTier } from "../routing/types";
+
+/** max_tokens when the client names none (the Messages API requires one; OpenAI's is optional). */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+/** The error a Chat Completions client sees: OpenAI's shape carries the offending field as `param`. */
+export function invalidParam(param: string | null, message: string): AppError {
+  return new AppError("invalid_request_error", message, { details: { param } });
+}
+
+const text = z.string();
+const textPart = z.object({ type: z.literal("text"), text }).strict();
+const imagePart = z
+  .object({ type: z.literal("image_url"), image_url: z.object({ url: z.string(), detail: z.enum(["auto", "low", "high"]).optional() }).strict() })
+  .strict();
+const refusalPart = z.object({ type: z.literal("refusal"), refusal: text }).strict();
+
+const toolCall = z
+  .object({
+    id: z.string().min(1),
+    type: z.literal("function"),
+    function: z.object({ name: z.string().min(1), arguments: z.string() }).strict(),
+  })
+  .strict();
+
+const systemMessage = z.object({ role: z.enum(["system", "developer"]), content: z.union([text, z.array(textPart)]), name: z.string().optional() }).strict();
+const userMessage = z.object({ role: z.literal("user"), content: z.union([text, z.array(z.union([textPart, imagePart]))]), name: z.string().optional() }).strict();
+const assistantMessage = z
+  .object({
+    role: z.literal("assistant"),
+    content: z.union([text, z.array(z.union([textPart, refusalPart]))]).nullish(),
+    name: z.string().optional(),
+    refusal: z.string().nullish(),
+    tool_calls: z.array(toolCall).optional(),
+  })
+  .strict();
+const toolMessage = z.object({ role: z.literal("tool"), content: z.union([text, z.array(textPart)]), tool_call_id: z.string().min(1) }).strict();
+
+const message = z.discriminatedUnion("role", [systemMessage, userMessage, assistantMessage, toolMessage], {
+  error: (i) => (i.code === "invalid_union" ? "role must be system, developer, user, assistant or tool" : undefined),
+});
+
+const functionTool = z
+  .object({
+    type: z.literal("function"),
+    function: z
+      .object({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        parameters: z.record(z.string(), z.unknown()).optional(),
+        strict: z.boolean().nullish(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const toolChoice = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }).strict() }).strict(),
+]);
+
+const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
+export const chatRequestSchema = z
+  .object({
+    model: z.string().min(1),
+    messages: z.array(message).min(1),
+    max_tokens: z.number().int().min(1).nullish(),
+    max_completion_tokens: z.number().int().min(1).nullish(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+    stream: z.boolean().nullish(),
+    stream_options: z.object({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).strict().nullish(),
+    reasoning_effort: z.enum(REASONING_EFFORTS).nullish(),
+    tools: z.array(functionTool).optional(),
+    tool_choice: toolChoice.optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    user: z.string().optional(),
+    safety_identifier: z.string().optional(),
+    temperature: z.number().nullish(),
+    top_p: z.number().nullish(),
+    n: z.literal(1, { error: "n: only 1 choice is supported" }).nullish(),
+    // Accepted and ignored: they change nothing about the answer.
+    store: z.boolean().nullish(),
+    metadata: z.record(z.string(), z.string()).nullish(),
+    service_tier: z.string().nullish(),
+    prompt_cache_key: z.string().optional(),
+    response_format: z.object({ type: z.literal("text", { error: "response_format: only {\"type\":\"text\"} is supported" }) }).strict().optional(),
+  })
+  .strict();
+
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/** A zod problem as OpenAI reports it: one message, the top-level field as `param`. */
+function toParamError(err: z.ZodError): AppError {
+  const i = err.issues[0]!;
+  if (i.code === "unrecognized_keys") {
+    const key = (i as { keys: string[] }).keys[0]!;
+    const path = [...i.path, key].join(".");
+    return invalidParam(path, `${path}: this field is not supported by thinkgate's Chat Completions endpoint`);
+  }
+  const path = i.path.map(String).join(".");
+  if (i.code === "invalid_union" && i.path[i.path.length - 1] === "content") {
+    return invalidParam(path, `${path}: content is a string or a list of text parts (user messages: also image_url parts); audio and file parts are not supported`);
+  }
+  // Some messages name their field already ("n: only 1 choice is supported").
+  const top = String(i.path[0] ?? "");
+  const msg = top && i.message.startsWith(`${top}:`) ? i.message : path ? `${path}: ${i.message}` : i.message;
+  return invalidParam(typeof i.path[0] === "string" ? path : null, msg);
+}
+
+export function parseChatRequest(raw: unknown): ChatRequest {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidParam(null, "request body must be a JSON object");
+  const parsed = chatRequestSchema.safeParse(raw);
+  if (!parsed.success) throw toParamError(parsed.error);
+  return parsed.data;
+}
+
+type Block = Record<string, unknown>;
+
+function textOf(content: string | { text: string }[]): string {
+  return typeof content === "string" ? content : content.map((p) => p.text).join("\n");
+}
+
+/** data:image/png;base64,... → a base64 image block; https URLs → a URL image block. */
+function imageBlock(url: string, param: string): Block {
+  const data = /^data:(image\/(?:png|jpeg|gif|webp));base64,(.+)$/s.exec(url);
+  if (data) return { type: "image", source: { type: "base64", media_type: data[1], data: data[2] } };
+  if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
+  throw invalidParam(param, `${param}: images must be a base64 data URL (png, jpeg, gif or webp) or an http(s) URL`);
+}
+
+function parseArguments(args: string, param: string): unknown {
+  try {
+    return args.trim() ? JSON.parse(args) : {};
+  } catch {
+    throw invalidParam(param, `${param}: the tool call's arguments are not valid JSON`);
+  }
+}
+
+/** How reasoning_effort steers routing: a tier, and for reasoning how much to think. */
+export function tierHint(effort: ReasoningEffort | null | undefined): { tier: "reasoning" | "standard"; budgetTier?: BudgetTier } | null {
+  switch (effort) {
+    case null:
+    case undefined:
+      return null;
+    case "none":
+      return { tier: "standard" };
+    case "minimal":
+    case "low":
+      return { tier: "reasoning", budgetTier: "simple" };
+    case "medium":
+      return { tier: "reasoning", budgetTier: "complex" };
+    default:
+      return { tier: "reasoning", budgetTier: "maximum" };
+  }
+}
+
+/** The Messages body for a parsed Chat Completions request. */
+export function toMessagesBody(req: ChatRequest): MessagesBody {
+  const system: string[] = [];
+  const turns: { role: "user" | "assistant"; content: Block[] }[] = [];
+  const push = (role: "user" | "assistant", blocks: Block[]) => {
+    const last = turns[turns.length - 1];
+    // Tool results arrive as one message each; the Messages API wants them in one user turn.
+    if (last && last.role === role) last.content.push(...blocks);
+    else turns.push({ role, content: blocks });
+  };
+  req.messages.forEach((m, i) => {
+    const at = `messages.${i}`;
+    switch (m.role) {
+      case "system":
+      case "developer":
+        system.push(textOf(m.content));
+        break;
+      case "user":
+        push(
+          "user",
+          typeof m.content === "string"
+            ? [{ type: "text", text: m.content }]
+            : m.content.map((p, j) => (p.type === "text" ? { type: "text", text: p.text } : imageBlock(p.image_url.url, `${at}.content.${j}.image_url.url`))),
+        );
+        break;
+      case "assistant": {
+        const blocks: Block[] = [];
+        const content = m.content ?? "";
+        const t = typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : p.refusal)).join("\n");
+        if (t) blocks.push({ type: "text", text: t });
+        m.tool_calls?.forEach((c, j) =>
+          blocks.push({ type: "tool_use", id: c.id, name: c.function.name, input: parseArguments(c.function.arguments, `${at}.tool_calls.${j}.function.arguments`) }),
+        );
+        if (!blocks.length) throw invalidParam(`${at}.content`, `${at}.content: an assistant message needs content or tool_calls`);
+        push("assistant", blocks);
+        break;
+      }
+      case "tool":
+        push("user", [{ type: "tool_result", tool_use_id: m.tool_call_id, content: textOf(m.content) }]);
+        break;
+    }
+  });
+  if (!turns.length) throw invalidParam("messages", "messages: at least one user or assistant message is required");
+
+  const body: MessagesBody = {
+    model: req.model,
+    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? DEFAULT_MAX_TOKENS,
+    messages: turns,
+  };
+  if (system.length) body.system = system.join("\n\n");
+  if (req.stop != null) body.stop_sequences = typeof req.stop === "string" ? [req.stop] : req.stop;
+  if (req.stream) body.stream = true;
+  if (req.temperature != null) body.temperature = req.temperature;
+  if (req.top_p != null) body.top_p = req.top_p;
+  const user = req.safety_identifier ?? req.user;
+  if (user) body.metadata = { user_id: user };
+  if (req.tools?.length) {
+    body.tools = req.tools.map((t) => ({
+      name: t.function.name,
+      ...(t.function.description ? { description: t.function.description } : {}),
+      input_schema: t.function.parameters ?? { type: "object", properties: {} },
+      ...(t.function.strict ? { strict: true } : {}),
+    }));
+  }
+  const choice = req.tool_choice;
+  if (choice !== undefined || req.parallel_tool_calls === false) {
+    const base =
+      choice === undefined || choice === "auto"
+        ? { type: "auto" }
+        : choice === "none"
+          ? { type: "none" }
+          : choice === "required"
+            ? { type: "any" }
+            : { type: "tool", name: choice.function.name };
+    body.tool_choice = req.parallel_tool_calls === false && base.type !== "none" ? { ...base, disable_parallel_tool_use: true } : base;
+  }
+  return body;
+}

@@ -1,0 +1,238 @@
+/**
+ * Messages API answers as Chat Completions answers: a whole message as a
+ * `chat.completion`, a stream of Messages events as `chat.completion.chunk`
+ * frames ending in `data: [DONE]`, and errors in OpenAI's error shape.
+ *
+ * The thinking is not part of the answer's content (an OpenAI client would
+ * show it as the answer). Its text, when the route returns it, travels as
+ * `reasoning_content` on the message or the delta, the field other
+ * OpenAI-compatible servers use; clients that do not know it ignore it.
+ * usage.completion_tokens is the billed output, thinking included, and
+ * completion_tokens_details.reasoning_tokens the thinking part of it.
+ */
+import { errorTypeForStatus } from "../api/errors";
+import { SseParser } from "../gateway/sse";
+import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
+
+export interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+  completion_tokens_details: { reasoning_tokens: number };
+}
+
+export function toChatUsage(u: AnthropicUsage | null | undefined): ChatUsage {
+  const prompt = (u?.input_tokens ?? 0) + (u?.cache_creation_input_tokens ?? 0) + (u?.cache_read_input_tokens ?? 0);
+  const completion = u?.output_tokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: u?.cache_read_input_tokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: u?.output_tokens_details?.thinking_tokens ?? 0 },
+  };
+}
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
+
+export function finishReason(stop: string | null | undefined): FinishReason {
+  switch (stop) {
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "content_filter";
+    default:
+      return "stop";
+  }
+}
+
+interface MessageBlock {
+  type?: string;
+  text?: string;
+  thinking?: string;
+  id?: string;
+  name?: string;
+  input?: unknown;
+}
+
+interface AnthropicMessage {
+  model?: string;
+  content?: MessageBlock[];
+  stop_reason?: string | null;
+  usage?: AnthropicUsage;
+}
+
+export interface ChatIds {
+  /** The completion's id: the gateway's request id, which names the trace. */
+  id: string;
+  created: number;
+}
+
+export function toChatCompletion(msg: AnthropicMessage, ids: ChatIds) {
+  const blocks = msg.content ?? [];
+  const text = blocks.filter((b) => b.type === "text").map((b) => b.text ?? "").join("");
+  const thinking = blocks.filter((b) => b.type === "thinking" && b.thinking).map((b) => b.thinking).join("\n");
+  const toolCalls = blocks
+    .filter((b) => b.type === "tool_use")
+    .map((b) => ({ id: b.id ?? "", type: "function" as const, function: { name: b.name ?? "", arguments: JSON.stringify(b.input ?? {}) } }));
+  return {
+    id: ids.id,
+    object: "chat.completion" as const,
+    created: ids.created,
+    model: msg.model ?? "",
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant" as const,
+          content: text || (toolCalls.length ? null : ""),
+          refusal: null,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          ...(thinking ? { reasoning_content: thinking } : {}),
+        },
+        logprobs: null,
+        finish_reason: finishReason(msg.stop_reason),
+      },
+    ],
+    usage: toChatUsage(msg.usage),
+    system_fingerprint: null,
+  };
+}
+
+/** OpenAI's error object for an Anthropic-shaped error (the gateway's own, or the upstream's relayed). */
+export function toChatError(status: number, type: string | undefined, message: string, param: string | null = null) {
+  const t = type ?? errorTypeForStatus(status);
+  let code: string | null = null;
+  let outType = t;
+  if (t === "authentication_error") {
+    outType = "invalid_request_error";
+    code = "invalid_api_key";
+  } else if (t === "rate_limit_error") code = "rate_limit_exceeded";
+  else if (t === "not_found_error") code = "model_not_found";
+  else if (t === "api_error" || t === "overloaded_error" || t === "timeout_error") {
+    outType = "server_error";
+    code = t === "overloaded_error" ? "overloaded" : t === "timeout_error" ? "timeout" : null;
+  }
+  return { error: { message, type: outType, param, code } };
+}
+
+/** Reads an Anthropic error body ({"type":"error","error":{type,message,param?}}) into OpenAI's shape. */
+export function chatErrorFromBody(status: number, body: string) {
+  let e: { type?: string; message?: string; param?: string | null } = {};
+  try {
+    e = (JSON.parse(body) as { error?: typeof e }).error ?? {};
+  } catch {
+    e = { message: body.slice(0, 500) };
+  }
+  const message = e.message ?? `upstream error ${status}`;
+  // Validation messages name their field first ("temperature: Extra inputs are not permitted"): that is OpenAI's `param`.
+  const named = status === 400 ? /^([a-z_][\w.]*): /.exec(message)?.[1] : undefined;
+  return toChatError(status, e.type, message, e.param ?? named ?? null);
+}
+
+interface StreamEvent {
+  type?: string;
+  index?: number;
+  message?: { model?: string; usage?: AnthropicUsage };
+  content_block?: MessageBlock;
+  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
+  usage?: AnthropicUsage;
+  error?: { type?: string; message?: string };
+}
+
+const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+
+/**
+ * Re-encodes a Messages SSE stream as Chat Completions chunks. Text deltas
+ * become `content`, thinking deltas `reasoning_content`, tool_use blocks
+ * `tool_calls` (arguments streamed as the API streams the input JSON). The
+ * finish reason comes on its own chunk after the content; with
+ * include_usage a last chunk with empty choices carries the usage.
+ */
+export async function* toChatChunks(
+  source: AsyncIterable<string | Uint8Array>,
+  ids: ChatIds,
+  opts: { requestedModel: string; includeUsage: boolean },
+): AsyncGenerator<string> {
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  let model = opts.requestedModel;
+  let usage: AnthropicUsage | null = null;
+  let stopReason: string | null = null;
+  /** Anthropic block index → OpenAI tool_calls index. */
+  const toolIndex = new Map<number, number>();
+  let done = false;
+  const chunk = (delta: Record<string, unknown>, finish: FinishReason | null = null) =>
+    frame({ id: ids.id, object: "chat.completion.chunk", created: ids.created, model, system_fingerprint: null, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+
+  function* translate(ev: StreamEvent): Generator<string> {
+    switch (ev.type) {
+      case "message_start":
+        model = ev.message?.model ?? model;
+        usage = ev.message?.usage ?? null;
+        yield chunk({ role: "assistant", content: "", refusal: null });
+        break;
+      case "content_block_start": {
+        const b = ev.content_block ?? {};
+        if (b.type === "tool_use") {
+          const i = toolIndex.size;
+          toolIndex.set(ev.index ?? 0, i);
+          yield chunk({ tool_calls: [{ index: i, id: b.id, type: "function", function: { name: b.name, arguments: "" } }] });
+        }
+        break;
+      }
+      case "content_block_delta": {
+        const d = ev.delta ?? {};
+        if (d.type === "text_delta" && d.text) yield chunk({ content: d.text });
+        else if (d.type === "thinking_delta" && d.thinking) yield chunk({ reasoning_content: d.thinking });
+        else if (d.type === "input_json_delta" && d.partial_json) {
+          const i = toolIndex.get(ev.index ?? 0);
+          if (i !== undefined) yield chunk({ tool_calls: [{ index: i, function: { arguments: d.partial_json } }] });
+        }
+        break;
+      }
+      case "message_delta":
+        if (ev.delta?.stop_reason !== undefined) stopReason = ev.delta.stop_reason ?? null;
+        if (ev.usage) usage = usage ? mergeStreamUsage(usage, ev.usage) : ev.usage;
+        break;
+      case "message_stop":
+        done = true;
+        yield chunk({}, finishReason(stopReason));
+        if (opts.includeUsage) {
+          yield frame({ id: ids.id, object: "chat.completion.chunk", created: ids.created, model, system_fingerprint: null, choices: [], usage: toChatUsage(usage) });
+        }
+        yield "data: [DONE]\n\n";
+        break;
+      case "error":
+        // The OpenAI SDKs throw on a data frame that carries `error`.
+        done = true;
+        yield frame(toChatError(500, ev.error?.type, ev.error?.message ?? "stream error"));
+        break;
+    }
+  }
+
+  for await (const piece of source) {
+    for (const f of parser.push(typeof piece === "string" ? piece : decoder.decode(piece, { stream: true }))) {
+      if (done || !f.data) continue;
+      let ev: StreamEvent;
+      try {
+        ev = JSON.parse(f.data) as StreamEvent;
+      } catch {
+        continue;
+      }
+      yield* translate(ev);
+    }
+  }
+  for (const f of parser.end()) {
+    if (done || !f.data) continue;
+    try {
+      yield* translate(JSON.parse(f.data) as StreamEvent);
+    } catch {
+      /* a torn last frame: the gateway has already reported the broken stream */
+    }
+  }
+}

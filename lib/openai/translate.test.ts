@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../api/errors";
+import { DEFAULT_MAX_TOKENS, parseChatRequest, tierHint, toMessagesBody } from "./request";
+import { finishReason, toChatChunks, toChatCompletion } from "./response";
+
+const translate = (raw: Record<string, unknown>) => toMessagesBody(parseChatRequest({ model: "claude-sonnet-4-6", ...raw }));
+
+function paramError(fn: () => unknown): { param: unknown; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return { param: err.details?.param, message: err.message };
+    throw err;
+  }
+  throw new Error("expected an error");
+}
+
+describe("Chat Completions request → Messages request", () => {
+  it("maps system and developer messages, turns, stop and max tokens", () => {
+    const body = translate({
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "developer", content: [{ type: "text", text: "Use SI units." }] },
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "hello" },
+        { role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } }] },
+      ],
+      stop: "END",
+      user: "u-1",
+    });
+    expect(body.system).toBe("Be brief.\n\nUse SI units.");
+    expect(body.max_tokens).toBe(DEFAULT_MAX_TOKENS);
+    expect(body.stop_sequences).toEqual(["END"]);
+    expect(body.metadata).toEqual({ user_id: "u-1" });
+    expect(body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+      { role: "assistant", content: [{ type: "text", text: "hello" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "what is this?" },
+          { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } },
+        ],
+      },
+    ]);
+    expect(translate({ messages: [{ role: "user", content: "x" }], max_tokens: 10, max_completion_tokens: 20 }).max_tokens).toBe(20);
+  });
+
+  it("maps tools, tool calls and tool results (several results in one user turn)", () => {
+    const body = translate({
+      messages: [
+        { role: "user", content: "weather in Paris and Rome?" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "c1", type: "function", function: { name: "weather", arguments: '{"city":"Paris"}' } },
+            { id: "c2", type: "function", function: { name: "weather", arguments: '{"city":"Rome"}' } },
+          ],
+        },
+        { role: "tool", tool_call_id: "c1", content: "18C" },
+        { role: "tool", tool_call_id: "c2", content: "24C" },
+      ],
+      tools: [{ type: "function", function: { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+      tool_choice: { type: "function", function: { name: "weather" } },
+      parallel_tool_calls: false,
+    });
+    expect(body.tools).toEqual([{ name: "weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }]);
+    expect(body.tool_choice).toEqual({ type: "tool", name: "weather", disable_parallel_tool_use: true });
+    expect(body.messages[1]).toEqual({
+      role: "assistant",
+      content: [
+        { type: "tool_use", id: "c1", name: "weather", input: { city: "Paris" } },
+        { type: "tool_use", id: "c2", name: "weather", input: { city: "Rome" } },
+      ],
+    });
+    expect(body.messages[2]).toEqual({
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "c1", content: "18C" },
+        { type: "tool_result", tool_use_id: "c2", content: "24C" },
+      ],
+    });
+    expect(translate({ messages: [{ role: "user", content: "x" }], tool_choice: "required" }).tool_choice).toEqual({ type: "any" });
+  });
+
+  it("refuses what has no Messages counterpart with a 400 naming the field", () => {
+    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }], logit_bias: { "1": 2 } }))).toMatchObject({ param: "logit_bias" });
+    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }], n: 2 })).message).toBe("n: only 1 choice is supported");
+    expect(paramError(() => translate({ messages: [{ role: "function", name: "f", content: "x" }] })).message).toContain("role must be");
+    expect(
+      paramError(() => translate({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x/y.png" } }] }] })),
+    ).toMatchObject({ param: "messages.0.content.0.image_url.url" });
+    expect(
+      paramError(() =>
+        translate({ messages: [{ role: "assistant", tool_calls: [{ id: "a", type: "function", function: { name: "f", arguments: "{oops" } }] }] }),
+      ),
+    ).toMatchObject({ param: "messages.0.tool_calls.0.function.arguments" });
+  });
+
+  it("passes temperature on for the gateway to judge, as it judges a Messages client", () => {
+    expect(translate({ messages: [{ role: "user", content: "x" }], temperature: 0.3 }).temperature).toBe(0.3);
+  });
+
+  it("turns reasoning_effort into a tier and a budget tier", () => {
+    expect(tierHint(undefined)).toBeNull();
+    expect(tierHint("none")).toEqual({ tier: "standard" });
+    expect(tierHint("minimal")).toEqual({ tier: "reasoning", budgetTier: "simple" });
+    expect(tierHint("low")).toEqual({ tier: "reasoning", budgetTier: "simple" });
+    expect(tierHint("medium")).toEqual({ tier: "reasoning", budgetTier: "complex" });
+    expect(tierHint("high")).toEqual({ tier: "reasoning", budgetTier: "maximum" });
+    expect(tierHint("xhigh")).toEqual({ tier: "reasoning", budgetTier: "maximum" });
+  });
+});
+
+describe("Messages answer → Chat Completions answer", () => {
+  const ids = { id: "chatcmpl-req_1", created: 1_700_000_000 };
+
+  it("keeps thinking out of the content, and reports reasoning tokens inside completion tokens", () => {
+    const c = toChatCompletion(
+      {
+        model: "claude-opus-4-7",
+        content: [
+          { type: "thinking", thinking: "Let me see." },
+          { type: "text", text: "Paris." },
+        ],
+        stop_reason: "end_turn",
+        usage: { input_tokens: 10, cache_read_input_tokens: 5, cache_creation_input_tokens: 2, output_tokens: 40, output_tokens_details: { thinking_tokens: 30 } },
+      },
+      ids,
+    );
+    expect(c.choices[0]!.message).toMatchObject({ role: "assistant", content: "Paris.", reasoning_content: "Let me see." });
+    expect(c.usage).toEqual({
+      prompt_tokens: 17,
+      completion_tokens: 40,
+      total_tokens: 57,
+      prompt_tokens_details: { cached_tokens: 5 },
+      completion_tokens_details: { reasoning_tokens: 30 },
+    });
+    expect(["end_turn", "stop_sequence", "max_tokens", "tool_use", "refusal"].map(finishReason)).toEqual(["stop", "stop", "length", "tool_calls", "content_filter"]);
+  });
+
+  it("re-encodes a stream, split anywhere, as chunks ending in usage and [DONE]", async () => {
+    const events = [
+      { type: "message_start", message: { model: "claude-opus-4-7", usage: { input_tokens: 9, output_tokens: 1 } } },
+      { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "" } },
+      { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "hmm" } },
+      { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "Hel" } },
+      { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "lo" } },
+      { type: "message_delta", delta: { stop_reason: "max_tokens" }, usage: { output_tokens: 20, output_tokens_details: { thinking_tokens: 12 } } },
+      { type: "message_stop" },
+    ];
+    const wire = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+    async function* pieces() {
+      for (let i = 0; i < wire.length; i += 7) yield new TextEncoder().encode(wire.slice(i, i + 7));
+    }
+    let out = "";
+    for await (const s of toChatChunks(pieces(), ids, { requestedModel: "x", includeUsage: true })) out += s;
+    const frames = out.split("\n\n").filter(Boolean);
+    expect(frames.at(-1)).toBe("data: [DONE]");
+    const chunks = frames.slice(0, -1).map((f) => JSON.parse(f.slice("data: ".length)));
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("Hello");
+    expect(chunks.map((c) => c.choices[0]?.delta.reasoning_content ?? "").join("")).toBe("hmm");
+    expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe("length");
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 20, completion_tokens_details: { reasoning_tokens: 12 } } });
+    expect(chunks.every((c) => c.model === "claude-opus-4-7" && c.id === "chatcmpl-req_1")).toBe(true);
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * The OpenAI-compatible endpoint end to end: a real thinkgate process, the
+ * official `openai` npm client (baseURL = thinkgate), the simulator upstream,
+ * and the stored records read back through the API. The same routing,
+ * recording and costing as /api/v1/messages must apply.
+ */
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let client: OpenAI;
+
+interface StoredRecord {
+  id: string;
+  status: string;
+  stage: string;
+  tier: string;
+  routeId: string | null;
+  servedModel: string;
+  stream: boolean;
+  system: string | null;
+  prompt: string | null;
+  answer: string | null;
+  thinkingTokens: number;
+  outputTokens: number;
+  inputTokens: number;
+  pricingStatus: string;
+  costTotal: number | null;
+  thinkingConfig: Record<string, unknown> | null;
+  errorType: string | null;
+  httpStatus: number;
+}
+
+/** The completion id is chatcmpl-<thinkgate request id>: the trace of that request. */
+async function stored(completionId: string): Promise<StoredRecord> {
+  const id = completionId.replace(/^chatcmpl-/, "");
+  return eventually(async () => {
+    const res = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
+  });
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  client = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe(`OpenAI-compatible endpoint through the official openai client (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("answers a chat completion with the system message mapped, usage, and a priced record", async () => {
+    const { data, response } = await client.chat.completions
+      .create({
+        model: "claude-sonnet-4-6",
+        messages: [
+          { role: "system", content: "You answer in one short paragraph." },
+          { role: "developer", content: "Never mention competitors." },
+          { role: "user", content: "Summarize: the meeting moved from Tuesday to Thursday at 10am." },
+        ],
+        max_completion_tokens: 300,
+      })
+      .withResponse();
+
+    expect(response.status).toBe(200);
+    expect(data.object).toBe("chat.completion");
+    expect(data.id).toMatch(/^chatcmpl-req_/);
+    expect(data.model).toBe("claude-sonnet-4-6");
+    const choice = data.choices[0]!;
+    expect(choice.message.role).toBe("assistant");
+    expect(typeof choice.message.content).toBe("string");
+    expect(choice.message.content!.length).toBeGreaterThan(0);
+    expect(choice.finish_reason).toBe("stop");
+    expect(data.usage!.prompt_tokens).toBeGreaterThan(0);
+    expect(data.usage!.total_tokens).toBe(data.usage!.prompt_tokens + data.usage!.completion_tokens);
+    expect(data.usage!.completion_tokens_details!.reasoning_tokens).toBe(0);
+    expect(response.headers.get("thinkgate-tier")).toBe("standard");
+
+    const rec = await stored(data.id);
+    expect(rec.status).toBe("ok");
+    expect(rec.stream).toBe(false);
+    expect(rec.system).toBe("You answer in one short paragraph.\n\nNever mention competitors.");
+    expect(rec.prompt).toContain("the meeting moved");
+    expect(rec.answer).toBe(choice.message.content);
+    expect(rec.outputTokens).toBe(data.usage!.completion_tokens);
+    expect(rec.pricingStatus).toBe("priced");
+    expect(rec.costTotal).toBeGreaterThan(0);
+  });
+
+  it("reasoning_effort forces the reasoning tier; the stream concatenates to the answer and ends with usage and reasoning tokens", async () => {
+    const { data: stream, response } = await client.chat.completions
+      .create({
+        model: "claude-sonnet-4-6",
+        messages: [{ role: "user", content: "What is the capital of France?" }],
+        reasoning_effort: "low",
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      .withResponse();
+    expect(response.headers.get("thinkgate-tier")).toBe("reasoning");
+    expect(response.headers.get("thinkgate-stage")).toBe("override");
+
+    let text = "";
+    let id = "";
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      id = chunk.id;
+      expect(chunk.object).toBe("chat.completion.chunk");
+      if (chunk.usage) usage = chunk.usage;
+      const c = chunk.choices[0];
+      if (!c) continue;
+      text += c.delta.content ?? "";
+      if (c.finish_reason) finish = c.finish_reason;
+    }
+    expect(chunks).toBeGreaterThan(2);
+    expect(finish).toBe("stop");
+    expect(text.length).toBeGreaterThan(0);
+    expect(usage).toBeDefined();
+    expect(usage!.completion_tokens_details!.reasoning_tokens).toBeGreaterThan(0);
+    expect(usage!.completion_tokens).toBeGreaterThan(usage!.completion_tokens_details!.reasoning_tokens!);
+
+    const rec = await stored(id);
+    expect(rec.stream).toBe(true);
+    expect(rec.tier).toBe("reasoning");
+    expect(rec.stage).toBe("override");
+    expect(rec.answer).toBe(text);
+    expect(rec.thinkingTokens).toBe(usage!.completion_tokens_details!.reasoning_tokens);
+    expect(rec.costTotal).toBeGreaterThan(0);
+    // "low" is the simple budget tier: on the seeded Opus 4.7 route, adaptive thinking at effort medium.
+    expect(rec.servedModel).toBe("claude-opus-4-7");
+    expect(rec.thinkingConfig).toMatchObject({ thinking: { type: "adaptive" }, effort: "medium" });
+  });
+
+  it('reasoning_effort "high" thinks more deeply than "low", and "none" forces the standard tier', async () => {
+    const high = await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Name a prime number." }], reasoning_effort: "high" })
+      .withResponse();
+    expect(high.response.headers.get("thinkgate-tier")).toBe("reasoning");
+    expect((await stored(high.data.id)).thinkingConfig).toMatchObject({ effort: "xhigh" });
+
+    const none = await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Review this code for race conditions: x++" }], reasoning_effort: "none" })
+      .withResponse();
+    expect(none.response.headers.get("thinkgate-tier")).toBe("standard");
+    expect(none.data.usage!.completion_tokens_details!.reasoning_tokens).toBe(0);
+  });
+
+  it("maps tools and tool_calls both ways", async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: "function",
+        function: {
+          name: "get_weather",
+          description: "Current weather for a city",
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      },
+    ];
+    const first = await client.chat.completions.create({
+      model: "claude-sonnet-4-6",
+      messages: [{ role: "user", content: "What is the weather in Paris?" }],
+      tools,
+      tool_choice: "required",
+      reasoning_effort: "none",
+    });
+    const call = first.choices[0]!.message.tool_calls?.[0];
+    expect(first.choices[0]!.finish_reason).toBe("tool_calls");
+    expect(call?.type).toBe("function");
+    if (call?.type !== "function") throw new Error("expected a function call");
+    expect(call.function.name).toBe("get_weather");
+    expect(() => JSON.parse(call.function.arguments)).not.toThrow();
+
+    const second = await client.chat.completions.create({
+      model: "claude-sonnet-4-6",
+      messages: [
+        { role: "user", content: "What is the weather in Paris?" },
+        first.choices[0]!.message,
+        { role: "tool", tool_call_id: call.id, content: "18°C, light rain" },
+      ],
+      tools,
+    });
+    expect(second.choices[0]!.finish_reason).toBe("stop");
+    expect(second.choices[0]!.message.content!.length).toBeGreaterThan(0);
+  });
+
+  it("rejects an unsupported field with a 400 in OpenAI's error shape, naming the field", async () => {
+    const err = await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], logprobs: true })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(e.status).toBe(400);
+    expect(e.type).toBe("invalid_request_error");
+    expect(e.param).toBe("logprobs");
+    expect(e.message).toContain("logprobs");
+
+    // temperature was removed in API version 2026-10-21: the same 400 a Messages client gets, in OpenAI's shape.
+    const res = await fetch(`${server.baseURL}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], temperature: 0.2 }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { message: "temperature: Extra inputs are not permitted", type: "invalid_request_error", param: "temperature", code: null },
+    });
+  });
+
+  it("answers a bad key with a 401 in OpenAI's error shape", async () => {
+    const bad = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: "tg_not_a_key", maxRetries: 0 });
+    const err = await bad.chat.completions.create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    const e = err as InstanceType<typeof OpenAI.AuthenticationError>;
+    expect(e.status).toBe(401);
+    expect(e.code).toBe("invalid_api_key");
+    expect(e.error).toMatchObject({ type: "invalid_request_error", param: null });
+  });
+
+  it("relays an upstream failure as an OpenAI error and records it", async () => {
+    const err = await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hello [[sim:fault=529]]" }], reasoning_effort: "none" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    const e = err as InstanceType<typeof OpenAI.APIError>;
+    expect(e.status).toBe(529);
+    expect(e.type).toBe("server_error");
+    expect(e.code).toBe("overloaded");
+    const rec = await stored(`chatcmpl-${e.headers?.get("thinkgate-request-id")}`);
+    expect(rec).toMatchObject({ status: "error", httpStatus: 529, errorType: "overloaded_error" });
+  });
+});
