@@ -4,5 +4,6 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/costs", label: "Costs" },
   { href: "/rules", label: "Rules" },
   { href: "/playground", label: "Playground" },
+  { href: "/calibration", label: "Calibration" },
   { href: "/settings", label: "Settings" },
 ];
