@@ -9,6 +9,7 @@
  *   tsx server.ts --dev     Next in development mode
  *   THINKGATE_NEXT=off      API only, no pages (tests, benchmarks)
  */
+import "./lib/runtime/dotenv";
 import http from "node:http";
 import path from "node:path";
 import { apiRoutes } from "./lib/api/routes";
@@ -17,9 +18,12 @@ import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
 import { recorder } from "./lib/gateway/record";
-import { logger } from "./lib/observability/logger";
+import { flushLogs, logger } from "./lib/observability/logger";
 import { readEnv, setRuntimeEnv } from "./lib/runtime/env";
 import { bootstrap } from "./lib/setup/bootstrap";
+import { calibrationRunner, startCalibration } from "./lib/calibration/runner";
+import { shutdownTracing } from "./lib/telemetry/tracing";
+import { startCluster, stopCluster } from "./lib/cluster";
 
 type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -37,10 +41,16 @@ async function main(): Promise<void> {
   let env = readEnv();
   setRuntimeEnv(env);
   const boot = await bootstrap(path.resolve(__dirname));
+  // With REDIS_URL: limits shared with the other instances, and their changes applied here at once.
+  const cluster = await startCluster();
+  // Opens the spool before serving: records an earlier run left there are replayed from now on.
+  recorder();
   const router = new ApiRouter(apiRoutes);
   const nextHandler = await loadNext(dev);
 
   const server = http.createServer((req, res) => {
+    // Prometheus scrapes /metrics by default: the same handler as /api/metrics.
+    if (req.url === "/metrics" || req.url?.startsWith("/metrics?")) req.url = `/api${req.url}`;
     serveApi(router, req, res, env.maxBodyBytes)
       .then((served) => {
         if (served) return;
@@ -50,7 +60,9 @@ async function main(): Promise<void> {
       })
       .catch((err: unknown) => {
         logger.error({ err }, "request failed");
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        // A response already under way cannot become an error response.
+        if (res.headersSent) return void res.destroy();
+        res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
       });
   });
@@ -69,12 +81,15 @@ async function main(): Promise<void> {
     env = readEnv({ ...process.env, PORT: String(address.port) });
     setRuntimeEnv(env);
   }
+  // Calibration experiments run in the server process; this resumes any a stopped process left unfinished.
+  // Off on every instance but one when several share a database (a start requeues the trials left running).
+  if (process.env.THINKGATE_CALIBRATION_RUNNER !== "off") await startCalibration();
 
   const shownHost = env.host === "0.0.0.0" || env.host === "::" ? "127.0.0.1" : env.host;
   const url = `http://${shownHost}:${env.port}`;
   const lines = [
     "",
-    `thinkgate is up at ${url}  (database: ${env.db}, mode: ${env.mode === "simulator" ? "simulator — no ANTHROPIC_API_KEY set, answers come from the offline simulator" : "Anthropic API"})`,
+    `thinkgate is up at ${url}  (database: ${env.db}${cluster.redis ? ", shared limits and changes: redis" : ""}, mode: ${env.mode === "simulator" ? "simulator — no ANTHROPIC_API_KEY set, answers come from the offline simulator" : "Anthropic API"})`,
     `  SDK:  new Anthropic({ baseURL: "${url}/api", apiKey: "<your thinkgate key>" })`,
     boot.firstKey
       ? boot.firstKey.fromEnv
@@ -97,10 +112,24 @@ async function main(): Promise<void> {
     // Stop accepting, let requests in flight finish (bounded), then write every record.
     const drained = new Promise<void>((r) => server.close(() => r()));
     server.closeIdleConnections();
-    await Promise.race([drained, new Promise((r) => setTimeout(r, Number(process.env.THINKGATE_DRAIN_MS ?? 10_000)))]);
-    await recorder().flush(15_000);
+    await Promise.race([Promise.all([drained, calibrationRunner()?.stop()]), new Promise((r) => setTimeout(r, Number(process.env.THINKGATE_DRAIN_MS ?? 10_000)))]);
+    const rec = recorder();
+    const flushed = await rec.flush(Number(process.env.THINKGATE_SHUTDOWN_FLUSH_MS ?? 15_000));
+    const left = rec.status();
+    rec.close();
+    if (flushed) logger.info({ written: left.written }, "shutdown: every record is in the database");
+    else if (left.spool) {
+      logger.warn(
+        { spool: left.spool.dir, bytes: left.spool.bytes, lastError: left.lastError },
+        "shutdown: the database did not take every record; they stay in the spool and are written at the next start",
+      );
+    } else logger.error({ lost: left.queued, lastError: left.lastError }, "shutdown: records not written and no spool (THINKGATE_SPOOL_DIR=off): they are lost");
     await closeRecordWriter();
+    await stopCluster();
     await disconnectDb();
+    // The last requests' spans, bounded: an unreachable collector must not hold the exit.
+    await Promise.race([shutdownTracing().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
+    flushLogs();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

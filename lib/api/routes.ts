@@ -5,18 +5,36 @@
  * two in step).
  */
 import { createUserHandler, listUsers, login, logout, me, patchUser, setup } from "../auth/api";
+import { getConfigExport, postConfigImport, postConfigValidate } from "../config-io/api";
+import {
+  addItemsHandler,
+  applyExperimentHandler,
+  cancelExperimentHandler,
+  createExperimentHandler,
+  createSetHandler,
+  deleteSetHandler,
+  experimentTrialsHandler,
+  getExperimentHandler,
+  getSetHandler,
+  gridModelsHandler,
+  listExperimentsHandler,
+  listSetsHandler,
+  resumeExperimentHandler,
+} from "../calibration/api";
 import { exportCostsCsv, getCostSummary } from "../costs/api";
 import { createExample, listExamples } from "../examples/api";
 import { handleMessages } from "../gateway/messages";
+import { handleChatCompletions } from "../openai/chat";
 import { handleCountTokens, handleModels } from "../gateway/passthrough";
 import { handleRoute } from "../gateway/route-endpoint";
-import { createKeyHandler, listKeys, revokeKey } from "../keys/api";
+import { createKeyHandler, listKeys, patchKey, revokeKey } from "../keys/api";
 import { runPlayground } from "../playground/api";
 import { addPrice, listPrices } from "../pricing/api";
 import { getRequest, listRequests } from "../requests/api";
 import { getRuleHistory, getRules, getRuleVersion, postRollback, postRuleReplay, postRules, postRuleTest } from "../rules/api";
 import { deleteAppHandler, getApps, getRoutes, getSettingsHandler, putAppHandler, putRouteHandler, putSettingsHandler } from "../settings/api";
 import { simulatorRoutes } from "../simulator/routes";
+import { getMetrics } from "../telemetry/api";
 import { getTrace, labelTrace, listTraces, traceFacets } from "../traces/api";
 import { getFailures, getPatterns } from "../traces/patterns-api";
 import { getTracesSettings, putTracesSettings } from "../traces/settings-api";
@@ -26,11 +44,14 @@ import type { RouteDef } from "./http";
 
 export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/v1/messages", handler: handleMessages },
+  { method: "POST", path: "/api/v1/chat/completions", handler: handleChatCompletions },
   { method: "POST", path: "/api/v1/messages/count_tokens", handler: handleCountTokens },
   { method: "GET", path: "/api/v1/models", handler: handleModels },
   { method: "GET", path: "/api/v1/models/:id", handler: handleModels },
   { method: "POST", path: "/api/v1/route", handler: handleRoute },
   { method: "GET", path: "/api/health", handler: health },
+  // Also served at /metrics (server.ts), where scrapers look by default.
+  { method: "GET", path: "/api/metrics", handler: getMetrics },
   { method: "GET", path: "/api/requests", handler: listRequests },
   { method: "GET", path: "/api/requests/:id", handler: getRequest },
   { method: "GET", path: "/api/prices", handler: listPrices },
@@ -38,6 +59,7 @@ export const apiRoutes: RouteDef[] = [
   { method: "GET", path: "/api/keys", handler: listKeys },
   { method: "POST", path: "/api/keys", handler: createKeyHandler },
   { method: "DELETE", path: "/api/keys/:id", handler: revokeKey },
+  { method: "PATCH", path: "/api/keys/:id", handler: patchKey },
   { method: "POST", path: "/api/auth/login", handler: login },
   { method: "POST", path: "/api/auth/logout", handler: logout },
   { method: "GET", path: "/api/auth/me", handler: me },
@@ -52,6 +74,9 @@ export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/rules/rollback", handler: postRollback },
   { method: "POST", path: "/api/rules/test", handler: postRuleTest },
   { method: "POST", path: "/api/rules/replay", handler: postRuleReplay },
+  { method: "GET", path: "/api/config/export", handler: getConfigExport },
+  { method: "POST", path: "/api/config/validate", handler: postConfigValidate },
+  { method: "POST", path: "/api/config/import", handler: postConfigImport },
   { method: "GET", path: "/api/routes", handler: getRoutes },
   { method: "PUT", path: "/api/routes/:id", handler: putRouteHandler },
   { method: "GET", path: "/api/apps", handler: getApps },
@@ -73,5 +98,18 @@ export const apiRoutes: RouteDef[] = [
   { method: "GET", path: "/api/traces/failures", handler: getFailures },
   { method: "GET", path: "/api/settings/traces", handler: getTracesSettings },
   { method: "PUT", path: "/api/settings/traces", handler: putTracesSettings },
+  { method: "GET", path: "/api/calibration/sets", handler: listSetsHandler },
+  { method: "POST", path: "/api/calibration/sets", handler: createSetHandler },
+  { method: "GET", path: "/api/calibration/sets/:id", handler: getSetHandler },
+  { method: "DELETE", path: "/api/calibration/sets/:id", handler: deleteSetHandler },
+  { method: "POST", path: "/api/calibration/sets/:id/items", handler: addItemsHandler },
+  { method: "GET", path: "/api/calibration/models", handler: gridModelsHandler },
+  { method: "GET", path: "/api/calibration/experiments", handler: listExperimentsHandler },
+  { method: "POST", path: "/api/calibration/experiments", handler: createExperimentHandler },
+  { method: "GET", path: "/api/calibration/experiments/:id", handler: getExperimentHandler },
+  { method: "GET", path: "/api/calibration/experiments/:id/trials", handler: experimentTrialsHandler },
+  { method: "POST", path: "/api/calibration/experiments/:id/cancel", handler: cancelExperimentHandler },
+  { method: "POST", path: "/api/calibration/experiments/:id/resume", handler: resumeExperimentHandler },
+  { method: "POST", path: "/api/calibration/experiments/:id/apply", handler: applyExperimentHandler },
   ...simulatorRoutes,
 ];

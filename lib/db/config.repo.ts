@@ -1,5 +1,6 @@
 /** Routing configuration: routes, app policies, rule-set versions, settings. */
 import { AppError } from "../api/errors";
+import type { LimitColumns } from "../limits/policy";
 import { db } from "./client";
 
 export interface RouteRow {
@@ -14,9 +15,17 @@ export interface RouteRow {
   effort: string | null;
   display: string;
   minMaxTokens: number | null;
+  /** Routes tried next, in order, when this one fails after its retries or its model's circuit is open. */
+  fallbackRouteIds: string[];
 }
 
-export interface AppRow {
+/** Stored as one comma-separated column, the same on SQLite and PostgreSQL (ids are slugs: no commas). */
+type StoredRoute = Omit<RouteRow, "fallbackRouteIds"> & { fallbackRouteIds: string };
+const fromStored = ({ fallbackRouteIds, ...r }: StoredRoute): RouteRow => ({ ...r, fallbackRouteIds: fallbackRouteIds ? fallbackRouteIds.split(",") : [] });
+export const toStoredRoute = (r: RouteRow): StoredRoute => ({ ...r, fallbackRouteIds: r.fallbackRouteIds.join(",") });
+
+/** An app policy; the limit columns are left as stored when a write omits them. */
+export interface AppRow extends Partial<LimitColumns> {
   name: string;
   tier: string;
   routeId: string | null;
@@ -33,7 +42,7 @@ export interface RuleSetRow {
 }
 
 export const configRepo = {
-  routes: (): Promise<RouteRow[]> => db().client.route.findMany({ orderBy: { id: "asc" } }),
+  routes: async (): Promise<RouteRow[]> => (await db().client.route.findMany({ orderBy: { id: "asc" } })).map(fromStored),
   apps: (): Promise<AppRow[]> => db().client.appPolicy.findMany({ orderBy: { name: "asc" } }),
   latestRuleSet: (): Promise<RuleSetRow | null> => db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" } }),
   ruleSetHistory: (limit = 50): Promise<RuleSetRow[]> =>
@@ -41,11 +50,11 @@ export const configRepo = {
   ruleSetByVersion: (version: number): Promise<RuleSetRow | null> => db().client.ruleSetVersion.findUnique({ where: { version } }),
 
   /** Writes the next version; the unique version number makes concurrent saves fail rather than interleave. */
-  async saveRuleSet(rules: string, createdBy: string, note: string): Promise<RuleSetRow> {
+  async saveRuleSet(rules: string, createdBy: string, note: string, experimentId?: string): Promise<RuleSetRow> {
     const latest = await db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
     const version = (latest?.version ?? 0) + 1;
     try {
-      return await db().client.ruleSetVersion.create({ data: { version, rules, createdBy, note } });
+      return await db().client.ruleSetVersion.create({ data: { version, rules, createdBy, note, ...(experimentId ? { experimentId } : {}) } });
     } catch (err) {
       if ((err as { code?: unknown }).code === "P2002") {
         throw new AppError("conflict_error", `someone else saved version ${version} at the same moment; reload the rules and save again`);
@@ -55,8 +64,8 @@ export const configRepo = {
   },
 
   async upsertRoute(r: RouteRow): Promise<void> {
-    const { id, ...rest } = r;
-    await db().client.route.upsert({ where: { id }, create: r, update: rest });
+    const { id, ...rest } = toStoredRoute(r);
+    await db().client.route.upsert({ where: { id }, create: { id, ...rest }, update: rest });
   },
   async upsertApp(a: AppRow): Promise<void> {
     const { name, ...rest } = a;

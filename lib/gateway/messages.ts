@@ -7,12 +7,13 @@ import { APIError, APIConnectionTimeoutError, APIUserAbortError } from "@anthrop
 import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
-import { requirePrincipal } from "../api/wrap";
+import { requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { routingConfig } from "../routing/config";
 import { decide, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
-import type { Decision, RoutableRequest } from "../routing/types";
+import type { Decision, RoutableRequest, RouteConfig } from "../routing/types";
+import { admit, settle, type Admission } from "../limits/admission";
 import { applyDecision, type Applied } from "./apply";
 import { parseMessagesBody } from "./body";
 import { pinStore } from "./pins";
@@ -20,11 +21,13 @@ import { judgeAnswer } from "../routing/escalation";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesSnapshot } from "../traces/config";
 import { llmStage } from "./llm-stage";
-import { record, type Hop } from "./record";
+import { record, recorder, spoolFull, type Hop } from "./record";
 import { messageToSse } from "./sse";
 import { SseParser } from "./sse";
 import { ResponseObserver } from "./stream-observer";
-import { forwardedHeaders, upstream } from "./upstream";
+import { dispatch } from "./dispatch";
+import { observeRejected } from "../telemetry/observe";
+import { traceRequest, type RequestTrace } from "../telemetry/tracing";
 
 export interface Attempt {
   requestId: string;
@@ -37,8 +40,14 @@ export interface Attempt {
   routable?: RoutableRequest;
   decision?: Decision;
   applied?: Applied;
-  /** Upstream calls before the answer served (classifier, an escalated standard answer). */
+  /** Upstream calls before the answer served (classifier, an escalated standard answer, retries, fallbacks). */
   hops: Hop[];
+  /** Calls made to the Messages endpoint for the answer (lib/gateway/dispatch.ts counts them). */
+  attempts?: number;
+  /** The limits' reservation (lib/limits), settled with the real cost where the request finishes or fails. */
+  admission?: Admission;
+  /** The request's trace ids when tracing is on (lib/telemetry/tracing.ts). */
+  trace?: RequestTrace;
 }
 
 function decisionHeaders(a: Attempt): Record<string, string> {
@@ -48,22 +57,42 @@ function decisionHeaders(a: Attempt): Record<string, string> {
     h["thinkgate-stage"] = a.decision.stage;
     h["thinkgate-route"] = a.decision.route?.id ?? (a.decision.pinned ? "pinned" : "passthrough");
   }
+  if (a.attempts !== undefined) h["thinkgate-attempts"] = String(a.attempts);
+  if (a.admission) Object.assign(h, a.admission.headers);
   return h;
 }
 
-export async function handleMessages(req: ApiRequest): Promise<ApiResponse> {
-  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), keyId: null, hops: [] };
+/**
+ * An in-process caller (the calibration lab) that has authorised its user
+ * already and needs one configuration applied exactly: routing is skipped,
+ * everything else (limits, forwarding, recording) is the gateway's own path.
+ * Never reachable over HTTP: the route table passes the request alone.
+ */
+export interface InternalCall {
+  caller: Caller;
+  route: RouteConfig;
+  reason: string;
+}
+
+export async function handleMessages(req: ApiRequest, internal?: InternalCall): Promise<ApiResponse> {
+  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), keyId: null, hops: [], trace: traceRequest(req.headers) };
   try {
-    const principal = await requirePrincipal(req, "gateway");
+    // The spool is at its bound: refuse before accepting (and recording) anything.
+    if (!recorder().admit()) throw spoolFull();
+    const principal = internal?.caller ?? (await requirePrincipal(req, "gateway"));
     a.authenticated = true;
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
     a.body = parseMessagesBody(await req.text(), req.headers);
     a.routable = toRoutable(a.body, req.headers);
     const { snapshot } = await routingConfig();
-    a.decision = await decide(a.routable, snapshot, pinStore, llmStage);
+    a.decision = internal
+      ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
+      : await decide(a.routable, snapshot, pinStore, llmStage);
     if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
     a.applied = applyDecision(a.body, a.decision);
+    // Key and app limits: may downgrade the decision or refuse with a 429 (lib/limits).
+    await admit(a, principal, snapshot, req.headers);
     if (a.decision.escalation) return await answerOrEscalate(req, a, snapshot);
     return await forward(req, a);
   } catch (err) {
@@ -108,32 +137,27 @@ function failure(a: Attempt, err: unknown): ApiResponse {
     logger.error({ err, requestId: a.requestId }, "gateway failure");
   }
   headers["request-id"] = a.requestId;
+  settle(a, null);
   if (a.authenticated) {
     record(a, { status: "error", httpStatus: status, errorType: type, errorMessage: message });
-  }
+  } else observeRejected(a, status, type);
   return { status, headers, body: body ?? errorBody(type, message, a.requestId) };
 }
 
 async function forward(req: ApiRequest, a: Attempt): Promise<ApiResponse> {
-  const applied = a.applied!;
-  const stream = applied.body.stream === true;
-  const res = await upstream()
-    .post("/v1/messages", {
-      body: applied.body,
-      headers: forwardedHeaders(req.headers),
-      signal: req.signal,
-      stream,
-    })
-    .asResponse();
+  const stream = a.applied!.body.stream === true;
+  // Retries, fallbacks and the circuit breaker: a.decision and a.applied end as the route that answered.
+  const up = await dispatch(req, a, stream);
+  const res = up.res;
   const headers: Record<string, string> = {
     ...decisionHeaders(a),
     "request-id": res.headers.get("request-id") ?? a.requestId,
   };
-  if (!stream) return forwardJson(res, a, headers);
+  if (!stream) return forwardJson(res, up.text, a, headers);
   return {
     status: 200,
     headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
-    stream: relayStream(res, a),
+    stream: relayStream(res, up.body!, up.first!, a),
   };
 }
 
@@ -147,11 +171,9 @@ async function forward(req: ApiRequest, a: Attempt): Promise<ApiResponse> {
  */
 async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSnapshot): Promise<ApiResponse> {
   const plan = a.decision!.escalation!;
+  // The standard route may itself fall back: what is checked is the answer of the route that gave it.
+  const { res, text } = await dispatch(req, a, false);
   const standard = a.applied!;
-  const res = await upstream()
-    .post("/v1/messages", { body: { ...standard.body, stream: false }, headers: forwardedHeaders(req.headers), signal: req.signal })
-    .asResponse();
-  const text = await res.text();
   const observer = new ResponseObserver();
   let message: Parameters<typeof messageToSse>[0] | null = null;
   try {
@@ -197,8 +219,7 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
   return forward(req, a);
 }
 
-async function forwardJson(res: Response, a: Attempt, headers: Record<string, string>): Promise<ApiResponse> {
-  const text = await res.text();
+async function forwardJson(res: Response, text: string, a: Attempt, headers: Record<string, string>): Promise<ApiResponse> {
   const observer = new ResponseObserver();
   try {
     observer.message(JSON.parse(text));
@@ -214,7 +235,7 @@ async function forwardJson(res: Response, a: Attempt, headers: Record<string, st
  * build the record. If the upstream breaks off, the client gets a proper
  * `error` event, and the record is marked partial with the tokens seen.
  */
-async function* relayStream(res: Response, a: Attempt): AsyncGenerator<Uint8Array | string> {
+async function* relayStream(res: Response, body: AsyncIterator<Uint8Array>, first: IteratorResult<Uint8Array>, a: Attempt): AsyncGenerator<Uint8Array | string> {
   const observer = new ResponseObserver();
   const parser = new SseParser();
   const decoder = new TextDecoder();
@@ -229,10 +250,12 @@ async function* relayStream(res: Response, a: Attempt): AsyncGenerator<Uint8Arra
       }
     }
   };
+  // The first chunk was read by the dispatcher: a stream that breaks before it is retried there.
+  let r = first;
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      see(parser.push(decoder.decode(chunk, { stream: true })));
-      yield chunk;
+    for (; !r.done; r = await body.next()) {
+      see(parser.push(decoder.decode(r.value, { stream: true })));
+      yield r.value;
     }
     see(parser.end());
     if (!observer.result().complete && !observer.result().streamError) {
@@ -246,6 +269,8 @@ async function* relayStream(res: Response, a: Attempt): AsyncGenerator<Uint8Arra
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
     }
   } finally {
+    // The client left mid-stream: stop reading the upstream's body too.
+    if (!r.done) body.return?.().catch(() => undefined);
     finish(a, observer, res, {
       httpStatus: 200,
       ttft: observer.firstTokenAt,
@@ -288,6 +313,7 @@ function finish(
   o: { httpStatus: number; ttft: number | null; failure?: { type: string; message: string } | null },
 ): void {
   const seen = observer.result();
+  settle(a, seen.usage ?? null);
   if (seen.needsPin && a.decision && a.decision.stage !== "pinned" && a.applied && a.routable) {
     pinStore.put(a.routable.conversationKey, {
       routeId: a.decision.route?.id ?? null,

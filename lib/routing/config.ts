@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { configRepo, type RouteRow } from "../db/config.repo";
+import { activeLimits } from "../limits/policy";
 import { activeThreshold, classifierStage } from "./classifier";
 import { DEFAULT_POLICY, escalationPolicySchema } from "./escalation";
 import { llmClassifierConfigSchema } from "./llm-classifier";
@@ -58,6 +59,7 @@ export function toRouteConfig(r: RouteRow): RouteConfig {
     effort: (r.effort as Effort | null) ?? null,
     display: r.display === "omitted" ? "omitted" : "summarized",
     minMaxTokens: r.minMaxTokens,
+    fallbackRouteIds: r.fallbackRouteIds,
   };
 }
 
@@ -101,7 +103,7 @@ async function load(): Promise<LoadedConfig> {
     routes: new Map(routes.map((r) => [r.id, toRouteConfig(r)])),
     rules: rules.map(compileRule),
     apps: new Map<string, AppContext>(
-      apps.map((a) => [a.name.toLowerCase(), { name: a.name, tier: a.tier as AppContext["tier"], routeId: a.routeId }]),
+      apps.map((a) => [a.name.toLowerCase(), { name: a.name, tier: a.tier as AppContext["tier"], routeId: a.routeId, limits: activeLimits(a) }]),
     ),
     tierRoutes,
     defaultRouteId: (settings.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,

@@ -7,6 +7,7 @@
  */
 import { firstMatch, describeRule, type CompiledRule } from "./rules";
 import type { EscalationPolicy } from "./escalation";
+import type { LimitPolicy } from "../limits/policy";
 import type { LlmClassifierConfig, LlmOutcome } from "./llm-classifier";
 import type { BudgetTier, Decision, LlmStageResult, PinnedConfig, RoutableRequest, RouteConfig, Tier } from "./types";
 
@@ -14,6 +15,8 @@ export interface AppContext {
   name: string;
   tier: "reasoning" | "standard" | "auto";
   routeId: string | null;
+  /** The app's rpm and daily budget (lib/limits), when it has any. */
+  limits?: LimitPolicy | null;
 }
 
 export interface ClassifierResult {
@@ -67,7 +70,13 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     // A forced tier still cannot switch a conversation that carries thinking blocks.
     if (!(req.hasThinkingBlocks || req.pendingToolResult)) {
       const r = tierRoute(snapshot, req.tierOverride);
-      return { tier: r.tier, stage: "override", reason: `thinkgate-tier: ${req.tierOverride}`, route: r };
+      const d: Decision = { tier: r.tier, stage: "override", reason: `thinkgate-tier: ${req.tierOverride}`, route: r };
+      // The caller may also say how much to think, as the classifier's difficulty does.
+      if (r.tier === "reasoning" && req.budgetTier) {
+        d.budgetTier = req.budgetTier;
+        d.reason += `, thinkgate-budget-tier: ${req.budgetTier}`;
+      }
+      return d;
     }
   }
 

@@ -43,6 +43,7 @@ export function conversationKey(body: MessagesBody): string {
 }
 
 const TIERS = new Set(["reasoning", "standard", "auto"]);
+const BUDGET_TIERS = new Set(["simple", "complex", "maximum"]);
 
 export function toRoutable(body: MessagesBody, headers: Record<string, string | undefined>): RoutableRequest {
   const messages = body.messages;
@@ -58,6 +59,7 @@ export function toRoutable(body: MessagesBody, headers: Record<string, string | 
   );
   const pendingToolResult = !!lastUser && messages[messages.length - 1] === lastUser && hasBlock(lastUser.content, ["tool_result"]);
   const override = headers["thinkgate-tier"]?.trim().toLowerCase();
+  const budget = headers["thinkgate-budget-tier"]?.trim().toLowerCase();
   return {
     model: body.model,
     prompt: lastUser ? contentText(lastUser.content) : "",
@@ -69,6 +71,7 @@ export function toRoutable(body: MessagesBody, headers: Record<string, string | 
     thinking: body.thinking,
     effort: body.output_config?.effort,
     tierOverride: override && TIERS.has(override) ? (override as RoutableRequest["tierOverride"]) : undefined,
+    budgetTier: BUDGET_TIERS.has(budget ?? "") ? (budget as RoutableRequest["budgetTier"]) : undefined,
     app: headers["thinkgate-app"]?.trim() || undefined,
     task: headers["thinkgate-task"]?.trim() || undefined,
   };

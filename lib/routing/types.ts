@@ -20,6 +20,8 @@ export interface RouteConfig {
   effort: Effort | null;
   display: "summarized" | "omitted";
   minMaxTokens: number | null;
+  /** Routes the gateway tries next, in order, when this one's upstream fails (lib/gateway/dispatch.ts). */
+  fallbackRouteIds?: string[];
 }
 
 /** The model and thinking configuration a conversation started with. */
@@ -83,6 +85,8 @@ export interface RoutableRequest {
   effort?: Effort;
   /** thinkgate-tier header. */
   tierOverride?: "reasoning" | "standard" | "auto";
+  /** thinkgate-budget-tier header: how much a forced reasoning tier thinks (the OpenAI endpoint's reasoning_effort). */
+  budgetTier?: BudgetTier;
   app?: string;
   task?: string;
 }

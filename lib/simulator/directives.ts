@@ -5,7 +5,7 @@
  */
 import { AppError, badRequest } from "../api/errors";
 
-export const FAULTS = ["429", "529", "500", "hang", "cut", "midstream_error"] as const;
+export const FAULTS = ["429", "529", "500", "hang", "cut", "midstream_error", "reset"] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export const ANSWER_MODES = ["truncated", "invalid_json", "hedging", "refusal", "json"] as const;
@@ -13,13 +13,26 @@ export type AnswerMode = (typeof ANSWER_MODES)[number];
 
 export interface Directives {
   fault?: Fault;
+  /** `fault=NAME*N`: only the first N calls with the same prompt fail; later ones answer (a retry succeeds). */
+  faultTimes?: number;
+  /** `fault=NAME@MODEL[,MODEL…]`: only calls to these models fail (a fallback to another model succeeds). */
+  faultModels?: string[];
+  /** `retry_after_ms=N`: the retry-after-ms (and retry-after, in whole seconds) a 429 or 529 carries. */
+  retryAfterMs?: number;
   answer?: AnswerMode;
   confidence?: "low";
+  /**
+   * Calibration prompts: how much thinking the problem needs, in units of
+   * 1,024 thinking tokens (0: solved without thinking). See calibration.ts.
+   */
+  difficulty?: number;
 }
 
 export const FAULT_HEADER = "x-thinkgate-sim-fault";
 
-const DIRECTIVE = /\[\[sim:([a-z_]+)=([A-Za-z0-9_]+)\]\]/g;
+const DIRECTIVE = /\[\[sim:([a-z_]+)=([A-Za-z0-9_.*@,-]+)\]\]/g;
+/** NAME, NAME*N, NAME@MODEL[,MODEL…] or NAME*N@MODEL[,MODEL…]. */
+const FAULT_SPEC = /^([a-z0-9_]+)(?:\*([1-9][0-9]{0,2}))?(?:@([A-Za-z0-9._,-]+))?$/;
 
 function asFault(value: string, where: string): Fault | AppError {
   return (FAULTS as readonly string[]).includes(value)
@@ -40,9 +53,15 @@ export function readDirectives(text: string): Directives | AppError {
   if (!text.includes("[[sim:")) return out;
   for (const [, key, value] of text.matchAll(DIRECTIVE)) {
     if (key === "fault") {
-      const f = asFault(value!, "[[sim:fault]]");
+      const spec = FAULT_SPEC.exec(value!);
+      const f = asFault(spec?.[1] ?? value!, "[[sim:fault]]");
       if (f instanceof AppError) return f;
       out.fault = f;
+      if (spec?.[2]) out.faultTimes = Number(spec[2]);
+      if (spec?.[3]) out.faultModels = spec[3].split(",").filter(Boolean);
+    } else if (key === "retry_after_ms") {
+      if (!/^[0-9]{1,7}$/.test(value!)) return badRequest(`[[sim:retry_after_ms]]: "${value}" is not a whole number of milliseconds`);
+      out.retryAfterMs = Number(value);
     } else if (key === "answer") {
       if (!(ANSWER_MODES as readonly string[]).includes(value!)) {
         return badRequest(`[[sim:answer]]: unknown answer mode "${value}"; expected one of ${ANSWER_MODES.join(", ")}`);
@@ -51,8 +70,12 @@ export function readDirectives(text: string): Directives | AppError {
     } else if (key === "confidence") {
       if (value !== "low") return badRequest(`[[sim:confidence]]: unknown value "${value}"; expected low`);
       out.confidence = "low";
+    } else if (key === "difficulty") {
+      const n = /^\d{1,2}$/.test(value!) ? Number(value) : NaN;
+      if (!(n >= 0 && n <= 64)) return badRequest(`[[sim:difficulty]]: "${value}" is not a whole number from 0 to 64`);
+      out.difficulty = n;
     } else {
-      return badRequest(`[[sim:${key}]]: unknown simulator directive; expected fault, answer or confidence`);
+      return badRequest(`[[sim:${key}]]: unknown simulator directive; expected fault, answer, confidence or difficulty`);
     }
   }
   return out;
@@ -83,6 +106,15 @@ header also works on \`count_tokens\` and \`/v1/models\`.
 | \`hang\` | no response at all until the client aborts (no timer is left behind) |
 | \`cut\` | streaming: a 200 stream that stops after a few deltas, with no \`message_stop\`; non-streaming: the connection drops in the middle of the JSON body |
 | \`midstream_error\` | streaming: a few deltas, then \`event: error\` with \`overloaded_error\`; non-streaming: HTTP 529 |
+| \`reset\` | the response headers, then the connection drops before any byte of the body (JSON or stream) |
+
+In the text form a fault can be narrowed: \`[[sim:fault=529*2]]\` fails only the
+first 2 calls whose last user message has the same text (the third answers: a
+retry succeeds), \`[[sim:fault=529@claude-opus-4-7]]\` fails only calls to that
+model (a fallback to another model succeeds; several models: \`@A,B\`); both
+combine (\`529*1@MODEL\`).
+\`[[sim:retry_after_ms=N]]\` sets the \`retry-after-ms\` (and \`retry-after\`, in
+whole seconds) that a \`429\` or \`529\` carries.
 
 ### Answer modes
 
@@ -98,6 +130,14 @@ Text \`[[sim:answer=NAME]]\` in the last user message.
 
 \`[[sim:confidence=low]]\` makes the answer state that its confidence is low (in
 \`json\` mode: \`"confidence": "low"\`).
+
+\`[[sim:difficulty=N]]\` (0–64) marks a calibration prompt: the simulator
+evaluates the arithmetic in the prompt and answers "The answer is X." with the
+right X only when the thinking it was given reaches N × 1,024 tokens (times
+1.5 on Haiku, 0.75 on Opus, 0.5 on Fable and Mythos; thinking off gives 0,
+adaptive effort counts as low 2,048, medium 6,144, high 12,288, xhigh 24,576,
+max 40,000). Solved, it thinks a little under what was needed; unsolved, it
+spends the whole budget. The calibration lab's example set uses it.
 
 ### Other behaviour worth knowing
 

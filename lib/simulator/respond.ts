@@ -6,6 +6,7 @@
 import type { ContentBlock, Message, RefusalStopDetails, StopReason, Usage } from "@anthropic-ai/sdk/resources/messages/messages";
 import type { CatalogEntry, Effort } from "../models/catalog";
 import { simulateCache } from "./cache";
+import { calibrationAnswer } from "./calibration";
 import type { Directives } from "./directives";
 import {
   analyzePrompt,
@@ -180,11 +181,15 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
   // and by adaptive thinking at low effort on a trivially short prompt (§1.3).
   const trivial = facts.text.length < 40 && facts.topic === "general";
   const skip = directives.answer === "refusal" || (tool !== undefined && forced) || (thinking.type === "adaptive" && effort === "low" && trivial);
-  if (thinking.on && !skip) {
-    const budget = thinking.type === "enabled" ? ((body.thinking as Obj).budget_tokens as number) : EFFORT_EQUIVALENT[effort];
-    // Thinking counts toward max_tokens: a budget stays under it, adaptive thinking leaves a quarter for the answer.
-    const cap = thinking.type === "enabled" ? budget : Math.max(1, Math.floor(maxTokens * 0.75));
-    const raw = Math.min(cap, maxTokens, rawThinkingTokens(budget, facts, jitter));
+  const thinks = thinking.on && !skip;
+  const budget = thinking.type === "enabled" ? ((body.thinking as Obj).budget_tokens as number) : EFFORT_EQUIVALENT[effort];
+  // Thinking counts toward max_tokens: a budget stays under it, adaptive thinking leaves a quarter for the answer.
+  const cap = Math.min(maxTokens, thinking.type === "enabled" ? budget : Math.max(1, Math.floor(maxTokens * 0.75)));
+  // A calibration prompt is solved or not by how much it may think (calibration.ts).
+  const calibrated =
+    directives.difficulty === undefined ? null : calibrationAnswer({ text: facts.text, difficulty: directives.difficulty, line: entry.line, budget: thinks ? budget : 0, cap });
+  if (thinks) {
+    const raw = calibrated ? Math.max(1, calibrated.thinkingTokens) : Math.min(cap, rawThinkingTokens(budget, facts, jitter));
     // Omitted thinking is never shown, so its text is never built; only its tokens are billed.
     const text = thinkingDisplay === "summarized" ? cutToTokens(thinkingText(facts, summaryTokens(raw) * CHARS_PER_TOKEN, rng), raw) : "";
     addThinking(text, Math.max(raw, estimateTokens(text)));
@@ -227,7 +232,9 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
       text = invalidJsonAnswer(facts, rng);
       break;
     default:
-      if (typeof body.system === "string" && body.system.startsWith(ROUTER_CLASSIFIER_PREFIX)) {
+      if (calibrated) {
+        text = calibrated.answer;
+      } else if (typeof body.system === "string" && body.system.startsWith(ROUTER_CLASSIFIER_PREFIX)) {
         // thinkgate's own LLM classifier stage asks for a strict JSON verdict.
         text = JSON.stringify({ reasoning: facts.topic !== "general", confidence: facts.topic !== "general" ? 0.85 : 0.7 });
       } else if (turn.toolResults.length > 0) {

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { AppError, errorBody } from "../api/errors";
 import { json, type ApiRequest, type ApiResponse, type BodyResponse, type RouteDef } from "../api/http";
 import { allModels, modelInfo, toModelInfo } from "../models/catalog";
-import { FAULT_HEADER, faultFromHeader, readDirectives, type Fault } from "./directives";
+import { FAULT_HEADER, faultFromHeader, readDirectives, type Directives, type Fault } from "./directives";
 import { latencyProfile, sleep, waitForAbort } from "./latency";
 import { Rng } from "./random";
 import { promptText, simulateMessage, type SimOutcome } from "./respond";
@@ -40,19 +40,43 @@ function checkAuth(req: ApiRequest): AppError | null {
 }
 
 /** The faults that are plain HTTP errors, as the API sends them. */
-function faultError(fault: Fault): AppError | null {
+function faultError(fault: Fault, retryAfterMs?: number): AppError | null {
+  const retryAfter = (ms: number) => ({ headers: { "retry-after": String(Math.ceil(ms / 1000)), "retry-after-ms": String(ms) } });
   switch (fault) {
     case "429":
-      return new AppError("rate_limit_error", "Number of requests has exceeded your per-minute rate limit (simulated).", {
-        headers: { "retry-after": "1", "retry-after-ms": "1000" },
-      });
+      return new AppError("rate_limit_error", "Number of requests has exceeded your per-minute rate limit (simulated).", retryAfter(retryAfterMs ?? 1000));
     case "529":
-      return new AppError("overloaded_error", "Overloaded");
+      return new AppError("overloaded_error", "Overloaded", retryAfterMs === undefined ? {} : retryAfter(retryAfterMs));
     case "500":
       return new AppError("api_error", "Internal server error");
     default:
       return null;
   }
+}
+
+/** Headers, then a dropped connection before the first byte of the body: the adapter destroys the socket when a stream throws. */
+function resetResponse(status: number, headers: Record<string, string>): ApiResponse {
+  async function* stream(): AsyncGenerator<string> {
+    throw new Error("simulated connection reset ([[sim:fault=reset]])");
+  }
+  return { status, headers, stream: stream() };
+}
+
+/**
+ * Calls seen per `fault=NAME*N` and prompt, so that only the first N fail. Per
+ * process, bounded: cleared when it grows large (tests use a few entries).
+ */
+const faultCalls = new Map<string, number>();
+
+/** Whether a `*N` / `@MODEL` narrowed fault applies to this call (counting it). */
+function faultApplies(d: Directives, model: string, prompt: string): boolean {
+  if (d.faultModels !== undefined && !d.faultModels.includes(model)) return false;
+  if (d.faultTimes === undefined) return true;
+  if (faultCalls.size > 10_000) faultCalls.clear();
+  const key = `${d.fault}*${d.faultTimes}@${d.faultModels?.join(",") ?? ""}|${prompt}`;
+  const n = (faultCalls.get(key) ?? 0) + 1;
+  faultCalls.set(key, n);
+  return n <= d.faultTimes;
 }
 
 /** A 200 whose body stops halfway and then fails: the adapter drops the connection, as a cut would. */
@@ -91,6 +115,7 @@ function jsonFault(fault: Fault | undefined, req: ApiRequest, requestId: string,
   if (err) return errorResponse(err, requestId);
   if (fault === "hang") return waitForAbort(req.signal);
   if (fault === "cut") return cutBody(200, { "content-type": "application/json", "request-id": requestId }, okBody());
+  if (fault === "reset") return resetResponse(200, { "content-type": "application/json", "request-id": requestId });
   // midstream_error outside a stream: the API reports overload as a 529.
   return errorResponse(new AppError("overloaded_error", "Overloaded"), requestId);
 }
@@ -116,14 +141,16 @@ const createMessage = endpoint(async (req, requestId, headerFault) => {
   const invalid = validateMessagesRequest(body, req.headers);
   if (invalid) return errorResponse(invalid, requestId);
   const b = body as Record<string, unknown>;
-  const directives = readDirectives(promptText(b.messages as unknown[]));
+  const prompt = promptText(b.messages as unknown[]);
+  const directives = readDirectives(prompt);
   if (directives instanceof AppError) return errorResponse(directives, requestId);
-  const fault = headerFault ?? directives.fault;
+  const fault = headerFault ?? (directives.fault && faultApplies(directives, b.model as string, prompt) ? directives.fault : undefined);
 
   // Failures that happen before any output: plain HTTP errors, even for a stream (§5.3.1).
-  const err = fault ? faultError(fault) : null;
+  const err = fault ? faultError(fault, directives.retryAfterMs) : null;
   if (err) return errorResponse(err, requestId);
   if (fault === "hang") return waitForAbort(req.signal);
+  if (fault === "reset") return resetResponse(200, { "content-type": b.stream === true ? "text/event-stream; charset=utf-8" : "application/json", "request-id": requestId });
 
   // The raw text tells cheaply whether the cache simulation is needed at all.
   const outcome = simulateMessage(b, modelInfo(b.model as string)!, directives, { cache: raw.includes("cache_control") });

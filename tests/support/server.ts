@@ -29,7 +29,7 @@ export function testDbKind(): "sqlite" | "postgresql" {
   return process.env.THINKGATE_TEST_DB === "postgresql" ? "postgresql" : "sqlite";
 }
 
-async function freshDatabase(kind: "sqlite" | "postgresql"): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(kind: "sqlite" | "postgresql"): Promise<{ url: string; drop: () => Promise<void> }> {
   const tag = crypto.randomBytes(4).toString("hex");
   if (kind === "sqlite") {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-it-"));
@@ -55,6 +55,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse a database (for restart tests); a fresh one otherwise. */
   databaseUrl?: string;
+  /** The recorder's spool directory, kept across restarts; a fresh one (removed on stop) otherwise. */
+  spoolDir?: string;
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
@@ -62,6 +64,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const fresh = opts.databaseUrl ? null : await freshDatabase(kind);
   const databaseUrl = opts.databaseUrl ?? fresh!.url;
   const adminKey = `tg_test_${crypto.randomBytes(12).toString("hex")}`;
+  const spoolDir = opts.spoolDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-spool-"));
   let out = "";
   const proc = fork(path.join(ROOT, "server.ts"), [], {
     cwd: ROOT,
@@ -78,6 +81,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       // Always the shipped router model, whatever a developer installed in ./data.
       THINKGATE_ROUTER_MODEL: path.join(os.tmpdir(), "thinkgate-no-router-model.json"),
       THINKGATE_RECORDER_INTERVAL_MS: "10",
+      THINKGATE_SPOOL_DIR: spoolDir,
       // Store every thinking trace (the deployment default samples 10%); tests of sampling set their own rate.
       THINKGATE_TRACE_SAMPLE_RATE: "1",
       ANTHROPIC_API_KEY: "",
@@ -118,6 +122,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
         await exited;
       }
       if (fresh && !opts.databaseUrl) await fresh.drop();
+      if (!opts.spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }

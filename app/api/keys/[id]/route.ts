@@ -4,3 +4,4 @@ import { nextRoute } from "@/lib/api/next-routes";
 
 export const dynamic = "force-dynamic";
 export const DELETE = nextRoute("DELETE", "/api/keys/:id");
+export const PATCH = nextRoute("PATCH", "/api/keys/:id");
