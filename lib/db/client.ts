@@ -25,7 +25,10 @@ function create(url: string): DbHandle {
     // Imported lazily so a PostgreSQL deployment never loads the native SQLite module.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
-    const adapter = new PrismaBetterSQLite3({ url: path.resolve(sqlitePath(url)) });
+    // better-sqlite3 waits for a locked file synchronously, holding the event
+    // loop; its 5 s default would stall every request behind one write while
+    // another process (or the record writer's thread) holds the lock.
+    const adapter = new PrismaBetterSQLite3({ url: path.resolve(sqlitePath(url)), timeout: 1_000 });
     return { url, provider, client: new SqliteClient({ adapter }) };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -12,15 +12,18 @@ export const pinsRepo = {
   get: (key: string): Promise<PinRow | null> =>
     db().client.conversationPin.findUnique({ where: { key }, select: { key: true, routeId: true, model: true, config: true } }),
 
-  /** First write wins: a conversation keeps the configuration of its first turn. */
+  /** First write wins: a conversation keeps the configuration of its first turn. One transaction for the batch. */
   async putMany(rows: PinRow[]): Promise<void> {
+    if (!rows.length) return;
     const client = db().client;
-    for (const row of rows) {
-      await client.conversationPin.upsert({
-        where: { key: row.key },
-        create: row,
-        update: { lastSeenAt: new Date() },
-      });
-    }
+    await client.$transaction(
+      rows.map((row) =>
+        client.conversationPin.upsert({
+          where: { key: row.key },
+          create: row,
+          update: { lastSeenAt: new Date() },
+        }),
+      ),
+    );
   },
 };

@@ -4,12 +4,47 @@
  * turn of that conversation arrives.
  */
 import { LRUCache } from "lru-cache";
-import { pinsRepo } from "../db/pins.repo";
+import { pinsRepo, type PinRow } from "../db/pins.repo";
 import { logger } from "../observability/logger";
 import type { PinLookup } from "../routing/pipeline";
 import type { PinnedConfig } from "../routing/types";
 
 const cache = new LRUCache<string, PinnedConfig>({ max: 50_000 });
+
+/**
+ * Pins not yet stored. They are written together every FLUSH_MS rather than
+ * one by one on the request path: on SQLite a write waits synchronously for the
+ * file lock, and one stalled write would hold every request behind it. When the
+ * database refuses, the pins wait (bounded) and are tried again later; a pin
+ * lost that way only means a later turn is routed as a new conversation that
+ * carries thinking blocks, which keeps its model anyway.
+ */
+const FLUSH_MS = 100;
+const RETRY_MS = 2_000;
+const MAX_PENDING = 10_000;
+const pending = new Map<string, PinRow>();
+let timer: NodeJS.Timeout | null = null;
+
+function schedule(delay: number): void {
+  if (timer) return;
+  timer = setTimeout(() => void flush(), delay);
+  timer.unref();
+}
+
+async function flush(): Promise<void> {
+  timer = null;
+  const rows = [...pending.values()];
+  pending.clear();
+  try {
+    await pinsRepo.putMany(rows);
+  } catch (err) {
+    for (const row of rows) if (!pending.has(row.key) && pending.size < MAX_PENDING) pending.set(row.key, row);
+    logger.warn({ err: (err as Error).message, pending: pending.size }, "could not store conversation pins; trying again");
+    schedule(RETRY_MS);
+    return;
+  }
+  if (pending.size) schedule(FLUSH_MS);
+}
 
 export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig): void } = {
   async get(key) {
@@ -26,8 +61,7 @@ export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig): void }
     if (cache.has(key)) return;
     cache.set(key, pin);
     const { routeId, model, ...config } = pin;
-    pinsRepo.putMany([{ key, routeId, model, config: JSON.stringify(config) }]).catch((err: Error) => {
-      logger.warn({ err: err.message }, "could not store a conversation pin");
-    });
+    if (pending.size < MAX_PENDING) pending.set(key, { key, routeId, model, config: JSON.stringify(config) });
+    schedule(FLUSH_MS);
   },
 };
