@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { heapFlags } from "../scripts/heap.mjs";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -114,7 +115,8 @@ export async function startGateway(upstreamBaseUrl: string, o: GatewayOptions = 
       ANTHROPIC_BASE_URL: upstreamBaseUrl,
       ...o.env,
     },
-    o.execArgv,
+    // The heap ceiling `npm start` sets (scripts/heap.mjs): the gateway as users run it.
+    [...heapFlags(), ...(o.execArgv ?? [])],
   );
   return { ...p, adminKey, dbPath, dir };
 }

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { withHeapOptions } from "./heap.mjs";
 import { dependenciesAreStale, pagesAreStale } from "./pages-build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -39,7 +40,7 @@ if (pagesAreStale(root)) {
 const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
-  env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+  env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_OPTIONS: withHeapOptions() },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { heapFlags } from "../../scripts/heap.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
 export const PG_ADMIN_URL = process.env.THINKGATE_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -68,7 +69,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   let out = "";
   const proc = fork(path.join(ROOT, "server.ts"), [], {
     cwd: ROOT,
-    execArgv: ["--import", "tsx"],
+    // The same heap ceiling as `npm start` gives the server (scripts/heap.mjs).
+    execArgv: ["--import", "tsx", ...heapFlags()],
     env: {
       ...process.env,
       NODE_ENV: "production",
