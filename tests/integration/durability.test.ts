@@ -237,8 +237,8 @@ describe(`no lost records (${kind})`, () => {
     const url = await database();
     const dir = spool();
     // Batches of 25 and no timed flush: at the kill, the records of the last
-    // completed requests are only in the spool, and the lines of the batches
-    // already written are still in its segment (replayed as duplicates).
+    // completed requests are only in the spool, and usually the lines of the
+    // batches already written are still in its segment (replayed as duplicates).
     const env = { THINKGATE_RECORDER_INTERVAL_MS: "600000", THINKGATE_RECORDER_BATCH: "25" };
     const first = await startServer({ databaseUrl: url, spoolDir: dir, env });
     cleanups.push(() => first.stop());
@@ -254,7 +254,10 @@ describe(`no lost records (${kind})`, () => {
       `durability: SIGKILL — at the kill ${before.size} records in the database, ${onlyInSpool} completed only in the spool, ${alreadyStored} spooled lines already stored (replayed as duplicates); ${failed} requests cut or refused once the process was gone`,
     );
     expect(onlyInSpool).toBeGreaterThan(0);
-    expect(alreadyStored).toBeGreaterThan(0);
+    // Duplicates in the spool are usual here but not certain: when a batch is
+    // confirmed while no newer line waits, the segment is swapped for an empty
+    // one. Replaying stored lines exactly once is covered deterministically in
+    // lib/recorder/recorder.test.ts.
 
     const second = await startServer({ databaseUrl: url, spoolDir: dir });
     cleanups.push(() => second.stop());
