@@ -7,6 +7,7 @@
  * through unchanged.
  */
 import { AppError } from "../api/errors";
+import { parseJsonText } from "../api/json-body";
 import { isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { requirePrincipal } from "../api/wrap";
 import { handleMessages } from "../gateway/messages";
@@ -21,15 +22,6 @@ function chatError(status: number, error: ReturnType<typeof toChatError>, header
 function fromAppError(err: AppError): ApiResponse {
   const param = typeof err.details?.param === "string" ? err.details.param : null;
   return chatError(err.status, toChatError(err.status, err.type, err.message, param), err.headers);
-}
-
-function parseJson(text: string): unknown {
-  if (!text.trim()) throw new AppError("invalid_request_error", "request body is empty; expected a JSON object");
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new AppError("invalid_request_error", `request body is not valid JSON: ${(err as Error).message}`);
-  }
 }
 
 /** Response headers worth keeping from the gateway's answer (the rest describe its body, which is replaced). */
@@ -49,7 +41,7 @@ export async function handleChatCompletions(req: ApiRequest): Promise<ApiRespons
   try {
     // Callers without a valid key learn nothing about the request format.
     await requirePrincipal(req, "gateway");
-    chat = parseChatRequest(parseJson(await req.text()));
+    chat = parseChatRequest(parseJsonText(await req.text()));
     messagesBody = JSON.stringify(toMessagesBody(chat));
     // The gateway sizes the request from content-length: that of the translated body.
     headers["content-length"] = String(Buffer.byteLength(messagesBody));
