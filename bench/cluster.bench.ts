@@ -25,8 +25,8 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Redis from "ioredis";
-import pg from "pg";
 import { runLoad, type LoadResult, type LoadTarget } from "./load";
+import { freshDatabase } from "../tests/support/server";
 import { startGateway, startSimulator, type Gateway, type Proc } from "./procs";
 
 export interface BenchFigure {
@@ -35,7 +35,6 @@ export interface BenchFigure {
   samples: number[];
 }
 
-const PG_ADMIN_URL = process.env.THINKGATE_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.THINKGATE_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const FULL = { concurrency: 10, warmup: 300, durationMs: 15_000, propagations: 20 };
@@ -53,23 +52,6 @@ function target(gw: Proc, key: string): LoadTarget {
   };
 }
 
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `thinkgate_bench_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  return {
-    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 interface Cluster {
   gateways: Gateway[];
   adminKey: string;
@@ -77,7 +59,7 @@ interface Cluster {
 }
 
 async function startCluster(sim: Proc, instances: number): Promise<Cluster> {
-  const db = await freshDatabase();
+  const db = await freshDatabase("postgresql");
   const prefix = `thinkgate-bench:${crypto.randomBytes(4).toString("hex")}:`;
   const adminKey = `tg_bench_${crypto.randomBytes(12).toString("hex")}`;
   const env = { DATABASE_URL: db.url, REDIS_URL, THINKGATE_REDIS_PREFIX: prefix, THINKGATE_BOOTSTRAP_KEY: adminKey };
