@@ -11,7 +11,6 @@
  */
 import "./lib/runtime/dotenv";
 import http from "node:http";
-import path from "node:path";
 import { apiRoutes } from "./lib/api/routes";
 import { ApiRouter } from "./lib/api/router";
 import { serveApi } from "./lib/api/node-adapter";
@@ -24,13 +23,14 @@ import { bootstrap } from "./lib/setup/bootstrap";
 import { calibrationRunner, startCalibration } from "./lib/calibration/runner";
 import { shutdownTracing } from "./lib/telemetry/tracing";
 import { startCluster, stopCluster } from "./lib/cluster";
+import { projectRoot } from "./lib/runtime/root";
 
 type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
 async function loadNext(dev: boolean): Promise<NextHandler | null> {
   if (process.env.THINKGATE_NEXT === "off") return null;
   const { default: next } = await import("next");
-  const app = next({ dev, dir: path.resolve(__dirname) });
+  const app = next({ dev, dir: projectRoot() });
   await app.prepare();
   const handle = app.getRequestHandler();
   return (req, res) => handle(req, res);
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   let env = readEnv();
   setRuntimeEnv(env);
-  const boot = await bootstrap(path.resolve(__dirname));
+  const boot = await bootstrap(projectRoot());
   // With REDIS_URL: limits shared with the other instances, and their changes applied here at once.
   const cluster = await startCluster();
   // Opens the spool before serving: records an earlier run left there are replayed from now on.

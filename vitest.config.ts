@@ -19,6 +19,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["tests/support/server-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Each file starts its own server on its own port, database, spool

@@ -1,6 +1,6 @@
 /**
  * The processes the gateway bench measures, each on its own: the standalone
- * simulator (scripts/simulator.ts) and thinkgate (server.ts, API only), forked
+ * simulator (scripts/simulator.ts) and thinkgate (the server bundle `npm start` runs, API only), forked
  * the way the integration tests fork them (tests/support/server.ts), on free
  * ports, with a fresh SQLite database per gateway.
  */
@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { buildServer } from "../scripts/build-server.mjs";
 import { heapFlags } from "../scripts/heap.mjs";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -28,11 +29,12 @@ process.on("exit", () => {
   for (const p of live) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
 });
 
+/** Forks a TypeScript script under tsx, or (a .cjs path) a built bundle under plain Node. */
 async function forkReady(name: string, script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Proc> {
   let out = "";
-  const proc = fork(path.join(ROOT, script), [], {
+  const proc = fork(path.resolve(ROOT, script), [], {
     cwd: ROOT,
-    execArgv: ["--import", "tsx", ...execArgv],
+    execArgv: script.endsWith(".cjs") ? execArgv : ["--import", "tsx", ...execArgv],
     env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", PORT: "0", HOST: "127.0.0.1", THINKGATE_SIM_LATENCY: "zero", ...env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -100,13 +102,17 @@ export interface GatewayOptions {
   env?: Record<string, string>;
 }
 
+let bundled: Promise<string> | undefined;
+/** The server bundle, built once per bench run from the current sources. */
+const serverBundle = (): Promise<string> => (bundled ??= buildServer());
+
 export async function startGateway(upstreamBaseUrl: string, o: GatewayOptions = {}): Promise<Gateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-bench-"));
   const dbPath = path.join(dir, "bench.db");
   const adminKey = `tg_bench_${crypto.randomBytes(12).toString("hex")}`;
   const p = await forkReady(
     "gateway",
-    "server.ts",
+    await serverBundle(),
     {
       DATABASE_URL: `file:${dbPath}`,
       THINKGATE_BOOTSTRAP_KEY: adminKey,
@@ -115,8 +121,8 @@ export async function startGateway(upstreamBaseUrl: string, o: GatewayOptions = 
       ANTHROPIC_BASE_URL: upstreamBaseUrl,
       ...o.env,
     },
-    // The heap ceiling `npm start` sets (scripts/heap.mjs): the gateway as users run it.
-    [...heapFlags(), ...(o.execArgv ?? [])],
+    // The bundle and heap ceiling `npm start` runs (scripts/build-server.mjs, scripts/heap.mjs): the gateway as users run it.
+    [...heapFlags(), "--enable-source-maps", ...(o.execArgv ?? [])],
   );
   return { ...p, adminKey, dbPath, dir };
 }

@@ -1,3 +1,2 @@
 /** Types of scripts/heap.mjs (plain Node, so `npm start` runs before anything is compiled). */
 export function heapFlags(env?: NodeJS.ProcessEnv): string[];
-export function withHeapOptions(env?: NodeJS.ProcessEnv): string;

@@ -14,9 +14,3 @@ export function heapFlags(env = process.env) {
   if (!Number.isInteger(mb) || mb < 0) throw new Error(`THINKGATE_MAX_HEAP_MB must be a whole number of MiB (0 = Node's default), got "${env.THINKGATE_MAX_HEAP_MB}"`);
   return mb === 0 ? [] : [`--max-old-space-size=${mb}`];
 }
-
-/** NODE_OPTIONS with the heap ceiling added (for processes started through tsx's own binary). */
-export function withHeapOptions(env = process.env) {
-  const flags = heapFlags(env).join(" ");
-  return flags ? [env.NODE_OPTIONS, flags].filter(Boolean).join(" ") : env.NODE_OPTIONS ?? "";
-}

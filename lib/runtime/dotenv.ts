@@ -3,7 +3,7 @@
  * other module reads process.env at import time (the logger's LOG_LEVEL, cache
  * lifetimes), so the file behaves exactly like the real environment.
  */
-import path from "node:path";
 import { loadDotEnv } from "./env";
+import { projectRoot } from "./root";
 
-loadDotEnv(path.resolve(__dirname, "../.."));
+loadDotEnv(projectRoot());

@@ -1,6 +1,7 @@
 /**
- * Starts a real thinkgate process for integration tests: the same server.ts
- * users run, on a free port, against a fresh database of the kind named by
+ * Starts a real thinkgate process for integration tests: the server bundle
+ * `npm start` runs (.thinkgate/server.cjs, built from server.ts by
+ * scripts/build-server.mjs in the global setup), on a free port, against a fresh database of the kind named by
  * THINKGATE_TEST_DB (sqlite, the default, or postgresql), with the simulator
  * at zero latency. Pages are off (THINKGATE_NEXT=off); the API is the same code.
  */
@@ -10,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { SERVER_BUNDLE } from "../../scripts/build-server.mjs";
 import { heapFlags } from "../../scripts/heap.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -67,10 +69,10 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const adminKey = `tg_test_${crypto.randomBytes(12).toString("hex")}`;
   const spoolDir = opts.spoolDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-spool-"));
   let out = "";
-  const proc = fork(path.join(ROOT, "server.ts"), [], {
+  // The bundle `npm start` runs (built once per test run by the global setup), with the same heap ceiling.
+  const proc = fork(SERVER_BUNDLE, [], {
     cwd: ROOT,
-    // The same heap ceiling as `npm start` gives the server (scripts/heap.mjs).
-    execArgv: ["--import", "tsx", ...heapFlags()],
+    execArgv: [...heapFlags(), "--enable-source-maps"],
     env: {
       ...process.env,
       NODE_ENV: "production",

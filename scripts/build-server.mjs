@@ -1,0 +1,49 @@
+/**
+ * Bundles server.ts and everything it imports from this repository into one
+ * CommonJS file, .thinkgate/server.cjs, which `npm start`, the tests and the
+ * benchmarks run with plain Node. Packages stay in node_modules (external).
+ *
+ * Why not tsx at run time: tsx compiles each module as it loads and keeps its
+ * loader, the compiled sources and their maps in the process. Measured on
+ * the gateway at rest, the same server took ~230 MiB RSS under tsx and ~150
+ * MiB from the bundle. Bundling takes about half a second, so it runs on
+ * every start; `npm run dev` keeps tsx for editing.
+ *
+ *   node scripts/build-server.mjs      (prints nothing on success)
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const SERVER_BUNDLE = path.join(root, ".thinkgate", "server.cjs");
+
+export async function buildServer() {
+  const result = await build({
+    entryPoints: [path.join(root, "server.ts")],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    packages: "external",
+    // Stack traces in logs point at the sources (the server runs with --enable-source-maps).
+    sourcemap: "linked",
+    logLevel: "silent",
+    tsconfig: path.join(root, "tsconfig.json"),
+  });
+  // A warning here means code that behaves differently bundled (import.meta in
+  // CommonJS, a require that cannot be resolved): refused rather than shipped.
+  if (result.warnings.length) {
+    const lines = result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ""}${w.text}`);
+    throw new Error(`bundling server.ts gave warnings:\n${lines.join("\n")}`);
+  }
+  return SERVER_BUNDLE;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildServer().catch((err) => {
+    console.error(err.message ?? err);
+    process.exit(1);
+  });
+}
