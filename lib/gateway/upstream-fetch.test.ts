@@ -1,0 +1,93 @@
+/**
+ * The SDK's fetch over node:http against a real local server: what the SDK
+ * and the gateway read from a response (status, headers, body as text, JSON
+ * or chunks) and how an abort surfaces.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { upstreamFetch } from "./upstream-fetch";
+
+let server: http.Server;
+let base: string;
+const seen: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => {
+      seen.push({ headers: req.headers, body });
+      if (req.url === "/hang") return; // never answers
+      if (req.url === "/chunks") {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("one\n");
+        setTimeout(() => res.end("two\n"), 10);
+        return;
+      }
+      res.setHeader("Request-Id", "req_123");
+      res.setHeader("X-Multi", ["a", "b"]);
+      res.writeHead(429, { "content-type": "application/json", "retry-after": "3" });
+      res.end(JSON.stringify({ type: "error", error: { type: "rate_limit_error", message: "slow down" } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+describe("upstreamFetch", () => {
+  it("sends the method, headers and body, and reads status, headers and JSON", async () => {
+    const res = await upstreamFetch(`${base}/v1/messages`, {
+      method: "post",
+      headers: new Headers({ "x-api-key": "k", "accept-encoding": "gzip", "content-type": "application/json" }),
+      body: '{"a":1}',
+    });
+    const sent = seen.at(-1)!;
+    expect(sent.body).toBe('{"a":1}');
+    expect(sent.headers["x-api-key"]).toBe("k");
+    expect(sent.headers["content-length"]).toBe("7");
+    // Answers are relayed as they come, so none may be compressed.
+    expect(sent.headers["accept-encoding"]).toBeUndefined();
+
+    expect(res.status).toBe(429);
+    expect(res.ok).toBe(false);
+    expect(res.headers.get("request-id")).toBe("req_123");
+    expect(res.headers.get("REQUEST-ID")).toBe("req_123");
+    expect(res.headers.get("x-multi")).toBe("a, b");
+    expect(res.headers.has("retry-after")).toBe(true);
+    expect(res.headers.get("missing")).toBeNull();
+    const names = [...res.headers.entries()].map(([n]) => n);
+    expect(names).toEqual([...names].sort());
+    expect(names).toContain("content-type");
+    expect(await res.json()).toEqual({ type: "error", error: { type: "rate_limit_error", message: "slow down" } });
+    await expect(res.text()).rejects.toThrow(/already been read/);
+  });
+
+  it("hands the body over as chunks as they arrive", async () => {
+    const res = await upstreamFetch(`${base}/chunks`, { method: "GET" });
+    const chunks: string[] = [];
+    for await (const c of res.body as unknown as AsyncIterable<Buffer>) chunks.push(c.toString());
+    expect(chunks.join("")).toBe("one\ntwo\n");
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("rejects with an AbortError when the signal fires before the answer", async () => {
+    const controller = new AbortController();
+    const pending = upstreamFetch(`${base}/hang`, { method: "POST", body: "x", signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("reports a refused connection as the TypeError fetch gives", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    await expect(upstreamFetch(`http://127.0.0.1:${port}/`, {})).rejects.toMatchObject({ name: "TypeError", message: "fetch failed" });
+  });
+});
