@@ -5,8 +5,8 @@
  * these machines, Next's request pipeline alone costs more per request than a
  * whole peer gateway, so the request path does not go through it.
  *
- *   tsx server.ts           production (after `next build`)
- *   tsx server.ts --dev     Next in development mode
+ *   npm start               production: pages built, this file bundled (scripts/build-server.mjs)
+ *   tsx server.ts --dev     Next in development mode, from source (npm run dev)
  *   THINKGATE_NEXT=off      API only, no pages (tests, benchmarks)
  */
 import "./lib/runtime/dotenv";
@@ -16,7 +16,7 @@ import { ApiRouter } from "./lib/api/router";
 import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
-import { recorder } from "./lib/gateway/record";
+import { closeRecordStore, recorder } from "./lib/gateway/record";
 import { flushLogs, logger } from "./lib/observability/logger";
 import { readEnv, setRuntimeEnv } from "./lib/runtime/env";
 import { bootstrap } from "./lib/setup/bootstrap";
@@ -124,6 +124,7 @@ async function main(): Promise<void> {
         "shutdown: the database did not take every record; they stay in the spool and are written at the next start",
       );
     } else logger.error({ lost: left.queued, lastError: left.lastError }, "shutdown: records not written and no spool (THINKGATE_SPOOL_DIR=off): they are lost");
+    await closeRecordStore();
     await closeRecordWriter();
     await stopCluster();
     await disconnectDb();

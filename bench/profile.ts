@@ -1,6 +1,6 @@
 /**
- * Where thinkgate's time goes per request: the real server process (server.ts
- * under tsx, recording and routing on, SQLite) run with `node --cpu-prof`
+ * Where thinkgate's time goes per request: the real server process (the
+ * bundle `npm start` runs, recording and routing on, SQLite) run with `node --cpu-prof`
  * against the mock upstream, under closed-loop load; then the profile's self
  * time summed by function and by package/file, per request.
  *
@@ -11,6 +11,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { SERVER_BUNDLE } from "../scripts/build-server.mjs";
 import { runLoad } from "./load";
 import { ROOT, cpuMs, startGateway, startMock } from "./procs";
 
@@ -32,9 +33,29 @@ function arg(name: string, dflt: string): string {
   return i >= 0 ? process.argv[i + 1]! : dflt;
 }
 
-function where(url: string): string {
+/**
+ * The server runs as one bundle (.thinkgate/server.cjs); esbuild starts each
+ * module's code with a "// lib/x.ts" line, which maps a bundle line back to
+ * its source file.
+ */
+let bundleModules: { line: number; file: string }[] | undefined;
+function sourceOf(line: number): string {
+  bundleModules ??= fs
+    .readFileSync(SERVER_BUNDLE, "utf8")
+    .split("\n")
+    .flatMap((text, i) => (/^\/\/ [\w./-]+\.tsx?$/.test(text) ? [{ line: i, file: text.slice(3) }] : []));
+  let found = "(bundle)";
+  for (const m of bundleModules) {
+    if (m.line > line) break;
+    found = m.file;
+  }
+  return found;
+}
+
+function where(url: string, line = 0): string {
   if (!url) return "(native/VM)";
   const u = url.replace(/^file:\/\//, "");
+  if (u === SERVER_BUNDLE) return sourceOf(line);
   const nm = u.lastIndexOf("node_modules/");
   if (nm >= 0) {
     const rest = u.slice(nm + "node_modules/".length).split("/");
@@ -67,7 +88,7 @@ async function main(): Promise<void> {
     fs.rmSync(gw.dir, { recursive: true, force: true });
     await mock.stop("SIGTERM", 5_000);
   }
-  // tsx runs a loader thread with its own profile: the main thread is the largest.
+  // Worker threads write profiles of their own: the main thread's is the largest.
   const file = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith(".cpuprofile"))
@@ -80,12 +101,16 @@ async function main(): Promise<void> {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const byFn = new Map<string, number>();
   const byPkg = new Map<string, number>();
+  const byConcern = new Map<string, number>();
   for (const [id, us] of self) {
     const n = byId.get(id)!;
-    const fn = `${n.callFrame.functionName || "(anonymous)"} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    const file = where(n.callFrame.url, n.callFrame.lineNumber);
+    const fn = `${n.callFrame.functionName || "(anonymous)"} ${file}${n.callFrame.url === `file://${SERVER_BUNDLE}` ? "" : `:${n.callFrame.lineNumber + 1}`}`;
     byFn.set(fn, (byFn.get(fn) ?? 0) + us);
-    const pkg = n.callFrame.url ? where(n.callFrame.url) : n.callFrame.functionName;
+    const pkg = n.callFrame.url ? file : n.callFrame.functionName;
     byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + us);
+    const concern = /^lib\/[^/]+\//.test(pkg) ? pkg.split("/").slice(0, 2).join("/") : pkg;
+    byConcern.set(concern, (byConcern.get(concern) ?? 0) + us);
   }
   const top = (m: Map<string, number>, k: number) =>
     [...m.entries()]
@@ -93,7 +118,7 @@ async function main(): Promise<void> {
       .slice(0, k)
       .map(([name, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${name}`)
       .join("\n");
-  process.stdout.write(`\nprofile: ${path.relative(process.cwd(), path.join(dir, file))} (${(total / 1000).toFixed(0)} ms sampled)\n\nself time by package/file:\n${top(byPkg, 30)}\n\nself time by function:\n${top(byFn, 40)}\n`);
+  process.stdout.write(`\nprofile: ${path.relative(process.cwd(), path.join(dir, file))} (${(total / 1000).toFixed(0)} ms sampled)\n\nself time by concern (lib/<dir>) or package:\n${top(byConcern, 20)}\n\nself time by package/file:\n${top(byPkg, 30)}\n\nself time by function:\n${top(byFn, 40)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * Bundles server.ts and everything it imports from this repository into one
  * CommonJS file, .thinkgate/server.cjs, which `npm start`, the tests and the
- * benchmarks run with plain Node. Packages stay in node_modules (external).
+ * benchmarks run with plain Node, and the record thread's entry beside it
+ * (.thinkgate/record-thread.cjs). Packages stay in node_modules (external).
  *
  * Why not tsx at run time: tsx compiles each module as it loads and keeps its
  * loader, the compiled sources and their maps in the process. Measured on
@@ -20,8 +21,13 @@ export const SERVER_BUNDLE = path.join(root, ".thinkgate", "server.cjs");
 
 export async function buildServer() {
   const result = await build({
-    entryPoints: [path.join(root, "server.ts")],
-    outfile: SERVER_BUNDLE,
+    // The record thread (lib/recorder/thread-store.ts) starts record-thread.cjs from beside the server.
+    entryPoints: [
+      { in: path.join(root, "server.ts"), out: "server" },
+      { in: path.join(root, "lib/recorder/thread.ts"), out: "record-thread" },
+    ],
+    outdir: path.dirname(SERVER_BUNDLE),
+    outExtension: { ".js": ".cjs" },
     bundle: true,
     platform: "node",
     format: "cjs",

@@ -1,5 +1,5 @@
 import { json, type Handler } from "./http";
-import { recorder } from "../gateway/record";
+import { recordBuilder, recorder } from "../gateway/record";
 import { runtimeEnv } from "../runtime/env";
 
 /**
@@ -30,6 +30,7 @@ export const health: Handler = async () => {
       spoolBytes: r.spool?.bytes ?? null,
       spoolMaxBytes: r.spool?.maxBytes ?? null,
       spoolFull: full,
+      builtOn: recordBuilder(),
     },
   });
 };

@@ -16,7 +16,6 @@ import path from "node:path";
 import type { Pool } from "pg";
 import { logger } from "../observability/logger";
 import { databaseUrl, providerOf, sqlitePath } from "./provider";
-import { sqliteThreadWriter } from "./sqlite-record-thread";
 
 type Row = Record<string, unknown>;
 
@@ -34,9 +33,49 @@ function pgValue(v: unknown): unknown {
   return v === undefined ? null : v;
 }
 
-/** SQLite's driver is synchronous: its inserts run on a worker thread, off the event loop (sqlite-record-thread.ts). */
+/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit UTC offset, booleans as 0/1. */
+function sqliteValue(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return v === undefined ? null : v;
+}
+
+/**
+ * better-sqlite3 is synchronous: a batch holds the thread it runs on for
+ * tens of milliseconds (the full-text and rollup triggers fire per row). In
+ * the server that thread is the record thread (lib/recorder/thread.ts), not
+ * the one serving requests.
+ */
 function sqliteWriter(url: string): RecordWriter {
-  return sqliteThreadWriter(path.resolve(sqlitePath(url)));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require("better-sqlite3") as typeof import("better-sqlite3");
+  const conn = new Database(path.resolve(sqlitePath(url)));
+  conn.pragma("journal_mode = WAL");
+  // A locked database fails the batch fast; the recorder retries it.
+  conn.pragma("busy_timeout = 100");
+  conn.pragma("synchronous = NORMAL");
+  const statements = new Map<string, import("better-sqlite3").Statement>();
+  return {
+    async insert(rows) {
+      if (!rows.length) return 0;
+      const cols = Object.keys(rows[0]!);
+      const key = cols.join(",");
+      let stmt = statements.get(key);
+      if (!stmt) {
+        stmt = conn.prepare(`INSERT OR IGNORE INTO ${TABLE} (${cols.map(quote).join(",")}) VALUES (${cols.map(() => "?").join(",")})`);
+        statements.set(key, stmt);
+      }
+      const s = stmt;
+      return conn.transaction(() => {
+        let n = 0;
+        for (const r of rows) n += s.run(cols.map((c) => sqliteValue(r[c]))).changes;
+        return n;
+      })();
+    },
+    async close() {
+      conn.close();
+    },
+  };
 }
 
 function pgWriter(url: string): RecordWriter {
@@ -65,10 +104,16 @@ function pgWriter(url: string): RecordWriter {
 
 const g = globalThis as unknown as { __thinkgateRecordWriter?: { url: string; writer: RecordWriter } };
 
+/** A writer of its own on the database at `url` (the record thread opens one). */
+export function createRecordWriter(url: string): RecordWriter {
+  return providerOf(url) === "sqlite" ? sqliteWriter(url) : pgWriter(url);
+}
+
+/** This process's writer, for callers in the process (scripts, and the server when the record thread is off). */
 export function recordWriter(): RecordWriter {
   const url = databaseUrl();
   if (g.__thinkgateRecordWriter?.url !== url) {
-    g.__thinkgateRecordWriter = { url, writer: providerOf(url) === "sqlite" ? sqliteWriter(url) : pgWriter(url) };
+    g.__thinkgateRecordWriter = { url, writer: createRecordWriter(url) };
   }
   return g.__thinkgateRecordWriter.writer;
 }

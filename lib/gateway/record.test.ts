@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Attempt } from "./messages";
-import { buildRecord, recordInput } from "./record";
+import { buildRecord } from "../recorder/build";
+import { recordContext, recordInput } from "./record";
 
 const attempt = (): Attempt => ({
   requestId: "req_roundtrip",
@@ -29,8 +30,8 @@ describe("record input", () => {
     });
     const line = JSON.stringify(input);
     expect(line).not.toContain("\n");
-    const direct = buildRecord(input);
-    const replayed = buildRecord(JSON.parse(line));
+    const direct = buildRecord(input, recordContext());
+    const replayed = buildRecord(JSON.parse(line), recordContext());
     expect(replayed).toEqual(direct);
     expect(direct.createdAt.toISOString()).toBe("2026-11-20T10:11:12.345Z");
     expect(direct).toMatchObject({ id: "req_roundtrip", requestedModel: "claude-sonnet-4-6", servedModel: "claude-opus-4-7", maxTokensSent: 4096, stream: true, latencyMs: 42, task: "math" });

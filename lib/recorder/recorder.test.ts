@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Journal } from "./journal";
 import type { RequestRecordRow } from "./record";
-import { Recorder, type RecordSink } from "./recorder";
+import { Recorder } from "./recorder";
+import { inlineStore } from "./store";
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -22,7 +23,7 @@ interface Input {
 const build = (i: Input) => ({ id: i.id }) as unknown as RequestRecordRow;
 
 /** A database that can be down: stores rows by id like INSERT ... ON CONFLICT DO NOTHING. */
-class Db implements RecordSink {
+class Db {
   down = false;
   rows: string[] = [];
   attempts = 0;
@@ -39,13 +40,15 @@ class Db implements RecordSink {
   }
 }
 
+const store = (db: { insertMany(rows: RequestRecordRow[]): Promise<number> }) => inlineStore<Input>(build, (rows) => db.insertMany(rows));
+
 const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => `r${from + k}`);
 
 describe("recorder", () => {
   it("keeps records while the database is down and writes each once, in order, when it is back", async () => {
     const db = new Db();
     const journal = Journal.open({ dir: tmp() });
-    const rec = new Recorder<Input>(db, build, journal, { batchSize: 7, intervalMs: 1, maxBackoffMs: 20 });
+    const rec = new Recorder<Input>(store(db), journal, { batchSize: 7, intervalMs: 1, maxBackoffMs: 20 });
     db.down = true;
     for (const id of ids(0, 40)) rec.add({ id });
     await new Promise((r) => setTimeout(r, 100));
@@ -62,7 +65,7 @@ describe("recorder", () => {
   it("past its memory bound reads records back from the spool, still in order", async () => {
     const db = new Db();
     const journal = Journal.open({ dir: tmp(), segmentBytes: 256 });
-    const rec = new Recorder<Input>(db, build, journal, { batchSize: 4, intervalMs: 1, maxQueue: 5, maxBackoffMs: 20 });
+    const rec = new Recorder<Input>(store(db), journal, { batchSize: 4, intervalMs: 1, maxQueue: 5, maxBackoffMs: 20 });
     db.down = true;
     for (const id of ids(0, 60)) rec.add({ id });
     expect(rec.pending).toBeLessThanOrEqual(5 + 4);
@@ -80,10 +83,10 @@ describe("recorder", () => {
     const dir = tmp();
     const db = new Db();
     db.rows.push("r3"); // written before the crash, its segment not yet deleted
-    const first = new Recorder<Input>({ insertMany: () => new Promise(() => {}) }, build, Journal.open({ dir }), { intervalMs: 60_000 });
+    const first = new Recorder<Input>(store({ insertMany: () => new Promise(() => {}) }), Journal.open({ dir }), { intervalMs: 60_000 });
     for (const id of ids(0, 10)) first.add({ id });
     // Killed: no flush, no close. The next process opens the same spool.
-    const rec = new Recorder<Input>(db, build, Journal.open({ dir }), { batchSize: 3, intervalMs: 1 });
+    const rec = new Recorder<Input>(store(db), Journal.open({ dir }), { batchSize: 3, intervalMs: 1 });
     expect(rec.status().replaying).toBe(true);
     for (const id of ids(10, 15)) rec.add({ id });
     expect(await rec.flush(5_000)).toBe(true);
@@ -97,12 +100,12 @@ describe("recorder", () => {
     const dir = tmp();
     const db = new Db();
     db.down = true;
-    const rec = new Recorder<Input>(db, build, Journal.open({ dir }), { intervalMs: 1, maxBackoffMs: 20 });
+    const rec = new Recorder<Input>(store(db), Journal.open({ dir }), { intervalMs: 1, maxBackoffMs: 20 });
     for (const id of ids(0, 5)) rec.add({ id });
     expect(await rec.flush(150)).toBe(false);
     rec.close();
     db.down = false;
-    const next = new Recorder<Input>(db, build, Journal.open({ dir }), { intervalMs: 1 });
+    const next = new Recorder<Input>(store(db), Journal.open({ dir }), { intervalMs: 1 });
     expect(await next.flush(5_000)).toBe(true);
     expect(db.rows).toEqual(ids(0, 5));
     next.close();
@@ -111,7 +114,7 @@ describe("recorder", () => {
   it("refuses admission while the spool is at its bound, and admits again once it drains", async () => {
     const db = new Db();
     db.down = true;
-    const rec = new Recorder<Input>(db, build, Journal.open({ dir: tmp(), maxBytes: 300 }), { intervalMs: 1, maxBackoffMs: 20 });
+    const rec = new Recorder<Input>(store(db), Journal.open({ dir: tmp(), maxBytes: 300 }), { intervalMs: 1, maxBackoffMs: 20 });
     let n = 0;
     while (rec.admit()) rec.add({ id: `r${n++}` });
     expect(n).toBeGreaterThan(3);
@@ -121,6 +124,25 @@ describe("recorder", () => {
     expect(await rec.flush(5_000)).toBe(true);
     expect(db.rows).toEqual(ids(0, n));
     expect(rec.admit()).toBe(true);
+    rec.close();
+  });
+
+  it("skips a line that cannot be read or built, counts it as dropped, and writes the rest", async () => {
+    const db = new Db();
+    const dir = tmp();
+    const journal = Journal.open({ dir });
+    journal.append("{not json");
+    journal.close();
+    const picky = inlineStore<Input>((i) => {
+      if (i.id === "bad") throw new Error("cannot build");
+      return build(i);
+    }, (rows) => db.insertMany(rows));
+    const rec = new Recorder<Input>(picky, Journal.open({ dir }), { intervalMs: 1 });
+    for (const id of ["r0", "bad", "r1"]) rec.add({ id });
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual(["r0", "r1"]);
+    expect(rec.status()).toMatchObject({ dropped: 2, written: 2 });
+    expect(rec.status().spool!.bytes).toBe(0);
     rec.close();
   });
 });

@@ -2,14 +2,16 @@
  * Persists request records without losing one and without making a response
  * wait for the database.
  *
- *   add(input)  ─ sync ─▶ journal (one line on local disk) ─▶ memory queue
- *                                                              │ batches, off the response path
- *                                                              ▼
- *                                   build the row ─▶ sink.insertMany ─▶ journal.confirm
+ *   add(input)  ─ sync ─▶ journal (one JSON line on local disk) ─▶ memory queue
+ *                                                                   │ batches of lines, off the response path
+ *                                                                   ▼
+ *                        store.store(lines): build the rows, insert them ─▶ journal.confirm
  *
  * The journal (lib/recorder/journal.ts) is written before the response ends,
  * so a record survives the process being killed; the row itself (costing,
- * redaction, signals) is built off the response path. Batches are written in
+ * redaction, signals) is built by the store, off the response path, on the
+ * record thread in the server (lib/recorder/thread-store.ts). Only the JSON
+ * line travels: the recorder never parses or builds. Batches are written in
  * journal order. A failed batch stays at the head and is retried with backoff
  * while new records keep arriving in the journal.
  *
@@ -25,10 +27,16 @@
  */
 import { logger } from "../observability/logger";
 import { Journal, type Position } from "./journal";
-import type { RequestRecordRow } from "./record";
 
-export interface RecordSink {
-  insertMany(rows: RequestRecordRow[]): Promise<number>;
+/** Where batches of journal lines go: built into rows and inserted (lib/recorder/store.ts). */
+export interface RecordStore {
+  /**
+   * Stores the records of these lines (one JSON RecordInput each), ids
+   * already stored skipped. Resolves once they are in the database; rejects
+   * when the batch could not be written (it is retried). Lines that can never
+   * become a row (unreadable, or failing to build) are counted as skipped.
+   */
+  store(lines: string[]): Promise<{ written: number; skipped: number }>;
 }
 
 export interface RecorderOptions {
@@ -49,20 +57,19 @@ export interface RecorderStatus {
   lastError: string | null;
   written: number;
   failedBatches: number;
-  /** Records lost: only without a journal, or when the journal itself could not be written. */
+  /** Records lost: only without a journal, when the journal itself could not be written, or one that could not be built. */
   dropped: number;
   spool: { dir: string; bytes: number; maxBytes: number; full: boolean; skippedLines: number } | null;
 }
 
-interface Item<I> {
-  input: I;
-  row?: RequestRecordRow | null;
+interface Item {
+  line: string;
   /** Where its journal line ends; null when it never reached the journal. */
   end: Position | null;
 }
 
 export class Recorder<I> {
-  private queue: Item<I>[] = [];
+  private queue: Item[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private failures = 0;
@@ -77,8 +84,7 @@ export class Recorder<I> {
   private readonly maxBackoffMs: number;
 
   constructor(
-    private readonly sink: RecordSink,
-    private readonly build: (input: I) => RequestRecordRow,
+    private readonly sink: RecordStore,
     private readonly journal: Journal | null,
     opts: RecorderOptions = {},
   ) {
@@ -122,12 +128,13 @@ export class Recorder<I> {
 
   /** Journals the record synchronously (before the response ends), then queues it. */
   add(input: I): void {
+    const line = JSON.stringify(input);
     let end: Position | null = null;
     let start: Position | null = null;
     if (this.journal) {
       try {
         start = this.journal.tail();
-        end = this.journal.append(JSON.stringify(input));
+        end = this.journal.append(line);
       } catch (err) {
         this.stats.journalErrors++;
         logger.error({ err: (err as Error).message, dir: this.journal.dir }, "recorder: could not append to the spool; the record is held in memory only");
@@ -144,32 +151,15 @@ export class Recorder<I> {
       this.kick(0);
       return;
     }
-    const item: Item<I> = { input, end };
-    this.queue.push(item);
+    this.queue.push({ line, end });
     if (!end && this.queue.length > this.maxQueue) {
       const over = this.queue.length - this.maxQueue;
       this.queue.splice(0, over);
       this.stats.dropped += over;
       logger.error({ dropped: over }, "recorder queue full: oldest records dropped");
     }
-    // Built on the next turn of the loop: costing and redaction stay off the response.
-    setImmediate(() => this.rowOf(item));
     if (this.queue.length >= this.batchSize) this.kick(0);
     else this.kick(this.intervalMs);
-  }
-
-  private rowOf(item: Item<I>): RequestRecordRow | null {
-    if (item.row === undefined) {
-      try {
-        item.row = this.build(item.input);
-      } catch (err) {
-        // A record that cannot be built never will be: skip it rather than block every later one.
-        item.row = null;
-        this.stats.dropped++;
-        logger.error({ err }, "recorder: could not build a record; skipped");
-      }
-    }
-    return item.row;
   }
 
   private kick(delay: number): void {
@@ -184,23 +174,13 @@ export class Recorder<I> {
   }
 
   /** The next batch: the memory queue first (it is older), then lines read back from the journal. */
-  private take(): Item<I>[] {
+  private take(): Item[] {
     if (this.queue.length) return this.queue.splice(0, this.batchSize);
     if (!this.cursor || !this.journal) return [];
     const { entries, next, atTail } = this.journal.read(this.cursor, this.batchSize);
     // Caught up: records from now on go through memory again.
     this.cursor = atTail ? null : next;
-    const items: Item<I>[] = [];
-    for (const e of entries) {
-      try {
-        items.push({ input: JSON.parse(e.text) as I, end: e.end });
-      } catch {
-        this.journal.skipped++;
-        items.push({ input: null as I, row: null, end: e.end });
-        logger.error({ dir: this.journal.dir, at: e.end }, "recorder: unreadable line in the spool; skipped");
-      }
-    }
-    return items;
+    return entries.map((e) => ({ line: e.text, end: e.end }));
   }
 
   private get hasWork(): boolean {
@@ -213,9 +193,10 @@ export class Recorder<I> {
     if (!batch.length) return;
     this.writing = (async () => {
       try {
-        const rows = batch.map((it) => this.rowOf(it)).filter((r): r is RequestRecordRow => r !== null);
-        if (rows.length) await this.sink.insertMany(rows);
-        this.stats.written += rows.length;
+        const { written, skipped } = await this.sink.store(batch.map((it) => it.line));
+        this.stats.written += written;
+        // A record that cannot be built never will be: skipped rather than blocking every later one.
+        this.stats.dropped += skipped;
         if (this.failures) logger.warn({ failedAttempts: this.failures }, "recorder: database writes succeed again");
         this.failures = 0;
         this.lastError = null;

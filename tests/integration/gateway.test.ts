@@ -274,9 +274,11 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect((await res.json()).type).toBe("error");
   });
 
-  it("reports health without auth", async () => {
+  it("reports health without auth; the records so far were built and written on the record thread", async () => {
     const res = await fetch(`${server.url}/api/health`);
-    expect(await res.json()).toMatchObject({ status: "ok", mode: "simulator", db: server.db });
+    const health = (await res.json()) as { recorder: { written: number } };
+    expect(health).toMatchObject({ status: "ok", mode: "simulator", db: server.db, recorder: { builtOn: "thread", dropped: 0 } });
+    expect(health.recorder.written).toBeGreaterThan(0);
   });
 });
 

@@ -1,0 +1,250 @@
+/**
+ * The stored row of a request, built from its RecordInput (the plain facts the
+ * gateway journaled when the response finished): costing per hop, the
+ * counterfactual reasoning cost, redaction, signal counts and thinking
+ * sampling. Pure: prices and trace settings come in as a RecordContext, so
+ * the same function runs on the record thread (lib/recorder/thread.ts), in
+ * the process when there is no thread, and on a replay after a crash.
+ */
+import { computeCost, pickPrice, type CostBreakdown } from "../pricing/cost";
+import { estimateReasoningCost, type ThinkingTier } from "../pricing/counterfactual";
+import type { PriceRow } from "../pricing/seed";
+import { normalizeUsage, usageModifiers, type AnthropicUsage, type TokenBuckets } from "../pricing/usage";
+import type { Observed } from "../gateway/stream-observer";
+import type { Tier } from "../routing/types";
+import { analyseRecordText, type RecordSignals } from "../traces/record-signals";
+import type { Redactor } from "../traces/redaction";
+import { shouldStoreThinking, type SamplingConfig } from "../traces/sampling";
+import type { RequestRecordRow } from "./record";
+
+/** What building a row needs besides the record itself: the prices and trace settings in effect. */
+export interface RecordContext {
+  prices: PriceRow[];
+  traces: { sampling: SamplingConfig; redact: Redactor };
+}
+
+export interface Outcome {
+  status: "ok" | "error" | "partial";
+  /** Measured when the response finished, not when the record is built. */
+  latencyMs: number;
+  httpStatus: number;
+  errorType: string | null;
+  errorMessage: string | null;
+  observed?: Observed;
+  upstreamRequestId?: string | null;
+  ttftMs?: number | null;
+}
+
+/** What a record is built from: plain JSON, so it can be journaled and rebuilt after a crash. */
+export interface RecordInput {
+  requestId: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  keyId: string | null;
+  request: { model: string; maxTokens: number | null; messageCount: number; stream: boolean } | null;
+  routable: { system: string; prompt: string; app: string | null; task: string | null; hasTools: boolean } | null;
+  decision: {
+    stage: string;
+    reason: string;
+    ruleId: string | null;
+    score: number | null;
+    threshold: number | null;
+    tier: Tier;
+    routeId: string | null;
+    routeName: string | null;
+  } | null;
+  applied: { model: string; thinking: Record<string, unknown> | null; effort: string | null; maxTokens: number | null; adjustments: string[] } | null;
+  hops: Hop[];
+  /** The reasoning route when the request finished, for the counterfactual cost. */
+  reasoning: { model: string; budgetTier: ThinkingTier | null } | null;
+  outcome: Omit<Outcome, "observed"> & { observed: Pick<Observed, "usage" | "stopReason" | "answer" | "thinking" | "thinkingStatus"> | null };
+}
+
+interface Costed {
+  buckets: TokenBuckets;
+  modifiers: ReturnType<typeof usageModifiers>;
+  cost: CostBreakdown;
+}
+
+function costOf(prices: PriceRow[], model: string, usage: AnthropicUsage, at: Date): Costed {
+  const buckets = normalizeUsage(usage);
+  const modifiers = usageModifiers(usage);
+  return { buckets, modifiers, cost: computeCost(buckets, modifiers, pickPrice(prices, model, at)) };
+}
+
+const MAX_TEXT = Number(process.env.THINKGATE_MAX_STORED_CHARS ?? 1_000_000);
+const clip = (s: string | null | undefined) => (s ? (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s) : null);
+
+type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMessage" | "thinkingText" | "thinkingSampledOut"> & RecordSignals;
+
+/**
+ * What the record keeps of the texts, with the trace settings in effect
+ * (lib/traces/config.ts): secrets and personal data masked before the row is
+ * written (redacted first, then clipped, so a clip never leaves half a secret
+ * unmasked), signals counted once on what is stored (hedgeCount keeps the
+ * meaning the explorer filters on: thinking and answer), and the thinking
+ * text kept or left out by sampling. Counts and cost are stored either way.
+ */
+function content(r: RecordInput, routeId: string | null, escalated: boolean, traces: RecordContext["traces"]): Content {
+  const o = r.outcome;
+  const store = (s: string | null | undefined) => (s ? clip(traces.redact(s).text) : null);
+  const thinking = store(o.observed?.thinking);
+  const answer = store(o.observed?.answer);
+  const { columns, thinkingHedges } = analyseRecordText(thinking, answer);
+  const keep =
+    thinking === null ||
+    shouldStoreThinking(
+      { requestId: r.requestId, routeId, status: o.status, escalated, hedgeDensity: columns.hedgeDensity, hedgeCount: thinkingHedges },
+      traces.sampling,
+    );
+  return {
+    system: store(r.routable?.system),
+    prompt: store(r.routable?.prompt),
+    answer,
+    errorMessage: o.errorMessage === null ? null : traces.redact(o.errorMessage).text,
+    thinkingText: keep ? thinking : null,
+    thinkingSampledOut: !keep,
+    ...columns,
+  };
+}
+
+/**
+ * One upstream call of a request: the LLM classifier, a standard answer that
+ * was escalated, or the answer served; and for upstream faults
+ * (lib/gateway/dispatch.ts) a failed call that was tried again ("retry"), a
+ * failed route left for its fallback ("fallback"), or a route not called
+ * because its model's circuit was open ("skipped").
+ */
+export interface Hop {
+  kind: "classifier" | "answer" | "retry" | "fallback" | "skipped";
+  routeId: string | null;
+  model: string;
+  usage: AnthropicUsage | null;
+  stopReason?: string | null;
+  /** For an answer that was checked before it was served. */
+  escalated?: boolean;
+  reasons?: string[];
+  upstreamRequestId?: string | null;
+  /** A failed call: its HTTP status (null for a connection error or timeout) and error type. */
+  status?: number | null;
+  errorType?: string;
+  /** How long the gateway waited before the next call, in ms. */
+  waitMs?: number;
+}
+
+interface CostedHop extends Hop {
+  buckets: TokenBuckets | null;
+  cost: CostBreakdown | null;
+}
+
+const sum = (xs: (number | null)[]): number | null => (xs.some((x) => x === null) ? null : Math.round(xs.reduce<number>((t, x) => t + (x ?? 0), 0) * 1e9) / 1e9);
+
+/**
+ * The request's tokens and cost are those of every hop together: a request
+ * that was escalated paid for both answers, and the classifier's call too.
+ * One unpriced hop makes the whole request unpriced: never a partial sum
+ * passed off as the total.
+ */
+function totals(hops: CostedHop[]) {
+  const billed = hops.filter((h) => h.buckets);
+  const bucket = (k: keyof TokenBuckets) => billed.reduce((t, h) => t + h.buckets![k], 0);
+  const priced = billed.every((h) => h.cost?.pricingStatus === "priced");
+  const costs = (k: "input" | "cacheWrite" | "cacheRead" | "output" | "thinking" | "total") => (priced && billed.length ? sum(billed.map((h) => h.cost![k])) : null);
+  return {
+    buckets: { input: bucket("input"), cacheWrite5m: bucket("cacheWrite5m"), cacheWrite1h: bucket("cacheWrite1h"), cacheRead: bucket("cacheRead"), output: bucket("output"), thinking: bucket("thinking") },
+    pricingStatus: (priced && billed.length ? "priced" : "unpriced") as "priced" | "unpriced",
+    cost: { input: costs("input"), cacheWrite: costs("cacheWrite"), cacheRead: costs("cacheRead"), output: costs("output"), thinking: costs("thinking"), total: costs("total") },
+  };
+}
+
+export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRow {
+  const d = r.decision;
+  const o = r.outcome;
+  const seen = o.observed;
+  const createdAt = new Date(r.createdAt);
+  const served = r.applied?.model ?? r.request?.model ?? "unknown";
+  const costed = seen?.usage ? costOf(ctx.prices, served, seen.usage, createdAt) : null;
+  const c = costed?.cost;
+  const routeId = d?.routeId ?? null;
+  const escalated = r.hops.some((h) => h.escalated);
+
+  const final: Hop = { kind: "answer", routeId, model: served, usage: seen?.usage ?? null, stopReason: seen?.stopReason ?? null, upstreamRequestId: o.upstreamRequestId ?? null };
+  const hops: CostedHop[] = [...r.hops, final].map((h) => {
+    const hc = h.usage ? (h === final ? costed : costOf(ctx.prices, h.model, h.usage, createdAt)) : null;
+    return { ...h, buckets: hc?.buckets ?? null, cost: hc?.cost ?? null };
+  });
+  const t = totals(hops);
+  const b = t.buckets;
+
+  // What reasoning would have cost: the actual cost when it reasoned, an
+  // estimate on the reasoning route's model otherwise (for the answer served).
+  let counterfactual: number | null = null;
+  if (costed && c) {
+    const reasoning = r.reasoning;
+    const model = reasoning ? (reasoning.model === "*" ? served : reasoning.model) : served;
+    const estimate = estimateReasoningCost({
+      actual: costed.buckets,
+      modifiers: costed.modifiers,
+      servedTier: d?.tier ?? "standard",
+      actualCost: c,
+      reasoningPrice: pickPrice(ctx.prices, model, createdAt),
+      thinkingTier: reasoning?.budgetTier ?? "complex",
+    }).cost.total;
+    // The hops before the answer were paid for either way.
+    const before = hops.length > 1 ? sum(hops.slice(0, -1).map((h) => (h.usage ? h.cost?.total ?? null : 0))) : 0;
+    counterfactual = estimate === null || before === null ? null : Math.round((estimate + before) * 1e9) / 1e9;
+  }
+  const hopsJson = hops.length > 1
+    ? JSON.stringify(hops.map(({ buckets, cost, usage: _u, ...h }) => ({ ...h, tokens: buckets, costUsd: cost?.total ?? null, pricingStatus: cost?.pricingStatus ?? "unpriced" })))
+    : "[]";
+
+  return {
+    id: r.requestId,
+    createdAt,
+    keyId: r.keyId,
+    app: r.routable?.app ?? null,
+    task: r.routable?.task ?? null,
+    stage: d?.stage ?? "none",
+    reason: d?.reason ?? "",
+    ruleId: d?.ruleId ?? null,
+    score: d?.score ?? null,
+    threshold: d?.threshold ?? null,
+    tier: d?.tier ?? "standard",
+    routeId,
+    routeName: d?.routeName ?? null,
+    requestedModel: r.request?.model ?? "unknown",
+    servedModel: served,
+    thinkingConfig: r.applied ? JSON.stringify({ thinking: r.applied.thinking, effort: r.applied.effort }) : null,
+    maxTokensRequested: r.request?.maxTokens ?? null,
+    maxTokensSent: r.applied?.maxTokens ?? null,
+    adjustments: JSON.stringify(r.applied?.adjustments ?? []),
+    hops: hopsJson,
+    escalated,
+    stream: r.request?.stream === true,
+    status: o.status,
+    httpStatus: o.httpStatus,
+    errorType: o.errorType,
+    stopReason: seen?.stopReason ?? null,
+    upstreamRequestId: o.upstreamRequestId ?? null,
+    latencyMs: o.latencyMs,
+    ttftMs: o.ttftMs ?? null,
+    inputTokens: b?.input ?? 0,
+    cacheWrite5mTokens: b?.cacheWrite5m ?? 0,
+    cacheWrite1hTokens: b?.cacheWrite1h ?? 0,
+    cacheReadTokens: b?.cacheRead ?? 0,
+    outputTokens: b?.output ?? 0,
+    thinkingTokens: b?.thinking ?? 0,
+    pricingStatus: t.pricingStatus,
+    costInput: t.cost.input,
+    costCacheWrite: t.cost.cacheWrite,
+    costCacheRead: t.cost.cacheRead,
+    costOutput: t.cost.output,
+    costThinking: t.cost.thinking,
+    costTotal: t.cost.total,
+    counterfactualCost: counterfactual,
+    messageCount: r.request?.messageCount ?? 0,
+    hasTools: r.routable?.hasTools ?? false,
+    thinkingStatus: seen?.thinkingStatus ?? "none",
+    ...content(r, routeId, escalated, ctx.traces),
+  };
+}
