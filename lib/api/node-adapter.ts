@@ -4,6 +4,7 @@
  * they come. Anything it does not serve goes to Next.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { decodeUtf8, tooLarge } from "./body-limit";
 import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse } from "./http";
 import { isStream } from "./http";
@@ -11,11 +12,6 @@ import { newRequestId } from "./ids";
 import type { ApiRouter } from "./router";
 import { errorResponse } from "./wrap";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
-function tooLarge(limit: number): AppError {
-  return new AppError("request_too_large", `request body is larger than the limit of ${limit} bytes`);
-}
 
 /**
  * Discards the rest of a body nobody will read (an oversize one, or one sent
@@ -67,9 +63,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     });
     req.on("end", () => {
       try {
-        resolve(utf8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-      } catch {
-        reject(new AppError("invalid_request_error", "request body is not valid UTF-8"));
+        resolve(decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      } catch (err) {
+        reject(err);
       }
     });
     req.on("error", reject);

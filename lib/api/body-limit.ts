@@ -1,0 +1,43 @@
+/**
+ * The request body limit (THINKGATE_MAX_BODY_BYTES), shared by the lean
+ * node:http path (node-adapter.ts) and the Next route handlers
+ * (next-adapter.ts): a body over the limit is refused with 413
+ * request_too_large without being held in memory, and a body that is not
+ * valid UTF-8 is refused with 400.
+ */
+import { AppError, badRequest } from "./errors";
+
+export function tooLarge(limit: number): AppError {
+  return new AppError("request_too_large", `request body is larger than the limit of ${limit} bytes`);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw badRequest("request body is not valid UTF-8");
+  }
+}
+
+/** Reads a web Request's body up to `limit` bytes (a declared Content-Length over it is refused before reading). */
+export async function readWebBody(request: Request, limit: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+}
