@@ -63,7 +63,7 @@ export async function callGateway(input: CallInput): Promise<CallResult> {
     signal: input.signal ?? new AbortController().signal,
   };
   const started = performance.now();
-  const res = await handleMessages(req, { caller: input.caller, route: input.route, reason: input.reason });
+  const res = await handleMessages(req, { via: "calibration", internal: { caller: input.caller, route: input.route, reason: input.reason } });
   const latencyMs = Math.round(performance.now() - started);
   const text = "body" in res ? (typeof res.body === "string" ? res.body : new TextDecoder().decode(res.body)) : "";
   const requestId = res.headers["thinkgate-request-id"] ?? null;

@@ -33,6 +33,7 @@ export interface Attempt {
   requestId: string;
   createdAt: Date;
   started: number;
+  via: Via;
   keyId: string | null;
   /** Set once the caller is known: only then is a failure recorded (anonymous noise is not). */
   authenticated?: boolean;
@@ -74,8 +75,17 @@ export interface InternalCall {
   reason: string;
 }
 
-export async function handleMessages(req: ApiRequest, internal?: InternalCall): Promise<ApiResponse> {
-  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), keyId: null, hops: [], trace: traceRequest(req.headers) };
+/** The endpoint a request came through, kept on its record: Messages API clients, or an in-process caller on their behalf. */
+export type Via = "messages" | "openai" | "playground" | "calibration";
+
+export interface CallOptions {
+  via?: Via;
+  internal?: InternalCall;
+}
+
+export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
+  const { internal, via = "messages" } = opts;
+  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers) };
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
     if (!recorder().admit()) throw spoolFull();

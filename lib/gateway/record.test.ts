@@ -5,6 +5,7 @@ import { recordContext, recordInput } from "./record";
 
 const attempt = (): Attempt => ({
   requestId: "req_roundtrip",
+  via: "openai",
   createdAt: new Date("2026-11-20T10:11:12.345Z"),
   started: performance.now(),
   keyId: "key_1",
@@ -34,7 +35,7 @@ describe("record input", () => {
     const replayed = buildRecord(JSON.parse(line), recordContext());
     expect(replayed).toEqual(direct);
     expect(direct.createdAt.toISOString()).toBe("2026-11-20T10:11:12.345Z");
-    expect(direct).toMatchObject({ id: "req_roundtrip", requestedModel: "claude-sonnet-4-6", servedModel: "claude-opus-4-7", maxTokensSent: 4096, stream: true, latencyMs: 42, task: "math" });
+    expect(direct).toMatchObject({ id: "req_roundtrip", via: "openai", requestedModel: "claude-sonnet-4-6", servedModel: "claude-opus-4-7", maxTokensSent: 4096, stream: true, latencyMs: 42, task: "math" });
     expect(JSON.parse(direct.hops)).toHaveLength(2);
   });
 });

@@ -103,6 +103,7 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
   const seen = o.observed;
   return {
     requestId: a.requestId,
+    via: a.via,
     createdAt: a.createdAt.getTime(),
     keyId: a.keyId,
     request: a.body

@@ -56,7 +56,7 @@ export async function handleChatCompletions(req: ApiRequest): Promise<ApiRespons
     return chatError(500, toChatError(500, "api_error", "Internal server error"));
   }
 
-  const res = await handleMessages({ ...req, headers, text: async () => messagesBody });
+  const res = await handleMessages({ ...req, headers, text: async () => messagesBody }, { via: "openai" });
   const keep = passedHeaders(res.headers);
   const ids = { id: `chatcmpl-${res.headers["thinkgate-request-id"] ?? ""}`, created: Math.floor(Date.now() / 1000) };
 

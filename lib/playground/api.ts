@@ -41,5 +41,5 @@ export const runPlayground: Handler = withApi({ role: "viewer", body: runBody },
     text: async () => text,
     // The browser closing the page cancels the upstream call too.
     signal: req.signal,
-  });
+  }, { via: "playground" });
 });

@@ -38,6 +38,8 @@ export interface Outcome {
 /** What a record is built from: plain JSON, so it can be journaled and rebuilt after a crash. */
 export interface RecordInput {
   requestId: string;
+  /** The endpoint it came through; absent in lines journaled before it was recorded (Messages). */
+  via?: string;
   /** Epoch milliseconds. */
   createdAt: number;
   keyId: string | null;
@@ -245,6 +247,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     messageCount: r.request?.messageCount ?? 0,
     hasTools: r.routable?.hasTools ?? false,
     thinkingStatus: seen?.thinkingStatus ?? "none",
+    via: r.via ?? "messages",
     ...content(r, routeId, escalated, ctx.traces),
   };
 }

@@ -3,6 +3,8 @@ export interface RequestRecordRow {
   id: string;
   createdAt: Date;
   keyId: string | null;
+  /** messages, openai, playground or calibration (lib/gateway/messages.ts, Via). */
+  via: string;
   app: string | null;
   task: string | null;
   stage: string;

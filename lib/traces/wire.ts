@@ -35,6 +35,8 @@ export interface TraceDetail {
   id: string;
   createdAt: string;
   keyId: string | null;
+  /** The endpoint the request came through: messages, openai, playground or calibration. */
+  via: string;
   app: string | null;
   task: string | null;
   stage: string;

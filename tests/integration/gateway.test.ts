@@ -35,6 +35,7 @@ interface StoredRecord {
   thinkingStatus: string;
   thinkingText: string | null;
   answer: string | null;
+  via: string;
   prompt: string | null;
   httpStatus: number;
   errorType: string | null;
@@ -94,6 +95,7 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
 
     const rec = await stored(id);
     expect(rec.status).toBe("ok");
+    expect(rec.via).toBe("messages");
     expect(rec.tier).toBe("reasoning");
     expect(rec.requestedModel).toBe("claude-sonnet-4-6");
     expect(rec.servedModel).toBe("claude-opus-4-7");

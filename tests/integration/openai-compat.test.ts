@@ -16,6 +16,7 @@ interface StoredRecord {
   status: string;
   stage: string;
   tier: string;
+  via: string;
   routeId: string | null;
   servedModel: string;
   stream: boolean;
@@ -80,6 +81,7 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
 
     const rec = await stored(data.id);
     expect(rec.status).toBe("ok");
+    expect(rec.via).toBe("openai");
     expect(rec.stream).toBe(false);
     expect(rec.system).toBe("You answer in one short paragraph.\n\nNever mention competitors.");
     expect(rec.prompt).toContain("the meeting moved");
