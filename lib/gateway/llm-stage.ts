@@ -3,10 +3,11 @@ import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import { planThinking } from "../models/thinking";
 import { createLlmClassifier } from "../routing/llm-classifier";
 import type { LlmStage } from "../routing/pipeline";
+import { traceClassifierCall, type RequestTrace } from "../telemetry/tracing";
 import { capabilities } from "./capabilities";
 import { upstream } from "./upstream";
 
-const classify = createLlmClassifier(async ({ model, system, prompt, signal }) => {
+const classify = createLlmClassifier<RequestTrace>(async ({ model, system, prompt, signal, context: trace }) => {
   // Thinking off where the model allows it: the verdict is a few tokens of JSON.
   const plan = planThinking({ model, caps: capabilities().peek(model), intent: { thinking: "off" }, maxTokens: 64 });
   const body = {
@@ -17,9 +18,21 @@ const classify = createLlmClassifier(async ({ model, system, prompt, signal }) =
     ...(plan.thinking ? { thinking: plan.thinking } : {}),
     ...(plan.effort ? { output_config: { effort: plan.effort } } : {}),
   };
-  const msg = (await upstream().post("/v1/messages", { body, signal })) as Message;
-  const text = msg.content.map((b) => (b.type === "text" ? b.text : "")).join("");
-  return { text, usage: msg.usage as never };
+  // A traced request's classifier call is a span of its own, its traceparent sent with it.
+  const call = trace ? traceClassifierCall(trace, model) : null;
+  try {
+    const msg = (await upstream().post("/v1/messages", { body, signal, ...(call ? { headers: { traceparent: call.traceparent } } : {}) })) as Message;
+    const text = msg.content.map((b) => (b.type === "text" ? b.text : "")).join("");
+    return { text, usage: msg.usage as never };
+  } catch (err) {
+    call?.failed((err as Error).name === "AbortError" ? "timeout" : "upstream call failed");
+    throw err;
+  } finally {
+    call?.end();
+  }
 });
 
-export const llmStage: LlmStage = (prompt, config) => classify(prompt, config);
+/** The LLM stage for one request; `trace` when the request is traced. */
+export function llmStage(trace?: RequestTrace): LlmStage {
+  return (prompt, config) => classify(prompt, config, trace);
+}

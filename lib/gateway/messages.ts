@@ -98,7 +98,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     const { snapshot } = await routingConfig();
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
-      : await decide(a.routable, snapshot, pinStore, llmStage);
+      : await decide(a.routable, snapshot, pinStore, llmStage(a.trace));
     if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
     a.applied = applyDecision(a.body, a.decision);
     // Key and app limits: may downgrade the decision or refuse with a 429 (lib/limits).

@@ -44,8 +44,12 @@ export interface LlmVerdict {
 
 export type LlmOutcome = { ok: true; verdict: LlmVerdict } | { ok: false; reason: string; usage: AnthropicUsage | null };
 
-/** Sends one classification request; returns the model's text and usage. */
-export type CallModel = (req: { model: string; system: string; prompt: string; signal: AbortSignal }) => Promise<{ text: string; usage: AnthropicUsage | null }>;
+/**
+ * Sends one classification request; returns the model's text and usage.
+ * `context` is whatever the caller of classify() passed along for the call
+ * (the gateway: the request's trace, so the call gets a span of its own).
+ */
+export type CallModel<C = undefined> = (req: { model: string; system: string; prompt: string; signal: AbortSignal; context?: C }) => Promise<{ text: string; usage: AnthropicUsage | null }>;
 
 export function parseVerdict(text: string): z.infer<typeof verdictSchema> | null {
   const start = text.indexOf("{");
@@ -59,10 +63,10 @@ export function parseVerdict(text: string): z.infer<typeof verdictSchema> | null
   }
 }
 
-export function createLlmClassifier(call: CallModel, cacheSize = 10_000) {
+export function createLlmClassifier<C = undefined>(call: CallModel<C>, cacheSize = 10_000) {
   const cache = new LRUCache<string, z.infer<typeof verdictSchema>>({ max: cacheSize });
 
-  return async function classify(prompt: string, config: LlmClassifierConfig): Promise<LlmOutcome> {
+  return async function classify(prompt: string, config: LlmClassifierConfig, context?: C): Promise<LlmOutcome> {
     const text = prompt.slice(0, config.maxPromptChars);
     const key = crypto.createHash("sha256").update(config.model).update("\0").update(text).digest("base64url");
     const hit = cache.get(key);
@@ -78,7 +82,7 @@ export function createLlmClassifier(call: CallModel, cacheSize = 10_000) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), config.timeoutMs);
     try {
-      const { text: answer, usage } = await call({ model: config.model, system: CLASSIFIER_SYSTEM, prompt: text, signal: controller.signal });
+      const { text: answer, usage } = await call({ model: config.model, system: CLASSIFIER_SYSTEM, prompt: text, signal: controller.signal, context });
       const verdict = parseVerdict(answer);
       if (!verdict) return { ok: false, reason: "the classifier model did not answer in the expected JSON", usage };
       cache.set(key, verdict);

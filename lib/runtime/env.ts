@@ -79,6 +79,9 @@ function validateApiKey(value: string, name: string): void {
 }
 
 /** The API's own limit for Messages bodies (32 MB). */
+/** The samplers lib/telemetry/tracing.ts builds from OTEL_TRACES_SAMPLER (checked at start). */
+const OTEL_SAMPLERS = ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"];
+
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
@@ -96,6 +99,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     const url = env[name]?.trim();
     if (url) validateBaseUrl(url, name);
   }
+  const sampler = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
+  if (sampler && !OTEL_SAMPLERS.includes(sampler)) throw new Error(`OTEL_TRACES_SAMPLER must be one of ${OTEL_SAMPLERS.join(", ")}; got "${env.OTEL_TRACES_SAMPLER}"`);
   const mode: Mode = apiKey ? "anthropic" : "simulator";
   const selfHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const defaultUpstream = mode === "anthropic" ? "https://api.anthropic.com" : `http://${selfHost.includes(":") ? `[${selfHost}]` : selfHost}:${port}/api/simulator`;

@@ -12,7 +12,7 @@ import { costOf, priceFor } from "../pricing/service";
 import type { TokenBuckets } from "../pricing/usage";
 import { runtimeEnv } from "../runtime/env";
 import { metrics } from "./metrics";
-import { exportSpans, type RequestTrace, type SpanSpec } from "./tracing";
+import { exportSpans, type ClassifierCall, type RequestTrace, type SpanSpec } from "./tracing";
 
 const ROUTE = "/api/v1/messages";
 
@@ -229,7 +229,7 @@ function upstreamServer(): { host: string; port: number } {
   return upstreamAddress;
 }
 
-/** Hops that were an upstream call made with the request's traceparent (not the classifier's, not a skipped route). */
+/** Hops that were a forwarding call made with the request's traceparent (not the classifier's, not a skipped route). */
 function isCall(h: Hop): boolean {
   return h.kind !== "classifier" && h.kind !== "skipped";
 }
@@ -238,17 +238,17 @@ function isCall(h: Hop): boolean {
  * One CLIENT span per upstream call the request made. The calls and the hops
  * line up from the end: the last call gave the answer served, the ones
  * before it the hops recorded before it (an escalated answer, a failed call
- * that fell back). The classifier's call is part of routing, not forwarded
- * with the request's traceparent, and has no span; its tokens are in the
- * request's totals. A call lasts until the next one starts (less the wait
- * before a retry), the last one until the response ended.
+ * that fell back). A call lasts until the next one starts (less the wait
+ * before a retry), the last one until the response ended. The classifier's
+ * call, made while routing, is timed on its own (classifierSpan).
  */
 function clientSpans(a: Attempt, t: RequestTrace, o: Outcome, hops: CostedHop[]): SpanSpec[] {
   const upstreamHops = hops.filter((h) => isCall(h.hop));
   const requestEnd = performance.timeOrigin + a.started + o.latencyMs;
   const server = upstreamServer();
+  const classifier = t.classifier ? [classifierSpan(a, t.classifier, hops.find((h) => h.hop.kind === "classifier"), server)] : [];
   const offset = upstreamHops.length - t.calls.length;
-  return t.calls.map((call, i) => {
+  const forwarded = t.calls.map((call, i) => {
     const h = upstreamHops[offset + i];
     const last = i === t.calls.length - 1;
     const next = t.calls[i + 1];
@@ -283,6 +283,26 @@ function clientSpans(a: Attempt, t: RequestTrace, o: Outcome, hops: CostedHop[])
     const start = performance.timeOrigin + call.start;
     // A failed call that was retried ended when the wait before the next one began.
     const end = next ? Math.max(start, performance.timeOrigin + next.start - (h?.hop.waitMs ?? 0)) : requestEnd;
-    return { name: `chat ${model}`, kind: "client", spanId: call.spanId, start, end, attributes, error };
+    return { name: `chat ${model}`, kind: "client", spanId: call.spanId, start, end, attributes, error } satisfies SpanSpec;
   });
+  return [...classifier, ...forwarded];
+}
+
+/** The LLM classifier's call: its usage and cost when it answered (the classifier hop), its error when it did not. */
+function classifierSpan(a: Attempt, call: ClassifierCall, h: CostedHop | undefined, server: { host: string; port: number }): SpanSpec {
+  const attributes: Attributes = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "anthropic",
+    "gen_ai.request.model": call.model,
+    "server.address": server.host,
+    "server.port": server.port,
+    "thinkgate.request_id": a.requestId,
+    "thinkgate.hop": "classifier",
+  };
+  if (h?.buckets) Object.assign(attributes, usageAttributes(h.buckets), { "gen_ai.response.model": call.model });
+  if (h && h.costUsd !== null) attributes["thinkgate.cost_usd"] = h.costUsd;
+  if (call.error) attributes["error.type"] = call.error;
+  const start = performance.timeOrigin + call.start;
+  const end = performance.timeOrigin + (call.end ?? call.start);
+  return { name: `chat ${call.model}`, kind: "client", spanId: call.spanId, start, end, attributes, error: call.error };
 }

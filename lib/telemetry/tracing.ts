@@ -18,7 +18,18 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Co
 import { parseTraceParent, TraceState } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import { AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, RandomIdGenerator, type IdGenerator } from "@opentelemetry/sdk-trace-base";
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  RandomIdGenerator,
+  SamplingDecision,
+  TraceIdRatioBasedSampler,
+  type IdGenerator,
+  type Sampler,
+} from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 
 function configured(env: NodeJS.ProcessEnv): boolean {
@@ -29,10 +40,49 @@ function configured(env: NodeJS.ProcessEnv): boolean {
 /** Read once at start: the exporter reads the same variables when it is built. */
 const ENABLED = configured(process.env);
 
+/**
+ * The sampler named by OTEL_TRACES_SAMPLER (and OTEL_TRACES_SAMPLER_ARG for
+ * the ratio), with the SDK's own samplers: always_on, always_off,
+ * traceidratio, parentbased_always_on (the default), parentbased_always_off,
+ * parentbased_traceidratio.
+ */
+export function samplerFromEnv(env: Record<string, string | undefined>): Sampler {
+  const name = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() || "parentbased_always_on";
+  const arg = Number(env.OTEL_TRACES_SAMPLER_ARG ?? "1");
+  const ratio = Number.isFinite(arg) && arg >= 0 && arg <= 1 ? arg : 1;
+  switch (name) {
+    case "always_on":
+      return new AlwaysOnSampler();
+    case "always_off":
+      return new AlwaysOffSampler();
+    case "traceidratio":
+      return new TraceIdRatioBasedSampler(ratio);
+    case "parentbased_always_off":
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case "parentbased_traceidratio":
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+    case "parentbased_always_on":
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    default:
+      throw new Error(`OTEL_TRACES_SAMPLER: unknown sampler "${env.OTEL_TRACES_SAMPLER}" (always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio)`);
+  }
+}
+
+const SAMPLER = ENABLED ? samplerFromEnv(process.env) : null;
+
 /** One upstream call of a request: its span id (sent upstream) and when it started (performance.now()). */
 export interface UpstreamCall {
   spanId: string;
   start: number;
+}
+
+/** The router's call to its LLM classifier, timed here because it is not one of the forwarding calls. */
+export interface ClassifierCall {
+  spanId: string;
+  model: string;
+  start: number;
+  end: number | null;
+  error: string | null;
 }
 
 /** The ids of one request's trace, drawn when the request arrives. */
@@ -44,25 +94,30 @@ export interface RequestTrace {
   parent: SpanContext | null;
   /** Upstream calls in the order they were made. */
   calls: UpstreamCall[];
+  /** The LLM classifier's call, when routing asked it (a cached verdict makes none). */
+  classifier?: ClassifierCall;
 }
 
 const ids = new RandomIdGenerator();
 
 /**
- * The request's trace ids, or undefined when tracing is off, or when the
- * client's traceparent says its trace is not sampled (the client decided;
- * its traceparent then goes upstream unchanged).
+ * The request's trace ids, or undefined when tracing is off or the sampler
+ * (OTEL_TRACES_SAMPLER) leaves the request out: by default the client's
+ * traceparent decides when there is one (a client's unsampled trace goes
+ * upstream unchanged), and every new trace is kept.
  */
-export function traceRequest(headers: Record<string, string | undefined>): RequestTrace | undefined {
-  if (!ENABLED) return undefined;
+export function traceRequest(headers: Record<string, string | undefined>, sampler: Sampler | null = SAMPLER): RequestTrace | undefined {
+  if (!sampler) return undefined;
   const header = headers["traceparent"];
   let parent: SpanContext | null = header ? parseTraceParent(header) : null;
   if (parent && trace.isSpanContextValid(parent)) {
-    if ((parent.traceFlags & 1) === 0) return undefined;
     const state = headers["tracestate"];
     if (state) parent = { ...parent, traceState: new TraceState(state) };
   } else parent = null;
-  return { traceId: parent?.traceId ?? ids.generateTraceId(), spanId: ids.generateSpanId(), parent, calls: [] };
+  const traceId = parent?.traceId ?? ids.generateTraceId();
+  const context = parent ? trace.setSpanContext(ROOT_CONTEXT, { ...parent, isRemote: true }) : ROOT_CONTEXT;
+  if (sampler.shouldSample(context, traceId, "gateway request", SpanKind.SERVER, {}, []).decision !== SamplingDecision.RECORD_AND_SAMPLED) return undefined;
+  return { traceId, spanId: ids.generateSpanId(), parent, calls: [] };
 }
 
 /** Starts an upstream call: the traceparent to send with it, its span id kept for the span built later. */
@@ -70,6 +125,17 @@ export function traceUpstreamCall(t: RequestTrace): string {
   const call = { spanId: ids.generateSpanId(), start: performance.now() };
   t.calls.push(call);
   return `00-${t.traceId}-${call.spanId}-01`;
+}
+
+/** Starts the classifier's call: its traceparent, and what to call when it fails and when it ends. */
+export function traceClassifierCall(t: RequestTrace, model: string): { traceparent: string; failed(error: string): void; end(): void } {
+  const call: ClassifierCall = { spanId: ids.generateSpanId(), model, start: performance.now(), end: null, error: null };
+  t.classifier = call;
+  return {
+    traceparent: `00-${t.traceId}-${call.spanId}-01`,
+    failed: (error) => void (call.error = error),
+    end: () => void (call.end = performance.now()),
+  };
 }
 
 /** A finished span, described by value: built into an SDK span only when exported. */

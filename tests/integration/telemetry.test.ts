@@ -314,6 +314,43 @@ describe(`OpenTelemetry traces (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(span.kind).toBe(SERVER);
     expect(span.attrs).toMatchObject({ "http.response.status_code": 401, "error.type": "authentication_error" });
   });
+
+  it("gives the router's LLM classifier call a CLIENT span of its own, before the answer's, with its usage and cost", async () => {
+    const settings = (body: unknown) =>
+      fetch(`${server.url}/api/settings`, { method: "PUT", headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body: JSON.stringify(body) });
+    // A margin of 0.5 makes every score ambiguous, so the LLM stage always runs.
+    expect((await settings({ classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 2000 } })).status).toBe(200);
+    try {
+      const traceId = hex(16);
+      const { response } = await client.messages
+        .create(params(`Suggest a name for a small bakery, ${hex(4)}. [[sim:answer=json]]`), { headers: { traceparent: `00-${traceId}-${hex(8)}-01` } })
+        .withResponse();
+      const requestId = response.headers.get("thinkgate-request-id")!;
+      const found = await eventually(async () => {
+        const mine = receiver.spans.filter((x) => x.attrs["thinkgate.request_id"] === requestId);
+        const classifier = mine.find((x) => x.attrs["thinkgate.hop"] === "classifier");
+        const server = mine.find((x) => x.kind === SERVER);
+        return classifier && server ? { classifier, server, mine } : undefined;
+      });
+      const { classifier, server: root } = found;
+      expect(classifier.kind).toBe(CLIENT);
+      expect(classifier.traceId).toBe(traceId);
+      expect(classifier.parentSpanId).toBe(root.spanId);
+      expect(classifier.name).toBe("chat claude-haiku-4-5");
+      expect(classifier.attrs).toMatchObject({ "gen_ai.request.model": "claude-haiku-4-5", "gen_ai.response.model": "claude-haiku-4-5" });
+      expect(classifier.attrs["gen_ai.usage.input_tokens"] as number).toBeGreaterThan(0);
+      expect(classifier.attrs["thinkgate.cost_usd"] as number).toBeGreaterThan(0);
+      expect(classifier.end).toBeGreaterThan(classifier.start);
+      // Its traceparent went upstream with it; the answer's call came after it, under the same request.
+      const sent = proxy.seen.find((x) => x.traceparent === `00-${traceId}-${classifier.spanId}-01`);
+      expect(sent?.model).toBe("claude-haiku-4-5");
+      const answers = found.mine.filter((x) => x.kind === CLIENT && x.attrs["thinkgate.hop"] !== "classifier");
+      expect(answers.length).toBeGreaterThan(0);
+      for (const a of answers) expect(a.start).toBeGreaterThanOrEqual(classifier.start);
+    } finally {
+      expect((await settings({ llmClassifier: { enabled: false } })).status).toBe(200);
+    }
+  });
 });
 
 describe("JSON access logs", () => {
