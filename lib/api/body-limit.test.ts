@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { readEnv, setRuntimeEnv } from "../runtime/env";
 import { readWebBody } from "./body-limit";
 import { json } from "./http";
 import { toNextHandler } from "./next-adapter";
@@ -41,7 +40,7 @@ describe("readWebBody", () => {
 
 describe("Next route handlers", () => {
   it("answer an oversize body with 413 in the API's error shape, like the lean path", async () => {
-    setRuntimeEnv({ ...readEnv(), maxBodyBytes: 1 << 20 });
+    process.env.THINKGATE_MAX_BODY_BYTES = String(1 << 20);
     const handler = toNextHandler(withApi({ body: z.object({ a: z.string() }) }, async ({ body }) => json(200, body)));
     const ok = await handler(post('{"a":"b"}', { "content-type": "application/json" }));
     expect(ok.status).toBe(200);
@@ -49,5 +48,6 @@ describe("Next route handlers", () => {
     const big = await handler(post(chunked(40, 64 * 1024), { "content-type": "application/json" }));
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ type: "error", error: { type: "request_too_large" } });
+    delete process.env.THINKGATE_MAX_BODY_BYTES;
   });
 });

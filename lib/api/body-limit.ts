@@ -7,6 +7,19 @@
  */
 import { AppError, badRequest } from "./errors";
 
+/** The default of THINKGATE_MAX_BODY_BYTES: the API's own limit for Messages bodies (32 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The limit as the environment sets it. The lean path reads it once at start
+ * (lib/runtime/env.ts validates it there); route handlers under `next dev`
+ * read it here, without the server's start-up module.
+ */
+export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.THINKGATE_MAX_BODY_BYTES);
+  return Number.isInteger(v) && v > 0 ? v : DEFAULT_MAX_BODY_BYTES;
+}
+
 export function tooLarge(limit: number): AppError {
   return new AppError("request_too_large", `request body is larger than the limit of ${limit} bytes`);
 }

@@ -3,8 +3,7 @@
  * production server.ts serves these paths on the lean path before Next sees
  * them; this keeps the same handlers reachable under `next dev` too.
  */
-import { runtimeEnv } from "../runtime/env";
-import { readWebBody } from "./body-limit";
+import { maxBodyBytes, readWebBody } from "./body-limit";
 import type { Handler } from "./http";
 import { isStream } from "./http";
 
@@ -25,7 +24,7 @@ export function toNextHandler(handler: Handler) {
       headers,
       params,
       // The same limit as the lean path (THINKGATE_MAX_BODY_BYTES): 413 without holding the body.
-      text: () => (body ??= readWebBody(request, runtimeEnv().maxBodyBytes)),
+      text: () => (body ??= readWebBody(request, maxBodyBytes())),
       signal: request.signal,
     });
     const responseHeaders = new Headers(out.headers);

@@ -46,10 +46,12 @@ export interface ClosableStore extends RecordStore {
 
 /** How to start the thread from here, or null when it cannot be found. */
 function threadEntry(): { file: string; eval: boolean } | null {
-  const bundled = path.join(__dirname, "record-thread.cjs");
-  if (fs.existsSync(bundled)) return { file: bundled, eval: false };
-  const source = path.join(__dirname, "thread.ts");
-  if (fs.existsSync(source)) return { file: source, eval: true };
+  // turbopackIgnore: Next bundles this file too (its route handlers import the
+  // gateway); a path built from __dirname would make it trace the whole project.
+  const bundled = path.join(/* turbopackIgnore: true */ __dirname, "record-thread.cjs");
+  if (fs.existsSync(/* turbopackIgnore: true */ bundled)) return { file: bundled, eval: false };
+  const source = path.join(/* turbopackIgnore: true */ __dirname, "thread.ts");
+  if (fs.existsSync(/* turbopackIgnore: true */ source)) return { file: source, eval: true };
   return null;
 }
 
@@ -70,7 +72,7 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
 
   const start = (): Worker => {
     const workerData = { databaseUrl, entry: entry.file };
-    const w = entry.eval ? new Worker(FROM_SOURCE, { eval: true, workerData }) : new Worker(entry.file, { workerData });
+    const w = entry.eval ? new Worker(FROM_SOURCE, { eval: true, workerData }) : new Worker(/* turbopackIgnore: true */ entry.file, { workerData });
     w.unref();
     w.on("message", (m: ThreadReply) => {
       const p = pending.get(m.id);

@@ -7,6 +7,7 @@
  * (git-ignored; `.env.example` lists the variables), never from the repository.
  * A bad value stops the start with a message naming the variable.
  */
+import { DEFAULT_MAX_BODY_BYTES } from "../api/body-limit";
 import fs from "node:fs";
 import path from "node:path";
 import { databaseUrl, providerOf, type DbProvider } from "../db/provider";
@@ -78,11 +79,11 @@ function validateApiKey(value: string, name: string): void {
   if (!/^[\x21-\x7e]+$/.test(value)) throw new Error(`${name} may only contain visible ASCII characters (no spaces, quotes or line breaks)`);
 }
 
-/** The API's own limit for Messages bodies (32 MB). */
 /** The samplers lib/telemetry/tracing.ts builds from OTEL_TRACES_SAMPLER (checked at start). */
 const OTEL_SAMPLERS = ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"];
 
-export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** The API's own limit for Messages bodies (32 MB), shared with the Next route handlers. */
+export { DEFAULT_MAX_BODY_BYTES };
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
   const port = Number(env.PORT ?? 3000);

@@ -12,7 +12,8 @@ let cached: string | undefined;
 export function projectRoot(): string {
   if (cached) return cached;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "package.json")) && fs.existsSync(path.join(dir, "next.config.js"))) return (cached = dir);
+    // turbopackIgnore: a path built at run time would make Next trace the whole project.
+    if (fs.existsSync(/* turbopackIgnore: true */ path.join(dir, "package.json")) && fs.existsSync(/* turbopackIgnore: true */ path.join(dir, "next.config.js"))) return (cached = dir);
     if (path.dirname(dir) === dir) return (cached = process.cwd());
   }
 }
