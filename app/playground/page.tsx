@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export default async function Playground() {
   const { user, allowed } = await requirePageUser("viewer", "/playground");
   if (!allowed) return <Forbidden email={user.email} role={user.role} needs="the viewer role" what="the playground" />;
-  return <PlaygroundPage />;
+  return <PlaygroundPage role={user.role} />;
 }

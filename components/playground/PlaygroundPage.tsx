@@ -3,6 +3,8 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { AddToSetForm } from "@/components/calibration/AddToSetForm";
+import type { Role } from "@/components/calibration/types";
 import { TextAreaField, TextField } from "@/components/form/Fields";
 import { SignalText } from "@/components/traces/SignalText";
 import { ThinkingPlaceholder } from "@/components/traces/TraceDetail";
@@ -62,7 +64,9 @@ async function readRecord(id: string, signal: AbortSignal): Promise<TraceDetail 
   return null;
 }
 
-export function PlaygroundPage() {
+/** `role` hides what only editors and admins may do (adding the prompt to an evaluation set). */
+export function PlaygroundPage({ role }: { role: Role }) {
+  const canEdit = role === "editor" || role === "admin";
   const [input, setInput] = useState<PlaygroundInput>({ prompt: "", system: "", app: "", task: "" });
   const [submitted, setSubmitted] = useState<PlaygroundInput | null>(null);
   const [decision, setDecision] = useState<{ value: RouteDecision | null; error: Error | null; pending: boolean }>({ value: null, error: null, pending: false });
@@ -179,6 +183,8 @@ export function PlaygroundPage() {
             ))}
           </div>
           <SaveExample input={submitted} requestId={runs.reasoning?.requestId ?? null} />
+          {/* Once both runs end (a new run unmounts it), so the expected answer starts from the final text. */}
+          {canEdit && !running ? <AddPromptToSet input={submitted} runs={runs} /> : null}
         </>
       ) : null}
     </div>
@@ -302,6 +308,20 @@ function Metric({ label, title, children }: { label: string; title?: string; chi
       <dt className="text-[10px] tracking-wide text-gray-500 uppercase">{label}</dt>
       <dd className="mt-0.5 text-gray-900">{children}</dd>
     </div>
+  );
+}
+
+/** The prompt as run (fromPlayground); the expected answer starts as the reasoning answer, else the standard one. */
+function AddPromptToSet({ input, runs }: { input: PlaygroundInput; runs: Partial<Record<PlaygroundTier, Run>> }) {
+  const from = TIERS.slice()
+    .reverse()
+    .find((t) => runs[t]?.state.answer?.trim());
+  return (
+    <AddToSetForm
+      source={{ kind: "playground", prompt: input.prompt, system: input.system }}
+      defaultExpected={from ? runs[from]!.state.answer : ""}
+      expectedHint={from ? `Prefilled with the ${from} answer: correct it if it is wrong.` : "No answer came back: type the correct one."}
+    />
   );
 }
 

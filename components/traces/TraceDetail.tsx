@@ -3,6 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AddToSetForm } from "@/components/calibration/AddToSetForm";
+import type { Role } from "@/components/calibration/types";
 import { EscalatedBadge } from "@/components/home/RequestsTable";
 import { Badge, StatusDot } from "@/components/ui/Badge";
 import { Button, buttonClasses } from "@/components/ui/Button";
@@ -20,8 +22,9 @@ export function traceQueryKey(id: string) {
   return ["traces", "detail", id] as const;
 }
 
-/** /traces/[id]: one request, everything the gateway knows about it. */
-export function TraceDetail({ id }: { id: string }) {
+/** /traces/[id]: one request, everything the gateway knows about it. `role` hides what only editors and admins may do. */
+export function TraceDetail({ id, role }: { id: string; role: Role }) {
+  const canEdit = role === "editor" || role === "admin";
   const query = useQuery({
     queryKey: traceQueryKey(id),
     queryFn: ({ signal }) => apiFetch<Trace>(`/api/traces/${encodeURIComponent(id)}`, { signal }),
@@ -60,6 +63,7 @@ export function TraceDetail({ id }: { id: string }) {
         </div>
         <div className="min-w-0 space-y-4">
           <LabelCard t={t} />
+          {canEdit ? <AddToSet t={t} /> : null}
           <DecisionCard t={t} />
           <CostCard t={t} />
         </div>
@@ -243,6 +247,28 @@ function LabelCard({ t }: { t: Trace }) {
         </p>
       </CardBody>
     </Card>
+  );
+}
+
+/** The request as a calibration item; the server reads its prompt and system prompt from the record. */
+function AddToSet({ t }: { t: Trace }) {
+  if (!t.prompt) {
+    return (
+      <Card>
+        <CardHeader title="Add to calibration set" />
+        <CardBody>
+          <p className="text-sm text-gray-500">No prompt was stored for this request, so it cannot become an evaluation item.</p>
+        </CardBody>
+      </Card>
+    );
+  }
+  return (
+    <AddToSetForm
+      key={t.id}
+      source={{ kind: "request", requestId: t.id }}
+      defaultExpected={t.answer}
+      expectedHint={t.answer ? "Prefilled with the stored answer: correct it if it is wrong." : "No answer was stored: type the correct one."}
+    />
   );
 }
 

@@ -10,5 +10,5 @@ export default async function TracePage({ params }: { params: Promise<{ id: stri
   const { id } = await params;
   const { user, allowed } = await requirePageUser("viewer", `/traces/${encodeURIComponent(id)}`);
   if (!allowed) return <Forbidden email={user.email} role={user.role} needs="the viewer role" what="this trace" />;
-  return <TraceDetail id={decodeURIComponent(id)} />;
+  return <TraceDetail id={decodeURIComponent(id)} role={user.role} />;
 }
