@@ -99,6 +99,12 @@ function Header({ t }: { t: Trace }) {
             <span>{[t.app, t.task].filter(Boolean).join(" · ")}</span>
           </>
         ) : null}
+        {t.via && t.via !== "messages" ? (
+          <>
+            <span aria-hidden>·</span>
+            <span title="The endpoint this request came through">via {VIA_LABELS[t.via] ?? t.via}</span>
+          </>
+        ) : null}
       </div>
       {t.errorMessage ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -108,6 +114,9 @@ function Header({ t }: { t: Trace }) {
     </div>
   );
 }
+
+/** How a request that did not come through /v1/messages reached the gateway. */
+const VIA_LABELS: Record<string, string> = { openai: "OpenAI-compatible endpoint", playground: "playground", calibration: "calibration lab" };
 
 function PromptCard({ t }: { t: Trace }) {
   return (

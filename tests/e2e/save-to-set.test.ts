@@ -108,7 +108,7 @@ describe("add to calibration set", () => {
     const reasoningCard = page.locator("section", { has: page.getByRole("region", { name: "Reasoning result" }) });
     const href = (await reasoningCard.getByRole("link", { name: "Open trace →" }).getAttribute("href"))!;
     const runId = decodeURIComponent(href.replace("/traces/", ""));
-    const record = (await (await api(server, `/api/traces/${runId}`)).json()) as { answer: string | null };
+    const record = (await (await api(server, `/api/traces/${runId}`)).json()) as { answer: string | null; via: string };
     expect(record.answer?.trim().length).toBeGreaterThan(0);
     const expected = form.getByLabel("Expected answer");
     expect((await expected.inputValue()).trim()).toBe(record.answer!.trim());
@@ -123,6 +123,11 @@ describe("add to calibration set", () => {
     const items = await setItems(setId);
     expect(items).toHaveLength(2);
     expect(items[1]).toMatchObject({ prompt, expected: "$0.05", category: "arithmetic", source: "playground", requestId: null });
+
+    // The run's trace says where it came from.
+    expect(record).toMatchObject({ via: "playground" });
+    await page.goto(href);
+    await page.getByText("via playground").waitFor();
     expect(admin.pageErrors).toEqual([]);
   });
 
