@@ -55,6 +55,15 @@ function threadEntry(): { file: string; eval: boolean } | null {
   return null;
 }
 
+/**
+ * The thread's young generation, kept small: by default it reserves as much
+ * as the main thread's (32 MiB of new space), which a thread building 200
+ * rows at a time does not need; measured under load, the thread's heap went
+ * from ~51 to ~30 MiB with it. Its old generation keeps the default, since a
+ * batch of long prompts and traces can be large.
+ */
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 const FROM_SOURCE = `require("tsx/cjs/api").register(); require(require("node:worker_threads").workerData.entry);`;
 
 export function threadStore(databaseUrl: string, source: ContextSource, fallback: RecordStore): ClosableStore {
@@ -72,7 +81,8 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
 
   const start = (): Worker => {
     const workerData = { databaseUrl, entry: entry.file };
-    const w = entry.eval ? new Worker(FROM_SOURCE, { eval: true, workerData }) : new Worker(/* turbopackIgnore: true */ entry.file, { workerData });
+    const options = { workerData, resourceLimits: THREAD_LIMITS };
+    const w = entry.eval ? new Worker(FROM_SOURCE, { ...options, eval: true }) : new Worker(/* turbopackIgnore: true */ entry.file, options);
     w.unref();
     w.on("message", (m: ThreadReply) => {
       const p = pending.get(m.id);
