@@ -4,7 +4,9 @@
  * Keys are 192-bit random secrets, so a single SHA-256 is the right hash (a
  * slow password hash buys nothing against a secret that cannot be guessed).
  * Lookups are cached briefly so the request path does not read the database;
- * a revoked key stops working within the cache's lifetime.
+ * a revoked key stops working within the cache's lifetime (at once on every
+ * instance when the revocation is announced over Redis). While the database
+ * is unreachable, keys accepted in the last hour keep working (authenticate).
  *
  * Why checking a key takes the same time whatever the caller guessed: the
  * presented secret is never compared with anything. It is hashed (SHA-256
@@ -66,7 +68,14 @@ export interface Principal {
 }
 
 const CACHE_TTL_MS = Number(process.env.THINKGATE_KEY_CACHE_MS ?? 5_000);
-const cache = new LRUCache<string, { principal: Principal | null }>({ max: 10_000, ttl: CACHE_TTL_MS });
+const STALE_MS = Number(process.env.THINKGATE_KEY_STALE_MS ?? 3_600_000);
+interface Cached {
+  principal: Principal | null;
+  /** When the database said so (Date.now()). */
+  at: number;
+}
+// Expired entries stay until evicted, for the lookup that finds the database unreachable (authenticate).
+const cache = new LRUCache<string, Cached>({ max: 10_000, ttl: CACHE_TTL_MS, noDeleteOnStaleGet: true });
 
 /** The key named in x-api-key or Authorization: Bearer (SDK 1.x sends Bearer). */
 export function presentedKey(headers: Record<string, string | undefined>): string | undefined {
@@ -82,9 +91,22 @@ export async function authenticate(secret: string | undefined): Promise<Principa
   const hash = hashKey(secret);
   const hit = cache.get(hash);
   if (hit) return hit.principal;
-  const row = await keysRepo.findByHash(hash);
+  let row: KeyRow | null;
+  try {
+    row = await keysRepo.findByHash(hash);
+  } catch (err) {
+    // The database is unreachable: a key this process accepted within the
+    // last THINKGATE_KEY_STALE_MS (1 hour) keeps working, so an outage longer
+    // than the cache's 5 s does not lock out every caller. Records wait in
+    // the spool meanwhile. A key it never saw, or saw refused, still fails;
+    // a revocation saved elsewhere reaches this instance through the cluster
+    // notice, which clears this cache.
+    const stale = cache.get(hash, { allowStale: true });
+    if (stale?.principal && Date.now() - stale.at <= STALE_MS) return stale.principal;
+    throw err;
+  }
   const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row) } : null;
-  cache.set(hash, { principal });
+  cache.set(hash, { principal, at: Date.now() });
   return principal;
 }
 
