@@ -245,7 +245,45 @@ async function forwardJson(res: Response, text: string, a: Attempt, headers: Rec
  * build the record. If the upstream breaks off, the client gets a proper
  * `error` event, and the record is marked partial with the tokens seen.
  */
-async function* relayStream(res: Response, body: AsyncIterator<Uint8Array>, first: IteratorResult<Uint8Array>, a: Attempt): AsyncGenerator<Uint8Array | string> {
+/**
+ * The relay as the adapter iterates it. A generator that has not started runs
+ * no `finally` when it is returned: a client that left between the answer's
+ * headers and the first read would leave no record and an unsettled budget
+ * reservation, for an upstream call already made. Here that case is recorded
+ * from the first chunk (read by the dispatcher; it holds the input usage).
+ */
+function relayStream(res: Response, body: AsyncIterator<Uint8Array>, first: IteratorResult<Uint8Array>, a: Attempt): AsyncIterableIterator<Uint8Array | string> {
+  const relay = relayChunks(res, body, first, a);
+  let started = false;
+  const it: AsyncIterableIterator<Uint8Array | string> = {
+    [Symbol.asyncIterator]: () => it,
+    next: () => {
+      started = true;
+      return relay.next();
+    },
+    return: async (value?: unknown) => {
+      if (started) return relay.return(value as never);
+      started = true;
+      body.return?.().catch(() => undefined);
+      const observer = new ResponseObserver();
+      const parser = new SseParser();
+      for (const f of first.done ? [] : parser.push(new TextDecoder().decode(first.value))) {
+        try {
+          if (f.data) observer.event(JSON.parse(f.data));
+        } catch {
+          /* not JSON */
+        }
+      }
+      finish(a, observer, res, { httpStatus: 200, ttft: null, failure: CLIENT_LEFT });
+      return { done: true, value: undefined };
+    },
+  };
+  return it;
+}
+
+const CLIENT_LEFT = { type: "api_error", message: "the client closed the stream" };
+
+async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, first: IteratorResult<Uint8Array>, a: Attempt): AsyncGenerator<Uint8Array | string> {
   const observer = new ResponseObserver();
   const parser = new SseParser();
   const decoder = new TextDecoder();
@@ -273,14 +311,18 @@ async function* relayStream(res: Response, body: AsyncIterator<Uint8Array>, firs
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
     }
   } catch (err) {
-    if (req_aborted(err)) failed = { type: "api_error", message: "the client closed the stream" };
+    if (req_aborted(err)) failed = CLIENT_LEFT;
     else {
       failed = { type: "api_error", message: `the upstream stream broke: ${(err as Error).message}` };
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
     }
   } finally {
-    // The client left mid-stream: stop reading the upstream's body too.
-    if (!r.done) body.return?.().catch(() => undefined);
+    if (!r.done) {
+      // The client left mid-stream (the adapter returned the relay): stop reading the upstream's body too,
+      // and record the answer as cut short, not as whole.
+      body.return?.().catch(() => undefined);
+      failed ??= CLIENT_LEFT;
+    }
     finish(a, observer, res, {
       httpStatus: 200,
       ttft: observer.firstTokenAt,

@@ -312,3 +312,36 @@ describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(lost).toBe(0);
   });
 });
+
+describe("a client that leaves mid-stream", () => {
+  let slow: TestServer;
+  beforeAll(async () => {
+    // The simulator at its realistic pace: an answer streams for a few seconds, so the client can leave in the middle.
+    slow = await startServer({ env: { THINKGATE_SIM_LATENCY: "realistic" } });
+  });
+  afterAll(async () => {
+    await slow?.stop();
+  });
+
+  it("is recorded as cut short (partial, the tokens seen so far), not as a whole answer", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${slow.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": slow.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 2000, stream: true, messages: [{ role: "user", content: `Write a long story about a lighthouse ${nonce()}` }] }),
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    const id = res.headers.get("thinkgate-request-id")!;
+    const reader = res.body!.getReader();
+    let text = "";
+    while (!text.includes("content_block_delta")) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    const rec = await eventually(async () => {
+      const r = await fetch(`${slow.url}/api/requests/${id}`, { headers: { "x-api-key": slow.adminKey } });
+      return r.status === 200 ? ((await r.json()) as StoredRecord & { errorMessage: string | null; stopReason: string | null }) : undefined;
+    });
+    expect(rec).toMatchObject({ status: "partial", errorType: "api_error", errorMessage: "the client closed the stream", stopReason: null });
+    expect(rec.inputTokens).toBeGreaterThan(0);
+  });
+});
