@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildServer } from "../scripts/build-server.mjs";
-import { heapFlags } from "../scripts/heap.mjs";
+import { heapFlags, serverEnv } from "../scripts/heap.mjs";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -114,6 +114,7 @@ export async function startGateway(upstreamBaseUrl: string, o: GatewayOptions = 
     "gateway",
     await serverBundle(),
     {
+      ...serverEnv(),
       DATABASE_URL: `file:${dbPath}`,
       THINKGATE_BOOTSTRAP_KEY: adminKey,
       THINKGATE_NEXT: o.pages ? "on" : "off",

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { heapFlags } from "./heap.mjs";
+import { heapFlags, serverEnv } from "./heap.mjs";
 import { dependenciesAreStale, pagesAreStale } from "./pages-build.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -45,7 +45,7 @@ const bundle = await buildServer();
 const child = spawn(process.execPath, [...heapFlags(), "--enable-source-maps", bundle, ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
-  env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env },
+  env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...process.env, ...serverEnv() },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { SERVER_BUNDLE } from "../../scripts/build-server.mjs";
-import { heapFlags } from "../../scripts/heap.mjs";
+import { heapFlags, serverEnv } from "../../scripts/heap.mjs";
 
 const ROOT = path.resolve(__dirname, "../..");
 export const PG_ADMIN_URL = process.env.THINKGATE_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -75,6 +75,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     execArgv: [...heapFlags(), "--enable-source-maps"],
     env: {
       ...process.env,
+      ...serverEnv(),
       NODE_ENV: "production",
       PORT: "0",
       HOST: "127.0.0.1",
