@@ -3,14 +3,14 @@
  * every tenth of 100,000 requests (JSON, concurrency 10, recording on, against
  * the mock upstream), to show whether it levels off. Run API only and, when a
  * build of the pages exists (THINKGATE_NEXT_DIST or .next), with the pages in
- * the process as `npm start` runs it. The records are counted at the end: a
+ * the process as `npm start` runs it, every page rendered once before the load. The records are counted at the end: a
  * bounded memory must not come from dropping them.
  */
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { percentile, runLoad } from "./load";
-import { ROOT, rssMiB, startGateway, startMock } from "./procs";
+import { ROOT, rssMiB, startGateway, startMock, type Gateway } from "./procs";
 import type { Figure } from "./report";
 
 export interface MemoryOptions {
@@ -37,6 +37,35 @@ function countRows(dbPath: string): number | null {
   }
 }
 
+const PAGES = ["/", "/traces", "/costs", "/rules", "/playground", "/settings", "/calibration"];
+
+/**
+ * Signs in as an admin (created with the bootstrap key) and renders every
+ * page once, so the pages' server code is loaded (Next loads a route's code
+ * when it is first visited) and the figure is that of a process whose web
+ * app is in use. Returns "path status" for each.
+ */
+async function visitPages(gw: Gateway): Promise<string[]> {
+  const admin = { email: "bench@example.com", password: "bench-password-long-enough" };
+  const created = await fetch(`${gw.url}/api/users`, {
+    method: "POST",
+    headers: { "x-api-key": gw.adminKey, "content-type": "application/json" },
+    body: JSON.stringify({ ...admin, role: "admin" }),
+  });
+  if (created.status !== 201) throw new Error(`memory bench: creating the admin failed: ${created.status} ${await created.text()}`);
+  const login = await fetch(`${gw.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(admin) });
+  if (login.status !== 200) throw new Error(`memory bench: signing in failed: ${login.status}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const seen: string[] = [];
+  for (const page of PAGES) {
+    const res = await fetch(`${gw.url}${page}`, { headers: { cookie }, redirect: "manual" });
+    await res.text();
+    if (res.status !== 200) throw new Error(`memory bench: ${page} answered ${res.status}`);
+    seen.push(`${page} ${res.status}`);
+  }
+  return seen;
+}
+
 export async function memoryBench(o: MemoryOptions): Promise<{ figures: Figure[]; runs: unknown[]; notes: string[] }> {
   const figures: Figure[] = [];
   const notes: string[] = [];
@@ -52,6 +81,7 @@ export async function memoryBench(o: MemoryOptions): Promise<{ figures: Figure[]
       const series: { requests: number; rssMiB: number }[] = [];
       const put = (name: string, unit: string, v: number, note?: string) => figures.push({ name: `thinkgate.${name}.${label}`, unit, samples: [v], group: "memory", note });
       try {
+        if (pages) o.log(`  pages visited by a signed-in admin before the load: ${(await visitPages(gw)).join(", ")}`);
         await new Promise((r) => setTimeout(r, 1_000));
         series.push({ requests: 0, rssMiB: rssMiB(gw.proc.pid!) });
         const step = Math.ceil(o.requests / o.steps);
