@@ -253,20 +253,10 @@ function clientSpans(a: Attempt, t: RequestTrace, o: Outcome, hops: CostedHop[])
     const last = i === t.calls.length - 1;
     const next = t.calls[i + 1];
     const model = h?.hop.model ?? "unknown";
-    const attributes: Attributes = {
-      "gen_ai.operation.name": "chat",
-      "gen_ai.provider.name": "anthropic",
-      "gen_ai.request.model": model,
-      "server.address": server.host,
-      "server.port": server.port,
-      "thinkgate.request_id": a.requestId,
-    };
+    const attributes = callAttributes(a, model, server, h);
     if (h) {
-      attributes["thinkgate.hop"] = h.hop.kind;
       if (h.hop.routeId) attributes["thinkgate.route"] = h.hop.routeId;
-      if (h.buckets) Object.assign(attributes, usageAttributes(h.buckets), { "gen_ai.response.model": model });
       if (h.hop.stopReason) attributes["gen_ai.response.finish_reasons"] = [h.hop.stopReason];
-      if (h.costUsd !== null) attributes["thinkgate.cost_usd"] = h.costUsd;
       if (h.hop.upstreamRequestId) attributes["thinkgate.upstream_request_id"] = h.hop.upstreamRequestId;
       if (h.hop.status != null) attributes["http.response.status_code"] = h.hop.status;
       if (h.hop.escalated) {
@@ -288,19 +278,27 @@ function clientSpans(a: Attempt, t: RequestTrace, o: Outcome, hops: CostedHop[])
   return [...classifier, ...forwarded];
 }
 
-/** The LLM classifier's call: its usage and cost when it answered (the classifier hop), its error when it did not. */
-function classifierSpan(a: Attempt, call: ClassifierCall, h: CostedHop | undefined, server: { host: string; port: number }): SpanSpec {
+/** What every upstream call's span says: the GenAI operation, the upstream, and the hop's kind, usage and cost when there is a hop. */
+function callAttributes(a: Attempt, model: string, server: { host: string; port: number }, h: CostedHop | undefined): Attributes {
   const attributes: Attributes = {
     "gen_ai.operation.name": "chat",
     "gen_ai.provider.name": "anthropic",
-    "gen_ai.request.model": call.model,
+    "gen_ai.request.model": model,
     "server.address": server.host,
     "server.port": server.port,
     "thinkgate.request_id": a.requestId,
-    "thinkgate.hop": "classifier",
   };
-  if (h?.buckets) Object.assign(attributes, usageAttributes(h.buckets), { "gen_ai.response.model": call.model });
-  if (h && h.costUsd !== null) attributes["thinkgate.cost_usd"] = h.costUsd;
+  if (!h) return attributes;
+  attributes["thinkgate.hop"] = h.hop.kind;
+  if (h.buckets) Object.assign(attributes, usageAttributes(h.buckets), { "gen_ai.response.model": model });
+  if (h.costUsd !== null) attributes["thinkgate.cost_usd"] = h.costUsd;
+  return attributes;
+}
+
+/** The LLM classifier's call: its usage and cost when it answered (the classifier hop), its error when it did not. */
+function classifierSpan(a: Attempt, call: ClassifierCall, h: CostedHop | undefined, server: { host: string; port: number }): SpanSpec {
+  const attributes = callAttributes(a, call.model, server, h);
+  attributes["thinkgate.hop"] = "classifier";
   if (call.error) attributes["error.type"] = call.error;
   const start = performance.timeOrigin + call.start;
   const end = performance.timeOrigin + (call.end ?? call.start);
