@@ -249,8 +249,10 @@ async function forwardJson(res: Response, text: string, a: Attempt, headers: Rec
  * The relay as the adapter iterates it. A generator that has not started runs
  * no `finally` when it is returned: a client that left between the answer's
  * headers and the first read would leave no record and an unsettled budget
- * reservation, for an upstream call already made. Here that case is recorded
- * from the first chunk (read by the dispatcher; it holds the input usage).
+ * reservation, for an upstream call already made. Returned before its first
+ * read, the relay is started first: it takes in the chunk the dispatcher read
+ * (it holds the input usage), then stops there and records the request as cut
+ * short, like a client leaving at any later chunk.
  */
 function relayStream(res: Response, body: AsyncIterator<Uint8Array>, first: IteratorResult<Uint8Array>, a: Attempt): AsyncIterableIterator<Uint8Array | string> {
   const relay = relayChunks(res, body, first, a);
@@ -262,20 +264,11 @@ function relayStream(res: Response, body: AsyncIterator<Uint8Array>, first: Iter
       return relay.next();
     },
     return: async (value?: unknown) => {
-      if (started) return relay.return(value as never);
-      started = true;
-      body.return?.().catch(() => undefined);
-      const observer = new ResponseObserver();
-      const parser = new SseParser();
-      for (const f of first.done ? [] : parser.push(new TextDecoder().decode(first.value))) {
-        try {
-          if (f.data) observer.event(JSON.parse(f.data));
-        } catch {
-          /* not JSON */
-        }
+      if (!started) {
+        started = true;
+        await relay.next();
       }
-      finish(a, observer, res, { httpStatus: 200, ttft: null, failure: CLIENT_LEFT });
-      return { done: true, value: undefined };
+      return relay.return(value as never);
     },
   };
   return it;

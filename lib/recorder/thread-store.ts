@@ -80,6 +80,8 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
   const pending = new Map<number, { resolve: (r: { written: number; skipped: number }) => void; reject: (e: Error) => void }>();
 
   const start = (): Worker => {
+    // A new thread has no prices or trace settings yet: the next batch carries them.
+    sent = null;
     const workerData = { databaseUrl, entry: entry.file };
     const options = { workerData, resourceLimits: THREAD_LIMITS };
     const w = entry.eval ? new Worker(FROM_SOURCE, { ...options, eval: true }) : new Worker(/* turbopackIgnore: true */ entry.file, options);
@@ -109,8 +111,7 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
     return w;
   };
 
-  const send = (msg: Omit<ThreadRequest, "id"> & Record<string, unknown>): Promise<{ written: number; skipped: number }> => {
-    const w = (worker ??= start());
+  const send = (w: Worker, msg: Omit<ThreadRequest, "id"> & Record<string, unknown>): Promise<{ written: number; skipped: number }> => {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -124,7 +125,7 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
     builtOn: () => (broken ? "process" : "thread"),
     store(lines) {
       if (broken) return fallback.store(lines);
-      if (!worker) sent = null;
+      const w = (worker ??= start());
       const prices = source.prices();
       const traces = source.traces();
       let context: ThreadContext | undefined;
@@ -132,8 +133,8 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
         context = { prices, traces: { sampling: traces.sampling, redaction: traces.redaction } };
         sent = { prices, traces };
       }
-      return send({ lines, context }).catch((err: Error) => {
-        // The thread did not take the context with it: sent again with the next batch.
+      return send(w, { lines, context }).catch((err: Error) => {
+        // The thread may not have taken the context (it failed before applying it): sent again with the next batch.
         sent = null;
         throw err;
       });
@@ -143,7 +144,7 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
       if (!w) return;
       const exited = new Promise<void>((r) => w.once("exit", () => r()));
       // Bounded: a connection stuck on an unreachable database must not hold the exit (the spool keeps what is unconfirmed).
-      const closed = await Promise.race([send({ close: true }).then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000).unref())]);
+      const closed = await Promise.race([send(w, { close: true }).then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), 5_000).unref())]);
       if (!closed) await w.terminate();
       worker = null;
       await exited;
