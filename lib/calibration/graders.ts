@@ -3,9 +3,9 @@
  * judge are pure functions of (answer, expected); the judge's prompt and the
  * parsing of its verdict are pure too, the call itself is the runner's.
  */
-import Ajv from "ajv";
 import { z } from "zod";
 import { badRequest } from "../api/errors";
+import { parseAnswerJson, schemaErrors, schemaProblem, schemaValidator } from "../routing/answer-json";
 import { compileSafe, unsafeReason } from "../routing/safe-regex";
 
 export const graderSchema = z.discriminatedUnion("kind", [
@@ -30,8 +30,6 @@ export interface Grade {
   note?: string;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-
 /** Parses a grader and checks what can be checked before any run (a regex that cannot be used, a schema that does not compile). */
 export function parseGrader(raw: unknown): Grader {
   const parsed = graderSchema.safeParse(raw);
@@ -42,11 +40,8 @@ export function parseGrader(raw: unknown): Grader {
     if (why) throw badRequest(`grader: pattern: ${why}`);
   }
   if (g.kind === "json_schema") {
-    try {
-      ajv.compile(g.schema);
-    } catch (err) {
-      throw badRequest(`grader: schema: ${(err as Error).message}`);
-    }
+    const why = schemaProblem(g.schema);
+    if (why) throw badRequest(`grader: schema: ${why}`);
   }
   return g;
 }
@@ -87,22 +82,12 @@ export function grade(g: Exclude<Grader, { kind: "judge" }>, answer: string, exp
       return hit ? { correct: true } : { correct: false, note: "the expected text is not in the answer" };
     }
     case "json_schema": {
-      let value: unknown;
-      try {
-        value = JSON.parse(stripFence(answer));
-      } catch {
-        return { correct: false, note: "the answer is not JSON" };
-      }
-      const validate = ajv.compile(g.schema);
-      return validate(value) ? { correct: true } : { correct: false, note: ajv.errorsText(validate.errors, { separator: "; " }) };
+      const parsed = parseAnswerJson(answer);
+      if (!parsed.ok) return { correct: false, note: "the answer is not JSON" };
+      const validate = schemaValidator(g.schema);
+      return validate(parsed.value) ? { correct: true } : { correct: false, note: schemaErrors(validate) };
     }
   }
-}
-
-/** Models often wrap JSON in a ```json fence; the content is what is graded. */
-function stripFence(text: string): string {
-  const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/.exec(text);
-  return m ? m[1]! : text;
 }
 
 export const JUDGE_SYSTEM =

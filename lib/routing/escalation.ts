@@ -4,15 +4,21 @@
  * the reasoning route when that answer turns out weak. This file decides
  * "weak"; the gateway runs the hops.
  */
-import Ajv, { type ValidateFunction } from "ajv";
 import { z } from "zod";
 import { extractSignals } from "../traces/signals";
+import { parseAnswerJson, schemaErrors, schemaProblem, schemaValidator } from "./answer-json";
 import { compileSafe, unsafeReason } from "./safe-regex";
 
 export const escalationPolicySchema = z
   .object({
-    /** The answer must be JSON that matches this JSON Schema. */
-    jsonSchema: z.record(z.string(), z.unknown()).optional(),
+    /** The answer must be JSON that matches this JSON Schema (its patterns run in linear time: answer-json.ts). */
+    jsonSchema: z
+      .record(z.string(), z.unknown())
+      .superRefine((schema, ctx) => {
+        const why = schemaProblem(schema);
+        if (why) ctx.addIssue({ code: "custom", message: `jsonSchema: ${why}` });
+      })
+      .optional(),
     /** The answer must match this pattern (RE2 syntax, run in linear time: lib/routing/safe-regex.ts). */
     answerPattern: z
       .string()
@@ -60,28 +66,7 @@ const LOW_CONFIDENCE = [
   "i'm not certain this is correct",
 ];
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-const schemaCache = new WeakMap<object, ValidateFunction>();
 const patternCache = new Map<string, (s: string) => boolean>();
-
-function validatorFor(schema: Record<string, unknown>): ValidateFunction {
-  let v = schemaCache.get(schema);
-  if (!v) {
-    v = ajv.compile(schema);
-    schemaCache.set(schema, v);
-  }
-  return v;
-}
-
-/** Extracts the JSON an answer carries, allowing a ```json fence around it. */
-function parseAnswerJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  const fenced = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
-  try {
-    return { ok: true, value: JSON.parse((fenced ? fenced[1]! : text).trim()) };
-  } catch {
-    return { ok: false };
-  }
-}
 
 export function judgeAnswer(answer: AnswerFacts, policy: EscalationPolicy): Verdict {
   const reasons: string[] = [];
@@ -91,8 +76,8 @@ export function judgeAnswer(answer: AnswerFacts, policy: EscalationPolicy): Verd
     const parsed = parseAnswerJson(answer.text);
     if (!parsed.ok) reasons.push("the answer is not valid JSON");
     else {
-      const validate = validatorFor(policy.jsonSchema);
-      if (!validate(parsed.value)) reasons.push(`the answer does not match the JSON schema (${ajv.errorsText(validate.errors, { separator: "; " })})`);
+      const validate = schemaValidator(policy.jsonSchema);
+      if (!validate(parsed.value)) reasons.push(`the answer does not match the JSON schema (${schemaErrors(validate)})`);
     }
   }
   if (policy.answerPattern) {
