@@ -9,7 +9,7 @@ import { activeLimits } from "../limits/policy";
 import { activeThreshold, classifierStage } from "./classifier";
 import { DEFAULT_POLICY, escalationPolicySchema } from "./escalation";
 import { llmClassifierConfigSchema } from "./llm-classifier";
-import { compileRule, ruleSetSchema, type Rule } from "./rules";
+import { compileRules, ruleSetSchema, type Rule } from "./rules";
 import type { AppContext, RoutingSnapshot } from "./pipeline";
 import type { BudgetTier, Effort, RouteConfig, Tier } from "./types";
 
@@ -101,7 +101,7 @@ async function load(): Promise<LoadedConfig> {
   };
   let snapshot: RoutingSnapshot = {
     routes: new Map(routes.map((r) => [r.id, toRouteConfig(r)])),
-    rules: rules.map(compileRule),
+    rules: compileRules(rules),
     apps: new Map<string, AppContext>(
       apps.map((a) => [a.name.toLowerCase(), { name: a.name, tier: a.tier as AppContext["tier"], routeId: a.routeId, limits: activeLimits(a) }]),
     ),

@@ -109,7 +109,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
   }
 
   // 4. Rules, in order.
-  const hit = firstMatch(snapshot.rules, req);
+  const hit = await firstMatch(snapshot.rules, req);
   if (hit) {
     const r = route(snapshot, hit.rule.then.routeId);
     const d: Decision = { tier: r.tier, stage: "rule", reason: describeRule(hit.rule), route: r, ruleId: hit.rule.id };

@@ -5,10 +5,12 @@
  *
  * Conditions are plain data (lists, bounds, keywords) rather than arbitrary
  * regular expressions, so evaluating them is linear in the prompt's length and
- * a rule cannot hang the process.
+ * a rule cannot hang the process: the phrases of every rule are found in one
+ * pass that yields to other requests on a long prompt (phrase-matcher.ts).
  */
 import { z } from "zod";
 import { escalationPolicySchema } from "./escalation";
+import { MAX_PHRASE_CHARS, PhraseMatcher } from "./phrase-matcher";
 import type { RoutableRequest } from "./types";
 
 const name = z.string().trim().min(1).max(120);
@@ -45,6 +47,10 @@ export const ruleSchema = z
 export type Rule = z.infer<typeof ruleSchema>;
 
 export const ruleSetSchema = z.array(ruleSchema).max(500).superRefine((rules, ctx) => {
+  const phraseChars = rules.reduce((n, r) => n + (r.when.promptContains ?? []).reduce((m, p) => m + p.length, 0), 0);
+  if (phraseChars > MAX_PHRASE_CHARS) {
+    ctx.addIssue({ code: "custom", path: [], message: `the rules' promptContains phrases add up to ${phraseChars} characters; at most ${MAX_PHRASE_CHARS} are allowed` });
+  }
   const seen = new Set<string>();
   rules.forEach((r, i) => {
     if (seen.has(r.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate rule id "${r.id}"` });
@@ -56,60 +62,56 @@ export const ruleSetSchema = z.array(ruleSchema).max(500).superRefine((rules, ct
   });
 });
 
-/** A rule prepared for matching: lower-cased lists and keyword matchers built once per rule-set version. */
+/** A rule prepared for matching: lower-cased lists, and its phrases' ids in the rule set's phrase matcher. */
 export interface CompiledRule {
   rule: Rule;
-  matches(req: RoutableRequest): boolean;
+  /** Whether every condition holds; async because a long prompt is scanned for phrases in slices. */
+  matches(req: RoutableRequest): Promise<boolean>;
 }
 
 function lowerSet(values: string[] | undefined): Set<string> | undefined {
   return values && values.length ? new Set(values.map((v) => v.toLowerCase())) : undefined;
 }
 
-/** Whole-word, case-insensitive phrase search without regular expressions. */
-function containsPhrase(haystackLower: string, phrase: string): boolean {
-  let from = 0;
-  for (;;) {
-    const at = haystackLower.indexOf(phrase, from);
-    if (at < 0) return false;
-    const before = at === 0 ? "" : haystackLower[at - 1]!;
-    const after = haystackLower[at + phrase.length] ?? "";
-    if (!isWordChar(before) && !isWordChar(after)) return true;
-    from = at + 1;
-  }
-}
-
-function isWordChar(ch: string): boolean {
-  return ch !== "" && /[\p{L}\p{N}_]/u.test(ch);
-}
-
-export function compileRule(rule: Rule): CompiledRule {
+function compileWith(rule: Rule, phrases: PhraseMatcher): CompiledRule {
   const tasks = lowerSet(rule.when.tasks);
   const apps = lowerSet(rule.when.apps);
   const models = lowerSet(rule.when.models);
-  const phrases = rule.when.promptContains?.map((p) => p.toLowerCase());
+  const phraseIds = rule.when.promptContains?.map((p) => phrases.id(p)).filter((id) => id !== undefined);
   const { minPromptChars, maxPromptChars, hasTools } = rule.when;
   return {
     rule,
-    matches(req) {
+    async matches(req) {
       if (tasks && !(req.task && tasks.has(req.task.toLowerCase()))) return false;
       if (apps && !(req.app && apps.has(req.app.toLowerCase()))) return false;
       if (models && !models.has(req.model.toLowerCase())) return false;
       if (minPromptChars !== undefined && req.prompt.length < minPromptChars) return false;
       if (maxPromptChars !== undefined && req.prompt.length > maxPromptChars) return false;
       if (hasTools !== undefined && req.hasTools !== hasTools) return false;
-      if (phrases && phrases.length) {
-        const lower = req.prompt.toLowerCase();
-        if (!phrases.some((p) => containsPhrase(lower, p))) return false;
+      // Last: the only condition that reads the prompt, and read once per request for the whole rule set.
+      if (phraseIds && phraseIds.length) {
+        const found = await phrases.found(req, req.prompt);
+        if (!phraseIds.some((id) => found.has(id))) return false;
       }
       return true;
     },
   };
 }
 
+/** A rule set prepared for matching: one phrase matcher for all its rules' phrases. */
+export function compileRules(rules: Rule[]): CompiledRule[] {
+  const phrases = new PhraseMatcher(rules.flatMap((r) => r.when.promptContains ?? []));
+  return rules.map((r) => compileWith(r, phrases));
+}
+
+/** One rule on its own (tests, single-rule tools); a rule set is compiled with compileRules. */
+export function compileRule(rule: Rule): CompiledRule {
+  return compileWith(rule, new PhraseMatcher(rule.when.promptContains ?? []));
+}
+
 /** The first enabled rule that matches, or undefined. */
-export function firstMatch(rules: CompiledRule[], req: RoutableRequest): CompiledRule | undefined {
-  for (const r of rules) if (r.rule.enabled && r.matches(req)) return r;
+export async function firstMatch(rules: CompiledRule[], req: RoutableRequest): Promise<CompiledRule | undefined> {
+  for (const r of rules) if (r.rule.enabled && (await r.matches(req))) return r;
   return undefined;
 }
 

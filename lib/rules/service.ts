@@ -12,7 +12,7 @@ import { priceFor } from "../pricing/service";
 import { announceChange } from "../cluster/bus";
 import { invalidate, routingConfig } from "../routing/config";
 import { decide, type RoutingSnapshot } from "../routing/pipeline";
-import { compileRule, ruleSetSchema, type Rule } from "../routing/rules";
+import { compileRules, ruleSetSchema, type Rule } from "../routing/rules";
 import type { RoutableRequest } from "../routing/types";
 import { replay, type ReplayResult } from "./replay";
 import { validateRuleSet } from "./validate";
@@ -97,7 +97,7 @@ export async function rollbackTo(version: number, author: string, note?: string)
 /** The active configuration with the draft rules in place of the saved ones. */
 export async function snapshots(draft: Rule[]): Promise<{ active: RoutingSnapshot; draft: RoutingSnapshot; activeVersion: number }> {
   const { snapshot, ruleSetVersion: activeVersion } = await routingConfig();
-  return { active: snapshot, draft: { ...snapshot, rules: draft.map(compileRule) }, activeVersion };
+  return { active: snapshot, draft: { ...snapshot, rules: compileRules(draft) }, activeVersion };
 }
 
 export interface TestProbe {
@@ -123,7 +123,9 @@ export async function testDraft(draftRules: Rule[], probe: TestProbe) {
     task: probe.task || undefined,
     app: probe.app || undefined,
   };
-  const evaluations = draft.rules.map((c, index) => ({ index, id: c.rule.id, name: c.rule.name, enabled: c.rule.enabled, matches: c.matches(req) }));
+  const evaluations = await Promise.all(
+    draft.rules.map(async (c, index) => ({ index, id: c.rule.id, name: c.rule.name, enabled: c.rule.enabled, matches: await c.matches(req) })),
+  );
   const first = evaluations.find((e) => e.enabled && e.matches) ?? null;
   const decision = await decide(req, draft, { get: () => undefined });
   return {
