@@ -19,6 +19,10 @@ describe("defensive JSON bodies", () => {
     expect(jsonDepthExceeds("[[[[]]]]", 3)).toBe(true);
     expect(jsonDepthExceeds(`{"a": "${"[".repeat(1000)}"}`, 3)).toBe(false);
     expect(jsonDepthExceeds(`{"a": "\\"${"{".repeat(10)}"}`, 3)).toBe(false);
+    // An escaped backslash before a quote: the string ends there, and what follows counts.
+    expect(jsonDepthExceeds(`["a\\\\", [[[1]]]]`, 3)).toBe(true);
+    expect(jsonDepthExceeds(`["a\\\\\\"[[[", 1]`, 3)).toBe(false);
+    expect(jsonDepthExceeds(`["unterminated [[[[`, 3)).toBe(false);
   });
 
   it("parses ordinary bodies, including the word __proto__ in a value", () => {

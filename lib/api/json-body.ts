@@ -15,21 +15,35 @@ export const MAX_JSON_DEPTH = 64;
 
 const bad = (message: string) => new AppError("invalid_request_error", message);
 
-/** Whether JSON text nests deeper than `limit`, counted in one pass outside strings; stops as soon as it does. */
+/**
+ * Whether JSON text nests deeper than `limit`, counted in one pass outside
+ * strings; stops as soon as it does. Strings are jumped over with indexOf
+ * rather than read a character at a time: a request is mostly the text of its
+ * messages, and for a 16 MB prompt the character loop held the event loop for
+ * tens of milliseconds.
+ */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x22) {
+      i = closingQuote(text, i);
+      if (i < 0) return false; // unterminated: JSON.parse says so
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > limit) return true;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return false;
+}
+
+/** The index of the quote that closes the string opened at `open`, or -1: a quote after an odd run of backslashes is escaped. */
+function closingQuote(text: string, open: number): number {
+  for (let q = text.indexOf('"', open + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return q;
+  }
+  return -1;
 }
 
 /** True when some object in `value` has an own "__proto__" key (walked with a stack, not recursion). */

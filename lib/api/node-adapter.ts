@@ -4,7 +4,7 @@
  * they come. Anything it does not serve goes to Next.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { decodeUtf8, tooLarge } from "./body-limit";
+import { tooLarge, Utf8Body } from "./body-limit";
 import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse } from "./http";
 import { isStream } from "./http";
@@ -50,20 +50,29 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       refuse();
       return;
     }
-    const chunks: Buffer[] = [];
+    const body = new Utf8Body();
     let size = 0;
+    let failed = false;
     req.on("data", (c: Buffer) => {
+      if (failed) return;
       size += c.length;
       if (size > limit) {
-        chunks.length = 0;
+        failed = true;
         refuse();
         return;
       }
-      chunks.push(c);
+      try {
+        body.push(c);
+      } catch (err) {
+        failed = true;
+        discardRest(req, discardCap(limit));
+        reject(err);
+      }
     });
     req.on("end", () => {
+      if (failed) return;
       try {
-        resolve(decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+        resolve(body.end());
       } catch (err) {
         reject(err);
       }
