@@ -12,7 +12,7 @@ import { requestsRepo } from "../db/requests.repo";
 import { databaseUrl, providerOf, sqlitePath } from "../db/provider";
 import { logger } from "../observability/logger";
 import { priceRows } from "../pricing/service";
-import { buildRecord, type Outcome, type RecordContext, type RecordInput } from "../recorder/build";
+import { buildRecord, recordable, type Outcome, type RecordContext, type RecordInput } from "../recorder/build";
 import { Journal } from "../recorder/journal";
 import { Recorder } from "../recorder/recorder";
 import { inlineStore } from "../recorder/store";
@@ -110,7 +110,13 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
       ? { model: a.body.model, maxTokens: a.body.max_tokens ?? null, messageCount: a.body.messages.length, stream: a.body.stream === true }
       : null,
     routable: a.routable
-      ? { system: a.routable.system, prompt: a.routable.prompt, app: a.routable.app ?? null, task: a.routable.task ?? null, hasTools: a.routable.hasTools }
+      ? {
+          system: recordable(a.routable.system),
+          prompt: recordable(a.routable.prompt),
+          app: a.routable.app ?? null,
+          task: a.routable.task ?? null,
+          hasTools: a.routable.hasTools,
+        }
       : null,
     decision: d
       ? {

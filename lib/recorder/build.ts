@@ -76,6 +76,18 @@ function costOf(prices: PriceRow[], model: string, usage: AnthropicUsage, at: Da
 
 const MAX_TEXT = Number(process.env.THINKGATE_MAX_STORED_CHARS ?? 1_000_000);
 const clip = (s: string | null | undefined) => (s ? (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s) : null);
+/** More than any secret the redaction masks is long, so masking the handed-over text and then clipping stores what masking the whole would. */
+const REDACTION_MARGIN = 16_384;
+
+/**
+ * What the request path hands the recorder of a client's text: no more than
+ * can be stored. The record is journalled and posted to the record thread on
+ * the main thread, so a 16 MB prompt copied whole would hold every other
+ * request for as long as that takes, for text the clip then throws away.
+ */
+export function recordable(text: string): string {
+  return text.length > MAX_TEXT + REDACTION_MARGIN ? text.slice(0, MAX_TEXT + REDACTION_MARGIN) : text;
+}
 
 type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMessage" | "thinkingText" | "thinkingSampledOut"> & RecordSignals;
 
