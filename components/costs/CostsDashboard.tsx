@@ -308,7 +308,7 @@ function ProjectionCard({ s }: { s: CostSummary }) {
     () => Object.fromEntries(Object.entries(overrides).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, Number(v)])),
     [overrides],
   );
-  const p = useMemo(() => projectMonthly(s.routes, s.range.days, numeric), [s, numeric]);
+  const p = useMemo(() => projectMonthly(s.projection, numeric), [s, numeric]);
   return (
     <Card>
       <CardHeader

@@ -14,9 +14,12 @@ const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transf
 export const costQuerySchema = z.object({
   from: instant.optional(),
   to: instant.optional(),
-  granularity: z.enum(["hour", "day", "week"]).default("day"),
+  /** "auto": hourly while there are less than two days of records, daily after. */
+  granularity: z.enum(["hour", "day", "week", "auto"]).default("day"),
   groupBy: z.enum(["route", "model", "tier"]).default("route"),
   top: z.coerce.number().int().min(0).max(100).default(10),
+  /** Include one-off traffic (calibration, playground) in the monthly projection. */
+  oneOff: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
 export type CostQuery = z.infer<typeof costQuerySchema>;

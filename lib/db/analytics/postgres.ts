@@ -1,7 +1,7 @@
 /** The analytics queries on PostgreSQL. */
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, distinctSql, listSql, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
+import { byGroupSql, dayGroupsSql, distinctSql, firstIdSql, listSql, reasoningSamplesSql, seriesSql, standardCellsSql, toDayGroup, toGroupRow, toReasoningSample, toSeriesRow, toStandardCell, toTopRow, topSql } from "./common";
 import type { AnalyticsDialect } from "./types";
 
 const q = (sql: Prisma.Sql) => db().client.$queryRaw<Record<string, unknown>[]>(sql);
@@ -36,6 +36,23 @@ export const postgresAnalytics: AnalyticsDialect = {
     if (!search.length) return q(listSql(columns, conditions, cursor, take));
     const query = search.map((t) => (t.prefix ? `${t.word}:*` : t.word)).join(" & ");
     return q(listSql(columns, [...conditions, Prisma.sql`${DOCUMENT} @@ to_tsquery('simple'::regconfig, ${query})`], cursor, take));
+  },
+
+  async standardCells(fromId, toId) {
+    return (await q(standardCellsSql(fromId, toId))).map(toStandardCell);
+  },
+
+  async reasoningSamples(fromId, toId) {
+    return (await q(reasoningSamplesSql(fromId, toId))).map(toReasoningSample);
+  },
+
+  async dayGroups(dayIds, groupBy) {
+    return (await q(dayGroupsSql(dayIds, groupBy))).map(toDayGroup);
+  },
+
+  async firstId() {
+    const [row] = await q(firstIdSql);
+    return row?.id ? String(row.id) : null;
   },
 
   async distinct(column, limit) {

@@ -1,7 +1,7 @@
 /** The analytics queries on SQLite. */
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, distinctSql, listSql, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
+import { byGroupSql, dayGroupsSql, distinctSql, firstIdSql, listSql, reasoningSamplesSql, seriesSql, standardCellsSql, toDayGroup, toGroupRow, toReasoningSample, toSeriesRow, toStandardCell, toTopRow, topSql } from "./common";
 import type { AnalyticsDialect } from "./types";
 
 /** Above this many priced records in range, the top-N query walks the cost index (see topRequests). */
@@ -50,6 +50,23 @@ export const sqliteAnalytics: AnalyticsDialect = {
       WHERE ${Prisma.join(all, " AND ")}
       ORDER BY f.rowid DESC
       LIMIT ${take}`);
+  },
+
+  async standardCells(fromId, toId) {
+    return (await q(standardCellsSql(fromId, toId))).map(toStandardCell);
+  },
+
+  async reasoningSamples(fromId, toId) {
+    return (await q(reasoningSamplesSql(fromId, toId))).map(toReasoningSample);
+  },
+
+  async dayGroups(dayIds, groupBy) {
+    return (await q(dayGroupsSql(dayIds, groupBy))).map(toDayGroup);
+  },
+
+  async firstId() {
+    const [row] = await q(firstIdSql);
+    return row?.id ? String(row.id) : null;
   },
 
   async distinct(column, limit) {
