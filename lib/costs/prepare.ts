@@ -131,6 +131,8 @@ export interface GroupTableRow {
   reasoningShare: number | null;
   priced: number;
   unpriced: number;
+  /** Failed before any upstream call: $0, not billed. */
+  notBilled: number;
   costTotal: number;
   /** Share of the range's priced spend, 0..1. */
   share: number;
@@ -149,6 +151,7 @@ export function prepareGroupTable(s: CostSummary, groups: CostGroup[] = s.groups
       reasoningShare: g.requests > 0 ? g.reasoning / g.requests : null,
       priced: g.priced,
       unpriced: g.unpriced,
+      notBilled: g.requests - g.priced - g.unpriced,
       costTotal: g.costTotal,
       share: total > 0 ? g.costTotal / total : 0,
       avgCostPerRequest: g.avgCostPerRequest,
