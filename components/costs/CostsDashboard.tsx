@@ -155,14 +155,18 @@ function Body({ query, controls, onChange }: { query: ReturnType<typeof useQuery
   }
   if (s.totals.requests === 0) {
     return (
-      <Card>
-        <EmptyState
-          title="No requests in this range"
-          action={<Link href="/" className={buttonClasses("secondary", "sm")}>Send demo traffic</Link>}
-        >
-          Pick a longer range, or send traffic through the gateway (<code className="text-xs">npm run demo</code>).
-        </EmptyState>
-      </Card>
+      <div className="space-y-4">
+        <Card>
+          <EmptyState
+            title="No requests in this range"
+            action={<Link href="/" className={buttonClasses("secondary", "sm")}>Send demo traffic</Link>}
+          >
+            Pick a longer range, or send traffic through the gateway (<code className="text-xs">npm run demo</code>).
+          </EmptyState>
+        </Card>
+        {/* The projection does not depend on the range: recent traffic outside it still has a month to show. */}
+        {s.projection.basis.dayCount > 0 ? <ProjectionCard s={s} controls={controls} onChange={onChange} /> : null}
+      </div>
     );
   }
   return (
@@ -461,10 +465,10 @@ function ProjectionCard({ s, controls, onChange }: { s: CostSummary; controls: C
         </TBody>
         <tfoot>
           <tr className="border-t border-gray-300 text-xs">
-            <th scope="row" colSpan={4} className="px-3 py-2 text-left font-medium">
+            <th scope="row" colSpan={4} className="px-3 py-2 text-left font-medium" id="projection-total">
               Total per month{p.unpricedRoutes ? <span className="font-normal text-amber-700"> (without {p.unpricedRoutes} unpriced route{p.unpricedRoutes === 1 ? "" : "s"})</span> : null}
             </th>
-            <td className="px-3 py-2 text-right font-semibold tabular-nums">{formatUsd(toCents(p.monthly))}</td>
+            <td className="px-3 py-2 text-right font-semibold tabular-nums" aria-labelledby="projection-total" data-testid="projection-total">{formatUsd(toCents(p.monthly))}</td>
           </tr>
         </tfoot>
       </Table>

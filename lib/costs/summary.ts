@@ -7,14 +7,14 @@ import { routingConfig } from "../routing/config";
 import { idBoundAt } from "../traces/filters";
 import { describeMethod, estimateCell, estimateSavings, SamplePools, sizeBand, type CounterfactualContext } from "./estimate";
 import { projectionWindow, projectMonth, BASIS_DAYS } from "./projection";
-import { bucketCount, bucketStarts, hourSpan, hourToIso, HOUR_MS, MAX_BUCKETS, MAX_DAYS, type CostQuery } from "./range";
-import type { CostGroup, CostStat, CostSummary, Granularity, GroupBy, TopRequest } from "./types";
+import { bucketCount, bucketStarts, hourSpan, hourToIso, HOUR_MS, MAX_BUCKETS, MAX_DAYS, resolveGranularity, type CostQuery } from "./range";
+import type { CostGroup, CostStat, CostSummary, GroupBy, TopRequest } from "./types";
 
 const DAY_MS = 86_400_000;
 /** Reasoning traffic measured for the savings: at least this far back from the range's end. */
 const SAMPLE_DAYS = 30;
-/** With less data than this, the dashboard's automatic granularity is hourly. */
-const HOURLY_BELOW_MS = 2 * DAY_MS;
+/** When a record was made, from its id (ids start with the epoch milliseconds in base 36: lib/api/ids.ts). */
+const idTime = (id: string) => parseInt(id.slice(4, 13), 36);
 
 const STAT_KEYS: (keyof CostStat)[] = [
   "requests", "reasoning", "errors", "escalated", "priced", "unpriced",
@@ -48,18 +48,6 @@ function group(row: CostGroupRow, groupBy: GroupBy): CostGroup {
 
 /** A group that was never billed at all: every request failed before any upstream call (e.g. a model id that does not exist). */
 const neverBilled = (g: CostStat) => g.priced === 0 && g.unpriced === 0;
-
-/**
- * "auto" is hourly while the deployment has less than two days of records,
- * and then the range starts at the first record's hour (a first day is not
- * drawn as one bar among 29 empty ones); daily otherwise.
- */
-function resolveGranularity(q: CostQuery, firstId: string | null, now: number): { granularity: Granularity; firstHour: number | null } {
-  const firstMs = firstId ? parseInt(firstId.slice(4, 13), 36) : null;
-  const young = firstMs !== null && Number.isFinite(firstMs) && now - firstMs < HOURLY_BELOW_MS;
-  if (q.granularity !== "auto") return { granularity: q.granularity, firstHour: null };
-  return young ? { granularity: "hour", firstHour: Math.floor(firstMs! / HOUR_MS) } : { granularity: "day", firstHour: null };
-}
 
 async function counterfactualContext(): Promise<Omit<CounterfactualContext, "pools"> & { routeName: string | null; model: string | null }> {
   const [prices, { snapshot }] = await Promise.all([loadPrices(), routingConfig()]);
@@ -95,7 +83,7 @@ function topRow(t: TopRequestRow, ctx: CounterfactualContext): TopRequest {
 export async function costSummary(q: CostQuery, now = Date.now()): Promise<CostSummary> {
   const a = analytics();
   const firstId = await a.firstId();
-  const { granularity, firstHour } = resolveGranularity(q, firstId, now);
+  const { granularity, firstHour } = resolveGranularity(q.granularity, firstId ? idTime(firstId) : null, now);
   const asked = hourSpan(q, now);
   const span = firstHour === null ? asked : { ...asked, fromHour: Math.min(Math.max(asked.fromHour, firstHour), asked.toHour - 1) };
   if (span.toHour <= span.fromHour) throw badRequest("from must be before to");
@@ -142,7 +130,7 @@ export async function costSummary(q: CostQuery, now = Date.now()): Promise<CostS
       timezone: "UTC",
       days,
       hourlyFirstDays: firstHour !== null,
-      dataSince: firstId ? new Date(parseInt(firstId.slice(4, 13), 36)).toISOString() : null,
+      dataSince: firstId ? new Date(idTime(firstId)).toISOString() : null,
     },
     buckets: bucketStarts(span, granularity).map(hourToIso),
     series: series.filter((s) => !hiddenKeys.has(s.key)).map((s) => ({ ...group(s, q.groupBy), bucket: hourToIso(s.bucket) })),
