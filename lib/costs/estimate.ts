@@ -23,6 +23,7 @@
  * stream cut short) is not compared at all: a broken 1-token answer says
  * nothing about what a full reasoning answer would have cost.
  */
+import type { ReasoningSampleRow, StandardCellRow } from "../db/analytics/types";
 import { computeCost, isLongContext } from "../pricing/cost";
 import { DEFAULT_THINKING_TOKENS, type ThinkingTier } from "../pricing/counterfactual";
 import type { PriceRow } from "../pricing/seed";
@@ -49,33 +50,11 @@ export function sizeBand(promptTokens: number): number {
   return i === -1 ? SIZE_BANDS.length : i;
 }
 
-/** Reasoning-route requests of one cell: sums for means and variances. */
-export interface ReasoningSample {
-  band: number;
-  task: string;
-  app: string;
-  n: number;
-  output: number;
-  thinking: number;
-  /** Σ (output + thinking)² over the requests, for the variance. */
-  generatedSq: number;
-}
+/** Reasoning-route requests of one cell: sums for means and variances (generatedSq: Σ (output + thinking)²). */
+export type ReasoningSample = ReasoningSampleRow;
 
-/** Complete, priced standard requests of one cell (and served model). */
-export interface StandardCell {
-  band: number;
-  task: string;
-  app: string;
-  model: string;
-  n: number;
-  input: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-  output: number;
-  /** Their actual cost, USD. */
-  cost: number;
-}
+/** Complete, priced standard requests of one cell and served model; cost is their actual cost, USD. */
+export type StandardCell = StandardCellRow;
 
 export type Basis = "cell" | "size" | "all" | "literature";
 
@@ -148,15 +127,8 @@ export interface Estimate {
   thinking: number;
 }
 
-interface Prompt {
-  n: number;
-  input: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  cacheRead: number;
-  /** The standard answer's own output tokens (used by the literature fallback). */
-  output: number;
-}
+/** n requests' prompt tokens, and their own output tokens (which the literature fallback keeps). */
+type Prompt = Pick<StandardCell, "n" | "input" | "cacheWrite5m" | "cacheWrite1h" | "cacheRead" | "output">;
 
 /**
  * The cost of n requests with the cell's prompt tokens and `output` and
@@ -178,7 +150,7 @@ function costOfCell(p: Prompt, output: number, thinking: number, price: PriceRow
  * What `p.n` standard requests sharing a cell would have cost on the reasoning
  * route, or null when the reasoning model is unpriced.
  */
-export function estimateCell(p: Prompt & { band: number; task: string; app: string; model: string }, ctx: CounterfactualContext): (Estimate & { pool: Pool | null }) | null {
+export function estimateCell(p: Omit<StandardCell, "cost">, ctx: CounterfactualContext): (Estimate & { pool: Pool | null }) | null {
   const price = ctx.priceFor(p.model);
   if (!price || p.n <= 0) return null;
   const outRate = price.output / 1e6;

@@ -13,6 +13,7 @@
  * `via`) is left out unless asked for, because it does not recur; what was
  * left out is reported with the basis.
  */
+import type { DayGroupRow } from "../db/analytics/types";
 
 export const BASIS_DAYS = 7;
 export const MONTH_DAYS = 30;
@@ -24,18 +25,8 @@ export function isOneOff(via: string): boolean {
   return (ONE_OFF_VIAS as readonly string[]).includes(via);
 }
 
-/** Sums of one UTC day for one group and endpoint. */
-export interface DayRow {
-  /** Start of the UTC day, epoch ms. */
-  day: number;
-  key: string;
-  label: string;
-  via: string;
-  requests: number;
-  priced: number;
-  unpriced: number;
-  cost: number;
-}
+/** Sums of one UTC day for one group and endpoint; `day` is the day's start, epoch ms. */
+export type DayRow = DayGroupRow;
 
 export interface ProjectionGroup {
   key: string;

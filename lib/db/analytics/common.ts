@@ -1,6 +1,6 @@
 /** SQL both dialects share. Only identifiers and literals here; values always go in as parameters. */
 import { Prisma } from "../generated/sqlite/client.ts";
-import type { CostAggregate, CostGroupRow, CostSeriesRow, DayGroupRow, FacetColumn, Granularity, GroupBy, ReasoningSampleRow, StandardCellRow, TopRequestRow } from "./types";
+import type { AnalyticsDialect, CostAggregate, CostGroupRow, CostSeriesRow, DayGroupRow, FacetColumn, Granularity, GroupBy, ReasoningSampleRow, StandardCellRow, TopRequestRow } from "./types";
 
 /**
  * The first hour of a bucket, from CostRollup's integer hour. Integer division
@@ -256,3 +256,22 @@ export function toDayGroup(row: Record<string, unknown>): DayGroupRow {
 
 /** The oldest record's id (the primary key's first entry). */
 export const firstIdSql = Prisma.sql`SELECT min("id") AS "id" FROM "RequestRecord"`;
+
+/** The queries whose SQL both databases run as written, given the dialect's query function. */
+export function portableQueries(q: (sql: Prisma.Sql) => Promise<Record<string, unknown>[]>): Pick<AnalyticsDialect, "standardCells" | "reasoningSamples" | "dayGroups" | "firstId"> {
+  return {
+    async standardCells(fromId, toId) {
+      return (await q(standardCellsSql(fromId, toId))).map(toStandardCell);
+    },
+    async reasoningSamples(fromId, toId) {
+      return (await q(reasoningSamplesSql(fromId, toId))).map(toReasoningSample);
+    },
+    async dayGroups(dayIds, groupBy) {
+      return (await q(dayGroupsSql(dayIds, groupBy))).map(toDayGroup);
+    },
+    async firstId() {
+      const [row] = await q(firstIdSql);
+      return row?.id ? String(row.id) : null;
+    },
+  };
+}

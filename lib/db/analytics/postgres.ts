@@ -1,7 +1,7 @@
 /** The analytics queries on PostgreSQL. */
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, dayGroupsSql, distinctSql, firstIdSql, listSql, reasoningSamplesSql, seriesSql, standardCellsSql, toDayGroup, toGroupRow, toReasoningSample, toSeriesRow, toStandardCell, toTopRow, topSql } from "./common";
+import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
 import type { AnalyticsDialect } from "./types";
 
 const q = (sql: Prisma.Sql) => db().client.$queryRaw<Record<string, unknown>[]>(sql);
@@ -38,22 +38,7 @@ export const postgresAnalytics: AnalyticsDialect = {
     return q(listSql(columns, [...conditions, Prisma.sql`${DOCUMENT} @@ to_tsquery('simple'::regconfig, ${query})`], cursor, take));
   },
 
-  async standardCells(fromId, toId) {
-    return (await q(standardCellsSql(fromId, toId))).map(toStandardCell);
-  },
-
-  async reasoningSamples(fromId, toId) {
-    return (await q(reasoningSamplesSql(fromId, toId))).map(toReasoningSample);
-  },
-
-  async dayGroups(dayIds, groupBy) {
-    return (await q(dayGroupsSql(dayIds, groupBy))).map(toDayGroup);
-  },
-
-  async firstId() {
-    const [row] = await q(firstIdSql);
-    return row?.id ? String(row.id) : null;
-  },
+  ...portableQueries(q),
 
   async distinct(column, limit) {
     return (await q(distinctSql(column, limit))).map((r) => String(r.value));

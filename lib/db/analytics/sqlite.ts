@@ -1,7 +1,7 @@
 /** The analytics queries on SQLite. */
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, dayGroupsSql, distinctSql, firstIdSql, listSql, reasoningSamplesSql, seriesSql, standardCellsSql, toDayGroup, toGroupRow, toReasoningSample, toSeriesRow, toStandardCell, toTopRow, topSql } from "./common";
+import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
 import type { AnalyticsDialect } from "./types";
 
 /** Above this many priced records in range, the top-N query walks the cost index (see topRequests). */
@@ -52,22 +52,7 @@ export const sqliteAnalytics: AnalyticsDialect = {
       LIMIT ${take}`);
   },
 
-  async standardCells(fromId, toId) {
-    return (await q(standardCellsSql(fromId, toId))).map(toStandardCell);
-  },
-
-  async reasoningSamples(fromId, toId) {
-    return (await q(reasoningSamplesSql(fromId, toId))).map(toReasoningSample);
-  },
-
-  async dayGroups(dayIds, groupBy) {
-    return (await q(dayGroupsSql(dayIds, groupBy))).map(toDayGroup);
-  },
-
-  async firstId() {
-    const [row] = await q(firstIdSql);
-    return row?.id ? String(row.id) : null;
-  },
+  ...portableQueries(q),
 
   async distinct(column, limit) {
     return (await q(distinctSql(column, limit))).map((r) => String(r.value));

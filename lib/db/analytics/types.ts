@@ -98,8 +98,9 @@ export interface ReasoningSampleRow {
   generatedSq: number;
 }
 
-/** One UTC day (an index into the days asked for), group and endpoint. */
+/** One UTC day, group and endpoint. */
 export interface DayGroupRow {
+  /** The day: its index among the days asked for, as the query returns it; its start (epoch ms) once placed (lib/costs/summary.ts). */
   day: number;
   key: string;
   label: string;
