@@ -90,7 +90,9 @@ describe("the cost dashboard's money in Chromium", () => {
       await page.getByRole("heading", { name: "Monthly projection" }).waitFor();
       await total.getByText(usd(expected.monthly), { exact: true }).waitFor();
     }
-    await page.getByLabel("Include calibration and playground traffic").check();
+    // The switch lives in the URL: it shows checked once the page has moved to it.
+    await page.getByLabel("Include calibration and playground traffic").click();
+    await page.waitForURL(/oneOff=1/);
     await total.getByText(usd(expected.monthlyWithOneOff), { exact: true }).waitFor();
     await card(page, "Per month at recent traffic").getByText(/Includes 10 calibration or playground requests/).waitFor();
     expect(admin.pageErrors).toEqual([]);
