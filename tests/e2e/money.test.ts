@@ -109,6 +109,22 @@ describe("the cost dashboard's money in Chromium", () => {
     expect(admin.pageErrors).toEqual([]);
   }, 60_000);
 
+  it("shows when the admin key was last used in Settings, so unused keys can be found", async () => {
+    const { page } = admin;
+    // The key was used by the calls above; its time is written in the next batch (every 5 s).
+    await eventually(async () => {
+      const res = await fetch(`${server.url}/api/keys`, { headers: { "x-api-key": server.adminKey } });
+      const body = (await res.json()) as { data: { lastUsedAt: string | null }[] };
+      return body.data.some((k) => k.lastUsedAt) ? true : undefined;
+    }, 20_000);
+    await page.goto("/settings?tab=keys");
+    const row = page.getByRole("row").filter({ hasText: "active" }).first();
+    await row.waitFor();
+    await expect(row.getByRole("cell", { name: "never", exact: true }).count()).resolves.toBe(0);
+    await row.getByRole("cell", { name: /ago|just now|now/ }).nth(1).waitFor();
+    expect(admin.pageErrors).toEqual([]);
+  }, 60_000);
+
   it("shows a signed-in admin the recent requests on the first-run page, without a key", async () => {
     const { page } = admin;
     await page.goto("/");
