@@ -5,8 +5,9 @@ import { pickPrice } from "../pricing/cost";
 import { loadPrices } from "../pricing/service";
 import { routingConfig } from "../routing/config";
 import { idBoundAt } from "../traces/filters";
-import { describeMethod, estimateCell, estimateSavings, SamplePools, sizeBand, type CounterfactualContext } from "./estimate";
-import { projectionWindow, projectMonth, BASIS_DAYS } from "./projection";
+import { describeMethod, estimateCell, estimateSavings, SamplePools, sizeBand, type CounterfactualContext, type StandardCell } from "./estimate";
+import { projectionWindow, projectMonth } from "./projection";
+import { hourSums, perDay } from "./segments";
 import { bucketCount, bucketStarts, hourSpan, hourToIso, HOUR_MS, MAX_BUCKETS, MAX_DAYS, resolveGranularity, type CostQuery } from "./range";
 import type { CostGroup, CostStat, CostSummary, GroupBy, TopRequest } from "./types";
 
@@ -61,6 +62,18 @@ async function counterfactualContext(): Promise<Omit<CounterfactualContext, "poo
   };
 }
 
+/** One cell per (band, task, app, model): the days' sums added. */
+function mergeCells(rows: StandardCell[]): StandardCell[] {
+  const byKey = new Map<string, StandardCell>();
+  for (const r of rows) {
+    const k = `${r.band}\u0000${r.task}\u0000${r.app}\u0000${r.model}`;
+    const c = byKey.get(k);
+    if (!c) byKey.set(k, { ...r });
+    else for (const f of ["n", "input", "cacheWrite5m", "cacheWrite1h", "cacheRead", "output", "cost"] as const) c[f] += r[f];
+  }
+  return [...byKey.values()];
+}
+
 function topRow(t: TopRequestRow, ctx: CounterfactualContext): TopRequest {
   const { status, task, app, inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, outputTokens, thinkingTokens: _t, ...rest } = t;
   let reasoningWouldCost: number | null = null;
@@ -95,19 +108,22 @@ export async function costSummary(q: CostQuery, now = Date.now()): Promise<CostS
 
   const fromId = idBoundAt(span.fromHour * HOUR_MS);
   const toId = idBoundAt(span.toHour * HOUR_MS);
-  const sampleFromId = idBoundAt(Math.min(span.fromHour * HOUR_MS, span.toHour * HOUR_MS - SAMPLE_DAYS * DAY_MS));
+  const sampleFromHour = Math.min(span.fromHour, span.toHour - SAMPLE_DAYS * 24);
   const win = projectionWindow(now);
-  const dayIds = Array.from({ length: BASIS_DAYS }, (_, i) => idBoundAt(win.from + i * DAY_MS)).concat(idBoundAt(win.to));
-
-  const [series, groups, routes, cells, samples, dayRows, ctxBase] = await Promise.all([
+  const winHours = { fromHour: win.from / HOUR_MS, toHour: win.to / HOUR_MS };
+  // Record-level sums per day, read again only for the days the rollup says changed (lib/costs/segments.ts).
+  const sums = await hourSums(Math.min(sampleFromHour, winHours.fromHour), Math.max(span.toHour, winHours.toHour));
+  const [series, groups, routes, cellDays, sampleDays, dayRows, ctxBase] = await Promise.all([
     a.costSeries(span, granularity, q.groupBy),
     a.costByGroup(span, q.groupBy),
     q.groupBy === "route" ? null : a.costByGroup(span, "route"),
-    a.standardCells(fromId, toId),
-    a.reasoningSamples(sampleFromId, toId),
-    a.dayGroups(dayIds, q.groupBy),
+    perDay("cells", span.fromHour, span.toHour, sums, (f, t) => a.standardCells(f, t)),
+    perDay("samples", sampleFromHour, span.toHour, sums, (f, t) => a.reasoningSamples(f, t)),
+    perDay(`days:${q.groupBy}`, winHours.fromHour, winHours.toHour, sums, (f, t) => a.dayGroups([f, t], q.groupBy)),
     counterfactualContext(),
   ]);
+  const cells = mergeCells(cellDays.flatMap((d) => d.rows));
+  const samples = sampleDays.flatMap((d) => d.rows);
   // Totals are the sum of the groups, so every number on the page adds up to the same total.
   const totals = groups.reduce((acc, g) => addStat(acc, g), emptyStat());
   const ctx: CounterfactualContext = { ...ctxBase, pools: new SamplePools(samples) };
@@ -117,7 +133,9 @@ export async function costSummary(q: CostQuery, now = Date.now()): Promise<CostS
   const hidden = q.groupBy === "model" ? groups.filter(neverBilled) : [];
   const hiddenKeys = new Set(hidden.map((g) => g.key));
   const projection = projectMonth(
-    dayRows.map((r) => ({ ...r, day: win.from + r.day * DAY_MS, label: groupLabel(q.groupBy, r.key, r.label) })).filter((r) => !hiddenKeys.has(r.key)),
+    dayRows
+      .flatMap((d) => d.rows.map((r) => ({ ...r, day: Math.floor((d.segment.fromHour * HOUR_MS) / DAY_MS) * DAY_MS, label: groupLabel(q.groupBy, r.key, r.label) })))
+      .filter((r) => !hiddenKeys.has(r.key)),
     now,
     q.oneOff,
   );

@@ -9,6 +9,7 @@
  * record when they were last used.
  */
 import fs from "node:fs";
+import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, testDbKind, type TestServer } from "../support/server";
 import { writeMoneySpool, type MoneyExpected } from "./money-fixtures";
@@ -154,5 +155,22 @@ describe(`the cost dashboard's money (${testDbKind()})`, () => {
     expect(failed).toHaveLength(2);
     for (const f of failed) expect(f.pricingStatus).toBe("not_billed");
     expect(r.body.data.find((x) => x.servedModel === "claude-unpriced-x")!.pricingStatus).toBe("unpriced");
+  });
+
+  // Last: it adds a request today.
+  it("reads a day's records again when they changed: a new standard answer counts in the savings at once", async () => {
+    const before = await summary(lastDays(30));
+    expect(before.savings.compared).toBe(expected.measured.compared);
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    await client.messages.create(
+      { model: "claude-haiku-4-5", max_tokens: 256, messages: [{ role: "user", content: "What are your opening hours?" }] },
+      { headers: { "thinkgate-tier": "standard", "thinkgate-task": "qa" } },
+    );
+    const after = await eventually(async () => {
+      const s = await summary(lastDays(30));
+      return s.savings.compared === expected.measured.compared + 1 ? s : undefined;
+    });
+    expect(after.savings.byBasis, JSON.stringify(after.savings.byBasis)).toMatchObject({ literature: 0 });
+    expect(after.savings.savings).toBeGreaterThan(before.savings.savings);
   });
 });

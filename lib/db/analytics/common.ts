@@ -1,6 +1,6 @@
 /** SQL both dialects share. Only identifiers and literals here; values always go in as parameters. */
 import { Prisma } from "../generated/sqlite/client.ts";
-import type { AnalyticsDialect, CostAggregate, CostGroupRow, CostSeriesRow, DayGroupRow, FacetColumn, Granularity, GroupBy, ReasoningSampleRow, StandardCellRow, TopRequestRow } from "./types";
+import type { AnalyticsDialect, CostAggregate, CostGroupRow, CostSeriesRow, DayGroupRow, HourTotalRow, FacetColumn, Granularity, GroupBy, ReasoningSampleRow, StandardCellRow, TopRequestRow } from "./types";
 
 /**
  * The first hour of a bucket, from CostRollup's integer hour. Integer division
@@ -254,11 +254,24 @@ export function toDayGroup(row: Record<string, unknown>): DayGroupRow {
   };
 }
 
+export function hourTotalsSql(fromHour: number, toHour: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT "hour", sum("requests") AS "requests", sum("costTotal") AS "costTotal",
+           sum("inputTokens" + "cacheTokens" + "outputTokens" + "thinkingTokens") AS "tokens"
+    FROM "CostRollup"
+    WHERE "hour" >= ${fromHour} AND "hour" < ${toHour}
+    GROUP BY "hour"`;
+}
+
+export function toHourTotal(row: Record<string, unknown>): HourTotalRow {
+  return { hour: num(row.hour), requests: num(row.requests), costTotal: num(row.costTotal), tokens: num(row.tokens) };
+}
+
 /** The oldest record's id (the primary key's first entry). */
 export const firstIdSql = Prisma.sql`SELECT min("id") AS "id" FROM "RequestRecord"`;
 
 /** The queries whose SQL both databases run as written, given the dialect's query function. */
-export function portableQueries(q: (sql: Prisma.Sql) => Promise<Record<string, unknown>[]>): Pick<AnalyticsDialect, "standardCells" | "reasoningSamples" | "dayGroups" | "firstId"> {
+export function portableQueries(q: (sql: Prisma.Sql) => Promise<Record<string, unknown>[]>): Pick<AnalyticsDialect, "standardCells" | "reasoningSamples" | "dayGroups" | "hourTotals" | "firstId"> {
   return {
     async standardCells(fromId, toId) {
       return (await q(standardCellsSql(fromId, toId))).map(toStandardCell);
@@ -268,6 +281,9 @@ export function portableQueries(q: (sql: Prisma.Sql) => Promise<Record<string, u
     },
     async dayGroups(dayIds, groupBy) {
       return (await q(dayGroupsSql(dayIds, groupBy))).map(toDayGroup);
+    },
+    async hourTotals(range) {
+      return (await q(hourTotalsSql(range.fromHour, range.toHour))).map(toHourTotal);
     },
     async firstId() {
       const [row] = await q(firstIdSql);

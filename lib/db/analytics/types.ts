@@ -98,6 +98,15 @@ export interface ReasoningSampleRow {
   generatedSq: number;
 }
 
+/** The rollup's sums of one hour, all groups together. */
+export interface HourTotalRow {
+  hour: number;
+  requests: number;
+  costTotal: number;
+  /** Input, cache, output and thinking tokens. */
+  tokens: number;
+}
+
 /** One UTC day, group and endpoint. */
 export interface DayGroupRow {
   /** The day: its index among the days asked for, as the query returns it; its start (epoch ms) once placed (lib/costs/summary.ts). */
@@ -135,6 +144,8 @@ export interface AnalyticsDialect {
   reasoningSamples(fromId: string, toId: string): Promise<ReasoningSampleRow[]>;
   /** Spend per day of `dayIds` (first ids of consecutive days, then the end), group and endpoint (the projection). */
   dayGroups(dayIds: string[], groupBy: GroupBy): Promise<DayGroupRow[]>;
+  /** The rollup's request count, cost and tokens per hour of the range (what tells a cached day is unchanged). */
+  hourTotals(range: HourRange): Promise<HourTotalRow[]>;
   /** The oldest record's id, or null without records. */
   firstId(): Promise<string | null>;
   /** Distinct non-null values of a column, by a loose index scan (cheap at a million rows). */
