@@ -9,6 +9,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/Card";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Field, FormMessage, Select } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { sameModel } from "@/lib/models/catalog";
 import { apiFetch } from "@/lib/ui/api-client";
 import { formatDuration, formatTimestamp, formatUsd } from "@/lib/ui/format";
 import { QualityChart } from "./QualityChart";
@@ -198,7 +199,8 @@ function ApplyPanel({ detail, canRun, onApplied }: { detail: ExperimentDetail; c
     mutationFn: () => apiFetch<{ note: string; ruleVersion: number }>(`/api/calibration/experiments/${e.id}/apply`, { body: { routeId } }),
     onSuccess: onApplied,
   });
-  const fitting = (routes.data?.data ?? []).filter((r) => recommended && r.model === recommended.config.model);
+  // A route may name the model by its alias (claude-haiku-4-5) where the experiment used the dated id, or the other way round.
+  const fitting = (routes.data?.data ?? []).filter((r) => recommended && sameModel(r.model, recommended.config.model));
 
   return (
     <Card>

@@ -17,11 +17,22 @@ import { cn } from "@/lib/ui/cn";
 import { formatRelativeTime, formatTimestamp, formatUsd } from "@/lib/ui/format";
 import { downloadFile } from "@/lib/ui/raw-fetch";
 import { formatShare, prepareBucketSeries, prepareGroupSeries, prepareGroupTable, projectMonthly, PROJECTION_DAYS, toCents } from "@/lib/costs/prepare";
-import type { CostSummary, GroupBy } from "@/lib/costs/types";
+import { MIN_SAMPLES } from "@/lib/costs/estimate";
+import type { CostSummary, GroupBy, TopRequest } from "@/lib/costs/types";
 import { COST_RANGES, costControlsToApiQuery, costControlsToSearch, readCostControls, type CostControls } from "@/lib/costs/url";
 import { RequestsChart, SpendByBucketChart, SpendByGroupChart } from "./Charts";
 
 const GROUP_LABEL: Record<GroupBy, string> = { route: "route", model: "model", tier: "tier" };
+
+const BASIS_SHORT: Record<TopRequest["reasoningBasis"], string> = {
+  actual: "actual (reasoned)",
+  cell: "measured (same size, task, app)",
+  size: "measured (same prompt size)",
+  all: "measured (all reasoning)",
+  literature: "literature default",
+  "not compared": "not compared (failed)",
+  unpriced: "reasoning model unpriced",
+};
 
 /** /costs: spend over time by route, model or tier, what reasoning cost, what routing saved, and a projection. */
 export function CostsDashboard() {
@@ -67,7 +78,7 @@ export function CostsDashboard() {
       <Card className="p-4">
         <Controls controls={controls} onChange={setControls} />
       </Card>
-      <Body query={query} controls={controls} />
+      <Body query={query} controls={controls} onChange={setControls} />
     </div>
   );
 }
@@ -97,6 +108,7 @@ function Controls({ controls, onChange }: { controls: CostControls; onChange: (c
         value={controls.granularity}
         onChange={(granularity) => onChange({ ...controls, granularity })}
         options={[
+          { value: "auto", label: "Auto" },
           { value: "hour", label: "Hour" },
           { value: "day", label: "Day" },
           { value: "week", label: "Week" },
@@ -116,7 +128,7 @@ function Controls({ controls, onChange }: { controls: CostControls; onChange: (c
   );
 }
 
-function Body({ query, controls }: { query: ReturnType<typeof useQuery<CostSummary>>; controls: CostControls }) {
+function Body({ query, controls, onChange }: { query: ReturnType<typeof useQuery<CostSummary>>; controls: CostControls; onChange: (c: CostControls) => void }) {
   const s = query.data;
   if (query.error && !s) {
     const err = query.error;
@@ -143,91 +155,176 @@ function Body({ query, controls }: { query: ReturnType<typeof useQuery<CostSumma
   }
   if (s.totals.requests === 0) {
     return (
-      <Card>
-        <EmptyState
-          title="No requests in this range"
-          action={<Link href="/" className={buttonClasses("secondary", "sm")}>Send demo traffic</Link>}
-        >
-          Pick a longer range, or send traffic through the gateway (<code className="text-xs">npm run demo</code>).
-        </EmptyState>
-      </Card>
+      <div className="space-y-4">
+        <Card>
+          <EmptyState
+            title="No requests in this range"
+            action={<Link href="/" className={buttonClasses("secondary", "sm")}>Send demo traffic</Link>}
+          >
+            Pick a longer range, or send traffic through the gateway (<code className="text-xs">npm run demo</code>).
+          </EmptyState>
+        </Card>
+        {/* The projection does not depend on the range: recent traffic outside it still has a month to show. */}
+        {s.projection.basis.dayCount > 0 ? <ProjectionCard s={s} controls={controls} onChange={onChange} /> : null}
+      </div>
     );
   }
   return (
     <div className={cn("space-y-4 transition-opacity", query.isFetching && "opacity-70")} aria-busy={query.isFetching}>
       {query.error ? <p role="alert" className="text-sm text-red-700">Could not refresh: {query.error.message}. Showing the previous answer.</p> : null}
       <SummaryCards s={s} />
-      <SpendCharts s={s} controls={controls} />
+      <SpendCharts s={s} />
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <GroupTableCard s={s} />
-        <RouteAverageCard s={s} />
+        <AverageCard s={s} />
       </div>
-      <ProjectionCard s={s} />
+      <ProjectionCard s={s} controls={controls} onChange={onChange} />
       <TopRequestsCard s={s} />
     </div>
   );
 }
 
-function Stat({ label, value, detail, tone }: { label: string; value: ReactNode; detail?: ReactNode; tone?: "good" }) {
+/** A headline figure with what it counts and what it leaves out, where it stands. */
+function Stat({ label, value, detail, note, tone }: { label: string; value: ReactNode; detail?: ReactNode; note: ReactNode; tone?: "good" }) {
   return (
     <Card className="px-4 py-3">
-      <p className="text-[11px] font-medium tracking-wide text-gray-500 uppercase">{label}</p>
-      <p className={cn("mt-1 text-2xl font-semibold tracking-tight tabular-nums", tone === "good" ? "text-emerald-700" : "text-gray-900")}>{value}</p>
-      {detail ? <p className="mt-0.5 text-xs text-gray-500">{detail}</p> : null}
+      <section aria-label={label}>
+        <p className="text-[11px] font-medium tracking-wide text-gray-500 uppercase">{label}</p>
+        <p className={cn("mt-1 text-2xl font-semibold tracking-tight tabular-nums", tone === "good" ? "text-emerald-700" : "text-gray-900")}>{value}</p>
+        {detail ? <div className="mt-0.5 text-xs text-gray-600">{detail}</div> : null}
+        <p className="mt-2 border-t border-gray-100 pt-1.5 text-[11px] leading-snug text-gray-500">{note}</p>
+      </section>
     </Card>
   );
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+const tokens = (n: number | null) => (n === null ? "—" : Math.round(n).toLocaleString("en-US"));
+
 function SummaryCards({ s }: { s: CostSummary }) {
   const t = s.totals;
+  const v = s.savings;
+  const p = s.projection;
+  const literature = v.byBasis.literature;
+  const measured = v.compared - literature;
   return (
-    <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+    <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-5">
       <Stat
         label="Spend"
         value={formatUsd(toCents(t.costTotal))}
-        detail={t.unpriced ? <span className="text-amber-700">+ {t.unpriced.toLocaleString("en-US")} unpriced request{t.unpriced === 1 ? "" : "s"} (cost unknown)</span> : `${t.priced.toLocaleString("en-US")} priced requests`}
+        detail={
+          <>
+            <span className="block">{count(t.priced, "priced request")}</span>
+            {t.unpriced ? <span className="block text-amber-700">+ {count(t.unpriced, "unpriced request")} (cost unknown)</span> : null}
+            {t.notBilled ? <span className="block">+ {count(t.notBilled, "failed request")}: $0, not billed</span> : null}
+          </>
+        }
+        note="What the priced requests were billed: input, cache, output and thinking, every escalation, retry and fallback call included. Leaves out unpriced requests (no price for their model: unknown, never counted as $0); requests that failed before any upstream call cost nothing."
       />
-      <Stat label="Requests" value={t.requests.toLocaleString("en-US")} detail={`${formatShare(t.reasoningShare)} reasoned · ${t.errors.toLocaleString("en-US")} errors`} />
-      <Stat label="Avg cost / request" value={formatUsd(t.avgCostPerRequest)} detail="over priced requests" />
+      <Stat
+        label="Requests"
+        value={t.requests.toLocaleString("en-US")}
+        detail={`${formatShare(t.reasoningShare)} reasoned · ${count(t.errors, "error")}`}
+        note="Every request that presented a valid key in the range, failed ones included."
+      />
+      <Stat
+        label="Avg cost / request"
+        value={formatUsd(t.avgCostPerRequest)}
+        detail="over priced requests"
+        note="Spend ÷ priced requests. Leaves out unpriced requests and requests that failed before any upstream call."
+      />
       <Stat
         label="Saved vs always reasoning"
-        value={formatUsd(toCents(t.savings))}
-        tone={t.savings > 0 ? "good" : undefined}
-        detail={t.counterfactualCount ? `reasoning everything would have cost ${formatUsd(toCents(t.counterfactualCost))}` : "no counterfactual priced yet"}
+        value={formatUsd(toCents(v.savings))}
+        tone={v.savings > 0 ? "good" : undefined}
+        detail={
+          v.compared ? (
+            <>
+              <span className="block">95% interval {formatUsd(toCents(v.low))} to {formatUsd(toCents(v.high))}</span>
+              <span className="block">reasoning them would have cost {formatUsd(toCents(v.counterfactual))}, routing paid {formatUsd(toCents(v.actual))}</span>
+            </>
+          ) : (
+            "no complete standard request to compare"
+          )
+        }
+        note={
+          <>
+            Over {count(v.compared, "complete standard request")}, priced as if {v.reasoningRoute ? `the route “${v.reasoningRoute}”` : "the reasoning route"} had answered.{" "}
+            {measured > 0 ? `${count(measured, "request")} estimated from ${count(v.measured.requests, "measured reasoning request")} (mean ${tokens(v.measured.meanThinking)} thinking + ${tokens(v.measured.meanOutput)} output tokens). ` : ""}
+            {literature > 0 ? `${count(literature, "request")} on the literature default (${v.thinkingTier} tier, ${LITERATURE_TEXT[v.thinkingTier] ?? "typical"} thinking tokens): fewer than ${MIN_SAMPLES} measured reasoning requests. ` : ""}
+            Leaves out requests that reasoned (their cost is what reasoning cost), failed or cut-short answers, calibration and playground traffic.
+          </>
+        }
+      />
+      <Stat
+        label="Per month at recent traffic"
+        value={formatUsd(toCents(p.monthly))}
+        detail={p.basis.dayCount > 0 ? projectionBasisText(p) : "no traffic in the last 7 days"}
+        note={
+          <>
+            Spend per day over the recent days that had traffic × {PROJECTION_DAYS}; the same whatever range is shown.{" "}
+            {p.basis.includeOneOff
+              ? `Includes ${count(p.basis.oneOff.requests, "calibration or playground request")}.`
+              : p.basis.oneOff.requests
+                ? `Leaves out ${count(p.basis.oneOff.requests, "calibration or playground request")} (${formatUsd(toCents(p.basis.oneOff.cost))}): one-off traffic.`
+                : "Leaves out calibration and playground traffic."}
+            {p.unpricedPerDay ? ` Unpriced requests (${p.unpricedPerDay.toLocaleString("en-US", { maximumFractionDigits: 1 })}/day) are not in it.` : ""}
+          </>
+        }
       />
     </div>
   );
 }
 
-function SpendCharts({ s, controls }: { s: CostSummary; controls: CostControls }) {
+const LITERATURE_TEXT: Record<string, string> = { simple: "2,500 (2,000–4,000)", complex: "9,000 (8,000–16,000)", maximum: "20,000 (16,000–32,000)" };
+
+function projectionBasisText(p: CostSummary["projection"]): string {
+  const b = p.basis;
+  const past = b.days.length - (b.todayHours === null ? 0 : 1);
+  const parts = [past ? count(past, "day") : null, b.todayHours !== null ? `${b.todayHours} h of today` : null].filter(Boolean);
+  return `from ${parts.join(" and ")} with traffic in the last 7 days (${count(b.requests, "request")}, ${formatUsd(toCents(b.cost))})`;
+}
+
+function SpendCharts({ s }: { s: CostSummary }) {
   const buckets = useMemo(() => prepareBucketSeries(s), [s]);
   const groups = useMemo(() => prepareGroupSeries(s), [s]);
   const requests = useMemo(() => buckets.map((b) => ({ ...b, standard: b.requests - b.reasoning })), [buckets]);
-  const range = `${formatTimestamp(s.range.from).slice(0, 10)} to ${formatTimestamp(s.range.to).slice(0, 10)}, by ${controls.granularity}`;
+  const granularity = s.range.granularity;
+  const range = `${formatTimestamp(s.range.from).slice(0, 10)} to ${formatTimestamp(s.range.to).slice(0, 10)}, by ${granularity}`;
   return (
     <>
+      {s.range.hourlyFirstDays ? (
+        <p role="note" className="rounded-md bg-sky-50 px-3 py-2 text-xs text-sky-900 ring-1 ring-sky-200">
+          Hourly: less than two days of data (first request {s.range.dataSince ? formatTimestamp(s.range.dataSince) : "—"}), so the charts start at the first request&apos;s hour.
+        </p>
+      ) : null}
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
         <Card>
-          <CardHeader title="Spend by cost bucket" description={`Input, cache, output and thinking, ${range}.`} />
+          <CardHeader title="Spend by cost bucket" description={`Input, cache, output and thinking, ${range}. Priced requests only.`} />
           <CardBody className="px-2 sm:px-4">
-            <SpendByBucketChart data={buckets} label={`Spend per ${controls.granularity}, stacked by cost bucket`} />
+            <SpendByBucketChart data={buckets} label={`Spend per ${granularity}, stacked by cost bucket`} />
           </CardBody>
         </Card>
         <Card>
           <CardHeader title={`Spend by ${GROUP_LABEL[s.range.groupBy]}`} description={`Priced requests only; unpriced ones are counted in the tables.`} />
           <CardBody className="px-2 sm:px-4">
-            <SpendByGroupChart series={groups} label={`Spend per ${controls.granularity}, stacked by ${s.range.groupBy}`} />
+            <SpendByGroupChart series={groups} label={`Spend per ${granularity}, stacked by ${s.range.groupBy}`} />
           </CardBody>
         </Card>
       </div>
       <Card>
-        <CardHeader title="Requests and the share that reasoned" description="Bars: requests per tier. Line: reasoning share." />
+        <CardHeader title="Requests and the share that reasoned" description="Bars: requests per tier, failed ones included. Line: reasoning share." />
         <CardBody className="px-2 sm:px-4">
-          <RequestsChart data={requests} label={`Requests per ${controls.granularity} by tier, with the reasoning share`} />
+          <RequestsChart data={requests} label={`Requests per ${granularity} by tier, with the reasoning share`} />
         </CardBody>
       </Card>
     </>
   );
+}
+
+/** What a table's money leaves out, under it. */
+function TableNote({ children }: { children: ReactNode }) {
+  return <p className="border-t border-gray-100 px-4 py-2 text-[11px] leading-snug text-gray-500">{children}</p>;
 }
 
 function GroupTableCard({ s }: { s: CostSummary }) {
@@ -260,25 +357,31 @@ function GroupTableCard({ s }: { s: CostSummary }) {
               <TD align="right">
                 {formatUsd(toCents(r.costTotal))}
                 {r.unpriced ? <span className="block text-[11px] text-amber-700">+{r.unpriced} unpriced</span> : null}
+                {r.notBilled ? <span className="block text-[11px] text-gray-500">{r.notBilled} not billed</span> : null}
               </TD>
               <TD align="right">{formatShare(r.share)}</TD>
             </TR>
           ))}
         </TBody>
       </Table>
+      <TableNote>
+        Spend counts priced requests. Unpriced: no price for the model, cost unknown (not $0). Not billed: failed before any upstream call, $0.
+        {s.notServed.requests ? ` Not listed: ${count(s.notServed.requests, "request")} for model ids never served (${s.notServed.keys.join(", ")}), all failed before any upstream call.` : ""}
+      </TableNote>
     </Card>
   );
 }
 
-function RouteAverageCard({ s }: { s: CostSummary }) {
-  const rows = useMemo(() => prepareGroupTable(s, s.routes, "route"), [s]);
+function AverageCard({ s }: { s: CostSummary }) {
+  const rows = useMemo(() => prepareGroupTable(s), [s]);
+  const g = GROUP_LABEL[s.range.groupBy];
   return (
     <Card>
-      <CardHeader title="Average cost per request, by route" description="Total spend over priced requests." />
+      <CardHeader title={`Average cost per request, by ${g}`} description="Spend ÷ priced requests." />
       <Table>
         <THead>
           <TR>
-            <TH>Route</TH>
+            <TH className="capitalize">{g}</TH>
             <TH align="right">Priced</TH>
             <TH align="right">Avg / request</TH>
             <TH align="right">Spend</TH>
@@ -298,29 +401,37 @@ function RouteAverageCard({ s }: { s: CostSummary }) {
           ))}
         </TBody>
       </Table>
+      <TableNote>Leaves out unpriced requests (cost unknown) and requests that failed before any upstream call ($0, not billed): the average is over what was billed.</TableNote>
     </Card>
   );
 }
 
-function ProjectionCard({ s }: { s: CostSummary }) {
+function ProjectionCard({ s, controls, onChange }: { s: CostSummary; controls: CostControls; onChange: (c: CostControls) => void }) {
   const [overrides, setOverrides] = useState<Record<string, string>>({});
   const numeric = useMemo(
     () => Object.fromEntries(Object.entries(overrides).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, Number(v)])),
     [overrides],
   );
-  const p = useMemo(() => projectMonthly(s.routes, s.range.days, numeric), [s, numeric]);
+  const p = useMemo(() => projectMonthly(s.projection, numeric), [s, numeric]);
   return (
     <Card>
       <CardHeader
         title="Monthly projection"
-        description={`Requests per day × average cost per request × ${PROJECTION_DAYS}, per route. Edit a rate to see what a change in traffic would cost.`}
+        description={`What a month costs at recent traffic: spend per day over the recent days that had traffic × ${PROJECTION_DAYS}, per ${GROUP_LABEL[s.range.groupBy]}. It does not depend on the range above. Edit a rate to see what a change in traffic would cost.`}
         actions={Object.keys(overrides).length ? <Button size="sm" variant="ghost" onClick={() => setOverrides({})}>Reset rates</Button> : null}
       />
+      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-gray-100 px-4 py-2 text-xs text-gray-600">
+        <span>{s.projection.basis.dayCount > 0 ? `Basis: ${projectionBasisText(s.projection)}.` : "No traffic in the last 7 days."}</span>
+        <label className="inline-flex items-center gap-1.5">
+          <input type="checkbox" checked={!!controls.oneOff} onChange={(e) => onChange({ ...controls, oneOff: e.target.checked || undefined })} />
+          Include calibration and playground traffic
+        </label>
+      </div>
       <Table>
         <THead>
           <TR>
-            <TH>Route</TH>
-            <TH align="right">Seen / day</TH>
+            <TH className="capitalize">{GROUP_LABEL[s.range.groupBy]}</TH>
+            <TH align="right" title="Requests per day over the basis days">Seen / day</TH>
             <TH align="right">Requests / day</TH>
             <TH align="right">Avg / request</TH>
             <TH align="right">Per month</TH>
@@ -354,10 +465,10 @@ function ProjectionCard({ s }: { s: CostSummary }) {
         </TBody>
         <tfoot>
           <tr className="border-t border-gray-300 text-xs">
-            <th scope="row" colSpan={4} className="px-3 py-2 text-left font-medium">
+            <th scope="row" colSpan={4} className="px-3 py-2 text-left font-medium" id="projection-total">
               Total per month{p.unpricedRoutes ? <span className="font-normal text-amber-700"> (without {p.unpricedRoutes} unpriced route{p.unpricedRoutes === 1 ? "" : "s"})</span> : null}
             </th>
-            <td className="px-3 py-2 text-right font-semibold tabular-nums">{formatUsd(toCents(p.monthly))}</td>
+            <td className="px-3 py-2 text-right font-semibold tabular-nums" aria-labelledby="projection-total" data-testid="projection-total">{formatUsd(toCents(p.monthly))}</td>
           </tr>
         </tfoot>
       </Table>
@@ -398,12 +509,19 @@ function TopRequestsCard({ s }: { s: CostSummary }) {
                 <TD className="hidden font-mono text-[11px] md:table-cell">{r.servedModel}</TD>
                 <TD className="hidden max-w-80 lg:table-cell"><p className="truncate" title={r.promptPreview}>{r.promptPreview || "—"}</p></TD>
                 <TD align="right" className="font-medium">{formatUsd(r.costTotal)}</TD>
-                <TD align="right">{r.tier === "reasoning" ? <span className="text-gray-400">—</span> : formatUsd(r.counterfactualCost)}</TD>
+                <TD align="right">
+                  {formatUsd(r.reasoningWouldCost)}
+                  <span className="block text-[11px] text-gray-500">{BASIS_SHORT[r.reasoningBasis]}</span>
+                </TD>
               </TR>
             ))}
           </TBody>
         </Table>
       )}
+      <TableNote>
+        Reasoning would cost: for a request that reasoned, what it cost; for a complete standard answer, the estimate the savings use (measured or literature default);
+        for a failed or cut-short answer, what it cost (nothing to compare).
+      </TableNote>
     </Card>
   );
 }

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useMemo } from "react";
 import { useGatewayKey, useHydrated } from "@/components/hooks/useGatewayKey";
+import { useMe } from "@/components/hooks/useMe";
 import { useNow } from "@/components/hooks/useNow";
 import { buttonClasses } from "@/components/ui/Button";
 import { Card, CardHeader } from "@/components/ui/Card";
@@ -19,11 +20,14 @@ import { RECENT_LIMIT, useRecentRequests } from "./useRecentRequests";
 export function RecentRequestsCard() {
   const hydrated = useHydrated();
   const { key } = useGatewayKey();
-  const query = useRecentRequests(key);
+  const me = useMe();
+  // A signed-in user reads requests with their session: nobody signed in is asked for a key.
+  const session = !!me.data?.user;
+  const query = useRecentRequests(key, session);
   const now = useNow();
   const rows = useMemo(() => (query.data ? prepareRequestRows(query.data.data, now) : null), [query.data, now]);
 
-  const live = !!key && !!query.data && !query.error;
+  const live = (session || !!key) && !!query.data && !query.error;
 
   return (
     <Card>
@@ -39,7 +43,7 @@ export function RecentRequestsCard() {
           </>
         }
       />
-      <Body hydrated={hydrated} hasKey={!!key} query={query} rows={rows} />
+      <Body hydrated={hydrated && !me.isPending} hasKey={session || !!key} session={session} query={query} rows={rows} />
     </Card>
   );
 }
@@ -47,11 +51,13 @@ export function RecentRequestsCard() {
 function Body({
   hydrated,
   hasKey,
+  session,
   query,
   rows,
 }: {
   hydrated: boolean;
   hasKey: boolean;
+  session: boolean;
   query: ReturnType<typeof useRecentRequests>;
   rows: ReturnType<typeof prepareRequestRows> | null;
 }) {
@@ -76,6 +82,9 @@ function Body({
 
   if (query.error && !rows) {
     const err = query.error;
+    if (isApiError(err) && err.isAuthError && session) {
+      return <ErrorState title="Your account cannot read requests" error={err} />;
+    }
     if (isApiError(err) && err.isAuthError) {
       return (
         <ErrorState

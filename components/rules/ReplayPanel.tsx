@@ -16,7 +16,10 @@ const LIMITS = [100, 500, 1000, 5000];
 
 /**
  * What-if replay: the draft and the saved rules each re-decide the last N
- * stored requests; what would change tier or route, and what that costs per day.
+ * stored requests; what would change tier or route, and what that costs over
+ * the window those requests span. A per-day figure is an extrapolation from
+ * that window (an hour of traffic is not a day of it), so it is shown only
+ * when asked for, and says what it was scaled from.
  */
 export function ReplayPanel({ rules, onIssues }: { rules: Rule[]; onIssues: (issues: RuleIssue[]) => void }) {
   const [limit, setLimit] = useState(500);
@@ -75,11 +78,18 @@ export function ReplayPanel({ rules, onIssues }: { rules: Rule[]; onIssues: (iss
   );
 }
 
+function windowLength(days: number): string {
+  return days < 1 ? `${Math.round(days * 24 * 10) / 10} h` : `${Math.round(days * 10) / 10} days`;
+}
+
 function ReplayResult({ r }: { r: ReplayView }) {
+  const [perDayShown, setPerDayShown] = useState(false);
   if (r.considered === 0) {
     return <EmptyState title="No stored requests yet">Send some traffic through the gateway, then replay it here.</EmptyState>;
   }
+  const total = r.cost.deltaTotal;
   const perDay = r.cost.deltaPerDay;
+  const span = r.window.days ? windowLength(r.window.days) : null;
   const skipped = r.skipped.override + r.skipped.pinned + r.skipped.undecided;
   return (
     <div className="mt-4 space-y-4 border-t border-gray-100 pt-3" aria-live="polite">
@@ -92,16 +102,30 @@ function ReplayResult({ r }: { r: ReplayView }) {
         <Stat label="→ standard" value={r.changed.toStandard} tone="standard" />
         <Stat label="Route only" value={r.changed.routeOnly} />
         <div className="rounded-md bg-gray-50 px-2 py-2 ring-1 ring-gray-200">
-          <dt className="text-[11px] text-gray-500">Cost per day</dt>
-          <dd className={cn("text-base font-semibold tabular-nums", perDay > 0 ? "text-red-700" : perDay < 0 ? "text-emerald-700" : "text-gray-900")}>
-            {signed(perDay, formatUsd)}
+          <dt className="text-[11px] text-gray-500">{span ? `Cost over the ${span} replayed` : "Cost over the window"}</dt>
+          <dd className={cn("text-base font-semibold tabular-nums", total > 0 ? "text-red-700" : total < 0 ? "text-emerald-700" : "text-gray-900")}>
+            {signed(total, formatUsd)}
           </dd>
         </div>
       </dl>
+      {span ? (
+        <div className="text-xs text-gray-600">
+          <label className="inline-flex items-center gap-1.5">
+            <input type="checkbox" checked={perDayShown} onChange={(e) => setPerDayShown(e.target.checked)} />
+            Extrapolate to a day
+          </label>
+          {perDayShown ? (
+            <p className="mt-1" role="status">
+              <span className="font-semibold tabular-nums">{signed(perDay, formatUsd)} per day</span>, extrapolated from {span} of traffic: it assumes the
+              replayed window is typical of a whole day{r.window.days < 1 ? ", which an hour or a burst rarely is" : ""}.
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <p className="text-xs text-gray-500">
-        Over {r.window.from ? `${formatTimestamp(r.window.from)} – ${formatTimestamp(r.window.to!)}` : "no window"}
-        {r.window.days ? ` (${r.window.days < 1 ? `${Math.round(r.window.days * 24 * 10) / 10} h` : `${Math.round(r.window.days * 10) / 10} days`})` : ""}. Total{" "}
-        {signed(r.cost.deltaTotal, formatUsd)} over the window
+        Window: the last {r.considered.toLocaleString("en-US")} stored requests, {r.window.from ? `${formatTimestamp(r.window.from)} – ${formatTimestamp(r.window.to!)}` : "no window"}
+        {span ? ` (${span})` : ""}. Total{" "}
+        {signed(total, formatUsd)} over the window
         {r.cost.unpricedChanges ? `; ${r.cost.unpricedChanges} changed request${r.cost.unpricedChanges > 1 ? "s" : ""} on unpriced models not counted` : ""}.
         {skipped ? ` Skipped ${skipped}: ${r.skipped.override} forced by thinkgate-tier, ${r.skipped.pinned} pinned conversations, ${r.skipped.undecided} rejected before routing.` : ""}
       </p>

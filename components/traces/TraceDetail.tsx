@@ -393,7 +393,8 @@ function HopItem({ hop, index }: { hop: Record<string, unknown>; index: number }
 function CostCard({ t }: { t: Trace }) {
   const u = t.usage;
   const c = t.cost;
-  const unpriced = c.pricingStatus === "unpriced" || c.total === null;
+  const notBilled = c.pricingStatus === "not_billed";
+  const unpriced = !notBilled && (c.pricingStatus === "unpriced" || c.total === null);
   const rows: { label: string; tokens: number; cost: number | null; note?: string }[] = [
     { label: "Input", tokens: u.inputTokens, cost: c.input },
     { label: "Cache write", tokens: u.cacheWrite5mTokens + u.cacheWrite1hTokens, cost: c.cacheWrite, note: u.cacheWrite1hTokens ? `${formatTokens(u.cacheWrite5mTokens)} 5 m + ${formatTokens(u.cacheWrite1hTokens)} 1 h` : undefined },
@@ -434,7 +435,7 @@ function CostCard({ t }: { t: Trace }) {
               <td className="pt-1.5 text-right tabular-nums">
                 {formatTokens(u.inputTokens + u.cacheWrite5mTokens + u.cacheWrite1hTokens + u.cacheReadTokens + u.outputTokens + u.thinkingTokens)}
               </td>
-              <td className={cn("pt-1.5 text-right tabular-nums", unpriced && "text-gray-500 italic")}>{formatUsd(c.total)}</td>
+              <td className={cn("pt-1.5 text-right tabular-nums", unpriced && "text-gray-500 italic")}>{notBilled ? "$0 · not billed" : formatUsd(c.total)}</td>
             </tr>
           </tfoot>
         </table>
@@ -443,16 +444,22 @@ function CostCard({ t }: { t: Trace }) {
             No price is set for <code className="text-[11px]">{t.servedModel}</code>, so the cost is unknown (not $0). Add a price on the settings page.
           </p>
         ) : null}
+        {notBilled ? <p className="text-xs text-gray-600">This request failed before any upstream call: nothing was billed.</p> : null}
         <div className="rounded-md bg-gray-50 px-3 py-2 text-sm">
           <p className="text-xs text-gray-500">Counterfactual: the reasoning route</p>
-          {cf === null ? (
+          {t.status !== "ok" ? (
+            <p className="text-gray-600">Not compared: the answer did not complete, so it says nothing about what a reasoning answer would cost.</p>
+          ) : cf === null ? (
             <p className="text-gray-600">Unknown (no price for the reasoning route&apos;s model, or no usage).</p>
           ) : t.tier === "reasoning" ? (
             <p className="text-gray-800">This request reasoned: {formatUsd(cf)} is its actual cost.</p>
           ) : (
             <p className="text-gray-800">
-              Reasoning would have cost <span className="font-medium tabular-nums">{formatUsd(cf)}</span>
-              {diff !== null ? <> — routing saved <span className="font-medium text-emerald-700 tabular-nums">{formatUsd(diff)}</span></> : null}.
+              Reasoning would have cost about <span className="font-medium tabular-nums">{formatUsd(cf)}</span>
+              {diff !== null ? <> — routing saved about <span className="font-medium text-emerald-700 tabular-nums">{formatUsd(diff)}</span></> : null}.
+              <span className="mt-0.5 block text-[11px] text-gray-500">
+                Estimated when recorded with the literature default for the route&apos;s budget tier; the cost dashboard&apos;s savings use the thinking this deployment has measured.
+              </span>
             </p>
           )}
         </div>

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { AppError, badRequest, notFound } from "../api/errors";
 import { calibrationRepo, type EvalItemInput, type ExperimentRow } from "../db/calibration.repo";
 import { configRepo } from "../db/config.repo";
-import { allModels, modelInfo } from "../models/catalog";
+import { allModels, sameModel } from "../models/catalog";
 import { routingConfig } from "../routing/config";
 import { activeRuleSet } from "../rules/service";
 import { putRoute, routeBody } from "../settings/service";
@@ -284,8 +284,7 @@ export async function applyExperiment(id: string, body: z.infer<typeof applyBody
   if (!config) throw badRequest(`configuration "${key}" is not part of this experiment`);
   const route = (await configRepo.routes()).find((r) => r.id === body.routeId);
   if (!route) throw badRequest(`route "${body.routeId}" does not exist`);
-  const canonical = (m: string) => modelInfo(m)?.id ?? m;
-  if (canonical(route.model) !== canonical(config.model)) {
+  if (!sameModel(route.model, config.model)) {
     throw badRequest(`route "${route.id}" serves ${route.model}, but ${configLabel(config)} was measured on ${config.model}; apply it to a route that serves ${config.model} (only the thinking settings are changed)`);
   }
   const before = { thinking: route.thinking, budgetTier: route.budgetTier, budgetTokens: route.budgetTokens, effort: route.effort };

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   bucketLabel, COST_BUCKETS, formatShare, OTHER_KEY, prepareBucketSeries, prepareGroupSeries, prepareGroupTable, projectMonthly, toCents,
 } from "./prepare";
+import type { MonthlyProjection } from "./projection";
 import type { CostGroup, CostStat, CostSummary } from "./types";
 
 function stat(over: Partial<CostStat> = {}): CostStat {
@@ -34,12 +35,21 @@ function summary(): CostSummary {
   ];
   const totals = stat({ requests: 8, reasoning: 2, priced: 7, unpriced: 1, costTotal: 0.414 });
   return {
-    range: { from: B1, to: "2026-11-27T00:00:00.000Z", granularity: "day", groupBy: "route", timezone: "UTC", days: 3 },
+    range: { from: B1, to: "2026-11-27T00:00:00.000Z", granularity: "day", groupBy: "route", timezone: "UTC", days: 3, hourlyFirstDays: false, dataSince: B1 },
     buckets: [B1, B2, B3],
     series,
     groups,
     routes: groups,
-    totals: { ...totals, reasoningShare: 0.25, avgCostPerRequest: 0.414 / 7, savings: 0 },
+    notServed: { keys: [], requests: 0 },
+    totals: { ...totals, notBilled: 0, reasoningShare: 0.25, avgCostPerRequest: 0.414 / 7, savings: 0 },
+    savings: {
+      savings: 0, low: 0, high: 0, counterfactual: 0, actual: 0, compared: 0, byBasis: { cell: 0, size: 0, all: 0, literature: 0 },
+      unpricedModel: 0, measured: { requests: 0, meanThinking: null, meanOutput: null }, method: "", reasoningRoute: null, reasoningModel: null, thinkingTier: "complex",
+    },
+    projection: {
+      groups: [], perDay: 0, monthly: 0, unpricedPerDay: 0,
+      basis: { days: [], dayCount: 0, todayHours: null, from: B1, to: B3, requests: 0, cost: 0, includeOneOff: false, oneOff: { requests: 0, cost: 0 } },
+    },
     top: [],
   };
 }
@@ -108,21 +118,20 @@ describe("prepareGroupTable", () => {
 });
 
 describe("projectMonthly", () => {
-  const routes = [group("standard", { requests: 300, priced: 300, costTotal: 3 }), group("reasoning", { requests: 30, priced: 30, costTotal: 6 }), group("new", { requests: 3, unpriced: 3 })];
+  const groups: MonthlyProjection["groups"] = [
+    { key: "standard", label: "Standard", requestsPerDay: 100, costPerDay: 1, avgCostPerRequest: 0.01, monthly: 30, unpriced: 0 },
+    { key: "reasoning", label: "Reasoning", requestsPerDay: 10, costPerDay: 2, avgCostPerRequest: 0.2, monthly: 60, unpriced: 0 },
+    { key: "new", label: "New", requestsPerDay: 1, costPerDay: 0, avgCostPerRequest: null, monthly: null, unpriced: 3 },
+  ];
 
-  it("is requests per day × average cost × 30 per route", () => {
-    const p = projectMonthly(routes, 3);
-    const std = p.rows.find((r) => r.key === "standard")!;
-    expect(std.observedPerDay).toBe(100);
-    expect(std.avgCostPerRequest).toBeCloseTo(0.01, 12);
-    expect(std.monthly).toBeCloseTo(100 * 0.01 * 30, 9);
-    const rsn = p.rows.find((r) => r.key === "reasoning")!;
-    expect(rsn.monthly).toBeCloseTo(10 * 0.2 * 30, 9);
-    expect(p.monthly).toBeCloseTo(30 + 60, 9);
+  it("keeps the server's monthly figures when nothing is edited", () => {
+    const p = projectMonthly({ groups });
+    expect(p.rows.find((r) => r.key === "standard")!.monthly).toBe(30);
+    expect(p.monthly).toBeCloseTo(90, 9);
   });
 
-  it("uses the requests per day the user typed", () => {
-    const p = projectMonthly(routes, 3, { reasoning: 1000 });
+  it("scales an edited group's month with the requests per day the user typed", () => {
+    const p = projectMonthly({ groups }, { reasoning: 1000 });
     const rsn = p.rows.find((r) => r.key === "reasoning")!;
     expect(rsn.edited).toBe(true);
     expect(rsn.requestsPerDay).toBe(1000);
@@ -130,14 +139,14 @@ describe("projectMonthly", () => {
     expect(p.monthly).toBeCloseTo(30 + 6000, 9);
   });
 
-  it("leaves unpriced routes out of the total and counts them", () => {
-    const p = projectMonthly(routes, 3);
+  it("leaves unpriced groups out of the total and counts them", () => {
+    const p = projectMonthly({ groups });
     expect(p.rows.find((r) => r.key === "new")!.monthly).toBeNull();
     expect(p.unpricedRoutes).toBe(1);
   });
 
   it("ignores a negative or non-numeric override", () => {
-    const p = projectMonthly(routes, 3, { standard: -5, reasoning: Number.NaN });
+    const p = projectMonthly({ groups }, { standard: -5, reasoning: Number.NaN });
     expect(p.rows.every((r) => !r.edited)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
  * functions, and the components only draw what they get (the "prepare →
  * visualise" split of Langfuse's chart library).
  */
+import { MONTH_DAYS, type MonthlyProjection } from "./projection";
 import type { CostGroup, CostSummary, Granularity, GroupBy } from "./types";
 
 /** The four stacked cost buckets, in stacking order (bottom first). Thinking uses the reasoning tier's violet. */
@@ -130,6 +131,8 @@ export interface GroupTableRow {
   reasoningShare: number | null;
   priced: number;
   unpriced: number;
+  /** Failed before any upstream call: $0, not billed. */
+  notBilled: number;
   costTotal: number;
   /** Share of the range's priced spend, 0..1. */
   share: number;
@@ -148,57 +151,53 @@ export function prepareGroupTable(s: CostSummary, groups: CostGroup[] = s.groups
       reasoningShare: g.requests > 0 ? g.reasoning / g.requests : null,
       priced: g.priced,
       unpriced: g.unpriced,
+      notBilled: g.requests - g.priced - g.unpriced,
       costTotal: g.costTotal,
       share: total > 0 ? g.costTotal / total : 0,
       avgCostPerRequest: g.avgCostPerRequest,
     }));
 }
 
-export const PROJECTION_DAYS = 30;
+export const PROJECTION_DAYS = MONTH_DAYS;
 
 export interface ProjectionRow {
   key: string;
   label: string;
-  /** Requests per day seen in the range. */
+  /** Requests per day over the projection's basis (recent days with traffic). */
   observedPerDay: number;
   /** Requests per day used: the observed rate unless the user typed another. */
   requestsPerDay: number;
   edited: boolean;
   avgCostPerRequest: number | null;
-  /** requestsPerDay × avgCostPerRequest × 30; null when the route has no priced request to average. */
+  /** Per month at requestsPerDay; null when the group has no priced request to go by. */
   monthly: number | null;
 }
 
 export interface Projection {
   rows: ProjectionRow[];
-  /** Sum of the priced routes' monthly costs. */
+  /** Sum of the priced groups' monthly costs. */
   monthly: number;
-  /** Routes left out of the total because nothing in them is priced. */
+  /** Groups left out of the total because nothing in them is priced. */
   unpricedRoutes: number;
 }
 
 /**
- * Monthly cost per route = requests per day × average cost per request × 30.
- * `overrides` are the requests per day the user typed, by route key.
+ * The server's monthly projection (lib/costs/projection.ts), with the
+ * requests per day the user typed (`overrides`, by group key): an edited
+ * group's month scales with its rate (the same mix of billed, failed and
+ * unpriced requests), or is rate × average cost × 30 when it had no traffic.
  */
-export function projectMonthly(routes: CostGroup[], days: number, overrides: Record<string, number> = {}): Projection {
-  const rows = [...routes]
-    .sort((a, b) => b.costTotal - a.costTotal || b.requests - a.requests)
-    .map((r): ProjectionRow => {
-      const observedPerDay = days > 0 ? r.requests / days : 0;
-      const override = overrides[r.key];
-      const edited = override !== undefined && Number.isFinite(override) && override >= 0;
-      const requestsPerDay = edited ? override : observedPerDay;
-      return {
-        key: r.key,
-        label: r.label,
-        observedPerDay,
-        requestsPerDay,
-        edited,
-        avgCostPerRequest: r.avgCostPerRequest,
-        monthly: r.avgCostPerRequest === null ? null : requestsPerDay * r.avgCostPerRequest * PROJECTION_DAYS,
-      };
-    });
+export function projectMonthly(p: Pick<MonthlyProjection, "groups">, overrides: Record<string, number> = {}): Projection {
+  const rows = p.groups.map((g): ProjectionRow => {
+    const override = overrides[g.key];
+    const edited = override !== undefined && Number.isFinite(override) && override >= 0;
+    const requestsPerDay = edited ? override : g.requestsPerDay;
+    let monthly = g.monthly;
+    if (edited && g.avgCostPerRequest !== null) {
+      monthly = g.requestsPerDay > 0 && g.monthly !== null ? (g.monthly * requestsPerDay) / g.requestsPerDay : requestsPerDay * g.avgCostPerRequest * PROJECTION_DAYS;
+    }
+    return { key: g.key, label: g.label, observedPerDay: g.requestsPerDay, requestsPerDay, edited, avgCostPerRequest: g.avgCostPerRequest, monthly };
+  });
   return {
     rows,
     monthly: rows.reduce((a, r) => a + (r.monthly ?? 0), 0),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketCount, bucketStart, bucketStarts, costQuerySchema, hourSpan, HOUR_MS } from "./range";
+import { bucketCount, bucketStart, bucketStarts, costQuerySchema, hourSpan, HOUR_MS, resolveGranularity } from "./range";
 
 const H = (iso: string) => Date.parse(iso) / HOUR_MS;
 
@@ -46,5 +46,23 @@ describe("costQuerySchema", () => {
   it("rejects what it does not know", () => {
     expect(costQuerySchema.safeParse({ granularity: "month" }).success).toBe(false);
     expect(costQuerySchema.safeParse({ from: "yesterday" }).success).toBe(false);
+  });
+});
+
+describe("resolveGranularity", () => {
+  const now = Date.parse("2026-12-05T14:30:00Z");
+  it("is hourly from the first record's hour while there are less than two days of records", () => {
+    const first = Date.parse("2026-12-05T09:12:00Z");
+    expect(resolveGranularity("auto", first, now)).toEqual({ granularity: "hour", firstHour: Math.floor(first / 3_600_000) });
+    expect(resolveGranularity("auto", now - 47 * 3_600_000, now).granularity).toBe("hour");
+  });
+
+  it("is daily with two days of records or more, or none", () => {
+    expect(resolveGranularity("auto", now - 48 * 3_600_000, now)).toEqual({ granularity: "day", firstHour: null });
+    expect(resolveGranularity("auto", null, now)).toEqual({ granularity: "day", firstHour: null });
+  });
+
+  it("keeps a granularity the user chose", () => {
+    expect(resolveGranularity("week", now - 3_600_000, now)).toEqual({ granularity: "week", firstHour: null });
   });
 });

@@ -14,9 +14,12 @@ const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transf
 export const costQuerySchema = z.object({
   from: instant.optional(),
   to: instant.optional(),
-  granularity: z.enum(["hour", "day", "week"]).default("day"),
+  /** "auto": hourly while there are less than two days of records, daily after. */
+  granularity: z.enum(["hour", "day", "week", "auto"]).default("day"),
   groupBy: z.enum(["route", "model", "tier"]).default("route"),
   top: z.coerce.number().int().min(0).max(100).default(10),
+  /** Include one-off traffic (calibration, playground) in the monthly projection. */
+  oneOff: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
 export type CostQuery = z.infer<typeof costQuerySchema>;
@@ -63,3 +66,18 @@ export function bucketCount(span: HourSpan, granularity: Granularity): number {
 }
 
 export const hourToIso = (hour: number) => new Date(hour * HOUR_MS).toISOString();
+
+/** With less data than this, the automatic granularity is hourly. */
+export const HOURLY_BELOW_MS = 2 * DAY_HOURS * HOUR_MS;
+
+/**
+ * "auto" is hourly while the deployment has less than two days of records,
+ * and then the range starts at the first record's hour (a first day is not
+ * drawn as one bar among 29 empty ones); daily otherwise. `firstMs`: when the
+ * oldest record was made, null without records.
+ */
+export function resolveGranularity(asked: CostQuery["granularity"], firstMs: number | null, now: number): { granularity: Granularity; firstHour: number | null } {
+  if (asked !== "auto") return { granularity: asked, firstHour: null };
+  const young = firstMs !== null && Number.isFinite(firstMs) && now - firstMs < HOURLY_BELOW_MS;
+  return young ? { granularity: "hour", firstHour: Math.floor(firstMs / HOUR_MS) } : { granularity: "day", firstHour: null };
+}

@@ -5,6 +5,8 @@
  */
 
 import type { CostAggregate } from "../db/analytics/types";
+import type { Basis, SavingsEstimate } from "./estimate";
+import type { MonthlyProjection } from "./projection";
 
 export type Granularity = "hour" | "day" | "week";
 export type GroupBy = "route" | "model" | "tier";
@@ -35,6 +37,9 @@ export interface TopRequest {
   costTotal: number;
   counterfactualCost: number | null;
   promptPreview: string;
+  /** What the reasoning route would have cost: the actual cost when it reasoned or did not complete, the estimate otherwise; null when unpriced. */
+  reasoningWouldCost: number | null;
+  reasoningBasis: Basis | "actual" | "not compared" | "unpriced";
 }
 
 export interface CostSummary {
@@ -48,21 +53,33 @@ export interface CostSummary {
     timezone: "UTC";
     /** Length of the range in days (fractional), for per-day rates. */
     days: number;
+    /** Automatic granularity chose hours (less than two days of records) and the range starts at the first record's hour. */
+    hourlyFirstDays: boolean;
+    /** When the oldest record was made; null without records. */
+    dataSince: string | null;
   };
   /** Every bucket start in the range, empty ones included, oldest first. */
   buckets: string[];
   series: CostSeriesPoint[];
   /** Per group of `groupBy`, over the whole range, most expensive first. */
   groups: CostGroup[];
-  /** Per route, whatever `groupBy` is: the average cost per request per route and the projection use it. */
+  /** Per route, whatever `groupBy` is (the CSV's route table). */
   routes: CostGroup[];
+  /** Groups left out of `groups` and `series` (model view): ids only ever asked for, every request failed before any upstream call. */
+  notServed: { keys: string[]; requests: number };
   totals: CostStat & {
+    /** Failed before any upstream call: billed nothing, $0. */
+    notBilled: number;
     /** reasoning / requests; null without requests. */
     reasoningShare: number | null;
     avgCostPerRequest: number | null;
-    /** counterfactualCost − counterfactualActual: what routing saved against always reasoning. */
+    /** What routing saved against always reasoning: `savings.savings`. */
     savings: number;
   };
+  /** The measured savings, with its 95 % interval and its method (lib/costs/estimate.ts). */
+  savings: SavingsEstimate & { method: string; reasoningRoute: string | null; reasoningModel: string | null; thinkingTier: string };
+  /** Monthly cost at recent traffic, independent of the range (lib/costs/projection.ts). */
+  projection: MonthlyProjection;
   /** The most expensive priced requests in the range. */
   top: TopRequest[];
 }

@@ -2,8 +2,16 @@ import { describe, expect, it } from "vitest";
 import { costControlsToApiQuery, costControlsToSearch, readCostControls } from "./url";
 
 describe("cost dashboard URL", () => {
-  it("defaults to the last 30 days by day and route", () => {
-    expect(readCostControls(new URLSearchParams(""))).toEqual({ range: "30d", granularity: "day", groupBy: "route" });
+  it("defaults to the last 30 days by route, the granularity left to the server (hourly on a first day)", () => {
+    expect(readCostControls(new URLSearchParams(""))).toEqual({ range: "30d", granularity: "auto", groupBy: "route" });
+    expect(readCostControls(new URLSearchParams("range=7d")).granularity).toBe("auto");
+  });
+
+  it("keeps the one-off traffic choice of the projection", () => {
+    const c = readCostControls(new URLSearchParams("range=7d&oneOff=1"));
+    expect(c.oneOff).toBe(true);
+    expect(readCostControls(new URLSearchParams(costControlsToSearch(c)))).toEqual(c);
+    expect(costControlsToApiQuery(c, 0)).toMatchObject({ oneOff: "true", granularity: "auto" });
   });
 
   it("round-trips the controls and ignores junk", () => {

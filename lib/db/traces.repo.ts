@@ -8,6 +8,7 @@ import { db } from "./client";
 import { Prisma } from "./generated/sqlite/client.ts";
 import { analytics } from "./analytics";
 import { num } from "./analytics/common";
+import { billingStatus } from "../pricing/billing";
 
 export interface TraceFilter {
   /** Request ids sort by time: a time range arrives here as an id range, [fromId, toId). */
@@ -109,7 +110,10 @@ function toRow(r: Record<string, unknown>): TraceRow {
     outputTokens: num(r.outputTokens),
     thinkingTokens: num(r.thinkingTokens),
     costTotal: r.costTotal === null || r.costTotal === undefined ? null : num(r.costTotal),
-    pricingStatus: String(r.pricingStatus),
+    pricingStatus: billingStatus({
+      pricingStatus: String(r.pricingStatus), status: String(r.status), costTotal: r.costTotal === null || r.costTotal === undefined ? null : num(r.costTotal),
+      inputTokens: num(r.inputTokens), outputTokens: num(r.outputTokens), thinkingTokens: num(r.thinkingTokens),
+    }),
     // SQLite hands booleans back as 0/1.
     escalated: r.escalated === true || r.escalated === 1 || r.escalated === 1n,
     hedgeCount: r.hedgeCount === null || r.hedgeCount === undefined ? null : num(r.hedgeCount),

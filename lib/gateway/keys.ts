@@ -23,6 +23,7 @@ import crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { keysRepo, type KeyRow, type Role } from "../db/keys.repo";
 import { activeLimits, type LimitPolicy } from "../limits/policy";
+import { noteKeyUsed } from "./key-usage";
 import { MIN_SECRET_LENGTH } from "../runtime/env";
 
 export type { Role };
@@ -90,7 +91,10 @@ export async function authenticate(secret: string | undefined): Promise<Principa
   if (!secret || secret.length > 512) return null;
   const hash = hashKey(secret);
   const hit = cache.get(hash);
-  if (hit) return hit.principal;
+  if (hit) {
+    if (hit.principal) noteKeyUsed(hit.principal.keyId);
+    return hit.principal;
+  }
   let row: KeyRow | null;
   try {
     row = await keysRepo.findByHash(hash);
@@ -102,11 +106,15 @@ export async function authenticate(secret: string | undefined): Promise<Principa
     // a revocation saved elsewhere reaches this instance through the cluster
     // notice, which clears this cache.
     const stale = cache.get(hash, { allowStale: true });
-    if (stale?.principal && Date.now() - stale.at <= STALE_MS) return stale.principal;
+    if (stale?.principal && Date.now() - stale.at <= STALE_MS) {
+      noteKeyUsed(stale.principal.keyId);
+      return stale.principal;
+    }
     throw err;
   }
   const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row) } : null;
   cache.set(hash, { principal, at: Date.now() });
+  if (principal) noteKeyUsed(principal.keyId);
   return principal;
 }
 

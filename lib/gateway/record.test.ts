@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Attempt } from "./messages";
 import { buildRecord } from "../recorder/build";
 import { recordContext, recordInput } from "./record";
+import { PRICE_SEED } from "../pricing/seed";
 
 const attempt = (): Attempt => ({
   requestId: "req_roundtrip",
@@ -37,5 +38,37 @@ describe("record input", () => {
     expect(direct.createdAt.toISOString()).toBe("2026-11-20T10:11:12.345Z");
     expect(direct).toMatchObject({ id: "req_roundtrip", via: "openai", requestedModel: "claude-sonnet-4-6", servedModel: "claude-opus-4-7", maxTokensSent: 4096, stream: true, latencyMs: 42, task: "math" });
     expect(JSON.parse(direct.hops)).toHaveLength(2);
+  });
+});
+
+describe("what a record's cost means", () => {
+  const ctx = () => ({ ...recordContext(), prices: PRICE_SEED });
+  const standard = (): Attempt => ({
+    ...attempt(),
+    decision: { tier: "standard", stage: "rule", reason: "task qa", ruleId: "standard-tasks", route: { id: "standard", name: "Standard" } as never },
+    applied: { body: { max_tokens: 512 } as never, model: "claude-sonnet-4-6", thinking: undefined, effort: undefined, adjustments: [] },
+    hops: [],
+  });
+  const outcome = { latencyMs: 5, upstreamRequestId: null, ttftMs: null } as const;
+
+  it("a request that failed before any upstream call was not billed: $0, not unpriced", () => {
+    const row = buildRecord(recordInput(standard(), { ...outcome, status: "error", httpStatus: 400, errorType: "invalid_request_error", errorMessage: "bad", observed: undefined }), ctx());
+    expect(row.pricingStatus).toBe("not_billed");
+    expect(row.costTotal).toBeNull();
+    expect(row.counterfactualCost).toBeNull();
+  });
+
+  it("an answer cut after one token shows no saving: its counterfactual is its cost", () => {
+    const observed = { usage: { input_tokens: 30, output_tokens: 1 }, stopReason: null, answer: "N", thinking: null, thinkingStatus: "none", needsPin: false, streamError: "cut", complete: false, messageId: "msg_2" } as never;
+    const row = buildRecord(recordInput(standard(), { ...outcome, status: "partial", httpStatus: 200, errorType: "api_error", errorMessage: "cut", observed }), ctx());
+    expect(row.pricingStatus).toBe("priced");
+    expect(row.costTotal).toBeCloseTo((30 * 3 + 1 * 15) / 1e6, 12);
+    expect(row.counterfactualCost).toBe(row.costTotal);
+  });
+
+  it("a complete standard answer is priced on the reasoning route", () => {
+    const observed = { usage: { input_tokens: 30, output_tokens: 10 }, stopReason: "end_turn", answer: "No.", thinking: null, thinkingStatus: "none", needsPin: false, streamError: null, complete: true, messageId: "msg_3" } as never;
+    const row = buildRecord(recordInput(standard(), { ...outcome, status: "ok", httpStatus: 200, errorType: null, errorMessage: null, observed }), ctx());
+    expect(row.counterfactualCost!).toBeGreaterThan(row.costTotal!);
   });
 });

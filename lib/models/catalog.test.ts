@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allModelIds, allModels, modelInfo, toModelInfo, type Effort } from "./catalog";
+import { allModelIds, allModels, modelInfo, sameModel, toModelInfo, type Effort } from "./catalog";
 
 /** The ids of SDK 1.14's `Model` union, read from the installed SDK so a new SDK model fails this test. */
 function sdkModelIds(): string[] {
@@ -91,5 +91,19 @@ describe("catalog", () => {
     const info = toModelInfo(modelInfo("claude-sonnet-4-5")!);
     expect(info).toMatchObject({ type: "model", id: "claude-sonnet-4-5-20250929", max_input_tokens: 200_000, max_tokens: 64_000, lifecycle: "deprecated" });
     expect(toModelInfo(modelInfo("claude-sonnet-5-5")!)).toMatchObject({ max_input_tokens: 1_000_000, max_tokens: 128_000, created_at: "2026-09-28T00:00:00Z" });
+  });
+});
+
+describe("sameModel", () => {
+  it("matches an alias with its dated id, either way round", () => {
+    expect(sameModel("claude-haiku-4-5", "claude-haiku-4-5-20251001")).toBe(true);
+    expect(sameModel("claude-haiku-4-5-20251001", "claude-haiku-4-5")).toBe(true);
+    expect(sameModel("claude-sonnet-4-6", "claude-sonnet-4-6")).toBe(true);
+  });
+
+  it("keeps different models, and unknown ids, apart", () => {
+    expect(sameModel("claude-haiku-4-5", "claude-sonnet-4-5")).toBe(false);
+    expect(sameModel("my-proxy-model", "my-proxy-model")).toBe(true);
+    expect(sameModel("my-proxy-model", "claude-haiku-4-5")).toBe(false);
   });
 });

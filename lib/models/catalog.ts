@@ -311,6 +311,15 @@ export function modelInfo(id: string): CatalogEntry | undefined {
   return BY_ID.get(id);
 }
 
+/**
+ * Whether two model ids name the same model: equal, or an alias and its dated
+ * id (claude-haiku-4-5 and claude-haiku-4-5-20251001). Ids the table does not
+ * know are compared as they are.
+ */
+export function sameModel(a: string, b: string): boolean {
+  return a === b || (modelInfo(a)?.id ?? a) === (modelInfo(b)?.id ?? b);
+}
+
 /** Every entry once (aliases resolve to their entry), newest first. */
 export function allModels(): readonly CatalogEntry[] {
   return ENTRIES;

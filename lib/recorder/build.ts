@@ -157,16 +157,19 @@ const sum = (xs: (number | null)[]): number | null => (xs.some((x) => x === null
  * The request's tokens and cost are those of every hop together: a request
  * that was escalated paid for both answers, and the classifier's call too.
  * One unpriced hop makes the whole request unpriced: never a partial sum
- * passed off as the total.
+ * passed off as the total. A request with no billed hop at all (it failed
+ * before any upstream call reported usage) was not billed: $0, "not_billed",
+ * whatever the price table says about its model (lib/pricing/billing.ts).
  */
 function totals(hops: CostedHop[]) {
   const billed = hops.filter((h) => h.buckets);
   const bucket = (k: keyof TokenBuckets) => billed.reduce((t, h) => t + h.buckets![k], 0);
   const priced = billed.every((h) => h.cost?.pricingStatus === "priced");
   const costs = (k: "input" | "cacheWrite" | "cacheRead" | "output" | "thinking" | "total") => (priced && billed.length ? sum(billed.map((h) => h.cost![k])) : null);
+  const status = !billed.length ? "not_billed" : priced ? "priced" : "unpriced";
   return {
     buckets: { input: bucket("input"), cacheWrite5m: bucket("cacheWrite5m"), cacheWrite1h: bucket("cacheWrite1h"), cacheRead: bucket("cacheRead"), output: bucket("output"), thinking: bucket("thinking") },
-    pricingStatus: (priced && billed.length ? "priced" : "unpriced") as "priced" | "unpriced",
+    pricingStatus: status as "priced" | "unpriced" | "not_billed",
     cost: { input: costs("input"), cacheWrite: costs("cacheWrite"), cacheRead: costs("cacheRead"), output: costs("output"), thinking: costs("thinking"), total: costs("total") },
   };
 }
@@ -192,8 +195,13 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
 
   // What reasoning would have cost: the actual cost when it reasoned, an
   // estimate on the reasoning route's model otherwise (for the answer served).
+  // An answer that did not complete (an error, a stream cut after a token)
+  // says nothing about what a full reasoning answer would cost: its
+  // counterfactual is what it cost, so it never shows as a saving.
   let counterfactual: number | null = null;
-  if (costed && c) {
+  if (costed && c && o.status !== "ok") {
+    counterfactual = t.cost.total;
+  } else if (costed && c) {
     const reasoning = r.reasoning;
     const model = reasoning ? (reasoning.model === "*" ? served : reasoning.model) : served;
     const estimate = estimateReasoningCost({

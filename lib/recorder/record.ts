@@ -38,7 +38,7 @@ export interface RequestRecordRow {
   cacheReadTokens: number;
   outputTokens: number;
   thinkingTokens: number;
-  pricingStatus: "priced" | "unpriced";
+  pricingStatus: "priced" | "unpriced" | "not_billed";
   costInput: number | null;
   costCacheWrite: number | null;
   costCacheRead: number | null;

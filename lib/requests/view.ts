@@ -4,6 +4,7 @@
  * explorer's GET /api/traces/{id} both answer with it.
  */
 import type { RequestRecord } from "../db/generated/sqlite/client.ts";
+import { billingStatus } from "../pricing/billing";
 
 function parseJsonField(value: string | null): unknown {
   if (value === null) return null;
@@ -15,8 +16,10 @@ function parseJsonField(value: string | null): unknown {
 }
 
 export function recordView<R extends RequestRecord>(row: R) {
+  const pricingStatus = billingStatus(row);
   return {
     ...row,
+    pricingStatus,
     thinkingConfig: parseJsonField(row.thinkingConfig),
     adjustments: parseJsonField(row.adjustments),
     hops: parseJsonField(row.hops),
@@ -39,7 +42,7 @@ export function recordView<R extends RequestRecord>(row: R) {
       thinkingTokens: row.thinkingTokens,
     },
     cost: {
-      pricingStatus: row.pricingStatus,
+      pricingStatus,
       input: row.costInput,
       cacheWrite: row.costCacheWrite,
       cacheRead: row.costCacheRead,

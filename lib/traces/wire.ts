@@ -85,7 +85,7 @@ export interface TraceDetail {
     thinkingTokens: number;
   };
   cost: {
-    pricingStatus: "priced" | "unpriced";
+    pricingStatus: "priced" | "unpriced" | "not_billed";
     input: number | null;
     cacheWrite: number | null;
     cacheRead: number | null;

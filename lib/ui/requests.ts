@@ -52,9 +52,11 @@ const STATUS_TONE: Record<RequestStatus, Tone> = { ok: "success", partial: "warn
 
 export function prepareRequestRow(r: RequestSummary, now: number): RequestRow {
   const changed = r.requestedModel !== r.servedModel;
-  // A cost is unknown when the server says so or sends no number; both show
-  // "unpriced" rather than a misleading $0.
-  const unpriced = r.pricingStatus === "unpriced" || r.costTotal === null;
+  // A request that failed before any upstream call cost nothing: $0, "not
+  // billed". Otherwise a cost is unknown when the server says so or sends no
+  // number; both show "unpriced" rather than a misleading $0.
+  const notBilled = r.pricingStatus === "not_billed";
+  const unpriced = !notBilled && (r.pricingStatus === "unpriced" || r.costTotal === null);
   const context = [r.app, r.task].filter((s): s is string => !!s).join(" · ") || null;
   return {
     id: r.id,
@@ -79,7 +81,9 @@ export function prepareRequestRow(r: RequestSummary, now: number): RequestRow {
       hasThinking: r.thinkingTokens > 0,
       title: `${formatTokens(r.inputTokens)} input, ${formatTokens(r.outputTokens)} output, ${formatTokens(r.thinkingTokens)} thinking tokens`,
     },
-    cost: unpriced
+    cost: notBilled
+      ? { label: "$0 · not billed", unpriced: false, title: "Failed before any upstream call: nothing was billed." }
+      : unpriced
       ? { label: formatUsd(null), unpriced: true, title: `No price is set for ${r.servedModel}, so this request's cost is unknown.` }
       : { label: formatUsd(r.costTotal), unpriced: false, title: `${(r.costTotal ?? 0).toLocaleString("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 8 })} total` },
     latency: formatDuration(r.latencyMs),

@@ -40,7 +40,7 @@ export interface RequestSummary {
   thinkingTokens: number;
   /** USD; null when the served model has no price. */
   costTotal: number | null;
-  pricingStatus: "priced" | "unpriced";
+  pricingStatus: "priced" | "unpriced" | "not_billed";
   /** Answered first by the standard route, then escalated to reasoning. */
   escalated: boolean;
   promptPreview: string;

@@ -2,7 +2,9 @@
  * The calibration lab's pages in headless Chromium against a real server
  * (simulator at zero latency, the built pages): an admin uploads the example
  * set, picks a grid on the page, watches the experiment finish, reads the
- * recommendation and the chart, and applies it to a route.
+ * recommendation and the chart, and applies it to a route that names the
+ * model by its alias (claude-haiku-4-5) while the experiment ran on the dated
+ * id (claude-haiku-4-5-20251001): the same model.
  */
 import path from "node:path";
 import type { Browser } from "playwright-core";
@@ -13,6 +15,7 @@ import type { TestServer } from "../support/server";
 
 const SET_FILE = path.resolve(__dirname, "../../lib/calibration/examples/arith.jsonl");
 const HAIKU = "claude-haiku-4-5-20251001";
+const HAIKU_ALIAS = "claude-haiku-4-5";
 
 let server: TestServer;
 let browser: Browser;
@@ -22,7 +25,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
   admin = await openContext(browser, server.url, WIDE);
   await signInByApi(admin.context, ADMIN.email, ADMIN.password);
-  const route = await api(server, "/api/routes/haiku-think", { method: "PUT", body: { name: "Haiku thinking", tier: "reasoning", model: HAIKU, thinking: "on", budgetTokens: 16384 } });
+  const route = await api(server, "/api/routes/haiku-think", { method: "PUT", body: { name: "Haiku thinking", tier: "reasoning", model: HAIKU_ALIAS, thinking: "on", budgetTokens: 16384 } });
   expect(route.status).toBe(200);
 });
 
@@ -37,7 +40,7 @@ afterEach(async ({ task }) => {
 });
 
 describe("calibration lab pages", () => {
-  it("uploads a set, runs a grid picked on the page, shows the knee and applies it", async () => {
+  it("uploads a set, runs a grid picked on the page, shows the knee and applies it to a route named by the model's alias", async () => {
     const { page } = admin;
     await page.goto("/calibration");
     await page.getByRole("heading", { name: "Calibration lab" }).waitFor();
@@ -61,6 +64,7 @@ describe("calibration lab pages", () => {
     await expect(row.getByRole("cell").nth(2).textContent()).resolves.toBe("40.0 %");
     await page.getByRole("heading", { name: "Accuracy by category" }).waitFor();
 
+    await expect(page.getByText(`No route serves ${HAIKU}`).count()).resolves.toBe(0);
     await page.getByLabel(`Route serving ${HAIKU}`).selectOption("haiku-think");
     await page.getByRole("button", { name: `Apply ${HAIKU} · budget 8,192` }).click();
     await page.getByText(/Applied .* to route haiku-think/).waitFor();

@@ -251,6 +251,12 @@ describe("the web app's main flows in Chromium", () => {
     const changes = page.getByRole("list", { name: "Changed requests" });
     await changes.getByText(TRANSLATE).waitFor();
     await changes.getByText("by rule e2e-task-reasons", { exact: false }).waitFor();
+    // The cost is over the window replayed, which is named; a day's worth only when asked, and labelled an extrapolation.
+    await page.getByText(/^Cost over the [\d.]+ (h|days) replayed$/).waitFor();
+    await page.getByText(`Window: the last ${records} stored requests`, { exact: false }).waitFor();
+    await expect(page.getByText(/per day, extrapolated from/).count()).resolves.toBe(0);
+    await page.getByLabel("Extrapolate to a day").check();
+    await page.getByText(/per day, extrapolated from [\d.]+ (h|days) of traffic/).waitFor();
     await screenshot(page, "flow-05-rules-replay");
 
     await page.getByLabel("Note", { exact: true }).fill("e2e: the e2e task needs reasoning");

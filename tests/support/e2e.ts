@@ -12,8 +12,9 @@ export const ADMIN = { email: "admin@example.com", password: "correct-horse-batt
  * One server per e2e file: SQLite, simulator at zero latency, pages on, and
  * the admin above (or, with `admin: false`, no user yet: the first-run setup).
  */
-export async function startE2EServer(opts: { admin?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startE2EServer(opts: { admin?: boolean; env?: Record<string, string>; spoolDir?: string } = {}): Promise<TestServer> {
   return startServer({
+    ...(opts.spoolDir ? { spoolDir: opts.spoolDir } : {}),
     env: {
       THINKGATE_NEXT: "on",
       NEXT_TELEMETRY_DISABLED: "1",

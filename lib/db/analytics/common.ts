@@ -1,6 +1,6 @@
 /** SQL both dialects share. Only identifiers and literals here; values always go in as parameters. */
 import { Prisma } from "../generated/sqlite/client.ts";
-import type { CostAggregate, CostGroupRow, CostSeriesRow, FacetColumn, Granularity, GroupBy, TopRequestRow } from "./types";
+import type { AnalyticsDialect, CostAggregate, CostGroupRow, CostSeriesRow, DayGroupRow, HourTotalRow, FacetColumn, Granularity, GroupBy, ReasoningSampleRow, StandardCellRow, TopRequestRow } from "./types";
 
 /**
  * The first hour of a bucket, from CostRollup's integer hour. Integer division
@@ -86,6 +86,15 @@ export function toTopRow(row: Record<string, unknown>): TopRequestRow {
     costTotal: num(row.costTotal),
     counterfactualCost: row.counterfactualCost === null || row.counterfactualCost === undefined ? null : num(row.counterfactualCost),
     promptPreview: String(row.promptPreview ?? ""),
+    status: String(row.status),
+    task: String(row.task ?? ""),
+    app: String(row.app ?? ""),
+    inputTokens: num(row.inputTokens),
+    cacheWrite5mTokens: num(row.cacheWrite5mTokens),
+    cacheWrite1hTokens: num(row.cacheWrite1hTokens),
+    cacheReadTokens: num(row.cacheReadTokens),
+    outputTokens: num(row.outputTokens),
+    thinkingTokens: num(row.thinkingTokens),
   };
 }
 
@@ -118,7 +127,9 @@ export function byGroupSql(fromHour: number, toHour: number, groupBy: GroupBy): 
 export function topSql(fromId: string, toId: string, limit: number, from: Prisma.Sql = Prisma.sql`"RequestRecord" r`): Prisma.Sql {
   return Prisma.sql`
     SELECT r."id", r."createdAt", r."routeId", r."routeName", r."servedModel", r."tier", r."costTotal",
-           r."counterfactualCost", substr(coalesce(r."prompt", ''), 1, 140) AS "promptPreview"
+           r."counterfactualCost", substr(coalesce(r."prompt", ''), 1, 140) AS "promptPreview",
+           r."status", r."task", r."app", r."inputTokens", r."cacheWrite5mTokens", r."cacheWrite1hTokens",
+           r."cacheReadTokens", r."outputTokens", r."thinkingTokens"
     FROM ${from}
     WHERE r."costTotal" IS NOT NULL AND r."id" >= ${fromId} AND r."id" < ${toId}
     ORDER BY r."costTotal" DESC, r."id" DESC
@@ -154,4 +165,129 @@ export function listSql(columns: Prisma.Sql, conditions: Prisma.Sql[], cursor: s
   const all = cursor ? [...conditions, Prisma.sql`r."id" < ${cursor}`] : conditions;
   const where = all.length ? Prisma.sql`WHERE ${Prisma.join(all, " AND ")}` : Prisma.empty;
   return Prisma.sql`SELECT ${columns} FROM "RequestRecord" r ${where} ORDER BY r."id" DESC LIMIT ${take}`;
+}
+
+/** Traffic that does not recur and is not routed: calibration experiments and the playground (column via). */
+const ONE_OFF = Prisma.sql`"via" NOT IN ('calibration', 'playground')`;
+
+/** The prompt-size band of lib/costs/estimate.ts SIZE_BANDS (input and cache tokens). */
+const BAND = Prisma.sql`CASE
+    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 1000 THEN 0
+    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 4000 THEN 1
+    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 16000 THEN 2
+    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 64000 THEN 3
+    ELSE 4 END`;
+
+/** Complete, priced, routed standard requests with ids in [fromId, toId), per comparability cell and served model. */
+export function standardCellsSql(fromId: string, toId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${BAND} AS "band", coalesce("task", '') AS "task", coalesce("app", '') AS "app", "servedModel" AS "model",
+           count(*) AS "n", sum("inputTokens") AS "input", sum("cacheWrite5mTokens") AS "cacheWrite5m",
+           sum("cacheWrite1hTokens") AS "cacheWrite1h", sum("cacheReadTokens") AS "cacheRead",
+           sum("outputTokens") AS "output", sum("costTotal") AS "cost"
+    FROM "RequestRecord"
+    WHERE "id" >= ${fromId} AND "id" < ${toId} AND "tier" = 'standard' AND "status" = 'ok'
+      AND "costTotal" IS NOT NULL AND ${ONE_OFF}
+    GROUP BY 1, 2, 3, 4`;
+}
+
+/**
+ * What the reasoning route generated, per cell: complete reasoning requests
+ * that were not escalated (an escalated record also carries the standard
+ * answer's tokens). The square is taken in floating point: (64k)² overflows
+ * a 32-bit integer on PostgreSQL.
+ */
+export function reasoningSamplesSql(fromId: string, toId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${BAND} AS "band", coalesce("task", '') AS "task", coalesce("app", '') AS "app", count(*) AS "n",
+           sum("outputTokens") AS "output", sum("thinkingTokens") AS "thinking",
+           sum(("outputTokens" + "thinkingTokens") * 1.0 * ("outputTokens" + "thinkingTokens")) AS "generatedSq"
+    FROM "RequestRecord"
+    WHERE "id" >= ${fromId} AND "id" < ${toId} AND "tier" = 'reasoning' AND "status" = 'ok'
+      AND NOT "escalated" AND ${ONE_OFF}
+    GROUP BY 1, 2, 3`;
+}
+
+const RECORD_GROUP: Record<GroupBy, Prisma.Sql> = {
+  route: Prisma.sql`coalesce("routeId", '')`,
+  model: Prisma.sql`"servedModel"`,
+  tier: Prisma.sql`"tier"`,
+};
+
+/**
+ * Spend per UTC day (by id: ids sort by time), group and endpoint. `dayIds`
+ * are the first ids of consecutive days; the last one ends the window.
+ */
+export function dayGroupsSql(dayIds: string[], groupBy: GroupBy): Prisma.Sql {
+  const cases = dayIds.slice(1).map((id, i) => Prisma.sql`WHEN "id" < ${id} THEN ${i}`);
+  const label = groupBy === "route" ? Prisma.sql`max(coalesce("routeName", ''))` : Prisma.sql`max(${RECORD_GROUP[groupBy]})`;
+  return Prisma.sql`
+    SELECT CASE ${Prisma.join(cases, " ")} END AS "day", ${RECORD_GROUP[groupBy]} AS "key", ${label} AS "label", "via" AS "via",
+           count(*) AS "requests", count("costTotal") AS "priced",
+           sum(CASE WHEN "costTotal" IS NULL AND "status" <> 'error' THEN 1 ELSE 0 END) AS "unpriced",
+           coalesce(sum("costTotal"), 0) AS "cost"
+    FROM "RequestRecord"
+    WHERE "id" >= ${dayIds[0]!} AND "id" < ${dayIds[dayIds.length - 1]!}
+    GROUP BY 1, 2, 4`;
+}
+
+export function toStandardCell(row: Record<string, unknown>): StandardCellRow {
+  return {
+    band: num(row.band), task: String(row.task ?? ""), app: String(row.app ?? ""), model: String(row.model), n: num(row.n),
+    input: num(row.input), cacheWrite5m: num(row.cacheWrite5m), cacheWrite1h: num(row.cacheWrite1h), cacheRead: num(row.cacheRead),
+    output: num(row.output), cost: num(row.cost),
+  };
+}
+
+export function toReasoningSample(row: Record<string, unknown>): ReasoningSampleRow {
+  return {
+    band: num(row.band), task: String(row.task ?? ""), app: String(row.app ?? ""), n: num(row.n),
+    output: num(row.output), thinking: num(row.thinking), generatedSq: num(row.generatedSq),
+  };
+}
+
+export function toDayGroup(row: Record<string, unknown>): DayGroupRow {
+  const key = String(row.key ?? "");
+  return {
+    day: num(row.day), key, label: String(row.label ?? "") || key || "(no route)", via: String(row.via),
+    requests: num(row.requests), priced: num(row.priced), unpriced: num(row.unpriced), cost: num(row.cost),
+  };
+}
+
+export function hourTotalsSql(fromHour: number, toHour: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT "hour", sum("requests") AS "requests", sum("costTotal") AS "costTotal",
+           sum("inputTokens" + "cacheTokens" + "outputTokens" + "thinkingTokens") AS "tokens"
+    FROM "CostRollup"
+    WHERE "hour" >= ${fromHour} AND "hour" < ${toHour}
+    GROUP BY "hour"`;
+}
+
+export function toHourTotal(row: Record<string, unknown>): HourTotalRow {
+  return { hour: num(row.hour), requests: num(row.requests), costTotal: num(row.costTotal), tokens: num(row.tokens) };
+}
+
+/** The oldest record's id (the primary key's first entry). */
+export const firstIdSql = Prisma.sql`SELECT min("id") AS "id" FROM "RequestRecord"`;
+
+/** The queries whose SQL both databases run as written, given the dialect's query function. */
+export function portableQueries(q: (sql: Prisma.Sql) => Promise<Record<string, unknown>[]>): Pick<AnalyticsDialect, "standardCells" | "reasoningSamples" | "dayGroups" | "hourTotals" | "firstId"> {
+  return {
+    async standardCells(fromId, toId) {
+      return (await q(standardCellsSql(fromId, toId))).map(toStandardCell);
+    },
+    async reasoningSamples(fromId, toId) {
+      return (await q(reasoningSamplesSql(fromId, toId))).map(toReasoningSample);
+    },
+    async dayGroups(dayIds, groupBy) {
+      return (await q(dayGroupsSql(dayIds, groupBy))).map(toDayGroup);
+    },
+    async hourTotals(range) {
+      return (await q(hourTotalsSql(range.fromHour, range.toHour))).map(toHourTotal);
+    },
+    async firstId() {
+      const [row] = await q(firstIdSql);
+      return row?.id ? String(row.id) : null;
+    },
+  };
 }

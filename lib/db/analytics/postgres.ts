@@ -1,7 +1,7 @@
 /** The analytics queries on PostgreSQL. */
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, distinctSql, listSql, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
+import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
 import type { AnalyticsDialect } from "./types";
 
 const q = (sql: Prisma.Sql) => db().client.$queryRaw<Record<string, unknown>[]>(sql);
@@ -37,6 +37,8 @@ export const postgresAnalytics: AnalyticsDialect = {
     const query = search.map((t) => (t.prefix ? `${t.word}:*` : t.word)).join(" & ");
     return q(listSql(columns, [...conditions, Prisma.sql`${DOCUMENT} @@ to_tsquery('simple'::regconfig, ${query})`], cursor, take));
   },
+
+  ...portableQueries(q),
 
   async distinct(column, limit) {
     return (await q(distinctSql(column, limit))).map((r) => String(r.value));

@@ -1,7 +1,7 @@
 /** The analytics queries on SQLite. */
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, distinctSql, listSql, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
+import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
 import type { AnalyticsDialect } from "./types";
 
 /** Above this many priced records in range, the top-N query walks the cost index (see topRequests). */
@@ -51,6 +51,8 @@ export const sqliteAnalytics: AnalyticsDialect = {
       ORDER BY f.rowid DESC
       LIMIT ${take}`);
   },
+
+  ...portableQueries(q),
 
   async distinct(column, limit) {
     return (await q(distinctSql(column, limit))).map((r) => String(r.value));

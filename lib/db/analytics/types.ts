@@ -61,6 +61,63 @@ export interface TopRequestRow {
   costTotal: number;
   counterfactualCost: number | null;
   promptPreview: string;
+  status: string;
+  task: string;
+  app: string;
+  inputTokens: number;
+  cacheWrite5mTokens: number;
+  cacheWrite1hTokens: number;
+  cacheReadTokens: number;
+  outputTokens: number;
+  thinkingTokens: number;
+}
+
+/** Complete, priced standard requests of one comparability cell and served model (lib/costs/estimate.ts). */
+export interface StandardCellRow {
+  band: number;
+  task: string;
+  app: string;
+  model: string;
+  n: number;
+  input: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  output: number;
+  cost: number;
+}
+
+/** Complete reasoning requests of one cell: sums for the mean and variance of what they generated. */
+export interface ReasoningSampleRow {
+  band: number;
+  task: string;
+  app: string;
+  n: number;
+  output: number;
+  thinking: number;
+  generatedSq: number;
+}
+
+/** The rollup's sums of one hour, all groups together. */
+export interface HourTotalRow {
+  hour: number;
+  requests: number;
+  costTotal: number;
+  /** Input, cache, output and thinking tokens. */
+  tokens: number;
+}
+
+/** One UTC day, group and endpoint. */
+export interface DayGroupRow {
+  /** The day: its index among the days asked for, as the query returns it; its start (epoch ms) once placed (lib/costs/summary.ts). */
+  day: number;
+  key: string;
+  label: string;
+  via: string;
+  requests: number;
+  priced: number;
+  unpriced: number;
+  cost: number;
 }
 
 export type FacetColumn = "routeId" | "servedModel" | "app" | "task";
@@ -81,6 +138,16 @@ export interface AnalyticsDialect {
    * thinking, after the `cursor` id, newest first, at most `take` rows.
    */
   listTraces(columns: Prisma.Sql, conditions: Prisma.Sql[], search: SearchToken[], cursor: string | undefined, take: number): Promise<Record<string, unknown>[]>;
+  /** Standard requests in [fromId, toId) per comparability cell (the measured savings). */
+  standardCells(fromId: string, toId: string): Promise<StandardCellRow[]>;
+  /** Reasoning requests in [fromId, toId) per comparability cell (the measured savings' samples). */
+  reasoningSamples(fromId: string, toId: string): Promise<ReasoningSampleRow[]>;
+  /** Spend per day of `dayIds` (first ids of consecutive days, then the end), group and endpoint (the projection). */
+  dayGroups(dayIds: string[], groupBy: GroupBy): Promise<DayGroupRow[]>;
+  /** The rollup's request count, cost and tokens per hour of the range (what tells a cached day is unchanged). */
+  hourTotals(range: HourRange): Promise<HourTotalRow[]>;
+  /** The oldest record's id, or null without records. */
+  firstId(): Promise<string | null>;
   /** Distinct non-null values of a column, by a loose index scan (cheap at a million rows). */
   distinct(column: FacetColumn, limit: number): Promise<string[]>;
 }
