@@ -28,6 +28,7 @@
  * correct. Expect high precision and recall limited by lexicon coverage.
  */
 import path from "node:path";
+import { crossValidate, formatCv, loadLabelledTraces } from "../lib/traces/failure-eval";
 import { loadHedgeModel } from "../lib/traces/hedge-cues";
 import { hedgeTrainingSet } from "../lib/traces/hedge-data";
 import { DEFAULT_OPTIONS, evaluateCues, formatFamilyTable, trainHedgeModel, type CueSpan } from "../lib/traces/hedge-train";
@@ -68,6 +69,22 @@ function hedgeSection(): string {
   return out.join("\n");
 }
 
+/**
+ * The failure score on real thinking traces with correctness labels, with
+ * whole models and whole sources held out (see lib/traces/failure-eval.ts).
+ */
+function failureSection(): string {
+  const traces = loadLabelledTraces(root);
+  if (!traces) return "failure score: ../shared/data/reasoning_traces not found, section skipped";
+  const wrong = traces.filter((t) => t.wrong === 1).length;
+  return [
+    `== failure score: ${traces.length} labelled traces (${wrong} wrong), ${new Set(traces.map((t) => t.model)).size} models, ${new Set(traces.map((t) => t.source)).size} sources ==`,
+    formatCv(crossValidate(traces, (t) => t.model, 5, "5 folds of whole models")),
+    "",
+    formatCv(crossValidate(traces, (t) => t.source, 3, "leave one source out")),
+  ].join("\n");
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
   let file = path.resolve(__dirname, "..", "tests", "fixtures", "signals-labelled.jsonl");
@@ -83,7 +100,8 @@ function main(): void {
   }
   const result = evaluateSignals(loadLabelled(file));
   process.stdout.write(`== signal kinds on the project's labelled sentences ==\n${formatTable(result)}\n\n`);
-  process.stdout.write(`${hedgeSection()}\n`);
+  process.stdout.write(`${hedgeSection()}\n\n`);
+  process.stdout.write(`${failureSection()}\n`);
   if (showErrors) {
     process.stdout.write(`\nerrors (${result.errors.length}):\n`);
     for (const e of result.errors) {

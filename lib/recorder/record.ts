@@ -75,4 +75,8 @@ export interface RequestRecordRow {
   signalProfile?: string | null;
   /** JSON array of the thinking's normalised assumptions (lib/traces/patterns.ts). */
   assumptionKeys?: string | null;
+  /** Probability that the answer is wrong (lib/traces/failure-score.ts); null without thinking. */
+  failureScore?: number | null;
+  /** JSON array of the score's reasons, strongest first. */
+  failureReasons?: string | null;
 }

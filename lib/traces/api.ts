@@ -10,7 +10,7 @@ import { withApi } from "../api/wrap";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesRepo } from "../db/traces.repo";
 import { recordView } from "../requests/view";
-import { signalsOf, thinkingView } from "./detail";
+import { failureView, signalsOf, thinkingView } from "./detail";
 import { toTraceFilter, traceQuerySchema } from "./filters";
 
 export const listTraces: Handler = withApi({ role: "viewer" }, async ({ req }) => {
@@ -26,10 +26,11 @@ export const getTrace: Handler = withApi({ role: "viewer" }, async ({ req }) => 
   const [row, label] = await Promise.all([tracesRepo.byId(id), examplesRepo.forRequest(id)]);
   if (!row) throw notFound(`request ${id} not found`);
   // The trace's thinking comes as `thinking`, with its spans, not as the raw column.
-  const { thinkingText: _t, ...view } = recordView(row);
+  const { thinkingText: _t, failureReasons: _f, failureScore: _s, ...view } = recordView(row);
   return json(200, {
     ...view,
     thinking: thinkingView(row),
+    failure: failureView(row),
     answerSignals: signalsOf(row.answer),
     label: label ? { label: label.label, source: label.source, createdBy: label.createdBy, updatedAt: label.updatedAt } : null,
   });

@@ -10,6 +10,8 @@ export interface TraceListItem extends RequestSummary {
   routeId: string | null;
   /** Hedges in thinking and answer; null when nothing was read (errors, omitted thinking). */
   hedgeCount: number | null;
+  /** Probability that the answer is wrong (lib/traces/failure-score.ts); null without thinking text. */
+  failureScore: number | null;
   thinkingStatus: string;
 }
 
@@ -102,5 +104,7 @@ export interface TraceDetail {
     signals: TextSignalsWire | null;
   };
   answerSignals: TextSignalsWire | null;
+  /** The failure score and why; null without thinking text. */
+  failure: { score: number; reasons: { feature: string; text: string; logOdds: number }[] } | null;
   label: { label: "reasoning" | "standard"; source: string; createdBy: string; updatedAt: string } | null;
 }
