@@ -33,6 +33,8 @@ export interface Outcome {
   observed?: Observed;
   upstreamRequestId?: string | null;
   ttftMs?: number | null;
+  /** The answer served after an escalation still failed the route's validators (JSON schema, pattern): why. */
+  validatorFailures?: string[];
 }
 
 /** What a record is built from: plain JSON, so it can be journaled and rebuilt after a crash. */
@@ -126,6 +128,10 @@ export interface Hop {
   /** For an answer that was checked before it was served. */
   escalated?: boolean;
   reasons?: string[];
+  /** An escalated (rejected) answer's text, redacted when the record is built. */
+  answer?: string;
+  /** The answer served failed the route's validators all the same: why. */
+  validatorFailed?: string[];
   upstreamRequestId?: string | null;
   /** A failed call: its HTTP status (null for a connection error or timeout) and error type. */
   status?: number | null;
@@ -171,6 +177,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
   const escalated = r.hops.some((h) => h.escalated);
 
   const final: Hop = { kind: "answer", routeId, model: served, usage: seen?.usage ?? null, stopReason: seen?.stopReason ?? null, upstreamRequestId: o.upstreamRequestId ?? null };
+  if (o.validatorFailures?.length) final.validatorFailed = o.validatorFailures;
   const hops: CostedHop[] = [...r.hops, final].map((h) => {
     const hc = h.usage ? (h === final ? costed : costOf(ctx.prices, h.model, h.usage, createdAt)) : null;
     return { ...h, buckets: hc?.buckets ?? null, cost: hc?.cost ?? null };
@@ -197,7 +204,16 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     counterfactual = estimate === null || before === null ? null : Math.round((estimate + before) * 1e9) / 1e9;
   }
   const hopsJson = hops.length > 1
-    ? JSON.stringify(hops.map(({ buckets, cost, usage: _u, ...h }) => ({ ...h, tokens: buckets, costUsd: cost?.total ?? null, pricingStatus: cost?.pricingStatus ?? "unpriced" })))
+    ? JSON.stringify(
+        hops.map(({ buckets, cost, usage: _u, ...h }) => ({
+          ...h,
+          // A rejected answer is stored like the served one: redacted, then clipped.
+          ...(h.answer !== undefined ? { answer: clip(ctx.traces.redact(h.answer).text) } : {}),
+          tokens: buckets,
+          costUsd: cost?.total ?? null,
+          pricingStatus: cost?.pricingStatus ?? "unpriced",
+        })),
+      )
     : "[]";
 
   return {
