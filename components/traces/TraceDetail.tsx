@@ -109,6 +109,13 @@ function Header({ t }: { t: Trace }) {
           </>
         ) : null}
       </div>
+      {t.conversationCalls > 1 ? (
+        <p className="text-sm">
+          <Link href={`/traces/${encodeURIComponent(t.id)}/thread`} className="text-accent-700 hover:underline">
+            Part of a conversation of {t.conversationCalls} calls: view it as one thread →
+          </Link>
+        </p>
+      ) : null}
       <ValidatorFlag t={t} />
       {t.errorMessage ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">

@@ -139,6 +139,33 @@ export const tracesRepo = {
 
   byId: (id: string) => db().client.requestRecord.findUnique({ where: { id } }),
 
+  conversationSize: (key: string) => db().client.requestRecord.count({ where: { conversationKey: key } }),
+
+  /** The calls of one conversation (agent loop), oldest first, at most `limit`. */
+  conversation: (key: string, limit: number) =>
+    db().client.requestRecord.findMany({
+      where: { conversationKey: key },
+      orderBy: { id: "asc" },
+      take: limit,
+      select: {
+        id: true,
+        createdAt: true,
+        stage: true,
+        tier: true,
+        servedModel: true,
+        status: true,
+        messageCount: true,
+        prompt: true,
+        answer: true,
+        thinkingText: true,
+        thinkingStatus: true,
+        thinkingTokens: true,
+        toolCalls: true,
+        toolResults: true,
+        failureScore: true,
+      },
+    }),
+
   /** What the filter menus offer: routes (with names), models, apps and tasks seen in the records. */
   async facets(limit = 200): Promise<{ routes: { id: string; name: string }[]; models: string[]; apps: string[]; tasks: string[] }> {
     const a = analytics();

@@ -10,7 +10,7 @@ import { computeCost, pickPrice, type CostBreakdown } from "../pricing/cost";
 import { estimateReasoningCost, type ThinkingTier } from "../pricing/counterfactual";
 import type { PriceRow } from "../pricing/seed";
 import { normalizeUsage, usageModifiers, type AnthropicUsage, type TokenBuckets } from "../pricing/usage";
-import type { Observed } from "../gateway/stream-observer";
+import type { Observed, ToolCall } from "../gateway/stream-observer";
 import type { Tier } from "../routing/types";
 import { analyseRecordText, type RecordSignals } from "../traces/record-signals";
 import type { Redactor } from "../traces/redaction";
@@ -61,7 +61,21 @@ export interface RecordInput {
   hops: Hop[];
   /** The reasoning route when the request finished, for the counterfactual cost. */
   reasoning: { model: string; budgetTier: ThinkingTier | null } | null;
-  outcome: Omit<Outcome, "observed"> & { observed: Pick<Observed, "usage" | "stopReason" | "answer" | "thinking" | "thinkingStatus"> | null };
+  outcome: Omit<Outcome, "observed"> & {
+    observed: (Pick<Observed, "usage" | "stopReason" | "answer" | "thinking" | "thinkingStatus"> & { toolCalls?: ToolCall[] }) | null;
+  };
+  /**
+   * The conversation the call belongs to (its pin key, lib/routing/request.ts)
+   * and the tool results its last user turn carried: an agent loop is shown
+   * as one thread from these. Absent in lines journaled before they were kept.
+   */
+  conversation?: { key: string; toolResults: ToolResult[] };
+}
+
+export interface ToolResult {
+  toolUseId: string;
+  content: string;
+  isError: boolean;
 }
 
 interface Costed {
@@ -79,7 +93,8 @@ function costOf(prices: PriceRow[], model: string, usage: AnthropicUsage, at: Da
 const MAX_TEXT = Number(process.env.THINKGATE_MAX_STORED_CHARS ?? 1_000_000);
 const clip = (s: string | null | undefined) => (s ? (s.length > MAX_TEXT ? s.slice(0, MAX_TEXT) : s) : null);
 
-type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMessage" | "thinkingText" | "thinkingSampledOut"> & RecordSignals;
+type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMessage" | "thinkingText" | "thinkingSampledOut" | "conversationKey" | "toolCalls" | "toolResults"> &
+  RecordSignals;
 
 /**
  * What the record keeps of the texts, with the trace settings in effect
@@ -101,8 +116,14 @@ function content(r: RecordInput, routeId: string | null, escalated: boolean, tra
       { requestId: r.requestId, routeId, status: o.status, escalated, hedgeDensity: columns.hedgeDensity, hedgeCount: thinkingHedges },
       traces.sampling,
     );
+  const tools = r.outcome.observed?.toolCalls ?? [];
+  const results = r.conversation?.toolResults ?? [];
   return {
     system: store(r.routable?.system),
+    conversationKey: r.conversation?.key ?? null,
+    // Tool inputs and results are redacted like the prompt (they carry file contents, command output).
+    toolCalls: tools.length ? JSON.stringify(tools.map((t) => ({ ...t, input: traces.redact(t.input).text }))) : null,
+    toolResults: results.length ? JSON.stringify(results.map((t) => ({ ...t, content: traces.redact(t.content).text }))) : null,
     prompt: store(r.routable?.prompt),
     answer,
     errorMessage: o.errorMessage === null ? null : traces.redact(o.errorMessage).text,

@@ -106,5 +106,39 @@ export interface TraceDetail {
   answerSignals: TextSignalsWire | null;
   /** The failure score and why; null without thinking text. */
   failure: { score: number; reasons: { feature: string; text: string; logOdds: number }[] } | null;
+  /** Calls stored for this request's conversation (1 when it is alone): more than one links to the thread view. */
+  conversationCalls: number;
   label: { label: "reasoning" | "standard"; source: string; createdBy: string; updatedAt: string } | null;
+}
+
+/** GET /api/traces/:id/thread (lib/traces/thread.ts, dates as ISO strings). */
+export interface TraceThread {
+  requestId: string;
+  conversationKey: string | null;
+  limit: number;
+  truncated: boolean;
+  calls: number;
+  toolCalls: number;
+  models: string[];
+  turns: {
+    turn: number;
+    calls: {
+      id: string;
+      at: string;
+      model: string;
+      tier: string;
+      stage: string;
+      pinned: boolean;
+      status: string;
+      messageCount: number;
+      userText: string | null;
+      toolResults: { toolUseId: string; content: string; isError: boolean }[];
+      thinking: string | null;
+      thinkingStatus: string;
+      thinkingTokens: number;
+      answer: string | null;
+      toolCalls: { id: string; name: string; input: string }[];
+      failureScore: number | null;
+    }[];
+  }[];
 }
