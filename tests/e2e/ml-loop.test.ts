@@ -130,7 +130,9 @@ describe("the ML engineer's loop", () => {
     await call1.getByText(/Thinking \([\d,]+ characters\)/).waitFor();
     await call2.getByText("pinned", { exact: true }).waitFor();
     await call2.getByText(new RegExp(`Tool result · ${toolUse.id}`)).waitFor();
-    await call2.getByText("Paris: 18°C, light rain").waitFor();
+    await call2.getByText("Paris: 18°C, light rain", { exact: true }).waitFor();
+    // The answer of the continuation, which read the tool result.
+    await call2.getByText(/Based on the get_weather result/).waitFor();
     expect(await call1.getByText("pinned", { exact: true }).count()).toBe(0);
   });
 
