@@ -169,4 +169,36 @@ describe("the ML engineer's loop", () => {
     expect(await page.getByTestId("rejected-answer").count()).toBe(0);
     expect(await page.getByTestId("validator-failed").count()).toBe(0);
   });
+
+  it("settings: the LLM classifier, escalation (with the failure-score trigger) and redaction are set from the page", async () => {
+    const { page } = admin;
+    await page.goto("/settings?tab=routing");
+    const esc = page.getByRole("form", { name: "LLM classifier and escalation" });
+    await esc.waitFor();
+    await esc.getByRole("switch", { name: "LLM classifier for close calls" }).click();
+    await esc.getByLabel("Maximum failure score").fill("0.4");
+    await esc.getByLabel("Maximum hedges per 1,000 words").fill("30");
+    await esc.getByRole("button", { name: "Save classifier and escalation" }).click();
+    await esc.getByText("Saved.").waitFor();
+    const settings = (await (await api(server, "/api/settings")).json()) as { llmClassifier: { enabled: boolean }; escalation: { policy: { maxFailureScore?: number; maxHedgeDensity: number } } };
+    expect(settings.llmClassifier.enabled).toBe(true);
+    expect(settings.escalation.policy.maxFailureScore).toBe(0.4);
+    expect(settings.escalation.policy.maxHedgeDensity).toBe(30);
+    // An out-of-range value is refused with the API's message, and nothing changes.
+    await esc.getByLabel("Maximum failure score").fill("3");
+    await esc.getByRole("button", { name: "Save classifier and escalation" }).click();
+    await esc.getByText(/maxFailureScore/).waitFor();
+    const after = (await (await api(server, "/api/settings")).json()) as typeof settings;
+    expect(after.escalation.policy.maxFailureScore).toBe(0.4);
+
+    const red = page.getByRole("form", { name: "Redaction" });
+    await red.getByLabel("Your own patterns").fill("employee: EMP-######");
+    await red.getByRole("switch", { name: "E-mail addresses" }).click();
+    await red.getByRole("button", { name: "Save redaction" }).click();
+    await red.getByText("Saved.").waitFor();
+    const traces = (await (await api(server, "/api/settings/traces")).json()) as { redaction: { builtins: { emails: boolean }; patterns: { label: string; match: string }[] } };
+    expect(traces.redaction.patterns).toHaveLength(1);
+    expect(traces.redaction.patterns[0]).toMatchObject({ label: "employee", match: "EMP-######" });
+    expect(traces.redaction.builtins.emails).toBe(false);
+  });
 });
