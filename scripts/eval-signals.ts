@@ -1,6 +1,16 @@
 /**
- * Precision / recall / F1 of the signal extractor (lib/traces/signals.ts) per
- * kind and overall, on the labelled set.
+ * The signal extractor and the failure score, measured:
+ *  1. precision / recall / F1 of the extractor (lib/traces/signals.ts) per
+ *     kind on the project's labelled sentences (written with the lexicon:
+ *     optimistic, see below);
+ *  2. the hedge detector per cue family on annotated speculation cues it was
+ *     not built from: whole BioScope papers held out of training (with the
+ *     lexicon alone beside it), leave-one-paper-out over the training papers,
+ *     and the held-out batch of reasoning sentences (../shared/data/hedging);
+ *  3. the failure score's AUROC cross-validated with whole models and whole
+ *     sources held out, beside the length-only baseline on the same folds,
+ *     and its calibration (../shared/data/reasoning_traces).
+ * Sections 2 and 3 are skipped, saying so, when ../shared is absent.
  *
  *   npx tsx scripts/eval-signals.ts                 table for tests/fixtures/signals-labelled.jsonl
  *   npx tsx scripts/eval-signals.ts --errors        also list every false positive / false negative
