@@ -37,7 +37,7 @@ function countRows(dbPath: string): number | null {
   }
 }
 
-const PAGES = ["/", "/traces", "/costs", "/rules", "/playground", "/settings", "/calibration"];
+const PAGES = ["/", "/traces", "/patterns", "/costs", "/rules", "/playground", "/settings", "/calibration"];
 
 /**
  * Signs in as an admin (created with the bootstrap key) and renders every

@@ -8,6 +8,7 @@
  * Figures (ms per extraction, one sample per timed run, after a warm-up):
  *   signals: extract ~130 KB trace          the issue's figure (target ≤ 10 ms p50)
  *   signals: extract ~130 KB trace, CPU      process CPU time of the same runs (less sensitive to a busy machine)
+ *   signals: extract per 100 KB, CPU         the same CPU time scaled to 100 KB (lexicon + learned hedge detector)
  *
  *   npx tsx bench/signals.bench.ts           prints p50/p90/min of both figures
  *   npm run bench -- --only signals          through bench/run.ts
@@ -99,9 +100,12 @@ export async function benchSignals(opts?: { quick?: boolean }): Promise<BenchFig
   }
   if (sink < 0) throw new Error("unreachable"); // keep the result alive
   const kb = Math.round(text.length / 1000);
+  const per100k = 100_000 / text.length;
   return [
     { name: `signals: extract ~${kb} KB trace`, unit: "ms", samples: wall },
     { name: `signals: extract ~${kb} KB trace, CPU`, unit: "ms", samples: cpu },
+    // The same runs scaled to 100 KB (the extractor is linear): the record thread's cost per 100 KB of thinking.
+    { name: "signals: extract per 100 KB, CPU", unit: "ms", samples: cpu.map((x) => x * per100k) },
   ];
 }
 

@@ -1,6 +1,16 @@
 /**
- * Precision / recall / F1 of the signal extractor (lib/traces/signals.ts) per
- * kind and overall, on the labelled set.
+ * The signal extractor and the failure score, measured:
+ *  1. precision / recall / F1 of the extractor (lib/traces/signals.ts) per
+ *     kind on the project's labelled sentences (written with the lexicon:
+ *     optimistic, see below);
+ *  2. the hedge detector per cue family on annotated speculation cues it was
+ *     not built from: whole BioScope papers held out of training (with the
+ *     lexicon alone beside it), leave-one-paper-out over the training papers,
+ *     and the held-out batch of reasoning sentences (../shared/data/hedging);
+ *  3. the failure score's AUROC cross-validated with whole models and whole
+ *     sources held out, beside the length-only baseline on the same folds,
+ *     and its calibration (../shared/data/reasoning_traces).
+ * Sections 2 and 3 are skipped, saying so, when ../shared is absent.
  *
  *   npx tsx scripts/eval-signals.ts                 table for tests/fixtures/signals-labelled.jsonl
  *   npx tsx scripts/eval-signals.ts --errors        also list every false positive / false negative
@@ -28,7 +38,62 @@
  * correct. Expect high precision and recall limited by lexicon coverage.
  */
 import path from "node:path";
+import { crossValidate, formatCv, loadLabelledTraces } from "../lib/traces/failure-eval";
+import { loadHedgeModel } from "../lib/traces/hedge-cues";
+import { hedgeTrainingSet } from "../lib/traces/hedge-data";
+import { DEFAULT_OPTIONS, evaluateCues, formatFamilyTable, trainHedgeModel, type CueSpan } from "../lib/traces/hedge-train";
+import { extractSignals } from "../lib/traces/signals";
 import { evaluateSignals, formatTable, loadLabelled } from "../lib/traces/signals-eval";
+
+const root = path.resolve(__dirname, "..");
+const hedgeSpans = (text: string, model = undefined as Parameters<typeof extractSignals>[1]): CueSpan[] =>
+  extractSignals(text, model).spans.filter((s) => s.kind === "hedge");
+
+/**
+ * The hedge detector against annotated speculation cues it was not built
+ * from: whole BioScope papers held out of training (and, for comparison, the
+ * lexicon alone on them), leave-one-paper-out cross-validation over the
+ * training papers, and the held-out batch of reasoning sentences.
+ */
+function hedgeSection(): string {
+  const data = hedgeTrainingSet(root);
+  if (!data) return "hedge detector: ../shared/data/hedging not found, section skipped";
+  const out: string[] = [];
+  const lexiconOnly = loadHedgeModel({ about: "", extraWords: [], bias: 0, threshold: 2, weights: {}, trainedOn: { sources: [], heldOutDocs: [], heldOutSets: [] } });
+  out.push(`== hedge detector: held-out BioScope papers (${data.bioTest.length} sentences, never trained on), shipped model ==`);
+  out.push(formatFamilyTable(evaluateCues(data.bioTest, (t) => hedgeSpans(t))));
+  out.push("", "== same papers, lexicon alone (before the learned detector) ==");
+  out.push(formatFamilyTable(evaluateCues(data.bioTest, (t) => hedgeSpans(t, lexiconOnly))));
+  const docs = [...new Set(data.bioTrain.map((s) => s.doc))];
+  const preds = new Map<string, CueSpan[]>();
+  for (const d of docs) {
+    const model = loadHedgeModel(trainHedgeModel([...data.bioTrain.filter((s) => s.doc !== d), ...data.teamTrain], { sources: [], heldOutDocs: [d], heldOutSets: [] }, DEFAULT_OPTIONS));
+    for (const s of data.bioTrain) if (s.doc === d) preds.set(s.id, hedgeSpans(s.text, model));
+  }
+  const byText = new Map(data.bioTrain.map((s) => [s.text, s.id]));
+  out.push("", `== leave-one-paper-out over the ${docs.length} training papers (${data.bioTrain.length} sentences) ==`);
+  out.push(formatFamilyTable(evaluateCues(data.bioTrain, (t) => preds.get(byText.get(t)!)!)));
+  out.push("", `== held-out batch of reasoning sentences (${data.teamTest.length}), hedge kind ==`);
+  out.push(formatFamilyTable(evaluateCues(data.teamTest, (t) => hedgeSpans(t))));
+  out.push("", "match: overlap >= 50% of the shorter span, one-to-one; 'epistemic' leaves out can/cannot, or/either/whether, if/unless");
+  return out.join("\n");
+}
+
+/**
+ * The failure score on real thinking traces with correctness labels, with
+ * whole models and whole sources held out (see lib/traces/failure-eval.ts).
+ */
+function failureSection(): string {
+  const traces = loadLabelledTraces(root);
+  if (!traces) return "failure score: ../shared/data/reasoning_traces not found, section skipped";
+  const wrong = traces.filter((t) => t.wrong === 1).length;
+  return [
+    `== failure score: ${traces.length} labelled traces (${wrong} wrong), ${new Set(traces.map((t) => t.model)).size} models, ${new Set(traces.map((t) => t.source)).size} sources ==`,
+    formatCv(crossValidate(traces, (t) => t.model, 5, "5 folds of whole models")),
+    "",
+    formatCv(crossValidate(traces, (t) => t.source, 3, "leave one source out")),
+  ].join("\n");
+}
 
 function main(): void {
   const argv = process.argv.slice(2);
@@ -44,7 +109,9 @@ function main(): void {
     } else throw new Error(`unknown argument: ${a}`);
   }
   const result = evaluateSignals(loadLabelled(file));
-  process.stdout.write(`${formatTable(result)}\n`);
+  process.stdout.write(`== signal kinds on the project's labelled sentences ==\n${formatTable(result)}\n\n`);
+  process.stdout.write(`${hedgeSection()}\n\n`);
+  process.stdout.write(`${failureSection()}\n`);
   if (showErrors) {
     process.stdout.write(`\nerrors (${result.errors.length}):\n`);
     for (const e of result.errors) {

@@ -4,6 +4,7 @@ import { AppsTab } from "@/components/settings/AppsTab";
 import { KeysTab } from "@/components/settings/KeysTab";
 import { PricesTab } from "@/components/settings/PricesTab";
 import { RoutesTab } from "@/components/settings/RoutesTab";
+import { SignalsSettings } from "@/components/settings/SignalsSettings";
 import { RoutingTab } from "@/components/settings/RoutingTab";
 import { SettingsNav } from "@/components/settings/SettingsNav";
 import { UsersTab } from "@/components/settings/UsersTab";
@@ -46,7 +47,10 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       ) : tab === "users" ? (
         <UsersTab selfId={user.id} />
       ) : (
-        <RoutingTab isAdmin={isAdmin} />
+        <div className="space-y-4">
+          <RoutingTab isAdmin={isAdmin} />
+          <SignalsSettings isAdmin={isAdmin} />
+        </div>
       )}
     </div>
   );

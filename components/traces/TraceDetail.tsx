@@ -15,6 +15,7 @@ import { Spinner } from "@/components/ui/Spinner";
 import { apiFetch, isApiError } from "@/lib/ui/api-client";
 import { cn } from "@/lib/ui/cn";
 import { formatDuration, formatTimestamp, formatTokens, formatUsd } from "@/lib/ui/format";
+import { escalationView } from "@/lib/traces/hops";
 import type { TraceDetail as Trace } from "@/lib/traces/wire";
 import { SignalText } from "./SignalText";
 
@@ -60,8 +61,10 @@ export function TraceDetail({ id, role }: { id: string; role: Role }) {
           <PromptCard t={t} />
           <ThinkingCard t={t} />
           <AnswerCard t={t} />
+          <RejectedAnswers t={t} />
         </div>
         <div className="min-w-0 space-y-4">
+          <FailureCard t={t} />
           <LabelCard t={t} />
           {canEdit ? <AddToSet t={t} /> : null}
           <DecisionCard t={t} />
@@ -106,6 +109,14 @@ function Header({ t }: { t: Trace }) {
           </>
         ) : null}
       </div>
+      {t.conversationCalls > 1 ? (
+        <p className="text-sm">
+          <Link href={`/traces/${encodeURIComponent(t.id)}/thread`} className="text-accent-700 hover:underline">
+            Part of a conversation of {t.conversationCalls} calls: view it as one thread →
+          </Link>
+        </p>
+      ) : null}
+      <ValidatorFlag t={t} />
       {t.errorMessage ? (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           <span className="font-medium">{t.errorType ?? "error"}:</span> {t.errorMessage}
@@ -209,6 +220,77 @@ function AnswerCard({ t }: { t: Trace }) {
           <p className="text-sm text-gray-500 italic">{t.status === "error" ? "No answer: the request failed." : "No answer text was stored."}</p>
         )}
       </CardBody>
+    </Card>
+  );
+}
+
+/** The served answer came after an escalation and still failed the route's validators: say so above everything. */
+function ValidatorFlag({ t }: { t: Trace }) {
+  const failed = escalationView(t.hops).validatorFailed;
+  if (!failed) return null;
+  return (
+    <p role="alert" data-testid="validator-failed" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+      <span className="font-medium">The answer served still failed its validator</span> (after escalating): {failed.join("; ")}
+    </p>
+  );
+}
+
+/** Standard answers that were checked, set aside and escalated: what they said and why they were rejected. */
+function RejectedAnswers({ t }: { t: Trace }) {
+  const { rejected } = escalationView(t.hops);
+  if (!rejected.length) return null;
+  return (
+    <>
+      {rejected.map((r, i) => (
+        <Card key={i}>
+          <section aria-label="Rejected answer" data-testid="rejected-answer">
+            <CardHeader
+              title={rejected.length > 1 ? `Rejected answer ${i + 1}` : "Rejected answer"}
+              description={`The standard answer from ${r.model}${r.routeId ? ` (route ${r.routeId})` : ""}, checked and escalated; the client never saw it.`}
+              actions={r.answer ? <CopyButton value={r.answer} label="Copy" title="Copy the rejected answer" /> : null}
+            />
+            <CardBody className="space-y-2">
+              <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                <p className="text-xs font-medium">Why it was rejected</p>
+                <ul className="mt-1 list-disc pl-4">
+                  {r.reasons.map((why, k) => <li key={k}>{why}</li>)}
+                </ul>
+              </div>
+              {r.answer !== null ? (
+                <pre className="max-h-72 overflow-auto rounded-md bg-gray-50 px-3 py-2 text-xs whitespace-pre-wrap text-gray-800">{r.answer || "(empty answer)"}</pre>
+              ) : (
+                <p className="text-sm text-gray-500 italic">Not stored: this request was recorded before rejected answers were kept.</p>
+              )}
+            </CardBody>
+          </section>
+        </Card>
+      ))}
+    </>
+  );
+}
+
+/** The failure score: how likely the answer is wrong, judged from the thinking's signals, and why. */
+function FailureCard({ t }: { t: Trace }) {
+  const f = t.failure;
+  if (!f) return null;
+  const pct = Math.round(f.score * 100);
+  const tone = f.score >= 0.5 ? "text-red-700" : f.score >= 0.3 ? "text-amber-700" : "text-emerald-700";
+  return (
+    <Card>
+      <section aria-label="Failure score" data-testid="failure-score">
+        <CardHeader title="Likely wrong?" description="Probability that the answer is wrong, from the signals in the thinking (hedges, self-corrections, stuck moments, where they fall, length)." />
+        <CardBody className="space-y-2">
+          <p className={cn("text-2xl font-semibold tabular-nums", tone)}>{pct}%</p>
+          {f.reasons.length ? (
+            <ul className="list-disc space-y-0.5 pl-4 text-sm text-gray-800">
+              {f.reasons.map((r) => <li key={r.feature}>{r.text}</li>)}
+            </ul>
+          ) : (
+            <p className="text-sm text-gray-600">Nothing in the thinking raised it above an average trace.</p>
+          )}
+          <p className="text-xs text-gray-500">A ranking aid, not a verdict: cross-validated on real traces of models it never saw (npm run eval:signals).</p>
+        </CardBody>
+      </section>
     </Card>
   );
 }

@@ -62,7 +62,7 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
         </Button>
       </div>
 
-      <div id="trace-filters" className={`${open ? "grid" : "hidden"} grid-cols-2 gap-2 sm:grid sm:grid-cols-4 lg:grid-cols-6 xl:grid-cols-[repeat(13,minmax(0,1fr))]`}>
+      <div id="trace-filters" className={`${open ? "grid" : "hidden"} grid-cols-2 gap-2 sm:grid sm:grid-cols-4 lg:grid-cols-6 xl:grid-cols-[repeat(15,minmax(0,1fr))]`}>
         <div className="xl:col-span-2">{select("route", "Route", (facets?.routes ?? []).map((r) => ({ value: r.id, label: r.name })).concat([{ value: "-", label: "(no route)" }]))}</div>
         {select("tier", "Tier", [
           { value: "reasoning", label: "Reasoning" },
@@ -87,6 +87,17 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
           { value: "true", label: "Has hedging" },
           { value: "false", label: "No hedging" },
         ])}
+        {select("failureMin", "Likely wrong", [
+          { value: "0.5", label: "≥ 50%" },
+          { value: "0.3", label: "≥ 30%" },
+          { value: "0.2", label: "≥ 20%" },
+        ])}
+        <SelectField
+          label="Sort"
+          value={filters.sort ?? ""}
+          onChange={(e) => set("sort", e.target.value)}
+          options={[{ value: "", label: "Newest first" }, { value: "failure", label: "Likely wrong first" }]}
+        />
       </div>
       {count || filters.q ? (
         <div className="flex items-center gap-2 text-xs text-gray-500">

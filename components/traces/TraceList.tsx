@@ -12,6 +12,35 @@ import type { RequestRow } from "@/lib/ui/requests";
 /** A request row plus what the explorer adds: how much the trace hedged. */
 export interface TraceRowView extends RequestRow {
   hedging: { label: string; title: string; level: "none" | "some" | "many" | "unknown" };
+  failure: { label: string; title: string; level: "low" | "medium" | "high" | "unknown" };
+}
+
+/** "42%" with a level: the explorer's failure-score column. */
+export function failureOf(score: number | null): TraceRowView["failure"] {
+  if (score === null) return { label: "—", title: "No failure score: no thinking text to read", level: "unknown" };
+  const pct = Math.round(score * 100);
+  return {
+    label: `${pct}%`,
+    title: `${pct}% likely wrong, judged from the signals in the thinking (open the trace for why)`,
+    level: score >= 0.5 ? "high" : score >= 0.3 ? "medium" : "low",
+  };
+}
+
+function FailureCell({ f }: { f: TraceRowView["failure"] }) {
+  return (
+    <span
+      title={f.title}
+      className={cn(
+        "tabular-nums",
+        f.level === "unknown" && "text-gray-400",
+        f.level === "low" && "text-gray-600",
+        f.level === "medium" && "font-medium text-amber-800",
+        f.level === "high" && "font-medium text-red-700",
+      )}
+    >
+      {f.label}
+    </span>
+  );
 }
 
 /** "3 hedges" with a level: the explorer's hedging indicator. */
@@ -62,6 +91,7 @@ export function TraceTable({ rows }: { rows: TraceRowView[] }) {
           <TH align="right">Latency</TH>
           <TH>Status</TH>
           <TH align="right" title="Hedges in the thinking and the answer">Hedges</TH>
+          <TH align="right" title="Probability that the answer is wrong, from the thinking's signals">Wrong?</TH>
         </TR>
       </THead>
       <TBody>
@@ -93,6 +123,7 @@ export function TraceTable({ rows }: { rows: TraceRowView[] }) {
             <TD align="right" className="whitespace-nowrap">{r.latency}</TD>
             <TD className="whitespace-nowrap"><StatusDot tone={r.status.tone} title={r.status.title}>{r.status.label}</StatusDot></TD>
             <TD align="right"><HedgingCell h={r.hedging} /></TD>
+            <TD align="right"><FailureCell f={r.failure} /></TD>
           </TR>
         ))}
       </TBody>
@@ -120,11 +151,12 @@ export function TraceCards({ rows }: { rows: TraceRowView[] }) {
             </div>
             {r.prompt ? <p className="mt-1.5 line-clamp-2 text-sm text-gray-800">{r.prompt}</p> : null}
             <p className="mt-1 truncate font-mono text-[11px]"><ModelLabel model={r.model} /></p>
-            <dl className="mt-2 grid grid-cols-4 gap-2 text-xs tabular-nums">
+            <dl className="mt-2 grid grid-cols-5 gap-2 text-xs tabular-nums">
               <Stat label="Cost" title={r.cost.title}><span className={cn(r.cost.unpriced && "text-gray-500 italic")}>{r.cost.label}</span></Stat>
               <Stat label="Latency">{r.latency}</Stat>
               <Stat label="Status" title={r.status.title}><StatusDot tone={r.status.tone}>{r.status.label}</StatusDot></Stat>
               <Stat label="Hedges" title={r.hedging.title}><HedgingCell h={r.hedging} /></Stat>
+              <Stat label="Wrong?" title={r.failure.title}><FailureCell f={r.failure} /></Stat>
             </dl>
           </Link>
         </li>

@@ -15,7 +15,7 @@ import { prepareRequestRow } from "@/lib/ui/requests";
 import type { Page } from "@/lib/ui/types";
 import { filtersToApiQuery, filtersToSearch, readFilters, type Filters } from "@/lib/traces/url";
 import type { TraceFacets, TraceListItem } from "@/lib/traces/wire";
-import { hedgingOf, TraceCards, TraceTable, type TraceRowView } from "./TraceList";
+import { failureOf, hedgingOf, TraceCards, TraceTable, type TraceRowView } from "./TraceList";
 import { TraceFilters } from "./TraceFilters";
 
 export const PAGE_SIZE = 50;
@@ -46,7 +46,7 @@ export function TracesExplorer() {
   });
 
   const rows: TraceRowView[] | null = useMemo(
-    () => list.data?.pages.flatMap((p) => p.data.map((r) => ({ ...prepareRequestRow(r, now), hedging: hedgingOf(r.hedgeCount) }))) ?? null,
+    () => list.data?.pages.flatMap((p) => p.data.map((r) => ({ ...prepareRequestRow(r, now), hedging: hedgingOf(r.hedgeCount), failure: failureOf(r.failureScore) }))) ?? null,
     [list.data, now],
   );
   const filtered = Object.keys(filters).length > 0;

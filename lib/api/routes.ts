@@ -35,7 +35,7 @@ import { getRuleHistory, getRules, getRuleVersion, postRollback, postRuleReplay,
 import { deleteAppHandler, getApps, getRoutes, getSettingsHandler, putAppHandler, putRouteHandler, putSettingsHandler } from "../settings/api";
 import { simulatorRoutes } from "../simulator/routes";
 import { getMetrics } from "../telemetry/api";
-import { getTrace, labelTrace, listTraces, traceFacets } from "../traces/api";
+import { getTrace, getTraceThread, labelTrace, listTraces, traceFacets } from "../traces/api";
 import { getFailures, getPatterns } from "../traces/patterns-api";
 import { getTracesSettings, putTracesSettings } from "../traces/settings-api";
 import { postSignals } from "../traces/signals-api";
@@ -88,6 +88,7 @@ export const apiRoutes: RouteDef[] = [
   { method: "GET", path: "/api/traces/facets", handler: traceFacets },
   { method: "GET", path: "/api/traces/:id", handler: getTrace },
   { method: "POST", path: "/api/traces/:id/label", handler: labelTrace },
+  { method: "GET", path: "/api/traces/:id/thread", handler: getTraceThread },
   { method: "GET", path: "/api/costs/summary", handler: getCostSummary },
   { method: "GET", path: "/api/costs/export.csv", handler: exportCostsCsv },
   { method: "POST", path: "/api/playground/run", handler: runPlayground },

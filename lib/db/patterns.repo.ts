@@ -32,6 +32,7 @@ export interface FailureRow {
   hedgeDensity: number | null;
   answerHedgeDensity: number | null;
   signalProfile: string | null;
+  failureScore: number | null;
 }
 
 export const patternsRepo = {
@@ -46,7 +47,7 @@ export const patternsRepo = {
       },
       orderBy: { id: "desc" },
       take: f.limit,
-      select: { id: true, createdAt: true, routeId: true, routeName: true, app: true, hedgeDensity: true, assumptionDensity: true, assumptionKeys: true },
+      select: { id: true, createdAt: true, routeId: true, routeName: true, app: true, hedgeDensity: true, assumptionDensity: true, assumptionKeys: true, failureScore: true },
     });
   },
 
@@ -78,6 +79,7 @@ export const patternsRepo = {
         hedgeDensity: true,
         answerHedgeDensity: true,
         signalProfile: true,
+        failureScore: true,
       },
     });
   },

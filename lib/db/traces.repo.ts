@@ -7,7 +7,7 @@
 import { db } from "./client";
 import { Prisma } from "./generated/sqlite/client.ts";
 import { analytics } from "./analytics";
-import { num } from "./analytics/common";
+import { num, type TraceOrder } from "./analytics/common";
 import { billingStatus } from "../pricing/billing";
 
 export interface TraceFilter {
@@ -25,6 +25,10 @@ export interface TraceFilter {
   costMax?: number;
   escalated?: boolean;
   hedging?: boolean;
+  /** Records whose failure score (probability the answer is wrong) is at least this. */
+  failureMin?: number;
+  /** newest first (default) or most likely wrong first */
+  order?: TraceOrder;
   /** Search words, letters and digits only; every one must match. */
   search?: SearchToken[];
 }
@@ -56,6 +60,7 @@ export interface TraceRow {
   pricingStatus: string;
   escalated: boolean;
   hedgeCount: number | null;
+  failureScore: number | null;
   thinkingStatus: string;
   promptPreview: string;
 }
@@ -66,7 +71,7 @@ const LIST_COLUMNS = Prisma.sql`
   r."id", r."createdAt", r."app", r."task", r."stage", r."tier", r."routeId", r."routeName",
   r."requestedModel", r."servedModel", r."status", r."httpStatus", r."latencyMs",
   r."inputTokens", r."outputTokens", r."thinkingTokens", r."costTotal", r."pricingStatus",
-  r."escalated", r."hedgeCount", r."thinkingStatus",
+  r."escalated", r."hedgeCount", r."failureScore", r."thinkingStatus",
   substr(coalesce(r."prompt", ''), 1, ${PREVIEW_CHARS}) AS "promptPreview"`;
 
 /** The filter conditions on alias `r`, without the search and the cursor (the dialect places those). */
@@ -88,6 +93,7 @@ function conditions(f: TraceFilter): Prisma.Sql[] {
   // is used only when the query's condition visibly implies its own.
   if (f.hedging === true) w.push(Prisma.sql`r."hedgeCount" > 0`);
   if (f.hedging === false) w.push(Prisma.sql`(r."hedgeCount" IS NULL OR r."hedgeCount" = 0)`);
+  if (f.failureMin !== undefined) w.push(Prisma.sql`r."failureScore" >= ${f.failureMin}`);
   return w;
 }
 
@@ -117,6 +123,7 @@ function toRow(r: Record<string, unknown>): TraceRow {
     // SQLite hands booleans back as 0/1.
     escalated: r.escalated === true || r.escalated === 1 || r.escalated === 1n,
     hedgeCount: r.hedgeCount === null || r.hedgeCount === undefined ? null : num(r.hedgeCount),
+    failureScore: r.failureScore === null || r.failureScore === undefined ? null : num(r.failureScore),
     thinkingStatus: String(r.thinkingStatus),
     promptPreview: String(r.promptPreview ?? ""),
   };
@@ -129,12 +136,39 @@ export const tracesRepo = {
    * from request start by a request's duration (see lib/db/analytics/sqlite.ts).
    */
   async list(filter: TraceFilter, limit: number, cursor?: string): Promise<{ rows: TraceRow[]; nextCursor: string | null }> {
-    const raw = await analytics().listTraces(LIST_COLUMNS, conditions(filter), filter.search ?? [], cursor, limit + 1);
+    const raw = await analytics().listTraces(LIST_COLUMNS, conditions(filter), filter.search ?? [], cursor, limit + 1, filter.order ?? "newest");
     const rows = raw.slice(0, limit).map(toRow);
     return { rows, nextCursor: raw.length > limit ? rows[rows.length - 1]!.id : null };
   },
 
   byId: (id: string) => db().client.requestRecord.findUnique({ where: { id } }),
+
+  conversationSize: (key: string) => db().client.requestRecord.count({ where: { conversationKey: key } }),
+
+  /** The calls of one conversation (agent loop), oldest first, at most `limit`. */
+  conversation: (key: string, limit: number) =>
+    db().client.requestRecord.findMany({
+      where: { conversationKey: key },
+      orderBy: { id: "asc" },
+      take: limit,
+      select: {
+        id: true,
+        createdAt: true,
+        stage: true,
+        tier: true,
+        servedModel: true,
+        status: true,
+        messageCount: true,
+        prompt: true,
+        answer: true,
+        thinkingText: true,
+        thinkingStatus: true,
+        thinkingTokens: true,
+        toolCalls: true,
+        toolResults: true,
+        failureScore: true,
+      },
+    }),
 
   /** What the filter menus offer: routes (with names), models, apps and tasks seen in the records. */
   async facets(limit = 200): Promise<{ routes: { id: string; name: string }[]; models: string[]; apps: string[]; tasks: string[] }> {

@@ -17,7 +17,7 @@ import { admit, settle, type Admission } from "../limits/admission";
 import { applyDecision, type Applied } from "./apply";
 import { parseMessagesBody } from "./body";
 import { pinStore } from "./pins";
-import { judgeAnswer } from "../routing/escalation";
+import { judgeAnswer, type EscalationPolicy } from "../routing/escalation";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesSnapshot } from "../traces/config";
 import { llmStage } from "./llm-stage";
@@ -49,6 +49,23 @@ export interface Attempt {
   admission?: Admission;
   /** The request's trace ids when tracing is on (lib/telemetry/tracing.ts). */
   trace?: RequestTrace;
+  /** Set when the request escalated: the served answer is checked against the same validators. */
+  escalatedFrom?: EscalationPolicy;
+}
+
+/** Longest rejected standard answer kept in the record's hops. */
+const REJECTED_ANSWER_CHARS = 20_000;
+
+/**
+ * Why an answer served after an escalation still fails the route's
+ * validators (JSON schema, pattern); empty when it passes or there are none.
+ * The other triggers (hedging, max_tokens, ...) decide whether to escalate;
+ * they do not make a served answer invalid.
+ */
+function validatorFailures(text: string, policy: EscalationPolicy): string[] {
+  if (!policy.jsonSchema && !policy.answerPattern) return [];
+  const validatorsOnly: EscalationPolicy = { jsonSchema: policy.jsonSchema, answerPattern: policy.answerPattern, onMaxTokens: false, onRefusal: false, maxHedgeDensity: Infinity, onLowConfidence: false };
+  return judgeAnswer({ text, stopReason: null }, validatorsOnly).reasons;
 }
 
 function decisionHeaders(a: Attempt): Record<string, string> {
@@ -193,7 +210,7 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
     logger.warn({ requestId: a.requestId }, "upstream answered with a body that is not JSON");
   }
   const seen = observer.result();
-  const verdict = judgeAnswer({ text: seen.answer, stopReason: seen.stopReason }, plan.policy);
+  const verdict = judgeAnswer({ text: seen.answer, stopReason: seen.stopReason, thinking: seen.thinking }, plan.policy);
   if (!verdict.escalate || !message) {
     finish(a, observer, res, { httpStatus: res.status, ttft: null });
     const headers = { ...decisionHeaders(a), "request-id": res.headers.get("request-id") ?? a.requestId };
@@ -214,8 +231,11 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
     stopReason: seen.stopReason,
     escalated: true,
     reasons: verdict.reasons,
+    // The rejected answer, so the trace page can show what was set aside and why.
+    answer: seen.answer.slice(0, REJECTED_ANSWER_CHARS),
     upstreamRequestId: res.headers.get("request-id"),
   });
+  a.escalatedFrom = plan.policy;
   const target = snapshot.routes.get(plan.toRouteId)!;
   a.decision = {
     ...a.decision!,
@@ -377,5 +397,6 @@ function finish(
     observed: seen,
     upstreamRequestId: res.headers.get("request-id"),
     ttftMs: o.ttft === null ? null : Math.max(0, Math.round(o.ttft - (performance.timeOrigin + a.started))),
+    ...(status === "ok" && a.escalatedFrom ? { validatorFailures: validatorFailures(seen.answer, a.escalatedFrom) } : {}),
   });
 }

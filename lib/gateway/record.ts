@@ -12,7 +12,8 @@ import { requestsRepo } from "../db/requests.repo";
 import { databaseUrl, providerOf, sqlitePath } from "../db/provider";
 import { logger } from "../observability/logger";
 import { priceRows } from "../pricing/service";
-import { buildRecord, recordable, type Outcome, type RecordContext, type RecordInput } from "../recorder/build";
+import { buildRecord, recordable, type Outcome, type RecordContext, type RecordInput, type ToolResult } from "../recorder/build";
+import type { MessagesBody } from "../routing/request";
 import { Journal } from "../recorder/journal";
 import { Recorder } from "../recorder/recorder";
 import { inlineStore } from "../recorder/store";
@@ -96,6 +97,28 @@ export function spoolFull(): AppError {
 }
 
 /** The facts of a finished request; cheap (no copying of texts, no costing). */
+/** Longest tool result kept per block (the trace shows it; the model got it whole). */
+const MAX_TOOL_RESULT = 4_000;
+
+/** The tool results the request's last message carries (a tool loop's continuation), text only. */
+export function toolResultsOf(body: MessagesBody): ToolResult[] {
+  const last = body.messages[body.messages.length - 1];
+  if (!last || last.role !== "user" || !Array.isArray(last.content)) return [];
+  const out: ToolResult[] = [];
+  for (const b of last.content as { type?: string; tool_use_id?: string; content?: unknown; is_error?: boolean }[]) {
+    if (!b || b.type !== "tool_result") continue;
+    const c = b.content;
+    const text =
+      typeof c === "string"
+        ? c
+        : Array.isArray(c)
+          ? (c as { type?: string; text?: string }[]).map((x) => (x && x.type === "text" && typeof x.text === "string" ? x.text : x && x.type ? `[${x.type}]` : "")).join("\n")
+          : "";
+    out.push({ toolUseId: b.tool_use_id ?? "", content: text.slice(0, MAX_TOOL_RESULT), isError: b.is_error === true });
+  }
+  return out;
+}
+
 export function recordInput(a: Attempt, o: Outcome): RecordInput {
   const d = a.decision;
   const snap = lastSnapshot();
@@ -140,11 +163,12 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
         }
       : null,
     hops: a.hops,
+    ...(a.routable ? { conversation: { key: a.routable.conversationKey, toolResults: a.body ? toolResultsOf(a.body) : [] } } : {}),
     reasoning: reasoning ? { model: reasoning.model, budgetTier: reasoning.budgetTier ?? null } : null,
     outcome: {
       ...o,
       observed: seen
-        ? { usage: seen.usage, stopReason: seen.stopReason, answer: seen.answer, thinking: seen.thinking, thinkingStatus: seen.thinkingStatus }
+        ? { usage: seen.usage, stopReason: seen.stopReason, answer: seen.answer, thinking: seen.thinking, thinkingStatus: seen.thinkingStatus, toolCalls: seen.toolCalls }
         : null,
     },
   };

@@ -20,9 +20,20 @@ export interface Observed {
   /** message_stop arrived. */
   complete: boolean;
   messageId: string | null;
+  /** Tool calls the model made (agent loops): id, tool name and the input as JSON text. */
+  toolCalls: ToolCall[];
 }
 
-type Block = { type?: string; text?: string; thinking?: string; signature?: string };
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: string;
+}
+
+/** Tool inputs are kept up to this many characters (the trace shows them; the client got them whole). */
+const MAX_TOOL_INPUT = 4_000;
+
+type Block = { type?: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown };
 
 export class ResponseObserver {
   private usage: AnthropicUsage | null = null;
@@ -38,6 +49,9 @@ export class ResponseObserver {
   private streamError: Observed["streamError"] = null;
   private complete = false;
   private messageId: string | null = null;
+  private toolCalls: ToolCall[] = [];
+  /** Stream block index -> its tool call, whose input arrives as input_json_delta pieces. */
+  private toolAt = new Map<number, ToolCall>();
   /** ms timestamp of the first content delta, for time to first token. */
   firstTokenAt: number | null = null;
 
@@ -63,7 +77,11 @@ export class ResponseObserver {
     } else if (b.type === "redacted_thinking") {
       this.sawRedacted = true;
       this.needsPin = true;
-    } else if (b.type === "tool_use" || b.type === "server_tool_use") this.needsPin = true;
+    } else if (b.type === "tool_use" || b.type === "server_tool_use") {
+      this.needsPin = true;
+      const input = b.input === undefined || (typeof b.input === "object" && b.input !== null && Object.keys(b.input).length === 0) ? "" : JSON.stringify(b.input);
+      this.toolCalls.push({ id: b.id ?? "", name: b.name ?? "", input });
+    }
   }
 
   /** One parsed stream event. */
@@ -72,7 +90,7 @@ export class ResponseObserver {
     index?: number;
     message?: { id?: string; usage?: AnthropicUsage };
     content_block?: Block;
-    delta?: { type?: string; text?: string; thinking?: string; signature?: string; stop_reason?: string | null };
+    delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string | null };
     usage?: AnthropicUsage;
     error?: { type?: string; message?: string };
   }): void {
@@ -85,6 +103,7 @@ export class ResponseObserver {
         const b = ev.content_block ?? {};
         this.blockTypes[ev.index ?? this.blockTypes.length] = b.type;
         this.block(b);
+        if (b.type === "tool_use" || b.type === "server_tool_use") this.toolAt.set(ev.index ?? this.blockTypes.length - 1, this.toolCalls[this.toolCalls.length - 1]!);
         break;
       }
       case "content_block_delta": {
@@ -92,6 +111,10 @@ export class ResponseObserver {
         const d = ev.delta ?? {};
         if (d.type === "text_delta" && d.text) this.answer.push(d.text);
         else if (d.type === "signature_delta") this.sawSignature = true;
+        else if (d.type === "input_json_delta" && d.partial_json) {
+          const call = this.toolAt.get(ev.index ?? -1);
+          if (call && call.input.length < MAX_TOOL_INPUT) call.input += d.partial_json;
+        }
         else if (d.type === "thinking_delta" && d.thinking) {
           this.sawThinkingText = true;
           this.thinking.push(d.thinking);
@@ -133,6 +156,7 @@ export class ResponseObserver {
       streamError: this.streamError,
       complete: this.complete,
       messageId: this.messageId,
+      toolCalls: this.toolCalls.map((c) => ({ ...c, input: c.input.slice(0, MAX_TOOL_INPUT) })),
     };
   }
 }

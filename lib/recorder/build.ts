@@ -10,7 +10,7 @@ import { computeCost, pickPrice, type CostBreakdown } from "../pricing/cost";
 import { estimateReasoningCost, type ThinkingTier } from "../pricing/counterfactual";
 import type { PriceRow } from "../pricing/seed";
 import { normalizeUsage, usageModifiers, type AnthropicUsage, type TokenBuckets } from "../pricing/usage";
-import type { Observed } from "../gateway/stream-observer";
+import type { Observed, ToolCall } from "../gateway/stream-observer";
 import type { Tier } from "../routing/types";
 import { analyseRecordText, type RecordSignals } from "../traces/record-signals";
 import type { Redactor } from "../traces/redaction";
@@ -33,6 +33,8 @@ export interface Outcome {
   observed?: Observed;
   upstreamRequestId?: string | null;
   ttftMs?: number | null;
+  /** The answer served after an escalation still failed the route's validators (JSON schema, pattern): why. */
+  validatorFailures?: string[];
 }
 
 /** What a record is built from: plain JSON, so it can be journaled and rebuilt after a crash. */
@@ -59,7 +61,21 @@ export interface RecordInput {
   hops: Hop[];
   /** The reasoning route when the request finished, for the counterfactual cost. */
   reasoning: { model: string; budgetTier: ThinkingTier | null } | null;
-  outcome: Omit<Outcome, "observed"> & { observed: Pick<Observed, "usage" | "stopReason" | "answer" | "thinking" | "thinkingStatus"> | null };
+  outcome: Omit<Outcome, "observed"> & {
+    observed: (Pick<Observed, "usage" | "stopReason" | "answer" | "thinking" | "thinkingStatus"> & { toolCalls?: ToolCall[] }) | null;
+  };
+  /**
+   * The conversation the call belongs to (its pin key, lib/routing/request.ts)
+   * and the tool results its last user turn carried: an agent loop is shown
+   * as one thread from these. Absent in lines journaled before they were kept.
+   */
+  conversation?: { key: string; toolResults: ToolResult[] };
+}
+
+export interface ToolResult {
+  toolUseId: string;
+  content: string;
+  isError: boolean;
 }
 
 interface Costed {
@@ -89,7 +105,8 @@ export function recordable(text: string): string {
   return text.length > MAX_TEXT + REDACTION_MARGIN ? text.slice(0, MAX_TEXT + REDACTION_MARGIN) : text;
 }
 
-type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMessage" | "thinkingText" | "thinkingSampledOut"> & RecordSignals;
+type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMessage" | "thinkingText" | "thinkingSampledOut" | "conversationKey" | "toolCalls" | "toolResults"> &
+  RecordSignals;
 
 /**
  * What the record keeps of the texts, with the trace settings in effect
@@ -111,8 +128,14 @@ function content(r: RecordInput, routeId: string | null, escalated: boolean, tra
       { requestId: r.requestId, routeId, status: o.status, escalated, hedgeDensity: columns.hedgeDensity, hedgeCount: thinkingHedges },
       traces.sampling,
     );
+  const tools = r.outcome.observed?.toolCalls ?? [];
+  const results = r.conversation?.toolResults ?? [];
   return {
     system: store(r.routable?.system),
+    conversationKey: r.conversation?.key ?? null,
+    // Tool inputs and results are redacted like the prompt (they carry file contents, command output).
+    toolCalls: tools.length ? JSON.stringify(tools.map((t) => ({ ...t, input: traces.redact(t.input).text }))) : null,
+    toolResults: results.length ? JSON.stringify(results.map((t) => ({ ...t, content: traces.redact(t.content).text }))) : null,
     prompt: store(r.routable?.prompt),
     answer,
     errorMessage: o.errorMessage === null ? null : traces.redact(o.errorMessage).text,
@@ -138,6 +161,10 @@ export interface Hop {
   /** For an answer that was checked before it was served. */
   escalated?: boolean;
   reasons?: string[];
+  /** An escalated (rejected) answer's text, redacted when the record is built. */
+  answer?: string;
+  /** The answer served failed the route's validators all the same: why. */
+  validatorFailed?: string[];
   upstreamRequestId?: string | null;
   /** A failed call: its HTTP status (null for a connection error or timeout) and error type. */
   status?: number | null;
@@ -186,6 +213,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
   const escalated = r.hops.some((h) => h.escalated);
 
   const final: Hop = { kind: "answer", routeId, model: served, usage: seen?.usage ?? null, stopReason: seen?.stopReason ?? null, upstreamRequestId: o.upstreamRequestId ?? null };
+  if (o.validatorFailures?.length) final.validatorFailed = o.validatorFailures;
   const hops: CostedHop[] = [...r.hops, final].map((h) => {
     const hc = h.usage ? (h === final ? costed : costOf(ctx.prices, h.model, h.usage, createdAt)) : null;
     return { ...h, buckets: hc?.buckets ?? null, cost: hc?.cost ?? null };
@@ -217,7 +245,16 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     counterfactual = estimate === null || before === null ? null : Math.round((estimate + before) * 1e9) / 1e9;
   }
   const hopsJson = hops.length > 1
-    ? JSON.stringify(hops.map(({ buckets, cost, usage: _u, ...h }) => ({ ...h, tokens: buckets, costUsd: cost?.total ?? null, pricingStatus: cost?.pricingStatus ?? "unpriced" })))
+    ? JSON.stringify(
+        hops.map(({ buckets, cost, usage: _u, ...h }) => ({
+          ...h,
+          // A rejected answer is stored like the served one: redacted, then clipped.
+          ...(h.answer !== undefined ? { answer: clip(ctx.traces.redact(h.answer).text) } : {}),
+          tokens: buckets,
+          costUsd: cost?.total ?? null,
+          pricingStatus: cost?.pricingStatus ?? "unpriced",
+        })),
+      )
     : "[]";
 
   return {

@@ -75,4 +75,14 @@ export interface RequestRecordRow {
   signalProfile?: string | null;
   /** JSON array of the thinking's normalised assumptions (lib/traces/patterns.ts). */
   assumptionKeys?: string | null;
+  /** The conversation's pin key (lib/routing/request.ts): the calls of one agent loop share it. */
+  conversationKey?: string | null;
+  /** JSON [{id, name, input}]: tool calls in the answer. */
+  toolCalls?: string | null;
+  /** JSON [{toolUseId, content, isError}]: tool results the last user turn carried. */
+  toolResults?: string | null;
+  /** Probability that the answer is wrong (lib/traces/failure-score.ts); null without thinking. */
+  failureScore?: number | null;
+  /** JSON array of the score's reasons, strongest first. */
+  failureReasons?: string | null;
 }

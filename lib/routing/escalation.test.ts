@@ -50,4 +50,20 @@ describe("escalation triggers", () => {
     expect(judgeAnswer({ text, stopReason: "end_turn" }, DEFAULT_POLICY).escalate).toBe(false);
     expect(judgeAnswer({ text, stopReason: "end_turn" }, { ...DEFAULT_POLICY, onLowConfidence: true }).reasons).toEqual(["the answer reports low confidence"]);
   });
+
+  it("escalates on the thinking's failure score only when a maximum is set and thinking came back", () => {
+    const doubtful =
+      "Hmm, I'm not sure. Maybe the answer is 12? Wait, that's not right. Perhaps it's 14, or maybe 16. I'm stuck on how the second condition applies. " +
+      "Actually, let me reconsider. It might be 12 after all, but I'm not certain. Alternatively the puzzle could be a trick. I'm confused.";
+    const calm = "Six times seven is 42, so the answer is 42.";
+    const answer = { text: "The answer is 12.", stopReason: "end_turn" };
+    const policy = escalationPolicySchema.parse({ maxFailureScore: 0.15 });
+    expect(judgeAnswer({ ...answer, thinking: doubtful }, DEFAULT_POLICY).escalate).toBe(false);
+    const v = judgeAnswer({ ...answer, thinking: doubtful }, policy);
+    expect(v.escalate).toBe(true);
+    expect(v.reasons[0]).toMatch(/failure score 0\.\d\d, above 0\.15: /);
+    expect(judgeAnswer({ ...answer, thinking: calm }, policy).escalate).toBe(false);
+    expect(judgeAnswer(answer, policy).escalate).toBe(false);
+    expect(() => escalationPolicySchema.parse({ maxFailureScore: 1.5 })).toThrow();
+  });
 });

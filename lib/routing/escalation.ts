@@ -5,6 +5,7 @@
  * "weak"; the gateway runs the hops.
  */
 import { z } from "zod";
+import { scoreFailure } from "../traces/failure-score";
 import { extractSignals } from "../traces/signals";
 import { parseAnswerJson, schemaErrors, schemaProblem, schemaValidator } from "./answer-json";
 import { compileSafe, unsafeReason } from "./safe-regex";
@@ -34,6 +35,12 @@ export const escalationPolicySchema = z
     onRefusal: z.boolean().default(true),
     /** Escalate when the answer hedges more than this many times per 1,000 words. */
     maxHedgeDensity: z.number().min(0).max(1000).default(25),
+    /**
+     * Escalate when the standard answer's thinking gives a failure score
+     * (lib/traces/failure-score.ts, probability that the answer is wrong)
+     * above this. Needs thinking text on the standard route.
+     */
+    maxFailureScore: z.number().min(0).max(1).optional(),
     /** Escalate when the answer says it is not confident. */
     onLowConfidence: z.boolean().default(false),
     /** Where to escalate; the reasoning tier's route when omitted. */
@@ -48,6 +55,8 @@ export const DEFAULT_POLICY: EscalationPolicy = escalationPolicySchema.parse({})
 export interface AnswerFacts {
   text: string;
   stopReason: string | null;
+  /** The standard answer's thinking text, when it came back (the failure-score trigger reads it). */
+  thinking?: string;
 }
 
 export interface Verdict {
@@ -89,6 +98,14 @@ export function judgeAnswer(answer: AnswerFacts, policy: EscalationPolicy): Verd
     const { stats } = extractSignals(answer.text);
     if (stats.counts.hedge >= MIN_HEDGES && stats.density.hedge > policy.maxHedgeDensity) {
       reasons.push(`the answer hedges ${stats.counts.hedge} times (${stats.density.hedge.toFixed(1)} per 1,000 words, above ${policy.maxHedgeDensity})`);
+    }
+  }
+  if (policy.maxFailureScore !== undefined && answer.thinking) {
+    const answerStats = answer.text ? extractSignals(answer.text).stats : null;
+    const failure = scoreFailure({ thinking: extractSignals(answer.thinking).stats, answer: answerStats });
+    if (failure.p > policy.maxFailureScore) {
+      const why = failure.reasons.map((r) => r.text).join(", ");
+      reasons.push(`the thinking suggests a wrong answer (failure score ${failure.p.toFixed(2)}, above ${policy.maxFailureScore}${why ? `: ${why}` : ""})`);
     }
   }
   if (policy.onLowConfidence) {

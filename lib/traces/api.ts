@@ -10,8 +10,12 @@ import { withApi } from "../api/wrap";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesRepo } from "../db/traces.repo";
 import { recordView } from "../requests/view";
-import { signalsOf, thinkingView } from "./detail";
+import { failureView, signalsOf, thinkingView } from "./detail";
 import { toTraceFilter, traceQuerySchema } from "./filters";
+import { buildThread } from "./thread";
+
+/** Calls shown in one thread at most (a runaway loop must not load thousands of rows). */
+export const THREAD_LIMIT = 200;
 
 export const listTraces: Handler = withApi({ role: "viewer" }, async ({ req }) => {
   const q = traceQuerySchema.parse(Object.fromEntries(req.query));
@@ -25,14 +29,26 @@ export const getTrace: Handler = withApi({ role: "viewer" }, async ({ req }) => 
   const id = req.params.id ?? "";
   const [row, label] = await Promise.all([tracesRepo.byId(id), examplesRepo.forRequest(id)]);
   if (!row) throw notFound(`request ${id} not found`);
+  const conversationCalls = row.conversationKey ? await tracesRepo.conversationSize(row.conversationKey) : 1;
   // The trace's thinking comes as `thinking`, with its spans, not as the raw column.
-  const { thinkingText: _t, ...view } = recordView(row);
+  const { thinkingText: _t, failureReasons: _f, failureScore: _s, toolCalls: _c, toolResults: _r, ...view } = recordView(row);
   return json(200, {
     ...view,
     thinking: thinkingView(row),
+    failure: failureView(row),
+    conversationCalls,
     answerSignals: signalsOf(row.answer),
     label: label ? { label: label.label, source: label.source, createdBy: label.createdBy, updatedAt: label.updatedAt } : null,
   });
+});
+
+/** The conversation a request belongs to, as one thread of calls (agent loops). */
+export const getTraceThread: Handler = withApi({ role: "viewer" }, async ({ req }) => {
+  const id = req.params.id ?? "";
+  const row = await tracesRepo.byId(id);
+  if (!row) throw notFound(`request ${id} not found`);
+  const records = row.conversationKey ? await tracesRepo.conversation(row.conversationKey, THREAD_LIMIT) : [row];
+  return json(200, { requestId: id, limit: THREAD_LIMIT, truncated: records.length >= THREAD_LIMIT, ...buildThread(row.conversationKey, records) });
 });
 
 const labelBody = z.object({ needsReasoning: z.boolean(), note: z.string().max(2000).optional() }).strict();

@@ -3,6 +3,7 @@
  * (computed now, from the stored text, so an improved lexicon applies to old
  * traces too), and what to say when there is no thinking text to show.
  */
+import type { FailureReason } from "./failure-score";
 import { extractSignals, type Span, type SignalStats } from "./signals";
 
 /** The stored statuses, plus "sampled_out": the model's text came back but trace sampling did not store it. */
@@ -68,4 +69,23 @@ export function thinkingView(row: {
     placeholder: thinkingPlaceholder(status, row.thinkingTokens),
     signals: status === "text" ? signalsOf(row.thinkingText) : null,
   };
+}
+
+export interface FailureView {
+  /** probability that the answer is wrong */
+  score: number;
+  reasons: FailureReason[];
+}
+
+/** The stored failure score and its reasons; null on records without one (no thinking, or older than the score). */
+export function failureView(row: { failureScore?: number | null; failureReasons?: string | null }): FailureView | null {
+  if (row.failureScore === null || row.failureScore === undefined) return null;
+  let reasons: FailureReason[] = [];
+  try {
+    const parsed: unknown = JSON.parse(row.failureReasons ?? "[]");
+    if (Array.isArray(parsed)) reasons = parsed as FailureReason[];
+  } catch {
+    // A damaged reasons column still shows the score.
+  }
+  return { score: row.failureScore, reasons };
 }

@@ -30,6 +30,10 @@ export const traceQuerySchema = z
     costMax: usd.optional(),
     escalated: bool.optional(),
     hedging: bool.optional(),
+    /** Only records whose failure score (probability the answer is wrong) is at least this. */
+    failureMin: z.coerce.number().finite().min(0).max(1).optional(),
+    /** "failure": most likely wrong first. */
+    sort: z.enum(["newest", "failure"]).optional(),
     q: z.string().trim().max(200).optional(),
     cursor: z.string().regex(/^req_[0-9a-z]+$/, "cursor: not a request id").max(64).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -86,6 +90,8 @@ export function toTraceFilter(q: TraceQuery): TraceFilter {
     ...(q.costMax !== undefined ? { costMax: q.costMax } : {}),
     ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
     ...(q.hedging !== undefined ? { hedging: q.hedging } : {}),
+    ...(q.failureMin !== undefined ? { failureMin: q.failureMin } : {}),
+    ...(q.sort === "failure" ? { order: "failure" as const } : {}),
     ...(search.length ? { search } : {}),
   };
 }

@@ -85,8 +85,8 @@ describe("clusterAssumptions", () => {
       { id: "r1", keys: ["input is sorted"] },
     ]);
     expect(clusters).toEqual([
-      { key: "input is sorted", variants: [], traces: 4, examples: ["r5", "r4", "r2"] },
-      { key: "cache is warm", variants: [], traces: 2, examples: ["r4", "r3"] },
+      { key: "input is sorted", variants: [], traces: 4, examples: ["r5", "r4", "r2"], meanFailureScore: null },
+      { key: "cache is warm", variants: [], traces: 2, examples: ["r4", "r3"], meanFailureScore: null },
     ]);
   });
 
@@ -98,7 +98,7 @@ describe("clusterAssumptions", () => {
       { id: "c", keys: ["input sorted in ascending order"] },
       { id: "d", keys: ["input list is sorted"] },
     ]);
-    expect(clusters[0]).toEqual({ key: "input is sorted in ascending order", variants: ["input sorted in ascending order"], traces: 3, examples: ["a", "b", "c"] });
+    expect(clusters[0]).toEqual({ key: "input is sorted in ascending order", variants: ["input sorted in ascending order"], traces: 3, examples: ["a", "b", "c"], meanFailureScore: null });
     // {input, list, sorted} vs {input, sorted, ascending, order}: 2/5, kept apart.
     expect(clusters[1]!.key).toBe("input list is sorted");
   });
@@ -140,10 +140,22 @@ describe("rateSeries", () => {
       row("6", { hedgeDensity: null }),
     ];
     expect(rateSeries(rows)).toEqual([
-      { day: "2026-11-20", routeId: "code-review", routeName: "Code review", app: null, traces: 3, hedgeRate: 0.6667, assumptionRate: 0.6667, meanHedgeDensity: 10, meanAssumptionDensity: 2 },
-      { day: "2026-11-20", routeId: "code-review", routeName: "Code review", app: "ide", traces: 1, hedgeRate: 1, assumptionRate: 0, meanHedgeDensity: 5, meanAssumptionDensity: 0 },
-      { day: "2026-11-21", routeId: "code-review", routeName: "Code review", app: null, traces: 1, hedgeRate: 1, assumptionRate: 0, meanHedgeDensity: 30, meanAssumptionDensity: 0 },
+      { day: "2026-11-20", routeId: "code-review", routeName: "Code review", app: null, traces: 3, hedgeRate: 0.6667, assumptionRate: 0.6667, meanHedgeDensity: 10, meanAssumptionDensity: 2, meanFailureScore: null },
+      { day: "2026-11-20", routeId: "code-review", routeName: "Code review", app: "ide", traces: 1, hedgeRate: 1, assumptionRate: 0, meanHedgeDensity: 5, meanAssumptionDensity: 0, meanFailureScore: null },
+      { day: "2026-11-21", routeId: "code-review", routeName: "Code review", app: null, traces: 1, hedgeRate: 1, assumptionRate: 0, meanHedgeDensity: 30, meanAssumptionDensity: 0, meanFailureScore: null },
     ]);
+  });
+
+  it("averages the failure score over the scored traces of a group and of an assumption cluster", () => {
+    const rows = [row("1", { failureScore: 0.2 }), row("2", { failureScore: 0.6 }), row("3", { failureScore: null })];
+    expect(rateSeries(rows)[0]!.meanFailureScore).toBe(0.4);
+    const clusters = clusterAssumptions([
+      { id: "a", keys: ["input is sorted"], failureScore: 0.7 },
+      { id: "b", keys: ["input is sorted"], failureScore: 0.5 },
+      { id: "c", keys: ["input is sorted"] },
+      { id: "d", keys: ["cache is warm"], failureScore: 0.1 },
+    ]);
+    expect(clusters.map((c) => [c.key, c.meanFailureScore])).toEqual([["input is sorted", 0.6], ["cache is warm", 0.1]]);
   });
 });
 

@@ -143,6 +143,8 @@ export function jaccard(a: readonly string[], b: readonly string[]): number {
 export interface TraceKeys {
   id: string;
   keys: readonly string[];
+  /** The trace's failure score, when it has one (averaged per cluster). */
+  failureScore?: number | null;
 }
 
 export interface AssumptionCluster {
@@ -154,6 +156,8 @@ export interface AssumptionCluster {
   traces: number;
   /** Up to `examples` trace ids, in input order (newest first when the input is). */
   examples: string[];
+  /** Mean failure score of its traces that have one; null when none has. */
+  meanFailureScore: number | null;
 }
 
 export interface ClusterOptions {
@@ -248,11 +252,13 @@ export function clusterAssumptions(traces: readonly TraceKeys[], opts: ClusterOp
   return clusters
     .map((c) => {
       const ordered = [...c.positions].sort((a, b) => a - b);
+      const scores = ordered.map((p) => traces[p]!.failureScore).filter((x): x is number => typeof x === "number");
       return {
         key: c.key,
         variants: c.members.slice(0, 3),
         traces: ordered.length,
         examples: ordered.slice(0, maxExamples).map((p) => traces[p]!.id),
+        meanFailureScore: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 1e4) / 1e4 : null,
       };
     })
     .sort((a, b) => b.traces - a.traces || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -272,6 +278,8 @@ export interface TraceRow {
   assumptionDensity: number | null;
   /** JSON array of keys, as stored. */
   assumptionKeys: string | null;
+  /** Probability that the answer is wrong; null on records from before the score. */
+  failureScore?: number | null;
 }
 
 export interface RateRow {
@@ -288,6 +296,8 @@ export interface RateRow {
   /** Mean per 1,000 words of thinking. */
   meanHedgeDensity: number;
   meanAssumptionDensity: number;
+  /** Mean failure score of the group's scored traces; null when none is scored. */
+  meanFailureScore: number | null;
 }
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -304,6 +314,8 @@ export function rateSeries(rows: readonly TraceRow[]): RateRow[] {
     assumed: number;
     hedgeSum: number;
     assumptionSum: number;
+    failureSum: number;
+    scored: number;
   }
   const groups = new Map<string, Acc>();
   for (const r of rows) {
@@ -311,13 +323,17 @@ export function rateSeries(rows: readonly TraceRow[]): RateRow[] {
     const day = r.createdAt.toISOString().slice(0, 10);
     const gk = JSON.stringify([day, r.routeId, r.app]);
     let g = groups.get(gk);
-    if (!g) groups.set(gk, (g = { day, routeId: r.routeId, routeName: r.routeName, app: r.app, n: 0, hedged: 0, assumed: 0, hedgeSum: 0, assumptionSum: 0 }));
+    if (!g) groups.set(gk, (g = { day, routeId: r.routeId, routeName: r.routeName, app: r.app, n: 0, hedged: 0, assumed: 0, hedgeSum: 0, assumptionSum: 0, failureSum: 0, scored: 0 }));
     const a = r.assumptionDensity ?? 0;
     g.n++;
     if (r.hedgeDensity > 0) g.hedged++;
     if (a > 0) g.assumed++;
     g.hedgeSum += r.hedgeDensity;
     g.assumptionSum += a;
+    if (typeof r.failureScore === "number") {
+      g.failureSum += r.failureScore;
+      g.scored++;
+    }
   }
   const cmp = (a: string | null, b: string | null) => (a ?? "").localeCompare(b ?? "");
   return [...groups.values()]
@@ -331,6 +347,7 @@ export function rateSeries(rows: readonly TraceRow[]): RateRow[] {
       assumptionRate: round(g.assumed / g.n),
       meanHedgeDensity: round(g.hedgeSum / g.n, 2),
       meanAssumptionDensity: round(g.assumptionSum / g.n, 2),
+      meanFailureScore: g.scored ? round(g.failureSum / g.scored) : null,
     }))
     .sort((a, b) => a.day.localeCompare(b.day) || cmp(a.routeId, b.routeId) || cmp(a.app, b.app));
 }
@@ -384,7 +401,7 @@ export function recurringAssumptions(rows: readonly TraceRow[], opts: RecurringO
     const k = r.routeId ?? "\u0000";
     let g = byRoute.get(k);
     if (!g) byRoute.set(k, (g = { routeId: r.routeId, routeName: r.routeName, traces: [] }));
-    g.traces.push({ id: r.id, keys: parseKeys(r.assumptionKeys) });
+    g.traces.push({ id: r.id, keys: parseKeys(r.assumptionKeys), failureScore: r.failureScore ?? null });
   }
   const out: AssumptionPattern[] = [];
   for (const g of byRoute.values()) {

@@ -2,13 +2,15 @@
  * The signal columns of a request record, computed once when the record is
  * built: counts of each signal kind over the thinking and the answer, hedge
  * and assumption densities of the thinking, the answer's hedge density, the
- * thinking's position profile and its normalised assumptions.
+ * thinking's position profile and its normalised assumptions, and the
+ * failure score (probability that the answer is wrong) with its reasons.
  *
  * Runs on the recording path, after the upstream answered, on the event loop:
  * the extractor reads ~5 MB/s, so a typical summarized trace (a few KB) costs
  * about a millisecond. Texts are analysed up to MAX_ANALYSED_CHARS (~40 ms);
  * past that the counts cover the first part only.
  */
+import { scoreFailure } from "./failure-score";
 import { assumptionKeys } from "./patterns";
 import { extractSignals, type SignalStats } from "./signals";
 
@@ -26,6 +28,10 @@ export interface RecordSignals {
   answerHedgeDensity: number | null;
   signalProfile: string | null;
   assumptionKeys: string | null;
+  /** Probability that the answer is wrong (failure-score.ts); null without thinking text. */
+  failureScore: number | null;
+  /** JSON array of the score's reasons ({feature, text, logOdds}), strongest first. */
+  failureReasons: string | null;
 }
 
 export interface RecordAnalysis {
@@ -47,6 +53,7 @@ function stats(text: string | null): { stats: SignalStats; keys: string[] } | nu
 export function analyseRecordText(thinking: string | null, answer: string | null): RecordAnalysis {
   const th = stats(thinking);
   const an = stats(answer);
+  const failure = th ? scoreFailure({ thinking: th.stats, answer: an?.stats ?? null }) : null;
   const count = (k: keyof SignalStats["counts"]): number | null => (th || an ? (th?.stats.counts[k] ?? 0) + (an?.stats.counts[k] ?? 0) : null);
   return {
     thinkingHedges: th?.stats.counts.hedge ?? 0,
@@ -66,6 +73,8 @@ export function analyseRecordText(thinking: string | null, answer: string | null
           })
         : null,
       assumptionKeys: th ? JSON.stringify(th.keys) : null,
+      failureScore: failure ? r(failure.p, 4) : null,
+      failureReasons: failure ? JSON.stringify(failure.reasons) : null,
     },
   };
 }

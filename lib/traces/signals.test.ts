@@ -145,7 +145,8 @@ describe("phrases in context", () => {
     expect(sig("I’m not sure the header is present.")).toEqual(["hedge:I’m not sure"]);
     expect(sig("Let’s assume it fits in memory.")).toEqual(["assumption:Let’s assume"]);
     expect(sig("WAIT. The problem says at most.")).toEqual(["self_correction:WAIT"]);
-    expect(sig("**Wait**, the input may contain None.")).toEqual(["self_correction:Wait"]);
+    // "may contain" is speculation about the input (annotated speculation corpora count it).
+    expect(sig("**Wait**, the input may contain None.")).toEqual(["self_correction:Wait", "hedge:may"]);
     expect(sig("Plan:\nWait\nthe offset is negative")).toEqual(["self_correction:Wait"]);
     expect(sig("- Step 3: probably skip blank lines")).toEqual(["hedge:probably"]);
     expect(sig("> I think the quote is old.")).toEqual(["hedge:I think"]);

@@ -31,6 +31,7 @@
  * emphasis (**Wait**) and skips code (fenced blocks and `inline code`).
  * Offsets are UTF-16 indices into the input string ([start, end)).
  */
+import { detectCues, HEDGE_MODEL, type HedgeModel } from "./hedge-cues";
 import * as lx from "./lexicon";
 import type { Check, Match, SignalKind } from "./lexicon";
 import * as tk from "./tokenize";
@@ -344,9 +345,26 @@ function computeStats(text: string, t: Tokens, spans: Span[]): SignalStats {
   return { chars, words, counts, density, positionDensity: { total, byKind } };
 }
 
-export function extractSignals(text: string): { spans: Span[]; stats: SignalStats } {
+/**
+ * Hedge candidates of the learned detector (hedge-cues.ts) join the lexicon's
+ * candidates before overlap resolution, so the lexicon's longer or more
+ * specific phrases ("or maybe", "let's assume", "I'm not sure") still win.
+ */
+function addLearnedHedges(t: Tokens, c: Candidates, model: HedgeModel): void {
+  for (const hit of detectCues(t, model)) {
+    if (!genericOk(t, hit.ts, hit.te)) continue;
+    c.ts.push(hit.ts);
+    c.te.push(hit.te);
+    c.kind.push(HEDGE);
+    c.n++;
+  }
+}
+
+export function extractSignals(text: string, hedgeModel: HedgeModel = HEDGE_MODEL): { spans: Span[]; stats: SignalStats } {
   const t = tokenize(text);
-  const kept = resolve(t, findCandidates(t));
+  const c = findCandidates(t);
+  addLearnedHedges(t, c, hedgeModel);
+  const kept = resolve(t, c);
   const spans: Span[] = new Array<Span>(kept.n);
   for (let i = 0; i < kept.n; i++) {
     const start = t.start[kept.ts[i]!]!;

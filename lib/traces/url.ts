@@ -11,7 +11,7 @@ export const RANGE_PRESETS = [
 ] as const;
 
 /** The filter names, shared by the page URL and the API (range is the page's own shorthand for from). */
-export const FILTER_KEYS = ["q", "range", "from", "to", "route", "tier", "stage", "model", "app", "task", "status", "costMin", "costMax", "escalated", "hedging"] as const;
+export const FILTER_KEYS = ["q", "range", "from", "to", "route", "tier", "stage", "model", "app", "task", "status", "costMin", "costMax", "escalated", "hedging", "failureMin", "sort"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Partial<Record<FilterKey, string>>;
 
@@ -48,5 +48,6 @@ export function filtersToApiQuery(f: Filters, now: number): Record<string, strin
 }
 
 export function activeFilterCount(f: Filters): number {
-  return FILTER_KEYS.filter((k) => f[k] !== undefined && k !== "q").length;
+  // The sort order is not a filter.
+  return FILTER_KEYS.filter((k) => f[k] !== undefined && k !== "q" && k !== "sort").length;
 }

@@ -10,6 +10,8 @@ export interface TraceListItem extends RequestSummary {
   routeId: string | null;
   /** Hedges in thinking and answer; null when nothing was read (errors, omitted thinking). */
   hedgeCount: number | null;
+  /** Probability that the answer is wrong (lib/traces/failure-score.ts); null without thinking text. */
+  failureScore: number | null;
   thinkingStatus: string;
 }
 
@@ -102,5 +104,41 @@ export interface TraceDetail {
     signals: TextSignalsWire | null;
   };
   answerSignals: TextSignalsWire | null;
+  /** The failure score and why; null without thinking text. */
+  failure: { score: number; reasons: { feature: string; text: string; logOdds: number }[] } | null;
+  /** Calls stored for this request's conversation (1 when it is alone): more than one links to the thread view. */
+  conversationCalls: number;
   label: { label: "reasoning" | "standard"; source: string; createdBy: string; updatedAt: string } | null;
+}
+
+/** GET /api/traces/:id/thread (lib/traces/thread.ts, dates as ISO strings). */
+export interface TraceThread {
+  requestId: string;
+  conversationKey: string | null;
+  limit: number;
+  truncated: boolean;
+  calls: number;
+  toolCalls: number;
+  models: string[];
+  turns: {
+    turn: number;
+    calls: {
+      id: string;
+      at: string;
+      model: string;
+      tier: string;
+      stage: string;
+      pinned: boolean;
+      status: string;
+      messageCount: number;
+      userText: string | null;
+      toolResults: { toolUseId: string; content: string; isError: boolean }[];
+      thinking: string | null;
+      thinkingStatus: string;
+      thinkingTokens: number;
+      answer: string | null;
+      toolCalls: { id: string; name: string; input: string }[];
+      failureScore: number | null;
+    }[];
+  }[];
 }

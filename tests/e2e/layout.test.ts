@@ -67,6 +67,14 @@ const PAGES: PageCase[] = [
     },
   },
   {
+    name: "patterns",
+    path: () => "/patterns",
+    ready: async (page) => {
+      await h1("Patterns")(page);
+      await page.getByRole("heading", { name: "Per route and app" }).waitFor();
+    },
+  },
+  {
     name: "costs",
     path: () => "/costs",
     ready: async (page) => {

@@ -14,6 +14,8 @@ interface Hop {
   model: string;
   escalated?: boolean;
   reasons?: string[];
+  answer?: string;
+  validatorFailed?: string[];
   costUsd: number | null;
   tokens: { input: number; output: number; thinking: number } | null;
 }
@@ -81,6 +83,13 @@ describe(`escalation (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(first).toMatchObject({ kind: "answer", model: "claude-sonnet-4-6", escalated: true });
     expect(first.reasons!.join(" ")).toMatch(/not valid JSON/);
     expect(second).toMatchObject({ kind: "answer", model: "claude-opus-4-7" });
+    // The rejected standard answer is kept beside why it was rejected.
+    expect(typeof first.answer).toBe("string");
+    expect(first.answer!.length).toBeGreaterThan(0);
+    expect(() => JSON.parse(first.answer!)).toThrow();
+    // The simulator's reasoning answer is invalid JSON too: the served answer is flagged.
+    expect(second.validatorFailed!.join(" ")).toMatch(/not valid JSON/);
+    expect(first.validatorFailed).toBeUndefined();
     expect(first.costUsd!).toBeGreaterThan(0);
     expect(second.costUsd!).toBeGreaterThan(0);
     // The request paid for both answers.

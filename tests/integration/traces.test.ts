@@ -26,6 +26,7 @@ interface ListItem {
   costTotal: number | null;
   escalated: boolean;
   hedgeCount: number | null;
+  failureScore: number | null;
   promptPreview: string;
 }
 
@@ -163,6 +164,31 @@ describe(`trace explorer API (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, ()
     expect((await api(`/api/traces?q=${encodeURIComponent('"a" OR NEAR(b) col:c*')}`)).status).toBe(200);
   });
 
+  it("sorts by failure score (likely wrong first), filters by a minimum score, and pages in that order", async () => {
+    const rows = (await list({ limit: "200" })).data;
+    const scored = rows.filter((r) => r.failureScore !== null);
+    // Requests with thinking text are scored; the review request thought.
+    expect(rows.find((r) => r.id === ids.review)!.failureScore).toBeGreaterThan(0);
+    expect(rows.some((r) => r.failureScore === null)).toBe(true);
+    const byFailure = (await list({ limit: "200", sort: "failure" })).data;
+    expect(byFailure.map((r) => r.id).sort()).toEqual(scored.map((r) => r.id).sort());
+    for (let i = 1; i < byFailure.length; i++) expect(byFailure[i - 1]!.failureScore!).toBeGreaterThanOrEqual(byFailure[i]!.failureScore!);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list({ limit: "1", sort: "failure", ...(cursor ? { cursor } : {}) });
+      seen.push(...page.data.map((r) => r.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(byFailure.map((r) => r.id));
+    const min = byFailure[0]!.failureScore!;
+    const top = await listIds({ failureMin: String(min) });
+    expect(top).toContain(byFailure[0]!.id);
+    expect(top.every((id) => rows.find((r) => r.id === id)!.failureScore! >= min)).toBe(true);
+    expect((await api("/api/traces?failureMin=2")).status).toBe(400);
+    expect((await api("/api/traces?sort=cost")).status).toBe(400);
+  });
+
   it("pages with a cursor, without gaps or repeats, with and without a search", async () => {
     const all = await listIds({});
     const seen: string[] = [];
@@ -217,6 +243,7 @@ describe("one trace", () => {
     answer: string;
     answerSignals: { spans: unknown[] } | null;
     label: { label: string } | null;
+    failure: { score: number; reasons: { feature: string; text: string; logOdds: number }[] } | null;
   }
 
   it("has signal spans computed on its stored thinking", async () => {
@@ -237,6 +264,10 @@ describe("one trace", () => {
     const row = (await list({ limit: "200" })).data.find((x) => x.id === ids.review)!;
     const answerHedges = (t.answerSignals!.spans as { kind: string }[]).filter((s) => s.kind === "hedge").length;
     expect(row.hedgeCount).toBe((t.thinking.signals!.stats.counts.hedge ?? 0) + answerHedges);
+    // The failure score the list shows, with its reasons in words.
+    expect(t.failure!.score).toBe(row.failureScore);
+    expect(Array.isArray(t.failure!.reasons)).toBe(true);
+    for (const reason of t.failure!.reasons) expect(reason.text.length).toBeGreaterThan(0);
   });
 
   it("shows omitted thinking as omitted, with its token count, never as an empty success", async () => {

@@ -160,11 +160,31 @@ export function distinctSql(column: FacetColumn, limit: number): Prisma.Sql {
     SELECT "value" FROM v WHERE "value" IS NOT NULL`;
 }
 
-/** The explorer's page without a search: conditions, then a keyset on id (ids sort by time). */
-export function listSql(columns: Prisma.Sql, conditions: Prisma.Sql[], cursor: string | undefined, take: number): Prisma.Sql {
-  const all = cursor ? [...conditions, Prisma.sql`r."id" < ${cursor}`] : conditions;
+/** The explorer's orders: newest first, or most likely wrong first (failure score, then newest). */
+export type TraceOrder = "newest" | "failure";
+
+/**
+ * Keyset condition and ORDER BY of an order on alias `r`; the cursor is the
+ * last id of the previous page. The failure order lists scored records only
+ * (a record without thinking has no score to rank by) and walks the
+ * (failureScore, id) index downwards.
+ */
+export function traceKeyset(order: TraceOrder, cursor: string | undefined): { conditions: Prisma.Sql[]; orderBy: Prisma.Sql } {
+  if (order === "newest") return { conditions: cursor ? [Prisma.sql`r."id" < ${cursor}`] : [], orderBy: Prisma.sql`r."id" DESC` };
+  const conditions = [Prisma.sql`r."failureScore" IS NOT NULL`];
+  if (cursor) {
+    const at = Prisma.sql`(SELECT c."failureScore" FROM "RequestRecord" c WHERE c."id" = ${cursor})`;
+    conditions.push(Prisma.sql`(r."failureScore" < ${at} OR (r."failureScore" = ${at} AND r."id" < ${cursor}))`);
+  }
+  return { conditions, orderBy: Prisma.sql`r."failureScore" DESC, r."id" DESC` };
+}
+
+/** The explorer's page without a search: conditions, then a keyset in the chosen order. */
+export function listSql(columns: Prisma.Sql, conditions: Prisma.Sql[], cursor: string | undefined, take: number, order: TraceOrder = "newest"): Prisma.Sql {
+  const k = traceKeyset(order, cursor);
+  const all = [...conditions, ...k.conditions];
   const where = all.length ? Prisma.sql`WHERE ${Prisma.join(all, " AND ")}` : Prisma.empty;
-  return Prisma.sql`SELECT ${columns} FROM "RequestRecord" r ${where} ORDER BY r."id" DESC LIMIT ${take}`;
+  return Prisma.sql`SELECT ${columns} FROM "RequestRecord" r ${where} ORDER BY ${k.orderBy} LIMIT ${take}`;
 }
 
 /** Traffic that does not recur and is not routed: calibration experiments and the playground (column via). */

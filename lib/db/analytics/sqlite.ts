@@ -1,7 +1,7 @@
 /** The analytics queries on SQLite. */
 import { db } from "../client";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql } from "./common";
+import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql, traceKeyset } from "./common";
 import type { AnalyticsDialect } from "./types";
 
 /** Above this many priced records in range, the top-N query walks the cost index (see topRequests). */
@@ -39,16 +39,23 @@ export const sqliteAnalytics: AnalyticsDialect = {
    * id, turned into its rowid. Each word is quoted, so FTS5 syntax in user
    * text (AND, NEAR, column filters) is read as words; `*` asks for a prefix.
    */
-  async listTraces(columns, conditions, search, cursor, take) {
-    if (!search.length) return q(listSql(columns, conditions, cursor, take));
+  async listTraces(columns, conditions, search, cursor, take, order = "newest") {
+    if (!search.length) return q(listSql(columns, conditions, cursor, take, order));
     const match = search.map((t) => `"${t.word.replace(/"/g, '""')}"${t.prefix ? "*" : ""}`).join(" AND ");
     const all = [Prisma.sql`f."RequestRecordFts" MATCH ${match}`, ...conditions];
-    if (cursor) all.push(Prisma.sql`f.rowid < (SELECT rowid FROM "RequestRecord" WHERE "id" = ${cursor})`);
+    let orderBy = Prisma.sql`f.rowid DESC`;
+    if (order === "newest") {
+      if (cursor) all.push(Prisma.sql`f.rowid < (SELECT rowid FROM "RequestRecord" WHERE "id" = ${cursor})`);
+    } else {
+      const k = traceKeyset(order, cursor);
+      all.push(...k.conditions);
+      orderBy = k.orderBy;
+    }
     return q(Prisma.sql`
       SELECT ${columns}
       FROM "RequestRecordFts" f JOIN "RequestRecord" r ON r.rowid = f.rowid
       WHERE ${Prisma.join(all, " AND ")}
-      ORDER BY f.rowid DESC
+      ORDER BY ${orderBy}
       LIMIT ${take}`);
   },
 

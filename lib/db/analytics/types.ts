@@ -6,6 +6,7 @@
  */
 import type { Prisma } from "../generated/sqlite/client.ts";
 import type { SearchToken } from "../traces.repo";
+import type { TraceOrder } from "./common";
 
 export type Granularity = "hour" | "day" | "week";
 export type GroupBy = "route" | "model" | "tier";
@@ -137,7 +138,7 @@ export interface AnalyticsDialect {
    * `conditions` hold and every search word occurs in the prompt, answer or
    * thinking, after the `cursor` id, newest first, at most `take` rows.
    */
-  listTraces(columns: Prisma.Sql, conditions: Prisma.Sql[], search: SearchToken[], cursor: string | undefined, take: number): Promise<Record<string, unknown>[]>;
+  listTraces(columns: Prisma.Sql, conditions: Prisma.Sql[], search: SearchToken[], cursor: string | undefined, take: number, order?: TraceOrder): Promise<Record<string, unknown>[]>;
   /** Standard requests in [fromId, toId) per comparability cell (the measured savings). */
   standardCells(fromId: string, toId: string): Promise<StandardCellRow[]>;
   /** Reasoning requests in [fromId, toId) per comparability cell (the measured savings' samples). */

@@ -1,0 +1,174 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/Button";
+import { Card, CardBody, CardHeader } from "@/components/ui/Card";
+import { Field, FormMessage, Switch, TextArea, TextInput } from "@/components/ui/Form";
+import { apiFetch, isApiError } from "@/lib/ui/api-client";
+import { QueryBody, ReadOnlyNote } from "./common";
+import { settingsKeys, useChange } from "./useSettings";
+
+/** What GET /api/settings returns for the LLM classifier stage and escalation (lib/settings/service.ts). */
+interface ClassifierEscalationView {
+  llmClassifier: { enabled: boolean; model: string; timeoutMs: number; maxPromptChars: number };
+  escalation: {
+    enabled: boolean;
+    policy: { maxHedgeDensity: number; maxFailureScore?: number; onMaxTokens: boolean; onRefusal: boolean; onLowConfidence: boolean; [k: string]: unknown };
+  };
+}
+
+/** GET/PUT /api/settings/traces, the redaction section (lib/traces/redaction.ts). */
+interface RedactionView {
+  redaction: { enabled: boolean; builtins: Record<string, boolean>; patterns: ({ label: string; match: string } & Record<string, unknown>)[] };
+}
+
+const BUILTIN_LABELS: Record<string, string> = {
+  apiKeys: "API keys and tokens",
+  bearer: "Bearer tokens",
+  jwt: "JWTs",
+  secrets: "Values of secret-looking names",
+  emails: "E-mail addresses",
+  cards: "Card numbers",
+};
+
+const message = (e: unknown) => (isApiError(e) ? e.message : "Could not save.");
+const num = (s: string): number | undefined => (s.trim() === "" || !Number.isFinite(Number(s)) ? undefined : Number(s));
+
+/** The LLM classifier stage, the escalation policy and redaction: settings that were API-only. */
+export function SignalsSettings({ isAdmin }: { isAdmin: boolean }) {
+  const settings = useQuery({ queryKey: settingsKeys.settings, queryFn: ({ signal }) => apiFetch<ClassifierEscalationView>("/api/settings", { signal }) });
+  const traces = useQuery({ queryKey: ["settings", "traces"], queryFn: ({ signal }) => apiFetch<RedactionView>("/api/settings/traces", { signal }) });
+  const saveSettings = useChange((v: Partial<ClassifierEscalationView>) => apiFetch("/api/settings", { method: "PUT", body: v }), [settingsKeys.settings]);
+  const saveRedaction = useChange((v: RedactionView) => apiFetch("/api/settings/traces", { method: "PUT", body: v }), [["settings", "traces"]]);
+  return (
+    <>
+      <Card>
+        <CardHeader title="LLM classifier and escalation" description="The model that decides close calls, and when a standard answer is checked and escalated." />
+        {!isAdmin ? <ReadOnlyNote>Only admins change these settings.</ReadOnlyNote> : null}
+        <QueryBody query={settings} what="settings">
+          {(data) => <ClassifierEscalationForm key={JSON.stringify([data.llmClassifier, data.escalation])} initial={data} isAdmin={isAdmin} save={saveSettings} />}
+        </QueryBody>
+      </Card>
+      <Card>
+        <CardHeader title="Redaction" description="What is masked in prompts, answers, thinking and tool traffic before anything is stored." />
+        {!isAdmin ? <ReadOnlyNote>Only admins change these settings.</ReadOnlyNote> : null}
+        <QueryBody query={traces} what="trace settings">
+          {(data) => <RedactionForm key={JSON.stringify(data.redaction)} initial={data} isAdmin={isAdmin} save={saveRedaction} />}
+        </QueryBody>
+      </Card>
+    </>
+  );
+}
+
+function ClassifierEscalationForm({
+  initial,
+  isAdmin,
+  save,
+}: {
+  initial: ClassifierEscalationView;
+  isAdmin: boolean;
+  save: ReturnType<typeof useChange<Partial<ClassifierEscalationView>, unknown>>;
+}) {
+  const [llm, setLlm] = useState(initial.llmClassifier);
+  const [timeout, setTimeoutMs] = useState(String(initial.llmClassifier.timeoutMs));
+  const [esc, setEsc] = useState(initial.escalation);
+  const [hedge, setHedge] = useState(String(initial.escalation.policy.maxHedgeDensity));
+  const [failure, setFailure] = useState(initial.escalation.policy.maxFailureScore === undefined ? "" : String(initial.escalation.policy.maxFailureScore));
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const { maxFailureScore: _old, ...policy } = esc.policy;
+    const maxFailureScore = num(failure);
+    save.mutate({
+      llmClassifier: { ...llm, timeoutMs: num(timeout) ?? llm.timeoutMs },
+      escalation: { enabled: esc.enabled, policy: { ...policy, maxHedgeDensity: num(hedge) ?? policy.maxHedgeDensity, ...(maxFailureScore !== undefined ? { maxFailureScore } : {}) } },
+    });
+  }
+  const flag = (k: "onMaxTokens" | "onRefusal" | "onLowConfidence", label: string) => (
+    <Switch showLabel label={label} checked={esc.policy[k]} disabled={!isAdmin} onChange={(v) => setEsc({ ...esc, policy: { ...esc.policy, [k]: v } })} />
+  );
+  return (
+    <CardBody>
+      <form onSubmit={submit} className="space-y-5" aria-label="LLM classifier and escalation">
+        <fieldset disabled={!isAdmin} className="grid min-w-0 gap-4 sm:grid-cols-2">
+          <div className="space-y-3">
+            <Switch showLabel label="LLM classifier for close calls" checked={llm.enabled} disabled={!isAdmin} onChange={(v) => setLlm({ ...llm, enabled: v })} />
+            <Field label="Classifier model" hint="A fast, cheap model (Haiku class).">
+              {(c) => <TextInput {...c} value={llm.model} onChange={(e) => setLlm({ ...llm, model: e.target.value })} />}
+            </Field>
+            <Field label="Timeout (ms)" hint="50–10,000; past it the local score decides.">
+              {(c) => <TextInput {...c} inputMode="numeric" value={timeout} onChange={(e) => setTimeoutMs(e.target.value)} />}
+            </Field>
+          </div>
+          <div className="space-y-3">
+            <Switch showLabel label="Escalate weak standard answers" checked={esc.enabled} disabled={!isAdmin} onChange={(v) => setEsc({ ...esc, enabled: v })} />
+            <Field label="Maximum hedges per 1,000 words" hint="An answer that hedges more is escalated.">
+              {(c) => <TextInput {...c} inputMode="decimal" value={hedge} onChange={(e) => setHedge(e.target.value)} />}
+            </Field>
+            <Field label="Maximum failure score" hint="0–1: escalate when the standard answer's thinking says it is likely wrong. Empty: off.">
+              {(c) => <TextInput {...c} inputMode="decimal" placeholder="off" value={failure} onChange={(e) => setFailure(e.target.value)} />}
+            </Field>
+            <div className="flex flex-col gap-2">
+              {flag("onMaxTokens", "On max_tokens")}
+              {flag("onRefusal", "On a refusal")}
+              {flag("onLowConfidence", "When the answer reports low confidence")}
+            </div>
+          </div>
+        </fieldset>
+        {isAdmin ? <SaveRow save={save} label="Save classifier and escalation" /> : null}
+      </form>
+    </CardBody>
+  );
+}
+
+function RedactionForm({ initial, isAdmin, save }: { initial: RedactionView; isAdmin: boolean; save: ReturnType<typeof useChange<RedactionView, unknown>> }) {
+  const [r, setR] = useState(initial.redaction);
+  // One pattern a line: "label: match", or just the match (label "custom").
+  const [patterns, setPatterns] = useState(initial.redaction.patterns.map((p) => `${p.label}: ${p.match}`).join("\n"));
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = patterns
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => {
+        const m = /^([a-z0-9][a-z0-9_-]{0,31}):\s*(.+)$/.exec(l);
+        const p = m ? { label: m[1]!, match: m[2]! } : { label: "custom", match: l };
+        // A line left as it was keeps its other options (literal or glob, case, whole word).
+        return initial.redaction.patterns.find((old) => old.label === p.label && old.match === p.match) ?? p;
+      });
+    save.mutate({ redaction: { ...r, patterns: parsed } });
+  }
+  return (
+    <CardBody>
+      <form onSubmit={submit} className="space-y-4" aria-label="Redaction">
+        <fieldset disabled={!isAdmin} className="space-y-3">
+          <Switch showLabel label="Redact before storing" checked={r.enabled} disabled={!isAdmin} onChange={(v) => setR({ ...r, enabled: v })} />
+          <div className="grid gap-2 sm:grid-cols-3">
+            {Object.keys(r.builtins).map((k) => (
+              <Switch key={k} showLabel label={BUILTIN_LABELS[k] ?? k} checked={r.builtins[k]!} disabled={!isAdmin} onChange={(v) => setR({ ...r, builtins: { ...r.builtins, [k]: v } })} />
+            ))}
+          </div>
+          <Field label="Your own patterns" hint={'One a line: "label: text", where text is literal or a glob (* any run, # a digit). Shown as [redacted:label].'}>
+            {(c) => <TextArea {...c} rows={4} value={patterns} onChange={(e) => setPatterns(e.target.value)} placeholder="employee: EMP-######" />}
+          </Field>
+        </fieldset>
+        {isAdmin ? <SaveRow save={save} label="Save redaction" /> : null}
+      </form>
+    </CardBody>
+  );
+}
+
+/** The submit button with what happened to the last save. */
+function SaveRow({ save, label }: { save: { isPending: boolean; error: unknown; isSuccess: boolean }; label: string }) {
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <Button type="submit" variant="primary" disabled={save.isPending}>
+        {save.isPending ? "Saving…" : label}
+      </Button>
+      {save.error ? <FormMessage tone="error">{message(save.error)}</FormMessage> : null}
+      {save.isSuccess ? <FormMessage tone="success">Saved.</FormMessage> : null}
+    </div>
+  );
+}

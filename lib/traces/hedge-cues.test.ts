@@ -1,0 +1,86 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import hedgeModelFile from "./hedge-model.json";
+import { loadHedgeModel, type HedgeModelFile } from "./hedge-cues";
+import { HEDGE_HELD_OUT_DOCS, HEDGE_HELD_OUT_SETS, hedgeTrainingSet } from "./hedge-data";
+import { evaluateCues, trainHedgeModel, type FamilyScore } from "./hedge-train";
+import { extractSignals } from "./signals";
+
+const root = path.resolve(__dirname, "..", "..");
+const data = hedgeTrainingSet(root);
+const hedges = (text: string, model?: Parameters<typeof extractSignals>[1]) =>
+  extractSignals(text, model).spans.filter((s) => s.kind === "hedge").map((s) => s.text);
+const row = (rows: FamilyScore[], family: FamilyScore["family"]) => rows.find((r) => r.family === family)!;
+const LEXICON_ONLY = loadHedgeModel({ about: "", extraWords: [], bias: 0, threshold: 2, weights: {}, trainedOn: { sources: [], heldOutDocs: [], heldOutSets: [] } });
+
+describe.skipIf(!data)("hedge detector on annotated sentences it was not built from", () => {
+  it("the shipped model never saw the held-out papers or batch", () => {
+    const file = hedgeModelFile as HedgeModelFile;
+    expect(file.trainedOn.heldOutDocs).toEqual([...HEDGE_HELD_OUT_DOCS]);
+    expect(file.trainedOn.heldOutSets).toEqual([...HEDGE_HELD_OUT_SETS]);
+    const trainDocs = new Set(data!.train.map((s) => s.doc));
+    for (const d of HEDGE_HELD_OUT_DOCS) expect(trainDocs.has(d)).toBe(false);
+    expect(data!.bioTest.length).toBeGreaterThan(500);
+  });
+
+  it("held-out BioScope papers: span precision >= 0.85, epistemic recall >= 0.70, far above the lexicon alone", () => {
+    const model = evaluateCues(data!.bioTest, (t) => extractSignals(t).spans.filter((s) => s.kind === "hedge"));
+    const lexicon = evaluateCues(data!.bioTest, (t) => extractSignals(t, LEXICON_ONLY).spans.filter((s) => s.kind === "hedge"));
+    expect(row(model, "all").precision).toBeGreaterThanOrEqual(0.85);
+    expect(row(model, "epistemic").recall).toBeGreaterThanOrEqual(0.7);
+    expect(row(model, "epistemic").recall).toBeGreaterThan(row(lexicon, "epistemic").recall + 0.3);
+    // The families with most support are each found most of the time.
+    expect(row(model, "modal").recall).toBeGreaterThanOrEqual(0.75);
+    expect(row(model, "verb").recall).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it("held-out reasoning sentences: every labelled hedge found, few false ones", () => {
+    const rows = evaluateCues(data!.teamTest, (t) => extractSignals(t).spans.filter((s) => s.kind === "hedge"));
+    expect(row(rows, "all").recall).toBeGreaterThanOrEqual(0.9);
+    expect(row(rows, "all").precision).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("the committed weights are what the training script produces from the training split", () => {
+    const fresh = trainHedgeModel(data!.train, (hedgeModelFile as HedgeModelFile).trainedOn);
+    expect(fresh.weights).toEqual((hedgeModelFile as HedgeModelFile).weights);
+    expect(fresh.bias).toBe((hedgeModelFile as HedgeModelFile).bias);
+  }, 30_000);
+});
+
+describe("hedge detector in context (sentences written for this test, in no training set)", () => {
+  it.each([
+    ["These results suggest that the kinase is required for export.", ["suggest"]],
+    ["The putative receptor binds the ligand.", ["putative"]],
+    ["It is thought that the bug comes from the retry loop.", ["thought"]],
+    ["This is likely a race condition.", ["likely"]],
+    ["It is unclear whether the cache is flushed before the write.", ["It is unclear whether"]],
+  ])("finds the cue in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "This can be computed in linear time.",
+    "The function should return an empty list.",
+    "The answer is 42 because 6 times 7 is 42.",
+    "You may assume that the input is sorted.",
+    "We might as well cache the result.",
+    "The car is equally likely to be behind any door.",
+    "The word \"maybe\" is an adverb.",
+    "The meeting moved to May 3.",
+  ])("no hedge in %j", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
+  it("the lexicon's more specific kinds win over a learned cue", () => {
+    const spans = extractSignals("Or maybe the index is stale. Let's assume the index is fresh.").spans.map((s) => `${s.kind}:${s.text}`);
+    expect(spans).toEqual(["alternative:Or maybe", "assumption:Let's assume"]);
+  });
+});
+
+it("hedge-model.json holds weights only, with the corpus licence named", () => {
+  const text = fs.readFileSync(path.join(__dirname, "hedge-model.json"), "utf8");
+  expect(text).toContain("CC BY 2.0");
+  const file = JSON.parse(text) as HedgeModelFile;
+  expect(Object.keys(file).sort()).toEqual(["about", "bias", "extraWords", "threshold", "trainedOn", "weights"]);
+});

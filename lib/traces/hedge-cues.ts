@@ -1,0 +1,353 @@
+/**
+ * Learned hedge (speculation cue) detector, used by the signal extractor
+ * (signals.ts) beside the phrase lexicon.
+ *
+ * A phrase list fits its authors' phrasing; annotated speculation cues in
+ * text nobody here wrote use many more words ("suggests", "putative",
+ * "whether", "it is thought", "remains unclear"), and the same words are
+ * often not hedges ("can be computed", "the predicted structure", "or").
+ * So the decision is learned: every occurrence of a candidate word (a word of
+ * a cue family below, or a word seen as a cue in the training data) is scored
+ * by a logistic regression over the word, its lemma, its family and its
+ * neighbours (one word either side). The weights are trained by
+ * scripts/train-hedges.ts on BioScope's annotated full papers plus the
+ * project's own labelled sentences, and stored in hedge-model.json.
+ *
+ * Cost: one hash lookup per word token, and feature strings only for the
+ * few candidate words, so the whole pass stays linear in the text.
+ */
+import hedgeModelFile from "./hedge-model.json";
+import * as tk from "./tokenize";
+import type { Tokens } from "./tokenize";
+
+const WORD = 0;
+
+/**
+ * Cue families. A family gives the model a prior for words it never saw as
+ * cues in training (a new adverb of doubt behaves like the others), and the
+ * evaluation reports precision and recall per family.
+ */
+export type CueFamily =
+  | "modal" // may, might, could, would, should, must
+  | "modal_ability" // can, cannot (excluded from epistemic recall: mostly ability)
+  | "verb" // suggest, indicate, appear, seem, believe, suspect, propose ...
+  | "adjective" // likely, possible, putative, unclear, potential ...
+  | "adverb" // probably, perhaps, possibly, presumably ...
+  | "noun" // possibility, hypothesis, assumption, speculation ...
+  | "uncertainty" // not known / not clear / no evidence / remains to be ...
+  | "alternative" // or, either, whether
+  | "conditional" // if, unless
+  | "other"; // a word seen as a cue in training, outside the families above
+
+/** Families counted in "epistemic" recall; "if", "or", "can" and friends are not. */
+export const EPISTEMIC_FAMILIES: readonly CueFamily[] = ["modal", "verb", "adjective", "adverb", "noun", "uncertainty", "other"];
+
+/** lemma -> inflected forms, per family. The lemma is the model's shared feature for its forms. */
+const FAMILY_WORDS: Record<Exclude<CueFamily, "other">, Record<string, string[]>> = {
+  modal: {
+    may: ["may"],
+    might: ["might", "mightn't"],
+    could: ["could", "couldn't"],
+    would: ["would", "wouldn't", "i'd", "it'd", "we'd"],
+    should: ["should", "shouldn't"],
+    must: ["must"],
+  },
+  modal_ability: { can: ["can"], cannot: ["cannot", "can't"] },
+  verb: {
+    suggest: ["suggest", "suggests", "suggested", "suggesting"],
+    indicate: ["indicate", "indicates", "indicated", "indicating"],
+    appear: ["appear", "appears", "appeared", "appearing"],
+    seem: ["seem", "seems", "seemed", "seeming"],
+    believe: ["believe", "believes", "believed"],
+    think: ["think", "thinks", "thought"],
+    suspect: ["suspect", "suspects", "suspected"],
+    speculate: ["speculate", "speculates", "speculated", "speculating"],
+    hypothesize: ["hypothesize", "hypothesizes", "hypothesized", "hypothesise", "hypothesised", "hypothesizing"],
+    propose: ["propose", "proposes", "proposed"],
+    assume: ["assume", "assumes", "assumed", "assuming"],
+    presume: ["presume", "presumes", "presumed"],
+    suppose: ["suppose", "supposes", "supposed"],
+    estimate: ["estimate", "estimates", "estimated"],
+    predict: ["predict", "predicts", "predicted"],
+    expect: ["expect", "expects", "expected"],
+    imply: ["imply", "implies", "implied", "implying"],
+    infer: ["infer", "infers", "inferred"],
+    guess: ["guess", "guesses", "guessed"],
+    doubt: ["doubt", "doubts", "doubted"],
+    tend: ["tend", "tends", "tended"],
+    consider: ["consider", "considers", "considered"],
+    wonder: ["wonder", "wonders", "wondered", "wondering"],
+    argue: ["argue", "argues", "argued"],
+    hope: ["hope", "hopes"],
+    look: ["looks", "look"],
+    reckon: ["reckon", "reckons"],
+    favor: ["favor", "favors", "favour", "favours", "favoring", "favouring"],
+    support: ["support", "supports", "supporting"],
+  },
+  adjective: {
+    likely: ["likely"],
+    unlikely: ["unlikely"],
+    possible: ["possible"],
+    impossible: ["impossible"],
+    probable: ["probable", "improbable"],
+    putative: ["putative"],
+    potential: ["potential"],
+    unclear: ["unclear"],
+    uncertain: ["uncertain"],
+    unknown: ["unknown"],
+    conceivable: ["conceivable"],
+    plausible: ["plausible", "implausible"],
+    apparent: ["apparent"],
+    doubtful: ["doubtful"],
+    hypothetical: ["hypothetical"],
+    questionable: ["questionable"],
+    debatable: ["debatable"],
+    unproven: ["unproven"],
+    feasible: ["feasible"],
+    consistent: ["consistent"],
+    tentative: ["tentative"],
+    presumable: ["presumable"],
+    suggestive: ["suggestive"],
+    prone: ["prone"],
+    unsure: ["unsure"],
+  },
+  adverb: {
+    probably: ["probably"],
+    possibly: ["possibly"],
+    perhaps: ["perhaps"],
+    maybe: ["maybe"],
+    presumably: ["presumably"],
+    apparently: ["apparently"],
+    putatively: ["putatively"],
+    potentially: ["potentially"],
+    conceivably: ["conceivably"],
+    seemingly: ["seemingly"],
+    arguably: ["arguably"],
+    plausibly: ["plausibly"],
+    supposedly: ["supposedly"],
+    allegedly: ["allegedly"],
+    reportedly: ["reportedly"],
+    tentatively: ["tentatively"],
+    roughly: ["roughly"],
+    approximately: ["approximately"],
+    largely: ["largely"],
+    partly: ["partly"],
+  },
+  noun: {
+    possibility: ["possibility", "possibilities"],
+    hypothesis: ["hypothesis", "hypotheses"],
+    assumption: ["assumption", "assumptions"],
+    speculation: ["speculation"],
+    prediction: ["prediction", "predictions"],
+    suggestion: ["suggestion"],
+    indication: ["indication", "indications"],
+    likelihood: ["likelihood"],
+    probability: ["probability"],
+    idea: ["idea"],
+    notion: ["notion"],
+    guess: ["guess"],
+    hunch: ["hunch"],
+    question: ["question"],
+    doubt: ["doubts"],
+    evidence: ["evidence"],
+    guarantee: ["guarantee"],
+  },
+  uncertainty: {
+    clear: ["clear"],
+    known: ["known"],
+    certain: ["certain", "certainty"],
+    sure: ["sure"],
+    remain: ["remains", "remain"],
+    exclude: ["exclude", "excluded"],
+    rule: ["rule", "ruled"],
+    confirm: ["confirm", "confirmed"],
+    establish: ["established"],
+    determine: ["determined"],
+    understand: ["understood"],
+    elucidate: ["elucidated"],
+  },
+  alternative: { or: ["or"], either: ["either"], whether: ["whether"] },
+  conditional: { if: ["if"], unless: ["unless"] },
+};
+
+export interface CueWord {
+  lemma: string;
+  family: CueFamily;
+}
+
+/** Every inflected form of the families, to its lemma and family. */
+export const FAMILY_FORMS: ReadonlyMap<string, CueWord> = (() => {
+  const m = new Map<string, CueWord>();
+  for (const [family, lemmas] of Object.entries(FAMILY_WORDS) as [CueFamily, Record<string, string[]>][]) {
+    for (const [lemma, forms] of Object.entries(lemmas)) for (const f of forms) if (!m.has(f)) m.set(f, { lemma, family });
+  }
+  return m;
+})();
+
+/**
+ * Uses that no annotation scheme counts as speculation and that neither the
+ * BioScope papers nor our labels have enough of to learn: permissions ("you
+ * may assume"), idioms ("might as well"), probability talk ("equally
+ * likely") and the month of May. Checked after the model, on the word's
+ * immediate neighbours.
+ */
+function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
+  const p = tk.prevW(t, i);
+  const n = tk.nextW(t, i);
+  switch (lemma) {
+    case "may":
+      return p === "you" || (t.text.charCodeAt(t.start[i]!) === 77 && (p === "in" || p === "of" || p === "since" || p === "until" || /^\d/.test(n)));
+    case "might":
+      return n === "as" || p === "all" || p === "his" || p === "her" || p === "their" || p === "its" || p === "with";
+    case "likely":
+    case "unlikely":
+      return p === "equally";
+    case "assume":
+    case "suppose":
+      return p === "may" || p === "can" || p === "not" || p === "don't" || p === "can't" || p === "cannot" || n === "nothing";
+    default:
+      return false;
+  }
+}
+
+/** Words that widen a cue to the left ("not known", "no clear evidence", "cannot exclude"). */
+const NEGATORS = new Set(["not", "no", "cannot", "never", "without"]);
+
+// ---------------------------------------------------------------------------
+// Features.
+
+/** Neighbour word as a feature value: word tokens lower-cased, punctuation as itself, "^"/"$" at the ends. */
+function neighbour(t: Tokens, i: number): string {
+  if (i < 0) return "^";
+  if (i >= t.n) return "$";
+  if (t.type[i] !== WORD) return t.type[i] === 2 ? "`" : tk.wd(t, i);
+  const w = tk.wd(t, i);
+  return /^\d/.test(w) ? "#" : w;
+}
+
+/**
+ * Feature names of candidate token i. Kept small and general: the word, its
+ * lemma and family, and each of those with the previous and the next word,
+ * so "may be" / "can be" / "the predicted X" / "it is thought" are learned as
+ * contexts, and a family word never seen in training still gets the family's
+ * weights.
+ */
+export function cueFeatures(t: Tokens, i: number, cue: CueWord): string[] {
+  return [...wordFeatures(tk.wd(t, i), cue, capitalised(t, i)), ...contextFeatures(t, i, cue)];
+}
+
+const capitalised = (t: Tokens, i: number): boolean => t.text.charCodeAt(t.start[i]!) < 97;
+
+/** Features of the word alone (cached per word at inference). */
+function wordFeatures(w: string, cue: CueWord, cap: boolean): string[] {
+  return [`w=${w}`, `l=${cue.lemma}`, `f=${cue.family}`, `cap=${cap ? 1 : 0}|f=${cue.family}`];
+}
+
+function contextFeatures(t: Tokens, i: number, cue: CueWord): string[] {
+  const w = tk.wd(t, i);
+  const p = neighbour(t, tk.prevIdx(t, i));
+  const p2 = neighbour(t, tk.prevIdx(t, tk.prevIdx(t, i)));
+  const n = neighbour(t, tk.nextIdx(t, i));
+  const f = cue.family;
+  const l = cue.lemma;
+  return [
+    `l=${l}|n=${n}`,
+    `f=${f}|n=${n}`,
+    `p=${p}|l=${l}`,
+    `p=${p}|f=${f}`,
+    `p2=${p2}|l=${l}`,
+    `w=${w}|n=${n}`,
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Model.
+
+export interface HedgeModelFile {
+  about: string;
+  /** Words seen as cues in training that are in no family, with their lemma (the word itself). */
+  extraWords: string[];
+  bias: number;
+  threshold: number;
+  weights: Record<string, number>;
+  trainedOn: { sources: string[]; heldOutDocs: string[]; heldOutSets: string[] };
+}
+
+export interface HedgeModel {
+  file: HedgeModelFile;
+  /** hashToken(form) -> candidate words with that hash */
+  byHash: Map<number, { form: string; cue: CueWord }[]>;
+  weights: Map<string, number>;
+  /** bias + weights of the word-only features, per word form (capitalised forms keyed "^form") */
+  wordLogit: Map<string, number>;
+}
+
+export function loadHedgeModel(file: HedgeModelFile): HedgeModel {
+  const byHash = new Map<number, { form: string; cue: CueWord }[]>();
+  const add = (form: string, cue: CueWord) => {
+    const h = tk.hashToken(form);
+    const list = byHash.get(h) ?? [];
+    list.push({ form, cue });
+    byHash.set(h, list);
+  };
+  for (const [form, cue] of FAMILY_FORMS) add(form, cue);
+  for (const w of file.extraWords) if (!FAMILY_FORMS.has(w)) add(w, { lemma: w, family: "other" });
+  return { file, byHash, weights: new Map(Object.entries(file.weights)), wordLogit: new Map() };
+}
+
+/** Candidate word at token i, or undefined. */
+export function candidateAt(model: HedgeModel, t: Tokens, i: number): CueWord | undefined {
+  if (t.type[i] !== WORD) return undefined;
+  const list = model.byHash.get(t.hash[i]!);
+  if (!list) return undefined;
+  for (const c of list) if (tk.tokenEquals(t, i, c.form)) return c.cue;
+  return undefined;
+}
+
+export function cueProbability(model: HedgeModel, feats: readonly string[]): number {
+  let z = model.file.bias;
+  for (const f of feats) z += model.weights.get(f) ?? 0;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Same as cueProbability(model, cueFeatures(...)), with the word-only part of the sum cached. */
+function scoreAt(model: HedgeModel, t: Tokens, i: number, cue: CueWord): number {
+  const w = tk.wd(t, i);
+  const cap = capitalised(t, i);
+  const key = cap ? `^${w}` : w;
+  let z = model.wordLogit.get(key);
+  if (z === undefined) {
+    z = model.file.bias;
+    for (const f of wordFeatures(w, cue, cap)) z += model.weights.get(f) ?? 0;
+    model.wordLogit.set(key, z);
+  }
+  for (const f of contextFeatures(t, i, cue)) z += model.weights.get(f) ?? 0;
+  return 1 / (1 + Math.exp(-z));
+}
+
+export interface CueHit {
+  /** token indices, inclusive */
+  ts: number;
+  te: number;
+  family: CueFamily;
+  p: number;
+}
+
+/** Speculation cues in tokenized text, in text order. */
+export function detectCues(t: Tokens, model: HedgeModel = HEDGE_MODEL): CueHit[] {
+  const out: CueHit[] = [];
+  const threshold = model.file.threshold;
+  for (let i = 0; i < t.n; i++) {
+    const cue = candidateAt(model, t, i);
+    if (!cue || notSpeculative(t, i, cue.lemma)) continue;
+    const p = scoreAt(model, t, i, cue);
+    if (p < threshold) continue;
+    let ts = i;
+    const prev = tk.prevIdx(t, i);
+    if (prev >= 0 && t.type[prev] === WORD && NEGATORS.has(tk.wd(t, prev))) ts = prev;
+    out.push({ ts, te: i, family: cue.family, p });
+  }
+  return out;
+}
+
+export const HEDGE_MODEL: HedgeModel = loadHedgeModel(hedgeModelFile as HedgeModelFile);

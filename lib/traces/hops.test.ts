@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { escalationView } from "./hops";
+
+describe("escalationView", () => {
+  it("lists the rejected answers with their reasons and flags a served answer that failed its validators", () => {
+    const v = escalationView([
+      { kind: "classifier", model: "claude-haiku-4-5" },
+      { kind: "answer", model: "claude-sonnet-4-6", routeId: "standard", escalated: true, reasons: ["the answer is not valid JSON"], answer: "{oops" },
+      { kind: "answer", model: "claude-opus-4-7", routeId: "reasoning", validatorFailed: ["the answer is not valid JSON"] },
+    ]);
+    expect(v.rejected).toEqual([{ model: "claude-sonnet-4-6", routeId: "standard", answer: "{oops", reasons: ["the answer is not valid JSON"] }]);
+    expect(v.validatorFailed).toEqual(["the answer is not valid JSON"]);
+  });
+
+  it("reads old and odd shapes without throwing", () => {
+    expect(escalationView(null)).toEqual({ rejected: [], validatorFailed: null });
+    expect(escalationView([{ kind: "answer", escalated: true, reasons: [1, "x"] }, null, { kind: "answer" }])).toEqual({
+      rejected: [{ model: "unknown", routeId: null, answer: null, reasons: ["x"] }],
+      validatorFailed: null,
+    });
+  });
+});

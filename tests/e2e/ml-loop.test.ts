@@ -1,0 +1,204 @@
+/**
+ * The ML engineer's loop in headless Chromium against a real server, with
+ * requests sent through the official SDK: the patterns page shows a recurring
+ * assumption with its prompt suggestion and the traces behind it; a tool loop
+ * reads as one thread (turns, tool calls and results, thinking, pinned
+ * calls); an escalated request shows the rejected standard answer and why,
+ * and the flag on a served answer that still failed its validator.
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
+import { ADMIN, api, sdk, startE2EServer } from "../support/e2e";
+import { eventually, type TestServer } from "../support/server";
+
+let server: TestServer;
+let browser: Browser;
+let client: Anthropic;
+let admin: E2EContext;
+
+async function storedId(response: Response): Promise<string> {
+  const id = response.headers.get("thinkgate-request-id")!;
+  await eventually(async () => ((await api(server, `/api/requests/${id}`)).status === 200 ? true : undefined));
+  return id;
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
+  client = sdk(server);
+  admin = await openContext(browser, server.url, WIDE);
+  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
+  const rules = await api(server, "/api/rules", {
+    method: "POST",
+    body: {
+      note: "JSON extraction on standard, escalated when the JSON is bad",
+      rules: [
+        {
+          id: "extract-json",
+          name: "Extract as JSON",
+          when: { tasks: ["extract-json"] },
+          then: { routeId: "standard" },
+          escalate: { jsonSchema: { type: "object", required: ["answer"], properties: { answer: { type: "string" } } } },
+        },
+      ],
+    },
+  });
+  expect(rules.status).toBe(201);
+});
+
+afterAll(async () => {
+  await admin?.context.close().catch(() => {});
+  await browser?.close();
+  await server?.stop();
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") await screenshot(admin.page, `failed-ml-loop-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  expect(admin.pageErrors).toEqual([]);
+});
+
+describe("the ML engineer's loop", () => {
+  it("patterns page: a recurring assumption with its suggestion, failure score and the traces behind it", async () => {
+    // The simulator reasons the same way about the same prompt, so these traces share their assumptions.
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { response } = await client.messages
+        .create(
+          { model: "claude-sonnet-4-6", max_tokens: 4096, messages: [{ role: "user", content: "Review this cache: entries never expire and the map grows with every user id." }] },
+          { headers: { "thinkgate-tier": "reasoning", "thinkgate-app": "review-bot" } },
+        )
+        .withResponse();
+      ids.push(await storedId(response));
+    }
+    const { page } = admin;
+    await page.goto("/patterns");
+    await page.getByRole("heading", { name: "Patterns", level: 1 }).waitFor();
+    const scopes = page.getByRole("table");
+    await scopes.getByRole("cell", { name: "review-bot" }).waitFor();
+    const recurring = page.getByTestId("recurring-assumptions");
+    const item = recurring.getByRole("listitem").first();
+    await item.waitFor();
+    await expect.poll(() => item.textContent()).toMatch(/% of traces on route reasoning.* assume '.+' — state it in the prompt/);
+    await expect.poll(() => item.textContent()).toMatch(/likely wrong \d+%/);
+    // The traces behind it are links to their trace pages.
+    const example = item.getByRole("link").first();
+    const exampleId = (await example.textContent())!.trim();
+    expect(ids).toContain(exampleId);
+    await example.click();
+    await page.waitForURL(`**/traces/${exampleId}`);
+    await page.getByRole("heading", { name: "Trace", level: 1 }).waitFor();
+    // The trace page shows the failure score with its reasons.
+    await page.getByTestId("failure-score").getByText(/^\d+%$/).waitFor();
+    // Filtering the patterns by app keeps the route's row; another app has none.
+    await page.goto("/patterns");
+    await page.getByLabel("App").selectOption("review-bot");
+    await scopes.getByRole("cell", { name: "review-bot" }).waitFor();
+  });
+
+  it("thread view: a tool loop as one conversation with tool calls, results, thinking and the pinned call", async () => {
+    const tools: Anthropic.Tool[] = [
+      { name: "get_weather", description: "Current weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+    ];
+    const first: Anthropic.MessageParam = { role: "user", content: "Use get_weather: what is the weather in Paris right now?" };
+    const one = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 2048, tools, messages: [first] }, { headers: { "thinkgate-tier": "reasoning" } }).withResponse();
+    const toolUse = one.data.content.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use")!;
+    const two = await client.messages
+      .create({
+        model: "claude-sonnet-4-6",
+        max_tokens: 2048,
+        tools,
+        messages: [first, { role: "assistant", content: one.data.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "Paris: 18°C, light rain" }] }],
+      })
+      .withResponse();
+    await storedId(one.response);
+    const secondId = await storedId(two.response);
+
+    const { page } = admin;
+    await page.goto(`/traces/${secondId}`);
+    await page.getByRole("link", { name: /Part of a conversation of 2 calls/ }).click();
+    await page.waitForURL(`**/traces/${secondId}/thread`);
+    await page.getByRole("heading", { name: "Conversation", level: 1 }).waitFor();
+    const turns = page.getByTestId("thread-turn");
+    await expect.poll(() => turns.count()).toBe(1);
+    const calls = page.getByTestId("thread-call");
+    await expect.poll(() => calls.count()).toBe(2);
+    const call1 = calls.nth(0);
+    const call2 = calls.nth(1);
+    await call1.getByText("weather in Paris", { exact: false }).first().waitFor();
+    await call1.getByText(/Tool call · get_weather/).waitFor();
+    await call1.getByText(/Thinking \([\d,]+ characters\)/).waitFor();
+    await call2.getByText("pinned", { exact: true }).waitFor();
+    await call2.getByText(new RegExp(`Tool result · ${toolUse.id}`)).waitFor();
+    await call2.getByText("Paris: 18°C, light rain", { exact: true }).waitFor();
+    // The answer of the continuation, which read the tool result.
+    await call2.getByText(/Based on the get_weather result/).waitFor();
+    expect(await call1.getByText("pinned", { exact: true }).count()).toBe(0);
+  });
+
+  it("rejected-answer view: the standard answer set aside, why, and the flag on a served answer that still failed its validator", async () => {
+    const { response } = await client.messages
+      .create(
+        { model: "claude-sonnet-4-6", max_tokens: 600, messages: [{ role: "user", content: 'Extract the total as JSON: "Invoice total EUR 40" [[sim:answer=invalid_json]]' }] },
+        { headers: { "thinkgate-task": "extract-json" } },
+      )
+      .withResponse();
+    expect(response.headers.get("thinkgate-stage")).toBe("escalation");
+    const id = await storedId(response);
+    const hops = ((await (await api(server, `/api/requests/${id}`)).json()) as { hops: { escalated?: boolean; answer?: string }[] }).hops;
+    const rejectedText = hops.find((h) => h.escalated)!.answer!;
+
+    const { page } = admin;
+    await page.goto(`/traces/${id}`);
+    await page.getByRole("heading", { name: "Trace", level: 1 }).waitFor();
+    const rejected = page.getByTestId("rejected-answer");
+    await rejected.getByRole("heading", { name: "Rejected answer" }).waitFor();
+    await rejected.getByText(/claude-sonnet-4-6/).first().waitFor();
+    await rejected.getByText(/not valid JSON/).waitFor();
+    await expect.poll(() => rejected.locator("pre").textContent()).toBe(rejectedText);
+    // The reasoning answer is invalid JSON too (same simulator directive): flagged above everything.
+    const flag = page.getByTestId("validator-failed");
+    await flag.waitFor();
+    await expect.poll(() => flag.textContent()).toMatch(/still failed its validator.*not valid JSON/);
+
+    // A request that was not escalated shows neither.
+    const plain = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user", content: "Name a prime." }] }).withResponse();
+    const plainId = await storedId(plain.response);
+    await page.goto(`/traces/${plainId}`);
+    await page.getByRole("heading", { name: "Tokens and cost" }).waitFor();
+    expect(await page.getByTestId("rejected-answer").count()).toBe(0);
+    expect(await page.getByTestId("validator-failed").count()).toBe(0);
+  });
+
+  it("settings: the LLM classifier, escalation (with the failure-score trigger) and redaction are set from the page", async () => {
+    const { page } = admin;
+    await page.goto("/settings?tab=routing");
+    const esc = page.getByRole("form", { name: "LLM classifier and escalation" });
+    await esc.waitFor();
+    await esc.getByRole("switch", { name: "LLM classifier for close calls" }).click();
+    await esc.getByLabel("Maximum failure score").fill("0.4");
+    await esc.getByLabel("Maximum hedges per 1,000 words").fill("30");
+    await esc.getByRole("button", { name: "Save classifier and escalation" }).click();
+    await esc.getByText("Saved.").waitFor();
+    const settings = (await (await api(server, "/api/settings")).json()) as { llmClassifier: { enabled: boolean }; escalation: { policy: { maxFailureScore?: number; maxHedgeDensity: number } } };
+    expect(settings.llmClassifier.enabled).toBe(true);
+    expect(settings.escalation.policy.maxFailureScore).toBe(0.4);
+    expect(settings.escalation.policy.maxHedgeDensity).toBe(30);
+    // An out-of-range value is refused with the API's message, and nothing changes.
+    await esc.getByLabel("Maximum failure score").fill("3");
+    await esc.getByRole("button", { name: "Save classifier and escalation" }).click();
+    await esc.getByText(/maxFailureScore/).waitFor();
+    const after = (await (await api(server, "/api/settings")).json()) as typeof settings;
+    expect(after.escalation.policy.maxFailureScore).toBe(0.4);
+
+    const red = page.getByRole("form", { name: "Redaction" });
+    await red.getByLabel("Your own patterns").fill("employee: EMP-######");
+    await red.getByRole("switch", { name: "E-mail addresses" }).click();
+    await red.getByRole("button", { name: "Save redaction" }).click();
+    await red.getByText("Saved.").waitFor();
+    const traces = (await (await api(server, "/api/settings/traces")).json()) as { redaction: { builtins: { emails: boolean }; patterns: { label: string; match: string }[] } };
+    expect(traces.redaction.patterns).toHaveLength(1);
+    expect(traces.redaction.patterns[0]).toMatchObject({ label: "employee", match: "EMP-######" });
+    expect(traces.redaction.builtins.emails).toBe(false);
+  });
+});

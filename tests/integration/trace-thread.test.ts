@@ -1,0 +1,95 @@
+/**
+ * An agent loop through the official SDK, read back as one thread: a tool
+ * call on the reasoning route, its tool_result continuation (pinned to the
+ * same configuration), and a new user turn, grouped by the conversation key
+ * each record stores, with the tool calls, results and thinking per call.
+ * Runs on SQLite and, with THINKGATE_TEST_DB=postgresql, on PostgreSQL.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TraceDetail, TraceThread } from "../../lib/traces/wire";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let client: Anthropic;
+
+const tools: Anthropic.Tool[] = [
+  { name: "get_weather", description: "Current weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+];
+
+async function api<T>(path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}${path}`, { headers: { "x-api-key": server.adminKey } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function stored(id: string): Promise<TraceDetail> {
+  return eventually(async () => {
+    const r = await api<TraceDetail>(`/api/traces/${id}`);
+    return r.status === 200 ? r.body : undefined;
+  });
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe(`thread view of a tool loop (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("groups the loop's calls into turns, with tool calls, tool results, thinking and pinning", async () => {
+    const headers = { "thinkgate-tier": "reasoning" };
+    const first: Anthropic.MessageParam = { role: "user", content: "Use get_weather: what is the weather in Paris right now?" };
+    const one = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 2048, tools, messages: [first] }, { headers }).withResponse();
+    const toolUse = one.data.content.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use");
+    expect(toolUse).toBeDefined();
+    const loop: Anthropic.MessageParam[] = [
+      first,
+      { role: "assistant", content: one.data.content },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse!.id, content: "Paris: 18°C, light rain" }] },
+    ];
+    const two = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 2048, tools, messages: loop }).withResponse();
+    const three = await client.messages
+      .create({
+        model: "claude-sonnet-4-6",
+        max_tokens: 2048,
+        tools,
+        messages: [...loop, { role: "assistant", content: two.data.content }, { role: "user", content: "Thanks. Should I take an umbrella?" }],
+      })
+      .withResponse();
+    const ids = [one, two, three].map((r) => r.response.headers.get("thinkgate-request-id")!);
+    expect(two.response.headers.get("thinkgate-stage")).toBe("pinned");
+
+    const detail = await stored(ids[1]!);
+    await stored(ids[2]!);
+    expect(detail.conversationCalls).toBe(3);
+    const { status, body: t } = await api<TraceThread>(`/api/traces/${ids[1]}/thread`);
+    expect(status).toBe(200);
+    expect(t.calls).toBe(3);
+    expect(t.turns.map((x) => [x.turn, x.calls.map((c) => c.id)])).toEqual([
+      [1, [ids[0], ids[1]]],
+      [2, [ids[2]]],
+    ]);
+    const [c1, c2] = t.turns[0]!.calls;
+    expect(c1!.userText).toMatch(/weather in Paris/);
+    expect(c1!.toolCalls).toHaveLength(1);
+    expect(c1!.toolCalls[0]).toMatchObject({ id: toolUse!.id, name: "get_weather" });
+    expect(JSON.parse(c1!.toolCalls[0]!.input)).toEqual(toolUse!.input);
+    expect(c1!.thinking?.length ?? 0).toBeGreaterThan(0);
+    expect(c1!.pinned).toBe(false);
+    expect(c2!.pinned).toBe(true);
+    expect(c2!.userText).toBeNull();
+    expect(c2!.toolResults).toEqual([{ toolUseId: toolUse!.id, content: "Paris: 18°C, light rain", isError: false }]);
+    expect(c2!.model).toBe(c1!.model);
+    expect(t.turns[1]!.calls[0]!.userText).toMatch(/umbrella/);
+
+    // A request outside any loop is a thread of one.
+    const alone = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user", content: "Name a prime." }] }).withResponse();
+    const aloneId = alone.response.headers.get("thinkgate-request-id")!;
+    expect((await stored(aloneId)).conversationCalls).toBe(1);
+    expect((await api<TraceThread>(`/api/traces/${aloneId}/thread`)).body.calls).toBe(1);
+    expect((await api<unknown>("/api/traces/req_nope/thread")).status).toBe(404);
+  });
+});
