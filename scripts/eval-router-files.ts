@@ -1,8 +1,9 @@
 /**
- * Router evaluation on labelled prompts.
+ * Router evaluation of the model in use on labelled prompt files (the
+ * leave-one-source-out headline is scripts/eval-router.ts without files).
  *
- *   npm run eval:router -- FILE.jsonl [MORE.jsonl | DIR ...] [--threshold 0.39] [--rows all|heldout]
- *   (equivalently: npx tsx scripts/eval-router.ts ...)
+ *   npm run eval:router -- FILE.jsonl [MORE.jsonl | DIR ...] [--threshold 0.5] [--rows all|heldout]
+ *   (equivalently: npx tsx scripts/eval-router.ts FILE ...)
  *
  * Input records: {"prompt": "...", "label": "reasoning"|"standard"|null, ...}
  * as in ../shared/data; rows whose label is null are ignored; `source`,

@@ -1,0 +1,182 @@
+/**
+ * Router evaluation. The headline is leave-one-source-out over the shipped
+ * data: for every benchmark family, the whole training procedure (weights and
+ * calibration) runs on the other families and the left-out one is scored. It
+ * says what the router does on kinds of prompts it was not built from.
+ *
+ *   npm run eval:router                         leave-one-source-out + outcome metrics
+ *   npm run eval:router -- --outcomes DIR       also score the outcome files in DIR
+ *                                               (default ../shared/data/router_v2 when present)
+ *   npm run eval:router -- --only gsm8k,dolly   only these families
+ *   npm run eval:router -- --l2 0.001 --iterations 60 --source-exponent 0 --target-fpr 0.1|none
+ *                                               other training options (experiments)
+ *   npm run eval:router -- FILE.jsonl|DIR ...   the model in use on labelled files
+ *                                               (scripts/eval-router-files.ts)
+ *
+ * Per family: F1 and standard->reasoning rate at the threshold each fold's
+ * model calibrated for itself (0.5 on the calibrated score), AUC, and the
+ * keyword-rules baseline on the same rows; pooled figures and the worst
+ * family; the same on high-confidence labels only. RouteLLM's MMLU rows are
+ * judged by their outcome (reasoning = only the strong model was right).
+ *
+ * Outcome metrics (RouteLLM, outcomes.ts) on prompts whose weak/strong
+ * outcomes are known, each scored by the model trained without its family:
+ * APGR, CPT(50%), CPT(80%), the share of strong calls for 95% of the strong
+ * model's accuracy, and the share and PGR at the threshold; the keyword rules
+ * (their margin as a ranking) and a random router beside them.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { familyOf, loadLabelled, loadShipped, trainingLabel, type LabelledRow } from "../lib/routing/classifier/dataset";
+import { featuresOf, FOLDS, TARGET_FPR } from "../lib/routing/classifier/trainer";
+import { DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING } from "../lib/routing/classifier/train";
+import { keywordRules } from "../lib/routing/classifier/keywords";
+import { summariseLoso, type LosoSummary, type UnitResult } from "../lib/routing/classifier/loso";
+import { leaveOneSourceOut, outcomeReport, type OutcomeReport } from "../lib/routing/classifier/generalisation";
+import { num, pct, table } from "../lib/routing/classifier/report";
+
+const argv = process.argv.slice(2);
+const files: string[] = [];
+let outcomesDir: string | null = null;
+let only: string[] | undefined;
+// Training options for experiments (--l2, --iterations); the defaults are what ships.
+const trainOpts = { ...DEFAULT_TRAIN_OPTIONS };
+const weighting = { ...DEFAULT_WEIGHTING };
+let targetFpr: number | null = TARGET_FPR;
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]!;
+  if (a === "--outcomes") outcomesDir = argv[++i] ?? null;
+  else if (a === "--l2") trainOpts.l2 = Number(argv[++i]);
+  else if (a === "--iterations") trainOpts.iterations = Number(argv[++i]);
+  else if (a === "--source-exponent") weighting.sourceExponent = Number(argv[++i]);
+  else if (a === "--target-fpr") targetFpr = argv[++i] === "none" ? null : Number(argv[i]);
+  else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
+  else if (a === "--threshold" || a === "--rows") files.push(a, argv[++i] ?? "");
+  else files.push(a);
+}
+
+if (files.some((f) => !f.startsWith("--"))) {
+  void import("./eval-router-files");
+} else {
+  main();
+}
+
+function main(): void {
+  const log = (s = "") => process.stdout.write(s + "\n");
+  const t0 = performance.now();
+  const rows = loadShipped();
+  const sharedOutcomes = path.join(process.cwd(), "..", "shared", "data", "router_v2");
+  const dir = outcomesDir ?? (fs.existsSync(sharedOutcomes) ? sharedOutcomes : null);
+  // Outcome files scored, never trained on: RouteLLM's full MMLU half and GSM8K.
+  const outcomeRows = dir ? loadLabelled([dir]).filter((r) => /RouteLLM/i.test(r.source)) : [];
+  const features = featuresOf(rows);
+
+  log(`# router eval: leave-one-source-out`);
+  log(`data: the shipped files (${rows.length} labelled rows, ${new Set(rows.map(familyOf)).size} benchmark families); each family is scored by a model trained, and calibrated, on the others`);
+  log(`procedure: trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`);
+  if (dir) log(`outcome files scored by the model without their family: ${dir} (${outcomeRows.length} rows)`);
+  log();
+
+  const run = leaveOneSourceOut(rows, {
+    features,
+    train: trainOpts,
+    weighting,
+    targetFpr,
+    only,
+    scoreOnly: outcomeRows,
+    onUnit: (f, done, total) => process.stderr.write(`  ${done}/${total} ${f} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
+  });
+
+  // keyword rules on the same rows, as a second "model" with the same table
+  const keywordItems = run.heldOut.map((h) => ({ ...h, score: keywordRules(h.row.prompt).tier === "reasoning" ? 1 : 0, threshold: 0.5 }));
+  const labelOf = (r: LabelledRow) => trainingLabel(r)!.label;
+  const keyword = summariseLoso(keywordItems, labelOf);
+  const keywordHigh = summariseLoso(
+    keywordItems.filter((h) => trainingLabel(h.row)!.confidence === "high"),
+    labelOf,
+  );
+
+  log(`## per family (left out), all labels; figure = F1, or accuracy where a family has no reasoning rows`);
+  log(losoTable(run.summary, keyword));
+  log();
+  log(headline("router, all labels", run.summary));
+  log(headline("router, high-confidence labels", run.high));
+  log(headline("keyword rules, all labels", keyword));
+  log(headline("keyword rules, high-confidence labels", keywordHigh));
+  log(randomLine(run.summary));
+  log();
+  log(`## per family, high-confidence labels only`);
+  log(losoTable(run.high, keywordHigh));
+  log();
+
+  log(`## outcomes (RouteLLM metrics; each prompt scored by the model trained without its family)`);
+  const reports: OutcomeReport[] = [];
+  const groups: [string, (r: LabelledRow) => boolean][] = [
+    ["RouteLLM MMLU (shipped sample)", (r) => /RouteLLM/i.test(r.source) && familyOf(r) === "mmlu"],
+    ["LLMRouter mix (nemotron-51b vs best of mistral-7b, qwen2.5-7b)", (r) => /LLMRouter/i.test(r.source)],
+  ];
+  for (const [name, pick] of groups) {
+    const rep = outcomeReport(name, run.heldOut.filter((h) => pick(h.row)));
+    if (rep) reports.push(rep);
+  }
+  if (outcomeRows.length > 0) {
+    const mmlu = outcomeReport("RouteLLM MMLU, all 29 subjects in router_v2", run.extra.filter((h) => familyOf(h.row) === "mmlu"));
+    const gsm = outcomeReport("RouteLLM GSM8K", run.extra.filter((h) => familyOf(h.row) === "gsm8k"));
+    if (mmlu) reports.push(mmlu);
+    if (gsm) reports.push(gsm);
+  }
+  log(outcomeTable(reports));
+  log();
+  log(`APGR: area under the share of the weak->strong quality gap recovered, over the share of strong calls (random 0.5).`);
+  log(`CPT(x): share of strong calls to recover x of the gap. 95% strong: share of strong calls for 95% of the strong model's accuracy.`);
+  log(`at thr: the router's own decisions (score >= its threshold): share sent to reasoning, and the gap recovered.`);
+  log();
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+function losoTable(s: LosoSummary, kw: LosoSummary): string {
+  const kwOf = new Map(kw.units.map((u) => [u.unit, u]));
+  return table(
+    ["family", "n", "reas", "std", "F1", "recall", "std->reas", "acc", "AUC", "figure", "kw F1", "kw std->reas", "kw figure"],
+    [...s.units, s.pooled].map((u) => {
+      const k = u.unit === "all" ? kw.pooled : kwOf.get(u.unit);
+      return [u.unit, u.n, u.reasoning, u.standard, num(u.c.f1), pct(u.c.recall), pct(u.c.fpr), pct(u.c.accuracy), num(u.auc), num(u.figure), num(k?.c.f1 ?? NaN), pct(k?.c.fpr ?? NaN), num(k?.figure ?? NaN)];
+    }),
+  );
+}
+
+function headline(name: string, s: LosoSummary): string {
+  const w = (u: UnitResult | null) => (u ? `${u.unit} ${num(u.figure)}` : "-");
+  return `${name}: pooled F1 ${num(s.pooled.c.f1)}, std->reas ${pct(s.pooled.c.fpr)}, share to reasoning ${pct(s.pooled.c.share)}; worst family ${w(s.worst)}; worst std->reas ${s.worstFpr ? `${s.worstFpr.unit} ${pct(s.worstFpr.c.fpr)}` : "-"}`;
+}
+
+/** A random router sending the same share to reasoning: precision = base rate, recall = share, std->reas = share. */
+function randomLine(s: LosoSummary): string {
+  const p = s.pooled;
+  const base = p.reasoning / p.n;
+  const share = p.c.share;
+  const f1 = base + share > 0 ? (2 * base * share) / (base + share) : NaN;
+  return `random router at the same share (${pct(share)}): pooled F1 ${num(f1)}, std->reas ${pct(share)}`;
+}
+
+function outcomeTable(reports: OutcomeReport[]): string {
+  return table(
+    ["set", "n", "weak acc", "strong acc", "APGR", "CPT(50%)", "CPT(80%)", "95% strong", "at thr: share", "at thr: PGR", "kw APGR", "kw 95%", "random APGR", "random 95%"],
+    reports.map((r) => [
+      r.name,
+      r.router.n,
+      pct(r.router.weakQuality),
+      pct(r.router.strongQuality),
+      num(r.router.apgr),
+      pct(r.router.cpt50),
+      pct(r.router.cpt80),
+      pct(r.router.strongShareFor95),
+      pct(r.atThreshold.share),
+      pct(r.atThreshold.pgr),
+      num(r.keyword.apgr),
+      pct(r.keyword.strongShareFor95),
+      num(r.random.apgr),
+      pct(r.random.strongShareFor95),
+    ]),
+  );
+}
