@@ -1,238 +1,182 @@
 /**
- * Router evaluation on labelled prompts.
+ * Router evaluation. The headline is leave-one-source-out over the shipped
+ * data: for every benchmark family, the whole training procedure (weights and
+ * calibration) runs on the other families and the left-out one is scored. It
+ * says what the router does on kinds of prompts it was not built from.
  *
- *   npm run eval:router -- FILE.jsonl [MORE.jsonl | DIR ...] [--threshold 0.39] [--rows all|heldout]
- *   (equivalently: npx tsx scripts/eval-router.ts ...)
+ *   npm run eval:router                         leave-one-source-out + outcome metrics
+ *   npm run eval:router -- --outcomes DIR       also score the outcome files in DIR
+ *                                               (default ../shared/data/router_v2 when present)
+ *   npm run eval:router -- --only gsm8k,dolly   only these families
+ *   npm run eval:router -- --l2 0.001 --iterations 60 --source-exponent 0 --target-fpr 0.1|none
+ *                                               other training options (experiments)
+ *   npm run eval:router -- FILE.jsonl|DIR ...   the model in use on labelled files
+ *                                               (scripts/eval-router-files.ts)
  *
- * Input records: {"prompt": "...", "label": "reasoning"|"standard"|null, ...}
- * as in ../shared/data; rows whose label is null are ignored; `source`,
- * `category` and `label_confidence` are used when present.
+ * Per family: F1 and standard->reasoning rate at the threshold each fold's
+ * model calibrated for itself (0.5 on the calibrated score), AUC, and the
+ * keyword-rules baseline on the same rows; pooled figures and the worst
+ * family; the same on high-confidence labels only. RouteLLM's MMLU rows are
+ * judged by their outcome (reasoning = only the strong model was right).
  *
- * Every decision goes through classifierStage(), the function the gateway's
- * /api/v1/route calls. Rows whose prompt the shipped model was trained on
- * (the train split of lib/routing/classifier/data) are detected; by default
- * the main report covers only the other rows (held out), with a summary over
- * all rows after it. `--rows all` reports all rows in full.
- *
- * Cost model (documented constants, per request): standard = claude-sonnet-4-6
- * at $3 / $15 per MTok (input / output) with ~400 output tokens; reasoning =
- * claude-opus-4-7 at $5 / $25 per MTok with ~9,000 thinking + 600 output
- * tokens (thinking is billed as output). Input tokens are estimated as
- * characters / 4 for both.
+ * Outcome metrics (RouteLLM, outcomes.ts) on prompts whose weak/strong
+ * outcomes are known, each scored by the model trained without its family:
+ * APGR, CPT(50%), CPT(80%), the share of strong calls for 95% of the strong
+ * model's accuracy, and the share and PGR at the threshold; the keyword rules
+ * (their margin as a ranking) and a random router beside them.
  */
-import { activeModelInfo, classifierStage, keywordRules } from "../lib/routing/classifier/index";
-import { confusion, confusionAt, shareNeededForRecall, sweep, type ConfusionAt, type ScoredItem } from "../lib/routing/classifier/calibrate";
-import { expandInputs, loadShipped, readJsonl, splitOf, type LabelledRow } from "../lib/routing/classifier/dataset";
-import { auc, byGroup, groupTable, num, pct, sourceName, table, usd, type GroupedItem } from "../lib/routing/classifier/report";
-
-export const COST = {
-  standard: { model: "claude-sonnet-4-6", inputPerMTok: 3, outputPerMTok: 15, outputTokens: 400, thinkingTokens: 0 },
-  reasoning: { model: "claude-opus-4-7", inputPerMTok: 5, outputPerMTok: 25, outputTokens: 600, thinkingTokens: 9_000 },
-  charsPerInputToken: 4,
-} as const;
-
-type Tier = "reasoning" | "standard";
-
-function requestCost(tier: Tier, promptChars: number): number {
-  const c = COST[tier];
-  const input = Math.ceil(promptChars / COST.charsPerInputToken);
-  return (input * c.inputPerMTok + (c.outputTokens + c.thinkingTokens) * c.outputPerMTok) / 1e6;
-}
-
-// ------------------------------------------------------------------ args
+import fs from "node:fs";
+import path from "node:path";
+import { familyOf, loadLabelled, loadShipped, trainingLabel, type LabelledRow } from "../lib/routing/classifier/dataset";
+import { featuresOf, FOLDS, TARGET_FPR } from "../lib/routing/classifier/trainer";
+import { DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING } from "../lib/routing/classifier/train";
+import { keywordRules } from "../lib/routing/classifier/keywords";
+import { summariseLoso, type LosoSummary, type UnitResult } from "../lib/routing/classifier/loso";
+import { leaveOneSourceOut, outcomeReport, type OutcomeReport } from "../lib/routing/classifier/generalisation";
+import { num, pct, table } from "../lib/routing/classifier/report";
 
 const argv = process.argv.slice(2);
-const inputs: string[] = [];
-// The model the gateway uses: the deployment's retrained model when installed (THINKGATE_ROUTER_MODEL), else the shipped one.
-const model = activeModelInfo();
-const modelThreshold = model.threshold;
-let threshold = modelThreshold.threshold;
-let rowsMode = "auto" as "auto" | "all" | "heldout";
+const files: string[] = [];
+let outcomesDir: string | null = null;
+let only: string[] | undefined;
+// Training options for experiments (--l2, --iterations); the defaults are what ships.
+const trainOpts = { ...DEFAULT_TRAIN_OPTIONS };
+const weighting = { ...DEFAULT_WEIGHTING };
+let targetFpr: number | null = TARGET_FPR;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]!;
-  if (a === "--threshold") threshold = Number(argv[++i]);
-  else if (a === "--rows") rowsMode = argv[++i] as typeof rowsMode;
-  else if (a === "--help" || a === "-h") {
-    process.stdout.write("usage: eval-router FILE.jsonl|DIR ... [--threshold T] [--rows all|heldout]\n");
-    process.exit(0);
-  } else inputs.push(a);
-}
-if (inputs.length === 0 || !Number.isFinite(threshold) || !["auto", "all", "heldout"].includes(rowsMode)) {
-  process.stderr.write("usage: eval-router FILE.jsonl|DIR ... [--threshold T] [--rows all|heldout]\n");
-  process.exit(2);
+  if (a === "--outcomes") outcomesDir = argv[++i] ?? null;
+  else if (a === "--l2") trainOpts.l2 = Number(argv[++i]);
+  else if (a === "--iterations") trainOpts.iterations = Number(argv[++i]);
+  else if (a === "--source-exponent") weighting.sourceExponent = Number(argv[++i]);
+  else if (a === "--target-fpr") targetFpr = argv[++i] === "none" ? null : Number(argv[i]);
+  else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
+  else if (a === "--threshold" || a === "--rows") files.push(a, argv[++i] ?? "");
+  else files.push(a);
 }
 
-const log = (s = "") => process.stdout.write(s + "\n");
-
-// ------------------------------------------------------------------ data
-
-const files = expandInputs(inputs);
-const allRows = files.flatMap(readJsonl);
-const labelled = allRows.filter((r) => r.label !== null);
-const ignored = allRows.length - labelled.length;
-
-// Prompts the shipped model was trained on (train split of the shipped data).
-const trainedOn = new Set(loadShipped().filter((r) => splitOf(r.id) === "train").map((r) => r.prompt));
-
-interface Evaluated extends GroupedItem {
-  row: LabelledRow;
-  inTraining: boolean;
-  decision: Tier;
-  keyword: Tier;
-  ms: number;
+if (files.some((f) => !f.startsWith("--"))) {
+  void import("./eval-router-files");
+} else {
+  main();
 }
 
-// Warm-up: the first call decodes weights.json and JITs the extractor.
-classifierStage("warm-up", threshold);
-const evaluated: Evaluated[] = labelled.map((row) => {
+function main(): void {
+  const log = (s = "") => process.stdout.write(s + "\n");
   const t0 = performance.now();
-  const d = classifierStage(row.prompt, threshold);
-  const ms = performance.now() - t0;
-  return {
-    row,
-    score: d.score,
-    label: row.label!,
-    group: sourceName(row.source),
-    inTraining: trainedOn.has(row.prompt),
-    decision: d.tier,
-    keyword: keywordRules(row.prompt).tier,
-    ms,
-  };
-});
+  const rows = loadShipped();
+  const sharedOutcomes = path.join(process.cwd(), "..", "shared", "data", "router_v2");
+  const dir = outcomesDir ?? (fs.existsSync(sharedOutcomes) ? sharedOutcomes : null);
+  // Outcome files scored, never trained on: RouteLLM's full MMLU half and GSM8K.
+  const outcomeRows = dir ? loadLabelled([dir]).filter((r) => /RouteLLM/i.test(r.source)) : [];
+  const features = featuresOf(rows);
 
-const nTrain = evaluated.filter((e) => e.inTraining).length;
-const primaryHeldOut = rowsMode === "heldout" || (rowsMode === "auto" && nTrain > 0);
-const primary = primaryHeldOut ? evaluated.filter((e) => !e.inTraining) : evaluated;
-
-log(`# router eval`);
-log(`files: ${files.join(", ")}`);
-log(`rows: ${allRows.length} read, ${ignored} ignored (label null), ${labelled.length} labelled`);
-log(
-  `model: ${model.source} ${model.path}` +
-    (model.source === "deployment" ? ` (trained ${model.trainedAt}; ${model.rows.shippedTrain} shipped + ${model.rows.teamTrain} team rows; rows it was trained on are detected only among the shipped data)` : "") +
-    (model.warning ? ` (WARNING: ${model.warning})` : ""),
-);
-log(
-  `threshold: ${num(threshold, 4)}${threshold === modelThreshold.threshold ? ` (${model.source} default: ${modelThreshold.method} target ${modelThreshold.target} on ${modelThreshold.calibratedOn})` : " (--threshold)"}`,
-);
-log(
-  `rows the shipped model was trained on: ${nTrain}; ` +
-    (primaryHeldOut ? `report below covers the ${primary.length} held-out rows (summary over all rows at the end)` : `report covers all ${primary.length} rows`),
-);
-log(
-  `cost model: standard ${COST.standard.model} $${COST.standard.inputPerMTok}/$${COST.standard.outputPerMTok} per MTok, ~${COST.standard.outputTokens} output tokens; ` +
-    `reasoning ${COST.reasoning.model} $${COST.reasoning.inputPerMTok}/$${COST.reasoning.outputPerMTok}, ~${COST.reasoning.thinkingTokens} thinking + ${COST.reasoning.outputTokens} output tokens; input = chars/${COST.charsPerInputToken}`,
-);
-if (primary.length === 0) {
-  log("no rows to report");
-  process.exit(0);
-}
-log();
-report(primary, primaryHeldOut ? "held-out rows" : "all rows");
-
-if (primaryHeldOut) {
-  log(`## summary over all ${evaluated.length} labelled rows (includes ${nTrain} training rows; optimistic)`);
-  log(methodTable(evaluated));
-  log(groupTable(byGroup(evaluated, threshold)));
+  log(`# router eval: leave-one-source-out`);
+  log(`data: the shipped files (${rows.length} labelled rows, ${new Set(rows.map(familyOf)).size} benchmark families); each family is scored by a model trained, and calibrated, on the others`);
+  log(`procedure: trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`);
+  if (dir) log(`outcome files scored by the model without their family: ${dir} (${outcomeRows.length} rows)`);
   log();
-}
 
-// ---------------------------------------------------------------- report
+  const run = leaveOneSourceOut(rows, {
+    features,
+    train: trainOpts,
+    weighting,
+    targetFpr,
+    only,
+    scoreOnly: outcomeRows,
+    onUnit: (f, done, total) => process.stderr.write(`  ${done}/${total} ${f} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
+  });
 
-function decisionsConfusion(items: readonly Evaluated[], decide: (e: Evaluated) => Tier): ConfusionAt {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let tn = 0;
-  for (const e of items) {
-    const r = decide(e) === "reasoning";
-    if (e.label === "reasoning") r ? tp++ : fn++;
-    else r ? fp++ : tn++;
-  }
-  return confusion(Number.NaN, tp, fp, fn, tn);
-}
+  // keyword rules on the same rows, as a second "model" with the same table
+  const keywordItems = run.heldOut.map((h) => ({ ...h, score: keywordRules(h.row.prompt).tier === "reasoning" ? 1 : 0, threshold: 0.5 }));
+  const labelOf = (r: LabelledRow) => trainingLabel(r)!.label;
+  const keyword = summariseLoso(keywordItems, labelOf);
+  const keywordHigh = summariseLoso(
+    keywordItems.filter((h) => trainingLabel(h.row)!.confidence === "high"),
+    labelOf,
+  );
 
-function methodTable(items: readonly Evaluated[]): string {
-  const costOf = (decide: (e: Evaluated) => Tier) => items.reduce((s, e) => s + requestCost(decide(e), e.row.prompt.length), 0);
-  const always = costOf(() => "reasoning");
-  const methods: [string, (e: Evaluated) => Tier, readonly Evaluated[]][] = [
-    ["classifier", (e) => e.decision, items],
-    ["classifier, high-confidence labels only", (e) => e.decision, items.filter((e) => e.row.label_confidence !== "low")],
-    ["keyword rules (baseline)", (e) => e.keyword, items],
-    ["always reasoning", () => "reasoning", items],
-    ["always standard", () => "standard", items],
+  log(`## per family (left out), all labels; figure = F1, or accuracy where a family has no reasoning rows`);
+  log(losoTable(run.summary, keyword));
+  log();
+  log(headline("router, all labels", run.summary));
+  log(headline("router, high-confidence labels", run.high));
+  log(headline("keyword rules, all labels", keyword));
+  log(headline("keyword rules, high-confidence labels", keywordHigh));
+  log(randomLine(run.summary));
+  log();
+  log(`## per family, high-confidence labels only`);
+  log(losoTable(run.high, keywordHigh));
+  log();
+
+  log(`## outcomes (RouteLLM metrics; each prompt scored by the model trained without its family)`);
+  const reports: OutcomeReport[] = [];
+  const groups: [string, (r: LabelledRow) => boolean][] = [
+    ["RouteLLM MMLU (shipped sample)", (r) => /RouteLLM/i.test(r.source) && familyOf(r) === "mmlu"],
+    ["LLMRouter mix (nemotron-51b vs best of mistral-7b, qwen2.5-7b)", (r) => /LLMRouter/i.test(r.source)],
   ];
+  for (const [name, pick] of groups) {
+    const rep = outcomeReport(name, run.heldOut.filter((h) => pick(h.row)));
+    if (rep) reports.push(rep);
+  }
+  if (outcomeRows.length > 0) {
+    const mmlu = outcomeReport("RouteLLM MMLU, all 29 subjects in router_v2", run.extra.filter((h) => familyOf(h.row) === "mmlu"));
+    const gsm = outcomeReport("RouteLLM GSM8K", run.extra.filter((h) => familyOf(h.row) === "gsm8k"));
+    if (mmlu) reports.push(mmlu);
+    if (gsm) reports.push(gsm);
+  }
+  log(outcomeTable(reports));
+  log();
+  log(`APGR: area under the share of the weak->strong quality gap recovered, over the share of strong calls (random 0.5).`);
+  log(`CPT(x): share of strong calls to recover x of the gap. 95% strong: share of strong calls for 95% of the strong model's accuracy.`);
+  log(`at thr: the router's own decisions (score >= its threshold): share sent to reasoning, and the gap recovered.`);
+  log();
+  log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+function losoTable(s: LosoSummary, kw: LosoSummary): string {
+  const kwOf = new Map(kw.units.map((u) => [u.unit, u]));
   return table(
-    ["method", "n", "precision", "recall", "F1", "accuracy", "share reas", "std->reas", "cost", "saved vs always-reas"],
-    methods.map(([name, decide, its]) => {
-      const c = decisionsConfusion(its, decide);
-      const cost = its === items ? costOf(decide) : its.reduce((s, e) => s + requestCost(decide(e), e.row.prompt.length), 0);
-      const ref = its === items ? always : its.reduce((s, e) => s + requestCost("reasoning", e.row.prompt.length), 0);
-      return [name, its.length, pct(c.precision), pct(c.recall), num(c.f1), pct(c.accuracy), pct(c.share), pct(c.fpr), usd(cost), pct(1 - cost / ref)];
+    ["family", "n", "reas", "std", "F1", "recall", "std->reas", "acc", "AUC", "figure", "kw F1", "kw std->reas", "kw figure"],
+    [...s.units, s.pooled].map((u) => {
+      const k = u.unit === "all" ? kw.pooled : kwOf.get(u.unit);
+      return [u.unit, u.n, u.reasoning, u.standard, num(u.c.f1), pct(u.c.recall), pct(u.c.fpr), pct(u.c.accuracy), num(u.auc), num(u.figure), num(k?.c.f1 ?? NaN), pct(k?.c.fpr ?? NaN), num(k?.figure ?? NaN)];
     }),
   );
 }
 
-function report(items: readonly Evaluated[], title: string): void {
-  const c = confusionAt(items, threshold);
-  const lowRows = items.filter((e) => e.row.label_confidence === "low").length;
-  log(`## ${title}: ${items.length} rows (${items.filter((e) => e.label === "reasoning").length} reasoning, ${items.filter((e) => e.label === "standard").length} standard; ${lowRows} with label_confidence "low")`);
-  log(`classifier at threshold ${num(threshold, 4)}: F1 ${num(c.f1)}  precision ${pct(c.precision)}  recall ${pct(c.recall)}  accuracy ${pct(c.accuracy)}  share to reasoning ${pct(c.share)}  standard->reasoning ${pct(c.fpr)}  AUC ${num(auc(items), 4)}`);
-  log(`confusion: TP ${c.tp}  FP ${c.fp}  FN ${c.fn}  TN ${c.tn}`);
-  log();
-  log(`### methods (the cost column is the routed traffic of these rows under the cost model)`);
-  log(methodTable(items));
-  log();
-  if (lowRows > 0) {
-    const high = items.filter((e) => e.row.label_confidence !== "low");
-    const ch = confusionAt(high, threshold);
-    log(`without the ${lowRows} low-confidence rows: F1 ${num(ch.f1)}  precision ${pct(ch.precision)}  recall ${pct(ch.recall)}  standard->reasoning ${pct(ch.fpr)}`);
-    log();
-  }
-  log(`### per source (figure: recall >= 90% and standard->reasoning <= 10%)`);
-  log(groupTable(byGroup(items, threshold)));
-  log();
-  if (lowRows > 0) {
-    log(`### per source, high-confidence labels only`);
-    log(groupTable(byGroup(items.filter((e) => e.row.label_confidence !== "low"), threshold)));
-    log();
-  }
-  log(`### per category`);
-  log(
-    groupTable(
-      byGroup(
-        items.map((e) => ({ ...e, group: `${e.group}/${e.row.category}${e.row.label_confidence === "low" ? " (low)" : ""}` })),
-        threshold,
-      ),
-      false,
-    ),
+function headline(name: string, s: LosoSummary): string {
+  const w = (u: UnitResult | null) => (u ? `${u.unit} ${num(u.figure)}` : "-");
+  return `${name}: pooled F1 ${num(s.pooled.c.f1)}, std->reas ${pct(s.pooled.c.fpr)}, share to reasoning ${pct(s.pooled.c.share)}; worst family ${w(s.worst)}; worst std->reas ${s.worstFpr ? `${s.worstFpr.unit} ${pct(s.worstFpr.c.fpr)}` : "-"}`;
+}
+
+/** A random router sending the same share to reasoning: precision = base rate, recall = share, std->reas = share. */
+function randomLine(s: LosoSummary): string {
+  const p = s.pooled;
+  const base = p.reasoning / p.n;
+  const share = p.c.share;
+  const f1 = base + share > 0 ? (2 * base * share) / (base + share) : NaN;
+  return `random router at the same share (${pct(share)}): pooled F1 ${num(f1)}, std->reas ${pct(share)}`;
+}
+
+function outcomeTable(reports: OutcomeReport[]): string {
+  return table(
+    ["set", "n", "weak acc", "strong acc", "APGR", "CPT(50%)", "CPT(80%)", "95% strong", "at thr: share", "at thr: PGR", "kw APGR", "kw 95%", "random APGR", "random 95%"],
+    reports.map((r) => [
+      r.name,
+      r.router.n,
+      pct(r.router.weakQuality),
+      pct(r.router.strongQuality),
+      num(r.router.apgr),
+      pct(r.router.cpt50),
+      pct(r.router.cpt80),
+      pct(r.router.strongShareFor95),
+      pct(r.atThreshold.share),
+      pct(r.atThreshold.pgr),
+      num(r.keyword.apgr),
+      pct(r.keyword.strongShareFor95),
+      num(r.random.apgr),
+      pct(r.random.strongShareFor95),
+    ]),
   );
-  log();
-  log(`### threshold sweep`);
-  const always = items.reduce((s, e) => s + requestCost("reasoning", e.row.prompt.length), 0);
-  const costAt = (t: number) => items.reduce((s, e) => s + requestCost(e.score >= t ? "reasoning" : "standard", e.row.prompt.length), 0);
-  const sweepThresholds = [...new Set([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, threshold])].sort((a, b) => a - b);
-  log(
-    table(
-      ["threshold", "share reas", "precision", "recall", "F1", "std->reas", "cost", "saved vs always-reas"],
-      sweep(items, sweepThresholds).map((s) => {
-        const cost = costAt(s.threshold);
-        return [num(s.threshold, 4) + (s.threshold === threshold ? " *" : ""), pct(s.share), pct(s.precision), pct(s.recall), num(s.f1), pct(s.fpr), usd(cost), pct(1 - cost / always)];
-      }),
-    ),
-  );
-  if (items.some((e) => e.label === "reasoning")) {
-    for (const target of [0.9, 0.95]) {
-      const s = shareNeededForRecall(items as readonly ScoredItem[], target);
-      log(
-        `to catch ${pct(target, 0)} of reasoning-worthy prompts: send ${pct(s.share)} of calls to reasoning (threshold ${num(s.threshold, 4)}; standard->reasoning ${pct(s.fpr)}; cost ${usd(costAt(s.threshold))})`,
-      );
-    }
-  }
-  log();
-  const ms = items.map((e) => e.ms).sort((a, b) => a - b);
-  const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!;
-  const maxChars = Math.max(...items.map((e) => e.row.prompt.length));
-  log(`decision latency over these rows (classifierStage, incl. explanation): p50 ${q(0.5).toFixed(3)} ms, p99 ${q(0.99).toFixed(3)} ms, max ${ms[ms.length - 1]!.toFixed(3)} ms (longest prompt ${maxChars} chars)`);
-  log();
 }

@@ -120,17 +120,14 @@ async function run(argv: string[]): Promise<number> {
   log();
   log(`## candidate: trained on ${r.shippedTrain.length} shipped train rows + ${r.team.train.length} team train labels`);
   log(
-    `threshold: ${num(m.threshold, 4)} = highest threshold at which every source (the team's labels as one) has recall >= ${TARGET_RECALL} on ${FOLDS}-fold out-of-fold scores`,
+    `threshold: ${num(m.threshold, 4)} on the calibrated score (Platt scaling a ${num(m.platt.a, 4)}, b ${num(m.platt.b, 4)} on ${FOLDS}-fold out-of-family scores; the team's labels are one family)`,
   );
   log(
-    `set by: ` +
+    `for ${pct(TARGET_RECALL, 0)} recall per source the threshold would be: ` +
       m.groupThresholds
         .slice(0, 3)
         .map((g) => `${g.group} ${num(g.threshold, 4)} (${g.reasoning} reasoning rows)`)
-        .join(", then ") +
-      (m.groupThresholds[0]?.group === "team" && m.groupThresholds[0].reasoning < 20
-        ? ` -- the team's few reasoning labels set it; more labels make this less noisy`
-        : ""),
+        .join(", "),
   );
   log(`out-of-fold: F1 ${num(m.outOfFold.f1)}  precision ${pct(m.outOfFold.precision)}  recall ${pct(m.outOfFold.recall)}  std->reas ${pct(m.outOfFold.fpr)}  AUC ${num(m.outOfFoldAuc, 4)}`);
 

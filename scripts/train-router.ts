@@ -4,7 +4,7 @@
  *
  *   npx tsx scripts/train-router.ts            train, print metrics, write weights.json
  *   npx tsx scripts/train-router.ts --check    retrain and fail if weights.json differs
- *   npx tsx scripts/train-router.ts --loso     also print leave-one-source-out generalisation
+ *   (leave-one-source-out generalisation: npm run eval:router)
  *   npx tsx scripts/train-router.ts --out F    write somewhere else
  *   npx tsx scripts/train-router.ts --with-labels [--apply [--force]]
  *                                              retrain on the shipped data plus the team's labels
@@ -14,11 +14,12 @@
  * full-batch (no shuffling), and weights.json carries no timestamp, so two
  * runs on the same data and Node version write byte-identical files.
  *
- * Steps: fixed split (70% train / 30% test by a hash of the id); 5-fold
- * cross-validation on the train split gives out-of-fold scores; the default
- * threshold is calibrated on those (RouteLLM-style target recall, applied to
- * the worst source: the highest threshold at which every source's recall of
- * reasoning-labelled prompts is >= TARGET_RECALL);
+ * Steps: fixed split (70% train / 30% test by a hash of the id); 3-fold
+ * cross-validation on the train split with whole benchmark families held out
+ * per fold gives out-of-family scores; Platt scaling fitted on those is folded
+ * into the weights, so the score is calibrated (0.5 = even odds) and the
+ * default threshold is 0.5; the operating curve on those scores is stored in
+ * the file for Settings;
  * the final model is trained on the whole train split; the test split is
  * scored once, with the quantised weights exactly as shipped. The procedure
  * itself is lib/routing/classifier/trainer.ts (trainModel), shared with
@@ -28,10 +29,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadShipped, splitOf, SHIPPED_DATA_DIR, TEST_PERCENT, type LabelledRow } from "../lib/routing/classifier/dataset";
 import { N_FEATURES } from "../lib/routing/classifier/features";
-import { balancedWeights, predict, train } from "../lib/routing/classifier/train";
 import { confusionAt } from "../lib/routing/classifier/calibrate";
-import { FOLDS, TARGET_RECALL, featuresOf, scoreRows, shippedProvenance, trainModel } from "../lib/routing/classifier/trainer";
-import { auc, byGroup, groupTable, num, pct, sourceName, table } from "../lib/routing/classifier/report";
+import { FOLDS, asTrainingRows, featuresOf, scoreRows, shippedProvenance, trainModel } from "../lib/routing/classifier/trainer";
+import { auc, byGroup, groupTable, num, pct, table } from "../lib/routing/classifier/report";
 
 const args = process.argv.slice(2);
 
@@ -44,7 +44,6 @@ if (args.includes("--with-labels")) {
 
 function trainShipped(): void {
   const check = args.includes("--check");
-  const loso = args.includes("--loso");
   const outIdx = args.indexOf("--out");
   const out = outIdx >= 0 ? args[outIdx + 1]! : path.join(SHIPPED_DATA_DIR, "..", "weights.json");
 
@@ -54,6 +53,8 @@ function trainShipped(): void {
   const rows = loadShipped();
   const trainRows = rows.filter((r) => splitOf(r.id) === "train");
   const testRows = rows.filter((r) => splitOf(r.id) === "test");
+  // The test split judged as the trainer labels it (outcome labels where a source has them), grouped by family.
+  const testJudged = asTrainingRows(testRows);
 
   log(`# thinkgate router training`);
   log(`data: ${SHIPPED_DATA_DIR} (${rows.length} labelled rows)`);
@@ -76,8 +77,8 @@ function trainShipped(): void {
   const features = featuresOf(rows);
   const trained = trainModel(trainRows, { features, provenance: shippedProvenance(trainRows.length, testRows.length) });
   const { threshold, outOfFold: oofAt, outOfFoldItems: oofItems } = trained.metrics;
-  log(`## ${FOLDS}-fold cross-validation on the train split (out-of-fold scores)`);
-  log(`threshold: ${num(threshold, 4)} = highest threshold at which every source has recall >= ${TARGET_RECALL} on out-of-fold scores`);
+  log(`## ${FOLDS}-fold cross-validation on the train split, whole families held out (out-of-family scores, calibrated)`);
+  log(`Platt scaling: a ${num(trained.metrics.platt.a, 4)}, b ${num(trained.metrics.platt.b, 4)}; threshold ${num(threshold, 4)} on the calibrated score`);
   log(`out-of-fold: F1 ${num(oofAt.f1)}  precision ${pct(oofAt.precision)}  recall ${pct(oofAt.recall)}  std->reas ${pct(oofAt.fpr)}  AUC ${num(trained.metrics.outOfFoldAuc, 4)}`);
   log(groupTable(byGroup(oofItems, threshold)));
   log();
@@ -86,8 +87,8 @@ function trainShipped(): void {
   const shipped = trained.model;
   const json = trained.json;
 
-  const trainItems = scoreRows(shipped, trainRows);
-  const testItems = scoreRows(shipped, testRows);
+  const trainItems = scoreRows(shipped, asTrainingRows(trainRows));
+  const testItems = scoreRows(shipped, testJudged);
   const th = shipped.threshold;
   const tr = confusionAt(trainItems, th);
   const te = confusionAt(testItems, th);
@@ -106,22 +107,6 @@ function trainShipped(): void {
   log(`### test split per source (threshold ${num(th, 4)})`);
   log(groupTable(byGroup(testItems, th)));
   log();
-
-  if (loso) {
-    log(`## leave-one-source-out: train on the train split of the other sources, score every row of the left-out source (threshold ${num(th, 4)})`);
-    const sources = [...new Set(rows.map((r) => r.source))].sort();
-    const losoRows: (string | number)[][] = [];
-    for (const s of sources) {
-      const fitRows = trainRows.filter((r) => r.source !== s);
-      const w = balancedWeights(fitRows);
-      const tw = train(fitRows.map((r, i) => ({ x: features.get(r.id)!, y: r.label === "reasoning" ? 1 : 0, w: w[i]! })));
-      const its = rows.filter((r) => r.source === s).map((r) => ({ score: predict(tw, features.get(r.id)!), label: r.label! }));
-      const c = confusionAt(its, th);
-      losoRows.push([sourceName(s), its.length, pct(c.recall), pct(c.fpr), num(auc(its), 3)]);
-    }
-    log(table(["left out", "n", "recall", "std->reas", "AUC"], losoRows));
-    log();
-  }
 
   if (check) {
     const current = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";

@@ -7,8 +7,11 @@ import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
 import { isApiError } from "@/lib/ui/api-client";
 import type { RouteView } from "@/lib/ui/rules";
 import { fieldErrors, parseUnit, type RoutingSettingsView } from "@/lib/ui/settings";
+import { formatUsd } from "@/lib/ui/format";
+import { prepareCurve, thresholdChange, tierTraffic, toChartPoint } from "@/lib/ui/operating-point";
 import { QueryBody, ReadOnlyNote } from "./common";
-import { putSettings, settingsKeys, useChange, useRoutesList, useRoutingSettings } from "./useSettings";
+import { OperatingCurveChart } from "./OperatingCurveChart";
+import { putSettings, settingsKeys, useChange, useRoutesList, useRoutingSettings, useTierCosts } from "./useSettings";
 
 /** The classifier threshold, the trace sampling rate, and which routes the tiers and the default stage use. */
 export function RoutingTab({ isAdmin }: { isAdmin: boolean }) {
@@ -93,6 +96,15 @@ function RoutingForm({
               </div>
             )}
           </Field>
+          {initial.operatingCurve ? (
+            <div className="sm:col-span-2">
+              <OperatingPoint
+                curve={initial.operatingCurve}
+                current={initial.classifierThreshold ?? initial.classifierThresholdDefault}
+                proposed={t ?? initial.classifierThresholdDefault}
+              />
+            </div>
+          ) : null}
           <Field
             label="Trace sampling rate"
             hint="0–1: the share of requests whose thinking text is stored (failures, escalations and heavy hedging are always kept)."
@@ -138,5 +150,40 @@ function RoutingForm({
         ) : null}
       </form>
     </CardBody>
+  );
+}
+
+/** The threshold as a cost/quality choice: the curve, the point in effect and the edited one, and the expected monthly cost change. */
+function OperatingPoint({ curve, current, proposed }: { curve: NonNullable<RoutingSettingsView["operatingCurve"]>; current: number; proposed: number }) {
+  const costs = useTierCosts();
+  const traffic = costs.data ? tierTraffic(costs.data.groups, costs.data.range.days) : null;
+  const change = thresholdChange(curve, current, proposed, traffic);
+  const moved = Math.abs(proposed - current) > 1e-9;
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const describe = (p: typeof change.current) =>
+    `${pct(p.share)} of prompts to reasoning, ${pct(p.recall)} of reasoning-worthy prompts caught, ${pct(p.fpr)} of standard ones sent to reasoning` +
+    (p.pgr !== null ? `, ${pct(p.pgr)} of the quality gap recovered` : "");
+  return (
+    <section aria-label="Operating point" className="space-y-2 rounded border border-gray-200 p-3">
+      <h3 className="text-sm font-medium text-gray-900">Operating point</h3>
+      <p className="text-xs text-gray-500">Measured on prompts of sources the model was not trained on; quality recovered is on prompts where a weak and a strong model's answers are known.</p>
+      <OperatingCurveChart points={prepareCurve(curve)} current={toChartPoint(change.current)} proposed={moved ? toChartPoint(change.proposed) : null} />
+      <p className="text-sm" data-testid="operating-now">
+        Now ({current.toFixed(2)}): {describe(change.current)}.
+      </p>
+      {moved ? (
+        <p className="text-sm" data-testid="operating-new">
+          At {proposed.toFixed(2)}: {describe(change.proposed)}.{" "}
+          {change.monthlyDelta !== null ? (
+            <strong>
+              Expected monthly cost {change.monthlyDelta >= 0 ? "+" : "−"}
+              {formatUsd(Math.abs(change.monthlyDelta))} at {Math.round(traffic!.requestsPerMonth).toLocaleString("en-US")} requests a month.
+            </strong>
+          ) : (
+            <span className="text-gray-500">No priced traffic of both tiers in the last 30 days to estimate the monthly cost.</span>
+          )}
+        </p>
+      ) : null}
+    </section>
   );
 }

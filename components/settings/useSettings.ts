@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/ui/api-client";
+import type { CostSummary } from "@/lib/costs/types";
 import type { RouteView, RoutesResponse } from "@/lib/ui/rules";
 import type { fromDraft } from "@/lib/ui/limits";
 import type { AppPolicyView, KeyView, PriceView, RoutingSettingsView, UserView } from "@/lib/ui/settings";
@@ -55,3 +56,12 @@ export const createUser = (v: { email: string; password: string; role: string })
 export const patchUser = (v: { id: string; role?: string; disabled?: boolean }) =>
   apiFetch<UserView>(`/api/users/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { role: v.role, disabled: v.disabled } });
 export const putSettings = (v: Partial<RoutingSettingsView>) => apiFetch<RoutingSettingsView>("/api/settings", { method: "PUT", body: v });
+
+/** The team's traffic per tier over the last 30 days (the cost summary), for pricing a threshold change. */
+export const useTierCosts = () =>
+  useQuery({
+    queryKey: ["costs", "tier-30d"] as const,
+    queryFn: ({ signal }) =>
+      apiFetch<CostSummary>("/api/costs/summary", { query: { groupBy: "tier", from: new Date(Date.now() - 30 * 86_400_000).toISOString(), top: 0 }, signal }),
+    staleTime: 60_000,
+  });

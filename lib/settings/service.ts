@@ -7,7 +7,8 @@
 import { z } from "zod";
 import { badRequest, notFound } from "../api/errors";
 import { configRepo, type AppRow, type RouteRow } from "../db/config.repo";
-import { activeThreshold } from "../routing/classifier";
+import { activeModelInfo, activeThreshold } from "../routing/classifier";
+import type { OperatingPoint } from "../routing/classifier/operating";
 import {
   classifierSettings,
   escalationSettings,
@@ -95,6 +96,8 @@ export interface RoutingSettings {
   classifierThreshold: number | null;
   /** The classifier's shipped threshold, what applies while none is stored. */
   classifierThresholdDefault: number;
+  /** What each threshold does on prompts of sources the active model did not see (null when its file has no curve). */
+  operatingCurve: OperatingPoint[] | null;
   /** The trace sampling rate in effect: the `rate` of the traces.sampling setting (lib/traces/config.ts owns it). */
   sampleRate: number;
   tierRoutes: { standard: string; reasoning: string };
@@ -124,6 +127,7 @@ export async function getSettings(): Promise<RoutingSettings> {
     classifierThreshold: num(s.get(SETTING_THRESHOLD)),
     // The active model's own calibrated threshold (a retrained deployment model carries its own).
     classifierThresholdDefault: activeThreshold().threshold,
+    operatingCurve: activeModelInfo().curve,
     sampleRate: parseTracesSettings(s).sampling.rate,
     tierRoutes,
     defaultRouteId: (s.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,

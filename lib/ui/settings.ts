@@ -44,10 +44,21 @@ export interface UserView {
   lastLoginAt: string | null;
 }
 
+/** One point of the classifier's operating curve (lib/routing/classifier/operating.ts). */
+export interface OperatingPointView {
+  threshold: number;
+  share: number;
+  recall: number;
+  fpr: number;
+  pgr: number | null;
+}
+
 export interface RoutingSettingsView {
   /** null: the classifier's shipped threshold applies. */
   classifierThreshold: number | null;
   classifierThresholdDefault: number;
+  /** What each threshold does on prompts of sources the model did not see; null when the model file has none. */
+  operatingCurve: OperatingPointView[] | null;
   sampleRate: number;
   tierRoutes: { standard: string; reasoning: string };
   defaultRouteId: string;

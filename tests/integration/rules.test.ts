@@ -205,6 +205,11 @@ describe("routes, apps and routing settings", () => {
     const initial = (await viewer.get("/api/settings")).body;
     expect(initial).toMatchObject({ classifierThreshold: null, tierRoutes: { standard: "standard", reasoning: "reasoning" } });
     expect(initial.classifierThresholdDefault).toBeGreaterThan(0);
+    // the operating curve of the model in use, for Settings -> Routing: a point per threshold, share falling as the threshold rises
+    const curve = initial.operatingCurve as { threshold: number; share: number; recall: number; fpr: number; pgr: number | null }[];
+    expect(curve.length).toBe(21);
+    expect(curve[0]).toMatchObject({ threshold: 0, share: 1, recall: 1 });
+    expect(curve[20]!.share).toBeLessThan(curve[10]!.share);
     expect(typeof initial.sampleRate).toBe("number");
     expect((await editor.request("PUT", "/api/settings", { body: { sampleRate: 0.5 } })).status).toBe(403);
     const bad = await admin.request("PUT", "/api/settings", { body: { classifierThreshold: 1.5 } });

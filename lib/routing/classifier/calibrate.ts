@@ -49,6 +49,24 @@ export function thresholdForRecall(items: readonly ScoredItem[], recall: number)
 }
 
 /**
+ * The lowest threshold at which at most `fpr` of the (weighted) standard-
+ * labelled items score at or above it: a cap on needless reasoning calls.
+ * Without standard items it returns 0 (nothing to cap).
+ */
+export function thresholdForFpr(items: readonly ScoredItem[], fpr: number): number {
+  const neg = items.filter((i) => i.label === "standard").sort((a, b) => b.score - a.score);
+  if (neg.length === 0) return 0;
+  const total = neg.reduce((s, i) => s + (i.weight ?? 1), 0);
+  let sent = 0;
+  for (let k = 0; k < neg.length; k++) {
+    sent += neg[k]!.weight ?? 1;
+    // this item (and every tie of it) would go to reasoning: the threshold must sit above its score
+    if (sent > fpr * total + 1e-9) return neg[k]!.score + 1e-9;
+  }
+  return 0;
+}
+
+/**
  * The highest threshold at which every group (e.g. every source of a labelled
  * set) that has reasoning-labelled items reaches `recall`: the recall target
  * applied to the worst group, so a large easy source cannot carry a small hard
@@ -138,7 +156,8 @@ export function shareNeededForRecall(items: readonly ScoredItem[], recall: numbe
 /** What a deployment stores: the threshold and how it was obtained, so it can be recalibrated as traffic drifts. */
 export interface DeploymentThreshold {
   threshold: number;
-  method: "share" | "recall" | "group-recall" | "manual";
+  /** "calibrated": the score is a calibrated probability and the threshold is the cut-off chosen on it (0.5 = even odds); "fpr": at most `target` of standard prompts go to reasoning. */
+  method: "share" | "recall" | "group-recall" | "calibrated" | "fpr" | "manual";
   /** Target share of reasoning calls, or target recall; absent for manual. */
   target?: number;
   /** Number of scored prompts the calibration used. */
@@ -163,4 +182,43 @@ export function calibrateDeployment(
     calibratedOn,
     calibratedAt: new Date().toISOString(),
   };
+}
+
+/**
+ * Platt scaling: the a, b of p = sigmoid(a * z + b) that best fit (weighted
+ * log-loss) labels to raw logits z, by Newton's method with a tiny ridge for
+ * stability. Fitted on scores of prompts the model did not see (out-of-fold),
+ * it turns the model's logit into a probability: 0.5 means even odds.
+ */
+export function plattFit(items: readonly { z: number; y: 0 | 1; w?: number }[], iterations = 50): { a: number; b: number } {
+  if (items.length === 0) throw new Error("plattFit: no items");
+  let a = 1;
+  let b = 0;
+  const ridge = 1e-6;
+  for (let it = 0; it < iterations; it++) {
+    // gradient and Hessian of the weighted negative log-likelihood in (a, b)
+    let ga = ridge * a;
+    let gb = 0;
+    let haa = ridge;
+    let hab = 0;
+    let hbb = ridge;
+    for (const { z, y, w = 1 } of items) {
+      const p = 1 / (1 + Math.exp(-(a * z + b)));
+      const d = w * (p - y);
+      const s = w * Math.max(p * (1 - p), 1e-12);
+      ga += d * z;
+      gb += d;
+      haa += s * z * z;
+      hab += s * z;
+      hbb += s;
+    }
+    const det = haa * hbb - hab * hab;
+    if (!(det > 0)) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) < 1e-10 && Math.abs(db) < 1e-10) break;
+  }
+  return { a, b };
 }

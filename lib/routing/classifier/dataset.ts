@@ -22,6 +22,8 @@ export type Split = "train" | "test";
 
 /** Shipped training/eval data (licenses in data/LICENSES.md). */
 export const SHIPPED_DATA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "data");
+/** The shipped files: data/*.jsonl, then the sample of router_v2 in data/v2 (scripts/import-router-data.ts). */
+export const SHIPPED_DATA_DIRS = [SHIPPED_DATA_DIR, path.join(SHIPPED_DATA_DIR, "v2")];
 
 /** Share of rows held out for testing. */
 export const TEST_PERCENT = 30;
@@ -83,5 +85,81 @@ export function loadLabelled(inputs: readonly string[]): LabelledRow[] {
 
 /** The shipped labelled data, in a stable order (file name, then line). */
 export function loadShipped(): LabelledRow[] {
-  return loadLabelled([SHIPPED_DATA_DIR]);
+  return loadLabelled(SHIPPED_DATA_DIRS);
+}
+
+/**
+ * The benchmark family a row comes from: the unit that leave-one-source-out
+ * evaluation holds out. The same benchmark reached through two collections
+ * (GSM8K in the shipped file and in LLMRouter's mix, MMLU in RouteLLM's and
+ * LLMRouter's, MATH in LLMRouter's and ZeroEval's) is one family, so a
+ * left-out benchmark is never seen through another door. LLMRouter's mix is
+ * split into its benchmarks (its task_name).
+ */
+export function familyOf(row: Pick<LabelledRow, "source" | "category">): string {
+  const s = row.source;
+  const c = row.category;
+  if (/LLMRouter/i.test(s)) {
+    const task = c.split("|")[0]!;
+    if (task === "gsm8k" || task === "agentverse-mgsm") return "gsm8k";
+    if (task === "math") return "math";
+    if (task === "agentverse-logicgrid") return "logic-grid";
+    return task.replace(/_/g, "-");
+  }
+  if (/RouteLLM/i.test(s)) return /gsm8k/i.test(s) ? "gsm8k" : "mmlu";
+  if (/math-l5/i.test(s)) return "math";
+  if (/crux/i.test(s)) return "cruxeval";
+  if (/FOLIO/i.test(s)) return "folio";
+  if (/awesome-chatgpt-prompts/i.test(s)) return "roleplay";
+  if (/anthropics\/evals/i.test(s)) return "persona";
+  if (/grade-school-math|gsm8k/i.test(s)) return "gsm8k";
+  if (/BIG-Bench-Hard|bbh/i.test(s)) return "bbh";
+  if (/arena-hard/i.test(s)) return "arena-hard";
+  if (/vicuna/i.test(s)) return "vicuna";
+  if (/dolly/i.test(s)) return "dolly";
+  if (/thinkgate\/own-cases/i.test(s)) return "own-cases";
+  return s;
+}
+
+/** Outcomes of a weak and a strong model on a prompt, when the source has them. */
+export interface Outcome {
+  weak: number;
+  strong: number;
+}
+
+/**
+ * LLMRouter's pairing: its strongest model on this mix against two 7B
+ * generalists (not the RAG-tuned ChatQA models, whose failures are mostly
+ * format failures). The weak side is right when either 7B model is.
+ */
+const LLMROUTER_STRONG = "llama-3.1-nemotron-51b-instruct";
+const LLMROUTER_WEAK = ["mistral-7b-instruct-v0.3", "qwen2.5-7b-instruct"];
+
+export function outcomeOf(row: Pick<LabelledRow, "meta">): Outcome | null {
+  const m = row.meta as Record<string, unknown> | undefined;
+  if (!m) return null;
+  if (typeof m.weak_correct === "boolean" && typeof m.strong_correct === "boolean") {
+    return { weak: m.weak_correct ? 1 : 0, strong: m.strong_correct ? 1 : 0 };
+  }
+  const scores = m.scores as Record<string, unknown> | undefined;
+  if (scores && typeof scores[LLMROUTER_STRONG] === "number" && LLMROUTER_WEAK.every((k) => typeof scores[k] === "number")) {
+    return { weak: Math.max(...LLMROUTER_WEAK.map((k) => scores[k] as number)), strong: scores[LLMROUTER_STRONG] as number };
+  }
+  return null;
+}
+
+/**
+ * The label a row is trained with. Category labels say what a source
+ * usually holds; where a source records outcomes and its category label is a
+ * placeholder (RouteLLM's MMLU, labelled standard/low for every row), the
+ * outcome decides: reasoning when the strong model is right and the weak one
+ * wrong (a stronger configuration changed the answer), standard otherwise.
+ */
+export function trainingLabel(row: LabelledRow): { label: "reasoning" | "standard"; confidence: "high" | "low" } | null {
+  if (row.label === null) return null;
+  if (/RouteLLM/i.test(row.source) && familyOf(row) === "mmlu") {
+    const o = outcomeOf(row);
+    if (o) return { label: o.strong > o.weak ? "reasoning" : "standard", confidence: "low" };
+  }
+  return { label: row.label, confidence: row.label_confidence ?? "high" };
 }

@@ -26,6 +26,16 @@ describe("structural features", () => {
     expect(st.cues.constraint).toBeGreaterThanOrEqual(4); // more than, at least, each, ...
   });
 
+  it("counts answer-option lines (A. / (B) / C)), not sentences or list items", () => {
+    expect(s("Which is a noble gas?\nA. Oxygen\nB. Neon\nC. Nitrogen\nD. Carbon\nAnswer:").optionLines).toBe(4);
+    expect(s("Options:\n(A) red\n(B) blue\n(C) green").optionLines).toBe(3);
+    expect(s("Pick one:\nA) yes\nB) no").optionLines).toBe(2);
+    expect(s("A. Lincoln was president.\nAbout him: he was tall.\n- item\n1. first").optionLines).toBe(1);
+    const idx = DIM + STRUCT_NAMES.indexOf("choice_options");
+    expect(Array.from(extractFeatures("Q?\nA. x\nB. y\nC. z").idx)).toContain(idx);
+    expect(Array.from(extractFeatures("Q?\nA. x\nB. y").idx)).not.toContain(idx);
+  });
+
   it("counts question marks", () => {
     expect(s("Why? How? And when?").questions).toBe(3);
     expect(s("Tell me a story.").questions).toBe(0);

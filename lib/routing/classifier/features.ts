@@ -105,6 +105,7 @@ export const STRUCT_NAMES = [
   "standard_ask_on_numbers",
   "standard_ask_on_trace",
   "creative_ask_with_constraints",
+  "choice_options",
 ] as const;
 export type StructName = (typeof STRUCT_NAMES)[number];
 export const N_STRUCT = STRUCT_NAMES.length;
@@ -123,6 +124,8 @@ export interface Structure {
   numbers: number;
   arithmeticOps: number;
   listItems: number;
+  /** Lines laid out as answer options: "A. ...", "(B) ...", "C) ...". */
+  optionLines: number;
   questions: number;
   cues: Record<CueClass, number>;
   /** Cue counts among the first ZONE_TOKENS tokens. */
@@ -514,7 +517,7 @@ function hasStackTrace(t: string): boolean {
   );
 }
 
-/** 1 = list item ("- ", "* ", "• ", "1. ", "12) "), 2 = blank line, 0 = other. */
+/** 1 = list item ("- ", "* ", "• ", "1. ", "12) "), 2 = blank line, 3 = answer option ("A. ", "(B) ", "C) "), 0 = other. */
 function lineKind(text: string, from: number, to: number): number {
   let a = from;
   while (a < to && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9 || text.charCodeAt(a) === 13)) a++;
@@ -522,6 +525,13 @@ function lineKind(text: string, from: number, to: number): number {
   const c0 = text.charCodeAt(a);
   const c1 = a + 1 < to ? text.charCodeAt(a + 1) : 0;
   if ((c0 === 45 || c0 === 42 || c0 === 0x2022) && c1 === 32) return 1;
+  // answer options: an upper-case letter A-J, optionally in "(", then "." or ")" and a space
+  const open = c0 === 40 ? 1 : 0;
+  const letter = text.charCodeAt(a + open);
+  if (letter >= 65 && letter <= 74 && a + open + 2 < to) {
+    const d = text.charCodeAt(a + open + 1);
+    if ((d === 46 || d === 41) && text.charCodeAt(a + open + 2) === 32 && (open === 0 || d === 41)) return 3;
+  }
   if (c0 >= 48 && c0 <= 57) {
     let k = a + 1;
     while (k < to && k < a + 3 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
@@ -536,6 +546,7 @@ function structurePass(text: string, seg: Segments): Omit<Structure, "words" | "
   let lines = 0;
   let codeLines = 0;
   let listItems = 0;
+  let optionLines = 0;
   let numbers = 0;
   let arithmeticOps = 0;
   let questions = 0;
@@ -556,6 +567,7 @@ function structurePass(text: string, seg: Segments): Omit<Structure, "words" | "
         if (isCodeLine(text, lineStart, i)) codeLines++;
         const kind = lineKind(text, lineStart, i);
         if (kind === 1) listItems++;
+        else if (kind === 3) optionLines++;
         else if (kind === 2 && firstParaEnd < 0 && lines > 1) firstParaEnd = i;
         lineStart = i + 1;
         inNumber = false;
@@ -604,6 +616,7 @@ function structurePass(text: string, seg: Segments): Omit<Structure, "words" | "
     numbers,
     arithmeticOps,
     listItems,
+    optionLines,
     questions,
     firstParaEnd,
   };
@@ -681,6 +694,7 @@ export function extractInto(text: string): { n: number; idx: Int32Array; val: Fl
     numbers: sp.numbers,
     arithmeticOps: sp.arithmeticOps,
     listItems: sp.listItems,
+    optionLines: sp.optionLines,
     questions: sp.questions,
     cues,
     leadCues,
@@ -757,6 +771,10 @@ function structuralValues(s: Structure, head: number): Float32Array {
   v[S.standard_ask_on_trace] = stdAsk && s.stackTrace ? 1 : 0;
   v[S.creative_ask_with_constraints] = s.leadCues.creative > 0 && s.cues.constraint >= 2 ? 1 : 0;
   v[S.short_instruction_long_context] = s.contextBlock && head < 200 ? 1 : 0;
+  // A layout, not a need: multiple-choice options appear around knowledge
+  // recall and multi-step puzzles alike; its own feature lets the n-grams of
+  // the question decide instead of the option letters.
+  v[S.choice_options] = s.optionLines >= 3 ? 1 : 0;
   return v;
 }
 

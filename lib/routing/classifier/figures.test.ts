@@ -1,56 +1,82 @@
 /**
- * The issue's figures, asserted on the held-out (test) split of the shipped
- * data, so the test fails if the model regresses:
- *  - all public labelled sources together: F1 >= 0.90 for the reasoning class;
- *  - each source: recall >= 0.90 and standard prompts sent to reasoning <= 10%;
- *  - our own held-out planning / debugging / security cases: recall >= 0.90.
+ * Regression figures of the shipped model. The generalisation figures (each
+ * benchmark family scored by a model trained without it) come from
+ * `npm run eval:router`, which trains ~21 models and is too slow for a unit
+ * test; here:
+ *  - the fixed held-out (test) split of the shipped data, high-confidence
+ *    labels: F1 and standard prompts sent to reasoning;
+ *  - hand-written prompts of the kinds an earlier model sent to reasoning on
+ *    unseen public sets (knowledge multiple choice, writing, role-play,
+ *    opinions, counterfactuals, extraction) go standard, and multi-step ones
+ *    reasoning. They are not training data. Two known failures are marked
+ *    `it.fails`: they pass only while the model still gets them wrong.
  */
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { confusionAt, type ScoredItem } from "./calibrate";
 import { loadShipped, splitOf } from "./dataset";
 import { classifierStage, DEFAULT_THRESHOLD } from "./index";
 import { keywordRules } from "./keywords";
-import { sourceName } from "./report";
+import { asTrainingRows } from "./trainer";
 
 // The shipped model, even in a checkout where a deployment model is installed (./data/router-model.json).
 vi.stubEnv("THINKGATE_ROUTER_MODEL", "/nonexistent/thinkgate-router-model.json");
 afterAll(() => vi.unstubAllEnvs());
 
-const test = loadShipped().filter((r) => splitOf(r.id) === "test");
+const test = asTrainingRows(loadShipped().filter((r) => splitOf(r.id) === "test"));
 const scored = test.map((r) => ({ row: r, score: classifierStage(r.prompt, DEFAULT_THRESHOLD).score, label: r.label! }));
 const at = (items: ScoredItem[]) => confusionAt(items, DEFAULT_THRESHOLD);
+const tier = (p: string) => classifierStage(p, DEFAULT_THRESHOLD).tier;
 
 describe("figures on the held-out split", () => {
   it("has a held-out split of the expected size", () => {
-    expect(test.length).toBe(846);
+    expect(test.length).toBe(1801);
   });
 
-  it("F1 >= 0.90 on the public labelled sources together", () => {
-    const pub = scored.filter((s) => sourceName(s.row.source) !== "own-cases");
-    const c = at(pub);
-    expect(c.f1).toBeGreaterThanOrEqual(0.9);
-  });
-
-  for (const source of ["gsm8k", "bbh", "arena-hard", "vicuna", "dolly", "own-cases"]) {
-    it(`${source}: recall >= 0.90 and standard->reasoning <= 10%`, () => {
-      const items = scored.filter((s) => sourceName(s.row.source) === source);
-      expect(items.length).toBeGreaterThan(0);
-      const c = at(items);
-      if (c.tp + c.fn > 0) expect(c.recall).toBeGreaterThanOrEqual(0.9);
-      if (c.fp + c.tn > 0) expect(c.fpr).toBeLessThanOrEqual(0.1);
-    });
-  }
-
-  it("generalises to our held-out planning, debugging and security cases (recall >= 0.90)", () => {
-    const cats = new Set(["planning_constraints", "code_debugging", "security_analysis"]);
-    const items = scored.filter((s) => sourceName(s.row.source) === "own-cases" && cats.has(s.row.category));
-    expect(items.length).toBeGreaterThanOrEqual(20);
-    expect(at(items).recall).toBeGreaterThanOrEqual(0.9);
+  it("high-confidence labels: F1 >= 0.93 and at most 8% of standard prompts sent to reasoning", () => {
+    const c = at(scored.filter((s) => s.row.label_confidence === "high"));
+    expect(c.f1).toBeGreaterThanOrEqual(0.93);
+    expect(c.fpr).toBeLessThanOrEqual(0.08);
   });
 
   it("beats the keyword-rules baseline on F1", () => {
     const c = at(scored);
     const kw = scored.map((s) => ({ score: keywordRules(s.row.prompt).tier === "reasoning" ? 1 : 0, label: s.label }));
-    expect(c.f1).toBeGreaterThan(confusionAt(kw, 0.5).f1);
+    expect(c.f1).toBeGreaterThan(confusionAt(kw, 0.5).f1 + 0.1);
   });
+});
+
+describe("hand-written prompts of the kinds that fooled the earlier model", () => {
+  const standard = [
+    "Which planet is known as the Red Planet?\nA. Venus\nB. Mars\nC. Jupiter\nD. Saturn\nAnswer:",
+    "Who wrote the novel 'Pride and Prejudice'?\n(A) Charlotte Brontë\n(B) Jane Austen\n(C) Mary Shelley\n(D) George Eliot",
+    "Write a cover letter for a junior data analyst position at a logistics company. I have a statistics degree and one internship.",
+    "I want you to act as a travel guide. I will tell you my location and you will suggest places to visit near it. My first request: I am in Lisbon.",
+    "Pretend you are a pirate captain and greet your new crew.",
+    "What is your opinion on remote work versus working in the office?",
+    "What would have happened if the printing press had never been invented?",
+    "Extract all the email addresses from this text: Contact anna@example.com for sales, or bob.smith@example.org for support. Our old address info@example.net is no longer used.",
+    "Translate into Spanish: The train to Madrid leaves at 9 o'clock from platform 4.",
+    "Explain what photosynthesis is in simple terms.",
+  ];
+  for (const p of standard) it(`standard: ${p.slice(0, 60).replace(/\n/g, " ")}`, () => expect(tier(p)).toBe("standard"));
+
+  const reasoning = [
+    "A train leaves city A at 60 km/h and another leaves city B, 300 km away, at 90 km/h towards it, 30 minutes later. When and where do they meet? Show your work.",
+    "Prove that the square root of 2 is irrational.",
+    "Five people sit in a row. Alice is not next to Bob, Carol is at one end, Dan sits left of Eve, and Bob is in the middle. List every valid seating and explain why there are no others.",
+    "Design a rate limiter for a multi-region API that allows 1000 requests per minute per customer with at most 1% overshoot, and explain the trade-offs of your design.",
+  ];
+  for (const p of reasoning) it(`reasoning: ${p.slice(0, 60)}`, () => expect(tier(p)).toBe("reasoning"));
+
+  // Known failures: numbers in the material still read as arithmetic.
+  it.fails("standard (known failure): Return JSON with fields name and age for: ...", () =>
+    expect(tier("Return JSON with fields name and age for: Maria Lopez is 34 years old and lives in Seville.")).toBe("standard"),
+  );
+  it.fails("standard (known failure): Summarize in two sentences: ... (with figures)", () =>
+    expect(
+      tier(
+        "Summarize in two sentences: The city council approved the new budget on Tuesday after a long debate. The budget raises spending on public transport by 12% and cuts the parks budget slightly. Several council members objected to the cuts, but the measure passed 7 to 4.",
+      ),
+    ).toBe("standard"),
+  );
 });

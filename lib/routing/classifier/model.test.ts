@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { classifierStage, DEFAULT_THRESHOLD, SHIPPED_THRESHOLD, SHIPPED_TRAINING, score, scoreOnly } from "./index";
 import { decodeWeights, encodeWeights, base64ToBytes, bytesToBase64 } from "./linear";
 import { N_FEATURES } from "./features";
-import { SHIPPED_DATA_DIR, expandInputs } from "./dataset";
+import { SHIPPED_DATA_DIR, SHIPPED_DATA_DIRS, expandInputs } from "./dataset";
 
 const WEIGHTS = path.join(SHIPPED_DATA_DIR, "..", "weights.json");
 
@@ -18,8 +18,8 @@ describe("shipped model", () => {
     expect(fs.statSync(WEIGHTS).size).toBeLessThan(1.5 * 1024 * 1024);
     // If a data file changes, weights.json must be retrained (npx tsx scripts/train-router.ts).
     const recorded = (SHIPPED_TRAINING.data as { file: string; sha256: string }[]).map((d) => `${d.file} ${d.sha256}`);
-    const actual = expandInputs([SHIPPED_DATA_DIR]).map(
-      (f) => `${path.basename(f)} ${crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex")}`,
+    const actual = expandInputs(SHIPPED_DATA_DIRS).map(
+      (f) => `${path.relative(SHIPPED_DATA_DIR, f)} ${crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex")}`,
     );
     expect(actual).toEqual(recorded);
   });
@@ -46,6 +46,14 @@ describe("shipped model", () => {
     expect(score("hey! how's it going?").score).toBeLessThan(DEFAULT_THRESHOLD);
     expect(score("Summarize this paragraph in one sentence: The library will open on Sundays from March.").score).toBeLessThan(DEFAULT_THRESHOLD);
     expect(score("Prove that there are infinitely many primes, step by step.").score).toBeGreaterThan(DEFAULT_THRESHOLD);
+    expect(score("Our Go service deadlocks under load when two goroutines acquire the cache lock and the DB pool in opposite order. Find the root cause.").score).toBeGreaterThan(
+      DEFAULT_THRESHOLD,
+    );
+  });
+
+  // A known miss at the default operating point (which caps standard prompts sent to reasoning at 10%):
+  // a short debugging question without code scores just under it. Passes only while the model misses it.
+  it.fails("known miss: a short lock-ordering question without code", () => {
     expect(
       score("This deadlocks about once a day: service A locks accounts then ledger, service B locks ledger then accounts. How do we fix it properly?").score,
     ).toBeGreaterThan(DEFAULT_THRESHOLD);
@@ -76,11 +84,21 @@ describe("classifierStage (the function the gateway calls)", () => {
     expect(classifierStage(text, 1.01).tier).toBe("standard");
   });
 
-  it("ships a documented default threshold", () => {
+  it("ships a calibrated score: the default threshold is even odds or above (capping standard prompts sent to reasoning), and the file carries its operating curve", () => {
     expect(DEFAULT_THRESHOLD).toBe(SHIPPED_THRESHOLD.threshold);
-    expect(SHIPPED_THRESHOLD.method).toBe("group-recall");
-    expect(DEFAULT_THRESHOLD).toBeGreaterThan(0.05);
-    expect(DEFAULT_THRESHOLD).toBeLessThan(0.95);
+    expect(["calibrated", "fpr"]).toContain(SHIPPED_THRESHOLD.method);
+    expect(DEFAULT_THRESHOLD).toBeGreaterThanOrEqual(0.5);
+    expect(DEFAULT_THRESHOLD).toBeLessThan(0.9);
+    const curve = SHIPPED_TRAINING.curve as { threshold: number; share: number; recall: number; fpr: number; pgr: number | null }[];
+    expect(curve.length).toBe(21);
+    // a lower threshold never sends less to reasoning or catches less
+    for (let k = 1; k < curve.length; k++) {
+      expect(curve[k]!.threshold).toBeGreaterThan(curve[k - 1]!.threshold);
+      expect(curve[k]!.share).toBeLessThanOrEqual(curve[k - 1]!.share);
+      expect(curve[k]!.recall).toBeLessThanOrEqual(curve[k - 1]!.recall);
+    }
+    expect(curve[0]!.share).toBe(1);
+    expect(curve.some((p) => p.pgr !== null)).toBe(true);
   });
 });
 

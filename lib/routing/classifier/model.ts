@@ -21,6 +21,7 @@ import { extractFeatures, N_FEATURES, STRUCT_NAMES } from "./features";
 import { fnv1a } from "./features";
 import { decodeWeights, probability, scoreWith, type LinearModel, type ScoreResult, type WeightsFile } from "./linear";
 import type { DeploymentThreshold } from "./calibrate";
+import type { OperatingPoint } from "./operating";
 import { logger } from "../../observability/logger";
 
 export type { ScoreResult, TopFeature } from "./linear";
@@ -106,8 +107,21 @@ export interface ActiveModelInfo {
   rows: { shippedTrain: number; teamTrain: number; total: number };
   /** The threshold calibrated with this model (a stored setting overrides it). */
   threshold: DeploymentThreshold;
+  /** What each threshold does on prompts of sources the model did not see (training.curve); null for a file without one. */
+  curve: OperatingPoint[] | null;
   /** Why a deployment file that exists is not in use. */
   warning?: string;
+}
+
+/** training.curve of a model file when it is well-formed, else null (older files have none). */
+function curveOf(training: Record<string, unknown> | undefined): OperatingPoint[] | null {
+  const c = training?.curve;
+  if (!Array.isArray(c) || c.length === 0) return null;
+  const ok = c.every(
+    (p: Partial<OperatingPoint>) =>
+      typeof p === "object" && p !== null && [p.threshold, p.share, p.recall, p.fpr].every((x) => typeof x === "number") && (p.pgr === null || typeof p.pgr === "number"),
+  );
+  return ok ? (c as OperatingPoint[]) : null;
 }
 
 export interface LoadedModel {
@@ -126,6 +140,7 @@ function shippedLoaded(warning?: string): LoadedModel {
       trainedAt: null,
       rows: { shippedTrain: n, teamTrain: 0, total: n },
       threshold: SHIPPED_THRESHOLD,
+      curve: curveOf(SHIPPED_TRAINING),
       ...(warning ? { warning } : {}),
     },
   };
@@ -147,7 +162,14 @@ export function decodeDeploymentFile(json: unknown): LoadedModel & { file: Weigh
   return {
     file: f,
     model: decoded,
-    info: { source: "deployment", path: "", trainedAt: t.trainedAt, rows: { shippedTrain: rows.shippedTrain!, teamTrain: rows.teamTrain!, total: rows.total! }, threshold: f.threshold },
+    info: {
+      source: "deployment",
+      path: "",
+      trainedAt: t.trainedAt,
+      rows: { shippedTrain: rows.shippedTrain!, teamTrain: rows.teamTrain!, total: rows.total! },
+      threshold: f.threshold,
+      curve: curveOf(f.training),
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { probability } from "./linear";
 import { DEPLOYMENT_KIND, decodeDeploymentFile, featureSpaceId, shippedModel } from "./model";
 import { retrainWithLabels } from "./retrain";
 import { TEAM_SOURCE, teamRowId, teamRows, type TeamExample } from "./team";
-import { balancedWeights } from "./train";
+import { balancedWeights, DEFAULT_WEIGHTING } from "./train";
 
 // Small and fast: every 8th shipped row, few iterations.
 const shipped = loadShipped().filter((_, i) => i % 8 === 0);
@@ -59,7 +59,9 @@ describe("retraining with the team's labels", () => {
       rows: { shippedTrain: withTeam.shippedTrain.length, teamTrain: withTeam.team.train.length },
     });
     expect(d.file.training).toMatchObject({ kind: DEPLOYMENT_KIND, featureSpace: featureSpaceId() });
-    expect(d.file.threshold).toMatchObject({ method: "group-recall", target: 0.9, calibratedAt: NOW.toISOString() });
+    expect(["calibrated", "fpr"]).toContain(d.file.threshold.method);
+    expect(d.file.threshold.threshold).toBeGreaterThanOrEqual(0.5);
+    expect(d.file.threshold.calibratedAt).toBe(NOW.toISOString());
     // the comparison: current at its threshold, candidate at its calibrated one, on held-out rows only
     const c = withTeam.comparison;
     expect(c.thresholds).toEqual({ current: 0.5, candidate: d.file.threshold.threshold });
@@ -103,8 +105,14 @@ describe("teamRows", () => {
     const w = balancedWeights(rows);
     const teamReasoning = w.reduce((s, x, i) => s + (rows[i]!.source === TEAM_SOURCE && rows[i]!.label === "reasoning" ? x : 0), 0);
     const ownReasoning = w.reduce((s, x, i) => s + (rows[i]!.source === "thinkgate/own-cases" && rows[i]!.label === "reasoning" ? x : 0), 0);
-    // groups weigh n^0.25: 10 team rows vs the subset's own reasoning cases
+    // groups weigh n^e (e = 0 by default: every source the same): 10 team rows vs the subset's own reasoning cases
+    const e = DEFAULT_WEIGHTING.sourceExponent;
     const nOwn = rows.filter((r) => r.source === "thinkgate/own-cases" && r.label === "reasoning").length;
-    expect(teamReasoning / ownReasoning).toBeCloseTo(Math.pow(10, 0.25) / Math.pow(nOwn, 0.25), 6);
+    expect(nOwn).toBeGreaterThan(10);
+    expect(teamReasoning / ownReasoning).toBeCloseTo(Math.pow(10, e) / Math.pow(nOwn, e), 6);
+    // and with an exponent, a larger group weighs more in total
+    const w25 = balancedWeights(rows, { ...DEFAULT_WEIGHTING, sourceExponent: 0.25 });
+    const sumOf = (ws: number[], src: string) => ws.reduce((s, x, i) => s + (rows[i]!.source === src && rows[i]!.label === "reasoning" ? x : 0), 0);
+    expect(sumOf(w25, TEAM_SOURCE) / sumOf(w25, "thinkgate/own-cases")).toBeCloseTo(Math.pow(10 / nOwn, 0.25), 6);
   });
 });

@@ -12,7 +12,7 @@ import { splitOf, type LabelledRow } from "./dataset";
 import type { TrainOptions } from "./train";
 import type { LinearModel } from "./linear";
 import { probability } from "./linear";
-import { FOLDS, TARGET_RECALL, shippedProvenance, trainModel, type TrainModelResult } from "./trainer";
+import { CALIBRATED_THRESHOLD, FOLDS, TARGET_FPR, shippedProvenance, trainModel, type TrainModelResult } from "./trainer";
 import { teamRows, type TeamExample, type TeamRows } from "./team";
 import { compareModels, type ComparedItem, type Comparison } from "./compare";
 import { DEPLOYMENT_KIND, featureSpaceId, type DeploymentTraining } from "./model";
@@ -74,7 +74,7 @@ export function retrainWithLabels(input: RetrainInput): RetrainResult {
     folds,
     train: input.train,
     provenance,
-    calibratedOn: `${folds}-fold out-of-fold scores of the shipped train split and the team's train labels; recall of every source (the team's labels as one) >= ${TARGET_RECALL}`,
+    calibratedOn: `Platt scaling on ${folds}-fold out-of-family scores of the shipped train split and the team's train labels (one family); the lowest threshold >= ${CALIBRATED_THRESHOLD} at which at most ${TARGET_FPR} of standard prompts (weighted) go to reasoning`,
     calibratedAt: trainedAt,
   });
   const both = (r: LabelledRow, group: string): ComparedItem => ({
