@@ -5,6 +5,7 @@
  * would break the new configuration) sampling parameters change, and every
  * change is noted.
  */
+import { capThinking, isEffort } from "../models/client-thinking";
 import { planThinking, type ThinkingIntent } from "../models/thinking";
 import type { Decision } from "../routing/types";
 import type { MessagesBody } from "../routing/request";
@@ -59,6 +60,7 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
       intent,
       maxTokens,
       toolChoice: body.tool_choice as { type: string } | undefined,
+      ...(body.thinking === undefined ? { answerTokens: body.max_tokens } : {}),
     });
     // Unknown capabilities: the client's own thinking goes through untouched.
     if (!plan.passthrough) {
@@ -79,6 +81,16 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     if (model !== body.model) adjustments.push(`model ${body.model} → ${model} (route "${route.id}")`);
     if (body.thinking && JSON.stringify(body.thinking) !== JSON.stringify(out.thinking)) {
       adjustments.push(`the client's thinking ${JSON.stringify(body.thinking)} replaced by the route's`);
+    }
+  }
+
+  if (decision.thinkingCap && !decision.pinned) {
+    const effort = out.output_config?.effort;
+    const capped = capThinking(out.thinking, isEffort(effort) ? effort : undefined, decision.thinkingCap, capabilities().peek(out.model));
+    if (capped) {
+      if (capped.thinking) out.thinking = capped.thinking;
+      if (capped.effort) out.output_config = { ...(out.output_config ?? {}), effort: capped.effort };
+      adjustments.push(...capped.adjustments);
     }
   }
 
