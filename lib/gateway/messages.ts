@@ -10,9 +10,9 @@ import { newRequestId } from "../api/ids";
 import { requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { routingConfig } from "../routing/config";
-import { decide, type RoutingSnapshot } from "../routing/pipeline";
+import { conversationPinKey, decide, turnPinKey, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
-import type { Decision, RoutableRequest, RouteConfig } from "../routing/types";
+import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../routing/types";
 import { admit, settle, type Admission } from "../limits/admission";
 import { applyDecision, type Applied } from "./apply";
 import { parseMessagesBody } from "./body";
@@ -94,7 +94,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
     a.body = parseMessagesBody(await req.text(), req.headers);
-    a.routable = toRoutable(a.body, req.headers);
+    a.routable = toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
     const { snapshot } = await routingConfig();
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
@@ -359,13 +359,18 @@ function finish(
 ): void {
   const seen = observer.result();
   settle(a, seen.usage ?? null);
-  if (seen.needsPin && a.decision && a.decision.stage !== "pinned" && a.applied && a.routable) {
-    pinStore.put(a.routable.conversationKey, {
-      routeId: a.decision.route?.id ?? null,
+  if (seen.needsPin && a.decision && a.applied && a.routable) {
+    // The configuration this call was served with: the rest of its turn's tool
+    // loop gets it, and so does the conversation where its model binds its
+    // thinking blocks. The first write of a key wins.
+    const pin: PinnedConfig = {
+      routeId: a.decision.route?.id ?? a.decision.pinned?.routeId ?? null,
       model: a.applied.model,
       ...(a.applied.thinking ? { thinking: a.applied.thinking } : {}),
       ...(a.applied.effort ? { effort: a.applied.effort as never } : {}),
-    });
+    };
+    pinStore.put(turnPinKey(a.routable.turnKey), pin);
+    pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
   }
   const status = o.failure ? (seen.usage ? "partial" : "error") : "ok";
   if (status === "ok" && a.hops.some((h) => h.escalated)) learnFromEscalation(a);

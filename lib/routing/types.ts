@@ -3,7 +3,7 @@
 export type Tier = "reasoning" | "standard";
 
 /** Which stage of the pipeline decided. The first decisive stage wins. */
-export type Stage = "override" | "pinned" | "context" | "rule" | "classifier" | "escalation" | "default";
+export type Stage = "override" | "pinned" | "context" | "rule" | "classifier" | "escalation" | "default" | "background";
 
 export type Effort = "low" | "medium" | "high" | "xhigh" | "max";
 export type BudgetTier = "simple" | "complex" | "maximum";
@@ -70,16 +70,22 @@ export interface Decision {
 /** What the router looks at: the request reduced to the facts the stages need. */
 export interface RoutableRequest {
   model: string;
-  /** Text of the last user turn (what is being asked now). */
+  /** The user's own text of the current turn (what is being asked now): no tool results, reminders or injected context. */
   prompt: string;
   system: string;
   hasTools: boolean;
   /** An assistant turn in the history carries thinking or redacted_thinking blocks. */
   hasThinkingBlocks: boolean;
-  /** The last user turn carries a tool_result: the request continues a tool loop. */
+  /** The last message carries tool results: the request continues its turn's tool loop. */
   pendingToolResult: boolean;
-  /** Hash of the conversation's fixed prefix (system, tools, first message). */
+  /** Hash of the conversation's fixed prefix (system, tools, first user message), normalised (lib/routing/conversation.ts). */
   conversationKey: string;
+  /** Hash of the conversation up to the user message that opened the current turn: the same for every call of a tool loop. */
+  turnKey: string;
+  /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */
+  background: boolean;
+  /** The client's user-agent, for the record and the Settings page. */
+  client?: string;
   /** The client's own thinking and effort, for pass-through. */
   thinking?: Record<string, unknown>;
   effort?: Effort;
