@@ -5,6 +5,7 @@
  * would break the new configuration) sampling parameters change, and every
  * change is noted.
  */
+import { newerOfSameLine } from "../models/catalog";
 import { capThinking, isEffort } from "../models/client-thinking";
 import { planThinking, type ThinkingIntent } from "../models/thinking";
 import type { Decision } from "../routing/types";
@@ -40,7 +41,10 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     }
   } else if (decision.route) {
     const route = decision.route;
-    const model = route.model === "*" ? body.model : route.model;
+    // "*" keeps the requested model; a named model never replaces a newer one of its line (opus-4-8 asked, opus-4-7 named: 4-8 stays).
+    const keepNewer = route.model !== "*" && !decision.keepModel && newerOfSameLine(body.model, route.model);
+    const model = route.model === "*" || decision.keepModel || keepNewer ? body.model : route.model;
+    if (keepNewer) adjustments.push(`kept ${body.model}: route "${route.id}" names ${route.model}, an older model of the same line`);
     out.model = model;
     const intent: ThinkingIntent =
       route.thinking === "off"

@@ -81,6 +81,13 @@ function pinnedDecision(pin: PinnedConfig, snapshot: RoutingSnapshot, reason: st
 }
 
 export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
+  const d = await decideStage(req, snapshot, pins, llm);
+  // Agent clients keep the model they asked for; routes change only their thinking and effort.
+  if (req.agentClient && d.route && !d.pinned) d.keepModel = true;
+  return d;
+}
+
+async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
   // 1. A tool_result continuation is the same assistant turn (reference §1.7):
   // it gets the model and thinking of the turn's first call, whatever the
   // client echoes back, and nothing (not even a forced tier) switches it.

@@ -65,6 +65,8 @@ export interface Decision {
   budgetTier?: BudgetTier;
   escalation?: EscalationPlan;
   llm?: LlmStageResult;
+  /** Apply the route's thinking on the requested model (agent clients: a model switch costs their prompt cache and thinking continuity). */
+  keepModel?: boolean;
   /** The key's or app's client-thinking cap: whatever route applies thinks at most this much (not a pinned turn: it was capped when it started). */
   thinkingCap?: Effort;
 }
@@ -86,6 +88,8 @@ export interface RoutableRequest {
   turnKey: string;
   /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */
   background: boolean;
+  /** Claude Code or an app on the Agent SDK (lib/routing/conversation.ts). */
+  agentClient?: boolean;
   /** The client's user-agent, for the record and the Settings page. */
   client?: string;
   /** The client sent its own thinking or effort and its key's or app's policy keeps it (honour, cap): no route applies. */
