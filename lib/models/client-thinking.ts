@@ -15,6 +15,7 @@
  * against what the model accepts, and refused with the API's own 400: it is
  * never silently replaced by something that would work.
  */
+import { z } from "zod";
 import type { ResolvedCapabilities } from "./capabilities";
 import { EFFORTS, effortRank, type Effort } from "./catalog";
 import { EFFORT_BUDGETS, MIN_BUDGET } from "./thinking";
@@ -37,6 +38,20 @@ export function isThinkingPolicy(v: unknown): v is ThinkingPolicyName {
 export function isEffort(v: unknown): v is Effort {
   return typeof v === "string" && (EFFORTS as readonly string[]).includes(v);
 }
+
+/** The policy as the settings APIs and the configuration file take it. */
+export const thinkingPolicySchema = z
+  .object({
+    policy: z.enum(THINKING_POLICIES, { message: 'policy is "honour", "decide" or "cap"' }),
+    cap: z.enum(EFFORTS, { message: "cap is an effort: low, medium, high, xhigh or max" }).nullable().default(null),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.policy === "cap" && !p.cap) ctx.addIssue({ code: "custom", path: ["cap"], message: "policy cap needs a cap (an effort: low, medium, high, xhigh or max)" });
+    if (p.policy !== "cap" && p.cap) ctx.addIssue({ code: "custom", path: ["cap"], message: `a cap applies only with policy cap (this one is ${p.policy})` });
+  });
+
+export const toThinkingColumns = (p: ThinkingPolicy | null) => ({ thinkingPolicy: p?.policy ?? null, thinkingCap: p?.cap ?? null });
 
 /** A stored pair of columns as a policy; anything unreadable is the default. */
 export function toThinkingPolicy(policy: string | null | undefined, cap: string | null | undefined): ThinkingPolicy | null {

@@ -9,3 +9,6 @@ ADD COLUMN     "thinkingPolicy" TEXT;
 -- AlterTable
 ALTER TABLE "RequestRecord" ADD COLUMN     "client" TEXT;
 
+
+-- CreateIndex
+CREATE INDEX "RequestRecord_keyId_id_idx" ON "RequestRecord"("keyId", "id");

@@ -8,3 +8,6 @@ ALTER TABLE "AppPolicy" ADD COLUMN "thinkingCap" TEXT;
 ALTER TABLE "AppPolicy" ADD COLUMN "thinkingPolicy" TEXT;
 
 ALTER TABLE "RequestRecord" ADD COLUMN "client" TEXT;
+
+-- CreateIndex
+CREATE INDEX "RequestRecord_keyId_id_idx" ON "RequestRecord"("keyId", "id");
