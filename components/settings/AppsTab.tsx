@@ -9,9 +9,10 @@ import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { isApiError } from "@/lib/ui/api-client";
 import { fromDraft, limitsSummary, NO_LIMITS, toDraft } from "@/lib/ui/limits";
-import type { AppPolicyView } from "@/lib/ui/settings";
+import { clientLabel, THINKING_POLICY_HELP, thinkingPolicySummary, type AppPolicyView } from "@/lib/ui/settings";
 import { FormPanel, QueryBody, ReadOnlyNote } from "./common";
 import { LimitsFields } from "./LimitsFields";
+import { ThinkingPolicyFields } from "./ThinkingPolicyFields";
 import { deleteApp, putApp, settingsKeys, useApps, useChange, useRoutesList } from "./useSettings";
 
 /** App policies: what an app (thinkgate-app header) always gets, before any rule runs. */
@@ -48,6 +49,8 @@ export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
                   <TH>Tier</TH>
                   <TH>Route</TH>
                   <TH>Limits</TH>
+                  <TH>Client thinking</TH>
+                  <TH>Client seen</TH>
                   <TH>Description</TH>
                   {isAdmin ? <TH align="right">Actions</TH> : null}
                 </TR>
@@ -61,6 +64,12 @@ export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
                     </TD>
                     <TD>{a.tier === "auto" ? "—" : (routeName(a.routeId) ?? `the ${a.tier} fallback`)}</TD>
                     <TD className="whitespace-nowrap">{limitsSummary(a.limits)}</TD>
+                    <TD className="whitespace-nowrap" title={a.thinking ? THINKING_POLICY_HELP[a.thinking.policy] : undefined}>
+                      {thinkingPolicySummary(a.thinking)}
+                    </TD>
+                    <TD className="max-w-[16rem] truncate" title={a.client ? a.client.userAgent : undefined}>
+                      {a.client ? clientLabel(a.client.userAgent) : "—"}
+                    </TD>
                     <TD className="text-gray-600">{a.description}</TD>
                     {isAdmin ? (
                       <TD align="right" className="whitespace-nowrap">
@@ -87,7 +96,7 @@ export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
       {isAdmin && editing ? (
         <AppForm
           key={editing === "new" ? "new" : editing.name}
-          initial={editing === "new" ? { name: "", tier: "reasoning", routeId: null, description: "", limits: NO_LIMITS } : editing}
+          initial={editing === "new" ? { name: "", tier: "reasoning", routeId: null, description: "", limits: NO_LIMITS, thinking: null } : editing}
           isNew={editing === "new"}
           routes={routes.data?.data ?? []}
           onDone={() => setEditing(null)}
@@ -115,7 +124,8 @@ function AppForm({
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    save.mutate({ ...a, name: a.name.trim(), routeId: a.tier === "auto" ? null : a.routeId, limits: fromDraft(limits) }, { onSuccess: onDone });
+    const { client: _seen, ...policy } = a;
+    save.mutate({ ...policy, thinking: a.thinking ?? null, name: a.name.trim(), routeId: a.tier === "auto" ? null : a.routeId, limits: fromDraft(limits) }, { onSuccess: onDone });
   }
 
   return (
@@ -147,6 +157,7 @@ function AppForm({
         </Field>
         <Field label="Description">{(c) => <TextInput {...c} value={a.description} onChange={(e) => setA({ ...a, description: e.target.value })} />}</Field>
         <LimitsFields value={limits} onChange={setLimits} />
+        <ThinkingPolicyFields value={a.thinking ?? null} onChange={(thinking) => setA({ ...a, thinking })} allowInherit />
         <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-4">
           <Button type="submit" variant="primary" disabled={save.isPending || !a.name.trim()}>
             {save.isPending ? "Saving…" : isNew ? "Create app policy" : "Save app policy"}

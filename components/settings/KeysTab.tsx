@@ -10,11 +10,12 @@ import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { isApiError } from "@/lib/ui/api-client";
 import { formatRelativeTime, formatTimestamp } from "@/lib/ui/format";
-import type { KeyView } from "@/lib/ui/settings";
+import { clientLabel, THINKING_POLICY_HELP, thinkingPolicySummary, type KeyView, type ThinkingPolicyView } from "@/lib/ui/settings";
 import { fromDraft, limitsSummary, toDraft } from "@/lib/ui/limits";
 import { FormPanel, QueryBody } from "./common";
 import { LimitsFields } from "./LimitsFields";
-import { createKey, revokeKey, setKeyLimits, settingsKeys, useChange, useKeys } from "./useSettings";
+import { ThinkingPolicyFields } from "./ThinkingPolicyFields";
+import { createKey, revokeKey, setKeyLimits, setKeyThinking, settingsKeys, useChange, useKeys } from "./useSettings";
 
 const ROLE_HELP: Record<KeyView["role"], string> = {
   gateway: "calls the gateway only",
@@ -31,6 +32,7 @@ export function KeysTab() {
   const [confirm, setConfirm] = useState<string | null>(null);
   const revoke = useChange(revokeKey, [settingsKeys.keys]);
   const [limiting, setLimiting] = useState<KeyView | null>(null);
+  const [thinking, setThinking] = useState<KeyView | null>(null);
 
   return (
     <Card>
@@ -70,6 +72,7 @@ export function KeysTab() {
         />
       ) : null}
       {limiting ? <KeyLimitsForm key={limiting.id} keyView={limiting} onDone={() => setLimiting(null)} /> : null}
+      {thinking ? <KeyThinkingForm key={thinking.id} keyView={thinking} onDone={() => setThinking(null)} /> : null}
       <QueryBody query={keys} what="keys">
         {(data) =>
           data.data.length === 0 ? (
@@ -84,6 +87,8 @@ export function KeysTab() {
                   <TH>Created</TH>
                   <TH>Last used</TH>
                   <TH>Limits</TH>
+                  <TH>Client thinking</TH>
+                  <TH>Client seen</TH>
                   <TH>Status</TH>
                   <TH align="right">Actions</TH>
                 </TR>
@@ -101,6 +106,12 @@ export function KeysTab() {
                     </TD>
                     <TD className="whitespace-nowrap">{k.lastUsedAt ? formatRelativeTime(k.lastUsedAt) : "never"}</TD>
                     <TD className="whitespace-nowrap">{limitsSummary(k.limits)}</TD>
+                    <TD className="whitespace-nowrap">
+                      <Badge title={THINKING_POLICY_HELP[k.thinking.policy]}>{thinkingPolicySummary(k.thinking)}</Badge>
+                    </TD>
+                    <TD className="max-w-[16rem] truncate" title={k.client ? `${k.client.userAgent} · ${formatTimestamp(k.client.at)}` : undefined}>
+                      {k.client ? clientLabel(k.client.userAgent) : "—"}
+                    </TD>
                     <TD>{k.revokedAt ? <Badge tone="danger">revoked</Badge> : <Badge tone="success">active</Badge>}</TD>
                     <TD align="right" className="whitespace-nowrap">
                       {k.revokedAt ? null : confirm === k.id ? (
@@ -116,6 +127,9 @@ export function KeysTab() {
                         <>
                           <Button size="sm" onClick={() => setLimiting(k)} aria-label={`Edit limits of key ${k.name}`}>
                             Limits
+                          </Button>{" "}
+                          <Button size="sm" onClick={() => setThinking(k)} aria-label={`Edit client thinking of key ${k.name}`}>
+                            Thinking
                           </Button>{" "}
                           <Button size="sm" variant="danger" onClick={() => setConfirm(k.id)} aria-label={`Revoke key ${k.name}`}>
                             Revoke
@@ -161,6 +175,34 @@ function KeyLimitsForm({ keyView, onDone }: { keyView: KeyView; onDone: () => vo
             Cancel
           </Button>
           {save.error ? <FormMessage tone="error">{isApiError(save.error) ? save.error.message : "Could not save the limits."}</FormMessage> : null}
+        </div>
+      </form>
+    </FormPanel>
+  );
+}
+
+/** What the gateway does with thinking the key's clients send. */
+function KeyThinkingForm({ keyView, onDone }: { keyView: KeyView; onDone: () => void }) {
+  const [policy, setPolicy] = useState<ThinkingPolicyView>(keyView.thinking);
+  const save = useChange(setKeyThinking, [settingsKeys.keys]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    save.mutate({ id: keyView.id, thinking: policy }, { onSuccess: onDone });
+  }
+
+  return (
+    <FormPanel title={`Client thinking of key ${keyView.name}`}>
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2">
+        <ThinkingPolicyFields value={policy} onChange={(v) => v && setPolicy(v)} />
+        <div className="flex flex-wrap items-center gap-2 sm:col-span-2">
+          <Button type="submit" variant="primary" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save policy"}
+          </Button>
+          <Button variant="ghost" onClick={onDone}>
+            Cancel
+          </Button>
+          {save.error ? <FormMessage tone="error">{isApiError(save.error) ? save.error.message : "Could not save the policy."}</FormMessage> : null}
         </div>
       </form>
     </FormPanel>

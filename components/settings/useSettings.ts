@@ -5,7 +5,7 @@ import { apiFetch } from "@/lib/ui/api-client";
 import type { CostSummary } from "@/lib/costs/types";
 import type { RouteView, RoutesResponse } from "@/lib/ui/rules";
 import type { fromDraft } from "@/lib/ui/limits";
-import type { AppPolicyView, KeyView, PriceView, RoutingSettingsView, UserView } from "@/lib/ui/settings";
+import type { AppPolicyView, KeyView, PriceView, RoutingSettingsView, UserView, ThinkingPolicyView } from "@/lib/ui/settings";
 
 export const settingsKeys = {
   routes: ["routes"] as const,
@@ -44,13 +44,15 @@ export type RouteInput = Omit<RouteView, "id" | "usedByRules">;
 
 export const putRoute = (v: { id: string; route: RouteInput }) =>
   apiFetch<RouteView>(`/api/routes/${encodeURIComponent(v.id)}`, { method: "PUT", body: v.route });
-export const putApp = (v: Omit<AppPolicyView, "limits"> & { limits: ReturnType<typeof fromDraft> }) =>
-  apiFetch<AppPolicyView>(`/api/apps/${encodeURIComponent(v.name)}`, { method: "PUT", body: { tier: v.tier, routeId: v.routeId, description: v.description, limits: v.limits } });
+export const putApp = (v: Omit<AppPolicyView, "limits" | "client"> & { limits: ReturnType<typeof fromDraft> }) =>
+  apiFetch<AppPolicyView>(`/api/apps/${encodeURIComponent(v.name)}`, { method: "PUT", body: { tier: v.tier, routeId: v.routeId, description: v.description, limits: v.limits, thinking: v.thinking } });
 export const deleteApp = (name: string) => apiFetch(`/api/apps/${encodeURIComponent(name)}`, { method: "DELETE" });
 export const addPrice = (v: Record<string, unknown>) => apiFetch<PriceView>("/api/prices", { body: v });
 export const createKey = (v: { name: string; role: string }) => apiFetch<KeyView & { secret: string }>("/api/keys", { body: v });
 export const setKeyLimits = (v: { id: string; limits: ReturnType<typeof fromDraft> }) =>
   apiFetch<KeyView>(`/api/keys/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { limits: v.limits } });
+export const setKeyThinking = (v: { id: string; thinking: ThinkingPolicyView }) =>
+  apiFetch<KeyView>(`/api/keys/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { thinking: v.thinking } });
 export const revokeKey = (id: string) => apiFetch<KeyView>(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE" });
 export const createUser = (v: { email: string; password: string; role: string }) => apiFetch<UserView>("/api/users", { body: v });
 export const patchUser = (v: { id: string; role?: string; disabled?: boolean }) =>

@@ -24,6 +24,7 @@ import { LRUCache } from "lru-cache";
 import { keysRepo, type KeyRow, type Role } from "../db/keys.repo";
 import { activeLimits, type LimitPolicy } from "../limits/policy";
 import { noteKeyUsed } from "./key-usage";
+import { DEFAULT_THINKING_POLICY, toThinkingPolicy, type ThinkingPolicy } from "../models/client-thinking";
 import { MIN_SECRET_LENGTH } from "../runtime/env";
 
 export type { Role };
@@ -66,6 +67,8 @@ export interface Principal {
   name: string;
   /** The key's rpm and daily budget (lib/limits), when it has any. */
   limits?: LimitPolicy | null;
+  /** What the gateway does with thinking this key's clients send (lib/models/client-thinking.ts). */
+  thinking?: ThinkingPolicy;
 }
 
 const CACHE_TTL_MS = Number(process.env.THINKGATE_KEY_CACHE_MS ?? 5_000);
@@ -112,7 +115,7 @@ export async function authenticate(secret: string | undefined): Promise<Principa
     }
     throw err;
   }
-  const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row) } : null;
+  const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row), thinking: toThinkingPolicy(row.thinkingPolicy, row.thinkingCap) ?? DEFAULT_THINKING_POLICY } : null;
   cache.set(hash, { principal, at: Date.now() });
   if (principal) noteKeyUsed(principal.keyId);
   return principal;

@@ -9,15 +9,21 @@ import { toRoutable } from "../routing/request";
 import { applyDecision } from "./apply";
 import { parseMessagesBody } from "./body";
 import { pinStore } from "./pins";
+import { thinkingPolicyFor } from "./client-thinking";
+import { explicitThinking } from "../models/client-thinking";
 
 export async function handleRoute(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
-    await requirePrincipal(req, "gateway");
+    const principal = await requirePrincipal(req, "gateway");
     const body = parseMessagesBody(await req.text(), req.headers);
-    const routable = toRoutable(body, req.headers);
+    // The same conversation keys and client-thinking policy as the gateway, so the answer is the gateway's decision.
+    const routable = toRoutable(body, req.headers, { scope: principal.keyId || "" });
     const { snapshot } = await routingConfig();
+    const policy = thinkingPolicyFor(principal, routable.app, snapshot);
+    if (policy.policy !== "decide" && explicitThinking(body)) routable.honourClientThinking = true;
     const decision = await decide(routable, snapshot, pinStore);
+    if (policy.policy === "cap" && policy.cap) decision.thinkingCap = policy.cap;
     const applied = applyDecision(body, decision);
     return json(
       200,

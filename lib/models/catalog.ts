@@ -320,6 +320,33 @@ export function sameModel(a: string, b: string): boolean {
   return a === b || (modelInfo(a)?.id ?? a) === (modelInfo(b)?.id ?? b);
 }
 
+/**
+ * Models whose thinking blocks are bound to the model that reads them and to
+ * the conversation's prefix ("preserved thinking", reference §1.9: Fable and
+ * Mythos 5.1 and later, the 5.5 models). A conversation on one of them keeps
+ * its model and thinking configuration from turn to turn: another model drops
+ * its blocks, and the blocks are its reasoning so far.
+ */
+const BINDS_THINKING = new Set(["claude-fable-5-1", "claude-mythos-5-1", "claude-fable-5-2", "claude-mythos-5-2", "claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"]);
+
+export function bindsThinking(model: string): boolean {
+  const e = modelInfo(model);
+  return !!e && BINDS_THINKING.has(e.id);
+}
+
+/**
+ * True when `requested` is a newer model of the same line than `target`
+ * (claude-opus-4-8 against claude-opus-4-7): a route naming the older one
+ * would be a silent downgrade. Unknown models and other lines compare as false.
+ */
+export function newerOfSameLine(requested: string, target: string): boolean {
+  const r = modelInfo(requested);
+  const t = modelInfo(target);
+  if (!r || !t || r.id === t.id || r.line !== t.line) return false;
+  const rank = (e: CatalogEntry) => ENTRIES.length - ENTRIES.indexOf(e);
+  return rank(r) > rank(t);
+}
+
 /** Every entry once (aliases resolve to their entry), newest first. */
 export function allModels(): readonly CatalogEntry[] {
   return ENTRIES;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, type RoutingSnapshot } from "./pipeline";
+import { decide, turnPinKey, type RoutingSnapshot } from "./pipeline";
 import { toRoutable, type MessagesBody } from "./request";
 import { compileRule, ruleSetSchema, type Rule } from "./rules";
 import type { PinnedConfig, RouteConfig } from "./types";
@@ -116,14 +116,25 @@ describe("routing pipeline", () => {
     });
     const pin: PinnedConfig = { routeId: "reasoning", model: "claude-opus-4-7", thinking: { type: "adaptive", display: "summarized" }, effort: "high" };
 
-    it("keeps a conversation with thinking blocks on its pinned configuration, even against a rule or an override", async () => {
+    it("decides a new user turn anew on a model whose earlier thinking the API strips", async () => {
       const pins = { get: () => pin };
-      expect(await run(withThinking, { "thinkgate-task": "summarize" }, snapshot(), pins)).toMatchObject({ stage: "pinned", tier: "reasoning", pinned: pin });
-      expect(await run(withThinking, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned" });
+      expect(await run(withThinking, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "rule", tier: "reasoning" });
+      expect(await run(withThinking, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "override" });
     });
 
-    it("pins a pending tool_result", async () => {
-      expect(await run(toolLoop, { "thinkgate-task": "math" }, snapshot(), { get: () => pin })).toMatchObject({ stage: "pinned" });
+    it("keeps a conversation on a model that binds its thinking blocks (preserved thinking), even against a rule or an override", async () => {
+      const bound: PinnedConfig = { routeId: "reasoning", model: "claude-fable-5-2", thinking: { type: "adaptive", display: "summarized" }, effort: "high" };
+      const pins = { get: (k: string) => (k.startsWith("c:") ? bound : undefined) };
+      expect(await run(withThinking, { "thinkgate-task": "summarize" }, snapshot(), pins)).toMatchObject({ stage: "pinned", tier: "reasoning", pinned: bound });
+      expect(await run(withThinking, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned" });
+      // Unknown to thinkgate, on such a model: forwarded as the client sent it.
+      expect(await run({ ...withThinking, model: "claude-fable-5-2" }, { "thinkgate-task": "math" })).toMatchObject({ stage: "pinned", route: null });
+    });
+
+    it("keeps a pending tool_result on its turn's configuration, even against an override", async () => {
+      const pins = { get: (k: string) => (k === turnPinKey(toRoutable(toolLoop, {}).turnKey) ? pin : undefined) };
+      expect(await run(toolLoop, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
+      expect(await run(toolLoop, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
     });
 
     it("forwards an unknown conversation as sent", async () => {
@@ -138,6 +149,23 @@ describe("routing pipeline", () => {
       expect(a.conversationKey).toBe(b.conversationKey);
       expect(a.conversationKey).not.toBe(c.conversationKey);
     });
+  });
+
+  it("sends background calls of agent clients to standard without asking the classifier", async () => {
+    let asked = 0;
+    const snap = snapshot({ classify: () => (asked++, { tier: "reasoning", score: 0.9, threshold: 0.5, reason: "scored" }) });
+    const cc = { "user-agent": "claude-cli/2.1.3 (external, cli)" };
+    const title = body("<system-reminder>ctx</system-reminder>Please write a 5-10 word title for the following conversation: design a cache", { max_tokens: 512 });
+    expect(await run(title, cc, snap)).toMatchObject({ stage: "background", tier: "standard" });
+    expect(asked).toBe(0);
+    // The same client's main loop (tools) is routed as usual, on the user's words only.
+    const main = body("", { tools: [{ name: "Read", input_schema: { type: "object" } }], messages: [{ role: "user", content: [{ type: "text", text: "<system-reminder>threat model CVE</system-reminder>" }, { type: "text", text: "hello" }] }] });
+    const r = toRoutable(main, cc);
+    expect(r.prompt).toBe("hello");
+    expect(await run(main, cc, snap)).toMatchObject({ stage: "classifier" });
+    expect(asked).toBe(1);
+    // A plain SDK client without tools is not a background call.
+    expect(await run(body("hello"), {}, snap)).toMatchObject({ stage: "classifier" });
   });
 
   it("a rule naming a missing route is a configuration error, not a silent default", async () => {

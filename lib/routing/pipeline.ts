@@ -1,6 +1,8 @@
 /**
  * The router: a pipeline of stages, the first decisive stage wins.
- *   override → pinned → context → rules → classifier → default
+ *   pinned (a tool loop; a conversation bound to its model) → override →
+ *   client (its own thinking, where the policy honours it) → background →
+ *   context → rules → classifier → default
  * It is a pure function of the request and a configuration snapshot (plus a
  * pin lookup for conversations that must not switch), so /api/v1/route, the
  * gateway, what-if replay and the router's evaluation all call the same code.
@@ -8,7 +10,9 @@
 import { firstMatch, describeRule, type CompiledRule } from "./rules";
 import type { EscalationPolicy } from "./escalation";
 import type { LimitPolicy } from "../limits/policy";
+import type { ThinkingPolicy } from "../models/client-thinking";
 import type { LlmClassifierConfig, LlmOutcome } from "./llm-classifier";
+import { bindsThinking } from "../models/catalog";
 import type { BudgetTier, Decision, LlmStageResult, PinnedConfig, RoutableRequest, RouteConfig, Tier } from "./types";
 
 export interface AppContext {
@@ -17,6 +21,8 @@ export interface AppContext {
   routeId: string | null;
   /** The app's rpm and daily budget (lib/limits), when it has any. */
   limits?: LimitPolicy | null;
+  /** The app's client-thinking policy; absent: the key's. */
+  thinking?: ThinkingPolicy | null;
 }
 
 export interface ClassifierResult {
@@ -64,42 +70,86 @@ function tierRoute(snapshot: RoutingSnapshot, tier: Tier): RouteConfig {
   return route(snapshot, snapshot.tierRoutes[tier]);
 }
 
-export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
-  // 1. Override: the caller forces a tier.
-  if (req.tierOverride === "reasoning" || req.tierOverride === "standard") {
-    // A forced tier still cannot switch a conversation that carries thinking blocks.
-    if (!(req.hasThinkingBlocks || req.pendingToolResult)) {
-      const r = tierRoute(snapshot, req.tierOverride);
-      const d: Decision = { tier: r.tier, stage: "override", reason: `thinkgate-tier: ${req.tierOverride}`, route: r };
-      // The caller may also say how much to think, as the classifier's difficulty does.
-      if (r.tier === "reasoning" && req.budgetTier) {
-        d.budgetTier = req.budgetTier;
-        d.reason += `, thinkgate-budget-tier: ${req.budgetTier}`;
-      }
-      return d;
-    }
-  }
+/** Pin keys: a turn (its tool loop keeps one configuration) and a conversation (its first configuration). */
+export const turnPinKey = (turnKey: string) => `t:${turnKey}`;
+export const conversationPinKey = (conversationKey: string) => `c:${conversationKey}`;
 
-  // 2. Conversation pin: never switch model or thinking inside a tool loop or
-  // a conversation that carries thinking blocks; a switch drops or invalidates them.
-  if (req.hasThinkingBlocks || req.pendingToolResult) {
-    const why = req.pendingToolResult ? "continues a tool loop" : "carries thinking blocks";
-    const pin = await pins.get(req.conversationKey);
-    if (pin) {
-      const r = pin.routeId ? snapshot.routes.get(pin.routeId) ?? null : null;
-      const tier: Tier = r?.tier ?? (pin.thinking && pin.thinking.type !== "disabled" ? "reasoning" : "standard");
-      return { tier, stage: "pinned", reason: `conversation ${why}; kept on the configuration it started with`, route: r, pinned: pin };
-    }
+function pinnedDecision(pin: PinnedConfig, snapshot: RoutingSnapshot, reason: string): Decision {
+  const r = pin.routeId ? snapshot.routes.get(pin.routeId) ?? null : null;
+  const tier: Tier = r?.tier ?? (pin.thinking && pin.thinking.type !== "disabled" && pin.thinking.type !== "between_tools" ? "reasoning" : "standard");
+  return { tier, stage: "pinned", reason, route: r, pinned: pin };
+}
+
+export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
+  const d = await decideStage(req, snapshot, pins, llm);
+  // Agent clients keep the model they asked for; routes change only their thinking and effort.
+  if (req.agentClient && d.route && !d.pinned) d.keepModel = true;
+  return d;
+}
+
+async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
+  // 1. A tool_result continuation is the same assistant turn (reference §1.7):
+  // it gets the model and thinking of the turn's first call, whatever the
+  // client echoes back, and nothing (not even a forced tier) switches it.
+  if (req.pendingToolResult) {
+    const pin = await pins.get(turnPinKey(req.turnKey));
+    if (pin) return pinnedDecision(pin, snapshot, `continues a tool loop; kept on the configuration of the turn's first call (${pin.model})`);
     const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
     return {
       tier: thinkingOn ? "reasoning" : "standard",
       stage: "pinned",
-      reason: `conversation ${why} and started outside thinkgate; forwarded as sent`,
+      reason: "continues a tool loop that started outside thinkgate; forwarded as sent",
       route: null,
     };
   }
 
-  // 3. Context: the application says so.
+  // 2. A new user turn is decided anew, except where the API binds the
+  // conversation's thinking blocks to its model and prefix (preserved
+  // thinking, reference §1.9): such a conversation keeps its configuration.
+  if (req.hasThinkingBlocks) {
+    const pin = await pins.get(conversationPinKey(req.conversationKey));
+    if (pin && bindsThinking(pin.model)) {
+      return pinnedDecision(pin, snapshot, `conversation carries thinking blocks bound to ${pin.model}; kept on the configuration it started with`);
+    }
+    if (!pin && bindsThinking(req.model)) {
+      const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
+      return {
+        tier: thinkingOn ? "reasoning" : "standard",
+        stage: "pinned",
+        reason: `conversation carries thinking blocks bound to ${req.model} and started outside thinkgate; forwarded as sent`,
+        route: null,
+      };
+    }
+  }
+
+  // 3. Override: the caller forces a tier.
+  if (req.tierOverride === "reasoning" || req.tierOverride === "standard") {
+    const r = tierRoute(snapshot, req.tierOverride);
+    const d: Decision = { tier: r.tier, stage: "override", reason: `thinkgate-tier: ${req.tierOverride}`, route: r };
+    // The caller may also say how much to think, as the classifier's difficulty does.
+    if (r.tier === "reasoning" && req.budgetTier) {
+      d.budgetTier = req.budgetTier;
+      d.reason += `, thinkgate-budget-tier: ${req.budgetTier}`;
+    }
+    return d;
+  }
+
+  // 4. The client said how to think, and its key's or app's policy honours
+  // that (honour, cap): its own configuration goes upstream as sent.
+  if (req.honourClientThinking) {
+    const t = req.thinking?.type;
+    const on = t === "adaptive" || t === "enabled" || (t === undefined && !!req.effort);
+    return { tier: on ? "reasoning" : "standard", stage: "client", reason: "the client's own thinking configuration, kept (client-thinking policy)", route: null };
+  }
+
+  // 5. Background calls of agent clients (titles, topic checks, summaries):
+  // standard, and no classifier call is spent on them.
+  if (req.background) {
+    const r = tierRoute(snapshot, "standard");
+    return { tier: r.tier, stage: "background", reason: "background call of an agent client (no tools): standard", route: r };
+  }
+
+  // 6. Context: the application says so.
   if (req.app) {
     const app = snapshot.apps.get(req.app.toLowerCase());
     if (app && app.tier !== "auto") {
@@ -108,7 +158,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     }
   }
 
-  // 4. Rules, in order.
+  // 7. Rules, in order.
   const hit = await firstMatch(snapshot.rules, req);
   if (hit) {
     const r = route(snapshot, hit.rule.then.routeId);
@@ -121,7 +171,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     return d;
   }
 
-  // 5. Classifier, for prompts no rule covers.
+  // 8. Classifier, for prompts no rule covers.
   if (snapshot.classify) {
     const c = snapshot.classify(req);
     let tier = c.tier;
@@ -149,7 +199,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     return d;
   }
 
-  // 6. Default.
+  // 9. Default.
   const r = route(snapshot, snapshot.defaultRouteId);
   return { tier: r.tier, stage: "default", reason: "no override, context or rule applied", route: r };
 }

@@ -1,5 +1,5 @@
 /** Reduces a Messages API request body to the facts the router looks at. */
-import crypto from "node:crypto";
+import { agentClient, conversationShape, userWords } from "./conversation";
 import type { Effort, RoutableRequest } from "./types";
 
 type Block = { type?: unknown; text?: unknown; content?: unknown };
@@ -32,21 +32,17 @@ function hasBlock(content: unknown, types: string[]): boolean {
   return Array.isArray(content) && (content as Block[]).some((b) => b && typeof b.type === "string" && types.includes(b.type));
 }
 
-/**
- * The conversation's identity: its fixed prefix. The API binds thinking blocks
- * to system, tools and the earlier messages, so those are what must not change
- * between turns, and the first message tells conversations apart.
- */
-export function conversationKey(body: MessagesBody): string {
-  const prefix = JSON.stringify([body.system ?? null, body.tools ?? null, body.messages[0] ?? null]);
-  return crypto.createHash("sha256").update(prefix).digest("base64url");
-}
-
 const TIERS = new Set(["reasoning", "standard", "auto"]);
 const BUDGET_TIERS = new Set(["simple", "complex", "maximum"]);
 
-export function toRoutable(body: MessagesBody, headers: Record<string, string | undefined>): RoutableRequest {
+export interface RoutableOptions {
+  /** Whose conversation this is (the caller's key id): identical conversations of different callers never share a pin. */
+  scope?: string;
+}
+
+export function toRoutable(body: MessagesBody, headers: Record<string, string | undefined>, opts: RoutableOptions = {}): RoutableRequest {
   const messages = body.messages;
+  const shape = conversationShape(body, opts.scope);
   let lastUser: Message | undefined;
   for (let i = messages.length - 1; i >= 0; i--) {
     if (messages[i]?.role === "user") {
@@ -57,17 +53,23 @@ export function toRoutable(body: MessagesBody, headers: Record<string, string | 
   const hasThinkingBlocks = messages.some(
     (m) => m?.role === "assistant" && hasBlock(m.content, ["thinking", "redacted_thinking"]),
   );
-  const pendingToolResult = !!lastUser && messages[messages.length - 1] === lastUser && hasBlock(lastUser.content, ["tool_result"]);
   const override = headers["thinkgate-tier"]?.trim().toLowerCase();
   const budget = headers["thinkgate-budget-tier"]?.trim().toLowerCase();
+  const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
+  const agent = agentClient(headers);
   return {
     model: body.model,
-    prompt: lastUser ? contentText(lastUser.content) : "",
-    system: contentText(body.system),
-    hasTools: Array.isArray(body.tools) && body.tools.length > 0,
+    // The user's own words of the turn; a conversation that opened with tool results has none, so its last user text stands in.
+    prompt: shape.userText || (lastUser ? userWords(contentText(lastUser.content)) : ""),
+    system: userWords(contentText(body.system)),
+    hasTools,
     hasThinkingBlocks,
-    pendingToolResult,
-    conversationKey: conversationKey(body),
+    pendingToolResult: shape.continuation,
+    conversationKey: shape.conversationKey,
+    turnKey: shape.turnKey,
+    background: agent && !hasTools && !shape.continuation,
+    agentClient: agent,
+    client: headers["user-agent"]?.slice(0, 200) || undefined,
     thinking: body.thinking,
     effort: body.output_config?.effort,
     tierOverride: override && TIERS.has(override) ? (override as RoutableRequest["tierOverride"]) : undefined,

@@ -127,6 +127,8 @@ export function toReplayRequest(r: ReplayRecord): RoutableRequest {
     hasThinkingBlocks: false,
     pendingToolResult: false,
     conversationKey: r.id,
+    turnKey: r.id,
+    background: false,
     app: r.app ?? undefined,
     task: r.task ?? undefined,
   };

@@ -120,6 +120,8 @@ export async function testDraft(draftRules: Rule[], probe: TestProbe) {
     hasThinkingBlocks: false,
     pendingToolResult: false,
     conversationKey: "rule-test",
+    turnKey: "rule-test",
+    background: false,
     task: probe.task || undefined,
     app: probe.app || undefined,
   };

@@ -475,6 +475,8 @@ function sampleString(name: string, facts: PromptFacts, rng: Rng): string {
   if (/query|search|question|text|prompt|q$/.test(key)) return facts.text.slice(0, 120);
   if (/date|day/.test(key)) return "2026-11-24";
   if (/url|link/.test(key)) return "https://example.com";
+  // A file tool (Claude Code's Read takes file_path) gets the path the user wrote, so the loop reads a real file.
+  if (/path|file/.test(key)) return facts.text.match(/(?:~|\.{0,2})\/[^\s'"`,;:]+[^\s'"`,;:.]/)?.[0] ?? word;
   if (/id$/.test(key)) return `id_${rng.base62(8)}`;
   return word;
 }

@@ -22,7 +22,9 @@ import {
   toolResultAnswer,
   type PromptFacts,
 } from "./generate";
+import { randomBytes } from "node:crypto";
 import { hash53, Rng } from "./random";
+import { signThinking } from "./signatures";
 import { CHARS_PER_TOKEN, countRequestTokens, estimateTokens } from "./tokens";
 import { effectiveThinking } from "./validate";
 
@@ -69,9 +71,12 @@ function blocksOf(m: Obj): Obj[] {
   return Array.isArray(m.content) ? (m.content as unknown[]).filter(isObj) : [];
 }
 
+/** Text agent clients inject into the user's turn (Claude Code's reminders, context, tool lists): not the user's words. */
+const INJECTED = /<system-reminder>[\s\S]*?<\/system-reminder>/g;
+
 function userText(m: Obj): string {
-  if (typeof m.content === "string") return m.content;
-  return blocksOf(m).filter((b) => b.type === "text").map((b) => String(b.text)).join("\n");
+  const text = typeof m.content === "string" ? m.content : blocksOf(m).filter((b) => b.type === "text").map((b) => String(b.text)).join("\n");
+  return text.replace(INJECTED, "").trim();
 }
 
 /**
@@ -105,7 +110,24 @@ function resultText(content: unknown): string {
   return (content as unknown[]).filter(isObj).filter((b) => b.type === "text").map((b) => String(b.text)).join(" ");
 }
 
-/** The tool the answer calls, if any: forced by tool_choice, or named in the prompt ("get_weather" or "get weather"). */
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Where the user's words first name a tool ("get_weather" or "get weather", as a whole word), or -1. */
+function mentionAt(prompt: string, name: string): number {
+  const n = name.toLowerCase();
+  let at = -1;
+  for (const form of new Set([n, n.replace(/[_-]+/g, " ")])) {
+    const i = prompt.search(new RegExp(`(?<![a-z0-9_-])${escapeRegExp(form)}(?![a-z0-9_-])`));
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  return at;
+}
+
+/**
+ * The tool the answer calls, if any: forced by tool_choice, or the one the
+ * user's words name first (an agent client sends 20+ tools, and "read" in
+ * "Read notes.txt" must pick Read, not a tool named in a reminder).
+ */
 function chooseTool(body: Obj, prompt: string): Obj | undefined {
   const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter(isObj) : [];
   if (tools.length === 0) return undefined;
@@ -113,10 +135,12 @@ function chooseTool(body: Obj, prompt: string): Obj | undefined {
   if (tc?.type === "none") return undefined;
   if (tc?.type === "tool") return tools.find((t) => t.name === tc.name);
   const lower = prompt.toLowerCase();
-  const named = tools.find((t) => {
-    const n = String(t.name).toLowerCase();
-    return lower.includes(n) || lower.includes(n.replace(/[_-]+/g, " "));
-  });
+  let named: Obj | undefined;
+  let namedAt = -1;
+  for (const t of tools) {
+    const at = mentionAt(lower, String(t.name));
+    if (at >= 0 && (namedAt < 0 || at < namedAt)) [named, namedAt] = [t, at];
+  }
   if (named) return named;
   return tc?.type === "any" ? tools[0] : undefined;
 }
@@ -131,8 +155,22 @@ export function promptText(messages: unknown[]): string {
   return lastUserTurn(messages.filter(isObj)).text;
 }
 
+/**
+ * Message and tool_use ids are unique per answer, as the API's are (clients
+ * key tool loops and transcripts on them); the answer itself stays a function
+ * of the request. Process-seeded, like the routes' request ids.
+ */
+const uniqueIds = new Rng(randomBytes(6).readUIntBE(0, 6));
+
 /** The system prompt of the router's LLM classifier (lib/routing/llm-classifier.ts) starts so. */
 const ROUTER_CLASSIFIER_PREFIX = "You are a router.";
+
+/**
+ * A text block as the API sends it without citations: no `citations` field at
+ * all. A `"citations": null` breaks clients whose schema takes the field as
+ * optional but not nullable (the Vercel AI SDK's generateText).
+ */
+const textBlock = (text: string) => ({ type: "text", text }) as ContentBlock;
 
 export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Directives, opts: SimOptions): SimOutcome {
   const messages = (body.messages as unknown[]).filter(isObj);
@@ -145,7 +183,7 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
   const ids = new Rng(seed + 1);
   // Jitter from the prompt alone, so thinking length is monotonic in the budget for a given prompt.
   const jitter = new Rng(hash53(promptKey)).next();
-  const messageId = `msg_01${ids.base62(22)}`;
+  const messageId = `msg_01${uniqueIds.base62(22)}`;
 
   const total = countRequestTokens(body);
   const cache = opts.cache ? simulateCache(body, entry.id, total) : { input: total, write5m: 0, write1h: 0, read: 0 };
@@ -163,9 +201,9 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
   let outputTokens = 0;
 
   const thinkingDisplay = isObj(body.thinking) && typeof body.thinking.display === "string" ? body.thinking.display : entry.displayDefault;
-  const signature = (raw: number) => ids.base64(Math.min(768, 96 + Math.floor(raw / 16)));
   const addThinking = (text: string, raw: number) => {
-    content.push({ type: "thinking", thinking: thinkingDisplay === "summarized" ? text : "", signature: signature(raw) });
+    const shown = thinkingDisplay === "summarized" ? text : "";
+    content.push({ type: "thinking", thinking: shown, signature: signThinking(body, entry.id, shown, raw, ids) });
     thinkingTokens = raw;
   };
 
@@ -178,9 +216,10 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
   const forced = isObj(body.tool_choice) && (body.tool_choice.type === "any" || body.tool_choice.type === "tool");
 
   // Thinking: skipped for refusals, for a forced tool call (§1.10: "the response starts with the tool call"),
-  // and by adaptive thinking at low effort on a trivially short prompt (§1.3).
+  // and by adaptive thinking at low effort on a trivially short prompt that it answers in text (§1.3): a turn
+  // that calls a tool keeps its thinking block, which the tool loop's continuation must send back (§1.9).
   const trivial = facts.text.length < 40 && facts.topic === "general";
-  const skip = directives.answer === "refusal" || (tool !== undefined && forced) || (thinking.type === "adaptive" && effort === "low" && trivial);
+  const skip = directives.answer === "refusal" || (tool !== undefined && forced) || (thinking.type === "adaptive" && effort === "low" && trivial && tool === undefined);
   const thinks = thinking.on && !skip;
   const budget = thinking.type === "enabled" ? ((body.thinking as Obj).budget_tokens as number) : EFFORT_EQUIVALENT[effort];
   // Thinking counts toward max_tokens: a budget stays under it, adaptive thinking leaves a quarter for the answer.
@@ -205,11 +244,11 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
   if (tool) {
     if (!forced) {
       const preface = toolPreface(String(tool.name), rng);
-      content.push({ type: "text", text: preface, citations: null });
+      content.push(textBlock(preface));
       outputTokens += estimateTokens(preface);
     }
     const input = sampleInput(tool.input_schema, facts, rng);
-    content.push({ type: "tool_use", id: `toolu_01${ids.base62(22)}`, name: String(tool.name), input, caller: { type: "direct" } });
+    content.push({ type: "tool_use", id: `toolu_01${uniqueIds.base62(22)}`, name: String(tool.name), input, caller: { type: "direct" } });
     outputTokens += estimateTokens(String(tool.name)) + estimateTokens(JSON.stringify(input));
     stopReason = "tool_use";
     return finish(outputTokens);
@@ -270,7 +309,7 @@ export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Dire
     stopReason = "max_tokens";
     stopSequence = null;
   }
-  if (text) content.push({ type: "text", text, citations: null });
+  if (text) content.push(textBlock(text));
   // The API bills at least one token even for an empty answer.
   return finish(Math.max(1, outputTokens + estimateTokens(text)));
 

@@ -95,6 +95,14 @@ function accumulate(frames: Frame[]): Message {
   return msg!;
 }
 
+/** A message with its ids blanked: ids are unique per answer, the rest is a function of the request. */
+function sansIds(m: Message): Message {
+  const c = structuredClone(m);
+  c.id = "msg";
+  for (const b of c.content) if (b.type === "tool_use") b.id = "toolu";
+  return c;
+}
+
 const ask = (content: string, extra: Record<string, unknown> = {}) => ({
   model: "claude-opus-4-7",
   max_tokens: 16_000,
@@ -116,8 +124,9 @@ describe("simulator: determinism and content", () => {
   it("answers the same request the same way, and a different prompt differently", async () => {
     const a = await message(ask("How should we plan the database migration?"));
     const b = await message(ask("How should we plan the database migration?"));
-    expect(b).toEqual(a);
+    expect(sansIds(b)).toEqual(sansIds(a));
     expect(a.id).toMatch(/^msg_01[0-9A-Za-z]{22}$/);
+    expect(b.id).not.toBe(a.id); // the API's message ids are unique, even for the same request
     const c = await message(ask("Why does my TypeScript function return undefined?"));
     expect(c.id).not.toBe(a.id);
     expect(c.content[0]).not.toEqual(a.content[0]);
@@ -279,7 +288,7 @@ describe("simulator: SSE", () => {
     expect(delta.usage.output_tokens_details).toEqual(json.usage.output_tokens_details);
     const rebuilt = accumulate(frames);
     expect(rebuilt.usage).toEqual(json.usage);
-    expect(rebuilt).toEqual(json);
+    expect(sansIds(rebuilt)).toEqual(sansIds(json));
   });
 
   it("streams tool input as input_json_delta chunks that rebuild the input", async () => {
@@ -291,7 +300,9 @@ describe("simulator: SSE", () => {
     expect(call).toMatchObject({ name: "get_weather", input: { location: "Lisbon", days: 3 } });
     expect(call.id).toMatch(/^toolu_01/);
     const { frames } = await stream(b);
-    expect(accumulate(frames)).toEqual(json);
+    const rebuilt = accumulate(frames);
+    expect(sansIds(rebuilt)).toEqual(sansIds(json));
+    expect((rebuilt.content.find((c) => c.type === "tool_use") as { id: string }).id).not.toBe(call.id);
   });
 });
 
@@ -323,16 +334,19 @@ describe("simulator: tools", () => {
 
   it("answers in text when the prompt does not ask for a tool, and after a tool_result", async () => {
     expect((await message(ask("What is a retention policy?", { tools }))).stop_reason).toBe("end_turn");
-    const m = await message(
-      ask("", {
-        tools,
-        messages: [
-          { role: "user", content: "Use search_docs to find our retention policy." },
-          { role: "assistant", content: [{ type: "tool_use", id: "toolu_01abc", name: "search_docs", input: { query: "retention" } }] },
-          { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01abc", content: "Logs are kept for 30 days." }] },
-        ],
-      }),
-    );
+    // A real loop: the assistant turn goes back exactly as received, thinking block first (§1.9).
+    const first = ask("Use search_docs to find our retention policy.", { tools });
+    const call = await message(first);
+    expect(call.content.map((b) => b.type)).toEqual(["thinking", "text", "tool_use"]);
+    const id = (call.content[2] as { id: string }).id;
+    const m = await message({
+      ...first,
+      messages: [
+        ...(first.messages as unknown[]),
+        { role: "assistant", content: call.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: "Logs are kept for 30 days." }] },
+      ],
+    });
     expect(m.stop_reason).toBe("end_turn");
     expect((m.content.find((b) => b.type === "text") as { text: string }).text).toMatch(/search_docs result: Logs are kept for 30 days/);
   });

@@ -4,7 +4,7 @@
  * deltas, content_block_stop, then message_delta with the cumulative usage,
  * then message_stop. Every frame is `event: <type>\ndata: <compact json>\n\n`.
  */
-import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages/messages";
+import type { ContentBlock, Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages/messages";
 import { latencyProfile, sleep, type LatencyProfile } from "./latency";
 import { Rng } from "./random";
 import { estimateTokens } from "./tokens";
@@ -68,7 +68,8 @@ export function messageFrames(message: Message, thinkingTokens: number, seed: nu
         break;
       }
       case "text": {
-        frames.push(frame({ type: "content_block_start", index, content_block: { type: "text", text: "", citations: null } }));
+        // No citations field at all (see respond.ts textBlock).
+        frames.push(frame({ type: "content_block_start", index, content_block: { type: "text", text: "" } as ContentBlock }));
         for (const p of chunks(block.text, rng, 12, 40)) {
           frames.push(frame({ type: "content_block_delta", index, delta: { type: "text_delta", text: p } }, { textTokens: estimateTokens(p) }));
         }

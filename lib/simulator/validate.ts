@@ -4,11 +4,16 @@
  * upstream. Pure: a body and headers in, null or the AppError to answer with.
  * Messages imitate the API's wording (pydantic-style "field: problem").
  *
+ * Thinking blocks sent back are checked against their signatures and the
+ * preserved-thinking binding rules (signatures.ts), and a tool loop that drops
+ * the thinking block of the turn it continues is refused, as the API does.
+ *
  * Not checked (the API does, but nothing here depends on it): unknown top-level
- * fields (beta fields pass through a gateway unchanged), preserved-thinking
- * signatures, inference_geo per model, request size limits.
+ * fields (beta fields pass through a gateway unchanged), inference_geo per
+ * model, request size limits.
  */
 import { AppError, badRequest } from "../api/errors";
+import { checkThinkingBlocks } from "./signatures";
 import { EFFORTS, effortRank, isForcedToolChoice, modelInfo, TOOL_CHOICES_ALLOWED_WITH_ENABLED, type CatalogEntry, type Effort } from "../models/catalog";
 
 type Obj = Record<string, unknown>;
@@ -35,6 +40,17 @@ const TOOL_CHOICE_TYPES = ["auto", "any", "tool", "none"];
 const INTERLEAVED_BETA = "interleaved-thinking-2025-05-14";
 const DISPLAY_UPDATES_BETA = "thinking-display-updates-2026-08-18";
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+/**
+ * Content block types a request may carry: the SDK's ContentBlockParam union,
+ * plus the beta union's additions (beta requests use the same endpoint). Any
+ * other type is a 400, as the API's tagged union makes it.
+ */
+const BLOCK_TYPES = [
+  "text", "image", "document", "search_result", "thinking", "redacted_thinking", "tool_use", "tool_result",
+  "server_tool_use", "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result",
+  "bash_code_execution_tool_result", "text_editor_code_execution_tool_result", "tool_search_tool_result", "container_upload",
+  "advisor_tool_result", "mcp_tool_use", "mcp_tool_result", "compaction", "tool_addition", "tool_removal", "mcp_tool_listing", "fallback",
+];
 
 function betas(headers: Headers): string[] {
   return (headers["anthropic-beta"] ?? "").split(",").map((s) => s.trim());
@@ -103,7 +119,8 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
     checkEffort(body, entry) ??
     checkSampling(body, entry, version) ??
     checkToolChoiceWithThinking(body, entry) ??
-    checkStopSequences(body.stop_sequences)
+    checkStopSequences(body.stop_sequences) ??
+    checkSentThinking(body, entry, headers)
   );
 }
 
@@ -159,9 +176,47 @@ function checkBlock(b: unknown, at: string): AppError | null {
       if (typeof b.thinking !== "string") return badRequest(`${at}.thinking.thinking: Field required`);
       if (typeof b.signature !== "string") return badRequest(`${at}.thinking.signature: Field required`);
       return null;
+    case "redacted_thinking":
+      if (typeof b.data !== "string") return badRequest(`${at}.redacted_thinking.data: Field required`);
+      return null;
     default:
+      if (!BLOCK_TYPES.includes(b.type)) {
+        return badRequest(`${at}: Input tag '${b.type}' found using 'type' does not match any of the expected tags: ${BLOCK_TYPES.map((t) => `'${t}'`).join(", ")}`);
+      }
       return null;
   }
+}
+
+/**
+ * The thinking blocks a request sends back (§1.9): each one unmodified and
+ * written here; and with thinking on, a tool loop's continuation keeps the
+ * thinking block that opened the assistant turn it continues. The API's
+ * message for the latter is kept word for word: clients and gateways search
+ * for it.
+ */
+function checkSentThinking(body: Obj, entry: CatalogEntry, headers: Headers): AppError | null {
+  const problem = checkThinkingBlocks(body, entry, betas(headers));
+  if (problem) return badRequest(`${problem.at}: ${problem.message}`);
+  const eff = effectiveThinking(body, entry);
+  // A forced tool call is answered without thinking first (§1.10), so its turn has no block to keep.
+  if (!eff.on || isForcedToolChoice(body.tool_choice as { type: string } | undefined)) return null;
+  const messages = body.messages as Obj[];
+  const last = messages[messages.length - 1]!;
+  const hasToolResult = Array.isArray(last.content) && (last.content as unknown[]).some((b) => isObj(b) && b.type === "tool_result");
+  if (last.role !== "user" || !hasToolResult) return null;
+  // The assistant turn the tool results answer; consecutive same-role messages count as one turn.
+  let i = messages.length - 1;
+  while (i >= 0 && messages[i]!.role !== "assistant") i--;
+  while (i > 0 && messages[i - 1]!.role === "assistant") i--;
+  const turn = messages[i];
+  if (!turn) return null;
+  const first = Array.isArray(turn.content) ? (turn.content as unknown[])[0] : { type: "text" };
+  const firstType = isObj(first) ? String(first.type) : "text";
+  if (firstType === "thinking" || firstType === "redacted_thinking") return null;
+  return badRequest(
+    `messages.${i}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${firstType}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). ` +
+      "We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking",
+  );
 }
 
 function checkSystem(system: unknown): AppError | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheRatesFromInput, fieldErrors, parseUnit, pricesInEffect, settingsTab, type PriceView } from "./settings";
+import { cacheRatesFromInput, clientLabel, fieldErrors, parseUnit, pricesInEffect, settingsTab, thinkingPolicySummary, type PriceView } from "./settings";
 
 const p = (id: string, model: string, from: string): PriceView => ({
   id,
@@ -45,5 +45,22 @@ describe("field errors", () => {
   it("splits a validation message by field", () => {
     expect(fieldErrors("budgetTokens: must be at least 1,024; model: model is required")).toEqual({ budgetTokens: "must be at least 1,024", model: "model is required" });
     expect(fieldErrors("route \"x\" does not exist")).toEqual({ "": 'route "x" does not exist' });
+  });
+});
+
+describe("clients and client-thinking policies on the Settings page", () => {
+  it("names the clients people know from their user-agents", () => {
+    expect(clientLabel("claude-cli/2.1.3 (external, cli)")).toBe("Claude Code 2.1.3");
+    expect(clientLabel("claude-cli/2.1.3 (external, sdk-ts)")).toBe("Claude Agent SDK (Claude Code 2.1.3)");
+    expect(clientLabel("Anthropic/JS 1.14.0")).toBe("Anthropic JS SDK 1.14.0");
+    expect(clientLabel("OpenAI/Python 2.3.0")).toBe("OpenAI Python SDK 2.3.0");
+    expect(clientLabel("curl/8.5.0")).toBe("curl/8.5.0");
+    expect(clientLabel("x".repeat(80))).toHaveLength(58);
+  });
+
+  it("summarises a policy; an app without one uses its key's", () => {
+    expect(thinkingPolicySummary({ policy: "cap", cap: "medium" })).toBe("cap: medium");
+    expect(thinkingPolicySummary({ policy: "decide", cap: null })).toBe("decide");
+    expect(thinkingPolicySummary(null)).toBe("key's policy");
   });
 });

@@ -1,12 +1,28 @@
 /** Wire shapes of the /settings APIs as the browser sees them, and the pure helpers the tabs share. */
 import type { LimitsView } from "./limits";
 
+/** What the gateway does with thinking a client sends itself (lib/models/client-thinking.ts). */
+export interface ThinkingPolicyView {
+  policy: "honour" | "decide" | "cap";
+  cap: "low" | "medium" | "high" | "xhigh" | "max" | null;
+}
+
+/** The user-agent of the latest request of a key or an app. */
+export interface ClientSeenView {
+  userAgent: string;
+  /** ISO 8601. */
+  at: string;
+}
+
 export interface AppPolicyView {
   name: string;
   tier: "reasoning" | "standard" | "auto";
   routeId: string | null;
   description: string;
   limits: LimitsView;
+  /** null: the key's policy applies. */
+  thinking: ThinkingPolicyView | null;
+  client?: ClientSeenView | null;
 }
 
 export interface PriceView {
@@ -33,6 +49,8 @@ export interface KeyView {
   revokedAt: string | null;
   lastUsedAt: string | null;
   limits: LimitsView;
+  thinking: ThinkingPolicyView;
+  client?: ClientSeenView | null;
 }
 
 export interface UserView {
@@ -119,4 +137,33 @@ export function fieldErrors(message: string): Record<string, string> {
     out[key] = out[key] ? `${out[key]}; ${text}` : text;
   }
   return out;
+}
+
+export const THINKING_POLICY_HELP: Record<ThinkingPolicyView["policy"], string> = {
+  honour: "thinking the client sends is kept; thinkgate decides only when the request leaves it open",
+  decide: "thinkgate decides, turning the client's thinking up or down (for clients that always send thinking, like Claude Code)",
+  cap: "the client's thinking is kept, never above the cap; thinkgate's own decisions are capped too",
+};
+
+/** A policy in a table cell: "honour", "decide", "cap: medium"; null (an app without one) is the key's. */
+export function thinkingPolicySummary(p: ThinkingPolicyView | null): string {
+  if (!p) return "key's policy";
+  return p.policy === "cap" ? `cap: ${p.cap ?? "?"}` : p.policy;
+}
+
+/**
+ * A user-agent as people know the client: Claude Code (the CLI, or the Agent
+ * SDK that runs it), the official SDKs, the OpenAI SDKs; anything else as sent.
+ */
+export function clientLabel(userAgent: string): string {
+  const cc = /^claude-cli\/(\S+)\s*\(([^)]*)\)/i.exec(userAgent);
+  if (cc) {
+    const entry = cc[2]!.split(",").map((s) => s.trim());
+    return entry.some((e) => e.startsWith("sdk")) ? `Claude Agent SDK (Claude Code ${cc[1]})` : `Claude Code ${cc[1]}`;
+  }
+  const anthropic = /^Anthropic\/(\w+)\s+(\S+)/.exec(userAgent);
+  if (anthropic) return `Anthropic ${anthropic[1]} SDK ${anthropic[2]}`;
+  const openai = /^OpenAI\/(\w+)\s+(\S+)/.exec(userAgent);
+  if (openai) return `OpenAI ${openai[1]} SDK ${openai[2]}`;
+  return userAgent.length > 60 ? `${userAgent.slice(0, 57)}…` : userAgent;
 }

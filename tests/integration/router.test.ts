@@ -122,7 +122,10 @@ describe(`escalation (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     const bad = await ask('Extract the total as JSON: "total 9" [[sim:answer=invalid_json]]', "extract-json", true);
     expect(bad.response.headers.get("thinkgate-stage")).toBe("escalation");
     expect(bad.data.model).toBe("claude-opus-4-7");
-    expect(bad.data.content.some((b) => b.type === "thinking")).toBe(true);
+    // The client asked for no thinking: the reasoning route's thinking is held back from its stream.
+    expect(bad.response.headers.get("thinkgate-thinking")).toBe("hidden");
+    expect(bad.data.content.some((b) => b.type === "thinking")).toBe(false);
+    expect(bad.data.content.find((b) => b.type === "text")).toBeTruthy();
   });
 });
 
