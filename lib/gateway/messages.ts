@@ -49,6 +49,8 @@ export interface Attempt {
   admission?: Admission;
   /** The request's trace ids when tracing is on (lib/telemetry/tracing.ts). */
   trace?: RequestTrace;
+  /** Changes made before the gateway saw the request (CallOptions.notes); recorded ahead of the route's adjustments. */
+  notes?: string[];
 }
 
 function decisionHeaders(a: Attempt): Record<string, string> {
@@ -81,11 +83,13 @@ export type Via = "messages" | "openai" | "playground" | "calibration";
 export interface CallOptions {
   via?: Via;
   internal?: InternalCall;
+  /** What the calling endpoint changed in translating the client's request (the OpenAI endpoint's dropped parameters), for the record. */
+  notes?: string[];
 }
 
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
-  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers) };
+  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
     if (!recorder().admit()) throw spoolFull();
