@@ -71,7 +71,7 @@ export function makeRow(i: number, t: number, r: () => number): RequestRecordRow
     : null;
   const id = `req_${t.toString(36).padStart(9, "0")}${i.toString(16).padStart(16, "0")}`;
   return {
-    id, createdAt: new Date(t), keyId: null, via: "messages",
+    id, createdAt: new Date(t), keyId: null, via: "messages", client: null,
     app: APPS[Math.floor(r() * APPS.length)] ?? null, task: TASKS[Math.floor(r() * TASKS.length)] ?? null,
     stage: STAGES[Math.floor(r() * STAGES.length)]!, reason: "synthetic", ruleId: null, score: null, threshold: null,
     tier, routeId: route, routeName: route, requestedModel: "claude-sonnet-4-6", servedModel: model,

@@ -7,7 +7,7 @@ import type { TraceFacets } from "@/lib/traces/wire";
 import { activeFilterCount, RANGE_PRESETS, type Filters } from "@/lib/traces/url";
 
 const ANY = { value: "", label: "Any" };
-const STAGES = ["override", "pinned", "context", "rule", "classifier", "escalation", "background", "default", "none"];
+const STAGES = ["override", "pinned", "context", "rule", "classifier", "escalation", "background", "client", "default", "none"];
 
 /**
  * The explorer's filter bar. Every control writes straight to the URL (the

@@ -101,6 +101,20 @@ describe("config document validation", () => {
 });
 
 describe("config document text", () => {
+  it("carries an app's client-thinking policy, written only where set, and checks it", () => {
+    const raw = sample();
+    raw.apps[0] = { ...raw.apps[0], thinking: { policy: "cap", cap: "medium" } };
+    const doc = validateDocument(raw);
+    expect(doc.apps.find((a) => a.name === raw.apps[0]!.name)!.thinking).toEqual({ policy: "cap", cap: "medium" });
+    expect(doc.apps.find((a) => a.name !== raw.apps[0]!.name)).not.toHaveProperty("thinking");
+    expect(validateDocument(parseText(serialize(doc, "yaml"), "yaml"))).toEqual(doc);
+    raw.apps[1] = { ...raw.apps[1], thinking: { policy: "cap" } };
+    raw.apps.push({ name: "other", tier: "auto", thinking: { policy: "always" } });
+    const found = paths(raw);
+    expect(found).toContain("apps[1].thinking.cap: policy cap needs a cap (an effort: low, medium, high, xhigh or max)");
+    expect(found.some((p) => p.startsWith("apps[2].thinking.policy: "))).toBe(true);
+  });
+
   it("writes YAML and JSON that read back to the same document, the same bytes every time", () => {
     const doc = validateDocument(sample());
     for (const format of ["yaml", "json"] as const) {

@@ -17,6 +17,7 @@
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { NO_LIMITS, type LimitPolicy } from "../limits/policy";
+import type { ThinkingPolicy } from "../models/client-thinking";
 import { priceBody } from "../pricing/api";
 import { classifierSettings, escalationSettings } from "../routing/config";
 import { llmClassifierConfigSchema } from "../routing/llm-classifier";
@@ -45,6 +46,8 @@ export interface ConfigApp {
   routeId: string | null;
   description: string;
   limits: LimitPolicy;
+  /** The app's client-thinking policy; absent: the key's. */
+  thinking?: ThinkingPolicy | null;
 }
 
 export interface ConfigSettings {
@@ -91,7 +94,15 @@ export function canonicalRoute(r: ConfigRoute): ConfigRoute {
 }
 
 export function canonicalApp(a: ConfigApp): ConfigApp {
-  return { name: a.name, tier: a.tier, routeId: a.routeId, description: a.description, limits: { rpm: a.limits.rpm, usdPerDay: a.limits.usdPerDay, action: a.limits.action } };
+  return {
+    name: a.name,
+    tier: a.tier,
+    routeId: a.routeId,
+    description: a.description,
+    limits: { rpm: a.limits.rpm, usdPerDay: a.limits.usdPerDay, action: a.limits.action },
+    // Written only when set, so a file without policies reads as before.
+    ...(a.thinking ? { thinking: { policy: a.thinking.policy, cap: a.thinking.cap } } : {}),
+  };
 }
 
 /** A price as the file or the database holds it (the date as text or as a Date). */
@@ -239,7 +250,7 @@ function parseApps(raw: unknown[], issues: ConfigIssue[]): ConfigApp[] {
     if (parsed.data.tier === "auto" && parsed.data.routeId !== null) {
       issues.push({ path: `${at}.routeId`, message: "an auto app has no route of its own (rules and the classifier decide): remove routeId or choose a tier" });
     }
-    if (appName !== null) out.push({ name: appName, tier: parsed.data.tier, routeId: parsed.data.routeId, description: parsed.data.description, limits });
+    if (appName !== null) out.push({ name: appName, tier: parsed.data.tier, routeId: parsed.data.routeId, description: parsed.data.description, limits, thinking: parsed.data.thinking ?? null });
   });
   return out;
 }

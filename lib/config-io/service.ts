@@ -10,6 +10,7 @@ import { configRepo } from "../db/config.repo";
 import { replaceConfig } from "../db/config-io.repo";
 import { pricesRepo } from "../db/prices.repo";
 import { fromColumns, toColumns } from "../limits/policy";
+import { toThinkingColumns, toThinkingPolicy } from "../models/client-thinking";
 import { invalidatePrices } from "../pricing/service";
 import {
   invalidate,
@@ -40,7 +41,7 @@ export async function currentDocument(): Promise<ConfigDocument> {
     },
     routes: routes as ConfigRoute[],
     rules: ruleSet.rules,
-    apps: apps.map((a) => ({ name: a.name, tier: a.tier as ConfigApp["tier"], routeId: a.routeId, description: a.description, limits: fromColumns(a) })),
+    apps: apps.map((a) => ({ name: a.name, tier: a.tier as ConfigApp["tier"], routeId: a.routeId, description: a.description, limits: fromColumns(a), thinking: toThinkingPolicy(a.thinkingPolicy, a.thinkingCap) })),
     prices,
   });
 }
@@ -79,7 +80,7 @@ export async function importConfig(text: string, opts: { format?: ConfigFormat; 
   const version = await replaceConfig(
     {
       routes: d.routes,
-      apps: d.apps.map((a) => ({ name: a.name, tier: a.tier, routeId: a.routeId, description: a.description, ...toColumns(a.limits) })),
+      apps: d.apps.map((a) => ({ name: a.name, tier: a.tier, routeId: a.routeId, description: a.description, ...toColumns(a.limits), ...toThinkingColumns(a.thinking ?? null) })),
       rules: JSON.stringify(d.rules),
       settings: [
         [SETTING_TIER_ROUTES, d.settings.tierRoutes],

@@ -11,7 +11,7 @@ import { toStoredRoute, type RouteRow } from "./config.repo";
 
 export interface ConfigRows {
   routes: RouteRow[];
-  apps: ({ name: string; tier: string; routeId: string | null; description: string } & LimitColumns)[];
+  apps: ({ name: string; tier: string; routeId: string | null; description: string; thinkingPolicy: string | null; thinkingCap: string | null } & LimitColumns)[];
   /** The rule set as JSON, written as the next version. */
   rules: string;
   /** Setting key → value (stored as JSON). */

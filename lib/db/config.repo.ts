@@ -30,6 +30,9 @@ export interface AppRow extends Partial<LimitColumns> {
   tier: string;
   routeId: string | null;
   description: string;
+  /** Client-thinking policy (lib/models/client-thinking.ts); null: the key's. Left as stored when a write omits it. */
+  thinkingPolicy?: string | null;
+  thinkingCap?: string | null;
 }
 
 export interface RuleSetRow {

@@ -13,6 +13,8 @@ export interface KeyRow extends LimitColumns {
   createdAt: Date;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  thinkingPolicy: string;
+  thinkingCap: string | null;
 }
 
 export const keysRepo = {
@@ -30,6 +32,10 @@ export const keysRepo = {
   },
   async setLimits(id: string, limits: LimitColumns): Promise<KeyRow | null> {
     const { count } = await db().client.apiKey.updateMany({ where: { id }, data: limits });
+    return count ? ((await db().client.apiKey.findUnique({ where: { id } })) as KeyRow) : null;
+  },
+  async setThinkingPolicy(id: string, policy: { thinkingPolicy: string; thinkingCap: string | null }): Promise<KeyRow | null> {
+    const { count } = await db().client.apiKey.updateMany({ where: { id }, data: policy });
     return count ? ((await db().client.apiKey.findUnique({ where: { id } })) as KeyRow) : null;
   },
   async revoke(id: string): Promise<void> {

@@ -12,6 +12,9 @@ export const pinsRepo = {
   get: (key: string): Promise<PinRow | null> =>
     db().client.conversationPin.findUnique({ where: { key }, select: { key: true, routeId: true, model: true, config: true } }),
 
+  getMany: (keys: string[]): Promise<PinRow[]> =>
+    db().client.conversationPin.findMany({ where: { key: { in: keys } }, select: { key: true, routeId: true, model: true, config: true } }),
+
   /** First write wins: a conversation keeps the configuration of its first turn. One transaction for the batch. */
   async putMany(rows: PinRow[]): Promise<void> {
     if (!rows.length) return;

@@ -81,3 +81,21 @@ describe("applying a decision to the upstream body", () => {
     expect(a.adjustments).toEqual([]);
   });
 });
+
+describe("routes and the requested model", () => {
+  const reasoning = { id: "reasoning", name: "Reasoning", tier: "reasoning" as const, model: "claude-opus-4-7", thinking: "on" as const, budgetTier: "complex" as const, budgetTokens: null, effort: null, display: "summarized" as const, minMaxTokens: null };
+  const decision = { tier: "reasoning" as const, stage: "rule" as const, reason: "r", route: reasoning };
+  const body = (model: string) => ({ model, max_tokens: 1000, messages: [{ role: "user", content: "hi" }] });
+
+  it("never downgrades a newer requested model of the route's line", () => {
+    const a = applyDecision(body("claude-opus-4-8"), decision);
+    expect(a.model).toBe("claude-opus-4-8");
+    expect(a.adjustments.join("\n")).toMatch(/kept claude-opus-4-8: route "reasoning" names claude-opus-4-7/);
+  });
+
+  it("applies the named model to an older one or another line", () => {
+    expect(applyDecision(body("claude-opus-4-6"), decision).model).toBe("claude-opus-4-7");
+    expect(applyDecision(body("claude-sonnet-5"), decision).model).toBe("claude-opus-4-7");
+    expect(applyDecision(body("claude-opus-4-7"), decision).model).toBe("claude-opus-4-7");
+  });
+});

@@ -5,6 +5,8 @@
  * would break the new configuration) sampling parameters change, and every
  * change is noted.
  */
+import { newerOfSameLine } from "../models/catalog";
+import { capThinking, isEffort } from "../models/client-thinking";
 import { planThinking, type ThinkingIntent } from "../models/thinking";
 import type { Decision } from "../routing/types";
 import type { MessagesBody } from "../routing/request";
@@ -39,7 +41,10 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     }
   } else if (decision.route) {
     const route = decision.route;
-    const model = route.model === "*" ? body.model : route.model;
+    // "*" keeps the requested model; a named model never replaces a newer one of its line (opus-4-8 asked, opus-4-7 named: 4-8 stays).
+    const keepNewer = route.model !== "*" && !decision.keepModel && newerOfSameLine(body.model, route.model);
+    const model = route.model === "*" || decision.keepModel || keepNewer ? body.model : route.model;
+    if (keepNewer) adjustments.push(`kept ${body.model}: route "${route.id}" names ${route.model}, an older model of the same line`);
     out.model = model;
     const intent: ThinkingIntent =
       route.thinking === "off"
@@ -59,6 +64,7 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
       intent,
       maxTokens,
       toolChoice: body.tool_choice as { type: string } | undefined,
+      ...(body.thinking === undefined ? { answerTokens: body.max_tokens } : {}),
     });
     // Unknown capabilities: the client's own thinking goes through untouched.
     if (!plan.passthrough) {
@@ -79,6 +85,16 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     if (model !== body.model) adjustments.push(`model ${body.model} → ${model} (route "${route.id}")`);
     if (body.thinking && JSON.stringify(body.thinking) !== JSON.stringify(out.thinking)) {
       adjustments.push(`the client's thinking ${JSON.stringify(body.thinking)} replaced by the route's`);
+    }
+  }
+
+  if (decision.thinkingCap && !decision.pinned) {
+    const effort = out.output_config?.effort;
+    const capped = capThinking(out.thinking, isEffort(effort) ? effort : undefined, decision.thinkingCap, capabilities().peek(out.model));
+    if (capped) {
+      if (capped.thinking) out.thinking = capped.thinking;
+      if (capped.effort) out.output_config = { ...(out.output_config ?? {}), effort: capped.effort };
+      adjustments.push(...capped.adjustments);
     }
   }
 

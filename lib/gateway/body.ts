@@ -97,6 +97,7 @@ const SAMPLING = ["temperature", "top_p", "top_k"] as const;
 const ENUM_HEADERS: Record<string, readonly string[]> = {
   "thinkgate-tier": ["reasoning", "standard", "auto"],
   "thinkgate-budget-tier": ["simple", "complex", "maximum"],
+  "thinkgate-thinking": ["show", "hide"],
 };
 const NAME_HEADERS = ["thinkgate-app", "thinkgate-task"] as const;
 const NAME = /^[\x21-\x7e](?:[\x20-\x7e]{0,198}[\x21-\x7e])?$/;

@@ -23,6 +23,7 @@ import crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { keysRepo, type KeyRow, type Role } from "../db/keys.repo";
 import { activeLimits, type LimitPolicy } from "../limits/policy";
+import { DEFAULT_THINKING_POLICY, toThinkingPolicy, type ThinkingPolicy } from "../models/client-thinking";
 import { MIN_SECRET_LENGTH } from "../runtime/env";
 
 export type { Role };
@@ -65,6 +66,8 @@ export interface Principal {
   name: string;
   /** The key's rpm and daily budget (lib/limits), when it has any. */
   limits?: LimitPolicy | null;
+  /** What the gateway does with thinking this key's clients send (lib/models/client-thinking.ts). */
+  thinking?: ThinkingPolicy;
 }
 
 const CACHE_TTL_MS = Number(process.env.THINKGATE_KEY_CACHE_MS ?? 5_000);
@@ -105,7 +108,7 @@ export async function authenticate(secret: string | undefined): Promise<Principa
     if (stale?.principal && Date.now() - stale.at <= STALE_MS) return stale.principal;
     throw err;
   }
-  const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row) } : null;
+  const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row), thinking: toThinkingPolicy(row.thinkingPolicy, row.thinkingCap) ?? DEFAULT_THINKING_POLICY } : null;
   cache.set(hash, { principal, at: Date.now() });
   return principal;
 }

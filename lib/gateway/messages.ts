@@ -16,6 +16,10 @@ import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../ro
 import { admit, settle, type Admission } from "../limits/admission";
 import { applyDecision, type Applied } from "./apply";
 import { parseMessagesBody } from "./body";
+import { capabilities } from "./capabilities";
+import { hideInMessage, hidesThinking, restoreHeld, StreamThinkingFilter } from "./hidden-thinking";
+import { checkForwardedThinking, clientThinkingOutcome, thinkingPolicyFor } from "./client-thinking";
+import { explicitThinking } from "../models/client-thinking";
 import { pinStore } from "./pins";
 import { judgeAnswer } from "../routing/escalation";
 import { examplesRepo } from "../db/examples.repo";
@@ -51,6 +55,10 @@ export interface Attempt {
   trace?: RequestTrace;
   /** Changes made before the gateway saw the request (CallOptions.notes); recorded ahead of the route's adjustments. */
   notes?: string[];
+  /** Assistant messages whose held-back thinking blocks were put back (lib/gateway/hidden-thinking.ts). */
+  restored?: number;
+  /** The answer's thinking is held back from the client: it did not ask for thinking. */
+  hideThinking?: boolean;
 }
 
 function decisionHeaders(a: Attempt): Record<string, string> {
@@ -61,6 +69,8 @@ function decisionHeaders(a: Attempt): Record<string, string> {
     h["thinkgate-route"] = a.decision.route?.id ?? (a.decision.pinned ? "pinned" : "passthrough");
   }
   if (a.attempts !== undefined) h["thinkgate-attempts"] = String(a.attempts);
+  if (a.body && a.decision && a.applied) h["thinkgate-client-thinking"] = clientThinkingOutcome(a.body, a.decision, a.applied);
+  if (a.hideThinking) h["thinkgate-thinking"] = "hidden";
   if (a.admission) Object.assign(h, a.admission.headers);
   return h;
 }
@@ -98,13 +108,19 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
     a.body = parseMessagesBody(await req.text(), req.headers);
+    if (!internal && via === "messages") ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
     a.routable = toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
     const { snapshot } = await routingConfig();
+    const policy = thinkingPolicyFor(principal, a.routable.app, snapshot);
+    if (!internal && policy.policy !== "decide" && explicitThinking(a.body)) a.routable.honourClientThinking = true;
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
       : await decide(a.routable, snapshot, pinStore, llmStage(a.trace));
     if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
+    if (!internal && policy.policy === "cap" && policy.cap) a.decision.thinkingCap = policy.cap;
     a.applied = applyDecision(a.body, a.decision);
+    if (a.restored) a.applied.adjustments.push(`thinking blocks thinkgate held back put back into ${a.restored} earlier assistant message(s)`);
+    if (!internal) checkForwardedThinking(a.body, a.decision, a.applied, req.headers);
     // Key and app limits: may downgrade the decision or refuse with a 429 (lib/limits).
     await admit(a, principal, snapshot, req.headers);
     if (a.decision.escalation) return await answerOrEscalate(req, a, snapshot);
@@ -163,6 +179,7 @@ async function forward(req: ApiRequest, a: Attempt): Promise<ApiResponse> {
   // Retries, fallbacks and the circuit breaker: a.decision and a.applied end as the route that answered.
   const up = await dispatch(req, a, stream);
   const res = up.res;
+  a.hideThinking = hides(req, a);
   const headers: Record<string, string> = {
     ...decisionHeaders(a),
     "request-id": res.headers.get("request-id") ?? a.requestId,
@@ -200,8 +217,11 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
   const verdict = judgeAnswer({ text: seen.answer, stopReason: seen.stopReason }, plan.policy);
   if (!verdict.escalate || !message) {
     finish(a, observer, res, { httpStatus: res.status, ttft: null });
+    a.hideThinking = hides(req, a);
+    const shown = a.hideThinking && message ? hideInMessage(text, a.keyId ?? "", a.applied!.model) : text;
+    if (shown !== text) message = JSON.parse(shown);
     const headers = { ...decisionHeaders(a), "request-id": res.headers.get("request-id") ?? a.requestId };
-    if (a.body!.stream !== true) return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body: text };
+    if (a.body!.stream !== true) return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body: shown };
     return {
       status: 200,
       headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
@@ -233,6 +253,15 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
   return forward(req, a);
 }
 
+/** Whether the answer of the route that is answering holds its thinking back (lib/gateway/hidden-thinking.ts). */
+function hides(req: ApiRequest, a: Attempt): boolean {
+  if (a.via !== "messages" || !a.body || !a.applied) return false;
+  return hidesThinking(a.body, a.applied, {
+    show: req.headers["thinkgate-thinking"]?.trim().toLowerCase() === "show",
+    requestedThinksByDefault: capabilities().peek(a.body.model).thinkingWhenOmitted === "on",
+  });
+}
+
 async function forwardJson(res: Response, text: string, a: Attempt, headers: Record<string, string>): Promise<ApiResponse> {
   const observer = new ResponseObserver();
   try {
@@ -241,7 +270,8 @@ async function forwardJson(res: Response, text: string, a: Attempt, headers: Rec
     logger.warn({ requestId: a.requestId }, "upstream answered with a body that is not JSON");
   }
   finish(a, observer, res, { httpStatus: res.status, ttft: null });
-  return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body: text };
+  const body = a.hideThinking && res.status === 200 ? hideInMessage(text, a.keyId ?? "", a.applied!.model) : text;
+  return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body };
 }
 
 /**
@@ -284,9 +314,13 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
   const observer = new ResponseObserver();
   const parser = new SseParser();
   const decoder = new TextDecoder();
+  // A client that did not ask for thinking gets the frames re-encoded without it; any other gets the upstream's bytes.
+  const filter = a.hideThinking ? new StreamThinkingFilter() : null;
   let failed: { type: string; message: string } | null = null;
-  const see = (frames: ReturnType<SseParser["push"]>) => {
+  const see = (frames: ReturnType<SseParser["push"]>): string => {
+    let out = "";
     for (const f of frames) {
+      if (filter) out += filter.frame(f);
       if (!f.data) continue;
       try {
         observer.event(JSON.parse(f.data));
@@ -294,15 +328,19 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
         /* not JSON: relayed, not recorded */
       }
     }
+    return out;
   };
   // The first chunk was read by the dispatcher: a stream that breaks before it is retried there.
   let r = first;
   try {
     for (; !r.done; r = await body.next()) {
-      see(parser.push(decoder.decode(r.value, { stream: true })));
-      yield r.value;
+      const shown = see(parser.push(decoder.decode(r.value, { stream: true })));
+      if (!filter) yield r.value;
+      else if (shown) yield shown;
     }
-    see(parser.end());
+    const rest = see(parser.end());
+    if (rest) yield rest;
+    if (filter && observer.result().complete) filter.keep(a.keyId ?? "", a.applied!.model);
     if (!observer.result().complete && !observer.result().streamError) {
       failed = { type: "api_error", message: "the upstream stream ended before message_stop" };
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;

@@ -1,7 +1,9 @@
 /**
  * Conversation pins, cached in memory in front of the database. A pin is
  * written when a response carries thinking or tool use, and read when a later
- * turn of that conversation arrives.
+ * turn of that conversation arrives: the configuration of a turn (its tool
+ * loop keeps it), of a conversation, and the thinking blocks thinkgate held
+ * back from a client that did not ask for thinking (put back on the next turn).
  */
 import { LRUCache } from "lru-cache";
 import { pinsRepo, type PinRow } from "../db/pins.repo";
@@ -46,6 +48,11 @@ async function flush(): Promise<void> {
   if (pending.size) schedule(FLUSH_MS);
 }
 
+function enqueue(row: PinRow): void {
+  if (pending.size < MAX_PENDING) pending.set(row.key, row);
+  schedule(FLUSH_MS);
+}
+
 export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig): void } = {
   async get(key) {
     const hit = cache.get(key);
@@ -61,7 +68,45 @@ export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig): void }
     if (cache.has(key)) return;
     cache.set(key, pin);
     const { routeId, model, ...config } = pin;
-    if (pending.size < MAX_PENDING) pending.set(key, { key, routeId, model, config: JSON.stringify(config) });
-    schedule(FLUSH_MS);
+    enqueue({ key, routeId, model, config: JSON.stringify(config) });
+  },
+};
+
+/** A thinking or redacted_thinking block held back from a client, and where it stood in the answer's content. */
+export interface HeldBlock {
+  at: number;
+  block: Record<string, unknown>;
+}
+
+/** Held-back blocks take memory by their size (signatures and summaries run to kilobytes); misses are remembered too. */
+const held = new LRUCache<string, HeldBlock[] | "none">({
+  maxSize: Number(process.env.THINKGATE_HELD_THINKING_CACHE_BYTES ?? 64 << 20),
+  sizeCalculation: (v) => (v === "none" ? 64 : Math.max(64, JSON.stringify(v).length)),
+});
+
+export const heldThinking = {
+  /** The blocks held back for each key that has any; one database read for the keys not cached. */
+  async getMany(keys: string[]): Promise<Map<string, HeldBlock[]>> {
+    const out = new Map<string, HeldBlock[]>();
+    const missing: string[] = [];
+    for (const k of keys) {
+      const hit = held.get(k);
+      if (hit === undefined) missing.push(k);
+      else if (hit !== "none") out.set(k, hit);
+    }
+    if (missing.length) {
+      const rows = await pinsRepo.getMany(missing);
+      const found = new Map(rows.map((r) => [r.key, JSON.parse(r.config) as HeldBlock[]]));
+      for (const k of missing) {
+        const blocks = found.get(k);
+        held.set(k, blocks ?? "none");
+        if (blocks) out.set(k, blocks);
+      }
+    }
+    return out;
+  },
+  put(key: string, model: string, blocks: HeldBlock[]): void {
+    held.set(key, blocks);
+    enqueue({ key, routeId: null, model, config: JSON.stringify(blocks) });
   },
 };

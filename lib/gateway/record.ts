@@ -104,6 +104,7 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
   return {
     requestId: a.requestId,
     via: a.via,
+    client: a.routable?.client ?? null,
     createdAt: a.createdAt.getTime(),
     keyId: a.keyId,
     request: a.body

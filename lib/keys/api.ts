@@ -7,17 +7,24 @@ import { keysRepo } from "../db/keys.repo";
 import { announceChange } from "../cluster/bus";
 import { clearKeyCache, createKey, ROLES } from "../gateway/keys";
 import { fromColumns, limitsSchema, NO_LIMITS, toColumns, type LimitColumns } from "../limits/policy";
+import { DEFAULT_THINKING_POLICY, thinkingPolicySchema, toThinkingPolicy } from "../models/client-thinking";
+import { requestsRepo } from "../db/requests.repo";
 
 const createBody = z.object({
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES as [string, ...string[]]),
   /** rpm and daily budget of the key (lib/limits); omitted: none. */
   limits: limitsSchema.nullable().optional(),
+  /** What the gateway does with thinking the key's clients send; omitted: honour. */
+  thinking: thinkingPolicySchema.optional(),
 });
 
-const patchBody = z.object({ limits: limitsSchema.nullable() }).strict();
+const patchBody = z
+  .object({ limits: limitsSchema.nullable().optional(), thinking: thinkingPolicySchema.optional() })
+  .strict()
+  .refine((b) => b.limits !== undefined || b.thinking !== undefined, { message: "give limits, thinking or both" });
 
-type KeyFields = { id: string; name: string; prefix: string; role: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null } & Partial<LimitColumns>;
+type KeyFields = { id: string; name: string; prefix: string; role: string; createdAt: Date; revokedAt: Date | null; lastUsedAt: Date | null; thinkingPolicy?: string; thinkingCap?: string | null } & Partial<LimitColumns>;
 
 const view = (k: KeyFields) => ({
   id: k.id,
@@ -28,14 +35,21 @@ const view = (k: KeyFields) => ({
   revokedAt: k.revokedAt,
   lastUsedAt: k.lastUsedAt,
   limits: fromColumns(k),
+  thinking: toThinkingPolicy(k.thinkingPolicy, k.thinkingCap) ?? DEFAULT_THINKING_POLICY,
 });
 
-export const listKeys: Handler = withApi({ role: "admin" }, async () => json(200, { data: (await keysRepo.list()).map(view) }));
+/** The user-agent a key's requests came with last (from its records), for the Settings page. */
+async function withClient(k: KeyFields) {
+  return { ...view(k), client: await requestsRepo.lastClient({ keyId: k.id }) };
+}
+
+export const listKeys: Handler = withApi({ role: "admin" }, async () => json(200, { data: await Promise.all((await keysRepo.list()).map(withClient)) }));
 
 export const createKeyHandler: Handler = withApi({ role: "admin", body: createBody }, async ({ body }) => {
   const { secret, key } = await createKey(body.name, body.role as never);
   const limited = body.limits ? await keysRepo.setLimits(key.id, toColumns(body.limits)) : null;
-  return json(201, { ...view(limited ?? key), secret });
+  const policy = body.thinking ? await keysRepo.setThinkingPolicy(key.id, { thinkingPolicy: body.thinking.policy, thinkingCap: body.thinking.cap }) : null;
+  return json(201, { ...view(policy ?? limited ?? key), secret });
 });
 
 export const revokeKey: Handler = withApi({ role: "admin" }, async ({ req }) => {
@@ -49,10 +63,11 @@ export const revokeKey: Handler = withApi({ role: "admin" }, async ({ req }) => 
   return json(200, { ...view({ ...existing, revokedAt: new Date() }) });
 });
 
-/** Changes a key's limits (null: none); every instance applies them to the key's next request. */
+/** Changes a key's limits (null: none) and client-thinking policy; every instance applies them to the key's next request. */
 export const patchKey: Handler = withApi({ role: "admin", body: patchBody }, async ({ req, body }) => {
   const id = req.params.id ?? "";
-  const updated = await keysRepo.setLimits(id, toColumns(body.limits ?? NO_LIMITS));
+  let updated = body.limits !== undefined ? await keysRepo.setLimits(id, toColumns(body.limits ?? NO_LIMITS)) : null;
+  if (body.thinking) updated = await keysRepo.setThinkingPolicy(id, { thinkingPolicy: body.thinking.policy, thinkingCap: body.thinking.cap });
   if (!updated) throw notFound(`key ${id} not found`);
   clearKeyCache();
   await announceChange("keys");

@@ -97,6 +97,12 @@ interface Args {
   intent: ThinkingIntent;
   maxTokens: number;
   toolChoice?: { type: string };
+  /**
+   * Thinking the client did not ask for (and will not see): the client's own
+   * max_tokens, which is its room for the answer; max_tokens then holds the
+   * whole thinking allowance on top of it, not a fixed answer room.
+   */
+  answerTokens?: number;
 }
 
 export function planThinking(args: Args): ThinkingPlan {
@@ -152,7 +158,7 @@ function planOn(args: Args, intent: Extract<ThinkingIntent, { thinking: "on" }>,
     // Thinking counts toward max_tokens: leave the room the equivalent budget would need.
     const effective = plan.effort ?? caps.defaultEffort;
     const room = asked ?? (effective ? EFFORT_BUDGETS[effective] : TIER_BUDGETS.complex);
-    ensureRoom(plan, room, caps.maxOutputTokens, "thinking allowance");
+    ensureRoom(plan, room, caps.maxOutputTokens, "thinking allowance", args.answerTokens);
     plan.thinking = { type: "adaptive", display: intent.display };
     return plan;
   }
@@ -163,7 +169,7 @@ function planOn(args: Args, intent: Extract<ThinkingIntent, { thinking: "on" }>,
     plan.adjustments.push(`budget_tokens raised from ${budget} to ${MIN_BUDGET}, the API's minimum`);
     budget = MIN_BUDGET;
   }
-  budget = ensureRoom(plan, budget, caps.maxOutputTokens, "thinking budget");
+  budget = ensureRoom(plan, budget, caps.maxOutputTokens, "thinking budget", args.answerTokens);
   if (intent.effort) {
     const effort = supportedEffort(caps, intent.effort);
     if (effort !== undefined && effort !== intent.effort) plan.adjustments.push(`effort ${intent.effort} is not supported by ${model}; using ${effort}`);
@@ -179,20 +185,25 @@ function planOn(args: Args, intent: Extract<ThinkingIntent, { thinking: "on" }>,
  * output; shrinks the budget when even that cannot fit. Returns the budget to
  * send (always < max_tokens, as the API requires).
  */
-function ensureRoom(plan: ThinkingPlan, budget: number, modelMax: number | null, label: string): number {
+function ensureRoom(plan: ThinkingPlan, budget: number, modelMax: number | null, label: string, answerTokens?: number): number {
   let b = budget;
-  const wanted = b + ANSWER_ROOM;
+  const answerRoom = answerTokens ?? ANSWER_ROOM;
+  const wanted = b + answerRoom;
   if (modelMax !== null && wanted > modelMax) {
-    const shrunk = Math.max(MIN_BUDGET, modelMax - ANSWER_ROOM);
+    const shrunk = Math.max(MIN_BUDGET, modelMax - answerRoom);
     if (shrunk < b) {
       plan.adjustments.push(`${label} lowered from ${b} to ${shrunk} to leave answer room within the ${modelMax}-token maximum output`);
       b = shrunk;
     }
   }
-  if (plan.maxTokens < b + ANSWER_ROOM) {
-    const target = modelMax !== null ? Math.min(b + ANSWER_ROOM, modelMax) : b + ANSWER_ROOM;
+  if (plan.maxTokens < b + answerRoom) {
+    const target = modelMax !== null ? Math.min(b + answerRoom, modelMax) : b + answerRoom;
     if (target > plan.maxTokens) {
-      plan.adjustments.push(`max_tokens raised from ${plan.maxTokens} to ${target} to fit a ${b}-token ${label}`);
+      plan.adjustments.push(
+        answerTokens === undefined
+          ? `max_tokens raised from ${plan.maxTokens} to ${target} to fit a ${b}-token ${label}`
+          : `max_tokens raised from ${plan.maxTokens} to ${target}: the client's ${answerTokens} for the answer plus a ${b}-token ${label} it did not ask for`,
+      );
       plan.maxTokens = target;
     }
   }

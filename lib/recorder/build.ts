@@ -40,6 +40,8 @@ export interface RecordInput {
   requestId: string;
   /** The endpoint it came through; absent in lines journaled before it was recorded (Messages). */
   via?: string;
+  /** The client's user-agent; absent in lines journaled before it was recorded. */
+  client?: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   keyId: string | null;
@@ -248,6 +250,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     hasTools: r.routable?.hasTools ?? false,
     thinkingStatus: seen?.thinkingStatus ?? "none",
     via: r.via ?? "messages",
+    client: r.client ?? null,
     ...content(r, routeId, escalated, ctx.traces),
   };
 }

@@ -5,6 +5,8 @@ export interface RequestRecordRow {
   keyId: string | null;
   /** messages, openai, playground or calibration (lib/gateway/messages.ts, Via). */
   via: string;
+  /** The client's user-agent. */
+  client: string | null;
   app: string | null;
   task: string | null;
   stage: string;

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { configRepo, type RouteRow } from "../db/config.repo";
 import { activeLimits } from "../limits/policy";
+import { toThinkingPolicy } from "../models/client-thinking";
 import { activeThreshold, classifierStage } from "./classifier";
 import { DEFAULT_POLICY, escalationPolicySchema } from "./escalation";
 import { llmClassifierConfigSchema } from "./llm-classifier";
@@ -103,7 +104,7 @@ async function load(): Promise<LoadedConfig> {
     routes: new Map(routes.map((r) => [r.id, toRouteConfig(r)])),
     rules: rules.map(compileRule),
     apps: new Map<string, AppContext>(
-      apps.map((a) => [a.name.toLowerCase(), { name: a.name, tier: a.tier as AppContext["tier"], routeId: a.routeId, limits: activeLimits(a) }]),
+      apps.map((a) => [a.name.toLowerCase(), { name: a.name, tier: a.tier as AppContext["tier"], routeId: a.routeId, limits: activeLimits(a), thinking: toThinkingPolicy(a.thinkingPolicy, a.thinkingCap) }]),
     ),
     tierRoutes,
     defaultRouteId: (settings.get(SETTING_DEFAULT_ROUTE) as string | undefined) ?? tierRoutes.standard,

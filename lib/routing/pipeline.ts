@@ -1,7 +1,8 @@
 /**
  * The router: a pipeline of stages, the first decisive stage wins.
  *   pinned (a tool loop; a conversation bound to its model) → override →
- *   background → context → rules → classifier → default
+ *   client (its own thinking, where the policy honours it) → background →
+ *   context → rules → classifier → default
  * It is a pure function of the request and a configuration snapshot (plus a
  * pin lookup for conversations that must not switch), so /api/v1/route, the
  * gateway, what-if replay and the router's evaluation all call the same code.
@@ -9,6 +10,7 @@
 import { firstMatch, describeRule, type CompiledRule } from "./rules";
 import type { EscalationPolicy } from "./escalation";
 import type { LimitPolicy } from "../limits/policy";
+import type { ThinkingPolicy } from "../models/client-thinking";
 import type { LlmClassifierConfig, LlmOutcome } from "./llm-classifier";
 import { bindsThinking } from "../models/catalog";
 import type { BudgetTier, Decision, LlmStageResult, PinnedConfig, RoutableRequest, RouteConfig, Tier } from "./types";
@@ -19,6 +21,8 @@ export interface AppContext {
   routeId: string | null;
   /** The app's rpm and daily budget (lib/limits), when it has any. */
   limits?: LimitPolicy | null;
+  /** The app's client-thinking policy; absent: the key's. */
+  thinking?: ThinkingPolicy | null;
 }
 
 export interface ClassifierResult {
@@ -77,6 +81,13 @@ function pinnedDecision(pin: PinnedConfig, snapshot: RoutingSnapshot, reason: st
 }
 
 export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
+  const d = await decideStage(req, snapshot, pins, llm);
+  // Agent clients keep the model they asked for; routes change only their thinking and effort.
+  if (req.agentClient && d.route && !d.pinned) d.keepModel = true;
+  return d;
+}
+
+async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
   // 1. A tool_result continuation is the same assistant turn (reference §1.7):
   // it gets the model and thinking of the turn's first call, whatever the
   // client echoes back, and nothing (not even a forced tier) switches it.
@@ -123,14 +134,22 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     return d;
   }
 
-  // 4. Background calls of agent clients (titles, topic checks, summaries):
+  // 4. The client said how to think, and its key's or app's policy honours
+  // that (honour, cap): its own configuration goes upstream as sent.
+  if (req.honourClientThinking) {
+    const t = req.thinking?.type;
+    const on = t === "adaptive" || t === "enabled" || (t === undefined && !!req.effort);
+    return { tier: on ? "reasoning" : "standard", stage: "client", reason: "the client's own thinking configuration, kept (client-thinking policy)", route: null };
+  }
+
+  // 5. Background calls of agent clients (titles, topic checks, summaries):
   // standard, and no classifier call is spent on them.
   if (req.background) {
     const r = tierRoute(snapshot, "standard");
     return { tier: r.tier, stage: "background", reason: "background call of an agent client (no tools): standard", route: r };
   }
 
-  // 5. Context: the application says so.
+  // 6. Context: the application says so.
   if (req.app) {
     const app = snapshot.apps.get(req.app.toLowerCase());
     if (app && app.tier !== "auto") {
@@ -139,7 +158,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     }
   }
 
-  // 6. Rules, in order.
+  // 7. Rules, in order.
   const hit = firstMatch(snapshot.rules, req);
   if (hit) {
     const r = route(snapshot, hit.rule.then.routeId);
@@ -152,7 +171,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     return d;
   }
 
-  // 7. Classifier, for prompts no rule covers.
+  // 8. Classifier, for prompts no rule covers.
   if (snapshot.classify) {
     const c = snapshot.classify(req);
     let tier = c.tier;
@@ -180,7 +199,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
     return d;
   }
 
-  // 8. Default.
+  // 9. Default.
   const r = route(snapshot, snapshot.defaultRouteId);
   return { tier: r.tier, stage: "default", reason: "no override, context or rule applied", route: r };
 }

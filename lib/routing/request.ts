@@ -68,6 +68,7 @@ export function toRoutable(body: MessagesBody, headers: Record<string, string | 
     conversationKey: shape.conversationKey,
     turnKey: shape.turnKey,
     background: agent && !hasTools && !shape.continuation,
+    agentClient: agent,
     client: headers["user-agent"]?.slice(0, 200) || undefined,
     thinking: body.thinking,
     effort: body.output_config?.effort,

@@ -3,7 +3,7 @@
 export type Tier = "reasoning" | "standard";
 
 /** Which stage of the pipeline decided. The first decisive stage wins. */
-export type Stage = "override" | "pinned" | "context" | "rule" | "classifier" | "escalation" | "default" | "background";
+export type Stage = "override" | "pinned" | "context" | "rule" | "classifier" | "escalation" | "default" | "background" | "client";
 
 export type Effort = "low" | "medium" | "high" | "xhigh" | "max";
 export type BudgetTier = "simple" | "complex" | "maximum";
@@ -65,6 +65,10 @@ export interface Decision {
   budgetTier?: BudgetTier;
   escalation?: EscalationPlan;
   llm?: LlmStageResult;
+  /** Apply the route's thinking on the requested model (agent clients: a model switch costs their prompt cache and thinking continuity). */
+  keepModel?: boolean;
+  /** The key's or app's client-thinking cap: whatever route applies thinks at most this much (not a pinned turn: it was capped when it started). */
+  thinkingCap?: Effort;
 }
 
 /** What the router looks at: the request reduced to the facts the stages need. */
@@ -84,8 +88,12 @@ export interface RoutableRequest {
   turnKey: string;
   /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */
   background: boolean;
+  /** Claude Code or an app on the Agent SDK (lib/routing/conversation.ts). */
+  agentClient?: boolean;
   /** The client's user-agent, for the record and the Settings page. */
   client?: string;
+  /** The client sent its own thinking or effort and its key's or app's policy keeps it (honour, cap): no route applies. */
+  honourClientThinking?: boolean;
   /** The client's own thinking and effort, for pass-through. */
   thinking?: Record<string, unknown>;
   effort?: Effort;

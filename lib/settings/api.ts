@@ -1,5 +1,6 @@
 /** Routes, app policies and routing settings over HTTP: everyone signed in reads, admins change. */
 import { json, type Handler } from "../api/http";
+import { requestsRepo } from "../db/requests.repo";
 import { withApi } from "../api/wrap";
 import { configRepo } from "../db/config.repo";
 import {
@@ -23,7 +24,9 @@ export const putRouteHandler: Handler = withApi({ role: "admin", body: routeBody
   json(200, await putRoute(parseRouteId(req.params.id), body)),
 );
 
-export const getApps: Handler = withApi({ role: "viewer" }, async () => json(200, { data: (await configRepo.apps()).map(appView) }));
+export const getApps: Handler = withApi({ role: "viewer" }, async () =>
+  json(200, { data: await Promise.all((await configRepo.apps()).map(async (a) => ({ ...appView(a), client: await requestsRepo.lastClient({ app: a.name }) }))) }),
+);
 
 export const putAppHandler: Handler = withApi({ role: "admin", body: appBody }, async ({ req, body }) =>
   json(200, await putApp(parseAppName(req.params.name), body)),

@@ -21,6 +21,7 @@ import {
 } from "../routing/config";
 import { announceChange } from "../cluster/bus";
 import { fromColumns, limitsSchema, NO_LIMITS, toColumns } from "../limits/policy";
+import { thinkingPolicySchema, toThinkingColumns, toThinkingPolicy } from "../models/client-thinking";
 import { llmClassifierConfigSchema } from "../routing/llm-classifier";
 import { ruleSetSchema } from "../routing/rules";
 import { parseTracesSettings, saveTracesConfig } from "../traces/config";
@@ -67,6 +68,8 @@ export const appBody = z
     description: z.string().max(2000).default(""),
     /** rpm and daily budget of the app across all keys; omitted: unchanged, null: none. */
     limits: limitsSchema.nullable().optional(),
+    /** The app's client-thinking policy; omitted: unchanged, null: the key's. */
+    thinking: thinkingPolicySchema.nullable().optional(),
   })
   .strict();
 export type AppInput = z.infer<typeof appBody>;
@@ -192,7 +195,8 @@ export async function putApp(name: string, input: AppInput): Promise<ReturnType<
   if (input.tier === "auto") routeId = null; // auto hands the app to rules and the classifier: no route of its own
   if (routeId) checkAppRoute(input.tier, routeId, await configRepo.routes());
   const limits = input.limits === undefined ? undefined : toColumns(input.limits ?? NO_LIMITS);
-  const row: AppRow = { name, tier: input.tier, routeId, description: input.description, ...limits };
+  const thinking = input.thinking === undefined ? undefined : toThinkingColumns(input.thinking);
+  const row: AppRow = { name, tier: input.tier, routeId, description: input.description, ...limits, ...thinking };
   await configRepo.upsertApp(row);
   invalidate();
   await announceChange("routing");
@@ -201,8 +205,8 @@ export async function putApp(name: string, input: AppInput): Promise<ReturnType<
 
 /** An app policy as the API shows it: the stored columns, limits as one object. */
 export function appView(row: AppRow) {
-  const { rpmLimit: _r, usdPerDay: _u, limitAction: _a, ...rest } = row;
-  return { ...rest, limits: fromColumns(row) };
+  const { rpmLimit: _r, usdPerDay: _u, limitAction: _a, thinkingPolicy: _p, thinkingCap: _c, ...rest } = row;
+  return { ...rest, limits: fromColumns(row), thinking: toThinkingPolicy(row.thinkingPolicy, row.thinkingCap) };
 }
 
 export async function deleteApp(name: string): Promise<void> {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { SearchToken, TraceFilter } from "../db/traces.repo";
 
-export const STAGES = ["override", "pinned", "context", "rule", "classifier", "escalation", "background", "default", "none"] as const;
+export const STAGES = ["override", "pinned", "context", "rule", "classifier", "escalation", "background", "client", "default", "none"] as const;
 export const TIERS = ["reasoning", "standard"] as const;
 export const STATUSES = ["ok", "error", "partial"] as const;
 
