@@ -170,6 +170,72 @@ async function freePort(): Promise<number> {
   });
 }
 
+export const CCR_VERSION = "2.0.0";
+
+/**
+ * Claude Code Router, installed like Portkey (bench/.peers/ccr). 2.0.0, not
+ * the registry's newest (3.1.1): that one depends on packages the registry
+ * does not have (@the-next-ai/*), so it cannot be installed. Returns the path
+ * of its CLI.
+ */
+export function ensureCcr(log: (line: string) => void): string {
+  const dir = path.join(PEERS_DIR, "ccr");
+  const pkg = path.join(dir, "node_modules/@musistudio/claude-code-router/package.json");
+  const installed = fs.existsSync(pkg) ? (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version?: string }).version : undefined;
+  if (installed !== CCR_VERSION) {
+    log(`installing @musistudio/claude-code-router@${CCR_VERSION} into ${path.relative(ROOT, dir)} (once; kept between runs)`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "thinkgate-bench-peer-ccr", private: true }) + "\n");
+    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", `@musistudio/claude-code-router@${CCR_VERSION}`], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
+  const bin = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { bin: string | Record<string, string> }).bin;
+  return path.join(path.dirname(pkg), typeof bin === "string" ? bin : Object.values(bin)[0]!);
+}
+
+/**
+ * Claude Code Router as its README runs it (`ccr start`, in the foreground),
+ * with a config of its own in a fresh HOME: one provider, the upstream at
+ * `upstreamUrl` through its Anthropic transformer, as the default route; its
+ * file logging off. Clients authenticate with `apiKey`. Ready when it answers HTTP.
+ */
+export async function startCcr(cli: string, upstreamUrl: string, apiKey: string): Promise<Proc & { home: string }> {
+  const port = await freePort();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-bench-ccr-"));
+  fs.mkdirSync(path.join(home, ".claude-code-router"));
+  const config = {
+    LOG: false,
+    HOST: "127.0.0.1",
+    PORT: port,
+    APIKEY: apiKey,
+    NON_INTERACTIVE_MODE: true,
+    Providers: [{ name: "anthropic", api_base_url: `${upstreamUrl}/v1/messages`, api_key: "dummy", models: ["claude-sonnet-4-6"], transformer: { use: ["Anthropic"] } }],
+    Router: { default: "anthropic,claude-sonnet-4-6" },
+  };
+  fs.writeFileSync(path.join(home, ".claude-code-router", "config.json"), JSON.stringify(config, null, 2));
+  let out = "";
+  const proc = spawn(process.execPath, [cli, "start"], { cwd: home, env: { ...process.env, HOME: home, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(proc);
+  proc.on("exit", () => live.delete(proc));
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`claude-code-router exited (${proc.exitCode}) before it was ready:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`claude-code-router did not start in 60 s:\n${out}`);
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { ...asProc("claude-code-router", proc, port, () => out), home };
+}
+
 /**
  * Portkey's gateway as its README starts it (`gateway --port=N --headless`):
  * one plain Node process, no clustering. Ready when it answers HTTP.
