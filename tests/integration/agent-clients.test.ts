@@ -26,6 +26,15 @@ const SUPPORTED = process.platform === "linux" && process.arch === "x64";
 let server: TestServer;
 let work: string;
 let home: string;
+/** The agents' key: a key of their own with the client-thinking policy the README recommends for Claude Code. */
+let agentKey: string;
+
+/**
+ * The issue's figures, from the real clients' records: calls of a tool loop
+ * served by another model or thinking configuration than the loop's first
+ * call, and background calls (no tools) sent to reasoning. Printed at the end.
+ */
+const tally = { loops: 0, loopCalls: 0, offConfiguration: 0, background: 0, backgroundToReasoning: 0 };
 
 interface StoredRecord {
   id: string;
@@ -74,7 +83,7 @@ function clientEnv(extra: Record<string, string> = {}): Record<string, string> {
     HOME: home,
     CLAUDE_CONFIG_DIR: path.join(home, ".claude"),
     ANTHROPIC_BASE_URL: server.baseURL,
-    ANTHROPIC_API_KEY: server.adminKey,
+    ANTHROPIC_API_KEY: agentKey,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     DISABLE_AUTOUPDATER: "1",
     DISABLE_TELEMETRY: "1",
@@ -113,15 +122,34 @@ function claude(args: string[], env: Record<string, string> = {}): Promise<Claud
   });
 }
 
-/** The calls of one user turn's tool loop: those whose stored prompt is the turn's text. */
-function assertOneConfiguration(records: StoredRecord[]) {
-  const configs = new Set(records.map((r) => JSON.stringify([r.servedModel, r.thinkingConfig])));
+/** Every call of a tool loop has the model and thinking configuration of its first call (counted for the figures, then asserted). */
+function assertOneConfiguration(loop: StoredRecord[]) {
+  const first = JSON.stringify([loop[0]!.servedModel, loop[0]!.thinkingConfig]);
+  tally.loops++;
+  tally.loopCalls += loop.length;
+  tally.offConfiguration += loop.filter((r) => JSON.stringify([r.servedModel, r.thinkingConfig]) !== first).length;
+  const configs = new Set(loop.map((r) => JSON.stringify([r.servedModel, r.thinkingConfig])));
   expect([...configs], "every call of the loop is served by one model with one thinking configuration").toHaveLength(1);
+}
+
+/** Background calls (titles, summaries: no tools) go standard. */
+function assertBackgroundStandard(records: StoredRecord[]) {
+  const background = records.filter((r) => !r.hasTools);
+  tally.background += background.length;
+  tally.backgroundToReasoning += background.filter((r) => r.tier === "reasoning").length;
+  for (const r of background) expect(r.tier, `background call ${r.id}`).toBe("standard");
 }
 
 beforeAll(async () => {
   if (SUPPORTED) expect(fs.existsSync(CLAUDE), `${CLAUDE} is missing: npm ci installs @anthropic-ai/claude-code-linux-x64`).toBe(true);
   server = await startServer();
+  const created = await fetch(`${server.url}/api/keys`, {
+    method: "POST",
+    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+    body: JSON.stringify({ name: "claude code", role: "gateway", thinking: { policy: "decide" } }),
+  });
+  expect(created.status).toBe(201);
+  agentKey = ((await created.json()) as { secret: string }).secret;
   work = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-agent-work-"));
   home = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-agent-home-"));
   fs.writeFileSync(path.join(work, "notes.txt"), "The deploy is on Friday at 10:00, after the schema migration.\n");
@@ -129,6 +157,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (tally.loops) {
+    console.log(
+      `real agent clients: ${tally.loops} tool loops, ${tally.loopCalls} calls; calls served by another model or thinking configuration than their loop's first: ${tally.offConfiguration}; background calls: ${tally.background}, sent to reasoning: ${tally.backgroundToReasoning}`,
+    );
+  }
   await server?.stop();
   for (const dir of [work, home]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -139,6 +172,7 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     const records = await recordsOf(async () => (result = await claude(["-p", "Explain in two sentences what a database index is for."])));
     expect(result).toMatchObject({ type: "result", subtype: "success", is_error: false, num_turns: 1 });
     expect(result!.result.length).toBeGreaterThan(20);
+    assertBackgroundStandard(records);
     const turn = records.filter((r) => r.hasTools);
     expect(turn).toHaveLength(1);
     expect(turn[0]).toMatchObject({ status: "ok", prompt: "Explain in two sentences what a database index is for.", stopReason: "end_turn" });
@@ -151,6 +185,7 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     expect(result).toMatchObject({ subtype: "success", is_error: false, num_turns: 2 });
     // The answer is built on what the Read tool returned from disk.
     expect(result!.result).toContain("Friday at 10:00");
+    assertBackgroundStandard(records);
     const loop = records.filter((r) => r.hasTools);
     expect(loop.map((r) => r.stopReason)).toEqual(["tool_use", "end_turn"]);
     for (const r of loop) expect(r).toMatchObject({ status: "ok", prompt });
@@ -165,6 +200,7 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     const records = await recordsOf(async () => (result = await claude(["-p", prompt, "--model", "claude-sonnet-4-5"], { MAX_THINKING_TOKENS: "40000" })));
     expect(result).toMatchObject({ subtype: "success", is_error: false, num_turns: 2 });
     expect(result!.result).toContain("Ana");
+    assertBackgroundStandard(records);
     const loop = records.filter((r) => r.hasTools);
     expect(loop).toHaveLength(2);
     for (const r of loop) {
@@ -181,6 +217,7 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     let next: ClaudeResult | undefined;
     const records = await recordsOf(async () => (next = await claude(["--continue", "-p", "Now say it in one line."])));
     expect(next).toMatchObject({ subtype: "success", is_error: false, session_id: first.session_id });
+    assertBackgroundStandard(records);
     const turn = records.filter((r) => r.hasTools);
     expect(turn).toHaveLength(1);
     // The whole first session (question, tool call, tool result, answer) came along.
@@ -190,20 +227,21 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
 });
 
 describe.skipIf(!SUPPORTED)("the Claude Agent SDK through thinkgate", () => {
-  async function run(prompt: string) {
+  async function run(prompt: string, env: Record<string, string | undefined> = clientEnv()) {
     const messages: Record<string, unknown>[] = [];
     const records = await recordsOf(async () => {
-      for await (const m of query({ prompt, options: { cwd: work, env: clientEnv(), allowedTools: ["Read"], maxTurns: 4 } })) messages.push(m as Record<string, unknown>);
+      for await (const m of query({ prompt, options: { cwd: work, env, allowedTools: ["Read"], maxTurns: 4 } })) messages.push(m as Record<string, unknown>);
     });
     const result = messages.find((m) => m.type === "result") as { subtype: string; is_error: boolean; result: string; num_turns: number } | undefined;
     return { result, records, messages };
   }
 
-  it("answers a plain query; the stored prompt is the user's text", async () => {
+  it("answers a plain query with the key in ANTHROPIC_AUTH_TOKEN (sent as Bearer); the stored prompt is the user's text", async () => {
     const prompt = "In one sentence, what does a load balancer do?";
-    const { result, records } = await run(prompt);
+    const { result, records } = await run(prompt, { ...clientEnv(), ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: agentKey });
     expect(result).toMatchObject({ subtype: "success", is_error: false, num_turns: 1 });
     expect(result!.result.length).toBeGreaterThan(20);
+    assertBackgroundStandard(records);
     const turn = records.filter((r) => r.hasTools);
     expect(turn).toHaveLength(1);
     expect(turn[0]).toMatchObject({ status: "ok", prompt });
@@ -217,6 +255,7 @@ describe.skipIf(!SUPPORTED)("the Claude Agent SDK through thinkgate", () => {
     // The SDK saw the tool call and its result.
     const toolUse = messages.flatMap((m) => ((m.message as { content?: { type: string; name?: string }[] } | undefined)?.content ?? [])).find((b) => b.type === "tool_use");
     expect(toolUse?.name).toBe("Read");
+    assertBackgroundStandard(records);
     const loop = records.filter((r) => r.hasTools);
     expect(loop.map((r) => r.stopReason)).toEqual(["tool_use", "end_turn"]);
     for (const r of loop) expect(r).toMatchObject({ status: "ok", prompt });
