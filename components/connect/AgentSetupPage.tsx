@@ -60,9 +60,9 @@ export function AgentSetupPage() {
 
       <Card>
         <CardHeader title="2. Point the client at thinkgate" description={hint} />
-        <CardBody className="space-y-3">
-          <Tabs tabs={AGENT_SNIPPETS} active={active} onChange={(id) => setActive(id as AgentSnippetId)} label="Client" />
-          <div className="overflow-hidden rounded-md border border-gray-800 bg-gray-950">
+        <CardBody className="min-w-0 space-y-3">
+          <Tabs tabs={AGENT_SNIPPETS} active={active} onChange={(id) => setActive(id as AgentSnippetId)} label="Client" className="max-w-full flex-wrap" />
+          <div className="min-w-0 overflow-hidden rounded-md border border-gray-800 bg-gray-950">
             <div className="flex justify-end border-b border-gray-800 px-2 py-1.5">
               <CopyButton value={snippet.copy} variant="inverse" title={key ? "Copies the snippet with your full key" : "Copies the snippet"} />
             </div>

@@ -13,8 +13,8 @@ import { KEY_PLACEHOLDER, type SnippetInput } from "./snippets";
 export type AgentSnippetId = "shell" | "settings" | "agent-sdk";
 
 export const AGENT_SNIPPETS: { id: AgentSnippetId; label: string; hint: string }[] = [
-  { id: "shell", label: "Claude Code: shell", hint: "In the shell you start claude from, or your shell profile." },
-  { id: "settings", label: "Claude Code: settings.json", hint: "In ~/.claude/settings.json (every project) or .claude/settings.local.json (one project, not committed)." },
+  { id: "shell", label: "Shell", hint: "Claude Code: in the shell you start claude from, or your shell profile." },
+  { id: "settings", label: "settings.json", hint: "Claude Code: in ~/.claude/settings.json (every project) or .claude/settings.local.json (one project, not committed)." },
   { id: "agent-sdk", label: "Agent SDK", hint: "The SDK runs Claude Code underneath: the same variables, passed in options.env." },
 ];
 
