@@ -47,7 +47,8 @@ const toolCall = z
   .object({
     id: z.string().min(1),
     type: z.literal("function"),
-    function: z.object({ name: z.string().min(1), arguments: z.string() }).strict(),
+    // parsed_arguments: what the OpenAI SDK's parse and stream helpers add to a message the app then sends back.
+    function: z.object({ name: z.string().min(1), arguments: z.string(), parsed_arguments: z.unknown().optional() }).strict(),
   })
   .strict();
 
@@ -60,6 +61,11 @@ const assistantMessage = z
     name: z.string().optional(),
     refusal: z.string().nullish(),
     tool_calls: z.array(toolCall).optional(),
+    // What thinkgate's own answer carries (response.ts): a client that sends the message back as it got it is not refused.
+    reasoning_content: z.string().nullish(),
+    annotations: z.array(z.unknown()).nullish(),
+    // Added by the OpenAI SDK's parse and stream helpers (ParsedChatCompletionMessage).
+    parsed: z.unknown().optional(),
   })
   .strict();
 const toolMessage = z.object({ role: z.literal("tool"), content: z.union([text, z.array(textPart)]), tool_call_id: z.string().min(1) }).strict();

@@ -191,6 +191,38 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(second.choices[0]!.message.content!.length).toBeGreaterThan(0);
   });
 
+  it("a tool loop on the reasoning tier works although an OpenAI client cannot send thinking blocks back", async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: "function", function: { name: "get_weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
+    ];
+    const question: OpenAI.ChatCompletionMessageParam = { role: "user", content: "Use get_weather for Paris, then plan an outdoor event around it." };
+    const first = await client.chat.completions.create({ model: "claude-opus-4-7", messages: [question], tools, reasoning_effort: "high" });
+    const call = first.choices[0]!.message.tool_calls?.[0];
+    expect(first.choices[0]!.finish_reason).toBe("tool_calls");
+    if (call?.type !== "function") throw new Error("expected a function call");
+    // The continuation: the API needs the turn's thinking block, which the OpenAI message never carried.
+    const second = await client.chat.completions.create({
+      model: "claude-opus-4-7",
+      messages: [question, first.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: "18°C, light rain" }],
+      tools,
+      reasoning_effort: "high",
+    });
+    expect(second.choices[0]!.finish_reason).toBe("stop");
+    expect(second.choices[0]!.message.content).toContain("18°C, light rain");
+
+    // The same loop with the first call streamed: the stream's thinking is kept too.
+    const streamed = await client.chat.completions.stream({ model: "claude-opus-4-7", messages: [question], tools, reasoning_effort: "high" }).finalChatCompletion();
+    const streamedCall = streamed.choices[0]!.message.tool_calls?.[0];
+    if (streamedCall?.type !== "function") throw new Error("expected a function call");
+    const after = await client.chat.completions.create({
+      model: "claude-opus-4-7",
+      messages: [question, streamed.choices[0]!.message as OpenAI.ChatCompletionMessageParam, { role: "tool", tool_call_id: streamedCall.id, content: "12°C, sunny" }],
+      tools,
+      reasoning_effort: "high",
+    });
+    expect(after.choices[0]!.message.content).toContain("12°C, sunny");
+  });
+
   it("rejects an unsupported field with a 400 in OpenAI's error shape, naming the field", async () => {
     const err = await client.chat.completions
       .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], logprobs: true })
