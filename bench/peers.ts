@@ -1,5 +1,5 @@
 /**
- * thinkgate against its peer, side by side in one run: the same mock
+ * thinkgate against its peers, side by side in one run: the same mock
  * Anthropic upstream (bench/mock-upstream.ts, its own process, answering
  * instantly on loopback), called
  *   - directly,
@@ -8,7 +8,10 @@
  *   - through Portkey's gateway 1.15.2 (installed by the bench into
  *     bench/.peers/portkey, started as its README says, one target given by
  *     x-portkey-provider + x-portkey-custom-host: its lightest path, no config
- *     object to evaluate).
+ *     object to evaluate),
+ *   - through Claude Code Router 2.0.0 (the routing proxy Claude Code users
+ *     run; installed into bench/.peers/ccr, started with `ccr start` and a
+ *     config of one Anthropic provider, the mock, as its default route).
  * Each gateway runs alone: started, warmed, measured, stopped; the load
  * generator is this process. Within a gateway's turn every configuration is
  * measured directly and through the gateway back to back (order alternating),
@@ -18,10 +21,10 @@
  * to first byte), c10 and c50 JSON and c10 streaming (requests/s, p99), and
  * the gateway's CPU time per request during the c10 JSON phase (user+sys from
  * /proc, the figure least disturbed by other work on the machine). Ratios
- * thinkgate / Portkey come from the same run.
+ * thinkgate / Portkey and thinkgate / Claude Code Router come from the same run.
  */
 import { percentile, runLoad, type LoadResult, type LoadTarget } from "./load";
-import { cpuMs, ensurePortkey, rssMiB, startGateway, startMock, startPortkey, type Proc } from "./procs";
+import { cpuMs, ensureCcr, ensurePortkey, rssMiB, startCcr, startGateway, startMock, startPortkey, type Proc } from "./procs";
 import type { Figure } from "./report";
 import fs from "node:fs";
 
@@ -59,7 +62,8 @@ const REQUEST = {
 const BODY = { json: Buffer.from(JSON.stringify(REQUEST)), stream: Buffer.from(JSON.stringify({ ...REQUEST, stream: true })) };
 const VERSION = "2023-06-01";
 
-type Who = "thinkgate" | "portkey";
+type Who = "thinkgate" | "portkey" | "ccr";
+const GATEWAYS: Who[] = ["thinkgate", "portkey", "ccr"];
 type Kind = "json" | "stream";
 
 interface Gw {
@@ -108,6 +112,19 @@ async function startPortkeyGw(mock: Proc, script: string): Promise<Gw> {
   };
 }
 
+const CCR_KEY = "bench-ccr-key";
+
+async function startCcrGw(mock: Proc, cli: string): Promise<Gw> {
+  const p = await startCcr(cli, mock.url, CCR_KEY);
+  return {
+    who: "ccr",
+    proc: p,
+    // Claude Code's own request shape: its base URL is the router, its key the router's APIKEY.
+    target: (kind) => ({ url: `${p.url}/v1/messages`, headers: { "content-type": "application/json", "x-api-key": CCR_KEY, "anthropic-version": VERSION }, body: BODY[kind] }),
+    cleanup: () => fs.rmSync(p.home, { recursive: true, force: true }),
+  };
+}
+
 /** One request, its status and the start of its body: what a failing path answers, as observed. */
 async function probe(t: LoadTarget): Promise<{ status: number; body: string }> {
   try {
@@ -131,6 +148,7 @@ export async function peersBench(o: PeersOptions): Promise<{ figures: Figure[]; 
   const notes: string[] = [];
   const runs: unknown[] = [];
   const portkeyScript = ensurePortkey(o.log);
+  const ccrCli = ensureCcr(o.log);
   const configs: { c: 1 | 10 | 50; kind: Kind }[] = [
     { c: 1, kind: "json" },
     { c: 1, kind: "stream" },
@@ -146,10 +164,10 @@ export async function peersBench(o: PeersOptions): Promise<{ figures: Figure[]; 
     const mock = await startMock();
     const perRun: Partial<Record<Who, Record<string, number>>> = {};
     try {
-      // Which gateway goes first alternates across runs.
-      const order: Who[] = run % 2 === 0 ? ["thinkgate", "portkey"] : ["portkey", "thinkgate"];
+      // Which gateway goes first rotates across runs.
+      const order = GATEWAYS.map((_, i) => GATEWAYS[(i + run) % GATEWAYS.length]!);
       for (const who of order) {
-        const gw = who === "thinkgate" ? await startThinkgate(mock) : await startPortkeyGw(mock, portkeyScript);
+        const gw = who === "thinkgate" ? await startThinkgate(mock) : who === "portkey" ? await startPortkeyGw(mock, portkeyScript) : await startCcrGw(mock, ccrCli);
         const fig: Record<string, number> = {};
         perRun[who] = fig;
         const phases: Record<string, unknown> = {};
@@ -237,16 +255,19 @@ export async function peersBench(o: PeersOptions): Promise<{ figures: Figure[]; 
         }
       }
       const t = perRun.thinkgate;
-      const p = perRun.portkey;
-      if (t && p) {
+      for (const peer of ["portkey", "ccr"] as const) {
+        const p = perRun[peer];
+        if (!t || !p) continue;
         const ratio = (name: string, a: number | undefined, b: number | undefined, note: string) => {
-          if (a !== undefined && b !== undefined && b !== 0) put(`ratio.thinkgate_over_portkey.${name}`, "×", a / b, note);
+          if (a !== undefined && b !== undefined && b !== 0) put(`ratio.thinkgate_over_${peer}.${name}`, "×", a / b, note);
         };
-        ratio("rps.c10.json", t["rps.c10.json"], p["rps.c10.json"], "issue target ≥ 1.5");
+        ratio("rps.c10.json", t["rps.c10.json"], p["rps.c10.json"], peer === "portkey" ? "issue target ≥ 1.5" : "");
         ratio("rps.c50.json", t["rps.c50.json"], p["rps.c50.json"], "");
+        ratio("rps.c10.stream", t["rps.c10.stream"], p["rps.c10.stream"], "");
         ratio("p99.c10.json", t["p99.c10.json"], p["p99.c10.json"], "lower is better");
         ratio("p99.c50.json", t["p99.c50.json"], p["p99.c50.json"], "lower is better");
-        ratio("added_p50.c1.json", t["added_p50.c1.json"], p["added_p50.c1.json"], "issue target ≤ 1");
+        ratio("added_p50.c1.json", t["added_p50.c1.json"], p["added_p50.c1.json"], peer === "portkey" ? "issue target ≤ 1" : "");
+        ratio("added_p50.c1.stream", t["added_p50.c1.stream"], p["added_p50.c1.stream"], "time to first byte");
         ratio("cpu_ms_per_req.c10.json", t.cpu, p.cpu, "lower is better");
       }
     } finally {
@@ -254,11 +275,11 @@ export async function peersBench(o: PeersOptions): Promise<{ figures: Figure[]; 
     }
   }
 
-  const rank = (n: string) => (n.startsWith("ratio.") ? 0 : n.startsWith("thinkgate.") ? 1 : n.startsWith("portkey.") ? 2 : 3);
+  const rank = (n: string) => (n.startsWith("ratio.") ? 0 : n.startsWith("thinkgate.") ? 1 : n.startsWith("portkey.") ? 2 : n.startsWith("ccr.") ? 3 : 4);
   const names = [...values.keys()].sort((a, b) => rank(a) - rank(b));
   notes.unshift(
     "peers: every process on loopback on this machine: the mock upstream, one gateway at a time, and the load generator (the bench process); added = gateway − direct percentile in back-to-back phases of the same gateway's turn; streaming latency is time to first byte",
-    "peers: thinkgate with recording and routing on (SQLite), ANTHROPIC_BASE_URL = mock; Portkey @portkey-ai/gateway@1.15.2 with x-portkey-provider: anthropic and x-portkey-custom-host = mock (a single target); both single process",
+    "peers: thinkgate with recording and routing on (SQLite), ANTHROPIC_BASE_URL = mock; Portkey @portkey-ai/gateway@1.15.2 with x-portkey-provider: anthropic and x-portkey-custom-host = mock (a single target); Claude Code Router @musistudio/claude-code-router@2.0.0 (`ccr start`, one Anthropic provider = mock as the default route, file logging off; 3.1.1 cannot be installed: its dependencies are not on the registry); all single process",
   );
   return { figures: names.map((name) => ({ name, group: "peers", ...values.get(name)! })), runs, notes };
 }

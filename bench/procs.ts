@@ -137,25 +137,41 @@ export const PORTKEY_VERSION = "1.15.2";
 export const PEERS_DIR = path.join(__dirname, ".peers");
 
 /**
- * Portkey's gateway, installed from the npm registry into a folder of its
- * own (bench/.peers/portkey, git-ignored, kept between runs) so the app never
- * depends on it. Returns the path of its start script.
+ * A peer installed from the npm registry into a folder of its own
+ * (bench/.peers/<folder>, git-ignored, kept between runs) so the app never
+ * depends on it. Returns the path of its command's script.
  */
-export function ensurePortkey(log: (line: string) => void): string {
-  const dir = path.join(PEERS_DIR, "portkey");
-  const pkg = path.join(dir, "node_modules/@portkey-ai/gateway/package.json");
+function ensurePeer(folder: string, name: string, version: string, log: (line: string) => void): string {
+  const dir = path.join(PEERS_DIR, folder);
+  const pkg = path.join(dir, "node_modules", name, "package.json");
   const installed = fs.existsSync(pkg) ? (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version?: string }).version : undefined;
-  if (installed !== PORTKEY_VERSION) {
-    log(`installing @portkey-ai/gateway@${PORTKEY_VERSION} into ${path.relative(ROOT, dir)} (once; kept between runs)`);
+  if (installed !== version) {
+    log(`installing ${name}@${version} into ${path.relative(ROOT, dir)} (once; kept between runs)`);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "thinkgate-bench-peer-portkey", private: true }) + "\n");
-    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", `@portkey-ai/gateway@${PORTKEY_VERSION}`], {
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `thinkgate-bench-peer-${folder}`, private: true }) + "\n");
+    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--ignore-scripts", "--no-save", `${name}@${version}`], {
       cwd: dir,
       stdio: ["ignore", "ignore", "inherit"],
     });
   }
   const bin = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { bin: string | Record<string, string> }).bin;
   return path.join(path.dirname(pkg), typeof bin === "string" ? bin : Object.values(bin)[0]!);
+}
+
+/** Portkey's gateway (bench/.peers/portkey): the path of its start script. */
+export function ensurePortkey(log: (line: string) => void): string {
+  return ensurePeer("portkey", "@portkey-ai/gateway", PORTKEY_VERSION, log);
+}
+
+export const CCR_VERSION = "2.0.0";
+
+/**
+ * Claude Code Router (bench/.peers/ccr): the path of its CLI. 2.0.0, not the
+ * registry's newest (3.1.1): that one depends on packages the registry does
+ * not have (@the-next-ai/*), so it cannot be installed.
+ */
+export function ensureCcr(log: (line: string) => void): string {
+  return ensurePeer("ccr", "@musistudio/claude-code-router", CCR_VERSION, log);
 }
 
 async function freePort(): Promise<number> {
@@ -168,6 +184,52 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Claude Code Router as its README runs it (`ccr start`, in the foreground),
+ * with a config of its own in a fresh HOME: one provider, the upstream at
+ * `upstreamUrl` through its Anthropic transformer, as the default route; its
+ * file logging off. Clients authenticate with `apiKey`. Ready when it answers HTTP.
+ */
+export async function startCcr(cli: string, upstreamUrl: string, apiKey: string): Promise<Proc & { home: string }> {
+  const port = await freePort();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-bench-ccr-"));
+  fs.mkdirSync(path.join(home, ".claude-code-router"));
+  const config = {
+    LOG: false,
+    HOST: "127.0.0.1",
+    PORT: port,
+    APIKEY: apiKey,
+    NON_INTERACTIVE_MODE: true,
+    Providers: [{ name: "anthropic", api_base_url: `${upstreamUrl}/v1/messages`, api_key: "dummy", models: ["claude-sonnet-4-6"], transformer: { use: ["Anthropic"] } }],
+    Router: { default: "anthropic,claude-sonnet-4-6" },
+  };
+  fs.writeFileSync(path.join(home, ".claude-code-router", "config.json"), JSON.stringify(config, null, 2));
+  let out = "";
+  const proc = spawn(process.execPath, [cli, "start"], { cwd: home, env: { ...process.env, HOME: home, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(proc);
+  proc.on("exit", () => live.delete(proc));
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
+  proc.stdout!.on("data", keep);
+  proc.stderr!.on("data", keep);
+  await answersHttp("claude-code-router", proc, port, () => out);
+  return { ...asProc("claude-code-router", proc, port, () => out), home };
+}
+
+/** Waits until a spawned peer answers HTTP on its port (60 s at most). */
+async function answersHttp(name: string, proc: ChildProcess, port: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}) before it was ready:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not start in 60 s:\n${output()}`);
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /**
@@ -188,17 +250,7 @@ export async function startPortkey(script: string): Promise<Proc> {
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
   proc.stdout!.on("data", keep);
   proc.stderr!.on("data", keep);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`portkey exited (${proc.exitCode}) before it was ready:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`portkey did not start in 60 s:\n${out}`);
-    const up = await fetch(`http://127.0.0.1:${port}/`).then(
-      () => true,
-      () => false,
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await answersHttp("portkey", proc, port, () => out);
   return asProc("portkey", proc, port, () => out);
 }
 

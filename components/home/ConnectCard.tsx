@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useGatewayKey, useHydrated } from "@/components/hooks/useGatewayKey";
 import { useHealth } from "@/components/hooks/useHealth";
@@ -67,6 +68,19 @@ export function ConnectCard() {
                 Per request: <code className="text-gray-700">-H</code> in curl, <code className="text-gray-700">headers</code>{" "}
                 in the SDK&apos;s request options. For every request: <code className="text-gray-700">defaultHeaders</code>{" "}
                 (TypeScript) or <code className="text-gray-700">default_headers</code> (Python) on the client.
+              </p>
+            </section>
+
+            <section aria-labelledby="agent-clients">
+              <h3 id="agent-clients" className="text-sm font-medium text-gray-900">
+                Claude Code or the Agent SDK?
+              </h3>
+              <p className="mt-1 text-xs text-gray-600">
+                Two environment variables, and a key that lets thinkgate decide per user turn:{" "}
+                <Link href="/connect" className="text-accent-700 underline underline-offset-2">
+                  set up an agent client
+                </Link>
+                .
               </p>
             </section>
 

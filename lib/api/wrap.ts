@@ -57,8 +57,26 @@ export function errorResponse(err: unknown, requestId: string): ApiResponse {
 export function formatZodError(err: ZodError): string {
   return err.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join(".") + ": " : ""}${i.message}`)
+    .map((i) => withPath(i.path.map(String), i.message))
     .join("; ");
+}
+
+/**
+ * Prefixes a message with its field's path, unless it names the field
+ * already: "messages: at least one message is required" stays as it is (not
+ * "messages: messages: ..."), and "role must be ..." at messages.0.role
+ * becomes "messages.0.role must be ...".
+ */
+export function withPath(path: string[], message: string): string {
+  if (path.length === 0) return message;
+  const full = path.join(".");
+  for (let i = 0; i < path.length; i++) {
+    const tail = path.slice(i).join(".");
+    if (message === tail || message.startsWith(`${tail}:`) || message.startsWith(`${tail} `)) return `${full}${message.slice(tail.length)}`;
+  }
+  // A message about the top-level field ("messages: ..." at messages.3) keeps its own naming.
+  if (message.startsWith(`${path[0]}:`)) return message;
+  return `${full}: ${message}`;
 }
 
 /**
@@ -72,9 +90,16 @@ export async function requirePrincipal(req: ApiRequest, role: Role): Promise<Cal
   const key = presentedKey(req.headers);
   if (key === undefined && hasSessionCookie(req.headers)) return requireSession(req, role);
   const principal = await authenticate(key);
-  if (!principal) throw new AppError("authentication_error", "invalid x-api-key");
+  if (!principal) throw new AppError("authentication_error", badKeyMessage(req.headers));
   if (!hasRole(principal.role, role)) throw new AppError("permission_error", `this key's role (${principal.role}) cannot do this; ${role} or above is required`);
   return principal;
+}
+
+/** Names the header the caller used, so an OpenAI-SDK or SDK 1.x client (Bearer) is not told about x-api-key. */
+function badKeyMessage(headers: Record<string, string | undefined>): string {
+  if (headers["x-api-key"]?.trim()) return "invalid x-api-key";
+  if (headers.authorization?.trim()) return "invalid API key in the Authorization header (expected Bearer and a thinkgate key)";
+  return "no API key: send a thinkgate key as x-api-key or as Authorization: Bearer";
 }
 
 async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {

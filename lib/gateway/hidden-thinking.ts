@@ -13,6 +13,12 @@
  * keeps them, keyed by the caller and the answer's visible content (its
  * tool_use ids, or its text), and puts them back where they stood when that
  * assistant message comes back in a later request. The record keeps them too.
+ *
+ * A client of the OpenAI-compatible endpoint cannot send thinking blocks back
+ * at all (its messages have no place for them), so for it the blocks are kept
+ * the same way whenever thinking is on, but not stripped here: the endpoint's
+ * translation leaves them out of the answer and shows their text as
+ * reasoning_content.
  */
 import crypto from "node:crypto";
 import type { MessagesBody } from "../routing/request";
@@ -60,8 +66,8 @@ export function putBack(content: Block[], held: HeldBlock[]): Block[] {
   return out;
 }
 
-/** Holds back a whole JSON answer's thinking; returns the body the client gets. */
-export function hideInMessage(text: string, scope: string, model: string): string {
+/** Holds back a whole JSON answer's thinking; returns the body the client gets (unchanged when `strip` is false: kept only). */
+export function hideInMessage(text: string, scope: string, model: string, strip = true): string {
   let msg: { content?: Block[] };
   try {
     msg = JSON.parse(text);
@@ -73,7 +79,7 @@ export function hideInMessage(text: string, scope: string, model: string): strin
   if (!held.length) return text;
   const key = heldKey(scope, visible);
   if (key) heldThinking.put(key, model, held);
-  return JSON.stringify({ ...msg, content: visible });
+  return strip ? JSON.stringify({ ...msg, content: visible }) : text;
 }
 
 /**
@@ -113,6 +119,9 @@ export async function restoreHeld(body: MessagesBody, scope: string): Promise<{ 
  * visible content's identity so they can be kept.
  */
 export class StreamThinkingFilter {
+  /** False: the frames go out as they came; the blocks are only collected to be kept. */
+  constructor(private readonly strip = true) {}
+
   private hiddenAt = new Map<number, HeldBlock>();
   private shift = 0;
   private renumber = new Map<number, number>();
@@ -133,6 +142,7 @@ export class StreamThinkingFilter {
       const block = { ...(ev.content_block ?? {}) } as Block;
       if (isHidden(block)) {
         this.hiddenAt.set(ev.index, { at: ev.index, block });
+        if (!this.strip) return encodeEvent(name, f.data);
         this.shift++;
         return "";
       }
@@ -149,7 +159,7 @@ export class StreamThinkingFilter {
         const d = ev.delta ?? {};
         if (d.type === "thinking_delta") held.block.thinking = String(held.block.thinking ?? "") + String(d.thinking ?? "");
         else if (d.type === "signature_delta") held.block.signature = String(d.signature ?? "");
-        return "";
+        return this.strip ? "" : encodeEvent(name, f.data);
       }
       const seen = this.visibleAt.get(ev.index);
       if (seen && ev.delta?.type === "text_delta") seen.text = String(seen.text ?? "") + String(ev.delta.text ?? "");

@@ -55,10 +55,14 @@ export interface Attempt {
   trace?: RequestTrace;
   /** Set when the request escalated: the served answer is checked against the same validators. */
   escalatedFrom?: EscalationPolicy;
+  /** Changes made before the gateway saw the request (CallOptions.notes); recorded ahead of the route's adjustments. */
+  notes?: string[];
   /** Assistant messages whose held-back thinking blocks were put back (lib/gateway/hidden-thinking.ts). */
   restored?: number;
   /** The answer's thinking is held back from the client: it did not ask for thinking. */
   hideThinking?: boolean;
+  /** The answer's thinking is kept for the client's next turn without being taken out: an OpenAI-endpoint client, which cannot send it back. */
+  keepThinking?: boolean;
 }
 
 /** Longest rejected standard answer kept in the record's hops. */
@@ -108,11 +112,13 @@ export type Via = "messages" | "openai" | "playground" | "calibration";
 export interface CallOptions {
   via?: Via;
   internal?: InternalCall;
+  /** What the calling endpoint changed in translating the client's request (the OpenAI endpoint's dropped parameters), for the record. */
+  notes?: string[];
 }
 
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
-  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers) };
+  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
     if (!recorder().admit()) throw spoolFull();
@@ -121,7 +127,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
     a.body = parseMessagesBody(await req.text(), req.headers);
-    if (!internal && via === "messages") ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
+    if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
     a.routable = toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
     const { snapshot } = await routingConfig();
     const policy = thinkingPolicyFor(principal, a.routable.app, snapshot);
@@ -193,6 +199,7 @@ async function forward(req: ApiRequest, a: Attempt): Promise<ApiResponse> {
   const up = await dispatch(req, a, stream);
   const res = up.res;
   a.hideThinking = hides(req, a);
+  a.keepThinking = keeps(a);
   const headers: Record<string, string> = {
     ...decisionHeaders(a),
     "request-id": res.headers.get("request-id") ?? a.requestId,
@@ -231,7 +238,8 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
   if (!verdict.escalate || !message) {
     finish(a, observer, res, { httpStatus: res.status, ttft: null });
     a.hideThinking = hides(req, a);
-    const shown = a.hideThinking && message ? hideInMessage(text, a.keyId ?? "", a.applied!.model) : text;
+    a.keepThinking = keeps(a);
+    const shown = (a.hideThinking || a.keepThinking) && message ? hideInMessage(text, a.keyId ?? "", a.applied!.model, a.hideThinking) : text;
     if (shown !== text) message = JSON.parse(shown);
     const headers = { ...decisionHeaders(a), "request-id": res.headers.get("request-id") ?? a.requestId };
     if (a.body!.stream !== true) return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body: shown };
@@ -278,6 +286,12 @@ function hides(req: ApiRequest, a: Attempt): boolean {
   });
 }
 
+/** An OpenAI-endpoint answer with thinking on: its blocks are kept for the next turn (hidden-thinking.ts). */
+function keeps(a: Attempt): boolean {
+  const t = a.applied?.thinking?.type;
+  return a.via === "openai" && (t === "adaptive" || t === "enabled" || t === "between_tools");
+}
+
 async function forwardJson(res: Response, text: string, a: Attempt, headers: Record<string, string>): Promise<ApiResponse> {
   const observer = new ResponseObserver();
   try {
@@ -286,7 +300,7 @@ async function forwardJson(res: Response, text: string, a: Attempt, headers: Rec
     logger.warn({ requestId: a.requestId }, "upstream answered with a body that is not JSON");
   }
   finish(a, observer, res, { httpStatus: res.status, ttft: null });
-  const body = a.hideThinking && res.status === 200 ? hideInMessage(text, a.keyId ?? "", a.applied!.model) : text;
+  const body = (a.hideThinking || a.keepThinking) && res.status === 200 ? hideInMessage(text, a.keyId ?? "", a.applied!.model, a.hideThinking) : text;
   return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body };
 }
 
@@ -331,7 +345,7 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
   const parser = new SseParser();
   const decoder = new TextDecoder();
   // A client that did not ask for thinking gets the frames re-encoded without it; any other gets the upstream's bytes.
-  const filter = a.hideThinking ? new StreamThinkingFilter() : null;
+  const filter = a.hideThinking || a.keepThinking ? new StreamThinkingFilter(a.hideThinking) : null;
   let failed: { type: string; message: string } | null = null;
   const see = (frames: ReturnType<SseParser["push"]>): string => {
     let out = "";

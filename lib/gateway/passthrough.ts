@@ -1,4 +1,7 @@
-/** count_tokens and the model list, passed through to the upstream unchanged. */
+/**
+ * count_tokens and the model list, passed through to the upstream unchanged;
+ * the model list answers OpenAI clients in OpenAI's shape (lib/openai/models.ts).
+ */
 import { APIError } from "@anthropic-ai/sdk";
 import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
@@ -7,6 +10,7 @@ import { errorResponse, requirePrincipal } from "../api/wrap";
 import { parseJsonObject } from "../api/json-body";
 import { validateGatewayHeaders } from "./body";
 import { forwardedHeaders, upstream } from "./upstream";
+import { isOpenAIClient, openAIModels, openAIModelsError } from "../openai/models";
 
 async function relay(requestId: string, call: () => Promise<Response>): Promise<ApiResponse> {
   try {
@@ -48,10 +52,12 @@ export async function handleModels(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
     await requirePrincipal(req, "gateway");
+    if (isOpenAIClient(req.headers)) return await openAIModels(req, requestId);
     const query = Object.fromEntries(req.query);
     const path = req.params.id ? `/v1/models/${encodeURIComponent(req.params.id)}` : "/v1/models";
     return relay(requestId, () => upstream().get(path, { query, headers: forwardedHeaders(req.headers), signal: req.signal }).asResponse());
   } catch (err) {
+    if (isOpenAIClient(req.headers)) return openAIModelsError(err);
     return errorResponse(err, requestId);
   }
 }

@@ -160,7 +160,7 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
           thinking: a.applied.thinking ?? null,
           effort: a.applied.effort ?? null,
           maxTokens: a.applied.body.max_tokens ?? null,
-          adjustments: a.applied.adjustments,
+          adjustments: [...(a.notes ?? []), ...a.applied.adjustments],
         }
       : null,
     hops: a.hops,

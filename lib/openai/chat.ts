@@ -4,7 +4,8 @@
  * (handleMessages), so authentication, routing, escalation, recording and
  * costs are exactly those of /api/v1/messages; only the two ends differ.
  * The gateway's decision headers (thinkgate-tier, -route, -request-id) pass
- * through unchanged.
+ * through unchanged; sampling parameters the Messages API does not take are
+ * dropped and named in thinkgate-dropped-params (request.ts).
  */
 import { AppError } from "../api/errors";
 import { parseJsonText } from "../api/json-body";
@@ -12,17 +13,8 @@ import { isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { requirePrincipal } from "../api/wrap";
 import { handleMessages } from "../gateway/messages";
 import { logger } from "../observability/logger";
-import { parseChatRequest, tierHint, toMessagesBody } from "./request";
-import { chatErrorFromBody, toChatChunks, toChatCompletion, toChatError } from "./response";
-
-function chatError(status: number, error: ReturnType<typeof toChatError>, headers: Record<string, string> = {}): ApiResponse {
-  return { status, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(error) };
-}
-
-function fromAppError(err: AppError): ApiResponse {
-  const param = typeof err.details?.param === "string" ? err.details.param : null;
-  return chatError(err.status, toChatError(err.status, err.type, err.message, param), err.headers);
-}
+import { droppedParams, DROPPED_PARAMS_HEADER, dropsParams, parseChatRequest, tierHint, toMessagesBody } from "./request";
+import { chatError, chatErrorFromBody, fromAppError, toChatChunks, toChatCompletion, toChatError } from "./response";
 
 /** Response headers worth keeping from the gateway's answer (the rest describe its body, which is replaced). */
 function passedHeaders(h: Record<string, string>): Record<string, string> {
@@ -37,11 +29,14 @@ function passedHeaders(h: Record<string, string>): Record<string, string> {
 export async function handleChatCompletions(req: ApiRequest): Promise<ApiResponse> {
   let messagesBody: string;
   let chat: ReturnType<typeof parseChatRequest>;
+  let dropped: ReturnType<typeof droppedParams>;
   const headers: Record<string, string | undefined> = { ...req.headers, "content-type": "application/json" };
   try {
     // Callers without a valid key learn nothing about the request format.
     await requirePrincipal(req, "gateway");
+    const drop = dropsParams(req.headers);
     chat = parseChatRequest(parseJsonText(await req.text()));
+    dropped = droppedParams(chat, drop);
     messagesBody = JSON.stringify(toMessagesBody(chat));
     // The gateway sizes the request from content-length: that of the translated body.
     headers["content-length"] = String(Buffer.byteLength(messagesBody));
@@ -56,8 +51,9 @@ export async function handleChatCompletions(req: ApiRequest): Promise<ApiRespons
     return chatError(500, toChatError(500, "api_error", "Internal server error"));
   }
 
-  const res = await handleMessages({ ...req, headers, text: async () => messagesBody }, { via: "openai" });
+  const res = await handleMessages({ ...req, headers, text: async () => messagesBody }, { via: "openai", notes: dropped.notes });
   const keep = passedHeaders(res.headers);
+  if (dropped.names.length) keep[DROPPED_PARAMS_HEADER] = dropped.names.join(", ");
   const ids = { id: `chatcmpl-${res.headers["thinkgate-request-id"] ?? ""}`, created: Math.floor(Date.now() / 1000) };
 
   if (isStream(res)) {

@@ -7,10 +7,16 @@
  * tool messages → turns (text parts, images as data or https URLs, tool calls
  * and their results); max_completion_tokens / max_tokens → max_tokens; stop
  * → stop_sequences; tools and tool_choice; user → metadata.user_id.
- * `temperature` and `top_p` are passed on as they came, so the gateway
- * answers them exactly as it answers a Messages client (a 400 on API version
- * 2026-10-21, which removed them). Anything else OpenAI-specific that has no
- * Messages counterpart is a 400 naming the field, never silently dropped.
+ *
+ * Sampling knobs most OpenAI-SDK apps send by habit (temperature, top_p, the
+ * penalties, seed, logit_bias) are not taken by the Messages API version
+ * thinkgate forwards with (2026-10-21 removed temperature and top_p; the rest
+ * never existed there). They are dropped, and the drop is said in the
+ * `thinkgate-dropped-params` response header and on the record, as LiteLLM's
+ * `drop_params` does; a request with `thinkgate-drop-params: false` gets the
+ * 400 instead. Anything else OpenAI-specific that has no Messages counterpart
+ * (logprobs, audio, n > 1, ...) changes what the client gets back, so it is a
+ * 400 naming the field, never silently dropped.
  *
  * reasoning_effort is a routing hint (see tierHint): "none" forces the
  * standard tier; any other level forces the reasoning tier and says how much
@@ -41,7 +47,8 @@ const toolCall = z
   .object({
     id: z.string().min(1),
     type: z.literal("function"),
-    function: z.object({ name: z.string().min(1), arguments: z.string() }).strict(),
+    // parsed_arguments: what the OpenAI SDK's parse and stream helpers add to a message the app then sends back.
+    function: z.object({ name: z.string().min(1), arguments: z.string(), parsed_arguments: z.unknown().optional() }).strict(),
   })
   .strict();
 
@@ -54,6 +61,11 @@ const assistantMessage = z
     name: z.string().optional(),
     refusal: z.string().nullish(),
     tool_calls: z.array(toolCall).optional(),
+    // What thinkgate's own answer carries (response.ts): a client that sends the message back as it got it is not refused.
+    reasoning_content: z.string().nullish(),
+    annotations: z.array(z.unknown()).nullish(),
+    // Added by the OpenAI SDK's parse and stream helpers (ParsedChatCompletionMessage).
+    parsed: z.unknown().optional(),
   })
   .strict();
 const toolMessage = z.object({ role: z.literal("tool"), content: z.union([text, z.array(textPart)]), tool_call_id: z.string().min(1) }).strict();
@@ -101,6 +113,12 @@ export const chatRequestSchema = z
     safety_identifier: z.string().optional(),
     temperature: z.number().nullish(),
     top_p: z.number().nullish(),
+    frequency_penalty: z.number().nullish(),
+    presence_penalty: z.number().nullish(),
+    seed: z.number().int().nullish(),
+    logit_bias: z.record(z.string(), z.number()).nullish(),
+    // false asks for nothing: accepted; true would change the answer's shape (see DROPPABLE).
+    logprobs: z.literal(false, { error: "logprobs: this field is not supported by thinkgate's Chat Completions endpoint" }).nullish(),
     n: z.literal(1, { error: "n: only 1 choice is supported" }).nullish(),
     // Accepted and ignored: they change nothing about the answer.
     store: z.boolean().nullish(),
@@ -112,6 +130,47 @@ export const chatRequestSchema = z
   .strict();
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/**
+ * Parameters dropped unless the client asks for strictness, with the reason
+ * the record gives. They tune sampling only: the answer keeps its shape.
+ */
+const DROPPABLE = {
+  temperature: "removed from the Messages API in version 2026-10-21",
+  top_p: "removed from the Messages API in version 2026-10-21",
+  frequency_penalty: "not a Messages API parameter",
+  presence_penalty: "not a Messages API parameter",
+  seed: "not a Messages API parameter",
+  logit_bias: "not a Messages API parameter",
+} as const;
+type Droppable = keyof typeof DROPPABLE;
+
+/** The request header that turns dropping off (LiteLLM's drop_params=false): such parameters are then a 400. */
+export const DROP_PARAMS_HEADER = "thinkgate-drop-params";
+/** The response header naming what was dropped. */
+export const DROPPED_PARAMS_HEADER = "thinkgate-dropped-params";
+
+/** Whether the request asked for strictness; any value other than true/false is a 400 (a typo never passes silently). */
+export function dropsParams(headers: Record<string, string | undefined>): boolean {
+  const v = headers[DROP_PARAMS_HEADER]?.trim().toLowerCase();
+  if (v === undefined || v === "" || v === "true") return true;
+  if (v === "false") return false;
+  throw invalidParam(null, `${DROP_PARAMS_HEADER} must be true or false`);
+}
+
+/**
+ * The parameters of `req` the Messages API does not take: their names, with
+ * the record's note for each. With `drop` false, the first one is a 400 in
+ * the API's own words ("temperature: Extra inputs are not permitted").
+ */
+export function droppedParams(req: ChatRequest, drop: boolean): { names: string[]; notes: string[] } {
+  const names = (Object.keys(DROPPABLE) as Droppable[]).filter((k) => req[k] !== undefined && req[k] !== null);
+  if (!drop && names.length) {
+    const k = names[0]!;
+    throw invalidParam(k, `${k}: Extra inputs are not permitted (${DROPPABLE[k]}; thinkgate drops it unless ${DROP_PARAMS_HEADER}: false)`);
+  }
+  return { names, notes: names.map((k) => `${k} dropped: ${DROPPABLE[k]} (OpenAI-compatible endpoint)`) };
+}
 
 /** A zod problem as OpenAI reports it: one message, the top-level field as `param`. */
 function toParamError(err: z.ZodError): AppError {
@@ -230,8 +289,6 @@ export function toMessagesBody(req: ChatRequest): MessagesBody {
   if (system.length) body.system = system.join("\n\n");
   if (req.stop != null) body.stop_sequences = typeof req.stop === "string" ? [req.stop] : req.stop;
   if (req.stream) body.stream = true;
-  if (req.temperature != null) body.temperature = req.temperature;
-  if (req.top_p != null) body.top_p = req.top_p;
   const user = req.safety_identifier ?? req.user;
   if (user) body.metadata = { user_id: user };
   if (req.tools?.length) {

@@ -10,7 +10,8 @@
  * usage.completion_tokens is the billed output, thinking included, and
  * completion_tokens_details.reasoning_tokens the thinking part of it.
  */
-import { errorTypeForStatus } from "../api/errors";
+import { errorTypeForStatus, type AppError } from "../api/errors";
+import type { ApiResponse } from "../api/http";
 import { SseParser } from "../gateway/sse";
 import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
 
@@ -118,6 +119,17 @@ export function toChatError(status: number, type: string | undefined, message: s
     code = t === "overloaded_error" ? "overloaded" : t === "timeout_error" ? "timeout" : null;
   }
   return { error: { message, type: outType, param, code } };
+}
+
+/** An error response in OpenAI's shape. */
+export function chatError(status: number, error: ReturnType<typeof toChatError>, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(error) };
+}
+
+/** thinkgate's one error type in OpenAI's shape; a `param` detail becomes OpenAI's `param`. */
+export function fromAppError(err: AppError): ApiResponse {
+  const param = typeof err.details?.param === "string" ? err.details.param : null;
+  return chatError(err.status, toChatError(err.status, err.type, err.message, param), err.headers);
 }
 
 /** Reads an Anthropic error body ({"type":"error","error":{type,message,param?}}) into OpenAI's shape. */

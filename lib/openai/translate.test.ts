@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../api/errors";
-import { DEFAULT_MAX_TOKENS, parseChatRequest, tierHint, toMessagesBody } from "./request";
+import { DEFAULT_MAX_TOKENS, droppedParams, dropsParams, parseChatRequest, tierHint, toMessagesBody } from "./request";
 import { finishReason, toChatChunks, toChatCompletion } from "./response";
 
 const translate = (raw: Record<string, unknown>) => toMessagesBody(parseChatRequest({ model: "claude-sonnet-4-6", ...raw }));
@@ -85,7 +85,7 @@ describe("Chat Completions request → Messages request", () => {
   });
 
   it("refuses what has no Messages counterpart with a 400 naming the field", () => {
-    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }], logit_bias: { "1": 2 } }))).toMatchObject({ param: "logit_bias" });
+    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }], top_logprobs: 2 }))).toMatchObject({ param: "top_logprobs" });
     expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }], n: 2 })).message).toBe("n: only 1 choice is supported");
     expect(paramError(() => translate({ messages: [{ role: "function", name: "f", content: "x" }] })).message).toContain("role must be");
     expect(
@@ -98,8 +98,28 @@ describe("Chat Completions request → Messages request", () => {
     ).toMatchObject({ param: "messages.0.tool_calls.0.function.arguments" });
   });
 
-  it("passes temperature on for the gateway to judge, as it judges a Messages client", () => {
-    expect(translate({ messages: [{ role: "user", content: "x" }], temperature: 0.3 }).temperature).toBe(0.3);
+  it("drops the sampling knobs the Messages API does not take, and names them; strict mode makes the first a 400", () => {
+    const req = parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: 0.3, top_p: 1, presence_penalty: 0, seed: 7, logprobs: false });
+    const body = toMessagesBody(req);
+    for (const k of ["temperature", "top_p", "presence_penalty", "seed", "logprobs"]) expect(body).not.toHaveProperty(k);
+    const dropped = droppedParams(req, true);
+    expect(dropped.names).toEqual(["temperature", "top_p", "presence_penalty", "seed"]);
+    expect(dropped.notes[0]).toBe("temperature dropped: removed from the Messages API in version 2026-10-21 (OpenAI-compatible endpoint)");
+    expect(paramError(() => droppedParams(req, false))).toEqual({
+      param: "temperature",
+      message: "temperature: Extra inputs are not permitted (removed from the Messages API in version 2026-10-21; thinkgate drops it unless thinkgate-drop-params: false)",
+    });
+    // null is OpenAI's "not set": nothing to drop.
+    expect(droppedParams(parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: null }), false).names).toEqual([]);
+    // A parameter that changes what comes back is never dropped.
+    expect(paramError(() => parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], logprobs: true })).param).toBe("logprobs");
+  });
+
+  it("reads thinkgate-drop-params: absent or true drops, false is strict, anything else is a 400", () => {
+    expect(dropsParams({})).toBe(true);
+    expect(dropsParams({ "thinkgate-drop-params": "True" })).toBe(true);
+    expect(dropsParams({ "thinkgate-drop-params": "false" })).toBe(false);
+    expect(paramError(() => dropsParams({ "thinkgate-drop-params": "no" })).message).toBe("thinkgate-drop-params must be true or false");
   });
 
   it("turns reasoning_effort into a tier and a budget tier", () => {

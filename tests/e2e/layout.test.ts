@@ -49,6 +49,7 @@ const PAGES: PageCase[] = [
       await page.getByText("running", { exact: true }).waitFor();
     },
   },
+  { name: "connect", path: () => "/connect", ready: h1("Claude Code and the Agent SDK") },
   {
     name: "traces",
     path: () => "/traces",

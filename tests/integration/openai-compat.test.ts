@@ -31,6 +31,7 @@ interface StoredRecord {
   thinkingConfig: Record<string, unknown> | null;
   errorType: string | null;
   httpStatus: number;
+  adjustments: string[];
 }
 
 /** The completion id is chatcmpl-<thinkgate request id>: the trace of that request. */
@@ -190,6 +191,38 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(second.choices[0]!.message.content!.length).toBeGreaterThan(0);
   });
 
+  it("a tool loop on the reasoning tier works although an OpenAI client cannot send thinking blocks back", async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: "function", function: { name: "get_weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
+    ];
+    const question: OpenAI.ChatCompletionMessageParam = { role: "user", content: "Use get_weather for Paris, then plan an outdoor event around it." };
+    const first = await client.chat.completions.create({ model: "claude-opus-4-7", messages: [question], tools, reasoning_effort: "high" });
+    const call = first.choices[0]!.message.tool_calls?.[0];
+    expect(first.choices[0]!.finish_reason).toBe("tool_calls");
+    if (call?.type !== "function") throw new Error("expected a function call");
+    // The continuation: the API needs the turn's thinking block, which the OpenAI message never carried.
+    const second = await client.chat.completions.create({
+      model: "claude-opus-4-7",
+      messages: [question, first.choices[0]!.message, { role: "tool", tool_call_id: call.id, content: "18°C, light rain" }],
+      tools,
+      reasoning_effort: "high",
+    });
+    expect(second.choices[0]!.finish_reason).toBe("stop");
+    expect(second.choices[0]!.message.content).toContain("18°C, light rain");
+
+    // The same loop with the first call streamed: the stream's thinking is kept too.
+    const streamed = await client.chat.completions.stream({ model: "claude-opus-4-7", messages: [question], tools, reasoning_effort: "high" }).finalChatCompletion();
+    const streamedCall = streamed.choices[0]!.message.tool_calls?.[0];
+    if (streamedCall?.type !== "function") throw new Error("expected a function call");
+    const after = await client.chat.completions.create({
+      model: "claude-opus-4-7",
+      messages: [question, streamed.choices[0]!.message as OpenAI.ChatCompletionMessageParam, { role: "tool", tool_call_id: streamedCall.id, content: "12°C, sunny" }],
+      tools,
+      reasoning_effort: "high",
+    });
+    expect(after.choices[0]!.message.content).toContain("12°C, sunny");
+  });
+
   it("rejects an unsupported field with a 400 in OpenAI's error shape, naming the field", async () => {
     const err = await client.chat.completions
       .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], logprobs: true })
@@ -201,16 +234,65 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(e.param).toBe("logprobs");
     expect(e.message).toContain("logprobs");
 
-    // temperature was removed in API version 2026-10-21: the same 400 a Messages client gets, in OpenAI's shape.
-    const res = await fetch(`${server.baseURL}/v1/chat/completions`, {
+  });
+
+  it("drops temperature and top_p (most OpenAI-SDK apps send them), says so in a header and on the record; thinkgate-drop-params: false gets the 400", async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hi to the team." }], temperature: 0.2, top_p: 0.9, frequency_penalty: 0, reasoning_effort: "none" })
+      .withResponse();
+    expect(data.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    expect(response.headers.get("thinkgate-dropped-params")).toBe("temperature, top_p, frequency_penalty");
+    const rec = await stored(data.id);
+    expect(rec.adjustments.filter((a) => a.endsWith("(OpenAI-compatible endpoint)"))).toEqual([
+      "temperature dropped: removed from the Messages API in version 2026-10-21 (OpenAI-compatible endpoint)",
+      "top_p dropped: removed from the Messages API in version 2026-10-21 (OpenAI-compatible endpoint)",
+      "frequency_penalty dropped: not a Messages API parameter (OpenAI-compatible endpoint)",
+    ]);
+    const plain = await client.chat.completions.create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hi." }], reasoning_effort: "none" }).withResponse();
+    expect(plain.response.headers.get("thinkgate-dropped-params")).toBeNull();
+
+    const strict = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0, defaultHeaders: { "thinkgate-drop-params": "false" } });
+    const err = await strict.chat.completions.create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], temperature: 0.2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(e.param).toBe("temperature");
+    expect(e.message).toMatch(/^400 temperature: Extra inputs are not permitted \(removed from the Messages API in version 2026-10-21/);
+  });
+
+  it("lists and retrieves models in OpenAI's shape for OpenAI clients, in the API's shape for Anthropic clients", async () => {
+    const ids: string[] = [];
+    for await (const m of client.models.list()) {
+      expect(m).toEqual({ id: expect.any(String), object: "model", created: expect.any(Number), owned_by: "anthropic" });
+      ids.push(m.id);
+    }
+    expect(ids).toContain("claude-opus-4-7");
+    // Every model of the upstream's list (20 to a page there), unpaged.
+    const all = await fetch(`${server.baseURL}/v1/models?limit=1000`, { headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" } });
+    expect(ids).toEqual(((await all.json()) as { data: { id: string }[] }).data.map((m) => m.id));
+    const one = await client.models.retrieve("claude-opus-4-7");
+    expect(one).toMatchObject({ id: "claude-opus-4-7", object: "model", owned_by: "anthropic" });
+    expect(one.created).toBe(Math.floor(Date.parse("2026-04-16T00:00:00Z") / 1000));
+    const missing = await client.models.retrieve("claude-nope").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+
+    const anthropic = await fetch(`${server.baseURL}/v1/models?limit=3`, { headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" } });
+    expect(await anthropic.json()).toMatchObject({ data: expect.any(Array), has_more: true, first_id: expect.any(String) });
+  });
+
+  it("tells a Bearer client its key is wrong without talking of x-api-key, and errors name their field once", async () => {
+    const bad = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: "tg_not_a_key", maxRetries: 0 });
+    const err = (await bad.models.list().catch((e: unknown) => e)) as InstanceType<typeof OpenAI.AuthenticationError>;
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(err.message).not.toContain("x-api-key");
+    expect(err.message).toMatch(/Authorization header/);
+
+    const res = await fetch(`${server.baseURL}/v1/messages`, {
       method: "POST",
-      headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], temperature: 0.2 }),
+      headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [] }),
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({
-      error: { message: "temperature: Extra inputs are not permitted", type: "invalid_request_error", param: "temperature", code: null },
-    });
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe("messages: at least one message is required");
   });
 
   it("answers a bad key with a 401 in OpenAI's error shape", async () => {

@@ -1,0 +1,138 @@
+/**
+ * Popular client libraries through thinkgate, unchanged, next to the official
+ * SDKs (gateway.test.ts, openai-compat.test.ts): the Vercel AI SDK
+ * (`ai` + `@ai-sdk/anthropic`) and LangChain JS (`@langchain/anthropic`),
+ * each pointed at a thinkgate process whose upstream is the simulator. The
+ * simulator enforces the API's rules on tool loops and thinking blocks, so a
+ * tool loop that passes here sends back what the real API requires.
+ */
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { ChatAnthropic } from "@langchain/anthropic";
+import { generateText, stepCountIs, streamText, tool } from "ai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+
+interface StoredRecord {
+  status: string;
+  servedModel: string;
+  thinkingConfig: unknown;
+  prompt: string | null;
+  stopReason: string | null;
+}
+
+const stored = (id: string) =>
+  eventually(async () => {
+    const res = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
+  });
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** A weather tool whose answer the model must build on. */
+const weather = tool({
+  description: "Current weather for a city",
+  inputSchema: z.object({ city: z.string() }),
+  execute: async ({ city }) => ({ city, forecast: "18°C and light rain" }),
+});
+
+describe("the Vercel AI SDK (ai + @ai-sdk/anthropic) through thinkgate", () => {
+  // What a team changes: the provider's baseURL (its default ends in /v1) and the key.
+  const anthropic = () => createAnthropic({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey });
+  // Records are found by thinkgate's request id, which the SDK exposes as a response header.
+  const requestIdOf = (headers: Record<string, string> | undefined) => headers?.["thinkgate-request-id"];
+
+  it("generateText answers (a non-streamed answer parses) and the call is recorded", async () => {
+    const result = await generateText({ model: anthropic()("claude-sonnet-4-6"), prompt: "Give me a one-line tip for naming variables.", maxOutputTokens: 400 });
+    expect(result.text.length).toBeGreaterThan(10);
+    expect(result.finishReason).toBe("stop");
+    expect(result.usage.outputTokens).toBeGreaterThan(0);
+    const rec = await stored(requestIdOf(result.response.headers)!);
+    expect(rec).toMatchObject({ status: "ok", prompt: "Give me a one-line tip for naming variables." });
+  });
+
+  it("streamText streams the answer; the text equals the concatenated deltas", async () => {
+    const result = streamText({ model: anthropic()("claude-sonnet-4-6"), prompt: "Name three uses of a message queue.", maxOutputTokens: 600 });
+    let deltas = "";
+    for await (const d of result.textStream) deltas += d;
+    expect(deltas.length).toBeGreaterThan(20);
+    expect(await result.text).toBe(deltas);
+    expect(await result.finishReason).toBe("stop");
+  });
+
+  it("runs a tool loop: the tool is called with the city from the prompt, and the answer builds on its result", async () => {
+    const calls: unknown[] = [];
+    const result = await generateText({
+      model: anthropic()("claude-sonnet-4-6"),
+      tools: {
+        get_weather: tool({
+          description: "Current weather for a city",
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => (calls.push({ city }), { city, forecast: "18°C and light rain" }),
+        }),
+      },
+      stopWhen: stepCountIs(3),
+      prompt: "Use get_weather to check Lisbon before I pack.",
+      maxOutputTokens: 1000,
+    });
+    expect(calls).toEqual([{ city: "Lisbon" }]);
+    expect(result.steps.map((s) => s.finishReason)).toEqual(["tool-calls", "stop"]);
+    expect(result.text).toMatch(/get_weather result/);
+    expect(result.text).toContain("18°C and light rain");
+  });
+
+  it("reasoning: thinking comes back as reasoning, and a tool loop with thinking on is accepted (its thinking blocks go back intact)", async () => {
+    const result = await generateText({
+      model: anthropic()("claude-opus-4-7"),
+      headers: { "thinkgate-tier": "reasoning" },
+      providerOptions: { anthropic: { thinking: { type: "adaptive", display: "summarized" } } },
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(3),
+      prompt: "Use get_weather for Oslo, then reason about whether an outdoor launch event on Friday is a good idea.",
+      maxOutputTokens: 16_000,
+    });
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[0]!.reasoningText?.length ?? 0).toBeGreaterThan(20);
+    expect(result.steps[1]!.finishReason).toBe("stop");
+    // The second step carried the first step's signed thinking block back; the simulator would 400 a missing or edited one.
+    const second = await stored(requestIdOf(result.steps[1]!.response.headers)!);
+    const first = await stored(requestIdOf(result.steps[0]!.response.headers)!);
+    expect(second).toMatchObject({ status: "ok", servedModel: first.servedModel, thinkingConfig: first.thinkingConfig });
+  });
+});
+
+describe("LangChain JS (@langchain/anthropic) through thinkgate", () => {
+  const chat = (opts: ConstructorParameters<typeof ChatAnthropic>[0] = {}) =>
+    new ChatAnthropic({ model: "claude-sonnet-4-6", apiKey: server.adminKey, anthropicApiUrl: server.baseURL, maxTokens: 800, maxRetries: 0, ...opts });
+
+  it("invoke answers and stream streams", async () => {
+    const answer = await chat().invoke("What is a good default page size for a paginated API?");
+    expect(typeof answer.content === "string" ? answer.content : JSON.stringify(answer.content)).toMatch(/\w{3,}/);
+    let streamed = "";
+    for await (const chunk of await chat().stream("List two benefits of code review.")) streamed += typeof chunk.content === "string" ? chunk.content : "";
+    expect(streamed.length).toBeGreaterThan(20);
+  });
+
+  it("calls a bound tool and answers from the ToolMessage, with thinking on (its thinking blocks go back intact)", async () => {
+    const model = chat({ model: "claude-opus-4-7", maxTokens: 16_000, thinking: { type: "adaptive", display: "summarized" } as never, clientOptions: { defaultHeaders: { "thinkgate-tier": "reasoning" } } }).bindTools([
+      { name: "get_weather", description: "Current weather for a city", schema: z.object({ city: z.string() }) },
+    ]);
+    const question = new HumanMessage("Use get_weather for Madrid and tell me if I need an umbrella.");
+    const first = (await model.invoke([question])) as AIMessage;
+    expect(first.tool_calls?.[0]).toMatchObject({ name: "get_weather", args: { city: "Madrid" } });
+    const blocks = first.content as { type: string }[];
+    expect(blocks[0]!.type).toBe("thinking");
+    const second = await model.invoke([question, first, new ToolMessage({ tool_call_id: first.tool_calls![0]!.id!, content: "22°C, clear skies" })]);
+    const text = typeof second.content === "string" ? second.content : (second.content as { type: string; text?: string }[]).filter((b) => b.type === "text").map((b) => b.text).join("");
+    expect(text).toContain("22°C, clear skies");
+  });
+});
