@@ -6,7 +6,18 @@ import type { CurveChartPoint } from "@/lib/ui/operating-point";
 /** Caught and recovered against the share sent to reasoning, with the threshold in effect and the edited one; draws prepared data only (lib/ui/operating-point.ts). */
 const AXIS = { fontSize: 11, fill: "#6b7280" };
 
-export function OperatingCurveChart({ points, current, proposed }: { points: CurveChartPoint[]; current: CurveChartPoint; proposed: CurveChartPoint | null }) {
+export function OperatingCurveChart({
+  points,
+  team,
+  current,
+  proposed,
+}: {
+  points: CurveChartPoint[];
+  /** The same curve on the team's own labels, when there are enough. */
+  team: CurveChartPoint[] | null;
+  current: CurveChartPoint;
+  proposed: CurveChartPoint | null;
+}) {
   const hasRecovered = points.some((p) => p.recovered !== null);
   return (
     <div role="img" aria-label="Share sent to reasoning against reasoning-worthy prompts caught" style={{ height: 260 }} className="w-full min-w-0">
@@ -31,6 +42,9 @@ export function OperatingCurveChart({ points, current, proposed }: { points: Cur
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Line type="linear" dataKey="caught" name="reasoning-worthy caught" stroke="#7c3aed" dot={false} isAnimationActive={false} />
+          {team ? (
+            <Line data={team} type="linear" dataKey="caught" name="caught, your labels" stroke="#16a34a" strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+          ) : null}
           {hasRecovered ? <Line type="linear" dataKey="recovered" name="quality gap recovered" stroke="#0891b2" dot={false} isAnimationActive={false} /> : null}
           <ReferenceDot x={current.share} y={current.caught} r={6} fill="#111827" stroke="#fff" label={{ value: "now", position: "top", fontSize: 11 }} />
           {proposed ? <ReferenceDot x={proposed.share} y={proposed.caught} r={6} fill="#ea580c" stroke="#fff" label={{ value: "new", position: "bottom", fontSize: 11 }} /> : null}

@@ -8,7 +8,7 @@ import { isApiError } from "@/lib/ui/api-client";
 import type { RouteView } from "@/lib/ui/rules";
 import { fieldErrors, parseUnit, type RoutingSettingsView } from "@/lib/ui/settings";
 import { formatUsd } from "@/lib/ui/format";
-import { prepareCurve, thresholdChange, tierTraffic, toChartPoint } from "@/lib/ui/operating-point";
+import { pointAt, prepareCurve, thresholdChange, tierTraffic, toChartPoint } from "@/lib/ui/operating-point";
 import { QueryBody, ReadOnlyNote } from "./common";
 import { OperatingCurveChart } from "./OperatingCurveChart";
 import { putSettings, settingsKeys, useChange, useRoutesList, useRoutingSettings, useTierCosts } from "./useSettings";
@@ -100,6 +100,8 @@ function RoutingForm({
             <div className="sm:col-span-2">
               <OperatingPoint
                 curve={initial.operatingCurve}
+                team={initial.teamCurve ?? null}
+                teamLabels={initial.teamLabels ?? 0}
                 current={initial.classifierThreshold ?? initial.classifierThresholdDefault}
                 proposed={t ?? initial.classifierThresholdDefault}
               />
@@ -154,7 +156,19 @@ function RoutingForm({
 }
 
 /** The threshold as a cost/quality choice: the curve, the point in effect and the edited one, and the expected monthly cost change. */
-function OperatingPoint({ curve, current, proposed }: { curve: NonNullable<RoutingSettingsView["operatingCurve"]>; current: number; proposed: number }) {
+function OperatingPoint({
+  curve,
+  team,
+  teamLabels,
+  current,
+  proposed,
+}: {
+  curve: NonNullable<RoutingSettingsView["operatingCurve"]>;
+  team: RoutingSettingsView["operatingCurve"];
+  teamLabels: number;
+  current: number;
+  proposed: number;
+}) {
   const costs = useTierCosts();
   const traffic = costs.data ? tierTraffic(costs.data.groups, costs.data.range.days) : null;
   const change = thresholdChange(curve, current, proposed, traffic);
@@ -167,10 +181,22 @@ function OperatingPoint({ curve, current, proposed }: { curve: NonNullable<Routi
     <section aria-label="Operating point" className="space-y-2 rounded border border-gray-200 p-3">
       <h3 className="text-sm font-medium text-gray-900">Operating point</h3>
       <p className="text-xs text-gray-500">Measured on prompts of sources the model was not trained on; quality recovered is on prompts where a weak and a strong model's answers are known.</p>
-      <OperatingCurveChart points={prepareCurve(curve)} current={toChartPoint(change.current)} proposed={moved ? toChartPoint(change.proposed) : null} />
+      <OperatingCurveChart
+        points={prepareCurve(curve)}
+        team={team ? prepareCurve(team) : null}
+        current={toChartPoint(change.current)}
+        proposed={moved ? toChartPoint(change.proposed) : null}
+      />
       <p className="text-sm" data-testid="operating-now">
         Now ({current.toFixed(2)}): {describe(change.current)}.
       </p>
+      {team ? (
+        <p className="text-sm" data-testid="operating-team">
+          On your {teamLabels.toLocaleString("en-US")} labelled prompts at {proposed.toFixed(2)}: {describe(pointAt(team, proposed))}.
+        </p>
+      ) : (
+        <p className="text-xs text-gray-500">Label prompts in the trace explorer or the playground: with 20 or more of both kinds, the curve on your own prompts appears here.</p>
+      )}
       {moved ? (
         <p className="text-sm" data-testid="operating-new">
           At {proposed.toFixed(2)}: {describe(change.proposed)}.{" "}

@@ -7,7 +7,7 @@ import {
   appBody,
   appView,
   deleteApp,
-  getSettings,
+  getSettingsView,
   listRoutes,
   parseAppName,
   parseRouteId,
@@ -37,6 +37,6 @@ export const deleteAppHandler: Handler = withApi({ role: "admin" }, async ({ req
   return json(200, { ok: true });
 });
 
-export const getSettingsHandler: Handler = withApi({ role: "viewer" }, async () => json(200, await getSettings()));
+export const getSettingsHandler: Handler = withApi({ role: "viewer" }, async () => json(200, await getSettingsView()));
 
 export const putSettingsHandler: Handler = withApi({ role: "admin", body: settingsBody }, async ({ body }) => json(200, await putSettings(body)));

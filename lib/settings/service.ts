@@ -7,8 +7,9 @@
 import { z } from "zod";
 import { badRequest, notFound } from "../api/errors";
 import { configRepo, type AppRow, type RouteRow } from "../db/config.repo";
-import { activeModelInfo, activeThreshold } from "../routing/classifier";
-import type { OperatingPoint } from "../routing/classifier/operating";
+import { activeModelInfo, activeThreshold, scoreOnly } from "../routing/classifier";
+import { teamCurve, type OperatingPoint } from "../routing/classifier/operating";
+import { examplesRepo } from "../db/examples.repo";
 import {
   classifierSettings,
   escalationSettings,
@@ -120,6 +121,19 @@ export function parseAppName(raw: string | undefined): string {
   const name = slug.safeParse(raw ?? "");
   if (!name.success) throw badRequest(`app name: ${name.error.issues[0]?.message ?? "invalid"}`);
   return name.data;
+}
+
+/** How many of the team's labels (newest first) the Settings curve scores. */
+export const TEAM_CURVE_LABELS = 2_000;
+
+/**
+ * The settings as Settings -> Routing reads them: with the operating curve on
+ * the team's own labels (the newest TEAM_CURVE_LABELS, scored by the model in
+ * use), once there are enough of both kinds.
+ */
+export async function getSettingsView(): Promise<RoutingSettings & { teamCurve: OperatingPoint[] | null; teamLabels: number }> {
+  const [settings, labels] = await Promise.all([getSettings(), examplesRepo.all(TEAM_CURVE_LABELS)]);
+  return { ...settings, teamCurve: teamCurve(labels, scoreOnly), teamLabels: labels.length };
 }
 
 export async function getSettings(): Promise<RoutingSettings> {

@@ -77,6 +77,10 @@ export interface RoutingSettingsView {
   classifierThresholdDefault: number;
   /** What each threshold does on prompts of sources the model did not see; null when the model file has none. */
   operatingCurve: OperatingPointView[] | null;
+  /** The same on the team's own labelled prompts (GET only; null until there are enough labels of both kinds). */
+  teamCurve?: OperatingPointView[] | null;
+  /** How many of the team's labels the team curve scored. */
+  teamLabels?: number;
   sampleRate: number;
   tierRoutes: { standard: string; reasoning: string };
   defaultRouteId: string;

@@ -69,4 +69,21 @@ describe("operating point in Settings -> Routing", () => {
     await page.getByRole("textbox", { name: "Classifier threshold" }).fill("0.95");
     expect(await section.getByTestId("operating-new").textContent()).toMatch(/Expected monthly cost −\$[\d,.]+/);
   });
+
+  it("adds the curve on the team's own labels once there are enough", async () => {
+    const page = admin.page;
+    await page.goto("/settings?tab=routing");
+    const section = page.getByRole("region", { name: "Operating point" });
+    await section.getByText(/with 20 or more of both kinds/).waitFor();
+    for (let i = 0; i < 12; i++) {
+      expect((await api(server, "/api/examples", { method: "POST", body: { prompt: `Prove that any ${i + 3} consecutive integers contain a multiple of ${i + 3}.`, label: "reasoning" } })).status).toBe(201);
+      expect((await api(server, "/api/examples", { method: "POST", body: { prompt: `Translate "see you at ${i + 1}" into German.`, label: "standard" } })).status).toBe(201);
+    }
+    await page.reload();
+    const team = section.getByTestId("operating-team");
+    await team.waitFor();
+    expect(await team.textContent()).toMatch(/^On your 24 labelled prompts at \d\.\d\d: \d+% of prompts to reasoning/);
+    // its own line in the chart
+    await section.locator(".recharts-legend-item", { hasText: "caught, your labels" }).waitFor();
+  });
 });

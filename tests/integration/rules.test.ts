@@ -210,6 +210,17 @@ describe("routes, apps and routing settings", () => {
     expect(curve.length).toBe(21);
     expect(curve[0]).toMatchObject({ threshold: 0, share: 1, recall: 1 });
     expect(curve[20]!.share).toBeLessThan(curve[10]!.share);
+    // with enough of the team's own labels, the same curve on them (scored by the model in use)
+    for (let i = 0; i < 12; i++) {
+      expect((await admin.request("POST", "/api/examples", { body: { prompt: `Prove that ${i * 7 + 3} consecutive integers always contain a multiple of ${i + 2}, step by step.`, label: "reasoning" } })).status).toBe(201);
+      expect((await admin.request("POST", "/api/examples", { body: { prompt: `Translate "good night number ${i}" into Italian.`, label: "standard" } })).status).toBe(201);
+    }
+    const withLabels = (await viewer.get("/api/settings")).body;
+    expect(withLabels.teamLabels).toBeGreaterThanOrEqual(24);
+    const team = withLabels.teamCurve as { threshold: number; share: number; recall: number; fpr: number }[];
+    expect(team).toHaveLength(21);
+    const mid = team.find((p) => p.threshold === 0.5)!;
+    expect(mid.recall).toBeGreaterThan(mid.fpr);
     expect(typeof initial.sampleRate).toBe("number");
     expect((await editor.request("PUT", "/api/settings", { body: { sampleRate: 0.5 } })).status).toBe(403);
     const bad = await admin.request("PUT", "/api/settings", { body: { classifierThreshold: 1.5 } });

@@ -52,3 +52,16 @@ export function roundCurve(curve: readonly OperatingPoint[]): OperatingPoint[] {
   const r = (x: number) => Math.round(x * 1e4) / 1e4;
   return curve.map((p) => ({ threshold: r(p.threshold), share: r(p.share), recall: r(p.recall), fpr: r(p.fpr), pgr: p.pgr === null ? null : r(p.pgr) }));
 }
+
+/** Fewest team labels (with both labels present) for a curve of the team's own prompts. */
+export const MIN_TEAM_LABELS = 20;
+
+/**
+ * The curve on the team's own labelled prompts, scored by `score` (the model
+ * in use); null with fewer than MIN_TEAM_LABELS labels or only one label.
+ */
+export function teamCurve(labels: readonly { prompt: string; label: Label }[], score: (prompt: string) => number): OperatingPoint[] | null {
+  if (labels.length < MIN_TEAM_LABELS) return null;
+  if (!labels.some((l) => l.label === "reasoning") || !labels.some((l) => l.label === "standard")) return null;
+  return roundCurve(operatingCurve(labels.map((l) => ({ score: score(l.prompt), label: l.label }))));
+}
