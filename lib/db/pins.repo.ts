@@ -6,6 +6,8 @@ export interface PinRow {
   routeId: string | null;
   model: string;
   config: string;
+  /** Replace a stored pin's configuration (a turn decided anew) instead of keeping the first. */
+  replace?: boolean;
 }
 
 export const pinsRepo = {
@@ -15,7 +17,7 @@ export const pinsRepo = {
   getMany: (keys: string[]): Promise<PinRow[]> =>
     db().client.conversationPin.findMany({ where: { key: { in: keys } }, select: { key: true, routeId: true, model: true, config: true } }),
 
-  /** First write wins: a conversation keeps the configuration of its first turn. One transaction for the batch. */
+  /** First write wins unless the row says to replace: a conversation keeps the configuration of its first turn. One transaction for the batch. */
   async putMany(rows: PinRow[]): Promise<void> {
     if (!rows.length) return;
     const client = db().client;
@@ -23,8 +25,8 @@ export const pinsRepo = {
       rows.map((row) =>
         client.conversationPin.upsert({
           where: { key: row.key },
-          create: row,
-          update: { lastSeenAt: new Date() },
+          create: { key: row.key, routeId: row.routeId, model: row.model, config: row.config },
+          update: row.replace ? { routeId: row.routeId, model: row.model, config: row.config, lastSeenAt: new Date() } : { lastSeenAt: new Date() },
         }),
       ),
     );

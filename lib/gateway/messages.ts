@@ -10,7 +10,7 @@ import { newRequestId } from "../api/ids";
 import { requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { routingConfig } from "../routing/config";
-import { conversationPinKey, decide, turnPinKey, type RoutingSnapshot } from "../routing/pipeline";
+import { conversationPinKey, decide, toolUsePinKey, turnPinKey, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
 import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../routing/types";
 import { admit, settle, type Admission } from "../limits/admission";
@@ -434,14 +434,16 @@ function finish(
   if (seen.needsPin && a.decision && a.applied && a.routable) {
     // The configuration this call was served with: the rest of its turn's tool
     // loop gets it, and so does the conversation where its model binds its
-    // thinking blocks. The first write of a key wins.
+    // thinking blocks. A turn's first call was decided anew, so its pin replaces
+    // one an identical earlier turn left; otherwise the first write of a key wins.
     const pin: PinnedConfig = {
       routeId: a.decision.route?.id ?? a.decision.pinned?.routeId ?? null,
       model: a.applied.model,
       ...(a.applied.thinking ? { thinking: a.applied.thinking } : {}),
       ...(a.applied.effort ? { effort: a.applied.effort as never } : {}),
     };
-    pinStore.put(turnPinKey(a.routable.turnKey), pin);
+    pinStore.put(turnPinKey(a.routable.turnKey), pin, !a.routable.pendingToolResult);
+    for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.routable.turnKey, call.id), pin);
     pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
   }
   const status = o.failure ? (seen.usage ? "partial" : "error") : "ok";

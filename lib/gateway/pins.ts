@@ -53,7 +53,7 @@ function enqueue(row: PinRow): void {
   schedule(FLUSH_MS);
 }
 
-export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig): void } = {
+export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig, replace?: boolean): void } = {
   async get(key) {
     const hit = cache.get(key);
     if (hit) return hit;
@@ -64,11 +64,11 @@ export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig): void }
     cache.set(key, pin);
     return pin;
   },
-  put(key, pin) {
-    if (cache.has(key)) return;
+  put(key, pin, replace = false) {
+    if (!replace && cache.has(key)) return;
     cache.set(key, pin);
     const { routeId, model, ...config } = pin;
-    enqueue({ key, routeId, model, config: JSON.stringify(config) });
+    enqueue({ key, routeId, model, config: JSON.stringify(config), ...(replace ? { replace } : {}) });
   },
 };
 

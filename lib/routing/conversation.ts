@@ -113,13 +113,18 @@ export interface ConversationShape {
   continuation: boolean;
   /** The user's own text of the turn (empty when the turn has none, e.g. a conversation started with tool results). */
   userText: string;
+  /** On a continuation: the tool_use ids its tool results answer. */
+  answersToolUse: string[];
 }
 
 /**
  * The shape of a request's conversation. `scope` (the caller's key) keeps
- * identical conversations of different callers apart.
+ * identical conversations of different callers apart. Two sessions of one
+ * caller that open with the same words on the same model share their keys;
+ * the first call of a turn replaces the turn's pin (lib/gateway/messages.ts),
+ * so each session's tool loop follows its own latest decision.
  */
-export function conversationShape(body: { system?: unknown; tools?: unknown; messages: Message[] }, scope = ""): ConversationShape {
+export function conversationShape(body: { model?: unknown; system?: unknown; tools?: unknown; messages: Message[] }, scope = ""): ConversationShape {
   const messages = body.messages.filter((m) => m?.role !== "system");
   const last = messages[messages.length - 1];
   const continuation = !!last && last.role === "user" && hasToolResult(last);
@@ -133,7 +138,8 @@ export function conversationShape(body: { system?: unknown; tools?: unknown; mes
     }
   }
   const first = messages.findIndex((m) => m.role === "user");
-  const head = [scope, normalSystem(body.system), toolNames(body.tools)];
+  // The requested model too: two sessions that open with the same words on different models are different conversations.
+  const head = [scope, typeof body.model === "string" ? body.model : "", normalSystem(body.system), toolNames(body.tools)];
   const conversationKey = hash([...head, first >= 0 ? normalMessage(messages[first]!) : null]);
   const turnKey = hash([...head, messages.slice(0, Math.max(turnStart, 0) + 1).map(normalMessage)]);
   return {
@@ -142,6 +148,9 @@ export function conversationShape(body: { system?: unknown; tools?: unknown; mes
     turnStart: Math.max(turnStart, 0),
     continuation,
     userText: turnStart >= 0 ? messageUserText(messages[turnStart]!) : "",
+    answersToolUse: continuation
+      ? blocksOf(last!.content).flatMap((b) => (b.type === "tool_result" && typeof (b as { tool_use_id?: unknown }).tool_use_id === "string" ? [(b as { tool_use_id: string }).tool_use_id] : []))
+      : [],
   };
 }
 

@@ -73,6 +73,12 @@ function tierRoute(snapshot: RoutingSnapshot, tier: Tier): RouteConfig {
 /** Pin keys: a turn (its tool loop keeps one configuration) and a conversation (its first configuration). */
 export const turnPinKey = (turnKey: string) => `t:${turnKey}`;
 export const conversationPinKey = (conversationKey: string) => `c:${conversationKey}`;
+/**
+ * A call that asked for a tool: the continuation answering it is of the same
+ * session. Two sessions of one caller that open with the same words share a
+ * turn key; the tool_use id (unique per answer) tells them apart.
+ */
+export const toolUsePinKey = (turnKey: string, toolUseId: string) => `u:${turnKey}:${toolUseId}`;
 
 function pinnedDecision(pin: PinnedConfig, snapshot: RoutingSnapshot, reason: string): Decision {
   const r = pin.routeId ? snapshot.routes.get(pin.routeId) ?? null : null;
@@ -92,7 +98,8 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
   // it gets the model and thinking of the turn's first call, whatever the
   // client echoes back, and nothing (not even a forced tier) switches it.
   if (req.pendingToolResult) {
-    const pin = await pins.get(turnPinKey(req.turnKey));
+    const asked = req.answersToolUse?.[0];
+    const pin = (asked && (await pins.get(toolUsePinKey(req.turnKey, asked)))) || (await pins.get(turnPinKey(req.turnKey)));
     if (pin) return pinnedDecision(pin, snapshot, `continues a tool loop; kept on the configuration of the turn's first call (${pin.model})`);
     const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
     return {

@@ -67,6 +67,7 @@ export function toRoutable(body: MessagesBody, headers: Record<string, string | 
     pendingToolResult: shape.continuation,
     conversationKey: shape.conversationKey,
     turnKey: shape.turnKey,
+    answersToolUse: shape.answersToolUse,
     background: agent && !hasTools && !shape.continuation,
     agentClient: agent,
     client: headers["user-agent"]?.slice(0, 200) || undefined,

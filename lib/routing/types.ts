@@ -86,6 +86,8 @@ export interface RoutableRequest {
   conversationKey: string;
   /** Hash of the conversation up to the user message that opened the current turn: the same for every call of a tool loop. */
   turnKey: string;
+  /** On a continuation: the tool_use ids its tool results answer, which name the one call (and session) that asked for them. */
+  answersToolUse?: string[];
   /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */
   background: boolean;
   /** Claude Code or an app on the Agent SDK (lib/routing/conversation.ts). */

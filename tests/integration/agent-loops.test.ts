@@ -102,6 +102,38 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
     loops.push({ name: "json drop-in", ids: [rec1.id, rec2.id] });
   });
 
+  it("two sessions that open with the same words each keep their own first call's configuration through their tool loop", async () => {
+    const client = sdk(keys.honour);
+    const opening: MessageParam[] = [{ role: "user", content: "Use get_weather for Porto and tell me whether to take an umbrella." }];
+    const open = (tier: string) =>
+      client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 400, tools: [weatherTool], messages: opening }, { headers: { "thinkgate-tier": tier } }).withResponse();
+    // Session A reasons, then session B (same key, model and words) is answered standard, before A continues.
+    const a1 = await open("reasoning");
+    const b1 = await open("standard");
+    const cont = (first: typeof a1) => {
+      const toolUse = first.data.content.find((b) => b.type === "tool_use") as { id: string };
+      expect(toolUse).toBeDefined();
+      const messages: MessageParam[] = [
+        ...opening,
+        { role: "assistant", content: first.data.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "Porto: 14°C, light rain" }] },
+      ];
+      return client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 400, tools: [weatherTool], messages }).withResponse();
+    };
+    const a2 = await cont(a1);
+    const b2 = await cont(b1);
+    expect(a2.response.status).toBe(200);
+    expect(b2.response.status).toBe(200);
+    const [ra1, rb1, ra2, rb2] = (await Promise.all([a1, b1, a2, b2].map((r) => stored(r.response.headers.get("thinkgate-request-id")!)))) as [StoredRecord, StoredRecord, StoredRecord, StoredRecord];
+    expect(ra1.tier).toBe("reasoning");
+    expect(rb1.tier).toBe("standard");
+    expect(ra2.stage).toBe("pinned");
+    expect(rb2.stage).toBe("pinned");
+    expect([ra2.servedModel, ra2.thinkingConfig]).toEqual([ra1.servedModel, ra1.thinkingConfig]);
+    expect([rb2.servedModel, rb2.thinkingConfig]).toEqual([rb1.servedModel, rb1.thinkingConfig]);
+    loops.push({ name: "session A", ids: [ra1.id, ra2.id] }, { name: "session B", ids: [rb1.id, rb2.id] });
+  });
+
   it("a client that sent no thinking gets a valid stream without thinking events; its next tool_result turn is accepted", async () => {
     const client = sdk(keys.honour);
     const messages: MessageParam[] = [{ role: "user", content: "Call get_weather for Oslo and plan the architecture of a cache for its answers." }];
