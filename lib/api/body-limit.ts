@@ -24,6 +24,9 @@ export function tooLarge(limit: number): AppError {
   return new AppError("request_too_large", `request body is larger than the limit of ${limit} bytes`);
 }
 
+/** Past this size, the steps of handling a body (join, parse, route) are spread over turns of the event loop. */
+export const LARGE_BODY_BYTES = 1024 * 1024;
+
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function decodeUtf8(bytes: Uint8Array): string {

@@ -4,7 +4,7 @@
  * they come. Anything it does not serve goes to Next.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { tooLarge, Utf8Body } from "./body-limit";
+import { LARGE_BODY_BYTES, tooLarge, Utf8Body } from "./body-limit";
 import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse } from "./http";
 import { isStream } from "./http";
@@ -72,7 +72,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on("end", () => {
       if (failed) return;
       try {
-        resolve(body.end());
+        const text = body.end();
+        // Joining a large body is one piece of work and parsing it another: other requests get a turn in between.
+        if (size > LARGE_BODY_BYTES) setImmediate(() => resolve(text));
+        else resolve(text);
       } catch (err) {
         reject(err);
       }

@@ -15,6 +15,7 @@ import { toRoutable, type MessagesBody } from "../routing/request";
 import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../routing/types";
 import { admit, settle, type Admission } from "../limits/admission";
 import { applyDecision, type Applied } from "./apply";
+import { LARGE_BODY_BYTES } from "../api/body-limit";
 import { parseMessagesBody } from "./body";
 import { capabilities } from "./capabilities";
 import { hideInMessage, hidesThinking, restoreHeld, StreamThinkingFilter } from "./hidden-thinking";
@@ -126,7 +127,10 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     a.authenticated = true;
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
-    a.body = parseMessagesBody(await req.text(), req.headers);
+    const text = await req.text();
+    a.body = parseMessagesBody(text, req.headers);
+    // A large body was just parsed in one piece of work; routing reads it again in another.
+    if (text.length > LARGE_BODY_BYTES) await new Promise<void>((resolve) => setImmediate(resolve));
     if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
     a.routable = toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
     const { snapshot } = await routingConfig();

@@ -86,3 +86,15 @@ describe("agent clients", () => {
     expect(agentClient({})).toBe(false);
   });
 });
+
+describe("fingerprints of long texts", () => {
+  it("tell apart long first messages that differ in length or in a sampled slice, and keep one key for the same text", async () => {
+    const { conversationShape } = await import("./conversation");
+    const long = "lorem ipsum dolor ".repeat(100_000);
+    const key = (text: string) => conversationShape({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: text }] }).conversationKey;
+    expect(key(long)).toBe(key(long.slice()));
+    expect(key(long)).not.toBe(key(long + "!"));
+    expect(key(long)).not.toBe(key("X" + long.slice(1)));
+    expect(key(long)).not.toBe(key(long.slice(0, -1) + "X"));
+  });
+});

@@ -47,27 +47,64 @@ function blocksOf(content: unknown): Block[] {
   return Array.isArray(content) ? (content as Block[]).filter((b) => b && typeof b === "object") : [];
 }
 
-/** Text of a message's text blocks with injected text removed. */
-function messageUserText(m: Message): string {
-  const parts: string[] = [];
-  for (const b of blocksOf(m.content)) {
-    if (b.type === "text" && typeof b.text === "string") {
-      const t = userWords(b.text);
-      if (t) parts.push(t);
-    }
-  }
-  return parts.join("\n");
+/** Texts up to this length are hashed whole. */
+const WHOLE_TEXT_CHARS = 256 * 1024;
+const SAMPLE_SLICES = 64;
+const SLICE_CHARS = 1024;
+
+/**
+ * What of a text goes into a conversation's fingerprint: the text, or for a
+ * long one its length, its ends and evenly spaced slices. Hashing 16 MB (as
+ * UTF-8, in one call) takes a few hundred milliseconds on these machines, in
+ * which no other request is served; the fingerprint only has to tell one
+ * caller's conversations apart, and a change anywhere in a long text almost
+ * always changes its length or a sampled slice.
+ */
+function fingerprintText(text: string): string | [number, string[]] {
+  if (text.length <= WHOLE_TEXT_CHARS) return text;
+  const step = Math.floor((text.length - SLICE_CHARS) / (SAMPLE_SLICES - 1));
+  const slices = [text.slice(0, 16 * SLICE_CHARS), text.slice(-16 * SLICE_CHARS)];
+  for (let i = 0; i < SAMPLE_SLICES; i++) slices.push(text.slice(i * step, i * step + SLICE_CHARS));
+  return [text.length, slices];
 }
+
+interface MessageFacts {
+  /** The user's words of its text blocks, injected text removed. */
+  userText: string;
+  /** Hash of the message reduced to what identifies it (normalBlock). */
+  digest: string;
+}
+
+/**
+ * Each message is read once per request, however many keys and texts are
+ * taken from it: a 16 MB message read four times (its words for the prompt,
+ * the turn's start, and two keys) held the event loop for hundreds of
+ * milliseconds. Keyed by the parsed message object, so it lives as long as
+ * the request does.
+ */
+const factsOf = (() => {
+  const seen = new WeakMap<object, MessageFacts>();
+  return (m: Message): MessageFacts => {
+    const hit = typeof m === "object" && m !== null ? seen.get(m) : undefined;
+    if (hit) return hit;
+    const blocks = blocksOf(m.content);
+    const words = blocks.map((b) => (b.type === "text" && typeof b.text === "string" ? userWords(b.text) : ""));
+    const normal = blocks.map((b, i) => (b.type === "text" ? (words[i] ? ["text", fingerprintText(words[i]!)] : null) : normalBlock(b))).filter((x) => x !== null);
+    const facts = { userText: words.filter(Boolean).join("\n"), digest: hash([m.role, normal]) };
+    if (typeof m === "object" && m !== null) seen.set(m, facts);
+    return facts;
+  };
+})();
+
+/** Text of a message's text blocks with injected text removed. */
+const messageUserText = (m: Message): string => factsOf(m).userText;
 
 const hasToolResult = (m: Message) => blocksOf(m.content).some((b) => b.type === "tool_result");
 
 /** A block reduced to what identifies it: what clients legitimately vary is dropped. */
 function normalBlock(b: Block): unknown {
   switch (b.type) {
-    case "text": {
-      const t = typeof b.text === "string" ? userWords(b.text) : "";
-      return t ? ["text", t] : null;
-    }
+    case "text": // by its user words, in factsOf
     // Whether a client echoes thinking back does not change which conversation it is.
     case "thinking":
     case "redacted_thinking":
@@ -83,10 +120,6 @@ function normalBlock(b: Block): unknown {
       return rest;
     }
   }
-}
-
-function normalMessage(m: Message): unknown {
-  return [m.role, blocksOf(m.content).map(normalBlock).filter((x) => x !== null)];
 }
 
 function normalSystem(system: unknown): string {
@@ -140,8 +173,8 @@ export function conversationShape(body: { model?: unknown; system?: unknown; too
   const first = messages.findIndex((m) => m.role === "user");
   // The requested model too: two sessions that open with the same words on different models are different conversations.
   const head = [scope, typeof body.model === "string" ? body.model : "", normalSystem(body.system), toolNames(body.tools)];
-  const conversationKey = hash([...head, first >= 0 ? normalMessage(messages[first]!) : null]);
-  const turnKey = hash([...head, messages.slice(0, Math.max(turnStart, 0) + 1).map(normalMessage)]);
+  const conversationKey = hash([...head, first >= 0 ? factsOf(messages[first]!).digest : null]);
+  const turnKey = hash([...head, messages.slice(0, Math.max(turnStart, 0) + 1).map((m) => factsOf(m).digest)]);
   return {
     conversationKey,
     turnKey,
