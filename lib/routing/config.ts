@@ -33,10 +33,25 @@ export const escalationSettings = z
   .object({ enabled: z.boolean().default(true), policy: escalationPolicySchema.default(DEFAULT_POLICY) })
   .default({ enabled: true, policy: DEFAULT_POLICY });
 
+/**
+ * The classifier's decision time is budgeted up to 100,000 characters (p99 of
+ * a few milliseconds, bench/router.bench.ts) and grows with the text, on the
+ * request path's thread. A longer prompt is read at its two ends, where the
+ * question about a pasted document or log usually sits.
+ */
+const CLASSIFIER_HEAD_CHARS = 60_000;
+const CLASSIFIER_TAIL_CHARS = 40_000;
+
+export function classifierView(prompt: string): string {
+  return prompt.length <= CLASSIFIER_HEAD_CHARS + CLASSIFIER_TAIL_CHARS
+    ? prompt
+    : `${prompt.slice(0, CLASSIFIER_HEAD_CHARS)}\n${prompt.slice(-CLASSIFIER_TAIL_CHARS)}`;
+}
+
 /** The classifier stage over the active model (classifier/model.ts), at the deployment's threshold. */
 function classifierFor(threshold: number, margin: number): RoutingSnapshot["classify"] {
   return (req) => {
-    const c = classifierStage(req.prompt, threshold);
+    const c = classifierStage(classifierView(req.prompt), threshold);
     return {
       tier: c.tier,
       score: c.score,

@@ -241,9 +241,11 @@ describe(`limits shared by ${twoInstances ? "A and B" : "the one instance"}`, ()
     const standard = await reservationOf("Estimate me.", { "thinkgate-tier": "standard" });
     expect(reasoning).toBeGreaterThan(standard);
     const app = `budget-${crypto.randomBytes(3).toString("hex")}`;
-    const put = await api(A, "PUT", `/api/apps/${app}`, { tier: "auto", limits: { usdPerDay: (reasoning + standard) / 2, action: "downgrade" } });
+    // Between the two reservations, in whole micro-dollars (a budget people type; the stored value reads back exactly).
+    const budget = Math.round(((reasoning + standard) / 2) * 1e6) / 1e6;
+    const put = await api(A, "PUT", `/api/apps/${app}`, { tier: "auto", limits: { usdPerDay: budget, action: "downgrade" } });
     expect(put.status).toBe(200);
-    expect(put.body.limits).toEqual({ rpm: null, usdPerDay: (reasoning + standard) / 2, action: "downgrade" });
+    expect(put.body.limits).toEqual({ rpm: null, usdPerDay: budget, action: "downgrade" });
     const { response } = await eventually(async () => {
       const r = await send(B, adminKey, "Estimate me.", { "thinkgate-tier": "reasoning", "thinkgate-app": app });
       return r.response.headers.get("thinkgate-limit")?.startsWith("downgraded") ? r : undefined;

@@ -207,4 +207,23 @@ describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_
     expect(worstMs).toBeLessThan(MAX_STALL_MS);
     await eventually(async () => ((await (await fetch(`${server.url}/api/health`)).json()).recorder.queued === 0 ? true : undefined));
   }, 120_000);
+
+  it("a 16 MB prompt no rule matches reaches the classifier without holding the gateway either", async () => {
+    const unit = "Another long pasted log line with nothing any rule looks for, request 12345 served in 87 ms. ";
+    const body = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: unit.repeat(Math.ceil(16_000_000 / unit.length)) + "\nWhat does this log say?" }] });
+    let request!: Promise<Response>;
+    const { worstMs, polls } = await stallDuring(server, () =>
+      (request = fetch(`${server.baseURL}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" },
+        body,
+      })),
+    );
+    const res = await request;
+    const text = await res.text();
+    console.log(`no rule matches, ${(body.length / 1e6).toFixed(1)} MB prompt: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
+    expect(res.status, text.slice(0, 300)).toBe(200);
+    expect(res.headers.get("thinkgate-stage")).toBe("classifier");
+    expect(worstMs).toBeLessThan(MAX_STALL_MS);
+  }, 120_000);
 });
