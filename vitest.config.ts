@@ -33,6 +33,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Tests that measure how long the gateway holds its event loop: run
+          // on their own, one file at a time, after the integration files, so
+          // another file's server does not share the two cores while they measure.
+          name: "alone",
+          include: ["tests/alone/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/support/server-global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           environment: "node",

@@ -4,7 +4,8 @@
  *   1. install dependencies if missing
  *   2. typecheck, and check the migrations of both providers against the model
  *   3. unit tests
- *   4. integration tests against a real server, on SQLite and on PostgreSQL
+ *   4. integration tests against a real server, on SQLite and on PostgreSQL,
+ *      then the event-loop tests (tests/alone) on each, with nothing beside them
  *   5. e2e tests in headless Chromium (Debian's chromium package), after
  *      building the pages when .next is missing or older than the sources
  * Steps can be picked by name: `node scripts/test.mjs unit e2e`
@@ -50,6 +51,9 @@ if (wants("unit")) vitest("unit tests", "unit");
 if (wants("integration")) {
   vitest("integration tests on SQLite", "integration", { THINKGATE_TEST_DB: "sqlite" });
   vitest("integration tests on PostgreSQL", "integration", { THINKGATE_TEST_DB: "postgresql" });
+  // Event-loop stalls are measured with nothing else running beside them.
+  vitest("event-loop tests, run alone, on SQLite", "alone", { THINKGATE_TEST_DB: "sqlite" });
+  vitest("event-loop tests, run alone, on PostgreSQL", "alone", { THINKGATE_TEST_DB: "postgresql" });
 }
 
 if (wants("e2e")) {
