@@ -15,11 +15,9 @@ import { routerModelsRepo, type RouterVersionSummary } from "../db/router-models
 import { logger } from "../observability/logger";
 import { activeModel, activeModelInfo, installModel, type ActiveModelInfo } from "../routing/classifier";
 import { decodeDeploymentFile, loadModel } from "../routing/classifier/model";
-import { invalidate, SETTING_THRESHOLD } from "../routing/config";
+import { invalidate, SETTING_ROUTER_VERSION, SETTING_THRESHOLD } from "../routing/config";
 import { train } from "./runner";
 import type { Evaluation, TrainJob } from "./train";
-
-export const SETTING_ROUTER_VERSION = "routing.routerModelVersion";
 
 /** How many of the team's labels a retraining reads: the most recently updated (as the CLI's default). */
 export const LABELS_READ = 50_000;
