@@ -16,10 +16,10 @@ describe("comparisonRows", () => {
   const rows = comparisonRows(viaJson({ evaluation: { comparison } } as never));
 
   it("has the shipped split, then its sources indented, and leaves out an empty team set", () => {
-    expect(rows.map((r) => [r.name, r.indent, r.n, r.reasoning])).toEqual([
-      ["Shipped test split", false, 4, 2],
-      ["alpaca", true, 2, 1],
-      ["gsm8k", true, 2, 1],
+    expect(rows.map((r) => [r.name, r.indent, r.set, r.n, r.reasoning])).toEqual([
+      ["Shipped test split", false, "shipped", 4, 2],
+      ["alpaca", true, "shipped", 2, 1],
+      ["gsm8k", true, "shipped", 2, 1],
     ]);
   });
 
@@ -38,6 +38,23 @@ describe("comparisonRows", () => {
     expect(formatMetric(r!.f1.current, "ratio")).toBe("–");
     expect(r!.stdToReasoning).toEqual({ current: 0, candidate: 1, change: 1 });
   });
+});
+
+it("puts the team's test labels and their origins after the shipped rows", () => {
+  const comparison = compareModels({
+    shippedTest: [item("reasoning", "gsm8k", 0.9, 0.9)],
+    teamTest: [item("reasoning", "trace", 0.2, 0.9), item("standard", "playground", 0.1, 0.1)],
+    thresholds: { current: 0.5, candidate: 0.5 },
+  });
+  const rows = comparisonRows(viaJson({ evaluation: { comparison } } as never));
+  expect(rows.map((r) => [r.name, r.set, r.indent])).toEqual([
+    ["Shipped test split", "shipped", false],
+    ["gsm8k", "shipped", true],
+    ["Team's test labels", "team", false],
+    ["playground", "team", true],
+    ["trace", "team", true],
+  ]);
+  expect(rows[2]!.recall).toEqual({ current: 0, candidate: 1, change: 1 });
 });
 
 describe("formatting", () => {

@@ -14,6 +14,8 @@ export interface ComparisonRow {
   /** "Shipped test split", "Team's test labels", or a source/origin (indented). */
   name: string;
   indent: boolean;
+  /** Which held-out set the row belongs to. */
+  set: "shipped" | "team";
   n: number;
   reasoning: number;
   f1: { current: Metric; candidate: Metric; change: Metric };
@@ -31,10 +33,11 @@ function triple(s: SetComparison, pick: (m: ModelMetrics) => number | null): Com
   return { current, candidate, change: change(current, candidate) };
 }
 
-function row(s: SetComparison, name: string, indent: boolean): ComparisonRow {
+function row(s: SetComparison, name: string, indent: boolean, set: ComparisonRow["set"]): ComparisonRow {
   return {
     name,
     indent,
+    set,
     n: s.n,
     reasoning: s.reasoning,
     f1: triple(s, (m) => m.f1),
@@ -46,8 +49,8 @@ function row(s: SetComparison, name: string, indent: boolean): ComparisonRow {
 /** The comparison table of a version: the shipped test split and its sources, then the team's test labels and their origins (empty sets left out). */
 export function comparisonRows(v: Pick<VersionView, "evaluation">): ComparisonRow[] {
   const c = v.evaluation.comparison;
-  const rows = [row(c.shippedTest, "Shipped test split", false), ...c.shippedBySource.map((s) => row(s, s.name, true))];
-  if (c.teamTest.n > 0) rows.push(row(c.teamTest, "Team's test labels", false), ...c.teamByOrigin.map((s) => row(s, s.name, true)));
+  const rows = [row(c.shippedTest, "Shipped test split", false, "shipped"), ...c.shippedBySource.map((s) => row(s, s.name, true, "shipped"))];
+  if (c.teamTest.n > 0) rows.push(row(c.teamTest, "Team's test labels", false, "team"), ...c.teamByOrigin.map((s) => row(s, s.name, true, "team")));
   return rows;
 }
 

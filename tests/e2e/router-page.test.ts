@@ -63,6 +63,11 @@ describe("the router page", () => {
     const table = page.getByRole("table");
     await table.getByRole("cell", { name: "Shipped test split" }).waitFor();
     await table.getByRole("cell", { name: "Team's test labels" }).waitFor();
+    // The shipped split's sources are folded away until asked for; the team's origins always show.
+    await table.getByRole("cell", { name: "playground", exact: true }).waitFor();
+    expect(await table.getByRole("cell", { name: "gsm8k", exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: /^Show the shipped split's \d+ sources$/ }).click();
+    await table.getByRole("cell", { name: "gsm8k", exact: true }).waitFor();
     expect(await page.getByTestId("apply-verdict").textContent()).toMatch(/^Can be applied: F1 on the shipped test split/);
 
     await page.getByRole("button", { name: "Apply version 1" }).click();

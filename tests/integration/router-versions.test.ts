@@ -13,6 +13,7 @@ import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadShipped, splitOf } from "../../lib/routing/classifier/dataset";
 import { startServer, testDbKind, type TestServer } from "../support/server";
+import { stallDuring } from "../support/stall";
 
 const REDIS_URL = process.env.THINKGATE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const twoInstances = testDbKind() === "postgresql";
@@ -62,6 +63,13 @@ const TOPICS = ["the billing export", "the nightly invoice batch", "the refund l
 const TEAM = TOPICS.flatMap((t) => [1, 2, 3, 4].map((k) => `Reconcile ${t} for region ${k} against the ledger and tell me which entries disagree.`));
 const PROBE = TEAM[0]!;
 
+/**
+ * Trained in the process, the whole training (4-6 s here) would be one
+ * stall. The bound sits well below that and above what a loaded two-core
+ * machine adds to any poll (the thread and the server share the cores).
+ */
+const MAX_TRAINING_STALL_MS = 500;
+
 beforeAll(async () => {
   const env: Record<string, string> = twoInstances ? { REDIS_URL, THINKGATE_REDIS_PREFIX: prefix } : { REDIS_URL: "" };
   A = await startServer({ env });
@@ -98,8 +106,13 @@ describe(`the router's learning loop through the API (${twoInstances ? "two proc
     await label(TEAM.map((prompt) => ({ prompt, label: "reasoning" })));
     expect((await api(A, "GET", "/api/router")).body.labels).toEqual({ reasoning: TEAM.length, standard: 0 });
 
-    const trained = await api(A, "POST", "/api/router/retrain");
+    // Training takes seconds of CPU: on its own thread, the gateway keeps answering meanwhile.
+    let trained!: Awaited<ReturnType<typeof api>>;
+    const { worstMs, polls } = await stallDuring(A, async () => (trained = await api(A, "POST", "/api/router/retrain")));
+    console.log(`router: retraining took ${trained.body.trainMs} ms; worst /api/health latency meanwhile ${worstMs.toFixed(1)} ms over ${polls} polls`);
     expect(trained.status).toBe(201);
+    expect(polls).toBeGreaterThan(20);
+    expect(worstMs).toBeLessThan(MAX_TRAINING_STALL_MS);
     const v = trained.body;
     expect(v.version).toBe(1);
     expect(v.basedOn).toBeNull();
@@ -175,6 +188,10 @@ describe(`the router's learning loop through the API (${twoInstances ? "two proc
     expect(restored.tier).toBe("standard");
     expect(restored.score).toBe(before.score);
     expect((await api(B, "GET", "/api/router")).body.current.model.source).toBe("shipped");
+    // Version 2 was compared with version 1, which is no longer in use: its figures say nothing about the model in use now.
+    const stale = await api(A, "POST", "/api/router/versions/2/apply");
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/compared with version 1, but the base model is in use now: retrain to compare with it/);
 
     // Version 1 was compared with the base model, which is in use again: rollback (or apply) brings it back.
     const again = await api(A, "POST", "/api/router/versions/1/rollback");
@@ -184,6 +201,14 @@ describe(`the router's learning loop through the API (${twoInstances ? "two proc
     expect(twice.status).toBe(409);
     expect(twice.body.error.message).toMatch(/version 1 is in use/);
   }, 30_000);
+
+  it("runs one retraining at a time per instance: a second one meanwhile is a 409", async () => {
+    const [first, second] = await Promise.all([api(A, "POST", "/api/router/retrain"), new Promise((r) => setTimeout(r, 200)).then(() => api(A, "POST", "/api/router/retrain"))]);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(409);
+    expect(second.body.error.type).toBe("conflict_error");
+    expect(second.body.error.message).toMatch(/already running/);
+  }, 60_000);
 
   it("answers unknown versions with a 404 and refuses retraining to a viewer", async () => {
     expect((await api(A, "POST", "/api/router/versions/99/apply")).status).toBe(404);
