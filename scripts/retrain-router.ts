@@ -87,6 +87,7 @@ async function run(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  if (typeof appVersion === "number") log(`note: router model version ${appVersion} (applied on the router page) is what the gateway uses; this compares with ${modelFile} instead`);
   const current = loadModel(modelFile, (msg) => log(`WARNING: ${msg}`));
   const stored = settings.get(SETTING_THRESHOLD);
   const storedOk = typeof stored === "number" && stored >= 0 && stored <= 1;

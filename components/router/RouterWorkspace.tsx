@@ -11,7 +11,7 @@ import { FormMessage } from "@/components/ui/Form";
 import { Spinner } from "@/components/ui/Spinner";
 import { cn } from "@/lib/ui/cn";
 import { formatRelativeTime, formatTimestamp } from "@/lib/ui/format";
-import { comparisonRows, formatChange, modelInUse, type RouterOverview, type VersionView } from "@/lib/ui/router";
+import { comparisonRows, formatChange, modelInUse, outOfFoldLine, type RouterOverview, type VersionView } from "@/lib/ui/router";
 import { ComparisonTable } from "./ComparisonTable";
 import { useRetrain, useRouterOverview, useSwitchVersion } from "./useRouter";
 
@@ -74,6 +74,12 @@ function InUseCard({ o, canEdit, onTrained }: { o: RouterOverview; canEdit: bool
         <p>
           Threshold in effect: <span className="font-medium tabular-nums">{o.current.threshold.toFixed(4)}</span>
         </p>
+        {outOfFoldLine(o.current.model.outOfFold) ? (
+          <p data-testid="in-use-generalisation">
+            On prompts of sources it did not see (each family scored by a model trained without it, at training): {outOfFoldLine(o.current.model.outOfFold)}. The headline
+            figures of every source are <code className="text-xs">npm run eval:router</code>&apos;s leave-one-source-out table.
+          </p>
+        ) : null}
         <p data-testid="label-count">
           The team&apos;s labels: <span className="font-medium">{total}</span> ({o.labels.reasoning} reasoning, {o.labels.standard} standard).{" "}
           {total === 0 ? (
@@ -141,6 +147,10 @@ function VersionCard({ v, o, canEdit }: { v: VersionView; o: RouterOverview; can
         </p>
         {change.error ? <FormMessage tone="error">{change.error.message}</FormMessage> : null}
         <ComparisonTable rows={comparisonRows(v)} />
+        <p data-testid="candidate-generalisation" className="text-xs text-gray-600">
+          The candidate on prompts of sources it did not see (its own out-of-family estimate at training, the team&apos;s labels one family; not the same rows as the
+          table): {outOfFoldLine(v.evaluation.outOfFold)}.
+        </p>
         <p className="text-xs text-gray-500">
           Held out: the shipped test split ({v.evaluation.rows.shippedTest} prompts, a fixed 30% of the shipped data by a hash of each row, never trained on) and the team&apos;s
           labels on the test side of the same rule ({v.evaluation.team.test} of {v.evaluation.team.train + v.evaluation.team.test}, by a hash of the prompt). Apply is refused

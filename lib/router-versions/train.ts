@@ -10,7 +10,9 @@
 import { loadShipped } from "../routing/classifier/dataset";
 import { applyVerdict, type ApplyVerdict, type Comparison } from "../routing/classifier/compare";
 import type { LinearModel } from "../routing/classifier/linear";
+import type { OutOfFold } from "../routing/classifier/model";
 import { retrainWithLabels } from "../routing/classifier/retrain";
+import { round } from "../routing/classifier/trainer";
 import type { TeamExample, TeamRows } from "../routing/classifier/team";
 import type { TrainOptions } from "../routing/classifier/train";
 
@@ -27,6 +29,8 @@ export interface Evaluation {
   verdict: ApplyVerdict;
   team: TeamRows["stats"] & { train: number; test: number };
   rows: { shippedTrain: number; shippedTest: number };
+  /** The candidate's own out-of-family estimate (its training rows, the team's labels one family): not the same rows as the model in use's. */
+  outOfFold: OutOfFold;
 }
 
 export interface TrainOutcome {
@@ -39,6 +43,7 @@ export interface TrainOutcome {
 export function runTraining(job: TrainJob): TrainOutcome {
   const r = retrainWithLabels({ shipped: loadShipped(), team: job.team, current: job.current, labelsRead: job.labelsRead, train: job.train });
   const c = r.comparison;
+  const oof = r.candidate.metrics.outOfFold;
   return {
     weights: r.candidate.json,
     threshold: c.thresholds.candidate,
@@ -47,6 +52,8 @@ export function runTraining(job: TrainJob): TrainOutcome {
       verdict: applyVerdict({ current: c.shippedTest.current.f1, candidate: c.shippedTest.candidate.f1 }, false),
       team: { ...r.team.stats, train: r.team.train.length, test: r.team.test.length },
       rows: { shippedTrain: r.shippedTrain.length, shippedTest: r.shippedTest.length },
+      // Rounded as the weights file records it (trainer.ts), so the version in use shows the same figures.
+      outOfFold: { f1: round(oof.f1), precision: round(oof.precision), recall: round(oof.recall), fpr: round(oof.fpr) },
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compareModels, type ComparedItem } from "@/lib/routing/classifier/compare";
-import { changeTone, comparisonRows, formatChange, formatMetric } from "./router";
+import { changeTone, comparisonRows, formatChange, formatMetric, outOfFoldLine } from "./router";
 
 const item = (label: "reasoning" | "standard", group: string, current: number, candidate: number): ComparedItem => ({ label, group, current, candidate });
 
@@ -72,5 +72,14 @@ describe("formatting", () => {
     expect(changeTone(-0.01, false)).toBe("better");
     expect(changeTone(0, true)).toBe("same");
     expect(changeTone(null, true)).toBe("same");
+  });
+});
+
+describe("outOfFoldLine", () => {
+  it("says a model's out-of-family figures, or nothing for a file without them", () => {
+    expect(outOfFoldLine({ f1: 0.8109, precision: 0.8968, recall: 0.74, fpr: 0.1217 })).toBe(
+      "F1 0.811 · standard prompts sent to reasoning 12.2% · reasoning prompts caught 74.0%",
+    );
+    expect(outOfFoldLine(null)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { ModelMetrics, SetComparison } from "@/lib/routing/classifier/compare";
 import type { RouterOverview, VersionView } from "@/lib/router-versions/service";
+import type { OutOfFold } from "@/lib/routing/classifier/model";
 
 export type { RouterOverview, VersionView };
 
@@ -78,4 +79,10 @@ export function modelInUse(o: RouterOverview): string {
   if (m.source === "version") return `Version ${m.version}, trained ${m.trainedAt ? new Date(m.trainedAt).toISOString().slice(0, 16).replace("T", " ") + " UTC" : ""} on ${m.rows.shippedTrain} shipped + ${m.rows.teamTrain} team rows`;
   if (m.source === "deployment") return `The deployment's model file ${m.path} (${m.rows.shippedTrain} shipped + ${m.rows.teamTrain} team rows)`;
   return `The shipped model (${m.rows.shippedTrain} training rows)`;
+}
+
+/** A model's out-of-family estimate in one line, or null when its file has none. */
+export function outOfFoldLine(o: OutOfFold | null | undefined): string | null {
+  if (!o) return null;
+  return `F1 ${formatMetric(num(o.f1), "ratio")} · standard prompts sent to reasoning ${formatMetric(num(o.fpr), "percent")} · reasoning prompts caught ${formatMetric(num(o.recall), "percent")}`;
 }

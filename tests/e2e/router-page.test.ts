@@ -52,6 +52,7 @@ describe("the router page", () => {
     await page.getByTestId("model-in-use").getByText(/The shipped model/).waitFor();
     expect(await page.getByTestId("label-count").textContent()).toContain("The team's labels: 0");
     await page.getByText("No versions yet").waitFor();
+    expect(await page.getByTestId("in-use-generalisation").textContent()).toMatch(/F1 0\.\d{3} · standard prompts sent to reasoning \d+\.\d% · reasoning prompts caught \d+\.\d%/);
 
     await label(TEAM.map((prompt) => ({ prompt, label: "reasoning" })));
     expect(await tierOf(PROBE)).toBe("standard");
@@ -69,6 +70,7 @@ describe("the router page", () => {
     await page.getByRole("button", { name: /^Show the shipped split's \d+ sources$/ }).click();
     await table.getByRole("cell", { name: "gsm8k", exact: true }).waitFor();
     expect(await page.getByTestId("apply-verdict").textContent()).toMatch(/^Can be applied: F1 on the shipped test split/);
+    expect(await page.getByTestId("candidate-generalisation").textContent()).toMatch(/its own out-of-family estimate.*F1 0\.\d{3}/);
 
     await page.getByRole("button", { name: "Apply version 1" }).click();
     await page.getByTestId("model-in-use").getByText(/^Version 1, trained/).waitFor();

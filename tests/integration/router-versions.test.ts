@@ -64,11 +64,14 @@ const TEAM = TOPICS.flatMap((t) => [1, 2, 3, 4].map((k) => `Reconcile ${t} for r
 const PROBE = TEAM[0]!;
 
 /**
- * Trained in the process, the whole training (4-6 s here) would be one
- * stall. The bound sits well below that and above what a loaded two-core
- * machine adds to any poll (the thread and the server share the cores).
+ * Trained in the process, the whole training would be one stall of the
+ * event loop, as long as the training itself. On its thread, a poll waits
+ * only for what the server does around it (reading the labels, storing the
+ * version) and for the cores it shares: measured at 60-100 ms against 4-6 s
+ * of training on an idle two-core machine, and both grow alike when the
+ * machine is loaded. So the bound is a share of the training's own time.
  */
-const MAX_TRAINING_STALL_MS = 500;
+const MAX_STALL_SHARE = 0.2;
 
 beforeAll(async () => {
   const env: Record<string, string> = twoInstances ? { REDIS_URL, THINKGATE_REDIS_PREFIX: prefix } : { REDIS_URL: "" };
@@ -112,7 +115,7 @@ describe(`the router's learning loop through the API (${twoInstances ? "two proc
     console.log(`router: retraining took ${trained.body.trainMs} ms; worst /api/health latency meanwhile ${worstMs.toFixed(1)} ms over ${polls} polls`);
     expect(trained.status).toBe(201);
     expect(polls).toBeGreaterThan(20);
-    expect(worstMs).toBeLessThan(MAX_TRAINING_STALL_MS);
+    expect(worstMs).toBeLessThan(MAX_STALL_SHARE * trained.body.trainMs);
     const v = trained.body;
     expect(v.version).toBe(1);
     expect(v.basedOn).toBeNull();
@@ -127,6 +130,9 @@ describe(`the router's learning loop through the API (${twoInstances ? "two proc
     expect(c.teamTest.current.recall).toBe(0);
     expect(c.teamTest.candidate.recall).toBe(1);
     expect(v.apply.allowed).toBe(true);
+    // The candidate's own out-of-family estimate goes with it, and the model in use shows its own.
+    expect(v.evaluation.outOfFold.f1).toBeGreaterThan(0.5);
+    expect((await api(A, "GET", "/api/router")).body.current.model.outOfFold.f1).toBeGreaterThan(0.5);
 
     // Trained, not applied: B still decides as before.
     expect((await decide(B, PROBE)).tier).toBe("standard");
@@ -146,6 +152,7 @@ describe(`the router's learning loop through the API (${twoInstances ? "two proc
     const onB = await api(B, "GET", "/api/router");
     expect(onB.body.current.version).toBe(1);
     expect(onB.body.current.model.version).toBe(1);
+    expect(onB.body.current.model.outOfFold).toEqual(v.evaluation.outOfFold);
     expect(onB.body.versions[0].inUse).toBe(true);
   }, 60_000);
 

@@ -117,8 +117,26 @@ export interface ActiveModelInfo {
   threshold: DeploymentThreshold;
   /** What each threshold does on prompts of sources the model did not see (training.curve); null for a file without one. */
   curve: OperatingPoint[] | null;
+  /** The model's out-of-family estimate at training (training.outOfFold: each family scored by a model trained without it); null for a file without one. */
+  outOfFold: OutOfFold | null;
   /** Why a deployment file that exists is not in use. */
   warning?: string;
+}
+
+export interface OutOfFold {
+  f1: number;
+  precision: number;
+  recall: number;
+  /** Standard prompts sent to reasoning. */
+  fpr: number;
+}
+
+/** training.outOfFold of a model file when it is well-formed, else null. */
+function outOfFoldOf(training: Record<string, unknown> | undefined): OutOfFold | null {
+  const o = training?.outOfFold as Partial<OutOfFold> | undefined;
+  if (!o || typeof o !== "object") return null;
+  const { f1, precision, recall, fpr } = o;
+  return [f1, precision, recall, fpr].every((x) => typeof x === "number") ? { f1: f1!, precision: precision!, recall: recall!, fpr: fpr! } : null;
 }
 
 /** training.curve of a model file when it is well-formed, else null (older files have none). */
@@ -149,6 +167,7 @@ function shippedLoaded(warning?: string): LoadedModel {
       rows: { shippedTrain: n, teamTrain: 0, total: n },
       threshold: SHIPPED_THRESHOLD,
       curve: curveOf(SHIPPED_TRAINING),
+      outOfFold: outOfFoldOf(SHIPPED_TRAINING),
       ...(warning ? { warning } : {}),
     },
   };
@@ -177,6 +196,7 @@ export function decodeDeploymentFile(json: unknown): LoadedModel & { file: Weigh
       rows: { shippedTrain: rows.shippedTrain!, teamTrain: rows.teamTrain!, total: rows.total! },
       threshold: f.threshold,
       curve: curveOf(f.training),
+      outOfFold: outOfFoldOf(f.training),
     },
   };
 }
