@@ -30,7 +30,7 @@ import { examplesRepo, MAX_ALL } from "../lib/db/examples.repo";
 import { configRepo } from "../lib/db/config.repo";
 import { disconnectDb } from "../lib/db/client";
 import { databaseUrl } from "../lib/db/provider";
-import { SETTING_THRESHOLD } from "../lib/routing/config";
+import { SETTING_ROUTER_VERSION, SETTING_THRESHOLD } from "../lib/routing/config";
 import { loadShipped } from "../lib/routing/classifier/dataset";
 import { deploymentModelPath, loadModel } from "../lib/routing/classifier/model";
 import { retrainWithLabels, writeModelFile } from "../lib/routing/classifier/retrain";
@@ -77,6 +77,17 @@ async function run(argv: string[]): Promise<number> {
   // ---- inputs: the team's labels, the current model and threshold
   const [examples, settings] = await Promise.all([examplesRepo.all(limit), configRepo.settings()]);
   const truncated = examples.length === limit;
+  // A version applied on the router page takes precedence over the file on every instance: installing a file
+  // (and its threshold) under it would pair the version's model with the file's threshold.
+  const appVersion = settings.get(SETTING_ROUTER_VERSION);
+  if (apply && typeof appVersion === "number") {
+    process.stderr.write(
+      `router model version ${appVersion} is in use (applied on the router page, /router), and takes precedence over ${modelFile}: ` +
+        `retrain and apply there, or roll back to the base model there first; nothing written\n`,
+    );
+    return 1;
+  }
+  if (typeof appVersion === "number") log(`note: router model version ${appVersion} (applied on the router page) is what the gateway uses; this compares with ${modelFile} instead`);
   const current = loadModel(modelFile, (msg) => log(`WARNING: ${msg}`));
   const stored = settings.get(SETTING_THRESHOLD);
   const storedOk = typeof stored === "number" && stored >= 0 && stored <= 1;

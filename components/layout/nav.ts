@@ -4,6 +4,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/patterns", label: "Patterns" },
   { href: "/costs", label: "Costs" },
   { href: "/rules", label: "Rules" },
+  { href: "/router", label: "Router" },
   { href: "/playground", label: "Playground" },
   { href: "/calibration", label: "Calibration" },
   { href: "/settings", label: "Settings" },

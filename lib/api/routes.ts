@@ -31,6 +31,7 @@ import { createKeyHandler, listKeys, patchKey, revokeKey } from "../keys/api";
 import { runPlayground } from "../playground/api";
 import { addPrice, listPrices } from "../pricing/api";
 import { getRequest, listRequests } from "../requests/api";
+import { getRouter, postApplyVersion, postRetrain, postRollbackVersion } from "../router-versions/api";
 import { getRuleHistory, getRules, getRuleVersion, postRollback, postRuleReplay, postRules, postRuleTest } from "../rules/api";
 import { deleteAppHandler, getApps, getRoutes, getSettingsHandler, putAppHandler, putRouteHandler, putSettingsHandler } from "../settings/api";
 import { simulatorRoutes } from "../simulator/routes";
@@ -94,6 +95,10 @@ export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/playground/run", handler: runPlayground },
   { method: "GET", path: "/api/examples", handler: listExamples },
   { method: "POST", path: "/api/examples", handler: createExample },
+  { method: "GET", path: "/api/router", handler: getRouter },
+  { method: "POST", path: "/api/router/retrain", handler: postRetrain },
+  { method: "POST", path: "/api/router/versions/:version/apply", handler: postApplyVersion },
+  { method: "POST", path: "/api/router/versions/:version/rollback", handler: postRollbackVersion },
   { method: "POST", path: "/api/v1/signals", handler: postSignals },
   { method: "GET", path: "/api/traces/patterns", handler: getPatterns },
   { method: "GET", path: "/api/traces/failures", handler: getFailures },

@@ -8,6 +8,7 @@ import { clearKeyCache } from "../gateway/keys";
 import { logger } from "../observability/logger";
 import { invalidatePrices } from "../pricing/service";
 import { invalidate } from "../routing/config";
+import { reloadRouterModel } from "../router-versions/service";
 import { loadTracesConfig } from "../traces/config";
 import { onChange, startChangeBus, stopChangeBus } from "./bus";
 import { closeRedis, redisReady, sharedRedis } from "./redis";
@@ -21,6 +22,7 @@ export async function startCluster(): Promise<{ redis: boolean }> {
   if (!started) {
     started = true;
     onChange("routing", invalidate);
+    onChange("router", reloadRouterModel);
     onChange("prices", invalidatePrices);
     onChange("keys", clearKeyCache);
     onChange("users", clearUserCache);

@@ -87,6 +87,16 @@ export const configRepo = {
     const v = JSON.stringify(value);
     await db().client.setting.upsert({ where: { key }, create: { key, value: v }, update: { value: v } });
   },
+  /** Several settings in one transaction: values that only make sense together (a model and its threshold). */
+  async setSettings(entries: [key: string, value: unknown][]): Promise<void> {
+    const client = db().client;
+    await client.$transaction(
+      entries.map(([key, value]) => {
+        const v = JSON.stringify(value);
+        return client.setting.upsert({ where: { key }, create: { key, value: v }, update: { value: v } });
+      }),
+    );
+  },
   async setSettingIfAbsent(key: string, value: unknown): Promise<void> {
     const existing = await db().client.setting.findUnique({ where: { key } });
     if (!existing) await db().client.setting.create({ data: { key, value: JSON.stringify(value) } });

@@ -58,6 +58,13 @@ export const examplesRepo = {
     })) as ExampleRow[];
   },
 
+  /** How many examples there are, by label (the router page shows them). */
+  async counts(): Promise<{ reasoning: number; standard: number }> {
+    const groups = await db().client.labelledExample.groupBy({ by: ["label"], _count: { _all: true } });
+    const of = (label: string) => groups.find((g) => g.label === label)?._count._all ?? 0;
+    return { reasoning: of("reasoning"), standard: of("standard") };
+  },
+
   /** Newest first; the cursor is the id of the previous page's last example (Prisma's cursor pagination). */
   async list(limit: number, cursor?: string): Promise<{ rows: ExampleRow[]; nextCursor: string | null }> {
     const rows = (await db().client.labelledExample.findMany({

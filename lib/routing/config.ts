@@ -18,6 +18,8 @@ export const SETTING_TIER_ROUTES = "routing.tierRoutes";
 export const SETTING_DEFAULT_ROUTE = "routing.defaultRouteId";
 export const SETTING_CLASSIFIER = "routing.classifier";
 export const SETTING_THRESHOLD = "routing.classifierThreshold";
+/** The router model version applied through the app (lib/router-versions), or null/absent: the file or shipped model. */
+export const SETTING_ROUTER_VERSION = "routing.routerModelVersion";
 export const SETTING_LLM_CLASSIFIER = "routing.llmClassifier";
 export const SETTING_ESCALATION = "routing.escalation";
 

@@ -13,6 +13,7 @@ import { loadPrices } from "../pricing/service";
 import { routingConfig } from "../routing/config";
 import { loadTracesConfig } from "../traces/config";
 import { activeModel } from "../routing/classifier";
+import { reloadRouterModel } from "../router-versions/service";
 import { seed } from "./seed";
 
 export interface BootstrapResult {
@@ -33,10 +34,11 @@ export async function bootstrap(root = process.cwd()): Promise<BootstrapResult> 
     firstKey = { secret, fromEnv: !!fromEnv };
   }
   const firstAdmin = (await ensureAdminFromEnv()) ?? undefined;
+  // Decoding the classifier's weights takes tens of milliseconds: do it now, not on the first request.
+  // (The version applied through the app, else the deployment's file when valid, else the shipped model.)
+  await reloadRouterModel();
+  activeModel();
   // The session secret too: a bad THINKGATE_SESSION_SECRET fails the start, not the first sign-in.
   await Promise.all([loadPrices(), routingConfig(), sessionSecret(), loadTracesConfig()]);
-  // Decoding the classifier's weights takes tens of milliseconds: do it now, not on the first request.
-  // (The deployment's retrained model when one is installed and valid; a bad file logs a warning here.)
-  activeModel();
   return { migrationsApplied, firstKey, firstAdmin };
 }

@@ -22,10 +22,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../support/browser";
 import { eventually, startServer, type TestServer } from "../support/server";
 import { startSimulator, type Simulator } from "../support/simulator";
+import { MAX_STALL_MS, stallDuring } from "../support/stall";
 
 const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
-/** The acceptance bound: a stall a person does not notice and a balancer's health check does not fail on. */
-const MAX_STALL_MS = 100;
 /**
  * For a 16 MB body the bound is looser, and says what is left: JSON.parse of
  * the body, the SDK's serialisation of it for the upstream and the socket write
@@ -34,26 +33,6 @@ const MAX_STALL_MS = 100;
  * request held the event loop for 13–25 s.
  */
 const MAX_STALL_16MB_MS = 400;
-
-/** Worst /api/health latency while `work` runs (polled back to back), and how many polls that was. */
-async function stallDuring(server: TestServer, work: () => Promise<unknown>): Promise<{ worstMs: number; polls: number }> {
-  // A few polls first, so the first one's connection set-up is not counted as the gateway's stall.
-  for (let i = 0; i < 5; i++) await (await fetch(`${server.url}/api/health`)).arrayBuffer();
-  let done = false;
-  const finished = work().finally(() => (done = true));
-  let worstMs = 0;
-  let polls = 0;
-  while (!done) {
-    const t = performance.now();
-    const res = await fetch(`${server.url}/api/health`);
-    await res.arrayBuffer();
-    worstMs = Math.max(worstMs, performance.now() - t);
-    polls++;
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  await finished;
-  return { worstMs, polls };
-}
 
 async function saveRules(admin: Browser, rules: unknown[]): Promise<void> {
   const res = await admin.post("/api/rules", { rules, note: "hostile" });

@@ -130,6 +130,8 @@ export interface ApplyVerdict {
   forced: boolean;
   /** Candidate F1 minus current F1 on the shipped test split. */
   f1Change: number;
+  /** Why, without the command-line advice: the F1 change, or the problem when refused. */
+  reason: string;
   message: string;
 }
 
@@ -144,7 +146,7 @@ export function applyVerdict(f1: { current: number; candidate: number }, force: 
   let problem: string | null = null;
   if (!Number.isFinite(f1.candidate)) problem = `the candidate's F1 on the shipped test split cannot be computed`;
   else if (Number.isFinite(f1.current) && f1Change < -maxDrop - 1e-12) problem = `${where} drops by more than ${maxDrop}`;
-  if (!problem) return { allowed: true, forced: false, f1Change, message: `ok to apply: ${where}` };
-  if (force) return { allowed: true, forced: true, f1Change, message: `applying despite a regression (--force): ${problem}` };
-  return { allowed: false, forced: false, f1Change, message: `REFUSED: ${problem}; not applied (re-run with --force to apply anyway)` };
+  if (!problem) return { allowed: true, forced: false, f1Change, reason: where, message: `ok to apply: ${where}` };
+  if (force) return { allowed: true, forced: true, f1Change, reason: problem, message: `applying despite a regression (--force): ${problem}` };
+  return { allowed: false, forced: false, f1Change, reason: problem, message: `REFUSED: ${problem}; not applied (re-run with --force to apply anyway)` };
 }

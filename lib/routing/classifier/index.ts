@@ -20,6 +20,7 @@ export {
   activeModelInfo,
   activeThreshold,
   deploymentModelPath,
+  installModel,
   resetActiveModel,
   score,
   scoreOnly,

@@ -11,8 +11,13 @@
  * (same format and feature space as this build), else the shipped one; a file
  * that exists but fails validation logs a warning and the shipped model is
  * used. Decoded once on first use (a few tens of ms; bootstrap does it at
- * startup) and kept for the life of the process: a newly applied model takes
- * effect on restart.
+ * startup) and kept until replaced.
+ *
+ * A version applied through the app (lib/router-versions: retrained from the
+ * team's labels, stored in the database) takes precedence over both: every
+ * instance installs it with installModel() at start and when another
+ * instance applies or rolls back a version, without a restart. The CLI's
+ * file takes effect on restart.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -98,7 +103,10 @@ export interface DeploymentTraining {
 }
 
 export interface ActiveModelInfo {
-  source: "shipped" | "deployment";
+  /** shipped: weights.json; deployment: the THINKGATE_ROUTER_MODEL file; version: a version applied through the app. */
+  source: "shipped" | "deployment" | "version";
+  /** The applied version's number (source "version" only). */
+  version?: number;
   /** The file the weights came from. */
   path: string;
   /** When the deployment model was trained (null for the shipped one). */
@@ -109,8 +117,26 @@ export interface ActiveModelInfo {
   threshold: DeploymentThreshold;
   /** What each threshold does on prompts of sources the model did not see (training.curve); null for a file without one. */
   curve: OperatingPoint[] | null;
+  /** The model's out-of-family estimate at training (training.outOfFold: each family scored by a model trained without it); null for a file without one. */
+  outOfFold: OutOfFold | null;
   /** Why a deployment file that exists is not in use. */
   warning?: string;
+}
+
+export interface OutOfFold {
+  f1: number;
+  precision: number;
+  recall: number;
+  /** Standard prompts sent to reasoning. */
+  fpr: number;
+}
+
+/** training.outOfFold of a model file when it is well-formed, else null. */
+function outOfFoldOf(training: Record<string, unknown> | undefined): OutOfFold | null {
+  const o = training?.outOfFold as Partial<OutOfFold> | undefined;
+  if (!o || typeof o !== "object") return null;
+  const { f1, precision, recall, fpr } = o;
+  return [f1, precision, recall, fpr].every((x) => typeof x === "number") ? { f1: f1!, precision: precision!, recall: recall!, fpr: fpr! } : null;
 }
 
 /** training.curve of a model file when it is well-formed, else null (older files have none). */
@@ -141,6 +167,7 @@ function shippedLoaded(warning?: string): LoadedModel {
       rows: { shippedTrain: n, teamTrain: 0, total: n },
       threshold: SHIPPED_THRESHOLD,
       curve: curveOf(SHIPPED_TRAINING),
+      outOfFold: outOfFoldOf(SHIPPED_TRAINING),
       ...(warning ? { warning } : {}),
     },
   };
@@ -169,6 +196,7 @@ export function decodeDeploymentFile(json: unknown): LoadedModel & { file: Weigh
       rows: { shippedTrain: rows.shippedTrain!, teamTrain: rows.teamTrain!, total: rows.total! },
       threshold: f.threshold,
       curve: curveOf(f.training),
+      outOfFold: outOfFoldOf(f.training),
     },
   };
 }
@@ -227,6 +255,15 @@ export function activeThreshold(): DeploymentThreshold {
 /** Forgets the cached active model: the next call reloads it (tests; a process that just installed a model). */
 export function resetActiveModel(): void {
   active = null;
+}
+
+/**
+ * Replaces the model the gateway scores with, at once: decisions made after
+ * this call use it (a decision in progress keeps the model it started with,
+ * since it holds the LinearModel). null goes back to the file or shipped model.
+ */
+export function installModel(next: LoadedModel | null): void {
+  active = next;
 }
 
 /**

@@ -1,0 +1,25 @@
+/** Measuring an event-loop stall the way a client feels it: the worst /api/health latency while work is in flight. */
+import type { TestServer } from "./server";
+
+/** The acceptance bound: a stall a person does not notice and a balancer's health check does not fail on. */
+export const MAX_STALL_MS = 100;
+
+/** Worst /api/health latency while `work` runs (polled back to back), and how many polls that was. */
+export async function stallDuring(server: TestServer, work: () => Promise<unknown>): Promise<{ worstMs: number; polls: number }> {
+  // A few polls first, so the first one's connection set-up is not counted as the gateway's stall.
+  for (let i = 0; i < 5; i++) await (await fetch(`${server.url}/api/health`)).arrayBuffer();
+  let done = false;
+  const finished = work().finally(() => (done = true));
+  let worstMs = 0;
+  let polls = 0;
+  while (!done) {
+    const t = performance.now();
+    const res = await fetch(`${server.url}/api/health`);
+    await res.arrayBuffer();
+    worstMs = Math.max(worstMs, performance.now() - t);
+    polls++;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await finished;
+  return { worstMs, polls };
+}
