@@ -98,6 +98,20 @@ describe("built-in redaction", () => {
   });
 });
 
+describe("thinkgate's own keys", () => {
+  const key = "tg_" + "Zk3_qP-9xY2vLm0aBcDeFgHiJkLmNoPq"; // the shape lib/gateway/keys.ts issues: tg_ and 32 base64url characters
+
+  it("are masked with the built-ins on, off, and with redaction disabled altogether", () => {
+    expect(redact(`use ${key} as the admin key`)).toBe("use [redacted:thinkgate_key] as the admin key");
+    expect(redact(`key=${key}`, { builtins: { apiKeys: false, secrets: false } })).toBe("key=[redacted:thinkgate_key]");
+    expect(redactor({ enabled: false })(`export THINKGATE_KEY="${key}"`)).toEqual({ text: 'export THINKGATE_KEY="[redacted:thinkgate_key]"', count: 1 });
+  });
+
+  it("leave short tg_ words and tg_ inside other words alone", () => {
+    expect(redact("the tg_id column and config_tg_handler_with_a_long_name_here")).toBe("the tg_id column and config_tg_handler_with_a_long_name_here");
+  });
+});
+
 describe("user patterns", () => {
   it("literal strings: case-insensitive, whole words by default", () => {
     const p = { patterns: [{ label: "project", match: "Project Falcon", type: "literal" as const }] };

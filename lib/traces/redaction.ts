@@ -207,6 +207,13 @@ const apiKeyDetectors: Detector[] = [
   prefixed({ label: "slack_webhook", trigger: /hooks\.slack\.com\/services\//, notAfter: new Uint8Array(128), body: SLACK_HOOK, min: 20 }),
 ];
 
+/**
+ * thinkgate's own keys (`tg_` and 32 characters; `lib/gateway/keys.ts`) are
+ * masked whatever the redaction settings say: a key pasted into a prompt
+ * would otherwise be shown to every viewer of its trace, with the key's role.
+ */
+const ownKeyDetector = prefixed({ label: "thinkgate_key", trigger: /tg_/, notAfter: KEY, body: KEY, min: 24 });
+
 /** A PEM private key block, BEGIN to END (or, without an END nearby, the base64 lines after BEGIN). */
 const PEM_BODY = charClass("A-Za-z0-9+/=\r\n");
 const pemDetector: Detector = (text, hits, rank) => {
@@ -573,16 +580,17 @@ function userDetector(p: UserPattern): Detector {
  */
 export function createRedactor(config: RedactionConfig, opts: { maxChars?: number } = {}): Redactor {
   const maxChars = opts.maxChars ?? MAX_REDACT_CHARS;
-  if (!config.enabled) return (text) => ({ text, count: 0 });
-  const detectors: Detector[] = [];
-  const b = config.builtins;
-  if (b.apiKeys) detectors.push(...apiKeyDetectors, pemDetector);
-  if (b.jwt) detectors.push(jwtDetector);
-  if (b.bearer) detectors.push(bearerDetector);
-  if (b.secrets) detectors.push(secretsDetector);
-  if (b.emails) detectors.push(emailDetector);
-  if (b.cards) detectors.push(cardDetector);
-  for (const p of config.patterns) detectors.push(userDetector(p));
+  const detectors: Detector[] = [ownKeyDetector];
+  if (config.enabled) {
+    const b = config.builtins;
+    if (b.apiKeys) detectors.push(...apiKeyDetectors, pemDetector);
+    if (b.jwt) detectors.push(jwtDetector);
+    if (b.bearer) detectors.push(bearerDetector);
+    if (b.secrets) detectors.push(secretsDetector);
+    if (b.emails) detectors.push(emailDetector);
+    if (b.cards) detectors.push(cardDetector);
+    for (const p of config.patterns) detectors.push(userDetector(p));
+  }
 
   return (input) => {
     let text = input;

@@ -78,6 +78,19 @@ const KEY = "sk-ant-api03-" + "Zq8_Lm3-Xv7".repeat(8) + "AA";
 const EMAIL = "ann.lee@example.com";
 
 describe(`redaction before storage (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("never stores thinkgate's own key from a prompt, even with redaction turned off, so a viewer cannot recover it", async () => {
+    expect((await putSettings({ redaction: { enabled: false } })).status).toBe(200);
+    let rec;
+    try {
+      const id = await ask(`My admin key is ${server.adminKey}; why does the dashboard say unauthorised?`);
+      rec = await stored(id);
+    } finally {
+      expect((await putSettings({ redaction: { enabled: true } })).status).toBe(200);
+    }
+    expect(rec.prompt).toBe("My admin key is [redacted:thinkgate_key]; why does the dashboard say unauthorised?");
+    expect(JSON.stringify(rec)).not.toContain(server.adminKey.slice(3));
+  });
+
   it("stores prompt, system, answer and thinking with keys, e-mail addresses and card numbers masked", async () => {
     const id = await ask(`Review this config for leaks: ANTHROPIC_API_KEY=${KEY} and alerts go to ${EMAIL}. Is the retry loop safe?`, {
       system: "Billing test card 4111 1111 1111 1111 must never be logged.",
