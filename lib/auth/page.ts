@@ -11,6 +11,7 @@ import { hasRole } from "../gateway/keys";
 import { sessionFromCookie } from "./principal";
 import { SESSION_COOKIE } from "./session";
 import { publicUser, setupRequired, type UserRole } from "./users";
+import { safeNext } from "./safe-next";
 
 /** What a page may know about the signed-in user (serializable, for client components). */
 export interface PageUser {
@@ -27,10 +28,7 @@ export async function currentPageUser(): Promise<PageUser | null> {
   return { id, email, role };
 }
 
-/** Only a same-site path may be a post-login destination (no open redirect to another origin). */
-export function safeNext(next: string | undefined | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
-}
+export { safeNext };
 
 /**
  * The signed-in user, or a redirect to /login (to /setup while no user
