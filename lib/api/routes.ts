@@ -41,7 +41,8 @@ import { getFailures, getPatterns } from "../traces/patterns-api";
 import { getTracesSettings, putTracesSettings } from "../traces/settings-api";
 import { postSignals } from "../traces/signals-api";
 import { health } from "./health";
-import type { RouteDef } from "./http";
+import { json, type RouteDef } from "./http";
+import { runtimeEnv } from "../runtime/env";
 
 export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/v1/messages", handler: handleMessages },
@@ -117,5 +118,24 @@ export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/calibration/experiments/:id/cancel", handler: cancelExperimentHandler },
   { method: "POST", path: "/api/calibration/experiments/:id/resume", handler: resumeExperimentHandler },
   { method: "POST", path: "/api/calibration/experiments/:id/apply", handler: applyExperimentHandler },
-  ...simulatorRoutes,
+  ...simulatorRoutes.map(onlyInSimulatorMode),
 ];
+
+/**
+ * The gateway mounts its simulator only in simulator mode (no
+ * ANTHROPIC_API_KEY): with a real upstream it would be free compute for any
+ * caller with any key, and its `hang` fault holds sockets. The standalone
+ * simulator (scripts/simulator.ts) serves the same routes unguarded.
+ */
+function onlyInSimulatorMode(route: RouteDef): RouteDef {
+  return {
+    ...route,
+    handler: async (req) =>
+      runtimeEnv().mode === "simulator"
+        ? route.handler(req)
+        : json(404, {
+            type: "error",
+            error: { type: "not_found_error", message: "the simulator is not mounted: this gateway forwards to the Anthropic API (ANTHROPIC_API_KEY is set)" },
+          }),
+  };
+}

@@ -113,6 +113,14 @@ describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     }
   });
 
+  it("does not mount its simulator when it forwards to the Anthropic API: no free compute for any key", async () => {
+    for (const path of ["/api/simulator/v1/messages", "/api/simulator/v1/models"]) {
+      const res = await call(path, { method: path.endsWith("messages") ? "POST" : "GET", key: "anything", body: path.endsWith("messages") ? msg("Hello") : undefined });
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: { type: string } }).error.type).toBe("not_found_error");
+    }
+  });
+
   it("accepts a gateway key in either header and refuses a near miss", async () => {
     const body = msg("Key check.");
     expect((await call("/api/v1/route", { method: "POST", body })).status).toBe(200);
