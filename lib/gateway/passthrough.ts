@@ -48,10 +48,16 @@ export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
   }
 }
 
+/** A model id as the API writes them; anything else ("..", "a/b") is no model and never becomes part of the upstream's path. */
+const MODEL_ID = /^(?!\.{1,2}$)[A-Za-z0-9._:@-]{1,128}$/;
+
 export async function handleModels(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
     await requirePrincipal(req, "gateway");
+    if (req.params.id !== undefined && !MODEL_ID.test(req.params.id)) {
+      throw new AppError("not_found_error", `"${req.params.id.slice(0, 128)}" is not a model id`);
+    }
     if (isOpenAIClient(req.headers)) return await openAIModels(req, requestId);
     const query = Object.fromEntries(req.query);
     const path = req.params.id ? `/v1/models/${encodeURIComponent(req.params.id)}` : "/v1/models";

@@ -121,6 +121,24 @@ describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     }
   });
 
+  it("never turns a model id into another upstream path (GET /api/v1/models/.. sent as a raw path)", async () => {
+    const { default: http } = await import("node:http");
+    for (const raw of ["/api/v1/models/..", "/api/v1/models/%2e%2e", "/api/v1/models/a%2Fb"]) {
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const r = http.request(`${server.url}${raw}`, { method: "GET", path: raw, headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" } }, (res) => {
+          let b = "";
+          res.on("data", (c) => (b += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: b }));
+        });
+        r.on("error", reject);
+        r.end();
+      });
+      seen.push(`GET ${raw} → ${status}\n${body}`);
+      expect(status, raw).toBe(404);
+      expect(JSON.parse(body).error.message, raw).toMatch(/is not a model id/);
+    }
+  });
+
   it("accepts a gateway key in either header and refuses a near miss", async () => {
     const body = msg("Key check.");
     expect((await call("/api/v1/route", { method: "POST", body })).status).toBe(200);
