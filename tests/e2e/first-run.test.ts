@@ -41,7 +41,12 @@ async function expectNoSidewaysScroll(page: Page, width: number, what: string): 
 describe("first run in Chromium", () => {
   it.each([WIDE, NARROW].map((v) => [v.width, v] as const))("shows the first-run page and the setup form at %i px", async (width, viewport) => {
     const { page, pageErrors } = await open(viewport);
-    await page.goto("/");
+    const res = await page.goto("/");
+    // Security headers on every page: never framed by another origin, no sniffing, no full URLs in the Referer.
+    expect(res?.headers()["content-security-policy"]).toBe("frame-ancestors 'none'");
+    expect(res?.headers()["x-frame-options"]).toBe("DENY");
+    expect(res?.headers()["x-content-type-options"]).toBe("nosniff");
+    expect(res?.headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
     await page.getByRole("heading", { name: "Get started", level: 1 }).waitFor();
     await page.getByText("running", { exact: true }).waitFor();
     await screenshot(page, `first-run-home-${width}`);
