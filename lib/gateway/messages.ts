@@ -22,7 +22,7 @@ import { hideInMessage, hidesThinking, restoreHeld, StreamThinkingFilter } from 
 import { checkForwardedThinking, clientThinkingOutcome, thinkingPolicyFor } from "./client-thinking";
 import { explicitThinking } from "../models/client-thinking";
 import { pinStore } from "./pins";
-import { judgeAnswer, type EscalationPolicy } from "../routing/escalation";
+import { judgeAnswer, validatorFailures, type EscalationPolicy } from "../routing/escalation";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesSnapshot } from "../traces/config";
 import { llmStage } from "./llm-stage";
@@ -69,17 +69,6 @@ export interface Attempt {
 /** Longest rejected standard answer kept in the record's hops. */
 const REJECTED_ANSWER_CHARS = 20_000;
 
-/**
- * Why an answer served after an escalation still fails the route's
- * validators (JSON schema, pattern); empty when it passes or there are none.
- * The other triggers (hedging, max_tokens, ...) decide whether to escalate;
- * they do not make a served answer invalid.
- */
-function validatorFailures(text: string, policy: EscalationPolicy): string[] {
-  if (!policy.jsonSchema && !policy.answerPattern) return [];
-  const validatorsOnly: EscalationPolicy = { jsonSchema: policy.jsonSchema, answerPattern: policy.answerPattern, onMaxTokens: false, onRefusal: false, maxHedgeDensity: Infinity, onLowConfidence: false };
-  return judgeAnswer({ text, stopReason: null }, validatorsOnly).reasons;
-}
 
 function decisionHeaders(a: Attempt): Record<string, string> {
   const h: Record<string, string> = { "thinkgate-request-id": a.requestId };

@@ -77,12 +77,16 @@ const LOW_CONFIDENCE = [
 
 const patternCache = new Map<string, (s: string) => boolean>();
 
-export function judgeAnswer(answer: AnswerFacts, policy: EscalationPolicy): Verdict {
+/**
+ * Why an answer fails the policy's validators (JSON schema, pattern); empty
+ * when it passes or there are none. Also asked of an answer served after an
+ * escalation: the other triggers (hedging, max_tokens, ...) decide whether to
+ * escalate, they do not make a served answer invalid.
+ */
+export function validatorFailures(text: string, policy: Pick<EscalationPolicy, "jsonSchema" | "answerPattern">): string[] {
   const reasons: string[] = [];
-  if (policy.onMaxTokens && answer.stopReason === "max_tokens") reasons.push("the answer stopped at max_tokens");
-  if (policy.onRefusal && answer.stopReason === "refusal") reasons.push("the model refused");
   if (policy.jsonSchema) {
-    const parsed = parseAnswerJson(answer.text);
+    const parsed = parseAnswerJson(text);
     if (!parsed.ok) reasons.push("the answer is not valid JSON");
     else {
       const validate = schemaValidator(policy.jsonSchema);
@@ -92,8 +96,16 @@ export function judgeAnswer(answer: AnswerFacts, policy: EscalationPolicy): Verd
   if (policy.answerPattern) {
     let test = patternCache.get(policy.answerPattern);
     if (!test) patternCache.set(policy.answerPattern, (test = compileSafe(policy.answerPattern)));
-    if (!test(answer.text)) reasons.push("the answer does not match the expected pattern");
+    if (!test(text)) reasons.push("the answer does not match the expected pattern");
   }
+  return reasons;
+}
+
+export function judgeAnswer(answer: AnswerFacts, policy: EscalationPolicy): Verdict {
+  const reasons: string[] = [];
+  if (policy.onMaxTokens && answer.stopReason === "max_tokens") reasons.push("the answer stopped at max_tokens");
+  if (policy.onRefusal && answer.stopReason === "refusal") reasons.push("the model refused");
+  reasons.push(...validatorFailures(answer.text, policy));
   if (answer.text) {
     const { stats } = extractSignals(answer.text);
     if (stats.counts.hedge >= MIN_HEDGES && stats.density.hedge > policy.maxHedgeDensity) {
