@@ -7,7 +7,9 @@
  *     errors and timeouts, and on a body that breaks off before its first byte
  *     was relayed (a JSON body is read whole here; a stream's first chunk too);
  *   - a circuit breaker per model (lib/gateway/breaker.ts): an open circuit is
- *     not called;
+ *     not called, a half-open one only by its probes. A 429 is not held
+ *     against the model: waited out when its retry-after is short, otherwise
+ *     left for the fallback, for this request only;
  *   - the route's fallback chain (Route.fallbackRouteIds, followed
  *     transitively): the request is re-applied for each fallback route, since
  *     the thinking configuration differs per model.
@@ -94,7 +96,7 @@ function fallbacks(a: Attempt): RouteConfig[] {
 
 function circuitOpen(model: string): AppError {
   const secs = Math.max(1, Math.ceil(breaker().retryInMs(model) / 1000));
-  return new AppError("overloaded_error", `${model} is unavailable: its circuit is open after repeated upstream failures`, {
+  return new AppError("overloaded_error", `${model} is unavailable: its circuit is open, too many of its recent upstream calls failed`, {
     headers: { "retry-after": String(secs) },
   });
 }
@@ -103,9 +105,9 @@ const faultText = (f: UpstreamFault) => (f.status === null ? f.type : `${f.statu
 
 /**
  * Calls upstream for the attempt's current route, then its fallbacks, until
- * one answers. Throws the last candidate's error when none does: the
- * upstream's own error, or a 529 `overloaded_error` with `retry-after` when
- * that candidate's circuit was open.
+ * one answers. Throws when none does: the last error an upstream sent (a 429
+ * keeps its `retry-after`), or, when no candidate could be called, a 529
+ * `overloaded_error` with `retry-after` for the last one's open circuit.
  */
 export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispatched> {
   const b = breaker();
@@ -118,42 +120,44 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
   a.attempts ??= 0;
   for (;;) {
     const model = a.applied!.model;
+    const permit = failed?.has(model) ? null : b.allow(model);
     let called = false;
     if (failed?.has(model)) {
       // Its error stands for this route too.
-    } else if (!b.allow(model)) {
-      lastError = circuitOpen(model);
-      lastFault = null;
+    } else if (permit === null) {
+      // An upstream's own error (a 429 with its retry-after, a 500) says more than "circuit open" of another model.
+      if (lastFault === null) lastError = circuitOpen(model);
     } else {
       called = true;
-      for (let retry = 0; ; retry++) {
-        a.attempts++;
-        try {
-          const out = await call(req, a.applied!, stream, a.trace);
-          b.success(model);
-          return out;
-        } catch (err) {
-          if (req.signal.aborted) {
-            b.release(model);
-            throw err instanceof APIUserAbortError ? err : new APIUserAbortError();
-          }
-          const fault = classify(err);
-          if (fault === null) {
+      try {
+        for (let retry = 0; ; retry++) {
+          a.attempts++;
+          try {
+            const out = await call(req, a.applied!, stream, a.trace);
+            b.success(model);
+            return out;
+          } catch (err) {
+            if (req.signal.aborted) throw err instanceof APIUserAbortError ? err : new APIUserAbortError();
+            const fault = classify(err);
             // Not an upstream failure (a bug): nothing to retry.
-            b.release(model);
-            throw err;
+            if (fault === null) throw err;
+            // A 429 or the request's own fault is no verdict on the model: the circuit neither counts nor forgives it.
+            if (fault.breaker) b.failure(model);
+            if (!fault.retryable) throw err;
+            lastError = err;
+            lastFault = fault;
+            const ms = nextWait(fault, retry, policy());
+            if (ms === null || !b.mayRetry(model, permit)) break;
+            a.hops.push({ kind: "retry", routeId: a.decision?.route?.id ?? null, model, usage: null, status: fault.status, errorType: fault.type, waitMs: ms });
+            await wait(ms, req.signal);
           }
-          if (fault.breaker) b.failure(model);
-          else b.success(model);
-          if (!fault.retryable) throw err;
-          lastError = err;
-          lastFault = fault;
-          const ms = nextWait(fault, retry, policy());
-          if (ms === null || !b.allow(model)) break;
-          a.hops.push({ kind: "retry", routeId: a.decision?.route?.id ?? null, model, usage: null, status: fault.status, errorType: fault.type, waitMs: ms });
-          await wait(ms, req.signal);
         }
+      } finally {
+        // However the call ended (an answer, an error, the client leaving): a probe's slot is free again.
+        b.release(model, permit);
       }
+      // Failed here after its retries, or rate-limited for longer than the gateway waits: not asked again
+      // under another route of this request. Other clients are not affected unless the circuit counted it.
       (failed ??= new Set()).add(model);
     }
 

@@ -24,11 +24,18 @@ describe("retry policy", () => {
     expect(classify(new APIConnectionTimeoutError())).toMatchObject({ type: "timeout_error", retryable: true });
   });
 
-  it("lets x-should-retry override the status, and counts only upstream trouble against the breaker", () => {
+  it("lets x-should-retry override the status", () => {
     expect(classify(apiError(429, { "x-should-retry": "false" }))?.retryable).toBe(false);
     expect(classify(apiError(400, { "x-should-retry": "true" }))?.retryable).toBe(true);
-    expect(classify(apiError(409))?.breaker).toBe(false);
+  });
+
+  it("counts only the model's trouble against its circuit: not a 429, not the request's own faults", () => {
+    // A rate limit is retried (after its retry-after) but says nothing about the model's health.
+    expect(classify(apiError(429, { "retry-after": "30" }, "rate_limit_error"))).toMatchObject({ status: 429, retryable: true, breaker: false, retryAfterMs: 30_000 });
+    for (const s of [400, 401, 403, 404, 409, 413, 422]) expect(classify(apiError(s))?.breaker, String(s)).toBe(false);
     expect(classify(apiError(529, {}, "overloaded_error"))).toMatchObject({ status: 529, type: "overloaded_error", breaker: true });
+    for (const s of [408, 500, 502, 503, 504]) expect(classify(apiError(s))?.breaker, String(s)).toBe(true);
+    expect(classify(new APIConnectionTimeoutError())?.breaker).toBe(true);
   });
 
   it("does not treat the client leaving or a bug as an upstream fault", () => {

@@ -45,7 +45,7 @@ export interface UpstreamFault {
   type: string;
   /** Worth another try, on this route or the next. */
   retryable: boolean;
-  /** Counts against the model's circuit breaker: the upstream, not the request, is in trouble. */
+  /** Counts against the model's circuit breaker: the model, not the request or the account's limits, is in trouble. */
   breaker: boolean;
   /** What the upstream asked for, in ms; null when it did not say. */
   retryAfterMs: number | null;
@@ -69,6 +69,28 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 }
 
 /**
+ * Which statuses are a verdict on the model, for its circuit breaker.
+ *
+ * A 429 is not: it says this gateway's account is over its rate or spend
+ * limit, a fact about the traffic (one large prompt can use up a minute's
+ * input tokens), not about the model's health, and it says when to come back
+ * (retry-after), which the retries honour. Opening the circuit on it would
+ * cut every client off a healthy model for a whole cool-down.
+ *
+ * A 529 `overloaded_error` is: the API has no capacity for the model right
+ * now, for every caller, whatever this gateway sends. Calling it anyway adds
+ * load and latency where a fallback model would answer, and being a rate over
+ * a window, a few 529s in a quiet minute do not open the circuit on their own.
+ * So are the other 5xx and a 408 (the upstream timed out).
+ *
+ * The request's own faults (400, 401, 403, 404, 413...) and a 409 conflict
+ * say nothing about the model.
+ */
+function countsAgainstModel(status: number): boolean {
+  return status === 408 || status >= 500;
+}
+
+/**
  * Classifies what an upstream call threw. Returns null for the client going
  * away (nothing to retry: nobody is waiting) and for errors that are not
  * upstream failures at all (a bug is not retried).
@@ -83,7 +105,7 @@ export function classify(err: unknown): UpstreamFault | null {
     const should = err.headers?.get("x-should-retry");
     const byStatus = status === 408 || status === 409 || status === 429 || status >= 500;
     const retryable = should === "true" ? true : should === "false" ? false : byStatus;
-    return { status, type, retryable, breaker: status === 408 || status === 429 || status >= 500, retryAfterMs: retryAfterMs(err.headers) };
+    return { status, type, retryable, breaker: countsAgainstModel(status), retryAfterMs: retryAfterMs(err.headers) };
   }
   return null;
 }
