@@ -64,7 +64,7 @@ describe("config document validation", () => {
     const found = paths(raw);
     expect(found).toEqual(
       expect.arrayContaining([
-        'rules[0].then.routeId: route "gone" does not exist; choose one of: reasoning, reasoning-deep, reasoning-sonnet, standard',
+        'rules[0].then.routeId: route "gone" does not exist; choose one of: reasoning, reasoning-deep, reasoning-sonnet, standard, standard-opus, standard-sonnet',
         'rules[1].escalate.toRouteId: route "nowhere" does not exist',
         'settings.tierRoutes.standard: route "reasoning" is a reasoning route',
         'apps[0].routeId: route "reasoning" is a reasoning route; the app\'s tier is standard',
@@ -83,14 +83,14 @@ describe("config document validation", () => {
     const found = paths(raw);
     expect(found).toEqual(
       expect.arrayContaining([
-        `routes[4].id: duplicate route id "standard"`,
+        `routes[${SEED_ROUTES.length}].id: duplicate route id "standard"`,
         "prices[1].effectiveFrom: a price for claude-opus-4-7 from 2026-04-16T00:00:00.000Z is listed twice",
         "unknown section: extra (expected version, settings, routes, rules, apps, prices)",
         "version: 2 is not a version this thinkgate reads (it reads version: 1)",
         'apps: missing; write "apps: []" for none',
       ]),
     );
-    expect(() => validateDocument(raw)).toThrow(/^the configuration is not valid: unknown section: extra .*; routes\[4\]\.id: duplicate route id/);
+    expect(() => validateDocument(raw)).toThrow(new RegExp(`^the configuration is not valid: unknown section: extra .*; routes\\[${SEED_ROUTES.length}\\]\\.id: duplicate route id`));
   });
 
   it("refuses a route for an auto app rather than dropping it", () => {

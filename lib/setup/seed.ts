@@ -24,7 +24,9 @@ export const SEED_ROUTES: RouteRow[] = [
     effort: null,
     display: "summarized",
     minMaxTokens: null,
-    fallbackRouteIds: [],
+    // When the client's model fails or its circuit is open: another model rather than no answer. Two, since
+    // one of them may be the client's own model (it is then skipped); both take the same context and output.
+    fallbackRouteIds: ["standard-sonnet", "standard-opus"],
   },
   {
     id: "reasoning",
@@ -69,6 +71,34 @@ export const SEED_ROUTES: RouteRow[] = [
     minMaxTokens: 16_000,
     fallbackRouteIds: ["standard"],
   },
+  {
+    id: "standard-sonnet",
+    name: "Standard (Sonnet)",
+    description: "Sonnet 4.6, thinking off: where the standard route goes when the client's model fails or is unavailable.",
+    tier: "standard",
+    model: "claude-sonnet-4-6",
+    thinking: "off",
+    budgetTier: null,
+    budgetTokens: null,
+    effort: null,
+    display: "summarized",
+    minMaxTokens: null,
+    fallbackRouteIds: [],
+  },
+  {
+    id: "standard-opus",
+    name: "Standard (Opus)",
+    description: "Opus 4.7, thinking off: the standard route's second fallback, for when Sonnet 4.6 is the model that is down.",
+    tier: "standard",
+    model: "claude-opus-4-7",
+    thinking: "off",
+    budgetTier: null,
+    budgetTokens: null,
+    effort: null,
+    display: "summarized",
+    minMaxTokens: null,
+    fallbackRouteIds: [],
+  },
 ];
 
 export const SEED_APPS: AppRow[] = [
@@ -99,7 +129,9 @@ export async function seed(): Promise<void> {
   // Routes and app policies are seeded into a fresh database only (a configured
   // one always has routes: the tiers need them). Afterwards they are the
   // deployment's own: a deleted app or an imported configuration that drops a
-  // seeded route must stay that way across restarts.
+  // seeded route must stay that way across restarts. So a database seeded
+  // before a route was added to SEED_ROUTES (the standard route's fallbacks)
+  // does not get it; the README says how to add it under Settings → Routes.
   if ((await configRepo.routes()).length === 0) {
     for (const r of SEED_ROUTES) await configRepo.upsertRoute(r);
     for (const a of SEED_APPS) await configRepo.upsertApp(a);

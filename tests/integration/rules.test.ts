@@ -172,7 +172,7 @@ describe("routes, apps and routing settings", () => {
   it("lets everyone signed in read them and only admins change them, with validation", async () => {
     const routes = await viewer.get("/api/routes");
     expect(routes.status).toBe(200);
-    expect(routes.body.data.map((r: { id: string }) => r.id)).toEqual(["reasoning", "reasoning-deep", "reasoning-sonnet", "standard"]);
+    expect(routes.body.data.map((r: { id: string }) => r.id)).toEqual(["reasoning", "reasoning-deep", "reasoning-sonnet", "standard", "standard-opus", "standard-sonnet"]);
     expect(routes.body.tierRoutes).toEqual({ standard: "standard", reasoning: "reasoning" });
     const deep = routes.body.data.find((r: { id: string }) => r.id === "reasoning-deep");
     const body = { name: deep.name, description: deep.description, tier: "reasoning", model: "claude-opus-4-7", thinking: "on", budgetTier: null, budgetTokens: 20_000, effort: null, display: "summarized", minMaxTokens: 40_000 };
