@@ -10,7 +10,9 @@ import { newRequestId } from "../api/ids";
 import { errorResponse, requirePrincipal } from "../api/wrap";
 import { recorder } from "../gateway/record";
 import { presentedKey } from "../gateway/keys";
-import { metrics } from "./metrics";
+import { breaker } from "../gateway/breaker";
+import { priceFor } from "../pricing/service";
+import { metrics, type GatewayMetrics } from "./metrics";
 
 const digest = (s: string) => crypto.createHash("sha256").update(s).digest();
 
@@ -21,15 +23,31 @@ function scraperToken(headers: Record<string, string | undefined>): boolean {
   return !!token && !!presented && crypto.timingSafeEqual(digest(token), digest(presented));
 }
 
+const CIRCUIT_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+
+/** One value per model; models outside the price table share "other", which shows the worst of them. */
+function setCircuits(m: GatewayMetrics): void {
+  const now = new Date();
+  const byLabel = new Map<string, number>();
+  for (const [model, state] of breaker().states()) {
+    const label = priceFor(model, now) ? model : "other";
+    byLabel.set(label, Math.max(byLabel.get(label) ?? 0, CIRCUIT_VALUE[state]));
+  }
+  // Reset first: a model the breaker no longer tracks must not keep its last value.
+  m.circuits.reset();
+  for (const [model, value] of byLabel) m.circuits.set({ model }, value);
+}
+
 export const getMetrics: Handler = async (req) => {
   const requestId = newRequestId();
   try {
     if (!scraperToken(req.headers)) await requirePrincipal(req, "admin");
     const m = metrics();
-    // The recorder's backlog is read when scraped.
+    // The recorder's backlog and the circuits are read when scraped.
     const status = recorder().status();
     m.queueDepth.set(status.queued);
     m.spoolBytes.set(status.spool?.bytes ?? 0);
+    setCircuits(m);
     return {
       status: 200,
       headers: { "content-type": m.registry.contentType, "cache-control": "no-store", "request-id": requestId },

@@ -59,6 +59,12 @@ function build() {
       labelNames: ["from_route", "to_route"] as const,
       registers: [registry],
     }),
+    circuits: new Gauge({
+      name: "thinkgate_circuit_state",
+      help: "Circuit breaker state of each upstream model this process has called: 0 closed, 1 half-open (probe calls only), 2 open (not called).",
+      labelNames: ["model"] as const,
+      registers: [registry],
+    }),
     queueDepth: new Gauge({
       name: "thinkgate_recorder_queue_depth",
       help: "Request records waiting in memory to be written to the database.",
