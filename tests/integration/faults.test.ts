@@ -81,13 +81,22 @@ async function send(
 const admin = (method: string, path: string, body: unknown) =>
   fetch(`${server.url}${path}`, { method, headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body: JSON.stringify(body) });
 
+/** A model's thinkgate_circuit_state on /metrics (0 closed, 1 half-open, 2 open), or null when the breaker does not track it. */
+async function circuit(model: string, on: TestServer = server): Promise<number | null> {
+  const text = await (await fetch(`${on.url}/metrics`, { headers: { "x-api-key": on.adminKey } })).text();
+  const line = text.split("\n").find((l) => l.startsWith(`thinkgate_circuit_state{model="${model}"}`));
+  return line === undefined ? null : Number(line.split(" ").at(-1));
+}
+
 beforeAll(async () => {
   server = await startServer({
     env: {
       THINKGATE_RETRY_BASE_MS: "20",
       THINKGATE_RETRY_MAX_BACKOFF_MS: "100",
       THINKGATE_RETRY_MAX_WAIT_MS: "2000",
-      THINKGATE_BREAKER_FAILURES: "5",
+      // A small minimum of calls, so the breaker test opens a circuit in a few requests; the other tests stay under it.
+      THINKGATE_BREAKER_MIN_CALLS: "12",
+      THINKGATE_BREAKER_HALF_OPEN_PROBES: "2",
       THINKGATE_BREAKER_COOLDOWN_MS: String(BREAKER_COOLDOWN_MS),
       THINKGATE_UPSTREAM_TIMEOUT_MS: "1000",
     },
@@ -191,20 +200,22 @@ describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(r.err.headers?.get("thinkgate-attempts")).toBe("1");
   });
 
-  it("opens a model's circuit after repeated failures, skips it, answers 529 when every candidate is open, and recovers through a probe", async () => {
+  it("opens a model's circuit at a sustained failure rate, skips it, answers 529 when every candidate is open, and closes after enough probes", async () => {
     const route = (model: string, fallbackRouteIds: string[]) => ({ name: model, tier: "standard", model, thinking: "off", fallbackRouteIds });
     expect((await admin("PUT", "/api/routes/brk-b", route("claude-opus-4-8", []))).status).toBe(200);
     expect((await admin("PUT", "/api/routes/brk-a", route("claude-opus-4-6", ["brk-b"]))).status).toBe(200);
     expect((await admin("PUT", "/api/apps/brk-app", { tier: "standard", routeId: "brk-a" })).status).toBe(200);
     const app = { "thinkgate-app": "brk-app" };
 
-    // A fails 3 + 2 times (5 in a row: open); B answers both.
-    for (const attempts of ["4", "3"]) {
+    // A fails 3 calls a request; B answers. The twelfth failed call (the minimum of calls, all failed) opens A.
+    for (let i = 0; i < 4; i++) {
+      expect(await circuit("claude-opus-4-6")).not.toBe(2);
       const r = await send({ content: `Say hello ${nonce()} [[sim:fault=500@claude-opus-4-6]]` }, app);
       if (!r.ok) throw r.err;
       expect(r.res.headers.get("thinkgate-route")).toBe("brk-b");
-      expect(r.res.headers.get("thinkgate-attempts")).toBe(attempts);
+      expect(r.res.headers.get("thinkgate-attempts")).toBe("4");
     }
+    expect(await circuit("claude-opus-4-6")).toBe(2);
     // A is not called any more: skipped, B answers at the first attempt.
     const skipped = await send({ content: `Say hello ${nonce()}` }, app);
     if (!skipped.ok) throw skipped.err;
@@ -215,11 +226,15 @@ describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
       ["answer", "brk-b", null],
     ]);
 
-    // B fails 3 + 2 times: its circuit opens too; the client gets B's own 500.
-    for (let i = 0; i < 2; i++) {
+    // B has 5 answers in its window; it opens at its twelfth call, 7 of them failed, in the middle of a
+    // request's retries, which then stop: the client gets B's own 500 each time.
+    for (const attempts of ["3", "3", "1"]) {
       const r = await send({ content: `Say hello ${nonce()} [[sim:fault=500@claude-opus-4-8]]` }, app);
       expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.err.status).toBe(500);
+      if (!r.ok) {
+        expect(r.err.status).toBe(500);
+        expect(r.err.headers?.get("thinkgate-attempts")).toBe(attempts);
+      }
     }
     // Every candidate open: a 529 in the API's shape with retry-after, recorded, without calling upstream.
     const down = await send({ content: `Say hello ${nonce()}` }, app);
@@ -234,12 +249,15 @@ describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(downRec).toMatchObject({ status: "error", httpStatus: 529, errorType: "overloaded_error", routeId: "brk-b" });
     expect(downRec.hops.map((h) => h.kind)).toEqual(["skipped", "answer"]);
 
-    // After the cool-down one probe goes through; its success closes A's circuit.
+    // After the cool-down A is half-open: probes go through, and two successes (THINKGATE_BREAKER_HALF_OPEN_PROBES) close it.
     await new Promise((r) => setTimeout(r, BREAKER_COOLDOWN_MS + 100));
-    const probe = await send({ content: `Say hello ${nonce()}` }, app);
-    if (!probe.ok) throw probe.err;
-    expect(probe.res.headers.get("thinkgate-route")).toBe("brk-a");
-    expect(probe.msg.model).toBe("claude-opus-4-6");
+    for (const state of [1, 0]) {
+      const probe = await send({ content: `Say hello ${nonce()}` }, app);
+      if (!probe.ok) throw probe.err;
+      expect(probe.res.headers.get("thinkgate-route")).toBe("brk-a");
+      expect(probe.msg.model).toBe("claude-opus-4-6");
+      expect(await circuit("claude-opus-4-6")).toBe(state);
+    }
     const after = await send({ content: `Say hello ${nonce()}` }, app);
     if (!after.ok) throw after.err;
     expect(after.res.headers.get("thinkgate-route")).toBe("brk-a");
@@ -262,7 +280,7 @@ describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     }
     const list = (await (await fetch(`${server.url}/api/routes`, { headers: { "x-api-key": server.adminKey } })).json()) as { data: { id: string; fallbackRouteIds: string[] }[] };
     const chain = Object.fromEntries(list.data.map((r) => [r.id, r.fallbackRouteIds]));
-    expect(chain).toMatchObject({ reasoning: ["reasoning-sonnet"], "reasoning-sonnet": ["standard"], standard: [], "brk-a": ["brk-b"] });
+    expect(chain).toMatchObject({ reasoning: ["reasoning-sonnet"], "reasoning-sonnet": ["standard"], standard: ["standard-sonnet", "standard-opus"], "standard-sonnet": [], "standard-opus": [], "brk-a": ["brk-b"] });
   });
 
   it("ends a stream cut mid-way with an SSE error event and a partial record with the tokens seen; nothing is retried", async () => {
@@ -310,6 +328,126 @@ describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     console.log(`faults: records lost ${lost} of ${answered.length}`);
     expect(answered.length).toBeGreaterThanOrEqual(15);
     expect(lost).toBe(0);
+  });
+});
+
+describe(`the seeded standard route and the breaker's defaults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  let own: TestServer;
+  let sdk: Anthropic;
+  const SONNET = "claude-sonnet-4-6";
+
+  beforeAll(async () => {
+    // The breaker as shipped (20 calls, half of them failed, in 60 s; a 30 s cool-down); quick retries.
+    own = await startServer({ env: { THINKGATE_RETRY_BASE_MS: "20", THINKGATE_RETRY_MAX_BACKOFF_MS: "100", THINKGATE_RETRY_MAX_WAIT_MS: "2000" } });
+    sdk = new Anthropic({ baseURL: own.baseURL, apiKey: own.adminKey, maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  const ask = (content: string, extra: Partial<Anthropic.MessageCreateParamsNonStreaming> = {}) =>
+    sdk.messages.create({ model: SONNET, max_tokens: 300, messages: [{ role: "user", content }], ...extra }, { headers: { "thinkgate-tier": "standard" } }).withResponse();
+  const failure = async (p: Promise<unknown>) => {
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    return err as InstanceType<typeof Anthropic.APIError>;
+  };
+  const record = async (id: string): Promise<StoredRecord> =>
+    eventually(async () => {
+      const res = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+      return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
+    });
+
+  it("does not open a model's circuit for one request that got a 500 and one that got 429s: the next request is served by the model", async () => {
+    // Every model fails: the client's own (3 calls), then the standard route's fallbacks (Sonnet is the client's model: skipped; Opus, 3 calls).
+    const e500 = await failure(ask(`Say hello ${nonce()} [[sim:fault=500]]`));
+    expect(e500.status).toBe(500);
+    const rec500 = await record(e500.headers!.get("thinkgate-request-id")!);
+    expect(rec500.hops.map((h) => [h.kind, h.routeId, h.model, h.status ?? h.errorType ?? null])).toEqual([
+      ["retry", "standard", SONNET, 500],
+      ["retry", "standard", SONNET, 500],
+      ["fallback", "standard", SONNET, 500],
+      ["skipped", "standard-sonnet", SONNET, "failed_earlier"],
+      ["retry", "standard-opus", "claude-opus-4-7", 500],
+      ["retry", "standard-opus", "claude-opus-4-7", 500],
+      ["answer", "standard-opus", "claude-opus-4-7", null],
+    ]);
+    expect(rec500).toMatchObject({ status: "error", httpStatus: 500, routeId: "standard-opus" });
+
+    // 429s, retried after their retry-after on each model; the client gets the last one with its retry-after.
+    const e429 = await failure(ask(`Say hello ${nonce()} [[sim:fault=429]] [[sim:retry_after_ms=200]]`));
+    expect(e429).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(e429.headers?.get("retry-after-ms")).toBe("200");
+    expect(e429.headers?.get("retry-after")).toBe("1");
+    expect(e429.headers?.get("thinkgate-attempts")).toBe("6");
+
+    const { data, response } = await ask(`Say hello ${nonce()}`);
+    expect(response.headers.get("thinkgate-route")).toBe("standard");
+    expect(Number(response.headers.get("thinkgate-attempts"))).toBeGreaterThan(0);
+    expect(data.model).toBe(SONNET);
+    expect(await circuit(SONNET, own)).toBe(0);
+  });
+
+  it("leaves a model rate-limited for longer than the gateway waits to the fallback at once, without holding it against the model", async () => {
+    for (let i = 0; i < 21; i++) {
+      const { data, response } = await ask(`Say hello ${nonce()} [[sim:fault=429@${SONNET}]] [[sim:retry_after_ms=30000]]`);
+      expect(data.model).toBe("claude-opus-4-7");
+      expect(response.headers.get("thinkgate-route")).toBe("standard-opus");
+      expect(response.headers.get("thinkgate-attempts")).toBe("2");
+    }
+    // More 429s than the minimum of calls: the circuit is closed, the model is still asked first.
+    expect(await circuit(SONNET, own)).toBe(0);
+    const { data, response } = await ask(`Say hello ${nonce()}`);
+    expect(data.model).toBe(SONNET);
+    expect(response.headers.get("thinkgate-attempts")).toBe("1");
+  });
+
+  it("opens the circuit at a sustained failure rate; the standard route then falls back to its seeded fallback without calling the model", async () => {
+    // Each request: three failed calls to Sonnet, answered by the Opus fallback.
+    let opened = -1;
+    for (let i = 0; i < 10 && opened < 0; i++) {
+      const { data, response } = await ask(`Say hello ${nonce()} [[sim:fault=500@${SONNET}]]`);
+      expect(data.model).toBe("claude-opus-4-7");
+      const rec = await record(response.headers.get("thinkgate-request-id")!);
+      expect(rec.hops.at(-1)).toMatchObject({ kind: "answer", routeId: "standard-opus", model: "claude-opus-4-7" });
+      if ((await circuit(SONNET, own)) === 2) opened = i;
+    }
+    // Not at the first failures: once twenty calls were counted (the earlier tests' included).
+    expect(opened).toBeGreaterThanOrEqual(4);
+
+    const { data, response } = await ask(`Say hello ${nonce()}`);
+    expect(data.model).toBe("claude-opus-4-7");
+    expect(response.headers.get("thinkgate-route")).toBe("standard-opus");
+    expect(response.headers.get("thinkgate-attempts")).toBe("1");
+    const rec = await record(response.headers.get("thinkgate-request-id")!);
+    expect(rec).toMatchObject({ status: "ok", routeId: "standard-opus", servedModel: "claude-opus-4-7" });
+    expect(rec.hops.map((h) => [h.kind, h.routeId, h.model, h.errorType ?? null])).toEqual([
+      ["skipped", "standard", SONNET, "circuit_open"],
+      ["skipped", "standard-sonnet", SONNET, "circuit_open"],
+      ["answer", "standard-opus", "claude-opus-4-7", null],
+    ]);
+    expect(await circuit("claude-opus-4-7", own)).toBe(0);
+
+    // A conversation carrying thinking blocks falls back only to the same model: no Opus answer, the open circuit's 529.
+    const thinking = await failure(
+      ask("", {
+        messages: [
+          { role: "user", content: `Think about it ${nonce()}` },
+          { role: "assistant", content: [{ type: "thinking", thinking: "Let me see.", signature: "c2lnbmF0dXJl" }, { type: "text", text: "Done." }] },
+          { role: "user", content: "And now?" },
+        ],
+      }),
+    );
+    expect(thinking.status).toBe(529);
+    expect(thinking.headers?.get("thinkgate-attempts")).toBe("0");
+    const thinkingRec = await record(thinking.headers!.get("thinkgate-request-id")!);
+    expect(thinkingRec.hops.map((h) => [h.kind, h.routeId])).toEqual([
+      ["skipped", "standard"],
+      ["answer", "standard-sonnet"],
+    ]);
   });
 });
 
