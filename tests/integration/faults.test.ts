@@ -3,9 +3,10 @@
  * the client, the simulator upstream told to fail (429 with retry-after, 529,
  * 500, a hang, a reset before the first byte, a stream cut or broken by an
  * error event), and the records read back through the API. Retries, the
- * fallback chain (Opus → Sonnet → standard in the seeded routes), the circuit
- * breaker and mid-stream breaks are checked on what the client sees and what
- * was stored; every request that got an answer must have its record.
+ * fallback chains (Opus → Sonnet → standard, and standard → Sonnet → Opus, in
+ * the seeded routes), the circuit breaker (a failure rate, not bad luck) and
+ * mid-stream breaks are checked on what the client sees and what was stored;
+ * every request that got an answer must have its record.
  */
 import crypto from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
