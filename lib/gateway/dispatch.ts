@@ -20,7 +20,8 @@
  * nothing is retried: a stream that breaks later ends with an SSE error event
  * and a partial record (relayStream in messages.ts).
  *
- * The success path costs one breaker lookup before and after the call.
+ * The success path costs a breaker lookup before the call, and a lookup, a
+ * clock read and an increment after it.
  */
 import { APIConnectionError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { AppError } from "../api/errors";
