@@ -49,8 +49,13 @@ const toolCall = z
     type: z.literal("function"),
     // parsed_arguments: what the OpenAI SDK's parse and stream helpers add to a message the app then sends back.
     function: z.object({ name: z.string().min(1), arguments: z.string(), parsed_arguments: z.unknown().optional() }).strict(),
+    // The stream delta's position, which the Python SDK's stream helper leaves on the calls of its final message.
+    index: z.number().int().optional(),
   })
   .strict();
+
+/** A field of OpenAI's assistant message thinkgate never answers with: a message sent back carries it as null, or not at all. */
+const neverAnswered = (instead: string) => z.null({ error: `this field is not supported by thinkgate's Chat Completions endpoint (${instead})` }).optional();
 
 const systemMessage = z.object({ role: z.enum(["system", "developer"]), content: z.union([text, z.array(textPart)]), name: z.string().optional() }).strict();
 const userMessage = z.object({ role: z.literal("user"), content: z.union([text, z.array(z.union([textPart, imagePart]))]), name: z.string().optional() }).strict();
@@ -66,6 +71,9 @@ const assistantMessage = z
     annotations: z.array(z.unknown()).nullish(),
     // Added by the OpenAI SDK's parse and stream helpers (ParsedChatCompletionMessage).
     parsed: z.unknown().optional(),
+    // The Python SDK's stream helper sends these back as null.
+    audio: neverAnswered("audio output is not supported"),
+    function_call: neverAnswered("use tool_calls"),
   })
   .strict();
 const toolMessage = z.object({ role: z.literal("tool"), content: z.union([text, z.array(textPart)]), tool_call_id: z.string().min(1) }).strict();

@@ -98,6 +98,36 @@ describe("Chat Completions request → Messages request", () => {
     ).toMatchObject({ param: "messages.0.tool_calls.0.function.arguments" });
   });
 
+  it("takes back an assistant message as the Python SDK's stream helper returns it; a real audio or function_call is a 400 naming it", () => {
+    // What openai (Python) 3.x sends for `stream.get_final_completion().choices[0].message`.
+    const returned = {
+      role: "assistant",
+      content: "Let me check.",
+      refusal: null,
+      annotations: null,
+      audio: null,
+      function_call: null,
+      parsed: null,
+      tool_calls: [{ id: "c1", type: "function", index: 0, function: { name: "weather", arguments: '{"city":"Paris"}', parsed_arguments: null } }],
+    };
+    const body = translate({ messages: [{ role: "user", content: "weather in Paris?" }, returned, { role: "tool", tool_call_id: "c1", content: "18C" }] });
+    expect(body.messages[1]).toEqual({
+      role: "assistant",
+      content: [
+        { type: "text", text: "Let me check." },
+        { type: "tool_use", id: "c1", name: "weather", input: { city: "Paris" } },
+      ],
+    });
+    const legacy = { role: "assistant", content: null, function_call: { name: "weather", arguments: "{}" } };
+    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }, legacy] }))).toEqual({
+      param: "messages.1.function_call",
+      message: "messages.1.function_call: this field is not supported by thinkgate's Chat Completions endpoint (use tool_calls)",
+    });
+    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }, { role: "assistant", content: "hi", audio: { id: "audio_1" } }] })).param).toBe(
+      "messages.1.audio",
+    );
+  });
+
   it("drops the sampling knobs the Messages API does not take, and names them; strict mode makes the first a 400", () => {
     const req = parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: 0.3, top_p: 1, presence_penalty: 0, seed: 7, logprobs: false });
     const body = toMessagesBody(req);
