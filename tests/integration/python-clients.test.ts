@@ -1,0 +1,375 @@
+/**
+ * The official Python SDKs through thinkgate, as teams run them: unchanged
+ * but for base_url and the key. `anthropic` against /api (sync and async
+ * clients, the key as api_key, sent as x-api-key, and as auth_token, sent as
+ * Authorization: Bearer) and `openai` against the OpenAI-compatible /api/v1,
+ * with the simulator upstream. The scripts in tests/python make every call
+ * once, one Python process per SDK, and print what the SDK gave back; each
+ * test checks one part of it, and what thinkgate recorded.
+ *
+ * The SDKs come pinned (tests/python/requirements.txt) in a virtual
+ * environment made once and cached (tests/support/python.ts). Without
+ * python3 on the machine these tests skip, and say so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { basePython, pythonWithSdks, runClientScript } from "../support/python";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+type Headers = Record<string, string>;
+type Outcome<T> = { ok: T } | { error: string; traceback: string };
+type Run = Record<string, Outcome<unknown>>;
+
+interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  output_tokens_details: { thinking_tokens: number } | null;
+}
+interface MessageSummary {
+  id: string;
+  type: string;
+  role: string;
+  model: string;
+  stop_reason: string;
+  blocks: string[];
+  text: string;
+  usage: Usage;
+  request_id: string | null;
+}
+interface Call {
+  headers: Headers;
+  sent_auth: string[];
+  message: MessageSummary;
+}
+interface SdkError {
+  class: string;
+  status: number;
+  type: string | null;
+  code: string | null;
+  param: string | null;
+  message: string;
+  body: { type?: string; error?: { type: string; message: string }; message?: string } | null;
+  headers: Headers;
+}
+interface StreamedCall {
+  headers: Headers;
+  message: MessageSummary;
+  thinking_deltas: string;
+  text_deltas: string;
+  thinking: string | null;
+  signature_length: number;
+}
+interface ChatSummary {
+  id: string;
+  object: string;
+  model: string;
+  finish_reason: string;
+  content: string | null;
+  tool_calls: { id: string; name: string; arguments: string }[];
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; completion_tokens_details: { reasoning_tokens: number } | null } | null;
+}
+interface ChatCall {
+  headers: Headers;
+  completion: ChatSummary;
+}
+
+interface StoredRecord {
+  id: string;
+  keyId: string | null;
+  status: string;
+  httpStatus: number;
+  errorType: string | null;
+  stage: string;
+  tier: string;
+  via: string;
+  client: string | null;
+  stream: boolean;
+  servedModel: string;
+  thinkingConfig: Record<string, unknown> | null;
+  thinkingText: string | null;
+  system: string | null;
+  prompt: string | null;
+  answer: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  thinkingTokens: number;
+  adjustments: string[];
+}
+
+const base = basePython();
+if (!base.ok) console.warn(`python-clients.test.ts: the Python SDK tests are skipped: ${base.reason}. Install python3 with its venv module to run them.`);
+
+let server: TestServer;
+let anthropicRun: Run;
+let openaiRun: Run;
+
+async function stored(id: string): Promise<StoredRecord> {
+  return eventually(async () => {
+    const res = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
+  });
+}
+
+/** What one scenario returned; a scenario that raised fails its test with the Python traceback. */
+function outcome<T>(run: Run, name: string): T {
+  const o = run[name];
+  if (!o) throw new Error(`the script ran no scenario named ${name}`);
+  if ("error" in o) throw new Error(`${name} raised ${o.error}\n${o.traceback}`);
+  return o.ok as T;
+}
+
+beforeAll(async () => {
+  if (!base.ok) return;
+  // The environment is made (once, ~15 s) while the server starts.
+  const [python, started] = await Promise.allSettled([
+    pythonWithSdks(base),
+    // Upstream faults reach the client at once: the gateway's retries are faults.test.ts's subject,
+    // and here they would only slow the file and open the model's circuit for the calls beside them.
+    startServer({ env: { THINKGATE_RETRY_MAX: "0" } }),
+  ]);
+  if (started.status === "fulfilled") server = started.value;
+  if (python.status === "rejected") throw python.reason;
+  if (started.status === "rejected") throw started.reason;
+  const env = { THINKGATE_BASE_URL: server.baseURL, THINKGATE_KEY: server.adminKey };
+  [anthropicRun, openaiRun] = await Promise.all([
+    runClientScript<Run>(python.value, "anthropic_client.py", env),
+    runClientScript<Run>(python.value, "openai_client.py", env),
+  ]);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe.skipIf(!base.ok)(`the anthropic Python SDK through thinkgate (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  const result = <T>(name: string) => outcome<T>(anthropicRun, name);
+
+  it("messages.create answers with the decision headers, the SDK reads the relayed request-id, and the call is recorded with its prompt", async () => {
+    const { headers, sent_auth, message } = result<Call>("create");
+    expect(sent_auth).toEqual(["x-api-key"]);
+    expect(message).toMatchObject({ type: "message", role: "assistant", stop_reason: "end_turn", blocks: ["text"] });
+    expect(message.text.length).toBeGreaterThan(10);
+    expect(message.request_id).toBe(headers["request-id"]);
+    expect(headers["thinkgate-request-id"]).toMatch(/^req_/);
+    const rec = await stored(headers["thinkgate-request-id"]!);
+    expect(rec).toMatchObject({
+      status: "ok",
+      via: "messages",
+      stream: false,
+      tier: headers["thinkgate-tier"],
+      stage: headers["thinkgate-stage"],
+      servedModel: message.model,
+      prompt: "Give me a one-line tip for naming variables.",
+      answer: message.text,
+      inputTokens: message.usage.input_tokens,
+    });
+    expect(rec.client).toMatch(/^Anthropic\/Python \d/);
+  });
+
+  it("a system prompt reaches the route and the record", async () => {
+    const { headers, message } = result<Call>("system_prompt");
+    expect(headers).toMatchObject({ "thinkgate-tier": "standard", "thinkgate-stage": "rule" });
+    expect(message.text.length).toBeGreaterThan(0);
+    const rec = await stored(headers["thinkgate-request-id"]!);
+    expect(rec.system).toBe("You answer in one short paragraph.");
+    expect(rec.prompt).toBe("Summarize: the release moved from Monday to Wednesday.");
+  });
+
+  it("thinking the client asks for is kept and shown: a signed thinking block, recorded with its configuration", async () => {
+    const { headers, message, thinking, signature_length } = result<Call & { thinking: string; signature_length: number }>("client_thinking");
+    expect(headers).toMatchObject({ "thinkgate-stage": "client", "thinkgate-client-thinking": "kept" });
+    expect(message.blocks).toEqual(["thinking", "text"]);
+    expect(thinking.length).toBeGreaterThan(50);
+    expect(signature_length).toBeGreaterThan(10);
+    const rec = await stored(headers["thinkgate-request-id"]!);
+    expect(rec.servedModel).toBe("claude-sonnet-4-6");
+    expect(rec.thinkingConfig).toEqual({ thinking: { type: "adaptive", display: "summarized" }, effort: "medium" });
+    expect(rec.thinkingText).toBe(thinking);
+    expect(rec.thinkingTokens).toBe(message.usage.output_tokens_details!.thinking_tokens);
+  });
+
+  it("a tool loop: the SDK's own content goes back with the tool_result, and both turns are served by one model and one thinking configuration", async () => {
+    const { calls, tool_inputs, expected_result } = result<{ calls: Call[]; tool_inputs: unknown[]; expected_result: string }>("tool_loop");
+    expect(calls.map((c) => c.message.stop_reason)).toEqual(["tool_use", "end_turn"]);
+    expect(tool_inputs).toEqual([{ city: "Lisbon" }]);
+    // thinkgate chose to reason; the client did not ask for thinking, so it sees none.
+    expect(calls[0]!.headers).toMatchObject({ "thinkgate-tier": "reasoning", "thinkgate-thinking": "hidden" });
+    expect(calls[0]!.message.blocks).toEqual(["text", "tool_use"]);
+    expect(calls[1]!.message.text).toContain(expected_result);
+    const [first, second] = await Promise.all(calls.map((c) => stored(c.headers["thinkgate-request-id"]!)));
+    expect(first!.thinkingTokens).toBeGreaterThan(0);
+    expect(second!.stage).toBe("pinned");
+    expect([second!.servedModel, second!.thinkingConfig]).toEqual([first!.servedModel, first!.thinkingConfig]);
+    // The API needs the turn's thinking block back, which the client never saw: thinkgate put it back.
+    expect(second!.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
+  });
+
+  it("messages.stream: text_stream concatenates to get_final_message()'s text, and the record matches the stream", async () => {
+    const { headers, deltas, text_stream, final } = result<{ headers: Headers; deltas: number; text_stream: string; final: MessageSummary }>("stream");
+    expect(deltas).toBeGreaterThan(1);
+    expect(text_stream.length).toBeGreaterThan(20);
+    expect(final.text).toBe(text_stream);
+    expect(final.stop_reason).toBe("end_turn");
+    const rec = await stored(headers["thinkgate-request-id"]!);
+    expect(rec).toMatchObject({ status: "ok", stream: true, answer: text_stream, inputTokens: final.usage.input_tokens });
+    expect(rec.outputTokens + rec.thinkingTokens).toBe(final.usage.output_tokens);
+  });
+
+  it("a streamed tool loop with thinking: thinking, signature and tool input rebuilt from the deltas are accepted back, on the turn's configuration", async () => {
+    const { calls, expected_result } = result<{ calls: StreamedCall[]; expected_result: string }>("stream_tool_loop_with_thinking");
+    expect(calls.map((c) => c.message.stop_reason)).toEqual(["tool_use", "end_turn"]);
+    const first = calls[0]!;
+    expect(first.message.blocks).toEqual(["thinking", "text", "tool_use"]);
+    expect(first.thinking).toBe(first.thinking_deltas);
+    expect(first.thinking_deltas.length).toBeGreaterThan(50);
+    expect(first.signature_length).toBeGreaterThan(10);
+    expect(first.message.text).toBe(first.text_deltas);
+    expect(calls[1]!.message.text).toContain(expected_result);
+    const [r1, r2] = await Promise.all(calls.map((c) => stored(c.headers["thinkgate-request-id"]!)));
+    expect(r1!.stage).toBe("client");
+    expect(r1!.thinkingText).toBe(first.thinking_deltas);
+    expect(r2!.stage).toBe("pinned");
+    expect([r2!.servedModel, r2!.thinkingConfig]).toEqual([r1!.servedModel, r1!.thinkingConfig]);
+  });
+
+  it("count_tokens counts, and counts the system prompt and tools too", () => {
+    const { plain, with_system_and_tools } = result<{ plain: number; with_system_and_tools: number }>("count_tokens");
+    expect(plain).toBeGreaterThan(0);
+    expect(with_system_and_tools).toBeGreaterThan(plain);
+  });
+
+  it("models.list pages through every model with the SDK's auto-pagination; models.retrieve finds one and raises NotFoundError for an unknown id", () => {
+    const { paged_ids, all_ids, first_page, one, missing } = result<{
+      paged_ids: string[];
+      all_ids: string[];
+      first_page: { ids: string[]; has_more: boolean; first_id: string; last_id: string };
+      one: { id: string; type: string; display_name: string; created_at: string };
+      missing: SdkError;
+    }>("models");
+    expect(all_ids.length).toBeGreaterThan(5);
+    expect(paged_ids).toEqual(all_ids);
+    expect(first_page).toEqual({ ids: all_ids.slice(0, 3), has_more: true, first_id: all_ids[0], last_id: all_ids[2] });
+    expect(one).toEqual({ id: "claude-opus-4-7", type: "model", display_name: "Claude Opus 4.7", created_at: "2026-04-16T00:00:00+00:00" });
+    expect(missing).toMatchObject({ class: "NotFoundError", status: 404, type: "not_found_error" });
+  });
+
+  it("errors raise the SDK's classes with the API's error type: thinkgate's own 400, the API's 400 relayed, 401 by either key header, 429 with retry-after, 529", async () => {
+    const e = result<Record<string, SdkError>>("errors");
+    expect(e.empty_messages).toMatchObject({ class: "BadRequestError", status: 400, type: "invalid_request_error" });
+    expect(e.empty_messages!.body?.error?.message).toBe("messages: at least one message is required");
+    const rec = await stored(e.empty_messages!.headers["thinkgate-request-id"]!);
+    expect(rec).toMatchObject({ status: "error", httpStatus: 400 });
+
+    expect(e.upstream_bad_request).toMatchObject({ class: "BadRequestError", status: 400, type: "invalid_request_error" });
+    expect(e.upstream_bad_request!.body?.error?.message).toMatch(/^"thinking.type.enabled" is not supported for this model/);
+
+    for (const wrong of [e.wrong_api_key, e.wrong_auth_token]) expect(wrong).toMatchObject({ class: "AuthenticationError", status: 401, type: "authentication_error" });
+    expect(e.rate_limited).toMatchObject({ class: "RateLimitError", status: 429, type: "rate_limit_error" });
+    expect(e.rate_limited!.headers["retry-after"]).toBeTruthy();
+    expect(e.overloaded).toMatchObject({ class: "OverloadedError", status: 529, type: "overloaded_error" });
+  });
+
+  it("auth_token: the key as Authorization: Bearer works for create, stream and count_tokens, as the same key", async () => {
+    const out = result<Call & { stream_headers: Headers; stream_text: string; count: number }>("auth_token");
+    expect(out.sent_auth).toEqual(["authorization"]);
+    expect(out.message.stop_reason).toBe("end_turn");
+    expect(out.stream_text.length).toBeGreaterThan(0);
+    expect(out.count).toBeGreaterThan(0);
+    const [bearer, streamed, byApiKey] = await Promise.all(
+      [out.headers, out.stream_headers, result<Call>("create").headers].map((h) => stored(h["thinkgate-request-id"]!)),
+    );
+    expect(bearer!.status).toBe("ok");
+    expect(streamed!.stream).toBe(true);
+    expect(bearer!.keyId).toBe(byApiKey!.keyId);
+  });
+
+  it("the async client: create and stream side by side", async () => {
+    const { create, stream } = result<{ create: { headers: Headers; message: MessageSummary }; stream: { headers: Headers; text_stream: string; final: MessageSummary } }>(
+      "async_client",
+    );
+    expect(create.message.stop_reason).toBe("end_turn");
+    expect(create.message.text.length).toBeGreaterThan(0);
+    expect(stream.text_stream.length).toBeGreaterThan(0);
+    expect(stream.final.text).toBe(stream.text_stream);
+    const [created, streamed] = await Promise.all([create.headers, stream.headers].map((h) => stored(h["thinkgate-request-id"]!)));
+    expect(created).toMatchObject({ status: "ok", stream: false, answer: create.message.text });
+    expect(streamed).toMatchObject({ status: "ok", stream: true, answer: stream.text_stream });
+  });
+});
+
+describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-compatible endpoint (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  const result = <T>(name: string) => outcome<T>(openaiRun, name);
+  /** The completion id is chatcmpl-<thinkgate request id>. */
+  const recordOf = (completionId: string) => stored(completionId.replace(/^chatcmpl-/, ""));
+
+  it("chat.completions.create answers, with the system message mapped and the call recorded", async () => {
+    const { headers, completion } = result<ChatCall>("create");
+    expect(completion).toMatchObject({ object: "chat.completion", model: "claude-sonnet-4-6", finish_reason: "stop" });
+    expect(completion.id).toBe(`chatcmpl-${headers["thinkgate-request-id"]}`);
+    expect(completion.content!.length).toBeGreaterThan(0);
+    const usage = completion.usage!;
+    expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
+    const rec = await recordOf(completion.id);
+    expect(rec).toMatchObject({
+      status: "ok",
+      via: "openai",
+      stream: false,
+      system: "You answer in one short paragraph.",
+      prompt: "Summarize: the meeting moved from Tuesday to Thursday at 10am.",
+      answer: completion.content,
+      outputTokens: usage.completion_tokens,
+    });
+    expect(rec.client).toMatch(/^OpenAI\/Python \d/);
+  });
+
+  it("a streamed completion: chunks of one id concatenate to the answer and end with finish_reason and usage", async () => {
+    const { chunks, ids, text, finish_reason, usage } = result<{ chunks: number; ids: string[]; text: string; finish_reason: string; usage: ChatSummary["usage"] }>("stream");
+    expect(chunks).toBeGreaterThan(2);
+    expect(ids).toHaveLength(1);
+    expect(finish_reason).toBe("stop");
+    expect(text.length).toBeGreaterThan(20);
+    expect(usage!.total_tokens).toBe(usage!.prompt_tokens + usage!.completion_tokens);
+    const rec = await recordOf(ids[0]!);
+    expect(rec).toMatchObject({ status: "ok", stream: true, answer: text });
+  });
+
+  it("a tool call round trip: the SDK's assistant message goes back with the tool's result", async () => {
+    const { calls, expected_result } = result<{ calls: ChatCall[]; expected_result: string }>("tool_round_trip");
+    const [first, second] = calls as [ChatCall, ChatCall];
+    expect(first.completion.finish_reason).toBe("tool_calls");
+    expect(first.completion.tool_calls).toHaveLength(1);
+    expect(first.completion.tool_calls[0]!.name).toBe("get_weather");
+    expect(JSON.parse(first.completion.tool_calls[0]!.arguments)).toEqual({ city: "Paris" });
+    expect(second.completion.finish_reason).toBe("stop");
+    expect(second.completion.content).toContain(expected_result);
+    expect((await recordOf(second.completion.id)).stage).toBe("pinned");
+  });
+
+  it("a reasoning tool loop whose first call went through the stream helper: its final message is taken back as the SDK returns it", async () => {
+    const { first, second, expected_result } = result<{ first: ChatSummary; second: ChatCall; expected_result: string }>("streamed_tool_loop_with_reasoning");
+    expect(first.finish_reason).toBe("tool_calls");
+    expect(second.headers).toMatchObject({ "thinkgate-tier": "reasoning", "thinkgate-stage": "pinned" });
+    expect(second.completion.finish_reason).toBe("stop");
+    expect(second.completion.content).toContain(expected_result);
+    const [r1, r2] = await Promise.all([recordOf(first.id), recordOf(second.completion.id)]);
+    expect(r1!.stream).toBe(true);
+    expect([r2!.servedModel, r2!.thinkingConfig]).toEqual([r1!.servedModel, r1!.thinkingConfig]);
+    expect(r2!.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
+  });
+
+  it("errors raise the SDK's classes in OpenAI's shape: an unsupported field, a wrong key, an upstream 529 (recorded)", async () => {
+    const e = result<Record<string, SdkError>>("errors");
+    expect(e.unsupported_field).toMatchObject({ class: "BadRequestError", status: 400, type: "invalid_request_error", param: "logprobs" });
+    expect(e.wrong_key).toMatchObject({ class: "AuthenticationError", status: 401, code: "invalid_api_key" });
+    expect(e.wrong_key!.message).not.toContain("x-api-key");
+    expect(e.upstream_overloaded).toMatchObject({ class: "InternalServerError", status: 529, type: "server_error", code: "overloaded" });
+    const rec = await stored(e.upstream_overloaded!.headers["thinkgate-request-id"]!);
+    expect(rec).toMatchObject({ status: "error", httpStatus: 529, errorType: "overloaded_error", via: "openai" });
+  });
+
+  it("models.list and models.retrieve answer in OpenAI's shape", () => {
+    const { ids, one, missing } = result<{ ids: string[]; one: Record<string, unknown>; missing: SdkError }>("models");
+    expect(ids).toContain("claude-opus-4-7");
+    expect(one).toMatchObject({ id: "claude-opus-4-7", object: "model", owned_by: "anthropic", created: Math.floor(Date.parse("2026-04-16T00:00:00Z") / 1000) });
+    expect(missing).toMatchObject({ class: "NotFoundError", status: 404 });
+  });
+});
