@@ -53,6 +53,9 @@ export async function handleChatCompletions(req: ApiRequest): Promise<ApiRespons
 
   const res = await handleMessages({ ...req, headers, text: async () => messagesBody }, { via: "openai", notes: dropped.notes });
   const keep = passedHeaders(res.headers);
+  // The OpenAI SDKs read x-request-id as the completion's (and the error's) request id: thinkgate's, which names its trace.
+  const requestId = res.headers["thinkgate-request-id"];
+  if (requestId) keep["x-request-id"] = requestId;
   if (dropped.names.length) keep[DROPPED_PARAMS_HEADER] = dropped.names.join(", ");
   const ids = { id: `chatcmpl-${res.headers["thinkgate-request-id"] ?? ""}`, created: Math.floor(Date.now() / 1000) };
 

@@ -47,6 +47,7 @@ interface SdkError {
   code: string | null;
   param: string | null;
   message: string;
+  request_id: string | null;
   body: { type?: string; error?: { type: string; message: string }; message?: string } | null;
   headers: Headers;
 }
@@ -66,6 +67,7 @@ interface ChatSummary {
   content: string | null;
   tool_calls: { id: string; name: string; arguments: string }[];
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; completion_tokens_details: { reasoning_tokens: number } | null } | null;
+  request_id: string | null;
 }
 interface ChatCall {
   headers: Headers;
@@ -256,7 +258,8 @@ describe.skipIf(!base.ok)(`the anthropic Python SDK through thinkgate (${process
     const e = result<Record<string, SdkError>>("errors");
     expect(e.empty_messages).toMatchObject({ class: "BadRequestError", status: 400, type: "invalid_request_error" });
     expect(e.empty_messages!.body?.error?.message).toBe("messages: at least one message is required");
-    const rec = await stored(e.empty_messages!.headers["thinkgate-request-id"]!);
+    expect(e.empty_messages!.request_id).toBe(e.empty_messages!.headers["thinkgate-request-id"]);
+    const rec = await stored(e.empty_messages!.request_id!);
     expect(rec).toMatchObject({ status: "error", httpStatus: 400 });
 
     expect(e.upstream_bad_request).toMatchObject({ class: "BadRequestError", status: 400, type: "invalid_request_error" });
@@ -305,6 +308,8 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
     const { headers, completion } = result<ChatCall>("create");
     expect(completion).toMatchObject({ object: "chat.completion", model: "claude-sonnet-4-6", finish_reason: "stop" });
     expect(completion.id).toBe(`chatcmpl-${headers["thinkgate-request-id"]}`);
+    // The SDK's request id (x-request-id) is thinkgate's, as in the completion id.
+    expect(completion.request_id).toBe(headers["thinkgate-request-id"]);
     expect(completion.content!.length).toBeGreaterThan(0);
     const usage = completion.usage!;
     expect(usage.total_tokens).toBe(usage.prompt_tokens + usage.completion_tokens);
@@ -322,9 +327,16 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
   });
 
   it("a streamed completion: chunks of one id concatenate to the answer and end with finish_reason and usage", async () => {
-    const { chunks, ids, text, finish_reason, usage } = result<{ chunks: number; ids: string[]; text: string; finish_reason: string; usage: ChatSummary["usage"] }>("stream");
+    const { request_id, chunks, ids, text, finish_reason, usage } = result<{
+      request_id: string;
+      chunks: number;
+      ids: string[];
+      text: string;
+      finish_reason: string;
+      usage: ChatSummary["usage"];
+    }>("stream");
     expect(chunks).toBeGreaterThan(2);
-    expect(ids).toHaveLength(1);
+    expect(ids).toEqual([`chatcmpl-${request_id}`]);
     expect(finish_reason).toBe("stop");
     expect(text.length).toBeGreaterThan(20);
     expect(usage!.total_tokens).toBe(usage!.prompt_tokens + usage!.completion_tokens);
@@ -362,7 +374,8 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
     expect(e.wrong_key).toMatchObject({ class: "AuthenticationError", status: 401, code: "invalid_api_key" });
     expect(e.wrong_key!.message).not.toContain("x-api-key");
     expect(e.upstream_overloaded).toMatchObject({ class: "InternalServerError", status: 529, type: "server_error", code: "overloaded" });
-    const rec = await stored(e.upstream_overloaded!.headers["thinkgate-request-id"]!);
+    expect(e.upstream_overloaded!.request_id).toBe(e.upstream_overloaded!.headers["thinkgate-request-id"]);
+    const rec = await stored(e.upstream_overloaded!.request_id!);
     expect(rec).toMatchObject({ status: "error", httpStatus: 529, errorType: "overloaded_error", via: "openai" });
   });
 

@@ -17,7 +17,7 @@ WRONG_KEY = "tg_not_a_key"
 
 def thinkgate_headers(headers):
     """The response headers the tests read: thinkgate's decision and the request ids."""
-    return {k.lower(): v for k, v in headers.items() if k.lower().startswith("thinkgate-") or k.lower() in ("request-id", "retry-after")}
+    return {k.lower(): v for k, v in headers.items() if k.lower().startswith("thinkgate-") or k.lower() in ("request-id", "x-request-id", "retry-after")}
 
 
 def api_error(e):
@@ -29,6 +29,7 @@ def api_error(e):
         "code": getattr(e, "code", None),
         "param": getattr(e, "param", None),
         "message": getattr(e, "message", str(e)),
+        "request_id": getattr(e, "request_id", None),
         "body": getattr(e, "body", None),
         "headers": thinkgate_headers(e.response.headers) if getattr(e, "response", None) is not None else {},
     }

@@ -38,6 +38,7 @@ def summary(completion):
         "content": choice.message.content,
         "tool_calls": [{"id": c.id, "name": c.function.name, "arguments": c.function.arguments} for c in choice.message.tool_calls or []],
         "usage": completion.usage.model_dump() if completion.usage else None,
+        "request_id": getattr(completion, "_request_id", None),
     }
 
 
@@ -86,7 +87,7 @@ def stream():
         for choice in chunk.choices:
             text += choice.delta.content or ""
             finish = choice.finish_reason or finish
-    return {"headers": thinkgate_headers(raw.headers), "chunks": chunks, "ids": sorted(ids), "text": text, "finish_reason": finish, "usage": usage}
+    return {"headers": thinkgate_headers(raw.headers), "request_id": raw.request_id, "chunks": chunks, "ids": sorted(ids), "text": text, "finish_reason": finish, "usage": usage}
 
 
 @scenario
