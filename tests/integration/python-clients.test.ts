@@ -125,7 +125,7 @@ beforeAll(async () => {
   const [python, started] = await Promise.allSettled([
     pythonWithSdks(base),
     // Upstream faults reach the client at once: the gateway's retries are faults.test.ts's subject,
-    // and here they would only slow the file and open the model's circuit for the calls beside them.
+    // and here their waits (a second each on a 429) would only slow the file, by about 5 s.
     startServer({ env: { THINKGATE_RETRY_MAX: "0" } }),
   ]);
   if (started.status === "fulfilled") server = started.value;
