@@ -74,6 +74,15 @@ describe("applying a decision to the upstream body", () => {
     expect(a.body.max_tokens).toBeGreaterThan(8000);
   });
 
+  it("replays the max_tokens a pinned adaptive-thinking conversation was raised to, so a later call's answer is not cut short", () => {
+    const pinned = { routeId: "reasoning", model: "claude-opus-4-7", thinking: { type: "adaptive", display: "summarized" }, effort: "high" as const, maxTokens: 16_000 };
+    const a = applyDecision(body({ max_tokens: 600 }), decision(null, { stage: "pinned", pinned }));
+    expect(a.body.max_tokens).toBe(16_000);
+    expect(a.adjustments.join("\n")).toMatch(/max_tokens raised from 600 to 16000/);
+    // A client that already asks for more keeps its own value.
+    expect(applyDecision(body({ max_tokens: 20_000 }), decision(null, { stage: "pinned", pinned })).body.max_tokens).toBe(20_000);
+  });
+
   it("forwards an unknown conversation as the client sent it", () => {
     const b = body({ thinking: { type: "adaptive" }, output_config: { effort: "low" } });
     const a = applyDecision(b, decision(null, { stage: "pinned" }));

@@ -35,6 +35,10 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     else delete out.thinking;
     if (pin.effort) out.output_config = { ...(body.output_config ?? {}), effort: pin.effort };
     const budget = typeof pin.thinking?.budget_tokens === "number" ? pin.thinking.budget_tokens : 0;
+    if (pin.maxTokens && out.max_tokens < pin.maxTokens) {
+      out.max_tokens = pin.maxTokens;
+      adjustments.push(`max_tokens raised from ${body.max_tokens} to ${out.max_tokens}, as on the conversation's first call, to leave room for its thinking`);
+    }
     if (budget && out.max_tokens <= budget) {
       out.max_tokens = budget + 4096;
       adjustments.push(`max_tokens raised from ${body.max_tokens} to ${out.max_tokens} to fit the conversation's ${budget}-token thinking budget`);

@@ -434,6 +434,7 @@ function finish(
       model: a.applied.model,
       ...(a.applied.thinking ? { thinking: a.applied.thinking } : {}),
       ...(a.applied.effort ? { effort: a.applied.effort as never } : {}),
+      ...(a.body && a.applied.body.max_tokens > a.body.max_tokens ? { maxTokens: a.applied.body.max_tokens } : {}),
     };
     pinStore.put(turnPinKey(a.routable.turnKey), pin, !a.routable.pendingToolResult);
     for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.routable.turnKey, call.id), pin);

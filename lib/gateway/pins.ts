@@ -59,7 +59,7 @@ export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig, replace
     if (hit) return hit;
     const row = await pinsRepo.get(key);
     if (!row) return undefined;
-    const config = JSON.parse(row.config) as Pick<PinnedConfig, "thinking" | "effort">;
+    const config = JSON.parse(row.config) as Pick<PinnedConfig, "thinking" | "effort" | "maxTokens">;
     const pin: PinnedConfig = { routeId: row.routeId, model: row.model, ...config };
     cache.set(key, pin);
     return pin;

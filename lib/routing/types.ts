@@ -31,6 +31,12 @@ export interface PinnedConfig {
   /** The `thinking` field that was sent upstream, if any. */
   thinking?: Record<string, unknown>;
   effort?: Effort;
+  /**
+   * The max_tokens sent when thinkgate raised the client's to make room for
+   * thinking it added. A later call replays it: the client keeps sending its
+   * own smaller value, which with thinking on could end the answer early.
+   */
+  maxTokens?: number;
 }
 
 /** Answer on the standard route first; escalate to `toRouteId` when the answer turns out weak. */

@@ -99,6 +99,8 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
     const rec2 = await stored(second.response.headers.get("thinkgate-request-id")!);
     expect(rec2.stage).toBe("pinned");
     expect(rec2.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
+    // The tool loop keeps the room for thinking its first call was given, not the client's 512.
+    expect(rec2.maxTokensSent).toBe(rec1.maxTokensSent);
     loops.push({ name: "json drop-in", ids: [rec1.id, rec2.id] });
   });
 
