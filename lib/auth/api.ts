@@ -16,8 +16,10 @@ import {
   newCsrfToken,
   sealSession,
   sessionCookies,
+  sessionTtlSeconds,
   wantsSecureCookies,
 } from "./session";
+import { endSession, openSession } from "./session-store";
 import {
   createUser,
   emailSchema,
@@ -40,10 +42,17 @@ function clientAddress(req: ApiRequest): string {
   return req.remoteAddress ?? "unknown";
 }
 
-async function startSession(req: ApiRequest, user: UserRow, status: number) {
+/** Opens a session for the user: its row, and the cookies that carry it to this browser. */
+async function openBrowserSession(req: ApiRequest, user: UserRow): Promise<{ csrf: string; cookies: string[] }> {
+  const sid = await openSession(user.id, sessionTtlSeconds(), { userAgent: req.headers["user-agent"], ip: clientAddress(req) });
   const csrf = newCsrfToken();
-  const seal = await sealSession({ uid: user.id, role: user.role, csrf, iat: Math.floor(Date.now() / 1000) });
-  return { ...json(status, { user: publicUser(user), csrfToken: csrf }), cookies: sessionCookies(seal, csrf, wantsSecureCookies(req.headers)) };
+  const seal = await sealSession({ uid: user.id, role: user.role, sid, csrf, iat: Math.floor(Date.now() / 1000) });
+  return { csrf, cookies: sessionCookies(seal, csrf, wantsSecureCookies(req.headers)) };
+}
+
+async function startSession(req: ApiRequest, user: UserRow, status: number) {
+  const { csrf, cookies } = await openBrowserSession(req, user);
+  return { ...json(status, { user: publicUser(user), csrfToken: csrf }), cookies };
 }
 
 const loginBody = z.object({ email: z.string().trim().min(1, "enter your email").max(254), password: z.string().min(1, "enter your password").max(1024) });
@@ -59,6 +68,8 @@ export const logout: Handler = withApi({}, async ({ req }) => {
   if (caller && !csrfMatches(caller.session.csrf, req.headers[CSRF_HEADER])) {
     throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header`);
   }
+  // Ended on the server, not only forgotten by this browser: a copy of the cookie stops working too.
+  if (caller) await endSession(caller.session.sid);
   return { ...json(200, { ok: true }), cookies: clearedSessionCookies(wantsSecureCookies(req.headers)) };
 });
 

@@ -1,5 +1,7 @@
+import { sealData } from "iron-session";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clearedSessionCookies, csrfMatches, newCsrfToken, parseCookies, sealSession, sessionCookies, unsealSession } from "./session";
+import { clearedSessionCookies, csrfMatches, newCsrfToken, parseCookies, sealSession, sessionCookies, sessionSecret, unsealSession } from "./session";
+import { hashSessionId, newSessionId } from "./session-store";
 
 beforeAll(() => {
   process.env.THINKGATE_SESSION_SECRET = "a-test-secret-that-is-long-enough-0123456789";
@@ -7,13 +9,30 @@ beforeAll(() => {
 
 describe("sessions", () => {
   it("seals and unseals a session; a tampered or foreign cookie reads as no session", async () => {
-    const data = { uid: "u1", role: "editor" as const, csrf: newCsrfToken(), iat: 1 };
+    const data = { uid: "user-one-id", role: "editor" as const, sid: newSessionId(), csrf: newCsrfToken(), iat: 1 };
     const seal = await sealSession(data);
-    expect(seal).not.toContain("u1");
+    expect(seal).not.toContain(data.uid);
+    expect(seal).not.toContain(data.sid);
     expect(await unsealSession(seal)).toEqual(data);
     expect(await unsealSession(seal.slice(0, -3) + "abc")).toBeNull();
     expect(await unsealSession("not a seal")).toBeNull();
     expect(await unsealSession(undefined)).toBeNull();
+  });
+
+  it("reads a cookie sealed without a session id (before sessions could be ended) as no session", async () => {
+    const old = await sealData({ uid: "u1", role: "admin", csrf: newCsrfToken(), iat: 1 }, { password: await sessionSecret(), ttl: 3600 });
+    expect(await unsealSession(old)).toBeNull();
+  });
+
+  it("stores a session id only as its SHA-256: different ids, different hashes, none revealing the id", () => {
+    const a = newSessionId();
+    const b = newSessionId();
+    expect(a).not.toBe(b);
+    expect(a.length).toBeGreaterThanOrEqual(43);
+    expect(hashSessionId(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashSessionId(a)).toBe(hashSessionId(a));
+    expect(hashSessionId(a)).not.toBe(hashSessionId(b));
+    expect(hashSessionId(a)).not.toContain(a);
   });
 
   it("parses a Cookie header", () => {

@@ -86,12 +86,15 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(users.body.data.map((u: { email: string }) => u.email)).toEqual([ADMIN.email, "vera@example.com", "ed@example.com"]);
   });
 
-  it("an admin changes a role and disables a user; the user's session follows at once", async () => {
+  it("an admin changes a role or disables a user; the user's sessions end at once", async () => {
     const bob = await userBrowser(admin, "bob@example.com", "viewer");
     const id = (await bob.get("/api/auth/me")).body.user.id as string;
     expect((await bob.post("/api/rules", { rules: [] })).status).toBe(403);
     const promoted = await admin.request("PATCH", `/api/users/${id}`, { body: { role: "editor" } });
     expect(promoted.body.role).toBe("editor");
+    // The viewer session ended with the role; signing in again gives the new one.
+    expect((await bob.get("/api/rules")).status).toBe(401);
+    await bob.login("bob@example.com", "a-long-password-1");
     expect((await bob.get("/api/auth/me")).body.user.role).toBe("editor");
     expect((await admin.request("PATCH", `/api/users/${id}`, { body: { disabled: true } })).status).toBe(200);
     const after = await bob.get("/api/rules");
@@ -133,6 +136,20 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses).toContain(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it("logs out on the server: a copy of the old cookies, CSRF header and all, gets a 401", async () => {
+    const b = new Browser(server.url);
+    await b.login(ADMIN.email, ADMIN.password);
+    const replay = b.copy();
+    expect((await replay.get("/api/rules")).status).toBe(200);
+    expect((await b.post("/api/auth/logout")).status).toBe(200);
+    const read = await replay.get("/api/rules");
+    expect(read.status).toBe(401);
+    expect(read.body).toMatchObject({ type: "error", error: { type: "authentication_error" } });
+    expect(replay.csrf).toBeTruthy();
+    expect((await replay.post("/api/keys", { name: "after logout", role: "viewer" })).status).toBe(401);
+    expect((await replay.get("/api/auth/me")).body.user).toBeNull();
   });
 
   it("logs out: both cookies are cleared", async () => {
