@@ -19,10 +19,11 @@ import {
   sessionTtlSeconds,
   wantsSecureCookies,
 } from "./session";
-import { endSession, openSession } from "./session-store";
+import { activeSessionCounts, endSession, openSession } from "./session-store";
 import {
   createUser,
   emailSchema,
+  endSessionsOf,
   passwordSchema,
   publicUser,
   setupFirstAdmin,
@@ -89,7 +90,10 @@ export const setup: Handler = withApi({ body: credentials }, async ({ req, body 
 
 const role = z.enum(USER_ROLES as [string, ...string[]]);
 
-export const listUsers: Handler = withApi({ role: "admin" }, async () => json(200, { data: (await usersRepo.list()).map(publicUser) }));
+export const listUsers: Handler = withApi({ role: "admin" }, async () => {
+  const [users, sessions] = await Promise.all([usersRepo.list(), activeSessionCounts()]);
+  return json(200, { data: users.map((u) => ({ ...publicUser(u), sessions: sessions.get(u.id) ?? 0 })) });
+});
 
 export const createUserHandler: Handler = withApi({ role: "admin", body: credentials.extend({ role }) }, async ({ body }) => {
   const user = await createUser(body.email, body.password, body.role as UserRow["role"]);
@@ -101,7 +105,14 @@ const userPatch = z
   .strict()
   .refine((p) => p.role !== undefined || p.disabled !== undefined || p.password !== undefined, "change at least one of role, disabled, password");
 
-export const patchUser: Handler = withApi({ role: "admin", body: userPatch }, async ({ req, body }) => {
-  const user = await updateUser(req.params.id ?? "", { ...body, role: body.role as UserRow["role"] | undefined });
-  return json(200, publicUser(user));
+export const patchUser: Handler = withApi({ role: "admin", body: userPatch }, async ({ req, principal, body }) => {
+  const { user, sessionsEnded } = await updateUser(req.params.id ?? "", { ...body, role: body.role as UserRow["role"] | undefined });
+  const res = json(200, publicUser(user));
+  // Changing your own password or role ended this session with the others; this
+  // browser gets a new one, so only the other browsers are signed out.
+  if (sessionsEnded && principal.userId === user.id && !user.disabledAt) return { ...res, cookies: (await openBrowserSession(req, user)).cookies };
+  return res;
 });
+
+/** An admin signs a user out of every browser (their own included, when it is them). */
+export const endUserSessionsHandler: Handler = withApi({ role: "admin" }, async ({ req }) => json(200, { ended: await endSessionsOf(req.params.id ?? "") }));

@@ -152,6 +152,65 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect((await replay.get("/api/auth/me")).body.user).toBeNull();
   });
 
+  it("a password change ends the user's other sessions; the browser that changed it gets a new session and stays signed in", async () => {
+    const email = "pat@example.com";
+    const laptop = await userBrowser(admin, email, "admin");
+    const phone = new Browser(server.url);
+    await phone.login(email, "a-long-password-1");
+    const laptopBefore = laptop.copy();
+    const id = (await laptop.get("/api/auth/me")).body.user.id as string;
+
+    const changed = await laptop.request("PATCH", `/api/users/${id}`, { body: { password: "a-new-password-22" } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.passwordHash).toBeUndefined();
+    expect(laptop.lastSetCookie.some((c) => c.startsWith("thinkgate_session="))).toBe(true);
+    expect(laptop.csrf).not.toBe(laptopBefore.csrf);
+    expect((await laptop.get("/api/keys")).status).toBe(200);
+    expect((await laptop.post("/api/keys", { name: "after the change", role: "viewer" })).status).toBe(201);
+    expect((await phone.get("/api/keys")).status).toBe(401);
+    // The laptop's own cookie from before the change was re-issued, not kept: a copy of it is dead too.
+    expect((await laptopBefore.get("/api/keys")).status).toBe(401);
+    expect((await new Browser(server.url).post("/api/auth/login", { email, password: "a-long-password-1" })).status).toBe(401);
+    await new Browser(server.url).login(email, "a-new-password-22");
+
+    // An admin setting someone else's password ends all of that user's sessions.
+    const quinn = await userBrowser(admin, "quinn@example.com", "viewer");
+    const quinnId = (await quinn.get("/api/auth/me")).body.user.id as string;
+    const reset = await admin.request("PATCH", `/api/users/${quinnId}`, { body: { password: "a-new-password-33" } });
+    expect(reset.status).toBe(200);
+    expect(admin.lastSetCookie).toEqual([]);
+    expect((await quinn.get("/api/rules")).status).toBe(401);
+    expect((await admin.get("/api/keys")).status).toBe(200);
+  });
+
+  it("an admin ends a user's sessions: each of the user's browsers gets a 401; a viewer cannot, and CSRF is required", async () => {
+    const email = "carl@example.com";
+    const desk = await userBrowser(admin, email, "editor");
+    const home = new Browser(server.url);
+    await home.login(email, "a-long-password-1");
+    const id = (await desk.get("/api/auth/me")).body.user.id as string;
+    const listed = (await admin.get("/api/users")).body.data.find((u: { id: string }) => u.id === id);
+    expect(listed.sessions).toBe(2);
+
+    const viewer = await userBrowser(admin, "vic@example.com", "viewer");
+    const refused = await viewer.request("DELETE", `/api/users/${id}/sessions`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.type).toBe("permission_error");
+    expect((await admin.request("DELETE", `/api/users/${id}/sessions`, { csrf: false })).status).toBe(403);
+    expect((await desk.get("/api/rules")).status).toBe(200);
+
+    const ended = await admin.request("DELETE", `/api/users/${id}/sessions`);
+    expect(ended.status).toBe(200);
+    expect(ended.body).toEqual({ ended: 2 });
+    expect((await desk.get("/api/rules")).status).toBe(401);
+    expect((await home.get("/api/rules")).status).toBe(401);
+    expect((await admin.get("/api/users")).body.data.find((u: { id: string }) => u.id === id).sessions).toBe(0);
+    expect((await admin.request("DELETE", "/api/users/no-such-user/sessions")).status).toBe(404);
+    // Ending sessions does not lock the user out: they sign in again.
+    await desk.login(email, "a-long-password-1");
+    expect((await desk.get("/api/rules")).status).toBe(200);
+  });
+
   it("logs out: both cookies are cleared", async () => {
     const b = new Browser(server.url);
     await b.login(ADMIN.email, ADMIN.password);
