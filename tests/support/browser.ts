@@ -51,9 +51,9 @@ export class Browser {
     return this.request<T>("POST", path, { body: body ?? {}, ...opts });
   }
 
-  /** Another browser holding copies of this one's cookies (a stolen or replayed session). */
-  copy(): Browser {
-    const b = new Browser(this.baseUrl);
+  /** Another browser holding copies of this one's cookies (a stolen or replayed session), on this server or another instance. */
+  copy(baseUrl = this.baseUrl): Browser {
+    const b = new Browser(baseUrl);
     for (const [k, v] of this.cookies) b.cookies.set(k, v);
     return b;
   }
