@@ -20,7 +20,13 @@ import { announceChange } from "../cluster/bus";
 import { sessionsRepo } from "../db/sessions.repo";
 import { logger } from "../observability/logger";
 
-const CACHE_MS = Number(process.env.THINKGATE_SESSION_CACHE_MS ?? 5_000);
+/** 0 turns the cache off (a read per request). Not "forever": LRUCache reads a ttl of 0 as "never expires". */
+const CACHE_MS = cacheMs(process.env.THINKGATE_SESSION_CACHE_MS);
+
+export function cacheMs(raw: string | undefined): number {
+  const v = Number(raw ?? 5_000);
+  return Number.isFinite(v) && v >= 0 ? v : 5_000;
+}
 /** lastSeenAt is for people reading the list, not for security: a write a minute per session is plenty. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -42,7 +48,7 @@ interface StoreState {
 // On globalThis: Next's bundle of the pages holds its own copy of this module in the same process.
 const g = globalThis as unknown as { __thinkgateSessionStore?: StoreState };
 const s = (g.__thinkgateSessionStore ??= {
-  cache: new LRUCache<string, Cached>({ max: 10_000, ttl: CACHE_MS }),
+  cache: new LRUCache<string, Cached>({ max: 10_000, ttl: Math.max(CACHE_MS, 1) }),
   generation: 0,
 });
 
@@ -80,7 +86,7 @@ export async function isLiveSession(id: string, userId: string): Promise<boolean
     const generation = s.generation;
     const row = await sessionsRepo.byHash(hash);
     hit = { live: row ? { userId: row.userId, expiresAt: row.expiresAt.getTime() } : null };
-    if (generation === s.generation) s.cache.set(hash, hit);
+    if (CACHE_MS > 0 && generation === s.generation) s.cache.set(hash, hit);
     if (row && Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
       sessionsRepo.touch(hash, new Date()).catch((err: Error) => logger.warn({ err: err.message }, "could not note a session's last use"));
     }
