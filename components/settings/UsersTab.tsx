@@ -11,15 +11,22 @@ import { isApiError } from "@/lib/ui/api-client";
 import { formatRelativeTime } from "@/lib/ui/format";
 import type { UserView } from "@/lib/ui/settings";
 import { FormPanel, QueryBody } from "./common";
-import { createUser, patchUser, settingsKeys, useChange, useUsers } from "./useSettings";
+import { createUser, endUserSessions, patchUser, settingsKeys, useChange, useUsers } from "./useSettings";
 
 const ROLES: UserView["role"][] = ["viewer", "editor", "admin"];
 
-/** People who sign in: invite with a role, change it, disable an account (its sessions stop at once). */
+/**
+ * People who sign in: invite with a role, change it, disable an account, or
+ * end its sessions (signs it out of every browser). A role change or a
+ * disabled account ends its sessions too.
+ */
 export function UsersTab({ selfId }: { selfId: string }) {
   const users = useUsers();
   const [adding, setAdding] = useState(false);
   const patch = useChange(patchUser, [settingsKeys.users]);
+  const end = useChange(endUserSessions, [settingsKeys.users]);
+  const busy = patch.isPending || end.isPending;
+  const failed = patch.error ?? end.error;
 
   return (
     <Card>
@@ -33,9 +40,9 @@ export function UsersTab({ selfId }: { selfId: string }) {
         }
       />
       {adding ? <AddUserForm onDone={() => setAdding(false)} /> : null}
-      {patch.error ? (
+      {failed ? (
         <div className="px-4 pt-3">
-          <FormMessage tone="error">{isApiError(patch.error) ? patch.error.message : "Could not change the user."}</FormMessage>
+          <FormMessage tone="error">{isApiError(failed) ? failed.message : "Could not change the user."}</FormMessage>
         </div>
       ) : null}
       <QueryBody query={users} what="users">
@@ -50,6 +57,7 @@ export function UsersTab({ selfId }: { selfId: string }) {
                   <TH>Role</TH>
                   <TH>Status</TH>
                   <TH>Last sign-in</TH>
+                  <TH align="right">Sessions</TH>
                   <TH align="right">Actions</TH>
                 </TR>
               </THead>
@@ -64,7 +72,7 @@ export function UsersTab({ selfId }: { selfId: string }) {
                       <Select
                         aria-label={`Role of ${u.email}`}
                         value={u.role}
-                        disabled={patch.isPending}
+                        disabled={busy}
                         onChange={(e) => patch.mutate({ id: u.id, role: e.target.value })}
                         className="h-7 text-xs"
                       >
@@ -78,11 +86,26 @@ export function UsersTab({ selfId }: { selfId: string }) {
                     </TD>
                     <TD>{u.disabledAt ? <Badge tone="danger">disabled</Badge> : <Badge tone="success">active</Badge>}</TD>
                     <TD className="whitespace-nowrap">{u.lastLoginAt ? formatRelativeTime(u.lastLoginAt) : "never"}</TD>
-                    <TD align="right">
+                    <TD align="right" className="tabular-nums">
+                      {u.sessions}
+                    </TD>
+                    <TD align="right" className="whitespace-nowrap">
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        className="mr-2"
+                        disabled={busy || u.sessions === 0}
+                        // Your own sessions include this one: once they end, this browser is signed out too.
+                        onClick={() => end.mutate(u.id, { onSuccess: () => (u.id === selfId ? window.location.assign("/login") : undefined) })}
+                        aria-label={`End sessions of ${u.email}`}
+                        title={u.id === selfId ? "Signs you out of every browser, this one too" : "Signs them out of every browser"}
+                      >
+                        End sessions
+                      </Button>
                       <Button
                         size="sm"
                         variant={u.disabledAt ? "secondary" : "danger"}
-                        disabled={patch.isPending}
+                        disabled={busy}
                         onClick={() => patch.mutate({ id: u.id, disabled: !u.disabledAt })}
                         aria-label={`${u.disabledAt ? "Enable" : "Disable"} ${u.email}`}
                       >

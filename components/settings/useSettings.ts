@@ -57,6 +57,7 @@ export const revokeKey = (id: string) => apiFetch<KeyView>(`/api/keys/${encodeUR
 export const createUser = (v: { email: string; password: string; role: string }) => apiFetch<UserView>("/api/users", { body: v });
 export const patchUser = (v: { id: string; role?: string; disabled?: boolean }) =>
   apiFetch<UserView>(`/api/users/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { role: v.role, disabled: v.disabled } });
+export const endUserSessions = (id: string) => apiFetch<{ ended: number }>(`/api/users/${encodeURIComponent(id)}/sessions`, { method: "DELETE" });
 export const putSettings = (v: Partial<RoutingSettingsView>) => apiFetch<RoutingSettingsView>("/api/settings", { method: "PUT", body: v });
 
 /** The team's traffic per tier over the last 30 days (the cost summary), for pricing a threshold change. */

@@ -4,7 +4,7 @@
  * app's shape stays as Next expects (tests/unit/api-routes.test.ts keeps the
  * two in step).
  */
-import { createUserHandler, listUsers, login, logout, me, patchUser, setup } from "../auth/api";
+import { createUserHandler, endUserSessionsHandler, listUsers, login, logout, me, patchUser, setup } from "../auth/api";
 import { getConfigExport, postConfigImport, postConfigValidate } from "../config-io/api";
 import {
   addItemsHandler,
@@ -69,6 +69,7 @@ export const apiRoutes: RouteDef[] = [
   { method: "GET", path: "/api/users", handler: listUsers },
   { method: "POST", path: "/api/users", handler: createUserHandler },
   { method: "PATCH", path: "/api/users/:id", handler: patchUser },
+  { method: "DELETE", path: "/api/users/:id/sessions", handler: endUserSessionsHandler },
   { method: "GET", path: "/api/rules", handler: getRules },
   { method: "POST", path: "/api/rules", handler: postRules },
   { method: "GET", path: "/api/rules/history", handler: getRuleHistory },

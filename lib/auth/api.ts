@@ -16,11 +16,14 @@ import {
   newCsrfToken,
   sealSession,
   sessionCookies,
+  sessionTtlSeconds,
   wantsSecureCookies,
 } from "./session";
+import { activeSessionCounts, endSession, openSession } from "./session-store";
 import {
   createUser,
   emailSchema,
+  endSessionsOf,
   passwordSchema,
   publicUser,
   setupFirstAdmin,
@@ -40,10 +43,17 @@ function clientAddress(req: ApiRequest): string {
   return req.remoteAddress ?? "unknown";
 }
 
-async function startSession(req: ApiRequest, user: UserRow, status: number) {
+/** Opens a session for the user: its row, and the cookies that carry it to this browser. */
+async function openBrowserSession(req: ApiRequest, user: UserRow): Promise<{ csrf: string; cookies: string[] }> {
+  const sid = await openSession(user.id, sessionTtlSeconds(), { userAgent: req.headers["user-agent"], ip: clientAddress(req) });
   const csrf = newCsrfToken();
-  const seal = await sealSession({ uid: user.id, role: user.role, csrf, iat: Math.floor(Date.now() / 1000) });
-  return { ...json(status, { user: publicUser(user), csrfToken: csrf }), cookies: sessionCookies(seal, csrf, wantsSecureCookies(req.headers)) };
+  const seal = await sealSession({ uid: user.id, role: user.role, sid, csrf, iat: Math.floor(Date.now() / 1000) });
+  return { csrf, cookies: sessionCookies(seal, csrf, wantsSecureCookies(req.headers)) };
+}
+
+async function startSession(req: ApiRequest, user: UserRow, status: number) {
+  const { csrf, cookies } = await openBrowserSession(req, user);
+  return { ...json(status, { user: publicUser(user), csrfToken: csrf }), cookies };
 }
 
 const loginBody = z.object({ email: z.string().trim().min(1, "enter your email").max(254), password: z.string().min(1, "enter your password").max(1024) });
@@ -59,6 +69,8 @@ export const logout: Handler = withApi({}, async ({ req }) => {
   if (caller && !csrfMatches(caller.session.csrf, req.headers[CSRF_HEADER])) {
     throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header`);
   }
+  // Ended on the server, not only forgotten by this browser: a copy of the cookie stops working too.
+  if (caller) await endSession(caller.session.sid);
   return { ...json(200, { ok: true }), cookies: clearedSessionCookies(wantsSecureCookies(req.headers)) };
 });
 
@@ -78,7 +90,10 @@ export const setup: Handler = withApi({ body: credentials }, async ({ req, body 
 
 const role = z.enum(USER_ROLES as [string, ...string[]]);
 
-export const listUsers: Handler = withApi({ role: "admin" }, async () => json(200, { data: (await usersRepo.list()).map(publicUser) }));
+export const listUsers: Handler = withApi({ role: "admin" }, async () => {
+  const [users, sessions] = await Promise.all([usersRepo.list(), activeSessionCounts()]);
+  return json(200, { data: users.map((u) => ({ ...publicUser(u), sessions: sessions.get(u.id) ?? 0 })) });
+});
 
 export const createUserHandler: Handler = withApi({ role: "admin", body: credentials.extend({ role }) }, async ({ body }) => {
   const user = await createUser(body.email, body.password, body.role as UserRow["role"]);
@@ -90,7 +105,14 @@ const userPatch = z
   .strict()
   .refine((p) => p.role !== undefined || p.disabled !== undefined || p.password !== undefined, "change at least one of role, disabled, password");
 
-export const patchUser: Handler = withApi({ role: "admin", body: userPatch }, async ({ req, body }) => {
-  const user = await updateUser(req.params.id ?? "", { ...body, role: body.role as UserRow["role"] | undefined });
-  return json(200, publicUser(user));
+export const patchUser: Handler = withApi({ role: "admin", body: userPatch }, async ({ req, principal, body }) => {
+  const { user, sessionsEnded } = await updateUser(req.params.id ?? "", { ...body, role: body.role as UserRow["role"] | undefined });
+  const res = json(200, publicUser(user));
+  // Changing your own password or role ended this session with the others; this
+  // browser gets a new one, so only the other browsers are signed out.
+  if (sessionsEnded && principal.userId === user.id && !user.disabledAt) return { ...res, cookies: (await openBrowserSession(req, user)).cookies };
+  return res;
 });
+
+/** An admin signs a user out of every browser (their own included, when it is them). */
+export const endUserSessionsHandler: Handler = withApi({ role: "admin" }, async ({ req }) => json(200, { ended: await endSessionsOf(req.params.id ?? "") }));

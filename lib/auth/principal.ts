@@ -1,5 +1,6 @@
 /** Who a browser request is, from its session cookie (lib/api/wrap.ts tries a gateway key first). */
 import { parseCookies, SESSION_COOKIE, unsealSession, type SessionData } from "./session";
+import { isLiveSession } from "./session-store";
 import { activeUser, type UserRow } from "./users";
 
 export interface SessionCaller {
@@ -12,7 +13,7 @@ export function hasSessionCookie(headers: Record<string, string | undefined>): b
   return !!c && c.includes(`${SESSION_COOKIE}=`);
 }
 
-/** The signed-in user behind a Cookie header, or null (no cookie, bad seal, expired, unknown or disabled user). */
+/** The signed-in user behind a Cookie header, or null (no cookie, bad seal, ended or expired session, unknown or disabled user, changed role). */
 export function sessionCaller(cookieHeader: string | undefined): Promise<SessionCaller | null> {
   return sessionFromCookie(parseCookies(cookieHeader)[SESSION_COOKIE]);
 }
@@ -21,6 +22,7 @@ export function sessionCaller(cookieHeader: string | undefined): Promise<Session
 export async function sessionFromCookie(value: string | undefined): Promise<SessionCaller | null> {
   const session = await unsealSession(value);
   if (!session) return null;
-  const user = await activeUser(session.uid);
-  return user ? { session, user } : null;
+  const [live, user] = await Promise.all([isLiveSession(session.sid, session.uid), activeUser(session.uid)]);
+  // A role change ends the user's sessions; comparing the role too keeps that true should ending them have failed.
+  return live && user && user.role === session.role ? { session, user } : null;
 }

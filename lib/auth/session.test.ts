@@ -1,5 +1,7 @@
+import { sealData } from "iron-session";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clearedSessionCookies, csrfMatches, newCsrfToken, parseCookies, sealSession, sessionCookies, unsealSession } from "./session";
+import { clearedSessionCookies, csrfMatches, newCsrfToken, parseCookies, sealSession, sessionCookies, sessionSecret, unsealSession } from "./session";
+import { newSessionId } from "./session-store";
 
 beforeAll(() => {
   process.env.THINKGATE_SESSION_SECRET = "a-test-secret-that-is-long-enough-0123456789";
@@ -7,13 +9,19 @@ beforeAll(() => {
 
 describe("sessions", () => {
   it("seals and unseals a session; a tampered or foreign cookie reads as no session", async () => {
-    const data = { uid: "u1", role: "editor" as const, csrf: newCsrfToken(), iat: 1 };
+    const data = { uid: "user-one-id", role: "editor" as const, sid: newSessionId(), csrf: newCsrfToken(), iat: 1 };
     const seal = await sealSession(data);
-    expect(seal).not.toContain("u1");
+    expect(seal).not.toContain(data.uid);
+    expect(seal).not.toContain(data.sid);
     expect(await unsealSession(seal)).toEqual(data);
     expect(await unsealSession(seal.slice(0, -3) + "abc")).toBeNull();
     expect(await unsealSession("not a seal")).toBeNull();
     expect(await unsealSession(undefined)).toBeNull();
+  });
+
+  it("reads a cookie sealed without a session id (before sessions could be ended) as no session", async () => {
+    const old = await sealData({ uid: "u1", role: "admin", csrf: newCsrfToken(), iat: 1 }, { password: await sessionSecret(), ttl: 3600 });
+    expect(await unsealSession(old)).toBeNull();
   });
 
   it("parses a Cookie header", () => {

@@ -1,7 +1,9 @@
 /**
  * Browser sessions: a sealed (encrypted and MACed, iron-session) httpOnly
- * cookie holding the user id, the role at sign-in and a CSRF token. Nothing is
- * stored server-side, so any instance sharing the secret reads any session.
+ * cookie holding the user id, the role at sign-in, the session id and a CSRF
+ * token. The session id names a row (lib/auth/session-store.ts) that has to
+ * exist for the cookie to work, so a session can be ended before the cookie
+ * expires; any instance sharing the secret and the database reads any session.
  *
  * CSRF: the token also goes out in a second, script-readable cookie; the
  * browser client copies it into the x-csrf-token header on state-changing
@@ -29,6 +31,8 @@ export function sessionTtlSeconds(): number {
 const sessionSchema = z.object({
   uid: z.string().min(1),
   role: z.enum(["viewer", "editor", "admin"]),
+  /** The server-side session (lib/auth/session-store.ts). A cookie sealed before sessions had one reads as no session. */
+  sid: z.string().min(32),
   csrf: z.string().min(16),
   /** Issued at, epoch seconds. */
   iat: z.number(),

@@ -1,5 +1,6 @@
 /**
- * Users: sign-in, the first admin, and what admins change (role, disabled).
+ * Users: sign-in, the first admin, and what admins change (role, disabled,
+ * password, sessions).
  * Roles are the gateway keys' roles minus "gateway": people read (viewer),
  * change rules (editor), or manage keys, prices, routes and users (admin).
  */
@@ -11,6 +12,7 @@ import { usersRepo, type UserRole, type UserRow } from "../db/users.repo";
 import { logger } from "../observability/logger";
 import { dummyHash, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, verifyPassword } from "./password";
 import { loginLimiters } from "./rate-limit";
+import { endUserSessions } from "./session-store";
 
 export type { UserRole, UserRow };
 export const USER_ROLES: UserRole[] = ["viewer", "editor", "admin"];
@@ -142,8 +144,21 @@ export interface UserPatch {
   password?: string;
 }
 
-/** Changes a user. The last enabled admin can be neither demoted nor disabled: nobody could undo it. */
-export async function updateUser(id: string, patch: UserPatch): Promise<UserRow> {
+/**
+ * Whether a change ends the user's sessions: a new password (whoever knew the
+ * old one may hold a cookie), a new role (sessions carry the role they began
+ * with), or a disabled account. Enabling an account or a no-op role ends nothing.
+ */
+export function changeEndsSessions(user: Pick<UserRow, "role" | "disabledAt">, patch: UserPatch): boolean {
+  return patch.password !== undefined || (patch.role !== undefined && patch.role !== user.role) || (patch.disabled === true && !user.disabledAt);
+}
+
+/**
+ * Changes a user. The last enabled admin can be neither demoted nor disabled:
+ * nobody could undo it. `sessionsEnded` says that every session of the user
+ * ended with the change (changeEndsSessions), the caller's own included.
+ */
+export async function updateUser(id: string, patch: UserPatch): Promise<{ user: UserRow; sessionsEnded: boolean }> {
   const user = await usersRepo.byId(id);
   if (!user) throw notFound(`user ${id} not found`);
   const losesAdmin = user.role === "admin" && !user.disabledAt && ((patch.role && patch.role !== "admin") || patch.disabled === true);
@@ -158,5 +173,13 @@ export async function updateUser(id: string, patch: UserPatch): Promise<UserRow>
   forgetCachedUser(id);
   // The other instances forget theirs too: a disabled user is signed out everywhere at once.
   await announceChange("users");
-  return updated;
+  const sessionsEnded = changeEndsSessions(user, patch);
+  if (sessionsEnded) await endUserSessions(id);
+  return { user: updated, sessionsEnded };
+}
+
+/** An admin's "end sessions": signs the user out of every browser; returns how many sessions ended. */
+export async function endSessionsOf(id: string): Promise<number> {
+  if (!(await usersRepo.byId(id))) throw notFound(`user ${id} not found`);
+  return endUserSessions(id);
 }

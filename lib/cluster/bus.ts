@@ -1,6 +1,6 @@
 /**
  * Change notices between instances. Every write that makes this instance
- * drop a cache (routing snapshot, the router's model, prices, key lookups, users, trace settings) also
+ * drop a cache (routing snapshot, the router's model, prices, key lookups, users, sessions, trace settings) also
  * announces it; every other instance drops the same cache at once.
  *
  * With Redis: the announcement bumps a version counter and publishes the
@@ -15,8 +15,8 @@ import type Redis from "ioredis";
 import { logger } from "../observability/logger";
 import { connect, type RedisSettings } from "./redis";
 
-export type ChangeTopic = "routing" | "router" | "prices" | "keys" | "users" | "traces";
-export const CHANGE_TOPICS: ChangeTopic[] = ["routing", "router", "prices", "keys", "users", "traces"];
+export type ChangeTopic = "routing" | "router" | "prices" | "keys" | "users" | "sessions" | "traces";
+export const CHANGE_TOPICS: ChangeTopic[] = ["routing", "router", "prices", "keys", "users", "sessions", "traces"];
 
 type Reload = () => unknown;
 

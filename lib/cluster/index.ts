@@ -3,6 +3,7 @@
  * another one announces a change, and the shared Redis behind limits and
  * notices. `startCluster()` runs once at server start, after bootstrap.
  */
+import { clearSessionCache } from "../auth/session-store";
 import { clearUserCache } from "../auth/users";
 import { clearKeyCache } from "../gateway/keys";
 import { logger } from "../observability/logger";
@@ -26,6 +27,7 @@ export async function startCluster(): Promise<{ redis: boolean }> {
     onChange("prices", invalidatePrices);
     onChange("keys", clearKeyCache);
     onChange("users", clearUserCache);
+    onChange("sessions", clearSessionCache);
     onChange("traces", loadTracesConfig);
   }
   if (!shared) return { redis: false };

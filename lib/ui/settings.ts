@@ -60,6 +60,8 @@ export interface UserView {
   createdAt: string;
   disabledAt: string | null;
   lastLoginAt: string | null;
+  /** Browsers signed in as the user (sessions neither ended nor expired). */
+  sessions: number;
 }
 
 /** One point of the classifier's operating curve (lib/routing/classifier/operating.ts). */

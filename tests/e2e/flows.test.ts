@@ -4,7 +4,8 @@
  * sign in; an SDK request found in the explorer with its highlighted
  * thinking; filters and search in the URL; the cost page's total; a rule
  * created, replayed, saved, routing the next request, and rolled back; a
- * playground run; a viewer refused the rule editor. The tests run in order
+ * playground run; a viewer refused the rule editor, then signed out by an
+ * admin; a signed-out session's cookies refused. The tests run in order
  * and share the server's data: each one says what it adds.
  */
 import type Anthropic from "@anthropic-ai/sdk";
@@ -103,6 +104,22 @@ describe("the web app's main flows in Chromium", () => {
     expect(await header.getByRole("button", { name: "Sign out" }).isVisible()).toBe(true);
     await screenshot(page, "flow-01-signed-in");
     expect(pageErrors).toEqual([]);
+  });
+
+  it("signs out on the server: a browser given the old cookies is sent to sign in", async () => {
+    const { context, page } = await newContext();
+    await signInByApi(context, ADMIN.email, ADMIN.password);
+    const before = await context.cookies();
+    await page.goto("/rules");
+    await page.getByRole("heading", { name: "Routing rules" }).waitFor();
+    await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((u) => u.pathname === "/login");
+
+    const replay = await newContext();
+    await replay.context.addCookies(before);
+    await replay.page.goto("/rules");
+    await replay.page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("next") === "/rules");
+    expect((await replay.context.request.get("/api/rules")).status()).toBe(401);
   });
 
   it("finds a request sent through the SDK in the explorer and opens its thinking with highlighted spans", async () => {
@@ -329,6 +346,16 @@ describe("the web app's main flows in Chromium", () => {
     expect(((await save.json()) as { error: { type: string } }).error.type).toBe("permission_error");
     const rollback = await context.request.post("/api/rules/rollback", { data: { version: 2 }, headers: await csrfHeader(context) });
     expect(rollback.status()).toBe(403);
+
+    // An admin ends the viewer's sessions on the users page: the viewer's next page load asks them to sign in.
+    await admin.page.goto("/settings?tab=users");
+    const end = admin.page.getByRole("button", { name: `End sessions of ${VIEWER.email}` });
+    await expect.poll(() => end.isEnabled()).toBe(true);
+    await end.click();
+    await expect.poll(() => end.isDisabled()).toBe(true);
+    await screenshot(admin.page, "flow-09-sessions-ended");
+    await page.goto("/rules");
+    await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("next") === "/rules");
   });
 });
 

@@ -86,12 +86,15 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(users.body.data.map((u: { email: string }) => u.email)).toEqual([ADMIN.email, "vera@example.com", "ed@example.com"]);
   });
 
-  it("an admin changes a role and disables a user; the user's session follows at once", async () => {
+  it("an admin changes a role or disables a user; the user's sessions end at once", async () => {
     const bob = await userBrowser(admin, "bob@example.com", "viewer");
     const id = (await bob.get("/api/auth/me")).body.user.id as string;
     expect((await bob.post("/api/rules", { rules: [] })).status).toBe(403);
     const promoted = await admin.request("PATCH", `/api/users/${id}`, { body: { role: "editor" } });
     expect(promoted.body.role).toBe("editor");
+    // The viewer session ended with the role; signing in again gives the new one.
+    expect((await bob.get("/api/rules")).status).toBe(401);
+    await bob.login("bob@example.com", "a-long-password-1");
     expect((await bob.get("/api/auth/me")).body.user.role).toBe("editor");
     expect((await admin.request("PATCH", `/api/users/${id}`, { body: { disabled: true } })).status).toBe(200);
     const after = await bob.get("/api/rules");
@@ -133,6 +136,79 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses).toContain(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it("logs out on the server: a copy of the old cookies, CSRF header and all, gets a 401", async () => {
+    const b = new Browser(server.url);
+    await b.login(ADMIN.email, ADMIN.password);
+    const replay = b.copy();
+    expect((await replay.get("/api/rules")).status).toBe(200);
+    expect((await b.post("/api/auth/logout")).status).toBe(200);
+    const read = await replay.get("/api/rules");
+    expect(read.status).toBe(401);
+    expect(read.body).toMatchObject({ type: "error", error: { type: "authentication_error" } });
+    expect(replay.csrf).toBeTruthy();
+    expect((await replay.post("/api/keys", { name: "after logout", role: "viewer" })).status).toBe(401);
+    expect((await replay.get("/api/auth/me")).body.user).toBeNull();
+  });
+
+  it("a password change ends the user's other sessions; the browser that changed it gets a new session and stays signed in", async () => {
+    const email = "pat@example.com";
+    const laptop = await userBrowser(admin, email, "admin");
+    const phone = new Browser(server.url);
+    await phone.login(email, "a-long-password-1");
+    const laptopBefore = laptop.copy();
+    const id = (await laptop.get("/api/auth/me")).body.user.id as string;
+
+    const changed = await laptop.request("PATCH", `/api/users/${id}`, { body: { password: "a-new-password-22" } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.passwordHash).toBeUndefined();
+    expect(laptop.lastSetCookie.some((c) => c.startsWith("thinkgate_session="))).toBe(true);
+    expect(laptop.csrf).not.toBe(laptopBefore.csrf);
+    expect((await laptop.get("/api/keys")).status).toBe(200);
+    expect((await laptop.post("/api/keys", { name: "after the change", role: "viewer" })).status).toBe(201);
+    expect((await phone.get("/api/keys")).status).toBe(401);
+    // The laptop's own cookie from before the change was re-issued, not kept: a copy of it is dead too.
+    expect((await laptopBefore.get("/api/keys")).status).toBe(401);
+    expect((await new Browser(server.url).post("/api/auth/login", { email, password: "a-long-password-1" })).status).toBe(401);
+    await new Browser(server.url).login(email, "a-new-password-22");
+
+    // An admin setting someone else's password ends all of that user's sessions.
+    const quinn = await userBrowser(admin, "quinn@example.com", "viewer");
+    const quinnId = (await quinn.get("/api/auth/me")).body.user.id as string;
+    const reset = await admin.request("PATCH", `/api/users/${quinnId}`, { body: { password: "a-new-password-33" } });
+    expect(reset.status).toBe(200);
+    expect(admin.lastSetCookie).toEqual([]);
+    expect((await quinn.get("/api/rules")).status).toBe(401);
+    expect((await admin.get("/api/keys")).status).toBe(200);
+  });
+
+  it("an admin ends a user's sessions: each of the user's browsers gets a 401; a viewer cannot, and CSRF is required", async () => {
+    const email = "carl@example.com";
+    const desk = await userBrowser(admin, email, "editor");
+    const home = new Browser(server.url);
+    await home.login(email, "a-long-password-1");
+    const id = (await desk.get("/api/auth/me")).body.user.id as string;
+    const listed = (await admin.get("/api/users")).body.data.find((u: { id: string }) => u.id === id);
+    expect(listed.sessions).toBe(2);
+
+    const viewer = await userBrowser(admin, "vic@example.com", "viewer");
+    const refused = await viewer.request("DELETE", `/api/users/${id}/sessions`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.type).toBe("permission_error");
+    expect((await admin.request("DELETE", `/api/users/${id}/sessions`, { csrf: false })).status).toBe(403);
+    expect((await desk.get("/api/rules")).status).toBe(200);
+
+    const ended = await admin.request("DELETE", `/api/users/${id}/sessions`);
+    expect(ended.status).toBe(200);
+    expect(ended.body).toEqual({ ended: 2 });
+    expect((await desk.get("/api/rules")).status).toBe(401);
+    expect((await home.get("/api/rules")).status).toBe(401);
+    expect((await admin.get("/api/users")).body.data.find((u: { id: string }) => u.id === id).sessions).toBe(0);
+    expect((await admin.request("DELETE", "/api/users/no-such-user/sessions")).status).toBe(404);
+    // Ending sessions does not lock the user out: they sign in again.
+    await desk.login(email, "a-long-password-1");
+    expect((await desk.get("/api/rules")).status).toBe(200);
   });
 
   it("logs out: both cookies are cleared", async () => {

@@ -162,6 +162,23 @@ describe(`several instances (${twoInstances ? "two processes, PostgreSQL + Redis
     expect(performance.now() - t0).toBeLessThan(1_000);
   });
 
+  it.skipIf(!twoInstances)("a session logged out on A is refused on B within a second, not after B's 5 s session cache", async () => {
+    const email = `l-${crypto.randomBytes(3).toString("hex")}@example.com`;
+    expect((await api(A, "POST", "/api/users", { email, password: "a-long-password-1", role: "viewer" })).status).toBe(201);
+    const onA = new Browser(A.url);
+    await onA.login(email, "a-long-password-1");
+    const onB = onA.copy(B.url);
+    expect((await onB.get("/api/settings")).status).toBe(200); // B has the session in its cache now
+    expect((await onA.post("/api/auth/logout")).status).toBe(200);
+    const t0 = performance.now();
+    let status = 200;
+    while (status === 200 && performance.now() - t0 < 6_000) status = (await onB.get("/api/settings")).status;
+    const ms = performance.now() - t0;
+    console.log(`cluster: a logout reached the other instance in ${ms.toFixed(1)} ms`);
+    expect(status).toBe(401);
+    expect(ms).toBeLessThan(1_000);
+  });
+
   it.skipIf(!twoInstances)("a change B was never told about still reaches it through the version check", async () => {
     const app = `quiet-${crypto.randomBytes(3).toString("hex")}`;
     expect((await api(A, "PUT", `/api/apps/${app}`, { tier: "standard" })).status).toBe(200);

@@ -51,6 +51,13 @@ export class Browser {
     return this.request<T>("POST", path, { body: body ?? {}, ...opts });
   }
 
+  /** Another browser holding copies of this one's cookies (a stolen or replayed session), on this server or another instance. */
+  copy(baseUrl = this.baseUrl): Browser {
+    const b = new Browser(baseUrl);
+    for (const [k, v] of this.cookies) b.cookies.set(k, v);
+    return b;
+  }
+
   async login(email: string, password: string): Promise<JsonResponse> {
     const res = await this.post("/api/auth/login", { email, password });
     if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
