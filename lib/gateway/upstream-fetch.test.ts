@@ -87,7 +87,7 @@ describe("upstreamFetch", () => {
     const configured = "opaque-upstream-credential-1234";
     process.env.ANTHROPIC_API_KEY = configured;
     try {
-      const headers = new Headers({ "x-api-key": configured, authorization: "Bearer sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789" });
+      const headers = new Headers({ "x-api-key": configured, authorization: "Bearer sk-ant-api03-EXAMPLE-abcdefghijklmnopqrstuvwxyz0123" });
       const res = await upstreamFetch(`${base}/echo`, { method: "GET", headers });
       expect(res.status).toBe(401);
       const text = await res.text();

@@ -8,7 +8,7 @@ describe("scrubSecrets", () => {
   it("removes the configured upstream credentials, literally, and the secret formats thinkgate knows", () => {
     const text = [
       `invalid x-api-key: ${KEY}`,
-      "key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789",
+      "key sk-ant-api03-EXAMPLE-abcdefghijklmnopqrstuvwxyz0123",
       "gateway key tg_0123456789abcdefghijklmnopqrstuv",
       "Authorization: Bearer abcdefghijklmnop0123456789",
       '{"x-api-key": "plain9value8that7is6secret"}',
@@ -37,13 +37,13 @@ describe("scrubSecrets", () => {
 
 describe("the logger's err serializer", () => {
   it("scrubs the message, the stack and the fields of an error, and an error message logged as a string", () => {
-    const err = Object.assign(new Error("401 invalid x-api-key: sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"), {
+    const err = Object.assign(new Error("401 invalid x-api-key: sk-ant-api03-EXAMPLE-abcdefghijklmnopqrstuvwxyz0123"), {
       error: { type: "error", error: { type: "authentication_error", message: "Bearer abcdefghijklmnop0123456789 refused" } },
     });
     const out = JSON.stringify(serializeErr(err));
     expect(out).not.toContain("sk-ant-api03");
     expect(out).not.toContain("abcdefghijklmnop0123456789");
     expect(out).toContain("authentication_error");
-    expect(serializeErr("echoed sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789")).not.toContain("sk-ant-api03");
+    expect(serializeErr("echoed sk-ant-api03-EXAMPLE-abcdefghijklmnopqrstuvwxyz0123")).not.toContain("sk-ant-api03");
   });
 });
