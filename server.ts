@@ -10,9 +10,10 @@
  *   THINKGATE_NEXT=off      API only, no pages (tests, benchmarks)
  */
 import "./lib/runtime/dotenv";
-import http from "node:http";
+import type http from "node:http";
 import { apiRoutes } from "./lib/api/routes";
 import { ApiRouter } from "./lib/api/router";
+import { createHttpServer } from "./lib/api/http-server";
 import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const router = new ApiRouter(apiRoutes);
   const nextHandler = await loadNext(dev);
 
-  const server = http.createServer((req, res) => {
+  const server = createHttpServer({ headersMs: env.headersTimeoutMs, bodyMs: env.bodyTimeoutMs }, (req, res) => {
     // Prometheus scrapes /metrics by default: the same handler as /api/metrics.
     if (req.url === "/metrics" || req.url?.startsWith("/metrics?")) req.url = `/api${req.url}`;
     serveApi(router, req, res, env.maxBodyBytes)
@@ -66,11 +67,6 @@ async function main(): Promise<void> {
         res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
       });
   });
-  // Longer than the usual load-balancer idle timeout, so it closes idle connections first.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0; // thinking streams may run for many minutes
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.port, env.host, resolve);

@@ -10,7 +10,7 @@
  *
  * SDK base URL: http://HOST:PORT/api/simulator (any API key is accepted).
  */
-import http from "node:http";
+import { createHttpServer, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from "../lib/api/http-server";
 import { serveApi } from "../lib/api/node-adapter";
 import { ApiRouter } from "../lib/api/router";
 import { simulatorRoutes } from "../lib/simulator/routes";
@@ -22,7 +22,7 @@ function main(): void {
   const maxBodyBytes = Number(process.env.THINKGATE_MAX_BODY_BYTES ?? 32 * 1024 * 1024);
   const router = new ApiRouter(simulatorRoutes);
 
-  const server = http.createServer((req, res) => {
+  const server = createHttpServer({ headersMs: DEFAULT_HEADERS_TIMEOUT_MS, bodyMs: DEFAULT_BODY_TIMEOUT_MS }, (req, res) => {
     serveApi(router, req, res, maxBodyBytes)
       .then((served) => {
         if (served) return;
@@ -35,10 +35,6 @@ function main(): void {
         res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
       });
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
-
   server.once("error", (err) => {
     console.error("simulator failed to start:", err.message);
     process.exit(1);

@@ -18,7 +18,8 @@ import { errorResponse } from "./wrap";
  * to a request answered before reading it), so the client can finish sending
  * and read the answer: closing at once would make most clients fail with
  * EPIPE instead of seeing the 413 or 401. What is discarded is bounded: past
- * `cap` bytes the connection is cut, so an endless upload costs nothing more.
+ * `cap` bytes the connection is cut, so an endless upload costs nothing more,
+ * and a slow one is cut at the body timeout (http-server.ts).
  */
 function discardRest(req: IncomingMessage, cap: number): void {
   let discarded = 0;
@@ -45,6 +46,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       discardRest(req, discardCap(limit));
       reject(tooLarge(limit));
     };
+    // Cut before the handler came to read it (the body timeout, or the client gone): its error is all there is.
+    if (req.destroyed) {
+      reject(req.errored ?? new Error("the connection closed before the request body was read"));
+      return;
+    }
     const declared = Number(req.headers["content-length"]);
     if (Number.isFinite(declared) && declared > limit) {
       refuse();

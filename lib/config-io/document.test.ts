@@ -131,6 +131,40 @@ describe("config document text", () => {
     expect(() => parseText('{"version": 1,}')).toThrow(/not valid JSON/);
     expect(() => parseText("  \n")).toThrow(/empty/);
   });
+
+  it("refuses what would hold the process: alias bombs and fan-outs, deep nesting, self-referring aliases, huge files", () => {
+    const laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (const [i, n] of [..."bcdefghi"].entries()) laughs.push(`${n}: &${n} [${Array(9).fill(`*${"abcdefghi"[i]}`).join(", ")}]`);
+    const cases: [string, RegExp][] = [
+      [laughs.join("\n"), /not valid YAML: its aliases expand to more than 100 copies/],
+      [`a: &a [${Array(4_000).fill(1).join(",")}]\nb: [${Array(99).fill("*a").join(",")}]`, /expands to more than 250000 values/],
+      [`a: ${"[".repeat(10_000)}${"]".repeat(10_000)}`, /brackets nest more than 64 levels deep/],
+      [`a: ${"{b: ".repeat(10_000)}`, /brackets nest more than 64 levels deep/],
+      [`${"- ".repeat(3_000)}x`, /a line starts more than 64 columns in/],
+      [Array.from({ length: 80 }, (_, i) => `${" ".repeat(i)}k:`).join("\n"), /a line starts more than 64 columns in/],
+      ["routes: &r [*r]", /nests more than 64 levels deep \(or a YAML alias refers to a node that contains it\)/],
+      ["a: *nowhere", /not valid YAML: Unresolved alias/],
+      [`${"[".repeat(100)}${"]".repeat(100)}`, /nests more than 64 levels deep/],
+      [`a: ${"x".repeat(1 << 20)}`, /longer than 1048576 characters/],
+    ];
+    for (const [text, message] of cases) expect(() => parseText(text), text.slice(0, 40)).toThrow(message);
+  });
+
+  it("does not count brackets and dashes inside strings, comments or block text, nor blank lines, as nesting", () => {
+    const deep = "[".repeat(80);
+    const text = [
+      `a: "${deep}"`,
+      `b: '${"{".repeat(80)}'`,
+      `c: x${deep}`,
+      `# ${deep}`,
+      ...Array(200).fill("      "),
+      "d: |",
+      `  ${"- ".repeat(80)}x`,
+      "e: &e {f: [1, 2]}",
+      "g: *e",
+    ].join("\n");
+    expect(parseText(text)).toEqual({ a: deep, b: "{".repeat(80), c: `x${deep}`, d: `${"- ".repeat(80)}x\n`, e: { f: [1, 2] }, g: { f: [1, 2] } });
+  });
 });
 
 describe("config diff", () => {

@@ -19,6 +19,13 @@ beforeAll(async () => {
     req.on("end", () => {
       seen.push({ headers: req.headers, body });
       if (req.url === "/hang") return; // never answers
+      if (req.url?.startsWith("/echo")) {
+        // A proxy that echoes the credentials it was sent, in an error or (for /echo-ok) in an answer.
+        const echoed = `invalid x-api-key: ${req.headers["x-api-key"]}; authorization: ${req.headers.authorization}`;
+        res.writeHead(req.url === "/echo-ok" ? 200 : 401, { "content-type": "application/json" });
+        res.end(JSON.stringify({ type: "error", error: { type: "authentication_error", message: echoed } }));
+        return;
+      }
       if (req.url === "/chunks") {
         res.writeHead(200, { "content-type": "text/event-stream" });
         res.write("one\n");
@@ -74,6 +81,29 @@ describe("upstreamFetch", () => {
     for await (const c of res.body as unknown as AsyncIterable<Buffer>) chunks.push(c.toString());
     expect(chunks.join("")).toBe("one\ntwo\n");
     expect(chunks.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("scrubs the upstream credentials and known secret formats from an error answer, and only from errors", async () => {
+    const configured = "opaque-upstream-credential-1234";
+    process.env.ANTHROPIC_API_KEY = configured;
+    try {
+      const headers = new Headers({ "x-api-key": configured, authorization: "Bearer sk-ant-api03-EXAMPLE-abcdefghijklmnopqrstuvwxyz0123" });
+      const res = await upstreamFetch(`${base}/echo`, { method: "GET", headers });
+      expect(res.status).toBe(401);
+      const text = await res.text();
+      expect(text).not.toContain(configured);
+      expect(text).not.toContain("sk-ant-api03");
+      expect(JSON.parse(text).error).toMatchObject({ type: "authentication_error", message: expect.stringMatching(/^invalid x-api-key: \[redacted:/) });
+      // The same scrubbed body, read as chunks (the SDK's stream path).
+      const again = await upstreamFetch(`${base}/echo`, { method: "GET", headers });
+      const chunks: string[] = [];
+      for await (const c of again.body as unknown as AsyncIterable<Buffer>) chunks.push(c.toString());
+      expect(chunks.join("")).toBe(text);
+      // An answer is relayed as it came: scrubbing is for what the upstream says when it fails.
+      expect(await (await upstreamFetch(`${base}/echo-ok`, { method: "GET", headers })).text()).toContain(configured);
+    } finally {
+      delete process.env.ANTHROPIC_API_KEY;
+    }
   });
 
   it("rejects with an AbortError when the signal fires before the answer", async () => {

@@ -14,10 +14,17 @@
  *
  * No accept-encoding is sent, so answers come uncompressed (as the relay
  * passes the bytes on as they are, a compressed body would need decoding).
+ *
+ * An error answer (status 400 and above) is read whole here and scrubbed of
+ * secrets (lib/observability/secrets.ts) before anything else sees it: the
+ * SDK builds its errors from this body, and the gateway relays them, logs
+ * them and records them. An upstream or proxy that echoes the credential it
+ * was sent in an error would otherwise pass it on to the gateway's clients.
  */
 import http from "node:http";
 import https from "node:https";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
+import { scrubSecrets } from "../observability/secrets";
 
 // Sockets kept per upstream host: enough for the concurrency a gateway process
 // sees, without a cap that would queue requests behind each other.
@@ -90,6 +97,8 @@ class UpstreamResponse {
   constructor(
     readonly url: string,
     private readonly res: http.IncomingMessage,
+    /** The body already read (an error's, scrubbed); otherwise it is read from `res`. */
+    private readonly read?: Buffer,
   ) {
     this.status = res.statusCode ?? 0;
     this.ok = this.status >= 200 && this.status < 300;
@@ -99,7 +108,7 @@ class UpstreamResponse {
 
   /** Byte chunks as they arrive (async iterable, like a web ReadableStream in Node). */
   get body(): Readable {
-    return this.res;
+    return this.read ? Readable.from([this.read]) : this.res;
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -118,15 +127,30 @@ class UpstreamResponse {
   private bytes(): Promise<Buffer> {
     if (this.bodyUsed) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
     this.bodyUsed = true;
-    const res = this.res;
-    return new Promise((resolve, reject) => {
-      const parts: Buffer[] = [];
-      res.on("data", (d: Buffer) => parts.push(d));
-      res.once("end", () => resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
-      res.once("error", reject);
-      res.once("aborted", () => reject(new Error("the upstream closed the connection before the end of the body")));
-    });
+    return this.read ? Promise.resolve(this.read) : readAll(this.res);
   }
+}
+
+function readAll(res: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    res.on("data", (d: Buffer) => parts.push(d));
+    res.once("end", () => resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
+    res.once("error", reject);
+    res.once("aborted", () => reject(new Error("the upstream closed the connection before the end of the body")));
+  });
+}
+
+/** An error answer, read whole and scrubbed; a body that breaks off is a failed fetch, as before its headers. */
+async function scrubbedError(href: string, res: http.IncomingMessage): Promise<Response> {
+  let body: Buffer;
+  try {
+    body = await readAll(res);
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw Object.assign(new TypeError("fetch failed"), { cause: err });
+  }
+  return new UpstreamResponse(href, res, Buffer.from(scrubSecrets(body.toString("utf8")))) as unknown as Response;
 }
 
 /** A fetch for the SDK client over node:http(s); see the module comment. */
@@ -170,7 +194,8 @@ export function upstreamFetch(input: string | URL | Request, init: RequestInit =
     req.once("response", (r) => {
       res = r;
       r.once("close", release);
-      resolve(new UpstreamResponse(href, r) as unknown as Response);
+      if ((r.statusCode ?? 0) >= 400) resolve(scrubbedError(href, r));
+      else resolve(new UpstreamResponse(href, r) as unknown as Response);
     });
     req.once("error", (err) => {
       release();

@@ -11,15 +11,37 @@
  * exits (pino flushes on exit) or by flushLogs() on shutdown.
  */
 import pino from "pino";
+import { scrubSecrets } from "./secrets";
 
 const destination = pino.destination({ dest: 1, sync: false });
 
 const level = process.env.LOG_LEVEL?.trim() || (process.env.NODE_ENV === "test" ? "silent" : "info");
 
+/** Strings anywhere in a serialized error, scrubbed (bounded depth: an error's fields are shallow). */
+function scrubbed(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return scrubSecrets(value);
+  if (value === null || typeof value !== "object" || depth > 4) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubbed(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = scrubbed(v, depth + 1);
+  return out;
+}
+
+/**
+ * An error's message, stack and fields may quote what someone else said (an
+ * upstream's error body, in the SDK's errors): the `err` of every line is
+ * scrubbed of secrets (lib/observability/secrets.ts), which the path-based
+ * redaction below cannot see inside a string.
+ */
+export function serializeErr(err: unknown): unknown {
+  return scrubbed(err instanceof Error ? pino.stdSerializers.err(err) : err);
+}
+
 export const logger = pino(
   {
     level,
     base: undefined,
+    serializers: { err: serializeErr },
     // Never log secrets, wherever they appear in a logged object.
     redact: {
       paths: [

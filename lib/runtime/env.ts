@@ -8,6 +8,7 @@
  * A bad value stops the start with a message naming the variable.
  */
 import { DEFAULT_MAX_BODY_BYTES } from "../api/body-limit";
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from "../api/http-server";
 import fs from "node:fs";
 import path from "node:path";
 import { databaseUrl, providerOf, type DbProvider } from "../db/provider";
@@ -23,6 +24,10 @@ export interface RuntimeEnv {
   db: DbProvider;
   /** Largest accepted request body, in bytes (the API's own limit is 32 MB). */
   maxBodyBytes: number;
+  /** Time a request's line and headers may take to arrive (lib/api/http-server.ts). */
+  headersTimeoutMs: number;
+  /** Time a request's body may take to arrive once its headers are in; the response is not limited. */
+  bodyTimeoutMs: number;
   version: string;
 }
 
@@ -114,6 +119,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     upstreamApiKey: apiKey || "simulator",
     db: providerOf(databaseUrl(env)),
     maxBodyBytes: positiveInt(env, "THINKGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+    headersTimeoutMs: positiveInt(env, "THINKGATE_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS),
+    bodyTimeoutMs: positiveInt(env, "THINKGATE_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS),
     version: process.env.npm_package_version ?? "0.1.0",
   };
 }

@@ -5,7 +5,7 @@
  */
 import { AppError, badRequest } from "../api/errors";
 
-export const FAULTS = ["429", "529", "500", "hang", "cut", "midstream_error", "reset"] as const;
+export const FAULTS = ["429", "529", "500", "hang", "cut", "midstream_error", "reset", "echo_auth"] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export const ANSWER_MODES = ["truncated", "invalid_json", "hedging", "refusal", "json"] as const;
@@ -29,6 +29,8 @@ export interface Directives {
 }
 
 export const FAULT_HEADER = "x-thinkgate-sim-fault";
+/** The query parameter form, for GET endpoints behind the gateway: it passes query parameters on, not this header. */
+export const FAULT_QUERY = "sim_fault";
 
 const DIRECTIVE = /\[\[sim:([a-z_]+)=([A-Za-z0-9_.*@,-]+)\]\]/g;
 /** NAME, NAME*N, NAME@MODEL[,MODEL…] or NAME*N@MODEL[,MODEL…]. */
@@ -40,10 +42,10 @@ function asFault(value: string, where: string): Fault | AppError {
     : badRequest(`${where}: unknown simulator fault "${value}"; expected one of ${FAULTS.join(", ")}`);
 }
 
-/** The fault named by the header, undefined without one, or a 400 for an unknown name (a typo must not pass silently). */
-export function faultFromHeader(value: string | undefined): Fault | undefined | AppError {
+/** The fault named by the header (or query parameter), undefined without one, or a 400 for an unknown name (a typo must not pass silently). */
+export function faultFromHeader(value: string | undefined, where: string = FAULT_HEADER): Fault | undefined | AppError {
   if (value === undefined || value === "") return undefined;
-  return asFault(value.trim(), FAULT_HEADER);
+  return asFault(value.trim(), where);
 }
 
 /** Reads `[[sim:key=value]]` directives from a prompt's text; a 400 for unknown keys or values. */
@@ -96,7 +98,9 @@ latest user message with text counts). An unknown directive name or value is a
 
 Header \`x-thinkgate-sim-fault: NAME\` or text \`[[sim:fault=NAME]]\`. Faults apply
 after authentication and validation (an invalid request is still a 400). The
-header also works on \`count_tokens\` and \`/v1/models\`.
+header also works on \`count_tokens\` and \`/v1/models\`, and so does the query
+parameter \`?sim_fault=NAME\` (the gateway passes a model lookup's query
+parameters on, not this header).
 
 | NAME | What the client sees |
 |---|---|
@@ -107,6 +111,7 @@ header also works on \`count_tokens\` and \`/v1/models\`.
 | \`cut\` | streaming: a 200 stream that stops after a few deltas, with no \`message_stop\`; non-streaming: the connection drops in the middle of the JSON body |
 | \`midstream_error\` | streaming: a few deltas, then \`event: error\` with \`overloaded_error\`; non-streaming: HTTP 529 |
 | \`reset\` | the response headers, then the connection drops before any byte of the body (JSON or stream) |
+| \`echo_auth\` | HTTP 401 \`authentication_error\` whose message quotes the \`x-api-key\` and \`Authorization\` headers the simulator received, as a careless proxy might (a gateway must not pass the credential on) |
 
 In the text form a fault can be narrowed: \`[[sim:fault=529*2]]\` fails only the
 first 2 calls whose last user message has the same text (the third answers: a

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { AppError, errorBody } from "../api/errors";
 import { json, type ApiRequest, type ApiResponse, type BodyResponse, type RouteDef } from "../api/http";
 import { allModels, modelInfo, toModelInfo } from "../models/catalog";
-import { FAULT_HEADER, faultFromHeader, readDirectives, type Directives, type Fault } from "./directives";
+import { FAULT_HEADER, FAULT_QUERY, faultFromHeader, readDirectives, type Directives, type Fault } from "./directives";
 import { latencyProfile, sleep, waitForAbort } from "./latency";
 import { Rng } from "./random";
 import { promptText, simulateMessage, type SimOutcome } from "./respond";
@@ -39,10 +39,14 @@ function checkAuth(req: ApiRequest): AppError | null {
   return new AppError("authentication_error", "x-api-key or Authorization: Bearer header is required");
 }
 
-/** The faults that are plain HTTP errors, as the API sends them. */
-function faultError(fault: Fault, retryAfterMs?: number): AppError | null {
+/** The faults that are plain HTTP errors, as the API (or, for echo_auth, a careless proxy in front of it) sends them. */
+function faultError(fault: Fault, req: ApiRequest, retryAfterMs?: number): AppError | null {
   const retryAfter = (ms: number) => ({ headers: { "retry-after": String(Math.ceil(ms / 1000)), "retry-after-ms": String(ms) } });
   switch (fault) {
+    case "echo_auth": {
+      const sent = ["x-api-key", "authorization"].filter((h) => req.headers[h]).map((h) => `${h}: ${req.headers[h]}`);
+      return new AppError("authentication_error", `invalid credentials (${sent.join("; ")})`);
+    }
     case "429":
       return new AppError("rate_limit_error", "Number of requests has exceeded your per-minute rate limit (simulated).", retryAfter(retryAfterMs ?? 1000));
     case "529":
@@ -104,14 +108,14 @@ function parseJson(text: string): unknown {
 function preflight(req: ApiRequest): AppError | { fault?: Fault } {
   const problem = checkAuth(req) ?? checkVersion(req.headers);
   if (problem) return problem;
-  const fault = faultFromHeader(req.headers[FAULT_HEADER]);
+  const fault = req.headers[FAULT_HEADER] !== undefined ? faultFromHeader(req.headers[FAULT_HEADER]) : faultFromHeader(req.query.get(FAULT_QUERY) ?? undefined, `?${FAULT_QUERY}`);
   return fault instanceof AppError ? fault : { fault };
 }
 
 /** The answer to a JSON endpoint under a fault, or null when there is none. */
 function jsonFault(fault: Fault | undefined, req: ApiRequest, requestId: string, okBody: () => string): ApiResponse | Promise<never> | null {
   if (!fault) return null;
-  const err = faultError(fault);
+  const err = faultError(fault, req);
   if (err) return errorResponse(err, requestId);
   if (fault === "hang") return waitForAbort(req.signal);
   if (fault === "cut") return cutBody(200, { "content-type": "application/json", "request-id": requestId }, okBody());
@@ -147,7 +151,7 @@ const createMessage = endpoint(async (req, requestId, headerFault) => {
   const fault = headerFault ?? (directives.fault && faultApplies(directives, b.model as string, prompt) ? directives.fault : undefined);
 
   // Failures that happen before any output: plain HTTP errors, even for a stream (§5.3.1).
-  const err = fault ? faultError(fault, directives.retryAfterMs) : null;
+  const err = fault ? faultError(fault, req, directives.retryAfterMs) : null;
   if (err) return errorResponse(err, requestId);
   if (fault === "hang") return waitForAbort(req.signal);
   if (fault === "reset") return resetResponse(200, { "content-type": b.stream === true ? "text/event-stream; charset=utf-8" : "application/json", "request-id": requestId });

@@ -164,6 +164,43 @@ describe(`configuration as code (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     expect(await exported()).toBe(before);
   });
 
+  it("refuses hostile YAML (an alias bomb, deep nesting, an alias inside its own anchor) with a 400, and keeps serving at once", async () => {
+    const before = await exported();
+    // "Billion laughs": each anchor repeats the one before nine times; 9 levels stand for 387,420,489 strings.
+    const names = "abcdefghi";
+    const bomb = [
+      `version: 1`,
+      `a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`,
+      ...names.slice(1).split("").map((n, i) => `${n}: &${n} [${Array(9).fill(`*${names[i]}`).join(", ")}]`),
+    ].join("\n");
+    const cases: [string, string, RegExp][] = [
+      ["an alias bomb", bomb, /not valid YAML: its aliases expand to more than 100 copies/],
+      // The yaml package composes by recursion: nesting this deep runs it out of stack, which V8 does not always survive.
+      ["deep brackets", `version: 1\nroutes: ${"[".repeat(20_000)}${"]".repeat(20_000)}`, /brackets nest more than 64 levels/],
+      ["deep compact sequences", `version: 1\nroutes:\n${"- ".repeat(5_000)}x`, /a line starts more than 64 columns in/],
+      ["an alias inside its own anchor", "version: 1\nroutes: &r [*r]", /nests more than 64 levels deep \(or a YAML alias refers to a node that contains it\)/],
+    ];
+    for (let round = 0; round < 3; round++) {
+      for (const [what, text, message] of cases) {
+        for (const route of ["/api/config/validate", "/api/config/import"]) {
+          const started = Date.now();
+          const res = await call("POST", route, text, { "content-type": "application/yaml" });
+          expect(res.status, `${what} on ${route}`).toBe(400);
+          const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+          expect(body.type).toBe("error");
+          expect(body.error.type).toBe("invalid_request_error");
+          expect(body.error.message, what).toMatch(message);
+          expect(Date.now() - started, `${what} on ${route} took long`).toBeLessThan(2_000);
+          // Still serving, at once.
+          const health = Date.now();
+          expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+          expect(Date.now() - health).toBeLessThan(500);
+        }
+      }
+    }
+    expect(await exported()).toBe(before);
+  });
+
   it("lets viewers export and validate but only admins import", async () => {
     const created = await call("POST", "/api/keys", JSON.stringify({ name: "reader", role: "viewer" }), { "content-type": "application/json" });
     const { secret } = (await created.json()) as { secret: string };

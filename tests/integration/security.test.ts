@@ -2,8 +2,9 @@
  * Security properties of a real thinkgate process:
  *  - the upstream API key never leaves the upstream call: a canary key is
  *    searched for in every API answer (headers and bodies, successes and
- *    failures, relayed upstream errors), in the process's whole output at
- *    debug level, and in every row of every table (and the raw SQLite files);
+ *    failures, relayed upstream errors, errors of an upstream that echoes the
+ *    key), in the process's whole output at debug level, and in every row of
+ *    every table (and the raw SQLite files);
  *  - gateway keys: a near miss is a 401, either header works;
  *  - the body limit: a 413 in the API's shape, declared or streamed, and the
  *    connection is still usable; bytes that are not UTF-8 are a 400;
@@ -54,10 +55,62 @@ afterAll(async () => {
   await sim?.stop();
 });
 
+/** The canary is nowhere: not in any answer seen so far, the process's whole output (at debug level), a database row or file. */
+async function expectNoCanary(): Promise<void> {
+  expect(seen.join("\n").includes(CANARY), "an API answer contains the upstream key").toBe(false);
+  expect(server.output().length).toBeGreaterThan(0);
+  expect(server.output().includes(CANARY), "the process output contains the upstream key").toBe(false);
+  const dump = await dumpDatabase(server);
+  expect(dump.includes(CANARY), "a database row contains the upstream key").toBe(false);
+  if (server.db === "sqlite") {
+    const file = server.databaseUrl.replace(/^file:/, "");
+    for (const f of [file, `${file}-wal`].filter((x) => fs.existsSync(x))) {
+      expect(fs.readFileSync(f).includes(CANARY), `${path.basename(f)} contains the upstream key`).toBe(false);
+    }
+  }
+}
+
 describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
   it("runs against the Anthropic-mode upstream with the canary key", async () => {
     const health = (await (await call("/api/health", { key: null })).json()) as { mode: string };
     expect(health.mode).toBe("anthropic");
+  });
+
+  it("never relays, logs or stores the key when the upstream echoes it in an error", async () => {
+    // The simulator's echo_auth fault: a 401 whose message quotes the x-api-key it received (the canary).
+    // Before the test below: its 5xx failures may open the model's circuit.
+    const echo = "Who am I? [[sim:fault=echo_auth]]";
+    // Without it the model list answers in OpenAI's shape.
+    const anthropicClient = { "anthropic-version": "2023-06-01" };
+    const failures: [string, Response, string][] = [
+      ["messages", await call("/api/v1/messages", { method: "POST", body: msg(echo) }), "authentication_error"],
+      ["messages, streamed", await call("/api/v1/messages", { method: "POST", body: msg(`${echo} Streamed.`, { stream: true }) }), "authentication_error"],
+      [
+        "chat completions",
+        await call("/api/v1/chat/completions", { method: "POST", body: JSON.stringify({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: `${echo} Chat.` }] }) }),
+        "invalid_request_error",
+      ],
+      ["models passthrough", await call("/api/v1/models/claude-sonnet-4-6?sim_fault=echo_auth", { headers: anthropicClient }), "authentication_error"],
+      ["model list passthrough", await call("/api/v1/models?sim_fault=echo_auth", { headers: anthropicClient }), "authentication_error"],
+    ];
+    for (const [what, res, type] of failures) {
+      // The upstream's error still reaches the client, with its status and type, and a message.
+      expect(res.status, what).toBe(401);
+      const { error } = (await res.json()) as { error: { type: string; message: string } };
+      expect(error.type, what).toBe(type);
+      expect(error.message, what).toMatch(/^invalid credentials \(authorization: Bearer \[redacted:\w+\]\)$/);
+    }
+    // The SDK's own view of the same failure, streamed.
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const err = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 64, stream: true, messages: [{ role: "user", content: `${echo} SDK.` }] })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
+    seen.push(String((err as Error).message));
+    expect(String((err as Error).message)).not.toContain(CANARY);
+
+    await eventually(async () => ((await dumpDatabase(server)).includes("Who am I?") ? true : undefined));
+    await expectNoCanary();
   });
 
   it("never returns, logs or stores the upstream API key, on success or failure", async () => {
@@ -96,21 +149,9 @@ describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
 
     // Every record written (the recorder is asynchronous), then search everything.
     await eventually(async () => ((await dumpDatabase(server)).includes("Fail, please.") ? true : undefined));
-    const answers = seen.join("\n");
-    expect(answers.length).toBeGreaterThan(10_000);
-    expect(answers.includes(CANARY), "an API answer contains the upstream key").toBe(false);
-    // The process's own log, at debug level, over all of the above.
-    expect(server.output().length).toBeGreaterThan(0);
-    expect(server.output().includes(CANARY), "the process output contains the upstream key").toBe(false);
-    const dump = await dumpDatabase(server);
-    expect(dump).toContain("Hello there.");
-    expect(dump.includes(CANARY), "a database row contains the upstream key").toBe(false);
-    if (server.db === "sqlite") {
-      const file = server.databaseUrl.replace(/^file:/, "");
-      for (const f of [file, `${file}-wal`].filter((x) => fs.existsSync(x))) {
-        expect(fs.readFileSync(f).includes(CANARY), `${path.basename(f)} contains the upstream key`).toBe(false);
-      }
-    }
+    expect(seen.join("\n").length).toBeGreaterThan(10_000);
+    expect(await dumpDatabase(server)).toContain("Hello there.");
+    await expectNoCanary();
   });
 
   it("does not mount its simulator when it forwards to the Anthropic API: no free compute for any key", async () => {

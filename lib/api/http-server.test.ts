@@ -1,0 +1,58 @@
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { json } from "./http";
+import { createHttpServer } from "./http-server";
+import { serveApi } from "./node-adapter";
+import { ApiRouter } from "./router";
+
+const servers: { close(): void }[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+/** A lean-path server with a 300 ms body timeout whose one handler waits `waitMs` before reading the body. */
+async function serverReadingAfter(waitMs: number, outcome: (o: string) => void): Promise<number> {
+  const router = new ApiRouter([
+    {
+      method: "POST",
+      path: "/api/late",
+      handler: async (req) => {
+        await new Promise((r) => setTimeout(r, waitMs));
+        try {
+          return json(200, { text: await req.text() });
+        } catch (err) {
+          outcome(`rejected: ${(err as Error).message}`);
+          throw err;
+        }
+      },
+    },
+  ]);
+  const server = createHttpServer({ headersMs: 1_000, bodyMs: 300 }, (req, res) => void serveApi(router, req, res, 1 << 20));
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return (server.address() as AddressInfo).port;
+}
+
+describe("the body timeout", () => {
+  it("reaches a handler that comes to read the body only after it fired, instead of leaving it waiting forever", async () => {
+    let outcome = "";
+    const port = await serverReadingAfter(600, (o) => (outcome = o));
+    const socket = net.connect(port, "127.0.0.1");
+    socket.on("error", () => undefined);
+    socket.write("POST /api/late HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nabc");
+    let received = "";
+    socket.on("data", (d) => (received += d.toString()));
+    await new Promise((r) => socket.on("close", r));
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    // The handler reads 300 ms after the cut: its read fails at once with the same error.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(outcome).toMatch(/rejected: the request body did not arrive within 300 ms/);
+  });
+
+  it("leaves a body that arrives in time alone", async () => {
+    const port = await serverReadingAfter(0, () => undefined);
+    const res = await fetch(`http://127.0.0.1:${port}/api/late`, { method: "POST", body: "hello" });
+    expect(await res.json()).toEqual({ text: "hello" });
+  });
+});

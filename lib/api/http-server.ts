@@ -1,0 +1,88 @@
+/**
+ * The node:http server thinkgate (server.ts) and the standalone simulator
+ * (scripts/simulator.ts) run, with bounds on how long a request may take to
+ * arrive. A response may take as long as it needs (a thinking stream can run
+ * for many minutes); the request may not, or a client sending a byte every few
+ * seconds holds a socket, a parser and a handler for as long as it likes.
+ *
+ *  - headers: the request line and headers within `headersMs` of the
+ *    request's first byte (Node's headersTimeout; Node answers 408 and closes);
+ *  - body: the whole body within `bodyMs` of the headers (limitBodyTime), for
+ *    every path, the API's and the pages';
+ *  - idle keep-alive connections: closed after 65 s (keepAliveTimeout).
+ *
+ * Node's requestTimeout is left off: it counts from the request's first byte,
+ * so the body would get whatever the headers left of it, and a body refused
+ * there cannot reach the handler reading it as the 408 it is.
+ */
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { AppError, errorBody } from "./errors";
+import { newRequestId } from "./ids";
+
+/** Time for the request line and headers (THINKGATE_HEADERS_TIMEOUT_MS). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+/**
+ * Time for the whole body once the headers are in (THINKGATE_BODY_TIMEOUT_MS).
+ * A total, not a gap between chunks: a gap limit is beaten by one byte per gap.
+ * 30 s takes the largest body (32 MB) at about 9 Mbit/s; typical bodies are kilobytes.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
+export interface RequestTimeouts {
+  headersMs: number;
+  bodyMs: number;
+}
+
+export function bodyTimeout(ms: number): AppError {
+  // No error type of the API means "you were too slow": it uses invalid_request_error for the 4xx it has no type for
+  // (timeout_error is its 504, the server being slow, which would send the reader the wrong way).
+  return new AppError("invalid_request_error", `the request body did not arrive within ${ms} ms`, { status: 408 });
+}
+
+/**
+ * Cuts a request whose body has not arrived whole `ms` after its headers.
+ * When nothing has been answered yet the client is told so with a 408 in the
+ * API's shape, written straight to the socket (Node answers its own header
+ * timeout the same way): the handler still waiting for the body then gets the
+ * same error from its read, and whatever it answers goes nowhere. When an
+ * answer is out already (a 401 sent without reading the body), the connection
+ * is closed: the rest of the body is not waited for.
+ */
+export function limitBodyTime(req: IncomingMessage, res: ServerResponse, ms: number): void {
+  // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3).
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return;
+  const timer = setTimeout(() => {
+    if (req.complete || req.destroyed) return;
+    const err = bodyTimeout(ms);
+    // res.socket is null while an earlier pipelined response is still being written: nothing may go between its bytes.
+    if (!res.headersSent && res.socket?.writable) {
+      const id = newRequestId();
+      const body = errorBody(err.type, err.message, id);
+      res.socket.write(
+        `HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nrequest-id: ${id}\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    }
+    req.destroy(err);
+  }, ms);
+  const clear = () => clearTimeout(timer);
+  req.once("end", clear).once("close", clear);
+}
+
+export function createHttpServer(timeouts: RequestTimeouts, listener: http.RequestListener): http.Server {
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: 0,
+      // How often Node looks for connections past their header deadline (30 s by default: a 60 s limit would cut at up to 90 s).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    },
+    (req, res) => {
+      limitBodyTime(req, res, timeouts.bodyMs);
+      listener(req, res);
+    },
+  );
+  // Longer than the usual load-balancer idle timeout, so it closes idle connections first.
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
