@@ -34,7 +34,10 @@ export function UserMenu({ className }: { className?: string }) {
   return (
     <div className={cn("flex min-w-0 items-center gap-2 text-xs text-gray-600", className)}>
       <span className="min-w-0 truncate" title={`${user.email} (${user.role})`}>
-        Signed in as <span className="font-medium text-gray-900">{user.email}</span>
+        Signed in as{" "}
+        <Link href="/account" className="font-medium text-gray-900 underline-offset-2 hover:underline">
+          {user.email}
+        </Link>
         <span className="hidden sm:inline"> · {user.role}</span>
       </span>
       <Button size="sm" variant="ghost" onClick={() => void signOut()} disabled={leaving}>

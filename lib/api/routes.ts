@@ -4,7 +4,7 @@
  * app's shape stays as Next expects (tests/unit/api-routes.test.ts keeps the
  * two in step).
  */
-import { createUserHandler, endUserSessionsHandler, listUsers, login, logout, me, patchUser, setup } from "../auth/api";
+import { changePassword, createUserHandler, endOwnSessions, endUserSessionsHandler, listUsers, login, logout, me, patchUser, setup } from "../auth/api";
 import { getConfigExport, postConfigImport, postConfigValidate } from "../config-io/api";
 import {
   addItemsHandler,
@@ -66,6 +66,8 @@ export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/auth/logout", handler: logout },
   { method: "GET", path: "/api/auth/me", handler: me },
   { method: "POST", path: "/api/auth/setup", handler: setup },
+  { method: "POST", path: "/api/auth/password", handler: changePassword },
+  { method: "DELETE", path: "/api/auth/sessions", handler: endOwnSessions },
   { method: "GET", path: "/api/users", handler: listUsers },
   { method: "POST", path: "/api/users", handler: createUserHandler },
   { method: "PATCH", path: "/api/users/:id", handler: patchUser },

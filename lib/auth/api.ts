@@ -4,7 +4,7 @@
  * gateway keys.
  */
 import { z } from "zod";
-import { AppError } from "../api/errors";
+import { AppError, badRequest } from "../api/errors";
 import { json, type ApiRequest, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { usersRepo } from "../db/users.repo";
@@ -19,8 +19,9 @@ import {
   sessionTtlSeconds,
   wantsSecureCookies,
 } from "./session";
-import { activeSessionCounts, endSession, openSession } from "./session-store";
+import { activeSessionCounts, endSession, endUserSessions, openSession } from "./session-store";
 import {
+  changeOwnPassword,
   createUser,
   emailSchema,
   endSessionsOf,
@@ -72,6 +73,28 @@ export const logout: Handler = withApi({}, async ({ req }) => {
   // Ended on the server, not only forgotten by this browser: a copy of the cookie stops working too.
   if (caller) await endSession(caller.session.sid);
   return { ...json(200, { ok: true }), cookies: clearedSessionCookies(wantsSecureCookies(req.headers)) };
+});
+
+/** Only a person signed in with a browser has a password and sessions; a gateway key has neither. */
+function signedInUser(principal: { userId?: string }): string {
+  if (!principal.userId) throw badRequest("this acts on the signed-in user's own account: call it from a browser session, not with a gateway key");
+  return principal.userId;
+}
+
+const passwordChange = z
+  .object({ currentPassword: z.string().min(1, "enter your current password").max(1024), newPassword: passwordSchema })
+  .strict();
+
+/** Changes the caller's own password; their other browsers are signed out, this one gets a new session. */
+export const changePassword: Handler = withApi({ role: "viewer", body: passwordChange }, async ({ req, principal, body }) => {
+  const user = await changeOwnPassword(signedInUser(principal), body.currentPassword, body.newPassword);
+  return startSession(req, user, 200);
+});
+
+/** "Sign out everywhere": ends every session of the caller, this browser's included. */
+export const endOwnSessions: Handler = withApi({ role: "viewer" }, async ({ req, principal }) => {
+  const ended = await endUserSessions(signedInUser(principal));
+  return { ...json(200, { ended }), cookies: clearedSessionCookies(wantsSecureCookies(req.headers)) };
 });
 
 /** Public: the header and the login page need it before anyone signs in. */

@@ -80,11 +80,7 @@ const INVALID_LOGIN = "the email or password is not right";
 export async function signIn(emailRaw: string, password: string, clientAddress: string): Promise<UserRow> {
   const email = emailRaw.trim().toLowerCase();
   const { email: byEmail, ip: byIp } = loginLimiters();
-  const wait = Math.max(byEmail.retryAfterMs(email), byIp.retryAfterMs(clientAddress));
-  if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    throw new AppError("rate_limit_error", `too many failed sign-ins; try again in ${seconds} s`, { headers: { "retry-after": String(seconds) } });
-  }
+  throwIfThrottled(Math.max(byEmail.retryAfterMs(email), byIp.retryAfterMs(clientAddress)));
   const user = await usersRepo.byEmail(email);
   const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
   if (!user || !ok) {
@@ -101,6 +97,32 @@ export async function signIn(emailRaw: string, password: string, clientAddress: 
   await usersRepo.touchLogin(user.id, at);
   forgetCachedUser(user.id);
   return { ...user, lastLoginAt: at };
+}
+
+function throwIfThrottled(waitMs: number): void {
+  if (waitMs <= 0) return;
+  const seconds = Math.ceil(waitMs / 1000);
+  throw new AppError("rate_limit_error", `too many failed sign-ins; try again in ${seconds} s`, { headers: { "retry-after": String(seconds) } });
+}
+
+/**
+ * A signed-in user changes their own password. The current one must check
+ * out, and its failures count against the same throttle as sign-in, so a
+ * session left open on a shared screen is no way to guess the password or to
+ * take the account over. Every session of the user ends (updateUser); the
+ * caller gives the browser that did it a new one.
+ */
+export async function changeOwnPassword(id: string, current: string, next: string): Promise<UserRow> {
+  const user = await usersRepo.byId(id);
+  if (!user || user.disabledAt) throw new AppError("authentication_error", "your session has expired or is not valid; sign in again");
+  const { email: byEmail } = loginLimiters();
+  throwIfThrottled(byEmail.retryAfterMs(user.email));
+  if (!(await verifyPassword(user.passwordHash, current))) {
+    byEmail.fail(user.email);
+    throw badRequest("currentPassword: the current password is not right");
+  }
+  if (current === next) throw badRequest("newPassword: choose a password other than the current one");
+  return (await updateUser(id, { password: next })).user;
 }
 
 /** Whether the first-run setup is still open (no user exists yet). */

@@ -5,7 +5,8 @@
  * thinking; filters and search in the URL; the cost page's total; a rule
  * created, replayed, saved, routing the next request, and rolled back; a
  * playground run; a viewer refused the rule editor, then signed out by an
- * admin; a signed-out session's cookies refused. The tests run in order
+ * admin; a signed-out session's cookies refused; a password changed on
+ * /account. The tests run in order
  * and share the server's data: each one says what it adds.
  */
 import type Anthropic from "@anthropic-ai/sdk";
@@ -356,6 +357,37 @@ describe("the web app's main flows in Chromium", () => {
     await screenshot(admin.page, "flow-09-sessions-ended");
     await page.goto("/rules");
     await page.waitForURL((u) => u.pathname === "/login" && u.searchParams.get("next") === "/rules");
+  });
+
+  it("changes your own password on /account: a wrong current password is refused, then the other browser is signed out and this one stays in", async () => {
+    const user = { email: "owen@example.com", password: "a-long-password-1" };
+    expect((await api(server, "/api/users", { body: { ...user, role: "editor" } })).status).toBe(201);
+    const other = await newContext();
+    await signInByApi(other.context, user.email, user.password);
+    const { page, pageErrors } = await newContext();
+    await page.goto("/login?next=%2Frules");
+    await signInThroughForm(page, user.email, user.password);
+    await page.waitForURL((u) => u.pathname === "/rules");
+    await page.getByRole("banner").getByRole("link", { name: user.email }).click();
+    await page.waitForURL((u) => u.pathname === "/account");
+    await page.getByRole("heading", { name: "Your account" }).waitFor();
+
+    await page.getByLabel("Current password", { exact: true }).fill("not-my-password");
+    await page.getByLabel("New password", { exact: true }).fill("a-new-password-55");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByRole("alert").filter({ hasText: "the current password is not right" }).waitFor();
+
+    await page.getByLabel("Current password", { exact: true }).fill(user.password);
+    await page.getByLabel("New password", { exact: true }).fill("a-new-password-55");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByRole("status").filter({ hasText: "Password changed" }).waitFor();
+    await screenshot(page, "flow-10-password-changed");
+    // This browser carries on (its session was re-issued); the other one is sent to sign in.
+    await page.goto("/rules");
+    await page.getByRole("heading", { name: "Routing rules" }).waitFor();
+    await other.page.goto("/rules");
+    await other.page.waitForURL((u) => u.pathname === "/login");
+    expect(pageErrors).toEqual([]);
   });
 });
 

@@ -211,6 +211,51 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect((await desk.get("/api/rules")).status).toBe(200);
   });
 
+  it("a viewer changes their own password: the current one is checked, other browsers are signed out, this one stays signed in", async () => {
+    const email = "tess@example.com";
+    const desk = await userBrowser(admin, email, "viewer");
+    const phone = new Browser(server.url);
+    await phone.login(email, "a-long-password-1");
+    const deskBefore = desk.copy();
+
+    const wrong = await desk.post("/api/auth/password", { currentPassword: "not-my-password", newPassword: "a-new-password-44" });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toMatch(/^currentPassword: /);
+    expect((await desk.post("/api/auth/password", { currentPassword: "a-long-password-1", newPassword: "short" })).status).toBe(400);
+    expect((await desk.post("/api/auth/password", { currentPassword: "a-long-password-1", newPassword: "a-new-password-44" }, { csrf: false })).status).toBe(403);
+    // A key has no password of its own to change.
+    const byKey = await fetch(`${server.url}/api/auth/password`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      body: JSON.stringify({ currentPassword: "x", newPassword: "a-new-password-44" }),
+    });
+    expect(byKey.status).toBe(400);
+    expect((await phone.get("/api/rules")).status).toBe(200);
+
+    const changed = await desk.post("/api/auth/password", { currentPassword: "a-long-password-1", newPassword: "a-new-password-44" });
+    expect(changed.status).toBe(200);
+    expect(desk.csrf).not.toBe(deskBefore.csrf);
+    expect((await desk.get("/api/rules")).status).toBe(200);
+    expect((await phone.get("/api/rules")).status).toBe(401);
+    expect((await deskBefore.get("/api/rules")).status).toBe(401);
+    expect((await new Browser(server.url).post("/api/auth/login", { email, password: "a-long-password-1" })).status).toBe(401);
+    await new Browser(server.url).login(email, "a-new-password-44");
+  });
+
+  it("signs out everywhere: every session of the caller ends, this browser's included", async () => {
+    const email = "wes@example.com";
+    const desk = await userBrowser(admin, email, "editor");
+    const home = new Browser(server.url);
+    await home.login(email, "a-long-password-1");
+    expect((await desk.request("DELETE", "/api/auth/sessions", { csrf: false })).status).toBe(403);
+    const out = await desk.request("DELETE", "/api/auth/sessions");
+    expect(out.status).toBe(200);
+    expect(out.body).toEqual({ ended: 2 });
+    expect(desk.cookies.size).toBe(0);
+    expect((await home.get("/api/rules")).status).toBe(401);
+    expect((await admin.get("/api/rules")).status).toBe(200);
+  });
+
   it("logs out: both cookies are cleared", async () => {
     const b = new Browser(server.url);
     await b.login(ADMIN.email, ADMIN.password);
