@@ -16,12 +16,10 @@ import Redis from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../support/browser";
-import { eventually, startServer, testDbKind, type TestServer } from "../support/server";
+import { REDIS_URL, startPair, twoInstances, type Pair } from "../support/pair";
+import { eventually, startServer, type TestServer } from "../support/server";
 
-const REDIS_URL = process.env.THINKGATE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const twoInstances = testDbKind() === "postgresql";
-const prefix = `thinkgate-test:${crypto.randomBytes(5).toString("hex")}:`;
-
+let pair: Pair;
 let A: TestServer;
 let B: TestServer;
 let adminKey: string;
@@ -84,21 +82,13 @@ async function probeCost(prompt: string, headers: Record<string, string>): Promi
 const reservationOf = async (prompt: string, headers: Record<string, string>) => (await probeCost(prompt, headers)).estimate;
 
 beforeAll(async () => {
-  const env: Record<string, string> = twoInstances ? { REDIS_URL, THINKGATE_REDIS_PREFIX: prefix } : { REDIS_URL: "" };
-  A = await startServer({ env });
+  pair = await startPair();
+  ({ A, B } = pair);
   adminKey = A.adminKey;
-  B = twoInstances ? await startServer({ databaseUrl: A.databaseUrl, env }) : A;
 }, 120_000);
 
 afterAll(async () => {
-  if (B && B !== A) await B.stop();
-  await A?.stop();
-  if (twoInstances) {
-    const r = new Redis(REDIS_URL);
-    const keys = await r.keys(`${prefix}*`);
-    if (keys.length) await r.del(...keys);
-    await r.quit();
-  }
+  await pair?.stop();
 });
 
 describe(`several instances (${twoInstances ? "two processes, PostgreSQL + Redis" : "skipped on SQLite: one embedded process"})`, () => {
@@ -190,7 +180,7 @@ describe(`several instances (${twoInstances ? "two processes, PostgreSQL + Redis
     await db.query(`UPDATE "AppPolicy" SET tier = 'reasoning' WHERE name = $1`, [app]);
     await db.end();
     const r = new Redis(REDIS_URL);
-    await r.incr(`${prefix}config-version`);
+    await r.incr(`${pair.prefix}config-version`);
     await r.quit();
     const t0 = performance.now();
     await eventually(async () => ((await route()).body.tier === "reasoning" ? true : undefined), 3_000);
@@ -312,7 +302,7 @@ describe(`limits shared by ${twoInstances ? "A and B" : "the one instance"}`, ()
 describe(`with Redis unreachable${twoInstances ? " (runs on the SQLite pass)" : ""}`, () => {
   it.skipIf(twoInstances)("starts, serves, and lets requests through without their limits (fail open), saying so in a header", async () => {
     // Port 1: nothing listens there, so every Redis command fails at once.
-    const lone = await startServer({ env: { REDIS_URL: "redis://127.0.0.1:1", THINKGATE_REDIS_PREFIX: prefix } });
+    const lone = await startServer({ env: { REDIS_URL: "redis://127.0.0.1:1", THINKGATE_REDIS_PREFIX: pair.prefix } });
     try {
       const created = await fetch(`${lone.url}/api/keys`, {
         method: "POST",

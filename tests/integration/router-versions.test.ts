@@ -8,17 +8,13 @@
  * prefix; everything is done on A and observed on B. On SQLite: one process
  * without Redis (A and B are the same server), as in cluster.test.ts.
  */
-import crypto from "node:crypto";
-import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadShipped, splitOf } from "../../lib/routing/classifier/dataset";
-import { startServer, testDbKind, type TestServer } from "../support/server";
+import { startPair, twoInstances, type Pair } from "../support/pair";
+import type { TestServer } from "../support/server";
 import { stallDuring } from "../support/stall";
 
-const REDIS_URL = process.env.THINKGATE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const twoInstances = testDbKind() === "postgresql";
-const prefix = `thinkgate-test:${crypto.randomBytes(5).toString("hex")}:`;
-
+let pair: Pair;
 let A: TestServer;
 let B: TestServer;
 let adminKey: string;
@@ -74,21 +70,13 @@ const PROBE = TEAM[0]!;
 const MAX_STALL_SHARE = 0.2;
 
 beforeAll(async () => {
-  const env: Record<string, string> = twoInstances ? { REDIS_URL, THINKGATE_REDIS_PREFIX: prefix } : { REDIS_URL: "" };
-  A = await startServer({ env });
+  pair = await startPair();
+  ({ A, B } = pair);
   adminKey = A.adminKey;
-  B = twoInstances ? await startServer({ databaseUrl: A.databaseUrl, env }) : A;
 }, 120_000);
 
 afterAll(async () => {
-  if (B && B !== A) await B.stop();
-  await A?.stop();
-  if (twoInstances) {
-    const r = new Redis(REDIS_URL);
-    const keys = await r.keys(`${prefix}*`);
-    if (keys.length) await r.del(...keys);
-    await r.quit();
-  }
+  await pair?.stop();
 });
 
 describe(`the router's learning loop through the API (${twoInstances ? "two processes, PostgreSQL + Redis" : "one process, SQLite"})`, () => {
