@@ -104,11 +104,13 @@ export interface CallOptions {
   internal?: InternalCall;
   /** What the calling endpoint changed in translating the client's request (the OpenAI endpoint's dropped parameters), for the record. */
   notes?: string[];
+  /** The request's id when the calling endpoint has named its answer with one already (the OpenAI endpoint). */
+  requestId?: string;
 }
 
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
-  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
+  const a: Attempt = { requestId: opts.requestId ?? newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
     if (!recorder().admit()) throw spoolFull();
