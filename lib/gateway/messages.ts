@@ -9,6 +9,7 @@ import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
+import { scrubSecrets } from "../observability/secrets";
 import { routingConfig } from "../routing/config";
 import { conversationPinKey, decide, toolUsePinKey, turnPinKey, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
@@ -27,8 +28,7 @@ import { examplesRepo } from "../db/examples.repo";
 import { tracesSnapshot } from "../traces/config";
 import { llmStage } from "./llm-stage";
 import { record, recorder, spoolFull, type Hop } from "./record";
-import { messageToSse } from "./sse";
-import { SseParser } from "./sse";
+import { messageToSse, SseTap, type SseFrame } from "./sse";
 import { ResponseObserver } from "./stream-observer";
 import { dispatch } from "./dispatch";
 import { observeRejected } from "../telemetry/observe";
@@ -104,11 +104,13 @@ export interface CallOptions {
   internal?: InternalCall;
   /** What the calling endpoint changed in translating the client's request (the OpenAI endpoint's dropped parameters), for the record. */
   notes?: string[];
+  /** The request's id when the calling endpoint has named its answer with one already (the OpenAI endpoint). */
+  requestId?: string;
 }
 
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
-  const a: Attempt = { requestId: newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
+  const a: Attempt = { requestId: opts.requestId ?? newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
     if (!recorder().admit()) throw spoolFull();
@@ -298,11 +300,6 @@ async function forwardJson(res: Response, text: string, a: Attempt, headers: Rec
 }
 
 /**
- * Relays the upstream's SSE bytes unchanged while a parser taps a copy to
- * build the record. If the upstream breaks off, the client gets a proper
- * `error` event, and the record is marked partial with the tokens seen.
- */
-/**
  * The relay as the adapter iterates it. A generator that has not started runs
  * no `finally` when it is returned: a client that left between the answer's
  * headers and the first read would leave no record and an unsettled budget
@@ -333,14 +330,20 @@ function relayStream(res: Response, body: AsyncIterator<Uint8Array>, first: Iter
 
 const CLIENT_LEFT = { type: "api_error", message: "the client closed the stream" };
 
+/**
+ * Relays the upstream's SSE bytes unchanged while a tap parses them to build
+ * the record; an `error` event the upstream sends goes out (and into the
+ * record) scrubbed of secrets (SseTap). If the upstream breaks off, the client
+ * gets a proper `error` event, and the record is marked partial with the
+ * tokens seen.
+ */
 async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, first: IteratorResult<Uint8Array>, a: Attempt): AsyncGenerator<Uint8Array | string> {
   const observer = new ResponseObserver();
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
+  const tap = new SseTap(scrubSecrets);
   // A client that did not ask for thinking gets the frames re-encoded without it; any other gets the upstream's bytes.
   const filter = a.hideThinking || a.keepThinking ? new StreamThinkingFilter(a.hideThinking) : null;
   let failed: { type: string; message: string } | null = null;
-  const see = (frames: ReturnType<SseParser["push"]>): string => {
+  const see = (frames: SseFrame[]): string => {
     let out = "";
     for (const f of frames) {
       if (filter) out += filter.frame(f);
@@ -357,11 +360,14 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
   let r = first;
   try {
     for (; !r.done; r = await body.next()) {
-      const shown = see(parser.push(decoder.decode(r.value, { stream: true })));
-      if (!filter) yield r.value;
-      else if (shown) yield shown;
+      const { frames, send } = tap.push(r.value);
+      const shown = see(frames);
+      const out = filter ? shown : send;
+      if (out) yield out;
     }
-    const rest = see(parser.end());
+    const { frames, send } = tap.end();
+    const shown = see(frames);
+    const rest = filter ? shown : send;
     if (rest) yield rest;
     if (filter && observer.result().complete) filter.keep(a.keyId ?? "", a.applied!.model);
     if (!observer.result().complete && !observer.result().streamError) {

@@ -11,6 +11,7 @@ import { parseJsonObject } from "../api/json-body";
 import { validateGatewayHeaders } from "./body";
 import { forwardedHeaders, upstream } from "./upstream";
 import { isOpenAIClient, openAIModels, openAIModelsError } from "../openai/models";
+import { openAIRoute } from "../openai/response";
 
 async function relay(requestId: string, call: () => Promise<Response>): Promise<ApiResponse> {
   try {
@@ -51,8 +52,14 @@ export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
 /** A model id as the API writes them; anything else ("..", "a/b") is no model and never becomes part of the upstream's path. */
 const MODEL_ID = /^(?!\.{1,2}$)[A-Za-z0-9._:@-]{1,128}$/;
 
-export async function handleModels(req: ApiRequest): Promise<ApiResponse> {
-  const requestId = newRequestId();
+export function handleModels(req: ApiRequest): Promise<ApiResponse> {
+  return isOpenAIClient(req.headers) ? openAIClientModels(req) : models(req, newRequestId());
+}
+
+/** An OpenAI client's answers are those of the OpenAI-compatible routes, in shape and headers. */
+const openAIClientModels = openAIRoute(models);
+
+async function models(req: ApiRequest, requestId: string): Promise<ApiResponse> {
   try {
     await requirePrincipal(req, "gateway");
     if (req.params.id !== undefined && !MODEL_ID.test(req.params.id)) {

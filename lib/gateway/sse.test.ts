@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeEvent, SseParser } from "./sse";
+import { encodeEvent, incompleteTail, SseParser, SseTap, type SseFrame } from "./sse";
 
 describe("SSE encoding", () => {
   it("writes an event line, one compact data line and a blank line", () => {
@@ -45,6 +45,93 @@ describe("SSE parsing", () => {
     const p = new SseParser();
     expect(p.push("event: message_stop\ndata: {}")).toEqual([]);
     expect(p.end()).toEqual([{ event: "message_stop", data: "{}" }]);
+  });
+});
+
+describe("the relay's tap", () => {
+  const SECRET = "sk-ant-api03-secretsecretsecret";
+  const scrub = (t: string) => t.split(SECRET).join("[gone]");
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  /** Everything the tap says to send, as text, and the frames it saw, with the input cut at the given byte offsets. */
+  function tapped(input: Uint8Array, cuts: number[]): { sent: string; frames: SseFrame[] } {
+    const tap = new SseTap(scrub);
+    const out: Uint8Array[] = [];
+    const frames: SseFrame[] = [];
+    const take = (t: ReturnType<SseTap["push"]>) => {
+      frames.push(...t.frames);
+      if (t.send) out.push(typeof t.send === "string" ? bytes(t.send) : t.send);
+    };
+    let at = 0;
+    for (const cut of [...cuts, input.length]) {
+      take(tap.push(input.subarray(at, cut)));
+      at = cut;
+    }
+    take(tap.end());
+    return { sent: Buffer.concat(out).toString("utf8"), frames };
+  }
+
+  const start = encodeEvent("message_start", { type: "message_start", message: { id: "m" } });
+  // Characters of 2 and 4 bytes, so that some cuts fall inside one.
+  const delta = encodeEvent("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "héllo 🌍" } });
+  const error = (message: string) => encodeEvent("error", { type: "error", error: { type: "overloaded_error", message } });
+
+  it("passes ordinary chunks on as they came, the same bytes, not re-encoded", () => {
+    const tap = new SseTap(scrub);
+    const chunk = bytes(start + delta);
+    const t = tap.push(chunk);
+    expect(t.send).toBe(chunk);
+    expect(t.frames.map((f) => f.event)).toEqual(["message_start", "content_block_delta"]);
+    // A secret outside an error event is none of the tap's business (and costs nothing to look for).
+    const other = bytes(encodeEvent("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: SECRET } }));
+    expect(tap.push(other).send).toBe(other);
+  });
+
+  it("sends an error event scrubbed, wherever the stream is cut, even inside the secret or a character", () => {
+    const text = start + delta + error(`Überlastet (x-api-key: ${SECRET})`);
+    const input = bytes(text);
+    const want = text.replace(SECRET, "[gone]");
+    for (let i = 0; i <= input.length; i++) {
+      const { sent, frames } = tapped(input, [i]);
+      expect(sent, `cut at ${i}`).toBe(want);
+      expect(frames.map((f) => f.event)).toEqual(["message_start", "content_block_delta", "error"]);
+      expect(JSON.parse(frames[2]!.data).error.message).toBe("Überlastet (x-api-key: [gone])");
+    }
+    for (const size of [1, 2, 3, 5]) {
+      const cuts = Array.from({ length: Math.floor(input.length / size) }, (_, k) => (k + 1) * size);
+      expect(tapped(input, cuts).sent, `pieces of ${size}`).toBe(want);
+    }
+  });
+
+  it("holds the error event until it is whole, and sends what went before it at once", () => {
+    const text = start + error(`Overloaded (${SECRET})`);
+    const tap = new SseTap(scrub);
+    const split = text.indexOf(SECRET) + 5;
+    const first = tap.push(bytes(text.slice(0, split)));
+    expect(new TextDecoder().decode(first.send as Uint8Array)).toBe(start + "event: error\n");
+    const second = tap.push(bytes(text.slice(split)));
+    expect(second.send).toBe(`data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded ([gone])"}}\n\n`);
+    expect(second.frames).toHaveLength(1);
+  });
+
+  it("scrubs an error event with CRLF line ends, one without its blank line at the end, and whatever follows one", () => {
+    const crlf = (start + error(SECRET) + delta).replace(/\n/g, "\r\n");
+    for (let i = 0; i <= crlf.length; i += 7) expect(tapped(bytes(crlf), [i]).sent).toBe(crlf.replace(SECRET, "[gone]"));
+    const unended = start + error(SECRET).trimEnd();
+    const { sent, frames } = tapped(bytes(unended), [unended.length - 10]);
+    expect(sent).toBe(unended.replace(SECRET, "[gone]"));
+    expect(frames.at(-1)!.data).not.toContain(SECRET);
+  });
+
+  it("knows how many bytes a streaming decoder keeps back", () => {
+    const b = (...xs: number[]) => new Uint8Array(xs);
+    expect(incompleteTail(b())).toBe(0);
+    expect(incompleteTail(b(0x61, 0x0a))).toBe(0);
+    expect(incompleteTail(bytes("é"))).toBe(0);
+    expect(incompleteTail(bytes("🌍"))).toBe(0);
+    expect(incompleteTail(bytes("é").subarray(0, 1))).toBe(1);
+    expect(incompleteTail(bytes("€").subarray(0, 2))).toBe(2);
+    expect(incompleteTail(bytes("a🌍").subarray(0, 4))).toBe(3);
   });
 });
 

@@ -23,9 +23,14 @@ export class SseParser {
   private buf = "";
   private event: string | null = null;
   private data: string[] = [];
+  /** Where in the chunk last pushed the first `event: error` line it completed ends; -1 for none (see SseTap). */
+  errorFrom = -1;
 
   push(chunk: string): SseFrame[] {
+    // Lines are cut from the text left over and this chunk: a position in the chunk is one in buf less what was left over.
+    const before = this.buf.length;
     this.buf += chunk;
+    this.errorFrom = -1;
     const frames: SseFrame[] = [];
     let start = 0;
     for (;;) {
@@ -48,7 +53,7 @@ export class SseParser {
       if (nl < 0) break;
       const line = this.buf.slice(start, nl);
       start = nl + skip;
-      this.line(line, frames);
+      if (this.line(line, frames) && this.errorFrom < 0) this.errorFrom = start - before;
     }
     this.buf = this.buf.slice(start);
     return frames;
@@ -63,21 +68,127 @@ export class SseParser {
     return frames;
   }
 
-  private line(line: string, frames: SseFrame[]): void {
+  /** No frame begun and no partial line waiting: what was pushed so far ends between two frames. */
+  idle(): boolean {
+    return this.buf === "" && this.event === null && this.data.length === 0;
+  }
+
+  /** Takes in one line; true when it was an `event: error` line. */
+  private line(line: string, frames: SseFrame[]): boolean {
     if (line === "") {
       if (this.data.length || this.event !== null) frames.push({ event: this.event, data: this.data.join("\n") });
       this.event = null;
       this.data = [];
-      return;
+      return false;
     }
-    if (line.charCodeAt(0) === 58 /* : */) return;
+    if (line.charCodeAt(0) === 58 /* : */) return false;
     const colon = line.indexOf(":");
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "event") this.event = value;
-    else if (field === "data") this.data.push(value);
+    if (field === "event") {
+      this.event = value;
+      return value === "error";
+    }
+    if (field === "data") this.data.push(value);
+    return false;
   }
+}
+
+export interface Tapped {
+  /** The frames the chunk completed, an `error` event's data scrubbed. */
+  frames: SseFrame[];
+  /** What to send the client now: as a rule the chunk itself; null when all of it is held back. */
+  send: Uint8Array | string | null;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The gateway's tap on an upstream stream: it parses each chunk for the
+ * record and tells the relay what to send the client. That is the chunk
+ * itself, as it came (never re-encoded), unless the chunk carries an `error`
+ * event. What an error event says comes from the upstream, or from a proxy in
+ * front of it, and may quote the credential the gateway sent
+ * (lib/observability/secrets.ts): from the end of its `event: error` line on,
+ * the stream is held back and sent as scrubbed text, each time what was held
+ * ends between two frames, so that a credential split over two chunks is
+ * scrubbed whole. The API ends a stream after an error event, so in practice
+ * only that event is held. The frames handed back carry the same scrubbed
+ * data, for the record.
+ *
+ * An error event is known by its event line, which the API writes before the
+ * data (and by which the SDK knows it): a chunk without one costs nothing more
+ * than its parsing. Data sent ahead of its frame's event line is not held.
+ */
+export class SseTap {
+  private readonly parser = new SseParser();
+  private readonly decoder = new TextDecoder();
+  /** From the first `event: error` line on, the rest of the stream goes out as scrubbed text. */
+  private scrubbing = false;
+  /** Text held back: the part of a frame (an error event) not complete yet. */
+  private held = "";
+
+  constructor(private readonly scrub: (text: string) => string) {}
+
+  push(chunk: Uint8Array): Tapped {
+    const text = this.decoder.decode(chunk, { stream: true });
+    const frames = this.parser.push(text);
+    if (!this.scrubbing && this.parser.errorFrom < 0) return { frames, send: chunk };
+    let head: Uint8Array | null = null;
+    if (!this.scrubbing) {
+      this.scrubbing = true;
+      const rest = text.slice(this.parser.errorFrom);
+      // The chunk's bytes up to the end of the event line go as they came. Counted from the end: the text
+      // does not have the bytes of a last character the decoder waits to complete, and may begin with one
+      // the previous chunk began (sent already).
+      head = chunk.subarray(0, chunk.length - incompleteTail(chunk) - utf8.encode(rest).length);
+      this.held = rest;
+    } else this.held += text;
+    return { frames: this.scrubbed(frames), send: join(head, this.release()) };
+  }
+
+  /** At the end of the stream: the frames still pending, and what is still held back. */
+  end(): Tapped {
+    const frames = this.scrubbed(this.parser.end());
+    if (!this.scrubbing) return { frames, send: null };
+    const send = this.scrub(this.held + this.decoder.decode());
+    this.held = "";
+    return { frames, send: send || null };
+  }
+
+  private release(): string {
+    if (!this.parser.idle()) return "";
+    const out = this.scrub(this.held);
+    this.held = "";
+    return out;
+  }
+
+  private scrubbed(frames: SseFrame[]): SseFrame[] {
+    for (const f of frames) if (f.event === "error") f.data = this.scrub(f.data);
+    return frames;
+  }
+}
+
+/** How many bytes at the end begin a UTF-8 character not complete yet: what a streaming TextDecoder keeps for the next chunk. */
+export function incompleteTail(bytes: Uint8Array): number {
+  for (let n = 1; n <= 3 && n <= bytes.length; n++) {
+    const b = bytes[bytes.length - n]!;
+    if (b < 0x80) return 0;
+    // A lead byte says how long its character is: 2, 3 or 4 bytes.
+    if (b >= 0xc0) return n < (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2) ? n : 0;
+  }
+  return 0;
+}
+
+function join(head: Uint8Array | null, tail: string): Uint8Array | string | null {
+  if (!head?.length) return tail || null;
+  if (!tail) return head;
+  const t = utf8.encode(tail);
+  const out = new Uint8Array(head.length + t.length);
+  out.set(head);
+  out.set(t, head.length);
+  return out;
 }
 
 type Block = Record<string, unknown> & { type: string };

@@ -4,7 +4,8 @@
  * (handleMessages), so authentication, routing, escalation, recording and
  * costs are exactly those of /api/v1/messages; only the two ends differ.
  * The gateway's decision headers (thinkgate-tier, -route, -request-id) pass
- * through unchanged; sampling parameters the Messages API does not take are
+ * through unchanged, and x-request-id names the same request id
+ * (openAIRoute); sampling parameters the Messages API does not take are
  * dropped and named in thinkgate-dropped-params (request.ts).
  */
 import { AppError } from "../api/errors";
@@ -14,7 +15,7 @@ import { requirePrincipal } from "../api/wrap";
 import { handleMessages } from "../gateway/messages";
 import { logger } from "../observability/logger";
 import { droppedParams, DROPPED_PARAMS_HEADER, dropsParams, parseChatRequest, tierHint, toMessagesBody } from "./request";
-import { chatError, chatErrorFromBody, fromAppError, toChatChunks, toChatCompletion, toChatError } from "./response";
+import { chatError, chatErrorFromBody, fromAppError, openAIRoute, toChatChunks, toChatCompletion, toChatError } from "./response";
 
 /** Response headers worth keeping from the gateway's answer (the rest describe its body, which is replaced). */
 function passedHeaders(h: Record<string, string>): Record<string, string> {
@@ -26,7 +27,9 @@ function passedHeaders(h: Record<string, string>): Record<string, string> {
   return out;
 }
 
-export async function handleChatCompletions(req: ApiRequest): Promise<ApiResponse> {
+export const handleChatCompletions = openAIRoute(chatCompletions);
+
+async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiResponse> {
   let messagesBody: string;
   let chat: ReturnType<typeof parseChatRequest>;
   let dropped: ReturnType<typeof droppedParams>;
@@ -51,13 +54,11 @@ export async function handleChatCompletions(req: ApiRequest): Promise<ApiRespons
     return chatError(500, toChatError(500, "api_error", "Internal server error"));
   }
 
-  const res = await handleMessages({ ...req, headers, text: async () => messagesBody }, { via: "openai", notes: dropped.notes });
+  const res = await handleMessages({ ...req, headers, text: async () => messagesBody }, { via: "openai", notes: dropped.notes, requestId });
   const keep = passedHeaders(res.headers);
-  // The OpenAI SDKs read x-request-id as the completion's (and the error's) request id: thinkgate's, which names its trace.
-  const requestId = res.headers["thinkgate-request-id"];
-  if (requestId) keep["x-request-id"] = requestId;
   if (dropped.names.length) keep[DROPPED_PARAMS_HEADER] = dropped.names.join(", ");
-  const ids = { id: `chatcmpl-${res.headers["thinkgate-request-id"] ?? ""}`, created: Math.floor(Date.now() / 1000) };
+  // The completion is named after the request, whose trace it is.
+  const ids = { id: `chatcmpl-${requestId}`, created: Math.floor(Date.now() / 1000) };
 
   if (isStream(res)) {
     return {

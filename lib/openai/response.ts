@@ -11,7 +11,8 @@
  * completion_tokens_details.reasoning_tokens the thinking part of it.
  */
 import { errorTypeForStatus, type AppError } from "../api/errors";
-import type { ApiResponse } from "../api/http";
+import type { ApiRequest, ApiResponse, Handler } from "../api/http";
+import { newRequestId } from "../api/ids";
 import { SseParser } from "../gateway/sse";
 import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
 
@@ -101,6 +102,23 @@ export function toChatCompletion(msg: AnthropicMessage, ids: ChatIds) {
     ],
     usage: toChatUsage(msg.usage),
     system_fingerprint: null,
+  };
+}
+
+/**
+ * A handler of the OpenAI-compatible routes. Every answer they give, success
+ * or error, before the gateway or from it, names thinkgate's request id in
+ * x-request-id, where the OpenAI SDKs read a request's id (an error's
+ * requestID, a completion's _request_id); an answer without the upstream's
+ * request-id carries that id there too, as on the other /api/v1 routes. The
+ * handler is given the id, to name everything else by it: the record, the
+ * completion's id.
+ */
+export function openAIRoute(handler: (req: ApiRequest, requestId: string) => Promise<ApiResponse>): Handler {
+  return async (req) => {
+    const requestId = newRequestId();
+    const res = await handler(req, requestId);
+    return { ...res, headers: { "request-id": requestId, ...res.headers, "x-request-id": requestId } };
   };
 }
 

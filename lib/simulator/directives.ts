@@ -5,7 +5,7 @@
  */
 import { AppError, badRequest } from "../api/errors";
 
-export const FAULTS = ["429", "529", "500", "hang", "cut", "midstream_error", "reset", "echo_auth"] as const;
+export const FAULTS = ["429", "529", "500", "hang", "cut", "midstream_error", "reset", "echo_auth", "echo_auth_stream"] as const;
 export type Fault = (typeof FAULTS)[number];
 
 export const ANSWER_MODES = ["truncated", "invalid_json", "hedging", "refusal", "json"] as const;
@@ -112,6 +112,7 @@ parameters on, not this header).
 | \`midstream_error\` | streaming: a few deltas, then \`event: error\` with \`overloaded_error\`; non-streaming: HTTP 529 |
 | \`reset\` | the response headers, then the connection drops before any byte of the body (JSON or stream) |
 | \`echo_auth\` | HTTP 401 \`authentication_error\` whose message quotes the \`x-api-key\` and \`Authorization\` headers the simulator received, as a careless proxy might (a gateway must not pass the credential on) |
+| \`echo_auth_stream\` | streaming: a few deltas, then \`event: error\` with \`overloaded_error\` whose message quotes the same headers, the frame sent in two pieces split inside the credential (a gateway must not pass it on, nor miss it for being split); non-streaming: HTTP 529 with that message |
 
 In the text form a fault can be narrowed: \`[[sim:fault=529*2]]\` fails only the
 first 2 calls whose last user message has the same text (the third answers: a

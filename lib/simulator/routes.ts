@@ -39,14 +39,21 @@ function checkAuth(req: ApiRequest): AppError | null {
   return new AppError("authentication_error", "x-api-key or Authorization: Bearer header is required");
 }
 
+/** The credential headers received, quoted as a careless proxy in front of the API might quote them in an error, and the credentials alone. */
+function echoedCredentials(req: ApiRequest): { text: string; values: string[] } {
+  const sent = ["x-api-key", "authorization"].filter((h) => req.headers[h]);
+  return { text: sent.map((h) => `${h}: ${req.headers[h]}`).join("; "), values: sent.map((h) => req.headers[h]!.replace(/^Bearer\s+/i, "")) };
+}
+
+/** echo_auth_stream's overload error, which quotes the credential. */
+const echoedOverload = (req: ApiRequest) => `Overloaded (${echoedCredentials(req).text})`;
+
 /** The faults that are plain HTTP errors, as the API (or, for echo_auth, a careless proxy in front of it) sends them. */
 function faultError(fault: Fault, req: ApiRequest, retryAfterMs?: number): AppError | null {
   const retryAfter = (ms: number) => ({ headers: { "retry-after": String(Math.ceil(ms / 1000)), "retry-after-ms": String(ms) } });
   switch (fault) {
-    case "echo_auth": {
-      const sent = ["x-api-key", "authorization"].filter((h) => req.headers[h]).map((h) => `${h}: ${req.headers[h]}`);
-      return new AppError("authentication_error", `invalid credentials (${sent.join("; ")})`);
-    }
+    case "echo_auth":
+      return new AppError("authentication_error", `invalid credentials (${echoedCredentials(req).text})`);
     case "429":
       return new AppError("rate_limit_error", "Number of requests has exceeded your per-minute rate limit (simulated).", retryAfter(retryAfterMs ?? 1000));
     case "529":
@@ -120,8 +127,8 @@ function jsonFault(fault: Fault | undefined, req: ApiRequest, requestId: string,
   if (fault === "hang") return waitForAbort(req.signal);
   if (fault === "cut") return cutBody(200, { "content-type": "application/json", "request-id": requestId }, okBody());
   if (fault === "reset") return resetResponse(200, { "content-type": "application/json", "request-id": requestId });
-  // midstream_error outside a stream: the API reports overload as a 529.
-  return errorResponse(new AppError("overloaded_error", "Overloaded"), requestId);
+  // midstream_error and echo_auth_stream outside a stream: the API reports overload as a 529.
+  return errorResponse(new AppError("overloaded_error", fault === "echo_auth_stream" ? echoedOverload(req) : "Overloaded"), requestId);
 }
 
 /** Runs a handler body with a fresh request id; an AppError it throws becomes the API's error response. */
@@ -174,12 +181,19 @@ const createMessage = endpoint(async (req, requestId, headerFault) => {
 
 function streamMessage(outcome: SimOutcome, fault: Fault | undefined, req: ApiRequest, requestId: string): ApiResponse {
   const frames = messageFrames(outcome.message, outcome.thinkingTokens, outcome.seed);
-  const broken = fault === "cut" || fault === "midstream_error";
+  const broken = fault === "cut" || fault === "midstream_error" || fault === "echo_auth_stream";
   // After the 200, an error can only be an `event: error` frame (§5.3.12).
-  const tail =
-    fault === "midstream_error"
-      ? sseFrame("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" }, request_id: requestId })
-      : undefined;
+  let tail: string[] | undefined;
+  if (fault === "midstream_error") {
+    tail = [sseFrame("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" }, request_id: requestId })];
+  } else if (fault === "echo_auth_stream") {
+    const error = sseFrame("error", { type: "error", error: { type: "overloaded_error", message: echoedOverload(req) }, request_id: requestId });
+    // Split inside the credential: a relay that scrubs what it has of the frame, piece by piece, would let both halves through.
+    const value = echoedCredentials(req).values[0] ?? "";
+    const i = value ? error.indexOf(value) : -1;
+    const at = i >= 0 ? i + Math.floor(value.length / 2) : Math.floor(error.length / 2);
+    tail = [error.slice(0, at), error.slice(at)];
+  }
   return {
     status: 200,
     headers: {

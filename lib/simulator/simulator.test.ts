@@ -445,6 +445,23 @@ describe("simulator: faults and errors", () => {
     expect(frames.some((f) => f.event === "message_stop")).toBe(false);
   });
 
+  it("echo_auth_stream: some deltas, then an error event quoting the credential, in two pieces split inside it", async () => {
+    const res = await call("POST", "/api/simulator/v1/messages", { ...ask("Tell me about fjords in detail [[sim:fault=echo_auth_stream]]"), stream: true });
+    if (!isStream(res)) throw new Error("not a stream");
+    const chunks: string[] = [];
+    for await (const c of res.stream) chunks.push(typeof c === "string" ? c : new TextDecoder().decode(c));
+    const frames = parseSse(chunks.join(""));
+    expect(frames.filter((f) => f.event === "content_block_delta").length).toBeGreaterThanOrEqual(2);
+    expect(frames.at(-1)).toMatchObject({ event: "error", data: { type: "error", error: { type: "overloaded_error", message: "Overloaded (authorization: Bearer test)" } } });
+    expect(chunks.length).toBe(2);
+    expect(chunks[0]).toMatch(/Bearer te$/);
+    expect(chunks[1]).toMatch(/^st\)"/);
+
+    const json = await create(ask("Tell me about fjords [[sim:fault=echo_auth_stream]]"));
+    expect(json.res.status).toBe(529);
+    expect(json.json.error).toEqual({ type: "overloaded_error", message: "Overloaded (authorization: Bearer test)" });
+  });
+
   it("requires credentials (401) and a version header (400)", async () => {
     const noAuth = await create(ask("hi"), { "anthropic-version": "2026-10-21" });
     expect(noAuth.res.status).toBe(401);

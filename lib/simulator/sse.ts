@@ -125,8 +125,12 @@ export interface StreamPlan {
   frames: TimedFrame[];
   /** Frames to send: all of them, or fewer for a cut stream. */
   count: number;
-  /** Sent after the last frame, e.g. an `event: error` frame. */
-  tail?: string;
+  /**
+   * Sent after the last frame, e.g. an `event: error` frame. Pieces after the
+   * first follow a short pause, so that they reach the client as chunks of
+   * their own (a frame split in two, as the network may deliver it).
+   */
+  tail?: string[];
   seed: number;
   signal: AbortSignal;
 }
@@ -139,8 +143,10 @@ export interface StreamPlan {
 export async function* paceFrames(plan: StreamPlan): AsyncGenerator<string> {
   const profile = latencyProfile(plan.seed);
   const sent = plan.frames.slice(0, plan.count);
+  const [first = "", ...rest] = plan.tail ?? [];
   if (!profile) {
-    yield sent.map((f) => f.frame).join("") + (plan.tail ?? "");
+    yield sent.map((f) => f.frame).join("") + first;
+    yield* pieces(rest, plan.signal);
     return;
   }
   let pending = 0;
@@ -155,7 +161,18 @@ export async function* paceFrames(plan: StreamPlan): AsyncGenerator<string> {
     }
     yield f.frame;
   }
-  if (plan.tail) yield plan.tail;
+  if (first) yield first;
+  yield* pieces(rest, plan.signal);
+}
+
+/** Long enough for the reader to get the next piece as a chunk of its own, not joined to the one before. */
+const PIECE_PAUSE_MS = 10;
+
+async function* pieces(rest: string[], signal: AbortSignal): AsyncGenerator<string> {
+  for (const piece of rest) {
+    if (!(await sleep(PIECE_PAUSE_MS, signal))) return;
+    yield piece;
+  }
 }
 
 function delayMs(f: TimedFrame, p: LatencyProfile): number {

@@ -305,6 +305,50 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(e.error).toMatchObject({ type: "invalid_request_error", param: null });
   });
 
+  it("names thinkgate's request id in x-request-id, where the OpenAI SDK reads it, on every answer: success or error, before the gateway or after", async () => {
+    const REQUEST_ID = /^req_[0-9a-z]{9}[0-9a-f]{16}$/;
+    // A completion, whole and streamed: the id of its record, which the completion's id names too.
+    const whole = await client.chat.completions.create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hi." }], reasoning_effort: "none" }).withResponse();
+    expect(whole.request_id).toMatch(REQUEST_ID);
+    expect(whole.data.id).toBe(`chatcmpl-${whole.request_id}`);
+    expect((await stored(whole.data.id)).id).toBe(whole.request_id);
+    const streamed = await client.chat.completions.create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hi." }], reasoning_effort: "none", stream: true }).withResponse();
+    const ids = new Set<string>();
+    for await (const chunk of streamed.data) ids.add(chunk.id);
+    expect([...ids]).toEqual([`chatcmpl-${streamed.request_id}`]);
+
+    // Errors thinkgate answers before the request reaches the gateway: an unsupported field, a bad key.
+    const errors: [string, unknown][] = [
+      ["unsupported field", await client.chat.completions.create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], logprobs: true }).catch((e: unknown) => e)],
+      [
+        "bad key",
+        await new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: "tg_not_a_key", maxRetries: 0 }).chat.completions
+          .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] })
+          .catch((e: unknown) => e),
+      ],
+      ["bad key, models", await new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: "tg_not_a_key", maxRetries: 0 }).models.list().catch((e: unknown) => e)],
+      ["missing model", await client.models.retrieve("claude-nope").catch((e: unknown) => e)],
+    ];
+    for (const [what, err] of errors) {
+      expect(err, what).toBeInstanceOf(OpenAI.APIError);
+      const e = err as InstanceType<typeof OpenAI.APIError>;
+      expect(e.requestID ?? "(none)", what).toMatch(REQUEST_ID);
+      // The Anthropic header too, as on the other /api/v1 routes.
+      expect(e.headers?.get("request-id"), what).toBe(e.requestID);
+    }
+    // An upstream failure the gateway relays: the id of its record.
+    const failed = (await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hello again [[sim:fault=500]]" }], reasoning_effort: "none" })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(failed.status).toBe(500);
+    expect(failed.requestID).toMatch(REQUEST_ID);
+    expect((await stored(failed.requestID!)).id).toBe(failed.requestID);
+
+    // The model endpoints' answers for OpenAI clients.
+    expect((await client.models.retrieve("claude-opus-4-7").withResponse()).request_id).toMatch(REQUEST_ID);
+    expect((await client.models.list().withResponse()).response.headers.get("x-request-id")).toMatch(REQUEST_ID);
+  });
+
   it("relays an upstream failure as an OpenAI error and records it", async () => {
     const err = await client.chat.completions
       .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hello [[sim:fault=529]]" }], reasoning_effort: "none" })

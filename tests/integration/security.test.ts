@@ -113,6 +113,61 @@ describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     await expectNoCanary();
   });
 
+  it("never relays, logs or stores the key when the upstream echoes it in an error event in the middle of a stream", async () => {
+    // The simulator's echo_auth_stream fault: a 200 stream, a few deltas, then `event: error` (overloaded_error)
+    // whose message quotes the canary, sent in two pieces split inside it.
+    const echo = "Where am I? [[sim:fault=echo_auth_stream]]";
+    const scrubbed = /^Overloaded \(authorization: Bearer \[redacted:\w+\]\)$/;
+    /** The `data` of the stream's `event: error` frames. */
+    const errorEvents = (sse: string) => [...sse.matchAll(/^event: error\r?\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as { type: string; error: { type: string; message: string } });
+    // The standard tier relays the upstream's bytes; the reasoning tier, which this client did not ask thinking of,
+    // re-encodes the frames without the thinking blocks: both paths.
+    for (const tier of ["standard", "reasoning"]) {
+      const res = await call("/api/v1/messages", { method: "POST", body: msg(`${echo} Raw, ${tier}.`, { stream: true }), headers: { "thinkgate-tier": tier } });
+      expect(res.status, tier).toBe(200);
+      const sse = await res.text();
+      // The stream had begun (on the reasoning tier the deltas before the cut are hidden thinking).
+      expect(sse, tier).toMatch(/^event: message_start\n/);
+      const errors = errorEvents(sse);
+      expect(errors, tier).toHaveLength(1);
+      expect(errors[0]!.type, tier).toBe("error");
+      expect(errors[0]!.error.type, tier).toBe("overloaded_error");
+      expect(errors[0]!.error.message, tier).toMatch(scrubbed);
+    }
+
+    // The official SDK throws the event as an APIError with its type.
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const stream = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 128, stream: true, messages: [{ role: "user", content: `${echo} SDK.` }] });
+    const deltas: string[] = [];
+    const err = await (async () => {
+      for await (const ev of stream) if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") deltas.push(ev.delta.text);
+    })().then(() => null, (e: unknown) => e);
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    const e = err as InstanceType<typeof Anthropic.APIError>;
+    seen.push(`${e.message}\n${JSON.stringify(e.error)}`);
+    expect(e.type).toBe("overloaded_error");
+    expect(String(e.apiMessage)).toMatch(scrubbed);
+
+    // The OpenAI-compatible endpoint's stream: the error arrives as a data frame in OpenAI's error shape.
+    for (const effort of ["none", "low"]) {
+      const body = JSON.stringify({ model: "claude-sonnet-4-6", stream: true, reasoning_effort: effort, messages: [{ role: "user", content: `${echo} Chat, ${effort}.` }] });
+      const res = await call("/api/v1/chat/completions", { method: "POST", body });
+      expect(res.status, effort).toBe(200);
+      const frames = [...(await res.text()).matchAll(/^data: (\{.*\})$/gm)].map((m) => JSON.parse(m[1]!) as { object?: string; error?: { type: string; code: string; message: string } });
+      expect(frames.some((f) => f.object === "chat.completion.chunk"), effort).toBe(true);
+      const error = frames.at(-1)!.error;
+      expect(error, effort).toMatchObject({ type: "server_error", code: "overloaded" });
+      expect(error!.message, effort).toMatch(scrubbed);
+    }
+
+    await eventually(async () => {
+      const dump = await dumpDatabase(server);
+      return ["Raw, standard.", "Raw, reasoning.", "SDK.", "Chat, none.", "Chat, low."].every((p) => dump.includes(`Where am I? [[sim:fault=echo_auth_stream]] ${p}`)) ? true : undefined;
+    });
+    await expectNoCanary();
+  });
+
   it("never returns, logs or stores the upstream API key, on success or failure", async () => {
     const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
     const ok = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 128, messages: [{ role: "user", content: "Say hi." }] });
