@@ -85,4 +85,10 @@ describe("hand-written prompts of the kinds that fooled the earlier model", () =
       ),
     ).toBe("standard"),
   );
+  const withFigures = [
+    "Convert this to CSV: Q1 revenue 1,200 units at $14.50, Q2 1,450 units at $14.20, Q3 1,610 units at $13.90.",
+    "Classify each transaction as food or transport: $12.40 bakery, $3.10 bus, $58.00 groceries, $22.75 taxi.",
+    "Summarize this for the team:\n\nOur Q3 numbers: revenue up 14% to $8.2M, churn down from 3.1% to 2.4%, 37 new enterprise customers, and headcount 212 (+9).",
+  ];
+  for (const p of withFigures) it(`standard: ${p.slice(0, 60).replace(/\n/g, " ")}`, () => expect(tier(p)).toBe("standard"));
 });
