@@ -7,7 +7,8 @@
  *  - word unigrams and bigrams (lower-cased; every digit maps to "0", so "2024"
  *    and "1999" are the same token "0000": numbers count as a shape, never as
  *    values a dataset happens to use); symbols such as ? = { } ( ) are tokens
- *    too, and CJK / kana / hangul characters are one token each;
+ *    too, and CJK / kana / hangul characters are one token each; function
+ *    words (STOP) appear in bigrams only;
  *  - character 4-grams of each word padded with "<" and ">" (catches
  *    "debugg", "vulner", "optimi" across inflections and typos);
  *  - instruction zones: the unigrams and bigrams of the first ZONE_TOKENS
@@ -359,6 +360,19 @@ type Segments = [number, number, number, number];
 type Material = [start: number, end: number, kind: MaterialKind];
 export type MaterialKind = "none" | "task" | "question";
 
+/**
+ * Function words emit no unigram, character 4-gram or zone unigram, only
+ * bigrams ("how many", "why does"): on their own they say how a benchmark
+ * writes (a word problem's "at", "and", "one", a role-play's "my") rather
+ * than what is asked, and a short request full of them read as a word
+ * problem. (Chosen by leave-one-source-out; see the README.)
+ */
+const STOP = new Set(
+  "a an the and or but of to in on at for with by from as is are was were be been being it its this that these those i you he she we they my your his her our their me him us them have has had do does did so there"
+    .split(" ")
+    .map(fnv1a),
+);
+
 /** The token a number inside given material becomes: a value handed over, not the shape of a calculation. */
 const VALUE_HASH = fnv1a("<value>");
 const VALUE_NAME = "<value>";
@@ -427,10 +441,11 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
       const value = given && digits === len;
       if (value) h = VALUE_HASH;
       const lead = !given && tokens < ZONE_TOKENS;
+      const stop = STOP.has(h);
 
       // unigram
       const u = uniIndex(h);
-      if (stampUni[u] !== generation) {
+      if (!stop && stampUni[u] !== generation) {
         stampUni[u] = generation;
         push(u, 0);
         if (namer?.want.has(u)) nameIt(namer, u, `word:${name(start, len, value)}`);
@@ -450,7 +465,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
       if (cu !== 0) addCues(cu, lead, !given);
 
       // character 4-grams of words inside the char ranges
-      if (cls === 1 && len >= 2 && !value && ((start >= charRanges[0] && start < charRanges[1]) || (start >= charRanges[2] && start < charRanges[3]))) {
+      if (cls === 1 && len >= 2 && !value && !stop && ((start >= charRanges[0] && start < charRanges[1]) || (start >= charRanges[2] && start < charRanges[3]))) {
         tokBuf[0] = 60; // "<"
         tokBuf[len + 1] = 62; // ">"
         const total = len + 2;
@@ -472,7 +487,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
       // and (after the loop) the last ZONE_TOKENS tokens (unigrams), material aside
       if (lead) {
         const li = fmix(h ^ SEED_LEAD) & MASK;
-        if (zone(li, 3) && namer?.want.has(li)) nameIt(namer, li, `lead:${name(start, len, false)}`);
+        if (!stop && zone(li, 3) && namer?.want.has(li)) nameIt(namer, li, `lead:${name(start, len, false)}`);
         if (havePrev) {
           const lb = fmix(Math.imul(prevHash, 0x27d4eb2f) ^ h ^ SEED_LEAD ^ SEED_BI) & MASK;
           if (zone(lb, 3) && namer?.want.has(lb)) nameIt(namer, lb, `lead:${name(prevStart, prevLen, prevValue)} ${name(start, len, false)}`);
@@ -495,6 +510,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
   }
   const nTail = Math.min(tokens, ZONE_TOKENS);
   for (let k = 0; k < nTail; k++) {
+    if (STOP.has(tailHashes[k]!)) continue;
     const ti = fmix(tailHashes[k]! ^ SEED_TAIL) & MASK;
     if (zone(ti, 4) && namer?.want.has(ti)) nameIt(namer, ti, `tail:${tokenText(text, tailStart[k]!, tailLen[k]!)}`);
   }

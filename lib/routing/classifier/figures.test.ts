@@ -50,6 +50,7 @@ describe("hand-written prompts of the kinds that fooled the earlier model", () =
   const standard = [
     "Which planet is known as the Red Planet?\nA. Venus\nB. Mars\nC. Jupiter\nD. Saturn\nAnswer:",
     "Who wrote the novel 'Pride and Prejudice'?\n(A) Charlotte Brontë\n(B) Jane Austen\n(C) Mary Shelley\n(D) George Eliot",
+    "Write a cover letter for a junior data analyst position at a logistics company. I have a statistics degree and one internship.",
     "I want you to act as a travel guide. I will tell you my location and you will suggest places to visit near it. My first request: I am in Lisbon.",
     "Pretend you are a pirate captain and greet your new crew.",
     "What is your opinion on remote work versus working in the office?",
@@ -59,12 +60,6 @@ describe("hand-written prompts of the kinds that fooled the earlier model", () =
     "Explain what photosynthesis is in simple terms.",
   ];
   for (const p of standard) it(`standard: ${p.slice(0, 60).replace(/\n/g, " ")}`, () => expect(tier(p)).toBe("standard"));
-
-  // Known failure: scores just over the default threshold (0.664 at 0.645; it was 0.641 before the
-  // given-material features): function words read as a word problem, nothing names a writing task.
-  it.fails("standard (known failure): Write a cover letter for a junior data analyst ...", () =>
-    expect(tier("Write a cover letter for a junior data analyst position at a logistics company. I have a statistics degree and one internship.")).toBe("standard"),
-  );
 
   const reasoning = [
     "A train leaves city A at 60 km/h and another leaves city B, 300 km away, at 90 km/h towards it, 30 minutes later. When and where do they meet? Show your work.",
