@@ -156,8 +156,13 @@ describe("LLM classifier stage", () => {
     const put = await fetch(`${server.url}/api/settings`, {
       method: "PUT",
       headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
-      // A margin of 0.5 makes every score ambiguous, so the stage always runs.
-      body: JSON.stringify({ classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 2000 } }),
+      // A margin of 0.5 around a threshold of 0.5 makes every score ambiguous, so the stage always runs
+      // (around the shipped threshold, a confidently standard prompt would fall outside it).
+      body: JSON.stringify({
+        classifierThreshold: 0.5,
+        classifier: { enabled: true, ambiguousMargin: 0.5 },
+        llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 2000 },
+      }),
     });
     expect(put.status).toBe(200);
     const { response } = await client.messages

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DIM, N_FEATURES, STRUCT_NAMES, extractFeatures, featureNames, tokenizeForLexicon, WINDOW_HEAD, WINDOW_TAIL } from "./features";
+import { DIM, N_FEATURES, STRUCT_NAMES, extractFeatures, featureNames, materialRange, tokenizeForLexicon, WINDOW_HEAD, WINDOW_TAIL } from "./features";
 
 const s = (text: string) => extractFeatures(text).structure;
 
@@ -63,6 +63,69 @@ describe("structural features", () => {
   });
 });
 
+describe("instruction and given material", () => {
+  const summary =
+    "Summarize in two sentences: The council approved the budget on Tuesday. It raises transport spending by 12% and passed 7 to 4.";
+
+  it("finds the material after a task instruction ended by ': ' or a blank line", () => {
+    expect(materialRange(summary)).toEqual([summary.indexOf(":") + 1, summary.length, "task"]);
+    const para = "Extract the dates from this paragraph\n\nThe museum opened on June 3, 1998 and closed in 2004.";
+    expect(materialRange(para)).toEqual([para.indexOf("\n"), para.length, "task"]);
+    expect(materialRange("请把下面这段话总结成一句话：公司今年第三季度营收增长了百分之十二，主要得益于海外市场的扩张和新产品的推出。").slice(0, 1)).toEqual([14]);
+  });
+
+  it("finds the material after a question ended by a blank line", () => {
+    const text = "When did the museum reopen?\n\nThe museum opened on June 3, 1998, closed for renovation in 2004 and reopened in 2007.";
+    expect(materialRange(text)).toEqual([text.indexOf("\n"), text.length, "question"]);
+    // a question followed by its own data on the next line is one question
+    expect(materialRange("What is the mean of these values?\n3, 8, 12, 20, 31, 40")[2]).toBe("none");
+  });
+
+  it("keeps a closing question in the ask", () => {
+    const text = "Summarize this report: Sales rose 12% in May and 9% in June. Costs were flat. Which month grew most?";
+    const [from, to] = materialRange(text);
+    expect(text.slice(from, to)).toBe(" Sales rose 12% in May and 9% in June. Costs were flat.");
+  });
+
+  it("finds none without a task instruction, with a derivation asked, on later lines or in code", () => {
+    const none = [0, 0, "none"];
+    expect(materialRange("Solve for x: 3x + 4 = 10, and 2x - y = 7 for the same x.")).toEqual(none);
+    expect(materialRange("Question: Janet has 16 eggs and sells 3 of them for $2 each. How much does she make?")).toEqual(none);
+    expect(materialRange("Summarize and calculate the total: 3 apples at $2 and 4 pears at $1.50.")).toEqual(none);
+    expect(materialRange("Why does this return 0?\n\ndef mean(xs):\n    return sum(xs) // len(xs) * 0")).toEqual(none);
+    expect(materialRange("What is the date a month ago in MM/DD/YYYY format?\nOptions:\n(A) 01/01/2020\n(B) 01/02/2020")).toEqual(none);
+    expect(materialRange("def total(items: list):\n    return sum(i.price * i.qty for i in items)")).toEqual(none);
+    expect(materialRange("Translate: hi")).toEqual(none); // too short to tell apart
+  });
+
+  it("counts the ask's numbers and cues apart from the material's", () => {
+    const st = s(summary);
+    expect(st.material).toBe("task");
+    expect(st.numbers).toBe(3);
+    expect(st.askNumbers).toBe(0);
+    expect(st.cues.plan).toBe(1); // "budget", in the material
+    expect(st.askCues.plan).toBe(0);
+    expect(st.askCues.task).toBe(1);
+    const q = s("Janet has 16 eggs and sells 3 of them for $2 each. How much does she make?");
+    expect(q.material).toBe("none");
+    expect(q.askNumbers).toBe(q.numbers);
+    expect(q.askCues).toEqual(q.cues);
+  });
+
+  it("reads numbers in the material as values and keeps the instruction zones on the instruction", () => {
+    const f = extractFeatures(summary);
+    const names = [...featureNames(summary, f.idx).values()];
+    expect(names).toContain("word:<value>");
+    expect(names).not.toContain("word:00");
+    expect(names).toContain("struct:task_on_material");
+    expect(names.filter((n) => n.startsWith("lead:")).every((n) => /^lead:(summarize|in|two|sentences|:)( |$)/.test(n))).toBe(true);
+    expect(names.filter((n) => n.startsWith("tail:")).sort()).toEqual(["tail::", "tail:sentences", "tail:summarize", "tail:two"]);
+    // the same figures in a question are the question's
+    const q = [...featureNames("It rose 12% and passed 7 to 4. By how much?", extractFeatures("It rose 12% and passed 7 to 4. By how much?").idx).values()];
+    expect(q).toContain("word:00");
+  });
+});
+
 describe("hashed n-grams", () => {
   it("stays inside the fixed feature space and is L2-normalised per family", () => {
     const f = extractFeatures("Why does my binary search loop forever on some inputs?");
@@ -81,6 +144,20 @@ describe("hashed n-grams", () => {
     expect([...a.val]).toEqual([...b.val]);
     const c = extractFeatures("Pay $1,999 by 1999-12-31?");
     expect([...c.idx]).toEqual([...a.idx]);
+  });
+
+  it("keeps function words in bigrams only", () => {
+    const text = "How many of the apples are at the market?";
+    const names = [...featureNames(text, extractFeatures(text).idx).values()];
+    expect(names).toContain("word:apples");
+    expect(names).toContain("bigram:how many");
+    expect(names).toContain("bigram:at the");
+    for (const w of ["the", "at", "are", "of"]) {
+      expect(names).not.toContain(`word:${w}`);
+      expect(names).not.toContain(`lead:${w}`);
+      expect(names).not.toContain(`tail:${w}`);
+    }
+    expect(names.some((n) => n === "chars:<the" || n === "chars:the>")).toBe(false);
   });
 
   it("names features for explanations", () => {

@@ -7,7 +7,8 @@
  *  - word unigrams and bigrams (lower-cased; every digit maps to "0", so "2024"
  *    and "1999" are the same token "0000": numbers count as a shape, never as
  *    values a dataset happens to use); symbols such as ? = { } ( ) are tokens
- *    too, and CJK / kana / hangul characters are one token each;
+ *    too, and CJK / kana / hangul characters are one token each; function
+ *    words (STOP) appear in bigrams only;
  *  - character 4-grams of each word padded with "<" and ">" (catches
  *    "debugg", "vulner", "optimi" across inflections and typos);
  *  - instruction zones: the unigrams and bigrams of the first ZONE_TOKENS
@@ -19,7 +20,14 @@
  *    counts per class from lexicon.ts (overall and in the lead zone), an
  *    "instruction + pasted context" shape, and a few crosses (a standard ask
  *    wrapped around code, numbers or a stack trace; a creative brief full of
- *    constraint words).
+ *    constraint words);
+ *  - given material (materialRange): when a short task instruction
+ *    ("Summarize in two sentences:", "Return JSON ... for:") or a question
+ *    precedes material the prompt hands over, numbers, arithmetic and cue
+ *    words are counted on the ask only, numbers in the material become one
+ *    "<value>" token, the instruction zones are taken from the ask, and
+ *    task_on_material marks the shape: figures in a text to summarise are
+ *    values to carry over, not a calculation asked for.
  *
  * Each n-gram family is binary (presence) and L2-normalised (every present
  * feature of a family weighs 1/sqrt(number present)), so a long prompt does not
@@ -106,6 +114,7 @@ export const STRUCT_NAMES = [
   "standard_ask_on_trace",
   "creative_ask_with_constraints",
   "choice_options",
+  "task_on_material",
 ] as const;
 export type StructName = (typeof STRUCT_NAMES)[number];
 export const N_STRUCT = STRUCT_NAMES.length;
@@ -131,6 +140,12 @@ export interface Structure {
   /** Cue counts among the first ZONE_TOKENS tokens. */
   leadCues: Record<CueClass, number>;
   contextBlock: boolean;
+  /** Material the prompt provides, after a task instruction ("Summarize in two sentences: <text>") or a question; see materialRange. */
+  material: MaterialKind;
+  /** Numbers, arithmetic expressions and cue counts outside that material: what the prompt asks, not what it hands over. */
+  askNumbers: number;
+  askArithmeticOps: number;
+  askCues: Record<CueClass, number>;
 }
 
 // ---------------------------------------------------------------- hashing
@@ -289,6 +304,11 @@ const tailHashes = new Uint32Array(ZONE_TOKENS);
 const tailStart = new Int32Array(ZONE_TOKENS);
 const tailLen = new Int32Array(ZONE_TOKENS);
 const cueCounts = new Int32Array(CUE_CLASSES.length);
+/** Cue counts outside the given material (all of the text when there is none). */
+const askCueCounts = new Int32Array(CUE_CLASSES.length);
+const TASK = CUE_CLASSES.indexOf("task");
+const DERIVE = CUE_CLASSES.indexOf("derive");
+const DEBUG = CUE_CLASSES.indexOf("debug");
 /** Cue counts within the lead zone (the first ZONE_TOKENS tokens): where the instruction verb usually is. */
 const leadCueCounts = new Int32Array(CUE_CLASSES.length);
 
@@ -336,20 +356,48 @@ function tokenText(text: string, start: number, len: number): string {
 
 /** Up to two [start, end) ranges of the text: the whole text, or its head and its tail. */
 type Segments = [number, number, number, number];
+/** Given material: [start, end) of the text ([0, 0]: none), and what precedes it (see materialRange). */
+type Material = [start: number, end: number, kind: MaterialKind];
+export type MaterialKind = "none" | "task" | "question";
+
+/**
+ * Function words emit no unigram, character 4-gram or zone unigram, only
+ * bigrams ("how many", "why does"): on their own they say how a benchmark
+ * writes (a word problem's "at", "and", "one", a role-play's "my") rather
+ * than what is asked, and a short request full of them read as a word
+ * problem. (Chosen by leave-one-source-out; see the README.)
+ */
+const STOP = new Set(
+  "a an the and or but of to in on at for with by from as is are was were be been being it its this that these those i you he she we they my your his her our their me him us them have has had do does did so there"
+    .split(" ")
+    .map(fnv1a),
+);
+
+/** The token a number inside given material becomes: a value handed over, not the shape of a calculation. */
+const VALUE_HASH = fnv1a("<value>");
+const VALUE_NAME = "<value>";
 
 /**
  * Walks the text's segments (lower-casing through LOWER), emits n-gram
  * features into the scratch buffers and counts cue words. The boundary
  * between two segments separates tokens (a bigram may span it). charRanges
  * bound where character 4-grams are taken (two [start, end) ranges).
+ *
+ * Inside the given material (`material`, [start, end), see materialRange) a
+ * number is the token VALUE_HASH, cue words count only towards the whole
+ * text's counts, and tokens are not part of the instruction zones: the lead
+ * and tail zones are the first and last ZONE_TOKENS tokens of the rest.
  */
-function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Namer): number {
+function tokenPass(text: string, seg: Segments, charRanges: Segments, material: Material, namer?: Namer): number {
   let prevHash = 0;
   let havePrev = false;
   let prevStart = 0;
   let prevLen = 0;
+  let prevValue = false;
   let words = 0;
+  /** Tokens outside the material. */
   let tokens = 0;
+  const name = (start: number, len: number, value: boolean) => (value ? VALUE_NAME : tokenText(text, start, len));
   for (let part = 0; part < 4; part += 2) {
     const n = seg[part + 1]!;
     let i = seg[part]!;
@@ -362,6 +410,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Na
       }
       let h = FNV_OFFSET;
       let len = 0;
+      let digits = 0;
       const start = i;
       if (cls === 1) {
         // A word: letters, digits (as 0), underscore.
@@ -370,6 +419,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Na
           if (CLASS[d] !== 1) break;
           if (d >= 48 && d <= 57) d = 48;
           if (len < MAX_TOKEN) {
+            if (d === 48) digits++;
             h ^= d;
             h = Math.imul(h, FNV_PRIME);
             tokBuf[len + 1] = d;
@@ -387,13 +437,18 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Na
         i++;
       }
       h >>>= 0;
+      const given = start >= material[0] && start < material[1];
+      const value = given && digits === len;
+      if (value) h = VALUE_HASH;
+      const lead = !given && tokens < ZONE_TOKENS;
+      const stop = STOP.has(h);
 
       // unigram
       const u = uniIndex(h);
-      if (stampUni[u] !== generation) {
+      if (!stop && stampUni[u] !== generation) {
         stampUni[u] = generation;
         push(u, 0);
-        if (namer?.want.has(u)) nameIt(namer, u, `word:${tokenText(text, start, len)}`);
+        if (namer?.want.has(u)) nameIt(namer, u, `word:${name(start, len, value)}`);
       }
       // bigram
       if (havePrev) {
@@ -401,16 +456,16 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Na
         if (stampBi[b] !== generation) {
           stampBi[b] = generation;
           push(b, 1);
-          if (namer?.want.has(b)) nameIt(namer, b, `bigram:${tokenText(text, prevStart, prevLen)} ${tokenText(text, start, len)}`);
+          if (namer?.want.has(b)) nameIt(namer, b, `bigram:${name(prevStart, prevLen, prevValue)} ${name(start, len, value)}`);
         }
         const cb = cueLookup(cueBigramKey(prevHash, h));
-        if (cb !== 0) addCues(cb, tokens < ZONE_TOKENS);
+        if (cb !== 0) addCues(cb, lead, !given);
       }
       const cu = cueLookup(h | 0);
-      if (cu !== 0) addCues(cu, tokens < ZONE_TOKENS);
+      if (cu !== 0) addCues(cu, lead, !given);
 
       // character 4-grams of words inside the char ranges
-      if (cls === 1 && len >= 2 && ((start >= charRanges[0] && start < charRanges[1]) || (start >= charRanges[2] && start < charRanges[3]))) {
+      if (cls === 1 && len >= 2 && !value && !stop && ((start >= charRanges[0] && start < charRanges[1]) || (start >= charRanges[2] && start < charRanges[3]))) {
         tokBuf[0] = 60; // "<"
         tokBuf[len + 1] = 62; // ">"
         const total = len + 2;
@@ -429,22 +484,25 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Na
         }
       }
       // instruction zones: the first ZONE_TOKENS tokens (unigrams and bigrams),
-      // and (after the loop) the last ZONE_TOKENS tokens (unigrams)
-      if (tokens < ZONE_TOKENS) {
+      // and (after the loop) the last ZONE_TOKENS tokens (unigrams), material aside
+      if (lead) {
         const li = fmix(h ^ SEED_LEAD) & MASK;
-        if (zone(li, 3) && namer?.want.has(li)) nameIt(namer, li, `lead:${tokenText(text, start, len)}`);
+        if (!stop && zone(li, 3) && namer?.want.has(li)) nameIt(namer, li, `lead:${name(start, len, false)}`);
         if (havePrev) {
           const lb = fmix(Math.imul(prevHash, 0x27d4eb2f) ^ h ^ SEED_LEAD ^ SEED_BI) & MASK;
-          if (zone(lb, 3) && namer?.want.has(lb)) nameIt(namer, lb, `lead:${tokenText(text, prevStart, prevLen)} ${tokenText(text, start, len)}`);
+          if (zone(lb, 3) && namer?.want.has(lb)) nameIt(namer, lb, `lead:${name(prevStart, prevLen, prevValue)} ${name(start, len, false)}`);
         }
       }
-      const slot = tokens % ZONE_TOKENS;
-      tailHashes[slot] = h;
-      tailStart[slot] = start;
-      tailLen[slot] = len;
-      tokens++;
+      if (!given) {
+        const slot = tokens % ZONE_TOKENS;
+        tailHashes[slot] = h;
+        tailStart[slot] = start;
+        tailLen[slot] = len;
+        tokens++;
+      }
       prevStart = start;
       prevLen = len;
+      prevValue = value;
       prevHash = h;
       havePrev = true;
       if (namer && namer.remaining <= 0) return words; // explaining: every wanted name found
@@ -452,6 +510,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, namer?: Na
   }
   const nTail = Math.min(tokens, ZONE_TOKENS);
   for (let k = 0; k < nTail; k++) {
+    if (STOP.has(tailHashes[k]!)) continue;
     const ti = fmix(tailHashes[k]! ^ SEED_TAIL) & MASK;
     if (zone(ti, 4) && namer?.want.has(ti)) nameIt(namer, ti, `tail:${tokenText(text, tailStart[k]!, tailLen[k]!)}`);
   }
@@ -472,11 +531,12 @@ function nameIt(namer: Namer, index: number, name: string): void {
   namer.remaining--;
 }
 
-function addCues(mask: number, lead: boolean): void {
+function addCues(mask: number, lead: boolean, ask: boolean): void {
   for (let k = 0; k < cueCounts.length; k++) {
     if (mask & (1 << k)) {
       cueCounts[k]!++;
       if (lead) leadCueCounts[k]!++;
+      if (ask) askCueCounts[k]!++;
     }
   }
 }
@@ -541,14 +601,18 @@ function lineKind(text: string, from: number, to: number): number {
   return 0;
 }
 
-/** One scan of the text's segments: lines, code-looking lines, list items, numbers, arithmetic, '?'. */
-function structurePass(text: string, seg: Segments): Omit<Structure, "words" | "cues" | "leadCues" | "contextBlock"> & { firstParaEnd: number } {
+type Scanned = Omit<Structure, "words" | "cues" | "leadCues" | "contextBlock" | "material" | "askCues"> & { firstParaEnd: number };
+
+/** One scan of the text's segments: lines, code-looking lines, list items, numbers, arithmetic, '?' (numbers and arithmetic also outside `material`). */
+function structurePass(text: string, seg: Segments, material: Material): Scanned {
   let lines = 0;
   let codeLines = 0;
   let listItems = 0;
   let optionLines = 0;
   let numbers = 0;
   let arithmeticOps = 0;
+  let askNumbers = 0;
+  let askArithmeticOps = 0;
   let questions = 0;
   let firstParaEnd = -1;
   for (let part = 0; part < 4; part += 2) {
@@ -577,9 +641,14 @@ function structurePass(text: string, seg: Segments): Omit<Structure, "words" | "
       if (c === 63) questions++;
       if (c >= 48 && c <= 57) {
         if (!inNumber) {
+          const ask = i < material[0] || i >= material[1];
           numbers++;
+          if (ask) askNumbers++;
           inNumber = true;
-          if (arith === 2) arithmeticOps++;
+          if (arith === 2) {
+            arithmeticOps++;
+            if (ask) askArithmeticOps++;
+          }
         }
         arith = 1;
       } else {
@@ -615,11 +684,120 @@ function structurePass(text: string, seg: Segments): Omit<Structure, "words" | "
     stackTrace,
     numbers,
     arithmeticOps,
+    askNumbers,
+    askArithmeticOps,
     listItems,
     optionLines,
     questions,
     firstParaEnd,
   };
+}
+
+// -------------------------------------------------------- given material
+
+/** The instruction before given material is looked for in the first MATERIAL_HEAD characters. */
+export const MATERIAL_HEAD = 300;
+/** Shorter material is not told apart from its instruction. */
+const MATERIAL_MIN = 20;
+/** A closing question is looked for in the last QUESTION_TAIL characters. */
+const QUESTION_TAIL = 400;
+const NO_MATERIAL: Material = [0, 0, "none"];
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
+
+/**
+ * Where the prompt hands over material to work on, as [start, end, kind]
+ * ([0, 0, "none"] when it does not). The ask is the first line, ended by ": "
+ * or a blank line within the first MATERIAL_HEAD characters, not itself code
+ * and asking for no derivation or diagnosis (no "derive" or "debug" cue);
+ * it is either an instruction naming such a task (kind "task": a "task" cue
+ * such as summarize, extract, translate, classify, format as JSON) or a
+ * question followed by a blank line (kind "question": "When did it
+ * reopen?\n\n<article>"). The material runs to the end of the text, except a
+ * closing question ("... Which item was cut most?"), which is part of the
+ * ask. The figures and cue words of the material describe what was handed
+ * over, not how much thinking the task takes: "Summarize in two sentences:
+ * <a paragraph with 12% and 7 to 4>" is no calculation.
+ */
+export function materialRange(text: string): Material {
+  const n = text.length;
+  const lim = Math.min(n - 1, MATERIAL_HEAD);
+  let b = -1;
+  for (let i = 1; i < lim; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xff1a || (c === 58 && isSpace(text.charCodeAt(i + 1)))) {
+      b = i + 1;
+      break;
+    }
+    if (c === 10) {
+      let k = i + 1;
+      while (k < n && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || text.charCodeAt(k) === 13)) k++;
+      if (k < n && text.charCodeAt(k) === 10) b = i;
+      break;
+    }
+  }
+  if (b < 0 || n - b < MATERIAL_MIN) return NO_MATERIAL;
+  // "def total(items: list):" is code, not an instruction
+  if (isCodeLine(text, 0, b) && /[(=]/.test(text.slice(0, b))) return NO_MATERIAL;
+  const head = cueMask(text, 0, b);
+  if (head & ((1 << DERIVE) | (1 << DEBUG))) return NO_MATERIAL;
+  let q = b;
+  while (q > 0 && isSpace(text.charCodeAt(q - 1))) q--;
+  const kind = head & (1 << TASK) ? "task" : text.charCodeAt(b) === 10 && (text.charCodeAt(q - 1) === 63 || text.charCodeAt(q - 1) === 0xff1f) ? "question" : "none";
+  if (kind === "none") return NO_MATERIAL;
+  let e = n;
+  while (e > b && isSpace(text.charCodeAt(e - 1))) e--;
+  let end = n;
+  const last = text.charCodeAt(e - 1);
+  if (last === 63 || last === 0xff1f) {
+    for (let k = e - 2; k > b && k >= e - QUESTION_TAIL; k--) {
+      const c = text.charCodeAt(k);
+      if (c === 46 || c === 33 || c === 63 || c === 10 || c === 0x3002 || c === 0xff1f) {
+        end = k + 1;
+        break;
+      }
+    }
+  }
+  return end - b < MATERIAL_MIN ? NO_MATERIAL : [b, end, kind];
+}
+
+/** The cue classes present in [from, to) as a bitmask (tokens and hashes as in the token pass). */
+function cueMask(text: string, from: number, to: number): number {
+  let mask = 0;
+  let prev = 0;
+  let havePrev = false;
+  let i = from;
+  while (i < to) {
+    const c = LOWER[text.charCodeAt(i)]!;
+    const cls = CLASS[c]!;
+    if (cls === 0) {
+      i++;
+      continue;
+    }
+    let h = FNV_OFFSET;
+    if (cls === 1) {
+      let len = 0;
+      while (i < to) {
+        let d = LOWER[text.charCodeAt(i)]!;
+        if (CLASS[d] !== 1) break;
+        if (d >= 48 && d <= 57) d = 48;
+        if (len < MAX_TOKEN) {
+          h = Math.imul(h ^ d, FNV_PRIME);
+          len++;
+        }
+        i++;
+      }
+    } else {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      i++;
+    }
+    h >>>= 0;
+    mask |= cueLookup(h | 0);
+    if (havePrev) mask |= cueLookup(cueBigramKey(prev, h));
+    prev = h;
+    havePrev = true;
+  }
+  return mask;
 }
 
 // ------------------------------------------------------------ public API
@@ -661,6 +839,7 @@ function beginExtraction(): void {
   famCount.fill(0);
   cueCounts.fill(0);
   leadCueCounts.fill(0);
+  askCueCounts.fill(0);
 }
 
 /**
@@ -671,16 +850,19 @@ function beginExtraction(): void {
 export function extractInto(text: string): { n: number; idx: Int32Array; val: Float32Array; structure: Structure } {
   beginExtraction();
   const { seg, chars } = tokenSegments(text);
-  const words = tokenPass(text, seg, chars);
+  const material = materialRange(text);
+  const words = tokenPass(text, seg, chars, material);
   const norms = famCount.map((k) => (k > 0 ? 1 / Math.sqrt(k) : 0));
   for (let k = 0; k < nOut; k++) outVal[k] = norms[outFam[k]!]!;
 
-  const sp = structurePass(text, structSegments(text));
+  const sp = structurePass(text, structSegments(text), material);
   const cues = {} as Record<CueClass, number>;
   const leadCues = {} as Record<CueClass, number>;
+  const askCues = {} as Record<CueClass, number>;
   CUE_CLASSES.forEach((c, k) => {
     cues[c] = cueCounts[k]!;
     leadCues[c] = leadCueCounts[k]!;
+    askCues[c] = askCueCounts[k]!;
   });
   const head = sp.firstParaEnd > 0 ? sp.firstParaEnd : sp.chars;
   const contextBlock = sp.firstParaEnd > 0 && sp.chars - head > 2 * head && sp.chars > 300;
@@ -699,6 +881,10 @@ export function extractInto(text: string): { n: number; idx: Int32Array; val: Fl
     cues,
     leadCues,
     contextBlock,
+    material: material[2],
+    askNumbers: sp.askNumbers,
+    askArithmeticOps: sp.askArithmeticOps,
+    askCues,
   };
   lastStructure = structure;
 
@@ -732,24 +918,24 @@ function structuralValues(s: Structure, head: number): Float32Array {
   v[S.code_lines_log] = LOG(s.codeLines, Math.log(50));
   v[S.code_line_ratio] = s.lines > 0 ? s.codeLines / s.lines : 0;
   v[S.stack_trace] = s.stackTrace ? 1 : 0;
-  v[S.numbers_log] = LOG(s.numbers, Math.log(50));
-  v[S.number_density] = s.words > 0 ? Math.min(s.numbers / s.words, 1) : 0;
-  v[S.arithmetic_ops] = LOG(s.arithmeticOps, Math.log(20));
+  v[S.numbers_log] = LOG(s.askNumbers, Math.log(50));
+  v[S.number_density] = s.words > 0 ? Math.min(s.askNumbers / s.words, 1) : 0;
+  v[S.arithmetic_ops] = LOG(s.askArithmeticOps, Math.log(20));
   v[S.list_items_log] = LOG(s.listItems, Math.log(20));
   v[S.questions_log] = LOG(s.questions, Math.log(10));
   v[S.multi_question] = s.questions >= 2 ? 1 : 0;
-  v[S.cue_derive] = LOG(s.cues.derive, Math.log(8));
-  v[S.cue_debug] = LOG(s.cues.debug, Math.log(8));
-  v[S.cue_design] = LOG(s.cues.design, Math.log(8));
-  v[S.cue_security] = LOG(s.cues.security, Math.log(8));
-  v[S.cue_plan] = LOG(s.cues.plan, Math.log(8));
-  v[S.cue_constraint] = LOG(s.cues.constraint, Math.log(12));
-  v[S.cue_code] = LOG(s.cues.code, Math.log(8));
-  v[S.cue_technical] = LOG(s.cues.technical, Math.log(8));
-  v[S.cue_math] = LOG(s.cues.math, Math.log(8));
-  v[S.cue_creative] = LOG(s.cues.creative, Math.log(8));
-  v[S.cue_standard] = LOG(s.cues.standard, Math.log(8));
-  v[S.cue_greeting] = LOG(s.cues.greeting, Math.log(4));
+  v[S.cue_derive] = LOG(s.askCues.derive, Math.log(8));
+  v[S.cue_debug] = LOG(s.askCues.debug, Math.log(8));
+  v[S.cue_design] = LOG(s.askCues.design, Math.log(8));
+  v[S.cue_security] = LOG(s.askCues.security, Math.log(8));
+  v[S.cue_plan] = LOG(s.askCues.plan, Math.log(8));
+  v[S.cue_constraint] = LOG(s.askCues.constraint, Math.log(12));
+  v[S.cue_code] = LOG(s.askCues.code, Math.log(8));
+  v[S.cue_technical] = LOG(s.askCues.technical, Math.log(8));
+  v[S.cue_math] = LOG(s.askCues.math, Math.log(8));
+  v[S.cue_creative] = LOG(s.askCues.creative, Math.log(8));
+  v[S.cue_standard] = LOG(s.askCues.standard, Math.log(8));
+  v[S.cue_greeting] = LOG(s.askCues.greeting, Math.log(4));
   v[S.context_block] = s.contextBlock ? 1 : 0;
   v[S.lead_derive] = Math.min(s.leadCues.derive, 2) / 2;
   v[S.lead_debug] = Math.min(s.leadCues.debug, 2) / 2;
@@ -775,6 +961,10 @@ function structuralValues(s: Structure, head: number): Float32Array {
   // recall and multi-step puzzles alike; its own feature lets the n-grams of
   // the question decide instead of the option letters.
   v[S.choice_options] = s.optionLines >= 3 ? 1 : 0;
+  // Work on given material (summarise, extract, format, translate,
+  // classify): its numbers and cue words above are left out, and the task
+  // itself is a standard-tier signal.
+  v[S.task_on_material] = s.material === "task" ? 1 : 0;
   return v;
 }
 
@@ -811,14 +1001,15 @@ export function featureNames(text: string, indices: Iterable<number>): Map<numbe
     // token, same family seed).
     const namer: Namer = { want, names, remaining: want.size };
     const { seg, chars } = tokenSegments(text);
+    const material = materialRange(text);
     const n = text.length;
     if (n > 2 * NAME_TAIL) {
       beginExtraction();
-      tokenPass(text, [n - NAME_TAIL, n, 0, 0], [n - NAME_TAIL, n, 0, 0], namer);
+      tokenPass(text, [n - NAME_TAIL, n, 0, 0], [n - NAME_TAIL, n, 0, 0], material, namer);
     }
     if (namer.remaining > 0) {
       beginExtraction();
-      tokenPass(text, seg, chars, namer);
+      tokenPass(text, seg, chars, material, namer);
     }
   }
   for (const i of want) if (!names.has(i)) names.set(i, `hash:${i}`);

@@ -8,8 +8,9 @@
  *  - hand-written prompts of the kinds an earlier model sent to reasoning on
  *    unseen public sets (knowledge multiple choice, writing, role-play,
  *    opinions, counterfactuals, extraction) go standard, and multi-step ones
- *    reasoning. They are not training data. Two known failures are marked
- *    `it.fails`: they pass only while the model still gets them wrong.
+ *    reasoning. They are not training data; two of them (numbers in given
+ *    material) were known failures until the features told the ask from the
+ *    material it hands over.
  */
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { confusionAt, type ScoredItem } from "./calibrate";
@@ -68,15 +69,21 @@ describe("hand-written prompts of the kinds that fooled the earlier model", () =
   ];
   for (const p of reasoning) it(`reasoning: ${p.slice(0, 60)}`, () => expect(tier(p)).toBe("reasoning"));
 
-  // Known failures: numbers in the material still read as arithmetic.
-  it.fails("standard (known failure): Return JSON with fields name and age for: ...", () =>
+  // Numbers in given material are values to carry over, not arithmetic.
+  it("standard: Return JSON with fields name and age for: ...", () =>
     expect(tier("Return JSON with fields name and age for: Maria Lopez is 34 years old and lives in Seville.")).toBe("standard"),
   );
-  it.fails("standard (known failure): Summarize in two sentences: ... (with figures)", () =>
+  it("standard: Summarize in two sentences: ... (with figures)", () =>
     expect(
       tier(
         "Summarize in two sentences: The city council approved the new budget on Tuesday after a long debate. The budget raises spending on public transport by 12% and cuts the parks budget slightly. Several council members objected to the cuts, but the measure passed 7 to 4.",
       ),
     ).toBe("standard"),
   );
+  const withFigures = [
+    "Convert this to CSV: Q1 revenue 1,200 units at $14.50, Q2 1,450 units at $14.20, Q3 1,610 units at $13.90.",
+    "Classify each transaction as food or transport: $12.40 bakery, $3.10 bus, $58.00 groceries, $22.75 taxi.",
+    "Summarize this for the team:\n\nOur Q3 numbers: revenue up 14% to $8.2M, churn down from 3.1% to 2.4%, 37 new enterprise customers, and headcount 212 (+9).",
+  ];
+  for (const p of withFigures) it(`standard: ${p.slice(0, 60).replace(/\n/g, " ")}`, () => expect(tier(p)).toBe("standard"));
 });

@@ -28,7 +28,8 @@ export type CueClass =
   | "math"
   | "creative"
   | "standard"
-  | "greeting";
+  | "greeting"
+  | "task";
 
 export const CUES: Record<CueClass, readonly string[]> = {
   // Asking for a proof, a derivation or an argument, not just an answer.
@@ -159,6 +160,20 @@ export const CUES: Record<CueClass, readonly string[]> = {
     "according to", "based on", "from this", "from the", "in this", "the passage", "the text",
     "what is", "who is", "who was", "when did", "when was", "where is", "what does", "tell me",
     "meaning of", "define", "definition", "joke", "recommend a", "name for",
+    "перескажи", "кратко", "переведи", "перевод", "извлеки", "总 结", "概 括", "翻 译", "提 取",
+    "要 约", "翻 訳", "要 約", "번 역", "요 약", "zusammen", "übersetze", "übersetzen", "résume",
+    "résumez", "traduis", "traduisez", "extrais", "resume", "resumen", "traduce", "traducir",
+    "extrae", "resuma", "traduza", "riassumi", "traduci", "tóm tắt", "dịch",
+  ],
+  // Work on material the prompt itself provides (summarise, extract, format,
+  // translate, classify): names the instruction that precedes pasted
+  // material ("Summarize in two sentences: ...", "Return JSON for: ..."),
+  // whose figures are values to carry over, not a calculation asked for.
+  task: [
+    "summarize", "summarise", "summary", "tl", "tldr", "condense", "shorten", "translate",
+    "translation", "extract", "pull out", "list", "classify", "categorize", "categorise", "tag",
+    "label", "rewrite", "paraphrase", "proofread", "reformat", "format", "convert", "json", "csv",
+    "yaml", "bullet", "bullets", "sentiment", "turn this", "turn these",
     "перескажи", "кратко", "переведи", "перевод", "извлеки", "总 结", "概 括", "翻 译", "提 取",
     "要 约", "翻 訳", "要 約", "번 역", "요 약", "zusammen", "übersetze", "übersetzen", "résume",
     "résumez", "traduis", "traduisez", "extrais", "resume", "resumen", "traduce", "traducir",

@@ -51,9 +51,9 @@ describe("shipped model", () => {
     );
   });
 
-  // A known miss at the default operating point (which caps standard prompts sent to reasoning at 10%):
-  // a short debugging question without code scores just under it. Passes only while the model misses it.
-  it.fails("known miss: a short lock-ordering question without code", () => {
+  // A short debugging question without code, near the default operating point
+  // (which caps standard prompts sent to reasoning at 10%).
+  it("a short lock-ordering question without code goes to reasoning", () => {
     expect(
       score("This deadlocks about once a day: service A locks accounts then ledger, service B locks ledger then accounts. How do we fix it properly?").score,
     ).toBeGreaterThan(DEFAULT_THRESHOLD);
