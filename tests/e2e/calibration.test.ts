@@ -9,8 +9,8 @@
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
-import { ADMIN, api, startE2EServer } from "../support/e2e";
+import { screenshot, type E2EContext } from "../support/chromium";
+import { api, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
 const SET_FILE = path.resolve(__dirname, "../../lib/calibration/examples/arith.jsonl");
@@ -22,17 +22,13 @@ let browser: Browser;
 let admin: E2EContext;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
-  admin = await openContext(browser, server.url, WIDE);
-  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
+  ({ server, browser, admin } = await startSignedIn());
   const route = await api(server, "/api/routes/haiku-think", { method: "PUT", body: { name: "Haiku thinking", tier: "reasoning", model: HAIKU_ALIAS, thinking: "on", budgetTokens: 16384 } });
   expect(route.status).toBe(200);
 });
 
 afterAll(async () => {
-  await admin?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  await stopSignedIn({ server, browser, admin });
 });
 
 afterEach(async ({ task }) => {

@@ -6,8 +6,8 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
-import { ADMIN, api, startE2EServer } from "../support/e2e";
+import { screenshot, type E2EContext } from "../support/chromium";
+import { api, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
 let server: TestServer;
@@ -15,15 +15,11 @@ let browser: Browser;
 let admin: E2EContext;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
-  admin = await openContext(browser, server.url, WIDE);
-  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
+  ({ server, browser, admin } = await startSignedIn());
 });
 
 afterAll(async () => {
-  await admin?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  await stopSignedIn({ server, browser, admin });
 });
 
 describe("client-thinking policy on the Settings page", () => {

@@ -9,8 +9,8 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
-import { ADMIN, api, sdk, startE2EServer } from "../support/e2e";
+import { screenshot, type E2EContext } from "../support/chromium";
+import { api, sdk, startSignedIn, stopSignedIn } from "../support/e2e";
 import { eventually, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -25,10 +25,8 @@ async function storedId(response: Response): Promise<string> {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
+  ({ server, browser, admin } = await startSignedIn());
   client = sdk(server);
-  admin = await openContext(browser, server.url, WIDE);
-  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
   const rules = await api(server, "/api/rules", {
     method: "POST",
     body: {
@@ -48,9 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await admin?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  await stopSignedIn({ server, browser, admin });
 });
 
 afterEach(async ({ task }) => {

@@ -13,8 +13,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toCents } from "../../lib/costs/prepare";
 import { formatUsd } from "../../lib/ui/format";
 import { writeMoneySpool, type MoneyExpected } from "../integration/money-fixtures";
-import { launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
-import { ADMIN, startE2EServer } from "../support/e2e";
+import { screenshot, type E2EContext } from "../support/chromium";
+import { startSignedIn, stopSignedIn } from "../support/e2e";
 import { eventually, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -27,9 +27,7 @@ const usd = (v: number) => formatUsd(toCents(v));
 
 beforeAll(async () => {
   ({ dir: spoolDir, expected } = writeMoneySpool());
-  [server, browser] = await Promise.all([startE2EServer({ spoolDir }), launchChromium()]);
-  admin = await openContext(browser, server.url, WIDE);
-  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
+  ({ server, browser, admin } = await startSignedIn({ spoolDir }));
   await eventually(async () => {
     const res = await fetch(`${server.url}/api/requests?limit=200`, { headers: { "x-api-key": server.adminKey } });
     const body = (await res.json()) as { data: unknown[] };
@@ -38,9 +36,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await admin?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  await stopSignedIn({ server, browser, admin });
   fs.rmSync(spoolDir, { recursive: true, force: true });
 });
 

@@ -9,8 +9,8 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openContext, signInByApi, WIDE, type E2EContext } from "../support/chromium";
-import { ADMIN, api, sdk, send, startE2EServer } from "../support/e2e";
+import type { E2EContext } from "../support/chromium";
+import { api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
 import { eventually, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -19,16 +19,12 @@ let client: Anthropic;
 let admin: E2EContext;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
+  ({ server, browser, admin } = await startSignedIn());
   client = sdk(server);
-  admin = await openContext(browser, server.url, WIDE);
-  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
 });
 
 afterAll(async () => {
-  await admin?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  await stopSignedIn({ server, browser, admin });
 });
 
 describe("operating point in Settings -> Routing", () => {

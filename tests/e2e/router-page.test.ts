@@ -8,8 +8,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadShipped, splitOf } from "../../lib/routing/classifier/dataset";
-import { launchChromium, openContext, signInByApi, WIDE, type E2EContext } from "../support/chromium";
-import { ADMIN, api, startE2EServer } from "../support/e2e";
+import type { E2EContext } from "../support/chromium";
+import { api, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
 let server: TestServer;
@@ -33,15 +33,11 @@ async function tierOf(prompt: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
-  admin = await openContext(browser, server.url, WIDE);
-  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
+  ({ server, browser, admin } = await startSignedIn());
 });
 
 afterAll(async () => {
-  await admin?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  await stopSignedIn({ server, browser, admin });
 });
 
 describe("the router page", () => {

@@ -8,8 +8,8 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
-import { ADMIN, api, sdk, send, startE2EServer } from "../support/e2e";
+import { openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
+import { api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
 const VIEWER = { email: "vic@example.com", password: "a-long-password-2" };
@@ -42,17 +42,13 @@ async function setItems(id: string): Promise<SetItem[]> {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startE2EServer(), launchChromium()]);
+  ({ server, browser, admin } = await startSignedIn());
   client = sdk(server);
-  admin = await openContext(browser, server.url, WIDE);
-  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
   setId = await createSet("Support answers");
 });
 
 afterAll(async () => {
-  await admin?.context.close().catch(() => {});
-  await browser?.close();
-  await server?.stop();
+  await stopSignedIn({ server, browser, admin });
 });
 
 afterEach(async ({ task }) => {

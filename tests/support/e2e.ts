@@ -4,6 +4,8 @@
  * pointed at it, and a way to wait for a request's record.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import type { Browser } from "playwright-core";
+import { launchChromium, openContext, signInByApi, WIDE, type E2EContext } from "./chromium";
 import { eventually, startServer, type TestServer } from "./server";
 
 export const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
@@ -64,4 +66,26 @@ export async function api(server: TestServer, path: string, init: { method?: str
     headers: { "x-api-key": server.adminKey, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
+}
+
+/** An e2e file's server, its Chromium and the admin signed in (through the API) in a wide context. */
+export interface SignedIn {
+  server: TestServer;
+  browser: Browser;
+  admin: E2EContext;
+}
+
+/** The usual start of an e2e file: server and Chromium side by side, then the admin's session. */
+export async function startSignedIn(opts: Parameters<typeof startE2EServer>[0] = {}): Promise<SignedIn> {
+  const [server, browser] = await Promise.all([startE2EServer(opts), launchChromium()]);
+  const admin = await openContext(browser, server.url, WIDE);
+  await signInByApi(admin.context, ADMIN.email, ADMIN.password);
+  return { server, browser, admin };
+}
+
+/** Its end: whatever of it started (a failed start leaves some of it undefined). */
+export async function stopSignedIn(run: Partial<SignedIn>): Promise<void> {
+  await run.admin?.context.close().catch(() => {});
+  await run.browser?.close();
+  await run.server?.stop();
 }
