@@ -120,10 +120,20 @@ async function main(): Promise<void> {
         "shutdown: the database did not take every record; they stay in the spool and are written at the next start",
       );
     } else logger.error({ lost: left.queued, lastError: left.lastError }, "shutdown: records not written and no spool (THINKGATE_SPOOL_DIR=off): they are lost");
-    await closeRecordStore();
-    await closeRecordWriter();
-    await stopCluster();
-    await disconnectDb();
+    // Closing the connections is bounded too: a connection the database holds
+    // (a write waiting on a lock, a transaction left open) would otherwise hold
+    // the pool's close, and the process, for good. Records are in the database
+    // or the spool by now, so nothing accepted is lost by leaving.
+    const closeMs = Number(process.env.THINKGATE_SHUTDOWN_CLOSE_MS ?? 10_000);
+    const closed = (async () => {
+      await closeRecordStore();
+      await closeRecordWriter();
+      await stopCluster();
+      await disconnectDb();
+    })().then(() => true);
+    if (!(await Promise.race([closed, new Promise<false>((r) => setTimeout(() => r(false), closeMs))]))) {
+      logger.warn({ closeMs }, `shutdown: closing the database connections took longer than ${closeMs} ms; exiting without waiting`);
+    }
     // The last requests' spans, bounded: an unreachable collector must not hold the exit.
     await Promise.race([shutdownTracing().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
     flushLogs();
