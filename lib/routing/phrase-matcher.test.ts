@@ -60,7 +60,8 @@ describe("PhraseMatcher", () => {
 
   it("scans a long prompt once per request, letting other work run between slices", async () => {
     const m = new PhraseMatcher(["the end"]);
-    const text = "lorem ipsum ".repeat(Math.ceil((SLICE_CHARS * 40) / 12)) + "the end";
+    // 4 M characters: far more than one turn's time budget of scanning on any machine.
+    const text = "lorem ipsum ".repeat(Math.ceil((4 << 20) / 12)) + "the end";
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 0);
     const owner = {};

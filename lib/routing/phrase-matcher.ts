@@ -9,7 +9,7 @@
  *
  * One pass over 16 MB is still a few hundred milliseconds of work, so the
  * prompt is read in slices and the scan yields to the event loop between
- * them: a long prompt waits for its own decision, other requests do not wait
+ * them once it has held it for a few milliseconds: a long prompt waits for its own decision, other requests do not wait
  * for it. The result is kept per request, so the rules that follow, and the
  * rule tester's per-rule verdicts, reuse the one scan.
  *
@@ -19,13 +19,12 @@
  * total length). This one is a trie over UTF-16 code units in one Map and
  * typed arrays, built breadth-first, so building and scanning are linear.
  */
+import { turnBudget } from "../runtime/turns";
 
-/** Characters read between two yields: a couple of milliseconds of work on these machines. */
-export const SLICE_CHARS = 64 * 1024;
+/** Characters read per step; the scan yields between steps once its turn has used its time (turnBudget). */
+export const SLICE_CHARS = 16 * 1024;
 /** A rule set's phrases, all told: bounds the automaton's size and the time to build it on every instance. */
 export const MAX_PHRASE_CHARS = 200_000;
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function isWordChar(ch: string | undefined): boolean {
   return ch !== undefined && /[\p{L}\p{N}_]/u.test(ch);
@@ -140,8 +139,9 @@ export class PhraseMatcher {
     const automaton = this.automaton;
     if (!automaton) return found;
     const n = text.length;
+    const pause = turnBudget();
     for (let start = 0; start < n && found.size < this.ids.size; start += SLICE_CHARS) {
-      if (start > 0) await yieldToEventLoop();
+      if (start > 0) await pause();
       // The window reaches back far enough for a phrase that ends in this slice, plus one
       // character on each side for the word-boundary check.
       const from = Math.max(0, start - this.longest - 1);
