@@ -28,12 +28,12 @@ import { AppError } from "../api/errors";
 import type { ApiRequest } from "../api/http";
 import { lastSnapshot } from "../routing/config";
 import type { RouteConfig } from "../routing/types";
-import { applyDecision, type Applied } from "./apply";
+import { applyDecision } from "./apply";
 import { breaker } from "./breaker";
 import type { Attempt } from "./messages";
 import { classify, nextWait, readRetryPolicy, wait, type RetryPolicy, type UpstreamFault } from "./retry";
 import { forwardedHeaders, upstream } from "./upstream";
-import type { RequestTrace } from "../telemetry/tracing";
+import { upstreamPayload } from "./upstream-body";
 
 /** What an upstream call returned, read far enough that a break would have been seen. */
 export interface Dispatched {
@@ -51,10 +51,13 @@ const policy = () => (g.__thinkgateRetry ??= readRetryPolicy());
 /** The longest chain followed, the decided route included. */
 const MAX_CANDIDATES = 5;
 
-async function call(req: ApiRequest, applied: Applied, stream: boolean, trace: RequestTrace | undefined): Promise<Dispatched> {
+async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispatched> {
   // The escalation check asks for the whole message even when the client streams.
+  const applied = a.applied!;
   const body = (applied.body.stream === true) === stream ? applied.body : { ...applied.body, stream };
-  const res = await upstream().post("/v1/messages", { body, headers: forwardedHeaders(req.headers, trace), signal: req.signal, stream }).asResponse();
+  // A large body is made into bytes here, in turns (upstream-body.ts); the SDK sends bytes as they are.
+  const payload = await upstreamPayload(body, a.bodyChars ?? 0, forwardedHeaders(req.headers, a.trace));
+  const res = await upstream().post("/v1/messages", { ...payload, signal: req.signal, stream }).asResponse();
   try {
     if (!stream) return { res, text: await res.text(), body: null, first: null };
     const it = (res.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
@@ -134,7 +137,7 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
         for (let retry = 0; ; retry++) {
           a.attempts++;
           try {
-            const out = await call(req, a.applied!, stream, a.trace);
+            const out = await call(req, a, stream);
             b.success(model);
             return out;
           } catch (err) {

@@ -17,6 +17,7 @@ import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../ro
 import { admit, settle, type Admission } from "../limits/admission";
 import { applyDecision, type Applied } from "./apply";
 import { LARGE_BODY_BYTES } from "../api/body-limit";
+import { yieldToIo } from "../runtime/turns";
 import { parseMessagesBody } from "./body";
 import { capabilities } from "./capabilities";
 import { hideInMessage, hidesThinking, restoreHeld, StreamThinkingFilter } from "./hidden-thinking";
@@ -43,6 +44,8 @@ export interface Attempt {
   /** Set once the caller is known: only then is a failure recorded (anonymous noise is not). */
   authenticated?: boolean;
   body?: MessagesBody;
+  /** Length of the request's JSON text: a large body is serialised for the upstream in turns (lib/gateway/upstream-body.ts). */
+  bodyChars?: number;
   routable?: RoutableRequest;
   decision?: Decision;
   applied?: Applied;
@@ -120,8 +123,9 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     a.keyId = principal.keyId || null;
     const text = await req.text();
     a.body = parseMessagesBody(text, req.headers);
+    a.bodyChars = text.length;
     // A large body was just parsed in one piece of work; routing reads it again in another.
-    if (text.length > LARGE_BODY_BYTES) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (text.length > LARGE_BODY_BYTES) await yieldToIo();
     if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
     a.routable = toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
     const { snapshot } = await routingConfig();

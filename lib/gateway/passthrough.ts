@@ -10,6 +10,7 @@ import { errorResponse, requirePrincipal } from "../api/wrap";
 import { parseJsonObject } from "../api/json-body";
 import { validateGatewayHeaders } from "./body";
 import { forwardedHeaders, upstream } from "./upstream";
+import { upstreamPayload } from "./upstream-body";
 import { isOpenAIClient, openAIModels, openAIModelsError } from "../openai/models";
 import { openAIRoute } from "../openai/response";
 
@@ -40,10 +41,10 @@ export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
   try {
     await requirePrincipal(req, "gateway");
     validateGatewayHeaders(req.headers);
-    const body = parseJsonObject(await req.text());
-    return relay(requestId, () =>
-      upstream().post("/v1/messages/count_tokens", { body, headers: forwardedHeaders(req.headers), signal: req.signal }).asResponse(),
-    );
+    const text = await req.text();
+    const body = parseJsonObject(text);
+    const payload = await upstreamPayload(body, text.length, forwardedHeaders(req.headers));
+    return relay(requestId, () => upstream().post("/v1/messages/count_tokens", { ...payload, signal: req.signal }).asResponse());
   } catch (err) {
     return errorResponse(err, requestId);
   }
