@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { readWebBody } from "./body-limit";
+import { BodyBytes, LARGE_BODY_BYTES, readWebBody } from "./body-limit";
 import { json } from "./http";
 import { toNextHandler } from "./next-adapter";
 import { withApi } from "./wrap";
@@ -18,6 +18,38 @@ function chunked(parts: number, size: number): ReadableStream<Uint8Array> {
     },
   });
 }
+
+describe("BodyBytes", () => {
+  /** `text` as UTF-8, cut into network-read-sized chunks (some cuts fall inside a character). */
+  const chunksOf = (text: string, size: number) => {
+    const bytes = Buffer.from(text);
+    const out: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) out.push(Buffer.from(bytes.subarray(i, i + size)));
+    return out;
+  };
+  const collect = (chunks: Buffer[], declared: number | null) => {
+    const b = new BodyBytes(declared);
+    for (const c of chunks) b.push(c);
+    return b;
+  };
+  const large = `{"a":"${"é中😀x".repeat(Math.ceil(LARGE_BODY_BYTES / 5))}"}`;
+
+  it("gives back every byte in order, with and without a declared length, small and large", () => {
+    for (const text of ['{"a":"é"}', large]) {
+      const declared = Buffer.byteLength(text);
+      for (const d of [declared, null]) {
+        const b = collect(chunksOf(text, 65_531), d);
+        expect(b.length).toBe(declared);
+        expect(b.whole().toString("utf8")).toBe(text);
+      }
+    }
+  });
+
+  it("keeps every byte when more arrive than were declared", () => {
+    const b = collect(chunksOf(large, 65_536), LARGE_BODY_BYTES + 1);
+    expect(b.whole().toString("utf8")).toBe(large);
+  });
+});
 
 describe("readWebBody", () => {
   it("reads a body within the limit as text", async () => {

@@ -4,7 +4,8 @@
  * they come. Anything it does not serve goes to Next.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { LARGE_BODY_BYTES, tooLarge, Utf8Body } from "./body-limit";
+import { yieldToIo } from "../runtime/turns";
+import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge } from "./body-limit";
 import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse } from "./http";
 import { isStream } from "./http";
@@ -56,32 +57,31 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       refuse();
       return;
     }
-    const body = new Utf8Body();
-    let size = 0;
+    const body = new BodyBytes(Number.isFinite(declared) ? declared : null);
     let failed = false;
     req.on("data", (c: Buffer) => {
       if (failed) return;
-      size += c.length;
-      if (size > limit) {
+      if (body.length + c.length > limit) {
         failed = true;
         refuse();
         return;
       }
-      try {
-        body.push(c);
-      } catch (err) {
-        failed = true;
-        discardRest(req, discardCap(limit));
-        reject(err);
-      }
+      body.push(c);
     });
-    req.on("end", () => {
+    req.on("end", async () => {
       if (failed) return;
       try {
-        const text = body.end();
-        // Joining a large body is one piece of work and parsing it another: other requests get a turn in between.
-        if (size > LARGE_BODY_BYTES) setImmediate(() => resolve(text));
-        else resolve(text);
+        if (body.length <= LARGE_BODY_BYTES) {
+          resolve(decodeUtf8(body.whole()));
+          return;
+        }
+        // For a large body, joining (when it had no declared length), decoding and the parse that
+        // follows are each one piece of work: other requests get a turn in between.
+        const bytes = body.whole();
+        await yieldToIo();
+        const text = decodeUtf8(bytes);
+        await yieldToIo();
+        resolve(text);
       } catch (err) {
         reject(err);
       }
