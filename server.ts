@@ -48,6 +48,9 @@ async function main(): Promise<void> {
   recorder();
   const router = new ApiRouter(apiRoutes);
   const nextHandler = await loadNext(dev);
+  // Node loads its fetch machinery (undici, ~30 ms) on the first use of a web global such as Headers,
+  // which the SDK builds every upstream call with: loaded now rather than inside some request's turn.
+  void globalThis.Headers;
 
   const server = createHttpServer({ headersMs: env.headersTimeoutMs, bodyMs: env.bodyTimeoutMs }, (req, res) => {
     // Prometheus scrapes /metrics by default: the same handler as /api/metrics.
