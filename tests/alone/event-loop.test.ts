@@ -12,30 +12,81 @@
  *    phrase is phrases x prompt size on the main thread; one multi-pattern scan,
  *    done in slices that yield, is not.
  *
- * The upstream is out of process (a crafted upstream for the first, the
- * standalone simulator for the second), so only the gateway's own work counts.
+ * The upstream is a canned one in a process of its own that answers without
+ * parsing what it gets (tests/support/canned-upstream.ts), so only the
+ * gateway's own work counts.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import crypto from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../support/browser";
+import { startCannedUpstream, type CannedUpstream } from "../support/canned-upstream";
 import { eventually, startServer, type TestServer } from "../support/server";
-import { startSimulator, type Simulator } from "../support/simulator";
 import { MAX_STALL_MS, stallDuring } from "../support/stall";
 
 const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
 /**
- * For a 16 MB body the bound is looser, and says what is left: JSON.parse of
- * the body, the SDK's serialisation of it for the upstream and the socket write
- * of 16 MB are each one piece of work on the main thread (50–100 ms on these
- * machines, more with a major GC inside, and a first touch of 16 MB of fresh
- * memory alone costs ~45 ms on these VMs). Before the phrase matcher and the
- * chunked body path this request held the event loop for 13–25 s.
+ * A 16 MB body is measured on the same bound (MAX_STALL_MS). What is left of
+ * it on the main thread is two pieces of work of 40–70 ms each on these
+ * machines, each in a turn of its own: decoding the body and JSON.parse of it
+ * (a first write to 16 MB of fresh memory alone costs ~40 ms on these VMs).
+ * The first large body a process handles on a path costs more (its code
+ * compiled, a first lookup of the route's model): the tests send one down the
+ * same path before they measure, as the JSON Schema test sends a first request. Before the phrase matcher and the
+ * large-body paths this request held the event loop for 13–25 s.
  */
-const MAX_STALL_16MB_MS = 600;
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/**
+ * POST /v1/messages with a body already encoded, over node:http: the bytes go
+ * to the socket as they are. fetch() copies a byte body first (16 MB of fresh
+ * memory, ~40 ms in the test process), which would be counted as the
+ * gateway's stall.
+ */
+function postMessages(server: TestServer, bytes: Uint8Array): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${server.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": bytes.length, "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" },
+    });
+    req.once("response", (res) => {
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.once("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(parts).toString("utf8") }));
+      res.once("error", reject);
+    });
+    req.once("error", reject);
+    req.end(bytes);
+  });
+}
+
+const recorderIdle = (server: TestServer) =>
+  eventually(async () => ((await (await fetch(`${server.url}/api/health`)).json()).recorder.queued === 0 ? true : undefined));
+
+async function warmLargePath(server: TestServer, ending = ""): Promise<void> {
+  const body = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Warm up the large-body path. ".repeat(150_000) + ending }] });
+  const res = await postMessages(server, utf8.encode(body));
+  expect(res.status, res.text.slice(0, 300)).toBe(200);
+  // Its record is built and stored on the record thread: done before the clock starts, so the two do not share the cores.
+  await recorderIdle(server);
+}
 
 const utf8 = new TextEncoder();
+
+const serverOn = (upstream: CannedUpstream) =>
+  startServer({
+    env: {
+      ANTHROPIC_API_KEY: "sk-ant-canned-upstream",
+      ANTHROPIC_BASE_URL: upstream.url,
+      THINKGATE_ADMIN_EMAIL: ADMIN.email,
+      THINKGATE_ADMIN_PASSWORD: ADMIN.password,
+    },
+  });
 
 async function saveRules(admin: Browser, rules: unknown[]): Promise<void> {
   const res = await admin.post("/api/rules", { rules, note: "hostile" });
@@ -45,51 +96,17 @@ async function saveRules(admin: Browser, rules: unknown[]): Promise<void> {
 describe(`a JSON Schema pattern on a crafted answer (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
   /** 26 a's and a "!": about 4.6 s of backtracking for "^(a+)+$", doubling with each further "a". */
   const CRAFTED = JSON.stringify({ answer: `${"a".repeat(26)}!` });
-  let upstream: http.Server;
+  let upstream: CannedUpstream;
   let server: TestServer;
-  let calls = 0;
 
   beforeAll(async () => {
-    // An upstream that answers every Messages call with the crafted answer (as a model steered by its prompt could).
-    upstream = http.createServer((req, res) => {
-      req.resume();
-      req.on("end", () => {
-        if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
-          res.writeHead(404, { "content-type": "application/json" });
-          res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "not found" } }));
-          return;
-        }
-        calls++;
-        res.writeHead(200, { "content-type": "application/json", "request-id": `req_crafted_${calls}` });
-        res.end(
-          JSON.stringify({
-            id: `msg_crafted_${calls}`,
-            type: "message",
-            role: "assistant",
-            model: "claude-sonnet-4-6",
-            content: [{ type: "text", text: CRAFTED }],
-            stop_reason: "end_turn",
-            stop_sequence: null,
-            usage: { input_tokens: 20, output_tokens: 12 },
-          }),
-        );
-      });
-    });
-    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
-    const port = (upstream.address() as AddressInfo).port;
-    server = await startServer({
-      env: {
-        ANTHROPIC_API_KEY: "sk-ant-crafted-upstream",
-        ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
-        THINKGATE_ADMIN_EMAIL: ADMIN.email,
-        THINKGATE_ADMIN_PASSWORD: ADMIN.password,
-      },
-    });
+    upstream = await startCannedUpstream(CRAFTED);
+    server = await serverOn(upstream);
   }, 120_000);
 
   afterAll(async () => {
     await server?.stop();
-    await new Promise((r) => upstream?.close(r));
+    await upstream?.stop();
   });
 
   it("checks the answer in linear time: the gateway keeps answering, and the answer still fails the pattern", async () => {
@@ -120,7 +137,7 @@ describe(`a JSON Schema pattern on a crafted answer (${process.env.THINKGATE_TES
     expect(worstMs).toBeLessThan(MAX_STALL_MS);
     // The pattern was really evaluated: the answer does not match it, so the standard answer was escalated.
     expect(response.headers.get("thinkgate-stage")).toBe("escalation");
-    expect(calls).toBeGreaterThanOrEqual(2);
+    expect((await upstream.inspect()).calls).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it("refuses a pattern the linear-time engine cannot run, with the reason, when the rule is saved", async () => {
@@ -144,24 +161,17 @@ describe(`a JSON Schema pattern on a crafted answer (${process.env.THINKGATE_TES
 });
 
 describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
-  let sim: Simulator;
+  let upstream: CannedUpstream;
   let server: TestServer;
 
   beforeAll(async () => {
-    sim = await startSimulator();
-    server = await startServer({
-      env: {
-        ANTHROPIC_API_KEY: "sk-ant-simulated",
-        ANTHROPIC_BASE_URL: sim.baseURL,
-        THINKGATE_ADMIN_EMAIL: ADMIN.email,
-        THINKGATE_ADMIN_PASSWORD: ADMIN.password,
-      },
-    });
+    upstream = await startCannedUpstream("Read it.");
+    server = await serverOn(upstream);
   }, 120_000);
 
   afterAll(async () => {
     await server?.stop();
-    await sim?.stop();
+    await upstream?.stop();
   });
 
   it("routes by one scan in slices: the gateway keeps answering, and a phrase near the end still matches", async () => {
@@ -179,41 +189,33 @@ describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_
     const prompt = unit.repeat(Math.ceil(16_000_000 / unit.length)) + " needle 49 phrase 19.";
     // Serialised and encoded before the clock starts: the test process's own work must not count as the gateway's stall.
     const body = utf8.encode(JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: prompt }] }));
-    const send = (bytes: Uint8Array<ArrayBuffer>) =>
-      fetch(`${server.baseURL}/v1/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" },
-        body: bytes,
-      });
-    await (await send(utf8.encode(JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Warm up." }] })))).text();
-    let request!: Promise<Response>;
-    const { worstMs, polls } = await stallDuring(server, () => (request = send(body)));
+    // The same path first (a rule's phrase, the reasoning route), on a smaller prompt.
+    await warmLargePath(server, " needle 0 phrase 0.");
+    let request!: Promise<Answer>;
+    const { worstMs, polls } = await stallDuring(server, () => (request = postMessages(server, body)));
     const res = await request;
-    const text = await res.text();
+    const text = res.text;
     console.log(`50 rules x 20 phrases, ${(body.length / 1e6).toFixed(1)} MB prompt: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
     expect(res.status, text.slice(0, 300)).toBe(200);
-    expect(res.headers.get("thinkgate-stage")).toBe("rule");
-    expect(res.headers.get("thinkgate-route")).toBe("reasoning");
-    expect(worstMs).toBeLessThan(MAX_STALL_16MB_MS);
-    await eventually(async () => ((await (await fetch(`${server.url}/api/health`)).json()).recorder.queued === 0 ? true : undefined));
+    expect(res.headers["thinkgate-stage"]).toBe("rule");
+    expect(res.headers["thinkgate-route"]).toBe("reasoning");
+    expect(worstMs).toBeLessThan(MAX_STALL_MS);
+    // What went upstream (serialised in pieces, lib/gateway/upstream-body.ts) is the whole prompt, unchanged.
+    const sent = await upstream.inspect();
+    expect(sent.contentSha256).toBe(crypto.createHash("sha256").update(prompt).digest("hex"));
+    await recorderIdle(server);
   }, 120_000);
 
   it("a 16 MB prompt no rule matches reaches the classifier without holding the gateway either", async () => {
     const unit = "Another long pasted log line with nothing any rule looks for, request 12345 served in 87 ms. ";
     const body = utf8.encode(JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: unit.repeat(Math.ceil(16_000_000 / unit.length)) + "\nWhat does this log say?" }] }));
-    let request!: Promise<Response>;
-    const { worstMs, polls } = await stallDuring(server, () =>
-      (request = fetch(`${server.baseURL}/v1/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" },
-        body,
-      })),
-    );
+    let request!: Promise<Answer>;
+    const { worstMs, polls } = await stallDuring(server, () => (request = postMessages(server, body)));
     const res = await request;
-    const text = await res.text();
+    const text = res.text;
     console.log(`no rule matches, ${(body.length / 1e6).toFixed(1)} MB prompt: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
     expect(res.status, text.slice(0, 300)).toBe(200);
-    expect(res.headers.get("thinkgate-stage")).toBe("classifier");
-    expect(worstMs).toBeLessThan(MAX_STALL_16MB_MS);
+    expect(res.headers["thinkgate-stage"]).toBe("classifier");
+    expect(worstMs).toBeLessThan(MAX_STALL_MS);
   }, 120_000);
 });

@@ -72,7 +72,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   // The bundle `npm start` runs (built once per test run by the global setup), with the same heap ceiling.
   const proc = fork(SERVER_BUNDLE, [], {
     cwd: ROOT,
-    execArgv: [...heapFlags(), "--enable-source-maps"],
+    // THINKGATE_TEST_SERVER_ARGS adds node flags to the server under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
+    execArgv: [...heapFlags(), "--enable-source-maps", ...(process.env.THINKGATE_TEST_SERVER_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
     env: {
       ...process.env,
       ...serverEnv(),

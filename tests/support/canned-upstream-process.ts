@@ -1,0 +1,60 @@
+/**
+ * A canned upstream in a process of its own (forked by canned-upstream.ts):
+ * it reads each request whole and answers every Messages call with the text
+ * it was started with, without parsing what it got. Tests that measure the
+ * gateway's event loop use it so that neither an upstream's work nor the test
+ * process's own handling of a large body is counted as the gateway's stall.
+ *
+ * Over IPC: { ready, port } when listening; on { inspect: true } it parses the
+ * last Messages body it received and answers { calls, bytes, model, contentSha256 }.
+ */
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+const text = process.env.CANNED_TEXT ?? "Canned answer.";
+let calls = 0;
+let lastBody: Buffer | null = null;
+
+const server = http.createServer((req, res) => {
+  const parts: Buffer[] = [];
+  req.on("data", (c: Buffer) => parts.push(c));
+  req.on("end", () => {
+    if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "not found" } }));
+      return;
+    }
+    const n = ++calls;
+    res.writeHead(200, { "content-type": "application/json", "request-id": `req_canned_${n}` });
+    res.end(
+      JSON.stringify({
+        id: `msg_canned_${n}`,
+        type: "message",
+        role: "assistant",
+        model: "claude-sonnet-4-6",
+        content: [{ type: "text", text }],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage: { input_tokens: 20, output_tokens: 12 },
+      }),
+    );
+    // Joined after the answer has gone, so the gateway is not kept waiting on it.
+    lastBody = Buffer.concat(parts);
+  });
+});
+
+process.on("message", (m: { inspect?: boolean }) => {
+  if (!m.inspect) return;
+  const body = lastBody ? (JSON.parse(lastBody.toString("utf8")) as { model?: string; messages?: Array<{ content?: unknown }> }) : null;
+  const content = body?.messages?.[0]?.content;
+  process.send!({
+    calls,
+    bytes: lastBody?.length ?? 0,
+    model: body?.model ?? null,
+    contentSha256: typeof content === "string" ? crypto.createHash("sha256").update(content).digest("hex") : null,
+  });
+});
+
+server.listen(0, "127.0.0.1", () => process.send!({ ready: true, port: (server.address() as AddressInfo).port }));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
