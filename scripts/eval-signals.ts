@@ -95,6 +95,25 @@ function failureSection(): string {
   ].join("\n");
 }
 
+/**
+ * Extraction speed: the labelled sentences joined into one text of about
+ * 1 MB (repeated), one warm-up pass, then the median of five timed passes.
+ */
+function speedLine(entries: readonly { text: string }[]): string {
+  const base = entries.map((e) => e.text).join("\n\n");
+  const text = base.repeat(Math.max(1, Math.ceil(1_000_000 / base.length)));
+  extractSignals(text);
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const t0 = performance.now();
+    extractSignals(text);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const per100k = (times[2]! * 100_000) / text.length;
+  return `== speed: extractSignals on ${Math.round(text.length / 1000)} KB of the labelled sentences: ${per100k.toFixed(1)} ms per 100 KB (median of 5) ==`;
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
   let file = path.resolve(__dirname, "..", "tests", "fixtures", "signals-labelled.jsonl");
@@ -108,8 +127,10 @@ function main(): void {
       return;
     } else throw new Error(`unknown argument: ${a}`);
   }
-  const result = evaluateSignals(loadLabelled(file));
+  const entries = loadLabelled(file);
+  const result = evaluateSignals(entries);
   process.stdout.write(`== signal kinds on the project's labelled sentences ==\n${formatTable(result)}\n\n`);
+  process.stdout.write(`${speedLine(entries)}\n\n`);
   process.stdout.write(`${hedgeSection()}\n\n`);
   process.stdout.write(`${failureSection()}\n`);
   if (showErrors) {
