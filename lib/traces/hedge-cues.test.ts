@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import hedgeModelFile from "./hedge-model.json";
-import { loadHedgeModel, type HedgeModelFile } from "./hedge-cues";
+import { candidateAt, cueFeatures, HEDGE_MODEL, loadHedgeModel, type HedgeModelFile } from "./hedge-cues";
 import { HEDGE_HELD_OUT_DOCS, HEDGE_HELD_OUT_SETS, hedgeTrainingSet } from "./hedge-data";
 import { evaluateCues, trainHedgeModel, type FamilyScore } from "./hedge-train";
 import { extractSignals } from "./signals";
+import { tokenize } from "./tokenize";
 
 const root = path.resolve(__dirname, "..", "..");
 const data = hedgeTrainingSet(root);
@@ -76,6 +77,15 @@ describe("hedge detector in context (sentences written for this test, in no trai
     const spans = extractSignals("Or maybe the index is stale. Let's assume the index is fresh.").spans.map((s) => `${s.kind}:${s.text}`);
     expect(spans).toEqual(["alternative:Or maybe", "assumption:Let's assume"]);
   });
+});
+
+it("a candidate is scored with the second word on either side too (\"may be involved\" vs \"may be 3\")", () => {
+  const t = tokenize("The kinase may be involved in export.");
+  const i = 2;
+  const feats = cueFeatures(t, i, candidateAt(HEDGE_MODEL, t, i)!);
+  expect(feats).toContain("l=may|n2=involved");
+  expect(feats).toContain("f=modal|n2=involved");
+  expect(feats).toContain("p2=the|l=may");
 });
 
 it("hedge-model.json holds weights only, with the corpus licence named", () => {

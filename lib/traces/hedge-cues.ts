@@ -9,7 +9,7 @@
  * So the decision is learned: every occurrence of a candidate word (a word of
  * a cue family below, or a word seen as a cue in the training data) is scored
  * by a logistic regression over the word, its lemma, its family and its
- * neighbours (one word either side). The weights are trained by
+ * neighbours (two words either side). The weights are trained by
  * scripts/train-hedges.ts on BioScope's annotated full papers plus the
  * project's own labelled sentences, and stored in hedge-model.json.
  *
@@ -227,7 +227,8 @@ function neighbour(t: Tokens, i: number): string {
 
 /**
  * Feature names of candidate token i. Kept small and general: the word, its
- * lemma and family, and each of those with the previous and the next word,
+ * lemma and family, and each of those with the previous and the next word
+ * (and the lemma and family with the second word on either side),
  * so "may be" / "can be" / "the predicted X" / "it is thought" are learned as
  * contexts, and a family word never seen in training still gets the family's
  * weights.
@@ -247,7 +248,9 @@ function contextFeatures(t: Tokens, i: number, cue: CueWord): string[] {
   const w = tk.wd(t, i);
   const p = neighbour(t, tk.prevIdx(t, i));
   const p2 = neighbour(t, tk.prevIdx(t, tk.prevIdx(t, i)));
-  const n = neighbour(t, tk.nextIdx(t, i));
+  const ni = tk.nextIdx(t, i);
+  const n = neighbour(t, ni);
+  const n2 = neighbour(t, tk.nextIdx(t, ni));
   const f = cue.family;
   const l = cue.lemma;
   return [
@@ -257,6 +260,9 @@ function contextFeatures(t: Tokens, i: number, cue: CueWord): string[] {
     `p=${p}|f=${f}`,
     `p2=${p2}|l=${l}`,
     `w=${w}|n=${n}`,
+    // The second word after tells "may be involved" from "may be 3", "could explain the" from "could be found".
+    `l=${l}|n2=${n2}`,
+    `f=${f}|n2=${n2}`,
   ];
 }
 
