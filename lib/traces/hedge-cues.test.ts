@@ -56,6 +56,9 @@ describe("hedge detector in context (sentences written for this test, in no trai
     ["It is thought that the bug comes from the retry loop.", ["thought"]],
     ["This is likely a race condition.", ["likely"]],
     ["It is unclear whether the cache is flushed before the write.", ["It is unclear whether"]],
+    ["The role of the second index is not known.", ["is not known"]],
+    ["How the retry interacts with the lock remains to be seen.", ["remains to be seen"]],
+    ["The exact cause is still not clear to me.", ["is still not clear"]],
   ])("finds the cue in %j", (text, want) => {
     expect(hedges(text)).toEqual(want);
   });
