@@ -59,6 +59,9 @@ describe("hedge detector in context (sentences written for this test, in no trai
     ["The role of the second index is not known.", ["is not known"]],
     ["How the retry interacts with the lock remains to be seen.", ["remains to be seen"]],
     ["The exact cause is still not clear to me.", ["is still not clear"]],
+    ["This raises an interesting question about the cache.", ["raises an interesting question"]],
+    ["We cannot rule out a race in the writer.", ["cannot rule out"]],
+    ["There is no guarantee that the lock is held.", ["no guarantee"]],
   ])("finds the cue in %j", (text, want) => {
     expect(hedges(text)).toEqual(want);
   });
