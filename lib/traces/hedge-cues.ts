@@ -187,9 +187,9 @@ export const FAMILY_FORMS: ReadonlyMap<string, CueWord> = (() => {
 /**
  * Uses that no annotation scheme counts as speculation and that neither the
  * BioScope papers nor our labels have enough of to learn: permissions ("you
- * may assume"), idioms ("might as well"), probability talk ("equally
- * likely") and the month of May. Checked after the model, on the word's
- * immediate neighbours.
+ * may assume"), idioms ("might as well", "as soon as possible"), probability
+ * talk ("equally likely"), ranges ("every possible value") and the month of
+ * May. Checked after the model, on the word's immediate neighbours.
  */
 function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
   const p = tk.prevW(t, i);
@@ -202,6 +202,9 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
     case "likely":
     case "unlikely":
       return p === "equally";
+    case "possible":
+      // "as soon as possible", "all / every possible value": a range of cases, not a doubt.
+      return p === "all" || p === "every" || p === "any" || (p === "as" && (n === "" || t.type[tk.nextIdx(t, i)] !== WORD));
     case "assume":
     case "suppose":
       return p === "may" || p === "can" || p === "not" || p === "don't" || p === "can't" || p === "cannot" || n === "nothing";
