@@ -25,11 +25,11 @@ describe.skipIf(!data)("hedge detector on annotated sentences it was not built f
     expect(data!.bioTest.length).toBeGreaterThan(500);
   });
 
-  it("held-out BioScope papers: span precision >= 0.85, epistemic recall >= 0.70, far above the lexicon alone", () => {
+  it("held-out BioScope papers: span precision >= 0.85, epistemic recall >= 0.73, far above the lexicon alone", () => {
     const model = evaluateCues(data!.bioTest, (t) => extractSignals(t).spans.filter((s) => s.kind === "hedge"));
     const lexicon = evaluateCues(data!.bioTest, (t) => extractSignals(t, LEXICON_ONLY).spans.filter((s) => s.kind === "hedge"));
     expect(row(model, "all").precision).toBeGreaterThanOrEqual(0.85);
-    expect(row(model, "epistemic").recall).toBeGreaterThanOrEqual(0.7);
+    expect(row(model, "epistemic").recall).toBeGreaterThanOrEqual(0.73);
     expect(row(model, "epistemic").recall).toBeGreaterThan(row(lexicon, "epistemic").recall + 0.3);
     // The families with most support are each found most of the time.
     expect(row(model, "modal").recall).toBeGreaterThanOrEqual(0.75);
