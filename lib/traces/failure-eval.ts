@@ -13,7 +13,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { auroc, failureFeatures, failureProbability, trainFailureModel, type FailureInput } from "./failure-score";
+import { auroc, failureFeatures, failureProbability, trainFailureModel, trainStandardisedLogistic, type FailureInput } from "./failure-score";
 import { MAX_ANALYSED_CHARS } from "./record-signals";
 import { extractSignals } from "./signals";
 
@@ -52,11 +52,20 @@ export interface CvResult {
   /** out-of-fold scores pooled */
   pooled: number;
   lengthPooled: number;
+  /**
+   * A logistic regression on length alone, trained on the same folds, pooled:
+   * the fair pooled baseline (the raw length needs no training, so it has no
+   * fold-to-fold shift of base rate for pooling to suffer from)
+   */
+  lengthModelPooled: number;
   /** mean and standard deviation over folds with both classes */
   mean: number;
   sd: number;
   lengthMean: number;
   lengthSd: number;
+  /** per fold, failure score AUROC minus length-only AUROC: mean and standard deviation (is the score clearly above length?) */
+  gainMean: number;
+  gainSd: number;
   /** calibration of the out-of-fold probabilities */
   brier: number;
   ece: number;
@@ -90,12 +99,15 @@ export function crossValidate(traces: readonly LabelledTrace[], groupOf: (t: Lab
   const y = traces.map((t) => t.wrong);
   const fold = groupFolds(traces.map(groupOf), k);
   const oof = new Array<number>(traces.length).fill(0);
+  const lengthOof = new Array<number>(traces.length).fill(0);
   const folds: CvResult["folds"] = [];
   for (let f = 0; f < k; f++) {
     const test = traces.map((_, i) => i).filter((i) => fold.get(groupOf(traces[i]!)) === f);
     const train = traces.map((_, i) => i).filter((i) => fold.get(groupOf(traces[i]!)) !== f);
     const model = trainFailureModel(train.map((i) => X[i]!), train.map((i) => y[i]!), FAILURE_L2, { traces: 0, wrong: 0, models: 0 });
     for (const i of test) oof[i] = failureProbability(model, X[i]!);
+    const len = trainStandardisedLogistic(train.map((i) => [X[i]![0]!]), train.map((i) => y[i]!), FAILURE_L2);
+    for (const i of test) lengthOof[i] = 1 / (1 + Math.exp(-(len.bias + (len.weights[0]! * (X[i]![0]! - len.mean[0]!)) / len.sd[0]!)));
     const held = [...new Set(test.map((i) => groupOf(traces[i]!)))];
     folds.push({
       held: held.length === 1 ? held[0]! : `${held.length} models`,
@@ -107,15 +119,19 @@ export function crossValidate(traces: readonly LabelledTrace[], groupOf: (t: Lab
   }
   const a = meanSd(folds.map((f) => f.auroc));
   const l = meanSd(folds.map((f) => f.lengthAuroc));
+  const g = meanSd(folds.map((f) => f.auroc - f.lengthAuroc));
   return {
     scheme,
     folds,
     pooled: auroc(oof, y),
     lengthPooled: auroc(X.map((x) => x[0]!), y),
+    lengthModelPooled: auroc(lengthOof, y),
     mean: a.m,
     sd: a.sd,
     lengthMean: l.m,
     lengthSd: l.sd,
+    gainMean: g.m,
+    gainSd: g.sd,
     brier: oof.reduce((s, p, i) => s + (p - y[i]!) ** 2, 0) / oof.length,
     ece: expectedCalibrationError(oof, y),
   };
@@ -126,7 +142,8 @@ export function formatCv(r: CvResult): string {
   const lines = [`-- ${r.scheme} --`, "held out                                 n  wrong  AUROC  length-only"];
   for (const fo of r.folds) lines.push(`${fo.held.slice(0, 38).padEnd(38)} ${String(fo.n).padStart(4)} ${String(fo.wrong).padStart(6)}  ${f(fo.auroc)}  ${f(fo.lengthAuroc)}`);
   lines.push(`failure score AUROC: mean ${f(r.mean)} ± ${f(r.sd)} over folds, pooled out-of-fold ${f(r.pooled)}`);
-  lines.push(`length-only baseline: mean ${f(r.lengthMean)} ± ${f(r.lengthSd)} over folds, pooled ${f(r.lengthPooled)}`);
+  lines.push(`length-only baseline: mean ${f(r.lengthMean)} ± ${f(r.lengthSd)} over folds, pooled ${f(r.lengthPooled)} (as a model trained per fold: ${f(r.lengthModelPooled)})`);
+  lines.push(`gain over length-only, fold by fold: ${r.gainMean >= 0 ? "+" : ""}${f(r.gainMean)} ± ${f(r.gainSd)}`);
   lines.push(`calibration (out-of-fold): Brier ${f(r.brier)}, ECE ${f(r.ece)}`);
   return lines.join("\n");
 }

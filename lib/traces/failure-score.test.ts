@@ -68,5 +68,9 @@ describe.skipIf(!traces)("failure score cross-validated on real traces with whol
     expect(r.folds.reduce((a, f) => a + f.n, 0)).toBe(traces!.length);
     expect(r.pooled).toBeGreaterThan(0.6);
     expect(r.ece).toBeLessThan(0.15);
+    // The gain over length is taken fold by fold, and the pooled length baseline is also given as a model trained per fold.
+    expect(r.gainMean).toBeCloseTo(r.folds.reduce((a, f) => a + f.auroc - f.lengthAuroc, 0) / r.folds.length, 10);
+    expect(r.lengthModelPooled).toBeGreaterThan(0);
+    expect(r.lengthModelPooled).toBeLessThan(1);
   }, 60_000);
 });

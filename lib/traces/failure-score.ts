@@ -138,8 +138,25 @@ export function scoreFailure(input: FailureInput, model: FailureModel = FAILURE_
 
 /** L2-regularised logistic regression on standardised features, full-batch gradient descent (deterministic). */
 export function trainFailureModel(X: readonly number[][], y: readonly (0 | 1)[], l2: number, trainedOn: Omit<FailureModel["trainedOn"], "l2">): FailureModel {
+  const { mean, sd, weights, bias } = trainStandardisedLogistic(X, y, l2);
+  const r = (v: number) => Math.round(v * 1e5) / 1e5;
+  return {
+    about:
+      "Coefficients of the failure score (lib/traces/failure-score.ts), trained by scripts/train-failure-score.ts " +
+      "on labelled thinking traces; standardise each feature with mean/sd, then logistic regression.",
+    features: [...FAILURE_FEATURES],
+    mean: mean.map(r),
+    sd: sd.map(r),
+    weights: weights.map(r),
+    bias: r(bias),
+    trainedOn: { ...trainedOn, l2 },
+  };
+}
+
+/** The regression behind trainFailureModel, for any number of features (the evaluation's one-feature baseline uses it too). */
+export function trainStandardisedLogistic(X: readonly number[][], y: readonly (0 | 1)[], l2: number): { mean: number[]; sd: number[]; weights: number[]; bias: number } {
   const n = X.length;
-  const d = FAILURE_FEATURES.length;
+  const d = X[0]?.length ?? 0;
   const mean = new Array<number>(d).fill(0);
   const sd = new Array<number>(d).fill(0);
   for (const x of X) for (let k = 0; k < d; k++) mean[k]! += x[k]! / n;
@@ -161,18 +178,7 @@ export function trainFailureModel(X: readonly number[][], y: readonly (0 | 1)[],
     for (let k = 0; k < d; k++) w[k]! -= 0.5 * g[k]!;
     b -= 0.5 * gb;
   }
-  const r = (v: number) => Math.round(v * 1e5) / 1e5;
-  return {
-    about:
-      "Coefficients of the failure score (lib/traces/failure-score.ts), trained by scripts/train-failure-score.ts " +
-      "on labelled thinking traces; standardise each feature with mean/sd, then logistic regression.",
-    features: [...FAILURE_FEATURES],
-    mean: mean.map(r),
-    sd: sd.map(r),
-    weights: w.map(r),
-    bias: r(b),
-    trainedOn: { ...trainedOn, l2 },
-  };
+  return { mean, sd, weights: w, bias: b };
 }
 
 /** Area under the ROC curve (wrong = positive); ties count half. NaN when a class is missing. */

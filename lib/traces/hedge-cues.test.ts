@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import hedgeModelFile from "./hedge-model.json";
-import { loadHedgeModel, type HedgeModelFile } from "./hedge-cues";
+import { candidateAt, cueFeatures, HEDGE_MODEL, loadHedgeModel, type HedgeModelFile } from "./hedge-cues";
 import { HEDGE_HELD_OUT_DOCS, HEDGE_HELD_OUT_SETS, hedgeTrainingSet } from "./hedge-data";
 import { evaluateCues, trainHedgeModel, type FamilyScore } from "./hedge-train";
 import { extractSignals } from "./signals";
+import { tokenize } from "./tokenize";
 
 const root = path.resolve(__dirname, "..", "..");
 const data = hedgeTrainingSet(root);
@@ -24,11 +25,11 @@ describe.skipIf(!data)("hedge detector on annotated sentences it was not built f
     expect(data!.bioTest.length).toBeGreaterThan(500);
   });
 
-  it("held-out BioScope papers: span precision >= 0.85, epistemic recall >= 0.70, far above the lexicon alone", () => {
+  it("held-out BioScope papers: span precision >= 0.85, epistemic recall >= 0.73, far above the lexicon alone", () => {
     const model = evaluateCues(data!.bioTest, (t) => extractSignals(t).spans.filter((s) => s.kind === "hedge"));
     const lexicon = evaluateCues(data!.bioTest, (t) => extractSignals(t, LEXICON_ONLY).spans.filter((s) => s.kind === "hedge"));
     expect(row(model, "all").precision).toBeGreaterThanOrEqual(0.85);
-    expect(row(model, "epistemic").recall).toBeGreaterThanOrEqual(0.7);
+    expect(row(model, "epistemic").recall).toBeGreaterThanOrEqual(0.73);
     expect(row(model, "epistemic").recall).toBeGreaterThan(row(lexicon, "epistemic").recall + 0.3);
     // The families with most support are each found most of the time.
     expect(row(model, "modal").recall).toBeGreaterThanOrEqual(0.75);
@@ -55,6 +56,12 @@ describe("hedge detector in context (sentences written for this test, in no trai
     ["It is thought that the bug comes from the retry loop.", ["thought"]],
     ["This is likely a race condition.", ["likely"]],
     ["It is unclear whether the cache is flushed before the write.", ["It is unclear whether"]],
+    ["The role of the second index is not known.", ["is not known"]],
+    ["How the retry interacts with the lock remains to be seen.", ["remains to be seen"]],
+    ["The exact cause is still not clear to me.", ["is still not clear"]],
+    ["This raises an interesting question about the cache.", ["raises an interesting question"]],
+    ["We cannot rule out a race in the writer.", ["cannot rule out"]],
+    ["There is no guarantee that the lock is held.", ["no guarantee"]],
   ])("finds the cue in %j", (text, want) => {
     expect(hedges(text)).toEqual(want);
   });
@@ -68,6 +75,8 @@ describe("hedge detector in context (sentences written for this test, in no trai
     "The car is equally likely to be behind any door.",
     "The word \"maybe\" is an adverb.",
     "The meeting moved to May 3.",
+    "Cache as many rows as possible.",
+    "We tried every possible ordering of the three jobs.",
   ])("no hedge in %j", (text) => {
     expect(hedges(text)).toEqual([]);
   });
@@ -76,6 +85,15 @@ describe("hedge detector in context (sentences written for this test, in no trai
     const spans = extractSignals("Or maybe the index is stale. Let's assume the index is fresh.").spans.map((s) => `${s.kind}:${s.text}`);
     expect(spans).toEqual(["alternative:Or maybe", "assumption:Let's assume"]);
   });
+});
+
+it("a candidate is scored with the second word on either side too (\"may be involved\" vs \"may be 3\")", () => {
+  const t = tokenize("The kinase may be involved in export.");
+  const i = 2;
+  const feats = cueFeatures(t, i, candidateAt(HEDGE_MODEL, t, i)!);
+  expect(feats).toContain("l=may|n2=involved");
+  expect(feats).toContain("f=modal|n2=involved");
+  expect(feats).toContain("p2=the|l=may");
 });
 
 it("hedge-model.json holds weights only, with the corpus licence named", () => {

@@ -9,7 +9,7 @@
  * So the decision is learned: every occurrence of a candidate word (a word of
  * a cue family below, or a word seen as a cue in the training data) is scored
  * by a logistic regression over the word, its lemma, its family and its
- * neighbours (one word either side). The weights are trained by
+ * neighbours (two words either side). The weights are trained by
  * scripts/train-hedges.ts on BioScope's annotated full papers plus the
  * project's own labelled sentences, and stored in hedge-model.json.
  *
@@ -187,9 +187,9 @@ export const FAMILY_FORMS: ReadonlyMap<string, CueWord> = (() => {
 /**
  * Uses that no annotation scheme counts as speculation and that neither the
  * BioScope papers nor our labels have enough of to learn: permissions ("you
- * may assume"), idioms ("might as well"), probability talk ("equally
- * likely") and the month of May. Checked after the model, on the word's
- * immediate neighbours.
+ * may assume"), idioms ("might as well", "as soon as possible"), probability
+ * talk ("equally likely"), ranges ("every possible value") and the month of
+ * May. Checked after the model, on the word's immediate neighbours.
  */
 function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
   const p = tk.prevW(t, i);
@@ -202,6 +202,9 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
     case "likely":
     case "unlikely":
       return p === "equally";
+    case "possible":
+      // "as soon as possible", "all / every possible value": a range of cases, not a doubt.
+      return p === "all" || p === "every" || p === "any" || (p === "as" && (n === "" || t.type[tk.nextIdx(t, i)] !== WORD));
     case "assume":
     case "suppose":
       return p === "may" || p === "can" || p === "not" || p === "don't" || p === "can't" || p === "cannot" || n === "nothing";
@@ -227,7 +230,8 @@ function neighbour(t: Tokens, i: number): string {
 
 /**
  * Feature names of candidate token i. Kept small and general: the word, its
- * lemma and family, and each of those with the previous and the next word,
+ * lemma and family, and each of those with the previous and the next word
+ * (and the lemma and family with the second word on either side),
  * so "may be" / "can be" / "the predicted X" / "it is thought" are learned as
  * contexts, and a family word never seen in training still gets the family's
  * weights.
@@ -247,7 +251,9 @@ function contextFeatures(t: Tokens, i: number, cue: CueWord): string[] {
   const w = tk.wd(t, i);
   const p = neighbour(t, tk.prevIdx(t, i));
   const p2 = neighbour(t, tk.prevIdx(t, tk.prevIdx(t, i)));
-  const n = neighbour(t, tk.nextIdx(t, i));
+  const ni = tk.nextIdx(t, i);
+  const n = neighbour(t, ni);
+  const n2 = neighbour(t, tk.nextIdx(t, ni));
   const f = cue.family;
   const l = cue.lemma;
   return [
@@ -257,6 +263,9 @@ function contextFeatures(t: Tokens, i: number, cue: CueWord): string[] {
     `p=${p}|f=${f}`,
     `p2=${p2}|l=${l}`,
     `w=${w}|n=${n}`,
+    // The second word after tells "may be involved" from "may be 3", "could explain the" from "could be found".
+    `l=${l}|n2=${n2}`,
+    `f=${f}|n2=${n2}`,
   ];
 }
 

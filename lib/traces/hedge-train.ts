@@ -119,7 +119,7 @@ export interface TrainOptions {
   sourceWeight: Record<string, number>;
 }
 
-export const DEFAULT_OPTIONS: TrainOptions = { l2: 3e-3, iterations: 400, learningRate: 0.1, threshold: 0.5, sourceWeight: { team: 0.3 } };
+export const DEFAULT_OPTIONS: TrainOptions = { l2: 3e-3, iterations: 400, learningRate: 0.1, threshold: 0.47, sourceWeight: { team: 0.3 } };
 
 /** L2-regularised weighted logistic regression over named binary features, full-batch Adam (deterministic). */
 export function trainLogistic(examples: readonly CueExample[], opts: TrainOptions): { bias: number; weights: Record<string, number> } {

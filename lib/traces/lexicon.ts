@@ -18,7 +18,9 @@
  *   probably/maybe/perhaps/possibly/apparently/likely (not probability talk
  *   like "equally likely"), "might"/"may be"/"could be" as speculation (not
  *   "you might want", "might as well", permissions), seem/appear/looks like,
- *   not sure/uncertain/I don't know, hard to say, if I recall correctly.
+ *   not sure/uncertain/I don't know, hard to say, if I recall correctly,
+ *   open questions stated impersonally ("is not known", "remains to be seen",
+ *   "raises the question", "cannot rule out", "no guarantee").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
  *   party's "the code assumes"), suppose/supposing/let's suppose (not
@@ -506,6 +508,14 @@ export const RULES: RuleDef[] = [
       "{i'd|i would} {expect|lean toward|lean towards|suspect|assume}",
       "{my|our} {|best} bet is",
       "unclear {whether|if}",
+      // Open questions stated impersonally, as papers and careful answers do ("its function is not known", "remains to be seen").
+      "{is|are|was|were|remains|remain} {not|still not|not yet|not well|not fully} {known|understood|clear}",
+      "{it's|it is} not {known|certain} {|whether|if}",
+      "{remains|remain} to be {seen|determined|elucidated|established|investigated|clarified|tested|resolved|shown|confirmed|proven}",
+      "{raises|raise|raised|raising|opens|open|opened|opening} {the|an|a} {|interesting|important|intriguing|tantalizing|open} {question|possibility}",
+      "{cannot|can't|can not|could not|couldn't} {rule out|exclude} {|the possibility}",
+      "no guarantee",
+      "{an|the} open question",
       "{i have|i've got|i've|i get} a {feeling|suspicion|hunch|sneaking suspicion|sense}",
       "my gut {says|feeling|tells me|instinct|reaction}",
       "{i'm|i am} {inclined|tempted} to {think|say|believe|guess}",
