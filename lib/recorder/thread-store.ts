@@ -14,13 +14,12 @@
  * start, records are built and inserted in the process instead: slower under
  * load, the same rows.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { logger } from "../observability/logger";
 import type { PriceRow } from "../pricing/seed";
 import type { RedactionConfig, Redactor } from "../traces/redaction";
 import type { SamplingConfig } from "../traces/sampling";
+import { startThread, threadEntry } from "../runtime/threads";
 import type { RecordStore } from "./recorder";
 
 /** Prices and trace settings as the thread receives them (plain data: the redactor is rebuilt there). */
@@ -44,17 +43,6 @@ export interface ClosableStore extends RecordStore {
   close(): Promise<void>;
 }
 
-/** How to start the thread from here, or null when it cannot be found. */
-function threadEntry(): { file: string; eval: boolean } | null {
-  // turbopackIgnore: Next bundles this file too (its route handlers import the
-  // gateway); a path built from __dirname would make it trace the whole project.
-  const bundled = path.join(/* turbopackIgnore: true */ __dirname, "record-thread.cjs");
-  if (fs.existsSync(/* turbopackIgnore: true */ bundled)) return { file: bundled, eval: false };
-  const source = path.join(/* turbopackIgnore: true */ __dirname, "thread.ts");
-  if (fs.existsSync(/* turbopackIgnore: true */ source)) return { file: source, eval: true };
-  return null;
-}
-
 /**
  * The thread's young generation, kept small: by default it reserves as much
  * as the main thread's (32 MiB of new space), which a thread building 200
@@ -64,10 +52,8 @@ function threadEntry(): { file: string; eval: boolean } | null {
  */
 const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
-const FROM_SOURCE = `require("tsx/cjs/api").register(); require(require("node:worker_threads").workerData.entry);`;
-
 export function threadStore(databaseUrl: string, source: ContextSource, fallback: RecordStore): ClosableStore {
-  const entry = threadEntry();
+  const entry = threadEntry(__dirname, "record-thread.cjs", "thread.ts");
   if (!entry) {
     logger.warn("record thread not found beside this module: records are built in the process");
     return { store: (lines) => fallback.store(lines), builtOn: () => "process", close: async () => {} };
@@ -82,9 +68,7 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
   const start = (): Worker => {
     // A new thread has no prices or trace settings yet: the next batch carries them.
     sent = null;
-    const workerData = { databaseUrl, entry: entry.file };
-    const options = { workerData, resourceLimits: THREAD_LIMITS };
-    const w = entry.eval ? new Worker(FROM_SOURCE, { ...options, eval: true }) : new Worker(/* turbopackIgnore: true */ entry.file, options);
+    const w = startThread(entry, { workerData: { databaseUrl }, resourceLimits: THREAD_LIMITS });
     w.unref();
     w.on("message", (m: ThreadReply) => {
       const p = pending.get(m.id);
