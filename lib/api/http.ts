@@ -3,6 +3,7 @@
  * Node server (server.ts) and the Next route files (app/api/.../route.ts) both
  * adapt to it, so one handler serves either way.
  */
+import { parseJsonText } from "./json-body";
 
 export interface ApiRequest {
   method: string;
@@ -13,12 +14,33 @@ export interface ApiRequest {
   headers: Record<string, string | undefined>;
   /** Path parameters filled in by the router, e.g. { id: "req_..." }. */
   params: Record<string, string>;
-  /** The raw body, read once and cached. */
+  /** The raw body, read once and cached. Not to be asked for after json() of a large body, whose bytes went to the parser's thread. */
   text(): Promise<string>;
+  /** The body parsed as JSON (a 400 when it is not), read once and cached; a large one is parsed off the main thread. */
+  json(): Promise<JsonBody>;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   /** The peer's address when the adapter knows it (the lean Node path does). */
   remoteAddress?: string;
+}
+
+/** A request body parsed as JSON, and its size. */
+export interface JsonBody {
+  value: unknown;
+  /** Bytes as received, or characters of a body made in-process: past LARGE_BODY_BYTES the gateway works on it in turns. */
+  size: number;
+}
+
+/** json() of a request whose body is read as text: parsed in the process, once. */
+export function jsonOfText(text: () => Promise<string>): () => Promise<JsonBody> {
+  let parsed: Promise<JsonBody> | undefined;
+  return () => (parsed ??= text().then((t) => ({ value: parseJsonText(t), size: t.length })));
+}
+
+/** text() and json() of a body made in-process, for an endpoint that calls another on its caller's behalf. */
+export function bodyOf(text: string): Pick<ApiRequest, "text" | "json"> {
+  const read = async () => text;
+  return { text: read, json: jsonOfText(read) };
 }
 
 interface ResponseBase {

@@ -77,9 +77,13 @@ export function parseJsonText(text: string): unknown {
   return value;
 }
 
-/** A JSON object (not an array, string or null), or a 400. */
-export function parseJsonObject(text: string): Record<string, unknown> {
-  const value = parseJsonText(text);
+/** A parsed body that is a JSON object (not an array, string or null), or a 400. */
+export function asJsonObject(value: unknown): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw bad("request body must be a JSON object");
   return value as Record<string, unknown>;
+}
+
+/** A JSON object (not an array, string or null), or a 400. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  return asJsonObject(parseJsonText(text));
 }

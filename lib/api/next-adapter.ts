@@ -5,7 +5,7 @@
  */
 import { maxBodyBytes, readWebBody } from "./body-limit";
 import type { Handler } from "./http";
-import { isStream } from "./http";
+import { isStream, jsonOfText } from "./http";
 
 type NextContext = { params?: Promise<Record<string, string | string[]>> };
 
@@ -15,6 +15,8 @@ export function toNextHandler(handler: Handler) {
     const raw = (await context?.params) ?? {};
     const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
     let body: Promise<string> | undefined;
+    // The same limit as the lean path (THINKGATE_MAX_BODY_BYTES): 413 without holding the body.
+    const text = () => (body ??= readWebBody(request, maxBodyBytes()));
     const headers: Record<string, string> = {};
     request.headers.forEach((v, k) => (headers[k] = v));
     const out = await handler({
@@ -23,8 +25,8 @@ export function toNextHandler(handler: Handler) {
       query: url.searchParams,
       headers,
       params,
-      // The same limit as the lean path (THINKGATE_MAX_BODY_BYTES): 413 without holding the body.
-      text: () => (body ??= readWebBody(request, maxBodyBytes())),
+      text,
+      json: jsonOfText(text),
       signal: request.signal,
     });
     const responseHeaders = new Headers(out.headers);

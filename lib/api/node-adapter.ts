@@ -6,8 +6,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { yieldToIo } from "../runtime/turns";
 import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge } from "./body-limit";
+import { parseJsonText } from "./json-body";
+import { parseLargeJson } from "./large-json";
 import { AppError, errorBody } from "./errors";
-import type { ApiRequest, ApiResponse } from "./http";
+import type { ApiRequest, ApiResponse, JsonBody } from "./http";
 import { isStream } from "./http";
 import { newRequestId } from "./ids";
 import type { ApiRouter } from "./router";
@@ -36,12 +38,12 @@ function discardRest(req: IncomingMessage, cap: number): void {
 const discardCap = (limit: number) => Math.max(2 * limit, 1 << 20);
 
 /**
- * Reads the body up to `limit` bytes. A declared Content-Length over the limit
- * is refused before a byte is read; a body that grows past it is refused as
- * soon as it does, without buffering the rest (which is discarded, bounded).
- * Bytes that are not UTF-8 are a 400, not silently replaced.
+ * Reads the body's bytes up to `limit`. A declared Content-Length over the
+ * limit is refused before a byte is read; a body that grows past it is
+ * refused as soon as it does, without buffering the rest (which is discarded,
+ * bounded).
  */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const refuse = () => {
       discardRest(req, discardCap(limit));
@@ -68,38 +70,50 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       body.push(c);
     });
-    req.on("end", async () => {
+    req.on("end", () => {
       if (failed) return;
-      try {
-        if (body.length <= LARGE_BODY_BYTES) {
-          resolve(decodeUtf8(body.whole()));
-          return;
-        }
-        // For a large body, joining (when it had no declared length), decoding and the parse that
-        // follows are each one piece of work: other requests get a turn in between.
-        const bytes = body.whole();
-        await yieldToIo();
-        const text = decodeUtf8(bytes);
-        await yieldToIo();
-        resolve(text);
-      } catch (err) {
-        reject(err);
-      }
+      // Joining the chunks of a large body without a declared length is a piece of work of its own.
+      const bytes = body.whole();
+      if (body.length > LARGE_BODY_BYTES) void yieldToIo().then(() => resolve(bytes));
+      else resolve(bytes);
     });
     req.on("error", reject);
   });
 }
 
+/**
+ * The body as text (bytes that are not UTF-8 are a 400, not silently
+ * replaced) or as JSON: a large body is decoded and parsed on the JSON
+ * parser's thread (large-json.ts), a small one here.
+ */
 function toApiRequest(req: IncomingMessage, path: string, query: string, params: Record<string, string>, limit: number, signal: AbortSignal): ApiRequest & { bodyRead(): boolean } {
-  let body: Promise<string> | undefined;
+  let bytes: Promise<Buffer> | undefined;
+  let text: Promise<string> | undefined;
+  let json: Promise<JsonBody> | undefined;
+  let handedOver = false;
+  const read = () => (bytes ??= readBytes(req, limit));
   return {
-    bodyRead: () => body !== undefined,
+    bodyRead: () => bytes !== undefined,
     method: req.method ?? "GET",
     path,
     query: new URLSearchParams(query),
     headers: req.headers as Record<string, string | undefined>,
     params,
-    text: () => (body ??= readBody(req, limit)),
+    text: () =>
+      (text ??= read().then((b) => {
+        if (handedOver) throw new Error("the request body went to the JSON parser's thread: read it with json()");
+        return decodeUtf8(b);
+      })),
+    json: () =>
+      (json ??= (async () => {
+        if (text) return { value: parseJsonText(await text), size: (await read()).length };
+        const b = await read();
+        if (b.length <= LARGE_BODY_BYTES) return { value: parseJsonText(decodeUtf8(b)), size: b.length };
+        // Read the size first: handing the bytes over empties this side's buffer.
+        const size = b.length;
+        handedOver = true;
+        return { value: await parseLargeJson(b), size };
+      })()),
     signal,
     remoteAddress: req.socket.remoteAddress,
   };

@@ -9,7 +9,6 @@ import { csrfMatches, CSRF_HEADER, isStateChanging } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { logger } from "../observability/logger";
 import { AppError, errorBody } from "./errors";
-import { parseJsonText } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
 import { newRequestId } from "./ids";
 
@@ -114,7 +113,7 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
 }
 
 export async function parseJson(req: ApiRequest): Promise<unknown> {
-  return parseJsonText(await req.text());
+  return (await req.json()).value;
 }
 
 const ANONYMOUS: Caller = { keyId: "", role: "gateway", name: "anonymous" };

@@ -4,7 +4,7 @@
  * records carry app "calibration" and the experiment id as task, so the trace
  * explorer and the cost dashboard show them for what they are.
  */
-import type { ApiRequest } from "../api/http";
+import { bodyOf, type ApiRequest } from "../api/http";
 import type { Caller } from "../api/wrap";
 import { handleMessages } from "../gateway/messages";
 import { costOf } from "../pricing/service";
@@ -59,7 +59,7 @@ export async function callGateway(input: CallInput): Promise<CallResult> {
     query: new URLSearchParams(),
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-app": CALIBRATION_APP, "thinkgate-task": input.task },
     params: {},
-    text: async () => body,
+    ...bodyOf(body),
     signal: input.signal ?? new AbortController().signal,
   };
   const started = performance.now();

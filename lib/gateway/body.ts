@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../api/errors";
-import { parseJsonObject } from "../api/json-body";
+import { asJsonObject } from "../api/json-body";
 import { formatZodError } from "../api/wrap";
 import type { MessagesBody } from "../routing/request";
 
@@ -116,9 +116,10 @@ export function validateGatewayHeaders(headers: Record<string, string | undefine
   if (version !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(version.trim())) throw bad("anthropic-version must be a date like 2026-10-21");
 }
 
-export function parseMessagesBody(text: string, headers: Record<string, string | undefined>): MessagesBody {
+/** A parsed request body (ApiRequest.json) checked as a Messages request, or a 400. */
+export function parseMessagesBody(value: unknown, headers: Record<string, string | undefined>): MessagesBody {
   validateGatewayHeaders(headers);
-  const raw = parseJsonObject(text);
+  const raw = asJsonObject(value);
   const parsed = bodySchema.safeParse(raw);
   if (!parsed.success) throw bad(formatZodError(parsed.error));
 

@@ -56,7 +56,7 @@ async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispa
   const applied = a.applied!;
   const body = (applied.body.stream === true) === stream ? applied.body : { ...applied.body, stream };
   // A large body is made into bytes here, in turns (upstream-body.ts); the SDK sends bytes as they are.
-  const payload = await upstreamPayload(body, a.bodyChars ?? 0, forwardedHeaders(req.headers, a.trace));
+  const payload = await upstreamPayload(body, a.bodySize ?? 0, forwardedHeaders(req.headers, a.trace));
   const res = await upstream().post("/v1/messages", { ...payload, signal: req.signal, stream }).asResponse();
   try {
     if (!stream) return { res, text: await res.text(), body: null, first: null };

@@ -44,8 +44,8 @@ export interface Attempt {
   /** Set once the caller is known: only then is a failure recorded (anonymous noise is not). */
   authenticated?: boolean;
   body?: MessagesBody;
-  /** Length of the request's JSON text: a large body is serialised for the upstream in turns (lib/gateway/upstream-body.ts). */
-  bodyChars?: number;
+  /** The request body's size (JsonBody.size): a large body is serialised for the upstream in turns (lib/gateway/upstream-body.ts). */
+  bodySize?: number;
   routable?: RoutableRequest;
   decision?: Decision;
   applied?: Applied;
@@ -121,11 +121,11 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     a.authenticated = true;
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
-    const text = await req.text();
-    a.body = parseMessagesBody(text, req.headers);
-    a.bodyChars = text.length;
-    // A large body was just parsed in one piece of work; routing reads it again in another.
-    if (text.length > LARGE_BODY_BYTES) await yieldToIo();
+    const { value, size } = await req.json();
+    a.body = parseMessagesBody(value, req.headers);
+    a.bodySize = size;
+    // A large body was just taken back from the parser's thread in one piece of work; routing reads it in another.
+    if (size > LARGE_BODY_BYTES) await yieldToIo();
     if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
     a.routable = toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
     const { snapshot } = await routingConfig();

@@ -7,7 +7,7 @@ import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { errorResponse, requirePrincipal } from "../api/wrap";
-import { parseJsonObject } from "../api/json-body";
+import { asJsonObject } from "../api/json-body";
 import { validateGatewayHeaders } from "./body";
 import { forwardedHeaders, upstream } from "./upstream";
 import { upstreamPayload } from "./upstream-body";
@@ -41,9 +41,8 @@ export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
   try {
     await requirePrincipal(req, "gateway");
     validateGatewayHeaders(req.headers);
-    const text = await req.text();
-    const body = parseJsonObject(text);
-    const payload = await upstreamPayload(body, text.length, forwardedHeaders(req.headers));
+    const { value, size } = await req.json();
+    const payload = await upstreamPayload(asJsonObject(value), size, forwardedHeaders(req.headers));
     return relay(requestId, () => upstream().post("/v1/messages/count_tokens", { ...payload, signal: req.signal }).asResponse());
   } catch (err) {
     return errorResponse(err, requestId);

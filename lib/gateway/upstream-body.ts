@@ -114,11 +114,11 @@ export async function encodeJsonInTurns(value: unknown): Promise<Buffer> {
 }
 
 /**
- * What to hand the SDK for a request whose JSON text had `jsonChars`
- * characters: the value itself, or past LARGE_BODY_BYTES its bytes made in
- * turns, with the content type the SDK leaves to the caller of a byte body.
+ * What to hand the SDK for a request whose body had `size` bytes: the value
+ * itself, or past LARGE_BODY_BYTES its bytes made in turns, with the content
+ * type the SDK leaves to the caller of a byte body.
  */
-export async function upstreamPayload<T extends object>(body: T, jsonChars: number, headers: Record<string, string>): Promise<{ body: T | Buffer; headers: Record<string, string> }> {
-  if (jsonChars <= LARGE_BODY_BYTES) return { body, headers };
+export async function upstreamPayload<T extends object>(body: T, size: number, headers: Record<string, string>): Promise<{ body: T | Buffer; headers: Record<string, string> }> {
+  if (size <= LARGE_BODY_BYTES) return { body, headers };
   return { body: await encodeJsonInTurns(body), headers: { ...headers, "content-type": "application/json" } };
 }

@@ -9,8 +9,7 @@
  * dropped and named in thinkgate-dropped-params (request.ts).
  */
 import { AppError } from "../api/errors";
-import { parseJsonText } from "../api/json-body";
-import { isStream, type ApiRequest, type ApiResponse } from "../api/http";
+import { bodyOf, isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { requirePrincipal } from "../api/wrap";
 import { handleMessages } from "../gateway/messages";
 import { logger } from "../observability/logger";
@@ -38,7 +37,7 @@ async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiR
     // Callers without a valid key learn nothing about the request format.
     await requirePrincipal(req, "gateway");
     const drop = dropsParams(req.headers);
-    chat = parseChatRequest(parseJsonText(await req.text()));
+    chat = parseChatRequest((await req.json()).value);
     dropped = droppedParams(chat, drop);
     messagesBody = JSON.stringify(toMessagesBody(chat));
     // The gateway sizes the request from content-length: that of the translated body.
@@ -54,7 +53,7 @@ async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiR
     return chatError(500, toChatError(500, "api_error", "Internal server error"));
   }
 
-  const res = await handleMessages({ ...req, headers, text: async () => messagesBody }, { via: "openai", notes: dropped.notes, requestId });
+  const res = await handleMessages({ ...req, headers, ...bodyOf(messagesBody) }, { via: "openai", notes: dropped.notes, requestId });
   const keep = passedHeaders(res.headers);
   if (dropped.names.length) keep[DROPPED_PARAMS_HEADER] = dropped.names.join(", ");
   // The completion is named after the request, whose trace it is.

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { handleMessages } from "../gateway/messages";
-import type { Handler } from "../api/http";
+import { bodyOf, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { playgroundHeaders, playgroundMessagesBody } from "./request";
 
@@ -38,7 +38,7 @@ export const runPlayground: Handler = withApi({ role: "viewer", body: runBody },
     query: new URLSearchParams(),
     headers,
     params: {},
-    text: async () => text,
+    ...bodyOf(text),
     // The browser closing the page cancels the upstream call too.
     signal: req.signal,
   }, { via: "playground" });

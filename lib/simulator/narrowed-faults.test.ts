@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isStream, type ApiRequest, type ApiResponse } from "../api/http";
+import { bodyOf, isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { readDirectives } from "./directives";
 import { setSimulatorLatencyMode } from "./latency";
 import { simulatorRoutes } from "./routes";
@@ -13,7 +13,7 @@ function create(content: string, model = "claude-sonnet-4-6", stream = false): P
     query: new URLSearchParams(),
     headers: { "anthropic-version": "2026-10-21", authorization: "Bearer test" },
     params: {},
-    text: async () => JSON.stringify({ model, max_tokens: 50, stream, messages: [{ role: "user", content }] }),
+    ...bodyOf(JSON.stringify({ model, max_tokens: 50, stream, messages: [{ role: "user", content }] })),
     signal: new AbortController().signal,
   };
   return createMessage(req);

@@ -1,6 +1,6 @@
 import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages/messages";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { isStream, type ApiRequest, type ApiResponse } from "../api/http";
+import { bodyOf, isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { resetPromptCache } from "./cache";
 import { ANSWER_MODES, FAULTS, SIMULATOR_DIRECTIVES } from "./directives";
 import { setSimulatorLatencyMode } from "./latency";
@@ -23,7 +23,7 @@ function call(method: string, path: string, body?: unknown, headers: Record<stri
     query: new URLSearchParams(q ?? ""),
     headers,
     params: { id: p!.split("/").pop()! },
-    text: async () => (body === undefined ? "" : JSON.stringify(body)),
+    ...bodyOf(body === undefined ? "" : JSON.stringify(body)),
     signal,
   };
   return route(method, p!).handler(req);
@@ -473,7 +473,7 @@ describe("simulator: faults and errors", () => {
 
   it("answers invalid JSON bodies with a 400 in the API's shape", async () => {
     const res = await route("POST", "/api/simulator/v1/messages").handler({
-      method: "POST", path: "/api/simulator/v1/messages", query: new URLSearchParams(), headers: HEADERS, params: {}, text: async () => "{nope", signal: new AbortController().signal,
+      method: "POST", path: "/api/simulator/v1/messages", query: new URLSearchParams(), headers: HEADERS, params: {}, ...bodyOf("{nope"), signal: new AbortController().signal,
     });
     expect(res.status).toBe(400);
     expect(JSON.parse(await text(res)).error.type).toBe("invalid_request_error");

@@ -5,7 +5,7 @@
  */
 import type { ContentBlock, Message } from "@anthropic-ai/sdk/resources/messages/messages";
 import { beforeEach, describe, expect, it } from "vitest";
-import { isStream, type ApiRequest } from "../api/http";
+import { bodyOf, isStream, type ApiRequest } from "../api/http";
 import { resetPromptCache } from "./cache";
 import { setSimulatorLatencyMode } from "./latency";
 import { simulatorRoutes } from "./routes";
@@ -21,7 +21,7 @@ async function post(body: Body, headers: Record<string, string> = HEADERS): Prom
     query: new URLSearchParams(),
     headers,
     params: {},
-    text: async () => JSON.stringify(body),
+    ...bodyOf(JSON.stringify(body)),
     signal: new AbortController().signal,
   };
   const res = await handler(req);

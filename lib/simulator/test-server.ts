@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorBody, AppError } from "../api/errors";
-import { isStream, type ApiRequest, type RouteDef } from "../api/http";
+import { isStream, jsonOfText, type ApiRequest, type RouteDef } from "../api/http";
 
 export interface TestServer {
   url: string;
@@ -36,6 +36,13 @@ function toApiRequest(req: IncomingMessage, res: ServerResponse, params: Record<
     if (!res.writableFinished) controller.abort(new Error("client disconnected"));
   });
   let body: Promise<string> | undefined;
+  const text = () =>
+    (body ??= new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      req.on("error", reject);
+    }));
   return {
     method: req.method ?? "GET",
     path: url.pathname,
@@ -43,15 +50,8 @@ function toApiRequest(req: IncomingMessage, res: ServerResponse, params: Record<
     headers,
     params,
     signal: controller.signal,
-    text() {
-      body ??= new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-        req.on("error", reject);
-      });
-      return body;
-    },
+    text,
+    json: jsonOfText(text),
   };
 }
 

@@ -183,6 +183,42 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(rec.httpStatus).toBe(400);
   });
 
+  it("takes a large body (parsed on the JSON parser's thread) through messages, count_tokens and the router, and refuses a bad one with the same 400s", async () => {
+    // Past LARGE_BODY_BYTES (1 MiB): decoded and parsed off the main thread, sent upstream as bytes made in turns.
+    const long = `Summarise the following notes. ${"The deploy went out at noon and the error rate held steady. ".repeat(24_000)}`;
+    const ok = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: long }] }).withResponse();
+    expect(ok.response.status).toBe(200);
+    expect(ok.data.content.length).toBeGreaterThan(0);
+    // The whole prompt reached the upstream: the simulator counts its tokens from what it got.
+    const counted = await client.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: long }] });
+    expect(counted.input_tokens).toBeGreaterThan(long.length / 8);
+    const routed = await fetch(`${server.baseURL}/v1/route`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: long }] }),
+    });
+    expect(routed.status).toBe(200);
+
+    const pad = " ".repeat(1_200_000);
+    const utf8 = Buffer.from(`{"model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": "caf\u00e9${pad}"}]}`);
+    utf8[utf8.indexOf("caf") + 3] = 0xff;
+    const cases: [BodyInit, RegExp][] = [
+      [new Uint8Array(utf8), /not valid UTF-8/],
+      [`{"model": "claude-sonnet-4-6",${pad} "max_tokens": 5, "messages": ${"[".repeat(5_000)}${"]".repeat(5_000)}}`, /nested more than 64 levels/],
+      [`{"__proto__": {"role": "admin"},${pad} "model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}`, /__proto__/],
+      [`{"model": "claude-sonnet-4-6",${pad} "max_tokens": 5,`, /not valid JSON/],
+      [`[1, 2, 3]${pad}`, /must be a JSON object/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await fetch(`${server.baseURL}/v1/messages`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body });
+      const e = (await res.json()) as { type: string; error: { type: string; message: string } };
+      expect(res.status, e.error.message).toBe(400);
+      expect(e.type).toBe("error");
+      expect(e.error.type).toBe("invalid_request_error");
+      expect(e.error.message).toMatch(message);
+    }
+  });
+
   it("rejects a bad key with a 401 in the API's shape, via x-api-key and via Bearer", async () => {
     const bearer = new Anthropic({ baseURL: server.baseURL, apiKey: "tg_wrong", maxRetries: 0 });
     const e1 = await bearer.messages.create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
