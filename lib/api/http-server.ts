@@ -6,7 +6,7 @@
  * seconds holds a socket, a parser and a handler for as long as it likes.
  *
  *  - headers: the request line and headers within `headersMs` of the
- *    request's first byte (Node's headersTimeout; Node answers 408 and closes);
+ *    request's first byte (Node's headersTimeout: answered 408 and closed);
  *  - body: the whole body within `bodyMs` of the headers (limitBodyTime), for
  *    every path, the API's and the pages';
  *  - idle keep-alive connections: closed after 65 s (keepAliveTimeout).
@@ -16,6 +16,7 @@
  * there cannot reach the handler reading it as the 408 it is.
  */
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { AppError, errorBody } from "./errors";
 import { newRequestId } from "./ids";
 
@@ -31,6 +32,37 @@ export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 export interface RequestTimeouts {
   headersMs: number;
   bodyMs: number;
+}
+
+/**
+ * An error answer in the API's shape written straight to a socket, for the
+ * moments there is no response object to write it with (see Node's
+ * 'clientError'), and the connection closed after it.
+ */
+function rawErrorResponse(status: number, reason: string, err: AppError): string {
+  const id = newRequestId();
+  const body = errorBody(err.type, err.message, id);
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nrequest-id: ${id}\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * A request Node could not read as HTTP, or whose headers did not arrive in
+ * time, answered in the API's error shape like every other error (Node's own
+ * answer is a bare status line) and closed. As Node does, nothing is written
+ * into a response already under way, nor to a connection the client reset.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, headersMs: number): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (err.code !== "ECONNRESET" && socket.writable && !inFlight?.headersSent) {
+    const bad = (message: string) => new AppError("invalid_request_error", message);
+    if (err.code === "ERR_HTTP_REQUEST_TIMEOUT") socket.write(rawErrorResponse(408, "Request Timeout", bad(`the request headers did not arrive within ${headersMs} ms`)));
+    else if (err.code === "HPE_HEADER_OVERFLOW") socket.write(rawErrorResponse(431, "Request Header Fields Too Large", bad("the request headers are too large")));
+    else socket.write(rawErrorResponse(400, "Bad Request", bad(`the request is not valid HTTP (${err.code ?? err.message})`)));
+  }
+  socket.destroy(err);
 }
 
 export function bodyTimeout(ms: number): AppError {
@@ -55,14 +87,7 @@ export function limitBodyTime(req: IncomingMessage, res: ServerResponse, ms: num
     if (req.complete || req.destroyed) return;
     const err = bodyTimeout(ms);
     // res.socket is null while an earlier pipelined response is still being written: nothing may go between its bytes.
-    if (!res.headersSent && res.socket?.writable) {
-      const id = newRequestId();
-      const body = errorBody(err.type, err.message, id);
-      res.socket.write(
-        `HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nrequest-id: ${id}\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      );
-    }
+    if (!res.headersSent && res.socket?.writable) res.socket.write(rawErrorResponse(408, "Request Timeout", err));
     req.destroy(err);
   }, ms);
   const clear = () => clearTimeout(timer);
@@ -82,6 +107,7 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
       listener(req, res);
     },
   );
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, timeouts.headersMs));
   // Longer than the usual load-balancer idle timeout, so it closes idle connections first.
   server.keepAliveTimeout = 65_000;
   return server;

@@ -6,7 +6,9 @@
  *  - a request answered before its body arrived (a 401) has its connection
  *    closed at the body timeout, on an API path and on a path the API does not
  *    serve (the pages' path);
- *  - headers dribbled slowly are cut at the header timeout;
+ *  - headers dribbled slowly are cut at the header timeout, with a 408 in the
+ *    API's shape, as are requests that are not HTTP (400) or whose headers are
+ *    too large (431);
  *  - a streamed answer that runs far longer than both limits is not cut, nor
  *    a body that arrives slowly but within its time.
  * Clients are raw sockets, so the times are what a client sees.
@@ -143,6 +145,28 @@ describe(`request timeouts (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =
     expect(r.ms).toBeGreaterThanOrEqual(HEADERS_MS - 100);
     expect(r.ms).toBeLessThan(HEADERS_MS + MARGIN_MS);
     expect(r.received).toMatch(/^HTTP\/1\.1 408 /);
+    // In the API's shape, as every other error, so a client's error handling reads it.
+    const error = JSON.parse(r.received.slice(r.received.indexOf("\r\n\r\n") + 4)) as { type: string; error: { type: string; message: string }; request_id: string };
+    expect(error.type).toBe("error");
+    expect(error.error.type).toBe("invalid_request_error");
+    expect(error.error.message).toMatch(new RegExp(`headers did not arrive within ${HEADERS_MS} ms`));
+    expect(r.received).toMatch(/\r\nrequest-id: req_/);
+  });
+
+  it("answers a request that is not HTTP, or whose headers are too large, in the API's shape", async () => {
+    const raw = async (bytes: string) => {
+      const r = await dribble(bytes, "", 1_000);
+      const body = r.received.slice(r.received.indexOf("\r\n\r\n") + 4);
+      return { status: r.received.slice(0, 12), error: JSON.parse(body) as { type: string; error: { type: string; message: string } } };
+    };
+    const garbled = await raw("GET /api/health HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n");
+    expect(garbled.status).toBe("HTTP/1.1 400");
+    expect(garbled.error.error.type).toBe("invalid_request_error");
+    expect(garbled.error.error.message).toMatch(/not valid HTTP/);
+    const huge = await raw(`GET /api/health HTTP/1.1\r\nHost: x\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`);
+    expect(huge.status).toBe("HTTP/1.1 431");
+    expect(huge.error.error.type).toBe("invalid_request_error");
+    expect(huge.error.error.message).toMatch(/headers are too large/);
   });
 
   it("does not cut a body that arrives slowly but within its time, nor a streamed answer longer than both limits", async () => {
