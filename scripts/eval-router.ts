@@ -8,6 +8,7 @@
  *   npm run eval:router -- --outcomes DIR       also score the outcome files in DIR
  *                                               (default ../shared/data/router_v2 when present)
  *   npm run eval:router -- --only gsm8k,dolly   only these families
+ *   npm run eval:router -- --dump FILE.jsonl    also write each row's held-out score (misses by family)
  *   npm run eval:router -- --l2 0.001 --iterations 60 --source-exponent 0 --target-fpr 0.1|none
  *                                               other training options (experiments)
  *   npm run eval:router -- FILE.jsonl|DIR ...   the model in use on labelled files
@@ -27,7 +28,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { familyOf, loadLabelled, loadShipped, trainingLabel, type LabelledRow } from "../lib/routing/classifier/dataset";
+import { familyOf, loadLabelled, loadShipped, outcomeOf, trainingLabel, type LabelledRow } from "../lib/routing/classifier/dataset";
 import { featuresOf, FOLDS, TARGET_FPR } from "../lib/routing/classifier/trainer";
 import { DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING } from "../lib/routing/classifier/train";
 import { keywordRules } from "../lib/routing/classifier/keywords";
@@ -39,6 +40,7 @@ const argv = process.argv.slice(2);
 const files: string[] = [];
 let outcomesDir: string | null = null;
 let only: string[] | undefined;
+let dump: string | null = null;
 // Training options for experiments (--l2, --iterations); the defaults are what ships.
 const trainOpts = { ...DEFAULT_TRAIN_OPTIONS };
 const weighting = { ...DEFAULT_WEIGHTING };
@@ -51,6 +53,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--source-exponent") weighting.sourceExponent = Number(argv[++i]);
   else if (a === "--target-fpr") targetFpr = argv[++i] === "none" ? null : Number(argv[i]);
   else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
+  else if (a === "--dump") dump = argv[++i] ?? null;
   else if (a === "--threshold" || a === "--rows") files.push(a, argv[++i] ?? "");
   else files.push(a);
 }
@@ -86,6 +89,13 @@ function main(): void {
     scoreOnly: outcomeRows,
     onUnit: (f, done, total) => process.stderr.write(`  ${done}/${total} ${f} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
   });
+
+  if (dump) {
+    // held-out scores per row, for looking at what a family's model missed
+    const line = (h: (typeof run.heldOut)[number], scoredOnly: boolean) =>
+      JSON.stringify({ id: h.row.id, family: h.unit, label: trainingLabel(h.row)?.label, confidence: trainingLabel(h.row)?.confidence, category: h.row.category, score: h.score, threshold: h.threshold, outcome: outcomeOf(h.row), scoredOnly, prompt: h.row.prompt });
+    fs.writeFileSync(dump, [...run.heldOut.map((h) => line(h, false)), ...run.extra.map((h) => line(h, true))].join("\n") + "\n");
+  }
 
   // keyword rules on the same rows, as a second "model" with the same table
   const keywordItems = run.heldOut.map((h) => ({ ...h, score: keywordRules(h.row.prompt).tier === "reasoning" ? 1 : 0, threshold: 0.5 }));

@@ -36,6 +36,26 @@ describe("structural features", () => {
     expect(Array.from(extractFeatures("Q?\nA. x\nB. y").idx)).not.toContain(idx);
   });
 
+  it("counts the ask's sentences (not decimal points, not given material)", () => {
+    expect(s("A train leaves at 3.5 km/h. Another follows! Which arrives first?").askSentences).toBe(3);
+    expect(s("Hello there").askSentences).toBe(0);
+    // after "Summarize ...:" the article is material: only the ask's own sentence ends count
+    expect(s("Summarize in one sentence: The library opens on Sundays. It closes at 5. Staff agreed.").askSentences).toBe(0);
+  });
+
+  it("marks quantities given with a question or an operation asked for, not a number looked up", () => {
+    const idx = DIM + STRUCT_NAMES.indexOf("quantities_asked");
+    const has = (t: string) => Array.from(extractFeatures(t).idx).includes(idx);
+    expect(has("Tom has 12 apples and gives away 5. How many are left?")).toBe(true);
+    expect(has("Calculate the area of a 3 by 4 rectangle.")).toBe(true);
+    expect(has("How many moons does Jupiter have?")).toBe(false);
+    expect(has("Write a haiku about 3 cats and 2 dogs.")).toBe(false);
+    // numbers in the answer options are choices offered, not quantities given
+    expect(s("Which planet has the most moons?\nA. 14\nB. 27\nC. 95\nD. 146").optionNumbers).toBe(4);
+    expect(has("Which planet has the most moons?\nA. 14\nB. 27\nC. 95\nD. 146")).toBe(false);
+    expect(has("A bus travels 280 km in 4 hours. What is its average speed?\nA. 4 km/h\nB. 70 km/h\nC. 280 km/h")).toBe(true);
+  });
+
   it("counts question marks", () => {
     expect(s("Why? How? And when?").questions).toBe(3);
     expect(s("Tell me a story.").questions).toBe(0);

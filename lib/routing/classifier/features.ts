@@ -18,9 +18,12 @@
  *  - structural features: length bins, code fences and code-looking lines,
  *    stack traces, numbers and arithmetic, list items, question marks, cue-word
  *    counts per class from lexicon.ts (overall and in the lead zone), an
- *    "instruction + pasted context" shape, and a few crosses (a standard ask
+ *    "instruction + pasted context" shape, a few crosses (a standard ask
  *    wrapped around code, numbers or a stack trace; a creative brief full of
- *    constraint words);
+ *    constraint words), and the need for several steps whatever the layout:
+ *    the ask's sentence count and quantities given with a question or an
+ *    operation asked for (numbers on answer-option lines are choices, not
+ *    quantities);
  *  - given material (materialRange): when a short task instruction
  *    ("Summarize in two sentences:", "Return JSON ... for:") or a question
  *    precedes material the prompt hands over, numbers, arithmetic and cue
@@ -115,6 +118,8 @@ export const STRUCT_NAMES = [
   "creative_ask_with_constraints",
   "choice_options",
   "task_on_material",
+  "sentences_log",
+  "quantities_asked",
 ] as const;
 export type StructName = (typeof STRUCT_NAMES)[number];
 export const N_STRUCT = STRUCT_NAMES.length;
@@ -146,6 +151,10 @@ export interface Structure {
   askNumbers: number;
   askArithmeticOps: number;
   askCues: Record<CueClass, number>;
+  /** Sentences of the ask (ended by . ! ? and a space, a line end or the end of the text), given material aside. */
+  askSentences: number;
+  /** Numbers of the ask on answer-option lines ("B. 40 km/h"): choices offered, not quantities to work with. */
+  optionNumbers: number;
 }
 
 // ---------------------------------------------------------------- hashing
@@ -614,6 +623,9 @@ function structurePass(text: string, seg: Segments, material: Material): Scanned
   let askNumbers = 0;
   let askArithmeticOps = 0;
   let questions = 0;
+  let askSentences = 0;
+  let optionNumbers = 0;
+  let lineNumbers = 0;
   let firstParaEnd = -1;
   for (let part = 0; part < 4; part += 2) {
     const from = seg[part]!;
@@ -631,19 +643,27 @@ function structurePass(text: string, seg: Segments, material: Material): Scanned
         if (isCodeLine(text, lineStart, i)) codeLines++;
         const kind = lineKind(text, lineStart, i);
         if (kind === 1) listItems++;
-        else if (kind === 3) optionLines++;
+        else if (kind === 3) {
+          optionLines++;
+          optionNumbers += lineNumbers;
+        }
         else if (kind === 2 && firstParaEnd < 0 && lines > 1) firstParaEnd = i;
         lineStart = i + 1;
+        lineNumbers = 0;
         inNumber = false;
         arith = 0;
         continue;
       }
       if (c === 63) questions++;
+      if ((c === 46 || c === 33 || c === 63) && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))) && (i < material[0] || i >= material[1])) askSentences++;
       if (c >= 48 && c <= 57) {
         if (!inNumber) {
           const ask = i < material[0] || i >= material[1];
           numbers++;
-          if (ask) askNumbers++;
+          if (ask) {
+            askNumbers++;
+            lineNumbers++;
+          }
           inNumber = true;
           if (arith === 2) {
             arithmeticOps++;
@@ -689,6 +709,8 @@ function structurePass(text: string, seg: Segments, material: Material): Scanned
     listItems,
     optionLines,
     questions,
+    askSentences,
+    optionNumbers,
     firstParaEnd,
   };
 }
@@ -885,6 +907,8 @@ export function extractInto(text: string): { n: number; idx: Int32Array; val: Fl
     askNumbers: sp.askNumbers,
     askArithmeticOps: sp.askArithmeticOps,
     askCues,
+    askSentences: sp.askSentences,
+    optionNumbers: sp.optionNumbers,
   };
   lastStructure = structure;
 
@@ -965,6 +989,12 @@ function structuralValues(s: Structure, head: number): Float32Array {
   // classify): its numbers and cue words above are left out, and the task
   // itself is a standard-tier signal.
   v[S.task_on_material] = s.material === "task" ? 1 : 0;
+  // The need for several steps, whatever the layout: how many statements the
+  // ask makes (conditions, facts to combine), and quantities given together
+  // with a question or an operation asked for (a word problem, an estimate),
+  // as opposed to a number in a lookup question ("how many moons...").
+  v[S.sentences_log] = LOG(s.askSentences, Math.log(20));
+  v[S.quantities_asked] = s.askNumbers - s.optionNumbers >= 2 && (s.questions > 0 || s.askCues.derive > 0 || s.askCues.math > 0) ? 1 : 0;
   return v;
 }
 
