@@ -26,17 +26,16 @@ import { eventually, startServer, type TestServer } from "../support/server";
 import { MAX_STALL_MS, stallDuring } from "../support/stall";
 
 const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
-/**
+/*
  * A 16 MB body is measured on the same bound (MAX_STALL_MS). Its body is
  * decoded and parsed on the JSON parser's thread (lib/api/large-json.ts);
  * the largest piece left on the main thread is taking the parsed value back,
  * ~40 ms on these machines (a first write to 16 MB of fresh memory alone
- * costs that here).
- * The first large body a process handles on a path costs more (its code
- * compiled, a first lookup of the route's model): the tests send one down the
- * same path before they measure, as the JSON Schema test sends a first request. Before the phrase matcher and the
+ * costs that here). The 16 MB request is the first large one the process
+ * handles: nothing is warmed up for it. Before the phrase matcher and the
  * large-body paths this request held the event loop for 13–25 s.
  */
+
 interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -69,13 +68,6 @@ function postMessages(server: TestServer, bytes: Uint8Array): Promise<Answer> {
 const recorderIdle = (server: TestServer) =>
   eventually(async () => ((await (await fetch(`${server.url}/api/health`)).json()).recorder.queued === 0 ? true : undefined));
 
-async function warmLargePath(server: TestServer, ending = ""): Promise<void> {
-  const body = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Warm up the large-body path. ".repeat(150_000) + ending }] });
-  const res = await postMessages(server, utf8.encode(body));
-  expect(res.status, res.text.slice(0, 300)).toBe(200);
-  // Its record is built and stored on the record thread: done before the clock starts, so the two do not share the cores.
-  await recorderIdle(server);
-}
 
 const utf8 = new TextEncoder();
 
@@ -190,8 +182,6 @@ describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_
     const prompt = unit.repeat(Math.ceil(16_000_000 / unit.length)) + " needle 49 phrase 19.";
     // Serialised and encoded before the clock starts: the test process's own work must not count as the gateway's stall.
     const body = utf8.encode(JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: prompt }] }));
-    // The same path first (a rule's phrase, the reasoning route), on a smaller prompt.
-    await warmLargePath(server, " needle 0 phrase 0.");
     let request!: Promise<Answer>;
     const { worstMs, polls } = await stallDuring(server, () => (request = postMessages(server, body)));
     const res = await request;
