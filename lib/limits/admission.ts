@@ -93,6 +93,7 @@ function standardFallback(a: Attempt, snapshot: RoutingSnapshot): { decision: De
 let lastWarning = 0;
 
 function bodyBytes(a: Attempt, headers: Record<string, string | undefined>): number {
+  if (a.bodySize) return a.bodySize;
   const declared = Number(headers["content-length"]);
   return Number.isFinite(declared) && declared > 0 ? declared : JSON.stringify(a.body).length;
 }

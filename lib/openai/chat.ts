@@ -9,7 +9,7 @@
  * dropped and named in thinkgate-dropped-params (request.ts).
  */
 import { AppError } from "../api/errors";
-import { bodyOf, isStream, type ApiRequest, type ApiResponse } from "../api/http";
+import { bodyOfValue, isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { requirePrincipal } from "../api/wrap";
 import { handleMessages } from "../gateway/messages";
 import { logger } from "../observability/logger";
@@ -29,7 +29,8 @@ function passedHeaders(h: Record<string, string>): Record<string, string> {
 export const handleChatCompletions = openAIRoute(chatCompletions);
 
 async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiResponse> {
-  let messagesBody: string;
+  let messagesBody: ReturnType<typeof toMessagesBody>;
+  let size: number;
   let chat: ReturnType<typeof parseChatRequest>;
   let dropped: ReturnType<typeof droppedParams>;
   const headers: Record<string, string | undefined> = { ...req.headers, "content-type": "application/json" };
@@ -37,11 +38,12 @@ async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiR
     // Callers without a valid key learn nothing about the request format.
     await requirePrincipal(req, "gateway");
     const drop = dropsParams(req.headers);
-    chat = parseChatRequest((await req.json()).value);
+    const body = await req.json();
+    chat = parseChatRequest(body.value);
     dropped = droppedParams(chat, drop);
-    messagesBody = JSON.stringify(toMessagesBody(chat));
-    // The gateway sizes the request from content-length: that of the translated body.
-    headers["content-length"] = String(Buffer.byteLength(messagesBody));
+    // Handed over as a value: a large body is neither serialised nor parsed again on the main thread.
+    messagesBody = toMessagesBody(chat);
+    size = body.size;
     const hint = tierHint(chat.reasoning_effort);
     if (hint) {
       headers["thinkgate-tier"] = hint.tier;
@@ -53,7 +55,7 @@ async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiR
     return chatError(500, toChatError(500, "api_error", "Internal server error"));
   }
 
-  const res = await handleMessages({ ...req, headers, ...bodyOf(messagesBody) }, { via: "openai", notes: dropped.notes, requestId });
+  const res = await handleMessages({ ...req, headers, ...bodyOfValue(messagesBody, size) }, { via: "openai", notes: dropped.notes, requestId });
   const keep = passedHeaders(res.headers);
   if (dropped.names.length) keep[DROPPED_PARAMS_HEADER] = dropped.names.join(", ");
   // The completion is named after the request, whose trace it is.

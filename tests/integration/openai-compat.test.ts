@@ -92,6 +92,17 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(rec.costTotal).toBeGreaterThan(0);
   });
 
+  it("takes a large chat completion (parsed on the parser's thread, handed on as a value) through to a priced answer", async () => {
+    const notes = "The deploy went out at noon and the error rate held steady. ".repeat(24_000);
+    const { data, response } = await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: `Summarize these notes in one line: ${notes}` }], max_completion_tokens: 100 })
+      .withResponse();
+    expect(response.status).toBe(200);
+    expect(data.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    // The whole prompt reached the upstream: the simulator counts its tokens from what it got.
+    expect(data.usage!.prompt_tokens).toBeGreaterThan(notes.length / 8);
+  });
+
   it("reasoning_effort forces the reasoning tier; the stream concatenates to the answer and ends with usage and reasoning tokens", async () => {
     const { data: stream, response } = await client.chat.completions
       .create({
