@@ -13,7 +13,7 @@
 import crypto from "node:crypto";
 import type Redis from "ioredis";
 import { logger } from "../observability/logger";
-import { connect, type RedisSettings } from "./redis";
+import { closeClient, connect, type RedisSettings } from "./redis";
 
 export type ChangeTopic = "routing" | "router" | "prices" | "keys" | "users" | "sessions" | "traces";
 export const CHANGE_TOPICS: ChangeTopic[] = ["routing", "router", "prices", "keys", "users", "sessions", "traces"];
@@ -100,6 +100,9 @@ async function check(): Promise<void> {
   }
 }
 
+/** How long the start waits for the change notices' subscription. */
+const SUBSCRIBE_WAIT_MS = 5_000;
+
 /** Subscribes to the other instances' changes. Without Redis, nothing to do. */
 export async function startChangeBus(settings: RedisSettings | null, client: Redis | null): Promise<void> {
   if (!settings || !client || s.redis) return;
@@ -112,7 +115,14 @@ export async function startChangeBus(settings: RedisSettings | null, client: Red
     const v = Number(version);
     if (s.seen !== null && v === s.seen + 1) s.seen = v;
   });
-  await sub.subscribe(channel(settings)).catch((err: Error) => logger.warn({ err: err.message }, "could not subscribe to change notices yet; the version check covers the gap"));
+  // Waited for a few seconds at most: a Redis that accepts connections and never answers would
+  // hold the start forever. The subscription completes when Redis answers; the version check covers the gap.
+  const subscribed = sub.subscribe(channel(settings)).then(
+    () => true,
+    (err: Error) => (logger.warn({ err: err.message }, "could not subscribe to change notices yet; the version check covers the gap"), true),
+  );
+  const waited = new Promise<false>((r) => setTimeout(() => r(false), SUBSCRIBE_WAIT_MS).unref());
+  if (!(await Promise.race([subscribed, waited]))) logger.warn("redis did not answer the change notices' subscription in time; the version check covers the gap until it does");
   const every = Number(process.env.THINKGATE_CHANGE_CHECK_MS ?? 1_000);
   const timer = setInterval(() => void check(), every);
   timer.unref?.();
@@ -125,5 +135,5 @@ export async function stopChangeBus(): Promise<void> {
   s.redis = null;
   if (!r) return;
   clearInterval(r.timer);
-  await r.sub.quit().catch(() => r.sub.disconnect());
+  await closeClient(r.sub);
 }

@@ -78,8 +78,22 @@ export async function redisReady(client: Redis, timeoutMs = 5_000): Promise<bool
   });
 }
 
+/**
+ * Closes a connection: QUIT when Redis answers, otherwise (not connected, or
+ * no answer within `ms`) a plain disconnect, so a Redis that has gone silent
+ * does not hold the shutdown.
+ */
+export async function closeClient(client: Redis, ms = 1_000): Promise<void> {
+  if (client.status !== "ready") return client.disconnect();
+  const quit = client.quit().then(
+    () => true,
+    () => false,
+  );
+  if (!(await Promise.race([quit, new Promise<false>((r) => setTimeout(() => r(false), ms).unref())]))) client.disconnect();
+}
+
 export async function closeRedis(): Promise<void> {
   const r = g.__thinkgateRedis;
   g.__thinkgateRedis = undefined;
-  if (r) await r.client.quit().catch(() => r.client.disconnect());
+  if (r) await closeClient(r.client);
 }

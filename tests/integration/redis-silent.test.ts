@@ -1,0 +1,54 @@
+/**
+ * A Redis that accepts connections and never answers (a hung server, a proxy
+ * whose backend is gone) must not keep thinkgate from starting or serving:
+ * limits fail open and changes converge once it answers again, as when Redis
+ * is down. Before, the start waited forever for the change bus's SUBSCRIBE,
+ * and the shutdown for QUIT until its own bound on closing connections.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "../support/server";
+
+describe("a Redis that accepts connections and never answers", () => {
+  let silent: net.Server;
+  const sockets: net.Socket[] = [];
+  let server: TestServer | undefined;
+
+  beforeAll(async () => {
+    silent = net.createServer((s) => {
+      sockets.push(s);
+      s.on("error", () => undefined);
+      // Reads whatever comes and says nothing.
+      s.resume();
+    });
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+  });
+
+  it("does not hold the start, and requests are served", async () => {
+    const started = Date.now();
+    server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, THINKGATE_REDIS_PREFIX: `tg-silent-${process.pid}:` } });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(sockets.length).toBeGreaterThan(0);
+    const health = await (await fetch(`${server.url}/api/health`)).json();
+    expect(health.status).toBe("ok");
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const msg = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 32, messages: [{ role: "user", content: "Say hi." }] });
+    expect(msg.content.length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it("does not hold the shutdown either", async () => {
+    const stopping = Date.now();
+    await server!.stop();
+    server = undefined;
+    // Well inside the shutdown's own bound on closing connections (THINKGATE_SHUTDOWN_CLOSE_MS, 10 s).
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+  }, 30_000);
+});
