@@ -9,11 +9,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { AppError } from "../api/errors";
+import { startThread } from "../runtime/threads";
 import type { TrainJob, TrainOutcome } from "./train";
-
-const FROM_SOURCE = `require("tsx/cjs/api").register(); require(require("node:worker_threads").workerData.entry);`;
 
 /** The thread's source file: beside this module when it runs from source, else under the working directory (the bundled server runs from the repository root). */
 function threadEntry(): string | null {
@@ -41,7 +39,7 @@ export async function train(job: TrainJob): Promise<TrainOutcome> {
 
 function onThread(entry: string, job: TrainJob): Promise<TrainOutcome> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(FROM_SOURCE, { eval: true, workerData: { entry, job } });
+    const w = startThread({ file: entry, fromSource: true }, { workerData: { job } });
     let settled = false;
     w.once("message", (m: { result: TrainOutcome } | { error: string }) => {
       settled = true;
