@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors";
-import { jsonDepthExceeds, MAX_JSON_DEPTH, parseJsonObject, parseJsonText } from "./json-body";
+import { jsonDepthExceeds, MAX_JSON_DEPTH, MAX_JSON_VALUES, parseJsonObject, parseJsonText } from "./json-body";
 
 function reason(fn: () => unknown): string {
   try {
@@ -28,6 +28,16 @@ describe("defensive JSON bodies", () => {
   it("parses ordinary bodies, including the word __proto__ in a value", () => {
     expect(parseJsonObject('{"a": [1, {"b": "__proto__"}]}')).toEqual({ a: [1, { b: "__proto__" }] });
     expect(parseJsonText(`${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`)).toBeInstanceOf(Array);
+  });
+
+  it("refuses millions of tiny values before parsing them: once parsed they would take more memory than the process has", () => {
+    const many = `{"model": "m", "x": [${"{},".repeat(MAX_JSON_VALUES)}{}]}`;
+    const t = performance.now();
+    expect(reason(() => parseJsonObject(many))).toMatch(new RegExp(`more than ${MAX_JSON_VALUES.toLocaleString("en-US")} JSON values`));
+    expect(performance.now() - t).toBeLessThan(1_000);
+    // Commas inside strings are text, not values.
+    expect(parseJsonObject(`{"a": "${",".repeat(MAX_JSON_VALUES + 10)}"}`)).toHaveProperty("a");
+    expect(parseJsonObject(`{"a": [${"1,".repeat(1000)}1]}`)).toHaveProperty("a");
   });
 
   it("refuses what is not a JSON object, too deep, or carries a __proto__ key, with a reason", () => {

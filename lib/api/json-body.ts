@@ -4,6 +4,8 @@
  *  - nesting deeper than any real request: JSON.parse copes, but every
  *    recursive walk after it (JSON.stringify on the way upstream, a schema
  *    check) would overflow the stack and turn the request into a 500;
+ *  - more values than any real request: 32 MB of "{}," is 10 million empty
+ *    objects, gigabytes once parsed, and the process died of it;
  *  - "__proto__" keys: JSON.parse makes them plain own properties, but one
  *    merge downstream (Object.assign, a naive deep merge) would turn them into
  *    prototype pollution.
@@ -13,27 +15,42 @@ import { AppError } from "./errors";
 /** Deeper than any tool schema or content a client sends; shallow enough for every recursive walk. */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * More values (array elements and object members) than a real request has:
+ * the API takes at most 100,000 messages of a few blocks each. A million
+ * small values parse to about 100 MB.
+ */
+export const MAX_JSON_VALUES = 1_000_000;
+
 const bad = (message: string) => new AppError("invalid_request_error", message);
 
 /**
- * Whether JSON text nests deeper than `limit`, counted in one pass outside
- * strings; stops as soon as it does. Strings are jumped over with indexOf
- * rather than read a character at a time: a request is mostly the text of its
- * messages, and for a 16 MB prompt the character loop held the event loop for
- * tens of milliseconds.
+ * What makes JSON text too costly to parse: nesting deeper than `maxDepth`,
+ * or more than `maxValues` values (counted by their separating commas), in
+ * one pass outside strings that stops at the first; null when neither.
+ * Strings are jumped over with indexOf rather than read a character at a
+ * time: a request is mostly the text of its messages, and for a 16 MB prompt
+ * the character loop held the event loop for tens of milliseconds.
  */
-export function jsonDepthExceeds(text: string, limit: number): boolean {
+export function jsonTooComplex(text: string, maxDepth: number, maxValues: number): "depth" | "values" | null {
   let depth = 0;
+  let values = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       i = closingQuote(text, i);
-      if (i < 0) return false; // unterminated: JSON.parse says so
+      if (i < 0) return null; // unterminated: JSON.parse says so
     } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
+      if (++depth > maxDepth) return "depth";
     } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x2c && ++values > maxValues) return "values";
   }
-  return false;
+  return null;
+}
+
+/** Whether JSON text nests deeper than `limit`. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  return jsonTooComplex(text, limit, Infinity) === "depth";
 }
 
 /** The index of the quote that closes the string opened at `open`, or -1: a quote after an odd run of backslashes is escaped. */
@@ -65,7 +82,9 @@ function hasProtoKey(value: unknown): boolean {
 /** Any JSON value, or a 400 saying what is wrong with the text. */
 export function parseJsonText(text: string): unknown {
   if (!text.trim()) throw bad("request body is empty; expected JSON");
-  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw bad(`request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  const tooComplex = jsonTooComplex(text, MAX_JSON_DEPTH, MAX_JSON_VALUES);
+  if (tooComplex === "depth") throw bad(`request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (tooComplex === "values") throw bad(`request body has more than ${MAX_JSON_VALUES.toLocaleString("en-US")} JSON values`);
   let value: unknown;
   try {
     value = JSON.parse(text);

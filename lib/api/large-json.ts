@@ -21,6 +21,12 @@ import { AppError } from "./errors";
 import { parseJsonText } from "./json-body";
 import type { JsonThreadReply, JsonThreadRequest } from "./json-thread";
 
+/**
+ * The thread's heap, bounded: a body that would parse to more than this ends
+ * the thread, not the process (MAX_JSON_VALUES keeps ordinary bodies far below it).
+ */
+const THREAD_LIMITS = { maxOldGenerationSizeMb: 512 };
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
@@ -41,7 +47,7 @@ function start(): Worker | null {
     broken = true;
     return null;
   }
-  const w = startThread(entry);
+  const w = startThread(entry, { resourceLimits: THREAD_LIMITS });
   w.unref();
   w.on("message", (m: JsonThreadReply) => {
     const p = pending.get(m.id);
@@ -52,11 +58,18 @@ function start(): Worker | null {
     if ("error" in m) p.reject(new AppError(m.error.type, m.error.message));
     else p.resolve(m.value);
   });
-  const fail = (err: Error) => {
+  const fail = (err: Error & { code?: string }) => {
     if (worker !== w) return;
     worker = null;
-    // A thread that never answered will not start next time either; one that did is started again on next use.
-    if (!answered) broken = true;
+    // A thread that never answered will not start next time either; one that did, or one a body
+    // ran out of memory (the body's fault, not the thread's), is started again on next use.
+    const outOfMemory = err.code === "ERR_WORKER_OUT_OF_MEMORY";
+    if (!answered && !outOfMemory) broken = true;
+    if (outOfMemory) {
+      for (const p of pending.values()) p.reject(new AppError("invalid_request_error", "request body could not be parsed within the memory a request may use"));
+      pending.clear();
+      return;
+    }
     logger.error({ err: err.message }, broken ? "JSON parser thread could not start: large bodies are parsed in the process from now on" : "JSON parser thread failed");
     for (const p of pending.values()) p.reject(new AppError("api_error", "the request body could not be parsed: the parser thread failed"));
     pending.clear();

@@ -208,6 +208,8 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
       [`{"__proto__": {"role": "admin"},${pad} "model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}`, /__proto__/],
       [`{"model": "claude-sonnet-4-6",${pad} "max_tokens": 5,`, /not valid JSON/],
       [`[1, 2, 3]${pad}`, /must be a JSON object/],
+      // Millions of empty objects: parsed, they took more memory than the process had, and it died.
+      [`{"model": "claude-sonnet-4-6", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}], "x": [${"{},".repeat(3_000_000)}{}]}`, /more than 1,000,000 JSON values/],
     ];
     for (const [body, message] of cases) {
       const res = await fetch(`${server.baseURL}/v1/messages`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body });
@@ -217,6 +219,7 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
       expect(e.error.type).toBe("invalid_request_error");
       expect(e.error.message).toMatch(message);
     }
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   });
 
   it("rejects a bad key with a 401 in the API's shape, via x-api-key and via Bearer", async () => {
