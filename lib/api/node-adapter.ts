@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { yieldToIo } from "../runtime/turns";
+import { BodyHold, overBudget } from "./body-budget";
 import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge } from "./body-limit";
 import { parseJsonText } from "./json-body";
 import { parseLargeJson } from "./large-json";
@@ -43,7 +44,7 @@ const discardCap = (limit: number) => Math.max(2 * limit, 1 << 20);
  * refused as soon as it does, without buffering the rest (which is discarded,
  * bounded).
  */
-function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
+function readBytes(req: IncomingMessage, limit: number, hold: BodyHold): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const refuse = () => {
       discardRest(req, discardCap(limit));
@@ -59,6 +60,15 @@ function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
       refuse();
       return;
     }
+    // A large body counts against the process's budget from its declared length, or as it arrives (body-budget.ts).
+    const overloaded = () => {
+      discardRest(req, discardCap(limit));
+      reject(overBudget());
+    };
+    if (Number.isFinite(declared) && !hold.grow(declared)) {
+      overloaded();
+      return;
+    }
     const body = new BodyBytes(Number.isFinite(declared) ? declared : null);
     let failed = false;
     req.on("data", (c: Buffer) => {
@@ -66,6 +76,11 @@ function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (body.length + c.length > limit) {
         failed = true;
         refuse();
+        return;
+      }
+      if (!hold.grow(body.length + c.length)) {
+        failed = true;
+        overloaded();
         return;
       }
       body.push(c);
@@ -86,12 +101,12 @@ function readBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
  * replaced) or as JSON: a large body is decoded and parsed on the JSON
  * parser's thread (large-json.ts), a small one here.
  */
-function toApiRequest(req: IncomingMessage, path: string, query: string, params: Record<string, string>, limit: number, signal: AbortSignal): ApiRequest & { bodyRead(): boolean } {
+function toApiRequest(req: IncomingMessage, path: string, query: string, params: Record<string, string>, limit: number, signal: AbortSignal, hold: BodyHold): ApiRequest & { bodyRead(): boolean } {
   let bytes: Promise<Buffer> | undefined;
   let text: Promise<string> | undefined;
   let json: Promise<JsonBody> | undefined;
   let handedOver = false;
-  const read = () => (bytes ??= readBytes(req, limit));
+  const read = () => (bytes ??= readBytes(req, limit, hold));
   return {
     bodyRead: () => bytes !== undefined,
     method: req.method ?? "GET",
@@ -166,7 +181,10 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   }
   if (match === null) return false;
   const controller = new AbortController();
+  // The request's large body, if any, is held until its answer is done (body-budget.ts).
+  const hold = new BodyHold();
   res.on("close", () => {
+    hold.release();
     if (!res.writableFinished) controller.abort();
   });
   if (match === "method_not_allowed") {
@@ -178,7 +196,7 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
     return true;
   }
   let out: ApiResponse;
-  const apiReq = toApiRequest(req, path, q < 0 ? "" : url.slice(q + 1), match.params, maxBodyBytes, controller.signal);
+  const apiReq = toApiRequest(req, path, q < 0 ? "" : url.slice(q + 1), match.params, maxBodyBytes, controller.signal, hold);
   try {
     out = await match.handler(apiReq);
   } catch (err) {
