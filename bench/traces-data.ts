@@ -20,17 +20,9 @@ import { tracesRepo } from "../lib/db/traces.repo";
 import type { RequestRecordRow } from "../lib/recorder/record";
 import { toTraceFilter, traceQuerySchema } from "../lib/traces/filters";
 
-/** A small deterministic generator, so two runs build the same data. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../tests/support/rng";
+
+export { rng };
 
 export const WORDS = "the cache retry budget latency region token queue schema invoice lock thread merge proof bound index route model answer plan".split(" ");
 const HEDGES = ["I think", "maybe", "probably", "it seems", "Assuming", "Wait, no", "Alternatively", "I'm not sure"];

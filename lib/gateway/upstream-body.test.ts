@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { rng } from "../../tests/support/rng";
 import { encodeJsonInTurns, PIECE_CHARS } from "./upstream-body";
 
 const same = async (value: unknown) => {
@@ -6,17 +7,6 @@ const same = async (value: unknown) => {
   expect(bytes.equals(Buffer.from(JSON.stringify(value)))).toBe(true);
 };
 
-/** A small seeded generator, so a failure can be replayed. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['a', "é", "中", "😀", '"', "\\", "\n", "\u0000", "\u2028", "\ud800", " ", "z", "\u001f"];
 
@@ -66,7 +56,7 @@ describe("encodeJsonInTurns", () => {
   });
 
   it("matches JSON.stringify on random values, small and past a piece", async () => {
-    const rand = prng(42);
+    const rand = rng(42);
     for (let i = 0; i < 300; i++) await same({ value: randomValue(rand, 5) });
     const big = Array.from({ length: 3 }, () => randomValue(rand, 4));
     await same({ big, filler: randomString(rand, PIECE_CHARS + 1234), tail: randomValue(rand, 4) });
