@@ -19,7 +19,6 @@ import { requestsRepo } from "../lib/db/requests.repo";
 import { tracesRepo } from "../lib/db/traces.repo";
 import type { RequestRecordRow } from "../lib/recorder/record";
 import { toTraceFilter, traceQuerySchema } from "../lib/traces/filters";
-
 import { rng } from "../tests/support/rng";
 
 export { rng };
