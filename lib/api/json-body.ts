@@ -10,6 +10,7 @@
  *    merge downstream (Object.assign, a naive deep merge) would turn them into
  *    prototype pollution.
  */
+import { decodeUtf8 } from "./body-limit";
 import { AppError } from "./errors";
 
 /** Deeper than any tool schema or content a client sends; shallow enough for every recursive walk. */
@@ -94,6 +95,11 @@ export function parseJsonText(text: string): unknown {
   // Only a text that spells the word can carry the key: the walk is skipped for all others.
   if (text.includes("__proto__") && hasProtoKey(value)) throw bad('"__proto__" is not allowed as a key');
   return value;
+}
+
+/** Any JSON value from a body's bytes: a 400 for bytes that are not UTF-8, as for text that is not JSON. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  return parseJsonText(decodeUtf8(bytes));
 }
 
 /** A parsed body that is a JSON object (not an array, string or null), or a 400. */

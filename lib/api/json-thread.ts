@@ -4,9 +4,8 @@
  * the main thread. The parsed value goes back by structured clone.
  */
 import { parentPort } from "node:worker_threads";
-import { decodeUtf8 } from "./body-limit";
 import { AppError, type ApiErrorType } from "./errors";
-import { parseJsonText } from "./json-body";
+import { parseJsonBytes } from "./json-body";
 
 export type JsonThreadRequest = { id: number; bytes: Uint8Array };
 export type JsonThreadReply = { id: number; value: unknown } | { id: number; error: { type: ApiErrorType; message: string } };
@@ -15,7 +14,7 @@ const port = parentPort!;
 port.on("message", ({ id, bytes }: JsonThreadRequest) => {
   let reply: JsonThreadReply;
   try {
-    reply = { id, value: parseJsonText(decodeUtf8(bytes)) };
+    reply = { id, value: parseJsonBytes(bytes) };
   } catch (err) {
     // A body the checks refuse is the client's 400; anything else is this thread's failure.
     reply = { id, error: err instanceof AppError ? { type: err.type, message: err.message } : { type: "api_error", message: (err as Error).message } };

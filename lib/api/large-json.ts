@@ -16,9 +16,8 @@
 import type { Worker } from "node:worker_threads";
 import { logger } from "../observability/logger";
 import { startThread, threadEntry } from "../runtime/threads";
-import { decodeUtf8 } from "./body-limit";
 import { AppError } from "./errors";
-import { parseJsonText } from "./json-body";
+import { parseJsonBytes } from "./json-body";
 import type { JsonThreadReply, JsonThreadRequest } from "./json-thread";
 
 /**
@@ -38,8 +37,6 @@ let broken = false;
 let answered = false;
 let nextId = 1;
 const pending = new Map<number, Pending>();
-
-const inProcess = (bytes: Uint8Array) => parseJsonText(decodeUtf8(bytes));
 
 function start(): Worker | null {
   const entry = threadEntry(__dirname, "json-thread.cjs", "json-thread.ts");
@@ -87,7 +84,7 @@ function start(): Worker | null {
  */
 export function parseLargeJson(bytes: Uint8Array): Promise<unknown> {
   const w = broken ? null : (worker ?? (worker = start()));
-  if (!w) return Promise.resolve().then(() => inProcess(bytes));
+  if (!w) return Promise.resolve().then(() => parseJsonBytes(bytes));
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });

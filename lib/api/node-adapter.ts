@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { yieldToIo } from "../runtime/turns";
 import { BodyHold, overBudget } from "./body-budget";
 import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge } from "./body-limit";
-import { parseJsonText } from "./json-body";
+import { parseJsonBytes, parseJsonText } from "./json-body";
 import { parseLargeJson } from "./large-json";
 import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse, JsonBody } from "./http";
@@ -123,7 +123,7 @@ function toApiRequest(req: IncomingMessage, path: string, query: string, params:
       (json ??= (async () => {
         if (text) return { value: parseJsonText(await text), size: (await read()).length };
         const b = await read();
-        if (b.length <= LARGE_BODY_BYTES) return { value: parseJsonText(decodeUtf8(b)), size: b.length };
+        if (b.length <= LARGE_BODY_BYTES) return { value: parseJsonBytes(b), size: b.length };
         // Read the size first: handing the bytes over empties this side's buffer.
         const size = b.length;
         handedOver = true;
