@@ -22,6 +22,7 @@
  */
 import crypto from "node:crypto";
 import type { MessagesBody } from "../routing/request";
+import { turnBudget } from "../runtime/turns";
 import { encodeEvent, type SseFrame } from "./sse";
 import { heldThinking, type HeldBlock } from "./pins";
 
@@ -91,12 +92,15 @@ export function hideInMessage(text: string, scope: string, model: string, strip 
 export async function restoreHeld(body: MessagesBody, scope: string): Promise<{ body: MessagesBody; restored: number }> {
   if (body.thinking !== undefined) return { body, restored: 0 };
   const wanted: { i: number; key: string }[] = [];
-  body.messages.forEach((m, i) => {
-    if (m?.role !== "assistant" || !Array.isArray(m.content)) return;
-    if ((m.content as Block[]).some(isHidden)) return;
+  // A conversation may have up to 100,000 messages, each hashed here: in turns, so other requests are served meanwhile.
+  const turn = turnBudget();
+  for (let i = 0; i < body.messages.length; i++) {
+    const m = body.messages[i];
+    if (m?.role !== "assistant" || !Array.isArray(m.content) || (m.content as Block[]).some(isHidden)) continue;
     const key = heldKey(scope, m.content);
     if (key) wanted.push({ i, key });
-  });
+    await turn();
+  }
   if (!wanted.length) return { body, restored: 0 };
   const found = await heldThinking.getMany(wanted.map((w) => w.key));
   if (!found.size) return { body, restored: 0 };

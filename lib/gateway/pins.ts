@@ -10,6 +10,7 @@ import { pinsRepo, type PinRow } from "../db/pins.repo";
 import { logger } from "../observability/logger";
 import type { PinLookup } from "../routing/pipeline";
 import type { PinnedConfig } from "../routing/types";
+import { yieldToIo } from "../runtime/turns";
 
 const cache = new LRUCache<string, PinnedConfig>({ max: 50_000 });
 
@@ -84,6 +85,9 @@ const held = new LRUCache<string, HeldBlock[] | "none">({
   sizeCalculation: (v) => (v === "none" ? 64 : Math.max(64, JSON.stringify(v).length)),
 });
 
+/** Keys looked up in one database read. */
+const HELD_KEYS_PER_READ = 500;
+
 export const heldThinking = {
   /** The blocks held back for each key that has any; one database read for the keys not cached. */
   async getMany(keys: string[]): Promise<Map<string, HeldBlock[]>> {
@@ -94,14 +98,18 @@ export const heldThinking = {
       if (hit === undefined) missing.push(k);
       else if (hit !== "none") out.set(k, hit);
     }
-    if (missing.length) {
-      const rows = await pinsRepo.getMany(missing);
+    // In bounded reads: the query for a long conversation's 50,000 keys took Prisma's query compiler
+    // about 600 ms on the main thread in one piece; a read of a few hundred keys takes a few milliseconds.
+    for (let at = 0; at < missing.length; at += HELD_KEYS_PER_READ) {
+      const some = missing.slice(at, at + HELD_KEYS_PER_READ);
+      const rows = await pinsRepo.getMany(some);
       const found = new Map(rows.map((r) => [r.key, JSON.parse(r.config) as HeldBlock[]]));
-      for (const k of missing) {
+      for (const k of some) {
         const blocks = found.get(k);
         held.set(k, blocks ?? "none");
         if (blocks) out.set(k, blocks);
       }
+      if (at + HELD_KEYS_PER_READ < missing.length) await yieldToIo();
     }
     return out;
   },
