@@ -67,7 +67,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function lookup(body: MessagesBody, scope: string): Promise<void> {
-  const shape = conversationShape(body, scope);
+  const shape = await conversationShape(body, scope);
   await pinStore.get(turnPinKey(shape.turnKey));
   await restoreHeld(body, scope);
 }
@@ -82,7 +82,8 @@ export async function benchConversation(opts?: { quick?: boolean }): Promise<{ n
     await migrate(url);
     // Stored pins the database answers from: one per conversation.
     const bodies = Array.from({ length: 64 }, (_, n) => agentRequest(n, 20));
-    await pinsRepo.putMany(bodies.map((b, n) => ({ key: turnPinKey(conversationShape(b, "key").turnKey), routeId: "reasoning", model: "claude-opus-4-8", config: JSON.stringify({ thinking: { type: "adaptive" }, effort: `high-${n}` }) })));
+    const shapes = await Promise.all(bodies.map((b) => conversationShape(b, "key")));
+    await pinsRepo.putMany(bodies.map((b, n) => ({ key: turnPinKey(shapes[n]!.turnKey), routeId: "reasoning", model: "claude-opus-4-8", config: JSON.stringify({ thinking: { type: "adaptive" }, effort: `high-${n}` }) })));
     // Through JSON, as a request body arrives.
     const wire = bodies.map((b) => JSON.stringify(b));
     const parse = (i: number) => JSON.parse(wire[i % wire.length]!) as MessagesBody;

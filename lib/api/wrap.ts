@@ -53,7 +53,7 @@ export function errorResponse(err: unknown, requestId: string): ApiResponse {
   };
 }
 
-export function formatZodError(err: ZodError): string {
+export function formatZodError(err: Pick<ZodError, "issues">): string {
   return err.issues
     .slice(0, 5)
     .map((i) => withPath(i.path.map(String), i.message))

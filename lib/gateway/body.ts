@@ -13,6 +13,7 @@ import { AppError } from "../api/errors";
 import { asJsonObject } from "../api/json-body";
 import { formatZodError } from "../api/wrap";
 import type { MessagesBody } from "../routing/request";
+import { turnBudget } from "../runtime/turns";
 
 const bad = (message: string) => new AppError("invalid_request_error", message);
 
@@ -63,8 +64,9 @@ const bodySchema = z.looseObject({
     .int("max_tokens must be an integer")
     .min(0, "max_tokens must be at least 0")
     .max(1_000_000, "max_tokens must be at most 1000000"),
+  // The messages themselves are checked in slices (checkMessages): up to 100,000 of them.
   messages: z
-    .array(message, { error: "messages: Field required" })
+    .array(z.unknown(), { error: "messages: Field required" })
     .min(1, "messages: at least one message is required")
     .max(100_000, "messages: at most 100000 messages are allowed"),
   system: z.union([z.string(), z.array(block)], { error: "system must be a string or an array of text blocks" }).optional(),
@@ -76,13 +78,6 @@ const bodySchema = z.looseObject({
   output_config: z.looseObject({ effort: z.string().nullish() }, { error: "output_config must be an object" }).optional(),
   stream: z.boolean({ error: "stream must be true or false" }).optional(),
 }).superRefine((b, ctx) => {
-  // What the API rejects about the conversation's shape, checked here because /v1/route never asks the API.
-  b.messages.forEach((m, i) => {
-    const finalAssistant = i === b.messages.length - 1 && m.role === "assistant";
-    if (!finalAssistant && m.content.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["messages", i], message: "all messages must have non-empty content except for the optional final assistant message" });
-    }
-  });
   const names = new Set<string>();
   b.tools?.forEach((t, i) => {
     // A custom tool (no type, or "custom"): the API's name pattern and a schema. Server tools are the API's business.
@@ -128,12 +123,44 @@ export function validateGatewayHeaders(headers: Record<string, string | undefine
   if (version !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(version.trim())) throw bad("anthropic-version must be a date like 2026-10-21");
 }
 
+const messageSlice = z.array(message);
+
+/** Messages checked per slice: a few milliseconds of work. */
+const MESSAGES_PER_SLICE = 1000;
+
+/**
+ * Checks the messages a slice at a time, with other requests served between
+ * slices: checking 100,000 messages in one call held the event loop for
+ * about 140 ms, and the copies zod makes as garbage for a GC pause after it.
+ */
+async function checkMessages(messages: unknown[]): Promise<void> {
+  const turn = turnBudget();
+  for (let at = 0; at < messages.length; at += MESSAGES_PER_SLICE) {
+    const slice = messages.slice(at, at + MESSAGES_PER_SLICE);
+    const parsed = messageSlice.safeParse(slice);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ ...i, path: ["messages", Number(i.path[0]) + at, ...i.path.slice(1)] }));
+      throw bad(formatZodError({ issues }));
+    }
+    // What the API rejects about the conversation's shape, checked here because /v1/route never asks the API.
+    slice.forEach((m, k) => {
+      const { role, content } = m as { role: string; content: string | unknown[] };
+      const i = at + k;
+      if (content.length === 0 && !(i === messages.length - 1 && role === "assistant")) {
+        throw bad(`messages.${i}: all messages must have non-empty content except for the optional final assistant message`);
+      }
+    });
+    await turn();
+  }
+}
+
 /** A parsed request body (ApiRequest.json) checked as a Messages request, or a 400. */
-export function parseMessagesBody(value: unknown, headers: Record<string, string | undefined>): MessagesBody {
+export async function parseMessagesBody(value: unknown, headers: Record<string, string | undefined>): Promise<MessagesBody> {
   validateGatewayHeaders(headers);
   const raw = asJsonObject(value);
   const parsed = bodySchema.safeParse(raw);
   if (!parsed.success) throw bad(formatZodError(parsed.error));
+  await checkMessages(parsed.data.messages);
 
   // Same answer as the API for the same request: a client on the newer
   // version that sends a removed field gets the API's own 400.

@@ -122,12 +122,12 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
     const { value, size } = await req.json();
-    a.body = parseMessagesBody(value, req.headers);
+    a.body = await parseMessagesBody(value, req.headers);
     a.bodySize = size;
     // A large body was just taken back from the parser's thread in one piece of work; routing reads it in another.
     if (size > LARGE_BODY_BYTES) await yieldToIo();
     if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
-    a.routable = toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
+    a.routable = await toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
     const { snapshot } = await routingConfig();
     const policy = thinkingPolicyFor(principal, a.routable.app, snapshot);
     if (!internal && policy.policy !== "decide" && explicitThinking(a.body)) a.routable.honourClientThinking = true;

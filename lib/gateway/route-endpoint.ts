@@ -16,9 +16,9 @@ export async function handleRoute(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
     const principal = await requirePrincipal(req, "gateway");
-    const body = parseMessagesBody((await req.json()).value, req.headers);
+    const body = await parseMessagesBody((await req.json()).value, req.headers);
     // The same conversation keys and client-thinking policy as the gateway, so the answer is the gateway's decision.
-    const routable = toRoutable(body, req.headers, { scope: principal.keyId || "" });
+    const routable = await toRoutable(body, req.headers, { scope: principal.keyId || "" });
     const { snapshot } = await routingConfig();
     const policy = thinkingPolicyFor(principal, routable.app, snapshot);
     if (policy.policy !== "decide" && explicitThinking(body)) routable.honourClientThinking = true;

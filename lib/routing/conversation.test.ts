@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { agentClient, conversationShape, userWords } from "./conversation";
 
@@ -33,13 +34,13 @@ function call(k: number, opts: { echoThinking?: boolean; marker?: boolean; billi
 }
 
 describe("conversation shape", () => {
-  it("gives every call of a tool loop the turn key of its first call, whatever the client changes between calls", () => {
-    const first = conversationShape(call(1), "key_a");
+  it("gives every call of a tool loop the turn key of its first call, whatever the client changes between calls", async () => {
+    const first = await conversationShape(call(1), "key_a");
     expect(first.continuation).toBe(false);
     for (let k = 2; k <= 5; k++) {
       const variants = [call(k), call(k, { echoThinking: true }), call(k, { marker: true }), call(k, { billing: `x-anthropic-billing-header: cc_version=2.1.3.${k}` })];
       for (const v of variants) {
-        const s = conversationShape(v, "key_a");
+        const s = await conversationShape(v, "key_a");
         expect(s.continuation).toBe(true);
         expect(s.turnKey).toBe(first.turnKey);
         expect(s.conversationKey).toBe(first.conversationKey);
@@ -48,14 +49,14 @@ describe("conversation shape", () => {
     }
   });
 
-  it("opens a new turn at the next user message with words of its own, in the same conversation", () => {
+  it("opens a new turn at the next user message with words of its own, in the same conversation", async () => {
     const loop = call(3);
     const next = {
       ...loop,
       messages: [...loop.messages, { role: "assistant", content: [{ type: "text", text: "Fixed." }] }, { role: "user", content: [reminder(9), { type: "text", text: "now run the linter" }] }] as never,
     };
-    const a = conversationShape(loop, "k");
-    const b = conversationShape(next, "k");
+    const a = await conversationShape(loop, "k");
+    const b = await conversationShape(next, "k");
     expect(b.continuation).toBe(false);
     expect(b.turnKey).not.toBe(a.turnKey);
     expect(b.conversationKey).toBe(a.conversationKey);
@@ -63,11 +64,11 @@ describe("conversation shape", () => {
     expect(b.turnStart).toBe(6);
   });
 
-  it("keeps different callers, systems and tool sets apart", () => {
-    const base = conversationShape(call(2), "k1");
-    expect(conversationShape(call(2), "k2").turnKey).not.toBe(base.turnKey);
-    expect(conversationShape({ ...call(2), system: "Another app." }, "k1").turnKey).not.toBe(base.turnKey);
-    expect(conversationShape({ ...call(2), tools: tools.slice(0, 1) }, "k1").turnKey).not.toBe(base.turnKey);
+  it("keeps different callers, systems and tool sets apart", async () => {
+    const base = await conversationShape(call(2), "k1");
+    expect((await conversationShape(call(2), "k2")).turnKey).not.toBe(base.turnKey);
+    expect((await conversationShape({ ...call(2), system: "Another app." }, "k1")).turnKey).not.toBe(base.turnKey);
+    expect((await conversationShape({ ...call(2), tools: tools.slice(0, 1) }, "k1")).turnKey).not.toBe(base.turnKey);
   });
 
   it("takes the user's words only: reminders, command output, editor context and caveats are not the prompt", () => {
@@ -100,6 +101,19 @@ describe("conversation shape", () => {
   });
 });
 
+describe("keys of long conversations", () => {
+  it("are the one-shot hash of the message digests, though taken in pieces with turns between them", async () => {
+    // Keys must not change with how they are computed: a deployed change of keys would unpin every conversation in progress.
+    const hash = (v: unknown) => crypto.createHash("sha256").update(JSON.stringify(v)).digest("base64url");
+    const messages = Array.from({ length: 5001 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `message ${i}` }));
+    const shape = await conversationShape({ model: "claude-sonnet-4-6", messages }, "key_a");
+    const digests = messages.map((m) => hash([m.role, [["text", m.content]]]));
+    expect(shape.turnStart).toBe(5000);
+    expect(shape.turnKey).toBe(hash(["key_a", "claude-sonnet-4-6", "", [], digests]));
+    expect(shape.conversationKey).toBe(hash(["key_a", "claude-sonnet-4-6", "", [], digests[0]]));
+  });
+});
+
 describe("agent clients", () => {
   it("recognises Claude Code and the Agent SDK by user-agent or x-app", () => {
     expect(agentClient({ "user-agent": "claude-cli/2.1.3 (external, cli)" })).toBe(true);
@@ -114,10 +128,10 @@ describe("fingerprints of long texts", () => {
   it("tell apart long first messages that differ in length or in a sampled slice, and keep one key for the same text", async () => {
     const { conversationShape } = await import("./conversation");
     const long = "lorem ipsum dolor ".repeat(100_000);
-    const key = (text: string) => conversationShape({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: text }] }).conversationKey;
-    expect(key(long)).toBe(key(long.slice()));
-    expect(key(long)).not.toBe(key(long + "!"));
-    expect(key(long)).not.toBe(key("X" + long.slice(1)));
-    expect(key(long)).not.toBe(key(long.slice(0, -1) + "X"));
+    const key = async (text: string) => (await conversationShape({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: text }] })).conversationKey;
+    expect(await key(long)).toBe(await key(long.slice()));
+    expect(await key(long)).not.toBe(await key(long + "!"));
+    expect(await key(long)).not.toBe(await key("X" + long.slice(1)));
+    expect(await key(long)).not.toBe(await key(long.slice(0, -1) + "X"));
   });
 });

@@ -20,6 +20,7 @@
  * editor context are not the prompt.
  */
 import crypto from "node:crypto";
+import { turnBudget } from "../runtime/turns";
 
 type Block = Record<string, unknown> & { type?: unknown };
 type Message = { role?: unknown; content?: unknown };
@@ -163,6 +164,23 @@ function toolNames(tools: unknown): string[] {
 // which counts where a conversation of 100,000 messages takes a digest per message.
 const hash = (v: unknown) => crypto.hash("sha256", JSON.stringify(v), "base64url");
 
+/**
+ * hash([...head, digests of `messages`]), its JSON fed to the hash in pieces
+ * with turns between them: the same key as the one-shot hash (the tests
+ * compare them), without holding the event loop for a conversation of
+ * 100,000 messages. A digest is base64url, so its JSON is itself in quotes.
+ */
+async function turnKeyOf(head: unknown[], messages: Message[], turn: () => Promise<void>): Promise<string> {
+  const h = crypto.createHash("sha256").update(`${JSON.stringify(head).slice(0, -1)},[`);
+  const PER_UPDATE = 1024;
+  for (let at = 0; at < messages.length; at += PER_UPDATE) {
+    const digests = messages.slice(at, at + PER_UPDATE).map((m) => `"${factsOf(m).digest}"`);
+    h.update(`${at ? "," : ""}${digests.join(",")}`);
+    await turn();
+  }
+  return h.update("]]").digest("base64url");
+}
+
 export interface ConversationShape {
   /** The conversation: scope, system, tools and the first user message. */
   conversationKey: string;
@@ -185,8 +203,15 @@ export interface ConversationShape {
  * the first call of a turn replaces the turn's pin (lib/gateway/messages.ts),
  * so each session's tool loop follows its own latest decision.
  */
-export function conversationShape(body: { model?: unknown; system?: unknown; tools?: unknown; messages: Message[] }, scope = ""): ConversationShape {
+export async function conversationShape(body: { model?: unknown; system?: unknown; tools?: unknown; messages: Message[] }, scope = ""): Promise<ConversationShape> {
   const messages = body.messages.filter((m) => m?.role !== "system");
+  // A request may carry 100,000 messages: each is read (factsOf) in turns, so the work below finds them read.
+  // In one piece this held the event loop for about 300 ms.
+  const turn = turnBudget();
+  for (const m of messages) {
+    factsOf(m);
+    await turn();
+  }
   const last = messages[messages.length - 1];
   const continuation = !!last && last.role === "user" && hasToolResult(last);
   // The turn opens at the last user message with words of its own and no tool results.
@@ -202,7 +227,7 @@ export function conversationShape(body: { model?: unknown; system?: unknown; too
   // The requested model too: two sessions that open with the same words on different models are different conversations.
   const head = [scope, typeof body.model === "string" ? body.model : "", normalSystem(body.system), toolNames(body.tools)];
   const conversationKey = hash([...head, first >= 0 ? factsOf(messages[first]!).digest : null]);
-  const turnKey = hash([...head, messages.slice(0, Math.max(turnStart, 0) + 1).map((m) => factsOf(m).digest)]);
+  const turnKey = await turnKeyOf(head, messages.slice(0, Math.max(turnStart, 0) + 1), turn);
   return {
     conversationKey,
     turnKey,

@@ -53,7 +53,7 @@ const body = (content: string, extra: Partial<MessagesBody> = {}): MessagesBody 
 const noPins = { get: () => undefined };
 
 async function run(b: MessagesBody, headers: Record<string, string> = {}, snap = snapshot(), pins: { get(k: string): PinnedConfig | undefined } = noPins) {
-  return decide(toRoutable(b, headers), snap, pins);
+  return decide(await toRoutable(b, headers), snap, pins);
 }
 
 describe("routing pipeline", () => {
@@ -132,7 +132,8 @@ describe("routing pipeline", () => {
     });
 
     it("keeps a pending tool_result on its turn's configuration, even against an override", async () => {
-      const pins = { get: (k: string) => (k === turnPinKey(toRoutable(toolLoop, {}).turnKey) ? pin : undefined) };
+      const key = turnPinKey((await toRoutable(toolLoop, {})).turnKey);
+      const pins = { get: (k: string) => (k === key ? pin : undefined) };
       expect(await run(toolLoop, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
       expect(await run(toolLoop, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
     });
@@ -142,10 +143,10 @@ describe("routing pipeline", () => {
       expect(d).toMatchObject({ stage: "pinned", route: null, tier: "standard" });
     });
 
-    it("identifies a conversation by its fixed prefix", () => {
-      const a = toRoutable(withThinking, {});
-      const b = toRoutable({ ...withThinking, messages: withThinking.messages.slice(0, 1) }, {});
-      const c = toRoutable({ ...withThinking, system: "other" }, {});
+    it("identifies a conversation by its fixed prefix", async () => {
+      const a = await toRoutable(withThinking, {});
+      const b = await toRoutable({ ...withThinking, messages: withThinking.messages.slice(0, 1) }, {});
+      const c = await toRoutable({ ...withThinking, system: "other" }, {});
       expect(a.conversationKey).toBe(b.conversationKey);
       expect(a.conversationKey).not.toBe(c.conversationKey);
     });
@@ -160,7 +161,7 @@ describe("routing pipeline", () => {
     expect(asked).toBe(0);
     // The same client's main loop (tools) is routed as usual, on the user's words only.
     const main = body("", { tools: [{ name: "Read", input_schema: { type: "object" } }], messages: [{ role: "user", content: [{ type: "text", text: "<system-reminder>threat model CVE</system-reminder>" }, { type: "text", text: "hello" }] }] });
-    const r = toRoutable(main, cc);
+    const r = await toRoutable(main, cc);
     expect(r.prompt).toBe("hello");
     expect(await run(main, cc, snap)).toMatchObject({ stage: "classifier" });
     expect(asked).toBe(1);

@@ -40,9 +40,10 @@ export interface RoutableOptions {
   scope?: string;
 }
 
-export function toRoutable(body: MessagesBody, headers: Record<string, string | undefined>, opts: RoutableOptions = {}): RoutableRequest {
+/** The router's view of a request. Async because a long conversation's messages are read in turns (conversationShape). */
+export async function toRoutable(body: MessagesBody, headers: Record<string, string | undefined>, opts: RoutableOptions = {}): Promise<RoutableRequest> {
   const messages = body.messages;
-  const shape = conversationShape(body, opts.scope);
+  const shape = await conversationShape(body, opts.scope);
   let lastUser: Message | undefined;
   for (let i = messages.length - 1; i >= 0; i--) {
     if (messages[i]?.role === "user") {
