@@ -62,6 +62,20 @@ describe("encodeJsonInTurns", () => {
     await same({ big, filler: randomString(rand, PIECE_CHARS + 1234), tail: randomValue(rand, 4) });
   });
 
+  it("matches JSON.stringify where small parts are serialised natively inside large ones", async () => {
+    const rand = rng(7);
+    // Many random members: some subtrees under the native bound, their parents over it.
+    for (let i = 0; i < 5; i++) await same({ list: Array.from({ length: 800 }, () => randomValue(rand, 4)), more: Array.from({ length: 300 }, () => ({ v: randomValue(rand, 5) })) });
+    // toJSON inside a large value, and a toJSON whose result has toJSON of its own (applied once, as JSON.stringify does).
+    const twice = { toJSON: () => ({ toJSON: () => "second", kept: 1 }) };
+    await same({ filler: "x".repeat(40_000), dates: [new Date(0), { at: new Date(1) }], twice, nested: [twice] });
+  });
+
+  it("matches JSON.stringify on a conversation of 100,000 small messages (each serialised natively)", async () => {
+    const messages = Array.from({ length: 100_000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: [{ type: "text", text: `step ${i}` }] }));
+    await same({ model: "claude-sonnet-4-6", max_tokens: 64, messages });
+  });
+
   it("spreads a large body over turns of the event loop", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 0);
