@@ -6,15 +6,16 @@
 import { parentPort } from "node:worker_threads";
 import { AppError, type ApiErrorType } from "./errors";
 import { parseJsonBytes } from "./json-body";
+import { toParts, type JsonParts } from "./json-parts";
 
 export type JsonThreadRequest = { id: number; bytes: Uint8Array };
-export type JsonThreadReply = { id: number; value: unknown } | { id: number; error: { type: ApiErrorType; message: string } };
+export type JsonThreadReply = { id: number; parts: JsonParts } | { id: number; error: { type: ApiErrorType; message: string } };
 
 const port = parentPort!;
 port.on("message", ({ id, bytes }: JsonThreadRequest) => {
   let reply: JsonThreadReply;
   try {
-    reply = { id, value: parseJsonBytes(bytes) };
+    reply = { id, parts: toParts(parseJsonBytes(bytes)) };
   } catch (err) {
     // A body the checks refuse is the client's 400; anything else is this thread's failure.
     reply = { id, error: err instanceof AppError ? { type: err.type, message: err.message } : { type: "api_error", message: (err as Error).message } };

@@ -6,7 +6,9 @@
  * work of 40–70 ms each, in which no other request is served (a first write
  * to 16 MB of fresh memory alone costs ~40 ms here). Handed to the thread, the
  * main thread's share is taking the value back (structured clone, about as
- * long as one of the two), and the body's bytes go over without a copy.
+ * long as one of the two; a value of many small parts comes back in slices
+ * with turns between them, json-parts.ts), and the body's bytes go over
+ * without a copy.
  *
  * One thread, started on first use and kept (unref'd); large bodies are rare,
  * so they take turns on it. Where its entry cannot be found (a Next
@@ -17,7 +19,9 @@ import type { Worker } from "node:worker_threads";
 import { logger } from "../observability/logger";
 import { startThread, threadEntry } from "../runtime/threads";
 import { AppError } from "./errors";
+import { turnBudget } from "../runtime/turns";
 import { parseJsonBytes } from "./json-body";
+import { fromParts } from "./json-parts";
 import type { JsonThreadReply, JsonThreadRequest } from "./json-thread";
 
 /**
@@ -53,7 +57,7 @@ function start(): Worker | null {
     pending.delete(m.id);
     if (!pending.size) w.unref();
     if ("error" in m) p.reject(new AppError(m.error.type, m.error.message));
-    else p.resolve(m.value);
+    else fromParts(m.parts, turnBudget()).then(p.resolve, p.reject);
   });
   const fail = (err: Error & { code?: string }) => {
     if (worker !== w) return;
