@@ -209,4 +209,19 @@ describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_
     expect(res.headers["thinkgate-stage"]).toBe("classifier");
     expect(worstMs).toBeLessThan(MAX_STALL_MS);
   }, 120_000);
+
+  it("a conversation of 100,000 messages (the API's most) is read in turns: the gateway keeps answering", async () => {
+    // An agent's long session replayed in one request: 7 MB of small messages, each read for the conversation's keys.
+    const messages = Array.from({ length: 99_999 }, (_, i) =>
+      i % 2 ? { role: "assistant", content: [{ type: "text", text: `Noted, step ${i} done.` }] } : { role: "user", content: `Step ${i}: check the next entry of the log and say what it shows.` },
+    );
+    messages.push({ role: "user", content: "Now summarise the whole session." });
+    const body = utf8.encode(JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages }));
+    let request!: Promise<Answer>;
+    const { worstMs, polls } = await stallDuring(server, () => (request = postMessages(server, body)));
+    const res = await request;
+    console.log(`100,000 messages, ${(body.length / 1e6).toFixed(1)} MB: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(worstMs).toBeLessThan(MAX_STALL_MS);
+  }, 120_000);
 });
