@@ -10,7 +10,7 @@ import { pinsRepo, type PinRow } from "../db/pins.repo";
 import { logger } from "../observability/logger";
 import type { PinLookup } from "../routing/pipeline";
 import type { PinnedConfig } from "../routing/types";
-import { yieldToIo } from "../runtime/turns";
+import { turnBudget, yieldToIo } from "../runtime/turns";
 
 const cache = new LRUCache<string, PinnedConfig>({ max: 50_000 });
 
@@ -93,10 +93,13 @@ export const heldThinking = {
   async getMany(keys: string[]): Promise<Map<string, HeldBlock[]>> {
     const out = new Map<string, HeldBlock[]>();
     const missing: string[] = [];
+    // A long conversation asks for 50,000 keys, over a microsecond each in the cache: in turns.
+    const turn = turnBudget();
     for (const k of keys) {
       const hit = held.get(k);
       if (hit === undefined) missing.push(k);
       else if (hit !== "none") out.set(k, hit);
+      await turn();
     }
     // In bounded reads: the query for a long conversation's 50,000 keys took Prisma's query compiler
     // about 600 ms on the main thread in one piece; a read of a few hundred keys takes a few milliseconds.

@@ -103,35 +103,32 @@ interface MessageFacts {
 }
 
 /**
- * Each message is read once per request, however many keys and texts are
- * taken from it: a 16 MB message read four times (its words for the prompt,
- * the turn's start, and two keys) held the event loop for hundreds of
- * milliseconds. Keyed by the parsed message object, so it lives as long as
- * the request does.
+ * What a message contributes to the conversation's keys and prompt, read
+ * once per request however many keys and texts are taken from it (a 16 MB
+ * message read four times held the event loop for hundreds of milliseconds).
+ * A message may have 100,000 blocks: they are read with turns between them.
  */
-const factsOf = (() => {
-  const seen = new WeakMap<object, MessageFacts>();
-  return (m: Message): MessageFacts => {
-    const hit = typeof m === "object" && m !== null ? seen.get(m) : undefined;
-    if (hit) return hit;
-    const blocks = blocksOf(m.content);
-    const words = blocks.map((b) => (b.type === "text" && typeof b.text === "string" ? userWords(b.text) : ""));
-    const normal = blocks.map((b, i) => (b.type === "text" ? (words[i] ? ["text", fingerprintText(words[i]!)] : null) : normalBlock(b))).filter((x) => x !== null);
-    const facts = { userText: words.filter(Boolean).join("\n"), digest: hash([m.role, normal]) };
-    if (typeof m === "object" && m !== null) seen.set(m, facts);
-    return facts;
-  };
-})();
-
-/** Text of a message's text blocks with injected text removed. */
-const messageUserText = (m: Message): string => factsOf(m).userText;
+async function readFacts(m: Message, turn: () => Promise<void>): Promise<MessageFacts> {
+  const blocks = blocksOf(m.content);
+  const words: string[] = [];
+  const normal: unknown[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    const w = b.type === "text" && typeof b.text === "string" ? userWords(b.text) : "";
+    words.push(w);
+    const n = b.type === "text" ? (w ? ["text", fingerprintText(w)] : null) : normalBlock(b);
+    if (n !== null) normal.push(n);
+    if (i % 256 === 255) await turn();
+  }
+  return { userText: words.filter(Boolean).join("\n"), digest: hash([m.role, normal]) };
+}
 
 const hasToolResult = (m: Message) => blocksOf(m.content).some((b) => b.type === "tool_result");
 
 /** A block reduced to what identifies it: what clients legitimately vary is dropped. */
 function normalBlock(b: Block): unknown {
   switch (b.type) {
-    case "text": // by its user words, in factsOf
+    case "text": // by its user words, in readFacts
     // Whether a client echoes thinking back does not change which conversation it is.
     case "thinking":
     case "redacted_thinking":
@@ -170,11 +167,11 @@ const hash = (v: unknown) => crypto.hash("sha256", JSON.stringify(v), "base64url
  * compare them), without holding the event loop for a conversation of
  * 100,000 messages. A digest is base64url, so its JSON is itself in quotes.
  */
-async function turnKeyOf(head: unknown[], messages: Message[], turn: () => Promise<void>): Promise<string> {
+async function turnKeyOf(head: unknown[], facts: MessageFacts[], turn: () => Promise<void>): Promise<string> {
   const h = crypto.createHash("sha256").update(`${JSON.stringify(head).slice(0, -1)},[`);
   const PER_UPDATE = 1024;
-  for (let at = 0; at < messages.length; at += PER_UPDATE) {
-    const digests = messages.slice(at, at + PER_UPDATE).map((m) => `"${factsOf(m).digest}"`);
+  for (let at = 0; at < facts.length; at += PER_UPDATE) {
+    const digests = facts.slice(at, at + PER_UPDATE).map((f) => `"${f.digest}"`);
     h.update(`${at ? "," : ""}${digests.join(",")}`);
     await turn();
   }
@@ -205,11 +202,11 @@ export interface ConversationShape {
  */
 export async function conversationShape(body: { model?: unknown; system?: unknown; tools?: unknown; messages: Message[] }, scope = ""): Promise<ConversationShape> {
   const messages = body.messages.filter((m) => m?.role !== "system");
-  // A request may carry 100,000 messages: each is read (factsOf) in turns, so the work below finds them read.
-  // In one piece this held the event loop for about 300 ms.
+  // A request may carry 100,000 messages: they are read in turns (in one piece, about 300 ms).
   const turn = turnBudget();
+  const facts: MessageFacts[] = [];
   for (const m of messages) {
-    factsOf(m);
+    facts.push(await readFacts(m, turn));
     await turn();
   }
   const last = messages[messages.length - 1];
@@ -218,7 +215,7 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
   let turnStart = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
-    if (m.role === "user" && !hasToolResult(m) && messageUserText(m)) {
+    if (m.role === "user" && !hasToolResult(m) && facts[i]!.userText) {
       turnStart = i;
       break;
     }
@@ -226,14 +223,14 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
   const first = messages.findIndex((m) => m.role === "user");
   // The requested model too: two sessions that open with the same words on different models are different conversations.
   const head = [scope, typeof body.model === "string" ? body.model : "", normalSystem(body.system), toolNames(body.tools)];
-  const conversationKey = hash([...head, first >= 0 ? factsOf(messages[first]!).digest : null]);
-  const turnKey = await turnKeyOf(head, messages.slice(0, Math.max(turnStart, 0) + 1), turn);
+  const conversationKey = hash([...head, first >= 0 ? facts[first]!.digest : null]);
+  const turnKey = await turnKeyOf(head, facts.slice(0, Math.max(turnStart, 0) + 1), turn);
   return {
     conversationKey,
     turnKey,
     turnStart: Math.max(turnStart, 0),
     continuation,
-    userText: turnStart >= 0 ? messageUserText(messages[turnStart]!) : "",
+    userText: turnStart >= 0 ? facts[turnStart]!.userText : "",
     answersToolUse: continuation
       ? blocksOf(last!.content).flatMap((b) => (b.type === "tool_result" && typeof (b as { tool_use_id?: unknown }).tool_use_id === "string" ? [(b as { tool_use_id: string }).tool_use_id] : []))
       : [],
