@@ -24,9 +24,10 @@ const block = z.looseObject({ type: z.string({ error: "each content block needs 
   else if (b.type === "text" && text === "") ctx.addIssue({ code: "custom", path: ["text"], message: "text content blocks must be non-empty" });
 });
 
+// Its blocks are checked one by one (checkMessages): a message may have 100,000 of them.
 const message = z.looseObject({
   role: z.enum(["user", "assistant", "system"], { error: "role must be user, assistant or system" }),
-  content: z.union([z.string(), z.array(block)], {
+  content: z.union([z.string(), z.array(z.unknown())], {
     error: "content must be a string or an array of content blocks",
   }),
 });
@@ -64,36 +65,19 @@ const bodySchema = z.looseObject({
     .int("max_tokens must be an integer")
     .min(0, "max_tokens must be at least 0")
     .max(1_000_000, "max_tokens must be at most 1000000"),
-  // The messages themselves are checked in slices (checkMessages): up to 100,000 of them.
+  // The messages themselves are checked one by one (checkMessages): up to 100,000 of them.
   messages: z
     .array(z.unknown(), { error: "messages: Field required" })
     .min(1, "messages: at least one message is required")
     .max(100_000, "messages: at most 100000 messages are allowed"),
-  system: z.union([z.string(), z.array(block)], { error: "system must be a string or an array of text blocks" }).optional(),
-  tools: z
-    .array(z.looseObject({ name: z.string({ error: "every tool needs a name" }).min(1, "every tool needs a name") }), { error: "tools must be an array of tool definitions" })
-    .optional(),
+  // Its blocks are checked one by one too.
+  system: z.union([z.string(), z.array(z.unknown())], { error: "system must be a string or an array of text blocks" }).optional(),
+  // Checked one by one too (checkTools).
+  tools: z.array(z.unknown(), { error: "tools must be an array of tool definitions" }).optional(),
   tool_choice: toolChoice.optional(),
   thinking: thinking.optional(),
   output_config: z.looseObject({ effort: z.string().nullish() }, { error: "output_config must be an object" }).optional(),
   stream: z.boolean({ error: "stream must be true or false" }).optional(),
-}).superRefine((b, ctx) => {
-  const names = new Set<string>();
-  b.tools?.forEach((t, i) => {
-    // A custom tool (no type, or "custom"): the API's name pattern and a schema. Server tools are the API's business.
-    if (t.type === undefined || t.type === "custom") {
-      if (!TOOL_NAME.test(t.name)) ctx.addIssue({ code: "custom", path: ["tools", i, "name"], message: "tool names must match ^[a-zA-Z0-9_-]{1,128}$" });
-      const schema = (t as { input_schema?: unknown }).input_schema;
-      if (typeof schema !== "object" || schema === null || Array.isArray(schema)) ctx.addIssue({ code: "custom", path: ["tools", i, "input_schema"], message: "custom tools need an input_schema object" });
-    }
-    if (names.has(t.name)) ctx.addIssue({ code: "custom", path: ["tools", i, "name"], message: "tool names must be unique" });
-    names.add(t.name);
-  });
-  const choice = b.tool_choice;
-  if (choice && choice.type !== "none" && !b.tools?.length) ctx.addIssue({ code: "custom", path: ["tool_choice"], message: "tool_choice may only be specified while providing tools" });
-  if (choice?.type === "tool" && !b.tools?.some((t) => t.name === choice.name)) {
-    ctx.addIssue({ code: "custom", path: ["tool_choice", "name"], message: "tool_choice names a tool that is not one of the provided tools" });
-  }
 });
 
 /** API versions from 2026-10-21 on removed temperature, top_p and top_k. */
@@ -123,35 +107,57 @@ export function validateGatewayHeaders(headers: Record<string, string | undefine
   if (version !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(version.trim())) throw bad("anthropic-version must be a date like 2026-10-21");
 }
 
-const messageSlice = z.array(message);
-
-/** Messages checked per slice: a few milliseconds of work. */
-const MESSAGES_PER_SLICE = 1000;
+const tool = z.looseObject({ name: z.string({ error: "every tool needs a name" }).min(1, "every tool needs a name") });
 
 /**
- * Checks the messages a slice at a time, with other requests served between
- * slices: checking 100,000 messages in one call held the event loop for
- * about 140 ms, and the copies zod makes as garbage for a GC pause after it.
+ * Checks each item of a list against `schema`, then with `check`, with
+ * other requests served in between: a request may carry 100,000 messages,
+ * or a message 100,000 blocks, and checking 100,000 messages in one call held
+ * the event loop for about 140 ms. A problem is a 400 naming the item by its
+ * place in the whole request.
  */
-async function checkMessages(messages: unknown[]): Promise<void> {
-  const turn = turnBudget();
-  for (let at = 0; at < messages.length; at += MESSAGES_PER_SLICE) {
-    const slice = messages.slice(at, at + MESSAGES_PER_SLICE);
-    const parsed = messageSlice.safeParse(slice);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ ...i, path: ["messages", Number(i.path[0]) + at, ...i.path.slice(1)] }));
-      throw bad(formatZodError({ issues }));
-    }
-    // What the API rejects about the conversation's shape, checked here because /v1/route never asks the API.
-    slice.forEach((m, k) => {
-      const { role, content } = m as { role: string; content: string | unknown[] };
-      const i = at + k;
-      if (content.length === 0 && !(i === messages.length - 1 && role === "assistant")) {
-        throw bad(`messages.${i}: all messages must have non-empty content except for the optional final assistant message`);
-      }
-    });
-    await turn();
+async function checkEach<T>(
+  path: (string | number)[],
+  items: unknown[],
+  schema: z.ZodType<T>,
+  check: (item: T, i: number) => string | undefined | Promise<string | undefined>,
+  turn: () => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    const parsed = schema.safeParse(items[i]);
+    if (!parsed.success) throw bad(formatZodError({ issues: parsed.error.issues.map((x) => ({ ...x, path: [...path, i, ...x.path] })) }));
+    const problem = await check(items[i] as T, i);
+    if (problem) throw bad(problem);
+    if (i % 64 === 63) await turn();
   }
+}
+
+/** Messages and their blocks, and what the API rejects about the conversation's shape (checked here because /v1/route never asks the API). */
+function checkMessages(messages: unknown[], turn: () => Promise<void>): Promise<void> {
+  return checkEach(["messages"], messages, message, async (m, i) => {
+    if (typeof m.content !== "string") await checkEach(["messages", i, "content"], m.content, block, () => undefined, turn);
+    return m.content.length === 0 && !(i === messages.length - 1 && m.role === "assistant")
+      ? `messages.${i}: all messages must have non-empty content except for the optional final assistant message`
+      : undefined;
+  }, turn);
+}
+
+/** Tool names and schemas, and the tool choice that must name one of them. */
+async function checkTools(tools: unknown[] | undefined, choice: z.infer<typeof toolChoice> | undefined, turn: () => Promise<void>): Promise<void> {
+  const names = new Set<string>();
+  await checkEach(["tools"], tools ?? [], tool, (t, i) => {
+    const duplicate = names.has(t.name);
+    names.add(t.name);
+    // A custom tool (no type, or "custom"): the API's name pattern and a schema. Server tools are the API's business.
+    if (t.type === undefined || t.type === "custom") {
+      if (!TOOL_NAME.test(t.name)) return `tools.${i}.name: tool names must match ^[a-zA-Z0-9_-]{1,128}$`;
+      const schema = (t as { input_schema?: unknown }).input_schema;
+      if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return `tools.${i}.input_schema: custom tools need an input_schema object`;
+    }
+    return duplicate ? `tools.${i}.name: tool names must be unique` : undefined;
+  }, turn);
+  if (choice && choice.type !== "none" && !names.size) throw bad("tool_choice may only be specified while providing tools");
+  if (choice?.type === "tool" && !names.has(choice.name ?? "")) throw bad("tool_choice.name: tool_choice names a tool that is not one of the provided tools");
 }
 
 /** A parsed request body (ApiRequest.json) checked as a Messages request, or a 400. */
@@ -160,7 +166,10 @@ export async function parseMessagesBody(value: unknown, headers: Record<string, 
   const raw = asJsonObject(value);
   const parsed = bodySchema.safeParse(raw);
   if (!parsed.success) throw bad(formatZodError(parsed.error));
-  await checkMessages(parsed.data.messages);
+  const turn = turnBudget();
+  if (Array.isArray(parsed.data.system)) await checkEach(["system"], parsed.data.system, block, () => undefined, turn);
+  await checkMessages(parsed.data.messages, turn);
+  await checkTools(parsed.data.tools, parsed.data.tool_choice, turn);
 
   // Same answer as the API for the same request: a client on the newer
   // version that sends a removed field gets the API's own 400.
