@@ -29,9 +29,9 @@ function passedHeaders(h: Record<string, string>): Record<string, string> {
 export const handleChatCompletions = openAIRoute(chatCompletions);
 
 async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiResponse> {
-  let messagesBody: ReturnType<typeof toMessagesBody>;
+  let messagesBody: Awaited<ReturnType<typeof toMessagesBody>>;
   let size: number;
-  let chat: ReturnType<typeof parseChatRequest>;
+  let chat: Awaited<ReturnType<typeof parseChatRequest>>;
   let dropped: ReturnType<typeof droppedParams>;
   const headers: Record<string, string | undefined> = { ...req.headers, "content-type": "application/json" };
   try {
@@ -39,10 +39,10 @@ async function chatCompletions(req: ApiRequest, requestId: string): Promise<ApiR
     await requirePrincipal(req, "gateway");
     const drop = dropsParams(req.headers);
     const body = await req.json();
-    chat = parseChatRequest(body.value);
+    chat = await parseChatRequest(body.value);
     dropped = droppedParams(chat, drop);
     // Handed over as a value: a large body is neither serialised nor parsed again on the main thread.
-    messagesBody = toMessagesBody(chat);
+    messagesBody = await toMessagesBody(chat);
     size = body.size;
     const hint = tierHint(chat.reasoning_effort);
     if (hint) {

@@ -27,6 +27,7 @@ import { z } from "zod";
 import { AppError } from "../api/errors";
 import type { MessagesBody } from "../routing/request";
 import type { BudgetTier } from "../routing/types";
+import { turnBudget } from "../runtime/turns";
 
 /** max_tokens when the client names none (the Messages API requires one; OpenAI's is optional). */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -107,7 +108,8 @@ export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 export const chatRequestSchema = z
   .object({
     model: z.string().min(1),
-    messages: z.array(message).min(1),
+    // Checked a slice at a time by parseChatRequest: up to 100,000 of them.
+    messages: z.array(z.unknown()).min(1),
     max_tokens: z.number().int().min(1).nullish(),
     max_completion_tokens: z.number().int().min(1).nullish(),
     stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
@@ -137,7 +139,8 @@ export const chatRequestSchema = z
   })
   .strict();
 
-export type ChatRequest = z.infer<typeof chatRequestSchema>;
+type ChatMessage = z.infer<typeof message>;
+export type ChatRequest = Omit<z.infer<typeof chatRequestSchema>, "messages"> & { messages: ChatMessage[] };
 
 /**
  * Parameters dropped unless the client asks for strictness, with the reason
@@ -181,7 +184,7 @@ export function droppedParams(req: ChatRequest, drop: boolean): { names: string[
 }
 
 /** A zod problem as OpenAI reports it: one message, the top-level field as `param`. */
-function toParamError(err: z.ZodError): AppError {
+function toParamError(err: Pick<z.ZodError, "issues">): AppError {
   const i = err.issues[0]!;
   if (i.code === "unrecognized_keys") {
     const key = (i as { keys: string[] }).keys[0]!;
@@ -198,11 +201,28 @@ function toParamError(err: z.ZodError): AppError {
   return invalidParam(typeof i.path[0] === "string" ? path : null, msg);
 }
 
-export function parseChatRequest(raw: unknown): ChatRequest {
+const messageSlice = z.array(message);
+/** Messages checked per slice: a few milliseconds of work. */
+const MESSAGES_PER_SLICE = 1000;
+
+/**
+ * The request checked, its messages a slice at a time with other requests
+ * served between slices (100,000 messages in one call held the event loop
+ * for about 100 ms).
+ */
+export async function parseChatRequest(raw: unknown): Promise<ChatRequest> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidParam(null, "request body must be a JSON object");
   const parsed = chatRequestSchema.safeParse(raw);
   if (!parsed.success) throw toParamError(parsed.error);
-  return parsed.data;
+  const messages: ChatMessage[] = [];
+  const turn = turnBudget();
+  for (let at = 0; at < parsed.data.messages.length; at += MESSAGES_PER_SLICE) {
+    const slice = messageSlice.safeParse(parsed.data.messages.slice(at, at + MESSAGES_PER_SLICE));
+    if (!slice.success) throw toParamError({ issues: slice.error.issues.map((i) => ({ ...i, path: ["messages", Number(i.path[0]) + at, ...i.path.slice(1)] })) });
+    for (const m of slice.data) messages.push(m);
+    await turn();
+  }
+  return { ...parsed.data, messages };
 }
 
 type Block = Record<string, unknown>;
@@ -245,8 +265,8 @@ export function tierHint(effort: ReasoningEffort | null | undefined): { tier: "r
   }
 }
 
-/** The Messages body for a parsed Chat Completions request. */
-export function toMessagesBody(req: ChatRequest): MessagesBody {
+/** The Messages body for a parsed Chat Completions request; its messages translated in turns. */
+export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
   const system: string[] = [];
   const turns: { role: "user" | "assistant"; content: Block[] }[] = [];
   const push = (role: "user" | "assistant", blocks: Block[]) => {
@@ -255,7 +275,10 @@ export function toMessagesBody(req: ChatRequest): MessagesBody {
     if (last && last.role === role) last.content.push(...blocks);
     else turns.push({ role, content: blocks });
   };
-  req.messages.forEach((m, i) => {
+  const turn = turnBudget();
+  for (let i = 0; i < req.messages.length; i++) {
+    await turn();
+    const m = req.messages[i]!;
     const at = `messages.${i}`;
     switch (m.role) {
       case "system":
@@ -286,7 +309,7 @@ export function toMessagesBody(req: ChatRequest): MessagesBody {
         push("user", [{ type: "tool_result", tool_use_id: m.tool_call_id, content: textOf(m.content) }]);
         break;
     }
-  });
+  }
   if (!turns.length) throw invalidParam("messages", "messages: at least one user or assistant message is required");
 
   const body: MessagesBody = {

@@ -3,11 +3,11 @@ import { AppError } from "../api/errors";
 import { DEFAULT_MAX_TOKENS, droppedParams, dropsParams, parseChatRequest, tierHint, toMessagesBody } from "./request";
 import { finishReason, toChatChunks, toChatCompletion } from "./response";
 
-const translate = (raw: Record<string, unknown>) => toMessagesBody(parseChatRequest({ model: "claude-sonnet-4-6", ...raw }));
+const translate = async (raw: Record<string, unknown>) => toMessagesBody(await parseChatRequest({ model: "claude-sonnet-4-6", ...raw }));
 
-function paramError(fn: () => unknown): { param: unknown; message: string } {
+async function paramError(fn: () => unknown): Promise<{ param: unknown; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof AppError) return { param: err.details?.param, message: err.message };
     throw err;
@@ -16,8 +16,8 @@ function paramError(fn: () => unknown): { param: unknown; message: string } {
 }
 
 describe("Chat Completions request → Messages request", () => {
-  it("maps system and developer messages, turns, stop and max tokens", () => {
-    const body = translate({
+  it("maps system and developer messages, turns, stop and max tokens", async () => {
+    const body = await translate({
       messages: [
         { role: "system", content: "Be brief." },
         { role: "developer", content: [{ type: "text", text: "Use SI units." }] },
@@ -43,11 +43,11 @@ describe("Chat Completions request → Messages request", () => {
         ],
       },
     ]);
-    expect(translate({ messages: [{ role: "user", content: "x" }], max_tokens: 10, max_completion_tokens: 20 }).max_tokens).toBe(20);
+    expect((await translate({ messages: [{ role: "user", content: "x" }], max_tokens: 10, max_completion_tokens: 20 })).max_tokens).toBe(20);
   });
 
-  it("maps tools, tool calls and tool results (several results in one user turn)", () => {
-    const body = translate({
+  it("maps tools, tool calls and tool results (several results in one user turn)", async () => {
+    const body = await translate({
       messages: [
         { role: "user", content: "weather in Paris and Rome?" },
         {
@@ -81,24 +81,33 @@ describe("Chat Completions request → Messages request", () => {
         { type: "tool_result", tool_use_id: "c2", content: "24C" },
       ],
     });
-    expect(translate({ messages: [{ role: "user", content: "x" }], tool_choice: "required" }).tool_choice).toEqual({ type: "any" });
+    expect((await translate({ messages: [{ role: "user", content: "x" }], tool_choice: "required" })).tool_choice).toEqual({ type: "any" });
   });
 
-  it("refuses what has no Messages counterpart with a 400 naming the field", () => {
-    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }], top_logprobs: 2 }))).toMatchObject({ param: "top_logprobs" });
-    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }], n: 2 })).message).toBe("n: only 1 choice is supported");
-    expect(paramError(() => translate({ messages: [{ role: "function", name: "f", content: "x" }] })).message).toContain("role must be");
+  it("names a bad message by its place in the whole conversation, past the first slice checked", async () => {
+    const messages = Array.from({ length: 2600 }, (_, i) => (i === 2345 ? { role: "user", content: [{ type: "audio", data: "x" }] } : { role: "user", content: `m${i}` }));
+    expect(await paramError(() => translate({ messages }))).toMatchObject({ param: "messages.2345.content" });
+    // And translates one that is fine, every message in order (consecutive user messages merge into one turn).
+    const body = await translate({ messages: messages.map((m, i) => (i === 2345 ? { role: "assistant", content: "ok" } : m)) });
+    expect(body.messages).toHaveLength(3);
+    expect((body.messages[2]!.content as { text: string }[]).map((b) => b.text)).toEqual(Array.from({ length: 2600 - 2346 }, (_, k) => `m${2346 + k}`));
+  });
+
+  it("refuses what has no Messages counterpart with a 400 naming the field", async () => {
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "x" }], top_logprobs: 2 }))).toMatchObject({ param: "top_logprobs" });
+    expect((await paramError(() => translate({ messages: [{ role: "user", content: "x" }], n: 2 }))).message).toBe("n: only 1 choice is supported");
+    expect((await paramError(() => translate({ messages: [{ role: "function", name: "f", content: "x" }] }))).message).toContain("role must be");
     expect(
-      paramError(() => translate({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x/y.png" } }] }] })),
+      await paramError(() => translate({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x/y.png" } }] }] })),
     ).toMatchObject({ param: "messages.0.content.0.image_url.url" });
     expect(
-      paramError(() =>
+      await paramError(() =>
         translate({ messages: [{ role: "assistant", tool_calls: [{ id: "a", type: "function", function: { name: "f", arguments: "{oops" } }] }] }),
       ),
     ).toMatchObject({ param: "messages.0.tool_calls.0.function.arguments" });
   });
 
-  it("takes back an assistant message as the Python SDK's stream helper returns it; a real audio or function_call is a 400 naming it", () => {
+  it("takes back an assistant message as the Python SDK's stream helper returns it; a real audio or function_call is a 400 naming it", async () => {
     // What openai (Python) 3.x sends for `stream.get_final_completion().choices[0].message`.
     const returned = {
       role: "assistant",
@@ -110,7 +119,7 @@ describe("Chat Completions request → Messages request", () => {
       parsed: null,
       tool_calls: [{ id: "c1", type: "function", index: 0, function: { name: "weather", arguments: '{"city":"Paris"}', parsed_arguments: null } }],
     };
-    const body = translate({ messages: [{ role: "user", content: "weather in Paris?" }, returned, { role: "tool", tool_call_id: "c1", content: "18C" }] });
+    const body = await translate({ messages: [{ role: "user", content: "weather in Paris?" }, returned, { role: "tool", tool_call_id: "c1", content: "18C" }] });
     expect(body.messages[1]).toEqual({
       role: "assistant",
       content: [
@@ -119,40 +128,40 @@ describe("Chat Completions request → Messages request", () => {
       ],
     });
     const legacy = { role: "assistant", content: null, function_call: { name: "weather", arguments: "{}" } };
-    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }, legacy] }))).toEqual({
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "x" }, legacy] }))).toEqual({
       param: "messages.1.function_call",
       message: "messages.1.function_call: this field is not supported by thinkgate's Chat Completions endpoint (use tool_calls)",
     });
-    expect(paramError(() => translate({ messages: [{ role: "user", content: "x" }, { role: "assistant", content: "hi", audio: { id: "audio_1" } }] })).param).toBe(
+    expect((await paramError(() => translate({ messages: [{ role: "user", content: "x" }, { role: "assistant", content: "hi", audio: { id: "audio_1" } }] }))).param).toBe(
       "messages.1.audio",
     );
   });
 
-  it("drops the sampling knobs the Messages API does not take, and names them; strict mode makes the first a 400", () => {
-    const req = parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: 0.3, top_p: 1, presence_penalty: 0, seed: 7, logprobs: false });
-    const body = toMessagesBody(req);
+  it("drops the sampling knobs the Messages API does not take, and names them; strict mode makes the first a 400", async () => {
+    const req = await parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: 0.3, top_p: 1, presence_penalty: 0, seed: 7, logprobs: false });
+    const body = await toMessagesBody(req);
     for (const k of ["temperature", "top_p", "presence_penalty", "seed", "logprobs"]) expect(body).not.toHaveProperty(k);
     const dropped = droppedParams(req, true);
     expect(dropped.names).toEqual(["temperature", "top_p", "presence_penalty", "seed"]);
     expect(dropped.notes[0]).toBe("temperature dropped: removed from the Messages API in version 2026-10-21 (OpenAI-compatible endpoint)");
-    expect(paramError(() => droppedParams(req, false))).toEqual({
+    expect(await paramError(() => droppedParams(req, false))).toEqual({
       param: "temperature",
       message: "temperature: Extra inputs are not permitted (removed from the Messages API in version 2026-10-21; thinkgate drops it unless thinkgate-drop-params: false)",
     });
     // null is OpenAI's "not set": nothing to drop.
-    expect(droppedParams(parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: null }), false).names).toEqual([]);
+    expect(droppedParams(await parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: null }), false).names).toEqual([]);
     // A parameter that changes what comes back is never dropped.
-    expect(paramError(() => parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], logprobs: true })).param).toBe("logprobs");
+    expect((await paramError(() => parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], logprobs: true }))).param).toBe("logprobs");
   });
 
-  it("reads thinkgate-drop-params: absent or true drops, false is strict, anything else is a 400", () => {
+  it("reads thinkgate-drop-params: absent or true drops, false is strict, anything else is a 400", async () => {
     expect(dropsParams({})).toBe(true);
     expect(dropsParams({ "thinkgate-drop-params": "True" })).toBe(true);
     expect(dropsParams({ "thinkgate-drop-params": "false" })).toBe(false);
-    expect(paramError(() => dropsParams({ "thinkgate-drop-params": "no" })).message).toBe("thinkgate-drop-params must be true or false");
+    expect((await paramError(() => dropsParams({ "thinkgate-drop-params": "no" }))).message).toBe("thinkgate-drop-params must be true or false");
   });
 
-  it("turns reasoning_effort into a tier and a budget tier", () => {
+  it("turns reasoning_effort into a tier and a budget tier", async () => {
     expect(tierHint(undefined)).toBeNull();
     expect(tierHint("none")).toEqual({ tier: "standard" });
     expect(tierHint("minimal")).toEqual({ tier: "reasoning", budgetTier: "simple" });
@@ -166,7 +175,7 @@ describe("Chat Completions request → Messages request", () => {
 describe("Messages answer → Chat Completions answer", () => {
   const ids = { id: "chatcmpl-req_1", created: 1_700_000_000 };
 
-  it("keeps thinking out of the content, and reports reasoning tokens inside completion tokens", () => {
+  it("keeps thinking out of the content, and reports reasoning tokens inside completion tokens", async () => {
     const c = toChatCompletion(
       {
         model: "claude-opus-4-7",
