@@ -43,16 +43,17 @@ interface Answer {
 }
 
 /**
- * POST /v1/messages with a body already encoded, over node:http: the bytes go
+ * POST /v1/messages (or another gateway path) with a body already encoded, over node:http: the bytes go
  * to the socket as they are. fetch() copies a byte body first (16 MB of fresh
  * memory, ~40 ms in the test process), which would be counted as the
  * gateway's stall.
  */
-function postMessages(server: TestServer, bytes: Uint8Array): Promise<Answer> {
+function postMessages(server: TestServer, bytes: Uint8Array, path = "/v1/messages"): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.baseURL}/v1/messages`, {
+    const req = http.request(`${server.baseURL}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json", "content-length": bytes.length, "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" },
+      // Both kinds of key header: the Messages API's and the OpenAI-compatible endpoint's.
+      headers: { "content-type": "application/json", "content-length": bytes.length, "x-api-key": server.adminKey, authorization: `Bearer ${server.adminKey}`, "anthropic-version": "2023-06-01" },
     });
     req.once("response", (res) => {
       const parts: Buffer[] = [];
@@ -224,4 +225,34 @@ describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_
     expect(res.status, res.text.slice(0, 300)).toBe(200);
     expect(worstMs).toBeLessThan(MAX_STALL_MS);
   }, 120_000);
+
+  // Other bodies of many small parts: each list is checked, read and sent in turns.
+  const manyParts: [string, string, () => unknown][] = [
+    [
+      "the same conversation through the OpenAI-compatible endpoint",
+      "/v1/chat/completions",
+      () => ({ model: "claude-sonnet-4-6", max_tokens: 64, messages: Array.from({ length: 100_000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `Step ${i}: check the next entry.` })) }),
+    ],
+    [
+      "one message of 100,000 text blocks",
+      "/v1/messages",
+      () => ({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: Array.from({ length: 100_000 }, (_, i) => ({ type: "text", text: `part ${i}` })) }] }),
+    ],
+    [
+      "150,000 tool definitions",
+      "/v1/messages",
+      () => ({ model: "claude-sonnet-4-6", max_tokens: 64, tools: Array.from({ length: 150_000 }, (_, i) => ({ name: `tool_${i}`, input_schema: { type: "object" } })), messages: [{ role: "user", content: "hi" }] }),
+    ],
+  ];
+  for (const [name, path, make] of manyParts) {
+    it(`${name}: the gateway keeps answering`, async () => {
+      const body = utf8.encode(JSON.stringify(make()));
+      let request!: Promise<Answer>;
+      const { worstMs, polls } = await stallDuring(server, () => (request = postMessages(server, body, path)));
+      const res = await request;
+      console.log(`${name}, ${(body.length / 1e6).toFixed(1)} MB: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
+      expect(res.status, res.text.slice(0, 300)).toBe(200);
+      expect(worstMs).toBeLessThan(MAX_STALL_MS);
+    }, 120_000);
+  }
 });
