@@ -106,6 +106,7 @@ describe("hedge detector in context (sentences written for this test, in no trai
     ["The new data cast doubt on the theory.", ["cast doubt"]],
     ["The suspected gunman was arrested.", ["suspected"]],
     ["Officials suspect that the fire was set.", ["suspect that"]],
+    ["I suspect that the intended answer is A.", ["I suspect"]],
     ["To my knowledge, the library has no such option.", ["To my knowledge"]],
     ["Unless I'm mistaken, the function returns null.", ["Unless I'm mistaken"]],
     ["I could be wrong, but the loop never ends.", ["I could be wrong"]],

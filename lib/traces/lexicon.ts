@@ -601,7 +601,8 @@ export const RULES: RuleDef[] = [
   // gunman", "police suspected arson", "is suspected of"). Not the noun ("the
   // prime suspect that ...") nor a suspicion confirmed ("as I suspected").
   { kind: "hedge", patterns: ["suspected"], check: (t, m) => !suspicionConfirmed(t, m.s) },
-  { kind: "hedge", patterns: ["{suspect|suspects} that"], check: (t, m) => !S("the", "a", "prime", "main", "chief", "key", "usual", "only").has(prevW(t, m.s)) },
+  // ("I suspect that" stays the first-person hedge "I suspect" above.)
+  { kind: "hedge", patterns: ["{suspect|suspects} that"], check: (t, m) => !S("the", "a", "prime", "main", "chief", "key", "usual", "only", "i", "we").has(prevW(t, m.s)) },
   // MOS:CLAIM (above) and Hyland (2005) "claim / claims / claimed". Not "I / we
   // claim that" (an assertion in a proof) and not "claim" the noun.
   { kind: "hedge", patterns: ["{claim|claims|claimed} that"], check: (t, m) => !S("i", "we", "i'll", "we'll", "to").has(prevW(t, m.s)) },
