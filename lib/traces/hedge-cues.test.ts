@@ -81,6 +81,79 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges(text)).toEqual([]);
   });
 
+  // News, encyclopedic and reasoning-prose markers from published hedge lists
+  // (see LISTED_WORDS in hedge-cues.ts and the hearsay rules in lexicon.ts).
+  it.each([
+    ["The minister reportedly resigned on Friday.", ["reportedly"]],
+    ["The letter was purportedly written by the king.", ["purportedly"]],
+    ["The trip was ostensibly a diplomatic visit.", ["ostensibly"]],
+    ["The alleged victim did not testify.", ["alleged"]],
+    ["The purported letter surfaced in 1920.", ["purported"]],
+    ["The merger was delayed, according to unconfirmed reports.", ["unconfirmed"]],
+    ["Such estimates are highly speculative.", ["speculative"]],
+    ["It has been postulated that the comet broke up.", ["postulated"]],
+    ["The lawsuit alleges that the data were sold.", ["alleges"]],
+    ["The company is rumoured to be preparing a bid.", ["is rumoured to"]],
+    ["The painting is said to be the oldest in Europe.", ["is said to"]],
+    ["He is alleged to have taken bribes.", ["is alleged to"]],
+    ["It is said that the king never returned.", ["It is said that"]],
+    ["It has been claimed that the drug cures cancer.", ["It has been claimed that"]],
+    ["Critics claim that the policy hurt small farmers.", ["claim that"]],
+    ["He claimed to be the rightful heir.", ["claimed to be"]],
+    ["According to some historians, the battle never took place.", ["According to some"]],
+    ["Some people say the lake is haunted.", ["Some people say"]],
+    ["There is speculation that the president will resign.", ["speculation that"]],
+    ["The new data cast doubt on the theory.", ["cast doubt"]],
+    ["The suspected gunman was arrested.", ["suspected"]],
+    ["Officials suspect that the fire was set.", ["suspect that"]],
+    ["I suspect that the intended answer is A.", ["I suspect"]],
+    ["To my knowledge, the library has no such option.", ["To my knowledge"]],
+    ["Unless I'm mistaken, the function returns null.", ["Unless I'm mistaken"]],
+    ["I could be wrong, but the loop never ends.", ["I could be wrong"]],
+    ["I vaguely remember that the flag was removed.", ["I vaguely remember"]],
+    ["Off the top of my head, the limit is 4096.", ["Off the top of my head"]],
+  ])("finds the news / encyclopedia / reasoning cue in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "The CPU uses speculative execution to hide latency.",
+    "Speculative decoding speeds up sampling.",
+    "The fund avoids speculative investments.",
+    "The wallet shows two unconfirmed transactions.",
+    "Users with an unconfirmed email cannot log in.",
+    "Euclid's fifth postulate is independent of the others.",
+    "The parallel postulate fails on a sphere.",
+    "A graph is said to be connected if every pair of vertices is joined by a path.",
+    "The message was said to him twice.",
+    "The loss was claimed to the insurer.",
+    "We claim that the bound is tight.",
+    "I claim that n is even.",
+    "The insurance claim was denied.",
+    "The storm claimed three lives.",
+    "He said he would come.",
+    "According to the documentation, the default is 30.",
+    "Some tests failed after the upgrade.",
+    "I thought about the problem for an hour.",
+    "As I suspected, the cache was stale.",
+    "The prime suspect was released.",
+  ])("no hedge in %j (a common non-speculative use)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
+  it("a listed word is a cue whatever the model scores it, and left to the model once it has weights for it", () => {
+    const t = tokenize("The trip was ostensibly a visit.");
+    const i = 3; // The trip was ostensibly
+    expect(t.text.slice(t.start[i], t.end[i])).toBe("ostensibly");
+    expect(candidateAt(HEDGE_MODEL, t, i)).toEqual({ lemma: "ostensibly", family: "adverb", listed: true });
+    const base = hedgeModelFile as HedgeModelFile;
+    // A model whose weights have seen the word (and found it no cue) decides for itself.
+    const trained = loadHedgeModel({ ...base, weights: { ...base.weights, "l=ostensibly": -20 } });
+    expect(candidateAt(trained, t, i)).toEqual({ lemma: "ostensibly", family: "adverb" });
+    expect(hedges("The trip was ostensibly a visit.", trained)).toEqual([]);
+    expect(hedges("The trip was ostensibly a visit.")).toEqual(["ostensibly"]);
+  });
+
   it("the lexicon's more specific kinds win over a learned cue", () => {
     const spans = extractSignals("Or maybe the index is stale. Let's assume the index is fresh.").spans.map((s) => `${s.kind}:${s.text}`);
     expect(spans).toEqual(["alternative:Or maybe", "assumption:Let's assume"]);

@@ -17,6 +17,7 @@
  * few candidate words, so the whole pass stays linear in the text.
  */
 import hedgeModelFile from "./hedge-model.json";
+import { suspicionConfirmed } from "./lexicon";
 import * as tk from "./tokenize";
 import type { Tokens } from "./tokenize";
 
@@ -170,9 +171,60 @@ const FAMILY_WORDS: Record<Exclude<CueFamily, "other">, Record<string, string[]>
   conditional: { if: ["if"], unless: ["unless"] },
 };
 
+/**
+ * Epistemic markers of news and encyclopedic text taken from published
+ * descriptions, none of which occurs in the training data (BioScope papers,
+ * our labels): the model has no evidence about them, and a word it never saw
+ * scores near the threshold on its family's prior alone (an unseen adverb
+ * ~0.51, adjective ~0.45, verb ~0.35 before context). So a listed word is a
+ * cue wherever notSpeculative() does not gate it, whatever the model says.
+ * Once a retrained model has weights for such a word (the training data
+ * showed it), the weights speak for it instead (see loadHedgeModel).
+ */
+const LISTED_WORDS: Partial<Record<Exclude<CueFamily, "other">, Record<string, string[]>>> = {
+  adverb: {
+    // Reportative adverbs: hearsay the writer does not vouch for. Wikipedia's
+    // Manual of Style, "Words to watch" (MOS:DOUBT, the weasel-word guidance
+    // the CoNLL-2010 Wikipedia uncertainty data (Farkas et al. 2010) was
+    // built from) lists purported/alleged/supposed; FactBank (Saurí &
+    // Pustejovsky 2009) treats such evidential adverbs as lowering the
+    // factuality of the event.
+    purportedly: ["purportedly"],
+    // Evidential / doubt stance adverbs of Biber et al. (1999), Longman
+    // Grammar of Spoken and Written English, stance adverbials.
+    ostensibly: ["ostensibly"],
+    reputedly: ["reputedly"],
+  },
+  adjective: {
+    // MOS:DOUBT (Wikipedia, see above): "alleged", "purported".
+    alleged: ["alleged"],
+    purported: ["purported"],
+    ostensible: ["ostensible"],
+    // Unverified report (news): FactBank's "unknown / possible" factuality of
+    // reported events (Saurí & Pustejovsky 2009). Gated: "unconfirmed
+    // transactions / accounts", see notSpeculative.
+    rumoured: ["rumoured", "rumored"],
+    unconfirmed: ["unconfirmed"],
+    // Szarvas et al. (2012) epistemic adjectives ("speculative" beside
+    // "possible", "probable"). Gated: "speculative execution / decoding /
+    // investment" are technical or financial terms, see notSpeculative.
+    speculative: ["speculative"],
+  },
+  verb: {
+    // Hyland (2005), Metadiscourse, appendix list of hedges: "postulate".
+    // Gated: the geometry noun ("the parallel postulate").
+    postulate: ["postulate", "postulates", "postulated"],
+    // FactBank's source-introducing predicates of the speculative kind
+    // (allege, suspect, speculate; Saurí & Pustejovsky 2009).
+    allege: ["allege", "alleges", "alleging"],
+  },
+};
+
 export interface CueWord {
   lemma: string;
   family: CueFamily;
+  /** from LISTED_WORDS: a cue unless gated, not left to the model */
+  listed?: boolean;
 }
 
 /** Every inflected form of the families, to its lemma and family. */
@@ -180,6 +232,9 @@ export const FAMILY_FORMS: ReadonlyMap<string, CueWord> = (() => {
   const m = new Map<string, CueWord>();
   for (const [family, lemmas] of Object.entries(FAMILY_WORDS) as [CueFamily, Record<string, string[]>][]) {
     for (const [lemma, forms] of Object.entries(lemmas)) for (const f of forms) if (!m.has(f)) m.set(f, { lemma, family });
+  }
+  for (const [family, lemmas] of Object.entries(LISTED_WORDS) as [CueFamily, Record<string, string[]>][]) {
+    for (const [lemma, forms] of Object.entries(lemmas)) for (const f of forms) if (!m.has(f)) m.set(f, { lemma, family, listed: true });
   }
   return m;
 })();
@@ -208,10 +263,43 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
     case "assume":
     case "suppose":
       return p === "may" || p === "can" || p === "not" || p === "don't" || p === "can't" || p === "cannot" || n === "nothing";
+    case "think":
+      // "I thought about / of / through the problem": thinking as an activity, not a belief.
+      return n === "about" || n === "of" || n === "through" || n === "over";
+    case "suspect":
+      // The noun ("the prime suspect", "a suspect") and a confirmed suspicion ("as I suspected").
+      return SUSPECT_NOUN_PREV.has(p) || suspicionConfirmed(t, i);
+    case "speculative":
+      return SPECULATIVE_TERM_NEXT.has(n);
+    case "unconfirmed":
+      return UNCONFIRMED_RECORD_NEXT.has(n);
+    case "postulate":
+      // The noun of geometry and logic: "the parallel postulate", "Euclid's postulates".
+      return POSTULATE_NOUN_PREV.has(p) || n === "of" || n === "is" || n === "are";
     default:
       return false;
   }
 }
+
+/** "speculative execution", "speculative decoding", "speculative investment": terms, not doubt. */
+const SPECULATIVE_TERM_NEXT = new Set([
+  "execution", "executions", "execute", "executed", "decoding", "decode", "sampling", "load", "loads", "store", "stores",
+  "fetch", "fetches", "fetching", "prefetch", "prefetching", "branch", "branches", "parallelism", "threading", "threads",
+  "lock", "locking", "optimization", "optimizations", "optimisation", "optimisations", "retirement", "path", "paths",
+  "investment", "investments", "investor", "investors", "bubble", "bubbles", "trading", "trade", "trades", "buying",
+  "grade", "capital", "asset", "assets", "attack", "attacks", "fiction", "design", "architecture",
+]);
+/** "unconfirmed transactions / email / account": a record's state, not an unverified report. */
+const UNCONFIRMED_RECORD_NEXT = new Set([
+  "transaction", "transactions", "tx", "txs", "block", "blocks", "balance", "balances", "email", "emails", "e-mail",
+  "account", "accounts", "user", "users", "booking", "bookings", "order", "orders", "payment", "payments",
+  "deposit", "deposits", "subscription", "subscriptions", "subscriber", "subscribers", "reservation", "reservations",
+]);
+const SUSPECT_NOUN_PREV = new Set(["the", "a", "prime", "main", "chief", "key", "usual", "likely", "murder", "only", "another"]);
+const POSTULATE_NOUN_PREV = new Set([
+  "the", "a", "this", "that", "these", "those", "each", "every", "his", "its", "their", "our", "euclid's", "parallel",
+  "first", "second", "third", "fourth", "fifth", "'s",
+]);
 
 /** Words that widen a cue to the left ("not known", "no clear evidence", "cannot exclude"). */
 const NEGATORS = new Set(["not", "no", "cannot", "never", "without"]);
@@ -299,7 +387,7 @@ export function loadHedgeModel(file: HedgeModelFile): HedgeModel {
     list.push({ form, cue });
     byHash.set(h, list);
   };
-  for (const [form, cue] of FAMILY_FORMS) add(form, cue);
+  for (const [form, cue] of FAMILY_FORMS) add(form, cue.listed && file.weights[`l=${cue.lemma}`] !== undefined ? { lemma: cue.lemma, family: cue.family } : cue);
   for (const w of file.extraWords) if (!FAMILY_FORMS.has(w)) add(w, { lemma: w, family: "other" });
   return { file, byHash, weights: new Map(Object.entries(file.weights)), wordLogit: new Map() };
 }
@@ -349,8 +437,11 @@ export function detectCues(t: Tokens, model: HedgeModel = HEDGE_MODEL): CueHit[]
   for (let i = 0; i < t.n; i++) {
     const cue = candidateAt(model, t, i);
     if (!cue || notSpeculative(t, i, cue.lemma)) continue;
-    const p = scoreAt(model, t, i, cue);
-    if (p < threshold) continue;
+    let p = scoreAt(model, t, i, cue);
+    if (p < threshold) {
+      if (!cue.listed) continue;
+      p = threshold;
+    }
     let ts = i;
     const prev = tk.prevIdx(t, i);
     if (prev >= 0 && t.type[prev] === WORD && NEGATORS.has(tk.wd(t, prev))) ts = prev;

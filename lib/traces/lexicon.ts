@@ -20,7 +20,10 @@
  *   "you might want", "might as well", permissions), seem/appear/looks like,
  *   not sure/uncertain/I don't know, hard to say, if I recall correctly,
  *   open questions stated impersonally ("is not known", "remains to be seen",
- *   "raises the question", "cannot rule out", "no guarantee").
+ *   "raises the question", "cannot rule out", "no guarantee"), hearsay the
+ *   writer does not vouch for ("is said to", "it is claimed that", "according
+ *   to some", "some people say"), doubt about one's own memory ("to my
+ *   knowledge", "unless I'm mistaken", "I could be wrong").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
  *   party's "the code assumes"), suppose/supposing/let's suppose (not
@@ -455,6 +458,40 @@ const checkHard: Check = (t, m) => {
   return false;
 };
 
+/**
+ * "is said / alleged / rumoured to <verb>" (hearsay), not "was said to him",
+ * "was claimed to the insurer", and not a definition: "a graph is said to be
+ * connected if ...", which scans at most 8 tokens of the sentence for if/when.
+ */
+const HEARSAY_TO_NOT_NEXT = S(
+  "the", "a", "an", "his", "her", "their", "its", "my", "your", "our", "him", "them", "me", "us", "it", "this", "that",
+  "these", "those", "police", "authorities", "court", "whom", "which", "what", "anyone", "everyone", "someone",
+);
+const DEFINITION_MARKERS = S("if", "iff", "when", "whenever", "provided", "precisely");
+const checkHearsayTo: Check = (t, m) => {
+  const q = nextIdx(t, m.e);
+  if (q >= t.n || t.type[q] !== WORD || t.text.charCodeAt(t.start[q]!) < 97) return false;
+  if (HEARSAY_TO_NOT_NEXT.has(wd(t, q))) return false;
+  let k = q;
+  for (let steps = 0; steps < 8; steps++) {
+    k = nextIdx(t, k);
+    if (k >= t.n || t.nl[k] === 1) break;
+    const w = wd(t, k);
+    if (t.type[k] === PUNCT && (w === "." || w === "!" || w === "?" || w === ";")) break;
+    if (DEFINITION_MARKERS.has(w)) return false;
+  }
+  return true;
+};
+
+/** "as suspected", "as I / we suspected": the suspicion is confirmed, nothing is left in doubt. */
+export function suspicionConfirmed(t: Tokens, i: number): boolean {
+  const p = prevIdx(t, i);
+  if (p < 0) return false;
+  const pw = wd(t, p);
+  if (pw === "as") return true;
+  return (pw === "i" || pw === "we" || pw === "they" || pw === "he" || pw === "she" || pw === "you") && prevW(t, p) === "as";
+}
+
 // ---------------------------------------------------------------------------
 // Rules.
 
@@ -513,6 +550,8 @@ export const RULES: RuleDef[] = [
       "{it's|it is} not {known|certain} {|whether|if}",
       "{remains|remain} to be {seen|determined|elucidated|established|investigated|clarified|tested|resolved|shown|confirmed|proven}",
       "{raises|raise|raised|raising|opens|open|opened|opening} {the|an|a} {|interesting|important|intriguing|tantalizing|open} {question|possibility}",
+      // Hyland (2005): "doubt".
+      "{raises|raise|raised|raising|cast|casts|casting} {|serious|some|new|further|grave} {doubt|doubts}",
       "{cannot|can't|can not|could not|couldn't} {rule out|exclude} {|the possibility}",
       "no guarantee",
       "{an|the} open question",
@@ -536,6 +575,50 @@ export const RULES: RuleDef[] = [
       "{appears|appear|appeared} to",
       "it would {appear|seem}",
       "{it|that|this|which} {sounds|sounded} like",
+    ],
+  },
+  // Hearsay and unattributed opinion in news and encyclopedic text. Sources:
+  // Wikipedia's Manual of Style, "Words to watch" (MOS:WEASEL "it is said",
+  // "some people say", "many scholars state"; MOS:CLAIM), whose weasel tags
+  // the CoNLL-2010 Wikipedia uncertainty data was built from (Farkas et al.
+  // 2010; Szarvas et al. 2012 count such cues as doxastic / epistemic
+  // uncertainty); Prince, Frader & Bosk (1982) "attribution shields"
+  // ("according to ..."). "reported" is left out: BioScope, the biomedical
+  // part of the same scheme, does not count "it has been reported that".
+  { kind: "hedge", patterns: ["{is|are|was|were|be|been|being} {said|alleged|rumoured|rumored|reputed|purported|claimed} to"], check: checkHearsayTo },
+  {
+    kind: "hedge",
+    patterns: [
+      "it {is|was|has been|had been} {|often|widely|commonly|sometimes|also|generally|long} {said|claimed|alleged|rumoured|rumored} {|that}",
+      "according to some",
+      "{some|many} {people|critics|observers|experts|scholars|historians|commentators|analysts|sources|researchers|fans} {say|said|claim|claimed|believe|believed|argue|argued|contend|suggest|suggested|speculate|speculated|suspect|suspected|think}",
+      "{speculation|rumours|rumors|rumour|rumor} {that|about|over|of}",
+      "{claims|claimed|claiming} to {be|have}",
+    ],
+  },
+  // FactBank's source-introducing predicates (Saurí & Pustejovsky 2009):
+  // "suspect" lowers the factuality of what is suspected ("the suspected
+  // gunman", "police suspected arson", "is suspected of"). Not the noun ("the
+  // prime suspect that ...") nor a suspicion confirmed ("as I suspected").
+  { kind: "hedge", patterns: ["suspected"], check: (t, m) => !suspicionConfirmed(t, m.s) },
+  // ("I suspect that" stays the first-person hedge "I suspect" above.)
+  { kind: "hedge", patterns: ["{suspect|suspects} that"], check: (t, m) => !S("the", "a", "prime", "main", "chief", "key", "usual", "only", "i", "we").has(prevW(t, m.s)) },
+  // MOS:CLAIM (above) and Hyland (2005) "claim / claims / claimed". Not "I / we
+  // claim that" (an assertion in a proof) and not "claim" the noun.
+  { kind: "hedge", patterns: ["{claim|claims|claimed} that"], check: (t, m) => !S("i", "we", "i'll", "we'll", "to").has(prevW(t, m.s)) },
+  // The reasoner's doubt about its own knowledge: Hyland (2005), appendix list
+  // of hedges ("to my knowledge"); Prince, Frader & Bosk (1982) "plausibility
+  // shields" (the speaker's doubt about what they know), beside the
+  // lexicon's "if I recall correctly" / "if I'm not mistaken".
+  {
+    kind: "hedge",
+    patterns: [
+      "to {my|the best of my} knowledge",
+      "unless {i'm|i am} {mistaken|misremembering|wrong}",
+      "i {could|might|may} be {wrong|mistaken|misremembering|misreading}",
+      "i {vaguely|faintly|dimly} {remember|recall|recollect}",
+      "my recollection is",
+      "off the top of my head",
     ],
   },
   { kind: "hedge", patterns: ["{i|we} {don't|do not} {|really} know"], check: checkIDontKnow },
