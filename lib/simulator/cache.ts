@@ -35,6 +35,15 @@ function remember(key: string, expires: number): void {
   if (store.size > MAX_ENTRIES) store.delete(store.keys().next().value as string);
 }
 
+/** Whether any object in the request has a cache_control member: only then is the cache simulated. */
+export function mentionsCacheControl(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(mentionsCacheControl);
+  if (Object.hasOwn(value, "cache_control")) return true;
+  for (const k in value) if (mentionsCacheControl((value as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
 /**
  * Splits `total` input tokens into uncached input, cache writes (by TTL) and
  * cache reads. Call only when the request mentions cache_control.

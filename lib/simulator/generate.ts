@@ -48,8 +48,14 @@ const TOPIC_DEFAULTS: Record<Topic, string[]> = {
 const DIRECTIVE_TEXT = /\[\[sim:[^\]]*\]\]/g;
 const WORD = /[A-Za-z][A-Za-z0-9_'-]*/g;
 
+/** Characters of a long prompt the answer is made from: its start and its end, where the ask usually is. */
+const ANALYZED_HEAD = 32 * 1024;
+const ANALYZED_TAIL = 16 * 1024;
+
 export function analyzePrompt(raw: string): PromptFacts {
-  const text = raw.includes("[[sim:") ? raw.replace(DIRECTIVE_TEXT, " ").trim() : raw;
+  // A 16 MB prompt read whole held the gateway's event loop (the simulator serves in its process) for a second.
+  const window = raw.length > ANALYZED_HEAD + ANALYZED_TAIL ? `${raw.slice(0, ANALYZED_HEAD)}\n${raw.slice(-ANALYZED_TAIL)}` : raw;
+  const text = window.includes("[[sim:") ? window.replace(DIRECTIVE_TEXT, " ").trim() : window;
   const topic = TOPIC_PATTERNS.find(([, re]) => re.test(text))?.[0] ?? "general";
   // Phrases of up to two content words; two-word phrases rank first, being the likelier nouns.
   const pairs: string[] = [];

@@ -23,7 +23,8 @@ import {
   type PromptFacts,
 } from "./generate";
 import { randomBytes } from "node:crypto";
-import { hash53, Rng } from "./random";
+import { hash53, hash53InTurns, Rng } from "./random";
+import { yieldToIo } from "../runtime/turns";
 import { signThinking } from "./signatures";
 import { CHARS_PER_TOKEN, countRequestTokens, estimateTokens } from "./tokens";
 import { effectiveThinking } from "./validate";
@@ -172,17 +173,18 @@ const ROUTER_CLASSIFIER_PREFIX = "You are a router.";
  */
 const textBlock = (text: string) => ({ type: "text", text }) as ContentBlock;
 
-export function simulateMessage(body: Obj, entry: CatalogEntry, directives: Directives, opts: SimOptions): SimOutcome {
+export async function simulateMessage(body: Obj, entry: CatalogEntry, directives: Directives, opts: SimOptions): Promise<SimOutcome> {
   const messages = (body.messages as unknown[]).filter(isObj);
   const maxTokens = body.max_tokens as number;
   const thinking = effectiveThinking(body, entry);
   // Same model, prompt and thinking configuration → same answer, ids and usage.
-  const promptKey = JSON.stringify([body.model, body.system ?? null, messages]);
-  const seed = hash53(JSON.stringify([body.thinking ?? null, thinking.effort]), hash53(promptKey) % 4294967296);
+  // Hashed in turns: the simulator serves in the gateway's process, and prompts run to 16 MB.
+  const promptHash = await hash53InTurns(JSON.stringify([body.model, body.system ?? null, messages]), 0, yieldToIo);
+  const seed = hash53(JSON.stringify([body.thinking ?? null, thinking.effort]), promptHash % 4294967296);
   const rng = new Rng(seed);
   const ids = new Rng(seed + 1);
   // Jitter from the prompt alone, so thinking length is monotonic in the budget for a given prompt.
-  const jitter = new Rng(hash53(promptKey)).next();
+  const jitter = new Rng(promptHash).next();
   const messageId = `msg_01${uniqueIds.base62(22)}`;
 
   const total = countRequestTokens(body);

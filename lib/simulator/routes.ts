@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { AppError, errorBody } from "../api/errors";
 import { json, type ApiRequest, type ApiResponse, type BodyResponse, type RouteDef } from "../api/http";
 import { allModels, modelInfo, toModelInfo } from "../models/catalog";
+import { mentionsCacheControl } from "./cache";
 import { FAULT_HEADER, FAULT_QUERY, faultFromHeader, readDirectives, type Directives, type Fault } from "./directives";
 import { latencyProfile, sleep, waitForAbort } from "./latency";
 import { Rng } from "./random";
@@ -99,14 +100,6 @@ function cutBody(status: number, headers: Record<string, string>, body: string):
   return { status, headers, stream: stream() };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("invalid_request_error", "There was an error parsing the body of your request: it is not valid JSON");
-  }
-}
-
 /**
  * What every endpoint checks first, in the API's order: credentials, then the
  * anthropic-version header; also reads a fault header (an unknown name is a
@@ -147,8 +140,9 @@ function endpoint(fn: (req: ApiRequest, requestId: string, fault: Fault | undefi
 }
 
 const createMessage = endpoint(async (req, requestId, headerFault) => {
-  const raw = await req.text();
-  const body = parseJson(raw);
+  // Parsed as the gateway parses bodies: a large one on the JSON parser's thread, so the
+  // simulator, which serves in the gateway's process, does not hold its event loop.
+  const body = (await req.json()).value;
   const invalid = validateMessagesRequest(body, req.headers);
   if (invalid) return errorResponse(invalid, requestId);
   const b = body as Record<string, unknown>;
@@ -163,8 +157,7 @@ const createMessage = endpoint(async (req, requestId, headerFault) => {
   if (fault === "hang") return waitForAbort(req.signal);
   if (fault === "reset") return resetResponse(200, { "content-type": b.stream === true ? "text/event-stream; charset=utf-8" : "application/json", "request-id": requestId });
 
-  // The raw text tells cheaply whether the cache simulation is needed at all.
-  const outcome = simulateMessage(b, modelInfo(b.model as string)!, directives, { cache: raw.includes("cache_control") });
+  const outcome = await simulateMessage(b, modelInfo(b.model as string)!, directives, { cache: mentionsCacheControl(b) });
   if (b.stream === true) return streamMessage(outcome, fault, req, requestId);
 
   const bodyText = JSON.stringify(outcome.message);
@@ -208,7 +201,7 @@ function streamMessage(outcome: SimOutcome, fault: Fault | undefined, req: ApiRe
 }
 
 const countTokens = endpoint(async (req, requestId, fault) => {
-  const body = parseJson(await req.text());
+  const body = (await req.json()).value;
   const invalid = validateMessagesRequest(body, req.headers, { countTokens: true });
   if (invalid) return errorResponse(invalid, requestId);
   const result = { input_tokens: countRequestTokens(body as Record<string, unknown>) };
