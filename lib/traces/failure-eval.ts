@@ -94,8 +94,12 @@ export function groupFolds(groups: readonly string[], k: number): Map<string, nu
   return new Map([...new Set(groups)].sort().map((g, i) => [g, i % k]));
 }
 
-export function crossValidate(traces: readonly LabelledTrace[], groupOf: (t: LabelledTrace) => string, k: number, scheme: string): CvResult {
-  const X = traces.map((t) => failureFeatures(t.input));
+/**
+ * `features` replaces the shipped feature vectors (one row per trace, log length first) so a
+ * candidate feature can be measured on the same folds before it is added.
+ */
+export function crossValidate(traces: readonly LabelledTrace[], groupOf: (t: LabelledTrace) => string, k: number, scheme: string, features?: readonly number[][]): CvResult {
+  const X = features ?? traces.map((t) => failureFeatures(t.input));
   const y = traces.map((t) => t.wrong);
   const fold = groupFolds(traces.map(groupOf), k);
   const oof = new Array<number>(traces.length).fill(0);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { crossValidate, expectedCalibrationError, loadLabelledTraces } from "./failure-eval";
-import { auroc, FAILURE_FEATURES, FAILURE_MODEL, scoreFailure } from "./failure-score";
+import { auroc, FAILURE_FEATURES, FAILURE_MODEL, failureFeatures, scoreFailure } from "./failure-score";
 import { analyseRecordText } from "./record-signals";
 import { extractSignals } from "./signals";
 
@@ -72,5 +72,16 @@ describe.skipIf(!traces)("failure score cross-validated on real traces with whol
     expect(r.gainMean).toBeCloseTo(r.folds.reduce((a, f) => a + f.auroc - f.lengthAuroc, 0) / r.folds.length, 10);
     expect(r.lengthModelPooled).toBeGreaterThan(0);
     expect(r.lengthModelPooled).toBeLessThan(1);
+  }, 60_000);
+
+  it("measures a candidate feature matrix on the same folds as the shipped features", () => {
+    const shipped = crossValidate(traces!, (t) => t.model, 5, "models");
+    const X = traces!.map((t) => failureFeatures(t.input));
+    expect(crossValidate(traces!, (t) => t.model, 5, "models", X).folds).toEqual(shipped.folds);
+    // Length alone (the first column) is a different model: its folds' AUROCs equal the length-only baseline's ranking.
+    const lengthOnly = crossValidate(traces!, (t) => t.model, 5, "models", X.map((x) => [x[0]!]));
+    expect(lengthOnly.folds.map((f) => f.held)).toEqual(shipped.folds.map((f) => f.held));
+    lengthOnly.folds.forEach((f) => expect(f.auroc).toBeCloseTo(f.lengthAuroc, 10));
+    expect(lengthOnly.folds.map((f) => f.auroc)).not.toEqual(shipped.folds.map((f) => f.auroc));
   }, 60_000);
 });
