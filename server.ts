@@ -13,7 +13,7 @@ import "./lib/runtime/dotenv";
 import type http from "node:http";
 import { apiRoutes } from "./lib/api/routes";
 import { ApiRouter } from "./lib/api/router";
-import { createHttpServer } from "./lib/api/http-server";
+import { createHttpServer, drainConnections } from "./lib/api/http-server";
 import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
@@ -109,8 +109,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, "shutting down: draining requests and records");
     // Stop accepting, let requests in flight finish (bounded), then write every record.
-    const drained = new Promise<void>((r) => server.close(() => r()));
-    server.closeIdleConnections();
+    const drained = drainConnections(server);
     await Promise.race([Promise.all([drained, calibrationRunner()?.stop()]), new Promise((r) => setTimeout(r, Number(process.env.THINKGATE_DRAIN_MS ?? 10_000)))]);
     const rec = recorder();
     const flushed = await rec.flush(Number(process.env.THINKGATE_SHUTDOWN_FLUSH_MS ?? 15_000));

@@ -1,8 +1,9 @@
+import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { json } from "./http";
-import { createHttpServer } from "./http-server";
+import { createHttpServer, drainConnections } from "./http-server";
 import { serveApi } from "./node-adapter";
 import { ApiRouter } from "./router";
 
@@ -54,5 +55,41 @@ describe("the body timeout", () => {
     const port = await serverReadingAfter(0, () => undefined);
     const res = await fetch(`http://127.0.0.1:${port}/api/late`, { method: "POST", body: "hello" });
     expect(await res.json()).toEqual({ text: "hello" });
+  });
+});
+
+describe("draining at shutdown", () => {
+  it("closes keep-alive connections a busy client keeps using, after the response each was serving", async () => {
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (_req, res) => void setTimeout(() => res.end("ok"), 5));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    // Two clients on keep-alive connections, each sending its next request as soon as an answer is in.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+    let served = 0;
+    let stop = false;
+    const ask = () =>
+      new Promise<void>((resolve) => {
+        const r = http.get({ port, host: "127.0.0.1", agent }, (res) => {
+          res.resume();
+          res.on("end", () => (served++, resolve()));
+        });
+        r.on("error", () => resolve());
+      });
+    const client = async () => {
+      while (!stop) await ask();
+    };
+    const clients = [client(), client()];
+    await new Promise((r) => setTimeout(r, 100));
+    const before = served;
+    let drained = false;
+    const done = drainConnections(server).then(() => (drained = true));
+    await Promise.race([done, new Promise((r) => setTimeout(r, 2_000))]);
+    stop = true;
+    agent.destroy();
+    await Promise.all(clients);
+    // Node's close() alone kept serving them (hundreds of answers a second) and never closed.
+    expect(drained).toBe(true);
+    expect(served - before).toBeLessThanOrEqual(4);
   });
 });

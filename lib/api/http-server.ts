@@ -94,6 +94,26 @@ export function limitBodyTime(req: IncomingMessage, res: ServerResponse, ms: num
   req.once("end", clear).once("close", clear);
 }
 
+/** Servers shutting down (drainConnections). */
+const draining = new WeakSet<http.Server>();
+
+/**
+ * Stops taking requests and resolves once every connection has closed.
+ *
+ * Node's server.close() refuses new connections but goes on serving new
+ * requests on open keep-alive connections for as long as the client keeps
+ * them busy: an SDK under load never lets the server close, and the requests
+ * it gets answered after the records were flushed lose their records. So
+ * while draining, a response that starts says `connection: close`, and a
+ * connection is ended once the response it was serving is done.
+ */
+export function drainConnections(server: http.Server): Promise<void> {
+  draining.add(server);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  return closed;
+}
+
 export function createHttpServer(timeouts: RequestTimeouts, listener: http.RequestListener): http.Server {
   const server = http.createServer(
     {
@@ -103,6 +123,11 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
     },
     (req, res) => {
+      if (draining.has(server)) res.setHeader("connection", "close");
+      // A request that began before the drain: its connection ends with its response.
+      res.once("finish", () => {
+        if (draining.has(server)) req.socket.end();
+      });
       limitBodyTime(req, res, timeouts.bodyMs);
       listener(req, res);
     },
