@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors";
-import { jsonDepthExceeds, MAX_JSON_DEPTH, MAX_JSON_VALUES, parseJsonObject, parseJsonText } from "./json-body";
+import { jsonDepthExceeds, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS, parseJsonObject, parseJsonText } from "./json-body";
 
 function reason(fn: () => unknown): string {
   try {
@@ -38,6 +38,17 @@ describe("defensive JSON bodies", () => {
     // Commas inside strings are text, not values.
     expect(parseJsonObject(`{"a": "${",".repeat(MAX_JSON_VALUES + 10)}"}`)).toHaveProperty("a");
     expect(parseJsonObject(`{"a": [${"1,".repeat(1000)}1]}`)).toHaveProperty("a");
+  });
+
+  it("refuses an object with more members than any real request's, at any depth, before parsing it", () => {
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => `"k${i}": 0`).join(",");
+    expect(reason(() => parseJsonObject(`{"model": "m", ${fields(MAX_OBJECT_MEMBERS)}}`))).toMatch(/an object in the request body has more than 10,000 members/);
+    expect(reason(() => parseJsonObject(`{"messages": [{"role": "user", "content": [{"type": "text", "text": "x", ${fields(MAX_OBJECT_MEMBERS)}}]}]}`))).toMatch(/more than 10,000 members/);
+    // Exactly the bound is fine, and so are long arrays and many objects of few members each.
+    expect(Object.keys(parseJsonObject(`{${fields(MAX_OBJECT_MEMBERS)}}`))).toHaveLength(MAX_OBJECT_MEMBERS);
+    expect(parseJsonObject(`{"a": [${"1,".repeat(50_000)}1], "b": [${'{"x": 1, "y": 2},'.repeat(20_000)}{}], "c": {"d": 1}}`).c).toEqual({ d: 1 });
+    // Commas in strings, and in an array inside an object, are not the object's members.
+    expect(parseJsonObject(`{"a": "${",".repeat(MAX_OBJECT_MEMBERS + 5)}", "b": [${"0,".repeat(MAX_OBJECT_MEMBERS + 5)}0]}`)).toHaveProperty("b");
   });
 
   it("refuses what is not a JSON object, too deep, or carries a __proto__ key, with a reason", () => {

@@ -6,6 +6,7 @@
  *    check) would overflow the stack and turn the request into a 500;
  *  - more values than any real request: 32 MB of "{}," is 10 million empty
  *    objects, gigabytes once parsed, and the process died of it;
+ *  - objects with more members than any real request's (MAX_OBJECT_MEMBERS);
  *  - "__proto__" keys: JSON.parse makes them plain own properties, but one
  *    merge downstream (Object.assign, a naive deep merge) would turn them into
  *    prototype pollution.
@@ -23,19 +24,32 @@ export const MAX_JSON_DEPTH = 64;
  */
 export const MAX_JSON_VALUES = 1_000_000;
 
+/**
+ * More members in one object than a real request has (a Messages body has
+ * a few dozen fields, a tool schema a few hundred properties). An object of
+ * a million members costs a third of a second to so much as list its keys,
+ * and every schema check copies them: 900,000 junk fields in a body held the
+ * event loop for a second.
+ */
+export const MAX_OBJECT_MEMBERS = 10_000;
+
 const bad = (message: string) => new AppError("invalid_request_error", message);
 
 /**
  * What makes JSON text too costly to parse: nesting deeper than `maxDepth`,
- * or more than `maxValues` values (counted by their separating commas), in
- * one pass outside strings that stops at the first; null when neither.
- * Strings are jumped over with indexOf rather than read a character at a
- * time: a request is mostly the text of its messages, and for a 16 MB prompt
- * the character loop held the event loop for tens of milliseconds.
+ * more than `maxValues` values (counted by their separating commas), or an
+ * object with more than `maxMembers` members, in one pass outside strings
+ * that stops at the first; null when none. Strings are jumped over with
+ * indexOf rather than read a character at a time: a request is mostly the
+ * text of its messages, and for a 16 MB prompt the character loop held the
+ * event loop for tens of milliseconds.
  */
-export function jsonTooComplex(text: string, maxDepth: number, maxValues: number): "depth" | "values" | null {
+export function jsonTooComplex(text: string, maxDepth: number, maxValues: number, maxMembers = Infinity): "depth" | "values" | "members" | null {
   let depth = 0;
   let values = 1;
+  // Per open container: whether it is an object, and its members so far (commas + 1).
+  const isObject = new Uint8Array(maxDepth + 2);
+  const members = new Float64Array(maxDepth + 2);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
@@ -43,8 +57,13 @@ export function jsonTooComplex(text: string, maxDepth: number, maxValues: number
       if (i < 0) return null; // unterminated: JSON.parse says so
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) return "depth";
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x2c && ++values > maxValues) return "values";
+      isObject[depth] = c === 0x7b ? 1 : 0;
+      members[depth] = 1;
+    } else if (c === 0x7d || c === 0x5d) depth = Math.max(0, depth - 1);
+    else if (c === 0x2c) {
+      if (++values > maxValues) return "values";
+      if (isObject[depth] && ++members[depth]! > maxMembers) return "members";
+    }
   }
   return null;
 }
@@ -83,9 +102,10 @@ function hasProtoKey(value: unknown): boolean {
 /** Any JSON value, or a 400 saying what is wrong with the text. */
 export function parseJsonText(text: string): unknown {
   if (!text.trim()) throw bad("request body is empty; expected JSON");
-  const tooComplex = jsonTooComplex(text, MAX_JSON_DEPTH, MAX_JSON_VALUES);
+  const tooComplex = jsonTooComplex(text, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS);
   if (tooComplex === "depth") throw bad(`request body is nested more than ${MAX_JSON_DEPTH} levels deep`);
   if (tooComplex === "values") throw bad(`request body has more than ${MAX_JSON_VALUES.toLocaleString("en-US")} JSON values`);
+  if (tooComplex === "members") throw bad(`an object in the request body has more than ${MAX_OBJECT_MEMBERS.toLocaleString("en-US")} members`);
   let value: unknown;
   try {
     value = JSON.parse(text);
