@@ -204,6 +204,16 @@ function toParamError(err: Pick<z.ZodError, "issues">): AppError {
 const messageSlice = z.array(message);
 /** Messages checked per slice: a few milliseconds of work. */
 const MESSAGES_PER_SLICE = 1000;
+/**
+ * The longest list inside one message (content parts, tool calls) or of
+ * tools: each is checked in one piece of work, and 100,000 parts took
+ * 140–280 ms. Far beyond what a client sends.
+ */
+export const MAX_LIST = 10_000;
+
+function checkListLength(list: unknown, param: string, what: string): void {
+  if (Array.isArray(list) && list.length > MAX_LIST) throw invalidParam(param, `${param}: at most ${MAX_LIST} ${what}`);
+}
 
 /**
  * The request checked, its messages a slice at a time with other requests
@@ -212,12 +222,19 @@ const MESSAGES_PER_SLICE = 1000;
  */
 export async function parseChatRequest(raw: unknown): Promise<ChatRequest> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidParam(null, "request body must be a JSON object");
+  checkListLength((raw as { tools?: unknown }).tools, "tools", "tools");
   const parsed = chatRequestSchema.safeParse(raw);
   if (!parsed.success) throw toParamError(parsed.error);
   const messages: ChatMessage[] = [];
   const turn = turnBudget();
   for (let at = 0; at < parsed.data.messages.length; at += MESSAGES_PER_SLICE) {
-    const slice = messageSlice.safeParse(parsed.data.messages.slice(at, at + MESSAGES_PER_SLICE));
+    const raws = parsed.data.messages.slice(at, at + MESSAGES_PER_SLICE);
+    raws.forEach((m, k) => {
+      const { content, tool_calls } = (typeof m === "object" && m !== null ? m : {}) as { content?: unknown; tool_calls?: unknown };
+      checkListLength(content, `messages.${at + k}.content`, "content parts");
+      checkListLength(tool_calls, `messages.${at + k}.tool_calls`, "tool calls");
+    });
+    const slice = messageSlice.safeParse(raws);
     if (!slice.success) throw toParamError({ issues: slice.error.issues.map((i) => ({ ...i, path: ["messages", Number(i.path[0]) + at, ...i.path.slice(1)] })) });
     for (const m of slice.data) messages.push(m);
     await turn();

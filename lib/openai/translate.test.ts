@@ -93,6 +93,19 @@ describe("Chat Completions request → Messages request", () => {
     expect((body.messages[2]!.content as { text: string }[]).map((b) => b.text)).toEqual(Array.from({ length: 2600 - 2346 }, (_, k) => `m${2346 + k}`));
   });
 
+  it("refuses a list longer than any client sends (content parts, tool calls, tools) with a 400 naming it", async () => {
+    const parts = (n: number) => Array.from({ length: n }, (_, i) => ({ type: "text", text: `p${i}` }));
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "x" }, { role: "user", content: parts(10_001) }] }))).toEqual({
+      param: "messages.1.content",
+      message: "messages.1.content: at most 10000 content parts",
+    });
+    const calls = Array.from({ length: 10_001 }, (_, i) => ({ id: `c${i}`, type: "function", function: { name: "f", arguments: "{}" } }));
+    expect((await paramError(() => translate({ messages: [{ role: "assistant", tool_calls: calls }] }))).param).toBe("messages.0.tool_calls");
+    const tools = Array.from({ length: 10_001 }, (_, i) => ({ type: "function", function: { name: `f${i}` } }));
+    expect((await paramError(() => translate({ messages: [{ role: "user", content: "x" }], tools }))).param).toBe("tools");
+    expect((await translate({ messages: [{ role: "user", content: parts(10_000) }] })).messages[0]!.content).toHaveLength(10_000);
+  });
+
   it("refuses what has no Messages counterpart with a 400 naming the field", async () => {
     expect(await paramError(() => translate({ messages: [{ role: "user", content: "x" }], top_logprobs: 2 }))).toMatchObject({ param: "top_logprobs" });
     expect((await paramError(() => translate({ messages: [{ role: "user", content: "x" }], n: 2 }))).message).toBe("n: only 1 choice is supported");
