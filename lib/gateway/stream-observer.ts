@@ -4,6 +4,7 @@
  * reason, and what kind of thinking came back.
  */
 import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
+import { RECORDABLE_CHARS } from "../recorder/build";
 
 export type ThinkingStatus = "none" | "text" | "omitted" | "redacted" | "empty";
 
@@ -33,13 +34,36 @@ export interface ToolCall {
 /** Tool inputs are kept up to this many characters (the trace shows them; the client got them whole). */
 const MAX_TOOL_INPUT = 4_000;
 
+/**
+ * Text kept as it arrives, up to what a record can use (RECORDABLE_CHARS):
+ * the client gets the whole stream, the observer only what is stored of it.
+ * Kept whole, a stream that does not end (an upstream or proxy gone wrong)
+ * grew the heap until the process died (one stream, ~460 MB in 14 s, took
+ * down every request in flight with it).
+ */
+class BoundedText {
+  private parts: string[] = [];
+  private length = 0;
+
+  push(text: string): void {
+    if (this.length >= RECORDABLE_CHARS) return;
+    const piece = text.length > RECORDABLE_CHARS - this.length ? text.slice(0, RECORDABLE_CHARS - this.length) : text;
+    this.parts.push(piece);
+    this.length += piece.length;
+  }
+
+  text(): string {
+    return this.parts.join("");
+  }
+}
+
 type Block = { type?: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown };
 
 export class ResponseObserver {
   private usage: AnthropicUsage | null = null;
   private stopReason: string | null = null;
-  private answer: string[] = [];
-  private thinking: string[] = [];
+  private answer = new BoundedText();
+  private thinking = new BoundedText();
   private blockTypes: (string | undefined)[] = [];
   private sawThinkingBlock = false;
   private sawThinkingText = false;
@@ -149,8 +173,8 @@ export class ResponseObserver {
     return {
       usage: this.usage,
       stopReason: this.stopReason,
-      answer: this.answer.join(""),
-      thinking: this.thinking.join(""),
+      answer: this.answer.text(),
+      thinking: this.thinking.text(),
       thinkingStatus,
       needsPin: this.needsPin,
       streamError: this.streamError,
