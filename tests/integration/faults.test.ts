@@ -11,6 +11,7 @@
 import crypto from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCannedUpstream } from "../support/canned-upstream";
 import { eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -482,5 +483,44 @@ describe("a client that leaves mid-stream", () => {
     });
     expect(rec).toMatchObject({ status: "partial", errorType: "api_error", errorMessage: "the client closed the stream", stopReason: null });
     expect(rec.inputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe("an upstream error that is not in the API's shape (a proxy in front of the API answering in its own way)", () => {
+  // A JSON body of another shape, and one in the shape whose type and message are not strings.
+  const bodies = ['{"error":"boom"}', '{"type":"error","error":{"type":5,"message":{"a":1}}}'];
+
+  it.each(bodies)("is answered in the API's shape with the upstream's status, and recorded: %s", async (body) => {
+    const upstream = await startCannedUpstream("unused", { error: { status: 500, body } });
+    const own = await startServer({
+      env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_RETRY_MAX: "0" },
+    });
+    try {
+      const post = (path: string) =>
+        fetch(`${own.baseURL}${path}`, {
+          method: "POST",
+          headers: { "x-api-key": own.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard" },
+          body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `Hello ${nonce()}` }] }),
+        });
+      for (const path of ["/v1/messages", "/v1/messages/count_tokens"]) {
+        const res = await post(path);
+        expect(res.status, path).toBe(500);
+        const answer = (await res.json()) as { type: unknown; error: { type: unknown; message: unknown }; request_id: unknown };
+        expect(answer, path).toMatchObject({ type: "error", error: { type: "api_error" } });
+        expect(typeof answer.error.message, path).toBe("string");
+        expect(typeof answer.request_id, path).toBe("string");
+      }
+      // The failed request has its record, in the same terms.
+      const id = (await post("/v1/messages")).headers.get("thinkgate-request-id")!;
+      const rec = await eventually(async () => {
+        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+        return r.status === 200 ? ((await r.json()) as StoredRecord & { errorMessage: string | null }) : undefined;
+      });
+      expect(rec).toMatchObject({ status: "error", httpStatus: 500, errorType: "api_error" });
+      expect(typeof rec.errorMessage).toBe("string");
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
   });
 });

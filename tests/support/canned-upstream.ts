@@ -9,10 +9,12 @@ export interface CannedUpstream {
   stop(): Promise<void>;
 }
 
-export async function startCannedUpstream(text: string): Promise<CannedUpstream> {
+/** `error`: every call is answered with this status and body instead (an upstream, or a proxy in front of it, failing in its own way). */
+export async function startCannedUpstream(text: string, opts: { error?: { status: number; body: string } } = {}): Promise<CannedUpstream> {
+  const failWith = opts.error ? { CANNED_ERROR_STATUS: String(opts.error.status), CANNED_ERROR_BODY: opts.error.body } : {};
   const proc = fork(path.join(__dirname, "canned-upstream-process.ts"), [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, CANNED_TEXT: text },
+    env: { ...process.env, CANNED_TEXT: text, ...failWith },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const port = await new Promise<number>((resolve, reject) => {
