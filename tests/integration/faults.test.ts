@@ -491,7 +491,7 @@ describe("an upstream error that is not in the API's shape (a proxy in front of 
   const bodies = ['{"error":"boom"}', '{"type":"error","error":{"type":5,"message":{"a":1}}}'];
 
   it.each(bodies)("is answered in the API's shape with the upstream's status, and recorded: %s", async (body) => {
-    const upstream = await startCannedUpstream("unused", { error: { status: 500, body } });
+    const upstream = await startCannedUpstream("unused", { fixed: { status: 500, body } });
     const own = await startServer({
       env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_RETRY_MAX: "0" },
     });
@@ -518,6 +518,39 @@ describe("an upstream error that is not in the API's shape (a proxy in front of 
       });
       expect(rec).toMatchObject({ status: "error", httpStatus: 500, errorType: "api_error" });
       expect(typeof rec.errorMessage).toBe("string");
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
+  });
+});
+
+describe("an upstream success whose body is no answer (a proxy's page under a 200)", () => {
+  it("is an error in the API's shape for a JSON and a stream request alike, and recorded as one", async () => {
+    // The canned upstream answers every call with this body as application/json: no JSON object, and no stream either.
+    const upstream = await startCannedUpstream("unused", { fixed: { status: 200, body: "<html><body>Welcome to the proxy</body></html>" } });
+    const own = await startServer({
+      env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_RETRY_MAX: "0" },
+    });
+    try {
+      for (const stream of [false, true]) {
+        const res = await fetch(`${own.baseURL}/v1/messages`, {
+          method: "POST",
+          headers: { "x-api-key": own.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard" },
+          body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 64, stream, messages: [{ role: "user", content: `Hello ${nonce()}` }] }),
+        });
+        expect(res.status, `stream: ${stream}`).toBe(502);
+        expect(res.headers.get("content-type")).toContain("application/json");
+        const answer = (await res.json()) as { type: string; error: { type: string; message: string } };
+        expect(answer).toMatchObject({ type: "error", error: { type: "api_error" } });
+        expect(answer.error.message).toContain(stream ? "to a stream request" : "not a JSON object");
+        const id = res.headers.get("thinkgate-request-id")!;
+        const rec = await eventually(async () => {
+          const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+          return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
+        });
+        expect(rec).toMatchObject({ status: "error", httpStatus: 502, errorType: "api_error" });
+      }
     } finally {
       await own.stop();
       await upstream.stop();

@@ -2,7 +2,7 @@
  * A canned upstream in a process of its own (forked by canned-upstream.ts):
  * it reads each request whole and answers every Messages call with the text
  * it was started with, without parsing what it got (or, when started with
- * CANNED_ERROR_STATUS, every call with that status and CANNED_ERROR_BODY). Tests that measure the
+ * CANNED_STATUS, every call with that status and CANNED_BODY). Tests that measure the
  * gateway's event loop use it so that neither an upstream's work nor the test
  * process's own handling of a large body is counted as the gateway's stall.
  *
@@ -14,8 +14,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 const text = process.env.CANNED_TEXT ?? "Canned answer.";
-/** CANNED_ERROR_STATUS and CANNED_ERROR_BODY: every call (count_tokens too) answered with this error instead. */
-const failWith = process.env.CANNED_ERROR_STATUS ? { status: Number(process.env.CANNED_ERROR_STATUS), body: process.env.CANNED_ERROR_BODY ?? "" } : null;
+/** CANNED_STATUS and CANNED_BODY: every call (count_tokens too) answered with this status and body instead. */
+const fixed = process.env.CANNED_STATUS ? { status: Number(process.env.CANNED_STATUS), body: process.env.CANNED_BODY ?? "" } : null;
 let calls = 0;
 let lastBody: Buffer | null = null;
 
@@ -29,9 +29,9 @@ const server = http.createServer((req, res) => {
       return;
     }
     const n = ++calls;
-    if (failWith) {
-      res.writeHead(failWith.status, { "content-type": "application/json", "request-id": `req_canned_${n}` });
-      res.end(failWith.body);
+    if (fixed) {
+      res.writeHead(fixed.status, { "content-type": "application/json", "request-id": `req_canned_${n}` });
+      res.end(fixed.body);
       return;
     }
     res.writeHead(200, { "content-type": "application/json", "request-id": `req_canned_${n}` });

@@ -9,12 +9,12 @@ export interface CannedUpstream {
   stop(): Promise<void>;
 }
 
-/** `error`: every call is answered with this status and body instead (an upstream, or a proxy in front of it, failing in its own way). */
-export async function startCannedUpstream(text: string, opts: { error?: { status: number; body: string } } = {}): Promise<CannedUpstream> {
-  const failWith = opts.error ? { CANNED_ERROR_STATUS: String(opts.error.status), CANNED_ERROR_BODY: opts.error.body } : {};
+/** `fixed`: every call is answered with this status and body instead (an upstream, or a proxy in front of it, misbehaving in its own way). */
+export async function startCannedUpstream(text: string, opts: { fixed?: { status: number; body: string } } = {}): Promise<CannedUpstream> {
+  const fixed = opts.fixed ? { CANNED_STATUS: String(opts.fixed.status), CANNED_BODY: opts.fixed.body } : {};
   const proc = fork(path.join(__dirname, "canned-upstream-process.ts"), [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, CANNED_TEXT: text, ...failWith },
+    env: { ...process.env, CANNED_TEXT: text, ...fixed },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const port = await new Promise<number>((resolve, reject) => {
