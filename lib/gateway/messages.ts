@@ -369,6 +369,9 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
       const shown = see(frames);
       const out = filter ? shown : send;
       if (out) yield out;
+      // message_stop is a stream's last event: an upstream (or a proxy) that keeps the connection open after it
+      // is not waited for, or the client would wait with it and the answer be recorded as cut short when it gives up.
+      if (observer.stopped) break;
     }
     const { frames, send } = tap.end();
     const shown = see(frames);
@@ -387,10 +390,10 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
     }
   } finally {
     if (!r.done) {
-      // The client left mid-stream (the adapter returned the relay): stop reading the upstream's body too,
-      // and record the answer as cut short, not as whole.
+      // Ended at message_stop, or the client left mid-stream (the adapter returned the relay): stop reading
+      // the upstream's body too. A client that left before message_stop has an answer cut short, not whole.
       body.return?.().catch(() => undefined);
-      failed ??= CLIENT_LEFT;
+      if (!observer.stopped) failed ??= CLIENT_LEFT;
     }
     finish(a, observer, res, {
       httpStatus: 200,

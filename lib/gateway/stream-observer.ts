@@ -79,6 +79,11 @@ export class ResponseObserver {
   /** ms timestamp of the first content delta, for time to first token. */
   firstTokenAt: number | null = null;
 
+  /** message_stop arrived (a stream's last event), without building the whole result. */
+  get stopped(): boolean {
+    return this.complete;
+  }
+
   /** A whole (non-streaming) message. */
   message(msg: { id?: string; content?: Block[]; usage?: AnthropicUsage; stop_reason?: string | null }): void {
     this.messageId = msg.id ?? null;

@@ -557,3 +557,30 @@ describe("an upstream success whose body is no answer (a proxy's page under a 20
     }
   });
 });
+
+describe("an upstream that keeps a stream's connection open after message_stop", () => {
+  it("has its answer ended at message_stop for the client, and recorded whole", async () => {
+    const upstream = await startCannedUpstream("All done.", { sse: "open" });
+    const own = await startServer({ env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url } });
+    try {
+      const sdk = new Anthropic({ baseURL: own.baseURL, apiKey: own.adminKey, maxRetries: 0 });
+      const stream = sdk.messages.stream(
+        { model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `Hello ${nonce()}` }] },
+        { headers: { "thinkgate-tier": "standard" }, signal: AbortSignal.timeout(10_000) },
+      );
+      const { response } = await stream.withResponse();
+      // The SDK reads a stream to its end: it resolves only when the gateway ends the response.
+      const msg = await stream.finalMessage();
+      expect(msg.content.map((b) => (b.type === "text" ? b.text : b.type))).toEqual(["All done."]);
+      const id = response.headers.get("thinkgate-request-id")!;
+      const rec = await eventually(async () => {
+        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+        return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
+      });
+      expect(rec).toMatchObject({ status: "ok", httpStatus: 200, outputTokens: 12 });
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
+  });
+});
