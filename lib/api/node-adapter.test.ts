@@ -1,6 +1,8 @@
 import http, { type ServerResponse } from "node:http";
+import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { json } from "./http";
 import { createHttpServer } from "./http-server";
 import { serveApi } from "./node-adapter";
 import { ApiRouter } from "./router";
@@ -59,5 +61,29 @@ describe("a streamed answer to a slow reader", () => {
     expect(closeListeners).toHaveLength(CHUNKS);
     // One close listener is the adapter's own (the request's abort); a wait for drain may add one more while it lasts.
     expect(Math.max(...closeListeners)).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("a request body sent compressed", () => {
+  it("is refused with a 415 in the API's shape that names the encoding, not as bytes that are not UTF-8", async () => {
+    const router = new ApiRouter([{ method: "POST", path: "/api/echo", handler: async (req) => json(200, { got: (await req.json()).value }) }]);
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => void serveApi(router, req, r, 1 << 20));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/echo`;
+    const body = JSON.stringify({ model: "claude-sonnet-4-6" });
+
+    const gz = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: zlib.gzipSync(body) });
+    expect(gz.status).toBe(415);
+    const answer = (await gz.json()) as { type: string; error: { type: string; message: string } };
+    expect(answer).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(answer.error.message).toContain('Content-Encoding "gzip" is not supported');
+
+    // Uncompressed, or said so with "identity", the same body is read.
+    for (const headers of [{}, { "content-encoding": "identity" }] as Record<string, string>[]) {
+      const plain = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+      expect(plain.status).toBe(200);
+      expect(await plain.json()).toEqual({ got: { model: "claude-sonnet-4-6" } });
+    }
   });
 });

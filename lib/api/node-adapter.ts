@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { yieldToIo } from "../runtime/turns";
 import { BodyHold, overBudget } from "./body-budget";
-import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge } from "./body-limit";
+import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge, unsupportedEncoding } from "./body-limit";
 import { parseJsonBytes, parseJsonText } from "./json-body";
 import { parseLargeJson } from "./large-json";
 import { AppError, errorBody } from "./errors";
@@ -53,6 +53,12 @@ function readBytes(req: IncomingMessage, limit: number, hold: BodyHold): Promise
     // Cut before the handler came to read it (the body timeout, or the client gone): its error is all there is.
     if (req.destroyed) {
       reject(req.errored ?? new Error("the connection closed before the request body was read"));
+      return;
+    }
+    const encoded = unsupportedEncoding(req.headers["content-encoding"]);
+    if (encoded) {
+      discardRest(req, discardCap(limit));
+      reject(encoded);
       return;
     }
     const declared = Number(req.headers["content-length"]);
