@@ -32,4 +32,13 @@ describe("the response observer", () => {
     expect(o.result().answer).toBe("ab");
     expect(o.result().complete).toBe(true);
   });
+
+  it("keeps the usage and text of a whole message whose content holds something that is not a block", () => {
+    const o = new ResponseObserver();
+    o.message({ id: "m", content: [null, 5, { type: "text", text: "kept" }] as never, stop_reason: "end_turn", usage: { input_tokens: 10, output_tokens: 5 } });
+    const seen = o.result();
+    expect(seen.answer).toBe("kept");
+    expect(seen.usage).toEqual({ input_tokens: 10, output_tokens: 5 });
+    expect(seen.complete).toBe(true);
+  });
 });

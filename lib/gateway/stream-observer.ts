@@ -89,7 +89,8 @@ export class ResponseObserver {
     this.messageId = msg.id ?? null;
     this.usage = msg.usage ?? null;
     this.stopReason = msg.stop_reason ?? null;
-    for (const b of msg.content ?? []) this.block(b);
+    // Only objects are blocks: one that is not (a null from an upstream gone wrong) must not cost the record its usage.
+    if (Array.isArray(msg.content)) for (const b of msg.content) if (typeof b === "object" && b !== null) this.block(b);
     this.complete = true;
   }
 
