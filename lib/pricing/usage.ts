@@ -74,9 +74,13 @@ export const STANDARD_MODIFIERS: PriceModifiers = Object.freeze({
   serverToolRequests: 0,
 });
 
-/** A token count from untrusted JSON: a missing, negative or non-finite value counts as 0. */
+/**
+ * A token count from untrusted JSON: a missing, negative or non-finite value counts as 0, and so does one past
+ * 2^53, which no request comes near: counted, 1e308 made the cost infinite, a record "priced" at no cost and a
+ * request the metrics refused to observe.
+ */
 function count(n: number | null | undefined): number {
-  return typeof n === "number" && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+  return typeof n === "number" && n > 0 && Number.isSafeInteger(Math.floor(n)) ? Math.floor(n) : 0;
 }
 
 /** Split the API's usage into exclusive, priceable buckets. */
