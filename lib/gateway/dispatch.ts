@@ -67,7 +67,8 @@ async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispa
     }
   } catch (err) {
     // Headers came, then the connection broke before anything was relayed: a connection error like any other.
-    if (req.signal.aborted) throw err;
+    // An answer too large to read (upstream-fetch.ts) is not: asked again, it would be as large.
+    if (req.signal.aborted || err instanceof AppError) throw err;
     throw new APIConnectionError({ message: `the upstream connection broke before the first byte of the body: ${(err as Error).message}`, cause: err as Error });
   }
   const wrong = notAnAnswer(out, stream);

@@ -58,6 +58,19 @@ describe("SSE parsing", () => {
     expect(ms).toBeLessThan(2_000);
   });
 
+  it("skips a line longer than it takes in, and keeps parsing the frames after it", () => {
+    const p = new SseParser(100);
+    const frames = p.push('event: content_block_delta\ndata: {"text":"');
+    for (let i = 0; i < 10; i++) frames.push(...p.push("x".repeat(50)));
+    frames.push(...p.push('"}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n'));
+    // The frame keeps its event line, without the data line that was too long; the next frame is whole.
+    expect(frames).toEqual([
+      { event: "content_block_delta", data: "" },
+      { event: "message_stop", data: '{"type":"message_stop"}' },
+    ]);
+    expect(p.idle()).toBe(true);
+  });
+
   it("returns a final frame that lacks its blank line at end()", () => {
     const p = new SseParser();
     expect(p.push("event: message_stop\ndata: {}")).toEqual([]);

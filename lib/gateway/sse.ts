@@ -8,6 +8,13 @@ export function encodeEvent(name: string, data: unknown): string {
   return `event: ${name}\ndata: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
 }
 
+/**
+ * The longest SSE line the parser takes in (characters): the most of one
+ * answer the gateway reads whole (MAX_ANSWER_BYTES, upstream-fetch.ts). The
+ * relay still passes a longer line on to the client; only its tap skips it.
+ */
+const MAX_LINE = 64 * 1024 * 1024;
+
 export interface SseFrame {
   event: string | null;
   data: string;
@@ -28,12 +35,21 @@ export interface SseFrame {
 export class SseParser {
   /** The line begun and not ended yet, in the pieces it came in. */
   private pending: string[] = [];
+  private pendingLength = 0;
+  /** The line under way grew past maxLine: its pieces are dropped and, once it ends, so is the line. */
+  private skipping = false;
   /** The last chunk ended with \r: its line is ended, and a \n that begins the next chunk is that line end's second half. */
   private afterCr = false;
   private event: string | null = null;
   private data: string[] = [];
   /** Where in the chunk last pushed the first `event: error` line it completed ends; -1 for none (see SseTap). */
   errorFrom = -1;
+
+  /**
+   * @param maxLine The longest line taken in, in characters; a longer one is skipped (its frame
+   *   loses that line) rather than held whole: an upstream gone wrong can send one without end.
+   */
+  constructor(private readonly maxLine = MAX_LINE) {}
 
   push(chunk: string): SseFrame[] {
     this.errorFrom = -1;
@@ -44,28 +60,43 @@ export class SseParser {
     for (let i = start; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
-      let line = chunk.slice(start, i);
-      if (this.pending.length) {
+      let line: string | null = chunk.slice(start, i);
+      if (this.skipping || this.pendingLength + line.length > this.maxLine) line = null;
+      else if (this.pending.length) {
         this.pending.push(line);
         line = this.pending.join("");
-        this.pending = [];
       }
+      this.pending = [];
+      this.pendingLength = 0;
+      this.skipping = false;
       if (c === 13) {
         if (i === chunk.length - 1) this.afterCr = true;
         else if (chunk.charCodeAt(i + 1) === 10) i++;
       }
       start = i + 1;
-      if (this.line(line, frames) && this.errorFrom < 0) this.errorFrom = start;
+      if (line !== null && this.line(line, frames) && this.errorFrom < 0) this.errorFrom = start;
     }
-    if (start < chunk.length) this.pending.push(chunk.slice(start));
+    if (start < chunk.length) this.hold(chunk.slice(start));
     return frames;
+  }
+
+  private hold(piece: string): void {
+    if (this.skipping) return;
+    this.pendingLength += piece.length;
+    if (this.pendingLength > this.maxLine) {
+      this.skipping = true;
+      this.pending = [];
+      this.pendingLength = 0;
+    } else this.pending.push(piece);
   }
 
   /** Frames still pending when the stream ends (a final frame without its blank line). */
   end(): SseFrame[] {
     const frames: SseFrame[] = [];
-    if (this.pending.length) this.line(this.pending.join(""), frames);
+    if (this.pending.length && !this.skipping) this.line(this.pending.join(""), frames);
     this.pending = [];
+    this.pendingLength = 0;
+    this.skipping = false;
     this.afterCr = false;
     this.line("", frames);
     return frames;
@@ -73,7 +104,7 @@ export class SseParser {
 
   /** No frame begun and no partial line waiting: what was pushed so far ends between two frames. */
   idle(): boolean {
-    return this.pending.length === 0 && this.event === null && this.data.length === 0;
+    return this.pending.length === 0 && !this.skipping && this.event === null && this.data.length === 0;
   }
 
   /** Takes in one line; true when it was an `event: error` line. */
