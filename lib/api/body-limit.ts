@@ -24,6 +24,17 @@ export function tooLarge(limit: number): AppError {
   return new AppError("request_too_large", `request body is larger than the limit of ${limit} bytes`);
 }
 
+/**
+ * A body sent with a Content-Encoding (gzip, br…) is refused with a 415 that
+ * says so: it is not decoded here, and read as it is its bytes would be
+ * answered as "not valid UTF-8", which sends the client looking in the wrong place.
+ */
+export function unsupportedEncoding(encoding: string | null | undefined): AppError | null {
+  const e = encoding?.trim().toLowerCase();
+  if (!e || e === "identity") return null;
+  return new AppError("invalid_request_error", `Content-Encoding "${e.slice(0, 40)}" is not supported: send the request body uncompressed`, { status: 415 });
+}
+
 /** Past this size, the steps of handling a body (join, parse, route) are spread over turns of the event loop. */
 export const LARGE_BODY_BYTES = 1024 * 1024;
 
@@ -93,6 +104,8 @@ export class BodyBytes {
 
 /** Reads a web Request's body up to `limit` bytes (a declared Content-Length over it is refused before reading). */
 export async function readWebBody(request: Request, limit: number): Promise<string> {
+  const encoded = unsupportedEncoding(request.headers.get("content-encoding"));
+  if (encoded) throw encoded;
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   if (!request.body) return "";

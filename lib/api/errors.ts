@@ -70,3 +70,18 @@ export function errorTypeForStatus(status: number): ApiErrorType {
 export function errorBody(type: string, message: string, requestId?: string, details?: Record<string, unknown>): string {
   return JSON.stringify({ type: "error", error: { ...details, type, message }, ...(requestId ? { request_id: requestId } : {}) });
 }
+
+/**
+ * The `error` object of a body in the API's error shape, or null. What an
+ * upstream error carries comes from outside (the API, or a proxy in front of
+ * it answering in its own way: `{"error":"boom"}`, a JSON string, a number for
+ * a type): only a body in the shape may be relayed as it is, or its type and
+ * message taken for a record's text columns.
+ */
+export function apiErrorIn(body: unknown): { type: string; message: string } | null {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return null;
+  const e = (body as { error?: unknown }).error;
+  if (typeof e !== "object" || e === null) return null;
+  const { type, message } = e as { type?: unknown; message?: unknown };
+  return typeof type === "string" && type !== "" && typeof message === "string" ? { type, message } : null;
+}

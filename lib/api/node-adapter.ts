@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { yieldToIo } from "../runtime/turns";
 import { BodyHold, overBudget } from "./body-budget";
-import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge } from "./body-limit";
+import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge, unsupportedEncoding } from "./body-limit";
 import { parseJsonBytes, parseJsonText } from "./json-body";
 import { parseLargeJson } from "./large-json";
 import { AppError, errorBody } from "./errors";
@@ -53,6 +53,12 @@ function readBytes(req: IncomingMessage, limit: number, hold: BodyHold): Promise
     // Cut before the handler came to read it (the body timeout, or the client gone): its error is all there is.
     if (req.destroyed) {
       reject(req.errored ?? new Error("the connection closed before the request body was read"));
+      return;
+    }
+    const encoded = unsupportedEncoding(req.headers["content-encoding"]);
+    if (encoded) {
+      discardRest(req, discardCap(limit));
+      reject(encoded);
       return;
     }
     const declared = Number(req.headers["content-length"]);
@@ -134,6 +140,22 @@ function toApiRequest(req: IncomingMessage, path: string, query: string, params:
   };
 }
 
+/**
+ * Resolves when the response can take more (drain) or never will (close),
+ * leaving no listener behind: the one that did not fire is removed. Left in
+ * place, a long stream to a slow reader gathered one close listener per wait,
+ * thousands over a long answer, held until the connection closed.
+ */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
+}
+
 async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal): Promise<void> {
   const headers: Record<string, string | string[]> = out.cookies?.length ? { ...out.headers, "set-cookie": out.cookies } : out.headers;
   if (!isStream(out)) {
@@ -151,7 +173,7 @@ async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal)
       const { value, done } = await it.next();
       if (done) break;
       // Respect backpressure: a slow client must not make the gateway buffer a whole stream.
-      if (!res.write(value)) await new Promise<void>((r) => res.once("drain", r).once("close", r));
+      if (!res.write(value)) await drained(res);
     }
   } catch (err) {
     // The status is out: dropping the connection is the only honest signal

@@ -27,9 +27,17 @@ export interface RecordWriter {
 const TABLE = '"RequestRecord"';
 const quote = (c: string) => `"${c.replace(/"/g, '""')}"`;
 
-/** Prisma stores DateTime in PostgreSQL as timestamp(3) without time zone, in UTC. */
+/**
+ * Prisma stores DateTime in PostgreSQL as timestamp(3) without time zone, in UTC.
+ * PostgreSQL's text cannot hold U+0000, which a client's prompt, system prompt
+ * or model name may carry (JSON allows it): it refuses the whole batch
+ * ("invalid byte sequence for encoding UTF8: 0x00"), and the retried batch
+ * held every later record up behind it. Stored as U+FFFD, the replacement
+ * character, as invalid input is shown elsewhere; SQLite keeps it as it came.
+ */
 function pgValue(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString().slice(0, -1);
+  if (typeof v === "string" && v.includes("\u0000")) return v.replaceAll("\u0000", "\ufffd");
   return v === undefined ? null : v;
 }
 

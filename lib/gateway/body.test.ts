@@ -24,12 +24,14 @@ describe("parseMessagesBody", () => {
   it("says a field is missing only when it is, and which bound a present value breaks", async () => {
     expect(await refusal({ model: "m", messages: [hi] })).toMatch(/max_tokens: Field required/);
     expect(await refusal({ model: "m", max_tokens: 1 })).toMatch(/messages: Field required/);
-    expect(await refusal({ model: "m", max_tokens: -1, messages: [hi] })).toMatch(/max_tokens must be at least 0/);
-    expect(await refusal({ model: "m", max_tokens: 2_000_000, messages: [hi] })).toMatch(/max_tokens must be at most 1000000/);
+    expect(await refusal({ model: "m", max_tokens: "16", messages: [hi] })).toBe("max_tokens must be a number");
+    expect(await refusal({ model: "m", max_tokens: 1, messages: "hi" })).toBe("messages must be an array of messages");
+    expect(await refusal({ model: "m", max_tokens: -1, messages: [hi] })).toBe("max_tokens must not be negative");
+    expect(await refusal({ model: "m", max_tokens: 2_000_000, messages: [hi] })).toBe("max_tokens: at most 1,000,000");
     expect(await refusal({ model: "m", max_tokens: 1.5, messages: [hi] })).toMatch(/max_tokens must be an integer/);
-    expect(await refusal({ model: "m", max_tokens: 1, messages: Array(100_001).fill(hi) })).toMatch(/messages: at most 100000 messages/);
+    expect(await refusal({ model: "m", max_tokens: 1, messages: Array(100_001).fill(hi) })).toBe("messages: at most 100,000 messages");
     expect(await refusal({ model: "m", max_tokens: 1, messages: [] })).toMatch(/at least one message/);
-    expect(await refusal({ model: "m", max_tokens: 1, messages: [hi], thinking: { type: "enabled", budget_tokens: -5 } })).toMatch(/budget_tokens must be at least 0/);
+    expect(await refusal({ model: "m", max_tokens: 1, messages: [hi], thinking: { type: "enabled", budget_tokens: -5 } })).toBe("thinking.budget_tokens must not be negative");
   });
 
   it("names the message at fault by its place in the whole conversation, past the first slice checked", async () => {

@@ -38,11 +38,7 @@ const THINKING_TYPES = ["enabled", "disabled", "adaptive", "between_tools"] as c
 const thinking = z.looseObject(
   {
     type: z.enum(THINKING_TYPES, { error: `thinking.type must be one of ${THINKING_TYPES.join(", ")}` }),
-    budget_tokens: z
-      .number({ error: "thinking.budget_tokens must be an integer" })
-      .int("thinking.budget_tokens must be an integer")
-      .min(0, "thinking.budget_tokens must be at least 0")
-      .optional(),
+    budget_tokens: z.number({ error: "thinking.budget_tokens must be an integer" }).int("thinking.budget_tokens must be an integer").min(0, "thinking.budget_tokens must not be negative").optional(),
   },
   { error: "thinking must be an object" },
 );
@@ -59,17 +55,18 @@ const toolChoice = z.looseObject(
 
 const bodySchema = z.looseObject({
   model: z.string({ error: "model: Field required" }).min(1, "model: Field required").max(256, "model: at most 256 characters"),
-  // Every check carries its own message: without one, zod reports the schema's ("Field required") for a value that is there but out of range.
+  // A schema's own error is used for every issue its checks do not name a message for: each check names one,
+  // or a number too large would be reported as missing.
   max_tokens: z
-    .number({ error: "max_tokens: Field required" })
+    .number({ error: (iss) => (iss.input === undefined ? "max_tokens: Field required" : "max_tokens must be a number") })
     .int("max_tokens must be an integer")
-    .min(0, "max_tokens must be at least 0")
-    .max(1_000_000, "max_tokens must be at most 1000000"),
+    .min(0, "max_tokens must not be negative")
+    .max(1_000_000, "max_tokens: at most 1,000,000"),
   // The messages themselves are checked one by one (checkMessages): up to 100,000 of them.
   messages: z
-    .array(z.unknown(), { error: "messages: Field required" })
+    .array(z.unknown(), { error: (iss) => (iss.input === undefined ? "messages: Field required" : "messages must be an array of messages") })
     .min(1, "messages: at least one message is required")
-    .max(100_000, "messages: at most 100000 messages are allowed"),
+    .max(100_000, "messages: at most 100,000 messages"),
   // Its blocks are checked one by one too.
   system: z.union([z.string(), z.array(z.unknown())], { error: "system must be a string or an array of text blocks" }).optional(),
   // Checked one by one too (checkTools).

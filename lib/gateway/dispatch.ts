@@ -58,15 +58,47 @@ async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispa
   // A large body is made into bytes here, in turns (upstream-body.ts); the SDK sends bytes as they are.
   const payload = await upstreamPayload(body, a.bodySize ?? 0, forwardedHeaders(req.headers, a.trace));
   const res = await upstream().post("/v1/messages", { ...payload, signal: req.signal, stream }).asResponse();
+  let out: Dispatched;
   try {
-    if (!stream) return { res, text: await res.text(), body: null, first: null };
-    const it = (res.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-    return { res, text: "", body: it, first: await it.next() };
+    if (!stream) out = { res, text: await res.text(), body: null, first: null };
+    else {
+      const it = (res.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      out = { res, text: "", body: it, first: await it.next() };
+    }
   } catch (err) {
     // Headers came, then the connection broke before anything was relayed: a connection error like any other.
-    if (req.signal.aborted) throw err;
+    // An answer too large to read (upstream-fetch.ts) is not: asked again, it would be as large.
+    if (req.signal.aborted || err instanceof AppError) throw err;
     throw new APIConnectionError({ message: `the upstream connection broke before the first byte of the body: ${(err as Error).message}`, cause: err as Error });
   }
+  const wrong = notAnAnswer(out, stream);
+  if (wrong) {
+    void out.body?.return?.().catch(() => undefined);
+    throw new APIConnectionError({ message: `the upstream answered ${res.status} with ${wrong}` });
+  }
+  return out;
+}
+
+/**
+ * What is wrong with a success status whose body cannot be an answer, or
+ * null. Something in front of the API (a proxy's page, an empty 204, a JSON
+ * body to a stream request) is an upstream failure like a broken connection:
+ * nothing has reached the client, so it is retried and falls back, and the
+ * client gets an error in the API's shape, never that body under a 200.
+ * Checked by its ends and headers, not parsed: the answer is parsed once, later.
+ */
+function notAnAnswer(d: Dispatched, stream: boolean): string | null {
+  if (!stream) {
+    const t = d.text;
+    let i = 0;
+    let j = t.length - 1;
+    while (i <= j && t.charCodeAt(i) <= 32) i++;
+    while (j >= i && t.charCodeAt(j) <= 32) j--;
+    return t[i] === "{" && t[j] === "}" ? null : t.length === 0 ? "an empty body" : "a body that is not a JSON object";
+  }
+  const type = d.res.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("text/event-stream")) return type ? `a body of type ${type} to a stream request` : "a body without a content type to a stream request";
+  return d.first?.done ? "a stream that ended before its first event" : null;
 }
 
 /** The decided route and its fallbacks, depth first, each once, at most MAX_CANDIDATES. */

@@ -4,7 +4,7 @@
  *   → relay the answer (JSON or SSE, byte for byte) → record, off the response path.
  */
 import { APIError, APIConnectionTimeoutError, APIUserAbortError } from "@anthropic-ai/sdk";
-import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
+import { apiErrorIn, AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { requirePrincipal, type Caller } from "../api/wrap";
@@ -161,10 +161,11 @@ function failure(a: Attempt, err: unknown): ApiResponse {
   } else if (err instanceof APIError && err.status !== undefined) {
     // An upstream error: relay its status and body as the API sent them.
     status = err.status;
-    const e = (err.error as { error?: { type?: string; message?: string } } | undefined)?.error;
+    // Relayed as it came when it is in the API's shape; otherwise in that shape, with the status's type.
+    const e = apiErrorIn(err.error);
     type = e?.type ?? errorTypeForStatus(status);
     message = e?.message ?? err.message;
-    body = err.error ? JSON.stringify({ ...(err.error as object), request_id: a.requestId }) : undefined;
+    body = e ? JSON.stringify({ ...(err.error as object), request_id: a.requestId }) : undefined;
     for (const h of ["retry-after", "retry-after-ms", "x-should-retry"]) {
       const v = err.headers?.get(h);
       if (v) headers[h] = v;
@@ -368,6 +369,9 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
       const shown = see(frames);
       const out = filter ? shown : send;
       if (out) yield out;
+      // message_stop is a stream's last event: an upstream (or a proxy) that keeps the connection open after it
+      // is not waited for, or the client would wait with it and the answer be recorded as cut short when it gives up.
+      if (observer.stopped) break;
     }
     const { frames, send } = tap.end();
     const shown = see(frames);
@@ -386,10 +390,10 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
     }
   } finally {
     if (!r.done) {
-      // The client left mid-stream (the adapter returned the relay): stop reading the upstream's body too,
-      // and record the answer as cut short, not as whole.
+      // Ended at message_stop, or the client left mid-stream (the adapter returned the relay): stop reading
+      // the upstream's body too. A client that left before message_stop has an answer cut short, not whole.
       body.return?.().catch(() => undefined);
-      failed ??= CLIENT_LEFT;
+      if (!observer.stopped) failed ??= CLIENT_LEFT;
     }
     finish(a, observer, res, {
       httpStatus: 200,

@@ -3,7 +3,7 @@
  * the model list answers OpenAI clients in OpenAI's shape (lib/openai/models.ts).
  */
 import { APIError } from "@anthropic-ai/sdk";
-import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
+import { apiErrorIn, AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { errorResponse, requirePrincipal } from "../api/wrap";
@@ -24,7 +24,7 @@ async function relay(requestId: string, call: () => Promise<Response>): Promise<
     };
   } catch (err) {
     if (err instanceof APIError && err.status !== undefined) {
-      const e = (err.error as { error?: { type?: string; message?: string } } | undefined)?.error;
+      const e = apiErrorIn(err.error);
       return {
         status: err.status,
         headers: { "content-type": "application/json", "request-id": requestId },

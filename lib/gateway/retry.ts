@@ -11,6 +11,7 @@
  * exponential cap), so clients that failed together do not retry together.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { apiErrorIn } from "../api/errors";
 
 export interface RetryPolicy {
   /** Further tries on the same route after the first. */
@@ -101,7 +102,7 @@ export function classify(err: unknown): UpstreamFault | null {
   if (err instanceof APIConnectionError) return { status: null, type: "api_error", retryable: true, breaker: true, retryAfterMs: null };
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;
-    const type = (err.error as { error?: { type?: string } } | undefined)?.error?.type ?? (status >= 500 ? "api_error" : "invalid_request_error");
+    const type = apiErrorIn(err.error)?.type ?? (status >= 500 ? "api_error" : "invalid_request_error");
     const should = err.headers?.get("x-should-retry");
     const byStatus = status === 408 || status === 409 || status === 429 || status >= 500;
     const retryable = should === "true" ? true : should === "false" ? false : byStatus;

@@ -41,6 +41,36 @@ describe("SSE parsing", () => {
     expect(p.push("\ndata: 1\r\n\r\n")).toEqual([{ event: "a", data: "1" }]);
   });
 
+  it("takes a line of many megabytes in small chunks in time linear in its length", () => {
+    // A server tool's result arrives whole in one content_block_start: one line of megabytes, in 16 KiB chunks.
+    // Rescanning the line held so far at every chunk took ~18 s for these 8 MiB (the event loop held throughout).
+    const p = new SseParser();
+    const piece = "a".repeat(16 * 1024);
+    const t0 = performance.now();
+    expect(p.push('event: content_block_start\r\ndata: {"t":"')).toEqual([]);
+    for (let i = 0; i < 512; i++) expect(p.push(piece)).toEqual([]);
+    const frames = p.push('"}\r');
+    frames.push(...p.push("\n\r\n"));
+    const ms = performance.now() - t0;
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.event).toBe("content_block_start");
+    expect((JSON.parse(frames[0]!.data) as { t: string }).t.length).toBe(8 * 1024 * 1024);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it("skips a line longer than it takes in, and keeps parsing the frames after it", () => {
+    const p = new SseParser(100);
+    const frames = p.push('event: content_block_delta\ndata: {"text":"');
+    for (let i = 0; i < 10; i++) frames.push(...p.push("x".repeat(50)));
+    frames.push(...p.push('"}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n'));
+    // The frame keeps its event line, without the data line that was too long; the next frame is whole.
+    expect(frames).toEqual([
+      { event: "content_block_delta", data: "" },
+      { event: "message_stop", data: '{"type":"message_stop"}' },
+    ]);
+    expect(p.idle()).toBe(true);
+  });
+
   it("returns a final frame that lacks its blank line at end()", () => {
     const p = new SseParser();
     expect(p.push("event: message_stop\ndata: {}")).toEqual([]);

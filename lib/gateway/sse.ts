@@ -8,6 +8,13 @@ export function encodeEvent(name: string, data: unknown): string {
   return `event: ${name}\ndata: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
 }
 
+/**
+ * The longest SSE line the parser takes in (characters): the most of one
+ * answer the gateway reads whole (MAX_ANSWER_BYTES, upstream-fetch.ts). The
+ * relay still passes a longer line on to the client; only its tap skips it.
+ */
+const MAX_LINE = 64 * 1024 * 1024;
+
 export interface SseFrame {
   event: string | null;
   data: string;
@@ -18,59 +25,86 @@ export interface SseFrame {
  * decoded text chunks as they pass through and returns the complete frames;
  * partial frames wait for the next chunk. Handles \n, \r\n and \r line ends,
  * comment lines, and multi-line data (joined with \n).
+ *
+ * Each character is looked at once: a line not complete yet is kept as the
+ * pieces it came in and joined when its end arrives. One event can be many
+ * megabytes (a server tool's result arrives whole in its content_block_start),
+ * and scanning the text held so far again at every chunk made such a line
+ * cost the square of its length, with the event loop held all the while.
  */
 export class SseParser {
-  private buf = "";
+  /** The line begun and not ended yet, in the pieces it came in. */
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** The line under way grew past maxLine: its pieces are dropped and, once it ends, so is the line. */
+  private skipping = false;
+  /** The last chunk ended with \r: its line is ended, and a \n that begins the next chunk is that line end's second half. */
+  private afterCr = false;
   private event: string | null = null;
   private data: string[] = [];
   /** Where in the chunk last pushed the first `event: error` line it completed ends; -1 for none (see SseTap). */
   errorFrom = -1;
 
+  /**
+   * @param maxLine The longest line taken in, in characters; a longer one is skipped (its frame
+   *   loses that line) rather than held whole: an upstream gone wrong can send one without end.
+   */
+  constructor(private readonly maxLine = MAX_LINE) {}
+
   push(chunk: string): SseFrame[] {
-    // Lines are cut from the text left over and this chunk: a position in the chunk is one in buf less what was left over.
-    const before = this.buf.length;
-    this.buf += chunk;
     this.errorFrom = -1;
     const frames: SseFrame[] = [];
     let start = 0;
-    for (;;) {
-      let nl = -1;
-      let skip = 1;
-      for (let i = start; i < this.buf.length; i++) {
-        const c = this.buf.charCodeAt(i);
-        if (c === 10) {
-          nl = i;
-          break;
-        }
-        if (c === 13) {
-          // A lone \r at the very end may be the first half of \r\n: wait for more.
-          if (i === this.buf.length - 1) break;
-          nl = i;
-          skip = this.buf.charCodeAt(i + 1) === 10 ? 2 : 1;
-          break;
-        }
+    if (this.afterCr && chunk.charCodeAt(0) === 10) start = 1;
+    if (chunk.length > 0) this.afterCr = false;
+    for (let i = start; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      let line: string | null = chunk.slice(start, i);
+      if (this.skipping || this.pendingLength + line.length > this.maxLine) line = null;
+      else if (this.pending.length) {
+        this.pending.push(line);
+        line = this.pending.join("");
       }
-      if (nl < 0) break;
-      const line = this.buf.slice(start, nl);
-      start = nl + skip;
-      if (this.line(line, frames) && this.errorFrom < 0) this.errorFrom = start - before;
+      this.pending = [];
+      this.pendingLength = 0;
+      this.skipping = false;
+      if (c === 13) {
+        if (i === chunk.length - 1) this.afterCr = true;
+        else if (chunk.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
+      if (line !== null && this.line(line, frames) && this.errorFrom < 0) this.errorFrom = start;
     }
-    this.buf = this.buf.slice(start);
+    if (start < chunk.length) this.hold(chunk.slice(start));
     return frames;
+  }
+
+  private hold(piece: string): void {
+    if (this.skipping) return;
+    this.pendingLength += piece.length;
+    if (this.pendingLength > this.maxLine) {
+      this.skipping = true;
+      this.pending = [];
+      this.pendingLength = 0;
+    } else this.pending.push(piece);
   }
 
   /** Frames still pending when the stream ends (a final frame without its blank line). */
   end(): SseFrame[] {
     const frames: SseFrame[] = [];
-    if (this.buf) this.line(this.buf, frames);
-    this.buf = "";
+    if (this.pending.length && !this.skipping) this.line(this.pending.join(""), frames);
+    this.pending = [];
+    this.pendingLength = 0;
+    this.skipping = false;
+    this.afterCr = false;
     this.line("", frames);
     return frames;
   }
 
   /** No frame begun and no partial line waiting: what was pushed so far ends between two frames. */
   idle(): boolean {
-    return this.buf === "" && this.event === null && this.data.length === 0;
+    return this.pending.length === 0 && !this.skipping && this.event === null && this.data.length === 0;
   }
 
   /** Takes in one line; true when it was an `event: error` line. */

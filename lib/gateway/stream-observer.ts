@@ -4,6 +4,7 @@
  * reason, and what kind of thinking came back.
  */
 import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
+import { RECORDABLE_CHARS } from "../recorder/build";
 
 export type ThinkingStatus = "none" | "text" | "omitted" | "redacted" | "empty";
 
@@ -33,13 +34,36 @@ export interface ToolCall {
 /** Tool inputs are kept up to this many characters (the trace shows them; the client got them whole). */
 const MAX_TOOL_INPUT = 4_000;
 
+/**
+ * Text kept as it arrives, up to what a record can use (RECORDABLE_CHARS):
+ * the client gets the whole stream, the observer only what is stored of it.
+ * Kept whole, a stream that does not end (an upstream or proxy gone wrong)
+ * grew the heap until the process died (one stream, ~460 MB in 14 s, took
+ * down every request in flight with it).
+ */
+class BoundedText {
+  private parts: string[] = [];
+  private length = 0;
+
+  push(text: string): void {
+    if (this.length >= RECORDABLE_CHARS) return;
+    const piece = text.length > RECORDABLE_CHARS - this.length ? text.slice(0, RECORDABLE_CHARS - this.length) : text;
+    this.parts.push(piece);
+    this.length += piece.length;
+  }
+
+  text(): string {
+    return this.parts.join("");
+  }
+}
+
 type Block = { type?: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown };
 
 export class ResponseObserver {
   private usage: AnthropicUsage | null = null;
   private stopReason: string | null = null;
-  private answer: string[] = [];
-  private thinking: string[] = [];
+  private answer = new BoundedText();
+  private thinking = new BoundedText();
   private blockTypes: (string | undefined)[] = [];
   private sawThinkingBlock = false;
   private sawThinkingText = false;
@@ -55,12 +79,18 @@ export class ResponseObserver {
   /** ms timestamp of the first content delta, for time to first token. */
   firstTokenAt: number | null = null;
 
+  /** message_stop arrived (a stream's last event), without building the whole result. */
+  get stopped(): boolean {
+    return this.complete;
+  }
+
   /** A whole (non-streaming) message. */
   message(msg: { id?: string; content?: Block[]; usage?: AnthropicUsage; stop_reason?: string | null }): void {
     this.messageId = msg.id ?? null;
     this.usage = msg.usage ?? null;
     this.stopReason = msg.stop_reason ?? null;
-    for (const b of msg.content ?? []) this.block(b);
+    // Only objects are blocks: one that is not (a null from an upstream gone wrong) must not cost the record its usage.
+    if (Array.isArray(msg.content)) for (const b of msg.content) if (typeof b === "object" && b !== null) this.block(b);
     this.complete = true;
   }
 
@@ -149,8 +179,8 @@ export class ResponseObserver {
     return {
       usage: this.usage,
       stopReason: this.stopReason,
-      answer: this.answer.join(""),
-      thinking: this.thinking.join(""),
+      answer: this.answer.text(),
+      thinking: this.thinking.text(),
       thinkingStatus,
       needsPin: this.needsPin,
       streamError: this.streamError,

@@ -6,7 +6,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { upstreamFetch } from "./upstream-fetch";
+import { AppError } from "../api/errors";
+import { MAX_ANSWER_BYTES, upstreamFetch } from "./upstream-fetch";
 
 let server: http.Server;
 let base: string;
@@ -24,6 +25,17 @@ beforeAll(async () => {
         const echoed = `invalid x-api-key: ${req.headers["x-api-key"]}; authorization: ${req.headers.authorization}`;
         res.writeHead(req.url === "/echo-ok" ? 200 : 401, { "content-type": "application/json" });
         res.end(JSON.stringify({ type: "error", error: { type: "authentication_error", message: echoed } }));
+        return;
+      }
+      if (req.url === "/huge") {
+        // An answer that does not stop: 1 MiB pieces for as long as it is read.
+        res.writeHead(200, { "content-type": "application/json" });
+        const piece = Buffer.alloc(1 << 20, 0x61);
+        const pump = () => {
+          while (!res.destroyed) if (!res.write(piece)) return void res.once("drain", pump);
+        };
+        res.on("error", () => undefined);
+        pump();
         return;
       }
       if (req.url === "/chunks") {
@@ -119,5 +131,19 @@ describe("upstreamFetch", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     await expect(upstreamFetch(`http://127.0.0.1:${port}/`, {})).rejects.toMatchObject({ name: "TypeError", message: "fetch failed" });
+  });
+});
+
+describe("an answer larger than the gateway reads whole", () => {
+  it("is refused as it arrives with a 502 in the API's terms, and its connection closed", async () => {
+    const res = await upstreamFetch(`${base}/huge`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(200);
+    const err = await res.text().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ status: 502, type: "api_error" });
+    expect((err as AppError).message).toContain(`larger than ${MAX_ANSWER_BYTES} bytes`);
   });
 });

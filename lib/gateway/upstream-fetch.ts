@@ -24,6 +24,7 @@
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
+import { AppError } from "../api/errors";
 import { scrubSecrets } from "../observability/secrets";
 
 // Sockets kept per upstream host: enough for the concurrency a gateway process
@@ -131,10 +132,33 @@ class UpstreamResponse {
   }
 }
 
+/**
+ * The most of one upstream answer read whole (a JSON answer, an error's body):
+ * many times any the API gives (128k output tokens are well under 1 MB, a
+ * server tool's result a few MB). One larger is refused as it arrives: held,
+ * decoded and parsed whole, a 300 MB answer took the process past its heap
+ * and down, with every request in flight.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+export function answerTooLarge(): AppError {
+  return new AppError("api_error", `the upstream's answer is larger than ${MAX_ANSWER_BYTES} bytes; it was not read`, { status: 502 });
+}
+
 function readAll(res: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
-    res.on("data", (d: Buffer) => parts.push(d));
+    let size = 0;
+    res.on("data", (d: Buffer) => {
+      size += d.length;
+      if (size > MAX_ANSWER_BYTES) {
+        parts.length = 0;
+        reject(answerTooLarge());
+        res.destroy();
+        return;
+      }
+      parts.push(d);
+    });
     res.once("end", () => resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
     res.once("error", reject);
     res.once("aborted", () => reject(new Error("the upstream closed the connection before the end of the body")));

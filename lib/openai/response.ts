@@ -14,7 +14,8 @@ import { errorTypeForStatus, type AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse, Handler } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { SseParser } from "../gateway/sse";
-import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
+import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
+import { logger } from "../observability/logger";
 
 export interface ChatUsage {
   prompt_tokens: number;
@@ -25,14 +26,17 @@ export interface ChatUsage {
 }
 
 export function toChatUsage(u: AnthropicUsage | null | undefined): ChatUsage {
-  const prompt = (u?.input_tokens ?? 0) + (u?.cache_creation_input_tokens ?? 0) + (u?.cache_read_input_tokens ?? 0);
-  const completion = u?.output_tokens ?? 0;
+  // Counted as the record counts them (normalizeUsage): a count that is not a whole number is none, so that what
+  // the upstream sent ("10", null, 1e308) never becomes a string sum or an infinite total in the client's usage.
+  const b = normalizeUsage(u ?? ({} as AnthropicUsage));
+  const prompt = b.input + b.cacheWrite5m + b.cacheWrite1h + b.cacheRead;
+  const completion = b.output + b.thinking;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: u?.cache_read_input_tokens ?? 0 },
-    completion_tokens_details: { reasoning_tokens: u?.output_tokens_details?.thinking_tokens ?? 0 },
+    prompt_tokens_details: { cached_tokens: b.cacheRead },
+    completion_tokens_details: { reasoning_tokens: b.thinking },
   };
 }
 
@@ -75,7 +79,8 @@ export interface ChatIds {
 }
 
 export function toChatCompletion(msg: AnthropicMessage, ids: ChatIds) {
-  const blocks = msg.content ?? [];
+  // Only objects are blocks: an answer is relayed as the upstream sent it, and what it sent is not trusted to have the API's shape.
+  const blocks = (Array.isArray(msg.content) ? msg.content : []).filter((b): b is MessageBlock => typeof b === "object" && b !== null);
   const text = blocks.filter((b) => b.type === "text").map((b) => b.text ?? "").join("");
   const thinking = blocks.filter((b) => b.type === "thinking" && b.thinking).map((b) => b.thinking).join("\n");
   const toolCalls = blocks
@@ -117,7 +122,14 @@ export function toChatCompletion(msg: AnthropicMessage, ids: ChatIds) {
 export function openAIRoute(handler: (req: ApiRequest, requestId: string) => Promise<ApiResponse>): Handler {
   return async (req) => {
     const requestId = newRequestId();
-    const res = await handler(req, requestId);
+    let res: ApiResponse;
+    try {
+      res = await handler(req, requestId);
+    } catch (err) {
+      // A bug is still an answer in OpenAI's shape to an OpenAI client, not the API's that the server's last resort writes.
+      logger.error({ err, requestId }, "OpenAI-compatible route failed");
+      res = chatError(500, toChatError(500, "api_error", "Internal server error"));
+    }
     return { ...res, headers: { "request-id": requestId, ...res.headers, "x-request-id": requestId } };
   };
 }
@@ -175,6 +187,16 @@ interface StreamEvent {
 }
 
 const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
+
+/** An event's data as an object, or null for data that is not JSON or not an object (`null`, `5`, `[]`): no event to translate. */
+function eventOf(data: string): StreamEvent | null {
+  try {
+    const v: unknown = JSON.parse(data);
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as StreamEvent) : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Re-encodes a Messages SSE stream as Chat Completions chunks. Text deltas
@@ -248,21 +270,14 @@ export async function* toChatChunks(
   for await (const piece of source) {
     for (const f of parser.push(typeof piece === "string" ? piece : decoder.decode(piece, { stream: true }))) {
       if (done || !f.data) continue;
-      let ev: StreamEvent;
-      try {
-        ev = JSON.parse(f.data) as StreamEvent;
-      } catch {
-        continue;
-      }
-      yield* translate(ev);
+      const ev = eventOf(f.data);
+      if (ev) yield* translate(ev);
     }
   }
   for (const f of parser.end()) {
     if (done || !f.data) continue;
-    try {
-      yield* translate(JSON.parse(f.data) as StreamEvent);
-    } catch {
-      /* a torn last frame: the gateway has already reported the broken stream */
-    }
+    // A torn last frame is no event: the gateway has already reported the broken stream.
+    const ev = eventOf(f.data);
+    if (ev) yield* translate(ev);
   }
 }

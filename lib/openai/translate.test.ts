@@ -239,3 +239,43 @@ describe("Messages answer → Chat Completions answer", () => {
     expect(chunks.every((c) => c.model === "claude-opus-4-7" && c.id === "chatcmpl-req_1")).toBe(true);
   });
 });
+
+describe("an upstream answer not in the API's shape, translated for an OpenAI client", () => {
+  const ids = { id: "chatcmpl-req_2", created: 1 };
+
+  it("keeps the blocks that are objects and counts only whole numbers as tokens", () => {
+    const completion = toChatCompletion(
+      {
+        content: [null, 5, "x", { type: "text", text: "hi" }] as never,
+        stop_reason: "end_turn",
+        usage: { input_tokens: "10", output_tokens: 7, cache_read_input_tokens: 1e308 * 10, cache_creation_input_tokens: -3 } as never,
+      },
+      ids,
+    );
+    expect(completion.choices[0]!.message.content).toBe("hi");
+    expect(completion.usage).toEqual({ prompt_tokens: 0, completion_tokens: 7, total_tokens: 7, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } });
+    expect(toChatCompletion({ content: "not blocks" as never }, ids).choices[0]!.message.content).toBe("");
+  });
+
+  it("skips stream events whose data is not an object, and still ends the stream", async () => {
+    const sse = [
+      'event: message_start\ndata: {"type":"message_start","message":{"model":"m","usage":{"input_tokens":4,"output_tokens":1}}}\n\n',
+      "data: null\n\ndata: 5\n\ndata: []\n\n",
+      'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":null}\n\n',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"ok"}}\n\n',
+      'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":"3"}}\n\n',
+      'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+      "data: null",
+    ];
+    async function* pieces() {
+      yield* sse;
+    }
+    let out = "";
+    for await (const s of toChatChunks(pieces(), ids, { requestedModel: "x", includeUsage: true })) out += s;
+    const frames = out.split("\n\n").filter(Boolean);
+    expect(frames.at(-1)).toBe("data: [DONE]");
+    const chunks = frames.slice(0, -1).map((f) => JSON.parse(f.slice("data: ".length)));
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("ok");
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 4, total_tokens: 4 } });
+  });
+});

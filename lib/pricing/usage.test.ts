@@ -94,6 +94,12 @@ describe("normalizeUsage", () => {
     expect(normalizeUsage({})).toEqual({ input: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0, thinking: 0 });
   });
 
+  it("reads a count no request comes near (past what a record's integer columns hold) as 0, so no cost or total becomes infinite", () => {
+    const raw = { input_tokens: 10, cache_read_input_tokens: 1e308, cache_creation_input_tokens: 2 ** 31, output_tokens: Number.MAX_VALUE } as AnthropicUsage;
+    expect(normalizeUsage(raw)).toEqual({ input: 10, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 0, thinking: 0 });
+    expect(normalizeUsage({ input_tokens: 2 ** 31 - 1 } as AnthropicUsage).input).toBe(2 ** 31 - 1);
+  });
+
   it("prompt and total token helpers add the exclusive buckets", () => {
     const b = { input: 1, cacheWrite5m: 2, cacheWrite1h: 3, cacheRead: 4, output: 5, thinking: 6 };
     expect(promptTokens(b)).toBe(10);

@@ -74,9 +74,16 @@ export const STANDARD_MODIFIERS: PriceModifiers = Object.freeze({
   serverToolRequests: 0,
 });
 
-/** A token count from untrusted JSON: a missing, negative or non-finite value counts as 0. */
+/**
+ * A token count from untrusted JSON: a missing, negative or non-finite value counts as 0, and so does one past
+ * what a record's integer columns hold (2^31 − 1), which no request comes near. Counted, 1e308 made the cost
+ * infinite, a record "priced" at no cost and a request the metrics refused to observe; on PostgreSQL a count
+ * past 2^31 − 1 had the record's whole batch refused ("integer out of range"), and every later one held up.
+ */
+const MAX_COUNT = 2 ** 31 - 1;
+
 function count(n: number | null | undefined): number {
-  return typeof n === "number" && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+  return typeof n === "number" && n > 0 && n <= MAX_COUNT ? Math.floor(n) : 0;
 }
 
 /** Split the API's usage into exclusive, priceable buckets. */

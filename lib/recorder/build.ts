@@ -104,8 +104,11 @@ const REDACTION_MARGIN = 16_384;
  * request for as long as that takes, for text the clip then throws away.
  */
 export function recordable(text: string): string {
-  return text.length > MAX_TEXT + REDACTION_MARGIN ? text.slice(0, MAX_TEXT + REDACTION_MARGIN) : text;
+  return text.length > RECORDABLE_CHARS ? text.slice(0, RECORDABLE_CHARS) : text;
 }
+
+/** The most of one text (a prompt, an answer, its thinking) a record can use: what recordable() keeps. */
+export const RECORDABLE_CHARS = MAX_TEXT + REDACTION_MARGIN;
 
 type Content = Pick<RequestRecordRow, "system" | "prompt" | "answer" | "errorMessage" | "thinkingText" | "thinkingSampledOut" | "conversationKey" | "toolCalls" | "toolResults"> &
   RecordSignals;

@@ -11,7 +11,8 @@
  *    this file cuts and refuses connections; SQLite: another connection holds
  *    an exclusive write lock, so inserts fail with SQLITE_BUSY);
  *  - the spool's bound: new requests refused with 503, none accepted lost;
- *  - SIGTERM drains; with the database down it leaves the spool for the next start.
+ *  - SIGTERM drains; with the database down it leaves the spool for the next start;
+ *  - a client's text with a NUL character, which PostgreSQL's text cannot hold.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import Database from "better-sqlite3";
@@ -358,5 +359,37 @@ describe(`no lost records (${kind})`, () => {
     const next = await startServer({ databaseUrl: o.url, spoolDir: dir });
     cleanups.push(() => next.stop());
     await assertNoneLost(url, [...completed, ...late], "SIGTERM with the database down");
+  }, TIMEOUT);
+
+  it("a NUL character in a client's text (which PostgreSQL's text cannot hold) holds up no record, its own included", async () => {
+    const url = await database();
+    const server = await startServer({ databaseUrl: url, spoolDir: spool() });
+    cleanups.push(() => server.stop());
+    const send = (content: string, extra: Record<string, unknown> = {}) =>
+      fetch(`${server.baseURL}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 16, messages: [{ role: "user", content }], ...extra }),
+      });
+    const ids: string[] = [];
+    for (const res of [
+      await send("a NUL \u0000 in the prompt", { system: "and \u0000 in the system prompt" }),
+      // A model name with a NUL: a 404 from the API, recorded with that name.
+      await send("an unknown model", { model: "claude\u0000-nope" }),
+      await send("an ordinary request after them"),
+    ]) {
+      ids.push(res.headers.get("thinkgate-request-id")!);
+      await res.text();
+    }
+    const rows = await eventually(async () => {
+      const r = await query<{ id: string; prompt: string | null; system: string | null; requestedModel: string }>(url, `SELECT "id", "prompt", "system", "requestedModel" FROM "RequestRecord"`);
+      return r.length === ids.length ? r : undefined;
+    }, 20_000);
+    expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    const first = rows.find((r) => r.id === ids[0])!;
+    // Stored with the character PostgreSQL cannot hold replaced (SQLite keeps it): the text is otherwise whole.
+    expect(first.prompt).toMatch(/^a NUL [\u0000\ufffd] in the prompt$/);
+    expect(first.system).toMatch(/^and [\u0000\ufffd] in the system prompt$/);
+    expect(rows.find((r) => r.id === ids[1])!.requestedModel).toMatch(/^claude[\u0000\ufffd]-nope$/);
   }, TIMEOUT);
 });

@@ -11,6 +11,7 @@
 import crypto from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCannedUpstream } from "../support/canned-upstream";
 import { eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -482,5 +483,104 @@ describe("a client that leaves mid-stream", () => {
     });
     expect(rec).toMatchObject({ status: "partial", errorType: "api_error", errorMessage: "the client closed the stream", stopReason: null });
     expect(rec.inputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe("an upstream error that is not in the API's shape (a proxy in front of the API answering in its own way)", () => {
+  // A JSON body of another shape, and one in the shape whose type and message are not strings.
+  const bodies = ['{"error":"boom"}', '{"type":"error","error":{"type":5,"message":{"a":1}}}'];
+
+  it.each(bodies)("is answered in the API's shape with the upstream's status, and recorded: %s", async (body) => {
+    const upstream = await startCannedUpstream("unused", { fixed: { status: 500, body } });
+    const own = await startServer({
+      env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_RETRY_MAX: "0" },
+    });
+    try {
+      const post = (path: string) =>
+        fetch(`${own.baseURL}${path}`, {
+          method: "POST",
+          headers: { "x-api-key": own.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard" },
+          body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `Hello ${nonce()}` }] }),
+        });
+      for (const path of ["/v1/messages", "/v1/messages/count_tokens"]) {
+        const res = await post(path);
+        expect(res.status, path).toBe(500);
+        const answer = (await res.json()) as { type: unknown; error: { type: unknown; message: unknown }; request_id: unknown };
+        expect(answer, path).toMatchObject({ type: "error", error: { type: "api_error" } });
+        expect(typeof answer.error.message, path).toBe("string");
+        expect(typeof answer.request_id, path).toBe("string");
+      }
+      // The failed request has its record, in the same terms.
+      const id = (await post("/v1/messages")).headers.get("thinkgate-request-id")!;
+      const rec = await eventually(async () => {
+        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+        return r.status === 200 ? ((await r.json()) as StoredRecord & { errorMessage: string | null }) : undefined;
+      });
+      expect(rec).toMatchObject({ status: "error", httpStatus: 500, errorType: "api_error" });
+      expect(typeof rec.errorMessage).toBe("string");
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
+  });
+});
+
+describe("an upstream success whose body is no answer (a proxy's page under a 200)", () => {
+  it("is an error in the API's shape for a JSON and a stream request alike, and recorded as one", async () => {
+    // The canned upstream answers every call with this body as application/json: no JSON object, and no stream either.
+    const upstream = await startCannedUpstream("unused", { fixed: { status: 200, body: "<html><body>Welcome to the proxy</body></html>" } });
+    const own = await startServer({
+      env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_RETRY_MAX: "0" },
+    });
+    try {
+      for (const stream of [false, true]) {
+        const res = await fetch(`${own.baseURL}/v1/messages`, {
+          method: "POST",
+          headers: { "x-api-key": own.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard" },
+          body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 64, stream, messages: [{ role: "user", content: `Hello ${nonce()}` }] }),
+        });
+        expect(res.status, `stream: ${stream}`).toBe(502);
+        expect(res.headers.get("content-type")).toContain("application/json");
+        const answer = (await res.json()) as { type: string; error: { type: string; message: string } };
+        expect(answer).toMatchObject({ type: "error", error: { type: "api_error" } });
+        expect(answer.error.message).toContain(stream ? "to a stream request" : "not a JSON object");
+        const id = res.headers.get("thinkgate-request-id")!;
+        const rec = await eventually(async () => {
+          const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+          return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
+        });
+        expect(rec).toMatchObject({ status: "error", httpStatus: 502, errorType: "api_error" });
+      }
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
+  });
+});
+
+describe("an upstream that keeps a stream's connection open after message_stop", () => {
+  it("has its answer ended at message_stop for the client, and recorded whole", async () => {
+    const upstream = await startCannedUpstream("All done.", { sse: "open" });
+    const own = await startServer({ env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url } });
+    try {
+      const sdk = new Anthropic({ baseURL: own.baseURL, apiKey: own.adminKey, maxRetries: 0 });
+      const stream = sdk.messages.stream(
+        { model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `Hello ${nonce()}` }] },
+        { headers: { "thinkgate-tier": "standard" }, signal: AbortSignal.timeout(10_000) },
+      );
+      const { response } = await stream.withResponse();
+      // The SDK reads a stream to its end: it resolves only when the gateway ends the response.
+      const msg = await stream.finalMessage();
+      expect(msg.content.map((b) => (b.type === "text" ? b.text : b.type))).toEqual(["All done."]);
+      const id = response.headers.get("thinkgate-request-id")!;
+      const rec = await eventually(async () => {
+        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+        return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
+      });
+      expect(rec).toMatchObject({ status: "ok", httpStatus: 200, outputTokens: 12 });
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
   });
 });

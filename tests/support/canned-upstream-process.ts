@@ -1,7 +1,8 @@
 /**
  * A canned upstream in a process of its own (forked by canned-upstream.ts):
  * it reads each request whole and answers every Messages call with the text
- * it was started with, without parsing what it got. Tests that measure the
+ * it was started with, without parsing what it got (or, when started with
+ * CANNED_STATUS, every call with that status and CANNED_BODY). Tests that measure the
  * gateway's event loop use it so that neither an upstream's work nor the test
  * process's own handling of a large body is counted as the gateway's stall.
  *
@@ -13,6 +14,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 const text = process.env.CANNED_TEXT ?? "Canned answer.";
+/** CANNED_STATUS and CANNED_BODY: every call (count_tokens too) answered with this status and body instead. */
+const fixed = process.env.CANNED_STATUS ? { status: Number(process.env.CANNED_STATUS), body: process.env.CANNED_BODY ?? "" } : null;
+/**
+ * CANNED_SSE=close: every Messages call answered as a stream of the text; =open: the same, with the
+ * connection left open after message_stop (a proxy that does not pass the end of the response on).
+ */
+const sse = process.env.CANNED_SSE === "open" || process.env.CANNED_SSE === "close" ? process.env.CANNED_SSE : null;
 let calls = 0;
 let lastBody: Buffer | null = null;
 
@@ -26,6 +34,27 @@ const server = http.createServer((req, res) => {
       return;
     }
     const n = ++calls;
+    if (fixed) {
+      res.writeHead(fixed.status, { "content-type": "application/json", "request-id": `req_canned_${n}` });
+      res.end(fixed.body);
+      return;
+    }
+    if (sse && !req.url.includes("count_tokens")) {
+      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "request-id": `req_canned_${n}` });
+      const ev = (data: object) => `event: ${(data as { type: string }).type}\ndata: ${JSON.stringify(data)}\n\n`;
+      const events = [
+        ev({ type: "message_start", message: { id: `msg_canned_${n}`, type: "message", role: "assistant", model: "claude-sonnet-4-6", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 20, output_tokens: 1 } } }),
+        ev({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }),
+        ev({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } }),
+        ev({ type: "content_block_stop", index: 0 }),
+        ev({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 12 } }),
+        ev({ type: "message_stop" }),
+      ].join("");
+      if (sse === "open") res.write(events);
+      else res.end(events);
+      lastBody = Buffer.concat(parts);
+      return;
+    }
     res.writeHead(200, { "content-type": "application/json", "request-id": `req_canned_${n}` });
     res.end(
       JSON.stringify({
@@ -57,4 +86,8 @@ process.on("message", (m: { inspect?: boolean }) => {
 });
 
 server.listen(0, "127.0.0.1", () => process.send!({ ready: true, port: (server.address() as AddressInfo).port }));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+process.on("SIGTERM", () => {
+  server.close(() => process.exit(0));
+  // Streams left open (CANNED_SSE=open) would hold the close.
+  server.closeAllConnections();
+});

@@ -9,10 +9,15 @@ export interface CannedUpstream {
   stop(): Promise<void>;
 }
 
-export async function startCannedUpstream(text: string): Promise<CannedUpstream> {
+/**
+ * `fixed`: every call is answered with this status and body instead (an upstream, or a proxy in front of it, misbehaving in its own way).
+ * `sse`: every Messages call is answered as a stream of the text; "open" leaves the connection open after message_stop.
+ */
+export async function startCannedUpstream(text: string, opts: { fixed?: { status: number; body: string }; sse?: "open" | "close" } = {}): Promise<CannedUpstream> {
+  const fixed = { ...(opts.fixed ? { CANNED_STATUS: String(opts.fixed.status), CANNED_BODY: opts.fixed.body } : {}), ...(opts.sse ? { CANNED_SSE: opts.sse } : {}) };
   const proc = fork(path.join(__dirname, "canned-upstream-process.ts"), [], {
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, CANNED_TEXT: text },
+    env: { ...process.env, CANNED_TEXT: text, ...fixed },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,0 +1,89 @@
+import http, { type ServerResponse } from "node:http";
+import zlib from "node:zlib";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { json } from "./http";
+import { createHttpServer } from "./http-server";
+import { serveApi } from "./node-adapter";
+import { ApiRouter } from "./router";
+
+const servers: http.Server[] = [];
+afterEach(() => {
+  for (const s of servers.splice(0)) s.close();
+});
+
+describe("a streamed answer to a slow reader", () => {
+  it("waits out backpressure without leaving a listener behind at each wait", async () => {
+    const CHUNKS = 400;
+    let res: ServerResponse | null = null;
+    /** The response's close listeners, seen from the stream as it is written, and how often the writer had to wait. */
+    const closeListeners: number[] = [];
+    const router = new ApiRouter([
+      {
+        method: "GET",
+        path: "/api/long",
+        handler: async () => ({
+          status: 200,
+          headers: { "content-type": "text/event-stream" },
+          stream: (async function* () {
+            for (let i = 0; i < CHUNKS; i++) {
+              closeListeners.push(res!.listenerCount("close"));
+              yield "x".repeat(64 * 1024);
+            }
+          })(),
+        }),
+      },
+    ]);
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+      res = r;
+      void serveApi(router, req, r, 1 << 20);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+
+    // A client that takes its time: each chunk it gets, it stops reading for a moment, so the server waits for drain again and again.
+    const received = await new Promise<number>((resolve, reject) => {
+      http
+        .get(`http://127.0.0.1:${port}/api/long`, (r) => {
+          let n = 0;
+          r.on("data", (c: Buffer) => {
+            n += c.length;
+            r.pause();
+            setTimeout(() => r.resume(), 1);
+          });
+          r.on("end", () => resolve(n));
+          r.on("error", reject);
+        })
+        .on("error", reject);
+    });
+    expect(received).toBe(CHUNKS * 64 * 1024);
+    expect(closeListeners).toHaveLength(CHUNKS);
+    // One close listener is the adapter's own (the request's abort); a wait for drain may add one more while it lasts.
+    expect(Math.max(...closeListeners)).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("a request body sent compressed", () => {
+  it("is refused with a 415 in the API's shape that names the encoding, not as bytes that are not UTF-8", async () => {
+    const router = new ApiRouter([{ method: "POST", path: "/api/echo", handler: async (req) => json(200, { got: (await req.json()).value }) }]);
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => void serveApi(router, req, r, 1 << 20));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/echo`;
+    const body = JSON.stringify({ model: "claude-sonnet-4-6" });
+
+    const gz = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: zlib.gzipSync(body) });
+    expect(gz.status).toBe(415);
+    const answer = (await gz.json()) as { type: string; error: { type: string; message: string } };
+    expect(answer).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(answer.error.message).toContain('Content-Encoding "gzip" is not supported');
+
+    // Uncompressed, or said so with "identity", the same body is read.
+    for (const headers of [{}, { "content-encoding": "identity" }] as Record<string, string>[]) {
+      const plain = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+      expect(plain.status).toBe(200);
+      expect(await plain.json()).toEqual({ got: { model: "claude-sonnet-4-6" } });
+    }
+  });
+});
