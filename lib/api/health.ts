@@ -27,6 +27,8 @@ export const health: Handler = async () => {
       written: r.written,
       failedBatches: r.failedBatches,
       dropped: r.dropped,
+      // Refused by the database for their data; kept in the spool's set-aside file.
+      setAside: r.setAside,
       spoolBytes: r.spool?.bytes ?? null,
       spoolMaxBytes: r.spool?.maxBytes ?? null,
       spoolFull: full,

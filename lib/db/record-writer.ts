@@ -110,6 +110,20 @@ function pgWriter(url: string): RecordWriter {
   };
 }
 
+/**
+ * Whether an insert failed on the rows it was given (a value the database
+ * will never take: a number out of range, text it cannot store), not on the
+ * database (unreachable, locked, busy, timed out). Only then is retrying the
+ * same rows pointless. PostgreSQL: SQLSTATE classes 22 (data exception) and
+ * 23 (integrity constraint violation); SQLite: constraint, type and size errors.
+ */
+export function refusedByData(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  if (code.startsWith("SQLITE_")) return /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+  return /^2[23][0-9A-Z]{3}$/.test(code);
+}
+
 const g = globalThis as unknown as { __thinkgateRecordWriter?: { url: string; writer: RecordWriter } };
 
 /** A writer of its own on the database at `url` (the record thread opens one). */

@@ -49,6 +49,8 @@ interface Segment {
 }
 
 const NAME = /^(\d{12})\.jsonl$/;
+/** Records the database refused for their data (Recorder.keepAside): not a segment, never replayed. */
+export const SET_ASIDE_FILE = "set-aside.jsonl";
 const segmentName = (n: number) => `${String(n).padStart(12, "0")}.jsonl`;
 const before = (a: Position, b: Position) => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 
@@ -192,6 +194,15 @@ export class Journal {
     seg.size += written;
     this.bytesTotal += written;
     return { segment: seg.n, offset: seg.size };
+  }
+
+  /**
+   * Keeps lines that will never be written to the database (the recorder's
+   * set-aside records) in a file of their own beside the segments, which
+   * replay never reads: kept for whoever looks into why they were refused.
+   */
+  setAside(lines: string[]): void {
+    if (lines.length) fs.appendFileSync(path.join(this.dir, SET_ASIDE_FILE), lines.map((l) => `${l}\n`).join(""));
   }
 
   /**

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { Journal } from "./journal";
+import { Journal, SET_ASIDE_FILE } from "./journal";
 import type { RequestRecordRow } from "./record";
 import { Recorder } from "./recorder";
 import { inlineStore } from "./store";
@@ -125,6 +125,29 @@ describe("recorder", () => {
     expect(db.rows).toEqual(ids(0, n));
     expect(rec.admit()).toBe(true);
     rec.close();
+  });
+
+  it("sets aside a row the database refuses for its data, writes every other one, and keeps going", async () => {
+    // Refused as PostgreSQL refuses a value out of range (SQLSTATE 22003), for the whole batch it is in.
+    const db = new Db();
+    const strict = { insertMany: (rows: RequestRecordRow[]) => (rows.some((r) => r.id.startsWith("poison")) ? Promise.reject(Object.assign(new Error("integer out of range"), { code: "22003" })) : db.insertMany(rows)) };
+    const dir = tmp();
+    const rec = new Recorder<Input>(store(strict), Journal.open({ dir }), { batchSize: 10, intervalMs: 1, maxBackoffMs: 20 });
+    const sent = [...ids(0, 6), "poison-a", ...ids(6, 13), "poison-b", ...ids(13, 30)];
+    for (const id of sent) rec.add({ id });
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows.sort()).toEqual(ids(0, 30).sort());
+    expect(rec.status()).toMatchObject({ written: 30, setAside: 2, dropped: 0, dbReachable: true });
+    expect(rec.status().spool!.bytes).toBe(0);
+    // Kept where an operator can read them, with the database's reason.
+    const kept = fs.readFileSync(path.join(dir, SET_ASIDE_FILE), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { error: string; record: string });
+    expect(kept.map((k) => (JSON.parse(k.record) as Input).id)).toEqual(["poison-a", "poison-b"]);
+    expect(kept[0]!.error).toBe("integer out of range");
+    rec.close();
+    // Replay never reads the set-aside file: the next start has nothing to write.
+    const next = new Recorder<Input>(store(db), Journal.open({ dir }), { intervalMs: 1 });
+    expect(next.status().replaying).toBe(false);
+    next.close();
   });
 
   it("skips a line that cannot be read or built, counts it as dropped, and writes the rest", async () => {

@@ -28,15 +28,29 @@
 import { logger } from "../observability/logger";
 import { Journal, type Position } from "./journal";
 
+/** A record the database refused for its data (lib/recorder/store.ts), with the database's reason. */
+export interface SetAside {
+  line: string;
+  error: string;
+}
+
+export interface Stored {
+  written: number;
+  skipped: number;
+  /** Records the database will never take: kept in the spool's set-aside file, not retried. */
+  setAside?: SetAside[];
+}
+
 /** Where batches of journal lines go: built into rows and inserted (lib/recorder/store.ts). */
 export interface RecordStore {
   /**
    * Stores the records of these lines (one JSON RecordInput each), ids
-   * already stored skipped. Resolves once they are in the database; rejects
-   * when the batch could not be written (it is retried). Lines that can never
-   * become a row (unreadable, or failing to build) are counted as skipped.
+   * already stored skipped. Resolves once they are in the database, but for
+   * the rows it refused for their data (set aside); rejects when the batch
+   * could not be written (it is retried). Lines that can never become a row
+   * (unreadable, or failing to build) are counted as skipped.
    */
-  store(lines: string[]): Promise<{ written: number; skipped: number }>;
+  store(lines: string[]): Promise<Stored>;
 }
 
 export interface RecorderOptions {
@@ -59,6 +73,8 @@ export interface RecorderStatus {
   failedBatches: number;
   /** Records lost: only without a journal, when the journal itself could not be written, or one that could not be built. */
   dropped: number;
+  /** Records the database refused for their data, kept in the spool's set-aside file (or, without a spool, logged and lost). */
+  setAside: number;
   spool: { dir: string; bytes: number; maxBytes: number; full: boolean; skippedLines: number } | null;
 }
 
@@ -77,7 +93,7 @@ export class Recorder<I> {
   /** When set, records from here on are in the journal only. */
   private cursor: Position | null;
   private fullLogged = false;
-  readonly stats = { written: 0, dropped: 0, failedBatches: 0, journalErrors: 0 };
+  readonly stats = { written: 0, dropped: 0, setAside: 0, failedBatches: 0, journalErrors: 0 };
   private readonly batchSize: number;
   private readonly intervalMs: number;
   private readonly maxQueue: number;
@@ -193,10 +209,11 @@ export class Recorder<I> {
     if (!batch.length) return;
     this.writing = (async () => {
       try {
-        const { written, skipped } = await this.sink.store(batch.map((it) => it.line));
+        const { written, skipped, setAside = [] } = await this.sink.store(batch.map((it) => it.line));
         this.stats.written += written;
         // A record that cannot be built never will be: skipped rather than blocking every later one.
         this.stats.dropped += skipped;
+        if (setAside.length) this.keepAside(setAside);
         if (this.failures) logger.warn({ failedAttempts: this.failures }, "recorder: database writes succeed again");
         this.failures = 0;
         this.lastError = null;
@@ -216,6 +233,21 @@ export class Recorder<I> {
     if (this.hasWork) {
       const backoff = this.failures ? Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(this.failures, 6)) : 0;
       this.kick(backoff || (this.queue.length >= this.batchSize || this.cursor ? 0 : this.intervalMs));
+    }
+  }
+
+  /** Refused rows go to the spool's set-aside file, where an operator can read them; without a spool they are lost. */
+  private keepAside(rows: SetAside[]): void {
+    this.stats.setAside += rows.length;
+    if (!this.journal) {
+      this.stats.dropped += rows.length;
+      return;
+    }
+    try {
+      this.journal.setAside(rows.map((r) => JSON.stringify({ at: new Date().toISOString(), error: r.error, record: r.line })));
+    } catch (err) {
+      this.stats.dropped += rows.length;
+      logger.error({ err: (err as Error).message, dir: this.journal.dir }, "recorder: could not write set-aside records; they are lost");
     }
   }
 
@@ -261,6 +293,7 @@ export class Recorder<I> {
       written: this.stats.written,
       failedBatches: this.stats.failedBatches,
       dropped: this.stats.dropped,
+      setAside: this.stats.setAside,
       spool: j ? { dir: j.dir, bytes: j.bytes, maxBytes: j.maxBytes, full: j.full, skippedLines: j.skipped } : null,
     };
   }

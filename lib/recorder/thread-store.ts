@@ -20,7 +20,7 @@ import type { PriceRow } from "../pricing/seed";
 import type { RedactionConfig, Redactor } from "../traces/redaction";
 import type { SamplingConfig } from "../traces/sampling";
 import { startThread, threadEntry } from "../runtime/threads";
-import type { RecordStore } from "./recorder";
+import type { RecordStore, Stored } from "./recorder";
 
 /** Prices and trace settings as the thread receives them (plain data: the redactor is rebuilt there). */
 export interface ThreadContext {
@@ -29,7 +29,7 @@ export interface ThreadContext {
 }
 
 export type ThreadRequest = { id: number; lines: string[]; context?: ThreadContext } | { id: number; close: true };
-export type ThreadReply = { id: number; result: { written: number; skipped: number } } | { id: number; error: string; code?: string };
+export type ThreadReply = { id: number; result: Stored } | { id: number; error: string; code?: string };
 
 /** What the main thread holds: the objects are replaced (never mutated) when the settings change. */
 export interface ContextSource {
@@ -63,7 +63,7 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
   let answered = false;
   let nextId = 1;
   let sent: { prices: unknown; traces: unknown } | null = null;
-  const pending = new Map<number, { resolve: (r: { written: number; skipped: number }) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: Stored) => void; reject: (e: Error) => void }>();
 
   const start = (): Worker => {
     // A new thread has no prices or trace settings yet: the next batch carries them.
@@ -95,7 +95,7 @@ export function threadStore(databaseUrl: string, source: ContextSource, fallback
     return w;
   };
 
-  const send = (w: Worker, msg: Omit<ThreadRequest, "id"> & Record<string, unknown>): Promise<{ written: number; skipped: number }> => {
+  const send = (w: Worker, msg: Omit<ThreadRequest, "id"> & Record<string, unknown>): Promise<Stored> => {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });

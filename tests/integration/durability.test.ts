@@ -12,7 +12,8 @@
  *    an exclusive write lock, so inserts fail with SQLITE_BUSY);
  *  - the spool's bound: new requests refused with 503, none accepted lost;
  *  - SIGTERM drains; with the database down it leaves the spool for the next start;
- *  - a client's text with a NUL character, which PostgreSQL's text cannot hold.
+ *  - a client's text with a NUL character, which PostgreSQL's text cannot hold;
+ *  - a row the database refuses for its data: set aside, every other row written.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import Database from "better-sqlite3";
@@ -22,6 +23,9 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { createRecordWriter } from "../../lib/db/record-writer";
+import type { RequestRecordRow } from "../../lib/recorder/record";
+import { storeLines } from "../../lib/recorder/store";
 import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
 
 const kind = testDbKind();
@@ -391,5 +395,37 @@ describe(`no lost records (${kind})`, () => {
     expect(first.prompt).toMatch(/^a NUL [\u0000\ufffd] in the prompt$/);
     expect(first.system).toMatch(/^and [\u0000\ufffd] in the system prompt$/);
     expect(rows.find((r) => r.id === ids[1])!.requestedModel).toMatch(/^claude[\u0000\ufffd]-nope$/);
+  }, TIMEOUT);
+
+  it("a row the database refuses for its data holds up none of the rest of its batch (PostgreSQL: set aside, with the database's error)", async () => {
+    const url = await database();
+    const server = await startServer({ databaseUrl: url, spoolDir: spool() });
+    cleanups.push(() => server.stop());
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 16, messages: [{ role: "user", content: "a record to copy" }] });
+    const [stored] = await eventually(async () => {
+      const r = await query<Record<string, unknown>>(url, 'SELECT * FROM "RequestRecord"');
+      return r.length ? r : undefined;
+    }, 20_000);
+    // Copies of a real row under new ids; one with a NOT NULL column left empty, which both databases refuse.
+    const copies = Array.from({ length: 9 }, (_, i) => ({ ...stored, id: `req_copy_${i}`, ...(i === 4 ? { stage: null } : {}) }));
+    const writer = createRecordWriter(url);
+    cleanups.push(() => writer.close());
+    const asRow = (r: Record<string, unknown>) => r as unknown as RequestRecordRow;
+    const result = await storeLines<Record<string, unknown>>(copies.map((c) => JSON.stringify(c)), asRow, (rows) => writer.insert(rows as unknown as Record<string, unknown>[]));
+    if (kind === "postgresql") {
+      expect(result.written).toBe(8);
+      expect(result.setAside!.map((r) => (JSON.parse(r.line) as { id: string }).id)).toEqual(["req_copy_4"]);
+      expect(result.setAside![0]!.error).toMatch(/null value in column "stage"/);
+    } else {
+      // SQLite's INSERT OR IGNORE (there to skip rows already stored) leaves out a row that breaks a constraint too, without an error.
+      expect(result.setAside).toEqual([]);
+    }
+    const ids = (await query<{ id: string }>(url, 'SELECT "id" FROM "RequestRecord" WHERE "id" LIKE \'req_copy_%\'')).map((r) => r.id).sort();
+    expect(ids).toEqual(copies.map((c) => c.id).filter((id) => id !== "req_copy_4").sort());
+    // A database that cannot be reached is not the rows' fault: the batch fails as a whole, to be retried.
+    const unreachable = createRecordWriter("postgresql://postgres@127.0.0.1:1/none");
+    cleanups.push(() => unreachable.close());
+    await expect(storeLines<Record<string, unknown>>([JSON.stringify(copies[0])], asRow, (rows) => unreachable.insert(rows as unknown as Record<string, unknown>[]))).rejects.toThrow();
   }, TIMEOUT);
 });
