@@ -161,7 +161,39 @@ function readAll(res: http.IncomingMessage): Promise<Buffer> {
     });
     res.once("end", () => resolve(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
     res.once("error", reject);
-    res.once("aborted", () => reject(new Error("the upstream closed the connection before the end of the body")));
+    // Destroyed with a reason (a silence past the idle bound): that reason, not the abort it causes.
+    res.once("aborted", () => reject(res.errored ?? new Error("the upstream closed the connection before the end of the body")));
+  });
+}
+
+/**
+ * The longest silence of an upstream answer once its headers are in
+ * (THINKGATE_UPSTREAM_IDLE_MS, 5 minutes). The SDK's timeout ends when the
+ * headers arrive; a body that then stalls (a stream silent after
+ * message_start, a JSON body cut short by a proxy that keeps the connection
+ * open) held its request, and its client, for as long as the connection
+ * lived. The API sends ping events through a long stream, and a JSON
+ * answer's body follows its headers at once, so minutes of silence is a
+ * broken answer.
+ */
+export function upstreamIdleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.THINKGATE_UPSTREAM_IDLE_MS);
+  return Number.isFinite(v) && v > 0 ? v : 300_000;
+}
+
+export function upstreamSilent(ms: number): AppError {
+  return new AppError("timeout_error", `the upstream's answer stalled: nothing arrived for ${Math.round(ms / 1000)} s after its headers`, { status: 504 });
+}
+
+/** Ends an answer whose body goes silent for `ms` (the socket's idle timer, left as the agent wants it afterwards). */
+function limitSilence(res: http.IncomingMessage, ms: number): void {
+  const socket = res.socket;
+  const onIdle = () => res.destroy(upstreamSilent(ms));
+  socket.setTimeout(ms);
+  socket.on("timeout", onIdle);
+  res.once("close", () => {
+    socket.off("timeout", onIdle);
+    socket.setTimeout(0);
   });
 }
 
@@ -218,6 +250,7 @@ export function upstreamFetch(input: string | URL | Request, init: RequestInit =
     req.once("response", (r) => {
       res = r;
       r.once("close", release);
+      limitSilence(r, upstreamIdleMs());
       if ((r.statusCode ?? 0) >= 400) resolve(scrubbedError(href, r));
       else resolve(new UpstreamResponse(href, r) as unknown as Response);
     });

@@ -584,3 +584,62 @@ describe("an upstream that keeps a stream's connection open after message_stop",
     }
   });
 });
+
+describe("an upstream whose answer goes silent after its headers", () => {
+  it("is ended after THINKGATE_UPSTREAM_IDLE_MS of silence: the client gets an error in the API's shape, and the request is recorded", async () => {
+    const upstream = await startCannedUpstream("Never finished.", { sse: "stall" });
+    const own = await startServer({ env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_UPSTREAM_IDLE_MS: "1500" } });
+    try {
+      const sdk = new Anthropic({ baseURL: own.baseURL, apiKey: own.adminKey, maxRetries: 0 });
+      const started = performance.now();
+      const stream = sdk.messages.stream(
+        { model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `Hello ${nonce()}` }] },
+        { headers: { "thinkgate-tier": "standard" }, signal: AbortSignal.timeout(20_000) },
+      );
+      const { response } = await stream.withResponse();
+      const failure = await stream.finalMessage().then(
+        () => null,
+        (err: unknown) => err,
+      );
+      // Ended by the gateway, long before the client's own 20 s: an error event the SDK raises as an APIError.
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(failure).toBeInstanceOf(Anthropic.APIError);
+      expect(String((failure as Error).message)).toMatch(/stalled|nothing arrived/);
+      const id = response.headers.get("thinkgate-request-id")!;
+      const rec = await eventually(async () => {
+        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+        return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
+      });
+      expect(rec.status).not.toBe("ok");
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
+  });
+
+  it("a JSON answer cut off half-way on an open connection is a 504 timeout_error in the API's shape, recorded", async () => {
+    const upstream = await startCannedUpstream("Never finished.", { json: "stall" });
+    const own = await startServer({ env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_UPSTREAM_IDLE_MS: "1500" } });
+    try {
+      const res = await fetch(`${own.baseURL}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": own.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard" },
+        body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `Hello ${nonce()}` }] }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+      expect(res.status).toBe(504);
+      expect(body).toMatchObject({ type: "error", error: { type: "timeout_error" } });
+      expect(body.error.message).toMatch(/stalled/);
+      const id = res.headers.get("thinkgate-request-id")!;
+      const rec = await eventually(async () => {
+        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
+        return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
+      });
+      expect(rec).toMatchObject({ status: "error", httpStatus: 504 });
+    } finally {
+      await own.stop();
+      await upstream.stop();
+    }
+  });
+});

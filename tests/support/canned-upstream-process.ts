@@ -18,9 +18,11 @@ const text = process.env.CANNED_TEXT ?? "Canned answer.";
 const fixed = process.env.CANNED_STATUS ? { status: Number(process.env.CANNED_STATUS), body: process.env.CANNED_BODY ?? "" } : null;
 /**
  * CANNED_SSE=close: every Messages call answered as a stream of the text; =open: the same, with the
- * connection left open after message_stop (a proxy that does not pass the end of the response on).
+ * connection left open after message_stop (a proxy that does not pass the end of the response on);
+ * =stall: a stream that goes silent after its first two events, its connection left open.
+ * CANNED_JSON=stall: a JSON answer that goes silent half-way through its body.
  */
-const sse = process.env.CANNED_SSE === "open" || process.env.CANNED_SSE === "close" ? process.env.CANNED_SSE : null;
+const sse = process.env.CANNED_SSE === "open" || process.env.CANNED_SSE === "close" || process.env.CANNED_SSE === "stall" ? process.env.CANNED_SSE : null;
 let calls = 0;
 let lastBody: Buffer | null = null;
 
@@ -50,9 +52,17 @@ const server = http.createServer((req, res) => {
         ev({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 12 } }),
         ev({ type: "message_stop" }),
       ].join("");
-      if (sse === "open") res.write(events);
+      if (sse === "stall") res.write(events.split("\n\n").slice(0, 2).join("\n\n") + "\n\n");
+      else if (sse === "open") res.write(events);
       else res.end(events);
       lastBody = Buffer.concat(parts);
+      return;
+    }
+    if (process.env.CANNED_JSON === "stall") {
+      // Headers and half a body, then silence on an open connection.
+      const whole = JSON.stringify({ id: `msg_canned_${n}`, type: "message", role: "assistant", content: [{ type: "text", text }] });
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(whole)), "request-id": `req_canned_${n}` });
+      res.write(whole.slice(0, whole.length >> 1));
       return;
     }
     res.writeHead(200, { "content-type": "application/json", "request-id": `req_canned_${n}` });

@@ -11,10 +11,18 @@ export interface CannedUpstream {
 
 /**
  * `fixed`: every call is answered with this status and body instead (an upstream, or a proxy in front of it, misbehaving in its own way).
- * `sse`: every Messages call is answered as a stream of the text; "open" leaves the connection open after message_stop.
+ * `sse`: every Messages call is answered as a stream of the text; "open" leaves the connection open after message_stop;
+ * "stall" goes silent after the first two events. `json: "stall"`: a JSON answer silent half-way through its body.
  */
-export async function startCannedUpstream(text: string, opts: { fixed?: { status: number; body: string }; sse?: "open" | "close" } = {}): Promise<CannedUpstream> {
-  const fixed = { ...(opts.fixed ? { CANNED_STATUS: String(opts.fixed.status), CANNED_BODY: opts.fixed.body } : {}), ...(opts.sse ? { CANNED_SSE: opts.sse } : {}) };
+export async function startCannedUpstream(
+  text: string,
+  opts: { fixed?: { status: number; body: string }; sse?: "open" | "close" | "stall"; json?: "stall" } = {},
+): Promise<CannedUpstream> {
+  const fixed = {
+    ...(opts.fixed ? { CANNED_STATUS: String(opts.fixed.status), CANNED_BODY: opts.fixed.body } : {}),
+    ...(opts.sse ? { CANNED_SSE: opts.sse } : {}),
+    ...(opts.json ? { CANNED_JSON: opts.json } : {}),
+  };
   const proc = fork(path.join(__dirname, "canned-upstream-process.ts"), [], {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, CANNED_TEXT: text, ...fixed },
