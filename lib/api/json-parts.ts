@@ -37,20 +37,30 @@ export const SLICE_MEMBERS = 1000;
 /** Cuts `value`'s long arrays and big objects out, as slices of JSON text (on the parser's thread). */
 export function toParts(value: unknown, sliceMembers = SLICE_MEMBERS): JsonParts {
   const holes: JsonHole[] = [];
+  // Where the walk is; copied only for a hole.
+  const path: Key[] = [];
   // Post-order: a hole inside a member is cut out before the member is written into its parent's slice.
-  const visit = (v: unknown, path: Key[]): unknown => {
+  const visit = (v: unknown): unknown => {
     if (typeof v !== "object" || v === null) return v;
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = visit(v[i], [...path, i]);
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        v[i] = visit(v[i]);
+        path.pop();
+      }
       if (v.length <= sliceMembers) return v;
       const slices: string[] = [];
       for (let at = 0; at < v.length; at += sliceMembers) slices.push(JSON.stringify(v.slice(at, at + sliceMembers)));
-      holes.push({ path, kind: "array", slices });
+      holes.push({ path: [...path], kind: "array", slices });
       return [];
     }
     const o = v as Record<string, unknown>;
     const keys = Object.keys(o);
-    for (const k of keys) o[k] = visit(o[k], [...path, k]);
+    for (const k of keys) {
+      path.push(k);
+      o[k] = visit(o[k]);
+      path.pop();
+    }
     if (keys.length <= sliceMembers) return o;
     const slices: string[] = [];
     for (let at = 0; at < keys.length; at += sliceMembers) {
@@ -58,10 +68,10 @@ export function toParts(value: unknown, sliceMembers = SLICE_MEMBERS): JsonParts
       for (const k of keys.slice(at, at + sliceMembers)) part[k] = o[k];
       slices.push(JSON.stringify(part));
     }
-    holes.push({ path, kind: "object", slices });
+    holes.push({ path: [...path], kind: "object", slices });
     return {};
   };
-  const root = visit(value, []);
+  const root = visit(value);
   return { root, holes: holes.reverse() };
 }
 
