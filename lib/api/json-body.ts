@@ -35,6 +35,8 @@ export const MAX_OBJECT_MEMBERS = 10_000;
 
 const bad = (message: string) => new AppError("invalid_request_error", message);
 
+let scratch = { isObject: new Uint8Array(MAX_JSON_DEPTH + 2), members: new Float64Array(MAX_JSON_DEPTH + 2) };
+
 /**
  * What makes JSON text too costly to parse: nesting deeper than `maxDepth`,
  * more than `maxValues` values (counted by their separating commas), or an
@@ -47,9 +49,9 @@ const bad = (message: string) => new AppError("invalid_request_error", message);
 export function jsonTooComplex(text: string, maxDepth: number, maxValues: number, maxMembers = Infinity): "depth" | "values" | "members" | null {
   let depth = 0;
   let values = 1;
-  // Per open container: whether it is an object, and its members so far (commas + 1).
-  const isObject = new Uint8Array(maxDepth + 2);
-  const members = new Float64Array(maxDepth + 2);
+  // Per open container: whether it is an object, and its members so far (commas + 1). Reused: the pass is synchronous.
+  if (scratch.isObject.length < maxDepth + 2) scratch = { isObject: new Uint8Array(maxDepth + 2), members: new Float64Array(maxDepth + 2) };
+  const { isObject, members } = scratch;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {

@@ -181,20 +181,46 @@ export function upstreamIdleMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(v) && v > 0 ? v : 300_000;
 }
 
+// Read once: process.env is a lookup in C++, microseconds on every upstream call.
+let idleMs: number | undefined;
+
 export function upstreamSilent(ms: number): AppError {
   return new AppError("timeout_error", `the upstream's answer stalled: nothing arrived for ${Math.round(ms / 1000)} s after its headers`, { status: 504 });
 }
 
-/** Ends an answer whose body goes silent for `ms` (the socket's idle timer, left as the agent wants it afterwards). */
+/** Answers being read, with the bytes their socket had read when last seen moving, and since when. */
+const watched = new Map<http.IncomingMessage, { ms: number; bytes: number; since: number }>();
+let sweeper: NodeJS.Timeout | null = null;
+
+/**
+ * Ends an answer whose body goes silent for `ms`. One sweep a second over
+ * the answers in flight compares what their sockets have read, rather than a
+ * timer per answer: arming and clearing a socket timeout on every upstream
+ * call cost the request path more than the check is worth.
+ */
 function limitSilence(res: http.IncomingMessage, ms: number): void {
-  const socket = res.socket;
-  const onIdle = () => res.destroy(upstreamSilent(ms));
-  socket.setTimeout(ms);
-  socket.on("timeout", onIdle);
-  res.once("close", () => {
-    socket.off("timeout", onIdle);
-    socket.setTimeout(0);
-  });
+  watched.set(res, { ms, bytes: res.socket.bytesRead, since: Date.now() });
+  res.once("close", () => watched.delete(res));
+  if (!sweeper) {
+    sweeper = setInterval(sweepSilent, 1_000);
+    sweeper.unref();
+  }
+}
+
+function sweepSilent(): void {
+  const now = Date.now();
+  for (const [res, w] of watched) {
+    const bytes = res.socket?.bytesRead ?? w.bytes;
+    if (bytes !== w.bytes) Object.assign(w, { bytes, since: now });
+    else if (now - w.since >= w.ms) {
+      watched.delete(res);
+      res.destroy(upstreamSilent(w.ms));
+    }
+  }
+  if (!watched.size && sweeper) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
 }
 
 /** An error answer, read whole and scrubbed; a body that breaks off is a failed fetch, as before its headers. */
@@ -250,7 +276,7 @@ export function upstreamFetch(input: string | URL | Request, init: RequestInit =
     req.once("response", (r) => {
       res = r;
       r.once("close", release);
-      limitSilence(r, upstreamIdleMs());
+      limitSilence(r, (idleMs ??= upstreamIdleMs()));
       if ((r.statusCode ?? 0) >= 400) resolve(scrubbedError(href, r));
       else resolve(new UpstreamResponse(href, r) as unknown as Response);
     });
