@@ -45,9 +45,10 @@ interface StoredRecord {
   maxTokensSent: number | null;
 }
 
-async function stored(id: string): Promise<StoredRecord> {
+/** The stored record of a request, once it is written (on the suite's server, or another). */
+async function stored(id: string, on: TestServer = server): Promise<StoredRecord> {
   return eventually(async () => {
-    const res = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    const res = await fetch(`${on.url}/api/requests/${id}`, { headers: { "x-api-key": on.adminKey } });
     return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
   });
 }
@@ -357,11 +358,7 @@ describe(`the seeded standard route and the breaker's defaults (${process.env.TH
     expect(err).toBeInstanceOf(Anthropic.APIError);
     return err as InstanceType<typeof Anthropic.APIError>;
   };
-  const record = async (id: string): Promise<StoredRecord> =>
-    eventually(async () => {
-      const res = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
-      return res.status === 200 ? ((await res.json()) as StoredRecord) : undefined;
-    });
+  const record = (id: string) => stored(id, own);
 
   it("does not open a model's circuit for one request that got a 500 and one that got 429s: the next request is served by the model", async () => {
     // Every model fails: the client's own (3 calls), then the standard route's fallbacks (Sonnet is the client's model: skipped; Opus, 3 calls).
@@ -545,10 +542,7 @@ describe("an upstream success whose body is no answer (a proxy's page under a 20
         expect(answer).toMatchObject({ type: "error", error: { type: "api_error" } });
         expect(answer.error.message).toContain(stream ? "to a stream request" : "not a JSON object");
         const id = res.headers.get("thinkgate-request-id")!;
-        const rec = await eventually(async () => {
-          const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
-          return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
-        });
+        const rec = await stored(id, own);
         expect(rec).toMatchObject({ status: "error", httpStatus: 502, errorType: "api_error" });
       }
     } finally {
@@ -573,10 +567,7 @@ describe("an upstream that keeps a stream's connection open after message_stop",
       const msg = await stream.finalMessage();
       expect(msg.content.map((b) => (b.type === "text" ? b.text : b.type))).toEqual(["All done."]);
       const id = response.headers.get("thinkgate-request-id")!;
-      const rec = await eventually(async () => {
-        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
-        return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
-      });
+      const rec = await stored(id, own);
       expect(rec).toMatchObject({ status: "ok", httpStatus: 200, outputTokens: 12 });
     } finally {
       await own.stop();
@@ -606,10 +597,7 @@ describe("an upstream whose answer goes silent after its headers", () => {
       expect(failure).toBeInstanceOf(Anthropic.APIError);
       expect(String((failure as Error).message)).toMatch(/stalled|nothing arrived/);
       const id = response.headers.get("thinkgate-request-id")!;
-      const rec = await eventually(async () => {
-        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
-        return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
-      });
+      const rec = await stored(id, own);
       expect(rec.status).not.toBe("ok");
     } finally {
       await own.stop();
@@ -632,10 +620,7 @@ describe("an upstream whose answer goes silent after its headers", () => {
       expect(body).toMatchObject({ type: "error", error: { type: "timeout_error" } });
       expect(body.error.message).toMatch(/stalled/);
       const id = res.headers.get("thinkgate-request-id")!;
-      const rec = await eventually(async () => {
-        const r = await fetch(`${own.url}/api/requests/${id}`, { headers: { "x-api-key": own.adminKey } });
-        return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
-      });
+      const rec = await stored(id, own);
       expect(rec).toMatchObject({ status: "error", httpStatus: 504 });
     } finally {
       await own.stop();
