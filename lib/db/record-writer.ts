@@ -8,9 +8,12 @@
  * Inserts skip ids already stored, so a batch retried after a failure, or
  * replayed from the spool after a restart, is written exactly once; a skipped
  * row fires no trigger (SQLite runs no AFTER INSERT trigger for a row that
- * INSERT OR IGNORE left out; PostgreSQL's transition table holds only the
- * rows ON CONFLICT DO NOTHING inserted), so the cost rollups and the full-text
- * index count it once too. Reads stay with Prisma.
+ * ON CONFLICT DO NOTHING left out; PostgreSQL's transition table holds only
+ * the rows it inserted), so the cost rollups and the full-text index count it
+ * once too. Only a conflict on the id is skipped: SQLite's INSERT OR IGNORE,
+ * used before, also left out a row breaking any other constraint (a NOT NULL
+ * column), silently, so that record was lost; now the database refuses it and
+ * the recorder sets it aside (lib/recorder/store.ts). Reads stay with Prisma.
  */
 import path from "node:path";
 import type { Pool } from "pg";
@@ -70,7 +73,7 @@ function sqliteWriter(url: string): RecordWriter {
       const key = cols.join(",");
       let stmt = statements.get(key);
       if (!stmt) {
-        stmt = conn.prepare(`INSERT OR IGNORE INTO ${TABLE} (${cols.map(quote).join(",")}) VALUES (${cols.map(() => "?").join(",")})`);
+        stmt = conn.prepare(`INSERT INTO ${TABLE} (${cols.map(quote).join(",")}) VALUES (${cols.map(() => "?").join(",")}) ON CONFLICT ("id") DO NOTHING`);
         statements.set(key, stmt);
       }
       const s = stmt;
