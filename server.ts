@@ -25,6 +25,8 @@ import { calibrationRunner, startCalibration } from "./lib/calibration/runner";
 import { shutdownTracing } from "./lib/telemetry/tracing";
 import { startCluster, stopCluster } from "./lib/cluster";
 import { projectRoot } from "./lib/runtime/root";
+import { SIMULATOR_PREFIX } from "./lib/simulator/routes";
+import { createSimulatorServer, listen } from "./lib/simulator/server";
 
 type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -70,14 +72,23 @@ async function main(): Promise<void> {
         res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(env.port, env.host, resolve);
-  });
-  const address = server.address();
-  if (address && typeof address === "object" && address.port !== env.port) {
-    // Port 0 asked the OS for a free port: the simulator's URL depends on it.
-    env = readEnv({ ...process.env, PORT: String(address.port) });
+  const bound = await listen(server, env.port, env.host);
+  if (bound !== env.port) {
+    // Port 0 asked the OS for a free port.
+    env = readEnv({ ...process.env, PORT: String(bound) });
+    setRuntimeEnv(env);
+  }
+  // In simulator mode the upstream is the simulator in this process, on a
+  // loopback port of its own that outlives the drain. Reached through the
+  // gateway's own port, it was cut off by the drain: a request accepted before
+  // SIGTERM whose upstream call came after it (an escalation's second call, a
+  // request still routing) was answered 502. The gateway's port still serves
+  // /api/simulator for clients that call it directly.
+  let upstreamServer: http.Server | null = null;
+  if (env.upstreamIsSelf) {
+    upstreamServer = createSimulatorServer(env.maxBodyBytes, (err) => logger.error({ err }, "simulator: request failed"));
+    const port = await listen(upstreamServer, 0, "127.0.0.1");
+    env = { ...env, upstreamBaseUrl: `http://127.0.0.1:${port}${SIMULATOR_PREFIX}` };
     setRuntimeEnv(env);
   }
   // Calibration experiments run in the server process; this resumes any a stopped process left unfinished.
@@ -111,6 +122,9 @@ async function main(): Promise<void> {
     // Stop accepting, let requests in flight finish (bounded), then write every record.
     const drained = drainConnections(server);
     await Promise.race([Promise.all([drained, calibrationRunner()?.stop()]), new Promise((r) => setTimeout(r, Number(process.env.THINKGATE_DRAIN_MS ?? 10_000)))]);
+    // Requests are answered: nothing needs the upstream any more.
+    upstreamServer?.close();
+    upstreamServer?.closeAllConnections();
     const rec = recorder();
     const flushed = await rec.flush(Number(process.env.THINKGATE_SHUTDOWN_FLUSH_MS ?? 15_000));
     const left = rec.status();

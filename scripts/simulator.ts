@@ -10,46 +10,25 @@
  *
  * SDK base URL: http://HOST:PORT/api/simulator (any API key is accepted).
  */
-import { createHttpServer, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from "../lib/api/http-server";
-import { serveApi } from "../lib/api/node-adapter";
-import { ApiRouter } from "../lib/api/router";
-import { simulatorRoutes } from "../lib/simulator/routes";
+import { createSimulatorServer, listen } from "../lib/simulator/server";
 
-function main(): void {
+async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 4010);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${process.env.PORT}`);
   const host = process.env.HOST?.trim() || "127.0.0.1";
   const maxBodyBytes = Number(process.env.THINKGATE_MAX_BODY_BYTES ?? 32 * 1024 * 1024);
-  const router = new ApiRouter(simulatorRoutes);
-
-  const server = createHttpServer({ headersMs: DEFAULT_HEADERS_TIMEOUT_MS, bodyMs: DEFAULT_BODY_TIMEOUT_MS }, (req, res) => {
-    serveApi(router, req, res, maxBodyBytes)
-      .then((served) => {
-        if (served) return;
-        const body = JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route for ${req.method} ${req.url}` } });
-        res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
-      })
-      .catch((err: unknown) => {
-        console.error("simulator: request failed:", err);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
-      });
-  });
-  server.once("error", (err) => {
+  const server = createSimulatorServer(maxBodyBytes, (err) => console.error("simulator: request failed:", err));
+  const bound = await listen(server, port, host).catch((err: Error) => {
     console.error("simulator failed to start:", err.message);
     process.exit(1);
   });
-  server.listen(port, host, () => {
-    const address = server.address();
-    const bound = address && typeof address === "object" ? address.port : port;
-    const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
-    const latency = process.env.THINKGATE_SIM_LATENCY === "zero" ? "zero (answers instantly)" : "realistic";
-    process.stdout.write(
-      `simulator is up at http://${shownHost}:${bound}/api/simulator  (latency: ${latency})\n` +
-        `  SDK:  new Anthropic({ baseURL: "http://${shownHost}:${bound}/api/simulator", apiKey: "any" })\n`,
-    );
-    if (process.send) process.send({ ready: true, port: bound });
-  });
+  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const latency = process.env.THINKGATE_SIM_LATENCY === "zero" ? "zero (answers instantly)" : "realistic";
+  process.stdout.write(
+    `simulator is up at http://${shownHost}:${bound}/api/simulator  (latency: ${latency})\n` +
+      `  SDK:  new Anthropic({ baseURL: "http://${shownHost}:${bound}/api/simulator", apiKey: "any" })\n`,
+  );
+  if (process.send) process.send({ ready: true, port: bound });
 
   const stop = () => {
     server.close(() => process.exit(0));
@@ -60,9 +39,7 @@ function main(): void {
   process.on("SIGINT", stop);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   console.error("simulator failed to start:", err instanceof Error ? err.message : err);
   process.exit(1);
-}
+});

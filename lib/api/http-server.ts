@@ -123,7 +123,15 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
     },
     (req, res) => {
-      if (draining.has(server)) res.setHeader("connection", "close");
+      if (draining.has(server)) {
+        // A request that reached a connection already ended after the response
+        // before it (the client sent it before our end arrived): no answer can
+        // go back on it. Not taken: the client sees the connection closed
+        // without a response, which the SDKs retry, rather than a request
+        // begun here and cut off.
+        if (req.socket.writableEnded) return void req.socket.destroy();
+        res.setHeader("connection", "close");
+      }
       // A request that began before the drain: its connection ends with its response.
       res.once("finish", () => {
         if (draining.has(server)) req.socket.end();

@@ -20,6 +20,8 @@ export interface RuntimeEnv {
   port: number;
   mode: Mode;
   upstreamBaseUrl: string;
+  /** No ANTHROPIC_BASE_URL in simulator mode: the upstream is the simulator this process serves (server.ts). */
+  upstreamIsSelf: boolean;
   upstreamApiKey: string;
   db: DbProvider;
   /** Largest accepted request body, in bytes (the API's own limit is 32 MB). */
@@ -115,6 +117,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     port,
     mode,
     upstreamBaseUrl: validateBaseUrl(env.ANTHROPIC_BASE_URL?.trim() || defaultUpstream, "ANTHROPIC_BASE_URL"),
+    upstreamIsSelf: mode === "simulator" && !env.ANTHROPIC_BASE_URL?.trim(),
     // The simulator accepts any key; it still requires one, like the API.
     upstreamApiKey: apiKey || "simulator",
     db: providerOf(databaseUrl(env)),

@@ -1,0 +1,40 @@
+/**
+ * The simulator's routes on a node:http server of their own: the standalone
+ * simulator (scripts/simulator.ts) and, in simulator mode, the gateway's
+ * upstream (server.ts).
+ */
+import type http from "node:http";
+import { createHttpServer, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from "../api/http-server";
+import { serveApi } from "../api/node-adapter";
+import { ApiRouter } from "../api/router";
+import { simulatorRoutes } from "./routes";
+
+export function createSimulatorServer(maxBodyBytes: number, onError: (err: unknown) => void): http.Server {
+  const router = new ApiRouter(simulatorRoutes);
+  return createHttpServer({ headersMs: DEFAULT_HEADERS_TIMEOUT_MS, bodyMs: DEFAULT_BODY_TIMEOUT_MS }, (req, res) => {
+    serveApi(router, req, res, maxBodyBytes)
+      .then((served) => {
+        if (served) return;
+        const body = JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route for ${req.method} ${req.url}` } });
+        res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+      })
+      .catch((err: unknown) => {
+        onError(err);
+        if (res.headersSent) return void res.destroy();
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
+      });
+  });
+}
+
+/** Listens on `host`:`port` (0: a free one) and returns the port bound. */
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(address && typeof address === "object" ? address.port : port);
+    });
+  });
+}
