@@ -13,7 +13,7 @@ import "./lib/runtime/dotenv";
 import type http from "node:http";
 import { apiRoutes } from "./lib/api/routes";
 import { ApiRouter } from "./lib/api/router";
-import { createHttpServer, drainConnections } from "./lib/api/http-server";
+import { createHttpServer, drainConnections, listen } from "./lib/api/http-server";
 import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
@@ -25,8 +25,7 @@ import { calibrationRunner, startCalibration } from "./lib/calibration/runner";
 import { shutdownTracing } from "./lib/telemetry/tracing";
 import { startCluster, stopCluster } from "./lib/cluster";
 import { projectRoot } from "./lib/runtime/root";
-import { SIMULATOR_PREFIX } from "./lib/simulator/routes";
-import { createSimulatorServer, listen } from "./lib/simulator/server";
+import { startSimulatorUpstream } from "./lib/simulator/upstream";
 
 type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -78,17 +77,17 @@ async function main(): Promise<void> {
     env = readEnv({ ...process.env, PORT: String(bound) });
     setRuntimeEnv(env);
   }
-  // In simulator mode the upstream is the simulator in this process, on a
-  // loopback port of its own that outlives the drain. Reached through the
-  // gateway's own port, it was cut off by the drain: a request accepted before
-  // SIGTERM whose upstream call came after it (an escalation's second call, a
-  // request still routing) was answered 502. The gateway's port still serves
-  // /api/simulator for clients that call it directly.
-  let upstreamServer: http.Server | null = null;
-  if (env.upstreamIsSelf) {
-    upstreamServer = createSimulatorServer(env.maxBodyBytes, (err) => logger.error({ err }, "simulator: request failed"));
-    const port = await listen(upstreamServer, 0, "127.0.0.1");
-    env = { ...env, upstreamBaseUrl: `http://127.0.0.1:${port}${SIMULATOR_PREFIX}` };
+  // In simulator mode the upstream is the simulator on a loopback port and a
+  // thread of its own (lib/simulator/upstream.ts says why). The gateway's port
+  // still serves /api/simulator for clients that call it directly.
+  const upstream = env.upstreamIsSelf
+    ? await startSimulatorUpstream(env.maxBodyBytes, (url) => {
+        env = { ...env, upstreamBaseUrl: url };
+        setRuntimeEnv(env);
+      })
+    : null;
+  if (upstream) {
+    env = { ...env, upstreamBaseUrl: upstream.url };
     setRuntimeEnv(env);
   }
   // Calibration experiments run in the server process; this resumes any a stopped process left unfinished.
@@ -123,8 +122,7 @@ async function main(): Promise<void> {
     const drained = drainConnections(server);
     await Promise.race([Promise.all([drained, calibrationRunner()?.stop()]), new Promise((r) => setTimeout(r, Number(process.env.THINKGATE_DRAIN_MS ?? 10_000)))]);
     // Requests are answered: nothing needs the upstream any more.
-    upstreamServer?.close();
-    upstreamServer?.closeAllConnections();
+    await upstream?.stop();
     const rec = recorder();
     const flushed = await rec.flush(Number(process.env.THINKGATE_SHUTDOWN_FLUSH_MS ?? 15_000));
     const left = rec.status();

@@ -2,7 +2,8 @@
  * Bundles server.ts and everything it imports from this repository into one
  * CommonJS file, .thinkgate/server.cjs, which `npm start`, the tests and the
  * benchmarks run with plain Node, and the record thread's entry beside it
- * (.thinkgate/record-thread.cjs) and the JSON parser's (json-thread.cjs).
+ * (.thinkgate/record-thread.cjs), the JSON parser's (json-thread.cjs) and
+ * the simulator's (simulator-thread.cjs).
  * Packages stay in node_modules (external).
  *
  * Why not tsx at run time: tsx compiles each module as it loads and keeps its
@@ -22,11 +23,12 @@ export const SERVER_BUNDLE = path.join(root, ".thinkgate", "server.cjs");
 
 export async function buildServer() {
   const result = await build({
-    // The record thread (lib/recorder/thread-store.ts) and the JSON parser's (lib/api/large-json.ts) start from beside the server.
+    // The record thread (lib/recorder/thread-store.ts), the JSON parser's (lib/api/large-json.ts) and the simulator's (lib/simulator/upstream.ts) start from beside the server.
     entryPoints: [
       { in: path.join(root, "server.ts"), out: "server" },
       { in: path.join(root, "lib/recorder/thread.ts"), out: "record-thread" },
       { in: path.join(root, "lib/api/json-thread.ts"), out: "json-thread" },
+      { in: path.join(root, "lib/simulator/thread.ts"), out: "simulator-thread" },
     ],
     outdir: path.dirname(SERVER_BUNDLE),
     outExtension: { ".js": ".cjs" },

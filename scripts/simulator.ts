@@ -10,7 +10,8 @@
  *
  * SDK base URL: http://HOST:PORT/api/simulator (any API key is accepted).
  */
-import { createSimulatorServer, listen } from "../lib/simulator/server";
+import { listen } from "../lib/api/http-server";
+import { createSimulatorServer } from "../lib/simulator/server";
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 4010);

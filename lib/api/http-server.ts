@@ -145,3 +145,15 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
   server.keepAliveTimeout = 65_000;
   return server;
 }
+
+/** Listens on `host`:`port` (0: a free one) and returns the port bound. */
+export function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(address && typeof address === "object" ? address.port : port);
+    });
+  });
+}

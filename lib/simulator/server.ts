@@ -26,15 +26,3 @@ export function createSimulatorServer(maxBodyBytes: number, onError: (err: unkno
       });
   });
 }
-
-/** Listens on `host`:`port` (0: a free one) and returns the port bound. */
-export function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      const address = server.address();
-      resolve(address && typeof address === "object" ? address.port : port);
-    });
-  });
-}

@@ -256,3 +256,36 @@ describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_
     }, 120_000);
   }
 });
+
+describe(`in simulator mode, the default without a key (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  // The upstream is the built-in simulator, which answers by reading the whole
+  // request: its work runs on a thread of its own (lib/simulator/upstream.ts).
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer();
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const bodies: [string, () => unknown][] = [
+    [
+      "99,999 messages",
+      () => ({ model: "claude-sonnet-4-6", max_tokens: 64, messages: Array.from({ length: 99_999 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `Step ${i}: check the next entry.` })) }),
+    ],
+    ["a 15 MB prompt", () => ({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "A pasted log line, request 12345 served in 87 ms. ".repeat(300_000) + "\nWhat does this log say?" }] })],
+  ];
+  for (const [name, make] of bodies) {
+    it(`${name}: the gateway keeps answering while the simulator reads it`, async () => {
+      const body = utf8.encode(JSON.stringify(make()));
+      let request!: Promise<Answer>;
+      const { worstMs, polls } = await stallDuring(server, () => (request = postMessages(server, body)));
+      const res = await request;
+      console.log(`simulator mode, ${name}, ${(body.length / 1e6).toFixed(1)} MB: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
+      expect(res.status, res.text.slice(0, 300)).toBe(200);
+      expect(worstMs).toBeLessThan(MAX_STALL_MS);
+    }, 120_000);
+  }
+});

@@ -1,0 +1,17 @@
+/**
+ * The simulator's thread (started by upstream.ts in simulator mode): serves
+ * the simulator's routes on a loopback port and tells the parent which.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { logger } from "../observability/logger";
+import { listen } from "../api/http-server";
+import { createSimulatorServer } from "./server";
+
+export type SimulatorThreadMessage = { port: number } | { error: string };
+
+const port = parentPort!;
+const server = createSimulatorServer((workerData as { maxBodyBytes: number }).maxBodyBytes, (err) => logger.error({ err }, "simulator: request failed"));
+listen(server, 0, "127.0.0.1").then(
+  (bound) => port.postMessage({ port: bound } satisfies SimulatorThreadMessage),
+  (err: Error) => port.postMessage({ error: err.message } satisfies SimulatorThreadMessage),
+);

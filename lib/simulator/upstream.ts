@@ -1,0 +1,103 @@
+/**
+ * The simulator as the gateway's upstream in simulator mode (no
+ * ANTHROPIC_API_KEY): its routes on a loopback port of their own, served by a
+ * thread of their own.
+ *
+ * A port of its own: reached through the gateway's port, the simulator was cut
+ * off by a shutdown's drain, which closes that port, and a request accepted
+ * before SIGTERM whose upstream call came after it (an escalation's second
+ * call) was answered 502.
+ *
+ * A thread of its own: the simulator's work on a hostile request (100,000
+ * messages hashed and analysed, ~0.2 s) held the gateway's event loop, which
+ * in the default mode is the one serving every other request. On its thread
+ * the gateway's loop sees only the HTTP call, as with the real API.
+ *
+ * Where the thread's entry cannot be found (a Next development server bundles
+ * this module elsewhere) or it does not start, the server runs in the process.
+ */
+import type http from "node:http";
+import type { Worker } from "node:worker_threads";
+import { logger } from "../observability/logger";
+import { startThread, threadEntry } from "../runtime/threads";
+import { SIMULATOR_PREFIX } from "./routes";
+import { listen } from "../api/http-server";
+import { createSimulatorServer } from "./server";
+import type { SimulatorThreadMessage } from "./thread";
+
+export interface SimulatorUpstream {
+  /** The base URL to call it at, e.g. http://127.0.0.1:41234/api/simulator */
+  url: string;
+  /** Where it runs. */
+  on: "thread" | "process";
+  /** Its thread as of now (it is started again if it ends), null in the process. */
+  thread(): Worker | null;
+  stop(): Promise<void>;
+}
+
+const START_MS = 10_000;
+
+function startOnThread(maxBodyBytes: number, onRestart: (url: string) => void): Promise<SimulatorUpstream> | null {
+  const entry = threadEntry(__dirname, "simulator-thread.cjs", "thread.ts");
+  if (!entry) return null;
+  let stopping = false;
+  let worker: Worker;
+  const boot = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      worker = startThread(entry, { workerData: { maxBodyBytes } });
+      const timer = setTimeout(() => reject(new Error(`the simulator thread did not start within ${START_MS} ms`)), START_MS);
+      worker.once("message", (m: SimulatorThreadMessage) => {
+        clearTimeout(timer);
+        if ("error" in m) reject(new Error(m.error));
+        else resolve(`http://127.0.0.1:${m.port}${SIMULATOR_PREFIX}`);
+      });
+      worker.once("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      worker.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the simulator thread exited (${code})`));
+        if (stopping) return;
+        // Upstream calls fail until it is back (the gateway retries them and answers in the API's shape).
+        logger.error({ code }, "simulator thread ended; starting it again");
+        boot().then(onRestart, (err: Error) => logger.error({ err: err.message }, "simulator thread could not start again"));
+      });
+    });
+  return boot().then((url) => ({
+    url,
+    on: "thread" as const,
+    thread: () => worker,
+    async stop() {
+      stopping = true;
+      await worker.terminate();
+    },
+  }));
+}
+
+async function startInProcess(maxBodyBytes: number): Promise<SimulatorUpstream> {
+  const server: http.Server = createSimulatorServer(maxBodyBytes, (err) => logger.error({ err }, "simulator: request failed"));
+  const port = await listen(server, 0, "127.0.0.1");
+  return {
+    url: `http://127.0.0.1:${port}${SIMULATOR_PREFIX}`,
+    on: "process",
+    thread: () => null,
+    async stop() {
+      server.close();
+      server.closeAllConnections();
+    },
+  };
+}
+
+/** Starts the simulator upstream; `onRestart` gets its new URL if its thread had to be started again. */
+export async function startSimulatorUpstream(maxBodyBytes: number, onRestart: (url: string) => void): Promise<SimulatorUpstream> {
+  const onThread = startOnThread(maxBodyBytes, onRestart);
+  if (onThread) {
+    try {
+      return await onThread;
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, "simulator thread could not start: the simulator runs in the gateway's process");
+    }
+  }
+  return startInProcess(maxBodyBytes);
+}
