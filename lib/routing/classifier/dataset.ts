@@ -121,6 +121,18 @@ export function familyOf(row: Pick<LabelledRow, "source" | "category">): string 
   return s;
 }
 
+/**
+ * The subject of an MMLU row, where the source records it (RouteLLM's files:
+ * meta.subject); null otherwise (LLMRouter's MMLU rows have none, and other
+ * families are not split by subject). The unit that the by-subject outcome
+ * evaluation holds out.
+ */
+export function subjectOf(row: Pick<LabelledRow, "source" | "category" | "meta">): string | null {
+  if (familyOf(row) !== "mmlu") return null;
+  const m = row.meta as Record<string, unknown> | undefined;
+  return m && typeof m.subject === "string" && m.subject !== "" ? m.subject : null;
+}
+
 /** Outcomes of a weak and a strong model on a prompt, when the source has them. */
 export interface Outcome {
   weak: number;
