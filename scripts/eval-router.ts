@@ -13,6 +13,7 @@
  *   npm run eval:router -- --only gsm8k,dolly   only these families
  *   npm run eval:router -- --dump FILE.jsonl    also write each row's held-out score (misses by family)
  *   npm run eval:router -- --l2 0.001 --iterations 60 --source-exponent 0 --target-fpr 0.1|none
+ *                          --outcome-target strong-only|weak-wrong --outcome-weight 1
  *                                               other training options (experiments)
  *   npm run eval:router -- FILE.jsonl|DIR ...   the model in use on labelled files
  *                                               (scripts/eval-router-files.ts)
@@ -40,7 +41,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { familyOf, loadLabelled, loadShipped, outcomeOf, splitOf, subjectOf, trainingLabel, type LabelledRow } from "../lib/routing/classifier/dataset";
+import { familyOf, loadLabelled, loadShipped, outcomeOf, splitOf, subjectOf, trainingLabel, type LabelledRow, type OutcomeTarget } from "../lib/routing/classifier/dataset";
 import { featuresOf, FOLDS, TARGET_FPR } from "../lib/routing/classifier/trainer";
 import { DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING } from "../lib/routing/classifier/train";
 import { keywordRules } from "../lib/routing/classifier/keywords";
@@ -59,6 +60,8 @@ let bySubjectOnly = false;
 const trainOpts = { ...DEFAULT_TRAIN_OPTIONS };
 const weighting = { ...DEFAULT_WEIGHTING };
 let targetFpr: number | null = TARGET_FPR;
+let outcomeTarget: OutcomeTarget = "strong-only";
+let outcomeWeight = 1;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]!;
   if (a === "--outcomes") outcomesDir = argv[++i] ?? null;
@@ -69,6 +72,8 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
   else if (a === "--dump") dump = argv[++i] ?? null;
   else if (a === "--outcomes-by-subject") bySubjectOnly = true;
+  else if (a === "--outcome-target") outcomeTarget = argv[++i] === "weak-wrong" ? "weak-wrong" : "strong-only";
+  else if (a === "--outcome-weight") outcomeWeight = Number(argv[++i]);
   else if (a === "--threshold" || a === "--rows") files.push(a, argv[++i] ?? "");
   else files.push(a);
 }
@@ -88,7 +93,7 @@ function main(): void {
   // Outcome files scored, never trained on: RouteLLM's full MMLU half and GSM8K.
   const outcomeRows = dir ? loadLabelled([dir]).filter((r) => /RouteLLM/i.test(r.source)) : [];
   const features = featuresOf(rows);
-  const procedure = `trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`;
+  const procedure = `trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, outcome rows: reasoning when ${outcomeTarget === "weak-wrong" ? "the weak model is wrong" : "only the strong model is right"}, weight x${outcomeWeight}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`;
 
   if (bySubjectOnly) {
     log(`# router eval: outcomes with MMLU subjects held apart`);
@@ -111,6 +116,8 @@ function main(): void {
     train: trainOpts,
     weighting,
     targetFpr,
+    outcomeTarget,
+    outcomeWeight,
     only,
     scoreOnly: outcomeRows,
     onUnit: (f, done, total) => process.stderr.write(`  ${done}/${total} ${f} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
@@ -234,6 +241,8 @@ function bySubject(rows: LabelledRow[], outcomeRows: LabelledRow[], dir: string 
     train: trainOpts,
     weighting,
     targetFpr,
+    outcomeTarget,
+    outcomeWeight,
     onFold: (g, done, total) => process.stderr.write(`  subject group ${g} (${done}/${total}) (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
   });
   log(`## outcomes, SUBJECTS held out (MMLU subjects in ${SUBJECT_GROUPS} groups; each group scored by a model trained on the shipped train split without the group's subjects, MMLU's other subjects included)`);

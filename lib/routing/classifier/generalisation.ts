@@ -6,7 +6,7 @@
  * (trains models); used by `npm run eval:router` and the router page's
  * comparison of a candidate with the current model.
  */
-import { familyOf, outcomeOf, subjectOf, trainingLabel, type LabelledRow } from "./dataset";
+import { familyOf, outcomeOf, subjectOf, trainingLabel, type LabelledRow, type OutcomeTarget } from "./dataset";
 import type { FeatureVector } from "./features";
 import { probability } from "./linear";
 import { balancedGroups, heldOutByGroup, heldOutScores, summariseLoso, type HeldOut, type LosoSummary } from "./loso";
@@ -31,6 +31,8 @@ export interface LosoOptions {
   targetFpr?: number | null;
   folds?: number;
   features?: Map<string, FeatureVector>;
+  outcomeTarget?: OutcomeTarget;
+  outcomeWeight?: number;
   /** Only these families (all by default). */
   only?: readonly string[];
   /** Called after each family (progress). */
@@ -55,7 +57,7 @@ export function leaveOneSourceOut(rows: readonly LabelledRow[], opts: LosoOption
     rows,
     familyOf,
     (train, leftOut) => {
-      const m = trainModel([...train, ...(opts.alwaysTrain ?? [])], { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features });
+      const m = trainModel([...train, ...(opts.alwaysTrain ?? [])], { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features, outcomeTarget: opts.outcomeTarget, outcomeWeight: opts.outcomeWeight });
       const threshold = m.metrics.threshold;
       for (const row of opts.scoreOnly ?? []) {
         if (familyOf(row) === leftOut) extra.push({ row, unit: leftOut, score: probability(m.model, row.prompt), threshold });
@@ -145,6 +147,8 @@ export interface SubjectOptions {
   targetFpr?: number | null;
   folds?: number;
   features?: Map<string, FeatureVector>;
+  outcomeTarget?: OutcomeTarget;
+  outcomeWeight?: number;
   onFold?: (group: number, done: number, total: number) => void;
 }
 
@@ -182,7 +186,7 @@ export function subjectHeldOut(trainRows: readonly LabelledRow[], scored: readon
   const total = new Set(groups.values()).size;
   const heldOut = heldOutByGroup(trainRows, scored, groupOfTrain, groupOf, k, (train, g) => {
     trainedOn[g] = train.length;
-    const m = trainModel(train, { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features });
+    const m = trainModel(train, { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features, outcomeTarget: opts.outcomeTarget, outcomeWeight: opts.outcomeWeight });
     opts.onFold?.(g, ++done, total);
     return { score: (r) => probability(m.model, r.prompt), threshold: m.metrics.threshold };
   });
