@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { subjectOf, type LabelledRow } from "./dataset";
+import { labelFromOutcome, subjectOf, trainingLabel, type LabelledRow } from "./dataset";
 import { subjectHeldOut } from "./generalisation";
+import { balancedWeights } from "./train";
 
 const ROUTELLM = "lm-sys/RouteLLM@0b64fda:routellm/evals/mmlu/responses/mmlu_x.csv";
 const LLMROUTER = "ulab-uiuc/LLMRouter@4e7a796:data/dcrouter_preprocessed/train.json";
@@ -63,5 +64,35 @@ describe("subjectHeldOut", () => {
     // strong right on the even positions: 5 of 10
     expect(run.pooled.router.strongQuality).toBeCloseTo(0.5, 12);
     expect(run.pooled.random.apgr).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe("outcome rows as training rows", () => {
+  const bothWrong = mmlu("nutrition", false, false);
+  const strongOnly = mmlu("nutrition", true, false);
+  const bothRight = mmlu("nutrition", true, true);
+  const gsm = other("openai/grade-school-math", "reasoning", "Tom has 3 apples.");
+
+  it("labels by the strong model alone being right by default, by the weak model being wrong on request", () => {
+    expect([bothWrong, strongOnly, bothRight].map((r) => trainingLabel(r)!.label)).toEqual(["standard", "reasoning", "standard"]);
+    expect([bothWrong, strongOnly, bothRight].map((r) => trainingLabel(r, "weak-wrong")!.label)).toEqual(["reasoning", "reasoning", "standard"]);
+    // a category-labelled row keeps its label either way
+    expect(trainingLabel(gsm, "weak-wrong")).toEqual({ label: "reasoning", confidence: "high" });
+    expect([bothWrong, gsm].map(labelFromOutcome)).toEqual([true, false]);
+  });
+
+  it("scales a row's weight by its multiplier before the classes are balanced", () => {
+    const rows: LabelledRow[] = [
+      { ...other("s", "standard", "a"), category: "c" },
+      { ...other("s", "standard", "b"), category: "c" },
+      { ...other("s", "reasoning", "c"), category: "c" },
+    ];
+    const plain = balancedWeights(rows);
+    const scaled = balancedWeights(rows, undefined, [3, 1, 1]);
+    expect(plain[0]).toBeCloseTo(plain[1]!, 12);
+    expect(scaled[0]! / scaled[1]!).toBeCloseTo(3, 12);
+    // each class still weighs half the rows
+    expect(scaled[0]! + scaled[1]!).toBeCloseTo(1.5, 12);
+    expect(scaled[2]).toBeCloseTo(1.5, 12);
   });
 });

@@ -127,6 +127,6 @@ describe("heldOutByGroup", () => {
 
   it("refuses a group with nothing left to train on", () => {
     const only0 = train.filter((r) => r.g === 0);
-    expect(() => heldOutByGroup(only0, scored, (r) => r.g, (r) => r.g, 2, memorise)).toThrow(/nothing to train on/);
+    expect(() => heldOutByGroup(only0, scored, (r) => r.g, (r) => r.g, 2, (rows) => memorise(rows))).toThrow(/nothing to train on/);
   });
 });
