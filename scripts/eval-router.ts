@@ -7,9 +7,13 @@
  *   npm run eval:router                         leave-one-source-out + outcome metrics
  *   npm run eval:router -- --outcomes DIR       also score the outcome files in DIR
  *                                               (default ../shared/data/router_v2 when present)
+ *   npm run eval:router -- --outcomes-by-subject
+ *                                               only the outcome figures with MMLU subjects held apart
+ *                                               (5 groups of subjects; a few minutes, no leave-one-source-out)
  *   npm run eval:router -- --only gsm8k,dolly   only these families
  *   npm run eval:router -- --dump FILE.jsonl    also write each row's held-out score (misses by family)
  *   npm run eval:router -- --l2 0.001 --iterations 60 --source-exponent 0 --target-fpr 0.1|none
+ *                          --outcome-target strong-only|weak-wrong --outcome-weight 1
  *                                               other training options (experiments)
  *   npm run eval:router -- FILE.jsonl|DIR ...   the model in use on labelled files
  *                                               (scripts/eval-router-files.ts)
@@ -25,15 +29,25 @@
  * APGR, CPT(50%), CPT(80%), the share of strong calls for 95% of the strong
  * model's accuracy, and the share and PGR at the threshold; the keyword rules
  * (their margin as a ranking) and a random router beside them.
+ *
+ * Outcome metrics with subjects held apart (generalisation.ts,
+ * subjectHeldOut): MMLU's subjects split into 5 groups; for each, the
+ * procedure runs on the shipped train split (what weights.json is trained on)
+ * less every row of the group's subjects, and scores the group's rows of
+ * RouteLLM's MMLU half. The model has seen MMLU, as the shipped one has, but
+ * not the subjects it is judged on. Printed pooled and per group (the fold
+ * noise). GSM8K has no subject or other grouping, so it has the
+ * family-held-out figure only.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { familyOf, loadLabelled, loadShipped, outcomeOf, trainingLabel, type LabelledRow } from "../lib/routing/classifier/dataset";
+import { familyOf, loadLabelled, loadShipped, outcomeOf, splitOf, subjectOf, trainingLabel, type LabelledRow, type OutcomeTarget } from "../lib/routing/classifier/dataset";
 import { featuresOf, FOLDS, TARGET_FPR } from "../lib/routing/classifier/trainer";
 import { DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING } from "../lib/routing/classifier/train";
 import { keywordRules } from "../lib/routing/classifier/keywords";
 import { summariseLoso, type LosoSummary, type UnitResult } from "../lib/routing/classifier/loso";
-import { leaveOneSourceOut, outcomeReport, type OutcomeReport } from "../lib/routing/classifier/generalisation";
+import { leaveOneSourceOut, outcomeReport, SUBJECT_GROUPS, subjectHeldOut, type OutcomeReport } from "../lib/routing/classifier/generalisation";
+import { spread } from "../lib/routing/classifier/outcomes";
 import { num, pct, table } from "../lib/routing/classifier/report";
 
 const argv = process.argv.slice(2);
@@ -41,10 +55,13 @@ const files: string[] = [];
 let outcomesDir: string | null = null;
 let only: string[] | undefined;
 let dump: string | null = null;
+let bySubjectOnly = false;
 // Training options for experiments (--l2, --iterations); the defaults are what ships.
 const trainOpts = { ...DEFAULT_TRAIN_OPTIONS };
 const weighting = { ...DEFAULT_WEIGHTING };
 let targetFpr: number | null = TARGET_FPR;
+let outcomeTarget: OutcomeTarget = "strong-only";
+let outcomeWeight = 1;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]!;
   if (a === "--outcomes") outcomesDir = argv[++i] ?? null;
@@ -54,6 +71,9 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--target-fpr") targetFpr = argv[++i] === "none" ? null : Number(argv[i]);
   else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
   else if (a === "--dump") dump = argv[++i] ?? null;
+  else if (a === "--outcomes-by-subject") bySubjectOnly = true;
+  else if (a === "--outcome-target") outcomeTarget = argv[++i] === "weak-wrong" ? "weak-wrong" : "strong-only";
+  else if (a === "--outcome-weight") outcomeWeight = Number(argv[++i]);
   else if (a === "--threshold" || a === "--rows") files.push(a, argv[++i] ?? "");
   else files.push(a);
 }
@@ -73,10 +93,21 @@ function main(): void {
   // Outcome files scored, never trained on: RouteLLM's full MMLU half and GSM8K.
   const outcomeRows = dir ? loadLabelled([dir]).filter((r) => /RouteLLM/i.test(r.source)) : [];
   const features = featuresOf(rows);
+  const procedure = `trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, outcome rows: reasoning when ${outcomeTarget === "weak-wrong" ? "the weak model is wrong" : "only the strong model is right"}, weight x${outcomeWeight}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`;
+
+  if (bySubjectOnly) {
+    log(`# router eval: outcomes with MMLU subjects held apart`);
+    log(`procedure: ${procedure}`);
+    log();
+    bySubject(rows, outcomeRows, dir, features, log, t0);
+    log();
+    log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    return;
+  }
 
   log(`# router eval: leave-one-source-out`);
   log(`data: the shipped files (${rows.length} labelled rows, ${new Set(rows.map(familyOf)).size} benchmark families); each family is scored by a model trained, and calibrated, on the others`);
-  log(`procedure: trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`);
+  log(`procedure: ${procedure}`);
   if (dir) log(`outcome files scored by the model without their family: ${dir} (${outcomeRows.length} rows)`);
   log();
 
@@ -85,6 +116,8 @@ function main(): void {
     train: trainOpts,
     weighting,
     targetFpr,
+    outcomeTarget,
+    outcomeWeight,
     only,
     scoreOnly: outcomeRows,
     onUnit: (f, done, total) => process.stderr.write(`  ${done}/${total} ${f} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
@@ -119,7 +152,7 @@ function main(): void {
   log(losoTable(run.high, keywordHigh));
   log();
 
-  log(`## outcomes (RouteLLM metrics; each prompt scored by the model trained without its family)`);
+  log(`## outcomes, FAMILY held out (RouteLLM metrics; each prompt scored by a model trained without its whole family: no MMLU at all for MMLU)`);
   const reports: OutcomeReport[] = [];
   const groups: [string, (r: LabelledRow) => boolean][] = [
     ["RouteLLM MMLU (shipped sample)", (r) => /RouteLLM/i.test(r.source) && familyOf(r) === "mmlu"],
@@ -140,6 +173,8 @@ function main(): void {
   log(`APGR: area under the share of the weak->strong quality gap recovered, over the share of strong calls (random 0.5).`);
   log(`CPT(x): share of strong calls to recover x of the gap. 95% strong: share of strong calls for 95% of the strong model's accuracy.`);
   log(`at thr: the router's own decisions (score >= its threshold): share sent to reasoning, and the gap recovered.`);
+  log();
+  bySubject(rows, outcomeRows, dir, features, log, t0);
   log();
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
@@ -189,4 +224,50 @@ function outcomeTable(reports: OutcomeReport[]): string {
       pct(r.random.strongShareFor95),
     ]),
   );
+}
+
+/**
+ * Outcome figures with MMLU subjects held apart: trained on the shipped train
+ * split less a group's subjects, scored on that group's rows of RouteLLM's
+ * MMLU half (router_v2 when present, else the shipped sample).
+ */
+function bySubject(rows: LabelledRow[], outcomeRows: LabelledRow[], dir: string | null, features: ReturnType<typeof featuresOf>, log: (s?: string) => void, t0: number): void {
+  const trainRows = rows.filter((r) => splitOf(r.id) === "train");
+  const fromDir = outcomeRows.filter((r) => subjectOf(r) !== null);
+  const scored = fromDir.length > 0 ? fromDir : rows.filter((r) => subjectOf(r) !== null && /RouteLLM/i.test(r.source));
+  const run = subjectHeldOut(trainRows, scored, {
+    k: SUBJECT_GROUPS,
+    features,
+    train: trainOpts,
+    weighting,
+    targetFpr,
+    outcomeTarget,
+    outcomeWeight,
+    onFold: (g, done, total) => process.stderr.write(`  subject group ${g} (${done}/${total}) (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
+  });
+  log(`## outcomes, SUBJECTS held out (MMLU subjects in ${SUBJECT_GROUPS} groups; each group scored by a model trained on the shipped train split without the group's subjects, MMLU's other subjects included)`);
+  log(`scored: ${fromDir.length > 0 ? `${dir} (RouteLLM MMLU, ${scored.length} rows, ${run.groups.size} subjects)` : `the shipped RouteLLM MMLU sample (${scored.length} rows, ${run.groups.size} subjects)`}; trained on ${run.trainedOn.join(" / ")} rows per group`);
+  log(outcomeTable([{ ...run.pooled, name: `RouteLLM MMLU, ${run.groups.size} subjects, subjects held out` }]));
+  log();
+  log(
+    table(
+      ["group", "subjects", "n", "weak acc", "strong acc", "APGR", "CPT(50%)", "CPT(80%)", "95% strong", "random 95%"],
+      run.folds.map((f) => [
+        f.group,
+        f.subjects.join(" "),
+        f.report.router.n,
+        pct(f.report.router.weakQuality),
+        pct(f.report.router.strongQuality),
+        num(f.report.router.apgr),
+        pct(f.report.router.cpt50),
+        pct(f.report.router.cpt80),
+        pct(f.report.router.strongShareFor95),
+        pct(f.report.random.strongShareFor95),
+      ]),
+    ),
+  );
+  const a = spread(run.folds.map((f) => f.report.router.apgr));
+  const s95 = spread(run.folds.map((f) => f.report.router.strongShareFor95));
+  log(`per group: APGR mean ${num(a.mean)} sd ${num(a.sd)} (${num(a.min)}-${num(a.max)}); 95% strong mean ${pct(s95.mean)} sd ${pct(s95.sd)} (${pct(s95.min)}-${pct(s95.max)})`);
+  log(`GSM8K: no subject or other grouping in its files (meta: row, gsm8k_test_id), so it has the family-held-out figure only.`);
 }

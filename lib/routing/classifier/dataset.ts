@@ -121,6 +121,18 @@ export function familyOf(row: Pick<LabelledRow, "source" | "category">): string 
   return s;
 }
 
+/**
+ * The subject of an MMLU row, where the source records it (RouteLLM's files:
+ * meta.subject); null otherwise (LLMRouter's MMLU rows have none, and other
+ * families are not split by subject). The unit that the by-subject outcome
+ * evaluation holds out.
+ */
+export function subjectOf(row: Pick<LabelledRow, "source" | "category" | "meta">): string | null {
+  if (familyOf(row) !== "mmlu") return null;
+  const m = row.meta as Record<string, unknown> | undefined;
+  return m && typeof m.subject === "string" && m.subject !== "" ? m.subject : null;
+}
+
 /** Outcomes of a weak and a strong model on a prompt, when the source has them. */
 export interface Outcome {
   weak: number;
@@ -149,17 +161,32 @@ export function outcomeOf(row: Pick<LabelledRow, "meta">): Outcome | null {
 }
 
 /**
+ * Which outcome makes an outcome-labelled row a reasoning row: "strong-only"
+ * (the strong model right and the weak one wrong: a stronger configuration
+ * changed the answer), or "weak-wrong" (the weak model wrong, whatever the
+ * strong one did: the condition without which a strong call cannot help).
+ */
+export type OutcomeTarget = "strong-only" | "weak-wrong";
+
+/** Whether a row's label comes from its outcomes (RouteLLM's MMLU, whose category label is a placeholder). */
+export function labelFromOutcome(row: LabelledRow): boolean {
+  return row.label !== null && /RouteLLM/i.test(row.source) && familyOf(row) === "mmlu" && outcomeOf(row) !== null;
+}
+
+/**
  * The label a row is trained with. Category labels say what a source
  * usually holds; where a source records outcomes and its category label is a
  * placeholder (RouteLLM's MMLU, labelled standard/low for every row), the
- * outcome decides: reasoning when the strong model is right and the weak one
- * wrong (a stronger configuration changed the answer), standard otherwise.
+ * outcome decides: by default reasoning when the strong model is right and
+ * the weak one wrong (a stronger configuration changed the answer), standard
+ * otherwise. The evaluation always judges by that default.
  */
-export function trainingLabel(row: LabelledRow): { label: "reasoning" | "standard"; confidence: "high" | "low" } | null {
+export function trainingLabel(row: LabelledRow, target: OutcomeTarget = "strong-only"): { label: "reasoning" | "standard"; confidence: "high" | "low" } | null {
   if (row.label === null) return null;
-  if (/RouteLLM/i.test(row.source) && familyOf(row) === "mmlu") {
-    const o = outcomeOf(row);
-    if (o) return { label: o.strong > o.weak ? "reasoning" : "standard", confidence: "low" };
+  if (labelFromOutcome(row)) {
+    const o = outcomeOf(row)!;
+    const reasoning = target === "weak-wrong" ? o.weak < 1 : o.strong > o.weak;
+    return { label: reasoning ? "reasoning" : "standard", confidence: "low" };
   }
   return { label: row.label, confidence: row.label_confidence ?? "high" };
 }

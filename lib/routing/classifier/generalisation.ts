@@ -6,10 +6,10 @@
  * (trains models); used by `npm run eval:router` and the router page's
  * comparison of a candidate with the current model.
  */
-import { familyOf, outcomeOf, trainingLabel, type LabelledRow } from "./dataset";
+import { familyOf, outcomeOf, subjectOf, trainingLabel, type LabelledRow, type OutcomeTarget } from "./dataset";
 import type { FeatureVector } from "./features";
 import { probability } from "./linear";
-import { heldOutScores, summariseLoso, type HeldOut, type LosoSummary } from "./loso";
+import { balancedGroups, heldOutByGroup, heldOutScores, summariseLoso, type HeldOut, type LosoSummary } from "./loso";
 import { outcomeMetrics, type OutcomeItem, type OutcomeMetrics } from "./outcomes";
 import { trainModel } from "./trainer";
 import type { TrainOptions, WeightingOptions } from "./train";
@@ -31,6 +31,8 @@ export interface LosoOptions {
   targetFpr?: number | null;
   folds?: number;
   features?: Map<string, FeatureVector>;
+  outcomeTarget?: OutcomeTarget;
+  outcomeWeight?: number;
   /** Only these families (all by default). */
   only?: readonly string[];
   /** Called after each family (progress). */
@@ -55,7 +57,7 @@ export function leaveOneSourceOut(rows: readonly LabelledRow[], opts: LosoOption
     rows,
     familyOf,
     (train, leftOut) => {
-      const m = trainModel([...train, ...(opts.alwaysTrain ?? [])], { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features });
+      const m = trainModel([...train, ...(opts.alwaysTrain ?? [])], { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features, outcomeTarget: opts.outcomeTarget, outcomeWeight: opts.outcomeWeight });
       const threshold = m.metrics.threshold;
       for (const row of opts.scoreOnly ?? []) {
         if (familyOf(row) === leftOut) extra.push({ row, unit: leftOut, score: probability(m.model, row.prompt), threshold });
@@ -115,4 +117,90 @@ export function outcomeReport(name: string, items: readonly { row: LabelledRow; 
     random: outcomeMetrics(as(() => 0)),
     atThreshold: { share: routed / withOutcome.length, pgr: strong !== weak ? (quality - weak) / (strong - weak) : Number.NaN },
   };
+}
+
+/** Subject groups for the by-subject outcome figures: a fifth of the subjects held apart at a time. */
+export const SUBJECT_GROUPS = 5;
+
+export interface SubjectFold {
+  group: number;
+  subjects: string[];
+  report: OutcomeReport;
+}
+
+export interface SubjectRun {
+  /** Subject -> group (balancedGroups over the scored rows' subject sizes). */
+  groups: Map<string, number>;
+  heldOut: HeldOut<LabelledRow>[];
+  /** All held-out scores pooled. */
+  pooled: OutcomeReport;
+  /** Each group's rows alone, scored by its own model: the fold noise. */
+  folds: SubjectFold[];
+  /** Training rows per fold (after leaving out the group's subjects). */
+  trainedOn: number[];
+}
+
+export interface SubjectOptions {
+  k?: number;
+  train?: TrainOptions;
+  weighting?: WeightingOptions;
+  targetFpr?: number | null;
+  folds?: number;
+  features?: Map<string, FeatureVector>;
+  outcomeTarget?: OutcomeTarget;
+  outcomeWeight?: number;
+  onFold?: (group: number, done: number, total: number) => void;
+}
+
+/**
+ * Outcome figures with subjects held apart: the rows of `scored` that have a
+ * subject (subjectOf: RouteLLM's MMLU) are split by subject into k groups;
+ * for each group, the whole procedure (trainModel: weights and calibration)
+ * runs on `trainRows` less every row of the group's subjects (and less any
+ * row with the same prompt as a scored row of the group), and the group's
+ * scored rows are scored. Unlike the family-held-out figure, the model has
+ * seen MMLU (its other subjects' outcome labels), as the shipped model has;
+ * what it has not seen is the subjects it is judged on.
+ */
+export function subjectHeldOut(trainRows: readonly LabelledRow[], scored: readonly LabelledRow[], opts: SubjectOptions = {}): SubjectRun {
+  const k = opts.k ?? SUBJECT_GROUPS;
+  const sizes = new Map<string, number>();
+  for (const r of scored) {
+    const s = subjectOf(r);
+    if (s !== null) sizes.set(s, (sizes.get(s) ?? 0) + 1);
+  }
+  const groups = balancedGroups(sizes, k);
+  const groupOf = (r: LabelledRow): number | null => {
+    const s = subjectOf(r);
+    return s === null ? null : (groups.get(s) ?? null);
+  };
+  // A training row with the text of a held-out prompt counts as that prompt's group.
+  const promptGroup = new Map<string, number>();
+  for (const r of scored) {
+    const g = groupOf(r);
+    if (g !== null) promptGroup.set(r.prompt, g);
+  }
+  const groupOfTrain = (r: LabelledRow): number | null => groupOf(r) ?? promptGroup.get(r.prompt) ?? null;
+  const trainedOn: number[] = [];
+  let done = 0;
+  const total = new Set(groups.values()).size;
+  const heldOut = heldOutByGroup(trainRows, scored, groupOfTrain, groupOf, k, (train, g) => {
+    trainedOn[g] = train.length;
+    const m = trainModel(train, { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features, outcomeTarget: opts.outcomeTarget, outcomeWeight: opts.outcomeWeight });
+    opts.onFold?.(g, ++done, total);
+    return { score: (r) => probability(m.model, r.prompt), threshold: m.metrics.threshold };
+  });
+  const pooled = outcomeReport("MMLU, subjects held out (pooled)", heldOut);
+  if (!pooled) throw new Error("subjectHeldOut: no scored row with a subject and an outcome");
+  const folds: SubjectFold[] = [];
+  for (let g = 0; g < k; g++) {
+    const report = outcomeReport(`group ${g}`, heldOut.filter((h) => h.unit === String(g)));
+    if (report)
+      folds.push({
+        group: g,
+        subjects: [...groups].filter(([, v]) => v === g).map(([s]) => s).sort(),
+        report,
+      });
+  }
+  return { groups, heldOut, pooled, folds, trainedOn };
 }

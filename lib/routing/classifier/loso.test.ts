@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heldOutScores, summariseLoso, type Fitted } from "./loso";
+import { balancedGroups, heldOutByGroup, heldOutScores, summariseLoso, type Fitted } from "./loso";
 
 interface Row {
   source: string;
@@ -70,5 +70,63 @@ describe("summariseLoso", () => {
     expect(s.worst!.unit).toBe("c");
     // standard->reasoning: a 1/1, c 1/2
     expect(s.worstFpr!.unit).toBe("a");
+  });
+});
+
+describe("balancedGroups", () => {
+  it("gives the largest keys first to the lightest group, ties to the lowest group", () => {
+    const g = balancedGroups(new Map([["e", 1], ["c", 3], ["a", 5], ["d", 2], ["b", 4]]), 2);
+    // a -> 0 (5|0), b -> 1 (5|4), c -> 1 (5|7), d -> 0 (7|7), e -> 0 (tie: lowest)
+    expect(Object.fromEntries(g)).toEqual({ a: 0, b: 1, c: 1, d: 0, e: 0 });
+  });
+
+  it("orders equal sizes by name, so the result does not depend on the input order", () => {
+    expect(Object.fromEntries(balancedGroups(new Map([["y", 2], ["x", 2], ["z", 2]]), 3))).toEqual({ x: 0, y: 1, z: 2 });
+    expect(Object.fromEntries(balancedGroups(new Map([["z", 2], ["x", 2], ["y", 2]]), 3))).toEqual({ x: 0, y: 1, z: 2 });
+  });
+
+  it("refuses fewer than two groups", () => {
+    expect(() => balancedGroups(new Map([["a", 1]]), 1)).toThrow(/k must be/);
+  });
+});
+
+describe("heldOutByGroup", () => {
+  // training rows: group 0, group 1, and rows without a group (always trained on)
+  const train: (Row & { g: number | null })[] = [
+    { source: "s", prompt: "t0", label: "reasoning", g: 0 },
+    { source: "s", prompt: "t1", label: "standard", g: 1 },
+    { source: "o", prompt: "free", label: "standard", g: null },
+  ];
+  // scored rows: some also trained on (t0, t1), one without a group (never scored)
+  const scored: (Row & { g: number | null })[] = [
+    { source: "s", prompt: "t0", label: "reasoning", g: 0 },
+    { source: "s", prompt: "u0", label: "reasoning", g: 0 },
+    { source: "s", prompt: "t1", label: "standard", g: 1 },
+    { source: "o", prompt: "free", label: "standard", g: null },
+  ];
+
+  it("fits without the group's training rows, keeps rows without a group, and scores only the group's rows", () => {
+    const fitted: string[][] = [];
+    const out = heldOutByGroup(train, scored, (r) => r.g, (r) => r.g, 3, (rows, g) => {
+      fitted.push([String(g), ...rows.map((r) => r.prompt)]);
+      return memorise(rows);
+    });
+    // group 2 has nothing to score: no model fitted
+    expect(fitted).toEqual([
+      ["0", "t1", "free"],
+      ["1", "t0", "free"],
+    ]);
+    expect(out.map((o) => [o.row.prompt, o.unit])).toEqual([
+      ["t0", "0"],
+      ["u0", "0"],
+      ["t1", "1"],
+    ]);
+    // t0 and t1 were in training, but not in the fold that scored them
+    expect(out.map((o) => o.score)).toEqual([0.6, 0.6, 0.6]);
+  });
+
+  it("refuses a group with nothing left to train on", () => {
+    const only0 = train.filter((r) => r.g === 0);
+    expect(() => heldOutByGroup(only0, scored, (r) => r.g, (r) => r.g, 2, (rows) => memorise(rows))).toThrow(/nothing to train on/);
   });
 });

@@ -110,3 +110,48 @@ export function summariseLoso<R>(items: readonly HeldOut<R>[], labelOf: (row: R)
     worstFpr: withStandard.length ? withStandard.reduce((a, b) => (b.c.fpr > a.c.fpr ? b : a)) : null,
   };
 }
+
+/**
+ * K balanced groups of keys (e.g. MMLU subjects): keys by size, largest first
+ * (ties by name), each to the group with the fewest rows so far (ties: the
+ * lowest group). Deterministic, and a key is never split between groups.
+ */
+export function balancedGroups(sizes: ReadonlyMap<string, number>, k: number): Map<string, number> {
+  if (!Number.isInteger(k) || k < 2) throw new Error(`balancedGroups: k must be an integer >= 2 (got ${k})`);
+  const load = new Array<number>(k).fill(0);
+  const out = new Map<string, number>();
+  for (const [key, n] of [...sizes].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))) {
+    const g = load.indexOf(Math.min(...load));
+    out.set(key, g);
+    load[g]! += n;
+  }
+  return out;
+}
+
+/**
+ * Held-out scores by group: for each group g in 0..k-1, fit on the training
+ * rows not in g (a training row whose group is null, e.g. a row without a
+ * subject, is always trained on) and score the scored rows in g (scored rows
+ * whose group is null are not scored). Training and scored rows may be
+ * different sets: a small training sample, a large set scored only. Units of
+ * the result are the group numbers as strings.
+ */
+export function heldOutByGroup<T, S>(
+  train: readonly T[],
+  scored: readonly S[],
+  groupOfTrain: (row: T) => number | null,
+  groupOfScored: (row: S) => number | null,
+  k: number,
+  fit: (train: T[], group: number) => Fitted<S>,
+): HeldOut<S>[] {
+  const out: HeldOut<S>[] = [];
+  for (let g = 0; g < k; g++) {
+    const test = scored.filter((r) => groupOfScored(r) === g);
+    if (test.length === 0) continue;
+    const fitRows = train.filter((r) => groupOfTrain(r) !== g);
+    if (fitRows.length === 0) throw new Error(`held out by group: nothing to train on without group ${g}`);
+    const model = fit(fitRows, g);
+    for (const row of test) out.push({ row, unit: String(g), score: model.score(row), threshold: model.threshold });
+  }
+  return out;
+}

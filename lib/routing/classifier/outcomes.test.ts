@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apgr, cpt, outcomeMetrics, qualityCurve, strongShareForQuality, type OutcomeItem } from "./outcomes";
+import { apgr, cpt, outcomeMetrics, qualityCurve, spread, strongShareForQuality, type OutcomeItem } from "./outcomes";
 
 // Weak right on 2 of 4, strong on all 4: the gap is two answers.
 const items: OutcomeItem[] = [
@@ -74,5 +74,22 @@ describe("outcomeMetrics", () => {
     expect(c.map((p) => p.pgr)).toEqual([0, -1, -1, 0, 1]);
     expect(cpt(c, 0.5)).toBeCloseTo(0.875, 12);
     expect(Number.isNaN(cpt(c, 1.5))).toBe(true);
+  });
+});
+
+describe("spread", () => {
+  it("gives the mean, sample standard deviation and range, skipping NaN", () => {
+    const s = spread([4, 1, Number.NaN, 3, 2]);
+    expect(s.n).toBe(4);
+    expect(s.mean).toBeCloseTo(2.5, 12);
+    // squared deviations 2.25 + 0.25 + 0.25 + 2.25 = 5, over n - 1 = 3
+    expect(s.sd).toBeCloseTo(Math.sqrt(5 / 3), 12);
+    expect([s.min, s.max]).toEqual([1, 4]);
+  });
+
+  it("has no standard deviation for one value, and nothing for none", () => {
+    expect(spread([0.7])).toMatchObject({ n: 1, mean: 0.7, min: 0.7, max: 0.7 });
+    expect(spread([0.7]).sd).toBeNaN();
+    expect(spread([Number.NaN]).mean).toBeNaN();
   });
 });

@@ -128,3 +128,22 @@ export function outcomeMetrics(items: readonly OutcomeItem[]): OutcomeMetrics {
     strongShareFor95: strongShareForQuality(curve, strongQuality, 0.95),
   };
 }
+
+export interface Spread {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n - 1); NaN for fewer than two values. */
+  sd: number;
+  min: number;
+  max: number;
+}
+
+/** Mean, sample standard deviation and range of per-fold figures (NaN values skipped): the fold noise a change must beat. */
+export function spread(values: readonly number[]): Spread {
+  const v = values.filter((x) => Number.isFinite(x));
+  const n = v.length;
+  if (n === 0) return { n, mean: Number.NaN, sd: Number.NaN, min: Number.NaN, max: Number.NaN };
+  const mean = v.reduce((s, x) => s + x, 0) / n;
+  const sd = n > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : Number.NaN;
+  return { n, mean, sd, min: Math.min(...v), max: Math.max(...v) };
+}

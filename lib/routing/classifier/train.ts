@@ -45,12 +45,13 @@ export const DEFAULT_WEIGHTING: WeightingOptions = { sourceExponent: 0, category
  * kind of standard prompt counts as much as a large benchmark. Within a group,
  * categories share that weight in proportion to n^categoryExponent (sqrt), so
  * the 14 BBH tasks or our 8 reasoning categories all count. `low`
- * label_confidence rows weigh half. Each class is then scaled to half the
+ * label_confidence rows weigh half; `multipliers` (per row) scale rows further,
+ * e.g. the outcome-labelled ones (trainModel's outcomeWeight). Each class is then scaled to half the
  * total, so the classes are balanced. (Exponent 0 was chosen over 0.25 by
  * leave-one-source-out: pooled F1 0.861 against 0.849 at about the same
  * standard->reasoning rate; see the classifier README.)
  */
-export function balancedWeights(rows: readonly LabelledRow[], opts: WeightingOptions = DEFAULT_WEIGHTING): number[] {
+export function balancedWeights(rows: readonly LabelledRow[], opts: WeightingOptions = DEFAULT_WEIGHTING, multipliers?: readonly number[]): number[] {
   const sl = (r: LabelledRow) => `${r.source}\u0000${r.label}`;
   const slc = (r: LabelledRow) => `${sl(r)}\u0000${r.category}`;
   const nSL = new Map<string, number>();
@@ -65,11 +66,11 @@ export function balancedWeights(rows: readonly LabelledRow[], opts: WeightingOpt
     const g = k.slice(0, k.lastIndexOf("\u0000"));
     catMass.set(g, (catMass.get(g) ?? 0) + Math.pow(n, opts.categoryExponent));
   }
-  const raw = rows.map((r) => {
+  const raw = rows.map((r, i) => {
     const groupW = Math.pow(nSL.get(sl(r))!, opts.sourceExponent);
     const nc = nSLC.get(slc(r))!;
     const catW = (groupW * Math.pow(nc, opts.categoryExponent)) / catMass.get(sl(r))!;
-    return (catW / nc) * (r.label_confidence === "low" ? opts.lowConfidence : 1);
+    return (catW / nc) * (r.label_confidence === "low" ? opts.lowConfidence : 1) * (multipliers?.[i] ?? 1);
   });
   let pos = 0;
   let neg = 0;

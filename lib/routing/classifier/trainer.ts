@@ -23,7 +23,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { operatingCurve, roundCurve, type OperatingPoint } from "./operating";
-import { expandInputs, familyOf, outcomeOf, SHIPPED_DATA_DIR, SHIPPED_DATA_DIRS, TEST_PERCENT, trainingLabel, type LabelledRow } from "./dataset";
+import { expandInputs, familyOf, labelFromOutcome, outcomeOf, SHIPPED_DATA_DIR, SHIPPED_DATA_DIRS, TEST_PERCENT, trainingLabel, type LabelledRow, type OutcomeTarget } from "./dataset";
 import { extractFeatures, type FeatureVector } from "./features";
 import { balancedWeights, DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING, foldOf, predict, train, type Example, type TrainOptions, type WeightingOptions } from "./train";
 import { confusionAt, plattFit, thresholdForFpr, thresholdForRecall, type ConfusionAt, type ScoredItem } from "./calibrate";
@@ -53,6 +53,10 @@ export interface TrainModelOptions {
   weighting?: WeightingOptions;
   /** Feature vectors by row id, when the caller already has them (computed otherwise). */
   features?: Map<string, FeatureVector>;
+  /** What makes an outcome-labelled row a reasoning row (trainingLabel; default "strong-only"). */
+  outcomeTarget?: OutcomeTarget;
+  /** Multiplier on the weight of outcome-labelled rows, before the classes are balanced (default 1). */
+  outcomeWeight?: number;
   /** Provenance placed first in the file's `training` record; `options` and `outOfFold` follow it. */
   provenance?: Record<string, unknown>;
   /** Text of threshold.calibratedOn (default: the shipped wording). */
@@ -98,9 +102,9 @@ export function featuresOf(rows: readonly LabelledRow[], into = new Map<string, 
 }
 
 /** Rows as the trainer sees them: the training label, and the family in place of the source. */
-export function asTrainingRows(rows: readonly LabelledRow[]): LabelledRow[] {
+export function asTrainingRows(rows: readonly LabelledRow[], target: OutcomeTarget = "strong-only"): LabelledRow[] {
   return rows.flatMap((r) => {
-    const t = trainingLabel(r);
+    const t = trainingLabel(r, target);
     return t ? [{ ...r, source: familyOf(r), label: t.label, label_confidence: t.confidence }] : [];
   });
 }
@@ -128,9 +132,12 @@ export function trainModel(input: readonly LabelledRow[], opts: TrainModelOption
   const folds = opts.folds ?? FOLDS;
   const trainOpts = opts.train ?? DEFAULT_TRAIN_OPTIONS;
   const weighting = opts.weighting ?? DEFAULT_WEIGHTING;
-  const rows = asTrainingRows(input);
+  const rows = asTrainingRows(input, opts.outcomeTarget);
   const features = featuresOf(rows, opts.features ?? new Map());
-  const weights = balancedWeights(rows, weighting);
+  // asTrainingRows keeps the rows with a label, in order: the same filter gives each row's origin
+  const outcomeWeight = opts.outcomeWeight ?? 1;
+  const multipliers = outcomeWeight === 1 ? undefined : input.filter((r) => trainingLabel(r) !== null).map((r) => (labelFromOutcome(r) ? outcomeWeight : 1));
+  const weights = balancedWeights(rows, weighting, multipliers);
   const examples: Example[] = rows.map((r, i) => ({ x: features.get(r.id)!, y: r.label === "reasoning" ? 1 : 0, w: weights[i]! }));
 
   // cross-validation with whole families held out: out-of-family logits
