@@ -53,7 +53,9 @@ describe("hedge detector in context (sentences written for this test, in no trai
   it.each([
     ["These results suggest that the kinase is required for export.", ["suggest"]],
     ["The putative receptor binds the ligand.", ["putative"]],
-    ["It is thought that the bug comes from the retry loop.", ["thought"]],
+    // The model finds "thought"; the lexicon's impersonal-hearsay phrase now covers the whole clause opener.
+    ["It is thought that the bug comes from the retry loop.", ["It is thought that"]],
+    ["The kinase is thought by some to shuttle to the nucleus.", ["thought"]],
     ["This is likely a race condition.", ["likely"]],
     ["It is unclear whether the cache is flushed before the write.", ["It is unclear whether"]],
     ["The role of the second index is not known.", ["is not known"]],
@@ -138,6 +140,69 @@ describe("hedge detector in context (sentences written for this test, in no trai
     "As I suspected, the cache was stale.",
     "The prime suspect was released.",
   ])("no hedge in %j (a common non-speculative use)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
+  // Cue families of news, Wikipedia and uncertainty corpora that BioScope
+  // never shows (each missed before these rules): the bare verb "suspect",
+  // weasel subjects and adverbs, impersonal hearsay, investigation, and doubt
+  // adjectives. Sources beside the rules in lexicon.ts and hedge-cues.ts.
+  it.each([
+    ["Officials suspect arson.", ["suspect"]],
+    ["Investigators suspect foul play.", ["suspect"]],
+    ["Doctors suspect he had a stroke.", ["suspect"]],
+    ["He suspects his neighbour.", ["suspects"]],
+    ["Many suspect the figures were inflated.", ["Many suspect"]],
+    ["Some say he never left the island.", ["Some say"]],
+    ["Others claim the painting is a forgery.", ["Others claim"]],
+    ["Others believe it was a storehouse.", ["Others believe"]],
+    ["Many consider him the greatest living poet.", ["Many consider"]],
+    ["The film is widely regarded as a classic.", ["widely regarded"]],
+    ["He is widely considered one of the greatest players of all time.", ["widely considered"]],
+    ["The song is often considered his best work.", ["often considered"]],
+    ["It is considered that the line was never finished.", ["It is considered that"]],
+    ["It has been reported that the minister will resign.", ["It has been reported that"]],
+    ["It is reported that the general fled to the north.", ["It is reported that"]],
+    ["The singer is reported to have signed a new contract.", ["is reported to"]],
+    ["The cause of the crash is under investigation.", ["under investigation"]],
+    ["The matter remains under investigation.", ["under investigation"]],
+    ["Police are investigating whether the fire was set deliberately.", ["investigating whether"]],
+    ["The committee is looking into whether rules were broken.", ["looking into whether"]],
+    ["The authenticity of the document is disputed.", ["disputed"]],
+    ["The figures are dubious at best.", ["dubious"]],
+    ["His claims remain unverified.", ["unverified"]],
+    ["The report cites unverified sources.", ["unverified"]],
+    ["The claims are unsubstantiated.", ["unsubstantiated"]],
+    ["The verdict rested on uncorroborated testimony.", ["uncorroborated"]],
+    ["The exact number of victims is unknown.", ["is unknown"]],
+  ])("finds the weasel / investigation / doubt cue in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "Two suspects were arrested.",
+    "Police arrested three suspects on Monday.",
+    "The usual suspects showed up.",
+    "Every token issued since then is suspect.",
+    "The wolf and the goat won't suspect a thing.",
+    "Some of the 12 apples were rotten.",
+    "Most people use the default settings.",
+    "Many reported bugs were fixed in the release.",
+    "After some thought, that totals 45 minutes.",
+    "We considered all three cases.",
+    "The case n = 0 is considered separately.",
+    "A runner is considered to have crossed when the torch reaches the far side.",
+    "Let me test if 7 divides 91.",
+    "We need to examine if x is positive.",
+    "The puzzle is testing if you notice the missing word.",
+    "The compound under investigation binds the receptor.",
+    "He disputed the charge.",
+    "The disputed charge was refunded.",
+    "The browser warns about an unverified certificate.",
+    "In the problem statement, it's said that the friend switches one computer on.",
+    "It was reported to the police on Monday.",
+    "The value of x is unknown.",
+  ])("no hedge in %j (the noun, a quantity, an instruction, a named source)", (text) => {
     expect(hedges(text)).toEqual([]);
   });
 

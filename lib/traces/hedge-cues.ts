@@ -17,7 +17,7 @@
  * few candidate words, so the whole pass stays linear in the text.
  */
 import hedgeModelFile from "./hedge-model.json";
-import { suspicionConfirmed } from "./lexicon";
+import { suspectIsNotVerb, suspicionConfirmed } from "./lexicon";
 import * as tk from "./tokenize";
 import type { Tokens } from "./tokenize";
 
@@ -209,6 +209,20 @@ const LISTED_WORDS: Partial<Record<Exclude<CueFamily, "other">, Record<string, s
     // "possible", "probable"). Gated: "speculative execution / decoding /
     // investment" are technical or financial terms, see notSpeculative.
     speculative: ["speculative"],
+    // Doubt about a claim's truth, the "epistemic" category of Szarvas et al.
+    // (2012) and the Szeged Uncertainty Corpus (Vincze 2014): the proposition
+    // is open given what is known. "doubtful", "questionable", "debatable"
+    // and "uncertain" are family words above (Hyland 2005 lists "doubtful"
+    // and "uncertain"); these five are the same judgement in news and
+    // Wikipedia prose, where a claim is "disputed" or rests on "unverified"
+    // sources. Gated: "unverified email / account", "disputed charge", and
+    // "disputed" as a verb with its object ("he disputed the claim"), see
+    // notSpeculative.
+    dubious: ["dubious"],
+    disputed: ["disputed"],
+    unverified: ["unverified"],
+    unsubstantiated: ["unsubstantiated"],
+    uncorroborated: ["uncorroborated"],
   },
   verb: {
     // Hyland (2005), Metadiscourse, appendix list of hedges: "postulate".
@@ -265,10 +279,19 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
       return p === "may" || p === "can" || p === "not" || p === "don't" || p === "can't" || p === "cannot" || n === "nothing";
     case "think":
       // "I thought about / of / through the problem": thinking as an activity, not a belief.
-      return n === "about" || n === "of" || n === "through" || n === "over";
+      // "after some thought", "a thought": the noun.
+      return n === "about" || n === "of" || n === "through" || n === "over" || (tk.wd(t, i) === "thought" && THOUGHT_NOUN_PREV.has(p));
     case "suspect":
-      // The noun ("the prime suspect", "a suspect") and a confirmed suspicion ("as I suspected").
-      return SUSPECT_NOUN_PREV.has(p) || suspicionConfirmed(t, i);
+      // The noun ("the prime suspect", "two suspects were"), the adjective ("is
+      // suspect") and a confirmed suspicion ("as I suspected"); the same gate as
+      // the lexicon's bare-verb rule. "suspected" is the lexicon's everywhere.
+      return tk.wd(t, i) === "suspected" ? suspicionConfirmed(t, i) : p !== "i" && suspectIsNotVerb(t, i);
+    case "unverified":
+      return UNCONFIRMED_RECORD_NEXT.has(n) || UNVERIFIED_RECORD_NEXT.has(n);
+    case "disputed":
+      // The verb with an object or a subject pronoun ("he disputed the charge",
+      // "they disputed it") and a billing dispute ("the disputed charge").
+      return DISPUTED_NOT_NEXT.has(n) || DISPUTED_SUBJECT_PREV.has(p);
     case "speculative":
       return SPECULATIVE_TERM_NEXT.has(n);
     case "unconfirmed":
@@ -295,7 +318,20 @@ const UNCONFIRMED_RECORD_NEXT = new Set([
   "account", "accounts", "user", "users", "booking", "bookings", "order", "orders", "payment", "payments",
   "deposit", "deposits", "subscription", "subscriptions", "subscriber", "subscribers", "reservation", "reservations",
 ]);
-const SUSPECT_NOUN_PREV = new Set(["the", "a", "prime", "main", "chief", "key", "usual", "likely", "murder", "only", "another"]);
+const THOUGHT_NOUN_PREV = new Set(["some", "much", "a", "the", "any", "no", "more", "little", "further", "careful", "deep", "second", "more", "this", "that", "my", "your", "his", "her", "our", "their", "one", "another", "without"]);
+/** "unverified certificate / signature / sender": a security state, not an unverified report. */
+const UNVERIFIED_RECORD_NEXT = new Set([
+  "certificate", "certificates", "cert", "certs", "signature", "signatures", "sender", "senders", "publisher", "publishers",
+  "app", "apps", "domain", "domains", "phone", "number", "numbers", "profile", "profiles", "commit", "commits", "key", "keys",
+  "identity", "identities", "developer", "developers", "badge", "status",
+]);
+/** After the verb "disputed": its object, or a billing dispute's noun. */
+const DISPUTED_NOT_NEXT = new Set([
+  "the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "my", "our", "your", "it", "them",
+  "him", "any", "every", "each", "whether", "with", "charge", "charges", "transaction", "transactions", "payment",
+  "payments", "amount", "amounts", "invoice", "invoices", "bill", "bills", "item", "items",
+]);
+const DISPUTED_SUBJECT_PREV = new Set(["i", "we", "you", "he", "she", "they", "who", "it", "and", "successfully", "also", "never"]);
 const POSTULATE_NOUN_PREV = new Set([
   "the", "a", "this", "that", "these", "those", "each", "every", "his", "its", "their", "our", "euclid's", "parallel",
   "first", "second", "third", "fourth", "fifth", "'s",

@@ -20,10 +20,14 @@
  *   "you might want", "might as well", permissions), seem/appear/looks like,
  *   not sure/uncertain/I don't know, hard to say, if I recall correctly,
  *   open questions stated impersonally ("is not known", "remains to be seen",
- *   "raises the question", "cannot rule out", "no guarantee"), hearsay the
- *   writer does not vouch for ("is said to", "it is claimed that", "according
- *   to some", "some people say"), doubt about one's own memory ("to my
- *   knowledge", "unless I'm mistaken", "I could be wrong").
+ *   "raises the question", "cannot rule out", "no guarantee", "is unknown"),
+ *   hearsay the writer does not vouch for ("is said to", "it is claimed that",
+ *   "it has been reported that", "according to some", "some people say"),
+ *   beliefs of unnamed people ("some argue", "many believe", "widely regarded
+ *   as"), an inquiry into an open question ("police are investigating
+ *   whether", "is under investigation"; not the reasoner's own "let me test
+ *   whether"), doubt about one's own memory ("to my knowledge", "unless I'm
+ *   mistaken", "I could be wrong").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
  *   party's "the code assumes"), suppose/supposing/let's suppose (not
@@ -492,10 +496,173 @@ export function suspicionConfirmed(t: Tokens, i: number): boolean {
   return (pw === "i" || pw === "we" || pw === "they" || pw === "he" || pw === "she" || pw === "you") && prevW(t, p) === "as";
 }
 
+/**
+ * "suspect" / "suspects" as the verb ("officials suspect arson", "we suspect a
+ * leak"), not the noun ("the prime suspect", "two suspects were arrested",
+ * "police questioned suspects"), not the adjective of a record ("every token
+ * issued since then is suspect", "a suspect package") and not the idiom "won't
+ * suspect a thing". Looks at one word on either side (two for "a thing").
+ * Shared by the lexicon rule and the learned detector's gate.
+ */
+const SUSPECT_NOUN_PREV = S(
+  "the", "a", "an", "this", "that", "these", "those", "each", "every", "any", "no", "another", "other", "only", "prime",
+  "main", "chief", "key", "usual", "likely", "possible", "potential", "murder", "terror", "terrorism", "robbery",
+  "shooting", "his", "her", "their", "its", "our", "your", "my", "whose", "two", "three", "four", "five", "several",
+  "both", "first", "second", "third", "new", "male", "female", "armed", "alleged", "unnamed", "unknown", "one",
+  // prepositions: "charges against suspects", "one of the suspects"
+  "of", "for", "with", "by", "on", "about", "from", "against", "among", "between", "into", "as", "like",
+  // the adjective after a copula or a degree word: "is suspect", "looks suspect", "more suspect"
+  "is", "are", "was", "were", "be", "been", "being", "remains", "remain", "look", "looks", "looked", "seem", "seems",
+  "seemed", "more", "less", "most", "least", "slightly", "very", "highly", "somewhat", "deeply", "rather", "quite", "too",
+);
+/** After the word: the noun or adjective ("the suspect was", "suspects fled", "a suspect package"). */
+const SUSPECT_NOUN_NEXT = S(
+  "was", "were", "is", "are", "has", "have", "had", "'s", "who", "whom", "whose", "fled", "remains", "remain", "died",
+  "list", "lists", "pool", "package", "packages", "vehicle", "vehicles", "device", "devices", "car", "cars", "in",
+  "at", "of", "and", ")", ".", "!", "?", ";", ":", "said", "told", "appeared", "pleaded", "denied",
+);
+export function suspectIsNotVerb(t: Tokens, i: number): boolean {
+  // Sentence-initial "Suspects were detained" / "Suspect arrested": headline nouns ("I suspect" is its own rule).
+  if (clauseStart(t, i)) return true;
+  const p = prevW(t, i);
+  if (SUSPECT_NOUN_PREV.has(p) || /^\d/.test(p) || p.endsWith("'s")) return true;
+  // "police arrested / questioned / detained suspects": a participle before it takes the noun as object.
+  if (p.length > 4 && p.endsWith("ed") && p !== "need" && p !== "indeed") return true;
+  const q = nextIdx(t, i);
+  if (q >= t.n) return true;
+  const n = wd(t, q);
+  if (SUSPECT_NOUN_NEXT.has(n)) return true;
+  // "won't suspect a thing / anything"
+  if (n === "anything" || n === "nothing" || (n === "a" && nextText(t, q) === "thing")) return true;
+  return suspicionConfirmed(t, i);
+}
+
+/**
+ * Investigation cues: "police are investigating whether the fire was set",
+ * "the study examined whether ...". Not a plan or an instruction of the
+ * reasoner ("let me test whether 7 divides 91", "we need to examine if x > 0",
+ * "Test whether the list is empty"), nor a question about the asker ("the user
+ * might be testing if I know the riddle"), nor a check on code or numbers
+ * ("test whether `x` is set", "examine whether 3 divides it"). Looks at three
+ * words before the verb and the word after whether/if.
+ */
+const INVESTIGATE_BASE = S("investigate", "examine", "probe", "study", "explore", "test", "assess", "analyse", "analyze", "look", "inquire");
+const PLAN_WORDS = S(
+  "i", "i'll", "i'd", "i'm", "i've", "we", "we'll", "we'd", "we're", "we've", "let", "let's", "me", "us", "you", "you'll",
+  "you'd", "you're", "need", "needs", "should", "must", "want", "going", "try", "can", "could", "will", "gonna",
+);
+/** After whether/if: a test of a person ("testing if you notice", "whether people / the reader notice"), not of a proposition. */
+const PERSON_NEXT = S(
+  "i", "i'm", "i've", "i'd", "we", "we're", "you", "you're", "you've", "me", "my", "your", "they're", "he's", "she's",
+  "people", "someone", "somebody", "anyone", "anybody", "readers", "users", "students", "solvers", "respondents",
+);
+const PERSON_AFTER_THE = S("user", "reader", "solver", "responder", "respondent", "student", "listener", "contestant", "model", "assistant", "person", "player", "participant");
+const checkInvestigation: Check = (t, m) => {
+  if (clauseStart(t, m.s) && INVESTIGATE_BASE.has(wd(t, m.s))) return false;
+  let k = m.s;
+  for (let steps = 0; steps < 3; steps++) {
+    k = prevIdx(t, k);
+    if (k < 0 || t.type[k] !== WORD) break;
+    if (PLAN_WORDS.has(wd(t, k))) return false;
+  }
+  const q = nextIdx(t, m.e);
+  if (q >= t.n || t.type[q] !== WORD) return false;
+  const n = wd(t, q);
+  if (PERSON_NEXT.has(n) || /^\d/.test(n)) return false;
+  if ((n === "the" || n === "a") && PERSON_AFTER_THE.has(nextText(t, q))) return false;
+  // A lone letter is a variable ("whether x is prime"), except the article.
+  return n.length > 1 || n === "a";
+};
+
+/**
+ * "is / remains under investigation" (news: the matter is unsettled), not the
+ * noun modifier of research prose ("the protein pairs under investigation",
+ * "the compound under investigation binds ...").
+ */
+const UNDER_INVESTIGATION_PREV = S("is", "are", "was", "were", "be", "been", "being", "remains", "remain", "remained", "still", "currently", "now", "already", "also");
+const checkUnderInvestigation: Check = (t, m) => UNDER_INVESTIGATION_PREV.has(prevW(t, m.s));
+
+/**
+ * "some / many / others believe ...": a belief or claim of unnamed people. A
+ * past form is a verb only when a clause or object follows ("some claimed that
+ * ...", "many believed it"), not a participle before a noun ("some suggested
+ * fixes", "many reported bugs").
+ */
+const WEASEL_CLAUSE_NEXT = S(
+  "that", "the", "a", "an", "it", "its", "this", "these", "those", "he", "she", "they", "there", "his", "her", "their",
+  "to", ":", "so", "otherwise", "him", "them",
+);
+/** Before some / many: a noun phrase ("after some thought", "with many said to ..."), not a subject. */
+const WEASEL_NOT_PREV = S("after", "with", "without", "of", "in", "on", "for", "upon", "to", "by", "from", "at", "give", "gave", "given", "giving", "take", "takes", "took", "need", "needs", "require", "requires");
+const WEASEL_PAST = S(
+  "argued", "believed", "claimed", "contended", "maintained", "said", "suggested", "speculated", "suspected",
+  "thought", "felt", "considered", "alleged", "asserted", "insisted", "feared",
+);
+const checkWeaselSubject: Check = (t, m) => {
+  if (WEASEL_NOT_PREV.has(prevW(t, m.s))) return false;
+  const v = wd(t, m.e);
+  const n = nextText(t, m.e);
+  if (v === "think" || v === "thought") {
+    if (n === "about" || n === "of" || n === "through" || n === "over") return false;
+  }
+  if (WEASEL_PAST.has(v) && !WEASEL_CLAUSE_NEXT.has(n)) {
+    // "some have argued" is a verb whatever follows.
+    const p = prevW(t, m.e);
+    if (p !== "have" && p !== "had") return false;
+  }
+  return true;
+};
+
+/**
+ * "widely believed", "generally thought", "often regarded as": a belief with
+ * no one named. Not "often thought about / of" (thinking as an activity) and
+ * not "considered" as "taken into account" ("often considered separately"):
+ * "considered" counts only before a clause or a predicate ("often considered
+ * his best work", "generally considered to be").
+ */
+const checkWeaselAdverb: Check = (t, m) => {
+  const v = wd(t, m.e);
+  const n = nextText(t, m.e);
+  if (n === "about" || n === "of" || n === "through" || n === "over") return false;
+  if (v === "considered") return !S("separately", "here", "below", "above", "later", "first", "next", "in", "for", "when", "if", ".", ",").has(n);
+  return true;
+};
+
+/**
+ * "it is believed / reported that", "it has been reported": impersonal
+ * hearsay. Not attributed or directed ("it was reported by Reuters / to the
+ * police"), not "thought of as".
+ */
+const IMPERSONAL_NOT_NEXT = S("to", "by", "in", "on", "at", "of", "about", "as", "for", "from", "with", "\"", "“", "'", "‘", ":");
+/**
+ * "In the problem statement, it's said that ...": the source is named (a text
+ * the reader has), so nothing is hearsay. Scans back at most 6 tokens within
+ * the sentence for such a text.
+ */
+const NAMED_TEXT = S(
+  "problem", "question", "statement", "prompt", "puzzle", "text", "answer", "description", "riddle", "story", "article",
+  "book", "paper", "documentation", "docs", "passage", "version", "source", "premise", "scenario", "setup", "wording",
+  "task", "quote", "letter", "presentation", "presentations", "report", "manual", "spec", "specification", "readme",
+);
+const checkImpersonal: Check = (t, m) => {
+  if (wd(t, m.e) !== "that" && IMPERSONAL_NOT_NEXT.has(nextText(t, m.e))) return false;
+  let k = m.s;
+  for (let steps = 0; steps < 6; steps++) {
+    k = prevIdx(t, k);
+    if (k < 0 || t.nl[nextIdx(t, k)] === 1) break;
+    const w = wd(t, k);
+    if (t.type[k] === PUNCT && (w === "." || w === "!" || w === "?" || w === ";")) break;
+    if (NAMED_TEXT.has(w)) return false;
+  }
+  return true;
+};
+
 // ---------------------------------------------------------------------------
 // Rules.
 
 const APPROACH_GROUP = `{${APPROACH_NOUNS.join("|")}}`;
+const WEASEL_VERB_GROUP =
+  "{say|said|claim|claimed|believe|believed|argue|argued|contend|contended|maintain|maintained|suggest|suggested|speculate|speculated|suspect|suspected|think|thought|feel|felt|consider|considered|allege|alleged|assert|asserted|insist|insisted|fear|feared}";
 const HARD_ADJ = "{hard|tricky|difficult|tough|confusing|complicated|messy|hairy|frustrating}";
 const HARD_ADV = "{|getting|really|very|quite|pretty|so|rather|a bit|kind of|surprisingly|genuinely|too|way too|still|becoming|a lot}";
 
@@ -585,24 +752,92 @@ export const RULES: RuleDef[] = [
   // uncertainty); Prince, Frader & Bosk (1982) "attribution shields"
   // ("according to ..."). "reported" is left out: BioScope, the biomedical
   // part of the same scheme, does not count "it has been reported that".
-  { kind: "hedge", patterns: ["{is|are|was|were|be|been|being} {said|alleged|rumoured|rumored|reputed|purported|claimed} to"], check: checkHearsayTo },
+  // "is believed / thought / reported / suspected to": the same hearsay with a
+  // belief verb (Ganter & Strube 2009: the agentless passive is one of the
+  // three kinds of Wikipedia weasel; Szarvas et al. 2012 file believe/think as
+  // doxastic uncertainty). Not "considered to", which in puzzles and
+  // definitions is a convention ("is considered to have crossed").
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were|be|been|being} {said|alleged|rumoured|rumored|reputed|purported|claimed|believed|thought|reported|suspected|understood} to"],
+    check: checkHearsayTo,
+  },
   {
     kind: "hedge",
     patterns: [
-      "it {is|was|has been|had been} {|often|widely|commonly|sometimes|also|generally|long} {said|claimed|alleged|rumoured|rumored} {|that}",
       "according to some",
-      "{some|many} {people|critics|observers|experts|scholars|historians|commentators|analysts|sources|researchers|fans} {say|said|claim|claimed|believe|believed|argue|argued|contend|suggest|suggested|speculate|speculated|suspect|suspected|think}",
       "{speculation|rumours|rumors|rumour|rumor} {that|about|over|of}",
       "{claims|claimed|claiming} to {be|have}",
     ],
+  },
+  // Impersonal hearsay: "it is said / believed / reported that", "it has been
+  // reported". MOS:WEASEL ("it is said", "it is often reported", "it has been
+  // claimed"); Ganter & Strube (2009), the agentless passive. "considered" and
+  // "understood" only with "that" ("it is considered perfect" is a definition).
+  {
+    kind: "hedge",
+    patterns: [
+      "{it is|it's|it was|it has been|it had been|it has long been} {|often|widely|commonly|sometimes|also|generally|long|now|popularly|frequently|further} {said|claimed|alleged|rumoured|rumored|believed|thought|reported|suspected|speculated|argued|feared} {|that}",
+      "{it is|it was|it has been|it had been} {|often|widely|commonly|sometimes|also|generally|now} {considered|understood} that",
+    ],
+    check: checkImpersonal,
+  },
+  // Unnamed people as the believers: MOS:WEASEL ("some people say", "many
+  // scholars state", "most feel"); Ganter & Strube (2009), numerically vague
+  // subjects ("some", "many", "experts"). Only with a verb of saying or
+  // believing right after, so "some of the 12 apples" or "some tests failed"
+  // never match; past forms only before a clause (checkWeaselSubject).
+  {
+    kind: "hedge",
+    patterns: [
+      `{some|many|others|most} {|have|had} ${WEASEL_VERB_GROUP}`,
+      `{some|many|most} {people|critics|observers|experts|scholars|historians|commentators|analysts|sources|researchers|fans} ${WEASEL_VERB_GROUP}`,
+    ],
+    check: checkWeaselSubject,
+  },
+  // Weakening adverbs before a belief verb: Ganter & Strube (2009), the third
+  // kind of weasel ("often", "widely"); MOS:WEASEL ("it is widely thought",
+  // "is widely regarded as").
+  {
+    kind: "hedge",
+    patterns: [
+      "{widely|generally|commonly|often|popularly|traditionally|frequently|sometimes|universally|broadly} {believed|thought|considered|regarded|held|assumed|said|claimed|rumoured|rumored|suspected|felt}",
+      "{widely|generally|commonly|often|popularly|traditionally|frequently|sometimes|broadly} {seen|viewed|described|cited|portrayed|perceived} as",
+    ],
+    check: checkWeaselAdverb,
+  },
+  // Investigation (Szarvas et al. 2012; the Szeged Uncertainty Corpus, Vincze
+  // 2014): research or an inquiry into a proposition whose truth is open
+  // ("police are investigating whether", "the study examined whether").
+  // "determine / check / verify whether" are left out: in maths and code they
+  // are the task itself ("determine whether the series converges").
+  {
+    kind: "hedge",
+    patterns: [
+      "{investigate|investigates|investigated|investigating|examine|examines|examined|examining|probe|probes|probed|probing|study|studies|studied|studying|explore|explores|explored|exploring|test|tests|tested|testing|assess|assesses|assessed|assessing|analyse|analyses|analysed|analysing|analyze|analyzes|analyzed|analyzing|look into|looks into|looked into|looking into} {whether|if}",
+    ],
+    check: checkInvestigation,
+  },
+  { kind: "hedge", patterns: ["under investigation"], check: checkUnderInvestigation },
+  // The same open question with the negative adjective: "the cause is unknown",
+  // "the date remains undetermined" (BioScope annotates "is unknown" as a
+  // speculation cue; Szarvas et al. 2012, epistemic). Not a maths unknown
+  // ("x is unknown").
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were|remains|remain|remained} {|still|largely|currently|as yet|also} {unknown|undetermined|unresolved}"],
+    check: (t, m) => prevW(t, m.s).length > 1,
   },
   // FactBank's source-introducing predicates (Saurí & Pustejovsky 2009):
   // "suspect" lowers the factuality of what is suspected ("the suspected
   // gunman", "police suspected arson", "is suspected of"). Not the noun ("the
   // prime suspect that ...") nor a suspicion confirmed ("as I suspected").
   { kind: "hedge", patterns: ["suspected"], check: (t, m) => !suspicionConfirmed(t, m.s) },
-  // ("I suspect that" stays the first-person hedge "I suspect" above.)
-  { kind: "hedge", patterns: ["{suspect|suspects} that"], check: (t, m) => !S("the", "a", "prime", "main", "chief", "key", "usual", "only", "i", "we").has(prevW(t, m.s)) },
+  // The bare verb too ("officials suspect arson", "we suspect a leak"):
+  // Hyland (2005), appendix list of hedges, "suspect". Not the noun, the
+  // adjective or "won't suspect a thing" (suspectIsNotVerb). "I suspect
+  // (that)" stays the first-person hedge "I suspect" above.
+  { kind: "hedge", patterns: ["{suspect|suspects} {|that}"], check: (t, m) => prevW(t, m.s) !== "i" && !suspectIsNotVerb(t, m.s) },
   // MOS:CLAIM (above) and Hyland (2005) "claim / claims / claimed". Not "I / we
   // claim that" (an assertion in a proof) and not "claim" the noun.
   { kind: "hedge", patterns: ["{claim|claims|claimed} that"], check: (t, m) => !S("i", "we", "i'll", "we'll", "to").has(prevW(t, m.s)) },
