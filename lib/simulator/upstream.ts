@@ -36,43 +36,60 @@ export interface SimulatorUpstream {
 }
 
 const START_MS = 10_000;
+/** A thread that ends sooner than this after its start is started again only after RESTART_DELAY_MS, not in a tight loop. */
+const SHORT_LIFE_MS = 10_000;
+const RESTART_DELAY_MS = 1_000;
 
 function startOnThread(maxBodyBytes: number, onRestart: (url: string) => void): Promise<SimulatorUpstream> | null {
   const entry = threadEntry(__dirname, "simulator-thread.cjs", "thread.ts");
   if (!entry) return null;
-  let stopping = false;
+  // Started again when it ends only once it has served (a thread that never
+  // started is given up for the in-process server), and never after stop().
+  let restartable = false;
   let worker: Worker;
   const boot = (): Promise<string> =>
     new Promise((resolve, reject) => {
-      worker = startThread(entry, { workerData: { maxBodyBytes } });
-      const timer = setTimeout(() => reject(new Error(`the simulator thread did not start within ${START_MS} ms`)), START_MS);
-      worker.once("message", (m: SimulatorThreadMessage) => {
+      const w = startThread(entry, { workerData: { maxBodyBytes } });
+      worker = w;
+      const startedAt = Date.now();
+      const timer = setTimeout(() => {
+        reject(new Error(`the simulator thread did not start within ${START_MS} ms`));
+        void w.terminate();
+      }, START_MS);
+      w.once("message", (m: SimulatorThreadMessage) => {
         clearTimeout(timer);
-        if ("error" in m) reject(new Error(m.error));
-        else resolve(`http://127.0.0.1:${m.port}${SIMULATOR_PREFIX}`);
+        if ("error" in m) {
+          reject(new Error(m.error));
+          void w.terminate();
+        } else resolve(`http://127.0.0.1:${m.port}${SIMULATOR_PREFIX}`);
       });
-      worker.once("error", (err) => {
+      w.once("error", (err) => {
         clearTimeout(timer);
         reject(err);
       });
-      worker.once("exit", (code) => {
+      w.once("exit", (code) => {
         clearTimeout(timer);
         reject(new Error(`the simulator thread exited (${code})`));
-        if (stopping) return;
+        if (!restartable || worker !== w) return;
         // Upstream calls fail until it is back (the gateway retries them and answers in the API's shape).
         logger.error({ code }, "simulator thread ended; starting it again");
-        boot().then(onRestart, (err: Error) => logger.error({ err: err.message }, "simulator thread could not start again"));
+        const again = () => boot().then(onRestart, (err: Error) => logger.error({ err: err.message }, "simulator thread could not start again"));
+        if (Date.now() - startedAt < SHORT_LIFE_MS) setTimeout(again, RESTART_DELAY_MS).unref();
+        else void again();
       });
     });
-  return boot().then((url) => ({
-    url,
-    on: "thread" as const,
-    thread: () => worker,
-    async stop() {
-      stopping = true;
-      await worker.terminate();
-    },
-  }));
+  return boot().then((url) => {
+    restartable = true;
+    return {
+      url,
+      on: "thread" as const,
+      thread: () => worker,
+      async stop() {
+        restartable = false;
+        await worker.terminate();
+      },
+    };
+  });
 }
 
 async function startInProcess(maxBodyBytes: number): Promise<SimulatorUpstream> {
