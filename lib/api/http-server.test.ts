@@ -92,4 +92,28 @@ describe("draining at shutdown", () => {
     expect(drained).toBe(true);
     expect(served - before).toBeLessThanOrEqual(4);
   });
+
+  it("answers every request a pipelining client sent before the drain, then closes", async () => {
+    const started: string[] = [];
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, res) => {
+      started.push(req.url!);
+      setTimeout(() => res.end(`ok ${req.url}`), 100);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+    let got = "";
+    socket.on("data", (d: Buffer) => (got += d.toString()));
+    const closed = new Promise((r) => socket.on("close", r));
+    // Two requests in one write: both are begun before the first is answered.
+    socket.write("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+    await new Promise((r) => setTimeout(r, 30));
+    const drained = drainConnections(server);
+    await closed;
+    await drained;
+    expect(started).toEqual(["/a", "/b"]);
+    // Ending the connection after the first answer cut the second off.
+    expect(got).toContain("ok /a");
+    expect(got).toContain("ok /b");
+  });
 });

@@ -96,6 +96,8 @@ export function limitBodyTime(req: IncomingMessage, res: ServerResponse, ms: num
 
 /** Servers shutting down (drainConnections). */
 const draining = new WeakSet<http.Server>();
+/** Responses each connection has begun and not finished. */
+const owed = new WeakMap<Duplex, number>();
 
 /**
  * Stops taking requests and resolves once every connection has closed.
@@ -132,9 +134,16 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
         if (req.socket.writableEnded) return void req.socket.destroy();
         res.setHeader("connection", "close");
       }
-      // A request that began before the drain: its connection ends with its response.
-      res.once("finish", () => {
-        if (draining.has(server)) req.socket.end();
+      // While draining, a connection ends with the last response it owes: a
+      // client that pipelines has sent (and we have begun) the next request
+      // before the one in hand is answered, and ending after the first
+      // response cut the second off.
+      const socket = req.socket;
+      owed.set(socket, (owed.get(socket) ?? 0) + 1);
+      res.once("close", () => {
+        const left = (owed.get(socket) ?? 1) - 1;
+        owed.set(socket, left);
+        if (left === 0 && draining.has(server)) socket.end();
       });
       limitBodyTime(req, res, timeouts.bodyMs);
       listener(req, res);
