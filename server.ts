@@ -18,6 +18,7 @@ import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
 import { closeRecordStore, recorder } from "./lib/gateway/record";
+import { allRecorded, cutOff, openRequests } from "./lib/gateway/shutdown";
 import { flushLogs, logger } from "./lib/observability/logger";
 import { readEnv, setRuntimeEnv } from "./lib/runtime/env";
 import { bootstrap } from "./lib/setup/bootstrap";
@@ -120,7 +121,20 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down: draining requests and records");
     // Stop accepting, let requests in flight finish (bounded), then write every record.
     const drained = drainConnections(server);
-    await Promise.race([Promise.all([drained, calibrationRunner()?.stop()]), new Promise((r) => setTimeout(r, Number(process.env.THINKGATE_DRAIN_MS ?? 10_000)))]);
+    const inTime = await Promise.race([
+      Promise.all([drained, calibrationRunner()?.stop()]).then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), Number(process.env.THINKGATE_DRAIN_MS ?? 10_000))),
+    ]);
+    if (!inTime) {
+      // Requests still running are cut off: each ends as if its client had
+      // left, and is recorded (what was answered so far, what it cost), before
+      // the records are flushed. Left running, they exited with no record.
+      const running = openRequests();
+      cutOff();
+      server.closeAllConnections();
+      if (!(await allRecorded(2_000))) logger.warn({ running: openRequests() }, "shutdown: requests cut off by the drain's bound were not all recorded in 2 s");
+      else if (running) logger.warn({ running }, "shutdown: the drain's time was up; requests still running were cut off and recorded");
+    }
     // Requests are answered: nothing needs the upstream any more.
     await upstream?.stop();
     const rec = recorder();

@@ -32,6 +32,7 @@ import { record, recorder, spoolFull, type Hop } from "./record";
 import { messageToSse, SseTap, type SseFrame } from "./sse";
 import { ResponseObserver } from "./stream-observer";
 import { dispatch } from "./dispatch";
+import { cuttingOff, requestBegun, requestEnded } from "./shutdown";
 import { observeRejected } from "../telemetry/observe";
 import { traceRequest, type RequestTrace } from "../telemetry/tracing";
 
@@ -114,6 +115,7 @@ export interface CallOptions {
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
   const a: Attempt = { requestId: opts.requestId ?? newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
+  requestBegun(a);
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
     if (!recorder().admit()) throw spoolFull();
@@ -175,9 +177,9 @@ function failure(a: Attempt, err: unknown): ApiResponse {
     type = "timeout_error";
     message = "the upstream API did not answer in time";
   } else if (err instanceof APIUserAbortError) {
-    status = 499;
-    type = "api_error";
-    message = "the client closed the request";
+    // 499, as proxies record a client that left; the client of a request the shutdown cut off got nothing either.
+    status = cuttingOff() ? 503 : 499;
+    ({ type, message } = endedEarly("request"));
   } else if (err instanceof APIError) {
     status = 502;
     type = "api_error";
@@ -189,7 +191,10 @@ function failure(a: Attempt, err: unknown): ApiResponse {
   settle(a, null);
   if (a.authenticated) {
     record(a, { status: "error", httpStatus: status, errorType: type, errorMessage: message });
-  } else observeRejected(a, status, type);
+  } else {
+    observeRejected(a, status, type);
+    requestEnded(a);
+  }
   return { status, headers, body: body ?? errorBody(type, message, a.requestId) };
 }
 
@@ -333,7 +338,12 @@ function relayStream(res: Response, body: AsyncIterator<Uint8Array>, first: Iter
   return it;
 }
 
-const CLIENT_LEFT = { type: "api_error", message: "the client closed the stream" };
+/** Why a request or stream ended before its answer was whole: its client left, or the shutdown cut it off (lib/gateway/shutdown.ts). */
+function endedEarly(what: "request" | "stream"): { type: string; message: string } {
+  return cuttingOff()
+    ? { type: "api_error", message: `cut off by the gateway's shutdown before the ${what} was complete (its drain time, THINKGATE_DRAIN_MS, was up)` }
+    : { type: "api_error", message: `the client closed the ${what}` };
+}
 
 /**
  * Relays the upstream's SSE bytes unchanged while a tap parses them to build
@@ -383,7 +393,7 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
     }
   } catch (err) {
-    if (req_aborted(err)) failed = CLIENT_LEFT;
+    if (req_aborted(err)) failed = endedEarly("stream");
     else {
       failed = { type: "api_error", message: `the upstream stream broke: ${(err as Error).message}` };
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
@@ -393,7 +403,7 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
       // Ended at message_stop, or the client left mid-stream (the adapter returned the relay): stop reading
       // the upstream's body too. A client that left before message_stop has an answer cut short, not whole.
       body.return?.().catch(() => undefined);
-      if (!observer.stopped) failed ??= CLIENT_LEFT;
+      if (!observer.stopped) failed ??= endedEarly("stream");
     }
     finish(a, observer, res, {
       httpStatus: 200,

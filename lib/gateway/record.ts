@@ -22,6 +22,7 @@ import type { Attempt } from "./messages";
 import { lastSnapshot } from "../routing/config";
 import { tracesSnapshot } from "../traces/config";
 import { observeRequest } from "../telemetry/observe";
+import { requestEnded } from "./shutdown";
 
 export type { Hop, Outcome, RecordInput } from "../recorder/build";
 
@@ -184,6 +185,7 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
 export function record(a: Attempt, o: Omit<Outcome, "latencyMs">): void {
   const outcome = { ...o, latencyMs: Math.round(performance.now() - a.started) };
   recorder().add(recordInput(a, outcome));
+  requestEnded(a);
   // Access log, metrics and spans: on a later turn of the event loop.
   observeRequest(a, outcome);
 }

@@ -3,12 +3,15 @@
  * served by its own process: every request accepted before the signal is
  * answered. The drain closes the listening socket and the connections it
  * serves; a request whose standard answer is escalated after the signal then
- * needs a new connection to its upstream, the process itself.
+ * needs a new connection to its upstream, the process itself. And a request
+ * still running when the drain's time is up is cut off and recorded, not left
+ * running while the records are flushed and the process exits.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, describe, expect, it } from "vitest";
 import { queryDb } from "../support/db";
 import { startServer, type TestServer } from "../support/server";
+import { startSimulator } from "../support/simulator";
 
 let server: TestServer | undefined;
 afterAll(() => server?.stop("SIGKILL"));
@@ -62,4 +65,41 @@ describe("drain with the built-in simulator as upstream", () => {
     expect(records.filter((r) => r.status !== "ok" || Number(r.httpStatus) !== 200)).toEqual([]);
     expect(records.length).toBe(answered);
   }, 90_000);
+});
+
+describe("a request still running when the drain's time is up", () => {
+  it("is cut off and recorded as such, not lost", async () => {
+    // The simulator in a process of its own, at its realistic pace: a reasoning answer streams for seconds, as the API's do.
+    const upstream = await startSimulator({ latency: "realistic" });
+    const s = await startServer({ env: { ANTHROPIC_BASE_URL: upstream.baseURL, THINKGATE_DRAIN_MS: "1000" } });
+    try {
+      const res = await fetch(`${s.baseURL}/v1/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-api-key": s.adminKey, "anthropic-version": "2023-06-01", "thinkgate-tier": "reasoning" },
+        body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 16_000, stream: true, messages: [{ role: "user", content: "Prove that there are infinitely many primes." }] }),
+      });
+      expect(res.status).toBe(200);
+      const id = res.headers.get("thinkgate-request-id")!;
+      const reader = res.body!.getReader();
+      await reader.read();
+      const exited = new Promise<number | null>((r) => s.proc.once("exit", (code) => r(code)));
+      s.proc.kill("SIGTERM");
+      // The stream ends early, cut by the shutdown once its drain time is up.
+      for (;;) {
+        const { done } = await reader.read().catch(() => ({ done: true }));
+        if (done) break;
+      }
+      expect(await exited).toBe(0);
+      expect(s.output()).toMatch(/requests still running were cut off and recorded/);
+      const rows = await queryDb<{ id: string; status: string; errorMessage: string | null }>(s, `SELECT "id", "status", "errorMessage" FROM "RequestRecord"`);
+      console.log(`drain bound: ${JSON.stringify(rows)}`);
+      // Left running, it had no record: the records were flushed and the process exited while it waited.
+      expect(rows.map((r) => r.id)).toEqual([id]);
+      expect(rows[0]!.status).not.toBe("ok");
+      expect(rows[0]!.errorMessage).toMatch(/cut off by the gateway's shutdown/);
+    } finally {
+      await s.stop("SIGKILL");
+      await upstream.stop();
+    }
+  }, 60_000);
 });

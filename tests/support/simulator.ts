@@ -16,11 +16,12 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-export async function startSimulator(): Promise<Simulator> {
+/** `latency`: "zero" (the default) answers at once; "realistic" streams at the simulator's pace (a reasoning answer takes seconds). */
+export async function startSimulator(opts: { latency?: "zero" | "realistic" } = {}): Promise<Simulator> {
   const proc = fork(path.join(ROOT, "scripts/simulator.ts"), [], {
     cwd: ROOT,
     execArgv: ["--import", "tsx"],
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", THINKGATE_SIM_LATENCY: "zero" },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", THINKGATE_SIM_LATENCY: opts.latency ?? "zero" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const port = await new Promise<number>((resolve, reject) => {

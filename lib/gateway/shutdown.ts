@@ -1,0 +1,52 @@
+/**
+ * The gateway's side of a shutdown whose drain ran out of time (server.ts):
+ * the requests still running are cut off (their connections closed), and the
+ * shutdown waits until each has been recorded before the last flush. Without
+ * this their records were never written: they were still running when the
+ * records were flushed and the process exited.
+ */
+
+/** Gateway requests begun and not yet recorded (handleMessages adds, record / an unrecorded refusal removes). */
+const open = new Set<object>();
+const waiters = new Set<() => void>();
+let cutting = false;
+
+export function requestBegun(a: object): void {
+  open.add(a);
+}
+
+export function requestEnded(a: object): void {
+  if (!open.delete(a) || open.size) return;
+  for (const w of waiters) w();
+  waiters.clear();
+}
+
+/** From now on a request that ends early was cut off by the shutdown, not left by its client: its record says so. */
+export function cutOff(): void {
+  cutting = true;
+}
+
+export function cuttingOff(): boolean {
+  return cutting;
+}
+
+/** Resolves true once every begun request is recorded, false after `ms`. */
+export function allRecorded(ms: number): Promise<boolean> {
+  if (!open.size) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      waiters.delete(done);
+      resolve(false);
+    }, ms);
+    waiters.add(done);
+  });
+}
+
+/** How many requests are begun and not yet recorded (tests, logs). */
+export function openRequests(): number {
+  return open.size;
+}
