@@ -951,11 +951,12 @@ export function extractInto(text: string): { n: number; idx: Int32Array; val: Fl
  */
 const STRUCT_SCALE = 0.5;
 /**
- * The mean embedding is L2-normalised, then multiplied by sqrt(EMBED_DIMS)
- * so that each of its dimensions has a root mean square of 1, like a
- * structural value that is on (then both get STRUCT_SCALE).
+ * The mean embedding is L2-normalised: the whole block weighs as much as one
+ * structural value that is on (then both get STRUCT_SCALE). At sqrt(100)
+ * times that (each dimension at RMS 1) it fitted the training families'
+ * topics and lost on held-out families (README, "What was tried").
  */
-const EMBED_GAIN = Math.sqrt(EMBED_DIMS);
+const EMBED_GAIN = 1;
 
 /**
  * Writes the L2-normalised mean vector of the ask's known words (GloVe,
