@@ -53,7 +53,6 @@
  * and a per-family seed: stable across platforms and Node versions.
  */
 import { CUES, type CueClass } from "./lexicon";
-import { EMBED_DIMS, embeddingRow, EMBED_VECTORS, EMBED_SCALES } from "./embeddings";
 
 export const HASH_BITS = 18;
 export const DIM = 1 << HASH_BITS;
@@ -70,7 +69,7 @@ export const STRUCT_HEAD = 24_000;
 export const STRUCT_TAIL = 8_000;
 const MAX_TOKEN = 40; // longer runs (base64, hashes) are truncated for hashing
 
-const BASE_STRUCT_NAMES = [
+export const STRUCT_NAMES = [
   "len_log",
   "len_lt60",
   "len_60_200",
@@ -122,15 +121,11 @@ const BASE_STRUCT_NAMES = [
   "sentences_log",
   "quantities_asked",
 ] as const;
-export type StructName = (typeof BASE_STRUCT_NAMES)[number];
-const N_BASE_STRUCT = BASE_STRUCT_NAMES.length;
-/** Dense slots after the structural ones: the ask's mean word embedding (see embeddings.ts). */
-export const EMBED_NAMES = Array.from({ length: EMBED_DIMS }, (_, d) => `emb_${String(d).padStart(2, "0")}`);
-export const STRUCT_NAMES: readonly string[] = [...BASE_STRUCT_NAMES, ...EMBED_NAMES];
+export type StructName = (typeof STRUCT_NAMES)[number];
 export const N_STRUCT = STRUCT_NAMES.length;
 /** Total width of the weight vector (hashed slots, then structural slots). */
 export const N_FEATURES = DIM + N_STRUCT;
-const S = Object.fromEntries(BASE_STRUCT_NAMES.map((n, i) => [n, i])) as Record<StructName, number>;
+const S = Object.fromEntries(STRUCT_NAMES.map((n, i) => [n, i])) as Record<StructName, number>;
 
 /** Raw counts behind the structural features; also used by the difficulty tier rule. */
 export interface Structure {
@@ -325,9 +320,6 @@ const DERIVE = CUE_CLASSES.indexOf("derive");
 const DEBUG = CUE_CLASSES.indexOf("debug");
 /** Cue counts within the lead zone (the first ZONE_TOKENS tokens): where the instruction verb usually is. */
 const leadCueCounts = new Int32Array(CUE_CLASSES.length);
-/** Sum of the int8 embedding rows of the ask's known words, and how many there were. */
-const embSum = new Float64Array(EMBED_DIMS);
-let embWords = 0;
 
 function grow(): void {
   cap *= 2;
@@ -508,15 +500,6 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
         if (havePrev) {
           const lb = fmix(Math.imul(prevHash, 0x27d4eb2f) ^ h ^ SEED_LEAD ^ SEED_BI) & MASK;
           if (zone(lb, 3) && namer?.want.has(lb)) nameIt(namer, lb, `lead:${name(prevStart, prevLen, prevValue)} ${name(start, len, false)}`);
-        }
-      }
-      // the ask's known words (function words aside) for the mean embedding
-      if (!given && !stop && cls === 1 && digits === 0 && !namer) {
-        const row = embeddingRow(h);
-        if (row >= 0) {
-          const base = row * EMBED_DIMS;
-          for (let d = 0; d < EMBED_DIMS; d++) embSum[d]! += EMBED_VECTORS[base + d]!;
-          embWords++;
         }
       }
       if (!given) {
@@ -879,8 +862,6 @@ function beginExtraction(): void {
   cueCounts.fill(0);
   leadCueCounts.fill(0);
   askCueCounts.fill(0);
-  embSum.fill(0);
-  embWords = 0;
 }
 
 /**
@@ -932,7 +913,6 @@ export function extractInto(text: string): { n: number; idx: Int32Array; val: Fl
   lastStructure = structure;
 
   const sv = structuralValues(structure, head);
-  meanEmbedding(sv);
   for (let k = 0; k < N_STRUCT; k++) {
     if (sv[k] === 0) continue;
     if (nOut === cap) grow();
@@ -950,33 +930,6 @@ export function extractInto(text: string): { n: number; idx: Int32Array; val: Fl
  * preferred (they otherwise dominate, and the n-grams add little).
  */
 const STRUCT_SCALE = 0.5;
-/**
- * The mean embedding is L2-normalised: the whole block weighs as much as one
- * structural value that is on (then both get STRUCT_SCALE). At sqrt(100)
- * times that (each dimension at RMS 1) it fitted the training families'
- * topics and lost on held-out families (README, "What was tried").
- */
-const EMBED_GAIN = 1;
-
-/**
- * Writes the L2-normalised mean vector of the ask's known words (GloVe,
- * data/embeddings.json) into the embedding slots of `v`; zeros when the ask
- * has none. Meaning, where the n-grams only see surface forms: a role-play
- * set-up near other persona prompts, a graduate physics question near other
- * technical asks, whatever words a source happens to use.
- */
-function meanEmbedding(v: Float32Array): void {
-  if (embWords === 0) return;
-  let norm = 0;
-  for (let d = 0; d < EMBED_DIMS; d++) {
-    const x = embSum[d]! * EMBED_SCALES[d]!;
-    embSum[d] = x;
-    norm += x * x;
-  }
-  if (norm === 0) return;
-  const k = EMBED_GAIN / Math.sqrt(norm);
-  for (let d = 0; d < EMBED_DIMS; d++) v[N_BASE_STRUCT + d] = embSum[d]! * k;
-}
 const LOG = (x: number, scale: number) => Math.min(Math.log1p(x) / scale, 1.5);
 
 function structuralValues(s: Structure, head: number): Float32Array {
