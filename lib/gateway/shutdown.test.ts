@@ -4,8 +4,8 @@ import { allRecorded, openRequests, requestBegun, requestEnded } from "./shutdow
 describe("requests begun and not yet recorded", () => {
   it("resolves at once with none open, when the last one ends, or false at its bound", async () => {
     expect(await allRecorded(10)).toBe(true);
-    const a = {};
-    const b = {};
+    const a = { requestId: "req_a" };
+    const b = { requestId: "req_b" };
     requestBegun(a);
     requestBegun(b);
     expect(openRequests()).toBe(2);

@@ -6,17 +6,21 @@
  * records were flushed and the process exited.
  */
 
-/** Gateway requests begun and not yet recorded (handleMessages adds, record / an unrecorded refusal removes). */
-const open = new Set<object>();
+/**
+ * Gateway requests begun and not yet recorded, by id (handleMessages adds,
+ * record / an unrecorded refusal removes). Ids, not the requests: a path that
+ * failed to record would otherwise keep its whole body alive here.
+ */
+const open = new Set<string>();
 const waiters = new Set<() => void>();
 let cutting = false;
 
-export function requestBegun(a: object): void {
-  open.add(a);
+export function requestBegun(a: { requestId: string }): void {
+  open.add(a.requestId);
 }
 
-export function requestEnded(a: object): void {
-  if (!open.delete(a) || open.size) return;
+export function requestEnded(a: { requestId: string }): void {
+  if (!open.delete(a.requestId) || open.size) return;
   for (const w of waiters) w();
   waiters.clear();
 }
