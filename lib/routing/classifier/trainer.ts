@@ -28,6 +28,7 @@ import { extractFeatures, type FeatureVector } from "./features";
 import { balancedWeights, DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING, foldOf, predict, train, type Example, type TrainOptions, type WeightingOptions } from "./train";
 import { confusionAt, plattFit, thresholdForFpr, thresholdForRecall, type ConfusionAt, type ScoredItem } from "./calibrate";
 import { decodeWeights, encodeWeights, probability, type LinearModel, type WeightsFile } from "./linear";
+import { balancedGroups } from "./loso";
 import { auc, sourceName, type GroupedItem } from "./report";
 
 /** Cross-validation folds for calibration; each holds out whole families. */
@@ -117,14 +118,7 @@ export function asTrainingRows(rows: readonly LabelledRow[], target: OutcomeTarg
 export function familyFolds(rows: readonly LabelledRow[], folds: number): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const r of rows) sizes.set(r.source, (sizes.get(r.source) ?? 0) + 1);
-  const load = new Array<number>(folds).fill(0);
-  const out = new Map<string, number>();
-  for (const [family, n] of [...sizes].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))) {
-    const f = load.indexOf(Math.min(...load));
-    out.set(family, f);
-    load[f]! += n;
-  }
-  return out;
+  return balancedGroups(sizes, folds);
 }
 
 /** Trains on `rows` (all of them training rows; labels non-null): out-of-family calibration, final model, encoded file. */
