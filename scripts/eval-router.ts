@@ -46,7 +46,7 @@ import { featuresOf, FOLDS, TARGET_FPR } from "../lib/routing/classifier/trainer
 import { DEFAULT_TRAIN_OPTIONS, DEFAULT_WEIGHTING } from "../lib/routing/classifier/train";
 import { keywordRules } from "../lib/routing/classifier/keywords";
 import { summariseLoso, type LosoSummary, type UnitResult } from "../lib/routing/classifier/loso";
-import { leaveOneSourceOut, outcomeReport, SUBJECT_GROUPS, subjectHeldOut, type OutcomeReport } from "../lib/routing/classifier/generalisation";
+import { leaveOneSourceOut, outcomeReport, SUBJECT_GROUPS, subjectHeldOut, type OutcomeReport, type ProcedureOptions } from "../lib/routing/classifier/generalisation";
 import { spread } from "../lib/routing/classifier/outcomes";
 import { num, pct, table } from "../lib/routing/classifier/report";
 
@@ -62,6 +62,8 @@ const weighting = { ...DEFAULT_WEIGHTING };
 let targetFpr: number | null = TARGET_FPR;
 let outcomeTarget: OutcomeTarget = "strong-only";
 let outcomeWeight = 1;
+/** The procedure the options above set, the same for the leave-one-source-out and the by-subject runs. */
+const procedureWith = (features: ProcedureOptions["features"]): ProcedureOptions => ({ features, train: trainOpts, weighting, targetFpr, outcomeTarget, outcomeWeight });
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]!;
   if (a === "--outcomes") outcomesDir = argv[++i] ?? null;
@@ -112,12 +114,7 @@ function main(): void {
   log();
 
   const run = leaveOneSourceOut(rows, {
-    features,
-    train: trainOpts,
-    weighting,
-    targetFpr,
-    outcomeTarget,
-    outcomeWeight,
+    ...procedureWith(features),
     only,
     scoreOnly: outcomeRows,
     onUnit: (f, done, total) => process.stderr.write(`  ${done}/${total} ${f} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
@@ -237,12 +234,7 @@ function bySubject(rows: LabelledRow[], outcomeRows: LabelledRow[], dir: string 
   const scored = fromDir.length > 0 ? fromDir : rows.filter((r) => subjectOf(r) !== null && /RouteLLM/i.test(r.source));
   const run = subjectHeldOut(trainRows, scored, {
     k: SUBJECT_GROUPS,
-    features,
-    train: trainOpts,
-    weighting,
-    targetFpr,
-    outcomeTarget,
-    outcomeWeight,
+    ...procedureWith(features),
     onFold: (g, done, total) => process.stderr.write(`  subject group ${g} (${done}/${total}) (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
   });
   log(`## outcomes, SUBJECTS held out (MMLU subjects in ${SUBJECT_GROUPS} groups; each group scored by a model trained on the shipped train split without the group's subjects, MMLU's other subjects included)`);

@@ -6,13 +6,11 @@
  * (trains models); used by `npm run eval:router` and the router page's
  * comparison of a candidate with the current model.
  */
-import { familyOf, outcomeOf, subjectOf, trainingLabel, type LabelledRow, type OutcomeTarget } from "./dataset";
-import type { FeatureVector } from "./features";
+import { familyOf, outcomeOf, subjectOf, trainingLabel, type LabelledRow } from "./dataset";
 import { probability } from "./linear";
 import { balancedGroups, heldOutByGroup, heldOutScores, summariseLoso, type HeldOut, type LosoSummary } from "./loso";
 import { outcomeMetrics, type OutcomeItem, type OutcomeMetrics } from "./outcomes";
-import { trainModel } from "./trainer";
-import type { TrainOptions, WeightingOptions } from "./train";
+import { trainModel, type TrainModelOptions } from "./trainer";
 import { keywordRules } from "./keywords";
 
 export interface LosoRun {
@@ -25,14 +23,15 @@ export interface LosoRun {
   high: LosoSummary;
 }
 
-export interface LosoOptions {
-  train?: TrainOptions;
-  weighting?: WeightingOptions;
-  targetFpr?: number | null;
-  folds?: number;
-  features?: Map<string, FeatureVector>;
-  outcomeTarget?: OutcomeTarget;
-  outcomeWeight?: number;
+/** The training procedure's options (trainModel's), the same for every held-out model of a run. */
+export type ProcedureOptions = Pick<TrainModelOptions, "train" | "weighting" | "targetFpr" | "folds" | "features" | "outcomeTarget" | "outcomeWeight">;
+
+/** The procedure's options out of a run's options (trainModel takes no others from them). */
+function procedureOf(o: ProcedureOptions): ProcedureOptions {
+  return { train: o.train, weighting: o.weighting, targetFpr: o.targetFpr, folds: o.folds, features: o.features, outcomeTarget: o.outcomeTarget, outcomeWeight: o.outcomeWeight };
+}
+
+export interface LosoOptions extends ProcedureOptions {
   /** Only these families (all by default). */
   only?: readonly string[];
   /** Called after each family (progress). */
@@ -57,7 +56,7 @@ export function leaveOneSourceOut(rows: readonly LabelledRow[], opts: LosoOption
     rows,
     familyOf,
     (train, leftOut) => {
-      const m = trainModel([...train, ...(opts.alwaysTrain ?? [])], { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features, outcomeTarget: opts.outcomeTarget, outcomeWeight: opts.outcomeWeight });
+      const m = trainModel([...train, ...(opts.alwaysTrain ?? [])], procedureOf(opts));
       const threshold = m.metrics.threshold;
       for (const row of opts.scoreOnly ?? []) {
         if (familyOf(row) === leftOut) extra.push({ row, unit: leftOut, score: probability(m.model, row.prompt), threshold });
@@ -140,15 +139,8 @@ export interface SubjectRun {
   trainedOn: number[];
 }
 
-export interface SubjectOptions {
+export interface SubjectOptions extends ProcedureOptions {
   k?: number;
-  train?: TrainOptions;
-  weighting?: WeightingOptions;
-  targetFpr?: number | null;
-  folds?: number;
-  features?: Map<string, FeatureVector>;
-  outcomeTarget?: OutcomeTarget;
-  outcomeWeight?: number;
   onFold?: (group: number, done: number, total: number) => void;
 }
 
@@ -186,7 +178,7 @@ export function subjectHeldOut(trainRows: readonly LabelledRow[], scored: readon
   const total = new Set(groups.values()).size;
   const heldOut = heldOutByGroup(trainRows, scored, groupOfTrain, groupOf, k, (train, g) => {
     trainedOn[g] = train.length;
-    const m = trainModel(train, { train: opts.train, weighting: opts.weighting, targetFpr: opts.targetFpr, folds: opts.folds, features: opts.features, outcomeTarget: opts.outcomeTarget, outcomeWeight: opts.outcomeWeight });
+    const m = trainModel(train, procedureOf(opts));
     opts.onFold?.(g, ++done, total);
     return { score: (r) => probability(m.model, r.prompt), threshold: m.metrics.threshold };
   });
