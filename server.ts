@@ -81,16 +81,13 @@ async function main(): Promise<void> {
   // In simulator mode the upstream is the simulator on a loopback port and a
   // thread of its own (lib/simulator/upstream.ts says why). The gateway's port
   // still serves /api/simulator for clients that call it directly.
-  const upstream = env.upstreamIsSelf
-    ? await startSimulatorUpstream(env.maxBodyBytes, (url) => {
-        env = { ...env, upstreamBaseUrl: url };
-        setRuntimeEnv(env);
-      })
-    : null;
-  if (upstream) {
-    env = { ...env, upstreamBaseUrl: upstream.url };
+  const callUpstreamAt = (url: string) => {
+    env = { ...env, upstreamBaseUrl: url };
     setRuntimeEnv(env);
-  }
+  };
+  // Its thread started again after it ended listens on a new port: callUpstreamAt again.
+  const upstream = env.upstreamIsSelf ? await startSimulatorUpstream(env.maxBodyBytes, callUpstreamAt) : null;
+  if (upstream) callUpstreamAt(upstream.url);
   // Calibration experiments run in the server process; this resumes any a stopped process left unfinished.
   // Off on every instance but one when several share a database (a start requeues the trials left running).
   if (process.env.THINKGATE_CALIBRATION_RUNNER !== "off") await startCalibration();

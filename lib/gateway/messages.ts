@@ -177,7 +177,7 @@ function failure(a: Attempt, err: unknown): ApiResponse {
     type = "timeout_error";
     message = "the upstream API did not answer in time";
   } else if (err instanceof APIUserAbortError) {
-    // 499, as proxies record a client that left; the client of a request the shutdown cut off got nothing either.
+    // 499 records a client that left, as proxies do; 503 a request the shutdown cut off.
     status = cuttingOff() ? 503 : 499;
     ({ type, message } = endedEarly("request"));
   } else if (err instanceof APIError) {
