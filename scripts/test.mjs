@@ -24,9 +24,12 @@ const bin = (name) => path.join(root, "node_modules/.bin", name);
 const only = process.argv.slice(2);
 const wants = (step) => only.length === 0 || only.includes(step);
 
+const timings = [];
 function run(label, cmd, args, env = {}) {
   console.log(`\n── ${label} ──`);
+  const started = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  timings.push(`${label}: ${Math.round((Date.now() - started) / 1000)} s`);
   return r.status === 0;
 }
 
@@ -76,6 +79,8 @@ for (const f of fs.readdirSync(summaryDir)) {
 }
 fs.rmSync(summaryDir, { recursive: true, force: true });
 const otherFailures = failedSteps.length && failed === 0 ? failedSteps.length : 0;
+// Where the suite's time goes, so a slow step is seen before CI's limit is.
+console.log(`\n${timings.join("\n")}`);
 if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(", ")}`);
 console.log(`\n${passed} passed, ${failed + otherFailures} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failedSteps.length ? 1 : 0);
