@@ -16,6 +16,7 @@ import fs from "node:fs";
 import { candidateAt, cueFeatures, EPISTEMIC_FAMILIES, FAMILY_FORMS, loadHedgeModel, type CueFamily, type HedgeModel, type HedgeModelFile } from "./hedge-cues";
 import type { LabelledEntry } from "./signals-eval";
 import { tokenize } from "./tokenize";
+import { fitLogistic, type LogisticOptions } from "../ml/logistic";
 
 export interface CueSpan {
   start: number;
@@ -110,10 +111,7 @@ export function cueWordsOutsideFamilies(sentences: readonly AnnotatedSentence[])
 }
 const STOP = new Set(["that", "the", "a", "an", "to", "be", "of", "with", "as", "is", "it", "not", "no", "we", "i", "this"]);
 
-export interface TrainOptions {
-  l2: number;
-  iterations: number;
-  learningRate: number;
+export interface TrainOptions extends LogisticOptions {
   threshold: number;
   /** relative weight of each source's examples (1 when absent) */
   sourceWeight: Record<string, number>;
@@ -121,43 +119,25 @@ export interface TrainOptions {
 
 export const DEFAULT_OPTIONS: TrainOptions = { l2: 3e-3, iterations: 400, learningRate: 0.1, threshold: 0.47, sourceWeight: { team: 0.3 } };
 
-/** L2-regularised weighted logistic regression over named binary features, full-batch Adam (deterministic). */
+/** L2-regularised weighted logistic regression over named binary features (lib/ml/logistic.ts: full-batch Adam, deterministic). */
 export function trainLogistic(examples: readonly CueExample[], opts: TrainOptions): { bias: number; weights: Record<string, number> } {
+  // Each feature name gets a column in order of first appearance; a row is its features' columns, each with value 1.
   const index = new Map<string, number>();
-  const rows = examples.map((e) => Int32Array.from(e.feats.map((f) => index.get(f) ?? (index.set(f, index.size), index.size - 1))));
-  const D = index.size;
-  const w = new Float64Array(D);
-  const g = new Float64Array(D);
-  const m = new Float64Array(D);
-  const v = new Float64Array(D);
-  let b = 0;
-  let mb = 0;
-  let vb = 0;
-  let totalW = 0;
-  for (const e of examples) totalW += e.w;
-  for (let t = 1; t <= opts.iterations; t++) {
-    for (let k = 0; k < D; k++) g[k] = opts.l2 * w[k]!;
-    let gb = 0;
-    examples.forEach((e, r) => {
-      const x = rows[r]!;
-      let z = b;
-      for (let k = 0; k < x.length; k++) z += w[x[k]!]!;
-      const d = (e.w / totalW) * (1 / (1 + Math.exp(-z)) - e.y);
-      gb += d;
-      for (let k = 0; k < x.length; k++) g[x[k]!]! += d;
-    });
-    const lr = opts.learningRate * 0.5 * (1 + Math.cos((Math.PI * (t - 1)) / opts.iterations));
-    const c1 = 1 - 0.9 ** t;
-    const c2 = 1 - 0.999 ** t;
-    for (let k = 0; k < D; k++) {
-      m[k] = 0.9 * m[k]! + 0.1 * g[k]!;
-      v[k] = 0.999 * v[k]! + 0.001 * g[k]! * g[k]!;
-      w[k]! -= (lr * (m[k]! / c1)) / (Math.sqrt(v[k]! / c2) + 1e-8);
-    }
-    mb = 0.9 * mb + 0.1 * gb;
-    vb = 0.999 * vb + 0.001 * gb * gb;
-    b -= (lr * (mb / c1)) / (Math.sqrt(vb / c2) + 1e-8);
-  }
+  const start = new Int32Array(examples.length + 1);
+  const cols: number[] = [];
+  examples.forEach((e, r) => {
+    start[r] = cols.length;
+    for (const f of e.feats) cols.push(index.get(f) ?? (index.set(f, index.size), index.size - 1));
+  });
+  start[examples.length] = cols.length;
+  const rows = {
+    start,
+    cols: Int32Array.from(cols),
+    vals: new Float64Array(cols.length).fill(1),
+    labels: Float64Array.from(examples, (e) => e.y),
+    weights: Float64Array.from(examples, (e) => e.w),
+  };
+  const { weights: w, bias: b } = fitLogistic(rows, index.size, opts);
   const weights: Record<string, number> = {};
   for (const [f, k] of index) if (Math.abs(w[k]!) >= 5e-3) weights[f] = Math.round(w[k]! * 1e4) / 1e4;
   return { bias: Math.round(b * 1e4) / 1e4, weights };

@@ -1,20 +1,15 @@
 /**
- * Weighted logistic regression with L2, trained full-batch with Adam in plain
- * TypeScript. Full-batch and a fixed iteration order make training
- * deterministic: the same rows in the same order give bit-identical weights
- * (no random shuffling is involved; the only seeded randomness is the fold
- * assignment, which is a hash of the row id).
+ * Weighted logistic regression with L2 over the router's features, trained
+ * by the shared optimiser (lib/ml/logistic.ts: full-batch Adam, so the same
+ * rows in the same order give bit-identical weights). The only seeded
+ * randomness is the fold assignment, which is a hash of the row id.
  */
 import { N_FEATURES, extractFeatures, type FeatureVector } from "./features";
 import type { LabelledRow } from "./dataset";
 import { fnv1a } from "./features";
+import { fitLogistic, type LogisticOptions } from "../../ml/logistic";
 
-export interface TrainOptions {
-  /** L2 strength on the mean weighted log-loss (bias not regularised). */
-  l2: number;
-  iterations: number;
-  learningRate: number;
-}
+export type TrainOptions = LogisticOptions;
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { l2: 1e-4, iterations: 60, learningRate: 0.15 };
 
@@ -90,82 +85,27 @@ export interface TrainedWeights {
 }
 
 export function train(examples: readonly Example[], opts: TrainOptions = DEFAULT_TRAIN_OPTIONS): TrainedWeights {
-  const D = N_FEATURES;
-  const w = new Float64Array(D);
-  const g = new Float64Array(D);
-  const m = new Float64Array(D);
-  const v = new Float64Array(D);
-  let b = 0;
-  let mb = 0;
-  let vb = 0;
-  const beta1 = 0.9;
-  const beta2 = 0.999;
-  const eps = 1e-8;
-  let totalW = 0;
-  for (const e of examples) totalW += e.w;
-  // The examples packed once into flat arrays (CSR): the loops below read
+  // The examples packed once into flat arrays (CSR): the optimiser reads
   // memory in order instead of chasing one object per example.
   let nnz = 0;
   for (const e of examples) nnz += e.x.idx.length;
   const start = new Int32Array(examples.length + 1);
   const cols = new Int32Array(nnz);
   const vals = new Float64Array(nnz);
-  const ys = new Float64Array(examples.length);
-  const scales = new Float64Array(examples.length);
-  {
-    let o = 0;
-    examples.forEach((e, r) => {
-      start[r] = o;
-      cols.set(e.x.idx, o);
-      for (let k = 0; k < e.x.val.length; k++) vals[o + k] = e.x.val[k]!;
-      o += e.x.idx.length;
-      ys[r] = e.y;
-      scales[r] = e.w / totalW;
-    });
-    start[examples.length] = o;
-  }
-  // Features that occur in the data; other weights stay exactly 0 (their
-  // gradient is l2 * 0), so the dense Adam loop can skip them.
-  const seen = new Uint8Array(D);
-  for (let k = 0; k < nnz; k++) seen[cols[k]!] = 1;
-  const active: number[] = [];
-  for (let i = 0; i < D; i++) if (seen[i]) active.push(i);
-  const act = Int32Array.from(active);
-  const nEx = examples.length;
-  let loss = 0;
-  for (let t = 1; t <= opts.iterations; t++) {
-    for (let k = 0; k < act.length; k++) g[act[k]!] = opts.l2 * w[act[k]!]!;
-    let gb = 0;
-    loss = 0;
-    for (let r = 0; r < nEx; r++) {
-      const a = start[r]!;
-      const z1 = start[r + 1]!;
-      let z = b;
-      for (let k = a; k < z1; k++) z += w[cols[k]!]! * vals[k]!;
-      const p = 1 / (1 + Math.exp(-z));
-      const scale = scales[r]!;
-      const y = ys[r]!;
-      loss += scale * (y === 1 ? -Math.log(Math.max(p, 1e-12)) : -Math.log(Math.max(1 - p, 1e-12)));
-      const d = scale * (p - y);
-      gb += d;
-      for (let k = a; k < z1; k++) g[cols[k]!]! += d * vals[k]!;
-    }
-    // Cosine-decayed learning rate: converges without a tuned schedule.
-    const lr = opts.learningRate * 0.5 * (1 + Math.cos((Math.PI * (t - 1)) / opts.iterations));
-    const c1 = 1 - Math.pow(beta1, t);
-    const c2 = 1 - Math.pow(beta2, t);
-    for (let k = 0; k < act.length; k++) {
-      const i = act[k]!;
-      const gi = g[i]!;
-      m[i] = beta1 * m[i]! + (1 - beta1) * gi;
-      v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
-      w[i]! -= (lr * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + eps);
-    }
-    mb = beta1 * mb + (1 - beta1) * gb;
-    vb = beta2 * vb + (1 - beta2) * gb * gb;
-    b -= (lr * (mb / c1)) / (Math.sqrt(vb / c2) + eps);
-  }
-  return { weights: Float32Array.from(w), bias: b, finalLoss: loss };
+  const labels = new Float64Array(examples.length);
+  const weights = new Float64Array(examples.length);
+  let o = 0;
+  examples.forEach((e, r) => {
+    start[r] = o;
+    cols.set(e.x.idx, o);
+    vals.set(e.x.val, o);
+    o += e.x.idx.length;
+    labels[r] = e.y;
+    weights[r] = e.w;
+  });
+  start[examples.length] = o;
+  const fit = fitLogistic({ start, cols, vals, labels, weights }, N_FEATURES, opts);
+  return { weights: Float32Array.from(fit.weights), bias: fit.bias, finalLoss: fit.finalLoss };
 }
 
 /** Logit of an example under trained weights (training-side scoring, no scratch reuse). */
