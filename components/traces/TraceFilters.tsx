@@ -62,14 +62,16 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
         </Button>
       </div>
 
-      <div id="trace-filters" className={`${open ? "grid" : "hidden"} grid-cols-2 gap-2 sm:grid sm:grid-cols-4 lg:grid-cols-6 xl:grid-cols-[repeat(15,minmax(0,1fr))]`}>
-        <div className="xl:col-span-2">{select("route", "Route", (facets?.routes ?? []).map((r) => ({ value: r.id, label: r.name })).concat([{ value: "-", label: "(no route)" }]))}</div>
+      {/* As many columns as fit at 9 rem each: a fixed 15-column row left the
+          selects at 1280 px too narrow to show "Any". */}
+      <div id="trace-filters" className={`${open ? "grid" : "hidden"} grid-cols-2 gap-2 sm:grid sm:grid-cols-[repeat(auto-fill,minmax(9rem,1fr))]`}>
+        <div className="sm:col-span-2">{select("route", "Route", (facets?.routes ?? []).map((r) => ({ value: r.id, label: r.name })).concat([{ value: "-", label: "(no route)" }]))}</div>
         {select("tier", "Tier", [
           { value: "reasoning", label: "Reasoning" },
           { value: "standard", label: "Standard" },
         ])}
         {select("stage", "Stage", STAGES.map((s) => ({ value: s, label: s })))}
-        <div className="xl:col-span-2">{select("model", "Model", (facets?.models ?? []).map((m) => ({ value: m, label: m })))}</div>
+        <div className="sm:col-span-2">{select("model", "Model", (facets?.models ?? []).map((m) => ({ value: m, label: m })))}</div>
         {select("app", "App", (facets?.apps ?? []).map((a) => ({ value: a, label: a })))}
         {select("task", "Task", (facets?.tasks ?? []).map((t) => ({ value: t, label: t })))}
         {select("status", "Status", [

@@ -2,13 +2,14 @@
  * Every page at 1280 px and at 390 px wide, with data in it: a full-page
  * screenshot of each into tests/.artifacts/screenshots/ (git-ignored), and
  * no page may scroll sideways (the document is no wider than the viewport;
- * tables and the nav scroll inside their own boxes). Uncaught errors in the
+ * tables and the nav scroll inside their own boxes), and no select or input
+ * may be too narrow for the text it shows. Uncaught errors in the
  * page (a failed hydration, a crashing effect) fail the page too.
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { documentWidth, launchChromium, NARROW, openContext, overflowingElements, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
+import { clippedControls, documentWidth, launchChromium, NARROW, openContext, overflowingElements, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
 import { ADMIN, sdk, send, startE2EServer, type Sent } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -169,6 +170,7 @@ for (const viewport of [WIDE, NARROW]) {
       const width = await documentWidth(page);
       const offenders = width > viewport.width + 1 ? await overflowingElements(page) : [];
       expect(width, `${pc.name} at ${viewport.width} px scrolls sideways; wider than the viewport:\n${offenders.join("\n")}`).toBeLessThanOrEqual(viewport.width + 1);
+      expect(await clippedControls(page), `${pc.name} at ${viewport.width} px has form controls too narrow for their text`).toEqual([]);
       expect(ctx.pageErrors).toEqual([]);
     });
   });

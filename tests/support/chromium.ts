@@ -87,6 +87,35 @@ export async function documentWidth(page: Page): Promise<number> {
 }
 
 /** The elements that stick out past the right edge of the viewport, described for a failure message. */
+/**
+ * Form controls too narrow to be read: a select whose chosen option, or an
+ * input whose placeholder or value, cannot show even its first word. A grid
+ * of filters once left every select at 1280 px showing "An" for "Any". A long
+ * option cut short on a phone ("Reasoning — reasoning, claude-opus-…") still
+ * reads, and is not counted. Chromium draws a select's arrow inside the
+ * content box, so 20 px is kept for it unless the select draws its own
+ * (appearance: none).
+ */
+export async function clippedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const measure = document.createElement("canvas").getContext("2d")!;
+    const out: string[] = [];
+    const controls = document.querySelectorAll<HTMLSelectElement | HTMLInputElement>("select, input:not([type=checkbox]):not([type=radio]):not([type=range]):not([type=hidden]):not([type=file])");
+    for (const el of Array.from(controls)) {
+      if (el.getBoundingClientRect().width === 0) continue;
+      const cs = getComputedStyle(el);
+      measure.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const isSelect = el instanceof HTMLSelectElement;
+      const text = (isSelect ? (el.selectedOptions[0]?.text ?? "") : el.value || el.placeholder).trim();
+      const firstWord = text.split(/\s+/)[0] ?? "";
+      const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - (isSelect && cs.appearance !== "none" ? 20 : 0);
+      const need = measure.measureText(firstWord).width;
+      if (need > room + 1) out.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} "${text.slice(0, 40)}" needs ${Math.round(need)} px, has ${Math.round(room)}`);
+    }
+    return out;
+  });
+}
+
 export async function overflowingElements(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
