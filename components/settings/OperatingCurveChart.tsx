@@ -5,6 +5,7 @@ import type { CurveChartPoint } from "@/lib/ui/operating-point";
 
 /** Caught and recovered against the share sent to reasoning, with the threshold in effect and the edited one; draws prepared data only (lib/ui/operating-point.ts). */
 const AXIS = { fontSize: 11, fill: "#6b7280" };
+const TICKS = [0, 25, 50, 75, 100];
 
 export function OperatingCurveChart({
   points,
@@ -24,8 +25,10 @@ export function OperatingCurveChart({
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={points} margin={{ top: 12, right: 16, bottom: 8, left: 4 }}>
           <CartesianGrid stroke="#e5e7eb" />
-          <XAxis type="number" dataKey="share" unit="%" domain={[0, 100]} tick={AXIS} name="sent to reasoning" />
-          <YAxis type="number" unit="%" domain={[0, 100]} tick={AXIS} width={48} />
+          <XAxis type="number" dataKey="share" unit="%" domain={[0, 100]} ticks={TICKS} tick={AXIS} name="sent to reasoning" />
+          {/* Fixed ticks: the quality recovered dips below 0 at low shares, and the
+              axis then stretched to it with ticks at -3.3%, 26.7%, 56.7%... */}
+          <YAxis type="number" unit="%" domain={[0, 100]} ticks={TICKS} tick={AXIS} width={48} />
           <Tooltip
             content={({ payload }) => {
               const p = payload?.[0]?.payload as CurveChartPoint | undefined;
