@@ -17,8 +17,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { HEDGE_HELD_OUT_DOCS, HEDGE_HELD_OUT_SETS, hedgeTrainingSet } from "../lib/traces/hedge-data";
-import { trainHedgeModel } from "../lib/traces/hedge-train";
+import { hedgeModelText, hedgeTrainingSet } from "../lib/traces/hedge-data";
 
 const root = path.resolve(__dirname, "..");
 const out = path.join(root, "lib", "traces", "hedge-model.json");
@@ -27,12 +26,12 @@ if (!data) {
   process.stderr.write("BioScope data not found at ../shared/data/hedging; nothing to train on\n");
   process.exit(1);
 }
-const file = trainHedgeModel(data.train, { sources: ["BioScope/full_papers", "tests/fixtures/signals-labelled.jsonl"], heldOutDocs: [...HEDGE_HELD_OUT_DOCS], heldOutSets: [...HEDGE_HELD_OUT_SETS] });
-const text = `${JSON.stringify(file, null, 1)}\n`;
+const text = hedgeModelText(data);
 if (process.argv.includes("--check")) {
   const same = fs.readFileSync(out, "utf8") === text;
   process.stdout.write(same ? "hedge-model.json is up to date\n" : "hedge-model.json differs from a fresh training run\n");
   process.exit(same ? 0 : 1);
 }
 fs.writeFileSync(out, text);
+const file = JSON.parse(text) as { weights: Record<string, number>; extraWords: string[] };
 process.stdout.write(`wrote ${path.relative(root, out)}: ${Object.keys(file.weights).length} weights, ${file.extraWords.length} learned candidate words, trained on ${data.train.length} sentences\n`);

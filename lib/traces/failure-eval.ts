@@ -31,6 +31,21 @@ export function tracesPath(root: string): string {
   return path.resolve(root, "..", "shared", "data", "reasoning_traces", "reasoning_traces.jsonl");
 }
 
+/**
+ * The text of failure-model.json as scripts/train-failure-score.ts writes it
+ * from these traces: one function for the script and the test that keeps the
+ * shipped file in step with the signals it is scored on.
+ */
+export function failureModelText(traces: readonly LabelledTrace[]): string {
+  const model = trainFailureModel(
+    traces.map((t) => failureFeatures(t.input)),
+    traces.map((t) => t.wrong),
+    FAILURE_L2,
+    { traces: traces.length, wrong: traces.filter((t) => t.wrong === 1).length, models: new Set(traces.map((t) => t.model)).size },
+  );
+  return `${JSON.stringify(model, null, 1)}\n`;
+}
+
 /** Labelled traces (label null = partial credit, left out) with the signals the record thread computes. */
 export function loadLabelledTraces(root: string): LabelledTrace[] | null {
   const file = tracesPath(root);

@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fromLabelled, loadBioScope, type AnnotatedSentence } from "./hedge-train";
+import { fromLabelled, loadBioScope, trainHedgeModel, type AnnotatedSentence } from "./hedge-train";
 import { loadLabelled } from "./signals-eval";
 
 /** Whole papers never used for training: the detector's held-out test set. */
@@ -46,4 +46,10 @@ export function hedgeTrainingSet(root: string): HedgeData | null {
     bioTest: bio.filter((s) => heldDoc.has(s.doc)),
     teamTest: team.filter((s) => heldSet.has(s.doc)),
   };
+}
+
+/** The text of hedge-model.json as scripts/train-hedges.ts writes it (shared with the test that keeps the file current). */
+export function hedgeModelText(data: HedgeData): string {
+  const file = trainHedgeModel(data.train, { sources: ["BioScope/full_papers", "tests/fixtures/signals-labelled.jsonl"], heldOutDocs: [...HEDGE_HELD_OUT_DOCS], heldOutSets: [...HEDGE_HELD_OUT_SETS] });
+  return `${JSON.stringify(file, null, 1)}\n`;
 }
