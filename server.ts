@@ -57,6 +57,9 @@ async function main(): Promise<void> {
   const server = createHttpServer({ headersMs: env.headersTimeoutMs, bodyMs: env.bodyTimeoutMs }, (req, res) => {
     // Prometheus scrapes /metrics by default: the same handler as /api/metrics.
     if (req.url === "/metrics" || req.url?.startsWith("/metrics?")) req.url = `/api${req.url}`;
+    // A client whose base URL is this host's root, as the API's own is
+    // (https://api.anthropic.com), sends /v1/messages: served as /api/v1/messages.
+    else if (req.url?.startsWith("/v1/")) req.url = `/api${req.url}`;
     serveApi(router, req, res, env.maxBodyBytes)
       .then((served) => {
         if (served) return;

@@ -13,6 +13,7 @@ import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse, JsonBody } from "./http";
 import { isStream } from "./http";
 import { newRequestId } from "./ids";
+import { apiNotFound } from "./not-found";
 import type { ApiRouter } from "./router";
 import { errorResponse } from "./wrap";
 
@@ -186,7 +187,7 @@ async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal)
   }
 }
 
-/** Returns false when the path is not an API route (the caller hands it to Next). */
+/** Returns false when the path is not under /api (the caller hands it to Next); an /api path no route serves gets a 404 in the API's shape. */
 export async function serveApi(router: ApiRouter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): Promise<boolean> {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
@@ -201,7 +202,12 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
     await write(res, out, new AbortController().signal);
     return true;
   }
-  if (match === null) return false;
+  if (match === null) {
+    // Not the web app's HTML 404 page: an SDK gets an error it can read.
+    if (!req.complete) discardRest(req, discardCap(maxBodyBytes));
+    await write(res, apiNotFound(req.method ?? "GET", path, req.headers as Record<string, string | undefined>, newRequestId()), new AbortController().signal);
+    return true;
+  }
   const controller = new AbortController();
   // The request's large body, if any, is held until its answer is done (body-budget.ts).
   const hold = new BodyHold();

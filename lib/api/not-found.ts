@@ -1,0 +1,31 @@
+/**
+ * The answer to a path under /api that no route serves: a 404 in the API's
+ * error shape (an SDK reads it as NotFoundError with a message a person can
+ * act on), not the web app's HTML page. Paths of Anthropic and OpenAI APIs
+ * that thinkgate does not relay say so, and where to send them instead.
+ */
+import { chatError } from "../openai/response";
+import { AppError } from "./errors";
+import type { ApiResponse } from "./http";
+import { errorResponse } from "./wrap";
+
+/** Paths of OpenAI's API: an OpenAI client is answered in OpenAI's shape. */
+const OPENAI_PATHS = /^\/api\/v1\/(responses|completions|embeddings|images|audio|assistants|threads|batches|fine_tuning|moderations|vector_stores)(\/|$)/;
+
+function reason(method: string, path: string): string {
+  if (/^\/api\/v1\/messages\/batches(\/|$)/.test(path)) {
+    return "thinkgate does not relay the Message Batches API: a batch's requests would go unrouted and unrecorded. Send batches to the Anthropic API directly; /v1/messages and /v1/messages/count_tokens are served here";
+  }
+  if (/^\/api\/v1\/files(\/|$)/.test(path)) return "thinkgate does not relay the Files API; send file uploads to the Anthropic API directly";
+  if (OPENAI_PATHS.test(path)) return `thinkgate's OpenAI-compatible API is POST /v1/chat/completions and GET /v1/models; ${path.slice(4)} is not served`;
+  return `no API route for ${method} ${path}`;
+}
+
+export function apiNotFound(method: string, path: string, headers: Record<string, string | undefined>, requestId: string): ApiResponse {
+  const message = reason(method, path);
+  if (OPENAI_PATHS.test(path) && !headers["anthropic-version"]) {
+    // OpenAI's own answer to a path it does not serve: a 404 of type invalid_request_error, no code.
+    return chatError(404, { error: { message, type: "invalid_request_error", param: null, code: null } }, { "request-id": requestId, "x-request-id": requestId });
+  }
+  return errorResponse(new AppError("not_found_error", message), requestId);
+}

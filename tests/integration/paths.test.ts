@@ -1,0 +1,80 @@
+/**
+ * What real clients reach at the paths thinkgate serves and at the ones it
+ * does not. A client configured the API's own way, with the host's root as
+ * its base URL, is served as if it had named /api. A path no route serves is
+ * a 404 the SDK can read (it was the web app's HTML page), and the APIs
+ * thinkgate does not relay (Message Batches, Files, OpenAI's Responses) say
+ * so, in the shape of the client's API.
+ */
+import Anthropic, { NotFoundError } from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe(`paths (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("serves an SDK whose base URL is the host's root, as the API's own is: /v1/messages, count_tokens and the model list", async () => {
+    const client = new Anthropic({ baseURL: server.url, apiKey: server.adminKey, maxRetries: 0 });
+    const { data, response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Say hello." }] })
+      .withResponse();
+    expect(data.type).toBe("message");
+    expect(response.headers.get("thinkgate-stage")).toBeTruthy();
+    const counted = await client.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hello." }] });
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    const models = await client.models.list();
+    expect(models.data.length).toBeGreaterThan(0);
+  });
+
+  it("serves an OpenAI client whose base URL is the host's /v1", async () => {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    const done = await client.chat.completions.create({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Say hello." }] });
+    expect(done.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it("answers the Message Batches API with a NotFoundError that says it is not relayed and where to send batches", async () => {
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const err = await client.messages.batches
+      .create({ requests: [{ custom_id: "a", params: { model: "claude-sonnet-4-6", max_tokens: 16, messages: [{ role: "user", content: "hi" }] } }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    const e = err as NotFoundError;
+    expect(e.status).toBe(404);
+    expect((e.error as { error: { type: string; message: string } }).error.type).toBe("not_found_error");
+    expect(e.message).toMatch(/Message Batches API.*Anthropic API directly/);
+    expect(e.requestID).toMatch(/^req_/);
+  });
+
+  it("answers the Files API the same way", async () => {
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const err = await client.beta.files.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect((err as Error).message).toMatch(/Files API/);
+  });
+
+  it("answers OpenAI's Responses API in OpenAI's error shape, naming the endpoint that is served", async () => {
+    const client = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    const err = await client.responses.create({ model: "claude-sonnet-4-6", input: "hi" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    const e = err as InstanceType<typeof OpenAI.NotFoundError>;
+    expect(e.type).toBe("invalid_request_error");
+    expect(e.message).toMatch(/\/v1\/chat\/completions/);
+  });
+
+  it("answers any other /api path no route serves with a JSON 404 in the API's shape, not the web app's page", async () => {
+    const res = await fetch(`${server.url}/api/v1/nothing-here`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toMatch(/application\/json/);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body).toMatchObject({ type: "error", error: { type: "not_found_error", message: "no API route for POST /api/v1/nothing-here" } });
+  });
+});
