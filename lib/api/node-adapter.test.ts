@@ -87,3 +87,32 @@ describe("a request body sent compressed", () => {
     }
   });
 });
+
+describe("paths no handler was written for", () => {
+  async function serve(): Promise<number> {
+    const router = new ApiRouter([{ method: "GET", path: "/api/health", handler: async () => json(200, { ok: true }) }]);
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => void serveApi(router, req, r, 1 << 20));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    return (server.address() as AddressInfo).port;
+  }
+
+  it("answers HEAD as GET with no body, as uptime checks expect (it was a 405)", async () => {
+    const port = await serve();
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/application\/json/);
+    expect(await res.text()).toBe("");
+  });
+
+  it("answers an /api path no route serves with a 404 in the API's shape (the caller used to hand it to the web app)", async () => {
+    const port = await serve();
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/messages/batches`, { method: "POST", body: "{}" });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string };
+    expect(body.type).toBe("error");
+    expect(body.error.type).toBe("not_found_error");
+    expect(body.error.message).toMatch(/Message Batches API/);
+    expect(body.request_id).toBe(res.headers.get("request-id"));
+  });
+});

@@ -195,7 +195,8 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   if (!path.startsWith("/api/")) return false;
   let match: ReturnType<ApiRouter["match"]>;
   try {
-    match = router.match(req.method ?? "GET", path);
+    // HEAD is GET without the body (node leaves the body out by itself): uptime checks send it.
+    match = router.match(req.method === "HEAD" ? "GET" : (req.method ?? "GET"), path);
   } catch {
     // decodeURIComponent of a path parameter: "%zz" is the client's mistake, not a 500.
     const out = errorResponse(new AppError("invalid_request_error", "the path is not valid percent-encoding"), newRequestId());
