@@ -206,6 +206,53 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges(text)).toEqual([]);
   });
 
+  // Investigation stated without the reasoner as investigator (Szeged
+  // Uncertainty Corpus, investigation class; lexicon.ts): each missed, or
+  // found only as "hope" / "whether", before these rules.
+  it.each([
+    ["The cause of the crash is being investigated.", ["is being investigated"]],
+    ["The incident is being investigated by police.", ["is being investigated"]],
+    ["The proposal is under review.", ["under review"]],
+    ["The cause of the fire remains to be determined.", ["remains to be determined"]],
+    ["Researchers hope to determine whether the drug is safe.", ["hope to determine whether"]],
+    ["Scientists hope to find out whether the virus spreads through the air.", ["hope to find out whether"]],
+    ["The study will examine whether the policy reduced crime.", ["examine whether"]],
+    ["Officials are trying to determine whether the plane was hijacked.", ["trying to determine whether"]],
+    ["It was examined whether the genes share a promoter.", ["examined whether"]],
+  ])("finds the investigation cue in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  // The reasoner's own plan is the task, not an open question: neither the
+  // investigation rules nor the learned "whether" count it.
+  it.each([
+    "Let me determine whether 7 divides 91.",
+    "We need to check whether x > 0.",
+    "I want to find out whether the loop terminates.",
+    "Now we need to determine whether the sum converges.",
+    "I need to figure out whether to switch doors.",
+    "Now I have to decide whether to stay with Door 1.",
+    "Let me think about whether there's another interpretation.",
+    "Need to check whether the list is empty first.",
+    "Compute the sum, then examine whether it converges.",
+    "The code under review calls the parser twice.",
+  ])("no hedge in %j (the reasoner's plan or instruction)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
+  it.each([
+    "The user wants to find out whether the bridge is open.",
+    "The function tests whether the list is empty.",
+    "The puzzle is designed to test if you overcomplicate it.",
+  ])("no investigation phrase in %j (the asker's question, code, a test of the reader)", (text) => {
+    expect(hedges(text, LEXICON_ONLY)).toEqual([]);
+  });
+
+  it("a report of research keeps its learned \"whether\" (BioScope annotates it)", () => {
+    expect(hedges("We examined whether the kinase binds the receptor.")).toEqual(["whether"]);
+    expect(hedges("To test whether the correlation is an artefact, we shuffled the labels.")).toEqual(["whether"]);
+  });
+
   it("a listed word is a cue whatever the model scores it, and left to the model once it has weights for it", () => {
     const t = tokenize("The trip was ostensibly a visit.");
     const i = 3; // The trip was ostensibly

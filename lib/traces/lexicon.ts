@@ -539,18 +539,66 @@ export function suspectIsNotVerb(t: Tokens, i: number): boolean {
 
 /**
  * Investigation cues: "police are investigating whether the fire was set",
- * "the study examined whether ...". Not a plan or an instruction of the
- * reasoner ("let me test whether 7 divides 91", "we need to examine if x > 0",
- * "Test whether the list is empty"), nor a question about the asker ("the user
- * might be testing if I know the riddle"), nor a check on code or numbers
- * ("test whether `x` is set", "examine whether 3 divides it"). Looks at three
- * words before the verb and the word after whether/if.
+ * "the study will examine whether ...", "researchers hope to determine
+ * whether ...". Only when someone other than the reasoner inquires: not a plan
+ * or an instruction of the reasoner ("let me test whether 7 divides 91", "we
+ * need to examine if x > 0", "Test whether the list is empty", "To check
+ * whether ..."), nor a question about the asker ("the user might be testing
+ * if I know the riddle"), nor a check done by code or a formula ("the
+ * function tests whether ..."), nor one on numbers ("examine whether 3
+ * divides it"). inquiryByThirdParty walks back from the verb over at most six
+ * auxiliaries, modals and intent verbs ("will", "are trying to", "hope to")
+ * to the word in subject position; checkInvestigation also looks at the word
+ * after whether/if.
  */
-const INVESTIGATE_BASE = S("investigate", "examine", "probe", "study", "explore", "test", "assess", "analyse", "analyze", "look", "inquire");
-const PLAN_WORDS = S(
-  "i", "i'll", "i'd", "i'm", "i've", "we", "we'll", "we'd", "we're", "we've", "let", "let's", "me", "us", "you", "you'll",
-  "you'd", "you're", "need", "needs", "should", "must", "want", "going", "try", "can", "could", "will", "gonna",
+const INQUIRY_CHAIN = S(
+  "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "will", "would", "can", "could", "may",
+  "might", "should", "must", "shall", "to", "also", "now", "still", "currently", "further", "first", "then", "already",
+  "not", "soon", "yet", "again", "hope", "hopes", "hoped", "hoping", "aim", "aims", "aimed", "aiming", "seek", "seeks",
+  "sought", "seeking", "try", "tries", "tried", "trying", "attempt", "attempts", "attempted", "attempting", "plan", "plans",
+  "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "need", "needs", "needed", "going",
+  "expect", "expects", "expected", "work", "works", "worked", "working", "set", "sets", "out", "struggle", "struggled",
+  "struggling", "continue", "continues", "continued", "began", "begun", "start", "started", "reportedly",
 );
+/**
+ * In subject position: the reasoner or the asker ("I", "let me", "we",
+ * "you", "one", "the user"), a text ("the problem", "the puzzle"), code or a
+ * formula ("the function", "the test", "it", "which"), or a conjunction that
+ * hides the subject ("... and examine whether"): not an investigation.
+ */
+const NOT_AN_INQUIRER = S(
+  "i", "i'm", "i'll", "i'd", "i've", "im", "we", "we're", "we'll", "we'd", "we've", "you", "you're", "you'll", "you'd",
+  "let", "let's", "me", "us", "one", "one's", "it", "it's", "this", "that", "which", "what", "who", "there", "here",
+  "these", "those", "user", "users", "asker", "questioner", "reader", "readers", "solver", "student", "students",
+  "teacher", "person", "player", "contestant", "model", "assistant", "responder", "respondent", "participant",
+  "interviewer", "examiner", "function", "functions", "method", "methods", "code", "script", "program", "loop", "test",
+  "tests", "check", "checks", "condition", "regex", "query", "algorithm", "routine", "helper", "validator", "assertion",
+  "module", "class", "parser", "compiler", "linter", "tool", "command", "step", "steps", "goal", "aim", "idea",
+  "approach", "plan", "trick", "point", "purpose", "job", "role", "key", "line", "branch", "clause", "rule", "formula",
+  "criterion", "and", "or", "but", "so", "thus", "hence", "therefore", "because", "since", "if", "when", "while",
+  "whether", "to", "just", "simply", "easily", "quickly", "carefully",
+);
+function inquiryByThirdParty(t: Tokens, verb: number): boolean {
+  const passive = wd(t, verb).endsWith("ed");
+  let sawBe = false;
+  let j = verb;
+  for (let steps = 0; steps < 6; steps++) {
+    const k = prevIdx(t, j);
+    if (k < 0 || t.type[k] !== WORD || tk.newlineBetween(t, k, j)) return false;
+    const w = wd(t, k);
+    j = k;
+    if (INQUIRY_CHAIN.has(w)) {
+      if (w === "is" || w === "was" || w === "been" || w === "being") sawBe = true;
+      continue;
+    }
+    // "it was examined whether ...": the impersonal passive of a report.
+    if (w === "it" && passive && sawBe) return true;
+    if (NOT_AN_INQUIRER.has(w) || NAMED_TEXT.has(w)) return false;
+    // A number or a lone letter is a maths object ("3 divides", "x tests").
+    return w.length > 1 && !/^\d/.test(w);
+  }
+  return false;
+}
 /** After whether/if: a test of a person ("testing if you notice", "whether people / the reader notice"), not of a proposition. */
 const PERSON_NEXT = S(
   "i", "i'm", "i've", "i'd", "we", "we're", "you", "you're", "you've", "me", "my", "your", "they're", "he's", "she's",
@@ -558,13 +606,7 @@ const PERSON_NEXT = S(
 );
 const PERSON_AFTER_THE = S("user", "reader", "solver", "responder", "respondent", "student", "listener", "contestant", "model", "assistant", "person", "player", "participant");
 const checkInvestigation: Check = (t, m) => {
-  if (clauseStart(t, m.s) && INVESTIGATE_BASE.has(wd(t, m.s))) return false;
-  let k = m.s;
-  for (let steps = 0; steps < 3; steps++) {
-    k = prevIdx(t, k);
-    if (k < 0 || t.type[k] !== WORD) break;
-    if (PLAN_WORDS.has(wd(t, k))) return false;
-  }
+  if (!inquiryByThirdParty(t, m.s)) return false;
   const q = nextIdx(t, m.e);
   if (q >= t.n || t.type[q] !== WORD) return false;
   const n = wd(t, q);
@@ -572,6 +614,66 @@ const checkInvestigation: Check = (t, m) => {
   if ((n === "the" || n === "a") && PERSON_AFTER_THE.has(nextText(t, q))) return false;
   // A lone letter is a variable ("whether x is prime"), except the article.
   return n.length > 1 || n === "a";
+};
+
+/**
+ * The reasoner's own inquiry, which the learned detector's "whether" must not
+ * count ("let me check whether 7 divides 91", "I need to figure out whether
+ * to switch", "we should verify whether x > 0"): a verb of checking or
+ * deciding right before whether, and, walking back over auxiliaries, a
+ * planning word (let, need, should, will, want, have to ...) with the
+ * reasoner or no one as its subject. A report of research ("we examined
+ * whether", "To test whether ...", which BioScope annotates) has no planning
+ * word and keeps its cue. Shared with hedge-cues.ts.
+ */
+const CHECK_VERBS = S(
+  "check", "checking", "verify", "verifying", "determine", "determining", "see", "seeing", "test", "testing", "examine",
+  "examining", "figure", "figuring", "find", "finding", "confirm", "confirming", "decide", "deciding", "establish",
+  "ascertain", "investigate", "investigating", "explore", "exploring", "assess", "assessing", "evaluate", "evaluating",
+  "consider", "considering", "double-check", "recheck", "think", "thinking", "look", "looking",
+);
+const PLAN_MARKERS = S(
+  "let", "let's", "need", "needs", "should", "must", "have", "has", "will", "shall", "can", "could", "want", "wants",
+  "going", "gonna", "try", "trying", "i'll", "we'll", "i'd", "we'd", "i'm", "we're", "i've", "we've", "now", "first",
+);
+const PLAN_SUBJECTS = S("i", "we", "me", "us", "you", "one", "let", "let's", "i'll", "we'll", "i'd", "we'd", "i'm", "we're", "i've", "we've");
+export function reasonerPlansInquiry(t: Tokens, whetherIdx: number): boolean {
+  let v = prevIdx(t, whetherIdx);
+  if (v < 0 || t.type[v] !== WORD) return false;
+  // "find out / figure out whether", "think about whether", "look into whether"
+  const pv = wd(t, v);
+  if (pv === "out" || pv === "about" || pv === "into") v = prevIdx(t, v);
+  if (v < 0 || t.type[v] !== WORD || !CHECK_VERBS.has(wd(t, v))) return false;
+  let plan = false;
+  let sawTo = false;
+  let j = v;
+  for (let steps = 0; steps < 6; steps++) {
+    const k = prevIdx(t, j);
+    // Subjectless: a plan ("Need to check whether ...") or an instruction
+    // ("Check whether ...", "..., then examine whether"), but not a purpose
+    // clause ("To test whether ..., we ...": a report of research).
+    if (k < 0 || t.type[k] !== WORD || tk.newlineBetween(t, k, j)) return plan || !sawTo;
+    const w = wd(t, k);
+    j = k;
+    if (w === "to") sawTo = true;
+    if (PLAN_MARKERS.has(w)) plan = true;
+    if (PLAN_SUBJECTS.has(w)) return plan || w === "let" || w === "let's" || w === "me" || w === "us" || w.includes("'");
+    if (!PLAN_MARKERS.has(w) && !INQUIRY_CHAIN.has(w) && w !== "just" && w !== "also" && w !== "quickly" && w !== "carefully") return false;
+  }
+  return false;
+}
+
+/**
+ * "the cause of the crash is being investigated", "the proposal is under
+ * review": an inquiry still open (the Szeged investigation class). Not the
+ * reasoner's object ("this case is being examined by me") nor a maths object
+ * ("x is being tested").
+ */
+const checkBeingInvestigated: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (p.length <= 1 || /^\d/.test(p) || PLAN_SUBJECTS.has(p)) return false;
+  const n = nextText(t, m.e);
+  return !(n === "by" && S("me", "us", "you").has(nextText(t, nextIdx(t, m.e))));
 };
 
 /**
@@ -819,6 +921,30 @@ export const RULES: RuleDef[] = [
     check: checkInvestigation,
   },
   { kind: "hedge", patterns: ["under investigation"], check: checkUnderInvestigation },
+  // The same open inquiry stated without its investigator: "the cause of the
+  // crash is being investigated", "the decision is under review" (Szarvas et
+  // al. 2012 / Szeged Uncertainty Corpus, investigation). "is under review"
+  // shares the copula gate of "under investigation" ("the code under review"
+  // is a noun modifier).
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were} {|still|currently|now|also} being {investigated|examined|probed|studied|reviewed|assessed|looked into}"],
+    check: checkBeingInvestigated,
+  },
+  { kind: "hedge", patterns: ["under review"], check: checkUnderInvestigation },
+  // An investigator's aim ("researchers hope to determine whether", "police
+  // are trying to find out whether", "officials want to establish whether";
+  // Szeged investigation). Only with a third party in subject position: the
+  // reasoner's "I want to find out whether the loop terminates" and "we need
+  // to determine whether the sum converges" are plans (inquiryByThirdParty).
+  {
+    kind: "hedge",
+    patterns: [
+      "{hope|hopes|hoped|hoping|aim|aims|aimed|aiming|seek|seeks|sought|seeking|try|tries|tried|trying|attempt|attempts|attempted|attempting|plan|plans|planned|planning|intend|intends|intended|want|wants|wanted|need|needs|expect|expects|working|struggling} to {determine|find out|establish|ascertain|discover|learn|examine|investigate|assess|test|explore|understand|check|verify|see} {whether|if}",
+      "set out to {determine|find out|establish|ascertain|discover|examine|investigate|assess|test|explore} {whether|if}",
+    ],
+    check: checkInvestigation,
+  },
   // The same open question with the negative adjective: "the cause is unknown",
   // "the date remains undetermined" (BioScope annotates "is unknown" as a
   // speculation cue; Szarvas et al. 2012, epistemic). Not a maths unknown
