@@ -100,7 +100,8 @@ describe("hedge detector in context (sentences written for this test, in no trai
     ["He is alleged to have taken bribes.", ["is alleged to"]],
     ["It is said that the king never returned.", ["It is said that"]],
     ["It has been claimed that the drug cures cancer.", ["It has been claimed that"]],
-    ["Critics claim that the policy hurt small farmers.", ["claim that"]],
+    // The unnamed source ("Critics claim") is the longer phrase and wins over "claim that".
+    ["Critics claim that the policy hurt small farmers.", ["Critics claim"]],
     ["He claimed to be the rightful heir.", ["claimed to be"]],
     ["According to some historians, the battle never took place.", ["According to some"]],
     ["Some people say the lake is haunted.", ["Some people say"]],
@@ -251,6 +252,34 @@ describe("hedge detector in context (sentences written for this test, in no trai
   it("a report of research keeps its learned \"whether\" (BioScope annotates it)", () => {
     expect(hedges("We examined whether the kinase binds the receptor.")).toEqual(["whether"]);
     expect(hedges("To test whether the correlation is an artefact, we shuffled the labels.")).toEqual(["whether"]);
+  });
+
+  // Unnamed sources without "some" / "many" (MOS:WEASEL; lexicon.ts).
+  it.each([
+    ["Critics say the plan is too expensive.", ["Critics say"]],
+    ["Critics argue that the law is unconstitutional.", ["Critics argue"]],
+    ["Critics claim the figures were inflated.", ["Critics claim"]],
+    ["Opponents contend that the tax will hurt small businesses.", ["Opponents contend"]],
+    ["Supporters believe the reform will create jobs.", ["Supporters believe"]],
+    ["Experts warn that the bubble could burst.", ["Experts warn"]],
+    ["Analysts predict that prices will rise.", ["Analysts predict"]],
+    ["Observers note that turnout was low.", ["Observers note"]],
+    ["Critics have long argued that the test is biased.", ["Critics have long argued"]],
+    ["Sources said the minister would resign.", ["Sources said"]],
+  ])("finds the unnamed source in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "Critics of the plan, including Senator Smith, said it was too costly.",
+    "The critics section of the article is long.",
+    "Critics were invited to the premiere.",
+    "Critics praised the film.",
+    "Two experts said the bridge was safe.",
+    "Critics said nothing.",
+    "Researchers noted increased expression in the mutant.",
+  ])("no hedge in %j (a named or counted source, a noun, no speech)", (text) => {
+    expect(hedges(text)).toEqual([]);
   });
 
   it("a listed word is a cue whatever the model scores it, and left to the model once it has weights for it", () => {

@@ -698,7 +698,8 @@ const WEASEL_CLAUSE_NEXT = S(
 const WEASEL_NOT_PREV = S("after", "with", "without", "of", "in", "on", "for", "upon", "to", "by", "from", "at", "give", "gave", "given", "giving", "take", "takes", "took", "need", "needs", "require", "requires");
 const WEASEL_PAST = S(
   "argued", "believed", "claimed", "contended", "maintained", "said", "suggested", "speculated", "suspected",
-  "thought", "felt", "considered", "alleged", "asserted", "insisted", "feared",
+  "thought", "felt", "considered", "alleged", "asserted", "insisted", "feared", "warned", "predicted", "noted",
+  "worried", "estimated", "questioned",
 );
 const checkWeaselSubject: Check = (t, m) => {
   if (WEASEL_NOT_PREV.has(prevW(t, m.s))) return false;
@@ -713,6 +714,23 @@ const checkWeaselSubject: Check = (t, m) => {
     if (p !== "have" && p !== "had") return false;
   }
   return true;
+};
+
+/**
+ * "Critics say ...", "Experts warn that ...": a bare plural of unnamed
+ * sources. The verb must follow the noun (with at most an auxiliary or an
+ * adverb between), so a named source ("Critics of the plan, including
+ * Senator X, said"), a noun compound ("the critics section") and other verbs
+ * ("critics were invited") never match. Not a counted source ("two experts
+ * said": named by number in news prose, and BioScope-style "three analysts"
+ * is a method), nor one after a preposition ("according to critics say"
+ * is no clause); past forms only before a clause (checkWeaselSubject).
+ */
+const NUMBER_WORDS = S("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen", "hundred", "hundreds", "thousand", "thousands", "both");
+const checkWeaselSource: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (NUMBER_WORDS.has(p) || /^\d/.test(p)) return false;
+  return checkWeaselSubject(t, m);
 };
 
 /**
@@ -896,6 +914,19 @@ export const RULES: RuleDef[] = [
       `{some|many|most} {people|critics|observers|experts|scholars|historians|commentators|analysts|sources|researchers|fans} ${WEASEL_VERB_GROUP}`,
     ],
     check: checkWeaselSubject,
+  },
+  // The same unnamed sources without "some" / "many": "Critics say",
+  // "Opponents contend", "Experts warn", "Analysts predict that". MOS:WEASEL
+  // ("critics say", "experts declare", "observers note" are among its
+  // examples of unsupported attributions); Ganter & Strube (2009), weasel
+  // subjects that name a group, not a person. Plural only ("the critic said"
+  // is one person, usually named nearby).
+  {
+    kind: "hedge",
+    patterns: [
+      "{critics|opponents|supporters|proponents|detractors|skeptics|sceptics|experts|analysts|observers|commentators|pundits|insiders|sources|scholars|historians|economists|scientists|researchers} {|have|had|also|often|have long|have also|long} {say|said|argue|argued|claim|claimed|contend|contended|believe|believed|warn|warned|predict|predicted|note|noted|suggest|suggested|insist|insisted|assert|asserted|fear|feared|think|thought|speculate|speculated|suspect|suspected|allege|alleged|worry|worried|estimate|estimated|question|questioned}",
+    ],
+    check: checkWeaselSource,
   },
   // Weakening adverbs before a belief verb: Ganter & Strube (2009), the third
   // kind of weasel ("often", "widely"); MOS:WEASEL ("it is widely thought",
