@@ -282,6 +282,33 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges(text)).toEqual([]);
   });
 
+  // Doubt raised with no one vouching for the claim (MOS:WEASEL, FactBank; lexicon.ts).
+  it.each([
+    ["Questions have been raised about his role.", ["Questions have been raised about"]],
+    ["Questions have been raised over the funding.", ["Questions have been raised over"]],
+    ["Doubts have been raised about the data.", ["Doubts have been raised about"]],
+    ["Doubts have been cast on the findings.", ["Doubts have been cast on"]],
+    ["There are concerns that the dam could fail.", ["There are concerns that", "could"]],
+    ["There are growing doubts about the official account.", ["There are growing doubts about"]],
+    ["Questions remain about the origin of the virus.", ["Questions remain about"]],
+    ["The report raised questions about the deal.", ["raised questions about"]],
+    ["He raised the question of funding.", ["raised the question"]],
+    ["This raises the question whether the kinase is required.", ["raises the question whether"]],
+  ])("finds the raised doubt in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "She raised the question in the meeting.",
+    "Smith raised the question at the hearing.",
+    "Five questions were raised at the meeting.",
+    "There are questions about geometry in the exam.",
+    "Concerns have been raised about the cost.",
+    "Two questions remain about the proof.",
+  ])("no hedge in %j (a question put by a person, quiz questions, a worry about cost)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
   it("a listed word is a cue whatever the model scores it, and left to the model once it has weights for it", () => {
     const t = tokenize("The trip was ostensibly a visit.");
     const i = 3; // The trip was ostensibly

@@ -734,6 +734,25 @@ const checkWeaselSource: Check = (t, m) => {
 };
 
 /**
+ * "raised the question" put by a person ("She raised the question in the
+ * meeting", "Smith raised the question at the hearing"): a speech act, not
+ * an open question, unless the question itself follows ("he raised the
+ * question of funding / whether ..."). A finding as subject ("This raises the
+ * question") always counts.
+ */
+const PERSON_SUBJECT = S("i", "we", "you", "he", "she", "they", "who", "someone", "somebody");
+const FINDING_SUBJECT = S("this", "these", "that", "those", "it", "which", "such", "evidence", "data", "everything", "all");
+const QUESTION_COMPLEMENT = S("of", "whether", "if", "as", "about", "how", "why", "what", "which", "who", "when", "where", ":", "—", "–");
+const checkRaisedQuestion: Check = (t, m) => {
+  const p = prevIdx(t, m.s);
+  if (p < 0 || t.type[p] !== WORD) return true;
+  const w = wd(t, p);
+  // A capitalised subject is a name ("Smith raised"), unless it is a pronoun opening the sentence ("This raises").
+  const person = PERSON_SUBJECT.has(w) || (t.text.charCodeAt(t.start[p]!) < 97 && !FINDING_SUBJECT.has(w));
+  return !person || QUESTION_COMPLEMENT.has(nextText(t, m.e));
+};
+
+/**
  * "widely believed", "generally thought", "often regarded as": a belief with
  * no one named. Not "often thought about / of" (thinking as an activity) and
  * not "considered" as "taken into account" ("often considered separately"):
@@ -836,7 +855,6 @@ export const RULES: RuleDef[] = [
       "{is|are|was|were|remains|remain} {not|still not|not yet|not well|not fully} {known|understood|clear}",
       "{it's|it is} not {known|certain} {|whether|if}",
       "{remains|remain} to be {seen|determined|elucidated|established|investigated|clarified|tested|resolved|shown|confirmed|proven}",
-      "{raises|raise|raised|raising|opens|open|opened|opening} {the|an|a} {|interesting|important|intriguing|tantalizing|open} {question|possibility}",
       // Hyland (2005): "doubt".
       "{raises|raise|raised|raising|cast|casts|casting} {|serious|some|new|further|grave} {doubt|doubts}",
       "{cannot|can't|can not|could not|couldn't} {rule out|exclude} {|the possibility}",
@@ -863,6 +881,39 @@ export const RULES: RuleDef[] = [
       "it would {appear|seem}",
       "{it|that|this|which} {sounds|sounded} like",
     ],
+  },
+  // "raises the question / an interesting possibility" (see the open
+  // questions above). Not a question put by a person at a meeting ("She
+  // raised the question in the meeting": a speech act, nothing is left open
+  // by the text), see checkRaisedQuestion.
+  {
+    kind: "hedge",
+    patterns: ["{raises|raise|raised|raising|opens|open|opened|opening} {the|an|a} {|interesting|important|intriguing|tantalizing|open} {question|possibility}"],
+    check: (t, m) => checkRaisedQuestion(t, m),
+  },
+  // Doubt raised with no one vouching for the claim: "questions have been
+  // raised about his role", "doubts have been cast on the findings", "there
+  // are concerns that the dam may fail", "raised questions over the deal".
+  // MOS:WEASEL lists "questions have been raised" and "there is evidence /
+  // concern that" among unsupported attributions; FactBank (Saurí &
+  // Pustejovsky 2009) lowers the factuality of an event that is questioned
+  // or feared. Only with what is doubted after it (about / over / whether /
+  // that; "concerns" and "fears" only before a clause: "concerns about cost"
+  // is no doubt about a fact), so "five questions were raised at the
+  // meeting" and quiz questions never match.
+  {
+    kind: "hedge",
+    patterns: [
+      "{questions|doubts} {have been|has been|had been|were|are being|have also been|have again been|have recently been} raised {about|over|whether|regarding|as to|concerning}",
+      "{concerns|fears} {have been|has been|had been|were|are being|have also been} raised {that|whether|about whether|over whether}",
+      "{doubt|doubts} {has been|have been|had been|was|were|is being|are being} cast {on|upon|over}",
+      "there {are|were|have been|had been|remain|is|was} {|some|growing|serious|widespread|lingering|persistent|increasing|also|real|still|now} {questions|doubts|concerns|fears} {that|whether|about whether|over whether|as to whether}",
+      "there {are|were|have been|had been|remain|is|was} {|some|growing|serious|widespread|lingering|persistent|increasing|also|real|still|now} doubts {about|over|as to|regarding}",
+      "{questions|doubts} {remain|remained|persist|persisted|linger|lingered} {about|over|whether|as to|regarding}",
+      "{raises|raised|raise|raising} {|serious|new|further|some|many|grave|troubling|fresh} questions {about|over|whether|as to|regarding|concerning}",
+      "{raises|raised|raise|raising} {|serious|new|further|some|grave|fresh} {concerns|fears} {that|whether}",
+    ],
+    check: (t, m) => !NUMBER_WORDS.has(prevW(t, m.s)) && !/^\d/.test(prevW(t, m.s)),
   },
   // Hearsay and unattributed opinion in news and encyclopedic text. Sources:
   // Wikipedia's Manual of Style, "Words to watch" (MOS:WEASEL "it is said",
