@@ -309,6 +309,27 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges(text)).toEqual([]);
   });
 
+  // Estimation, as far as BioScope's training papers annotate it (lexicon.ts).
+  it.each([
+    ["An estimated 3,000 people attended the rally.", ["An estimated"]],
+    ["The fire destroyed an estimated $2 million in property.", ["an estimated"]],
+    ["The population is estimated to be 40,000.", ["is estimated to"]],
+    ["It has recently been estimated that the error rate is 90%.", ["It has recently been estimated that"]],
+  ])("finds the estimate in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    // Approximators are not speculation cues in BioScope (0 of 40 in the training papers).
+    "Approximately 30% of the cells were positive.",
+    "About 50 people attended.",
+    "The pairs have an estimated posterior odds ratio above 1.",
+    "The rate was estimated by cross-validation.",
+    "We estimated the false positive rate for each dataset.",
+  ])("no hedge in %j (an approximator, a method, a measure)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
   it("a listed word is a cue whatever the model scores it, and left to the model once it has weights for it", () => {
     const t = tokenize("The trip was ostensibly a visit.");
     const i = 3; // The trip was ostensibly

@@ -953,6 +953,36 @@ export const RULES: RuleDef[] = [
     ],
     check: checkImpersonal,
   },
+  // Estimation: "an estimated 3,000 people", "the map is estimated to be 10%
+  // complete", "it has been estimated that". FactBank (Saurí & Pustejovsky
+  // 2009) treats estimate as lowering an event's factuality, and the
+  // training papers of BioScope annotate "is estimated to be" (2 of 2) and
+  // "it has been estimated that" (2 of 3) as speculation cues. They do not
+  // annotate approximators ("approximately 600 aa", "about 35 sites",
+  // "around 60000": 0 of 40), nor "an estimated" before a measure ("an
+  // estimated posterior odds ratio": 1 of 3), so neither is a rule here:
+  // "an estimated" counts only before a number, and "estimated at $2
+  // million" (absent from the papers) is left out.
+  {
+    kind: "hedge",
+    patterns: ["an estimated"],
+    check: (t, m) => {
+      const q = nextIdx(t, m.e);
+      if (q >= t.n) return false;
+      const n = wd(t, q);
+      return /^\d/.test(n) || n === "$" || n === "€" || n === "£" || NUMBER_WORDS.has(n) || n === "million" || n === "billion";
+    },
+  },
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were|be|been|being} {|now|currently|conservatively|also|further|roughly} estimated to"],
+    check: checkHearsayTo,
+  },
+  {
+    kind: "hedge",
+    patterns: ["{it is|it was|it has been|it had been|it has recently been|it has also been|it has now been} {|recently|widely|generally|commonly|also|now|further} estimated that"],
+    check: checkImpersonal,
+  },
   // Unnamed people as the believers: MOS:WEASEL ("some people say", "many
   // scholars state", "most feel"); Ganter & Strube (2009), numerically vague
   // subjects ("some", "many", "experts"). Only with a verb of saying or
