@@ -330,6 +330,40 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges(text)).toEqual([]);
   });
 
+  // The agentless passive "is considered" without "often / widely" (Ganter & Strube 2009; lexicon.ts).
+  it.each([
+    ["The band is considered one of the most influential of the 1970s.", ["is considered one of"]],
+    ["He is considered to be the father of modern physics.", ["is considered to be"]],
+    ["He is considered the father of modern physics.", ["is considered the"]],
+    ["She was considered among the finest pianists of her generation.", ["was considered among"]],
+    ["The painting is considered by many to be a forgery.", ["is considered by many"]],
+    ["The temple is considered as the oldest in the region.", ["is considered as"]],
+  ])("finds the agentless passive in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "The proposal was considered by the committee.",
+    "We considered the options.",
+    "All things considered, the result is fine.",
+    "When considered together, the results show a trend.",
+    "The series can be considered as two arithmetic series.",
+    "Even if you are halfway, you are considered to be across.",
+    "If the defective is considered the \"bad prize\", switching loses.",
+    "The cost is considered as part of the budget.",
+  ])("no hedge in %j (an agent, an option weighed, a convention, a possibility)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
+  it.each([
+    // The learned detector still scores "considered" here on its own; the lexicon rule is gated.
+    "A runner is considered to be across when the torch reaches the far side.",
+    "0 is considered to be even.",
+    "The building was considered as a possible site.",
+  ])("no \"is considered\" phrase in %j (a definition, a maths object, an option)", (text) => {
+    expect(hedges(text, LEXICON_ONLY)).toEqual([]);
+  });
+
   it("a listed word is a cue whatever the model scores it, and left to the model once it has weights for it", () => {
     const t = tokenize("The trip was ostensibly a visit.");
     const i = 3; // The trip was ostensibly

@@ -753,6 +753,62 @@ const checkRaisedQuestion: Check = (t, m) => {
 };
 
 /**
+ * "The band is considered one of the most influential", "He is considered to
+ * be the father of modern physics", "is considered by many to be": a belief
+ * whose holders go unnamed. Not:
+ * - a possibility or an instruction ("can be considered as two series",
+ *   "needs to be considered as a whole": a modal or "to" before "be");
+ * - a definition or a puzzle's convention ("a runner is considered to be
+ *   across when ...", "even if you are halfway, you are considered to be
+ *   across": if / when within 8 tokens either side in the sentence), or a
+ *   maths object ("0 is considered to be even", "x is considered as");
+ * - weighing an option ("was considered as a possible site", "as part of");
+ * - "considered the" before anything but a superlative or a founder ("is
+ *   considered the bad prize" is a convention; "the greatest", "the
+ *   father of" are beliefs).
+ * An agent ("considered by the committee", "we considered the options"),
+ * "all things considered" and "when considered together" never match the
+ * pattern, which needs a copula right before and one of to be / as / one of
+ * / among / the / by many right after.
+ */
+const CONSIDERED_NOT_PREV = S(
+  "can", "could", "may", "might", "should", "must", "will", "would", "shall", "cannot", "can't", "couldn't", "won't",
+  "wouldn't", "shouldn't", "to", "not", "you", "we", "i", "someone", "anyone", "everyone", "one", "nobody", "everybody",
+  "anybody", "somebody", "each", "every",
+);
+const CONVENTION_MARKERS = S("if", "iff", "when", "whenever", "provided", "precisely", "once", "until", "unless");
+const AS_OPTION_NEXT = S("possible", "potential", "candidate", "candidates", "option", "options", "alternative", "alternatives", "substitute", "replacement", "site", "sites", "whole", "separate", "part", "well");
+const CONSIDERED_THE_NEXT = S(
+  "most", "first", "father", "mother", "founder", "founders", "inventor", "originator", "leading", "foremost", "premier",
+  "best", "worst", "greatest", "finest", "birthplace", "pioneer", "pioneers", "architect", "master",
+);
+function withinSentence(t: Tokens, from: number, forward: boolean, steps: number, set: Set<string>): boolean {
+  let k = from;
+  for (let s = 0; s < steps; s++) {
+    const j = forward ? nextIdx(t, k) : prevIdx(t, k);
+    if (j < 0 || j >= t.n || tk.newlineBetween(t, Math.min(j, k), Math.max(j, k))) return false;
+    const w = wd(t, j);
+    if (t.type[j] === PUNCT && (w === "." || w === "!" || w === "?" || w === ";")) return false;
+    if (set.has(w)) return true;
+    k = j;
+  }
+  return false;
+}
+const checkConsidered: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (CONSIDERED_NOT_PREV.has(p) || NUMBER_WORDS.has(p) || /^\d/.test(p) || p.length <= 1) return false;
+  if (withinSentence(t, m.e, true, 8, CONVENTION_MARKERS) || withinSentence(t, m.s, false, 8, CONVENTION_MARKERS)) return false;
+  const last = wd(t, m.e);
+  const n = nextText(t, m.e);
+  if (last === "as") {
+    if (AS_OPTION_NEXT.has(n)) return false;
+    if ((n === "a" || n === "an" || n === "the") && AS_OPTION_NEXT.has(nextText(t, nextIdx(t, m.e)))) return false;
+  }
+  if (last === "the") return CONSIDERED_THE_NEXT.has(n) || (n.length > 4 && n.endsWith("est"));
+  return true;
+};
+
+/**
  * "widely believed", "generally thought", "often regarded as": a belief with
  * no one named. Not "often thought about / of" (thinking as an activity) and
  * not "considered" as "taken into account" ("often considered separately"):
@@ -927,7 +983,8 @@ export const RULES: RuleDef[] = [
   // belief verb (Ganter & Strube 2009: the agentless passive is one of the
   // three kinds of Wikipedia weasel; Szarvas et al. 2012 file believe/think as
   // doxastic uncertainty). Not "considered to", which in puzzles and
-  // definitions is a convention ("is considered to have crossed").
+  // definitions is a convention ("is considered to have crossed"); "is
+  // considered to be / one of" has its own gated rule below.
   {
     kind: "hedge",
     patterns: ["{is|are|was|were|be|been|being} {said|alleged|rumoured|rumored|reputed|purported|claimed|believed|thought|reported|suspected|understood} to"],
@@ -1008,6 +1065,20 @@ export const RULES: RuleDef[] = [
       "{critics|opponents|supporters|proponents|detractors|skeptics|sceptics|experts|analysts|observers|commentators|pundits|insiders|sources|scholars|historians|economists|scientists|researchers} {|have|had|also|often|have long|have also|long} {say|said|argue|argued|claim|claimed|contend|contended|believe|believed|warn|warned|predict|predicted|note|noted|suggest|suggested|insist|insisted|assert|asserted|fear|feared|think|thought|speculate|speculated|suspect|suspected|allege|alleged|worry|worried|estimate|estimated|question|questioned}",
     ],
     check: checkWeaselSource,
+  },
+  // The agentless passive of belief without an adverb: "is considered one of
+  // the most influential", "is considered to be the father of", "is
+  // considered by many to be". Ganter & Strube (2009): the agentless passive
+  // is one of the three kinds of Wikipedia weasel; MOS:WEASEL ("is
+  // considered"). Gated for modals, definitions, puzzle conventions and
+  // maths objects (checkConsidered).
+  {
+    kind: "hedge",
+    patterns: [
+      "{is|are|was|were|be|been|being} considered {to be|as|one of|among|the}",
+      "{is|are|was|were|be|been|being} considered by {many|some|most|others}",
+    ],
+    check: checkConsidered,
   },
   // Weakening adverbs before a belief verb: Ganter & Strube (2009), the third
   // kind of weasel ("often", "widely"); MOS:WEASEL ("it is widely thought",
