@@ -364,6 +364,35 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges(text, LEXICON_ONLY)).toEqual([]);
   });
 
+  // Two false hedges of reasoning traces: a first-person plan with "I'd", and
+  // a maths quantity that "is unknown".
+  it.each([
+    "I'd approach this by factoring the polynomial.",
+    "I'd start with the base case.",
+    "I'd like to check the second equation.",
+    "I would like to check the second equation.",
+    "I'd suggest using a hash map.",
+    "I'd be happy to help.",
+    "Now, what is the angle between the horizontal and AC? That is unknown.",
+    "The third side is unknown.",
+    "x is unknown.",
+    "Solve for the unknown.",
+    "The unknown x appears twice.",
+  ])("no hedge in %j (a plan or wish, a quantity to solve for)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
+  it.each([
+    ["I'd guess the answer is 12.", ["I'd guess"]],
+    ["I'd say it's about 5.", ["I'd say"]],
+    ["I'd expect the result to be positive.", ["I'd expect"]],
+    ["We would suggest that the kinase is required for export.", ["suggest"]],
+    ["Will he run again? That is unknown.", ["is unknown"]],
+    ["The exact number of victims is unknown.", ["is unknown"]],
+  ])("still a hedge: %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
   it("a listed word is a cue whatever the model scores it, and left to the model once it has weights for it", () => {
     const t = tokenize("The trip was ostensibly a visit.");
     const i = 3; // The trip was ostensibly

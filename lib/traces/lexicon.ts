@@ -809,6 +809,36 @@ const checkConsidered: Check = (t, m) => {
 };
 
 /**
+ * "is unknown" of a quantity in maths: a value still to be solved for, not an
+ * open question ("x is unknown", "the third side is unknown", "what is the
+ * angle between AC and the horizontal? That is unknown."). The subject is a
+ * lone letter, a number or a maths quantity; or it is this / that / it and a
+ * maths quantity stands within the 12 tokens before (the question it
+ * answers). "The exact number of victims is unknown" and "its function is
+ * unknown" stay hedges.
+ */
+const MATH_QUANTITY = S(
+  "angle", "angles", "length", "lengths", "side", "sides", "value", "values", "variable", "variables", "coefficient",
+  "coefficients", "constant", "constants", "term", "terms", "root", "roots", "radius", "diameter", "height", "width",
+  "area", "perimeter", "volume", "slope", "exponent", "coordinate", "coordinates", "parameter", "parameters",
+  "quantity", "quantities", "digit", "digits", "sum", "product", "ratio", "hypotenuse", "remainder", "quotient",
+  "denominator", "numerator", "derivative", "integral", "vector", "matrix", "vertex", "base", "velocity", "speed",
+  "distance", "mass", "x", "y", "z", "n", "k",
+);
+const checkUnknown: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (p.length <= 1 || /^\d/.test(p) || MATH_QUANTITY.has(p)) return false;
+  if (p !== "that" && p !== "this" && p !== "it" && p !== "which") return true;
+  let k = prevIdx(t, m.s);
+  for (let steps = 0; steps < 12; steps++) {
+    k = prevIdx(t, k);
+    if (k < 0) return true;
+    if (MATH_QUANTITY.has(wd(t, k))) return false;
+  }
+  return true;
+};
+
+/**
  * "widely believed", "generally thought", "often regarded as": a belief with
  * no one named. Not "often thought about / of" (thinking as an activity) and
  * not "considered" as "taken into account" ("often considered separately"):
@@ -1131,11 +1161,12 @@ export const RULES: RuleDef[] = [
   // The same open question with the negative adjective: "the cause is unknown",
   // "the date remains undetermined" (BioScope annotates "is unknown" as a
   // speculation cue; Szarvas et al. 2012, epistemic). Not a maths unknown
-  // ("x is unknown").
+  // ("x is unknown", "the angle is unknown", "what is the angle ...? That is
+  // unknown."), see checkUnknown.
   {
     kind: "hedge",
     patterns: ["{is|are|was|were|remains|remain|remained} {|still|largely|currently|as yet|also} {unknown|undetermined|unresolved}"],
-    check: (t, m) => prevW(t, m.s).length > 1,
+    check: (t, m) => checkUnknown(t, m),
   },
   // FactBank's source-introducing predicates (Saurí & Pustejovsky 2009):
   // "suspect" lowers the factuality of what is suspected ("the suspected
