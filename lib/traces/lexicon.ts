@@ -23,11 +23,14 @@
  *   "raises the question", "cannot rule out", "no guarantee", "is unknown"),
  *   hearsay the writer does not vouch for ("is said to", "it is claimed that",
  *   "it has been reported that", "according to some", "some people say"),
- *   beliefs of unnamed people ("some argue", "many believe", "widely regarded
- *   as"), an inquiry into an open question ("police are investigating
- *   whether", "is under investigation"; not the reasoner's own "let me test
- *   whether"), doubt about one's own memory ("to my knowledge", "unless I'm
- *   mistaken", "I could be wrong").
+ *   beliefs of unnamed people ("some argue", "many believe", "critics say",
+ *   "widely regarded as", "is considered one of"), doubt raised with no one
+ *   vouching ("questions have been raised about", "there are concerns
+ *   that"), estimates ("an estimated 3,000", "is estimated to be"), an
+ *   inquiry into an open question ("police are investigating whether", "is
+ *   being investigated", "researchers hope to determine whether"; not the
+ *   reasoner's own "let me test whether"), doubt about one's own memory ("to
+ *   my knowledge", "unless I'm mistaken", "I could be wrong").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
  *   party's "the code assumes"), suppose/supposing/let's suppose (not
