@@ -17,7 +17,7 @@
  * few candidate words, so the whole pass stays linear in the text.
  */
 import hedgeModelFile from "./hedge-model.json";
-import { suspectIsNotVerb, suspicionConfirmed } from "./lexicon";
+import { reasonerPlansInquiry, suspectIsNotVerb, suspicionConfirmed } from "./lexicon";
 import * as tk from "./tokenize";
 import type { Tokens } from "./tokenize";
 
@@ -268,6 +268,22 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
       return p === "you" || (t.text.charCodeAt(t.start[i]!) === 77 && (p === "in" || p === "of" || p === "since" || p === "until" || /^\d/.test(n)));
     case "might":
       return n === "as" || p === "all" || p === "his" || p === "her" || p === "their" || p === "its" || p === "with";
+    case "would": {
+      // "I'd approach this by ...", "I'd start with the base case", "we would
+      // like to": the reasoner's plan or wish, a volition of the first person,
+      // not a judgement of how likely something is. "I'd guess / say /
+      // think / expect" stay hedges (the lexicon's, and the model's here).
+      const w = tk.wd(t, i);
+      const firstPerson = w === "i'd" || w === "we'd" || (w === "would" && (p === "i" || p === "we"));
+      if (!firstPerson) return false;
+      if (PLAN_AFTER_WOULD.has(n)) return true;
+      // "I'd suggest / propose using X" is advice; "we would suggest that the kinase ..." is a hedged claim.
+      if (n === "suggest" || n === "propose") return tk.nextW(t, tk.nextIdx(t, i)) !== "that";
+      return n === "be" && (tk.nextW(t, tk.nextIdx(t, i)) === "happy" || tk.nextW(t, tk.nextIdx(t, i)) === "glad");
+    }
+    case "suggest":
+      // "I'd suggest using a map": advice in the first person (see "would" above); "we suggest that ..." stays a cue.
+      return (p === "i'd" || p === "we'd" || (p === "would" && (tk.prevW(t, tk.prevIdx(t, i)) === "i" || tk.prevW(t, tk.prevIdx(t, i)) === "we"))) && n !== "that";
     case "likely":
     case "unlikely":
       return p === "equally";
@@ -296,6 +312,11 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
       return SPECULATIVE_TERM_NEXT.has(n);
     case "unconfirmed":
       return UNCONFIRMED_RECORD_NEXT.has(n);
+    case "whether":
+      // The reasoner's plan ("let me check whether 7 divides 91", "we need to
+      // determine whether x > 0"): the task, not an open question the text
+      // reports. See reasonerPlansInquiry in lexicon.ts.
+      return reasonerPlansInquiry(t, i);
     case "postulate":
       // The noun of geometry and logic: "the parallel postulate", "Euclid's postulates".
       return POSTULATE_NOUN_PREV.has(p) || n === "of" || n === "is" || n === "are";
@@ -304,6 +325,12 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
   }
 }
 
+/** After a first-person "I'd / we would": a planned action or a wish, not a guess. */
+const PLAN_AFTER_WOULD = new Set([
+  "approach", "start", "begin", "like", "love", "prefer", "rather", "recommend", "advise", "go", "use", "tackle",
+  "proceed", "first", "want", "pick", "choose", "try", "structure", "organize", "organise", "outline", "focus", "break",
+  "frame", "handle", "check", "verify", "look", "write", "set", "lay", "sketch",
+]);
 /** "speculative execution", "speculative decoding", "speculative investment": terms, not doubt. */
 const SPECULATIVE_TERM_NEXT = new Set([
   "execution", "executions", "execute", "executed", "decoding", "decode", "sampling", "load", "loads", "store", "stores",

@@ -23,11 +23,14 @@
  *   "raises the question", "cannot rule out", "no guarantee", "is unknown"),
  *   hearsay the writer does not vouch for ("is said to", "it is claimed that",
  *   "it has been reported that", "according to some", "some people say"),
- *   beliefs of unnamed people ("some argue", "many believe", "widely regarded
- *   as"), an inquiry into an open question ("police are investigating
- *   whether", "is under investigation"; not the reasoner's own "let me test
- *   whether"), doubt about one's own memory ("to my knowledge", "unless I'm
- *   mistaken", "I could be wrong").
+ *   beliefs of unnamed people ("some argue", "many believe", "critics say",
+ *   "widely regarded as", "is considered one of"), doubt raised with no one
+ *   vouching ("questions have been raised about", "there are concerns
+ *   that"), estimates ("an estimated 3,000", "is estimated to be"), an
+ *   inquiry into an open question ("police are investigating whether", "is
+ *   being investigated", "researchers hope to determine whether"; not the
+ *   reasoner's own "let me test whether"), doubt about one's own memory ("to
+ *   my knowledge", "unless I'm mistaken", "I could be wrong").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
  *   party's "the code assumes"), suppose/supposing/let's suppose (not
@@ -539,18 +542,66 @@ export function suspectIsNotVerb(t: Tokens, i: number): boolean {
 
 /**
  * Investigation cues: "police are investigating whether the fire was set",
- * "the study examined whether ...". Not a plan or an instruction of the
- * reasoner ("let me test whether 7 divides 91", "we need to examine if x > 0",
- * "Test whether the list is empty"), nor a question about the asker ("the user
- * might be testing if I know the riddle"), nor a check on code or numbers
- * ("test whether `x` is set", "examine whether 3 divides it"). Looks at three
- * words before the verb and the word after whether/if.
+ * "the study will examine whether ...", "researchers hope to determine
+ * whether ...". Only when someone other than the reasoner inquires: not a plan
+ * or an instruction of the reasoner ("let me test whether 7 divides 91", "we
+ * need to examine if x > 0", "Test whether the list is empty", "To check
+ * whether ..."), nor a question about the asker ("the user might be testing
+ * if I know the riddle"), nor a check done by code or a formula ("the
+ * function tests whether ..."), nor one on numbers ("examine whether 3
+ * divides it"). inquiryByThirdParty walks back from the verb over at most six
+ * auxiliaries, modals and intent verbs ("will", "are trying to", "hope to")
+ * to the word in subject position; checkInvestigation also looks at the word
+ * after whether/if.
  */
-const INVESTIGATE_BASE = S("investigate", "examine", "probe", "study", "explore", "test", "assess", "analyse", "analyze", "look", "inquire");
-const PLAN_WORDS = S(
-  "i", "i'll", "i'd", "i'm", "i've", "we", "we'll", "we'd", "we're", "we've", "let", "let's", "me", "us", "you", "you'll",
-  "you'd", "you're", "need", "needs", "should", "must", "want", "going", "try", "can", "could", "will", "gonna",
+const INQUIRY_CHAIN = S(
+  "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "will", "would", "can", "could", "may",
+  "might", "should", "must", "shall", "to", "also", "now", "still", "currently", "further", "first", "then", "already",
+  "not", "soon", "yet", "again", "hope", "hopes", "hoped", "hoping", "aim", "aims", "aimed", "aiming", "seek", "seeks",
+  "sought", "seeking", "try", "tries", "tried", "trying", "attempt", "attempts", "attempted", "attempting", "plan", "plans",
+  "planned", "planning", "intend", "intends", "intended", "want", "wants", "wanted", "need", "needs", "needed", "going",
+  "expect", "expects", "expected", "work", "works", "worked", "working", "set", "sets", "out", "struggle", "struggled",
+  "struggling", "continue", "continues", "continued", "began", "begun", "start", "started", "reportedly",
 );
+/**
+ * In subject position: the reasoner or the asker ("I", "let me", "we",
+ * "you", "one", "the user"), a text ("the problem", "the puzzle"), code or a
+ * formula ("the function", "the test", "it", "which"), or a conjunction that
+ * hides the subject ("... and examine whether"): not an investigation.
+ */
+const NOT_AN_INQUIRER = S(
+  "i", "i'm", "i'll", "i'd", "i've", "im", "we", "we're", "we'll", "we'd", "we've", "you", "you're", "you'll", "you'd",
+  "let", "let's", "me", "us", "one", "one's", "it", "it's", "this", "that", "which", "what", "who", "there", "here",
+  "these", "those", "user", "users", "asker", "questioner", "reader", "readers", "solver", "student", "students",
+  "teacher", "person", "player", "contestant", "model", "assistant", "responder", "respondent", "participant",
+  "interviewer", "examiner", "function", "functions", "method", "methods", "code", "script", "program", "loop", "test",
+  "tests", "check", "checks", "condition", "regex", "query", "algorithm", "routine", "helper", "validator", "assertion",
+  "module", "class", "parser", "compiler", "linter", "tool", "command", "step", "steps", "goal", "aim", "idea",
+  "approach", "plan", "trick", "point", "purpose", "job", "role", "key", "line", "branch", "clause", "rule", "formula",
+  "criterion", "and", "or", "but", "so", "thus", "hence", "therefore", "because", "since", "if", "when", "while",
+  "whether", "to", "just", "simply", "easily", "quickly", "carefully",
+);
+function inquiryByThirdParty(t: Tokens, verb: number): boolean {
+  const passive = wd(t, verb).endsWith("ed");
+  let sawBe = false;
+  let j = verb;
+  for (let steps = 0; steps < 6; steps++) {
+    const k = prevIdx(t, j);
+    if (k < 0 || t.type[k] !== WORD || tk.newlineBetween(t, k, j)) return false;
+    const w = wd(t, k);
+    j = k;
+    if (INQUIRY_CHAIN.has(w)) {
+      if (w === "is" || w === "was" || w === "been" || w === "being") sawBe = true;
+      continue;
+    }
+    // "it was examined whether ...": the impersonal passive of a report.
+    if (w === "it" && passive && sawBe) return true;
+    if (NOT_AN_INQUIRER.has(w) || NAMED_TEXT.has(w)) return false;
+    // A number or a lone letter is a maths object ("3 divides", "x tests").
+    return w.length > 1 && !/^\d/.test(w);
+  }
+  return false;
+}
 /** After whether/if: a test of a person ("testing if you notice", "whether people / the reader notice"), not of a proposition. */
 const PERSON_NEXT = S(
   "i", "i'm", "i've", "i'd", "we", "we're", "you", "you're", "you've", "me", "my", "your", "they're", "he's", "she's",
@@ -558,13 +609,7 @@ const PERSON_NEXT = S(
 );
 const PERSON_AFTER_THE = S("user", "reader", "solver", "responder", "respondent", "student", "listener", "contestant", "model", "assistant", "person", "player", "participant");
 const checkInvestigation: Check = (t, m) => {
-  if (clauseStart(t, m.s) && INVESTIGATE_BASE.has(wd(t, m.s))) return false;
-  let k = m.s;
-  for (let steps = 0; steps < 3; steps++) {
-    k = prevIdx(t, k);
-    if (k < 0 || t.type[k] !== WORD) break;
-    if (PLAN_WORDS.has(wd(t, k))) return false;
-  }
+  if (!inquiryByThirdParty(t, m.s)) return false;
   const q = nextIdx(t, m.e);
   if (q >= t.n || t.type[q] !== WORD) return false;
   const n = wd(t, q);
@@ -572,6 +617,66 @@ const checkInvestigation: Check = (t, m) => {
   if ((n === "the" || n === "a") && PERSON_AFTER_THE.has(nextText(t, q))) return false;
   // A lone letter is a variable ("whether x is prime"), except the article.
   return n.length > 1 || n === "a";
+};
+
+/**
+ * The reasoner's own inquiry, which the learned detector's "whether" must not
+ * count ("let me check whether 7 divides 91", "I need to figure out whether
+ * to switch", "we should verify whether x > 0"): a verb of checking or
+ * deciding right before whether, and, walking back over auxiliaries, a
+ * planning word (let, need, should, will, want, have to ...) with the
+ * reasoner or no one as its subject. A report of research ("we examined
+ * whether", "To test whether ...", which BioScope annotates) has no planning
+ * word and keeps its cue. Shared with hedge-cues.ts.
+ */
+const CHECK_VERBS = S(
+  "check", "checking", "verify", "verifying", "determine", "determining", "see", "seeing", "test", "testing", "examine",
+  "examining", "figure", "figuring", "find", "finding", "confirm", "confirming", "decide", "deciding", "establish",
+  "ascertain", "investigate", "investigating", "explore", "exploring", "assess", "assessing", "evaluate", "evaluating",
+  "consider", "considering", "double-check", "recheck", "think", "thinking", "look", "looking",
+);
+const PLAN_MARKERS = S(
+  "let", "let's", "need", "needs", "should", "must", "have", "has", "will", "shall", "can", "could", "want", "wants",
+  "going", "gonna", "try", "trying", "i'll", "we'll", "i'd", "we'd", "i'm", "we're", "i've", "we've", "now", "first",
+);
+const PLAN_SUBJECTS = S("i", "we", "me", "us", "you", "one", "let", "let's", "i'll", "we'll", "i'd", "we'd", "i'm", "we're", "i've", "we've");
+export function reasonerPlansInquiry(t: Tokens, whetherIdx: number): boolean {
+  let v = prevIdx(t, whetherIdx);
+  if (v < 0 || t.type[v] !== WORD) return false;
+  // "find out / figure out whether", "think about whether", "look into whether"
+  const pv = wd(t, v);
+  if (pv === "out" || pv === "about" || pv === "into") v = prevIdx(t, v);
+  if (v < 0 || t.type[v] !== WORD || !CHECK_VERBS.has(wd(t, v))) return false;
+  let plan = false;
+  let sawTo = false;
+  let j = v;
+  for (let steps = 0; steps < 6; steps++) {
+    const k = prevIdx(t, j);
+    // Subjectless: a plan ("Need to check whether ...") or an instruction
+    // ("Check whether ...", "..., then examine whether"), but not a purpose
+    // clause ("To test whether ..., we ...": a report of research).
+    if (k < 0 || t.type[k] !== WORD || tk.newlineBetween(t, k, j)) return plan || !sawTo;
+    const w = wd(t, k);
+    j = k;
+    if (w === "to") sawTo = true;
+    if (PLAN_MARKERS.has(w)) plan = true;
+    if (PLAN_SUBJECTS.has(w)) return plan || w === "let" || w === "let's" || w === "me" || w === "us" || w.includes("'");
+    if (!PLAN_MARKERS.has(w) && !INQUIRY_CHAIN.has(w) && w !== "just" && w !== "also" && w !== "quickly" && w !== "carefully") return false;
+  }
+  return false;
+}
+
+/**
+ * "the cause of the crash is being investigated", "the proposal is under
+ * review": an inquiry still open (the Szeged investigation class). Not the
+ * reasoner's object ("this case is being examined by me") nor a maths object
+ * ("x is being tested").
+ */
+const checkBeingInvestigated: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (p.length <= 1 || /^\d/.test(p) || PLAN_SUBJECTS.has(p)) return false;
+  const n = nextText(t, m.e);
+  return !(n === "by" && S("me", "us", "you").has(nextText(t, nextIdx(t, m.e))));
 };
 
 /**
@@ -596,7 +701,8 @@ const WEASEL_CLAUSE_NEXT = S(
 const WEASEL_NOT_PREV = S("after", "with", "without", "of", "in", "on", "for", "upon", "to", "by", "from", "at", "give", "gave", "given", "giving", "take", "takes", "took", "need", "needs", "require", "requires");
 const WEASEL_PAST = S(
   "argued", "believed", "claimed", "contended", "maintained", "said", "suggested", "speculated", "suspected",
-  "thought", "felt", "considered", "alleged", "asserted", "insisted", "feared",
+  "thought", "felt", "considered", "alleged", "asserted", "insisted", "feared", "warned", "predicted", "noted",
+  "worried", "estimated", "questioned",
 );
 const checkWeaselSubject: Check = (t, m) => {
   if (WEASEL_NOT_PREV.has(prevW(t, m.s))) return false;
@@ -609,6 +715,128 @@ const checkWeaselSubject: Check = (t, m) => {
     // "some have argued" is a verb whatever follows.
     const p = prevW(t, m.e);
     if (p !== "have" && p !== "had") return false;
+  }
+  return true;
+};
+
+/**
+ * "Critics say ...", "Experts warn that ...": a bare plural of unnamed
+ * sources. The verb must follow the noun (with at most an auxiliary or an
+ * adverb between), so a named source ("Critics of the plan, including
+ * Senator X, said"), a noun compound ("the critics section") and other verbs
+ * ("critics were invited") never match. Not a counted source ("two experts
+ * said": named by number in news prose, and BioScope-style "three analysts"
+ * is a method), nor one after a preposition ("according to critics say"
+ * is no clause); past forms only before a clause (checkWeaselSubject).
+ */
+const NUMBER_WORDS = S("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen", "hundred", "hundreds", "thousand", "thousands", "both");
+const checkWeaselSource: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (NUMBER_WORDS.has(p) || /^\d/.test(p)) return false;
+  return checkWeaselSubject(t, m);
+};
+
+/**
+ * "raised the question" put by a person ("She raised the question in the
+ * meeting", "Smith raised the question at the hearing"): a speech act, not
+ * an open question, unless the question itself follows ("he raised the
+ * question of funding / whether ..."). A finding as subject ("This raises the
+ * question") always counts.
+ */
+const PERSON_SUBJECT = S("i", "we", "you", "he", "she", "they", "who", "someone", "somebody");
+const FINDING_SUBJECT = S("this", "these", "that", "those", "it", "which", "such", "evidence", "data", "everything", "all");
+const QUESTION_COMPLEMENT = S("of", "whether", "if", "as", "about", "how", "why", "what", "which", "who", "when", "where", ":", "—", "–");
+const checkRaisedQuestion: Check = (t, m) => {
+  const p = prevIdx(t, m.s);
+  if (p < 0 || t.type[p] !== WORD) return true;
+  const w = wd(t, p);
+  // A capitalised subject is a name ("Smith raised"), unless it is a pronoun opening the sentence ("This raises").
+  const person = PERSON_SUBJECT.has(w) || (t.text.charCodeAt(t.start[p]!) < 97 && !FINDING_SUBJECT.has(w));
+  return !person || QUESTION_COMPLEMENT.has(nextText(t, m.e));
+};
+
+/**
+ * "The band is considered one of the most influential", "He is considered to
+ * be the father of modern physics", "is considered by many to be": a belief
+ * whose holders go unnamed. Not:
+ * - a possibility or an instruction ("can be considered as two series",
+ *   "needs to be considered as a whole": a modal or "to" before "be");
+ * - a definition or a puzzle's convention ("a runner is considered to be
+ *   across when ...", "even if you are halfway, you are considered to be
+ *   across": if / when within 8 tokens either side in the sentence), or a
+ *   maths object ("0 is considered to be even", "x is considered as");
+ * - weighing an option ("was considered as a possible site", "as part of");
+ * - "considered the" before anything but a superlative or a founder ("is
+ *   considered the bad prize" is a convention; "the greatest", "the
+ *   father of" are beliefs).
+ * An agent ("considered by the committee", "we considered the options"),
+ * "all things considered" and "when considered together" never match the
+ * pattern, which needs a copula right before and one of to be / as / one of
+ * / among / the / by many right after.
+ */
+const CONSIDERED_NOT_PREV = S(
+  "can", "could", "may", "might", "should", "must", "will", "would", "shall", "cannot", "can't", "couldn't", "won't",
+  "wouldn't", "shouldn't", "to", "not", "you", "we", "i", "someone", "anyone", "everyone", "one", "nobody", "everybody",
+  "anybody", "somebody", "each", "every",
+);
+const CONVENTION_MARKERS = S("if", "iff", "when", "whenever", "provided", "precisely", "once", "until", "unless");
+const AS_OPTION_NEXT = S("possible", "potential", "candidate", "candidates", "option", "options", "alternative", "alternatives", "substitute", "replacement", "site", "sites", "whole", "separate", "part", "well");
+const CONSIDERED_THE_NEXT = S(
+  "most", "first", "father", "mother", "founder", "founders", "inventor", "originator", "leading", "foremost", "premier",
+  "best", "worst", "greatest", "finest", "birthplace", "pioneer", "pioneers", "architect", "master",
+);
+function withinSentence(t: Tokens, from: number, forward: boolean, steps: number, set: Set<string>): boolean {
+  let k = from;
+  for (let s = 0; s < steps; s++) {
+    const j = forward ? nextIdx(t, k) : prevIdx(t, k);
+    if (j < 0 || j >= t.n || tk.newlineBetween(t, Math.min(j, k), Math.max(j, k))) return false;
+    const w = wd(t, j);
+    if (t.type[j] === PUNCT && (w === "." || w === "!" || w === "?" || w === ";")) return false;
+    if (set.has(w)) return true;
+    k = j;
+  }
+  return false;
+}
+const checkConsidered: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (CONSIDERED_NOT_PREV.has(p) || NUMBER_WORDS.has(p) || /^\d/.test(p) || p.length <= 1) return false;
+  if (withinSentence(t, m.e, true, 8, CONVENTION_MARKERS) || withinSentence(t, m.s, false, 8, CONVENTION_MARKERS)) return false;
+  const last = wd(t, m.e);
+  const n = nextText(t, m.e);
+  if (last === "as") {
+    if (AS_OPTION_NEXT.has(n)) return false;
+    if ((n === "a" || n === "an" || n === "the") && AS_OPTION_NEXT.has(nextText(t, nextIdx(t, m.e)))) return false;
+  }
+  if (last === "the") return CONSIDERED_THE_NEXT.has(n) || (n.length > 4 && n.endsWith("est"));
+  return true;
+};
+
+/**
+ * "is unknown" of a quantity in maths: a value still to be solved for, not an
+ * open question ("x is unknown", "the third side is unknown", "what is the
+ * angle between AC and the horizontal? That is unknown."). The subject is a
+ * lone letter, a number or a maths quantity; or it is this / that / it and a
+ * maths quantity stands within the 12 tokens before (the question it
+ * answers). "The exact number of victims is unknown" and "its function is
+ * unknown" stay hedges.
+ */
+const MATH_QUANTITY = S(
+  "angle", "angles", "length", "lengths", "side", "sides", "value", "values", "variable", "variables", "coefficient",
+  "coefficients", "constant", "constants", "term", "terms", "root", "roots", "radius", "diameter", "height", "width",
+  "area", "perimeter", "volume", "slope", "exponent", "coordinate", "coordinates", "parameter", "parameters",
+  "quantity", "quantities", "digit", "digits", "sum", "product", "ratio", "hypotenuse", "remainder", "quotient",
+  "denominator", "numerator", "derivative", "integral", "vector", "matrix", "vertex", "base", "velocity", "speed",
+  "distance", "mass", "x", "y", "z", "n", "k",
+);
+const checkUnknown: Check = (t, m) => {
+  const p = prevW(t, m.s);
+  if (p.length <= 1 || /^\d/.test(p) || MATH_QUANTITY.has(p)) return false;
+  if (p !== "that" && p !== "this" && p !== "it" && p !== "which") return true;
+  let k = prevIdx(t, m.s);
+  for (let steps = 0; steps < 12; steps++) {
+    k = prevIdx(t, k);
+    if (k < 0) return true;
+    if (MATH_QUANTITY.has(wd(t, k))) return false;
   }
   return true;
 };
@@ -716,7 +944,6 @@ export const RULES: RuleDef[] = [
       "{is|are|was|were|remains|remain} {not|still not|not yet|not well|not fully} {known|understood|clear}",
       "{it's|it is} not {known|certain} {|whether|if}",
       "{remains|remain} to be {seen|determined|elucidated|established|investigated|clarified|tested|resolved|shown|confirmed|proven}",
-      "{raises|raise|raised|raising|opens|open|opened|opening} {the|an|a} {|interesting|important|intriguing|tantalizing|open} {question|possibility}",
       // Hyland (2005): "doubt".
       "{raises|raise|raised|raising|cast|casts|casting} {|serious|some|new|further|grave} {doubt|doubts}",
       "{cannot|can't|can not|could not|couldn't} {rule out|exclude} {|the possibility}",
@@ -744,6 +971,39 @@ export const RULES: RuleDef[] = [
       "{it|that|this|which} {sounds|sounded} like",
     ],
   },
+  // "raises the question / an interesting possibility" (see the open
+  // questions above). Not a question put by a person at a meeting ("She
+  // raised the question in the meeting": a speech act, nothing is left open
+  // by the text), see checkRaisedQuestion.
+  {
+    kind: "hedge",
+    patterns: ["{raises|raise|raised|raising|opens|open|opened|opening} {the|an|a} {|interesting|important|intriguing|tantalizing|open} {question|possibility}"],
+    check: (t, m) => checkRaisedQuestion(t, m),
+  },
+  // Doubt raised with no one vouching for the claim: "questions have been
+  // raised about his role", "doubts have been cast on the findings", "there
+  // are concerns that the dam may fail", "raised questions over the deal".
+  // MOS:WEASEL lists "questions have been raised" and "there is evidence /
+  // concern that" among unsupported attributions; FactBank (Saurí &
+  // Pustejovsky 2009) lowers the factuality of an event that is questioned
+  // or feared. Only with what is doubted after it (about / over / whether /
+  // that; "concerns" and "fears" only before a clause: "concerns about cost"
+  // is no doubt about a fact), so "five questions were raised at the
+  // meeting" and quiz questions never match.
+  {
+    kind: "hedge",
+    patterns: [
+      "{questions|doubts} {have been|has been|had been|were|are being|have also been|have again been|have recently been} raised {about|over|whether|regarding|as to|concerning}",
+      "{concerns|fears} {have been|has been|had been|were|are being|have also been} raised {that|whether|about whether|over whether}",
+      "{doubt|doubts} {has been|have been|had been|was|were|is being|are being} cast {on|upon|over}",
+      "there {are|were|have been|had been|remain|is|was} {|some|growing|serious|widespread|lingering|persistent|increasing|also|real|still|now} {questions|doubts|concerns|fears} {that|whether|about whether|over whether|as to whether}",
+      "there {are|were|have been|had been|remain|is|was} {|some|growing|serious|widespread|lingering|persistent|increasing|also|real|still|now} doubts {about|over|as to|regarding}",
+      "{questions|doubts} {remain|remained|persist|persisted|linger|lingered} {about|over|whether|as to|regarding}",
+      "{raises|raised|raise|raising} {|serious|new|further|some|many|grave|troubling|fresh} questions {about|over|whether|as to|regarding|concerning}",
+      "{raises|raised|raise|raising} {|serious|new|further|some|grave|fresh} {concerns|fears} {that|whether}",
+    ],
+    check: (t, m) => !NUMBER_WORDS.has(prevW(t, m.s)) && !/^\d/.test(prevW(t, m.s)),
+  },
   // Hearsay and unattributed opinion in news and encyclopedic text. Sources:
   // Wikipedia's Manual of Style, "Words to watch" (MOS:WEASEL "it is said",
   // "some people say", "many scholars state"; MOS:CLAIM), whose weasel tags
@@ -756,7 +1016,8 @@ export const RULES: RuleDef[] = [
   // belief verb (Ganter & Strube 2009: the agentless passive is one of the
   // three kinds of Wikipedia weasel; Szarvas et al. 2012 file believe/think as
   // doxastic uncertainty). Not "considered to", which in puzzles and
-  // definitions is a convention ("is considered to have crossed").
+  // definitions is a convention ("is considered to have crossed"); "is
+  // considered to be / one of" has its own gated rule below.
   {
     kind: "hedge",
     patterns: ["{is|are|was|were|be|been|being} {said|alleged|rumoured|rumored|reputed|purported|claimed|believed|thought|reported|suspected|understood} to"],
@@ -782,6 +1043,36 @@ export const RULES: RuleDef[] = [
     ],
     check: checkImpersonal,
   },
+  // Estimation: "an estimated 3,000 people", "the map is estimated to be 10%
+  // complete", "it has been estimated that". FactBank (Saurí & Pustejovsky
+  // 2009) treats estimate as lowering an event's factuality, and the
+  // training papers of BioScope annotate "is estimated to be" (2 of 2) and
+  // "it has been estimated that" (2 of 3) as speculation cues. They do not
+  // annotate approximators ("approximately 600 aa", "about 35 sites",
+  // "around 60000": 0 of 40), nor "an estimated" before a measure ("an
+  // estimated posterior odds ratio": 1 of 3), so neither is a rule here:
+  // "an estimated" counts only before a number, and "estimated at $2
+  // million" (absent from the papers) is left out.
+  {
+    kind: "hedge",
+    patterns: ["an estimated"],
+    check: (t, m) => {
+      const q = nextIdx(t, m.e);
+      if (q >= t.n) return false;
+      const n = wd(t, q);
+      return /^\d/.test(n) || n === "$" || n === "€" || n === "£" || NUMBER_WORDS.has(n) || n === "million" || n === "billion";
+    },
+  },
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were|be|been|being} {|now|currently|conservatively|also|further|roughly} estimated to"],
+    check: checkHearsayTo,
+  },
+  {
+    kind: "hedge",
+    patterns: ["{it is|it was|it has been|it had been|it has recently been|it has also been|it has now been} {|recently|widely|generally|commonly|also|now|further} estimated that"],
+    check: checkImpersonal,
+  },
   // Unnamed people as the believers: MOS:WEASEL ("some people say", "many
   // scholars state", "most feel"); Ganter & Strube (2009), numerically vague
   // subjects ("some", "many", "experts"). Only with a verb of saying or
@@ -794,6 +1085,33 @@ export const RULES: RuleDef[] = [
       `{some|many|most} {people|critics|observers|experts|scholars|historians|commentators|analysts|sources|researchers|fans} ${WEASEL_VERB_GROUP}`,
     ],
     check: checkWeaselSubject,
+  },
+  // The same unnamed sources without "some" / "many": "Critics say",
+  // "Opponents contend", "Experts warn", "Analysts predict that". MOS:WEASEL
+  // ("critics say", "experts declare", "observers note" are among its
+  // examples of unsupported attributions); Ganter & Strube (2009), weasel
+  // subjects that name a group, not a person. Plural only ("the critic said"
+  // is one person, usually named nearby).
+  {
+    kind: "hedge",
+    patterns: [
+      "{critics|opponents|supporters|proponents|detractors|skeptics|sceptics|experts|analysts|observers|commentators|pundits|insiders|sources|scholars|historians|economists|scientists|researchers} {|have|had|also|often|have long|have also|long} {say|said|argue|argued|claim|claimed|contend|contended|believe|believed|warn|warned|predict|predicted|note|noted|suggest|suggested|insist|insisted|assert|asserted|fear|feared|think|thought|speculate|speculated|suspect|suspected|allege|alleged|worry|worried|estimate|estimated|question|questioned}",
+    ],
+    check: checkWeaselSource,
+  },
+  // The agentless passive of belief without an adverb: "is considered one of
+  // the most influential", "is considered to be the father of", "is
+  // considered by many to be". Ganter & Strube (2009): the agentless passive
+  // is one of the three kinds of Wikipedia weasel; MOS:WEASEL ("is
+  // considered"). Gated for modals, definitions, puzzle conventions and
+  // maths objects (checkConsidered).
+  {
+    kind: "hedge",
+    patterns: [
+      "{is|are|was|were|be|been|being} considered {to be|as|one of|among|the}",
+      "{is|are|was|were|be|been|being} considered by {many|some|most|others}",
+    ],
+    check: checkConsidered,
   },
   // Weakening adverbs before a belief verb: Ganter & Strube (2009), the third
   // kind of weasel ("often", "widely"); MOS:WEASEL ("it is widely thought",
@@ -819,14 +1137,39 @@ export const RULES: RuleDef[] = [
     check: checkInvestigation,
   },
   { kind: "hedge", patterns: ["under investigation"], check: checkUnderInvestigation },
+  // The same open inquiry stated without its investigator: "the cause of the
+  // crash is being investigated", "the decision is under review" (Szarvas et
+  // al. 2012 / Szeged Uncertainty Corpus, investigation). "is under review"
+  // shares the copula gate of "under investigation" ("the code under review"
+  // is a noun modifier).
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were} {|still|currently|now|also} being {investigated|examined|probed|studied|reviewed|assessed|looked into}"],
+    check: checkBeingInvestigated,
+  },
+  { kind: "hedge", patterns: ["under review"], check: checkUnderInvestigation },
+  // An investigator's aim ("researchers hope to determine whether", "police
+  // are trying to find out whether", "officials want to establish whether";
+  // Szeged investigation). Only with a third party in subject position: the
+  // reasoner's "I want to find out whether the loop terminates" and "we need
+  // to determine whether the sum converges" are plans (inquiryByThirdParty).
+  {
+    kind: "hedge",
+    patterns: [
+      "{hope|hopes|hoped|hoping|aim|aims|aimed|aiming|seek|seeks|sought|seeking|try|tries|tried|trying|attempt|attempts|attempted|attempting|plan|plans|planned|planning|intend|intends|intended|want|wants|wanted|need|needs|expect|expects|working|struggling} to {determine|find out|establish|ascertain|discover|learn|examine|investigate|assess|test|explore|understand|check|verify|see} {whether|if}",
+      "set out to {determine|find out|establish|ascertain|discover|examine|investigate|assess|test|explore} {whether|if}",
+    ],
+    check: checkInvestigation,
+  },
   // The same open question with the negative adjective: "the cause is unknown",
   // "the date remains undetermined" (BioScope annotates "is unknown" as a
   // speculation cue; Szarvas et al. 2012, epistemic). Not a maths unknown
-  // ("x is unknown").
+  // ("x is unknown", "the angle is unknown", "what is the angle ...? That is
+  // unknown."), see checkUnknown.
   {
     kind: "hedge",
     patterns: ["{is|are|was|were|remains|remain|remained} {|still|largely|currently|as yet|also} {unknown|undetermined|unresolved}"],
-    check: (t, m) => prevW(t, m.s).length > 1,
+    check: (t, m) => checkUnknown(t, m),
   },
   // FactBank's source-introducing predicates (Saurí & Pustejovsky 2009):
   // "suspect" lowers the factuality of what is suspected ("the suspected
