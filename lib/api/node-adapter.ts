@@ -14,6 +14,7 @@ import type { ApiRequest, ApiResponse, JsonBody } from "./http";
 import { isStream } from "./http";
 import { newRequestId } from "./ids";
 import { apiNotFound } from "./not-found";
+import { corsHeaders, preflightHeaders } from "./cors";
 import type { ApiRouter } from "./router";
 import { errorResponse } from "./wrap";
 
@@ -193,6 +194,13 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
   if (!path.startsWith("/api/")) return false;
+  const preflight = preflightHeaders(req.method, path, req.headers);
+  if (preflight) {
+    res.writeHead(204, preflight).end();
+    return true;
+  }
+  // Set before any answer is written, so every one of them carries it (errors, 404s, streams).
+  for (const [name, value] of Object.entries(corsHeaders(path, req.headers) ?? {})) res.setHeader(name, value);
   let match: ReturnType<ApiRouter["match"]>;
   try {
     // HEAD is GET without the body (node leaves the body out by itself): uptime checks send it.
