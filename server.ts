@@ -172,6 +172,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    const { port, host } = readEnv();
+    console.error(`thinkgate failed to start: ${host}:${port} is already in use (another thinkgate?). Stop it, or start this one on another port: PORT=${port + 1} npm start`);
+    process.exit(1);
+  }
   console.error("thinkgate failed to start:", err instanceof Error ? err.message : err);
   process.exit(1);
 });

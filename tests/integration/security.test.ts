@@ -16,6 +16,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import fs from "node:fs";
 import path from "node:path";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dumpDatabase } from "../support/db";
 import { eventually, startServer, type TestServer } from "../support/server";
@@ -309,5 +310,25 @@ describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(failure).toMatch(/exited with 1 before it was ready/);
     expect(failure).toMatch(/ANTHROPIC_BASE_URL must not carry credentials/);
     expect(failure.includes(secret)).toBe(false);
+  }, 60_000);
+
+  it("stops at start with what to do when its port is taken (it printed node's EADDRINUSE)", async () => {
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const failure = await startServer({ env: { PORT: String(port) } }).then(
+        async (s) => {
+          await s.stop();
+          return "";
+        },
+        (err: Error) => err.message,
+      );
+      expect(failure).toMatch(/exited with 1 before it was ready/);
+      expect(failure).toContain(`127.0.0.1:${port} is already in use`);
+      expect(failure).toContain(`PORT=${port + 1} npm start`);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   }, 60_000);
 });
