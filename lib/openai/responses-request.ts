@@ -50,17 +50,18 @@ const refusal = z.object({ type: z.literal("refusal"), refusal: z.string() }).st
 const part = z.discriminatedUnion("type", [inputText, inputImage, refusal]);
 const PART_TYPES = new Set(["input_text", "output_text", "input_image", "refusal"]);
 
-const message = z
-  .object({
-    type: z.literal("message").optional(),
-    role: z.enum(["user", "assistant", "system", "developer"]),
-    content: z.union([z.string(), z.array(part)]),
-    // What an output message the client echoes back carries.
-    id: z.string().optional(),
-    status: z.string().nullish(),
-    phase: z.string().nullish(),
-  })
-  .strict();
+const messageFields = {
+  type: z.literal("message").optional(),
+  role: z.enum(["user", "assistant", "system", "developer"]),
+  // What an output message the client echoes back carries.
+  id: z.string().optional(),
+  status: z.string().nullish(),
+  phase: z.string().nullish(),
+};
+// Two schemas rather than a union on content, so that a bad part is reported where it is.
+const textMessage = z.object({ ...messageFields, content: z.string() }).strict();
+const partsMessage = z.object({ ...messageFields, content: z.array(part) }).strict();
+const message = z.union([textMessage, partsMessage]);
 const functionCall = z
   .object({
     type: z.literal("function_call"),
@@ -163,7 +164,7 @@ function itemSchema(raw: unknown, at: string) {
   switch (t) {
     case undefined:
     case "message":
-      return message;
+      return typeof (raw as { content?: unknown }).content === "string" ? textMessage : partsMessage;
     case "function_call":
       return functionCall;
     case "function_call_output":
