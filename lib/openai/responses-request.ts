@@ -172,7 +172,7 @@ function itemSchema(raw: unknown, at: string) {
     case "reasoning":
       return reasoning;
     case "item_reference":
-      throw invalidParam(`${at}.type`, `${at}: item references need stored responses, which thinkgate does not keep; send the item itself`);
+      throw invalidParam(`${at}.type`, `${at}: item references need stored responses, which thinkgate does not keep; send the item itself (clients that send references when storing, as the Vercel AI SDK does, send items with store: false)`);
     default:
       throw invalidParam(`${at}.type`, `${at}.type: ${JSON.stringify(t)} items are not supported (message, function_call, function_call_output and reasoning are)`);
   }

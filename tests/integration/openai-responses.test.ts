@@ -4,7 +4,10 @@
  * simulator upstream, and the stored records read back through the API. The
  * same routing, recording and costing as /api/v1/messages must apply.
  */
+import { createOpenAI } from "@ai-sdk/openai";
+import { generateText, stepCountIs, streamText, tool } from "ai";
 import OpenAI from "openai";
+import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, type TestServer } from "../support/server";
 
@@ -324,5 +327,63 @@ describe(`Responses API through the official openai client (${process.env.THINKG
       if (ev.type === "response.incomplete") expect(ev.response.incomplete_details).toEqual({ reason: "max_output_tokens" });
     }
     expect(last.at(-1)).toBe("response.incomplete");
+  });
+});
+
+describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through thinkgate", () => {
+  const openai = () => createOpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey });
+  const recordOf = (headers: Record<string, string> | undefined) => stored(headers?.["x-request-id"] ?? "");
+
+  it("generateText answers and the call is recorded as a priced request", async () => {
+    const result = await generateText({ model: openai()("claude-sonnet-4-6"), system: "Be brief.", prompt: "Give me a one-line tip for naming variables.", maxOutputTokens: 400 });
+    expect(result.text.length).toBeGreaterThan(10);
+    expect(result.finishReason).toBe("stop");
+    expect(result.usage.outputTokens).toBeGreaterThan(0);
+    const rec = await recordOf(result.response.headers);
+    expect(rec).toMatchObject({ status: "ok", via: "openai", system: "Be brief.", answer: result.text, pricingStatus: "priced" });
+  });
+
+  it("streamText streams the answer; the text equals the concatenated deltas", async () => {
+    const result = streamText({ model: openai()("claude-sonnet-4-6"), prompt: "Name three uses of a message queue.", maxOutputTokens: 600 });
+    let deltas = "";
+    for await (const d of result.textStream) deltas += d;
+    expect(deltas.length).toBeGreaterThan(20);
+    expect(await result.text).toBe(deltas);
+    expect(await result.finishReason).toBe("stop");
+    expect((await result.usage).outputTokens).toBeGreaterThan(0);
+  });
+
+  it("runs a tool loop on the reasoning tier (reasoning effort high)", async () => {
+    const calls: unknown[] = [];
+    const result = await generateText({
+      model: openai()("claude-opus-4-7"),
+      // The provider sends earlier items by reference unless told not to store, and takes a model it does not know
+      // (claude-*) for one that does not reason unless forced.
+      providerOptions: { openai: { store: false, forceReasoning: true, reasoningEffort: "high", reasoningSummary: "auto" } },
+      tools: {
+        get_weather: tool({
+          description: "Current weather for a city",
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => (calls.push({ city }), { city, forecast: "18°C and light rain" }),
+        }),
+      },
+      stopWhen: stepCountIs(3),
+      prompt: "Use get_weather to check Lisbon before I pack.",
+      maxOutputTokens: 4000,
+    });
+    expect(calls).toEqual([{ city: "Lisbon" }]);
+    expect(result.steps.map((s) => s.finishReason)).toEqual(["tool-calls", "stop"]);
+    expect(result.text).toContain("18°C and light rain");
+    expect(result.steps[0]!.reasoningText?.length ?? 0).toBeGreaterThan(0);
+    expect((await recordOf(result.steps[1]!.response.headers)).tier).toBe("reasoning");
+
+    // Stored (the provider's default), the second step refers to the first's items: a 400 that says what to do.
+    const err = await generateText({
+      model: openai()("claude-sonnet-4-6"),
+      tools: { get_weather: tool({ inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, forecast: "sunny" }) }) },
+      stopWhen: stepCountIs(3),
+      prompt: "Use get_weather to check Lisbon before I pack.",
+    }).catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/store: false/);
   });
 });
