@@ -25,6 +25,7 @@ import { exportCostsCsv, getCostSummary } from "../costs/api";
 import { createExample, listExamples } from "../examples/api";
 import { handleMessages } from "../gateway/messages";
 import { handleChatCompletions } from "../openai/chat";
+import { handleResponses } from "../openai/responses";
 import { handleCountTokens, handleModels } from "../gateway/passthrough";
 import { handleRoute } from "../gateway/route-endpoint";
 import { createKeyHandler, listKeys, patchKey, revokeKey } from "../keys/api";
@@ -47,6 +48,7 @@ import { runtimeEnv } from "../runtime/env";
 export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/v1/messages", handler: handleMessages },
   { method: "POST", path: "/api/v1/chat/completions", handler: handleChatCompletions },
+  { method: "POST", path: "/api/v1/responses", handler: handleResponses },
   { method: "POST", path: "/api/v1/messages/count_tokens", handler: handleCountTokens },
   { method: "GET", path: "/api/v1/models", handler: handleModels },
   { method: "GET", path: "/api/v1/models/:id", handler: handleModels },

@@ -17,7 +17,7 @@ import { droppedParams, DROPPED_PARAMS_HEADER, dropsParams, parseChatRequest, ti
 import { chatError, chatErrorFromBody, fromAppError, openAIRoute, toChatChunks, toChatCompletion, toChatError } from "./response";
 
 /** Response headers worth keeping from the gateway's answer (the rest describe its body, which is replaced). */
-function passedHeaders(h: Record<string, string>): Record<string, string> {
+export function passedHeaders(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) {
     // The OpenAI SDKs read retry-after, x-should-retry and the x-ratelimit-* headers the same way.

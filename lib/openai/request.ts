@@ -102,7 +102,7 @@ const toolChoice = z.union([
   z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1) }).strict() }).strict(),
 ]);
 
-const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
+export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export const chatRequestSchema = z
@@ -174,7 +174,7 @@ export function dropsParams(headers: Record<string, string | undefined>): boolea
  * the record's note for each. With `drop` false, the first one is a 400 in
  * the API's own words ("temperature: Extra inputs are not permitted").
  */
-export function droppedParams(req: ChatRequest, drop: boolean): { names: string[]; notes: string[] } {
+export function droppedParams(req: Partial<Record<Droppable, unknown>>, drop: boolean): { names: string[]; notes: string[] } {
   const names = (Object.keys(DROPPABLE) as Droppable[]).filter((k) => req[k] !== undefined && req[k] !== null);
   if (!drop && names.length) {
     const k = names[0]!;
@@ -184,15 +184,15 @@ export function droppedParams(req: ChatRequest, drop: boolean): { names: string[
 }
 
 /** A zod problem as OpenAI reports it: one message, the top-level field as `param`. */
-function toParamError(err: Pick<z.ZodError, "issues">): AppError {
+export function toParamError(err: Pick<z.ZodError, "issues">, endpoint = "Chat Completions"): AppError {
   const i = err.issues[0]!;
   if (i.code === "unrecognized_keys") {
     const key = (i as { keys: string[] }).keys[0]!;
     const path = [...i.path, key].join(".");
-    return invalidParam(path, `${path}: this field is not supported by thinkgate's Chat Completions endpoint`);
+    return invalidParam(path, `${path}: this field is not supported by thinkgate's ${endpoint} endpoint`);
   }
   const path = i.path.map(String).join(".");
-  if (i.code === "invalid_union" && i.path[i.path.length - 1] === "content") {
+  if (endpoint === "Chat Completions" && i.code === "invalid_union" && i.path[i.path.length - 1] === "content") {
     return invalidParam(path, `${path}: content is a string or a list of text parts (user messages: also image_url parts); audio and file parts are not supported`);
   }
   // Some messages name their field already ("n: only 1 choice is supported").
@@ -249,14 +249,14 @@ function textOf(content: string | { text: string }[]): string {
 }
 
 /** data:image/png;base64,... → a base64 image block; https URLs → a URL image block. */
-function imageBlock(url: string, param: string): Block {
+export function imageBlock(url: string, param: string): Block {
   const data = /^data:(image\/(?:png|jpeg|gif|webp));base64,(.+)$/s.exec(url);
   if (data) return { type: "image", source: { type: "base64", media_type: data[1], data: data[2] } };
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
   throw invalidParam(param, `${param}: images must be a base64 data URL (png, jpeg, gif or webp) or an http(s) URL`);
 }
 
-function parseArguments(args: string, param: string): unknown {
+export function parseArguments(args: string, param: string): unknown {
   try {
     return args.trim() ? JSON.parse(args) : {};
   } catch {

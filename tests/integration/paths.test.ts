@@ -61,13 +61,13 @@ describe(`paths (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((err as Error).message).toMatch(/Files API/);
   });
 
-  it("answers OpenAI's Responses API in OpenAI's error shape, naming the endpoint that is served", async () => {
+  it("answers OpenAI's Embeddings API in OpenAI's error shape, naming the endpoints that are served", async () => {
     const client = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
-    const err = await client.responses.create({ model: "claude-sonnet-4-6", input: "hi" }).catch((e: unknown) => e);
+    const err = await client.embeddings.create({ model: "claude-sonnet-4-6", input: "hi" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     const e = err as InstanceType<typeof OpenAI.NotFoundError>;
     expect(e.type).toBe("invalid_request_error");
-    expect(e.message).toMatch(/\/v1\/chat\/completions/);
+    expect(e.message).toMatch(/\/v1\/chat\/completions, POST \/v1\/responses/);
   });
 
   it("answers any other /api path no route serves with a JSON 404 in the API's shape, not the web app's page", async () => {

@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../api/errors";
+import { encodeEvent } from "../gateway/sse";
+import { DEFAULT_MAX_TOKENS } from "./request";
+import { parseResponsesRequest, toMessagesBodyFromResponses } from "./responses-request";
+import { toResponse, toResponseEvents, type ResponseContext } from "./responses-response";
+
+const translate = async (raw: Record<string, unknown>) => toMessagesBodyFromResponses(await parseResponsesRequest({ model: "claude-sonnet-4-6", ...raw }));
+
+async function paramError(fn: () => unknown): Promise<{ param: unknown; message: string }> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof AppError) return { param: err.details?.param, message: err.message };
+    throw err;
+  }
+  throw new Error("expected an error");
+}
+
+describe("Responses request → Messages request", () => {
+  it("maps a string input, instructions and the default max_tokens", async () => {
+    expect(await translate({ input: "hi", instructions: "Be brief." })).toEqual({
+      model: "claude-sonnet-4-6",
+      max_tokens: DEFAULT_MAX_TOKENS,
+      system: "Be brief.",
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+    });
+  });
+
+  it("joins an answer's items into one assistant turn and the tool outputs into one user turn; echoed reasoning items are skipped", async () => {
+    const body = await translate({
+      input: [
+        { role: "developer", content: "Use SI units." },
+        { role: "user", content: [{ type: "input_text", text: "weather in Paris and Rome?" }] },
+        { type: "reasoning", id: "rs_1", summary: [{ type: "summary_text", text: "thinking" }] },
+        { type: "message", id: "msg_1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "Checking.", annotations: [] }] },
+        { type: "function_call", id: "fc_1", call_id: "toolu_1", name: "w", arguments: '{"city":"Paris"}', status: "completed" },
+        { type: "function_call", call_id: "toolu_2", name: "w", arguments: "" },
+        { type: "function_call_output", call_id: "toolu_1", output: "18°C" },
+        { type: "function_call_output", call_id: "toolu_2", output: [{ type: "input_text", text: "21°C" }] },
+      ],
+      max_output_tokens: 50,
+      tools: [{ type: "function", name: "w", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: true }],
+      tool_choice: { type: "function", name: "w" },
+      parallel_tool_calls: false,
+      user: "u-1",
+    });
+    expect(body).toEqual({
+      model: "claude-sonnet-4-6",
+      max_tokens: 50,
+      system: "Use SI units.",
+      metadata: { user_id: "u-1" },
+      messages: [
+        { role: "user", content: [{ type: "text", text: "weather in Paris and Rome?" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "Checking." },
+            { type: "tool_use", id: "toolu_1", name: "w", input: { city: "Paris" } },
+            { type: "tool_use", id: "toolu_2", name: "w", input: {} },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "toolu_1", content: "18°C" },
+            { type: "tool_result", tool_use_id: "toolu_2", content: "21°C" },
+          ],
+        },
+      ],
+      tools: [{ name: "w", input_schema: { type: "object", properties: { city: { type: "string" } } }, strict: true }],
+      tool_choice: { type: "tool", name: "w", disable_parallel_tool_use: true },
+    });
+  });
+
+  it("refuses what needs stored state or is not supported, naming the field", async () => {
+    expect(await paramError(() => translate({ input: "hi", previous_response_id: "resp_1" }))).toMatchObject({ param: "previous_response_id", message: expect.stringMatching(/send the full input/) });
+    expect(await paramError(() => translate({ input: "hi", conversation: "conv_1" }))).toMatchObject({ param: "conversation" });
+    expect(await paramError(() => translate({ input: "hi", tools: [{ type: "file_search", vector_store_ids: [] }] }))).toMatchObject({ param: "tools.0.type" });
+    expect(await paramError(() => translate({ input: [{ role: "user", content: [{ type: "input_image", file_id: "file_1", detail: "auto" }] }] }))).toMatchObject({
+      param: "input.0.content.0.image_url",
+    });
+    expect(await paramError(() => translate({ input: "hi", text: { format: { type: "json_schema", name: "x", schema: {} } } }))).toMatchObject({ param: "text.format.type" });
+    expect(await paramError(() => translate({ input: "hi", frequency_penalty: 0 }))).toMatchObject({ param: "frequency_penalty", message: expect.stringMatching(/Responses endpoint/) });
+    expect(await paramError(() => translate({ input: [{ type: "function_call", call_id: "c", name: "w", arguments: "{" }] }))).toMatchObject({ param: "input.0.arguments" });
+  });
+});
+
+const ctx = (extra: Record<string, unknown> = {}): ResponseContext => ({ requestId: "req_1", createdAt: 1, request: { model: "claude-sonnet-4-6", input: "hi", ...extra } });
+
+describe("Messages answer → Responses answer", () => {
+  it("makes one output item per block, with the request's settings echoed", () => {
+    const r = toResponse(
+      {
+        model: "claude-opus-4-7",
+        stop_reason: "tool_use",
+        content: [
+          { type: "thinking", thinking: "plan" },
+          { type: "text", text: "Checking." },
+          { type: "tool_use", id: "toolu_1", name: "w", input: { city: "Paris" } },
+        ],
+        usage: { input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 4 } as never,
+      },
+      ctx({ instructions: "Be brief." }),
+    );
+    expect(r).toMatchObject({ id: "resp_req_1", object: "response", status: "completed", model: "claude-opus-4-7", instructions: "Be brief.", error: null, incomplete_details: null });
+    expect(r.output).toEqual([
+      { type: "reasoning", id: "rs_req_1_0", summary: [{ type: "summary_text", text: "plan" }] },
+      { type: "message", id: "msg_req_1_1", status: "completed", role: "assistant", content: [{ type: "output_text", text: "Checking.", annotations: [] }] },
+      { type: "function_call", id: "fc_req_1_2", call_id: "toolu_1", name: "w", arguments: '{"city":"Paris"}', status: "completed" },
+    ]);
+    expect(r.usage).toEqual({ input_tokens: 14, input_tokens_details: { cached_tokens: 4 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 21 });
+    expect(toResponse({ stop_reason: "max_tokens", content: [{ type: "text", text: "Once" }] }, ctx())).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } });
+  });
+
+  it("streams named events with sequence numbers, and an upstream error as error and response.failed", async () => {
+    const events = async (frames: [string, unknown][]) => {
+      async function* source() {
+        for (const [name, data] of frames) yield encodeEvent(name, data);
+      }
+      const out: { event: string; data: Record<string, unknown> }[] = [];
+      let text = "";
+      for await (const s of toResponseEvents(source(), ctx())) text += s;
+      for (const f of text.split("\n\n").filter(Boolean)) {
+        const [e, d] = f.split("\n");
+        out.push({ event: e!.slice("event: ".length), data: JSON.parse(d!.slice("data: ".length)) });
+      }
+      return out;
+    };
+    const start: [string, unknown][] = [
+      ["message_start", { type: "message_start", message: { model: "m", usage: { input_tokens: 3, output_tokens: 1 } } }],
+      ["content_block_start", { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: "w", input: {} } }],
+      ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '{"city":' } }],
+      ["content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "input_json_delta", partial_json: '"Paris"}' } }],
+      ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    ];
+    const ok = await events([...start, ["message_delta", { type: "message_delta", delta: { stop_reason: "tool_use" }, usage: { output_tokens: 9 } }], ["message_stop", { type: "message_stop" }]]);
+    expect(ok.map((e) => e.event)).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.function_call_arguments.delta",
+      "response.function_call_arguments.delta",
+      "response.function_call_arguments.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+    expect(ok.map((e) => e.data.sequence_number)).toEqual(ok.map((_, i) => i));
+    expect(ok.every((e) => e.data.type === e.event)).toBe(true);
+    expect(ok[5]!.data).toMatchObject({ item_id: "fc_req_1_0", output_index: 0, name: "w", arguments: '{"city":"Paris"}' });
+    expect(ok[7]!.data.response).toMatchObject({ status: "completed", model: "m", output: [{ type: "function_call", call_id: "toolu_1", arguments: '{"city":"Paris"}' }], usage: { input_tokens: 3, output_tokens: 9 } });
+
+    const failed = await events([...start, ["error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }]]);
+    expect(failed.slice(-2)).toMatchObject([
+      { event: "error", data: { code: "overloaded", message: "Overloaded", error: { type: "server_error", code: "overloaded" } } },
+      { event: "response.failed", data: { response: { status: "failed", error: { code: "server_error", message: "Overloaded" }, output: [{ type: "function_call" }] } } },
+    ]);
+    // A stream cut before its end fails too, rather than leaving the client waiting for response.completed.
+    expect((await events(start)).at(-1)).toMatchObject({ event: "response.failed" });
+  });
+});
