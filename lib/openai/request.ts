@@ -154,7 +154,7 @@ const DROPPABLE = {
   seed: "not a Messages API parameter",
   logit_bias: "not a Messages API parameter",
 } as const;
-type Droppable = keyof typeof DROPPABLE;
+export type Droppable = keyof typeof DROPPABLE;
 
 /** The request header that turns dropping off (LiteLLM's drop_params=false): such parameters are then a 400. */
 export const DROP_PARAMS_HEADER = "thinkgate-drop-params";

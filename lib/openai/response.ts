@@ -13,9 +13,9 @@
 import { errorTypeForStatus, type AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse, Handler } from "../api/http";
 import { newRequestId } from "../api/ids";
-import { SseParser } from "../gateway/sse";
 import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
 import { logger } from "../observability/logger";
+import { messagesEvents, type StreamEvent } from "./translated";
 
 export interface ChatUsage {
   prompt_tokens: number;
@@ -56,7 +56,7 @@ export function finishReason(stop: string | null | undefined): FinishReason {
   }
 }
 
-interface MessageBlock {
+export interface MessageBlock {
   type?: string;
   text?: string;
   thinking?: string;
@@ -176,27 +176,7 @@ export function chatErrorFromBody(status: number, body: string) {
   return toChatError(status, e.type, message, e.param ?? named ?? null);
 }
 
-interface StreamEvent {
-  type?: string;
-  index?: number;
-  message?: { model?: string; usage?: AnthropicUsage };
-  content_block?: MessageBlock;
-  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
-  usage?: AnthropicUsage;
-  error?: { type?: string; message?: string };
-}
-
 const frame = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
-
-/** An event's data as an object, or null for data that is not JSON or not an object (`null`, `5`, `[]`): no event to translate. */
-function eventOf(data: string): StreamEvent | null {
-  try {
-    const v: unknown = JSON.parse(data);
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as StreamEvent) : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Re-encodes a Messages SSE stream as Chat Completions chunks. Text deltas
@@ -210,8 +190,6 @@ export async function* toChatChunks(
   ids: ChatIds,
   opts: { requestedModel: string; includeUsage: boolean },
 ): AsyncGenerator<string> {
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
   let model = opts.requestedModel;
   let usage: AnthropicUsage | null = null;
   let stopReason: string | null = null;
@@ -267,17 +245,5 @@ export async function* toChatChunks(
     }
   }
 
-  for await (const piece of source) {
-    for (const f of parser.push(typeof piece === "string" ? piece : decoder.decode(piece, { stream: true }))) {
-      if (done || !f.data) continue;
-      const ev = eventOf(f.data);
-      if (ev) yield* translate(ev);
-    }
-  }
-  for (const f of parser.end()) {
-    if (done || !f.data) continue;
-    // A torn last frame is no event: the gateway has already reported the broken stream.
-    const ev = eventOf(f.data);
-    if (ev) yield* translate(ev);
-  }
+  for await (const ev of messagesEvents(source)) if (!done) yield* translate(ev);
 }

@@ -16,10 +16,11 @@
  * output_tokens_details.reasoning_tokens the thinking part of it, as
  * toChatUsage counts them.
  */
-import { encodeEvent, SseParser } from "../gateway/sse";
+import { encodeEvent } from "../gateway/sse";
 import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
-import { toChatError, toChatUsage } from "./response";
+import { toChatError, toChatUsage, type MessageBlock } from "./response";
 import type { ResponsesRequest } from "./responses-request";
+import { messagesEvents, type StreamEvent } from "./translated";
 
 export interface ResponseUsage {
   input_tokens: number;
@@ -101,14 +102,6 @@ function responseObject(ctx: ResponseContext, model: string, fields: { status: S
   };
 }
 
-interface MessageBlock {
-  type?: string;
-  text?: string;
-  thinking?: string;
-  id?: string;
-  name?: string;
-  input?: unknown;
-}
 
 interface AnthropicMessage {
   model?: string;
@@ -151,26 +144,6 @@ export function toResponse(msg: AnthropicMessage, ctx: ResponseContext) {
   return responseObject(ctx, msg.model ?? ctx.request.model, { status, output, usage: toResponseUsage(msg.usage), incomplete_details });
 }
 
-interface StreamEvent {
-  type?: string;
-  index?: number;
-  message?: { model?: string; usage?: AnthropicUsage };
-  content_block?: MessageBlock;
-  delta?: { type?: string; text?: string; thinking?: string; partial_json?: string; stop_reason?: string | null };
-  usage?: AnthropicUsage;
-  error?: { type?: string; message?: string };
-}
-
-/** An event's data as an object, or null for data that is not an object: no event to translate. */
-function eventOf(data: string): StreamEvent | null {
-  try {
-    const v: unknown = JSON.parse(data);
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as StreamEvent) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** An output item being streamed: the Messages block it comes from, and what it has received so far. */
 interface OpenItem {
   kind: "message" | "function_call" | "reasoning";
@@ -191,8 +164,6 @@ interface OpenItem {
  * event of the upstream becomes an `error` event and response.failed.
  */
 export async function* toResponseEvents(source: AsyncIterable<string | Uint8Array>, ctx: ResponseContext): AsyncGenerator<string> {
-  const parser = new SseParser();
-  const decoder = new TextDecoder();
   let model = ctx.request.model;
   let usage: AnthropicUsage | null = null;
   let stopReason: string | null = null;
@@ -324,18 +295,7 @@ export async function* toResponseEvents(source: AsyncIterable<string | Uint8Arra
     }
   }
 
-  for await (const piece of source) {
-    for (const f of parser.push(typeof piece === "string" ? piece : decoder.decode(piece, { stream: true }))) {
-      if (done || !f.data) continue;
-      const ev = eventOf(f.data);
-      if (ev) yield* translate(ev);
-    }
-  }
-  for (const f of parser.end()) {
-    if (done || !f.data) continue;
-    const ev = eventOf(f.data);
-    if (ev) yield* translate(ev);
-  }
+  for await (const ev of messagesEvents(source)) if (!done) yield* translate(ev);
   // A stream that stopped without its end: the client is told the response failed rather than left waiting for it.
   if (!done) yield* fail("api_error", "the upstream stream ended before the answer was complete");
 }
