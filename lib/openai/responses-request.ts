@@ -24,7 +24,7 @@
 import { z } from "zod";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
-import { DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, parseArguments, REASONING_EFFORTS, toParamError } from "./request";
+import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, parseArguments, REASONING_EFFORTS, toParamError } from "./request";
 
 const ENDPOINT = "Responses";
 
@@ -190,21 +190,25 @@ export async function parseResponsesRequest(raw: unknown): Promise<ResponsesRequ
   const parsed = responsesRequestSchema.safeParse(raw);
   if (!parsed.success) throw toParamError(parsed.error, ENDPOINT);
 
-  const checkedTools = (parsed.data.tools ?? []).map((t, i) => {
-    const type = typeof t === "object" && t !== null ? (t as { type?: unknown }).type : undefined;
-    if (type !== "function") {
-      throw invalidParam(`tools.${i}.type`, `tools.${i}.type: only function tools are supported; OpenAI's built-in tools (${JSON.stringify(type)}) are not`);
-    }
-    const r = functionTool.safeParse(t);
-    if (!r.success) throw toParamError({ issues: r.error.issues.map((x) => ({ ...x, path: ["tools", i, ...x.path] })) }, ENDPOINT);
-    return r.data;
-  });
+  const turn = turnBudget();
+  const checkedTools = await checkEachInTurns(
+    parsed.data.tools ?? [],
+    (t, i) => {
+      const type = typeof t === "object" && t !== null ? (t as { type?: unknown }).type : undefined;
+      if (type !== "function") {
+        throw invalidParam(`tools.${i}.type`, `tools.${i}.type: only function tools are supported; OpenAI's built-in tools (${JSON.stringify(type)}) are not`);
+      }
+      const r = functionTool.safeParse(t);
+      if (!r.success) throw toParamError({ issues: r.error.issues.map((x) => ({ ...x, path: ["tools", i, ...x.path] })) }, ENDPOINT);
+      return r.data;
+    },
+    turn,
+  );
 
   let input: string | Item[];
   if (typeof parsed.data.input === "string") input = parsed.data.input;
   else {
     const items: Item[] = [];
-    const turn = turnBudget();
     for (let at = 0; at < parsed.data.input.length; at += ITEMS_PER_SLICE) {
       parsed.data.input.slice(at, at + ITEMS_PER_SLICE).forEach((r, k) => {
         const where = `input.${at + k}`;

@@ -234,6 +234,21 @@ describe(`50 rules x 20 phrases on a 16 MB prompt (${process.env.THINKGATE_TEST_
       () => ({ model: "claude-sonnet-4-6", max_tokens: 64, messages: Array.from({ length: 100_000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `Step ${i}: check the next entry.` })) }),
     ],
     [
+      "10,000 function tools (the most it takes) through the OpenAI-compatible endpoint",
+      "/v1/chat/completions",
+      () => ({ model: "claude-sonnet-4-6", max_tokens: 64, tools: Array.from({ length: 10_000 }, (_, i) => ({ type: "function", function: { name: `tool_${i}`, parameters: { type: "object" } } })), messages: [{ role: "user", content: "hi" }] }),
+    ],
+    [
+      "the same conversation through the Responses API",
+      "/v1/responses",
+      () => ({ model: "claude-sonnet-4-6", max_output_tokens: 64, input: Array.from({ length: 100_000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `Step ${i}: check the next entry.` })) }),
+    ],
+    [
+      "10,000 function tools (the most it takes) through the Responses API",
+      "/v1/responses",
+      () => ({ model: "claude-sonnet-4-6", max_output_tokens: 64, tools: Array.from({ length: 10_000 }, (_, i) => ({ type: "function", name: `tool_${i}`, parameters: { type: "object" } })), input: "hi" }),
+    ],
+    [
       "one message of 100,000 text blocks",
       "/v1/messages",
       () => ({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: Array.from({ length: 100_000 }, (_, i) => ({ type: "text", text: `part ${i}` })) }] }),
