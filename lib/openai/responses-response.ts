@@ -17,14 +17,14 @@
  * toChatUsage counts them.
  */
 import { encodeEvent } from "../gateway/sse";
-import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
+import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
 import { toChatError, toChatUsage, type MessageBlock } from "./response";
 import type { ResponsesRequest } from "./responses-request";
 import { messagesEvents, type StreamEvent } from "./translated";
 
 export interface ResponseUsage {
   input_tokens: number;
-  input_tokens_details: { cached_tokens: number };
+  input_tokens_details: { cached_tokens: number; cache_write_tokens: number };
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
@@ -32,9 +32,11 @@ export interface ResponseUsage {
 
 export function toResponseUsage(u: AnthropicUsage | null | undefined): ResponseUsage {
   const c = toChatUsage(u);
+  const b = normalizeUsage(u ?? ({} as AnthropicUsage));
   return {
     input_tokens: c.prompt_tokens,
-    input_tokens_details: { cached_tokens: c.prompt_tokens_details.cached_tokens },
+    // The SDKs' ResponseUsage requires both: cache reads, and cache writes (both TTLs).
+    input_tokens_details: { cached_tokens: c.prompt_tokens_details.cached_tokens, cache_write_tokens: b.cacheWrite5m + b.cacheWrite1h },
     output_tokens: c.completion_tokens,
     output_tokens_details: { reasoning_tokens: c.completion_tokens_details.reasoning_tokens },
     total_tokens: c.total_tokens,

@@ -99,7 +99,7 @@ describe("Messages answer → Responses answer", () => {
           { type: "text", text: "Checking." },
           { type: "tool_use", id: "toolu_1", name: "w", input: { city: "Paris" } },
         ],
-        usage: { input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 4 } as never,
+        usage: { input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 4, cache_creation_input_tokens: 3 } as never,
       },
       ctx({ instructions: "Be brief." }),
     );
@@ -109,7 +109,7 @@ describe("Messages answer → Responses answer", () => {
       { type: "message", id: "msg_req_1_1", status: "completed", role: "assistant", content: [{ type: "output_text", text: "Checking.", annotations: [] }] },
       { type: "function_call", id: "fc_req_1_2", call_id: "toolu_1", name: "w", arguments: '{"city":"Paris"}', status: "completed" },
     ]);
-    expect(r.usage).toEqual({ input_tokens: 14, input_tokens_details: { cached_tokens: 4 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 21 });
+    expect(r.usage).toEqual({ input_tokens: 17, input_tokens_details: { cached_tokens: 4, cache_write_tokens: 3 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 24 });
     expect(toResponse({ stop_reason: "max_tokens", content: [{ type: "text", text: "Once" }] }, ctx())).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } });
   });
 
