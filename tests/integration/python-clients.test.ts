@@ -73,6 +73,28 @@ interface ChatCall {
   headers: Headers;
   completion: ChatSummary;
 }
+interface ResponseUsage {
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+}
+interface ResponseSummary {
+  id: string;
+  object: string;
+  model: string;
+  status: string;
+  instructions: string | null;
+  output_types: string[];
+  output_text: string;
+  function_calls: { id: string; call_id: string; name: string; arguments: string }[];
+  usage: ResponseUsage | null;
+  request_id: string | null;
+}
+interface ResponseCall {
+  headers: Headers;
+  response: ResponseSummary;
+}
 
 interface StoredRecord {
   id: string;
@@ -366,6 +388,62 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
     expect(r1!.stream).toBe(true);
     expect([r2!.servedModel, r2!.thinkingConfig]).toEqual([r1!.servedModel, r1!.thinkingConfig]);
     expect(r2!.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
+  });
+
+  /** The Responses API's response id is resp_<thinkgate request id>. */
+  const recordOfResponse = (responseId: string) => stored(responseId.replace(/^resp_/, ""));
+
+  it("responses.create answers with output_text, instructions as the system prompt, and the call recorded", async () => {
+    const { headers, response } = result<ResponseCall>("responses_create");
+    expect(response).toMatchObject({ object: "response", model: "claude-sonnet-4-6", status: "completed", output_types: ["message"] });
+    expect(response.id).toBe(`resp_${headers["thinkgate-request-id"]}`);
+    expect(response.request_id).toBe(headers["thinkgate-request-id"]);
+    expect(response.instructions).toBe("You answer in one short paragraph.");
+    expect(response.output_text.length).toBeGreaterThan(0);
+    const usage = response.usage!;
+    expect(usage.output_tokens).toBeGreaterThan(0);
+    expect(usage.total_tokens).toBe(usage.input_tokens + usage.output_tokens);
+    const rec = await recordOfResponse(response.id);
+    expect(rec).toMatchObject({
+      status: "ok",
+      via: "openai",
+      stream: false,
+      system: "You answer in one short paragraph.",
+      prompt: "Summarize: the deploy moved from Friday to Monday at 9am.",
+      answer: response.output_text,
+      outputTokens: usage.output_tokens,
+    });
+    expect(rec.client).toMatch(/^OpenAI\/Python \d/);
+  });
+
+  it("responses.stream: the output_text deltas concatenate to get_final_response()'s output_text, and the events end with response.completed carrying usage", async () => {
+    const { types, deltas, completed_usage, final } = result<{ types: string[]; deltas: string; completed_usage: ResponseUsage | null; final: ResponseSummary }>(
+      "responses_stream",
+    );
+    expect(types.filter((t) => t === "response.output_text.delta").length).toBeGreaterThan(1);
+    expect(types.at(-1)).toBe("response.completed");
+    expect(deltas.length).toBeGreaterThan(20);
+    expect(final.output_text).toBe(deltas);
+    expect(final.status).toBe("completed");
+    expect(completed_usage!.output_tokens).toBeGreaterThan(0);
+    expect(completed_usage!.total_tokens).toBe(completed_usage!.input_tokens + completed_usage!.output_tokens);
+    const rec = await recordOfResponse(final.id);
+    expect(rec).toMatchObject({ status: "ok", via: "openai", stream: true, answer: deltas, outputTokens: completed_usage!.output_tokens });
+  });
+
+  it("a Responses API function tool round trip: the response's output items go back with a function_call_output", async () => {
+    const { calls, expected_result } = result<{ calls: ResponseCall[]; expected_result: string }>("responses_tool_round_trip");
+    const [first, second] = calls as [ResponseCall, ResponseCall];
+    expect(first.response.status).toBe("completed");
+    expect(first.response.output_types).toContain("function_call");
+    expect(first.response.function_calls).toHaveLength(1);
+    const call = first.response.function_calls[0]!;
+    expect(call).toMatchObject({ name: "get_weather", id: expect.stringMatching(/^fc_/), call_id: expect.stringMatching(/^toolu_/) });
+    expect(JSON.parse(call.arguments)).toEqual({ city: "Paris" });
+    expect(second.response.status).toBe("completed");
+    expect(second.response.output_types).toEqual(["message"]);
+    expect(second.response.output_text).toContain(expected_result);
+    expect((await recordOfResponse(second.response.id)).stage).toBe("pinned");
   });
 
   it("errors raise the SDK's classes in OpenAI's shape: an unsupported field, a wrong key, an upstream 529 (recorded)", async () => {

@@ -119,6 +119,76 @@ def streamed_tool_loop_with_reasoning():
     return {"first": summary(first), "second": second_out, "expected_result": get_weather("Madrid")}
 
 
+# The Responses API (POST /v1/responses): a function tool is flat, not nested under "function".
+RESPONSES_WEATHER_TOOL = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Current weather for a city",
+    "parameters": WEATHER_TOOL["function"]["parameters"],
+    "strict": False,
+}
+
+
+def response_summary(response):
+    return {
+        "id": response.id,
+        "object": response.object,
+        "model": response.model,
+        "status": response.status,
+        "instructions": response.instructions,
+        "output_types": [item.type for item in response.output],
+        "output_text": response.output_text,
+        "function_calls": [{"id": o.id, "call_id": o.call_id, "name": o.name, "arguments": o.arguments} for o in response.output if o.type == "function_call"],
+        "usage": response.usage.model_dump() if response.usage else None,
+        "request_id": getattr(response, "_request_id", None),
+    }
+
+
+def responses_create_raw(**params):
+    raw = client.responses.with_raw_response.create(**params)
+    response = raw.parse()
+    return response, {"headers": thinkgate_headers(raw.headers), "response": response_summary(response)}
+
+
+@scenario
+def responses_create():
+    _, out = responses_create_raw(
+        model="claude-sonnet-4-6",
+        instructions="You answer in one short paragraph.",
+        input="Summarize: the deploy moved from Friday to Monday at 9am.",
+        max_output_tokens=300,
+    )
+    return out
+
+
+@scenario
+def responses_stream():
+    """The SDK's stream helper: its events as they come, then the response it assembled."""
+    types = []
+    deltas = ""
+    completed_usage = None
+    with client.responses.stream(model="claude-sonnet-4-6", input="Name three uses of a message queue.", reasoning={"effort": "none"}) as s:
+        for event in s:
+            types.append(event.type)
+            if event.type == "response.output_text.delta":
+                deltas += event.delta
+            if event.type == "response.completed":
+                completed_usage = event.response.usage.model_dump() if event.response.usage else None
+        final = s.get_final_response()
+    return {"types": types, "deltas": deltas, "completed_usage": completed_usage, "final": response_summary(final)}
+
+
+@scenario
+def responses_tool_round_trip():
+    """A function_call item and its output sent back after the response's own output items, as OpenAI's docs loop does."""
+    question = [{"role": "user", "content": "What is the weather in Paris? Use get_weather."}]
+    first, first_out = responses_create_raw(model="claude-sonnet-4-6", input=question, tools=[RESPONSES_WEATHER_TOOL], reasoning={"effort": "none"})
+    call = next(o for o in first.output if o.type == "function_call")
+    result = {"type": "function_call_output", "call_id": call.call_id, "output": get_weather(**json.loads(call.arguments))}
+    _, second_out = responses_create_raw(model="claude-sonnet-4-6", input=question + first.output + [result], tools=[RESPONSES_WEATHER_TOOL])
+    return {"calls": [first_out, second_out], "expected_result": get_weather("Paris")}
+
+
 @scenario
 def errors():
     question = [{"role": "user", "content": "hello"}]
