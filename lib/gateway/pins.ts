@@ -3,7 +3,9 @@
  * written when a response carries thinking or tool use, and read when a later
  * turn of that conversation arrives: the configuration of a turn (its tool
  * loop keeps it), of a conversation, and the thinking blocks thinkgate held
- * back from a client that did not ask for thinking (put back on the next turn).
+ * back from a client that did not ask for thinking (put back on the next turn),
+ * and the Responses API's output items a later request may name by
+ * item_reference.
  */
 import { LRUCache } from "lru-cache";
 import { pinsRepo, type PinRow } from "../db/pins.repo";
@@ -47,6 +49,13 @@ async function flush(): Promise<void> {
     return;
   }
   if (pending.size) schedule(FLUSH_MS);
+}
+
+/** Writes what is still waiting, at shutdown: a restart then finds the last answers' pins, held thinking and kept items. */
+export async function flushPins(): Promise<void> {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (pending.size) await flush();
 }
 
 function enqueue(row: PinRow): void {
