@@ -110,7 +110,7 @@ const toolChoice = z.union([z.enum(["none", "auto", "required"]), z.object({ typ
 
 /** Fields whose refusal says why: they need state thinkgate does not keep. */
 const STATEFUL = {
-  previous_response_id: "previous_response_id: thinkgate does not store responses; send the full input (earlier output items included) instead",
+  previous_response_id: "previous_response_id: thinkgate does not store responses; send the full input (earlier output items in full or by item_reference) instead",
   conversation: "conversation: thinkgate does not store conversations; send the full input instead",
   prompt: "prompt: thinkgate does not have OpenAI's stored prompt templates; send instructions and input instead",
 } as const;
@@ -149,8 +149,9 @@ export const responsesRequestSchema = z
     include: z.array(z.literal("reasoning.encrypted_content", { error: 'only "reasoning.encrypted_content" is accepted (thinkgate keeps the thinking itself)' })).nullish(),
     top_logprobs: z.literal(0, { error: "logprobs are not supported" }).nullish(),
     background: z.literal(false, { error: "background responses need stored state, which thinkgate does not keep" }).nullish(),
-    // Accepted and ignored: they change nothing about the answer. With truncation "auto" an over-long input is a 400, never cut silently.
+    // false: the answer's output items are not kept for item references (item-references.ts).
     store: z.boolean().nullish(),
+    // Accepted and ignored: they change nothing about the answer. With truncation "auto" an over-long input is a 400, never cut silently.
     metadata: z.record(z.string(), z.string()).nullish(),
     truncation: z.enum(["auto", "disabled"]).nullish(),
     service_tier: z.string().nullish(),
