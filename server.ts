@@ -17,6 +17,7 @@ import { createHttpServer, drainConnections, listen } from "./lib/api/http-serve
 import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
+import { flushPins } from "./lib/gateway/pins";
 import { closeRecordStore, recorder } from "./lib/gateway/record";
 import { allRecorded, cutOff, openRequests } from "./lib/gateway/shutdown";
 import { flushLogs, logger } from "./lib/observability/logger";
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     // or the spool by now, so nothing accepted is lost by leaving.
     const closeMs = Number(process.env.THINKGATE_SHUTDOWN_CLOSE_MS ?? 10_000);
     const closed = (async () => {
+      await flushPins();
       await closeRecordStore();
       await closeRecordWriter();
       await stopCluster();

@@ -3,7 +3,9 @@
  * written when a response carries thinking or tool use, and read when a later
  * turn of that conversation arrives: the configuration of a turn (its tool
  * loop keeps it), of a conversation, and the thinking blocks thinkgate held
- * back from a client that did not ask for thinking (put back on the next turn).
+ * back from a client that did not ask for thinking (put back on the next turn),
+ * and the Responses API's output items a later request may name by
+ * item_reference.
  */
 import { LRUCache } from "lru-cache";
 import { pinsRepo, type PinRow } from "../db/pins.repo";
@@ -47,6 +49,13 @@ async function flush(): Promise<void> {
     return;
   }
   if (pending.size) schedule(FLUSH_MS);
+}
+
+/** Writes what is still waiting, at shutdown: a restart then finds the last answers' pins, held thinking and kept items. */
+export async function flushPins(): Promise<void> {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  if (pending.size) await flush();
 }
 
 function enqueue(row: PinRow): void {
@@ -119,5 +128,47 @@ export const heldThinking = {
   put(key: string, model: string, blocks: HeldBlock[]): void {
     held.set(key, blocks);
     enqueue({ key, routeId: null, model, config: JSON.stringify(blocks) });
+  },
+};
+
+/**
+ * The output items of the Responses API's answers, kept so that a later
+ * request can name one by `item_reference` (lib/openai/item-references.ts).
+ * Keys carry the caller's scope. Like held thinking they take memory by their
+ * size; unlike it a miss is not remembered: a reference another instance has
+ * just answered is found once that instance's batch is written, and a miss
+ * cached here would hide it.
+ */
+const items = new LRUCache<string, Record<string, unknown>>({ maxSize: Number(process.env.THINKGATE_OUTPUT_ITEMS_CACHE_BYTES ?? 64 << 20) });
+
+const sizeOf = (json: string) => Math.max(64, json.length);
+
+export const outputItems = {
+  /** The items found for each key; the cache first, then one database read per few hundred keys not cached. */
+  async getMany(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    const missing: string[] = [];
+    const turn = turnBudget();
+    for (const k of keys) {
+      const hit = items.get(k);
+      if (hit) out.set(k, hit);
+      else missing.push(k);
+      await turn();
+    }
+    for (let at = 0; at < missing.length; at += HELD_KEYS_PER_READ) {
+      for (const row of await pinsRepo.getMany(missing.slice(at, at + HELD_KEYS_PER_READ))) {
+        const item = JSON.parse(row.config) as Record<string, unknown>;
+        items.set(row.key, item, { size: sizeOf(row.config) });
+        out.set(row.key, item);
+      }
+      if (at + HELD_KEYS_PER_READ < missing.length) await yieldToIo();
+    }
+    return out;
+  },
+  /** Cached at once, so the client's next request finds it on this instance however soon it comes; stored with the next batch. */
+  put(key: string, model: string, item: Record<string, unknown>): void {
+    const json = JSON.stringify(item);
+    items.set(key, item, { size: sizeOf(json) });
+    enqueue({ key, routeId: null, model, config: json });
   },
 };

@@ -12,14 +12,15 @@
  * `function_call` items → tool_use blocks (call_id is the tool_use id) and
  * `function_call_output` items → tool_result blocks; `reasoning` items a
  * client echoes back are skipped (the gateway puts the real thinking blocks
- * back, lib/gateway/hidden-thinking.ts); max_output_tokens → max_tokens;
+ * back, lib/gateway/hidden-thinking.ts); `item_reference` items are parsed
+ * here and replaced by the items they name before translation
+ * (item-references.ts); max_output_tokens → max_tokens;
  * function tools; reasoning.effort → the tier hint; user /
  * safety_identifier → metadata.user_id.
  *
  * Refused: anything that needs state thinkgate does not keep
- * (previous_response_id, conversation, item_reference, background runs,
- * prompt templates), OpenAI's built-in tools, files, structured output
- * formats and logprobs.
+ * (previous_response_id, conversation, background runs, prompt templates),
+ * OpenAI's built-in tools, files, structured output formats and logprobs.
  */
 import { z } from "zod";
 import type { MessagesBody } from "../routing/request";
@@ -86,7 +87,12 @@ const functionCallOutput = z
 /** A reasoning item of an earlier answer, echoed back: its content is not read (see the top of this file). */
 const reasoning = z.object({ type: z.literal("reasoning"), id: z.string().optional(), summary: z.array(z.unknown()), content: z.array(z.unknown()).nullish(), encrypted_content: z.string().nullish(), status: z.string().nullish() }).strict();
 
-type Item = z.infer<typeof message> | z.infer<typeof functionCall> | z.infer<typeof functionCallOutput> | z.infer<typeof reasoning>;
+/** An earlier answer's output item named by its id (resolved by item-references.ts). OpenAI's type lets `type` be left out. */
+const itemReference = z.object({ type: z.literal("item_reference").nullish(), id: z.string().min(1) }).strict();
+export type ItemReference = { type: "item_reference"; id: string };
+
+/** An input item as the client sent it, references included. */
+export type Item = z.infer<typeof message> | z.infer<typeof functionCall> | z.infer<typeof functionCallOutput> | z.infer<typeof reasoning> | ItemReference;
 
 const functionTool = z
   .object({
@@ -104,7 +110,7 @@ const toolChoice = z.union([z.enum(["none", "auto", "required"]), z.object({ typ
 
 /** Fields whose refusal says why: they need state thinkgate does not keep. */
 const STATEFUL = {
-  previous_response_id: "previous_response_id: thinkgate does not store responses; send the full input (earlier output items included) instead",
+  previous_response_id: "previous_response_id: thinkgate does not store responses; send the full input (earlier output items in full or by item_reference) instead",
   conversation: "conversation: thinkgate does not store conversations; send the full input instead",
   prompt: "prompt: thinkgate does not have OpenAI's stored prompt templates; send instructions and input instead",
 } as const;
@@ -143,8 +149,9 @@ export const responsesRequestSchema = z
     include: z.array(z.literal("reasoning.encrypted_content", { error: 'only "reasoning.encrypted_content" is accepted (thinkgate keeps the thinking itself)' })).nullish(),
     top_logprobs: z.literal(0, { error: "logprobs are not supported" }).nullish(),
     background: z.literal(false, { error: "background responses need stored state, which thinkgate does not keep" }).nullish(),
-    // Accepted and ignored: they change nothing about the answer. With truncation "auto" an over-long input is a 400, never cut silently.
+    // false: the answer's output items are not kept for item references (item-references.ts).
     store: z.boolean().nullish(),
+    // Accepted and ignored: they change nothing about the answer. With truncation "auto" an over-long input is a 400, never cut silently.
     metadata: z.record(z.string(), z.string()).nullish(),
     truncation: z.enum(["auto", "disabled"]).nullish(),
     service_tier: z.string().nullish(),
@@ -163,6 +170,10 @@ function itemSchema(raw: unknown, at: string) {
   const t = typeof raw === "object" && raw !== null ? (raw as { type?: unknown }).type : undefined;
   switch (t) {
     case undefined:
+    case null:
+      // An item with an id and neither role nor content is a reference without its type.
+      if (typeof raw === "object" && raw !== null && "id" in raw && !("role" in raw) && !("content" in raw)) return itemReference;
+      return typeof (raw as { content?: unknown }).content === "string" ? textMessage : partsMessage;
     case "message":
       return typeof (raw as { content?: unknown }).content === "string" ? textMessage : partsMessage;
     case "function_call":
@@ -172,11 +183,35 @@ function itemSchema(raw: unknown, at: string) {
     case "reasoning":
       return reasoning;
     case "item_reference":
-      throw invalidParam(`${at}.type`, `${at}: item references need stored responses, which thinkgate does not keep; send the item itself (clients that send references when storing, as the Vercel AI SDK does, send items with store: false)`);
+      return itemReference;
     default:
-      throw invalidParam(`${at}.type`, `${at}.type: ${JSON.stringify(t)} items are not supported (message, function_call, function_call_output and reasoning are)`);
+      throw invalidParam(`${at}.type`, `${at}.type: ${JSON.stringify(t)} items are not supported (message, function_call, function_call_output, reasoning and item_reference are)`);
   }
 }
+
+/** One raw input item checked, errors naming it at `input.<index>`. */
+export function parseItem(raw: unknown, index: number): Item {
+  const where = `input.${index}`;
+  const content = typeof raw === "object" && raw !== null ? (raw as { content?: unknown }).content : undefined;
+  if (Array.isArray(content)) {
+    if (content.length > MAX_LIST) throw invalidParam(`${where}.content`, `${where}.content: at most ${MAX_LIST} content parts`);
+    content.forEach((p: unknown, j) => {
+      const t = typeof p === "object" && p !== null ? (p as { type?: unknown }).type : undefined;
+      if (typeof t === "string" && !PART_TYPES.has(t)) {
+        const param = `${where}.content.${j}.type`;
+        throw invalidParam(param, `${param}: ${JSON.stringify(t)} parts are not supported (input_text, output_text, input_image by image_url, and refusal are)`);
+      }
+    });
+  }
+  const schema = itemSchema(raw, where);
+  const one = schema.safeParse(raw);
+  if (!one.success) throw toParamError({ issues: one.error.issues.map((i) => ({ ...i, path: ["input", index, ...i.path] })) }, ENDPOINT);
+  return schema === itemReference ? { type: "item_reference", id: (one.data as { id: string }).id } : (one.data as Item);
+}
+
+/** The 400 for a reference thinkgate cannot resolve: expired, another caller's, or never issued. */
+export const unknownReference = (index: number, id: string) =>
+  invalidParam(`input.${index}`, `input.${index}: item_reference ${id} is not known to thinkgate: send the item itself, or store: false`);
 
 /** The request checked, its input items a slice at a time (as parseChatRequest does with messages). */
 export async function parseResponsesRequest(raw: unknown): Promise<ResponsesRequest> {
@@ -210,23 +245,7 @@ export async function parseResponsesRequest(raw: unknown): Promise<ResponsesRequ
   else {
     const items: Item[] = [];
     for (let at = 0; at < parsed.data.input.length; at += ITEMS_PER_SLICE) {
-      parsed.data.input.slice(at, at + ITEMS_PER_SLICE).forEach((r, k) => {
-        const where = `input.${at + k}`;
-        const content = typeof r === "object" && r !== null ? (r as { content?: unknown }).content : undefined;
-        if (Array.isArray(content)) {
-          if (content.length > MAX_LIST) throw invalidParam(`${where}.content`, `${where}.content: at most ${MAX_LIST} content parts`);
-          content.forEach((p: unknown, j) => {
-            const t = typeof p === "object" && p !== null ? (p as { type?: unknown }).type : undefined;
-            if (typeof t === "string" && !PART_TYPES.has(t)) {
-              const param = `${where}.content.${j}.type`;
-              throw invalidParam(param, `${param}: ${JSON.stringify(t)} parts are not supported (input_text, output_text, input_image by image_url, and refusal are)`);
-            }
-          });
-        }
-        const one = itemSchema(r, where).safeParse(r);
-        if (!one.success) throw toParamError({ issues: one.error.issues.map((i) => ({ ...i, path: ["input", at + k, ...i.path] })) }, ENDPOINT);
-        items.push(one.data);
-      });
+      parsed.data.input.slice(at, at + ITEMS_PER_SLICE).forEach((r, k) => items.push(parseItem(r, at + k)));
       await turn();
     }
     input = items;
@@ -266,6 +285,9 @@ export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promis
       push("user", [{ type: "tool_result", tool_use_id: it.call_id, content: textOf(it.output) }]);
     } else if (it.type === "reasoning") {
       continue;
+    } else if (it.type === "item_reference") {
+      // Resolved before translation (item-references.ts); one left here names nothing thinkgate kept.
+      throw unknownReference(i, it.id);
     } else if (it.role === "system" || it.role === "developer") {
       if (typeof it.content !== "string" && it.content.some((p) => p.type !== "input_text" && p.type !== "output_text")) {
         throw invalidParam(`${at}.content`, `${at}.content: a ${it.role} message takes text only`);

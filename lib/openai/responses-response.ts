@@ -64,11 +64,17 @@ export interface ResponseContext {
   requestId: string;
   createdAt: number;
   request: ResponsesRequest;
+  /**
+   * Keeps a finished answer's output items for later item references
+   * (item-references.ts); called before the answer or its last event goes
+   * out, so a client's next request finds them.
+   */
+  keep?: (output: OutputItem[], model: string) => void;
 }
 
 export const responseId = (requestId: string) => `resp_${requestId}`;
 
-type OutputItem = Record<string, unknown> & { type: string; id: string };
+export type OutputItem = Record<string, unknown> & { type: string; id: string };
 
 /** The response object around its output: the request's settings echoed back as OpenAI does. */
 function responseObject(ctx: ResponseContext, model: string, fields: { status: Status; output: OutputItem[]; usage: ResponseUsage | null; incomplete_details?: unknown; error?: unknown }) {
@@ -91,7 +97,8 @@ function responseObject(ctx: ResponseContext, model: string, fields: { status: S
     parallel_tool_calls: r.parallel_tool_calls ?? true,
     previous_response_id: null,
     reasoning: { effort: r.reasoning?.effort ?? null, summary: r.reasoning?.summary ?? null },
-    store: false,
+    // Whether its items were kept for item references (item-references.ts).
+    store: r.store !== false,
     // Not applied: the Messages API version thinkgate forwards with has neither (request.ts, DROPPABLE).
     temperature: null,
     top_p: null,
@@ -143,7 +150,9 @@ export function toResponse(msg: AnthropicMessage, ctx: ResponseContext) {
     else if (b.type === "tool_use") output.push(functionCallItem(`fc_${n}`, b, JSON.stringify(b.input ?? {}), status));
     else if (b.type === "thinking") output.push(reasoningItem(`rs_${n}`, b.thinking ?? ""));
   }
-  return responseObject(ctx, msg.model ?? ctx.request.model, { status, output, usage: toResponseUsage(msg.usage), incomplete_details });
+  const model = msg.model ?? ctx.request.model;
+  ctx.keep?.(output, model);
+  return responseObject(ctx, model, { status, output, usage: toResponseUsage(msg.usage), incomplete_details });
 }
 
 /** An output item being streamed: the Messages block it comes from, and what it has received so far. */
@@ -288,6 +297,7 @@ export async function* toResponseEvents(source: AsyncIterable<string | Uint8Arra
         const { status, incomplete_details } = outcome(stopReason);
         for (const index of [...open.keys()]) yield* closeItem(index, status);
         const response = responseObject(ctx, model, { status, output: output.filter(Boolean), usage: toResponseUsage(usage), incomplete_details });
+        ctx.keep?.(response.output, model);
         yield emit(status === "incomplete" ? "response.incomplete" : "response.completed", { response });
         break;
       }

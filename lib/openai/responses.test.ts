@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../api/errors";
 import { encodeEvent } from "../gateway/sse";
+import { itemKey, referenceScope } from "./item-references";
 import { DEFAULT_MAX_TOKENS } from "./request";
 import { parseResponsesRequest, toMessagesBodyFromResponses } from "./responses-request";
-import { toResponse, toResponseEvents, type ResponseContext } from "./responses-response";
+import { toResponse, toResponseEvents, type OutputItem, type ResponseContext } from "./responses-response";
 
 const translate = async (raw: Record<string, unknown>) => toMessagesBodyFromResponses(await parseResponsesRequest({ model: "claude-sonnet-4-6", ...raw }));
 
@@ -84,6 +85,26 @@ describe("Responses request → Messages request", () => {
     expect(await paramError(() => translate({ input: "hi", frequency_penalty: 0 }))).toMatchObject({ param: "frequency_penalty", message: expect.stringMatching(/Responses endpoint/) });
     expect(await paramError(() => translate({ input: [{ type: "function_call", call_id: "c", name: "w", arguments: "{" }] }))).toMatchObject({ param: "input.0.arguments" });
   });
+
+  it("parses item_reference items, with or without their type; one not resolved is a 400 naming the item", async () => {
+    const req = await parseResponsesRequest({ model: "m", input: [{ role: "user", content: "hi" }, { type: "item_reference", id: "msg_1" }, { id: "fc_2" }, { type: null, id: "rs_3" }] });
+    expect(req.input).toEqual([{ role: "user", content: "hi" }, { type: "item_reference", id: "msg_1" }, { type: "item_reference", id: "fc_2" }, { type: "item_reference", id: "rs_3" }]);
+    expect(await paramError(() => toMessagesBodyFromResponses(req))).toEqual({ param: "input.1", message: "input.1: item_reference msg_1 is not known to thinkgate: send the item itself, or store: false" });
+    expect(await paramError(() => translate({ input: [{ type: "item_reference", id: "msg_1", extra: 1 }] }))).toMatchObject({ param: "input.0.extra" });
+    expect(await paramError(() => translate({ input: [{ type: "item_reference" }] }))).toMatchObject({ param: "input.0.id" });
+  });
+
+  it("keys kept items by the caller: the same id under another key or user is another item", () => {
+    const a = referenceScope({ keyId: "key_a" });
+    const b = referenceScope({ keyId: "key_b" });
+    expect(itemKey(a, "fc_req_1_0")).toBe(itemKey(referenceScope({ keyId: "key_a", userId: "u" }), "fc_req_1_0"));
+    expect(itemKey(a, "fc_req_1_0")).not.toBe(itemKey(b, "fc_req_1_0"));
+    expect(itemKey(a, "fc_req_1_0")).not.toBe(itemKey(a, "fc_req_1_1"));
+    // A browser session has no key: its user is the scope, never the empty key of another session.
+    expect(referenceScope({ keyId: "", userId: "u1" })).not.toBe(referenceScope({ keyId: "", userId: "u2" }));
+    expect(referenceScope({ keyId: "u1" })).not.toBe(referenceScope({ keyId: "", userId: "u1" }));
+    expect(itemKey(a, "x")).toMatch(/^i:/);
+  });
 });
 
 const ctx = (extra: Record<string, unknown> = {}): ResponseContext => ({ requestId: "req_1", createdAt: 1, request: { model: "claude-sonnet-4-6", input: "hi", ...extra } });
@@ -111,6 +132,30 @@ describe("Messages answer → Responses answer", () => {
     ]);
     expect(r.usage).toEqual({ input_tokens: 17, input_tokens_details: { cached_tokens: 4, cache_write_tokens: 3 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 24 });
     expect(toResponse({ stop_reason: "max_tokens", content: [{ type: "text", text: "Once" }] }, ctx())).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } });
+  });
+
+  it("hands a finished answer's output items to be kept, whole or streamed, before the client has them; a failed stream keeps nothing", async () => {
+    const kept: [OutputItem[], string][] = [];
+    const keeping: ResponseContext = { ...ctx(), keep: (output, model) => void kept.push([output, model]) };
+    const r = toResponse({ model: "m", stop_reason: "end_turn", content: [{ type: "text", text: "Hi." }] }, keeping);
+    expect(kept).toEqual([[r.output, "m"]]);
+
+    kept.length = 0;
+    const frames = (end: boolean) =>
+      (async function* () {
+        yield encodeEvent("message_start", { type: "message_start", message: { model: "m2" } });
+        yield encodeEvent("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "tool_use", id: "toolu_1", name: "w", input: {} } });
+        yield encodeEvent("content_block_stop", { type: "content_block_stop", index: 0 });
+        if (end) yield encodeEvent("message_stop", { type: "message_stop" });
+      })();
+    let keptBeforeCompleted = false;
+    for await (const s of toResponseEvents(frames(true), keeping)) if (s.startsWith("event: response.completed")) keptBeforeCompleted = kept.length === 1;
+    expect(keptBeforeCompleted).toBe(true);
+    expect(kept[0]).toEqual([[{ type: "function_call", id: "fc_req_1_0", call_id: "toolu_1", name: "w", arguments: "{}", status: "completed" }], "m2"]);
+
+    kept.length = 0;
+    for await (const _ of toResponseEvents(frames(false), keeping)) void _;
+    expect(kept).toEqual([]);
   });
 
   it("streams named events with sequence numbers, and an upstream error as error and response.failed", async () => {

@@ -6,23 +6,35 @@
  * authentication, routing, escalation, recording and costs are those of
  * /api/v1/messages, and a tool loop on the reasoning tier gets its thinking
  * blocks put back by the gateway (via "openai", lib/gateway/hidden-thinking.ts).
- * Nothing is stored for a later request: previous_response_id is refused and
- * the client sends the whole input each time (responses-request.ts).
+ * The client sends the whole input each time, earlier output items in full or
+ * by item_reference: thinkgate keeps each answer's output items for the
+ * caller (unless it sent store: false) and resolves references to them
+ * (item-references.ts). previous_response_id is refused (responses-request.ts).
  */
+import type { Caller } from "../api/wrap";
+import { referenceScope, rememberOutput, resolveReferences } from "./item-references";
 import { openAIRoute } from "./response";
-import { parseResponsesRequest, toMessagesBodyFromResponses } from "./responses-request";
+import { parseResponsesRequest, toMessagesBodyFromResponses, type ResponsesRequest } from "./responses-request";
 import { toResponse, toResponseEvents, type ResponseContext } from "./responses-response";
 import { translatedEndpoint } from "./translated";
 
-const context = (request: ResponseContext["request"], requestId: string): ResponseContext => ({ requestId, createdAt: Math.floor(Date.now() / 1000), request });
+function context(request: ResponsesRequest, requestId: string, caller: Caller): ResponseContext {
+  const scope = referenceScope(caller);
+  return {
+    requestId,
+    createdAt: Math.floor(Date.now() / 1000),
+    request,
+    ...(request.store === false ? {} : { keep: (output, model) => rememberOutput(scope, model, output) }),
+  };
+}
 
 export const handleResponses = openAIRoute(
   translatedEndpoint({
     name: "responses",
     parse: parseResponsesRequest,
-    toMessages: toMessagesBodyFromResponses,
+    toMessages: async (request, caller) => toMessagesBodyFromResponses(await resolveReferences(request, referenceScope(caller))),
     effort: (request) => request.reasoning?.effort,
-    answer: (message: Parameters<typeof toResponse>[0], request, requestId) => toResponse(message, context(request, requestId)),
-    stream: (source, request, requestId) => toResponseEvents(source, context(request, requestId)),
+    answer: (message: Parameters<typeof toResponse>[0], request, requestId, caller) => toResponse(message, context(request, requestId, caller)),
+    stream: (source, request, requestId, caller) => toResponseEvents(source, context(request, requestId, caller)),
   }),
 );

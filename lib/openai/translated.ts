@@ -7,7 +7,7 @@
  */
 import { AppError } from "../api/errors";
 import { bodyOfValue, isStream, type ApiRequest, type ApiResponse } from "../api/http";
-import { requirePrincipal } from "../api/wrap";
+import { requirePrincipal, type Caller } from "../api/wrap";
 import { handleMessages } from "../gateway/messages";
 import { SseParser } from "../gateway/sse";
 import { logger } from "../observability/logger";
@@ -20,14 +20,14 @@ export interface EndpointSpec<Req, Message> {
   name: string;
   /** The request checked, or an AppError naming what is wrong. */
   parse(value: unknown): Promise<Req>;
-  /** The Messages body it becomes (a value: a large body is neither serialised nor parsed again). */
-  toMessages(req: Req): Promise<object>;
+  /** The Messages body it becomes (a value: a large body is neither serialised nor parsed again), for the authenticated caller. */
+  toMessages(req: Req, caller: Caller): Promise<object>;
   /** The reasoning effort asked for, which forces a tier (request.ts tierHint). */
   effort(req: Req): Parameters<typeof tierHint>[0];
   /** A Messages answer reshaped. */
-  answer(message: Message, req: Req, requestId: string): unknown;
+  answer(message: Message, req: Req, requestId: string, caller: Caller): unknown;
   /** A Messages stream reshaped. */
-  stream(source: AsyncIterable<string | Uint8Array>, req: Req, requestId: string): AsyncGenerator<string>;
+  stream(source: AsyncIterable<string | Uint8Array>, req: Req, requestId: string, caller: Caller): AsyncGenerator<string>;
 }
 
 /** Response headers worth keeping from the gateway's answer (the rest describe its body, which is replaced). */
@@ -47,15 +47,16 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
     let messagesBody: object;
     let size: number;
     let dropped: ReturnType<typeof droppedParams>;
+    let caller: Caller;
     const headers: Record<string, string | undefined> = { ...req.headers, "content-type": "application/json" };
     try {
       // Callers without a valid key learn nothing about the request format.
-      await requirePrincipal(req, "gateway");
+      caller = await requirePrincipal(req, "gateway");
       const drop = dropsParams(req.headers);
       const body = await req.json();
       request = await spec.parse(body.value);
       dropped = droppedParams(request, drop);
-      messagesBody = await spec.toMessages(request);
+      messagesBody = await spec.toMessages(request, caller);
       size = body.size;
       const hint = tierHint(spec.effort(request));
       if (hint) {
@@ -75,7 +76,7 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
       return {
         status: 200,
         headers: { ...keep, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
-        stream: spec.stream(res.stream, request, requestId),
+        stream: spec.stream(res.stream, request, requestId, caller),
       };
     }
     const body = typeof res.body === "string" ? res.body : new TextDecoder().decode(res.body);
@@ -86,7 +87,7 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
     } catch {
       return chatError(502, toChatError(502, "api_error", "the upstream API answered with a body that is not JSON"), keep);
     }
-    return { status: res.status, headers: { ...keep, "content-type": "application/json" }, body: JSON.stringify(spec.answer(message, request, requestId)) };
+    return { status: res.status, headers: { ...keep, "content-type": "application/json" }, body: JSON.stringify(spec.answer(message, request, requestId, caller)) };
   };
 }
 

@@ -9,7 +9,7 @@ import { generateText, stepCountIs, streamText, tool } from "ai";
 import OpenAI from "openai";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, startServer, type TestServer } from "../support/server";
+import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
 
 let server: TestServer;
 let client: OpenAI;
@@ -261,6 +261,90 @@ describe(`Responses API through the official openai client (${process.env.THINKG
     expect(after.output_text).toContain("12°C, sunny");
   });
 
+  it("resolves item_reference input items to the caller's earlier output items, whole or streamed; an unknown id, another key's or a store: false answer's is a 400 naming the item", async () => {
+    const question: OpenAI.Responses.ResponseInputItem = { role: "user", content: "What is the weather in Paris?" };
+    const first = await client.responses.create({ model: "claude-sonnet-4-6", input: [question], tools: [weather], tool_choice: "required", reasoning: { effort: "none" } });
+    // The SDK's Response type lacks `store`; thinkgate echoes whether it kept the items.
+    expect((first as unknown as { store: boolean }).store).toBe(true);
+    const call = first.output.find((o) => o.type === "function_call");
+    if (call?.type !== "function_call") throw new Error("expected a function_call item");
+    // Sent at once: the item is found in the answering instance's cache before its batch is written.
+    const byReference = (items: OpenAI.Responses.ResponseInputItem[], output: string, key = client) =>
+      key.responses.create({ model: "claude-sonnet-4-6", input: [question, ...items, { type: "function_call_output", call_id: call.call_id, output }], tools: [weather], reasoning: { effort: "none" } });
+    const second = await byReference([{ type: "item_reference", id: call.id! }], "18°C, light rain");
+    expect(second.status).toBe("completed");
+    expect(second.output_text).toContain("18°C, light rain");
+    // The translated request carried the call itself: the record's tool loop is the first answer's.
+    expect((await stored(second.id)).prompt).toBe("What is the weather in Paris?");
+
+    // Every item of a streamed answer is kept before response.completed reaches the client.
+    const streamed = await client.responses.stream({ model: "claude-sonnet-4-6", input: [question], tools: [weather], tool_choice: "required", reasoning: { effort: "none" } }).finalResponse();
+    const streamedCall = streamed.output.find((o) => o.type === "function_call");
+    if (streamedCall?.type !== "function_call") throw new Error("expected a function_call item");
+    const refs = streamed.output.map((o) => ({ type: "item_reference" as const, id: o.id! }));
+    const after = await client.responses.create({
+      model: "claude-sonnet-4-6",
+      input: [question, ...refs, { type: "function_call_output", call_id: streamedCall.call_id, output: "12°C, sunny" }],
+      tools: [weather],
+      reasoning: { effort: "none" },
+    });
+    expect(after.output_text).toContain("12°C, sunny");
+
+    const refused = async (p: Promise<unknown>, id: string) => {
+      const err = await p.catch((e: unknown) => e);
+      expect(err, id).toBeInstanceOf(OpenAI.BadRequestError);
+      const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+      expect(e.status).toBe(400);
+      expect(e.type).toBe("invalid_request_error");
+      expect(e.param).toBe("input.1");
+      expect(e.message).toBe(`400 input.1: item_reference ${id} is not known to thinkgate: send the item itself, or store: false`);
+    };
+    await refused(byReference([{ type: "item_reference", id: "fc_never_issued_0" }], "18°C"), "fc_never_issued_0");
+
+    // Another gateway key cannot name this key's items, even right after they were answered.
+    const created = await fetch(`${server.url}/api/keys`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      body: JSON.stringify({ name: "item references elsewhere", role: "gateway" }),
+    });
+    expect(created.status).toBe(201);
+    const other = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: ((await created.json()) as { secret: string }).secret, maxRetries: 0 });
+    await refused(byReference([{ type: "item_reference", id: call.id! }], "18°C", other), call.id!);
+
+    // An answer given with store: false keeps nothing.
+    const unstored = await client.responses.create({ model: "claude-sonnet-4-6", input: [question], tools: [weather], tool_choice: "required", reasoning: { effort: "none" }, store: false });
+    expect((unstored as unknown as { store: boolean }).store).toBe(false);
+    const unstoredCall = unstored.output.find((o) => o.type === "function_call")!;
+    await refused(byReference([{ type: "item_reference", id: unstoredCall.id! }], "18°C"), unstoredCall.id!);
+  });
+
+  it("an item reference resolves after a restart: kept items are in the database", async () => {
+    const database = await freshDatabase(testDbKind());
+    const first = await startServer({ databaseUrl: database.url });
+    let second: TestServer | undefined;
+    try {
+      const before = new OpenAI({ baseURL: `${first.baseURL}/v1`, apiKey: first.adminKey, maxRetries: 0 });
+      const question: OpenAI.Responses.ResponseInputItem = { role: "user", content: "What is the weather in Oslo?" };
+      const answer = await before.responses.create({ model: "claude-sonnet-4-6", input: [question], tools: [weather], tool_choice: "required", reasoning: { effort: "none" } });
+      const call = answer.output.find((o) => o.type === "function_call");
+      if (call?.type !== "function_call") throw new Error("expected a function_call item");
+      await first.stop();
+      second = await startServer({ databaseUrl: database.url, env: { THINKGATE_BOOTSTRAP_KEY: first.adminKey } });
+      const after = new OpenAI({ baseURL: `${second.baseURL}/v1`, apiKey: first.adminKey, maxRetries: 0 });
+      const next = await after.responses.create({
+        model: "claude-sonnet-4-6",
+        input: [question, { type: "item_reference", id: call.id! }, { type: "function_call_output", call_id: call.call_id, output: "-3°C, snow" }],
+        tools: [weather],
+        reasoning: { effort: "none" },
+      });
+      expect(next.output_text).toContain("-3°C, snow");
+    } finally {
+      await second?.stop();
+      await first.stop();
+      await database.drop();
+    }
+  });
+
   it("refuses what it cannot honour with a 400 in OpenAI's error shape naming the field", async () => {
     const cases: [string, OpenAI.Responses.ResponseCreateParamsNonStreaming, RegExp][] = [
       ["previous_response_id", { model: "claude-sonnet-4-6", input: "hi", previous_response_id: "resp_abc" }, /does not store responses; send the full input/],
@@ -268,7 +352,7 @@ describe(`Responses API through the official openai client (${process.env.THINKG
       ["input.0.content.0.type", { model: "claude-sonnet-4-6", input: [{ role: "user", content: [{ type: "input_file", file_id: "file_1" }] }] }, /"input_file" parts are not supported/],
       ["text.format.type", { model: "claude-sonnet-4-6", input: "hi", text: { format: { type: "json_object" } } }, /only \{"type":"text"\} is supported/],
       ["background", { model: "claude-sonnet-4-6", input: "hi", background: true }, /stored state/],
-      ["input.0.type", { model: "claude-sonnet-4-6", input: [{ type: "item_reference", id: "msg_1" }] }, /item references need stored responses/],
+      ["input.0", { model: "claude-sonnet-4-6", input: [{ type: "item_reference", id: "msg_1" }] }, /item_reference msg_1 is not known to thinkgate/],
     ];
     for (const [param, body, message] of cases) {
       const err = await client.responses.create(body).catch((e: unknown) => e);
@@ -376,14 +460,54 @@ describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through
     expect(result.text).toContain("18°C and light rain");
     expect(result.steps[0]!.reasoningText?.length ?? 0).toBeGreaterThan(0);
     expect((await recordOf(result.steps[1]!.response.headers)).tier).toBe("reasoning");
+  });
 
-    // Stored (the provider's default), the second step refers to the first's items: a 400 that says what to do.
-    const err = await generateText({
+  /** What the provider sent for a step, as a string (the request body it logs). */
+  const sentBody = (step: { request: { body?: unknown } }) => (typeof step.request.body === "string" ? step.request.body : JSON.stringify(step.request.body));
+
+  it("runs a tool loop with the provider's default settings: later steps name earlier items by item_reference, which thinkgate resolves", async () => {
+    const calls: unknown[] = [];
+    const result = await generateText({
       model: openai()("claude-sonnet-4-6"),
-      tools: { get_weather: tool({ inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, forecast: "sunny" }) }) },
+      tools: {
+        get_weather: tool({
+          description: "Current weather for a city",
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => (calls.push({ city }), { city, forecast: "sunny and 24°C" }),
+        }),
+      },
       stopWhen: stepCountIs(3),
       prompt: "Use get_weather to check Lisbon before I pack.",
-    }).catch((e: unknown) => e);
-    expect(String((err as Error).message)).toMatch(/store: false/);
+      include: { requestBody: true },
+    });
+    expect(calls).toEqual([{ city: "Lisbon" }]);
+    expect(result.steps.map((s) => s.finishReason)).toEqual(["tool-calls", "stop"]);
+    expect(sentBody(result.steps[1]!)).toContain('"item_reference"');
+    expect(result.text).toContain("sunny and 24°C");
+  });
+
+  it("runs a tool loop on the reasoning tier with the provider's default settings (reasoning items and text by reference)", async () => {
+    const calls: unknown[] = [];
+    const result = await generateText({
+      model: openai()("claude-opus-4-7"),
+      providerOptions: { openai: { forceReasoning: true, reasoningEffort: "high", reasoningSummary: "auto" } },
+      tools: {
+        get_weather: tool({
+          description: "Current weather for a city",
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => (calls.push({ city }), { city, forecast: "18°C and light rain" }),
+        }),
+      },
+      stopWhen: stepCountIs(3),
+      prompt: "Use get_weather to check Lisbon before I pack.",
+      maxOutputTokens: 4000,
+      include: { requestBody: true },
+    });
+    expect(calls).toEqual([{ city: "Lisbon" }]);
+    expect(result.steps.map((s) => s.finishReason)).toEqual(["tool-calls", "stop"]);
+    const second = JSON.parse(sentBody(result.steps[1]!)) as { input: { type?: string; id?: string }[] };
+    expect(second.input.filter((i) => i.type === "item_reference").map((i) => i.id?.slice(0, 3))).toContain("rs_");
+    expect(result.text).toContain("18°C and light rain");
+    expect((await recordOf(result.steps[1]!.response.headers)).tier).toBe("reasoning");
   });
 });
