@@ -59,6 +59,19 @@ describe("runtime environment", () => {
     expect(anthropic.upstreamBaseUrl).toBe("https://api.anthropic.com");
   });
 
+  it("reads the pin retention settings, refusing a bad value by name", () => {
+    expect(readEnv(base)).toMatchObject({ pinRetentionDays: 30, pinSweepMs: 3_600_000 });
+    expect(readEnv({ ...base, THINKGATE_PIN_RETENTION_DAYS: "0", THINKGATE_PIN_SWEEP_MS: "200" })).toMatchObject({ pinRetentionDays: 0, pinSweepMs: 200 });
+    expect(readEnv({ ...base, THINKGATE_PIN_RETENTION_DAYS: " 7 " }).pinRetentionDays).toBe(7);
+    for (const bad of ["-1", "1.5", "thirty", "36501"]) {
+      expect(() => readEnv({ ...base, THINKGATE_PIN_RETENTION_DAYS: bad })).toThrow(/THINKGATE_PIN_RETENTION_DAYS must be a whole number from 0 to 36500/);
+    }
+    // 0 would sweep in a busy loop; past 2^31-1 ms Node fires the timer after 1 ms.
+    for (const bad of ["0", "-5", "1h", "2147483648"]) {
+      expect(() => readEnv({ ...base, THINKGATE_PIN_SWEEP_MS: bad })).toThrow(/THINKGATE_PIN_SWEEP_MS must be a whole number from 1 to 2147483647/);
+    }
+  });
+
   it("loads .env without overriding the real environment", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-env-"));
     try {

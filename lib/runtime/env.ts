@@ -30,6 +30,10 @@ export interface RuntimeEnv {
   headersTimeoutMs: number;
   /** Time a request's body may take to arrive once its headers are in; the response is not limited. */
   bodyTimeoutMs: number;
+  /** Conversation pins, held thinking and kept output items not written for this many days are deleted; 0 keeps them forever. */
+  pinRetentionDays: number;
+  /** How often the retention sweep runs (lib/gateway/pin-retention.ts). */
+  pinSweepMs: number;
   version: string;
 }
 
@@ -81,6 +85,22 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return n;
 }
 
+/**
+ * A whole number from the environment within [min, max], or the default when
+ * unset. Bounded above where a larger value would misbehave rather than fail:
+ * Node fires a timer longer than 2^31-1 ms after 1 ms.
+ */
+function intInRange(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+/** Longest delay a Node timer takes as given. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** An API key goes into a request header verbatim: visible ASCII only (the message never echoes it). */
 function validateApiKey(value: string, name: string): void {
   if (!/^[\x21-\x7e]+$/.test(value)) throw new Error(`${name} may only contain visible ASCII characters (no spaces, quotes or line breaks)`);
@@ -124,6 +144,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     maxBodyBytes: positiveInt(env, "THINKGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
     headersTimeoutMs: positiveInt(env, "THINKGATE_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS),
     bodyTimeoutMs: positiveInt(env, "THINKGATE_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS),
+    // A hundred years at most: a cutoff further back than that is no retention, and keeps the date valid.
+    pinRetentionDays: intInRange(env, "THINKGATE_PIN_RETENTION_DAYS", 30, 0, 36_500),
+    pinSweepMs: intInRange(env, "THINKGATE_PIN_SWEEP_MS", 3_600_000, 1, MAX_TIMER_MS),
     version: process.env.npm_package_version ?? "0.1.0",
   };
 }

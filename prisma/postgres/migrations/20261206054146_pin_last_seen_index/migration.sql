@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "ConversationPin_lastSeenAt_idx" ON "ConversationPin"("lastSeenAt");
+

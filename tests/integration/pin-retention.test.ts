@@ -1,0 +1,142 @@
+/**
+ * The retention sweep of the conversation pins' table, on a real thinkgate
+ * process: answers through the official SDKs write pins, held-back thinking
+ * and kept output items; the test backdates one conversation's rows in the
+ * database directly, as if they had not been written for two days, and the
+ * sweep (1 day's retention, every 200 ms) must delete exactly those.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import type { Tool } from "@anthropic-ai/sdk/resources/messages";
+import Database from "better-sqlite3";
+import OpenAI from "openai";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually, startServer, testDbKind, type TestServer } from "../support/server";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer({ env: { THINKGATE_PIN_RETENTION_DAYS: "1", THINKGATE_PIN_SWEEP_MS: "200" } });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `fn` on a connection of its own to the server's database. */
+async function withDb<T>(fn: (q: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
+  if (server.databaseUrl.startsWith("file:")) {
+    const conn = new Database(server.databaseUrl.slice("file:".length));
+    // The server writes meanwhile: wait for its lock rather than fail.
+    conn.pragma("busy_timeout = 5000");
+    try {
+      return await fn(async (sql, params = []) => {
+        const st = conn.prepare(sql);
+        return st.reader ? (st.all(...params) as Record<string, unknown>[]) : (st.run(...params), []);
+      });
+    } finally {
+      conn.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: server.databaseUrl });
+  await c.connect();
+  try {
+    return await fn(async (sql, params = []) => (await c.query(sql.replace(/\?/g, (_, i: number) => `$${sql.slice(0, i).split("?").length}`), params)).rows);
+  } finally {
+    await c.end();
+  }
+}
+
+const storedKeys = () => withDb(async (q) => new Set((await q('SELECT "key" FROM "ConversationPin"')).map((r) => r.key as string)));
+
+/** The keys stored once the pins' batches are written: waits until some are there and the count holds still past a batch period. */
+async function settledKeys(atLeast: number): Promise<Set<string>> {
+  let last = -1;
+  return eventually(async () => {
+    const keys = await storedKeys();
+    const settled = keys.size >= atLeast && keys.size === last;
+    last = keys.size;
+    if (!settled) await sleep(250);
+    return settled ? keys : undefined;
+  }, 15_000);
+}
+
+/**
+ * As if the rows had last been written two days ago. On SQLite Prisma's
+ * adapter stores a DateTime as ISO 8601 text ending in +00:00 (its default
+ * timestampFormat, which lib/db/client.ts keeps), compared as text: the new
+ * value is written in the same form.
+ */
+async function backdate(keys: string[]): Promise<void> {
+  const TWO_DAYS = 2 * 86_400_000;
+  await withDb(async (q) => {
+    for (const key of keys) {
+      if (server.db === "postgresql") {
+        await q(`UPDATE "ConversationPin" SET "lastSeenAt" = "lastSeenAt" - interval '2 days' WHERE "key" = ?`, [key]);
+        continue;
+      }
+      const [row] = await q('SELECT "lastSeenAt" AS t FROM "ConversationPin" WHERE "key" = ?', [key]);
+      const t = row!.t as string;
+      expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+      const older = new Date(Date.parse(t) - TWO_DAYS).toISOString().replace(/Z$/, "+00:00");
+      await q('UPDATE "ConversationPin" SET "lastSeenAt" = ? WHERE "key" = ?', [older, key]);
+    }
+  });
+}
+
+const weather: Tool = { name: "get_weather", description: "Current weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
+
+/**
+ * One conversation that writes every kind of row: a reasoning-tier tool-use
+ * answer to a client that sent no thinking (its turn's, tool call's and
+ * conversation's pins, and the thinking held back from it) and a Responses API
+ * answer with a function call (its output items, kept for item_reference).
+ */
+async function conversation(city: string): Promise<void> {
+  const anthropic = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+  const { data, response } = await anthropic.messages
+    .create(
+      { model: "claude-sonnet-4-6", max_tokens: 512, tools: [weather], messages: [{ role: "user", content: `Use get_weather for ${city}, then review whether our retry policy handles the 503s it reported.` }] },
+      { headers: { "thinkgate-tier": "reasoning" } },
+    )
+    .withResponse();
+  expect(response.headers.get("thinkgate-thinking")).toBe("hidden");
+  expect(data.stop_reason).toBe("tool_use");
+  const openai = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+  const answer = await openai.responses.create({
+    model: "claude-sonnet-4-6",
+    input: `What is the weather in ${city}?`,
+    tools: [{ type: "function", name: "get_weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: false }],
+    tool_choice: "required",
+    reasoning: { effort: "none" },
+  });
+  expect(answer.output.some((o) => o.type === "function_call")).toBe(true);
+}
+
+describe(`pin retention (${testDbKind()})`, () => {
+  it("deletes the rows not written within the retention period and keeps the others", async () => {
+    await conversation("Lisbon");
+    // Pins of the turn, the tool call and the conversation, the held thinking, and at least the function_call item.
+    const old = await settledKeys(5);
+    await conversation("Oslo");
+    const all = await settledKeys(old.size + 5);
+    const fresh = [...all].filter((k) => !old.has(k));
+    expect(fresh.length).toBeGreaterThanOrEqual(5);
+    console.log(`pin retention: ${old.size} rows backdated, ${fresh.length} fresh`);
+
+    await backdate([...old]);
+    // The sweep every 200 ms deletes the backdated rows…
+    await eventually(async () => {
+      const keys = await storedKeys();
+      return [...old].every((k) => !keys.has(k)) ? true : undefined;
+    }, 10_000);
+    // …and, several sweeps later, none of the fresh ones.
+    await sleep(1_000);
+    const left = await storedKeys();
+    expect([...old].filter((k) => left.has(k))).toEqual([]);
+    expect(fresh.filter((k) => !left.has(k))).toEqual([]);
+    expect(server.output()).not.toMatch(/pin retention: sweep failed/);
+  });
+});
