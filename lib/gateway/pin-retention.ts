@@ -6,7 +6,9 @@
  * THINKGATE_PIN_RETENTION_DAYS are deleted (0 days: never).
  *
  * A row's lastSeenAt is when it was last written: a batch that stores a key
- * again bumps it, a read does not. What an expired row means for a client is
+ * again bumps it, and a conversation pin in use is written again at least
+ * once a day (pins.ts), so only pins nobody uses go. Held thinking and kept
+ * output items are written once. What an expired row means for a client is
  * in the README (Configuration).
  *
  * Every instance sharing a database sweeps on its own schedule. That is
@@ -15,6 +17,7 @@
  */
 import { pinsRepo } from "../db/pins.repo";
 import { logger } from "../observability/logger";
+import { refreshPinsEvery } from "./pins";
 
 const DAY_MS = 86_400_000;
 
@@ -37,6 +40,8 @@ export async function sweepPins(retentionDays: number, signal?: AbortSignal): Pr
 /** Starts the periodic sweep (once, at server start); does nothing when retention is off. */
 export function startPinRetention(opts: { retentionDays: number; sweepMs: number }): void {
   if (opts.retentionDays === 0 || timer || abort) return;
+  // Pins in use are written again at least this often, so no sweep finds them stale.
+  refreshPinsEvery(Math.min(DAY_MS, opts.sweepMs));
   const controller = (abort = new AbortController());
   const schedule = (delay: number) => {
     if (controller.signal.aborted) return;

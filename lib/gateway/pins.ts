@@ -63,22 +63,53 @@ function enqueue(row: PinRow): void {
   schedule(FLUSH_MS);
 }
 
+/**
+ * When this instance last wrote each pin it has in memory. A pin in use is
+ * written again (its lastSeenAt bumped) at most once per `refreshMs`, when it
+ * is read or put: otherwise a conversation that goes on for weeks would keep
+ * the time of its first turn, and the retention sweep (pin-retention.ts)
+ * would take its pin while it is still in use.
+ */
+const written = new LRUCache<string, number>({ max: 50_000 });
+let refreshMs = 86_400_000;
+
+/** How often a pin in use is written again: set by the retention sweep, well inside its retention period. */
+export function refreshPinsEvery(ms: number): void {
+  refreshMs = ms;
+}
+
+function write(key: string, pin: PinnedConfig, replace: boolean): void {
+  written.set(key, Date.now());
+  const { routeId, model, ...config } = pin;
+  enqueue({ key, routeId, model, config: JSON.stringify(config), ...(replace ? { replace } : {}) });
+}
+
+/** A pin in use: written again once its last write by this instance is `refreshMs` old (a stored row is only touched). */
+function used(key: string, pin: PinnedConfig): void {
+  const at = written.get(key);
+  if (at === undefined || Date.now() - at >= refreshMs) write(key, pin, false);
+}
+
 export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig, replace?: boolean): void } = {
   async get(key) {
     const hit = cache.get(key);
-    if (hit) return hit;
+    if (hit) {
+      used(key, hit);
+      return hit;
+    }
     const row = await pinsRepo.get(key);
     if (!row) return undefined;
     const config = JSON.parse(row.config) as Pick<PinnedConfig, "thinking" | "effort" | "maxTokens">;
     const pin: PinnedConfig = { routeId: row.routeId, model: row.model, ...config };
     cache.set(key, pin);
+    used(key, pin);
     return pin;
   },
   put(key, pin, replace = false) {
-    if (!replace && cache.has(key)) return;
+    const kept = cache.get(key);
+    if (!replace && kept) return used(key, kept);
     cache.set(key, pin);
-    const { routeId, model, ...config } = pin;
-    enqueue({ key, routeId, model, config: JSON.stringify(config), ...(replace ? { replace } : {}) });
+    write(key, pin, replace);
   },
 };
 

@@ -139,4 +139,34 @@ describe(`pin retention (${testDbKind()})`, () => {
     expect(fresh.filter((k) => !left.has(k))).toEqual([]);
     expect(server.output()).not.toMatch(/pin retention: sweep failed/);
   });
+
+  it("keeps the pin of a tool loop still in use: a pin read for a later turn is written again, so its age is its last use", async () => {
+    const before = await storedKeys();
+    const anthropic = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const ask = { role: "user" as const, content: "Use get_weather for Porto, then review whether our retry policy handles the 503s it reported." };
+    const first = await anthropic.messages.create({ model: "claude-sonnet-4-6", max_tokens: 512, tools: [weather], messages: [ask] }, { headers: { "thinkgate-tier": "reasoning" } });
+    expect(first.stop_reason).toBe("tool_use");
+    const mine = [...(await settledKeys(before.size + 3))].filter((k) => !before.has(k));
+    // The turn's pins (the loop reads them on its next call) and the thinking held back from the client.
+    const loopPins = mine.filter((k) => k.startsWith("t:") || k.startsWith("u:"));
+    expect(loopPins.length).toBeGreaterThan(0);
+    expect(mine.some((k) => k.startsWith("h:"))).toBe(true);
+
+    // Last written two days ago, as far as the database knows; the loop goes on now.
+    await backdate(mine);
+    const call = first.content.find((b) => b.type === "tool_use")!;
+    const next = await anthropic.messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 512,
+      tools: [weather],
+      messages: [ask, { role: "assistant", content: first.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "Porto: 17°C, 503s from the upstream twice an hour" }] }],
+    });
+    expect(next.type).toBe("message");
+
+    // Several sweeps later: the pins the loop used are stored (written again), the ones nobody read are gone.
+    await sleep(1_500);
+    const left = await storedKeys();
+    expect(loopPins.filter((k) => k.startsWith("u:") || k.startsWith("t:")).some((k) => left.has(k))).toBe(true);
+    expect(mine.filter((k) => k.startsWith("h:")).every((k) => !left.has(k))).toBe(true);
+  });
 });
