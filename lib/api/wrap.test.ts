@@ -22,3 +22,13 @@ describe("validation messages name their field once", () => {
     expect(formatZodError(res.error!)).toBe("messages: at least one message is required");
   });
 });
+
+describe("callerScope", () => {
+  it("is the key for a key, and the user for a browser session: two signed-in users no longer share one scope", async () => {
+    const { callerScope } = await import("./wrap");
+    expect(callerScope({ keyId: "key_1" })).toBe("key_1");
+    expect(callerScope({ keyId: "key_1", userId: "u1" })).toBe("key_1");
+    expect(callerScope({ keyId: "", userId: "u1" })).not.toBe(callerScope({ keyId: "", userId: "u2" }));
+    expect(callerScope({ keyId: "", userId: "u1" })).not.toBe("");
+  });
+});

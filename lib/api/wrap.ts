@@ -17,6 +17,15 @@ export interface Caller extends Principal {
   userId?: string;
 }
 
+/**
+ * Whose conversation state a request reads and writes (conversation keys,
+ * held thinking, kept output items): its gateway key, or for a browser
+ * session (no key) its user. Sessions once all shared one empty scope.
+ */
+export function callerScope(caller: { keyId: string; userId?: string }): string {
+  return caller.keyId || `user:${caller.userId ?? ""}`;
+}
+
 export interface Ctx<B> {
   req: ApiRequest;
   principal: Caller;

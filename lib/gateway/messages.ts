@@ -7,7 +7,7 @@ import { APIError, APIConnectionTimeoutError, APIUserAbortError } from "@anthrop
 import { apiErrorIn, AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
-import { requirePrincipal, type Caller } from "../api/wrap";
+import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { scrubSecrets } from "../observability/secrets";
 import { routingConfig } from "../routing/config";
@@ -42,6 +42,8 @@ export interface Attempt {
   started: number;
   via: Via;
   keyId: string | null;
+  /** Whose conversation state this is (lib/api/wrap.ts callerScope): conversation keys and held thinking. */
+  scope: string;
   /** Set once the caller is known: only then is a failure recorded (anonymous noise is not). */
   authenticated?: boolean;
   body?: MessagesBody;
@@ -114,7 +116,7 @@ export interface CallOptions {
 
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
-  const a: Attempt = { requestId: opts.requestId ?? newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, hops: [], trace: traceRequest(req.headers), notes: opts.notes };
+  const a: Attempt = { requestId: opts.requestId ?? newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, scope: "", hops: [], trace: traceRequest(req.headers), notes: opts.notes };
   requestBegun(a);
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
@@ -123,13 +125,14 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     a.authenticated = true;
     // A browser session (the playground) has no key id.
     a.keyId = principal.keyId || null;
+    a.scope = callerScope(principal);
     const { value, size } = await req.json();
     a.body = await parseMessagesBody(value, req.headers);
     a.bodySize = size;
     // A large body was just taken back from the parser's thread in one piece of work; routing reads it in another.
     if (size > LARGE_BODY_BYTES) await yieldToIo();
-    if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.keyId ?? ""));
-    a.routable = await toRoutable(a.body, req.headers, { scope: a.keyId ?? "" });
+    if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.scope));
+    a.routable = await toRoutable(a.body, req.headers, { scope: a.scope });
     const { snapshot } = await routingConfig();
     const policy = thinkingPolicyFor(principal, a.routable.app, snapshot);
     if (!internal && policy.policy !== "decide" && explicitThinking(a.body)) a.routable.honourClientThinking = true;
@@ -244,7 +247,7 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
     finish(a, observer, res, { httpStatus: res.status, ttft: null });
     a.hideThinking = hides(req, a);
     a.keepThinking = keeps(a);
-    const shown = (a.hideThinking || a.keepThinking) && message ? hideInMessage(text, a.keyId ?? "", a.applied!.model, a.hideThinking) : text;
+    const shown = (a.hideThinking || a.keepThinking) && message ? hideInMessage(text, a.scope, a.applied!.model, a.hideThinking) : text;
     if (shown !== text) message = JSON.parse(shown);
     const headers = { ...decisionHeaders(a), "request-id": res.headers.get("request-id") ?? a.requestId };
     if (a.body!.stream !== true) return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body: shown };
@@ -305,7 +308,7 @@ async function forwardJson(res: Response, text: string, a: Attempt, headers: Rec
     logger.warn({ requestId: a.requestId }, "upstream answered with a body that is not JSON");
   }
   finish(a, observer, res, { httpStatus: res.status, ttft: null });
-  const body = (a.hideThinking || a.keepThinking) && res.status === 200 ? hideInMessage(text, a.keyId ?? "", a.applied!.model, a.hideThinking) : text;
+  const body = (a.hideThinking || a.keepThinking) && res.status === 200 ? hideInMessage(text, a.scope, a.applied!.model, a.hideThinking) : text;
   return { status: res.status, headers: { ...headers, "content-type": "application/json" }, body };
 }
 
@@ -387,7 +390,7 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
     const shown = see(frames);
     const rest = filter ? shown : send;
     if (rest) yield rest;
-    if (filter && observer.result().complete) filter.keep(a.keyId ?? "", a.applied!.model);
+    if (filter && observer.result().complete) filter.keep(a.scope, a.applied!.model);
     if (!observer.result().complete && !observer.result().streamError) {
       failed = { type: "api_error", message: "the upstream stream ended before message_stop" };
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;

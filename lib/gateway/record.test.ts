@@ -10,6 +10,7 @@ const attempt = (): Attempt => ({
   createdAt: new Date("2026-11-20T10:11:12.345Z"),
   started: performance.now(),
   keyId: "key_1",
+  scope: "key_1",
   authenticated: true,
   body: { model: "claude-sonnet-4-6", max_tokens: 512, stream: true, messages: [{ role: "user", content: "Is 91 prime?" }] } as never,
   routable: { model: "claude-sonnet-4-6", prompt: "Is 91 prime? mail me at a@b.example", system: "Be brief.", hasTools: false, hasThinkingBlocks: false, pendingToolResult: false, conversationKey: "k", turnKey: "k", background: false, task: "math" },

@@ -19,8 +19,8 @@ import { outputItems } from "../gateway/pins";
 import { turnBudget } from "../runtime/turns";
 import { parseItem, unknownReference, type Item, type ResponsesRequest } from "./responses-request";
 
-/** The caller an item is kept for: its gateway key, or for a browser session (no key) its user. */
-export const referenceScope = (caller: { keyId: string; userId?: string }): string => (caller.keyId ? `key:${caller.keyId}` : `user:${caller.userId ?? ""}`);
+/** The caller an item is kept for: the same scope as its conversations' state. */
+export { callerScope as referenceScope } from "../api/wrap";
 
 /** The store's key of one item for one caller. */
 export const itemKey = (scope: string, id: string): string => `i:${crypto.createHash("sha256").update(JSON.stringify([scope, id])).digest("base64url")}`;
