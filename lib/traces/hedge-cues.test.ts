@@ -249,6 +249,25 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges(text, LEXICON_ONLY)).toEqual([]);
   });
 
+  // Nor with the learned model: the task restated, or what code does (othersInquiry in lexicon.ts).
+  it.each([
+    "The user wants to find out whether the bridge is open.",
+    "The user is asking whether 91 is prime.",
+    "The problem asks whether the sum converges.",
+    "The function tests whether the list is empty.",
+    "This helper checks whether the token has expired.",
+  ])("no hedge in %j (the asker's question or code's check)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
+  it.each([
+    ["The question is whether the treaty was ever signed.", ["whether"]],
+    ["The test is whether the code compiles.", ["whether"]],
+    ["I don't know whether the API retries on 503.", ["I don't know whether"]],
+  ])("an open question keeps its cue in %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
   it("a report of research keeps its learned \"whether\" (BioScope annotates it)", () => {
     expect(hedges("We examined whether the kinase binds the receptor.")).toEqual(["whether"]);
     expect(hedges("To test whether the correlation is an artefact, we shuffled the labels.")).toEqual(["whether"]);

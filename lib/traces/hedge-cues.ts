@@ -17,7 +17,7 @@
  * few candidate words, so the whole pass stays linear in the text.
  */
 import hedgeModelFile from "./hedge-model.json";
-import { reasonerPlansInquiry, suspectIsNotVerb, suspicionConfirmed } from "./lexicon";
+import { othersInquiry, reasonerPlansInquiry, suspectIsNotVerb, suspicionConfirmed } from "./lexicon";
 import * as tk from "./tokenize";
 import type { Tokens } from "./tokenize";
 
@@ -315,8 +315,10 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
     case "whether":
       // The reasoner's plan ("let me check whether 7 divides 91", "we need to
       // determine whether x > 0"): the task, not an open question the text
-      // reports. See reasonerPlansInquiry in lexicon.ts.
-      return reasonerPlansInquiry(t, i);
+      // reports. See reasonerPlansInquiry in lexicon.ts. Nor another's
+      // question or code's check ("the user asks whether", "the function
+      // tests whether"): othersInquiry.
+      return reasonerPlansInquiry(t, i) || othersInquiry(t, i);
     case "postulate":
       // The noun of geometry and logic: "the parallel postulate", "Euclid's postulates".
       return POSTULATE_NOUN_PREV.has(p) || n === "of" || n === "is" || n === "are";

@@ -667,6 +667,52 @@ export function reasonerPlansInquiry(t: Tokens, whetherIdx: number): boolean {
 }
 
 /**
+ * Whether as the object of another's question or of code's check, not the
+ * text's own doubt: the task restated ("the user wants to find out whether
+ * ...", "the question asks whether ...") or what code does ("the function
+ * tests whether ...", "this helper checks whether ..."). Walks back over a
+ * short chain of asking and checking words to its subject, which must be
+ * one of those named after the/this/that/our; "I don't know whether", "it is
+ * unclear whether" and "researchers examined whether" keep their cue.
+ * Shared with hedge-cues.ts.
+ */
+const ASKED_CHAIN = S(
+  "ask", "asks", "asked", "asking", "wants", "want", "wanted", "needs", "is", "are", "was", "to", "find", "out", "know",
+  "determine", "see", "check", "checks", "checked", "checking", "tests", "tested", "verifies", "verified", "decides",
+  "determines", "confirms", "ensures", "just", "also", "first", "only",
+);
+const TASK_SUBJECTS = S("user", "users", "asker", "question", "prompt", "problem", "puzzle", "task", "riddle", "customer", "client");
+const CODE_SUBJECTS = S(
+  "function", "method", "code", "helper", "loop", "script", "program", "test", "tests", "check", "condition", "query",
+  "regex", "algorithm", "validator", "middleware", "handler", "guard", "assertion", "clause", "branch", "routine", "api",
+  "endpoint", "service", "library", "hook", "filter", "predicate",
+);
+const DETERMINERS = S("the", "this", "that", "our", "your", "their", "each", "every");
+/** In the chain: a question put ("asks", "wants to find out") or a check made ("tests", "checks"); "the question is whether" is neither, and keeps its cue. */
+const ASKING = S("ask", "asks", "asked", "asking", "find", "know", "determine", "see");
+const CHECKING = S("check", "checks", "checked", "checking", "tests", "tested", "verifies", "verified", "decides", "determines", "confirms", "ensures");
+export function othersInquiry(t: Tokens, whetherIdx: number): boolean {
+  let j = whetherIdx;
+  let asking = false;
+  let checking = false;
+  for (let steps = 0; steps < 7; steps++) {
+    const k = prevIdx(t, j);
+    if (k < 0 || t.type[k] !== WORD || tk.newlineBetween(t, k, j)) return false;
+    const w = wd(t, k);
+    const subject = (TASK_SUBJECTS.has(w) && asking) || (CODE_SUBJECTS.has(w) && checking);
+    if (subject) {
+      const d = prevIdx(t, k);
+      return d >= 0 && t.type[d] === WORD && DETERMINERS.has(wd(t, d));
+    }
+    if (!ASKED_CHAIN.has(w)) return false;
+    if (ASKING.has(w)) asking = true;
+    if (CHECKING.has(w)) checking = true;
+    j = k;
+  }
+  return false;
+}
+
+/**
  * "the cause of the crash is being investigated", "the proposal is under
  * review": an inquiry still open (the Szeged investigation class). Not the
  * reasoner's object ("this case is being examined by me") nor a maths object
