@@ -128,33 +128,50 @@ const held = new LRUCache<string, HeldBlock[] | "none">({
 /** Keys looked up in one database read. */
 const HELD_KEYS_PER_READ = 500;
 
+/**
+ * The stored values of `keys`: the cache first, then the rest from the
+ * database. `cached` says what the cache knows of a key (the value, null for
+ * a miss it remembers, undefined for nothing); `remember` is told what the
+ * database had (undefined: no row) with the row's JSON.
+ */
+async function readMany<T>(keys: readonly string[], cached: (key: string) => T | null | undefined, remember: (key: string, value: T | undefined, json: string) => void): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  const missing: string[] = [];
+  // A long conversation asks for 50,000 keys, over a microsecond each in the cache: in turns.
+  const turn = turnBudget();
+  for (const k of keys) {
+    const hit = cached(k);
+    if (hit === undefined) missing.push(k);
+    else if (hit !== null) out.set(k, hit);
+    await turn();
+  }
+  // In bounded reads: the query for a long conversation's 50,000 keys took Prisma's query compiler
+  // about 600 ms on the main thread in one piece; a read of a few hundred keys takes a few milliseconds.
+  for (let at = 0; at < missing.length; at += HELD_KEYS_PER_READ) {
+    const some = missing.slice(at, at + HELD_KEYS_PER_READ);
+    const rows = new Map((await pinsRepo.getMany(some)).map((r) => [r.key, r.config]));
+    for (const k of some) {
+      const json = rows.get(k);
+      const value = json === undefined ? undefined : (JSON.parse(json) as T);
+      remember(k, value, json ?? "");
+      if (value !== undefined) out.set(k, value);
+    }
+    if (at + HELD_KEYS_PER_READ < missing.length) await yieldToIo();
+  }
+  return out;
+}
+
 export const heldThinking = {
   /** The blocks held back for each key that has any; one database read for the keys not cached. */
-  async getMany(keys: string[]): Promise<Map<string, HeldBlock[]>> {
-    const out = new Map<string, HeldBlock[]>();
-    const missing: string[] = [];
-    // A long conversation asks for 50,000 keys, over a microsecond each in the cache: in turns.
-    const turn = turnBudget();
-    for (const k of keys) {
-      const hit = held.get(k);
-      if (hit === undefined) missing.push(k);
-      else if (hit !== "none") out.set(k, hit);
-      await turn();
-    }
-    // In bounded reads: the query for a long conversation's 50,000 keys took Prisma's query compiler
-    // about 600 ms on the main thread in one piece; a read of a few hundred keys takes a few milliseconds.
-    for (let at = 0; at < missing.length; at += HELD_KEYS_PER_READ) {
-      const some = missing.slice(at, at + HELD_KEYS_PER_READ);
-      const rows = await pinsRepo.getMany(some);
-      const found = new Map(rows.map((r) => [r.key, JSON.parse(r.config) as HeldBlock[]]));
-      for (const k of some) {
-        const blocks = found.get(k);
-        held.set(k, blocks ?? "none");
-        if (blocks) out.set(k, blocks);
-      }
-      if (at + HELD_KEYS_PER_READ < missing.length) await yieldToIo();
-    }
-    return out;
+  getMany(keys: string[]): Promise<Map<string, HeldBlock[]>> {
+    return readMany<HeldBlock[]>(
+      keys,
+      (k) => {
+        const hit = held.get(k);
+        return hit === "none" ? null : hit;
+      },
+      (k, blocks) => held.set(k, blocks ?? "none"),
+    );
   },
   put(key: string, model: string, blocks: HeldBlock[]): void {
     held.set(key, blocks);
@@ -176,25 +193,14 @@ const sizeOf = (json: string) => Math.max(64, json.length);
 
 export const outputItems = {
   /** The items found for each key; the cache first, then one database read per few hundred keys not cached. */
-  async getMany(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
-    const out = new Map<string, Record<string, unknown>>();
-    const missing: string[] = [];
-    const turn = turnBudget();
-    for (const k of keys) {
-      const hit = items.get(k);
-      if (hit) out.set(k, hit);
-      else missing.push(k);
-      await turn();
-    }
-    for (let at = 0; at < missing.length; at += HELD_KEYS_PER_READ) {
-      for (const row of await pinsRepo.getMany(missing.slice(at, at + HELD_KEYS_PER_READ))) {
-        const item = JSON.parse(row.config) as Record<string, unknown>;
-        items.set(row.key, item, { size: sizeOf(row.config) });
-        out.set(row.key, item);
-      }
-      if (at + HELD_KEYS_PER_READ < missing.length) await yieldToIo();
-    }
-    return out;
+  getMany(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+    return readMany<Record<string, unknown>>(
+      keys,
+      (k) => items.get(k),
+      (k, item, json) => {
+        if (item) items.set(k, item, { size: sizeOf(json) });
+      },
+    );
   },
   /** Cached at once, so the client's next request finds it on this instance however soon it comes; stored with the next batch. */
   put(key: string, model: string, item: Record<string, unknown>): void {

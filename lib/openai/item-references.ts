@@ -19,9 +19,6 @@ import { outputItems } from "../gateway/pins";
 import { turnBudget } from "../runtime/turns";
 import { parseItem, unknownReference, type Item, type ResponsesRequest } from "./responses-request";
 
-/** The caller an item is kept for: the same scope as its conversations' state. */
-export { callerScope as referenceScope } from "../api/wrap";
-
 /** The store's key of one item for one caller. */
 export const itemKey = (scope: string, id: string): string => `i:${crypto.createHash("sha256").update(JSON.stringify([scope, id])).digest("base64url")}`;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../api/errors";
 import { encodeEvent } from "../gateway/sse";
-import { itemKey, referenceScope } from "./item-references";
+import { callerScope } from "../api/wrap";
+import { itemKey } from "./item-references";
 import { DEFAULT_MAX_TOKENS } from "./request";
 import { parseResponsesRequest, toMessagesBodyFromResponses } from "./responses-request";
 import { toResponse, toResponseEvents, type OutputItem, type ResponseContext } from "./responses-response";
@@ -95,14 +96,14 @@ describe("Responses request → Messages request", () => {
   });
 
   it("keys kept items by the caller: the same id under another key or user is another item", () => {
-    const a = referenceScope({ keyId: "key_a" });
-    const b = referenceScope({ keyId: "key_b" });
-    expect(itemKey(a, "fc_req_1_0")).toBe(itemKey(referenceScope({ keyId: "key_a", userId: "u" }), "fc_req_1_0"));
+    const a = callerScope({ keyId: "key_a" });
+    const b = callerScope({ keyId: "key_b" });
+    expect(itemKey(a, "fc_req_1_0")).toBe(itemKey(callerScope({ keyId: "key_a", userId: "u" }), "fc_req_1_0"));
     expect(itemKey(a, "fc_req_1_0")).not.toBe(itemKey(b, "fc_req_1_0"));
     expect(itemKey(a, "fc_req_1_0")).not.toBe(itemKey(a, "fc_req_1_1"));
     // A browser session has no key: its user is the scope, never the empty key of another session.
-    expect(referenceScope({ keyId: "", userId: "u1" })).not.toBe(referenceScope({ keyId: "", userId: "u2" }));
-    expect(referenceScope({ keyId: "u1" })).not.toBe(referenceScope({ keyId: "", userId: "u1" }));
+    expect(callerScope({ keyId: "", userId: "u1" })).not.toBe(callerScope({ keyId: "", userId: "u2" }));
+    expect(callerScope({ keyId: "u1" })).not.toBe(callerScope({ keyId: "", userId: "u1" }));
     expect(itemKey(a, "x")).toMatch(/^i:/);
   });
 });

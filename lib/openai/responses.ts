@@ -11,15 +11,15 @@
  * caller (unless it sent store: false) and resolves references to them
  * (item-references.ts). previous_response_id is refused (responses-request.ts).
  */
-import type { Caller } from "../api/wrap";
-import { referenceScope, rememberOutput, resolveReferences } from "./item-references";
+import { callerScope, type Caller } from "../api/wrap";
+import { rememberOutput, resolveReferences } from "./item-references";
 import { openAIRoute } from "./response";
 import { parseResponsesRequest, toMessagesBodyFromResponses, type ResponsesRequest } from "./responses-request";
 import { toResponse, toResponseEvents, type ResponseContext } from "./responses-response";
 import { translatedEndpoint } from "./translated";
 
 function context(request: ResponsesRequest, requestId: string, caller: Caller): ResponseContext {
-  const scope = referenceScope(caller);
+  const scope = callerScope(caller);
   return {
     requestId,
     createdAt: Math.floor(Date.now() / 1000),
@@ -32,7 +32,7 @@ export const handleResponses = openAIRoute(
   translatedEndpoint({
     name: "responses",
     parse: parseResponsesRequest,
-    toMessages: async (request, caller) => toMessagesBodyFromResponses(await resolveReferences(request, referenceScope(caller))),
+    toMessages: async (request, caller) => toMessagesBodyFromResponses(await resolveReferences(request, callerScope(caller))),
     effort: (request) => request.reasoning?.effort,
     answer: (message: Parameters<typeof toResponse>[0], request, requestId, caller) => toResponse(message, context(request, requestId, caller)),
     stream: (source, request, requestId, caller) => toResponseEvents(source, context(request, requestId, caller)),
