@@ -17,7 +17,7 @@ import { createHttpServer, drainConnections, listen } from "./lib/api/http-serve
 import { serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
-import { startPinRetention, stopPinRetention } from "./lib/gateway/pin-retention";
+import { startRetention, stopRetention } from "./lib/retention/sweep";
 import { flushPins } from "./lib/gateway/pins";
 import { closeRecordStore, recorder } from "./lib/gateway/record";
 import { allRecorded, cutOff, openRequests } from "./lib/gateway/shutdown";
@@ -96,8 +96,8 @@ async function main(): Promise<void> {
   // Calibration experiments run in the server process; this resumes any a stopped process left unfinished.
   // Off on every instance but one when several share a database (a start requeues the trials left running).
   if (process.env.THINKGATE_CALIBRATION_RUNNER !== "off") await startCalibration();
-  // Deletes conversation pins not written within THINKGATE_PIN_RETENTION_DAYS, every THINKGATE_PIN_SWEEP_MS (on every instance: harmless, see the module).
-  startPinRetention({ retentionDays: env.pinRetentionDays, sweepMs: env.pinSweepMs });
+  // Deletes pins and records, and clears records' text, past their retention, every THINKGATE_RETENTION_SWEEP_MS (on every instance: harmless, see the module).
+  startRetention(env.retention, env.retentionSweepMs);
 
   const shownHost = env.host === "0.0.0.0" || env.host === "::" ? "127.0.0.1" : env.host;
   const url = `http://${shownHost}:${env.port}`;
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     // or the spool by now, so nothing accepted is lost by leaving.
     const closeMs = Number(process.env.THINKGATE_SHUTDOWN_CLOSE_MS ?? 10_000);
     const closed = (async () => {
-      await stopPinRetention();
+      await stopRetention();
       await flushPins();
       await closeRecordStore();
       await closeRecordWriter();

@@ -81,6 +81,7 @@ function CallItem({ call, current }: { call: Call; current: boolean }) {
         {call.failureScore !== null ? <span title="Probability that the answer is wrong">likely wrong {Math.round(call.failureScore * 100)}%</span> : null}
         {call.status !== "ok" ? <Badge tone="danger">{call.status}</Badge> : null}
       </p>
+      {call.textCleared ? <p className="text-xs text-gray-500 italic">Text cleared by the text retention (THINKGATE_TEXT_RETENTION_DAYS).</p> : null}
       {call.userText ? <Block label="User">{call.userText}</Block> : null}
       {call.toolResults.map((r) => (
         <Block key={r.toolUseId} label={`Tool result${r.isError ? " (error)" : ""} · ${r.toolUseId}`} tone={r.isError ? "danger" : "tool"}>
@@ -92,7 +93,7 @@ function CallItem({ call, current }: { call: Call; current: boolean }) {
           <summary className="cursor-pointer text-xs text-gray-600">Thinking ({call.thinking.length.toLocaleString("en-US")} characters)</summary>
           <p className="mt-1 text-xs whitespace-pre-wrap text-gray-800">{call.thinking}</p>
         </details>
-      ) : call.thinkingTokens > 0 ? (
+      ) : call.thinkingTokens > 0 && !call.textCleared ? (
         <p className="text-xs text-gray-500 italic">Thought for {call.thinkingTokens.toLocaleString("en-US")} tokens; no text stored ({call.thinkingStatus}).</p>
       ) : null}
       {call.answer ? <Block label="Answer">{call.answer}</Block> : null}

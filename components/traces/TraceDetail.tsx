@@ -126,6 +126,12 @@ function Header({ t }: { t: Trace }) {
   );
 }
 
+/** Said in place of text the retention sweep cleared; null while the record keeps its text. */
+function clearedNote(t: Trace): string | null {
+  if (!t.textClearedAt) return null;
+  return `Cleared on ${new Date(t.textClearedAt).toISOString().slice(0, 10)}: the record passed its text retention (THINKGATE_TEXT_RETENTION_DAYS). Its decision, tokens, cost and signal counts were kept.`;
+}
+
 /** How a request that did not come through /v1/messages reached the gateway. */
 const VIA_LABELS: Record<string, string> = { openai: "OpenAI-compatible endpoint", playground: "playground", calibration: "calibration lab" };
 
@@ -147,7 +153,7 @@ function PromptCard({ t }: { t: Trace }) {
         {t.prompt ? (
           <p className="max-h-80 overflow-y-auto text-sm leading-relaxed whitespace-pre-wrap text-gray-900">{t.prompt}</p>
         ) : (
-          <p className="text-sm text-gray-500 italic">No prompt was stored for this request.</p>
+          <p className="text-sm text-gray-500 italic">{clearedNote(t) ?? "No prompt was stored for this request."}</p>
         )}
       </CardBody>
     </Card>
@@ -186,6 +192,7 @@ const PLACEHOLDER_TITLE: Record<string, string> = {
   redacted: "Thinking redacted",
   empty: "Empty thinking",
   sampled_out: "Thinking not stored",
+  cleared: "Thinking cleared",
 };
 
 /** What stands in for thinking text the gateway never received: never an empty box that reads as "no thinking". */
@@ -217,7 +224,7 @@ function AnswerCard({ t }: { t: Trace }) {
         ) : t.answer ? (
           <p className="text-sm whitespace-pre-wrap">{t.answer}</p>
         ) : (
-          <p className="text-sm text-gray-500 italic">{t.status === "error" ? "No answer: the request failed." : "No answer text was stored."}</p>
+          <p className="text-sm text-gray-500 italic">{t.status === "error" ? "No answer: the request failed." : (clearedNote(t) ?? "No answer text was stored.")}</p>
         )}
       </CardBody>
     </Card>
@@ -259,7 +266,7 @@ function RejectedAnswers({ t }: { t: Trace }) {
               {r.answer !== null ? (
                 <pre className="max-h-72 overflow-auto rounded-md bg-gray-50 px-3 py-2 text-xs whitespace-pre-wrap text-gray-800">{r.answer || "(empty answer)"}</pre>
               ) : (
-                <p className="text-sm text-gray-500 italic">Not stored: this request was recorded before rejected answers were kept.</p>
+                <p className="text-sm text-gray-500 italic">{clearedNote(t) ?? "Not stored: this request was recorded before rejected answers were kept."}</p>
               )}
             </CardBody>
           </section>

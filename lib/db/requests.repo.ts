@@ -1,7 +1,24 @@
 /** Request records: written in batches by the recorder, read by the UI and the API. */
 import { db } from "./client";
 import { recordWriter } from "./record-writer";
+import { inTimedBatches } from "./retention-batch";
 import type { RequestRecordRow } from "../recorder/record";
+import { hopsWithoutAnswers } from "../traces/hops";
+
+/**
+ * What clearing a record's text sets: every column that holds what the
+ * caller or the model wrote. Decision, tokens, cost, signal counts and the
+ * failure score (whose reasons are described in words, not quoted) stay.
+ */
+const CLEARED_TEXT = {
+  system: null,
+  prompt: null,
+  answer: null,
+  thinkingText: null,
+  toolCalls: null,
+  toolResults: null,
+  assumptionKeys: null,
+} as const;
 
 export const requestsRepo = {
   /** Inserts a batch; ids already present are skipped, so a replayed batch is written once. */
@@ -16,4 +33,45 @@ export const requestsRepo = {
   },
 
   count: () => db().client.requestRecord.count(),
+
+  /**
+   * Clears the text of records created before `cutoff` (CLEARED_TEXT and the
+   * rejected answers in hops), walking the (textClearedAt, createdAt) index in
+   * batches sized by retention-batch.ts, and marks them cleared; returns how
+   * many. The search index follows through its triggers; the cost rollup is
+   * unchanged (no cost column moves). An aborted `signal` (shutdown) stops it
+   * between batches.
+   */
+  clearTextBefore(cutoff: Date, signal?: AbortSignal): Promise<number> {
+    const client = db().client;
+    return inTimedBatches(async (limit) => {
+      const rows = await client.requestRecord.findMany({ where: { textClearedAt: null, createdAt: { lt: cutoff } }, select: { id: true, hops: true }, take: limit });
+      if (!rows.length) return { found: 0, changed: 0 };
+      const hops = rows.flatMap((r) => {
+        const without = hopsWithoutAnswers(r.hops);
+        return without === null ? [] : [{ id: r.id, hops: without }];
+      });
+      const [{ count }] = await client.$transaction([
+        client.requestRecord.updateMany({ where: { id: { in: rows.map((r) => r.id) }, textClearedAt: null }, data: { ...CLEARED_TEXT, textClearedAt: new Date() } }),
+        ...hops.map((h) => client.requestRecord.update({ where: { id: h.id }, data: { hops: h.hops } })),
+      ]);
+      return { found: rows.length, changed: count };
+    }, signal);
+  },
+
+  /**
+   * Deletes the records created before `cutoff`, on the createdAt index in
+   * batches sized by retention-batch.ts; returns how many went. The cost
+   * rollup subtracts them through its trigger, so the dashboard and the
+   * records keep agreeing: cost history is as long as record retention.
+   */
+  deleteBefore(cutoff: Date, signal?: AbortSignal): Promise<number> {
+    const client = db().client;
+    return inTimedBatches(async (limit) => {
+      const rows = await client.requestRecord.findMany({ where: { createdAt: { lt: cutoff } }, select: { id: true }, take: limit });
+      if (!rows.length) return { found: 0, changed: 0 };
+      const { count } = await client.requestRecord.deleteMany({ where: { id: { in: rows.map((r) => r.id) } } });
+      return { found: rows.length, changed: count };
+    }, signal);
+  },
 };

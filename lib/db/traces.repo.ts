@@ -158,6 +158,7 @@ export const tracesRepo = {
         tier: true,
         servedModel: true,
         status: true,
+        textClearedAt: true,
         messageCount: true,
         prompt: true,
         answer: true,

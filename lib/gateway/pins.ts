@@ -67,7 +67,7 @@ function enqueue(row: PinRow): void {
  * When this instance last wrote each pin it has in memory. A pin in use is
  * written again (its lastSeenAt bumped) at most once per `refreshMs`, when it
  * is read or put: otherwise a conversation that goes on for weeks would keep
- * the time of its first turn, and the retention sweep (pin-retention.ts)
+ * the time of its first turn, and the retention sweep (lib/retention/sweep.ts)
  * would take its pin while it is still in use.
  */
 const written = new LRUCache<string, number>({ max: 50_000 });

@@ -59,15 +59,22 @@ describe("runtime environment", () => {
     expect(anthropic.upstreamBaseUrl).toBe("https://api.anthropic.com");
   });
 
-  it("reads the pin retention settings, refusing a bad value by name", () => {
-    expect(readEnv(base)).toMatchObject({ pinRetentionDays: 30, pinSweepMs: 3_600_000 });
-    expect(readEnv({ ...base, THINKGATE_PIN_RETENTION_DAYS: "0", THINKGATE_PIN_SWEEP_MS: "200" })).toMatchObject({ pinRetentionDays: 0, pinSweepMs: 200 });
-    expect(readEnv({ ...base, THINKGATE_PIN_RETENTION_DAYS: " 7 " }).pinRetentionDays).toBe(7);
-    for (const bad of ["-1", "1.5", "thirty", "36501"]) {
-      expect(() => readEnv({ ...base, THINKGATE_PIN_RETENTION_DAYS: bad })).toThrow(/THINKGATE_PIN_RETENTION_DAYS must be a whole number from 0 to 36500/);
+  it("reads the retention settings, refusing a bad value by name", () => {
+    expect(readEnv(base)).toMatchObject({ retention: { pinDays: 30, recordDays: 0, textDays: 0 }, retentionSweepMs: 3_600_000 });
+    expect(
+      readEnv({ ...base, THINKGATE_PIN_RETENTION_DAYS: "0", THINKGATE_RECORD_RETENTION_DAYS: "400", THINKGATE_TEXT_RETENTION_DAYS: " 7 ", THINKGATE_RETENTION_SWEEP_MS: "200" }),
+    ).toMatchObject({ retention: { pinDays: 0, recordDays: 400, textDays: 7 }, retentionSweepMs: 200 });
+    for (const name of ["THINKGATE_PIN_RETENTION_DAYS", "THINKGATE_RECORD_RETENTION_DAYS", "THINKGATE_TEXT_RETENTION_DAYS"]) {
+      for (const bad of ["-1", "1.5", "thirty", "36501"]) {
+        expect(() => readEnv({ ...base, [name]: bad })).toThrow(new RegExp(`${name} must be a whole number from 0 to 36500`));
+      }
     }
+    // The sweep period's earlier name still works; the new one wins when both are set.
+    expect(readEnv({ ...base, THINKGATE_PIN_SWEEP_MS: "300" }).retentionSweepMs).toBe(300);
+    expect(readEnv({ ...base, THINKGATE_PIN_SWEEP_MS: "300", THINKGATE_RETENTION_SWEEP_MS: "400" }).retentionSweepMs).toBe(400);
     // 0 would sweep in a busy loop; past 2^31-1 ms Node fires the timer after 1 ms.
     for (const bad of ["0", "-5", "1h", "2147483648"]) {
+      expect(() => readEnv({ ...base, THINKGATE_RETENTION_SWEEP_MS: bad })).toThrow(/THINKGATE_RETENTION_SWEEP_MS must be a whole number from 1 to 2147483647/);
       expect(() => readEnv({ ...base, THINKGATE_PIN_SWEEP_MS: bad })).toThrow(/THINKGATE_PIN_SWEEP_MS must be a whole number from 1 to 2147483647/);
     }
   });

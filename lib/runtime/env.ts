@@ -12,6 +12,7 @@ import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from "../api/http
 import fs from "node:fs";
 import path from "node:path";
 import { databaseUrl, providerOf, type DbProvider } from "../db/provider";
+import type { RetentionPolicy } from "../retention/sweep";
 
 export type Mode = "simulator" | "anthropic";
 
@@ -30,10 +31,10 @@ export interface RuntimeEnv {
   headersTimeoutMs: number;
   /** Time a request's body may take to arrive once its headers are in; the response is not limited. */
   bodyTimeoutMs: number;
-  /** Conversation pins, held thinking and kept output items not written for this many days are deleted; 0 keeps them forever. */
-  pinRetentionDays: number;
-  /** How often the retention sweep runs (lib/gateway/pin-retention.ts). */
-  pinSweepMs: number;
+  /** Days each kind of stored data is kept (lib/retention/sweep.ts); 0 keeps it forever. */
+  retention: RetentionPolicy;
+  /** How often the retention sweep runs. */
+  retentionSweepMs: number;
   version: string;
 }
 
@@ -145,8 +146,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     headersTimeoutMs: positiveInt(env, "THINKGATE_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS),
     bodyTimeoutMs: positiveInt(env, "THINKGATE_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS),
     // A hundred years at most: a cutoff further back than that is no retention, and keeps the date valid.
-    pinRetentionDays: intInRange(env, "THINKGATE_PIN_RETENTION_DAYS", 30, 0, 36_500),
-    pinSweepMs: intInRange(env, "THINKGATE_PIN_SWEEP_MS", 3_600_000, 1, MAX_TIMER_MS),
+    retention: {
+      pinDays: intInRange(env, "THINKGATE_PIN_RETENTION_DAYS", 30, 0, 36_500),
+      recordDays: intInRange(env, "THINKGATE_RECORD_RETENTION_DAYS", 0, 0, 36_500),
+      textDays: intInRange(env, "THINKGATE_TEXT_RETENTION_DAYS", 0, 0, 36_500),
+    },
+    // THINKGATE_PIN_SWEEP_MS is the name it had while pins were all the sweep deleted.
+    retentionSweepMs: intInRange(env, env.THINKGATE_RETENTION_SWEEP_MS?.trim() ? "THINKGATE_RETENTION_SWEEP_MS" : "THINKGATE_PIN_SWEEP_MS", 3_600_000, 1, MAX_TIMER_MS),
     version: process.env.npm_package_version ?? "0.1.0",
   };
 }

@@ -31,4 +31,13 @@ describe("thinkingView", () => {
     expect(v.status).toBe("sampled_out");
     expect(v.placeholder).toMatch(/not stored.*sampling/i);
   });
+
+  it("says when the retention sweep cleared the text, and only then", () => {
+    const v = thinkingView({ thinkingStatus: "text", thinkingText: null, thinkingTokens: 900, textClearedAt: new Date("2026-12-01T00:00:00Z") });
+    expect(v.status).toBe("cleared");
+    expect(v.placeholder).toMatch(/cleared.*THINKGATE_TEXT_RETENTION_DAYS/);
+    expect(thinkingView({ thinkingStatus: "text", thinkingText: null, thinkingTokens: 900, textClearedAt: null }).status).toBe("empty");
+    // A trace that never came back as text stays what it was.
+    expect(thinkingView({ thinkingStatus: "omitted", thinkingText: null, thinkingTokens: 900, textClearedAt: new Date() }).status).toBe("omitted");
+  });
 });

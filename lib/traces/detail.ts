@@ -6,8 +6,12 @@
 import type { FailureReason } from "./failure-score";
 import { extractSignals, type Span, type SignalStats } from "./signals";
 
-/** The stored statuses, plus "sampled_out": the model's text came back but trace sampling did not store it. */
-export type ThinkingStatus = "none" | "text" | "omitted" | "redacted" | "empty" | "sampled_out";
+/**
+ * The stored statuses, plus "sampled_out": the model's text came back but
+ * trace sampling did not store it; "cleared": it was stored, and the
+ * retention sweep cleared it (THINKGATE_TEXT_RETENTION_DAYS).
+ */
+export type ThinkingStatus = "none" | "text" | "omitted" | "redacted" | "empty" | "sampled_out" | "cleared";
 
 export interface TextSignals {
   spans: Span[];
@@ -39,6 +43,8 @@ export function thinkingPlaceholder(status: ThinkingStatus, thinkingTokens: numb
       return `The model returned a thinking block with no text (${tokens(thinkingTokens)} billed).`;
     case "sampled_out":
       return `Thinking not stored: the model thought (${tokens(thinkingTokens)}), but trace sampling (setting traces.sampling) kept this trace's text out. Its signal counts were kept.`;
+    case "cleared":
+      return `Thinking cleared: the model thought (${tokens(thinkingTokens)}), and the text was deleted when the record passed its text retention (THINKGATE_TEXT_RETENTION_DAYS). Its signal counts and failure score were kept.`;
     case "text":
     case "none":
       return null;
@@ -56,12 +62,13 @@ export function thinkingView(row: {
   thinkingText: string | null;
   thinkingTokens: number;
   thinkingSampledOut?: boolean | null;
+  textClearedAt?: Date | string | null;
 }): ThinkingView {
   const known: ThinkingStatus[] = ["none", "text", "omitted", "redacted", "empty"];
   let status = (known as string[]).includes(row.thinkingStatus) ? (row.thinkingStatus as ThinkingStatus) : "none";
   // Tokens billed for thinking but nothing stored: say so rather than show nothing.
   if (status === "none" && row.thinkingTokens > 0) status = "omitted";
-  if (status === "text" && !row.thinkingText) status = row.thinkingSampledOut ? "sampled_out" : "empty";
+  if (status === "text" && !row.thinkingText) status = row.thinkingSampledOut ? "sampled_out" : row.textClearedAt ? "cleared" : "empty";
   return {
     status,
     text: status === "text" ? row.thinkingText : null,

@@ -34,3 +34,21 @@ export function escalationView(hops: unknown): EscalationView {
   const failed = last ? strings(last.validatorFailed) : [];
   return { rejected, validatorFailed: failed.length ? failed : null };
 }
+
+/**
+ * The stored hops JSON with each rejected answer's text taken out (the text
+ * retention: lib/db/requests.repo.ts clearTextBefore), its model and reasons
+ * kept; null when there is no answer text in it (most records) or the column
+ * is not a JSON array (left as it is).
+ */
+export function hopsWithoutAnswers(hops: string): string | null {
+  if (!hops.includes('"answer"')) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(hops);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed)) return null;
+  return JSON.stringify(parsed.map((h: unknown) => (h && typeof h === "object" && "answer" in h ? { ...h, answer: null } : h)));
+}

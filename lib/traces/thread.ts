@@ -26,6 +26,7 @@ export interface ThreadRecord {
   toolCalls: string | null;
   toolResults: string | null;
   failureScore: number | null;
+  textClearedAt?: Date | null;
 }
 
 export interface ThreadCall {
@@ -47,6 +48,8 @@ export interface ThreadCall {
   answer: string | null;
   toolCalls: ToolCall[];
   failureScore: number | null;
+  /** The retention sweep cleared this call's text (THINKGATE_TEXT_RETENTION_DAYS): no user text, tool calls or results, thinking or answer to show. */
+  textCleared: boolean;
 }
 
 export interface ThreadTurn {
@@ -104,6 +107,7 @@ export function buildThread(conversationKey: string | null, records: readonly Th
       answer: r.answer,
       toolCalls: calls,
       failureScore: r.failureScore,
+      textCleared: Boolean(r.textClearedAt),
     };
     const opensTurn = call.userText !== null;
     if (opensTurn || turns.length === 0) turns.push({ turn: opensTurn ? turns.filter((t) => t.turn > 0).length + 1 : 0, calls: [call] });

@@ -68,6 +68,8 @@ export interface TraceDetail {
   messageCount: number;
   hasTools: boolean;
   answer: string | null;
+  /** When the retention sweep cleared the record's text (prompt, answer, thinking, tool calls); null while it is kept. */
+  textClearedAt: string | null;
   decision: {
     stage: string;
     reason: string;
@@ -97,7 +99,7 @@ export interface TraceDetail {
     counterfactualReasoning: number | null;
   };
   thinking: {
-    status: "none" | "text" | "omitted" | "redacted" | "empty" | "sampled_out";
+    status: "none" | "text" | "omitted" | "redacted" | "empty" | "sampled_out" | "cleared";
     text: string | null;
     tokens: number;
     placeholder: string | null;
@@ -139,6 +141,8 @@ export interface TraceThread {
       answer: string | null;
       toolCalls: { id: string; name: string; input: string }[];
       failureScore: number | null;
+      /** The text retention cleared this call's text. */
+      textCleared: boolean;
     }[];
   }[];
 }
