@@ -18,9 +18,10 @@ interface ClassifierEscalationView {
   };
 }
 
-/** GET/PUT /api/settings/traces, the redaction section (lib/traces/redaction.ts). */
+/** GET/PUT /api/settings/traces, the redaction section (lib/traces/redaction.ts) and the retention (read-only). */
 interface RedactionView {
   redaction: { enabled: boolean; builtins: Record<string, boolean>; patterns: ({ label: string; match: string } & Record<string, unknown>)[] };
+  retention?: { textDays: number; recordDays: number; pinDays: number; sweepMs: number };
 }
 
 const BUILTIN_LABELS: Record<string, string> = {
@@ -55,6 +56,12 @@ export function SignalsSettings({ isAdmin }: { isAdmin: boolean }) {
         {!isAdmin ? <ReadOnlyNote>Only admins change these settings.</ReadOnlyNote> : null}
         <QueryBody query={traces} what="trace settings">
           {(data) => <RedactionForm key={JSON.stringify(data.redaction)} initial={data} isAdmin={isAdmin} save={saveRedaction} />}
+        </QueryBody>
+      </Card>
+      <Card>
+        <CardHeader title="Retention" description="How long stored data is kept. Set in the deployment's environment; the same on every instance." />
+        <QueryBody query={traces} what="retention">
+          {(data) => (data.retention ? <RetentionTable retention={data.retention} /> : <CardBody>Not reported by this server.</CardBody>)}
         </QueryBody>
       </Card>
     </>
@@ -170,5 +177,46 @@ function SaveRow({ save, label }: { save: { isPending: boolean; error: unknown; 
       {save.error ? <FormMessage tone="error">{message(save.error)}</FormMessage> : null}
       {save.isSuccess ? <FormMessage tone="success">Saved.</FormMessage> : null}
     </div>
+  );
+}
+
+const period = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000).toLocaleString("en-US")} min` : ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
+const kept = (days: number) => (days === 0 ? "forever" : `${days.toLocaleString("en-US")} day${days === 1 ? "" : "s"}`);
+
+/** The retention policy as the server runs it (THINKGATE_*_RETENTION_DAYS). */
+function RetentionTable({ retention }: { retention: NonNullable<RedactionView["retention"]> }) {
+  const rows: [string, string, string, string][] = [
+    ["Text of request records", "prompt, system prompt, answer, thinking, tool calls and results; tokens, cost and signal counts stay", kept(retention.textDays), "THINKGATE_TEXT_RETENTION_DAYS"],
+    ["Request records", "whole records; their spend leaves the cost dashboard with them", kept(retention.recordDays), "THINKGATE_RECORD_RETENTION_DAYS"],
+    ["Conversation pins", "pins, held-back thinking and Responses API items not used for this long", kept(retention.pinDays), "THINKGATE_PIN_RETENTION_DAYS"],
+  ];
+  return (
+    <CardBody>
+      <table className="w-full text-sm" data-testid="retention">
+        <thead>
+          <tr className="text-left text-xs text-gray-500">
+            <th className="py-1 pr-3 font-medium">Data</th>
+            <th className="py-1 pr-3 font-medium">Kept</th>
+            <th className="py-1 font-medium">Variable</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([what, detail, days, variable]) => (
+            <tr key={variable} className="border-t border-gray-100 align-top">
+              <td className="py-2 pr-3">
+                <p className="font-medium text-gray-900">{what}</p>
+                <p className="text-xs text-gray-500">{detail}</p>
+              </td>
+              <td className="py-2 pr-3 whitespace-nowrap">{days}</td>
+              <td className="py-2 font-mono text-xs break-all text-gray-600">{variable}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="mt-2 text-xs text-gray-500">
+        Swept every {period(retention.sweepMs)} (THINKGATE_RETENTION_SWEEP_MS).
+      </p>
+    </CardBody>
   );
 }

@@ -2,11 +2,15 @@
  * GET /api/settings/traces (viewer) and PUT /api/settings/traces (admin):
  * the sampling and redaction settings. A PUT replaces the sections it names
  * (sampling, redaction or both), validated in full, and the in-memory
- * snapshot the recorder uses is reloaded at once.
+ * snapshot the recorder uses is reloaded at once. The retention of records
+ * and pins is shown beside them, read-only: it is the deployment's
+ * environment (THINKGATE_*_RETENTION_DAYS, lib/retention/sweep.ts), the same
+ * for every instance.
  */
 import { z } from "zod";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
+import { runtimeEnv } from "../runtime/env";
 import { saveTracesConfig, tracesSnapshot, type TracesSettings } from "./config";
 import { redactionConfigSchema } from "./redaction";
 import { samplingConfigSchema } from "./sampling";
@@ -16,7 +20,10 @@ const putBody = z
   .strict()
   .refine((b) => b.sampling !== undefined || b.redaction !== undefined, "send sampling, redaction or both");
 
-const view = (s: TracesSettings) => ({ sampling: s.sampling, redaction: s.redaction });
+const view = (s: TracesSettings) => {
+  const env = runtimeEnv();
+  return { sampling: s.sampling, redaction: s.redaction, retention: { ...env.retention, sweepMs: env.retentionSweepMs } };
+};
 
 export const getTracesSettings: Handler = withApi({ role: "viewer" }, async () => json(200, view(tracesSnapshot())));
 

@@ -4,13 +4,16 @@
  * assumption with its prompt suggestion and the traces behind it; a tool loop
  * reads as one thread (turns, tool calls and results, thinking, pinned
  * calls); an escalated request shows the rejected standard answer and why,
- * and the flag on a served answer that still failed its validator.
+ * and the flag on a served answer that still failed its validator; a trace
+ * past the text retention says its text was cleared, and Settings shows the
+ * retention.
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { screenshot, type E2EContext } from "../support/chromium";
 import { api, sdk, startSignedIn, stopSignedIn } from "../support/e2e";
+import { backdate } from "../support/db";
 import { eventually, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -25,7 +28,8 @@ async function storedId(response: Response): Promise<string> {
 }
 
 beforeAll(async () => {
-  ({ server, browser, admin } = await startSignedIn());
+  // Text retention of 7 days, swept often: a record backdated past it shows its text as cleared.
+  ({ server, browser, admin } = await startSignedIn({ env: { THINKGATE_TEXT_RETENTION_DAYS: "7", THINKGATE_RETENTION_SWEEP_MS: "300" } }));
   client = sdk(server);
   const rules = await api(server, "/api/rules", {
     method: "POST",
@@ -196,5 +200,29 @@ describe("the ML engineer's loop", () => {
     expect(traces.redaction.patterns).toHaveLength(1);
     expect(traces.redaction.patterns[0]).toMatchObject({ label: "employee", match: "EMP-######" });
     expect(traces.redaction.builtins.emails).toBe(false);
+  });
+
+  it("a trace past the text retention says its text was cleared, and Settings shows the retention", async () => {
+    const { page } = admin;
+    const { response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 512, messages: [{ role: "user", content: "Why might our nightly wombatsync job time out? Think it through." }] }, { headers: { "thinkgate-tier": "reasoning" } })
+      .withResponse();
+    const id = await storedId(response);
+    await backdate(server, "RequestRecord", "createdAt", "id", [id], 8 * 86_400_000);
+    await eventually(async () => (((await (await api(server, `/api/requests/${id}`)).json()) as { textClearedAt: string | null }).textClearedAt ? true : undefined));
+
+    await page.goto(`/traces/${id}`);
+    await page.getByText(/Cleared on \d{4}-\d\d-\d\d: the record passed its text retention/).first().waitFor();
+    expect(await page.getByText("wombatsync").count()).toBe(0);
+    // Its cost and tokens are still there.
+    await page.getByText(/thinking tokens/).first().waitFor();
+
+    await page.goto("/settings?tab=routing");
+    const table = page.getByTestId("retention");
+    await table.waitFor();
+    const rows = await table.locator("tbody tr").allInnerTexts();
+    expect(rows[0]).toMatch(/Text of request records[\s\S]*7 days[\s\S]*THINKGATE_TEXT_RETENTION_DAYS/);
+    expect(rows[1]).toMatch(/Request records[\s\S]*forever/);
+    expect(rows[2]).toMatch(/Conversation pins[\s\S]*30 days/);
   });
 });
