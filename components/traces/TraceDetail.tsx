@@ -133,7 +133,12 @@ function clearedNote(t: Trace): string | null {
 }
 
 /** How a request that did not come through /v1/messages reached the gateway. */
-const VIA_LABELS: Record<string, string> = { openai: "OpenAI-compatible endpoint", playground: "playground", calibration: "calibration lab" };
+const VIA_LABELS: Record<string, string> = {
+  openai: "OpenAI chat completions",
+  "openai-responses": "OpenAI Responses API",
+  playground: "playground",
+  calibration: "calibration lab",
+};
 
 function PromptCard({ t }: { t: Trace }) {
   return (

@@ -102,8 +102,15 @@ export interface InternalCall {
   reason: string;
 }
 
-/** The endpoint a request came through, kept on its record: Messages API clients, or an in-process caller on their behalf. */
-export type Via = "messages" | "openai" | "playground" | "calibration";
+/**
+ * The endpoint a request came through, kept on its record: Messages API
+ * clients, the OpenAI-compatible endpoints (chat completions, the Responses
+ * API), or an in-process caller on their behalf.
+ */
+export type Via = "messages" | "openai" | "openai-responses" | "playground" | "calibration";
+
+/** The OpenAI-compatible endpoints: their clients never see thinking blocks, so the gateway keeps them (hidden-thinking.ts). */
+const isOpenAi = (via: Via) => via === "openai" || via === "openai-responses";
 
 export interface CallOptions {
   via?: Via;
@@ -131,7 +138,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     a.bodySize = size;
     // A large body was just taken back from the parser's thread in one piece of work; routing reads it in another.
     if (size > LARGE_BODY_BYTES) await yieldToIo();
-    if (!internal && (via === "messages" || via === "openai")) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.scope));
+    if (!internal && (via === "messages" || isOpenAi(via))) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.scope));
     a.routable = await toRoutable(a.body, req.headers, { scope: a.scope });
     const { snapshot } = await routingConfig();
     const policy = thinkingPolicyFor(principal, a.routable.app, snapshot);
@@ -297,7 +304,7 @@ function hides(req: ApiRequest, a: Attempt): boolean {
 /** An OpenAI-endpoint answer with thinking on: its blocks are kept for the next turn (hidden-thinking.ts). */
 function keeps(a: Attempt): boolean {
   const t = a.applied?.thinking?.type;
-  return a.via === "openai" && (t === "adaptive" || t === "enabled" || t === "between_tools");
+  return isOpenAi(a.via) && (t === "adaptive" || t === "enabled" || t === "between_tools");
 }
 
 async function forwardJson(res: Response, text: string, a: Attempt, headers: Record<string, string>): Promise<ApiResponse> {

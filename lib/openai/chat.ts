@@ -18,6 +18,7 @@ const chatIds = (requestId: string) => ({ id: `chatcmpl-${requestId}`, created: 
 export const handleChatCompletions = openAIRoute(
   translatedEndpoint({
     name: "chat completions",
+    via: "openai",
     parse: parseChatRequest,
     toMessages: toMessagesBody,
     effort: (chat) => chat.reasoning_effort,

@@ -31,6 +31,7 @@ function context(request: ResponsesRequest, requestId: string, caller: Caller): 
 export const handleResponses = openAIRoute(
   translatedEndpoint({
     name: "responses",
+    via: "openai-responses",
     parse: parseResponsesRequest,
     toMessages: async (request, caller) => toMessagesBodyFromResponses(await resolveReferences(request, callerScope(caller))),
     effort: (request) => request.reasoning?.effort,

@@ -18,6 +18,8 @@ import { chatError, chatErrorFromBody, fromAppError, toChatError, type MessageBl
 export interface EndpointSpec<Req, Message> {
   /** For the log: "chat completions", "responses". */
   name: string;
+  /** Recorded on each request (the record's via column), so the explorer tells the endpoints apart. */
+  via: "openai" | "openai-responses";
   /** The request checked, or an AppError naming what is wrong. */
   parse(value: unknown): Promise<Req>;
   /** The Messages body it becomes (a value: a large body is neither serialised nor parsed again), for the authenticated caller. */
@@ -69,7 +71,7 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
       return chatError(500, toChatError(500, "api_error", "Internal server error"));
     }
 
-    const res = await handleMessages({ ...req, headers, ...bodyOfValue(messagesBody, size) }, { via: "openai", notes: dropped.notes, requestId });
+    const res = await handleMessages({ ...req, headers, ...bodyOfValue(messagesBody, size) }, { via: spec.via, notes: dropped.notes, requestId });
     const keep = passedHeaders(res.headers);
     if (dropped.names.length) keep[DROPPED_PARAMS_HEADER] = dropped.names.join(", ");
     if (isStream(res)) {

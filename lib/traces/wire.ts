@@ -37,7 +37,7 @@ export interface TraceDetail {
   id: string;
   createdAt: string;
   keyId: string | null;
-  /** The endpoint the request came through: messages, openai, playground or calibration. */
+  /** The endpoint the request came through: messages, openai (chat completions), openai-responses, playground or calibration. */
   via: string;
   app: string | null;
   task: string | null;

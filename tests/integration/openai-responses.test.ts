@@ -91,7 +91,7 @@ describe(`Responses API through the official openai client (${process.env.THINKG
     const rec = await stored(data.id);
     expect(rec.id).toBe(request_id);
     expect(rec.status).toBe("ok");
-    expect(rec.via).toBe("openai");
+    expect(rec.via).toBe("openai-responses");
     expect(rec.stream).toBe(false);
     expect(rec.prompt).toContain("the meeting moved");
     expect(rec.answer).toBe(data.output_text);
@@ -424,7 +424,7 @@ describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through
     expect(result.finishReason).toBe("stop");
     expect(result.usage.outputTokens).toBeGreaterThan(0);
     const rec = await recordOf(result.response.headers);
-    expect(rec).toMatchObject({ status: "ok", via: "openai", system: "Be brief.", answer: result.text, pricingStatus: "priced" });
+    expect(rec).toMatchObject({ status: "ok", via: "openai-responses", system: "Be brief.", answer: result.text, pricingStatus: "priced" });
   });
 
   it("streamText streams the answer; the text equals the concatenated deltas", async () => {
