@@ -26,6 +26,7 @@ import { pinsRepo } from "../db/pins.repo";
 import { requestsRepo } from "../db/requests.repo";
 import { refreshPinsEvery } from "../gateway/pins";
 import { logger } from "../observability/logger";
+import { metrics } from "../telemetry/metrics";
 
 const DAY_MS = 86_400_000;
 
@@ -44,6 +45,8 @@ export interface RetentionPolicy {
 }
 
 interface Step {
+  /** The metrics' label (thinkgate_retention_rows_total{what}). */
+  kind: "pins" | "records" | "record_text";
   what: string;
   days: number;
   run: (cutoff: Date, signal?: AbortSignal) => Promise<number>;
@@ -51,10 +54,10 @@ interface Step {
 
 function steps(policy: RetentionPolicy): Step[] {
   const all: Step[] = [
-    { what: "conversation pins deleted (not written within the retention period)", days: policy.pinDays, run: (c, s) => pinsRepo.deleteSeenBefore(c, s) },
+    { kind: "pins", what: "conversation pins deleted (not written within the retention period)", days: policy.pinDays, run: (c, s) => pinsRepo.deleteSeenBefore(c, s) },
     // Records before their text: a record about to be deleted is not cleared first.
-    { what: "request records deleted", days: policy.recordDays, run: (c, s) => requestsRepo.deleteBefore(c, s) },
-    { what: "request records' text cleared", days: policy.textDays, run: (c, s) => requestsRepo.clearTextBefore(c, s) },
+    { kind: "records", what: "request records deleted", days: policy.recordDays, run: (c, s) => requestsRepo.deleteBefore(c, s) },
+    { kind: "record_text", what: "request records' text cleared", days: policy.textDays, run: (c, s) => requestsRepo.clearTextBefore(c, s) },
   ];
   return all.filter((s) => s.days > 0);
 }
@@ -70,8 +73,10 @@ export async function sweep(policy: RetentionPolicy, signal?: AbortSignal): Prom
     try {
       const n = await step.run(new Date(Date.now() - step.days * DAY_MS), signal);
       done[step.what] = n;
+      metrics().retentionRows.inc({ what: step.kind }, n);
       if (n) logger.info({ rows: n, retentionDays: step.days }, `retention: ${step.what}`);
     } catch (err) {
+      metrics().retentionFailures.inc({ what: step.kind });
       // The database away, a lock held too long: tried again at the next period; it never stops the server.
       logger.warn({ err: (err as Error).message, step: step.what }, "retention: sweep step failed; trying again at the next period");
     }

@@ -75,6 +75,18 @@ function build() {
       help: "Size of the on-disk spool of request records, where records wait until the database has them.",
       registers: [registry],
     }),
+    retentionRows: new Counter({
+      name: "thinkgate_retention_rows_total",
+      help: "Rows the retention sweep of this process deleted or cleared, by what: pins (deleted), records (deleted), record_text (cleared).",
+      labelNames: ["what"] as const,
+      registers: [registry],
+    }),
+    retentionFailures: new Counter({
+      name: "thinkgate_retention_failures_total",
+      help: "Retention sweep steps that failed (tried again at the next period), by what.",
+      labelNames: ["what"] as const,
+      registers: [registry],
+    }),
   };
   return m;
 }

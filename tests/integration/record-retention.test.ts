@@ -151,6 +151,12 @@ describe(`record retention (${testDbKind()})`, () => {
     // The deleted record left the cost rollup with it; the cleared one is still counted.
     await rollupAgrees();
     expect(server.output()).not.toMatch(/retention: sweep step failed/);
+    // What the sweep did is counted for Prometheus.
+    const scrape = await (await fetch(`${server.url}/metrics`, { headers: { "x-api-key": server.adminKey } })).text();
+    const rows = (what: string) => Number(new RegExp(`^thinkgate_retention_rows_total\\{what="${what}"\\} (\\S+)$`, "m").exec(scrape)?.[1] ?? NaN);
+    expect(rows("record_text")).toBeGreaterThanOrEqual(1);
+    expect(rows("records")).toBeGreaterThanOrEqual(1);
+    expect(scrape).not.toMatch(/^thinkgate_retention_failures_total\{[^}]*\} [1-9]/m);
   });
 
   it("works through more records than one batch, and never clears a record twice", async () => {
