@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { AddToSetForm } from "@/components/calibration/AddToSetForm";
 import type { Role } from "@/components/calibration/types";
 import { EscalatedBadge } from "@/components/home/RequestsTable";
@@ -69,6 +69,7 @@ export function TraceDetail({ id, role }: { id: string; role: Role }) {
           {canEdit ? <AddToSet t={t} /> : null}
           <DecisionCard t={t} />
           <CostCard t={t} />
+          {role === "admin" && !t.textClearedAt ? <ClearTextCard t={t} /> : null}
         </div>
       </div>
     </div>
@@ -303,6 +304,43 @@ function FailureCard({ t }: { t: Trace }) {
           <p className="text-xs text-gray-500">A ranking aid, not a verdict: cross-validated on real traces of models it never saw (npm run eval:signals).</p>
         </CardBody>
       </section>
+    </Card>
+  );
+}
+
+/** Admins: clear this record's text now (DELETE /api/requests/{id}/text), as the text retention would; asks once more first. */
+function ClearTextCard({ t }: { t: Trace }) {
+  const qc = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const clear = useMutation({
+    mutationFn: () => apiFetch(`/api/requests/${encodeURIComponent(t.id)}/text`, { method: "DELETE" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: traceQueryKey(t.id) }),
+  });
+  return (
+    <Card>
+      <CardHeader title="Stored text" description="Prompt, system prompt, answer, thinking and tool traffic, as stored (redacted)." />
+      <CardBody className="space-y-2">
+        <p className="text-xs text-gray-600">
+          Clearing removes them now, as the text retention does when it is due: for a secret the redaction did not catch, or a prompt someone asked to have removed. The
+          decision, tokens, cost and signal counts stay. It cannot be undone.
+        </p>
+        {confirming ? (
+          <div className="flex flex-wrap gap-2">
+            <Button variant="danger" disabled={clear.isPending} onClick={() => clear.mutate()}>
+              {clear.isPending ? <Spinner /> : null}
+              Clear the text for good
+            </Button>
+            <Button variant="secondary" disabled={clear.isPending} onClick={() => setConfirming(false)}>
+              Keep it
+            </Button>
+          </div>
+        ) : (
+          <Button variant="secondary" onClick={() => setConfirming(true)}>
+            Clear text…
+          </Button>
+        )}
+        {clear.error ? <p className="text-xs text-red-700" role="alert">Could not clear the text: {clear.error.message}</p> : null}
+      </CardBody>
     </Card>
   );
 }

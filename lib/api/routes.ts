@@ -31,7 +31,7 @@ import { handleRoute } from "../gateway/route-endpoint";
 import { createKeyHandler, listKeys, patchKey, revokeKey } from "../keys/api";
 import { runPlayground } from "../playground/api";
 import { addPrice, listPrices } from "../pricing/api";
-import { getRequest, listRequests } from "../requests/api";
+import { clearRequestText, getRequest, listRequests } from "../requests/api";
 import { getRouter, postApplyVersion, postRetrain, postRollbackVersion } from "../router-versions/api";
 import { getRuleHistory, getRules, getRuleVersion, postRollback, postRuleReplay, postRules, postRuleTest } from "../rules/api";
 import { deleteAppHandler, getApps, getRoutes, getSettingsHandler, putAppHandler, putRouteHandler, putSettingsHandler } from "../settings/api";
@@ -58,6 +58,7 @@ export const apiRoutes: RouteDef[] = [
   { method: "GET", path: "/api/metrics", handler: getMetrics },
   { method: "GET", path: "/api/requests", handler: listRequests },
   { method: "GET", path: "/api/requests/:id", handler: getRequest },
+  { method: "DELETE", path: "/api/requests/:id/text", handler: clearRequestText },
   { method: "GET", path: "/api/prices", handler: listPrices },
   { method: "POST", path: "/api/prices", handler: addPrice },
   { method: "GET", path: "/api/keys", handler: listKeys },

@@ -1,8 +1,9 @@
-/** Read API over stored request records. */
+/** Read API over stored request records, and clearing one record's text (admin). */
 import { z } from "zod";
 import { notFound } from "../api/errors";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
+import { logger } from "../observability/logger";
 import { requestsRepo } from "../db/requests.repo";
 import { tracesRepo } from "../db/traces.repo";
 import { recordView } from "./view";
@@ -23,4 +24,18 @@ export const getRequest: Handler = withApi({ role: "viewer" }, async ({ req }) =
   const row = await requestsRepo.byId(req.params.id ?? "");
   if (!row) throw notFound(`request ${req.params.id} not found`);
   return json(200, recordView(row));
+});
+
+/**
+ * DELETE /api/requests/{id}/text (admin): clears one record's text now, as
+ * the text retention does when it is due (a secret the redaction did not
+ * know, a prompt a user asked to have removed). The record, its tokens and
+ * cost stay. Answers the record as it is now; clearing it again changes
+ * nothing.
+ */
+export const clearRequestText: Handler = withApi({ role: "admin" }, async ({ req, principal }) => {
+  const id = req.params.id ?? "";
+  if (!(await requestsRepo.byId(id))) throw notFound(`request ${id} not found`);
+  if (await requestsRepo.clearText([id])) logger.info({ requestId: id, by: principal.name }, "request text cleared by an admin");
+  return json(200, recordView((await requestsRepo.byId(id))!));
 });

@@ -225,4 +225,20 @@ describe("the ML engineer's loop", () => {
     expect(rows[1]).toMatch(/Request records[\s\S]*forever/);
     expect(rows[2]).toMatch(/Conversation pins[\s\S]*30 days/);
   });
+
+  it("an admin clears a trace's text from its page, after confirming", async () => {
+    const { page } = admin;
+    const { response } = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user", content: "Our numbatkey leaked in this prompt, what now?" }] }).withResponse();
+    const id = await storedId(response);
+    await page.goto(`/traces/${id}`);
+    await page.getByText("Our numbatkey leaked").first().waitFor();
+    await page.getByRole("button", { name: "Clear text…" }).click();
+    // Nothing happens before the second click.
+    expect((((await (await api(server, `/api/requests/${id}`)).json()) as { prompt: string | null }).prompt)).toMatch(/numbatkey/);
+    await page.getByRole("button", { name: "Clear the text for good" }).click();
+    await page.getByText(/Cleared on \d{4}-\d\d-\d\d/).first().waitFor();
+    expect(await page.getByText("numbatkey").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Clear text…" }).count()).toBe(0);
+    expect((((await (await api(server, `/api/requests/${id}`)).json()) as { prompt: string | null }).prompt)).toBeNull();
+  });
 });

@@ -183,4 +183,36 @@ describe(`record retention (${testDbKind()})`, () => {
     expect((await record(source))!.prompt).toMatch(/quokkadelta/);
     await rollupAgrees();
   });
+
+  it("lets an admin clear one record's text at once, and no one else", async () => {
+    const id = await ask("quokkaecho");
+    const before = await stored(id);
+    expect(await search("quokkaecho")).toEqual([id]);
+    const keyOf = async (role: string) => {
+      const res = await fetch(`${server.url}/api/keys`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body: JSON.stringify({ name: role, role }) });
+      return ((await res.json()) as { secret: string }).secret;
+    };
+    const clear = (key: string, which = id) => fetch(`${server.url}/api/requests/${which}/text`, { method: "DELETE", headers: { "x-api-key": key } });
+
+    for (const role of ["viewer", "editor"]) {
+      const refused = await clear(await keyOf(role));
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { type: string } }).error.type).toBe("permission_error");
+    }
+    const missing = await clear(server.adminKey, "req_does_not_exist");
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { type: string } }).error.type).toBe("not_found_error");
+    expect((await record(id))!.prompt).toMatch(/quokkaecho/);
+
+    const res = await clear(server.adminKey);
+    expect(res.status).toBe(200);
+    const after = (await res.json()) as StoredRecord;
+    expect(after).toMatchObject({ id, prompt: null, system: null, answer: null, thinkingText: null, toolCalls: null, costTotal: before.costTotal, thinkingTokens: before.thinkingTokens });
+    expect(after.textClearedAt).toBeTruthy();
+    expect(await search("quokkaecho")).toEqual([]);
+    // Again: nothing more to clear, and the time it was cleared stays.
+    const again = (await (await clear(server.adminKey)).json()) as StoredRecord;
+    expect(again.textClearedAt).toBe(after.textClearedAt);
+    await rollupAgrees();
+  });
 });
