@@ -189,7 +189,7 @@ function RetentionTable({ retention }: { retention: NonNullable<RedactionView["r
   const rows: [string, string, string, string][] = [
     ["Text of request records", "prompt, system prompt, answer, thinking, tool calls and results; tokens, cost and signal counts stay", kept(retention.textDays), "THINKGATE_TEXT_RETENTION_DAYS"],
     ["Request records", "whole records; their spend leaves the cost dashboard with them", kept(retention.recordDays), "THINKGATE_RECORD_RETENTION_DAYS"],
-    ["Conversation pins", "pins, held-back thinking and Responses API items not used for this long", kept(retention.pinDays), "THINKGATE_PIN_RETENTION_DAYS"],
+    ["Conversation pins", "pins, held-back thinking and Responses API items not used for this long; never longer than the text", kept(retention.pinDays), "THINKGATE_PIN_RETENTION_DAYS"],
   ];
   return (
     <CardBody>

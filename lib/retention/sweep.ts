@@ -4,7 +4,7 @@
  *
  * - conversation pins, held-back thinking and the Responses API's kept output
  *   items (lib/gateway/pins.ts) not written for THINKGATE_PIN_RETENTION_DAYS
- *   (default 30) are deleted;
+ *   (default 30), or for the text retention when that is shorter, are deleted;
  * - request records older than THINKGATE_RECORD_RETENTION_DAYS (default 0:
  *   never) are deleted, and leave the cost dashboard with them;
  * - the text of records older than THINKGATE_TEXT_RETENTION_DAYS (default 0:
@@ -52,9 +52,19 @@ interface Step {
   run: (cutoff: Date, signal?: AbortSignal) => Promise<number>;
 }
 
+/**
+ * Days the pins' table keeps a row. Its rows hold text too (the thinking held
+ * back from clients, the Responses API's output items), so they are kept no
+ * longer than the records' text either.
+ */
+export function pinDays(policy: RetentionPolicy): number {
+  if (!policy.textDays) return policy.pinDays;
+  return policy.pinDays ? Math.min(policy.pinDays, policy.textDays) : policy.textDays;
+}
+
 function steps(policy: RetentionPolicy): Step[] {
   const all: Step[] = [
-    { kind: "pins", what: "conversation pins deleted (not written within the retention period)", days: policy.pinDays, run: (c, s) => pinsRepo.deleteSeenBefore(c, s) },
+    { kind: "pins", what: "conversation pins deleted (not written within the retention period)", days: pinDays(policy), run: (c, s) => pinsRepo.deleteSeenBefore(c, s) },
     // Records before their text: a record about to be deleted is not cleared first.
     { kind: "records", what: "request records deleted", days: policy.recordDays, run: (c, s) => requestsRepo.deleteBefore(c, s) },
     { kind: "record_text", what: "request records' text cleared", days: policy.textDays, run: (c, s) => requestsRepo.clearTextBefore(c, s) },
@@ -92,7 +102,7 @@ let abort: AbortController | null = null;
 export function startRetention(policy: RetentionPolicy, sweepMs: number): void {
   if (!steps(policy).length || timer || abort) return;
   // Pins in use are written again at least this often, so no sweep finds them stale.
-  if (policy.pinDays) refreshPinsEvery(Math.min(DAY_MS, sweepMs));
+  if (pinDays(policy)) refreshPinsEvery(Math.min(DAY_MS, sweepMs));
   const controller = (abort = new AbortController());
   const schedule = (delay: number) => {
     if (controller.signal.aborted) return;

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
+import { pinDays } from "../retention/sweep";
 import { runtimeEnv } from "../runtime/env";
 import { saveTracesConfig, tracesSnapshot, type TracesSettings } from "./config";
 import { redactionConfigSchema } from "./redaction";
@@ -22,7 +23,8 @@ const putBody = z
 
 const view = (s: TracesSettings) => {
   const env = runtimeEnv();
-  return { sampling: s.sampling, redaction: s.redaction, retention: { ...env.retention, sweepMs: env.retentionSweepMs } };
+  // The pins' days as the sweep applies them (bounded by the text retention).
+  return { sampling: s.sampling, redaction: s.redaction, retention: { ...env.retention, pinDays: pinDays(env.retention), sweepMs: env.retentionSweepMs } };
 };
 
 export const getTracesSettings: Handler = withApi({ role: "viewer" }, async () => json(200, view(tracesSnapshot())));
