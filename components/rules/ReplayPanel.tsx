@@ -90,7 +90,7 @@ function ReplayResult({ r }: { r: ReplayView }) {
   const total = r.cost.deltaTotal;
   const perDay = r.cost.deltaPerDay;
   const span = r.window.days ? windowLength(r.window.days) : null;
-  const skipped = r.skipped.override + r.skipped.pinned + r.skipped.undecided;
+  const skipped = r.skipped.override + r.skipped.pinned + r.skipped.undecided + (r.skipped.cleared ?? 0);
   return (
     <div className="mt-4 space-y-4 border-t border-gray-100 pt-3" aria-live="polite">
       <p className="text-sm text-gray-900">
@@ -127,7 +127,7 @@ function ReplayResult({ r }: { r: ReplayView }) {
         {span ? ` (${span})` : ""}. Total{" "}
         {signed(total, formatUsd)} over the window
         {r.cost.unpricedChanges ? `; ${r.cost.unpricedChanges} changed request${r.cost.unpricedChanges > 1 ? "s" : ""} on unpriced models not counted` : ""}.
-        {skipped ? ` Skipped ${skipped}: ${r.skipped.override} forced by thinkgate-tier, ${r.skipped.pinned} pinned conversations, ${r.skipped.undecided} rejected before routing.` : ""}
+        {skipped ? ` Skipped ${skipped}: ${r.skipped.override} forced by thinkgate-tier, ${r.skipped.pinned} pinned conversations, ${r.skipped.undecided} rejected before routing${r.skipped.cleared ? `, ${r.skipped.cleared} whose text the retention cleared` : ""}.` : ""}
       </p>
       {r.changes.length ? (
         <div>

@@ -18,6 +18,7 @@ export const replayRepo = {
         requestedModel: true,
         hasTools: true,
         stage: true,
+        textClearedAt: true,
         tier: true,
         routeId: true,
         inputTokens: true,
@@ -40,6 +41,7 @@ export const replayRepo = {
       requestedModel: r.requestedModel,
       hasTools: r.hasTools,
       stage: r.stage,
+      textCleared: r.textClearedAt !== null,
       tier: r.tier,
       routeId: r.routeId,
       buckets: {

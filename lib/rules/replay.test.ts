@@ -76,6 +76,7 @@ function rec(over: Partial<ReplayRecord> & { minutes: number }): ReplayRecord {
     requestedModel: "claude-sonnet-4-6",
     hasTools: false,
     stage: "default",
+    textCleared: false,
     tier: "standard",
     routeId: "standard",
     buckets: { input: 1000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 500, thinking: 0 },
@@ -103,13 +104,15 @@ describe("what-if replay", () => {
     rec({ minutes: 500, task: "code-review", stage: "override" }),
     rec({ minutes: 501, task: "code-review", stage: "pinned" }),
     rec({ minutes: 502, stage: "none" }),
+    // skipped: its text cleared by the retention (re-decided on an empty prompt it would count as a change)
+    rec({ minutes: 503, task: "code-review", prompt: null, textCleared: true }),
   ];
 
-  it("counts what changes tier or route, and skips overrides, pins and undecided requests", async () => {
+  it("counts what changes tier or route, and skips overrides, pins, undecided requests and cleared text", async () => {
     const r = await replay({ records, active: ACTIVE, draft: DRAFT, priceFor });
-    expect(r.considered).toBe(8);
+    expect(r.considered).toBe(9);
     expect(r.replayed).toBe(5);
-    expect(r.skipped).toEqual({ override: 1, pinned: 1, undecided: 1 });
+    expect(r.skipped).toEqual({ override: 1, pinned: 1, undecided: 1, cleared: 1 });
     expect(r.changed).toEqual({ total: 4, toReasoning: 2, toStandard: 1, routeOnly: 1 });
     expect(r.changes.map((c) => c.kind)).toEqual(["to_reasoning", "to_standard", "route", "to_reasoning"]);
     const math = r.changes[2]!;

@@ -51,6 +51,8 @@ export interface ReplayRecord {
   hasTools: boolean;
   /** The stored decision, to tell which records can be replayed. */
   stage: string;
+  /** The retention (or an admin) cleared its text: there is no prompt left to decide on. */
+  textCleared: boolean;
   tier: string;
   routeId: string | null;
   buckets: TokenBuckets;
@@ -86,7 +88,7 @@ export interface ReplayResult {
   considered: number;
   /** Records re-decided (considered minus skipped). */
   replayed: number;
-  skipped: { override: number; pinned: number; undecided: number };
+  skipped: { override: number; pinned: number; undecided: number; cleared: number };
   changed: { total: number; toReasoning: number; toStandard: number; routeOnly: number };
   /** The changed requests in the order given (the repository reads newest first), at most `maxListed`. */
   changes: ChangedRequest[];
@@ -181,7 +183,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   const { records, active, draft, priceFor } = input;
   const maxListed = input.maxListed ?? 200;
   const previewChars = input.previewChars ?? 160;
-  const skipped = { override: 0, pinned: 0, undecided: 0 };
+  const skipped = { override: 0, pinned: 0, undecided: 0, cleared: 0 };
   const changed = { total: 0, toReasoning: 0, toStandard: 0, routeOnly: 0 };
   const changes: ChangedRequest[] = [];
   let deltaNano = 0;
@@ -194,6 +196,8 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     if (rec.stage === "override") skipped.override++;
     else if (rec.stage === "pinned") skipped.pinned++;
     else if (rec.stage === "none" || !rec.stage) skipped.undecided++;
+    // Decided again on an empty prompt it would look like a change that never was.
+    else if (rec.textCleared) skipped.cleared++;
     else {
       const t = rec.createdAt.getTime();
       from = Math.min(from, t);
@@ -234,7 +238,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     }
   }
 
-  const replayed = records.length - skipped.override - skipped.pinned - skipped.undecided;
+  const replayed = records.length - skipped.override - skipped.pinned - skipped.undecided - skipped.cleared;
   const spanMs = replayed > 0 ? Math.max(to - from, HOUR_MS) : 0;
   const deltaTotal = deltaNano / 1e9;
   return {
