@@ -118,6 +118,63 @@ describe("instruction and given material", () => {
     expect(materialRange("Translate: hi")).toEqual(none); // too short to tell apart
   });
 
+  const article =
+    "The Riverside Museum first opened its doors on June 3, 1998, with 14 galleries and a collection of some 2,400 objects. " +
+    "Visitor numbers peaked at 310,000 in 2001, but the building's roof began to leak badly and the museum closed for renovation in 2004. " +
+    "The refit cost $12 million, twice the original estimate, and added a new wing of 6 galleries. " +
+    "The museum reopened in 2007 and now receives about 250,000 visitors a year, 40% of them school groups.";
+
+  it("finds material before a closing ask: a question or a task as the last paragraph", () => {
+    const rag = "Context: The museum opened on June 3, 1998, closed in 2004 and reopened in 2007.\n\nQuestion: When did the museum reopen?";
+    expect(materialRange(rag)).toEqual([0, rag.indexOf("\n"), "question"]);
+    const asked = `${article}\n\nWhen did it reopen?`;
+    expect(materialRange(asked)).toEqual([0, article.length, "question"]);
+    const email =
+      "Hi team,\n\nQuick update on the move: the new office at 42 Harbour St is ready from March 3. Desks 1-40 go to engineering, 41-60 to sales. " +
+      "Parking passes cost $35 a month and 25 are left. The old lease ends March 31, so please pack by the 28th; movers arrive at 8:00 on the 29th. " +
+      "IT will move the 3 servers on the 30th between 18:00 and 22:00, so expect about 4 hours without the build farm. Questions to Priya.\n\nThanks,\nMarco";
+    const summarize = `${email}\n\nSummarize the above in two sentences.`;
+    expect(materialRange(summarize)).toEqual([0, email.length, "task"]);
+    const st = s(summarize);
+    expect(st.numbers).toBeGreaterThan(10);
+    expect(st.askNumbers).toBe(0);
+    expect(st.askSentences).toBe(1);
+    expect(s(asked).askNumbers).toBe(0);
+    const names = [...featureNames(summarize, extractFeatures(summarize).idx).values()];
+    expect(names).toContain("struct:task_on_material");
+    expect(names).toContain("word:<value>");
+    expect(names.filter((n) => n.startsWith("lead:")).every((n) => /^lead:(summarize|the|above|in|two|sentences|\.)( |$)/.test(n))).toBe(true);
+    // short material labelled, fenced or quoted as handed over
+    expect(materialRange('"The store opens at 9 and closes at 17 on weekdays."\n\nTranslate this into German.')[2]).toBe("task");
+    expect(materialRange("```\nname: Ana, age 34, city: Porto\n```\n\nReturn this as JSON.")[2]).toBe("task");
+    expect(materialRange("<document>\nThe store opens at 9 and closes at 17 on weekdays.\n</document>\n\nWhat time does it close?")[2]).toBe("question");
+  });
+
+  it("prefers the ask before the material when both apply", () => {
+    const text = `Summarize this report:\n\n${article}\n\nWhat changed in 2004?`;
+    const [from, to, kind] = materialRange(text);
+    expect(kind).toBe("task");
+    expect(from).toBe(text.indexOf(":") + 1);
+    expect(to).toBeLessThan(text.length);
+  });
+
+  it("finds no material before a word problem's question, or before an ask to derive or debug", () => {
+    const none = [0, 0, "none"];
+    expect(materialRange("A train leaves the station at 3 pm travelling at 60 mph. A second train leaves at 4 pm at 80 mph on the same track.\n\nHow far has the first train gone by 5 pm?")).toEqual(none);
+    expect(materialRange(`${article}\n\nCalculate the average yearly growth in visitors between 1998 and 2001.`)).toEqual(none);
+    expect(materialRange(`${article}\n\nWhy does the roof leak, and how do we fix it?`)).toEqual(none);
+    expect(materialRange(`Solve the problem below.\n${article}\n\nWhat was the cost per gallery?`)).toEqual(none);
+    expect(materialRange(`${article}\n\n    print(visitors[2001])`)).toEqual(none);
+    // a puzzle's numbered conditions, HTML, a closing stanza ending in "?" are not material before an ask
+    const clues = Array.from({ length: 8 }, (_, k) => `${k + 1}. The person in house ${(k % 3) + 1} does not own the red car or the ${k}th bicycle.`).join("\n");
+    expect(materialRange(`There are 3 houses in a row, numbered 1 to 3.\nClues:\n${clues}\n\nWhat is the number of the house where the bird keeper lives?`)).toEqual(none);
+    expect(materialRange(`${article} Let $x$ be the number of galleries today.\n\nWhat is $x$?`)).toEqual(none);
+    expect(materialRange('<div style="width: 100vh; height: 100vh;">\n  <img src="img/world.png">\n</div>\n\nHow do I center the child divs?')).toEqual(none);
+    expect(materialRange(`Do you realize\nThat you have the most beautiful face?\n\n${article}\n\nDo you realize\nThat happiness makes you cry?\nThat everyone you know\nSomeday will die?`)).toEqual(none);
+    const q = s("A train leaves the station at 3 pm travelling at 60 mph. A second train leaves at 4 pm at 80 mph on the same track.\n\nHow far has the first train gone by 5 pm?");
+    expect(q.askNumbers).toBe(q.numbers);
+  });
+
   it("counts the ask's numbers and cues apart from the material's", () => {
     const st = s(summary);
     expect(st.material).toBe("task");

@@ -26,7 +26,8 @@
  *    quantities);
  *  - given material (materialRange): when a short task instruction
  *    ("Summarize in two sentences:", "Return JSON ... for:") or a question
- *    precedes material the prompt hands over, numbers, arithmetic and cue
+ *    precedes material the prompt hands over, or closes it as the last
+ *    paragraph ("<article>\n\nWhen did it reopen?"), numbers, arithmetic and cue
  *    words are counted on the ask only, numbers in the material become one
  *    "<value>" token, the instruction zones are taken from the ask, and
  *    task_on_material marks the shape: figures in a text to summarise are
@@ -145,7 +146,7 @@ export interface Structure {
   /** Cue counts among the first ZONE_TOKENS tokens. */
   leadCues: Record<CueClass, number>;
   contextBlock: boolean;
-  /** Material the prompt provides, after a task instruction ("Summarize in two sentences: <text>") or a question; see materialRange. */
+  /** Material the prompt provides, after or before a task instruction ("Summarize in two sentences: <text>") or a question; see materialRange. */
   material: MaterialKind;
   /** Numbers, arithmetic expressions and cue counts outside that material: what the prompt asks, not what it hands over. */
   askNumbers: number;
@@ -403,6 +404,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
   let prevStart = 0;
   let prevLen = 0;
   let prevValue = false;
+  let prevGiven = false;
   let words = 0;
   /** Tokens outside the material. */
   let tokens = 0;
@@ -497,7 +499,8 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
       if (lead) {
         const li = fmix(h ^ SEED_LEAD) & MASK;
         if (!stop && zone(li, 3) && namer?.want.has(li)) nameIt(namer, li, `lead:${name(start, len, false)}`);
-        if (havePrev) {
+        // a bigram of the ask's own tokens, not one spanning material before it
+        if (havePrev && !prevGiven) {
           const lb = fmix(Math.imul(prevHash, 0x27d4eb2f) ^ h ^ SEED_LEAD ^ SEED_BI) & MASK;
           if (zone(lb, 3) && namer?.want.has(lb)) nameIt(namer, lb, `lead:${name(prevStart, prevLen, prevValue)} ${name(start, len, false)}`);
         }
@@ -512,6 +515,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
       prevStart = start;
       prevLen = len;
       prevValue = value;
+      prevGiven = given;
       prevHash = h;
       havePrev = true;
       if (namer && namer.remaining <= 0) return words; // explaining: every wanted name found
@@ -721,20 +725,38 @@ function structurePass(text: string, seg: Segments, material: Material): Scanned
 export const MATERIAL_HEAD = 300;
 /** Shorter material is not told apart from its instruction. */
 const MATERIAL_MIN = 20;
-/** A closing question is looked for in the last QUESTION_TAIL characters. */
+/** A closing question is looked for in the last QUESTION_TAIL characters; an ask after the material starts there. */
 const QUESTION_TAIL = 400;
+/**
+ * Material before an ask is this long at least, unless it is labelled, fenced
+ * or quoted as handed-over text: a word problem's set-up before its question
+ * ("A train leaves at 3 pm at 60 mph...\n\nHow far has it gone by 5 pm?") is
+ * shorter, and is the problem, not material.
+ */
+const MATERIAL_LONG = 400;
+/** A first line naming handed-over text: "Context:", "Article:", "Email:", "# Transcript:"... (not "Data:" or "Input:", which are often a calculation's). */
+const LABELS = "context|article|text|passage|document|email|e-mail|message|review|transcript|excerpt|abstract|story|paragraph|report|letter|post|comment|notes|conversation|dialogue|chat|source|background";
+const MATERIAL_LABEL = new RegExp(`^\\s*(?:#+\\s*|\\*\\*)?(?:${LABELS})s?\\s*(?:\\*\\*)?\\s*[:：]`, "i");
+/** An opening tag naming handed-over text: "<document>", "<context id=1>" (not "<div>": HTML is code). */
+const MATERIAL_TAG = new RegExp(`^<((?:${LABELS})s?)\\b[^<>]*>`, "i");
+/** An ask after the material is a short paragraph: a closing stanza or list ending in "?" is material. */
+const ASK_LINES = 3;
 const NO_MATERIAL: Material = [0, 0, "none"];
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
 
 /**
  * Where the prompt hands over material to work on, as [start, end, kind]
- * ([0, 0, "none"] when it does not). The ask is the first line, ended by ": "
- * or a blank line within the first MATERIAL_HEAD characters, not itself code
- * and asking for no derivation or diagnosis (no "derive" or "debug" cue);
- * it is either an instruction naming such a task (kind "task": a "task" cue
- * such as summarize, extract, translate, classify, format as JSON) or a
- * question followed by a blank line (kind "question": "When did it
+ * ([0, 0, "none"] when it does not), with the ask either before it (the head
+ * form, preferred when both apply) or after it (the tail form, see
+ * tailMaterial).
+ *
+ * Head form: the ask is the first line, ended by ": " or a blank line within
+ * the first MATERIAL_HEAD characters, not itself code and asking for no
+ * derivation or diagnosis (no "derive" or "debug" cue); it is either an
+ * instruction naming such a task (kind "task": a "task" cue such as
+ * summarize, extract, translate, classify, format as JSON) or a question
+ * followed by a blank line (kind "question": "When did it
  * reopen?\n\n<article>"). The material runs to the end of the text, except a
  * closing question ("... Which item was cut most?"), which is part of the
  * ask. The figures and cue words of the material describe what was handed
@@ -742,6 +764,11 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
  * <a paragraph with 12% and 7 to 4>" is no calculation.
  */
 export function materialRange(text: string): Material {
+  const head = headMaterial(text);
+  return head[2] !== "none" ? head : tailMaterial(text);
+}
+
+function headMaterial(text: string): Material {
   const n = text.length;
   const lim = Math.min(n - 1, MATERIAL_HEAD);
   let b = -1;
@@ -781,6 +808,114 @@ export function materialRange(text: string): Material {
     }
   }
   return end - b < MATERIAL_MIN ? NO_MATERIAL : [b, end, kind];
+}
+
+/**
+ * Tail form: material first, the ask last ("<article>\n\nWhen did it
+ * reopen?", "Context: ...\n\nQuestion: ...?", "<email>\n\nSummarize the above
+ * in two sentences."). The ask is the last paragraph (after the last blank
+ * line), starting within the last QUESTION_TAIL characters, of at most
+ * ASK_LINES lines, not code and not inside a code fence; it is a question
+ * (ends with "?": kind "question") or names a task ("task" cue: kind
+ * "task"), and neither it nor a first line shorter than MATERIAL_HEAD
+ * characters (a brief, not material) asks for a derivation or a diagnosis.
+ * The material is everything before it: labelled, fenced or quoted as
+ * handed-over text (see handedOver), or else prose (see prose) of at least
+ * MATERIAL_LONG characters, so that a word problem or a puzzle whose set-up
+ * precedes its question after a blank line stays one problem.
+ */
+function tailMaterial(text: string): Material {
+  let e = text.length;
+  while (e > 0 && isSpace(text.charCodeAt(e - 1))) e--;
+  // the last blank line: a line end followed by blanks and another line end
+  let m = -1;
+  let p = -1;
+  for (let k = e - 1; k > 0 && k >= e - QUESTION_TAIL; k--) {
+    if (text.charCodeAt(k) !== 10) continue;
+    let j = k - 1;
+    while (j >= 0 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 13)) j--;
+    if (j >= 0 && text.charCodeAt(j) === 10) {
+      m = j;
+      p = k + 1;
+      break;
+    }
+  }
+  if (m < 0) return NO_MATERIAL;
+  while (m > 0 && isSpace(text.charCodeAt(m - 1))) m--;
+  while (p < e && isSpace(text.charCodeAt(p))) p++;
+  if (m < MATERIAL_MIN || p >= e) return NO_MATERIAL;
+  // the ask is prose outside any code fence
+  const fence = text.indexOf("```", p);
+  if (fence >= 0 && fence < e) return NO_MATERIAL;
+  let fences = 0;
+  for (let f = text.indexOf("```"); f >= 0 && f < m; f = text.indexOf("```", f + 3)) fences++;
+  if (fences % 2 === 1) return NO_MATERIAL;
+  let askLines = 0;
+  for (let a = p; a < e; ) {
+    let z = text.indexOf("\n", a);
+    if (z < 0 || z > e) z = e;
+    if (isCodeLine(text, a, z) || ++askLines > ASK_LINES) return NO_MATERIAL;
+    a = z + 1;
+  }
+  const ask = cueMask(text, p, e);
+  if (ask & ((1 << DERIVE) | (1 << DEBUG))) return NO_MATERIAL;
+  const last = text.charCodeAt(e - 1);
+  const kind = ask & (1 << TASK) ? "task" : last === 63 || last === 0xff1f ? "question" : "none";
+  if (kind === "none") return NO_MATERIAL;
+  // a brief on its own first line ("Solve the problem below.") makes the rest its problem, not material
+  let firstLine = 0;
+  while (firstLine < MATERIAL_HEAD && firstLine < m && text.charCodeAt(firstLine) !== 10) firstLine++;
+  if (firstLine > 0 && firstLine < Math.min(m, MATERIAL_HEAD) && cueMask(text, 0, firstLine) & ((1 << DERIVE) | (1 << DEBUG))) return NO_MATERIAL;
+  if (!handedOver(text, m) && (m < MATERIAL_LONG || !prose(text, m))) return NO_MATERIAL;
+  return [0, m, kind];
+}
+
+/** Lines of unlabelled material read to tell prose from a problem's conditions or code. */
+const PROSE_SCAN = 8_000;
+/** TeX math ("$x^2$", "$\\frac", "\\(", "\\["), not a price ("$12"). */
+const MATH_MARKUP = /\$[A-Za-z\\{]|\\[([]/;
+
+/**
+ * Unlabelled material reads as prose handed over (an article, an email), not
+ * as a problem's conditions ("Clues:\n1. ...\n2. ...", "$x^2$") or code:
+ * fewer than 3 list items, no code-looking line and no math markup in its
+ * first PROSE_SCAN characters.
+ */
+function prose(text: string, m: number): boolean {
+  let items = 0;
+  const to = Math.min(m, PROSE_SCAN);
+  if (MATH_MARKUP.test(text.slice(0, to))) return false;
+  for (let a = 0; a < to; ) {
+    let z = text.indexOf("\n", a);
+    if (z < 0 || z > to) z = to;
+    if (lineKind(text, a, z) === 1 && ++items >= 3) return false;
+    if (isCodeLine(text, a, z)) return false;
+    a = z + 1;
+  }
+  return true;
+}
+
+/** Opening and closing quote marks of quoted material. */
+const OPEN_QUOTES = new Set([34, 39, 0x201c, 0x2018, 0xab, 0x201e, 0x300c]);
+const CLOSE_QUOTES = new Set([34, 39, 0x201d, 0x2019, 0xbb, 0x201c, 0x300d]);
+
+/**
+ * The material [0, m) is marked as handed-over text: a first line that names
+ * it ("Context:", "Article:", "Email:"), a ``` fence or an XML-style tag
+ * (<document>...</document>) around it, quote marks around it, or ">"
+ * quoting.
+ */
+function handedOver(text: string, m: number): boolean {
+  let a = 0;
+  while (a < m && isSpace(text.charCodeAt(a))) a++;
+  if (MATERIAL_LABEL.test(text.slice(a, Math.min(m, a + 40)))) return true;
+  const c = text.charCodeAt(a);
+  const z = text.charCodeAt(m - 1);
+  if (text.startsWith("```", a) && text.endsWith("```", m)) return true;
+  if (c === 62) return true; // "> quoted line"
+  if (OPEN_QUOTES.has(c) && CLOSE_QUOTES.has(z)) return true;
+  const tag = MATERIAL_TAG.exec(text.slice(a, Math.min(m, a + 60)));
+  return tag !== null && text.slice(Math.max(0, m - 40), m).toLowerCase().endsWith(`</${tag[1]!.toLowerCase()}>`);
 }
 
 /** The cue classes present in [from, to) as a bitmask (tokens and hashes as in the token pass). */

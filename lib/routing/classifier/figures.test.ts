@@ -84,6 +84,12 @@ describe("hand-written prompts of the kinds that fooled the earlier model", () =
     "Convert this to CSV: Q1 revenue 1,200 units at $14.50, Q2 1,450 units at $14.20, Q3 1,610 units at $13.90.",
     "Classify each transaction as food or transport: $12.40 bakery, $3.10 bus, $58.00 groceries, $22.75 taxi.",
     "Summarize this for the team:\n\nOur Q3 numbers: revenue up 14% to $8.2M, churn down from 3.1% to 2.4%, 37 new enterprise customers, and headcount 212 (+9).",
+    // the material first, the ask last
+    "Text: Q1 revenue 1,200 units at $14.50, Q2 1,450 units at $14.20, Q3 1,610 units at $13.90.\n\nConvert this to CSV.",
+    "The Riverside Museum first opened its doors on June 3, 1998, with 14 galleries and a collection of some 2,400 objects. " +
+      "Visitor numbers peaked at 310,000 in 2001, but the building's roof began to leak badly and the museum closed for renovation in 2004. " +
+      "The refit cost $12 million, twice the original estimate, and added a new wing of 6 galleries. " +
+      "The museum reopened in 2007 and now receives about 250,000 visitors a year, 40% of them school groups.\n\nWhen did it reopen?",
   ];
   for (const p of withFigures) it(`standard: ${p.slice(0, 60).replace(/\n/g, " ")}`, () => expect(tier(p)).toBe("standard"));
 });
