@@ -1,19 +1,26 @@
 /**
- * One-off trial of candidate failure-score features, registered beforehand
- * (see the commit "Failure score: feature trial registered before any of it
- * is evaluated"): each idea added alone to the shipped features, evaluated
- * once on the eval:signals folds, then the passing ideas together.
+ * Trials of candidate failure-score features, each round registered
+ * beforehand (round 2: the commit "Failure score: feature trial registered
+ * before any of it is evaluated"; round 3: "Failure score: a third round,
+ * features of the question, registered"): each idea added alone to the
+ * shipped features, evaluated once on the eval:signals folds, then the
+ * passing ideas together. Keep rule: the fold-by-fold AUROC gain over the
+ * shipped score positive and above twice its standard error with whole
+ * models AND whole sources held out, calibration (ECE, models held out) no
+ * worse by more than 0.02.
  *
- *   npx tsx scripts/trial-failure-features.ts
+ *   npx tsx scripts/trial-failure-features.ts              round 3
+ *   npx tsx scripts/trial-failure-features.ts --round=2    round 2
  */
 import fs from "node:fs";
 import path from "node:path";
 import { crossValidate, loadLabelledTraces, tracesPath, type CvResult, type LabelledTrace } from "../lib/traces/failure-eval";
+import { scoreOnly } from "../lib/routing/classifier";
 import { auroc, failureFeatures } from "../lib/traces/failure-score";
 
 const root = path.resolve(__dirname, "..");
 const traces = loadLabelledTraces(root)!;
-interface Raw { id: string; model: string; thinking: string; answer: string | null }
+interface Raw { id: string; model: string; question: string; thinking: string; answer: string | null }
 const raw = fs.readFileSync(tracesPath(root), "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Raw);
 const byId = new Map(raw.map((r) => [r.id, r]));
 
@@ -63,13 +70,26 @@ const templateRecall = (text: string) => Math.log1p([...text.matchAll(TEMPLATE)]
 
 const base = traces.map((t) => failureFeatures(t.input));
 const r0 = (t: LabelledTrace) => byId.get(t.id)!;
-const ideas: Record<string, (t: LabelledTrace) => number> = {
+// Round 2 (README: "A second round"): features of the thinking and the answer.
+const round2: Record<string, (t: LabelledTrace) => number> = {
   lengthInModel: (t) => lengthInModel(r0(t)),
   answerSwitches: (t) => answerSwitches(r0(t).thinking),
   repeatedSentences: (t) => repeatedSentences(r0(t).thinking),
   answerLength: (t) => Math.log1p(t.input.answer?.words ?? 0),
   templateRecall: (t) => templateRecall(r0(t).thinking),
 };
+// Round 3 (README: "A third round"): the question itself, the one input the
+// trace's signals do not see. A hard question is answered wrongly more often
+// whoever answers it; the record stores the prompt, so the gateway has both.
+//  - questionScore: the router's calibrated P(reasoning-worthy) of the question
+//    (the shipped classifier, as the gateway scores a prompt);
+//  - questionLength: log(1 + words of the question), the plainest difficulty proxy.
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+const round3: Record<string, (t: LabelledTrace) => number> = {
+  questionScore: (t) => scoreOnly(r0(t).question),
+  questionLength: (t) => Math.log1p(words(r0(t).question)),
+};
+const ideas = process.argv.includes("--round=2") ? round2 : round3;
 
 const schemes: [string, (t: LabelledTrace) => string, number][] = [
   ["models", (t) => t.model, 5],
