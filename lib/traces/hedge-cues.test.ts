@@ -425,6 +425,38 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(hedges("The trip was ostensibly a visit.")).toEqual(["ostensibly"]);
   });
 
+  // An assumption nobody here introduces is a hedge, not the reasoner's premise
+  // (lexicon.ts: the agentless passive, an unattributed belief, a third party).
+  const kinds = (text: string) => extractSignals(text).spans.map((s) => `${s.kind}:${s.text}`);
+  it.each([
+    ["It is assumed that the treaty was signed in secret.", ["hedge:It is assumed that"]],
+    ["It has long been assumed that the two dialects share a root.", ["hedge:It has long been assumed that"]],
+    ["It was hypothesized that the outage began at the load balancer.", ["hedge:It was hypothesized that"]],
+    ["A common assumption among investors is that rates will fall.", ["hedge:common assumption"]],
+    ["The widespread assumption that the vase is Ming has never been tested.", ["hedge:widespread assumption"]],
+  ])("an unattributed assumption is a hedge: %j", (text, want) => {
+    expect(kinds(text)).toEqual(want);
+  });
+
+  it.each([
+    "Most critics assume that the sequel will flop.",
+    "Earlier parsers also assume that every line ends with a newline.",
+    "They assume that the bridge can carry the load.",
+  ])("a third party's \"assume that\" is not the reasoner's assumption: %j", (text) => {
+    expect(kinds(text).filter((k) => k.startsWith("assumption:"))).toEqual([]);
+  });
+
+  it.each([
+    ["Let's assume that the array is sorted.", ["assumption:Let's assume that"]],
+    ["We also assume that n is even.", ["assumption:assume that"]],
+    ["Assume that the graph is connected.", ["assumption:Assume that"]],
+    ["In the problem statement, it is assumed that the coins are fair.", ["assumption:assumed that"]],
+    ["Our common assumption here is that x > 0.", ["assumption:assumption"]],
+    ["They always assume the worst.", []],
+  ])("still the reasoner's premise, or nothing: %j", (text, want) => {
+    expect(kinds(text)).toEqual(want);
+  });
+
   it("the lexicon's more specific kinds win over a learned cue", () => {
     const spans = extractSignals("Or maybe the index is stale. Let's assume the index is fresh.").spans.map((s) => `${s.kind}:${s.text}`);
     expect(spans).toEqual(["alternative:Or maybe", "assumption:Let's assume"]);

@@ -208,7 +208,7 @@ const ASSUME_NEG = S(
   "can't", "cannot", "don't", "doesn't", "shouldn't", "won't", "not", "never", "didn't", "mustn't",
   "couldn't", "wouldn't", "needn't", "isn't", "aren't", "wasn't", "weren't", "dont", "cant", "t",
 );
-/** Bare assume/assuming/assumed: not negated, not "you may/can assume" (a permission in a prompt). */
+/** Bare assume/assuming/assumed: not negated, not "you may/can assume" (a permission in a prompt), not a third party's. */
 const checkAssume: Check = (t, m) => {
   // "I assumed nothing about ..." is the opposite of making an assumption.
   const nx = nextText(t, m.e);
@@ -220,8 +220,36 @@ const checkAssume: Check = (t, m) => {
     const pp = prevW(t, p);
     if (pp === "you") return false;
   }
-  return true;
+  return !othersAssume(t, m.s);
 };
+
+/**
+ * "Previous methods (also) assume that", "most economists assume that",
+ * "they assume that": a third party's assumption, not a premise the reasoner
+ * introduces (the labelling guide above), as the singular "the code assumes"
+ * never was. Left to the learned detector, which scores it as it scores
+ * "assumes": BioScope annotates another's assumption as speculation, and
+ * Szarvas et al. (2012) file assume / believe as doxastic uncertainty. The
+ * subject is the word before (one adverb skipped): a plural pronoun or a
+ * plural-looking noun, never "I / we / you / let's" or a modal.
+ */
+const ASSUME_ADVERBS = S(
+  "also", "often", "generally", "usually", "typically", "implicitly", "tacitly", "commonly", "always", "all", "both",
+  "still", "further", "thus", "therefore", "simply", "sometimes", "perhaps", "naively", "mistakenly", "wrongly",
+  "incorrectly", "correctly", "reasonably", "explicitly", "frequently", "widely", "routinely", "largely", "mostly",
+);
+const OTHERS_PLURAL = S("they", "others", "many", "most", "some", "these", "those", "people", "everyone");
+function othersAssume(t: Tokens, i: number): boolean {
+  if (wd(t, i) !== "assume") return false;
+  let p = prevIdx(t, i);
+  if (p >= 0 && t.type[p] === WORD && ASSUME_ADVERBS.has(wd(t, p))) p = prevIdx(t, p);
+  if (p < 0 || t.type[p] !== WORD) return false;
+  const w = wd(t, p);
+  if (OTHERS_PLURAL.has(w)) return true;
+  // "methods", "approaches", "authors": a plural noun; not "its", "this", "does" (a short or function word), "let's".
+  return w.length > 4 && w.endsWith("s") && !w.endsWith("ss") && !w.includes("'") && !NOT_PLURAL_S.has(w);
+}
+const NOT_PLURAL_S = S("perhaps", "always", "sometimes", "nevertheless", "unless", "whereas", "besides", "afterwards", "towards", "thus", "yours", "ours", "theirs", "hers");
 
 const ASSUMPTION_NEG = S("no", "without", "any", "fewer", "few");
 const ASSUMPTION_NOT_NEXT = S("column", "columns", "field", "fields", "table", "tab", "sheet", "cell", "cells");
@@ -1086,8 +1114,24 @@ export const RULES: RuleDef[] = [
     patterns: [
       "{it is|it's|it was|it has been|it had been|it has long been} {|often|widely|commonly|sometimes|also|generally|long|now|popularly|frequently|further} {said|claimed|alleged|rumoured|rumored|believed|thought|reported|suspected|speculated|argued|feared} {|that}",
       "{it is|it was|it has been|it had been} {|often|widely|commonly|sometimes|also|generally|now} {considered|understood} that",
+      // The same agentless passive of an assumption or a hypothesis: "it is
+      // assumed that", "it has long been hypothesized that" (MOS:WEASEL, "it
+      // is believed"; Szarvas et al. 2012, doxastic: assume, hypothesize).
+      // Nobody here introduces a premise, so it is no longer filed as the
+      // reasoner's assumption; a named text ("in the problem statement it is
+      // assumed that") still makes it one (checkImpersonal).
+      "{it is|it's|it was|it has been|it had been|it has long been} {|often|widely|commonly|sometimes|also|generally|now|usually|implicitly|tacitly|traditionally} {assumed|presumed|hypothesized|hypothesised|postulated} that",
     ],
     check: checkImpersonal,
+  },
+  // An assumption held by unnamed people: "a common assumption is that", "the
+  // widespread assumption that" (MOS:WEASEL: "many are of the opinion", "it
+  // is widely thought"; the belief is attributed to no one). Not "my / our
+  // common assumption" (someone's own) nor "no common assumption".
+  {
+    kind: "hedge",
+    patterns: ["{common|widespread|popular|prevailing|conventional|widely-held|commonly-held|long-held|widely held|commonly held|long held} {assumption|assumptions}"],
+    check: (t, m) => !S("my", "our", "your", "his", "her", "their", "its", "no", "without", "any").has(prevW(t, m.s)),
   },
   // Estimation: "an estimated 3,000 people", "the map is estimated to be 10%
   // complete", "it has been estimated that". FactBank (Saurí & Pustejovsky
