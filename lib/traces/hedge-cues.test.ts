@@ -93,7 +93,8 @@ describe("hedge detector in context (sentences written for this test, in no trai
     ["The purported letter surfaced in 1920.", ["purported"]],
     ["The merger was delayed, according to unconfirmed reports.", ["unconfirmed"]],
     ["Such estimates are highly speculative.", ["speculative"]],
-    ["It has been postulated that the comet broke up.", ["postulated"]],
+    // The agentless passive of a hypothesis is the lexicon's impersonal phrase, as "it is thought that" is.
+    ["It has been postulated that the comet broke up.", ["It has been postulated that"]],
     ["The lawsuit alleges that the data were sold.", ["alleges"]],
     ["The company is rumoured to be preparing a bid.", ["is rumoured to"]],
     ["The painting is said to be the oldest in Europe.", ["is said to"]],
