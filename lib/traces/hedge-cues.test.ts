@@ -458,6 +458,31 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(kinds(text)).toEqual(want);
   });
 
+  // Prediction in the agentless passive (lexicon.ts), not a specification or a duty.
+  it.each([
+    ["The storm is expected to reach the coast on Monday.", ["is expected to"]],
+    ["The merger was widely expected to close in March.", ["was widely expected to"]],
+    ["The mutant is therefore predicted to lack the binding site.", ["is therefore predicted to"]],
+    ["Turnout is not expected to exceed forty percent.", ["is not expected to"]],
+    ["It's expected to snow overnight.", ["It's expected to"]],
+    ["The sum is expected to be close to n/2 for large n.", ["is expected to"]],
+  ])("a prediction attributed to no one is a hedge: %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "The function is expected to return an empty list on bad input.",
+    "The output is expected to be sorted in descending order.",
+    "The answer is expected to be a single integer.",
+    "You are expected to submit the report by Friday.",
+    "Students are expected to attend every seminar.",
+    "The parser is expected to raise an error on a missing bracket.",
+    "As expected, the retry succeeded.",
+    "The result was better than expected.",
+  ])("no hedge in %j (a specification, a duty, an outcome as foreseen)", (text) => {
+    expect(hedges(text)).toEqual([]);
+  });
+
   it("the lexicon's more specific kinds win over a learned cue", () => {
     const spans = extractSignals("Or maybe the index is stale. Let's assume the index is fresh.").spans.map((s) => `${s.kind}:${s.text}`);
     expect(spans).toEqual(["alternative:Or maybe", "assumption:Let's assume"]);

@@ -518,6 +518,47 @@ const checkHearsayTo: Check = (t, m) => {
   return true;
 };
 
+/**
+ * "expected / predicted to" as a specification or a duty, not a prediction:
+ * what code or an answer must do ("the function is expected to return a
+ * list", "the output is expected to be sorted") or what a person is told to
+ * do ("you are expected to submit by Friday"). i is the index of "expected"
+ * or "predicted"; only with "to" after it. Looks at the verb after "to" and at
+ * most five words before (the subject). Shared by the lexicon rule and the
+ * learned detector's gate.
+ */
+export function expectationIsSpec(t: Tokens, i: number): boolean {
+  const to = nextIdx(t, i);
+  if (to >= t.n || wd(t, to) !== "to") return false;
+  if (SPEC_VERBS.has(nextText(t, to))) return true;
+  let k = i;
+  for (let steps = 0; steps < 5; steps++) {
+    k = prevIdx(t, k);
+    if (k < 0 || t.nl[nextIdx(t, k)] === 1) break;
+    const w = wd(t, k);
+    if (t.type[k] === PUNCT && (w === "." || w === "!" || w === "?" || w === ";" || w === ":")) break;
+    if (steps === 0 || steps === 1 ? DUTY_SUBJECTS.has(w) || SPEC_SUBJECTS.has(w) : SPEC_SUBJECTS.has(w)) return true;
+  }
+  return false;
+}
+/** After "expected to": what code does or what a person is told to do. */
+const SPEC_VERBS = S(
+  "return", "output", "print", "raise", "throw", "accept", "handle", "contain", "pass", "fail", "compile", "emit", "log",
+  "implement", "satisfy", "submit", "comply", "follow", "provide", "respond", "render", "parse", "validate", "attend",
+  "complete", "wear", "bring", "pay", "adhere", "abide", "obey", "read", "write", "answer", "solve", "use", "include",
+);
+/** Subjects of a specification: code, a task and its answer. */
+const SPEC_SUBJECTS = S(
+  "function", "functions", "method", "methods", "output", "outputs", "input", "inputs", "answer", "answers", "solution",
+  "solutions", "program", "programs", "script", "scripts", "endpoint", "endpoints", "api", "test", "tests", "code",
+  "implementation", "response", "responses", "argument", "arguments", "parameter", "parameters", "caller", "callee",
+  "class", "module", "query", "field", "fields", "helper", "handler", "callback", "service", "server", "client", "request",
+  "command", "tool", "user", "users", "student", "students", "participant", "participants", "candidate", "candidates",
+  "applicant", "applicants", "employee", "employees", "staff", "member", "members", "submission", "submissions",
+);
+/** Right before the copula: the person told what to do ("you are expected to"). */
+const DUTY_SUBJECTS = S("you", "we", "i", "you're", "we're", "i'm", "everyone", "each");
+
 /** "as suspected", "as I / we suspected": the suspicion is confirmed, nothing is left in doubt. */
 export function suspicionConfirmed(t: Tokens, i: number): boolean {
   const p = prevIdx(t, i);
@@ -1157,6 +1198,19 @@ export const RULES: RuleDef[] = [
     kind: "hedge",
     patterns: ["{is|are|was|were|be|been|being} {|now|currently|conservatively|also|further|roughly} estimated to"],
     check: checkHearsayTo,
+  },
+  // Prediction in the agentless passive: "the storm is expected to reach
+  // the coast", "the allele is therefore predicted to produce a truncated
+  // protein". The prediction is attributed to no one, the construction of
+  // "is believed / thought to" above (MOS:WEASEL; Ganter & Strube 2009), and
+  // an unverified prediction is epistemic uncertainty in Szarvas et al.
+  // (2012). Not a specification or a duty ("the function is expected to
+  // return a list", "you are expected to submit by Friday"), see
+  // expectationIsSpec.
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were|be|been|being|it's|they're|that's} {|now|currently|therefore|thus|also|widely|generally|further|still|initially|originally|not|then} {expected|predicted} to"],
+    check: (t, m) => checkHearsayTo(t, m) && !expectationIsSpec(t, prevIdx(t, m.e)),
   },
   {
     kind: "hedge",
