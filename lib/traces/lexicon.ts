@@ -26,14 +26,18 @@
  *   beliefs of unnamed people ("some argue", "many believe", "critics say",
  *   "widely regarded as", "is considered one of"), doubt raised with no one
  *   vouching ("questions have been raised about", "there are concerns
- *   that"), estimates ("an estimated 3,000", "is estimated to be"), an
+ *   that"), assumptions nobody here makes ("it is assumed that", "a common
+ *   assumption is that"), estimates and predictions ("an estimated 3,000",
+ *   "is estimated to be", "the storm is expected to hit"; not a specification
+ *   or a duty: "the function is expected to return"), an
  *   inquiry into an open question ("police are investigating whether", "is
  *   being investigated", "researchers hope to determine whether"; not the
  *   reasoner's own "let me test whether"), doubt about one's own memory ("to
  *   my knowledge", "unless I'm mistaken", "I could be wrong").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
- *   party's "the code assumes"), suppose/supposing/let's suppose (not
+ *   party's "the code assumes", "earlier methods assume that"; not "it is
+ *   assumed that" with no one making it, a hedge), suppose/supposing/let's suppose (not
  *   "supposed to"; "I suppose" is a hedge), presumably, let's say, for the sake
  *   of argument, hypothetically, I take it, "if we take X to be", "treat X as".
  *   Plain "if", "given that" and "let x be" are not assumptions.
