@@ -93,7 +93,8 @@ describe("hedge detector in context (sentences written for this test, in no trai
     ["The purported letter surfaced in 1920.", ["purported"]],
     ["The merger was delayed, according to unconfirmed reports.", ["unconfirmed"]],
     ["Such estimates are highly speculative.", ["speculative"]],
-    ["It has been postulated that the comet broke up.", ["postulated"]],
+    // The agentless passive of a hypothesis is the lexicon's impersonal phrase, as "it is thought that" is.
+    ["It has been postulated that the comet broke up.", ["It has been postulated that"]],
     ["The lawsuit alleges that the data were sold.", ["alleges"]],
     ["The company is rumoured to be preparing a bid.", ["is rumoured to"]],
     ["The painting is said to be the oldest in Europe.", ["is said to"]],
@@ -423,6 +424,63 @@ describe("hedge detector in context (sentences written for this test, in no trai
     expect(candidateAt(trained, t, i)).toEqual({ lemma: "ostensibly", family: "adverb" });
     expect(hedges("The trip was ostensibly a visit.", trained)).toEqual([]);
     expect(hedges("The trip was ostensibly a visit.")).toEqual(["ostensibly"]);
+  });
+
+  // An assumption nobody here introduces is a hedge, not the reasoner's premise
+  // (lexicon.ts: the agentless passive, an unattributed belief, a third party).
+  const kinds = (text: string) => extractSignals(text).spans.map((s) => `${s.kind}:${s.text}`);
+  it.each([
+    ["It is assumed that the treaty was signed in secret.", ["hedge:It is assumed that"]],
+    ["It has long been assumed that the two dialects share a root.", ["hedge:It has long been assumed that"]],
+    ["It was hypothesized that the outage began at the load balancer.", ["hedge:It was hypothesized that"]],
+    ["A common assumption among investors is that rates will fall.", ["hedge:common assumption"]],
+    ["The widespread assumption that the vase is Ming has never been tested.", ["hedge:widespread assumption"]],
+  ])("an unattributed assumption is a hedge: %j", (text, want) => {
+    expect(kinds(text)).toEqual(want);
+  });
+
+  it.each([
+    "Most critics assume that the sequel will flop.",
+    "Earlier parsers also assume that every line ends with a newline.",
+    "They assume that the bridge can carry the load.",
+  ])("a third party's \"assume that\" is not the reasoner's assumption: %j", (text) => {
+    expect(kinds(text).filter((k) => k.startsWith("assumption:"))).toEqual([]);
+  });
+
+  it.each([
+    ["Let's assume that the array is sorted.", ["assumption:Let's assume that"]],
+    ["We also assume that n is even.", ["assumption:assume that"]],
+    ["Assume that the graph is connected.", ["assumption:Assume that"]],
+    ["In the problem statement, it is assumed that the coins are fair.", ["assumption:assumed that"]],
+    ["Our common assumption here is that x > 0.", ["assumption:assumption"]],
+    ["They always assume the worst.", []],
+  ])("still the reasoner's premise, or nothing: %j", (text, want) => {
+    expect(kinds(text)).toEqual(want);
+  });
+
+  // Prediction in the agentless passive (lexicon.ts), not a specification or a duty.
+  it.each([
+    ["The storm is expected to reach the coast on Monday.", ["is expected to"]],
+    ["The merger was widely expected to close in March.", ["was widely expected to"]],
+    ["The mutant is therefore predicted to lack the binding site.", ["is therefore predicted to"]],
+    ["Turnout is not expected to exceed forty percent.", ["is not expected to"]],
+    ["It's expected to snow overnight.", ["It's expected to"]],
+    ["The sum is expected to be close to n/2 for large n.", ["is expected to"]],
+  ])("a prediction attributed to no one is a hedge: %j", (text, want) => {
+    expect(hedges(text)).toEqual(want);
+  });
+
+  it.each([
+    "The function is expected to return an empty list on bad input.",
+    "The output is expected to be sorted in descending order.",
+    "The answer is expected to be a single integer.",
+    "You are expected to submit the report by Friday.",
+    "Students are expected to attend every seminar.",
+    "The parser is expected to raise an error on a missing bracket.",
+    "As expected, the retry succeeded.",
+    "The result was better than expected.",
+  ])("no hedge in %j (a specification, a duty, an outcome as foreseen)", (text) => {
+    expect(hedges(text)).toEqual([]);
   });
 
   it("the lexicon's more specific kinds win over a learned cue", () => {

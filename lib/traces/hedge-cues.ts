@@ -17,7 +17,7 @@
  * few candidate words, so the whole pass stays linear in the text.
  */
 import hedgeModelFile from "./hedge-model.json";
-import { othersInquiry, reasonerPlansInquiry, suspectIsNotVerb, suspicionConfirmed } from "./lexicon";
+import { expectationIsSpec, othersInquiry, reasonerPlansInquiry, suspectIsNotVerb, suspicionConfirmed } from "./lexicon";
 import * as tk from "./tokenize";
 import type { Tokens } from "./tokenize";
 
@@ -319,6 +319,14 @@ function notSpeculative(t: Tokens, i: number, lemma: string): boolean {
       // question or code's check ("the user asks whether", "the function
       // tests whether"): othersInquiry.
       return reasonerPlansInquiry(t, i) || othersInquiry(t, i);
+    case "expect":
+    case "predict": {
+      // A specification or a duty, not a prediction: "the function is
+      // expected to return", "you are expected to submit" (expectationIsSpec
+      // in lexicon.ts, shared with the lexicon's "is expected / predicted to").
+      const w = tk.wd(t, i);
+      return (w === "expected" || w === "predicted") && expectationIsSpec(t, i);
+    }
     case "postulate":
       // The noun of geometry and logic: "the parallel postulate", "Euclid's postulates".
       return POSTULATE_NOUN_PREV.has(p) || n === "of" || n === "is" || n === "are";

@@ -26,14 +26,18 @@
  *   beliefs of unnamed people ("some argue", "many believe", "critics say",
  *   "widely regarded as", "is considered one of"), doubt raised with no one
  *   vouching ("questions have been raised about", "there are concerns
- *   that"), estimates ("an estimated 3,000", "is estimated to be"), an
+ *   that"), assumptions nobody here makes ("it is assumed that", "a common
+ *   assumption is that"), estimates and predictions ("an estimated 3,000",
+ *   "is estimated to be", "the storm is expected to hit"; not a specification
+ *   or a duty: "the function is expected to return"), an
  *   inquiry into an open question ("police are investigating whether", "is
  *   being investigated", "researchers hope to determine whether"; not the
  *   reasoner's own "let me test whether"), doubt about one's own memory ("to
  *   my knowledge", "unless I'm mistaken", "I could be wrong").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
- *   party's "the code assumes"), suppose/supposing/let's suppose (not
+ *   party's "the code assumes", "earlier methods assume that"; not "it is
+ *   assumed that" with no one making it, a hedge), suppose/supposing/let's suppose (not
  *   "supposed to"; "I suppose" is a hedge), presumably, let's say, for the sake
  *   of argument, hypothetically, I take it, "if we take X to be", "treat X as".
  *   Plain "if", "given that" and "let x be" are not assumptions.
@@ -208,7 +212,7 @@ const ASSUME_NEG = S(
   "can't", "cannot", "don't", "doesn't", "shouldn't", "won't", "not", "never", "didn't", "mustn't",
   "couldn't", "wouldn't", "needn't", "isn't", "aren't", "wasn't", "weren't", "dont", "cant", "t",
 );
-/** Bare assume/assuming/assumed: not negated, not "you may/can assume" (a permission in a prompt). */
+/** Bare assume/assuming/assumed: not negated, not "you may/can assume" (a permission in a prompt), not a third party's. */
 const checkAssume: Check = (t, m) => {
   // "I assumed nothing about ..." is the opposite of making an assumption.
   const nx = nextText(t, m.e);
@@ -220,8 +224,36 @@ const checkAssume: Check = (t, m) => {
     const pp = prevW(t, p);
     if (pp === "you") return false;
   }
-  return true;
+  return !othersAssume(t, m.s);
 };
+
+/**
+ * "Previous methods (also) assume that", "most economists assume that",
+ * "they assume that": a third party's assumption, not a premise the reasoner
+ * introduces (the labelling guide above), as the singular "the code assumes"
+ * never was. Left to the learned detector, which scores it as it scores
+ * "assumes": BioScope annotates another's assumption as speculation, and
+ * Szarvas et al. (2012) file assume / believe as doxastic uncertainty. The
+ * subject is the word before (one adverb skipped): a plural pronoun or a
+ * plural-looking noun, never "I / we / you / let's" or a modal.
+ */
+const ASSUME_ADVERBS = S(
+  "also", "often", "generally", "usually", "typically", "implicitly", "tacitly", "commonly", "always", "all", "both",
+  "still", "further", "thus", "therefore", "simply", "sometimes", "perhaps", "naively", "mistakenly", "wrongly",
+  "incorrectly", "correctly", "reasonably", "explicitly", "frequently", "widely", "routinely", "largely", "mostly",
+);
+const OTHERS_PLURAL = S("they", "others", "many", "most", "some", "these", "those", "people", "everyone");
+function othersAssume(t: Tokens, i: number): boolean {
+  if (wd(t, i) !== "assume") return false;
+  let p = prevIdx(t, i);
+  if (p >= 0 && t.type[p] === WORD && ASSUME_ADVERBS.has(wd(t, p))) p = prevIdx(t, p);
+  if (p < 0 || t.type[p] !== WORD) return false;
+  const w = wd(t, p);
+  if (OTHERS_PLURAL.has(w)) return true;
+  // "methods", "approaches", "authors": a plural noun; not "its", "this", "does" (a short or function word), "let's".
+  return w.length > 4 && w.endsWith("s") && !w.endsWith("ss") && !w.includes("'") && !NOT_PLURAL_S.has(w);
+}
+const NOT_PLURAL_S = S("perhaps", "always", "sometimes", "nevertheless", "unless", "whereas", "besides", "afterwards", "towards", "thus", "yours", "ours", "theirs", "hers");
 
 const ASSUMPTION_NEG = S("no", "without", "any", "fewer", "few");
 const ASSUMPTION_NOT_NEXT = S("column", "columns", "field", "fields", "table", "tab", "sheet", "cell", "cells");
@@ -489,6 +521,47 @@ const checkHearsayTo: Check = (t, m) => {
   }
   return true;
 };
+
+/**
+ * "expected / predicted to" as a specification or a duty, not a prediction:
+ * what code or an answer must do ("the function is expected to return a
+ * list", "the output is expected to be sorted") or what a person is told to
+ * do ("you are expected to submit by Friday"). i is the index of "expected"
+ * or "predicted"; only with "to" after it. Looks at the verb after "to" and at
+ * most five words before (the subject). Shared by the lexicon rule and the
+ * learned detector's gate.
+ */
+export function expectationIsSpec(t: Tokens, i: number): boolean {
+  const to = nextIdx(t, i);
+  if (to >= t.n || wd(t, to) !== "to") return false;
+  if (SPEC_VERBS.has(nextText(t, to))) return true;
+  let k = i;
+  for (let steps = 0; steps < 5; steps++) {
+    k = prevIdx(t, k);
+    if (k < 0 || t.nl[nextIdx(t, k)] === 1) break;
+    const w = wd(t, k);
+    if (t.type[k] === PUNCT && (w === "." || w === "!" || w === "?" || w === ";" || w === ":")) break;
+    if (steps === 0 || steps === 1 ? DUTY_SUBJECTS.has(w) || SPEC_SUBJECTS.has(w) : SPEC_SUBJECTS.has(w)) return true;
+  }
+  return false;
+}
+/** After "expected to": what code does or what a person is told to do. */
+const SPEC_VERBS = S(
+  "return", "output", "print", "raise", "throw", "accept", "handle", "contain", "pass", "fail", "compile", "emit", "log",
+  "implement", "satisfy", "submit", "comply", "follow", "provide", "respond", "render", "parse", "validate", "attend",
+  "complete", "wear", "bring", "pay", "adhere", "abide", "obey", "read", "write", "answer", "solve", "use", "include",
+);
+/** Subjects of a specification: code, a task and its answer. */
+const SPEC_SUBJECTS = S(
+  "function", "functions", "method", "methods", "output", "outputs", "input", "inputs", "answer", "answers", "solution",
+  "solutions", "program", "programs", "script", "scripts", "endpoint", "endpoints", "api", "test", "tests", "code",
+  "implementation", "response", "responses", "argument", "arguments", "parameter", "parameters", "caller", "callee",
+  "class", "module", "query", "field", "fields", "helper", "handler", "callback", "service", "server", "client", "request",
+  "command", "tool", "user", "users", "student", "students", "participant", "participants", "candidate", "candidates",
+  "applicant", "applicants", "employee", "employees", "staff", "member", "members", "submission", "submissions",
+);
+/** Right before the copula: the person told what to do ("you are expected to"). */
+const DUTY_SUBJECTS = S("you", "we", "i", "you're", "we're", "i'm", "everyone", "each");
 
 /** "as suspected", "as I / we suspected": the suspicion is confirmed, nothing is left in doubt. */
 export function suspicionConfirmed(t: Tokens, i: number): boolean {
@@ -1086,8 +1159,24 @@ export const RULES: RuleDef[] = [
     patterns: [
       "{it is|it's|it was|it has been|it had been|it has long been} {|often|widely|commonly|sometimes|also|generally|long|now|popularly|frequently|further} {said|claimed|alleged|rumoured|rumored|believed|thought|reported|suspected|speculated|argued|feared} {|that}",
       "{it is|it was|it has been|it had been} {|often|widely|commonly|sometimes|also|generally|now} {considered|understood} that",
+      // The same agentless passive of an assumption or a hypothesis: "it is
+      // assumed that", "it has long been hypothesized that" (MOS:WEASEL, "it
+      // is believed"; Szarvas et al. 2012, doxastic: assume, hypothesize).
+      // Nobody here introduces a premise, so it is no longer filed as the
+      // reasoner's assumption; a named text ("in the problem statement it is
+      // assumed that") still makes it one (checkImpersonal).
+      "{it is|it's|it was|it has been|it had been|it has long been} {|often|widely|commonly|sometimes|also|generally|now|usually|implicitly|tacitly|traditionally} {assumed|presumed|hypothesized|hypothesised|postulated} that",
     ],
     check: checkImpersonal,
+  },
+  // An assumption held by unnamed people: "a common assumption is that", "the
+  // widespread assumption that" (MOS:WEASEL: "many are of the opinion", "it
+  // is widely thought"; the belief is attributed to no one). Not "my / our
+  // common assumption" (someone's own) nor "no common assumption".
+  {
+    kind: "hedge",
+    patterns: ["{common|widespread|popular|prevailing|conventional|widely-held|commonly-held|long-held|widely held|commonly held|long held} {assumption|assumptions}"],
+    check: (t, m) => !S("my", "our", "your", "his", "her", "their", "its", "no", "without", "any").has(prevW(t, m.s)),
   },
   // Estimation: "an estimated 3,000 people", "the map is estimated to be 10%
   // complete", "it has been estimated that". FactBank (Saurí & Pustejovsky
@@ -1113,6 +1202,19 @@ export const RULES: RuleDef[] = [
     kind: "hedge",
     patterns: ["{is|are|was|were|be|been|being} {|now|currently|conservatively|also|further|roughly} estimated to"],
     check: checkHearsayTo,
+  },
+  // Prediction in the agentless passive: "the storm is expected to reach
+  // the coast", "the allele is therefore predicted to produce a truncated
+  // protein". The prediction is attributed to no one, the construction of
+  // "is believed / thought to" above (MOS:WEASEL; Ganter & Strube 2009), and
+  // an unverified prediction is epistemic uncertainty in Szarvas et al.
+  // (2012). Not a specification or a duty ("the function is expected to
+  // return a list", "you are expected to submit by Friday"), see
+  // expectationIsSpec.
+  {
+    kind: "hedge",
+    patterns: ["{is|are|was|were|be|been|being|it's|they're|that's} {|now|currently|therefore|thus|also|widely|generally|further|still|initially|originally|not|then} {expected|predicted} to"],
+    check: (t, m) => checkHearsayTo(t, m) && !expectationIsSpec(t, prevIdx(t, m.e)),
   },
   {
     kind: "hedge",
