@@ -36,8 +36,10 @@
  *   my knowledge", "unless I'm mistaken", "I could be wrong").
  * - assumption: the reasoner introduces a premise. assume/assuming/assumed/
  *   assumption (not negated: "can't assume", "without assumptions"; not a third
- *   party's "the code assumes", "earlier methods assume that"; not "it is
- *   assumed that" with no one making it, a hedge), suppose/supposing/let's suppose (not
+ *   party's "the code assumes"; not "it is assumed that" with no one making
+ *   it, a hedge; a plural "these puzzles assume that" stays one, as in
+ *   reasoning it is mostly a convention the reasoner adopts),
+ *   suppose/supposing/let's suppose (not
  *   "supposed to"; "I suppose" is a hedge), presumably, let's say, for the sake
  *   of argument, hypothetically, I take it, "if we take X to be", "treat X as".
  *   Plain "if", "given that" and "let x be" are not assumptions.
