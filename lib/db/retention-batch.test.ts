@@ -10,21 +10,18 @@ function busy(ms: number): void {
   }
 }
 
-/** A table of `rows` rows, each costing `msPerRow` to change; records every batch's limit and time. */
+/** A table of `rows` rows, each costing `msPerRow` to change; records every batch's limit. */
 function table(rows: number, msPerRow: number) {
   let left = rows;
   const limits: number[] = [];
-  const times: number[] = [];
   const batch = async (limit: number) => {
     limits.push(limit);
     const n = Math.min(limit, left);
-    const t0 = performance.now();
     busy(n * msPerRow);
-    times.push(performance.now() - t0);
     left -= n;
     return { found: n, changed: n };
   };
-  return { batch, limits, times, left: () => left };
+  return { batch, limits, left: () => left };
 }
 
 describe("inTimedBatches", () => {
@@ -39,12 +36,14 @@ describe("inTimedBatches", () => {
 
   it("shrinks the batches when rows are slow, so each holds the thread for about a turn", async () => {
     // 2 ms a row (records with large text): 20 rows take 40 ms, then about 4 rows a batch.
+    // Asserted on the limits, which a busy machine can only make smaller (a
+    // batch measured slower asks for fewer rows), not on the times it measured.
     const t = table(200, 2);
     expect(await inTimedBatches(t.batch)).toBe(200);
     expect(t.limits[0]).toBe(20);
-    const later = t.times.slice(2);
+    const later = t.limits.slice(1);
     expect(later.length).toBeGreaterThan(10);
-    expect(Math.max(...later)).toBeLessThan(TURN_BUDGET_MS * 2);
+    expect(Math.max(...later)).toBeLessThanOrEqual(TURN_BUDGET_MS / 2);
     expect(Math.min(...t.limits)).toBeGreaterThanOrEqual(1);
   });
 

@@ -257,13 +257,16 @@ describe("linear time on pathological input", () => {
     ["markdown emphasis", () => "**".repeat(MB / 2)],
     ["dense mixed signals", () => "Hmm, wait — actually, I'm not sure. Maybe `x` is **probably** fine; let's assume n = 3.\n".repeat(11_000)],
   ];
-  it.each(cases)("%s: 1 MB in < 1 s", (_name, make) => {
+  // A guard against super-linear blow-ups, not a speed target (bench/ measures
+  // that): linear passes take 0.1-0.5 s here, a quadratic one minutes, and a
+  // tighter bound failed on a machine busy with other work.
+  it.each(cases)("%s: 1 MB in < 5 s", (_name, make) => {
     const text = make();
     expect(text.length).toBeGreaterThan(950_000);
     const t0 = performance.now();
     const { spans } = extractSignals(text);
     const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(5000);
     expect(spans.length).toBeLessThanOrEqual(text.length);
-  }, 20_000);
+  }, 30_000);
 });
