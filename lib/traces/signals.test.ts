@@ -259,7 +259,7 @@ describe("linear time on pathological input", () => {
   ];
   // A guard against super-linear blow-ups, not a speed target (bench/ measures
   // that): linear passes take 0.1-0.5 s here, a quadratic one minutes, and a
-  // tighter bound failed on a machine busy with other work.
+  // tighter bound is at risk on a machine busy with other work.
   it.each(cases)("%s: 1 MB in < 5 s", (_name, make) => {
     const text = make();
     expect(text.length).toBeGreaterThan(950_000);
