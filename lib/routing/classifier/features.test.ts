@@ -125,8 +125,9 @@ describe("instruction and given material", () => {
     "The museum reopened in 2007 and now receives about 250,000 visitors a year, 40% of them school groups.";
 
   it("finds material before a closing ask: a question or a task as the last paragraph", () => {
+    // (labelled, the context alone is the material: see "labelled sections" below)
     const rag = "Context: The museum opened on June 3, 1998, closed in 2004 and reopened in 2007.\n\nQuestion: When did the museum reopen?";
-    expect(materialRange(rag)).toEqual([0, rag.indexOf("\n"), "question"]);
+    expect(materialRange(rag)).toEqual([rag.indexOf(":") + 2, rag.indexOf("\n"), "question"]);
     const asked = `${article}\n\nWhen did it reopen?`;
     expect(materialRange(asked)).toEqual([0, article.length, "question"]);
     const email =
@@ -200,6 +201,89 @@ describe("instruction and given material", () => {
     // the same figures in a question are the question's
     const q = [...featureNames("It rose 12% and passed 7 to 4. By how much?", extractFeatures("It rose 12% and passed 7 to 4. By how much?").idx).values()];
     expect(q).toContain("word:00");
+  });
+});
+
+describe("labelled sections", () => {
+  const none = [0, 0, "none"];
+  const report =
+    "Northwind Logistics reported revenue of $482.6 million for the third quarter of 2024, up 11.3% from $433.5 million a year earlier. " +
+    "Operating margin rose to 14.2% from 12.8%, and net income reached $51.9 million, or $1.37 per diluted share. " +
+    "The company shipped 18.4 million parcels, 6% more than in Q3 2023, and opened 3 new distribution centres, bringing the total to 41.";
+  const range = (text: string, part: string) => [text.indexOf(part), text.indexOf(part) + part.length];
+
+  it("finds the context of LangChain's RAG prompt, the question and the preamble being the ask", () => {
+    const text =
+      "You are an assistant for question-answering tasks. Use the following pieces of retrieved context to answer the question. " +
+      "If you don't know the answer, just say that you don't know. Use three sentences maximum and keep the answer concise.\n" +
+      `Question: What was Northwind's operating margin in the third quarter? \nContext: ${report} \nAnswer:`;
+    expect(materialRange(text)).toEqual([...range(text, report), "question"]);
+    const st = s(text);
+    expect(st.numbers).toBeGreaterThan(10);
+    expect(st.askNumbers).toBe(0);
+    const names = [...featureNames(text, extractFeatures(text).idx).values()];
+    expect(names).toContain("word:<value>");
+    // the instruction zones are the preamble's and the question's, none of the context's words
+    expect(names).toContain("lead:assistant");
+    expect(names).toContain("tail:margin");
+    expect(names.some((n) => /^(lead|tail):.*(revenue|parcels|diluted|<value>)/.test(n))).toBe(false);
+  });
+
+  it("finds the context between a preamble, the question and a closing Answer:", () => {
+    const text = `Answer the question based on the context below.\n\nContext: ${report}\n\nQuestion: What was the revenue a year earlier?\n\nAnswer:`;
+    expect(materialRange(text)).toEqual([...range(text, report), "question"]);
+    expect(s(text).askNumbers).toBe(0);
+  });
+
+  it("finds a context section over several paragraphs, with no blank line before the question", () => {
+    const body = `${report}\n\nThe board approved a dividend of $0.42 per share, payable on 15 November.`;
+    const text = `Context:\n${body}\nQuestion: Which dividend did the board approve?`;
+    expect(materialRange(text)).toEqual([...range(text, body), "question"]);
+    expect(s(text).askNumbers).toBe(0);
+  });
+
+  it("finds Alpaca's input under an instruction, and names the task", () => {
+    const text = `### Instruction:\nSummarize the report in two sentences.\n\n### Input:\n${report}\n\n### Response:`;
+    expect(materialRange(text)).toEqual([...range(text, report), "task"]);
+    const names = [...featureNames(text, extractFeatures(text).idx).values()];
+    expect(names).toContain("struct:task_on_material");
+    expect(s(text).askNumbers).toBe(0);
+  });
+
+  it("takes every material section as material, markdown and indexes allowed", () => {
+    const a = "The museum opened on June 3, 1998 with 14 galleries.";
+    const b = "It closed in 2004 and reopened in 2007 with 20 galleries.";
+    const text = `**Document 1:** ${a}\n**Document 2:** ${b}\n**Question:** When did the museum reopen?`;
+    expect(materialRange(text)).toEqual([...range(text, a), "question", range(text, b)]);
+    const split = `Passage: ${a}\nQuestion: When did it reopen?\nSource: ${b}`;
+    expect(materialRange(split)).toEqual([...range(split, a), "question", range(split, b)]);
+    expect(s(split).askNumbers).toBe(0);
+    expect(s(split).numbers).toBe(6);
+  });
+
+  it("finds none for a problem under Question: with no material label, or beside a short context", () => {
+    const problem = "Question: A shop sells 12 pens at $3 each and 5 notebooks at $4 each. What is the total?\nAnswer:";
+    expect(materialRange(problem)).toEqual(none);
+    expect(s(problem).askNumbers).toBe(s(problem).numbers);
+    expect(materialRange("Context: exam prep\nQuestion: What is 17 * 23 + 5?")).toEqual(none);
+    expect(s("Context: exam prep\nQuestion: What is 17 * 23 + 5?").askArithmeticOps).toBe(2);
+  });
+
+  it("finds none when the ask asks to derive or debug: the figures are then quantities to work with", () => {
+    const growth = `Context: ${report}\n\nQuestion: Calculate the growth in net income per parcel.\n\nAnswer:`;
+    expect(materialRange(growth)).toEqual(none);
+    expect(s(growth).askNumbers).toBe(s(growth).numbers);
+    expect(materialRange(`Context: ${report}\nQuestion: Prove that the margin cannot have risen by more than 2 points.`)).toEqual(none);
+    expect(materialRange("Context:\nINFO job started at 12:00:01\nERROR worker 3 exited with code 137\nQuestion: Why does the job fail?")).toEqual(none);
+    // a derive cue in the preamble counts too
+    expect(materialRange(`Think step by step.\nContext: ${report}\nQuestion: What was the revenue?`)).toEqual(none);
+  });
+
+  it("reads Input only beside an Instruction, and no label in code or in lower case", () => {
+    const spec = "Task: find the cheapest set of roads joining every house.\nInput\nThe first line contains n and m (1 <= n, m <= 200000), then m lines with u, v and w.\nOutput\nPrint the total cost.";
+    expect(materialRange(spec)).toEqual(none);
+    expect(materialRange("```yaml\nText: the deployment runs 3 replicas on 2 nodes\nTask: sync\n```\nWhat does this config do?")).toEqual(none);
+    expect(materialRange(`context: ${report}\nquestion: what was the revenue?`)).toEqual(none);
   });
 });
 

@@ -27,7 +27,8 @@
  *  - given material (materialRange): when a short task instruction
  *    ("Summarize in two sentences:", "Return JSON ... for:") or a question
  *    precedes material the prompt hands over, or closes it as the last
- *    paragraph ("<article>\n\nWhen did it reopen?"), numbers, arithmetic and cue
+ *    paragraph ("<article>\n\nWhen did it reopen?"), or labelled sections tell
+ *    the two apart ("Context: ...\nQuestion: ..."), numbers, arithmetic and cue
  *    words are counted on the ask only, numbers in the material become one
  *    "<value>" token, the instruction zones are taken from the ask, and
  *    task_on_material marks the shape: figures in a text to summarise are
@@ -146,7 +147,7 @@ export interface Structure {
   /** Cue counts among the first ZONE_TOKENS tokens. */
   leadCues: Record<CueClass, number>;
   contextBlock: boolean;
-  /** Material the prompt provides, after or before a task instruction ("Summarize in two sentences: <text>") or a question; see materialRange. */
+  /** Material the prompt provides, after or before a task instruction ("Summarize in two sentences: <text>") or a question, or in labelled sections; see materialRange. */
   material: MaterialKind;
   /** Numbers, arithmetic expressions and cue counts outside that material: what the prompt asks, not what it hands over. */
   askNumbers: number;
@@ -366,9 +367,23 @@ function tokenText(text: string, start: number, len: number): string {
 
 /** Up to two [start, end) ranges of the text: the whole text, or its head and its tail. */
 type Segments = [number, number, number, number];
-/** Given material: [start, end) of the text ([0, 0]: none), and what precedes it (see materialRange). */
-type Material = [start: number, end: number, kind: MaterialKind];
+/**
+ * Given material: [start, end) of the text ([0, 0]: none), the kind of ask
+ * that goes with it (see materialRange), and, when several labelled sections
+ * are material ("Document 1: ...\nQuestion: ...\nDocument 2: ..."), the
+ * further [start, end) pairs after the first, in order.
+ */
+type Material = [start: number, end: number, kind: MaterialKind, more?: number[]];
 export type MaterialKind = "none" | "task" | "question";
+
+/** Position i lies in the given material. */
+function inMaterial(material: Material, i: number): boolean {
+  if (i >= material[0] && i < material[1]) return true;
+  const more = material[3];
+  if (more === undefined) return false;
+  for (let k = 0; k < more.length && more[k]! <= i; k += 2) if (i < more[k + 1]!) return true;
+  return false;
+}
 
 /**
  * Function words emit no unigram, character 4-gram or zone unigram, only
@@ -393,7 +408,7 @@ const VALUE_NAME = "<value>";
  * between two segments separates tokens (a bigram may span it). charRanges
  * bound where character 4-grams are taken (two [start, end) ranges).
  *
- * Inside the given material (`material`, [start, end), see materialRange) a
+ * Inside the given material (`material`, see materialRange) a
  * number is the token VALUE_HASH, cue words count only towards the whole
  * text's counts, and tokens are not part of the instruction zones: the lead
  * and tail zones are the first and last ZONE_TOKENS tokens of the rest.
@@ -448,7 +463,7 @@ function tokenPass(text: string, seg: Segments, charRanges: Segments, material: 
         i++;
       }
       h >>>= 0;
-      const given = start >= material[0] && start < material[1];
+      const given = inMaterial(material, start);
       const value = given && digits === len;
       if (value) h = VALUE_HASH;
       const lead = !given && tokens < ZONE_TOKENS;
@@ -659,10 +674,10 @@ function structurePass(text: string, seg: Segments, material: Material): Scanned
         continue;
       }
       if (c === 63) questions++;
-      if ((c === 46 || c === 33 || c === 63) && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))) && (i < material[0] || i >= material[1])) askSentences++;
+      if ((c === 46 || c === 33 || c === 63) && (i + 1 >= n || isSpace(text.charCodeAt(i + 1))) && !inMaterial(material, i)) askSentences++;
       if (c >= 48 && c <= 57) {
         if (!inNumber) {
-          const ask = i < material[0] || i >= material[1];
+          const ask = !inMaterial(material, i);
           numbers++;
           if (ask) {
             askNumbers++;
@@ -747,7 +762,9 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
 
 /**
  * Where the prompt hands over material to work on, as [start, end, kind]
- * ([0, 0, "none"] when it does not), with the ask either before it (the head
+ * ([0, 0, "none"] when it does not): in labelled sections ("Context: ...\n
+ * Question: ...", see labelledMaterial), tried first because labels say
+ * outright which part is handed over; else with the ask before it (the head
  * form, preferred when both apply) or after it (the tail form, see
  * tailMaterial).
  *
@@ -764,8 +781,111 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
  * <a paragraph with 12% and 7 to 4>" is no calculation.
  */
 export function materialRange(text: string): Material {
+  const labelled = labelledMaterial(text);
+  if (labelled[2] !== "none") return labelled;
   const head = headMaterial(text);
   return head[2] !== "none" ? head : tailMaterial(text);
+}
+
+/**
+ * A section label at a line start: a label word, optionally in markdown ("#"s
+ * or "**") and with an index ("Document 2:", "Passage [3]:"), ended by a
+ * colon or by the end of its line ("### Instruction\n"). Read with
+ * lastIndex at the line start (sticky).
+ */
+const SECTION_LABEL =
+  /[ \t]*(?:#{1,6}[ \t]*|\*\*)?(context|document|passage|article|text|input|source|retrieved [a-z]+|question|query|instruction|task|request|answer|response)s?(?:[ \t]*\[?\d{1,3}\]?)?[ \t]*(?:\*\*)?[ \t]*(?:[:：][ \t]*(?:\*\*)?|(?=\r?\n|$))/iy;
+/** Labels of handed-over material ("input" only beside an "instruction" label, see labelledMaterial; and "retrieved ..."). */
+const MATERIAL_SECTIONS = new Set(["context", "document", "passage", "article", "text", "input", "source"]);
+/** Labels of the ask. ("answer" and "response", which close a template, only end the section before them.) */
+const ASK_SECTIONS = new Set(["question", "query", "instruction", "task", "request"]);
+
+/**
+ * Labelled sections, as retrieval-augmented and instruction templates write
+ * them: "Context: ...\n\nQuestion: ...\n\nAnswer:", LangChain's "<preamble>\n
+ * Question: {question}\nContext: {context}\nAnswer:", Alpaca's "###
+ * Instruction:\n...\n\n### Input:\n...\n\n### Response:". A label starts a
+ * line outside ``` fences and is capitalised ("Context", "CONTEXT"; a YAML
+ * key "text:" in pasted config is not one); a section runs from after its
+ * label to the next label's line, or to the end of the text. The text needs
+ * a material label (Context, Document, Passage, Article, Text, Source,
+ * Retrieved ...; Input only beside an Instruction label, as in Alpaca's
+ * template, because a programming problem's "Input" is the specification of
+ * its input, not material) and an ask label (Question, Query, Instruction,
+ * Task, Request). Every material section of at least MATERIAL_MIN characters
+ * is material (several are all material; a shorter one, "Context: exam
+ * prep", stays in the ask); everything else (the preamble, the question, a
+ * closing "Answer:") is the ask. As in the other forms, a derive or debug cue
+ * anywhere in the ask ("Question: Calculate the average growth", "Why does it
+ * fail?") leaves the whole prompt one problem: the figures handed over are
+ * then the quantities to work with. Kind "task" when the ask carries a task
+ * cue, else "question". Lines are read in the structural scan's segments, so
+ * the cost stays bounded on long prompts.
+ */
+function labelledMaterial(text: string): Material {
+  const n = text.length;
+  const seg = structSegments(text);
+  const lines: number[] = [];
+  const bodies: number[] = [];
+  const words: string[] = [];
+  let fenced = false;
+  let asked = false;
+  let instruction = false;
+  for (let a = 0; a < n; ) {
+    if (a >= seg[1] && a < seg[2]) {
+      // the middle of a long prompt is not read
+      const j = text.indexOf("\n", seg[2] - 1);
+      if (j < 0) break;
+      a = j + 1;
+      continue;
+    }
+    let z = text.indexOf("\n", a);
+    if (z < 0) z = n;
+    let k = a;
+    while (k < z && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    if (text.startsWith("```", k)) fenced = !fenced;
+    else if (!fenced) {
+      SECTION_LABEL.lastIndex = a;
+      const m = SECTION_LABEL.exec(text);
+      const first = m ? m[1]!.charCodeAt(0) : 0;
+      if (m && first >= 65 && first <= 90) {
+        const word = m[1]!.toLowerCase();
+        lines.push(a);
+        bodies.push(SECTION_LABEL.lastIndex);
+        words.push(word);
+        if (ASK_SECTIONS.has(word)) asked = true;
+        if (word === "instruction") instruction = true;
+      }
+    }
+    a = z + 1;
+  }
+  if (!asked) return NO_MATERIAL;
+  const ranges: number[] = [];
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k]!;
+    const isMaterial = word === "input" ? instruction : MATERIAL_SECTIONS.has(word) || word.startsWith("retrieved ");
+    if (!isMaterial) continue;
+    let from = bodies[k]!;
+    let to = k + 1 < words.length ? lines[k + 1]! : n;
+    while (from < to && isSpace(text.charCodeAt(from))) from++;
+    while (to > from && isSpace(text.charCodeAt(to - 1))) to--;
+    if (to - from >= MATERIAL_MIN) ranges.push(from, to);
+  }
+  if (ranges.length === 0) return NO_MATERIAL;
+  // the ask: every stretch outside the material, read in the scanned segments
+  let ask = 0;
+  for (let k = 0; k <= ranges.length; k += 2) {
+    const from = k === 0 ? 0 : ranges[k - 1]!;
+    const to = k < ranges.length ? ranges[k]! : n;
+    for (let part = 0; part < 4; part += 2) {
+      const a = Math.max(from, seg[part]!);
+      const b = Math.min(to, seg[part + 1]!);
+      if (a < b) ask |= cueMask(text, a, b);
+    }
+  }
+  if (ask & ((1 << DERIVE) | (1 << DEBUG))) return NO_MATERIAL;
+  const kind = ask & (1 << TASK) ? "task" : "question";
+  return ranges.length === 2 ? [ranges[0]!, ranges[1]!, kind] : [ranges[0]!, ranges[1]!, kind, ranges.slice(2)];
 }
 
 function headMaterial(text: string): Material {

@@ -92,4 +92,26 @@ describe("hand-written prompts of the kinds that fooled the earlier model", () =
       "The museum reopened in 2007 and now receives about 250,000 visitors a year, 40% of them school groups.\n\nWhen did it reopen?",
   ];
   for (const p of withFigures) it(`standard: ${p.slice(0, 60).replace(/\n/g, " ")}`, () => expect(tier(p)).toBe("standard"));
+
+  // LangChain's stock RAG prompt (retrieved chunks joined by blank lines): the
+  // figures of the context are values to look up, not a calculation. Reading
+  // the labelled sections takes its score from 0.92 (the same prompt with
+  // lower-case labels, which are not read as labels, scores as the extractor
+  // did before) to 0.69, still above the shipped threshold (0.64): the
+  // preamble's four sentences, the length and the closing "?" weigh towards
+  // reasoning, and no training row has this shape (README, known limits).
+  it("LangChain's RAG prompt over a context full of figures: reading its labelled context lowers the score", () => {
+    const context =
+      "Northwind Logistics reported revenue of $482.6 million for the third quarter of 2024, up 11.3% from $433.5 million a year earlier. " +
+      "Operating margin rose to 14.2% from 12.8%, and net income reached $51.9 million, or $1.37 per diluted share.\n\n" +
+      "The company shipped 18.4 million parcels in the quarter, 6% more than in Q3 2023, and opened 3 new distribution centres in Leeds, Lyon and Lodz, " +
+      "bringing its network to 41 sites and 12,750 employees.\n\n" +
+      "For the full year 2024, Northwind now expects revenue of $1.86 billion to $1.90 billion and capital spending of about $140 million, against $155 million in 2023.";
+    const prompt =
+      "You are an assistant for question-answering tasks. Use the following pieces of retrieved context to answer the question. " +
+      "If you don't know the answer, just say that you don't know. Use three sentences maximum and keep the answer concise.\n" +
+      `Question: What revenue does Northwind expect for 2024? \nContext: ${context} \nAnswer:`;
+    const unread = prompt.replace("\nQuestion:", "\nquestion:").replace("\nContext:", "\ncontext:");
+    expect(classifierStage(prompt, DEFAULT_THRESHOLD).score).toBeLessThan(classifierStage(unread, DEFAULT_THRESHOLD).score - 0.15);
+  });
 });
