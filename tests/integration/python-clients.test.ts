@@ -406,7 +406,7 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
     const rec = await recordOfResponse(response.id);
     expect(rec).toMatchObject({
       status: "ok",
-      via: "openai",
+      via: "openai-responses",
       stream: false,
       system: "You answer in one short paragraph.",
       prompt: "Summarize: the deploy moved from Friday to Monday at 9am.",
@@ -428,7 +428,7 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
     expect(completed_usage!.output_tokens).toBeGreaterThan(0);
     expect(completed_usage!.total_tokens).toBe(completed_usage!.input_tokens + completed_usage!.output_tokens);
     const rec = await recordOfResponse(final.id);
-    expect(rec).toMatchObject({ status: "ok", via: "openai", stream: true, answer: deltas, outputTokens: completed_usage!.output_tokens });
+    expect(rec).toMatchObject({ status: "ok", via: "openai-responses", stream: true, answer: deltas, outputTokens: completed_usage!.output_tokens });
   });
 
   it("a Responses API function tool round trip: the response's output items go back with a function_call_output", async () => {
