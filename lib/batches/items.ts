@@ -54,8 +54,11 @@ const NO_PINS: PinLookup = { get: () => undefined };
 
 const NO_ESCALATION = "no escalation for a batch item: its answer cannot be checked before it is served";
 
-export async function routeItems(items: BatchItem[], c: BatchCaller): Promise<RoutedItem[]> {
-  const { snapshot } = await routingConfig();
+type Snapshot = Awaited<ReturnType<typeof routingConfig>>["snapshot"];
+
+/** Routes every item; `snapshot` is the routing configuration in effect unless given (tests). */
+export async function routeItems(items: BatchItem[], c: BatchCaller, snapshot?: Snapshot): Promise<RoutedItem[]> {
+  snapshot ??= (await routingConfig()).snapshot;
   const redact = tracesSnapshot().redact;
   const out: RoutedItem[] = [];
   for (let i = 0; i < items.length; i++) {
@@ -65,7 +68,7 @@ export async function routeItems(items: BatchItem[], c: BatchCaller): Promise<Ro
   return out;
 }
 
-async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Awaited<ReturnType<typeof routingConfig>>["snapshot"], redact: Redactor): Promise<RoutedItem> {
+async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Snapshot, redact: Redactor): Promise<RoutedItem> {
   const body = item.params;
   const routable = await toRoutable(body, c.headers, { scope: c.scope });
   const decision = await routeDecision(body, routable, c.principal, snapshot, NO_PINS);
