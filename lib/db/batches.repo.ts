@@ -1,5 +1,6 @@
 /** Message Batches created through thinkgate (lib/batches): who created each, and what each item's record needs. */
 import { db } from "./client";
+import { inTimedBatches } from "./retention-batch";
 
 export interface BatchRow {
   id: string;
@@ -69,6 +70,25 @@ export const batchesRepo = {
   async markRecorded(batchId: string, customIds: string[]): Promise<void> {
     if (!customIds.length) return;
     await db().client.messageBatchItem.updateMany({ where: { batchId, customId: { in: customIds }, recordedAt: null }, data: { recordedAt: new Date() } });
+  },
+
+  /**
+   * Deletes batches created before `cutoff` with their items, in batches
+   * sized by retention-batch.ts (items first, so a batch of 100,000 items is
+   * never one statement); returns how many items and batches went. The items'
+   * records stay.
+   */
+  async deleteCreatedBefore(cutoff: Date, signal?: AbortSignal): Promise<number> {
+    const client = db().client;
+    const items = await inTimedBatches(async (limit) => {
+      const rows = await client.messageBatchItem.findMany({ where: { batch: { createdAt: { lt: cutoff } } }, select: { requestId: true }, take: limit });
+      if (!rows.length) return { found: 0, changed: 0 };
+      const { count } = await client.messageBatchItem.deleteMany({ where: { requestId: { in: rows.map((r) => r.requestId) } } });
+      return { found: rows.length, changed: count };
+    }, signal);
+    if (signal?.aborted) return items;
+    const { count } = await client.messageBatch.deleteMany({ where: { createdAt: { lt: cutoff }, items: { none: {} } } });
+    return items + count;
   },
 
   /** Forgets a batch the upstream deleted. */
