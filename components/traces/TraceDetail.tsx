@@ -139,6 +139,7 @@ const VIA_LABELS: Record<string, string> = {
   "openai-responses": "OpenAI Responses API",
   playground: "playground",
   calibration: "calibration lab",
+  batch: "Message Batches API",
 };
 
 function PromptCard({ t }: { t: Trace }) {

@@ -21,6 +21,7 @@ import {
   listSetsHandler,
   resumeExperimentHandler,
 } from "../calibration/api";
+import { batchResults, cancelBatch, createBatch, deleteBatch, listBatches, retrieveBatch } from "../batches/api";
 import { exportCostsCsv, getCostSummary } from "../costs/api";
 import { createExample, listExamples } from "../examples/api";
 import { handleMessages } from "../gateway/messages";
@@ -50,6 +51,12 @@ export const apiRoutes: RouteDef[] = [
   { method: "POST", path: "/api/v1/chat/completions", handler: handleChatCompletions },
   { method: "POST", path: "/api/v1/responses", handler: handleResponses },
   { method: "POST", path: "/api/v1/messages/count_tokens", handler: handleCountTokens },
+  { method: "POST", path: "/api/v1/messages/batches", handler: createBatch },
+  { method: "GET", path: "/api/v1/messages/batches", handler: listBatches },
+  { method: "GET", path: "/api/v1/messages/batches/:id", handler: retrieveBatch },
+  { method: "DELETE", path: "/api/v1/messages/batches/:id", handler: deleteBatch },
+  { method: "POST", path: "/api/v1/messages/batches/:id/cancel", handler: cancelBatch },
+  { method: "GET", path: "/api/v1/messages/batches/:id/results", handler: batchResults },
   { method: "GET", path: "/api/v1/models", handler: handleModels },
   { method: "GET", path: "/api/v1/models/:id", handler: handleModels },
   { method: "POST", path: "/api/v1/route", handler: handleRoute },

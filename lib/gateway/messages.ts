@@ -11,7 +11,7 @@ import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { scrubSecrets } from "../observability/secrets";
 import { routingConfig } from "../routing/config";
-import { conversationPinKey, decide, toolUsePinKey, turnPinKey, type RoutingSnapshot } from "../routing/pipeline";
+import { conversationPinKey, decide, toolUsePinKey, turnPinKey, type LlmStage, type PinLookup, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
 import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../routing/types";
 import { admit, settle, type Admission } from "../limits/admission";
@@ -107,7 +107,7 @@ export interface InternalCall {
  * clients, the OpenAI-compatible endpoints (chat completions, the Responses
  * API), or an in-process caller on their behalf.
  */
-export type Via = "messages" | "openai" | "openai-responses" | "playground" | "calibration";
+export type Via = "messages" | "openai" | "openai-responses" | "playground" | "calibration" | "batch";
 
 /** The OpenAI-compatible endpoints: their clients never see thinking blocks, so the gateway keeps them (hidden-thinking.ts). */
 const isOpenAi = (via: Via) => via === "openai" || via === "openai-responses";
@@ -119,6 +119,27 @@ export interface CallOptions {
   notes?: string[];
   /** The request's id when the calling endpoint has named its answer with one already (the OpenAI endpoint). */
   requestId?: string;
+}
+
+/**
+ * The routing decision for a request: the caller's client-thinking policy
+ * (honour or cap its own thinking), then the pipeline. Shared by the
+ * Messages path and each item of a Message Batch (lib/batches), which passes
+ * pins that never match and no LLM stage.
+ */
+export async function routeDecision(
+  body: MessagesBody,
+  routable: RoutableRequest,
+  principal: Caller,
+  snapshot: RoutingSnapshot,
+  pins: PinLookup,
+  llm?: LlmStage,
+): Promise<Decision> {
+  const policy = thinkingPolicyFor(principal, routable.app, snapshot);
+  if (policy.policy !== "decide" && explicitThinking(body)) routable.honourClientThinking = true;
+  const decision = await decide(routable, snapshot, pins, llm);
+  if (policy.policy === "cap" && policy.cap) decision.thinkingCap = policy.cap;
+  return decision;
 }
 
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
@@ -141,13 +162,10 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     if (!internal && (via === "messages" || isOpenAi(via))) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.scope));
     a.routable = await toRoutable(a.body, req.headers, { scope: a.scope });
     const { snapshot } = await routingConfig();
-    const policy = thinkingPolicyFor(principal, a.routable.app, snapshot);
-    if (!internal && policy.policy !== "decide" && explicitThinking(a.body)) a.routable.honourClientThinking = true;
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
-      : await decide(a.routable, snapshot, pinStore, llmStage(a.trace));
+      : await routeDecision(a.body, a.routable, principal, snapshot, pinStore, llmStage(a.trace));
     if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
-    if (!internal && policy.policy === "cap" && policy.cap) a.decision.thinkingCap = policy.cap;
     a.applied = applyDecision(a.body, a.decision);
     if (a.restored) a.applied.adjustments.push(`thinking blocks thinkgate held back put back into ${a.restored} earlier assistant message(s)`);
     if (!internal) checkForwardedThinking(a.body, a.decision, a.applied, req.headers);

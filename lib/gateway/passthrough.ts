@@ -23,17 +23,22 @@ async function relay(requestId: string, call: () => Promise<Response>): Promise<
       body: await res.text(),
     };
   } catch (err) {
-    if (err instanceof APIError && err.status !== undefined) {
-      const e = apiErrorIn(err.error);
-      return {
-        status: err.status,
-        headers: { "content-type": "application/json", "request-id": requestId },
-        body: errorBody(e?.type ?? errorTypeForStatus(err.status), e?.message ?? err.message, requestId),
-      };
-    }
-    if (err instanceof APIError) return errorResponse(new AppError("api_error", `could not reach the upstream API: ${err.message}`, { status: 502 }), requestId);
-    return errorResponse(err, requestId);
+    return relayFailure(err, requestId);
   }
+}
+
+/** A failed upstream call in the API's error shape: the upstream's own status and error, or a 502 when it could not be reached. */
+export function relayFailure(err: unknown, requestId: string): ApiResponse {
+  if (err instanceof APIError && err.status !== undefined) {
+    const e = apiErrorIn(err.error);
+    return {
+      status: err.status,
+      headers: { "content-type": "application/json", "request-id": requestId },
+      body: errorBody(e?.type ?? errorTypeForStatus(err.status), e?.message ?? err.message, requestId),
+    };
+  }
+  if (err instanceof APIError) return errorResponse(new AppError("api_error", `could not reach the upstream API: ${err.message}`, { status: 502 }), requestId);
+  return errorResponse(err, requestId);
 }
 
 export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {

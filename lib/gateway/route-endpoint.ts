@@ -4,13 +4,11 @@ import { json } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { errorResponse, requirePrincipal } from "../api/wrap";
 import { routingConfig } from "../routing/config";
-import { decide } from "../routing/pipeline";
 import { toRoutable } from "../routing/request";
 import { applyDecision } from "./apply";
 import { parseMessagesBody } from "./body";
 import { pinStore } from "./pins";
-import { thinkingPolicyFor } from "./client-thinking";
-import { explicitThinking } from "../models/client-thinking";
+import { routeDecision } from "./messages";
 
 export async function handleRoute(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
@@ -20,10 +18,7 @@ export async function handleRoute(req: ApiRequest): Promise<ApiResponse> {
     // The same conversation keys and client-thinking policy as the gateway, so the answer is the gateway's decision.
     const routable = await toRoutable(body, req.headers, { scope: principal.keyId || "" });
     const { snapshot } = await routingConfig();
-    const policy = thinkingPolicyFor(principal, routable.app, snapshot);
-    if (policy.policy !== "decide" && explicitThinking(body)) routable.honourClientThinking = true;
-    const decision = await decide(routable, snapshot, pinStore);
-    if (policy.policy === "cap" && policy.cap) decision.thinkingCap = policy.cap;
+    const decision = await routeDecision(body, routable, principal, snapshot, pinStore);
     const applied = applyDecision(body, decision);
     return json(
       200,

@@ -9,7 +9,11 @@
  *   never) are deleted, and leave the cost dashboard with them;
  * - the text of records older than THINKGATE_TEXT_RETENTION_DAYS (default 0:
  *   never) is cleared: prompts, answers and thinking go, the decision, tokens,
- *   cost and signal counts stay, so cost history outlives the text.
+ *   cost and signal counts stay, so cost history outlives the text;
+ * - Message Batches created more than BATCH_DAYS ago (their results are gone
+ *   upstream by then), or the text retention when that is shorter, are
+ *   forgotten with their items' record skeletons (which hold prompt text);
+ *   the records made from them stay.
  *
  * A pin's lastSeenAt is when it was last written: a batch that stores a key
  * again bumps it, and a conversation pin in use is written again at least once
@@ -22,6 +26,7 @@
  * cleared first is simply not found), and each batch is small
  * (lib/db/retention-batch.ts).
  */
+import { batchesRepo } from "../db/batches.repo";
 import { pinsRepo } from "../db/pins.repo";
 import { requestsRepo } from "../db/requests.repo";
 import { refreshPinsEvery } from "../gateway/pins";
@@ -46,7 +51,7 @@ export interface RetentionPolicy {
 
 interface Step {
   /** The metrics' label (thinkgate_retention_rows_total{what}). */
-  kind: "pins" | "records" | "record_text";
+  kind: "pins" | "records" | "record_text" | "batches";
   what: string;
   days: number;
   run: (cutoff: Date, signal?: AbortSignal) => Promise<number>;
@@ -62,12 +67,21 @@ export function pinDays(policy: RetentionPolicy): number {
   return policy.pinDays ? Math.min(policy.pinDays, policy.textDays) : policy.textDays;
 }
 
+/** The API keeps a batch's results for 29 days after its creation; a day more, then thinkgate forgets the batch. */
+export const BATCH_DAYS = 30;
+
+/** Days a batch's items (their skeletons hold prompt text) are kept: no longer than the records' text either. */
+export function batchDays(policy: RetentionPolicy): number {
+  return policy.textDays ? Math.min(BATCH_DAYS, policy.textDays) : BATCH_DAYS;
+}
+
 function steps(policy: RetentionPolicy): Step[] {
   const all: Step[] = [
     { kind: "pins", what: "conversation pins deleted (not written within the retention period)", days: pinDays(policy), run: (c, s) => pinsRepo.deleteSeenBefore(c, s) },
     // Records before their text: a record about to be deleted is not cleared first.
     { kind: "records", what: "request records deleted", days: policy.recordDays, run: (c, s) => requestsRepo.deleteBefore(c, s) },
     { kind: "record_text", what: "request records' text cleared", days: policy.textDays, run: (c, s) => requestsRepo.clearTextBefore(c, s) },
+    { kind: "batches", what: "message batches and their items forgotten", days: batchDays(policy), run: (c, s) => batchesRepo.deleteCreatedBefore(c, s) },
   ];
   return all.filter((s) => s.days > 0);
 }

@@ -14,6 +14,7 @@ import { FAULT_HEADER, FAULT_QUERY, faultFromHeader, readDirectives, type Direct
 import { latencyProfile, sleep, waitForAbort } from "./latency";
 import { Rng } from "./random";
 import { promptText, simulateMessage, type SimOutcome } from "./respond";
+import * as batches from "./batches";
 import { cutIndex, messageFrames, paceFrames, sseFrame } from "./sse";
 import { countRequestTokens } from "./tokens";
 import { checkVersion, validateMessagesRequest } from "./validate";
@@ -246,4 +247,10 @@ export const simulatorRoutes: RouteDef[] = [
   { method: "POST", path: `${SIMULATOR_PREFIX}/v1/messages/count_tokens`, handler: countTokens },
   { method: "GET", path: `${SIMULATOR_PREFIX}/v1/models`, handler: listModels },
   { method: "GET", path: `${SIMULATOR_PREFIX}/v1/models/:id`, handler: retrieveModel },
+  { method: "POST", path: `${SIMULATOR_PREFIX}/v1/messages/batches`, handler: endpoint(batches.createBatch) },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/messages/batches`, handler: endpoint(batches.listBatches) },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/messages/batches/:id`, handler: endpoint(batches.retrieveBatch) },
+  { method: "DELETE", path: `${SIMULATOR_PREFIX}/v1/messages/batches/:id`, handler: endpoint(batches.deleteBatch) },
+  { method: "POST", path: `${SIMULATOR_PREFIX}/v1/messages/batches/:id/cancel`, handler: endpoint(batches.cancelBatch) },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/messages/batches/:id/results`, handler: endpoint(batches.batchResults) },
 ];

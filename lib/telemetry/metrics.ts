@@ -77,7 +77,7 @@ function build() {
     }),
     retentionRows: new Counter({
       name: "thinkgate_retention_rows_total",
-      help: "Rows the retention sweep of this process deleted or cleared, by what: pins (deleted), records (deleted), record_text (cleared).",
+      help: "Rows the retention sweep of this process deleted or cleared, by what: pins (deleted), records (deleted), record_text (cleared), batches (message batches and items deleted).",
       labelNames: ["what"] as const,
       registers: [registry],
     }),

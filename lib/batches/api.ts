@@ -1,0 +1,209 @@
+/**
+ * The Message Batches API through thinkgate (/v1/messages/batches...): each
+ * item routed like a Messages request (items.ts), the batch relayed to the
+ * upstream, and each item recorded when its results are read through
+ * thinkgate (results.ts). A batch is seen only by the key that created it
+ * (another key gets the 404 of an unknown id); admins see every batch,
+ * including those created outside thinkgate. `results_url` in every batch
+ * object points at thinkgate, so the SDK's batches.results() reads the
+ * results here.
+ */
+import { AppError } from "../api/errors";
+import type { ApiRequest, ApiResponse } from "../api/http";
+import { newRequestId } from "../api/ids";
+import { callerScope, errorResponse, requirePrincipal, type Caller } from "../api/wrap";
+import { batchesRepo, type BatchRow } from "../db/batches.repo";
+import { hasRole } from "../gateway/keys";
+import { relayFailure } from "../gateway/passthrough";
+import { recorder, spoolFull } from "../gateway/record";
+import { forwardedHeaders, upstream } from "../gateway/upstream";
+import { upstreamPayload } from "../gateway/upstream-body";
+import { logger } from "../observability/logger";
+import { routeItems } from "./items";
+import { relayResults } from "./results";
+import { parseBatchBody } from "./validate";
+
+interface MessageBatch {
+  id: string;
+  results_url: string | null;
+  [k: string]: unknown;
+}
+
+/** A batch id as the API writes them; anything else never becomes part of the upstream's path. */
+const BATCH_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+const unknownBatch = (id: string) => new AppError("not_found_error", `message_batch_id: no message batch with id "${id.slice(0, 128)}"`);
+
+/** Where the client reached thinkgate, as a proxy in front of it says (x-forwarded-*) or the Host header. */
+function origin(headers: Record<string, string | undefined>): string {
+  const first = (v: string | undefined) => v?.split(",")[0]?.trim() || undefined;
+  const proto = first(headers["x-forwarded-proto"]) ?? "http";
+  const host = first(headers["x-forwarded-host"]) ?? headers.host ?? "127.0.0.1";
+  return `${proto}://${host}`;
+}
+
+/** The batch object with its results_url on thinkgate (the canonical /api/v1 path, served however the client addresses the gateway). */
+export function pointedAtGateway(batch: MessageBatch, headers: Record<string, string | undefined>): MessageBatch {
+  if (!batch.results_url) return batch;
+  return { ...batch, results_url: `${origin(headers)}/api/v1/messages/batches/${encodeURIComponent(batch.id)}/results` };
+}
+
+function jsonAnswer(status: number, value: unknown, requestId: string, upstreamId: string | null): ApiResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json", "request-id": upstreamId ?? requestId, "thinkgate-request-id": requestId },
+    body: JSON.stringify(value),
+  };
+}
+
+const isAdmin = (p: Caller) => hasRole(p.role, "admin");
+
+/** The batch row when the caller may see this batch, null for an admin's batch thinkgate did not create; otherwise the 404 of an unknown id. */
+async function visible(req: ApiRequest, principal: Caller): Promise<{ id: string; row: BatchRow | null }> {
+  const id = req.params.id ?? "";
+  if (!BATCH_ID.test(id)) throw unknownBatch(id);
+  const row = await batchesRepo.get(id);
+  if (row && row.scope === callerScope(principal)) return { id, row };
+  if (isAdmin(principal)) return { id, row };
+  throw unknownBatch(id);
+}
+
+/** Runs a batch endpoint: the caller authenticated as for /v1/messages, failures in the API's shape. */
+function endpoint(fn: (req: ApiRequest, principal: Caller, requestId: string) => Promise<ApiResponse>) {
+  return async (req: ApiRequest): Promise<ApiResponse> => {
+    const requestId = newRequestId();
+    try {
+      const principal = await requirePrincipal(req, "gateway");
+      return await fn(req, principal, requestId);
+    } catch (err) {
+      return err instanceof AppError ? errorResponse(err, requestId) : relayFailure(err, requestId);
+    }
+  };
+}
+
+export const createBatch = endpoint(async (req, principal, requestId) => {
+  // Its records will go through the spool: refused while the spool is full, as a Messages request is.
+  if (!recorder().admit()) throw spoolFull();
+  const { value, size } = await req.json();
+  const items = await parseBatchBody(value, req.headers);
+  const createdAt = new Date();
+  const scope = callerScope(principal);
+  const routed = await routeItems(items, { principal, scope, headers: req.headers, createdAt });
+  const payload = await upstreamPayload({ requests: routed.map((r) => ({ custom_id: r.customId, params: r.params })) }, size, forwardedHeaders(req.headers));
+  const { data, response } = await upstream()
+    .post("/v1/messages/batches", { ...payload, signal: req.signal })
+    .withResponse();
+  const batch = data as unknown as MessageBatch;
+  try {
+    await batchesRepo.create(
+      { id: batch.id, keyId: principal.keyId || null, scope, itemCount: routed.length },
+      routed.map((r) => ({ customId: r.customId, requestId: r.requestId, skeleton: JSON.stringify(r.skeleton) })),
+    );
+  } catch (err) {
+    // A batch thinkgate cannot record would run unseen: it is canceled, and the client told.
+    logger.error({ err, batchId: batch.id }, "could not store a message batch; canceling it upstream");
+    await upstream()
+      .post(`/v1/messages/batches/${encodeURIComponent(batch.id)}/cancel`)
+      .catch((e: Error) => logger.error({ err: e.message, batchId: batch.id }, "could not cancel the batch thinkgate failed to store"));
+    throw new AppError("api_error", `thinkgate could not store the batch, so it was canceled (${batch.id}); retry later`);
+  }
+  return jsonAnswer(200, pointedAtGateway(batch, req.headers), requestId, response.headers.get("request-id"));
+});
+
+export const retrieveBatch = endpoint(async (req, principal, requestId) => {
+  const { id } = await visible(req, principal);
+  const { data, response } = await upstream()
+    .get(`/v1/messages/batches/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
+    .withResponse();
+  return jsonAnswer(200, pointedAtGateway(data as unknown as MessageBatch, req.headers), requestId, response.headers.get("request-id"));
+});
+
+export const cancelBatch = endpoint(async (req, principal, requestId) => {
+  const { id } = await visible(req, principal);
+  const { data, response } = await upstream()
+    .post(`/v1/messages/batches/${encodeURIComponent(id)}/cancel`, { headers: forwardedHeaders(req.headers), signal: req.signal })
+    .withResponse();
+  return jsonAnswer(200, pointedAtGateway(data as unknown as MessageBatch, req.headers), requestId, response.headers.get("request-id"));
+});
+
+export const deleteBatch = endpoint(async (req, principal, requestId) => {
+  const { id, row } = await visible(req, principal);
+  const { data, response } = await upstream()
+    .delete(`/v1/messages/batches/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
+    .withResponse();
+  // Its items' records stay; what is forgotten is the batch (its results are gone upstream).
+  if (row) await batchesRepo.delete(id);
+  return jsonAnswer(200, data, requestId, response.headers.get("request-id"));
+});
+
+/** How many batches of a page are retrieved from the upstream at once. */
+const RETRIEVE_CONCURRENCY = 8;
+
+function pageParams(q: URLSearchParams): { limit: number; afterId?: string; beforeId?: string } {
+  const raw = q.get("limit");
+  const limit = raw === null ? 20 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
+  const afterId = q.get("after_id") ?? undefined;
+  const beforeId = q.get("before_id") ?? undefined;
+  if (afterId && beforeId) throw new AppError("invalid_request_error", "after_id and before_id cannot both be given");
+  return { limit, afterId, beforeId };
+}
+
+/**
+ * An admin's list is the upstream's (every batch of the workspace); any other
+ * key's is its own batches, paged in thinkgate's database (newest first, as
+ * the API pages) and each retrieved from the upstream.
+ */
+export const listBatches = endpoint(async (req, principal, requestId) => {
+  const params = pageParams(req.query);
+  if (isAdmin(principal)) {
+    const query = Object.fromEntries(req.query);
+    const { data, response } = await upstream().get("/v1/messages/batches", { query, headers: forwardedHeaders(req.headers), signal: req.signal }).withResponse();
+    const page = data as unknown as { data?: MessageBatch[] };
+    const out = { ...page, data: (page.data ?? []).map((b) => pointedAtGateway(b, req.headers)) };
+    return jsonAnswer(200, out, requestId, response.headers.get("request-id"));
+  }
+  const rows = await batchesRepo.page(callerScope(principal), params);
+  const hasMore = rows.length > params.limit;
+  // The extra row is the one furthest from the cursor: the oldest when paging forward, the newest when paging back.
+  const shown = hasMore ? (params.beforeId ? rows.slice(1) : rows.slice(0, params.limit)) : rows;
+  const batches: MessageBatch[] = [];
+  for (let i = 0; i < shown.length; i += RETRIEVE_CONCURRENCY) {
+    const got = await Promise.all(
+      shown.slice(i, i + RETRIEVE_CONCURRENCY).map((r) =>
+        upstream()
+          .get(`/v1/messages/batches/${encodeURIComponent(r.id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
+          .then((b) => b as unknown as MessageBatch)
+          // Deleted upstream without thinkgate: left out of the page.
+          .catch((err: { status?: number }) => {
+            if (err.status === 404) return null;
+            throw err;
+          }),
+      ),
+    );
+    for (const b of got) if (b) batches.push(pointedAtGateway(b, req.headers));
+  }
+  return jsonAnswer(200, { data: batches, has_more: hasMore, first_id: batches[0]?.id ?? null, last_id: batches[batches.length - 1]?.id ?? null }, requestId, null);
+});
+
+/**
+ * The results, streamed through as the upstream sends them; each line's item
+ * is recorded as it passes. A batch thinkgate did not create (an admin's) is
+ * relayed without records: it has no skeletons.
+ */
+export const batchResults = endpoint(async (req, principal, requestId) => {
+  const { id, row } = await visible(req, principal);
+  const res = await upstream()
+    .get(`/v1/messages/batches/${encodeURIComponent(id)}/results`, { headers: { ...forwardedHeaders(req.headers), accept: "application/binary" }, signal: req.signal })
+    .asResponse();
+  const body = res.body as unknown as AsyncIterable<Uint8Array>;
+  return {
+    status: res.status,
+    headers: {
+      "content-type": res.headers.get("content-type") ?? "application/binary",
+      "request-id": res.headers.get("request-id") ?? requestId,
+      "thinkgate-request-id": requestId,
+    },
+    stream: row ? relayResults(id, body) : body,
+  };
+});

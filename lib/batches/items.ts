@@ -1,0 +1,104 @@
+/**
+ * Each item of a Message Batch gets the routing decision a Messages request
+ * with the same body and headers would get, and its route applied to its
+ * params: the same functions as the Messages path (routeDecision,
+ * applyDecision). What a batch cannot have is left out and said so:
+ *
+ * - pins and held thinking: an item is one call, not a turn of a
+ *   conversation thinkgate has seen, so no pin is looked up or written;
+ * - the LLM classifier stage: one upstream call per ambiguous item, made
+ *   while the client waits for its batch to be accepted, for up to 100,000
+ *   items; the local score decides;
+ * - escalation: a batch's answers come back together, so a weak standard
+ *   answer cannot be checked and replaced before it is served.
+ *
+ * The item's record is written when its result is read (lib/batches/results.ts);
+ * here its skeleton is made: the RecordInput of the Messages path without
+ * its outcome, its texts redacted as the recorder redacts them, because it
+ * waits in the database until then.
+ */
+import type { Caller } from "../api/wrap";
+import { newRequestId } from "../api/ids";
+import { applyDecision } from "../gateway/apply";
+import { routeDecision, type Attempt } from "../gateway/messages";
+import { recordInput, type RecordInput } from "../gateway/record";
+import { routingConfig } from "../routing/config";
+import type { PinLookup } from "../routing/pipeline";
+import { toRoutable, type MessagesBody } from "../routing/request";
+import { yieldToIo } from "../runtime/turns";
+import { tracesSnapshot } from "../traces/config";
+import type { Redactor } from "../traces/redaction";
+import type { BatchItem } from "./validate";
+
+/** A RecordInput without its outcome: what is known of an item before its result. */
+export type RecordSkeleton = Omit<RecordInput, "outcome">;
+
+export interface RoutedItem {
+  customId: string;
+  /** The id its record will have. */
+  requestId: string;
+  /** The params sent upstream: the route applied. */
+  params: MessagesBody;
+  skeleton: RecordSkeleton;
+}
+
+export interface BatchCaller {
+  principal: Caller;
+  scope: string;
+  headers: Record<string, string | undefined>;
+  createdAt: Date;
+}
+
+/** Batch items never continue a conversation thinkgate pinned. */
+const NO_PINS: PinLookup = { get: () => undefined };
+
+const NO_ESCALATION = "no escalation for a batch item: its answer cannot be checked before it is served";
+
+type Snapshot = Awaited<ReturnType<typeof routingConfig>>["snapshot"];
+
+/** Routes every item; `snapshot` is the routing configuration in effect unless given (tests). */
+export async function routeItems(items: BatchItem[], c: BatchCaller, snapshot?: Snapshot): Promise<RoutedItem[]> {
+  snapshot ??= (await routingConfig()).snapshot;
+  const redact = tracesSnapshot().redact;
+  const out: RoutedItem[] = [];
+  for (let i = 0; i < items.length; i++) {
+    out.push(await routeItem(items[i]!, c, snapshot, redact));
+    if (i % 256 === 255) await yieldToIo();
+  }
+  return out;
+}
+
+async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Snapshot, redact: Redactor): Promise<RoutedItem> {
+  const body = item.params;
+  const routable = await toRoutable(body, c.headers, { scope: c.scope });
+  const decision = await routeDecision(body, routable, c.principal, snapshot, NO_PINS);
+  const escalated = decision.escalation !== undefined;
+  decision.escalation = undefined;
+  const applied = applyDecision(body, decision);
+  if (escalated) applied.adjustments.push(NO_ESCALATION);
+  const a: Attempt = {
+    requestId: newRequestId(),
+    createdAt: c.createdAt,
+    started: 0,
+    via: "batch",
+    keyId: c.principal.keyId || null,
+    scope: c.scope,
+    hops: [],
+    body,
+    routable,
+    decision,
+    applied,
+  };
+  const { outcome: _pending, ...skeleton } = recordInput(a, { status: "ok", httpStatus: 0, errorType: null, errorMessage: null, latencyMs: 0 });
+  return { customId: item.customId, requestId: a.requestId, params: applied.body, skeleton: redactSkeleton(skeleton, redact) };
+}
+
+/** The skeleton's client texts masked before it is stored; the record's build masks them again, which changes nothing. */
+function redactSkeleton(s: RecordSkeleton, redact: Redactor): RecordSkeleton {
+  const mask = (t: string) => redact(t).text;
+  return {
+    ...s,
+    routable: s.routable ? { ...s.routable, system: mask(s.routable.system), prompt: mask(s.routable.prompt) } : null,
+    ...(s.conversation ? { conversation: { ...s.conversation, toolResults: s.conversation.toolResults.map((t) => ({ ...t, content: mask(t.content) })) } } : {}),
+  };
+}

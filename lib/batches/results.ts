@@ -1,0 +1,133 @@
+/**
+ * A batch's results, relayed as the upstream sends them (JSONL, chunk by
+ * chunk, never the whole file in memory), and each item's record completed
+ * as its line passes: the skeleton kept when the batch was created
+ * (items.ts) and the line's result as its outcome. The record's id was fixed
+ * at creation, so results read twice are recorded once: the item is marked
+ * recorded, and the recorder's insert skips an id it has.
+ */
+import { batchesRepo, type BatchItemRow } from "../db/batches.repo";
+import { recorder } from "../gateway/record";
+import { ResponseObserver } from "../gateway/stream-observer";
+import type { Outcome, RecordInput } from "../recorder/build";
+import { logger } from "../observability/logger";
+import type { RecordSkeleton } from "./items";
+
+interface ResultLine {
+  custom_id?: unknown;
+  result?: { type?: unknown; message?: unknown; error?: { error?: { type?: unknown; message?: unknown } } };
+}
+
+/** HTTP statuses the API gives its error types (lib/api/errors.ts), for an errored item's record. */
+const STATUS_OF: Partial<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
+};
+
+/**
+ * The outcome of one result line. An item that was canceled or expired was
+ * never answered: it is recorded as an error of that type, with 499 (ended
+ * by its client, as for a client that left) or 504 (not done in time).
+ */
+export function outcomeOf(line: ResultLine): Omit<Outcome, "latencyMs"> | null {
+  const r = line.result;
+  switch (r?.type) {
+    case "succeeded": {
+      const observer = new ResponseObserver();
+      observer.message(r.message as Parameters<ResponseObserver["message"]>[0]);
+      const id = (r.message as { id?: unknown } | undefined)?.id;
+      return { status: "ok", httpStatus: 200, errorType: null, errorMessage: null, observed: observer.result(), upstreamRequestId: typeof id === "string" ? id : null };
+    }
+    case "errored": {
+      const type = typeof r.error?.error?.type === "string" ? r.error.error.type : "api_error";
+      const message = typeof r.error?.error?.message === "string" ? r.error.error.message : "the batch request errored";
+      return { status: "error", httpStatus: STATUS_OF[type] ?? 500, errorType: type, errorMessage: message };
+    }
+    case "canceled":
+      return { status: "error", httpStatus: 499, errorType: "canceled", errorMessage: "the batch was canceled before this request was processed" };
+    case "expired":
+      return { status: "error", httpStatus: 504, errorType: "expired", errorMessage: "the batch expired before this request was processed" };
+    default:
+      return null;
+  }
+}
+
+/** The item's full record: its skeleton and the result's outcome. */
+export function itemRecord(skeleton: RecordSkeleton, outcome: Omit<Outcome, "latencyMs">): RecordInput {
+  const seen = outcome.observed;
+  return {
+    ...skeleton,
+    outcome: {
+      ...outcome,
+      // A batch item's latency is the batch's, which the line does not say.
+      latencyMs: 0,
+      observed: seen
+        ? { usage: seen.usage, stopReason: seen.stopReason, answer: seen.answer, thinking: seen.thinking, thinkingStatus: seen.thinkingStatus, toolCalls: seen.toolCalls }
+        : null,
+    },
+  };
+}
+
+/**
+ * Relays the upstream's result bytes, line by line, recording each complete
+ * line's item before the line goes on (one database read per chunk of lines).
+ * A line that is not JSON, or names no item of the batch, is relayed and
+ * not recorded.
+ */
+export async function* relayResults(batchId: string, body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let rest = "";
+  for await (const chunk of body) {
+    rest += decoder.decode(chunk, { stream: true });
+    const end = rest.lastIndexOf("\n");
+    if (end < 0) continue;
+    const lines = rest.slice(0, end + 1);
+    rest = rest.slice(end + 1);
+    await recordLines(batchId, lines);
+    yield lines;
+  }
+  rest += decoder.decode();
+  if (rest) {
+    await recordLines(batchId, rest);
+    yield rest;
+  }
+}
+
+async function recordLines(batchId: string, text: string): Promise<void> {
+  const parsed = new Map<string, ResultLine>();
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const l = JSON.parse(line) as ResultLine;
+      if (typeof l.custom_id === "string") parsed.set(l.custom_id, l);
+    } catch {
+      /* not JSON: relayed, not recorded */
+    }
+  }
+  if (!parsed.size) return;
+  let items: BatchItemRow[];
+  try {
+    items = await batchesRepo.items(batchId, [...parsed.keys()]);
+  } catch (err) {
+    // The client still gets its results; the records can be made by reading them again.
+    logger.warn({ err: (err as Error).message, batchId }, "could not read a batch's items to record its results");
+    return;
+  }
+  const done: string[] = [];
+  for (const item of items) {
+    if (item.recordedAt) continue;
+    const outcome = outcomeOf(parsed.get(item.customId)!);
+    if (!outcome) continue;
+    recorder().add(itemRecord(JSON.parse(item.skeleton) as RecordSkeleton, outcome));
+    done.push(item.customId);
+  }
+  await batchesRepo.markRecorded(batchId, done).catch((err: Error) => logger.warn({ err: err.message, batchId }, "could not mark a batch's items recorded"));
+}

@@ -1,0 +1,233 @@
+/**
+ * The Message Batches API through thinkgate, with the official SDK as the
+ * client and the simulator upstream: each item routed as a Messages request
+ * would be, the results read through thinkgate, one record per item at the
+ * batch price, and a batch seen only by the key that created it. Runs once
+ * on SQLite and once on PostgreSQL.
+ */
+import Anthropic, { BadRequestError, NotFoundError } from "@anthropic-ai/sdk";
+import type { MessageBatch, MessageBatchIndividualResponse } from "@anthropic-ai/sdk/resources/messages/batches";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryDb } from "../support/db";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let owner: Anthropic;
+let other: Anthropic;
+let admin: Anthropic;
+
+async function createKey(name: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/keys`, {
+    method: "POST",
+    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+    body: JSON.stringify({ name, role: "gateway" }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { secret: string }).secret;
+}
+
+const sdk = (key: string) => new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0 });
+
+/** The seeded table's batch prices are half these (USD per million tokens). */
+const PRICES: Record<string, { input: number; output: number }> = {
+  "claude-opus-4-7": { input: 5, output: 25 },
+  "claude-sonnet-4-6": { input: 3, output: 15 },
+};
+
+const HARD = "Prove that the square root of 2 is irrational, then derive a general proof that the square root of any prime is irrational, step by step, and check each step for gaps.";
+const EASY = "Say hello.";
+
+const items = [
+  { custom_id: "hard", params: { model: "claude-sonnet-4-6", max_tokens: 2048, messages: [{ role: "user" as const, content: HARD }] } },
+  { custom_id: "easy", params: { model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user" as const, content: EASY }] } },
+  // Accepted by thinkgate's checks, refused by the upstream: an errored result.
+  { custom_id: "no-such-model", params: { model: "claude-nonexistent-9", max_tokens: 64, messages: [{ role: "user" as const, content: EASY }] } },
+];
+
+interface Row {
+  customId: string;
+  id: string;
+  via: string;
+  tier: string;
+  stage: string;
+  routeId: string | null;
+  servedModel: string;
+  thinkingConfig: string | null;
+  status: string;
+  errorType: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  thinkingTokens: number;
+  costTotal: number | null;
+  keyId: string | null;
+  prompt: string | null;
+}
+
+const records = () =>
+  queryDb<Row>(
+    server,
+    `SELECT i."customId", r."id", r."via", r."tier", r."stage", r."routeId", r."servedModel", r."thinkingConfig", r."status", r."errorType",
+            r."inputTokens", r."outputTokens", r."thinkingTokens", r."costTotal", r."keyId", r."prompt"
+       FROM "MessageBatchItem" i JOIN "RequestRecord" r ON r."id" = i."requestId"`,
+  );
+
+async function decisionFor(key: string, params: object): Promise<{ tier: string; stage: string; route: { id: string; model: string; thinking: unknown } }> {
+  const res = await fetch(`${server.url}/api/v1/route`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify(params) });
+  expect(res.status).toBe(200);
+  return (await res.json()) as never;
+}
+
+async function ended(client: Anthropic, id: string): Promise<MessageBatch> {
+  return eventually(async () => {
+    const b = await client.messages.batches.retrieve(id);
+    return b.processing_status === "ended" ? b : undefined;
+  });
+}
+
+async function results(client: Anthropic, id: string): Promise<MessageBatchIndividualResponse[]> {
+  const out: MessageBatchIndividualResponse[] = [];
+  for await (const line of await client.messages.batches.results(id)) out.push(line);
+  return out;
+}
+
+let ownerKey: string;
+let otherKey: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  ownerKey = await createKey("batch owner");
+  owner = sdk(ownerKey);
+  otherKey = await createKey("someone else");
+  other = sdk(otherKey);
+  admin = sdk(server.adminKey);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  let batch: MessageBatch;
+
+  it("creates a batch whose items are routed as Messages requests, and records each item once when its results are read", async () => {
+    // What the router says for each item as a Messages request: the two differ, or this test shows nothing.
+    const hard = await decisionFor(ownerKey, items[0]!.params);
+    const easy = await decisionFor(ownerKey, items[1]!.params);
+    expect(hard.tier).toBe("reasoning");
+    expect(easy.tier).toBe("standard");
+
+    batch = await owner.messages.batches.create({ requests: items });
+    expect(batch.id).toMatch(/^msgbatch_/);
+    expect(batch.type).toBe("message_batch");
+    const done = await ended(owner, batch.id);
+    expect(done.request_counts).toMatchObject({ succeeded: 2, errored: 1, processing: 0 });
+    // The SDK follows results_url: it points at thinkgate.
+    expect(done.results_url).toBe(`${server.url}/api/v1/messages/batches/${batch.id}/results`);
+
+    const lines = await results(owner, batch.id);
+    expect(lines.map((l) => l.custom_id).sort()).toEqual(["easy", "hard", "no-such-model"]);
+    const byId = new Map(lines.map((l) => [l.custom_id, l.result]));
+    const hardResult = byId.get("hard")!;
+    const easyResult = byId.get("easy")!;
+    if (hardResult.type !== "succeeded" || easyResult.type !== "succeeded") throw new Error("expected two answers");
+    // The route was applied to the params sent upstream: the model the route names answered.
+    expect(hardResult.message.model).toBe(hard.route.model);
+    expect(easyResult.message.model).toBe(easy.route.model);
+    expect(hardResult.message.usage.output_tokens_details?.thinking_tokens ?? 0).toBeGreaterThan(0);
+    expect(hardResult.message.usage.service_tier).toBe("batch");
+    expect(byId.get("no-such-model")!.type).toBe("errored");
+
+    const rows = await eventually(async () => {
+      const r = await records();
+      return r.length === 3 ? r : undefined;
+    });
+    const row = new Map(rows.map((r) => [r.customId, r]));
+    const h = row.get("hard")!;
+    expect(h).toMatchObject({ via: "batch", status: "ok", tier: hard.tier, stage: hard.stage, routeId: hard.route.id, servedModel: hard.route.model });
+    expect(JSON.parse(h.thinkingConfig!).thinking).toEqual(hard.route.thinking);
+    expect(h.prompt).toBe(HARD);
+    expect(h.thinkingTokens).toBe(hardResult.message.usage.output_tokens_details!.thinking_tokens);
+    const e = row.get("easy")!;
+    expect(e).toMatchObject({ via: "batch", status: "ok", tier: easy.tier, stage: easy.stage, routeId: easy.route.id, servedModel: easy.route.model });
+    expect(row.get("no-such-model")).toMatchObject({ via: "batch", status: "error", errorType: "not_found_error" });
+    const keyId = h.keyId;
+    expect(keyId).toBeTruthy();
+
+    // The batch price: half the standard rates, on the usage the results reported.
+    for (const [r, m] of [
+      [h, hardResult.message],
+      [e, easyResult.message],
+    ] as const) {
+      const p = PRICES[m.model]!;
+      const full = (m.usage.input_tokens * p.input + m.usage.output_tokens * p.output) / 1e6;
+      expect(r.inputTokens).toBe(m.usage.input_tokens);
+      expect(r.costTotal!).toBeCloseTo(full * 0.5, 9);
+    }
+
+    // Read again: the same lines, and still one record per item.
+    const again = await results(owner, batch.id);
+    expect(again.length).toBe(3);
+    await new Promise((r) => setTimeout(r, 500));
+    const count = await queryDb<{ n: number | string }>(server, `SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "via" = 'batch'`);
+    expect(Number(count[0]!.n)).toBe(3);
+  });
+
+  it("shows a batch only to the key that created it (admins see all)", async () => {
+    for (const call of [() => other.messages.batches.retrieve(batch.id), () => other.messages.batches.cancel(batch.id), () => other.messages.batches.delete(batch.id)]) {
+      const err = await call().catch((x: unknown) => x);
+      expect(err).toBeInstanceOf(NotFoundError);
+    }
+    const res = await fetch(`${server.url}/api/v1/messages/batches/${batch.id}/results`, { headers: { "x-api-key": otherKey, "anthropic-version": "2023-06-01" } });
+    expect(res.status).toBe(404);
+    // Unknown ids answer the same.
+    expect(await owner.messages.batches.retrieve("msgbatch_unknown").catch((x: unknown) => x)).toBeInstanceOf(NotFoundError);
+
+    const mine: string[] = [];
+    for await (const b of owner.messages.batches.list({ limit: 1 })) mine.push(b.id);
+    expect(mine).toContain(batch.id);
+    const theirs: string[] = [];
+    for await (const b of other.messages.batches.list()) theirs.push(b.id);
+    expect(theirs).not.toContain(batch.id);
+    expect((await admin.messages.batches.retrieve(batch.id)).id).toBe(batch.id);
+    const all: string[] = [];
+    for await (const b of admin.messages.batches.list()) all.push(b.id);
+    expect(all).toContain(batch.id);
+  });
+
+  it("pages a key's list newest first", async () => {
+    const second = await owner.messages.batches.create({ requests: [items[1]!] });
+    const first = await owner.messages.batches.list({ limit: 1 });
+    expect(first.data.map((b) => b.id)).toEqual([second.id]);
+    expect(first.has_more).toBe(true);
+    const next = await owner.messages.batches.list({ limit: 1, after_id: second.id });
+    expect(next.data.map((b) => b.id)).toEqual([batch.id]);
+    expect(next.has_more).toBe(false);
+    const back = await owner.messages.batches.list({ limit: 5, before_id: batch.id });
+    expect(back.data.map((b) => b.id)).toEqual([second.id]);
+    await ended(owner, second.id);
+  });
+
+  it("refuses a bad batch with a 400 that names the item", async () => {
+    const cases: [unknown[], RegExp][] = [
+      [[items[1], { custom_id: "not ok!", params: items[1]!.params }], /requests\.1\.custom_id/],
+      [[items[1], { custom_id: "easy", params: items[1]!.params }], /requests\.1\.custom_id: "easy" is used by an earlier request/],
+      [[{ custom_id: "no-max", params: { model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] } }], /requests\.0 \(custom_id "no-max"\)\.params: max_tokens: Field required/],
+      [[{ custom_id: "streamed", params: { ...items[1]!.params, stream: true } }], /requests\.0 \(custom_id "streamed"\)\.params\.stream/],
+      [[], /requests: List should have at least 1 item/],
+    ];
+    for (const [requests, message] of cases) {
+      const err = await owner.messages.batches.create({ requests: requests as never }).catch((x: unknown) => x);
+      expect(err).toBeInstanceOf(BadRequestError);
+      expect(((err as BadRequestError).error as { error: { message: string } }).error.message).toMatch(message);
+    }
+  });
+
+  it("deletes an ended batch, after which it is unknown", async () => {
+    const deleted = await owner.messages.batches.delete(batch.id);
+    expect(deleted).toMatchObject({ id: batch.id, type: "message_batch_deleted" });
+    expect(await owner.messages.batches.retrieve(batch.id).catch((x: unknown) => x)).toBeInstanceOf(NotFoundError);
+    // The items' records stay.
+    const count = await queryDb<{ n: number | string }>(server, `SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "via" = 'batch'`);
+    expect(Number(count[0]!.n)).toBeGreaterThanOrEqual(3);
+  });
+});
