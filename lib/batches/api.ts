@@ -19,7 +19,8 @@ import { recorder, spoolFull } from "../gateway/record";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { upstreamPayload } from "../gateway/upstream-body";
 import { logger } from "../observability/logger";
-import { routeItems } from "./items";
+import { turnBudget } from "../runtime/turns";
+import { routeItems, type RoutedItem } from "./items";
 import { relayResults } from "./results";
 import { parseBatchBody } from "./validate";
 
@@ -81,6 +82,17 @@ function endpoint(fn: (req: ApiRequest, principal: Caller, requestId: string) =>
   };
 }
 
+/** The items' rows, each skeleton as JSON: tens of megabytes for a large batch, so written a turn at a time. */
+async function skeletonRows(routed: RoutedItem[]): Promise<{ customId: string; requestId: string; skeleton: string }[]> {
+  const turn = turnBudget();
+  const rows: { customId: string; requestId: string; skeleton: string }[] = [];
+  for (const r of routed) {
+    rows.push({ customId: r.customId, requestId: r.requestId, skeleton: JSON.stringify(r.skeleton) });
+    await turn();
+  }
+  return rows;
+}
+
 export const createBatch = endpoint(async (req, principal, requestId) => {
   // Its records will go through the spool: refused while the spool is full, as a Messages request is.
   if (!recorder().admit()) throw spoolFull();
@@ -97,7 +109,7 @@ export const createBatch = endpoint(async (req, principal, requestId) => {
   try {
     await batchesRepo.create(
       { id: batch.id, keyId: principal.keyId || null, scope, itemCount: routed.length },
-      routed.map((r) => ({ customId: r.customId, requestId: r.requestId, skeleton: JSON.stringify(r.skeleton) })),
+      await skeletonRows(routed),
     );
   } catch (err) {
     // A batch thinkgate cannot record would run unseen: it is canceled, and the client told.

@@ -25,7 +25,7 @@ import { recordInput, type RecordInput } from "../gateway/record";
 import { routingConfig } from "../routing/config";
 import type { PinLookup } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
-import { yieldToIo } from "../runtime/turns";
+import { turnBudget } from "../runtime/turns";
 import { tracesSnapshot } from "../traces/config";
 import type { Redactor } from "../traces/redaction";
 import type { BatchItem } from "./validate";
@@ -61,9 +61,11 @@ export async function routeItems(items: BatchItem[], c: BatchCaller, snapshot?: 
   snapshot ??= (await routingConfig()).snapshot;
   const redact = tracesSnapshot().redact;
   const out: RoutedItem[] = [];
-  for (let i = 0; i < items.length; i++) {
-    out.push(await routeItem(items[i]!, c, snapshot, redact));
-    if (i % 256 === 255) await yieldToIo();
+  // A decision takes ~0.2-1 ms: routing a large batch in one go would hold every other request; a few milliseconds a turn.
+  const turn = turnBudget();
+  for (const item of items) {
+    out.push(await routeItem(item, c, snapshot, redact));
+    await turn();
   }
   return out;
 }

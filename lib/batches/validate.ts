@@ -9,7 +9,7 @@ import { AppError } from "../api/errors";
 import { asJsonObject } from "../api/json-body";
 import { parseMessagesBody, validateGatewayHeaders } from "../gateway/body";
 import type { MessagesBody } from "../routing/request";
-import { yieldToIo } from "../runtime/turns";
+import { turnBudget } from "../runtime/turns";
 
 export const MAX_BATCH_REQUESTS = 100_000;
 const CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -35,6 +35,8 @@ export async function parseBatchBody(value: unknown, headers: Record<string, str
 
   const seen = new Set<string>();
   const items: BatchItem[] = [];
+  // Other requests are served between the items of a large batch: a turn of a few milliseconds, then a yield.
+  const turn = turnBudget();
   for (let i = 0; i < requests.length; i++) {
     const r = requests[i] as unknown;
     const at = `requests.${i}`;
@@ -56,8 +58,7 @@ export async function parseBatchBody(value: unknown, headers: Record<string, str
     }
     if (parsed.stream === true) throw bad(`${name}.params.stream: batch requests cannot be streamed; leave stream out or set it to false`);
     items.push({ customId: id, params: parsed });
-    // Other requests are served between the items of a large batch.
-    if (i % 256 === 255) await yieldToIo();
+    await turn();
   }
   return items;
 }

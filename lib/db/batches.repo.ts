@@ -18,19 +18,35 @@ export interface BatchItemRow {
   recordedAt: Date | null;
 }
 
-/** Rows per insert: a batch may hold 100,000 items, and PostgreSQL binds at most 65,535 parameters per statement. */
-const INSERT_CHUNK = 1_000;
 
 export const batchesRepo = {
-  /** The batch and all its items, in one transaction: a batch is known whole or not at all. */
+  /**
+   * The batch, then its items in inserts sized by time (retention-batch.ts),
+   * other requests served in between. A batch may hold 100,000 items of a few
+   * kilobytes each: one transaction of them all held SQLite's write lock, and
+   * the event loop with it (better-sqlite3 runs on the main thread), for 4.3 s
+   * with 20,000 items (tests/alone/event-loop.test.ts). Not one transaction
+   * then: if an insert fails, the batch and the items stored so far are
+   * deleted and the error goes to the caller (which cancels the batch
+   * upstream). The client learns the batch's id only once every item is
+   * stored, so nothing reads a batch half stored; after a crash in between,
+   * the items not yet stored get no record.
+   */
   async create(batch: Omit<BatchRow, "createdAt">, items: Omit<BatchItemRow, "recordedAt">[]): Promise<void> {
     const client = db().client;
-    const chunks: (typeof items)[] = [];
-    for (let i = 0; i < items.length; i += INSERT_CHUNK) chunks.push(items.slice(i, i + INSERT_CHUNK));
-    await client.$transaction([
-      client.messageBatch.create({ data: batch }),
-      ...chunks.map((c) => client.messageBatchItem.createMany({ data: c.map((item) => ({ ...item, batchId: batch.id })) })),
-    ]);
+    await client.messageBatch.create({ data: batch });
+    let next = 0;
+    try {
+      await inTimedBatches(async (limit) => {
+        const chunk = items.slice(next, next + limit);
+        next += chunk.length;
+        if (chunk.length) await client.messageBatchItem.createMany({ data: chunk.map((item) => ({ ...item, batchId: batch.id })) });
+        return { found: chunk.length, changed: chunk.length };
+      });
+    } catch (err) {
+      await batchesRepo.delete(batch.id).catch(() => undefined);
+      throw err;
+    }
   },
 
   get: (id: string): Promise<BatchRow | null> => db().client.messageBatch.findUnique({ where: { id } }),
@@ -94,6 +110,13 @@ export const batchesRepo = {
   /** Forgets a batch the upstream deleted. */
   async delete(id: string): Promise<void> {
     const client = db().client;
-    await client.$transaction([client.messageBatchItem.deleteMany({ where: { batchId: id } }), client.messageBatch.deleteMany({ where: { id } })]);
+    // Items first, in batches sized by time (a batch may hold 100,000), then the batch.
+    await inTimedBatches(async (limit) => {
+      const rows = await client.messageBatchItem.findMany({ where: { batchId: id }, select: { requestId: true }, take: limit });
+      if (!rows.length) return { found: 0, changed: 0 };
+      const { count } = await client.messageBatchItem.deleteMany({ where: { requestId: { in: rows.map((r) => r.requestId) } } });
+      return { found: rows.length, changed: count };
+    });
+    await client.messageBatch.deleteMany({ where: { id } });
   },
 };
