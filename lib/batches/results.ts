@@ -140,14 +140,14 @@ async function recordLines(batchId: string, text: string): Promise<void> {
     logger.warn({ err: (err as Error).message, batchId }, "could not read a batch's items to record its results");
     return;
   }
-  const done: string[] = [];
+  // Each item's record has an id fixed when the batch was created, and the
+  // recorder's insert skips ids it has: results read twice are recorded once.
+  // Nothing is marked here: a write from this (the main) thread would wait on
+  // SQLite's lock while the record thread inserts these very records.
   for (const item of items) {
     await turn();
-    if (item.recordedAt) continue;
     const outcome = outcomeOf(parsed.get(item.customId)!);
     if (!outcome) continue;
     recorder().add(itemRecord(JSON.parse(item.skeleton) as RecordSkeleton, outcome));
-    done.push(item.customId);
   }
-  await batchesRepo.markRecorded(batchId, done).catch((err: Error) => logger.warn({ err: err.message, batchId }, "could not mark a batch's items recorded"));
 }

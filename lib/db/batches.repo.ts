@@ -15,7 +15,6 @@ export interface BatchItemRow {
   requestId: string;
   /** JSON of the item's RecordInput skeleton. */
   skeleton: string;
-  recordedAt: Date | null;
 }
 
 
@@ -32,7 +31,7 @@ export const batchesRepo = {
    * stored, so nothing reads a batch half stored; after a crash in between,
    * the items not yet stored get no record.
    */
-  async create(batch: Omit<BatchRow, "createdAt">, items: Omit<BatchItemRow, "recordedAt">[]): Promise<void> {
+  async create(batch: Omit<BatchRow, "createdAt">, items: BatchItemRow[]): Promise<void> {
     const client = db().client;
     await client.messageBatch.create({ data: batch });
     let next = 0;
@@ -80,13 +79,9 @@ export const batchesRepo = {
   items: (batchId: string, customIds: string[]): Promise<BatchItemRow[]> =>
     db().client.messageBatchItem.findMany({
       where: { batchId, customId: { in: customIds } },
-      select: { customId: true, requestId: true, skeleton: true, recordedAt: true },
+      select: { customId: true, requestId: true, skeleton: true },
     }),
 
-  async markRecorded(batchId: string, customIds: string[]): Promise<void> {
-    if (!customIds.length) return;
-    await db().client.messageBatchItem.updateMany({ where: { batchId, customId: { in: customIds }, recordedAt: null }, data: { recordedAt: new Date() } });
-  },
 
   /**
    * Deletes batches created before `cutoff` with their items, in batches

@@ -293,8 +293,8 @@ describe(`in simulator mode, the default without a key (${process.env.THINKGATE_
     ],
     ["a 15 MB prompt", () => ({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "A pasted log line, request 12345 served in 87 ms. ".repeat(300_000) + "\nWhat does this log say?" }] })],
   ];
-  it("a Message Batch of 20,000 requests is checked and routed in turns: the gateway keeps answering", async () => {
-    const requests = Array.from({ length: 20_000 }, (_, i) => ({
+  it("a Message Batch of 10,000 requests is checked and routed in turns: the gateway keeps answering", async () => {
+    const requests = Array.from({ length: 10_000 }, (_, i) => ({
       custom_id: `item-${i}`,
       params: { model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: `Ticket ${i}: the export to CSV drops the last row when the file has ${i % 97} columns. Why, and how do I fix it?` }] },
     }));
@@ -302,13 +302,13 @@ describe(`in simulator mode, the default without a key (${process.env.THINKGATE_
     let request!: Promise<Answer>;
     const { worstMs, polls } = await stallDuring(server, () => (request = postMessages(server, body, "/v1/messages/batches")));
     const res = await request;
-    console.log(`simulator mode, a batch of 20,000 requests, ${(body.length / 1e6).toFixed(1)} MB: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
+    console.log(`simulator mode, a batch of 10,000 requests, ${(body.length / 1e6).toFixed(1)} MB: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
     expect(res.status, res.text.slice(0, 300)).toBe(200);
     const batch = JSON.parse(res.text) as { id: string; request_counts: { processing: number } };
-    expect(batch.request_counts.processing).toBe(20_000);
+    expect(batch.request_counts.processing).toBe(10_000);
     expect(worstMs).toBeLessThan(MAX_STALL_MS);
 
-    // Its results, 20,000 lines, each recorded as it passes. Read over node:http,
+    // Its results, 10,000 lines, each recorded as it passes. Read over node:http,
     // counting line ends without parsing: the SDK's decoding of ~100 MB of
     // JSONL in this process would be counted as the gateway's stall.
     const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
@@ -330,10 +330,10 @@ describe(`in simulator mode, the default without a key (${process.env.THINKGATE_
             .once("error", reject);
         }),
     );
-    console.log(`simulator mode, the results of a batch of 20,000 requests read and recorded: worst /api/health latency ${read.worstMs.toFixed(1)} ms over ${read.polls} polls`);
-    expect(lines).toBe(20_000);
+    console.log(`simulator mode, the results of a batch of 10,000 requests read and recorded: worst /api/health latency ${read.worstMs.toFixed(1)} ms over ${read.polls} polls`);
+    expect(lines).toBe(10_000);
     expect(read.worstMs).toBeLessThan(MAX_STALL_MS);
-    await eventually(async () => (Number((await queryDb<{ n: number | string }>(server, `SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "via" = 'batch'`))[0]!.n) === 20_000 ? true : undefined), 60_000);
+    await eventually(async () => (Number((await queryDb<{ n: number | string }>(server, `SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "via" = 'batch'`))[0]!.n) === 10_000 ? true : undefined), 60_000);
   }, 180_000);
   for (const [name, make] of bodies) {
     it(`${name}: the gateway keeps answering while the simulator reads it`, async () => {
@@ -369,7 +369,7 @@ describe(`the retention sweep clearing records with 100 KB of thinking each (${p
     const source = response.headers.get("thinkgate-request-id")!;
     await eventually(async () => ((await queryDb(server, `SELECT "id" FROM "RequestRecord"`)).length ? true : undefined));
     const thinking = Array.from({ length: 14_000 }, (_, i) => `step${i % 97} weighs option${i % 13}`).join(" ").slice(0, 100_000);
-    const copies = 600;
+    const copies = 300;
     await copyRecord(server, source, copies, 3 * 86_400_000, { thinkingText: thinking, thinkingStatus: "text" });
     const uncleared = async () => Number((await queryDb<{ n: number | string }>(server, `SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "id" LIKE 'copy-%' AND "textClearedAt" IS NULL`))[0]!.n);
     expect(await uncleared()).toBe(copies);

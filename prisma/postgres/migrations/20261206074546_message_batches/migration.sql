@@ -15,7 +15,6 @@ CREATE TABLE "MessageBatchItem" (
     "customId" TEXT NOT NULL,
     "requestId" TEXT NOT NULL,
     "skeleton" TEXT NOT NULL,
-    "recordedAt" TIMESTAMP(3),
 
     CONSTRAINT "MessageBatchItem_pkey" PRIMARY KEY ("batchId","customId")
 );

@@ -13,7 +13,6 @@ CREATE TABLE "MessageBatchItem" (
     "customId" TEXT NOT NULL,
     "requestId" TEXT NOT NULL,
     "skeleton" TEXT NOT NULL,
-    "recordedAt" DATETIME,
 
     PRIMARY KEY ("batchId", "customId"),
     CONSTRAINT "MessageBatchItem_batchId_fkey" FOREIGN KEY ("batchId") REFERENCES "MessageBatch" ("id") ON DELETE CASCADE ON UPDATE CASCADE
