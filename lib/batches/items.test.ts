@@ -1,38 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { RoutingSnapshot } from "../routing/pipeline";
 import { compileRule, ruleSetSchema } from "../routing/rules";
-import type { RouteConfig } from "../routing/types";
+import { testSnapshot } from "../routing/test-snapshot";
 import { routeItems, type BatchCaller } from "./items";
 import type { BatchItem } from "./validate";
 
-const route = (id: string, tier: "standard" | "reasoning", model: string): RouteConfig => ({
-  id,
-  name: id,
-  tier,
-  model,
-  thinking: tier === "reasoning" ? "on" : "off",
-  budgetTier: tier === "reasoning" ? "complex" : null,
-  budgetTokens: null,
-  effort: null,
-  display: "summarized",
-  minMaxTokens: null,
-});
-
-const snapshot: RoutingSnapshot = {
-  routes: new Map([
-    ["standard", route("standard", "standard", "*")],
-    ["reasoning", route("reasoning", "reasoning", "claude-opus-4-7")],
-  ]),
+const snapshot: RoutingSnapshot = testSnapshot({
   rules: ruleSetSchema
     .parse([
       { id: "r-words", name: "security words", when: { promptContains: ["threat model"] }, then: { routeId: "reasoning" } },
       { id: "r-check", name: "checked answers", when: { promptContains: ["check me"] }, then: { routeId: "standard" }, escalate: { answerPattern: "ok" } },
     ])
     .map(compileRule),
-  apps: new Map(),
-  tierRoutes: { standard: "standard", reasoning: "reasoning" },
-  defaultRouteId: "standard",
-};
+});
 
 const caller = (headers: Record<string, string> = {}): BatchCaller => ({
   principal: { keyId: "key_1", role: "gateway", name: "batch key" },

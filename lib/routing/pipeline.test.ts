@@ -2,20 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decide, turnPinKey, type RoutingSnapshot } from "./pipeline";
 import { toRoutable, type MessagesBody } from "./request";
 import { compileRule, ruleSetSchema, type Rule } from "./rules";
+import { testRoute as route, testSnapshot } from "./test-snapshot";
 import type { PinnedConfig, RouteConfig } from "./types";
-
-const route = (id: string, tier: "standard" | "reasoning", model: string): RouteConfig => ({
-  id,
-  name: id,
-  tier,
-  model,
-  thinking: tier === "reasoning" ? "on" : "off",
-  budgetTier: tier === "reasoning" ? "complex" : null,
-  budgetTokens: null,
-  effort: null,
-  display: "summarized",
-  minMaxTokens: null,
-});
 
 const rules: Rule[] = ruleSetSchema.parse([
   { id: "r-task", name: "reasoning tasks", when: { tasks: ["code-review", "math"] }, then: { routeId: "reasoning" } },
@@ -26,21 +14,15 @@ const rules: Rule[] = ruleSetSchema.parse([
 ]);
 
 function snapshot(extra: Partial<RoutingSnapshot> = {}): RoutingSnapshot {
-  return {
-    routes: new Map([
-      ["standard", route("standard", "standard", "*")],
-      ["reasoning", route("reasoning", "reasoning", "claude-opus-4-7")],
-    ]),
+  return testSnapshot({
     rules: rules.map(compileRule),
     apps: new Map([
       ["legal-review", { name: "legal-review", tier: "reasoning", routeId: null }],
       ["faq-bot", { name: "faq-bot", tier: "standard", routeId: null }],
       ["mixed", { name: "mixed", tier: "auto", routeId: null }],
     ]),
-    tierRoutes: { standard: "standard", reasoning: "reasoning" },
-    defaultRouteId: "standard",
     ...extra,
-  };
+  });
 }
 
 const body = (content: string, extra: Partial<MessagesBody> = {}): MessagesBody => ({
