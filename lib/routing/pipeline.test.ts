@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decide, turnPinKey, type RoutingSnapshot } from "./pipeline";
 import { toRoutable, type MessagesBody } from "./request";
 import { compileRule, ruleSetSchema, type Rule } from "./rules";
-import { testRoute as route, testSnapshot } from "./test-snapshot";
-import type { PinnedConfig, RouteConfig } from "./types";
+import { testSnapshot } from "./test-snapshot";
+import type { PinnedConfig } from "./types";
 
 const rules: Rule[] = ruleSetSchema.parse([
   { id: "r-task", name: "reasoning tasks", when: { tasks: ["code-review", "math"] }, then: { routeId: "reasoning" } },
