@@ -1,5 +1,6 @@
 /** Message Batches created through thinkgate (lib/batches): who created each, and what each item's record needs. */
 import { db } from "./client";
+import type { Prisma } from "./generated/sqlite/client.ts";
 import { inTimedBatches } from "./retention-batch";
 
 export interface BatchRow {
@@ -82,7 +83,6 @@ export const batchesRepo = {
       select: { customId: true, requestId: true, skeleton: true },
     }),
 
-
   /**
    * Deletes batches created before `cutoff` with their items, in batches
    * sized by retention-batch.ts (items first, so a batch of 100,000 items is
@@ -90,28 +90,26 @@ export const batchesRepo = {
    * records stay.
    */
   async deleteCreatedBefore(cutoff: Date, signal?: AbortSignal): Promise<number> {
-    const client = db().client;
-    const items = await inTimedBatches(async (limit) => {
-      const rows = await client.messageBatchItem.findMany({ where: { batch: { createdAt: { lt: cutoff } } }, select: { requestId: true }, take: limit });
-      if (!rows.length) return { found: 0, changed: 0 };
-      const { count } = await client.messageBatchItem.deleteMany({ where: { requestId: { in: rows.map((r) => r.requestId) } } });
-      return { found: rows.length, changed: count };
-    }, signal);
+    const items = await deleteItems({ batch: { createdAt: { lt: cutoff } } }, signal);
     if (signal?.aborted) return items;
-    const { count } = await client.messageBatch.deleteMany({ where: { createdAt: { lt: cutoff }, items: { none: {} } } });
+    const { count } = await db().client.messageBatch.deleteMany({ where: { createdAt: { lt: cutoff }, items: { none: {} } } });
     return items + count;
   },
 
-  /** Forgets a batch the upstream deleted. */
+  /** Forgets a batch: the upstream deleted it, or it could not be stored whole. Items first, then the batch. */
   async delete(id: string): Promise<void> {
-    const client = db().client;
-    // Items first, in batches sized by time (a batch may hold 100,000), then the batch.
-    await inTimedBatches(async (limit) => {
-      const rows = await client.messageBatchItem.findMany({ where: { batchId: id }, select: { requestId: true }, take: limit });
-      if (!rows.length) return { found: 0, changed: 0 };
-      const { count } = await client.messageBatchItem.deleteMany({ where: { requestId: { in: rows.map((r) => r.requestId) } } });
-      return { found: rows.length, changed: count };
-    });
-    await client.messageBatch.deleteMany({ where: { id } });
+    await deleteItems({ batchId: id });
+    await db().client.messageBatch.deleteMany({ where: { id } });
   },
 };
+
+/** Deletes the items matching `where` in batches sized by time (a batch may hold 100,000 items); returns how many went. */
+function deleteItems(where: Prisma.MessageBatchItemWhereInput, signal?: AbortSignal): Promise<number> {
+  const client = db().client;
+  return inTimedBatches(async (limit) => {
+    const rows = await client.messageBatchItem.findMany({ where, select: { requestId: true }, take: limit });
+    if (!rows.length) return { found: 0, changed: 0 };
+    const { count } = await client.messageBatchItem.deleteMany({ where: { requestId: { in: rows.map((r) => r.requestId) } } });
+    return { found: rows.length, changed: count };
+  }, signal);
+}

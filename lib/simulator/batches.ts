@@ -15,6 +15,7 @@ import { AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { modelInfo } from "../models/catalog";
 import { yieldToIo } from "../runtime/turns";
+import { cursorPage } from "./paging";
 import { mentionsCacheControl } from "./cache";
 import { readDirectives } from "./directives";
 import { simulatorLatencyMode } from "./latency";
@@ -189,25 +190,9 @@ export async function deleteBatch(req: ApiRequest, requestId: string): Promise<A
 }
 
 export async function listBatches(req: ApiRequest, requestId: string): Promise<ApiResponse> {
-  const raw = req.query.get("limit");
-  const limit = raw === null ? 20 : Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw bad("limit: Input should be an integer between 1 and 1000");
-  const all = [...batches.values()].reverse();
-  const after = req.query.get("after_id");
-  const before = req.query.get("before_id");
-  let page: SimBatch[];
-  let hasMore: boolean;
-  if (before !== null) {
-    const end = Math.max(0, all.findIndex((b) => b.id === before));
-    page = all.slice(Math.max(0, end - limit), end);
-    hasMore = end - limit > 0;
-  } else {
-    const start = after === null ? 0 : all.findIndex((b) => b.id === after) + 1;
-    page = all.slice(start, start + limit);
-    hasMore = start + limit < all.length;
-  }
+  const page = cursorPage([...batches.values()].reverse(), req.query);
   const base = baseOf(req);
-  return json({ data: page.map((b) => view(b, base)), has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null }, requestId);
+  return json({ ...page, data: page.data.map((b) => view(b, base)) }, requestId);
 }
 
 /** The results as JSONL, in request order, a few hundred lines per chunk. */

@@ -15,6 +15,7 @@ import { latencyProfile, sleep, waitForAbort } from "./latency";
 import { Rng } from "./random";
 import { promptText, simulateMessage, type SimOutcome } from "./respond";
 import * as batches from "./batches";
+import { cursorPage } from "./paging";
 import { cutIndex, messageFrames, paceFrames, sseFrame } from "./sse";
 import { countRequestTokens } from "./tokens";
 import { checkVersion, validateMessagesRequest } from "./validate";
@@ -210,27 +211,7 @@ const countTokens = endpoint(async (req, requestId, fault) => {
 });
 
 const listModels = endpoint(async (req, requestId, fault) => {
-  const limitParam = req.query.get("limit");
-  const limit = limitParam === null ? 20 : Number(limitParam);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    return errorResponse(new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000"), requestId);
-  }
-  const all = allModels().map(toModelInfo);
-  const after = req.query.get("after_id");
-  const before = req.query.get("before_id");
-  // Cursor pagination over the newest-first list: after_id pages forward, before_id pages back.
-  let page: typeof all;
-  let hasMore: boolean;
-  if (before !== null) {
-    const end = Math.max(0, all.findIndex((m) => m.id === before));
-    page = all.slice(Math.max(0, end - limit), end);
-    hasMore = end - limit > 0;
-  } else {
-    const start = after === null ? 0 : all.findIndex((m) => m.id === after) + 1;
-    page = all.slice(start, start + limit);
-    hasMore = start + limit < all.length;
-  }
-  const result = { data: page, has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null };
+  const result = cursorPage(allModels().map(toModelInfo), req.query);
   return (await jsonFault(fault, req, requestId, () => JSON.stringify(result))) ?? json(200, result, { "request-id": requestId });
 });
 
