@@ -35,37 +35,24 @@ export const requestsRepo = {
   count: () => db().client.requestRecord.count(),
 
   /**
-   * Clears the text of the records `ids` that still have it (CLEARED_TEXT and
-   * the rejected answers in hops) and marks them cleared, in one transaction;
-   * returns how many it cleared. The search index follows through its
-   * triggers; the cost rollup is unchanged (no cost column moves).
+   * Clears the text of the records `ids` that still have it (clearRows);
+   * returns how many it cleared.
    */
   async clearText(ids: string[]): Promise<number> {
     if (!ids.length) return 0;
-    const client = db().client;
-    const rows = await client.requestRecord.findMany({ where: { id: { in: ids }, textClearedAt: null }, select: { id: true, hops: true } });
-    if (!rows.length) return 0;
-    const hops = rows.flatMap((r) => {
-      const without = hopsWithoutAnswers(r.hops);
-      return without === null ? [] : [{ id: r.id, hops: without }];
-    });
-    const [{ count }] = await client.$transaction([
-      client.requestRecord.updateMany({ where: { id: { in: rows.map((r) => r.id) }, textClearedAt: null }, data: { ...CLEARED_TEXT, textClearedAt: new Date() } }),
-      ...hops.map((h) => client.requestRecord.update({ where: { id: h.id }, data: { hops: h.hops } })),
-    ]);
-    return count;
+    return clearRows(await db().client.requestRecord.findMany({ where: { id: { in: ids }, textClearedAt: null }, select: { id: true, hops: true } }));
   },
 
   /**
-   * Clears the text of records created before `cutoff` (clearText), walking
+   * Clears the text of records created before `cutoff` (clearRows), walking
    * the (textClearedAt, createdAt) index in batches sized by
    * retention-batch.ts; returns how many. An aborted `signal` (shutdown)
    * stops it between batches.
    */
   clearTextBefore(cutoff: Date, signal?: AbortSignal): Promise<number> {
     return inTimedBatches(async (limit) => {
-      const rows = await db().client.requestRecord.findMany({ where: { textClearedAt: null, createdAt: { lt: cutoff } }, select: { id: true }, take: limit });
-      return { found: rows.length, changed: await requestsRepo.clearText(rows.map((r) => r.id)) };
+      const rows = await db().client.requestRecord.findMany({ where: { textClearedAt: null, createdAt: { lt: cutoff } }, select: { id: true, hops: true }, take: limit });
+      return { found: rows.length, changed: await clearRows(rows) };
     }, signal);
   },
 
@@ -85,3 +72,24 @@ export const requestsRepo = {
     }, signal);
   },
 };
+
+/**
+ * Clears these records' text (CLEARED_TEXT and the rejected answers in their
+ * hops) and marks them cleared, in one transaction; a record cleared
+ * meanwhile is left as it is. Returns how many it cleared. The search index
+ * follows through its triggers; the cost rollup is unchanged (no cost column
+ * moves).
+ */
+async function clearRows(rows: { id: string; hops: string }[]): Promise<number> {
+  if (!rows.length) return 0;
+  const client = db().client;
+  const hops = rows.flatMap((r) => {
+    const without = hopsWithoutAnswers(r.hops);
+    return without === null ? [] : [{ id: r.id, hops: without }];
+  });
+  const [{ count }] = await client.$transaction([
+    client.requestRecord.updateMany({ where: { id: { in: rows.map((r) => r.id) }, textClearedAt: null }, data: { ...CLEARED_TEXT, textClearedAt: new Date() } }),
+    ...hops.map((h) => client.requestRecord.update({ where: { id: h.id }, data: { hops: h.hops } })),
+  ]);
+  return count;
+}
