@@ -437,6 +437,14 @@ describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through
     expect((await result.usage).outputTokens).toBeGreaterThan(0);
   });
 
+  /** The AI SDK tool the loops call: it records each call in `calls` and answers `forecast`. */
+  const weatherTool = (calls: unknown[], forecast: string) =>
+    tool({
+      description: "Current weather for a city",
+      inputSchema: z.object({ city: z.string() }),
+      execute: async ({ city }) => (calls.push({ city }), { city, forecast }),
+    });
+
   it("runs a tool loop on the reasoning tier (reasoning effort high)", async () => {
     const calls: unknown[] = [];
     const result = await generateText({
@@ -444,13 +452,7 @@ describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through
       // The provider sends earlier items by reference unless told not to store, and takes a model it does not know
       // (claude-*) for one that does not reason unless forced.
       providerOptions: { openai: { store: false, forceReasoning: true, reasoningEffort: "high", reasoningSummary: "auto" } },
-      tools: {
-        get_weather: tool({
-          description: "Current weather for a city",
-          inputSchema: z.object({ city: z.string() }),
-          execute: async ({ city }) => (calls.push({ city }), { city, forecast: "18°C and light rain" }),
-        }),
-      },
+      tools: { get_weather: weatherTool(calls, "18°C and light rain") },
       stopWhen: stepCountIs(3),
       prompt: "Use get_weather to check Lisbon before I pack.",
       maxOutputTokens: 4000,
@@ -469,13 +471,7 @@ describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through
     const calls: unknown[] = [];
     const result = await generateText({
       model: openai()("claude-sonnet-4-6"),
-      tools: {
-        get_weather: tool({
-          description: "Current weather for a city",
-          inputSchema: z.object({ city: z.string() }),
-          execute: async ({ city }) => (calls.push({ city }), { city, forecast: "sunny and 24°C" }),
-        }),
-      },
+      tools: { get_weather: weatherTool(calls, "sunny and 24°C") },
       stopWhen: stepCountIs(3),
       prompt: "Use get_weather to check Lisbon before I pack.",
       include: { requestBody: true },
@@ -491,13 +487,7 @@ describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through
     const result = await generateText({
       model: openai()("claude-opus-4-7"),
       providerOptions: { openai: { forceReasoning: true, reasoningEffort: "high", reasoningSummary: "auto" } },
-      tools: {
-        get_weather: tool({
-          description: "Current weather for a city",
-          inputSchema: z.object({ city: z.string() }),
-          execute: async ({ city }) => (calls.push({ city }), { city, forecast: "18°C and light rain" }),
-        }),
-      },
+      tools: { get_weather: weatherTool(calls, "18°C and light rain") },
       stopWhen: stepCountIs(3),
       prompt: "Use get_weather to check Lisbon before I pack.",
       maxOutputTokens: 4000,
