@@ -11,7 +11,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["lib/**/*.test.ts", "tests/unit/**/*.test.ts"], environment: "node" },
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "tests/unit/**/*.test.ts"],
+          environment: "node",
+          // Unit files share their workers' module cache instead of each
+          // importing the domain afresh: importing was half of the step's time
+          // (55 s → 26 s). They hold no state between files: they pass in any
+          // file order (checked with --sequence.shuffle.files, several seeds).
+          isolate: false,
+        },
       },
       {
         extends: true,
