@@ -16,8 +16,10 @@
  * the recorder sets it aside (lib/recorder/store.ts). Reads stay with Prisma.
  */
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Pool } from "pg";
 import { logger } from "../observability/logger";
+import { TURN_BUDGET_MS } from "../runtime/turns";
 import { databaseUrl, providerOf, sqlitePath } from "./provider";
 
 type Row = Record<string, unknown>;
@@ -56,7 +58,20 @@ function sqliteValue(v: unknown): unknown {
  * tens of milliseconds (the full-text and rollup triggers fire per row). In
  * the server that thread is the record thread (lib/recorder/thread.ts), not
  * the one serving requests.
+ *
+ * But the lock is the whole file's, and a write on the main thread (a
+ * conversation pin, a rule saved, a session) that finds it taken waits for it
+ * synchronously, with every request behind it. One transaction of 200 records
+ * with 100 KB of text each held it for ~575 ms here, and the gateway for as
+ * long (worst /api/health latency 186 ms while a backlog was written and an
+ * admin saved rules; 31 ms on PostgreSQL). So a batch is written in
+ * transactions of about TURN_BUDGET_MS, each followed by a pause as long as it
+ * took, in which a waiting writer's busy handler finds the file free. A batch
+ * cut short by an error is retried whole; inserts skip the ids already stored.
  */
+/** A slice that overran (one huge row) is not followed by an equally long pause: the writer would fall behind. */
+const MAX_PAUSE_MS = 50;
+
 function sqliteWriter(url: string): RecordWriter {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require("better-sqlite3") as typeof import("better-sqlite3");
@@ -77,11 +92,20 @@ function sqliteWriter(url: string): RecordWriter {
         statements.set(key, stmt);
       }
       const s = stmt;
-      return conn.transaction(() => {
-        let n = 0;
-        for (const r of rows) n += s.run(cols.map((c) => sqliteValue(r[c]))).changes;
-        return n;
-      })();
+      let n = 0;
+      let next = 0;
+      const slice = conn.transaction((started: number) => {
+        do {
+          const r = rows[next++]!;
+          n += s.run(cols.map((c) => sqliteValue(r[c]))).changes;
+        } while (next < rows.length && performance.now() - started < TURN_BUDGET_MS);
+      });
+      while (next < rows.length) {
+        const started = performance.now();
+        slice(started);
+        if (next < rows.length) await sleep(Math.min(MAX_PAUSE_MS, performance.now() - started));
+      }
+      return n;
     },
     async close() {
       conn.close();

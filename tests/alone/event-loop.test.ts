@@ -22,7 +22,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../support/browser";
 import { startCannedUpstream, type CannedUpstream } from "../support/canned-upstream";
-import { copyRecord, queryDb } from "../support/db";
+import { copyRecord, queryDb, withDb } from "../support/db";
 import { eventually, startServer, type TestServer } from "../support/server";
 import { MAX_STALL_MS, stallDuring } from "../support/stall";
 
@@ -377,4 +377,69 @@ describe(`the retention sweep clearing records with 100 KB of thinking each (${p
     console.log(`retention sweep, ${copies} records of 100 KB thinking cleared: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
     expect(worstMs).toBeLessThan(MAX_STALL_MS);
   }, 120_000);
+});
+
+describe(`a backlog of records with 100 KB answers written while an admin edits rules (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  // On SQLite the record thread and the main thread write the same file, one
+  // at a time, and a write that finds the file locked waits synchronously:
+  // on the main thread, the whole gateway waits with it. Written in one
+  // transaction per 200 records, this backlog held /api/health for 186 ms
+  // (lib/db/record-writer.ts).
+  let upstream: CannedUpstream;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    upstream = await startCannedUpstream(Array.from({ length: 14_000 }, (_, i) => `step${i % 97} weighs option${i % 13}`).join(" ").slice(0, 100_000));
+    server = await serverOn(upstream);
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await upstream?.stop();
+  });
+
+  it("the gateway keeps answering while the backlog is written", async () => {
+    const admin = new Browser(server.url);
+    await admin.login(ADMIN.email, ADMIN.password);
+    const body = utf8.encode(JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Say hi." }] }));
+    const total = 600;
+    // The backlog: the requests are answered while another connection holds
+    // the records' table (a database that was busy or away), so their records wait in the spool.
+    await withDb(server, async (q) => {
+      if (server.db === "sqlite") await q("BEGIN IMMEDIATE");
+      else {
+        await q("BEGIN");
+        await q('LOCK TABLE "RequestRecord" IN EXCLUSIVE MODE');
+      }
+      let sent = 0;
+      const worker = async () => {
+        while (sent < total) {
+          sent++;
+          expect((await postMessages(server, body)).status).toBe(200);
+        }
+      };
+      await Promise.all(Array.from({ length: 20 }, worker));
+      await q("COMMIT");
+    });
+    const records = async () => Number((await queryDb<{ n: number | string }>(server, `SELECT COUNT(*) AS n FROM "RequestRecord"`))[0]!.n);
+    expect(await records()).toBe(0);
+    let edits = 0;
+    const { worstMs, polls } = await stallDuring(server, async () => {
+      const idle = eventually(async () => ((await records()) >= total ? true : undefined), 120_000);
+      let drained = false;
+      idle.then(
+        () => (drained = true),
+        () => (drained = true),
+      );
+      while (!drained) {
+        await saveRules(admin, [{ id: `r${edits}`, name: `Rule ${edits}`, when: { promptContains: ["zebracorn"] }, then: { routeId: "reasoning" } }]);
+        edits++;
+      }
+      await idle;
+    });
+    console.log(`a backlog of ${total} records with 100 KB answers written, ${edits} rule edits meanwhile: worst /api/health latency ${worstMs.toFixed(1)} ms over ${polls} polls`);
+    expect(await records()).toBe(total);
+    expect(edits).toBeGreaterThan(0);
+    expect(worstMs).toBeLessThan(MAX_STALL_MS);
+  }, 180_000);
 });
