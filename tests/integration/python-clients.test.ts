@@ -12,6 +12,7 @@
  * python3 on the machine these tests skip, and say so.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryDb } from "../support/db";
 import { basePython, pythonWithSdks, runClientScript } from "../support/python";
 import { eventually, startServer, type TestServer } from "../support/server";
 
@@ -274,6 +275,43 @@ describe.skipIf(!base.ok)(`the anthropic Python SDK through thinkgate (${process
     expect(first_page).toEqual({ ids: all_ids.slice(0, 3), has_more: true, first_id: all_ids[0], last_id: all_ids[2] });
     expect(one).toEqual({ id: "claude-opus-4-7", type: "model", display_name: "Claude Opus 4.7", created_at: "2026-04-16T00:00:00+00:00" });
     expect(missing).toMatchObject({ class: "NotFoundError", status: 404, type: "not_found_error" });
+  });
+
+  it("messages.batches: created, polled to its end, results iterated as the SDK decodes them, each item routed as a Messages request would be and recorded once", async () => {
+    const b = result<{
+      id: string;
+      created_status: string;
+      status: string;
+      counts: Record<string, number>;
+      results_url: string | null;
+      results: Record<string, { type: string; model?: string; blocks?: string[]; text?: string }>;
+      listed: boolean;
+      missing: SdkError;
+    }>("batches");
+    expect(b.id).toMatch(/^msgbatch_/);
+    expect(b.created_status).toBe("in_progress");
+    expect(b.status).toBe("ended");
+    expect(b.counts).toEqual({ processing: 0, succeeded: 2, errored: 0, canceled: 0, expired: 0 });
+    // The SDK reads the results where the batch says they are: through thinkgate, not the upstream.
+    expect(b.results_url).toBe(`${server.baseURL}/v1/messages/batches/${b.id}/results`);
+    // The proof goes to the reasoning route (thinking on, another model), the greeting stays as asked.
+    expect(b.results.hard).toMatchObject({ type: "succeeded", model: "claude-opus-4-7" });
+    expect(b.results.hard!.blocks).toContain("thinking");
+    expect(b.results.easy).toMatchObject({ type: "succeeded", model: "claude-sonnet-4-6", blocks: ["text"] });
+    expect(b.results.easy!.text!.length).toBeGreaterThan(0);
+    expect(b.listed).toBe(true);
+    expect(b.missing).toMatchObject({ class: "NotFoundError", status: 404, type: "not_found_error" });
+    const rows = await eventually(async () => {
+      const r = await queryDb<{ customId: string; via: string; tier: string; servedModel: string }>(
+        server,
+        `SELECT i."customId", r."via", r."tier", r."servedModel" FROM "MessageBatchItem" i JOIN "RequestRecord" r ON r."id" = i."requestId" WHERE i."batchId" = '${b.id}' ORDER BY i."customId"`,
+      );
+      return r.length === 2 ? r : undefined;
+    });
+    expect(rows).toEqual([
+      { customId: "easy", via: "batch", tier: "standard", servedModel: "claude-sonnet-4-6" },
+      { customId: "hard", via: "batch", tier: "reasoning", servedModel: "claude-opus-4-7" },
+    ]);
   });
 
   it("errors raise the SDK's classes with the API's error type: thinkgate's own 400, the API's 400 relayed, 401 by either key header, 429 with retry-after, 529", async () => {

@@ -6,6 +6,7 @@ the records by); harness.py prints them all as one JSON document.
 """
 
 import asyncio
+import time
 
 import anthropic
 
@@ -170,6 +171,43 @@ def count_tokens():
     plain = client.messages.count_tokens(model="claude-sonnet-4-6", messages=question)
     fuller = client.messages.count_tokens(model="claude-sonnet-4-6", system="You are a careful assistant.", tools=[WEATHER_TOOL], messages=question)
     return {"plain": plain.input_tokens, "with_system_and_tools": fuller.input_tokens}
+
+
+@scenario
+def batches():
+    """The Message Batches API as the SDK drives it: create, poll, results as a JSONL iterator, list, and a missing id."""
+    proof = "Prove that the square root of 2 is irrational, then derive a general proof that the square root of any prime is irrational, step by step, and check each step for gaps."
+    created = client.messages.batches.create(
+        requests=[
+            {"custom_id": "hard", "params": {"model": "claude-sonnet-4-6", "max_tokens": 2048, "messages": [{"role": "user", "content": proof}]}},
+            {"custom_id": "easy", "params": {"model": "claude-sonnet-4-6", "max_tokens": 256, "messages": [{"role": "user", "content": "Say hello."}]}},
+        ]
+    )
+    batch = created
+    for _ in range(200):
+        batch = client.messages.batches.retrieve(created.id)
+        if batch.processing_status == "ended":
+            break
+        time.sleep(0.05)
+    results = {}
+    for line in client.messages.batches.results(created.id):
+        entry = {"type": line.result.type}
+        if line.result.type == "succeeded":
+            m = line.result.message
+            entry.update({"model": m.model, "blocks": [b.type for b in m.content], "text": text_of(m)})
+        results[line.custom_id] = entry
+    listed = [b.id for b in client.messages.batches.list(limit=20)]
+    missing = expect_error(lambda: client.messages.batches.retrieve("msgbatch_nonexistent"))
+    return {
+        "id": created.id,
+        "created_status": created.processing_status,
+        "status": batch.processing_status,
+        "counts": batch.request_counts.model_dump(),
+        "results_url": batch.results_url,
+        "results": results,
+        "listed": created.id in listed,
+        "missing": missing,
+    }
 
 
 @scenario
