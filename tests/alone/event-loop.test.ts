@@ -443,3 +443,49 @@ describe(`a backlog of records with 100 KB answers written while an admin edits 
     expect(worstMs).toBeLessThan(MAX_STALL_MS);
   }, 180_000);
 });
+
+describe(`a search through 300,000 records that few of them pass (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  // A common word with a filter almost no match passes, or the failure-score
+  // order, reads every match of the word: on SQLite that held the thread
+  // serving requests for ~300 ms (lib/db/analytics/sqlite.ts).
+  let server: TestServer;
+  const copies = 300_000;
+
+  beforeAll(async () => {
+    server = await startServer();
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const traces = async (query: Record<string, string>) => {
+    const res = await fetch(`${server.url}/api/traces?${new URLSearchParams(query)}`, { headers: { "x-api-key": server.adminKey } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { data: { id: string; failureScore: number | null }[]; nextCursor: string | null });
+  };
+
+  it("finds the one error among them, and the riskiest first, while the gateway keeps answering", async () => {
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const { response } = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Say hi." }] }).withResponse();
+    const source = response.headers.get("thinkgate-request-id")!;
+    await eventually(async () => ((await queryDb(server, `SELECT "id" FROM "RequestRecord"`)).length ? true : undefined));
+    await copyRecord(server, source, copies, 86_400_000, { prompt: "Reconcile the zebracorn ledger for March.", status: "ok", failureScore: 0.1 });
+    // The needle is one of the oldest copies: a newest-first search reaches it last.
+    await withDb(server, (q) => q(`UPDATE "RequestRecord" SET "status" = 'error', "failureScore" = 0.9 WHERE "id" = 'copy-5'`));
+
+    let found!: Awaited<ReturnType<typeof traces>>;
+    const filtered = await stallDuring(server, async () => (found = await traces({ q: "zebracorn", status: "error" })));
+    console.log(`a search of ${copies} records for the one error: worst /api/health latency ${filtered.worstMs.toFixed(1)} ms over ${filtered.polls} polls`);
+    expect(found.data.map((r) => r.id)).toEqual(["copy-5"]);
+    expect(filtered.worstMs).toBeLessThan(MAX_STALL_MS);
+
+    let risky!: Awaited<ReturnType<typeof traces>>;
+    const ordered = await stallDuring(server, async () => (risky = await traces({ q: "zebracorn", sort: "failure", limit: "3" })));
+    console.log(`a search of ${copies} records, likely wrong first: worst /api/health latency ${ordered.worstMs.toFixed(1)} ms over ${ordered.polls} polls`);
+    expect(risky.data[0]).toMatchObject({ id: "copy-5", failureScore: 0.9 });
+    expect(risky.data.slice(1).map((r) => r.failureScore)).toEqual([0.1, 0.1]);
+    expect(risky.nextCursor).not.toBeNull();
+    expect(ordered.worstMs).toBeLessThan(MAX_STALL_MS);
+  }, 180_000);
+});

@@ -202,6 +202,19 @@ describe(`trace explorer API (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, ()
     const first = await list({ q: "the", limit: "1" });
     const second = await list({ q: "the", limit: "1", cursor: first.nextCursor! });
     expect([first.data[0]!.id, second.data[0]!.id]).toEqual(matches.slice(0, 2));
+
+    // A search in the failure-score order: the matches that have a score, likely wrong first, paged one at a time.
+    const scored = (await list({ q: "the", limit: "200" })).data.filter((r) => r.failureScore !== null);
+    expect(scored.length).toBeGreaterThan(0);
+    const riskiest = [...scored].sort((a, b) => b.failureScore! - a.failureScore! || (a.id < b.id ? 1 : -1)).map((r) => r.id);
+    const byRisk: string[] = [];
+    cursor = null;
+    do {
+      const page = await list({ q: "the", sort: "failure", limit: "1", ...(cursor ? { cursor } : {}) });
+      byRisk.push(...page.data.map((r) => r.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(byRisk).toEqual(riskiest);
   });
 
   it("rejects bad filters in the API's error shape, and callers without the viewer role", async () => {
