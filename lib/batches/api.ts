@@ -9,12 +9,10 @@
  * results here.
  */
 import { AppError } from "../api/errors";
-import type { ApiRequest, ApiResponse } from "../api/http";
-import { newRequestId } from "../api/ids";
-import { callerScope, errorResponse, requirePrincipal, type Caller } from "../api/wrap";
+import type { ApiRequest } from "../api/http";
+import { callerScope, type Caller } from "../api/wrap";
 import { batchesRepo, type BatchRow } from "../db/batches.repo";
-import { hasRole } from "../gateway/keys";
-import { relayFailure } from "../gateway/passthrough";
+import { isAdmin, relayedEndpoint, relayedJson } from "../gateway/relayed";
 import { recorder, spoolFull } from "../gateway/record";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { upstreamPayload } from "../gateway/upstream-body";
@@ -49,16 +47,6 @@ export function pointedAtGateway(batch: MessageBatch, headers: Record<string, st
   return { ...batch, results_url: `${origin(headers)}/api/v1/messages/batches/${encodeURIComponent(batch.id)}/results` };
 }
 
-function jsonAnswer(status: number, value: unknown, requestId: string, upstreamId: string | null): ApiResponse {
-  return {
-    status,
-    headers: { "content-type": "application/json", "request-id": upstreamId ?? requestId, "thinkgate-request-id": requestId },
-    body: JSON.stringify(value),
-  };
-}
-
-const isAdmin = (p: Caller) => hasRole(p.role, "admin");
-
 /** The batch row when the caller may see this batch, null for an admin's batch thinkgate did not create; otherwise the 404 of an unknown id. */
 async function visible(req: ApiRequest, principal: Caller): Promise<{ id: string; row: BatchRow | null }> {
   const id = req.params.id ?? "";
@@ -67,19 +55,6 @@ async function visible(req: ApiRequest, principal: Caller): Promise<{ id: string
   if (row && row.scope === callerScope(principal)) return { id, row };
   if (isAdmin(principal)) return { id, row };
   throw unknownBatch(id);
-}
-
-/** Runs a batch endpoint: the caller authenticated as for /v1/messages, failures in the API's shape. */
-function endpoint(fn: (req: ApiRequest, principal: Caller, requestId: string) => Promise<ApiResponse>) {
-  return async (req: ApiRequest): Promise<ApiResponse> => {
-    const requestId = newRequestId();
-    try {
-      const principal = await requirePrincipal(req, "gateway");
-      return await fn(req, principal, requestId);
-    } catch (err) {
-      return err instanceof AppError ? errorResponse(err, requestId) : relayFailure(err, requestId);
-    }
-  };
 }
 
 /** The items' rows, each skeleton as JSON: tens of megabytes for a large batch, so written a turn at a time. */
@@ -93,7 +68,7 @@ async function skeletonRows(routed: RoutedItem[]): Promise<{ customId: string; r
   return rows;
 }
 
-export const createBatch = endpoint(async (req, principal, requestId) => {
+export const createBatch = relayedEndpoint(async (req, principal, requestId) => {
   // Its records will go through the spool: refused while the spool is full, as a Messages request is.
   if (!recorder().admit()) throw spoolFull();
   const { value, size } = await req.json();
@@ -119,39 +94,37 @@ export const createBatch = endpoint(async (req, principal, requestId) => {
       .catch((e: Error) => logger.error({ err: e.message, batchId: batch.id }, "could not cancel the batch thinkgate failed to store"));
     throw new AppError("api_error", `thinkgate could not store the batch, so it was canceled (${batch.id}); retry later`);
   }
-  return jsonAnswer(200, pointedAtGateway(batch, req.headers), requestId, response.headers.get("request-id"));
+  return relayedJson(200, pointedAtGateway(batch, req.headers), requestId, response.headers.get("request-id"));
 });
 
-export const retrieveBatch = endpoint(async (req, principal, requestId) => {
+export const retrieveBatch = relayedEndpoint(async (req, principal, requestId) => {
   const { id } = await visible(req, principal);
   const { data, response } = await upstream()
     .get(`/v1/messages/batches/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
     .withResponse();
-  return jsonAnswer(200, pointedAtGateway(data as unknown as MessageBatch, req.headers), requestId, response.headers.get("request-id"));
+  return relayedJson(200, pointedAtGateway(data as unknown as MessageBatch, req.headers), requestId, response.headers.get("request-id"));
 });
 
-export const cancelBatch = endpoint(async (req, principal, requestId) => {
+export const cancelBatch = relayedEndpoint(async (req, principal, requestId) => {
   const { id } = await visible(req, principal);
   const { data, response } = await upstream()
     .post(`/v1/messages/batches/${encodeURIComponent(id)}/cancel`, { headers: forwardedHeaders(req.headers), signal: req.signal })
     .withResponse();
-  return jsonAnswer(200, pointedAtGateway(data as unknown as MessageBatch, req.headers), requestId, response.headers.get("request-id"));
+  return relayedJson(200, pointedAtGateway(data as unknown as MessageBatch, req.headers), requestId, response.headers.get("request-id"));
 });
 
-export const deleteBatch = endpoint(async (req, principal, requestId) => {
+export const deleteBatch = relayedEndpoint(async (req, principal, requestId) => {
   const { id, row } = await visible(req, principal);
   const { data, response } = await upstream()
     .delete(`/v1/messages/batches/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
     .withResponse();
   // Its items' records stay; what is forgotten is the batch (its results are gone upstream).
   if (row) await batchesRepo.delete(id);
-  return jsonAnswer(200, data, requestId, response.headers.get("request-id"));
+  return relayedJson(200, data, requestId, response.headers.get("request-id"));
 });
 
-/** How many batches of a page are retrieved from the upstream at once. */
-const RETRIEVE_CONCURRENCY = 8;
-
-function pageParams(q: URLSearchParams): { limit: number; afterId?: string; beforeId?: string } {
+/** limit / after_id / before_id of a list endpoint, checked as the API checks them. */
+function listParams(q: URLSearchParams): { limit: number; afterId?: string; beforeId?: string } {
   const raw = q.get("limit");
   const limit = raw === null ? 20 : Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
@@ -162,23 +135,33 @@ function pageParams(q: URLSearchParams): { limit: number; afterId?: string; befo
 }
 
 /**
+ * A page of a key's own rows, fetched with one row more than the limit: the
+ * rows to show and whether there are more. The extra row is the one furthest
+ * from the cursor: the oldest when paging forward, the newest when paging back.
+ */
+function pageOf<T>(rows: T[], params: { limit: number; beforeId?: string }): { shown: T[]; hasMore: boolean } {
+  const hasMore = rows.length > params.limit;
+  return { shown: hasMore ? (params.beforeId ? rows.slice(1) : rows.slice(0, params.limit)) : rows, hasMore };
+}
+
+/** How many batches of a page are retrieved from the upstream at once. */
+const RETRIEVE_CONCURRENCY = 8;
+
+/**
  * An admin's list is the upstream's (every batch of the workspace); any other
  * key's is its own batches, paged in thinkgate's database (newest first, as
  * the API pages) and each retrieved from the upstream.
  */
-export const listBatches = endpoint(async (req, principal, requestId) => {
-  const params = pageParams(req.query);
+export const listBatches = relayedEndpoint(async (req, principal, requestId) => {
+  const params = listParams(req.query);
   if (isAdmin(principal)) {
     const query = Object.fromEntries(req.query);
     const { data, response } = await upstream().get("/v1/messages/batches", { query, headers: forwardedHeaders(req.headers), signal: req.signal }).withResponse();
     const page = data as unknown as { data?: MessageBatch[] };
     const out = { ...page, data: (page.data ?? []).map((b) => pointedAtGateway(b, req.headers)) };
-    return jsonAnswer(200, out, requestId, response.headers.get("request-id"));
+    return relayedJson(200, out, requestId, response.headers.get("request-id"));
   }
-  const rows = await batchesRepo.page(callerScope(principal), params);
-  const hasMore = rows.length > params.limit;
-  // The extra row is the one furthest from the cursor: the oldest when paging forward, the newest when paging back.
-  const shown = hasMore ? (params.beforeId ? rows.slice(1) : rows.slice(0, params.limit)) : rows;
+  const { shown, hasMore } = pageOf(await batchesRepo.page(callerScope(principal), params), params);
   const batches: MessageBatch[] = [];
   for (let i = 0; i < shown.length; i += RETRIEVE_CONCURRENCY) {
     const got = await Promise.all(
@@ -195,7 +178,7 @@ export const listBatches = endpoint(async (req, principal, requestId) => {
     );
     for (const b of got) if (b) batches.push(pointedAtGateway(b, req.headers));
   }
-  return jsonAnswer(200, { data: batches, has_more: hasMore, first_id: batches[0]?.id ?? null, last_id: batches[batches.length - 1]?.id ?? null }, requestId, null);
+  return relayedJson(200, { data: batches, has_more: hasMore, first_id: batches[0]?.id ?? null, last_id: batches[batches.length - 1]?.id ?? null }, requestId, null);
 });
 
 /**
@@ -203,7 +186,7 @@ export const listBatches = endpoint(async (req, principal, requestId) => {
  * is recorded as it passes. A batch thinkgate did not create (an admin's) is
  * relayed without records: it has no skeletons.
  */
-export const batchResults = endpoint(async (req, principal, requestId) => {
+export const batchResults = relayedEndpoint(async (req, principal, requestId) => {
   const { id, row } = await visible(req, principal);
   const res = await upstream()
     .get(`/v1/messages/batches/${encodeURIComponent(id)}/results`, { headers: { ...forwardedHeaders(req.headers), accept: "application/binary" }, signal: req.signal })

@@ -1,0 +1,37 @@
+/**
+ * What the endpoints thinkgate relays to the upstream for a gateway key have
+ * in common (Message Batches in lib/batches, Files in lib/files): the caller
+ * authenticated as for /v1/messages, failures in the API's shape, JSON
+ * answers that carry the upstream's request id.
+ */
+import { AppError } from "../api/errors";
+import type { ApiRequest, ApiResponse } from "../api/http";
+import { newRequestId } from "../api/ids";
+import { errorResponse, requirePrincipal, type Caller } from "../api/wrap";
+import { hasRole } from "./keys";
+import { relayFailure } from "./passthrough";
+
+/** Runs a relayed endpoint: the caller authenticated as for /v1/messages, failures in the API's shape. */
+export function relayedEndpoint(fn: (req: ApiRequest, principal: Caller, requestId: string) => Promise<ApiResponse>) {
+  return async (req: ApiRequest): Promise<ApiResponse> => {
+    const requestId = newRequestId();
+    try {
+      const principal = await requirePrincipal(req, "gateway");
+      return await fn(req, principal, requestId);
+    } catch (err) {
+      return err instanceof AppError ? errorResponse(err, requestId) : relayFailure(err, requestId);
+    }
+  };
+}
+
+/** A JSON answer; `request-id` is the upstream's when there was a call, thinkgate's own is `thinkgate-request-id`. */
+export function relayedJson(status: number, value: unknown, requestId: string, upstreamId: string | null): ApiResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json", "request-id": upstreamId ?? requestId, "thinkgate-request-id": requestId },
+    body: JSON.stringify(value),
+  };
+}
+
+/** Admins see what every key relayed, and what was made upstream without thinkgate. */
+export const isAdmin = (p: Caller): boolean => hasRole(p.role, "admin");
