@@ -30,11 +30,17 @@ async function relay(requestId: string, call: () => Promise<Response>): Promise<
 /** A failed upstream call in the API's error shape: the upstream's own status and error, or a 502 when it could not be reached. */
 export function relayFailure(err: unknown, requestId: string): ApiResponse {
   if (err instanceof APIError && err.status !== undefined) {
+    // Relayed as it came when it is in the API's shape (its `details`, which the SDK reads an error_code from, included); otherwise in that shape, with the status's type.
     const e = apiErrorIn(err.error);
+    const headers: Record<string, string> = { "content-type": "application/json", "request-id": requestId };
+    for (const h of ["retry-after", "retry-after-ms", "x-should-retry"]) {
+      const v = err.headers?.get(h);
+      if (v) headers[h] = v;
+    }
     return {
       status: err.status,
-      headers: { "content-type": "application/json", "request-id": requestId },
-      body: errorBody(e?.type ?? errorTypeForStatus(err.status), e?.message ?? err.message, requestId),
+      headers,
+      body: e ? JSON.stringify({ ...(err.error as object), request_id: requestId }) : errorBody(errorTypeForStatus(err.status), err.message, requestId),
     };
   }
   if (err instanceof APIError) return errorResponse(new AppError("api_error", `could not reach the upstream API: ${err.message}`, { status: 502 }), requestId);
