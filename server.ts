@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   // which the SDK builds every upstream call with: loaded now rather than inside some request's turn.
   void globalThis.Headers;
 
-  const server = createHttpServer({ headersMs: env.headersTimeoutMs, bodyMs: env.bodyTimeoutMs }, (req, res) => {
+  const server = createHttpServer({ headersMs: env.headersTimeoutMs, bodyMs: env.bodyTimeoutMs, uploadMs: env.uploadTimeoutMs }, (req, res) => {
     // Prometheus scrapes /metrics by default: the same handler as /api/metrics.
     if (req.url === "/metrics" || req.url?.startsWith("/metrics?")) req.url = `/api${req.url}`;
     // A client whose base URL is this host's root, as the API's own is

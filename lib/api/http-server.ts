@@ -8,7 +8,7 @@
  *  - headers: the request line and headers within `headersMs` of the
  *    request's first byte (Node's headersTimeout: answered 408 and closed);
  *  - body: the whole body within `bodyMs` of the headers (limitBodyTime), for
- *    every path, the API's and the pages';
+ *    every path, the API's and the pages' (a file upload's within `uploadMs`);
  *  - idle keep-alive connections: closed after 65 s (keepAliveTimeout).
  *
  * Node's requestTimeout is left off: it counts from the request's first byte,
@@ -28,11 +28,21 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
  * 30 s takes the largest body (32 MB) at about 9 Mbit/s; typical bodies are kilobytes.
  */
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/**
+ * Time for a file upload's body (POST .../v1/files, THINKGATE_UPLOAD_TIMEOUT_MS):
+ * 10 minutes takes the API's largest file (500 MB) at about 7 Mbit/s.
+ */
+export const DEFAULT_UPLOAD_TIMEOUT_MS = 600_000;
 
 export interface RequestTimeouts {
   headersMs: number;
   bodyMs: number;
+  /** bodyMs for a file upload; bodyMs when absent. */
+  uploadMs?: number;
 }
+
+/** A Files API upload, on any of the paths the API is served at (/api/v1/files, /v1/files, the simulator's). */
+const isUpload = (req: IncomingMessage) => req.method === "POST" && /\/v1\/files\/?(\?|$)/.test(req.url ?? "");
 
 /**
  * An error answer in the API's shape written straight to a socket, for the
@@ -145,7 +155,7 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
         owed.set(socket, left);
         if (left === 0 && draining.has(server)) socket.end();
       });
-      limitBodyTime(req, res, timeouts.bodyMs);
+      limitBodyTime(req, res, isUpload(req) ? (timeouts.uploadMs ?? timeouts.bodyMs) : timeouts.bodyMs);
       listener(req, res);
     },
   );

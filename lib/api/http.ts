@@ -16,6 +16,13 @@ export interface ApiRequest {
   params: Record<string, string>;
   /** The raw body, read once and cached. Not to be asked for after json() of a large body, whose bytes went to the parser's thread. */
   text(): Promise<string>;
+  /**
+   * The raw body as it arrives, never held whole: for a handler that relays
+   * it (a file upload). A declared length over `limit` is a 413 before a
+   * byte is read; a body that grows past it fails the iteration. Absent on a
+   * request made in-process.
+   */
+  body?(limit: number): AsyncIterable<Uint8Array>;
   /** The body parsed as JSON (a 400 when it is not), read once and cached; a large one is parsed off the main thread. */
   json(): Promise<JsonBody>;
   /** Aborted when the client goes away. */

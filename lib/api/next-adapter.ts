@@ -3,11 +3,25 @@
  * production server.ts serves these paths on the lean path before Next sees
  * them; this keeps the same handlers reachable under `next dev` too.
  */
-import { maxBodyBytes, readWebBody } from "./body-limit";
+import { maxBodyBytes, readWebBody, tooLarge, unsupportedEncoding } from "./body-limit";
 import type { Handler } from "./http";
 import { isStream, jsonOfText } from "./http";
 
 type NextContext = { params?: Promise<Record<string, string | string[]>> };
+
+/** ApiRequest.body under `next dev`: the web request's stream, bounded as on the lean path. */
+async function* relayWebBody(request: Request, limit: number): AsyncIterable<Uint8Array> {
+  const encoded = unsupportedEncoding(request.headers.get("content-encoding"));
+  if (encoded) throw encoded;
+  if (Number(request.headers.get("content-length")) > limit) throw tooLarge(limit);
+  if (!request.body) return;
+  let length = 0;
+  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+    length += chunk.length;
+    if (length > limit) throw tooLarge(limit);
+    yield chunk;
+  }
+}
 
 export function toNextHandler(handler: Handler) {
   return async (request: Request, context?: NextContext): Promise<Response> => {
@@ -27,6 +41,7 @@ export function toNextHandler(handler: Handler) {
       params,
       text,
       json: jsonOfText(text),
+      body: (max) => relayWebBody(request, max),
       signal: request.signal,
     });
     const responseHeaders = new Headers(out.headers);

@@ -107,12 +107,12 @@ describe("paths no handler was written for", () => {
 
   it("answers an /api path no route serves with a 404 in the API's shape (the caller used to hand it to the web app)", async () => {
     const port = await serve();
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/files`, { method: "POST", body: "{}" });
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/skills`, { method: "POST", body: "{}" });
     expect(res.status).toBe(404);
     const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string };
     expect(body.type).toBe("error");
     expect(body.error.type).toBe("not_found_error");
-    expect(body.error.message).toMatch(/Files API/);
+    expect(body.error.message).toBe("no API route for POST /api/v1/skills");
     expect(body.request_id).toBe(res.headers.get("request-id"));
   });
 });

@@ -105,6 +105,26 @@ function readBytes(req: IncomingMessage, limit: number, hold: BodyHold): Promise
 }
 
 /**
+ * The body as it arrives, for a handler that relays it (ApiRequest.body).
+ * Past `limit` without a declared length the iteration fails and the
+ * connection is cut: the bytes are already on their way upstream.
+ */
+async function* relayBody(req: IncomingMessage, limit: number): AsyncIterable<Uint8Array> {
+  const encoded = unsupportedEncoding(req.headers["content-encoding"]);
+  const declared = Number(req.headers["content-length"]);
+  if (encoded || (Number.isFinite(declared) && declared > limit)) {
+    discardRest(req, discardCap(Math.min(limit, 1 << 24)));
+    throw encoded ?? tooLarge(limit);
+  }
+  let length = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > limit) throw tooLarge(limit);
+    yield chunk;
+  }
+}
+
+/**
  * The body as text (bytes that are not UTF-8 are a 400, not silently
  * replaced) or as JSON: a large body is decoded and parsed on the JSON
  * parser's thread (large-json.ts), a small one here.
@@ -114,9 +134,10 @@ function toApiRequest(req: IncomingMessage, path: string, query: string, params:
   let text: Promise<string> | undefined;
   let json: Promise<JsonBody> | undefined;
   let handedOver = false;
+  let relayed = false;
   const read = () => (bytes ??= readBytes(req, limit, hold));
   return {
-    bodyRead: () => bytes !== undefined,
+    bodyRead: () => bytes !== undefined || relayed,
     method: req.method ?? "GET",
     path,
     query: new URLSearchParams(query),
@@ -137,6 +158,10 @@ function toApiRequest(req: IncomingMessage, path: string, query: string, params:
         handedOver = true;
         return { value: await parseLargeJson(b), size };
       })()),
+    body: (max) => {
+      relayed = true;
+      return relayBody(req, max);
+    },
     signal,
     remoteAddress: req.socket.remoteAddress,
   };

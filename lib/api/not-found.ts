@@ -13,7 +13,6 @@ import { errorResponse } from "./wrap";
 const OPENAI_PATHS = /^\/api\/v1\/(completions|embeddings|images|audio|assistants|threads|batches|fine_tuning|moderations|vector_stores)(\/|$)/;
 
 function reason(method: string, path: string): string {
-  if (/^\/api\/v1\/files(\/|$)/.test(path)) return "thinkgate does not relay the Files API; send file uploads to the Anthropic API directly";
   if (OPENAI_PATHS.test(path)) return `thinkgate's OpenAI-compatible API is POST /v1/chat/completions, POST /v1/responses and GET /v1/models; ${path.slice(4)} is not served`;
   return `no API route for ${method} ${path}`;
 }

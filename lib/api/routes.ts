@@ -23,6 +23,7 @@ import {
 } from "../calibration/api";
 import { batchResults, cancelBatch, createBatch, deleteBatch, listBatches, retrieveBatch } from "../batches/api";
 import { exportCostsCsv, getCostSummary } from "../costs/api";
+import { deleteFile, fileContent, listFiles, retrieveFile, uploadFile } from "../files/api";
 import { createExample, listExamples } from "../examples/api";
 import { handleMessages } from "../gateway/messages";
 import { handleChatCompletions } from "../openai/chat";
@@ -57,6 +58,11 @@ export const apiRoutes: RouteDef[] = [
   { method: "DELETE", path: "/api/v1/messages/batches/:id", handler: deleteBatch },
   { method: "POST", path: "/api/v1/messages/batches/:id/cancel", handler: cancelBatch },
   { method: "GET", path: "/api/v1/messages/batches/:id/results", handler: batchResults },
+  { method: "POST", path: "/api/v1/files", handler: uploadFile },
+  { method: "GET", path: "/api/v1/files", handler: listFiles },
+  { method: "GET", path: "/api/v1/files/:id", handler: retrieveFile },
+  { method: "GET", path: "/api/v1/files/:id/content", handler: fileContent },
+  { method: "DELETE", path: "/api/v1/files/:id", handler: deleteFile },
   { method: "GET", path: "/api/v1/models", handler: handleModels },
   { method: "GET", path: "/api/v1/models/:id", handler: handleModels },
   { method: "POST", path: "/api/v1/route", handler: handleRoute },

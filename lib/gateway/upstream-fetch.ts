@@ -243,9 +243,12 @@ export function upstreamFetch(input: string | URL | Request, init: RequestInit =
   // The SDK hands over a Headers object already; anything else is normalised through one.
   const given = init.headers instanceof Headers ? init.headers : init.headers ? new Headers(init.headers) : null;
   if (given) for (const [k, v] of given) if (k !== "accept-encoding") headers[k] = v;
-  const body = init.body;
+  const givenBody = init.body;
+  // A file upload's body is relayed as it arrives (lib/files): a web stream, with the client's declared length if any.
+  const streamed = givenBody instanceof ReadableStream ? Readable.fromWeb(givenBody as import("node:stream/web").ReadableStream<Uint8Array>) : null;
+  const body = streamed ? null : givenBody;
   if (body !== undefined && body !== null && typeof body !== "string" && !(body instanceof Uint8Array)) {
-    return Promise.reject(new TypeError("upstreamFetch sends string or byte bodies only"));
+    return Promise.reject(new TypeError("upstreamFetch sends string, byte or stream bodies only"));
   }
   if (body !== undefined && body !== null) headers["content-length"] = String(Buffer.byteLength(body));
   const signal = init.signal ?? undefined;
@@ -284,6 +287,9 @@ export function upstreamFetch(input: string | URL | Request, init: RequestInit =
       release();
       reject(Object.assign(new TypeError("fetch failed"), { cause: err }));
     });
-    req.end(body ?? undefined);
+    if (streamed) {
+      streamed.once("error", (err) => req.destroy(err));
+      streamed.pipe(req);
+    } else req.end(body ?? undefined);
   });
 }

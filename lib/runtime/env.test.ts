@@ -38,7 +38,7 @@ describe("runtime environment", () => {
     expect(readEnv({ ...base, THINKGATE_MAX_BODY_BYTES: "1048576" }).maxBodyBytes).toBe(1_048_576);
     expect(() => readEnv({ ...base, THINKGATE_MAX_BODY_BYTES: "lots" })).toThrow(/THINKGATE_MAX_BODY_BYTES must be a positive whole number/);
     expect(() => readEnv({ ...base, THINKGATE_MAX_BODY_BYTES: "-1" })).toThrow(/THINKGATE_MAX_BODY_BYTES/);
-    expect(readEnv(base)).toMatchObject({ headersTimeoutMs: 60_000, bodyTimeoutMs: 30_000 });
+    expect(readEnv(base)).toMatchObject({ headersTimeoutMs: 60_000, bodyTimeoutMs: 30_000, uploadTimeoutMs: 600_000 });
     expect(readEnv({ ...base, THINKGATE_HEADERS_TIMEOUT_MS: "5000", THINKGATE_BODY_TIMEOUT_MS: "120000" })).toMatchObject({ headersTimeoutMs: 5_000, bodyTimeoutMs: 120_000 });
     expect(() => readEnv({ ...base, THINKGATE_BODY_TIMEOUT_MS: "0" })).toThrow(/THINKGATE_BODY_TIMEOUT_MS must be a positive whole number/);
     expect(() => readEnv({ ...base, ANTHROPIC_BASE_URL: "ftp://x" })).toThrow(/ANTHROPIC_BASE_URL/);

@@ -8,7 +8,7 @@
  * A bad value stops the start with a message naming the variable.
  */
 import { DEFAULT_MAX_BODY_BYTES } from "../api/body-limit";
-import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from "../api/http-server";
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_UPLOAD_TIMEOUT_MS } from "../api/http-server";
 import fs from "node:fs";
 import path from "node:path";
 import { databaseUrl, providerOf, type DbProvider } from "../db/provider";
@@ -31,6 +31,7 @@ export interface RuntimeEnv {
   headersTimeoutMs: number;
   /** Time a request's body may take to arrive once its headers are in; the response is not limited. */
   bodyTimeoutMs: number;
+  uploadTimeoutMs: number;
   /** Days each kind of stored data is kept (lib/retention/sweep.ts); 0 keeps it forever. */
   retention: RetentionPolicy;
   /** How often the retention sweep runs. */
@@ -145,6 +146,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     maxBodyBytes: positiveInt(env, "THINKGATE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
     headersTimeoutMs: positiveInt(env, "THINKGATE_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS),
     bodyTimeoutMs: positiveInt(env, "THINKGATE_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS),
+    uploadTimeoutMs: positiveInt(env, "THINKGATE_UPLOAD_TIMEOUT_MS", DEFAULT_UPLOAD_TIMEOUT_MS),
     // A hundred years at most: a cutoff further back than that is no retention, and keeps the date valid.
     retention: {
       pinDays: intInRange(env, "THINKGATE_PIN_RETENTION_DAYS", 30, 0, 36_500),

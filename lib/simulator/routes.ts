@@ -15,6 +15,7 @@ import { latencyProfile, sleep, waitForAbort } from "./latency";
 import { Rng } from "./random";
 import { promptText, simulateMessage, type SimOutcome } from "./respond";
 import * as batches from "./batches";
+import * as files from "./files";
 import { cursorPage } from "./paging";
 import { cutIndex, messageFrames, paceFrames, sseFrame } from "./sse";
 import { countRequestTokens } from "./tokens";
@@ -30,7 +31,7 @@ function errorResponse(err: AppError, requestId: string): BodyResponse {
   return {
     status: err.status,
     headers: { "content-type": "application/json", "request-id": requestId, ...err.headers },
-    body: errorBody(err.type, err.message, requestId),
+    body: errorBody(err.type, err.message, requestId, err.details),
   };
 }
 
@@ -234,4 +235,9 @@ export const simulatorRoutes: RouteDef[] = [
   { method: "DELETE", path: `${SIMULATOR_PREFIX}/v1/messages/batches/:id`, handler: endpoint(batches.deleteBatch) },
   { method: "POST", path: `${SIMULATOR_PREFIX}/v1/messages/batches/:id/cancel`, handler: endpoint(batches.cancelBatch) },
   { method: "GET", path: `${SIMULATOR_PREFIX}/v1/messages/batches/:id/results`, handler: endpoint(batches.batchResults) },
+  { method: "POST", path: `${SIMULATOR_PREFIX}/v1/files`, handler: endpoint(files.uploadFile) },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/files`, handler: endpoint(files.listFiles) },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/files/:id`, handler: endpoint(files.retrieveFile) },
+  { method: "GET", path: `${SIMULATOR_PREFIX}/v1/files/:id/content`, handler: endpoint(files.fileContent) },
+  { method: "DELETE", path: `${SIMULATOR_PREFIX}/v1/files/:id`, handler: endpoint(files.deleteFile) },
 ];

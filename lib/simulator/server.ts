@@ -4,14 +4,14 @@
  * upstream (server.ts).
  */
 import type http from "node:http";
-import { createHttpServer, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS } from "../api/http-server";
+import { createHttpServer, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_UPLOAD_TIMEOUT_MS } from "../api/http-server";
 import { serveApi } from "../api/node-adapter";
 import { ApiRouter } from "../api/router";
 import { simulatorRoutes } from "./routes";
 
 export function createSimulatorServer(maxBodyBytes: number, onError: (err: unknown) => void): http.Server {
   const router = new ApiRouter(simulatorRoutes);
-  return createHttpServer({ headersMs: DEFAULT_HEADERS_TIMEOUT_MS, bodyMs: DEFAULT_BODY_TIMEOUT_MS }, (req, res) => {
+  return createHttpServer({ headersMs: DEFAULT_HEADERS_TIMEOUT_MS, bodyMs: DEFAULT_BODY_TIMEOUT_MS, uploadMs: DEFAULT_UPLOAD_TIMEOUT_MS }, (req, res) => {
     serveApi(router, req, res, maxBodyBytes)
       .then((served) => {
         if (served) return;

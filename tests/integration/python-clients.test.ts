@@ -49,7 +49,7 @@ interface SdkError {
   param: string | null;
   message: string;
   request_id: string | null;
-  body: { type?: string; error?: { type: string; message: string }; message?: string } | null;
+  body: { type?: string; error?: { type: string; message: string; details?: { error_code?: string } }; message?: string } | null;
   headers: Headers;
 }
 interface StreamedCall {
@@ -312,6 +312,31 @@ describe.skipIf(!base.ok)(`the anthropic Python SDK through thinkgate (${process
       { customId: "easy", via: "batch", tier: "standard", servedModel: "claude-sonnet-4-6" },
       { customId: "hard", via: "batch", tier: "reasoning", servedModel: "claude-opus-4-7" },
     ]);
+  });
+
+  it("files: uploaded, paged, named by ids, used in a document block, refused a download with the API's error_code, and deleted", () => {
+    const f = result<{
+      uploaded: { id: string; filename: string; mime_type: string; size_bytes: number; downloadable: boolean }[];
+      paged: string[];
+      named: string[];
+      meta: { id: string; filename: string };
+      answer_blocks: string[];
+      download: SdkError;
+      deleted: { id: string; type: string }[];
+      missing: SdkError;
+    }>("files");
+    const ids = f.uploaded.map((u) => u.id);
+    expect(f.uploaded.map((u) => [u.filename, u.mime_type, u.downloadable])).toEqual([0, 1, 2].map((i) => [`note-${i}.txt`, "text/plain", false]));
+    // The admin key's list is the upstream's: other scenarios' files may be in it, newest first.
+    expect(f.paged.filter((id) => ids.includes(id))).toEqual([ids[2], ids[1], ids[0]]);
+    expect(f.named).toEqual([ids[2], ids[0]]);
+    expect(f.meta).toMatchObject({ id: ids[1], filename: "note-1.txt" });
+    expect(f.answer_blocks).toContain("text");
+    // This SDK has no class of its own for it: a BadRequestError whose body keeps the API's error_code.
+    expect(f.download).toMatchObject({ class: "BadRequestError", status: 400, type: "invalid_request_error" });
+    expect(f.download.body?.error?.details?.error_code).toBe("file_not_downloadable");
+    expect(f.deleted).toEqual(ids.map((id) => ({ id, type: "file_deleted" })));
+    expect(f.missing).toMatchObject({ class: "NotFoundError", status: 404 });
   });
 
   it("errors raise the SDK's classes with the API's error type: thinkgate's own 400, the API's 400 relayed, 401 by either key header, 429 with retry-after, 529", async () => {

@@ -211,6 +211,33 @@ def batches():
 
 
 @scenario
+def files():
+    """The Files API as the SDK drives it: upload, list (auto-paging and ids), metadata, a document block naming the file, download refused, delete."""
+    uploaded = [client.files.upload(file=(f"note-{i}.txt", f"Note {i}: the deploy window is Tuesday.".encode(), "text/plain")) for i in range(3)]
+    paged = [f.id for f in client.files.list(limit=2)]
+    named = [f.id for f in client.files.list(ids=[uploaded[0].id, uploaded[2].id]).data]
+    meta = client.files.retrieve_metadata(uploaded[1].id)
+    answer = client.messages.create(
+        model="claude-sonnet-4-6",
+        max_tokens=200,
+        messages=[{"role": "user", "content": [{"type": "document", "source": {"type": "file", "file_id": uploaded[1].id}}, {"type": "text", "text": "When is the deploy window?"}]}],
+    )
+    download = expect_error(lambda: client.files.download(uploaded[1].id))
+    deleted = [client.files.delete(f.id).model_dump() for f in uploaded]
+    missing = expect_error(lambda: client.files.retrieve_metadata(uploaded[0].id))
+    return {
+        "uploaded": [f.model_dump(mode="json") for f in uploaded],
+        "paged": paged,
+        "named": named,
+        "meta": meta.model_dump(mode="json"),
+        "answer_blocks": [b.type for b in answer.content],
+        "download": download,
+        "deleted": deleted,
+        "missing": missing,
+    }
+
+
+@scenario
 def models():
     # Five to a page: the SDK's auto-pagination follows has_more / last_id through thinkgate.
     paged = [m.id for m in client.models.list(limit=5)]

@@ -1,0 +1,42 @@
+/** Files uploaded through thinkgate (lib/files): who uploaded each, and its metadata as the upstream returned it. */
+import { db } from "./client";
+
+export interface FileRow {
+  id: string;
+  keyId: string | null;
+  scope: string;
+  filename: string;
+  mimeType: string;
+  sizeBytes: number;
+  downloadable: boolean;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+export const filesRepo = {
+  create: (row: FileRow): Promise<unknown> => db().client.uploadedFile.create({ data: row }),
+
+  get: (id: string): Promise<FileRow | null> => db().client.uploadedFile.findUnique({ where: { id } }),
+
+  /**
+   * A scope's files newest first, from the file `from` (a page cursor: the
+   * first file of the page) on, `limit` + 1 of them: the extra one is the
+   * next page's cursor. Null when `from` is not one of the scope's files.
+   */
+  async page(scope: string, limit: number, from: string | null): Promise<FileRow[] | null> {
+    const client = db().client;
+    const start = from ? await client.uploadedFile.findFirst({ where: { id: from, scope } }) : null;
+    if (from && !start) return null;
+    const notNewer = start ? { OR: [{ createdAt: { lt: start.createdAt } }, { createdAt: start.createdAt, id: { lte: start.id } }] } : {};
+    return client.uploadedFile.findMany({ where: { scope, ...notNewer }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit + 1 });
+  },
+
+  /** Those of `ids` that are the scope's files, newest first. */
+  named: (scope: string, ids: string[]): Promise<FileRow[]> =>
+    db().client.uploadedFile.findMany({ where: { scope, id: { in: ids } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
+
+  /** Forgets a file: deleted upstream, through thinkgate or not. */
+  async delete(id: string): Promise<void> {
+    await db().client.uploadedFile.deleteMany({ where: { id } });
+  },
+};

@@ -1,0 +1,16 @@
+/** The Files API's list parameters, read the same way by thinkgate's relay (api.ts) and the simulator. */
+import { AppError } from "../api/errors";
+
+/** `ids` as the SDK sends an array (ids[]=a&ids[]=b), or repeated, or comma-separated. */
+export function idsParam(q: URLSearchParams): string[] | null {
+  const all = [...q.getAll("ids[]"), ...q.getAll("ids")].flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  return all.length ? [...new Set(all)] : null;
+}
+
+/** `limit` (1 to 1000, 20 when absent) and the `page` cursor. */
+export function cursorParams(q: URLSearchParams): { limit: number; page: string | null } {
+  const raw = q.get("limit");
+  const limit = raw === null ? 20 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
+  return { limit, page: q.get("page") };
+}

@@ -1,0 +1,153 @@
+/**
+ * The simulator's Files API: upload (multipart/form-data, the file in its
+ * `file` field, an optional `expires_in_seconds`), list (`limit`, the opaque
+ * `page` cursor of the previous answer's `next_page`, `ids`), metadata,
+ * content and delete, in the API's shapes as the SDK reads them. Uploaded
+ * files are not downloadable, as on the API (only files its tools make are):
+ * a download is the API's 400 with `error_code: file_not_downloadable`.
+ * Files live in memory, at most MAX_STORED_BYTES of them: the oldest go first.
+ */
+import busboy from "busboy";
+import { randomBytes } from "node:crypto";
+import { AppError } from "../api/errors";
+import type { ApiRequest, ApiResponse } from "../api/http";
+import { cursorParams, idsParam } from "../files/params";
+import { Rng } from "./random";
+
+interface SimFile {
+  id: string;
+  filename: string;
+  mimeType: string;
+  bytes: Buffer;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+/** The API's limit for one file. */
+const MAX_FILE_BYTES = 500 * 1024 * 1024;
+/** What the simulator keeps in memory, all files together. */
+const MAX_STORED_BYTES = 256 * 1024 * 1024;
+/** expires_in_seconds: one hour to ninety days. */
+const EXPIRY_S = { min: 3_600, max: 7_776_000 };
+
+const files = new Map<string, SimFile>();
+let stored = 0;
+const ids = new Rng(randomBytes(6).readUIntBE(0, 6));
+
+const bad = (message: string) => new AppError("invalid_request_error", message);
+const notFound = (id: string) => new AppError("not_found_error", `File not found: ${id.slice(0, 128)}`);
+
+const json = (value: unknown, requestId: string): ApiResponse => ({ status: 200, headers: { "content-type": "application/json", "request-id": requestId }, body: JSON.stringify(value) });
+
+const metadata = (f: SimFile) => ({
+  id: f.id,
+  type: "file",
+  filename: f.filename,
+  mime_type: f.mimeType,
+  size_bytes: f.bytes.length,
+  created_at: f.createdAt.toISOString(),
+  downloadable: false,
+  expires_at: f.expiresAt?.toISOString() ?? null,
+});
+
+function find(req: ApiRequest): SimFile {
+  const f = files.get(req.params.id ?? "");
+  if (!f) throw notFound(req.params.id ?? "");
+  return f;
+}
+
+/** Only the final path component of the part's filename is kept (the API's rule). */
+const baseName = (name: string) => name.split(/[\\/]/).pop() || "unnamed";
+
+interface Upload {
+  filename: string;
+  mimeType: string;
+  bytes: Buffer;
+  expiresInSeconds: number | null;
+}
+
+/** The multipart body: its `file` part and `expires_in_seconds` field. */
+async function readUpload(req: ApiRequest): Promise<Upload> {
+  const type = req.headers["content-type"] ?? "";
+  if (!/^multipart\/form-data;/i.test(type) || !req.body) throw bad("file: a multipart/form-data body with a `file` field is required");
+  const parser = busboy({ headers: { "content-type": type }, limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+  let expiresInSeconds: number | null = null;
+  const done = new Promise<Upload | null>((resolve, reject) => {
+    let file: Upload | null = null;
+    parser.on("field", (name, value) => {
+      if (name === "expires_in_seconds") expiresInSeconds = Number(value);
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== "file") return void stream.resume();
+      const parts: Buffer[] = [];
+      stream.on("data", (c: Buffer) => parts.push(c));
+      stream.on("limit", () => reject(new AppError("request_too_large", `file: larger than the limit of ${MAX_FILE_BYTES} bytes`)));
+      stream.on("end", () => (file = { filename: baseName(info.filename ?? ""), mimeType: info.mimeType || "application/octet-stream", bytes: Buffer.concat(parts), expiresInSeconds: null }));
+    });
+    parser.on("close", () => resolve(file && { ...file, expiresInSeconds }));
+    parser.on("error", (err: Error) => reject(bad(`file: the multipart body could not be read (${err.message})`)));
+  });
+  // A rejection before the body is all read is awaited below; this keeps it from counting as unhandled meanwhile.
+  done.catch(() => undefined);
+  for await (const chunk of req.body(MAX_FILE_BYTES + 64 * 1024)) parser.write(chunk);
+  parser.end();
+  const file = await done;
+  if (!file) throw bad("file: Field required");
+  return file;
+}
+
+export async function uploadFile(req: ApiRequest, requestId: string): Promise<ApiResponse> {
+  const { filename, mimeType, bytes, expiresInSeconds } = await readUpload(req);
+  if (expiresInSeconds !== null && !(Number.isInteger(expiresInSeconds) && expiresInSeconds >= EXPIRY_S.min && expiresInSeconds <= EXPIRY_S.max)) {
+    throw bad(`expires_in_seconds: Input should be an integer between ${EXPIRY_S.min} and ${EXPIRY_S.max}`);
+  }
+  const now = new Date();
+  const f: SimFile = { id: `file_011C${ids.base62(22)}`, filename, mimeType, bytes, createdAt: now, expiresAt: expiresInSeconds === null ? null : new Date(now.getTime() + expiresInSeconds * 1000) };
+  files.set(f.id, f);
+  stored += bytes.length;
+  // The oldest first (a Map iterates in insertion order), never the one just stored.
+  for (const [id, old] of files) {
+    if (stored <= MAX_STORED_BYTES || id === f.id) break;
+    files.delete(id);
+    stored -= old.bytes.length;
+  }
+  return json(metadata(f), requestId);
+}
+
+/** Newest first; `next_page` is the cursor of the page after this one, null on the last. */
+export async function listFiles(req: ApiRequest, requestId: string): Promise<ApiResponse> {
+  const wanted = idsParam(req.query);
+  let all = [...files.values()].reverse();
+  if (wanted) {
+    if (wanted.length > 100) throw bad("ids: at most 100 entries");
+    if (req.query.has("page") || req.query.has("limit")) throw bad("ids cannot be combined with page or limit");
+    all = all.filter((f) => wanted.includes(f.id));
+    return json({ data: all.map(metadata), next_page: null }, requestId);
+  }
+  // Files carry no scope here (no session made them): a scope_id filter matches none.
+  if (req.query.get("scope_id")) return json({ data: [], next_page: null }, requestId);
+  const { limit, page } = cursorParams(req.query);
+  const start = page === null ? 0 : all.findIndex((f) => f.id === page);
+  if (start < 0) throw bad("page: not a cursor this list returned");
+  const data = all.slice(start, start + limit);
+  return json({ data: data.map(metadata), next_page: all[start + limit]?.id ?? null }, requestId);
+}
+
+export async function retrieveFile(req: ApiRequest, requestId: string): Promise<ApiResponse> {
+  return json(metadata(find(req)), requestId);
+}
+
+/** Uploaded files are never downloadable on the API, and the simulator makes no other kind. */
+export async function fileContent(req: ApiRequest): Promise<ApiResponse> {
+  const f = find(req);
+  throw new AppError("invalid_request_error", `File ${f.id} is not downloadable: only files created by a tool, such as the code execution tool, can be downloaded`, {
+    details: { details: { error_code: "file_not_downloadable" } },
+  });
+}
+
+export async function deleteFile(req: ApiRequest, requestId: string): Promise<ApiResponse> {
+  const f = find(req);
+  files.delete(f.id);
+  stored -= f.bytes.length;
+  return json({ id: f.id, type: "file_deleted" }, requestId);
+}

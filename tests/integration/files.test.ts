@@ -1,0 +1,139 @@
+/**
+ * The Files API through thinkgate, with the official SDK as the client and
+ * the simulator upstream: uploads relayed as they arrive, a file seen only
+ * by the key that uploaded it (admins see all), a Messages request naming
+ * an uploaded file, and the limits. Runs once on SQLite and once on
+ * PostgreSQL.
+ */
+import Anthropic, { APIError, BadRequestError, NotFoundError, toFile } from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryDb } from "../support/db";
+import { startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+let owner: Anthropic;
+let other: Anthropic;
+let admin: Anthropic;
+
+/** Set low so the limit is tested without moving hundreds of megabytes. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+async function createKey(name: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/keys`, {
+    method: "POST",
+    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+    body: JSON.stringify({ name, role: "gateway" }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { secret: string }).secret;
+}
+
+const sdk = (key: string) => new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0 });
+
+beforeAll(async () => {
+  server = await startServer({ env: { THINKGATE_MAX_FILE_BYTES: String(MAX_FILE_BYTES) } });
+  owner = sdk(await createKey("file owner"));
+  other = sdk(await createKey("someone else"));
+  admin = sdk(server.adminKey);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  const text = "Quarterly report. Revenue grew 12% to $4.1M; churn fell to 2.3%.\n".repeat(50);
+  let fileId: string;
+
+  it("uploads a file, relayed as it came: the SDK gets the upstream's metadata, and thinkgate keeps who uploaded it", async () => {
+    const file = await owner.files.upload({ file: await toFile(Buffer.from(text), "report.txt", { type: "text/plain" }), expires_in_seconds: 86_400 });
+    expect(file).toMatchObject({ type: "file", filename: "report.txt", mime_type: "text/plain", size_bytes: Buffer.byteLength(text), downloadable: false });
+    expect(Date.parse(file.expires_at!) - Date.parse(file.created_at)).toBe(86_400_000);
+    expect(file.id).toMatch(/^file_/);
+    fileId = file.id;
+    const rows = await queryDb<{ id: string; keyId: string | null; filename: string; sizeBytes: number }>(server, `SELECT "id", "keyId", "filename", "sizeBytes" FROM "UploadedFile"`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: fileId, filename: "report.txt", sizeBytes: Buffer.byteLength(text) });
+    expect(rows[0]!.keyId).not.toBeNull();
+  });
+
+  it("a Messages request names the uploaded file in a document block and is answered", async () => {
+    const message = await owner.messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 256,
+      messages: [{ role: "user", content: [{ type: "document", source: { type: "file", file_id: fileId } }, { type: "text", text: "What was the revenue growth?" }] }],
+    });
+    expect(message.content.some((b) => b.type === "text")).toBe(true);
+  });
+
+  it("lists and retrieves the file for the key that uploaded it, and for an admin; another key gets the 404 of an unknown id", async () => {
+    const mine = await owner.files.list();
+    expect(mine.data.map((f) => f.id)).toEqual([fileId]);
+    expect(mine.data[0]).toMatchObject({ filename: "report.txt", size_bytes: Buffer.byteLength(text) });
+    // The key's own list comes from thinkgate's records: the same metadata as the upload returned, expiry included.
+    expect(mine.data[0]!.expires_at).toBe((await owner.files.retrieveMetadata(fileId)).expires_at);
+    expect((await owner.files.retrieveMetadata(fileId)).filename).toBe("report.txt");
+    expect((await other.files.list()).data).toEqual([]);
+    await expect(other.files.retrieveMetadata(fileId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(other.files.delete(fileId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(other.files.download(fileId)).rejects.toBeInstanceOf(NotFoundError);
+    // An admin's list is the upstream's: every file of the workspace.
+    expect((await admin.files.list()).data.map((f) => f.id)).toContain(fileId);
+    expect((await admin.files.retrieveMetadata(fileId)).id).toBe(fileId);
+  });
+
+  it("pages the key's own files newest first with the API's cursor (next_page), and reads a list of ids", async () => {
+    const more: string[] = [];
+    for (const name of ["a.txt", "b.txt", "c.txt"]) more.push((await owner.files.upload({ file: await toFile(Buffer.from(name), name, { type: "text/plain" }) })).id);
+    const first = await owner.files.list({ limit: 2 });
+    expect(first.data.map((f) => f.id)).toEqual([more[2], more[1]]);
+    expect(first.next_page).toBeTruthy();
+    const all: string[] = [];
+    for await (const f of owner.files.list({ limit: 2 })) all.push(f.id);
+    expect(all).toEqual([more[2], more[1], more[0], fileId]);
+    // ids: only the key's own files among them (another key's id is left out, as the API leaves out what it cannot see).
+    const foreign = (await other.files.upload({ file: await toFile(Buffer.from("x"), "x.txt", { type: "text/plain" }) })).id;
+    const named = await owner.files.list({ ids: [more[0]!, fileId, foreign] });
+    expect(named.data.map((f) => f.id)).toEqual([more[0], fileId]);
+    expect(named.next_page).toBeNull();
+    // An admin's list of ids is the upstream's answer to all of them (the list kept only the last before).
+    expect((await admin.files.list({ ids: [more[0]!, foreign] })).data.map((f) => f.id).sort()).toEqual([more[0], foreign].sort());
+    await expect(owner.files.list({ page: "file_not_a_cursor" })).rejects.toBeInstanceOf(BadRequestError);
+    for (const id of more) await owner.files.delete(id);
+    await other.files.delete(foreign);
+  });
+
+  it("relays the upstream's refusal of a download in the API's shape (uploaded files are not downloadable)", async () => {
+    const err = await owner.files.download(fileId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.FileNotDownloadableError);
+    expect((err as BadRequestError).message).toMatch(/not downloadable/);
+  });
+
+  it("streams a file of several megabytes through, and refuses one over THINKGATE_MAX_FILE_BYTES with a 413 before relaying it", async () => {
+    const big = Buffer.alloc(MAX_FILE_BYTES - 64 * 1024, "x");
+    const ok = await owner.files.upload({ file: await toFile(big, "big.txt", { type: "text/plain" }) });
+    expect(ok.size_bytes).toBe(big.length);
+    await owner.files.delete(ok.id);
+    const tooBig = await owner.files.upload({ file: await toFile(Buffer.alloc(MAX_FILE_BYTES + 1024, "x"), "huge.txt", { type: "text/plain" }) }).catch((e: unknown) => e);
+    expect(tooBig).toBeInstanceOf(APIError);
+    expect((tooBig as APIError).status).toBe(413);
+    expect((tooBig as APIError).type).toBe("request_too_large");
+    expect((await admin.files.list()).data.map((f) => f.filename)).not.toContain("huge.txt");
+  });
+
+  it("refuses a body that is not multipart in the API's shape", async () => {
+    const res = await fetch(`${server.baseURL}/v1/files`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+      body: JSON.stringify({ file: "report.txt" }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+  });
+
+  it("deletes the file upstream and forgets it", async () => {
+    expect(await owner.files.delete(fileId)).toEqual({ id: fileId, type: "file_deleted" });
+    await expect(owner.files.retrieveMetadata(fileId)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await queryDb(server, `SELECT "id" FROM "UploadedFile"`)).toEqual([]);
+  });
+});
