@@ -35,6 +35,11 @@ export const filesRepo = {
   named: (scope: string, ids: string[]): Promise<FileRow[]> =>
     db().client.uploadedFile.findMany({ where: { scope, id: { in: ids } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }),
 
+  /** Forgets the files that expired before `cutoff` (their bytes are gone upstream); returns how many. */
+  async deleteExpiredBefore(cutoff: Date): Promise<number> {
+    return (await db().client.uploadedFile.deleteMany({ where: { expiresAt: { lt: cutoff } } })).count;
+  },
+
   /** Forgets a file: deleted upstream, through thinkgate or not. */
   async delete(id: string): Promise<void> {
     await db().client.uploadedFile.deleteMany({ where: { id } });

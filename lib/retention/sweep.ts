@@ -27,6 +27,7 @@
  * (lib/db/retention-batch.ts).
  */
 import { batchesRepo } from "../db/batches.repo";
+import { filesRepo } from "../db/files.repo";
 import { pinsRepo } from "../db/pins.repo";
 import { requestsRepo } from "../db/requests.repo";
 import { refreshPinsEvery } from "../gateway/pins";
@@ -51,7 +52,7 @@ export interface RetentionPolicy {
 
 interface Step {
   /** The metrics' label (thinkgate_retention_rows_total{what}). */
-  kind: "pins" | "records" | "record_text" | "batches";
+  kind: "pins" | "records" | "record_text" | "batches" | "files";
   what: string;
   days: number;
   run: (cutoff: Date, signal?: AbortSignal) => Promise<number>;
@@ -82,6 +83,8 @@ function steps(policy: RetentionPolicy): Step[] {
     { kind: "records", what: "request records deleted", days: policy.recordDays, run: (c, s) => requestsRepo.deleteBefore(c, s) },
     { kind: "record_text", what: "request records' text cleared", days: policy.textDays, run: (c, s) => requestsRepo.clearTextBefore(c, s) },
     { kind: "batches", what: "message batches and their items forgotten", days: batchDays(policy), run: (c, s) => batchesRepo.deleteCreatedBefore(c, s) },
+    // An upload with expires_in_seconds is gone upstream at its expiry: its uploader's list drops it a day later.
+    { kind: "files", what: "uploaded files forgotten a day after they expired", days: 1, run: (c) => filesRepo.deleteExpiredBefore(c) },
   ];
   return all.filter((s) => s.days > 0);
 }

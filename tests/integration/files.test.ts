@@ -7,8 +7,8 @@
  */
 import Anthropic, { APIError, BadRequestError, NotFoundError, toFile } from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryDb } from "../support/db";
-import { startServer, type TestServer } from "../support/server";
+import { backdate, queryDb } from "../support/db";
+import { eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 let owner: Anthropic;
@@ -31,7 +31,8 @@ async function createKey(name: string): Promise<string> {
 const sdk = (key: string) => new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0 });
 
 beforeAll(async () => {
-  server = await startServer({ env: { THINKGATE_MAX_FILE_BYTES: String(MAX_FILE_BYTES) } });
+  // The retention sweep every second: a file that expired is forgotten in the test's time.
+  server = await startServer({ env: { THINKGATE_MAX_FILE_BYTES: String(MAX_FILE_BYTES), THINKGATE_RETENTION_SWEEP_MS: "1000" } });
   owner = sdk(await createKey("file owner"));
   other = sdk(await createKey("someone else"));
   admin = sdk(server.adminKey);
@@ -129,6 +130,15 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+  });
+
+  it("forgets a file a day after it expired (its bytes are gone upstream): its uploader's list drops it", async () => {
+    const brief = await owner.files.upload({ file: await toFile(Buffer.from("brief"), "brief.txt", { type: "text/plain" }), expires_in_seconds: 3_600 });
+    expect((await owner.files.list()).data.map((f) => f.id)).toContain(brief.id);
+    // As if it had expired two days ago.
+    await backdate(server, "UploadedFile", "expiresAt", "id", [brief.id], 3 * 86_400_000);
+    await eventually(async () => ((await owner.files.list()).data.some((f) => f.id === brief.id) ? undefined : true));
+    expect((await owner.files.list()).data.map((f) => f.id)).toEqual([fileId]);
   });
 
   it("deletes the file upstream and forgets it", async () => {
