@@ -11,8 +11,8 @@
 import { AppError } from "../api/errors";
 import type { ApiRequest } from "../api/http";
 import { callerScope, type Caller } from "../api/wrap";
-import { batchesRepo, type BatchRow } from "../db/batches.repo";
-import { isAdmin, relayedEndpoint, relayedJson } from "../gateway/relayed";
+import { batchesRepo } from "../db/batches.repo";
+import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/relayed";
 import { recorder, spoolFull } from "../gateway/record";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { upstreamPayload } from "../gateway/upstream-body";
@@ -47,15 +47,7 @@ export function pointedAtGateway(batch: MessageBatch, headers: Record<string, st
   return { ...batch, results_url: `${origin(headers)}/api/v1/messages/batches/${encodeURIComponent(batch.id)}/results` };
 }
 
-/** The batch row when the caller may see this batch, null for an admin's batch thinkgate did not create; otherwise the 404 of an unknown id. */
-async function visible(req: ApiRequest, principal: Caller): Promise<{ id: string; row: BatchRow | null }> {
-  const id = req.params.id ?? "";
-  if (!BATCH_ID.test(id)) throw unknownBatch(id);
-  const row = await batchesRepo.get(id);
-  if (row && row.scope === callerScope(principal)) return { id, row };
-  if (isAdmin(principal)) return { id, row };
-  throw unknownBatch(id);
-}
+const visible = (req: ApiRequest, principal: Caller) => visibleTo(req, principal, { idForm: BATCH_ID, get: batchesRepo.get, unknown: unknownBatch });
 
 /** The items' rows, each skeleton as JSON: tens of megabytes for a large batch, so written a turn at a time. */
 async function skeletonRows(routed: RoutedItem[]): Promise<{ customId: string; requestId: string; skeleton: string }[]> {

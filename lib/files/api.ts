@@ -20,7 +20,7 @@ import { tooLarge } from "../api/body-limit";
 import type { ApiRequest } from "../api/http";
 import { callerScope, type Caller } from "../api/wrap";
 import { filesRepo, type FileRow } from "../db/files.repo";
-import { isAdmin, relayedEndpoint, relayedJson } from "../gateway/relayed";
+import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/relayed";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { logger } from "../observability/logger";
 import { cursorParams, idsParam } from "./params";
@@ -61,15 +61,7 @@ const toMetadata = (r: FileRow): FileMetadata => ({
   expires_at: r.expiresAt?.toISOString() ?? null,
 });
 
-/** The file row when the caller may see this file, null for an admin's file thinkgate did not upload; otherwise the 404 of an unknown id. */
-async function visible(req: ApiRequest, principal: Caller): Promise<{ id: string; row: FileRow | null }> {
-  const id = req.params.id ?? "";
-  if (!FILE_ID.test(id)) throw unknownFile(id);
-  const row = await filesRepo.get(id);
-  if (row && row.scope === callerScope(principal)) return { id, row };
-  if (isAdmin(principal)) return { id, row };
-  throw unknownFile(id);
-}
+const visible = (req: ApiRequest, principal: Caller) => visibleTo(req, principal, { idForm: FILE_ID, get: filesRepo.get, unknown: unknownFile });
 
 export const uploadFile = relayedEndpoint(async (req, principal, requestId) => {
   const type = req.headers["content-type"] ?? "";

@@ -7,7 +7,7 @@
 import { AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
-import { errorResponse, requirePrincipal, type Caller } from "../api/wrap";
+import { callerScope, errorResponse, requirePrincipal, type Caller } from "../api/wrap";
 import { hasRole } from "./keys";
 import { relayFailure } from "./passthrough";
 
@@ -35,3 +35,23 @@ export function relayedJson(status: number, value: unknown, requestId: string, u
 
 /** Admins see what every key relayed, and what was made upstream without thinkgate. */
 export const isAdmin = (p: Caller): boolean => hasRole(p.role, "admin");
+
+/**
+ * The id in the path and thinkgate's row for it, when the caller may see that
+ * object: its own (same scope), or any as an admin (row null for one made
+ * upstream without thinkgate). Otherwise, or for an id not in the API's
+ * form (which then never becomes part of the upstream's path), the 404 of
+ * an unknown id.
+ */
+export async function visibleTo<R extends { scope: string }>(
+  req: ApiRequest,
+  principal: Caller,
+  o: { idForm: RegExp; get: (id: string) => Promise<R | null>; unknown: (id: string) => AppError },
+): Promise<{ id: string; row: R | null }> {
+  const id = req.params.id ?? "";
+  if (!o.idForm.test(id)) throw o.unknown(id);
+  const row = await o.get(id);
+  if (row && row.scope === callerScope(principal)) return { id, row };
+  if (isAdmin(principal)) return { id, row };
+  throw o.unknown(id);
+}

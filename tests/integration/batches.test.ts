@@ -9,22 +9,12 @@ import Anthropic, { BadRequestError, NotFoundError } from "@anthropic-ai/sdk";
 import type { MessageBatch, MessageBatchIndividualResponse } from "@anthropic-ai/sdk/resources/messages/batches";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryDb } from "../support/db";
-import { eventually, startServer, type TestServer } from "../support/server";
+import { createGatewayKey, eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 let owner: Anthropic;
 let other: Anthropic;
 let admin: Anthropic;
-
-async function createKey(name: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/keys`, {
-    method: "POST",
-    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
-    body: JSON.stringify({ name, role: "gateway" }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { secret: string }).secret;
-}
 
 const sdk = (key: string) => new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0 });
 
@@ -95,9 +85,9 @@ let otherKey: string;
 
 beforeAll(async () => {
   server = await startServer();
-  ownerKey = await createKey("batch owner");
+  ownerKey = await createGatewayKey(server, "batch owner");
   owner = sdk(ownerKey);
-  otherKey = await createKey("someone else");
+  otherKey = await createGatewayKey(server, "someone else");
   other = sdk(otherKey);
   admin = sdk(server.adminKey);
 });

@@ -8,7 +8,7 @@
 import Anthropic, { APIError, BadRequestError, NotFoundError, toFile } from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backdate, queryDb } from "../support/db";
-import { eventually, startServer, type TestServer } from "../support/server";
+import { createGatewayKey, eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 let owner: Anthropic;
@@ -18,23 +18,13 @@ let admin: Anthropic;
 /** Set low so the limit is tested without moving hundreds of megabytes. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-async function createKey(name: string): Promise<string> {
-  const res = await fetch(`${server.url}/api/keys`, {
-    method: "POST",
-    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
-    body: JSON.stringify({ name, role: "gateway" }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { secret: string }).secret;
-}
-
 const sdk = (key: string) => new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0 });
 
 beforeAll(async () => {
   // The retention sweep every second: a file that expired is forgotten in the test's time.
   server = await startServer({ env: { THINKGATE_MAX_FILE_BYTES: String(MAX_FILE_BYTES), THINKGATE_RETENTION_SWEEP_MS: "1000" } });
-  owner = sdk(await createKey("file owner"));
-  other = sdk(await createKey("someone else"));
+  owner = sdk(await createGatewayKey(server, "file owner"));
+  other = sdk(await createGatewayKey(server, "someone else"));
   admin = sdk(server.adminKey);
 });
 

@@ -148,3 +148,14 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** A new gateway key made with the server's admin key (POST /api/keys); its secret. */
+export async function createGatewayKey(server: Pick<TestServer, "url" | "adminKey">, name: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/keys`, {
+    method: "POST",
+    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+    body: JSON.stringify({ name, role: "gateway" }),
+  });
+  if (res.status !== 201) throw new Error(`could not create a key: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { secret: string }).secret;
+}
