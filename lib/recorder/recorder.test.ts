@@ -79,6 +79,24 @@ describe("recorder", () => {
     rec.close();
   });
 
+  it("counts the batch being written as queued until it is in", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const db = new Db();
+    const slow = { insertMany: async (rows: RequestRecordRow[]) => (await held, db.insertMany(rows)) };
+    const rec = new Recorder<Input>(store(slow), null, { batchSize: 10, intervalMs: 1 });
+    for (const id of ids(0, 3)) rec.add({ id });
+    await new Promise((r) => setTimeout(r, 20));
+    // Taken off the queue and handed to the database, which has not answered.
+    expect(db.rows).toEqual([]);
+    expect(rec.status().queued).toBe(3);
+    release();
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(rec.status().queued).toBe(0);
+    expect(db.rows).toEqual(ids(0, 3));
+    rec.close();
+  });
+
   it("replays what a killed process left in the spool, exactly once, before new records", async () => {
     const dir = tmp();
     const db = new Db();

@@ -62,7 +62,7 @@ export interface RecorderOptions {
 }
 
 export interface RecorderStatus {
-  /** Records in memory waiting for the database. */
+  /** Records in memory waiting for the database, the batch being written included. */
   queued: number;
   /** True while records are read back from the journal (a replay after a start, or a spill). */
   replaying: boolean;
@@ -95,6 +95,8 @@ export class Recorder<I> {
   private fullLogged = false;
   readonly stats = { written: 0, dropped: 0, setAside: 0, failedBatches: 0, journalErrors: 0 };
   private readonly batchSize: number;
+  /** Records of the batch being written (taken off the queue, not yet in the database). */
+  private inFlight = 0;
   private readonly intervalMs: number;
   private readonly maxQueue: number;
   private readonly maxBackoffMs: number;
@@ -207,6 +209,7 @@ export class Recorder<I> {
     if (this.writing) return;
     const batch = this.take();
     if (!batch.length) return;
+    this.inFlight = batch.length;
     this.writing = (async () => {
       try {
         const { written, skipped, setAside = [] } = await this.sink.store(batch.map((it) => it.line));
@@ -230,6 +233,7 @@ export class Recorder<I> {
     })();
     await this.writing;
     this.writing = null;
+    this.inFlight = 0;
     if (this.hasWork) {
       const backoff = this.failures ? Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(this.failures, 6)) : 0;
       this.kick(backoff || (this.queue.length >= this.batchSize || this.cursor ? 0 : this.intervalMs));
@@ -286,7 +290,8 @@ export class Recorder<I> {
   status(): RecorderStatus {
     const j = this.journal;
     return {
-      queued: this.queue.length,
+      // The batch being written counts until it is in: a health check that read 0 meanwhile took it for written.
+      queued: this.queue.length + this.inFlight,
       replaying: this.cursor !== null,
       dbReachable: this.failures === 0,
       lastError: this.lastError,
