@@ -10,7 +10,7 @@ import type { ApiResponse } from "./http";
 import { errorResponse } from "./wrap";
 
 /** Paths of OpenAI's API: an OpenAI client is answered in OpenAI's shape. */
-const OPENAI_PATHS = /^\/api\/v1\/(completions|embeddings|images|audio|assistants|threads|batches|fine_tuning|moderations|vector_stores)(\/|$)/;
+const OPENAI_PATHS = /^\/api\/v1\/(completions|embeddings|images|audio|assistants|threads|batches|fine_tuning|moderations|vector_stores|files|uploads)(\/|$)/;
 
 function reason(method: string, path: string): string {
   if (OPENAI_PATHS.test(path)) return `thinkgate's OpenAI-compatible API is POST /v1/chat/completions, POST /v1/responses and GET /v1/models; ${path.slice(4)} is not served`;

@@ -17,12 +17,15 @@
  */
 import { AppError } from "../api/errors";
 import { tooLarge } from "../api/body-limit";
-import type { ApiRequest } from "../api/http";
+import type { ApiRequest, Handler } from "../api/http";
+import { newRequestId } from "../api/ids";
+import { apiNotFound } from "../api/not-found";
 import { callerScope, type Caller } from "../api/wrap";
 import { filesRepo, type FileRow } from "../db/files.repo";
 import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/relayed";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { logger } from "../observability/logger";
+import { isOpenAIClient } from "../openai/models";
 import { cursorParams, idsParam } from "./params";
 
 /** The API's own limit for one file (500 MB); THINKGATE_MAX_FILE_BYTES lowers or raises it. */
@@ -63,7 +66,16 @@ const toMetadata = (r: FileRow): FileMetadata => ({
 
 const visible = (req: ApiRequest, principal: Caller) => visibleTo(req, principal, { idForm: FILE_ID, get: filesRepo.get, unknown: unknownFile });
 
-export const uploadFile = relayedEndpoint(async (req, principal, requestId) => {
+/**
+ * /v1/files is OpenAI's Files API too: an OpenAI client (it sends no
+ * anthropic-version) gets the 404 of a path thinkgate's OpenAI-compatible API
+ * does not serve, in OpenAI's shape, rather than an Anthropic upload.
+ */
+function anthropicOnly(handler: Handler): Handler {
+  return (req) => (isOpenAIClient(req.headers) ? Promise.resolve(apiNotFound(req.method, req.path, req.headers, newRequestId())) : handler(req));
+}
+
+export const uploadFile = anthropicOnly(relayedEndpoint(async (req, principal, requestId) => {
   const type = req.headers["content-type"] ?? "";
   if (!/^multipart\/form-data;/i.test(type)) throw new AppError("invalid_request_error", "a file upload is a multipart/form-data body with the file in its `file` field");
   const source = req.body;
@@ -110,7 +122,7 @@ export const uploadFile = relayedEndpoint(async (req, principal, requestId) => {
     throw new AppError("api_error", `thinkgate could not store the upload, so the file was deleted (${file.id}); retry later`);
   }
   return relayedJson(200, file, requestId, response.headers.get("request-id"));
-});
+}));
 
 /**
  * An admin's list is the upstream's (every file of the workspace); any other
@@ -119,7 +131,7 @@ export const uploadFile = relayedEndpoint(async (req, principal, requestId) => {
  * or `ids`). Files a session made upstream (`scope_id`) were not uploaded
  * through thinkgate, so a key's list of them is empty.
  */
-export const listFiles = relayedEndpoint(async (req, principal, requestId) => {
+export const listFiles = anthropicOnly(relayedEndpoint(async (req, principal, requestId) => {
   const wanted = idsParam(req.query);
   if (wanted && (req.query.has("page") || req.query.has("limit"))) throw new AppError("invalid_request_error", "ids cannot be combined with page or limit");
   const { limit, page } = cursorParams(req.query);
@@ -136,9 +148,9 @@ export const listFiles = relayedEndpoint(async (req, principal, requestId) => {
   const rows = await filesRepo.page(scope, limit, page);
   if (!rows) throw new AppError("invalid_request_error", "page: not a cursor this list returned");
   return relayedJson(200, { data: rows.slice(0, limit).map(toMetadata), next_page: rows[limit]?.id ?? null }, requestId, null);
-});
+}));
 
-export const retrieveFile = relayedEndpoint(async (req, principal, requestId) => {
+export const retrieveFile = anthropicOnly(relayedEndpoint(async (req, principal, requestId) => {
   const { id, row } = await visible(req, principal);
   try {
     const { data, response } = await upstream().get(`/v1/files/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal }).withResponse();
@@ -148,10 +160,10 @@ export const retrieveFile = relayedEndpoint(async (req, principal, requestId) =>
     if (row && (err as { status?: number }).status === 404) await filesRepo.delete(id);
     throw err;
   }
-});
+}));
 
 /** The file's bytes, streamed through as the upstream sends them (the API serves only files its tools made). */
-export const fileContent = relayedEndpoint(async (req, principal, requestId) => {
+export const fileContent = anthropicOnly(relayedEndpoint(async (req, principal, requestId) => {
   const { id } = await visible(req, principal);
   const res = await upstream()
     .get(`/v1/files/${encodeURIComponent(id)}/content`, { headers: { ...forwardedHeaders(req.headers), accept: "application/binary" }, signal: req.signal })
@@ -162,11 +174,11 @@ export const fileContent = relayedEndpoint(async (req, principal, requestId) => 
     if (v) headers[name] = v;
   }
   return { status: res.status, headers, stream: res.body as unknown as AsyncIterable<Uint8Array> };
-});
+}));
 
-export const deleteFile = relayedEndpoint(async (req, principal, requestId) => {
+export const deleteFile = anthropicOnly(relayedEndpoint(async (req, principal, requestId) => {
   const { id, row } = await visible(req, principal);
   const { data, response } = await upstream().delete(`/v1/files/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal }).withResponse();
   if (row) await filesRepo.delete(id);
   return relayedJson(200, data, requestId, response.headers.get("request-id"));
-});
+}));

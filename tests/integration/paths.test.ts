@@ -64,6 +64,14 @@ describe(`paths (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(e.message).toMatch(/\/v1\/chat\/completions, POST \/v1\/responses/);
   });
 
+  it("answers OpenAI's Files API in OpenAI's error shape: /v1/files is the Anthropic Files API only for Anthropic clients", async () => {
+    const client = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    const err = await client.files.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((err as InstanceType<typeof OpenAI.NotFoundError>).type).toBe("invalid_request_error");
+    expect((err as Error).message).toMatch(/\/files is not served/);
+  });
+
   it("answers any other /api path no route serves with a JSON 404 in the API's shape, not the web app's page", async () => {
     const res = await fetch(`${server.url}/api/v1/nothing-here`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(404);
