@@ -46,8 +46,8 @@ function pgValue(v: unknown): unknown {
   return v === undefined ? null : v;
 }
 
-/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit UTC offset, booleans as 0/1. */
-function sqliteValue(v: unknown): unknown {
+/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit UTC offset, booleans as 0/1: a value bound outside Prisma is written the same way. */
+export function sqliteValue(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
   if (typeof v === "boolean") return v ? 1 : 0;
   return v === undefined ? null : v;

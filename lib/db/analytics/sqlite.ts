@@ -2,6 +2,7 @@
 import path from "node:path";
 import { db } from "../client";
 import { sqlitePath } from "../provider";
+import { sqliteValue } from "../record-writer";
 import { Prisma } from "../generated/sqlite/client.ts";
 import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql, traceKeyset } from "./common";
 import type { AnalyticsDialect } from "./types";
@@ -11,13 +12,6 @@ import { turnBudget } from "../../runtime/turns";
 const TOP_SCAN_THRESHOLD = 20_000;
 
 const q = (sql: Prisma.Sql) => db().client.$queryRaw<Record<string, unknown>[]>(sql);
-
-/** A bound value as better-sqlite3 takes it: Prisma's adapter stores booleans as 0/1 and dates as ISO text with an offset. */
-function bindable(v: unknown): unknown {
-  if (typeof v === "boolean") return v ? 1 : 0;
-  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
-  return v;
-}
 
 /**
  * Steps through `sql`'s rows on a read-only connection of its own, giving the
@@ -31,7 +25,7 @@ async function stepThrough(sql: Prisma.Sql, each: (row: Record<string, unknown>)
   const conn = new Database(path.resolve(sqlitePath(db().url)), { readonly: true, fileMustExist: true });
   try {
     const budget = turnBudget();
-    for (const row of conn.prepare(sql.sql).iterate(...sql.values.map(bindable)) as IterableIterator<Record<string, unknown>>) {
+    for (const row of conn.prepare(sql.sql).iterate(...sql.values.map(sqliteValue)) as IterableIterator<Record<string, unknown>>) {
       if (!each(row)) break;
       await budget();
     }
