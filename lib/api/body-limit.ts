@@ -35,6 +35,16 @@ export function unsupportedEncoding(encoding: string | null | undefined): AppErr
   return new AppError("invalid_request_error", `Content-Encoding "${e.slice(0, 40)}" is not supported: send the request body uncompressed`, { status: 415 });
 }
 
+/** A body relayed as it arrives (ApiRequest.body), refused with a 413 once it passes `limit`. */
+export async function* withinLimit(chunks: AsyncIterable<Uint8Array>, limit: number): AsyncIterable<Uint8Array> {
+  let length = 0;
+  for await (const chunk of chunks) {
+    length += chunk.length;
+    if (length > limit) throw tooLarge(limit);
+    yield chunk;
+  }
+}
+
 /** Past this size, the steps of handling a body (join, parse, route) are spread over turns of the event loop. */
 export const LARGE_BODY_BYTES = 1024 * 1024;
 

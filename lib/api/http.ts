@@ -3,6 +3,7 @@
  * Node server (server.ts) and the Next route files (app/api/.../route.ts) both
  * adapt to it, so one handler serves either way.
  */
+import { AppError } from "./errors";
 import { parseJsonText } from "./json-body";
 
 export interface ApiRequest {
@@ -88,6 +89,14 @@ export interface RouteDef {
   /** Exact path, or with :name segments, e.g. "/api/requests/:id". */
   path: string;
   handler: Handler;
+}
+
+/** The `limit` of the API's list endpoints (models, message batches, files): 1 to 1000, 20 when absent; otherwise a 400 in the API's words. */
+export function pageLimit(query: URLSearchParams): number {
+  const raw = query.get("limit");
+  const limit = raw === null ? 20 : Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
+  return limit;
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): BodyResponse {

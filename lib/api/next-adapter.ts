@@ -3,7 +3,7 @@
  * production server.ts serves these paths on the lean path before Next sees
  * them; this keeps the same handlers reachable under `next dev` too.
  */
-import { maxBodyBytes, readWebBody, tooLarge, unsupportedEncoding } from "./body-limit";
+import { maxBodyBytes, readWebBody, tooLarge, unsupportedEncoding, withinLimit } from "./body-limit";
 import type { Handler } from "./http";
 import { isStream, jsonOfText } from "./http";
 
@@ -14,13 +14,7 @@ async function* relayWebBody(request: Request, limit: number): AsyncIterable<Uin
   const encoded = unsupportedEncoding(request.headers.get("content-encoding"));
   if (encoded) throw encoded;
   if (Number(request.headers.get("content-length")) > limit) throw tooLarge(limit);
-  if (!request.body) return;
-  let length = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    length += chunk.length;
-    if (length > limit) throw tooLarge(limit);
-    yield chunk;
-  }
+  if (request.body) yield* withinLimit(request.body as unknown as AsyncIterable<Uint8Array>, limit);
 }
 
 export function toNextHandler(handler: Handler) {

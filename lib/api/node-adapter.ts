@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { yieldToIo } from "../runtime/turns";
 import { BodyHold, overBudget } from "./body-budget";
-import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge, unsupportedEncoding } from "./body-limit";
+import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge, unsupportedEncoding, withinLimit } from "./body-limit";
 import { parseJsonBytes, parseJsonText } from "./json-body";
 import { parseLargeJson } from "./large-json";
 import { AppError, errorBody } from "./errors";
@@ -116,12 +116,7 @@ async function* relayBody(req: IncomingMessage, limit: number): AsyncIterable<Ui
     discardRest(req, discardCap(Math.min(limit, 1 << 24)));
     throw encoded ?? tooLarge(limit);
   }
-  let length = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length > limit) throw tooLarge(limit);
-    yield chunk;
-  }
+  yield* withinLimit(req, limit);
 }
 
 /**

@@ -9,7 +9,7 @@
  * results here.
  */
 import { AppError } from "../api/errors";
-import type { ApiRequest } from "../api/http";
+import { pageLimit, type ApiRequest } from "../api/http";
 import { callerScope, type Caller } from "../api/wrap";
 import { batchesRepo } from "../db/batches.repo";
 import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/relayed";
@@ -117,9 +117,7 @@ export const deleteBatch = relayedEndpoint(async (req, principal, requestId) => 
 
 /** limit / after_id / before_id of a list endpoint, checked as the API checks them. */
 function listParams(q: URLSearchParams): { limit: number; afterId?: string; beforeId?: string } {
-  const raw = q.get("limit");
-  const limit = raw === null ? 20 : Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
+  const limit = pageLimit(q);
   const afterId = q.get("after_id") ?? undefined;
   const beforeId = q.get("before_id") ?? undefined;
   if (afterId && beforeId) throw new AppError("invalid_request_error", "after_id and before_id cannot both be given");

@@ -1,5 +1,5 @@
 /** The Files API's list parameters, read the same way by thinkgate's relay (api.ts) and the simulator. */
-import { AppError } from "../api/errors";
+import { pageLimit } from "../api/http";
 
 /** `ids` as the SDK sends an array (ids[]=a&ids[]=b), or repeated, or comma-separated. */
 export function idsParam(q: URLSearchParams): string[] | null {
@@ -9,8 +9,5 @@ export function idsParam(q: URLSearchParams): string[] | null {
 
 /** `limit` (1 to 1000, 20 when absent) and the `page` cursor. */
 export function cursorParams(q: URLSearchParams): { limit: number; page: string | null } {
-  const raw = q.get("limit");
-  const limit = raw === null ? 20 : Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
-  return { limit, page: q.get("page") };
+  return { limit: pageLimit(q), page: q.get("page") };
 }

@@ -10,7 +10,7 @@
 import busboy from "busboy";
 import { randomBytes } from "node:crypto";
 import { AppError } from "../api/errors";
-import type { ApiRequest, ApiResponse } from "../api/http";
+import { json, type ApiRequest, type ApiResponse } from "../api/http";
 import { cursorParams, idsParam } from "../files/params";
 import { Rng } from "./random";
 
@@ -37,7 +37,7 @@ const ids = new Rng(randomBytes(6).readUIntBE(0, 6));
 const bad = (message: string) => new AppError("invalid_request_error", message);
 const notFound = (id: string) => new AppError("not_found_error", `File not found: ${id.slice(0, 128)}`);
 
-const json = (value: unknown, requestId: string): ApiResponse => ({ status: 200, headers: { "content-type": "application/json", "request-id": requestId }, body: JSON.stringify(value) });
+const ok = (value: unknown, requestId: string): ApiResponse => json(200, value, { "request-id": requestId });
 
 const metadata = (f: SimFile) => ({
   id: f.id,
@@ -111,7 +111,7 @@ export async function uploadFile(req: ApiRequest, requestId: string): Promise<Ap
     files.delete(id);
     stored -= old.bytes.length;
   }
-  return json(metadata(f), requestId);
+  return ok(metadata(f), requestId);
 }
 
 /** Newest first; `next_page` is the cursor of the page after this one, null on the last. */
@@ -122,19 +122,19 @@ export async function listFiles(req: ApiRequest, requestId: string): Promise<Api
     if (wanted.length > 100) throw bad("ids: at most 100 entries");
     if (req.query.has("page") || req.query.has("limit")) throw bad("ids cannot be combined with page or limit");
     all = all.filter((f) => wanted.includes(f.id));
-    return json({ data: all.map(metadata), next_page: null }, requestId);
+    return ok({ data: all.map(metadata), next_page: null }, requestId);
   }
   // Files carry no scope here (no session made them): a scope_id filter matches none.
-  if (req.query.get("scope_id")) return json({ data: [], next_page: null }, requestId);
+  if (req.query.get("scope_id")) return ok({ data: [], next_page: null }, requestId);
   const { limit, page } = cursorParams(req.query);
   const start = page === null ? 0 : all.findIndex((f) => f.id === page);
   if (start < 0) throw bad("page: not a cursor this list returned");
   const data = all.slice(start, start + limit);
-  return json({ data: data.map(metadata), next_page: all[start + limit]?.id ?? null }, requestId);
+  return ok({ data: data.map(metadata), next_page: all[start + limit]?.id ?? null }, requestId);
 }
 
 export async function retrieveFile(req: ApiRequest, requestId: string): Promise<ApiResponse> {
-  return json(metadata(find(req)), requestId);
+  return ok(metadata(find(req)), requestId);
 }
 
 /** Uploaded files are never downloadable on the API, and the simulator makes no other kind. */
@@ -149,5 +149,5 @@ export async function deleteFile(req: ApiRequest, requestId: string): Promise<Ap
   const f = find(req);
   files.delete(f.id);
   stored -= f.bytes.length;
-  return json({ id: f.id, type: "file_deleted" }, requestId);
+  return ok({ id: f.id, type: "file_deleted" }, requestId);
 }

@@ -3,7 +3,7 @@
  * (models, message batches): `limit` 1 to 1000 (default 20), `after_id`
  * pages towards older entries, `before_id` towards newer ones.
  */
-import { AppError } from "../api/errors";
+import { pageLimit } from "../api/http";
 
 export interface Page<T> {
   data: T[];
@@ -13,9 +13,7 @@ export interface Page<T> {
 }
 
 export function cursorPage<T extends { id: string }>(all: T[], query: URLSearchParams): Page<T> {
-  const raw = query.get("limit");
-  const limit = raw === null ? 20 : Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
+  const limit = pageLimit(query);
   const after = query.get("after_id");
   const before = query.get("before_id");
   let data: T[];

@@ -89,15 +89,16 @@ export const sqliteAnalytics: AnalyticsDialect = {
       FROM "RequestRecordFts" f JOIN "RequestRecord" r ON r.rowid = f.rowid
       WHERE ${Prisma.join(where, " AND ")}
       ORDER BY f.rowid DESC`;
-    const found: { k: number; id: string; score: number }[] = [];
     if (order === "newest") {
+      const page: number[] = [];
       await stepThrough(scan, (row) => {
-        if (row.ok === 1) found.push({ k: Number(row.k), id: String(row.id), score: 0 });
-        return found.length < take;
+        if (row.ok === 1) page.push(Number(row.k));
+        return page.length < take;
       });
-      if (!found.length) return [];
-      return q(Prisma.sql`SELECT ${columns} FROM "RequestRecord" r WHERE r.rowid IN (${Prisma.join(found.map((f) => f.k))}) ORDER BY r.rowid DESC`);
+      if (!page.length) return [];
+      return q(Prisma.sql`SELECT ${columns} FROM "RequestRecord" r WHERE r.rowid IN (${Prisma.join(page)}) ORDER BY r.rowid DESC`);
     }
+    const found: { k: number; id: string; score: number }[] = [];
     // Likely wrong first (traceKeyset's order: failureScore, then id, both descending): the best `take` so far, kept sorted.
     const before = (a: { id: string; score: number }, b: { id: string; score: number }) => a.score > b.score || (a.score === b.score && a.id > b.id);
     await stepThrough(scan, (row) => {
