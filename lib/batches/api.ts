@@ -13,6 +13,7 @@ import { pageLimit, type ApiRequest } from "../api/http";
 import { callerScope, type Caller } from "../api/wrap";
 import { batchesRepo } from "../db/batches.repo";
 import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/relayed";
+import { checkFileReferences } from "../files/references";
 import { recorder, spoolFull } from "../gateway/record";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { upstreamPayload } from "../gateway/upstream-body";
@@ -65,6 +66,7 @@ export const createBatch = relayedEndpoint(async (req, principal, requestId) => 
   if (!recorder().admit()) throw spoolFull();
   const { value, size } = await req.json();
   const items = await parseBatchBody(value, req.headers);
+  await checkFileReferences(items.flatMap((i) => i.params.messages), principal);
   const createdAt = new Date();
   const scope = callerScope(principal);
   const routed = await routeItems(items, { principal, scope, headers: req.headers, createdAt });

@@ -11,9 +11,8 @@
  * unknown id); admins see every file of the workspace, uploaded through
  * thinkgate or not, as they see every batch (lib/batches).
  *
- * Not checked: a Messages request that names a file id another key uploaded
- * goes upstream as it is (ids are unguessable, and the upstream serves any
- * file of the workspace).
+ * A Messages request naming a file another key uploaded is refused the same
+ * way (references.ts).
  */
 import { AppError } from "../api/errors";
 import { tooLarge } from "../api/body-limit";
@@ -27,6 +26,7 @@ import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { logger } from "../observability/logger";
 import { isOpenAIClient } from "../openai/models";
 import { cursorParams, idsParam } from "./params";
+import { unknownFile } from "./references";
 
 /** The API's own limit for one file (500 MB); THINKGATE_MAX_FILE_BYTES lowers or raises it. */
 export const DEFAULT_MAX_FILE_BYTES = 500 * 1024 * 1024;
@@ -50,8 +50,6 @@ export interface FileMetadata {
 
 /** A file id as the API writes them; anything else never becomes part of the upstream's path. */
 const FILE_ID = /^[A-Za-z0-9_-]{1,128}$/;
-
-const unknownFile = (id: string) => new AppError("not_found_error", `File not found: ${id.slice(0, 128)}`);
 
 const toMetadata = (r: FileRow): FileMetadata => ({
   id: r.id,

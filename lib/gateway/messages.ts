@@ -33,6 +33,7 @@ import { messageToSse, SseTap, type SseFrame } from "./sse";
 import { ResponseObserver } from "./stream-observer";
 import { dispatch } from "./dispatch";
 import { cuttingOff, requestBegun, requestEnded } from "./shutdown";
+import { checkFileReferences } from "../files/references";
 import { observeRejected } from "../telemetry/observe";
 import { traceRequest, type RequestTrace } from "../telemetry/tracing";
 
@@ -157,6 +158,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     const { value, size } = await req.json();
     a.body = await parseMessagesBody(value, req.headers);
     a.bodySize = size;
+    if (!internal) await checkFileReferences(a.body.messages, principal);
     // A large body was just taken back from the parser's thread in one piece of work; routing reads it in another.
     if (size > LARGE_BODY_BYTES) await yieldToIo();
     if (!internal && (via === "messages" || isOpenAi(via))) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.scope));

@@ -8,6 +8,7 @@ import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { errorResponse, requirePrincipal } from "../api/wrap";
 import { asJsonObject } from "../api/json-body";
+import { checkFileReferences } from "../files/references";
 import { validateGatewayHeaders } from "./body";
 import { forwardedHeaders, upstream } from "./upstream";
 import { upstreamPayload } from "./upstream-body";
@@ -50,10 +51,12 @@ export function relayFailure(err: unknown, requestId: string): ApiResponse {
 export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
-    await requirePrincipal(req, "gateway");
+    const principal = await requirePrincipal(req, "gateway");
     validateGatewayHeaders(req.headers);
     const { value, size } = await req.json();
-    const payload = await upstreamPayload(asJsonObject(value), size, forwardedHeaders(req.headers));
+    const body = asJsonObject(value);
+    if (Array.isArray(body.messages)) await checkFileReferences(body.messages, principal);
+    const payload = await upstreamPayload(body, size, forwardedHeaders(req.headers));
     return relay(requestId, () => upstream().post("/v1/messages/count_tokens", { ...payload, signal: req.signal }).asResponse());
   } catch (err) {
     return errorResponse(err, requestId);

@@ -73,6 +73,46 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     expect((await admin.files.retrieveMetadata(fileId)).id).toBe(fileId);
   });
 
+  it("refuses a Messages request, a token count or a batch of another key that names the file, with the 404 of an unknown file; the uploader and an admin may name it", async () => {
+    const naming = (content: Anthropic.ContentBlockParam[]): Anthropic.MessageCreateParamsNonStreaming => ({
+      model: "claude-sonnet-4-6",
+      max_tokens: 64,
+      messages: [{ role: "user", content }],
+    });
+    const asDocument: Anthropic.ContentBlockParam = { type: "document", source: { type: "file", file_id: fileId } };
+    // Inside a tool result too: an agent loop hands documents back that way.
+    const inToolResult = {
+      ...naming([{ type: "tool_result", tool_use_id: "toolu_01", content: [{ type: "text", text: "here" }, asDocument] }]),
+      messages: [
+        { role: "user" as const, content: "Fetch the report." },
+        { role: "assistant" as const, content: [{ type: "tool_use" as const, id: "toolu_01", name: "fetch", input: {} }] },
+        { role: "user" as const, content: [{ type: "tool_result" as const, tool_use_id: "toolu_01", content: [{ type: "text" as const, text: "here" }, asDocument] }] },
+      ],
+      tools: [{ name: "fetch", input_schema: { type: "object" as const, properties: {} } }],
+    };
+    for (const body of [naming([asDocument, { type: "text", text: "Summarize." }]), inToolResult]) {
+      const refused = await other.messages.create(body).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(NotFoundError);
+      expect((refused as APIError).error).toMatchObject({ type: "error", error: { type: "not_found_error", message: `File not found: ${fileId}` } });
+    }
+    await expect(other.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: [asDocument] }] })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      other.messages.batches.create({ requests: [{ custom_id: "a", params: naming([{ type: "text", text: "hi" }]) }, { custom_id: "b", params: naming([asDocument]) }] }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    // The refused Messages requests are recorded as the errors they were.
+    await eventually(async () => {
+      const rows = await queryDb<{ n: number }>(server, `SELECT COUNT(*) AS "n" FROM "RequestRecord" WHERE "httpStatus" = 404 AND "errorType" = 'not_found_error'`);
+      return Number(rows[0]!.n) === 2 ? true : undefined;
+    });
+    // The uploader and an admin are answered, in a tool result too.
+    expect((await owner.messages.create(inToolResult)).content.length).toBeGreaterThan(0);
+    expect((await admin.messages.create(naming([asDocument, { type: "text", text: "Summarize." }]))).content.length).toBeGreaterThan(0);
+    expect((await owner.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: [asDocument] }] })).input_tokens).toBeGreaterThan(0);
+    // An id thinkgate never saw is the upstream's to answer.
+    const unseen = await other.messages.create(naming([{ type: "document", source: { type: "file", file_id: "file_011CNeverUploadedHere" } }]));
+    expect(unseen.content.length).toBeGreaterThan(0);
+  });
+
   it("pages the key's own files newest first with the API's cursor (next_page), and reads a list of ids", async () => {
     const more: string[] = [];
     for (const name of ["a.txt", "b.txt", "c.txt"]) more.push((await owner.files.upload({ file: await toFile(Buffer.from(name), name, { type: "text/plain" }) })).id);
