@@ -15,8 +15,9 @@ export const pinsRepo = {
   get: (key: string): Promise<PinRow | null> =>
     db().client.conversationPin.findUnique({ where: { key }, select: { key: true, routeId: true, model: true, config: true } }),
 
-  getMany: (keys: string[]): Promise<PinRow[]> =>
-    db().client.conversationPin.findMany({ where: { key: { in: keys } }, select: { key: true, routeId: true, model: true, config: true } }),
+  /** With when each was last written: what is cached from a row is served no longer than the row is kept (pins.ts). */
+  getMany: (keys: string[]): Promise<(PinRow & { lastSeenAt: Date })[]> =>
+    db().client.conversationPin.findMany({ where: { key: { in: keys } }, select: { key: true, routeId: true, model: true, config: true, lastSeenAt: true } }),
 
   /** First write wins unless the row says to replace: a conversation keeps the configuration of its first turn. One transaction for the batch. */
   async putMany(rows: PinRow[]): Promise<void> {

@@ -113,6 +113,33 @@ export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig, replace
   },
 };
 
+/**
+ * How long held thinking and kept output items, which hold text, are served
+ * from memory after they were written: the pins' retention period
+ * (lib/retention/sweep.ts), so that a row the sweep deleted is not still
+ * answered from this instance's cache (every instance sweeps on its own, and
+ * none can tell the others what it deleted). 0 while nothing expires. An
+ * expired entry is never served, and each sweep drops them (purgeExpiredText).
+ */
+let textTtlMs = 0;
+
+export function keepTextFor(ms: number): void {
+  textTtlMs = ms;
+}
+
+/** The time left for text written at `writtenAt` (the cache's ttl): 0 for no limit, null when none is left. */
+function textTtl(writtenAt: number): number | null {
+  if (!textTtlMs) return 0;
+  const left = textTtlMs - (Date.now() - writtenAt);
+  return left > 0 ? left : null;
+}
+
+/** Drops the expired text from memory (stale entries are never served, but would wait there until evicted). */
+export function purgeExpiredText(): void {
+  held.purgeStale();
+  items.purgeStale();
+}
+
 /** A thinking or redacted_thinking block held back from a client, and where it stood in the answer's content. */
 export interface HeldBlock {
   at: number;
@@ -134,7 +161,11 @@ const HELD_KEYS_PER_READ = 500;
  * a miss it remembers, undefined for nothing); `remember` is told what the
  * database had (undefined: no row) with the row's JSON.
  */
-async function readMany<T>(keys: readonly string[], cached: (key: string) => T | null | undefined, remember: (key: string, value: T | undefined, json: string) => void): Promise<Map<string, T>> {
+async function readMany<T>(
+  keys: readonly string[],
+  cached: (key: string) => T | null | undefined,
+  remember: (key: string, value: T | undefined, json: string, writtenAt: number) => void,
+): Promise<Map<string, T>> {
   const out = new Map<string, T>();
   const missing: string[] = [];
   // A long conversation asks for 50,000 keys, over a microsecond each in the cache: in turns.
@@ -149,11 +180,11 @@ async function readMany<T>(keys: readonly string[], cached: (key: string) => T |
   // about 600 ms on the main thread in one piece; a read of a few hundred keys takes a few milliseconds.
   for (let at = 0; at < missing.length; at += HELD_KEYS_PER_READ) {
     const some = missing.slice(at, at + HELD_KEYS_PER_READ);
-    const rows = new Map((await pinsRepo.getMany(some)).map((r) => [r.key, r.config]));
+    const rows = new Map((await pinsRepo.getMany(some)).map((r) => [r.key, r]));
     for (const k of some) {
-      const json = rows.get(k);
-      const value = json === undefined ? undefined : (JSON.parse(json) as T);
-      remember(k, value, json ?? "");
+      const row = rows.get(k);
+      const value = row === undefined ? undefined : (JSON.parse(row.config) as T);
+      remember(k, value, row?.config ?? "", row?.lastSeenAt.getTime() ?? Date.now());
       if (value !== undefined) out.set(k, value);
     }
     if (at + HELD_KEYS_PER_READ < missing.length) await yieldToIo();
@@ -170,11 +201,15 @@ export const heldThinking = {
         const hit = held.get(k);
         return hit === "none" ? null : hit;
       },
-      (k, blocks) => held.set(k, blocks ?? "none"),
+      (k, blocks, _json, writtenAt) => {
+        if (!blocks) return void held.set(k, "none");
+        const ttl = textTtl(writtenAt);
+        if (ttl !== null) held.set(k, blocks, { ttl });
+      },
     );
   },
   put(key: string, model: string, blocks: HeldBlock[]): void {
-    held.set(key, blocks);
+    held.set(key, blocks, { ttl: textTtlMs });
     enqueue({ key, routeId: null, model, config: JSON.stringify(blocks) });
   },
 };
@@ -197,15 +232,16 @@ export const outputItems = {
     return readMany<Record<string, unknown>>(
       keys,
       (k) => items.get(k),
-      (k, item, json) => {
-        if (item) items.set(k, item, { size: sizeOf(json) });
+      (k, item, json, writtenAt) => {
+        const ttl = textTtl(writtenAt);
+        if (item && ttl !== null) items.set(k, item, { size: sizeOf(json), ttl });
       },
     );
   },
   /** Cached at once, so the client's next request finds it on this instance however soon it comes; stored with the next batch. */
   put(key: string, model: string, item: Record<string, unknown>): void {
     const json = JSON.stringify(item);
-    items.set(key, item, { size: sizeOf(json) });
+    items.set(key, item, { size: sizeOf(json), ttl: textTtlMs });
     enqueue({ key, routeId: null, model, config: json });
   },
 };

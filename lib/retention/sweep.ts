@@ -30,7 +30,7 @@ import { batchesRepo } from "../db/batches.repo";
 import { filesRepo } from "../db/files.repo";
 import { pinsRepo } from "../db/pins.repo";
 import { requestsRepo } from "../db/requests.repo";
-import { refreshPinsEvery } from "../gateway/pins";
+import { keepTextFor, purgeExpiredText, refreshPinsEvery } from "../gateway/pins";
 import { logger } from "../observability/logger";
 import { metrics } from "../telemetry/metrics";
 
@@ -108,6 +108,8 @@ export async function sweep(policy: RetentionPolicy, signal?: AbortSignal): Prom
       logger.warn({ err: (err as Error).message, step: step.what }, "retention: sweep step failed; trying again at the next period");
     }
   }
+  // What this instance holds in memory of the rows any instance deleted.
+  if (pinDays(policy)) purgeExpiredText();
   return done;
 }
 
@@ -118,8 +120,12 @@ let abort: AbortController | null = null;
 /** Starts the periodic sweep (once, at server start); does nothing when nothing has a retention. */
 export function startRetention(policy: RetentionPolicy, sweepMs: number): void {
   if (!steps(policy).length || timer || abort) return;
-  // Pins in use are written again at least this often, so no sweep finds them stale.
-  if (pinDays(policy)) refreshPinsEvery(Math.min(DAY_MS, sweepMs));
+  if (pinDays(policy)) {
+    // Pins in use are written again at least this often, so no sweep finds them stale.
+    refreshPinsEvery(Math.min(DAY_MS, sweepMs));
+    // The text they hold is served from memory no longer than its row is kept.
+    keepTextFor(pinDays(policy) * DAY_MS);
+  }
   const controller = (abort = new AbortController());
   const schedule = (delay: number) => {
     if (controller.signal.aborted) return;

@@ -10,7 +10,7 @@ import type { Tool } from "@anthropic-ai/sdk/resources/messages";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backdate, withDb } from "../support/db";
-import { eventually, startServer, testDbKind, type TestServer } from "../support/server";
+import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
 
 let server: TestServer;
 
@@ -124,4 +124,51 @@ describe(`pin retention (${testDbKind()})`, () => {
     expect(loopPins.filter((k) => k.startsWith("u:") || k.startsWith("t:")).some((k) => left.has(k))).toBe(true);
     expect(mine.filter((k) => k.startsWith("h:")).every((k) => !left.has(k))).toBe(true);
   });
+
+  it("serves held thinking from memory no longer than its row is kept: an instance that read the row caches it only for the time the row has left", async () => {
+    const database = await freshDatabase(testDbKind());
+    const env = { THINKGATE_PIN_RETENTION_DAYS: "1", THINKGATE_PIN_SWEEP_MS: "200" };
+    const first = await startServer({ databaseUrl: database.url, env });
+    const ask = { role: "user" as const, content: "Use get_weather for Bergen, then review whether our retry policy handles the 503s it reported." };
+    let second: TestServer | null = null;
+    try {
+      const one = new Anthropic({ baseURL: first.baseURL, apiKey: first.adminKey, maxRetries: 0 });
+      const opening = await one.messages.create({ model: "claude-sonnet-4-6", max_tokens: 512, tools: [weather], messages: [ask] }, { headers: { "thinkgate-tier": "reasoning" } });
+      expect(opening.stop_reason).toBe("tool_use");
+      // Stopped, its pins written; started again on the same database, so that the held thinking is read from its row, not from the cache of the instance that wrote it.
+      await first.stop();
+      const heldKeys = await withDb(first, async (q) => (await q(`SELECT "key" FROM "ConversationPin"`)).map((r) => r.key as string).filter((k) => k.startsWith("h:")));
+      expect(heldKeys).toHaveLength(1);
+      // Written a day less 8 seconds ago: the row has 8 seconds left before the sweep may take it.
+      await backdate(first, "ConversationPin", "lastSeenAt", "key", heldKeys, 86_400_000 - 8_000);
+      second = await startServer({ databaseUrl: database.url, env: { ...env, THINKGATE_BOOTSTRAP_KEY: first.adminKey } });
+      const two = new Anthropic({ baseURL: second.baseURL, apiKey: first.adminKey, maxRetries: 0 });
+      const call = opening.content.find((b) => b.type === "tool_use")!;
+      const loop = {
+        model: "claude-sonnet-4-6",
+        max_tokens: 512,
+        tools: [weather],
+        messages: [ask, { role: "assistant" as const, content: opening.content }, { role: "user" as const, content: [{ type: "tool_result" as const, tool_use_id: call.id, content: "Bergen: 9°C, 503s twice an hour" }] }],
+      };
+      const srv = second;
+      const adjustments = async (requestId: string) =>
+        eventually(async () => {
+          const res = await fetch(`${srv.url}/api/requests/${requestId}`, { headers: { "x-api-key": first.adminKey } });
+          return res.status === 200 ? ((await res.json()) as { adjustments: string[] }).adjustments.join("\n") : undefined;
+        });
+      const served = await two.messages.create(loop).withResponse();
+      expect(await adjustments(served.response.headers.get("thinkgate-request-id")!)).toMatch(/put back into 1 earlier assistant message/);
+      // The sweep takes the row once it is a day old…
+      await eventually(async () => (await withDb(srv, async (q) => (await q(`SELECT "key" FROM "ConversationPin" WHERE "key" = ?`, [heldKeys[0]])).length)) === 0 ? true : undefined, 15_000);
+      // …and the instance that read it no longer puts it back from memory.
+      const again = await two.messages.create(loop).withResponse().catch((e: unknown) => e as { headers: Headers });
+      const requestId = "response" in again ? again.response.headers.get("thinkgate-request-id") : again.headers.get("thinkgate-request-id");
+      expect(await adjustments(requestId!)).not.toMatch(/put back/);
+    } finally {
+      await second?.stop();
+      await first.stop();
+      await database.drop();
+    }
+  });
 });
+
