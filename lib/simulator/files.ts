@@ -82,6 +82,8 @@ async function readUpload(req: ApiRequest): Promise<Upload> {
       const parts: Buffer[] = [];
       stream.on("data", (c: Buffer) => parts.push(c));
       stream.on("limit", () => reject(new AppError("request_too_large", `file: larger than the limit of ${MAX_FILE_BYTES} bytes`)));
+      // A part cut off before its boundary fails the part's stream as well as the parser: unheard, that error ended the simulator's thread.
+      stream.on("error", (err: Error) => reject(bad(`file: the multipart body could not be read (${err.message})`)));
       stream.on("end", () => (file = { filename: baseName(info.filename ?? ""), mimeType: info.mimeType || "application/octet-stream", bytes: Buffer.concat(parts), expiresInSeconds: null }));
     });
     parser.on("close", () => resolve(file && { ...file, expiresInSeconds }));

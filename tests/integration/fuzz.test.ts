@@ -3,7 +3,9 @@
  * generated deterministically (seeded) from valid ones — wrong types, missing
  * fields, invalid and truncated JSON, invalid UTF-8, deep nesting, "__proto__"
  * keys, bad thinking and tool configurations, bad headers, wrong methods,
- * oversize bodies — against the gateway and the admin APIs of a real server.
+ * oversize bodies, broken Message Batches and uploads, ids that are no ids —
+ * against the gateway, the relayed endpoints and the admin APIs of a real
+ * server.
  *
  * Every answer must be a 4xx in the API's error shape (none a 5xx, none a
  * success), the process must stay up, and no request may be recorded as a
@@ -326,6 +328,48 @@ function generate(): Payload[] {
     "/api/v1/models/%zz",
   ];
   for (const path of badGets) for (let i = 0; i < 3; i++) out.push({ kind: "admin:GET", method: "GET", path });
+  // 13. The relayed endpoints, Message Batches and Files: hostile bodies, hostile items, broken uploads, ids that are no ids.
+  for (const b of genericHostile(rng)) out.push({ kind: "batch-hostile", method: "POST", path: "/api/v1/messages/batches", body: b });
+  const item = (params: unknown, customId: unknown = "a") => ({ custom_id: customId, params });
+  const batchBodies: unknown[] = [
+    {},
+    { requests: [] },
+    { requests: "x" },
+    { requests: [null] },
+    { requests: [item(VALID, "bad id!")] },
+    { requests: [item(VALID, "")] },
+    { requests: [item(VALID, "a".repeat(65))] },
+    { requests: [item(VALID), item(VALID)] },
+    { requests: [item(VALID, 5)] },
+    { requests: [item(null)] },
+    { requests: [item({ ...VALID, messages: [] })] },
+    { requests: [item({ ...VALID, stream: true })] },
+    { requests: [item({ ...VALID, max_tokens: "many" })] },
+  ];
+  for (const [field, values] of Object.entries(WRONG)) for (const v of values.slice(0, 2)) batchBodies.push({ requests: [item(withField(field, v))] });
+  for (const b of batchBodies) out.push({ kind: "batch-item", method: "POST", path: "/api/v1/messages/batches", body: b as Payload["body"] });
+  const boundary = "----fuzz0123";
+  const uploads: [string, string | Uint8Array][] = [
+    ["multipart/form-data", "no boundary"],
+    [`multipart/form-data; boundary=${boundary}`, ""],
+    [`multipart/form-data; boundary=${boundary}`, "garbage with no parts"],
+    [`multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--${boundary}--\r\n`],
+    [`multipart/form-data; boundary=${boundary}`, `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\ntruncated`],
+    [`multipart/form-data; boundary=${boundary}`, randomBytes(rng, 500, true)],
+    ["application/json", JSON.stringify({ file: "x" })],
+    ["text/plain", "x"],
+  ];
+  for (const [type, body] of uploads) out.push({ kind: "file-upload", method: "POST", path: "/api/v1/files", headers: { "content-type": type }, body });
+  for (const id of ["%zz", "..", "../keys", "file_" + "x".repeat(300), "a%2Fb", "%00", "file_does_not_exist"]) {
+    out.push({ kind: "file-id", method: "GET", path: `/api/v1/files/${id}` });
+    out.push({ kind: "file-id", method: "GET", path: `/api/v1/files/${id}/content` });
+    out.push({ kind: "file-id", method: "DELETE", path: `/api/v1/files/${id}` });
+    out.push({ kind: "batch-id", method: "GET", path: `/api/v1/messages/batches/${id}` });
+    out.push({ kind: "batch-id", method: "GET", path: `/api/v1/messages/batches/${id}/results` });
+    out.push({ kind: "batch-id", method: "POST", path: `/api/v1/messages/batches/${id}/cancel` });
+  }
+  for (const q of ["limit=0", "limit=1001", "limit=abc", "page=%zz", "page=file_unknown", "ids=a&page=b"]) out.push({ kind: "list-query", method: "GET", path: `/api/v1/files?${q}` });
+  for (const q of ["limit=0", "limit=1001", "limit=abc", "before_id=x&after_id=y"]) out.push({ kind: "list-query", method: "GET", path: `/api/v1/messages/batches?${q}` });
   return out;
 }
 
@@ -395,8 +439,9 @@ describe(`fuzz (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     const statuses = new Set(fourxx.map((o) => o.status));
     for (const s of [400, 401, 404, 405, 413]) expect(statuses, `status ${s}`).toContain(s);
 
-    // Still up, still serving, and nothing recorded as a success.
+    // Still up, still serving, and nothing recorded as a success. The simulator's thread too: a hostile upload once ended it.
     expect(server.proc.exitCode).toBeNull();
+    expect(server.output()).not.toMatch(/simulator thread ended/);
     const health = await fetch(`${server.url}/api/health`);
     expect(health.status).toBe(200);
     // Failures of authenticated requests are recorded; wait until the recorder has written them, then count.
