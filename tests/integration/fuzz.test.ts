@@ -370,6 +370,20 @@ function generate(): Payload[] {
   }
   for (const q of ["limit=0", "limit=1001", "limit=abc", "page=%zz", "page=file_unknown", "ids=a&page=b"]) out.push({ kind: "list-query", method: "GET", path: `/api/v1/files?${q}` });
   for (const q of ["limit=0", "limit=1001", "limit=abc", "before_id=x&after_id=y"]) out.push({ kind: "list-query", method: "GET", path: `/api/v1/messages/batches?${q}` });
+  // 14. The OpenAI-compatible endpoints (answered in OpenAI's error shape): hostile bodies and wrong values.
+  const chat = { model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }] };
+  const chatWrong: Record<string, unknown>[] = [
+    { model: 5 }, { model: "" }, { messages: "hi" }, { messages: [] }, { messages: [{ role: "bogus", content: "x" }] }, { messages: [{ role: "user", content: 5 }] },
+    { messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "ftp://x" } }] }] }, { messages: [{ role: "tool", content: "x" }] },
+    { max_tokens: -1 }, { max_completion_tokens: "many" }, { stream: "yes" }, { tools: "x" }, { tools: [{ type: "function" }] }, { tool_choice: 5 },
+    { tool_choice: { type: "function", function: { name: "nope" } } }, { response_format: { type: "nonsense" } }, { reasoning_effort: "huge" }, { n: 3 }, { stop: 5 }, { temperature: "hot" },
+  ];
+  const responsesWrong: Record<string, unknown>[] = [
+    { input: 5 }, { input: [] }, { input: [{ type: "bogus" }] }, { input: [{ role: "user", content: [{ type: "input_image" }] }] }, { model: 5 }, { reasoning: { effort: "huge" } },
+    { tools: [{ type: "function" }] }, { max_output_tokens: -5 }, { previous_response_id: 5 }, { previous_response_id: "resp_unknown" }, { text: { format: { type: "nonsense" } } }, { stream: "yes" },
+  ];
+  for (const b of [...chatWrong.map((w) => ({ ...chat, ...w })), ...genericHostile(rng)]) out.push({ kind: "openai-chat", method: "POST", path: "/api/v1/chat/completions", body: b as Payload["body"] });
+  for (const b of [...responsesWrong.map((w) => ({ model: "claude-sonnet-4-6", input: "hi", ...w })), ...genericHostile(rng)]) out.push({ kind: "openai-responses", method: "POST", path: "/api/v1/responses", body: b as Payload["body"] });
   return out;
 }
 
@@ -391,6 +405,17 @@ async function send(p: Payload): Promise<Outcome> {
     return { payload: p, status: res.status, body: await res.text() };
   } catch (err) {
     return { payload: p, status: 0, body: "", error: `${(err as Error).message}: ${String((err as { cause?: unknown }).cause ?? "")}` };
+  }
+}
+
+/** OpenAI's error shape, which its SDKs read on the OpenAI-compatible endpoints. */
+function inOpenAIShape(text: string): boolean {
+  try {
+    const v = JSON.parse(text) as { type?: unknown; error?: { type?: unknown; message?: unknown; param?: unknown; code?: unknown } };
+    const e = v.error;
+    return v.type === undefined && typeof e?.type === "string" && typeof e.message === "string" && e.message.length > 0 && "param" in e && "code" in e;
+  } catch {
+    return false;
   }
 }
 
@@ -434,7 +459,8 @@ describe(`fuzz (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     process.stdout.write(`fuzz: ${outcomes.length} payloads, 4xx ${fourxx.length}, 5xx ${fivexx.length}, other ${other.length} (seed ${SEED}, ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     expect(by(fivexx)).toEqual([]);
     expect(by(other)).toEqual([]);
-    expect(by(fourxx.filter((o) => !inApiShape(o.body)))).toEqual([]);
+    const openAiPath = (p: Payload) => p.path.startsWith("/api/v1/chat/") || p.path.startsWith("/api/v1/responses");
+    expect(by(fourxx.filter((o) => !(openAiPath(o.payload) ? inOpenAIShape(o.body) : inApiShape(o.body))))).toEqual([]);
     // The statuses that say what went wrong, each seen (the generator covers them all).
     const statuses = new Set(fourxx.map((o) => o.status));
     for (const s of [400, 401, 404, 405, 413]) expect(statuses, `status ${s}`).toContain(s);
