@@ -2,7 +2,8 @@
  * Trials of candidate failure-score features, each round registered
  * beforehand (round 2: the commit "Failure score: feature trial registered
  * before any of it is evaluated"; round 3: "Failure score: a third round,
- * features of the question, registered"): each idea added alone to the
+ * features of the question, registered"; round 4: "Failure score: a fourth
+ * round registered"): each idea added alone to the
  * shipped features, evaluated once on the eval:signals folds, then the
  * passing ideas together. Keep rule: the fold-by-fold AUROC gain over the
  * shipped score positive and above twice its standard error with whole
@@ -11,6 +12,7 @@
  *
  *   npx tsx scripts/trial-failure-features.ts              round 3
  *   npx tsx scripts/trial-failure-features.ts --round=2    round 2
+ *   npx tsx scripts/trial-failure-features.ts --round=4    round 4 (README: "A fourth round")
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -89,7 +91,26 @@ const round3: Record<string, (t: LabelledTrace) => number> = {
   questionScore: (t) => scoreOnly(r0(t).question),
   questionLength: (t) => Math.log1p(words(r0(t).question)),
 };
-const ideas = process.argv.includes("--round=2") ? round2 : round3;
+// Round 4 (README: "A fourth round"): how much of the question's details the
+// thinking and the answer use. A modified version of a familiar puzzle answered
+// as the familiar one leaves its changed details out.
+const FUNCTION_WORDS = new Set(
+  "the and for are but not you all any can her was one our out his has had how its let may who did get him she too use way why yes this that with have from they will would there their what when which them then than were been into more some such only also each just like over very your about could these those other after where while should because whether does being".split(" "),
+);
+const detailWords = (s: string) => new Set((s.toLowerCase().match(/[a-z]{3,}|\d+(?:\.\d+)?/g) ?? []).filter((w) => !FUNCTION_WORDS.has(w)));
+function coverage(question: string, text: string | null): number {
+  const q = detailWords(question);
+  if (q.size === 0 || !text) return 0;
+  const t = detailWords(text);
+  let n = 0;
+  for (const w of q) if (t.has(w)) n++;
+  return n / q.size;
+}
+const round4: Record<string, (t: LabelledTrace) => number> = {
+  questionCoverage: (t) => coverage(r0(t).question, r0(t).thinking),
+  answerCoverage: (t) => coverage(r0(t).question, r0(t).answer),
+};
+const ideas = process.argv.includes("--round=2") ? round2 : process.argv.includes("--round=4") ? round4 : round3;
 
 const schemes: [string, (t: LabelledTrace) => string, number][] = [
   ["models", (t) => t.model, 5],
