@@ -8,6 +8,7 @@ import { db } from "./client";
 import { Prisma } from "./generated/sqlite/client.ts";
 import { analytics } from "./analytics";
 import { num, type TraceOrder } from "./analytics/common";
+import type { TraceCondition } from "./analytics/types";
 import { billingStatus } from "../pricing/billing";
 
 export interface TraceFilter {
@@ -74,26 +75,27 @@ const LIST_COLUMNS = Prisma.sql`
   r."escalated", r."hedgeCount", r."failureScore", r."thinkingStatus",
   substr(coalesce(r."prompt", ''), 1, ${PREVIEW_CHARS}) AS "promptPreview"`;
 
-/** The filter conditions on alias `r`, without the search and the cursor (the dialect places those). */
-function conditions(f: TraceFilter): Prisma.Sql[] {
-  const w: Prisma.Sql[] = [];
-  if (f.fromId) w.push(Prisma.sql`r."id" >= ${f.fromId}`);
-  if (f.toId) w.push(Prisma.sql`r."id" < ${f.toId}`);
-  if (f.routeId !== undefined) w.push(f.routeId === "" ? Prisma.sql`r."routeId" IS NULL` : Prisma.sql`r."routeId" = ${f.routeId}`);
-  if (f.tier) w.push(Prisma.sql`r."tier" = ${f.tier}`);
-  if (f.stage) w.push(Prisma.sql`r."stage" = ${f.stage}`);
-  if (f.model) w.push(Prisma.sql`r."servedModel" = ${f.model}`);
-  if (f.app) w.push(Prisma.sql`r."app" = ${f.app}`);
-  if (f.task) w.push(Prisma.sql`r."task" = ${f.task}`);
-  if (f.status) w.push(Prisma.sql`r."status" = ${f.status}`);
-  if (f.costMin !== undefined) w.push(Prisma.sql`r."costTotal" >= ${f.costMin}`);
-  if (f.costMax !== undefined) w.push(Prisma.sql`r."costTotal" <= ${f.costMax}`);
-  if (f.escalated !== undefined) w.push(Prisma.sql`r."escalated" = ${f.escalated}`);
+/** The filter conditions on alias `r`, without the search and the cursor (the dialect places those), each with what keeps a scan at one row per step. */
+function conditions(f: TraceFilter): TraceCondition[] {
+  const w: TraceCondition[] = [];
+  const indexed = (sql: Prisma.Sql) => w.push({ sql, scan: "indexed" });
+  if (f.fromId) w.push({ sql: Prisma.sql`r."id" >= ${f.fromId}`, scan: "id" });
+  if (f.toId) w.push({ sql: Prisma.sql`r."id" < ${f.toId}`, scan: "id" });
+  if (f.routeId !== undefined) indexed(f.routeId === "" ? Prisma.sql`r."routeId" IS NULL` : Prisma.sql`r."routeId" = ${f.routeId}`);
+  if (f.tier) indexed(Prisma.sql`r."tier" = ${f.tier}`);
+  if (f.stage) indexed(Prisma.sql`r."stage" = ${f.stage}`);
+  if (f.model) indexed(Prisma.sql`r."servedModel" = ${f.model}`);
+  if (f.app) indexed(Prisma.sql`r."app" = ${f.app}`);
+  if (f.task) indexed(Prisma.sql`r."task" = ${f.task}`);
+  if (f.status) indexed(Prisma.sql`r."status" = ${f.status}`);
+  if (f.costMin !== undefined) w.push({ sql: Prisma.sql`r."costTotal" >= ${f.costMin}` });
+  if (f.costMax !== undefined) w.push({ sql: Prisma.sql`r."costTotal" <= ${f.costMax}` });
+  if (f.escalated !== undefined) indexed(Prisma.sql`r."escalated" = ${f.escalated}`);
   // A literal, not a parameter: the partial index "RequestRecord_hedged_id_idx"
   // is used only when the query's condition visibly implies its own.
-  if (f.hedging === true) w.push(Prisma.sql`r."hedgeCount" > 0`);
-  if (f.hedging === false) w.push(Prisma.sql`(r."hedgeCount" IS NULL OR r."hedgeCount" = 0)`);
-  if (f.failureMin !== undefined) w.push(Prisma.sql`r."failureScore" >= ${f.failureMin}`);
+  if (f.hedging === true) indexed(Prisma.sql`r."hedgeCount" > 0`);
+  if (f.hedging === false) w.push({ sql: Prisma.sql`(r."hedgeCount" IS NULL OR r."hedgeCount" = 0)` });
+  if (f.failureMin !== undefined) w.push({ sql: Prisma.sql`r."failureScore" >= ${f.failureMin}`, scan: "failure" });
   return w;
 }
 

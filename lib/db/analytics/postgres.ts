@@ -32,7 +32,8 @@ export const postgresAnalytics: AnalyticsDialect = {
    * Words are letters and digits only (lib/traces/filters.ts), so they are
    * safe inside a tsquery; `:*` makes a word a prefix.
    */
-  async listTraces(columns, conditions, search, cursor, take, order = "newest") {
+  async listTraces(columns, filter, search, cursor, take, order = "newest") {
+    const conditions = filter.map((c) => c.sql);
     if (!search.length) return q(listSql(columns, conditions, cursor, take, order));
     const query = search.map((t) => (t.prefix ? `${t.word}:*` : t.word)).join(" & ");
     return q(listSql(columns, [...conditions, Prisma.sql`${DOCUMENT} @@ to_tsquery('simple'::regconfig, ${query})`], cursor, take, order));

@@ -4,7 +4,7 @@ import { db } from "../client";
 import { sqlitePath } from "../provider";
 import { sqliteValue } from "../record-writer";
 import { Prisma } from "../generated/sqlite/client.ts";
-import { byGroupSql, distinctSql, listSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql, traceKeyset } from "./common";
+import { byGroupSql, distinctSql, portableQueries, seriesSql, toGroupRow, toSeriesRow, toTopRow, topSql, traceKeyset } from "./common";
 import type { AnalyticsDialect } from "./types";
 import { turnBudget } from "../../runtime/turns";
 
@@ -56,64 +56,84 @@ export const sqliteAnalytics: AnalyticsDialect = {
   },
 
   /**
-   * A search walks the FTS5 index newest match first (descending rowid, which
-   * FTS5 reads lazily) and joins each match to its record by rowid, stopping
-   * once a page is found: a common word costs a page, not every match.
-   * Records get their rowid when written, so this order is the order of
-   * recording, which can differ from the id order by a request's duration;
-   * the cursor is still an id, turned into its rowid. Each word is quoted, so
-   * FTS5 syntax in user text (AND, NEAR, column filters) is read as words;
-   * `*` asks for a prefix.
+   * On SQLite every statement runs synchronously on the thread serving
+   * requests (better-sqlite3), so no page may be one statement that reads
+   * many rows: a filter few records pass ("failure score at least 0.95",
+   * "cost at least $5") read every record in the order's index and held the
+   * gateway ~300 ms at 300,000 records. So a page is found by stepping
+   * through a scan in the page's order (stepThrough) that yields a row per
+   * step: its WHERE holds only what the order's index serves row by row
+   * (TraceCondition.scan: the id bounds and one indexed equality newest
+   * first, the failure-score bound likely wrong first), every other
+   * condition is read as a flag on each row, and the page's rows are read by
+   * rowid at the end. A filter an index serves ("status = error") still
+   * steps through its own rows only.
    *
-   * A filter few matches pass (a common word among errors only), or the
-   * failure-score order, reads every match: ~150 ms at 300,000 short records
-   * in one statement, synchronously on the thread serving requests
-   * (better-sqlite3), which held the gateway as long. So the matches are
-   * stepped through (stepThrough) with the filter as a flag rather than a
-   * condition, yielding between turns, and the page's rows are read by rowid
-   * at the end. Windows of rowids, one statement each, were no answer: FTS5
-   * pays a fixed cost per statement that grows with the word's matches.
+   * A search walks the FTS5 index newest match first (descending rowid, which
+   * FTS5 reads lazily) and joins each match to its record by rowid, the
+   * filter as a flag likewise; the cursor is a bound on the rowid. Records get
+   * their rowid when written, so this order is the order of recording, which
+   * can differ from the id order by a request's duration. Each word is quoted,
+   * so FTS5 syntax in user text (AND, NEAR, column filters) is read as words;
+   * `*` asks for a prefix. Windows of rowids, one statement each, were no
+   * answer: FTS5 pays a fixed cost per statement that grows with the word's
+   * matches.
    */
   async listTraces(columns, conditions, search, cursor, take, order = "newest") {
-    if (!search.length) return q(listSql(columns, conditions, cursor, take, order));
-    const match = search.map((t) => `"${t.word.replace(/"/g, '""')}"${t.prefix ? "*" : ""}`).join(" AND ");
-    const where = [Prisma.sql`f."RequestRecordFts" MATCH ${match}`];
-    const wanted = [...conditions];
-    // The newest order's cursor is a bound on the rowid, which FTS5 seeks to; the other conditions are flags.
-    if (order === "newest") {
-      if (cursor) where.push(Prisma.sql`f.rowid < (SELECT rowid FROM "RequestRecord" WHERE "id" = ${cursor})`);
-    } else wanted.push(...traceKeyset(order, cursor).conditions);
-    const passes = wanted.length ? Prisma.sql`CASE WHEN ${Prisma.join(wanted, " AND ")} THEN 1 ELSE 0 END` : Prisma.sql`1`;
-    const scan = Prisma.sql`
-      SELECT f.rowid AS "k", ${passes} AS "ok", r."id" AS "id", r."failureScore" AS "score"
-      FROM "RequestRecordFts" f JOIN "RequestRecord" r ON r.rowid = f.rowid
-      WHERE ${Prisma.join(where, " AND ")}
-      ORDER BY f.rowid DESC`;
-    if (order === "newest") {
-      const page: number[] = [];
-      await stepThrough(scan, (row) => {
-        if (row.ok === 1) page.push(Number(row.k));
-        return page.length < take;
-      });
-      if (!page.length) return [];
-      return q(Prisma.sql`SELECT ${columns} FROM "RequestRecord" r WHERE r.rowid IN (${Prisma.join(page)}) ORDER BY r.rowid DESC`);
+    const keyset = traceKeyset(order, cursor);
+    const where: Prisma.Sql[] = [];
+    const flags: Prisma.Sql[] = [];
+    let from = Prisma.sql`"RequestRecord" r`;
+    if (search.length) {
+      const match = search.map((t) => `"${t.word.replace(/"/g, '""')}"${t.prefix ? "*" : ""}`).join(" AND ");
+      from = Prisma.sql`"RequestRecordFts" f JOIN "RequestRecord" r ON r.rowid = f.rowid`;
+      where.push(Prisma.sql`f."RequestRecordFts" MATCH ${match}`);
+      // The newest order's cursor is a bound on the rowid, which FTS5 seeks to.
+      if (order === "newest" && cursor) where.push(Prisma.sql`f.rowid < (SELECT rowid FROM "RequestRecord" WHERE "id" = ${cursor})`);
+      else flags.push(...keyset.conditions);
+      flags.push(...conditions.map((c) => c.sql));
+    } else {
+      // The order's keyset bounds the index the scan walks; of the indexed equalities, the first leads it.
+      where.push(...keyset.conditions);
+      let lead = false;
+      for (const c of conditions) {
+        const serves = order === "newest" ? c.scan === "id" || (c.scan === "indexed" && !lead) : c.scan === "failure";
+        if (serves && c.scan === "indexed") lead = true;
+        (serves ? where : flags).push(c.sql);
+      }
     }
+    const passes = flags.length ? Prisma.sql`CASE WHEN ${Prisma.join(flags, " AND ")} THEN 1 ELSE 0 END` : Prisma.sql`1`;
+    // A search walks the matches newest first whatever the page's order (FTS5 reads them lazily that way only).
+    const orderBy = search.length ? Prisma.sql`f.rowid DESC` : keyset.orderBy;
+    const scan = Prisma.sql`
+      SELECT r.rowid AS "k", ${passes} AS "ok", r."id" AS "id", r."failureScore" AS "score"
+      FROM ${from}
+      ${where.length ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
+      ORDER BY ${orderBy}`;
     const found: { k: number; id: string; score: number }[] = [];
-    // Likely wrong first (traceKeyset's order: failureScore, then id, both descending): the best `take` so far, kept sorted.
-    const before = (a: { id: string; score: number }, b: { id: string; score: number }) => a.score > b.score || (a.score === b.score && a.id > b.id);
-    await stepThrough(scan, (row) => {
-      if (row.ok !== 1) return true;
-      const c = { k: Number(row.k), id: String(row.id), score: Number(row.score) };
-      if (found.length === take && !before(c, found[take - 1]!)) return true;
-      let i = found.length;
-      while (i > 0 && before(c, found[i - 1]!)) i--;
-      found.splice(i, 0, c);
-      if (found.length > take) found.pop();
-      return true;
-    });
+    if (!search.length || order === "newest") {
+      // The scan is in the page's order: the first `take` rows that pass are the page.
+      await stepThrough(scan, (row) => {
+        if (row.ok === 1) found.push({ k: Number(row.k), id: String(row.id), score: Number(row.score) });
+        return found.length < take;
+      });
+    } else {
+      // A search likely wrong first walks the matches newest first: the best `take` so far (failureScore, then id, both descending), kept sorted.
+      const before = (a: { id: string; score: number }, b: { id: string; score: number }) => a.score > b.score || (a.score === b.score && a.id > b.id);
+      await stepThrough(scan, (row) => {
+        if (row.ok !== 1) return true;
+        const c = { k: Number(row.k), id: String(row.id), score: Number(row.score) };
+        if (found.length === take && !before(c, found[take - 1]!)) return true;
+        let i = found.length;
+        while (i > 0 && before(c, found[i - 1]!)) i--;
+        found.splice(i, 0, c);
+        if (found.length > take) found.pop();
+        return true;
+      });
+    }
     if (!found.length) return [];
-    const { orderBy } = traceKeyset(order, undefined);
-    return q(Prisma.sql`SELECT ${columns} FROM "RequestRecord" r WHERE r.rowid IN (${Prisma.join(found.map((f) => f.k))}) ORDER BY ${orderBy}`);
+    const pageOrder = search.length && order === "newest" ? Prisma.sql`r.rowid DESC` : keyset.orderBy;
+    return q(Prisma.sql`SELECT ${columns} FROM "RequestRecord" r WHERE r.rowid IN (${Prisma.join(found.map((f) => f.k))}) ORDER BY ${pageOrder}`);
   },
 
   ...portableQueries(q),

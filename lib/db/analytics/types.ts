@@ -123,6 +123,20 @@ export interface DayGroupRow {
 
 export type FacetColumn = "routeId" | "servedModel" | "app" | "task";
 
+/**
+ * A filter condition of the trace explorer on RequestRecord `r`, with what
+ * keeps a scan in the page's order at one row per step when it is part of
+ * the scan's WHERE (SQLite steps through such scans, lib/db/analytics/sqlite.ts):
+ * "id", a bound on the id (newest first walks the id); "indexed", an equality
+ * that a ("column", "id") index serves newest first; "failure", a bound on
+ * the failure score (likely wrong first walks its index). Any other condition
+ * may reject most rows, and so make one step read them all.
+ */
+export interface TraceCondition {
+  sql: Prisma.Sql;
+  scan?: "id" | "indexed" | "failure";
+}
+
 export interface AnalyticsDialect {
   /** Spend per time bucket and group. */
   costSeries(range: HourRange, granularity: Granularity, groupBy: GroupBy): Promise<CostSeriesRow[]>;
@@ -138,7 +152,7 @@ export interface AnalyticsDialect {
    * `conditions` hold and every search word occurs in the prompt, answer or
    * thinking, after the `cursor` id, newest first, at most `take` rows.
    */
-  listTraces(columns: Prisma.Sql, conditions: Prisma.Sql[], search: SearchToken[], cursor: string | undefined, take: number, order?: TraceOrder): Promise<Record<string, unknown>[]>;
+  listTraces(columns: Prisma.Sql, conditions: TraceCondition[], search: SearchToken[], cursor: string | undefined, take: number, order?: TraceOrder): Promise<Record<string, unknown>[]>;
   /** Standard requests in [fromId, toId) per comparability cell (the measured savings). */
   standardCells(fromId: string, toId: string): Promise<StandardCellRow[]>;
   /** Reasoning requests in [fromId, toId) per comparability cell (the measured savings' samples). */
