@@ -238,7 +238,7 @@ const RECORD_GROUP: Record<GroupBy, Prisma.Sql> = {
  * Spend per UTC day (by id: ids sort by time), group and endpoint. `dayIds`
  * are the first ids of consecutive days; the last one ends the window.
  */
-export function dayGroupsSql(dayIds: string[], groupBy: GroupBy): Prisma.Sql {
+export function dayGroupsSql(dayIds: string[], groupBy: GroupBy, slice?: { fromId: string; toId: string }): Prisma.Sql {
   const cases = dayIds.slice(1).map((id, i) => Prisma.sql`WHEN "id" < ${id} THEN ${i}`);
   const label = groupBy === "route" ? Prisma.sql`max(coalesce("routeName", ''))` : Prisma.sql`max(${RECORD_GROUP[groupBy]})`;
   return Prisma.sql`
@@ -247,9 +247,36 @@ export function dayGroupsSql(dayIds: string[], groupBy: GroupBy): Prisma.Sql {
            sum(CASE WHEN "costTotal" IS NULL AND "status" <> 'error' THEN 1 ELSE 0 END) AS "unpriced",
            coalesce(sum("costTotal"), 0) AS "cost"
     FROM "RequestRecord"
-    WHERE "id" >= ${dayIds[0]!} AND "id" < ${dayIds[dayIds.length - 1]!}
+    WHERE "id" >= ${slice?.fromId ?? dayIds[0]!} AND "id" < ${slice?.toId ?? dayIds[dayIds.length - 1]!}
     GROUP BY 1, 2, 4`;
 }
+
+/**
+ * Rows of the same group from several slices of an id range, added up: the
+ * sums of `fields`, and the greatest value of the other fields that are not
+ * the key (a label, as max() picks it).
+ */
+export function addUp<R extends object>(rows: readonly R[], keyOf: (r: R) => string, fields: readonly (keyof R)[]): R[] {
+  const byKey = new Map<string, R>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const acc = byKey.get(k);
+    if (!acc) {
+      byKey.set(k, { ...r });
+      continue;
+    }
+    for (const f of Object.keys(r) as (keyof R)[]) {
+      if (fields.includes(f)) (acc[f] as number) += r[f] as number;
+      else if (r[f] > acc[f]) acc[f] = r[f];
+    }
+  }
+  return [...byKey.values()];
+}
+
+export const addUpStandardCells = (rows: readonly StandardCellRow[]) =>
+  addUp(rows, (r) => JSON.stringify([r.band, r.task, r.app, r.model]), ["n", "input", "cacheWrite5m", "cacheWrite1h", "cacheRead", "output", "cost"]);
+export const addUpReasoningSamples = (rows: readonly ReasoningSampleRow[]) => addUp(rows, (r) => JSON.stringify([r.band, r.task, r.app]), ["n", "output", "thinking", "generatedSq"]);
+export const addUpDayGroups = (rows: readonly DayGroupRow[]) => addUp(rows, (r) => JSON.stringify([r.day, r.key, r.via]), ["requests", "priced", "unpriced", "cost"]);
 
 export function toStandardCell(row: Record<string, unknown>): StandardCellRow {
   return {
