@@ -1,59 +1,81 @@
 /** The stored requests what-if replay re-decides: only the fields the router and the cost estimate read. */
 import type { ReplayRecord } from "../rules/replay";
 import { db } from "./client";
+import { yieldToIo } from "../runtime/turns";
+
+/**
+ * Records read per statement: prompts run to megabytes, and on SQLite a read
+ * holds the thread serving requests, so 5,000 of them come in slices with
+ * turns between.
+ */
+const PAGE = 250;
 
 export const replayRepo = {
   /** The newest `limit` requests, newest first (ids sort by time). */
   async recent(limit: number): Promise<ReplayRecord[]> {
-    const rows = await db().client.requestRecord.findMany({
-      orderBy: { id: "desc" },
-      take: limit,
-      select: {
-        id: true,
-        createdAt: true,
-        prompt: true,
-        system: true,
-        task: true,
-        app: true,
-        requestedModel: true,
-        hasTools: true,
-        stage: true,
-        textClearedAt: true,
-        tier: true,
-        routeId: true,
-        inputTokens: true,
-        cacheWrite5mTokens: true,
-        cacheWrite1hTokens: true,
-        cacheReadTokens: true,
-        outputTokens: true,
-        thinkingTokens: true,
-        costTotal: true,
-        counterfactualCost: true,
-      },
-    });
-    return rows.map((r) => ({
-      id: r.id,
-      createdAt: r.createdAt,
-      prompt: r.prompt,
-      system: r.system,
-      task: r.task,
-      app: r.app,
-      requestedModel: r.requestedModel,
-      hasTools: r.hasTools,
-      stage: r.stage,
-      textCleared: r.textClearedAt !== null,
-      tier: r.tier,
-      routeId: r.routeId,
-      buckets: {
-        input: r.inputTokens,
-        cacheWrite5m: r.cacheWrite5mTokens,
-        cacheWrite1h: r.cacheWrite1hTokens,
-        cacheRead: r.cacheReadTokens,
-        output: r.outputTokens,
-        thinking: r.thinkingTokens,
-      },
-      costTotal: r.costTotal,
-      counterfactualCost: r.counterfactualCost,
-    }));
+    const out: ReplayRecord[] = [];
+    let before: string | undefined;
+    while (out.length < limit) {
+      const page = await readPage(before, Math.min(PAGE, limit - out.length));
+      out.push(...page);
+      if (page.length < PAGE) break;
+      before = page[page.length - 1]!.id;
+      await yieldToIo();
+    }
+    return out;
   },
 };
+
+async function readPage(before: string | undefined, take: number): Promise<ReplayRecord[]> {
+  const rows = await db().client.requestRecord.findMany({
+    where: before === undefined ? {} : { id: { lt: before } },
+    orderBy: { id: "desc" },
+    take,
+    select: {
+      id: true,
+      createdAt: true,
+      prompt: true,
+      system: true,
+      task: true,
+      app: true,
+      requestedModel: true,
+      hasTools: true,
+      stage: true,
+      textClearedAt: true,
+      tier: true,
+      routeId: true,
+      inputTokens: true,
+      cacheWrite5mTokens: true,
+      cacheWrite1hTokens: true,
+      cacheReadTokens: true,
+      outputTokens: true,
+      thinkingTokens: true,
+      costTotal: true,
+      counterfactualCost: true,
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.createdAt,
+    prompt: r.prompt,
+    system: r.system,
+    task: r.task,
+    app: r.app,
+    requestedModel: r.requestedModel,
+    hasTools: r.hasTools,
+    stage: r.stage,
+    textCleared: r.textClearedAt !== null,
+    tier: r.tier,
+    routeId: r.routeId,
+    buckets: {
+      input: r.inputTokens,
+      cacheWrite5m: r.cacheWrite5mTokens,
+      cacheWrite1h: r.cacheWrite1hTokens,
+      cacheRead: r.cacheReadTokens,
+      output: r.outputTokens,
+      thinking: r.thinkingTokens,
+    },
+    costTotal: r.costTotal,
+    counterfactualCost: r.counterfactualCost,
+  }));
+}

@@ -39,6 +39,7 @@ import type { PriceRow } from "../pricing/seed";
 import { STANDARD_MODIFIERS, type TokenBuckets } from "../pricing/usage";
 import { decide, type PinLookup, type RoutingSnapshot } from "../routing/pipeline";
 import type { Decision, RouteConfig, RoutableRequest, Stage, Tier } from "../routing/types";
+import { turnBudget } from "../runtime/turns";
 
 export interface ReplayRecord {
   id: string;
@@ -192,7 +193,10 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   let from = Infinity;
   let to = -Infinity;
 
+  // Two decisions a record, each up to a few milliseconds on a long prompt: other requests are served in between.
+  const turn = turnBudget();
   for (const rec of records) {
+    await turn();
     if (rec.stage === "override") skipped.override++;
     else if (rec.stage === "pinned") skipped.pinned++;
     else if (rec.stage === "none" || !rec.stage) skipped.undecided++;
