@@ -84,6 +84,7 @@ export function recorder(): Recorder<RecordInput> {
   const store = (g.__thinkgateRecordStore ??= recordStore());
   return (g.__thinkgateRecorder = new Recorder<RecordInput>(store, journal, {
     batchSize: Number(process.env.THINKGATE_RECORDER_BATCH ?? 200),
+    batchChars: Number(process.env.THINKGATE_RECORDER_BATCH_CHARS ?? 2 << 20),
     intervalMs: Number(process.env.THINKGATE_RECORDER_INTERVAL_MS ?? 50),
     maxQueue: Number(process.env.THINKGATE_RECORDER_MAX_QUEUE ?? 100_000),
   }));

@@ -87,6 +87,23 @@ describe("journal", () => {
     j.close();
   });
 
+  it("reads up to a number of characters, and at least one line however long", () => {
+    const dir = tmp();
+    const j = Journal.open({ dir });
+    const lines = [line(1), line(2), line(3), JSON.stringify({ text: "z".repeat(5_000) }), line(4)];
+    for (const l of lines) j.append(l);
+    const first = j.read(j.head()!, 100, lines[0]!.length + lines[1]!.length);
+    expect(first.entries.map((e) => e.text)).toEqual(lines.slice(0, 2));
+    const second = j.read(first.next, 100, 10);
+    expect(second.entries.map((e) => e.text)).toEqual([lines[2]]);
+    const third = j.read(second.next, 100, 10);
+    expect(third.entries.map((e) => e.text)).toEqual([lines[3]]);
+    const rest = j.read(third.next, 100, 1_000);
+    expect(rest.entries.map((e) => e.text)).toEqual([lines[4]]);
+    expect(rest.atTail).toBe(true);
+    j.close();
+  });
+
   it("says when it is at its bound", () => {
     const dir = tmp();
     const j = Journal.open({ dir, maxBytes: 500 });

@@ -210,13 +210,17 @@ export class Journal {
    * trailing piece without its newline at the end of a closed segment is a
    * line torn by a crash: skipped and counted.
    */
-  read(from: Position, max: number): { entries: JournalEntry[]; next: Position; atTail: boolean } {
+  read(from: Position, max: number, maxChars = Infinity): { entries: JournalEntry[]; next: Position; atTail: boolean } {
     const entries: JournalEntry[] = [];
+    let chars = 0;
+    // At least one line; then lines while they keep within maxChars. `full` once a line did not fit.
+    let full = false;
+    const more = (next: number) => !full && entries.length < max && (entries.length === 0 || chars + next <= maxChars);
     let pos = { ...from };
     let i = this.segments.findIndex((s) => s.n >= pos.segment);
     if (i < 0) return { entries, next: this.tail(), atTail: true };
     if (this.segments[i]!.n !== pos.segment) pos = { segment: this.segments[i]!.n, offset: 0 };
-    while (entries.length < max && i < this.segments.length) {
+    while (more(0) && i < this.segments.length) {
       const seg = this.segments[i]!;
       const isActive = i === this.segments.length - 1;
       if (pos.offset >= seg.size) {
@@ -244,10 +248,16 @@ export class Journal {
             break;
           }
           let start = 0;
-          while (start <= lastNl && entries.length < max) {
+          while (start <= lastNl) {
             const nl = buf.indexOf(10, start);
+            if (!more(nl - start)) {
+              full = true;
+              break;
+            }
             const end = { segment: seg.n, offset: pos.offset + nl + 1 };
-            entries.push({ text: buf.toString("utf8", start, nl), end });
+            const text = buf.toString("utf8", start, nl);
+            chars += text.length;
+            entries.push({ text, end });
             start = nl + 1;
           }
           pos = { segment: seg.n, offset: pos.offset + start };

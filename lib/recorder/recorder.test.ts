@@ -79,6 +79,29 @@ describe("recorder", () => {
     rec.close();
   });
 
+  it("bounds a batch by its size as well as its count, from memory and from the spool, one record at least", async () => {
+    const batches: number[][] = [];
+    const db = new Db();
+    const sizes = { insertMany: (rows: RequestRecordRow[]) => (batches.push(rows.map((r) => r.id.length)), db.insertMany(rows)) };
+    // Ids of 1,000 characters: a line is about 1,010 (the JSON around the id).
+    const big = (k: number) => `${k}`.padEnd(1_000, "x");
+    const journal = Journal.open({ dir: tmp(), segmentBytes: 4_096 });
+    const rec = new Recorder<Input>(store(sizes), journal, { batchSize: 50, batchChars: 3_500, intervalMs: 1, maxQueue: 5, maxBackoffMs: 20 });
+    db.down = true;
+    // Past the memory bound: the later records are read back from the spool.
+    for (let k = 0; k < 20; k++) rec.add({ id: big(k) });
+    rec.add({ id: "y".repeat(5_000) });
+    db.down = false;
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual([...Array.from({ length: 20 }, (_, k) => big(k)), "y".repeat(5_000)]);
+    // Every batch handed to the database: at most three such records (3 x 1,010 <= 3,500), and the one over the bound alone.
+    const taken = batches.filter((b) => b.length > 0);
+    expect(Math.max(...taken.map((b) => b.length))).toBeLessThanOrEqual(3);
+    expect(taken.some((b) => b.length === 1 && b[0] === 5_000)).toBe(true);
+    expect(taken.some((b) => b.length === 3)).toBe(true);
+    rec.close();
+  });
+
   it("counts the batch being written as queued until it is in", async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));

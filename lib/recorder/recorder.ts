@@ -55,6 +55,12 @@ export interface RecordStore {
 
 export interface RecorderOptions {
   batchSize?: number;
+  /**
+   * A batch also stops at about this many characters of records (one record
+   * at least): the main thread hands a batch to the record thread in one
+   * piece, and 200 records with 100 KB answers each (20 MB) held it ~70 ms.
+   */
+  batchChars?: number;
   intervalMs?: number;
   maxQueue?: number;
   /** Longest wait between retries while the database is unreachable. */
@@ -95,6 +101,7 @@ export class Recorder<I> {
   private fullLogged = false;
   readonly stats = { written: 0, dropped: 0, setAside: 0, failedBatches: 0, journalErrors: 0 };
   private readonly batchSize: number;
+  private readonly batchChars: number;
   /** Records of the batch being written (taken off the queue, not yet in the database). */
   private inFlight = 0;
   private readonly intervalMs: number;
@@ -107,6 +114,7 @@ export class Recorder<I> {
     opts: RecorderOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? 200;
+    this.batchChars = opts.batchChars ?? 2 << 20;
     this.intervalMs = opts.intervalMs ?? 50;
     this.maxQueue = opts.maxQueue ?? 100_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 2_000;
@@ -193,9 +201,14 @@ export class Recorder<I> {
 
   /** The next batch: the memory queue first (it is older), then lines read back from the journal. */
   private take(): Item[] {
-    if (this.queue.length) return this.queue.splice(0, this.batchSize);
+    if (this.queue.length) {
+      let n = 0;
+      let chars = 0;
+      while (n < this.queue.length && n < this.batchSize && (n === 0 || chars + this.queue[n]!.line.length <= this.batchChars)) chars += this.queue[n++]!.line.length;
+      return this.queue.splice(0, n);
+    }
     if (!this.cursor || !this.journal) return [];
-    const { entries, next, atTail } = this.journal.read(this.cursor, this.batchSize);
+    const { entries, next, atTail } = this.journal.read(this.cursor, this.batchSize, this.batchChars);
     // Caught up: records from now on go through memory again.
     this.cursor = atTail ? null : next;
     return entries.map((e) => ({ line: e.text, end: e.end }));
