@@ -132,8 +132,6 @@ export async function copyRecord(
     } else {
       params.push(source);
       await q(`INSERT INTO "RequestRecord" (${into}) SELECT 'copy-' || n, ?, ${from} FROM "RequestRecord" r, generate_series(0, ${copies - 1}) n WHERE r."id" = ?`, params);
-      // The planner's statistics as autovacuum keeps them on a table that grew gradually; after one bulk insert they lag, and PostgreSQL plans for the table it knew.
-      await q(`ANALYZE "RequestRecord"`);
     }
   });
 }
