@@ -7,7 +7,7 @@
 import { db } from "./client";
 import type { TraceRow } from "../traces/patterns";
 import { idBoundAt } from "../traces/filters";
-import { yieldToIo } from "../runtime/turns";
+import { newestInPages } from "./pages";
 
 export interface WindowFilter {
   from: Date;
@@ -46,27 +46,13 @@ export interface FailureRow {
  */
 const windowIds = (f: WindowFilter, before?: string) => ({ gte: idBoundAt(f.from.getTime()), lt: before ?? idBoundAt(f.to.getTime()) });
 
-/** Records read per statement: on SQLite each is read on the thread serving requests, so the 5,000 of a window come in slices with turns between them. */
+/** Records read per statement (newestInPages): the 5,000 of a window come in slices with turns between them. */
 const PAGE = 500;
-
-/** Up to `limit` rows of `read`, newest first, a page at a time (each page starts below the last id read). */
-async function inPages<R extends { id: string }>(limit: number, read: (before: string | undefined, take: number) => Promise<R[]>): Promise<R[]> {
-  const rows: R[] = [];
-  let before: string | undefined;
-  while (rows.length < limit) {
-    const page = await read(before, Math.min(PAGE, limit - rows.length));
-    rows.push(...page);
-    if (page.length < PAGE) break;
-    before = page[page.length - 1]!.id;
-    await yieldToIo();
-  }
-  return rows;
-}
 
 export const patternsRepo = {
   /** Records with thinking text in the window, newest first. */
   traces(f: WindowFilter): Promise<TraceRow[]> {
-    return inPages(f.limit, (before, take) =>
+    return newestInPages(f.limit, PAGE, (before, take) =>
       db().client.requestRecord.findMany({
         where: {
           id: windowIds(f, before),
@@ -83,7 +69,7 @@ export const patternsRepo = {
 
   /** Errors, partial answers and escalations in the window, newest first. */
   failures(f: WindowFilter): Promise<FailureRow[]> {
-    return inPages(f.limit, (before, take) =>
+    return newestInPages(f.limit, PAGE, (before, take) =>
       db().client.requestRecord.findMany({
         where: {
           id: windowIds(f, before),

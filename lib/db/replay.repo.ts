@@ -1,28 +1,15 @@
 /** The stored requests what-if replay re-decides: only the fields the router and the cost estimate read. */
 import type { ReplayRecord } from "../rules/replay";
 import { db } from "./client";
-import { yieldToIo } from "../runtime/turns";
+import { newestInPages } from "./pages";
 
-/**
- * Records read per statement: prompts run to megabytes, and on SQLite a read
- * holds the thread serving requests, so 5,000 of them come in slices with
- * turns between.
- */
+/** Records read per statement (newestInPages): prompts run to megabytes, so 5,000 of them come in slices with turns between. */
 const PAGE = 250;
 
 export const replayRepo = {
   /** The newest `limit` requests, newest first (ids sort by time). */
-  async recent(limit: number): Promise<ReplayRecord[]> {
-    const out: ReplayRecord[] = [];
-    let before: string | undefined;
-    while (out.length < limit) {
-      const page = await readPage(before, Math.min(PAGE, limit - out.length));
-      out.push(...page);
-      if (page.length < PAGE) break;
-      before = page[page.length - 1]!.id;
-      await yieldToIo();
-    }
-    return out;
+  recent(limit: number): Promise<ReplayRecord[]> {
+    return newestInPages(limit, PAGE, readPage);
   },
 };
 
