@@ -1,6 +1,6 @@
 /** Builds the cost dashboard's summary from the hourly rollup and the records. */
 import { badRequest } from "../api/errors";
-import { analytics, type CostGroupRow, type TopRequestRow } from "../db/analytics";
+import { addUpStandardCells, analytics, type CostGroupRow, type TopRequestRow } from "../db/analytics";
 import { pickPrice } from "../pricing/cost";
 import { loadPrices } from "../pricing/service";
 import { routingConfig } from "../routing/config";
@@ -62,18 +62,6 @@ async function counterfactualContext(): Promise<Omit<CounterfactualContext, "poo
   };
 }
 
-/** One cell per (band, task, app, model): the days' sums added. */
-function mergeCells(rows: StandardCell[]): StandardCell[] {
-  const byKey = new Map<string, StandardCell>();
-  for (const r of rows) {
-    const k = `${r.band}\u0000${r.task}\u0000${r.app}\u0000${r.model}`;
-    const c = byKey.get(k);
-    if (!c) byKey.set(k, { ...r });
-    else for (const f of ["n", "input", "cacheWrite5m", "cacheWrite1h", "cacheRead", "output", "cost"] as const) c[f] += r[f];
-  }
-  return [...byKey.values()];
-}
-
 function topRow(t: TopRequestRow, ctx: CounterfactualContext): TopRequest {
   const { status, task, app, inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, outputTokens, thinkingTokens: _t, ...rest } = t;
   let reasoningWouldCost: number | null = null;
@@ -122,7 +110,8 @@ export async function costSummary(q: CostQuery, now = Date.now()): Promise<CostS
     perDay(`days:${q.groupBy}`, winHours.fromHour, winHours.toHour, sums, (f, t) => a.dayGroups([f, t], q.groupBy)),
     counterfactualContext(),
   ]);
-  const cells = mergeCells(cellDays.flatMap((d) => d.rows));
+  // One cell per (band, task, app, model): the days' sums added.
+  const cells = addUpStandardCells(cellDays.flatMap((d) => d.rows));
   const samples = sampleDays.flatMap((d) => d.rows);
   // Totals are the sum of the groups, so every number on the page adds up to the same total.
   const totals = groups.reduce((acc, g) => addStat(acc, g), emptyStat());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addUpDayGroups, addUpStandardCells } from "./common";
+import { addUpDayGroups, addUpStandardCells } from "./add-up";
 
 describe("adding up the groups of several slices of an id range", () => {
   it("sums each group's counts and costs across slices and keeps the others apart", () => {

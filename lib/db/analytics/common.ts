@@ -251,33 +251,6 @@ export function dayGroupsSql(dayIds: string[], groupBy: GroupBy, slice?: { fromI
     GROUP BY 1, 2, 4`;
 }
 
-/**
- * Rows of the same group from several slices of an id range, added up: the
- * sums of `fields`, and the greatest value of the other fields that are not
- * the key (a label, as max() picks it).
- */
-export function addUp<R extends object>(rows: readonly R[], keyOf: (r: R) => string, fields: readonly (keyof R)[]): R[] {
-  const byKey = new Map<string, R>();
-  for (const r of rows) {
-    const k = keyOf(r);
-    const acc = byKey.get(k);
-    if (!acc) {
-      byKey.set(k, { ...r });
-      continue;
-    }
-    for (const f of Object.keys(r) as (keyof R)[]) {
-      if (fields.includes(f)) (acc[f] as number) += r[f] as number;
-      else if (r[f] > acc[f]) acc[f] = r[f];
-    }
-  }
-  return [...byKey.values()];
-}
-
-export const addUpStandardCells = (rows: readonly StandardCellRow[]) =>
-  addUp(rows, (r) => JSON.stringify([r.band, r.task, r.app, r.model]), ["n", "input", "cacheWrite5m", "cacheWrite1h", "cacheRead", "output", "cost"]);
-export const addUpReasoningSamples = (rows: readonly ReasoningSampleRow[]) => addUp(rows, (r) => JSON.stringify([r.band, r.task, r.app]), ["n", "output", "thinking", "generatedSq"]);
-export const addUpDayGroups = (rows: readonly DayGroupRow[]) => addUp(rows, (r) => JSON.stringify([r.day, r.key, r.via]), ["requests", "priced", "unpriced", "cost"]);
-
 export function toStandardCell(row: Record<string, unknown>): StandardCellRow {
   return {
     band: num(row.band), task: String(row.task ?? ""), app: String(row.app ?? ""), model: String(row.model), n: num(row.n),

@@ -5,6 +5,7 @@ import { sqliteAnalytics } from "./sqlite";
 import type { AnalyticsDialect } from "./types";
 
 export type * from "./types";
+export { addUpStandardCells } from "./add-up";
 
 export function analytics(): AnalyticsDialect {
   return db().provider === "sqlite" ? sqliteAnalytics : postgresAnalytics;

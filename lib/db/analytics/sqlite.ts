@@ -4,10 +4,8 @@ import { db } from "../client";
 import { sqlitePath } from "../provider";
 import { sqliteValue } from "../record-writer";
 import { Prisma } from "../generated/sqlite/client.ts";
+import { addUpDayGroups, addUpReasoningSamples, addUpStandardCells } from "./add-up";
 import {
-  addUpDayGroups,
-  addUpReasoningSamples,
-  addUpStandardCells,
   byGroupSql,
   dayGroupsSql,
   distinctSql,
