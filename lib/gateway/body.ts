@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { asJsonObject } from "../api/json-body";
+import { listOnly } from "../api/list-schema";
 import { formatZodError } from "../api/wrap";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
@@ -27,7 +28,7 @@ const block = z.looseObject({ type: z.string({ error: "each content block needs 
 // Its blocks are checked one by one (checkMessages): a message may have 100,000 of them.
 const message = z.looseObject({
   role: z.enum(["user", "assistant", "system"], { error: "role must be user, assistant or system" }),
-  content: z.union([z.string(), z.array(z.unknown())], {
+  content: z.union([z.string(), listOnly()], {
     error: "content must be a string or an array of content blocks",
   }),
 });
@@ -63,14 +64,15 @@ const bodySchema = z.looseObject({
     .min(0, "max_tokens must not be negative")
     .max(1_000_000, "max_tokens: at most 1,000,000"),
   // The messages themselves are checked one by one (checkMessages): up to 100,000 of them.
-  messages: z
-    .array(z.unknown(), { error: (iss) => (iss.input === undefined ? "messages: Field required" : "messages must be an array of messages") })
-    .min(1, "messages: at least one message is required")
-    .max(100_000, "messages: at most 100,000 messages"),
+  messages: listOnly({
+    error: (input) => (input === undefined ? "messages: Field required" : "messages must be an array of messages"),
+    min: { length: 1, message: "messages: at least one message is required" },
+    max: { length: 100_000, message: "messages: at most 100,000 messages" },
+  }),
   // Its blocks are checked one by one too.
-  system: z.union([z.string(), z.array(z.unknown())], { error: "system must be a string or an array of text blocks" }).optional(),
+  system: z.union([z.string(), listOnly()], { error: "system must be a string or an array of text blocks" }).optional(),
   // Checked one by one too (checkTools).
-  tools: z.array(z.unknown(), { error: "tools must be an array of tool definitions" }).optional(),
+  tools: listOnly({ error: "tools must be an array of tool definitions" }).optional(),
   tool_choice: toolChoice.optional(),
   thinking: thinking.optional(),
   output_config: z.looseObject({ effort: z.string().nullish() }, { error: "output_config must be an object" }).optional(),

@@ -25,6 +25,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../api/errors";
+import { listOnly } from "../api/list-schema";
 import type { MessagesBody } from "../routing/request";
 import type { BudgetTier } from "../routing/types";
 import { turnBudget } from "../runtime/turns";
@@ -109,7 +110,7 @@ export const chatRequestSchema = z
   .object({
     model: z.string().min(1),
     // Checked a slice at a time by parseChatRequest: up to 100,000 of them.
-    messages: z.array(z.unknown()).min(1),
+    messages: listOnly({ min: { length: 1 } }),
     max_tokens: z.number().int().min(1).nullish(),
     max_completion_tokens: z.number().int().min(1).nullish(),
     stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
@@ -117,7 +118,7 @@ export const chatRequestSchema = z
     stream_options: z.object({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).strict().nullish(),
     reasoning_effort: z.enum(REASONING_EFFORTS).nullish(),
     // Checked one at a time between turns of other requests' work by parseChatRequest.
-    tools: z.array(z.unknown()).optional(),
+    tools: listOnly().optional(),
     tool_choice: toolChoice.optional(),
     parallel_tool_calls: z.boolean().optional(),
     user: z.string().optional(),

@@ -23,6 +23,7 @@
  * OpenAI's built-in tools, files, structured output formats and logprobs.
  */
 import { z } from "zod";
+import { listOnly } from "../api/list-schema";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
 import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, parseArguments, REASONING_EFFORTS, toParamError } from "./request";
@@ -118,7 +119,7 @@ const STATEFUL = {
 export const responsesRequestSchema = z
   .object({
     model: z.string().min(1),
-    input: z.union([z.string(), z.array(z.unknown()).min(1)]),
+    input: z.union([z.string(), listOnly({ min: { length: 1 } })]),
     instructions: z.string().nullish(),
     max_output_tokens: z.number().int().min(1).nullish(),
     stream: z.boolean().nullish(),
@@ -132,7 +133,7 @@ export const responsesRequestSchema = z
       })
       .strict()
       .nullish(),
-    tools: z.array(z.unknown()).optional(),
+    tools: listOnly().optional(),
     tool_choice: toolChoice.optional(),
     parallel_tool_calls: z.boolean().nullish(),
     user: z.string().optional(),
