@@ -74,8 +74,10 @@ export class CalibrationRunner {
       if (!next) {
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
-          // Poll too: another instance on the same database may queue work.
-          setTimeout(resolve, 5_000).unref?.();
+          // Poll too: another instance on the same database may queue work. The
+          // wait ends on stop() too: a stop that came while the query above ran
+          // found no wakeUp to call, and held the shutdown for the whole poll.
+          void sleep(5_000, this.stopper.signal).then(resolve);
         });
         this.wakeUp = null;
         continue;
