@@ -25,15 +25,21 @@ export async function stallDuring(server: TestServer, work: () => Promise<unknow
   let done = false;
   const finished = work().finally(() => (done = true));
   let worstMs = 0;
+  let worstAt = 0n;
   let polls = 0;
   while (!done) {
+    const at = process.hrtime.bigint();
     const t = performance.now();
     const res = await fetch(`${server.url}/api/health`);
     await res.arrayBuffer();
-    worstMs = Math.max(worstMs, performance.now() - t);
+    const ms = performance.now() - t;
+    if (ms > worstMs) [worstMs, worstAt] = [ms, at];
     polls++;
     await new Promise((r) => setTimeout(r, 2));
   }
   await finished;
+  // Where to look in a profile of the server (THINKGATE_TEST_SERVER_ARGS="--cpu-prof ..."): its
+  // samples are on the same monotonic clock, in µs. What the server ran then is what held the poll.
+  console.log(`the worst /api/health poll (${worstMs.toFixed(1)} ms) started at ${worstAt / 1000n} µs on the monotonic clock`);
   return { worstMs, polls };
 }
