@@ -8,6 +8,7 @@
 import path from "node:path";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { databaseUrl, providerOf, sqlitePath, type DbProvider } from "./provider";
+import { BUSY_TIMEOUT_MS, waitingWhenBusy } from "./sqlite-busy";
 
 export type Db = SqliteClient;
 
@@ -26,9 +27,9 @@ function create(url: string): DbHandle {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
     // better-sqlite3 waits for a locked file synchronously, holding the event
-    // loop; its 5 s default would stall every request behind one write while
-    // another process (or the record writer's thread) holds the lock.
-    const adapter = new PrismaBetterSQLite3({ url: path.resolve(sqlitePath(url)), timeout: 1_000 });
+    // loop: its wait is kept to a few milliseconds, and a statement refused
+    // for a busy file waits for it between other requests (sqlite-busy.ts).
+    const adapter = waitingWhenBusy(new PrismaBetterSQLite3({ url: path.resolve(sqlitePath(url)), timeout: BUSY_TIMEOUT_MS }));
     return { url, provider, client: new SqliteClient({ adapter }) };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
