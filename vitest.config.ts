@@ -37,6 +37,10 @@ export default defineConfig({
           // keeps the suite well under a quarter of an hour.
           fileParallelism: true,
           maxWorkers: 2,
+          // Files share their worker's module cache (the SDKs they drive are
+          // imported once per worker, not per file: 8.5 s of imports → 2.6 s).
+          // Each file's state is its own server; they pass in any order.
+          isolate: false,
         },
       },
       {
