@@ -13,8 +13,8 @@
  *
  * A statement refused with SQLITE_BUSY changed nothing, so running it again is
  * safe. A statement inside a transaction is not: the transaction's view of
- * the file may be gone. So a transaction's statements wait synchronously, as
- * all statements did before, up to TRANSACTION_BUSY_TIMEOUT_MS.
+ * the file may be gone. So a transaction's statements wait synchronously, up
+ * to TRANSACTION_BUSY_TIMEOUT_MS, and the transaction fails past it.
  */
 import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
