@@ -54,6 +54,15 @@ export const SET_ASIDE_FILE = "set-aside.jsonl";
 const segmentName = (n: number) => `${String(n).padStart(12, "0")}.jsonl`;
 const before = (a: Position, b: Position) => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 
+/**
+ * Whether a batch of `count` lines holding `chars` characters takes one more
+ * of `next` characters: at least one line however long, then lines while
+ * both bounds hold. Batches read from the journal and from the recorder's
+ * memory queue are cut by the same rule.
+ */
+export const batchTakes = (count: number, chars: number, next: number, maxCount: number, maxChars: number) =>
+  count < maxCount && (count === 0 || chars + next <= maxChars);
+
 /** The first read of a segment takes this much; a longer line doubles it. */
 const READ_WINDOW = 1 << 20;
 
@@ -215,7 +224,7 @@ export class Journal {
     let chars = 0;
     // At least one line; then lines while they keep within maxChars. `full` once a line did not fit.
     let full = false;
-    const more = (next: number) => !full && entries.length < max && (entries.length === 0 || chars + next <= maxChars);
+    const more = (next: number) => !full && batchTakes(entries.length, chars, next, max, maxChars);
     let pos = { ...from };
     let i = this.segments.findIndex((s) => s.n >= pos.segment);
     if (i < 0) return { entries, next: this.tail(), atTail: true };

@@ -26,7 +26,7 @@
  * drops its oldest records past the bound.
  */
 import { logger } from "../observability/logger";
-import { Journal, type Position } from "./journal";
+import { batchTakes, Journal, type Position } from "./journal";
 
 /** A record the database refused for its data (lib/recorder/store.ts), with the database's reason. */
 export interface SetAside {
@@ -204,7 +204,7 @@ export class Recorder<I> {
     if (this.queue.length) {
       let n = 0;
       let chars = 0;
-      while (n < this.queue.length && n < this.batchSize && (n === 0 || chars + this.queue[n]!.line.length <= this.batchChars)) chars += this.queue[n++]!.line.length;
+      while (n < this.queue.length && batchTakes(n, chars, this.queue[n]!.line.length, this.batchSize, this.batchChars)) chars += this.queue[n++]!.line.length;
       return this.queue.splice(0, n);
     }
     if (!this.cursor || !this.journal) return [];
