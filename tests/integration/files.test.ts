@@ -152,6 +152,31 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     expect((await admin.files.list()).data.map((f) => f.filename)).not.toContain("huge.txt");
   });
 
+  it("refuses an upload with no declared length that runs over THINKGATE_MAX_FILE_BYTES with a 413 in the API's shape", async () => {
+    const boundary = "----thinkgate-chunked";
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="endless.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+    const chunk = Buffer.alloc(256 * 1024, "y");
+    let sent = 0;
+    // Chunked: no content-length, so the limit can only be seen as the body passes.
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent === 0) c.enqueue(head);
+        if (sent > MAX_FILE_BYTES * 2) return c.close();
+        sent += chunk.length;
+        c.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${server.baseURL}/v1/files`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01", "anthropic-beta": "files-api-2025-04-14", "content-type": `multipart/form-data; boundary=${boundary}` },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ type: "error", error: { type: "request_too_large" } });
+    expect((await admin.files.list()).data.map((f) => f.filename)).not.toContain("endless.txt");
+  });
+
   it("refuses a body that is not multipart in the API's shape", async () => {
     const res = await fetch(`${server.baseURL}/v1/files`, {
       method: "POST",
