@@ -106,17 +106,27 @@ function readBytes(req: IncomingMessage, limit: number, hold: BodyHold): Promise
 
 /**
  * The body as it arrives, for a handler that relays it (ApiRequest.body).
- * Past `limit` without a declared length the iteration fails and the
- * connection is cut: the bytes are already on their way upstream.
+ * Past `limit` without a declared length the iteration fails (the bytes
+ * already relayed are the upstream's to drop). Whatever ends the relay
+ * early, the rest of the body is discarded, bounded, as for a body refused
+ * before it was read: the client finishes sending and reads the 413.
+ * Iterating with the stream's default iterator would destroy it on the
+ * early exit and leave the client's rest unread on a connection kept
+ * alive, its next request on it never answered.
  */
 async function* relayBody(req: IncomingMessage, limit: number): AsyncIterable<Uint8Array> {
+  const cap = discardCap(Math.min(limit, 1 << 24));
   const encoded = unsupportedEncoding(req.headers["content-encoding"]);
   const declared = Number(req.headers["content-length"]);
   if (encoded || (Number.isFinite(declared) && declared > limit)) {
-    discardRest(req, discardCap(Math.min(limit, 1 << 24)));
+    discardRest(req, cap);
     throw encoded ?? tooLarge(limit);
   }
-  yield* withinLimit(req, limit);
+  try {
+    yield* withinLimit(req.iterator({ destroyOnReturn: false }), limit);
+  } finally {
+    if (!req.readableEnded && !req.destroyed) discardRest(req, cap);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  * an uploaded file, and the limits. Runs once on SQLite and once on
  * PostgreSQL.
  */
+import http from "node:http";
 import Anthropic, { APIError, BadRequestError, NotFoundError, toFile } from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backdate, queryDb } from "../support/db";
@@ -152,29 +153,40 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     expect((await admin.files.list()).data.map((f) => f.filename)).not.toContain("huge.txt");
   });
 
-  it("refuses an upload with no declared length that runs over THINKGATE_MAX_FILE_BYTES with a 413 in the API's shape", async () => {
+  it("refuses an upload with no declared length that runs over THINKGATE_MAX_FILE_BYTES with a 413, and the connection serves the next request", async () => {
     const boundary = "----thinkgate-chunked";
     const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="endless.txt"\r\nContent-Type: text/plain\r\n\r\n`);
-    const chunk = Buffer.alloc(256 * 1024, "y");
-    let sent = 0;
-    // Chunked: no content-length, so the limit can only be seen as the body passes.
-    const body = new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (sent === 0) c.enqueue(head);
-        if (sent > MAX_FILE_BYTES * 2) return c.close();
-        sent += chunk.length;
-        c.enqueue(chunk);
-      },
-    });
-    const res = await fetch(`${server.baseURL}/v1/files`, {
-      method: "POST",
-      headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01", "anthropic-beta": "files-api-2025-04-14", "content-type": `multipart/form-data; boundary=${boundary}` },
-      body,
-      duplex: "half",
-    } as RequestInit);
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ type: "error", error: { type: "request_too_large" } });
-    expect((await admin.files.list()).data.map((f) => f.filename)).not.toContain("endless.txt");
+    // One kept-alive connection for both requests: the second is answered only if the first's rest was read off it.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const url = new URL(`${server.baseURL}/v1/files`);
+    const headers = { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01", "anthropic-beta": "files-api-2025-04-14" };
+    const send = (body: (req: http.ClientRequest) => void, extra: Record<string, string>) =>
+      new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+        const req = http.request(url, { method: "POST", agent, headers: { ...headers, ...extra } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve({ status: res.statusCode!, json: JSON.parse(Buffer.concat(chunks).toString()) }));
+        });
+        req.on("error", reject);
+        body(req);
+      });
+    try {
+      // Chunked: no content-length, so the limit can only be seen as the body passes. 1.5x the limit in all.
+      const over = await send(
+        (req) => {
+          req.write(head);
+          for (let sent = 0; sent < MAX_FILE_BYTES * 1.5; sent += 256 * 1024) req.write(Buffer.alloc(256 * 1024, "y"));
+          req.end();
+        },
+        { "content-type": `multipart/form-data; boundary=${boundary}`, "transfer-encoding": "chunked" },
+      );
+      expect(over.status).toBe(413);
+      expect(over.json).toMatchObject({ type: "error", error: { type: "request_too_large" } });
+      const next = await send((req) => req.end(JSON.stringify({ file: "x" })), { "content-type": "application/json" });
+      expect(next.status).toBe(400);
+      expect((await admin.files.list()).data.map((f) => f.filename)).not.toContain("endless.txt");
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("refuses a body that is not multipart in the API's shape", async () => {
