@@ -51,6 +51,9 @@ const tools = [
 const REMINDER = "<system-reminder>\nAs you answer, you can use Bash and LS; prefer Bash for anything.\n</system-reminder>";
 
 /** Turn 1 of a tool loop on a model with thinking on, and the continuation built from its answer. */
+const callId = (content: unknown[]): string | undefined =>
+  (content.find((b) => (b as { type?: string }).type === "tool_use") as { id?: string } | undefined)?.id;
+
 async function loop(model: string, extra: Body = {}) {
   const first: Body = {
     model,
@@ -67,7 +70,8 @@ async function loop(model: string, extra: Body = {}) {
     messages: [
       ...(first.messages as unknown[]),
       { role: "assistant", content: assistant },
-      { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: "deploy on Friday" }] },
+      // The call answered is the one in the assistant turn sent, which may be another loop's.
+      { role: "user", content: [{ type: "tool_result", tool_use_id: callId(assistant) ?? use.id, content: "deploy on Friday" }] },
     ],
     ...more,
   });

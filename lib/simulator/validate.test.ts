@@ -60,6 +60,47 @@ describe("validateMessagesRequest", () => {
     expect(check(base({ messages: [{ role: "user", content: "a" }, { role: "system", content: "be brief" }, { role: "user", content: "b" }] }))).toBeNull();
   });
 
+  it("refuses a tool call left unanswered and a tool result that answers no call, with the API's wording", () => {
+    const call = (id: string) => ({ type: "tool_use", id, name: "get_weather", input: {} });
+    const result = (id: string) => ({ type: "tool_result", tool_use_id: id, content: "sunny" });
+    const loop = (assistant: unknown[], user: unknown[]) =>
+      base({ tools, messages: [{ role: "user", content: "Weather?" }, { role: "assistant", content: assistant }, { role: "user", content: user }] });
+    expect(check(loop([call("toolu_a"), call("toolu_b")], [result("toolu_b"), result("toolu_a")]))).toBeNull();
+    expect(msg(loop([call("toolu_a"), call("toolu_b")], [result("toolu_a"), { type: "text", text: "and?" }]))).toBe(
+      "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_b. Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
+    );
+    expect(msg(loop([call("toolu_a")], [result("toolu_a"), result("toolu_zz")]))).toBe(
+      "messages.2.content.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_zz. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.",
+    );
+    expect(msg(base({ messages: [{ role: "user", content: [result("toolu_x")] }] }))).toMatch(/^messages\.0\.content\.0: unexpected `tool_use_id`/);
+    // Consecutive same-role messages are one turn: the call and its answer may each be split.
+    const split = base({
+      tools,
+      messages: [
+        { role: "user", content: "Weather?" },
+        { role: "assistant", content: [{ type: "text", text: "Checking." }] },
+        { role: "assistant", content: [call("toolu_a")] },
+        { role: "user", content: [result("toolu_a")] },
+        { role: "user", content: "Thanks" },
+      ],
+    });
+    expect(check(split)).toBeNull();
+    // An answer two turns late is an orphan: it must follow its call at once.
+    const late = base({
+      tools,
+      messages: [
+        { role: "user", content: "Weather?" },
+        { role: "assistant", content: [call("toolu_a")] },
+        { role: "user", content: [result("toolu_a")] },
+        { role: "assistant", content: "Sunny." },
+        { role: "user", content: [result("toolu_a")] },
+      ],
+    });
+    expect(msg(late)).toMatch(/^messages\.4\.content\.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_a\./);
+    // A final assistant turn's call has no next turn yet: nothing to check.
+    expect(check(base({ model: "claude-opus-4-7", tools, messages: [{ role: "user", content: "Weather?" }, { role: "assistant", content: [call("toolu_a")] }] }))).toBeNull();
+  });
+
   it("rejects prefill on the 5.5 models only", () => {
     const convo = [{ role: "user", content: "a" }, { role: "assistant", content: "The answer is" }];
     expect(check(base({ messages: convo }))).toBeNull();

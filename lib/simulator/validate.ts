@@ -113,6 +113,7 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
 
   return (
     checkMessages(body, entry) ??
+    checkToolPairs(body.messages as Obj[]) ??
     checkSystem(body.system) ??
     checkTools(body) ??
     checkThinking(body, entry, headers, opts) ??
@@ -152,6 +153,58 @@ function checkMessages(body: Obj, entry: CatalogEntry): AppError | null {
   const last = messages[messages.length - 1] as Obj;
   if (last.role === "assistant" && !entry.prefill) {
     return badRequest(`Prefill not supported: ${entry.id} does not support a final assistant message; the conversation must end with a user message`);
+  }
+  return null;
+}
+
+/**
+ * Every client tool call is answered in the next turn, and every answer
+ * names a call of the turn before it: the API refuses both kinds of orphan
+ * with these messages (word for word, as clients and gateways search for
+ * them). Consecutive same-role messages are one turn. A mid-conversation
+ * system message between the two turns leaves the pair unchecked: the API's
+ * rule for that case is not documented, and a simulator stricter than the
+ * API would refuse what production accepts.
+ */
+function checkToolPairs(messages: readonly Obj[]): AppError | null {
+  const turns: { role: unknown; at: number[] }[] = [];
+  messages.forEach((m, i) => {
+    const last = turns[turns.length - 1];
+    if (last && last.role === m.role && m.role !== "system") last.at.push(i);
+    else turns.push({ role: m.role, at: [i] });
+  });
+  const blocks = (i: number): Obj[] => (Array.isArray(messages[i]!.content) ? (messages[i]!.content as unknown[]).filter(isObj) : []);
+  const calls = (turn: { at: number[] }) => turn.at.flatMap((i) => blocks(i).filter((b) => b.type === "tool_use").map((b) => ({ i, id: String(b.id) })));
+  for (let t = 0; t < turns.length; t++) {
+    const turn = turns[t]!;
+    if (turn.role === "user") {
+      const prev = turns[t - 1];
+      if (prev?.role === "system") continue;
+      const known = new Set(prev ? calls(prev).map((c) => c.id) : []);
+      for (const i of turn.at) {
+        const content = messages[i]!.content;
+        if (!Array.isArray(content)) continue;
+        for (let k = 0; k < content.length; k++) {
+          const b: unknown = content[k];
+          if (!isObj(b) || b.type !== "tool_result" || known.has(String(b.tool_use_id))) continue;
+          return badRequest(
+            `messages.${i}.content.${k}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. ` +
+              "Each `tool_result` block must have a corresponding `tool_use` block in the previous message.",
+          );
+        }
+      }
+    } else if (turn.role === "assistant") {
+      const next = turns[t + 1];
+      if (!next || next.role !== "user") continue;
+      const answered = new Set(next.at.flatMap((i) => blocks(i).filter((b) => b.type === "tool_result").map((b) => String(b.tool_use_id))));
+      const missing = calls(turn).filter((c) => !answered.has(c.id));
+      if (missing.length > 0) {
+        return badRequest(
+          `messages.${missing[0]!.i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.map((c) => c.id).join(", ")}. ` +
+            "Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
+        );
+      }
+    }
   }
   return null;
 }
