@@ -25,11 +25,22 @@ export interface RunnerOptions {
   onTrial?: (experimentId: string) => void;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+/**
+ * Waits `ms`, or until `signal` aborts. The abort listener goes when the
+ * wait ends either way: the runner's one signal lives as long as the
+ * process, and the idle loop waits every 5 s, so a listener left behind
+ * per wait would pile up for ever.
+ */
+export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 
 export class CalibrationRunner {
