@@ -129,6 +129,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       }
       if (fresh && !opts.databaseUrl) await fresh.drop();
       if (!opts.spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
+      // Node's listener-leak warning means something adds listeners without removing them: every test's server is checked for it.
+      const leak = /^.*MaxListenersExceededWarning.*$/m.exec(out);
+      if (leak) throw new Error(`the server warned of a listener leak: ${leak[0]}`);
     },
   };
 }
