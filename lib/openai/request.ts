@@ -309,6 +309,38 @@ export function tierHint(effort: ReasoningEffort | null | undefined): { tier: "r
   }
 }
 
+/**
+ * OpenAI's rule for tool messages, checked in its terms and wording before
+ * translation: each answers a call of the assistant message just before the
+ * run of tool messages it belongs to, and every call of that message is
+ * answered before anything else comes. Left to the Messages API, the same
+ * mistake comes back about translated turns the client never sent.
+ */
+function toolCallPairing() {
+  let open: { at: number; ids: Set<string> } | null = null;
+  const unanswered = () => {
+    if (open?.ids.size) {
+      throw invalidParam(
+        `messages.[${open.at}].role`,
+        `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${[...open.ids].join(", ")}`,
+      );
+    }
+  };
+  return {
+    next(i: number, m: ChatRequest["messages"][number]) {
+      if (m.role === "tool") {
+        if (!open?.ids.delete(m.tool_call_id)) {
+          throw invalidParam(`messages.[${i}].role`, "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.");
+        }
+        return;
+      }
+      unanswered();
+      open = m.role === "assistant" && m.tool_calls?.length ? { at: i, ids: new Set(m.tool_calls.map((c) => c.id)) } : null;
+    },
+    end: unanswered,
+  };
+}
+
 /** The Messages body for a parsed Chat Completions request; its messages translated in turns. */
 export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
   const system: string[] = [];
@@ -320,10 +352,12 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
     else turns.push({ role, content: blocks });
   };
   const turn = turnBudget();
+  const calls = toolCallPairing();
   for (let i = 0; i < req.messages.length; i++) {
     await turn();
     const m = req.messages[i]!;
     const at = `messages.${i}`;
+    calls.next(i, m);
     switch (m.role) {
       case "system":
       case "developer":
@@ -354,6 +388,7 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
         break;
     }
   }
+  calls.end();
   if (!turns.length) throw invalidParam("messages", "messages: at least one user or assistant message is required");
 
   const body: MessagesBody = {

@@ -262,6 +262,23 @@ function textOf(content: string | { text: string }[]): string {
   return typeof content === "string" ? content : content.map((p) => p.text).join("\n");
 }
 
+/**
+ * Every function_call_output answers an earlier function_call, and every
+ * function_call is answered, with OpenAI's wording (param "input"): left to
+ * the Messages API, the mistake would come back about translated turns.
+ */
+function checkCallOutputs(items: readonly Item[]): void {
+  const open = new Set<string>();
+  for (const it of items) {
+    if (it.type === "function_call") open.add(it.call_id);
+    else if (it.type === "function_call_output" && !open.delete(it.call_id)) {
+      throw invalidParam("input", `No tool call found for function call output with call_id ${it.call_id}.`);
+    }
+  }
+  const [first] = open;
+  if (first !== undefined) throw invalidParam("input", `No tool output found for function call ${first}.`);
+}
+
 /** The Messages body for a parsed Responses request; its items translated in turns. */
 export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promise<MessagesBody> {
   const system: string[] = [];
@@ -312,6 +329,7 @@ export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promis
       push(it.role, blocks);
     }
   }
+  checkCallOutputs(items);
   if (!turns.length) throw invalidParam("input", "input: at least one user or assistant message is required");
 
   const body: MessagesBody = { model: req.model, max_tokens: req.max_output_tokens ?? DEFAULT_MAX_TOKENS, messages: turns };

@@ -87,6 +87,20 @@ describe("Responses request → Messages request", () => {
     expect(await paramError(() => translate({ input: [{ type: "function_call", call_id: "c", name: "w", arguments: "{" }] }))).toMatchObject({ param: "input.0.arguments" });
   });
 
+  it("refuses a function output that answers no earlier call, and a call left without its output, in OpenAI's wording", async () => {
+    const call = (id: string) => ({ type: "function_call", call_id: id, name: "weather", arguments: "{}" });
+    const output = (id: string) => ({ type: "function_call_output", call_id: id, output: "18C" });
+    expect((await translate({ input: [{ role: "user", content: "hi" }, call("a"), call("b"), output("b"), output("a")] })).messages).toHaveLength(3);
+    expect(await paramError(() => translate({ input: [{ role: "user", content: "hi" }, output("zz")] }))).toEqual({
+      param: "input",
+      message: "No tool call found for function call output with call_id zz.",
+    });
+    expect(await paramError(() => translate({ input: [{ role: "user", content: "hi" }, call("a"), call("b"), output("a")] }))).toEqual({
+      param: "input",
+      message: "No tool output found for function call b.",
+    });
+  });
+
   it("parses item_reference items, with or without their type; one not resolved is a 400 naming the item", async () => {
     const req = await parseResponsesRequest({ model: "m", input: [{ role: "user", content: "hi" }, { type: "item_reference", id: "msg_1" }, { id: "fc_2" }, { type: null, id: "rs_3" }] });
     expect(req.input).toEqual([{ role: "user", content: "hi" }, { type: "item_reference", id: "msg_1" }, { type: "item_reference", id: "fc_2" }, { type: "item_reference", id: "rs_3" }]);

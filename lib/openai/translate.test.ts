@@ -84,6 +84,25 @@ describe("Chat Completions request → Messages request", () => {
     expect((await translate({ messages: [{ role: "user", content: "x" }], tool_choice: "required" })).tool_choice).toEqual({ type: "any" });
   });
 
+  it("refuses a tool message that answers no call of the assistant message before it, and calls left unanswered, in OpenAI's wording", async () => {
+    const asks = (...ids: string[]) => ({ role: "assistant", content: null, tool_calls: ids.map((id) => ({ id, type: "function", function: { name: "weather", arguments: "{}" } })) });
+    const answer = (id: string) => ({ role: "tool", tool_call_id: id, content: "18C" });
+    const user = { role: "user", content: "weather?" };
+    expect((await translate({ messages: [user, asks("a", "b"), answer("b"), answer("a"), user] })).messages).toHaveLength(3);
+    expect(await paramError(() => translate({ messages: [user, answer("zz")] }))).toEqual({
+      param: "messages.[1].role",
+      message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.",
+    });
+    // An answer after another message has come is no longer an answer.
+    expect(await paramError(() => translate({ messages: [user, asks("a"), answer("a"), user, answer("a")] }))).toMatchObject({ param: "messages.[4].role" });
+    const unanswered = {
+      param: "messages.[1].role",
+      message: "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: b",
+    };
+    expect(await paramError(() => translate({ messages: [user, asks("a", "b"), answer("a"), user] }))).toEqual(unanswered);
+    expect(await paramError(() => translate({ messages: [user, asks("a", "b"), answer("a")] }))).toEqual(unanswered);
+  });
+
   it("names a bad message by its place in the whole conversation, past the first slice checked", async () => {
     const messages = Array.from({ length: 2600 }, (_, i) => (i === 2345 ? { role: "user", content: [{ type: "audio", data: "x" }] } : { role: "user", content: `m${i}` }));
     expect(await paramError(() => translate({ messages }))).toMatchObject({ param: "messages.2345.content" });
