@@ -12,6 +12,8 @@
  *                                               (5 groups of subjects; a few minutes, no leave-one-source-out)
  *   npm run eval:router -- --only gsm8k,dolly   only these families
  *   npm run eval:router -- --dump FILE.jsonl    also write each row's held-out score (misses by family)
+ *   npm run eval:router -- --train-more DIR     add DIR's rows that the shipped files lack to training only
+ *                                               (never scored; not the held-out family's; README row K)
  *   npm run eval:router -- --l2 0.001 --iterations 60 --source-exponent 0 --target-fpr 0.1|none
  *                          --outcome-target strong-only|weak-wrong --outcome-weight 1
  *                                               other training options (experiments)
@@ -62,6 +64,8 @@ const weighting = { ...DEFAULT_WEIGHTING };
 let targetFpr: number | null = TARGET_FPR;
 let outcomeTarget: OutcomeTarget = "strong-only";
 let outcomeWeight = 1;
+/** README row K: every category- or outcome-labelled row of this folder that the shipped files lack, added to training only. */
+let trainMoreDir: string | null = null;
 /** The procedure the options above set, the same for the leave-one-source-out and the by-subject runs. */
 const procedureWith = (features: ProcedureOptions["features"]): ProcedureOptions => ({ features, train: trainOpts, weighting, targetFpr, outcomeTarget, outcomeWeight });
 for (let i = 0; i < argv.length; i++) {
@@ -76,6 +80,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--outcomes-by-subject") bySubjectOnly = true;
   else if (a === "--outcome-target") outcomeTarget = argv[++i] === "weak-wrong" ? "weak-wrong" : "strong-only";
   else if (a === "--outcome-weight") outcomeWeight = Number(argv[++i]);
+  else if (a === "--train-more") trainMoreDir = argv[++i] ?? null;
   else if (a === "--threshold" || a === "--rows") files.push(a, argv[++i] ?? "");
   else files.push(a);
 }
@@ -94,14 +99,18 @@ function main(): void {
   const dir = outcomesDir ?? (fs.existsSync(sharedOutcomes) ? sharedOutcomes : null);
   // Outcome files scored, never trained on: RouteLLM's full MMLU half and GSM8K.
   const outcomeRows = dir ? loadLabelled([dir]).filter((r) => /RouteLLM/i.test(r.source)) : [];
-  const features = featuresOf(rows);
+  const shippedIds = new Set(rows.map((r) => r.id));
+  const moreTrain = trainMoreDir
+    ? loadLabelled([trainMoreDir]).filter((r) => !shippedIds.has(r.id) && !(/RouteLLM/i.test(r.source) && /gsm8k/i.test(r.source)) && trainingLabel(r) !== null)
+    : [];
+  const features = featuresOf([...rows, ...moreTrain]);
   const procedure = `trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, outcome rows: reasoning when ${outcomeTarget === "weak-wrong" ? "the weak model is wrong" : "only the strong model is right"}, weight x${outcomeWeight}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`;
 
   if (bySubjectOnly) {
     log(`# router eval: outcomes with MMLU subjects held apart`);
     log(`procedure: ${procedure}`);
     log();
-    bySubject(rows, outcomeRows, dir, features, log, t0);
+    bySubject(rows, outcomeRows, dir, features, log, t0, moreTrain);
     log();
     log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     return;
@@ -111,12 +120,14 @@ function main(): void {
   log(`data: the shipped files (${rows.length} labelled rows, ${new Set(rows.map(familyOf)).size} benchmark families); each family is scored by a model trained, and calibrated, on the others`);
   log(`procedure: ${procedure}`);
   if (dir) log(`outcome files scored by the model without their family: ${dir} (${outcomeRows.length} rows)`);
+  if (moreTrain.length) log(`more training rows (row K), never scored, added to every fold but their family's: ${trainMoreDir} (${moreTrain.length} rows)`);
   log();
 
   const run = leaveOneSourceOut(rows, {
     ...procedureWith(features),
     only,
     scoreOnly: outcomeRows,
+    moreTrain,
     onUnit: (f, done, total) => process.stderr.write(`  ${done}/${total} ${f} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`),
   });
 
@@ -171,7 +182,7 @@ function main(): void {
   log(`CPT(x): share of strong calls to recover x of the gap. 95% strong: share of strong calls for 95% of the strong model's accuracy.`);
   log(`at thr: the router's own decisions (score >= its threshold): share sent to reasoning, and the gap recovered.`);
   log();
-  bySubject(rows, outcomeRows, dir, features, log, t0);
+  bySubject(rows, outcomeRows, dir, features, log, t0, moreTrain);
   log();
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
@@ -228,8 +239,8 @@ function outcomeTable(reports: OutcomeReport[]): string {
  * split less a group's subjects, scored on that group's rows of RouteLLM's
  * MMLU half (router_v2 when present, else the shipped sample).
  */
-function bySubject(rows: LabelledRow[], outcomeRows: LabelledRow[], dir: string | null, features: ReturnType<typeof featuresOf>, log: (s?: string) => void, t0: number): void {
-  const trainRows = rows.filter((r) => splitOf(r.id) === "train");
+function bySubject(rows: LabelledRow[], outcomeRows: LabelledRow[], dir: string | null, features: ReturnType<typeof featuresOf>, log: (s?: string) => void, t0: number, moreTrain: readonly LabelledRow[] = []): void {
+  const trainRows = [...rows, ...moreTrain].filter((r) => splitOf(r.id) === "train");
   const fromDir = outcomeRows.filter((r) => subjectOf(r) !== null);
   const scored = fromDir.length > 0 ? fromDir : rows.filter((r) => subjectOf(r) !== null && /RouteLLM/i.test(r.source));
   const run = subjectHeldOut(trainRows, scored, {

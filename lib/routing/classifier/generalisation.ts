@@ -38,6 +38,8 @@ export interface LosoOptions extends ProcedureOptions {
   onUnit?: (family: string, done: number, total: number) => void;
   /** Extra training rows that are never held out (e.g. a team's labels). */
   alwaysTrain?: readonly LabelledRow[];
+  /** Extra training rows of the families, added to every fold but their own family's; never scored (more data, same scored rows). */
+  moreTrain?: readonly LabelledRow[];
   /** Rows that are only scored, each by the model trained without its family (e.g. outcome sets too large to train on). */
   scoreOnly?: readonly LabelledRow[];
 }
@@ -56,7 +58,8 @@ export function leaveOneSourceOut(rows: readonly LabelledRow[], opts: LosoOption
     rows,
     familyOf,
     (train, leftOut) => {
-      const m = trainModel([...train, ...(opts.alwaysTrain ?? [])], procedureOf(opts));
+      const more = (opts.moreTrain ?? []).filter((r) => familyOf(r) !== leftOut);
+      const m = trainModel([...train, ...more, ...(opts.alwaysTrain ?? [])], procedureOf(opts));
       const threshold = m.metrics.threshold;
       for (const row of opts.scoreOnly ?? []) {
         if (familyOf(row) === leftOut) extra.push({ row, unit: leftOut, score: probability(m.model, row.prompt), threshold });
