@@ -101,6 +101,18 @@ describe("validateMessagesRequest", () => {
     expect(check(base({ model: "claude-opus-4-7", tools, messages: [{ role: "user", content: "Weather?" }, { role: "assistant", content: [call("toolu_a")] }] }))).toBeNull();
   });
 
+  it("checks a base64 image as the API does: not empty, base64, a known media type, and bytes of that type", () => {
+    const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    const image = (media_type: string, data: string) => base({ messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image", source: { type: "base64", media_type, data } }] }] });
+    expect(check(image("image/png", PNG))).toBeNull();
+    expect(msg(image("image/png", ""))).toBe("messages.0.content.1.image.source.base64: image cannot be empty");
+    expect(msg(image("image/png", `data:image/png;base64,${PNG}`))).toBe("messages.0.content.1.image.source.base64: invalid base64 data");
+    expect(msg(image("image/jpeg", PNG))).toBe("messages.0.content.1.image.source.base64.data: Image does not match the provided media type image/jpeg");
+    expect(msg(image("image/bmp", PNG))).toBe("messages.0.content.1.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'");
+    // An image by URL or by file id is not the simulator's to fetch: accepted as it is.
+    expect(check(base({ messages: [{ role: "user", content: [{ type: "image", source: { type: "url", url: "https://example.com/a.png" } }] }] }))).toBeNull();
+  });
+
   it("rejects prefill on the 5.5 models only", () => {
     const convo = [{ role: "user", content: "a" }, { role: "assistant", content: "The answer is" }];
     expect(check(base({ messages: convo }))).toBeNull();

@@ -232,12 +232,42 @@ function checkBlock(b: unknown, at: string): AppError | null {
     case "redacted_thinking":
       if (typeof b.data !== "string") return badRequest(`${at}.redacted_thinking.data: Field required`);
       return null;
+    case "image":
+      return checkImage(b, at);
     default:
       if (!BLOCK_TYPES.includes(b.type)) {
         return badRequest(`${at}: Input tag '${b.type}' found using 'type' does not match any of the expected tags: ${BLOCK_TYPES.map((t) => `'${t}'`).join(", ")}`);
       }
       return null;
   }
+}
+
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+/** The first bytes of each image type, as they start a base64 string (JPEG FF D8 FF, PNG 89 50 4E 47, GIF "GIF8", WebP "RIFF"). */
+const IMAGE_MAGIC: Record<string, RegExp> = { "image/jpeg": /^\/9j\//, "image/png": /^iVBORw0KGgo/, "image/gif": /^R0lGOD/, "image/webp": /^UklGR/ };
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A base64 image as the API checks it, with its messages: not empty, base64
+ * (a "data:image/png;base64," prefix, a common client mistake, is not), a
+ * media type it takes, and bytes of that type (a JPEG sent as image/png is
+ * refused). Only the start of the bytes is looked at.
+ */
+function checkImage(b: Obj, at: string): AppError | null {
+  const source = b.source;
+  if (!isObj(source)) return badRequest(`${at}.image.source: Field required`);
+  if (source.type !== "base64") return null;
+  const data = source.data;
+  if (typeof data !== "string") return badRequest(`${at}.image.source.base64.data: Field required`);
+  if (!IMAGE_TYPES.includes(String(source.media_type))) {
+    return badRequest(`${at}.image.source.base64.media_type: Input should be ${IMAGE_TYPES.map((t) => `'${t}'`).join(", ").replace(/, ([^,]*)$/, " or $1")}`);
+  }
+  if (data === "") return badRequest(`${at}.image.source.base64: image cannot be empty`);
+  if (data.length % 4 !== 0 || !BASE64.test(data)) return badRequest(`${at}.image.source.base64: invalid base64 data`);
+  if (!IMAGE_MAGIC[String(source.media_type)]!.test(data)) {
+    return badRequest(`${at}.image.source.base64.data: Image does not match the provided media type ${String(source.media_type)}`);
+  }
+  return null;
 }
 
 /**
