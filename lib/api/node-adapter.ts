@@ -16,7 +16,7 @@ import { newRequestId } from "./ids";
 import { apiNotFound } from "./not-found";
 import { corsHeaders, preflightHeaders } from "./cors";
 import type { ApiRouter } from "./router";
-import { errorResponse } from "./wrap";
+import { errorResponse } from "./error-response";
 
 
 /**

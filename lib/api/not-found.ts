@@ -4,10 +4,10 @@
  * act on), not the web app's HTML page. Paths of Anthropic and OpenAI APIs
  * that thinkgate does not relay say so, and where to send them instead.
  */
-import { chatError } from "../openai/response";
+import { chatError } from "../openai/errors";
 import { AppError } from "./errors";
 import type { ApiResponse } from "./http";
-import { errorResponse } from "./wrap";
+import { errorResponse } from "./error-response";
 
 /** Paths of OpenAI's API: an OpenAI client is answered in OpenAI's shape. */
 const OPENAI_PATHS = /^\/api\/v1\/(completions|embeddings|images|audio|assistants|threads|batches|fine_tuning|moderations|vector_stores|files|uploads)(\/|$)/;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { formatZodError, withPath } from "./wrap";
+import { formatZodError, withPath } from "./error-response";
 
 describe("validation messages name their field once", () => {
   it("prefixes a plain message with its path", () => {

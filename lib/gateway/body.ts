@@ -12,7 +12,7 @@ import { z } from "zod";
 import { AppError } from "../api/errors";
 import { asJsonObject } from "../api/json-body";
 import { listOnly } from "../api/list-schema";
-import { formatZodError } from "../api/wrap";
+import { formatZodError } from "../api/error-response";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
 

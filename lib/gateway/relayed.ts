@@ -7,7 +7,8 @@
 import { AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { newRequestId } from "../api/ids";
-import { callerScope, errorResponse, requirePrincipal, type Caller } from "../api/wrap";
+import { errorResponse } from "../api/error-response";
+import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { hasRole } from "./keys";
 import { relayFailure } from "./passthrough";
 

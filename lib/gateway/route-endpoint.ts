@@ -2,7 +2,8 @@
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { json } from "../api/http";
 import { newRequestId } from "../api/ids";
-import { errorResponse, requirePrincipal } from "../api/wrap";
+import { errorResponse } from "../api/error-response";
+import { requirePrincipal } from "../api/wrap";
 import { routingConfig } from "../routing/config";
 import { toRoutable } from "../routing/request";
 import { applyDecision } from "./apply";

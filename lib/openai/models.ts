@@ -11,7 +11,8 @@ import { AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { logger } from "../observability/logger";
-import { chatError, fromAppError, toChatError } from "./response";
+import { chatError, toChatError } from "./errors";
+import { fromAppError } from "./response";
 
 export function isOpenAIClient(headers: Record<string, string | undefined>): boolean {
   return !headers["anthropic-version"];

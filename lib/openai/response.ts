@@ -10,7 +10,8 @@
  * usage.completion_tokens is the billed output, thinking included, and
  * completion_tokens_details.reasoning_tokens the thinking part of it.
  */
-import { errorTypeForStatus, type AppError } from "../api/errors";
+import type { AppError } from "../api/errors";
+import { chatError, toChatError } from "./errors";
 import type { ApiRequest, ApiResponse, Handler } from "../api/http";
 import { newRequestId } from "../api/ids";
 import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
@@ -132,28 +133,6 @@ export function openAIRoute(handler: (req: ApiRequest, requestId: string) => Pro
     }
     return { ...res, headers: { "request-id": requestId, ...res.headers, "x-request-id": requestId } };
   };
-}
-
-/** OpenAI's error object for an Anthropic-shaped error (the gateway's own, or the upstream's relayed). */
-export function toChatError(status: number, type: string | undefined, message: string, param: string | null = null) {
-  const t = type ?? errorTypeForStatus(status);
-  let code: string | null = null;
-  let outType = t;
-  if (t === "authentication_error") {
-    outType = "invalid_request_error";
-    code = "invalid_api_key";
-  } else if (t === "rate_limit_error") code = "rate_limit_exceeded";
-  else if (t === "not_found_error") code = "model_not_found";
-  else if (t === "api_error" || t === "overloaded_error" || t === "timeout_error") {
-    outType = "server_error";
-    code = t === "overloaded_error" ? "overloaded" : t === "timeout_error" ? "timeout" : null;
-  }
-  return { error: { message, type: outType, param, code } };
-}
-
-/** An error response in OpenAI's shape. */
-export function chatError(status: number, error: ReturnType<typeof toChatError>, headers: Record<string, string> = {}): ApiResponse {
-  return { status, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(error) };
 }
 
 /** thinkgate's one error type in OpenAI's shape; a `param` detail becomes OpenAI's `param`. */

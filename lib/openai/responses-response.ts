@@ -18,7 +18,8 @@
  */
 import { encodeEvent } from "../gateway/sse";
 import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
-import { toChatError, toChatUsage, type MessageBlock } from "./response";
+import { toChatError } from "./errors";
+import { toChatUsage, type MessageBlock } from "./response";
 import type { ResponsesRequest } from "./responses-request";
 import { messagesEvents, type StreamEvent } from "./translated";
 

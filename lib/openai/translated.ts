@@ -13,7 +13,8 @@ import { SseParser } from "../gateway/sse";
 import { logger } from "../observability/logger";
 import type { AnthropicUsage } from "../pricing/usage";
 import { droppedParams, DROPPED_PARAMS_HEADER, dropsParams, tierHint, type Droppable } from "./request";
-import { chatError, chatErrorFromBody, fromAppError, toChatError, type MessageBlock } from "./response";
+import { chatError, toChatError } from "./errors";
+import { chatErrorFromBody, fromAppError, type MessageBlock } from "./response";
 
 export interface EndpointSpec<Req, Message> {
   /** For the log: "chat completions", "responses". */

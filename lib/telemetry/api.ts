@@ -7,7 +7,8 @@
 import crypto from "node:crypto";
 import type { Handler } from "../api/http";
 import { newRequestId } from "../api/ids";
-import { errorResponse, requirePrincipal } from "../api/wrap";
+import { errorResponse } from "../api/error-response";
+import { requirePrincipal } from "../api/wrap";
 import { recorder } from "../gateway/record";
 import { presentedKey } from "../gateway/keys";
 import { breaker } from "../gateway/breaker";
