@@ -45,6 +45,17 @@ async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   let env = readEnv();
   setRuntimeEnv(env);
+  // In simulator mode the upstream is the simulator on a loopback port and a
+  // thread of its own (lib/simulator/upstream.ts says why). The gateway's port
+  // still serves /api/simulator for clients that call it directly. Its thread
+  // loads while the database is opened and the routes are set up; its address
+  // is taken once the gateway's own port is known (below).
+  const callUpstreamAt = (url: string) => {
+    env = { ...env, upstreamBaseUrl: url };
+    setRuntimeEnv(env);
+  };
+  // Its thread started again after it ended listens on a new port: callUpstreamAt again.
+  const upstreamStarting = env.upstreamIsSelf ? startSimulatorUpstream(env.maxBodyBytes, callUpstreamAt) : null;
   const boot = await bootstrap(projectRoot());
   // With REDIS_URL: limits shared with the other instances, and their changes applied here at once.
   const cluster = await startCluster();
@@ -83,15 +94,7 @@ async function main(): Promise<void> {
     env = readEnv({ ...process.env, PORT: String(bound) });
     setRuntimeEnv(env);
   }
-  // In simulator mode the upstream is the simulator on a loopback port and a
-  // thread of its own (lib/simulator/upstream.ts says why). The gateway's port
-  // still serves /api/simulator for clients that call it directly.
-  const callUpstreamAt = (url: string) => {
-    env = { ...env, upstreamBaseUrl: url };
-    setRuntimeEnv(env);
-  };
-  // Its thread started again after it ended listens on a new port: callUpstreamAt again.
-  const upstream = env.upstreamIsSelf ? await startSimulatorUpstream(env.maxBodyBytes, callUpstreamAt) : null;
+  const upstream = upstreamStarting ? await upstreamStarting : null;
   if (upstream) callUpstreamAt(upstream.url);
   // Calibration experiments run in the server process; this resumes any a stopped process left unfinished.
   // Off on every instance but one when several share a database (a start requeues the trials left running).
