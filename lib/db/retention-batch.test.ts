@@ -47,6 +47,23 @@ describe("inTimedBatches", () => {
     expect(Math.min(...t.limits)).toBeGreaterThanOrEqual(1);
   });
 
+  it("does not count a wait for the database as the thread's time: batches of a slow PostgreSQL stay large", async () => {
+    // Each batch waits 30 ms (a round trip to a busy server) and holds the thread for almost nothing.
+    let left = 3_000;
+    const limits: number[] = [];
+    const n = await inTimedBatches(async (limit) => {
+      limits.push(limit);
+      await new Promise((r) => setTimeout(r, 30));
+      const k = Math.min(limit, left);
+      left -= k;
+      return { found: k, changed: k };
+    });
+    expect(n).toBe(3_000);
+    // Sized by wall time, 20 rows in 30 ms would have asked for about 5 next, and fewer after.
+    expect(limits.slice(0, 5)).toEqual([20, 40, 80, 160, 320]);
+    expect(Math.max(...limits)).toBe(500);
+  });
+
   it("stops between batches once aborted", async () => {
     const t = table(10_000, 0);
     const abort = new AbortController();
