@@ -18,9 +18,9 @@
  * (its utilisation), not the wall time. A SQLite statement runs on this
  * thread and counts in full; a PostgreSQL query is a wait on a socket and
  * does not, so only its own JavaScript does (building the query, reading the
- * rows). Sized by wall time, the round trips to a busy PostgreSQL shrank the
- * batches to a row or two: 1,200 records took over 20 s to clear on a loaded
- * machine, a backlog of a million several hours.
+ * rows). Sized by wall time, a round trip counted as if it held the loop: a
+ * batch of 20 that waited 30 ms on the database asked for 5 rows next, not
+ * 40, and a busy PostgreSQL kept the batches small for no gain.
  */
 import { performance } from "node:perf_hooks";
 import { TURN_BUDGET_MS, yieldToIo } from "../runtime/turns";
