@@ -18,6 +18,10 @@ import { createRedactor } from "../traces/redaction";
 import { buildRecord, type RecordContext, type RecordInput } from "./build";
 import { storeLines } from "./store";
 import type { ThreadContext, ThreadReply, ThreadRequest } from "./thread-store";
+import { lowerThreadPriority } from "../runtime/thread-priority";
+
+// No client waits on a record as it is built: the serving thread goes first.
+lowerThreadPriority();
 
 const port = parentPort!;
 const writer = createRecordWriter((workerData as { databaseUrl: string }).databaseUrl);

@@ -6,6 +6,10 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { runTraining, type TrainJob } from "./train";
+import { lowerThreadPriority } from "../runtime/thread-priority";
+
+// Seconds of fitting that no request waits on: the serving thread goes first.
+lowerThreadPriority();
 
 try {
   parentPort!.postMessage({ result: runTraining((workerData as { job: TrainJob }).job) });

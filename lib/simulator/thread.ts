@@ -6,6 +6,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import { logger } from "../observability/logger";
 import { listen } from "../api/http-server";
 import { createSimulatorServer } from "./server";
+import { lowerThreadPriority } from "../runtime/thread-priority";
+
+// The simulator stands in for an API on other machines: the gateway's serving
+// thread in this process goes first.
+lowerThreadPriority();
 
 export type SimulatorThreadMessage = { port: number } | { error: string };
 

@@ -4,6 +4,7 @@
  * read back through the API. Runs once on SQLite and once on PostgreSQL.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, type TestServer } from "../support/server";
 
@@ -323,6 +324,18 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     const health = (await res.json()) as { recorder: { written: number } };
     expect(health).toMatchObject({ status: "ok", mode: "simulator", db: server.db, recorder: { builtOn: "thread", dropped: 0 } });
     expect(health.recorder.written).toBeGreaterThan(0);
+  });
+
+  it.runIf(fs.existsSync("/proc/thread-self"))("runs the record thread and the simulator's thread below the serving thread's priority", async () => {
+    // The record thread starts with the first record.
+    await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 16, messages: [{ role: "user", content: "Say hi." }] });
+    await eventually(async () => ((await (await fetch(`${server.url}/api/health`)).json()).recorder.written > 0 ? true : undefined));
+    // /proc/<pid>/task/<tid>/stat: the 19th field is the thread's nice value (counted after the name's ")").
+    const nice = (tid: string) => Number(fs.readFileSync(`/proc/${server.proc.pid}/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+    const threads = fs.readdirSync(`/proc/${server.proc.pid}/task`);
+    expect(nice(String(server.proc.pid))).toBe(0);
+    // The record thread and the simulator's (the JSON parser's serves requests and keeps 0).
+    expect(threads.filter((tid) => nice(tid) === 10).length).toBeGreaterThanOrEqual(2);
   });
 });
 
