@@ -9,7 +9,7 @@ import type { RouteView } from "@/lib/ui/rules";
 import { fieldErrors, parseUnit, type RoutingSettingsView } from "@/lib/ui/settings";
 import { formatUsd } from "@/lib/ui/format";
 import { pointAt, prepareCurve, thresholdChange, tierTraffic, toChartPoint } from "@/lib/ui/operating-point";
-import { QueryBody, ReadOnlyNote } from "./common";
+import { QueryBody, ReadOnlyNote, useFormKey, type FormEdits } from "./common";
 import { OperatingCurveChart } from "./OperatingCurveChart";
 import { putSettings, settingsKeys, useChange, useRoutesList, useRoutingSettings, useTierCosts } from "./useSettings";
 
@@ -19,12 +19,13 @@ export function RoutingTab({ isAdmin }: { isAdmin: boolean }) {
   const routes = useRoutesList();
   // Here, not in the form: the form remounts with the saved values, and the "Saved." message must survive that.
   const save = useChange(putSettings, [settingsKeys.settings, settingsKeys.routes]);
+  const formKey = useFormKey(settings);
   return (
     <Card>
       <CardHeader title="Routing and tracing" description="Deployment-wide settings. Changes apply to the next request." />
       {!isAdmin ? <ReadOnlyNote>Only admins change these settings.</ReadOnlyNote> : null}
       <QueryBody query={settings} what="settings">
-        {(data) => <RoutingForm key={JSON.stringify(data)} initial={data} routes={routes.data?.data ?? []} isAdmin={isAdmin} save={save} />}
+        {(data) => <RoutingForm key={formKey.key} initial={data} routes={routes.data?.data ?? []} isAdmin={isAdmin} save={save} edits={formKey} />}
       </QueryBody>
     </Card>
   );
@@ -35,11 +36,13 @@ function RoutingForm({
   routes,
   isAdmin,
   save,
+  edits,
 }: {
   initial: RoutingSettingsView;
   routes: RouteView[];
   isAdmin: boolean;
   save: ReturnType<typeof useChange<Partial<RoutingSettingsView>, RoutingSettingsView>>;
+  edits: FormEdits;
 }) {
   const [threshold, setThreshold] = useState(initial.classifierThreshold === null ? "" : String(initial.classifierThreshold));
   const [sample, setSample] = useState(String(initial.sampleRate));
@@ -54,7 +57,7 @@ function RoutingForm({
   function submit(e: FormEvent) {
     e.preventDefault();
     if (t === undefined || s === undefined) return;
-    save.mutate({ classifierThreshold: t, sampleRate: s, tierRoutes, defaultRouteId });
+    save.mutate({ classifierThreshold: t, sampleRate: s, tierRoutes, defaultRouteId }, { onSuccess: edits.saving() });
   }
 
   const routeSelect = (value: string, onChange: (v: string) => void, tier: "standard" | "reasoning" | null, c: object) => (
@@ -71,7 +74,7 @@ function RoutingForm({
 
   return (
     <CardBody>
-      <form onSubmit={submit} className="space-y-5">
+      <form onSubmit={submit} {...edits.formProps} className="space-y-5">
         <fieldset disabled={!isAdmin} className="grid min-w-0 gap-4 sm:grid-cols-2">
           <Field
             label="Classifier threshold"

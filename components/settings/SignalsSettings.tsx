@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/Button";
 import { Card, CardBody, CardHeader } from "@/components/ui/Card";
 import { Field, FormMessage, Switch, TextArea, TextInput } from "@/components/ui/Form";
 import { apiFetch, isApiError } from "@/lib/ui/api-client";
-import { QueryBody, ReadOnlyNote } from "./common";
+import { QueryBody, ReadOnlyNote, useFormKey, type FormEdits } from "./common";
 import { settingsKeys, useChange } from "./useSettings";
 
 /** What GET /api/settings returns for the LLM classifier stage and escalation (lib/settings/service.ts). */
@@ -42,20 +42,22 @@ export function SignalsSettings({ isAdmin }: { isAdmin: boolean }) {
   const traces = useQuery({ queryKey: ["settings", "traces"], queryFn: ({ signal }) => apiFetch<RedactionView>("/api/settings/traces", { signal }) });
   const saveSettings = useChange((v: Partial<ClassifierEscalationView>) => apiFetch("/api/settings", { method: "PUT", body: v }), [settingsKeys.settings]);
   const saveRedaction = useChange((v: RedactionView) => apiFetch("/api/settings/traces", { method: "PUT", body: v }), [["settings", "traces"]]);
+  const escKey = useFormKey(settings, (d) => [d.llmClassifier, d.escalation]);
+  const redKey = useFormKey(traces, (d) => d.redaction);
   return (
     <>
       <Card>
         <CardHeader title="LLM classifier and escalation" description="The model that decides close calls, and when a standard answer is checked and escalated." />
         {!isAdmin ? <ReadOnlyNote>Only admins change these settings.</ReadOnlyNote> : null}
         <QueryBody query={settings} what="settings">
-          {(data) => <ClassifierEscalationForm key={JSON.stringify([data.llmClassifier, data.escalation])} initial={data} isAdmin={isAdmin} save={saveSettings} />}
+          {(data) => <ClassifierEscalationForm key={escKey.key} initial={data} isAdmin={isAdmin} save={saveSettings} edits={escKey} />}
         </QueryBody>
       </Card>
       <Card>
         <CardHeader title="Redaction" description="What is masked in prompts, answers, thinking and tool traffic before anything is stored." />
         {!isAdmin ? <ReadOnlyNote>Only admins change these settings.</ReadOnlyNote> : null}
         <QueryBody query={traces} what="trace settings">
-          {(data) => <RedactionForm key={JSON.stringify(data.redaction)} initial={data} isAdmin={isAdmin} save={saveRedaction} />}
+          {(data) => <RedactionForm key={redKey.key} initial={data} isAdmin={isAdmin} save={saveRedaction} edits={redKey} />}
         </QueryBody>
       </Card>
       <Card>
@@ -72,10 +74,12 @@ function ClassifierEscalationForm({
   initial,
   isAdmin,
   save,
+  edits,
 }: {
   initial: ClassifierEscalationView;
   isAdmin: boolean;
   save: ReturnType<typeof useChange<Partial<ClassifierEscalationView>, unknown>>;
+  edits: FormEdits;
 }) {
   const [llm, setLlm] = useState(initial.llmClassifier);
   const [timeout, setTimeoutMs] = useState(String(initial.llmClassifier.timeoutMs));
@@ -87,17 +91,20 @@ function ClassifierEscalationForm({
     e.preventDefault();
     const { maxFailureScore: _old, ...policy } = esc.policy;
     const maxFailureScore = num(failure);
-    save.mutate({
-      llmClassifier: { ...llm, timeoutMs: num(timeout) ?? llm.timeoutMs },
-      escalation: { enabled: esc.enabled, policy: { ...policy, maxHedgeDensity: num(hedge) ?? policy.maxHedgeDensity, ...(maxFailureScore !== undefined ? { maxFailureScore } : {}) } },
-    });
+    save.mutate(
+      {
+        llmClassifier: { ...llm, timeoutMs: num(timeout) ?? llm.timeoutMs },
+        escalation: { enabled: esc.enabled, policy: { ...policy, maxHedgeDensity: num(hedge) ?? policy.maxHedgeDensity, ...(maxFailureScore !== undefined ? { maxFailureScore } : {}) } },
+      },
+      { onSuccess: edits.saving() },
+    );
   }
   const flag = (k: "onMaxTokens" | "onRefusal" | "onLowConfidence", label: string) => (
     <Switch showLabel label={label} checked={esc.policy[k]} disabled={!isAdmin} onChange={(v) => setEsc({ ...esc, policy: { ...esc.policy, [k]: v } })} />
   );
   return (
     <CardBody>
-      <form onSubmit={submit} className="space-y-5" aria-label="LLM classifier and escalation">
+      <form onSubmit={submit} {...edits.formProps} className="space-y-5" aria-label="LLM classifier and escalation">
         <fieldset disabled={!isAdmin} className="grid min-w-0 gap-4 sm:grid-cols-2">
           <div className="space-y-3">
             <Switch showLabel label="LLM classifier for close calls" checked={llm.enabled} disabled={!isAdmin} onChange={(v) => setLlm({ ...llm, enabled: v })} />
@@ -129,7 +136,7 @@ function ClassifierEscalationForm({
   );
 }
 
-function RedactionForm({ initial, isAdmin, save }: { initial: RedactionView; isAdmin: boolean; save: ReturnType<typeof useChange<RedactionView, unknown>> }) {
+function RedactionForm({ initial, isAdmin, save, edits }: { initial: RedactionView; isAdmin: boolean; save: ReturnType<typeof useChange<RedactionView, unknown>>; edits: FormEdits }) {
   const [r, setR] = useState(initial.redaction);
   // One pattern a line: "label: match", or just the match (label "custom").
   const [patterns, setPatterns] = useState(initial.redaction.patterns.map((p) => `${p.label}: ${p.match}`).join("\n"));
@@ -145,11 +152,11 @@ function RedactionForm({ initial, isAdmin, save }: { initial: RedactionView; isA
         // A line left as it was keeps its other options (literal or glob, case, whole word).
         return initial.redaction.patterns.find((old) => old.label === p.label && old.match === p.match) ?? p;
       });
-    save.mutate({ redaction: { ...r, patterns: parsed } });
+    save.mutate({ redaction: { ...r, patterns: parsed } }, { onSuccess: edits.saving() });
   }
   return (
     <CardBody>
-      <form onSubmit={submit} className="space-y-4" aria-label="Redaction">
+      <form onSubmit={submit} {...edits.formProps} className="space-y-4" aria-label="Redaction">
         <fieldset disabled={!isAdmin} className="space-y-3">
           <Switch showLabel label="Redact before storing" checked={r.enabled} disabled={!isAdmin} onChange={(v) => setR({ ...r, enabled: v })} />
           <div className="grid gap-2 sm:grid-cols-3">

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useState, type MouseEvent, type ReactNode } from "react";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Spinner } from "@/components/ui/Spinner";
 
@@ -39,4 +39,50 @@ export function FormPanel({ title, children }: { title: string; children: ReactN
 
 export function ReadOnlyNote({ children }: { children: ReactNode }) {
   return <p className="px-4 pt-3 text-xs text-gray-500">{children}</p>;
+}
+
+/** What useFormKey gives a form: the events that mark an edit, and the mark of a save. */
+export interface FormEdits {
+  /** Spread on the <form>: a change in any field, or a switch flipped, is an edit. */
+  formProps: { onChange: () => void; onClick: (e: MouseEvent<HTMLFormElement>) => void };
+  /** Call as a save is sent; run what it returns when that save succeeded: the edits made until then are saved. */
+  saving: () => () => void;
+}
+
+/**
+ * The key a form that edits server data remounts on, so that it shows what
+ * the server holds: the data itself, except while the form has an edit not
+ * yet saved, or has just saved and the data read after that save has not
+ * come yet. Keyed on the data alone, a refetch that landed while someone
+ * typed (after their own save, or after another form saved the same
+ * settings) remounted the form and threw the typing away; the next Save then
+ * sent the old values and said "Saved.". Released as soon as a save
+ * succeeded, it remounted with the data read before the save and showed the
+ * old values until the refetch came.
+ *
+ * `select` picks the part of the data the form shows.
+ */
+export function useFormKey<T>(query: { data: T | undefined; dataUpdatedAt: number }, select: (data: T) => unknown = (d) => d): { key: string } & FormEdits {
+  const current = JSON.stringify(query.data === undefined ? null : select(query.data));
+  // edits: edits made; saved: how many of them a successful save sent, and when it succeeded;
+  // key: the data the form showed when the hold began.
+  const [s, set] = useState({ edits: 0, saved: 0, savedAt: 0, key: current });
+  const holding = (p: typeof s) => p.edits > p.saved || query.dataUpdatedAt < p.savedAt;
+  const shown = holding(s) ? s.key : current;
+  // A hold begins on the key shown then, so beginning one never remounts the form.
+  const edited = () => set((p) => ({ ...p, edits: p.edits + 1, key: holding(p) ? p.key : shown }));
+  return {
+    key: shown,
+    formProps: {
+      onChange: edited,
+      // Switches are buttons (components/ui/Form.tsx): a click on one is an edit, a click on Save is not.
+      onClick: (e) => {
+        if ((e.target as Element).closest('[role="switch"]')) edited();
+      },
+    },
+    saving: () => {
+      const through = s.edits;
+      return () => set((p) => ({ ...p, key: holding(p) ? p.key : shown, saved: Math.max(p.saved, through), savedAt: Date.now() }));
+    },
+  };
 }

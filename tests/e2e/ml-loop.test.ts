@@ -202,6 +202,31 @@ describe("the ML engineer's loop", () => {
     expect(traces.redaction.builtins.emails).toBe(false);
   });
 
+  it("settings: what is typed in one form survives the refetch after another form's save, and is what its Save sends", async () => {
+    const { page } = admin;
+    await page.goto("/settings?tab=routing");
+    const esc = page.getByRole("form", { name: "LLM classifier and escalation" });
+    await esc.waitFor();
+    const sampling = page.getByLabel("Trace sampling rate", { exact: true });
+    const before = (await (await api(server, "/api/settings")).json()) as { sampleRate: number; escalation: { policy: { maxHedgeDensity: number } } };
+    const typed = before.sampleRate === 0.37 ? "0.38" : "0.37";
+    // Typed in the routing form, not saved yet.
+    await sampling.fill(typed);
+    // The escalation form's save refreshes the settings both forms show, with a changed value.
+    const refetched = page.waitForResponse((r) => r.url().endsWith("/api/settings") && r.request().method() === "GET");
+    await esc.getByLabel("Maximum hedges per 1,000 words").fill(String(before.escalation.policy.maxHedgeDensity + 1));
+    await esc.getByRole("button", { name: "Save classifier and escalation" }).click();
+    await esc.getByText("Saved.").waitFor();
+    await refetched;
+    // The refetched settings render; a form keyed on them alone would have remounted with the stored rate.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await sampling.inputValue()).toBe(typed);
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(async () => ((await (await api(server, "/api/settings")).json()) as typeof before).sampleRate).toBe(Number(typed));
+    // Once saved, the form shows the server's values again: the stored rate, as the API reads it.
+    expect(await sampling.inputValue()).toBe(typed);
+  });
+
   it("a trace past the text retention says its text was cleared, and Settings shows the retention", async () => {
     const { page } = admin;
     const { response } = await client.messages
