@@ -202,4 +202,15 @@ describe("validateMessagesRequest", () => {
     expect(msg(base({ stream: "yes" }))).toBe("stream: Input should be a valid boolean");
     expect(msg(base({ stop_sequences: [1] }))).toBe("stop_sequences: Input should be a valid list of strings");
   });
+
+  it("checks metadata: a dictionary with user_id, a string or null, and nothing else", () => {
+    expect(check(base({ metadata: { user_id: "user-42" } }))).toBeNull();
+    expect(check(base({ metadata: { user_id: null } }))).toBeNull();
+    expect(check(base({ metadata: {} }))).toBeNull();
+    expect(msg(base({ metadata: { user_id: 42 } }))).toBe("metadata.user_id: Input should be a valid string");
+    expect(msg(base({ metadata: { user_id: { id: "x" } } }))).toBe("metadata.user_id: Input should be a valid string");
+    expect(msg(base({ metadata: "user-42" }))).toBe("metadata: Input should be a valid dictionary");
+    expect(msg(base({ metadata: ["user-42"] }))).toBe("metadata: Input should be a valid dictionary");
+    expect(msg(base({ metadata: { user_id: "u", session: "s" } }))).toBe("metadata.session: Extra inputs are not permitted");
+  });
 });

@@ -121,6 +121,7 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
     checkSampling(body, entry, version) ??
     checkToolChoiceWithThinking(body, entry) ??
     checkStopSequences(body.stop_sequences) ??
+    checkMetadata(body.metadata) ??
     checkSentThinking(body, entry, headers)
   );
 }
@@ -459,6 +460,18 @@ function checkToolChoiceWithThinking(body: Obj, entry: CatalogEntry): AppError |
     const off = entry.capabilities.thinking.types.between_tools.supported ? ', or turn thinking off with "thinking.type.between_tools"' : "";
     return badRequest(`tool_choice "${tc.type}" is not supported with thinking on this model. Use tool_choice "auto"${off}.`);
   }
+  return null;
+}
+
+/** metadata is `{ user_id?: string | null }` and nothing else (a client that sends a number as the user's id is refused, not relayed). */
+function checkMetadata(metadata: unknown): AppError | null {
+  if (metadata === undefined || metadata === null) return null;
+  if (!isObj(metadata)) return badRequest("metadata: Input should be a valid dictionary");
+  for (const key of Object.keys(metadata)) {
+    if (key !== "user_id") return badRequest(`metadata.${key}: Extra inputs are not permitted`);
+  }
+  const id = metadata.user_id;
+  if (id !== undefined && id !== null && typeof id !== "string") return badRequest("metadata.user_id: Input should be a valid string");
   return null;
 }
 
