@@ -4,13 +4,13 @@
  * never folded), so the same configuration always writes the same bytes.
  */
 import type * as YamlModule from "yaml";
+import { AppError } from "../api/errors";
+import { MAX_JSON_DEPTH } from "../api/json-body";
+import type { ConfigDocument } from "./document";
 
 /** The yaml package, loaded by the first export or import: ~30 ms of every start otherwise, for a page used now and then. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml = (): typeof YamlModule => require("yaml") as typeof YamlModule;
-import { AppError } from "../api/errors";
-import { MAX_JSON_DEPTH } from "../api/json-body";
-import type { ConfigDocument } from "./document";
 
 export type ConfigFormat = "yaml" | "json";
 
