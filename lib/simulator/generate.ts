@@ -441,37 +441,125 @@ export function toolResultAnswer(toolName: string, resultText: string, facts: Pr
   return lines.join("\n\n");
 }
 
-// ---- Tool input ---------------------------------------------------------
+// ---- Tool input and structured output ----------------------------------
 
 type Schema = Record<string, unknown>;
 
-/** A plausible input for a tool's JSON schema, filled from the prompt where a field's name suggests how. */
-export function sampleInput(schema: unknown, facts: PromptFacts, rng: Rng, name = ""): unknown {
-  const s = (typeof schema === "object" && schema !== null ? schema : {}) as Schema;
+const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Past this depth a recursive schema ($ref to itself) gets its smallest value: no array item past its minimum. */
+const MAX_DEPTH = 6;
+
+/**
+ * A plausible value for a JSON schema: a tool's input (filled from the prompt
+ * where a field's name suggests how), or the answer of a request with
+ * `output_config.format` (structured outputs), which must be a value the
+ * schema accepts. Follows what schema generators write (zod, Pydantic,
+ * OpenAI's helpers): enum and const, anyOf/oneOf/allOf, $ref into
+ * $defs/definitions, nullable types, bounds on numbers, lengths and item
+ * counts, and the common string formats.
+ */
+export function sampleInput(schema: unknown, facts: PromptFacts, rng: Rng, name = "", root: unknown = schema, depth = 0): unknown {
+  // A schema that can only nest without end (a required field that refers to its own object) has no value to give.
+  if (depth > 32) return null;
+  const s = isSchema(schema) ? schema : {};
+  const again = (sub: unknown, key = name) => sampleInput(sub, facts, rng, key, root, depth + 1);
+  if (typeof s.$ref === "string") return again(resolveRef(root, s.$ref));
+  if ("const" in s) return s.const;
   if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0];
-  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  for (const key of ["anyOf", "oneOf"] as const) {
+    const options = s[key];
+    // The first option that is not null: a nullable field gets a value.
+    if (Array.isArray(options) && options.length) return again(options.find((o) => !(isSchema(o) && o.type === "null")) ?? options[0]);
+  }
+  if (Array.isArray(s.allOf) && s.allOf.length) return again(Object.assign({}, ...s.allOf.filter(isSchema).map((o) => (typeof o.$ref === "string" ? resolveRef(root, o.$ref) : o))));
+  const types = Array.isArray(s.type) ? (s.type as unknown[]) : [s.type];
+  const type = types.find((t) => t !== "null") ?? types[0] ?? (s.properties ? "object" : s.items ? "array" : "string");
   switch (type) {
+    case "null":
+      return null;
     case "object": {
-      const props = (s.properties ?? {}) as Record<string, unknown>;
+      const props = (isSchema(s.properties) ? s.properties : {}) as Record<string, unknown>;
       const required = Array.isArray(s.required) ? (s.required as string[]) : Object.keys(props);
       const out: Record<string, unknown> = {};
-      for (const key of required) out[key] = sampleInput(props[key], facts, rng, key);
+      // The required fields only: a tool's optional ones (Claude Code's Read takes offset and limit) would change what it does.
+      for (const key of required) out[key] = again(props[key], key);
       return out;
     }
     case "integer":
-    case "number": {
-      const n = facts.numbers[0] ?? 1;
-      const v = type === "integer" ? Math.round(n) : n;
-      return typeof s.minimum === "number" && v < s.minimum ? s.minimum : v;
-    }
+    case "number":
+      return sampleNumber(s, type === "integer", facts.numbers[0] ?? 1);
     case "boolean":
       return true;
-    case "array":
-      return [sampleInput(s.items, facts, rng, name)];
+    case "array": {
+      const min = typeof s.minItems === "number" ? s.minItems : 0;
+      const max = typeof s.maxItems === "number" ? s.maxItems : Infinity;
+      const count = depth < MAX_DEPTH ? Math.min(max, Math.max(1, min)) : min;
+      if (Array.isArray(s.prefixItems)) return s.prefixItems.map((item) => again(item));
+      return Array.from({ length: count }, () => again(s.items));
+    }
     case "string":
     default:
-      return sampleString(name, facts, rng);
+      return sampleFormatted(s, name, facts, rng);
   }
+}
+
+/** The prompt's first number if the bounds allow it, else a bound, or the middle of them (bounds may be exclusive). */
+function sampleNumber(s: Schema, integer: boolean, wanted: number): number {
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+  const [min, max, xmin, xmax] = [num(s.minimum), num(s.maximum), num(s.exclusiveMinimum), num(s.exclusiveMaximum)];
+  const fits = (v: number) =>
+    (!integer || Number.isInteger(v)) && (min === undefined || v >= min) && (max === undefined || v <= max) && (xmin === undefined || v > xmin) && (xmax === undefined || v < xmax);
+  const lo = min ?? xmin;
+  const hi = max ?? xmax;
+  const candidates = [wanted, min, max, xmin === undefined ? undefined : xmin + 1, xmax === undefined ? undefined : xmax - 1, lo !== undefined && hi !== undefined ? (lo + hi) / 2 : undefined, 0];
+  for (const c of candidates) {
+    if (c === undefined) continue;
+    for (const v of integer ? [Math.round(c), Math.ceil(c), Math.floor(c)] : [c]) if (fits(v)) return v;
+  }
+  return lo ?? hi ?? 0;
+}
+
+/** "#/$defs/Name" (or any JSON pointer into the root schema), or an empty schema when it names nothing. */
+function resolveRef(root: unknown, ref: string): unknown {
+  if (!ref.startsWith("#")) return {};
+  let at: unknown = root;
+  for (const part of ref.slice(1).split("/").filter(Boolean)) {
+    const key = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    at = isSchema(at) ? at[key] : undefined;
+  }
+  return at ?? {};
+}
+
+/** A string that fits the schema's format and length bounds. */
+function sampleFormatted(s: Schema, name: string, facts: PromptFacts, rng: Rng): string {
+  let v: string;
+  switch (s.format) {
+    case "date-time":
+      v = "2026-11-24T09:30:00Z";
+      break;
+    case "date":
+      v = "2026-11-24";
+      break;
+    case "time":
+      v = "09:30:00Z";
+      break;
+    case "email":
+      v = "user@example.com";
+      break;
+    case "uri":
+    case "url":
+      v = "https://example.com";
+      break;
+    case "uuid":
+      v = "123e4567-e89b-42d3-a456-426614174000";
+      break;
+    default:
+      v = sampleString(name, facts, rng);
+  }
+  if (typeof s.maxLength === "number" && v.length > s.maxLength) v = v.slice(0, s.maxLength);
+  if (typeof s.minLength === "number" && v.length < s.minLength) v = v.padEnd(s.minLength, "x");
+  return v;
 }
 
 function sampleString(name: string, facts: PromptFacts, rng: Rng): string {

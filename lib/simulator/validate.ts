@@ -118,6 +118,7 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
     checkTools(body) ??
     checkThinking(body, entry, headers, opts) ??
     checkEffort(body, entry) ??
+    checkOutputFormat(body.output_config) ??
     checkSampling(body, entry, version) ??
     checkToolChoiceWithThinking(body, entry) ??
     checkStopSequences(body.stop_sequences) ??
@@ -411,6 +412,20 @@ function checkEffort(body: Obj, entry: CatalogEntry): AppError | null {
     }
   }
   return checkEffortCaps(body, entry);
+}
+
+/** output_config.format is a JSONOutputFormat, `{ type: "json_schema", schema }`, or null (§1.5). */
+function checkOutputFormat(oc: unknown): AppError | null {
+  if (!isObj(oc) || oc.format === undefined || oc.format === null) return null;
+  const f = oc.format;
+  if (!isObj(f)) return badRequest("output_config.format: Input should be a valid dictionary");
+  if (f.type !== "json_schema") return badRequest("output_config.format.type: Input should be 'json_schema'");
+  if (f.schema === undefined) return badRequest("output_config.format.schema: Field required");
+  if (!isObj(f.schema)) return badRequest("output_config.format.schema: Input should be a valid dictionary");
+  for (const key of Object.keys(f)) {
+    if (key !== "type" && key !== "schema") return badRequest(`output_config.format.${key}: Extra inputs are not permitted`);
+  }
+  return null;
 }
 
 /** `disabled` (Opus 5, Haiku 5.5) and `between_tools` (Sonnet 5.5) only at effort ≤ high, counting the default (§1.4, §1.6). */
