@@ -106,6 +106,32 @@ const toolChoice = z.union([
 export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
+/**
+ * Structured outputs: OpenAI's `json_schema` response format is the Messages
+ * API's `output_config.format` (the SDKs' parse() helpers and zodResponseFormat
+ * send it). `json_object` ("any JSON") has no counterpart there: refused with
+ * what to send instead, rather than answered with prose.
+ */
+const responseFormat = z.discriminatedUnion(
+  "type",
+  [
+    z.object({ type: z.literal("text") }).strict(),
+    z
+      .object({
+        type: z.literal("json_schema"),
+        json_schema: z.object({ name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }).strict(),
+      })
+      .strict(),
+  ],
+  { error: 'response_format: "text" or "json_schema" (with its schema); "json_object" has no counterpart in the Messages API' },
+);
+
+/** The Messages API's output_config.format for a response format, or undefined for plain text. */
+export function outputFormat(f: z.infer<typeof responseFormat> | undefined): { type: "json_schema"; schema: Record<string, unknown> } | undefined {
+  if (f?.type !== "json_schema") return undefined;
+  return { type: "json_schema", schema: f.json_schema.schema ?? { type: "object" } };
+}
+
 export const chatRequestSchema = z
   .object({
     model: z.string().min(1),
@@ -137,7 +163,7 @@ export const chatRequestSchema = z
     metadata: z.record(z.string(), z.string()).nullish(),
     service_tier: z.string().nullish(),
     prompt_cache_key: z.string().optional(),
-    response_format: z.object({ type: z.literal("text", { error: "response_format: only {\"type\":\"text\"} is supported" }) }).strict().optional(),
+    response_format: responseFormat.optional(),
   })
   .strict();
 
@@ -401,6 +427,8 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
   if (req.stream) body.stream = true;
   const user = req.safety_identifier ?? req.user;
   if (user) body.metadata = { user_id: user };
+  const format = outputFormat(req.response_format);
+  if (format) body.output_config = { format };
   if (req.tools?.length) {
     body.tools = req.tools.map((t) => ({
       name: t.function.name,

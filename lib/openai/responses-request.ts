@@ -16,11 +16,12 @@
  * here and replaced by the items they name before translation
  * (item-references.ts); max_output_tokens → max_tokens;
  * function tools; reasoning.effort → the tier hint; user /
- * safety_identifier → metadata.user_id.
+ * safety_identifier → metadata.user_id; text.format json_schema →
+ * output_config.format (structured outputs).
  *
  * Refused: anything that needs state thinkgate does not keep
  * (previous_response_id, conversation, background runs, prompt templates),
- * OpenAI's built-in tools, files, structured output formats and logprobs.
+ * OpenAI's built-in tools, files, the json_object format and logprobs.
  */
 import { z } from "zod";
 import { listOnly } from "../api/list-schema";
@@ -142,7 +143,19 @@ export const responsesRequestSchema = z
     top_p: z.number().nullish(),
     text: z
       .object({
-        format: z.object({ type: z.literal("text", { error: 'only {"type":"text"} is supported (structured output formats are not)' }) }).strict().optional(),
+        // Structured outputs: a json_schema format is the Messages API's output_config.format (as in request.ts).
+        format: z
+          .discriminatedUnion(
+            "type",
+            [
+              z.object({ type: z.literal("text") }).strict(),
+              z
+                .object({ type: z.literal("json_schema"), name: z.string(), description: z.string().optional(), schema: z.record(z.string(), z.unknown()), strict: z.boolean().nullish() })
+                .strict(),
+            ],
+            { error: '"text" or "json_schema" (with its schema); "json_object" has no counterpart in the Messages API' },
+          )
+          .optional(),
       })
       .strict()
       .optional(),
@@ -337,6 +350,8 @@ export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promis
   if (req.stream) body.stream = true;
   const user = req.safety_identifier ?? req.user;
   if (user) body.metadata = { user_id: user };
+  const format = req.text?.format;
+  if (format?.type === "json_schema") body.output_config = { format: { type: "json_schema", schema: format.schema } };
   if (req.tools?.length) {
     body.tools = req.tools.map((t) => ({
       name: t.name,

@@ -82,9 +82,15 @@ describe("Responses request → Messages request", () => {
     expect(await paramError(() => translate({ input: [{ role: "user", content: [{ type: "input_image", file_id: "file_1", detail: "auto" }] }] }))).toMatchObject({
       param: "input.0.content.0.image_url",
     });
-    expect(await paramError(() => translate({ input: "hi", text: { format: { type: "json_schema", name: "x", schema: {} } } }))).toMatchObject({ param: "text.format.type" });
+    expect(await paramError(() => translate({ input: "hi", text: { format: { type: "json_object" } } }))).toMatchObject({ param: "text.format.type", message: expect.stringMatching(/json_schema/) });
     expect(await paramError(() => translate({ input: "hi", frequency_penalty: 0 }))).toMatchObject({ param: "frequency_penalty", message: expect.stringMatching(/Responses endpoint/) });
     expect(await paramError(() => translate({ input: [{ type: "function_call", call_id: "c", name: "w", arguments: "{" }] }))).toMatchObject({ param: "input.0.arguments" });
+  });
+
+  it("maps a json_schema text format to output_config.format (structured outputs), and plain text to nothing", async () => {
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
+    expect((await translate({ input: "hi", text: { format: { type: "json_schema", name: "place", schema, strict: true } } })).output_config).toEqual({ format: { type: "json_schema", schema } });
+    expect((await translate({ input: "hi", text: { format: { type: "text" } } })).output_config).toBeUndefined();
   });
 
   it("refuses a function output that answers no earlier call, and a call left without its output, in OpenAI's wording", async () => {

@@ -46,6 +46,17 @@ describe("Chat Completions request → Messages request", () => {
     expect((await translate({ messages: [{ role: "user", content: "x" }], max_tokens: 10, max_completion_tokens: 20 })).max_tokens).toBe(20);
   });
 
+  it("maps a json_schema response format to output_config.format; refuses json_object with what to send instead", async () => {
+    const schema = { type: "object", properties: { answer: { type: "number" } }, required: ["answer"], additionalProperties: false };
+    const messages = [{ role: "user", content: "What is 2+2?" }];
+    expect((await translate({ messages, response_format: { type: "json_schema", json_schema: { name: "sum", schema, strict: true } } })).output_config).toEqual({ format: { type: "json_schema", schema } });
+    expect((await translate({ messages, response_format: { type: "text" } })).output_config).toBeUndefined();
+    const err = await translate({ messages, response_format: { type: "json_object" } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).message).toMatch(/json_schema/);
+    expect((err as AppError).details?.param).toBe("response_format.type");
+  });
+
   it("maps tools, tool calls and tool results (several results in one user turn)", async () => {
     const body = await translate({
       messages: [

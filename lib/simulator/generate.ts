@@ -462,7 +462,7 @@ const MAX_DEPTH = 6;
 export function sampleInput(schema: unknown, facts: PromptFacts, rng: Rng, name = "", root: unknown = schema, depth = 0): unknown {
   // A schema that can only nest without end (a required field that refers to its own object) has no value to give.
   if (depth > 32) return null;
-  const s = isSchema(schema) ? schema : {};
+  const s = withHints(isSchema(schema) ? schema : {});
   const again = (sub: unknown, key = name) => sampleInput(sub, facts, rng, key, root, depth + 1);
   if (typeof s.$ref === "string") return again(resolveRef(root, s.$ref));
   if ("const" in s) return s.const;
@@ -502,6 +502,29 @@ export function sampleInput(schema: unknown, facts: PromptFacts, rng: Rng, name 
     default:
       return sampleFormatted(s, name, facts, rng);
   }
+}
+
+/** Constraints a description may carry, as the SDKs' structured-output helpers write them. */
+const HINTED = new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "minLength", "maxLength", "format"]);
+
+/**
+ * The schema with the constraints its description states. The SDKs'
+ * structured-output helpers (zodOutputFormat) move what the API's schemas
+ * do not take (a minimum item count, number bounds) into the description,
+ * "{minItems: 2}", for the model to follow; the simulator, standing in for
+ * the model, follows them too, or the SDK's own check of the answer fails.
+ */
+function withHints(s: Schema): Schema {
+  if (typeof s.description !== "string") return s;
+  const hinted = /\{([^{}]*)\}/.exec(s.description);
+  if (!hinted) return s;
+  const extra: Schema = {};
+  for (const [, key, raw] of hinted[1]!.matchAll(/(\w+):\s*("[^"]*"|[^,\s}]+)/g)) {
+    if (!HINTED.has(key!) || key! in s) continue;
+    const value = raw!.startsWith('"') ? raw!.slice(1, -1) : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    extra[key!] = value;
+  }
+  return Object.keys(extra).length ? { ...s, ...extra } : s;
 }
 
 /** The prompt's first number if the bounds allow it, else a bound, or the middle of them (bounds may be exclusive). */

@@ -4,6 +4,7 @@
  * clients send (zod's, through the SDKs' helpers, and hand-written ones).
  * Checked with a real JSON Schema validator, not by the sampler's own reading.
  */
+import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -67,6 +68,19 @@ describe("sampleInput for a structured answer", () => {
       expect(validate(value), JSON.stringify({ value, errors: validate.errors })).toBe(true);
     });
   }
+
+  it("follows the constraints the SDK's zodOutputFormat moves into descriptions, so the SDK's own check of the answer passes", () => {
+    const Plan = z.object({
+      steps: z.array(z.object({ title: z.string().min(12), hours: z.number().min(0.5).max(8) })).min(3),
+      risk: z.enum(["low", "medium", "high"]),
+      owner: z.string().nullable(),
+    });
+    const sent = zodOutputFormat(Plan).schema;
+    // What the API receives carries the bounds only as text.
+    expect(JSON.stringify(sent)).toContain('"description":"{minItems: 3}"');
+    const value = sampleInput(sent, analyzePrompt("Plan a 2-week migration."), new Rng(3));
+    expect(Plan.safeParse(value).success, JSON.stringify(value)).toBe(true);
+  });
 
   it("is the same value for the same prompt and seed", () => {
     const schema = schemas[0]![1];

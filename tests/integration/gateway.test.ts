@@ -4,7 +4,9 @@
  * read back through the API. Runs once on SQLite and once on PostgreSQL.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import fs from "node:fs";
+import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, type TestServer } from "../support/server";
 
@@ -148,6 +150,22 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(rec.inputTokens).toBe(final.usage.input_tokens);
     expect(rec.thinkingText).toBe(thinkingDeltas);
     expect(rec.answer).toBe(textDeltas);
+  });
+
+  it("structured outputs: messages.parse() with zodOutputFormat gets parsed_output the schema accepts, with thinking on and streamed", async () => {
+    const Plan = z.object({ steps: z.array(z.object({ title: z.string(), hours: z.number().min(0.5).max(8) })).min(2), risk: z.enum(["low", "medium", "high"]), owner: z.string().nullable() });
+    const params = {
+      model: "claude-opus-4-7",
+      max_tokens: 4000,
+      thinking: { type: "adaptive" as const, display: "summarized" as const },
+      messages: [{ role: "user" as const, content: "Plan the migration of our billing service to the new queue, step by step with hours." }],
+      output_config: { format: zodOutputFormat(Plan) },
+    };
+    const msg = await client.messages.parse(params);
+    expect(msg.content[0]!.type).toBe("thinking");
+    expect(Plan.parse(msg.parsed_output)).toEqual(msg.parsed_output);
+    const streamed = await client.messages.stream(params).finalMessage();
+    expect(Plan.parse(streamed.parsed_output)).toEqual(streamed.parsed_output);
   });
 
   it("keeps a standard task on the requested model with thinking off", async () => {

@@ -5,6 +5,8 @@
  * recording and costing as /api/v1/messages must apply.
  */
 import OpenAI from "openai";
+import { zodResponseFormat } from "openai/helpers/zod";
+import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, type TestServer } from "../support/server";
 
@@ -232,6 +234,17 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
       reasoning_effort: "high",
     });
     expect(after.choices[0]!.message.content).toContain("12°C, sunny");
+  });
+
+  it("structured outputs: chat.completions.parse() with zodResponseFormat gets a message the schema parses, streamed too", async () => {
+    const Invoice = z.object({ customer: z.string(), total: z.number().positive(), currency: z.enum(["USD", "EUR"]), lines: z.array(z.object({ item: z.string(), quantity: z.number().int() })).min(1), paidOn: z.string().nullable() });
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Extract the invoice: Acme Corp, 12 widgets, total 54 USD, not paid yet." }];
+    const done = await client.chat.completions.parse({ model: "claude-sonnet-4-6", messages, response_format: zodResponseFormat(Invoice, "invoice") });
+    expect(done.choices[0]!.finish_reason).toBe("stop");
+    expect(Invoice.parse(done.choices[0]!.message.parsed)).toEqual(done.choices[0]!.message.parsed);
+    const stream = client.chat.completions.stream({ model: "claude-sonnet-4-6", messages, response_format: zodResponseFormat(Invoice, "invoice") });
+    const final = await stream.finalChatCompletion();
+    expect(Invoice.parse(final.choices[0]!.message.parsed)).toEqual(final.choices[0]!.message.parsed);
   });
 
   it("rejects an unsupported field with a 400 in OpenAI's error shape, naming the field", async () => {

@@ -1,14 +1,16 @@
 /**
  * Popular client libraries through thinkgate, unchanged, next to the official
  * SDKs (gateway.test.ts, openai-compat.test.ts): the Vercel AI SDK
- * (`ai` + `@ai-sdk/anthropic`) and LangChain JS (`@langchain/anthropic`),
- * each pointed at a thinkgate process whose upstream is the simulator. The
+ * (`ai` + `@ai-sdk/anthropic`) and LangChain JS (`@langchain/anthropic`, and
+ * `@langchain/openai` on the OpenAI-compatible endpoint), each pointed at a
+ * thinkgate process whose upstream is the simulator. The
  * simulator enforces the API's rules on tool loops and thinking blocks, so a
  * tool loop that passes here sends back what the real API requires.
  */
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatAnthropic } from "@langchain/anthropic";
+import { ChatOpenAI } from "@langchain/openai";
 import { generateText, stepCountIs, streamText, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -134,5 +136,33 @@ describe("LangChain JS (@langchain/anthropic) through thinkgate", () => {
     const second = await model.invoke([question, first, new ToolMessage({ tool_call_id: first.tool_calls![0]!.id!, content: "22°C, clear skies" })]);
     const text = typeof second.content === "string" ? second.content : (second.content as { type: string; text?: string }[]).filter((b) => b.type === "text").map((b) => b.text).join("");
     expect(text).toContain("22°C, clear skies");
+  });
+});
+
+describe("LangChain JS (@langchain/openai) through thinkgate's OpenAI-compatible endpoint", () => {
+  const chat = () => new ChatOpenAI({ model: "claude-sonnet-4-6", apiKey: server.adminKey, configuration: { baseURL: `${server.baseURL}/v1` }, maxRetries: 0 });
+
+  it("invoke answers with usage, and stream streams", async () => {
+    const answer = await chat().invoke("What is a good default page size for a paginated API?");
+    expect(String(answer.content)).toMatch(/\w{3,}/);
+    expect(answer.usage_metadata?.output_tokens).toBeGreaterThan(0);
+    let streamed = "";
+    for await (const chunk of await chat().stream("List two benefits of code review.")) streamed += String(chunk.content);
+    expect(streamed.length).toBeGreaterThan(20);
+  });
+
+  it("calls a bound tool and answers from the ToolMessage", async () => {
+    const model = chat().bindTools([{ name: "get_weather", description: "Current weather for a city", schema: z.object({ city: z.string() }) }]);
+    const question = new HumanMessage("Use get_weather for Madrid and tell me if I need an umbrella.");
+    const first = (await model.invoke([question])) as AIMessage;
+    expect(first.tool_calls?.[0]).toMatchObject({ name: "get_weather", args: { city: "Madrid" } });
+    const second = await model.invoke([question, first, new ToolMessage({ tool_call_id: first.tool_calls![0]!.id!, content: "22°C, clear skies" })]);
+    expect(String(second.content)).toContain("22°C, clear skies");
+  });
+
+  it("withStructuredOutput returns an object the schema parses", async () => {
+    const Contact = z.object({ name: z.string(), email: z.string(), company: z.string().nullable() });
+    const contact = await chat().withStructuredOutput(Contact, { name: "contact" }).invoke("Extract the contact: Ada Lovelace <ada@example.com> of Analytical Engines Ltd.");
+    expect(Contact.parse(contact)).toEqual(contact);
   });
 });
