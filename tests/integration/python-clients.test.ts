@@ -190,6 +190,13 @@ describe.skipIf(!base.ok)(`the anthropic Python SDK through thinkgate (${process
     expect(rec.client).toMatch(/^Anthropic\/Python \d/);
   });
 
+  it("messages.parse with a pydantic model: the answer validates as the model", async () => {
+    const out = result<{ type: string; parsed: { severity: number; steps: string[] }; text: string }>("structured_output");
+    expect(out.type).toBe("Ticket");
+    expect(JSON.parse(out.text)).toEqual(out.parsed);
+    expect(out.parsed.steps.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("a system prompt reaches the route and the record", async () => {
     const { headers, message } = result<Call>("system_prompt");
     expect(headers).toMatchObject({ "thinkgate-tier": "standard", "thinkgate-stage": "rule" });
@@ -388,6 +395,13 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
   const result = <T>(name: string) => outcome<T>(openaiRun, name);
   /** The completion id is chatcmpl-<thinkgate request id>. */
   const recordOf = (completionId: string) => stored(completionId.replace(/^chatcmpl-/, ""));
+
+  it("chat.completions.parse and responses.parse with a pydantic model: answers that validate as the model", async () => {
+    const out = result<{ chat: { type: string; parsed: { total: number }; finish_reason: string }; responses: { type: string; parsed: { total: number }; status: string } }>("structured_output");
+    expect(out.chat).toMatchObject({ type: "Invoice", finish_reason: "stop" });
+    expect(out.responses).toMatchObject({ type: "Invoice", status: "completed" });
+    expect(out.chat.parsed.total).toBeGreaterThan(0);
+  });
 
   it("chat.completions.create answers, with the system message mapped and the call recorded", async () => {
     const { headers, completion } = result<ChatCall>("create");

@@ -9,6 +9,7 @@ import asyncio
 import time
 
 import anthropic
+import pydantic
 
 from harness import BASE_URL, KEY, WRONG_KEY, Scenarios, expect_error, thinkgate_headers
 
@@ -60,6 +61,27 @@ def call(c, **params):
 def create():
     _, out = call(client, model="claude-sonnet-4-6", max_tokens=400, messages=[{"role": "user", "content": "Give me a one-line tip for naming variables."}])
     return out
+
+
+class Ticket(pydantic.BaseModel):
+    title: str
+    severity: int = pydantic.Field(ge=1, le=4)
+    component: str
+    steps: list[str] = pydantic.Field(min_length=2)
+    assignee: str | None
+
+
+@scenario
+def structured_output():
+    # messages.parse with a pydantic model: the SDK sends its JSON schema as output_config.format and validates the answer.
+    message = client.messages.parse(
+        model="claude-sonnet-4-6",
+        max_tokens=1000,
+        messages=[{"role": "user", "content": "File a ticket: CSV export drops the last row when a file has 12 columns."}],
+        output_format=Ticket,
+    )
+    parsed = message.parsed_output
+    return {"type": type(parsed).__name__, "parsed": parsed.model_dump(), "text": text_of(message)}
 
 
 @scenario

@@ -8,6 +8,7 @@ prints them all as one JSON document.
 import json
 
 import openai
+import pydantic
 
 from harness import BASE_URL, KEY, WRONG_KEY, Scenarios, expect_error, thinkgate_headers
 
@@ -64,6 +65,29 @@ def create():
         max_completion_tokens=300,
     )
     return out
+
+
+class Invoice(pydantic.BaseModel):
+    customer: str
+    total: float = pydantic.Field(gt=0)
+    currency: str
+    lines: list[str]
+    paid: bool
+
+
+@scenario
+def structured_output():
+    # chat.completions.parse and responses.parse with a pydantic model: the SDK sends a strict json_schema and validates the answer.
+    chat = client.chat.completions.parse(
+        model="claude-sonnet-4-6",
+        messages=[{"role": "user", "content": "Extract the invoice: Acme Corp, 12 widgets, 54 USD, paid."}],
+        response_format=Invoice,
+    )
+    resp = client.responses.parse(model="claude-sonnet-4-6", input="Extract the invoice: Acme Corp, 12 widgets, 54 USD, paid.", text_format=Invoice)
+    return {
+        "chat": {"type": type(chat.choices[0].message.parsed).__name__, "parsed": chat.choices[0].message.parsed.model_dump(), "finish_reason": chat.choices[0].finish_reason},
+        "responses": {"type": type(resp.output_parsed).__name__, "parsed": resp.output_parsed.model_dump(), "status": resp.status},
+    }
 
 
 @scenario
