@@ -504,25 +504,38 @@ export function sampleInput(schema: unknown, facts: PromptFacts, rng: Rng, name 
   }
 }
 
-/** Constraints a description may carry, as the SDKs' structured-output helpers write them. */
-const HINTED = new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "minLength", "maxLength", "format"]);
+/** Constraints a description may state, by their words with case, spaces and punctuation left out. */
+const HINTED: Record<string, string> = {
+  minitems: "minItems",
+  minimumitems: "minItems",
+  maxitems: "maxItems",
+  maximumitems: "maxItems",
+  minlength: "minLength",
+  minimumlength: "minLength",
+  maxlength: "maxLength",
+  maximumlength: "maxLength",
+  minimum: "minimum",
+  maximum: "maximum",
+  exclusiveminimum: "exclusiveMinimum",
+  exclusivemaximum: "exclusiveMaximum",
+  format: "format",
+};
 
 /**
  * The schema with the constraints its description states. The SDKs'
- * structured-output helpers (zodOutputFormat) move what the API's schemas
- * do not take (a minimum item count, number bounds) into the description,
- * "{minItems: 2}", for the model to follow; the simulator, standing in for
+ * structured-output helpers move what the API's schemas do not take (item
+ * counts, number bounds, lengths) into the description for the model to
+ * follow: the Anthropic SDK's zodOutputFormat writes "{minItems: 2}", the
+ * Vercel AI SDK "min items: 2; max items: 4.". The simulator, standing in for
  * the model, follows them too, or the SDK's own check of the answer fails.
  */
 function withHints(s: Schema): Schema {
   if (typeof s.description !== "string") return s;
-  const hinted = /\{([^{}]*)\}/.exec(s.description);
-  if (!hinted) return s;
   const extra: Schema = {};
-  for (const [, key, raw] of hinted[1]!.matchAll(/(\w+):\s*("[^"]*"|[^,\s}]+)/g)) {
-    if (!HINTED.has(key!) || key! in s) continue;
-    const value = raw!.startsWith('"') ? raw!.slice(1, -1) : Number.isFinite(Number(raw)) ? Number(raw) : raw;
-    extra[key!] = value;
+  for (const [, words, raw] of s.description.matchAll(/([A-Za-z][A-Za-z _-]*?)\s*:\s*("[^"]*"|-?\d+(?:\.\d+)?|[A-Za-z][\w-]*)/g)) {
+    const key = HINTED[words!.toLowerCase().replace(/[^a-z]/g, "")];
+    if (!key || key in s) continue;
+    extra[key] = raw!.startsWith('"') ? raw!.slice(1, -1) : Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
   return Object.keys(extra).length ? { ...s, ...extra } : s;
 }

@@ -82,6 +82,24 @@ describe("sampleInput for a structured answer", () => {
     expect(Plan.safeParse(value).success, JSON.stringify(value)).toBe(true);
   });
 
+  it("follows the same constraints in the words the Vercel AI SDK writes them (\"min items: 2; max items: 4.\")", () => {
+    const S = z.object({ hours: z.number().min(0.5).max(8), n: z.number().int().gt(2).lt(9), title: z.string().min(12).max(40), tags: z.array(z.string()).min(2).max(4) });
+    // As @ai-sdk/anthropic sends this schema (captured from its request body).
+    const sent = {
+      type: "object",
+      properties: {
+        hours: { type: "number", description: "minimum: 0.5; maximum: 8." },
+        n: { type: "integer", description: "exclusive minimum: 2; exclusive maximum: 9." },
+        title: { type: "string", description: "min length: 12; max length: 40." },
+        tags: { type: "array", items: { type: "string" }, description: "min items: 2; max items: 4." },
+      },
+      required: ["hours", "n", "title", "tags"],
+      additionalProperties: false,
+    };
+    const value = sampleInput(sent, analyzePrompt("Schedule 20 hours of work."), new Rng(5));
+    expect(S.safeParse(value).success, JSON.stringify(value)).toBe(true);
+  });
+
   it("is the same value for the same prompt and seed", () => {
     const schema = schemas[0]![1];
     expect(JSON.stringify(sampleInput(schema, facts, new Rng(7)))).toBe(JSON.stringify(sampleInput(schema, facts, new Rng(7))));

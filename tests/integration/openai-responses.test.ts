@@ -5,7 +5,7 @@
  * same routing, recording and costing as /api/v1/messages must apply.
  */
 import { createOpenAI } from "@ai-sdk/openai";
-import { generateText, stepCountIs, streamText, tool } from "ai";
+import { generateObject, generateText, stepCountIs, streamText, tool } from "ai";
 import OpenAI from "openai";
 import { zodTextFormat } from "openai/helpers/zod";
 import { z } from "zod";
@@ -425,6 +425,12 @@ describe(`Responses API through the official openai client (${process.env.THINKG
 describe("the Vercel AI SDK's OpenAI provider (Responses API by default) through thinkgate", () => {
   const openai = () => createOpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey });
   const recordOf = (headers: Record<string, string> | undefined) => stored(headers?.["x-request-id"] ?? "");
+
+  it("generateObject returns an object the schema parses (a json_schema text format)", async () => {
+    const Recipe = z.object({ name: z.string(), servings: z.number().int().min(1), ingredients: z.array(z.object({ item: z.string(), grams: z.number() })).min(2), vegetarian: z.boolean() });
+    const { object } = await generateObject({ model: openai()("claude-sonnet-4-6"), schema: Recipe, prompt: "A simple lentil soup recipe for 4." });
+    expect(Recipe.parse(object)).toEqual(object);
+  });
 
   it("generateText answers and the call is recorded as a priced request", async () => {
     const result = await generateText({ model: openai()("claude-sonnet-4-6"), system: "Be brief.", prompt: "Give me a one-line tip for naming variables.", maxOutputTokens: 400 });

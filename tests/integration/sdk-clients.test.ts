@@ -11,7 +11,7 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { ChatAnthropic } from "@langchain/anthropic";
 import { ChatOpenAI } from "@langchain/openai";
-import { generateText, stepCountIs, streamText, tool } from "ai";
+import { generateObject, generateText, stepCountIs, streamText, tool } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { eventually, startServer, type TestServer } from "../support/server";
@@ -52,6 +52,12 @@ describe("the Vercel AI SDK (ai + @ai-sdk/anthropic) through thinkgate", () => {
   const anthropic = () => createAnthropic({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey });
   // Records are found by thinkgate's request id, which the SDK exposes as a response header.
   const requestIdOf = (headers: Record<string, string> | undefined) => headers?.["thinkgate-request-id"];
+
+  it("generateObject returns an object the schema parses", async () => {
+    const Recipe = z.object({ name: z.string(), servings: z.number().int().min(1), ingredients: z.array(z.object({ item: z.string(), grams: z.number() })).min(2), vegetarian: z.boolean() });
+    const { object } = await generateObject({ model: anthropic()("claude-sonnet-4-6"), schema: Recipe, prompt: "A simple lentil soup recipe for 4.", maxOutputTokens: 2000 });
+    expect(Recipe.parse(object)).toEqual(object);
+  });
 
   it("generateText answers (a non-streamed answer parses) and the call is recorded", async () => {
     const result = await generateText({ model: anthropic()("claude-sonnet-4-6"), prompt: "Give me a one-line tip for naming variables.", maxOutputTokens: 400 });
