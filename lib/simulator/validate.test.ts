@@ -203,6 +203,19 @@ describe("validateMessagesRequest", () => {
     expect(msg(base({ stop_sequences: [1] }))).toBe("stop_sequences: Input should be a valid list of strings");
   });
 
+  it("checks cache_control: its type and ttl wherever it stands, and at most 4 marked blocks", () => {
+    const cc = { type: "ephemeral" };
+    const text = (n: number) => Array.from({ length: n }, (_, i) => ({ type: "text", text: `part ${i}`, cache_control: cc }));
+    expect(check(base({ system: text(2), messages: [{ role: "user", content: text(2) }] }))).toBeNull();
+    expect(check(base({ cache_control: { type: "ephemeral", ttl: "1h" }, messages: [{ role: "user", content: text(4) }] }))).toBeNull();
+    expect(msg(base({ system: text(2), messages: [{ role: "user", content: text(3) }] }))).toBe("A maximum of 4 blocks with cache_control may be provided. Found 5.");
+    expect(msg(base({ messages: [{ role: "user", content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral", ttl: "2h" } }] }] }))).toBe(
+      "messages.0.content.0.cache_control.ttl: Input should be '5m' or '1h'",
+    );
+    expect(msg(base({ cache_control: { type: "persistent" } }))).toBe("cache_control.type: Input should be 'ephemeral'");
+    expect(msg(base({ tools: [{ name: "t", input_schema: { type: "object" }, cache_control: "yes" }] }))).toBe("tools.0.cache_control: Input should be a valid dictionary");
+  });
+
   it("checks metadata: a dictionary with user_id, a string or null, and nothing else", () => {
     expect(check(base({ metadata: { user_id: "user-42" } }))).toBeNull();
     expect(check(base({ metadata: { user_id: null } }))).toBeNull();

@@ -123,6 +123,7 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
     checkToolChoiceWithThinking(body, entry) ??
     checkStopSequences(body.stop_sequences) ??
     checkMetadata(body.metadata) ??
+    checkCacheControl(body) ??
     checkSentThinking(body, entry, headers)
   );
 }
@@ -475,6 +476,39 @@ function checkToolChoiceWithThinking(body: Obj, entry: CatalogEntry): AppError |
     const off = entry.capabilities.thinking.types.between_tools.supported ? ', or turn thinking off with "thinking.type.between_tools"' : "";
     return badRequest(`tool_choice "${tc.type}" is not supported with thinking on this model. Use tool_choice "auto"${off}.`);
   }
+  return null;
+}
+
+/** The API's limit on explicit cache breakpoints in one request. */
+const MAX_CACHE_BREAKPOINTS = 4;
+
+/**
+ * cache_control is `{ type: "ephemeral", ttl?: "5m" | "1h" }` wherever it
+ * stands (top level, tools, system and message blocks, a tool result's
+ * blocks), and a request marks at most four blocks with it. A client or a
+ * gateway that adds a fifth breakpoint is refused by the API, so here too.
+ */
+function checkCacheControl(body: Obj): AppError | null {
+  const marked: [string, unknown][] = [];
+  const visit = (blocks: unknown, at: string) => {
+    if (!Array.isArray(blocks)) return;
+    blocks.forEach((b, i) => {
+      if (!isObj(b)) return;
+      if (b.cache_control !== undefined && b.cache_control !== null) marked.push([`${at}.${i}`, b.cache_control]);
+      if (b.type === "tool_result") visit(b.content, `${at}.${i}.content`);
+    });
+  };
+  visit(body.tools, "tools");
+  visit(body.system, "system");
+  if (Array.isArray(body.messages)) body.messages.forEach((m, i) => isObj(m) && visit(m.content, `messages.${i}.content`));
+  const all: [string, unknown][] = body.cache_control === undefined || body.cache_control === null ? marked : [["", body.cache_control], ...marked];
+  for (const [at, cc] of all) {
+    const path = `${at ? `${at}.` : ""}cache_control`;
+    if (!isObj(cc)) return badRequest(`${path}: Input should be a valid dictionary`);
+    if (cc.type !== "ephemeral") return badRequest(`${path}.type: Input should be 'ephemeral'`);
+    if (cc.ttl !== undefined && cc.ttl !== null && cc.ttl !== "5m" && cc.ttl !== "1h") return badRequest(`${path}.ttl: Input should be '5m' or '1h'`);
+  }
+  if (marked.length > MAX_CACHE_BREAKPOINTS) return badRequest(`A maximum of ${MAX_CACHE_BREAKPOINTS} blocks with cache_control may be provided. Found ${marked.length}.`);
   return null;
 }
 
