@@ -449,6 +449,9 @@ const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== nul
 
 /** Past this depth a recursive schema ($ref to itself) gets its smallest value: no array item past its minimum. */
 const MAX_DEPTH = 6;
+/** A client's schema may ask for any count or length: past these the answer is cut, not the thread's memory spent. */
+const MAX_ITEMS = 100;
+const MAX_STRING = 10_000;
 
 /**
  * A plausible value for a JSON schema: a tool's input (filled from the prompt
@@ -494,8 +497,8 @@ export function sampleInput(schema: unknown, facts: PromptFacts, rng: Rng, name 
     case "array": {
       const min = typeof s.minItems === "number" ? s.minItems : 0;
       const max = typeof s.maxItems === "number" ? s.maxItems : Infinity;
-      const count = depth < MAX_DEPTH ? Math.min(max, Math.max(1, min)) : min;
-      if (Array.isArray(s.prefixItems)) return s.prefixItems.map((item) => again(item));
+      const count = Math.min(MAX_ITEMS, depth < MAX_DEPTH ? Math.min(max, Math.max(1, min)) : min);
+      if (Array.isArray(s.prefixItems)) return s.prefixItems.slice(0, MAX_ITEMS).map((item) => again(item));
       return Array.from({ length: count }, () => again(s.items));
     }
     case "string":
@@ -532,7 +535,8 @@ const HINTED: Record<string, string> = {
 function withHints(s: Schema): Schema {
   if (typeof s.description !== "string") return s;
   const extra: Schema = {};
-  for (const [, words, raw] of s.description.matchAll(/([A-Za-z][A-Za-z _-]*?)\s*:\s*("[^"]*"|-?\d+(?:\.\d+)?|[A-Za-z][\w-]*)/g)) {
+  // The words before a colon are bounded (40 characters), so a long description is read in linear time.
+  for (const [, words, raw] of s.description.matchAll(/([A-Za-z][A-Za-z _-]{0,40}?)\s*:\s*("[^"]{0,100}"|-?\d+(?:\.\d+)?|[A-Za-z][\w-]{0,40})/g)) {
     const key = HINTED[words!.toLowerCase().replace(/[^a-z]/g, "")];
     if (!key || key in s) continue;
     extra[key] = raw!.startsWith('"') ? raw!.slice(1, -1) : Number.isFinite(Number(raw)) ? Number(raw) : raw;
@@ -561,7 +565,12 @@ function resolveRef(root: unknown, ref: string): unknown {
   if (!ref.startsWith("#")) return {};
   let at: unknown = root;
   for (const part of ref.slice(1).split("/").filter(Boolean)) {
-    const key = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    let key: string;
+    try {
+      key = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    } catch {
+      return {}; // "%E0" and the like: a pointer that names nothing
+    }
     at = isSchema(at) ? at[key] : undefined;
   }
   return at ?? {};
@@ -594,7 +603,7 @@ function sampleFormatted(s: Schema, name: string, facts: PromptFacts, rng: Rng):
       v = sampleString(name, facts, rng);
   }
   if (typeof s.maxLength === "number" && v.length > s.maxLength) v = v.slice(0, s.maxLength);
-  if (typeof s.minLength === "number" && v.length < s.minLength) v = v.padEnd(s.minLength, "x");
+  if (typeof s.minLength === "number" && v.length < s.minLength) v = v.padEnd(Math.min(s.minLength, MAX_STRING), "x");
   return v;
 }
 

@@ -100,6 +100,27 @@ describe("sampleInput for a structured answer", () => {
     expect(S.safeParse(value).success, JSON.stringify(value)).toBe(true);
   });
 
+  it("answers a hostile schema without spending the thread: huge counts and lengths, a broken pointer, a long description", () => {
+    // A quadratic reading of the description, or an allocation of the asked count, would not end within the test's timeout.
+    const value = sampleInput(
+      {
+        type: "object",
+        properties: {
+          many: { type: "array", items: { type: "string" }, minItems: 1e9 },
+          long: { type: "string", minLength: 1e9 },
+          broken: { $ref: "#/%E0%A4%A" },
+          prose: { type: "string", description: "a ".repeat(50_000) + "\t".repeat(50_000) },
+        },
+        required: ["many", "long", "broken", "prose"],
+      },
+      facts,
+      new Rng(1),
+    ) as { many: string[]; long: string; broken: unknown };
+    expect(value.many.length).toBe(100);
+    expect(value.long.length).toBe(10_000);
+    expect(typeof value.broken).toBe("string");
+  });
+
   it("is the same value for the same prompt and seed", () => {
     const schema = schemas[0]![1];
     expect(JSON.stringify(sampleInput(schema, facts, new Rng(7)))).toBe(JSON.stringify(sampleInput(schema, facts, new Rng(7))));
