@@ -11,7 +11,7 @@ import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { scrubSecrets } from "../observability/secrets";
 import { routingConfig } from "../routing/config";
-import { conversationPinKey, decide, toolUsePinKey, turnPinKey, type LlmStage, type PinLookup, type RoutingSnapshot } from "../routing/pipeline";
+import { conversationPinKey, decide, threadPinKey, toolUsePinKey, turnPinKey, type LlmStage, type PinLookup, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
 import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../routing/types";
 import { admit, settle, type Admission } from "../limits/admission";
@@ -478,7 +478,8 @@ function finish(
 ): void {
   const seen = observer.result();
   settle(a, seen.usage ?? null);
-  if (seen.needsPin && a.decision && a.applied && a.routable) {
+  const inThread = !!a.routable?.thread && !!seen.messageId;
+  if ((seen.needsPin || inThread) && a.decision && a.applied && a.routable) {
     // The configuration this call was served with: the rest of its turn's tool
     // loop gets it, and so does the conversation where its model binds its
     // thinking blocks. A turn's first call was decided anew, so its pin replaces
@@ -490,9 +491,13 @@ function finish(
       ...(a.applied.effort ? { effort: a.applied.effort as never } : {}),
       ...(a.body && a.applied.body.max_tokens > a.body.max_tokens ? { maxTokens: a.applied.body.max_tokens } : {}),
     };
-    pinStore.put(turnPinKey(a.routable.turnKey), pin, !a.routable.pendingToolResult);
-    for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.routable.turnKey, call.id), pin);
-    pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
+    if (seen.needsPin) {
+      pinStore.put(turnPinKey(a.routable.turnKey), pin, !a.routable.pendingToolResult);
+      for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.routable.turnKey, call.id), pin);
+      pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
+    }
+    // A thread's next request names this answer and nothing else of the conversation.
+    if (inThread) pinStore.put(threadPinKey(seen.messageId!), pin);
   }
   const status = o.failure ? (seen.usage ? "partial" : "error") : "ok";
   if (status === "ok" && a.hops.some((h) => h.escalated)) learnFromEscalation(a);

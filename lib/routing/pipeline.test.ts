@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, turnPinKey, type RoutingSnapshot } from "./pipeline";
+import { decide, threadPinKey, turnPinKey, type RoutingSnapshot } from "./pipeline";
 import { toRoutable, type MessagesBody } from "./request";
 import { compileRule, ruleSetSchema, type Rule } from "./rules";
 import { testSnapshot } from "./test-snapshot";
@@ -118,6 +118,16 @@ describe("routing pipeline", () => {
       const pins = { get: (k: string) => (k === key ? pin : undefined) };
       expect(await run(toolLoop, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
       expect(await run(toolLoop, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
+    });
+
+    it("keeps a server-held thread's continuation on the configuration of the answer it resumes, found by that answer's id", async () => {
+      const continuation = { ...toolLoop, messages: toolLoop.messages.slice(-1), thread: { type: "continue", previous_message_id: "msg_01first" } } as MessagesBody;
+      const pins = { get: (k: string) => (k === threadPinKey("msg_01first") ? pin : undefined) };
+      expect(await run(continuation, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
+      // A thread thinkgate did not start: forwarded as sent, never routed anew onto another model.
+      expect(await run(continuation, { "thinkgate-task": "math" })).toMatchObject({ stage: "pinned", route: null });
+      // Starting a thread is routed as any request.
+      expect(await run({ ...toolLoop, messages: toolLoop.messages.slice(0, 1), thread: { type: "create" } } as MessagesBody, { "thinkgate-task": "math" })).toMatchObject({ stage: "rule" });
     });
 
     it("forwards an unknown conversation as sent", async () => {

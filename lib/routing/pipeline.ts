@@ -79,6 +79,8 @@ export const conversationPinKey = (conversationKey: string) => `c:${conversation
  * turn key; the tool_use id (unique per answer) tells them apart.
  */
 export const toolUsePinKey = (turnKey: string, toolUseId: string) => `u:${turnKey}:${toolUseId}`;
+/** The configuration an answer in a server-held thread was served with, by the answer's id (what a continuation names). */
+export const threadPinKey = (messageId: string) => `m:${messageId}`;
 
 function pinnedDecision(pin: PinnedConfig, snapshot: RoutingSnapshot, reason: string): Decision {
   const r = pin.routeId ? snapshot.routes.get(pin.routeId) ?? null : null;
@@ -94,6 +96,21 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
 }
 
 async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
+  // 0. A server-held thread's continuation sends only the new turn: the API
+  // holds the rest, with thinking blocks bound to the model that wrote them.
+  // It gets the configuration of the answer it continues, as a tool loop does.
+  if (req.thread?.continues) {
+    const pin = await pins.get(threadPinKey(req.thread.continues));
+    if (pin) return pinnedDecision(pin, snapshot, `continues a server-held thread; kept on the configuration of the answer it resumes (${pin.model})`);
+    const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
+    return {
+      tier: thinkingOn ? "reasoning" : "standard",
+      stage: "pinned",
+      reason: "continues a server-held thread thinkgate did not start (or whose pin has expired); forwarded as sent",
+      route: null,
+    };
+  }
+
   // 1. A tool_result continuation is the same assistant turn (reference §1.7):
   // it gets the model and thinking of the turn's first call, whatever the
   // client echoes back, and nothing (not even a forced tier) switches it.

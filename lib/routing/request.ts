@@ -40,6 +40,15 @@ export interface RoutableOptions {
   scope?: string;
 }
 
+/** The request's place in a server-held thread (the beta `thread` parameter), if it has one. */
+function threadOf(t: unknown): Pick<RoutableRequest, "thread"> {
+  if (typeof t !== "object" || t === null) return {};
+  const { type, previous_message_id: previous } = t as { type?: unknown; previous_message_id?: unknown };
+  if (type === "create") return { thread: { continues: null } };
+  if (type === "continue" && typeof previous === "string") return { thread: { continues: previous } };
+  return {};
+}
+
 /** The router's view of a request. Async because a long conversation's messages are read in turns (conversationShape). */
 export async function toRoutable(body: MessagesBody, headers: Record<string, string | undefined>, opts: RoutableOptions = {}): Promise<RoutableRequest> {
   const messages = body.messages;
@@ -69,6 +78,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     conversationKey: shape.conversationKey,
     turnKey: shape.turnKey,
     answersToolUse: shape.answersToolUse,
+    ...threadOf(body.thread),
     background: agent && !hasTools && !shape.continuation,
     agentClient: agent,
     client: headers["user-agent"]?.slice(0, 200) || undefined,

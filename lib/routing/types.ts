@@ -92,6 +92,12 @@ export interface RoutableRequest {
   conversationKey: string;
   /** Hash of the conversation up to the user message that opened the current turn: the same for every call of a tool loop. */
   turnKey: string;
+  /**
+   * The request is part of a server-held thread (the beta `thread` parameter):
+   * `continues` names the answer it resumes from. A continuation carries only
+   * the new turn's messages, so it is recognised by that id, not by its keys.
+   */
+  thread?: { continues: string | null };
   /** On a continuation: the tool_use ids its tool results answer, which name the one call (and session) that asked for them. */
   answersToolUse?: string[];
   /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */

@@ -19,6 +19,7 @@ import * as files from "./files";
 import { cursorPage } from "./paging";
 import { cutIndex, messageFrames, paceFrames, sseFrame } from "./sse";
 import { countRequestTokens } from "./tokens";
+import { expandThread, holdThread } from "./threads";
 import { checkVersion, validateMessagesRequest } from "./validate";
 
 export const SIMULATOR_PREFIX = "/api/simulator";
@@ -145,7 +146,9 @@ function endpoint(fn: (req: ApiRequest, requestId: string, fault: Fault | undefi
 const createMessage = endpoint(async (req, requestId, headerFault) => {
   // Parsed as the gateway parses bodies: a large one on the JSON parser's thread, so the
   // simulator, which serves in the gateway's process, does not hold its event loop.
-  const body = (await req.json()).value;
+  // A thread's continuation is read as the whole conversation it continues (threads.ts).
+  const body = expandThread((await req.json()).value);
+  if (body instanceof AppError) return errorResponse(body, requestId);
   const invalid = validateMessagesRequest(body, req.headers);
   if (invalid) return errorResponse(invalid, requestId);
   const b = body as Record<string, unknown>;
@@ -161,6 +164,7 @@ const createMessage = endpoint(async (req, requestId, headerFault) => {
   if (fault === "reset") return resetResponse(200, { "content-type": b.stream === true ? "text/event-stream; charset=utf-8" : "application/json", "request-id": requestId });
 
   const outcome = await simulateMessage(b, modelInfo(b.model as string)!, directives, { cache: mentionsCacheControl(b) });
+  holdThread(b, outcome.message);
   if (b.stream === true) return streamMessage(outcome, fault, req, requestId);
 
   const bodyText = JSON.stringify(outcome.message);

@@ -4,6 +4,7 @@
  * read back through the API. Runs once on SQLite and once on PostgreSQL.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import { betaZodTool } from "@anthropic-ai/sdk/helpers/beta/zod";
 import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
 import fs from "node:fs";
 import { z } from "zod";
@@ -166,6 +167,47 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(Plan.parse(msg.parsed_output)).toEqual(msg.parsed_output);
     const streamed = await client.messages.stream(params).finalMessage();
     expect(Plan.parse(streamed.parsed_output)).toEqual(streamed.parsed_output);
+  });
+
+  it("the SDK's own tool loop (beta toolRunner, a server-held thread) runs to a final answer; each continuation keeps the thread's configuration", async () => {
+    // toolRunner starts a thread ({"type":"create"}) and sends each later step as only its tool results ({"type":"continue"}).
+    const seen: { stage: string | null; tier: string | null; thread: unknown; id: string | null }[] = [];
+    const traced = new Anthropic({
+      baseURL: server.baseURL,
+      apiKey: server.adminKey,
+      maxRetries: 0,
+      defaultHeaders: { "thinkgate-tier": "reasoning" },
+      fetch: async (url, init) => {
+        const res = await fetch(url, init);
+        const h = res.headers;
+        seen.push({ stage: h.get("thinkgate-stage"), tier: h.get("thinkgate-tier"), thread: (JSON.parse(String(init?.body)) as { thread?: unknown }).thread, id: h.get("thinkgate-request-id") });
+        return res;
+      },
+    });
+    const calls: string[] = [];
+    const weather = betaZodTool({
+      name: "get_weather",
+      description: "Current weather for a city",
+      inputSchema: z.object({ city: z.string() }),
+      run: async ({ city }) => {
+        calls.push(city);
+        return `${city}: 14°C and windy`;
+      },
+    });
+    const final = await traced.beta.messages
+      .toolRunner({ model: "claude-sonnet-4-6", max_tokens: 4000, messages: [{ role: "user", content: "Use get_weather for Bergen and tell me whether to bring a jacket." }], tools: [weather], max_iterations: 4 })
+      .runUntilDone();
+    expect(calls).toEqual(["Bergen"]);
+    expect(final.stop_reason).toBe("end_turn");
+    expect(final.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("")).toContain("14°C and windy");
+    expect(seen.map((s) => (s.thread as { type: string }).type)).toEqual(["create", "continue"]);
+    // The first call was routed (forced to reasoning); the continuation, only tool results, kept that configuration.
+    expect(seen.map((s) => [s.stage, s.tier])).toEqual([["override", "reasoning"], ["pinned", "reasoning"]]);
+    const [first, second] = await Promise.all(seen.map((s) => eventually(async () => {
+      const r = await fetch(`${server.url}/api/requests/${s.id}`, { headers: { "x-api-key": server.adminKey } });
+      return r.status === 200 ? ((await r.json()) as { servedModel: string; thinkingConfig: unknown }) : undefined;
+    })));
+    expect(second).toMatchObject({ servedModel: first!.servedModel, thinkingConfig: first!.thinkingConfig });
   });
 
   it("keeps a standard task on the requested model with thinking off", async () => {
