@@ -95,6 +95,16 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
   return d;
 }
 
+/**
+ * A conversation thinkgate has no configuration for, which must not be
+ * routed anew (its thinking is bound to the model it started on): it goes
+ * upstream as the client sent it, its tier read from the client's thinking.
+ */
+function forwardedAsSent(req: RoutableRequest, why: string): Decision {
+  const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
+  return { tier: thinkingOn ? "reasoning" : "standard", stage: "pinned", reason: `${why}; forwarded as sent`, route: null };
+}
+
 async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
   // 0. A server-held thread's continuation sends only the new turn: the API
   // holds the rest, with thinking blocks bound to the model that wrote them.
@@ -102,13 +112,7 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
   if (req.thread?.continues) {
     const pin = await pins.get(threadPinKey(req.thread.continues));
     if (pin) return pinnedDecision(pin, snapshot, `continues a server-held thread; kept on the configuration of the answer it resumes (${pin.model})`);
-    const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
-    return {
-      tier: thinkingOn ? "reasoning" : "standard",
-      stage: "pinned",
-      reason: "continues a server-held thread thinkgate did not start (or whose pin has expired); forwarded as sent",
-      route: null,
-    };
+    return forwardedAsSent(req, "continues a server-held thread thinkgate did not start (or whose pin has expired)");
   }
 
   // 1. A tool_result continuation is the same assistant turn (reference §1.7):
@@ -118,13 +122,7 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
     const asked = req.answersToolUse?.[0];
     const pin = (asked && (await pins.get(toolUsePinKey(req.turnKey, asked)))) || (await pins.get(turnPinKey(req.turnKey)));
     if (pin) return pinnedDecision(pin, snapshot, `continues a tool loop; kept on the configuration of the turn's first call (${pin.model})`);
-    const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
-    return {
-      tier: thinkingOn ? "reasoning" : "standard",
-      stage: "pinned",
-      reason: "continues a tool loop that started outside thinkgate; forwarded as sent",
-      route: null,
-    };
+    return forwardedAsSent(req, "continues a tool loop that started outside thinkgate");
   }
 
   // 2. A new user turn is decided anew, except where the API binds the
@@ -136,13 +134,7 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
       return pinnedDecision(pin, snapshot, `conversation carries thinking blocks bound to ${pin.model}; kept on the configuration it started with`);
     }
     if (!pin && bindsThinking(req.model)) {
-      const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
-      return {
-        tier: thinkingOn ? "reasoning" : "standard",
-        stage: "pinned",
-        reason: `conversation carries thinking blocks bound to ${req.model} and started outside thinkgate; forwarded as sent`,
-        route: null,
-      };
+      return forwardedAsSent(req, `conversation carries thinking blocks bound to ${req.model} and started outside thinkgate`);
     }
   }
 
