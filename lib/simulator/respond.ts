@@ -146,13 +146,13 @@ function chooseTool(body: Obj, prompt: string): Obj | undefined {
   return tc?.type === "any" ? tools[0] : undefined;
 }
 
-/** Cuts text to at most `tokens` estimated tokens. */
 /** The schema of `output_config.format` (structured outputs), when the request asks for one. */
 function outputSchema(body: Obj): Obj | undefined {
   const format = isObj(body.output_config) ? body.output_config.format : undefined;
   return isObj(format) && format.type === "json_schema" && isObj(format.schema) ? format.schema : undefined;
 }
 
+/** Cuts text to at most `tokens` estimated tokens. */
 function cutToTokens(text: string, tokens: number): string {
   return text.slice(0, Math.max(0, tokens * CHARS_PER_TOKEN));
 }
@@ -262,6 +262,7 @@ export async function simulateMessage(body: Obj, entry: CatalogEntry, directives
     return finish(outputTokens);
   }
 
+  const schema = outputSchema(body);
   let text: string;
   switch (directives.answer) {
     case "refusal":
@@ -284,9 +285,9 @@ export async function simulateMessage(body: Obj, entry: CatalogEntry, directives
       } else if (typeof body.system === "string" && body.system.startsWith(ROUTER_CLASSIFIER_PREFIX)) {
         // thinkgate's own LLM classifier stage asks for a strict JSON verdict.
         text = JSON.stringify({ reasoning: facts.topic !== "general", confidence: facts.topic !== "general" ? 0.85 : 0.7 });
-      } else if (outputSchema(body) !== undefined) {
+      } else if (schema) {
         // Structured outputs (§1.5): the answer is a JSON document the schema accepts.
-        text = JSON.stringify(sampleInput(outputSchema(body), facts, rng));
+        text = JSON.stringify(sampleInput(schema, facts, rng));
       } else if (turn.toolResults.length > 0) {
         const first = turn.toolResults[0]!;
         text = toolResultAnswer(toolUseName(messages, String(first.tool_use_id)), resultText(first.content), facts, answerOpts, rng);

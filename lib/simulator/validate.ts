@@ -357,9 +357,8 @@ function checkThinking(body: Obj, entry: CatalogEntry, headers: Headers, opts: V
     return badRequest(`thinking: Input tag '${String(type)}' found using 'type' does not match any of the expected tags: ${THINKING_TYPES.map((x) => `'${x}'`).join(", ")}`);
   }
   const tt = type as ThinkingType;
-  for (const key of Object.keys(t)) {
-    if (!THINKING_FIELDS[tt].includes(key)) return badRequest(`thinking.${tt}.${key}: Extra inputs are not permitted`);
-  }
+  const extra = extraInput(t, THINKING_FIELDS[tt], `thinking.${tt}`);
+  if (extra) return extra;
 
   const types = entry.capabilities.thinking.types;
   if (!types[tt].supported) return badRequest(unsupportedThinkingMessage(tt, entry));
@@ -423,10 +422,13 @@ function checkOutputFormat(oc: unknown): AppError | null {
   if (f.type !== "json_schema") return badRequest("output_config.format.type: Input should be 'json_schema'");
   if (f.schema === undefined) return badRequest("output_config.format.schema: Field required");
   if (!isObj(f.schema)) return badRequest("output_config.format.schema: Input should be a valid dictionary");
-  for (const key of Object.keys(f)) {
-    if (key !== "type" && key !== "schema") return badRequest(`output_config.format.${key}: Extra inputs are not permitted`);
-  }
-  return null;
+  return extraInput(f, ["type", "schema"], "output_config.format");
+}
+
+/** The API's 400 for the first key of `o` that is not one of `allowed` (its objects forbid extra fields), or null. */
+function extraInput(o: Obj, allowed: readonly string[], path: string): AppError | null {
+  const key = Object.keys(o).find((k) => !allowed.includes(k));
+  return key === undefined ? null : badRequest(`${path}.${key}: Extra inputs are not permitted`);
 }
 
 /** `disabled` (Opus 5, Haiku 5.5) and `between_tools` (Sonnet 5.5) only at effort ≤ high, counting the default (§1.4, §1.6). */
@@ -516,9 +518,8 @@ function checkCacheControl(body: Obj): AppError | null {
 function checkMetadata(metadata: unknown): AppError | null {
   if (metadata === undefined || metadata === null) return null;
   if (!isObj(metadata)) return badRequest("metadata: Input should be a valid dictionary");
-  for (const key of Object.keys(metadata)) {
-    if (key !== "user_id") return badRequest(`metadata.${key}: Extra inputs are not permitted`);
-  }
+  const extra = extraInput(metadata, ["user_id"], "metadata");
+  if (extra) return extra;
   const id = metadata.user_id;
   if (id !== undefined && id !== null && typeof id !== "string") return badRequest("metadata.user_id: Input should be a valid string");
   return null;
