@@ -12,7 +12,10 @@
  * the match start (m.s) or end (m.e) to cover a bounded-lookahead phrase such
  * as "if we take X to be".
  *
- * Labelling guide (what each kind means; the labelled fixture follows it):
+ * Labelling guide (what each kind means; the labelled fixture follows it).
+ * Hedges are labelled one span per cue, as BioScope and CoNLL-2010 annotate
+ * them ("should probably" is two, "I think maybe" two); a "whether" opening
+ * the clause a doubt governs belongs to it ("I don't know whether").
  * - hedge: the reasoner's own epistemic uncertainty. "I think/believe/suspect/
  *   guess/suppose" followed by a clause (not "think about/of/through"),
  *   probably/maybe/perhaps/possibly/apparently/likely (not probability talk

@@ -137,8 +137,12 @@ describe("phrases in context", () => {
     expect(sig("I'm not sure how to proceed.")).toEqual(["stuck:I'm not sure how to proceed"]);
     expect(sig("Alternatively, maybe we skip the backfill.")).toEqual(["alternative:Alternatively", "hedge:maybe"]);
     expect(sig("I think I'm stuck.")).toEqual(["hedge:I think", "stuck:I'm stuck"]);
-    // Touching hedges are one signal.
-    expect(sig("I think maybe a haiku.")).toEqual(["hedge:I think maybe"]);
+    // One span per cue, as annotated corpora count them; a "whether" opening
+    // the clause a doubt governs stays with it; touching assumptions are one premise.
+    expect(sig("I think maybe a haiku.")).toEqual(["hedge:I think", "hedge:maybe"]);
+    expect(sig("These data may suggest a second site.")).toEqual(["hedge:may", "hedge:suggest"]);
+    expect(sig("I'm unsure whether to mention it.")).toEqual(["hedge:I'm unsure whether"]);
+    expect(sig("We can assume without loss of generality that x > 0.")).toEqual(["assumption:We can assume without loss of generality"]);
   });
 
   it("is case-insensitive and handles curly apostrophes, markdown and line breaks", () => {

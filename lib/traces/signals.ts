@@ -22,10 +22,12 @@
  * an alternative (not the hedge "maybe"), "Wait, no" is one self-correction,
  * "that doesn't seem right" is a self-correction (not the hedge "seem"), and
  * "I'm not sure how to proceed" is stuck. Non-overlapping neighbours are all
- * kept ("Alternatively, maybe" gives an alternative and a hedge), except that
- * touching hedges (or touching assumptions) separated only by spaces or a
- * single comma are merged into one ("I think maybe", "We can assume without
- * loss of generality").
+ * kept ("Alternatively, maybe" gives an alternative and a hedge; "I think
+ * maybe" two hedges, one per cue, as annotated corpora count them), except
+ * that touching assumptions separated only by spaces or a single comma are
+ * merged into one ("We can assume without loss of generality"), and so is a
+ * "whether" / "if" with the doubt whose clause it opens ("I don't know
+ * whether").
  *
  * Matching is case-insensitive, folds curly apostrophes (I’m), ignores markdown
  * emphasis (**Wait**) and skips code (fenced blocks and `inline code`).
@@ -261,10 +263,14 @@ function resolve(t: Tokens, c: Candidates): Resolved {
     for (let k = ts; k <= te; k++) if (used[k] !== 0) continue outer;
     for (let k = ts; k <= te; k++) used[k] = i + 1;
   }
-  // Read kept spans back in text order. Adjacent hedges (or assumptions)
-  // separated only by spaces or one comma are one signal ("I think maybe",
-  // "We can assume without loss of generality"). Self-corrections etc. stay
-  // separate: "Wait, that's not right" is a marker plus a verdict.
+  // Read kept spans back in text order. Adjacent assumptions separated only
+  // by spaces or one comma are one premise ("We can assume without loss of
+  // generality"). Hedges stay one span per cue, as annotated corpora count
+  // them ("may suggest" and "I think maybe" are two cues each), except a
+  // "whether" / "if" that opens the clause a doubt governs: "I don't know
+  // whether" is one cue, as "It is unclear whether" is one lexicon phrase.
+  // Self-corrections etc. stay separate: "Wait, that's not right" is a marker
+  // plus a verdict.
   for (let k = 0; k < t.n; k++) {
     const owner = used[k]! - 1;
     if (owner < 0) continue;
@@ -273,7 +279,7 @@ function resolve(t: Tokens, c: Candidates): Resolved {
     const kind = c.kind[owner]!;
     k = te;
     const last = out.n - 1;
-    if (last >= 0 && out.kind[last] === kind && (kind === HEDGE || kind === ASSUMPTION) && gapIsJoinable(t, out.te[last]!, ts)) {
+    if (last >= 0 && out.kind[last] === kind && (kind === ASSUMPTION || (kind === HEDGE && ts === te && isComplementizer(t, ts))) && gapIsJoinable(t, out.te[last]!, ts)) {
       out.te[last] = te;
       continue;
     }
@@ -286,6 +292,12 @@ function resolve(t: Tokens, c: Candidates): Resolved {
 }
 const HEDGE = KIND_INDEX.hedge;
 const ASSUMPTION = KIND_INDEX.assumption;
+
+/** "whether" or "if": the word that opens the clause a preceding doubt governs. */
+function isComplementizer(t: Tokens, k: number): boolean {
+  const w = wd(t, k);
+  return w === "whether" || w === "if";
+}
 
 /** Tokens strictly between a and b are at most one comma, with no line break. */
 function gapIsJoinable(t: Tokens, a: number, b: number): boolean {
