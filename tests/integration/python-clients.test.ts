@@ -235,6 +235,20 @@ describe.skipIf(!base.ok)(`the anthropic Python SDK through thinkgate (${process
     expect(second!.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
   });
 
+  it("the SDK's tool runner (beta.messages.tool_runner with a @beta_tool): the tool runs, and every step is served by the first step's model and thinking", async () => {
+    const { steps, headers, expected_result } = result<{ steps: { stop_reason: string; blocks: string[]; text: string }[]; headers: Headers[]; expected_result: string }>(
+      "tool_runner",
+    );
+    expect(steps.map((s) => s.stop_reason)).toEqual(["tool_use", "end_turn"]);
+    expect(steps[1]!.text).toContain(expected_result);
+    expect(headers).toHaveLength(2);
+    expect(headers[0]).toMatchObject({ "thinkgate-tier": "reasoning", "thinkgate-thinking": "hidden" });
+    const [first, second] = await Promise.all(headers.map((h) => stored(h["thinkgate-request-id"]!)));
+    expect(first!.thinkingTokens).toBeGreaterThan(0);
+    expect(second!.stage).toBe("pinned");
+    expect([second!.servedModel, second!.thinkingConfig]).toEqual([first!.servedModel, first!.thinkingConfig]);
+  });
+
   it("messages.stream: text_stream concatenates to get_final_message()'s text, and the record matches the stream", async () => {
     const { headers, deltas, text_stream, final } = result<{ headers: Headers; deltas: number; text_stream: string; final: MessageSummary }>("stream");
     expect(deltas).toBeGreaterThan(1);

@@ -136,6 +136,34 @@ def tool_loop():
 
 
 @scenario
+def tool_runner():
+    """The SDK's own tool loop (client.beta.messages.tool_runner with a @beta_tool function): it sends the whole
+    conversation each step; thinkgate's headers are read off the HTTP responses, which the runner does not expose."""
+    seen = []
+    http = anthropic.DefaultHttpxClient(event_hooks={"response": [lambda r: seen.append(thinkgate_headers(r.headers))]})
+    runner_client = anthropic.Anthropic(base_url=BASE_URL, api_key=KEY, max_retries=0, timeout=30, http_client=http)
+
+    @anthropic.beta_tool
+    def get_weather_tool(city: str) -> str:
+        """Current weather for a city.
+
+        Args:
+            city: the city's name
+        """
+        return get_weather(city)
+
+    runner = runner_client.beta.messages.tool_runner(
+        model="claude-sonnet-4-6",
+        max_tokens=600,
+        tools=[get_weather_tool],
+        messages=[{"role": "user", "content": "Use get_weather_tool for Porto, then review whether our retry policy handles the 503s it reported."}],
+        extra_headers={"thinkgate-task": "code-review"},
+    )
+    steps = [{"stop_reason": m.stop_reason, "blocks": [b.type for b in m.content], "text": text_of(m)} for m in runner]
+    return {"steps": steps, "headers": seen, "expected_result": get_weather("Porto")}
+
+
+@scenario
 def stream():
     with client.messages.stream(
         model="claude-sonnet-4-6", max_tokens=600, messages=[{"role": "user", "content": "Name three uses of a message queue."}]
