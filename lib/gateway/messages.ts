@@ -140,6 +140,8 @@ export async function routeDecision(
   if (policy.policy !== "decide" && explicitThinking(body)) routable.honourClientThinking = true;
   const decision = await decide(routable, snapshot, pins, llm);
   if (policy.policy === "cap" && policy.cap) decision.thinkingCap = policy.cap;
+  // A thread's continuation belongs to the thread's conversation (its record and its thread view).
+  if (routable.thread?.continues && decision.pinned?.conversationKey) routable.conversationKey = decision.pinned.conversationKey;
   return decision;
 }
 
@@ -497,7 +499,7 @@ function finish(
       pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
     }
     // A thread's next request names this answer and nothing else of the conversation.
-    if (inThread) pinStore.put(threadPinKey(seen.messageId!), pin);
+    if (inThread) pinStore.put(threadPinKey(seen.messageId!), { ...pin, conversationKey: a.routable.conversationKey });
   }
   const status = o.failure ? (seen.usage ? "partial" : "error") : "ok";
   if (status === "ok" && a.hops.some((h) => h.escalated)) learnFromEscalation(a);

@@ -37,6 +37,12 @@ export interface PinnedConfig {
    * own smaller value, which with thinking on could end the answer early.
    */
   maxTokens?: number;
+  /**
+   * On the pin of an answer in a server-held thread: the conversation the
+   * thread belongs to. A continuation sends only its new turn, so nothing in
+   * it says which conversation it continues; it is recorded under this one.
+   */
+  conversationKey?: string;
 }
 
 /** Answer on the standard route first; escalate to `toRouteId` when the answer turns out weak. */

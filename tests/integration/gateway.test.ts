@@ -208,6 +208,16 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
       return r.status === 200 ? ((await r.json()) as { servedModel: string; thinkingConfig: unknown }) : undefined;
     })));
     expect(second).toMatchObject({ servedModel: first!.servedModel, thinkingConfig: first!.thinkingConfig });
+    // The continuation carries nothing of the first turn; it is recorded in the thread's conversation all the same.
+    const thread = await eventually(async () => {
+      const r = await fetch(`${server.url}/api/traces/${seen[1]!.id}/thread`, { headers: { "x-api-key": server.adminKey } });
+      const t = r.status === 200 ? ((await r.json()) as { calls: number; turns: { turn: number; calls: { id: string; userText: string | null; toolResults: unknown[] }[] }[] }) : undefined;
+      return t && t.calls === 2 ? t : undefined;
+    });
+    expect(thread.turns).toHaveLength(1);
+    expect(thread.turns[0]!.calls.map((c) => c.id)).toEqual(seen.map((s) => s.id));
+    expect(thread.turns[0]!.calls[0]!.userText).toContain("Bergen");
+    expect(thread.turns[0]!.calls[1]!.toolResults).toHaveLength(1);
   });
 
   it("keeps a standard task on the requested model with thinking off", async () => {
