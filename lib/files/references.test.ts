@@ -13,6 +13,24 @@ describe("fileIdsIn", () => {
     expect((await fileIdsIn(messages)).sort()).toEqual(["file_a", "file_b", "file_c", "file_d"]);
   });
 
+  it("finds file ids nested at any depth: a document whose source is content blocks, a search result, a tool result inside them", async () => {
+    const image = (id: string) => ({ type: "image", source: { type: "file", file_id: id } });
+    const messages = [
+      { role: "user", content: [{ type: "document", source: { type: "content", content: [image("file_in_doc"), { type: "text", text: "x" }] } }] },
+      { role: "user", content: [{ type: "search_result", source: "s", title: "t", content: [{ type: "document", source: { type: "file", file_id: "file_in_search" } }] }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: [{ type: "document", source: { type: "content", content: [image("file_deep")] } }] }] },
+      // A tool call's input is the model's JSON: a file-shaped value there names no file.
+      { role: "assistant", content: [{ type: "tool_use", id: "t2", name: "n", input: { source: { type: "file", file_id: "file_in_input" } } }] },
+    ];
+    expect((await fileIdsIn(messages)).sort()).toEqual(["file_deep", "file_in_doc", "file_in_search"]);
+  });
+
+  it("reads nesting deeper than the call stack would allow", async () => {
+    let content: unknown = [{ type: "image", source: { type: "file", file_id: "file_bottom" } }];
+    for (let i = 0; i < 50_000; i++) content = [{ type: "tool_result", tool_use_id: "t", content }];
+    expect(await fileIdsIn([{ role: "user", content }])).toEqual(["file_bottom"]);
+  });
+
   it("ignores other sources and shapes that are not blocks", async () => {
     const messages = [
       null,

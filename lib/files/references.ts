@@ -30,25 +30,37 @@ function fileIdOf(block: Obj): string | null {
 }
 
 /**
- * The distinct file ids named in `messages`' blocks, tool results' blocks
- * included. Other requests are served in between, as when the body was
+ * The distinct file ids named in `messages`' blocks, at any depth: blocks
+ * nest (a tool result's content, a document whose source is a list of
+ * content blocks, a search result's content), so every object under a block
+ * is read, except a tool call's `input`, which is the model's JSON and names
+ * no file to the API. Read with a stack, not recursion: nesting depth is the
+ * client's. Other requests are served in between, as when the body was
  * checked (lib/gateway/body.ts): a request may carry 100,000 messages.
  */
 export async function fileIdsIn(messages: readonly unknown[]): Promise<string[]> {
   const ids = new Set<string>();
   const turn = turnBudget();
-  const blocks = (content: unknown) => {
-    if (!Array.isArray(content)) return;
-    for (const b of content) {
-      if (!isObj(b)) continue;
-      const id = fileIdOf(b);
-      if (id !== null) ids.add(id);
-      if (b.type === "tool_result") blocks(b.content);
-    }
-  };
+  const stack: unknown[] = [];
+  let visited = 0;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
-    if (isObj(m)) blocks(m.content);
+    if (isObj(m)) stack.push(m.content);
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (Array.isArray(v)) {
+        for (const x of v) if (typeof x === "object" && x !== null) stack.push(x);
+      } else if (isObj(v)) {
+        const id = fileIdOf(v);
+        if (id !== null) ids.add(id);
+        const skipInput = typeof v.type === "string" && v.type.endsWith("tool_use");
+        for (const k in v) {
+          const x = v[k];
+          if (typeof x === "object" && x !== null && !(skipInput && k === "input")) stack.push(x);
+        }
+      }
+      if (++visited % 4096 === 0) await turn();
+    }
     if (i % 64 === 63) await turn();
   }
   return [...ids];

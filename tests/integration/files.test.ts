@@ -91,19 +91,25 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
       ],
       tools: [{ name: "fetch", input_schema: { type: "object" as const, properties: {} } }],
     };
-    for (const body of [naming([asDocument, { type: "text", text: "Summarize." }]), inToolResult]) {
+    // Nested one level deeper, in a document whose source is content blocks.
+    const inContentSource = naming([
+      { type: "document", source: { type: "content", content: [{ type: "image", source: { type: "file", file_id: fileId } }] } } as Anthropic.ContentBlockParam,
+      { type: "text", text: "Describe it." },
+    ]);
+    for (const body of [naming([asDocument, { type: "text", text: "Summarize." }]), inToolResult, inContentSource]) {
       const refused = await other.messages.create(body).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(NotFoundError);
       expect((refused as APIError).error).toMatchObject({ type: "error", error: { type: "not_found_error", message: `File not found: ${fileId}` } });
     }
     await expect(other.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: [asDocument] }] })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(other.messages.countTokens({ model: "claude-sonnet-4-6", messages: inContentSource.messages })).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       other.messages.batches.create({ requests: [{ custom_id: "a", params: naming([{ type: "text", text: "hi" }]) }, { custom_id: "b", params: naming([asDocument]) }] }),
     ).rejects.toBeInstanceOf(NotFoundError);
     // The refused Messages requests are recorded as the errors they were.
     await eventually(async () => {
       const rows = await queryDb<{ n: number }>(server, `SELECT COUNT(*) AS "n" FROM "RequestRecord" WHERE "httpStatus" = 404 AND "errorType" = 'not_found_error'`);
-      return Number(rows[0]!.n) === 2 ? true : undefined;
+      return Number(rows[0]!.n) === 3 ? true : undefined;
     });
     // The uploader and an admin are answered, in a tool result too.
     expect((await owner.messages.create(inToolResult)).content.length).toBeGreaterThan(0);
