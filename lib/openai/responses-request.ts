@@ -181,12 +181,14 @@ const ITEMS_PER_SLICE = 1000;
 
 /** The schema of one raw item by its type; a 400 for a kind of item thinkgate does not take. */
 function itemSchema(raw: unknown, at: string) {
-  const t = typeof raw === "object" && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  // Not an object (null, a number...): the message schema says so in the usual 400.
+  if (typeof raw !== "object" || raw === null) return partsMessage;
+  const t = (raw as { type?: unknown }).type;
   switch (t) {
     case undefined:
     case null:
       // An item with an id and neither role nor content is a reference without its type.
-      if (typeof raw === "object" && raw !== null && "id" in raw && !("role" in raw) && !("content" in raw)) return itemReference;
+      if ("id" in raw && !("role" in raw) && !("content" in raw)) return itemReference;
       return typeof (raw as { content?: unknown }).content === "string" ? textMessage : partsMessage;
     case "message":
       return typeof (raw as { content?: unknown }).content === "string" ? textMessage : partsMessage;

@@ -85,6 +85,10 @@ describe("Responses request → Messages request", () => {
     expect(await paramError(() => translate({ input: "hi", text: { format: { type: "json_object" } } }))).toMatchObject({ param: "text.format.type", message: expect.stringMatching(/json_schema/) });
     expect(await paramError(() => translate({ input: "hi", frequency_penalty: 0 }))).toMatchObject({ param: "frequency_penalty", message: expect.stringMatching(/Responses endpoint/) });
     expect(await paramError(() => translate({ input: [{ type: "function_call", call_id: "c", name: "w", arguments: "{" }] }))).toMatchObject({ param: "input.0.arguments" });
+    // An item that is not an object is a 400 naming it, null included.
+    for (const item of [null, 5, "text", true]) {
+      expect(await paramError(() => translate({ input: [{ role: "user", content: "hi" }, item] as never }))).toMatchObject({ param: "input.1" });
+    }
   });
 
   it("maps a json_schema text format to output_config.format (structured outputs), and plain text to nothing", async () => {
