@@ -1,5 +1,6 @@
 /** The cost dashboard's time range: whole UTC hours, the rollup's unit. */
 import { z } from "zod";
+import { isoInstant as instant } from "../api/instant";
 import type { Granularity } from "./types";
 
 export const HOUR_MS = 3_600_000;
@@ -9,7 +10,6 @@ export const DEFAULT_DAYS = 30;
 export const MAX_BUCKETS = 1_000;
 export const MAX_DAYS = 800;
 
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((v) => Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v));
 
 export const costQuerySchema = z.object({
   from: instant.optional(),

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { json, type Handler } from "../api/http";
+import { isoDate } from "../api/instant";
 import { withApi } from "../api/wrap";
 import { pricesRepo } from "../db/prices.repo";
 import { announceChange } from "../cluster/bus";
@@ -15,7 +16,7 @@ const perMTok = z.number().finite().min(0).max(10_000);
 export const priceBody = z
   .object({
     model: z.string().trim().min(1).max(200),
-    effectiveFrom: z.coerce.date(),
+    effectiveFrom: isoDate,
     input: perMTok,
     cacheWrite5m: perMTok,
     cacheWrite1h: perMTok,

@@ -16,6 +16,7 @@
 import { z } from "zod";
 import { badRequest } from "../api/errors";
 import { json, type Handler } from "../api/http";
+import { isoDate } from "../api/instant";
 import { withApi } from "../api/wrap";
 import { patternsRepo, type WindowFilter } from "../db/patterns.repo";
 import { parseProfile, peakBin, rateSeries, recurringAssumptions } from "./patterns";
@@ -26,8 +27,8 @@ export const ANALYSE_LIMIT = 5_000;
 const DEFAULT_DAYS = 7;
 
 const windowQuery = z.object({
-  from: z.coerce.date({ error: "from: an ISO date or date-time" }).optional(),
-  to: z.coerce.date({ error: "to: an ISO date or date-time" }).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   routeId: z.string().min(1).max(200).optional(),
   app: z.string().min(1).max(200).optional(),
 });

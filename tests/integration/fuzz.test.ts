@@ -298,7 +298,17 @@ function generate(): Payload[] {
     ["POST", "/api/rules/test", [{ rules: [], prompt: 5 }, { rules: [{}], prompt: "p" }, { prompt: "x".repeat(10) }]],
     ["POST", "/api/rules/rollback", [{ version: 0 }, { version: "1" }, { version: 99_999 }]],
     ["POST", "/api/keys", [{ name: "", role: "admin" }, { name: "k", role: "god" }, { name: 5, role: "viewer" }, { name: "k".repeat(101), role: "viewer" }]],
-    ["POST", "/api/prices", [{ model: 5 }, { model: "m", input: -1 }, { model: "m", input: "cheap" }]],
+    [
+      "POST",
+      "/api/prices",
+      [
+        { model: 5 },
+        { model: "m", input: -1 },
+        { model: "m", input: "cheap" },
+        // Dates a database cannot store (they were 500s) or nobody meant (they were stored as 1970).
+        ...["+010000-01-01T00:00:00Z", "-000001-01-01T00:00:00Z", 8.64e15, true, null].map((effectiveFrom) => ({ model: "m", effectiveFrom, input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1 })),
+      ],
+    ],
     ["PUT", "/api/settings", [{ threshold: "high" }, { threshold: 5 }, { classifier: "on" }, [1, 2]]],
     ["PUT", "/api/routes/standard", [{ model: 5 }, { thinking: "maybe" }, { budgetTokens: -1 }]],
     ["PUT", "/api/apps/fuzz-app", [{ tier: "sometimes" }, { tier: 5 }, { routeId: 5 }]],
@@ -325,6 +335,8 @@ function generate(): Payload[] {
     "/api/rules/history?limit=0",
     "/api/costs/summary?from=yesterday",
     "/api/costs/summary?from=2026-13-45&to=x",
+    "/api/traces/patterns?from=%2B010000-01-01T00:00:00Z",
+    "/api/traces/patterns?to=8640000000000000",
     "/api/v1/models/%zz",
   ];
   for (const path of badGets) for (let i = 0; i < 3; i++) out.push({ kind: "admin:GET", method: "GET", path });
