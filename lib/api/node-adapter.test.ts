@@ -64,6 +64,39 @@ describe("a streamed answer to a slow reader", () => {
   });
 });
 
+describe("a stream the client leaves", () => {
+  it("ends quietly when its source fails because of that abort (it was logged as a failed request)", async () => {
+    const router = new ApiRouter([
+      {
+        method: "GET",
+        path: "/api/results",
+        handler: async (req) => ({
+          status: 200,
+          headers: { "content-type": "application/x-jsonl" },
+          stream: (async function* () {
+            yield "first line\n";
+            // Like an upstream read cancelled by the request's signal: it rejects once the client is gone.
+            await new Promise((_, reject) => req.signal.addEventListener("abort", () => reject(Object.assign(new Error("This operation was aborted"), { name: "AbortError" }))));
+          })(),
+        }),
+      },
+    ]);
+    let served: Promise<boolean> | null = null;
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+      served = serveApi(router, req, r, 1 << 20);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve, reject) => {
+      const c = http.get(`http://127.0.0.1:${port}/api/results`, (r) => r.once("data", () => (c.destroy(), resolve())));
+      c.on("error", () => undefined);
+      setTimeout(() => reject(new Error("no first line")), 5_000);
+    });
+    await expect(served!).resolves.toBe(true);
+  });
+});
+
 describe("a request body sent compressed", () => {
   it("is refused with a 415 in the API's shape that names the encoding, not as bytes that are not UTF-8", async () => {
     const router = new ApiRouter([{ method: "POST", path: "/api/echo", handler: async (req) => json(200, { got: (await req.json()).value }) }]);

@@ -211,6 +211,9 @@ async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal)
     // The status is out: dropping the connection is the only honest signal
     // left (ending it cleanly would pass a truncated body off as whole).
     res.destroy();
+    // The client left, and the stream's source was stopped with it (an
+    // upstream read cancelled by the request's signal): nothing failed.
+    if (signal.aborted) return;
     throw err;
   } finally {
     if (signal.aborted) await it.return?.(undefined);
