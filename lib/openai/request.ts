@@ -262,8 +262,20 @@ function checkListLength(list: unknown, param: string, what: string): void {
  * served between slices (100,000 messages in one call held the event loop
  * for about 100 ms).
  */
-export async function parseChatRequest(raw: unknown): Promise<ChatRequest> {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidParam(null, "request body must be a JSON object");
+/**
+ * The request's top-level fields without those sent as null: OpenAI reads a
+ * null there as a field not sent, and clients that serialise every field of
+ * their request type send them ("user": null, "tools": null, "audio": null).
+ */
+export function withoutNullFields(raw: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== null) out[k] = v;
+  return out;
+}
+
+export async function parseChatRequest(body: unknown): Promise<ChatRequest> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalidParam(null, "request body must be a JSON object");
+  const raw = withoutNullFields(body);
   checkListLength((raw as { tools?: unknown }).tools, "tools", "tools");
   const parsed = chatRequestSchema.safeParse(raw);
   if (!parsed.success) throw toParamError(parsed.error);

@@ -27,7 +27,7 @@ import { z } from "zod";
 import { listOnly } from "../api/list-schema";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
-import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, parseArguments, REASONING_EFFORTS, toParamError } from "./request";
+import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, parseArguments, REASONING_EFFORTS, toParamError, withoutNullFields } from "./request";
 
 const ENDPOINT = "Responses";
 
@@ -230,12 +230,10 @@ export const unknownReference = (index: number, id: string) =>
   invalidParam(`input.${index}`, `input.${index}: item_reference ${id} is not known to thinkgate: send the item itself, or store: false`);
 
 /** The request checked, its input items a slice at a time (as parseChatRequest does with messages). */
-export async function parseResponsesRequest(raw: unknown): Promise<ResponsesRequest> {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw invalidParam(null, "request body must be a JSON object");
-  for (const [k, why] of Object.entries(STATEFUL)) {
-    const v = (raw as Record<string, unknown>)[k];
-    if (v !== undefined && v !== null) throw invalidParam(k, why);
-  }
+export async function parseResponsesRequest(body: unknown): Promise<ResponsesRequest> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalidParam(null, "request body must be a JSON object");
+  const raw = withoutNullFields(body);
+  for (const [k, why] of Object.entries(STATEFUL)) if (raw[k] !== undefined) throw invalidParam(k, why);
   const tools = (raw as { tools?: unknown }).tools;
   if (Array.isArray(tools) && tools.length > MAX_LIST) throw invalidParam("tools", `tools: at most ${MAX_LIST} tools`);
   const parsed = responsesRequestSchema.safeParse(raw);

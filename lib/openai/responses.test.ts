@@ -20,6 +20,15 @@ async function paramError(fn: () => unknown): Promise<{ param: unknown; message:
 }
 
 describe("Responses request → Messages request", () => {
+  it("reads a top-level field sent as null as not sent, as OpenAI does; a stateful field with a value is still refused", async () => {
+    const plain = await translate({ input: "hi" });
+    const nulls = Object.fromEntries(
+      ["previous_response_id", "conversation", "prompt", "max_tool_calls", "user", "safety_identifier", "tools", "tool_choice", "text", "reasoning", "instructions", "top_logprobs"].map((k) => [k, null]),
+    );
+    expect(await translate({ input: "hi", ...nulls })).toEqual(plain);
+    expect(await paramError(() => translate({ input: "hi", previous_response_id: "resp_1" }))).toMatchObject({ param: "previous_response_id" });
+  });
+
   it("maps a string input, instructions and the default max_tokens", async () => {
     expect(await translate({ input: "hi", instructions: "Be brief." })).toEqual({
       model: "claude-sonnet-4-6",

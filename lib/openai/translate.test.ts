@@ -16,6 +16,18 @@ async function paramError(fn: () => unknown): Promise<{ param: unknown; message:
 }
 
 describe("Chat Completions request → Messages request", () => {
+  it("reads a top-level field sent as null as not sent, as OpenAI does (clients that serialise every field send them)", async () => {
+    const plain = await translate({ messages: [{ role: "user", content: "hi" }] });
+    const nulls = Object.fromEntries(
+      ["user", "parallel_tool_calls", "prompt_cache_key", "top_logprobs", "modalities", "audio", "prediction", "tools", "tool_choice", "response_format", "stop", "n", "safety_identifier", "web_search_options"].map((k) => [k, null]),
+    );
+    expect(await translate({ messages: [{ role: "user", content: "hi" }], ...nulls })).toEqual(plain);
+    // A required field sent as null is still missing.
+    expect(await paramError(() => parseChatRequest({ model: null, messages: [{ role: "user", content: "hi" }] }))).toMatchObject({ param: "model" });
+    // A field thinkgate does not take, with a value, is still refused.
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "hi" }], modalities: ["audio"] }))).toMatchObject({ param: "modalities" });
+  });
+
   it("maps system and developer messages, turns, stop and max tokens", async () => {
     const body = await translate({
       messages: [
