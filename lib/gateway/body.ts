@@ -54,6 +54,9 @@ const toolChoice = z.looseObject(
   { error: "tool_choice must be an object" },
 );
 
+/** The API's largest max_tokens; the OpenAI-compatible endpoints bound their own fields by it, named as the client named them. */
+export const MAX_TOKENS_LIMIT = 1_000_000;
+
 const bodySchema = z.looseObject({
   model: z.string({ error: "model: Field required" }).min(1, "model: Field required").max(256, "model: at most 256 characters"),
   // A schema's own error is used for every issue its checks do not name a message for: each check names one,
@@ -62,7 +65,7 @@ const bodySchema = z.looseObject({
     .number({ error: (iss) => (iss.input === undefined ? "max_tokens: Field required" : "max_tokens must be a number") })
     .int("max_tokens must be an integer")
     .min(0, "max_tokens must not be negative")
-    .max(1_000_000, "max_tokens: at most 1,000,000"),
+    .max(MAX_TOKENS_LIMIT, "max_tokens: at most 1,000,000"),
   // The messages themselves are checked one by one (checkMessages): up to 100,000 of them.
   messages: listOnly({
     error: (input) => (input === undefined ? "messages: Field required" : "messages must be an array of messages"),

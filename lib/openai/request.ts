@@ -26,6 +26,7 @@
 import { z } from "zod";
 import { AppError } from "../api/errors";
 import { listOnly } from "../api/list-schema";
+import { MAX_TOKENS_LIMIT } from "../gateway/body";
 import type { MessagesBody } from "../routing/request";
 import type { BudgetTier } from "../routing/types";
 import { turnBudget } from "../runtime/turns";
@@ -137,8 +138,8 @@ export const chatRequestSchema = z
     model: z.string().min(1),
     // Checked a slice at a time by parseChatRequest: up to 100,000 of them.
     messages: listOnly({ min: { length: 1 } }),
-    max_tokens: z.number().int().min(1).nullish(),
-    max_completion_tokens: z.number().int().min(1).nullish(),
+    max_tokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT, "at most 1,000,000").nullish(),
+    max_completion_tokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT, "at most 1,000,000").nullish(),
     stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).strict().nullish(),
@@ -322,11 +323,15 @@ export function imageBlock(url: string, param: string): Block {
 }
 
 export function parseArguments(args: string, param: string): unknown {
+  let input: unknown;
   try {
-    return args.trim() ? JSON.parse(args) : {};
+    input = args.trim() ? JSON.parse(args) : {};
   } catch {
     throw invalidParam(param, `${param}: the tool call's arguments are not valid JSON`);
   }
+  // A tool's input is an object in the Messages API: said here, on the field the client sent.
+  if (typeof input !== "object" || input === null || Array.isArray(input)) throw invalidParam(param, `${param}: the tool call's arguments must be a JSON object`);
+  return input;
 }
 
 /** How reasoning_effort steers routing: a tier, and for reasoning how much to think. */
@@ -401,14 +406,18 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
       case "developer":
         system.push(textOf(m.content));
         break;
-      case "user":
-        push(
-          "user",
+      case "user": {
+        // Empty text carries nothing, and the Messages API refuses it: left out, and a message with nothing else is refused here, by the client's field.
+        const blocks: Block[] =
           typeof m.content === "string"
-            ? [{ type: "text", text: m.content }]
-            : m.content.map((p, j) => (p.type === "text" ? { type: "text", text: p.text } : imageBlock(p.image_url.url, `${at}.content.${j}.image_url.url`))),
-        );
+            ? m.content
+              ? [{ type: "text", text: m.content }]
+              : []
+            : m.content.flatMap((p, j): Block[] => (p.type !== "text" ? [imageBlock(p.image_url.url, `${at}.content.${j}.image_url.url`)] : p.text ? [{ type: "text", text: p.text }] : []));
+        if (!blocks.length) throw invalidParam(`${at}.content`, `${at}.content: a user message needs text or an image (the Messages API refuses empty text)`);
+        push("user", blocks);
         break;
+      }
       case "assistant": {
         const blocks: Block[] = [];
         const content = m.content ?? "";

@@ -25,6 +25,7 @@
  */
 import { z } from "zod";
 import { listOnly } from "../api/list-schema";
+import { MAX_TOKENS_LIMIT } from "../gateway/body";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
 import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, parseArguments, REASONING_EFFORTS, toParamError, withoutNullFields } from "./request";
@@ -122,7 +123,7 @@ export const responsesRequestSchema = z
     model: z.string().min(1),
     input: z.union([z.string(), listOnly({ min: { length: 1 } })]),
     instructions: z.string().nullish(),
-    max_output_tokens: z.number().int().min(1).nullish(),
+    max_output_tokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT, "at most 1,000,000").nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_obfuscation: z.boolean().optional() }).strict().nullish(),
     reasoning: z

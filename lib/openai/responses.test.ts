@@ -27,6 +27,7 @@ describe("Responses request → Messages request", () => {
     );
     expect(await translate({ input: "hi", ...nulls })).toEqual(plain);
     expect(await paramError(() => translate({ input: "hi", previous_response_id: "resp_1" }))).toMatchObject({ param: "previous_response_id" });
+    expect(await paramError(() => translate({ input: "hi", max_output_tokens: 99_999_999 }))).toEqual({ param: "max_output_tokens", message: "max_output_tokens: at most 1,000,000" });
   });
 
   it("maps a string input, instructions and the default max_tokens", async () => {

@@ -22,6 +22,11 @@ describe("Chat Completions request → Messages request", () => {
       ["user", "parallel_tool_calls", "prompt_cache_key", "top_logprobs", "modalities", "audio", "prediction", "tools", "tool_choice", "response_format", "stop", "n", "safety_identifier", "web_search_options"].map((k) => [k, null]),
     );
     expect(await translate({ messages: [{ role: "user", content: "hi" }], ...nulls })).toEqual(plain);
+    // Bounds are reported on the field the client sent, not on the Messages API's max_tokens it becomes.
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "hi" }], max_completion_tokens: 99_999_999 }))).toEqual({
+      param: "max_completion_tokens",
+      message: "max_completion_tokens: at most 1,000,000",
+    });
     // A required field sent as null is still missing.
     expect(await paramError(() => parseChatRequest({ model: null, messages: [{ role: "user", content: "hi" }] }))).toMatchObject({ param: "model" });
     // A field thinkgate does not take, with a value, is still refused.
@@ -160,6 +165,21 @@ describe("Chat Completions request → Messages request", () => {
         translate({ messages: [{ role: "assistant", tool_calls: [{ id: "a", type: "function", function: { name: "f", arguments: "{oops" } }] }] }),
       ),
     ).toMatchObject({ param: "messages.0.tool_calls.0.function.arguments" });
+    for (const content of ["", [{ type: "text", text: "" }]]) {
+      expect(await paramError(() => translate({ messages: [{ role: "user", content }] }))).toEqual({
+        param: "messages.0.content",
+        message: "messages.0.content: a user message needs text or an image (the Messages API refuses empty text)",
+      });
+    }
+    // An empty part beside others is left out.
+    expect((await translate({ messages: [{ role: "user", content: [{ type: "text", text: "" }, { type: "text", text: "hi" }] }] })).messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+    ]);
+    for (const args of ["[1,2]", "7", "null", '"text"']) {
+      expect(
+        await paramError(() => translate({ messages: [{ role: "assistant", tool_calls: [{ id: "a", type: "function", function: { name: "f", arguments: args } }] }] })),
+      ).toEqual({ param: "messages.0.tool_calls.0.function.arguments", message: "messages.0.tool_calls.0.function.arguments: the tool call's arguments must be a JSON object" });
+    }
   });
 
   it("takes back an assistant message as the Python SDK's stream helper returns it; a real audio or function_call is a 400 naming it", async () => {
