@@ -14,7 +14,7 @@ import type http from "node:http";
 import { apiRoutes } from "./lib/api/routes";
 import { ApiRouter } from "./lib/api/router";
 import { createHttpServer, drainConnections, listen } from "./lib/api/http-server";
-import { serveApi } from "./lib/api/node-adapter";
+import { pathDecodes, serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
 import { startRetention, stopRetention } from "./lib/retention/sweep";
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
     serveApi(router, req, res, env.maxBodyBytes)
       .then((served) => {
         if (served) return;
+        // Next answers a page path that is not valid percent-encoding ("/traces/%ff") with a bare 500 as it decodes the route's parameters: the client's mistake.
+        if (!pathDecodes(req.url ?? "/")) return void res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Bad request: the path is not valid percent-encoding\n");
         if (nextHandler) return nextHandler(req, res);
         const body = JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route for ${req.method} ${req.url}` } });
         res.writeHead(404, { "content-type": "application/json" }).end(body);

@@ -221,6 +221,17 @@ async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal)
   }
 }
 
+/** Whether a request target's path is valid percent-encoding (decodeURIComponent, as routers decode parameters, would not throw). */
+export function pathDecodes(url: string): boolean {
+  const q = url.indexOf("?");
+  try {
+    decodeURIComponent(q < 0 ? url : url.slice(0, q));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Returns false when the path is not under /api (the caller hands it to Next); an /api path no route serves gets a 404 in the API's shape. */
 export async function serveApi(router: ApiRouter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): Promise<boolean> {
   const url = req.url ?? "/";

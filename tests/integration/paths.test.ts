@@ -79,4 +79,14 @@ describe(`paths (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     const body = (await res.json()) as { type: string; error: { type: string; message: string } };
     expect(body).toMatchObject({ type: "error", error: { type: "not_found_error", message: "no API route for POST /api/v1/nothing-here" } });
   });
+
+  it("answers a page path that is not valid percent-encoding with a 400 (the web app's router answered a 500)", async () => {
+    for (const path of ["/traces/%ff", "/traces/%E0%A4%A", "/%zz?x=1"]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status, path).toBe(400);
+      expect(await res.text()).toMatch(/not valid percent-encoding/);
+    }
+    // A query string is not the path: "%" there is the page's business.
+    expect((await fetch(`${server.url}/nowhere?q=%ff`)).status).toBe(404);
+  });
 });
