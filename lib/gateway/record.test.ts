@@ -29,7 +29,7 @@ describe("record input", () => {
       errorMessage: null,
       upstreamRequestId: "req_up",
       ttftMs: 9,
-      observed: { usage: { input_tokens: 20, output_tokens: 300 }, stopReason: "end_turn", answer: "No: 7 × 13.", thinking: "Check small primes. 7 divides it.", thinkingStatus: "text", needsPin: true, streamError: null, complete: true, messageId: "msg_1", toolCalls: [] },
+      observed: { usage: { input_tokens: 20, output_tokens: 300 }, stopReason: "end_turn", answer: "No: 7 × 13.", thinking: "Check small primes. 7 divides it.", thinkingStatus: "text", needsPin: true, streamError: null, complete: true, messageId: "msg_1", toolCalls: [], outputEstimated: false },
     });
     const line = JSON.stringify(input);
     expect(line).not.toContain("\n");

@@ -162,7 +162,11 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
           thinking: a.applied.thinking ?? null,
           effort: a.applied.effort ?? null,
           maxTokens: a.applied.body.max_tokens ?? null,
-          adjustments: [...(a.notes ?? []), ...a.applied.adjustments],
+          adjustments: [
+            ...(a.notes ?? []),
+            ...a.applied.adjustments,
+            ...(seen?.outputEstimated ? [`output tokens are a floor (${seen.usage?.output_tokens ?? 0}), estimated from what was relayed: the stream ended before the API's count`] : []),
+          ],
         }
       : null,
     hops: a.hops,

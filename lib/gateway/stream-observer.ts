@@ -23,6 +23,29 @@ export interface Observed {
   messageId: string | null;
   /** Tool calls the model made (agent loops): id, tool name and the input as JSON text. */
   toolCalls: ToolCall[];
+  /** The stream ended before the API's output count: output_tokens is at least what the relayed deltas show (relayedOutputFloor). */
+  outputEstimated: boolean;
+}
+
+/** About this many characters a token: the floor on a cut stream's output is an estimate, and says so. */
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * A stream cut before its end (the client left, the shutdown's drain ran
+ * out, the upstream broke) before the message_delta that carries the API's
+ * count has only message_start's usage: output_tokens 1.
+ * The tokens relayed until then were generated and are billed, so the record
+ * counts at least what was seen, about 4 characters a token of the text,
+ * thinking and tool input relayed. A floor, not the bill: summarised or
+ * omitted thinking shows fewer characters than it was billed for.
+ */
+export function relayedOutputFloor(usage: AnthropicUsage, chars: { output: number; thinking: number }): AnthropicUsage | null {
+  const output = Math.ceil(chars.output / CHARS_PER_TOKEN);
+  const thinking = Math.ceil(chars.thinking / CHARS_PER_TOKEN);
+  const reported = usage.output_tokens ?? 0;
+  const reportedThinking = usage.output_tokens_details?.thinking_tokens ?? 0;
+  if (output + thinking <= reported) return null;
+  return { ...usage, output_tokens: output + thinking, output_tokens_details: { ...usage.output_tokens_details, thinking_tokens: Math.max(reportedThinking, thinking) } };
 }
 
 export interface ToolCall {
@@ -78,6 +101,10 @@ export class ResponseObserver {
   private toolAt = new Map<number, ToolCall>();
   /** ms timestamp of the first content delta, for time to first token. */
   firstTokenAt: number | null = null;
+  /** Characters relayed in deltas (all of them, not only what is kept): a cut stream's output floor. */
+  private relayed = { output: 0, thinking: 0 };
+  /** A message_delta brought the API's output count: no floor is needed then. */
+  private counted = false;
 
   /** message_stop arrived (a stream's last event), without building the whole result. */
   get stopped(): boolean {
@@ -139,22 +166,29 @@ export class ResponseObserver {
       case "content_block_delta": {
         this.firstTokenAt ??= Date.now();
         const d = ev.delta ?? {};
-        if (d.type === "text_delta" && d.text) this.answer.push(d.text);
-        else if (d.type === "signature_delta") this.sawSignature = true;
+        if (d.type === "text_delta" && d.text) {
+          this.answer.push(d.text);
+          this.relayed.output += d.text.length;
+        } else if (d.type === "signature_delta") this.sawSignature = true;
         else if (d.type === "input_json_delta" && d.partial_json) {
+          this.relayed.output += d.partial_json.length;
           const call = this.toolAt.get(ev.index ?? -1);
           if (call && call.input.length < MAX_TOOL_INPUT) call.input += d.partial_json;
         }
         else if (d.type === "thinking_delta" && d.thinking) {
           this.sawThinkingText = true;
           this.thinking.push(d.thinking);
+          this.relayed.thinking += d.thinking.length;
         }
         break;
       }
       case "message_delta":
         if (ev.delta?.stop_reason !== undefined) this.stopReason = ev.delta.stop_reason ?? null;
         // Usage in message_delta is a running total: merge, never add.
-        if (ev.usage) this.usage = this.usage ? mergeStreamUsage(this.usage, ev.usage) : ev.usage;
+        if (ev.usage) {
+          this.usage = this.usage ? mergeStreamUsage(this.usage, ev.usage) : ev.usage;
+          this.counted = true;
+        }
         break;
       case "message_stop":
         this.complete = true;
@@ -166,18 +200,19 @@ export class ResponseObserver {
   }
 
   result(): Observed {
+    const floor = !this.complete && !this.counted && this.usage ? relayedOutputFloor(this.usage, this.relayed) : null;
+    const usage = floor ?? this.usage;
     const thinkingTokens = this.usage?.output_tokens_details?.thinking_tokens ?? 0;
     let thinkingStatus: ThinkingStatus = "none";
     if (this.sawThinkingText) thinkingStatus = "text";
     else if (this.sawRedacted) thinkingStatus = "redacted";
-    // A thinking block without text is what display "omitted" returns; thinking
-    // tokens billed without any block are the same thing, seen from usage.
     // A thinking block without text is what display "omitted" returns (billed
     // thinking tokens, a signature); one with neither is an empty block.
+    // Thinking tokens billed without any block are the same thing, seen from usage.
     else if (this.sawThinkingBlock) thinkingStatus = thinkingTokens > 0 || this.sawSignature ? "omitted" : "empty";
     else if (thinkingTokens > 0) thinkingStatus = "omitted";
     return {
-      usage: this.usage,
+      usage,
       stopReason: this.stopReason,
       answer: this.answer.text(),
       thinking: this.thinking.text(),
@@ -187,6 +222,7 @@ export class ResponseObserver {
       complete: this.complete,
       messageId: this.messageId,
       toolCalls: this.toolCalls.map((c) => ({ ...c, input: c.input.slice(0, MAX_TOOL_INPUT) })),
+      outputEstimated: floor !== null,
     };
   }
 }

@@ -40,6 +40,7 @@ interface StoredRecord {
   servedModel: string;
   inputTokens: number;
   outputTokens: number;
+  adjustments?: string[];
   hops: StoredHop[];
   thinkingConfig: { thinking: unknown } | null;
   maxTokensSent: number | null;
@@ -304,6 +305,11 @@ describe(`upstream faults (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(rec.status).toBe("partial");
     expect(rec.inputTokens).toBeGreaterThan(0);
     expect(rec.hops).toEqual([]);
+    // The API's count never came (it is in the last message_delta): the output relayed is counted, about 4 characters a token, and said to be a floor.
+    const relayed = [...text.matchAll(/"type":"text_delta","text":("(?:[^"\\]|\\.)*")/g)].reduce((n, m) => n + (JSON.parse(m[1]!) as string).length, 0);
+    expect(relayed).toBeGreaterThan(40);
+    expect(rec.outputTokens).toBe(Math.ceil(relayed / 4));
+    expect(rec.adjustments!.join("\n")).toMatch(/output tokens are a floor/);
   });
 
   it("relays a mid-stream error event to the SDK and records the answer as partial, without a retry", async () => {
