@@ -107,6 +107,13 @@ describe("thinkgate's own keys", () => {
     expect(redactor({ enabled: false })(`export THINKGATE_KEY="${key}"`)).toEqual({ text: 'export THINKGATE_KEY="[redacted:thinkgate_key]"', count: 1 });
   });
 
+  it("are masked when a model repeats one with its prefix in another case (a sentence starts with it)", () => {
+    const capitalised = `T${key.slice(1)}`;
+    expect(redact(`${capitalised} is the key you gave.`)).toBe("[redacted:thinkgate_key] is the key you gave.");
+    expect(redactor({ enabled: false })(`Your key: ${key.toUpperCase()}`)).toEqual({ text: "Your key: [redacted:thinkgate_key]", count: 1 });
+    expect(redact(`Sk-ant-${ANTHROPIC.slice(7)} was pasted`)).toBe("[redacted:anthropic_key] was pasted");
+  });
+
   it("leave short tg_ words and tg_ inside other words alone", () => {
     expect(redact("the tg_id column and config_tg_handler_with_a_long_name_here")).toBe("the tg_id column and config_tg_handler_with_a_long_name_here");
   });

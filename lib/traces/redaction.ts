@@ -196,14 +196,19 @@ function prefixed(opts: {
   };
 }
 
+/**
+ * Prefixes are matched whatever their case: a model that repeats a key at the
+ * start of a sentence may capitalise it ("Tg_…", "Sk-ant-…"), and the copy
+ * is as secret as the key. (AWS prefixes are upper case already.)
+ */
 const apiKeyDetectors: Detector[] = [
-  prefixed({ label: "anthropic_key", trigger: /sk-ant-/, notAfter: KEY, body: KEY, min: 20 }),
-  prefixed({ label: "openai_key", trigger: /sk-/, notAfter: KEY, body: KEY, min: 20, digit: true }),
+  prefixed({ label: "anthropic_key", trigger: /sk-ant-/i, notAfter: KEY, body: KEY, min: 20 }),
+  prefixed({ label: "openai_key", trigger: /sk-/i, notAfter: KEY, body: KEY, min: 20, digit: true }),
   prefixed({ label: "aws_key", trigger: /(?:AKIA|ASIA|ABIA|ACCA)/, notAfter: UPPER_ALNUM, body: UPPER_ALNUM, min: 16, max: 16 }),
-  prefixed({ label: "github_token", trigger: /gh[pousr]_/, notAfter: KEY, body: ALNUM, min: 30 }),
-  prefixed({ label: "github_token", trigger: /github_pat_/, notAfter: KEY, body: WORD, min: 30 }),
-  prefixed({ label: "slack_token", trigger: /xox[abposre]-/, notAfter: KEY, body: SLACK, min: 10, digit: true }),
-  prefixed({ label: "slack_token", trigger: /xapp-/, notAfter: KEY, body: SLACK, min: 10, digit: true }),
+  prefixed({ label: "github_token", trigger: /gh[pousr]_/i, notAfter: KEY, body: ALNUM, min: 30 }),
+  prefixed({ label: "github_token", trigger: /github_pat_/i, notAfter: KEY, body: WORD, min: 30 }),
+  prefixed({ label: "slack_token", trigger: /xox[abposre]-/i, notAfter: KEY, body: SLACK, min: 10, digit: true }),
+  prefixed({ label: "slack_token", trigger: /xapp-/i, notAfter: KEY, body: SLACK, min: 10, digit: true }),
   prefixed({ label: "slack_webhook", trigger: /hooks\.slack\.com\/services\//, notAfter: new Uint8Array(128), body: SLACK_HOOK, min: 20 }),
 ];
 
@@ -212,7 +217,7 @@ const apiKeyDetectors: Detector[] = [
  * masked whatever the redaction settings say: a key pasted into a prompt
  * would otherwise be shown to every viewer of its trace, with the key's role.
  */
-const ownKeyDetector = prefixed({ label: "thinkgate_key", trigger: /tg_/, notAfter: KEY, body: KEY, min: 24 });
+const ownKeyDetector = prefixed({ label: "thinkgate_key", trigger: /tg_/i, notAfter: KEY, body: KEY, min: 24 });
 
 /** A PEM private key block, BEGIN to END (or, without an END nearby, the base64 lines after BEGIN). */
 const PEM_BODY = charClass("A-Za-z0-9+/=\r\n");
