@@ -59,7 +59,20 @@ async function startSession(req: ApiRequest, user: UserRow, status: number) {
 
 const loginBody = z.object({ email: z.string().trim().min(1, "enter your email").max(254), password: z.string().min(1, "enter your password").max(1024) });
 
+/**
+ * Sign-in and first-run setup open a session, so they are taken as JSON only.
+ * A page of another site can post a form here (form-encoded or text/plain)
+ * with no preflight; taken, it would sign the visitor's browser into the
+ * attacker's account (login CSRF). JSON from another origin needs a
+ * preflight, which these paths do not answer.
+ */
+function requireJson(req: ApiRequest): void {
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json") throw new AppError("invalid_request_error", "send the credentials as JSON (content-type: application/json)");
+}
+
 export const login: Handler = withApi({ body: loginBody }, async ({ req, body }) => {
+  requireJson(req);
   const user = await signIn(body.email, body.password, clientAddress(req));
   return startSession(req, user, 200);
 });
@@ -107,6 +120,7 @@ export const me: Handler = withApi({}, async ({ req }) => {
 const credentials = z.object({ email: emailSchema, password: passwordSchema });
 
 export const setup: Handler = withApi({ body: credentials }, async ({ req, body }) => {
+  requireJson(req);
   const user = await setupFirstAdmin(body.email, body.password);
   return startSession(req, user, 201);
 });

@@ -33,6 +33,17 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(b.cookies.size).toBe(0);
   });
 
+  it("refuses a sign-in posted as a form or plain text, as another site's page could (login CSRF): no session is opened", async () => {
+    for (const [type, body] of [
+      ["text/plain", JSON.stringify({ email: ADMIN.email, password: ADMIN.password })],
+      ["application/x-www-form-urlencoded", new URLSearchParams({ email: ADMIN.email, password: ADMIN.password }).toString()],
+    ] as const) {
+      const res = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": type, origin: "http://evil.example" }, body });
+      expect(res.status, type).toBe(400);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
   it("signs the env admin in with an httpOnly SameSite session cookie and a readable CSRF cookie", async () => {
     const res = await admin.login("Admin@Example.com", ADMIN.password);
     expect(res.body.user).toMatchObject({ email: ADMIN.email, role: "admin" });
