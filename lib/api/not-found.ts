@@ -9,10 +9,17 @@ import { AppError } from "./errors";
 import type { ApiResponse } from "./http";
 import { errorResponse } from "./error-response";
 
-/** Paths of OpenAI's API: an OpenAI client is answered in OpenAI's shape. */
-const OPENAI_PATHS = /^\/api\/v1\/(completions|embeddings|images|audio|assistants|threads|batches|fine_tuning|moderations|vector_stores|files|uploads)(\/|$)/;
+/**
+ * Paths of OpenAI's API: an OpenAI client is answered in OpenAI's shape. The
+ * stored objects under /v1/responses/{id} and /v1/chat/completions/{id}
+ * (retrieve, input items, delete) are among them: thinkgate stores neither.
+ */
+const OPENAI_PATHS =
+  /^\/api\/v1\/((completions|embeddings|images|audio|assistants|threads|batches|fine_tuning|moderations|vector_stores|files|uploads|conversations|evals|containers|realtime)(\/|$)|responses\/|chat\/completions\/)/;
+const STORED = /^\/api\/v1\/(responses|chat\/completions)\//;
 
 function reason(method: string, path: string): string {
+  if (STORED.test(path)) return `thinkgate does not store responses or chat completions, so ${method} ${path.slice(4)} is not served: keep what you need from the answer itself`;
   if (OPENAI_PATHS.test(path)) return `thinkgate's OpenAI-compatible API is POST /v1/chat/completions, POST /v1/responses and GET /v1/models; ${path.slice(4)} is not served`;
   return `no API route for ${method} ${path}`;
 }

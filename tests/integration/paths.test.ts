@@ -64,6 +64,22 @@ describe(`paths (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(e.message).toMatch(/\/v1\/chat\/completions, POST \/v1\/responses/);
   });
 
+  it("answers OpenAI's stored-object calls (a response or a chat completion by id) in OpenAI's error shape, saying nothing is stored", async () => {
+    const client = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    for (const call of [
+      () => client.responses.retrieve("resp_123"),
+      () => client.responses.inputItems.list("resp_123"),
+      () => client.responses.delete("resp_123"),
+      () => client.chat.completions.retrieve("chatcmpl_123"),
+    ]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+      const e = err as InstanceType<typeof OpenAI.NotFoundError>;
+      expect(e.type).toBe("invalid_request_error");
+      expect(e.message).toMatch(/does not store responses or chat completions/);
+    }
+  });
+
   it("answers OpenAI's Files API in OpenAI's error shape: /v1/files is the Anthropic Files API only for Anthropic clients", async () => {
     const client = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
     const err = await client.files.list().catch((e: unknown) => e);
