@@ -135,13 +135,20 @@ async function main(): Promise<void> {
       new Promise<false>((r) => setTimeout(() => r(false), Number(process.env.THINKGATE_DRAIN_MS ?? 10_000))),
     ]);
     if (!inTime) {
-      // Requests still running are cut off: each ends as if its client had
-      // left, and is recorded (what was answered so far, what it cost), before
+      // Requests still running are cut off: their upstream calls are aborted,
+      // each answers its client that it was cut off (a 503, a stream's error
+      // event) and is recorded (what was answered so far, what it cost) before
       // the records are flushed. Left running, they exited with no record.
+      // Then every connection is closed, whatever still holds one.
       const running = openRequests();
       cutOff();
+      let recorded = await allRecorded(1_000);
+      // Their answers end on their own (a connection closes after the last
+      // response it owes); closed at once, the error event just written was lost.
+      await Promise.race([drained, new Promise((r) => setTimeout(r, 1_000))]);
       server.closeAllConnections();
-      if (!(await allRecorded(2_000))) logger.warn({ running: openRequests() }, "shutdown: requests cut off by the drain's bound were not all recorded in 2 s");
+      if (!recorded) recorded = await allRecorded(2_000);
+      if (!recorded) logger.warn({ running: openRequests() }, "shutdown: requests cut off by the drain's bound were not all recorded in 3 s");
       else if (running) logger.warn({ running }, "shutdown: the drain's time was up; requests still running were cut off and recorded");
     }
     // Requests are answered: nothing needs the upstream any more.

@@ -57,7 +57,8 @@ async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispa
   const body = (applied.body.stream === true) === stream ? applied.body : { ...applied.body, stream };
   // A large body is made into bytes here, in turns (upstream-body.ts); the SDK sends bytes as they are.
   const payload = await upstreamPayload(body, a.bodySize ?? 0, forwardedHeaders(req.headers, a.trace));
-  const res = await upstream().post("/v1/messages", { ...payload, signal: req.signal, stream }).asResponse();
+  const signal = a.signal ?? req.signal;
+  const res = await upstream().post("/v1/messages", { ...payload, signal, stream }).asResponse();
   let out: Dispatched;
   try {
     if (!stream) out = { res, text: await res.text(), body: null, first: null };
@@ -68,7 +69,7 @@ async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispa
   } catch (err) {
     // Headers came, then the connection broke before anything was relayed: a connection error like any other.
     // An answer too large to read (upstream-fetch.ts) is not: asked again, it would be as large.
-    if (req.signal.aborted || err instanceof AppError) throw err;
+    if (signal.aborted || err instanceof AppError) throw err;
     throw new APIConnectionError({ message: `the upstream connection broke before the first byte of the body: ${(err as Error).message}`, cause: err as Error });
   }
   const wrong = notAnAnswer(out, stream);
@@ -173,7 +174,7 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
             b.success(model);
             return out;
           } catch (err) {
-            if (req.signal.aborted) throw err instanceof APIUserAbortError ? err : new APIUserAbortError();
+            if ((a.signal ?? req.signal).aborted) throw err instanceof APIUserAbortError ? err : new APIUserAbortError();
             const fault = classify(err);
             // Not an upstream failure (a bug): nothing to retry.
             if (fault === null) throw err;
@@ -185,7 +186,7 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
             const ms = nextWait(fault, retry, policy());
             if (ms === null || !b.mayRetry(model, permit)) break;
             a.hops.push({ kind: "retry", routeId: a.decision?.route?.id ?? null, model, usage: null, status: fault.status, errorType: fault.type, waitMs: ms });
-            await wait(ms, req.signal);
+            await wait(ms, a.signal ?? req.signal);
           }
         }
       } finally {

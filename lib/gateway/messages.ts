@@ -71,6 +71,8 @@ export interface Attempt {
   hideThinking?: boolean;
   /** The answer's thinking is kept for the client's next turn without being taken out: an OpenAI-endpoint client, which cannot send it back. */
   keepThinking?: boolean;
+  /** What the upstream calls go with (lib/gateway/shutdown.ts requestBegun): aborted when the client leaves or the shutdown cuts the request off. */
+  signal?: AbortSignal;
 }
 
 /** Longest rejected standard answer kept in the record's hops. */
@@ -148,7 +150,7 @@ export async function routeDecision(
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
   const a: Attempt = { requestId: opts.requestId ?? newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, scope: "", hops: [], trace: traceRequest(req.headers), notes: opts.notes };
-  requestBegun(a);
+  a.signal = requestBegun(a, req.signal);
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
     if (!recorder().admit()) throw spoolFull();
@@ -425,8 +427,11 @@ async function* relayChunks(res: Response, body: AsyncIterator<Uint8Array>, firs
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
     }
   } catch (err) {
-    if (req_aborted(err)) failed = endedEarly("stream");
-    else {
+    if (req_aborted(err)) {
+      failed = endedEarly("stream");
+      // Cut off by the shutdown, the client is still there: it is told, as when an upstream breaks (the SDKs raise it typed).
+      if (cuttingOff()) yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
+    } else {
       failed = { type: "api_error", message: `the upstream stream broke: ${(err as Error).message}` };
       yield `event: error\ndata: ${errorBody(failed.type, failed.message, a.requestId)}\n\n`;
     }

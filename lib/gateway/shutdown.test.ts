@@ -22,3 +22,25 @@ describe("requests begun and not yet recorded", () => {
     expect(openRequests()).toBe(0);
   });
 });
+
+describe("the signal a begun request's upstream calls go with", () => {
+  it("is aborted when its client leaves, and, for every request still running, when the shutdown cuts them off", async () => {
+    const { cutOff, cuttingOff } = await import("./shutdown");
+    const client = new AbortController();
+    const left = requestBegun({ requestId: "req_left" }, client.signal);
+    const running = requestBegun({ requestId: "req_running" }, new AbortController().signal);
+    const done = requestBegun({ requestId: "req_done" }, new AbortController().signal);
+    expect([left.aborted, running.aborted, done.aborted]).toEqual([false, false, false]);
+    client.abort();
+    expect([left.aborted, running.aborted]).toEqual([true, false]);
+    requestEnded({ requestId: "req_done" });
+    cutOff();
+    expect(cuttingOff()).toBe(true);
+    // Only what was still running is cut: an ended request's signal is left as it was.
+    expect([running.aborted, done.aborted]).toEqual([true, false]);
+    // A request begun once the cut-off has started has nothing to wait for.
+    expect(requestBegun({ requestId: "req_late" }).aborted).toBe(true);
+    for (const id of ["req_left", "req_running", "req_late"]) requestEnded({ requestId: id });
+    expect(openRequests()).toBe(0);
+  });
+});

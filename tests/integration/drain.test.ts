@@ -84,12 +84,17 @@ describe("a request still running when the drain's time is up", () => {
       await reader.read();
       const exited = new Promise<number | null>((r) => s.proc.once("exit", (code) => r(code)));
       s.proc.kill("SIGTERM");
-      // The stream ends early, cut by the shutdown once its drain time is up.
+      // The stream ends early, cut by the shutdown once its drain time is up, with an error event that says so (not a dropped connection).
+      let text = "";
+      const decoder = new TextDecoder();
       for (;;) {
-        const { done } = await reader.read().catch(() => ({ done: true }));
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
         if (done) break;
+        text += decoder.decode(value, { stream: true });
       }
       expect(await exited).toBe(0);
+      expect(text).not.toContain("event: message_stop");
+      expect(text.trimEnd().split("\n\n").at(-1)).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"cut off by the gateway's shutdown/);
       expect(s.output()).toMatch(/requests still running were cut off and recorded/);
       const rows = await queryDb<{ id: string; status: string; errorMessage: string | null }>(s, `SELECT "id", "status", "errorMessage" FROM "RequestRecord"`);
       console.log(`drain bound: ${JSON.stringify(rows)}`);
