@@ -18,7 +18,7 @@ import { pathDecodes, serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
 import { startRetention, stopRetention } from "./lib/retention/sweep";
-import { flushPins } from "./lib/gateway/pins";
+import { flushPins, replayPins } from "./lib/gateway/pins";
 import { closeRecordStore, recorder } from "./lib/gateway/record";
 import { allRecorded, cutOff, openRequests } from "./lib/gateway/shutdown";
 import { flushLogs, logger } from "./lib/observability/logger";
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
   const cluster = await startCluster();
   // Opens the spool before serving: records an earlier run left there are replayed from now on.
   recorder();
+  // Pins an earlier run journalled and did not store: written before the first request can ask for one.
+  await replayPins().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "conversation pins left in the journal could not be written now; they stay for the next start"));
   const router = new ApiRouter(apiRoutes);
   const nextHandler = await loadNext(dev);
   // Node loads its fetch machinery (undici, ~30 ms) on the first use of a web global such as Headers,

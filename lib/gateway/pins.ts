@@ -7,9 +7,12 @@
  * and the Responses API's output items a later request may name by
  * item_reference.
  */
+import path from "node:path";
 import { LRUCache } from "lru-cache";
 import { pinsRepo, type PinRow } from "../db/pins.repo";
 import { logger } from "../observability/logger";
+import { Journal, type Position } from "../recorder/journal";
+import { spoolDir } from "./record";
 import type { PinLookup } from "../routing/pipeline";
 import type { PinnedConfig } from "../routing/types";
 import { turnBudget, yieldToIo } from "../runtime/turns";
@@ -24,11 +27,61 @@ const cache = new LRUCache<string, PinnedConfig>({ max: 50_000 });
  * lost that way only means a later turn is routed as a new conversation that
  * carries thinking blocks, which keeps its model anyway.
  */
-const FLUSH_MS = 100;
+const FLUSH_MS = Number(process.env.THINKGATE_PINS_FLUSH_MS ?? 100);
 const RETRY_MS = 2_000;
 const MAX_PENDING = 10_000;
 const pending = new Map<string, PinRow>();
 let timer: NodeJS.Timeout | null = null;
+
+/**
+ * Pins not yet stored are journalled first, a line each, in the spool's
+ * `pins` directory (the records' journal, lib/recorder/journal.ts: one
+ * synchronous append, in the page cache once it returns): a process killed
+ * before their batch is written finds them at its next start (replayPins).
+ * Without it a crash in the moments after an answer lost its pin, and the
+ * next call of that tool loop went upstream on another model, without the
+ * thinking held back from its client.
+ */
+let journal: Journal | null | undefined;
+/** Where the last journalled pin ends: a batch written confirms the journal up to where it stood when the batch was taken. */
+let journalled: Position | null = null;
+
+function pinJournal(): Journal | null {
+  if (journal !== undefined) return journal;
+  const dir = spoolDir();
+  try {
+    journal = dir ? Journal.open({ dir: path.join(dir, "pins"), fsync: process.env.THINKGATE_SPOOL_FSYNC === "1" }) : null;
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, "conversation pins: no journal; pins wait in memory only until written");
+    journal = null;
+  }
+  return journal;
+}
+
+/** Writes the pins an earlier run journalled and did not store; called at start, before serving. */
+export async function replayPins(): Promise<number> {
+  const j = pinJournal();
+  const from = j?.head();
+  if (!j || !from) return 0;
+  const rows = new Map<string, PinRow>();
+  let pos: Position = from;
+  for (;;) {
+    const { entries, next, atTail } = j.read(pos, 1_000);
+    for (const e of entries) {
+      const row = JSON.parse(e.text) as PinRow;
+      // The last write of a key wins, as in the pending batch.
+      rows.delete(row.key);
+      rows.set(row.key, row);
+    }
+    pos = next;
+    if (atTail || !entries.length) break;
+  }
+  const list = [...rows.values()];
+  for (let at = 0; at < list.length; at += 500) await pinsRepo.putMany(list.slice(at, at + 500));
+  j.confirm(pos);
+  if (list.length) logger.info({ pins: list.length }, "conversation pins left in the journal by an earlier run written");
+  return list.length;
+}
 
 function schedule(delay: number): void {
   if (timer) return;
@@ -39,9 +92,11 @@ function schedule(delay: number): void {
 async function flush(): Promise<void> {
   timer = null;
   const rows = [...pending.values()];
+  const upTo = journalled;
   pending.clear();
   try {
     await pinsRepo.putMany(rows);
+    if (upTo) journal?.confirm(upTo);
   } catch (err) {
     for (const row of rows) if (!pending.has(row.key) && pending.size < MAX_PENDING) pending.set(row.key, row);
     logger.warn({ err: (err as Error).message, pending: pending.size }, "could not store conversation pins; trying again");
@@ -56,10 +111,23 @@ export async function flushPins(): Promise<void> {
   if (timer) clearTimeout(timer);
   timer = null;
   if (pending.size) await flush();
+  // What could not be written stays journalled for the next start.
+  journal?.close();
+  journal = undefined;
 }
 
 function enqueue(row: PinRow): void {
-  if (pending.size < MAX_PENDING) pending.set(row.key, row);
+  if (pending.size >= MAX_PENDING) return;
+  pending.set(row.key, row);
+  const j = pinJournal();
+  if (j) {
+    try {
+      journalled = j.append(JSON.stringify(row));
+    } catch (err) {
+      // A full disk: the pin still waits in memory, as it did before the journal.
+      logger.warn({ err: (err as Error).message }, "conversation pins: could not journal a pin");
+    }
+  }
   schedule(FLUSH_MS);
 }
 

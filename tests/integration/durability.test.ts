@@ -279,6 +279,45 @@ describe(`no lost records (${kind})`, () => {
     await assertNoneLost(url, [...completed, ...drained.completed], "SIGTERM");
   }, TIMEOUT);
 
+  it("SIGKILL right after a tool call's answer: its pin, only journalled, is written at the restart, and the loop goes on on its model with its held-back thinking", async () => {
+    const url = await database();
+    const dir = spool();
+    // Pins wait for their batch far longer than the kill takes: only the journal has them.
+    const first = await startServer({ databaseUrl: url, spoolDir: dir, env: { THINKGATE_PINS_FLUSH_MS: "600000" } });
+    cleanups.push(() => first.stop());
+    const tools: Anthropic.Tool[] = [{ name: "get_weather", description: "Current weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }];
+    const ask: Anthropic.MessageParam = { role: "user", content: "Use get_weather for Oslo, then tell me whether to bring a jacket." };
+    const client = new Anthropic({ baseURL: first.baseURL, apiKey: first.adminKey, maxRetries: 0 });
+    // Routed to reasoning; the client asked for no thinking, so thinkgate holds the thinking back (and must put it back next call).
+    const { data: answer, response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 4000, tools, messages: [ask] }, { headers: { "thinkgate-tier": "reasoning" } })
+      .withResponse();
+    expect(answer.stop_reason).toBe("tool_use");
+    expect(response.headers.get("thinkgate-thinking")).toBe("hidden");
+    first.proc.kill("SIGKILL");
+    await waitExit(first);
+    expect(await query<{ key: string }>(url, 'SELECT "key" FROM "ConversationPin"')).toEqual([]);
+
+    const second = await startServer({ databaseUrl: url, spoolDir: dir });
+    cleanups.push(() => second.stop());
+    const call = answer.content.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use")!;
+    const { response: next } = await new Anthropic({ baseURL: second.baseURL, apiKey: first.adminKey, maxRetries: 0 }).messages
+      .create({
+        model: "claude-sonnet-4-6",
+        max_tokens: 4000,
+        tools,
+        messages: [ask, { role: "assistant", content: answer.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "Oslo: 4°C, rain" }] }],
+      })
+      .withResponse();
+    expect(next.headers.get("thinkgate-stage")).toBe("pinned");
+    const rec = await eventually(async () => {
+      const r = await fetch(`${second.url}/api/requests/${next.headers.get("thinkgate-request-id")}`, { headers: { "x-api-key": first.adminKey } });
+      return r.status === 200 ? ((await r.json()) as { servedModel: string; adjustments: string[] }) : undefined;
+    });
+    expect(rec.servedModel).toBe(answer.model);
+    expect(rec.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
+  }, TIMEOUT);
+
   it("the database unavailable for 10 s under load: records wait in the spool and are written once", async () => {
     const url = await database();
     const o = await outage(url);
