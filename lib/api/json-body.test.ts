@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors";
-import { jsonDepthExceeds, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS, parseJsonObject, parseJsonText } from "./json-body";
+import { jsonDepthExceeds, loneSurrogateAt, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS, parseJsonObject, parseJsonText } from "./json-body";
 
 function reason(fn: () => unknown): string {
   try {
@@ -12,6 +12,15 @@ function reason(fn: () => unknown): string {
   }
   return "";
 }
+
+describe("loneSurrogateAt", () => {
+  it("names the path of a string or key holding an unpaired surrogate, and passes pairs", () => {
+    expect(loneSurrogateAt({ a: [{ b: "ok" }, { c: "x\ud800" }] })).toBe("a.1.c");
+    expect(loneSurrogateAt({ ["k\udfff"]: 1 })).toBe("k\udfff");
+    expect(loneSurrogateAt("\udc00 first")).toBe("(the value)");
+    expect(loneSurrogateAt({ emoji: "😀 \ud83d\ude00", n: 1, z: null })).toBeNull();
+  });
+});
 
 describe("defensive JSON bodies", () => {
   it("counts depth outside strings only", () => {

@@ -101,6 +101,32 @@ function hasProtoKey(value: unknown): boolean {
   return false;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Where a parsed value holds a lone surrogate ("\ud800" with no pair: not
+ * Unicode text), as a path ("routes.0.name"), or null. JSON allows one as an
+ * escape; a database column does not take it (the write failed with a 500),
+ * so what a person names and stores is checked for it.
+ */
+export function loneSurrogateAt(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, ""]];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === "string") {
+      if (LONE_SURROGATE.test(v)) return at || "(the value)";
+      continue;
+    }
+    if (typeof v !== "object" || v === null) continue;
+    for (const [k, x] of Object.entries(v)) {
+      const here = at ? `${at}.${k}` : k;
+      if (LONE_SURROGATE.test(k)) return here;
+      stack.push([x, here]);
+    }
+  }
+  return null;
+}
+
 /** Any JSON value, or a 400 saying what is wrong with the text. */
 export function parseJsonText(text: string): unknown {
   if (!text.trim()) throw bad("request body is empty; expected JSON");

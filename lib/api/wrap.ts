@@ -7,7 +7,8 @@ import type { ZodType } from "zod";
 import { hasSessionCookie, sessionCaller } from "../auth/principal";
 import { csrfMatches, CSRF_HEADER, isStateChanging } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
-import { AppError } from "./errors";
+import { AppError, badRequest } from "./errors";
+import { loneSurrogateAt } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
 import { newRequestId } from "./ids";
 import { errorResponse } from "./error-response";
@@ -73,8 +74,16 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
   return { keyId: "", role: user.role, name: user.email, userId: user.id };
 }
 
+/**
+ * The body of a management call (settings, routes, rules, keys...): JSON, and
+ * Unicode text throughout, since what it names is stored (the gateway's own
+ * Messages bodies pass a lone surrogate on to the API, which judges it).
+ */
 export async function parseJson(req: ApiRequest): Promise<unknown> {
-  return (await req.json()).value;
+  const { value } = await req.json();
+  const at = loneSurrogateAt(value);
+  if (at) throw badRequest(`${at}: a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text`);
+  return value;
 }
 
 const ANONYMOUS: Caller = { keyId: "", role: "gateway", name: "anonymous" };

@@ -150,6 +150,21 @@ describe("config document text", () => {
     for (const [text, message] of cases) expect(() => parseText(text), text.slice(0, 40)).toThrow(message);
   });
 
+  it("refuses a lone surrogate anywhere in the file, in JSON or YAML, saying where (a route's name with one made the database write fail with a 500)", () => {
+    const problem = (text: string, format: "json" | "yaml") => {
+      try {
+        parseText(text, format);
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(problem('{"routes": [{"id": "r", "name": "a\\ud800b"}]}', "json")).toMatch(/routes\.0\.name holds a lone surrogate/);
+    expect(problem('routes:\n  - id: r\n    name: "a\\udc00b"\n', "yaml")).toMatch(/routes\.0\.name holds a lone surrogate/);
+    // A pair is text (an emoji), in either escape form.
+    expect(problem('{"routes": [{"id": "r", "name": "a\\ud83d\\ude00b 😀"}]}', "json")).toBeNull();
+  });
+
   it("does not count brackets and dashes inside strings, comments or block text, nor blank lines, as nesting", () => {
     const deep = "[".repeat(80);
     const text = [

@@ -5,7 +5,7 @@
  */
 import type * as YamlModule from "yaml";
 import { AppError } from "../api/errors";
-import { MAX_JSON_DEPTH } from "../api/json-body";
+import { loneSurrogateAt, MAX_JSON_DEPTH } from "../api/json-body";
 import type { ConfigDocument } from "./document";
 
 /** The yaml package, loaded by the first export or import: ~30 ms of every start otherwise, for a page used now and then. */
@@ -153,5 +153,8 @@ function shapeProblem(value: unknown): string | null {
     if (depth >= MAX_DEPTH) return `it nests more than ${MAX_DEPTH} levels deep (or a YAML alias refers to a node that contains it)`;
     for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
+  // Read once its size is known to be bounded.
+  const lone = loneSurrogateAt(value);
+  if (lone) return `${lone} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text`;
   return null;
 }

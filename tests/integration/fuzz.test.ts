@@ -310,7 +310,8 @@ function generate(): Payload[] {
       ],
     ],
     ["PUT", "/api/settings", [{ threshold: "high" }, { threshold: 5 }, { classifier: "on" }, [1, 2]]],
-    ["PUT", "/api/routes/standard", [{ model: 5 }, { thinking: "maybe" }, { budgetTokens: -1 }]],
+    // A lone surrogate in a name: JSON allows the escape, the database column did not (a 500).
+    ["PUT", "/api/routes/standard", [{ model: 5 }, { thinking: "maybe" }, { budgetTokens: -1 }, { name: "a\ud800b", tier: "standard", model: "claude-sonnet-4-6", thinking: "off" }]],
     ["PUT", "/api/apps/fuzz-app", [{ tier: "sometimes" }, { tier: 5 }, { routeId: 5 }]],
     ["POST", "/api/users", [{ email: "not-an-email", password: "x" }, { email: 5 }, { email: "a@b.c", password: "short", role: "god" }]],
     ["POST", "/api/v1/signals", [{ text: 5 }, { text: null }, {}]],
