@@ -203,4 +203,15 @@ describe("config diff", () => {
     expect(describeDiff(d)).toContain("routes: ~1 changed (standard), -1 removed (reasoning-deep)");
     expect(diffConfig(before, before)).toMatchObject({ empty: true });
   });
+
+  it("sees a rule change its summary does not spell out (an escalation's JSON schema): an import of it is not \"no changes\"", () => {
+    const withSchema = (key: string) => {
+      const raw = sample();
+      (raw.rules[0] as { escalate?: unknown }).escalate = { jsonSchema: { type: "object", required: [key] } };
+      return validateDocument(raw);
+    };
+    const d = diffConfig(withSchema("a"), withSchema("b"));
+    expect(d.empty).toBe(false);
+    expect(d.rules.changed).toEqual([withSchema("a").rules[0]!.id]);
+  });
 });

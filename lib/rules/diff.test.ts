@@ -59,4 +59,23 @@ describe("escalation in the diff", () => {
       { field: "escalate", label: "Escalation", before: "off", after: "on max_tokens, refusal, low confidence, hedging > 25/1k words → reasoning tier route" },
     ]);
   });
+
+  it("reports changes the words do not spell out: a JSON schema edited, a failure-score bound, list items that hold a comma", () => {
+    const schema = (key: string) => ({ escalate: { jsonSchema: { type: "object", required: [key] } } });
+    const edited = diffRuleSets(rules([r("a", schema("a"))]), rules([r("a", schema("b"))]));
+    expect(isEmptyDiff(edited)).toBe(false);
+    // The summary says "JSON schema" both times: the values show the change.
+    const [field] = edited.changed[0]!.fields;
+    expect(field!.field).toBe("escalate");
+    expect([field!.before, field!.after].map((t) => JSON.parse(t).jsonSchema.required)).toEqual([["a"], ["b"]]);
+
+    const bound = diffRuleSets(rules([r("a", { escalate: { maxFailureScore: 0.5 } })]), rules([r("a", { escalate: { maxFailureScore: 0.9 } })]));
+    expect(bound.changed[0]!.fields[0]!.after).toContain("failure score > 0.9");
+
+    const comma = diffRuleSets(rules([r("a", { when: { tasks: ["a", "b"] } })]), rules([r("a", { when: { tasks: ["a, b"] } })]));
+    expect(comma.changed[0]!.fields).toEqual([{ field: "when.tasks", label: "Tasks", before: '["a","b"]', after: '["a, b"]' }]);
+    // Key order is not a change.
+    const reordered = diffRuleSets(rules([r("a", { escalate: { jsonSchema: { type: "object", required: ["a"] } } })]), rules([r("a", { escalate: { jsonSchema: { required: ["a"], type: "object" } } })]));
+    expect(isEmptyDiff(reordered)).toBe(true);
+  });
 });

@@ -36,20 +36,34 @@ function num(v: number | undefined): string {
   return v === undefined ? ANY : String(v);
 }
 
-const FIELDS: { field: string; label: string; read: (r: Rule) => string }[] = [
-  { field: "name", label: "Name", read: (r) => r.name },
-  { field: "description", label: "Description", read: (r) => r.description || "" },
-  { field: "enabled", label: "Enabled", read: (r) => (r.enabled ? "on" : "off") },
-  { field: "when.tasks", label: "Tasks", read: (r) => list(r.when.tasks) },
-  { field: "when.apps", label: "Apps", read: (r) => list(r.when.apps) },
-  { field: "when.models", label: "Models", read: (r) => list(r.when.models) },
-  { field: "when.promptContains", label: "Prompt keywords", read: (r) => list(r.when.promptContains) },
-  { field: "when.minPromptChars", label: "Min prompt chars", read: (r) => num(r.when.minPromptChars) },
-  { field: "when.maxPromptChars", label: "Max prompt chars", read: (r) => num(r.when.maxPromptChars) },
-  { field: "when.hasTools", label: "Has tools", read: (r) => (r.when.hasTools === undefined ? ANY : r.when.hasTools ? "yes" : "no") },
-  { field: "then.routeId", label: "Route", read: (r) => r.then.routeId },
-  { field: "escalate", label: "Escalation", read: (r) => escalation(r.escalate) },
+/**
+ * Each field: its value (what decides whether it changed) and its words
+ * (what the history shows). Deciding on the words missed changes they do
+ * not spell out: a JSON schema edited, a failure-score bound, ["a", "b"]
+ * against ["a, b"]; a version with only such a change showed "no rule
+ * changed", and an import of it was taken for "no changes" and not applied.
+ */
+const FIELDS: { field: string; label: string; value: (r: Rule) => unknown; read: (r: Rule) => string }[] = [
+  { field: "name", label: "Name", value: (r) => r.name, read: (r) => r.name },
+  { field: "description", label: "Description", value: (r) => r.description || "", read: (r) => r.description || "" },
+  { field: "enabled", label: "Enabled", value: (r) => r.enabled, read: (r) => (r.enabled ? "on" : "off") },
+  { field: "when.tasks", label: "Tasks", value: (r) => r.when.tasks ?? [], read: (r) => list(r.when.tasks) },
+  { field: "when.apps", label: "Apps", value: (r) => r.when.apps ?? [], read: (r) => list(r.when.apps) },
+  { field: "when.models", label: "Models", value: (r) => r.when.models ?? [], read: (r) => list(r.when.models) },
+  { field: "when.promptContains", label: "Prompt keywords", value: (r) => r.when.promptContains ?? [], read: (r) => list(r.when.promptContains) },
+  { field: "when.minPromptChars", label: "Min prompt chars", value: (r) => r.when.minPromptChars ?? null, read: (r) => num(r.when.minPromptChars) },
+  { field: "when.maxPromptChars", label: "Max prompt chars", value: (r) => r.when.maxPromptChars ?? null, read: (r) => num(r.when.maxPromptChars) },
+  { field: "when.hasTools", label: "Has tools", value: (r) => r.when.hasTools ?? null, read: (r) => (r.when.hasTools === undefined ? ANY : r.when.hasTools ? "yes" : "no") },
+  { field: "then.routeId", label: "Route", value: (r) => r.then.routeId, read: (r) => r.then.routeId },
+  { field: "escalate", label: "Escalation", value: (r) => r.escalate ?? null, read: (r) => escalation(r.escalate) },
 ];
+
+/** JSON with object keys in a fixed order: equal values, equal text. */
+function stable(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
 
 /** A rule's escalation policy in words ("off", or what it checks and where it goes). */
 export function escalation(p: Rule["escalate"]): string {
@@ -59,6 +73,7 @@ export function escalation(p: Rule["escalate"]): string {
     p.onRefusal ? "refusal" : null,
     p.onLowConfidence ? "low confidence" : null,
     `hedging > ${p.maxHedgeDensity}/1k words`,
+    p.maxFailureScore !== undefined ? `failure score > ${p.maxFailureScore}` : null,
     p.answerPattern ? `pattern ${p.answerPattern}` : null,
     p.jsonSchema ? "JSON schema" : null,
   ].filter(Boolean);
@@ -68,9 +83,13 @@ export function escalation(p: Rule["escalate"]): string {
 export function diffRule(before: Rule, after: Rule): FieldChange[] {
   const out: FieldChange[] = [];
   for (const f of FIELDS) {
+    const bv = stable(f.value(before));
+    const av = stable(f.value(after));
+    if (av === bv) continue;
     const b = f.read(before);
     const a = f.read(after);
-    if (a !== b) out.push({ field: f.field, label: f.label, before: b, after: a });
+    // Where the words are the same, the values show what changed.
+    out.push(a === b ? { field: f.field, label: f.label, before: bv, after: av } : { field: f.field, label: f.label, before: b, after: a });
   }
   return out;
 }
