@@ -81,6 +81,17 @@ describe("routing pipeline", () => {
     expect(await run(body("x"), { "thinkgate-task": "math" }, snap)).toMatchObject({ stage: "rule" });
   });
 
+  it("escalates an ambiguous standard decision to the escalation policy's own route when it names one, else to the reasoning tier's", async () => {
+    const { DEFAULT_POLICY } = await import("./escalation");
+    const { testRoute } = await import("./test-snapshot");
+    const classify = () => ({ tier: "standard" as const, score: 0.55, threshold: 0.6, reason: "scored 0.55", ambiguous: true });
+    const routes = new Map(testSnapshot().routes).set("reasoning-deep", testRoute("reasoning-deep", "reasoning", "claude-opus-4-7"));
+    const named = snapshot({ classify, routes, escalation: { enabled: true, policy: { ...DEFAULT_POLICY, toRouteId: "reasoning-deep" } } });
+    expect((await run(body("hello"), {}, named)).escalation?.toRouteId).toBe("reasoning-deep");
+    const unnamed = snapshot({ classify, routes, escalation: { enabled: true, policy: DEFAULT_POLICY } });
+    expect((await run(body("hello"), {}, unnamed)).escalation?.toRouteId).toBe("reasoning");
+  });
+
   describe("conversation pinning", () => {
     const withThinking = body("", {
       messages: [

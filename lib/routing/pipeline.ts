@@ -210,7 +210,10 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
     if (r.tier === "reasoning" && c.difficulty) d.budgetTier = c.difficulty;
     if (llmResult) d.llm = llmResult;
     if (c.ambiguous && r.tier === "standard" && snapshot.escalation?.enabled) {
-      d.escalation = { policy: snapshot.escalation.policy, toRouteId: snapshot.tierRoutes.reasoning };
+      // The policy's own target, as a rule's is (it was stored and exported, and never used).
+      const toRouteId = snapshot.escalation.policy.toRouteId ?? snapshot.tierRoutes.reasoning;
+      route(snapshot, toRouteId);
+      d.escalation = { policy: snapshot.escalation.policy, toRouteId };
     }
     return d;
   }
