@@ -140,7 +140,7 @@ export const chatRequestSchema = z
     messages: listOnly({ min: { length: 1 } }),
     max_tokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT, "at most 1,000,000").nullish(),
     max_completion_tokens: z.number().int().min(1).max(MAX_TOKENS_LIMIT, "at most 1,000,000").nullish(),
-    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+    stop: z.union([z.string(), z.array(z.string()).max(4, "at most 4 stop sequences")], { error: "stop is a string or a list of at most 4 strings" }).nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() }).strict().nullish(),
     reasoning_effort: z.enum(REASONING_EFFORTS).nullish(),
@@ -316,8 +316,9 @@ function textOf(content: string | { text: string }[]): string {
 
 /** data:image/png;base64,... → a base64 image block; https URLs → a URL image block. */
 export function imageBlock(url: string, param: string): Block {
-  const data = /^data:(image\/(?:png|jpeg|gif|webp));base64,(.+)$/s.exec(url);
-  if (data) return { type: "image", source: { type: "base64", media_type: data[1], data: data[2] } };
+  const data = /^data:(image\/(?:png|jpe?g|gif|webp));base64,(.+)$/is.exec(url);
+  // "image/jpg" is not a registered type, but browsers and libraries write it; the API knows it as image/jpeg.
+  if (data) return { type: "image", source: { type: "base64", media_type: data[1]!.toLowerCase().replace("image/jpg", "image/jpeg"), data: data[2] } };
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
   throw invalidParam(param, `${param}: images must be a base64 data URL (png, jpeg, gif or webp) or an http(s) URL`);
 }

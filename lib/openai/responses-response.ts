@@ -103,7 +103,8 @@ function responseObject(ctx: ResponseContext, model: string, fields: { status: S
     // Not applied: the Messages API version thinkgate forwards with has neither (request.ts, DROPPABLE).
     temperature: null,
     top_p: null,
-    text: { format: { type: "text" } },
+    // The request's format, as OpenAI echoes it (a json_schema format with its schema).
+    text: { format: r.text?.format ?? { type: "text" } },
     tool_choice: r.tool_choice ?? "auto",
     tools: (r.tools ?? []).map((t) => ({ type: "function", name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null })),
     truncation: r.truncation ?? "disabled",

@@ -167,6 +167,10 @@ describe("Messages answer → Responses answer", () => {
     ]);
     expect(r.usage).toEqual({ input_tokens: 17, input_tokens_details: { cached_tokens: 4, cache_write_tokens: 3 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 24 });
     expect(toResponse({ stop_reason: "max_tokens", content: [{ type: "text", text: "Once" }] }, ctx())).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } });
+    // The request's text format is echoed, as OpenAI does.
+    const format = { type: "json_schema", name: "place", schema: { type: "object", properties: { city: { type: "string" } } }, strict: true };
+    expect(toResponse({ stop_reason: "end_turn", content: [{ type: "text", text: "{}" }] }, ctx({ text: { format } })).text).toEqual({ format });
+    expect(toResponse({ stop_reason: "end_turn", content: [{ type: "text", text: "x" }] }, ctx()).text).toEqual({ format: { type: "text" } });
   });
 
   it("hands a finished answer's output items to be kept, whole or streamed, before the client has them; a failed stream keeps nothing", async () => {

@@ -175,6 +175,10 @@ describe("Chat Completions request → Messages request", () => {
     expect((await translate({ messages: [{ role: "user", content: [{ type: "text", text: "" }, { type: "text", text: "hi" }] }] })).messages).toEqual([
       { role: "user", content: [{ type: "text", text: "hi" }] },
     ]);
+    expect((await paramError(() => translate({ messages: [{ role: "user", content: "x" }], stop: ["a", "b", "c", "d", "e"] }))).message).toMatch(/stop.*at most 4/);
+    // "image/jpg", which browsers write, is the API's image/jpeg.
+    const jpg = await translate({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "data:image/jpg;base64,/9j/4AAQ" } }] }] });
+    expect(jpg.messages[0]!.content).toEqual([{ type: "image", source: { type: "base64", media_type: "image/jpeg", data: "/9j/4AAQ" } }]);
     for (const args of ["[1,2]", "7", "null", '"text"']) {
       expect(
         await paramError(() => translate({ messages: [{ role: "assistant", tool_calls: [{ id: "a", type: "function", function: { name: "f", arguments: args } }] }] })),
