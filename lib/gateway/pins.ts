@@ -83,9 +83,14 @@ export async function replayPins(): Promise<number> {
   return list.length;
 }
 
+/** The batch being written, if one is: the shutdown waits for it before writing the rest and closing the database. */
+let flushing: Promise<void> | null = null;
+
 function schedule(delay: number): void {
   if (timer) return;
-  timer = setTimeout(() => void flush(), delay);
+  timer = setTimeout(() => {
+    flushing = flush().finally(() => (flushing = null));
+  }, delay);
   timer.unref();
 }
 
@@ -108,6 +113,10 @@ async function flush(): Promise<void> {
 
 /** Writes what is still waiting, at shutdown: a restart then finds the last answers' pins, held thinking and kept items. */
 export async function flushPins(): Promise<void> {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  // A batch under way when the shutdown came: waited for, or the database closed under it and its pins were lost.
+  while (flushing) await flushing;
   if (timer) clearTimeout(timer);
   timer = null;
   if (pending.size) await flush();
