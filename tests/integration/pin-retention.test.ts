@@ -133,12 +133,17 @@ describe(`pin retention (${testDbKind()})`, () => {
     let second: TestServer | null = null;
     try {
       const one = new Anthropic({ baseURL: first.baseURL, apiKey: first.adminKey, maxRetries: 0 });
-      const opening = await one.messages.create({ model: "claude-sonnet-4-6", max_tokens: 512, tools: [weather], messages: [ask] }, { headers: { "thinkgate-tier": "reasoning" } });
+      const { data: opening, response } = await one.messages
+        .create({ model: "claude-sonnet-4-6", max_tokens: 512, tools: [weather], messages: [ask] }, { headers: { "thinkgate-tier": "reasoning" } })
+        .withResponse();
       expect(opening.stop_reason).toBe("tool_use");
+      // Reasoned for a client that asked for no thinking: its thinking is held back (the row this test follows).
+      expect(response.headers.get("thinkgate-thinking")).toBe("hidden");
       // Stopped, its pins written; started again on the same database, so that the held thinking is read from its row, not from the cache of the instance that wrote it.
       await first.stop();
       const heldKeys = await withDb(first, async (q) => (await q(`SELECT "key" FROM "ConversationPin"`)).map((r) => r.key as string).filter((k) => k.startsWith("h:")));
-      expect(heldKeys).toHaveLength(1);
+      // The server's log says why when the row is missing (a shutdown that did not write its last pins).
+      expect(heldKeys, first.output().slice(-4000)).toHaveLength(1);
       // Written a day less 8 seconds ago: the row has 8 seconds left before the sweep may take it.
       await backdate(first, "ConversationPin", "lastSeenAt", "key", heldKeys, 86_400_000 - 8_000);
       second = await startServer({ databaseUrl: database.url, env: { ...env, THINKGATE_BOOTSTRAP_KEY: first.adminKey } });
