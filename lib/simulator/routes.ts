@@ -23,6 +23,8 @@ import { expandThread, holdThread } from "./threads";
 import { checkVersion, validateMessagesRequest } from "./validate";
 
 export const SIMULATOR_PREFIX = "/api/simulator";
+/** The simulator thread's stop message (thread.ts): close the server and its connections, and let the thread end. */
+export const STOP_SIMULATOR = "stop";
 
 // Request ids identify an HTTP exchange, not an answer: unique per call, from a process-seeded PRNG (cheaper than crypto per call).
 const requestIds = new Rng(randomBytes(6).readUIntBE(0, 6));

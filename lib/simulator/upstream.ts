@@ -20,7 +20,7 @@ import type http from "node:http";
 import type { Worker } from "node:worker_threads";
 import { logger } from "../observability/logger";
 import { startThread, threadEntry } from "../runtime/threads";
-import { SIMULATOR_PREFIX } from "./routes";
+import { SIMULATOR_PREFIX, STOP_SIMULATOR } from "./routes";
 import { listen } from "../api/http-server";
 import { createSimulatorServer } from "./server";
 import type { SimulatorThreadMessage } from "./thread";
@@ -36,6 +36,8 @@ export interface SimulatorUpstream {
 }
 
 const START_MS = 10_000;
+/** How long a stopping thread has to close its server before it is terminated. */
+const STOP_MS = 2_000;
 /** A thread that ends sooner than this after its start is started again only after RESTART_DELAY_MS, not in a tight loop. */
 const SHORT_LIFE_MS = 10_000;
 const RESTART_DELAY_MS = 1_000;
@@ -86,7 +88,11 @@ function startOnThread(maxBodyBytes: number, onRestart: (url: string) => void): 
       thread: () => worker,
       async stop() {
         restartable = false;
-        await worker.terminate();
+        // Asked to close, and terminated only if it has not ended in time (thread.ts says why).
+        const w = worker;
+        const ended = new Promise<boolean>((r) => w.once("exit", () => r(true)));
+        w.postMessage(STOP_SIMULATOR);
+        if (!(await Promise.race([ended, new Promise<boolean>((r) => setTimeout(() => r(false), STOP_MS).unref())]))) await w.terminate();
       },
     };
   });
