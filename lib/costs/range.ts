@@ -10,7 +10,6 @@ export const DEFAULT_DAYS = 30;
 export const MAX_BUCKETS = 1_000;
 export const MAX_DAYS = 800;
 
-
 export const costQuerySchema = z.object({
   from: instant.optional(),
   to: instant.optional(),

@@ -51,13 +51,16 @@ const policy = () => (g.__thinkgateRetry ??= readRetryPolicy());
 /** The longest chain followed, the decided route included. */
 const MAX_CANDIDATES = 5;
 
+/** What upstream calls go with: the request's own signal (lib/gateway/shutdown.ts), aborted when its client leaves or the shutdown cuts it off. */
+const upstreamSignal = (req: ApiRequest, a: Attempt): AbortSignal => a.signal ?? req.signal;
+
 async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispatched> {
   // The escalation check asks for the whole message even when the client streams.
   const applied = a.applied!;
   const body = (applied.body.stream === true) === stream ? applied.body : { ...applied.body, stream };
   // A large body is made into bytes here, in turns (upstream-body.ts); the SDK sends bytes as they are.
   const payload = await upstreamPayload(body, a.bodySize ?? 0, forwardedHeaders(req.headers, a.trace));
-  const signal = a.signal ?? req.signal;
+  const signal = upstreamSignal(req, a);
   const res = await upstream().post("/v1/messages", { ...payload, signal, stream }).asResponse();
   let out: Dispatched;
   try {
@@ -174,7 +177,7 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
             b.success(model);
             return out;
           } catch (err) {
-            if ((a.signal ?? req.signal).aborted) throw err instanceof APIUserAbortError ? err : new APIUserAbortError();
+            if (upstreamSignal(req, a).aborted) throw err instanceof APIUserAbortError ? err : new APIUserAbortError();
             const fault = classify(err);
             // Not an upstream failure (a bug): nothing to retry.
             if (fault === null) throw err;
@@ -186,7 +189,7 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
             const ms = nextWait(fault, retry, policy());
             if (ms === null || !b.mayRetry(model, permit)) break;
             a.hops.push({ kind: "retry", routeId: a.decision?.route?.id ?? null, model, usage: null, status: fault.status, errorType: fault.type, waitMs: ms });
-            await wait(ms, a.signal ?? req.signal);
+            await wait(ms, upstreamSignal(req, a));
           }
         }
       } finally {

@@ -259,11 +259,6 @@ function checkListLength(list: unknown, param: string, what: string): void {
 }
 
 /**
- * The request checked, its messages a slice at a time with other requests
- * served between slices (100,000 messages in one call held the event loop
- * for about 100 ms).
- */
-/**
  * The request's top-level fields without those sent as null: OpenAI reads a
  * null there as a field not sent, and clients that serialise every field of
  * their request type send them ("user": null, "tools": null, "audio": null).
@@ -274,10 +269,15 @@ export function withoutNullFields(raw: object): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The request checked, its messages a slice at a time with other requests
+ * served between slices (100,000 messages in one call held the event loop
+ * for about 100 ms).
+ */
 export async function parseChatRequest(body: unknown): Promise<ChatRequest> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalidParam(null, "request body must be a JSON object");
   const raw = withoutNullFields(body);
-  checkListLength((raw as { tools?: unknown }).tools, "tools", "tools");
+  checkListLength(raw.tools, "tools", "tools");
   const parsed = chatRequestSchema.safeParse(raw);
   if (!parsed.success) throw toParamError(parsed.error);
   const messages: ChatMessage[] = [];

@@ -235,7 +235,7 @@ export async function parseResponsesRequest(body: unknown): Promise<ResponsesReq
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalidParam(null, "request body must be a JSON object");
   const raw = withoutNullFields(body);
   for (const [k, why] of Object.entries(STATEFUL)) if (raw[k] !== undefined) throw invalidParam(k, why);
-  const tools = (raw as { tools?: unknown }).tools;
+  const tools = raw.tools;
   if (Array.isArray(tools) && tools.length > MAX_LIST) throw invalidParam("tools", `tools: at most ${MAX_LIST} tools`);
   const parsed = responsesRequestSchema.safeParse(raw);
   if (!parsed.success) throw toParamError(parsed.error, ENDPOINT);
