@@ -50,5 +50,11 @@ describe("traceQuerySchema → filter", () => {
     expect(traceQuerySchema.safeParse({ costMin: "2", costMax: "1" }).success).toBe(false);
     expect(traceQuerySchema.safeParse({ cursor: "x'; drop table" }).success).toBe(false);
     expect(traceQuerySchema.safeParse({ limit: "1000" }).success).toBe(false);
+    expect(traceQuerySchema.safeParse({ from: "+010000-01-01T00:00:00Z" }).success).toBe(false);
+  });
+
+  it("takes a bare date as midnight UTC, like every other instant a client names", () => {
+    const q = traceQuerySchema.parse({ from: "2026-11-25", to: "2026-11-26" });
+    expect(toTraceFilter(q)).toMatchObject({ fromId: idBoundAt(Date.parse("2026-11-25T00:00:00Z")), toId: idBoundAt(Date.parse("2026-11-26T00:00:00Z")) });
   });
 });
