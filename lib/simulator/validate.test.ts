@@ -23,6 +23,13 @@ describe("validateMessagesRequest", () => {
     expect(check(base())).toBeNull();
   });
 
+  it("refuses a top-level field the API does not know, as the API does; beta-only fields pass", () => {
+    expect(check(base({ temprature: 0.5 }))).toEqual([400, "invalid_request_error", "temprature: Extra inputs are not permitted"]);
+    expect(msg(base({ response_format: { type: "json_object" } }))).toBe("response_format: Extra inputs are not permitted");
+    expect(check(base({ context_management: { edits: [] }, service_tier: "auto", metadata: { user_id: "u" } }))).toBeNull();
+    expect(check({ ...base({ extra: 1 }), max_tokens: undefined }, V2026, true)).toEqual([400, "invalid_request_error", "extra: Extra inputs are not permitted"]);
+  });
+
   it("requires a known anthropic-version header", () => {
     expect(msg(base(), {})).toBe("anthropic-version: header is required");
     expect(msg(base(), { "anthropic-version": "2024-99-99" })).toMatch(/is not a valid version/);

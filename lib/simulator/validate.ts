@@ -112,6 +112,7 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
   }
 
   return (
+    checkTopLevel(body) ??
     checkMessages(body, entry) ??
     checkToolPairs(body.messages as Obj[]) ??
     checkSystem(body.system) ??
@@ -126,6 +127,26 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
     checkCacheControl(body) ??
     checkSentThinking(body, entry, headers)
   );
+}
+
+/**
+ * The request's own fields (reference §2.2) and the beta-only ones the SDK's
+ * `client.beta.messages` sends (accepted whatever the beta header: which
+ * beta unlocks which is not documented, and a false 400 would be worse than
+ * a missed one). The API refuses anything else, so a client that sends a
+ * stray field fails here as it would in production, not only there. The
+ * sampling parameters are left to checkSampling, which knows the version.
+ */
+const TOP_LEVEL_FIELDS = new Set([
+  "model", "max_tokens", "messages", "system", "thinking", "output_config", "tools", "tool_choice", "stream",
+  "stop_sequences", "metadata", "cache_control", "container", "diagnostics", "inference_geo", "service_tier", "speed",
+  "temperature", "top_p", "top_k",
+  "betas", "billing_policy", "compaction", "context_management", "fallback_credit_token", "fallbacks", "mcp_servers", "thread", "output_format",
+]);
+
+function checkTopLevel(body: Obj): AppError | null {
+  const key = Object.keys(body).find((k) => !TOP_LEVEL_FIELDS.has(k));
+  return key === undefined ? null : badRequest(`${key}: Extra inputs are not permitted`);
 }
 
 function checkMessages(body: Obj, entry: CatalogEntry): AppError | null {

@@ -310,11 +310,21 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     const res = await fetch(`${server.baseURL}/v1/messages`, {
       method: "POST",
       headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 50, messages: [{ role: "user", content: "Hello" }], some_future_field: { keep: true } }),
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 50, messages: [{ role: "user", content: "Hello" }] }),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/application\/json/);
     expect((await res.json()).type).toBe("message");
+  });
+
+  it("forwards a field it does not know unchanged, so the API (here the simulator, as strict) answers for it", async () => {
+    const res = await fetch(`${server.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 50, messages: [{ role: "user", content: "Hello" }], some_future_field: { keep: true } }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "some_future_field: Extra inputs are not permitted" } });
   });
 
   it("rejects temperature on API version 2026-10-21 as the API does", async () => {
