@@ -23,15 +23,21 @@ const cache = new LRUCache<string, PinnedConfig>({ max: 50_000 });
  * Pins not yet stored. They are written together every FLUSH_MS rather than
  * one by one on the request path: on SQLite a write waits synchronously for the
  * file lock, and one stalled write would hold every request behind it. When the
- * database refuses, the pins wait (bounded) and are tried again later; a pin
- * lost that way only means a later turn is routed as a new conversation that
- * carries thinking blocks, which keeps its model anyway.
+ * database refuses, the pins wait (in memory up to MAX_PENDING, in the journal
+ * past it) and are tried again later.
  */
 const FLUSH_MS = Number(process.env.THINKGATE_PINS_FLUSH_MS ?? 100);
 const RETRY_MS = 2_000;
-const MAX_PENDING = 10_000;
+const MAX_PENDING = Number(process.env.THINKGATE_PINS_MAX_PENDING ?? 10_000);
 const pending = new Map<string, PinRow>();
 let timer: NodeJS.Timeout | null = null;
+/**
+ * Pins journalled but not held in `pending`: the queue was full while the
+ * database refused writes. The journal then holds the only copy, so it is
+ * not confirmed past them: once the database takes a batch again, the
+ * journal is written from its head (writeJournal) before it is confirmed.
+ */
+let overflowed = false;
 
 /**
  * Pins not yet stored are journalled first, a line each, in the spool's
@@ -58,29 +64,35 @@ function pinJournal(): Journal | null {
   return journal;
 }
 
-/** Writes the pins an earlier run journalled and did not store; called at start, before serving. */
-export async function replayPins(): Promise<number> {
-  const j = pinJournal();
-  const from = j?.head();
-  if (!j || !from) return 0;
-  const rows = new Map<string, PinRow>();
+/**
+ * Writes every pin in the journal, in the order journalled (a key's later
+ * write after its earlier one, as the live batches do), a bounded slice at a
+ * time, and confirms what it wrote. Returns how many pins it wrote.
+ */
+async function writeJournal(j: Journal): Promise<number> {
+  const from = j.head();
+  if (!from) return 0;
   let pos: Position = from;
+  let written = 0;
   for (;;) {
-    const { entries, next, atTail } = j.read(pos, 1_000);
-    for (const e of entries) {
-      const row = JSON.parse(e.text) as PinRow;
-      // The last write of a key wins, as in the pending batch.
-      rows.delete(row.key);
-      rows.set(row.key, row);
-    }
+    const { entries, next, atTail } = j.read(pos, 500);
+    const rows = entries.map((e) => JSON.parse(e.text) as PinRow);
+    if (rows.length) await pinsRepo.putMany(rows);
+    written += rows.length;
     pos = next;
     if (atTail || !entries.length) break;
   }
-  const list = [...rows.values()];
-  for (let at = 0; at < list.length; at += 500) await pinsRepo.putMany(list.slice(at, at + 500));
   j.confirm(pos);
-  if (list.length) logger.info({ pins: list.length }, "conversation pins left in the journal by an earlier run written");
-  return list.length;
+  return written;
+}
+
+/** Writes the pins an earlier run journalled and did not store; called at start, before serving. */
+export async function replayPins(): Promise<number> {
+  const j = pinJournal();
+  if (!j) return 0;
+  const n = await writeJournal(j);
+  if (n) logger.info({ pins: n }, "conversation pins left in the journal by an earlier run written");
+  return n;
 }
 
 /** The batch being written, if one is: the shutdown waits for it before writing the rest and closing the database. */
@@ -101,9 +113,23 @@ async function flush(): Promise<void> {
   pending.clear();
   try {
     await pinsRepo.putMany(rows);
-    if (upTo) journal?.confirm(upTo);
+    if (overflowed && journal) {
+      // Cleared first: a pin that overflows while the journal is written sets it again.
+      overflowed = false;
+      try {
+        const n = await writeJournal(journal);
+        logger.info({ pins: n }, "conversation pins that waited in the journal only written");
+      } catch (err) {
+        overflowed = true;
+        throw err;
+      }
+    } else if (upTo) journal?.confirm(upTo);
   } catch (err) {
-    for (const row of rows) if (!pending.has(row.key) && pending.size < MAX_PENDING) pending.set(row.key, row);
+    for (const row of rows) {
+      if (pending.has(row.key)) continue;
+      if (pending.size < MAX_PENDING) pending.set(row.key, row);
+      else overflowed = true;
+    }
     logger.warn({ err: (err as Error).message, pending: pending.size }, "could not store conversation pins; trying again");
     schedule(RETRY_MS);
     return;
@@ -126,17 +152,21 @@ export async function flushPins(): Promise<void> {
 }
 
 function enqueue(row: PinRow): void {
-  if (pending.size >= MAX_PENDING) return;
-  pending.set(row.key, row);
   const j = pinJournal();
+  let inJournal = false;
   if (j) {
     try {
       journalled = j.append(JSON.stringify(row));
+      inJournal = true;
     } catch (err) {
       // A full disk: the pin still waits in memory, as it did before the journal.
       logger.warn({ err: (err as Error).message }, "conversation pins: could not journal a pin");
     }
   }
+  // A full queue (the database has refused writes for a while): the journal keeps the pin until it takes them again.
+  if (pending.size < MAX_PENDING || pending.has(row.key)) pending.set(row.key, row);
+  else if (inJournal) overflowed = true;
+  else logger.warn({ pending: pending.size }, "conversation pins: queue full and no journal; a pin is lost");
   schedule(FLUSH_MS);
 }
 

@@ -318,6 +318,47 @@ describe(`no lost records (${kind})`, () => {
     expect(rec.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
   }, TIMEOUT);
 
+  it("pins past the in-memory queue while the database is down wait in the journal and are all written once it is back", async () => {
+    const url = await database();
+    const o = await outage(url);
+    const dir = spool();
+    // A queue of 2 stands for the 10,000 a long outage fills.
+    const server = await startServer({ databaseUrl: o.url, spoolDir: dir, env: { THINKGATE_PINS_MAX_PENDING: "2", THINKGATE_KEY_CACHE_MS: "600000" } });
+    cleanups.push(() => server.stop());
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    const tools: Anthropic.Tool[] = [{ name: "get_weather", description: "Current weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }];
+    const ask = (city: string): Anthropic.MessageParam => ({ role: "user", content: `Use get_weather for ${city}, then tell me whether to bring a jacket.` });
+    await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 50, messages: [{ role: "user", content: "hello" }] });
+    const turnPins = async () => (await query<{ n: number | bigint }>(url, `SELECT COUNT(*) AS n FROM "ConversationPin" WHERE "key" LIKE 't:%'`))[0]!.n;
+
+    await o.cut();
+    const cities = ["Oslo", "Bergen", "Tromso", "Lima", "Quito", "Hanoi"];
+    const answers: Anthropic.Message[] = [];
+    for (const city of cities) {
+      const a = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 4000, tools, messages: [ask(city)] }, { headers: { "thinkgate-tier": "reasoning" } });
+      expect(a.stop_reason).toBe("tool_use");
+      answers.push(a);
+    }
+    await o.restore();
+    await eventually(async () => (Number(await turnPins()) >= cities.length ? true : undefined), 30_000);
+    await server.stop();
+
+    // A fresh process (nothing in memory): the last loop goes on from the stored pin.
+    const second = await startServer({ databaseUrl: url, spoolDir: dir });
+    cleanups.push(() => second.stop());
+    const last = answers.at(-1)!;
+    const call = last.content.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use")!;
+    const { response } = await new Anthropic({ baseURL: second.baseURL, apiKey: server.adminKey, maxRetries: 0 }).messages
+      .create({
+        model: "claude-sonnet-4-6",
+        max_tokens: 4000,
+        tools,
+        messages: [ask(cities.at(-1)!), { role: "assistant", content: last.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: call.id, content: "Hanoi: 31°C, sun" }] }],
+      })
+      .withResponse();
+    expect(response.headers.get("thinkgate-stage")).toBe("pinned");
+  }, TIMEOUT);
+
   it("the database unavailable for 10 s under load: records wait in the spool and are written once", async () => {
     const url = await database();
     const o = await outage(url);
