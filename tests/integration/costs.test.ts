@@ -59,6 +59,7 @@ interface Summary {
   routes: Group[];
   totals: Stat & { reasoningShare: number | null; avgCostPerRequest: number | null; savings: number };
   top: { id: string; costTotal: number }[];
+  notServed: { keys: string[]; requests: number };
 }
 
 const cents = (usd: number) => Math.round(usd * 100);
@@ -122,6 +123,12 @@ beforeAll(async () => {
   expect(failed).toBeInstanceOf(Anthropic.APIError);
   sent.push((failed as InstanceType<typeof Anthropic.APIError>).headers!.get("thinkgate-request-id")!);
 
+  // Refused before routing: recorded with no route and no cost. Its group (route "") sorts first in the
+  // projection's query, where SQLite once gave it an integer 0 that truncated every other group's cost.
+  const refused = await client.messages.create({ model: "claude-haiku-4-5", max_tokens: 10 } as never).catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+  expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+  sent.push((refused as InstanceType<typeof Anthropic.APIError>).headers!.get("thinkgate-request-id")!);
+
   records = [];
   for (const id of sent) records.push(await stored(id));
   to = new Date(Date.now() + 3_600_000).toISOString();
@@ -133,9 +140,9 @@ afterAll(async () => {
 
 describe(`cost summary (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
   it("has the traffic it should: priced, unpriced and failed requests, both tiers", () => {
-    expect(records).toHaveLength(9);
+    expect(records).toHaveLength(10);
     expect(records.filter((r) => r.pricingStatus === "unpriced" && r.status !== "error")).toHaveLength(1);
-    expect(records.filter((r) => r.status === "error")).toHaveLength(1);
+    expect(records.filter((r) => r.status === "error")).toHaveLength(2);
     expect(records.filter((r) => r.tier === "reasoning").length).toBeGreaterThanOrEqual(3);
   });
 
@@ -149,7 +156,7 @@ describe(`cost summary (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(s.totals.requests).toBe(records.length);
     expect(s.totals.priced).toBe(priced.length);
     expect(s.totals.unpriced).toBe(1);
-    expect(s.totals.errors).toBe(1);
+    expect(s.totals.errors).toBe(2);
     expect(s.totals.reasoning).toBe(records.filter((r) => r.tier === "reasoning").length);
     expect(s.totals.reasoningShare).toBeCloseTo(s.totals.reasoning / records.length, 12);
     expect(s.totals.avgCostPerRequest).toBeCloseTo(expected / priced.length, 12);
@@ -173,7 +180,8 @@ describe(`cost summary (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
         const s = await summary({ granularity, groupBy });
         expect(cents(sum(s.groups.map((g) => g.costTotal))), `${groupBy}/${granularity} groups`).toBe(cents(expected));
         expect(cents(sum(s.series.map((p) => p.costTotal))), `${groupBy}/${granularity} series`).toBe(cents(expected));
-        expect(sum(s.series.map((p) => p.requests))).toBe(records.length);
+        // By model, a model asked for and never served (the refused request's) is counted apart, not as a cost row.
+        expect(sum(s.series.map((p) => p.requests)) + s.notServed.requests, `${groupBy}/${granularity} requests`).toBe(records.length);
         for (const p of s.series) expect(s.buckets).toContain(p.bucket);
       }
     }
@@ -194,6 +202,16 @@ describe(`cost summary (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect(byModel.routes.map((r) => r.key).sort()).toEqual(s.groups.map((g) => g.key).sort());
     const mythos = byModel.groups.find((g) => g.key === "claude-mythos-preview")!;
     expect(mythos).toMatchObject({ requests: 1, priced: 0, unpriced: 1, costTotal: 0, avgCostPerRequest: null });
+  });
+
+  it("projects the month from the records' real costs, a request without a route among them", async () => {
+    expect(records.some((r) => r.routeId === null)).toBe(true);
+    const s = (await summary({})) as Summary & { projection: { basis: { cost: number; requests: number }; groups: { key: string; costPerDay: number }[] } };
+    expect(cents(s.projection.basis.cost)).toBe(cents(sum(records.map((r) => r.costTotal ?? 0))));
+    for (const g of s.projection.groups) {
+      const spent = sum(records.filter((r) => (r.routeId ?? "") === g.key).map((r) => r.costTotal ?? 0));
+      if (spent > 0) expect(g.costPerDay, g.key).toBeGreaterThan(0);
+    }
   });
 
   it("computes the savings against always reasoning over requests priced both ways", async () => {

@@ -235,7 +235,11 @@ const RECORD_GROUP: Record<GroupBy, Prisma.Sql> = {
 };
 
 /**
- * Spend per UTC day (by id: ids sort by time), group and endpoint. `dayIds`
+ * Spend per UTC day (by id: ids sort by time), group and endpoint. The
+ * cost's default is 0.0, not 0: on SQLite a group with no priced record
+ * (the no-route group sorts first) would give the column an integer 0, and
+ * the driver adapter types a raw query's column by its first non-null value
+ * and truncates every later row of an integer column. `dayIds`
  * are the first ids of consecutive days; the last one ends the window.
  */
 export function dayGroupsSql(dayIds: string[], groupBy: GroupBy, slice?: { fromId: string; toId: string }): Prisma.Sql {
@@ -245,7 +249,7 @@ export function dayGroupsSql(dayIds: string[], groupBy: GroupBy, slice?: { fromI
     SELECT CASE ${Prisma.join(cases, " ")} END AS "day", ${RECORD_GROUP[groupBy]} AS "key", ${label} AS "label", "via" AS "via",
            count(*) AS "requests", count("costTotal") AS "priced",
            sum(CASE WHEN "costTotal" IS NULL AND "status" <> 'error' THEN 1 ELSE 0 END) AS "unpriced",
-           coalesce(sum("costTotal"), 0) AS "cost"
+           coalesce(sum("costTotal"), 0.0) AS "cost"
     FROM "RequestRecord"
     WHERE "id" >= ${slice?.fromId ?? dayIds[0]!} AND "id" < ${slice?.toId ?? dayIds[dayIds.length - 1]!}
     GROUP BY 1, 2, 4`;
