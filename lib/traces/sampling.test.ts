@@ -77,6 +77,13 @@ describe("shouldStoreThinking", () => {
     expect(share(cfg, { routeId: null })).toBe(0);
   });
 
+  it("reads a route's rate from the configuration's own keys: routes named like Object's members get the default", () => {
+    for (const routeId of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      expect(share(config({ rate: 1 }), { routeId }), routeId).toBe(1);
+      expect(share(config({ rate: 0 }), { routeId }), routeId).toBe(0);
+    }
+  });
+
   it("always keeps errors, partial answers and escalations", () => {
     const cfg = config({ rate: 0 });
     expect(share(cfg, { status: "error" })).toBe(1);

@@ -78,8 +78,9 @@ export function sampleFraction(id: string): number {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)) / 2 ** 53;
 }
 
+/** A route's own rate, else the default; own keys only: "constructor" is a valid route id. */
 export function rateFor(routeId: string | null, config: SamplingConfig): number {
-  return (routeId !== null ? config.perRoute[routeId] : undefined) ?? config.rate;
+  return (routeId !== null && Object.hasOwn(config.perRoute, routeId) ? config.perRoute[routeId] : undefined) ?? config.rate;
 }
 
 export type SamplingReason = "error" | "partial" | "escalated" | "hedging" | "sampled" | "sampled_out";
