@@ -46,6 +46,15 @@ describe("routing pipeline", () => {
     expect(s).toMatchObject({ stage: "override", tier: "standard" });
   });
 
+  it("a prompt-cache pre-warm (max_tokens 0) goes as sent, whatever would route it: a forced tier, a rule, an app", async () => {
+    for (const headers of [{ "thinkgate-tier": "reasoning" }, { "thinkgate-task": "math" }, { "thinkgate-app": "legal-review" }, {}]) {
+      const d = await run(body("Prove that the square root of 2 is irrational, step by step.", { max_tokens: 0 }), headers);
+      expect(d, JSON.stringify(headers)).toMatchObject({ stage: "client", tier: "standard", route: null });
+      expect(d.reason).toMatch(/pre-warm/);
+    }
+    expect((await run(body("x", { max_tokens: 1 }), { "thinkgate-task": "math" })).stage).toBe("rule");
+  });
+
   it("auto override falls through to the other stages", async () => {
     const d = await run(body("x"), { "thinkgate-tier": "auto", "thinkgate-task": "math" });
     expect(d.stage).toBe("rule");

@@ -106,6 +106,14 @@ function forwardedAsSent(req: RoutableRequest, why: string): Decision {
 }
 
 async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
+  // A prompt-cache pre-warm (max_tokens 0) generates nothing: it goes as sent.
+  // A route would raise max_tokens to fit thinking and turn it into a full
+  // call (an Opus reasoning answer nobody reads), and would warm the cache of
+  // a model the client did not name.
+  if (req.prewarm) {
+    return { tier: "standard", stage: "client", reason: "max_tokens 0: a prompt-cache pre-warm, which generates nothing; forwarded as sent", route: null };
+  }
+
   // 0. A server-held thread's continuation sends only the new turn: the API
   // holds the rest, with thinking blocks bound to the model that wrote them.
   // It gets the configuration of the answer it continues, as a tool loop does.

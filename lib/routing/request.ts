@@ -80,6 +80,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     answersToolUse: shape.answersToolUse,
     ...threadOf(body.thread),
     background: agent && !hasTools && !shape.continuation,
+    ...(body.max_tokens === 0 ? { prewarm: true } : {}),
     agentClient: agent,
     client: headers["user-agent"]?.slice(0, 200) || undefined,
     thinking: body.thinking,

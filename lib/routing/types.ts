@@ -108,6 +108,8 @@ export interface RoutableRequest {
   answersToolUse?: string[];
   /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */
   background: boolean;
+  /** max_tokens 0: a prompt-cache pre-warm (reference §2.2), which generates nothing. */
+  prewarm?: boolean;
   /** Claude Code or an app on the Agent SDK (lib/routing/conversation.ts). */
   agentClient?: boolean;
   /** The client's user-agent, for the record and the Settings page. */

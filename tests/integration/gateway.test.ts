@@ -327,6 +327,20 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(await res.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "some_future_field: Extra inputs are not permitted" } });
   });
 
+  it("forwards a prompt-cache pre-warm (max_tokens 0) as sent: no reasoning route, nothing generated", async () => {
+    const prompt = "Prove that the square root of 2 is irrational, step by step, with every lemma proved.";
+    const { data: msg, response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 0, messages: [{ role: "user", content: prompt }] }, { headers: { "thinkgate-tier": "reasoning" } })
+      .withResponse();
+    expect(response.headers.get("thinkgate-stage")).toBe("client");
+    expect(msg.model).toBe("claude-sonnet-4-6");
+    expect(msg.content.filter((b) => b.type === "thinking")).toEqual([]);
+    expect(msg.usage.output_tokens_details?.thinking_tokens ?? 0).toBe(0);
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec).toMatchObject({ stage: "client", tier: "standard", servedModel: "claude-sonnet-4-6", thinkingTokens: 0 });
+    expect(rec.adjustments.join("\n")).not.toMatch(/max_tokens raised/);
+  });
+
   it("rejects temperature on API version 2026-10-21 as the API does", async () => {
     const err = await client.messages
       .create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }], temperature: 0.2 } as never)
