@@ -47,7 +47,8 @@ describe("routing pipeline", () => {
   });
 
   it("a prompt-cache pre-warm (max_tokens 0) goes as sent, whatever would route it: a forced tier, a rule, an app", async () => {
-    for (const headers of [{ "thinkgate-tier": "reasoning" }, { "thinkgate-task": "math" }, { "thinkgate-app": "legal-review" }, {}]) {
+    const cases: Record<string, string>[] = [{ "thinkgate-tier": "reasoning" }, { "thinkgate-task": "math" }, { "thinkgate-app": "legal-review" }, {}];
+    for (const headers of cases) {
       const d = await run(body("Prove that the square root of 2 is irrational, step by step.", { max_tokens: 0 }), headers);
       expect(d, JSON.stringify(headers)).toMatchObject({ stage: "client", tier: "standard", route: null });
       expect(d.reason).toMatch(/pre-warm/);
