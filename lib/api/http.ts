@@ -26,6 +26,11 @@ export interface ApiRequest {
   body?(limit: number): AsyncIterable<Uint8Array>;
   /** The body parsed as JSON (a 400 when it is not), read once and cached; a large one is parsed off the main thread. */
   json(): Promise<JsonBody>;
+  /**
+   * Reads the whole body without parsing it (json() then parses what was
+   * read); resolves to its size in bytes. Absent on a request made in-process.
+   */
+  received?(): Promise<number>;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   /** The peer's address when the adapter knows it (the lean Node path does). */

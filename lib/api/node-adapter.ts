@@ -163,6 +163,7 @@ function toApiRequest(req: IncomingMessage, path: string, query: string, params:
         handedOver = true;
         return { value: await parseLargeJson(b), size };
       })()),
+    received: async () => (await read()).length,
     body: (max) => {
       relayed = true;
       return relayBody(req, max);

@@ -18,8 +18,8 @@ import { recorder, spoolFull } from "../gateway/record";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { upstreamPayload } from "../gateway/upstream-body";
 import { logger } from "../observability/logger";
-import { turnBudget } from "../runtime/turns";
-import { routeItems, type RoutedItem } from "./items";
+import { batchCreates, bodyCost, createCost } from "./create-budget";
+import { routedItems, type RoutedItem } from "./items";
 import { relayResults } from "./results";
 import { parseBatchBody } from "./validate";
 
@@ -50,45 +50,47 @@ export function pointedAtGateway(batch: MessageBatch, headers: Record<string, st
 
 const visible = (req: ApiRequest, principal: Caller) => visibleTo(req, principal, { idForm: BATCH_ID, get: batchesRepo.get, unknown: unknownBatch });
 
-/** The items' rows, each skeleton as JSON: tens of megabytes for a large batch, so written a turn at a time. */
-async function skeletonRows(routed: RoutedItem[]): Promise<{ customId: string; requestId: string; skeleton: string }[]> {
-  const turn = turnBudget();
-  const rows: { customId: string; requestId: string; skeleton: string }[] = [];
-  for (const r of routed) {
-    rows.push({ customId: r.customId, requestId: r.requestId, skeleton: JSON.stringify(r.skeleton) });
-    await turn();
-  }
-  return rows;
-}
-
 export const createBatch = relayedEndpoint(async (req, principal, requestId) => {
   // Its records will go through the spool: refused while the spool is full, as a Messages request is.
   if (!recorder().admit()) throw spoolFull();
-  const { value, size } = await req.json();
-  const items = await parseBatchBody(value, req.headers);
-  await checkFileReferences(items.flatMap((i) => i.params.messages), principal);
-  const createdAt = new Date();
-  const scope = callerScope(principal);
-  const routed = await routeItems(items, { principal, scope, headers: req.headers, createdAt });
-  const payload = await upstreamPayload({ requests: routed.map((r) => ({ custom_id: r.customId, params: r.params })) }, size, forwardedHeaders(req.headers));
-  const { data, response } = await upstream()
-    .post("/v1/messages/batches", { ...payload, signal: req.signal })
-    .withResponse();
-  const batch = data as unknown as MessageBatch;
+  // One large create at a time (create-budget.ts): two 100,000-item creates at once ran the heap out.
+  // The body is read first and parsed only once its turn comes: a waiting create holds bytes (counted
+  // against the large-body budget), not parsed items, and its body's arrival deadline does not pass while it waits.
+  const received = req.received ? await req.received() : null;
+  let release = received !== null ? await batchCreates.take(bodyCost(received), undefined, req.signal) : null;
   try {
-    await batchesRepo.create(
-      { id: batch.id, keyId: principal.keyId || null, scope, itemCount: routed.length },
-      await skeletonRows(routed),
-    );
-  } catch (err) {
-    // A batch thinkgate cannot record would run unseen: it is canceled, and the client told.
-    logger.error({ err, batchId: batch.id }, "could not store a message batch; canceling it upstream");
-    await upstream()
-      .post(`/v1/messages/batches/${encodeURIComponent(batch.id)}/cancel`)
-      .catch((e: Error) => logger.error({ err: e.message, batchId: batch.id }, "could not cancel the batch thinkgate failed to store"));
-    throw new AppError("api_error", `thinkgate could not store the batch, so it was canceled (${batch.id}); retry later`);
+    const { value, size } = await req.json();
+    const items = await parseBatchBody(value, req.headers);
+    release ??= await batchCreates.take(createCost(items.length, size), undefined, req.signal);
+    await checkFileReferences(items.flatMap((i) => i.params.messages), principal);
+    const createdAt = new Date();
+    const scope = callerScope(principal);
+    // Each item kept as what is sent and stored (its skeleton as JSON, written a turn at a time by routedItems): not as objects.
+    const requests: { custom_id: string; params: RoutedItem["params"] }[] = [];
+    const rows: { customId: string; requestId: string; skeleton: string }[] = [];
+    for await (const r of routedItems(items, { principal, scope, headers: req.headers, createdAt, signal: req.signal })) {
+      requests.push({ custom_id: r.customId, params: r.params });
+      rows.push({ customId: r.customId, requestId: r.requestId, skeleton: JSON.stringify(r.skeleton) });
+    }
+    const payload = await upstreamPayload({ requests }, size, forwardedHeaders(req.headers));
+    const { data, response } = await upstream()
+      .post("/v1/messages/batches", { ...payload, signal: req.signal })
+      .withResponse();
+    const batch = data as unknown as MessageBatch;
+    try {
+      await batchesRepo.create({ id: batch.id, keyId: principal.keyId || null, scope, itemCount: rows.length }, rows);
+    } catch (err) {
+      // A batch thinkgate cannot record would run unseen: it is canceled, and the client told.
+      logger.error({ err, batchId: batch.id }, "could not store a message batch; canceling it upstream");
+      await upstream()
+        .post(`/v1/messages/batches/${encodeURIComponent(batch.id)}/cancel`)
+        .catch((e: Error) => logger.error({ err: e.message, batchId: batch.id }, "could not cancel the batch thinkgate failed to store"));
+      throw new AppError("api_error", `thinkgate could not store the batch, so it was canceled (${batch.id}); retry later`);
+    }
+    return relayedJson(200, pointedAtGateway(batch, req.headers), requestId, response.headers.get("request-id"));
+  } finally {
+    release?.();
   }
-  return relayedJson(200, pointedAtGateway(batch, req.headers), requestId, response.headers.get("request-id"));
 });
 
 export const retrieveBatch = relayedEndpoint(async (req, principal, requestId) => {
