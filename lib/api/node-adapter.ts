@@ -100,7 +100,10 @@ function readBytes(req: IncomingMessage, limit: number, hold: BodyHold): Promise
       if (body.length > LARGE_BODY_BYTES) void yieldToIo().then(() => resolve(bytes));
       else resolve(bytes);
     });
-    req.on("error", reject);
+    // A client that hangs up mid-upload is no server failure: recorded as the client's leaving (499), as at any other point.
+    req.on("error", (err: NodeJS.ErrnoException) =>
+      reject(err.code === "ECONNRESET" ? new AppError("api_error", "the client closed the request", { status: 499, cause: err }) : err),
+    );
   });
 }
 

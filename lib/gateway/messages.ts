@@ -184,6 +184,30 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
   }
 }
 
+/**
+ * Records a request that failed before it became a Messages request (an
+ * OpenAI endpoint's body that does not parse or translate, or whose client
+ * left while sending it), as handleMessages records its own early failures:
+ * every request that presented a valid key is stored once. Returns the
+ * failure in the Messages API's shape.
+ */
+export function recordEarlyFailure(req: ApiRequest, principal: Caller, err: unknown, opts: CallOptions = {}): ApiResponse {
+  const a: Attempt = {
+    requestId: opts.requestId ?? newRequestId(),
+    createdAt: new Date(),
+    started: performance.now(),
+    via: opts.via ?? "messages",
+    keyId: principal.keyId || null,
+    scope: callerScope(principal),
+    hops: [],
+    trace: traceRequest(req.headers),
+    notes: opts.notes,
+    authenticated: true,
+  };
+  a.signal = requestBegun(a, req.signal);
+  return failure(a, err);
+}
+
 /** Maps a failure to the API's error shape and records it (once a key was accepted). */
 function failure(a: Attempt, err: unknown): ApiResponse {
   let status = 500;

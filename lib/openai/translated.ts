@@ -8,7 +8,7 @@
 import { AppError } from "../api/errors";
 import { bodyOfValue, isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { requirePrincipal, type Caller } from "../api/wrap";
-import { handleMessages } from "../gateway/messages";
+import { handleMessages, recordEarlyFailure } from "../gateway/messages";
 import { SseParser } from "../gateway/sse";
 import { logger } from "../observability/logger";
 import type { AnthropicUsage } from "../pricing/usage";
@@ -50,7 +50,7 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
     let messagesBody: object;
     let size: number;
     let dropped: ReturnType<typeof droppedParams>;
-    let caller: Caller;
+    let caller: Caller | undefined;
     const headers: Record<string, string | undefined> = { ...req.headers, "content-type": "application/json" };
     try {
       // Callers without a valid key learn nothing about the request format.
@@ -67,8 +67,10 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
         if (hint.budgetTier) headers["thinkgate-budget-tier"] = hint.budgetTier;
       }
     } catch (err) {
+      // Recorded (and an unexpected error logged) as /v1/messages records its own early failures; the answer is in OpenAI's shape, naming the client's field.
+      if (caller) recordEarlyFailure(req, caller, err, { via: spec.via, requestId });
+      else if (!(err instanceof AppError)) logger.error({ err }, `${spec.name}: could not translate the request`);
       if (err instanceof AppError) return fromAppError(err);
-      logger.error({ err }, `${spec.name}: could not translate the request`);
       return chatError(500, toChatError(500, "api_error", "Internal server error"));
     }
 

@@ -9,6 +9,7 @@
  * every request that got an answer must have its record.
  */
 import crypto from "node:crypto";
+import http from "node:http";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCannedUpstream } from "../support/canned-upstream";
@@ -486,6 +487,32 @@ describe("a client that leaves mid-stream", () => {
     });
     expect(rec).toMatchObject({ status: "partial", errorType: "api_error", errorMessage: "the client closed the stream", stopReason: null });
     expect(rec.inputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe("a client that hangs up while sending its body", () => {
+  it.each(["/v1/messages", "/v1/chat/completions"])("is recorded as its leaving (499), not as a server failure: %s", async (path) => {
+    const server = await startServer();
+    try {
+      const body = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: `hello ${nonce()}` }] });
+      const auth = path.includes("chat") ? { authorization: `Bearer ${server.adminKey}` } : { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" };
+      await new Promise<void>((resolve) => {
+        const req = http.request(`${server.baseURL}${path}`, { method: "POST", headers: { ...auth, "content-type": "application/json", "content-length": Buffer.byteLength(body) } });
+        req.on("error", () => resolve());
+        req.on("response", () => resolve());
+        req.write(body.slice(0, 30));
+        setTimeout(() => req.destroy(), 300);
+      });
+      const rec = await eventually(async () => {
+        const list = (await (await fetch(`${server.url}/api/requests?limit=10`, { headers: { "x-api-key": server.adminKey } })).json()) as { data: { id: string }[] };
+        return list.data[0];
+      });
+      const full = (await (await fetch(`${server.url}/api/requests/${rec.id}`, { headers: { "x-api-key": server.adminKey } })).json()) as StoredRecord & { httpStatus: number; errorMessage: string | null };
+      expect(full).toMatchObject({ status: "error", httpStatus: 499, errorMessage: "the client closed the request" });
+      expect(server.output()).not.toMatch(/gateway failure|could not translate the request/);
+    } finally {
+      await server.stop();
+    }
   });
 });
 

@@ -257,7 +257,9 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(e.type).toBe("invalid_request_error");
     expect(e.param).toBe("logprobs");
     expect(e.message).toContain("logprobs");
-
+    // Refused before it became a Messages request, and recorded all the same: every request with a valid key is.
+    expect(e.requestID).toBeTruthy();
+    expect(await stored(e.requestID!)).toMatchObject({ id: e.requestID, status: "error", httpStatus: 400, via: "openai" });
   });
 
   it("drops temperature and top_p (most OpenAI-SDK apps send them), says so in a header and on the record; thinkgate-drop-params: false gets the 400", async () => {
