@@ -142,8 +142,8 @@ export async function routeDecision(
   if (policy.policy !== "decide" && explicitThinking(body)) routable.honourClientThinking = true;
   const decision = await decide(routable, snapshot, pins, llm);
   if (policy.policy === "cap" && policy.cap) decision.thinkingCap = policy.cap;
-  // A thread's continuation belongs to the thread's conversation (its record and its thread view).
-  if (routable.thread?.continues && decision.pinned?.conversationKey) routable.conversationKey = decision.pinned.conversationKey;
+  // A thread's or tool loop's continuation belongs to the conversation of the answer it continues (its record and its thread view).
+  if ((routable.thread?.continues || routable.pendingToolResult) && decision.pinned?.conversationKey) routable.conversationKey = decision.pinned.conversationKey;
   return decision;
 }
 
@@ -524,7 +524,7 @@ function finish(
     };
     if (seen.needsPin) {
       pinStore.put(turnPinKey(a.routable.turnKey), pin, !a.routable.pendingToolResult);
-      for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.routable.turnKey, call.id), pin);
+      for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.scope, call.id), { ...pin, conversationKey: a.routable.conversationKey });
       pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
     }
     // A thread's next request names this answer and nothing else of the conversation.

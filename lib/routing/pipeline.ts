@@ -78,7 +78,12 @@ export const conversationPinKey = (conversationKey: string) => `c:${conversation
  * session. Two sessions of one caller that open with the same words share a
  * turn key; the tool_use id (unique per answer) tells them apart.
  */
-export const toolUsePinKey = (turnKey: string, toolUseId: string) => `u:${turnKey}:${toolUseId}`;
+/**
+ * A tool call's pin: by the caller and the tool_use id alone (unique per
+ * answer), not by the turn key, which holds the requested model: a
+ * continuation that names another model is still the same call's turn.
+ */
+export const toolUsePinKey = (scope: string, toolUseId: string) => `u:${scope}:${toolUseId}`;
 /** The configuration an answer in a server-held thread was served with, by the answer's id (what a continuation names). */
 export const threadPinKey = (messageId: string) => `m:${messageId}`;
 
@@ -128,7 +133,7 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
   // client echoes back, and nothing (not even a forced tier) switches it.
   if (req.pendingToolResult) {
     const asked = req.answersToolUse?.[0];
-    const pin = (asked && (await pins.get(toolUsePinKey(req.turnKey, asked)))) || (await pins.get(turnPinKey(req.turnKey)));
+    const pin = (asked && (await pins.get(toolUsePinKey(req.scope ?? "", asked)))) || (await pins.get(turnPinKey(req.turnKey)));
     if (pin) return pinnedDecision(pin, snapshot, `continues a tool loop; kept on the configuration of the turn's first call (${pin.model})`);
     return forwardedAsSent(req, "continues a tool loop that started outside thinkgate");
   }

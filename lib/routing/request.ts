@@ -78,6 +78,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     conversationKey: shape.conversationKey,
     turnKey: shape.turnKey,
     answersToolUse: shape.answersToolUse,
+    ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
     ...threadOf(body.thread),
     background: agent && !hasTools && !shape.continuation,
     ...(body.max_tokens === 0 ? { prewarm: true } : {}),

@@ -38,9 +38,11 @@ export interface PinnedConfig {
    */
   maxTokens?: number;
   /**
-   * On the pin of an answer in a server-held thread: the conversation the
-   * thread belongs to. A continuation sends only its new turn, so nothing in
-   * it says which conversation it continues; it is recorded under this one.
+   * On the pin of an answer in a server-held thread, or of a tool call: the
+   * conversation it belongs to. A thread's continuation sends only its new
+   * turn, and a tool loop's continuation may name another model (which the
+   * conversation key includes), so neither says which conversation it
+   * continues; it is recorded under this one.
    */
   conversationKey?: string;
 }
@@ -106,6 +108,8 @@ export interface RoutableRequest {
   thread?: { continues: string | null };
   /** On a continuation: the tool_use ids its tool results answer, which name the one call (and session) that asked for them. */
   answersToolUse?: string[];
+  /** Whose conversation this is (the caller's key id). */
+  scope?: string;
   /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */
   background: boolean;
   /** max_tokens 0: a prompt-cache pre-warm (reference §2.2), which generates nothing. */

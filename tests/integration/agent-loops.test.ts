@@ -104,6 +104,26 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
     loops.push({ name: "json drop-in", ids: [rec1.id, rec2.id] });
   });
 
+  it("a continuation that names another model is still its tool call's turn: kept on the loop's configuration, in the loop's conversation", async () => {
+    const client = sdk(keys.honour);
+    const thinking = { type: "enabled" as const, budget_tokens: 2048 };
+    const messages: MessageParam[] = [{ role: "user", content: "Get the weather in Porto with get_weather, then tell me what to wear." }];
+    const first = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 4096, thinking, tools: [weatherTool], messages }).withResponse();
+    expect(first.data.stop_reason).toBe("tool_use");
+    const toolUse = first.data.content.find((b) => b.type === "tool_use") as { id: string };
+    messages.push({ role: "assistant", content: first.data.content });
+    messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "Porto: 14°C, showers" }] });
+    // The client switches model in the middle of the turn (as `claude -c --model ...` does): the turn key, which holds the model, changes.
+    const second = await client.messages.create({ model: "claude-opus-4-7", max_tokens: 4096, thinking, tools: [weatherTool], messages }).withResponse();
+    expect(second.response.status).toBe(200);
+    const rec2 = await stored(second.response.headers.get("thinkgate-request-id")!);
+    expect(rec2).toMatchObject({ stage: "pinned", servedModel: "claude-sonnet-4-6" });
+    expect(rec2.reason).toMatch(/continues a tool loop; kept/);
+    const thread = await (await fetch(`${server.url}/api/traces/${rec2.id}/thread`, { headers: { "x-api-key": server.adminKey } })).json() as { calls: number };
+    expect(thread.calls).toBe(2);
+    loops.push({ name: "model switched mid-turn", ids: [first.response.headers.get("thinkgate-request-id")!, rec2.id] });
+  });
+
   it("two sessions that open with the same words each keep their own first call's configuration through their tool loop", async () => {
     const client = sdk(keys.honour);
     const opening: MessageParam[] = [{ role: "user", content: "Use get_weather for Porto and tell me whether to take an umbrella." }];
