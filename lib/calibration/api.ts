@@ -20,6 +20,8 @@ import {
   listExperiments,
   listSets,
   resumeExperiment,
+  setPageQuery,
+  trialPageQuery,
 } from "./service";
 
 export const listSetsHandler: Handler = withApi({ role: "viewer" }, async () => json(200, { data: await listSets() }));
@@ -28,7 +30,9 @@ export const createSetHandler: Handler = withApi({ role: "editor", body: createS
   json(201, await createSet(body, authorOf(principal))),
 );
 
-export const getSetHandler: Handler = withApi({ role: "viewer" }, async ({ req }) => json(200, await getSet(req.params.id!)));
+export const getSetHandler: Handler = withApi({ role: "viewer" }, async ({ req }) =>
+  json(200, await getSet(req.params.id!, setPageQuery.parse(Object.fromEntries(req.query)))),
+);
 
 export const deleteSetHandler: Handler = withApi({ role: "editor" }, async ({ req }) => {
   await deleteSet(req.params.id!);
@@ -49,7 +53,9 @@ export const createExperimentHandler: Handler = withApi({ role: "editor", body: 
 
 export const getExperimentHandler: Handler = withApi({ role: "viewer" }, async ({ req }) => json(200, await getExperiment(req.params.id!)));
 
-export const experimentTrialsHandler: Handler = withApi({ role: "viewer" }, async ({ req }) => json(200, { data: await experimentTrials(req.params.id!) }));
+export const experimentTrialsHandler: Handler = withApi({ role: "viewer" }, async ({ req }) =>
+  json(200, await experimentTrials(req.params.id!, trialPageQuery.parse(Object.fromEntries(req.query)))),
+);
 
 export const cancelExperimentHandler: Handler = withApi({ role: "editor" }, async ({ req }) => json(200, await cancelExperiment(req.params.id!)));
 

@@ -93,7 +93,16 @@ export async function addItems(setId: string, body: z.infer<typeof addItemsBody>
     }
     if (problems.length) throw badRequest(`cannot build items: ${problems.join("; ")}`);
   }
-  const total = await calibrationRepo.appendItems(setId, rows);
+  // Within the append (an upload's JSONL is checked as it is parsed; the same
+  // request picked twice is the same key); keys already in the set, and the
+  // set's limit, are checked by the repository in the transaction that writes.
+  const keys = new Set<string>();
+  for (const r of rows) {
+    if (r.key === null) continue;
+    if (keys.has(r.key)) throw badRequest(`item id "${r.key}" appears twice`);
+    keys.add(r.key);
+  }
+  const total = await calibrationRepo.appendItems(setId, rows, MAX_ITEMS);
   return { added: rows.length, items: total };
 }
 
@@ -101,12 +110,33 @@ export async function listSets() {
   return (await calibrationRepo.listSets()).map((s) => ({ ...s, grader: JSON.parse(s.grader) as Grader }));
 }
 
-export async function getSet(id: string) {
+/**
+ * `limit` and `cursor` (the last answer's `nextCursor`) of the set's items and
+ * an experiment's trials: a set holds up to MAX_ITEMS items of up to 200 kB
+ * each, and an experiment up to MAX_ITEMS × 40 trials, too much for one answer.
+ */
+const pageQuery = (max: number, fallback: number, cursor: z.ZodType<string>) =>
+  z
+    .object({
+      limit: z.coerce.number().int().min(1).max(max).default(fallback),
+      cursor: cursor.optional(),
+    });
+export const setPageQuery = pageQuery(500, 200, z.string().regex(/^\d{1,9}$/, "cursor: not a cursor this list returned"));
+export const trialPageQuery = pageQuery(1_000, 500, z.string().regex(/^[0-9a-z]{1,64}$/, "cursor: not a cursor this list returned"));
+
+/** The set with one page of its items (in order), how many it holds, and its categories. */
+export async function getSet(id: string, page: z.infer<typeof setPageQuery>) {
   const set = await calibrationRepo.getSet(id);
   if (!set) throw notFound(`evaluation set ${id} does not exist`);
   const grader = JSON.parse(set.grader) as Grader;
-  const items = await calibrationRepo.items(id);
-  return { ...set, grader, graderText: describeGrader(grader), items, categories: [...new Set(items.map((i) => i.category).filter(Boolean))] };
+  const [rows, itemCount, categories] = await Promise.all([
+    calibrationRepo.itemsPage(id, page.limit + 1, page.cursor === undefined ? undefined : Number(page.cursor)),
+    calibrationRepo.itemCount(id),
+    calibrationRepo.categories(id),
+  ]);
+  const items = rows.slice(0, page.limit);
+  const nextCursor = rows.length > page.limit ? String(items[items.length - 1]!.position) : null;
+  return { ...set, grader, graderText: describeGrader(grader), itemCount, items, nextCursor, categories };
 }
 
 export async function deleteSet(id: string): Promise<void> {
@@ -251,11 +281,16 @@ export async function getExperiment(id: string) {
   };
 }
 
-export async function experimentTrials(id: string) {
+/** One page of the experiment's trials, each with its item's prompt, expected answer and category. */
+export async function experimentTrials(id: string, page: z.infer<typeof trialPageQuery>) {
   const exp = await mustGet(id);
-  const [trials, items] = await Promise.all([calibrationRepo.trials(exp.id), calibrationRepo.items(exp.setId)]);
-  const item = new Map(items.map((i) => [i.id, i]));
-  return trials.map((t) => ({ ...t, prompt: item.get(t.itemId)?.prompt ?? null, expected: item.get(t.itemId)?.expected ?? null, category: item.get(t.itemId)?.category ?? null }));
+  const rows = await calibrationRepo.trialsPage(exp.id, page.limit + 1, page.cursor);
+  const trials = rows.slice(0, page.limit);
+  const item = new Map((await calibrationRepo.itemsByIds([...new Set(trials.map((t) => t.itemId))])).map((i) => [i.id, i]));
+  return {
+    data: trials.map((t) => ({ ...t, prompt: item.get(t.itemId)?.prompt ?? null, expected: item.get(t.itemId)?.expected ?? null, category: item.get(t.itemId)?.category ?? null })),
+    nextCursor: rows.length > page.limit ? trials[trials.length - 1]!.id : null,
+  };
 }
 
 // ------------------------------------------------------------------ apply

@@ -1,4 +1,5 @@
 /** Calibration lab storage: evaluation sets and their items, experiments and their trials. */
+import { badRequest, notFound } from "../api/errors";
 import { db } from "./client";
 
 export interface EvalSetRow {
@@ -83,14 +84,33 @@ export const calibrationRepo = {
     });
   },
 
-  /** Adds items after the set's last one. */
-  async appendItems(setId: string, items: EvalItemInput[]): Promise<number> {
+  /**
+   * Adds items after the set's last one, unless the set would then hold more
+   * than `max` items or an item's key is already in the set: the append is
+   * refused whole (nothing is written) with the reason. The set's row is
+   * written first, so concurrent appends to one set take turns (PostgreSQL
+   * locks the row until commit; SQLite's write lock is taken at once) and
+   * each counts what the others committed: two appends cannot together pass
+   * the limit, nor both add one key.
+   */
+  async appendItems(setId: string, items: EvalItemInput[], max: number): Promise<number> {
     return db().client.$transaction(async (tx) => {
+      const touched = await tx.evalSet.updateMany({ where: { id: setId }, data: { updatedAt: new Date() } });
+      if (touched.count === 0) throw notFound(`evaluation set ${setId} does not exist`);
+      const held = await tx.evalItem.count({ where: { setId } });
+      if (held + items.length > max) {
+        throw badRequest(`the set holds ${held} item${held === 1 ? "" : "s"} and may hold at most ${max}; adding ${items.length} would make ${held + items.length}`);
+      }
+      const keys = [...new Set(items.flatMap((it) => (it.key === null ? [] : [it.key])))];
+      // In slices: a statement's bound parameters are limited (SQLite: 32,766).
+      for (let i = 0; i < keys.length; i += 500) {
+        const taken = await tx.evalItem.findFirst({ where: { setId, key: { in: keys.slice(i, i + 500) } }, select: { key: true }, orderBy: { position: "asc" } });
+        if (taken) throw badRequest(`item id "${taken.key}" is already in the set`);
+      }
       const last = await tx.evalItem.findFirst({ where: { setId }, orderBy: { position: "desc" }, select: { position: true } });
       const start = (last?.position ?? -1) + 1;
       await tx.evalItem.createMany({ data: items.map((it, i) => ({ ...it, setId, position: start + i })) });
-      await tx.evalSet.update({ where: { id: setId }, data: { updatedAt: new Date() } });
-      return start + items.length;
+      return held + items.length;
     });
   },
 
@@ -108,6 +128,24 @@ export const calibrationRepo = {
 
   items: (setId: string): Promise<EvalItemRow[]> =>
     db().client.evalItem.findMany({ where: { setId }, orderBy: { position: "asc" } }) as Promise<EvalItemRow[]>,
+
+  /** A page of the set's items in order: up to `take` after position `after`. */
+  itemsPage: (setId: string, take: number, after?: number): Promise<EvalItemRow[]> =>
+    db().client.evalItem.findMany({
+      where: { setId, ...(after === undefined ? {} : { position: { gt: after } }) },
+      orderBy: { position: "asc" },
+      take,
+    }) as Promise<EvalItemRow[]>,
+
+  itemCount: (setId: string): Promise<number> => db().client.evalItem.count({ where: { setId } }),
+
+  /** The set's categories, in the order they first appear. */
+  async categories(setId: string): Promise<string[]> {
+    const rows = await db().client.evalItem.groupBy({ by: ["category"], where: { setId, category: { not: null } }, _min: { position: true } });
+    return rows.sort((a, b) => (a._min.position ?? 0) - (b._min.position ?? 0)).map((r) => r.category!);
+  },
+
+  itemsByIds: (ids: string[]): Promise<EvalItemRow[]> => db().client.evalItem.findMany({ where: { id: { in: ids } } }) as Promise<EvalItemRow[]>,
 
   experimentCountForSet: (setId: string): Promise<number> => db().client.experiment.count({ where: { setId } }),
 
@@ -148,6 +186,10 @@ export const calibrationRepo = {
   },
 
   trials: (experimentId: string): Promise<TrialRow[]> => db().client.trial.findMany({ where: { experimentId }, orderBy: { id: "asc" } }),
+
+  /** A page of the experiment's trials in id order: up to `take` after the trial `after`. */
+  trialsPage: (experimentId: string, take: number, after?: string): Promise<TrialRow[]> =>
+    db().client.trial.findMany({ where: { experimentId, ...(after === undefined ? {} : { id: { gt: after } }) }, orderBy: { id: "asc" }, take }),
 
   /**
    * Takes one pending trial for this process. The conditional update is the

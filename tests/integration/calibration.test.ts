@@ -36,6 +36,23 @@ async function api(method: string, p: string, body?: unknown, key = server.admin
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/** `n` JSONL items, their prompts told apart by `tag`; all with the id `id` when given. */
+const lines = (n: number, tag: string, id?: string) =>
+  Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `${tag} ${i}: what is ${i} + 1?`, expected: String(i + 1), ...(id === undefined ? {} : { id }) })).join("\n");
+
+/** Every row of a paged list, following `nextCursor` with pages of `limit`. */
+async function allPages<T>(p: string, limit: number, rows: (body: any) => T[]): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await api("GET", `${p}?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+    expect(page.status).toBe(200);
+    all.push(...rows(page.body));
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return all;
+}
+
 beforeAll(async () => {
   first = await startServer();
   server = first;
@@ -177,5 +194,65 @@ describe(`calibration lab (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     // Without an expected answer, the record's own answer is the expected one.
     expect(fromRequests[1].expected).toMatch(/^The answer is /);
     expect(set.items.at(-1)).toMatchObject({ source: "playground", prompt: "What is 6 * 7?", position: 32 });
+  });
+
+  it("refuses an append past the set's 2,000 items, or with an id the set holds or the append repeats", async () => {
+    const over = await api("POST", `/api/calibration/sets/${setId}/items`, { jsonl: lines(2_000, "over") });
+    expect(over.status).toBe(400);
+    expect(over.body).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(over.body.error.message).toBe("the set holds 33 items and may hold at most 2000; adding 2000 would make 2033");
+
+    const once = await api("POST", `/api/calibration/sets/${setId}/items`, { jsonl: lines(1, "", "a") });
+    expect(once.body).toEqual({ added: 1, items: 34 });
+    const again = await api("POST", `/api/calibration/sets/${setId}/items`, { fromPlayground: { prompt: "What is 1 + 1?", expected: "2", id: "a" } });
+    expect(again.status).toBe(400);
+    expect(again.body.error.message).toBe('item id "a" is already in the set');
+    const within = await api("POST", `/api/calibration/sets/${setId}/items`, { jsonl: `${lines(1, "x", "b")}\n${lines(1, "y", "b")}` });
+    expect(within.status).toBe(400);
+    expect(within.body.error.message).toBe('item id "b" appears twice');
+    // An item built from a stored request has the request's id: the same request is one item.
+    const [first] = (await api("GET", `/api/traces?app=calibration&task=${experimentId}&limit=1`)).body.data as { id: string }[];
+    const twice = await api("POST", `/api/calibration/sets/${setId}/items`, { fromRequests: [{ requestId: first!.id }] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.message).toBe(`item id "${first!.id}" is already in the set`);
+
+    const fill = await api("POST", `/api/calibration/sets/${setId}/items`, { jsonl: lines(2_000 - 34, "fill") });
+    expect(fill.body).toEqual({ added: 1966, items: 2000 });
+    const full = await api("POST", `/api/calibration/sets/${setId}/items`, { fromPlayground: { prompt: "What is 2 + 2?", expected: "4" } });
+    expect(full.status).toBe(400);
+    expect(full.body.error.message).toBe("the set holds 2000 items and may hold at most 2000; adding 1 would make 2001");
+    expect((await api("GET", `/api/calibration/sets/${setId}?limit=1`)).body.itemCount).toBe(2000);
+  });
+
+  it("lets concurrent appends together neither pass the limit nor add one id twice", async () => {
+    const created = await api("POST", "/api/calibration/sets", { name: "race", grader: { kind: "number" }, jsonl: lines(1, "seed") });
+    const id = created.body.id as string;
+    // Four appends of 700 at once: two fit (1 + 1,400), a third would make 2,101.
+    const appends = await Promise.all([0, 1, 2, 3].map((n) => api("POST", `/api/calibration/sets/${id}/items`, { jsonl: lines(700, `r${n}`) })));
+    expect(appends.map((a) => a.status).sort()).toEqual([201, 201, 400, 400]);
+    for (const a of appends.filter((x) => x.status === 400)) expect(a.body.error.message).toMatch(/^the set holds 1401 items and may hold at most 2000; adding 700 would make 2101$/);
+    const sameId = await Promise.all([0, 1, 2].map((n) => api("POST", `/api/calibration/sets/${id}/items`, { jsonl: lines(1, `k${n}`, "k") })));
+    expect(sameId.map((a) => a.status).sort()).toEqual([201, 400, 400]);
+
+    const items = await allPages<{ position: number; key: string | null }>(`/api/calibration/sets/${id}`, 500, (b) => b.items);
+    expect(items).toHaveLength(1402);
+    expect(items.map((i) => i.position)).toEqual([...Array(1402).keys()]);
+    expect(items.filter((i) => i.key === "k")).toHaveLength(1);
+  });
+
+  it("pages a set's items and an experiment's trials", async () => {
+    const first = (await api("GET", `/api/calibration/sets/${setId}`)).body;
+    expect(first).toMatchObject({ itemCount: 2000, nextCursor: "199" });
+    expect(first.items).toHaveLength(200);
+    expect(first.categories).toEqual(["arithmetic", "multi-step", "word problem"]);
+    const items = await allPages<{ position: number }>(`/api/calibration/sets/${setId}`, 500, (b) => b.items);
+    expect(items.map((i) => i.position)).toEqual([...Array(2000).keys()]);
+    expect((await api("GET", `/api/calibration/sets/${setId}?limit=501`)).status).toBe(400);
+
+    const trials = await allPages<{ id: string; prompt: string | null }>(`/api/calibration/experiments/${experimentId}/trials`, 40, (b) => b.data);
+    expect(trials).toHaveLength(TRIALS);
+    expect(new Set(trials.map((t) => t.id)).size).toBe(TRIALS);
+    expect(trials.every((t) => t.prompt)).toBe(true);
+    expect((await api("GET", `/api/calibration/experiments/${experimentId}/trials?limit=1001`)).status).toBe(400);
   });
 });
