@@ -3,7 +3,8 @@
  *
  * Observations are made off the response path, when a request's record is
  * built (lib/telemetry/observe.ts). Label values are bounded: routes come
- * from the routing configuration, models are the priced ones (anything else
+ * from the routing configuration (a calibration trial's per-experiment route
+ * counts as "calibration"), models are the priced ones (anything else
  * counts as "other"), statuses and kinds are fixed sets; never free text
  * such as an app name a client sends.
  */

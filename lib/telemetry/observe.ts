@@ -16,11 +16,24 @@ import { exportSpans, type ClassifierCall, type RequestTrace, type SpanSpec } fr
 
 const ROUTE = "/api/v1/messages";
 
-/** The route label: the route's id, or how the request went when no route applied. */
+/** The request's route: the route's id, or how the request went when no route applied. */
 function routeOf(a: Attempt): string {
   const d = a.decision;
   if (!d) return "none";
   return d.route?.id ?? (d.pinned ? "pinned" : "passthrough");
+}
+
+/**
+ * A route as a metric label. Label values must be bounded: a calibration
+ * trial runs on a route made for its experiment, outside the routing
+ * configuration (`calibration:<experiment id>`, trialRoute in
+ * lib/calibration/grid.ts), and its id as a label left a set of series per
+ * experiment that no scrape ever dropped. Every trial counts as
+ * "calibration"; the log line, the span and the record keep the id.
+ * Configured routes (and none, pinned, passthrough) are a bounded set.
+ */
+export function routeLabel(route: string, via: Attempt["via"]): string {
+  return via === "calibration" || route.startsWith("calibration:") ? "calibration" : route;
 }
 
 /** Models outside the price table count as "other": a client's model name is free text. */
@@ -72,7 +85,8 @@ export function observeRequest(a: Attempt, o: Outcome): void {
 }
 
 function observe(a: Attempt, o: Outcome): void {
-  const route = routeOf(a);
+  const routeId = routeOf(a);
+  const route = routeLabel(routeId, a.via);
   const tier = a.decision?.tier ?? "none";
   const stage = a.decision?.stage ?? "none";
   const served = a.applied?.model ?? a.body?.model ?? "unknown";
@@ -105,8 +119,9 @@ function observe(a: Attempt, o: Outcome): void {
       for (const [kind, n] of kinds) if (n > 0) m.tokens.inc({ route, model, kind }, n);
     }
     if (costUsd) m.cost.inc({ route, model }, costUsd);
-    if (hop.escalated) m.escalations.inc({ from_route: hop.routeId ?? "none", to_route: route });
-    else if (hop.kind === "fallback" || hop.kind === "skipped") m.fallbacks.inc({ from_route: hop.routeId ?? "none", to_route: route });
+    const from = routeLabel(hop.routeId ?? "none", a.via);
+    if (hop.escalated) m.escalations.inc({ from_route: from, to_route: route });
+    else if (hop.kind === "fallback" || hop.kind === "skipped") m.fallbacks.inc({ from_route: from, to_route: route });
   }
 
   const b = total.buckets;
@@ -114,7 +129,7 @@ function observe(a: Attempt, o: Outcome): void {
     {
       requestId: a.requestId,
       keyId: a.keyId,
-      route,
+      route: routeId,
       tier,
       stage,
       status: o.status,
@@ -133,7 +148,7 @@ function observe(a: Attempt, o: Outcome): void {
     "gateway request",
   );
 
-  if (a.trace) exportSpans(a.trace, serverSpan(a, a.trace, o, { route, served, escalated, ...total }), clientSpans(a, a.trace, o, hops));
+  if (a.trace) exportSpans(a.trace, serverSpan(a, a.trace, o, { route: routeId, served, escalated, ...total }), clientSpans(a, a.trace, o, hops));
 }
 
 /** Observes a request refused before a key was accepted (it has no record). */

@@ -149,6 +149,39 @@ describe(`Prometheus metrics (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, ()
     expect(sum(after, "thinkgate_requests_total", { route: "fb-b", status: "ok" }) - sum(before, "thinkgate_requests_total", { route: "fb-b", status: "ok" })).toBe(1);
   });
 
+  it("counts every calibration experiment under one route label: experiments add no series", async () => {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}${path}`, { method, headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const set = await call("POST", "/api/calibration/sets", { name: "series", grader: { kind: "number" }, jsonl: '{"prompt":"What is 2 + 2?","expected":"4"}\n{"prompt":"What is 3 + 3?","expected":"6"}' });
+    expect(set.status).toBe(201);
+    const runExperiment = async () => {
+      const e = await call("POST", "/api/calibration/experiments", { setId: set.body.id, configs: [{ model: "claude-haiku-4-5", thinking: "off" }] });
+      expect(e.status).toBe(201);
+      await eventually(async () => ((await call("GET", `/api/calibration/experiments/${e.body.id}`)).body.experiment.status === "done" ? true : undefined));
+      return e.body.id as string;
+    };
+    const series = (m: Sample[]) => m.filter((x) => x.name.startsWith("thinkgate_")).length;
+    // A trial's route is chosen by the lab (stage "override"), as no other request of this file's is.
+    const calibrationRequests = (m: Sample[]) => sum(m, "thinkgate_requests_total", { stage: "override" });
+
+    await runExperiment();
+    const first = await eventually(async () => {
+      const m = await scrape();
+      return calibrationRequests(m) === 2 ? m : undefined;
+    });
+    for (let i = 0; i < 8; i++) await runExperiment();
+    const after = await eventually(async () => {
+      const m = await scrape();
+      return calibrationRequests(m) === 18 ? m : undefined;
+    });
+    expect(series(after)).toBe(series(first));
+    expect(after.filter((x) => Object.values(x.labels).some((v) => v.startsWith("calibration:")))).toEqual([]);
+    expect(sum(after, "thinkgate_requests_total", { route: "calibration", stage: "override" })).toBe(18);
+    expect(sum(after, "thinkgate_request_duration_seconds_count", { route: "calibration", tier: "standard" })).toBe(18);
+  }, 60_000);
+
   it("is served at /api/metrics too, to an admin key", async () => {
     const m = await scrape("/api/metrics", { "x-api-key": server.adminKey });
     expect(m.some((s) => s.name === "thinkgate_requests_total")).toBe(true);
