@@ -41,8 +41,12 @@ export function ThreadView({ id }: { id: string }) {
         <p className="text-sm text-gray-600">
           {t.calls} call{t.calls === 1 ? "" : "s"} · {t.turns.filter((x) => x.turn > 0).length} user turn{t.turns.length === 1 ? "" : "s"} · {t.toolCalls} tool call
           {t.toolCalls === 1 ? "" : "s"} · {t.models.join(", ")}
-          {t.truncated ? ` · the first ${t.limit} calls` : ""}
         </p>
+        {t.truncated ? (
+          <p className="text-sm text-gray-600" role="note">
+            A long loop: the {t.calls} calls around the one you opened, of {t.earlier + t.calls + t.later}; {t.earlier} earlier and {t.later} later calls are not shown.
+          </p>
+        ) : null}
       </div>
       <ol className="space-y-4" aria-label="Turns">
         {t.turns.map((turn, i) => (
@@ -69,6 +73,7 @@ function CallItem({ call, current }: { call: Call; current: boolean }) {
   return (
     <article
       aria-label={`Call ${call.id}`}
+      aria-current={current ? "true" : undefined}
       data-testid="thread-call"
       className={cn("space-y-2 rounded-md border px-3 py-2", current ? "border-accent-300 bg-accent-50/40" : "border-gray-200")}
     >

@@ -147,31 +147,56 @@ export const tracesRepo = {
 
   conversationSize: (key: string) => db().client.requestRecord.count({ where: { conversationKey: key } }),
 
-  /** The calls of one conversation (agent loop), oldest first, at most `limit`. */
-  conversation: (key: string, limit: number) =>
-    db().client.requestRecord.findMany({
-      where: { conversationKey: key },
-      orderBy: { id: "asc" },
-      take: limit,
-      select: {
-        id: true,
-        createdAt: true,
-        stage: true,
-        tier: true,
-        servedModel: true,
-        status: true,
-        textClearedAt: true,
-        messageCount: true,
-        prompt: true,
-        answer: true,
-        thinkingText: true,
-        thinkingStatus: true,
-        thinkingTokens: true,
-        toolCalls: true,
-        toolResults: true,
-        failureScore: true,
-      },
-    }),
+  /**
+   * Up to `limit` calls of one conversation (agent loop) around the call `id`,
+   * oldest first: as many before it as after it, the rest of the window on
+   * the side that has more when the other runs out. Ids order the calls in
+   * time (lib/api/ids.ts). A loop longer than the window shows the calls near
+   * the one opened, wherever it is in the loop, and says how many it leaves
+   * out on each side.
+   */
+  async conversationAround(key: string, id: string, limit: number) {
+    const client = db().client;
+    const others = limit - 1;
+    // Ids only, to place the window; the calls' text is read for the window alone.
+    const [before, after] = await Promise.all([
+      client.requestRecord.findMany({ where: { conversationKey: key, id: { lt: id } }, orderBy: { id: "desc" }, take: others + 1, select: { id: true } }),
+      client.requestRecord.findMany({ where: { conversationKey: key, id: { gt: id } }, orderBy: { id: "asc" }, take: others + 1, select: { id: true } }),
+    ]);
+    const half = Math.floor(others / 2);
+    const nBefore = Math.min(before.length, Math.max(half, others - after.length));
+    const nAfter = Math.min(after.length, others - nBefore);
+    const from = nBefore ? before[nBefore - 1]!.id : id;
+    const to = nAfter ? after[nAfter - 1]!.id : id;
+    const [calls, earlier, later] = await Promise.all([
+      client.requestRecord.findMany({
+        where: { conversationKey: key, id: { gte: from, lte: to } },
+        orderBy: { id: "asc" },
+        take: limit,
+        select: {
+          id: true,
+          createdAt: true,
+          stage: true,
+          tier: true,
+          servedModel: true,
+          status: true,
+          textClearedAt: true,
+          messageCount: true,
+          prompt: true,
+          answer: true,
+          thinkingText: true,
+          thinkingStatus: true,
+          thinkingTokens: true,
+          toolCalls: true,
+          toolResults: true,
+          failureScore: true,
+        },
+      }),
+      before.length > nBefore ? client.requestRecord.count({ where: { conversationKey: key, id: { lt: from } } }) : 0,
+      after.length > nAfter ? client.requestRecord.count({ where: { conversationKey: key, id: { gt: to } } }) : 0,
+    ]);
+    return { calls, earlier, later };
+  },
 
   /** What the filter menus offer: routes (with names), models, apps and tasks seen in the records. */
   async facets(limit = 200): Promise<{ routes: { id: string; name: string }[]; models: string[]; apps: string[]; tasks: string[] }> {

@@ -47,8 +47,10 @@ export const getTraceThread: Handler = withApi({ role: "viewer" }, async ({ req 
   const id = req.params.id ?? "";
   const row = await tracesRepo.byId(id);
   if (!row) throw notFound(`request ${id} not found`);
-  const records = row.conversationKey ? await tracesRepo.conversation(row.conversationKey, THREAD_LIMIT) : [row];
-  return json(200, { requestId: id, limit: THREAD_LIMIT, truncated: records.length >= THREAD_LIMIT, ...buildThread(row.conversationKey, records) });
+  // A loop longer than the limit is shown around the call opened (it was the
+  // oldest calls, without the one opened when it came later than them).
+  const { calls, earlier, later } = row.conversationKey ? await tracesRepo.conversationAround(row.conversationKey, id, THREAD_LIMIT) : { calls: [row], earlier: 0, later: 0 };
+  return json(200, { requestId: id, limit: THREAD_LIMIT, truncated: earlier + later > 0, earlier, later, ...buildThread(row.conversationKey, calls) });
 });
 
 const labelBody = z.object({ needsReasoning: z.boolean(), note: z.string().max(2000).optional() }).strict();

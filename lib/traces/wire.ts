@@ -118,7 +118,11 @@ export interface TraceThread {
   requestId: string;
   conversationKey: string | null;
   limit: number;
+  /** The conversation has more calls than the limit: `calls` are those around the one opened (requestId). */
   truncated: boolean;
+  /** Calls of the conversation before the ones shown, and after them. */
+  earlier: number;
+  later: number;
   calls: number;
   toolCalls: number;
   models: string[];

@@ -136,6 +136,44 @@ describe("the ML engineer's loop", () => {
     expect(await call1.getByText("pinned", { exact: true }).count()).toBe(0);
   });
 
+  it("thread view of a loop longer than the limit: the calls around the one opened, and how many are left out", async () => {
+    // 210 calls of one conversation (same first user message), ten at a time; ids order them in time.
+    const ids: string[] = [];
+    for (let batch = 0; batch < 21; batch++) {
+      const sent = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const { response } = await client.messages
+            .create({
+              model: "claude-sonnet-4-6",
+              max_tokens: 64,
+              messages: [
+                { role: "user", content: "Count with me, one step per message." },
+                { role: "assistant", content: "Ready." },
+                { role: "user", content: `Step ${batch * 10 + i}.` },
+              ],
+            })
+            .withResponse();
+          return response.headers.get("thinkgate-request-id")!;
+        }),
+      );
+      ids.push(...sent);
+    }
+    ids.sort();
+    const opened = ids[204]!;
+    await eventually(async () => {
+      const r = await api(server, `/api/traces/${opened}`);
+      return r.status === 200 && ((await r.json()) as { conversationCalls: number }).conversationCalls === 210 ? true : undefined;
+    });
+
+    const { page } = admin;
+    await page.goto(`/traces/${opened}/thread`);
+    await page.getByText("A long loop: the 200 calls around the one you opened, of 210; 10 earlier and 0 later calls are not shown.").waitFor();
+    await expect.poll(() => page.getByTestId("thread-call").count()).toBe(200);
+    await page.getByRole("article", { name: `Call ${opened}` }).and(page.locator('[aria-current="true"]')).waitFor();
+    expect(await page.getByRole("article", { name: `Call ${ids[9]}` }).count()).toBe(0);
+    expect(admin.pageErrors).toEqual([]);
+  });
+
   it("rejected-answer view: the standard answer set aside, why, and the flag on a served answer that still failed its validator", async () => {
     const { response } = await client.messages
       .create(

@@ -92,4 +92,50 @@ describe(`thread view of a tool loop (${process.env.THINKGATE_TEST_DB ?? "sqlite
     expect((await api<TraceThread>(`/api/traces/${aloneId}/thread`)).body.calls).toBe(1);
     expect((await api<unknown>("/api/traces/req_nope/thread")).status).toBe(404);
   });
+
+  it("shows a loop longer than the limit around the call opened, and says how many calls it leaves out", async () => {
+    // 210 calls of one conversation (same first user message), ten at a time; ids order them in time.
+    const ids: string[] = [];
+    for (let batch = 0; batch < 21; batch++) {
+      const sent = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const res = await fetch(`${server.baseURL}/v1/messages`, {
+            method: "POST",
+            headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+            body: JSON.stringify({
+              model: "claude-sonnet-4-6",
+              max_tokens: 64,
+              messages: [
+                { role: "user", content: "Count with me, one step per message." },
+                { role: "assistant", content: "Ready." },
+                { role: "user", content: `Step ${batch * 10 + i}.` },
+              ],
+            }),
+          });
+          expect(res.status).toBe(200);
+          return res.headers.get("thinkgate-request-id")!;
+        }),
+      );
+      ids.push(...sent);
+    }
+    ids.sort();
+    await eventually(async () => ((await api<TraceDetail>(`/api/traces/${ids[0]}`)).body.conversationCalls === 210 ? true : undefined));
+
+    const window = async (opened: number) => {
+      const { status, body } = await api<TraceThread>(`/api/traces/${ids[opened]}/thread`);
+      expect(status).toBe(200);
+      return { ...body, ids: body.turns.flatMap((x) => x.calls.map((c) => c.id)).sort() };
+    };
+    // Near the end of the loop: the latest 200, the opened one among them (the oldest 200 left it out).
+    const late = await window(204);
+    expect(late).toMatchObject({ limit: 200, truncated: true, calls: 200, earlier: 10, later: 0 });
+    expect(late.ids).toEqual(ids.slice(10));
+    // In the middle: as many calls before it as after it.
+    const middle = await window(105);
+    expect(middle).toMatchObject({ truncated: true, calls: 200, earlier: 6, later: 4 });
+    expect(middle.ids).toEqual(ids.slice(6, 206));
+    const early = await window(0);
+    expect(early).toMatchObject({ truncated: true, calls: 200, earlier: 0, later: 10 });
+    expect(early.ids).toEqual(ids.slice(0, 200));
+  }, 120_000);
 });
