@@ -18,6 +18,8 @@ export interface BatchItemRow {
   skeleton: string;
 }
 
+/** Custom ids per query when reading items: under every database's limit on a statement's parameters. */
+const ITEM_SLICE = 500;
 
 export const batchesRepo = {
   /**
@@ -76,12 +78,23 @@ export const batchesRepo = {
     });
   },
 
-  /** The items of a batch with these custom ids (one query for a chunk of result lines). */
-  items: (batchId: string, customIds: string[]): Promise<BatchItemRow[]> =>
-    db().client.messageBatchItem.findMany({
-      where: { batchId, customId: { in: customIds } },
-      select: { customId: true, requestId: true, skeleton: true },
-    }),
+  /**
+   * The items of a batch with these custom ids (a chunk of result lines), read
+   * in slices: a statement has a bounded number of parameters (SQLite's is
+   * 999 by default here), and a chunk of result lines no bound on its lines.
+   */
+  async items(batchId: string, customIds: string[]): Promise<BatchItemRow[]> {
+    const found: BatchItemRow[] = [];
+    for (let i = 0; i < customIds.length; i += ITEM_SLICE) {
+      found.push(
+        ...(await db().client.messageBatchItem.findMany({
+          where: { batchId, customId: { in: customIds.slice(i, i + ITEM_SLICE) } },
+          select: { customId: true, requestId: true, skeleton: true },
+        })),
+      );
+    }
+    return found;
+  },
 
   /**
    * Deletes batches created before `cutoff` with their items, in batches

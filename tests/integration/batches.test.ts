@@ -80,6 +80,34 @@ async function results(client: Anthropic, id: string): Promise<MessageBatchIndiv
   return out;
 }
 
+/** A key of its own for a test, and how many batch records its items have (records are written asynchronously). */
+async function freshClient(name: string): Promise<Anthropic> {
+  return sdk(await createGatewayKey(server, name));
+}
+
+async function batchRecordsOf(name: string): Promise<number> {
+  const n = await queryDb<{ n: number | string }>(
+    server,
+    `SELECT COUNT(*) AS n FROM "RequestRecord" r JOIN "ApiKey" k ON k."id" = r."keyId" WHERE r."via" = 'batch' AND k."name" = '${name}'`,
+  );
+  return Number(n[0]!.n);
+}
+
+/** Waits until `name`'s batch records reach `want` (or stop growing short of it): their count. */
+async function settledRecords(name: string, want: number): Promise<number> {
+  let last = -1;
+  for (let stable = 0; stable < 10; ) {
+    const n = await batchRecordsOf(name);
+    if (n >= want) return n;
+    stable = n === last ? stable + 1 : 0;
+    last = n;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return last;
+}
+
+const many = (n: number) => Array.from({ length: n }, (_, i) => ({ custom_id: `item-${i}`, params: items[1]!.params }));
+
 let ownerKey: string;
 let otherKey: string;
 
@@ -210,6 +238,16 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
       expect(err).toBeInstanceOf(BadRequestError);
       expect(((err as BadRequestError).error as { error: { message: string } }).error.message).toMatch(message);
     }
+  });
+
+  it("records every item of a large batch: a chunk of results holds more lines than a statement takes parameters", async () => {
+    const client = await freshClient("large batch");
+    const big = await client.messages.batches.create({ requests: many(3_000) });
+    await client.messages.batches.cancel(big.id);
+    await ended(client, big.id);
+    const lines = await results(client, big.id);
+    expect(lines.length).toBe(3_000);
+    expect(await settledRecords("large batch", 3_000)).toBe(3_000);
   });
 
   it("deletes an ended batch, after which it is unknown", async () => {
