@@ -141,7 +141,7 @@ export const listFiles = anthropicOnly(relayedEndpoint(async (req, principal, re
     return relayedJson(200, data, requestId, response.headers.get("request-id"));
   }
   const scope = callerScope(principal);
-  if (wanted) return relayedJson(200, { data: (await filesRepo.named(scope, wanted.slice(0, 100))).map(toMetadata), next_page: null }, requestId, null);
+  if (wanted) return relayedJson(200, { data: (await filesRepo.named(scope, wanted)).map(toMetadata), next_page: null }, requestId, null);
   if (req.query.get("scope_id")) return relayedJson(200, { data: [], next_page: null }, requestId, null);
   const rows = await filesRepo.page(scope, limit, page);
   if (!rows) throw new AppError("invalid_request_error", "page: not a cursor this list returned");

@@ -137,6 +137,13 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     // An admin's list of ids is the upstream's answer to all of them (the list kept only the last before).
     expect((await admin.files.list({ ids: [more[0]!, foreign] })).data.map((f) => f.id).sort()).toEqual([more[0], foreign].sort());
     await expect(owner.files.list({ page: "file_not_a_cursor" })).rejects.toBeInstanceOf(BadRequestError);
+    // More than 100 ids is the API's 400 for every key, never a list of the first 100.
+    const tooMany = [...more, ...Array.from({ length: 100 }, (_, i) => `file_${i}`)];
+    for (const client of [owner, admin]) {
+      const err = await client.files.list({ ids: tooMany }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BadRequestError);
+      expect((err as BadRequestError).message).toMatch(/ids: at most 100 entries/);
+    }
     for (const id of more) await owner.files.delete(id);
     await other.files.delete(foreign);
   });
