@@ -19,16 +19,14 @@ export const filesRepo = {
   get: (id: string): Promise<FileRow | null> => db().client.uploadedFile.findUnique({ where: { id } }),
 
   /**
-   * A scope's files newest first, from the file `from` (a page cursor: the
-   * first file of the page) on, `limit` + 1 of them: the extra one is the
-   * next page's cursor. Null when `from` is not one of the scope's files.
+   * A scope's files newest first, from the position `from` on (a page
+   * cursor: where the page's first file sits in that order, whether or not
+   * that file is still there), `limit` + 1 of them: the extra one starts the
+   * next page.
    */
-  async page(scope: string, limit: number, from: string | null): Promise<FileRow[] | null> {
-    const client = db().client;
-    const start = from ? await client.uploadedFile.findFirst({ where: { id: from, scope } }) : null;
-    if (from && !start) return null;
-    const notNewer = start ? { OR: [{ createdAt: { lt: start.createdAt } }, { createdAt: start.createdAt, id: { lte: start.id } }] } : {};
-    return client.uploadedFile.findMany({ where: { scope, ...notNewer }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit + 1 });
+  page(scope: string, limit: number, from: { createdAt: Date; id: string } | null): Promise<FileRow[]> {
+    const notNewer = from ? { OR: [{ createdAt: { lt: from.createdAt } }, { createdAt: from.createdAt, id: { lte: from.id } }] } : {};
+    return db().client.uploadedFile.findMany({ where: { scope, ...notNewer }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit + 1 });
   },
 
   /** Those of `ids` that are the scope's files, newest first. */

@@ -25,7 +25,7 @@ import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/rel
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { logger } from "../observability/logger";
 import { isOpenAIClient } from "../openai/models";
-import { cursorParams, idsParam } from "./params";
+import { cursorParams, idsParam, pageCursor, readPageCursor } from "./params";
 import { unknownFile } from "./references";
 
 /** The API's own limit for one file (500 MB); THINKGATE_MAX_FILE_BYTES lowers or raises it. */
@@ -143,9 +143,9 @@ export const listFiles = anthropicOnly(relayedEndpoint(async (req, principal, re
   const scope = callerScope(principal);
   if (wanted) return relayedJson(200, { data: (await filesRepo.named(scope, wanted)).map(toMetadata), next_page: null }, requestId, null);
   if (req.query.get("scope_id")) return relayedJson(200, { data: [], next_page: null }, requestId, null);
-  const rows = await filesRepo.page(scope, limit, page);
-  if (!rows) throw new AppError("invalid_request_error", "page: not a cursor this list returned");
-  return relayedJson(200, { data: rows.slice(0, limit).map(toMetadata), next_page: rows[limit]?.id ?? null }, requestId, null);
+  const rows = await filesRepo.page(scope, limit, page === null ? null : readPageCursor(page));
+  const next = rows[limit];
+  return relayedJson(200, { data: rows.slice(0, limit).map(toMetadata), next_page: next ? pageCursor(next) : null }, requestId, null);
 }));
 
 export const retrieveFile = anthropicOnly(relayedEndpoint(async (req, principal, requestId) => {

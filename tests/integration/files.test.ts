@@ -148,6 +148,27 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     await other.files.delete(foreign);
   });
 
+  it("keeps a list's place when files are deleted between its pages: the file heading the next page, or each file as it is listed", async () => {
+    const lister = sdk(await createGatewayKey(server, "file lister"));
+    const upload = async (name: string) => (await lister.files.upload({ file: await toFile(Buffer.from(name), name, { type: "text/plain" }) })).id;
+    const ids: string[] = [];
+    for (const name of ["1.txt", "2.txt", "3.txt", "4.txt", "5.txt"]) ids.push(await upload(name));
+    const p1 = await lister.files.list({ limit: 2 });
+    expect(p1.data.map((f) => f.id)).toEqual([ids[4], ids[3]]);
+    // The file that heads the next page goes: the next page starts after it.
+    await lister.files.delete(ids[2]!);
+    const p2 = await p1.getNextPage();
+    expect(p2.data.map((f) => f.id)).toEqual([ids[1], ids[0]]);
+    // Deleting each file as it is listed deletes them all.
+    const seen: string[] = [];
+    for await (const f of lister.files.list({ limit: 2 })) {
+      seen.push(f.id);
+      await lister.files.delete(f.id);
+    }
+    expect(seen).toEqual([ids[4], ids[3], ids[1], ids[0]]);
+    expect((await lister.files.list()).data).toEqual([]);
+  });
+
   it("relays the upstream's refusal of a download in the API's shape (uploaded files are not downloadable)", async () => {
     const err = await owner.files.download(fileId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.FileNotDownloadableError);
