@@ -114,8 +114,12 @@ export const deleteBatch = relayedEndpoint(async (req, principal, requestId) => 
   const { data, response } = await upstream()
     .delete(`/v1/messages/batches/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
     .withResponse();
-  // Its items' records stay; what is forgotten is the batch (its results are gone upstream).
-  if (row) await batchesRepo.delete(id);
+  // Marked deleted, not removed: a results download already under way keeps
+  // relaying lines the upstream had sent, and each of them still gets its
+  // record from the item's skeleton; a list cursor naming this batch keeps its
+  // place. The owner now gets the 404 of an unknown batch, and the row and its
+  // skeletons go with the retention sweep, when an undeleted batch's would.
+  if (row) await batchesRepo.markDeleted([id]);
   return relayedJson(200, data, requestId, response.headers.get("request-id"));
 });
 
@@ -126,16 +130,6 @@ function listParams(q: URLSearchParams): { limit: number; afterId?: string; befo
   const beforeId = q.get("before_id") ?? undefined;
   if (afterId && beforeId) throw new AppError("invalid_request_error", "after_id and before_id cannot both be given");
   return { limit, afterId, beforeId };
-}
-
-/**
- * A page of a key's own rows, fetched with one row more than the limit: the
- * rows to show and whether there are more. The extra row is the one furthest
- * from the cursor: the oldest when paging forward, the newest when paging back.
- */
-function pageOf<T>(rows: T[], params: { limit: number; beforeId?: string }): { shown: T[]; hasMore: boolean } {
-  const hasMore = rows.length > params.limit;
-  return { shown: hasMore ? (params.beforeId ? rows.slice(1) : rows.slice(0, params.limit)) : rows, hasMore };
 }
 
 /** How many batches of a page are retrieved from the upstream at once. */
@@ -155,7 +149,11 @@ export const listBatches = relayedEndpoint(async (req, principal, requestId) => 
     const out = { ...page, data: (page.data ?? []).map((b) => pointedAtGateway(b, req.headers)) };
     return relayedJson(200, out, requestId, response.headers.get("request-id"));
   }
-  const { shown, hasMore } = pageOf(await batchesRepo.page(callerScope(principal), params), params);
+  const newer = params.beforeId !== undefined;
+  const rows = await batchesRepo.walk(callerScope(principal), { take: params.limit + 1, from: params.afterId ?? params.beforeId, newer });
+  const hasMore = rows.length > params.limit;
+  const shown = rows.slice(0, params.limit);
+  if (newer) shown.reverse();
   const batches: MessageBatch[] = [];
   for (let i = 0; i < shown.length; i += RETRIEVE_CONCURRENCY) {
     const got = await Promise.all(

@@ -18,7 +18,7 @@ export interface BatchItemRow {
   skeleton: string;
 }
 
-/** Custom ids per query when reading items: under every database's limit on a statement's parameters. */
+/** Ids per query when a query names many: under every database's limit on a statement's parameters. */
 const ITEM_SLICE = 500;
 
 export const batchesRepo = {
@@ -51,31 +51,41 @@ export const batchesRepo = {
     }
   },
 
-  get: (id: string): Promise<BatchRow | null> => db().client.messageBatch.findUnique({ where: { id } }),
+  /** A batch thinkgate knows and that has not been deleted. */
+  get: (id: string): Promise<BatchRow | null> => db().client.messageBatch.findFirst({ where: { id, deletedAt: null } }),
 
   /**
-   * One page of a scope's batches, newest first, as the API pages its list:
-   * after_id pages towards older batches, before_id towards newer ones.
-   * Returns one row more than asked for when there are more.
+   * Up to `take` of a scope's batches next to the batch `from` (not
+   * included), in the list's order (newest first): towards older ones, or
+   * with `newer` towards newer ones, nearest first. None from a cursor the
+   * scope never had. A deleted batch is never listed but still a cursor: its
+   * row stays until the retention sweep (deletedAt), so a client deleting
+   * each batch as it lists them finds the next page where it was. Once the
+   * sweep has removed the row, every older batch went with it.
    */
-  async page(scope: string, o: { limit: number; afterId?: string; beforeId?: string }): Promise<BatchRow[]> {
+  async walk(scope: string, o: { take: number; from?: string; newer?: boolean }): Promise<BatchRow[]> {
     const client = db().client;
-    const cursorId = o.afterId ?? o.beforeId;
-    const cursor = cursorId ? await client.messageBatch.findFirst({ where: { id: cursorId, scope } }) : null;
-    if (cursorId && !cursor) return [];
-    const at = (c: BatchRow, older: boolean) =>
-      older
-        ? { OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] }
-        : { OR: [{ createdAt: { gt: c.createdAt } }, { createdAt: c.createdAt, id: { gt: c.id } }] };
-    if (o.beforeId && cursor) {
-      const rows = await client.messageBatch.findMany({ where: { scope, ...at(cursor, false) }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: o.limit + 1 });
-      return rows.reverse();
-    }
+    const cursor = o.from ? await client.messageBatch.findFirst({ where: { id: o.from, scope } }) : null;
+    if (o.from && !cursor) return [];
+    const side = o.newer ? "gt" : "lt";
+    const beyond = cursor ? { OR: [{ createdAt: { [side]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [side]: cursor.id } }] } : {};
+    const order = o.newer ? "asc" : "desc";
     return client.messageBatch.findMany({
-      where: { scope, ...(cursor ? at(cursor, true) : {}) },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: o.limit + 1,
+      where: { scope, deletedAt: null, ...beyond },
+      orderBy: [{ createdAt: order }, { id: order }],
+      take: o.take,
     });
+  },
+
+  /**
+   * Marks batches deleted (upstream, through thinkgate or not), keeping their
+   * rows and items until the retention sweep (see deletedAt and walk).
+   */
+  async markDeleted(ids: string[]): Promise<void> {
+    const at = new Date();
+    for (let i = 0; i < ids.length; i += ITEM_SLICE) {
+      await db().client.messageBatch.updateMany({ where: { id: { in: ids.slice(i, i + ITEM_SLICE) }, deletedAt: null }, data: { deletedAt: at } });
+    }
   },
 
   /**
@@ -109,7 +119,7 @@ export const batchesRepo = {
     return items + count;
   },
 
-  /** Forgets a batch: the upstream deleted it, or it could not be stored whole. Items first, then the batch. */
+  /** Forgets a batch that could not be stored whole. Items first, then the batch. */
   async delete(id: string): Promise<void> {
     await deleteItems({ batchId: id });
     await db().client.messageBatch.deleteMany({ where: { id } });

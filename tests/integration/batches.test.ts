@@ -8,7 +8,7 @@
 import Anthropic, { BadRequestError, NotFoundError } from "@anthropic-ai/sdk";
 import type { MessageBatch, MessageBatchIndividualResponse } from "@anthropic-ai/sdk/resources/messages/batches";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryDb } from "../support/db";
+import { queryDb, withDb } from "../support/db";
 import { createGatewayKey, eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -248,6 +248,34 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     const lines = await results(client, big.id);
     expect(lines.length).toBe(3_000);
     expect(await settledRecords("large batch", 3_000)).toBe(3_000);
+  });
+
+  it("records every line a client was sent when the batch is deleted while its results are being read", async () => {
+    const client = await freshClient("deleted while read");
+    const big = await client.messages.batches.create({ requests: many(10_000) });
+    await ended(client, big.id);
+    let read = 0;
+    for await (const line of await client.messages.batches.results(big.id)) {
+      expect(line.result.type).toBe("succeeded");
+      if (++read === 1_000) await client.messages.batches.delete(big.id);
+    }
+    expect(read).toBe(10_000);
+    expect(await client.messages.batches.retrieve(big.id).catch((x: unknown) => x)).toBeInstanceOf(NotFoundError);
+    expect(await settledRecords("deleted while read", 10_000)).toBe(10_000);
+  }, 120_000);
+
+  it("keeps a list's place when each batch is deleted as it is listed", async () => {
+    const client = await freshClient("list and delete");
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await client.messages.batches.create({ requests: [items[1]!] })).id);
+    for (const id of made) await ended(client, id);
+    const deleted: string[] = [];
+    for await (const b of client.messages.batches.list({ limit: 2 })) {
+      await client.messages.batches.delete(b.id);
+      deleted.push(b.id);
+    }
+    expect(deleted).toEqual([...made].reverse());
+    expect((await client.messages.batches.list()).data).toEqual([]);
   });
 
   it("deletes an ended batch, after which it is unknown", async () => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MessageBatch" ADD COLUMN     "deletedAt" TIMESTAMP(3);
+
