@@ -136,6 +136,37 @@ function listParams(q: URLSearchParams): { limit: number; afterId?: string; befo
 const RETRIEVE_CONCURRENCY = 8;
 
 /**
+ * A page of a key's own batches, as the API pages them: `limit` batches next
+ * to the cursor, newest first, each retrieved from the upstream, and whether
+ * there are more. A batch the upstream no longer knows (deleted past
+ * thinkgate) is left out and forgotten, and the page is filled from the
+ * batches beyond it, so a page with more after it is never empty and its
+ * first_id/last_id always name batches in it: the SDK stops at an empty page
+ * and pages on from last_id.
+ */
+async function ownPage(scope: string, params: { limit: number; afterId?: string; beforeId?: string }, retrieve: (id: string) => Promise<MessageBatch | null>): Promise<{ batches: MessageBatch[]; hasMore: boolean }> {
+  const newer = params.beforeId !== undefined;
+  const found: MessageBatch[] = [];
+  let from = params.afterId ?? params.beforeId;
+  for (;;) {
+    const want = params.limit - found.length;
+    // One row more than wanted: whether any lie beyond.
+    const rows = await batchesRepo.walk(scope, { take: want + 1, from, newer });
+    const asked = rows.slice(0, want);
+    const gone: string[] = [];
+    for (let i = 0; i < asked.length; i += RETRIEVE_CONCURRENCY) {
+      const group = asked.slice(i, i + RETRIEVE_CONCURRENCY);
+      const got = await Promise.all(group.map((r) => retrieve(r.id)));
+      got.forEach((b, j) => (b ? found.push(b) : gone.push(group[j]!.id)));
+    }
+    await batchesRepo.markDeleted(gone);
+    const hasMore = rows.length > want;
+    if (!hasMore || found.length === params.limit) return { batches: newer ? found.reverse() : found, hasMore };
+    from = asked[asked.length - 1]!.id;
+  }
+}
+
+/**
  * An admin's list is the upstream's (every batch of the workspace); any other
  * key's is its own batches, paged in thinkgate's database (newest first, as
  * the API pages) and each retrieved from the upstream.
@@ -149,27 +180,16 @@ export const listBatches = relayedEndpoint(async (req, principal, requestId) => 
     const out = { ...page, data: (page.data ?? []).map((b) => pointedAtGateway(b, req.headers)) };
     return relayedJson(200, out, requestId, response.headers.get("request-id"));
   }
-  const newer = params.beforeId !== undefined;
-  const rows = await batchesRepo.walk(callerScope(principal), { take: params.limit + 1, from: params.afterId ?? params.beforeId, newer });
-  const hasMore = rows.length > params.limit;
-  const shown = rows.slice(0, params.limit);
-  if (newer) shown.reverse();
-  const batches: MessageBatch[] = [];
-  for (let i = 0; i < shown.length; i += RETRIEVE_CONCURRENCY) {
-    const got = await Promise.all(
-      shown.slice(i, i + RETRIEVE_CONCURRENCY).map((r) =>
-        upstream()
-          .get(`/v1/messages/batches/${encodeURIComponent(r.id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
-          .then((b) => b as unknown as MessageBatch)
-          // Deleted upstream without thinkgate: left out of the page.
-          .catch((err: { status?: number }) => {
-            if (err.status === 404) return null;
-            throw err;
-          }),
-      ),
-    );
-    for (const b of got) if (b) batches.push(pointedAtGateway(b, req.headers));
-  }
+  const retrieve = (id: string) =>
+    upstream()
+      .get(`/v1/messages/batches/${encodeURIComponent(id)}`, { headers: forwardedHeaders(req.headers), signal: req.signal })
+      .then((b) => pointedAtGateway(b as unknown as MessageBatch, req.headers))
+      // Deleted upstream without thinkgate.
+      .catch((err: { status?: number }) => {
+        if (err.status === 404) return null;
+        throw err;
+      });
+  const { batches, hasMore } = await ownPage(callerScope(principal), params, retrieve);
   return relayedJson(200, { data: batches, has_more: hasMore, first_id: batches[0]?.id ?? null, last_id: batches[batches.length - 1]?.id ?? null }, requestId, null);
 });
 

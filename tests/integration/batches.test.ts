@@ -278,6 +278,28 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     expect((await client.messages.batches.list()).data).toEqual([]);
   });
 
+  it("fills a key's page past batches the upstream no longer has: never an empty page with more after it", async () => {
+    const client = await freshClient("gone upstream");
+    const kept = await client.messages.batches.create({ requests: [items[1]!] });
+    await ended(client, kept.id);
+    // Three batches thinkgate stored that the upstream does not know (deleted past thinkgate), newer than the one it has.
+    await withDb(server, async (q) => {
+      for (const n of [1, 2, 3]) {
+        await q(`INSERT INTO "MessageBatch" ("id", "keyId", "scope", "itemCount", "createdAt") SELECT ?, "keyId", "scope", 1, "createdAt" FROM "MessageBatch" WHERE "id" = ?`, [
+          `msgbatch_zz_gone_${n}`,
+          kept.id,
+        ]);
+      }
+    });
+    const first = await client.messages.batches.list({ limit: 2 });
+    expect(first.data.map((b) => b.id)).toEqual([kept.id]);
+    expect(first.has_more).toBe(false);
+    expect(first.last_id).toBe(kept.id);
+    const all: string[] = [];
+    for await (const b of client.messages.batches.list({ limit: 1 })) all.push(b.id);
+    expect(all).toEqual([kept.id]);
+  });
+
   it("deletes an ended batch, after which it is unknown", async () => {
     const deleted = await owner.messages.batches.delete(batch.id);
     expect(deleted).toMatchObject({ id: batch.id, type: "message_batch_deleted" });
