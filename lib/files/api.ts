@@ -73,6 +73,13 @@ function anthropicOnly(handler: Handler): Handler {
   return (req) => (isOpenAIClient(req.headers) ? Promise.resolve(apiNotFound(req.method, req.path, req.headers, newRequestId())) : handler(req));
 }
 
+/** Deletes upstream a file thinkgate relayed but does not keep (logged when that fails too). */
+async function forget(id: string, headers: ApiRequest["headers"]): Promise<void> {
+  await upstream()
+    .delete(`/v1/files/${encodeURIComponent(id)}`, { headers: forwardedHeaders(headers) })
+    .catch((e: Error) => logger.error({ err: e.message, fileId: id }, "could not delete the file thinkgate did not keep"));
+}
+
 export const uploadFile = anthropicOnly(relayedEndpoint(async (req, principal, requestId) => {
   const type = req.headers["content-type"] ?? "";
   if (!/^multipart\/form-data;/i.test(type)) throw new AppError("invalid_request_error", "a file upload is a multipart/form-data body with the file in its `file` field");
@@ -99,6 +106,16 @@ export const uploadFile = anthropicOnly(relayedEndpoint(async (req, principal, r
       throw bodyError ?? err;
     });
   const file = data as unknown as FileMetadata;
+  // A NUL character cannot be stored in PostgreSQL text (SQLite keeps it),
+  // and the multipart body is relayed unparsed, so the name is first seen in
+  // the upstream's answer. The upload is refused (the file deleted upstream),
+  // not stored under a changed name: thinkgate's list would then name the file
+  // differently from its metadata, and each database would behave alike only
+  // by accident. The client learns at once which name to change.
+  if (file.filename.includes("\u0000")) {
+    await forget(file.id, req.headers);
+    throw new AppError("invalid_request_error", `file: the filename ${JSON.stringify(file.filename.slice(0, 256))} holds a NUL character (\\u0000), which thinkgate does not store; the upload was not kept`);
+  }
   try {
     await filesRepo.create({
       id: file.id,
@@ -114,9 +131,7 @@ export const uploadFile = anthropicOnly(relayedEndpoint(async (req, principal, r
   } catch (err) {
     // A file thinkgate cannot record would be seen by no key but the admins': it is deleted, and the client told.
     logger.error({ err, fileId: file.id }, "could not store an uploaded file's owner; deleting it upstream");
-    await upstream()
-      .delete(`/v1/files/${encodeURIComponent(file.id)}`, { headers: forwardedHeaders(req.headers) })
-      .catch((e: Error) => logger.error({ err: e.message, fileId: file.id }, "could not delete the file thinkgate failed to store"));
+    await forget(file.id, req.headers);
     throw new AppError("api_error", `thinkgate could not store the upload, so the file was deleted (${file.id}); retry later`);
   }
   return relayedJson(200, file, requestId, response.headers.get("request-id"));

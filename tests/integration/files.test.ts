@@ -233,6 +233,20 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
   });
 
+  it("refuses a filename with a NUL character (which PostgreSQL text cannot hold) with a 400 naming it, and keeps no such file upstream", async () => {
+    const boundary = "----thinkgate-nul";
+    const res = await fetch(`${server.baseURL}/v1/files`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01", "content-type": `multipart/form-data; boundary=${boundary}` },
+      body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''a%00b%E2%9C%93.txt\r\nContent-Type: text/plain\r\n\r\nhello\r\n--${boundary}--\r\n`,
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(body).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(body.error.message).toContain(JSON.stringify("a\u0000b✓.txt"));
+    expect((await admin.files.list()).data.map((f) => f.filename)).not.toContain("a\u0000b✓.txt");
+  });
+
   it("forgets a file a day after it expired (its bytes are gone upstream): its uploader's list drops it", async () => {
     const brief = await owner.files.upload({ file: await toFile(Buffer.from("brief"), "brief.txt", { type: "text/plain" }), expires_in_seconds: 3_600 });
     expect((await owner.files.list()).data.map((f) => f.id)).toContain(brief.id);
