@@ -70,7 +70,8 @@ interface Upload {
 async function readUpload(req: ApiRequest): Promise<Upload> {
   const type = req.headers["content-type"] ?? "";
   if (!/^multipart\/form-data;/i.test(type) || !req.body) throw bad("file: a multipart/form-data body with a `file` field is required");
-  const parser = busboy({ headers: { "content-type": type }, limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+  // Parameters (the part's filename="...") read as UTF-8, as clients send them: busboy's default, latin1, garbled every non-ASCII name.
+  const parser = busboy({ headers: { "content-type": type }, defParamCharset: "utf8", limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
   let expiresInSeconds: number | null = null;
   const done = new Promise<Upload | null>((resolve, reject) => {
     let file: Upload | null = null;

@@ -49,6 +49,15 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     expect(rows[0]!.keyId).not.toBeNull();
   });
 
+  it("keeps a non-ASCII filename as sent, in the upload's answer, the list and the metadata", async () => {
+    const name = "résumé 📄.txt";
+    const up = await owner.files.upload({ file: await toFile(Buffer.from("cv"), name, { type: "text/plain" }) });
+    expect(up.filename).toBe(name);
+    expect((await owner.files.list({ ids: [up.id] })).data[0]!.filename).toBe(name);
+    expect((await owner.files.retrieveMetadata(up.id)).filename).toBe(name);
+    await owner.files.delete(up.id);
+  });
+
   it("a Messages request names the uploaded file in a document block and is answered", async () => {
     const message = await owner.messages.create({
       model: "claude-sonnet-4-6",
