@@ -70,8 +70,14 @@ interface Upload {
 async function readUpload(req: ApiRequest): Promise<Upload> {
   const type = req.headers["content-type"] ?? "";
   if (!/^multipart\/form-data;/i.test(type) || !req.body) throw bad("file: a multipart/form-data body with a `file` field is required");
-  // Parameters (the part's filename="...") read as UTF-8, as clients send them: busboy's default, latin1, garbled every non-ASCII name.
-  const parser = busboy({ headers: { "content-type": type }, defParamCharset: "utf8", limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+  let parser: busboy.Busboy;
+  try {
+    // Parameters (the part's filename="...") read as UTF-8, as clients send them: busboy's default, latin1, garbled every non-ASCII name.
+    parser = busboy({ headers: { "content-type": type }, defParamCharset: "utf8", limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+  } catch (err) {
+    // busboy throws for a multipart type it cannot read (no boundary, a malformed parameter): the client's mistake, not the simulator's.
+    throw bad(`content-type: a multipart/form-data type with a boundary is required (${(err as Error).message})`);
+  }
   let expiresInSeconds: number | null = null;
   const done = new Promise<Upload | null>((resolve, reject) => {
     let file: Upload | null = null;

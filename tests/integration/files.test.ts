@@ -240,6 +240,16 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
+    // A multipart type without a boundary: the upstream's 400, not a 500.
+    for (const type of ["multipart/form-data;", "multipart/form-data; charset=utf-8"]) {
+      const noBoundary = await fetch(`${server.baseURL}/v1/files`, {
+        method: "POST",
+        headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01", "content-type": type },
+        body: "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhi\r\n--x--\r\n",
+      });
+      expect(noBoundary.status).toBe(400);
+      expect(((await noBoundary.json()) as { error: { type: string; message: string } }).error).toMatchObject({ type: "invalid_request_error", message: expect.stringMatching(/boundary/) });
+    }
   });
 
   it("refuses a filename with a NUL character (which PostgreSQL text cannot hold) with a 400 naming it, and keeps no such file upstream", async () => {
