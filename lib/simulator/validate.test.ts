@@ -53,6 +53,12 @@ describe("validateMessagesRequest", () => {
     expect(check(base({ max_tokens: undefined }), V2026, true)).toBeNull(); // count_tokens has no max_tokens
   });
 
+  it("refuses max_tokens and stream on count_tokens, which has neither (reference §2.6), as extra inputs", () => {
+    expect(check(base({}), V2026, true)).toEqual([400, "invalid_request_error", "max_tokens: Extra inputs are not permitted"]);
+    expect(check(base({ max_tokens: undefined, stream: false }), V2026, true)).toEqual([400, "invalid_request_error", "stream: Extra inputs are not permitted"]);
+    expect(check(base({ stream: true }))).toBeNull();
+  });
+
   it("checks messages: non-empty list, roles, content shapes", () => {
     expect(msg(base({ messages: undefined }))).toBe("messages: Field required");
     expect(msg(base({ messages: "hi" }))).toBe("messages: Input should be a valid list");

@@ -112,7 +112,7 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
   }
 
   return (
-    checkTopLevel(body) ??
+    checkTopLevel(body, opts) ??
     checkMessages(body, entry) ??
     checkToolPairs(body.messages as Obj[]) ??
     checkSystem(body.system) ??
@@ -144,8 +144,12 @@ const TOP_LEVEL_FIELDS = new Set([
   "betas", "billing_policy", "compaction", "context_management", "fallback_credit_token", "fallbacks", "mcp_servers", "thread", "output_format",
 ]);
 
-function checkTopLevel(body: Obj): AppError | null {
-  const key = Object.keys(body).find((k) => !TOP_LEVEL_FIELDS.has(k));
+/** Fields of a Messages request that count_tokens does not take (§2.6): sent there, they are extra inputs like any other. */
+const NOT_COUNTED_FIELDS = new Set(["max_tokens", "stream"]);
+
+function checkTopLevel(body: Obj, opts: ValidateOptions): AppError | null {
+  // A key whose value is undefined was not sent (a JSON body has none); tests build bodies that way.
+  const key = Object.keys(body).find((k) => body[k] !== undefined && (!TOP_LEVEL_FIELDS.has(k) || (opts.countTokens && NOT_COUNTED_FIELDS.has(k))));
   return key === undefined ? null : badRequest(`${key}: Extra inputs are not permitted`);
 }
 

@@ -360,6 +360,12 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
   it("serves count_tokens and the model list through the SDK", async () => {
     const count = await client.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "How many tokens is this?" }] });
     expect(count.input_tokens).toBeGreaterThan(0);
+    // count_tokens has no max_tokens and no stream: the upstream refuses them as extra inputs.
+    for (const extra of [{ max_tokens: 100 }, { stream: false }]) {
+      const err = await client.messages.countTokens({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], ...extra } as never).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+      expect((err as InstanceType<typeof Anthropic.BadRequestError>).message).toMatch(`${Object.keys(extra)[0]}: Extra inputs are not permitted`);
+    }
     const model = await client.models.retrieve("claude-opus-4-7");
     expect(model.id).toBe("claude-opus-4-7");
     const page = await client.models.list();
