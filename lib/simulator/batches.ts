@@ -7,7 +7,8 @@
  * is an `errored` result, as the API reports a bad item of an accepted batch.
  * A batch ends BATCH_DELAY_MS after creation, or at once with
  * THINKGATE_SIM_LATENCY=zero. Batches live in memory, the newest
- * MAX_BATCHES of them.
+ * MAX_BATCHES of them, holding at most maxStoredBytes() (256 MB, as its
+ * files: see storedBytes).
  */
 import { randomBytes } from "node:crypto";
 import type { Message } from "@anthropic-ai/sdk/resources/messages/messages";
@@ -41,6 +42,8 @@ interface SimBatch {
   cancelInitiatedAt: Date | null;
   /** Set when a cancel ended it before its time. */
   canceledAt: Date | null;
+  /** What it holds, counted in JSON bytes: its request body and each result stored. */
+  bytes: number;
 }
 
 const BATCH_DELAY_MS = 2_000;
@@ -49,6 +52,38 @@ const DAY_MS = 24 * 3600 * 1000;
 const CUSTOM_ID = /^[a-zA-Z0-9_-]{1,64}$/;
 
 const batches = new Map<string, SimBatch>();
+/**
+ * The bytes all batches hold. Unbounded, a few batches of 100,000 items
+ * (their requests and every answer) ended the simulator's thread, and every
+ * batch with it. Bounded like the files: the oldest ended batches go first;
+ * when the batches still processing fill it, a new batch is the API's 529
+ * overloaded_error and an item answered past it is an errored result of
+ * that type (a few hundred bytes, counted too, in place of its answer), so
+ * the thread's memory stays bounded whatever is sent.
+ */
+let storedBytes = 0;
+
+/** THINKGATE_SIM_BATCH_MAX_BYTES lowers the bound (tests); 256 MB otherwise, the API's limit for one batch. */
+function maxStoredBytes(): number {
+  const v = Number(process.env.THINKGATE_SIM_BATCH_MAX_BYTES);
+  return Number.isInteger(v) && v > 0 ? v : 256 * 1024 * 1024;
+}
+
+function forget(b: SimBatch): void {
+  if (batches.delete(b.id)) storedBytes -= b.bytes;
+}
+
+/** Forgets the oldest ended batches (never `keep`) until `more` bytes fit; whether they do. */
+function makeRoom(more: number, keep?: SimBatch): boolean {
+  const max = maxStoredBytes();
+  for (const b of batches.values()) {
+    if (storedBytes + more <= max) break;
+    if (b !== keep && ended(b)) forget(b);
+  }
+  return storedBytes + more <= max;
+}
+
+const megabytes = (n: number) => `${Math.ceil(n / (1024 * 1024))} MB`;
 const ids = new Rng(randomBytes(6).readUIntBE(0, 6));
 
 const bad = (message: string) => new AppError("invalid_request_error", message);
@@ -107,9 +142,17 @@ async function answer(params: Record<string, unknown>, headers: ApiRequest["head
 
 async function processBatch(b: SimBatch, headers: ApiRequest["headers"]): Promise<void> {
   for (let i = 0; i < b.requests.length; i++) {
-    if (b.canceledAt) return;
+    if (b.canceledAt || !batches.has(b.id)) return;
     const r = b.requests[i]!;
-    b.results.set(r.custom_id, await answer(r.params, headers));
+    let result = await answer(r.params, headers);
+    let size = JSON.stringify(result).length;
+    if (!makeRoom(size, b)) {
+      result = errored("overloaded_error", `Overloaded: the simulator holds ${megabytes(storedBytes)} of message batches, its bound of ${megabytes(maxStoredBytes())}; this request was not answered`);
+      size = JSON.stringify(result).length;
+    }
+    b.results.set(r.custom_id, result);
+    b.bytes += size;
+    storedBytes += size;
     if (i % 64 === 63) await yieldToIo();
   }
   b.processed = true;
@@ -142,7 +185,13 @@ function find(req: ApiRequest): SimBatch {
 }
 
 export async function createBatch(req: ApiRequest, requestId: string): Promise<ApiResponse> {
-  const requests = checkRequests((await req.json()).value);
+  const { value, size } = await req.json();
+  const requests = checkRequests(value);
+  const max = maxStoredBytes();
+  if (size > max) throw new AppError("request_too_large", `Request too large: a message batch of ${megabytes(size)} is over the simulator's bound of ${megabytes(max)} for batches`);
+  if (!makeRoom(size)) {
+    throw new AppError("overloaded_error", `Overloaded: the simulator holds ${megabytes(storedBytes)} of message batches still processing, its bound is ${megabytes(max)}; retry once some have ended, or cancel them`);
+  }
   const now = new Date();
   const b: SimBatch = {
     id: `msgbatch_01${ids.base62(22)}`,
@@ -153,12 +202,14 @@ export async function createBatch(req: ApiRequest, requestId: string): Promise<A
     processed: false,
     cancelInitiatedAt: null,
     canceledAt: null,
+    bytes: size,
   };
   batches.set(b.id, b);
+  storedBytes += size;
   // The oldest go first when too many are kept (a Map iterates in insertion order).
-  for (const id of batches.keys()) {
+  for (const old of batches.values()) {
     if (batches.size <= MAX_BATCHES) break;
-    batches.delete(id);
+    forget(old);
   }
   const headers = { ...req.headers };
   void processBatch(b, headers).catch(() => {
@@ -185,7 +236,7 @@ export async function cancelBatch(req: ApiRequest, requestId: string): Promise<A
 export async function deleteBatch(req: ApiRequest, requestId: string): Promise<ApiResponse> {
   const b = find(req);
   if (!ended(b)) throw bad(`message batch ${b.id} is still processing; cancel it before deleting it`);
-  batches.delete(b.id);
+  forget(b);
   return json({ id: b.id, type: "message_batch_deleted" }, requestId);
 }
 

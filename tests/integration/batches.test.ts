@@ -5,7 +5,7 @@
  * batch price, and a batch seen only by the key that created it. Runs once
  * on SQLite and once on PostgreSQL.
  */
-import Anthropic, { BadRequestError, NotFoundError } from "@anthropic-ai/sdk";
+import Anthropic, { APIError, BadRequestError, NotFoundError } from "@anthropic-ai/sdk";
 import type { MessageBatch, MessageBatchIndividualResponse } from "@anthropic-ai/sdk/resources/messages/batches";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryDb, withDb } from "../support/db";
@@ -308,4 +308,52 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     const count = await queryDb<{ n: number | string }>(server, `SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "via" = 'batch'`);
     expect(Number(count[0]!.n)).toBeGreaterThanOrEqual(3);
   });
+});
+
+describe(`the simulator's batches hold bounded memory (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  /** The simulator's bound on its batches' bytes, set low so it is reached with a small batch. */
+  const BOUND = 300_000;
+  let small: TestServer;
+  let client: Anthropic;
+
+  beforeAll(async () => {
+    // Realistic latency: a batch is in progress for 2 s, so it holds its bytes meanwhile.
+    small = await startServer({ env: { THINKGATE_SIM_BATCH_MAX_BYTES: String(BOUND), THINKGATE_SIM_LATENCY: "realistic" } });
+    client = new Anthropic({ baseURL: small.baseURL, apiKey: await createGatewayKey(small, "bounded"), maxRetries: 0 });
+  });
+
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it("refuses a batch while those in progress fill the bound (529), answers items past it as overloaded, forgets the oldest ended batch to make room, and refuses a batch over the bound with a 413", async () => {
+    // About 170 KB of requests and several times that in answers: the answers pass the bound.
+    const first = await client.messages.batches.create({ requests: many(1_000) });
+    // As much again while the first is in progress: over the bound, and nothing ended to make room.
+    const busy = await client.messages.batches.create({ requests: many(1_000) }).catch((x: unknown) => x);
+    expect(busy).toBeInstanceOf(APIError);
+    expect((busy as APIError).status).toBe(529);
+    expect((busy as APIError).message).toMatch(/message batches still processing/);
+    await ended(client, first.id);
+    const lines: MessageBatchIndividualResponse[] = [];
+    for await (const line of await client.messages.batches.results(first.id)) lines.push(line);
+    expect(lines.length).toBe(1_000);
+    const types = lines.map((l) => (l.result.type === "errored" ? l.result.error.error.type : l.result.type));
+    expect(types).toContain("succeeded");
+    expect(types).toContain("overloaded_error");
+    const overloaded = lines.find((l) => l.result.type === "errored")!.result as { error: { error: { message: string } } };
+    expect(overloaded.error.error.message).toMatch(/bound of 1 MB/);
+
+    // The next batch is stored in place of the ended one.
+    const second = await client.messages.batches.create({ requests: many(10) });
+    await ended(client, second.id);
+    expect(await client.messages.batches.retrieve(first.id).catch((x: unknown) => x)).toBeInstanceOf(NotFoundError);
+    expect((await client.messages.batches.retrieve(second.id)).request_counts.succeeded).toBe(10);
+
+    // One batch bigger than the bound: the API's 413 for a batch over its limit.
+    const tooBig = await client.messages.batches.create({ requests: many(3_000) }).catch((x: unknown) => x);
+    expect(tooBig).toBeInstanceOf(APIError);
+    expect((tooBig as APIError).status).toBe(413);
+    expect((tooBig as APIError).message).toMatch(/over the simulator's bound/);
+  }, 60_000);
 });
