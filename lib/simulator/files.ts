@@ -11,7 +11,7 @@ import busboy from "busboy";
 import { randomBytes } from "node:crypto";
 import { AppError } from "../api/errors";
 import { json, type ApiRequest, type ApiResponse } from "../api/http";
-import { cursorParams, idsParam } from "../files/params";
+import { cursorParams, idsParam, pageCursor, readPageCursor, type ListPosition } from "../files/params";
 import { Rng } from "./random";
 
 interface SimFile {
@@ -135,10 +135,14 @@ export async function listFiles(req: ApiRequest, requestId: string): Promise<Api
   // Files carry no scope here (no session made them): a scope_id filter matches none.
   if (req.query.get("scope_id")) return ok({ data: [], next_page: null }, requestId);
   const { limit, page } = cursorParams(req.query);
-  const start = page === null ? 0 : all.findIndex((f) => f.id === page);
-  if (start < 0) throw bad("page: not a cursor this list returned");
-  const data = all.slice(start, start + limit);
-  return ok({ data: data.map(metadata), next_page: all[start + limit]?.id ?? null }, requestId);
+  // The cursor holds its position (as thinkgate's own list's does), so a file deleted between two pages leaves it valid.
+  const newestFirst = (a: ListPosition, b: ListPosition) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  all.sort(newestFirst);
+  const from = page === null ? null : readPageCursor(page);
+  const start = from ? all.findIndex((f) => newestFirst(f, from) >= 0) : 0;
+  const data = start < 0 ? [] : all.slice(start, start + limit);
+  const next = start < 0 ? undefined : all[start + limit];
+  return ok({ data: data.map(metadata), next_page: next ? pageCursor(next) : null }, requestId);
 }
 
 export async function retrieveFile(req: ApiRequest, requestId: string): Promise<ApiResponse> {

@@ -176,6 +176,15 @@ describe(`the Files API through thinkgate (${process.env.THINKGATE_TEST_DB ?? "s
     }
     expect(seen).toEqual([ids[4], ids[3], ids[1], ids[0]]);
     expect((await lister.files.list()).data).toEqual([]);
+    // An admin's list is the upstream's (the simulator's here): the same holds there.
+    const up: string[] = [];
+    for (const name of ["6.txt", "7.txt", "8.txt"]) up.push(await upload(name));
+    const a1 = await admin.files.list({ limit: 2 });
+    expect(a1.data.map((f) => f.id)).toEqual([up[2], up[1]]);
+    await lister.files.delete(up[0]!);
+    const a2 = await a1.getNextPage();
+    expect(a2.data.map((f) => f.id)).not.toContain(up[0]);
+    for (const id of up.slice(1)) await lister.files.delete(id);
   });
 
   it("relays the upstream's refusal of a download in the API's shape (uploaded files are not downloadable)", async () => {
