@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { screenshot, type E2EContext } from "../support/chromium";
 import { api, sdk, startSignedIn, stopSignedIn } from "../support/e2e";
 import { backdate } from "../support/db";
+import { longConversation } from "../support/long-loop";
 import { eventually, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -137,28 +138,10 @@ describe("the ML engineer's loop", () => {
   });
 
   it("thread view of a loop longer than the limit: the calls around the one opened, and how many are left out", async () => {
-    // 210 calls of one conversation (same first user message), ten at a time; ids order them in time.
-    const ids: string[] = [];
-    for (let batch = 0; batch < 21; batch++) {
-      const sent = await Promise.all(
-        Array.from({ length: 10 }, async (_, i) => {
-          const { response } = await client.messages
-            .create({
-              model: "claude-sonnet-4-6",
-              max_tokens: 64,
-              messages: [
-                { role: "user", content: "Count with me, one step per message." },
-                { role: "assistant", content: "Ready." },
-                { role: "user", content: `Step ${batch * 10 + i}.` },
-              ],
-            })
-            .withResponse();
-          return response.headers.get("thinkgate-request-id")!;
-        }),
-      );
-      ids.push(...sent);
-    }
-    ids.sort();
+    const ids = await longConversation(async (messages) => {
+      const { response } = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 64, messages }).withResponse();
+      return response.headers.get("thinkgate-request-id")!;
+    });
     const opened = ids[204]!;
     await eventually(async () => {
       const r = await api(server, `/api/traces/${opened}`);

@@ -8,6 +8,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TraceDetail, TraceThread } from "../../lib/traces/wire";
+import { longConversation } from "../support/long-loop";
 import { eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -94,31 +95,15 @@ describe(`thread view of a tool loop (${process.env.THINKGATE_TEST_DB ?? "sqlite
   });
 
   it("shows a loop longer than the limit around the call opened, and says how many calls it leaves out", async () => {
-    // 210 calls of one conversation (same first user message), ten at a time; ids order them in time.
-    const ids: string[] = [];
-    for (let batch = 0; batch < 21; batch++) {
-      const sent = await Promise.all(
-        Array.from({ length: 10 }, async (_, i) => {
-          const res = await fetch(`${server.baseURL}/v1/messages`, {
-            method: "POST",
-            headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-            body: JSON.stringify({
-              model: "claude-sonnet-4-6",
-              max_tokens: 64,
-              messages: [
-                { role: "user", content: "Count with me, one step per message." },
-                { role: "assistant", content: "Ready." },
-                { role: "user", content: `Step ${batch * 10 + i}.` },
-              ],
-            }),
-          });
-          expect(res.status).toBe(200);
-          return res.headers.get("thinkgate-request-id")!;
-        }),
-      );
-      ids.push(...sent);
-    }
-    ids.sort();
+    const ids = await longConversation(async (messages) => {
+      const res = await fetch(`${server.baseURL}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages }),
+      });
+      expect(res.status).toBe(200);
+      return res.headers.get("thinkgate-request-id")!;
+    });
     await eventually(async () => ((await api<TraceDetail>(`/api/traces/${ids[0]}`)).body.conversationCalls === 210 ? true : undefined));
 
     const window = async (opened: number) => {
