@@ -491,28 +491,31 @@ describe("a client that leaves mid-stream", () => {
 });
 
 describe("a client that hangs up while sending its body", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
   it.each(["/v1/messages", "/v1/chat/completions"])("is recorded as its leaving (499), not as a server failure: %s", async (path) => {
-    const server = await startServer();
-    try {
-      const body = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: `hello ${nonce()}` }] });
-      const auth = path.includes("chat") ? { authorization: `Bearer ${server.adminKey}` } : { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" };
-      await new Promise<void>((resolve) => {
-        const req = http.request(`${server.baseURL}${path}`, { method: "POST", headers: { ...auth, "content-type": "application/json", "content-length": Buffer.byteLength(body) } });
-        req.on("error", () => resolve());
-        req.on("response", () => resolve());
-        req.write(body.slice(0, 30));
-        setTimeout(() => req.destroy(), 300);
-      });
-      const rec = await eventually(async () => {
-        const list = (await (await fetch(`${server.url}/api/requests?limit=10`, { headers: { "x-api-key": server.adminKey } })).json()) as { data: { id: string }[] };
-        return list.data[0];
-      });
-      const full = (await (await fetch(`${server.url}/api/requests/${rec.id}`, { headers: { "x-api-key": server.adminKey } })).json()) as StoredRecord & { httpStatus: number; errorMessage: string | null };
-      expect(full).toMatchObject({ status: "error", httpStatus: 499, errorMessage: "the client closed the request" });
-      expect(server.output()).not.toMatch(/gateway failure|could not translate the request/);
-    } finally {
-      await server.stop();
-    }
+    const body = JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 100, messages: [{ role: "user", content: `hello ${nonce()}` }] });
+    const auth = path.includes("chat") ? { authorization: `Bearer ${server.adminKey}` } : { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" };
+    const before = server.output().length;
+    const recent = async () => ((await (await fetch(`${server.url}/api/requests?limit=10`, { headers: { "x-api-key": server.adminKey } })).json()) as { data: { id: string }[] }).data;
+    const seen = new Set((await recent()).map((r) => r.id));
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${server.baseURL}${path}`, { method: "POST", headers: { ...auth, "content-type": "application/json", "content-length": Buffer.byteLength(body) } });
+      req.on("error", () => resolve());
+      req.on("response", () => resolve());
+      req.write(body.slice(0, 30));
+      setTimeout(() => req.destroy(), 300);
+    });
+    const rec = await eventually(async () => (await recent()).find((r) => !seen.has(r.id)));
+    const full = (await (await fetch(`${server.url}/api/requests/${rec.id}`, { headers: { "x-api-key": server.adminKey } })).json()) as StoredRecord & { httpStatus: number; errorMessage: string | null };
+    expect(full).toMatchObject({ status: "error", httpStatus: 499, errorMessage: "the client closed the request" });
+    expect(server.output().slice(before)).not.toMatch(/gateway failure|could not translate the request/);
   });
 });
 
