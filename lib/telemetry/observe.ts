@@ -140,7 +140,9 @@ function observe(a: Attempt, o: Outcome): void {
       servedModel: served,
       stream: a.body?.stream === true,
       escalated,
-      upstreamCalls: hops.filter((h) => isCall(h.hop)).length,
+      // The calls dispatch made (thinkgate-attempts), not the hops: a request refused before any call, or whose
+      // client left during a retry's wait, has a final hop for a call that never went out.
+      upstreamCalls: a.attempts ?? 0,
       tokens: { input: b.input, output: b.output, thinking: b.thinking, cacheRead: b.cacheRead, cacheWrite: b.cacheWrite5m + b.cacheWrite1h },
       costUsd: total.costUsd,
       errorType: o.errorType,

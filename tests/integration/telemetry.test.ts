@@ -364,10 +364,15 @@ describe("JSON access logs", () => {
         .filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l) as Record<string, unknown>);
     const line = await eventually(async () => lines().find((l) => l.msg === "gateway request" && l.requestId === requestId));
-    expect(line).toMatchObject({ level: 30, keyId: gatewayKey.id, route: "standard", tier: "standard", stage: "rule", status: "ok", httpStatus: 200, requestedModel: "claude-sonnet-4-6" });
+    expect(line).toMatchObject({ level: 30, keyId: gatewayKey.id, route: "standard", tier: "standard", stage: "rule", status: "ok", httpStatus: 200, requestedModel: "claude-sonnet-4-6", upstreamCalls: 1 });
     expect(line.durationMs).toBeTypeOf("number");
     expect((line.tokens as { output: number }).output).toBeGreaterThan(0);
     expect(line.time).toBeTypeOf("number");
+
+    // A valid key, a body refused before any upstream call: no call counted.
+    const invalid = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 10 } as never).withResponse().catch((e: { headers: Headers }) => e);
+    const invalidId = (invalid as { headers: Headers }).headers.get("thinkgate-request-id");
+    expect(await eventually(async () => lines().find((l) => l.msg === "gateway request" && l.requestId === invalidId))).toMatchObject({ httpStatus: 400, upstreamCalls: 0 });
 
     const refused = await fetch(`${server.baseURL}/v1/messages`, {
       method: "POST",
