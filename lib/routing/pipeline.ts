@@ -75,13 +75,10 @@ export const turnPinKey = (turnKey: string) => `t:${turnKey}`;
 export const conversationPinKey = (conversationKey: string) => `c:${conversationKey}`;
 /**
  * A call that asked for a tool: the continuation answering it is of the same
- * session. Two sessions of one caller that open with the same words share a
- * turn key; the tool_use id (unique per answer) tells them apart.
- */
-/**
- * A tool call's pin: by the caller and the tool_use id alone (unique per
- * answer), not by the turn key, which holds the requested model: a
- * continuation that names another model is still the same call's turn.
+ * session. Keyed by the caller and the tool_use id alone (unique per answer,
+ * so two sessions of one caller that open with the same words stay apart),
+ * not by the turn key, which holds the requested model: a continuation that
+ * names another model is still the same call's turn.
  */
 export const toolUsePinKey = (scope: string, toolUseId: string) => `u:${scope}:${toolUseId}`;
 /** The configuration an answer in a server-held thread was served with, by the answer's id (what a continuation names). */
