@@ -1,5 +1,6 @@
 /** Message Batches created through thinkgate (lib/batches): who created each, and what each item's record needs. */
 import { db } from "./client";
+import { slicesOf } from "./slices";
 import { Prisma } from "./generated/sqlite/client.ts";
 import { inTimedBatches } from "./retention-batch";
 
@@ -18,8 +19,6 @@ export interface BatchItemRow {
   skeleton: string;
 }
 
-/** Ids per query when a query names many: under every database's limit on a statement's parameters. */
-const ITEM_SLICE = 500;
 
 export const batchesRepo = {
   /**
@@ -83,25 +82,14 @@ export const batchesRepo = {
    */
   async markDeleted(ids: string[]): Promise<void> {
     const at = new Date();
-    for (let i = 0; i < ids.length; i += ITEM_SLICE) {
-      await db().client.messageBatch.updateMany({ where: { id: { in: ids.slice(i, i + ITEM_SLICE) }, deletedAt: null }, data: { deletedAt: at } });
-    }
+    for (const some of slicesOf(ids)) await db().client.messageBatch.updateMany({ where: { id: { in: some }, deletedAt: null }, data: { deletedAt: at } });
   },
 
-  /**
-   * The items of a batch with these custom ids (a chunk of result lines), read
-   * in slices: a statement has a bounded number of parameters (SQLite's is
-   * 999 by default here), and a chunk of result lines no bound on its lines.
-   */
+  /** The items of a batch with these custom ids (a chunk of result lines, of any length: read in slices). */
   async items(batchId: string, customIds: string[]): Promise<BatchItemRow[]> {
     const found: BatchItemRow[] = [];
-    for (let i = 0; i < customIds.length; i += ITEM_SLICE) {
-      found.push(
-        ...(await db().client.messageBatchItem.findMany({
-          where: { batchId, customId: { in: customIds.slice(i, i + ITEM_SLICE) } },
-          select: { customId: true, requestId: true, skeleton: true },
-        })),
-      );
+    for (const some of slicesOf(customIds)) {
+      found.push(...(await db().client.messageBatchItem.findMany({ where: { batchId, customId: { in: some } }, select: { customId: true, requestId: true, skeleton: true } })));
     }
     return found;
   },

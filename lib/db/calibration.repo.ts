@@ -1,6 +1,7 @@
 /** Calibration lab storage: evaluation sets and their items, experiments and their trials. */
 import { badRequest, notFound } from "../api/errors";
 import { db } from "./client";
+import { slicesOf } from "./slices";
 
 export interface EvalSetRow {
   id: string;
@@ -102,9 +103,8 @@ export const calibrationRepo = {
         throw badRequest(`the set holds ${held} item${held === 1 ? "" : "s"} and may hold at most ${max}; adding ${items.length} would make ${held + items.length}`);
       }
       const keys = [...new Set(items.flatMap((it) => (it.key === null ? [] : [it.key])))];
-      // In slices: a statement's bound parameters are limited (SQLite: 32,766).
-      for (let i = 0; i < keys.length; i += 500) {
-        const taken = await tx.evalItem.findFirst({ where: { setId, key: { in: keys.slice(i, i + 500) } }, select: { key: true }, orderBy: { position: "asc" } });
+      for (const some of slicesOf(keys)) {
+        const taken = await tx.evalItem.findFirst({ where: { setId, key: { in: some } }, select: { key: true }, orderBy: { position: "asc" } });
         if (taken) throw badRequest(`item id "${taken.key}" is already in the set`);
       }
       const last = await tx.evalItem.findFirst({ where: { setId }, orderBy: { position: "desc" }, select: { position: true } });

@@ -1,5 +1,6 @@
 /** Files uploaded through thinkgate (lib/files): who uploaded each, and its metadata as the upstream returned it. */
 import { db } from "./client";
+import { slicesOf } from "./slices";
 
 export interface FileRow {
   id: string;
@@ -36,10 +37,7 @@ export const filesRepo = {
   /** Who uploaded those of `ids` that were uploaded through thinkgate. */
   async owners(ids: string[]): Promise<{ id: string; scope: string }[]> {
     const found: { id: string; scope: string }[] = [];
-    // In slices: a statement has a bounded number of parameters, a request no bound on the files it names.
-    for (let i = 0; i < ids.length; i += 500) {
-      found.push(...(await db().client.uploadedFile.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, select: { id: true, scope: true } })));
-    }
+    for (const some of slicesOf(ids)) found.push(...(await db().client.uploadedFile.findMany({ where: { id: { in: some } }, select: { id: true, scope: true } })));
     return found;
   },
 
