@@ -55,6 +55,9 @@ describe("WorkBudget (batch creates)", () => {
     await expect(left).rejects.toThrow("client gone");
     held();
     held();
+    const gone = new AbortController();
+    gone.abort(new Error("already gone"));
+    await expect(b.take(1, 10_000, gone.signal)).rejects.toThrow("already gone");
     const a = await b.take(100);
     expect(await settled(b.take(1))).toBe("pending");
     a();

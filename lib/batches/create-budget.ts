@@ -44,42 +44,36 @@ export class WorkBudget {
 
   constructor(readonly capacity: number) {}
 
-  /** Takes `cost` (at most the whole budget), waiting in line up to `maxWaitMs`; resolves to its release. */
+  /** Takes `cost` (at most the whole budget), waiting in line up to `maxWaitMs`; resolves to its release, which counts once. */
   take(cost: number, maxWaitMs = CREATE_WAIT_MS, signal?: AbortSignal): Promise<() => void> {
     const want = Math.min(cost, this.capacity);
+    let held = false;
     const release = () => {
+      if (!held) return;
+      held = false;
       this.used -= want;
       this.next();
     };
-    const once = () => {
-      let done = false;
-      return () => {
-        if (!done) (done = true), release();
-      };
-    };
-    if (!this.queue.length && this.used + want <= this.capacity) {
+    const hold = () => {
+      held = true;
       this.used += want;
-      return Promise.resolve(once());
-    }
+      return release;
+    };
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (!this.queue.length && this.used + want <= this.capacity) return Promise.resolve(hold());
     return new Promise((resolve, reject) => {
-      const leave = (err: unknown) => {
+      const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        const i = this.queue.indexOf(waiter);
-        if (i >= 0) this.queue.splice(i, 1);
+      };
+      const leave = (err: unknown) => {
+        done();
+        this.queue.splice(this.queue.indexOf(waiter), 1);
         this.next();
         reject(err);
       };
       const onAbort = () => leave(signal!.reason);
-      const waiter: Waiter = {
-        cost: want,
-        grant: () => {
-          clearTimeout(timer);
-          signal?.removeEventListener("abort", onAbort);
-          this.used += want;
-          resolve(once());
-        },
-      };
+      const waiter: Waiter = { cost: want, grant: () => (done(), resolve(hold())) };
       const timer = setTimeout(
         () => leave(new AppError("overloaded_error", "this instance is creating as many message batches as it can hold at once; retry shortly", { headers: { "retry-after": "5" } })),
         maxWaitMs,
