@@ -63,8 +63,9 @@ describe(`thread view of a tool loop (${process.env.THINKGATE_TEST_DB ?? "sqlite
     const ids = [one, two, three].map((r) => r.response.headers.get("thinkgate-request-id")!);
     expect(two.response.headers.get("thinkgate-stage")).toBe("pinned");
 
-    const detail = await stored(ids[1]!);
+    // The third call's record first: the second's detail counts the conversation's calls stored when it is read.
     await stored(ids[2]!);
+    const detail = await stored(ids[1]!);
     expect(detail.conversationCalls).toBe(3);
     const { status, body: t } = await api<TraceThread>(`/api/traces/${ids[1]}/thread`);
     expect(status).toBe(200);
