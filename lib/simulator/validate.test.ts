@@ -132,6 +132,19 @@ describe("validateMessagesRequest", () => {
     expect(msg(base({ model: "claude-sonnet-5-5", messages: convo }))).toMatch(/^Prefill not supported/);
   });
 
+  it("rejects a prefill that does not open with a thinking block while thinking is on, as the API does", () => {
+    const convo = [{ role: "user", content: "a" }, { role: "assistant", content: "{" }];
+    const expected = /^messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`, but found `text`\. When `thinking` is enabled, a final `assistant` message must start with a thinking block/;
+    expect(msg(base({ messages: convo, thinking: { type: "adaptive" } }))).toMatch(expected);
+    expect(msg(base({ model: "claude-sonnet-4-5", max_tokens: 4096, messages: convo, thinking: { type: "enabled", budget_tokens: 2048 } }))).toMatch(expected);
+    // Split over two assistant messages: they are one turn, and its first block is what counts.
+    expect(msg(base({ messages: [...convo, { role: "assistant", content: [{ type: "text", text: "\"a\":" }] }], thinking: { type: "adaptive" } }))).toMatch(expected);
+    // Thinking off (sent, or by the model's default), or an empty final message: a prefill is fine.
+    expect(check(base({ messages: convo, thinking: { type: "disabled" } }))).toBeNull();
+    expect(check(base({ messages: convo }))).toBeNull();
+    expect(check(base({ messages: [convo[0], { role: "assistant", content: "" }], thinking: { type: "adaptive" } }))).toBeNull();
+  });
+
   it("rejects thinking types the model does not accept, with the API's wording", () => {
     expect(msg(base({ thinking: { type: "enabled", budget_tokens: 2048 }, max_tokens: 4096 }))).toMatch(/^"thinking\.type\.enabled" is not supported/);
     expect(msg(base({ model: "claude-sonnet-4-5", thinking: { type: "adaptive" } }))).toMatch(/^"thinking\.type\.adaptive" is not supported/);

@@ -301,7 +301,8 @@ function checkImage(b: Obj, at: string): AppError | null {
 /**
  * The thinking blocks a request sends back (§1.9): each one unmodified and
  * written here; and with thinking on, a tool loop's continuation keeps the
- * thinking block that opened the assistant turn it continues. The API's
+ * thinking block that opened the assistant turn it continues, and a prefilled
+ * final assistant message opens with one (a text prefill is a 400). The API's
  * message for the latter is kept word for word: clients and gateways search
  * for it.
  */
@@ -314,8 +315,10 @@ function checkSentThinking(body: Obj, entry: CatalogEntry, headers: Headers): Ap
   const messages = body.messages as Obj[];
   const last = messages[messages.length - 1]!;
   const hasToolResult = Array.isArray(last.content) && (last.content as unknown[]).some((b) => isObj(b) && b.type === "tool_result");
-  if (last.role !== "user" || !hasToolResult) return null;
-  // The assistant turn the tool results answer; consecutive same-role messages count as one turn.
+  // A prefill (a final assistant message with content) is the answer's start: with thinking on it must open with the thinking.
+  const prefill = last.role === "assistant" && (typeof last.content === "string" ? last.content !== "" : Array.isArray(last.content) && last.content.length > 0);
+  if (!prefill && (last.role !== "user" || !hasToolResult)) return null;
+  // The assistant turn the tool results answer (or the prefill); consecutive same-role messages count as one turn.
   let i = messages.length - 1;
   while (i >= 0 && messages[i]!.role !== "assistant") i--;
   while (i > 0 && messages[i - 1]!.role === "assistant") i--;
