@@ -102,6 +102,20 @@ describe("routes and the requested model", () => {
     expect(a.adjustments.join("\n")).toMatch(/kept claude-opus-4-8: route "reasoning" names claude-opus-4-7/);
   });
 
+  it("leaves thinking off for a request ending in an assistant prefill, and never moves it to a model that refuses prefills", () => {
+    const prefilled = { ...body("claude-sonnet-4-6"), messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "{" }] };
+    const a = applyDecision(prefilled, decision);
+    expect(a.model).toBe("claude-opus-4-7");
+    expect(a.body.thinking).toEqual({ type: "disabled" });
+    expect(a.adjustments.join("\n")).toMatch(/thinking left off: the request ends with an assistant prefill/);
+    const toOpus55 = applyDecision(prefilled, { ...decision, route: { ...reasoning, model: "claude-opus-5-5" } });
+    expect(toOpus55.model).toBe("claude-sonnet-4-6");
+    expect(toOpus55.adjustments.join("\n")).toMatch(/kept claude-sonnet-4-6: the request ends with an assistant prefill/);
+    // A final assistant turn that opens with its thinking block is a continuation, not a prefill: thinking stays on.
+    const continued = { ...prefilled, messages: [prefilled.messages[0]!, { role: "assistant", content: [{ type: "thinking", thinking: "t", signature: "s" }, { type: "text", text: "{" }] }] };
+    expect(applyDecision(continued, decision).body.thinking).toEqual({ type: "adaptive", display: "summarized" });
+  });
+
   it("applies the named model to an older one or another line", () => {
     expect(applyDecision(body("claude-opus-4-6"), decision).model).toBe("claude-opus-4-7");
     expect(applyDecision(body("claude-sonnet-5"), decision).model).toBe("claude-opus-4-7");

@@ -5,11 +5,11 @@
  * would break the new configuration) sampling parameters change, and every
  * change is noted.
  */
-import { newerOfSameLine } from "../models/catalog";
+import { modelInfo, newerOfSameLine } from "../models/catalog";
 import { capThinking, isEffort } from "../models/client-thinking";
 import { planThinking, type ThinkingIntent } from "../models/thinking";
 import type { Decision } from "../routing/types";
-import type { MessagesBody } from "../routing/request";
+import { endsWithPrefill, type MessagesBody } from "../routing/request";
 import { capabilities } from "./capabilities";
 
 export interface Applied {
@@ -47,8 +47,12 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     const route = decision.route;
     // "*" keeps the requested model; a named model never replaces a newer one of its line (opus-4-8 asked, opus-4-7 named: 4-8 stays).
     const keepNewer = route.model !== "*" && !decision.keepModel && newerOfSameLine(body.model, route.model);
-    const model = route.model === "*" || decision.keepModel || keepNewer ? body.model : route.model;
+    // A prefill is not moved to a model that refuses prefills (the 5.5 models).
+    const prefill = endsWithPrefill(body.messages);
+    const keepPrefill = route.model !== "*" && !decision.keepModel && !keepNewer && prefill && modelInfo(route.model)?.prefill === false;
+    const model = route.model === "*" || decision.keepModel || keepNewer || keepPrefill ? body.model : route.model;
     if (keepNewer) adjustments.push(`kept ${body.model}: route "${route.id}" names ${route.model}, an older model of the same line`);
+    if (keepPrefill) adjustments.push(`kept ${body.model}: the request ends with an assistant prefill, which ${route.model} (route "${route.id}") does not support`);
     out.model = model;
     const intent: ThinkingIntent =
       route.thinking === "off"
@@ -68,6 +72,7 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
       intent,
       maxTokens,
       toolChoice: body.tool_choice as { type: string } | undefined,
+      prefill,
       ...(body.thinking === undefined ? { answerTokens: body.max_tokens } : {}),
     });
     // Unknown capabilities: the client's own thinking goes through untouched.

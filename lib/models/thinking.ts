@@ -103,6 +103,8 @@ interface Args {
    * whole thinking allowance on top of it, not a fixed answer room.
    */
   answerTokens?: number;
+  /** The request ends with an assistant prefill (lib/routing/request.ts endsWithPrefill): thinking on is a 400 with it. */
+  prefill?: boolean;
 }
 
 export function planThinking(args: Args): ThinkingPlan {
@@ -131,6 +133,12 @@ function planOn(args: Args, intent: Extract<ThinkingIntent, { thinking: "on" }>,
   const mode = types.adaptive.supported ? "adaptive" : types.enabled.supported ? "enabled" : null;
   if (!mode) {
     plan.adjustments.push(`${model} does not support thinking; thinking left off`);
+    return planOff(args, plan);
+  }
+
+  // A prefill is continued as it stands: the API refuses one that does not open with thinking while thinking is on (§1.10).
+  if (args.prefill && canTurnOff(caps)) {
+    plan.adjustments.push(`thinking left off: the request ends with an assistant prefill, which ${model} refuses with thinking on`);
     return planOff(args, plan);
   }
 

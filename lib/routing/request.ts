@@ -32,6 +32,23 @@ function hasBlock(content: unknown, types: string[]): boolean {
   return Array.isArray(content) && (content as Block[]).some((b) => b && typeof b.type === "string" && types.includes(b.type));
 }
 
+/**
+ * The request ends with an assistant prefill: a final assistant turn with
+ * content that does not open with a thinking block (the answer's start, which
+ * the model continues). The API refuses one while thinking is on (reference
+ * §1.10). Consecutive assistant messages are one turn: its first block counts.
+ */
+export function endsWithPrefill(messages: readonly Message[]): boolean {
+  let i = messages.length - 1;
+  const last = messages[i];
+  if (last?.role !== "assistant") return false;
+  if (typeof last.content === "string" ? last.content === "" : !Array.isArray(last.content) || last.content.length === 0) return false;
+  while (i > 0 && messages[i - 1]?.role === "assistant") i--;
+  const content = messages[i]!.content;
+  const first = Array.isArray(content) ? (content[0] as Block | undefined) : undefined;
+  return first?.type !== "thinking" && first?.type !== "redacted_thinking";
+}
+
 const TIERS = new Set(["reasoning", "standard", "auto"]);
 const BUDGET_TIERS = new Set(["simple", "complex", "maximum"]);
 

@@ -341,6 +341,27 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(rec.adjustments.join("\n")).not.toMatch(/max_tokens raised/);
   });
 
+  it("a reasoning route leaves thinking off for a request ending in an assistant prefill, which the API refuses with thinking on", async () => {
+    const { data: msg, response } = await client.messages
+      .create(
+        {
+          model: "claude-sonnet-4-6",
+          max_tokens: 400,
+          messages: [
+            { role: "user", content: "Prove that the square root of 2 is irrational; answer as a JSON object with a proof field." },
+            { role: "assistant", content: "{" },
+          ],
+        },
+        { headers: { "thinkgate-tier": "reasoning" } },
+      )
+      .withResponse();
+    expect(response.headers.get("thinkgate-tier")).toBe("reasoning");
+    expect(msg.content.filter((b) => b.type === "thinking")).toEqual([]);
+    expect(msg.usage.output_tokens_details?.thinking_tokens ?? 0).toBe(0);
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec.adjustments.join("\n")).toMatch(/prefill/);
+  });
+
   it("rejects temperature on API version 2026-10-21 as the API does", async () => {
     const err = await client.messages
       .create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }], temperature: 0.2 } as never)
