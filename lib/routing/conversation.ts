@@ -128,6 +128,23 @@ async function readFacts(m: Message, turn: () => Promise<void>): Promise<Message
 }
 
 /** Whether the message carries a tool result; read in place (a message may have 100,000 blocks). */
+/**
+ * How the request's final assistant turn opens, when it ends with one that
+ * has content (consecutive assistant messages are one turn): "thinking" (a
+ * thinking or redacted_thinking block: the continuation of an answer that
+ * thought, after a pause_turn or a cut-off), "other" (a prefill), or null.
+ */
+export function finalAssistantOpening(messages: readonly Message[]): "thinking" | "other" | null {
+  let i = messages.length - 1;
+  const last = messages[i];
+  if (last?.role !== "assistant") return null;
+  if (typeof last.content === "string" ? last.content === "" : !Array.isArray(last.content) || last.content.length === 0) return null;
+  while (i > 0 && messages[i - 1]?.role === "assistant") i--;
+  const content = messages[i]!.content;
+  const first = Array.isArray(content) ? (content[0] as Block | undefined) : undefined;
+  return first?.type === "thinking" || first?.type === "redacted_thinking" ? "thinking" : "other";
+}
+
 const hasToolResult = (m: Message) => Array.isArray(m.content) && (m.content as unknown[]).some((b) => typeof b === "object" && b !== null && (b as Block).type === "tool_result");
 
 /** A block reduced to what identifies it: what clients legitimately vary is dropped. */
@@ -192,7 +209,7 @@ export interface ConversationShape {
   turnKey: string;
   /** Index in `messages` of the user message that opened the current turn. */
   turnStart: number;
-  /** The request continues its turn: the last message carries tool results. */
+  /** The request continues its turn: the last message carries tool results, or resumes an answer that opened with thinking. */
   continuation: boolean;
   /** The user's own text of the turn (empty when the turn has none, e.g. a conversation started with tool results). */
   userText: string;
@@ -217,7 +234,8 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
     await turn();
   }
   const last = messages[messages.length - 1];
-  const continuation = !!last && last.role === "user" && hasToolResult(last);
+  // An answer that thought and is resumed (its final assistant turn opens with the thinking) is of the same turn too.
+  const continuation = !!last && ((last.role === "user" && hasToolResult(last)) || finalAssistantOpening(messages) === "thinking");
   // The turn opens at the last user message with words of its own and no tool results.
   let turnStart = -1;
   for (let i = messages.length - 1; i >= 0; i--) {

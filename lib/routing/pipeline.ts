@@ -131,8 +131,11 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
   if (req.pendingToolResult) {
     const asked = req.answersToolUse?.[0];
     const pin = (asked && (await pins.get(toolUsePinKey(req.scope ?? "", asked)))) || (await pins.get(turnPinKey(req.turnKey)));
-    if (pin) return pinnedDecision(pin, snapshot, `continues a tool loop; kept on the configuration of the turn's first call (${pin.model})`);
-    return forwardedAsSent(req, "continues a tool loop that started outside thinkgate");
+    // Or it resumes an answer whose final assistant turn opens with its thinking (after a pause_turn, or cut off):
+    // turning thinking off for it would be the API's 400 ("…an `assistant` message in the final position cannot contain `thinking`").
+    const what = req.answersToolUse?.length ? "a tool loop" : "an answer that opened with thinking";
+    if (pin) return pinnedDecision(pin, snapshot, `continues ${what}; kept on the configuration of the turn's first call (${pin.model})`);
+    return forwardedAsSent(req, `continues ${what} that started outside thinkgate`);
   }
 
   // 2. A new user turn is decided anew, except where the API binds the

@@ -1,5 +1,5 @@
 /** Reduces a Messages API request body to the facts the router looks at. */
-import { agentClient, conversationShape, userWords } from "./conversation";
+import { agentClient, conversationShape, finalAssistantOpening, userWords } from "./conversation";
 import type { Effort, RoutableRequest } from "./types";
 
 type Block = { type?: unknown; text?: unknown; content?: unknown };
@@ -36,17 +36,10 @@ function hasBlock(content: unknown, types: string[]): boolean {
  * The request ends with an assistant prefill: a final assistant turn with
  * content that does not open with a thinking block (the answer's start, which
  * the model continues). The API refuses one while thinking is on (reference
- * §1.10). Consecutive assistant messages are one turn: its first block counts.
+ * §1.10).
  */
 export function endsWithPrefill(messages: readonly Message[]): boolean {
-  let i = messages.length - 1;
-  const last = messages[i];
-  if (last?.role !== "assistant") return false;
-  if (typeof last.content === "string" ? last.content === "" : !Array.isArray(last.content) || last.content.length === 0) return false;
-  while (i > 0 && messages[i - 1]?.role === "assistant") i--;
-  const content = messages[i]!.content;
-  const first = Array.isArray(content) ? (content[0] as Block | undefined) : undefined;
-  return first?.type !== "thinking" && first?.type !== "redacted_thinking";
+  return finalAssistantOpening(messages) === "other";
 }
 
 const TIERS = new Set(["reasoning", "standard", "auto"]);

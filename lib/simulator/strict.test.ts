@@ -112,6 +112,18 @@ describe("simulator: a tool loop keeps its thinking block (§1.9)", () => {
     expect(message).toMatch(/^messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`, but found `text`\. When `thinking` is enabled, a final `assistant` message must start with a thinking block/);
   });
 
+  it("400s a final assistant message carrying a thinking block while thinking is disabled, as the API does", async () => {
+    const question = { role: "user", content: "Why is the sky blue?" };
+    const first = await ok({ model: "claude-opus-4-7", max_tokens: 4000, thinking: { type: "adaptive", display: "summarized" }, messages: [question] });
+    const continued = { role: "assistant", content: [first.content[0]!, { type: "text", text: "Because" }] };
+    expect(first.content[0]!.type).toBe("thinking");
+    await ok({ model: "claude-opus-4-7", max_tokens: 4000, thinking: { type: "adaptive", display: "summarized" }, messages: [question, continued] });
+    const message = await error({ model: "claude-opus-4-7", max_tokens: 400, thinking: { type: "disabled" }, messages: [question, continued] });
+    expect(message).toBe("messages.1.content.0: When thinking is disabled, an `assistant` message in the final position cannot contain `thinking`. To use thinking blocks, enable `thinking` in your request.");
+    // Earlier turns' blocks are fine with thinking off: the API strips them.
+    await ok({ model: "claude-opus-4-7", max_tokens: 400, thinking: { type: "disabled" }, messages: [question, { role: "assistant", content: first.content }, { role: "user", content: "And at sunset?" }] });
+  });
+
   it("does not ask for a block when thinking is off for the continuation, or when the call was forced", async () => {
     const { call, next } = await loop("claude-opus-4-7");
     await ok(next(call.content.slice(1), { thinking: undefined }));

@@ -302,18 +302,27 @@ function checkImage(b: Obj, at: string): AppError | null {
  * The thinking blocks a request sends back (§1.9): each one unmodified and
  * written here; and with thinking on, a tool loop's continuation keeps the
  * thinking block that opened the assistant turn it continues, and a prefilled
- * final assistant message opens with one (a text prefill is a 400). The API's
- * message for the latter is kept word for word: clients and gateways search
- * for it.
+ * final assistant message opens with one (a text prefill is a 400); with
+ * thinking disabled, the final assistant message carries none. The API's
+ * messages are kept word for word: clients and gateways search for them.
  */
 function checkSentThinking(body: Obj, entry: CatalogEntry, headers: Headers): AppError | null {
   const problem = checkThinkingBlocks(body, entry, betas(headers));
   if (problem) return badRequest(`${problem.at}: ${problem.message}`);
   const eff = effectiveThinking(body, entry);
-  // A forced tool call is answered without thinking first (§1.10), so its turn has no block to keep.
-  if (!eff.on || isForcedToolChoice(body.tool_choice as { type: string } | undefined)) return null;
   const messages = body.messages as Obj[];
   const last = messages[messages.length - 1]!;
+  if (eff.type === "disabled" && last.role === "assistant" && Array.isArray(last.content)) {
+    // Earlier turns' blocks are stripped with thinking off; the final (prefilled) message's are a 400.
+    const j = (last.content as unknown[]).findIndex((b) => isObj(b) && (b.type === "thinking" || b.type === "redacted_thinking"));
+    if (j >= 0) {
+      return badRequest(
+        `messages.${messages.length - 1}.content.${j}: When thinking is disabled, an \`assistant\` message in the final position cannot contain \`thinking\`. To use thinking blocks, enable \`thinking\` in your request.`,
+      );
+    }
+  }
+  // A forced tool call is answered without thinking first (§1.10), so its turn has no block to keep.
+  if (!eff.on || isForcedToolChoice(body.tool_choice as { type: string } | undefined)) return null;
   const hasToolResult = Array.isArray(last.content) && (last.content as unknown[]).some((b) => isObj(b) && b.type === "tool_result");
   // A prefill (a final assistant message with content) is the answer's start: with thinking on it must open with the thinking.
   const prefill = last.role === "assistant" && (typeof last.content === "string" ? last.content !== "" : Array.isArray(last.content) && last.content.length > 0);

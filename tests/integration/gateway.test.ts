@@ -362,6 +362,22 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(rec.adjustments.join("\n")).toMatch(/prefill/);
   });
 
+  it("continues an answer whose final assistant message opens with its thinking block without turning thinking off", async () => {
+    // Claude Sonnet 5 thinks when `thinking` is omitted: the continuation below, sent without it, is valid on the API.
+    const question = { role: "user" as const, content: "Why is the sky blue? Answer in two sentences." };
+    const first = await client.messages.create({ model: "claude-sonnet-5", max_tokens: 4000, thinking: { type: "adaptive", display: "summarized" }, messages: [question] });
+    const thinking = first.content.find((b) => b.type === "thinking")!;
+    expect(thinking).toBeDefined();
+    const { data: msg, response } = await client.messages
+      .create({ model: "claude-sonnet-5", max_tokens: 4000, messages: [question, { role: "assistant", content: [thinking, { type: "text", text: "Because" }] }] }, { headers: { "thinkgate-tier": "standard" } })
+      .withResponse();
+    expect(msg.content.some((b) => b.type === "text")).toBe(true);
+    // The same turn as the first call: its configuration, not the forced tier's thinking off.
+    expect(response.headers.get("thinkgate-stage")).toBe("pinned");
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec).toMatchObject({ httpStatus: 200, servedModel: "claude-sonnet-5" });
+  });
+
   it("rejects temperature on API version 2026-10-21 as the API does", async () => {
     const err = await client.messages
       .create({ model: "claude-sonnet-4-6", max_tokens: 10, messages: [{ role: "user", content: "x" }], temperature: 0.2 } as never)
