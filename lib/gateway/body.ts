@@ -109,7 +109,14 @@ export function validateGatewayHeaders(headers: Record<string, string | undefine
   if (version !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(version.trim())) throw bad("anthropic-version must be a date like 2026-10-21");
 }
 
-const tool = z.looseObject({ name: z.string({ error: "every tool needs a name" }).min(1, "every tool needs a name") });
+/** Toolsets (browser_toolset_*, computer_toolset_*, the beta mcp_toolset) stand for several tools and have no name of their own. */
+const TOOLSET = /^[a-z]+_toolset(?:_\d{8})?$/;
+const isToolset = (t: unknown) => typeof (t as { type?: unknown } | null)?.type === "string" && TOOLSET.test((t as { type: string }).type);
+
+const tool = z.looseObject({}, { error: "every tool needs a name" }).superRefine((t, ctx) => {
+  const name = (t as { name?: unknown }).name;
+  if (!isToolset(t) && (typeof name !== "string" || name === "")) ctx.addIssue({ code: "custom", path: ["name"], message: "every tool needs a name" });
+});
 
 /**
  * Checks each item of a list against `schema`, then with `check`, with
@@ -148,18 +155,21 @@ function checkMessages(messages: unknown[], turn: () => Promise<void>): Promise<
 async function checkTools(tools: unknown[] | undefined, choice: z.infer<typeof toolChoice> | undefined, turn: () => Promise<void>): Promise<void> {
   const names = new Set<string>();
   await checkEach(["tools"], tools ?? [], tool, (t, i) => {
-    const duplicate = names.has(t.name);
-    names.add(t.name);
+    if (isToolset(t)) return undefined;
+    const name = (t as { name: string }).name;
+    const duplicate = names.has(name);
+    names.add(name);
     // A custom tool (no type, or "custom"): the API's name pattern and a schema. Server tools are the API's business.
     if (t.type === undefined || t.type === "custom") {
-      if (!TOOL_NAME.test(t.name)) return `tools.${i}.name: tool names must match ^[a-zA-Z0-9_-]{1,128}$`;
+      if (!TOOL_NAME.test(name)) return `tools.${i}.name: tool names must match ^[a-zA-Z0-9_-]{1,128}$`;
       const schema = (t as { input_schema?: unknown }).input_schema;
       if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return `tools.${i}.input_schema: custom tools need an input_schema object`;
     }
     return duplicate ? `tools.${i}.name: tool names must be unique` : undefined;
   }, turn);
-  if (choice && choice.type !== "none" && !names.size) throw bad("tool_choice may only be specified while providing tools");
-  if (choice?.type === "tool" && !names.has(choice.name ?? "")) throw bad("tool_choice.name: tool_choice names a tool that is not one of the provided tools");
+  if (choice && choice.type !== "none" && !tools?.length) throw bad("tool_choice may only be specified while providing tools");
+  // A toolset's members are named by the toolset (an MCP server's tools): a choice may name one of them, which the API checks.
+  if (choice?.type === "tool" && !names.has(choice.name ?? "") && !tools?.some(isToolset)) throw bad("tool_choice.name: tool_choice names a tool that is not one of the provided tools");
 }
 
 /** A parsed request body (ApiRequest.json) checked as a Messages request, or a 400. */

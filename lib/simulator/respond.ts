@@ -130,7 +130,8 @@ function mentionAt(prompt: string, name: string): number {
  * "Read notes.txt" must pick Read, not a tool named in a reminder).
  */
 function chooseTool(body: Obj, prompt: string): Obj | undefined {
-  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter(isObj) : [];
+  // Toolsets have no name of their own: the simulator calls only tools it can name.
+  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter((t): t is Obj => isObj(t) && typeof t.name === "string") : [];
   if (tools.length === 0) return undefined;
   const tc = isObj(body.tool_choice) ? body.tool_choice : undefined;
   if (tc?.type === "none") return undefined;

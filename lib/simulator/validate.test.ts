@@ -211,6 +211,13 @@ describe("validateMessagesRequest", () => {
     expect(msg(base({ tools, tool_choice: { type: "tool", name: "nope" } }))).toMatch(/^tool_choice\.tool\.name/);
   });
 
+  it("takes the toolsets, which have no name (browser and computer toolsets, mcp_toolset with the server it names)", () => {
+    expect(check(base({ tools: [{ type: "browser_toolset_20260801" }, { type: "computer_toolset_20260801" }], tool_choice: { type: "auto" } }))).toBeNull();
+    expect(check(base({ tools: [...tools, { type: "mcp_toolset", mcp_server_name: "docs" }] }))).toBeNull();
+    expect(msg(base({ tools: [{ type: "mcp_toolset" }] }))).toBe("tools.0.mcp_toolset.mcp_server_name: Field required");
+    expect(msg(base({ tools: [{ type: "web_search_20250305" }] }))).toBe("tools.0.web_search_20250305.name: Field required");
+  });
+
   it("rejects forced tool_choice with manual thinking everywhere, and with any thinking on Opus 5.5/Sonnet 5.5/Fable 5.1/Mythos 5.1", () => {
     const enabled = { model: "claude-sonnet-4-5", max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 2048 }, tools };
     expect(msg(base({ ...enabled, tool_choice: { type: "any" } }))).toBe("Thinking may not be enabled when tool_choice forces tool use.");

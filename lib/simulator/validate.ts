@@ -40,6 +40,8 @@ const TOOL_CHOICE_TYPES = ["auto", "any", "tool", "none"];
 const INTERLEAVED_BETA = "interleaved-thinking-2025-05-14";
 const DISPLAY_UPDATES_BETA = "thinking-display-updates-2026-08-18";
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+/** Tool types that are toolsets (SDK 1.14: BrowserToolset20260801, ComputerToolset20260801, beta BetaMCPToolset): no `name`. */
+const TOOLSET = /^(?:[a-z]+_toolset(?:_\d{8})?)$/;
 /**
  * Content block types a request may carry: the SDK's ContentBlockParam union,
  * plus the beta union's additions (beta requests use the same endpoint). Any
@@ -361,6 +363,11 @@ function checkTools(body: Obj): AppError | null {
       const t: unknown = tools[i];
       if (!isObj(t)) return badRequest(`tools.${i}: Input should be a valid dictionary`);
       const custom = t.type === undefined || t.type === null || t.type === "custom";
+      // Toolsets (browser_toolset_*, computer_toolset_*, mcp_toolset) stand for several tools and have no name of their own.
+      if (typeof t.type === "string" && TOOLSET.test(t.type)) {
+        if (t.type === "mcp_toolset" && typeof t.mcp_server_name !== "string") return badRequest(`tools.${i}.mcp_toolset.mcp_server_name: Field required`);
+        continue;
+      }
       if (typeof t.name !== "string") return badRequest(`tools.${i}.${custom ? "custom" : String(t.type)}.name: Field required`);
       if (custom) {
         if (!TOOL_NAME.test(t.name)) return badRequest(`tools.${i}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`);
@@ -377,10 +384,11 @@ function checkTools(body: Obj): AppError | null {
   if (typeof tc.type !== "string" || !TOOL_CHOICE_TYPES.includes(tc.type)) {
     return badRequest(`tool_choice: Input tag '${String(tc.type)}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'`);
   }
-  if (tc.type !== "none" && names.size === 0) return badRequest("tool_choice may only be specified while providing tools.");
+  if (tc.type !== "none" && !(Array.isArray(tools) && tools.length > 0)) return badRequest("tool_choice may only be specified while providing tools.");
   if (tc.type === "tool") {
     if (typeof tc.name !== "string") return badRequest("tool_choice.tool.name: Field required");
-    if (!names.has(tc.name)) return badRequest(`tool_choice.tool.name: tool '${tc.name}' is not one of the provided tools`);
+    // A toolset's members (an MCP server's tools) are not listed here: a choice naming one is not checked.
+    if (!names.has(tc.name) && !(tools as unknown[]).some((t) => isObj(t) && typeof t.type === "string" && TOOLSET.test(t.type))) return badRequest(`tool_choice.tool.name: tool '${tc.name}' is not one of the provided tools`);
   }
   return null;
 }

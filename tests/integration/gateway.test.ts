@@ -327,6 +327,26 @@ describe(`gateway through the official SDK (${process.env.THINKGATE_TEST_DB ?? "
     expect(await res.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "some_future_field: Extra inputs are not permitted" } });
   });
 
+  it("takes the toolsets, which have no name: browser and computer toolsets, and the beta MCP connector's mcp_toolset", async () => {
+    const msg = await client.messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 300,
+      messages: [{ role: "user", content: "Open example.com and tell me its title." }],
+      tools: [{ type: "browser_toolset_20260801" }, { type: "computer_toolset_20260801" }],
+      tool_choice: { type: "auto" },
+    });
+    expect(msg.type).toBe("message");
+    const beta = await client.beta.messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 300,
+      messages: [{ role: "user", content: "What do the docs say about retries?" }],
+      mcp_servers: [{ type: "url", url: "https://mcp.example.com/sse", name: "docs" }],
+      tools: [{ type: "mcp_toolset", mcp_server_name: "docs" }],
+      betas: ["mcp-client-2025-11-20"],
+    });
+    expect(beta.type).toBe("message");
+  });
+
   it("forwards a prompt-cache pre-warm (max_tokens 0) as sent: no reasoning route, nothing generated", async () => {
     const prompt = "Prove that the square root of 2 is irrational, step by step, with every lemma proved.";
     const { data: msg, response } = await client.messages
