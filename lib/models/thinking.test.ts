@@ -130,8 +130,12 @@ describe("planThinking rules", () => {
     expect(p.thinking!.type).toBe("adaptive");
     expect(p.toolChoice).toEqual({ type: "auto" });
     expect(p.adjustments.join(" ")).toMatch(/tool_choice "any" replaced by "auto"/);
-    // Adaptive models without the rule keep thinking with a forced tool_choice.
-    expect(plan("claude-opus-4-7", on(), 1024, { type: "any" }).thinking!.type).toBe("adaptive");
+    // Adaptive models without the rule take a forced tool_choice but skip thinking for it, and a tool loop
+    // continuing the call with thinking on would lack its block: off where it can be turned off.
+    const skip = plan("claude-opus-4-7", on(), 1024, { type: "any" });
+    expect(skip.thinking).toEqual({ type: "disabled" });
+    expect(skip.adjustments.join(" ")).toMatch(/skips thinking for tool_choice "any"/);
+    expect(plan("claude-fable-5-2", on(), 1024, { type: "any" }).thinking!.type).toBe("adaptive");
   });
 
   it("passes the client's configuration through for a model nobody knows", () => {

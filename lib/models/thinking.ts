@@ -143,13 +143,19 @@ function planOn(args: Args, intent: Extract<ThinkingIntent, { thinking: "on" }>,
   }
 
   // Manual thinking never allows a forced tool_choice; some models reject it with adaptive too (§1.10).
-  if (isForcedToolChoice(toolChoice) && (mode === "enabled" || caps.rules.rejectsForcedToolChoiceWithThinking)) {
+  // Where adaptive thinking takes it, the API skips thinking for the forced call, so its answer has no thinking
+  // block, and the tool loop's continuation (same configuration, tool_choice auto) would be refused for lacking one:
+  // thinking goes off for the forced call and its loop, which loses no thinking.
+  if (isForcedToolChoice(toolChoice)) {
+    const rejects = mode === "enabled" || caps.rules.rejectsForcedToolChoiceWithThinking;
     if (canTurnOff(caps)) {
-      plan.adjustments.push(`thinking turned off: ${model} rejects tool_choice "${toolChoice!.type}" with thinking on`);
+      plan.adjustments.push(`thinking turned off: ${model} ${rejects ? "rejects" : "skips thinking for"} tool_choice "${toolChoice!.type}" with thinking on`);
       return planOff(args, plan);
     }
-    plan.toolChoice = { type: "auto" };
-    plan.adjustments.push(`tool_choice "${toolChoice!.type}" replaced by "auto": ${model} rejects a forced tool_choice with thinking, and its thinking cannot be turned off`);
+    if (rejects) {
+      plan.toolChoice = { type: "auto" };
+      plan.adjustments.push(`tool_choice "${toolChoice!.type}" replaced by "auto": ${model} rejects a forced tool_choice with thinking, and its thinking cannot be turned off`);
+    }
   }
 
   const asked = intent.budgetTokens ?? (intent.budgetTier ? TIER_BUDGETS[intent.budgetTier] : undefined);

@@ -104,6 +104,25 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
     loops.push({ name: "json drop-in", ids: [rec1.id, rec2.id] });
   });
 
+  it("a forced first tool call on a reasoning route, then an auto continuation: the turn has no thinking block, so its loop runs with thinking off", async () => {
+    const client = sdk(keys.honour);
+    const messages: MessageParam[] = [{ role: "user", content: "Use get_weather for Oslo, then review whether our retry policy handles the 503s it reported." }];
+    const first = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 512, tools: [weatherTool], tool_choice: { type: "any" }, messages }, { headers: { "thinkgate-tier": "reasoning" } })
+      .withResponse();
+    expect(first.data.stop_reason).toBe("tool_use");
+    const toolUse = first.data.content.find((b) => b.type === "tool_use") as { id: string };
+    messages.push({ role: "assistant", content: first.data.content });
+    messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "Oslo: 4°C, rain" }] });
+    // The API skips thinking on a forced call; with thinking still on, the auto continuation's assistant turn lacks its block: a 400.
+    const second = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 512, tools: [weatherTool], tool_choice: { type: "auto" }, messages }).withResponse();
+    expect(second.response.status).toBe(200);
+    const rec1 = await stored(first.response.headers.get("thinkgate-request-id")!);
+    const rec2 = await stored(second.response.headers.get("thinkgate-request-id")!);
+    expect(rec2.stage).toBe("pinned");
+    loops.push({ name: "forced first call", ids: [rec1.id, rec2.id] });
+  });
+
   it("a continuation that names another model is still its tool call's turn: kept on the loop's configuration, in the loop's conversation", async () => {
     const client = sdk(keys.honour);
     const thinking = { type: "enabled" as const, budget_tokens: 2048 };
