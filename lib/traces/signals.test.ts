@@ -1,7 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateSignals, loadLabelled, spansMatch } from "./signals-eval";
-import { expandPattern, extractSignals, POSITION_BINS, SIGNAL_KINDS, type SignalKind, type Span } from "./signals";
+import { RULES } from "./lexicon";
+import { buildTrie, expandPattern, extractSignals, POSITION_BINS, SIGNAL_KINDS, type SignalKind, type Span, type TrieNode } from "./signals";
 import { codeRanges, tokenize } from "./tokenize";
 
 const FIXTURE = path.resolve(__dirname, "../../tests/fixtures/signals-labelled.jsonl");
@@ -227,6 +228,42 @@ describe("tokenizer and patterns", () => {
       ["i", "am", "stuck"],
       ["i", "am", "really", "stuck"],
     ]);
+  });
+
+  it("builds the trie from the groups with exactly the phrases the patterns expand to, each with its rules", () => {
+    // Every phrase the trie ends a rule at, as "tokens => kinds", against the expansion of every pattern.
+    const held = (root: Map<number, TrieNode>): string[] => {
+      const out: string[] = [];
+      const walk = (map: Map<number, TrieNode> | undefined, path: string[]) => {
+        for (let n of map?.values() ?? []) {
+          for (let m: TrieNode | undefined = n; m; m = m.alt) {
+            if (m.rules.length) out.push(`${[...path, m.tok].join(" ")} => ${m.rules.map((r) => r.def).join(",")}`);
+            walk(m.next, [...path, m.tok]);
+          }
+        }
+      };
+      walk(root, []);
+      return out.sort();
+    };
+    // Each rule (a definition of the lexicon) once per phrase, in the lexicon's order.
+    const expected = new Map<string, number[]>();
+    for (const [def, { patterns }] of RULES.entries()) {
+      for (const pattern of patterns) {
+        for (const toks of expandPattern(pattern)) {
+          const defs = expected.get(toks.join(" ")) ?? [];
+          if (!defs.includes(def)) defs.push(def);
+          expected.set(toks.join(" "), defs);
+        }
+      }
+    }
+    const trie = buildTrie();
+    expect(held(trie.root)).toEqual([...expected].map(([phrase, defs]) => `${phrase} => ${defs.join(",")}`).sort());
+    expect(trie.maxLen).toBe(Math.max(...[...expected.keys()].map((p) => p.split(" ").length)));
+    // Glued groups ("{this|it}'s") join tokens across pieces; a dangling comma drops the phrase.
+    const glued = buildTrie([{ kind: "hedge", patterns: ["{this|it}'s {|, } maybe {|,}"] }]);
+    expect(held(glued.root)).toEqual(["it's , maybe => 0", "it's maybe => 0", "this's , maybe => 0", "this's maybe => 0"]);
+    const spaced = buildTrie([{ kind: "hedge", patterns: ["{|,} perhaps {|,}"] }, { kind: "hedge", patterns: ["{|,} perhaps {|so}"] }]);
+    expect(held(spaced.root)).toEqual(["perhaps => 0,1", "perhaps so => 1"]);
   });
 
   it("keeps identifiers and contractions as single tokens", () => {

@@ -83,10 +83,12 @@ const PRIORITY_BY_INDEX: readonly number[] = KINDS.map((k) => lx.KIND_PRIORITY[k
 
 interface CompiledRule {
   kindIndex: number;
+  /** Index of its definition in the rules the trie was built from. */
+  def: number;
   check: Check | undefined;
 }
 
-interface TrieNode {
+export interface TrieNode {
   /** The pattern token this node stands for (verified against the text on a hash hit). */
   tok: string;
   /** Children keyed by hashToken(child.tok); distinct tokens with one hash share a chain. */
@@ -111,8 +113,8 @@ function lookup(map: Map<number, TrieNode>, t: Tokens, i: number): TrieNode | un
   return undefined;
 }
 
-/** Expand "{a|b|}" groups (not nested) into every combination, as token arrays. */
-export function expandPattern(pattern: string): string[][] {
+/** A pattern's pieces: literal text, and "{a|b|}" groups (not nested) as their alternatives. */
+function patternParts(pattern: string): (string | string[])[] {
   const parts: (string | string[])[] = [];
   let i = 0;
   while (i < pattern.length) {
@@ -126,37 +128,88 @@ export function expandPattern(pattern: string): string[][] {
     parts.push(pattern.slice(i, open), pattern.slice(open + 1, close).split("|"));
     i = close + 1;
   }
+  return parts;
+}
+
+const phraseTokens = (phrase: string): string[] =>
+  phrase.toLowerCase().replace(/[\u2019\u02bc]/g, "'").split(/\s+/).filter((x) => x.length > 0);
+
+/** A phrase that starts or ends with a comma is dropped (an empty alternative left it dangling). */
+const danglingComma = (toks: readonly string[]) => toks[0] === "," || toks[toks.length - 1] === ",";
+
+/** Expand "{a|b|}" groups (not nested) into every combination, as token arrays. */
+export function expandPattern(pattern: string): string[][] {
   let acc: string[] = [""];
-  for (const p of parts) {
+  for (const p of patternParts(pattern)) {
     if (typeof p === "string") acc = acc.map((a) => a + p);
     else acc = acc.flatMap((a) => p.map((alt) => a + alt));
   }
   const out: string[][] = [];
   for (const phrase of acc) {
-    const toks = phrase.toLowerCase().replace(/[\u2019\u02bc]/g, "'").split(/\s+/).filter((x) => x.length > 0);
-    if (toks.length === 0 || toks[0] === "," || toks[toks.length - 1] === ",") continue;
+    const toks = phraseTokens(phrase);
+    if (toks.length === 0 || danglingComma(toks)) continue;
     out.push(toks);
   }
   return out;
 }
 
-function buildTrie(): { root: Map<number, TrieNode>; maxLen: number } {
+function addRule(node: TrieNode, rule: CompiledRule): void {
+  if (!node.rules.includes(rule)) node.rules.push(rule);
+}
+
+/**
+ * Adds every phrase of a pattern to the trie, walking its groups rather than
+ * expanding them into strings first: the lexicon's 242 patterns stand for
+ * ~24,000 phrases, and expanding them cold (as every process and the record
+ * thread did at start) cost 150-400 ms of each start. Each piece is read into
+ * tokens once and shared prefixes are inserted once. A group glued to a word
+ * ("{this|it}'s") joins tokens across pieces, so such a pattern is expanded
+ * as before. Returns the longest phrase, in tokens.
+ */
+function insertPattern(root: Map<number, TrieNode>, pattern: string, rule: CompiledRule): number {
+  const glued = /[^\s]\{|\}[^\s]/.test(pattern);
+  if (glued) {
+    let longest = 0;
+    for (const toks of expandPattern(pattern)) {
+      longest = Math.max(longest, toks.length);
+      let map = root;
+      let node: TrieNode | undefined;
+      for (const tok of toks) {
+        node = childFor(map, tok);
+        map = node.next ??= new Map();
+      }
+      if (node) addRule(node, rule);
+    }
+    return longest;
+  }
+  const pieces = patternParts(pattern).map((p) => (typeof p === "string" ? [phraseTokens(p)] : p.map(phraseTokens)));
+  let longest = 0;
+  const walk = (k: number, node: TrieNode | undefined, depth: number, first: string | undefined, last: string | undefined) => {
+    if (k === pieces.length) {
+      if (node && first !== "," && last !== ",") {
+        addRule(node, rule);
+        longest = Math.max(longest, depth);
+      }
+      return;
+    }
+    for (const toks of pieces[k]!) {
+      if (first === undefined && toks[0] === ",") continue;
+      let n = node;
+      for (const tok of toks) n = childFor(n ? (n.next ??= new Map()) : root, tok);
+      walk(k + 1, n, depth + toks.length, first ?? toks[0], toks.length ? toks[toks.length - 1] : last);
+    }
+  };
+  walk(0, undefined, 0, undefined, undefined);
+  return longest;
+}
+
+/** The lexicon's rules as one trie of their phrases (exported for its test). */
+export function buildTrie(rules: readonly lx.RuleDef[] = lx.RULES): { root: Map<number, TrieNode>; maxLen: number } {
   const root = new Map<number, TrieNode>();
   let maxLen = 0;
-  for (const def of lx.RULES) {
-    const rule: CompiledRule = { kindIndex: KIND_INDEX[def.kind], check: def.check };
-    for (const pattern of def.patterns) {
-      for (const toks of expandPattern(pattern)) {
-        maxLen = Math.max(maxLen, toks.length);
-        let map = root;
-        let node: TrieNode | undefined;
-        for (const tok of toks) {
-          node = childFor(map, tok);
-          map = node.next ??= new Map();
-        }
-        if (node && !node.rules.includes(rule)) node.rules.push(rule);
-      }
-    }
+  for (const [i, def] of rules.entries()) {
+    const rule: CompiledRule = { kindIndex: KIND_INDEX[def.kind], def: i, check: def.check };
+    for (const pattern of def.patterns) maxLen = Math.max(maxLen, insertPattern(root, pattern, rule));
   }
   return { root, maxLen };
 }
