@@ -34,4 +34,14 @@ describe("login limiter", () => {
     l.fail("a");
     expect(l.retryAfterMs("a")).toBe(0); // counting starts over
   });
+
+  it("forgives one failure counted for an attempt that turned out right, lifting the lock it set", () => {
+    const { l } = limiter();
+    for (let i = 0; i < 4; i++) l.fail("ip");
+    expect(l.retryAfterMs("ip")).toBe(1_000);
+    l.forgive("ip");
+    expect(l.retryAfterMs("ip")).toBe(0);
+    l.forgive("unknown"); // nothing counted: nothing to forgive
+    expect(l.retryAfterMs("unknown")).toBe(0);
+  });
 });

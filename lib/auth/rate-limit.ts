@@ -6,6 +6,11 @@
  * to an account of their own between guesses. Counters forget after a quiet
  * window. With several instances each keeps its own counts (Redis would share
  * them; see ARCHITECTURE "Scale-out").
+ *
+ * An attempt is counted as a failure as soon as it is let through, before
+ * its password is checked (which takes a hash's time), and forgiven when it
+ * checks out: counted only once it had failed, any number of guesses sent at
+ * once all passed the check before the first of them was counted.
  */
 import { LRUCache } from "lru-cache";
 
@@ -58,6 +63,14 @@ export class LoginLimiter {
     const over = e.failures - this.policy.free;
     if (over > 0) e.lockedUntil = now + Math.min(this.policy.maxLockMs, this.policy.baseLockMs * 2 ** (over - 1));
     this.entries.set(key, e);
+  }
+
+  /** Takes back one failure counted for an attempt that turned out right; lifts the lock when the rest are within the free ones. */
+  forgive(key: string): void {
+    const e = this.entry(key);
+    if (!e) return;
+    e.failures = Math.max(0, e.failures - 1);
+    if (e.failures <= this.policy.free) e.lockedUntil = 0;
   }
 
   reset(key: string): void {

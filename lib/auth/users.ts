@@ -81,13 +81,14 @@ export async function signIn(emailRaw: string, password: string, clientAddress: 
   const email = emailRaw.trim().toLowerCase();
   const { email: byEmail, ip: byIp } = loginLimiters();
   throwIfThrottled(Math.max(byEmail.retryAfterMs(email), byIp.retryAfterMs(clientAddress)));
+  // Counted before the check (lib/auth/rate-limit.ts says why), forgiven when it succeeds.
+  byEmail.fail(email);
+  byIp.fail(clientAddress);
   const user = await usersRepo.byEmail(email);
   const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
-  if (!user || !ok) {
-    byEmail.fail(email);
-    byIp.fail(clientAddress);
-    throw new AppError("authentication_error", INVALID_LOGIN);
-  }
+  if (!user || !ok) throw new AppError("authentication_error", INVALID_LOGIN);
+  byEmail.forgive(email);
+  byIp.forgive(clientAddress);
   if (user.disabledAt) {
     // Only after the password checked out: telling a stranger the account is disabled leaks that it exists.
     throw new AppError("permission_error", "this account is disabled; ask an admin to enable it");
@@ -117,10 +118,9 @@ export async function changeOwnPassword(id: string, current: string, next: strin
   if (!user || user.disabledAt) throw new AppError("authentication_error", "your session has expired or is not valid; sign in again");
   const { email: byEmail } = loginLimiters();
   throwIfThrottled(byEmail.retryAfterMs(user.email));
-  if (!(await verifyPassword(user.passwordHash, current))) {
-    byEmail.fail(user.email);
-    throw badRequest("currentPassword: the current password is not right");
-  }
+  byEmail.fail(user.email);
+  if (!(await verifyPassword(user.passwordHash, current))) throw badRequest("currentPassword: the current password is not right");
+  byEmail.forgive(user.email);
   if (current === next) throw badRequest("newPassword: choose a password other than the current one");
   return (await updateUser(id, { password: next })).user;
 }

@@ -149,6 +149,21 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(Number(retryAfter)).toBeGreaterThan(0);
   });
 
+  it("counts guesses sent all at once: only the free ones and the one that locks are checked, the rest get a 429", async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        fetch(`${server.url}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: "burst@example.com", password: `guess-${i}` }),
+        }).then((r) => r.status),
+      ),
+    );
+    // 5 free failures, then the 6th locks: every later guess is refused unchecked (all 12 were checked before).
+    expect(guesses.filter((s) => s === 401)).toHaveLength(6);
+    expect(guesses.filter((s) => s === 429)).toHaveLength(6);
+  });
+
   it("logs out on the server: a copy of the old cookies, CSRF header and all, gets a 401", async () => {
     const b = new Browser(server.url);
     await b.login(ADMIN.email, ADMIN.password);
