@@ -45,4 +45,14 @@ describe("set parsing", () => {
     expect(() => parseJsonl('{"prompt":"a","expected":"1","id":"x"}\n{"prompt":"b","expected":"2","id":"x"}')).toThrow(/appears twice/);
     expect(() => parseJsonl("\n")).toThrow(/no items/);
   });
+
+  it("refuses a file of more items than a set holds before parsing any line, however many bad lines it has", () => {
+    const ok = '{"prompt":"p","expected":"1"}';
+    // 20 MB of "{}" lines (an editor's upload) built a report line for each of them and ran the server out of heap.
+    const t0 = performance.now();
+    expect(() => parseJsonl("{}\n".repeat(1_000_000))).toThrow(/more than 2000 items; at most 2000$/);
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(parseJsonl(Array(2000).fill(ok).join("\n\u00a0\n"))).toHaveLength(2000);
+    expect(() => parseJsonl(Array(2001).fill(ok).join("\n"))).toThrow(/more than 2000 items/);
+  });
 });
