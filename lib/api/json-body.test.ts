@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors";
-import { jsonDepthExceeds, loneSurrogateAt, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS, parseJsonObject, parseJsonText } from "./json-body";
+import { jsonDepthExceeds, loneSurrogateAt, loneSurrogateAtInTurns, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS, parseJsonObject, parseJsonText } from "./json-body";
 
 function reason(fn: () => unknown): string {
   try {
@@ -19,6 +19,32 @@ describe("loneSurrogateAt", () => {
     expect(loneSurrogateAt({ ["k\udfff"]: 1 })).toBe("k\udfff");
     expect(loneSurrogateAt("\udc00 first")).toBe("(the value)");
     expect(loneSurrogateAt({ emoji: "😀 \ud83d\ude00", n: 1, z: null })).toBeNull();
+    expect(loneSurrogateAt({ a: { b: { ["c\ud800"]: [] } } })).toBe("a.b.c\ud800");
+  });
+
+  it("walks a management call's body in turns: other requests are served while it walks a million values", async () => {
+    // A viewer's 3 MB body of 900,000 "{}" (any JSON endpoint) held the event loop for 1.5 s in one walk.
+    const body = { rules: Array.from({ length: 900_000 }, () => ({})), last: "x\udc00" };
+    let served = 0;
+    let longest = 0;
+    let at = performance.now();
+    let walking = true;
+    const other = () => {
+      const now = performance.now();
+      longest = Math.max(longest, now - at);
+      at = now;
+      served++;
+      if (walking) setImmediate(other);
+    };
+    setImmediate(other);
+    const found = await loneSurrogateAtInTurns(body);
+    walking = false;
+    expect(found).toBe("last");
+    expect(served).toBeGreaterThan(5);
+    expect(longest).toBeLessThan(300); // turns of 8 ms; generous for a garbage collection on a busy machine
+    expect(await loneSurrogateAtInTurns({ a: [{ b: "ok" }, { c: "x\ud800" }] })).toBe("a.1.c");
+    expect(await loneSurrogateAtInTurns("\udc00")).toBe("(the value)");
+    expect(await loneSurrogateAtInTurns({ ok: ["😀"] })).toBeNull();
   });
 });
 

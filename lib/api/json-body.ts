@@ -13,6 +13,7 @@
  */
 import { decodeUtf8 } from "./body-limit";
 import { AppError } from "./errors";
+import { turnBudget } from "../runtime/turns";
 
 /** Deeper than any tool schema or content a client sends; shallow enough for every recursive walk. */
 export const MAX_JSON_DEPTH = 64;
@@ -110,19 +111,77 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * so what a person names and stores is checked for it.
  */
 export function loneSurrogateAt(value: unknown): string | null {
-  const stack: [unknown, string][] = [[value, ""]];
-  while (stack.length) {
-    const [v, at] = stack.pop()!;
-    if (typeof v === "string") {
-      if (LONE_SURROGATE.test(v)) return at || "(the value)";
+  const walk = loneSurrogateWalk(value);
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same, yielding to other requests every few milliseconds: a management
+ * call's body may hold up to MAX_JSON_VALUES values, and a viewer's 3 MB
+ * list of "{}" held the event loop for 1.5 s in one walk.
+ */
+export async function loneSurrogateAtInTurns(value: unknown): Promise<string | null> {
+  const walk = loneSurrogateWalk(value);
+  const turn = turnBudget();
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+    await turn();
+  }
+}
+
+interface WalkNode {
+  v: object;
+  key: string | number;
+  up: WalkNode | null;
+}
+
+/** A container being walked: its keys (null for an array: its indexes) and the next one to look at. */
+interface WalkFrame {
+  node: WalkNode;
+  keys: string[] | null;
+  next: number;
+}
+
+const frameOf = (node: WalkNode): WalkFrame => ({ node, keys: Array.isArray(node.v) ? null : Object.keys(node.v), next: 0 });
+
+/** "routes.0.name": the keys from the root down to `node`, then `last`. Built only for the value found, not for every value walked. */
+function pathOf(node: WalkNode, last: string | number): string {
+  const keys: (string | number)[] = [last];
+  for (let n: WalkNode | null = node; n.up; n = n.up) keys.push(n.key);
+  return keys.reverse().join(".");
+}
+
+/**
+ * Walks every string and key, depth first with a stack of containers (no
+ * recursion), one member at a time: a list of a million items is not turned
+ * into a million entries at once. Pauses every 1,024 members so a caller can
+ * yield; returns where the first lone surrogate is.
+ */
+function* loneSurrogateWalk(value: unknown): Generator<void, string | null> {
+  if (typeof value === "string") return LONE_SURROGATE.test(value) ? "(the value)" : null;
+  if (typeof value !== "object" || value === null) return null;
+  const frames: WalkFrame[] = [frameOf({ v: value, key: "", up: null })];
+  let steps = 0;
+  while (frames.length) {
+    if ((++steps & 1023) === 0) yield;
+    const frame = frames[frames.length - 1]!;
+    const container = frame.node.v as Record<string | number, unknown>;
+    const size = frame.keys ? frame.keys.length : (frame.node.v as unknown[]).length;
+    if (frame.next >= size) {
+      frames.pop();
       continue;
     }
-    if (typeof v !== "object" || v === null) continue;
-    for (const [k, x] of Object.entries(v)) {
-      const here = at ? `${at}.${k}` : k;
-      if (LONE_SURROGATE.test(k)) return here;
-      stack.push([x, here]);
-    }
+    const i = frame.next++;
+    const key = frame.keys ? frame.keys[i]! : i;
+    if (typeof key === "string" && LONE_SURROGATE.test(key)) return pathOf(frame.node, key);
+    const x = container[key];
+    if (typeof x === "string") {
+      if (LONE_SURROGATE.test(x)) return pathOf(frame.node, key);
+    } else if (typeof x === "object" && x !== null) frames.push(frameOf({ v: x, key, up: frame.node }));
   }
   return null;
 }

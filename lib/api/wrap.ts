@@ -8,7 +8,7 @@ import { hasSessionCookie, sessionCaller } from "../auth/principal";
 import { csrfMatches, CSRF_HEADER, isStateChanging } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { AppError, badRequest } from "./errors";
-import { loneSurrogateAt } from "./json-body";
+import { loneSurrogateAtInTurns } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
 import { newRequestId } from "./ids";
 import { errorResponse } from "./error-response";
@@ -81,7 +81,7 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
  */
 export async function parseJson(req: ApiRequest): Promise<unknown> {
   const { value } = await req.json();
-  const at = loneSurrogateAt(value);
+  const at = await loneSurrogateAtInTurns(value);
   if (at) throw badRequest(`${at}: a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text`);
   return value;
 }
