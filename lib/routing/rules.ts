@@ -46,7 +46,10 @@ export const ruleSchema = z
 
 export type Rule = z.infer<typeof ruleSchema>;
 
-export const ruleSetSchema = z.array(ruleSchema).max(500).superRefine((rules, ctx) => {
+/** Rules in one rule set at most. */
+export const MAX_RULES = 500;
+
+export const ruleSetSchema = z.array(ruleSchema).max(MAX_RULES).superRefine((rules, ctx) => {
   const phraseChars = rules.reduce((n, r) => n + (r.when.promptContains ?? []).reduce((m, p) => m + p.length, 0), 0);
   if (phraseChars > MAX_PHRASE_CHARS) {
     ctx.addIssue({ code: "custom", path: [], message: `the rules' promptContains phrases add up to ${phraseChars} characters; at most ${MAX_PHRASE_CHARS} are allowed` });

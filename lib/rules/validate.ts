@@ -7,7 +7,7 @@
  */
 import { ZodError } from "zod";
 import { AppError } from "../api/errors";
-import { ruleSetSchema, type Rule } from "../routing/rules";
+import { MAX_RULES, ruleSetSchema, type Rule } from "../routing/rules";
 
 export interface RuleIssue {
   /** 0-based index of the rule in the submitted list; null for the list itself. */
@@ -128,6 +128,9 @@ export function describeIssue(issue: RuleIssue, raw: unknown): string {
 
 /** The problems with a draft, empty when it can be saved. */
 export function checkRuleSet(raw: unknown, routeIds: ReadonlySet<string>): { rules: Rule[] | null; issues: RuleIssue[] } {
+  // Said once, before any rule is looked at: the checks of each rule (rawCrossIssues among them) made an
+  // issue per rule, and a viewer's test draft of 500,000 rules with one id held the event loop for seconds.
+  if (Array.isArray(raw) && raw.length > MAX_RULES) return { rules: null, issues: [{ rule: null, field: "", message: `has too many entries (at most ${MAX_RULES})` }] };
   const parsed = ruleSetSchema.safeParse(raw);
   if (!parsed.success) return { rules: null, issues: dedupe([...issuesFromZod(parsed.error), ...rawCrossIssues(raw, routeIds)]).sort(byPosition) };
   const issues = routeIssues(parsed.data, routeIds);
