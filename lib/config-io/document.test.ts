@@ -19,6 +19,19 @@ function sample(): Record<string, unknown> & { routes: Record<string, unknown>[]
 const paths = (raw: unknown) => checkDocument(raw).issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
 
 describe("config document validation", () => {
+  it("lists at most the first 100 problems, and checks no entry past them", () => {
+    // 240,000 empty route entries (720 KB, any viewer may validate a file) made about a million issues; the answer listing them ran the server out of heap.
+    const t0 = performance.now();
+    for (const section of ["routes", "apps", "prices"] as const) {
+      const raw = { ...sample(), [section]: Array.from({ length: 240_000 }, () => ({})) };
+      const { document, issues } = checkDocument(raw);
+      expect(document).toBeNull();
+      expect(issues).toHaveLength(101);
+      expect(issues[100]).toEqual({ path: "", message: "only the first 100 problems are listed" });
+    }
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+
   it("accepts the seeded configuration and fills in defaults in a fixed key order", () => {
     const doc = validateDocument(sample());
     expect(Object.keys(doc)).toEqual(["version", "settings", "routes", "rules", "apps", "prices"]);

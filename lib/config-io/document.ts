@@ -206,6 +206,7 @@ function parseRoutes(raw: unknown[], issues: ConfigIssue[]): ConfigRoute[] {
   const out: ConfigRoute[] = [];
   const seen = new Set<string>();
   raw.forEach((entry, i) => {
+    if (issues.length >= MAX_ISSUES) return;
     const at = `routes[${i}]`;
     if (!isObject(entry)) return void issues.push({ path: at, message: "must be a route (an object with id, name, tier, model, thinking, ...)" });
     const { id, ...rest } = entry;
@@ -230,6 +231,7 @@ function parseApps(raw: unknown[], issues: ConfigIssue[]): ConfigApp[] {
   const out: ConfigApp[] = [];
   const seen = new Set<string>();
   raw.forEach((entry, i) => {
+    if (issues.length >= MAX_ISSUES) return;
     const at = `apps[${i}]`;
     if (!isObject(entry)) return void issues.push({ path: at, message: "must be an app policy (an object with name, tier, ...)" });
     const { name, ...rest } = entry;
@@ -259,6 +261,7 @@ function parsePrices(raw: unknown[], issues: ConfigIssue[]): ConfigPrice[] {
   const out: ConfigPrice[] = [];
   const seen = new Set<string>();
   raw.forEach((entry, i) => {
+    if (issues.length >= MAX_ISSUES) return;
     const at = `prices[${i}]`;
     const parsed = priceBody.safeParse(entry);
     if (!parsed.success) return void issues.push(...zodIssues(at, parsed.error));
@@ -270,6 +273,13 @@ function parsePrices(raw: unknown[], issues: ConfigIssue[]): ConfigPrice[] {
   });
   return out;
 }
+
+/**
+ * Problems reported at most. Entries past them are not checked: a file of
+ * 240,000 empty route entries (720 KB, any viewer may validate one) made a
+ * million issues, and the answer listing them ran the server out of heap.
+ */
+export const MAX_ISSUES = 100;
 
 export interface Checked {
   document: ConfigDocument | null;
@@ -336,6 +346,11 @@ export function checkDocument(raw: unknown): Checked {
     }
   }
 
+  // Reaching the bound, entries may have been left unchecked.
+  if (issues.length >= MAX_ISSUES) {
+    issues.length = MAX_ISSUES;
+    issues.push({ path: "", message: `only the first ${MAX_ISSUES} problems are listed` });
+  }
   if (issues.length || !settings || !rules) return { document: null, issues };
   return { document: canonicalDocument({ settings, routes, rules, apps, prices }), issues: [] };
 }
