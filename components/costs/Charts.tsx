@@ -53,9 +53,9 @@ export function SpendByGroupChart({ series, label }: { series: GroupSeries; labe
         <XAxis dataKey="label" tick={AXIS} tickLine={false} axisLine={{ stroke: "#d1d5db" }} minTickGap={16} />
         <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={compactUsd} width={56} />
         <Tooltip formatter={(v, name) => [usdTooltip(v), name]} />
-        <Legend iconType="square" wrapperStyle={{ fontSize: 12 }} itemSorter={orderBy(series.keys.map((k) => k.key))} />
+        <Legend iconType="square" wrapperStyle={{ fontSize: 12 }} itemSorter={orderBy(series.keys.map((k) => k.dataKey))} />
         {series.keys.map((k) => (
-          <Bar key={k.key} dataKey={k.key} name={k.label} stackId="group" fill={k.color} isAnimationActive={false} maxBarSize={48} />
+          <Bar key={k.dataKey} dataKey={k.dataKey} name={k.label} stackId="group" fill={k.color} isAnimationActive={false} maxBarSize={48} />
         ))}
       </BarChart>
     </ChartBox>

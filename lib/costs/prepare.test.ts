@@ -79,9 +79,9 @@ describe("prepareGroupSeries", () => {
   it("gives each group a column and a colour, tiers their own", () => {
     const s = summary();
     const g = prepareGroupSeries(s);
-    expect(g.keys.map((k) => k.key)).toEqual(["reasoning", "standard"]);
-    expect(g.rows[0]).toMatchObject({ bucket: B1, reasoning: 0.36, standard: 0.051 });
-    expect(g.rows[1]).toMatchObject({ reasoning: 0, standard: 0 });
+    expect(g.keys.map((k) => [k.key, k.dataKey])).toEqual([["reasoning", "g0"], ["standard", "g1"]]);
+    expect(g.rows[0]).toMatchObject({ bucket: B1, g0: 0.36, g1: 0.051 });
+    expect(g.rows[1]).toMatchObject({ g0: 0, g1: 0 });
     const tiers = prepareGroupSeries({ ...s, range: { ...s.range, groupBy: "tier" }, groups: [group("reasoning", { costTotal: 2 }), group("standard", { costTotal: 1 })] });
     expect(tiers.keys.find((k) => k.key === "reasoning")!.color).toBe("#7c3aed");
     expect(tiers.keys.find((k) => k.key === "standard")!.color).toBe("#0d9488");
@@ -96,8 +96,22 @@ describe("prepareGroupSeries", () => {
     expect(out.keys[3]!.label).toBe("Other (6)");
     const row = out.rows[1]!;
     expect(row[OTHER_KEY]).toBe(7 + 6 + 5 + 4 + 3 + 2);
-    const sum = out.keys.reduce((a, k) => a + (row[k.key] as number), 0);
+    const sum = out.keys.reduce((a, k) => a + (row[k.dataKey] as number), 0);
     expect(sum).toBe(groups.reduce((a, g) => a + g.costTotal, 0));
+  });
+
+  it("keeps a group named like a row's own field or Object's prototype apart from them", () => {
+    const s = summary();
+    const names = ["label", "bucket", "__proto__", "constructor"];
+    const groups = names.map((k, i) => group(k, { costTotal: 4 - i, requests: 1 }));
+    const series = groups.map((g) => ({ ...g, bucket: B2 }));
+    const out = prepareGroupSeries({ ...s, groups, series });
+    expect(out.keys.map((k) => k.key)).toEqual(names);
+    const row = out.rows[1]!;
+    expect(row).toMatchObject({ bucket: B2, label: out.rows[1]!.label });
+    expect(typeof row.label).toBe("string");
+    expect(out.keys.map((k) => row[k.dataKey])).toEqual([4, 3, 2, 1]);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
   });
 });
 

@@ -81,14 +81,21 @@ export function prepareBucketSeries(s: CostSummary): BucketPoint[] {
 }
 
 export interface GroupKey {
+  /** The group: a route id, a model, a tier, or OTHER_KEY. */
   key: string;
+  /**
+   * Its column in the rows: "g0", "g1"... (OTHER_KEY for Other), never the
+   * key itself. Route ids are chosen by editors: one named "label" or
+   * "bucket" overwrote the row's own fields, and "__proto__" was dropped.
+   */
+  dataKey: string;
   label: string;
   color: string;
 }
 
 export interface GroupSeries {
   keys: GroupKey[];
-  /** One row per bucket: bucket, label, and the cost of each group key (plus "Other"). */
+  /** One row per bucket: bucket, label, and the cost of each group under its dataKey (plus "Other"). */
   rows: ({ bucket: string; label: string } & Record<string, number | string>)[];
 }
 
@@ -105,19 +112,19 @@ export function groupColor(groupBy: GroupBy, key: string, index: number): string
 export function prepareGroupSeries(s: CostSummary, maxGroups = 6): GroupSeries {
   const ranked = [...s.groups].sort((a, b) => b.costTotal - a.costTotal || b.requests - a.requests);
   const own = ranked.length > maxGroups ? ranked.slice(0, maxGroups - 1) : ranked;
-  const ownKeys = new Set(own.map((g) => g.key));
-  const keys: GroupKey[] = own.map((g, i) => ({ key: g.key, label: g.label, color: groupColor(s.range.groupBy, g.key, i) }));
-  if (ranked.length > own.length) keys.push({ key: OTHER_KEY, label: `Other (${ranked.length - own.length})`, color: OTHER_COLOR });
+  const keys: GroupKey[] = own.map((g, i) => ({ key: g.key, dataKey: `g${i}`, label: g.label, color: groupColor(s.range.groupBy, g.key, i) }));
+  const column = new Map(keys.map((k) => [k.key, k.dataKey]));
+  if (ranked.length > own.length) keys.push({ key: OTHER_KEY, dataKey: OTHER_KEY, label: `Other (${ranked.length - own.length})`, color: OTHER_COLOR });
   const rows = new Map<string, GroupSeries["rows"][number]>();
   for (const b of s.buckets) {
     const row: GroupSeries["rows"][number] = { bucket: b, label: bucketLabel(b, s.range.granularity) };
-    for (const k of keys) row[k.key] = 0;
+    for (const k of keys) row[k.dataKey] = 0;
     rows.set(b, row);
   }
   for (const p of s.series) {
     const row = rows.get(p.bucket);
     if (!row) continue;
-    const k = ownKeys.has(p.key) ? p.key : OTHER_KEY;
+    const k = column.get(p.key) ?? OTHER_KEY;
     row[k] = (row[k] as number) + p.costTotal;
   }
   return { keys, rows: [...rows.values()] };
