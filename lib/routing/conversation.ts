@@ -127,7 +127,6 @@ async function readFacts(m: Message, turn: () => Promise<void>): Promise<Message
   return { userText: words.join("\n"), digest: digest.update("]]").digest("base64url") };
 }
 
-/** Whether the message carries a tool result; read in place (a message may have 100,000 blocks). */
 /**
  * How the request's final assistant turn opens, when it ends with one that
  * has content (consecutive assistant messages are one turn): "thinking" (a
@@ -145,6 +144,7 @@ export function finalAssistantOpening(messages: readonly Message[]): "thinking" 
   return first?.type === "thinking" || first?.type === "redacted_thinking" ? "thinking" : "other";
 }
 
+/** Whether the message carries a tool result; read in place (a message may have 100,000 blocks). */
 const hasToolResult = (m: Message) => Array.isArray(m.content) && (m.content as unknown[]).some((b) => typeof b === "object" && b !== null && (b as Block).type === "tool_result");
 
 /** A block reduced to what identifies it: what clients legitimately vary is dropped. */
