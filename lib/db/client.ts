@@ -6,9 +6,11 @@
  * the PostgreSQL one is used through the SQLite one's type.
  */
 import path from "node:path";
+import { logger } from "../observability/logger";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { databaseUrl, providerOf, sqlitePath, type DbProvider } from "./provider";
 import { BUSY_TIMEOUT_MS, waitingWhenBusy } from "./sqlite-busy";
+import { releasingFailedEnds } from "./transaction-ends";
 
 export type Db = SqliteClient;
 
@@ -36,7 +38,18 @@ function create(url: string): DbHandle {
   const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { PrismaClient: PgClient } = require("./generated/postgres/client.ts") as typeof import("./generated/postgres/client.ts");
-  const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.THINKGATE_PG_POOL ?? 10) });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Pool } = require("pg") as typeof import("pg");
+  const pool = new Pool({ connectionString: url, max: Number(process.env.THINKGATE_PG_POOL ?? 10) });
+  // The pool listens for errors only on its idle clients. A client it hands
+  // out through a promise (Prisma's transactions) has no listener until the
+  // taker's code runs, after the data that completed its connection has been
+  // read; a backend terminated as it connected (the server restarting) sends
+  // its error in that same read, and an 'error' with no listener ended the
+  // process. Every client listens from its connection on; the error still
+  // fails whatever query it was running, and the pool drops the client.
+  pool.on("connect", (client) => client.on("error", (err) => logger.warn({ err: err.message }, "database connection lost")));
+  const adapter = releasingFailedEnds(new PrismaPg(pool, { disposeExternalPool: true }));
   return { url, provider, client: new PgClient({ adapter }) as unknown as Db };
 }
 

@@ -13,7 +13,8 @@
  *  - the spool's bound: new requests refused with 503, none accepted lost;
  *  - SIGTERM drains; with the database down it leaves the spool for the next start;
  *  - a client's text with a NUL character, which PostgreSQL's text cannot hold;
- *  - a row the database refuses for its data: set aside, every other row written.
+ *  - a row the database refuses for its data: set aside, every other row written;
+ *  - PostgreSQL connections ended under a transaction or as they connect.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import Database from "better-sqlite3";
@@ -505,5 +506,119 @@ describe(`no lost records (${kind})`, () => {
     const unreachable = createRecordWriter("postgresql://postgres@127.0.0.1:1/none");
     cleanups.push(() => unreachable.close());
     await expect(storeLines<Record<string, unknown>>([JSON.stringify(copies[0])], asRow, (rows) => unreachable.insert(rows as unknown as Record<string, unknown>[]))).rejects.toThrow();
+  }, TIMEOUT);
+});
+
+/**
+ * A TCP proxy to PostgreSQL that ends connections where a restarted or
+ * failing server ends them: under a transaction (after its BEGIN), or as they
+ * connect (a FATAL error read together with the message that completes the
+ * connection, as a backend terminated during its start sends it).
+ */
+async function endingProxy(url: string) {
+  const target = new URL(url);
+  const sockets = new Set<net.Socket>();
+  const state = { mode: "pass" as "pass" | "in-transaction" | "on-connect", endedInTransaction: 0, endedOnConnect: 0 };
+  const fatal = (() => {
+    const fields = Buffer.from("SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0");
+    const head = Buffer.alloc(5);
+    head.write("E", 0);
+    head.writeInt32BE(fields.length + 4, 1);
+    return Buffer.concat([head, fields]);
+  })();
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const s of [client, upstream]) {
+      s.on("error", end);
+      s.on("close", () => {
+        sockets.delete(s);
+        end();
+      });
+    }
+    let begun = false;
+    client.on("data", (d: Buffer) => {
+      if (begun && state.mode === "in-transaction") {
+        state.endedInTransaction++;
+        return end();
+      }
+      if (d.includes("BEGIN")) begun = true;
+      else if (d.includes("COMMIT") || d.includes("ROLLBACK")) begun = false;
+      upstream.write(d);
+    });
+    // The connection's start: messages (type, int32 length) until ReadyForQuery ('Z').
+    const poisoned = state.mode === "on-connect";
+    let starting = Buffer.alloc(0);
+    let started = false;
+    upstream.on("data", (d: Buffer) => {
+      if (started || !poisoned) return void client.write(d);
+      starting = Buffer.concat([starting, d]);
+      for (let at = 0; at + 5 <= starting.length; at += 1 + starting.readInt32BE(at + 1)) {
+        if (starting[at] !== 0x5a || at + 1 + starting.readInt32BE(at + 1) > starting.length) continue;
+        started = true;
+        state.endedOnConnect++;
+        client.write(Buffer.concat([starting.subarray(0, at + 1 + starting.readInt32BE(at + 1)), fatal]));
+        client.end();
+        upstream.destroy();
+        return;
+      }
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((r) => proxy.close(() => r()));
+  });
+  const proxied = new URL(url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String((proxy.address() as net.AddressInfo).port);
+  return {
+    url: proxied.toString(),
+    state,
+    /** Ends every open connection (the pool's idle ones with them). */
+    cutAll: () => sockets.forEach((s) => s.destroy()),
+  };
+}
+
+describe.skipIf(kind !== "postgresql")("PostgreSQL connections ended under the gateway", () => {
+  it("under a transaction or as they connect: the gateway neither stops nor hangs, and loses no record", async () => {
+    const url = await database();
+    const proxy = await endingProxy(url);
+    // A pool of 1: each transaction whose connection ended kept a slot for good, and once the slots were gone every query waited.
+    const server = await startServer({ databaseUrl: proxy.url, spoolDir: spool(), env: { THINKGATE_PG_POOL: "1" } });
+    cleanups.push(() => server.stop());
+    const traffic = load(server, 2);
+
+    // Read from the database (no cache on the way): answered at once.
+    const readsRecords = async () => {
+      const res = await fetch(`${server.url}/api/requests?limit=1`, { headers: { "x-api-key": server.adminKey }, signal: AbortSignal.timeout(5_000) });
+      expect(res.status).toBe(200);
+    };
+
+    proxy.state.mode = "in-transaction";
+    await eventually(async () => (proxy.state.endedInTransaction >= 1 ? true : undefined), 20_000);
+    proxy.state.mode = "pass";
+    await readsRecords();
+
+    // New connections end as they connect; the open ones are cut, so the pool must connect again.
+    proxy.state.mode = "on-connect";
+    proxy.cutAll();
+    // Long enough for a transaction to connect (pins that failed are tried again 2 s later).
+    const onConnectFrom = Date.now();
+    await eventually(async () => (proxy.state.endedOnConnect >= 3 && Date.now() - onConnectFrom > 2_500 ? true : undefined), 20_000);
+    await sleep(500);
+    proxy.state.mode = "pass";
+
+    expect(server.proc.exitCode, server.output()).toBe(null);
+    const before = traffic.completed();
+    await eventually(async () => (traffic.completed() >= before + 10 ? true : undefined), 10_000);
+    const { completed } = await traffic.stop();
+    await readsRecords();
+    await assertNoneLost(url, completed, "PostgreSQL connections ended");
   }, TIMEOUT);
 });
