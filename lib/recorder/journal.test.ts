@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Journal } from "./journal";
 
 const dirs: string[] = [];
@@ -124,5 +124,29 @@ describe("journal", () => {
     expect(fs.readFileSync(path.join(dir, "LOCK"), "utf8").trim()).toBe(String(process.pid));
     j.close();
     expect(fs.existsSync(path.join(dir, "LOCK"))).toBe(false);
+  });
+
+  it("a new segment that cannot be opened leaves the journal on the one it had, never on a closed descriptor", () => {
+    const dir = tmp();
+    // Each line fills a segment: the next append rolls to a new one.
+    const j = Journal.open({ dir, segmentBytes: 50 });
+    j.append(line(0));
+    // The disk turned read-only, or ran out of inodes or descriptors: the roll to a new segment fails.
+    const open = vi.spyOn(fs, "openSync").mockImplementationOnce(() => {
+      throw Object.assign(new Error("EROFS: read-only file system"), { code: "EROFS" });
+    });
+    expect(() => j.append(line(1))).toThrow(/EROFS/);
+    open.mockRestore();
+    // A file opened now is given the lowest free descriptor: the one a closed segment left.
+    const other = path.join(dir, "other.txt");
+    const fd = fs.openSync(other, "w");
+    try {
+      j.append(line(2));
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect(fs.readFileSync(other, "utf8")).toBe("");
+    expect(readAll(j).map((t) => JSON.parse(t).i)).toEqual([0, 2]);
+    j.close();
   });
 });

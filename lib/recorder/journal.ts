@@ -151,9 +151,17 @@ export class Journal {
     return this.segments.at(-1)!;
   }
 
+  /**
+   * The next segment is opened before this one is closed. Closed first, a
+   * failed open (a disk gone read-only, no inodes or descriptors left) left
+   * `fd` naming a closed descriptor, which the process gives to the next file
+   * or socket it opens: later appends wrote record lines into it, and the
+   * next roll closed it.
+   */
   private roll(): void {
-    fs.closeSync(this.fd);
+    const old = this.fd;
     this.fd = this.openSegment(this.active.n + 1);
+    fs.closeSync(old);
   }
 
   /** Bytes on disk in all segments. */
