@@ -42,11 +42,19 @@ const TABLE_SQL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+/**
+ * How long the start waits for PostgreSQL to answer a connection. Without a
+ * bound, a database that accepts connections and never answers (a hung
+ * server, a proxy whose backend is gone) held the start for good, printing
+ * nothing.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 /** Returns the names of the migrations it applied. */
-export async function migrate(url: string, root = process.cwd()): Promise<string[]> {
+export async function migrate(url: string, root = process.cwd(), connectTimeoutMs = CONNECT_TIMEOUT_MS): Promise<string[]> {
   const provider = providerOf(url);
   const migrations = readMigrations(root, provider);
-  return provider === "sqlite" ? migrateSqlite(url, root, migrations) : migratePostgres(url, migrations);
+  return provider === "sqlite" ? migrateSqlite(url, root, migrations) : migratePostgres(url, migrations, connectTimeoutMs);
 }
 
 function checkChecksum(m: Migration, stored: string | undefined): boolean {
@@ -88,10 +96,17 @@ async function migrateSqlite(url: string, root: string, migrations: Migration[])
   }
 }
 
-async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
+async function migratePostgres(url: string, migrations: Migration[], connectTimeoutMs: number): Promise<string[]> {
   const { Client } = await import("pg");
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  // An error after the connection (the server ended it) fails the query under way; unlistened it would end the process.
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    const { hostname, port } = new URL(url);
+    throw new Error(`could not connect to PostgreSQL at ${hostname}:${port || 5432} within ${connectTimeoutMs / 1000} s: ${(err as Error).message}`);
+  }
   try {
     // Two instances starting together must not both apply the same migration.
     await client.query("SELECT pg_advisory_lock(727274)");
