@@ -126,6 +126,18 @@ describe("journal", () => {
     expect(fs.existsSync(path.join(dir, "LOCK"))).toBe(false);
   });
 
+  it("takes over a LOCK written before the machine started, whatever process has its pid now", () => {
+    const dir = tmp();
+    const lock = path.join(dir, "LOCK");
+    // A live process's pid, in a file from before this boot: its writer died with the machine.
+    fs.writeFileSync(lock, `${process.ppid}\n`);
+    const beforeBoot = new Date(Date.now() - os.uptime() * 1000 - 3_600_000);
+    fs.utimesSync(lock, beforeBoot, beforeBoot);
+    const j = Journal.open({ dir });
+    expect(fs.readFileSync(lock, "utf8").trim()).toBe(String(process.pid));
+    j.close();
+  });
+
   it("a new segment that cannot be opened leaves the journal on the one it had, never on a closed descriptor", () => {
     const dir = tmp();
     // Each line fills a segment: the next append rolls to a new one.

@@ -19,6 +19,7 @@
  * A LOCK file holding the pid keeps two live processes off one directory.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 /** A place in the journal: a segment and a byte offset within it. */
@@ -75,6 +76,19 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Whether a file was last written before the machine started: a LOCK left by
+ * a process of an earlier boot (the machine crashed or lost power, so the
+ * process never removed it). Its pid names nothing of that process any more:
+ * on a machine started again, another service's process often has it, and
+ * the start was refused as "in use" at every try until someone deleted the
+ * file. A margin of a minute covers the clock being set at boot.
+ */
+function writtenBeforeBoot(file: string): boolean {
+  const bootedAt = Date.now() - os.uptime() * 1000;
+  return fs.statSync(file).mtimeMs < bootedAt - 60_000;
+}
+
 export class Journal {
   readonly dir: string;
   readonly maxBytes: number;
@@ -120,7 +134,7 @@ export class Journal {
     const lockFile = path.join(this.dir, "LOCK");
     try {
       const holder = Number(fs.readFileSync(lockFile, "utf8").trim());
-      if (holder && holder !== process.pid && pidAlive(holder)) {
+      if (holder && holder !== process.pid && pidAlive(holder) && !writtenBeforeBoot(lockFile)) {
         throw new Error(`the spool directory ${this.dir} is in use by process ${holder}; give each thinkgate process its own THINKGATE_SPOOL_DIR`);
       }
     } catch (err) {
