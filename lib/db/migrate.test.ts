@@ -1,9 +1,14 @@
 /**
- * The start's migrations against a PostgreSQL that accepts connections and
- * never answers: a clear error within the connection bound, not a start that
- * waits for good.
+ * The start's migrations when the database is not as expected: a PostgreSQL
+ * that accepts connections and never answers gets a clear error within the
+ * connection bound, not a start that waits for good; a SQLite file migrated
+ * further than its records say gets an error naming the migration.
  */
+import Database from "better-sqlite3";
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "./migrate";
@@ -32,5 +37,21 @@ describe("migrate", () => {
     await expect(migrate(`postgresql://postgres@127.0.0.1:${port}/thinkgate`, process.cwd(), 300)).rejects.toThrow(`could not connect to PostgreSQL at 127.0.0.1:${port} within 0.3 s`);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(sockets.length).toBe(1);
+  });
+
+  it("names the migration a SQLite file whose migrations were partly recorded stops at", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-migrate-"));
+    try {
+      const url = `file:${path.join(dir, "t.db")}`;
+      const applied = await migrate(url, process.cwd());
+      const last = applied.at(-1)!;
+      // Its tables are there, its row is not (applied by hand, or a copy of the file taken mid-way).
+      const conn = new Database(path.join(dir, "t.db"));
+      conn.prepare('DELETE FROM "_prisma_migrations" WHERE migration_name = ?').run(last);
+      conn.close();
+      await expect(migrate(url, process.cwd())).rejects.toThrow(`migration ${last} failed: `);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -82,12 +82,17 @@ async function migrateSqlite(url: string, root: string, migrations: Migration[])
     const done: string[] = [];
     for (const m of migrations) {
       if (checkChecksum(m, applied.get(m.name))) continue;
-      db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare(
-          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES (?, ?, CURRENT_TIMESTAMP, ?, 1)`,
-        ).run(crypto.randomUUID(), m.checksum, m.name);
-      })();
+      try {
+        db.transaction(() => {
+          db.exec(m.sql);
+          db.prepare(
+            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES (?, ?, CURRENT_TIMESTAMP, ?, 1)`,
+          ).run(crypto.randomUUID(), m.checksum, m.name);
+        })();
+      } catch (err) {
+        // Named as on PostgreSQL: "table X already exists" alone did not say which migration a partly migrated file stopped at.
+        throw new Error(`migration ${m.name} failed: ${(err as Error).message}`);
+      }
       done.push(m.name);
     }
     return done;
