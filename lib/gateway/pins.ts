@@ -65,6 +65,24 @@ function pinJournal(): Journal | null {
 }
 
 /**
+ * A journal line's pin; none for a line that is not one (a disk's garbage
+ * after a power loss, a line damaged otherwise): skipped and counted, as the
+ * records' replay skips theirs. It used to fail the whole replay, and the
+ * next batch written confirmed the journal past every pin behind it.
+ */
+function pinRow(j: Journal, text: string): PinRow[] {
+  try {
+    const row = JSON.parse(text) as Partial<PinRow> | null;
+    if (row && typeof row.key === "string" && typeof row.model === "string" && typeof row.config === "string") return [row as PinRow];
+  } catch {
+    /* not JSON */
+  }
+  j.skipped++;
+  logger.error({ line: text.slice(0, 200) }, "conversation pins: unreadable line in the journal; skipped");
+  return [];
+}
+
+/**
  * Writes every pin in the journal, in the order journalled (a key's later
  * write after its earlier one, as the live batches do), a bounded slice at a
  * time, and confirms what it wrote. Returns how many pins it wrote.
@@ -76,7 +94,7 @@ async function writeJournal(j: Journal): Promise<number> {
   let written = 0;
   for (;;) {
     const { entries, next, atTail } = j.read(pos, 500);
-    const rows = entries.map((e) => JSON.parse(e.text) as PinRow);
+    const rows = entries.flatMap((e) => pinRow(j, e.text));
     if (rows.length) await pinsRepo.putMany(rows);
     written += rows.length;
     pos = next;

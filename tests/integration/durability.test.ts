@@ -280,7 +280,7 @@ describe(`no lost records (${kind})`, () => {
     await assertNoneLost(url, [...completed, ...drained.completed], "SIGTERM");
   }, TIMEOUT);
 
-  it("SIGKILL right after a tool call's answer: its pin, only journalled, is written at the restart, and the loop goes on on its model with its held-back thinking", async () => {
+  it("SIGKILL right after a tool call's answer: its pin, only journalled, is written at the restart (past a damaged line), and the loop goes on on its model with its held-back thinking", async () => {
     const url = await database();
     const dir = spool();
     // Pins wait for their batch far longer than the kill takes: only the journal has them.
@@ -298,6 +298,11 @@ describe(`no lost records (${kind})`, () => {
     first.proc.kill("SIGKILL");
     await waitExit(first);
     expect(await query<{ key: string }>(url, 'SELECT "key" FROM "ConversationPin"')).toEqual([]);
+    // A damaged line ahead of it (a disk's garbage after a power loss) costs only itself: it held up every pin behind it.
+    const pinSegments = fs.readdirSync(path.join(dir, "pins")).filter((f) => f.endsWith(".jsonl") && fs.statSync(path.join(dir, "pins", f)).size > 0);
+    expect(pinSegments.length).toBe(1);
+    const segment = path.join(dir, "pins", pinSegments[0]!);
+    fs.writeFileSync(segment, `\u0000\u0000{"key":\n${fs.readFileSync(segment, "utf8")}`);
 
     const second = await startServer({ databaseUrl: url, spoolDir: dir });
     cleanups.push(() => second.stop());
