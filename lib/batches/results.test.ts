@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { itemRecord, outcomeOf } from "./results";
+import { itemRecord, outcomeOf, relayResults } from "./results";
 
 const message = {
   id: "msg_1",
@@ -37,5 +37,27 @@ describe("a result line's outcome", () => {
     const skeleton = { requestId: "req_x", via: "batch", createdAt: 0, keyId: "k", request: null, routable: null, decision: null, applied: null, hops: [], reasoning: null };
     const r = itemRecord(skeleton, outcomeOf({ custom_id: "a", result: { type: "succeeded", message } })!);
     expect(r).toMatchObject({ requestId: "req_x", via: "batch", outcome: { status: "ok", latencyMs: 0, observed: { answer: "The answer." } } });
+  });
+});
+
+describe("relaying the results", () => {
+  it("passes a line of 16 MB on whole, in time linear in its length", async () => {
+    const piece = new Uint8Array(64 * 1024).fill(120);
+    const pieces = 256;
+    async function* body() {
+      yield new TextEncoder().encode("not json\nx");
+      for (let i = 0; i < pieces; i++) yield piece;
+      yield new TextEncoder().encode("\nlast");
+    }
+    const started = performance.now();
+    const out: string[] = [];
+    // Lines that are not JSON are relayed and not recorded: no database is asked.
+    for await (const text of relayResults("msgbatch_x", body())) out.push(text);
+    const ms = performance.now() - started;
+    const whole = out.join("");
+    expect(whole.length).toBe("not json\nx".length + pieces * piece.length + "\nlast".length);
+    expect(whole.split("\n").map((l) => l.length)).toEqual([8, 1 + pieces * piece.length, 4]);
+    // Searched whole at every piece, it took ~10 s here; linear, a few tens of milliseconds.
+    expect(ms).toBeLessThan(2_000);
   });
 });
