@@ -138,6 +138,27 @@ describe("journal", () => {
     j.close();
   });
 
+  it("says it cannot be written once an append failed, until the disk has room again", () => {
+    const dir = tmp();
+    const j = Journal.open({ dir, recheckMs: 50 });
+    j.append(line(0));
+    expect(j.writable).toBe(true);
+    // The disk filled up long before the spool's bound.
+    const write = vi.spyOn(fs, "writeSync").mockImplementationOnce(() => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    });
+    expect(() => j.append(line(1))).toThrow(/ENOSPC/);
+    write.mockRestore();
+    expect(j.writable).toBe(false);
+    // The disk is looked at again after recheckMs: this one has room.
+    const until = Date.now() + 60;
+    while (Date.now() < until) void 0;
+    expect(j.writable).toBe(true);
+    j.append(line(2));
+    expect(readAll(j).map((t) => JSON.parse(t).i)).toEqual([0, 2]);
+    j.close();
+  });
+
   it("a new segment that cannot be opened leaves the journal on the one it had, never on a closed descriptor", () => {
     const dir = tmp();
     // Each line fills a segment: the next append rolls to a new one.

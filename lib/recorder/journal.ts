@@ -42,7 +42,12 @@ export interface JournalOptions {
   maxBytes?: number;
   /** fdatasync after every append: survives power loss, costs a disk flush each. */
   fsync?: boolean;
+  /** After an append failed, how long `full` stays true before the disk is looked at again. */
+  recheckMs?: number;
 }
+
+/** Free space the spool's disk must have again, after a failed append, before it counts as writable. */
+const ROOM_BYTES = 16 << 20;
 
 interface Segment {
   n: number;
@@ -101,12 +106,16 @@ export class Journal {
   private closed = false;
   /** Torn or unreadable lines skipped by reads (a crash mid-append, or damage). */
   skipped = 0;
+  /** When the last append failed (the disk full, say); null once one succeeds or room is found again. */
+  private failedAt: number | null = null;
+  private readonly recheckMs: number;
 
   private constructor(opts: JournalOptions) {
     this.dir = opts.dir;
     this.segmentBytes = opts.segmentBytes ?? 16 << 20;
     this.maxBytes = opts.maxBytes ?? 1 << 30;
     this.fsync = opts.fsync ?? false;
+    this.recheckMs = opts.recheckMs ?? 1_000;
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.lock();
     for (const f of fs.readdirSync(this.dir)) {
@@ -187,6 +196,29 @@ export class Journal {
     return this.bytesTotal >= this.maxBytes;
   }
 
+  /**
+   * False while the journal cannot take a line: an append failed (the disk
+   * full before the bound is reached) and since then no append succeeded, no
+   * segment was deleted, and the disk did not have room again (looked at
+   * once every recheckMs). Recorder.admit refuses new requests then while the
+   * database is down too.
+   */
+  get writable(): boolean {
+    if (this.failedAt === null) return true;
+    if (Date.now() - this.failedAt < this.recheckMs) return false;
+    try {
+      const { bavail, bsize } = fs.statfsSync(this.dir);
+      if (bavail * bsize >= ROOM_BYTES) {
+        this.failedAt = null;
+        return true;
+      }
+    } catch {
+      /* looked at again after recheckMs */
+    }
+    this.failedAt = Date.now();
+    return false;
+  }
+
   /** The end of the journal: where the next append starts (or the segment after it). */
   tail(): Position {
     return { segment: this.active.n, offset: this.active.size };
@@ -212,6 +244,7 @@ export class Journal {
       if (written !== size) throw new Error(`short write to the spool (${written} of ${size} bytes): disk full?`);
       if (this.fsync) fs.fdatasyncSync(this.fd);
     } catch (err) {
+      this.failedAt = Date.now();
       // Leave no half line behind: cut back to the last whole line.
       if (written > 0) {
         try {
@@ -224,6 +257,7 @@ export class Journal {
     }
     seg.size += written;
     this.bytesTotal += written;
+    this.failedAt = null;
     return { segment: seg.n, offset: seg.size };
   }
 
@@ -321,6 +355,8 @@ export class Journal {
       }
       fs.rmSync(this.file(s.n), { force: true });
       this.bytesTotal -= s.size;
+      // Room was made: the next request may try again.
+      if (s.size > 0) this.failedAt = null;
     }
     this.segments = keep;
   }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Journal, SET_ASIDE_FILE } from "./journal";
 import type { RequestRecordRow } from "./record";
 import { Recorder } from "./recorder";
@@ -164,6 +164,32 @@ describe("recorder", () => {
     db.down = false;
     expect(await rec.flush(5_000)).toBe(true);
     expect(db.rows).toEqual(ids(0, n));
+    expect(rec.admit()).toBe(true);
+    rec.close();
+  });
+
+  it("refuses admission while neither the spool's disk nor the database takes a record, and admits again once the database does", async () => {
+    const db = new Db();
+    db.down = true;
+    const rec = new Recorder<Input>(store(db), Journal.open({ dir: tmp(), recheckMs: 60_000 }), { intervalMs: 1, maxBackoffMs: 20 });
+    rec.add({ id: "r0" });
+    // The database is down: its batch failed.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rec.admit()).toBe(true);
+    // Then the spool's disk fills up, far below the spool's bound: a record is kept in memory only.
+    const write = vi.spyOn(fs, "writeSync").mockImplementation(() => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    });
+    try {
+      rec.add({ id: "r1" });
+      expect(rec.status().spool!.full).toBe(true);
+      expect(rec.admit()).toBe(false);
+    } finally {
+      write.mockRestore();
+    }
+    db.down = false;
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.rows).toEqual(ids(0, 2));
     expect(rec.admit()).toBe(true);
     rec.close();
   });

@@ -135,7 +135,7 @@ export class Recorder<I> {
    * Requests already accepted still journal their records past the bound.
    */
   admit(): boolean {
-    if (!this.journal?.full) {
+    if (!this.spoolFull) {
       if (this.fullLogged) {
         this.fullLogged = false;
         logger.warn({ bytes: this.journal?.bytes }, "recorder: spool below its bound again, accepting requests");
@@ -144,12 +144,28 @@ export class Recorder<I> {
     }
     if (!this.fullLogged) {
       this.fullLogged = true;
+      const j = this.journal!;
       logger.error(
-        { dir: this.journal.dir, bytes: this.journal.bytes, maxBytes: this.journal.maxBytes },
-        "recorder: SPOOL FULL (THINKGATE_SPOOL_MAX_BYTES): refusing new gateway requests with 503 until the database takes the backlog",
+        { dir: j.dir, bytes: j.bytes, maxBytes: j.maxBytes, writable: j.writable },
+        j.full
+          ? "recorder: SPOOL FULL (THINKGATE_SPOOL_MAX_BYTES): refusing new gateway requests with 503 until the database takes the backlog"
+          : "recorder: SPOOL CANNOT BE WRITTEN (its disk is full?) while the database is unreachable: refusing new gateway requests with 503 until one of them takes records again",
       );
     }
     return false;
+  }
+
+  /**
+   * At the bound; or the spool cannot take a line (its disk filled up before
+   * the bound) while the database is unreachable too. Then a new request's
+   * record could be kept nowhere but memory, where the process dying loses
+   * it: it used to be served all the same, and a SIGKILL after the disk filled
+   * lost every record since. With the database reachable, records the spool
+   * could not take are in the database within a batch's interval: served.
+   */
+  private get spoolFull(): boolean {
+    const j = this.journal;
+    return j !== null && (j.full || (this.failures > 0 && !j.writable));
   }
 
   /** Journals the record synchronously (before the response ends), then queues it. */
@@ -312,7 +328,7 @@ export class Recorder<I> {
       failedBatches: this.stats.failedBatches,
       dropped: this.stats.dropped,
       setAside: this.stats.setAside,
-      spool: j ? { dir: j.dir, bytes: j.bytes, maxBytes: j.maxBytes, full: j.full, skippedLines: j.skipped } : null,
+      spool: j ? { dir: j.dir, bytes: j.bytes, maxBytes: j.maxBytes, full: this.spoolFull, skippedLines: j.skipped } : null,
     };
   }
 
