@@ -518,12 +518,21 @@ describe(`no lost records (${kind})`, () => {
  * A TCP proxy to PostgreSQL that ends connections where a restarted or
  * failing server ends them: under a transaction (after its BEGIN), or as they
  * connect (a FATAL error read together with the message that completes the
- * connection, as a backend terminated during its start sends it).
+ * connection, as a backend terminated during its start sends it). Or, in
+ * "silent" mode, it passes nothing either way and ends nothing, as a hung
+ * server or a network path that drops packets does, until `resume()`.
  */
 async function endingProxy(url: string) {
   const target = new URL(url);
   const sockets = new Set<net.Socket>();
-  const state = { mode: "pass" as "pass" | "in-transaction" | "on-connect", endedInTransaction: 0, endedOnConnect: 0 };
+  const state = { mode: "pass" as "pass" | "in-transaction" | "on-connect" | "silent", endedInTransaction: 0, endedOnConnect: 0 };
+  /** What "silent" held back, in order, per direction of each connection. */
+  const held: { to: net.Socket; chunks: Buffer[] }[] = [];
+  const hold = (to: net.Socket) => {
+    const h = { to, chunks: [] as Buffer[] };
+    held.push(h);
+    return h;
+  };
   const fatal = (() => {
     const fields = Buffer.from("SFATAL\0VFATAL\0C57P01\0Mterminating connection due to administrator command\0\0");
     const head = Buffer.alloc(5);
@@ -546,8 +555,11 @@ async function endingProxy(url: string) {
         end();
       });
     }
+    const up = hold(upstream);
+    const down = hold(client);
     let begun = false;
     client.on("data", (d: Buffer) => {
+      if (state.mode === "silent" || up.chunks.length) return void up.chunks.push(d);
       if (begun && state.mode === "in-transaction") {
         state.endedInTransaction++;
         return end();
@@ -561,6 +573,7 @@ async function endingProxy(url: string) {
     let starting = Buffer.alloc(0);
     let started = false;
     upstream.on("data", (d: Buffer) => {
+      if (state.mode === "silent" || down.chunks.length) return void down.chunks.push(d);
       if (started || !poisoned) return void client.write(d);
       starting = Buffer.concat([starting, d]);
       for (let at = 0; at + 5 <= starting.length; at += 1 + starting.readInt32BE(at + 1)) {
@@ -587,6 +600,11 @@ async function endingProxy(url: string) {
     state,
     /** Ends every open connection (the pool's idle ones with them). */
     cutAll: () => sockets.forEach((s) => s.destroy()),
+    /** Leaves "silent": what it held back goes on, in order, and then everything passes again. */
+    resume() {
+      state.mode = "pass";
+      for (const h of held) for (const d of h.chunks.splice(0)) h.to.write(d);
+    },
   };
 }
 
@@ -625,5 +643,39 @@ describe.skipIf(kind !== "postgresql")("PostgreSQL connections ended under the g
     const { completed } = await traffic.stop();
     await readsRecords();
     await assertNoneLost(url, completed, "PostgreSQL connections ended");
+  }, TIMEOUT);
+});
+
+describe.skipIf(kind !== "postgresql")("a PostgreSQL that stops answering (connections stay open, nothing comes back)", () => {
+  it("serves keys it accepted in the last hour, tells an unknown key to retry, and writes the records once it answers", async () => {
+    const url = await database();
+    const proxy = await endingProxy(url);
+    // A key's cached lookup expires after 200 ms; a lookup is waited for 1 s.
+    const server = await startServer({ databaseUrl: proxy.url, spoolDir: spool(), env: { THINKGATE_KEY_CACHE_MS: "200", THINKGATE_KEY_LOOKUP_MS: "1000" } });
+    cleanups.push(() => server.stop());
+    // The SDK gives up after 15 s: a request that waits on the database for good fails the test.
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0, timeout: 15_000 });
+    const ask = async (n: number) => {
+      const { response } = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 32, messages: [{ role: "user", content: `Say hi, ${n}.` }] }).withResponse();
+      return response.headers.get("thinkgate-request-id")!;
+    };
+    const ids = [await ask(0)];
+
+    proxy.state.mode = "silent";
+    await sleep(400);
+    // Each of these finds its key's lookup expired and the database silent. They used to wait with it, for good.
+    ids.push(...(await Promise.all([1, 2, 3, 4, 5].map(ask))));
+    const unknown = await fetch(`${server.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": `tg_${"x".repeat(32)}`, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 32, messages: [{ role: "user", content: "Say hi." }] }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    expect(unknown.status).toBe(503);
+    expect(unknown.headers.get("retry-after")).toBe("5");
+    expect(((await unknown.json()) as { error: { type: string; message: string } }).error).toMatchObject({ type: "api_error", message: expect.stringMatching(/did not answer a key lookup/) });
+
+    proxy.resume();
+    await assertNoneLost(url, ids, "PostgreSQL silent");
   }, TIMEOUT);
 });
