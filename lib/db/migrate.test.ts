@@ -6,37 +6,29 @@
  */
 import Database from "better-sqlite3";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSilentServer, type SilentServer } from "../../tests/support/silent-server";
 import { migrate } from "./migrate";
 
 describe("migrate", () => {
-  let silent: net.Server;
-  const sockets: net.Socket[] = [];
+  let silent: SilentServer;
 
   beforeAll(async () => {
-    silent = net.createServer((s) => {
-      sockets.push(s);
-      s.on("error", () => undefined);
-      s.resume();
-    });
-    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    silent = await startSilentServer();
   });
 
   afterAll(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => silent.close(r));
+    await silent.close();
   });
 
   it("fails, naming the database, when PostgreSQL accepts the connection and never answers", async () => {
-    const port = (silent.address() as AddressInfo).port;
+    const { port } = silent;
     const started = Date.now();
     await expect(migrate(`postgresql://postgres@127.0.0.1:${port}/thinkgate`, process.cwd(), 300)).rejects.toThrow(`could not connect to PostgreSQL at 127.0.0.1:${port} within 0.3 s`);
     expect(Date.now() - started).toBeLessThan(3_000);
-    expect(sockets.length).toBe(1);
+    expect(silent.sockets.length).toBe(1);
   });
 
   it("names the migration a SQLite file whose migrations were partly recorded stops at", async () => {

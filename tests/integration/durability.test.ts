@@ -155,6 +155,19 @@ interface Outage {
   restore(): Promise<void>;
 }
 
+/** Starts a test proxy to the database of `url` (its sockets destroyed and it closed after the file), and the URL that goes through it. */
+async function listening(proxy: net.Server, sockets: Set<net.Socket>, url: string): Promise<URL> {
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((r) => proxy.close(() => r()));
+  });
+  const proxied = new URL(url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String((proxy.address() as net.AddressInfo).port);
+  return proxied;
+}
+
 async function outage(url: string): Promise<Outage> {
   if (url.startsWith("file:")) {
     let lock: Database.Database | null = null;
@@ -190,14 +203,7 @@ async function outage(url: string): Promise<Outage> {
       });
     }
   });
-  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
-  cleanups.push(() => {
-    for (const s of sockets) s.destroy();
-    return new Promise<void>((r) => proxy.close(() => r()));
-  });
-  const proxied = new URL(url);
-  proxied.hostname = "127.0.0.1";
-  proxied.port = String((proxy.address() as net.AddressInfo).port);
+  const proxied = await listening(proxy, sockets, url);
   return {
     url: proxied.toString(),
     async cut() {
@@ -587,14 +593,7 @@ async function endingProxy(url: string) {
       }
     });
   });
-  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
-  cleanups.push(() => {
-    for (const s of sockets) s.destroy();
-    return new Promise<void>((r) => proxy.close(() => r()));
-  });
-  const proxied = new URL(url);
-  proxied.hostname = "127.0.0.1";
-  proxied.port = String((proxy.address() as net.AddressInfo).port);
+  const proxied = await listening(proxy, sockets, url);
   return {
     url: proxied.toString(),
     state,

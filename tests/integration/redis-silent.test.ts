@@ -6,37 +6,28 @@
  * and the shutdown for QUIT until its own bound on closing connections.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../support/server";
+import { startSilentServer, type SilentServer } from "../support/silent-server";
 
 describe("a Redis that accepts connections and never answers", () => {
-  let silent: net.Server;
-  const sockets: net.Socket[] = [];
+  let silent: SilentServer;
   let server: TestServer | undefined;
 
   beforeAll(async () => {
-    silent = net.createServer((s) => {
-      sockets.push(s);
-      s.on("error", () => undefined);
-      // Reads whatever comes and says nothing.
-      s.resume();
-    });
-    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    silent = await startSilentServer();
   });
 
   afterAll(async () => {
     await server?.stop();
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => silent.close(r));
+    await silent.close();
   });
 
   it("does not hold the start, and requests are served", async () => {
     const started = Date.now();
-    server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`, THINKGATE_REDIS_PREFIX: `tg-silent-${process.pid}:` } });
+    server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${silent.port}`, THINKGATE_REDIS_PREFIX: `tg-silent-${process.pid}:` } });
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(sockets.length).toBeGreaterThan(0);
+    expect(silent.sockets.length).toBeGreaterThan(0);
     const health = await (await fetch(`${server.url}/api/health`)).json();
     expect(health.status).toBe("ok");
     const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
