@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/run.ts                     everything: gateway (3 runs), peers (thinkgate vs Portkey, 3 runs), memory, signals, router, storage, cluster (PostgreSQL + Redis)
  *   npx tsx bench/run.ts --quick             one run, fewer requests (development)
- *   npx tsx bench/run.ts --only peers        or gateway, memory, signals, router, conversation, storage, cluster, load (c50 for 60 s), batches; comma-separated for several
+ *   npx tsx bench/run.ts --only peers        or gateway, memory, signals, router, conversation, storage, cluster, load (c50 for 60 s), batches, trace-page (Chromium; needs `npx next build`); comma-separated for several
  *   npx tsx bench/run.ts --runs 5            more runs of the gateway and peers benches
  *
  * Writes bench/results/bench-<time>.json and .md (and latest.json/.md) and
@@ -19,11 +19,12 @@ import { MEMORY_FULL, MEMORY_QUICK, memoryBench } from "./memory";
 import { PEERS_FULL, PEERS_QUICK, peersBench } from "./peers";
 import { describeMachine, machineLine, markdownTable, summarize, writeReport, type Figure, type Report } from "./report";
 
-type Section = "gateway" | "peers" | "memory" | "signals" | "router" | "conversation" | "storage" | "cluster" | "load" | "batches";
-const SECTIONS: Section[] = ["gateway", "peers", "memory", "signals", "router", "conversation", "storage", "cluster", "load", "batches"];
+type Section = "gateway" | "peers" | "memory" | "signals" | "router" | "conversation" | "storage" | "cluster" | "load" | "batches" | "trace-page";
+const SECTIONS: Section[] = ["gateway", "peers", "memory", "signals", "router", "conversation", "storage", "cluster", "load", "batches", "trace-page"];
 
 function parseArgs(argv: string[]): { only: Section[]; quick: boolean; runs?: number } {
-  let only: Section[] = SECTIONS;
+  // The trace page bench needs the built pages and Chromium: run it by name.
+  let only: Section[] = SECTIONS.filter((s) => s !== "trace-page");
   let quick = false;
   let runs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -43,7 +44,7 @@ function parseArgs(argv: string[]): { only: Section[]; quick: boolean; runs?: nu
       runs = Number(value("--runs"));
       if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs takes a positive integer");
     } else if (a === "--help" || a === "-h") {
-      process.stdout.write("usage: tsx bench/run.ts [--quick] [--only gateway|peers|memory|signals|router|conversation|storage|cluster|load|batches[,...]] [--runs N]\n");
+      process.stdout.write("usage: tsx bench/run.ts [--quick] [--only gateway|peers|memory|signals|router|conversation|storage|cluster|load|batches|trace-page[,...]] [--runs N]\n");
       process.exit(0);
     } else throw new Error(`unknown argument: ${a}`);
   }
