@@ -1,5 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { countByKind, densityPoints, segmentText, SIGNAL_ORDER, SIGNAL_STYLES, type SignalKind, type SpanLike } from "./present";
+import {
+  chunkOfSpan,
+  chunkSegments,
+  countByKind,
+  densityPoints,
+  estimateLines,
+  firstSpanOfChunks,
+  segmentText,
+  shownSpans,
+  SIGNAL_ORDER,
+  SIGNAL_STYLES,
+  splitBlocks,
+  type SignalKind,
+  type SpanLike,
+  type TextBlock,
+} from "./present";
 import { activeFilterCount, filtersToApiQuery, filtersToSearch, readFilters } from "./url";
 
 const text = "I think the cache is stale. Wait, no, it is fresh. Assuming n is even.";
@@ -30,6 +45,102 @@ describe("segmentText", () => {
   it("skips spans that overlap or fall outside the text", () => {
     const bad: SpanLike[] = [...spans, { start: 2, end: 9, kind: "stuck", text: "" }, { start: 60, end: 999, kind: "hedge", text: "" }];
     expect(segmentText(text, bad, all).filter((s) => s.kind)).toHaveLength(3);
+  });
+});
+
+/** The text as the blocks render it: blocks joined by the line break each boundary stands for, chunks joined as they are. */
+const rejoin = (t: string, blocks: TextBlock[]) => blocks.map((b) => b.chunks.map((c) => t.slice(c.start, c.end)).join("")).join("\n");
+
+/** A long text with a span every few words and paragraphs of varying length. */
+function longText(paragraphs: number): { text: string; spans: SpanLike[] } {
+  let text = "";
+  const spans: SpanLike[] = [];
+  for (let p = 0; p < paragraphs; p++) {
+    for (let s = 0; s < 3 + (p % 7); s++) {
+      const start = text.length;
+      text += "I think";
+      spans.push({ start, end: text.length, kind: s % 2 ? "hedge" : "assumption", text: "I think" });
+      text += ` the cache ${p}.${s} is stale, `;
+      const w = text.length;
+      text += "wait, no";
+      spans.push({ start: w, end: text.length, kind: "self_correction", text: "wait, no" });
+      text += ", it is fresh. ";
+    }
+    text += p % 3 ? "\n\n" : "\n";
+  }
+  return { text, spans };
+}
+
+describe("splitBlocks", () => {
+  it("cuts a long text into blocks at line breaks and chunks of bounded size that render back to the text", () => {
+    const { text, spans } = longText(400);
+    const blocks = splitBlocks(text, spans, { blockChars: 1000, chunkChars: 300 });
+    expect(blocks.length).toBeGreaterThan(20);
+    expect(rejoin(text, blocks)).toBe(text);
+    for (const b of blocks) {
+      // A block boundary stands for one "\n": the text there is a line break, and the block before does not end in one (its blank line would be lost).
+      if (b.end < text.length) {
+        expect(text[b.end]).toBe("\n");
+        expect(text[b.end - 1]).not.toBe("\n");
+      }
+      expect(b.chunks[0]!.start).toBe(b.start);
+      expect(b.chunks.at(-1)!.end).toBe(b.end);
+      for (const c of b.chunks) expect(c.end - c.start).toBeLessThanOrEqual(450);
+    }
+  });
+
+  it("never cuts inside a span, so every span lies in one chunk", () => {
+    const { text, spans } = longText(200);
+    const blocks = splitBlocks(text, spans, { blockChars: 50, chunkChars: 20 });
+    const chunks = blocks.flatMap((b) => b.chunks);
+    for (const s of spans) expect(chunks.some((c) => c.start <= s.start && s.end <= c.end), `span at ${s.start}`).toBe(true);
+  });
+
+  it("cuts one long line with no break into chunks of one block, at whitespace where there is some", () => {
+    const text = "word ".repeat(2000).trim();
+    const blocks = splitBlocks(text, [], { blockChars: 100, chunkChars: 100 });
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]!.chunks.length).toBeGreaterThan(50);
+    expect(rejoin(text, blocks)).toBe(text);
+    for (const c of blocks[0]!.chunks.slice(0, -1)) expect(text[c.end - 1]).toBe(" ");
+  });
+
+  it("with no whitespace cuts anywhere but inside a surrogate pair", () => {
+    const text = "😀".repeat(1000);
+    const blocks = splitBlocks(text, [], { chunkChars: 101 });
+    expect(rejoin(text, blocks)).toBe(text);
+    for (const c of blocks[0]!.chunks) expect(c.start % 2).toBe(0);
+  });
+
+  it("keeps blank lines, a leading and a trailing break, and an empty text", () => {
+    for (const text of ["\n\na\n\n\nb\n", "a\nb\n\n", "\n", "", "a\r\nb\r\n\r\nc"]) {
+      const blocks = splitBlocks(text, [], { blockChars: 1, chunkChars: 2 });
+      expect(rejoin(text, blocks), JSON.stringify(text)).toBe(text);
+      for (const b of blocks.slice(0, -1)) expect(text[b.end - 1] === "\n" || text[b.end - 1] === "\r").toBe(false);
+    }
+  });
+
+  it("numbers spans across chunks as segmentText does and finds the chunk of each", () => {
+    const { text, spans } = longText(60);
+    const enabled = new Set<SignalKind>(["hedge", "self_correction"]);
+    const chunks = splitBlocks(text, spans, { blockChars: 200, chunkChars: 60 }).flatMap((b) => b.chunks);
+    const shown = shownSpans(text, spans, enabled);
+    const firsts = firstSpanOfChunks(chunks, shown);
+    const whole = segmentText(text, spans, enabled).filter((s) => s.kind);
+    const pieces = chunks.flatMap((c, i) => chunkSegments(text, c, shown, firsts[i]!, firsts[i + 1]!));
+    expect(pieces.filter((s) => s.kind)).toEqual(whole);
+    expect(pieces.map((s) => s.text).join("")).toBe(chunks.map((c) => text.slice(c.start, c.end)).join(""));
+    expect(firsts.at(-1)).toBe(whole.length);
+    for (const s of shown) {
+      const c = chunks[chunkOfSpan(firsts, s.index)]!;
+      expect(c.start <= s.start && s.end <= c.end).toBe(true);
+    }
+  });
+
+  it("estimates the lines a block takes: one per line break, long lines wrapped", () => {
+    expect(estimateLines("abc\n\nabcdefghij", 0, 15, 4)).toBe(1 + 1 + 3);
+    expect(estimateLines("xx\nabcdefgh", 3, 11, 4)).toBe(2);
+    expect(estimateLines("", 0, 0, 80)).toBe(1);
   });
 });
 

@@ -103,3 +103,185 @@ export function densityPoints(
     density: SIGNAL_ORDER.filter((k) => enabled.has(k)).reduce((a, k) => a + (positionDensity.byKind[k]?.[i] ?? 0), 0),
   })).slice(0, bins);
 }
+
+/**
+ * A long text cut for rendering: blocks at line breaks (each laid out only
+ * when near the screen, CSS content-visibility), each block cut into chunks
+ * (each highlighted only when near the screen). A block boundary stands for
+ * the one "\n" it is cut at, which belongs to neither block: rendered as
+ * block elements, the blocks show and copy as the text did. Chunks of a
+ * block join back to it exactly, rendered inline; a line with no break in it
+ * is cut into chunks at whitespace, so one long line is not one chunk.
+ */
+export interface TextChunk {
+  start: number;
+  end: number;
+}
+
+export interface TextBlock extends TextChunk {
+  chunks: TextChunk[];
+}
+
+/** Disjoint ranges that no cut may fall inside: the in-range spans, merged where they overlap. */
+function guardRanges(text: string, spans: SpanLike[]): TextChunk[] {
+  const sorted = spans.filter((s) => s.start >= 0 && s.end > s.start && s.end <= text.length).sort((a, b) => a.start - b.start);
+  const out: TextChunk[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
+    else out.push({ start: s.start, end: s.end });
+  }
+  return out;
+}
+
+/** The guard range holding position `p` strictly inside (start < p < end), or with `inclusiveStart` also at its start. */
+function guarded(guards: TextChunk[], p: number, inclusiveStart: boolean): TextChunk | null {
+  let lo = 0;
+  let hi = guards.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (guards[mid]!.start <= p) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const g = found >= 0 ? guards[found]! : null;
+  if (!g || p >= g.end) return null;
+  return g.start < p || (inclusiveStart && g.start === p) ? g : null;
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * Cuts `text` into blocks of about `blockChars` (at the first line break
+ * past that, never inside a span, never where the line before is empty: a
+ * block that ended in "\n" would lose a blank line) and each block into
+ * chunks of at most about `chunkChars` (at whitespace where there is some;
+ * never inside a span or a surrogate pair).
+ */
+export function splitBlocks(text: string, spans: SpanLike[], opts: { blockChars?: number; chunkChars?: number } = {}): TextBlock[] {
+  const blockChars = Math.max(1, opts.blockChars ?? 3000);
+  const chunkChars = Math.max(2, opts.chunkChars ?? 1500);
+  const guards = guardRanges(text, spans);
+  const blocks: TextBlock[] = [];
+  let start = 0;
+  do {
+    let end = text.length;
+    for (let p = text.indexOf("\n", start + blockChars); p !== -1 && p < text.length - 1; p = text.indexOf("\n", p + 1)) {
+      const before = text.charCodeAt(p - 1);
+      if (before === 10 || before === 13) continue;
+      const g = guarded(guards, p, true);
+      if (g) {
+        p = g.end - 1;
+        continue;
+      }
+      end = p;
+      break;
+    }
+    blocks.push({ start, end, chunks: chunksOf(text, start, end, chunkChars, guards) });
+    start = end + 1;
+  } while (start < text.length);
+  return blocks;
+}
+
+function chunksOf(text: string, start: number, end: number, chunkChars: number, guards: TextChunk[]): TextChunk[] {
+  const chunks: TextChunk[] = [];
+  let from = start;
+  while (end - from > chunkChars + (chunkChars >> 1)) {
+    let cut = -1;
+    for (let p = from + chunkChars; p > from + (chunkChars >> 1); p--) {
+      if (isSpace(text.charCodeAt(p - 1)) && !guarded(guards, p, false)) {
+        cut = p;
+        break;
+      }
+    }
+    if (cut < 0) {
+      cut = from + chunkChars;
+      for (;;) {
+        const g = guarded(guards, cut, false);
+        if (g) cut = g.end;
+        else if (isLowSurrogate(text.charCodeAt(cut))) cut++;
+        else break;
+      }
+    }
+    if (cut >= end) break;
+    chunks.push({ start: from, end: cut });
+    from = cut;
+  }
+  chunks.push({ start: from, end });
+  return chunks;
+}
+
+export interface ShownSpan {
+  start: number;
+  end: number;
+  kind: SignalKind;
+  /** Its place among the shown spans (what "next span" steps through). */
+  index: number;
+}
+
+/** The spans segmentText highlights, in order, numbered as it numbers them. */
+export function shownSpans(text: string, spans: SpanLike[], enabled: ReadonlySet<SignalKind>): ShownSpan[] {
+  const out: ShownSpan[] = [];
+  let pos = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (!enabled.has(s.kind) || s.start < pos || s.end > text.length || s.end <= s.start) continue;
+    out.push({ start: s.start, end: s.end, kind: s.kind, index: out.length });
+    pos = s.end;
+  }
+  return out;
+}
+
+/** For each chunk (in text order), the index of its first shown span; one more entry, the number of spans, at the end. */
+export function firstSpanOfChunks(chunks: TextChunk[], shown: ShownSpan[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  for (const c of chunks) {
+    while (i < shown.length && shown[i]!.start < c.start) i++;
+    out.push(i);
+  }
+  out.push(shown.length);
+  return out;
+}
+
+/** The chunk holding shown span `index` (chunks in text order, with firstSpanOfChunks' table). */
+export function chunkOfSpan(firsts: number[], index: number): number {
+  let lo = 0;
+  let hi = firsts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (firsts[mid]! <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The segments of one chunk: its shown spans `from` to `to` (exclusive) highlighted, numbered as in the whole text. */
+export function chunkSegments(text: string, chunk: TextChunk, shown: ShownSpan[], from: number, to: number): Segment[] {
+  const out: Segment[] = [];
+  let pos = chunk.start;
+  for (let i = from; i < to; i++) {
+    const s = shown[i]!;
+    if (s.start > pos) out.push({ text: text.slice(pos, s.start), kind: null, index: -1 });
+    out.push({ text: text.slice(s.start, s.end), kind: s.kind, index: s.index });
+    pos = s.end;
+  }
+  if (pos < chunk.end) out.push({ text: text.slice(pos, chunk.end), kind: null, index: -1 });
+  return out;
+}
+
+/** Lines a range of the text takes at `charsPerLine` (each line break starts a line; a long line wraps): for a block's placeholder height. */
+export function estimateLines(text: string, start: number, end: number, charsPerLine: number): number {
+  const cpl = Math.max(1, charsPerLine);
+  let lines = 0;
+  let from = start;
+  for (;;) {
+    const nl = text.indexOf("\n", from);
+    const lineEnd = nl === -1 || nl >= end ? end : nl;
+    lines += Math.max(1, Math.ceil((lineEnd - from) / cpl));
+    if (lineEnd === end) return lines;
+    from = lineEnd + 1;
+  }
+}
