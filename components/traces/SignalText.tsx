@@ -1,10 +1,26 @@
 "use client";
 
-import { useId, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { Area, AreaChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Button } from "@/components/ui/Button";
 import { cn } from "@/lib/ui/cn";
-import { countByKind, densityPoints, segmentText, SIGNAL_ORDER, SIGNAL_STYLES, type SignalKind, type SpanLike } from "@/lib/traces/present";
+import {
+  chunkOfSpan,
+  chunkSegments,
+  countByKind,
+  densityPoints,
+  estimateLines,
+  firstSpanOfChunks,
+  shownSpans,
+  SIGNAL_ORDER,
+  SIGNAL_STYLES,
+  splitBlocks,
+  type ShownSpan,
+  type SignalKind,
+  type SpanLike,
+  type TextBlock,
+  type TextChunk,
+} from "@/lib/traces/present";
 
 type PositionDensity = { total: number[]; byKind: Record<SignalKind, number[]> };
 
@@ -14,6 +30,16 @@ type PositionDensity = { total: number[]; byKind: Record<SignalKind, number[]> }
  * highlighted span to the next. Draws what it is given; the spans come from
  * the server (trace page) or from the same extractor in the browser
  * (playground, while streaming).
+ *
+ * Long texts (a trace keeps up to 1,000,000 characters, with a span every
+ * few words at worst) are drawn so that the page does only the work of what
+ * is on screen: the text is cut into blocks at line breaks, each laid out
+ * only when near the screen (CSS content-visibility, with a placeholder
+ * height estimated from its lines), and each block into chunks, highlighted
+ * only while near the box's visible part (an IntersectionObserver); the
+ * others are plain text, so all of the text is there to read, find and copy.
+ * Prev/Next step through every shown span: the chunk of the span stepped to
+ * is highlighted first, then scrolled to.
  */
 export function SignalText({
   text,
@@ -36,10 +62,11 @@ export function SignalText({
   const [enabled, setEnabled] = useState<Set<SignalKind>>(() => new Set(SIGNAL_ORDER));
   const [current, setCurrent] = useState(-1);
   const boxRef = useRef<HTMLDivElement>(null);
+  const scrollTo = useRef(-1);
+  const settling = useRef(0);
   const counts = useMemo(() => countByKind(spans), [spans]);
-  const segments = useMemo(() => segmentText(text, spans, enabled), [text, spans, enabled]);
-  const shown = segments.filter((s) => s.kind).length;
-  const density = useMemo(() => (positionDensity ? densityPoints(positionDensity, enabled) : null), [positionDensity, enabled]);
+  const shownList = useMemo(() => shownSpans(text, spans, enabled), [text, spans, enabled]);
+  const shown = shownList.length;
 
   function toggle(kind: SignalKind) {
     setEnabled((prev) => {
@@ -54,24 +81,52 @@ export function SignalText({
   function go(step: 1 | -1) {
     if (!shown) return;
     const next = current < 0 ? (step === 1 ? 0 : shown - 1) : (current + step + shown) % shown;
+    // The span's chunk may not be highlighted yet: it is once this renders, and scrolled to then.
+    scrollTo.current = next;
     setCurrent(next);
-    const el = document.getElementById(`${idPrefix}-span-${next}`);
-    if (el && boxRef.current) {
-      // Scroll inside the text box only; the page stays where the reader is.
-      const box = boxRef.current.getBoundingClientRect();
-      const r = el.getBoundingClientRect();
-      boxRef.current.scrollTop += r.top - box.top - box.height / 3;
-      el.focus({ preventScroll: true });
-    }
   }
 
-  if (compact && spans.length === 0) {
-    return (
-      <div role="region" aria-label={label} tabIndex={0} className={cn("overflow-y-auto rounded-md border border-gray-200 bg-gray-50/60 p-3 text-sm leading-relaxed whitespace-pre-wrap text-gray-800", maxHeightClass)}>
-        {text}
-      </div>
-    );
-  }
+  useLayoutEffect(() => {
+    const i = scrollTo.current;
+    if (i < 0 || i !== current) return;
+    const el = document.getElementById(`${idPrefix}-span-${i}`);
+    const boxEl = boxRef.current;
+    if (!el || !boxEl) return;
+    scrollTo.current = -1;
+    el.focus({ preventScroll: true });
+    // Scroll inside the text box only; the page stays where the reader is. The blocks
+    // around the span are laid out once on screen, and may then be taller or shorter
+    // than their placeholders: the position is checked again on the next frames.
+    cancelAnimationFrame(settling.current);
+    let frames = 0;
+    let still = 0;
+    const place = () => {
+      const box = boxEl.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      const delta = r.top - box.top - box.height / 3;
+      const before = boxEl.scrollTop;
+      if (Math.abs(delta) > 1) boxEl.scrollTop += delta;
+      still = boxEl.scrollTop === before ? still + 1 : 0;
+      if (still < 2 && ++frames < 30) settling.current = requestAnimationFrame(place);
+    };
+    place();
+  });
+  useEffect(() => () => cancelAnimationFrame(settling.current), []);
+
+  const density = useMemo(() => (positionDensity ? densityPoints(positionDensity, enabled) : null), [positionDensity, enabled]);
+  const box = (
+    <div
+      ref={boxRef}
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className={cn("overflow-y-auto rounded-md border border-gray-200 bg-gray-50/60 p-3 text-sm leading-relaxed whitespace-pre-wrap text-gray-800", maxHeightClass)}
+    >
+      <TextBlocks text={text} spans={spans} shown={shownList} current={current} idPrefix={idPrefix} boxRef={boxRef} />
+    </div>
+  );
+
+  if (compact && spans.length === 0) return box;
 
   return (
     <div className="space-y-3">
@@ -114,37 +169,186 @@ export function SignalText({
 
       {!compact && density ? <DensitySparkline points={density} label={label} /> : null}
 
-      <div
-        ref={boxRef}
-        role="region"
-        aria-label={label}
-        tabIndex={0}
-        className={cn("overflow-y-auto rounded-md border border-gray-200 bg-gray-50/60 p-3 text-sm leading-relaxed whitespace-pre-wrap text-gray-800", maxHeightClass)}
-      >
-        {segments.map((seg, i) =>
-          seg.kind ? (
-            <mark
-              key={i}
-              id={`${idPrefix}-span-${seg.index}`}
-              tabIndex={-1}
-              title={SIGNAL_STYLES[seg.kind].label}
-              data-kind={seg.kind}
-              className={cn(
-                "rounded-sm px-0.5 ring-1 ring-inset outline-none",
-                SIGNAL_STYLES[seg.kind].mark,
-                seg.index === current && "ring-2 ring-gray-900",
-              )}
-            >
-              {seg.text}
-            </mark>
-          ) : (
-            <span key={i}>{seg.text}</span>
-          ),
-        )}
-      </div>
+      {box}
     </div>
   );
 }
+
+/** Characters of the text whose chunks are highlighted before the observer has reported: the box's first screens. */
+const EAGER_CHARS = 6000;
+
+/**
+ * The text in blocks and chunks (see SignalText). Blocks get a placeholder
+ * height from their lines at the box's measured width and font, until they
+ * have been laid out once (contain-intrinsic-size: auto keeps the real one).
+ */
+function TextBlocks({
+  text,
+  spans,
+  shown,
+  current,
+  idPrefix,
+  boxRef,
+}: {
+  text: string;
+  spans: SpanLike[];
+  shown: ShownSpan[];
+  current: number;
+  idPrefix: string;
+  boxRef: RefObject<HTMLDivElement | null>;
+}) {
+  const blocks = useMemo(() => splitBlocks(text, spans), [text, spans]);
+  const chunks = useMemo(() => blocks.flatMap((b) => b.chunks), [blocks]);
+  const firsts = useMemo(() => firstSpanOfChunks(chunks, shown), [chunks, shown]);
+  const [near, setNear] = useState<ReadonlySet<number>>(() => new Set());
+  const [metrics, setMetrics] = useState({ charsPerLine: 90, lineHeight: 23 });
+  const currentChunk = current >= 0 && current < shown.length ? chunkOfSpan(firsts, current) : -1;
+
+  // Which chunks are near the visible part of the box (one box height either side).
+  useEffect(() => {
+    const root = boxRef.current;
+    if (!root || typeof IntersectionObserver === "undefined") return;
+    const io = new IntersectionObserver(
+      (entries) =>
+        setNear((prev) => {
+          const next = new Set(prev);
+          for (const e of entries) {
+            const i = Number((e.target as HTMLElement).dataset.chunk);
+            if (e.isIntersecting) next.add(i);
+            else next.delete(i);
+          }
+          return next.size === prev.size && [...next].every((i) => prev.has(i)) ? prev : next;
+        }),
+      { root, rootMargin: "100% 0px" },
+    );
+    for (const el of Array.from(root.querySelectorAll<HTMLElement>("[data-chunk]"))) io.observe(el);
+    return () => io.disconnect();
+  }, [boxRef, chunks]);
+
+  // The box's characters per line and line height, for the blocks' placeholder heights.
+  useEffect(() => {
+    const root = boxRef.current;
+    if (!root || typeof ResizeObserver === "undefined") return;
+    const measure = () => {
+      const cs = getComputedStyle(root);
+      const ctx = document.createElement("canvas").getContext("2d");
+      const sample = text.slice(0, 2000) || "x";
+      let charWidth = 7;
+      if (ctx) {
+        ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+        charWidth = ctx.measureText(sample).width / sample.length || 7;
+      }
+      const width = root.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const next = { charsPerLine: Math.max(10, Math.floor(width / charWidth)), lineHeight: parseFloat(cs.lineHeight) || 23 };
+      setMetrics((m) => (m.charsPerLine === next.charsPerLine && m.lineHeight === next.lineHeight ? m : next));
+    };
+    const ro = new ResizeObserver(measure);
+    ro.observe(root);
+    return () => ro.disconnect();
+    // The sample text matters only for its letters: measured again when the box's width changes, not on every streamed delta.
+  }, [boxRef]);
+
+  const heights = useMemo(() => blocks.map((b) => Math.round(estimateLines(text, b.start, b.end, metrics.charsPerLine) * metrics.lineHeight)), [text, blocks, metrics]);
+
+  let c = 0;
+  return blocks.map((b, bi) => {
+    const first = c;
+    c += b.chunks.length;
+    return (
+      <Block key={bi} text={text} block={b} firstChunk={first} firsts={firsts} shown={shown} near={near} currentChunk={currentChunk} current={current} idPrefix={idPrefix} height={heights[bi]!} />
+    );
+  });
+}
+
+function Block({
+  text,
+  block,
+  firstChunk,
+  firsts,
+  shown,
+  near,
+  currentChunk,
+  current,
+  idPrefix,
+  height,
+}: {
+  text: string;
+  block: TextBlock;
+  firstChunk: number;
+  firsts: number[];
+  shown: ShownSpan[];
+  near: ReadonlySet<number>;
+  currentChunk: number;
+  current: number;
+  idPrefix: string;
+  /** Placeholder height until the block has been laid out. */
+  height: number;
+}) {
+  return (
+    <div style={{ contentVisibility: "auto", containIntrinsicSize: `auto ${height}px` }}>
+      {block.chunks.map((chunk, k) => {
+        const i = firstChunk + k;
+        const live = near.has(i) || i === currentChunk || chunk.start < EAGER_CHARS;
+        return (
+          <Chunk
+            key={k}
+            index={i}
+            text={text}
+            chunk={chunk}
+            shown={live ? shown : null}
+            from={firsts[i]!}
+            to={firsts[i + 1]!}
+            current={i === currentChunk ? current : -1}
+            idPrefix={idPrefix}
+          />
+        );
+      })}
+    </div>
+  );
+}
+
+/** One chunk: its spans as marks when `shown` is given, else plain text. Re-renders only when its own props change. */
+const Chunk = memo(function Chunk({
+  index,
+  text,
+  chunk,
+  shown,
+  from,
+  to,
+  current,
+  idPrefix,
+}: {
+  index: number;
+  text: string;
+  chunk: TextChunk;
+  shown: ShownSpan[] | null;
+  from: number;
+  to: number;
+  current: number;
+  idPrefix: string;
+}) {
+  if (!shown || from === to) return <span data-chunk={index}>{text.slice(chunk.start, chunk.end)}</span>;
+  return (
+    <span data-chunk={index}>
+      {chunkSegments(text, chunk, shown, from, to).map((seg, i) =>
+        seg.kind ? (
+          <mark
+            key={i}
+            id={`${idPrefix}-span-${seg.index}`}
+            tabIndex={-1}
+            title={SIGNAL_STYLES[seg.kind].label}
+            data-kind={seg.kind}
+            className={cn("rounded-sm px-0.5 ring-1 ring-inset outline-none", SIGNAL_STYLES[seg.kind].mark, seg.index === current && "ring-2 ring-gray-900")}
+          >
+            {seg.text}
+          </mark>
+        ) : (
+          <span key={i}>{seg.text}</span>
+        ),
+      )}
+    </span>
+  );
+});
 
 function DensitySparkline({ points, label }: { points: { bin: number; label: string; density: number }[]; label: string }) {
   const peak = points.reduce((a, p) => (p.density > a.density ? p : a), points[0] ?? { bin: 0, label: "", density: 0 });

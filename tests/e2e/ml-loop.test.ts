@@ -6,15 +6,17 @@
  * calls); an escalated request shows the rejected standard answer and why,
  * and the flag on a served answer that still failed its validator; a trace
  * past the text retention says its text was cleared, and Settings shows the
- * retention.
+ * retention; the largest thinking the gateway stores, with a span every few
+ * words, reads on its trace page with every span reachable.
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { screenshot, type E2EContext } from "../support/chromium";
 import { api, sdk, startSignedIn, stopSignedIn } from "../support/e2e";
-import { backdate } from "../support/db";
+import { backdate, copyRecord, withDb } from "../support/db";
 import { longConversation } from "../support/long-loop";
+import { longThinking } from "../support/long-thinking";
 import { eventually, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -288,4 +290,84 @@ describe("the ML engineer's loop", () => {
     expect(await page.getByRole("button", { name: "Clear text…" }).count()).toBe(0);
     expect((((await (await api(server, `/api/requests/${id}`)).json()) as { prompt: string | null }).prompt)).toBeNull();
   });
+
+  it("a 1 MB thinking trace with a span every few words: the text, every span counted, Prev/Next to the last and first, the legend, copy", async () => {
+    // The largest thinking the gateway stores (THINKGATE_MAX_STORED_CHARS), ~61,000 spans: the page once built a
+    // highlighted element for every one of them up front.
+    const thinking = longThinking(1_000_000, "dense");
+    const plain = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user", content: "Name an even prime." }] }).withResponse();
+    const source = await storedId(plain.response);
+    const id = "e2e-long-thinking";
+    await copyRecord(server, source, 1, 60_000, { thinkingText: thinking, thinkingStatus: "text" });
+    await withDb(server, (q) => q(`UPDATE "RequestRecord" SET "id" = ? WHERE "id" = 'copy-0'`, [id]));
+    const trace = (await (await api(server, `/api/traces/${id}`)).json()) as {
+      thinking: { text: string; signals: { spans: { start: number; end: number; kind: string; text: string }[]; stats: { counts: Record<string, number> } } };
+    };
+    expect(trace.thinking.text).toBe(thinking);
+    const spans = trace.thinking.signals.spans;
+    expect(spans.length).toBeGreaterThan(40_000);
+    const total = String(spans.length);
+
+    const { page } = admin;
+    await page.goto(`/traces/${id}`);
+    const box = page.getByRole("region", { name: "Thinking", exact: true });
+    await box.locator("mark[data-kind]").first().waitFor();
+    expect((await box.locator("mark[data-kind]").first().textContent())!.trim()).toBe(spans[0]!.text.trim());
+    await page.getByText(`${total} spans`, { exact: true }).waitFor();
+
+    /** Whether the mark of shown span `i` is in the page and inside the box's visible part. */
+    const inView = (i: number) =>
+      page.evaluate((n) => {
+        const region = document.querySelector('[role="region"][aria-label="Thinking"]')!;
+        const mark = region.querySelectorAll("mark[data-kind]");
+        const el = Array.from(mark).find((m) => m.id.endsWith(`-span-${n}`));
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        const b = region.getBoundingClientRect();
+        return { text: el.textContent, visible: r.top >= b.top && r.bottom <= b.bottom, focused: document.activeElement === el };
+      }, i);
+
+    // Previous from the start wraps to the last span, at the end of the text.
+    await page.getByRole("button", { name: "Previous span in thinking" }).click();
+    await page.getByText(`${total} / ${total}`, { exact: true }).waitFor();
+    expect(await inView(spans.length - 1)).toEqual({ text: spans.at(-1)!.text, visible: true, focused: true });
+    await page.getByRole("button", { name: "Previous span in thinking" }).click();
+    await page.getByText(`${spans.length - 1} / ${total}`, { exact: true }).waitFor();
+    expect((await inView(spans.length - 2))?.visible).toBe(true);
+    // Next twice: past the last span, back to the first, at the top.
+    await page.getByRole("button", { name: "Next span in thinking" }).click();
+    await page.getByRole("button", { name: "Next span in thinking" }).click();
+    await page.getByText(`1 / ${total}`, { exact: true }).waitFor();
+    expect(await inView(0)).toEqual({ text: spans[0]!.text, visible: true, focused: true });
+
+    // Switching hedges off counts and steps through the other kinds only.
+    const hedges = trace.thinking.signals.stats.counts.hedge!;
+    expect(hedges).toBeGreaterThan(0);
+    const legend = page.getByRole("group", { name: "Thinking: highlighted signals" });
+    await legend.getByRole("button", { name: /^Hedge\b/ }).click();
+    const rest = (spans.length - hedges).toString();
+    await page.getByText(`${rest} spans`, { exact: true }).waitFor();
+    expect(await box.locator('mark[data-kind="hedge"]').count()).toBe(0);
+    await page.getByRole("button", { name: "Previous span in thinking" }).click();
+    await page.getByText(`${rest} / ${rest}`, { exact: true }).waitFor();
+    const lastOther = spans.filter((s) => s.kind !== "hedge").at(-1)!;
+    expect((await inView(Number(rest) - 1))?.text).toBe(lastOther.text);
+    await legend.getByRole("button", { name: /^Hedge\b/ }).click();
+    await page.getByText(`${total} spans`, { exact: true }).waitFor();
+
+    // Selecting the box's whole text gives the thinking as stored, line breaks included.
+    const selected = await page.evaluate(() => {
+      const region = document.querySelector('[role="region"][aria-label="Thinking"]')!;
+      const range = document.createRange();
+      range.selectNodeContents(region);
+      const sel = window.getSelection()!;
+      sel.removeAllRanges();
+      sel.addRange(range);
+      const out = sel.toString();
+      sel.removeAllRanges();
+      return out;
+    });
+    expect(selected.length).toBe(thinking.length);
+    expect(selected === thinking).toBe(true);
+  }, 120_000);
 });
