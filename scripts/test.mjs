@@ -2,17 +2,19 @@
 /**
  * `npm test`: the whole suite, the same on a laptop and in CI.
  *   1. install dependencies if missing
- *   2. typecheck, and check the migrations of both providers against the model
- *   3. unit tests
+ *   2. side by side: the typecheck, the migrations of both providers checked
+ *      against the model, and the pages built for the e2e step when .next is
+ *      missing or older than the sources (none of them times anything, and
+ *      the typecheck and the migration check each keep one core busy at most)
+ *   3. unit tests (some time their work: nothing runs beside them)
  *   4. integration tests against a real server, on SQLite and on PostgreSQL,
  *      then the event-loop tests (tests/alone) on each, with nothing beside them
- *   5. e2e tests in headless Chromium (Debian's chromium package), after
- *      building the pages when .next is missing or older than the sources
+ *   5. e2e tests in headless Chromium (Debian's chromium package)
  * Steps can be picked by name: `node scripts/test.mjs unit e2e`
  * (check, unit, integration, e2e).
  * Prints one closing line, "tests: N passed, N failed", summed over the runs.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -33,6 +35,23 @@ function run(label, cmd, args, env = {}) {
   return r.status === 0;
 }
 
+/** As run(), beside other steps: the output is kept and printed whole when the step ends, so steps do not interleave. */
+function runBeside(label, cmd, args, env = {}) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? "1" : "0", ...env } });
+    const out = [];
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => out.push(d));
+    child.on("close", (code) => {
+      timings.push(`${label}: ${Math.round((Date.now() - started) / 1000)} s`);
+      process.stdout.write(`\n── ${label} ──\n`);
+      process.stdout.write(Buffer.concat(out));
+      resolve(code === 0);
+    });
+  });
+}
+
 if (dependenciesAreStale(root)) {
   if (!run("install", "npm", ["ci", "--no-audit", "--no-fund"])) process.exit(1);
 }
@@ -40,18 +59,27 @@ if (dependenciesAreStale(root)) {
 const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), "thinkgate-test-"));
 let failedSteps = [];
 
+const summaryFile = (label) => path.join(summaryDir, `${label.replace(/\W+/g, "-")}.json`);
 function vitest(label, project, env = {}) {
-  const file = path.join(summaryDir, `${label.replace(/\W+/g, "-")}.json`);
-  const ok = run(label, bin("vitest"), ["run", "--project", project], { ...env, THINKGATE_SUMMARY_FILE: file });
+  const ok = run(label, bin("vitest"), ["run", "--project", project], { ...env, THINKGATE_SUMMARY_FILE: summaryFile(label) });
   if (!ok) failedSteps.push(label);
 }
 
-let typechecked = false;
+// Step 2: side by side.
+const beside = [];
 if (wants("check")) {
-  typechecked = run("typecheck", bin("tsc"), ["--noEmit", "-p", "."]);
-  if (!typechecked) failedSteps.push("typecheck");
-  if (!run("migrations match the model", bin("tsx"), ["scripts/db.ts", "check"])) failedSteps.push("migrations");
+  beside.push(runBeside("typecheck", bin("tsc"), ["--noEmit", "-p", "."]).then((ok) => ok || failedSteps.push("typecheck")));
+  beside.push(runBeside("migrations match the model", bin("tsx"), ["scripts/db.ts", "check"]).then((ok) => ok || failedSteps.push("migrations")));
 }
+let built = true;
+if (wants("e2e") && pagesAreStale(root)) {
+  // With the typecheck beside it, next build does not check the same files again (next.config.js).
+  const label = "build the web app for the e2e tests (next build)";
+  const skipTypes = wants("check") ? { THINKGATE_TYPECHECKED: "1" } : {};
+  beside.push(runBeside(label, bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1", ...skipTypes }).then((ok) => ((built = ok), ok || failedSteps.push("next build"))));
+}
+await Promise.all(beside);
+
 if (wants("unit")) vitest("unit tests", "unit");
 if (wants("integration")) {
   vitest("integration tests on SQLite", "integration", { THINKGATE_TEST_DB: "sqlite" });
@@ -61,16 +89,7 @@ if (wants("integration")) {
   vitest("event-loop tests, run alone, on PostgreSQL", "alone", { THINKGATE_TEST_DB: "postgresql" });
 }
 
-if (wants("e2e")) {
-  let built = true;
-  if (pagesAreStale(root)) {
-    // tsc has just checked every file the build would check again (next.config.js).
-    const skipTypes = typechecked ? { THINKGATE_TYPECHECKED: "1" } : {};
-    built = run("build the web app for the e2e tests (next build)", bin("next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1", ...skipTypes });
-    if (!built) failedSteps.push("next build");
-  }
-  if (built) vitest("e2e tests in Chromium", "e2e", { NEXT_TELEMETRY_DISABLED: "1" });
-}
+if (wants("e2e") && built) vitest("e2e tests in Chromium", "e2e", { NEXT_TELEMETRY_DISABLED: "1" });
 
 let passed = 0;
 let failed = 0;

@@ -41,7 +41,9 @@ describe("loneSurrogateAt", () => {
     walking = false;
     expect(found).toBe("last");
     expect(served).toBeGreaterThan(5);
-    expect(longest).toBeLessThan(300); // turns of 8 ms; generous for a garbage collection on a busy machine
+    // Turns of 8 ms. The bound is loose (a garbage collection, a busy machine): that it yields at all is what
+    // `served` shows; the one walk it replaced held the loop 1.3-2.5 s on a 3 MB body.
+    expect(longest).toBeLessThan(1_000);
     expect(await loneSurrogateAtInTurns({ a: [{ b: "ok" }, { c: "x\ud800" }] })).toBe("a.1.c");
     expect(await loneSurrogateAtInTurns("\udc00")).toBe("(the value)");
     expect(await loneSurrogateAtInTurns({ ok: ["😀"] })).toBeNull();
