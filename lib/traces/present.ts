@@ -67,22 +67,13 @@ export interface Segment {
 }
 
 /**
- * Cuts `text` into segments, highlighting the spans of the enabled kinds.
- * Spans are sorted and do not overlap (the extractor resolves overlaps);
- * anything out of range or overlapping is skipped rather than garbling text.
+ * Cuts `text` into segments, highlighting the spans of the enabled kinds:
+ * the whole text as one chunk (chunkSegments, with shownSpans' choice and
+ * numbering of the spans).
  */
 export function segmentText(text: string, spans: SpanLike[], enabled: ReadonlySet<SignalKind>): Segment[] {
-  const out: Segment[] = [];
-  let pos = 0;
-  let index = 0;
-  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
-    if (!enabled.has(s.kind) || s.start < pos || s.end > text.length || s.end <= s.start) continue;
-    if (s.start > pos) out.push({ text: text.slice(pos, s.start), kind: null, index: -1 });
-    out.push({ text: text.slice(s.start, s.end), kind: s.kind, index: index++ });
-    pos = s.end;
-  }
-  if (pos < text.length) out.push({ text: text.slice(pos), kind: null, index: -1 });
-  return out;
+  const shown = shownSpans(text, spans, enabled);
+  return chunkSegments(text, { start: 0, end: text.length }, shown, 0, shown.length);
 }
 
 export function countByKind(spans: SpanLike[]): Record<SignalKind, number> {
@@ -222,7 +213,12 @@ export interface ShownSpan {
   index: number;
 }
 
-/** The spans segmentText highlights, in order, numbered as it numbers them. */
+/**
+ * The spans to highlight, in text order, numbered as "next span" steps
+ * through them. Spans are sorted and do not overlap (the extractor resolves
+ * overlaps); anything out of range or overlapping is skipped rather than
+ * garbling text.
+ */
 export function shownSpans(text: string, spans: SpanLike[], enabled: ReadonlySet<SignalKind>): ShownSpan[] {
   const out: ShownSpan[] = [];
   let pos = 0;
