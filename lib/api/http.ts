@@ -5,6 +5,7 @@
  */
 import { AppError } from "./errors";
 import { parseJsonText } from "./json-body";
+import { isDecimalInteger } from "./query-number";
 
 export interface ApiRequest {
   method: string;
@@ -99,7 +100,8 @@ export interface RouteDef {
 /** The `limit` of the API's list endpoints (models, message batches, files): 1 to 1000, 20 when absent; otherwise a 400 in the API's words. */
 export function pageLimit(query: URLSearchParams): number {
   const raw = query.get("limit");
-  const limit = raw === null ? 20 : Number(raw);
+  // Digits only: Number() would also read "", " 5 ", "0x10" and "1e1".
+  const limit = raw === null ? 20 : isDecimalInteger(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AppError("invalid_request_error", "limit: Input should be an integer between 1 and 1000");
   return limit;
 }

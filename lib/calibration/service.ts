@@ -4,6 +4,7 @@
  * a route. Handlers (api.ts) and the CLI (scripts/calibrate.ts) call these.
  */
 import { z } from "zod";
+import { decimal } from "../api/query-number";
 import { AppError, badRequest, notFound } from "../api/errors";
 import { calibrationRepo, type EvalItemInput, type ExperimentRow } from "../db/calibration.repo";
 import { configRepo } from "../db/config.repo";
@@ -118,7 +119,7 @@ export async function listSets() {
 const pageQuery = (max: number, fallback: number, cursor: z.ZodType<string>) =>
   z
     .object({
-      limit: z.coerce.number().int().min(1).max(max).default(fallback),
+      limit: decimal(z.number().int().min(1).max(max)).default(fallback),
       cursor: cursor.optional(),
     });
 export const setPageQuery = pageQuery(500, 200, z.string().regex(/^\d{1,9}$/, "cursor: not a cursor this list returned"));

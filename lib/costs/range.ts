@@ -1,5 +1,6 @@
 /** The cost dashboard's time range: whole UTC hours, the rollup's unit. */
 import { z } from "zod";
+import { decimal } from "../api/query-number";
 import { isoInstant as instant } from "../api/instant";
 import type { Granularity } from "./types";
 
@@ -16,7 +17,7 @@ export const costQuerySchema = z.object({
   /** "auto": hourly while there are less than two days of records, daily after. */
   granularity: z.enum(["hour", "day", "week", "auto"]).default("day"),
   groupBy: z.enum(["route", "model", "tier"]).default("route"),
-  top: z.coerce.number().int().min(0).max(100).default(10),
+  top: decimal(z.number().int().min(0).max(100)).default(10),
   /** Include one-off traffic (calibration, playground) in the monthly projection. */
   oneOff: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });

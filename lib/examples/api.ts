@@ -4,6 +4,7 @@
  * them for the router's retraining.
  */
 import { z } from "zod";
+import { decimal } from "../api/query-number";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { examplesRepo } from "../db/examples.repo";
@@ -34,7 +35,7 @@ export const createExample: Handler = withApi({ role: "viewer", body: exampleBod
 });
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: decimal(z.number().int().min(1).max(500)).default(100),
   cursor: z.string().max(64).optional(),
 });
 

@@ -1,5 +1,6 @@
 /** Read API over stored request records, and clearing one record's text (admin). */
 import { z } from "zod";
+import { decimal } from "../api/query-number";
 import { notFound } from "../api/errors";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
@@ -9,7 +10,7 @@ import { tracesRepo } from "../db/traces.repo";
 import { recordView } from "./view";
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: decimal(z.number().int().min(1).max(200)).default(50),
   cursor: z.string().max(64).optional(),
 });
 

@@ -4,6 +4,7 @@
  * and are validated here, so a 400 names the rule and the field.
  */
 import { z } from "zod";
+import { decimal } from "../api/query-number";
 import { notFound } from "../api/errors";
 import { json, type Handler } from "../api/http";
 import { withApi, type Caller } from "../api/wrap";
@@ -39,14 +40,14 @@ export const postRules: Handler = withApi({ role: "editor", body: saveBody }, as
   json(201, await saveRuleSet(body.rules, authorOf(principal), body.note, body.baseVersion)),
 );
 
-const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const historyQuery = z.object({ limit: decimal(z.number().int().min(1).max(500)).default(100) });
 
 export const getRuleHistory: Handler = withApi({ role: "viewer" }, async ({ req }) => {
   const q = historyQuery.parse(Object.fromEntries(req.query));
   return json(200, { data: await ruleSetHistory(q.limit) });
 });
 
-const versionParam = z.coerce.number().int().min(1);
+const versionParam = decimal(z.number().int().min(1));
 
 export const getRuleVersion: Handler = withApi({ role: "viewer" }, async ({ req }) => {
   const version = versionParam.safeParse(req.params.version);

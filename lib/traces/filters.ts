@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { isoInstant } from "../api/instant";
+import { decimal } from "../api/query-number";
 import type { SearchToken, TraceFilter } from "../db/traces.repo";
 
 export const STAGES = ["override", "pinned", "context", "rule", "classifier", "escalation", "background", "client", "default", "none"] as const;
@@ -12,7 +13,7 @@ export const TIERS = ["reasoning", "standard"] as const;
 export const STATUSES = ["ok", "error", "partial"] as const;
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
-const usd = z.coerce.number().finite().min(0).max(1_000_000);
+const usd = decimal(z.number().finite().min(0).max(1_000_000));
 const text = z.string().trim().min(1).max(200);
 
 export const traceQuerySchema = z
@@ -33,12 +34,12 @@ export const traceQuerySchema = z
     escalated: bool.optional(),
     hedging: bool.optional(),
     /** Only records whose failure score (probability the answer is wrong) is at least this. */
-    failureMin: z.coerce.number().finite().min(0).max(1).optional(),
+    failureMin: decimal(z.number().finite().min(0).max(1)).optional(),
     /** "failure": most likely wrong first. */
     sort: z.enum(["newest", "failure"]).optional(),
     q: z.string().trim().max(200).optional(),
     cursor: z.string().regex(/^req_[0-9a-z]+$/, "cursor: not a request id").max(64).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    limit: decimal(z.number().int().min(1).max(200)).default(50),
   })
   .refine((v) => v.from === undefined || v.to === undefined || v.from < v.to, { message: "from must be before to", path: ["from"] })
   .refine((v) => v.costMin === undefined || v.costMax === undefined || v.costMin <= v.costMax, {

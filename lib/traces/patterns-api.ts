@@ -14,6 +14,7 @@
  * the records were built. The window defaults to the last 7 days.
  */
 import { z } from "zod";
+import { decimal } from "../api/query-number";
 import { badRequest } from "../api/errors";
 import { json, type Handler } from "../api/http";
 import { isoDate } from "../api/instant";
@@ -57,7 +58,7 @@ export const getPatterns: Handler = withApi({ role: "viewer" }, async ({ req }) 
 });
 
 const failuresQuery = windowQuery.extend({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: decimal(z.number().int().min(1).max(500)).default(100),
 });
 
 export const getFailures: Handler = withApi({ role: "viewer" }, async ({ req }) => {
