@@ -20,8 +20,8 @@
  *                                         to the last span) → the frame after it is painted (ms)
  *   trace-page: <case> legend toggle     a click on the Hedge toggle → the next frame (ms)
  *
- *   npx tsx bench/trace-page.bench.ts [--quick]      prints the figures
- *   npm run bench -- --only trace-page [--quick]     through bench/run.ts
+ *   npx tsx bench/trace-page.bench.ts [--quick] [--case NAME]   prints the figures (one case: e.g. --case "1 MB one line")
+ *   npm run bench -- --only trace-page [--quick]                 through bench/run.ts
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -39,11 +39,14 @@ export interface BenchFigure {
   samples: number[];
 }
 
-const CASES: { name: string; chars: number; density: ThinkingDensity }[] = [
+const CASES: { name: string; chars: number; density: ThinkingDensity; oneLine?: boolean }[] = [
   { name: "100 KB realistic", chars: 100_000, density: "realistic" },
   { name: "100 KB dense", chars: 100_000, density: "dense" },
   { name: "1 MB realistic", chars: 1_000_000, density: "realistic" },
   { name: "1 MB dense", chars: 1_000_000, density: "dense" },
+  // The same text with every line break a space: a model (or a client's own
+  // thinking text) that writes no paragraphs.
+  { name: "1 MB one line", chars: 1_000_000, density: "realistic", oneLine: true },
 ];
 
 /** Stores a copy of record `source` with `thinking` as its thinking text, under `id`. */
@@ -101,7 +104,7 @@ export async function measureTracePage(page: Page, id: string, timeoutMs = 120_0
   return { shownMs, longestTaskMs, spans };
 }
 
-export async function benchTracePage(opts?: { quick?: boolean; log?: (line: string) => void }): Promise<BenchFigure[]> {
+export async function benchTracePage(opts?: { quick?: boolean; only?: string; log?: (line: string) => void }): Promise<BenchFigure[]> {
   const log = opts?.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const root = path.resolve(__dirname, "..");
   if (!fs.existsSync(path.join(root, process.env.THINKGATE_NEXT_DIST || ".next", "BUILD_ID"))) throw new Error("the trace page bench needs the built web app: run `npx next build` first");
@@ -117,9 +120,10 @@ export async function benchTracePage(opts?: { quick?: boolean; log?: (line: stri
     await eventually(async () => ((await withDb(run.server, (q) => q(`SELECT "id" FROM "RequestRecord" WHERE "id" = ?`, [source]))).length ? true : undefined));
     await run.admin.context.addInitScript(LONG_TASKS);
     const page = run.admin.page;
-    for (const c of CASES) {
-      const id = `bench-${c.chars}-${c.density}`;
-      await storeThinking(run, source, id, longThinking(c.chars, c.density));
+    for (const c of CASES.filter((c) => !opts?.only || c.name === opts.only)) {
+      const id = `bench-${c.chars}-${c.density}${c.oneLine ? "-line" : ""}`;
+      const thinking = longThinking(c.chars, c.density);
+      await storeThinking(run, source, id, c.oneLine ? thinking.replace(/\n/g, " ") : thinking);
       const shown: number[] = [];
       const longest: number[] = [];
       const prev: number[] = [];
@@ -148,7 +152,8 @@ export async function benchTracePage(opts?: { quick?: boolean; log?: (line: stri
 export default benchTracePage;
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === pathToFileURL(__filename).href) {
-  void benchTracePage({ quick: process.argv.includes("--quick") }).then((figs) => {
+  const only = process.argv.indexOf("--case");
+  void benchTracePage({ quick: process.argv.includes("--quick"), only: only > 0 ? process.argv[only + 1] : undefined }).then((figs) => {
     for (const f of figs) {
       const s = f.samples.slice().sort((a, b) => a - b);
       process.stdout.write(`${f.name}: median ${s[Math.floor(s.length / 2)]!.toFixed(0)} ${f.unit} (${f.samples.map((x) => x.toFixed(0)).join(", ")})\n`);

@@ -33,7 +33,8 @@ type PositionDensity = { total: number[]; byKind: Record<SignalKind, number[]> }
  *
  * Long texts (a trace keeps up to 1,000,000 characters, with a span every
  * few words at worst) are drawn so that the page does only the work of what
- * is on screen: the text is cut into blocks at line breaks, each laid out
+ * is on screen: the text is cut into blocks at line breaks (a line of more
+ * than a few thousand characters between its words), each laid out
  * only when near the screen (CSS content-visibility, with a placeholder
  * height estimated from its lines), and each block into chunks, highlighted
  * only while near the box's visible part (an IntersectionObserver); the

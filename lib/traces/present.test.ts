@@ -49,7 +49,9 @@ describe("segmentText", () => {
 });
 
 /** The text as the blocks render it: blocks joined by the line break each boundary stands for, chunks joined as they are. */
-const rejoin = (t: string, blocks: TextBlock[]) => blocks.map((b) => b.chunks.map((c) => t.slice(c.start, c.end)).join("")).join("\n");
+/** The text as the page draws it: a block that starts where the last one ended continues its line; any other boundary is one "\n". */
+const rejoin = (t: string, blocks: TextBlock[]) =>
+  blocks.map((b, i) => (i > 0 && blocks[i - 1]!.end !== b.start ? "\n" : "") + b.chunks.map((c) => t.slice(c.start, c.end)).join("")).join("");
 
 /** A long text with a span every few words and paragraphs of varying length. */
 function longText(paragraphs: number): { text: string; spans: SpanLike[] } {
@@ -96,13 +98,28 @@ describe("splitBlocks", () => {
     for (const s of spans) expect(chunks.some((c) => c.start <= s.start && s.end <= c.end), `span at ${s.start}`).toBe(true);
   });
 
-  it("cuts one long line with no break into chunks of one block, at whitespace where there is some", () => {
+  it("cuts one long line with no break into blocks of about blockChars that meet, at whitespace where there is some", () => {
     const text = "word ".repeat(2000).trim();
-    const blocks = splitBlocks(text, [], { blockChars: 100, chunkChars: 100 });
-    expect(blocks).toHaveLength(1);
-    expect(blocks[0]!.chunks.length).toBeGreaterThan(50);
+    const blocks = splitBlocks(text, [], { blockChars: 100, chunkChars: 40 });
+    // Laid out one block at a time like paragraphs: not one 10,000-character block.
+    expect(blocks.length).toBeGreaterThan(80);
     expect(rejoin(text, blocks)).toBe(text);
-    for (const c of blocks[0]!.chunks.slice(0, -1)) expect(text[c.end - 1]).toBe(" ");
+    for (const [i, b] of blocks.entries()) {
+      expect(b.end - b.start).toBeLessThanOrEqual(100 + 60);
+      if (i > 0) expect(b.start).toBe(blocks[i - 1]!.end);
+      for (const c of b.chunks) if (c.end < text.length) expect(text[c.end - 1]).toBe(" ");
+    }
+  });
+
+  it("cuts the long lines of a text between paragraphs the same way, and keeps its line breaks as boundaries", () => {
+    const line = "word ".repeat(400).trim();
+    const text = `short\n${line}\n\nmiddle\n${line}\nend`;
+    const blocks = splitBlocks(text, [], { blockChars: 100, chunkChars: 40 });
+    expect(rejoin(text, blocks)).toBe(text);
+    for (const b of blocks) expect(b.end - b.start).toBeLessThanOrEqual(160);
+    // The blank line before "middle" is still a boundary at a line break.
+    const lineEnd = text.indexOf("\n\nmiddle");
+    expect(blocks.some((b, i) => b.end === lineEnd && blocks[i + 1]?.start === lineEnd + 1)).toBe(true);
   });
 
   it("with no whitespace cuts anywhere but inside a surrogate pair", () => {

@@ -143,6 +143,10 @@ function guarded(guards: TextChunk[], p: number, inclusiveStart: boolean): TextC
 }
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
+const endsLine = (text: string, end: number) => {
+  const c = text.charCodeAt(end - 1);
+  return c === 10 || c === 13;
+};
 const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 /**
@@ -151,6 +155,13 @@ const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
  * block that ended in "\n" would lose a blank line) and each block into
  * chunks of at most about `chunkChars` (at whitespace where there is some;
  * never inside a span or a surrogate pair).
+ *
+ * A block boundary stands for the line break it was cut at, except in a run
+ * of text with no usable line break for more than twice `blockChars` (a
+ * model that writes no paragraphs; one line of a megabyte): that is cut
+ * between its chunks too, into blocks of about `blockChars` that meet with
+ * no character between them (the next block starts where the last ended).
+ * Otherwise the page lays out the whole line as one block, as long as it is.
  */
 export function splitBlocks(text: string, spans: SpanLike[], opts: { blockChars?: number; chunkChars?: number } = {}): TextBlock[] {
   const blockChars = Math.max(1, opts.blockChars ?? 3000);
@@ -171,7 +182,18 @@ export function splitBlocks(text: string, spans: SpanLike[], opts: { blockChars?
       end = p;
       break;
     }
-    blocks.push({ start, end, chunks: chunksOf(text, start, end, chunkChars, guards) });
+    const chunks = chunksOf(text, start, end, chunkChars, guards);
+    if (end - start <= 2 * blockChars) blocks.push({ start, end, chunks });
+    else {
+      for (let i = 0; i < chunks.length; ) {
+        const first = chunks[i]!;
+        let j = i + 1;
+        // Not after a line break either: the block's last "\n" would not be drawn.
+        while (j < chunks.length && (chunks[j - 1]!.end - first.start < blockChars || endsLine(text, chunks[j - 1]!.end))) j++;
+        blocks.push({ start: first.start, end: chunks[j - 1]!.end, chunks: chunks.slice(i, j) });
+        i = j;
+      }
+    }
     start = end + 1;
   } while (start < text.length);
   return blocks;
