@@ -1,7 +1,8 @@
 import http, { type ServerResponse } from "node:http";
 import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { logger } from "../observability/logger";
 import { json } from "./http";
 import { createHttpServer } from "./http-server";
 import { serveApi } from "./node-adapter";
@@ -94,6 +95,44 @@ describe("a stream the client leaves", () => {
       setTimeout(() => reject(new Error("no first line")), 5_000);
     });
     await expect(served!).resolves.toBe(true);
+  });
+});
+
+describe("a handler the client leaves before it answers", () => {
+  it("ends quietly when the handler rejects because of that abort (it was logged as an unhandled error)", async () => {
+    const logged: unknown[] = [];
+    const spy = vi.spyOn(logger, "error").mockImplementation(((obj: unknown) => void logged.push(obj)) as never);
+    try {
+      let entered!: () => void;
+      const inHandler = new Promise<void>((r) => (entered = r));
+      const router = new ApiRouter([
+        {
+          method: "POST",
+          path: "/api/wait",
+          // The simulator's `hang` fault: no answer until the request's signal aborts, then a rejection.
+          handler: (req) => {
+            entered();
+            return new Promise((_, reject) => req.signal.addEventListener("abort", () => reject(req.signal.reason)));
+          },
+        },
+      ]);
+      let served: Promise<boolean> | null = null;
+      const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+        served = serveApi(router, req, r, 1 << 20);
+      });
+      servers.push(server);
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const port = (server.address() as AddressInfo).port;
+      const c = http.request({ host: "127.0.0.1", port, method: "POST", path: "/api/wait", headers: { "content-type": "application/json" } });
+      c.on("error", () => undefined);
+      c.end("{}");
+      await inHandler;
+      c.destroy();
+      await expect(served!).resolves.toBe(true);
+      expect(logged).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -285,6 +285,13 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   try {
     out = await match.handler(apiReq);
   } catch (err) {
+    // The client left and the handler stopped with it (a rejection by the
+    // request's signal, as the simulator's `hang` fault ends each time):
+    // nothing failed, and nobody is there to read an answer.
+    if (controller.signal.aborted) {
+      res.destroy();
+      return true;
+    }
     out = errorResponse(err, newRequestId());
   }
   // Answered without reading the body (a 401, a 405): node would drain it all, however long; bound that.
