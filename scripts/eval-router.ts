@@ -15,7 +15,6 @@
  *   npm run eval:router -- --train-more DIR     add DIR's rows that the shipped files lack to training only
  *                                               (never scored; not the held-out family's; README row K)
  *   npm run eval:router -- --l2 0.001 --iterations 60 --source-exponent 0 --target-fpr 0.1|none
- *                          --family-penalty linear|square   (README row L)
  *                          --outcome-target strong-only|weak-wrong --outcome-weight 1
  *                                               other training options (experiments)
  *   npm run eval:router -- FILE.jsonl|DIR ...   the model in use on labelled files
@@ -74,11 +73,6 @@ for (let i = 0; i < argv.length; i++) {
   if (a === "--outcomes") outcomesDir = argv[++i] ?? null;
   else if (a === "--l2") trainOpts.l2 = Number(argv[++i]);
   else if (a === "--iterations") trainOpts.iterations = Number(argv[++i]);
-  else if (a === "--family-penalty") {
-    const k = argv[++i];
-    if (k === "linear" || k === "square") trainOpts.familyPenalty = k;
-    else delete trainOpts.familyPenalty;
-  }
   else if (a === "--source-exponent") weighting.sourceExponent = Number(argv[++i]);
   else if (a === "--target-fpr") targetFpr = argv[++i] === "none" ? null : Number(argv[i]);
   else if (a === "--only") only = (argv[++i] ?? "").split(",").filter(Boolean);
@@ -110,7 +104,7 @@ function main(): void {
     ? loadLabelled([trainMoreDir]).filter((r) => !shippedIds.has(r.id) && !(/RouteLLM/i.test(r.source) && /gsm8k/i.test(r.source)) && trainingLabel(r) !== null)
     : [];
   const features = featuresOf([...rows, ...moreTrain]);
-  const procedure = `trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}${trainOpts.familyPenalty ? ` x (K/k)${trainOpts.familyPenalty === "square" ? "^2" : ""} by family support` : ""}, family weight n^${weighting.sourceExponent}, outcome rows: reasoning when ${outcomeTarget === "weak-wrong" ? "the weak model is wrong" : "only the strong model is right"}, weight x${outcomeWeight}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`;
+  const procedure = `trainModel (${trainOpts.iterations} iterations, L2 ${trainOpts.l2}, family weight n^${weighting.sourceExponent}, outcome rows: reasoning when ${outcomeTarget === "weak-wrong" ? "the weak model is wrong" : "only the strong model is right"}, weight x${outcomeWeight}, Platt scaling on ${FOLDS}-fold out-of-family scores); threshold: ${targetFpr === null ? "0.5" : `the lowest >= 0.5 at which <= ${targetFpr} of the fold's own out-of-family standard prompts go to reasoning`}`;
 
   if (bySubjectOnly) {
     log(`# router eval: outcomes with MMLU subjects held apart`);

@@ -31,8 +31,6 @@ export interface CsrRows {
 export interface LogisticOptions {
   /** L2 strength on the mean weighted log-loss (bias not regularised). */
   l2: number;
-  /** Per column, a multiplier on `l2` (1 where absent). */
-  l2Scale?: Float64Array;
   iterations: number;
   learningRate: number;
 }
@@ -70,8 +68,7 @@ export function fitLogistic(rows: CsrRows, dim: number, opts: LogisticOptions): 
   const act = Int32Array.from(active);
   let loss = 0;
   for (let t = 1; t <= opts.iterations; t++) {
-    const scale = opts.l2Scale;
-    for (let k = 0; k < act.length; k++) g[act[k]!] = opts.l2 * (scale ? scale[act[k]!]! : 1) * w[act[k]!]!;
+    for (let k = 0; k < act.length; k++) g[act[k]!] = opts.l2 * w[act[k]!]!;
     let gb = 0;
     loss = 0;
     for (let r = 0; r < nRows; r++) {

@@ -9,15 +9,7 @@ import type { LabelledRow } from "./dataset";
 import { fnv1a } from "./features";
 import { fitLogistic, type LogisticOptions } from "../../ml/logistic";
 
-export interface TrainOptions extends Omit<LogisticOptions, "l2Scale"> {
-  /**
-   * L2 on a feature by how many training families it is seen in (README row
-   * L, `familyPenalty`): "linear" multiplies a feature's L2 by K / k, K the
-   * families in training and k those in which it fires in at least 2 rows
-   * (at least 1); "square" by (K / k)^2. Absent: the same L2 for every feature.
-   */
-  familyPenalty?: "linear" | "square";
-}
+export type TrainOptions = LogisticOptions;
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { l2: 1e-4, iterations: 60, learningRate: 0.15 };
 
@@ -25,38 +17,6 @@ export interface Example {
   x: FeatureVector;
   y: 0 | 1;
   w: number;
-  /** The row's family (its source, as the trainer passes rows): what familyPenalty counts. */
-  group?: string;
-}
-
-/**
- * Per column, the multiplier familyPenalty puts on its L2. Most families
- * carry one label, so a feature that marks one family's rows (its layout, its
- * template's wording) predicts the label perfectly in training and says
- * nothing about a family the model has not seen; a feature seen across many
- * families has had to hold up in each of them. Columns with no rows get 1.
- */
-export function familyPenaltyScale(examples: readonly Example[], dim: number, kind: "linear" | "square"): Float64Array {
-  const groups = [...new Set(examples.map((e) => e.group ?? ""))];
-  const count = new Int32Array(dim);
-  const families = new Int32Array(dim);
-  const seen = new Uint8Array(dim);
-  for (const g of groups) {
-    count.fill(0);
-    for (const e of examples) if ((e.group ?? "") === g) for (const c of e.x.idx) count[c]!++;
-    for (let c = 0; c < dim; c++) {
-      if (count[c]! > 0) seen[c] = 1;
-      if (count[c]! >= 2) families[c]!++;
-    }
-  }
-  const K = groups.length;
-  const scale = new Float64Array(dim).fill(1);
-  for (let c = 0; c < dim; c++) {
-    if (!seen[c]) continue;
-    const r = K / Math.max(1, families[c]!);
-    scale[c] = kind === "square" ? r * r : r;
-  }
-  return scale;
 }
 
 export interface WeightingOptions {
@@ -144,9 +104,7 @@ export function train(examples: readonly Example[], opts: TrainOptions = DEFAULT
     weights[r] = e.w;
   });
   start[examples.length] = o;
-  const { familyPenalty, ...logistic } = opts;
-  const l2Scale = familyPenalty ? familyPenaltyScale(examples, N_FEATURES, familyPenalty) : undefined;
-  const fit = fitLogistic({ start, cols, vals, labels, weights }, N_FEATURES, { ...logistic, l2Scale });
+  const fit = fitLogistic({ start, cols, vals, labels, weights }, N_FEATURES, opts);
   return { weights: Float32Array.from(fit.weights), bias: fit.bias, finalLoss: fit.finalLoss };
 }
 

@@ -132,7 +132,7 @@ export function trainModel(input: readonly LabelledRow[], opts: TrainModelOption
   const outcomeWeight = opts.outcomeWeight ?? 1;
   const multipliers = outcomeWeight === 1 ? undefined : input.filter((r) => trainingLabel(r) !== null).map((r) => (labelFromOutcome(r) ? outcomeWeight : 1));
   const weights = balancedWeights(rows, weighting, multipliers);
-  const examples: Example[] = rows.map((r, i) => ({ x: features.get(r.id)!, y: r.label === "reasoning" ? 1 : 0, w: weights[i]!, group: r.source }));
+  const examples: Example[] = rows.map((r, i) => ({ x: features.get(r.id)!, y: r.label === "reasoning" ? 1 : 0, w: weights[i]! }));
 
   // cross-validation with whole families held out: out-of-family logits
   const foldOfFamily = familyFolds(rows, folds);
