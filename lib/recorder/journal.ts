@@ -1,7 +1,9 @@
 /**
  * The recorder's write-ahead journal: one JSON line per record, appended to a
  * segment file on local disk before the response that the record describes
- * sends its last byte.
+ * sends its last byte, and a provisional line per request when it is sent
+ * upstream (Recorder.provisional), so a request the process dies in the
+ * middle of is not lost either.
  *
  * The append is one synchronous write(2) of one line. Once it returns, the
  * line is in the operating system's page cache, so it survives the process
@@ -30,6 +32,8 @@ export interface Position {
 
 export interface JournalEntry {
   text: string;
+  /** Where the entry begins: confirming up to here keeps it. */
+  start: Position;
   /** Where the entry ends: confirming this position confirms the entry. */
   end: Position;
 }
@@ -58,7 +62,7 @@ const NAME = /^(\d{12})\.jsonl$/;
 /** Records the database refused for their data (Recorder.keepAside): not a segment, never replayed. */
 export const SET_ASIDE_FILE = "set-aside.jsonl";
 const segmentName = (n: number) => `${String(n).padStart(12, "0")}.jsonl`;
-const before = (a: Position, b: Position) => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
+export const before = (a: Position, b: Position) => a.segment < b.segment || (a.segment === b.segment && a.offset < b.offset);
 
 /**
  * Whether a batch of `count` lines holding `chars` characters takes one more
@@ -322,7 +326,7 @@ export class Journal {
             const end = { segment: seg.n, offset: pos.offset + nl + 1 };
             const text = buf.toString("utf8", start, nl);
             chars += text.length;
-            entries.push({ text, end });
+            entries.push({ text, start: { segment: seg.n, offset: pos.offset + start }, end });
             start = nl + 1;
           }
           pos = { segment: seg.n, offset: pos.offset + start };

@@ -236,3 +236,192 @@ describe("recorder", () => {
     rec.close();
   });
 });
+
+/**
+ * Requests in flight: a provisional record journaled when the request goes
+ * upstream, superseded by its final one, and stored as it is at the next start
+ * when the process died first.
+ */
+describe("recorder: requests in flight", () => {
+  /** The gateway's record lines begin with their requestId; `state` says which of the two a stored row came from. */
+  interface Req {
+    requestId: string;
+    state: "interrupted" | "final";
+  }
+  /** Every row the database was handed (duplicates skipped as ON CONFLICT DO NOTHING skips them), and what it kept. */
+  class Rows {
+    handed: string[] = [];
+    kept = new Map<string, string>();
+    failAfter = Infinity;
+    async insertMany(rows: RequestRecordRow[]): Promise<number> {
+      if (this.failAfter-- <= 0) throw new Error("database is locked");
+      let n = 0;
+      for (const r of rows) {
+        this.handed.push(`${r.id}:${r.status}`);
+        if (this.kept.has(r.id)) continue;
+        this.kept.set(r.id, r.status);
+        n++;
+      }
+      return n;
+    }
+  }
+  const reqStore = (db: Rows) => inlineStore<Req>((i) => ({ id: i.requestId, status: i.state }) as unknown as RequestRecordRow, (rows) => db.insertMany(rows));
+  const interrupted = (requestId: string): Req => ({ requestId, state: "interrupted" });
+  const final = (requestId: string): Req => ({ requestId, state: "final" });
+  const segmentFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith(".jsonl") && f !== SET_ASIDE_FILE).sort();
+
+  /**
+   * A process that journaled and was killed: `a` and `d` in flight, `b` and
+   * `c` finished (c superseding its provisional line), nothing written. A
+   * segment per line, so that confirming a line deletes it.
+   */
+  function killedRun(dir: string): void {
+    const first = new Recorder<Req>(reqStore(new Rows()), Journal.open({ dir, segmentBytes: 1 }), { intervalMs: 60_000 });
+    first.provisional("a", interrupted("a"));
+    first.add(final("b"));
+    const c = first.provisional("c", interrupted("c"));
+    first.provisional("d", interrupted("d"));
+    first.add(final("c"), c);
+    // Killed: no flush, no close.
+  }
+
+  it("a provisional line superseded by its final record stores the final one only, and leaves the spool empty", async () => {
+    const dir = tmp();
+    const db = new Rows();
+    const journal = Journal.open({ dir });
+    const rec = new Recorder<Req>(reqStore(db), journal, { intervalMs: 1 });
+    const p = rec.provisional("r1", interrupted("r1"));
+    expect(p).not.toBeNull();
+    expect(journal.bytes).toBeGreaterThan(0);
+    expect(rec.pending).toBe(0);
+    rec.add(final("r1"), p);
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.handed).toEqual(["r1:final"]);
+    expect(journal.bytes).toBe(0);
+    expect(rec.provisionalOpen).toBe(0);
+    rec.close();
+  });
+
+  it("a provisional line without its final record is stored as interrupted at the next start, after the records around it, and the spool empties", async () => {
+    const dir = tmp();
+    killedRun(dir);
+    const db = new Rows();
+    const rec = new Recorder<Req>(reqStore(db), Journal.open({ dir }), { batchSize: 2, intervalMs: 1 });
+    expect(rec.status().replaying).toBe(true);
+    rec.add(final("e"));
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "final", c: "final", d: "interrupted", e: "final" });
+    expect(db.handed).not.toContain("c:interrupted");
+    expect(rec.status().spool!.bytes).toBe(0);
+    rec.close();
+  });
+
+  it("replayed twice, or killed in the middle of its replay, stores each request once and never an interrupted record for a finished one", async () => {
+    const dir = tmp();
+    killedRun(dir);
+    const copy = tmp();
+    fs.cpSync(dir, copy, { recursive: true });
+    const db = new Rows();
+    // Killed during the replay: the first batch is written, then the database fails and the process dies.
+    db.failAfter = 1;
+    const dying = new Recorder<Req>(reqStore(db), Journal.open({ dir }), { batchSize: 1, intervalMs: 1, maxBackoffMs: 20 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(db.kept.size).toBe(1);
+    dying.close();
+    db.failAfter = Infinity;
+    const next = new Recorder<Req>(reqStore(db), Journal.open({ dir }), { batchSize: 1, intervalMs: 1 });
+    expect(await next.flush(5_000)).toBe(true);
+    next.close();
+    expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "final", c: "final", d: "interrupted" });
+    // The same spool replayed again, from a copy taken before either replay.
+    const again = new Recorder<Req>(reqStore(db), Journal.open({ dir: copy }), { batchSize: 3, intervalMs: 1 });
+    expect(await again.flush(5_000)).toBe(true);
+    expect(again.status().spool!.bytes).toBe(0);
+    again.close();
+    expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "final", c: "final", d: "interrupted" });
+    expect(db.handed.filter((h) => h === "c:interrupted")).toEqual([]);
+  });
+
+  it("keeps the segment of a request in flight, and only that one on, until its final record is written; then deletes them all", async () => {
+    const dir = tmp();
+    const db = new Rows();
+    const journal = Journal.open({ dir, segmentBytes: 200 });
+    const rec = new Recorder<Req>(reqStore(db), journal, { intervalMs: 1 });
+    for (let i = 0; i < 10; i++) rec.add(final(`before${i}`));
+    expect(await rec.flush(5_000)).toBe(true);
+    const long = rec.provisional("long", interrupted("long"))!;
+    // Many requests start and finish while the long one runs.
+    for (let i = 0; i < 40; i++) {
+      const p = rec.provisional(`r${i}`, interrupted(`r${i}`));
+      rec.add(final(`r${i}`), p);
+      if (i % 10 === 9) expect(await rec.flush(5_000)).toBe(true);
+    }
+    expect(rec.provisionalOpen).toBe(1);
+    const kept = segmentFiles(dir);
+    expect(kept.length).toBeGreaterThan(2);
+    // Nothing before the long request's segment is kept.
+    expect(Number(kept[0]!.slice(0, 12))).toBe(long.start.segment + (long.start.offset >= 200 ? 1 : 0));
+    expect(journal.bytes).toBeGreaterThan(0);
+    rec.add(final("long"), long);
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(journal.bytes).toBe(0);
+    expect(segmentFiles(dir).length).toBe(1);
+    expect(rec.provisionalOpen).toBe(0);
+    expect([...db.kept.values()].every((s) => s === "final")).toBe(true);
+    rec.close();
+  });
+
+  it("a final record the spool could not take keeps its provisional line until the record is written", async () => {
+    const dir = tmp();
+    const db = new Rows();
+    db.failAfter = 0;
+    const journal = Journal.open({ dir });
+    const rec = new Recorder<Req>(reqStore(db), journal, { intervalMs: 1, maxBackoffMs: 20 });
+    const p = rec.provisional("x", interrupted("x"));
+    const write = vi.spyOn(fs, "writeSync").mockImplementation(() => {
+      throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    });
+    try {
+      rec.add(final("x"), p);
+    } finally {
+      write.mockRestore();
+    }
+    rec.add(final("y"));
+    await new Promise((r) => setTimeout(r, 50));
+    // The database is down: had the process died now, the provisional line was all that kept x.
+    expect(rec.provisionalOpen).toBe(1);
+    expect(journal.bytes).toBeGreaterThan(0);
+    db.failAfter = Infinity;
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(Object.fromEntries(db.kept)).toEqual({ x: "final", y: "final" });
+    expect(rec.provisionalOpen).toBe(0);
+    expect(journal.bytes).toBe(0);
+    rec.close();
+  });
+
+  it("reads this run's own provisional lines back in a spill without storing them", async () => {
+    const dir = tmp();
+    const db = new Rows();
+    db.failAfter = 0;
+    const journal = Journal.open({ dir, segmentBytes: 256 });
+    const rec = new Recorder<Req>(reqStore(db), journal, { batchSize: 4, intervalMs: 1, maxQueue: 3, maxBackoffMs: 20 });
+    const open: ReturnType<typeof rec.provisional>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const p = rec.provisional(`r${i}`, interrupted(`r${i}`));
+      if (i % 5 === 4) open.push(p);
+      else rec.add(final(`r${i}`), p);
+    }
+    expect(rec.status().replaying).toBe(true);
+    db.failAfter = Infinity;
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.handed.every((h) => h.endsWith(":final"))).toBe(true);
+    expect(db.kept.size).toBe(16);
+    // Still in flight: the spool keeps them.
+    expect(journal.bytes).toBeGreaterThan(0);
+    for (const p of open) rec.add(final(p!.key), p);
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.kept.size).toBe(20);
+    expect(journal.bytes).toBe(0);
+    rec.close();
+  });
+});

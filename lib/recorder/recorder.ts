@@ -24,9 +24,19 @@
  *
  * Without a journal (THINKGATE_SPOOL_DIR=off) the queue is memory only and
  * drops its oldest records past the bound.
+ *
+ * A request in flight has a provisional line (provisional(): journaled when
+ * it is sent upstream, never queued): the record it would have if the
+ * process died then. Its final record supersedes it; until then the journal
+ * is not confirmed past it, so its segment stays. A replay pairs an earlier
+ * run's provisional lines with their final records by key (the requestId);
+ * those left without one, once the earlier runs' lines are all read, are
+ * stored as they are: the records of requests the process died in the
+ * middle of. This run's own provisional lines, read back in a spill, are
+ * passed over.
  */
 import { logger } from "../observability/logger";
-import { batchTakes, Journal, type Position } from "./journal";
+import { batchTakes, before, Journal, type JournalEntry, type Position } from "./journal";
 
 /** A record the database refused for its data (lib/recorder/store.ts), with the database's reason. */
 export interface SetAside {
@@ -84,10 +94,53 @@ export interface RecorderStatus {
   spool: { dir: string; bytes: number; maxBytes: number; full: boolean; skippedLines: number } | null;
 }
 
+/**
+ * A request's provisional line (Recorder.provisional) not yet superseded by
+ * its final record: the journal is kept from its start on.
+ */
+export interface Provisional {
+  readonly key: string;
+  readonly start: Position;
+}
+
 interface Item {
-  line: string;
+  /** The record's line; null for a line read back that stores nothing (a provisional line). */
+  line: string | null;
   /** Where its journal line ends; null when it never reached the journal. */
   end: Position | null;
+  /** A final record whose own line could not be journaled: its provisional line is kept until it is stored. */
+  provisional?: Provisional;
+  /** An earlier run's provisional line stored as its record: the key it is kept under in `orphans` until then. */
+  orphan?: string;
+}
+
+const PROVISIONAL_PREFIX = '{"provisional":';
+/** A JSON string at the line's start, after the key: ids hold no quote, but an escaped one is read right too. */
+const PROVISIONAL_KEY = /^\{"provisional":("(?:[^"\\]|\\.)*")/;
+const RECORD_KEY = /^\{"requestId":("(?:[^"\\]|\\.)*")/;
+
+/** The key of a provisional line, or null for any other line. */
+export function provisionalKey(line: string): string | null {
+  if (!line.startsWith(PROVISIONAL_PREFIX)) return null;
+  const m = PROVISIONAL_KEY.exec(line);
+  return m ? (JSON.parse(m[1]!) as string) : null;
+}
+
+/**
+ * The key of a final record's line: its requestId. The gateway's records
+ * begin with it (lib/gateway/record.ts recordInput), so it is read off the
+ * line's start; any other line is parsed. Only a replay with an earlier run's
+ * provisional lines still unpaired asks.
+ */
+function recordKey(line: string): string | null {
+  const m = RECORD_KEY.exec(line);
+  if (m) return JSON.parse(m[1]!) as string;
+  try {
+    const id = (JSON.parse(line) as { requestId?: unknown }).requestId;
+    return typeof id === "string" ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 export class Recorder<I> {
@@ -107,6 +160,20 @@ export class Recorder<I> {
   private readonly intervalMs: number;
   private readonly maxQueue: number;
   private readonly maxBackoffMs: number;
+  /** This run's provisional lines not yet superseded, oldest first (a Set iterates in insertion order). */
+  private readonly live = new Set<Provisional>();
+  /**
+   * Earlier runs' provisional lines met in the replay whose final record has
+   * not been read (yet), by key, oldest first; each stays until it is
+   * superseded or stored as an interrupted request's record.
+   */
+  private readonly orphans = new Map<string, { line: string; start: Position; end: Position }>();
+  /** The segment this run's lines begin in: lines in earlier ones were written by an earlier run. */
+  private readonly runSegment: number;
+  /** Every line of the earlier runs has been read: their unpaired provisional lines are queued as records. */
+  private earlierRead: boolean;
+  /** The furthest journal position up to which every line is stored or stores nothing. */
+  private stored: Position | null = null;
 
   constructor(
     private readonly sink: RecordStore,
@@ -119,6 +186,8 @@ export class Recorder<I> {
     this.maxQueue = opts.maxQueue ?? 100_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 2_000;
     this.cursor = journal?.head() ?? null;
+    this.runSegment = journal?.tail().segment ?? 0;
+    this.earlierRead = this.cursor === null;
     if (this.cursor) {
       logger.warn({ dir: journal!.dir, bytes: journal!.bytes }, "recorder: replaying records left in the spool by an earlier run");
       this.kick(0);
@@ -168,8 +237,42 @@ export class Recorder<I> {
     return j !== null && (j.full || (this.failures > 0 && !j.writable));
   }
 
-  /** Journals the record synchronously (before the response ends), then queues it. */
-  add(input: I): void {
+  /** Provisional lines not yet superseded by their final record (requests in flight). */
+  get provisionalOpen(): number {
+    return this.live.size;
+  }
+
+  /**
+   * Journals a provisional record for the request `key` (its requestId):
+   * `input` is the record it is to have if the process dies before its final
+   * one is added (add(final, provisional)). One synchronous append; nothing
+   * is queued. Null without a journal, or when the append failed (then only
+   * the final record keeps the request).
+   */
+  provisional(key: string, input: I): Provisional | null {
+    if (!this.journal) return null;
+    const json = JSON.stringify(input);
+    const line = `${PROVISIONAL_PREFIX}${JSON.stringify(key)}${json.length > 2 ? "," : ""}${json.slice(1)}`;
+    try {
+      const start = this.journal.tail();
+      this.journal.append(line);
+      const p: Provisional = { key, start };
+      this.live.add(p);
+      return p;
+    } catch (err) {
+      this.stats.journalErrors++;
+      logger.error({ err: (err as Error).message, dir: this.journal.dir }, "recorder: could not append a provisional record to the spool");
+      return null;
+    }
+  }
+
+  /**
+   * Journals the record synchronously (before the response ends), then
+   * queues it. `provisional`: the request's provisional line, superseded by
+   * this record once its line is in the journal (or, when it could not be
+   * journaled, once it is stored).
+   */
+  add(input: I, provisional?: Provisional | null): void {
     const line = JSON.stringify(input);
     let end: Position | null = null;
     let start: Position | null = null;
@@ -182,6 +285,7 @@ export class Recorder<I> {
         logger.error({ err: (err as Error).message, dir: this.journal.dir }, "recorder: could not append to the spool; the record is held in memory only");
       }
     }
+    if (provisional && end) this.live.delete(provisional);
     if (end && this.cursor) {
       // Spilled: the flusher reads it back from the journal.
       this.kick(this.intervalMs);
@@ -193,10 +297,11 @@ export class Recorder<I> {
       this.kick(0);
       return;
     }
-    this.queue.push({ line, end });
+    this.queue.push(provisional && !end ? { line, end, provisional } : { line, end });
     if (!end && this.queue.length > this.maxQueue) {
       const over = this.queue.length - this.maxQueue;
-      this.queue.splice(0, over);
+      // Lost: their provisional lines would otherwise hold the journal for good.
+      for (const it of this.queue.splice(0, over)) if (it.provisional) this.live.delete(it.provisional);
       this.stats.dropped += over;
       logger.error({ dropped: over }, "recorder queue full: oldest records dropped");
     }
@@ -220,14 +325,42 @@ export class Recorder<I> {
     if (this.queue.length) {
       let n = 0;
       let chars = 0;
-      while (n < this.queue.length && batchTakes(n, chars, this.queue[n]!.line.length, this.batchSize, this.batchChars)) chars += this.queue[n++]!.line.length;
+      const len = (k: number) => this.queue[k]!.line?.length ?? 0;
+      while (n < this.queue.length && batchTakes(n, chars, len(n), this.batchSize, this.batchChars)) chars += len(n++);
       return this.queue.splice(0, n);
     }
     if (!this.cursor || !this.journal) return [];
     const { entries, next, atTail } = this.journal.read(this.cursor, this.batchSize, this.batchChars);
     // Caught up: records from now on go through memory again.
     this.cursor = atTail ? null : next;
-    return entries.map((e) => ({ line: e.text, end: e.end }));
+    const items = entries.map((e) => this.readBack(e));
+    if (!this.earlierRead && (atTail || next.segment >= this.runSegment)) {
+      this.earlierRead = true;
+      if (this.orphans.size) {
+        logger.warn({ requests: this.orphans.size }, "recorder: an earlier run stopped in the middle of requests; they are recorded as interrupted");
+        for (const [key, o] of this.orphans) this.queue.push({ line: o.line, end: o.end, orphan: key });
+      }
+    }
+    return items;
+  }
+
+  /**
+   * A line read back from the journal. A provisional line stores nothing
+   * itself: this run's request is in flight or has its final record further
+   * on; an earlier run's waits in `orphans` for its final record.
+   */
+  private readBack(e: JournalEntry): Item {
+    const earlier = e.start.segment < this.runSegment;
+    const key = provisionalKey(e.text);
+    if (key !== null) {
+      if (earlier) this.orphans.set(key, { line: e.text, start: e.start, end: e.end });
+      return { line: null, end: e.end };
+    }
+    if (earlier && this.orphans.size) {
+      const k = recordKey(e.text);
+      if (k !== null) this.orphans.delete(k);
+    }
+    return { line: e.text, end: e.end };
   }
 
   private get hasWork(): boolean {
@@ -238,10 +371,11 @@ export class Recorder<I> {
     if (this.writing) return;
     const batch = this.take();
     if (!batch.length) return;
-    this.inFlight = batch.length;
+    const lines = batch.flatMap((it) => (it.line === null ? [] : [it.line]));
+    this.inFlight = lines.length;
     this.writing = (async () => {
       try {
-        const { written, skipped, setAside = [] } = await this.sink.store(batch.map((it) => it.line));
+        const { written, skipped, setAside = [] } = lines.length ? await this.sink.store(lines) : { written: 0, skipped: 0 };
         this.stats.written += written;
         // A record that cannot be built never will be: skipped rather than blocking every later one.
         this.stats.dropped += skipped;
@@ -249,8 +383,7 @@ export class Recorder<I> {
         if (this.failures) logger.warn({ failedAttempts: this.failures }, "recorder: database writes succeed again");
         this.failures = 0;
         this.lastError = null;
-        const end = batch.findLast((it) => it.end)?.end;
-        if (end) this.confirm(end);
+        this.settle(batch);
       } catch (err) {
         // Back to the head of the queue, in order, and try again later.
         this.queue.unshift(...batch);
@@ -282,6 +415,26 @@ export class Recorder<I> {
       this.stats.dropped += rows.length;
       logger.error({ err: (err as Error).message, dir: this.journal.dir }, "recorder: could not write set-aside records; they are lost");
     }
+  }
+
+  /**
+   * A batch is in the database: the provisional lines it supersedes are
+   * released, and the journal confirmed up to the furthest line stored, but
+   * never past a provisional line still waiting for its record.
+   */
+  private settle(batch: Item[]): void {
+    for (const it of batch) {
+      if (it.provisional) this.live.delete(it.provisional);
+      if (it.orphan !== undefined) this.orphans.delete(it.orphan);
+      if (it.end && (!this.stored || before(this.stored, it.end))) this.stored = it.end;
+    }
+    if (!this.stored) return;
+    let upTo = this.stored;
+    const oldestLive = this.live.values().next().value;
+    if (oldestLive && before(oldestLive.start, upTo)) upTo = oldestLive.start;
+    const oldestOrphan = this.orphans.values().next().value;
+    if (oldestOrphan && before(oldestOrphan.start, upTo)) upTo = oldestOrphan.start;
+    this.confirm(upTo);
   }
 
   private confirm(end: Position): void {
