@@ -32,6 +32,7 @@ import { applyDecision } from "./apply";
 import { breaker } from "./breaker";
 import type { Attempt } from "./messages";
 import { classify, nextWait, readRetryPolicy, wait, type RetryPolicy, type UpstreamFault } from "./retry";
+import { recordDispatched } from "./record";
 import { forwardedHeaders, upstream } from "./upstream";
 import { upstreamPayload } from "./upstream-body";
 
@@ -172,6 +173,8 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
       try {
         for (let retry = 0; ; retry++) {
           a.attempts++;
+          // Before the first call: a process killed from here on still leaves the request's record.
+          recordDispatched(a);
           try {
             const out = await call(req, a, stream);
             b.success(model);

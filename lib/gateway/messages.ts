@@ -29,6 +29,7 @@ import { examplesRepo } from "../db/examples.repo";
 import { tracesSnapshot } from "../traces/config";
 import { llmStage } from "./llm-stage";
 import { record, recorder, spoolFull, type Hop } from "./record";
+import type { Provisional } from "../recorder/recorder";
 import { messageToSse, SseTap, type SseFrame } from "./sse";
 import { ResponseObserver } from "./stream-observer";
 import { dispatch } from "./dispatch";
@@ -73,6 +74,8 @@ export interface Attempt {
   keepThinking?: boolean;
   /** What the upstream calls go with (lib/gateway/shutdown.ts requestBegun): aborted when the client leaves or the shutdown cuts the request off. */
   signal?: AbortSignal;
+  /** Its provisional record in the spool, journaled as it was first sent upstream (record.ts recordDispatched); superseded by record(). */
+  provisional?: Provisional | null;
 }
 
 /** Longest rejected standard answer kept in the record's hops. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Attempt } from "./messages";
-import { buildRecord } from "../recorder/build";
+import { buildRecord, INTERRUPTED } from "../recorder/build";
+import { billingStatus } from "../pricing/billing";
 import { recordContext, recordInput } from "./record";
 import { PRICE_SEED } from "../pricing/seed";
 
@@ -65,6 +66,13 @@ describe("what a record's cost means", () => {
     expect(row.pricingStatus).toBe("priced");
     expect(row.costTotal).toBeCloseTo((30 * 3 + 1 * 15) / 1e6, 12);
     expect(row.counterfactualCost).toBe(row.costTotal);
+  });
+
+  it("a request the gateway stopped in the middle of: an error whose usage and cost are unknown, not $0, even with a classifier hop it paid for; its prompt redacted as any record's", () => {
+    const a = attempt();
+    const row = buildRecord(recordInput(a, { latencyMs: 7, status: "error", httpStatus: 502, errorType: INTERRUPTED, errorMessage: "the gateway stopped" }), ctx());
+    expect(row).toMatchObject({ id: "req_roundtrip", status: "error", errorType: "interrupted", pricingStatus: "unknown", costTotal: null, counterfactualCost: null, stream: true, servedModel: "claude-opus-4-7", prompt: "Is 91 prime? mail me at [redacted:email]" });
+    expect(billingStatus(row)).toBe("unpriced");
   });
 
   it("a complete standard answer is priced on the reasoning route", () => {

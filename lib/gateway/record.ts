@@ -12,7 +12,7 @@ import { requestsRepo } from "../db/requests.repo";
 import { databaseUrl, providerOf, sqlitePath } from "../db/provider";
 import { logger } from "../observability/logger";
 import { priceRows } from "../pricing/service";
-import { buildRecord, recordable, type Outcome, type RecordContext, type RecordInput, type ToolResult } from "../recorder/build";
+import { buildRecord, INTERRUPTED, recordable, type Outcome, type RecordContext, type RecordInput, type ToolResult } from "../recorder/build";
 import type { MessagesBody } from "../routing/request";
 import { Journal } from "../recorder/journal";
 import { Recorder } from "../recorder/recorder";
@@ -182,6 +182,28 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
 }
 
 /**
+ * What an interrupted request's record says. The client saw its connection
+ * drop (before the headers, or mid-stream): 502, as a gateway that failed.
+ */
+const INTERRUPTED_MESSAGE = "the gateway stopped (killed or crashed) before the response was complete; its usage and cost are unknown";
+
+/**
+ * The request is about to be sent upstream for the first time: from here on
+ * the upstream may bill it, and a process killed before record() would leave
+ * no trace of it. Journals its provisional record (one synchronous append):
+ * what is known now (key, decision, model, the request's texts as the final
+ * record keeps them, redacted the same way when built), and the outcome of
+ * a request the gateway stopped in the middle of, with the latency so far
+ * (a floor). record() supersedes it. Once per request: retries, fallbacks and
+ * an escalation's second call add nothing.
+ */
+export function recordDispatched(a: Attempt): void {
+  if (a.provisional !== undefined) return;
+  const outcome: Outcome = { status: "error", httpStatus: 502, errorType: INTERRUPTED, errorMessage: INTERRUPTED_MESSAGE, latencyMs: Math.round(performance.now() - a.started) };
+  a.provisional = recorder().provisional(a.requestId, recordInput(a, outcome));
+}
+
+/**
  * Records a finished request. Called before the response's last byte goes
  * out (messages.ts: before a JSON body is returned, and in the stream's
  * finally, which runs before the adapter ends the response), so a response
@@ -189,7 +211,8 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
  */
 export function record(a: Attempt, o: Omit<Outcome, "latencyMs">): void {
   const outcome = { ...o, latencyMs: Math.round(performance.now() - a.started) };
-  recorder().add(recordInput(a, outcome));
+  recorder().add(recordInput(a, outcome), a.provisional);
+  a.provisional = null;
   requestEnded(a);
   // Access log, metrics and spans: on a later turn of the event loop.
   observeRequest(a, outcome);

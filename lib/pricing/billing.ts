@@ -7,7 +7,10 @@
  * it cost $0 whatever the price table says.
  *
  * Records written before "not_billed" existed say "unpriced" for those; a
- * failed record with no tokens at all is read as not billed too.
+ * failed record with no tokens at all is read as not billed too. A record
+ * stored as "unknown" (the gateway stopped while its request was in flight:
+ * upstream may have billed it) is "unpriced": its cost is not known, and it
+ * is not read as not billed for its zero tokens.
  */
 export type BillingStatus = "priced" | "unpriced" | "not_billed";
 
@@ -25,6 +28,7 @@ export interface BillingFields {
 
 export function billingStatus(r: BillingFields): BillingStatus {
   if (r.pricingStatus === "not_billed") return "not_billed";
+  if (r.pricingStatus === "unknown") return "unpriced";
   if (r.costTotal !== null && r.pricingStatus !== "unpriced") return "priced";
   const tokens = r.inputTokens + r.outputTokens + r.thinkingTokens + (r.cacheWrite5mTokens ?? 0) + (r.cacheWrite1hTokens ?? 0) + (r.cacheReadTokens ?? 0);
   return r.status === "error" && tokens === 0 ? "not_billed" : "unpriced";

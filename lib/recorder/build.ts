@@ -37,6 +37,14 @@ export interface Outcome {
   validatorFailures?: string[];
 }
 
+/**
+ * The error type of a request the gateway stopped in the middle of (killed,
+ * out of memory, crashed): its provisional record (Recorder.provisional),
+ * journaled when it was sent upstream, stored at the next start because no
+ * final record followed. Its usage and cost are unknown.
+ */
+export const INTERRUPTED = "interrupted";
+
 /** What a record is built from: plain JSON, so it can be journaled and rebuilt after a crash. */
 export interface RecordInput {
   requestId: string;
@@ -193,15 +201,16 @@ const sum = (xs: (number | null)[]): number | null => (xs.some((x) => x === null
  * before any upstream call reported usage) was not billed: $0, "not_billed",
  * whatever the price table says about its model (lib/pricing/billing.ts).
  */
-function totals(hops: CostedHop[]) {
+function totals(hops: CostedHop[], usageUnknown: boolean) {
   const billed = hops.filter((h) => h.buckets);
   const bucket = (k: keyof TokenBuckets) => billed.reduce((t, h) => t + h.buckets![k], 0);
-  const priced = billed.every((h) => h.cost?.pricingStatus === "priced");
+  const priced = !usageUnknown && billed.every((h) => h.cost?.pricingStatus === "priced");
   const costs = (k: "input" | "cacheWrite" | "cacheRead" | "output" | "thinking" | "total") => (priced && billed.length ? sum(billed.map((h) => h.cost![k])) : null);
-  const status = !billed.length ? "not_billed" : priced ? "priced" : "unpriced";
+  // An interrupted request's answer may have been billed: its cost is unknown, neither $0 nor the other hops' sum.
+  const status = usageUnknown ? "unknown" : !billed.length ? "not_billed" : priced ? "priced" : "unpriced";
   return {
     buckets: { input: bucket("input"), cacheWrite5m: bucket("cacheWrite5m"), cacheWrite1h: bucket("cacheWrite1h"), cacheRead: bucket("cacheRead"), output: bucket("output"), thinking: bucket("thinking") },
-    pricingStatus: status as "priced" | "unpriced" | "not_billed",
+    pricingStatus: status as RequestRecordRow["pricingStatus"],
     cost: { input: costs("input"), cacheWrite: costs("cacheWrite"), cacheRead: costs("cacheRead"), output: costs("output"), thinking: costs("thinking"), total: costs("total") },
   };
 }
@@ -223,7 +232,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     const hc = h.usage ? (h === final ? costed : costOf(ctx.prices, h.model, h.usage, createdAt)) : null;
     return { ...h, buckets: hc?.buckets ?? null, cost: hc?.cost ?? null };
   });
-  const t = totals(hops);
+  const t = totals(hops, o.status === "error" && o.errorType === INTERRUPTED);
   const b = t.buckets;
 
   // What reasoning would have cost: the actual cost when it reasoned, an

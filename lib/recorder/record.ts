@@ -40,7 +40,8 @@ export interface RequestRecordRow {
   cacheReadTokens: number;
   outputTokens: number;
   thinkingTokens: number;
-  pricingStatus: "priced" | "unpriced" | "not_billed";
+  /** "unknown": the gateway stopped before the answer's usage came (an interrupted request, build.ts INTERRUPTED). */
+  pricingStatus: "priced" | "unpriced" | "not_billed" | "unknown";
   costInput: number | null;
   costCacheWrite: number | null;
   costCacheRead: number | null;
