@@ -7,6 +7,7 @@
  * count each record once.
  *
  *  - SIGKILL mid-load, restart on the same database and spool;
+ *  - SIGKILL while a streamed answer is in flight: the request is stored as interrupted;
  *  - the database unavailable for 10 s under load (PostgreSQL: a TCP proxy in
  *    this file cuts and refuses connections; SQLite: another connection holds
  *    an exclusive write lock, so inserts fail with SQLITE_BUSY);
@@ -27,6 +28,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createRecordWriter } from "../../lib/db/record-writer";
 import type { RequestRecordRow } from "../../lib/recorder/record";
 import { storeLines } from "../../lib/recorder/store";
+import { startCannedUpstream } from "../support/canned-upstream";
 import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
 
 const kind = testDbKind();
@@ -236,6 +238,10 @@ function spooledIds(dir: string): string[] {
   return out;
 }
 
+/** Records of requests the gateway stopped in the middle of (lib/recorder/build.ts INTERRUPTED). */
+const interruptedIds = async (url: string) =>
+  (await query<{ id: string }>(url, `SELECT "id" FROM "RequestRecord" WHERE "errorType" = 'interrupted' ORDER BY "id"`)).map((r) => r.id);
+
 async function waitExit(server: TestServer): Promise<number | null> {
   if (server.proc.exitCode !== null || server.proc.signalCode !== null) return server.proc.exitCode;
   return new Promise((r) => server.proc.once("exit", (code) => r(code)));
@@ -275,6 +281,10 @@ describe(`no lost records (${kind})`, () => {
     cleanups.push(() => second.stop());
     await assertNoneLost(url, completed, "SIGKILL");
     await eventually(async () => ((await health(second)).body.recorder.spoolBytes === 0 ? true : undefined));
+    // The requests in flight at the kill are stored as interrupted; never one whose client had its whole answer.
+    const interrupted = await interruptedIds(url);
+    console.log(`durability: SIGKILL — ${interrupted.length} requests in flight at the kill stored as interrupted`);
+    expect(interrupted.filter((id) => completed.includes(id))).toEqual([]);
 
     // SIGTERM under load: in-flight requests finish, every record is written, the spool is left empty.
     const more = load(second, 4, first.adminKey);
@@ -284,6 +294,55 @@ describe(`no lost records (${kind})`, () => {
     const drained = await more.stop();
     expect(spooledIds(dir)).toEqual([]);
     await assertNoneLost(url, [...completed, ...drained.completed], "SIGTERM");
+    // A drain leaves nothing to be taken for interrupted at the next start.
+    const third = await startServer({ databaseUrl: url, spoolDir: dir });
+    cleanups.push(() => third.stop());
+    expect(await interruptedIds(url)).toEqual(interrupted);
+  }, TIMEOUT);
+
+  it("SIGKILL while a streamed answer is in flight: after a restart the request has its record, an error saying the gateway stopped, its cost unknown, in the API and the explorer", async () => {
+    const url = await database();
+    const dir = spool();
+    // Answers go silent after their first events, the connection left open.
+    const upstream = await startCannedUpstream("Never finished.", { sse: "stall" });
+    cleanups.push(() => upstream.stop());
+    const first = await startServer({ databaseUrl: url, spoolDir: dir, env: { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: upstream.url, THINKGATE_UPSTREAM_IDLE_MS: "600000" } });
+    cleanups.push(() => first.stop());
+    const cut = await fetch(`${first.url}/api/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": first.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01", "thinkgate-tier": "standard", "thinkgate-task": "qa" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 64, stream: true, messages: [{ role: "user", content: "Cut short: count to a thousand, and mail me at ann@example.com" }] }),
+    });
+    expect(cut.status).toBe(200);
+    const cutId = cut.headers.get("thinkgate-request-id")!;
+    // The answer's first events reached the client; the rest never comes.
+    const reader = cut.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("message_start");
+    first.proc.kill("SIGKILL");
+    await waitExit(first);
+    await reader.read().catch(() => undefined);
+    expect(await storedIds(url)).not.toContain(cutId);
+
+    const second = await startServer({ databaseUrl: url, spoolDir: dir });
+    cleanups.push(() => second.stop());
+    const get = async <T>(p: string) => {
+      const r = await fetch(`${second.url}${p}`, { headers: { "x-api-key": first.adminKey } });
+      return r.status === 200 ? ((await r.json()) as T) : undefined;
+    };
+    type View = { status: string; httpStatus: number; errorType: string | null; errorMessage: string | null; stream: boolean; prompt: string | null; servedModel: string; routeId: string | null; keyId: string | null; pricingStatus: string; costTotal: number | null };
+    const rec = await eventually(() => get<View>(`/api/requests/${cutId}`), 30_000);
+    expect(rec).toMatchObject({ status: "error", httpStatus: 502, errorType: "interrupted", stream: true, servedModel: "claude-haiku-4-5", routeId: "standard", pricingStatus: "unpriced", costTotal: null });
+    expect(rec.errorMessage).toMatch(/gateway stopped .* before the response was complete/);
+    expect(rec.keyId).not.toBeNull();
+    // Its prompt as any record keeps it: redacted.
+    expect(rec.prompt).toBe("Cut short: count to a thousand, and mail me at [redacted:email]");
+    const trace = await get<{ status: string; errorType: string; cost: { pricingStatus: string; total: number | null } }>(`/api/traces/${cutId}`);
+    expect(trace).toMatchObject({ status: "error", errorType: "interrupted", cost: { pricingStatus: "unpriced", total: null } });
+    const listed = await get<{ data: { id: string; pricingStatus: string }[] }>(`/api/traces?status=error&limit=50`);
+    expect(listed!.data.find((r) => r.id === cutId)).toMatchObject({ pricingStatus: "unpriced" });
+    await assertNoneLost(url, [cutId], "SIGKILL mid-stream");
+    expect(await interruptedIds(url)).toEqual([cutId]);
+    await eventually(async () => ((await health(second)).body.recorder.spoolBytes === 0 ? true : undefined));
   }, TIMEOUT);
 
   it("SIGKILL right after a tool call's answer: its pin, only journalled, is written at the restart (past a damaged line), and the loop goes on on its model with its held-back thinking", async () => {
