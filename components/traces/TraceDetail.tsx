@@ -572,7 +572,9 @@ function CostCard({ t }: { t: Trace }) {
             </tr>
           </tfoot>
         </table>
-        {unpriced ? (
+        {unpriced && t.errorType === "interrupted" ? (
+          <p className="text-xs text-gray-600">The gateway stopped before this answer was complete, so its usage and cost are unknown (not $0): upstream may have billed it.</p>
+        ) : unpriced ? (
           <p className="text-xs text-gray-600">
             No price is set for <code className="text-[11px]">{t.servedModel}</code>, so the cost is unknown (not $0). Add a price on the settings page.
           </p>
