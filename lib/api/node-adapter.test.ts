@@ -96,6 +96,38 @@ describe("a stream the client leaves", () => {
     });
     await expect(served!).resolves.toBe(true);
   });
+  it("ends when its source answers the abort with one more chunk (the Responses stream's failure events) instead of failing", async () => {
+    const router = new ApiRouter([
+      {
+        method: "GET",
+        path: "/api/events",
+        handler: async (req) => ({
+          status: 200,
+          headers: { "content-type": "text/event-stream" },
+          stream: (async function* () {
+            yield "event: first\n\n";
+            // Like a translation that tells its client the stream failed once its source ended early: the client is gone by then.
+            await new Promise<void>((resolve) => req.signal.addEventListener("abort", () => resolve()));
+            yield "event: error\n\n";
+          })(),
+        }),
+      },
+    ]);
+    let served: Promise<boolean> | null = null;
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+      served = serveApi(router, req, r, 1 << 20);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve, reject) => {
+      const c = http.get(`http://127.0.0.1:${port}/api/events`, (r) => r.once("data", () => (c.destroy(), resolve())));
+      c.on("error", () => undefined);
+      setTimeout(() => reject(new Error("no first event")), 5_000);
+    });
+    const ended = await Promise.race([served!.then(() => "ended"), new Promise((r) => setTimeout(() => r("still writing after 2 s"), 2_000))]);
+    expect(ended).toBe("ended");
+  });
 });
 
 describe("a handler the client leaves before it answers", () => {

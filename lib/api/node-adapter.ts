@@ -209,7 +209,8 @@ async function write(res: ServerResponse, out: ApiResponse, signal: AbortSignal)
       const { value, done } = await it.next();
       if (done) break;
       // Respect backpressure: a slow client must not make the gateway buffer a whole stream.
-      if (!res.write(value)) await drained(res);
+      // A response already closed takes no more and will never drain (its close is past): the loop ends at the check above.
+      if (!res.write(value) && !res.destroyed) await drained(res);
     }
   } catch (err) {
     // The status is out: dropping the connection is the only honest signal
