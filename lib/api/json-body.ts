@@ -87,7 +87,7 @@ function closingQuote(text: string, open: number): number {
 }
 
 /** True when some object in `value` has an own "__proto__" key (walked with a stack, not recursion). */
-function hasProtoKey(value: unknown): boolean {
+export function hasProtoKey(value: unknown): boolean {
   const stack: unknown[] = [value];
   while (stack.length) {
     const v = stack.pop();

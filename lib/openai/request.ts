@@ -25,6 +25,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../api/errors";
+import { hasProtoKey, jsonTooComplex, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS } from "../api/json-body";
 import { listOnly } from "../api/list-schema";
 import { MAX_TOKENS_LIMIT } from "../gateway/body";
 import type { MessagesBody } from "../routing/request";
@@ -324,6 +325,13 @@ export function imageBlock(url: string, param: string): Block {
 }
 
 export function parseArguments(args: string, param: string): unknown {
+  // JSON inside the body's JSON, held to the body's own limits (json-body.ts): a call nested 100,000 deep passed
+  // the body's check as one string, and its input overflowed the stack on the way upstream (a 500).
+  const tooComplex = jsonTooComplex(args, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS);
+  if (tooComplex) {
+    const why = tooComplex === "depth" ? `nest more than ${MAX_JSON_DEPTH} levels deep` : tooComplex === "values" ? "hold too many JSON values" : "hold an object with too many members";
+    throw invalidParam(param, `${param}: the tool call's arguments ${why}`);
+  }
   let input: unknown;
   try {
     input = args.trim() ? JSON.parse(args) : {};
@@ -332,6 +340,7 @@ export function parseArguments(args: string, param: string): unknown {
   }
   // A tool's input is an object in the Messages API: said here, on the field the client sent.
   if (typeof input !== "object" || input === null || Array.isArray(input)) throw invalidParam(param, `${param}: the tool call's arguments must be a JSON object`);
+  if (args.includes("__proto__") && hasProtoKey(input)) throw invalidParam(param, `${param}: "__proto__" is not allowed as a key`);
   return input;
 }
 

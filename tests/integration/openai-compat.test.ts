@@ -262,6 +262,30 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(await stored(e.requestID!)).toMatchObject({ id: e.requestID, status: "error", httpStatus: 400, via: "openai" });
   });
 
+  it("refuses tool call arguments nested deeper than a body may be with a 400 naming them, and records it (their input overflowed the stack upstream: a 500)", async () => {
+    const deep = '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000);
+    const proto = '{"__proto__":{"polluted":true}}';
+    for (const [args, message] of [
+      [deep, "messages.1.tool_calls.0.function.arguments: the tool call's arguments nest more than 64 levels deep"],
+      [proto, 'messages.1.tool_calls.0.function.arguments: "__proto__" is not allowed as a key'],
+    ] as const) {
+      const err = await client.chat.completions
+        .create({
+          model: "claude-sonnet-4-6",
+          messages: [
+            { role: "user", content: "Look it up." },
+            { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "lookup", arguments: args } }] },
+            { role: "tool", tool_call_id: "call_1", content: "found" },
+          ],
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+      const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+      expect(e.error).toEqual({ message, type: "invalid_request_error", param: "messages.1.tool_calls.0.function.arguments", code: null });
+      expect(await stored(e.requestID!)).toMatchObject({ status: "error", httpStatus: 400, via: "openai" });
+    }
+  });
+
   it("drops temperature and top_p (most OpenAI-SDK apps send them), says so in a header and on the record; thinkgate-drop-params: false gets the 400", async () => {
     const { data, response } = await client.chat.completions
       .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hi to the team." }], temperature: 0.2, top_p: 0.9, frequency_penalty: 0, reasoning_effort: "none" })

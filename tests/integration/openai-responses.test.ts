@@ -361,6 +361,19 @@ describe(`Responses API through the official openai client (${process.env.THINKG
       ["text.format.type", { model: "claude-sonnet-4-6", input: "hi", text: { format: { type: "json_object" } } }, /"json_object" has no counterpart in the Messages API/],
       ["background", { model: "claude-sonnet-4-6", input: "hi", background: true }, /stored state/],
       ["input.0", { model: "claude-sonnet-4-6", input: [{ type: "item_reference", id: "msg_1" }] }, /item_reference msg_1 is not known to thinkgate/],
+      // Arguments are JSON in a string: held to the body's nesting limit (their input overflowed the stack upstream, a 500).
+      [
+        "input.1.arguments",
+        {
+          model: "claude-sonnet-4-6",
+          input: [
+            { role: "user", content: "hi" },
+            { type: "function_call", call_id: "c1", name: "f", arguments: '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000) },
+            { type: "function_call_output", call_id: "c1", output: "done" },
+          ],
+        },
+        /the tool call's arguments nest more than 64 levels deep/,
+      ],
     ];
     for (const [param, body, message] of cases) {
       const err = await client.responses.create(body).catch((e: unknown) => e);
