@@ -315,11 +315,26 @@ function textOf(content: string | { text: string }[]): string {
   return typeof content === "string" ? content : content.map((p) => p.text).join("\n");
 }
 
-/** data:image/png;base64,... → a base64 image block; https URLs → a URL image block. */
+/** How each image type's bytes begin, written in base64 (JPEG FF D8 FF, PNG 89 50 4E 47 0D 0A 1A 0A, GIF "GIF8", WebP "RIFF"). */
+const IMAGE_START: Record<string, RegExp> = { "image/jpeg": /^\/9j\//, "image/png": /^iVBORw0KGgo/, "image/gif": /^R0lGOD/, "image/webp": /^UklGR/ };
+
+/**
+ * data:image/png;base64,... → a base64 image block; https URLs → a URL image block.
+ * Data that is cut short or is not of its type is refused here, naming the
+ * client's field: the Messages API's 400 would name the translated message,
+ * whose index is not the client's once system messages are taken out. Only
+ * its length and first bytes are read, not the whole of a large image.
+ */
 export function imageBlock(url: string, param: string): Block {
   const data = /^data:(image\/(?:png|jpe?g|gif|webp));base64,(.+)$/is.exec(url);
-  // "image/jpg" is not a registered type, but browsers and libraries write it; the API knows it as image/jpeg.
-  if (data) return { type: "image", source: { type: "base64", media_type: data[1]!.toLowerCase().replace("image/jpg", "image/jpeg"), data: data[2] } };
+  if (data) {
+    // "image/jpg" is not a registered type, but browsers and libraries write it; the API knows it as image/jpeg.
+    const mediaType = data[1]!.toLowerCase().replace("image/jpg", "image/jpeg");
+    const b64 = data[2]!;
+    if (!IMAGE_START[mediaType]!.test(b64)) throw invalidParam(param, `${param}: the image's data is not a ${mediaType} image (base64 of its bytes, after "base64,")`);
+    if (b64.length % 4 !== 0) throw invalidParam(param, `${param}: the image's base64 data is not whole (its length is not a multiple of 4)`);
+    return { type: "image", source: { type: "base64", media_type: mediaType, data: b64 } };
+  }
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
   throw invalidParam(param, `${param}: images must be a base64 data URL (png, jpeg, gif or webp) or an http(s) URL`);
 }

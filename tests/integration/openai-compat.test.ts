@@ -286,6 +286,39 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     }
   });
 
+  it("refuses an image whose data URL is cut short or not of its type with a 400 naming the client's own message, not the translated one", async () => {
+    const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    for (const [url, message] of [
+      [`data:image/png;base64,${PNG.slice(0, -3)}`, "the image's base64 data is not whole"],
+      [`data:image/gif;base64,${PNG}`, "the image's data is not a image/gif image"],
+      [`data:image/png;base64,data:image/png;base64,${PNG}`, "the image's data is not a image/png image"],
+    ] as const) {
+      // The system message is not a Messages turn: the image is the Messages API's messages.2, the client's messages.3.
+      const err = await client.chat.completions
+        .create({
+          model: "claude-sonnet-4-6",
+          messages: [
+            { role: "system", content: "Describe images." },
+            { role: "user", content: "Hello." },
+            { role: "assistant", content: "Hi." },
+            { role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url } }] },
+          ],
+        })
+        .catch((e: unknown) => e);
+      expect(err, url.slice(0, 40)).toBeInstanceOf(OpenAI.BadRequestError);
+      const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+      expect(e.param, url.slice(0, 40)).toBe("messages.3.content.1.image_url.url");
+      expect(e.message, url.slice(0, 40)).toContain(message);
+      expect(await stored(e.requestID!)).toMatchObject({ status: "error", httpStatus: 400, via: "openai" });
+    }
+    // A whole image of its type goes through.
+    const ok = await client.chat.completions.create({
+      model: "claude-sonnet-4-6",
+      messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }] }],
+    });
+    expect(ok.choices[0]!.message.content!.length).toBeGreaterThan(0);
+  });
+
   it("drops temperature and top_p (most OpenAI-SDK apps send them), says so in a header and on the record; thinkgate-drop-params: false gets the 400", async () => {
     const { data, response } = await client.chat.completions
       .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hi to the team." }], temperature: 0.2, top_p: 0.9, frequency_penalty: 0, reasoning_effort: "none" })

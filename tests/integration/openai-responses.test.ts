@@ -361,6 +361,18 @@ describe(`Responses API through the official openai client (${process.env.THINKG
       ["text.format.type", { model: "claude-sonnet-4-6", input: "hi", text: { format: { type: "json_object" } } }, /"json_object" has no counterpart in the Messages API/],
       ["background", { model: "claude-sonnet-4-6", input: "hi", background: true }, /stored state/],
       ["input.0", { model: "claude-sonnet-4-6", input: [{ type: "item_reference", id: "msg_1" }] }, /item_reference msg_1 is not known to thinkgate/],
+      // An image whose data is not of its type: named by the client's field, not by the translated message's (the instructions took no turn here).
+      [
+        "input.1.content.0.image_url",
+        {
+          model: "claude-sonnet-4-6",
+          input: [
+            { role: "developer", content: "Describe images." },
+            { role: "user", content: [{ type: "input_image", image_url: "data:image/png;base64,R0lGODlhAQABAAAAACw=", detail: "auto" }] },
+          ],
+        },
+        /the image's data is not a image\/png image/,
+      ],
       // Arguments are JSON in a string: held to the body's nesting limit (their input overflowed the stack upstream, a 500).
       [
         "input.1.arguments",
