@@ -1,4 +1,5 @@
 /** Conversation pins: the configuration a conversation started with. */
+import { loneSurrogateAt } from "../api/json-body";
 import { db } from "./client";
 import { inTimedBatches } from "./retention-batch";
 
@@ -11,16 +12,29 @@ export interface PinRow {
   replace?: boolean;
 }
 
+/**
+ * Whether a key can be a row's: a key holds ids a request names (a tool_use
+ * id it answers, a thread's message), and one with a NUL (which PostgreSQL's
+ * text refuses) or a lone surrogate (which the query's encoding refuses) made
+ * the lookup fail, and the request with it, with a 500. No such row can
+ * exist: it is looked up as missing, and never written.
+ */
+const storable = (key: string) => !key.includes("\u0000") && loneSurrogateAt(key) === null;
+
 export const pinsRepo = {
-  get: (key: string): Promise<PinRow | null> =>
-    db().client.conversationPin.findUnique({ where: { key }, select: { key: true, routeId: true, model: true, config: true } }),
+  get: async (key: string): Promise<PinRow | null> =>
+    storable(key) ? db().client.conversationPin.findUnique({ where: { key }, select: { key: true, routeId: true, model: true, config: true } }) : null,
 
   /** With when each was last written: what is cached from a row is served no longer than the row is kept (pins.ts). */
-  getMany: (keys: string[]): Promise<(PinRow & { lastSeenAt: Date })[]> =>
-    db().client.conversationPin.findMany({ where: { key: { in: keys } }, select: { key: true, routeId: true, model: true, config: true, lastSeenAt: true } }),
+  getMany: async (keys: string[]): Promise<(PinRow & { lastSeenAt: Date })[]> =>
+    db().client.conversationPin.findMany({
+      where: { key: { in: keys.filter(storable) } },
+      select: { key: true, routeId: true, model: true, config: true, lastSeenAt: true },
+    }),
 
   /** First write wins unless the row says to replace: a conversation keeps the configuration of its first turn. One transaction for the batch. */
-  async putMany(rows: PinRow[]): Promise<void> {
+  async putMany(all: PinRow[]): Promise<void> {
+    const rows = all.filter((row) => storable(row.key));
     if (!rows.length) return;
     const client = db().client;
     await client.$transaction(

@@ -319,6 +319,39 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(ok.choices[0]!.message.content!.length).toBeGreaterThan(0);
   });
 
+  it("a tool call id holding a NUL or a lone surrogate is looked up as the unknown id it is, not a 500 (the database refused it as a pin's key)", async () => {
+    for (const id of ["call_\ud800x", "call_\u0000x"]) {
+      const { data, response } = await client.chat.completions
+        .create({
+          model: "claude-sonnet-4-6",
+          messages: [
+            { role: "user", content: "Look it up." },
+            { role: "assistant", content: null, tool_calls: [{ id, type: "function", function: { name: "lookup", arguments: "{}" } }] },
+            { role: "tool", tool_call_id: id, content: "found" },
+          ],
+        })
+        .withResponse();
+      expect(response.status, JSON.stringify(id)).toBe(200);
+      expect(await stored(data.id)).toMatchObject({ status: "ok", httpStatus: 200, via: "openai" });
+      // The same continuation on the Messages API.
+      const res = await fetch(`${server.baseURL}/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "claude-sonnet-4-6",
+          max_tokens: 64,
+          tools: [{ name: "lookup", input_schema: { type: "object" } }],
+          messages: [
+            { role: "user", content: "Look it up." },
+            { role: "assistant", content: [{ type: "tool_use", id, name: "lookup", input: {} }] },
+            { role: "user", content: [{ type: "tool_result", tool_use_id: id, content: "found" }] },
+          ],
+        }),
+      });
+      expect(res.status, JSON.stringify(id)).toBe(200);
+    }
+  });
+
   it("drops temperature and top_p (most OpenAI-SDK apps send them), says so in a header and on the record; thinkgate-drop-params: false gets the 400", async () => {
     const { data, response } = await client.chat.completions
       .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Say hi to the team." }], temperature: 0.2, top_p: 0.9, frequency_penalty: 0, reasoning_effort: "none" })
