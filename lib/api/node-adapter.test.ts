@@ -3,6 +3,7 @@ import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { logger } from "../observability/logger";
+import { AppError } from "./errors";
 import { json } from "./http";
 import { createHttpServer } from "./http-server";
 import { serveApi } from "./node-adapter";
@@ -165,6 +166,42 @@ describe("a handler the client leaves before it answers", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("a client that hangs up while its body is relayed", () => {
+  it("is its leaving (499), as when the body is read whole, not an error of the server", async () => {
+    let failed: unknown = null;
+    let served: Promise<boolean> | null = null;
+    const router = new ApiRouter([
+      {
+        method: "POST",
+        path: "/api/upload",
+        handler: async (req) => {
+          try {
+            for await (const _ of req.body!(1 << 24)) void _;
+          } catch (err) {
+            failed = err;
+            throw err;
+          }
+          return json(200, {});
+        },
+      },
+    ]);
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 5_000 }, (req, r) => {
+      served = serveApi(router, req, r, 1 << 24);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const req = http.request({ port, host: "127.0.0.1", method: "POST", path: "/api/upload", headers: { "content-length": 1_000_000 } });
+    req.on("error", () => undefined);
+    req.write(Buffer.alloc(100_000, 97));
+    await new Promise((r) => setTimeout(r, 200));
+    req.destroy();
+    await served;
+    expect(failed).toBeInstanceOf(AppError);
+    expect(failed).toMatchObject({ status: 499, message: "the client closed the request" });
   });
 });
 

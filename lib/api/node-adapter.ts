@@ -40,6 +40,11 @@ function discardRest(req: IncomingMessage, cap: number): void {
 /** How much of an unwanted body is discarded before the connection is cut: twice the limit, at least 1 MiB. */
 const discardCap = (limit: number) => Math.max(2 * limit, 1 << 20);
 
+/** A client that hangs up mid-upload is no server failure: its leaving (499), as at any other point, not an error logged and a 500. */
+function clientLeft(err: NodeJS.ErrnoException): Error {
+  return err.code === "ECONNRESET" ? new AppError("api_error", "the client closed the request", { status: 499, cause: err }) : err;
+}
+
 /**
  * Reads the body's bytes up to `limit`. A declared Content-Length over the
  * limit is refused before a byte is read; a body that grows past it is
@@ -100,10 +105,7 @@ function readBytes(req: IncomingMessage, limit: number, hold: BodyHold): Promise
       if (body.length > LARGE_BODY_BYTES) void yieldToIo().then(() => resolve(bytes));
       else resolve(bytes);
     });
-    // A client that hangs up mid-upload is no server failure: recorded as the client's leaving (499), as at any other point.
-    req.on("error", (err: NodeJS.ErrnoException) =>
-      reject(err.code === "ECONNRESET" ? new AppError("api_error", "the client closed the request", { status: 499, cause: err }) : err),
-    );
+    req.on("error", (err: NodeJS.ErrnoException) => reject(clientLeft(err)));
   });
 }
 
@@ -127,6 +129,8 @@ async function* relayBody(req: IncomingMessage, limit: number): AsyncIterable<Ui
   }
   try {
     yield* withinLimit(req.iterator({ destroyOnReturn: false }), limit);
+  } catch (err) {
+    throw clientLeft(err as NodeJS.ErrnoException);
   } finally {
     if (!req.readableEnded && !req.destroyed) discardRest(req, cap);
   }
