@@ -117,3 +117,22 @@ describe("draining at shutdown", () => {
     expect(got).toContain("ok /b");
   });
 });
+
+describe("an Expect header other than 100-continue", () => {
+  it("is answered with a 417 in the API's shape and the connection closed (Node's was a bare status line, the body left unread)", async () => {
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (_req, res) => void res.end("served"));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+    let got = "";
+    socket.on("data", (d: Buffer) => (got += d.toString()));
+    socket.on("error", () => undefined);
+    const closed = new Promise((r) => socket.on("close", r));
+    socket.write('POST /api/v1/messages HTTP/1.1\r\nHost: x\r\nexpect: 200-ok\r\ncontent-length: 2\r\n\r\n{}');
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000))]);
+    expect(got).toMatch(/^HTTP\/1\.1 417 /);
+    const body = JSON.parse(got.slice(got.indexOf("\r\n\r\n") + 4)) as { type: string; error: { type: string; message: string } };
+    expect(body).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: 'Expect: "200-ok" is not supported (100-continue is)' } });
+    expect(socket.destroyed || socket.readableEnded).toBe(true);
+  });
+});

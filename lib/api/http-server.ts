@@ -160,6 +160,12 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
     },
   );
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, timeouts.headersMs));
+  // An Expect other than 100-continue: Node's own 417 is a bare status line, left the body unread on a connection kept open.
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    const id = newRequestId();
+    const body = errorBody("invalid_request_error", `Expect: ${JSON.stringify(String(req.headers.expect).slice(0, 100))} is not supported (100-continue is)`, id);
+    res.writeHead(417, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
+  });
   // Longer than the usual load-balancer idle timeout, so it closes idle connections first.
   server.keepAliveTimeout = 65_000;
   return server;
