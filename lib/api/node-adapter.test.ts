@@ -231,12 +231,30 @@ describe("a request body sent compressed", () => {
 
 describe("paths no handler was written for", () => {
   async function serve(): Promise<number> {
-    const router = new ApiRouter([{ method: "GET", path: "/api/health", handler: async () => json(200, { ok: true }) }]);
+    const router = new ApiRouter([
+      { method: "GET", path: "/api/health", handler: async () => json(200, { ok: true }) },
+      { method: "GET", path: "/api/things/:id", handler: async (req) => json(200, { id: req.params.id }) },
+    ]);
     const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => void serveApi(router, req, r, 1 << 20));
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     return (server.address() as AddressInfo).port;
   }
+
+  it("refuses a path parameter holding a NUL with a 400 in the API's shape (PostgreSQL's text cannot hold one: a record lookup was a 500)", async () => {
+    const port = await serve();
+    const ok = await fetch(`http://127.0.0.1:${port}/api/things/a%20b`);
+    expect(await ok.json()).toEqual({ id: "a b" });
+    for (const bad of ["t%00x", "%00"]) {
+      const res = await fetch(`http://127.0.0.1:${port}/api/things/${bad}`);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { type: string; message: string } };
+      expect(body.error).toEqual({ type: "invalid_request_error", message: "the path holds a NUL character (%00)" });
+    }
+    const res = await fetch(`http://127.0.0.1:${port}/api/things/%zz`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe("the path is not valid percent-encoding");
+  });
 
   it("answers HEAD as GET with no body, as uptime checks expect (it was a 405)", async () => {
     const port = await serve();

@@ -258,9 +258,9 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   try {
     // HEAD is GET without the body (node leaves the body out by itself): uptime checks send it.
     match = router.match(req.method === "HEAD" ? "GET" : (req.method ?? "GET"), path);
-  } catch {
-    // decodeURIComponent of a path parameter: "%zz" is the client's mistake, not a 500.
-    const out = errorResponse(new AppError("invalid_request_error", "the path is not valid percent-encoding"), newRequestId());
+  } catch (err) {
+    // decodeURIComponent of a path parameter: "%zz" is the client's mistake, not a 500; so is a NUL in one (the router's own error).
+    const out = errorResponse(err instanceof AppError ? err : new AppError("invalid_request_error", "the path is not valid percent-encoding"), newRequestId());
     await write(res, out, new AbortController().signal);
     return true;
   }

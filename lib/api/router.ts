@@ -1,4 +1,5 @@
 /** Matches a method and path against the route table: exact paths by map lookup, :param paths by segments. */
+import { AppError } from "./errors";
 import type { Handler, RouteDef } from "./http";
 
 export interface Match {
@@ -32,7 +33,12 @@ export class ApiRouter {
         const want = p.parts[i]!;
         if (want.startsWith(":")) {
           if (!parts[i]) ok = false;
-          else params[want.slice(1)] = decodeURIComponent(parts[i]!);
+          else {
+            const value = decodeURIComponent(parts[i]!);
+            // No id, name or version holds a NUL, and PostgreSQL's text cannot: looking one up was a 500 there.
+            if (value.includes("\u0000")) throw new AppError("invalid_request_error", "the path holds a NUL character (%00)");
+            params[want.slice(1)] = value;
+          }
         } else if (want !== parts[i]) ok = false;
         if (!ok) break;
       }
