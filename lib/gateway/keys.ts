@@ -21,7 +21,7 @@
  */
 import crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { AppError } from "../api/errors";
+import { boundedLookup, waitSetting } from "../db/bounded-lookup";
 import { keysRepo, type KeyRow, type Role } from "../db/keys.repo";
 import { activeLimits, type LimitPolicy } from "../limits/policy";
 import { noteKeyUsed } from "./key-usage";
@@ -93,69 +93,38 @@ export function presentedKey(headers: Record<string, string | undefined>): strin
 
 /**
  * How long a request waits for its key's row before it treats the database
- * as unreachable. A database that stops answering without closing its
- * connections (a hung server, a network path that drops packets, a proxy
- * whose backend is gone) fails no query: each one waits for good, and every
- * request whose cached lookup had expired waited with it.
+ * as unreachable (lib/db/bounded-lookup.ts says why a wait must end).
  */
-const LOOKUP_WAIT_MS = Number(process.env.THINKGATE_KEY_LOOKUP_MS ?? 2_000);
+const LOOKUP_WAIT_MS = waitSetting(process.env.THINKGATE_KEY_LOOKUP_MS, 2_000);
 
-/** Lookups in flight, by digest: the requests of one key share one query, rather than each taking a pool slot while the database does not answer. */
-const inFlight = new Map<string, Promise<Principal | null>>();
-
-function lookup(hash: string): Promise<Principal | null> {
-  let pending = inFlight.get(hash);
-  if (!pending) {
-    pending = keysRepo
-      .findByHash(hash)
-      .then((row) => {
-        const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row), thinking: toThinkingPolicy(row.thinkingPolicy, row.thinkingCap) ?? DEFAULT_THINKING_POLICY } : null;
-        // A lookup that outlived its wait still refreshes the cache when the answer comes.
-        cache.set(hash, { principal, at: Date.now() });
-        return principal;
-      })
-      .finally(() => inFlight.delete(hash));
-    inFlight.set(hash, pending);
-  }
-  return pending;
-}
-
-class LookupTimeout extends Error {}
+/** By digest: the requests of one key share one query, rather than each taking a pool slot while the database does not answer. */
+const lookups = boundedLookup<string, Principal | null>({
+  what: "a key lookup",
+  waitMs: LOOKUP_WAIT_MS,
+  async load(hash) {
+    const row = await keysRepo.findByHash(hash);
+    const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row), thinking: toThinkingPolicy(row.thinkingPolicy, row.thinkingCap) ?? DEFAULT_THINKING_POLICY } : null;
+    // A lookup that outlived its wait still refreshes the cache when the answer comes.
+    cache.set(hash, { principal, at: Date.now() });
+    return principal;
+  },
+  // The database is unreachable (an error, or no answer in time): a key
+  // this process accepted within the last THINKGATE_KEY_STALE_MS (1 hour)
+  // keeps working, so an outage longer than the cache's 5 s does not lock
+  // out every caller. Records wait in the spool meanwhile. A key it never
+  // saw, or saw refused, still fails; a revocation saved elsewhere reaches
+  // this instance through the cluster notice, which clears this cache.
+  stale(hash) {
+    const stale = cache.get(hash, { allowStale: true });
+    return stale?.principal && Date.now() - stale.at <= STALE_MS ? stale.principal : undefined;
+  },
+});
 
 export async function authenticate(secret: string | undefined): Promise<Principal | null> {
   if (!secret || secret.length > 512) return null;
   const hash = hashKey(secret);
   const hit = cache.get(hash);
-  if (hit) {
-    if (hit.principal) noteKeyUsed(hit.principal.keyId);
-    return hit.principal;
-  }
-  let principal: Principal | null;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    principal = await Promise.race([
-      lookup(hash),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new LookupTimeout(`the database did not answer a key lookup within ${LOOKUP_WAIT_MS} ms`)), LOOKUP_WAIT_MS);
-      }),
-    ]);
-  } catch (err) {
-    // The database is unreachable (an error, or no answer in time): a key
-    // this process accepted within the last THINKGATE_KEY_STALE_MS (1 hour)
-    // keeps working, so an outage longer than the cache's 5 s does not lock
-    // out every caller. Records wait in the spool meanwhile. A key it never
-    // saw, or saw refused, still fails; a revocation saved elsewhere reaches
-    // this instance through the cluster notice, which clears this cache.
-    const stale = cache.get(hash, { allowStale: true });
-    if (stale?.principal && Date.now() - stale.at <= STALE_MS) {
-      noteKeyUsed(stale.principal.keyId);
-      return stale.principal;
-    }
-    if (err instanceof LookupTimeout) throw new AppError("api_error", `${err.message}; try again shortly`, { status: 503, headers: { "retry-after": "5" } });
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
+  const principal = hit ? hit.principal : await lookups.get(hash);
   if (principal) noteKeyUsed(principal.keyId);
   return principal;
 }
