@@ -8,6 +8,8 @@ import { hasSessionCookie, sessionCaller } from "../auth/principal";
 import { csrfMatches, CSRF_HEADER, isStateChanging } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { AppError, badRequest } from "./errors";
+import { answeredWithin, notAnswering } from "../db/bounded-lookup";
+import { sessionLookupMs } from "../auth/session-store";
 import { loneSurrogateAtInTurns } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
 import { newRequestId } from "./ids";
@@ -16,6 +18,8 @@ import { errorResponse } from "./error-response";
 /** Who is calling: a gateway key, or a signed-in user (then userId is set and keyId is ""). */
 export interface Caller extends Principal {
   userId?: string;
+  /** A session taken on this instance's last answer: the database did not answer (lib/auth/principal.ts). */
+  stale?: boolean;
 }
 
 /**
@@ -71,7 +75,22 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
   }
   const { user } = caller;
   if (!hasRole(user.role, role)) throw new AppError("permission_error", `your role (${user.role}) cannot do this; ${role} or above is required`);
-  return { keyId: "", role: user.role, name: user.email, userId: user.id };
+  // Only reads go on a stale session: a change made while the database does not answer would wait for it, and might land after its caller was told it failed.
+  if (caller.stale && isStateChanging(req.method)) throw notAnswering(`the database did not answer a session lookup within ${sessionLookupMs()} ms`);
+  return { keyId: "", role: user.role, name: user.email, userId: user.id, ...(caller.stale ? { stale: true } : {}) };
+}
+
+/**
+ * A read by a session taken on its last answer (the database has just not
+ * answered) waits for its handler no longer than the session's lookup did: a
+ * read that needs nothing from the database is answered, one that does gets
+ * a 503 instead of waiting with the database for good. There is no other
+ * request-level timeout on the management API: a playground run or an export
+ * may rightly take minutes.
+ */
+function boundedIfStale(principal: Caller, handling: Promise<ApiResponse>): Promise<ApiResponse> {
+  if (!principal.stale) return handling;
+  return answeredWithin(handling, sessionLookupMs(), "this request");
 }
 
 /**
@@ -94,7 +113,7 @@ export function withApi<B = undefined>(opts: Options<B>, fn: (ctx: Ctx<B>) => Pr
     try {
       const principal = opts.role ? await requirePrincipal(req, opts.role) : ANONYMOUS;
       const body = opts.body ? opts.body.parse(await parseJson(req)) : (undefined as B);
-      return await fn({ req, principal, body, requestId });
+      return await boundedIfStale(principal, fn({ req, principal, body, requestId }));
     } catch (err) {
       return errorResponse(err, requestId);
     }

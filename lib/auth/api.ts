@@ -7,6 +7,7 @@ import { z } from "zod";
 import { AppError, badRequest } from "../api/errors";
 import { json, type ApiRequest, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
+import { notAnswering } from "../db/bounded-lookup";
 import { usersRepo } from "../db/users.repo";
 import { sessionCaller } from "./principal";
 import {
@@ -19,7 +20,7 @@ import {
   sessionTtlSeconds,
   wantsSecureCookies,
 } from "./session";
-import { activeSessionCounts, endSession, endUserSessions, openSession } from "./session-store";
+import { activeSessionCounts, endSession, endUserSessions, openSession, sessionLookupMs } from "./session-store";
 import {
   changeOwnPassword,
   createUser,
@@ -84,6 +85,8 @@ export const logout: Handler = withApi({}, async ({ req }) => {
     throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header`);
   }
   // Ended on the server, not only forgotten by this browser: a copy of the cookie stops working too.
+  // Not while the database does not answer: the cookie would be cleared with the session still open.
+  if (caller?.stale) throw notAnswering(`the database did not answer a session lookup within ${sessionLookupMs()} ms, and signing out needs it`);
   if (caller) await endSession(caller.session.sid);
   return { ...json(200, { ok: true }), cookies: clearedSessionCookies(wantsSecureCookies(req.headers)) };
 });

@@ -1,11 +1,17 @@
 /** Who a browser request is, from its session cookie (lib/api/wrap.ts tries a gateway key first). */
 import { parseCookies, SESSION_COOKIE, unsealSession, type SessionData } from "./session";
-import { isLiveSession } from "./session-store";
+import { checkSession } from "./session-store";
 import { activeUser, type UserRow } from "./users";
 
 export interface SessionCaller {
   session: SessionData;
   user: UserRow;
+  /**
+   * The database did not answer within THINKGATE_SESSION_LOOKUP_MS, and the
+   * session and user are this instance's last answers (lib/auth/session-store.ts):
+   * good for reading what needs no database, not for changing anything.
+   */
+  stale: boolean;
 }
 
 export function hasSessionCookie(headers: Record<string, string | undefined>): boolean {
@@ -18,11 +24,14 @@ export function sessionCaller(cookieHeader: string | undefined): Promise<Session
   return sessionFromCookie(parseCookies(cookieHeader)[SESSION_COOKIE]);
 }
 
-/** The same, from the session cookie's value (pages read cookies through Next). */
+/**
+ * The same, from the session cookie's value (pages read cookies through Next).
+ * A database that does not answer in time is a 503 AppError (lib/db/bounded-lookup.ts), never a wait for good.
+ */
 export async function sessionFromCookie(value: string | undefined): Promise<SessionCaller | null> {
   const session = await unsealSession(value);
   if (!session) return null;
-  const [live, user] = await Promise.all([isLiveSession(session.sid, session.uid), activeUser(session.uid)]);
+  const [check, { user, stale }] = await Promise.all([checkSession(session.sid, session.uid), activeUser(session.uid)]);
   // A role change ends the user's sessions; comparing the role too keeps that true should ending them have failed.
-  return live && user && user.role === session.role ? { session, user } : null;
+  return check.live && user && user.role === session.role ? { session, user, stale: check.stale || stale } : null;
 }

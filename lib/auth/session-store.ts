@@ -13,10 +13,20 @@
  * bus's 1 s version check when a notice is lost). Whatever happens to Redis,
  * another instance accepts an ended session for at most
  * THINKGATE_SESSION_CACHE_MS, the life of a cached answer.
+ *
+ * A request waits at most THINKGATE_SESSION_LOOKUP_MS (2 s) for the row
+ * (lib/db/bounded-lookup.ts says why), and the requests of one session share
+ * one read. Past the wait, a session this instance found live within
+ * THINKGATE_SESSION_STALE_MS (1 hour) counts as live on that last answer,
+ * marked stale (lib/api/wrap.ts lets such a request read, within the same
+ * bound, and change nothing); any other gets a 503 with retry-after. An
+ * ended session is never one of them: ending one clears every cached answer,
+ * stale ones too, here and, announced, on the other instances.
  */
 import crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { announceChange } from "../cluster/bus";
+import { boundedLookup, waitSetting } from "../db/bounded-lookup";
 import { sessionsRepo } from "../db/sessions.repo";
 import { logger } from "../observability/logger";
 
@@ -27,12 +37,20 @@ export function cacheMs(raw: string | undefined): number {
   const v = Number(raw ?? 5_000);
   return Number.isFinite(v) && v >= 0 ? v : 5_000;
 }
+const LOOKUP_WAIT_MS = waitSetting(process.env.THINKGATE_SESSION_LOOKUP_MS, 2_000);
+/** How long a cookie-authenticated request waits for the database before it goes on without it (or gets a 503). */
+export const sessionLookupMs = (): number => LOOKUP_WAIT_MS;
+/** How long after the database last said a session (or its user) was live this instance still goes on that answer while the database does not answer. */
+export const SESSION_STALE_MS = waitSetting(process.env.THINKGATE_SESSION_STALE_MS, 3_600_000);
+
 /** lastSeenAt is for people reading the list, not for security: a write a minute per session is plenty. */
 const TOUCH_EVERY_MS = 60_000;
 
 interface Cached {
   /** null: no such session (never was, or ended). */
   live: { userId: string; expiresAt: number } | null;
+  /** When the database said so (Date.now()). */
+  at: number;
 }
 
 interface StoreState {
@@ -48,7 +66,8 @@ interface StoreState {
 // On globalThis: Next's bundle of the pages holds its own copy of this module in the same process.
 const g = globalThis as unknown as { __thinkgateSessionStore?: StoreState };
 const s = (g.__thinkgateSessionStore ??= {
-  cache: new LRUCache<string, Cached>({ max: 10_000, ttl: Math.max(CACHE_MS, 1) }),
+  // Expired answers stay until evicted, for the lookup that finds the database not answering.
+  cache: new LRUCache<string, Cached>({ max: 10_000, ttl: Math.max(CACHE_MS, 1), noDeleteOnStaleGet: true }),
   generation: 0,
 });
 
@@ -78,20 +97,48 @@ export async function openSession(userId: string, ttlSeconds: number, client: { 
   return id;
 }
 
-/** Whether `id` names a session of `userId` that has neither ended nor expired. */
-export async function isLiveSession(id: string, userId: string): Promise<boolean> {
-  const hash = hashSessionId(id);
-  let hit = s.cache.get(hash);
-  if (!hit) {
-    const generation = s.generation;
+/** Whether a session is live, and whether that is the database's answer or this instance's last one (stale: the database did not answer). */
+export interface SessionCheck {
+  live: boolean;
+  stale: boolean;
+}
+
+/**
+ * By generation and hash: a request that comes after a session ended does not
+ * join a read begun before, which may have seen it live. Every answer is kept
+ * (the stale one is wanted even with the cache off); reads of fresh ones
+ * honour THINKGATE_SESSION_CACHE_MS.
+ */
+const lookups = boundedLookup<`${number}:${string}`, Cached & { stale?: true }>({
+  what: "a session lookup",
+  waitMs: LOOKUP_WAIT_MS,
+  async load(key) {
+    const [generation, hash] = splitKey(key);
     const row = await sessionsRepo.byHash(hash);
-    hit = { live: row ? { userId: row.userId, expiresAt: row.expiresAt.getTime() } : null };
-    if (CACHE_MS > 0 && generation === s.generation) s.cache.set(hash, hit);
+    const answer: Cached = { live: row ? { userId: row.userId, expiresAt: row.expiresAt.getTime() } : null, at: Date.now() };
+    if (generation === s.generation) s.cache.set(hash, answer);
     if (row && Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
       sessionsRepo.touch(hash, new Date()).catch((err: Error) => logger.warn({ err: err.message }, "could not note a session's last use"));
     }
-  }
-  return hit.live !== null && hit.live.userId === userId && hit.live.expiresAt > Date.now();
+    return answer;
+  },
+  stale(key) {
+    const last = s.cache.get(splitKey(key)[1], { allowStale: true });
+    return last?.live && Date.now() - last.at <= SESSION_STALE_MS ? { ...last, stale: true } : undefined;
+  },
+});
+
+function splitKey(key: string): [number, string] {
+  const at = key.indexOf(":");
+  return [Number(key.slice(0, at)), key.slice(at + 1)];
+}
+
+/** Whether `id` names a session of `userId` that has neither ended nor expired. */
+export async function checkSession(id: string, userId: string): Promise<SessionCheck> {
+  const hash = hashSessionId(id);
+  const hit: (Cached & { stale?: true }) | undefined = CACHE_MS > 0 ? s.cache.get(hash) : undefined;
+  const answer = hit ?? (await lookups.get(`${s.generation}:${hash}`));
+  return { live: answer.live !== null && answer.live.userId === userId && answer.live.expiresAt > Date.now(), stale: answer.stale === true };
 }
 
 /** Ends one session (logout). */

@@ -8,11 +8,12 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { AppError, badRequest, notFound } from "../api/errors";
 import { announceChange } from "../cluster/bus";
+import { answeredWithin, boundedLookup } from "../db/bounded-lookup";
 import { usersRepo, type UserRole, type UserRow } from "../db/users.repo";
 import { logger } from "../observability/logger";
 import { dummyHash, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, verifyPassword } from "./password";
 import { loginLimiters } from "./rate-limit";
-import { endUserSessions } from "./session-store";
+import { endUserSessions, SESSION_STALE_MS, sessionLookupMs } from "./session-store";
 
 export type { UserRole, UserRow };
 export const USER_ROLES: UserRole[] = ["viewer", "editor", "admin"];
@@ -47,27 +48,56 @@ export function publicUser(u: UserRow): PublicUser {
 // or a changed role takes effect without waiting for the cookie to expire).
 // A short cache keeps that off the database for bursts of requests; this
 // instance clears it on every change, and the others when it announces the change (lib/cluster).
+// The read is bounded like the session's (lib/auth/session-store.ts): past
+// THINKGATE_SESSION_LOOKUP_MS a user this instance found active within
+// THINKGATE_SESSION_STALE_MS stays so, marked stale; a change clears that too.
 const USER_CACHE_MS = Number(process.env.THINKGATE_USER_CACHE_MS ?? 5_000);
-const g = globalThis as unknown as { __thinkgateUserCache?: LRUCache<string, { user: UserRow | null }> };
-const cache = (g.__thinkgateUserCache ??= new LRUCache<string, { user: UserRow | null }>({ max: 10_000, ttl: USER_CACHE_MS }));
+interface CachedUser {
+  user: UserRow | null;
+  /** When the database said so (Date.now()). */
+  at: number;
+}
+const g = globalThis as unknown as { __thinkgateUsers?: { cache: LRUCache<string, CachedUser>; generation: number } };
+const users = (g.__thinkgateUsers ??= {
+  cache: new LRUCache<string, CachedUser>({ max: 10_000, ttl: Math.max(USER_CACHE_MS, 1), noDeleteOnStaleGet: true }),
+  generation: 0,
+});
 
-/** The user a session names, if it exists and is not disabled. */
-export async function activeUser(id: string): Promise<UserRow | null> {
-  const hit = cache.get(id);
-  if (hit) return hit.user;
-  const row = await usersRepo.byId(id);
-  const user = row && !row.disabledAt && USER_ROLES.includes(row.role) ? row : null;
-  cache.set(id, { user });
-  return user;
+/** By generation and id: a request that comes after a change does not join a read begun before it. */
+const lookups = boundedLookup<`${number}:${string}`, { user: UserRow | null; stale: boolean }>({
+  what: "a session's user lookup",
+  waitMs: sessionLookupMs(),
+  async load(key) {
+    const at = key.indexOf(":");
+    const generation = Number(key.slice(0, at));
+    const id = key.slice(at + 1);
+    const row = await usersRepo.byId(id);
+    const user = row && !row.disabledAt && USER_ROLES.includes(row.role) ? row : null;
+    if (generation === users.generation) users.cache.set(id, { user, at: Date.now() });
+    return { user, stale: false };
+  },
+  stale(key) {
+    const last = users.cache.get(key.slice(key.indexOf(":") + 1), { allowStale: true });
+    return last?.user && Date.now() - last.at <= SESSION_STALE_MS ? { user: last.user, stale: true } : undefined;
+  },
+});
+
+/** The user a session names, if it exists and is not disabled; stale when that is this instance's last answer (the database did not answer). */
+export async function activeUser(id: string): Promise<{ user: UserRow | null; stale: boolean }> {
+  const hit = USER_CACHE_MS > 0 ? users.cache.get(id) : undefined;
+  if (hit) return { user: hit.user, stale: false };
+  return lookups.get(`${users.generation}:${id}`);
 }
 
 export function forgetCachedUser(id: string): void {
-  cache.delete(id);
+  users.generation++;
+  users.cache.delete(id);
 }
 
 /** Forgets every cached user (another instance changed one). */
 export function clearUserCache(): void {
-  cache.clear();
+  users.generation++;
+  users.cache.clear();
 }
 
 const INVALID_LOGIN = "the email or password is not right";
@@ -84,7 +114,8 @@ export async function signIn(emailRaw: string, password: string, clientAddress: 
   // Counted before the check (lib/auth/rate-limit.ts says why), forgiven when it succeeds.
   byEmail.fail(email);
   byIp.fail(clientAddress);
-  const user = await usersRepo.byEmail(email);
+  // Bounded like a session's lookup: a sign-in while the database does not answer is told so, not left waiting.
+  const user = await answeredWithin(usersRepo.byEmail(email), sessionLookupMs(), "a sign-in");
   const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await dummyHash(), password), false);
   if (!user || !ok) throw new AppError("authentication_error", INVALID_LOGIN);
   byEmail.forgive(email);

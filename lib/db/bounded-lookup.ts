@@ -39,6 +39,13 @@ export async function within<T>(pending: Promise<T>, ms: number, what: string): 
   }
 }
 
+/** `within`, with the wait's end as the 503 a request gets (notAnswering). */
+export function answeredWithin<T>(pending: Promise<T>, ms: number, what: string): Promise<T> {
+  return within(pending, ms, what).catch((err: unknown) => {
+    throw err instanceof LookupTimeout ? notAnswering(err.message) : err;
+  });
+}
+
 /** A duration setting in milliseconds: a positive number, else the default. */
 export function waitSetting(raw: string | undefined, fallback: number): number {
   const v = Number(raw ?? fallback);

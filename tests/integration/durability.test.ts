@@ -28,6 +28,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createRecordWriter } from "../../lib/db/record-writer";
 import type { RequestRecordRow } from "../../lib/recorder/record";
 import { storeLines } from "../../lib/recorder/store";
+import { Browser } from "../support/browser";
 import { startCannedUpstream } from "../support/canned-upstream";
 import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
 
@@ -735,5 +736,67 @@ describe.skipIf(kind !== "postgresql")("a PostgreSQL that stops answering (conne
 
     proxy.resume();
     await assertNoneLost(url, ids, "PostgreSQL silent");
+  }, TIMEOUT);
+});
+
+describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stops answering", () => {
+  it("a signed-in person is told to retry within seconds, reads what needs no database, and works again once it answers", async () => {
+    const url = await database();
+    const proxy = await endingProxy(url);
+    const admin = { email: "admin@example.com", password: "correct-horse-battery" };
+    // A session's and a user's cached check expire after 200 ms; the database is waited for 1 s.
+    const server = await startServer({
+      databaseUrl: proxy.url,
+      spoolDir: spool(),
+      env: {
+        THINKGATE_ADMIN_EMAIL: admin.email,
+        THINKGATE_ADMIN_PASSWORD: admin.password,
+        THINKGATE_SESSION_CACHE_MS: "200",
+        THINKGATE_USER_CACHE_MS: "200",
+        THINKGATE_SESSION_LOOKUP_MS: "1000",
+      },
+    });
+    cleanups.push(() => server.stop());
+    // Signed in, but its session never checked.
+    const unseen = new Browser(server.url);
+    await unseen.login(admin.email, admin.password);
+    // Used before the database goes silent, so this instance has seen its session (and user) live.
+    const seen = new Browser(server.url);
+    await seen.login(admin.email, admin.password);
+    expect((await seen.get("/api/settings")).status).toBe(200);
+
+    proxy.state.mode = "silent";
+    await sleep(400);
+    // Each of these used to wait with the database for good (the test gives up after 10 s).
+    const timed = async (b: Browser, method: string, path: string, body?: unknown) => {
+      const from = Date.now();
+      const res = await b.request<{ error?: { type: string; message: string }; user?: { email: string } }>(method, path, { body, signal: AbortSignal.timeout(10_000) });
+      return { ...res, ms: Date.now() - from };
+    };
+    const [unknownSession, staleRead, staleMe, staleWrite, signIn] = await Promise.all([
+      timed(unseen, "GET", "/api/settings"),
+      timed(seen, "GET", "/api/requests?limit=1"),
+      timed(seen, "GET", "/api/auth/me"),
+      timed(seen, "PUT", "/api/settings", {}),
+      timed(new Browser(server.url), "POST", "/api/auth/login", admin),
+    ]);
+    const toldToRetry = (res: Awaited<ReturnType<typeof timed>>, message: RegExp) => {
+      expect(res.status, JSON.stringify(res.body)).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(res.body.error).toMatchObject({ type: "api_error", message: expect.stringMatching(message) });
+      expect(res.ms).toBeLessThan(5_000);
+    };
+    toldToRetry(unknownSession, /did not answer a session/);
+    // The session seen live goes on its last answer, for reads only, and its read waits no longer than the lookup did.
+    toldToRetry(staleRead, /did not answer this request within 1000 ms/);
+    toldToRetry(staleWrite, /did not answer a session lookup/);
+    toldToRetry(signIn, /did not answer a sign-in/);
+    expect(staleMe.status).toBe(200);
+    expect(staleMe.body.user?.email).toBe(admin.email);
+
+    proxy.resume();
+    await eventually(async () => ((await unseen.get("/api/settings")).status === 200 ? true : undefined), 10_000);
+    expect((await seen.get("/api/requests?limit=1")).status).toBe(200);
+    expect((await seen.request("PUT", "/api/settings", { body: {} })).status).not.toBe(503);
   }, TIMEOUT);
 });

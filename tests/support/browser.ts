@@ -23,14 +23,14 @@ export class Browser {
   async request<T = any>(
     method: string,
     path: string,
-    opts: { body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {},
+    opts: { body?: unknown; csrf?: boolean; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<JsonResponse<T>> {
     const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     const stateChanging = method !== "GET" && method !== "HEAD";
     if (stateChanging && opts.csrf !== false && this.csrf) headers["x-csrf-token"] = this.csrf;
-    const res = await fetch(this.baseUrl + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const res = await fetch(this.baseUrl + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal: opts.signal });
     this.lastSetCookie = res.headers.getSetCookie();
     for (const c of this.lastSetCookie) {
       const [pair, ...attrs] = c.split(";");
