@@ -740,7 +740,7 @@ describe.skipIf(kind !== "postgresql")("a PostgreSQL that stops answering (conne
 });
 
 describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stops answering", () => {
-  it("a signed-in person is told to retry within seconds, reads what needs no database, and works again once it answers", async () => {
+  it("a signed-in person is told to retry within seconds, reads what needs no database, and works again once it answers; health says it does not answer", async () => {
     const url = await database();
     const proxy = await endingProxy(url);
     const admin = { email: "admin@example.com", password: "correct-horse-battery" };
@@ -764,6 +764,11 @@ describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stop
     const seen = new Browser(server.url);
     await seen.login(admin.email, admin.password);
     expect((await seen.get("/api/settings")).status).toBe(200);
+    const health = async () => {
+      const res = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(10_000) });
+      return (await res.json()) as { status: string; database: { answering: boolean; error?: string } };
+    };
+    expect(await health()).toMatchObject({ status: "ok", database: { answering: true } });
 
     proxy.state.mode = "silent";
     await sleep(400);
@@ -793,10 +798,16 @@ describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stop
     toldToRetry(signIn, /did not answer a sign-in/);
     expect(staleMe.status).toBe(200);
     expect(staleMe.body.user?.email).toBe(admin.email);
+    const silent = await eventually(async () => {
+      const h = await health();
+      return h.database.answering ? undefined : h;
+    }, 10_000);
+    expect(silent).toMatchObject({ status: "degraded", database: { answering: false, error: expect.stringMatching(/no answer to SELECT 1/) } });
 
     proxy.resume();
     await eventually(async () => ((await unseen.get("/api/settings")).status === 200 ? true : undefined), 10_000);
     expect((await seen.get("/api/requests?limit=1")).status).toBe(200);
     expect((await seen.request("PUT", "/api/settings", { body: {} })).status).not.toBe(503);
+    await eventually(async () => ((await health()).status === "ok" ? true : undefined), 10_000);
   }, TIMEOUT);
 });
