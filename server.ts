@@ -24,6 +24,7 @@ import { allRecorded, cutOff, openRequests } from "./lib/gateway/shutdown";
 import { flushLogs, logger } from "./lib/observability/logger";
 import { readEnv, setRuntimeEnv } from "./lib/runtime/env";
 import { bootstrap } from "./lib/setup/bootstrap";
+import { checkDataDirs } from "./lib/setup/data-dirs";
 import { calibrationRunner, startCalibration } from "./lib/calibration/runner";
 import { shutdownTracing } from "./lib/telemetry/tracing";
 import { startCluster, stopCluster } from "./lib/cluster";
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
   let env = readEnv();
   setRuntimeEnv(env);
+  // Before anything is written: a directory that cannot be is named in one line, with the setting that moves it.
+  checkDataDirs();
   // In simulator mode the upstream is the simulator on a loopback port and a
   // thread of its own (lib/simulator/upstream.ts says why). The gateway's port
   // still serves /api/simulator for clients that call it directly. Its thread
