@@ -18,6 +18,7 @@ import { pathDecodes, serveApi } from "./lib/api/node-adapter";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
 import { startRetention, stopRetention } from "./lib/retention/sweep";
+import { startBatchReconcile, stopBatchReconcile } from "./lib/batches/pending";
 import { flushPins, replayPins } from "./lib/gateway/pins";
 import { closeRecordStore, recorder } from "./lib/gateway/record";
 import { allRecorded, cutOff, openRequests } from "./lib/gateway/shutdown";
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
   if (process.env.THINKGATE_CALIBRATION_RUNNER !== "off") await startCalibration();
   // Deletes pins and records, and clears records' text, past their retention, every THINKGATE_RETENTION_SWEEP_MS (on every instance: harmless, see the module).
   startRetention(env.retention, env.retentionSweepMs);
+  // Batch creates an earlier run sent upstream and never stored the answer of: their batches adopted (lib/batches/pending.ts).
+  startBatchReconcile();
 
   const shownHost = env.host === "0.0.0.0" || env.host === "::" ? "127.0.0.1" : env.host;
   const url = `http://${shownHost}:${env.port}`;
@@ -176,6 +179,7 @@ async function main(): Promise<void> {
     const closeMs = Number(process.env.THINKGATE_SHUTDOWN_CLOSE_MS ?? 10_000);
     const closed = (async () => {
       await stopRetention();
+      await stopBatchReconcile();
       await flushPins();
       await closeRecordStore();
       await closeRecordWriter();

@@ -81,7 +81,8 @@ export function itemRecord(skeleton: RecordSkeleton, outcome: Omit<Outcome, "lat
  * Relays the upstream's result bytes, line by line, recording each complete
  * line's item before the line goes on (one database read per chunk of lines).
  * A line that is not JSON, or names no item of the batch, is relayed and
- * not recorded.
+ * not recorded. `batchId` is thinkgate's id for the batch (BatchRow.id),
+ * which its items hang on, not the upstream's.
  */
 export async function* relayResults(batchId: string, body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();

@@ -1,16 +1,28 @@
-/** Message Batches created through thinkgate (lib/batches): who created each, and what each item's record needs. */
+/**
+ * Message Batches created through thinkgate (lib/batches): who created each,
+ * and what each item's record needs. A batch is written before its create
+ * goes upstream (pending), then completed with the upstream's id, or adopted
+ * or failed by the reconcile (lib/batches/pending.ts).
+ */
 import { db } from "./client";
 import { slicesOf } from "./slices";
 import { Prisma } from "./generated/sqlite/client.ts";
 import { inTimedBatches } from "./retention-batch";
 
 export interface BatchRow {
+  /** thinkgate's id (tgbatch_...): what the items hang on. */
   id: string;
+  /** The upstream's id, by which clients name it; null while its create is pending or once it failed. */
+  upstreamId: string | null;
+  status: BatchStatus;
   keyId: string | null;
   scope: string;
   itemCount: number;
   createdAt: Date;
 }
+
+/** See MessageBatch.status in prisma/schema.base.prisma. */
+export type BatchStatus = "pending" | "created" | "failed";
 
 export interface BatchItemRow {
   customId: string;
@@ -22,20 +34,22 @@ export interface BatchItemRow {
 
 export const batchesRepo = {
   /**
-   * The batch, then its items in inserts sized by time (retention-batch.ts),
-   * other requests served in between. A batch may hold 100,000 items of a few
+   * A create about to be sent upstream, written ahead of the upstream call
+   * (lib/batches/pending.ts): the batch as "pending", with no upstream id
+   * yet, then its items in inserts sized by time (retention-batch.ts), other
+   * requests served in between. A batch may hold 100,000 items of a few
    * kilobytes each: one transaction of them all held SQLite's write lock, and
    * the event loop with it (better-sqlite3 runs on the main thread), for 4.3 s
    * with 20,000 items (tests/alone/event-loop.test.ts). Not one transaction
    * then: if an insert fails, the batch and the items stored so far are
-   * deleted and the error goes to the caller (which cancels the batch
-   * upstream). The client learns the batch's id only once every item is
-   * stored, so nothing reads a batch half stored; after a crash in between,
-   * the items not yet stored get no record.
+   * deleted and the error goes to the caller, which has not called the
+   * upstream yet. A pending batch is never listed nor found by an upstream
+   * id; after a crash in the middle, the reconcile fails it (no upstream
+   * batch matches it).
    */
-  async create(batch: Omit<BatchRow, "createdAt">, items: BatchItemRow[]): Promise<void> {
+  async begin(batch: { id: string; keyId: string | null; scope: string; itemCount: number }, items: BatchItemRow[]): Promise<void> {
     const client = db().client;
-    await client.messageBatch.create({ data: batch });
+    await client.messageBatch.create({ data: { ...batch, status: "pending" } });
     let next = 0;
     try {
       await inTimedBatches(async (limit) => {
@@ -50,8 +64,60 @@ export const batchesRepo = {
     }
   },
 
-  /** A batch thinkgate knows and that has not been deleted. */
-  get: (id: string): Promise<BatchRow | null> => db().client.messageBatch.findFirst({ where: { id, deletedAt: null } }),
+  /**
+   * The upstream's answer to a pending create: its id, stored on the one
+   * batch row (the items hang on thinkgate's id and do not change). Not
+   * conditional on the row still being pending: this process's answer is
+   * the truth, even if another instance's reconcile adopted a batch for it
+   * meanwhile.
+   */
+  async complete(id: string, upstreamId: string): Promise<void> {
+    await db().client.messageBatch.update({ where: { id }, data: { upstreamId, status: "created" } });
+  },
+
+  /**
+   * A pending create matched to an upstream batch by the reconcile; false
+   * when it is no longer pending (completed or adopted elsewhere) or the
+   * upstream batch already belongs to another row (upstreamId is unique).
+   */
+  async adopt(id: string, upstreamId: string): Promise<boolean> {
+    try {
+      const { count } = await db().client.messageBatch.updateMany({ where: { id, status: "pending" }, data: { upstreamId, status: "created" } });
+      return count > 0;
+    } catch (err) {
+      if ((err as { code?: string }).code === "P2002") return false;
+      throw err;
+    }
+  },
+
+  /**
+   * A pending create given up (no upstream batch for it): marked failed, the
+   * row kept as its trace until the retention sweep, its items deleted (no
+   * results will ever name them). False when it was no longer pending.
+   */
+  async fail(id: string): Promise<boolean> {
+    const { count } = await db().client.messageBatch.updateMany({ where: { id, status: "pending" }, data: { status: "failed" } });
+    if (count) await deleteItems({ batchId: id });
+    return count > 0;
+  },
+
+  /** The creates still pending, oldest first. */
+  pending: (): Promise<BatchRow[]> =>
+    db().client.messageBatch.findMany({ where: { status: "pending" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }) as Promise<BatchRow[]>,
+
+  /** Which of these upstream ids a batch row holds (deleted ones too). */
+  async knownUpstreamIds(upstreamIds: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (const some of slicesOf(upstreamIds)) {
+      const rows = await db().client.messageBatch.findMany({ where: { upstreamId: { in: some } }, select: { upstreamId: true } });
+      for (const r of rows) if (r.upstreamId) known.add(r.upstreamId);
+    }
+    return known;
+  },
+
+  /** A batch thinkgate knows by its upstream id and that has not been deleted. */
+  get: (upstreamId: string): Promise<BatchRow | null> =>
+    db().client.messageBatch.findFirst({ where: { upstreamId, deletedAt: null } }) as Promise<BatchRow | null>,
 
   /**
    * Up to `take` of a scope's batches next to the batch `from` (not
@@ -60,32 +126,34 @@ export const batchesRepo = {
    * scope never had. A deleted batch is never listed but still a cursor: its
    * row stays until the retention sweep (deletedAt), so a client deleting
    * each batch as it lists them finds the next page where it was. Once the
-   * sweep has removed the row, every older batch went with it.
+   * sweep has removed the row, every older batch went with it. `from` is an
+   * upstream id (the client's cursor); a pending or failed create, which has
+   * none, is never listed.
    */
-  async walk(scope: string, o: { take: number; from?: string; newer?: boolean }): Promise<BatchRow[]> {
+  async walk(scope: string, o: { take: number; from?: string; newer?: boolean }): Promise<(BatchRow & { upstreamId: string })[]> {
     const client = db().client;
-    const cursor = o.from ? await client.messageBatch.findFirst({ where: { id: o.from, scope } }) : null;
+    const cursor = o.from ? await client.messageBatch.findFirst({ where: { upstreamId: o.from, scope } }) : null;
     if (o.from && !cursor) return [];
     const side = o.newer ? "gt" : "lt";
     const beyond = cursor ? { OR: [{ createdAt: { [side]: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { [side]: cursor.id } }] } : {};
     const order = o.newer ? "asc" : "desc";
     return client.messageBatch.findMany({
-      where: { scope, deletedAt: null, ...beyond },
+      where: { scope, deletedAt: null, upstreamId: { not: null }, ...beyond },
       orderBy: [{ createdAt: order }, { id: order }],
       take: o.take,
-    });
+    }) as Promise<(BatchRow & { upstreamId: string })[]>;
   },
 
   /**
-   * Marks batches deleted (upstream, through thinkgate or not), keeping their
+   * Marks batches (named by upstream id) deleted (upstream, through thinkgate or not), keeping their
    * rows and items until the retention sweep (see deletedAt and walk).
    */
-  async markDeleted(ids: string[]): Promise<void> {
+  async markDeleted(upstreamIds: string[]): Promise<void> {
     const at = new Date();
-    for (const some of slicesOf(ids)) await db().client.messageBatch.updateMany({ where: { id: { in: some }, deletedAt: null }, data: { deletedAt: at } });
+    for (const some of slicesOf(upstreamIds)) await db().client.messageBatch.updateMany({ where: { upstreamId: { in: some }, deletedAt: null }, data: { deletedAt: at } });
   },
 
-  /** The items of a batch with these custom ids (a chunk of result lines, of any length: read in slices). */
+  /** The items of a batch (thinkgate's id, BatchRow.id) with these custom ids (a chunk of result lines, of any length: read in slices). */
   async items(batchId: string, customIds: string[]): Promise<BatchItemRow[]> {
     const found: BatchItemRow[] = [];
     for (const some of slicesOf(customIds)) {
@@ -107,7 +175,7 @@ export const batchesRepo = {
     return items + count;
   },
 
-  /** Forgets a batch that could not be stored whole. Items first, then the batch. */
+  /** Forgets a batch (thinkgate's id) that could not be stored whole, or whose create the upstream refused. Items first, then the batch. */
   async delete(id: string): Promise<void> {
     await deleteItems({ batchId: id });
     await db().client.messageBatch.deleteMany({ where: { id } });

@@ -32,9 +32,9 @@ describe(`batch retention (${testDbKind()})`, () => {
     }
     await eventually(async () => ((await count(`SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "via" = 'batch'`)) === 3 ? true : undefined));
 
-    await backdate(server, "MessageBatch", "createdAt", "id", [old.id], 2 * 86_400_000);
+    await backdate(server, "MessageBatch", "createdAt", "upstreamId", [old.id], 2 * 86_400_000);
     await eventually(async () => ((await count(`SELECT COUNT(*) AS n FROM "MessageBatch"`)) === 1 ? true : undefined));
-    expect(await queryDb(server, `SELECT "id" FROM "MessageBatch"`)).toEqual([{ id: fresh.id }]);
+    expect(await queryDb(server, `SELECT "upstreamId" FROM "MessageBatch"`)).toEqual([{ upstreamId: fresh.id }]);
     expect(await count(`SELECT COUNT(*) AS n FROM "MessageBatchItem"`)).toBe(1);
     expect(await count(`SELECT COUNT(*) AS n FROM "RequestRecord" WHERE "via" = 'batch'`)).toBe(3);
   });

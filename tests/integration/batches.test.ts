@@ -285,10 +285,10 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     // Three batches thinkgate stored that the upstream does not know (deleted past thinkgate), newer than the one it has.
     await withDb(server, async (q) => {
       for (const n of [1, 2, 3]) {
-        await q(`INSERT INTO "MessageBatch" ("id", "keyId", "scope", "itemCount", "createdAt") SELECT ?, "keyId", "scope", 1, "createdAt" FROM "MessageBatch" WHERE "id" = ?`, [
-          `msgbatch_zz_gone_${n}`,
-          kept.id,
-        ]);
+        await q(
+          `INSERT INTO "MessageBatch" ("id", "upstreamId", "status", "keyId", "scope", "itemCount", "createdAt") SELECT ?, ?, 'created', "keyId", "scope", 1, "createdAt" FROM "MessageBatch" WHERE "upstreamId" = ?`,
+          [`tgbatch_gone_${n}`, `msgbatch_zz_gone_${n}`, kept.id],
+        );
       }
     });
     const first = await client.messages.batches.list({ limit: 2 });

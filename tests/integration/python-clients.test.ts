@@ -325,7 +325,7 @@ describe.skipIf(!base.ok)(`the anthropic Python SDK through thinkgate (${process
     const rows = await eventually(async () => {
       const r = await queryDb<{ customId: string; via: string; tier: string; servedModel: string }>(
         server,
-        `SELECT i."customId", r."via", r."tier", r."servedModel" FROM "MessageBatchItem" i JOIN "RequestRecord" r ON r."id" = i."requestId" WHERE i."batchId" = '${b.id}' ORDER BY i."customId"`,
+        `SELECT i."customId", r."via", r."tier", r."servedModel" FROM "MessageBatchItem" i JOIN "MessageBatch" b ON b."id" = i."batchId" JOIN "RequestRecord" r ON r."id" = i."requestId" WHERE b."upstreamId" = '${b.id}' ORDER BY i."customId"`,
       );
       return r.length === 2 ? r : undefined;
     });
