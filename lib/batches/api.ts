@@ -8,12 +8,10 @@
  * object points at thinkgate, so the SDK's batches.results() reads the
  * results here.
  */
-import { randomBytes } from "node:crypto";
-import { APIError } from "@anthropic-ai/sdk";
 import { AppError } from "../api/errors";
 import { pageLimit, type ApiRequest } from "../api/http";
 import { callerScope, type Caller } from "../api/wrap";
-import { batchesRepo, type BatchItemRow } from "../db/batches.repo";
+import { batchesRepo } from "../db/batches.repo";
 import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/relayed";
 import { checkFileReferences } from "../files/references";
 import { recorder, spoolFull } from "../gateway/record";
@@ -22,7 +20,7 @@ import { upstreamPayload } from "../gateway/upstream-body";
 import { logger } from "../observability/logger";
 import { batchCreates, bodyCost, createCost } from "./create-budget";
 import { routedItems, type RoutedItem } from "./items";
-import { sendingCreate } from "./pending";
+import { sendWrittenAhead } from "./pending";
 import { relayResults } from "./results";
 import { parseBatchBody } from "./validate";
 
@@ -53,54 +51,6 @@ export function pointedAtGateway(batch: MessageBatch, headers: Record<string, st
 
 const visible = (req: ApiRequest, principal: Caller) => visibleTo(req, principal, { idForm: BATCH_ID, get: batchesRepo.get, unknown: unknownBatch });
 
-/**
- * A create sent upstream, written ahead (pending.ts): its batch and items
- * stored as pending first, then completed with the upstream's id. A process
- * that ends once the upstream has accepted the batch, before its answer is
- * stored, leaves the row for the reconcile to adopt the batch into; before,
- * the batch ran, billed, seen by no one but admins, its items' routing lost.
- */
-async function sendCreate(
-  batch: { keyId: string | null; scope: string; itemCount: number },
-  items: BatchItemRow[],
-  send: () => Promise<{ data: unknown; response: Response }>,
-): Promise<{ batch: MessageBatch; response: Response }> {
-  const id = newBatchId();
-  const sent = sendingCreate(id);
-  try {
-    await batchesRepo.begin({ id, ...batch }, items);
-    let answer: { data: unknown; response: Response };
-    try {
-      answer = await send();
-    } catch (err) {
-      // An error answer: the upstream made no batch, and nothing stays pending. No answer at all (a timeout, a cut
-      // connection, the client gone while it was sent) may follow an accepted batch: the row stays for the reconcile.
-      if (err instanceof APIError && err.status !== undefined) {
-        await batchesRepo.delete(id).catch((e: Error) => logger.warn({ err: e.message, createId: id }, "could not forget a batch create the upstream refused; the reconcile will fail it"));
-      }
-      throw err;
-    }
-    const created = answer.data as MessageBatch;
-    try {
-      await batchesRepo.complete(id, created.id);
-    } catch (err) {
-      // A batch thinkgate cannot record would run unseen: it is canceled, and the client told. (Its row, still
-      // pending, may be adopted later by the reconcile: the key then sees it, canceled.)
-      logger.error({ err, batchId: created.id }, "could not store a message batch; canceling it upstream");
-      await upstream()
-        .post(`/v1/messages/batches/${encodeURIComponent(created.id)}/cancel`)
-        .catch((e: Error) => logger.error({ err: e.message, batchId: created.id }, "could not cancel the batch thinkgate failed to store"));
-      throw new AppError("api_error", `thinkgate could not store the batch, so it was canceled (${created.id}); retry later`);
-    }
-    return { batch: created, response: answer.response };
-  } finally {
-    sent();
-  }
-}
-
-/** thinkgate's own id for a batch, fixed before the upstream is called (never a client's name for it: they use the upstream's). */
-const newBatchId = () => `tgbatch_${randomBytes(12).toString("hex")}`;
-
 export const createBatch = relayedEndpoint(async (req, principal, requestId) => {
   // Its records will go through the spool: refused while the spool is full, as a Messages request is.
   if (!recorder().admit()) throw spoolFull();
@@ -124,12 +74,13 @@ export const createBatch = relayedEndpoint(async (req, principal, requestId) => 
       rows.push({ customId: r.customId, requestId: r.requestId, skeleton: JSON.stringify(r.skeleton) });
     }
     const payload = await upstreamPayload({ requests }, size, forwardedHeaders(req.headers));
-    const { batch, response } = await sendCreate({ keyId: principal.keyId || null, scope, itemCount: rows.length }, rows, () =>
+    // Stored, pending, before it goes upstream (pending.ts): a crash once the upstream has accepted it loses nothing.
+    const { data, response } = await sendWrittenAhead({ keyId: principal.keyId || null, scope, itemCount: rows.length }, rows, req.signal, () =>
       upstream()
         .post("/v1/messages/batches", { ...payload, signal: req.signal })
         .withResponse(),
     );
-    return relayedJson(200, pointedAtGateway(batch, req.headers), requestId, response.headers.get("request-id"));
+    return relayedJson(200, pointedAtGateway(data as MessageBatch, req.headers), requestId, response.headers.get("request-id"));
   } finally {
     release?.();
   }

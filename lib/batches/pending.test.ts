@@ -1,5 +1,6 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
-import { graceMs, isCandidate, matchPending, requestTotal, SKEW_MS, type ListedBatch, type PendingCreate } from "./pending";
+import { graceMs, isCandidate, madeNoBatch, matchPending, requestTotal, SKEW_MS, type ListedBatch, type PendingCreate } from "./pending";
 
 const T0 = Date.parse("2026-12-07T10:00:00Z");
 const GRACE = 15 * 60_000;
@@ -86,5 +87,14 @@ describe("batch create reconcile: the matching rule", () => {
     expect(graceMs({ THINKGATE_UPSTREAM_TIMEOUT_MS: "60000" })).toBe(360_000);
     expect(graceMs({ THINKGATE_BATCH_CREATE_GRACE_MS: "1000", THINKGATE_UPSTREAM_TIMEOUT_MS: "60000" })).toBe(1000);
     expect(graceMs({ THINKGATE_BATCH_CREATE_GRACE_MS: "soon" })).toBe(900_000);
+  });
+
+  it("only an error answer or a refused connection certainly made no batch: any other failure leaves the create to the reconcile", () => {
+    expect(madeNoBatch(APIError.generate(529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }, "Overloaded", new Headers()))).toBe(true);
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    expect(madeNoBatch(new APIConnectionError({ cause: Object.assign(new TypeError("fetch failed"), { cause: refused }) }))).toBe(true);
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    expect(madeNoBatch(new APIConnectionError({ cause: Object.assign(new TypeError("fetch failed"), { cause: reset }) }))).toBe(false);
+    expect(madeNoBatch(new APIConnectionTimeoutError())).toBe(false);
   });
 });

@@ -32,8 +32,11 @@
  * answer (a timeout, a connection cut, its client gone) is left pending for
  * the reconcile too: the upstream may have accepted it.
  */
+import { randomBytes } from "node:crypto";
+import { APIError } from "@anthropic-ai/sdk";
 import type { MessageBatch } from "@anthropic-ai/sdk/resources/messages/batches";
-import { batchesRepo, type BatchRow } from "../db/batches.repo";
+import { AppError } from "../api/errors";
+import { batchesRepo, type BatchItemRow, type BatchRow } from "../db/batches.repo";
 import { upstream } from "../gateway/upstream";
 import { logger } from "../observability/logger";
 
@@ -115,11 +118,72 @@ export function matchPending(pending: PendingCreate[], unknown: ListedBatch[], o
 /** Creates this process is sending upstream now: their rows are pending because their answer is awaited, not lost. */
 const sending = new Set<string>();
 
-/** Marks a create as being sent by this process until the returned function is called. */
-export function sendingCreate(id: string): () => void {
-  sending.add(id);
-  return () => void sending.delete(id);
+/** thinkgate's own id for a batch, fixed before the upstream is called (never a client's name for it: they use the upstream's). */
+const newBatchId = () => `tgbatch_${randomBytes(12).toString("hex")}`;
+
+/**
+ * Whether a failed create certainly made no batch upstream: the upstream
+ * answered with an error, or refused the connection. Anything else (a
+ * timeout, a connection cut once the body was on its way, the client gone
+ * while it was sent) may follow an accepted batch.
+ */
+export function madeNoBatch(err: unknown): boolean {
+  if (err instanceof APIError && err.status !== undefined) return true;
+  for (let e = err as { cause?: unknown; code?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === "ECONNREFUSED") return true;
+  }
+  return false;
 }
+
+/**
+ * A create sent upstream, written ahead: the batch and its items stored as
+ * pending, then `send` (the upstream call), then the row completed with the
+ * upstream's id. A create that certainly made no batch leaves nothing behind;
+ * one with no answer stays pending for the reconcile. When the answer cannot
+ * be stored, the batch is canceled upstream and the client told, as before
+ * (its row, still pending, may be adopted later: the key then sees it, canceled).
+ */
+export async function sendWrittenAhead<T extends { data: unknown; response: Response }>(
+  batch: { keyId: string | null; scope: string; itemCount: number },
+  items: BatchItemRow[],
+  signal: AbortSignal | undefined,
+  send: () => Promise<T>,
+): Promise<T> {
+  const id = newBatchId();
+  // Marked before the row exists: a reconcile of this process never takes it for a lost one.
+  sending.add(id);
+  try {
+    await batchesRepo.begin({ id, ...batch }, items);
+    let answer: T;
+    let called = false;
+    try {
+      // A client that left while the items were stored: nothing is sent.
+      signal?.throwIfAborted();
+      called = true;
+      answer = await send();
+    } catch (err) {
+      if (!called || madeNoBatch(err)) await forget(id);
+      throw err;
+    }
+    const upstreamId = (answer.data as { id: string }).id;
+    try {
+      await batchesRepo.complete(id, upstreamId);
+    } catch (err) {
+      // A batch thinkgate cannot record would run unseen: it is canceled, and the client told.
+      logger.error({ err, batchId: upstreamId }, "could not store a message batch; canceling it upstream");
+      await upstream()
+        .post(`/v1/messages/batches/${encodeURIComponent(upstreamId)}/cancel`)
+        .catch((e: Error) => logger.error({ err: e.message, batchId: upstreamId }, "could not cancel the batch thinkgate failed to store"));
+      throw new AppError("api_error", `thinkgate could not store the batch, so it was canceled (${upstreamId}); retry later`);
+    }
+    return answer;
+  } finally {
+    sending.delete(id);
+  }
+}
+
+const forget = (id: string) =>
+  batchesRepo.delete(id).catch((e: Error) => logger.warn({ err: e.message, createId: id }, "could not forget a batch create that made no upstream batch; the reconcile will fail it"));
 
 /** The upstream's batches created since `since`, newest first (at most MAX_LISTED). */
 async function listedSince(since: number): Promise<ListedBatch[]> {
