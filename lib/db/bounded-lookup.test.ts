@@ -20,7 +20,8 @@ describe("a bounded lookup", () => {
     calls[0]!.answer("A");
     calls[1]!.answer("C");
     expect(await Promise.all([a, b, c])).toEqual(["A", "A", "C"]);
-    void lookup.get("k");
+    // Never answered: its 503, a second later, is not this test's (left unhandled, it failed the run).
+    lookup.get("k").catch(() => undefined);
     expect(calls).toHaveLength(3);
   });
 
