@@ -1,10 +1,17 @@
 /**
  * The routing configuration in effect, as an in-memory snapshot: the request
  * path never reads routes, rules or app policies from the database. A change
- * made through the API calls invalidate(); the next request reloads.
+ * made through the API calls invalidate(); the next request reloads. Once a
+ * configuration has been loaded, a request waits at most
+ * THINKGATE_CONFIG_LOOKUP_MS for a reload and otherwise goes on with the last
+ * one, as it does when the reload fails: a database that stops answering
+ * right after a change must not hold every request (keys and sessions are
+ * bounded the same way, lib/db/bounded-lookup.ts).
  */
 import { z } from "zod";
+import { within, waitSetting } from "../db/bounded-lookup";
 import { configRepo, type RouteRow } from "../db/config.repo";
+import { logger } from "../observability/logger";
 import { activeLimits } from "../limits/policy";
 import { toThinkingPolicy } from "../models/client-thinking";
 import { activeThreshold, classifierStage } from "./classifier";
@@ -90,9 +97,21 @@ export interface LoadedConfig {
 type Extend = (snapshot: RoutingSnapshot) => RoutingSnapshot;
 
 const state = globalThis as unknown as {
-  __thinkgateRouting?: { loading: Promise<LoadedConfig> | null; last: RoutingSnapshot | null; generation: number; extenders: Extend[] };
+  __thinkgateRouting?: {
+    loading: Promise<LoadedConfig> | null;
+    /** When the load in `loading` started. */
+    loadingSince: number;
+    last: RoutingSnapshot | null;
+    /** The last configuration loaded whole, to go on with while a reload does not come. */
+    lastLoaded: LoadedConfig | null;
+    generation: number;
+    extenders: Extend[];
+  };
 };
-const s = (state.__thinkgateRouting ??= { loading: null, last: null, generation: 0, extenders: [] });
+const s = (state.__thinkgateRouting ??= { loading: null, loadingSince: 0, last: null, lastLoaded: null, generation: 0, extenders: [] });
+
+/** How long a request waits for a reload when it has a configuration to go on with. */
+const RELOAD_WAIT_MS = waitSetting(process.env.THINKGATE_CONFIG_LOOKUP_MS, 2_000);
 
 /** The snapshot most recently loaded, for code that must not wait (costing a finished request). */
 export function lastSnapshot(): RoutingSnapshot | null {
@@ -138,18 +157,29 @@ async function load(): Promise<LoadedConfig> {
   snapshot.escalation = escalationSettings.catch(escalationSettings.parse(undefined)).parse(settings.get(SETTING_ESCALATION));
   for (const extend of s.extenders) snapshot = extend(snapshot);
   s.last = snapshot;
-  return { snapshot, rules, ruleSetVersion: ruleSet?.version ?? 0 };
+  const loaded = { snapshot, rules, ruleSetVersion: ruleSet?.version ?? 0 };
+  s.lastLoaded = loaded;
+  return loaded;
 }
 
 export function routingConfig(): Promise<LoadedConfig> {
   if (!s.loading) {
     const generation = s.generation;
+    s.loadingSince = Date.now();
     s.loading = load().catch((err) => {
       if (s.generation === generation) s.loading = null;
+      if (s.lastLoaded) logger.warn({ err }, "routing: reloading the configuration failed; going on with the last one loaded");
       throw err;
     });
+    // Requests that go on with the last configuration do not wait for this one: its failure is handled here, not left unhandled.
+    s.loading.catch(() => undefined);
   }
-  return s.loading;
+  const last = s.lastLoaded;
+  if (!last) return s.loading;
+  // A reload already waited on for the whole bound is not waited on again by each request.
+  const left = RELOAD_WAIT_MS - (Date.now() - s.loadingSince);
+  if (left <= 0) return Promise.resolve(last);
+  return within(s.loading, left, "a routing reload").catch(() => last);
 }
 
 export function invalidate(): void {

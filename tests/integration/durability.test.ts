@@ -737,6 +737,41 @@ describe.skipIf(kind !== "postgresql")("a PostgreSQL that stops answering (conne
     proxy.resume();
     await assertNoneLost(url, ids, "PostgreSQL silent");
   }, TIMEOUT);
+
+  it("right after a routing change, goes on with the routing it last loaded instead of waiting for the reload", async () => {
+    const url = await database();
+    const proxy = await endingProxy(url);
+    const server = await startServer({
+      databaseUrl: proxy.url,
+      spoolDir: spool(),
+      env: { THINKGATE_KEY_CACHE_MS: "200", THINKGATE_KEY_LOOKUP_MS: "1000", THINKGATE_CONFIG_LOOKUP_MS: "1000" },
+    });
+    cleanups.push(() => server.stop());
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0, timeout: 15_000 });
+    const ask = async (n: number) => {
+      const { response } = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 32, messages: [{ role: "user", content: `Say hi, ${n}.` }] }).withResponse();
+      return { id: response.headers.get("thinkgate-request-id")!, route: response.headers.get("thinkgate-route") };
+    };
+    const first = await ask(0);
+    // A change through the API: this instance drops its routing and reloads it on the next request.
+    const put = await fetch(`${server.url}/api/apps/probe-app`, {
+      method: "PUT",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      body: JSON.stringify({ tier: "standard" }),
+    });
+    expect(put.status).toBe(200);
+
+    proxy.state.mode = "silent";
+    await sleep(400);
+    // These used to wait for the reload, and so for the database, for good.
+    const from = Date.now();
+    const after = await Promise.all([1, 2, 3].map(ask));
+    expect(Date.now() - from).toBeLessThan(10_000);
+    for (const a of after) expect(a.route).toBe(first.route);
+
+    proxy.resume();
+    await assertNoneLost(url, [first.id, ...after.map((a) => a.id)], "PostgreSQL silent after a routing change");
+  }, TIMEOUT);
 });
 
 describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stops answering", () => {
