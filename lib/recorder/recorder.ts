@@ -100,7 +100,10 @@ export interface RecorderStatus {
  */
 export interface Provisional {
   readonly key: string;
-  readonly start: Position;
+  /** Where its line starts; moves on when the line is carried forward (Recorder.carryForward). */
+  start: Position;
+  /** The line itself, to carry forward. */
+  readonly line: string;
 }
 
 interface Item {
@@ -113,6 +116,9 @@ interface Item {
   /** An earlier run's provisional line stored as its record: the key it is kept under in `orphans` until then. */
   orphan?: string;
 }
+
+/** Where a line that ends at `end` starts: a line is written whole into one segment. */
+const startOf = (end: Position, line: string): Position => ({ segment: end.segment, offset: end.offset - Buffer.byteLength(line) - 1 });
 
 const PROVISIONAL_PREFIX = '{"provisional":';
 /** A JSON string at the line's start, after the key: ids hold no quote, but an escaped one is read right too. */
@@ -254,9 +260,7 @@ export class Recorder<I> {
     const json = JSON.stringify(input);
     const line = `${PROVISIONAL_PREFIX}${JSON.stringify(key)}${json.length > 2 ? "," : ""}${json.slice(1)}`;
     try {
-      const start = this.journal.tail();
-      this.journal.append(line);
-      const p: Provisional = { key, start };
+      const p: Provisional = { key, start: startOf(this.journal.append(line), line), line };
       this.live.add(p);
       return p;
     } catch (err) {
@@ -429,12 +433,44 @@ export class Recorder<I> {
       if (it.end && (!this.stored || before(this.stored, it.end))) this.stored = it.end;
     }
     if (!this.stored) return;
+    this.carryForward();
     let upTo = this.stored;
     const oldestLive = this.live.values().next().value;
     if (oldestLive && before(oldestLive.start, upTo)) upTo = oldestLive.start;
     const oldestOrphan = this.orphans.values().next().value;
     if (oldestOrphan && before(oldestOrphan.start, upTo)) upTo = oldestOrphan.start;
     this.confirm(upTo);
+  }
+
+  /**
+   * Appends again, at the journal's tail, the provisional lines of requests
+   * still in flight that began in an older segment than the one appended to.
+   * Otherwise one long request (a stream that thinks for minutes) would keep
+   * every segment written since it began, with every record in them, and
+   * under heavy traffic fill the spool's bound: new requests refused for one
+   * slow answer. A replay reads both copies as one (by key); the old one goes
+   * with its segment. A copy the disk cannot take leaves the line where it
+   * was, its segment kept.
+   */
+  private carryForward(): void {
+    const j = this.journal;
+    if (!j) return;
+    const tail = j.tail().segment;
+    const oldest = this.live.values().next().value;
+    if (!oldest || oldest.start.segment >= tail) return;
+    for (const p of [...this.live]) {
+      if (p.start.segment >= tail) continue;
+      try {
+        p.start = startOf(j.append(p.line), p.line);
+      } catch (err) {
+        this.stats.journalErrors++;
+        logger.warn({ err: (err as Error).message, dir: j.dir }, "recorder: could not carry a provisional record forward in the spool; its segment is kept");
+        return;
+      }
+      // Re-added: the set stays in the order of the lines' starts, oldest first.
+      this.live.delete(p);
+      this.live.add(p);
+    }
   }
 
   private confirm(end: Position): void {
