@@ -291,6 +291,19 @@ describe("the ML engineer's loop", () => {
     expect((((await (await api(server, `/api/requests/${id}`)).json()) as { prompt: string | null }).prompt)).toBeNull();
   });
 
+  it("a request the gateway stopped in the middle of: its trace says why its cost is unknown, not that its model has no price", async () => {
+    const plain = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 256, messages: [{ role: "user", content: "Name an odd prime." }] }).withResponse();
+    const source = await storedId(plain.response);
+    const id = "e2e-interrupted";
+    // The columns a replayed provisional line is stored with (lib/gateway/record.ts, recordDispatched).
+    await copyRecord(server, source, 1, 60_000, { status: "error", errorType: "interrupted", httpStatus: 502, pricingStatus: "unknown", costInput: null, costCacheWrite: null, costCacheRead: null, costOutput: null, costThinking: null, costTotal: null, counterfactualCost: null });
+    await withDb(server, (q) => q(`UPDATE "RequestRecord" SET "id" = ? WHERE "id" = 'copy-0'`, [id]));
+    const { page } = admin;
+    await page.goto(`/traces/${id}`);
+    await page.getByText(/The gateway stopped before this answer was complete, so its usage and cost are unknown \(not \$0\)/).waitFor();
+    expect(await page.getByText(/No price is set for/).count()).toBe(0);
+  });
+
   it("a 1 MB thinking trace with a span every few words: the text, every span counted, Prev/Next to the last and first, the legend, copy", async () => {
     // The largest thinking the gateway stores (THINKGATE_MAX_STORED_CHARS), ~61,000 spans: the page once built a
     // highlighted element for every one of them up front.
