@@ -228,6 +228,15 @@ export function reasoningSamplesSql(fromId: string, toId: string): Prisma.Sql {
     GROUP BY 1, 2, 3`;
 }
 
+/**
+ * A record without a cost that upstream may have billed, as lib/pricing/billing.ts reads it (and the
+ * rollup's "unpriced" counts it): not "not_billed", nor a failed record with no tokens (written before
+ * that status existed). A request the gateway stopped in the middle of ("unknown") is unpriced.
+ */
+const UNPRICED = Prisma.sql`"costTotal" IS NULL AND "pricingStatus" <> 'not_billed'
+      AND ("pricingStatus" = 'unknown' OR "status" <> 'error'
+           OR "inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens" + "outputTokens" + "thinkingTokens" > 0)`;
+
 const RECORD_GROUP: Record<GroupBy, Prisma.Sql> = {
   route: Prisma.sql`coalesce("routeId", '')`,
   model: Prisma.sql`"servedModel"`,
@@ -248,7 +257,7 @@ export function dayGroupsSql(dayIds: string[], groupBy: GroupBy, slice?: { fromI
   return Prisma.sql`
     SELECT CASE ${Prisma.join(cases, " ")} END AS "day", ${RECORD_GROUP[groupBy]} AS "key", ${label} AS "label", "via" AS "via",
            count(*) AS "requests", count("costTotal") AS "priced",
-           sum(CASE WHEN "costTotal" IS NULL AND "status" <> 'error' THEN 1 ELSE 0 END) AS "unpriced",
+           sum(CASE WHEN ${UNPRICED} THEN 1 ELSE 0 END) AS "unpriced",
            coalesce(sum("costTotal"), 0.0) AS "cost"
     FROM "RequestRecord"
     WHERE "id" >= ${slice?.fromId ?? dayIds[0]!} AND "id" < ${slice?.toId ?? dayIds[dayIds.length - 1]!}
