@@ -71,6 +71,9 @@ async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispa
       out = { res, text: "", body: it, first: await it.next() };
     }
   } catch (err) {
+    // A success status came first: the API had taken the call (a JSON answer is whole before its headers
+    // go out) and bills it, whatever happened to the body. Its usage is lost with it (lib/recorder/build.ts).
+    if (res.ok) a.unreadAnswers = (a.unreadAnswers ?? 0) + 1;
     // Headers came, then the connection broke before anything was relayed: a connection error like any other.
     // An answer too large to read (upstream-fetch.ts) is not: asked again, it would be as large.
     if (signal.aborted || err instanceof AppError) throw err;

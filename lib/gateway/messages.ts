@@ -58,6 +58,8 @@ export interface Attempt {
   hops: Hop[];
   /** Calls made to the Messages endpoint for the answer (lib/gateway/dispatch.ts counts them). */
   attempts?: number;
+  /** Calls the upstream answered with a success status whose body was then lost (dispatch.ts): billed, their usage unknown. */
+  unreadAnswers?: number;
   /** The limits' reservation (lib/limits), settled with the real cost where the request finishes or fails. */
   admission?: Admission;
   /** The request's trace ids when tracing is on (lib/telemetry/tracing.ts). */

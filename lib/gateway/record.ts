@@ -165,11 +165,13 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
           adjustments: [
             ...(a.notes ?? []),
             ...a.applied.adjustments,
+            ...(a.unreadAnswers ? [`${a.unreadAnswers} upstream answer(s) lost after a success status (the connection broke in the body): billed by the API, their usage and so the request's cost unknown`] : []),
             ...(seen?.outputEstimated ? [`output tokens are a floor (${seen.usage?.output_tokens ?? 0}), estimated from what was relayed: the stream ended before the API's count`] : []),
           ],
         }
       : null,
     hops: a.hops,
+    ...(a.unreadAnswers ? { unreadAnswers: a.unreadAnswers } : {}),
     ...(a.routable ? { conversation: { key: a.routable.conversationKey, toolResults: a.body ? toolResultsOf(a.body) : [] } } : {}),
     reasoning: reasoning ? { model: reasoning.model, budgetTier: reasoning.budgetTier ?? null } : null,
     outcome: {

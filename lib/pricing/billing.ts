@@ -9,7 +9,8 @@
  * Records written before "not_billed" existed say "unpriced" for those; a
  * failed record with no tokens at all is read as not billed too. A record
  * stored as "unknown" (the gateway stopped while its request was in flight:
- * upstream may have billed it) is "unpriced": its cost is not known, and it
+ * upstream may have billed it; or an upstream call answered with a success
+ * status and lost its body: upstream billed it) is "unpriced": its cost is not known, and it
  * is not read as not billed for its zero tokens.
  */
 export type BillingStatus = "priced" | "unpriced" | "not_billed";

@@ -69,6 +69,12 @@ export interface RecordInput {
   } | null;
   applied: { model: string; thinking: Record<string, unknown> | null; effort: string | null; maxTokens: number | null; adjustments: string[] } | null;
   hops: Hop[];
+  /**
+   * Upstream calls that answered with a success status and whose body was then lost (a connection
+   * broken in a JSON answer, or before a stream's first event): the API billed them, and their usage
+   * is unknown, so the request's cost is too. Absent when there were none.
+   */
+  unreadAnswers?: number;
   /** The reasoning route when the request finished, for the counterfactual cost. */
   reasoning: { model: string; budgetTier: ThinkingTier | null } | null;
   outcome: Omit<Outcome, "observed"> & {
@@ -206,7 +212,8 @@ function totals(hops: CostedHop[], usageUnknown: boolean) {
   const bucket = (k: keyof TokenBuckets) => billed.reduce((t, h) => t + h.buckets![k], 0);
   const priced = !usageUnknown && billed.every((h) => h.cost?.pricingStatus === "priced");
   const costs = (k: "input" | "cacheWrite" | "cacheRead" | "output" | "thinking" | "total") => (priced && billed.length ? sum(billed.map((h) => h.cost![k])) : null);
-  // An interrupted request's answer may have been billed: its cost is unknown, neither $0 nor the other hops' sum.
+  // An interrupted request's answer may have been billed, and an answer whose body was lost was: the
+  // cost is unknown, neither $0 nor the other hops' sum.
   const status = usageUnknown ? "unknown" : !billed.length ? "not_billed" : priced ? "priced" : "unpriced";
   return {
     buckets: { input: bucket("input"), cacheWrite5m: bucket("cacheWrite5m"), cacheWrite1h: bucket("cacheWrite1h"), cacheRead: bucket("cacheRead"), output: bucket("output"), thinking: bucket("thinking") },
@@ -232,7 +239,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     const hc = h.usage ? (h === final ? costed : costOf(ctx.prices, h.model, h.usage, createdAt)) : null;
     return { ...h, buckets: hc?.buckets ?? null, cost: hc?.cost ?? null };
   });
-  const t = totals(hops, o.status === "error" && o.errorType === INTERRUPTED);
+  const t = totals(hops, (o.status === "error" && o.errorType === INTERRUPTED) || (r.unreadAnswers ?? 0) > 0);
   const b = t.buckets;
 
   // What reasoning would have cost: the actual cost when it reasoned, an
@@ -241,7 +248,9 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
   // says nothing about what a full reasoning answer would cost: its
   // counterfactual is what it cost, so it never shows as a saving.
   let counterfactual: number | null = null;
-  if (costed && c && o.status !== "ok") {
+  if (t.pricingStatus === "unknown") {
+    // What it cost is not known, so neither is what reasoning would have cost.
+  } else if (costed && c && o.status !== "ok") {
     counterfactual = t.cost.total;
   } else if (costed && c) {
     const reasoning = r.reasoning;

@@ -4,7 +4,9 @@
  * upstream call. A request the gateway stopped in the middle of (its usage
  * unknown) and a failed request billed for a hop on a model without a price
  * are unpriced, as the request list says (lib/pricing/billing.ts), never $0.
- * Fixture records go through the server's own spool and record thread.
+ * Fixture records go through the server's own spool and record thread. And a
+ * call the upstream answered with a 200 whose body was then lost was billed:
+ * the request's cost is unknown, not $0, nor the sum of the calls it read.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -56,7 +58,7 @@ beforeAll(async () => {
     record(3, failed("invalid_request_error", 400)),
   ];
   fs.writeFileSync(path.join(spoolDir, "000000000001.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
-  server = await startServer({ spoolDir });
+  server = await startServer({ spoolDir, env: { THINKGATE_RETRY_BASE_MS: "20", THINKGATE_RETRY_MAX_BACKOFF_MS: "100" } });
   await eventually(async () => ((await summary()).totals.requests === lines.length ? true : undefined), 30_000);
 }, 90_000);
 
@@ -91,5 +93,46 @@ describe(`what the dashboard calls not billed (${testDbKind()})`, () => {
     const { data } = (await res.json()) as { data: { pricingStatus: string }[] };
     const by = (s: string) => data.filter((r) => r.pricingStatus === s).length;
     expect({ priced: by("priced"), unpriced: by("unpriced"), notBilled: by("not_billed") }).toEqual({ priced: 1, unpriced: 2, notBilled: 1 });
+  });
+});
+
+interface StoredRecord {
+  status: string;
+  pricingStatus: string;
+  costTotal: number | null;
+  counterfactualCost: number | null;
+  adjustments: string[];
+}
+
+async function ask(content: string): Promise<{ status: number; record: StoredRecord }> {
+  const res = await fetch(`${server.baseURL}/v1/messages`, {
+    method: "POST",
+    headers: { "x-api-key": server.adminKey, "content-type": "application/json", "thinkgate-tier": "standard" },
+    body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 200, messages: [{ role: "user", content }] }),
+  });
+  await res.text();
+  const id = res.headers.get("thinkgate-request-id")!;
+  const record = await eventually(async () => {
+    const r = await fetch(`${server.url}/api/requests/${id}`, { headers: { "x-api-key": server.adminKey } });
+    return r.status === 200 ? ((await r.json()) as StoredRecord) : undefined;
+  });
+  return { status: res.status, record };
+}
+
+const nonce = () => Math.random().toString(36).slice(2, 10);
+
+// After the fixture's checks: these requests add records of today.
+describe(`an upstream answer whose body was lost (${testDbKind()})`, () => {
+  it("makes the request's cost unknown when every call's body was lost, not $0", async () => {
+    const r = await ask(`Tell a story ${nonce()} [[sim:fault=cut]]`);
+    expect(r.status).toBe(502);
+    expect(r.record).toMatchObject({ status: "error", pricingStatus: "unpriced", costTotal: null });
+    expect(r.record.adjustments.join("\n")).toMatch(/upstream answer\(s\) lost after a success status/);
+  });
+
+  it("makes it unknown when a retry answered: the lost answer was billed too", async () => {
+    const r = await ask(`Tell a story ${nonce()} [[sim:fault=cut*1]]`);
+    expect(r.status).toBe(200);
+    expect(r.record).toMatchObject({ status: "ok", pricingStatus: "unpriced", costTotal: null, counterfactualCost: null });
   });
 });
