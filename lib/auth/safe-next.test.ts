@@ -14,6 +14,16 @@ describe("safeNext: a post-sign-in destination stays on this origin", () => {
     }
   });
 
+  it("never returns a path a browser reads as another origin once dot segments are resolved", () => {
+    // "/..//evil.example" is a path on this origin whose normalised form, "//evil.example", is a network-path reference:
+    // the login page redirected there and its form did window.location.assign() to it.
+    for (const hostile of ["/..//evil.example", "/.//evil.example/x", "/a/..//evil.example", "/%2e%2e//evil.example", "/./\\evil.example", "/..\\/evil.example"]) {
+      const out = safeNext(hostile);
+      expect(out, JSON.stringify(hostile)).not.toMatch(/^\/\//);
+      expect(new URL(out, "https://other.example/").origin, JSON.stringify(hostile)).toBe("https://other.example");
+    }
+  });
+
   it("never returns a control character a redirect header cannot carry", () => {
     for (const raw of ["/\n/x", "/x\ny", "/x\r\nSet-Cookie: a=b", "/%0A/x"]) {
       const out = safeNext(raw);
