@@ -13,6 +13,14 @@ describe("csvCell", () => {
     expect(csvCell("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
     expect(csvCell("@cmd")).toBe("'@cmd");
   });
+
+  it("keeps a formula after a semicolon or a tab as text: Excel splits on \";\" where that is the list separator", () => {
+    // Opened where ";" separates fields, "x;=cmd|' /C calc'!A0;y" was three cells, the middle one a formula (DDE).
+    const cell = csvCell("x;=cmd|' /C calc'!A0;y");
+    for (const field of cell.split(/[;\t]/)) expect(field, cell).not.toMatch(/^[=+\-@]/);
+    expect(csvCell("a;+1;-1;@b\t=c")).toBe("a;'+1;'-1;'@b\t'=c");
+    expect(csvCell("Deep; careful")).toBe("Deep; careful");
+  });
 });
 
 describe("summaryToCsv", () => {

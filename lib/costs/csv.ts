@@ -10,11 +10,17 @@ const COLUMNS = [
 /**
  * Quotes a text cell when it needs it, and defuses spreadsheet formulas: a
  * route name is user text, and "=HYPERLINK(...)" must stay text in Excel.
+ * A formula after a ";" or a tab is defused too: Excel splits a .csv on ";"
+ * where that is the list separator (much of Europe), and a tab splits it in
+ * an import that takes tabs, so "x;=cmd|' /C calc'!A0;y" was three cells
+ * there, the middle one a formula. Quoting does not help: Excel honours a
+ * quote only at the start of a field it has split.
  */
 export function csvCell(value: string | number): string {
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   let v = value;
   if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
+  v = v.replace(/([;\t])(?=[=+\-@])/g, "$1'");
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
