@@ -10,6 +10,7 @@ import { withApi } from "../api/wrap";
 import { notAnswering } from "../db/bounded-lookup";
 import { usersRepo } from "../db/users.repo";
 import { sessionCaller } from "./principal";
+import { setupHostAllowed } from "./setup-host";
 import {
   clearedSessionCookies,
   csrfMatches,
@@ -122,8 +123,19 @@ export const me: Handler = withApi({}, async ({ req }) => {
 
 const credentials = z.object({ email: emailSchema, password: passwordSchema });
 
+/** The first admin is made only through a Host no other site can point at this server (lib/auth/setup-host.ts). */
+function requireSetupHost(req: ApiRequest): void {
+  if (setupHostAllowed(req.headers.host)) return;
+  throw new AppError(
+    "permission_error",
+    `first-run setup is taken only at an IP address or localhost (a page of another site can reach this server under its own name); ` +
+      `to set up through ${JSON.stringify((req.headers.host ?? "").slice(0, 100))}, list its name in THINKGATE_SETUP_HOSTS, or create the first admin with THINKGATE_ADMIN_EMAIL and THINKGATE_ADMIN_PASSWORD`,
+  );
+}
+
 export const setup: Handler = withApi({ body: credentials }, async ({ req, body }) => {
   requireJson(req);
+  requireSetupHost(req);
   const user = await setupFirstAdmin(body.email, body.password);
   return startSession(req, user, 201);
 });

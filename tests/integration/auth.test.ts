@@ -6,6 +6,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, userBrowser } from "../support/browser";
 import { startServer, type TestServer } from "../support/server";
+import http from "node:http";
+
+/** A JSON POST with a Host header of the caller's choosing (fetch sends the URL's own). */
+function rawPost(port: number, path: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string; setCookie: string[] }> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers["set-cookie"] ?? [] }));
+    });
+    req.on("error", reject).end(data);
+  });
+}
 
 const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
 
@@ -301,6 +314,16 @@ describe("first-run setup without THINKGATE_ADMIN_EMAIL", () => {
   });
   afterAll(async () => {
     await fresh?.stop();
+  });
+
+  it("refuses a setup that names the server by another site's name (DNS rebinding): no admin is made, setup stays open", async () => {
+    // A page of rebind.attacker.example whose name came to resolve to this server posts as its own origin; the Host says so.
+    const { port } = new URL(fresh.url);
+    const res = await rawPost(Number(port), "/api/auth/setup", { host: `rebind.attacker.example:${port}`, origin: `http://rebind.attacker.example:${port}` }, { email: "mallory@example.com", password: "a-long-password-1" });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).error.message).toMatch(/THINKGATE_SETUP_HOSTS/);
+    expect(res.setCookie).toEqual([]);
+    expect((await new Browser(fresh.url).get("/api/auth/me")).body).toMatchObject({ user: null, setupRequired: true });
   });
 
   it("lets the first visitor create the admin, once", async () => {
