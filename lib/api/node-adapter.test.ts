@@ -6,7 +6,7 @@ import { logger } from "../observability/logger";
 import { AppError } from "./errors";
 import { json } from "./http";
 import { createHttpServer } from "./http-server";
-import { serveApi } from "./node-adapter";
+import { apiPath, serveApi } from "./node-adapter";
 import { ApiRouter } from "./router";
 
 const servers: http.Server[] = [];
@@ -273,5 +273,13 @@ describe("paths no handler was written for", () => {
     expect(body.error.type).toBe("not_found_error");
     expect(body.error.message).toBe("no API route for POST /api/v1/skills");
     expect(body.request_id).toBe(res.headers.get("request-id"));
+  });
+});
+
+describe("apiPath: an /api path written with dot segments is still the API's", () => {
+  it("resolves dot segments as Next does, so the request gets this path's guards and not Next's copy of the handler", () => {
+    expect(apiPath("/api/keys")).toBe("/api/keys");
+    for (const raw of ["/./api/keys", "/x/../api/keys", "/_next/../api/keys", "/%2e/api/keys", "/a/%2E%2E/api/keys"]) expect(apiPath(raw), raw).toBe("/api/keys");
+    for (const raw of ["/", "/traces", "/./traces", "/x/../traces", "/api", "/apix/keys", "/%61pi/keys"]) expect(apiPath(raw), raw).toBeNull();
   });
 });

@@ -241,12 +241,31 @@ export function pathDecodes(url: string): boolean {
   }
 }
 
+/**
+ * The API path a request names, or null when it names none. A path with dot
+ * segments ("/./api/keys", "/x/../api/keys", "/%2e/api/keys") is read as it
+ * resolves: Next resolves it so, and served it with its own copy of the
+ * handlers (app/api), without what only this path has: the large-body budget
+ * and the parser thread, CORS, the API's 404 and 405.
+ */
+export function apiPath(raw: string): string | null {
+  if (raw.startsWith("/api/")) return raw;
+  if (!/(^|\/)(\.|%2e){1,2}(\/|\\|$)/i.test(raw)) return null;
+  let resolved: string;
+  try {
+    resolved = new URL(`http://thinkgate.invalid${raw.startsWith("/") ? "" : "/"}${raw}`).pathname;
+  } catch {
+    return null;
+  }
+  return resolved.startsWith("/api/") ? resolved : null;
+}
+
 /** Returns false when the path is not under /api (the caller hands it to Next); an /api path no route serves gets a 404 in the API's shape. */
 export async function serveApi(router: ApiRouter, req: IncomingMessage, res: ServerResponse, maxBodyBytes: number): Promise<boolean> {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
-  const path = q < 0 ? url : url.slice(0, q);
-  if (!path.startsWith("/api/")) return false;
+  const path = apiPath(q < 0 ? url : url.slice(0, q));
+  if (path === null) return false;
   const preflight = preflightHeaders(req.method, path, req.headers);
   if (preflight) {
     res.writeHead(204, preflight).end();

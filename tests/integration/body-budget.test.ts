@@ -8,6 +8,7 @@
  * simulator's `hang` fault.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "../support/server";
 
@@ -50,5 +51,29 @@ describe("large bodies in flight", () => {
     await new Promise((r) => setTimeout(r, 300));
     const again = await post(body("four"));
     expect(again.status).toBe(200);
+  }, 60_000);
+
+  it("counts a body sent to the same endpoint by a path with dot segments (/./api/v1/messages) too", async () => {
+    // fetch resolves dot segments before sending; a client that does not reached Next's copy of the handlers, which has no budget.
+    const rawPost = (path: string, text: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { port } = new URL(server.url);
+        const req = http.request({ host: "127.0.0.1", port: Number(port), path, method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json", "content-length": Buffer.byteLength(text) } }, (res) => {
+          res.resume().on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject).end(text);
+      });
+    const hung = new AbortController();
+    const post = (text: string) =>
+      fetch(`${server.baseURL}/v1/messages`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body: text, signal: hung.signal }).catch((e: Error) => e);
+    const held = [post(body("[[sim:fault=hang]] one")), post(body("[[sim:fault=hang]] two"))];
+    await new Promise((r) => setTimeout(r, 1_500));
+    try {
+      expect(await rawPost("/./api/v1/messages", body("three"))).toBe(529);
+      expect(await rawPost("/x/../api/v1/messages", body("four"))).toBe(529);
+    } finally {
+      hung.abort();
+      await Promise.all(held);
+    }
   }, 60_000);
 });
