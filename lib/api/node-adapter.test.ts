@@ -14,6 +14,14 @@ afterEach(() => {
   for (const s of servers.splice(0)) s.close();
 });
 
+/** A server on a free port with `handler`, closed after the test; its port. */
+async function listen(handler: (req: http.IncomingMessage, res: ServerResponse) => void, bodyMs = 1_000): Promise<number> {
+  const server = createHttpServer({ headersMs: 1_000, bodyMs }, handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return (server.address() as AddressInfo).port;
+}
+
 describe("a streamed answer to a slow reader", () => {
   it("waits out backpressure without leaving a listener behind at each wait", async () => {
     const CHUNKS = 400;
@@ -36,13 +44,10 @@ describe("a streamed answer to a slow reader", () => {
         }),
       },
     ]);
-    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+    const port = await listen((req, r) => {
       res = r;
       void serveApi(router, req, r, 1 << 20);
     });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
 
     // A client that takes its time: each chunk it gets, it stops reading for a moment, so the server waits for drain again and again.
     const received = await new Promise<number>((resolve, reject) => {
@@ -84,12 +89,9 @@ describe("a stream the client leaves", () => {
       },
     ]);
     let served: Promise<boolean> | null = null;
-    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+    const port = await listen((req, r) => {
       served = serveApi(router, req, r, 1 << 20);
     });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve, reject) => {
       const c = http.get(`http://127.0.0.1:${port}/api/results`, (r) => r.once("data", () => (c.destroy(), resolve())));
       c.on("error", () => undefined);
@@ -115,12 +117,9 @@ describe("a stream the client leaves", () => {
       },
     ]);
     let served: Promise<boolean> | null = null;
-    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+    const port = await listen((req, r) => {
       served = serveApi(router, req, r, 1 << 20);
     });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve, reject) => {
       const c = http.get(`http://127.0.0.1:${port}/api/events`, (r) => r.once("data", () => (c.destroy(), resolve())));
       c.on("error", () => undefined);
@@ -150,12 +149,9 @@ describe("a handler the client leaves before it answers", () => {
         },
       ]);
       let served: Promise<boolean> | null = null;
-      const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => {
+      const port = await listen((req, r) => {
         served = serveApi(router, req, r, 1 << 20);
       });
-      servers.push(server);
-      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-      const port = (server.address() as AddressInfo).port;
       const c = http.request({ host: "127.0.0.1", port, method: "POST", path: "/api/wait", headers: { "content-type": "application/json" } });
       c.on("error", () => undefined);
       c.end("{}");
@@ -188,12 +184,9 @@ describe("a client that hangs up while its body is relayed", () => {
         },
       },
     ]);
-    const server = createHttpServer({ headersMs: 1_000, bodyMs: 5_000 }, (req, r) => {
+    const port = await listen((req, r) => {
       served = serveApi(router, req, r, 1 << 24);
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
+    }, 5_000);
     const req = http.request({ port, host: "127.0.0.1", method: "POST", path: "/api/upload", headers: { "content-length": 1_000_000 } });
     req.on("error", () => undefined);
     req.write(Buffer.alloc(100_000, 97));
@@ -208,10 +201,8 @@ describe("a client that hangs up while its body is relayed", () => {
 describe("a request body sent compressed", () => {
   it("is refused with a 415 in the API's shape that names the encoding, not as bytes that are not UTF-8", async () => {
     const router = new ApiRouter([{ method: "POST", path: "/api/echo", handler: async (req) => json(200, { got: (await req.json()).value }) }]);
-    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => void serveApi(router, req, r, 1 << 20));
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/echo`;
+    const port = await listen((req, r) => void serveApi(router, req, r, 1 << 20));
+    const url = `http://127.0.0.1:${port}/api/echo`;
     const body = JSON.stringify({ model: "claude-sonnet-4-6" });
 
     const gz = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "content-encoding": "gzip" }, body: zlib.gzipSync(body) });
@@ -235,10 +226,8 @@ describe("paths no handler was written for", () => {
       { method: "GET", path: "/api/health", handler: async () => json(200, { ok: true }) },
       { method: "GET", path: "/api/things/:id", handler: async (req) => json(200, { id: req.params.id }) },
     ]);
-    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (req, r) => void serveApi(router, req, r, 1 << 20));
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    return (server.address() as AddressInfo).port;
+    const port = await listen((req, r) => void serveApi(router, req, r, 1 << 20));
+    return port;
   }
 
   it("refuses a path parameter holding a NUL with a 400 in the API's shape (PostgreSQL's text cannot hold one: a record lookup was a 500)", async () => {
