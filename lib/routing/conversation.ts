@@ -267,9 +267,27 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
 /**
  * Agent clients (Claude Code, apps on the Claude Agent SDK, which runs Claude
  * Code): their main loop always sends tools, so a call of theirs without tools
- * is a background task (a title, a topic check, a summary).
+ * is a background task (a title, a topic check, a summary). So is their
+ * compaction (`/compact`, or the automatic one near the context limit), which
+ * keeps the session's tools (for its prompt cache) and asks for a summary.
  */
 export function agentClient(headers: Record<string, string | undefined>): boolean {
   const ua = headers["user-agent"] ?? "";
   return /^claude-cli\//i.test(ua) || /claude-code|claude-agent-sdk/i.test(ua) || headers["x-app"]?.trim().toLowerCase() === "cli";
+}
+
+/**
+ * The sentence of Claude Code's compaction request (2.1): the last user
+ * message of a call that summarises the session so far, with tools it is told
+ * not to use. When the session ended on a tool result, the request joins that
+ * message: it is then a tool loop's continuation, pinned as any other.
+ */
+const COMPACTION = "Your task is to create a detailed summary of the conversation so far";
+
+/** The request is an agent client's compaction of its session (see COMPACTION): a background call. */
+export function compactionRequest(messages: readonly { role?: unknown; content?: unknown }[]): boolean {
+  const last = messages[messages.length - 1];
+  if (!last || last.role !== "user") return false;
+  for (const b of blocksOf(last.content)) if (b.type === "text" && typeof b.text === "string" && b.text.includes(COMPACTION)) return true;
+  return false;
 }

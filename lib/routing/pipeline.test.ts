@@ -180,6 +180,18 @@ describe("routing pipeline", () => {
     expect(asked).toBe(1);
     // A plain SDK client without tools is not a background call.
     expect(await run(body("hello"), {}, snap)).toMatchObject({ stage: "classifier" });
+    // Claude Code's compaction keeps the session's tools, and is a summary all the same; a plain client's identical request is not.
+    const compact = body("", {
+      tools: [{ name: "Read", input_schema: { type: "object" } }],
+      messages: [
+        { role: "user", content: "design a cache" },
+        { role: "assistant", content: "Here is a design." },
+        { role: "user", content: "CRITICAL: Respond with TEXT ONLY. Do NOT call any tools.\n\nYour task is to create a detailed summary of the conversation so far, paying close attention to the user's explicit requests and your previous actions." },
+      ],
+    });
+    expect(await run(compact, cc, snap)).toMatchObject({ stage: "background", tier: "standard" });
+    expect(asked).toBe(2);
+    expect(await run(compact, {}, snap)).toMatchObject({ stage: "classifier" });
   });
 
   it("a rule naming a missing route is a configuration error, not a silent default", async () => {

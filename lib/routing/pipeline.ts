@@ -171,11 +171,12 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
     return { tier: on ? "reasoning" : "standard", stage: "client", reason: "the client's own thinking configuration, kept (client-thinking policy)", route: null };
   }
 
-  // 5. Background calls of agent clients (titles, topic checks, summaries):
-  // standard, and no classifier call is spent on them.
+  // 5. Background calls of agent clients (titles, topic checks, summaries,
+  // the compaction of a session): standard, and no classifier call is spent
+  // on them.
   if (req.background) {
     const r = tierRoute(snapshot, "standard");
-    return { tier: r.tier, stage: "background", reason: "background call of an agent client (no tools): standard", route: r };
+    return { tier: r.tier, stage: "background", reason: "background call of an agent client (no tools, or a compaction of its session): standard", route: r };
   }
 
   // 6. Context: the application says so.

@@ -1,5 +1,5 @@
 /** Reduces a Messages API request body to the facts the router looks at. */
-import { agentClient, conversationShape, finalAssistantOpening, userWords } from "./conversation";
+import { agentClient, compactionRequest, conversationShape, finalAssistantOpening, userWords } from "./conversation";
 import type { Effort, RoutableRequest } from "./types";
 
 type Block = { type?: unknown; text?: unknown; content?: unknown };
@@ -90,7 +90,8 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     answersToolUse: shape.answersToolUse,
     ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
     ...threadOf(body.thread),
-    background: agent && !hasTools && !shape.continuation,
+    // A call without tools, or a compaction of the session (which keeps its tools): a title, a summary.
+    background: agent && !shape.continuation && (!hasTools || compactionRequest(messages)),
     ...(body.max_tokens === 0 ? { prewarm: true } : {}),
     agentClient: agent,
     client: headers["user-agent"]?.slice(0, 200) || undefined,

@@ -110,7 +110,7 @@ export interface RoutableRequest {
   answersToolUse?: string[];
   /** Whose conversation this is (the caller's key id). */
   scope?: string;
-  /** A background call of an agent client (a title, a summary: no tools): standard, no classifier. */
+  /** A background call of an agent client (a title, a summary: no tools; or the compaction of its session): standard, no classifier. */
   background: boolean;
   /** max_tokens 0: a prompt-cache pre-warm (reference §2.2), which generates nothing. */
   prewarm?: boolean;

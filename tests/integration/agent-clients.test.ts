@@ -50,6 +50,7 @@ interface StoredRecord {
   status: string;
   stopReason: string | null;
   errorMessage: string | null;
+  conversationKey: string | null;
 }
 
 async function api<T>(p: string): Promise<T> {
@@ -223,6 +224,30 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     // The whole first session (question, tool call, tool result, answer) came along.
     expect(turn[0]).toMatchObject({ status: "ok", prompt: "Now say it in one line." });
     expect(turn[0]!.messageCount).toBeGreaterThanOrEqual(5);
+  });
+
+  it("/compact: the compaction is a background call (standard, no classifier) in the session's conversation, and the next prompt is the user's words", async () => {
+    // A session on a model whose earlier thinking the API strips (a new turn may be routed anew): a tool loop, then a turn of plain text.
+    const session = await recordsOf(() => claude(["-p", `Read ${path.join(work, "owners.txt")} and tell me who owns search.`, "--model", "claude-sonnet-4-6"]));
+    const loop = session.filter((r) => r.hasTools);
+    expect(loop.length).toBeGreaterThanOrEqual(2);
+    expect(await claude(["--continue", "-p", "Who owns payments?", "--model", "claude-sonnet-4-6"])).toMatchObject({ subtype: "success", is_error: false });
+
+    let result: ClaudeResult | undefined;
+    const compacting = await recordsOf(async () => (result = await claude(["--continue", "-p", "/compact", "--model", "claude-sonnet-4-6"])));
+    expect(result).toMatchObject({ subtype: "success", is_error: false });
+    // Claude Code keeps the session's tools on its compaction call (for its prompt cache) and asks for the summary in a user message of its own.
+    const compaction = compacting.filter((r) => r.hasTools && /detailed summary of the conversation so far/.test(r.prompt ?? ""));
+    expect(compaction.length).toBeGreaterThanOrEqual(1);
+    // Its long, structured instruction scored as reasoning at the maximum budget tier: the most expensive configuration, for a summary.
+    for (const r of compaction) expect(r, `compaction call ${r.id}`).toMatchObject({ status: "ok", stage: "background", tier: "standard", conversationKey: loop[0]!.conversationKey });
+    assertBackgroundStandard(compacting);
+
+    // The next prompt comes after the command's caveat, name and output; those were routed as if the user had typed them (reasoning, for this short prompt).
+    const next = await recordsOf(() => claude(["--continue", "-p", "Now say it in one line.", "--model", "claude-sonnet-4-6"]));
+    const turn = next.filter((r) => r.hasTools);
+    expect(turn).toHaveLength(1);
+    expect(turn[0]).toMatchObject({ status: "ok", prompt: "Now say it in one line.", tier: "standard", stage: "classifier" });
   });
 });
 
