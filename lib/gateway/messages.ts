@@ -148,7 +148,10 @@ export async function routeDecision(
   const decision = await decide(routable, snapshot, pins, llm);
   if (policy.policy === "cap" && policy.cap) decision.thinkingCap = policy.cap;
   // A thread's or tool loop's continuation belongs to the conversation of the answer it continues (its record and its thread view).
-  if ((routable.thread?.continues || routable.pendingToolResult) && decision.pinned?.conversationKey) routable.conversationKey = decision.pinned.conversationKey;
+  if ((routable.thread?.continues || routable.pendingToolResult) && decision.pinned?.conversationKey) {
+    routable.conversationKey = decision.pinned.conversationKey;
+    routable.threadKey = decision.pinned.threadKey ?? decision.pinned.conversationKey;
+  }
   return decision;
 }
 
@@ -529,11 +532,11 @@ function finish(
     };
     if (seen.needsPin) {
       pinStore.put(turnPinKey(a.routable.turnKey), pin, !a.routable.pendingToolResult);
-      for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.scope, call.id), { ...pin, conversationKey: a.routable.conversationKey });
+      for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.scope, call.id), { ...pin, conversationKey: a.routable.conversationKey, threadKey: a.routable.threadKey });
       pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
     }
     // A thread's next request names this answer and nothing else of the conversation.
-    if (inThread) pinStore.put(threadPinKey(seen.messageId!), { ...pin, conversationKey: a.routable.conversationKey });
+    if (inThread) pinStore.put(threadPinKey(seen.messageId!), { ...pin, conversationKey: a.routable.conversationKey, threadKey: a.routable.threadKey });
   }
   const status = o.failure ? (seen.usage ? "partial" : "error") : "ok";
   if (status === "ok" && a.hops.some((h) => h.escalated)) learnFromEscalation(a);

@@ -224,7 +224,7 @@ export const pinStore: PinLookup & { put(key: string, pin: PinnedConfig, replace
     }
     const row = await pinsRepo.get(key);
     if (!row) return undefined;
-    const config = JSON.parse(row.config) as Pick<PinnedConfig, "thinking" | "effort" | "maxTokens" | "conversationKey">;
+    const config = JSON.parse(row.config) as Pick<PinnedConfig, "thinking" | "effort" | "maxTokens" | "conversationKey" | "threadKey">;
     const pin: PinnedConfig = { routeId: row.routeId, model: row.model, ...config };
     cache.set(key, pin);
     used(key, pin);

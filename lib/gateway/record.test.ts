@@ -14,7 +14,7 @@ const attempt = (): Attempt => ({
   scope: "key_1",
   authenticated: true,
   body: { model: "claude-sonnet-4-6", max_tokens: 512, stream: true, messages: [{ role: "user", content: "Is 91 prime?" }] } as never,
-  routable: { model: "claude-sonnet-4-6", prompt: "Is 91 prime? mail me at a@b.example", system: "Be brief.", hasTools: false, hasThinkingBlocks: false, pendingToolResult: false, conversationKey: "k", turnKey: "k", background: false, task: "math" },
+  routable: { model: "claude-sonnet-4-6", prompt: "Is 91 prime? mail me at a@b.example", system: "Be brief.", hasTools: false, hasThinkingBlocks: false, pendingToolResult: false, conversationKey: "k", threadKey: "k", turnKey: "k", background: false, task: "math" },
   decision: { tier: "reasoning", stage: "rule", reason: "task math", ruleId: "reasoning-tasks", route: { id: "reasoning", name: "Reasoning" } as never },
   applied: { body: { max_tokens: 4096 } as never, model: "claude-opus-4-7", thinking: { type: "adaptive" }, effort: "high", adjustments: ["max_tokens raised"] },
   hops: [{ kind: "classifier", routeId: null, model: "claude-haiku-4-5", usage: { input_tokens: 40, output_tokens: 5 } }],

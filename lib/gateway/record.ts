@@ -172,7 +172,7 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
       : null,
     hops: a.hops,
     ...(a.unreadAnswers ? { unreadAnswers: a.unreadAnswers } : {}),
-    ...(a.routable ? { conversation: { key: a.routable.conversationKey, toolResults: a.body ? toolResultsOf(a.body) : [] } } : {}),
+    ...(a.routable ? { conversation: { key: a.routable.threadKey, toolResults: a.body ? toolResultsOf(a.body) : [] } } : {}),
     reasoning: reasoning ? { model: reasoning.model, budgetTier: reasoning.budgetTier ?? null } : null,
     outcome: {
       ...o,

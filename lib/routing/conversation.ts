@@ -205,8 +205,14 @@ async function turnKeyOf(head: unknown[], facts: MessageFacts[], turn: () => Pro
 }
 
 export interface ConversationShape {
-  /** The conversation: scope, system, tools and the first user message. */
+  /** The conversation: scope, requested model, system, tools and the first user message. What a conversation's pin is kept under. */
   conversationKey: string;
+  /**
+   * The same without the requested model: the session a user goes on with
+   * after switching models (Claude Code's --model or /model, which keeps the
+   * conversation) is one thread. What records are grouped by (the thread view).
+   */
+  threadKey: string;
   /** The turn: the conversation up to and including the user message that opened the current turn. */
   turnKey: string;
   /** Index in `messages` of the user message that opened the current turn. */
@@ -250,10 +256,13 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
   const first = messages.findIndex((m) => m.role === "user");
   // The requested model too: two sessions that open with the same words on different models are different conversations.
   const head = [scope, typeof body.model === "string" ? body.model : "", normalSystem(body.system), toolNames(body.tools)];
-  const conversationKey = hash([...head, first >= 0 ? facts[first]!.digest : null]);
+  const opening = first >= 0 ? facts[first]!.digest : null;
+  const conversationKey = hash([...head, opening]);
+  const threadKey = hash([head[0], head[2], head[3], opening]);
   const turnKey = await turnKeyOf(head, facts.slice(0, Math.max(turnStart, 0) + 1), turn);
   return {
     conversationKey,
+    threadKey,
     turnKey,
     turnStart: Math.max(turnStart, 0),
     continuation,

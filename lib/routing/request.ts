@@ -86,6 +86,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     hasThinkingBlocks,
     pendingToolResult: shape.continuation,
     conversationKey: shape.conversationKey,
+    threadKey: shape.threadKey,
     turnKey: shape.turnKey,
     answersToolUse: shape.answersToolUse,
     ...(opts.scope !== undefined ? { scope: opts.scope } : {}),

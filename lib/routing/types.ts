@@ -45,6 +45,8 @@ export interface PinnedConfig {
    * continues; it is recorded under this one.
    */
   conversationKey?: string;
+  /** The thread (the conversation whatever the model, ConversationShape.threadKey) it is recorded in; absent on pins written before there was one. */
+  threadKey?: string;
 }
 
 /** Answer on the standard route first; escalate to `toRouteId` when the answer turns out weak. */
@@ -98,6 +100,8 @@ export interface RoutableRequest {
   pendingToolResult: boolean;
   /** Hash of the conversation's fixed prefix (system, tools, first user message), normalised (lib/routing/conversation.ts). */
   conversationKey: string;
+  /** The same without the requested model: what the call is recorded under, so a session that switched models is one thread (lib/routing/conversation.ts). */
+  threadKey: string;
   /** Hash of the conversation up to the user message that opened the current turn: the same for every call of a tool loop. */
   turnKey: string;
   /**

@@ -130,6 +130,7 @@ export function toReplayRequest(r: ReplayRecord): RoutableRequest {
     hasThinkingBlocks: false,
     pendingToolResult: false,
     conversationKey: r.id,
+    threadKey: r.id,
     turnKey: r.id,
     background: false,
     app: r.app ?? undefined,

@@ -120,6 +120,7 @@ export async function testDraft(draftRules: Rule[], probe: TestProbe) {
     hasThinkingBlocks: false,
     pendingToolResult: false,
     conversationKey: "rule-test",
+    threadKey: "rule-test",
     turnKey: "rule-test",
     background: false,
     task: probe.task || undefined,

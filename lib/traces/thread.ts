@@ -1,6 +1,6 @@
 /**
  * An agent loop as one thread: the stored calls that share a conversation key
- * (lib/routing/request.ts conversationKey, stored per record), in order, each
+ * (lib/routing/request.ts threadKey, stored per record as its conversationKey), in order, each
  * with what the user or the tools sent, the thinking, the answer and its tool
  * calls, and whether the call was served on a pinned configuration.
  *

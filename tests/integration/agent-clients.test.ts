@@ -226,6 +226,20 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     expect(turn[0]!.messageCount).toBeGreaterThanOrEqual(5);
   });
 
+  it("--model between turns: each turn is served on the model it asked for, and the thread view shows the session as one conversation", async () => {
+    const first = await recordsOf(() => claude(["-p", `Read ${path.join(work, "notes.txt")} and tell me when the deploy is.`, "--model", "claude-sonnet-4-6"]));
+    const loop = first.filter((r) => r.hasTools);
+    expect(loop).toHaveLength(2);
+    const next = await recordsOf(() => claude(["--continue", "-p", "Who should I tell?", "--model", "claude-haiku-4-5"]));
+    const turn = next.filter((r) => r.hasTools);
+    expect(turn).toHaveLength(1);
+    expect(turn[0]).toMatchObject({ status: "ok", requestedModel: "claude-haiku-4-5", servedModel: "claude-haiku-4-5", prompt: "Who should I tell?" });
+    const thread = await api<{ calls: number; models: string[]; turns: { calls: { id: string }[] }[] }>(`/api/traces/${turn[0]!.id}/thread`);
+    // It was a thread of one call: the requested model was part of the key records are grouped by.
+    expect(thread.turns.map((t) => t.calls.map((c) => c.id))).toEqual([loop.map((r) => r.id), [turn[0]!.id]]);
+    expect(thread.models).toEqual(["claude-sonnet-4-6", "claude-haiku-4-5"]);
+  });
+
   it("/compact: the compaction is a background call (standard, no classifier) in the session's conversation, and the next prompt is the user's words", async () => {
     // A session on a model whose earlier thinking the API strips (a new turn may be routed anew): a tool loop, then a turn of plain text.
     const session = await recordsOf(() => claude(["-p", `Read ${path.join(work, "owners.txt")} and tell me who owns search.`, "--model", "claude-sonnet-4-6"]));

@@ -95,6 +95,34 @@ describe(`thread view of a tool loop (${process.env.THINKGATE_TEST_DB ?? "sqlite
     expect((await api<unknown>("/api/traces/req_nope/thread")).status).toBe(404);
   });
 
+  it("keeps a conversation whose user switched models between turns in one thread, each call on the model it asked for", async () => {
+    // What Claude Code sends after --model or /model: the same conversation, the next turn naming another model.
+    const first: Anthropic.MessageParam = { role: "user", content: "Use get_weather: is it raining in Lyon?" };
+    const one = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 1024, tools, messages: [first] }).withResponse();
+    const toolUse = one.data.content.find((b): b is Anthropic.ToolUseBlock => b.type === "tool_use")!;
+    const loop: Anthropic.MessageParam[] = [
+      first,
+      { role: "assistant", content: one.data.content },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "Lyon: 12°C, rain" }] },
+    ];
+    const two = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 1024, tools, messages: loop }).withResponse();
+    const three = await client.messages
+      .create({ model: "claude-haiku-4-5", max_tokens: 1024, tools, messages: [...loop, { role: "assistant", content: two.data.content }, { role: "user", content: "And in Nice?" }] })
+      .withResponse();
+    const ids = [one, two, three].map((r) => r.response.headers.get("thinkgate-request-id")!);
+    await stored(ids[0]!);
+    await stored(ids[1]!);
+    expect((await stored(ids[2]!)).conversationCalls).toBe(3);
+    const { body: t } = await api<TraceThread>(`/api/traces/${ids[2]}/thread`);
+    // It was two threads: the requested model is part of the conversation's key (pins stay per model).
+    expect(t.turns.map((x) => [x.turn, x.calls.map((c) => c.id)])).toEqual([
+      [1, [ids[0], ids[1]]],
+      [2, [ids[2]]],
+    ]);
+    expect(t.turns.map((x) => x.calls.map((c) => c.model))).toEqual([["claude-sonnet-4-6", "claude-sonnet-4-6"], ["claude-haiku-4-5"]]);
+    expect(t.models).toEqual(["claude-sonnet-4-6", "claude-haiku-4-5"]);
+  });
+
   it("shows a loop longer than the limit around the call opened, and says how many calls it leaves out", async () => {
     const ids = await longConversation(async (messages) => {
       const res = await fetch(`${server.baseURL}/v1/messages`, {
