@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { agentClient, conversationShape, userWords } from "./conversation";
+import { agentClient, clientSession, conversationShape, userWords } from "./conversation";
 
 const tools = [
   { name: "Read", description: "read a file", input_schema: { type: "object" } },
@@ -121,6 +121,43 @@ describe("keys of long conversations", () => {
     expect(shape.turnStart).toBe(5000);
     expect(shape.turnKey).toBe(hash(["key_a", "claude-sonnet-4-6", "", [], digests]));
     expect(shape.conversationKey).toBe(hash(["key_a", "claude-sonnet-4-6", "", [], digests[0]]));
+  });
+});
+
+describe("threads", () => {
+  const opening = (model: string, userId?: string) => ({
+    model,
+    system: "You are an agent.",
+    tools: [{ name: "Read" }],
+    ...(userId ? { metadata: { user_id: userId } } : {}),
+    messages: [{ role: "user", content: "Read notes.txt" }],
+  });
+  const session = (id: string) => JSON.stringify({ device_id: "d1", account_uuid: "", session_id: id });
+
+  it("keeps a session that switched models in one thread, with a conversation key (and its pins) per model", async () => {
+    const [a, b] = await Promise.all([conversationShape(opening("claude-sonnet-4-6", session("s-1")), "k"), conversationShape(opening("claude-haiku-4-5", session("s-1")), "k")]);
+    expect(a.threadKey).toBe(b.threadKey);
+    expect(a.conversationKey).not.toBe(b.conversationKey);
+  });
+
+  it("tells apart two sessions that opened with the same words by the session id the client sends", async () => {
+    const [a, b, none] = await Promise.all([
+      conversationShape(opening("claude-sonnet-4-6", session("s-1")), "k"),
+      conversationShape(opening("claude-sonnet-4-6", session("s-2")), "k"),
+      conversationShape(opening("claude-sonnet-4-6"), "k"),
+    ]);
+    expect(a.threadKey).not.toBe(b.threadKey);
+    expect(a.conversationKey).toBe(b.conversationKey);
+    expect(none.threadKey).not.toBe(a.threadKey);
+  });
+
+  it("reads the session id of Claude Code's metadata, in its JSON form and its older one", () => {
+    expect(clientSession({ user_id: session("4fc0f5b3-c231-4125-b65a-390430b4c62e") })).toBe("4fc0f5b3-c231-4125-b65a-390430b4c62e");
+    expect(clientSession({ user_id: "user_9f2c_account_7d1e_session_4fc0f5b3-c231-4125-b65a-390430b4c62e" })).toBe("4fc0f5b3-c231-4125-b65a-390430b4c62e");
+    expect(clientSession({ user_id: "customer-42" })).toBe("");
+    expect(clientSession({ user_id: 7 })).toBe("");
+    expect(clientSession(undefined)).toBe("");
+    expect(clientSession({ user_id: `${"x".repeat(600)}"session_id":"s"` })).toBe("");
   });
 });
 

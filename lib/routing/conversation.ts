@@ -210,7 +210,9 @@ export interface ConversationShape {
   /**
    * The same without the requested model: the session a user goes on with
    * after switching models (Claude Code's --model or /model, which keeps the
-   * conversation) is one thread. What records are grouped by (the thread view).
+   * conversation) is one thread. With the agent client's session id where it
+   * sends one (clientSession): two sessions that opened with the same words
+   * are two threads. What records are grouped by (the thread view).
    */
   threadKey: string;
   /** The turn: the conversation up to and including the user message that opened the current turn. */
@@ -232,7 +234,7 @@ export interface ConversationShape {
  * the first call of a turn replaces the turn's pin (lib/gateway/messages.ts),
  * so each session's tool loop follows its own latest decision.
  */
-export async function conversationShape(body: { model?: unknown; system?: unknown; tools?: unknown; messages: Message[] }, scope = ""): Promise<ConversationShape> {
+export async function conversationShape(body: { model?: unknown; system?: unknown; tools?: unknown; metadata?: unknown; messages: Message[] }, scope = ""): Promise<ConversationShape> {
   const messages = body.messages.filter((m) => m?.role !== "system");
   // A request may carry 100,000 messages: they are read in turns (in one piece, about 300 ms).
   const turn = turnBudget();
@@ -258,7 +260,7 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
   const head = [scope, typeof body.model === "string" ? body.model : "", normalSystem(body.system), toolNames(body.tools)];
   const opening = first >= 0 ? facts[first]!.digest : null;
   const conversationKey = hash([...head, opening]);
-  const threadKey = hash([head[0], head[2], head[3], opening]);
+  const threadKey = hash([head[0], clientSession(body.metadata), head[2], head[3], opening]);
   const turnKey = await turnKeyOf(head, facts.slice(0, Math.max(turnStart, 0) + 1), turn);
   return {
     conversationKey,
@@ -299,4 +301,17 @@ export function compactionRequest(messages: readonly { role?: unknown; content?:
   if (!last || last.role !== "user") return false;
   for (const b of blocksOf(last.content)) if (b.type === "text" && typeof b.text === "string" && b.text.includes(COMPACTION)) return true;
   return false;
+}
+
+/**
+ * The session id an agent client puts in `metadata.user_id`: Claude Code 2.1
+ * sends JSON (`{"device_id":…,"account_uuid":…,"session_id":…}`), earlier
+ * versions `user_…_account_…_session_<uuid>`. It stays the same through
+ * --continue, --resume and compaction; a subagent's calls carry their
+ * session's id and stay apart by their own first message. "" for none.
+ */
+export function clientSession(metadata: unknown): string {
+  const id = typeof metadata === "object" && metadata !== null ? (metadata as { user_id?: unknown }).user_id : undefined;
+  if (typeof id !== "string" || id.length > 512) return "";
+  return (/"session_id"\s*:\s*"([^"\\]{1,100})"/.exec(id) ?? /_session_([0-9a-zA-Z-]{1,100})$/.exec(id))?.[1] ?? "";
 }

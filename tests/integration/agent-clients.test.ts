@@ -240,6 +240,18 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     expect(thread.models).toEqual(["claude-sonnet-4-6", "claude-haiku-4-5"]);
   });
 
+  it("two sessions that open with the same words are two threads, each with its own calls", async () => {
+    const prompt = `Read ${path.join(work, "owners.txt")} and tell me who owns payments and search.`;
+    const sessions: StoredRecord[][] = [];
+    for (let i = 0; i < 2; i++) sessions.push((await recordsOf(() => claude(["-p", prompt, "--model", "claude-sonnet-4-6"]))).filter((r) => r.hasTools));
+    for (const calls of sessions) {
+      expect(calls).toHaveLength(2);
+      const thread = await api<{ turns: { calls: { id: string }[] }[] }>(`/api/traces/${calls[1]!.id}/thread`);
+      // It was one thread of both sessions' four calls, in two turns (by message count, then time), the sessions' calls mixed.
+      expect(thread.turns.map((t) => t.calls.map((c) => c.id))).toEqual([calls.map((r) => r.id)]);
+    }
+  });
+
   it("/compact: the compaction is a background call (standard, no classifier) in the session's conversation, and the next prompt is the user's words", async () => {
     // A session on a model whose earlier thinking the API strips (a new turn may be routed anew): a tool loop, then a turn of plain text.
     const session = await recordsOf(() => claude(["-p", `Read ${path.join(work, "owners.txt")} and tell me who owns search.`, "--model", "claude-sonnet-4-6"]));
