@@ -26,7 +26,7 @@
 import crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { announceChange } from "../cluster/bus";
-import { boundedLookup, waitSetting } from "../db/bounded-lookup";
+import { boundedLookup, splitGenerationKey, waitSetting, type GenerationKey } from "../db/bounded-lookup";
 import { sessionsRepo } from "../db/sessions.repo";
 import { logger } from "../observability/logger";
 
@@ -109,11 +109,11 @@ export interface SessionCheck {
  * (the stale one is wanted even with the cache off); reads of fresh ones
  * honour THINKGATE_SESSION_CACHE_MS.
  */
-const lookups = boundedLookup<`${number}:${string}`, Cached & { stale?: true }>({
+const lookups = boundedLookup<GenerationKey, Cached & { stale?: true }>({
   what: "a session lookup",
   waitMs: LOOKUP_WAIT_MS,
   async load(key) {
-    const [generation, hash] = splitKey(key);
+    const [generation, hash] = splitGenerationKey(key);
     const row = await sessionsRepo.byHash(hash);
     const answer: Cached = { live: row ? { userId: row.userId, expiresAt: row.expiresAt.getTime() } : null, at: Date.now() };
     if (generation === s.generation) s.cache.set(hash, answer);
@@ -123,15 +123,10 @@ const lookups = boundedLookup<`${number}:${string}`, Cached & { stale?: true }>(
     return answer;
   },
   stale(key) {
-    const last = s.cache.get(splitKey(key)[1], { allowStale: true });
+    const last = s.cache.get(splitGenerationKey(key)[1], { allowStale: true });
     return last?.live && Date.now() - last.at <= SESSION_STALE_MS ? { ...last, stale: true } : undefined;
   },
 });
-
-function splitKey(key: string): [number, string] {
-  const at = key.indexOf(":");
-  return [Number(key.slice(0, at)), key.slice(at + 1)];
-}
 
 /** Whether `id` names a session of `userId` that has neither ended nor expired. */
 export async function checkSession(id: string, userId: string): Promise<SessionCheck> {

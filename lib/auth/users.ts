@@ -8,7 +8,7 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { AppError, badRequest, notFound } from "../api/errors";
 import { announceChange } from "../cluster/bus";
-import { answeredWithin, boundedLookup } from "../db/bounded-lookup";
+import { answeredWithin, boundedLookup, splitGenerationKey, type GenerationKey } from "../db/bounded-lookup";
 import { usersRepo, type UserRole, type UserRow } from "../db/users.repo";
 import { logger } from "../observability/logger";
 import { dummyHash, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, verifyPassword } from "./password";
@@ -64,20 +64,18 @@ const users = (g.__thinkgateUsers ??= {
 });
 
 /** By generation and id: a request that comes after a change does not join a read begun before it. */
-const lookups = boundedLookup<`${number}:${string}`, { user: UserRow | null; stale: boolean }>({
+const lookups = boundedLookup<GenerationKey, { user: UserRow | null; stale: boolean }>({
   what: "a session's user lookup",
   waitMs: sessionLookupMs(),
   async load(key) {
-    const at = key.indexOf(":");
-    const generation = Number(key.slice(0, at));
-    const id = key.slice(at + 1);
+    const [generation, id] = splitGenerationKey(key);
     const row = await usersRepo.byId(id);
     const user = row && !row.disabledAt && USER_ROLES.includes(row.role) ? row : null;
     if (generation === users.generation) users.cache.set(id, { user, at: Date.now() });
     return { user, stale: false };
   },
   stale(key) {
-    const last = users.cache.get(key.slice(key.indexOf(":") + 1), { allowStale: true });
+    const last = users.cache.get(splitGenerationKey(key)[1], { allowStale: true });
     return last?.user && Date.now() - last.at <= SESSION_STALE_MS ? { user: last.user, stale: true } : undefined;
   },
 });

@@ -93,3 +93,16 @@ export function boundedLookup<K, V>(opts: BoundedLookupOptions<K, V>): BoundedLo
     },
   };
 }
+
+/**
+ * A lookup key that carries the cache's generation before the id: a request
+ * that comes after a change (which bumps the generation) does not join a
+ * read begun before it, which may have seen the old row.
+ */
+export type GenerationKey = `${number}:${string}`;
+
+/** The generation and the id of a GenerationKey. */
+export function splitGenerationKey(key: GenerationKey): [number, string] {
+  const at = key.indexOf(":");
+  return [Number(key.slice(0, at)), key.slice(at + 1)];
+}
