@@ -14,6 +14,7 @@ import {
   shownSpans,
   SIGNAL_ORDER,
   SIGNAL_STYLES,
+  spanExcerpt,
   splitBlocks,
   type ShownSpan,
   type SignalKind,
@@ -40,7 +41,9 @@ type PositionDensity = { total: number[]; byKind: Record<SignalKind, number[]> }
  * only while near the box's visible part (an IntersectionObserver); the
  * others are plain text, so all of the text is there to read, find and copy.
  * Prev/Next step through every shown span: the chunk of the span stepped to
- * is highlighted first, then scrolled to.
+ * is highlighted first, then scrolled to. Read straight through by a screen
+ * reader, the spans away from the screen are plain text: Prev/Next announce
+ * each span's kind and words, and the list of spans names every one.
  */
 export function SignalText({
   text,
@@ -79,13 +82,20 @@ export function SignalText({
     setCurrent(-1);
   }
 
+  function jump(i: number) {
+    // The span's chunk may not be highlighted yet: it is once this renders, and scrolled to then.
+    scrollTo.current = i;
+    setCurrent(i);
+  }
+
   function go(step: 1 | -1) {
     if (!shown) return;
-    const next = current < 0 ? (step === 1 ? 0 : shown - 1) : (current + step + shown) % shown;
-    // The span's chunk may not be highlighted yet: it is once this renders, and scrolled to then.
-    scrollTo.current = next;
-    setCurrent(next);
+    jump(current < 0 ? (step === 1 ? 0 : shown - 1) : (current + step + shown) % shown);
   }
+
+  // What a screen reader hears on Prev/Next or a pick from the list: the span's kind and words, not only its number.
+  const currentSpan = current >= 0 ? shownList[current] : undefined;
+  const announcement = currentSpan ? `Span ${current + 1} of ${shown}, ${SIGNAL_STYLES[currentSpan.kind].label}: ${spanExcerpt(text, currentSpan, 0).match}` : "";
 
   useLayoutEffect(() => {
     const i = scrollTo.current;
@@ -156,8 +166,11 @@ export function SignalText({
           })}
         </div>
         <div className="flex items-center gap-1">
-          <span className="mr-1 text-xs text-gray-500 tabular-nums" aria-live="polite">
+          <span className="mr-1 text-xs text-gray-500 tabular-nums">
             {shown ? (current >= 0 ? `${current + 1} / ${shown}` : `${shown} span${shown === 1 ? "" : "s"}`) : "no spans"}
+          </span>
+          <span className="sr-only" aria-live="polite">
+            {announcement}
           </span>
           <Button size="sm" onClick={() => go(-1)} disabled={!shown} aria-label={`Previous span in ${label.toLowerCase()}`}>
             ↑ Prev
@@ -171,7 +184,74 @@ export function SignalText({
       {!compact && density ? <DensitySparkline points={density} label={label} /> : null}
 
       {box}
+
+      {shown ? <SpanList text={text} shown={shownList} current={current} label={label} onPick={jump} /> : null}
     </div>
+  );
+}
+
+/** Rows of the span list drawn at a time: a 1 MB trace has tens of thousands of spans. */
+const LIST_PAGE = 200;
+
+/**
+ * Every shown span as a list (kind, words, a little context), closed until
+ * asked for. The text box highlights only what is near the screen, so read
+ * straight through, its other spans are plain text; the list names each one,
+ * and picking a row steps to it in the text as Prev/Next does.
+ */
+function SpanList({ text, shown, current, label, onPick }: { text: string; shown: ShownSpan[]; current: number; label: string; onPick: (i: number) => void }) {
+  const [open, setOpen] = useState(false);
+  const [limit, setLimit] = useState(LIST_PAGE);
+  // A legend toggle gives another list: back to its first page.
+  useEffect(() => setLimit(LIST_PAGE), [shown]);
+  const rows = open ? shown.slice(0, limit) : [];
+  return (
+    <details className="text-sm" onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary className="cursor-pointer text-xs text-gray-600 hover:text-gray-900">
+        List all {shown.length} span{shown.length === 1 ? "" : "s"}
+      </summary>
+      {open ? (
+        <div className="mt-2 max-h-72 overflow-y-auto rounded-md border border-gray-200">
+          <ol aria-label={`${label}: spans`} className="divide-y divide-gray-100">
+            {rows.map((s) => {
+              const e = spanExcerpt(text, s);
+              const style = SIGNAL_STYLES[s.kind];
+              return (
+                <li key={s.index}>
+                  <button
+                    type="button"
+                    onClick={() => onPick(s.index)}
+                    aria-current={s.index === current ? "true" : undefined}
+                    className={cn(
+                      "flex w-full items-baseline gap-2 px-3 py-1.5 text-left text-xs hover:bg-gray-50 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-accent-600",
+                      s.index === current && "bg-gray-100",
+                    )}
+                  >
+                    <span className="w-10 shrink-0 text-right text-gray-400 tabular-nums">{s.index + 1}</span>
+                    <span className="w-28 shrink-0 font-medium text-gray-700">
+                      <span aria-hidden className={cn("mr-1.5 inline-block size-2 rounded-sm", style.swatch)} />
+                      {style.label}
+                    </span>
+                    <span className="min-w-0 text-gray-500">
+                      {e.before}
+                      <mark className={cn("rounded-sm px-0.5", style.mark)}>{e.match}</mark>
+                      {e.after}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ol>
+          {shown.length > limit ? (
+            <div className="border-t border-gray-100 p-2">
+              <Button size="sm" onClick={() => setLimit((l) => l + LIST_PAGE)}>
+                Show {Math.min(LIST_PAGE, shown.length - limit)} more of {shown.length - limit}
+              </Button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+    </details>
   );
 }
 

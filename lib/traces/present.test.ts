@@ -10,6 +10,7 @@ import {
   shownSpans,
   SIGNAL_ORDER,
   SIGNAL_STYLES,
+  spanExcerpt,
   splitBlocks,
   type SignalKind,
   type SpanLike,
@@ -186,5 +187,35 @@ describe("explorer URL", () => {
     const now = Date.parse("2026-11-25T12:00:00Z");
     expect(filtersToApiQuery({ range: "24h", tier: "standard", to: "x" }, now)).toEqual({ from: "2026-11-24T12:00:00.000Z", tier: "standard" });
     expect(filtersToApiQuery({ range: "custom", from: "2026-11-01T00:00:00.000Z" }, now)).toEqual({ from: "2026-11-01T00:00:00.000Z" });
+  });
+});
+
+describe("spanExcerpt", () => {
+  it("gives the span with whole words of context either side, cut with an ellipsis", () => {
+    const t = "The first part of a long sentence goes here and I think the cache is stale after the deploy finished last night.";
+    const start = t.indexOf("I think");
+    const e = spanExcerpt(t, { start, end: start + "I think".length }, 20);
+    expect(e.match).toBe("I think");
+    expect(e.before).toBe("…goes here and ");
+    expect(e.after).toBe(" the cache is stale…");
+    expect(t.includes(e.before.slice(1) + e.match + e.after.slice(0, -1))).toBe(true);
+  });
+
+  it("has no ellipsis at the text's ends and reads line breaks as one space", () => {
+    const t = "Maybe\n\n  it works.";
+    expect(spanExcerpt(t, { start: 0, end: 5 }, 40)).toEqual({ before: "", match: "Maybe", after: " it works." });
+    const u = "line one\nperhaps";
+    expect(spanExcerpt(u, { start: 9, end: 16 }, 40)).toEqual({ before: "line one ", match: "perhaps", after: "" });
+  });
+
+  it("never leaves half a surrogate pair at a cut", () => {
+    const t = "😀".repeat(30) + "maybe" + "😀".repeat(30);
+    const start = t.indexOf("maybe");
+    for (const context of [3, 4, 5, 6, 7]) {
+      const e = spanExcerpt(t, { start, end: start + 5 }, context);
+      // encodeURIComponent throws on a lone surrogate.
+      expect(() => encodeURIComponent(e.before + e.after), `context ${context}`).not.toThrow();
+      expect(e.match).toBe("maybe");
+    }
   });
 });

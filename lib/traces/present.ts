@@ -303,3 +303,39 @@ export function estimateLines(text: string, start: number, end: number, charsPer
     from = lineEnd + 1;
   }
 }
+
+/** Excerpt length either side of a span in the list of spans. */
+export const EXCERPT_CONTEXT = 40;
+
+/**
+ * A span with a little of the text around it, for the list of spans: where
+ * the text box draws only what is near the screen, the list names every
+ * span with its kind, so a screen reader (or a reader skimming) reaches each
+ * one without scrolling the whole text. Whitespace runs (line breaks
+ * included) read as one space; the context stops at a word boundary when one
+ * is near, and says with "…" that it was cut.
+ */
+export function spanExcerpt(text: string, span: { start: number; end: number }, context = EXCERPT_CONTEXT): { before: string; match: string; after: string } {
+  const squash = (s: string) => s.replace(/\s+/g, " ");
+  let from = Math.max(0, span.start - context);
+  let to = Math.min(text.length, span.end + context);
+  if (from > 0) {
+    const space = text.slice(from, span.start).search(/\s/);
+    if (space >= 0 && from + space < span.start) from += space + 1;
+  }
+  if (to < text.length) {
+    const tail = text.slice(span.end, to);
+    const space = Math.max(tail.lastIndexOf(" "), tail.lastIndexOf("\n"), tail.lastIndexOf("\t"));
+    if (space > 0) to = span.end + space;
+  }
+  // Never half a surrogate pair at either end.
+  if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;
+  if (to < text.length && isLowSurrogate(text.charCodeAt(to))) to--;
+  const before = squash(text.slice(from, span.start)).trimStart();
+  const after = squash(text.slice(span.end, to)).trimEnd();
+  return {
+    before: (from > 0 ? "…" : "") + before,
+    match: squash(text.slice(span.start, span.end)),
+    after: after + (to < text.length ? "…" : ""),
+  };
+}

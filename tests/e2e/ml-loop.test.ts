@@ -382,5 +382,28 @@ describe("the ML engineer's loop", () => {
     });
     expect(selected.length).toBe(thinking.length);
     expect(selected === thinking).toBe(true);
+
+    // Read straight through, the spans away from the screen are plain text: the list names every one, a page at a
+    // time, and a pick steps to it in the text; what a screen reader hears says the kind and the words.
+    const labels: Record<string, string> = { hedge: "Hedge", assumption: "Assumption", self_correction: "Self-correction", alternative: "Alternative", stuck: "Stuck" };
+    expect(await box.locator("mark[data-kind]").count()).toBeLessThan(spans.length / 10);
+    await page.getByText(`List all ${total} spans`, { exact: true }).click();
+    const list = page.getByRole("list", { name: "Thinking: spans" });
+    await list.getByRole("listitem").first().waitFor();
+    expect(await list.getByRole("listitem").count()).toBe(200);
+    await page.getByRole("button", { name: `Show 200 more of ${spans.length - 200}` }).click();
+    await list.getByRole("listitem").nth(399).waitFor();
+    expect(await list.getByRole("listitem").count()).toBe(400);
+    const pick = 349;
+    const row = list.getByRole("listitem").nth(pick);
+    const rowText = (await row.textContent())!;
+    expect(rowText).toContain(labels[spans[pick]!.kind]!);
+    expect(rowText).toContain(spans[pick]!.text.replace(/\s+/g, " "));
+    expect(rowText.startsWith(String(pick + 1))).toBe(true);
+    await row.getByRole("button").click();
+    await page.getByText(`${pick + 1} / ${total}`, { exact: true }).waitFor();
+    expect(await inView(pick)).toEqual({ text: spans[pick]!.text, visible: true, focused: true });
+    const announced = await page.locator('[aria-live="polite"].sr-only').first().textContent();
+    expect(announced).toBe(`Span ${pick + 1} of ${total}, ${labels[spans[pick]!.kind]}: ${spans[pick]!.text.replace(/\s+/g, " ")}`);
   }, 120_000);
 });
