@@ -192,6 +192,9 @@ export async function putRoute(id: string, input: Omit<RouteInput, "fallbackRout
     }
   }
   const routes = await configRepo.routes();
+  // Ids are matched exactly everywhere (rules, apps, fallbacks, pins); two that differ only in case would look like one route in every list.
+  const twin = routes.find((r) => r.id !== id && r.id.toLowerCase() === id.toLowerCase());
+  if (twin) throw badRequest(`route "${id}" differs from route "${twin.id}" only in case; use "${twin.id}" to change that route, or another id`);
   const fallbackRouteIds = input.fallbackRouteIds ?? routes.find((r) => r.id === id)?.fallbackRouteIds ?? [];
   if (fallbackRouteIds.length) checkFallbacks(id, fallbackRouteIds, routes);
   const row: RouteRow = { id, ...input, fallbackRouteIds };

@@ -189,6 +189,11 @@ describe("routes, apps and routing settings", () => {
     const flip = await admin.request("PUT", "/api/routes/reasoning", { body: { ...body, tier: "standard", thinking: "off", budgetTokens: null } });
     expect(flip.status).toBe(400);
     expect(flip.body.error.message).toMatch(/reasoning tier's route/);
+    // An id that differs from an existing route's only in case would be a second route a reader cannot tell apart.
+    const twin = await admin.request("PUT", "/api/routes/Reasoning-Deep", { body });
+    expect(twin.status).toBe(400);
+    expect(twin.body.error.message).toBe('route "Reasoning-Deep" differs from route "reasoning-deep" only in case; use "reasoning-deep" to change that route, or another id');
+    expect((await viewer.get("/api/routes")).body.data.map((r: { id: string }) => r.id)).not.toContain("Reasoning-Deep");
 
     const app = await admin.request("PUT", "/api/apps/support-bot", { body: { tier: "reasoning", routeId: "reasoning-deep", description: "escalations" } });
     expect(app.status).toBe(200);
