@@ -215,6 +215,9 @@ export async function putApp(name: string, input: AppInput): Promise<ReturnType<
   let routeId = input.routeId;
   if (input.tier === "auto") routeId = null; // auto hands the app to rules and the classifier: no route of its own
   if (routeId) checkAppRoute(input.tier, routeId, await configRepo.routes());
+  // Requests name their app in any case (the routing snapshot keys apps lower-cased): two policies that differ only in case would be one app with whichever policy loaded last.
+  const twin = (await configRepo.apps()).find((a) => a.name !== name && a.name.toLowerCase() === name.toLowerCase());
+  if (twin) throw badRequest(`app "${name}" differs from app "${twin.name}" only in case, and requests name apps in any case; use "${twin.name}" to change that app's policy`);
   const limits = input.limits === undefined ? undefined : toColumns(input.limits ?? NO_LIMITS);
   const thinking = input.thinking === undefined ? undefined : toThinkingColumns(input.thinking);
   const row: AppRow = { name, tier: input.tier, routeId, description: input.description, ...limits, ...thinking };

@@ -202,6 +202,9 @@ describe("routes, apps and routing settings", () => {
       .withResponse();
     expect(response.headers.get("thinkgate-stage")).toBe("context");
     expect(response.headers.get("thinkgate-route")).toBe("reasoning-deep");
+    const twinApp = await admin.request("PUT", "/api/apps/Support-Bot", { body: { tier: "standard", routeId: "standard", description: "" } });
+    expect(twinApp.status).toBe(400);
+    expect(twinApp.body.error.message).toMatch(/^app "Support-Bot" differs from app "support-bot" only in case/);
     expect((await admin.request("DELETE", "/api/apps/support-bot")).status).toBe(200);
     expect((await viewer.get("/api/apps")).body.data.map((a: { name: string }) => a.name)).toEqual(["faq-bot", "legal-review"]);
   });
