@@ -9,6 +9,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/Card";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Field, FormMessage, Select } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { hasRole, ROUTE_EDITOR } from "@/lib/auth/roles";
 import { sameModel } from "@/lib/models/catalog";
 import { apiFetch } from "@/lib/ui/api-client";
 import { formatDuration, formatTimestamp, formatUsd } from "@/lib/ui/format";
@@ -181,18 +182,19 @@ export function ExperimentView({ id, role }: { id: string; role: Role }) {
         </Card>
       ) : null}
 
-      <ApplyPanel detail={d} canRun={canRun} onApplied={() => void qc.invalidateQueries({ queryKey: key })} />
+      <ApplyPanel detail={d} canApply={hasRole(role, ROUTE_EDITOR)} onApplied={() => void qc.invalidateQueries({ queryKey: key })} />
     </div>
   );
 }
 
-function ApplyPanel({ detail, canRun, onApplied }: { detail: ExperimentDetail; canRun: boolean; onApplied: () => void }) {
+/** Applying changes a route, so it takes the role that edits routes (lib/auth/roles.ts), as the API does. */
+function ApplyPanel({ detail, canApply, onApplied }: { detail: ExperimentDetail; canApply: boolean; onApplied: () => void }) {
   const e = detail.experiment;
   const recommended = detail.configs.find((c) => c.key === detail.knee?.recommended);
   const routes = useQuery({
     queryKey: ["routes"],
     queryFn: ({ signal }) => apiFetch<{ data: { id: string; name: string; model: string }[] }>("/api/routes", { signal }),
-    enabled: canRun && !!recommended,
+    enabled: canApply && !!recommended,
   });
   const [routeId, setRouteId] = useState("");
   const apply = useMutation({
@@ -214,7 +216,7 @@ function ApplyPanel({ detail, canRun, onApplied }: { detail: ExperimentDetail; c
             Applied {formatTimestamp(e.appliedAt)} to route <span className="font-mono">{e.appliedRouteId}</span> (rule version {e.appliedRuleVersion}): {e.appliedChange.note}
           </p>
         ) : null}
-        {canRun && recommended && e.status === "done" ? (
+        {canApply && recommended && e.status === "done" ? (
           <div className="flex flex-wrap items-end gap-3">
             <Field label={`Route serving ${recommended.config.model}`}>
               {(p) => (
@@ -234,6 +236,7 @@ function ApplyPanel({ detail, canRun, onApplied }: { detail: ExperimentDetail; c
             {routes.data && fitting.length === 0 ? <p className="text-xs text-gray-500">No route serves {recommended.config.model}; create one under Settings first.</p> : null}
           </div>
         ) : null}
+        {!canApply && recommended && e.status === "done" ? <p className="text-xs text-gray-500">Applying changes a route&apos;s settings, which takes the {ROUTE_EDITOR} role.</p> : null}
         {apply.isError ? <FormMessage tone="error">{(apply.error as Error).message}</FormMessage> : null}
         {detail.beforeAfter ? <BeforeAfter data={detail.beforeAfter} /> : null}
       </CardBody>

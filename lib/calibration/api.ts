@@ -1,6 +1,7 @@
-/** The calibration lab over HTTP: viewers read; editors and admins build sets, run experiments and apply them. */
+/** The calibration lab over HTTP: viewers read; editors and admins build sets and run experiments; applying one changes a route, which takes the role that edits routes. */
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
+import { ROUTE_EDITOR } from "../auth/roles";
 import { authorOf } from "../rules/api";
 import {
   addItems,
@@ -61,6 +62,7 @@ export const cancelExperimentHandler: Handler = withApi({ role: "editor" }, asyn
 
 export const resumeExperimentHandler: Handler = withApi({ role: "editor" }, async ({ req }) => json(200, await resumeExperiment(req.params.id!)));
 
-export const applyExperimentHandler: Handler = withApi({ role: "editor", body: applyBody }, async ({ req, body, principal }) =>
+/** Sets a route's thinking: the same permission as editing the route on the routes API (putRouteHandler). */
+export const applyExperimentHandler: Handler = withApi({ role: ROUTE_EDITOR, body: applyBody }, async ({ req, body, principal }) =>
   json(200, await applyExperiment(req.params.id!, body, authorOf(principal))),
 );

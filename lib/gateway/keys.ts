@@ -27,20 +27,10 @@ import { activeLimits, type LimitPolicy } from "../limits/policy";
 import { noteKeyUsed } from "./key-usage";
 import { DEFAULT_THINKING_POLICY, toThinkingPolicy, type ThinkingPolicy } from "../models/client-thinking";
 import { MIN_SECRET_LENGTH } from "../runtime/env";
+import { isRole } from "../auth/roles";
 
 export type { Role };
-
-const ROLE_RANK: Record<Role, number> = { gateway: 0, viewer: 1, editor: 2, admin: 3 };
-export const ROLES = Object.keys(ROLE_RANK) as Role[];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && value in ROLE_RANK;
-}
-
-/** True when `role` may do what `required` allows. Every role may call the gateway. */
-export function hasRole(role: Role, required: Role): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[required];
-}
+export { hasRole, isRole, ROLES } from "../auth/roles";
 
 export function hashKey(secret: string): string {
   return crypto.createHash("sha256").update(secret).digest("hex");

@@ -2,6 +2,7 @@
 import { json, type Handler } from "../api/http";
 import { requestsRepo } from "../db/requests.repo";
 import { withApi } from "../api/wrap";
+import { ROUTE_EDITOR } from "../auth/roles";
 import { configRepo } from "../db/config.repo";
 import {
   appBody,
@@ -20,7 +21,7 @@ import {
 
 export const getRoutes: Handler = withApi({ role: "viewer" }, async () => json(200, await listRoutes()));
 
-export const putRouteHandler: Handler = withApi({ role: "admin", body: routeBody }, async ({ req, body }) =>
+export const putRouteHandler: Handler = withApi({ role: ROUTE_EDITOR, body: routeBody }, async ({ req, body }) =>
   json(200, await putRoute(parseRouteId(req.params.id), body)),
 );
 

@@ -24,6 +24,7 @@ const TRIALS = 30 * CONFIGS.length;
 let first: TestServer;
 let server: TestServer;
 let viewerKey: string;
+let editorKey: string;
 /** Trials done when the restarted server took over: the rest ran, and were recorded, after it. */
 let doneAtRestart = 0;
 
@@ -59,6 +60,9 @@ beforeAll(async () => {
   const key = await api("POST", "/api/keys", { name: "viewer", role: "viewer" });
   expect(key.status).toBe(201);
   viewerKey = key.body.secret;
+  const editor = await api("POST", "/api/keys", { name: "editor", role: "editor" });
+  expect(editor.status).toBe(201);
+  editorKey = editor.body.secret;
 });
 
 afterAll(async () => {
@@ -159,6 +163,12 @@ describe(`calibration lab (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     expect(wrongModel.status).toBe(400);
     expect(wrongModel.body.error.message).toMatch(/serves claude-opus-4-7/);
     expect((await api("POST", `/api/calibration/experiments/${experimentId}/apply`, { routeId: "haiku-think" }, viewerKey)).status).toBe(403);
+    // An editor cannot change the route's thinking on the routes API, so not through an apply either.
+    expect((await api("PUT", "/api/routes/haiku-think", { ...route, budgetTokens: 8192 }, editorKey)).status).toBe(403);
+    const byEditor = await api("POST", `/api/calibration/experiments/${experimentId}/apply`, { routeId: "haiku-think" }, editorKey);
+    expect(byEditor.status).toBe(403);
+    expect(byEditor.body.error).toMatchObject({ type: "permission_error", message: expect.stringMatching(/editor.*admin/) });
+    expect((await api("GET", "/api/routes")).body.data.find((r: { id: string }) => r.id === "haiku-think")).toMatchObject({ budgetTokens: 16384 });
 
     const applied = await api("POST", `/api/calibration/experiments/${experimentId}/apply`, { routeId: "haiku-think" });
     expect(applied.status).toBe(200);
