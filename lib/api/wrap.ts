@@ -5,7 +5,7 @@
  */
 import type { ZodType } from "zod";
 import { hasSessionCookie, sessionCaller } from "../auth/principal";
-import { csrfMatches, CSRF_HEADER, isStateChanging } from "../auth/session";
+import { cookieNames, csrfMatches, CSRF_HEADER, isStateChanging, wantsSecureCookies } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { AppError, badRequest } from "./errors";
 import { answeredWithin, notAnswering } from "../db/bounded-lookup";
@@ -68,10 +68,10 @@ function badKeyMessage(headers: Record<string, string | undefined>): string {
 }
 
 async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
-  const caller = await sessionCaller(req.headers["cookie"]);
+  const caller = await sessionCaller(req.headers);
   if (!caller) throw new AppError("authentication_error", "your session has expired or is not valid; sign in again");
   if (isStateChanging(req.method) && !csrfMatches(caller.session.csrf, req.headers[CSRF_HEADER])) {
-    throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header with the value of the thinkgate_csrf cookie`);
+    throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header with the value of the ${cookieNames(wantsSecureCookies(req.headers)).csrf} cookie`);
   }
   const { user } = caller;
   if (!hasRole(user.role, role)) throw new AppError("permission_error", `your role (${user.role}) cannot do this; ${role} or above is required`);

@@ -80,7 +80,7 @@ export const login: Handler = withApi({ body: loginBody }, async ({ req, body })
 });
 
 export const logout: Handler = withApi({}, async ({ req }) => {
-  const caller = await sessionCaller(req.headers["cookie"]);
+  const caller = await sessionCaller(req.headers);
   // Only a live session needs the CSRF header; clearing a dead cookie harms nobody.
   if (caller && !csrfMatches(caller.session.csrf, req.headers[CSRF_HEADER])) {
     throw new AppError("permission_error", `missing or wrong CSRF token: send the ${CSRF_HEADER} header`);
@@ -116,7 +116,7 @@ export const endOwnSessions: Handler = withApi({ role: "viewer" }, async ({ req,
 
 /** Public: the header and the login page need it before anyone signs in. */
 export const me: Handler = withApi({}, async ({ req }) => {
-  const caller = await sessionCaller(req.headers["cookie"]);
+  const caller = await sessionCaller(req.headers);
   const needsSetup = caller ? false : await setupRequired();
   return json(200, { user: caller ? publicUser(caller.user) : null, csrfToken: caller?.session.csrf ?? null, setupRequired: needsSetup });
 });

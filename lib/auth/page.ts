@@ -5,11 +5,11 @@
  * instead of its content). The API checks again on every call; this only
  * keeps pages from showing what their data calls would refuse.
  */
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { hasRole } from "../gateway/keys";
 import { sessionFromCookie } from "./principal";
-import { SESSION_COOKIE } from "./session";
+import { cookieNames, wantsSecureCookies } from "./session";
 import { publicUser, setupRequired, type UserRole } from "./users";
 import { safeNext } from "./safe-next";
 
@@ -21,8 +21,10 @@ export interface PageUser {
 }
 
 export async function currentPageUser(): Promise<PageUser | null> {
-  const jar = await cookies();
-  const caller = await sessionFromCookie(jar.get(SESSION_COOKIE)?.value);
+  const [jar, h] = await Promise.all([cookies(), headers()]);
+  // The cookie of the request's mode, as the API reads it (lib/auth/principal.ts).
+  const secure = wantsSecureCookies({ "x-forwarded-proto": h.get("x-forwarded-proto") ?? undefined });
+  const caller = await sessionFromCookie(jar.get(cookieNames(secure).session)?.value);
   if (!caller) return null;
   const { id, email, role } = publicUser(caller.user);
   return { id, email, role };

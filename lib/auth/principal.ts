@@ -1,5 +1,5 @@
 /** Who a browser request is, from its session cookie (lib/api/wrap.ts tries a gateway key first). */
-import { parseCookies, SESSION_COOKIE, unsealSession, type SessionData } from "./session";
+import { cookieNames, parseCookies, unsealSession, wantsSecureCookies, type SessionData } from "./session";
 import { checkSession } from "./session-store";
 import { activeUser, type UserRow } from "./users";
 
@@ -14,14 +14,18 @@ export interface SessionCaller {
   stale: boolean;
 }
 
+/** The request carries a session cookie of its mode (wantsSecureCookies): over HTTPS, only the __Host- one counts. */
 export function hasSessionCookie(headers: Record<string, string | undefined>): boolean {
-  const c = headers["cookie"];
-  return !!c && c.includes(`${SESSION_COOKIE}=`);
+  return sessionCookieOf(headers) !== undefined;
 }
 
-/** The signed-in user behind a Cookie header, or null (no cookie, bad seal, ended or expired session, unknown or disabled user, changed role). */
-export function sessionCaller(cookieHeader: string | undefined): Promise<SessionCaller | null> {
-  return sessionFromCookie(parseCookies(cookieHeader)[SESSION_COOKIE]);
+function sessionCookieOf(headers: Record<string, string | undefined>): string | undefined {
+  return parseCookies(headers["cookie"])[cookieNames(wantsSecureCookies(headers)).session];
+}
+
+/** The signed-in user behind a request's session cookie, or null (no cookie of its mode, bad seal, ended or expired session, unknown or disabled user, changed role). */
+export function sessionCaller(headers: Record<string, string | undefined>): Promise<SessionCaller | null> {
+  return sessionFromCookie(sessionCookieOf(headers));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sealData } from "iron-session";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clearedSessionCookies, csrfMatches, newCsrfToken, parseCookies, sealSession, sessionCookies, sessionSecret, unsealSession } from "./session";
+import { clearedSessionCookies, cookieNames, csrfMatches, newCsrfToken, parseCookies, sealSession, sessionCookies, sessionSecret, unsealSession } from "./session";
 import { newSessionId } from "./session-store";
 
 beforeAll(() => {
@@ -33,8 +33,18 @@ describe("sessions", () => {
     const [session, csrf] = sessionCookies("seal", "tok", false);
     expect(session).toMatch(/^thinkgate_session=seal; Path=\/; Max-Age=\d+; SameSite=Lax; HttpOnly$/);
     expect(csrf).toMatch(/^thinkgate_csrf=tok; Path=\/; Max-Age=\d+; SameSite=Lax$/);
-    expect(sessionCookies("seal", "tok", true).every((c) => c.endsWith("; Secure"))).toBe(true);
     expect(clearedSessionCookies(false).every((c) => c.includes("Max-Age=0"))).toBe(true);
+  });
+
+  it("names the cookies __Host- over HTTPS (Secure, Path=/, no Domain) and clears the plain-named ones there", () => {
+    const [session, csrf, ...rest] = sessionCookies("seal", "tok", true);
+    expect(session).toMatch(/^__Host-thinkgate_session=seal; Path=\/; Max-Age=\d+; SameSite=Lax; HttpOnly; Secure$/);
+    expect(csrf).toMatch(/^__Host-thinkgate_csrf=tok; Path=\/; Max-Age=\d+; SameSite=Lax; Secure$/);
+    expect(rest).toEqual([expect.stringMatching(/^thinkgate_session=; .*Max-Age=0/), expect.stringMatching(/^thinkgate_csrf=; .*Max-Age=0/)]);
+    expect(sessionCookies("seal", "tok", true).some((c) => /domain=/i.test(c))).toBe(false);
+    expect(clearedSessionCookies(true).map((c) => c.split("=")[0])).toEqual(["__Host-thinkgate_session", "__Host-thinkgate_csrf", "thinkgate_session", "thinkgate_csrf"]);
+    expect(cookieNames(true)).toEqual({ session: "__Host-thinkgate_session", csrf: "__Host-thinkgate_csrf" });
+    expect(cookieNames(false)).toEqual({ session: "thinkgate_session", csrf: "thinkgate_csrf" });
   });
 
   it("compares CSRF tokens exactly", () => {

@@ -18,9 +18,28 @@ import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import { usersRepo } from "../db/users.repo";
 
-export const SESSION_COOKIE = "thinkgate_session";
-export const CSRF_COOKIE = "thinkgate_csrf";
 export const CSRF_HEADER = "x-csrf-token";
+
+/** The session's two cookies, by name. */
+export interface CookieNames {
+  session: string;
+  csrf: string;
+}
+
+const PLAIN_NAMES: CookieNames = { session: "thinkgate_session", csrf: "thinkgate_csrf" };
+/**
+ * Over HTTPS the cookies carry the __Host- prefix: a browser takes such a
+ * cookie only with Secure, Path=/ and no Domain, from this very host, so a
+ * page on a sibling subdomain (or on plain HTTP) can neither set nor shadow
+ * them. Plain http://127.0.0.1 cannot hold a __Host- cookie, so development
+ * keeps the plain names.
+ */
+const HOST_NAMES: CookieNames = { session: "__Host-thinkgate_session", csrf: "__Host-thinkgate_csrf" };
+
+/** The names a request in this mode (wantsSecureCookies) is given and is read by; the other mode's are ignored. */
+export function cookieNames(secure: boolean): CookieNames {
+  return secure ? HOST_NAMES : PLAIN_NAMES;
+}
 
 /** Seconds a session lasts after sign-in. */
 export function sessionTtlSeconds(): number {
@@ -126,14 +145,24 @@ function cookie(name: string, value: string, maxAge: number, opts: { httpOnly: b
     .join("; ");
 }
 
-/** Set-Cookie values that start a session. Both cookies expire together. */
+function cleared(names: CookieNames, secure: boolean): string[] {
+  return [cookie(names.session, "", 0, { httpOnly: true, secure }), cookie(names.csrf, "", 0, { httpOnly: false, secure })];
+}
+
+/**
+ * Set-Cookie values that start a session. Both cookies expire together. Over
+ * HTTPS the plain-named cookies a browser may still hold (from before the
+ * prefix, or planted) are cleared with them.
+ */
 export function sessionCookies(seal: string, csrf: string, secure: boolean): string[] {
   const ttl = sessionTtlSeconds();
-  return [cookie(SESSION_COOKIE, seal, ttl, { httpOnly: true, secure }), cookie(CSRF_COOKIE, csrf, ttl, { httpOnly: false, secure })];
+  const names = cookieNames(secure);
+  const set = [cookie(names.session, seal, ttl, { httpOnly: true, secure }), cookie(names.csrf, csrf, ttl, { httpOnly: false, secure })];
+  return secure ? [...set, ...cleared(PLAIN_NAMES, secure)] : set;
 }
 
 export function clearedSessionCookies(secure: boolean): string[] {
-  return [cookie(SESSION_COOKIE, "", 0, { httpOnly: true, secure }), cookie(CSRF_COOKIE, "", 0, { httpOnly: false, secure })];
+  return secure ? [...cleared(HOST_NAMES, secure), ...cleared(PLAIN_NAMES, secure)] : cleared(PLAIN_NAMES, secure);
 }
 
 /** Constant-time comparison of the presented CSRF header with the session's token. */

@@ -117,6 +117,9 @@ describe("apiFetch when signed in", () => {
 
   it("reads the CSRF cookie", () => {
     expect(readCsrfToken("a=1; thinkgate_csrf=xyz")).toBe("xyz");
+    // Over HTTPS the session's token is in the __Host- cookie, whatever plain-named one sits next to it.
+    expect(readCsrfToken("thinkgate_csrf=planted; __Host-thinkgate_csrf=real")).toBe("real");
+    expect(readCsrfToken("__Host-thinkgate_csrf=real; thinkgate_csrf=planted")).toBe("real");
     expect(readCsrfToken("a=1")).toBeNull();
     expect(readCsrfToken("")).toBeNull();
   });

@@ -15,8 +15,13 @@
 
 import { readGatewayKey } from "./gateway-key";
 
-/** The script-readable cookie holding the session's CSRF token (lib/auth/session.ts). */
-export const CSRF_COOKIE = "thinkgate_csrf";
+/**
+ * The script-readable cookies that may hold the session's CSRF token
+ * (lib/auth/session.ts), the HTTPS one first: over HTTPS the server names it
+ * __Host-thinkgate_csrf, and a plain-named one next to it was not set by this
+ * host's sign-in.
+ */
+export const CSRF_COOKIES = ["__Host-thinkgate_csrf", "thinkgate_csrf"] as const;
 export const CSRF_HEADER = "x-csrf-token";
 
 /** The CSRF token of this browser's session, or null when not signed in (or off the browser). */
@@ -29,17 +34,20 @@ export function readCsrfToken(cookieString?: string): string | null {
       raw = "";
     }
   }
+  const found = new Map<string, string>();
   for (const part of raw.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === CSRF_COOKIE) {
-      const value = part.slice(eq + 1).trim();
-      try {
-        return decodeURIComponent(value) || null;
-      } catch {
-        return value || null;
-      }
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!(CSRF_COOKIES as readonly string[]).includes(name) || found.has(name)) continue;
+    const value = part.slice(eq + 1).trim();
+    try {
+      found.set(name, decodeURIComponent(value));
+    } catch {
+      found.set(name, value);
     }
   }
+  for (const name of CSRF_COOKIES) if (found.get(name)) return found.get(name)!;
   return null;
 }
 

@@ -295,6 +295,47 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect((await admin.get("/api/rules")).status).toBe(200);
   });
 
+  it("over HTTPS names the cookies __Host- (Secure, Path=/, no Domain), and a plain-named session cookie is ignored there", async () => {
+    const https = { "x-forwarded-proto": "https" };
+    const plain = await userBrowser(admin, "hana@example.com", "editor");
+    const b = new Browser(server.url, https);
+    await b.login("hana@example.com", "a-long-password-1");
+    const session = b.lastSetCookie.find((c) => c.startsWith("__Host-thinkgate_session="))!;
+    const csrf = b.lastSetCookie.find((c) => c.startsWith("__Host-thinkgate_csrf="))!;
+    for (const c of [session, csrf]) {
+      expect(c).toMatch(/; Secure(;|$)/);
+      expect(c).toMatch(/; Path=\/(;|$)/);
+      expect(c).not.toMatch(/domain=/i);
+    }
+    expect(session).toMatch(/HttpOnly/);
+    expect(b.cookies.has("thinkgate_session")).toBe(false);
+    expect((await b.get("/api/auth/me")).body.user).toMatchObject({ email: "hana@example.com" });
+    expect((await b.post("/api/rules", { rules: [], note: "over https" })).status).toBe(201);
+
+    // The same valid session under the plain name (as a sibling subdomain could plant it) counts for nothing over HTTPS...
+    const value = b.cookies.get("__Host-thinkgate_session")!;
+    const planted = new Browser(server.url, https);
+    planted.cookies.set("thinkgate_session", value);
+    expect((await planted.get("/api/auth/me")).body.user).toBeNull();
+    expect((await planted.get("/api/rules")).status).toBe(401);
+    // ...and neither does one signed in over plain HTTP, which carries the plain names.
+    const overHttp = plain.copy();
+    expect((await overHttp.get("/api/rules")).status).toBe(200);
+    const sent = new Browser(server.url, https);
+    for (const [k, v] of plain.cookies) sent.cookies.set(k, v);
+    expect((await sent.get("/api/auth/me")).body.user).toBeNull();
+    expect((await sent.get("/api/rules")).status).toBe(401);
+    // Over plain HTTP the __Host- name is not read either: each mode reads its own names.
+    const prefixedOverHttp = new Browser(server.url);
+    prefixedOverHttp.cookies.set("__Host-thinkgate_session", value);
+    expect((await prefixedOverHttp.get("/api/auth/me")).body.user).toBeNull();
+
+    // Signing out over HTTPS clears both names.
+    const out = await b.post("/api/auth/logout");
+    expect(out.status).toBe(200);
+    expect(b.lastSetCookie.map((c) => c.split("=")[0]).sort()).toEqual(["__Host-thinkgate_csrf", "__Host-thinkgate_session", "thinkgate_csrf", "thinkgate_session"]);
+  });
+
   it("logs out: both cookies are cleared", async () => {
     const b = new Browser(server.url);
     await b.login(ADMIN.email, ADMIN.password);

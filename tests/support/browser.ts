@@ -14,10 +14,11 @@ export class Browser {
   /** Raw Set-Cookie values of the last response, for asserting cookie attributes. */
   lastSetCookie: string[] = [];
 
-  constructor(readonly baseUrl: string) {}
+  /** Headers sent with every request (x-forwarded-proto: https, as a TLS-terminating proxy adds). */
+  constructor(readonly baseUrl: string, readonly extraHeaders: Record<string, string> = {}) {}
 
   get csrf(): string | undefined {
-    return this.cookies.get("thinkgate_csrf");
+    return this.cookies.get("__Host-thinkgate_csrf") ?? this.cookies.get("thinkgate_csrf");
   }
 
   async request<T = any>(
@@ -25,7 +26,7 @@ export class Browser {
     path: string,
     opts: { body?: unknown; csrf?: boolean; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<JsonResponse<T>> {
-    const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
+    const headers: Record<string, string> = { accept: "application/json", ...this.extraHeaders, ...opts.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     const stateChanging = method !== "GET" && method !== "HEAD";
@@ -53,7 +54,7 @@ export class Browser {
 
   /** Another browser holding copies of this one's cookies (a stolen or replayed session), on this server or another instance. */
   copy(baseUrl = this.baseUrl): Browser {
-    const b = new Browser(baseUrl);
+    const b = new Browser(baseUrl, this.extraHeaders);
     for (const [k, v] of this.cookies) b.cookies.set(k, v);
     return b;
   }
