@@ -24,9 +24,10 @@ const runBody = z
 /**
  * The caller's credentials, whichever way they came (key header, bearer token
  * or session cookie with its CSRF token): the gateway checks them again, as
- * for any request.
+ * for any request. x-forwarded-proto says which session cookie counts
+ * (__Host- over HTTPS: lib/auth/session.ts).
  */
-const CREDENTIAL_HEADERS = ["x-api-key", "authorization", "cookie", "x-csrf-token"];
+const CREDENTIAL_HEADERS = ["x-api-key", "authorization", "cookie", "x-csrf-token", "x-forwarded-proto"];
 
 export const runPlayground: Handler = withApi({ role: "viewer", body: runBody }, async ({ req, body }) => {
   const headers: Record<string, string | undefined> = { "content-type": "application/json", ...playgroundHeaders(body, body.tier) };

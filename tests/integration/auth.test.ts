@@ -330,6 +330,15 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     prefixedOverHttp.cookies.set("__Host-thinkgate_session", value);
     expect((await prefixedOverHttp.get("/api/auth/me")).body.user).toBeNull();
 
+    // The playground hands its request to the gateway in process, which reads the session cookie of the same mode.
+    const cookie = [...b.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const run = await fetch(`${server.url}/api/playground/run`, {
+      method: "POST",
+      headers: { ...https, cookie, "x-csrf-token": b.csrf!, "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "Say hi.", tier: "standard" }),
+    });
+    expect(run.status, await run.text()).toBe(200);
+
     // Signing out over HTTPS clears both names.
     const out = await b.post("/api/auth/logout");
     expect(out.status).toBe(200);
