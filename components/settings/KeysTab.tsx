@@ -10,12 +10,15 @@ import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { isApiError } from "@/lib/ui/api-client";
 import { formatRelativeTime, formatTimestamp } from "@/lib/ui/format";
-import { clientLabel, THINKING_POLICY_HELP, thinkingPolicySummary, type KeyView, type ThinkingPolicyView } from "@/lib/ui/settings";
+import { appsSummary, clientLabel, parseAppList, THINKING_POLICY_HELP, thinkingPolicySummary, type KeyView, type ThinkingPolicyView } from "@/lib/ui/settings";
 import { fromDraft, limitsSummary, toDraft } from "@/lib/ui/limits";
 import { FormPanel, QueryBody } from "./common";
 import { LimitsFields } from "./LimitsFields";
 import { ThinkingPolicyFields } from "./ThinkingPolicyFields";
-import { createKey, revokeKey, setKeyLimits, setKeyThinking, settingsKeys, useChange, useKeys } from "./useSettings";
+import { createKey, revokeKey, setKeyApps, setKeyLimits, setKeyThinking, settingsKeys, useChange, useKeys } from "./useSettings";
+
+const APPS_HELP =
+  "Apps (thinkgate-app) this key may be used for, comma-separated; a request naming another gets a 403, one naming none counts for the first. Empty: any app.";
 
 const ROLE_HELP: Record<KeyView["role"], string> = {
   gateway: "calls the gateway only",
@@ -33,6 +36,7 @@ export function KeysTab() {
   const revoke = useChange(revokeKey, [settingsKeys.keys]);
   const [limiting, setLimiting] = useState<KeyView | null>(null);
   const [thinking, setThinking] = useState<KeyView | null>(null);
+  const [binding, setBinding] = useState<KeyView | null>(null);
 
   return (
     <Card>
@@ -73,6 +77,7 @@ export function KeysTab() {
       ) : null}
       {limiting ? <KeyLimitsForm key={limiting.id} keyView={limiting} onDone={() => setLimiting(null)} /> : null}
       {thinking ? <KeyThinkingForm key={thinking.id} keyView={thinking} onDone={() => setThinking(null)} /> : null}
+      {binding ? <KeyAppsForm key={binding.id} keyView={binding} onDone={() => setBinding(null)} /> : null}
       <QueryBody query={keys} what="keys">
         {(data) =>
           data.data.length === 0 ? (
@@ -86,6 +91,7 @@ export function KeysTab() {
                   <TH>Role</TH>
                   <TH>Created</TH>
                   <TH>Last used</TH>
+                  <TH>Apps</TH>
                   <TH>Limits</TH>
                   <TH>Client thinking</TH>
                   <TH>Client seen</TH>
@@ -105,6 +111,9 @@ export function KeysTab() {
                       {formatRelativeTime(k.createdAt)}
                     </TD>
                     <TD className="whitespace-nowrap">{k.lastUsedAt ? formatRelativeTime(k.lastUsedAt) : "never"}</TD>
+                    <TD className="max-w-[12rem] truncate" title={k.apps ? `May be used only for ${k.apps.join(", ")}; no thinkgate-app header: ${k.apps[0]}` : "Any app the client names"}>
+                      {appsSummary(k.apps)}
+                    </TD>
                     <TD className="whitespace-nowrap">{limitsSummary(k.limits)}</TD>
                     <TD className="whitespace-nowrap">
                       <Badge title={THINKING_POLICY_HELP[k.thinking.policy]}>{thinkingPolicySummary(k.thinking)}</Badge>
@@ -130,6 +139,9 @@ export function KeysTab() {
                           </Button>{" "}
                           <Button size="sm" onClick={() => setThinking(k)} aria-label={`Edit client thinking of key ${k.name}`}>
                             Thinking
+                          </Button>{" "}
+                          <Button size="sm" onClick={() => setBinding(k)} aria-label={`Edit apps of key ${k.name}`}>
+                            Apps
                           </Button>{" "}
                           <Button size="sm" variant="danger" onClick={() => setConfirm(k.id)} aria-label={`Revoke key ${k.name}`}>
                             Revoke
@@ -209,19 +221,50 @@ function KeyThinkingForm({ keyView, onDone }: { keyView: KeyView; onDone: () => 
   );
 }
 
+/** The apps the key may be used for; every instance applies a change to the key's next request. */
+function KeyAppsForm({ keyView, onDone }: { keyView: KeyView; onDone: () => void }) {
+  const [apps, setApps] = useState(() => (keyView.apps ?? []).join(", "));
+  const save = useChange(setKeyApps, [settingsKeys.keys]);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    save.mutate({ id: keyView.id, apps: parseAppList(apps) }, { onSuccess: onDone });
+  }
+
+  return (
+    <FormPanel title={`Apps of key ${keyView.name}`}>
+      <form onSubmit={submit} className="grid gap-3">
+        <Field label="Apps" hint={APPS_HELP}>
+          {(c) => <TextInput {...c} value={apps} onChange={(e) => setApps(e.target.value)} placeholder="any app" />}
+        </Field>
+        <div className="flex flex-wrap items-center gap-2">
+          <Button type="submit" variant="primary" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save apps"}
+          </Button>
+          <Button variant="ghost" onClick={onDone}>
+            Cancel
+          </Button>
+          {save.error ? <FormMessage tone="error">{isApiError(save.error) ? save.error.message : "Could not save the apps."}</FormMessage> : null}
+        </div>
+      </form>
+    </FormPanel>
+  );
+}
+
 function CreateKeyForm({ onCreated, onCancel }: { onCreated: (k: KeyView & { secret: string }) => void; onCancel: () => void }) {
   const [name, setName] = useState("");
   const [role, setRole] = useState<KeyView["role"]>("gateway");
+  const [apps, setApps] = useState("");
   const create = useChange(createKey, [settingsKeys.keys]);
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    create.mutate({ name: name.trim(), role }, { onSuccess: onCreated });
+    create.mutate({ name: name.trim(), role, apps: parseAppList(apps) }, { onSuccess: onCreated });
   }
 
   return (
     <FormPanel title="New key">
-      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-end">
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)_auto] sm:items-end">
         <Field label="Key name" hint="Who or what uses it, e.g. billing-service.">
           {(c) => <TextInput {...c} value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />}
         </Field>
@@ -235,6 +278,9 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (k: KeyView & { sec
             </Select>
           )}
         </Field>
+        <Field label="Apps" hint="Empty: any app. Else only these (thinkgate-app), the first by default.">
+          {(c) => <TextInput {...c} value={apps} onChange={(e) => setApps(e.target.value)} placeholder="any app" />}
+        </Field>
         <div className="flex gap-2 sm:pb-5">
           <Button type="submit" variant="primary" disabled={create.isPending || !name.trim()}>
             {create.isPending ? "Creating…" : "Create"}
@@ -244,7 +290,7 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (k: KeyView & { sec
           </Button>
         </div>
         {create.error ? (
-          <div className="sm:col-span-3">
+          <div className="sm:col-span-4">
             <FormMessage tone="error">{isApiError(create.error) ? create.error.message : "Could not create the key."}</FormMessage>
           </div>
         ) : null}

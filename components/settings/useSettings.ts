@@ -48,11 +48,13 @@ export const putApp = (v: Omit<AppPolicyView, "limits" | "client"> & { limits: R
   apiFetch<AppPolicyView>(`/api/apps/${encodeURIComponent(v.name)}`, { method: "PUT", body: { tier: v.tier, routeId: v.routeId, description: v.description, limits: v.limits, thinking: v.thinking } });
 export const deleteApp = (name: string) => apiFetch(`/api/apps/${encodeURIComponent(name)}`, { method: "DELETE" });
 export const addPrice = (v: Record<string, unknown>) => apiFetch<PriceView>("/api/prices", { body: v });
-export const createKey = (v: { name: string; role: string }) => apiFetch<KeyView & { secret: string }>("/api/keys", { body: v });
+export const createKey = (v: { name: string; role: string; apps: string[] | null }) => apiFetch<KeyView & { secret: string }>("/api/keys", { body: v });
 export const setKeyLimits = (v: { id: string; limits: ReturnType<typeof fromDraft> }) =>
   apiFetch<KeyView>(`/api/keys/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { limits: v.limits } });
 export const setKeyThinking = (v: { id: string; thinking: ThinkingPolicyView }) =>
   apiFetch<KeyView>(`/api/keys/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { thinking: v.thinking } });
+export const setKeyApps = (v: { id: string; apps: string[] | null }) =>
+  apiFetch<KeyView>(`/api/keys/${encodeURIComponent(v.id)}`, { method: "PATCH", body: { apps: v.apps } });
 export const revokeKey = (id: string) => apiFetch<KeyView>(`/api/keys/${encodeURIComponent(id)}`, { method: "DELETE" });
 export const createUser = (v: { email: string; password: string; role: string }) => apiFetch<UserView>("/api/users", { body: v });
 export const patchUser = (v: { id: string; role?: string; disabled?: boolean }) =>

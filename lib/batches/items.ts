@@ -86,7 +86,7 @@ export async function routeItems(items: BatchItem[], c: BatchCaller, snapshot?: 
 
 async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Snapshot, redact: Redactor): Promise<RoutedItem> {
   const body = item.params;
-  const routable = await toRoutable(body, c.headers, { scope: c.scope });
+  const routable = await toRoutable(body, c.headers, { scope: c.scope, apps: c.principal.apps });
   const decision = await routeDecision(body, routable, c.principal, snapshot, NO_PINS);
   const escalated = decision.escalation !== undefined;
   decision.escalation = undefined;

@@ -15,6 +15,8 @@ export interface KeyRow extends LimitColumns {
   lastUsedAt: Date | null;
   thinkingPolicy: string;
   thinkingCap: string | null;
+  /** JSON array of app names, or null for any app (lib/keys/apps.ts). */
+  apps: string | null;
 }
 
 export const keysRepo = {
@@ -36,6 +38,10 @@ export const keysRepo = {
   },
   async setThinkingPolicy(id: string, policy: { thinkingPolicy: string; thinkingCap: string | null }): Promise<KeyRow | null> {
     const { count } = await db().client.apiKey.updateMany({ where: { id }, data: policy });
+    return count ? ((await db().client.apiKey.findUnique({ where: { id } })) as KeyRow) : null;
+  },
+  async setApps(id: string, apps: string | null): Promise<KeyRow | null> {
+    const { count } = await db().client.apiKey.updateMany({ where: { id }, data: { apps } });
     return count ? ((await db().client.apiKey.findUnique({ where: { id } })) as KeyRow) : null;
   },
   async revoke(id: string): Promise<void> {

@@ -28,6 +28,7 @@ import { noteKeyUsed } from "./key-usage";
 import { DEFAULT_THINKING_POLICY, toThinkingPolicy, type ThinkingPolicy } from "../models/client-thinking";
 import { MIN_SECRET_LENGTH } from "../runtime/env";
 import { isRole } from "../auth/roles";
+import { fromAppsColumn, type KeyApps } from "../keys/apps";
 
 export type { Role };
 export { hasRole, isRole, ROLES } from "../auth/roles";
@@ -60,6 +61,8 @@ export interface Principal {
   limits?: LimitPolicy | null;
   /** What the gateway does with thinking this key's clients send (lib/models/client-thinking.ts). */
   thinking?: ThinkingPolicy;
+  /** The apps the key may be used for, the default first; null or absent: any (lib/keys/apps.ts). */
+  apps?: KeyApps;
 }
 
 const CACHE_TTL_MS = Number(process.env.THINKGATE_KEY_CACHE_MS ?? 5_000);
@@ -93,7 +96,7 @@ const lookups = boundedLookup<string, Principal | null>({
   waitMs: LOOKUP_WAIT_MS,
   async load(hash) {
     const row = await keysRepo.findByHash(hash);
-    const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row), thinking: toThinkingPolicy(row.thinkingPolicy, row.thinkingCap) ?? DEFAULT_THINKING_POLICY } : null;
+    const principal = row && digestsEqual(row.hash, hash) && !row.revokedAt && isRole(row.role) ? { keyId: row.id, role: row.role, name: row.name, limits: activeLimits(row), thinking: toThinkingPolicy(row.thinkingPolicy, row.thinkingCap) ?? DEFAULT_THINKING_POLICY, apps: fromAppsColumn(row.apps) } : null;
     // A lookup that outlived its wait still refreshes the cache when the answer comes.
     cache.set(hash, { principal, at: Date.now() });
     return principal;

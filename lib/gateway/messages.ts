@@ -174,7 +174,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     // A large body was just taken back from the parser's thread in one piece of work; routing reads it in another.
     if (size > LARGE_BODY_BYTES) await yieldToIo();
     if (!internal && (via === "messages" || isOpenAi(via))) ({ body: a.body, restored: a.restored } = await restoreHeld(a.body, a.scope));
-    a.routable = await toRoutable(a.body, req.headers, { scope: a.scope });
+    a.routable = await toRoutable(a.body, req.headers, { scope: a.scope, apps: principal.apps });
     const { snapshot } = await routingConfig();
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }

@@ -17,7 +17,7 @@ export async function handleRoute(req: ApiRequest): Promise<ApiResponse> {
     const principal = await requirePrincipal(req, "gateway");
     const body = await parseMessagesBody((await req.json()).value, req.headers);
     // The same conversation keys and client-thinking policy as the gateway, so the answer is the gateway's decision.
-    const routable = await toRoutable(body, req.headers, { scope: principal.keyId || "" });
+    const routable = await toRoutable(body, req.headers, { scope: principal.keyId || "", apps: principal.apps });
     const { snapshot } = await routingConfig();
     const decision = await routeDecision(body, routable, principal, snapshot, pinStore);
     const applied = applyDecision(body, decision);

@@ -1,6 +1,7 @@
 /** Reduces a Messages API request body to the facts the router looks at. */
 import { agentClient, compactionRequest, conversationShape, finalAssistantOpening, userWords } from "./conversation";
 import type { Effort, RoutableRequest } from "./types";
+import { APP_HEADER, requestApp, type KeyApps } from "../keys/apps";
 
 type Block = { type?: unknown; text?: unknown; content?: unknown };
 type Message = { role?: unknown; content?: unknown };
@@ -48,6 +49,8 @@ const BUDGET_TIERS = new Set(["simple", "complex", "maximum"]);
 export interface RoutableOptions {
   /** Whose conversation this is (the caller's key id): identical conversations of different callers never share a pin. */
   scope?: string;
+  /** The apps the caller's key is bound to (lib/keys/apps.ts): a thinkgate-app outside them is a 403. */
+  apps?: KeyApps;
 }
 
 /** The request's place in a server-held thread (the beta `thread` parameter), if it has one. */
@@ -61,6 +64,8 @@ function threadOf(t: unknown): Pick<RoutableRequest, "thread"> {
 
 /** The router's view of a request. Async because a long conversation's messages are read in turns (conversationShape). */
 export async function toRoutable(body: MessagesBody, headers: Record<string, string | undefined>, opts: RoutableOptions = {}): Promise<RoutableRequest> {
+  // First: a key's request for an app it may not use is refused before any work on its body.
+  const app = requestApp(headers[APP_HEADER]?.trim() || undefined, opts.apps);
   const messages = body.messages;
   const shape = await conversationShape(body, opts.scope);
   let lastUser: Message | undefined;
@@ -100,7 +105,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     effort: body.output_config?.effort,
     tierOverride: override && TIERS.has(override) ? (override as RoutableRequest["tierOverride"]) : undefined,
     budgetTier: BUDGET_TIERS.has(budget ?? "") ? (budget as RoutableRequest["budgetTier"]) : undefined,
-    app: headers["thinkgate-app"]?.trim() || undefined,
+    app,
     task: headers["thinkgate-task"]?.trim() || undefined,
   };
 }

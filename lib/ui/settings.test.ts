@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cacheRatesFromInput, clientLabel, fieldErrors, parseUnit, pricesInEffect, settingsTab, thinkingPolicySummary, type PriceView } from "./settings";
+import { appsSummary, cacheRatesFromInput, clientLabel, parseAppList, fieldErrors, parseUnit, pricesInEffect, settingsTab, thinkingPolicySummary, type PriceView } from "./settings";
 
 const p = (id: string, model: string, from: string): PriceView => ({
   id,
@@ -62,5 +62,14 @@ describe("clients and client-thinking policies on the Settings page", () => {
     expect(thinkingPolicySummary({ policy: "cap", cap: "medium" })).toBe("cap: medium");
     expect(thinkingPolicySummary({ policy: "decide", cap: null })).toBe("decide");
     expect(thinkingPolicySummary(null)).toBe("key's policy");
+  });
+});
+
+describe("a key's apps as typed", () => {
+  it("splits on commas and spaces; nothing typed is any app", () => {
+    expect(parseAppList(" faq-bot, triage  billing ,")).toEqual(["faq-bot", "triage", "billing"]);
+    expect(parseAppList(" , ")).toBeNull();
+    expect(appsSummary(null)).toBe("any");
+    expect(appsSummary(["faq-bot", "triage"])).toBe("faq-bot, triage");
   });
 });

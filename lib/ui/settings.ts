@@ -50,6 +50,8 @@ export interface KeyView {
   lastUsedAt: string | null;
   limits: LimitsView;
   thinking: ThinkingPolicyView;
+  /** The apps (thinkgate-app) the key may be used for, the default first; null: any (lib/keys/apps.ts). */
+  apps: string[] | null;
   client?: ClientSeenView | null;
 }
 
@@ -172,4 +174,14 @@ export function clientLabel(userAgent: string): string {
   const openai = /^OpenAI\/(\w+)\s+(\S+)/.exec(userAgent);
   if (openai) return `OpenAI ${openai[1]} SDK ${openai[2]}`;
   return userAgent.length > 60 ? `${userAgent.slice(0, 57)}…` : userAgent;
+}
+
+/** A comma- or space-separated list of app names as typed → the key's apps (null: any app). */
+export function parseAppList(text: string): string[] | null {
+  const apps = text.split(/[\s,]+/).filter(Boolean);
+  return apps.length ? apps : null;
+}
+
+export function appsSummary(apps: string[] | null): string {
+  return apps ? apps.join(", ") : "any";
 }

@@ -1,0 +1,65 @@
+/**
+ * Binding a gateway key to apps. A request names its app in the
+ * thinkgate-app header, and the app's budget and attribution follow that
+ * name; a key left unbound may name any app, as before. A key bound to apps
+ * may name only those: another is a 403, and a request that names none is
+ * the key's first app, so a team's key spends against its own app's budget
+ * whatever its clients send.
+ */
+import { z } from "zod";
+import { forbidden } from "../api/errors";
+
+export const APP_HEADER = "thinkgate-app";
+
+/** An app's name as Settings → Apps takes it (lib/settings/service.ts). */
+const appName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9._-]+$/, "an app name has letters, digits, '.', '-' and '_' only");
+
+/** The apps a key may be used for, the default first; null: any app. */
+export const keyAppsSchema = z
+  .array(appName)
+  .min(1, "name at least one app, or send null for any app")
+  .max(50, "a key is bound to at most 50 apps")
+  .refine((apps) => new Set(apps.map((a) => a.toLowerCase())).size === apps.length, "an app is named twice")
+  .nullable();
+
+export type KeyApps = readonly string[] | null;
+
+export function toAppsColumn(apps: KeyApps): string | null {
+  return apps ? JSON.stringify(apps) : null;
+}
+
+/** The stored binding. A value that does not read as one binds the key to no app, never to any. */
+export function fromAppsColumn(column: string | null | undefined): KeyApps {
+  if (column === null || column === undefined) return null;
+  try {
+    const parsed = keyAppsSchema.safeParse(JSON.parse(column));
+    return parsed.success && parsed.data ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The app a request is counted for: the header's (`named`, trimmed, or
+ * undefined when absent) for an unbound key; for a bound key the named app
+ * when the key has it (spelt as the key has it: app names compare without
+ * case, as app policies do), its first app when none is named, and a 403
+ * otherwise.
+ */
+export function requestApp(named: string | undefined, bound: KeyApps | undefined): string | undefined {
+  if (!bound) return named;
+  if (named === undefined) return bound[0];
+  const own = bound.find((a) => a.toLowerCase() === named.toLowerCase());
+  if (own !== undefined) return own;
+  const list = bound.map((a) => JSON.stringify(a)).join(", ");
+  throw forbidden(
+    bound.length
+      ? `the ${APP_HEADER} header names ${JSON.stringify(named)}, but this key may only be used for ${bound.length === 1 ? "the app" : "the apps"} ${list}: send one of them, or leave the header out for ${JSON.stringify(bound[0])}`
+      : `the ${APP_HEADER} header names ${JSON.stringify(named)}, but this key may not be used for any app`,
+  );
+}
