@@ -8,7 +8,8 @@ import { hasSessionCookie, sessionCaller } from "../auth/principal";
 import { cookieNames, csrfMatches, CSRF_HEADER, isStateChanging, wantsSecureCookies } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { AppError, badRequest } from "./errors";
-import { answeredWithin, notAnswering } from "../db/bounded-lookup";
+import { notAnswering } from "../db/bounded-lookup";
+import { databaseBound, untilDatabaseSilent, type DatabaseBound } from "./db-bound";
 import { sessionLookupMs } from "../auth/session-store";
 import { loneSurrogateAtInTurns } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
@@ -81,16 +82,17 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
 }
 
 /**
+ * How long a handler may wait on a database that does not answer (db-bound.ts).
  * A read by a session taken on its last answer (the database has just not
- * answered) waits for its handler no longer than the session's lookup did: a
- * read that needs nothing from the database is answered, one that does gets
- * a 503 instead of waiting with the database for good. There is no other
- * request-level timeout on the management API: a playground run or an export
- * may rightly take minutes.
+ * answered its lookup) waits no longer than that lookup did: a read that needs
+ * nothing from the database is answered, one that does gets a 503. Any other
+ * request is cut only once the database is known not to answer: a playground
+ * run or an export may rightly take minutes.
  */
-function boundedIfStale(principal: Caller, handling: Promise<ApiResponse>): Promise<ApiResponse> {
-  if (!principal.stale) return handling;
-  return answeredWithin(handling, sessionLookupMs(), "this request");
+function boundOf(req: ApiRequest, principal: Caller, requestId: string): DatabaseBound {
+  const bound = databaseBound({ id: requestId, method: req.method, path: req.path }, isStateChanging(req.method));
+  if (!principal.stale) return bound;
+  return { ...bound, waitMs: sessionLookupMs(), silent: () => `a session lookup was not answered within ${sessionLookupMs()} ms` };
 }
 
 /**
@@ -113,7 +115,7 @@ export function withApi<B = undefined>(opts: Options<B>, fn: (ctx: Ctx<B>) => Pr
     try {
       const principal = opts.role ? await requirePrincipal(req, opts.role) : ANONYMOUS;
       const body = opts.body ? opts.body.parse(await parseJson(req)) : (undefined as B);
-      return await boundedIfStale(principal, fn({ req, principal, body, requestId }));
+      return await untilDatabaseSilent(() => fn({ req, principal, body, requestId }), boundOf(req, principal, requestId));
     } catch (err) {
       return errorResponse(err, requestId);
     }

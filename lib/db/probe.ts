@@ -52,14 +52,31 @@ function ask(): Promise<void> {
     });
 }
 
+/** Asks the database when no question is in flight and the last answer is PROBE_EVERY_MS old; the question asked, if one was. */
+function askIfDue(): Promise<void> | undefined {
+  return s.askedAt === null && (!s.last || Date.now() - s.last.at >= PROBE_EVERY_MS) ? ask() : undefined;
+}
+
 export async function databaseAnswer(): Promise<DatabaseAnswer> {
-  if (s.askedAt === null && (!s.last || Date.now() - s.last.at >= PROBE_EVERY_MS)) {
-    const asking = ask();
-    if (!s.last) await within(asking, PROBE_WAIT_MS, "a health probe").catch(() => undefined);
-  }
+  const asking = askIfDue();
+  if (asking && !s.last) await within(asking, PROBE_WAIT_MS, "a health probe").catch(() => undefined);
   const lastAnswerAt = s.lastAnswerAt === null ? null : new Date(s.lastAnswerAt).toISOString();
   const waited = s.askedAt === null ? 0 : Date.now() - s.askedAt;
   if (waited >= PROBE_WAIT_MS) return { answering: false, error: `no answer to SELECT 1 in ${waited} ms`, lastAnswerAt };
   if (!s.last) return { answering: false, error: "not asked yet", lastAnswerAt };
   return { answering: s.last.answering, ...(s.last.error ? { error: s.last.error } : {}), lastAnswerAt };
+}
+
+/**
+ * Why the database is known, at this moment, not to answer: a question has
+ * waited PROBE_WAIT_MS or more ("no answer to SELECT 1 in 2300 ms"); else
+ * null. Never waits; with `ask`, asks when a question is due, so that a
+ * request held on the database (lib/api/db-bound.ts) can tell a silent
+ * database from a slow query of its own. A database that fails its queries
+ * is not silent: the requests on it fail too.
+ */
+export function silentFor(ask: boolean): string | null {
+  if (ask) askIfDue();
+  const waited = s.askedAt === null ? 0 : Date.now() - s.askedAt;
+  return waited >= PROBE_WAIT_MS ? `no answer to SELECT 1 in ${waited} ms` : null;
 }

@@ -845,4 +845,80 @@ describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stop
     expect((await seen.request("PUT", "/api/settings", { body: {} })).status).not.toBe(503);
     await eventually(async () => ((await health()).status === "ok" ? true : undefined), 10_000);
   }, TIMEOUT);
+
+  it("a request already past its session check is told to retry within seconds; a change cut so says its outcome is unknown, takes effect once, and a retry does not make it twice", async () => {
+    const url = await database();
+    const proxy = await endingProxy(url);
+    const admin = { email: "admin@example.com", password: "correct-horse-battery" };
+    // Sessions, users and keys checked once stay checked for a minute: the requests below never wait on a lookup, only on their handlers' queries.
+    const server = await startServer({
+      databaseUrl: proxy.url,
+      spoolDir: spool(),
+      env: {
+        THINKGATE_ADMIN_EMAIL: admin.email,
+        THINKGATE_ADMIN_PASSWORD: admin.password,
+        THINKGATE_SESSION_CACHE_MS: "60000",
+        THINKGATE_USER_CACHE_MS: "60000",
+        THINKGATE_KEY_CACHE_MS: "60000",
+        THINKGATE_MANAGEMENT_DB_MS: "1000",
+      },
+    });
+    cleanups.push(() => server.stop());
+    const browser = new Browser(server.url);
+    await browser.login(admin.email, admin.password);
+    const active = await browser.get<{ version: number; rules: unknown[] }>("/api/rules");
+    expect(active.status).toBe(200);
+    expect((await browser.get("/api/requests?limit=1")).status).toBe(200);
+    expect((await fetch(`${server.url}/api/costs/summary`, { headers: { "x-api-key": server.adminKey } })).status).toBe(200);
+    const save = { rules: active.body.rules, note: "saved while the database was silent", baseVersion: active.body.version };
+
+    // Each of these used to wait with the database for good: the client gives up after 10 s, an answer of status 0.
+    const timed = async (method: string, path: string, opts: { body?: unknown; key?: boolean } = {}) => {
+      const from = Date.now();
+      try {
+        const res = opts.key
+          ? await fetch(`${server.url}${path}`, { headers: { "x-api-key": server.adminKey }, signal: AbortSignal.timeout(10_000) }).then(async (r) => ({ status: r.status, headers: r.headers, body: (await r.json()) as { error?: { type: string; message: string } } }))
+          : await browser.request<{ error?: { type: string; message: string } }>(method, path, { body: opts.body, signal: AbortSignal.timeout(10_000) });
+        return { ...res, ms: Date.now() - from };
+      } catch {
+        return { status: 0, headers: new Headers(), body: {}, ms: Date.now() - from };
+      }
+    };
+    const toldToRetry = (res: Awaited<ReturnType<typeof timed>>, message: RegExp, withinMs: number) => {
+      expect(res.status, `${JSON.stringify(res.body)} after ${res.ms} ms`).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(res.body.error).toMatchObject({ type: "api_error", message: expect.stringMatching(message) });
+      expect(res.ms).toBeLessThan(withinMs);
+    };
+
+    proxy.state.mode = "silent";
+    const [read, costs, change] = await Promise.all([
+      timed("GET", "/api/requests?limit=1"),
+      timed("GET", "/api/costs/summary", { key: true }),
+      timed("POST", "/api/rules", { body: save }),
+    ]);
+    // 1 s, then the health probe's 2 s without an answer to SELECT 1.
+    toldToRetry(read, /did not answer this request within 1000 ms \(no answer to SELECT 1/, 5_000);
+    toldToRetry(costs, /did not answer this request within 1000 ms/, 5_000);
+    toldToRetry(change, /did not answer this change within 1000 ms .*whether it took effect is not known/, 5_000);
+    // The database is known not to answer now: a change is refused before anything is done, and a read still waits no longer.
+    toldToRetry(await timed("PUT", "/api/settings", { body: {} }), /not answering .*nothing was changed/, 1_000);
+    toldToRetry(await timed("GET", "/api/requests?limit=1"), /did not answer this request/, 5_000);
+
+    proxy.resume();
+    expect((await browser.get("/api/requests?limit=1")).status).toBe(200);
+    // The change cut by the 503 was on its way: it takes effect once the database answers, as one new version.
+    const saved = await eventually(async () => {
+      const r = await browser.get<{ version: number; note: string; rules: unknown[] }>("/api/rules");
+      return r.body.version > save.baseVersion ? r.body : undefined;
+    }, 10_000);
+    expect(saved).toMatchObject({ version: save.baseVersion + 1, note: save.note, rules: save.rules });
+    // Made again on the version it was based on, it is refused rather than saved twice.
+    const again = await browser.post<{ error: { type: string } }>("/api/rules", save);
+    expect(again.status).toBe(409);
+    expect(again.body.error.type).toBe("conflict_error");
+    const history = await browser.get<{ data: { version: number; note: string }[] }>("/api/rules/history");
+    expect(history.body.data.filter((v) => v.note === save.note)).toEqual([expect.objectContaining({ version: save.baseVersion + 1 })]);
+    expect(history.body.data[0]!.version).toBe(save.baseVersion + 1);
+  }, TIMEOUT);
 });
