@@ -336,7 +336,7 @@ export async function applyExperiment(id: string, body: z.infer<typeof applyBody
   const rules = await activeRuleSet();
   const describe = (x: typeof before) => (x.thinking === "off" ? "thinking off" : x.budgetTokens ? `budget ${x.budgetTokens}` : x.effort ? `effort ${x.effort}` : x.budgetTier ? `budget tier ${x.budgetTier}` : "thinking on");
   const note = `route "${route.id}": ${describe(before)} → ${describe(after)} (calibration experiment ${exp.id}, "${exp.name}")`;
-  const version = await configRepo.saveRuleSet(JSON.stringify(rules.rules), author, note, exp.id);
+  const version = await configRepo.saveRuleSet(JSON.stringify(rules.rules), author, note, { experimentId: exp.id });
   const appliedAt = new Date();
   await calibrationRepo.markApplied(exp.id, {
     appliedAt,

@@ -52,15 +52,19 @@ export const configRepo = {
     db().client.ruleSetVersion.findMany({ orderBy: { version: "desc" }, take: limit }),
   ruleSetByVersion: (version: number): Promise<RuleSetRow | null> => db().client.ruleSetVersion.findUnique({ where: { version } }),
 
-  /** Writes the next version; the unique version number makes concurrent saves fail rather than interleave. */
-  async saveRuleSet(rules: string, createdBy: string, note: string, experimentId?: string): Promise<RuleSetRow> {
-    const latest = await db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true } });
-    const version = (latest?.version ?? 0) + 1;
+  /**
+   * Writes `version`, else the next one; the unique version number makes
+   * concurrent saves fail rather than interleave, and of saves made for one
+   * version only the first is written.
+   */
+  async saveRuleSet(rules: string, createdBy: string, note: string, opts: { experimentId?: string; version?: number } = {}): Promise<RuleSetRow> {
+    const { experimentId } = opts;
+    const version = opts.version ?? ((await db().client.ruleSetVersion.findFirst({ orderBy: { version: "desc" }, select: { version: true } }))?.version ?? 0) + 1;
     try {
       return await db().client.ruleSetVersion.create({ data: { version, rules, createdBy, note, ...(experimentId ? { experimentId } : {}) } });
     } catch (err) {
       if ((err as { code?: unknown }).code === "P2002") {
-        throw new AppError("conflict_error", `someone else saved version ${version} at the same moment; reload the rules and save again`);
+        throw new AppError("conflict_error", `version ${version} was saved by another save at the same moment (someone else's, or this one sent before); reload the rules to see which before saving again`);
       }
       throw err;
     }

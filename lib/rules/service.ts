@@ -61,8 +61,9 @@ export async function validateDraft(raw: unknown): Promise<Rule[]> {
   return validateRuleSet(raw, await routeIds());
 }
 
-async function write(rules: Rule[], author: string, note: string): Promise<RuleSetVersionView> {
-  const row = await configRepo.saveRuleSet(JSON.stringify(rules), author, note);
+/** `version`: the one to write (a save based on the one before), else the next. */
+async function write(rules: Rule[], author: string, note: string, version?: number): Promise<RuleSetVersionView> {
+  const row = await configRepo.saveRuleSet(JSON.stringify(rules), author, note, { version });
   invalidate();
   await announceChange("routing");
   return view(row);
@@ -70,7 +71,10 @@ async function write(rules: Rule[], author: string, note: string): Promise<RuleS
 
 /**
  * Saves a draft as the next version. With baseVersion, refuses when someone
- * saved since the editor loaded (their change would be silently overwritten).
+ * saved since the editor loaded (their change would be silently overwritten),
+ * and writes baseVersion + 1 itself: of saves on one version only one is
+ * written, however they interleave, so a save whose outcome was not known
+ * (lib/api/db-bound.ts) is safe to send again.
  */
 export async function saveRuleSet(raw: unknown, author: string, note: string, baseVersion?: number): Promise<RuleSetVersionView> {
   const rules = await validateDraft(raw);
@@ -83,7 +87,7 @@ export async function saveRuleSet(raw: unknown, author: string, note: string, ba
       );
     }
   }
-  return write(rules, author, note);
+  return write(rules, author, note, baseVersion === undefined ? undefined : baseVersion + 1);
 }
 
 /** Writes an old version's rules again, as a new version. */

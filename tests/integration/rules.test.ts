@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser, userBrowser } from "../support/browser";
 import { eventually, startServer, type TestServer } from "../support/server";
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
 
 let server: TestServer;
@@ -165,6 +166,17 @@ describe(`rule editor API (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =>
     });
     expect(res.status).toBe(201);
     expect((await res.json()).createdBy).toBe("key:bootstrap admin");
+  });
+
+  it("saves one version for a save sent several times at once on the same version (a retry of a save whose outcome was not known): the others get a 409", async () => {
+    const base = (await viewer.get("/api/rules")).body.version as number;
+    const note = "sent five times";
+    // Sent a few milliseconds apart, so that one save's check can come after another's write has begun.
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => sleep(i * 2).then(() => editor.post("/api/rules", { rules: seeded, note, baseVersion: base }))));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const history = await viewer.get<{ data: { version: number; note: string }[] }>("/api/rules/history");
+    expect(history.body.data.filter((v) => v.note === note).map((v) => v.version)).toEqual([base + 1]);
+    expect(history.body.data[0]!.version).toBe(base + 1);
   });
 });
 
