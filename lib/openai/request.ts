@@ -281,6 +281,8 @@ export async function parseChatRequest(body: unknown): Promise<ChatRequest> {
   checkListLength(raw.tools, "tools", "tools");
   const parsed = chatRequestSchema.safeParse(raw);
   if (!parsed.success) throw toParamError(parsed.error);
+  // Options of a stream the request does not ask for: OpenAI refuses them in these words.
+  if (parsed.data.stream_options && parsed.data.stream !== true) throw invalidParam("stream_options", "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
   const messages: ChatMessage[] = [];
   const turn = turnBudget();
   for (let at = 0; at < parsed.data.messages.length; at += MESSAGES_PER_SLICE) {

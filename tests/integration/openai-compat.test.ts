@@ -262,6 +262,20 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(await stored(e.requestID!)).toMatchObject({ id: e.requestID, status: "error", httpStatus: 400, via: "openai" });
   });
 
+  it("refuses stream_options without stream as OpenAI does: a 400 naming stream_options, recorded", async () => {
+    for (const stream of [undefined, false] as const) {
+      const err = await client.chat.completions
+        .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], ...(stream === undefined ? {} : { stream }), stream_options: { include_usage: true } })
+        .catch((e: unknown) => e);
+      expect(err, `stream: ${stream}`).toBeInstanceOf(OpenAI.BadRequestError);
+      const e = err as InstanceType<typeof OpenAI.BadRequestError>;
+      expect(e.type).toBe("invalid_request_error");
+      expect(e.param).toBe("stream_options");
+      expect((e.error as { message: string }).message).toBe("The 'stream_options' parameter is only allowed when 'stream' is enabled.");
+      expect(await stored(e.requestID!)).toMatchObject({ id: e.requestID, status: "error", httpStatus: 400, via: "openai" });
+    }
+  });
+
   it("refuses tool call arguments nested deeper than a body may be with a 400 naming them, and records it (their input overflowed the stack upstream: a 500)", async () => {
     const deep = '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000);
     const proto = '{"__proto__":{"polluted":true}}';
