@@ -49,8 +49,7 @@ const isUpload = (req: IncomingMessage) => req.method === "POST" && /\/v1\/files
  * moments there is no response object to write it with (see Node's
  * 'clientError'), and the connection closed after it.
  */
-function rawErrorResponse(status: number, reason: string, err: AppError): string {
-  const id = newRequestId();
+function rawErrorResponse(status: number, reason: string, err: AppError, id = newRequestId()): string {
   const body = errorBody(err.type, err.message, id);
   return (
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nrequest-id: ${id}\r\n` +
@@ -75,6 +74,19 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, he
   socket.destroy(err);
 }
 
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/**
+ * The id a request is known by from its arrival (ApiRequest.id): every
+ * answer it gets names it, the 408 written here before its handler answers
+ * included, and so does its record.
+ */
+export function requestIdOf(req: IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (id === undefined) requestIds.set(req, (id = newRequestId()));
+  return id;
+}
+
 export function bodyTimeout(ms: number): AppError {
   // No error type of the API means "you were too slow": it uses invalid_request_error for the 4xx it has no type for
   // (timeout_error is its 504, the server being slow, which would send the reader the wrong way).
@@ -85,8 +97,9 @@ export function bodyTimeout(ms: number): AppError {
  * Cuts a request whose body has not arrived whole `ms` after its headers.
  * When nothing has been answered yet the client is told so with a 408 in the
  * API's shape, written straight to the socket (Node answers its own header
- * timeout the same way): the handler still waiting for the body then gets the
- * same error from its read, and whatever it answers goes nowhere. When an
+ * timeout the same way), under the request's id (requestIdOf): the handler
+ * still waiting for the body then gets the same error from its read, records
+ * it under that id, and whatever it answers goes nowhere. When an
  * answer is out already (a 401 sent without reading the body), the connection
  * is closed: the rest of the body is not waited for.
  */
@@ -97,7 +110,7 @@ export function limitBodyTime(req: IncomingMessage, res: ServerResponse, ms: num
     if (req.complete || req.destroyed) return;
     const err = bodyTimeout(ms);
     // res.socket is null while an earlier pipelined response is still being written: nothing may go between its bytes.
-    if (!res.headersSent && res.socket?.writable) res.socket.write(rawErrorResponse(408, "Request Timeout", err));
+    if (!res.headersSent && res.socket?.writable) res.socket.write(rawErrorResponse(408, "Request Timeout", err, requestIdOf(req)));
     req.destroy(err);
   }, ms);
   const clear = () => clearTimeout(timer);

@@ -34,6 +34,13 @@ export interface ApiRequest {
   received?(): Promise<number>;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /**
+   * The request's id, given as it arrived (http-server.ts requestIdOf) on the
+   * lean Node path: a handler names its answer and record by it (ids.ts
+   * requestIdFor), so an answer written before the handler's (the body
+   * timeout's 408) names the same id. Absent elsewhere: the handler makes one.
+   */
+  id?: string;
   /** The peer's address when the adapter knows it (the lean Node path does). */
   remoteAddress?: string;
 }

@@ -21,3 +21,8 @@ function randomHex8(): string {
   offset += 8;
   return pool.toString("hex", offset - 8, offset);
 }
+
+/** The id a handler names its request by: the one it arrived with (ApiRequest.id), or a new one. */
+export function requestIdFor(req: { id?: string }): string {
+  return req.id ?? newRequestId();
+}

@@ -9,10 +9,10 @@ import { BodyHold, overBudget } from "./body-budget";
 import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge, unsupportedEncoding, withinLimit } from "./body-limit";
 import { parseJsonBytes, parseJsonText } from "./json-body";
 import { parseLargeJson } from "./large-json";
+import { requestIdOf } from "./http-server";
 import { AppError, errorBody } from "./errors";
 import type { ApiRequest, ApiResponse, JsonBody } from "./http";
 import { isStream } from "./http";
-import { newRequestId } from "./ids";
 import { apiNotFound } from "./not-found";
 import { corsHeaders, preflightHeaders } from "./cors";
 import type { ApiRouter } from "./router";
@@ -176,6 +176,7 @@ function toApiRequest(req: IncomingMessage, path: string, query: string, params:
       return relayBody(req, max);
     },
     signal,
+    id: requestIdOf(req),
     remoteAddress: req.socket.remoteAddress,
   };
 }
@@ -279,14 +280,14 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
     match = router.match(req.method === "HEAD" ? "GET" : (req.method ?? "GET"), path);
   } catch (err) {
     // decodeURIComponent of a path parameter: "%zz" is the client's mistake, not a 500; so is a NUL in one (the router's own error).
-    const out = errorResponse(err instanceof AppError ? err : new AppError("invalid_request_error", "the path is not valid percent-encoding"), newRequestId());
+    const out = errorResponse(err instanceof AppError ? err : new AppError("invalid_request_error", "the path is not valid percent-encoding"), requestIdOf(req));
     await write(res, out, new AbortController().signal);
     return true;
   }
   if (match === null) {
     // Not the web app's HTML 404 page: an SDK gets an error it can read.
     if (!req.complete) discardRest(req, discardCap(maxBodyBytes));
-    await write(res, apiNotFound(req.method ?? "GET", path, req.headers as Record<string, string | undefined>, newRequestId()), new AbortController().signal);
+    await write(res, apiNotFound(req.method ?? "GET", path, req.headers as Record<string, string | undefined>, requestIdOf(req)), new AbortController().signal);
     return true;
   }
   const controller = new AbortController();
@@ -298,7 +299,7 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   });
   if (match === "method_not_allowed") {
     if (!req.complete) discardRest(req, discardCap(maxBodyBytes));
-    const id = newRequestId();
+    const id = requestIdOf(req);
     const body = errorBody("not_found_error", `${req.method} is not supported on ${path}`, id);
     res.writeHead(405, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body) });
     res.end(body);
@@ -316,7 +317,7 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
       res.destroy();
       return true;
     }
-    out = errorResponse(err, newRequestId());
+    out = errorResponse(err, requestIdOf(req));
   }
   // Answered without reading the body (a 401, a 405): node would drain it all, however long; bound that.
   if (!apiReq.bodyRead() && !req.complete) discardRest(req, discardCap(maxBodyBytes));

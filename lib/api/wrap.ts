@@ -13,7 +13,7 @@ import { databaseBound, untilDatabaseSilent, type DatabaseBound } from "./db-bou
 import { sessionLookupMs } from "../auth/session-store";
 import { loneSurrogateAtInTurns } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
-import { newRequestId } from "./ids";
+import { requestIdFor } from "./ids";
 import { errorResponse } from "./error-response";
 
 /** Who is calling: a gateway key, or a signed-in user (then userId is set and keyId is ""). */
@@ -111,7 +111,7 @@ const ANONYMOUS: Caller = { keyId: "", role: "gateway", name: "anonymous" };
 
 export function withApi<B = undefined>(opts: Options<B>, fn: (ctx: Ctx<B>) => Promise<ApiResponse>): Handler {
   return async (req) => {
-    const requestId = newRequestId();
+    const requestId = requestIdFor(req);
     try {
       const principal = opts.role ? await requirePrincipal(req, opts.role) : ANONYMOUS;
       const body = opts.body ? opts.body.parse(await parseJson(req)) : (undefined as B);

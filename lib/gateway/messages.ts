@@ -6,7 +6,7 @@
 import { APIError, APIConnectionTimeoutError, APIUserAbortError } from "@anthropic-ai/sdk";
 import { apiErrorIn, AppError, errorBody, errorTypeForStatus } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
-import { newRequestId } from "../api/ids";
+import { requestIdFor } from "../api/ids";
 import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { scrubSecrets } from "../observability/secrets";
@@ -157,7 +157,7 @@ export async function routeDecision(
 
 export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): Promise<ApiResponse> {
   const { internal, via = "messages" } = opts;
-  const a: Attempt = { requestId: opts.requestId ?? newRequestId(), createdAt: new Date(), started: performance.now(), via, keyId: null, scope: "", hops: [], trace: traceRequest(req.headers), notes: opts.notes };
+  const a: Attempt = { requestId: opts.requestId ?? requestIdFor(req), createdAt: new Date(), started: performance.now(), via, keyId: null, scope: "", hops: [], trace: traceRequest(req.headers), notes: opts.notes };
   a.signal = requestBegun(a, req.signal);
   try {
     // The spool is at its bound: refuse before accepting (and recording) anything.
@@ -201,7 +201,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
  */
 export function recordEarlyFailure(req: ApiRequest, principal: Caller, err: unknown, opts: CallOptions = {}): ApiResponse {
   const a: Attempt = {
-    requestId: opts.requestId ?? newRequestId(),
+    requestId: opts.requestId ?? requestIdFor(req),
     createdAt: new Date(),
     started: performance.now(),
     via: opts.via ?? "messages",

@@ -6,7 +6,7 @@
  */
 import { AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
-import { newRequestId } from "../api/ids";
+import { requestIdFor } from "../api/ids";
 import { errorResponse } from "../api/error-response";
 import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { hasRole } from "./keys";
@@ -15,7 +15,7 @@ import { relayFailure } from "./passthrough";
 /** Runs a relayed endpoint: the caller authenticated as for /v1/messages, failures in the API's shape. */
 export function relayedEndpoint(fn: (req: ApiRequest, principal: Caller, requestId: string) => Promise<ApiResponse>) {
   return async (req: ApiRequest): Promise<ApiResponse> => {
-    const requestId = newRequestId();
+    const requestId = requestIdFor(req);
     try {
       const principal = await requirePrincipal(req, "gateway");
       return await fn(req, principal, requestId);

@@ -13,7 +13,7 @@
 import type { AppError } from "../api/errors";
 import { chatError, toChatError } from "./errors";
 import type { ApiRequest, ApiResponse, Handler } from "../api/http";
-import { newRequestId } from "../api/ids";
+import { requestIdFor } from "../api/ids";
 import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
 import { logger } from "../observability/logger";
 import { messagesEvents, type StreamEvent } from "./translated";
@@ -122,7 +122,7 @@ export function toChatCompletion(msg: AnthropicMessage, ids: ChatIds) {
  */
 export function openAIRoute(handler: (req: ApiRequest, requestId: string) => Promise<ApiResponse>): Handler {
   return async (req) => {
-    const requestId = newRequestId();
+    const requestId = requestIdFor(req);
     let res: ApiResponse;
     try {
       res = await handler(req, requestId);

@@ -91,11 +91,13 @@ function post(path: string, body: string, headers: Record<string, string> = {}):
   return `${lines.join("\r\n")}\r\n\r\n`;
 }
 
-function errorOf(received: string): { status: number; type: string; message: string } {
+function errorOf(received: string): { status: number; type: string; message: string; requestId: string | undefined; headerId: string | undefined } {
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1]);
-  const body = JSON.parse(received.slice(received.indexOf("\r\n\r\n") + 4)) as { type: string; error: { type: string; message: string } };
+  const at = received.indexOf("\r\n\r\n");
+  const headerId = /^request-id: (.*)$/im.exec(received.slice(0, at))?.[1]?.trim();
+  const body = JSON.parse(received.slice(at + 4)) as { type: string; error: { type: string; message: string }; request_id?: string };
   expect(body.type).toBe("error");
-  return { status, ...body.error };
+  return { status, ...body.error, requestId: body.request_id, headerId };
 }
 
 describe(`request timeouts (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
@@ -109,15 +111,30 @@ describe(`request timeouts (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () =
     expect(err.type).toBe("invalid_request_error");
     expect(err.message).toMatch(new RegExp(`did not arrive within ${BODY_MS} ms`));
 
-    // The handler that was waiting for the body got the same error, and recorded it.
+    // The handler that was waiting for the body got the same error, and recorded it under the id the 408 named.
+    expect(err.requestId).toMatch(/^req_/);
+    expect(err.headerId).toBe(err.requestId);
     const headers = { "x-api-key": server.adminKey };
-    const id = await eventually(async () => {
-      const { data } = (await (await fetch(`${server.url}/api/requests?limit=20`, { headers })).json()) as { data: { id: string; httpStatus: number }[] };
-      return data.find((d) => d.httpStatus === 408)?.id;
+    const record = await eventually(async () => {
+      const res = await fetch(`${server.url}/api/requests/${err.requestId}`, { headers });
+      return res.status === 200 ? ((await res.json()) as { id: string; httpStatus: number; errorType: string; errorMessage: string }) : undefined;
     });
-    const record = (await (await fetch(`${server.url}/api/requests/${id}`, { headers })).json()) as { errorType: string; errorMessage: string };
-    expect(record.errorType).toBe("invalid_request_error");
+    expect(record).toMatchObject({ id: err.requestId, httpStatus: 408, errorType: "invalid_request_error" });
     expect(record.errorMessage).toMatch(/did not arrive within/);
+  });
+
+  it("names the record's id in the 408 of an OpenAI-compatible request whose body did not arrive", async () => {
+    const body = JSON.stringify({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Slowly, please." }] });
+    const r = await dribble(post("/api/v1/chat/completions", body, { authorization: `Bearer ${server.adminKey}` }), body, 1_000);
+    const err = errorOf(r.received);
+    expect(err.status).toBe(408);
+    expect(err.headerId).toBe(err.requestId);
+    const headers = { "x-api-key": server.adminKey };
+    const record = await eventually(async () => {
+      const res = await fetch(`${server.url}/api/requests/${err.requestId}`, { headers });
+      return res.status === 200 ? ((await res.json()) as { id: string; via: string; httpStatus: number }) : undefined;
+    });
+    expect(record).toMatchObject({ id: err.requestId, via: "openai", httpStatus: 408 });
   });
 
   it("closes the connection of a request answered before its body arrived (a 401) at the body timeout", async () => {
