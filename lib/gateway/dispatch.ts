@@ -175,6 +175,8 @@ export async function dispatch(req: ApiRequest, a: Attempt, stream: boolean): Pr
       called = true;
       try {
         for (let retry = 0; ; retry++) {
+          // The client left (or the shutdown cut the request off) during routing or a wait: no call is started for nobody.
+          if (upstreamSignal(req, a).aborted) throw new APIUserAbortError();
           a.attempts++;
           // Before the first call: a process killed from here on still leaves the request's record.
           recordDispatched(a);

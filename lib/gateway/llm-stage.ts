@@ -3,11 +3,12 @@ import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import { planThinking } from "../models/thinking";
 import { createLlmClassifier } from "../routing/llm-classifier";
 import type { LlmStage } from "../routing/pipeline";
-import { traceClassifierCall, type RequestTrace } from "../telemetry/tracing";
+import { traceClassifierCall } from "../telemetry/tracing";
 import { capabilities } from "./capabilities";
+import type { Attempt } from "./messages";
 import { upstream } from "./upstream";
 
-const classify = createLlmClassifier<RequestTrace>(async ({ model, system, prompt, signal, context: trace }) => {
+const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, signal, context: a }) => {
   // Thinking off where the model allows it: the verdict is a few tokens of JSON.
   const plan = planThinking({ model, caps: capabilities().peek(model), intent: { thinking: "off" }, maxTokens: 64 });
   const body = {
@@ -18,10 +19,12 @@ const classify = createLlmClassifier<RequestTrace>(async ({ model, system, promp
     ...(plan.thinking ? { thinking: plan.thinking } : {}),
     ...(plan.effort ? { output_config: { effort: plan.effort } } : {}),
   };
+  // Cancelled at the classifier's timeout, and like the answer's call when the client leaves or the shutdown cuts the request off.
+  const cancel = a?.signal ? AbortSignal.any([signal, a.signal]) : signal;
   // A traced request's classifier call is a span of its own, its traceparent sent with it.
-  const call = trace ? traceClassifierCall(trace, model) : null;
+  const call = a?.trace ? traceClassifierCall(a.trace, model) : null;
   try {
-    const msg = (await upstream().post("/v1/messages", { body, signal, ...(call ? { headers: { traceparent: call.traceparent } } : {}) })) as Message;
+    const msg = (await upstream().post("/v1/messages", { body, signal: cancel, ...(call ? { headers: { traceparent: call.traceparent } } : {}) })) as Message;
     const text = msg.content.map((b) => (b.type === "text" ? b.text : "")).join("");
     return { text, usage: msg.usage as never };
   } catch (err) {
@@ -32,7 +35,7 @@ const classify = createLlmClassifier<RequestTrace>(async ({ model, system, promp
   }
 });
 
-/** The LLM stage for one request; `trace` when the request is traced. */
-export function llmStage(trace?: RequestTrace): LlmStage {
-  return (prompt, config) => classify(prompt, config, trace);
+/** The LLM stage for one request: its call goes with the request's signal and trace. */
+export function llmStage(a: Attempt): LlmStage {
+  return (prompt, config) => classify(prompt, config, a);
 }

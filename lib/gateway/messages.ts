@@ -178,7 +178,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     const { snapshot } = await routingConfig();
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
-      : await routeDecision(a.body, a.routable, principal, snapshot, pinStore, llmStage(a.trace));
+      : await routeDecision(a.body, a.routable, principal, snapshot, pinStore, llmStage(a));
     if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
     a.applied = applyDecision(a.body, a.decision);
     if (a.restored) a.applied.adjustments.push(`thinking blocks thinkgate held back put back into ${a.restored} earlier assistant message(s)`);

@@ -5,6 +5,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, type TestServer } from "../support/server";
+import { startUpstreamProxy } from "../support/upstream-proxy";
 
 let server: TestServer;
 let client: Anthropic;
@@ -180,4 +181,44 @@ describe("LLM classifier stage", () => {
     expect(rec.costTotal as number).toBeCloseTo(paid, 8);
     expect(rec.hops.filter((h) => h.kind === "answer").length).toBeGreaterThan(0);
   });
+});
+
+describe("LLM classifier stage, the client leaving during it", () => {
+  it("cancels the classifier's upstream call at once, makes no answer call, and records the request as left by its client", async () => {
+    const proxy = await startUpstreamProxy();
+    const s = await startServer({ env: { ANTHROPIC_BASE_URL: proxy.url } });
+    try {
+      proxy.target(`${s.url}/api/simulator`);
+      const put = await fetch(`${s.url}/api/settings`, {
+        method: "PUT",
+        headers: { "x-api-key": s.adminKey, "content-type": "application/json" },
+        // Every score ambiguous, so the LLM stage runs; its own timeout far beyond the test's bound.
+        body: JSON.stringify({ classifierThreshold: 0.5, classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 10_000 } }),
+      });
+      expect(put.status).toBe(200);
+      const leaving = new Anthropic({ baseURL: s.baseURL, apiKey: s.adminKey, maxRetries: 0 });
+      const controller = new AbortController();
+      // The classifier's call gets no answer; the answer's call, on another model, would.
+      const pending = leaving.messages
+        .create({ model: "claude-sonnet-4-6", max_tokens: 300, messages: [{ role: "user", content: "Suggest a name for a small bakery. [[sim:fault=hang@claude-haiku-4-5]]" }] }, { signal: controller.signal })
+        .catch((e: unknown) => e);
+      const classifier = await proxy.arrived("claude-haiku-4-5");
+      controller.abort();
+      expect(await pending).toBeInstanceOf(Anthropic.APIUserAbortError);
+      const left = Date.now();
+      expect(await classifier.ended).toBe("closed");
+      expect(Date.now() - left, "the classifier's call ran on after the client left").toBeLessThan(3_000);
+      const headers = { "x-api-key": s.adminKey };
+      const rec = await eventually(async () => {
+        const { data } = (await (await fetch(`${s.url}/api/requests?limit=5`, { headers })).json()) as { data: { id: string; httpStatus: number }[] };
+        return data[0];
+      });
+      expect(rec.httpStatus).toBe(499);
+      // Recorded: the request is over, and no call was made for its answer.
+      expect(proxy.calls.map((c) => c.model)).toEqual(["claude-haiku-4-5"]);
+    } finally {
+      await s.stop();
+      await proxy.close();
+    }
+  }, 60_000);
 });
