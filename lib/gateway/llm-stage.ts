@@ -6,6 +6,7 @@ import type { LlmStage } from "../routing/pipeline";
 import { traceClassifierCall } from "../telemetry/tracing";
 import { capabilities } from "./capabilities";
 import type { Attempt } from "./messages";
+import { recordDispatched } from "./record";
 import { upstream } from "./upstream";
 
 const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, signal, context: a }) => {
@@ -19,6 +20,8 @@ const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, si
     ...(plan.thinking ? { thinking: plan.thinking } : {}),
     ...(plan.effort ? { output_config: { effort: plan.effort } } : {}),
   };
+  // The call may be billed: a process killed during it still leaves the request's record (its cost unknown).
+  if (a) recordDispatched(a, { model });
   // Cancelled at the classifier's timeout, and like the answer's call when the client leaves or the shutdown cuts the request off.
   const cancel = a?.signal ? AbortSignal.any([signal, a.signal]) : signal;
   // A traced request's classifier call is a span of its own, its traceparent sent with it.
@@ -35,7 +38,7 @@ const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, si
   }
 });
 
-/** The LLM stage for one request: its call goes with the request's signal and trace. */
+/** The LLM stage for one request: its call goes with the request's signal and trace, and is journaled (recordDispatched). */
 export function llmStage(a: Attempt): LlmStage {
   return (prompt, config) => classify(prompt, config, a);
 }

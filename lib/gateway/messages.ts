@@ -76,8 +76,10 @@ export interface Attempt {
   keepThinking?: boolean;
   /** What the upstream calls go with (lib/gateway/shutdown.ts requestBegun): aborted when the client leaves or the shutdown cuts the request off. */
   signal?: AbortSignal;
-  /** Its provisional record in the spool, journaled as it was first sent upstream (record.ts recordDispatched); superseded by record(). */
+  /** Its provisional record in the spool, journaled before its first upstream call (record.ts recordDispatched); superseded by a later one, then by record(). */
   provisional?: Provisional | null;
+  /** The answer's first upstream call is journaled (recordDispatched): later calls add no provisional line. */
+  dispatched?: boolean;
 }
 
 /** Longest rejected standard answer kept in the record's hops. */

@@ -190,19 +190,27 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
 const INTERRUPTED_MESSAGE = "the gateway stopped (killed or crashed) before the response was complete; its usage and cost are unknown";
 
 /**
- * The request is about to be sent upstream for the first time: from here on
- * the upstream may bill it, and a process killed before record() would leave
- * no trace of it. Journals its provisional record (one synchronous append):
- * what is known now (key, decision, model, the request's texts as the final
- * record keeps them, redacted the same way when built), and the outcome of
- * a request the gateway stopped in the middle of, with the latency so far
- * (a floor). record() supersedes it. Once per request: retries, fallbacks and
- * an escalation's second call add nothing.
+ * The request is about to make an upstream call: from here on the upstream
+ * may bill it, and a process killed before record() would leave no trace of
+ * it. Journals its provisional record (one synchronous append): what is known
+ * now (key, decision, model, the request's texts as the final record keeps
+ * them, redacted the same way when built), and the outcome of a request the
+ * gateway stopped in the middle of, with the latency so far (a floor).
+ *
+ * `classifier`: the router's LLM classifier call (lib/gateway/llm-stage.ts),
+ * made before the request is decided: its line has no decision yet, and that
+ * call as a hop whose usage is unknown. The answer's first call journals the
+ * line again, decided, superseding it (Recorder.provisional); retries,
+ * fallbacks and an escalation's second call add nothing. record() supersedes
+ * whichever line is the last.
  */
-export function recordDispatched(a: Attempt): void {
-  if (a.provisional !== undefined) return;
+export function recordDispatched(a: Attempt, classifier?: { model: string }): void {
+  if (a.dispatched) return;
+  if (!classifier) a.dispatched = true;
   const outcome: Outcome = { status: "error", httpStatus: 502, errorType: INTERRUPTED, errorMessage: INTERRUPTED_MESSAGE, latencyMs: Math.round(performance.now() - a.started) };
-  a.provisional = recorder().provisional(a.requestId, recordInput(a, outcome));
+  const input = recordInput(a, outcome);
+  if (classifier) input.hops = [...input.hops, { kind: "classifier", routeId: null, model: classifier.model, usage: null }];
+  a.provisional = recorder().provisional(a.requestId, input, a.provisional);
 }
 
 /**

@@ -246,7 +246,7 @@ describe("recorder: requests in flight", () => {
   /** The gateway's record lines begin with their requestId; `state` says which of the two a stored row came from. */
   interface Req {
     requestId: string;
-    state: "interrupted" | "final";
+    state: "interrupted" | "final" | "routing";
   }
   /** Every row the database was handed (duplicates skipped as ON CONFLICT DO NOTHING skips them), and what it kept. */
   class Rows {
@@ -340,6 +340,39 @@ describe("recorder: requests in flight", () => {
     again.close();
     expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "final", c: "final", d: "interrupted" });
     expect(db.handed.filter((h) => h === "c:interrupted")).toEqual([]);
+  });
+
+  it("a request's later provisional line supersedes its earlier one: one line open for it, and after a kill the later one is stored, once", async () => {
+    const dir = tmp();
+    const first = new Recorder<Req>(reqStore(new Rows()), Journal.open({ dir, segmentBytes: 1 }), { intervalMs: 60_000 });
+    const routing = first.provisional("a", { requestId: "a", state: "routing" });
+    first.provisional("b", interrupted("b"));
+    const answering = first.provisional("a", interrupted("a"), routing);
+    expect(answering).not.toBe(routing);
+    expect(first.provisionalOpen).toBe(2);
+    // Killed: no final record, no close.
+    const db = new Rows();
+    const next = new Recorder<Req>(reqStore(db), Journal.open({ dir }), { intervalMs: 1 });
+    expect(await next.flush(5_000)).toBe(true);
+    expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "interrupted" });
+    expect(db.handed.filter((h) => h.startsWith("a:"))).toEqual(["a:interrupted"]);
+    expect(next.status().spool!.bytes).toBe(0);
+    next.close();
+  });
+
+  it("a final record supersedes the last of its request's provisional lines and leaves the spool empty", async () => {
+    const dir = tmp();
+    const db = new Rows();
+    const journal = Journal.open({ dir });
+    const rec = new Recorder<Req>(reqStore(db), journal, { intervalMs: 1 });
+    const routing = rec.provisional("r1", { requestId: "r1", state: "routing" });
+    const answering = rec.provisional("r1", interrupted("r1"), routing);
+    rec.add(final("r1"), answering);
+    expect(rec.provisionalOpen).toBe(0);
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(db.handed).toEqual(["r1:final"]);
+    expect(journal.bytes).toBe(0);
+    rec.close();
   });
 
   /** A long request in flight while 40 short ones start and finish, written in four batches; 200-byte segments. */

@@ -25,9 +25,10 @@
  * Without a journal (THINKGATE_SPOOL_DIR=off) the queue is memory only and
  * drops its oldest records past the bound.
  *
- * A request in flight has a provisional line (provisional(): journaled when
- * it is sent upstream, never queued): the record it would have if the
- * process died then. Its final record supersedes it; until then the journal
+ * A request in flight has a provisional line (provisional(): journaled before
+ * each step of it that the upstream may bill, never queued): the record it
+ * would have if the process died then. A later provisional line of the same
+ * request supersedes it, and its final record the last; until then the journal
  * is not confirmed past it, so its segment stays. A replay pairs an earlier
  * run's provisional lines with their final records by key (the requestId);
  * those left without one, once the earlier runs' lines are all read, are
@@ -252,21 +253,25 @@ export class Recorder<I> {
    * Journals a provisional record for the request `key` (its requestId):
    * `input` is the record it is to have if the process dies before its final
    * one is added (add(final, provisional)). One synchronous append; nothing
-   * is queued. Null without a journal, or when the append failed (then only
-   * the final record keeps the request).
+   * is queued. `supersedes`: the request's earlier provisional line, which
+   * this one replaces once appended (a replay keeps the last line of a key).
+   * Returns the line that now stands for the request: null without a journal;
+   * when the append failed, the earlier line (or null: then only the final
+   * record keeps the request).
    */
-  provisional(key: string, input: I): Provisional | null {
+  provisional(key: string, input: I, supersedes?: Provisional | null): Provisional | null {
     if (!this.journal) return null;
     const json = JSON.stringify(input);
     const line = `${PROVISIONAL_PREFIX}${JSON.stringify(key)}${json.length > 2 ? "," : ""}${json.slice(1)}`;
     try {
       const p: Provisional = { key, start: startOf(this.journal.append(line), line), line };
+      if (supersedes) this.live.delete(supersedes);
       this.live.add(p);
       return p;
     } catch (err) {
       this.stats.journalErrors++;
       logger.error({ err: (err as Error).message, dir: this.journal.dir }, "recorder: could not append a provisional record to the spool");
-      return null;
+      return supersedes ?? null;
     }
   }
 
@@ -357,7 +362,12 @@ export class Recorder<I> {
     const earlier = e.start.segment < this.runSegment;
     const key = provisionalKey(e.text);
     if (key !== null) {
-      if (earlier) this.orphans.set(key, { line: e.text, start: e.start, end: e.end });
+      // A later line of the same request (a superseding one, or a copy carried forward) stands for it:
+      // taken out and put back, so that `orphans` stays in the order of the lines' starts.
+      if (earlier) {
+        this.orphans.delete(key);
+        this.orphans.set(key, { line: e.text, start: e.start, end: e.end });
+      }
       return { line: null, end: e.end };
     }
     if (earlier && this.orphans.size) {

@@ -8,6 +8,7 @@
  *
  *  - SIGKILL mid-load, restart on the same database and spool;
  *  - SIGKILL while a streamed answer is in flight: the request is stored as interrupted;
+ *  - SIGKILL during the router's LLM classifier call, before any answer call: the same;
  *  - the database unavailable for 10 s under load (PostgreSQL: a TCP proxy in
  *    this file cuts and refuses connections; SQLite: another connection holds
  *    an exclusive write lock, so inserts fail with SQLITE_BUSY);
@@ -31,6 +32,7 @@ import { storeLines } from "../../lib/recorder/store";
 import { Browser } from "../support/browser";
 import { startCannedUpstream } from "../support/canned-upstream";
 import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
+import { startUpstreamProxy } from "../support/upstream-proxy";
 
 const kind = testDbKind();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -343,6 +345,50 @@ describe(`no lost records (${kind})`, () => {
     expect(listed!.data.find((r) => r.id === cutId)).toMatchObject({ pricingStatus: "unpriced" });
     await assertNoneLost(url, [cutId], "SIGKILL mid-stream");
     expect(await interruptedIds(url)).toEqual([cutId]);
+    await eventually(async () => ((await health(second)).body.recorder.spoolBytes === 0 ? true : undefined));
+  }, TIMEOUT);
+
+  it("SIGKILL while the router's LLM classifier call is in flight, before any answer call: after a restart the request has its record, interrupted, with that call, its cost unknown", async () => {
+    const url = await database();
+    const dir = spool();
+    const proxy = await startUpstreamProxy();
+    cleanups.push(() => proxy.close());
+    const first = await startServer({ databaseUrl: url, spoolDir: dir, env: { ANTHROPIC_BASE_URL: proxy.url } });
+    cleanups.push(() => first.stop());
+    proxy.target(`${first.url}/api/simulator`);
+    const put = await fetch(`${first.url}/api/settings`, {
+      method: "PUT",
+      headers: { "x-api-key": first.adminKey, "content-type": "application/json" },
+      // Every score ambiguous, so the LLM stage runs.
+      body: JSON.stringify({ classifierThreshold: 0.5, classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 10_000 } }),
+    });
+    expect(put.status).toBe(200);
+    // The classifier's call is held: no answer comes for it.
+    const pending = fetch(`${first.url}/api/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": first.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Name a bakery, and mail me at ann@example.com [[sim:fault=hang@claude-haiku-4-5]]" }] }),
+    }).catch(() => undefined);
+    await proxy.arrived("claude-haiku-4-5");
+    first.proc.kill("SIGKILL");
+    await waitExit(first);
+    await pending;
+    expect(proxy.calls.map((c) => c.model)).toEqual(["claude-haiku-4-5"]);
+
+    const second = await startServer({ databaseUrl: url, spoolDir: dir });
+    cleanups.push(() => second.stop());
+    const [id] = await eventually(async () => {
+      const ids = await interruptedIds(url);
+      return ids.length ? ids : undefined;
+    }, 30_000);
+    expect(await interruptedIds(url)).toEqual([id]);
+    type View = { status: string; httpStatus: number; errorType: string | null; prompt: string | null; requestedModel: string; keyId: string | null; costTotal: number | null; hops: { kind: string; model: string; costUsd: number | null }[] };
+    const rec = (await (await fetch(`${second.url}/api/requests/${id}`, { headers: { "x-api-key": first.adminKey } })).json()) as View;
+    expect(rec).toMatchObject({ status: "error", httpStatus: 502, errorType: "interrupted", requestedModel: "claude-sonnet-4-6", costTotal: null });
+    expect(rec.keyId).not.toBeNull();
+    expect(rec.prompt).toContain("mail me at [redacted:email]");
+    // The call that may have been billed is on the record, its cost unknown.
+    expect(rec.hops.find((h) => h.kind === "classifier")).toMatchObject({ model: "claude-haiku-4-5", costUsd: null });
     await eventually(async () => ((await health(second)).body.recorder.spoolBytes === 0 ? true : undefined));
   }, TIMEOUT);
 
