@@ -13,7 +13,7 @@ function uniform(n: number, o: number, t: number, cell: Partial<ReasoningSample>
 
 function std(n: number, over: Partial<StandardCell> = {}): StandardCell {
   // 500 input and 100 output tokens each on Haiku 4.5 ($1 / $5): $0.001 per request.
-  return { band: 0, task: "", app: "", model: "claude-haiku-4-5", n, input: 500 * n, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 100 * n, cost: 0.001 * n, ...over };
+  return { band: 0, task: "", app: "", model: "claude-haiku-4-5", n, input: 500 * n, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 100 * n, cost: 0.001 * n, before: 0, ...over };
 }
 
 function ctx(samples: ReasoningSample[]): CounterfactualContext {
@@ -86,15 +86,26 @@ describe("estimateCell", () => {
   it("prices fractional means (measured averages) to the whole token over the cell", () => {
     // 21 samples: means of 3,333.33 thinking and 666.67 output tokens, priced for 3 requests.
     const samples: ReasoningSample[] = [{ band: 0, task: "", app: "", n: 21, output: 14_000, thinking: 70_000, generatedSq: 21 * 4000 ** 2 }];
-    const e = estimateCell({ band: 0, task: "", app: "", model: "x", n: 3, input: 3000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 3 }, ctx(samples))!;
+    const e = estimateCell({ band: 0, task: "", app: "", model: "x", n: 3, input: 3000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 3, before: 0 }, ctx(samples))!;
     expect(e.cost).toBeCloseTo(3000 * 5e-6 + 12_000 * 25e-6, 9);
   });
 
 
   it("prices one request on the reasoning model with the pool's means", () => {
     const samples = [uniform(25, 1000, 4000)];
-    const e = estimateCell({ band: 0, task: "", app: "", model: "x", n: 1, input: 2000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 1 }, ctx(samples))!;
+    const e = estimateCell({ band: 0, task: "", app: "", model: "x", n: 1, input: 2000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 1, before: 0 }, ctx(samples))!;
     expect(e.basis).toBe("cell");
     expect(e.cost).toBeCloseTo(2000 * 5e-6 + 5000 * 25e-6, 12);
+  });
+
+  it("adds what the calls before the answer cost as they cost, not at the reasoning model's rates", () => {
+    // The answer's 2,000 prompt tokens are priced on the reasoning model; the classifier's call cost $0.0007.
+    const samples = [uniform(25, 1000, 4000)];
+    const e = estimateCell({ band: 0, task: "", app: "", model: "x", n: 1, input: 2000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 1, before: 0.0007 }, ctx(samples))!;
+    expect(e.cost).toBeCloseTo(2000 * 5e-6 + 5000 * 25e-6 + 0.0007, 12);
+    const lit = estimateCell({ band: 0, task: "", app: "", model: "x", n: 2, input: 4000, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, output: 200, before: 0.0014 }, ctx([]))!;
+    expect(lit.basis).toBe("literature");
+    expect(lit.cost).toBeCloseTo(4000 * 5e-6 + (200 + 2 * 9000) * 25e-6 + 0.0014, 12);
+    expect(lit.low).toBeCloseTo(4000 * 5e-6 + (200 + 2 * 8000) * 25e-6 + 0.0014, 12);
   });
 });

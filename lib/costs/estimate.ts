@@ -148,14 +148,20 @@ function costOfCell(p: Prompt, output: number, thinking: number, price: PriceRow
 
 /**
  * What `p.n` standard requests sharing a cell would have cost on the reasoning
- * route, or null when the reasoning model is unpriced.
+ * route, or null when the reasoning model is unpriced. The cell's tokens are
+ * the answers' own: the calls before them (the LLM classifier's) are not
+ * priced at the reasoning model's rates but added as they cost (`before`),
+ * paid whichever route answered.
  */
 export function estimateCell(p: Omit<StandardCell, "cost">, ctx: CounterfactualContext): (Estimate & { pool: Pool | null }) | null {
   const price = ctx.priceFor(p.model);
   if (!price || p.n <= 0) return null;
   const outRate = price.output / 1e6;
   const found = ctx.pools.find(p.band, p.task, p.app);
-  const cost = (output: number, thinking: number) => costOfCell(p, output, thinking, price);
+  const cost = (output: number, thinking: number) => {
+    const answers = costOfCell(p, output, thinking, price);
+    return answers === null ? null : answers + p.before;
+  };
   if (found) {
     const total = cost(found.meanOutput, found.meanThinking);
     if (total === null) return null;

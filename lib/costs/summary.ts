@@ -63,7 +63,7 @@ async function counterfactualContext(): Promise<Omit<CounterfactualContext, "poo
 }
 
 function topRow(t: TopRequestRow, ctx: CounterfactualContext): TopRequest {
-  const { status, task, app, inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, outputTokens, thinkingTokens: _t, ...rest } = t;
+  const { status, task, app, inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, outputTokens, thinkingTokens: _t, before, ...rest } = t;
   let reasoningWouldCost: number | null = null;
   let reasoningBasis: TopRequest["reasoningBasis"] = "not compared";
   if (t.tier === "reasoning") {
@@ -71,7 +71,7 @@ function topRow(t: TopRequestRow, ctx: CounterfactualContext): TopRequest {
     reasoningBasis = "actual";
   } else if (status === "ok") {
     const prompt = inputTokens + cacheWrite5mTokens + cacheWrite1hTokens + cacheReadTokens;
-    const e = estimateCell({ n: 1, input: inputTokens, cacheWrite5m: cacheWrite5mTokens, cacheWrite1h: cacheWrite1hTokens, cacheRead: cacheReadTokens, output: outputTokens, band: sizeBand(prompt), task, app, model: t.servedModel }, ctx);
+    const e = estimateCell({ n: 1, input: inputTokens, cacheWrite5m: cacheWrite5mTokens, cacheWrite1h: cacheWrite1hTokens, cacheRead: cacheReadTokens, output: outputTokens, before, band: sizeBand(prompt), task, app, model: t.servedModel }, ctx);
     reasoningWouldCost = e?.cost ?? null;
     reasoningBasis = e ? e.basis : "unpriced";
   } else {

@@ -40,6 +40,17 @@ export interface RequestRecordRow {
   cacheReadTokens: number;
   outputTokens: number;
   thinkingTokens: number;
+  /**
+   * The served answer's own buckets and cost (the columns above sum every upstream call); null when it
+   * reported no usage. Optional: rows built elsewhere (the synthetic seed) leave them out and read the totals.
+   */
+  answerInputTokens?: number | null;
+  answerCacheWrite5mTokens?: number | null;
+  answerCacheWrite1hTokens?: number | null;
+  answerCacheReadTokens?: number | null;
+  answerOutputTokens?: number | null;
+  answerThinkingTokens?: number | null;
+  answerCost?: number | null;
   /** "unknown": the gateway stopped before the answer's usage came (an interrupted request, build.ts INTERRUPTED). */
   pricingStatus: "priced" | "unpriced" | "not_billed" | "unknown";
   costInput: number | null;

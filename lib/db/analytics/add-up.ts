@@ -26,6 +26,6 @@ export function addUp<R extends object>(rows: readonly R[], keyOf: (r: R) => str
 }
 
 export const addUpStandardCells = (rows: readonly StandardCellRow[]) =>
-  addUp(rows, (r) => JSON.stringify([r.band, r.task, r.app, r.model]), ["n", "input", "cacheWrite5m", "cacheWrite1h", "cacheRead", "output", "cost"]);
+  addUp(rows, (r) => JSON.stringify([r.band, r.task, r.app, r.model]), ["n", "input", "cacheWrite5m", "cacheWrite1h", "cacheRead", "output", "cost", "before"]);
 export const addUpReasoningSamples = (rows: readonly ReasoningSampleRow[]) => addUp(rows, (r) => JSON.stringify([r.band, r.task, r.app]), ["n", "output", "thinking", "generatedSq"]);
 export const addUpDayGroups = (rows: readonly DayGroupRow[]) => addUp(rows, (r) => JSON.stringify([r.day, r.key, r.via]), ["requests", "priced", "unpriced", "cost"]);

@@ -95,6 +95,7 @@ export function toTopRow(row: Record<string, unknown>): TopRequestRow {
     cacheReadTokens: num(row.cacheReadTokens),
     outputTokens: num(row.outputTokens),
     thinkingTokens: num(row.thinkingTokens),
+    before: num(row.before),
   };
 }
 
@@ -128,8 +129,9 @@ export function topSql(fromId: string, toId: string, limit: number, from: Prisma
   return Prisma.sql`
     SELECT r."id", r."createdAt", r."routeId", r."routeName", r."servedModel", r."tier", r."costTotal",
            r."counterfactualCost", substr(coalesce(r."prompt", ''), 1, 140) AS "promptPreview",
-           r."status", r."task", r."app", r."inputTokens", r."cacheWrite5mTokens", r."cacheWrite1hTokens",
-           r."cacheReadTokens", r."outputTokens", r."thinkingTokens"
+           r."status", r."task", r."app", ${A_INPUT} AS "inputTokens", ${A_CACHE_W5} AS "cacheWrite5mTokens",
+           ${A_CACHE_W1} AS "cacheWrite1hTokens", ${A_CACHE_R} AS "cacheReadTokens", ${A_OUTPUT} AS "outputTokens",
+           ${A_THINKING} AS "thinkingTokens", ${BEFORE_ANSWER} AS "before"
     FROM ${from}
     WHERE r."costTotal" IS NOT NULL AND r."id" >= ${fromId} AND r."id" < ${toId}
     ORDER BY r."costTotal" DESC, r."id" DESC
@@ -190,21 +192,38 @@ export function listSql(columns: Prisma.Sql, conditions: Prisma.Sql[], cursor: s
 /** Traffic that does not recur and is not routed: calibration experiments and the playground (column via). */
 const ONE_OFF = Prisma.sql`"via" NOT IN ('calibration', 'playground')`;
 
-/** The prompt-size band of lib/costs/estimate.ts SIZE_BANDS (input and cache tokens). */
+/**
+ * The served answer's own tokens and cost. A record's token columns sum every
+ * upstream call (the LLM classifier's included); the savings price only the
+ * answer's at the reasoning model's rates. A record of one call stored before
+ * the answer's columns were kept has them null: its totals are the answer's.
+ */
+const answer = (column: string) => Prisma.raw(`coalesce("answer${column[0]!.toUpperCase()}${column.slice(1)}", "${column}")`);
+const A_INPUT = answer("inputTokens");
+const A_CACHE_W5 = answer("cacheWrite5mTokens");
+const A_CACHE_W1 = answer("cacheWrite1hTokens");
+const A_CACHE_R = answer("cacheReadTokens");
+const A_OUTPUT = answer("outputTokens");
+const A_THINKING = answer("thinkingTokens");
+/** What the calls before the answer cost (the classifier's, an escalated answer's): paid whichever route answered. */
+const BEFORE_ANSWER = Prisma.sql`("costTotal" - coalesce("answerCost", "costTotal"))`;
+
+/** The prompt-size band of lib/costs/estimate.ts SIZE_BANDS (the answer's input and cache tokens). */
+const A_PROMPT = Prisma.sql`(${A_INPUT} + ${A_CACHE_W5} + ${A_CACHE_W1} + ${A_CACHE_R})`;
 const BAND = Prisma.sql`CASE
-    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 1000 THEN 0
-    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 4000 THEN 1
-    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 16000 THEN 2
-    WHEN ("inputTokens" + "cacheWrite5mTokens" + "cacheWrite1hTokens" + "cacheReadTokens") < 64000 THEN 3
+    WHEN ${A_PROMPT} < 1000 THEN 0
+    WHEN ${A_PROMPT} < 4000 THEN 1
+    WHEN ${A_PROMPT} < 16000 THEN 2
+    WHEN ${A_PROMPT} < 64000 THEN 3
     ELSE 4 END`;
 
 /** Complete, priced, routed standard requests with ids in [fromId, toId), per comparability cell and served model. */
 export function standardCellsSql(fromId: string, toId: string): Prisma.Sql {
   return Prisma.sql`
     SELECT ${BAND} AS "band", coalesce("task", '') AS "task", coalesce("app", '') AS "app", "servedModel" AS "model",
-           count(*) AS "n", sum("inputTokens") AS "input", sum("cacheWrite5mTokens") AS "cacheWrite5m",
-           sum("cacheWrite1hTokens") AS "cacheWrite1h", sum("cacheReadTokens") AS "cacheRead",
-           sum("outputTokens") AS "output", sum("costTotal") AS "cost"
+           count(*) AS "n", sum(${A_INPUT}) AS "input", sum(${A_CACHE_W5}) AS "cacheWrite5m",
+           sum(${A_CACHE_W1}) AS "cacheWrite1h", sum(${A_CACHE_R}) AS "cacheRead",
+           sum(${A_OUTPUT}) AS "output", sum("costTotal") AS "cost", sum(${BEFORE_ANSWER}) AS "before"
     FROM "RequestRecord"
     WHERE "id" >= ${fromId} AND "id" < ${toId} AND "tier" = 'standard' AND "status" = 'ok'
       AND "costTotal" IS NOT NULL AND ${ONE_OFF}
@@ -220,8 +239,8 @@ export function standardCellsSql(fromId: string, toId: string): Prisma.Sql {
 export function reasoningSamplesSql(fromId: string, toId: string): Prisma.Sql {
   return Prisma.sql`
     SELECT ${BAND} AS "band", coalesce("task", '') AS "task", coalesce("app", '') AS "app", count(*) AS "n",
-           sum("outputTokens") AS "output", sum("thinkingTokens") AS "thinking",
-           sum(("outputTokens" + "thinkingTokens") * 1.0 * ("outputTokens" + "thinkingTokens")) AS "generatedSq"
+           sum(${A_OUTPUT}) AS "output", sum(${A_THINKING}) AS "thinking",
+           sum((${A_OUTPUT} + ${A_THINKING}) * 1.0 * (${A_OUTPUT} + ${A_THINKING})) AS "generatedSq"
     FROM "RequestRecord"
     WHERE "id" >= ${fromId} AND "id" < ${toId} AND "tier" = 'reasoning' AND "status" = 'ok'
       AND NOT "escalated" AND ${ONE_OFF}
@@ -268,7 +287,7 @@ export function toStandardCell(row: Record<string, unknown>): StandardCellRow {
   return {
     band: num(row.band), task: String(row.task ?? ""), app: String(row.app ?? ""), model: String(row.model), n: num(row.n),
     input: num(row.input), cacheWrite5m: num(row.cacheWrite5m), cacheWrite1h: num(row.cacheWrite1h), cacheRead: num(row.cacheRead),
-    output: num(row.output), cost: num(row.cost),
+    output: num(row.output), cost: num(row.cost), before: num(row.before),
   };
 }
 

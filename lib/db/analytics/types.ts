@@ -71,6 +71,8 @@ export interface TopRequestRow {
   cacheReadTokens: number;
   outputTokens: number;
   thinkingTokens: number;
+  /** What the calls before the answer cost (the LLM classifier's): the token fields above are the answer's own. */
+  before: number;
 }
 
 /** Complete, priced standard requests of one comparability cell and served model (lib/costs/estimate.ts). */
@@ -85,7 +87,10 @@ export interface StandardCellRow {
   cacheWrite1h: number;
   cacheRead: number;
   output: number;
+  /** Actual cost, every call included. */
   cost: number;
+  /** What the calls before the answers cost (the LLM classifier's): paid whichever route answered. The token sums are the answers' own. */
+  before: number;
 }
 
 /** Complete reasoning requests of one cell: sums for the mean and variance of what they generated. */
