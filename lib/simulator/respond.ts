@@ -130,8 +130,8 @@ function mentionAt(prompt: string, name: string): number {
  * "Read notes.txt" must pick Read, not a tool named in a reminder).
  */
 function chooseTool(body: Obj, prompt: string): Obj | undefined {
-  // Toolsets have no name of their own: the simulator calls only tools it can name.
-  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter((t): t is Obj => isObj(t) && typeof t.name === "string") : [];
+  // Toolsets have no name of their own: the simulator calls only tools it can name. Server tools run upstream (serverTools).
+  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter((t): t is Obj => isObj(t) && typeof t.name === "string" && serverToolOf(t) === null) : [];
   if (tools.length === 0) return undefined;
   const tc = isObj(body.tool_choice) ? body.tool_choice : undefined;
   if (tc?.type === "none") return undefined;
@@ -145,6 +145,53 @@ function chooseTool(body: Obj, prompt: string): Obj | undefined {
   }
   if (named) return named;
   return tc?.type === "any" ? tools[0] : undefined;
+}
+
+/** The server tool a tool definition declares (web_search_20250305, web_fetch_20250910, …), or null for a client tool. */
+function serverToolOf(t: Obj): "web_search" | "web_fetch" | null {
+  const type = typeof t.type === "string" ? t.type : "";
+  return type.startsWith("web_search_") ? "web_search" : type.startsWith("web_fetch_") ? "web_fetch" : null;
+}
+
+/**
+ * The server tools the answer uses: each web search and web fetch tool the
+ * request declares is used once, before the answer's text, as the API runs
+ * them upstream (a server_tool_use block and its result), and counted in
+ * usage.server_tool_use, which the API bills per use.
+ */
+function serverTools(body: Obj, query: string, ids: () => string): { blocks: ContentBlock[]; search: number; fetch: number } {
+  const kinds = Array.isArray(body.tools) ? (body.tools as unknown[]).filter(isObj).map(serverToolOf) : [];
+  const blocks: ContentBlock[] = [];
+  const caller = { type: "direct" } as const;
+  const q = query.slice(0, 200) || "query";
+  const search = kinds.includes("web_search") ? 1 : 0;
+  const fetch = kinds.includes("web_fetch") ? 1 : 0;
+  if (search) {
+    const id = `srvtoolu_01${ids()}`;
+    blocks.push({ type: "server_tool_use", id, name: "web_search", input: { query: q }, caller } as ContentBlock);
+    blocks.push({
+      type: "web_search_tool_result",
+      tool_use_id: id,
+      caller,
+      content: [{ type: "web_search_result", url: "https://example.com/simulated", title: "Simulated result", encrypted_content: "c2ltdWxhdGVk", page_age: null }],
+    } as ContentBlock);
+  }
+  if (fetch) {
+    const id = `srvtoolu_01${ids()}`;
+    blocks.push({ type: "server_tool_use", id, name: "web_fetch", input: { url: "https://example.com/simulated" }, caller } as ContentBlock);
+    blocks.push({
+      type: "web_fetch_tool_result",
+      tool_use_id: id,
+      caller,
+      content: {
+        type: "web_fetch_result",
+        url: "https://example.com/simulated",
+        retrieved_at: null,
+        content: { type: "document", source: { type: "text", media_type: "text/plain", data: "Simulated page." }, title: "Simulated page", citations: null },
+      },
+    } as ContentBlock);
+  }
+  return { blocks, search, fetch };
 }
 
 /** The schema of `output_config.format` (structured outputs), when the request asks for one. */
@@ -216,6 +263,7 @@ export async function simulateMessage(body: Obj, entry: CatalogEntry, directives
     thinkingTokens = raw;
   };
 
+  let used: ReturnType<typeof serverTools> = { blocks: [], search: 0, fetch: 0 };
   if (maxTokens === 0) {
     // Pre-warm (§2.2): the cache is written, nothing is generated.
     return finish(0);
@@ -262,6 +310,11 @@ export async function simulateMessage(body: Obj, entry: CatalogEntry, directives
     stopReason = "tool_use";
     return finish(outputTokens);
   }
+
+  // Server tools run before the answer's text; the simulator does not search, it only bills as if it had.
+  if (directives.answer !== "refusal") used = serverTools(body, facts.text, () => uniqueIds.base62(22));
+  content.push(...used.blocks);
+  for (const b of used.blocks) if (b.type === "server_tool_use") outputTokens += estimateTokens(JSON.stringify(b.input));
 
   const schema = outputSchema(body);
   let text: string;
@@ -334,7 +387,7 @@ export async function simulateMessage(body: Obj, entry: CatalogEntry, directives
       cache_creation: { ephemeral_5m_input_tokens: cache.write5m, ephemeral_1h_input_tokens: cache.write1h },
       output_tokens: output,
       output_tokens_details: { thinking_tokens: thinkingTokens },
-      server_tool_use: null,
+      server_tool_use: used.search || used.fetch ? { web_search_requests: used.search, web_fetch_requests: used.fetch } : null,
       service_tier: "standard",
       inference_geo: typeof body.inference_geo === "string" ? body.inference_geo : "global",
       speed: body.speed === "fast" ? "fast" : "standard",

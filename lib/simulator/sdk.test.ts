@@ -65,6 +65,31 @@ describe("simulator via @anthropic-ai/sdk", () => {
     expect(final.content).toEqual(created.content);
   });
 
+  it("server tools: a web search and a web fetch are used once and counted in usage, streamed as when not", async () => {
+    const params = {
+      model: "claude-sonnet-4-6",
+      max_tokens: 800,
+      tools: [{ type: "web_search_20250305" as const, name: "web_search" as const }, { type: "web_fetch_20250910" as const, name: "web_fetch" as const }],
+      messages: [{ role: "user" as const, content: "What is new in the Lisbon city council this week?" }],
+    };
+    const msg = await client.messages.create(params);
+    expect(msg.content.map((b) => b.type)).toEqual(["server_tool_use", "web_search_tool_result", "server_tool_use", "web_fetch_tool_result", "text"]);
+    expect(msg.usage.server_tool_use).toEqual({ web_search_requests: 1, web_fetch_requests: 1 });
+    const s = client.messages.stream(params);
+    const starts: unknown[] = [];
+    s.on("streamEvent", (e) => {
+      if (e.type === "message_start") starts.push(e.message.usage.server_tool_use);
+    });
+    const streamed = await s.finalMessage();
+    // Counted when the tools have run: message_start says 0, message_delta the total.
+    expect(starts).toEqual([{ web_search_requests: 0, web_fetch_requests: 0 }]);
+    expect(streamed.usage.server_tool_use).toEqual({ web_search_requests: 1, web_fetch_requests: 1 });
+    expect(streamed.content.map((b) => b.type)).toEqual(msg.content.map((b) => b.type));
+    // Without a server tool, none is used.
+    const plain = await client.messages.create({ ...params, tools: undefined });
+    expect(plain.usage.server_tool_use).toBeNull();
+  });
+
   it("a 400 surfaces as BadRequestError with the API's message", async () => {
     const err = await client.messages
       .create({ model: "claude-opus-4-7", max_tokens: 4_000, thinking: { type: "enabled", budget_tokens: 2_000 }, messages: [{ role: "user", content: "hi" }] })

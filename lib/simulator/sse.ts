@@ -50,7 +50,11 @@ export function messageFrames(message: Message, thinkingTokens: number, seed: nu
     frame({
       type: "message_start",
       // Content arrives in blocks; usage starts with the input side and a token or so of output.
-      message: { ...message, content: [], stop_reason: null, stop_sequence: null, stop_details: null, usage: { ...u, output_tokens: Math.min(1, u.output_tokens), output_tokens_details: null } },
+      // Server tools have not run yet: their counts come with message_delta.
+      message: {
+        ...message, content: [], stop_reason: null, stop_sequence: null, stop_details: null,
+        usage: { ...u, output_tokens: Math.min(1, u.output_tokens), output_tokens_details: null, server_tool_use: u.server_tool_use ? { web_search_requests: 0, web_fetch_requests: 0 } : null },
+      },
     }),
     frame({ type: "ping" }),
   );
@@ -84,6 +88,16 @@ export function messageFrames(message: Message, thinkingTokens: number, seed: nu
         }
         break;
       }
+      case "server_tool_use": {
+        frames.push(frame({ type: "content_block_start", index, content_block: { ...block, input: {} } }));
+        frames.push(frame({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } }));
+        break;
+      }
+      case "web_search_tool_result":
+      case "web_fetch_tool_result":
+        // A server tool's result arrives whole in its content_block_start.
+        frames.push(frame({ type: "content_block_start", index, content_block: block }));
+        break;
       default:
         break;
     }
@@ -101,7 +115,7 @@ export function messageFrames(message: Message, thinkingTokens: number, seed: nu
         cache_read_input_tokens: u.cache_read_input_tokens,
         output_tokens: u.output_tokens,
         output_tokens_details: u.output_tokens_details,
-        server_tool_use: null,
+        server_tool_use: u.server_tool_use,
       },
     }),
     frame({ type: "message_stop" }),
