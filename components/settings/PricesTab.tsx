@@ -69,6 +69,7 @@ function PriceTable({ rows, filter, onAdd }: { rows: PriceView[]; filter: string
           <TH align="right">Cache write 1h</TH>
           <TH align="right">Cache read</TH>
           <TH align="right">Output</TH>
+          <TH align="right">Web search / fetch</TH>
           {onAdd ? <TH align="right">Actions</TH> : null}
         </TR>
       </THead>
@@ -86,6 +87,7 @@ function PriceTable({ rows, filter, onAdd }: { rows: PriceView[]; filter: string
               <TD align="right">{rate(p.cacheWrite1h)}</TD>
               <TD align="right">{rate(p.cacheRead)}</TD>
               <TD align="right">{rate(p.output)}</TD>
+              <TD align="right">{fees(p)}</TD>
               {onAdd ? (
                 <TD align="right">
                   {inEffect.has(p.id) ? (
@@ -103,9 +105,15 @@ function PriceTable({ rows, filter, onAdd }: { rows: PriceView[]; filter: string
   );
 }
 
+/** Server tools' fees per use; a request that used a tool without a fee is unpriced. */
+function fees(p: PriceView): string {
+  const one = (v: number | null) => (v === null ? "not set" : `$${v}`);
+  return `${one(p.webSearchFee)} / ${one(p.webFetchFee)}`;
+}
+
 function PriceForm({ initialModel, onDone }: { initialModel: string; onDone: () => void }) {
   const today = new Date().toISOString().slice(0, 10);
-  const [f, setF] = useState({ model: initialModel, effectiveFrom: today, input: "", cacheWrite5m: "", cacheWrite1h: "", cacheRead: "", output: "" });
+  const [f, setF] = useState({ model: initialModel, effectiveFrom: today, input: "", cacheWrite5m: "", cacheWrite1h: "", cacheRead: "", output: "", webSearchFee: "", webFetchFee: "" });
   const save = useChange(addPrice, [settingsKeys.prices]);
   const errors = save.error && isApiError(save.error) ? fieldErrors(save.error.message) : {};
   const set = (patch: Partial<typeof f>) => setF({ ...f, ...patch });
@@ -130,6 +138,9 @@ function PriceForm({ initialModel, onDone }: { initialModel: string; onDone: () 
         cacheWrite1h: n(f.cacheWrite1h),
         cacheRead: n(f.cacheRead),
         output: n(f.output),
+        // Empty: no fee known, and a request that used the tool stays unpriced.
+        webSearchFee: f.webSearchFee.trim() === "" ? null : Number(f.webSearchFee),
+        webFetchFee: f.webFetchFee.trim() === "" ? null : Number(f.webFetchFee),
       },
       { onSuccess: onDone },
     );
@@ -155,6 +166,11 @@ function PriceForm({ initialModel, onDone }: { initialModel: string; onDone: () 
         {money("cacheWrite5m", "Cache write 5m $/MTok")}
         {money("cacheWrite1h", "Cache write 1h $/MTok")}
         {money("cacheRead", "Cache read $/MTok")}
+        {(["webSearchFee", "webFetchFee"] as const).map((key) => (
+          <Field key={key} label={key === "webSearchFee" ? "Web search $/use (optional)" : "Web fetch $/use (optional)"} error={errors[key]}>
+            {(c) => <TextInput {...c} type="number" min={0} step="any" inputMode="decimal" value={f[key]} onChange={(e) => set({ [key]: e.target.value })} placeholder="not set" />}
+          </Field>
+        ))}
         <div className="flex items-end">
           <Button size="sm" variant="ghost" onClick={fillCache} disabled={f.input === ""}>
             Fill cache rates from input

@@ -535,6 +535,11 @@ function CostCard({ t }: { t: Trace }) {
     { label: "Output", tokens: u.outputTokens, cost: c.output, note: "without thinking" },
     { label: "Thinking", tokens: u.thinkingTokens, cost: c.thinking },
   ];
+  // Server tools are billed per use, not per token (README "What a price covers").
+  const uses = [
+    { label: "Web search", n: u.webSearchRequests },
+    { label: "Web fetch", n: u.webFetchRequests },
+  ].filter((x) => x.n > 0);
   const cf = c.counterfactualReasoning;
   const diff = cf !== null && c.total !== null ? cf - c.total : null;
   return (
@@ -561,6 +566,20 @@ function CostCard({ t }: { t: Trace }) {
                 <td className={cn("py-1.5 text-right tabular-nums", unpriced && "text-gray-500 italic")}>{unpriced ? "unpriced" : formatUsd(r.cost ?? 0)}</td>
               </tr>
             ))}
+            {uses.map((x, i) => (
+              <tr key={x.label}>
+                <th scope="row" className="py-1.5 text-left font-normal text-gray-700">
+                  {x.label}
+                  <span className="block text-[11px] text-gray-500">server tool, per use</span>
+                </th>
+                <td className="py-1.5 text-right tabular-nums">{x.n.toLocaleString("en-US")} {x.n === 1 ? "use" : "uses"}</td>
+                {i === 0 ? (
+                  <td rowSpan={uses.length} className={cn("py-1.5 text-right tabular-nums", unpriced && "text-gray-500 italic")}>
+                    {unpriced ? "unpriced" : formatUsd(c.serverTools ?? 0)}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
           </tbody>
           <tfoot>
             <tr className="border-t border-gray-300 font-medium">
@@ -574,6 +593,12 @@ function CostCard({ t }: { t: Trace }) {
         </table>
         {unpriced && t.errorType === "interrupted" ? (
           <p className="text-xs text-gray-600">The gateway stopped before this answer was complete, so its usage and cost are unknown (not $0): upstream may have billed it.</p>
+        ) : unpriced && uses.length ? (
+          <p className="text-xs text-gray-600">
+            This request used server tools ({uses.map((x) => `${x.n} ${x.label.toLowerCase()}`).join(", ")}), billed per use, and the price of{" "}
+            <code className="text-[11px]">{t.servedModel}</code> sets no fee for them (or there is no price): the cost is unknown (not $0). Add a price with its
+            web search and fetch fees on the settings page; the adjustments say what its tokens alone cost.
+          </p>
         ) : unpriced ? (
           <p className="text-xs text-gray-600">
             No price is set for <code className="text-[11px]">{t.servedModel}</code>, so the cost is unknown (not $0). Add a price on the settings page.

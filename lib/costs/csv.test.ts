@@ -27,12 +27,12 @@ describe("summaryToCsv", () => {
   it("writes one row per bucket and group with micro-dollar amounts", () => {
     const point = {
       bucket: "2026-11-25T00:00:00.000Z", key: "standard", label: "Standard", requests: 3, reasoning: 0, errors: 0, escalated: 0, priced: 3, unpriced: 0,
-      costInput: 0.1, costCache: 0, costOutput: 0.2, costThinking: 0, costTotal: 0.30000000000000004,
+      costInput: 0.1, costCache: 0, costOutput: 0.2, costThinking: 0, costServerTools: 0, costTotal: 0.30000000000000004,
       counterfactualCount: 0, counterfactualCost: 0, counterfactualActual: 0, inputTokens: 10, cacheTokens: 0, outputTokens: 20, thinkingTokens: 0, latencyMs: 5, avgCostPerRequest: 0.1,
     };
     const csv = summaryToCsv({ range: { groupBy: "route" }, series: [point] } as unknown as CostSummary);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toMatch(/^bucket_start_utc,group_by,key,label,requests,/);
-    expect(lines[1]).toBe("2026-11-25T00:00:00.000Z,route,standard,Standard,3,0,3,0,0,0.1,0,0.2,0,0.3,10,0,20,0");
+    expect(lines[1]).toBe("2026-11-25T00:00:00.000Z,route,standard,Standard,3,0,3,0,0,0.1,0,0.2,0,0,0.3,10,0,20,0");
   });
 });

@@ -3,7 +3,7 @@ import type { CostSummary } from "./types";
 
 const COLUMNS = [
   "bucket_start_utc", "group_by", "key", "label", "requests", "reasoning_requests", "priced_requests", "unpriced_requests",
-  "error_requests", "input_usd", "cache_usd", "output_usd", "thinking_usd", "total_usd",
+  "error_requests", "input_usd", "cache_usd", "output_usd", "thinking_usd", "server_tools_usd", "total_usd",
   "input_tokens", "cache_tokens", "output_tokens", "thinking_tokens",
 ] as const;
 
@@ -33,7 +33,7 @@ export function summaryToCsv(s: CostSummary): string {
     lines.push(
       [
         p.bucket, s.range.groupBy, p.key, p.label, p.requests, p.reasoning, p.priced, p.unpriced, p.errors,
-        usd(p.costInput), usd(p.costCache), usd(p.costOutput), usd(p.costThinking), usd(p.costTotal),
+        usd(p.costInput), usd(p.costCache), usd(p.costOutput), usd(p.costThinking), usd(p.costServerTools), usd(p.costTotal),
         p.inputTokens, p.cacheTokens, p.outputTokens, p.thinkingTokens,
       ].map(csvCell).join(","),
     );

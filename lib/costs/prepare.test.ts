@@ -8,7 +8,7 @@ import type { CostGroup, CostStat, CostSummary } from "./types";
 function stat(over: Partial<CostStat> = {}): CostStat {
   return {
     requests: 0, reasoning: 0, errors: 0, escalated: 0, priced: 0, unpriced: 0,
-    costInput: 0, costCache: 0, costOutput: 0, costThinking: 0, costTotal: 0,
+    costInput: 0, costCache: 0, costOutput: 0, costThinking: 0, costServerTools: 0, costTotal: 0,
     counterfactualCount: 0, counterfactualCost: 0, counterfactualActual: 0,
     inputTokens: 0, cacheTokens: 0, outputTokens: 0, thinkingTokens: 0, latencyMs: 0, ...over,
   };

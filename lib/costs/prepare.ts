@@ -8,12 +8,13 @@
 import { MONTH_DAYS, type MonthlyProjection } from "./projection";
 import type { CostGroup, CostSummary, Granularity, GroupBy } from "./types";
 
-/** The four stacked cost buckets, in stacking order (bottom first). Thinking uses the reasoning tier's violet. */
+/** The stacked cost buckets, in stacking order (bottom first). Thinking uses the reasoning tier's violet. */
 export const COST_BUCKETS = [
   { key: "costInput", label: "Input", color: "#64748b" },
   { key: "costCache", label: "Cache", color: "#14b8a6" },
   { key: "costOutput", label: "Output", color: "#3b82f6" },
   { key: "costThinking", label: "Thinking", color: "#8b5cf6" },
+  { key: "costServerTools", label: "Server tools", color: "#f59e0b" },
 ] as const;
 
 export type CostBucketKey = (typeof COST_BUCKETS)[number]["key"];
@@ -47,6 +48,7 @@ export interface BucketPoint {
   costCache: number;
   costOutput: number;
   costThinking: number;
+  costServerTools: number;
   costTotal: number;
   requests: number;
   reasoning: number;
@@ -61,7 +63,7 @@ export function prepareBucketSeries(s: CostSummary): BucketPoint[] {
   for (const b of s.buckets) {
     byBucket.set(b, {
       bucket: b, label: bucketLabel(b, s.range.granularity),
-      costInput: 0, costCache: 0, costOutput: 0, costThinking: 0, costTotal: 0,
+      costInput: 0, costCache: 0, costOutput: 0, costThinking: 0, costServerTools: 0, costTotal: 0,
       requests: 0, reasoning: 0, unpriced: 0, reasoningShare: null,
     });
   }
@@ -72,6 +74,7 @@ export function prepareBucketSeries(s: CostSummary): BucketPoint[] {
     t.costCache += p.costCache;
     t.costOutput += p.costOutput;
     t.costThinking += p.costThinking;
+    t.costServerTools += p.costServerTools;
     t.costTotal += p.costTotal;
     t.requests += p.requests;
     t.reasoning += p.reasoning;

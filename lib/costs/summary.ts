@@ -19,7 +19,7 @@ const idTime = (id: string) => parseInt(id.slice(4, 13), 36);
 
 const STAT_KEYS: (keyof CostStat)[] = [
   "requests", "reasoning", "errors", "escalated", "priced", "unpriced",
-  "costInput", "costCache", "costOutput", "costThinking", "costTotal",
+  "costInput", "costCache", "costOutput", "costThinking", "costServerTools", "costTotal",
   "counterfactualCount", "counterfactualCost", "counterfactualActual",
   "inputTokens", "cacheTokens", "outputTokens", "thinkingTokens", "latencyMs",
 ];

@@ -29,6 +29,9 @@ export const priceBody = z
     longCacheRead: perMTok.nullable().default(null),
     longOutput: perMTok.nullable().default(null),
     fastMultiplier: z.number().finite().min(1).max(100).nullable().default(null),
+    /** USD per use of the server tool; null: unknown, and a request that used it is unpriced. */
+    webSearchFee: z.number().finite().min(0).max(100).nullable().default(null),
+    webFetchFee: z.number().finite().min(0).max(100).nullable().default(null),
     source: z.string().max(2000).default(""),
   })
   .strict();

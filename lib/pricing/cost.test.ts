@@ -78,6 +78,7 @@ describe("computeCost", () => {
       cacheRead: 3_000_000,
       output: 2_655_000,
       thinking: 3_180_000,
+      serverTools: 0,
       total: 37_335_000,
     });
     expect(c).toMatchObject({ tier: "standard", priceModel: "claude-sonnet-4-5", multipliers: { batch: 1, geo: 1, fast: 1 }, notes: [] });
@@ -185,9 +186,22 @@ describe("computeCost", () => {
       expect(c.notes).toContain("priority_tier_priced_at_standard");
     });
 
-    it("notes that server tool fees are not included", () => {
-      expect(computeCost(b, mods({ serverToolRequests: 2 }), opus46).notes).toContain("server_tool_fees_not_included");
-      expect(computeCost(b, mods({ serverToolRequests: 2 }), null).notes).toContain("server_tool_fees_not_included");
+    it("leaves a request that used a server tool unpriced while the row sets no fee for it, the tokens' cost as its floor", () => {
+      const c = computeCost(b, mods({ webSearchRequests: 2 }), opus46);
+      expect(c).toMatchObject({ pricingStatus: "unpriced", unpricedReason: "server_tool_fee_unknown", total: null, serverTools: null });
+      expect(c.lowerBoundTotal).toBe(0.07175);
+      // A fee for searches says nothing of fetches.
+      expect(computeCost(b, mods({ webFetchRequests: 1 }), { ...opus46, webSearchFee: 0.01 }).unpricedReason).toBe("server_tool_fee_unknown");
+      expect(computeCost(b, mods({ webSearchRequests: 0 }), opus46).total).toBe(0.07175);
+    });
+
+    it("adds each server tool use at the row's fee, with no token multiplier", () => {
+      const row = { ...opus46, webSearchFee: 0.01, webFetchFee: 0.0025 };
+      const c = computeCost(b, mods({ webSearchRequests: 3, webFetchRequests: 2 }), row);
+      expect(c).toMatchObject({ pricingStatus: "priced", serverTools: 0.035, total: 0.10675 });
+      expect(c.nanoUsd!.total).toBe(c.nanoUsd!.input + c.nanoUsd!.cacheWrite5m + c.nanoUsd!.cacheWrite1h + c.nanoUsd!.cacheRead + c.nanoUsd!.output + c.nanoUsd!.thinking + c.nanoUsd!.serverTools);
+      // Batch halves the tokens, not the fees.
+      expect(computeCost(b, mods({ serviceTier: "batch", webSearchRequests: 3, webFetchRequests: 2 }), row).total).toBe(0.070875); // 0.07175 / 2 + 0.035
     });
   });
 

@@ -26,13 +26,19 @@
  *   Filling in Price.fastMultiplier fixes it for re-pricing.
  * - service_tier "priority": priced at standard rates with a note (no
  *   per-token priority price was found).
- * - Server tools (web search/fetch): fees not priced; a note says so.
+ * - Server tools (usage.server_tool_use: web searches and fetches): each use
+ *   at the price row's webSearchFee / webFetchFee, in USD, with no multiplier
+ *   (a fee per use, not a token rate). No fee is shipped (none verified):
+ *   while the row's fee for a tool the request used is unset, the request is
+ *   UNPRICED (reason "server_tool_fee_unknown"), with the tokens' cost in
+ *   `lowerBoundTotal`, as for an unknown fast multiplier: a total that
+ *   silently leaves the fees out would look right and be too low.
  */
 import type { PriceRow } from "./seed";
 import { promptTokens, type PriceModifiers, type TokenBuckets } from "./usage";
 
 export type PricingStatus = "priced" | "unpriced";
-export type UnpricedReason = "no_price" | "fast_multiplier_unknown" | "invalid_price";
+export type UnpricedReason = "no_price" | "fast_multiplier_unknown" | "server_tool_fee_unknown" | "invalid_price";
 export type PriceTier = "standard" | "long_context";
 
 /** Exact per-bucket cost in integer nano-USD (1e-9 USD). */
@@ -43,6 +49,8 @@ export interface NanoCost {
   cacheRead: number;
   output: number;
   thinking: number;
+  /** Server tools' fees (web searches and fetches). */
+  serverTools: number;
   total: number;
 }
 
@@ -62,10 +70,12 @@ export interface CostBreakdown {
   output: number | null;
   /** Thinking, at the output rate. */
   thinking: number | null;
+  /** Server tools' fees: web searches and fetches at the price row's fees (0 when none was used). */
+  serverTools: number | null;
   total: number | null;
   /** Exact integers behind the USD figures; sum these when aggregating. */
   nanoUsd: NanoCost | null;
-  /** For a fast request with no known multiplier: the standard-rate total, which the true cost exceeds. */
+  /** For a fast request with no known multiplier, or server tools with no fee set: the tokens' cost, which the true cost exceeds. */
   lowerBoundTotal: number | null;
   /** Which rate card applied (null when no price). */
   tier: PriceTier | null;
@@ -74,7 +84,7 @@ export interface CostBreakdown {
   /** The row used, for auditing a cost later (as Langfuse stores the matched tier). */
   priceModel: string | null;
   priceEffectiveFrom: Date | null;
-  /** Machine-readable caveats, e.g. "server_tool_fees_not_included". */
+  /** Machine-readable caveats, e.g. "priority_tier_priced_at_standard". */
   notes: string[];
 }
 
@@ -163,6 +173,7 @@ function unpriced(reason: UnpricedReason, price: PriceRow | null, notes: string[
     cacheRead: null,
     output: null,
     thinking: null,
+    serverTools: null,
     total: null,
     nanoUsd: null,
     lowerBoundTotal: null,
@@ -189,7 +200,6 @@ export function computeCost(
   price: PriceRow | null,
 ): CostBreakdown {
   const notes: string[] = [];
-  if (modifiers.serverToolRequests > 0) notes.push("server_tool_fees_not_included");
   if (!price) return unpriced("no_price", null, notes);
 
   // Past the threshold the whole request, output included, bills at the long
@@ -229,15 +239,32 @@ export function computeCost(
     // Thinking is billed as output (reference §0.4), so at the output rate.
     thinking: bucketNano(buckets.thinking, rate.output, mults),
   };
-  const totalNano = nano.input + nano.cacheWrite5m + nano.cacheWrite1h + nano.cacheRead + nano.output + nano.thinking;
+  const tokensNano = nano.input + nano.cacheWrite5m + nano.cacheWrite1h + nano.cacheRead + nano.output + nano.thinking;
 
-  if (fastUnknown) {
-    notes.push("fast_multiplier_unknown");
+  // Server tools: a fee per use, where the row sets one for every tool used.
+  const uses = [
+    [modifiers.webSearchRequests, price.webSearchFee],
+    [modifiers.webFetchRequests, price.webFetchFee],
+  ] as const;
+  let feeUnknown = false;
+  let serverToolsNano = 0n;
+  for (const [n, fee] of uses) {
+    if (n <= 0) continue;
+    const rate = fee == null ? null : millionths(fee);
+    if (rate === null) feeUnknown = true;
+    else serverToolsNano += (BigInt(n) * rate * 1000n); // millionths of USD × 1,000 = nano-USD
+  }
+  const totalNano = tokensNano + serverToolsNano;
+
+  if (fastUnknown || feeUnknown) {
+    const reason: UnpricedReason = fastUnknown ? "fast_multiplier_unknown" : "server_tool_fee_unknown";
+    if (fastUnknown) notes.push("fast_multiplier_unknown");
+    if (feeUnknown) notes.push("server_tool_fee_unknown");
     return {
-      ...unpriced("fast_multiplier_unknown", price, notes),
-      lowerBoundTotal: usd(totalNano),
+      ...unpriced(reason, price, notes),
+      lowerBoundTotal: usd(tokensNano + serverToolsNano),
       tier: long ? "long_context" : "standard",
-      multipliers: { batch, geo, fast: 1 },
+      multipliers: { batch, geo, fast: fastUnknown ? 1 : fast },
     };
   }
 
@@ -249,6 +276,7 @@ export function computeCost(
     cacheRead: usd(nano.cacheRead),
     output: usd(nano.output),
     thinking: usd(nano.thinking),
+    serverTools: usd(serverToolsNano),
     total: usd(totalNano),
     nanoUsd: {
       input: Number(nano.input),
@@ -257,6 +285,7 @@ export function computeCost(
       cacheRead: Number(nano.cacheRead),
       output: Number(nano.output),
       thinking: Number(nano.thinking),
+      serverTools: Number(serverToolsNano),
       total: Number(totalNano),
     },
     lowerBoundTotal: null,

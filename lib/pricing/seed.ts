@@ -37,6 +37,13 @@ export interface PriceRow {
   longOutput: number | null;
   /** Multiplier on every rate for usage.speed "fast"; null = unknown (see cost.ts). */
   fastMultiplier: number | null;
+  /**
+   * USD per web search and per web fetch (usage.server_tool_use). None is
+   * shipped (no price verified, anthropic-api.md §4.3): null until a
+   * deployment sets it, and a request that used the tool is unpriced meanwhile.
+   */
+  webSearchFee: number | null;
+  webFetchFee: number | null;
   source: string;
 }
 
@@ -75,6 +82,8 @@ function row(model: string, from: string, r: Rates, source: string, extra: Extra
     longCacheRead: extra.long?.cacheRead ?? null,
     longOutput: extra.long?.output ?? null,
     fastMultiplier: extra.fastMultiplier ?? null,
+    webSearchFee: null,
+    webFetchFee: null,
     source,
   };
 }

@@ -113,11 +113,11 @@ describe("usageModifiers", () => {
       usageModifiers(
         usage({ service_tier: "batch", inference_geo: "us", speed: "fast", server_tool_use: { web_search_requests: 2, web_fetch_requests: 1 } }),
       ),
-    ).toEqual({ serviceTier: "batch", inferenceGeo: "us", speed: "fast", serverToolRequests: 3 });
+    ).toEqual({ serviceTier: "batch", inferenceGeo: "us", speed: "fast", webSearchRequests: 2, webFetchRequests: 1 });
   });
 
   it("maps absent fields to null", () => {
-    expect(usageModifiers({})).toEqual({ serviceTier: null, inferenceGeo: null, speed: null, serverToolRequests: 0 });
+    expect(usageModifiers({})).toEqual({ serviceTier: null, inferenceGeo: null, speed: null, webSearchRequests: 0, webFetchRequests: 0 });
   });
 });
 

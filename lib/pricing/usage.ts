@@ -54,8 +54,9 @@ export interface PriceModifiers {
   inferenceGeo: string | null;
   /** "standard" | "fast" | null */
   speed: string | null;
-  /** web_search + web_fetch requests; they carry fees we do not price (none verified). */
-  serverToolRequests: number;
+  /** Server tool uses (usage.server_tool_use), billed per use at the price row's fees (none shipped: see cost.ts). */
+  webSearchRequests: number;
+  webFetchRequests: number;
 }
 
 export const ZERO_BUCKETS: TokenBuckets = Object.freeze({
@@ -71,7 +72,8 @@ export const STANDARD_MODIFIERS: PriceModifiers = Object.freeze({
   serviceTier: null,
   inferenceGeo: null,
   speed: null,
-  serverToolRequests: 0,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
 });
 
 /**
@@ -127,8 +129,8 @@ export function usageModifiers(u: AnthropicUsage): PriceModifiers {
     serviceTier: u.service_tier ?? null,
     inferenceGeo: u.inference_geo ?? null,
     speed: u.speed ?? null,
-    serverToolRequests:
-      count(u.server_tool_use?.web_search_requests) + count(u.server_tool_use?.web_fetch_requests),
+    webSearchRequests: count(u.server_tool_use?.web_search_requests),
+    webFetchRequests: count(u.server_tool_use?.web_fetch_requests),
   };
 }
 

@@ -9,7 +9,7 @@
 import { computeCost, pickPrice, type CostBreakdown } from "../pricing/cost";
 import { estimateReasoningCost, type ThinkingTier } from "../pricing/counterfactual";
 import type { PriceRow } from "../pricing/seed";
-import { normalizeUsage, usageModifiers, type AnthropicUsage, type TokenBuckets } from "../pricing/usage";
+import { normalizeUsage, usageModifiers, type AnthropicUsage, type PriceModifiers, type TokenBuckets } from "../pricing/usage";
 import type { Observed, ToolCall } from "../gateway/stream-observer";
 import type { Tier } from "../routing/types";
 import { analyseRecordText, type RecordSignals } from "../traces/record-signals";
@@ -194,6 +194,7 @@ export interface Hop {
 
 interface CostedHop extends Hop {
   buckets: TokenBuckets | null;
+  modifiers: PriceModifiers | null;
   cost: CostBreakdown | null;
 }
 
@@ -211,15 +212,36 @@ function totals(hops: CostedHop[], usageUnknown: boolean) {
   const billed = hops.filter((h) => h.buckets);
   const bucket = (k: keyof TokenBuckets) => billed.reduce((t, h) => t + h.buckets![k], 0);
   const priced = !usageUnknown && billed.every((h) => h.cost?.pricingStatus === "priced");
-  const costs = (k: "input" | "cacheWrite" | "cacheRead" | "output" | "thinking" | "total") => (priced && billed.length ? sum(billed.map((h) => h.cost![k])) : null);
+  const costs = (k: "input" | "cacheWrite" | "cacheRead" | "output" | "thinking" | "serverTools" | "total") => (priced && billed.length ? sum(billed.map((h) => h.cost![k])) : null);
+  const uses = (k: "webSearchRequests" | "webFetchRequests") => billed.reduce((t, h) => t + (h.modifiers?.[k] ?? 0), 0);
   // An interrupted request's answer may have been billed, and an answer whose body was lost was: the
   // cost is unknown, neither $0 nor the other hops' sum.
   const status = usageUnknown ? "unknown" : !billed.length ? "not_billed" : priced ? "priced" : "unpriced";
   return {
     buckets: { input: bucket("input"), cacheWrite5m: bucket("cacheWrite5m"), cacheWrite1h: bucket("cacheWrite1h"), cacheRead: bucket("cacheRead"), output: bucket("output"), thinking: bucket("thinking") },
     pricingStatus: status as RequestRecordRow["pricingStatus"],
-    cost: { input: costs("input"), cacheWrite: costs("cacheWrite"), cacheRead: costs("cacheRead"), output: costs("output"), thinking: costs("thinking"), total: costs("total") },
+    cost: { input: costs("input"), cacheWrite: costs("cacheWrite"), cacheRead: costs("cacheRead"), output: costs("output"), thinking: costs("thinking"), serverTools: costs("serverTools"), total: costs("total") },
+    serverTools: { webSearchRequests: uses("webSearchRequests"), webFetchRequests: uses("webFetchRequests") },
   };
+}
+
+/**
+ * Why a call that used server tools has no cost: the price row sets no fee
+ * for a tool it used (none is shipped). Said where the request's other
+ * caveats are, with what its tokens alone cost, which the true cost exceeds.
+ */
+function feeNotes(hops: CostedHop[]): string[] {
+  const out: string[] = [];
+  for (const h of hops) {
+    if (h.cost?.unpricedReason !== "server_tool_fee_unknown" || !h.modifiers) continue;
+    const used = [
+      h.modifiers.webSearchRequests ? `${h.modifiers.webSearchRequests} web search(es)` : "",
+      h.modifiers.webFetchRequests ? `${h.modifiers.webFetchRequests} web fetch(es)` : "",
+    ].filter(Boolean).join(" and ");
+    const floor = h.cost.lowerBoundTotal === null ? "" : `; its tokens alone cost $${h.cost.lowerBoundTotal.toFixed(6)}`;
+    out.push(`cost unknown: ${used} on ${h.model}, and the price table sets no fee for them (webSearchFee, webFetchFee)${floor}`);
+  }
+  return out;
 }
 
 export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRow {
@@ -237,7 +259,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
   if (o.validatorFailures?.length) final.validatorFailed = o.validatorFailures;
   const hops: CostedHop[] = [...r.hops, final].map((h) => {
     const hc = h.usage ? (h === final ? costed : costOf(ctx.prices, h.model, h.usage, createdAt)) : null;
-    return { ...h, buckets: hc?.buckets ?? null, cost: hc?.cost ?? null };
+    return { ...h, buckets: hc?.buckets ?? null, modifiers: hc?.modifiers ?? null, cost: hc?.cost ?? null };
   });
   const t = totals(hops, (o.status === "error" && o.errorType === INTERRUPTED) || (r.unreadAnswers ?? 0) > 0);
   const b = t.buckets;
@@ -269,7 +291,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
   }
   const hopsJson = hops.length > 1
     ? JSON.stringify(
-        hops.map(({ buckets, cost, usage: _u, ...h }) => ({
+        hops.map(({ buckets, cost, modifiers: _m, usage: _u, ...h }) => ({
           ...h,
           // A rejected answer is stored like the served one: redacted, then clipped.
           ...(h.answer !== undefined ? { answer: clip(ctx.traces.redact(h.answer).text) } : {}),
@@ -299,7 +321,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     thinkingConfig: r.applied ? JSON.stringify({ thinking: r.applied.thinking, effort: r.applied.effort }) : null,
     maxTokensRequested: r.request?.maxTokens ?? null,
     maxTokensSent: r.applied?.maxTokens ?? null,
-    adjustments: JSON.stringify(r.applied?.adjustments ?? []),
+    adjustments: JSON.stringify([...(r.applied?.adjustments ?? []), ...feeNotes(hops)]),
     hops: hopsJson,
     escalated,
     stream: r.request?.stream === true,
@@ -322,13 +344,17 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     answerCacheReadTokens: costed?.buckets.cacheRead ?? null,
     answerOutputTokens: costed?.buckets.output ?? null,
     answerThinkingTokens: costed?.buckets.thinking ?? null,
-    answerCost: c?.total ?? null,
+    // The tokens' cost: the server tools' fees are paid whichever route answered, as the calls before the answer are.
+    answerCost: c?.total != null ? Math.round((c.total - (c.serverTools ?? 0)) * 1e9) / 1e9 : null,
+    webSearchRequests: t.serverTools.webSearchRequests,
+    webFetchRequests: t.serverTools.webFetchRequests,
     pricingStatus: t.pricingStatus,
     costInput: t.cost.input,
     costCacheWrite: t.cost.cacheWrite,
     costCacheRead: t.cost.cacheRead,
     costOutput: t.cost.output,
     costThinking: t.cost.thinking,
+    costServerTools: t.cost.serverTools,
     costTotal: t.cost.total,
     counterfactualCost: counterfactual,
     messageCount: r.request?.messageCount ?? 0,

@@ -51,6 +51,9 @@ export interface RequestRecordRow {
   answerOutputTokens?: number | null;
   answerThinkingTokens?: number | null;
   answerCost?: number | null;
+  /** Server tool uses (usage.server_tool_use), summed over upstream calls. Optional as the answer's columns are. */
+  webSearchRequests?: number;
+  webFetchRequests?: number;
   /** "unknown": the gateway stopped before the answer's usage came (an interrupted request, build.ts INTERRUPTED). */
   pricingStatus: "priced" | "unpriced" | "not_billed" | "unknown";
   costInput: number | null;
@@ -58,6 +61,8 @@ export interface RequestRecordRow {
   costCacheRead: number | null;
   costOutput: number | null;
   costThinking: number | null;
+  /** Server tools' fees; optional as the answer's columns are. */
+  costServerTools?: number | null;
   costTotal: number | null;
   counterfactualCost: number | null;
   system: string | null;

@@ -40,6 +40,9 @@ export function recordView<R extends RequestRecord>(row: R) {
       cacheReadTokens: row.cacheReadTokens,
       outputTokens: row.outputTokens,
       thinkingTokens: row.thinkingTokens,
+      /** Server tool uses (usage.server_tool_use), over every upstream call. */
+      webSearchRequests: row.webSearchRequests,
+      webFetchRequests: row.webFetchRequests,
     },
     cost: {
       pricingStatus,
@@ -48,6 +51,8 @@ export function recordView<R extends RequestRecord>(row: R) {
       cacheRead: row.costCacheRead,
       output: row.costOutput,
       thinking: row.costThinking,
+      /** The server tools' fees, at the price table's fees. */
+      serverTools: row.costServerTools,
       total: row.costTotal,
       counterfactualReasoning: row.counterfactualCost,
     },

@@ -34,6 +34,8 @@ const price = (model: string, input: number, output: number): PriceRow => ({
   longCacheRead: null,
   longOutput: null,
   fastMultiplier: null,
+  webSearchFee: null,
+  webFetchFee: null,
   source: "test",
 });
 const PRICES = [price("claude-sonnet-4-6", 3, 15), price("claude-opus-4-7", 5, 25)];

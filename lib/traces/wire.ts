@@ -87,6 +87,8 @@ export interface TraceDetail {
     cacheReadTokens: number;
     outputTokens: number;
     thinkingTokens: number;
+    webSearchRequests: number;
+    webFetchRequests: number;
   };
   cost: {
     pricingStatus: "priced" | "unpriced" | "not_billed";
@@ -95,6 +97,7 @@ export interface TraceDetail {
     cacheRead: number | null;
     output: number | null;
     thinking: number | null;
+    serverTools: number | null;
     total: number | null;
     counterfactualReasoning: number | null;
   };

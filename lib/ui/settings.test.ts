@@ -12,6 +12,8 @@ const p = (id: string, model: string, from: string): PriceView => ({
   output: 1,
   longContextThreshold: null,
   fastMultiplier: null,
+  webSearchFee: null,
+  webFetchFee: null,
   source: "",
 });
 

@@ -37,6 +37,8 @@ export interface PriceView {
   output: number;
   longContextThreshold: number | null;
   fastMultiplier: number | null;
+  webSearchFee: number | null;
+  webFetchFee: number | null;
   source: string;
 }
 

@@ -36,6 +36,7 @@ export const SUMS = Prisma.sql`
   sum("costCache") AS "costCache",
   sum("costOutput") AS "costOutput",
   sum("costThinking") AS "costThinking",
+  sum("costServerTools") AS "costServerTools",
   sum("costTotal") AS "costTotal",
   sum("counterfactualCount") AS "counterfactualCount",
   sum("counterfactualCost") AS "counterfactualCost",
@@ -48,7 +49,7 @@ export const SUMS = Prisma.sql`
 
 const AGGREGATE_KEYS: (keyof CostAggregate)[] = [
   "requests", "reasoning", "errors", "escalated", "priced", "unpriced",
-  "costInput", "costCache", "costOutput", "costThinking", "costTotal",
+  "costInput", "costCache", "costOutput", "costThinking", "costServerTools", "costTotal",
   "counterfactualCount", "counterfactualCost", "counterfactualActual",
   "inputTokens", "cacheTokens", "outputTokens", "thinkingTokens", "latencyMs",
 ];

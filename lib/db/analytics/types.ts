@@ -29,6 +29,8 @@ export interface CostAggregate {
   costCache: number;
   costOutput: number;
   costThinking: number;
+  /** Server tools' fees (web searches and fetches). */
+  costServerTools: number;
   costTotal: number;
   counterfactualCount: number;
   counterfactualCost: number;
