@@ -46,9 +46,10 @@ describe("a management request on a database that does not answer", () => {
     await sleep(150);
   });
 
-  it("a change cut that way says its outcome is not known; one that comes while the database is known silent is refused before it runs", async () => {
+  it("a change cut that way says its outcome is not known, and not to be retried blindly; one that comes while the database is known silent is refused before it runs", async () => {
     await expect(untilDatabaseSilent(() => after(300), { ...bound(true, 100), request: { ...request, method: "PUT" } })).rejects.toMatchObject({
       status: 503,
+      headers: { "retry-after": "5", "x-should-retry": "false" },
       message: expect.stringMatching(/did not answer this change .*whether it took effect is not known/),
     });
     let ran = false;
@@ -58,8 +59,10 @@ describe("a management request on a database that does not answer", () => {
         ran = true;
         return json(200, {});
       }, b),
-    ).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/not answering .*nothing was changed/) });
+    ).rejects.toMatchObject({ status: 503, headers: { "retry-after": "5" }, message: expect.stringMatching(/not answering .*nothing was changed/) });
     expect(ran).toBe(false);
+    // Nothing was done: a retry is safe, and the SDKs' own (after retry-after) is left to them.
+    expect(await untilDatabaseSilent(() => after(10), bound(true, 0)).catch((e: AppError) => e.headers)).not.toHaveProperty("x-should-retry");
     // Known already, without asking the database.
     expect(b.asked).toEqual([false]);
   });

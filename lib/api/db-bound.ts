@@ -14,8 +14,12 @@
  * The handler is not stopped (nothing can stop a query sent): it finishes in
  * the background when the database answers, its answer discarded and its end
  * logged once. So a change cut this way may still take effect, and its 503
- * says so; a change that comes while the database is already known not to
- * answer is refused at once, before anything is done.
+ * says so, with `x-should-retry: false`: the SDKs retry a 503 on their own,
+ * and that retry would make the change twice once the database answers, or,
+ * while it does not, be refused with "nothing was changed", the last word
+ * the caller hears of a change that may yet land. A change that comes while
+ * the database is already known not to answer is refused at once, before
+ * anything is done (a retry of it is safe).
  */
 import { notAnswering, waitSetting } from "../db/bounded-lookup";
 import { silentFor } from "../db/probe";
@@ -62,7 +66,7 @@ export async function untilDatabaseSilent(handle: () => Promise<ApiResponse>, bo
     endsUnheard(handling, bound.request, from);
     const what = `the database did not answer this ${bound.change ? "change" : "request"} within ${bound.waitMs} ms (${first.why})`;
     throw bound.change
-      ? notAnswering(what, "whether it took effect is not known, and it will if the database takes it later: look before you make it again")
+      ? notAnswering(what, "whether it took effect is not known, and it will if the database takes it later: look before you make it again", { "x-should-retry": "false" })
       : notAnswering(what);
   } finally {
     clearTimeout(timer);

@@ -19,9 +19,9 @@ import { AppError } from "../api/errors";
 
 export class LookupTimeout extends Error {}
 
-/** The error a request gets when the database did not answer within its wait; `advice` ends its message. */
-export function notAnswering(message: string, advice = "try again shortly"): AppError {
-  return new AppError("api_error", `${message}; ${advice}`, { status: 503, headers: { "retry-after": "5" } });
+/** The error a request gets when the database did not answer within its wait; `advice` ends its message, `headers` are added to retry-after. */
+export function notAnswering(message: string, advice = "try again shortly", headers: Record<string, string> = {}): AppError {
+  return new AppError("api_error", `${message}; ${advice}`, { status: 503, headers: { "retry-after": "5", ...headers } });
 }
 
 /** Waits at most `ms` for `pending`; past it rejects with a LookupTimeout naming `what`. */
