@@ -89,7 +89,7 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
  * request is cut only once the database is known not to answer: a playground
  * run or an export may rightly take minutes.
  */
-function boundOf(req: ApiRequest, principal: Caller, requestId: string): DatabaseBound {
+export function boundOf(req: ApiRequest, principal: Caller, requestId: string): DatabaseBound {
   const bound = databaseBound({ id: requestId, method: req.method, path: req.path }, isStateChanging(req.method));
   if (!principal.stale) return bound;
   return { ...bound, waitMs: sessionLookupMs(), silent: () => `a session lookup was not answered within ${sessionLookupMs()} ms` };

@@ -8,17 +8,24 @@ import { AppError } from "../api/errors";
 import type { ApiRequest, ApiResponse } from "../api/http";
 import { requestIdFor } from "../api/ids";
 import { errorResponse } from "../api/error-response";
-import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
+import { untilDatabaseSilent } from "../api/db-bound";
+import { boundOf, callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { hasRole } from "./keys";
 import { relayFailure } from "./passthrough";
 
-/** Runs a relayed endpoint: the caller authenticated as for /v1/messages, failures in the API's shape. */
+/**
+ * Runs a relayed endpoint: the caller authenticated as for /v1/messages,
+ * failures in the API's shape. Its handler reads and writes thinkgate's rows
+ * (who owns a batch or a file, a create written ahead), so it is bounded as
+ * a management request is (lib/api/db-bound.ts): a 503 once the database is
+ * known not to answer, and a change refused before it runs while it is.
+ */
 export function relayedEndpoint(fn: (req: ApiRequest, principal: Caller, requestId: string) => Promise<ApiResponse>) {
   return async (req: ApiRequest): Promise<ApiResponse> => {
     const requestId = requestIdFor(req);
     try {
       const principal = await requirePrincipal(req, "gateway");
-      return await fn(req, principal, requestId);
+      return await untilDatabaseSilent(() => fn(req, principal, requestId), boundOf(req, principal, requestId));
     } catch (err) {
       return err instanceof AppError ? errorResponse(err, requestId) : relayFailure(err, requestId);
     }

@@ -16,7 +16,8 @@
  *  - SIGTERM drains; with the database down it leaves the spool for the next start;
  *  - a client's text with a NUL character, which PostgreSQL's text cannot hold;
  *  - a row the database refuses for its data: set aside, every other row written;
- *  - PostgreSQL connections ended under a transaction or as they connect.
+ *  - PostgreSQL connections ended under a transaction or as they connect;
+ *  - PostgreSQL silent under the management API, and under Message Batches and Files.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import Database from "better-sqlite3";
@@ -31,7 +32,8 @@ import type { RequestRecordRow } from "../../lib/recorder/record";
 import { storeLines } from "../../lib/recorder/store";
 import { Browser } from "../support/browser";
 import { startCannedUpstream } from "../support/canned-upstream";
-import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
+import { createGatewayKey, eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
+import { startSimulator } from "../support/simulator";
 import { startUpstreamProxy } from "../support/upstream-proxy";
 
 const kind = testDbKind();
@@ -966,5 +968,83 @@ describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stop
     const history = await browser.get<{ data: { version: number; note: string }[] }>("/api/rules/history");
     expect(history.body.data.filter((v) => v.note === save.note)).toEqual([expect.objectContaining({ version: save.baseVersion + 1 })]);
     expect(history.body.data[0]!.version).toBe(save.baseVersion + 1);
+  }, TIMEOUT);
+});
+
+describe.skipIf(kind !== "postgresql")("Message Batches and Files while PostgreSQL stops answering", () => {
+  it("a list or retrieve is told to retry within seconds; a create cut so says its outcome is unknown and is not retried by the SDK, one made while the database is known silent never goes upstream; all work again once it answers, each batch made once", async () => {
+    const sim = await startSimulator();
+    cleanups.push(() => sim.stop());
+    // The upstream itself: what it was asked to create, past thinkgate.
+    const upstreamBatches = async () => (await new Anthropic({ baseURL: sim.baseURL, apiKey: "sk-ant-test", maxRetries: 0 }).messages.batches.list({ limit: 100 })).data.map((b) => b.id);
+    const url = await database();
+    const proxy = await endingProxy(url);
+    // Keys checked once stay checked for a minute: the requests below wait only on their handlers' queries.
+    const server = await startServer({
+      databaseUrl: proxy.url,
+      spoolDir: spool(),
+      env: { ANTHROPIC_BASE_URL: sim.baseURL, THINKGATE_KEY_CACHE_MS: "60000", THINKGATE_MANAGEMENT_DB_MS: "1000" },
+    });
+    cleanups.push(() => server.stop());
+    // Not an admin: its batches and files are paged and checked in thinkgate's database.
+    const key = await createGatewayKey(server, "batches while silent");
+    // Each of these used to wait with the database until the SDK gave up (15 s); no retries, to time the answer itself.
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0, timeout: 15_000 });
+    // The SDK's defaults (2 retries, retry-after followed).
+    const retrying = new Anthropic({ baseURL: server.baseURL, apiKey: key, timeout: 15_000 });
+    const items = (n: string) => [{ custom_id: n, params: { model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user" as const, content: `Say ${n}.` }] } }];
+    const first = await client.messages.batches.create({ requests: items("first") });
+    expect((await client.messages.batches.list()).data.map((b) => b.id)).toEqual([first.id]);
+    expect((await client.files.list()).data).toEqual([]);
+
+    const timed = async <T>(call: () => Promise<T>) => {
+      const from = Date.now();
+      const err = await call().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      return { err: err as InstanceType<typeof Anthropic.APIError> | null, ms: Date.now() - from };
+    };
+    const toldToRetry = (res: Awaited<ReturnType<typeof timed>>, message: RegExp, withinMs: number) => {
+      expect(res.err, `after ${res.ms} ms`).toBeInstanceOf(Anthropic.APIError);
+      expect(res.err!.status, String(res.err)).toBe(503);
+      expect(res.err!.headers?.get("retry-after")).toBe("5");
+      expect(res.err!.error).toMatchObject({ type: "error", error: { type: "api_error", message: expect.stringMatching(message) } });
+      expect(res.ms).toBeLessThan(withinMs);
+    };
+
+    proxy.state.mode = "silent";
+    const [list, retrieve, files, cut] = await Promise.all([
+      timed(() => client.messages.batches.list()),
+      timed(() => client.messages.batches.retrieve(first.id)),
+      timed(() => client.files.list()),
+      timed(() => retrying.messages.batches.create({ requests: items("cut") })),
+    ]);
+    // 1 s, then the health probe's 2 s without an answer to SELECT 1.
+    toldToRetry(list, /did not answer this request within 1000 ms \(no answer to SELECT 1/, 5_000);
+    toldToRetry(retrieve, /did not answer this request within 1000 ms/, 5_000);
+    toldToRetry(files, /did not answer this request within 1000 ms/, 5_000);
+    // Not retried by the SDK (it would be refused as "nothing was changed", or make the batch twice): the first answer is the caller's.
+    toldToRetry(cut, /did not answer this change within 1000 ms .*whether it took effect is not known/, 5_000);
+    expect(cut.err!.headers?.get("x-should-retry")).toBe("false");
+    // Known silent now: a create is refused before anything is done, and the upstream is asked nothing.
+    const refused = await timed(() => client.messages.batches.create({ requests: items("refused") }));
+    toldToRetry(refused, /not answering .*nothing was changed/, 1_000);
+    expect(refused.err!.headers?.get("x-should-retry")).toBeNull();
+    expect(await upstreamBatches()).toEqual([first.id]);
+    toldToRetry(await timed(() => client.messages.batches.retrieve(first.id)), /did not answer this request/, 5_000);
+
+    proxy.resume();
+    // The create cut by its 503 was on its way: it lands once, in the key's list and upstream; the refused one nowhere.
+    const mine = await eventually(async () => {
+      const ids = (await client.messages.batches.list()).data.map((b) => b.id);
+      return ids.length === 2 ? ids : undefined;
+    }, 15_000);
+    expect(mine[1]).toBe(first.id);
+    expect((await upstreamBatches()).sort()).toEqual([...mine].sort());
+    expect((await client.messages.batches.retrieve(mine[0]!)).id).toBe(mine[0]);
+    const after = await client.messages.batches.create({ requests: items("after") });
+    expect((await client.messages.batches.list()).data.map((b) => b.id)).toEqual([after.id, ...mine]);
+    expect((await client.files.list()).data).toEqual([]);
   }, TIMEOUT);
 });
