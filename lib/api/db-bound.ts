@@ -51,6 +51,21 @@ export async function untilDatabaseSilent(handle: () => Promise<ApiResponse>, bo
   if (bound.change && known) throw notAnswering(`the database is not answering (${known}); nothing was changed`);
   const from = Date.now();
   const handling = handle();
+  const first = await unlessSilent(handling, bound);
+  if ("value" in first) return first.value;
+  endsUnheard(handling, bound.request, from);
+  const what = `the database did not answer this ${bound.change ? "change" : "request"} within ${bound.waitMs} ms (${first.why})`;
+  throw bound.change
+    ? notAnswering(what, "whether it took effect is not known, and it will if the database takes it later: look before you make it again", { "x-should-retry": "false" })
+    : notAnswering(what);
+}
+
+/**
+ * `pending`'s value, or why the database is known not to answer once it has
+ * waited `waitMs` (and `pending` still has not settled). `pending` is not
+ * stopped; a rejection it ends in later is handled here, never unhandled.
+ */
+export async function unlessSilent<T>(pending: Promise<T>, bound: Pick<DatabaseBound, "waitMs" | "silent">): Promise<{ value: T } | { why: string }> {
   let timer: NodeJS.Timeout | undefined;
   const silence = new Promise<string>((resolve) => {
     const look = () => {
@@ -61,13 +76,7 @@ export async function untilDatabaseSilent(handle: () => Promise<ApiResponse>, bo
     timer = setTimeout(look, bound.waitMs);
   });
   try {
-    const first = await Promise.race([handling.then((res) => ({ res })), silence.then((why) => ({ why }))]);
-    if ("res" in first) return first.res;
-    endsUnheard(handling, bound.request, from);
-    const what = `the database did not answer this ${bound.change ? "change" : "request"} within ${bound.waitMs} ms (${first.why})`;
-    throw bound.change
-      ? notAnswering(what, "whether it took effect is not known, and it will if the database takes it later: look before you make it again", { "x-should-retry": "false" })
-      : notAnswering(what);
+    return await Promise.race([pending.then((value) => ({ value })), silence.then((why) => ({ why }))]);
   } finally {
     clearTimeout(timer);
   }

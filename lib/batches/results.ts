@@ -6,6 +6,8 @@
  * at creation, so results read twice are recorded once: the item is marked
  * recorded, and the recorder's insert skips an id it has.
  */
+import { MANAGEMENT_DB_MS, unlessSilent } from "../api/db-bound";
+import { silentFor } from "../db/probe";
 import { batchesRepo, type BatchItemRow } from "../db/batches.repo";
 import { recorder } from "../gateway/record";
 import { ResponseObserver } from "../gateway/stream-observer";
@@ -143,7 +145,11 @@ async function recordLines(batchId: string, text: string): Promise<void> {
   if (!parsed.size) return;
   let items: BatchItemRow[];
   try {
-    items = await batchesRepo.items(batchId, [...parsed.keys()]);
+    // The answer's head is sent: a database that stops answering now would hold the rest of the download with it.
+    const known = silentFor(false);
+    const read = known ? { why: known } : await unlessSilent(batchesRepo.items(batchId, [...parsed.keys()]), { waitMs: MANAGEMENT_DB_MS, silent: silentFor });
+    if ("why" in read) throw new Error(`the database is not answering (${read.why})`);
+    items = read.value;
   } catch (err) {
     // The client still gets its results; the records can be made by reading them again.
     logger.warn({ err: (err as Error).message, batchId }, "could not read a batch's items to record its results");

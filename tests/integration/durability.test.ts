@@ -33,6 +33,7 @@ import { storeLines } from "../../lib/recorder/store";
 import { Browser } from "../support/browser";
 import { startCannedUpstream } from "../support/canned-upstream";
 import { createGatewayKey, eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
+import { startHoldingProxy } from "../support/holding-proxy";
 import { startSimulator } from "../support/simulator";
 import { startUpstreamProxy } from "../support/upstream-proxy";
 
@@ -1046,5 +1047,52 @@ describe.skipIf(kind !== "postgresql")("Message Batches and Files while PostgreS
     const after = await client.messages.batches.create({ requests: items("after") });
     expect((await client.messages.batches.list()).data.map((b) => b.id)).toEqual([after.id, ...mine]);
     expect((await client.files.list()).data).toEqual([]);
+  }, TIMEOUT);
+
+  it("a results download under way when the database goes silent is relayed whole, unrecorded, and recorded when read again", async () => {
+    const sim = await startSimulator();
+    cleanups.push(() => sim.stop());
+    const upstream = await startHoldingProxy(sim.baseURL);
+    cleanups.push(() => upstream.close());
+    const url = await database();
+    const proxy = await endingProxy(url);
+    const server = await startServer({
+      databaseUrl: proxy.url,
+      spoolDir: spool(),
+      env: { ANTHROPIC_BASE_URL: upstream.baseURL, THINKGATE_KEY_CACHE_MS: "60000", THINKGATE_MANAGEMENT_DB_MS: "1000" },
+    });
+    cleanups.push(() => server.stop());
+    const key = await createGatewayKey(server, "results while silent");
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0, timeout: 20_000 });
+    const names = ["one", "two", "three"];
+    const batch = await client.messages.batches.create({
+      requests: names.map((n) => ({ custom_id: n, params: { model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user" as const, content: `Say ${n}.` }] } })),
+    });
+    await eventually(async () => ((await client.messages.batches.retrieve(batch.id)).processing_status === "ended" ? true : undefined));
+    const recorded = async () => (await query<{ customId: string }>(url, `SELECT i."customId" FROM "MessageBatchItem" i JOIN "RequestRecord" r ON r."id" = i."requestId"`)).map((r) => r.customId).sort();
+    expect(await recorded()).toEqual([]);
+
+    // The download passes its checks with the database answering; its lines come once the database has gone silent.
+    const held = upstream.holdNextResults();
+    const from = Date.now();
+    const reading = (async () => {
+      const lines: string[] = [];
+      for await (const line of await client.messages.batches.results(batch.id)) lines.push(line.custom_id);
+      return lines;
+    })();
+    await held;
+    proxy.state.mode = "silent";
+    upstream.release();
+    // It used to wait with the database for its items, the rest of the download with it.
+    const lines = await Promise.race([reading, sleep(15_000).then(() => Promise.reject(new Error("the results download is still waiting after 15 s")))]);
+    expect(lines.sort()).toEqual([...names].sort());
+    expect(Date.now() - from).toBeLessThan(10_000);
+
+    proxy.resume();
+    await eventually(async () => {
+      for await (const _ of await client.messages.batches.results(batch.id)) void _;
+      return (await recorded()).length === names.length ? true : undefined;
+    }, 20_000);
+    expect(await recorded()).toEqual([...names].sort());
   }, TIMEOUT);
 });

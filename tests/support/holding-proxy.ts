@@ -6,7 +6,9 @@
  * kills the gateway while it holds the answer: the moment between the
  * upstream accepting a batch and the gateway storing it, made certain.
  * It can also answer the next create itself with an error, or take it and
- * never answer, either way never reaching the upstream.
+ * never answer, either way never reaching the upstream; and hold the next
+ * results download the same way (the moment between a results request
+ * passing its checks and its lines arriving).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +23,8 @@ export interface HoldingProxy {
   baseURL: string;
   /** The next create's answer is held: resolved with it once the upstream has answered. */
   holdNextCreate(): Promise<HeldAnswer>;
+  /** The next results download's answer is held, as a create's. */
+  holdNextResults(): Promise<HeldAnswer>;
   /** The next create is answered with this status and body, never reaching the upstream. */
   refuseNextCreate(status: number, body: string): void;
   /** The next create is read whole and never answered nor passed on: resolved once it has arrived. */
@@ -31,10 +35,11 @@ export interface HoldingProxy {
 }
 
 const isCreate = (req: http.IncomingMessage) => req.method === "POST" && /\/v1\/messages\/batches\/?(\?.*)?$/.test(req.url ?? "");
+const isResults = (req: http.IncomingMessage) => req.method === "GET" && /\/v1\/messages\/batches\/[^/]+\/results\/?(\?.*)?$/.test(req.url ?? "");
 
 export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
   const to = new URL(target);
-  let hold: ((a: HeldAnswer) => void) | null = null;
+  let hold: { match: (req: http.IncomingMessage) => boolean; resolve: (a: HeldAnswer) => void } | null = null;
   let refusal: HeldAnswer | null = null;
   let releaseHeld: (() => void) | null = null;
   let swallow: (() => void) | null = null;
@@ -53,7 +58,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
       req.on("end", () => res.writeHead(r.status, { "content-type": "application/json" }).end(r.body));
       return;
     }
-    const holding = isCreate(req) ? hold : null;
+    const holding = hold?.match(req) ? hold.resolve : null;
     if (holding) hold = null;
     const out = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (up) => {
       if (!holding) {
@@ -78,7 +83,8 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
   const port = (server.address() as AddressInfo).port;
   return {
     baseURL: `http://127.0.0.1:${port}${to.pathname.replace(/\/$/, "")}`,
-    holdNextCreate: () => new Promise<HeldAnswer>((resolve) => (hold = resolve)),
+    holdNextCreate: () => new Promise<HeldAnswer>((resolve) => (hold = { match: isCreate, resolve })),
+    holdNextResults: () => new Promise<HeldAnswer>((resolve) => (hold = { match: isResults, resolve })),
     refuseNextCreate: (status, body) => void (refusal = { status, body }),
     swallowNextCreate: () => new Promise<void>((resolve) => (swallow = resolve)),
     release: () => {
