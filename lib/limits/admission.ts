@@ -12,6 +12,12 @@
  * and the limit) and, for rpm, `x-ratelimit-limit-requests` and
  * `x-ratelimit-remaining-requests`.
  *
+ * A capped request whose model has no price (the route's model, or its
+ * escalation target's) is refused with a 403 \`permission_error\`: its cost
+ * could not be counted, and no other model's price is a sound stand-in (a
+ * model is unpriced because its price is unknown; a guess could be too low).
+ * The downgrade's standard route is not offered when its model is unpriced.
+ *
  * Redis unreachable: limits fail open (the request is served, a warning is
  * logged at most every 10 s, the response says `thinkgate-limit: unavailable`):
  * budgets are a cost control, and the gateway stays up when Redis does not.
@@ -22,7 +28,8 @@ import { applyDecision } from "../gateway/apply";
 import type { Attempt } from "../gateway/messages";
 import type { Principal } from "../gateway/keys";
 import { logger } from "../observability/logger";
-import { costOf } from "../pricing/service";
+import type { CostBreakdown } from "../pricing/cost";
+import { costOf, priceFor } from "../pricing/service";
 import type { AnthropicUsage } from "../pricing/usage";
 import type { RoutingSnapshot } from "../routing/pipeline";
 import type { Decision } from "../routing/types";
@@ -67,16 +74,33 @@ function scopesOf(a: Attempt, principal: Principal, snapshot: RoutingSnapshot): 
   return out;
 }
 
+/**
+ * What a budget counts of a call's cost: its total when priced; when its
+ * server tools' fees or fast multiplier are unknown, its tokens' cost (known,
+ * and below the total); null when nothing of it can be priced (no price row).
+ */
+export function knownCostUsd(cost: CostBreakdown): number | null {
+  return cost.total ?? cost.lowerBoundTotal;
+}
+
+/** The calls the request may make as decided: the route's, then its escalation target's. */
+function plannedCalls(a: Attempt, decision: Decision, applied: NonNullable<Attempt["applied"]>, snapshot: RoutingSnapshot): NonNullable<Attempt["applied"]>[] {
+  const target = decision.escalation ? snapshot.routes.get(decision.escalation.toRouteId) : undefined;
+  return target ? [applied, applyDecision(a.body!, { ...decision, tier: target.tier, route: target, escalation: undefined })] : [applied];
+}
+
+/** The first model among the request's planned calls that has no price, or null. */
+function unpricedModel(a: Attempt, decision: Decision, applied: NonNullable<Attempt["applied"]>, snapshot: RoutingSnapshot): string | null {
+  return plannedCalls(a, decision, applied, snapshot).find((c) => !priceFor(c.model, a.createdAt))?.model ?? null;
+}
+
 /** The upper bound of what the request costs as decided (its escalation target included), plus the hops already paid. */
 function estimateMicro(a: Attempt, decision: Decision, applied: NonNullable<Attempt["applied"]>, bytes: number, snapshot: RoutingSnapshot): number {
   let usd = 0;
-  for (const h of a.hops) if (h.usage) usd += costOf(h.model, h.usage, a.createdAt).cost.total ?? 0;
-  usd += estimateCostUsd(applied.model, bytes, applied.body.max_tokens, a.createdAt) ?? 0;
-  const target = decision.escalation ? snapshot.routes.get(decision.escalation.toRouteId) : undefined;
-  if (target) {
-    const then = applyDecision(a.body!, { ...decision, tier: target.tier, route: target, escalation: undefined });
-    usd += estimateCostUsd(then.model, bytes, then.body.max_tokens, a.createdAt) ?? 0;
-  }
+  // The LLM classifier's call: on a model without a price (the operator's choice, not the caller's) it counts nothing.
+  for (const h of a.hops) if (h.usage) usd += knownCostUsd(costOf(h.model, h.usage, a.createdAt).cost) ?? 0;
+  // Every planned model is priced (admit refuses otherwise).
+  for (const c of plannedCalls(a, decision, applied, snapshot)) usd += estimateCostUsd(c.model, bytes, c.body.max_tokens, a.createdAt) ?? 0;
   return Math.ceil(usd * 1e6);
 }
 
@@ -87,7 +111,9 @@ function standardFallback(a: Attempt, snapshot: RoutingSnapshot): { decision: De
   const route = snapshot.routes.get(snapshot.tierRoutes.standard);
   if (!route || route.tier !== "standard") return null;
   const decision: Decision = { ...d, tier: "standard", route, escalation: undefined, budgetTier: undefined };
-  return { decision, applied: applyDecision(a.body!, decision) };
+  const applied = applyDecision(a.body!, decision);
+  // A standard route on a model without a price is no way to stay within a budget.
+  return priceFor(applied.model, a.createdAt) ? { decision, applied } : null;
 }
 
 let lastWarning = 0;
@@ -102,6 +128,20 @@ const describe = (s: Scoped, kind: "rpm" | "budget") =>
   kind === "rpm" ? `${s.label} reached its limit of ${s.policy.rpm} requests per minute` : `${s.label} reached its daily budget of $${s.policy.usdPerDay!.toFixed(2)} (UTC day)`;
 
 /**
+ * A daily budget cannot be kept on a model without a price: its calls would
+ * count nothing, and no other price is a sound stand-in. Refused before
+ * anything is reserved or counted, naming the model and the budget.
+ */
+function refuseUnpriced(a: Attempt, scopes: Scoped[], snapshot: RoutingSnapshot): void {
+  const model = unpricedModel(a, a.decision!, a.applied!, snapshot);
+  if (!model) return;
+  const s = scopes.find((x) => x.capMicro !== null)!;
+  const message = `${model} has no price in the price table, so the daily budget of ${s.label} ($${s.policy.usdPerDay!.toFixed(2)}) cannot be enforced on it: add a price for ${model} (Settings → Prices, or POST /api/prices), or use a priced model`;
+  a.decision = { ...a.decision!, reason: `${a.decision!.reason}; rejected: ${message}` };
+  throw new AppError("permission_error", message, { headers: { "thinkgate-limit": `unpriced; scope=${s.kind}; limit=usd_per_day` } });
+}
+
+/**
  * Checks and reserves; on a downgrade replaces a.decision and a.applied; at a
  * cap throws the 429. A request without limits returns at once.
  */
@@ -109,6 +149,7 @@ export async function admit(a: Attempt, principal: Principal, snapshot: RoutingS
   const scopes = scopesOf(a, principal, snapshot);
   if (!scopes.length || !a.decision || !a.applied || !a.body) return;
   const capped = scopes.some((s) => s.capMicro !== null);
+  if (capped) refuseUnpriced(a, scopes, snapshot);
   const bytes = capped ? bodyBytes(a, headers) : 0;
   const fallback = capped && scopes.some((s) => s.downgrade && s.capMicro !== null) ? standardFallback(a, snapshot) : null;
   const day = utcDay(a.createdAt);
@@ -162,11 +203,39 @@ export async function admit(a: Attempt, principal: Principal, snapshot: RoutingS
 }
 
 /**
- * Replaces the reservation by the real cost of every upstream call the
- * request made (classifier, escalated answer, the answer served), off the
- * response path and fire and forget. A call without a price leaves the
- * estimate in place; a request that got no usage at all cost nothing.
- * Called once, where the request finishes or fails.
+ * What a request counts against its budgets, never less than what is known
+ * of its cost:
+ * - priced calls (classifier, escalated answer, the answer served): their cost;
+ * - a call priced only in part (a server tool with no fee set, fast mode with
+ *   no multiplier): its tokens' cost, or the request's reservation if that is
+ *   more (the part left out is not nothing, and the estimate held for it is
+ *   the best bound there is; the tokens alone pass it when, say, search
+ *   results filled the context);
+ * - a call whose cost cannot be known at all (an answer billed, then lost with
+ *   its usage; a fallback onto a model without a price): the reservation, the
+ *   request's estimated upper bound, for each.
+ * A request that got no usage at all cost nothing.
+ */
+export function spentMicro(calls: { model: string; usage: AnthropicUsage | null }[], unreadAnswers: number, reservedMicro: number, at: Date): number {
+  let known = 0;
+  let partial = false;
+  let unknown = unreadAnswers;
+  for (const c of calls) {
+    if (!c.usage) continue;
+    const cost = costOf(c.model, c.usage, at).cost;
+    const usd = knownCostUsd(cost);
+    if (usd === null) unknown++;
+    else known += usd * 1e6;
+    if (cost.total === null && usd !== null) partial = true;
+  }
+  const counted = Math.round(known);
+  return (partial ? Math.max(counted, reservedMicro) : counted) + unknown * reservedMicro;
+}
+
+/**
+ * Replaces the reservation by what the request counts (spentMicro), off the
+ * response path and fire and forget. Called once, where the request finishes
+ * or fails.
  */
 export function settle(a: Attempt, answerUsage: AnthropicUsage | null): void {
   const admission = a.admission;
@@ -174,17 +243,10 @@ export function settle(a: Attempt, answerUsage: AnthropicUsage | null): void {
   admission.settled = true;
   const calls = a.hops.map((h) => ({ model: h.model, usage: h.usage }));
   if (answerUsage && a.applied) calls.push({ model: a.applied.model, usage: answerUsage });
+  const unread = a.unreadAnswers ?? 0;
   setImmediate(() => {
-    let micro = 0;
-    let unpriced = false;
-    for (const c of calls) {
-      if (!c.usage) continue;
-      const usd = costOf(c.model, c.usage, a.createdAt).cost.total;
-      if (usd === null) unpriced = true;
-      else micro += usd * 1e6;
-    }
     limiter()
-      .settle(admission.ticket, unpriced ? admission.reservedMicro : Math.round(micro))
+      .settle(admission.ticket, spentMicro(calls, unread, admission.reservedMicro, a.createdAt))
       .catch((err: Error) => logger.warn({ err: err.message, requestId: a.requestId }, "could not settle a budget reservation; it lapses after its TTL"));
   });
 }

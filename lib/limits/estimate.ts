@@ -7,8 +7,8 @@
  *            once the estimate passes the model's threshold;
  *   output = the max_tokens sent upstream (thinking is billed as output and
  *            fits inside max_tokens), at the output rate.
- * An unpriced model estimates as null: its requests count as $0 against a
- * budget, the way their records show them as unpriced, not free.
+ * An unpriced model estimates as null: no upper bound is known, so a capped
+ * request to it is refused (admission.ts).
  */
 import { priceFor } from "../pricing/service";
 

@@ -81,14 +81,26 @@ describe.each(implementations)("limiter %s", (_name, make) => {
     expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 30, reservedMicro: 200 });
   });
 
-  it("lets a reservation that is never settled lapse after its TTL", async () => {
+  it("counts a reservation never settled (its instance died) as spent once it lapses, never as $0", async () => {
     const l = make();
-    const s = scope({ capMicro: 100 });
+    const s = scope({ capMicro: 250 });
     expect((await l.admit(input([s]))).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, TTL_MS + 50));
+    // The lapsed 100 is spend now: one more request fits (200 ≤ 250), not two.
+    expect(await l.admit(input([s]))).toMatchObject({ ok: true, budgetLeftMicro: 50 });
     expect((await l.admit(input([s]))).ok).toBe(false);
+    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 100, reservedMicro: 100 });
+  });
+
+  it("replaces a lapsed reservation by its settlement when that comes after all (a request longer than the TTL)", async () => {
+    const l = make();
+    const s = scope({ capMicro: 250 });
+    const slow = input([s]);
+    expect((await l.admit(slow)).ok).toBe(true);
     await new Promise((r) => setTimeout(r, TTL_MS + 50));
     expect((await l.admit(input([s]))).ok).toBe(true);
-    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 0, reservedMicro: 100 });
+    await l.settle({ id: slow.id, day: DAY, capped: [s.scope] }, 30);
+    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 30, reservedMicro: 100 });
   });
 
   it("downgrades to the fallback estimate when a downgrade scope is over, and rejects when even that does not fit", async () => {

@@ -14,7 +14,9 @@
  *   3. admitted: the request counts in every rpm window, and its estimate is
  *      reserved in every capped scope, for at most the reservation TTL.
  * settle() replaces the reservation by the real cost. A reservation that is
- * never settled (its instance died) lapses after the TTL.
+ * never settled (its instance died mid-request, which the API may have
+ * billed) lapses after the TTL into spend: it counts as settled at its
+ * estimate, never as $0; a settlement that still comes replaces it.
  *
  * Invariant: spend admitted in a scope's day never exceeds its cap as long as
  * each request's real cost is within its estimate; in general

@@ -5,6 +5,8 @@ interface DaySpend {
   settled: number;
   reserved: number;
   reservations: Map<string, { amount: number; expires: number }>;
+  /** Reservations that lapsed unsettled, counted in `settled` until their settlement, if any, replaces them. */
+  lapsed: Map<string, number>;
 }
 
 interface ScopeState {
@@ -27,7 +29,7 @@ export class MemoryLimiter implements Limiter {
   private day(s: ScopeState, day: string, now: number): DaySpend {
     let d = s.days.get(day);
     if (!d) {
-      s.days.set(day, (d = { settled: 0, reserved: 0, reservations: new Map() }));
+      s.days.set(day, (d = { settled: 0, reserved: 0, reservations: new Map(), lapsed: new Map() }));
       // Only today and yesterday can still be settled against.
       if (s.days.size > 2) for (const k of [...s.days.keys()].sort().slice(0, s.days.size - 2)) s.days.delete(k);
     }
@@ -35,6 +37,8 @@ export class MemoryLimiter implements Limiter {
       if (r.expires > now) continue;
       d.reserved -= r.amount;
       d.reservations.delete(id);
+      d.settled += r.amount;
+      d.lapsed.set(id, r.amount);
     }
     return d;
   }
@@ -81,6 +85,11 @@ export class MemoryLimiter implements Limiter {
       if (r) {
         d.reserved -= r.amount;
         d.reservations.delete(ticket.id);
+      }
+      const lapsed = d.lapsed.get(ticket.id);
+      if (lapsed !== undefined) {
+        d.settled -= lapsed;
+        d.lapsed.delete(ticket.id);
       }
       d.settled += actualMicro;
     }

@@ -7,7 +7,8 @@
  *
  * Keys per scope (prefix THINKGATE_REDIS_PREFIX):
  *   <p>limit:rpm:<scope>            sorted set: request id → admission time (ms), the last 60 s
- *   <p>limit:spend:<scope>:<day>    hash: settled, reserved (micro-dollars), r:<id> → reserved amount
+ *   <p>limit:spend:<scope>:<day>    hash: settled, reserved (micro-dollars), r:<id> → reserved amount,
+ *                                   l:<id> → a lapsed reservation's amount, counted in settled
  *   <p>limit:resv:<scope>:<day>     sorted set: request id → reservation expiry (ms)
  * Day keys expire two days after their last write.
  */
@@ -63,6 +64,8 @@ for i = 1, n do
       if amt then
         redis.call('HINCRBY', sk, 'reserved', -tonumber(amt))
         redis.call('HDEL', sk, 'r:' .. rid)
+        redis.call('HINCRBY', sk, 'settled', tonumber(amt))
+        redis.call('HSET', sk, 'l:' .. rid, amt)
       end
       redis.call('ZREM', rk, rid)
     end
@@ -115,6 +118,11 @@ for i = 1, #KEYS, 2 do
     redis.call('HINCRBY', sk, 'reserved', -tonumber(amt))
     redis.call('HDEL', sk, 'r:' .. id)
     redis.call('ZREM', rk, id)
+  end
+  local lapsed = redis.call('HGET', sk, 'l:' .. id)
+  if lapsed then
+    redis.call('HINCRBY', sk, 'settled', -tonumber(lapsed))
+    redis.call('HDEL', sk, 'l:' .. id)
   end
   redis.call('HINCRBY', sk, 'settled', actual)
   redis.call('EXPIRE', sk, keep)
