@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/EmptyState";
 import { Field, FormMessage, TextInput } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { isApiError } from "@/lib/ui/api-client";
+import { FEE_FIELDS, LONG_RATE_FIELDS, longContextSummary, PRICE_LABELS, priceBodyFromDraft, priceDraft, type PriceDraft, type PriceDraftField } from "@/lib/ui/prices";
 import { cacheRatesFromInput, fieldErrors, pricesInEffect, type PriceView } from "@/lib/ui/settings";
 import { FormPanel, QueryBody, ReadOnlyNote } from "./common";
 import { addPrice, settingsKeys, useChange, usePrices } from "./useSettings";
@@ -40,12 +41,18 @@ export function PricesTab({ isAdmin }: { isAdmin: boolean }) {
           {(c) => <TextInput {...c} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="opus" />}
         </Field>
       </div>
-      {isAdmin && adding !== null ? <PriceForm initialModel={adding} onDone={() => setAdding(null)} /> : null}
+      {isAdmin && adding !== null ? <PriceForm key={adding} initialModel={adding} current={inEffectFor(prices.data?.data ?? [], adding)} onDone={() => setAdding(null)} /> : null}
       <QueryBody query={prices} what="prices">
         {(data) => <PriceTable rows={data.data} filter={filter} onAdd={isAdmin ? (model) => setAdding(model) : undefined} />}
       </QueryBody>
     </Card>
   );
+}
+
+/** The row in effect for exactly this model, which a new price starts from. */
+function inEffectFor(rows: PriceView[], model: string): PriceView | null {
+  const ids = pricesInEffect(rows, Date.now());
+  return rows.find((r) => r.model === model && ids.has(r.id)) ?? null;
 }
 
 function PriceTable({ rows, filter, onAdd }: { rows: PriceView[]; filter: string; onAdd?: (model: string) => void }) {
@@ -69,6 +76,8 @@ function PriceTable({ rows, filter, onAdd }: { rows: PriceView[]; filter: string
           <TH align="right">Cache write 1h</TH>
           <TH align="right">Cache read</TH>
           <TH align="right">Output</TH>
+          <TH align="right">Long context in / out</TH>
+          <TH align="right">Fast</TH>
           <TH align="right">Web search / fetch</TH>
           {onAdd ? <TH align="right">Actions</TH> : null}
         </TR>
@@ -87,6 +96,8 @@ function PriceTable({ rows, filter, onAdd }: { rows: PriceView[]; filter: string
               <TD align="right">{rate(p.cacheWrite1h)}</TD>
               <TD align="right">{rate(p.cacheRead)}</TD>
               <TD align="right">{rate(p.output)}</TD>
+              <TD align="right" className="whitespace-nowrap">{longContextSummary(p)}</TD>
+              <TD align="right" className="whitespace-nowrap">{p.fastMultiplier === null ? "not set" : `×${p.fastMultiplier}`}</TD>
               <TD align="right">{fees(p)}</TD>
               {onAdd ? (
                 <TD align="right">
@@ -111,12 +122,12 @@ function fees(p: PriceView): string {
   return `${one(p.webSearchFee)} / ${one(p.webFetchFee)}`;
 }
 
-function PriceForm({ initialModel, onDone }: { initialModel: string; onDone: () => void }) {
-  const today = new Date().toISOString().slice(0, 10);
-  const [f, setF] = useState({ model: initialModel, effectiveFrom: today, input: "", cacheWrite5m: "", cacheWrite1h: "", cacheRead: "", output: "", webSearchFee: "", webFetchFee: "" });
+function PriceForm({ initialModel, current, onDone }: { initialModel: string; current: PriceView | null; onDone: () => void }) {
+  const [f, setF] = useState<PriceDraft>(() => priceDraft(initialModel, new Date().toISOString().slice(0, 10), current));
+  const [invalid, setInvalid] = useState<Partial<Record<PriceDraftField, string>>>({});
   const save = useChange(addPrice, [settingsKeys.prices]);
-  const errors = save.error && isApiError(save.error) ? fieldErrors(save.error.message) : {};
-  const set = (patch: Partial<typeof f>) => setF({ ...f, ...patch });
+  const errors: Partial<Record<string, string>> = { ...(save.error && isApiError(save.error) ? fieldErrors(save.error.message) : {}), ...invalid };
+  const set = (patch: Partial<PriceDraft>) => setF({ ...f, ...patch });
 
   function fillCache() {
     const input = Number(f.input);
@@ -127,55 +138,59 @@ function PriceForm({ initialModel, onDone }: { initialModel: string; onDone: () 
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const n = (v: string) => (v.trim() === "" ? NaN : Number(v));
-    save.mutate(
-      {
-        model: f.model.trim(),
-        // A date means its UTC midnight, as the seeded prices do.
-        effectiveFrom: `${f.effectiveFrom}T00:00:00.000Z`,
-        input: n(f.input),
-        cacheWrite5m: n(f.cacheWrite5m),
-        cacheWrite1h: n(f.cacheWrite1h),
-        cacheRead: n(f.cacheRead),
-        output: n(f.output),
-        // Empty: no fee known, and a request that used the tool stays unpriced.
-        webSearchFee: f.webSearchFee.trim() === "" ? null : Number(f.webSearchFee),
-        webFetchFee: f.webFetchFee.trim() === "" ? null : Number(f.webFetchFee),
-      },
-      { onSuccess: onDone },
-    );
+    const r = priceBodyFromDraft(f);
+    setInvalid(r.ok ? {} : r.errors);
+    if (r.ok) save.mutate(r.body, { onSuccess: onDone });
   }
 
-  const money = (key: "input" | "cacheWrite5m" | "cacheWrite1h" | "cacheRead" | "output", label: string) => (
-    <Field label={label} error={errors[key]}>
-      {(c) => <TextInput {...c} type="number" min={0} step="any" inputMode="decimal" value={f[key]} onChange={(e) => set({ [key]: e.target.value })} required />}
+  const num = (key: PriceDraftField, label: string, o: { required?: boolean; placeholder?: string; step?: string; min?: number } = {}) => (
+    <Field key={key} label={label} error={errors[key]}>
+      {(c) => (
+        <TextInput
+          {...c}
+          type="number"
+          min={o.min ?? 0}
+          step={o.step ?? "any"}
+          inputMode="decimal"
+          value={f[key]}
+          onChange={(e) => set({ [key]: e.target.value })}
+          required={o.required}
+          placeholder={o.placeholder}
+        />
+      )}
     </Field>
   );
+  const rate = (key: "input" | "cacheWrite5m" | "cacheWrite1h" | "cacheRead" | "output") => num(key, `${PRICE_LABELS[key]} $/MTok`, { required: true });
 
   return (
     <FormPanel title="Add a price">
-      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <form onSubmit={submit} noValidate className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Field label="Model" error={errors["model"]}>
           {(c) => <TextInput {...c} value={f.model} onChange={(e) => set({ model: e.target.value })} className="font-mono text-xs" placeholder="claude-opus-4-7" required />}
         </Field>
         <Field label="Effective from (UTC)" error={errors["effectiveFrom"]}>
           {(c) => <TextInput {...c} type="date" value={f.effectiveFrom} onChange={(e) => set({ effectiveFrom: e.target.value })} required />}
         </Field>
-        {money("input", "Input $/MTok")}
-        {money("output", "Output $/MTok")}
-        {money("cacheWrite5m", "Cache write 5m $/MTok")}
-        {money("cacheWrite1h", "Cache write 1h $/MTok")}
-        {money("cacheRead", "Cache read $/MTok")}
-        {(["webSearchFee", "webFetchFee"] as const).map((key) => (
-          <Field key={key} label={key === "webSearchFee" ? "Web search $/use (optional)" : "Web fetch $/use (optional)"} error={errors[key]}>
-            {(c) => <TextInput {...c} type="number" min={0} step="any" inputMode="decimal" value={f[key]} onChange={(e) => set({ [key]: e.target.value })} placeholder="not set" />}
-          </Field>
-        ))}
+        {rate("input")}
+        {rate("output")}
+        {rate("cacheWrite5m")}
+        {rate("cacheWrite1h")}
+        {rate("cacheRead")}
         <div className="flex items-end">
           <Button size="sm" variant="ghost" onClick={fillCache} disabled={f.input === ""}>
             Fill cache rates from input
           </Button>
         </div>
+        <fieldset className="grid gap-3 sm:col-span-2 sm:grid-cols-2 lg:col-span-4 lg:grid-cols-4">
+          <legend className="mb-1 text-xs font-medium text-gray-700">Long context (optional): past the threshold, the whole request bills at these rates; a rate left empty stays the standard one</legend>
+          {num("longContextThreshold", "Threshold (prompt tokens)", { placeholder: "none", step: "1", min: 1 })}
+          {LONG_RATE_FIELDS.map((key) => num(key, `${PRICE_LABELS[key]} $/MTok`, { placeholder: "standard" }))}
+        </fieldset>
+        {num("fastMultiplier", "Fast mode multiplier (optional)", { placeholder: "not set", min: 1 })}
+        {FEE_FIELDS.map((key) => num(key, key === "webSearchFee" ? "Web search $/use (optional)" : "Web fetch $/use (optional)", { placeholder: "not set" }))}
+        <Field label="Source (optional)" error={errors["source"]}>
+          {(c) => <TextInput {...c} value={f.source} onChange={(e) => set({ source: e.target.value })} placeholder="where the price comes from" />}
+        </Field>
         <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-4">
           <Button type="submit" variant="primary" disabled={save.isPending}>
             {save.isPending ? "Adding…" : "Add price"}
@@ -183,6 +198,7 @@ function PriceForm({ initialModel, onDone }: { initialModel: string; onDone: () 
           <Button variant="ghost" onClick={onDone}>
             Cancel
           </Button>
+          {Object.keys(invalid).length ? <FormMessage tone="error">Check the fields marked above.</FormMessage> : null}
           {save.error ? <FormMessage tone="error">{isApiError(save.error) ? save.error.message : "Could not add the price."}</FormMessage> : null}
         </div>
       </form>

@@ -36,6 +36,11 @@ export interface PriceView {
   cacheRead: number;
   output: number;
   longContextThreshold: number | null;
+  longInput: number | null;
+  longCacheWrite5m: number | null;
+  longCacheWrite1h: number | null;
+  longCacheRead: number | null;
+  longOutput: number | null;
   fastMultiplier: number | null;
   webSearchFee: number | null;
   webFetchFee: number | null;
