@@ -86,8 +86,10 @@ export async function costSummary(q: CostQuery, now = Date.now()): Promise<CostS
   const firstId = await a.firstId();
   const { granularity, firstHour } = resolveGranularity(q.granularity, firstId ? idTime(firstId) : null, now);
   const asked = hourSpan(q, now);
+  // The range asked for is checked before "auto" moves its start to the first record: that move
+  // keeps at least an hour, and turned a from after to (or after now) into the hour before to.
+  if (asked.toHour <= asked.fromHour) throw badRequest(q.to === undefined ? "from must be before now (to defaults to now)" : "from must be before to");
   const span = firstHour === null ? asked : { ...asked, fromHour: Math.min(Math.max(asked.fromHour, firstHour), asked.toHour - 1) };
-  if (span.toHour <= span.fromHour) throw badRequest("from must be before to");
   const days = (span.toHour - span.fromHour) / 24;
   if (days > MAX_DAYS) throw badRequest(`the range is ${Math.round(days)} days; at most ${MAX_DAYS} are allowed`);
   if (bucketCount(span, granularity) > MAX_BUCKETS) {

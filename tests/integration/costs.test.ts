@@ -246,6 +246,21 @@ describe(`cost summary (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     }
   });
 
+  it("rejects a start after the end with the automatic granularity too, instead of showing the hour before the end", async () => {
+    // The traffic is minutes old, so "auto" draws hours from the first record: that must not turn a backwards range into one hour.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    for (const q of [`from=${to}&to=${from}&granularity=auto`, `from=${tomorrow}&granularity=auto`]) {
+      const r = await get<{ type: string; error: { type: string; message: string } }>(`/api/costs/summary?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(r.body.error.type).toBe("invalid_request_error");
+      expect(r.body.error.message).toMatch(/^from must be before/);
+    }
+    // A range before the first record is still valid, and empty.
+    const before = await get<Summary>(`/api/costs/summary?from=2020-01-01&to=2020-01-08&granularity=auto`);
+    expect(before.status).toBe(200);
+    expect(before.body.totals.requests).toBe(0);
+  });
+
   it("exports the same numbers as CSV", async () => {
     const r = await get<string>(`/api/costs/export.csv?${new URLSearchParams({ from, to, granularity: "hour", groupBy: "tier" })}`);
     expect(r.status).toBe(200);
