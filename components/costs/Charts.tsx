@@ -2,7 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUsd } from "@/lib/ui/format";
-import { COST_BUCKETS, formatShare, type BucketPoint, type GroupSeries } from "@/lib/costs/prepare";
+import { COST_BUCKETS, formatAxisUsd, formatShare, type BucketPoint, type GroupSeries } from "@/lib/costs/prepare";
 
 /**
  * The cost dashboard's charts. They draw prepared data only (lib/costs/prepare.ts):
@@ -10,7 +10,6 @@ import { COST_BUCKETS, formatShare, type BucketPoint, type GroupSeries } from "@
  */
 
 const AXIS = { fontSize: 11, fill: "#6b7280" };
-const compactUsd = (v: number) => (v === 0 ? "$0" : Math.abs(v) < 1 ? `$${v.toPrecision(2)}` : `$${v.toLocaleString("en-US", { maximumFractionDigits: 0 })}`);
 const usdTooltip = (v: unknown) => formatUsd(Number(v));
 
 /** Legend items in the order given (recharts sorts them alphabetically by default). */
@@ -33,7 +32,7 @@ export function SpendByBucketChart({ data, label }: { data: BucketPoint[]; label
       <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
         <CartesianGrid vertical={false} stroke="#e5e7eb" />
         <XAxis dataKey="label" tick={AXIS} tickLine={false} axisLine={{ stroke: "#d1d5db" }} minTickGap={16} />
-        <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={compactUsd} width={56} />
+        <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width={56} />
         <Tooltip formatter={(v, name) => [usdTooltip(v), name]} labelFormatter={(l, p) => `${l} · total ${formatUsd((p?.[0]?.payload as BucketPoint | undefined)?.costTotal ?? 0)}`} />
         <Legend iconType="square" wrapperStyle={{ fontSize: 12 }} itemSorter={orderBy(COST_BUCKETS.map((b) => b.key))} />
         {COST_BUCKETS.map((b) => (
@@ -51,7 +50,7 @@ export function SpendByGroupChart({ series, label }: { series: GroupSeries; labe
       <BarChart data={series.rows} margin={{ top: 8, right: 8, bottom: 0, left: 4 }}>
         <CartesianGrid vertical={false} stroke="#e5e7eb" />
         <XAxis dataKey="label" tick={AXIS} tickLine={false} axisLine={{ stroke: "#d1d5db" }} minTickGap={16} />
-        <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={compactUsd} width={56} />
+        <YAxis tick={AXIS} tickLine={false} axisLine={false} tickFormatter={formatAxisUsd} width={56} />
         <Tooltip formatter={(v, name) => [usdTooltip(v), name]} />
         <Legend iconType="square" wrapperStyle={{ fontSize: 12 }} itemSorter={orderBy(series.keys.map((k) => k.dataKey))} />
         {series.keys.map((k) => (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  bucketLabel, COST_BUCKETS, formatShare, OTHER_KEY, prepareBucketSeries, prepareGroupSeries, prepareGroupTable, projectMonthly, toCents,
+  bucketLabel, COST_BUCKETS, formatAxisUsd, formatShare, OTHER_KEY, prepareBucketSeries, prepareGroupSeries, prepareGroupTable, projectMonthly, toCents,
 } from "./prepare";
 import type { MonthlyProjection } from "./projection";
 import type { CostGroup, CostStat, CostSummary } from "./types";
@@ -184,5 +184,14 @@ describe("formatting helpers", () => {
     expect(formatShare(0.045)).toBe("4.5%");
     expect(formatShare(0.0004)).toBe("<0.1%");
     expect(formatShare(0)).toBe("0.0%");
+  });
+
+  it("labels an axis tick with the value of its grid line, not the nearest dollar", () => {
+    // The ticks the charts' axis picks for a $3.41 bar: each label must read as the value it stands at.
+    expect([0, 0.9, 1.8, 2.7, 3.6].map(formatAxisUsd)).toEqual(["$0", "$0.90", "$1.80", "$2.70", "$3.60"]);
+    expect([0, 1, 2, 3, 4].map(formatAxisUsd)).toEqual(["$0", "$1", "$2", "$3", "$4"]);
+    expect([0.35, 1.05, 1.4].map(formatAxisUsd)).toEqual(["$0.35", "$1.05", "$1.40"]);
+    expect(formatAxisUsd(0.0035)).toBe("$0.0035");
+    expect(formatAxisUsd(1250)).toBe("$1,250");
   });
 });

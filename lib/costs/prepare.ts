@@ -215,6 +215,23 @@ export function projectMonthly(p: Pick<MonthlyProjection, "groups">, overrides: 
   };
 }
 
+/**
+ * A chart axis tick in USD, exactly the value its grid line stands at: the
+ * axis picks ticks such as 0, 0.9, 1.8, 2.7, 3.6, and rounding those above a
+ * dollar to whole dollars labelled the grid lines "$2", "$3", "$4", a bar of
+ * $3.41 reading as about $3.80. Whole dollars stay whole ("$4"); other ticks
+ * of a dollar or more show their cents ("$1.80"); below a dollar, two
+ * significant digits ("$0.90", "$0.0035").
+ */
+export function formatAxisUsd(v: number): string {
+  if (v === 0) return "$0";
+  const sign = v < 0 ? "-" : "";
+  const abs = Math.abs(v);
+  if (abs < 1) return `${sign}$${abs.toPrecision(2)}`;
+  const whole = Math.abs(abs - Math.round(abs)) < 1e-9;
+  return `${sign}$${abs.toLocaleString("en-US", whole ? { maximumFractionDigits: 0 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
 /** Percent with one decimal below 10 % ("4.5%"), whole above ("43%"); "—" for unknown. */
 export function formatShare(share: number | null): string {
   if (share === null || !Number.isFinite(share)) return "—";

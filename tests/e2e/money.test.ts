@@ -105,6 +105,26 @@ describe("the cost dashboard's money in Chromium", () => {
     expect(admin.pageErrors).toEqual([]);
   }, 60_000);
 
+  it("labels each dollar axis tick with the value of its grid line, so a bar reads as what it cost", async () => {
+    const { page } = admin;
+    await page.goto("/costs?range=30d");
+    for (const name of ["Spend per day, stacked by cost bucket", "Spend per day, stacked by route"]) {
+      const chart = page.getByRole("img", { name, exact: true });
+      await chart.getByText("$0", { exact: true }).waitFor();
+      // The y axis' ticks: the x axis' are dates.
+      const all = await chart.locator("text").evaluateAll((els) => els.map((el) => ({ label: el.textContent ?? "", y: el.getBoundingClientRect().y })));
+      const read = all.filter((t) => t.label.startsWith("$"));
+      const points = read.map((t) => ({ ...t, value: Number(t.label.replace(/[$,]/g, "")) })).sort((a, b) => b.y - a.y);
+      expect(points.length, name).toBeGreaterThanOrEqual(3);
+      expect(points[0]!.label).toBe("$0");
+      // The grid lines are evenly spaced, so the values they stand for are too: the top one above $1 here.
+      expect(points.at(-1)!.value, name).toBeGreaterThan(1);
+      const perPixel = points.at(-1)!.value / (points[0]!.y - points.at(-1)!.y);
+      for (const p of points) expect(p.value, `${name}: ${read.map((t) => t.label).join(", ")}`).toBeCloseTo((points[0]!.y - p.y) * perPixel, 2);
+    }
+    expect(admin.pageErrors).toEqual([]);
+  }, 60_000);
+
   it("shows when the admin key was last used in Settings, so unused keys can be found", async () => {
     const { page } = admin;
     // The key was used by the calls above; its time is written in the next batch (every 5 s).
