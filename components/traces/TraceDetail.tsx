@@ -186,7 +186,9 @@ function ThinkingCard({ t }: { t: Trace }) {
           <ThinkingPlaceholder status={th.status} text={th.placeholder} />
         ) : (
           <p className="text-sm text-gray-500">
-            Served by the standard route without extended thinking{t.tier === "standard" ? "" : " (no thinking block came back)"}.
+            {t.status === "error" && t.cost.pricingStatus === "not_billed"
+              ? "No thinking: the request failed before any answer."
+              : `Served by the ${t.tier} route without extended thinking${t.tier === "standard" ? "" : " (no thinking block came back)"}.`}
           </p>
         )}
       </CardBody>
@@ -427,6 +429,15 @@ function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
+/** What the upstream calls were, when no hop was stored (a request of one call stores none). */
+function upstreamSummary(t: Trace): string {
+  if (t.escalated) return "Escalated (no hop details stored).";
+  if (t.status === "error" && t.cost.pricingStatus === "not_billed") {
+    return t.decision.stage === "none" ? "None: the gateway refused the request before routing it." : "No answer: the request failed before any upstream call answered with usage.";
+  }
+  return "One hop: answered by the chosen route.";
+}
+
 function DecisionCard({ t }: { t: Trace }) {
   const d = t.decision;
   const adjustments = asList(t.adjustments).map(String);
@@ -470,7 +481,7 @@ function DecisionCard({ t }: { t: Trace }) {
               {hops.map((h, i) => <HopItem key={i} hop={h} index={i} />)}
             </ol>
           ) : (
-            <p className="mt-1 text-sm text-gray-700">{t.escalated ? "Escalated (no hop details stored)." : "One hop: answered by the chosen route."}</p>
+            <p className="mt-1 text-sm text-gray-700">{upstreamSummary(t)}</p>
           )}
         </div>
       </CardBody>
@@ -604,7 +615,7 @@ function CostCard({ t }: { t: Trace }) {
             No price is set for <code className="text-[11px]">{t.servedModel}</code>, so the cost is unknown (not $0). Add a price on the settings page.
           </p>
         ) : null}
-        {notBilled ? <p className="text-xs text-gray-600">This request failed before any upstream call: nothing was billed.</p> : null}
+        {notBilled ? <p className="text-xs text-gray-600">This request failed before any upstream call answered with usage: nothing was billed.</p> : null}
         <div className="rounded-md bg-gray-50 px-3 py-2 text-sm">
           <p className="text-xs text-gray-500">Counterfactual: the reasoning route</p>
           {t.status !== "ok" ? (
