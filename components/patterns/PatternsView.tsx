@@ -84,7 +84,7 @@ export function PatternsView() {
             {query.data.analysed.traces.toLocaleString("en-US")} traces with thinking analysed
             {query.data.analysed.truncated ? ` (the most recent ${query.data.analysed.limit.toLocaleString("en-US")})` : ""}.
           </p>
-          <ScopesCard view={view} />
+          <ScopesCard view={view} from={from} />
           <AssumptionsCard title="Failure-prone assumptions" testId="failure-prone" rows={view.failureProne} empty="No assumption goes with clearly more likely-wrong answers than its route's average." />
           <AssumptionsCard title="Recurring assumptions" testId="recurring-assumptions" rows={view.assumptions} empty="No assumption recurs in two or more traces of a route." />
         </>
@@ -93,7 +93,12 @@ export function PatternsView() {
   );
 }
 
-function ScopesCard({ view }: { view: NonNullable<ReturnType<typeof patternsView>> }) {
+/**
+ * Each row links to its own traces: the same window, the route, and the app
+ * or, for the row of requests that named none, "-" (no app): without it the
+ * row of 12 traces opened the route's traces of every app.
+ */
+function ScopesCard({ view, from }: { view: NonNullable<ReturnType<typeof patternsView>>; from: string }) {
   return (
     <Card>
       <CardHeader title="Per route and app" description="How often the thinking hedges, and how likely the answers are wrong (mean failure score)." />
@@ -117,7 +122,7 @@ function ScopesCard({ view }: { view: NonNullable<ReturnType<typeof patternsView
               <TD align="right" className="tabular-nums">{pct(s.hedgeRate)}</TD>
               <TD align="right" className="tabular-nums">{pct(s.meanFailureScore)}</TD>
               <TD>
-                <Link className="text-accent-700 hover:underline" href={`/traces?${new URLSearchParams({ route: s.routeId ?? "-", ...(s.app ? { app: s.app } : {}), sort: "failure" }).toString()}`}>
+                <Link className="text-accent-700 hover:underline" href={`/traces?${new URLSearchParams({ from, route: s.routeId ?? "-", app: s.app ?? "-", sort: "failure" }).toString()}`}>
                   Likely wrong first →
                 </Link>
               </TD>

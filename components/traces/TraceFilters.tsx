@@ -72,7 +72,7 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
         ])}
         {select("stage", "Stage", STAGES.map((s) => ({ value: s, label: s })))}
         <div className="sm:col-span-2">{select("model", "Model", (facets?.models ?? []).map((m) => ({ value: m, label: m })))}</div>
-        {select("app", "App", (facets?.apps ?? []).map((a) => ({ value: a, label: a })))}
+        {select("app", "App", (facets?.apps ?? []).map((a) => ({ value: a, label: a })).concat([{ value: "-", label: "(no app)" }]))}
         {select("task", "Task", (facets?.tasks ?? []).map((t) => ({ value: t, label: t })))}
         {select("status", "Status", [
           { value: "ok", label: "ok" },

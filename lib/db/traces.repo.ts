@@ -19,6 +19,7 @@ export interface TraceFilter {
   tier?: string;
   stage?: string;
   model?: string;
+  /** An app; "" for records that named none. */
   app?: string;
   task?: string;
   status?: string;
@@ -85,7 +86,7 @@ function conditions(f: TraceFilter): TraceCondition[] {
   if (f.tier) indexed(Prisma.sql`r."tier" = ${f.tier}`);
   if (f.stage) indexed(Prisma.sql`r."stage" = ${f.stage}`);
   if (f.model) indexed(Prisma.sql`r."servedModel" = ${f.model}`);
-  if (f.app) indexed(Prisma.sql`r."app" = ${f.app}`);
+  if (f.app !== undefined) indexed(f.app === "" ? Prisma.sql`r."app" IS NULL` : Prisma.sql`r."app" = ${f.app}`);
   if (f.task) indexed(Prisma.sql`r."task" = ${f.task}`);
   if (f.status) indexed(Prisma.sql`r."status" = ${f.status}`);
   if (f.costMin !== undefined) w.push({ sql: Prisma.sql`r."costTotal" >= ${f.costMin}` });

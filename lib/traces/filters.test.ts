@@ -40,6 +40,8 @@ describe("traceQuerySchema → filter", () => {
       search: [{ word: "retry", prefix: false }, { word: "loop", prefix: false }],
     });
     expect(q.limit).toBe(20);
+    expect(toTraceFilter(traceQuerySchema.parse({ app: "-" }))).toMatchObject({ app: "" });
+    expect(toTraceFilter(traceQuerySchema.parse({ app: "faq-bot" }))).toMatchObject({ app: "faq-bot" });
   });
 
   it("rejects bad values with a message naming the field", () => {

@@ -26,6 +26,7 @@ export const traceQuerySchema = z
     tier: z.enum(TIERS).optional(),
     stage: z.enum(STAGES).optional(),
     model: text.optional(),
+    /** An app name; "-" for requests that named no app. */
     app: text.optional(),
     task: text.optional(),
     status: z.enum(STATUSES).optional(),
@@ -86,7 +87,7 @@ export function toTraceFilter(q: TraceQuery): TraceFilter {
     ...(q.tier ? { tier: q.tier } : {}),
     ...(q.stage ? { stage: q.stage } : {}),
     ...(q.model ? { model: q.model } : {}),
-    ...(q.app ? { app: q.app } : {}),
+    ...(q.app ? { app: q.app === "-" ? "" : q.app } : {}),
     ...(q.task ? { task: q.task } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(q.costMin !== undefined ? { costMin: q.costMin } : {}),

@@ -99,6 +99,59 @@ describe("the ML engineer's loop", () => {
     await scopes.getByRole("cell", { name: "review-bot" }).waitFor();
   });
 
+  it("patterns page: a route-and-app row opens its own traces in the window, the row of requests that named no app too", async () => {
+    for (let i = 0; i < 2; i++) {
+      const { response } = await client.messages
+        .create(
+          { model: "claude-sonnet-4-6", max_tokens: 4096, messages: [{ role: "user", content: "Review this queue: consumers ack before they process, and a crash loses the message." }] },
+          { headers: { "thinkgate-tier": "reasoning" } },
+        )
+        .withResponse();
+      await storedId(response);
+    }
+    const { page } = admin;
+    await page.goto("/patterns");
+    const scopes = page.getByRole("table");
+    await scopes.getByRole("cell", { name: "review-bot" }).waitFor();
+    for (const app of ["review-bot", null]) {
+      await page.goto("/patterns");
+      const row = scopes
+        .getByRole("row")
+        .filter({ has: page.getByRole("cell", { name: /^reasoning \(/ }) })
+        .filter({ has: app ? page.getByRole("cell", { name: app, exact: true }) : page.getByRole("cell", { name: "—", exact: true }) });
+      await row.waitFor();
+      const count = Number(await row.getByRole("cell").nth(2).textContent());
+      expect(count).toBeGreaterThan(0);
+      await row.getByRole("link", { name: "Likely wrong first →" }).click();
+      await page.waitForURL(/\/traces\?/);
+      const url = new URL(page.url());
+      expect(url.searchParams.get("app")).toBe(app ?? "-");
+      expect(url.searchParams.get("from")).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      // The list holds the row's traces and no other app's (every reasoning request here thought).
+      await page.getByText(`${count} request${count === 1 ? "" : "s"} shown — that is all`).waitFor();
+      const apps = await page.locator("table tbody tr").evaluateAll((rows) => rows.map((r) => r.textContent ?? ""));
+      expect(apps.every((text) => (app ? text.includes(app) : !text.includes("review-bot")))).toBe(true);
+    }
+  });
+
+  it("a request refused before routing: its trace says no upstream call was made, not that the route answered", async () => {
+    const res = await fetch(`${server.baseURL}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [] }),
+    });
+    expect(res.status).toBe(400);
+    const id = await storedId(res);
+    const { page } = admin;
+    await page.goto(`/traces/${id}`);
+    await page.getByRole("heading", { name: "Trace", level: 1 }).waitFor();
+    await page.getByText("None: the gateway refused the request before routing it.").waitFor();
+    await page.getByText("No thinking: the request failed before any answer.").waitFor();
+    await page.getByText("This request failed before any upstream call answered with usage: nothing was billed.").waitFor();
+    expect(await page.getByText("One hop: answered by the chosen route.").count()).toBe(0);
+    expect(await page.getByText(/Served by the .* route/).count()).toBe(0);
+  });
+
   it("thread view: a tool loop as one conversation with tool calls, results, thinking and the pinned call", async () => {
     const tools: Anthropic.Tool[] = [
       { name: "get_weather", description: "Current weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },

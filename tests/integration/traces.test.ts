@@ -104,6 +104,10 @@ describe(`trace explorer API (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, ()
     expect(await listIds({ stage: "rule" })).toEqual([ids.review]);
     expect(await listIds({ stage: "client" })).toEqual([ids.omitted]);
     expect(await listIds({ app: "faq-bot" })).toEqual([ids.faq]);
+    // "-": the requests that named no app (the patterns page links its row of them here).
+    const noApp = await listIds({ app: "-" });
+    expect(noApp).toHaveLength(4);
+    expect(noApp).not.toContain(ids.faq);
     expect(await listIds({ task: "code-review" })).toEqual([ids.review]);
     expect(await listIds({ route: "reasoning" })).toEqual(expect.arrayContaining([ids.review, ids.stream]));
     expect(await listIds({ route: "-" })).toEqual([ids.omitted]);
