@@ -316,6 +316,26 @@ describe("recorder: requests in flight", () => {
     rec.close();
   });
 
+  it("says when the earlier runs' records, their interrupted requests included, are all in the database, not before", async () => {
+    const dir = tmp();
+    killedRun(dir);
+    const db = new Rows();
+    db.failAfter = 0;
+    const rec = new Recorder<Req>(reqStore(db), Journal.open({ dir }), { batchSize: 1, intervalMs: 1, maxBackoffMs: 20 });
+    let stored = false;
+    void rec.earlierStored.then(() => (stored = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stored).toBe(false);
+    db.failAfter = Infinity;
+    await rec.earlierStored;
+    // Every earlier request is in when it resolves, the interrupted ones last.
+    expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "final", c: "final", d: "interrupted" });
+    rec.close();
+    const clean = new Recorder<Req>(reqStore(new Rows()), Journal.open({ dir: tmp() }), {});
+    await clean.earlierStored;
+    clean.close();
+  });
+
   it("replayed twice, or killed in the middle of its replay, stores each request once and never an interrupted record for a finished one", async () => {
     const dir = tmp();
     killedRun(dir);

@@ -181,6 +181,9 @@ export class Recorder<I> {
   private earlierRead: boolean;
   /** The furthest journal position up to which every line is stored or stores nothing. */
   private stored: Position | null = null;
+  /** Resolves once every record the earlier runs left in the spool is in the database: at once when they left none. */
+  readonly earlierStored: Promise<void>;
+  private earlierDone!: () => void;
 
   constructor(
     private readonly sink: RecordStore,
@@ -195,6 +198,8 @@ export class Recorder<I> {
     this.cursor = journal?.head() ?? null;
     this.runSegment = journal?.tail().segment ?? 0;
     this.earlierRead = this.cursor === null;
+    this.earlierStored = new Promise((resolve) => (this.earlierDone = resolve));
+    if (this.earlierRead) this.earlierDone();
     if (this.cursor) {
       logger.warn({ dir: journal!.dir, bytes: journal!.bytes }, "recorder: replaying records left in the spool by an earlier run");
       this.kick(0);
@@ -384,7 +389,11 @@ export class Recorder<I> {
   private async writeOnce(): Promise<void> {
     if (this.writing) return;
     const batch = this.take();
-    if (!batch.length) return;
+    if (!batch.length) {
+      // A read that found only the end of the earlier runs' lines queued their interrupted requests: written now, not with the next record.
+      if (this.hasWork) this.kick(0);
+      return;
+    }
     const lines = batch.flatMap((it) => (it.line === null ? [] : [it.line]));
     this.inFlight = lines.length;
     this.writing = (async () => {
@@ -442,6 +451,8 @@ export class Recorder<I> {
       if (it.orphan !== undefined) this.orphans.delete(it.orphan);
       if (it.end && (!this.stored || before(this.stored, it.end))) this.stored = it.end;
     }
+    // Read to the end and their interrupted requests stored: the earlier runs' records are all in.
+    if (this.earlierRead && !this.orphans.size) this.earlierDone();
     if (!this.stored) return;
     this.carryForward();
     let upTo = this.stored;
