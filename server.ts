@@ -21,6 +21,7 @@ import { startRetention, stopRetention } from "./lib/retention/sweep";
 import { startBatchReconcile, stopBatchReconcile } from "./lib/batches/pending";
 import { flushPins, replayPins } from "./lib/gateway/pins";
 import { closeRecordStore, recorder } from "./lib/gateway/record";
+import { reloadSpend } from "./lib/limits/reload";
 import { allRecorded, cutOff, openRequests } from "./lib/gateway/shutdown";
 import { flushLogs, logger } from "./lib/observability/logger";
 import { readEnv, setRuntimeEnv } from "./lib/runtime/env";
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
   const cluster = await startCluster();
   // Opens the spool before serving: records an earlier run left there are replayed from now on.
   recorder();
+  // Without Redis, budgets count in memory: today's spend of earlier runs is loaded once their spooled records are stored.
+  if (!cluster.redis) reloadSpend(recorder().earlierStored);
   // Pins an earlier run journalled and did not store: written before the first request can ask for one.
   await replayPins().catch((err: unknown) => logger.warn({ err: (err as Error).message }, "conversation pins left in the journal could not be written now; they stay for the next start"));
   const router = new ApiRouter(apiRoutes);

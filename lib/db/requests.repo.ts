@@ -35,6 +35,23 @@ export const requestsRepo = {
   count: () => db().client.requestRecord.count(),
 
   /**
+   * What the records created in [from, before) counted against budgets
+   * (budgetUsd), summed per key and per app as the records name them (one
+   * walk of the createdAt index each).
+   */
+  async budgetSpend(from: Date, before: Date): Promise<{ keys: { keyId: string; usd: number }[]; apps: { app: string; usd: number }[] }> {
+    const where = { createdAt: { gte: from, lt: before }, budgetUsd: { not: null } };
+    const [keys, apps] = await Promise.all([
+      db().client.requestRecord.groupBy({ by: ["keyId"], where: { ...where, keyId: { not: null } }, _sum: { budgetUsd: true } }),
+      db().client.requestRecord.groupBy({ by: ["app"], where: { ...where, app: { not: null } }, _sum: { budgetUsd: true } }),
+    ]);
+    return {
+      keys: keys.map((r) => ({ keyId: r.keyId!, usd: r._sum.budgetUsd ?? 0 })),
+      apps: apps.map((r) => ({ app: r.app!, usd: r._sum.budgetUsd ?? 0 })),
+    };
+  },
+
+  /**
    * Clears the text of the records `ids` that still have it (clearRows);
    * returns how many it cleared.
    */

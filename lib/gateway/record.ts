@@ -10,6 +10,7 @@ import path from "node:path";
 import { AppError } from "../api/errors";
 import { requestsRepo } from "../db/requests.repo";
 import { databaseUrl, providerOf, sqlitePath } from "../db/provider";
+import { budgetCharge } from "../limits/admission";
 import { logger } from "../observability/logger";
 import { priceRows } from "../pricing/service";
 import { buildRecord, INTERRUPTED, recordable, type Outcome, type RecordContext, type RecordInput, type ToolResult } from "../recorder/build";
@@ -126,6 +127,7 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
   const snap = lastSnapshot();
   const reasoning = snap?.routes.get(snap.tierRoutes.reasoning);
   const seen = o.observed;
+  const charge = budgetCharge(a);
   return {
     requestId: a.requestId,
     via: a.via,
@@ -172,6 +174,7 @@ export function recordInput(a: Attempt, o: Outcome): RecordInput {
       : null,
     hops: a.hops,
     ...(a.unreadAnswers ? { unreadAnswers: a.unreadAnswers } : {}),
+    ...(charge !== undefined ? { budgetMicro: charge } : {}),
     ...(a.routable ? { conversation: { key: a.routable.threadKey, toolResults: a.body ? toolResultsOf(a.body) : [] } } : {}),
     reasoning: reasoning ? { model: reasoning.model, budgetTier: reasoning.budgetTier ?? null } : null,
     outcome: {

@@ -43,7 +43,8 @@ export interface Admission {
   ticket: Ticket;
   reservedMicro: number;
   headers: Record<string, string>;
-  settled?: boolean;
+  /** What the request counted when it was settled (spentMicro). */
+  spentMicro?: number;
 }
 
 const g = globalThis as unknown as { __thinkgateLimiter?: Limiter };
@@ -165,7 +166,7 @@ export async function admit(a: Attempt, principal: Principal, snapshot: RoutingS
   } catch (err) {
     if (Date.now() - lastWarning > 10_000) {
       lastWarning = Date.now();
-      logger.warn({ err: (err as Error).message }, "limits could not be checked (redis unavailable): requests are served without them");
+      logger.warn({ err: (err as Error).message }, "limits could not be checked (redis unavailable, or today's spend not loaded yet): requests are served without them");
     }
     a.admission = { ticket: { id: a.requestId, day, capped: [] }, reservedMicro: 0, headers: { "thinkgate-limit": "unavailable" } };
     return;
@@ -239,14 +240,26 @@ export function spentMicro(calls: { model: string; usage: AnthropicUsage | null 
  */
 export function settle(a: Attempt, answerUsage: AnthropicUsage | null): void {
   const admission = a.admission;
-  if (!admission || !admission.ticket.capped.length || admission.settled) return;
-  admission.settled = true;
+  if (!admission || !admission.ticket.capped.length || admission.spentMicro !== undefined) return;
   const calls = a.hops.map((h) => ({ model: h.model, usage: h.usage }));
   if (answerUsage && a.applied) calls.push({ model: a.applied.model, usage: answerUsage });
-  const unread = a.unreadAnswers ?? 0;
+  const spent = (admission.spentMicro = spentMicro(calls, a.unreadAnswers ?? 0, admission.reservedMicro, a.createdAt));
   setImmediate(() => {
     limiter()
-      .settle(admission.ticket, spentMicro(calls, unread, admission.reservedMicro, a.createdAt))
+      .settle(admission.ticket, spent)
       .catch((err: Error) => logger.warn({ err: err.message, requestId: a.requestId }, "could not settle a budget reservation; it lapses after its TTL"));
   });
+}
+
+/**
+ * What the request counts against its key's and its app's daily budgets, as
+ * its record keeps it (budgetUsd), for a start without Redis to reload the
+ * day's spend from (reload.ts): what it was settled at; before that, its
+ * reservation, which is what it counts if the process dies now (a reservation
+ * never settled lapses into spend). Undefined when no budget applied.
+ */
+export function budgetCharge(a: Attempt): number | undefined {
+  const admission = a.admission;
+  if (!admission?.ticket.capped.length) return undefined;
+  return admission.spentMicro ?? admission.reservedMicro;
 }

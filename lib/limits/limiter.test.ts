@@ -144,3 +144,23 @@ describe("the budget rule", () => {
     expect(chooseEstimate([d, r], [50, 95], 100, 10)).toEqual({ ok: false, scope: r.scope });
   });
 });
+
+describe("in memory: spend loaded from earlier runs (preload)", () => {
+  it("counts the loaded spend with its own, waits for it, and past the wait refuses to decide until it is loaded", async () => {
+    const l = new MemoryLimiter(Date.now, 60_000);
+    const cap = scope({ capMicro: 1_000 });
+    let load!: (m: Map<string, number>) => void;
+    l.preload(DAY, new Promise((r) => (load = r)), 50);
+    // Admitted while loading: counted live, the loaded spend added when it comes.
+    const waiting = l.admit(input([cap], { estimateMicro: 300 }));
+    load(new Map([[cap.scope, 600]]));
+    expect(await waiting).toMatchObject({ ok: true, budgetLeftMicro: 100 });
+    expect(await l.admit(input([cap], { estimateMicro: 200 }))).toMatchObject({ ok: false, kind: "budget" });
+
+    const late = new MemoryLimiter(Date.now, 60_000);
+    late.preload(DAY, new Promise(() => {}), 20);
+    await expect(late.admit(input([scope({ capMicro: 1_000 })]))).rejects.toThrow(/not loaded/);
+    // A scope without a budget does not wait.
+    expect(await late.admit(input([scope({ rpm: 5 })]))).toMatchObject({ ok: true });
+  });
+});

@@ -17,8 +17,24 @@ interface ScopeState {
 
 export class MemoryLimiter implements Limiter {
   private readonly scopes = new Map<string, ScopeState>();
+  /** The spend of earlier runs being loaded (preload), until it is counted. */
+  private loading: { done: Promise<void>; until: number } | null = null;
 
   constructor(private readonly now: () => number = Date.now, private readonly ttlMs = reservationTtlMs()) {}
+
+  /**
+   * Counts spend settled before this process began, per scope, on `day`
+   * (reload.ts): added to what this process counts itself. Budgets wait for it
+   * at most `waitMs` from now; past that, a capped request is not checked
+   * (admit throws: served, as when Redis is down) until it is counted.
+   */
+  preload(day: string, spend: Promise<Map<string, number>>, waitMs: number): void {
+    const done = spend.then((m) => {
+      for (const [scope, micro] of m) this.day(this.state(scope), day, this.now()).settled += micro;
+      this.loading = null;
+    });
+    this.loading = { done, until: this.now() + waitMs };
+  }
 
   private state(scope: string): ScopeState {
     let s = this.scopes.get(scope);
@@ -44,6 +60,13 @@ export class MemoryLimiter implements Limiter {
   }
 
   async admit(input: AdmitInput): Promise<AdmitResult> {
+    if (this.loading && input.scopes.some((sc) => sc.capMicro !== null)) {
+      const { done, until } = this.loading;
+      const wait = until - this.now();
+      let timer: NodeJS.Timeout | undefined;
+      if (wait > 0) await Promise.race([done, new Promise((r) => (timer = setTimeout(r, wait)))]).finally(() => clearTimeout(timer));
+      if (this.loading) throw new Error("the spend of earlier runs today is not loaded yet");
+    }
     const now = this.now();
     let requestsLeft: number | null = null;
     for (const sc of input.scopes) {

@@ -75,6 +75,12 @@ export interface RecordInput {
    * is unknown, so the request's cost is too. Absent when there were none.
    */
   unreadAnswers?: number;
+  /**
+   * What the request counts against its key's and its app's daily budgets, in
+   * micro-dollars (lib/limits/admission.ts budgetCharge); absent when neither
+   * had one, and in lines journaled before it was recorded.
+   */
+  budgetMicro?: number;
   /** The reasoning route when the request finished, for the counterfactual cost. */
   reasoning: { model: string; budgetTier: ThinkingTier | null } | null;
   outcome: Omit<Outcome, "observed"> & {
@@ -349,6 +355,7 @@ export function buildRecord(r: RecordInput, ctx: RecordContext): RequestRecordRo
     webSearchRequests: t.serverTools.webSearchRequests,
     webFetchRequests: t.serverTools.webFetchRequests,
     pricingStatus: t.pricingStatus,
+    budgetUsd: r.budgetMicro === undefined ? null : r.budgetMicro / 1e6,
     costInput: t.cost.input,
     costCacheWrite: t.cost.cacheWrite,
     costCacheRead: t.cost.cacheRead,

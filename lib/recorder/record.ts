@@ -56,6 +56,8 @@ export interface RequestRecordRow {
   webFetchRequests?: number;
   /** "unknown": the gateway stopped before the answer's usage came (an interrupted request, build.ts INTERRUPTED). */
   pricingStatus: "priced" | "unpriced" | "not_billed" | "unknown";
+  /** What the request counted against its key's and app's daily budgets (USD); null when neither had one. Optional as the answer's columns are. */
+  budgetUsd?: number | null;
   costInput: number | null;
   costCacheWrite: number | null;
   costCacheRead: number | null;

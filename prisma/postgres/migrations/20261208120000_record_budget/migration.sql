@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RequestRecord" ADD COLUMN     "budgetUsd" DOUBLE PRECISION;
+
