@@ -345,7 +345,9 @@ describe("recorder: requests in flight", () => {
     // Killed during the replay: the first batch is written, then the database fails and the process dies.
     db.failAfter = 1;
     const dying = new Recorder<Req>(reqStore(db), Journal.open({ dir }), { batchSize: 1, intervalMs: 1, maxBackoffMs: 20 });
-    await new Promise((r) => setTimeout(r, 100));
+    // Until the first batch is written and the next has failed (a fixed 100 ms was too short on a loaded machine).
+    for (let waited = 0; db.failAfter >= 0 && waited < 5_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(db.failAfter).toBeLessThan(0);
     expect(db.kept.size).toBe(1);
     dying.close();
     db.failAfter = Infinity;
