@@ -4,7 +4,8 @@ import { useEffect, useState, type FormEvent } from "react";
 import { SelectField, TextField } from "@/components/form/Fields";
 import { Button } from "@/components/ui/Button";
 import type { TraceFacets } from "@/lib/traces/wire";
-import { activeFilterCount, RANGE_PRESETS, type Filters } from "@/lib/traces/url";
+import { searchProblem } from "@/lib/traces/search";
+import { activeFilterCount, filterSummary, RANGE_PRESETS, type Filters } from "@/lib/traces/url";
 
 const ANY = { value: "", label: "Any" };
 const STAGES = ["override", "pinned", "context", "rule", "classifier", "escalation", "background", "client", "default", "none"];
@@ -19,6 +20,8 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
   const [costMin, setCostMin] = useState(filters.costMin ?? "");
   const [costMax, setCostMax] = useState(filters.costMax ?? "");
   const [open, setOpen] = useState(false);
+  // A search the API would refuse (punctuation only) is refused here, said under the box, and not sent.
+  const [qProblem, setQProblem] = useState<string | null>(null);
   // The URL can change under us (back button, a link): follow it.
   useEffect(() => setQ(filters.q ?? ""), [filters.q]);
   useEffect(() => setCostMin(filters.costMin ?? ""), [filters.costMin]);
@@ -26,9 +29,13 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
 
   const set = (k: keyof Filters, v: string) => onChange({ ...filters, [k]: v || undefined });
   const count = activeFilterCount(filters);
+  const summary = filterSummary(filters);
 
   function submitSearch(e: FormEvent) {
     e.preventDefault();
+    const problem = searchProblem(q);
+    setQProblem(problem);
+    if (problem) return;
     onChange({ ...filters, q: q.trim() || undefined, costMin: costMin || undefined, costMax: costMax || undefined });
   }
 
@@ -45,7 +52,12 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
           className="min-w-48 flex-[3_1_16rem]"
           placeholder="Words in prompts, answers and thinking"
           value={q}
-          onChange={(e) => setQ(e.target.value)}
+          aria-invalid={qProblem ? true : undefined}
+          aria-describedby={qProblem ? "trace-search-problem" : undefined}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setQProblem(null);
+          }}
         />
         <SelectField
           label="Time range"
@@ -61,6 +73,12 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
           Filters{count ? ` (${count})` : ""}
         </Button>
       </div>
+
+      {qProblem ? (
+        <p id="trace-search-problem" role="alert" className="text-xs text-red-700">
+          {qProblem.charAt(0).toUpperCase() + qProblem.slice(1)}.
+        </p>
+      ) : null}
 
       {/* As many columns as fit at 9 rem each: a fixed 15-column row left the
           selects at 1280 px too narrow to show "Any". */}
@@ -101,12 +119,9 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
           options={[{ value: "", label: "Newest first" }, { value: "failure", label: "Likely wrong first" }]}
         />
       </div>
-      {count || filters.q ? (
+      {summary ? (
         <div className="flex items-center gap-2 text-xs text-gray-500">
-          <span>
-            {count} filter{count === 1 ? "" : "s"}
-            {filters.q ? ` and a search for “${filters.q}”` : ""}
-          </span>
+          <span>{summary}</span>
           <Button size="sm" variant="ghost" onClick={() => onChange({})}>
             Clear all
           </Button>

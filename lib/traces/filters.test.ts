@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newRequestId } from "../api/ids";
 import { idBoundAt, searchTokens, toTraceFilter, traceQuerySchema } from "./filters";
+import { SEARCH_NO_WORDS, searchProblem } from "./search";
 
 describe("idBoundAt", () => {
   it("orders with request ids exactly as their times do", () => {
@@ -19,6 +20,21 @@ describe("searchTokens", () => {
     expect(words("a b c d e f g h i j")).toHaveLength(8);
     expect(searchTokens("   ")).toEqual([]);
     expect(searchTokens(undefined)).toEqual([]);
+  });
+});
+
+describe("a search with no words", () => {
+  it("is refused by the API's schema with the message the filter bar shows, where a blank q is no search and any word is a search", () => {
+    for (const q of ["!!!", " ?! ", "***", "—"]) {
+      expect(searchProblem(q)).toBe(SEARCH_NO_WORDS);
+      const parsed = traceQuerySchema.safeParse({ q });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues.map((i) => [i.path.join("."), i.message])).toEqual([["q", SEARCH_NO_WORDS]]);
+    }
+    for (const q of ["", "  ", undefined, "!!! why", "x*"]) {
+      expect(searchProblem(q)).toBeNull();
+      expect(traceQuerySchema.safeParse(q === undefined ? {} : { q }).success).toBe(true);
+    }
   });
 });
 

@@ -6,7 +6,10 @@
 import { z } from "zod";
 import { isoInstant } from "../api/instant";
 import { decimal } from "../api/query-number";
-import type { SearchToken, TraceFilter } from "../db/traces.repo";
+import type { TraceFilter } from "../db/traces.repo";
+import { searchProblem, searchTokens, SEARCH_NO_WORDS } from "./search";
+
+export { searchTokens };
 
 export const STAGES = ["override", "pinned", "context", "rule", "classifier", "escalation", "background", "client", "default", "none"] as const;
 export const TIERS = ["reasoning", "standard"] as const;
@@ -38,7 +41,12 @@ export const traceQuerySchema = z
     failureMin: decimal(z.number().finite().min(0).max(1)).optional(),
     /** "failure": most likely wrong first. */
     sort: z.enum(["newest", "failure"]).optional(),
-    q: z.string().trim().max(200).optional(),
+    q: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((v) => searchProblem(v) === null, { message: SEARCH_NO_WORDS })
+      .optional(),
     cursor: z.string().regex(/^req_[0-9a-z]+$/, "cursor: not a request id").max(64).optional(),
     limit: decimal(z.number().int().min(1).max(200)).default(50),
   })
@@ -57,25 +65,6 @@ export type TraceQuery = z.infer<typeof traceQuerySchema>;
  */
 export function idBoundAt(ms: number): string {
   return `req_${Math.max(0, Math.floor(ms)).toString(36).padStart(9, "0")}`;
-}
-
-/**
- * Search words: letters and digits, lower-cased, at most 8, all required.
- * A word matches whole words; "retr*" matches words that start with "retr".
- * Both full-text engines split text on everything else, so "don't" and
- * "retry-loop" match as the words they are indexed as, and the words need no
- * escaping. (Whole words are the default because a prefix search has to
- * merge every matching word's postings: 70 ms instead of 0.3 ms for a common
- * word at a million records on SQLite.)
- */
-export function searchTokens(q: string | undefined): SearchToken[] {
-  if (!q) return [];
-  const out: SearchToken[] = [];
-  for (const m of q.toLowerCase().matchAll(/([\p{L}\p{N}]+)(\*?)/gu)) {
-    out.push({ word: m[1]!, prefix: m[2] === "*" });
-    if (out.length === 8) break;
-  }
-  return out;
 }
 
 export function toTraceFilter(q: TraceQuery): TraceFilter {

@@ -51,3 +51,17 @@ export function activeFilterCount(f: Filters): number {
   // The sort order is not a filter.
   return FILTER_KEYS.filter((k) => f[k] !== undefined && k !== "q" && k !== "sort").length;
 }
+
+/**
+ * The line under the filter bar saying what the list is narrowed by, or null
+ * when nothing is: "2 filters and a search for “retry”", "1 filter", "A search
+ * for “retry”" (never "0 filters").
+ */
+export function filterSummary(f: Filters): string | null {
+  const count = activeFilterCount(f);
+  const filters = count ? `${count} filter${count === 1 ? "" : "s"}` : null;
+  const search = f.q ? `a search for “${f.q}”` : null;
+  if (filters && search) return `${filters} and ${search}`;
+  if (search) return search.charAt(0).toUpperCase() + search.slice(1);
+  return filters;
+}

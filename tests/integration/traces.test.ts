@@ -8,6 +8,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, type TestServer } from "../support/server";
+import { SEARCH_NO_WORDS } from "@/lib/traces/search";
 
 let server: TestServer;
 let client: Anthropic;
@@ -162,6 +163,10 @@ describe(`trace explorer API (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, ()
     expect(await listIds({ q: word })).toContain(ids.review);
     // Search syntax in user text is just words, never an error.
     expect((await api(`/api/traces?q=${encodeURIComponent('"a" OR NEAR(b) col:c*')}`)).status).toBe(200);
+    // Punctuation alone has no words: refused, not answered with the whole unsearched list.
+    const none = await api<{ type: string; error: { type: string; message: string } }>(`/api/traces?q=${encodeURIComponent("!!!")}`);
+    expect(none.status).toBe(400);
+    expect(none.body.error).toEqual({ type: "invalid_request_error", message: `q: ${SEARCH_NO_WORDS}` });
   });
 
   it("sorts by failure score (likely wrong first), filters by a minimum score, and pages in that order", async () => {

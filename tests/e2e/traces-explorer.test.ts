@@ -1,0 +1,83 @@
+/**
+ * The trace explorer's filter bar in Chromium at 1280 px, with simulator
+ * traffic: a search of punctuation only is refused in the bar, not run as no
+ * search; the line under the bar counts filters only when there are some.
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { SEARCH_NO_WORDS } from "@/lib/traces/search";
+import { screenshot, type E2EContext } from "../support/chromium";
+import { sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
+import type { TestServer } from "../support/server";
+
+let server: TestServer;
+let browser: Browser;
+let admin: E2EContext;
+let client: Anthropic;
+
+const PROMPTS = [
+  "Review this function for race conditions: let n = 0; async function inc() { const v = n; await tick(); n = v + 1; }",
+  "Summarize: the release meeting moved to Tuesday afternoon.",
+  "Prove that the square root of two is irrational, step by step, and check each step for a gap.",
+  "Translate 'good morning' to French.",
+];
+
+beforeAll(async () => {
+  ({ server, browser, admin } = await startSignedIn());
+  client = sdk(server);
+  for (const [i, p] of PROMPTS.entries()) await send(server, client, p, i % 2 ? "summaries-and-translations" : "code-review-and-proofs");
+}, 120_000);
+
+afterAll(async () => {
+  await stopSignedIn({ server, browser, admin });
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") await screenshot(admin.page, `failed-traces-explorer-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+});
+
+const rows = (page: Page) => page.getByRole("table").getByRole("row");
+const search = (page: Page) => page.getByRole("search", { name: "Filter traces" });
+
+async function listed(page: Page): Promise<void> {
+  await expect.poll(() => rows(page).count()).toBe(PROMPTS.length + 1);
+}
+
+describe("the trace explorer", () => {
+  it("refuses a search of punctuation only in the bar, saying it has no words, rather than listing every request as its result", async () => {
+    const page = admin.page;
+    await page.goto("/traces");
+    await listed(page);
+    const box = search(page).getByLabel("Search", { exact: true });
+    await box.fill("!!!");
+    await box.press("Enter");
+    const said = search(page).getByRole("alert");
+    await said.waitFor();
+    expect(await said.textContent()).toBe(`${SEARCH_NO_WORDS.charAt(0).toUpperCase()}${SEARCH_NO_WORDS.slice(1)}.`);
+    expect(await box.getAttribute("aria-invalid")).toBe("true");
+    // Nothing was searched: the address and the line under the bar claim no search.
+    expect(new URL(page.url()).search).toBe("");
+    expect(await search(page).getByText(/a search for/i).count()).toBe(0);
+    // Words make it a search again.
+    await box.fill("!!! irrational");
+    await box.press("Enter");
+    await page.waitForURL((u) => u.searchParams.get("q") === "!!! irrational");
+    await page.getByRole("cell", { name: /irrational/ }).or(page.getByText("No requests match these filters")).first().waitFor();
+    expect(await rows(page).count()).toBeLessThan(PROMPTS.length + 1);
+    expect(await search(page).getByRole("alert").count()).toBe(0);
+  });
+
+  it("says “A search for …” under the bar for a search alone, not “0 filters”", async () => {
+    const page = admin.page;
+    await page.goto("/traces?q=zzzz");
+    await page.getByText("No requests match these filters").waitFor();
+    const line = search(page).getByText(/search for “zzzz”/);
+    await line.waitFor();
+    expect(await line.textContent()).toBe("A search for “zzzz”");
+    expect(await search(page).getByText(/\b0 filters/).count()).toBe(0);
+    await page.goto("/traces?q=zzzz&tier=reasoning");
+    await search(page).getByText("1 filter and a search for “zzzz”", { exact: true }).waitFor();
+  });
+
+});
