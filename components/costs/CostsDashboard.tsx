@@ -137,7 +137,7 @@ function Body({ query, controls, onChange }: { query: ReturnType<typeof useQuery
         <ErrorState
           title={isApiError(err) && err.status === 401 ? "Sign in or save a gateway key to see costs" : isApiError(err) && err.status === 400 ? "This range cannot be shown" : "Could not load costs"}
           error={err}
-          onRetry={isApiError(err) && err.status === 400 ? undefined : () => void query.refetch()}
+          onRetry={() => void query.refetch()}
         >
           {isApiError(err) && err.isAuthError ? <Link href="/#gateway-key" className="text-accent-700 underline underline-offset-2">Save a gateway key</Link> : null}
         </ErrorState>

@@ -83,14 +83,17 @@ function Body({
 }) {
   if (list.error && !rows) {
     const err = list.error;
+    const status = isApiError(err) ? err.status : null;
     return (
       <ErrorState
-        title={isApiError(err) && err.status === 401 ? "Sign in or save a gateway key to read traces" : isApiError(err) && err.status === 403 ? "This key cannot read traces" : "Could not load traces"}
+        title={status === 401 ? "Sign in or save a gateway key to read traces" : status === 403 ? "This key cannot read traces" : status === 400 ? "These filters cannot be applied" : "Could not load traces"}
         error={err}
         onRetry={() => void list.refetch()}
       >
         {isApiError(err) && err.isAuthError ? (
           <Link href="/#gateway-key" className="text-accent-700 underline underline-offset-2">Save a gateway key</Link>
+        ) : filtered ? (
+          <Link href="/traces" className="text-accent-700 underline underline-offset-2">Clear filters</Link>
         ) : null}
       </ErrorState>
     );

@@ -1,11 +1,13 @@
 import type { ReactNode } from "react";
 import { cn } from "@/lib/ui/cn";
-import { isApiError } from "@/lib/ui/api-client";
+import { isApiError, retryCanHelp } from "@/lib/ui/api-client";
 import { Button } from "./Button";
 
 /**
  * Shows a failed load. For an ApiError it shows the server's own message and
  * error type (the Anthropic error shape), which usually says what to do.
+ * "Try again" shows only where a retry can help (retryCanHelp): never for a
+ * request the server refused as it stands, such as a 400 for a bad filter.
  */
 export function ErrorState({
   title,
@@ -34,7 +36,7 @@ export function ErrorState({
         </p>
       ) : null}
       {children ? <div className="max-w-md text-sm text-gray-500">{children}</div> : null}
-      {onRetry ? (
+      {onRetry && retryCanHelp(error) ? (
         <Button size="sm" onClick={onRetry} className="mt-1">
           Try again
         </Button>

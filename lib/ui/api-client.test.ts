@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, apiFetch, readCsrfToken } from "./api-client";
+import { ApiError, apiFetch, readCsrfToken, retryCanHelp } from "./api-client";
 
 function fakeFetch(status: number, body: string, headers: Record<string, string> = {}) {
   return vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => new Response(body, { status, headers }));
@@ -122,5 +122,19 @@ describe("apiFetch when signed in", () => {
     expect(readCsrfToken("__Host-thinkgate_csrf=real; thinkgate_csrf=planted")).toBe("real");
     expect(readCsrfToken("a=1")).toBeNull();
     expect(readCsrfToken("")).toBeNull();
+  });
+});
+
+describe("retryCanHelp", () => {
+  const failure = (status: number, type: string) => new ApiError(status, { type: "error", error: { type, message: "m" } });
+  it("is false for a request the server refused as it stands, true for what may pass on a second try", () => {
+    for (const [status, type] of [[400, "invalid_request_error"], [413, "request_too_large"], [422, "invalid_request_error"]] as const) {
+      expect(retryCanHelp(failure(status, type))).toBe(false);
+    }
+    for (const [status, type] of [[0, "network_error"], [401, "authentication_error"], [429, "rate_limit_error"], [500, "api_error"], [502, "api_error"], [529, "overloaded_error"]] as const) {
+      expect(retryCanHelp(failure(status, type))).toBe(true);
+    }
+    expect(retryCanHelp(new Error("render failed"))).toBe(true);
+    expect(retryCanHelp(undefined)).toBe(true);
   });
 });

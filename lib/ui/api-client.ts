@@ -91,6 +91,16 @@ export function isApiError(value: unknown): value is ApiError {
   return value instanceof ApiError;
 }
 
+/**
+ * Whether asking again, unchanged, can succeed: not when the server refused
+ * the request itself (400, 413, 422: its address or body has to change
+ * first). Anything else may pass on a retry: a network failure, a 5xx, a 429,
+ * a 401 once a key is saved. ErrorState offers "Try again" only then.
+ */
+export function retryCanHelp(error: unknown): boolean {
+  return !(isApiError(error) && (error.status === 400 || error.status === 413 || error.status === 422));
+}
+
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { type?: unknown; error?: unknown };

@@ -1,7 +1,9 @@
 /**
- * The trace explorer's filter bar in Chromium at 1280 px, with simulator
- * traffic: a search of punctuation only is refused in the bar, not run as no
- * search; the line under the bar counts filters only when there are some.
+ * The trace explorer's filter bar and list in Chromium at 1280 px, with
+ * simulator traffic: a search of punctuation only is refused in the bar, not
+ * run as no search; the line under the bar counts filters only when there
+ * are some; an address the API refuses (400) offers a way out instead of a
+ * retry that cannot work.
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser, Page } from "playwright-core";
@@ -79,5 +81,23 @@ describe("the trace explorer", () => {
     await page.goto("/traces?q=zzzz&tier=reasoning");
     await search(page).getByText("1 filter and a search for “zzzz”", { exact: true }).waitFor();
   });
+
+  for (const [name, query, message] of [
+    ["cost bounds the wrong way round", "?costMin=1&costMax=0.5", /costMin must not be above costMax/],
+    ["an unknown tier", "?tier=bogus", /tier/],
+    ["a search of punctuation only", `?q=${encodeURIComponent("!!!")}`, new RegExp(SEARCH_NO_WORDS.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))],
+  ] as const) {
+    it(`shows the API's refusal of ${name} without a retry, and clears the filters from it`, async () => {
+      const page = admin.page;
+      await page.goto(`/traces${query}`);
+      const alert = page.getByRole("alert").filter({ hasText: "invalid_request_error" });
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(message);
+      expect(await alert.getByRole("button", { name: "Try again" }).count()).toBe(0);
+      await alert.getByRole("link", { name: "Clear filters" }).click();
+      await page.waitForURL((u) => u.pathname === "/traces" && u.search === "");
+      await listed(page);
+    });
+  }
 
 });
