@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type MouseEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from "react";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Spinner } from "@/components/ui/Spinner";
 
@@ -27,10 +27,21 @@ export function QueryBody<T>({
   return <>{children(query.data)}</>;
 }
 
-/** A form laid out as a panel under a table (add / edit). */
+/** The fields a panel's focus may start in: the first one that can be typed into or chosen from. */
+const FIRST_FIELD = "input:not([type=hidden]):not(:disabled):not([readonly]), select:not(:disabled), textarea:not(:disabled):not([readonly])";
+
+/**
+ * A form laid out as a panel under a table (add / edit). Panels open when
+ * asked for ("Create key", "Edit"), so on opening the focus moves to the
+ * first field, where the keyboard and a screen reader expect to go on.
+ */
 export function FormPanel({ title, children }: { title: string; children: ReactNode }) {
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    panel.current?.querySelector<HTMLElement>(FIRST_FIELD)?.focus();
+  }, []);
   return (
-    <div className="border-t border-gray-100 bg-gray-50/60 px-4 py-4">
+    <div ref={panel} className="border-t border-gray-100 bg-gray-50/60 px-4 py-4">
       <h3 className="mb-3 text-sm font-semibold text-gray-900">{title}</h3>
       {children}
     </div>

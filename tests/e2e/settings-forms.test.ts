@@ -1,0 +1,57 @@
+/**
+ * Settings forms in Chromium: a form opened by its button ("Create key",
+ * "Add user", "Add route") takes the focus into its first field, so typing
+ * goes on where the user asked to write.
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { screenshot, type E2EContext } from "../support/chromium";
+import { startSignedIn, stopSignedIn } from "../support/e2e";
+import type { TestServer } from "../support/server";
+
+let server: TestServer;
+let browser: Browser;
+let admin: E2EContext;
+
+beforeAll(async () => {
+  ({ server, browser, admin } = await startSignedIn());
+}, 120_000);
+
+afterAll(async () => {
+  await stopSignedIn({ server, browser, admin });
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail") await screenshot(admin.page, `failed-settings-forms-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+});
+
+/** The label of the focused element (its <label>, else its aria-label), or what it is when it has none. */
+async function focusedLabel(): Promise<string> {
+  return admin.page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return "(nothing)";
+    const labels = (el as HTMLInputElement).labels;
+    return labels?.[0]?.textContent?.trim() || el.getAttribute("aria-label") || `${el.tagName.toLowerCase()} “${el.textContent?.trim()}”`;
+  });
+}
+
+describe("opening a form in Settings", () => {
+  for (const [tab, button, field] of [
+    ["keys", "Create key", "Key name"],
+    ["users", "Add user", "Email"],
+    ["routes", "Add route", null],
+  ] as const) {
+    it(`moves the focus to the first field when “${button}” opens its form`, async () => {
+      const page = admin.page;
+      await page.goto(`/settings?tab=${tab}`);
+      await page.getByRole("button", { name: button, exact: true }).click();
+      const first = page.locator("form").last().locator("input:not([type=hidden]):not(:disabled), select:not(:disabled), textarea:not(:disabled)").first();
+      await first.waitFor();
+      await expect.poll(() => first.evaluate((el) => el === document.activeElement)).toBe(true);
+      if (field) expect(await focusedLabel()).toBe(field);
+      // Typing goes into it.
+      await page.keyboard.type("abc");
+      expect(await first.inputValue()).toMatch(/abc$/);
+    });
+  }
+});
