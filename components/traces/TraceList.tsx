@@ -110,9 +110,14 @@ export function TraceTable({ rows }: { rows: TraceRowView[] }) {
               </span>
             </TD>
             <TD className="whitespace-nowrap">{r.stage}</TD>
-            <TD className="max-w-36 truncate" title={r.route}>{r.route}</TD>
+            {/* A table cell does not clip its own text: the name truncates in a block inside, as the prompt does. */}
+            <TD className="max-w-36">
+              <p className="truncate" title={r.route}>{r.route}</p>
+            </TD>
             <TD className="font-mono text-[11px]"><ModelLabel model={r.model} /></TD>
-            <TD className="hidden max-w-72 xl:table-cell">
+            {/* The prompt takes the room the other columns leave (max-w-0 with w-full) and truncates
+                in it, so the table fits its card at 1280 px whatever the routes and models are called. */}
+            <TD className="hidden w-full max-w-0 xl:table-cell">
               <p className="truncate text-gray-800" title={r.prompt}>{r.prompt || <span className="text-gray-400">—</span>}</p>
               {r.context ? <p className="truncate text-[11px] text-gray-500">{r.context}</p> : null}
             </TD>

@@ -3,14 +3,14 @@
  * simulator traffic: a search of punctuation only is refused in the bar, not
  * run as no search; the line under the bar counts filters only when there
  * are some; an address the API refuses (400) offers a way out instead of a
- * retry that cannot work.
+ * retry that cannot work; the table fits its card, last column included.
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SEARCH_NO_WORDS } from "@/lib/traces/search";
-import { screenshot, type E2EContext } from "../support/chromium";
-import { sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
+import { screenshot, WIDE, type E2EContext } from "../support/chromium";
+import { api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
 let server: TestServer;
@@ -28,6 +28,13 @@ const PROMPTS = [
 beforeAll(async () => {
   ({ server, browser, admin } = await startSignedIn());
   client = sdk(server);
+  // Names as long as an instance's own: routes named for what they do.
+  const { data: routes } = (await (await api(server, "/api/routes")).json()) as { data: ({ id: string; name: string } & Record<string, unknown>)[] };
+  for (const r of routes) {
+    const { id, createdAt: _c, updatedAt: _u, usedByRules: _r, ...rest } = r;
+    const put = await api(server, `/api/routes/${id}`, { method: "PUT", body: { ...rest, name: `${r.name} — production traffic, extended thinking where asked` } });
+    if (put.status !== 200) throw new Error(`PUT route ${id}: ${put.status} ${await put.text()}`);
+  }
   for (const [i, p] of PROMPTS.entries()) await send(server, client, p, i % 2 ? "summaries-and-translations" : "code-review-and-proofs");
 }, 120_000);
 
@@ -100,4 +107,25 @@ describe("the trace explorer", () => {
     });
   }
 
+  it("fits the table in its card at 1280 px: the last column's header is inside the card's visible box, with no sideways scroll", async () => {
+    const page = admin.page;
+    expect(page.viewportSize()).toEqual(WIDE);
+    await page.goto("/traces");
+    await listed(page);
+    const table = page.getByRole("table");
+    const last = table.getByRole("columnheader").last();
+    expect((await last.textContent())!.trim()).toMatch(/wrong/i);
+    const geometry = await table.evaluate((t) => {
+      // The table's own scroller, and the card (a section) around it.
+      const scroller = t.parentElement!;
+      const card = t.closest("section")!;
+      const th = t.querySelector("thead tr")!.lastElementChild!.getBoundingClientRect();
+      const box = card.getBoundingClientRect();
+      return { thRight: th.right, thLeft: th.left, cardRight: box.right, cardLeft: box.left, scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth };
+    });
+    await screenshot(page, "traces-explorer-1280");
+    expect(geometry.thLeft).toBeGreaterThanOrEqual(geometry.cardLeft);
+    expect(geometry.thRight).toBeLessThanOrEqual(geometry.cardRight);
+    expect(geometry.scrollWidth).toBeLessThanOrEqual(geometry.clientWidth);
+  });
 });
