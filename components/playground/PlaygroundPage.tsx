@@ -13,7 +13,7 @@ import { Button } from "@/components/ui/Button";
 import { Card, CardBody, CardHeader } from "@/components/ui/Card";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Spinner } from "@/components/ui/Spinner";
-import { apiFetch } from "@/lib/ui/api-client";
+import { apiFetch, isApiError } from "@/lib/ui/api-client";
 import { cn } from "@/lib/ui/cn";
 import { formatDuration, formatTokens, formatUsd } from "@/lib/ui/format";
 import { streamRun } from "@/lib/playground/client";
@@ -52,13 +52,18 @@ function newRun(): Run {
   return { state: { ...initialRunState, phase: "waiting" }, requestId: null, startedAt: performance.now(), firstTokenAt: null, endedAt: null, failure: null, record: null };
 }
 
-/** Records are written off the response path: poll briefly for the one a run just made. */
+/**
+ * Records are written off the response path: the read waits on the server
+ * for the one a run just made (?wait), so a record on its way is not a 404.
+ * A failed connection is tried again, briefly.
+ */
 async function readRecord(id: string, signal: AbortSignal): Promise<TraceDetail | null> {
-  for (let i = 0; i < 20 && !signal.aborted; i++) {
+  for (let i = 0; i < 3 && !signal.aborted; i++) {
     try {
-      return await apiFetch<TraceDetail>(`/api/traces/${encodeURIComponent(id)}`, { signal });
-    } catch {
-      await new Promise((r) => setTimeout(r, 150));
+      return await apiFetch<TraceDetail>(`/api/traces/${encodeURIComponent(id)}`, { query: { wait: 5000 }, signal });
+    } catch (err) {
+      if (isApiError(err) && err.status === 404) return null;
+      await new Promise((r) => setTimeout(r, 300));
     }
   }
   return null;

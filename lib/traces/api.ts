@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { badRequest, notFound } from "../api/errors";
 import { json, type Handler } from "../api/http";
+import { decimal } from "../api/query-number";
 import { withApi } from "../api/wrap";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesRepo } from "../db/traces.repo";
@@ -25,10 +26,37 @@ export const listTraces: Handler = withApi({ role: "viewer" }, async ({ req }) =
 
 export const traceFacets: Handler = withApi({ role: "viewer" }, async () => json(200, await tracesRepo.facets()));
 
+/** The longest a caller may ask GET /api/traces/:id to wait for a record being written (?wait=ms). */
+export const TRACE_WAIT_MAX_MS = 10_000;
+/** How often a waiting read looks for the record again. */
+const TRACE_LOOK_EVERY_MS = 100;
+
+const traceReadQuery = z.object({
+  wait: decimal(z.number().int().min(0).max(TRACE_WAIT_MAX_MS)).default(0),
+});
+
+/**
+ * Records are written off the response path, so a caller that has just had
+ * its answer (the playground) may read before its record is stored. With
+ * ?wait=ms the read waits up to that long for it, looking again every
+ * 100 ms, and answers 404 only if it is still not there: a record on its way
+ * is not "not found".
+ */
+async function traceRow(id: string, waitMs: number, signal: AbortSignal) {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const row = await tracesRepo.byId(id);
+    if (row || Date.now() >= until || signal.aborted) return row;
+    await new Promise((r) => setTimeout(r, Math.min(TRACE_LOOK_EVERY_MS, until - Date.now())));
+  }
+}
+
 export const getTrace: Handler = withApi({ role: "viewer" }, async ({ req }) => {
   const id = req.params.id ?? "";
-  const [row, label] = await Promise.all([tracesRepo.byId(id), examplesRepo.forRequest(id)]);
+  const { wait } = traceReadQuery.parse({ wait: req.query.get("wait") ?? undefined });
+  const row = await traceRow(id, wait, req.signal);
   if (!row) throw notFound(`request ${id} not found`);
+  const label = await examplesRepo.forRequest(id);
   const conversationCalls = row.conversationKey ? await tracesRepo.conversationSize(row.conversationKey) : 1;
   // The trace's thinking comes as `thinking`, with its spans, not as the raw column.
   const { thinkingText: _t, failureReasons: _f, failureScore: _s, toolCalls: _c, toolResults: _r, ...view } = recordView(row);

@@ -10,7 +10,7 @@
  * and share the server's data: each one says what it adds.
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, ConsoleMessage, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SIGNAL_STYLES, type SignalKind } from "@/lib/traces/present";
 import { formatUsd } from "@/lib/ui/format";
@@ -401,6 +401,21 @@ function statValue(page: Page, label: string): Locator {
 
 /** Runs one prompt on /playground and checks the decision card and both sides, each with an answer and the cost the gateway recorded. */
 async function runInPlayground(page: Page, shot: string): Promise<void> {
+  // The run logs nothing to the console: no failed fetch (a 404 while its record is on its way), no error.
+  const consoleErrors: string[] = [];
+  const onConsole = (m: ConsoleMessage) => {
+    if (m.type() === "error") consoleErrors.push(`${m.text()} (${m.location().url})`);
+  };
+  page.on("console", onConsole);
+  try {
+    await runAndCheck(page, shot);
+  } finally {
+    page.off("console", onConsole);
+  }
+  expect(consoleErrors).toEqual([]);
+}
+
+async function runAndCheck(page: Page, shot: string): Promise<void> {
   await page.goto("/playground");
   await page.getByRole("heading", { name: "Playground", level: 1 }).waitFor();
   await page.getByLabel("Prompt", { exact: true }).fill("Plan a three-city trip under $2,000 with no flight before 9am and at least two nights per city.");

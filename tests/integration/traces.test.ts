@@ -380,6 +380,27 @@ describe("playground", () => {
     expect(std.text).not.toContain("thinking_delta");
   });
 
+  it("reads a run's record with ?wait as soon as the stream ends: the record on its way is waited for, not a 404", async () => {
+    const [std, rsn] = await Promise.all([run("standard"), run("reasoning")]);
+    for (const r of [std, rsn]) {
+      const id = r.res.headers.get("thinkgate-request-id")!;
+      const t = await api<{ id: string; task: string }>(`/api/traces/${id}?wait=5000`);
+      expect(t.status).toBe(200);
+      expect(t.body).toMatchObject({ id, task: "math" });
+    }
+    // A request that never was: 404 once the wait is over, not before.
+    const started = Date.now();
+    const missing = await api<{ error: { type: string } }>("/api/traces/req_000000000nothing?wait=300");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.type).toBe("not_found_error");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    for (const wait of ["-1", "10001", "soon", "1.5"]) {
+      const bad = await api<{ error: { type: string; message: string } }>(`/api/traces/${ids.review}?wait=${wait}`);
+      expect(bad.status, wait).toBe(400);
+      expect(bad.body.error.message).toMatch(/^wait/);
+    }
+  });
+
   it("needs the viewer role and a valid body", async () => {
     const gateway = await api<{ secret: string }>("/api/keys", { method: "POST", body: JSON.stringify({ name: "svc", role: "gateway" }) });
     expect((await run("standard", gateway.body.secret)).res.status).toBe(403);
