@@ -8,20 +8,13 @@
  */
 import { z } from "zod";
 import { forbidden } from "../api/errors";
+import { nameSchema } from "../settings/names";
 
 export const APP_HEADER = "thinkgate-app";
 
-/** An app's name as Settings → Apps takes it (lib/settings/service.ts). */
-const appName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[a-zA-Z0-9._-]+$/, "an app name has letters, digits, '.', '-' and '_' only");
-
 /** The apps a key may be used for, the default first; null: any app. */
 export const keyAppsSchema = z
-  .array(appName)
+  .array(nameSchema)
   .min(1, "name at least one app, or send null for any app")
   .max(50, "a key is bound to at most 50 apps")
   .refine((apps) => new Set(apps.map((a) => a.toLowerCase())).size === apps.length, "an app is named twice")

@@ -27,13 +27,9 @@ import { thinkingPolicySchema, toThinkingColumns, toThinkingPolicy } from "../mo
 import { llmClassifierConfigSchema } from "../routing/llm-classifier";
 import { ruleSetSchema } from "../routing/rules";
 import { parseTracesSettings, saveTracesConfig } from "../traces/config";
+import { nameSchema } from "./names";
 
-const slug = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[a-zA-Z0-9._-]+$/, "letters, digits, '.', '-' and '_' only");
+const slug = nameSchema;
 
 const MAX_FALLBACKS = 4;
 
