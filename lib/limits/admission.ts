@@ -90,18 +90,13 @@ function plannedCalls(a: Attempt, decision: Decision, applied: NonNullable<Attem
   return target ? [applied, applyDecision(a.body!, { ...decision, tier: target.tier, route: target, escalation: undefined })] : [applied];
 }
 
-/** The first model among the request's planned calls that has no price, or null. */
-function unpricedModel(a: Attempt, decision: Decision, applied: NonNullable<Attempt["applied"]>, snapshot: RoutingSnapshot): string | null {
-  return plannedCalls(a, decision, applied, snapshot).find((c) => !priceFor(c.model, a.createdAt))?.model ?? null;
-}
-
-/** The upper bound of what the request costs as decided (its escalation target included), plus the hops already paid. */
-function estimateMicro(a: Attempt, decision: Decision, applied: NonNullable<Attempt["applied"]>, bytes: number, snapshot: RoutingSnapshot): number {
+/** The upper bound of what the request costs as planned (plannedCalls: its escalation target included), plus the hops already paid. */
+function estimateMicro(a: Attempt, planned: NonNullable<Attempt["applied"]>[], bytes: number): number {
   let usd = 0;
   // The LLM classifier's call: on a model without a price (the operator's choice, not the caller's) it counts nothing.
   for (const h of a.hops) if (h.usage) usd += knownCostUsd(costOf(h.model, h.usage, a.createdAt).cost) ?? 0;
   // Every planned model is priced (admit refuses otherwise).
-  for (const c of plannedCalls(a, decision, applied, snapshot)) usd += estimateCostUsd(c.model, bytes, c.body.max_tokens, a.createdAt) ?? 0;
+  for (const c of planned) usd += estimateCostUsd(c.model, bytes, c.body.max_tokens, a.createdAt) ?? 0;
   return Math.ceil(usd * 1e6);
 }
 
@@ -133,8 +128,8 @@ const describe = (s: Scoped, kind: "rpm" | "budget") =>
  * count nothing, and no other price is a sound stand-in. Refused before
  * anything is reserved or counted, naming the model and the budget.
  */
-function refuseUnpriced(a: Attempt, scopes: Scoped[], snapshot: RoutingSnapshot): void {
-  const model = unpricedModel(a, a.decision!, a.applied!, snapshot);
+function refuseUnpriced(a: Attempt, scopes: Scoped[], planned: NonNullable<Attempt["applied"]>[]): void {
+  const model = planned.find((c) => !priceFor(c.model, a.createdAt))?.model;
   if (!model) return;
   const s = scopes.find((x) => x.capMicro !== null)!;
   const message = `${model} has no price in the price table, so the daily budget of ${s.label} ($${s.policy.usdPerDay!.toFixed(2)}) cannot be enforced on it: add a price for ${model} (Settings → Prices, or POST /api/prices), or use a priced model`;
@@ -150,7 +145,9 @@ export async function admit(a: Attempt, principal: Principal, snapshot: RoutingS
   const scopes = scopesOf(a, principal, snapshot);
   if (!scopes.length || !a.decision || !a.applied || !a.body) return;
   const capped = scopes.some((s) => s.capMicro !== null);
-  if (capped) refuseUnpriced(a, scopes, snapshot);
+  // The calls as decided, worked out once: checked for prices, then estimated.
+  const planned = capped ? plannedCalls(a, a.decision, a.applied, snapshot) : [];
+  if (capped) refuseUnpriced(a, scopes, planned);
   const bytes = capped ? bodyBytes(a, headers) : 0;
   const fallback = capped && scopes.some((s) => s.downgrade && s.capMicro !== null) ? standardFallback(a, snapshot) : null;
   const day = utcDay(a.createdAt);
@@ -159,8 +156,8 @@ export async function admit(a: Attempt, principal: Principal, snapshot: RoutingS
     result = await limiter().admit({
       id: a.requestId,
       scopes,
-      estimateMicro: capped ? estimateMicro(a, a.decision, a.applied, bytes, snapshot) : 0,
-      fallbackMicro: fallback ? estimateMicro(a, fallback.decision, fallback.applied, bytes, snapshot) : null,
+      estimateMicro: capped ? estimateMicro(a, planned, bytes) : 0,
+      fallbackMicro: fallback ? estimateMicro(a, plannedCalls(a, fallback.decision, fallback.applied, snapshot), bytes) : null,
       day,
     });
   } catch (err) {
