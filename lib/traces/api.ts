@@ -54,9 +54,9 @@ async function traceRow(id: string, waitMs: number, signal: AbortSignal) {
 export const getTrace: Handler = withApi({ role: "viewer" }, async ({ req }) => {
   const id = req.params.id ?? "";
   const { wait } = traceReadQuery.parse({ wait: req.query.get("wait") ?? undefined });
-  const row = await traceRow(id, wait, req.signal);
+  // The label is read beside the record, as before the wait: a label hangs on a stored record, so one still on its way has none.
+  const [row, label] = await Promise.all([traceRow(id, wait, req.signal), examplesRepo.forRequest(id)]);
   if (!row) throw notFound(`request ${id} not found`);
-  const label = await examplesRepo.forRequest(id);
   const conversationCalls = row.conversationKey ? await tracesRepo.conversationSize(row.conversationKey) : 1;
   // The trace's thinking comes as `thinking`, with its spans, not as the raw column.
   const { thinkingText: _t, failureReasons: _f, failureScore: _s, toolCalls: _c, toolResults: _r, ...view } = recordView(row);
