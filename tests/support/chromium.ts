@@ -78,6 +78,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+  // CI keeps the log, not the picture: what the page said is printed beside it.
+  const text = await page.evaluate(() => document.body.innerText).catch(() => "(page text unavailable)");
+  console.error(`[${name}] ${page.url()}\n${text.slice(0, 4000)}`);
   return file;
 }
 
