@@ -7,13 +7,17 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Integration files about what clients see at the HTTP surface (third-party
- * clients, paths, timeouts, body limits, metrics and telemetry): their records
- * go through the same repositories every other file checks on both
- * databases, so they run on SQLite only. Run on PostgreSQL too they added
- * about 50 s to a suite that is CPU-bound on two cores, and checked nothing
- * of PostgreSQL's. A new file runs on both unless it is listed here.
+ * clients, paths, timeouts, body limits, metrics and telemetry) and about what
+ * the upstream does to a request (faults: retries, fallbacks, breakers, cut
+ * streams): their records go through the same repositories every other file
+ * checks on both databases (partial and failed records on PostgreSQL in
+ * durability.test.ts), so they run on SQLite only. Run on PostgreSQL too they
+ * added about 100 s of a worker's time to a step that is CPU-bound on two
+ * cores, and checked nothing of PostgreSQL's. A new file runs on both unless
+ * it is listed here; fuzz stays on both (PostgreSQL refuses text SQLite
+ * stores, such as NUL).
  */
-const SURFACE_ONLY = ["agent-clients", "body-budget", "metrics", "paths", "python-clients", "sdk-clients", "telemetry", "timeouts"].map((f) => `tests/integration/${f}.test.ts`);
+const SURFACE_ONLY = ["agent-clients", "body-budget", "faults", "metrics", "openai-compat", "paths", "python-clients", "sdk-clients", "telemetry", "timeouts"].map((f) => `tests/integration/${f}.test.ts`);
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },
