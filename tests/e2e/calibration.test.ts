@@ -9,7 +9,7 @@
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { screenshot, type E2EContext } from "../support/chromium";
+import { failurePicture, type E2EContext } from "../support/chromium";
 import { api, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin.page, `failed-calibration-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  await failurePicture(task, admin.page, "calibration");
 });
 
 describe("calibration lab pages", () => {

@@ -5,8 +5,8 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenshot, type E2EContext } from "../support/chromium";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { failurePicture, screenshot, type E2EContext } from "../support/chromium";
 import { api, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -20,6 +20,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopSignedIn({ server, browser, admin });
+});
+
+afterEach(async ({ task }) => {
+  await failurePicture(task, admin.page, "client-thinking");
 });
 
 describe("client-thinking policy on the Settings page", () => {

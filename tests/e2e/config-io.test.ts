@@ -7,9 +7,9 @@
  */
 import fs from "node:fs";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { screenshot, type E2EContext } from "../support/chromium";
+import { failurePicture, screenshot, type E2EContext } from "../support/chromium";
 import { ADMIN, api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -23,6 +23,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopSignedIn({ server, browser, admin });
+});
+
+afterEach(async ({ task }) => {
+  await failurePicture(task, admin.page, "config-io");
 });
 
 type Doc = { rules: Record<string, unknown>[]; routes: Record<string, unknown>[] };

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, ConsoleMessage, Locator, Page } from "pla
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SIGNAL_STYLES, type SignalKind } from "@/lib/traces/present";
 import { formatUsd } from "@/lib/ui/format";
-import { csrfHeader, launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
+import { csrfHeader, failurePicture, launchChromium, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
 import { ADMIN, api, sdk, send, startE2EServer, type Sent } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -48,10 +48,8 @@ afterAll(async () => {
 
 // A failed flow leaves a picture of where it stopped.
 afterEach(async ({ task }) => {
-  if (task.result?.state !== "fail") return;
-  const name = `failed-${task.name.replace(/\W+/g, "-").slice(0, 60)}`;
   for (const [i, c] of contexts.entries()) {
-    for (const p of c.pages()) await screenshot(p, `${name}-${i}`).catch(() => {});
+    for (const p of c.pages()) await failurePicture(task, p, `flow-${i}`);
   }
 });
 

@@ -12,7 +12,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { screenshot, type E2EContext } from "../support/chromium";
+import { failurePicture, type E2EContext } from "../support/chromium";
 import { api, sdk, startSignedIn, stopSignedIn } from "../support/e2e";
 import { backdate, copyRecord, withDb } from "../support/db";
 import { longConversation } from "../support/long-loop";
@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin.page, `failed-ml-loop-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  await failurePicture(task, admin.page, "ml-loop");
   expect(admin.pageErrors).toEqual([]);
 });
 

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toCents } from "../../lib/costs/prepare";
 import { formatUsd } from "../../lib/ui/format";
 import { writeMoneySpool, type MoneyExpected } from "../integration/money-fixtures";
-import { screenshot, type E2EContext } from "../support/chromium";
+import { failurePicture, screenshot, type E2EContext } from "../support/chromium";
 import { startSignedIn, stopSignedIn } from "../support/e2e";
 import { eventually, type TestServer } from "../support/server";
 
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin.page, `failed-money-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  await failurePicture(task, admin.page, "money");
 });
 
 /** A headline card: its section, named by its label. */

@@ -8,8 +8,8 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { E2EContext } from "../support/chromium";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { failurePicture, type E2EContext } from "../support/chromium";
 import { api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
 import { eventually, type TestServer } from "../support/server";
 
@@ -25,6 +25,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopSignedIn({ server, browser, admin });
+});
+
+afterEach(async ({ task }) => {
+  await failurePicture(task, admin.page, "operating-point");
 });
 
 describe("operating point in Settings -> Routing", () => {

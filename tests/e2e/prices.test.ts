@@ -9,7 +9,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PriceView } from "../../lib/ui/settings";
-import { screenshot, type E2EContext } from "../support/chromium";
+import { failurePicture, screenshot, type E2EContext } from "../support/chromium";
 import { api, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin.page, `failed-prices-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  await failurePicture(task, admin.page, "prices");
 });
 
 async function prices(model: string): Promise<PriceView[]> {

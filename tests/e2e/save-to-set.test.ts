@@ -8,7 +8,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
+import { failurePicture, openContext, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
 import { api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin.page, `failed-save-to-set-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  await failurePicture(task, admin.page, "save-to-set");
 });
 
 describe("add to calibration set", () => {

@@ -5,7 +5,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { screenshot, type E2EContext } from "../support/chromium";
+import { failurePicture, type E2EContext } from "../support/chromium";
 import { startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin.page, `failed-settings-forms-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  await failurePicture(task, admin.page, "settings-forms");
 });
 
 /** The label of the focused element (its <label>, else its aria-label), or what it is when it has none. */

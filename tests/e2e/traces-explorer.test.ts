@@ -9,7 +9,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SEARCH_NO_WORDS } from "@/lib/traces/search";
-import { screenshot, WIDE, type E2EContext } from "../support/chromium";
+import { failurePicture, screenshot, WIDE, type E2EContext } from "../support/chromium";
 import { api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
 import type { TestServer } from "../support/server";
 
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  if (task.result?.state === "fail") await screenshot(admin.page, `failed-traces-explorer-${task.name.replace(/\W+/g, "-").slice(0, 50)}`).catch(() => {});
+  await failurePicture(task, admin.page, "traces-explorer");
 });
 
 const rows = (page: Page) => page.getByRole("table").getByRole("row");

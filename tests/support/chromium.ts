@@ -78,10 +78,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
-  // CI keeps the log, not the picture: what the page said is printed beside it.
+  return file;
+}
+
+/**
+ * After a failed case: a picture of where the page stopped, and what it said
+ * printed to the log, since CI keeps the log and not the picture.
+ */
+export async function failurePicture(task: { name: string; result?: { state?: string } }, page: Page, prefix: string): Promise<void> {
+  if (task.result?.state !== "fail") return;
+  const name = `failed-${prefix}-${task.name.replace(/\W+/g, "-").slice(0, 50)}`;
+  await screenshot(page, name).catch(() => {});
   const text = await page.evaluate(() => document.body.innerText).catch(() => "(page text unavailable)");
   console.error(`[${name}] ${page.url()}\n${text.slice(0, 4000)}`);
-  return file;
 }
 
 /** How wide the document is: wider than the viewport means the page scrolls sideways. */
