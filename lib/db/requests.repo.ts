@@ -52,6 +52,21 @@ export const requestsRepo = {
   },
 
   /**
+   * What the records created in [from, before) of one key, or of one app
+   * whatever case its header was sent in, counted against budgets
+   * (budgetUsd), leaving out the records `exceptIds`.
+   */
+  async budgetSpendOf(scope: { keyId: string } | { app: string }, from: Date, before: Date, exceptIds: string[]): Promise<number> {
+    const where = { createdAt: { gte: from, lt: before }, budgetUsd: { not: null }, ...(exceptIds.length ? { id: { notIn: exceptIds } } : {}) };
+    if ("keyId" in scope) {
+      const r = await db().client.requestRecord.aggregate({ where: { ...where, keyId: scope.keyId }, _sum: { budgetUsd: true } });
+      return r._sum.budgetUsd ?? 0;
+    }
+    const apps = await db().client.requestRecord.groupBy({ by: ["app"], where: { ...where, app: { not: null } }, _sum: { budgetUsd: true } });
+    return apps.filter((r) => r.app!.toLowerCase() === scope.app).reduce((sum, r) => sum + (r._sum.budgetUsd ?? 0), 0);
+  },
+
+  /**
    * Clears the text of the records `ids` that still have it (clearRows);
    * returns how many it cleared.
    */

@@ -21,6 +21,8 @@
  * Redis unreachable: limits fail open (the request is served, a warning is
  * logged at most every 10 s, the response says `thinkgate-limit: unavailable`):
  * budgets are a cost control, and the gateway stays up when Redis does not.
+ * So does a day whose spend Redis lost and the records cannot be summed
+ * (the database unreachable): it is seeded by the first request that can.
  */
 import { AppError } from "../api/errors";
 import { sharedRedis } from "../cluster/redis";
@@ -37,6 +39,7 @@ import { estimateCostUsd } from "./estimate";
 import { msToDayEnd, toMicro, utcDay, type AdmitResult, type Limiter, type ScopeLimit, type Ticket } from "./limiter";
 import { MemoryLimiter } from "./memory";
 import type { LimitPolicy } from "./policy";
+import { spendOf } from "./recorded";
 import { RedisLimiter } from "./redis";
 
 export interface Admission {
@@ -53,7 +56,7 @@ const g = globalThis as unknown as { __thinkgateLimiter?: Limiter };
 export function limiter(): Limiter {
   if (!g.__thinkgateLimiter) {
     const shared = sharedRedis();
-    g.__thinkgateLimiter = shared ? new RedisLimiter(shared.client, shared.settings.prefix) : new MemoryLimiter();
+    g.__thinkgateLimiter = shared ? new RedisLimiter(shared.client, shared.settings.prefix, undefined, spendOf) : new MemoryLimiter();
   }
   return g.__thinkgateLimiter;
 }

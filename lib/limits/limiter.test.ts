@@ -164,3 +164,97 @@ describe("in memory: spend loaded from earlier runs (preload)", () => {
     expect(await late.admit(input([scope({ rpm: 5 })]))).toMatchObject({ ok: true });
   });
 });
+
+describe("redis: a day's state lost (flush, eviction, restart) is seeded again from the records", () => {
+  /** Deletes a scope's day keys, as FLUSHALL or an eviction would (this prefix only: the Redis is shared). */
+  const lose = async (l: RedisLimiter, s: string) => {
+    const k = l.keys(s, DAY);
+    await redis.del(k.spend, k.resv);
+  };
+
+  it("seeds once across instances: two limiters on their own connections, one sum added", async () => {
+    const other = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      const s = scope({ capMicro: 1_000 });
+      const calls: string[][] = [];
+      // The records hold 600 of the day's spend; the sum is slow, so both instances are inside it at once.
+      const source = async (sc: string, _day: string, except: string[]) => {
+        calls.push(except);
+        await new Promise((r) => setTimeout(r, 50));
+        return sc === s.scope ? 600 : 0;
+      };
+      const a = new RedisLimiter(redis, prefix, 60_000, source);
+      const b = new RedisLimiter(other, prefix, 60_000, source);
+      const [ra, rb] = await Promise.all([a.admit(input([s], { estimateMicro: 100 })), b.admit(input([s], { estimateMicro: 100 }))]);
+      expect([ra.ok, rb.ok]).toEqual([true, true]);
+      expect(await a.usage(s.scope, DAY)).toMatchObject({ settledMicro: 600, reservedMicro: 200 });
+      // Both instances summed the records; one added them.
+      expect(calls.length).toBe(2);
+
+      // Lost: seeded again from the records, and what they do not cover is refused.
+      await lose(a, s.scope);
+      expect(await b.admit(input([s], { estimateMicro: 300 }))).toMatchObject({ ok: true, budgetLeftMicro: 100 });
+      expect(await a.admit(input([s], { estimateMicro: 200 }))).toMatchObject({ ok: false, kind: "budget" });
+    } finally {
+      await other.quit();
+    }
+  });
+
+  /** The records as the database holds them: request id → what each counted; summed without the ids left out. */
+  const records = () => {
+    const rows = new Map<string, number>();
+    const seen: string[][] = [];
+    const sum = async (_scope: string, _day: string, except: string[]) => {
+      seen.push(except);
+      return [...rows].filter(([id]) => !except.includes(id)).reduce((t, [, v]) => t + v, 0);
+    };
+    return { rows, seen, sum };
+  };
+
+  it("counts a settlement that comes while the state is lost once: kept aside, left out of the records' sum", async () => {
+    const s = scope({ capMicro: 1_000 });
+    const db = records();
+    const l = new RedisLimiter(redis, prefix, 60_000, db.sum);
+    const inflight = input([s], { estimateMicro: 300 });
+    expect((await l.admit(inflight)).ok).toBe(true);
+    db.rows.set("earlier", 500);
+    await lose(l, s.scope);
+    // Settled after the loss (its reservation went with it), and its record stored before the seed.
+    await l.settle({ id: inflight.id, day: DAY, capped: [s.scope] }, 250);
+    db.rows.set(inflight.id, 250);
+    expect(await l.admit(input([s], { estimateMicro: 250 }))).toMatchObject({ ok: true, budgetLeftMicro: 0 });
+    expect(db.seen.at(-1)).toEqual([inflight.id]);
+    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 750, reservedMicro: 250 });
+  });
+
+  it("sums again when a settlement came between the sum and the seed", async () => {
+    const s = scope({ capMicro: 10_000 });
+    const late = input([s], { estimateMicro: 100 });
+    const db = records();
+    let settleDuringSum = false;
+    const l = new RedisLimiter(redis, prefix, 60_000, async (sc, day, except) => {
+      const sum = await db.sum(sc, day, except);
+      if (settleDuringSum) {
+        // The in-flight request settles, and its record is stored, after the records were summed.
+        settleDuringSum = false;
+        await l.settle({ id: late.id, day: DAY, capped: [s.scope] }, 40);
+        db.rows.set(late.id, 40);
+      }
+      return sum;
+    });
+    expect((await l.admit(late)).ok).toBe(true);
+    db.rows.set("earlier", 1_000);
+    await lose(l, s.scope);
+    settleDuringSum = true;
+    expect((await l.admit(input([s], { estimateMicro: 100 }))).ok).toBe(true);
+    expect(db.seen.slice(-2)).toEqual([[], [late.id]]);
+    expect(await l.usage(s.scope, DAY)).toMatchObject({ settledMicro: 1_040, reservedMicro: 100 });
+  });
+
+  it("keeps a day written before seeding existed as it is (settled, no marker): nothing added", async () => {
+    const s = scope({ capMicro: 1_000 });
+    const l = new RedisLimiter(redis, prefix, 60_000, async () => 900);
+    await redis.hset(l.keys(s.scope, DAY).spend, "settled", 300, "reserved", 0);
+    expect(await l.admit(input([s], { estimateMicro: 100 }))).toMatchObject({ ok: true, budgetLeftMicro: 600 });
+  });
+});

@@ -19,25 +19,13 @@
  * instance recorded today until then. RPM windows are not reloaded: they
  * span a minute.
  */
-import { requestsRepo } from "../db/requests.repo";
 import { logger } from "../observability/logger";
 import { limiter } from "./admission";
-import { toMicro, utcDay } from "./limiter";
+import { utcDay } from "./limiter";
 import { MemoryLimiter } from "./memory";
+import { spendBefore } from "./recorded";
 
 const RELOAD_WAIT_MS = 10_000;
-
-/** Today's spend per scope (key:<id>, app:<name>, as admission.ts names them) of records created before `before`. */
-export async function spendBefore(before: Date): Promise<Map<string, number>> {
-  const from = new Date(`${utcDay(before)}T00:00:00.000Z`);
-  const { keys, apps } = await requestsRepo.budgetSpend(from, before);
-  const out = new Map<string, number>();
-  const add = (scope: string, usd: number) => out.set(scope, (out.get(scope) ?? 0) + toMicro(usd));
-  for (const k of keys) add(`key:${k.keyId}`, k.usd);
-  // An app's budget counts its requests whatever case its header was sent in.
-  for (const a of apps) add(`app:${a.app.toLowerCase()}`, a.usd);
-  return out;
-}
 
 /** Loads today's spend of earlier runs into the in-memory limiter, once `earlierStored` resolves; nothing with Redis. */
 export function reloadSpend(earlierStored: Promise<void>, startedAt = new Date()): void {
