@@ -99,7 +99,7 @@ function estimateMicro(a: Attempt, planned: NonNullable<Attempt["applied"]>[], b
   // The LLM classifier's call: on a model without a price (the operator's choice, not the caller's) it counts nothing.
   for (const h of a.hops) if (h.usage) usd += knownCostUsd(costOf(h.model, h.usage, a.createdAt).cost) ?? 0;
   // Every planned model is priced (admit refuses otherwise).
-  for (const c of planned) usd += estimateCostUsd(c.model, bytes, c.body.max_tokens, a.createdAt) ?? 0;
+  for (const c of planned) usd += estimateCostUsd(c.model, bytes, c.body.max_tokens, a.createdAt, c.body.tools) ?? 0;
   return Math.ceil(usd * 1e6);
 }
 
