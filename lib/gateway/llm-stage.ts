@@ -1,6 +1,7 @@
 /** The router's LLM classifier stage, calling the upstream through the SDK like any request. */
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import { planThinking } from "../models/thinking";
+import { priceFor } from "../pricing/service";
 import { createLlmClassifier } from "../routing/llm-classifier";
 import type { LlmStage } from "../routing/pipeline";
 import { traceClassifierCall } from "../telemetry/tracing";
@@ -38,7 +39,21 @@ const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, si
   }
 });
 
-/** The LLM stage for one request: its call goes with the request's signal and trace, and is journaled (recordDispatched). */
-export function llmStage(a: Attempt): LlmStage {
-  return (prompt, config) => classify(prompt, config, a);
+/**
+ * The LLM stage for one request: its call goes with the request's signal and
+ * trace, and is journaled (recordDispatched). Under a daily USD budget
+ * (`budget` names it, admission.ts usdBudget) a classifier model without a
+ * price is not called: its cost could not be counted, and a budget never
+ * counts an unknown cost as $0. The request is not refused for it (the
+ * classifier is the operator's choice, not the caller's): the local score
+ * decides, and the decision's reason says why.
+ */
+export function llmStage(a: Attempt, budget: string | null): LlmStage {
+  return (prompt, config) => {
+    const unpaid =
+      budget && !priceFor(config.model, a.createdAt)
+        ? `${config.model} has no price in the price table, so its call could not be counted against the daily budget of ${budget}: not asked (add a price for ${config.model} to use it under a budget)`
+        : undefined;
+    return classify(prompt, config, a, unpaid);
+  };
 }

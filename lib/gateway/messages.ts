@@ -14,7 +14,7 @@ import { routingConfig } from "../routing/config";
 import { conversationPinKey, decide, threadPinKey, toolUsePinKey, turnPinKey, type LlmStage, type PinLookup, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
 import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../routing/types";
-import { admit, settle, type Admission } from "../limits/admission";
+import { admit, settle, usdBudget, type Admission } from "../limits/admission";
 import { applyDecision, type Applied } from "./apply";
 import { LARGE_BODY_BYTES } from "../api/body-limit";
 import { yieldToIo } from "../runtime/turns";
@@ -180,7 +180,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     const { snapshot } = await routingConfig();
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
-      : await routeDecision(a.body, a.routable, principal, snapshot, pinStore, llmStage(a));
+      : await routeDecision(a.body, a.routable, principal, snapshot, pinStore, llmStage(a, usdBudget(a, principal, snapshot)));
     if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
     a.applied = applyDecision(a.body, a.decision);
     if (a.restored) a.applied.adjustments.push(`thinking blocks thinkgate held back put back into ${a.restored} earlier assistant message(s)`);

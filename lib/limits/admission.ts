@@ -78,6 +78,12 @@ function scopesOf(a: Attempt, principal: Principal, snapshot: RoutingSnapshot): 
   return out;
 }
 
+/** The daily USD budget the request is under, named for the caller (the key's first, then the app's), or null. */
+export function usdBudget(a: Attempt, principal: Principal, snapshot: RoutingSnapshot): string | null {
+  const s = scopesOf(a, principal, snapshot).find((x) => x.capMicro !== null);
+  return s ? `${s.label} ($${s.policy.usdPerDay!.toFixed(2)})` : null;
+}
+
 /**
  * What a budget counts of a call's cost: its total when priced; when its
  * server tools' fees or fast multiplier are unknown, its tokens' cost (known,
@@ -96,7 +102,7 @@ function plannedCalls(a: Attempt, decision: Decision, applied: NonNullable<Attem
 /** The upper bound of what the request costs as planned (plannedCalls: its escalation target included), plus the hops already paid. */
 function estimateMicro(a: Attempt, planned: NonNullable<Attempt["applied"]>[], bytes: number): number {
   let usd = 0;
-  // The LLM classifier's call: on a model without a price (the operator's choice, not the caller's) it counts nothing.
+  // The LLM classifier's call. Under a budget it is not made on a model without a price (llm-stage.ts); one whose price went between the call and now counts nothing here and its reservation at settlement (spentMicro).
   for (const h of a.hops) if (h.usage) usd += knownCostUsd(costOf(h.model, h.usage, a.createdAt).cost) ?? 0;
   // Every planned model is priced (admit refuses otherwise).
   for (const c of planned) usd += estimateCostUsd(c.model, bytes, c.body.max_tokens, a.createdAt, c.body.tools) ?? 0;

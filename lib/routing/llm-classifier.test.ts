@@ -40,4 +40,18 @@ describe("LLM classifier stage", () => {
     const classify = createLlmClassifier(async () => ({ text: "I think it needs reasoning.", usage }));
     expect(await classify("x", config)).toEqual({ ok: false, reason: "the classifier model did not answer in the expected JSON", usage });
   });
+
+  it("makes no call when the request may not pay for it, falling back with the reason; a cached verdict, free, still counts", async () => {
+    let calls = 0;
+    const classify = createLlmClassifier(async () => {
+      calls++;
+      return { text: '{"reasoning": false, "confidence": 0.9}', usage };
+    });
+    const why = "claude-mythos-preview has no price in the price table";
+    expect(await classify("Name a bakery", config, undefined, why)).toEqual({ ok: false, reason: why, usage: null });
+    expect(calls).toBe(0);
+    expect((await classify("Name a bakery", config)).ok).toBe(true);
+    expect(await classify("Name a bakery", config, undefined, why)).toMatchObject({ ok: true, verdict: { cached: true, usage: null } });
+    expect(calls).toBe(1);
+  });
 });

@@ -66,7 +66,13 @@ export function parseVerdict(text: string): z.infer<typeof verdictSchema> | null
 export function createLlmClassifier<C = undefined>(call: CallModel<C>, cacheSize = 10_000) {
   const cache = new LRUCache<string, z.infer<typeof verdictSchema>>({ max: cacheSize });
 
-  return async function classify(prompt: string, config: LlmClassifierConfig, context?: C): Promise<LlmOutcome> {
+  /**
+   * `unpaid`: why the model may not be called for this request (its cost
+   * could not be counted against the request's budget); the stage then falls
+   * back to the local score with that reason, unless the verdict is cached,
+   * which costs nothing.
+   */
+  return async function classify(prompt: string, config: LlmClassifierConfig, context?: C, unpaid?: string): Promise<LlmOutcome> {
     const text = prompt.slice(0, config.maxPromptChars);
     const key = crypto.createHash("sha256").update(config.model).update("\0").update(text).digest("base64url");
     const hit = cache.get(key);
@@ -78,6 +84,7 @@ export function createLlmClassifier<C = undefined>(call: CallModel<C>, cacheSize
       model: config.model,
     });
     if (hit) return { ok: true, verdict: toVerdict(hit, true, null) };
+    if (unpaid) return { ok: false, reason: unpaid, usage: null };
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), config.timeoutMs);

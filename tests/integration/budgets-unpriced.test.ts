@@ -9,6 +9,9 @@
  *   answers with a usage whose search results filled the context;
  * - an answer the upstream billed and whose body was then lost counts its
  *   reservation: a canned upstream that goes silent half-way through a JSON body.
+ * - the router's LLM classifier on such a model is not asked for a request
+ *   under a budget (its call could not be counted): the local score decides,
+ *   the decision's reason says why, and the request is served.
  * The canned-upstream cases run with the limits shared in Redis (REDIS_URL)
  * and in memory.
  */
@@ -105,6 +108,43 @@ describe(`a model without a price (${testDbKind()}, simulator)`, () => {
     });
     expect(err.headers?.get("thinkgate-limit")).toBe("unpriced; scope=app; limit=usd_per_day");
     expect((err.error as { error: { message: string } }).error.message).toContain(`the daily budget of app "${app}" ($1.00)`);
+  });
+});
+
+describe(`an LLM classifier on a model without a price (${testDbKind()}, simulator)`, () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+    // Every score ambiguous (a margin of 0.5 around 0.5), so the LLM stage runs for any prompt.
+    const put = await api(server, "PUT", "/api/settings", { classifierThreshold: 0.5, classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: UNPRICED, timeoutMs: 10_000 } });
+    expect(put.status).toBe(200);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const routed = (s: TestServer, key: string) =>
+    sdk(s, key)
+      .messages.create({ model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `Suggest a name for a small bakery. ${crypto.randomBytes(4).toString("hex")}` }] })
+      .withResponse();
+
+  it("is asked for a key without a budget, and not for a key with one, whose request the local score routes and which is served", async () => {
+    const free = await routed(server, await newKey(server, null));
+    const asked = await stored(server, free.response.headers.get("thinkgate-request-id"));
+    // Ambiguous and standard: the answer is also checked, and may be escalated.
+    expect(["classifier", "escalation"]).toContain(asked.stage);
+    expect(asked.reason).toContain(`ambiguous, so ${UNPRICED} was asked`);
+    expect((asked.hops as { kind: string; model: string }[]).filter((h) => h.kind === "classifier")).toEqual([expect.objectContaining({ model: UNPRICED })]);
+
+    const capped = await routed(server, await newKey(server, 1));
+    expect(capped.response.headers.get("thinkgate-limit")).toBe("ok");
+    expect(capped.data.type).toBe("message");
+    const rec = await stored(server, capped.response.headers.get("thinkgate-request-id"));
+    expect(["classifier", "escalation"]).toContain(rec.stage);
+    expect(rec.status).toBe("ok");
+    expect(rec.reason).toContain(`ambiguous, LLM stage fell back to the local score: ${UNPRICED} has no price in the price table, so its call could not be counted against the daily budget of key`);
+    expect(rec.reason).not.toContain("was asked");
+    expect((rec.hops as { kind: string }[]).filter((h) => h.kind === "classifier")).toEqual([]);
   });
 });
 
