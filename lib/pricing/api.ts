@@ -13,6 +13,8 @@ import { invalidatePrices } from "./service";
 
 const perMTok = z.number().finite().min(0).max(10_000);
 
+const LONG_RATES = ["longInput", "longCacheWrite5m", "longCacheWrite1h", "longCacheRead", "longOutput"] as const;
+
 export const priceBody = z
   .object({
     model: z.string().trim().min(1).max(200),
@@ -34,7 +36,28 @@ export const priceBody = z
     webFetchFee: z.number().finite().min(0).max(100).nullable().default(null),
     source: z.string().max(2000).default(""),
   })
-  .strict();
+  .strict()
+  // The long rates and their threshold mean something only together: rates
+  // without a threshold never apply (isLongContext), and a threshold without
+  // a rate bills past it at the standard rates. Either was stored as if it
+  // priced long prompts.
+  .superRefine((p, ctx) => {
+    const given = LONG_RATES.filter((f) => p[f] != null);
+    if (given.length > 0 && p.longContextThreshold == null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["longContextThreshold"],
+        message: `longContextThreshold is required with long-context rates (${given.join(", ")} given): the prompt size in tokens past which they apply`,
+      });
+    }
+    if (given.length === 0 && p.longContextThreshold != null) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["longContextThreshold"],
+        message: `longContextThreshold needs at least one long-context rate (${LONG_RATES.join(", ")}): without one, prompts past it are billed at the standard rates`,
+      });
+    }
+  });
 
 export const listPrices: Handler = withApi({ role: "viewer" }, async () => json(200, { data: await pricesRepo.all() }));
 

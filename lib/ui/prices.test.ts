@@ -80,6 +80,11 @@ describe("the price form's body", () => {
       },
     });
     expect(priceBodyFromDraft(filled({ longContextThreshold: "1000.5", longInput: "1" }))).toEqual({ ok: false, errors: { longContextThreshold: "the threshold is a whole number of tokens" } });
+    // The reverse: a threshold with no long rate would bill past it at the standard rates; the API refuses it.
+    expect(priceBodyFromDraft(filled({ longContextThreshold: "200000" }))).toEqual({
+      ok: false,
+      errors: { longContextThreshold: "set at least one long-context rate, or clear the threshold: without a rate, prompts past it bill at the standard rates" },
+    });
   });
 
   it("starts a new price from the row in effect, every field of it", () => {

@@ -77,7 +77,7 @@ export function priceDraft(model: string, today: string, current?: PriceView | n
 
 export type PriceBodyResult = { ok: true; body: PriceBody } | { ok: false; errors: Partial<Record<PriceDraftField, string>> };
 
-/** The form's body, or a message per field that the API would refuse (or, for long rates without a threshold, silently never apply). */
+/** The form's body, or a message per field that the API would refuse (long rates without their threshold among them, and the reverse). */
 export function priceBodyFromDraft(d: PriceDraft): PriceBodyResult {
   const errors: Partial<Record<PriceDraftField, string>> = {};
   const number = (field: PriceDraftField, raw: string, o: { required: boolean; min: number; max: number; whole?: boolean; what: string }): number | null => {
@@ -105,6 +105,8 @@ export function priceBodyFromDraft(d: PriceDraft): PriceBodyResult {
   const threshold = number("longContextThreshold", d.longContextThreshold, { required: false, min: 1, max: Number.MAX_SAFE_INTEGER, whole: true, what: "the threshold" });
   if (d.longContextThreshold.trim() === "" && LONG_RATE_FIELDS.some((f) => d[f].trim() !== "")) {
     errors.longContextThreshold = "set the prompt size (tokens) past which the long-context rates apply: without it they never do";
+  } else if (d.longContextThreshold.trim() !== "" && LONG_RATE_FIELDS.every((f) => d[f].trim() === "")) {
+    errors.longContextThreshold = "set at least one long-context rate, or clear the threshold: without a rate, prompts past it bill at the standard rates";
   }
   const fastMultiplier = number("fastMultiplier", d.fastMultiplier, { required: false, min: 1, max: MAX_FAST, what: "the fast multiplier" });
   const fees = Object.fromEntries(FEE_FIELDS.map((f) => [f, number(f, d[f], { required: false, min: 0, max: MAX_FEE, what: "a fee per use" })])) as Record<FeeField, number | null>;
