@@ -4,7 +4,7 @@
  * Handlers stay thin: parse, check, call one function in lib/, return.
  */
 import type { ZodType } from "zod";
-import { hasSessionCookie, sessionCaller } from "../auth/principal";
+import { hasPlainSessionCookieOverHttps, hasSessionCookie, sessionCaller } from "../auth/principal";
 import { cookieNames, csrfMatches, CSRF_HEADER, isStateChanging, wantsSecureCookies } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { AppError, badRequest } from "./errors";
@@ -55,6 +55,9 @@ interface Options<B> {
 export async function requirePrincipal(req: ApiRequest, role: Role): Promise<Caller> {
   const key = presentedKey(req.headers);
   if (key === undefined && hasSessionCookie(req.headers)) return requireSession(req, role);
+  if (key === undefined && hasPlainSessionCookieOverHttps(req.headers)) {
+    throw new AppError("authentication_error", "your session is not valid over HTTPS: its cookie (thinkgate_session) was set over plain HTTP; sign in again");
+  }
   const principal = await authenticate(key);
   if (!principal) throw new AppError("authentication_error", badKeyMessage(req.headers));
   if (!hasRole(principal.role, role)) throw new AppError("permission_error", `this key's role (${principal.role}) cannot do this; ${role} or above is required`);

@@ -19,6 +19,16 @@ export function hasSessionCookie(headers: Record<string, string | undefined>): b
   return sessionCookieOf(headers) !== undefined;
 }
 
+/**
+ * Over HTTPS, the request carries the plain-named session cookie (set over
+ * plain HTTP, or before the __Host- names), which is ignored there. Its
+ * browser believes it is signed in; it is told to sign in again rather than
+ * that no API key was given.
+ */
+export function hasPlainSessionCookieOverHttps(headers: Record<string, string | undefined>): boolean {
+  return wantsSecureCookies(headers) && parseCookies(headers["cookie"])[cookieNames(false).session] !== undefined;
+}
+
 function sessionCookieOf(headers: Record<string, string | undefined>): string | undefined {
   return parseCookies(headers["cookie"])[cookieNames(wantsSecureCookies(headers)).session];
 }

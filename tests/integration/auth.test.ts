@@ -345,6 +345,32 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(b.lastSetCookie.map((c) => c.split("=")[0]).sort()).toEqual(["__Host-thinkgate_csrf", "__Host-thinkgate_session", "thinkgate_csrf", "thinkgate_session"]);
   });
 
+  it("over HTTPS, a browser holding only the plain-named session cookie is told its session no longer counts there, not that no key was given", async () => {
+    // Signed in over plain HTTP: the cookies carry the plain names.
+    const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
+    expect(login.status).toBe(200);
+    const plain = login.headers.getSetCookie().map((c) => c.split(";")[0]!);
+    expect(plain.map((c) => c.split("=")[0]).sort()).toEqual(["thinkgate_csrf", "thinkgate_session"]);
+    const cookie = plain.join("; ");
+    const csrf = decodeURIComponent(plain.find((c) => c.startsWith("thinkgate_csrf="))!.slice("thinkgate_csrf=".length));
+    expect((await fetch(`${server.url}/api/rules`, { headers: { cookie } })).status).toBe(200);
+
+    const https = { "x-forwarded-proto": "https", cookie };
+    const read = await fetch(`${server.url}/api/rules`, { headers: https });
+    const change = await fetch(`${server.url}/api/rules`, { method: "POST", headers: { ...https, "x-csrf-token": csrf, "content-type": "application/json" }, body: JSON.stringify({ rules: [], note: "x" }) });
+    for (const res of [read, change]) {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({
+        type: "error",
+        error: { type: "authentication_error", message: "your session is not valid over HTTPS: its cookie (thinkgate_session) was set over plain HTTP; sign in again" },
+      });
+    }
+    // Without any session cookie the message still names the missing key.
+    const none = await fetch(`${server.url}/api/rules`, { headers: { "x-forwarded-proto": "https" } });
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toBe("no API key: send a thinkgate key as x-api-key or as Authorization: Bearer");
+  });
+
   it("logs out: both cookies are cleared", async () => {
     const b = new Browser(server.url);
     await b.login(ADMIN.email, ADMIN.password);
