@@ -12,7 +12,8 @@ import { Spinner } from "@/components/ui/Spinner";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { apiFetch } from "@/lib/ui/api-client";
 import { routeLabel } from "@/lib/traces/patterns";
-import { patternsView, pct, type AssumptionView, type PatternsResponse } from "@/lib/traces/patterns-view";
+import { patternsView, pct, scopeTraceFilters, type AssumptionView, type PatternsResponse } from "@/lib/traces/patterns-view";
+import { filtersToSearch } from "@/lib/traces/url";
 import type { TraceFacets } from "@/lib/traces/wire";
 
 const WINDOWS = [
@@ -84,7 +85,7 @@ export function PatternsView() {
             {query.data.analysed.traces.toLocaleString("en-US")} traces with thinking analysed
             {query.data.analysed.truncated ? ` (the most recent ${query.data.analysed.limit.toLocaleString("en-US")})` : ""}.
           </p>
-          <ScopesCard view={view} from={from} />
+          <ScopesCard view={view} range={query.data.window} />
           <AssumptionsCard title="Failure-prone assumptions" testId="failure-prone" rows={view.failureProne} empty="No assumption goes with clearly more likely-wrong answers than its route's average." />
           <AssumptionsCard title="Recurring assumptions" testId="recurring-assumptions" rows={view.assumptions} empty="No assumption recurs in two or more traces of a route." />
         </>
@@ -93,12 +94,8 @@ export function PatternsView() {
   );
 }
 
-/**
- * Each row links to its own traces: the same window, the route, and the app
- * or, for the row of requests that named none, "-" (no app): without it the
- * row of 12 traces opened the route's traces of every app.
- */
-function ScopesCard({ view, from }: { view: NonNullable<ReturnType<typeof patternsView>>; from: string }) {
+/** Each row links to its own traces (scopeTraceFilters). */
+function ScopesCard({ view, range }: { view: NonNullable<ReturnType<typeof patternsView>>; range: PatternsResponse["window"] }) {
   return (
     <Card>
       <CardHeader title="Per route and app" description="How often the thinking hedges, and how likely the answers are wrong (mean failure score)." />
@@ -122,7 +119,7 @@ function ScopesCard({ view, from }: { view: NonNullable<ReturnType<typeof patter
               <TD align="right" className="tabular-nums">{pct(s.hedgeRate)}</TD>
               <TD align="right" className="tabular-nums">{pct(s.meanFailureScore)}</TD>
               <TD>
-                <Link className="text-accent-700 hover:underline" href={`/traces?${new URLSearchParams({ from, route: s.routeId ?? "-", app: s.app ?? "-", sort: "failure" }).toString()}`}>
+                <Link className="text-accent-700 hover:underline" href={`/traces${filtersToSearch(scopeTraceFilters(range, s))}`}>
                   Likely wrong first →
                 </Link>
               </TD>

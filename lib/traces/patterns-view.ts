@@ -6,6 +6,7 @@
  * route's average). Pure, so it is tested without a browser.
  */
 import type { AssumptionPattern, RateRow } from "./patterns";
+import type { Filters } from "./url";
 
 export interface PatternsResponse {
   window: { from: string; to: string; routeId: string | null; app: string | null };
@@ -78,6 +79,15 @@ export function patternsView(res: PatternsResponse): PatternsView {
   });
   const failureProne = assumptions.filter((a) => a.failureProne).sort((a, b) => b.meanFailureScore! - a.meanFailureScore! || b.traces - a.traces);
   return { scopes, assumptions, failureProne };
+}
+
+/**
+ * The trace explorer's filters for a scope row's own traces: the window, the
+ * route and the app, or "-" for none (without it the row of 12 traces opened
+ * the route's traces of every app), most likely wrong first.
+ */
+export function scopeTraceFilters(window: PatternsResponse["window"], s: Pick<ScopeSummary, "routeId" | "app">): Filters {
+  return { from: window.from, route: s.routeId ?? "-", app: s.app ?? "-", sort: "failure" };
 }
 
 export const pct = (x: number | null): string => (x === null ? "—" : `${Math.round(x * 100)}%`);
