@@ -107,6 +107,10 @@ export function TraceFilters({ filters, facets, onChange }: { filters: Filters; 
           { value: "true", label: "Has hedging" },
           { value: "false", label: "No hedging" },
         ])}
+        {select("thinking", "Thinking", [
+          { value: "true", label: "Has thinking" },
+          { value: "false", label: "No thinking" },
+        ])}
         {select("failureMin", "Likely wrong", [
           { value: "0.5", label: "≥ 50%" },
           { value: "0.3", label: "≥ 30%" },

@@ -27,6 +27,8 @@ export interface TraceFilter {
   costMax?: number;
   escalated?: boolean;
   hedging?: boolean;
+  /** Records whose thinking text was read (its signal columns are set), or those without. */
+  thinking?: boolean;
   /** Records whose failure score (probability the answer is wrong) is at least this. */
   failureMin?: number;
   /** newest first (default) or most likely wrong first */
@@ -96,6 +98,9 @@ function conditions(f: TraceFilter): TraceCondition[] {
   // is used only when the query's condition visibly implies its own.
   if (f.hedging === true) indexed(Prisma.sql`r."hedgeCount" > 0`);
   if (f.hedging === false) w.push({ sql: Prisma.sql`(r."hedgeCount" IS NULL OR r."hedgeCount" = 0)` });
+  // hedgeDensity is set exactly when there was thinking text to read (lib/traces/record-signals.ts), as the patterns page counts.
+  if (f.thinking === true) w.push({ sql: Prisma.sql`r."hedgeDensity" IS NOT NULL` });
+  if (f.thinking === false) w.push({ sql: Prisma.sql`r."hedgeDensity" IS NULL` });
   if (f.failureMin !== undefined) w.push({ sql: Prisma.sql`r."failureScore" >= ${f.failureMin}`, scan: "failure" });
   return w;
 }

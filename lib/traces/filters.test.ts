@@ -58,6 +58,9 @@ describe("traceQuerySchema → filter", () => {
     expect(q.limit).toBe(20);
     expect(toTraceFilter(traceQuerySchema.parse({ app: "-" }))).toMatchObject({ app: "" });
     expect(toTraceFilter(traceQuerySchema.parse({ app: "faq-bot" }))).toMatchObject({ app: "faq-bot" });
+    expect(toTraceFilter(traceQuerySchema.parse({ thinking: "true" }))).toMatchObject({ thinking: true });
+    expect(toTraceFilter(traceQuerySchema.parse({ thinking: "false" }))).toMatchObject({ thinking: false });
+    expect(traceQuerySchema.safeParse({ thinking: "yes" }).success).toBe(false);
   });
 
   it("rejects bad values with a message naming the field", () => {

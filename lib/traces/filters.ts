@@ -37,6 +37,8 @@ export const traceQuerySchema = z
     costMax: usd.optional(),
     escalated: bool.optional(),
     hedging: bool.optional(),
+    /** Only records whose thinking text was read (true), or only those without (false): the patterns page counts the first. */
+    thinking: bool.optional(),
     /** Only records whose failure score (probability the answer is wrong) is at least this. */
     failureMin: decimal(z.number().finite().min(0).max(1)).optional(),
     /** "failure": most likely wrong first. */
@@ -83,6 +85,7 @@ export function toTraceFilter(q: TraceQuery): TraceFilter {
     ...(q.costMax !== undefined ? { costMax: q.costMax } : {}),
     ...(q.escalated !== undefined ? { escalated: q.escalated } : {}),
     ...(q.hedging !== undefined ? { hedging: q.hedging } : {}),
+    ...(q.thinking !== undefined ? { thinking: q.thinking } : {}),
     ...(q.failureMin !== undefined ? { failureMin: q.failureMin } : {}),
     ...(q.sort === "failure" ? { order: "failure" as const } : {}),
     ...(search.length ? { search } : {}),

@@ -82,12 +82,16 @@ export function patternsView(res: PatternsResponse): PatternsView {
 }
 
 /**
- * The trace explorer's filters for a scope row's own traces: the window, the
- * route and the app, or "-" for none (without it the row of 12 traces opened
- * the route's traces of every app), most likely wrong first.
+ * The trace explorer's filters for a scope row's own traces, the ones the row
+ * counts: the window the API answered for, its end included (without it the
+ * list grew with every trace recorded since), the route and the app, or "-"
+ * for none (without it the row of 12 traces opened the route's traces of every
+ * app), and traces with thinking only (without it, sorted newest first, the
+ * list held the route's errors and thinking-off requests too). Most likely
+ * wrong first.
  */
 export function scopeTraceFilters(window: PatternsResponse["window"], s: Pick<ScopeSummary, "routeId" | "app">): Filters {
-  return { from: window.from, route: s.routeId ?? "-", app: s.app ?? "-", sort: "failure" };
+  return { from: window.from, to: window.to, route: s.routeId ?? "-", app: s.app ?? "-", thinking: "true", sort: "failure" };
 }
 
 export const pct = (x: number | null): string => (x === null ? "—" : `${Math.round(x * 100)}%`);

@@ -11,7 +11,7 @@ export const RANGE_PRESETS = [
 ] as const;
 
 /** The filter names, shared by the page URL and the API (range is the page's own shorthand for from). */
-export const FILTER_KEYS = ["q", "range", "from", "to", "route", "tier", "stage", "model", "app", "task", "status", "costMin", "costMax", "escalated", "hedging", "failureMin", "sort"] as const;
+export const FILTER_KEYS = ["q", "range", "from", "to", "route", "tier", "stage", "model", "app", "task", "status", "costMin", "costMax", "escalated", "hedging", "thinking", "failureMin", "sort"] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Partial<Record<FilterKey, string>>;
 

@@ -6,6 +6,8 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scopeTraceFilters, summariseScopes, type PatternsResponse } from "../../lib/traces/patterns-view";
+import { filtersToApiQuery, filtersToSearch, readFilters } from "../../lib/traces/url";
 import { eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -273,6 +275,55 @@ describe("patterns across traces", () => {
     const backwards = await fetch(`${server.url}/api/traces/patterns?from=2020-01-02&to=2020-01-01`, { headers: admin });
     expect(backwards.status).toBe(400);
     expect((await fetch(`${server.url}/api/traces/patterns?from=yesterday`, { headers: admin })).status).toBe(400);
+  });
+
+  it("a route and app row counts as many traces as the list it links to holds", async () => {
+    const app = "pattern-count";
+    const headers = { "thinkgate-task": "code-review", "thinkgate-app": app };
+    const create = (content: string, signal?: AbortSignal) =>
+      client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 4096, messages: [{ role: "user", content }] }, { headers, ...(signal ? { signal } : {}) });
+    const thought: string[] = [];
+    for (const p of ["Review this cache: entries never expire.", "Review this loop: it never ends when the list is empty."]) {
+      thought.push((await create(p).withResponse()).response.headers.get("thinkgate-request-id")!);
+    }
+    // A request on the same route and app that its client gave up on before any thinking came: a record without thinking.
+    const before = new Date().toISOString();
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 500);
+    const gaveUp = await create("[[sim:fault=hang]] Review this cache: entries never expire.", abort.signal).withResponse().catch((e: unknown) => e);
+    expect(gaveUp).toBeInstanceOf(Anthropic.APIUserAbortError);
+    const failed = await eventually(async () => {
+      const res = await fetch(`${server.url}/api/traces?${new URLSearchParams({ from: before, app, status: "error" }).toString()}`, { headers: admin });
+      const { data } = (await res.json()) as { data: { id: string }[] };
+      return data[0];
+    });
+    expect(await stored(failed.id)).toMatchObject({ routeId: "reasoning", status: "error", hedgeDensity: null });
+    for (const id of thought) expect((await stored(id)).hedgeDensity).not.toBeNull();
+
+    const out = (await (await fetch(`${server.url}/api/traces/patterns?app=${app}`, { headers: admin })).json()) as PatternsResponse;
+    const scope = summariseScopes(out.rates).find((s) => s.routeId === "reasoning" && s.app === app)!;
+    expect(scope.traces).toBe(thought.length);
+    // A trace recorded after the page was read is not one the row counted.
+    await stored((await create("Review this parser: it drops the last token.").withResponse()).response.headers.get("thinkgate-request-id")!);
+
+    // The row's link, read back by the trace explorer as its URL, then paged through: likely wrong first as linked, and
+    // newest first as the explorer's sort menu turns it (that order lists records without a failure score too).
+    const linked = readFilters(new URLSearchParams(filtersToSearch(scopeTraceFilters(out.window, scope))));
+    for (const filters of [linked, { ...linked, sort: undefined }]) {
+      const query = filtersToApiQuery(filters, Date.now());
+      const listed: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const params = new URLSearchParams({ ...query, limit: "200", ...(cursor ? { cursor } : {}) });
+        const res = await fetch(`${server.url}/api/traces?${params.toString()}`, { headers: admin });
+        expect(res.status).toBe(200);
+        const page = (await res.json()) as { data: { id: string }[]; nextCursor: string | null };
+        listed.push(...page.data.map((r) => r.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(listed.length, JSON.stringify(filters)).toBe(scope.traces);
+      expect(listed.sort()).toEqual([...thought].sort());
+    }
   });
 
   it("lists errors, partial answers and escalations with where their hedging peaked", async () => {
