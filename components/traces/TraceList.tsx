@@ -110,16 +110,20 @@ export function TraceTable({ rows }: { rows: TraceRowView[] }) {
               </span>
             </TD>
             <TD className="whitespace-nowrap">{r.stage}</TD>
-            {/* A table cell does not clip its own text: the name truncates in a block inside, as the prompt does. */}
-            <TD className="max-w-36">
+            {/* A table cell does not clip its own text: the name truncates in a block inside, as the prompt does.
+                Below 1280 px the prompt column is hidden, so this one takes the room the others leave
+                (max-w-0 with w-full) and carries the app and task the prompt cell shows there: at
+                1024 px the fixed 9 rem width left the table 28 px wider than its card. */}
+            <TD className="w-full max-w-0 xl:w-auto xl:max-w-36">
               <p className="truncate" title={r.route}>{r.route}</p>
+              {r.context ? <p className="truncate text-[11px] text-gray-500 xl:hidden" title={r.context}>{r.context}</p> : null}
             </TD>
             <TD className="font-mono text-[11px]"><ModelLabel model={r.model} /></TD>
             {/* The prompt takes the room the other columns leave (max-w-0 with w-full) and truncates
                 in it, so the table fits its card at 1280 px whatever the routes and models are called. */}
             <TD className="hidden w-full max-w-0 xl:table-cell">
               <p className="truncate text-gray-800" title={r.prompt}>{r.prompt || <span className="text-gray-400">—</span>}</p>
-              {r.context ? <p className="truncate text-[11px] text-gray-500">{r.context}</p> : null}
+              {r.context ? <p className="truncate text-[11px] text-gray-500" title={r.context}>{r.context}</p> : null}
             </TD>
             <TD align="right" title={r.tokens.title}>{r.tokens.input}</TD>
             <TD align="right" title={r.tokens.title}>{r.tokens.output}</TD>

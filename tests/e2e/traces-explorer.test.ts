@@ -3,15 +3,16 @@
  * simulator traffic: a search of punctuation only is refused in the bar, not
  * run as no search; the line under the bar counts filters only when there
  * are some; an address the API refuses (400) offers a way out instead of a
- * retry that cannot work; the table fits its card, last column included.
+ * retry that cannot work; the table fits its card, last column included,
+ * at 1280 px and at 1024 px with a 60-character app name.
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SEARCH_NO_WORDS } from "@/lib/traces/search";
-import { failurePicture, screenshot, WIDE, type E2EContext } from "../support/chromium";
-import { api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
-import type { TestServer } from "../support/server";
+import { documentWidth, failurePicture, openContext, overflowingElements, screenshot, signInByApi, WIDE, type E2EContext } from "../support/chromium";
+import { ADMIN, api, sdk, send, startSignedIn, stopSignedIn } from "../support/e2e";
+import { eventually, type TestServer } from "../support/server";
 
 let server: TestServer;
 let browser: Browser;
@@ -127,5 +128,45 @@ describe("the trace explorer", () => {
     expect(geometry.thLeft).toBeGreaterThanOrEqual(geometry.cardLeft);
     expect(geometry.thRight).toBeLessThanOrEqual(geometry.cardRight);
     expect(geometry.scrollWidth).toBeLessThanOrEqual(geometry.clientWidth);
+  });
+
+  // Last: it adds a row the cases above do not count.
+  it("fits at 1024 px with a 60-character app name: the long names truncate, their whole text in a title, and nothing scrolls sideways", async () => {
+    const app = "customer-support-escalations-for-enterprise-accounts-emea-01";
+    expect(app).toHaveLength(60);
+    const { response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 1024, messages: [{ role: "user", content: PROMPTS[0]! }] }, { headers: { "thinkgate-task": "code-review-and-proofs", "thinkgate-app": app } })
+      .withResponse();
+    const id = response.headers.get("thinkgate-request-id")!;
+    await eventually(async () => ((await api(server, `/api/requests/${id}`)).status === 200 ? true : undefined));
+
+    const viewport = { width: 1024, height: 800 };
+    const ctx = await openContext(browser, server.url, viewport);
+    try {
+      await signInByApi(ctx.context, ADMIN.email, ADMIN.password);
+      const page = ctx.page;
+      await page.goto("/traces");
+      await expect.poll(() => rows(page).count()).toBe(PROMPTS.length + 2);
+      await screenshot(page, "traces-explorer-1024-long-app");
+
+      const width = await documentWidth(page);
+      const offenders = width > viewport.width + 1 ? await overflowingElements(page) : [];
+      expect(width, `/traces at 1024 px scrolls sideways; wider than the viewport:\n${offenders.join("\n")}`).toBeLessThanOrEqual(viewport.width + 1);
+      const table = page.getByRole("table");
+      const scroll = await table.evaluate((t) => ({ scrollWidth: t.parentElement!.scrollWidth, clientWidth: t.parentElement!.clientWidth }));
+      expect(scroll.scrollWidth, "the table scrolls sideways in its card").toBeLessThanOrEqual(scroll.clientWidth);
+      // The route, and the app with its task, are cut short in the row, each with its whole text as a title.
+      const context = `${app} · code-review-and-proofs`;
+      const row = rows(page).filter({ has: page.getByTitle(context, { exact: true }) });
+      await row.waitFor();
+      for (const name of [context, (await row.getByTitle(/production traffic/).first().getAttribute("title"))!]) {
+        const cut = await row.getByTitle(name, { exact: true }).filter({ visible: true }).evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, text: el.textContent }));
+        expect(cut.text).toBe(name);
+        expect(cut.scrollWidth, name).toBeGreaterThan(cut.clientWidth);
+      }
+      expect(ctx.pageErrors).toEqual([]);
+    } finally {
+      await ctx.context.close();
+    }
   });
 });
