@@ -23,6 +23,11 @@ export function recordView<R extends RequestRecord>(row: R) {
     thinkingConfig: parseJsonField(row.thinkingConfig),
     adjustments: parseJsonField(row.adjustments),
     hops: parseJsonField(row.hops),
+    toolCalls: parseJsonField(row.toolCalls),
+    toolResults: parseJsonField(row.toolResults),
+    failureReasons: parseJsonField(row.failureReasons),
+    assumptionKeys: parseJsonField(row.assumptionKeys),
+    signalProfile: parseJsonField(row.signalProfile),
     decision: {
       stage: row.stage,
       reason: row.reason,

@@ -42,8 +42,8 @@ interface StoredRecord {
   system: string | null;
   answer: string | null;
   thinkingText: string | null;
-  toolCalls: string | null;
-  assumptionKeys: string | null;
+  toolCalls: { id: string; name: string; input: string }[] | null;
+  assumptionKeys: string[] | null;
   textClearedAt: string | null;
   inputTokens: number;
   outputTokens: number;
@@ -108,7 +108,8 @@ describe(`record retention (${testDbKind()})`, () => {
       expect(r.tier).toBe("reasoning");
       expect(r.prompt).toMatch(/quokka/);
       expect(r.thinkingText).toBeTruthy();
-      expect(r.toolCalls).toBeTruthy();
+      // JSON columns come parsed, as the record's hops and thinking configuration do.
+      expect(r.toolCalls![0]).toMatchObject({ name: expect.any(String), id: expect.any(String) });
       expect(r.textClearedAt).toBeNull();
     }
     expect(await search("quokkabravo")).toEqual([ids.cleared]);

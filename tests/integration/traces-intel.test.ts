@@ -34,8 +34,8 @@ interface StoredRecord {
   hedgeDensity: number | null;
   assumptionDensity: number | null;
   answerHedgeDensity: number | null;
-  signalProfile: string | null;
-  assumptionKeys: string | null;
+  signalProfile: { total: number[] } | null;
+  assumptionKeys: string[] | null;
 }
 
 async function stored(id: string): Promise<StoredRecord> {
@@ -157,7 +157,7 @@ describe("sampling of thinking text", () => {
     expect(rec.hedgeCount).not.toBeNull();
     expect(rec.hedgeDensity!).toBeGreaterThan(1);
     expect(rec.assumptionCount).not.toBeNull();
-    expect(JSON.parse(rec.signalProfile!).total).toHaveLength(10);
+    expect(rec.signalProfile!.total).toHaveLength(10);
   });
 
   it("at rate 0 still stores the thinking of a partial answer (stream broken by an error)", async () => {
