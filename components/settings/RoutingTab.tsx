@@ -208,6 +208,11 @@ function OperatingPoint({
               Expected monthly cost {change.monthlyDelta >= 0 ? "+" : "−"}
               {formatUsd(Math.abs(change.monthlyDelta))} at {Math.round(traffic!.requestsPerMonth).toLocaleString("en-US")} requests a month.
             </strong>
+          ) : costs.isPending ? (
+            // Not "no traffic" while the costs are still being read: that said the opposite of the truth on a slow answer.
+            <span className="text-gray-500">Reading the last 30 days' costs to estimate the monthly cost…</span>
+          ) : costs.isError ? (
+            <span className="text-gray-500">The monthly cost could not be estimated: {isApiError(costs.error) ? costs.error.message : "the costs could not be read"}.</span>
           ) : (
             <span className="text-gray-500">No priced traffic of both tiers in the last 30 days to estimate the monthly cost.</span>
           )}

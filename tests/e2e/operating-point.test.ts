@@ -63,11 +63,36 @@ describe("operating point in Settings -> Routing", () => {
     await page.getByRole("textbox", { name: "Classifier threshold" }).fill("0.2");
     const moved = section.getByTestId("operating-new");
     await moved.waitFor();
-    expect(await moved.textContent()).toMatch(/^At 0\.20: \d+% of prompts to reasoning.*Expected monthly cost \+\$[\d,.]+ at [\d,]+ requests a month\./);
+    // The estimate needs the last 30 days' costs, read beside the settings: it says so until they come.
+    await expect.poll(() => moved.textContent()).toMatch(/^At 0\.20: \d+% of prompts to reasoning.*Expected monthly cost \+\$[\d,.]+ at [\d,]+ requests a month\./);
     expect(await section.locator(".recharts-reference-dot").count()).toBe(2);
     // and a higher one saves
     await page.getByRole("textbox", { name: "Classifier threshold" }).fill("0.95");
     expect(await section.getByTestId("operating-new").textContent()).toMatch(/Expected monthly cost −\$[\d,.]+/);
+  });
+
+  it("says the monthly cost is being estimated while the costs are read, not that there is no traffic", async () => {
+    const page = admin.page;
+    // The costs answer is held until released: a slow cost summary, as on a busy database.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route("**/api/costs/summary**", async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto("/settings?tab=routing");
+      const section = page.getByRole("region", { name: "Operating point" });
+      await page.getByRole("textbox", { name: "Classifier threshold" }).fill("0.2");
+      const moved = section.getByTestId("operating-new");
+      await moved.waitFor();
+      expect(await moved.textContent()).toMatch(/Reading the last 30 days' costs to estimate the monthly cost/);
+      release();
+      await expect.poll(() => moved.textContent()).toMatch(/Expected monthly cost \+\$[\d,.]+ at [\d,]+ requests a month\./);
+    } finally {
+      release();
+      await page.unroute("**/api/costs/summary**");
+    }
   });
 
   it("adds the curve on the team's own labels once there are enough", async () => {
