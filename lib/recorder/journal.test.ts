@@ -87,6 +87,27 @@ describe("journal", () => {
     j.close();
   });
 
+  it("reads one line back by its place, and says so when the segment no longer holds it whole", () => {
+    const dir = tmp();
+    const j = Journal.open({ dir, segmentBytes: 200 });
+    const text = JSON.stringify({ i: 0, pad: "é".repeat(300) });
+    const bytes = Buffer.byteLength(text);
+    const end = j.append(text);
+    j.append(line(1));
+    const start = { segment: end.segment, offset: end.offset - bytes - 1 };
+    expect(j.readLine(start, bytes)).toBe(text);
+    // A length that is not the line's: the newline is not where it should be.
+    expect(() => j.readLine(start, bytes - 1)).toThrow(/does not hold a line of/);
+    const file = path.join(dir, segments(dir)[0]!);
+    fs.truncateSync(file, end.offset - 10);
+    expect(() => j.readLine(start, bytes)).toThrow(/ends before the line/);
+    fs.rmSync(file);
+    expect(() => j.readLine(start, bytes)).toThrow(/ENOENT/);
+    j.confirm(j.tail());
+    expect(() => j.readLine(start, bytes)).toThrow(/no longer in the spool/);
+    j.close();
+  });
+
   it("reads up to a number of characters, and at least one line however long", () => {
     const dir = tmp();
     const j = Journal.open({ dir });

@@ -341,6 +341,34 @@ export class Journal {
   }
 
   /**
+   * The one line of `bytes` bytes (its newline not counted) that starts at
+   * `start`, read back from its segment file: a line the caller keeps only
+   * the place of (the recorder's provisional lines, Recorder.carryForward).
+   * Throws when the segment is no longer in the journal, or what is there is
+   * not one whole line of that length (the file was cut short or changed).
+   */
+  readLine(start: Position, bytes: number): string {
+    if (!this.segments.some((s) => s.n === start.segment)) throw new Error(`segment ${segmentName(start.segment)} is no longer in the spool`);
+    // By name, not through `fd`: after close() that number may belong to another file.
+    const fd = fs.openSync(this.file(start.segment), "r");
+    try {
+      const buf = Buffer.allocUnsafe(bytes + 1);
+      let got = 0;
+      while (got < buf.length) {
+        const n = fs.readSync(fd, buf, got, buf.length - got, start.offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < buf.length) throw new Error(`segment ${segmentName(start.segment)} ends before the line at offset ${start.offset} (${got} of ${buf.length} bytes)`);
+      const nl = buf.indexOf(10);
+      if (nl !== bytes) throw new Error(`segment ${segmentName(start.segment)} does not hold a line of ${bytes} bytes at offset ${start.offset}`);
+      return buf.toString("utf8", 0, bytes);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /**
    * Everything up to `upTo` is in the database: delete the segments it
    * covers, and when it is the whole journal start an empty active segment.
    */

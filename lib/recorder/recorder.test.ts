@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { logger } from "../observability/logger";
 import { Journal, SET_ASIDE_FILE } from "./journal";
 import type { RequestRecordRow } from "./record";
 import { Recorder } from "./recorder";
@@ -247,6 +248,7 @@ describe("recorder: requests in flight", () => {
   interface Req {
     requestId: string;
     state: "interrupted" | "final" | "routing";
+    prompt?: string;
   }
   /** Every row the database was handed (duplicates skipped as ON CONFLICT DO NOTHING skips them), and what it kept. */
   class Rows {
@@ -446,6 +448,81 @@ describe("recorder: requests in flight", () => {
     expect(db.kept.size).toBe(51);
     expect(next.status().spool!.bytes).toBe(0);
     next.close();
+  });
+
+  it("holds no copy of a large provisional line in memory, carries it forward from disk, and a replay after a kill stores it whole", async () => {
+    const dir = tmp();
+    const db = new Rows();
+    const rec = new Recorder<Req>(reqStore(db), Journal.open({ dir, segmentBytes: 200 }), { intervalMs: 1 });
+    // Multibyte, so that its length in bytes is not its length in characters.
+    const prompt = `${"é".repeat(200_000)}end`;
+    const long = rec.provisional("long", { ...interrupted("long"), prompt })!;
+    // The request holds its texts already: what stands for its line is a place, the same size for any line.
+    expect(JSON.stringify(long).length).toBeLessThan(120);
+    const began = long.start.segment;
+    for (let i = 0; i < 20; i++) {
+      const p = rec.provisional(`r${i}`, interrupted(`r${i}`));
+      rec.add(final(`r${i}`), p);
+      if (i % 10 === 9) expect(await rec.flush(5_000)).toBe(true);
+    }
+    // Carried forward (read back from the segment it was in), and that segment deleted.
+    expect(long.start.segment).toBeGreaterThan(began);
+    expect(Number(segmentFiles(dir)[0]!.slice(0, 12))).toBeGreaterThan(began);
+    expect(rec.provisionalOpen).toBe(1);
+    expect(rec.stats.journalErrors).toBe(0);
+    // Killed: the copy carried forward is the only one left, and it is whole.
+    const prompts = new Map<string, string | undefined>();
+    const next = new Recorder<Req>(
+      inlineStore<Req>(
+        (i) => {
+          prompts.set(i.requestId, i.prompt);
+          return { id: i.requestId, status: i.state } as unknown as RequestRecordRow;
+        },
+        (rows) => db.insertMany(rows),
+      ),
+      Journal.open({ dir }),
+      { intervalMs: 1 },
+    );
+    expect(await next.flush(5_000)).toBe(true);
+    expect(db.kept.get("long")).toBe("interrupted");
+    expect(prompts.get("long")).toBe(prompt);
+    expect(next.status().spool!.bytes).toBe(0);
+    next.close();
+  });
+
+  it("a provisional line that cannot be read back to be carried forward is let go with an error logged; the records around it are written", async () => {
+    const dir = tmp();
+    const db = new Rows();
+    const journal = Journal.open({ dir, segmentBytes: 1 });
+    const rec = new Recorder<Req>(reqStore(db), journal, { intervalMs: 1 });
+    const gone = rec.provisional("gone", interrupted("gone"))!;
+    const cut = rec.provisional("cut", interrupted("cut"))!;
+    // Segments removed or damaged behind the process's back (by hand, a failing disk).
+    const file = (p: { start: { segment: number } }) => path.join(dir, segmentFiles(dir).find((f) => Number(f.slice(0, 12)) === p.start.segment)!);
+    fs.rmSync(file(gone));
+    fs.truncateSync(file(cut), cut.start.offset + 5);
+    const logged = vi.spyOn(logger, "error");
+    try {
+      rec.add(final("a"));
+      expect(await rec.flush(5_000)).toBe(true);
+      const messages = logged.mock.calls.map((c) => [(c[0] as { requestId?: string }).requestId, String(c[1])]);
+      expect(messages).toEqual([
+        ["gone", expect.stringMatching(/^recorder: could not read a provisional record back from the spool to carry it forward; it is dropped/)],
+        ["cut", expect.stringMatching(/^recorder: could not read a provisional record back from the spool to carry it forward; it is dropped/)],
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(rec.provisionalOpen).toBe(0);
+    expect(rec.stats.journalErrors).toBe(2);
+    // Both requests end normally, kept by their final records.
+    rec.add(final("gone"), gone);
+    rec.add(final("cut"), cut);
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(Object.fromEntries(db.kept)).toEqual({ a: "final", gone: "final", cut: "final" });
+    expect(journal.bytes).toBe(0);
+    expect(segmentFiles(dir).length).toBe(1);
+    rec.close();
   });
 
   it("a final record the spool could not take keeps its provisional line until the record is written", async () => {

@@ -29,7 +29,10 @@
  * each step of it that the upstream may bill, never queued): the record it
  * would have if the process died then. A later provisional line of the same
  * request supersedes it, and its final record the last; until then the journal
- * is not confirmed past it, so its segment stays. A replay pairs an earlier
+ * is not confirmed past it, so its segment stays. Memory keeps only where
+ * the line is, not the line: it holds the request's texts, which the request
+ * itself already holds, and a copy per request in flight doubled the memory of
+ * large ones (agent loops send hundreds of KB a call). A replay pairs an earlier
  * run's provisional lines with their final records by key (the requestId);
  * those left without one, once the earlier runs' lines are all read, are
  * stored as they are: the records of requests the process died in the
@@ -97,14 +100,16 @@ export interface RecorderStatus {
 
 /**
  * A request's provisional line (Recorder.provisional) not yet superseded by
- * its final record: the journal is kept from its start on.
+ * its final record: the journal is kept from its start on. Only its place:
+ * the line stays on disk, and is read back from there when it is carried
+ * forward (Recorder.carryForward).
  */
 export interface Provisional {
   readonly key: string;
-  /** Where its line starts; moves on when the line is carried forward (Recorder.carryForward). */
+  /** Where its line starts; moves on when the line is carried forward. */
   start: Position;
-  /** The line itself, to carry forward. */
-  readonly line: string;
+  /** The line's length in bytes, its newline not counted. */
+  readonly bytes: number;
 }
 
 interface Item {
@@ -118,8 +123,8 @@ interface Item {
   orphan?: string;
 }
 
-/** Where a line that ends at `end` starts: a line is written whole into one segment. */
-const startOf = (end: Position, line: string): Position => ({ segment: end.segment, offset: end.offset - Buffer.byteLength(line) - 1 });
+/** Where a line of `bytes` bytes that ends at `end` starts: a line is written whole into one segment. */
+const startOf = (end: Position, bytes: number): Position => ({ segment: end.segment, offset: end.offset - bytes - 1 });
 
 const PROVISIONAL_PREFIX = '{"provisional":';
 /** A JSON string at the line's start, after the key: ids hold no quote, but an escaped one is read right too. */
@@ -269,7 +274,8 @@ export class Recorder<I> {
     const json = JSON.stringify(input);
     const line = `${PROVISIONAL_PREFIX}${JSON.stringify(key)}${json.length > 2 ? "," : ""}${json.slice(1)}`;
     try {
-      const p: Provisional = { key, start: startOf(this.journal.append(line), line), line };
+      const bytes = Buffer.byteLength(line);
+      const p: Provisional = { key, start: startOf(this.journal.append(line), bytes), bytes };
       if (supersedes) this.live.delete(supersedes);
       this.live.add(p);
       return p;
@@ -472,6 +478,13 @@ export class Recorder<I> {
    * slow answer. A replay reads both copies as one (by key); the old one goes
    * with its segment. A copy the disk cannot take leaves the line where it
    * was, its segment kept.
+   *
+   * The line is read back from its segment, which is still there: settle()
+   * never confirms the journal past the start of a live line, and confirming
+   * is the only way a segment is deleted while the process runs. Should it
+   * be unreadable all the same (the file removed or cut short by hand, the
+   * disk failing), the line is let go rather than the batch failed: logged,
+   * and the request is kept by its final record only.
    */
   private carryForward(): void {
     const j = this.journal;
@@ -481,8 +494,21 @@ export class Recorder<I> {
     if (!oldest || oldest.start.segment >= tail) return;
     for (const p of [...this.live]) {
       if (p.start.segment >= tail) continue;
+      let line: string;
       try {
-        p.start = startOf(j.append(p.line), p.line);
+        line = j.readLine(p.start, p.bytes);
+        if (provisionalKey(line) !== p.key) throw new Error(`the line there is not the provisional record of request ${p.key}`);
+      } catch (err) {
+        this.stats.journalErrors++;
+        this.live.delete(p);
+        logger.error(
+          { err: (err as Error).message, dir: j.dir, requestId: p.key, segment: p.start.segment, offset: p.start.offset },
+          "recorder: could not read a provisional record back from the spool to carry it forward; it is dropped, and were the process to die before this request ends, the request would not be recorded",
+        );
+        continue;
+      }
+      try {
+        p.start = startOf(j.append(line), p.bytes);
       } catch (err) {
         this.stats.journalErrors++;
         logger.warn({ err: (err as Error).message, dir: j.dir }, "recorder: could not carry a provisional record forward in the spool; its segment is kept");
