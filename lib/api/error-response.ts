@@ -16,6 +16,7 @@ export function errorResponse(err: unknown, requestId: string): ApiResponse {
       status: err.status,
       headers: { "content-type": "application/json", "request-id": requestId, ...err.headers },
       body: errorBody(err.type, err.message, requestId, err.details),
+      ...(err.cookies.length ? { cookies: err.cookies } : {}),
     };
   }
   if (err instanceof ZodError) {

@@ -38,19 +38,22 @@ export class AppError extends Error {
   readonly type: ApiErrorType;
   /** Extra response headers, e.g. retry-after on a 429. */
   readonly headers: Record<string, string>;
+  /** Set-Cookie values the answer carries, e.g. expiring a session cookie that no longer counts. */
+  readonly cookies: string[];
   /** Extra fields for the body's `error` object, e.g. field-level `issues` a form shows inline. */
   readonly details?: Record<string, unknown>;
 
   constructor(
     type: ApiErrorType,
     message: string,
-    opts: { status?: number; headers?: Record<string, string>; cause?: unknown; details?: Record<string, unknown> } = {},
+    opts: { status?: number; headers?: Record<string, string>; cookies?: string[]; cause?: unknown; details?: Record<string, unknown> } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = "AppError";
     this.type = type;
     this.status = opts.status ?? STATUS[type];
     this.headers = opts.headers ?? {};
+    this.cookies = opts.cookies ?? [];
     this.details = opts.details;
   }
 }

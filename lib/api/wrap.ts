@@ -5,7 +5,7 @@
  */
 import type { ZodType } from "zod";
 import { hasPlainSessionCookieOverHttps, hasSessionCookie, sessionCaller } from "../auth/principal";
-import { cookieNames, csrfMatches, CSRF_HEADER, isStateChanging, wantsSecureCookies } from "../auth/session";
+import { clearedPlainSessionCookies, cookieNames, csrfMatches, CSRF_HEADER, isStateChanging, wantsSecureCookies } from "../auth/session";
 import { authenticate, hasRole, presentedKey, type Principal, type Role } from "../gateway/keys";
 import { AppError, badRequest } from "./errors";
 import { notAnswering } from "../db/bounded-lookup";
@@ -56,7 +56,9 @@ export async function requirePrincipal(req: ApiRequest, role: Role): Promise<Cal
   const key = presentedKey(req.headers);
   if (key === undefined && hasSessionCookie(req.headers)) return requireSession(req, role);
   if (key === undefined && hasPlainSessionCookieOverHttps(req.headers)) {
-    throw new AppError("authentication_error", "your session is not valid over HTTPS: its cookie (thinkgate_session) was set over plain HTTP; sign in again");
+    throw new AppError("authentication_error", "your session is not valid over HTTPS: its cookie (thinkgate_session) was set over plain HTTP; sign in again", {
+      cookies: clearedPlainSessionCookies(),
+    });
   }
   const principal = await authenticate(key);
   if (!principal) throw new AppError("authentication_error", badKeyMessage(req.headers));

@@ -161,6 +161,16 @@ export function sessionCookies(seal: string, csrf: string, secure: boolean): str
   return secure ? [...set, ...cleared(PLAIN_NAMES, secure)] : set;
 }
 
+/**
+ * Over HTTPS, Set-Cookie values that expire the plain-named cookies (set over
+ * plain HTTP, or before the __Host- names): they are ignored there, but a
+ * browser keeps sending them, and keeps being told to sign in again, until
+ * they are gone.
+ */
+export function clearedPlainSessionCookies(): string[] {
+  return cleared(PLAIN_NAMES, true);
+}
+
 export function clearedSessionCookies(secure: boolean): string[] {
   return secure ? [...cleared(HOST_NAMES, secure), ...cleared(PLAIN_NAMES, secure)] : cleared(PLAIN_NAMES, secure);
 }

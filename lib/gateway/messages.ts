@@ -224,9 +224,10 @@ function failure(a: Attempt, err: unknown): ApiResponse {
   let type = "api_error";
   let message = "Internal server error";
   let body: string | undefined;
+  let cookies: string[] = [];
   const headers: Record<string, string> = { "content-type": "application/json", ...decisionHeaders(a) };
   if (err instanceof AppError) {
-    ({ status, type, message } = err);
+    ({ status, type, message, cookies } = err);
     Object.assign(headers, err.headers);
   } else if (err instanceof APIError && err.status !== undefined) {
     // An upstream error: relay its status and body as the API sent them.
@@ -263,7 +264,7 @@ function failure(a: Attempt, err: unknown): ApiResponse {
     observeRejected(a, status, type);
     requestEnded(a);
   }
-  return { status, headers, body: body ?? errorBody(type, message, a.requestId) };
+  return { status, headers, body: body ?? errorBody(type, message, a.requestId), ...(cookies.length ? { cookies } : {}) };
 }
 
 async function forward(req: ApiRequest, a: Attempt): Promise<ApiResponse> {

@@ -138,7 +138,8 @@ export function openAIRoute(handler: (req: ApiRequest, requestId: string) => Pro
 /** thinkgate's one error type in OpenAI's shape; a `param` detail becomes OpenAI's `param`. */
 export function fromAppError(err: AppError): ApiResponse {
   const param = typeof err.details?.param === "string" ? err.details.param : null;
-  return chatError(err.status, toChatError(err.status, err.type, err.message, param), err.headers);
+  const res = chatError(err.status, toChatError(err.status, err.type, err.message, param), err.headers);
+  return err.cookies.length ? { ...res, cookies: err.cookies } : res;
 }
 
 /** Reads an Anthropic error body ({"type":"error","error":{type,message,param?}}) into OpenAI's shape. */

@@ -22,6 +22,16 @@ function rawPost(port: number, path: string, headers: Record<string, string>, bo
 
 const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
 
+/** The names of the cookies a response expires (Max-Age=0, Path=/, no Domain: the attributes they were set with), sorted. */
+function expired(setCookie: string[]): string[] {
+  const gone = setCookie.filter((c) => /; Max-Age=0(;|$)/.test(c));
+  for (const c of gone) {
+    expect(c).toMatch(/; Path=\/(;|$)/);
+    expect(c).not.toMatch(/domain=/i);
+  }
+  return gone.map((c) => c.split("=")[0]!).sort();
+}
+
 let server: TestServer;
 let admin: Browser;
 
@@ -364,7 +374,24 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
         type: "error",
         error: { type: "authentication_error", message: "your session is not valid over HTTPS: its cookie (thinkgate_session) was set over plain HTTP; sign in again" },
       });
+      // The answer expires the plain-named cookies (same name and Path=/ as they were set with), so the browser stops sending them.
+      expect(expired(res.headers.getSetCookie())).toEqual(["thinkgate_csrf", "thinkgate_session"]);
     }
+    // The gateway's own endpoint answers the same way.
+    const gateway = await fetch(`${server.url}/api/v1/messages`, {
+      method: "POST",
+      headers: { ...https, "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(gateway.status).toBe(401);
+    expect(expired(gateway.headers.getSetCookie())).toEqual(["thinkgate_csrf", "thinkgate_session"]);
+
+    // Signing in again over HTTPS sets the __Host- cookies and expires the plain-named ones too.
+    const again = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { ...https, "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
+    expect(again.status).toBe(200);
+    const set = again.headers.getSetCookie();
+    expect(expired(set)).toEqual(["thinkgate_csrf", "thinkgate_session"]);
+    expect(set.filter((c) => !/; Max-Age=0(;|$)/.test(c)).map((c) => c.split("=")[0]).sort()).toEqual(["__Host-thinkgate_csrf", "__Host-thinkgate_session"]);
     // Without any session cookie the message still names the missing key.
     const none = await fetch(`${server.url}/api/rules`, { headers: { "x-forwarded-proto": "https" } });
     expect(none.status).toBe(401);
