@@ -18,7 +18,7 @@ import { z } from "zod";
 import { AppError } from "../api/errors";
 import { NO_LIMITS, type LimitPolicy } from "../limits/policy";
 import type { ThinkingPolicy } from "../models/client-thinking";
-import { priceBody } from "../pricing/api";
+import { LONG_RATES, priceBody } from "../pricing/api";
 import { classifierSettings, escalationSettings } from "../routing/config";
 import { llmClassifierConfigSchema } from "../routing/llm-classifier";
 import type { Rule } from "../routing/rules";
@@ -110,6 +110,47 @@ type PriceInput = Omit<ConfigPrice, "effectiveFrom"> & { effectiveFrom: string |
 
 export function canonicalPrice(p: PriceInput): ConfigPrice {
   return { ...pick(p as ConfigPrice, PRICE_KEYS), effectiveFrom: new Date(p.effectiveFrom).toISOString() };
+}
+
+/**
+ * The half of a long-context pair a price holds without the other: rates
+ * without longContextThreshold, or a threshold without any rate; null for a
+ * whole pair or none. The prices API once took either, and neither ever
+ * priced anything (rates without a threshold never apply; past a threshold
+ * without rates, prompts bill at the standard rates), so the export leaves
+ * the half out rather than write a file its own import refuses.
+ */
+export function halfLongContext(p: ConfigPrice): { fields: string[]; note: string } | null {
+  const rates = LONG_RATES.filter((f) => p[f] != null);
+  if (rates.length > 0 && p.longContextThreshold == null) {
+    return { fields: rates, note: `${rates.join(", ")} left out: the database holds no longContextThreshold with them, so they never applied` };
+  }
+  if (rates.length === 0 && p.longContextThreshold != null) {
+    return {
+      fields: ["longContextThreshold"],
+      note: `longContextThreshold ${p.longContextThreshold} left out: the database holds no long-context rate with it, so prompts past it billed at the standard rates`,
+    };
+  }
+  return null;
+}
+
+/** A note on one price of an export: what was left out of it, and why. */
+export interface PriceNote {
+  /** The price's place in the document's prices. */
+  index: number;
+  note: string;
+}
+
+/** The document as an export writes it: no price with half a long-context pair (halfLongContext), and a note for each price that had one. */
+export function exportable(d: ConfigDocument): { document: ConfigDocument; notes: PriceNote[] } {
+  const notes: PriceNote[] = [];
+  const prices = d.prices.map((p, index) => {
+    const half = halfLongContext(p);
+    if (!half) return p;
+    notes.push({ index, note: half.note });
+    return { ...p, ...Object.fromEntries(half.fields.map((f) => [f, null])) };
+  });
+  return { document: { ...d, prices }, notes };
 }
 
 export function canonicalSettings(s: ConfigSettings): ConfigSettings {
@@ -264,7 +305,11 @@ function parsePrices(raw: unknown[], issues: ConfigIssue[]): ConfigPrice[] {
     if (issues.length >= MAX_ISSUES) return;
     const at = `prices[${i}]`;
     const parsed = priceBody.safeParse(entry);
-    if (!parsed.success) return void issues.push(...zodIssues(at, parsed.error));
+    if (!parsed.success) {
+      // A price is known by its model and date more readily than by its place in the list.
+      const named = isObject(entry) && typeof entry.model === "string" && typeof entry.effectiveFrom === "string" ? `the price of ${entry.model} from ${entry.effectiveFrom}: ` : "";
+      return void issues.push(...zodIssues(at, parsed.error).map((x) => ({ ...x, message: `${named}${x.message}` })));
+    }
     const price = canonicalPrice(parsed.data);
     const key = priceKey(price);
     if (seen.has(key)) issues.push({ path: `${at}.effectiveFrom`, message: `a price for ${price.model} from ${price.effectiveFrom} is listed twice` });

@@ -6,7 +6,7 @@
 import type * as YamlModule from "yaml";
 import { AppError } from "../api/errors";
 import { loneSurrogateAt, MAX_JSON_DEPTH } from "../api/json-body";
-import type { ConfigDocument } from "./document";
+import type { ConfigDocument, PriceNote } from "./document";
 
 /** The yaml package, loaded by the first export or import: ~30 ms of every start otherwise, for a page used now and then. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,11 +20,19 @@ const HEADER = [
   " (or POST /api/config/import). Importing replaces the whole configuration in one transaction.",
 ].join("\n");
 
-export function serialize(doc: ConfigDocument, format: ConfigFormat): string {
+/**
+ * `notes`: what an export left out of a price (document.ts exportable), as a
+ * comment above that price in YAML; JSON has no place for them.
+ */
+export function serialize(doc: ConfigDocument, format: ConfigFormat, notes: PriceNote[] = []): string {
   if (format === "json") return `${JSON.stringify(doc, null, 2)}\n`;
   // compat: strings YAML 1.1 readers take for booleans ("on", "off", "yes") are written quoted.
   const d = new (yaml().Document)(doc, { compat: "yaml-1.1" });
   d.commentBefore = HEADER;
+  for (const n of notes) {
+    const node = d.getIn(["prices", n.index], true);
+    if (yaml().isNode(node)) node.commentBefore = ` ${n.note}`;
+  }
   return d.toString({ lineWidth: 0, indent: 2, indentSeq: true });
 }
 

@@ -24,7 +24,7 @@ import {
 import { activeRuleSet } from "../rules/service";
 import { getSettings } from "../settings/service";
 import { diffConfig, describeDiff, type ConfigDiff } from "./diff";
-import { canonicalDocument, validateDocument, type ConfigApp, type ConfigDocument, type ConfigRoute } from "./document";
+import { canonicalDocument, exportable, validateDocument, type ConfigApp, type ConfigDocument, type ConfigRoute } from "./document";
 import { parseText, serialize, type ConfigFormat } from "./format";
 
 /** The configuration in effect, as a canonical document. */
@@ -46,8 +46,16 @@ export async function currentDocument(): Promise<ConfigDocument> {
   });
 }
 
+/**
+ * The configuration in effect as a file. A price holding half a long-context
+ * pair is written without it, with a YAML comment saying so (document.ts
+ * halfLongContext): the file imports, and importing it clears the half from
+ * the database. currentDocument keeps the half, so a check of the exported
+ * file shows that price as changed.
+ */
 export async function exportConfig(format: ConfigFormat): Promise<string> {
-  return serialize(await currentDocument(), format);
+  const { document, notes } = exportable(await currentDocument());
+  return serialize(document, format, notes);
 }
 
 export interface CheckResult {

@@ -13,7 +13,8 @@ import { invalidatePrices } from "./service";
 
 const perMTok = z.number().finite().min(0).max(10_000);
 
-const LONG_RATES = ["longInput", "longCacheWrite5m", "longCacheWrite1h", "longCacheRead", "longOutput"] as const;
+/** The long-context rates, which apply past longContextThreshold. */
+export const LONG_RATES = ["longInput", "longCacheWrite5m", "longCacheWrite1h", "longCacheRead", "longOutput"] as const;
 
 export const priceBody = z
   .object({

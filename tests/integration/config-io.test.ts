@@ -11,6 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { queryDb, withDb } from "../support/db";
 import { startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -238,4 +239,56 @@ describe(`configuration as code (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     expect(remote.code).toBe(1);
     expect(remote.err).toContain('rules[1].then.routeId: route "gone" does not exist');
   }, 60_000);
+
+  it("exports a price stored with half a long-context pair without the half (saying so), and importing that file clears it; a file with a half pair is refused, naming the price and field", async () => {
+    const standard = { effectiveFrom: "2026-02-01T00:00:00.000Z", input: 3, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3, output: 15 };
+    const json = { "content-type": "application/json" };
+    // Added whole through the API, then made into half pairs in the database, as the API once stored them.
+    for (const model of ["legacy-rates-only", "legacy-threshold-only"]) {
+      const res = await call("POST", "/api/prices", JSON.stringify({ model, ...standard, longContextThreshold: 200_000, longInput: 6, longOutput: 22.5 }), json);
+      expect(res.status).toBe(201);
+    }
+    await withDb(server, async (q) => {
+      await q(`UPDATE "Price" SET "longContextThreshold" = NULL WHERE "model" = ?`, ["legacy-rates-only"]);
+      await q(`UPDATE "Price" SET "longInput" = NULL, "longOutput" = NULL WHERE "model" = ?`, ["legacy-threshold-only"]);
+    });
+
+    const yaml = await exported();
+    expect(yaml).toContain("# longInput, longOutput left out: the database holds no longContextThreshold with them, so they never applied\n");
+    expect(yaml).toContain("# longContextThreshold 200000 left out: the database holds no long-context rate with it, so prompts past it billed at the standard rates\n");
+    const written = (YAML.parse(yaml) as { prices: Record<string, unknown>[] }).prices.filter((p) => String(p.model).startsWith("legacy-"));
+    const halfFree = { longContextThreshold: null, longInput: null, longOutput: null, input: 3, output: 15 };
+    expect(written).toEqual([expect.objectContaining({ model: "legacy-rates-only", ...halfFree }), expect.objectContaining({ model: "legacy-threshold-only", ...halfFree })]);
+
+    const keys = ["legacy-rates-only@2026-02-01T00:00:00.000Z", "legacy-threshold-only@2026-02-01T00:00:00.000Z"];
+    const imported = await call("POST", "/api/config/import?file=exported.yaml", yaml);
+    expect(imported.status).toBe(200);
+    const result = (await imported.json()) as { applied: boolean; diff: { prices: { added: string[]; changed: string[]; removed: string[] } } };
+    expect(result.applied).toBe(true);
+    expect(result.diff.prices).toEqual({ added: [], changed: keys, removed: [] });
+    const stored = await queryDb<Record<string, unknown>>(server, `SELECT "model", "input", "output", "longContextThreshold", "longInput", "longOutput" FROM "Price" WHERE "model" LIKE 'legacy-%' ORDER BY "model"`);
+    expect(stored).toEqual([
+      { model: "legacy-rates-only", input: 3, output: 15, longContextThreshold: null, longInput: null, longOutput: null },
+      { model: "legacy-threshold-only", input: 3, output: 15, longContextThreshold: null, longInput: null, longOutput: null },
+    ]);
+    // Nothing left to leave out: the next export is the file just imported, without the notes, and imports as no change.
+    const again = await exported();
+    expect(again).not.toContain("left out");
+    expect(YAML.parse(again)).toEqual(YAML.parse(yaml));
+
+    // A file that itself holds a half pair is still refused, naming the price and the field.
+    const doc = YAML.parse(again) as { prices: Record<string, unknown>[] };
+    const at = doc.prices.findIndex((p) => p.model === "legacy-rates-only");
+    doc.prices[at]!.longInput = 6;
+    const refused = await call("POST", "/api/config/import?file=half.yaml", YAML.stringify(doc));
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { error: { message: string; issues: { path: string; message: string }[] } };
+    expect(body.error.issues).toEqual([
+      {
+        path: `prices[${at}].longContextThreshold`,
+        message: "the price of legacy-rates-only from 2026-02-01T00:00:00.000Z: longContextThreshold is required with long-context rates (longInput given): the prompt size in tokens past which they apply",
+      },
+    ]);
+    expect(await exported()).toBe(again);
+  });
 });
