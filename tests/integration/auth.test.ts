@@ -377,14 +377,15 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
       // The answer expires the plain-named cookies (same name and Path=/ as they were set with), so the browser stops sending them.
       expect(expired(res.headers.getSetCookie())).toEqual(["thinkgate_csrf", "thinkgate_session"]);
     }
-    // The gateway's own endpoint answers the same way.
-    const gateway = await fetch(`${server.url}/api/v1/messages`, {
-      method: "POST",
-      headers: { ...https, "content-type": "application/json" },
-      body: JSON.stringify({ model: "claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] }),
-    });
-    expect(gateway.status).toBe(401);
-    expect(expired(gateway.headers.getSetCookie())).toEqual(["thinkgate_csrf", "thinkgate_session"]);
+    // The gateway's own endpoints answer the same way: Messages, and the OpenAI-compatible one in its own error shape.
+    for (const [route, body] of [
+      ["/api/v1/messages", { model: "claude-haiku-4-5", max_tokens: 16, messages: [{ role: "user", content: "hi" }] }],
+      ["/api/v1/chat/completions", { model: "claude-haiku-4-5", messages: [{ role: "user", content: "hi" }] }],
+    ] as const) {
+      const gateway = await fetch(`${server.url}${route}`, { method: "POST", headers: { ...https, "content-type": "application/json" }, body: JSON.stringify(body) });
+      expect(gateway.status, route).toBe(401);
+      expect(expired(gateway.headers.getSetCookie()), route).toEqual(["thinkgate_csrf", "thinkgate_session"]);
+    }
 
     // Signing in again over HTTPS sets the __Host- cookies and expires the plain-named ones too.
     const again = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { ...https, "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
