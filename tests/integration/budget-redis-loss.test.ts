@@ -13,39 +13,12 @@ import crypto from "node:crypto";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REDIS_URL } from "../support/pair";
+import { adminApi as api, askAsApp as ask, refusal } from "../support/budgets";
 import { eventually, startServer, testDbKind, type TestServer } from "../support/server";
 
 const kind = testDbKind();
 const prefix = `thinkgate-it-${crypto.randomBytes(5).toString("hex")}:`;
 const env = { REDIS_URL, THINKGATE_REDIS_PREFIX: prefix };
-
-async function api(s: TestServer, method: string, p: string, body?: unknown) {
-  const res = await fetch(s.url + p, {
-    method,
-    headers: { "x-api-key": s.adminKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-const ask = (s: TestServer, key: string, app: string) =>
-  new Anthropic({ baseURL: s.baseURL, apiKey: key, maxRetries: 0 }).messages
-    .create(
-      { model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `What changed this week? ${crypto.randomBytes(4).toString("hex")}` }] },
-      { headers: { "thinkgate-tier": "standard", "thinkgate-app": app } },
-    )
-    .withResponse();
-
-async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError> | null> {
-  return p.then(
-    () => null,
-    (e: unknown) => {
-      expect(e).toBeInstanceOf(Anthropic.APIError);
-      return e as InstanceType<typeof Anthropic.APIError>;
-    },
-  );
-}
 
 const what = (e: InstanceType<typeof Anthropic.APIError>) => ({
   status: e.status,

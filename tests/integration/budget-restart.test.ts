@@ -8,12 +8,12 @@
  * yet). Same database and spool, the official SDK, the simulator.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordCounts } from "../support/db";
+import { adminApi as api, askAsApp as ask, refusal } from "../support/budgets";
 import { freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
 
 const kind = testDbKind();
@@ -21,34 +21,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-async function api(s: TestServer, method: string, p: string, body?: unknown) {
-  const res = await fetch(s.url + p, {
-    method,
-    headers: { "x-api-key": s.adminKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-const ask = (s: TestServer, key: string, app: string) =>
-  new Anthropic({ baseURL: s.baseURL, apiKey: key, maxRetries: 0 }).messages
-    .create(
-      { model: "claude-haiku-4-5", max_tokens: 64, messages: [{ role: "user", content: `What changed this week? ${crypto.randomBytes(4).toString("hex")}` }] },
-      { headers: { "thinkgate-tier": "standard", "thinkgate-app": app } },
-    )
-    .withResponse();
-
-async function refusal(p: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError> | null> {
-  return p.then(
-    () => null,
-    (e: unknown) => {
-      expect(e).toBeInstanceOf(Anthropic.APIError);
-      return e as InstanceType<typeof Anthropic.APIError>;
-    },
-  );
-}
 
 const what = (e: InstanceType<typeof Anthropic.APIError>) => ({
   status: e.status,

@@ -8,6 +8,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRICE_SEED } from "../../lib/pricing/seed";
+import { adminApi } from "../support/budgets";
 import { startServer, testDbKind, type TestServer } from "../support/server";
 
 const MODEL = "claude-haiku-4-5";
@@ -15,15 +16,7 @@ const FEE = 0.02;
 
 let server: TestServer;
 
-async function api(method: string, p: string, body?: unknown) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { "x-api-key": server.adminKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const api = (method: string, p: string, body?: unknown) => adminApi(server, method, p, body);
 
 const ask = (key: string, tools: Anthropic.Messages.ToolUnion[]) =>
   new Anthropic({ baseURL: server.baseURL, apiKey: key, maxRetries: 0 }).messages

@@ -20,19 +20,10 @@ import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCannedUpstream, type CannedUpstream } from "../support/canned-upstream";
 import { REDIS_URL } from "../support/pair";
+import { adminApi as api } from "../support/budgets";
 import { eventually, startServer, testDbKind, type TestServer } from "../support/server";
 
 const UNPRICED = "claude-mythos-preview";
-
-async function api(s: TestServer, method: string, p: string, body?: unknown) {
-  const res = await fetch(s.url + p, {
-    method,
-    headers: { "x-api-key": s.adminKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 async function newKey(s: TestServer, usdPerDay: number | null): Promise<string> {
   const r = await api(s, "POST", "/api/keys", { name: `budget-${crypto.randomBytes(3).toString("hex")}`, role: "gateway", ...(usdPerDay === null ? {} : { limits: { usdPerDay } }) });

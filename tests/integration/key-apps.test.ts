@@ -7,18 +7,12 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminApi } from "../support/budgets";
 import { eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 
-async function api(method: string, p: string, body?: unknown) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: { "x-api-key": server.adminKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const api = (method: string, p: string, body?: unknown) => adminApi(server, method, p, body);
 
 const sdk = (apiKey: string, app?: string) =>
   new Anthropic({ baseURL: server.baseURL, apiKey, maxRetries: 0, ...(app ? { defaultHeaders: { "thinkgate-app": app } } : {}) });
