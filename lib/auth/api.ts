@@ -9,9 +9,10 @@ import { json, type ApiRequest, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { notAnswering } from "../db/bounded-lookup";
 import { usersRepo } from "../db/users.repo";
-import { sessionCaller } from "./principal";
+import { hasPlainSessionCookieOverHttps, sessionCaller } from "./principal";
 import { setupHostAllowed } from "./setup-host";
 import {
+  clearedPlainSessionCookies,
   clearedSessionCookies,
   csrfMatches,
   CSRF_HEADER,
@@ -118,7 +119,9 @@ export const endOwnSessions: Handler = withApi({ role: "viewer" }, async ({ req,
 export const me: Handler = withApi({}, async ({ req }) => {
   const caller = await sessionCaller(req.headers);
   const needsSetup = caller ? false : await setupRequired();
-  return json(200, { user: caller ? publicUser(caller.user) : null, csrfToken: caller?.session.csrf ?? null, setupRequired: needsSetup });
+  const res = json(200, { user: caller ? publicUser(caller.user) : null, csrfToken: caller?.session.csrf ?? null, setupRequired: needsSetup });
+  // A plain-named cookie never counts over HTTPS: expired here too, as the API's 401 does, so the browser stops sending it.
+  return hasPlainSessionCookieOverHttps(req.headers) ? { ...res, cookies: clearedPlainSessionCookies() } : res;
 });
 
 const credentials = z.object({ email: emailSchema, password: passwordSchema });

@@ -387,6 +387,12 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
       expect(expired(gateway.headers.getSetCookie()), route).toEqual(["thinkgate_csrf", "thinkgate_session"]);
     }
 
+    // The page's first question (who am I?) answers "nobody" and expires them too, before any 401.
+    const me = await fetch(`${server.url}/api/auth/me`, { headers: https });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { user: unknown }).user).toBeNull();
+    expect(expired(me.headers.getSetCookie())).toEqual(["thinkgate_csrf", "thinkgate_session"]);
+
     // Signing in again over HTTPS sets the __Host- cookies and expires the plain-named ones too.
     const again = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { ...https, "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
     expect(again.status).toBe(200);
