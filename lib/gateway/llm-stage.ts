@@ -4,10 +4,11 @@ import { planThinking } from "../models/thinking";
 import { priceFor } from "../pricing/service";
 import { createLlmClassifier } from "../routing/llm-classifier";
 import type { LlmStage } from "../routing/pipeline";
+import type { LlmStageResult } from "../routing/types";
 import { traceClassifierCall } from "../telemetry/tracing";
 import { capabilities } from "./capabilities";
 import type { Attempt } from "./messages";
-import { recordDispatched } from "./record";
+import { recordDispatched, type Hop } from "./record";
 import { upstream } from "./upstream";
 
 const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, signal, context: a }) => {
@@ -56,4 +57,18 @@ export function llmStage(a: Attempt, budget: string | null): LlmStage {
         : undefined;
     return classify(prompt, config, a, unpaid);
   };
+}
+
+/**
+ * The LLM classifier's call as the request's first hop: with its usage when it
+ * answered; with how it failed when it was sent and no answer came (timed
+ * out, an error), so the trace shows a call the upstream may have billed,
+ * counted as not billed like a retried call that failed; none when no call
+ * was made (a cached verdict, a model without a price under a budget).
+ */
+export function classifierHop(llm: LlmStageResult | undefined): Hop[] {
+  if (!llm) return [];
+  if (llm.usage) return [{ kind: "classifier", routeId: null, model: llm.model, usage: llm.usage }];
+  if (llm.failure) return [{ kind: "classifier", routeId: null, model: llm.model, usage: null, status: llm.failure.status, errorType: llm.failure.errorType }];
+  return [];
 }

@@ -27,7 +27,7 @@ import { pinStore } from "./pins";
 import { judgeAnswer, validatorFailures, type EscalationPolicy } from "../routing/escalation";
 import { examplesRepo } from "../db/examples.repo";
 import { tracesSnapshot } from "../traces/config";
-import { llmStage } from "./llm-stage";
+import { classifierHop, llmStage } from "./llm-stage";
 import { record, recorder, spoolFull, type Hop } from "./record";
 import type { Provisional } from "../recorder/recorder";
 import { messageToSse, SseTap, type SseFrame } from "./sse";
@@ -181,7 +181,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
     a.decision = internal
       ? { tier: internal.route.tier, stage: "override", reason: internal.reason, route: internal.route }
       : await routeDecision(a.body, a.routable, principal, snapshot, pinStore, llmStage(a, usdBudget(a, principal, snapshot)));
-    if (a.decision.llm?.usage) a.hops.push({ kind: "classifier", routeId: null, model: a.decision.llm.model, usage: a.decision.llm.usage });
+    a.hops.push(...classifierHop(a.decision.llm));
     a.applied = applyDecision(a.body, a.decision);
     if (a.restored) a.applied.adjustments.push(`thinking blocks thinkgate held back put back into ${a.restored} earlier assistant message(s)`);
     if (!internal) checkForwardedThinking(a.body, a.decision, a.applied, req.headers);

@@ -32,13 +32,14 @@ describe("LLM classifier stage", () => {
     const classify = createLlmClassifier(call);
     const t = performance.now();
     const out = await classify("x", config);
-    expect(out).toEqual({ ok: false, reason: "the classifier model did not answer within 100 ms", usage: null });
+    // Sent, so the record lists it: a timeout has no HTTP status.
+    expect(out).toEqual({ ok: false, reason: "the classifier model did not answer within 100 ms", usage: null, called: true, failure: { status: null, errorType: "timeout_error" } });
     expect(performance.now() - t).toBeLessThan(1000);
   });
 
   it("falls back on an answer that is not the expected JSON, keeping its usage for the record", async () => {
     const classify = createLlmClassifier(async () => ({ text: "I think it needs reasoning.", usage }));
-    expect(await classify("x", config)).toEqual({ ok: false, reason: "the classifier model did not answer in the expected JSON", usage });
+    expect(await classify("x", config)).toEqual({ ok: false, reason: "the classifier model did not answer in the expected JSON", usage, called: true });
   });
 
   it("makes no call when the request may not pay for it, falling back with the reason; a cached verdict, free, still counts", async () => {
@@ -48,7 +49,7 @@ describe("LLM classifier stage", () => {
       return { text: '{"reasoning": false, "confidence": 0.9}', usage };
     });
     const why = "claude-mythos-preview has no price in the price table";
-    expect(await classify("Name a bakery", config, undefined, why)).toEqual({ ok: false, reason: why, usage: null });
+    expect(await classify("Name a bakery", config, undefined, why)).toEqual({ ok: false, reason: why, usage: null, called: false });
     expect(calls).toBe(0);
     expect((await classify("Name a bakery", config)).ok).toBe(true);
     expect(await classify("Name a bakery", config, undefined, why)).toMatchObject({ ok: true, verdict: { cached: true, usage: null } });

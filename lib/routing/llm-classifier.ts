@@ -42,7 +42,15 @@ export interface LlmVerdict {
   model: string;
 }
 
-export type LlmOutcome = { ok: true; verdict: LlmVerdict } | { ok: false; reason: string; usage: AnthropicUsage | null };
+/**
+ * A failure says whether the call was sent (`called`: the upstream may have
+ * billed it, and the request's record lists it as a hop) and, for one that
+ * failed without an answer, how (`failure`: status null for a timeout or a
+ * connection error).
+ */
+export type LlmOutcome =
+  | { ok: true; verdict: LlmVerdict }
+  | { ok: false; reason: string; usage: AnthropicUsage | null; called: boolean; failure?: { status: number | null; errorType: string } };
 
 /**
  * Sends one classification request; returns the model's text and usage.
@@ -84,19 +92,21 @@ export function createLlmClassifier<C = undefined>(call: CallModel<C>, cacheSize
       model: config.model,
     });
     if (hit) return { ok: true, verdict: toVerdict(hit, true, null) };
-    if (unpaid) return { ok: false, reason: unpaid, usage: null };
+    if (unpaid) return { ok: false, reason: unpaid, usage: null, called: false };
 
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), config.timeoutMs);
     try {
       const { text: answer, usage } = await call({ model: config.model, system: CLASSIFIER_SYSTEM, prompt: text, signal: controller.signal, context });
       const verdict = parseVerdict(answer);
-      if (!verdict) return { ok: false, reason: "the classifier model did not answer in the expected JSON", usage };
+      if (!verdict) return { ok: false, reason: "the classifier model did not answer in the expected JSON", usage, called: true };
       cache.set(key, verdict);
       return { ok: true, verdict: toVerdict(verdict, false, usage) };
     } catch (err) {
-      const reason = controller.signal.aborted ? `the classifier model did not answer within ${config.timeoutMs} ms` : `the classifier model failed: ${(err as Error).message}`;
-      return { ok: false, reason, usage: null };
+      const timedOut = controller.signal.aborted;
+      const reason = timedOut ? `the classifier model did not answer within ${config.timeoutMs} ms` : `the classifier model failed: ${(err as Error).message}`;
+      const status = typeof (err as { status?: unknown }).status === "number" ? (err as { status: number }).status : null;
+      return { ok: false, reason, usage: null, called: true, failure: { status: timedOut ? null : status, errorType: timedOut ? "timeout_error" : "api_error" } };
     } finally {
       clearTimeout(timer);
     }

@@ -216,7 +216,7 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
         llmResult = { model, ok: true, reasoning: out.verdict.reasoning, confidence: out.verdict.confidence, cached: out.verdict.cached, usage: out.verdict.usage };
       } else {
         reason += `; ambiguous, LLM stage fell back to the local score: ${out.reason}`;
-        llmResult = { model, ok: false, reason: out.reason, usage: out.usage };
+        llmResult = { model, ok: false, reason: out.reason, usage: out.usage, ...(out.failure ? { failure: out.failure } : {}) };
       }
     }
     const r = tierRoute(snapshot, tier);

@@ -64,6 +64,8 @@ export interface LlmStageResult {
   confidence?: number;
   cached?: boolean;
   usage: import("../pricing/usage").AnthropicUsage | null;
+  /** A call that was sent and failed without an answer (timed out, an error): the record lists it as a hop. */
+  failure?: { status: number | null; errorType: string };
 }
 
 export interface Decision {

@@ -181,6 +181,27 @@ describe("LLM classifier stage", () => {
     expect(rec.costTotal as number).toBeCloseTo(paid, 8);
     expect(rec.hops.filter((h) => h.kind === "answer").length).toBeGreaterThan(0);
   });
+
+  it("lists a classifier call that timed out as a hop, with no tokens and no cost, and the local score decides", async () => {
+    const put = await fetch(`${server.url}/api/settings`, {
+      method: "PUT",
+      headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+      body: JSON.stringify({ classifierThreshold: 0.5, classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 300 } }),
+    });
+    expect(put.status).toBe(200);
+    // The classifier's model never answers; the answer's model does.
+    const { response } = await client.messages
+      .create({ model: "claude-sonnet-4-6", max_tokens: 300, messages: [{ role: "user", content: `Suggest a name for a small bakery. ${crypto.randomUUID()} [[sim:fault=hang@claude-haiku-4-5]]` }] })
+      .withResponse();
+    const rec = await stored(response.headers.get("thinkgate-request-id")!);
+    expect(rec.reason as string).toMatch(/LLM stage fell back to the local score: the classifier model did not answer within 300 ms/);
+    // The call was sent, so the trace shows it: the upstream may bill it, and it is counted as not billed, like a failed retried call.
+    const classifierHop = rec.hops.find((h) => h.kind === "classifier");
+    expect(classifierHop).toMatchObject({ model: "claude-haiku-4-5", status: null, errorType: "timeout_error", tokens: null, costUsd: null });
+    const answers = rec.hops.filter((h) => h.kind === "answer");
+    expect(answers.length).toBeGreaterThan(0);
+    expect(rec.costTotal as number).toBeCloseTo(answers.reduce((t, h) => t + (h.costUsd ?? 0), 0), 8);
+  });
 });
 
 describe("LLM classifier stage, the client leaving during it", () => {
