@@ -43,6 +43,14 @@ interface Options<B> {
   /** The least role that may call this; omit for endpoints without auth. */
   role?: Role;
   body?: ZodType<B>;
+  /**
+   * A POST whose body is a question, not a change (a rule tested on a prompt,
+   * a replay, a file checked, a text scanned): it changes nothing, so a
+   * database that does not answer is no reason to refuse it before it runs,
+   * and a 503 it gets says nothing of an outcome. It still needs the CSRF
+   * header from a browser.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -52,9 +60,9 @@ interface Options<B> {
  * existed. Cookie-authenticated state changes must carry the CSRF header; key
  * requests need none (a cross-site page cannot make a browser send a key).
  */
-export async function requirePrincipal(req: ApiRequest, role: Role): Promise<Caller> {
+export async function requirePrincipal(req: ApiRequest, role: Role, changes = isStateChanging(req.method)): Promise<Caller> {
   const key = presentedKey(req.headers);
-  if (key === undefined && hasSessionCookie(req.headers)) return requireSession(req, role);
+  if (key === undefined && hasSessionCookie(req.headers)) return requireSession(req, role, changes);
   if (key === undefined && hasPlainSessionCookieOverHttps(req.headers)) {
     throw new AppError("authentication_error", "your session is not valid over HTTPS: its cookie (thinkgate_session) was set over plain HTTP; sign in again", {
       cookies: clearedPlainSessionCookies(),
@@ -73,7 +81,7 @@ function badKeyMessage(headers: Record<string, string | undefined>): string {
   return "no API key: send a thinkgate key as x-api-key or as Authorization: Bearer";
 }
 
-async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
+async function requireSession(req: ApiRequest, role: Role, changes: boolean): Promise<Caller> {
   const caller = await sessionCaller(req.headers);
   if (!caller) throw new AppError("authentication_error", "your session has expired or is not valid; sign in again");
   if (isStateChanging(req.method) && !csrfMatches(caller.session.csrf, req.headers[CSRF_HEADER])) {
@@ -82,7 +90,7 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
   const { user } = caller;
   if (!hasRole(user.role, role)) throw new AppError("permission_error", `your role (${user.role}) cannot do this; ${role} or above is required`);
   // Only reads go on a stale session: a change made while the database does not answer would wait for it, and might land after its caller was told it failed.
-  if (caller.stale && isStateChanging(req.method)) throw notAnswering(`the database did not answer a session lookup within ${sessionLookupMs()} ms`);
+  if (caller.stale && changes) throw notAnswering(`the database did not answer a session lookup within ${sessionLookupMs()} ms`);
   return { keyId: "", role: user.role, name: user.email, userId: user.id, ...(caller.stale ? { stale: true } : {}) };
 }
 
@@ -94,8 +102,8 @@ async function requireSession(req: ApiRequest, role: Role): Promise<Caller> {
  * request is cut only once the database is known not to answer: a playground
  * run or an export may rightly take minutes.
  */
-export function boundOf(req: ApiRequest, principal: Caller, requestId: string): DatabaseBound {
-  const bound = databaseBound({ id: requestId, method: req.method, path: req.path }, isStateChanging(req.method));
+export function boundOf(req: ApiRequest, principal: Caller, requestId: string, changes = isStateChanging(req.method)): DatabaseBound {
+  const bound = databaseBound({ id: requestId, method: req.method, path: req.path }, changes);
   if (!principal.stale) return bound;
   return { ...bound, waitMs: sessionLookupMs(), silent: () => `a session lookup was not answered within ${sessionLookupMs()} ms` };
 }
@@ -118,9 +126,10 @@ export function withApi<B = undefined>(opts: Options<B>, fn: (ctx: Ctx<B>) => Pr
   return async (req) => {
     const requestId = requestIdFor(req);
     try {
-      const principal = opts.role ? await requirePrincipal(req, opts.role) : ANONYMOUS;
+      const changes = !opts.readOnly && isStateChanging(req.method);
+      const principal = opts.role ? await requirePrincipal(req, opts.role, changes) : ANONYMOUS;
       const body = opts.body ? opts.body.parse(await parseJson(req)) : (undefined as B);
-      return await untilDatabaseSilent(() => fn({ req, principal, body, requestId }), boundOf(req, principal, requestId));
+      return await untilDatabaseSilent(() => fn({ req, principal, body, requestId }), boundOf(req, principal, requestId, changes));
     } catch (err) {
       return errorResponse(err, requestId);
     }

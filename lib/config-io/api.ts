@@ -26,7 +26,7 @@ export const getConfigExport: Handler = withApi({ role: "viewer" }, async ({ req
   };
 });
 
-export const postConfigValidate: Handler = withApi({ role: "viewer" }, async ({ req }) => {
+export const postConfigValidate: Handler = withApi({ role: "viewer", readOnly: true }, async ({ req }) => {
   const { diff, summary } = await checkConfig(await req.text(), formatOf(req.headers["content-type"]));
   return json(200, { valid: true, diff, summary });
 });

@@ -52,7 +52,8 @@ export function relayFailure(err: unknown, requestId: string): ApiResponse {
 export async function handleCountTokens(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
-    const principal = await requirePrincipal(req, "gateway");
+    // A question (how many tokens?), not a change: a session taken on its last answer may ask it.
+    const principal = await requirePrincipal(req, "gateway", false);
     validateGatewayHeaders(req.headers);
     const { value, size } = await req.json();
     const body = asJsonObject(value);

@@ -14,7 +14,8 @@ import { routeDecision } from "./messages";
 export async function handleRoute(req: ApiRequest): Promise<ApiResponse> {
   const requestId = newRequestId();
   try {
-    const principal = await requirePrincipal(req, "gateway");
+    // A question about routing, not a change: a session taken on its last answer may ask it.
+    const principal = await requirePrincipal(req, "gateway", false);
     const body = await parseMessagesBody((await req.json()).value, req.headers);
     // The same conversation keys and client-thinking policy as the gateway, so the answer is the gateway's decision.
     const routable = await toRoutable(body, req.headers, { scope: principal.keyId || "", apps: principal.apps });

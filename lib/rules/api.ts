@@ -59,12 +59,12 @@ export const postRollback: Handler = withApi({ role: "editor", body: rollbackBod
   json(201, await rollbackTo(body.version, authorOf(principal), body.note)),
 );
 
-export const postRuleTest: Handler = withApi({ role: "viewer", body: testBody }, async ({ body }) => {
+export const postRuleTest: Handler = withApi({ role: "viewer", body: testBody, readOnly: true }, async ({ body }) => {
   const rules = await validateDraft(body.rules);
   return json(200, await testDraft(rules, body));
 });
 
-export const postRuleReplay: Handler = withApi({ role: "viewer", body: replayBody }, async ({ body }) => {
+export const postRuleReplay: Handler = withApi({ role: "viewer", body: replayBody, readOnly: true }, async ({ body }) => {
   const rules = await validateDraft(body.rules);
   return json(200, await replayDraft(rules, body.limit));
 });

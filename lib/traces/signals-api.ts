@@ -17,4 +17,4 @@ const signalsBody = z.object({
   text: z.string({ error: "text: a string is required" }).max(MAX_SIGNALS_TEXT, `text: at most ${MAX_SIGNALS_TEXT} characters (2 MiB)`),
 });
 
-export const postSignals: Handler = withApi({ role: "viewer", body: signalsBody }, async ({ body }) => json(200, extractSignals(body.text)));
+export const postSignals: Handler = withApi({ role: "viewer", body: signalsBody, readOnly: true }, async ({ body }) => json(200, extractSignals(body.text)));

@@ -863,12 +863,14 @@ describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stop
       const res = await b.request<{ error?: { type: string; message: string }; user?: { email: string } }>(method, path, { body, signal: AbortSignal.timeout(10_000) });
       return { ...res, ms: Date.now() - from };
     };
-    const [unknownSession, staleRead, staleMe, staleWrite, signIn] = await Promise.all([
+    const [unknownSession, staleRead, staleMe, staleWrite, signIn, staleQuestion] = await Promise.all([
       timed(unseen, "GET", "/api/settings"),
       timed(seen, "GET", "/api/requests?limit=1"),
       timed(seen, "GET", "/api/auth/me"),
       timed(seen, "PUT", "/api/settings", {}),
       timed(new Browser(server.url), "POST", "/api/auth/login", admin),
+      // A POST that changes nothing and needs no database: a text scanned for hedges.
+      timed(seen, "POST", "/api/v1/signals", { text: "Perhaps the cache is stale, but I am not sure." }),
     ]);
     const toldToRetry = (res: Awaited<ReturnType<typeof timed>>, message: RegExp) => {
       expect(res.status, JSON.stringify(res.body)).toBe(503);
@@ -883,6 +885,9 @@ describe.skipIf(kind !== "postgresql")("the management API while PostgreSQL stop
     toldToRetry(signIn, /did not answer a sign-in/);
     expect(staleMe.status).toBe(200);
     expect(staleMe.body.user?.email).toBe(admin.email);
+    // Answered on the session's last answer, as a read is: it was refused as a change.
+    expect(staleQuestion.status, JSON.stringify(staleQuestion.body)).toBe(200);
+    expect(staleQuestion.ms).toBeLessThan(5_000);
     const silent = await eventually(async () => {
       const h = await health();
       return h.database.answering ? undefined : h;
