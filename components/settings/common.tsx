@@ -62,28 +62,35 @@ export interface FormEdits {
 
 /**
  * The key a form that edits server data remounts on, so that it shows what
- * the server holds: the data itself, except while the form has an edit not
- * yet saved, or has just saved and the data read after that save has not
- * come yet. Keyed on the data alone, a refetch that landed while someone
- * typed (after their own save, or after another form saved the same
- * settings) remounted the form and threw the typing away; the next Save then
- * sent the old values and said "Saved.". Released as soon as a save
+ * the server holds: a new key whenever the data changes, except while the
+ * form has an edit not yet saved, or has just saved and the data read after
+ * that save has not come yet. Keyed on the data alone, a refetch that landed
+ * while someone typed (after their own save, or after another form saved the
+ * same settings) remounted the form and threw the typing away; the next Save
+ * then sent the old values and said "Saved.". Released as soon as a save
  * succeeded, it remounted with the data read before the save and showed the
  * old values until the refetch came.
+ *
+ * The first data read after the form's own save is what the form already
+ * shows (it was just saved), so it is taken as the form's without a remount:
+ * a remount then replaced every field under the cursor of someone who had
+ * clicked into one right after saving, and what they typed next went nowhere.
  *
  * `select` picks the part of the data the form shows.
  */
 export function useFormKey<T>(query: { data: T | undefined; dataUpdatedAt: number }, select: (data: T) => unknown = (d) => d): { key: string } & FormEdits {
   const current = JSON.stringify(query.data === undefined ? null : select(query.data));
   // edits: edits made; saved: how many of them a successful save sent, and when it succeeded;
-  // key: the data the form showed when the hold began.
-  const [s, set] = useState({ edits: 0, saved: 0, savedAt: 0, key: current });
-  const holding = (p: typeof s) => p.edits > p.saved || query.dataUpdatedAt < p.savedAt;
-  const shown = holding(s) ? s.key : current;
-  // A hold begins on the key shown then, so beginning one never remounts the form.
-  const edited = () => set((p) => ({ ...p, edits: p.edits + 1, key: holding(p) ? p.key : shown }));
+  // basis: the data the form shows; mount: its key; adopt: the next data read is the form's own save's.
+  const [s, set] = useState({ edits: 0, saved: 0, savedAt: 0, basis: current, mount: 0, adopt: false });
+  const holding = s.edits > s.saved || query.dataUpdatedAt < s.savedAt;
+  if (!holding && (s.basis !== current || s.adopt)) {
+    // Derived from the query during render, as React allows for state that follows a prop: it settles in one pass.
+    set({ ...s, basis: current, adopt: false, mount: s.adopt || s.basis === current ? s.mount : s.mount + 1 });
+  }
+  const edited = () => set((p) => ({ ...p, edits: p.edits + 1 }));
   return {
-    key: shown,
+    key: String(s.mount),
     formProps: {
       onChange: edited,
       // Switches are buttons (components/ui/Form.tsx): a click on one is an edit, a click on Save is not.
@@ -93,7 +100,7 @@ export function useFormKey<T>(query: { data: T | undefined; dataUpdatedAt: numbe
     },
     saving: () => {
       const through = s.edits;
-      return () => set((p) => ({ ...p, key: holding(p) ? p.key : shown, saved: Math.max(p.saved, through), savedAt: Date.now() }));
+      return () => set((p) => ({ ...p, saved: Math.max(p.saved, through), savedAt: Date.now(), adopt: true }));
     },
   };
 }

@@ -278,6 +278,40 @@ describe("the ML engineer's loop", () => {
     expect(traces.redaction.builtins.emails).toBe(false);
   });
 
+  it("settings: a field clicked into right after a save keeps the cursor, and what is typed, when the saved settings are read back", async () => {
+    const { page } = admin;
+    await page.goto("/settings?tab=routing");
+    const esc = page.getByRole("form", { name: "LLM classifier and escalation" });
+    await esc.waitFor();
+    // The read that follows the save is held until the cursor is in the field: a slow answer, or a quick person.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let saved = false;
+    await page.route("**/api/settings", async (route) => {
+      if (saved && route.request().method() === "GET") await held;
+      await route.continue();
+    });
+    try {
+      const field = esc.getByLabel("Maximum hedges per 1,000 words");
+      await field.fill("31");
+      saved = true;
+      await esc.getByRole("button", { name: "Save classifier and escalation" }).click();
+      await esc.getByText("Saved.").waitFor();
+      await field.click();
+      await page.keyboard.press("End");
+      const readBack = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/settings" && r.request().method() === "GET");
+      release();
+      await readBack;
+      // Two frames: the answer is in the page's cache and drawn.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+      await page.keyboard.type("5");
+      expect(await field.inputValue()).toBe("315");
+    } finally {
+      release();
+      await page.unroute("**/api/settings");
+    }
+  });
+
   it("settings: what is typed in one form survives the refetch after another form's save, and is what its Save sends", async () => {
     const { page } = admin;
     await page.goto("/settings?tab=routing");
