@@ -18,7 +18,8 @@ import { z } from "zod";
 import { AppError } from "../api/errors";
 import { NO_LIMITS, type LimitPolicy } from "../limits/policy";
 import type { ThinkingPolicy } from "../models/client-thinking";
-import { LONG_RATES, priceBody } from "../pricing/api";
+import { priceBody } from "../pricing/api";
+import { longContextHalf } from "../pricing/long-context";
 import { classifierSettings, escalationSettings } from "../routing/config";
 import { llmClassifierConfigSchema } from "../routing/llm-classifier";
 import type { Rule } from "../routing/rules";
@@ -121,17 +122,16 @@ export function canonicalPrice(p: PriceInput): ConfigPrice {
  * the half out rather than write a file its own import refuses.
  */
 export function halfLongContext(p: ConfigPrice): { fields: string[]; note: string } | null {
-  const rates = LONG_RATES.filter((f) => p[f] != null);
-  if (rates.length > 0 && p.longContextThreshold == null) {
+  const half = longContextHalf(p);
+  if (!half) return null;
+  if ("ratesWithoutThreshold" in half) {
+    const rates = half.ratesWithoutThreshold;
     return { fields: rates, note: `${rates.join(", ")} left out: the database holds no longContextThreshold with them, so they never applied` };
   }
-  if (rates.length === 0 && p.longContextThreshold != null) {
-    return {
-      fields: ["longContextThreshold"],
-      note: `longContextThreshold ${p.longContextThreshold} left out: the database holds no long-context rate with it, so prompts past it billed at the standard rates`,
-    };
-  }
-  return null;
+  return {
+    fields: ["longContextThreshold"],
+    note: `longContextThreshold ${p.longContextThreshold} left out: the database holds no long-context rate with it, so prompts past it billed at the standard rates`,
+  };
 }
 
 /** A note on one price of an export: what was left out of it, and why. */

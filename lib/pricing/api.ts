@@ -9,12 +9,10 @@ import { isoDate } from "../api/instant";
 import { withApi } from "../api/wrap";
 import { pricesRepo } from "../db/prices.repo";
 import { announceChange } from "../cluster/bus";
+import { LONG_RATES, longContextHalf } from "./long-context";
 import { invalidatePrices } from "./service";
 
 const perMTok = z.number().finite().min(0).max(10_000);
-
-/** The long-context rates, which apply past longContextThreshold. */
-export const LONG_RATES = ["longInput", "longCacheWrite5m", "longCacheWrite1h", "longCacheRead", "longOutput"] as const;
 
 export const priceBody = z
   .object({
@@ -38,20 +36,17 @@ export const priceBody = z
     source: z.string().max(2000).default(""),
   })
   .strict()
-  // The long rates and their threshold mean something only together: rates
-  // without a threshold never apply (isLongContext), and a threshold without
-  // a rate bills past it at the standard rates. Either was stored as if it
-  // priced long prompts.
+  // Either half of a long-context pair alone was stored as if it priced long prompts (long-context.ts).
   .superRefine((p, ctx) => {
-    const given = LONG_RATES.filter((f) => p[f] != null);
-    if (given.length > 0 && p.longContextThreshold == null) {
+    const half = longContextHalf(p);
+    if (half && "ratesWithoutThreshold" in half) {
       ctx.addIssue({
         code: "custom",
         path: ["longContextThreshold"],
-        message: `longContextThreshold is required with long-context rates (${given.join(", ")} given): the prompt size in tokens past which they apply`,
+        message: `longContextThreshold is required with long-context rates (${half.ratesWithoutThreshold.join(", ")} given): the prompt size in tokens past which they apply`,
       });
     }
-    if (given.length === 0 && p.longContextThreshold != null) {
+    if (half && "thresholdWithoutRates" in half) {
       ctx.addIssue({
         code: "custom",
         path: ["longContextThreshold"],

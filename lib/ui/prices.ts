@@ -6,6 +6,7 @@
  * fees and the source. Checked here against the API's own bounds, field by
  * field, so the form shows each problem next to its input before sending.
  */
+import { longContextHalf } from "@/lib/pricing/long-context";
 import type { PriceView } from "./settings";
 
 export const RATE_FIELDS = ["input", "output", "cacheWrite5m", "cacheWrite1h", "cacheRead"] as const;
@@ -103,9 +104,10 @@ export function priceBodyFromDraft(d: PriceDraft): PriceBodyResult {
   const rates = Object.fromEntries(RATE_FIELDS.map((f) => [f, rate(f, true)])) as Record<RateField, number | null>;
   const long = Object.fromEntries(LONG_RATE_FIELDS.map((f) => [f, rate(f, false)])) as Record<LongRateField, number | null>;
   const threshold = number("longContextThreshold", d.longContextThreshold, { required: false, min: 1, max: Number.MAX_SAFE_INTEGER, whole: true, what: "the threshold" });
-  if (d.longContextThreshold.trim() === "" && LONG_RATE_FIELDS.some((f) => d[f].trim() !== "")) {
+  const half = longContextHalf(d, (v) => typeof v === "string" && v.trim() !== "");
+  if (half && "ratesWithoutThreshold" in half) {
     errors.longContextThreshold = "set the prompt size (tokens) past which the long-context rates apply: without it they never do";
-  } else if (d.longContextThreshold.trim() !== "" && LONG_RATE_FIELDS.every((f) => d[f].trim() === "")) {
+  } else if (half) {
     errors.longContextThreshold = "set at least one long-context rate, or clear the threshold: without a rate, prompts past it bill at the standard rates";
   }
   const fastMultiplier = number("fastMultiplier", d.fastMultiplier, { required: false, min: 1, max: MAX_FAST, what: "the fast multiplier" });
