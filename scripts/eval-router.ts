@@ -52,6 +52,8 @@ import { leaveOneSourceOut, outcomeReport, SUBJECT_GROUPS, subjectHeldOut, type 
 import { spread } from "../lib/routing/classifier/outcomes";
 import { num, pct, table } from "../lib/routing/classifier/report";
 
+const REPO_ROOT = path.resolve(__dirname, "..");
+
 const argv = process.argv.slice(2);
 const files: string[] = [];
 let outcomesDir: string | null = null;
@@ -95,8 +97,11 @@ function main(): void {
   const log = (s = "") => process.stdout.write(s + "\n");
   const t0 = performance.now();
   const rows = loadShipped();
-  const sharedOutcomes = path.join(process.cwd(), "..", "shared", "data", "router_v2");
+  // Beside the checkout, not the working directory: run from elsewhere, the figures would silently cover less.
+  const sharedOutcomes = path.join(REPO_ROOT, "..", "shared", "data", "router_v2");
   const dir = outcomesDir ?? (fs.existsSync(sharedOutcomes) ? sharedOutcomes : null);
+  // Without the outcome files the outcome figures cover only the shipped sample: said first, so such a run is not compared with a full one by mistake.
+  const noOutcomeFiles = `no outcome files: ${sharedOutcomes} is missing, so the outcome figures cover only the shipped sample (pass --outcomes DIR for router_v2)`;
   // Outcome files scored, never trained on: RouteLLM's full MMLU half and GSM8K.
   const outcomeRows = dir ? loadLabelled([dir]).filter((r) => /RouteLLM/i.test(r.source)) : [];
   const shippedIds = new Set(rows.map((r) => r.id));
@@ -109,6 +114,7 @@ function main(): void {
   if (bySubjectOnly) {
     log(`# router eval: outcomes with MMLU subjects held apart`);
     log(`procedure: ${procedure}`);
+    if (!dir) log(noOutcomeFiles);
     log();
     bySubject(rows, outcomeRows, dir, features, log, t0, moreTrain);
     log();
@@ -119,7 +125,7 @@ function main(): void {
   log(`# router eval: leave-one-source-out`);
   log(`data: the shipped files (${rows.length} labelled rows, ${new Set(rows.map(familyOf)).size} benchmark families); each family is scored by a model trained, and calibrated, on the others`);
   log(`procedure: ${procedure}`);
-  if (dir) log(`outcome files scored by the model without their family: ${dir} (${outcomeRows.length} rows)`);
+  log(dir ? `outcome files scored by the model without their family: ${dir} (${outcomeRows.length} rows)` : noOutcomeFiles);
   if (moreTrain.length) log(`more training rows (row K), never scored, added to every fold but their family's: ${trainMoreDir} (${moreTrain.length} rows)`);
   log();
 
