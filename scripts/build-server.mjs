@@ -14,9 +14,10 @@
  *
  *   node scripts/build-server.mjs      (prints nothing on success)
  */
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, stop } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SERVER_BUNDLE = path.join(root, ".thinkgate", "server.cjs");
@@ -41,6 +42,7 @@ export async function buildServer() {
     sourcemap: "linked",
     logLevel: "silent",
     tsconfig: path.join(root, "tsconfig.json"),
+    write: false,
   });
   // A warning here means code that behaves differently bundled (import.meta in
   // CommonJS, a require that cannot be resolved): refused rather than shipped.
@@ -48,6 +50,26 @@ export async function buildServer() {
     const lines = result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ""}${w.text}`);
     throw new Error(`bundling server.ts gave warnings:\n${lines.join("\n")}`);
   }
+  // Another process may be loading these files right now: a second server
+  // started from the same checkout, a thread of a running one started again,
+  // the test servers. Each file is replaced whole (written beside it, then
+  // renamed over it), never truncated and rewritten in place, and left alone
+  // when it is unchanged.
+  fs.mkdirSync(path.dirname(SERVER_BUNDLE), { recursive: true });
+  for (const file of result.outputFiles) {
+    let same = false;
+    try {
+      same = Buffer.compare(fs.readFileSync(file.path), file.contents) === 0;
+    } catch {
+      // not there yet
+    }
+    if (same) continue;
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, file.contents);
+    fs.renameSync(tmp, file.path);
+  }
+  // esbuild's service process would otherwise live as long as this one: beside the server `npm start` supervises, for nothing.
+  await stop();
   return SERVER_BUNDLE;
 }
 
