@@ -31,6 +31,7 @@ import { calibrationRunner, startCalibration } from "./lib/calibration/runner";
 import { shutdownTracing } from "./lib/telemetry/tracing";
 import { startCluster, stopCluster } from "./lib/cluster";
 import { projectRoot } from "./lib/runtime/root";
+import { installProcessErrorHandlers } from "./lib/runtime/process-errors";
 import { startSimulatorUpstream } from "./lib/simulator/upstream";
 
 type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
@@ -135,7 +136,9 @@ async function main(): Promise<void> {
   if (process.send) process.send({ ready: true, port: env.port });
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  let exitCode = 0;
+  const stop = async (signal: string, code = 0) => {
+    exitCode = Math.max(exitCode, code);
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down: draining requests and records");
@@ -195,10 +198,11 @@ async function main(): Promise<void> {
     // The last requests' spans, bounded: an unreachable collector must not hold the exit.
     await Promise.race([shutdownTracing().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
     flushLogs();
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  installProcessErrorHandlers((reason) => void stop(reason, 1));
 }
 
 main().catch((err: unknown) => {

@@ -17,7 +17,7 @@ import { defineConfig } from "vitest/config";
  * it is listed here; fuzz stays on both (PostgreSQL refuses text SQLite
  * stores, such as NUL).
  */
-const SURFACE_ONLY = ["agent-clients", "body-budget", "faults", "metrics", "openai-compat", "paths", "python-clients", "sdk-clients", "telemetry", "timeouts"].map((f) => `tests/integration/${f}.test.ts`);
+const SURFACE_ONLY = ["agent-clients", "body-budget", "crash", "faults", "metrics", "openai-compat", "paths", "python-clients", "sdk-clients", "telemetry", "timeouts"].map((f) => `tests/integration/${f}.test.ts`);
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },

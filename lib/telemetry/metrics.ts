@@ -82,6 +82,12 @@ function build() {
       labelNames: ["what"] as const,
       registers: [registry],
     }),
+    processErrors: new Counter({
+      name: "thinkgate_process_errors_total",
+      help: "Errors no code of this process caught, by kind: unhandled_rejection (logged; the process keeps serving), uncaught_exception (logged; the process drains, writes its records and exits with 1, for its supervisor to start it again).",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
     retentionFailures: new Counter({
       name: "thinkgate_retention_failures_total",
       help: "Retention sweep steps that failed (tried again at the next period), by what.",

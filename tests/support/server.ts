@@ -60,6 +60,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** The recorder's spool directory, kept across restarts; a fresh one (removed on stop) otherwise. */
   spoolDir?: string;
+  /** More node flags for the server process, e.g. ["--require", file] to load a test's fault into it. */
+  nodeArgs?: string[];
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
@@ -73,7 +75,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const proc = fork(SERVER_BUNDLE, [], {
     cwd: ROOT,
     // THINKGATE_TEST_SERVER_ARGS adds node flags to the server under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
-    execArgv: [...heapFlags(), "--enable-source-maps", ...(process.env.THINKGATE_TEST_SERVER_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
+    execArgv: [...heapFlags(), "--enable-source-maps", ...(process.env.THINKGATE_TEST_SERVER_ARGS?.split(/\s+/).filter(Boolean) ?? []), ...(opts.nodeArgs ?? [])],
     env: {
       ...process.env,
       ...serverEnv(),
