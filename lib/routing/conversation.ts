@@ -136,10 +136,21 @@ async function readFacts(m: Message, turn: () => Promise<void>): Promise<Message
  * thought, after a pause_turn or a cut-off), "other" (a prefill), or null.
  */
 export function finalAssistantOpening(messages: readonly Message[]): "thinking" | "other" | null {
-  let i = messages.length - 1;
-  const last = messages[i];
+  const last = messages[messages.length - 1];
   if (last?.role !== "assistant") return null;
   if (typeof last.content === "string" ? last.content === "" : !Array.isArray(last.content) || last.content.length === 0) return null;
+  return assistantTurnOpening(messages, messages.length - 1);
+}
+
+/**
+ * How the last assistant turn at or before index `at` opens (consecutive
+ * assistant messages are one turn): "thinking" or "other"; null when there is
+ * none. For a tool loop's continuation, the turn its tool results answer.
+ */
+function assistantTurnOpening(messages: readonly Message[], at: number): "thinking" | "other" | null {
+  let i = at;
+  while (i >= 0 && messages[i]?.role !== "assistant") i--;
+  if (i < 0) return null;
   while (i > 0 && messages[i - 1]?.role === "assistant") i--;
   const content = messages[i]!.content;
   const first = Array.isArray(content) ? (content[0] as Block | undefined) : undefined;
@@ -225,6 +236,8 @@ export interface ConversationShape {
   userText: string;
   /** On a continuation: the tool_use ids its tool results answer. */
   answersToolUse: string[];
+  /** On a continuation: the assistant turn it continues opens with a thinking or redacted_thinking block. */
+  turnOpensWithThinking: boolean;
 }
 
 /**
@@ -272,6 +285,7 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
     answersToolUse: continuation
       ? blocksOf(last!.content).flatMap((b) => (b.type === "tool_result" && typeof (b as { tool_use_id?: unknown }).tool_use_id === "string" ? [(b as { tool_use_id: string }).tool_use_id] : []))
       : [],
+    turnOpensWithThinking: continuation && assistantTurnOpening(messages, messages.length - 1) === "thinking",
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, threadPinKey, turnPinKey, type RoutingSnapshot } from "./pipeline";
+import { decide, threadPinKey, toolUsePinKey, turnPinKey, type RoutingSnapshot } from "./pipeline";
 import { toRoutable, type MessagesBody } from "./request";
 import { compileRule, ruleSetSchema, type Rule } from "./rules";
 import { testSnapshot } from "./test-snapshot";
@@ -135,10 +135,26 @@ describe("routing pipeline", () => {
     });
 
     it("keeps a pending tool_result on its turn's configuration, even against an override", async () => {
+      // The turn as the API needs it with thinking on: opening with its thinking block (echoed, or put back by thinkgate).
+      const echoed = { ...toolLoop, messages: toolLoop.messages.map((m) => (m.role === "assistant" ? { ...m, content: [{ type: "thinking", thinking: "hmm", signature: "sig" }, ...(m.content as object[])] } : m)) } as MessagesBody;
+      const key = turnPinKey((await toRoutable(echoed, {})).turnKey);
+      const pins = { get: (k: string) => (k === key ? pin : undefined) };
+      expect(await run(echoed, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
+      expect(await run(echoed, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
+      // Found by its tool call's own pin (thinkgate answered that call): kept, whatever the turn carries.
+      const callPins = { get: (k: string) => (k === toolUsePinKey("", "t1") ? pin : undefined) };
+      expect(await run(toolLoop, { "thinkgate-tier": "standard" }, snapshot(), callPins)).toMatchObject({ stage: "pinned", pinned: pin });
+    });
+
+    it("forwards as sent a tool loop whose calls thinkgate did not answer, with no thinking block, when the turn's pin thinks (it was the API's certain 400)", async () => {
       const key = turnPinKey((await toRoutable(toolLoop, {})).turnKey);
       const pins = { get: (k: string) => (k === key ? pin : undefined) };
-      expect(await run(toolLoop, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
-      expect(await run(toolLoop, { "thinkgate-tier": "standard" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: pin });
+      const d = await run(toolLoop, { "thinkgate-task": "math" }, snapshot(), pins);
+      expect(d).toMatchObject({ stage: "pinned", route: null, tier: "standard" });
+      expect(d.pinned).toBeUndefined();
+      // A turn pin without thinking is kept: nothing in the turn conflicts with it.
+      const plain: PinnedConfig = { routeId: "standard", model: "claude-sonnet-4-6" };
+      expect(await run(toolLoop, {}, snapshot(), { get: (k: string) => (k === key ? plain : undefined) })).toMatchObject({ stage: "pinned", pinned: plain });
     });
 
     it("keeps a server-held thread's continuation on the configuration of the answer it resumes, found by that answer's id", async () => {

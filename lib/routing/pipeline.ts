@@ -84,9 +84,12 @@ export const toolUsePinKey = (scope: string, toolUseId: string) => `u:${scope}:$
 /** The configuration an answer in a server-held thread was served with, by the answer's id (what a continuation names). */
 export const threadPinKey = (messageId: string) => `m:${messageId}`;
 
+/** A thinking configuration that thinks before answering (between_tools thinks only after tool results). */
+const thinkingOn = (t: { type?: unknown } | undefined): boolean => !!t && t.type !== "disabled" && t.type !== "between_tools";
+
 function pinnedDecision(pin: PinnedConfig, snapshot: RoutingSnapshot, reason: string): Decision {
   const r = pin.routeId ? snapshot.routes.get(pin.routeId) ?? null : null;
-  const tier: Tier = r?.tier ?? (pin.thinking && pin.thinking.type !== "disabled" && pin.thinking.type !== "between_tools" ? "reasoning" : "standard");
+  const tier: Tier = r?.tier ?? (thinkingOn(pin.thinking) ? "reasoning" : "standard");
   return { tier, stage: "pinned", reason, route: r, pinned: pin };
 }
 
@@ -103,8 +106,7 @@ export async function decide(req: RoutableRequest, snapshot: RoutingSnapshot, pi
  * upstream as the client sent it, its tier read from the client's thinking.
  */
 function forwardedAsSent(req: RoutableRequest, why: string): Decision {
-  const thinkingOn = !!req.thinking && req.thinking.type !== "disabled" && req.thinking.type !== "between_tools";
-  return { tier: thinkingOn ? "reasoning" : "standard", stage: "pinned", reason: `${why}; forwarded as sent`, route: null };
+  return { tier: thinkingOn(req.thinking) ? "reasoning" : "standard", stage: "pinned", reason: `${why}; forwarded as sent`, route: null };
 }
 
 async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins: PinLookup, llm?: LlmStage): Promise<Decision> {
@@ -130,10 +132,16 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
   // client echoes back, and nothing (not even a forced tier) switches it.
   if (req.pendingToolResult) {
     const asked = req.answersToolUse?.[0];
-    const pin = (asked && (await pins.get(toolUsePinKey(req.scope ?? "", asked)))) || (await pins.get(turnPinKey(req.turnKey)));
+    const callPin = asked ? await pins.get(toolUsePinKey(req.scope ?? "", asked)) : undefined;
+    const pin = callPin || (await pins.get(turnPinKey(req.turnKey)));
     // Or it resumes an answer whose final assistant turn opens with its thinking (after a pause_turn, or cut off):
     // turning thinking off for it would be the API's 400 ("…an `assistant` message in the final position cannot contain `thinking`").
     const what = req.answersToolUse?.length ? "a tool loop" : "an answer that opened with thinking";
+    // Tool calls thinkgate never answered (a history the client wrote, or ids it rewrote) whose turn has no thinking block:
+    // the turn key's pin is another session's, and its thinking on would be the API's certain 400 ("…must start with a thinking block").
+    if (pin && !callPin && req.answersToolUse?.length && !req.turnOpensWithThinking && thinkingOn(pin.thinking)) {
+      return forwardedAsSent(req, "continues a tool loop whose tool calls thinkgate did not answer and whose assistant turn has no thinking block");
+    }
     if (pin) return pinnedDecision(pin, snapshot, `continues ${what}; kept on the configuration of the turn's first call (${pin.model})`);
     return forwardedAsSent(req, `continues ${what} that started outside thinkgate`);
   }

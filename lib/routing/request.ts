@@ -94,6 +94,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     threadKey: shape.threadKey,
     turnKey: shape.turnKey,
     answersToolUse: shape.answersToolUse,
+    turnOpensWithThinking: shape.turnOpensWithThinking,
     ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
     ...threadOf(body.thread),
     // A call without tools, or a compaction of the session (which keeps its tools): a title, a summary.

@@ -114,6 +114,12 @@ export interface RoutableRequest {
   thread?: { continues: string | null };
   /** On a continuation: the tool_use ids its tool results answer, which name the one call (and session) that asked for them. */
   answersToolUse?: string[];
+  /**
+   * On a tool loop's continuation: the assistant turn its tool results answer
+   * opens with a thinking or redacted_thinking block (as sent, or as thinkgate
+   * put back). With thinking on, a turn without one is the API's 400.
+   */
+  turnOpensWithThinking?: boolean;
   /** Whose conversation this is (the caller's key id). */
   scope?: string;
   /** A background call of an agent client (a title, a summary: no tools; or the compaction of its session): standard, no classifier. */

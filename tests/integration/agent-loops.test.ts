@@ -175,6 +175,26 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
     loops.push({ name: "session A", ids: [ra1.id, ra2.id] }, { name: "session B", ids: [rb1.id, rb2.id] });
   });
 
+  it("a tool history the client wrote itself, after the same words were answered with thinking, goes as sent: not pinned onto thinking its turn has no block for (a 400)", async () => {
+    const client = sdk(keys.honour);
+    const opening: MessageParam[] = [{ role: "user", content: "Use get_weather for Bergen, then review whether our retry policy handles the 503s it reported." }];
+    // An earlier call with these words reasoned: its turn is pinned with thinking on.
+    const earlier = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 400, tools: [weatherTool], messages: opening }, { headers: { "thinkgate-tier": "reasoning" } }).withResponse();
+    expect(earlier.response.headers.get("thinkgate-tier")).toBe("reasoning");
+    // A few-shot history (or ids a framework rewrote): tool calls thinkgate never answered, and no thinking block to send back.
+    const messages: MessageParam[] = [
+      ...opening,
+      { role: "assistant", content: [{ type: "text", text: "Checking the weather." }, { type: "tool_use", id: "toolu_01WrittenByTheClient", name: "get_weather", input: { city: "Bergen" } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01WrittenByTheClient", content: "Bergen: 9°C, rain" }] },
+    ];
+    const res = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 400, tools: [weatherTool], messages }).withResponse();
+    expect(res.response.status).toBe(200);
+    expect(res.data.content.some((b) => b.type === "text")).toBe(true);
+    const rec = await stored(res.response.headers.get("thinkgate-request-id")!);
+    expect(rec).toMatchObject({ status: "ok", stage: "pinned", servedModel: "claude-sonnet-4-6" });
+    expect(rec.reason).toMatch(/tool calls thinkgate did not answer.*forwarded as sent/);
+  });
+
   it("a client that sent no thinking gets a valid stream without thinking events; its next tool_result turn is accepted", async () => {
     const client = sdk(keys.honour);
     const messages: MessageParam[] = [{ role: "user", content: "Call get_weather for Oslo and plan the architecture of a cache for its answers." }];
