@@ -486,7 +486,10 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
     }));
   }
   const choice = req.tool_choice;
-  if (choice !== undefined || req.parallel_tool_calls === false) {
+  // parallel_tool_calls speaks of tool calls: with no tools it asks nothing. Clients set it once for every call
+  // (the OpenAI Agents SDK does), and as a tool_choice of its own it was refused ("tool_choice may only be specified while providing tools").
+  const serial = req.parallel_tool_calls === false && !!req.tools?.length;
+  if (choice !== undefined || serial) {
     const base =
       choice === undefined || choice === "auto"
         ? { type: "auto" }
@@ -495,7 +498,7 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
           : choice === "required"
             ? { type: "any" }
             : { type: "tool", name: choice.function.name };
-    body.tool_choice = req.parallel_tool_calls === false && base.type !== "none" ? { ...base, disable_parallel_tool_use: true } : base;
+    body.tool_choice = serial && base.type !== "none" ? { ...base, disable_parallel_tool_use: true } : base;
   }
   return body;
 }

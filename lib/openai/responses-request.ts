@@ -362,7 +362,8 @@ export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promis
     }));
   }
   const choice = req.tool_choice;
-  const serial = req.parallel_tool_calls === false;
+  // With no tools, parallel_tool_calls asks nothing (lib/openai/request.ts says why it is not a tool_choice then).
+  const serial = req.parallel_tool_calls === false && !!req.tools?.length;
   if (choice !== undefined || serial) {
     const base =
       choice === undefined || choice === "auto"

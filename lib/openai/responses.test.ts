@@ -85,6 +85,14 @@ describe("Responses request → Messages request", () => {
     });
   });
 
+  it("reads parallel_tool_calls: false without tools as asking nothing, not as a tool_choice (which needs tools: the API's 400)", async () => {
+    for (const tools of [undefined, []]) {
+      const body = await translate({ input: "hi", parallel_tool_calls: false, ...(tools ? { tools } : {}) });
+      expect(body.tool_choice).toBeUndefined();
+      expect(body.tools).toBeUndefined();
+    }
+  });
+
   it("refuses what needs stored state or is not supported, naming the field", async () => {
     expect(await paramError(() => translate({ input: "hi", previous_response_id: "resp_1" }))).toMatchObject({ param: "previous_response_id", message: expect.stringMatching(/send the full input/) });
     expect(await paramError(() => translate({ input: "hi", conversation: "conv_1" }))).toMatchObject({ param: "conversation" });

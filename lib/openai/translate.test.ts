@@ -112,6 +112,14 @@ describe("Chat Completions request → Messages request", () => {
     expect((await translate({ messages: [{ role: "user", content: "x" }], tool_choice: "required" })).tool_choice).toEqual({ type: "any" });
   });
 
+  it("reads parallel_tool_calls: false without tools as asking nothing, not as a tool_choice (which needs tools: the API's 400)", async () => {
+    for (const tools of [undefined, []]) {
+      const body = await translate({ messages: [{ role: "user", content: "x" }], parallel_tool_calls: false, ...(tools ? { tools } : {}) });
+      expect(body.tool_choice).toBeUndefined();
+      expect(body.tools).toBeUndefined();
+    }
+  });
+
   it("refuses a tool message that answers no call of the assistant message before it, and calls left unanswered, in OpenAI's wording", async () => {
     const asks = (...ids: string[]) => ({ role: "assistant", content: null, tool_calls: ids.map((id) => ({ id, type: "function", function: { name: "weather", arguments: "{}" } })) });
     const answer = (id: string) => ({ role: "tool", tool_call_id: id, content: "18C" });

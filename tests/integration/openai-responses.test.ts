@@ -101,6 +101,13 @@ describe(`Responses API through the official openai client (${process.env.THINKG
     expect(rec.costTotal).toBeGreaterThan(0);
   });
 
+  it("answers an agent without tools that sets parallel_tool_calls: false on every call (as the OpenAI Agents SDK does); it was a 400 about a tool_choice never sent", async () => {
+    const data = await client.responses.create({ model: "claude-sonnet-4-6", input: "Name one prime number.", max_output_tokens: 100, parallel_tool_calls: false });
+    expect(data.status).toBe("completed");
+    expect(data.output_text.length).toBeGreaterThan(0);
+    expect((await stored(data.id)).status).toBe("ok");
+  });
+
   it("maps instructions and system/developer input messages to the system prompt, and input_text parts to the turn", async () => {
     const data = await client.responses.create({
       model: "claude-sonnet-4-6",
