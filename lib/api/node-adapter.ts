@@ -10,10 +10,10 @@ import { BodyBytes, decodeUtf8, LARGE_BODY_BYTES, tooLarge, unsupportedEncoding,
 import { parseJsonBytes, parseJsonText } from "./json-body";
 import { parseLargeJson } from "./large-json";
 import { requestIdOf } from "./http-server";
-import { AppError, errorBody } from "./errors";
+import { AppError } from "./errors";
 import type { ApiRequest, ApiResponse, JsonBody } from "./http";
 import { isStream } from "./http";
-import { apiNotFound } from "./not-found";
+import { apiMethodNotAllowed, apiNotFound } from "./not-found";
 import { corsHeaders, preflightHeaders } from "./cors";
 import type { ApiRouter } from "./router";
 import { errorResponse } from "./error-response";
@@ -299,10 +299,7 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   });
   if (match === "method_not_allowed") {
     if (!req.complete) discardRest(req, discardCap(maxBodyBytes));
-    const id = requestIdOf(req);
-    const body = errorBody("not_found_error", `${req.method} is not supported on ${path}`, id);
-    res.writeHead(405, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body) });
-    res.end(body);
+    await write(res, apiMethodNotAllowed(req.method ?? "GET", path, req.headers as Record<string, string | undefined>, requestIdOf(req)), new AbortController().signal);
     return true;
   }
   let out: ApiResponse;

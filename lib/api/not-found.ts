@@ -5,7 +5,7 @@
  * that thinkgate does not relay say so, and where to send them instead.
  */
 import { chatError } from "../openai/errors";
-import { AppError } from "./errors";
+import { AppError, errorBody } from "./errors";
 import type { ApiResponse } from "./http";
 import { errorResponse } from "./error-response";
 
@@ -31,4 +31,22 @@ export function apiNotFound(method: string, path: string, headers: Record<string
     return chatError(404, { error: { message, type: "invalid_request_error", param: null, code: null } }, { "request-id": requestId, "x-request-id": requestId });
   }
   return errorResponse(new AppError("not_found_error", message), requestId);
+}
+
+/** The endpoints an OpenAI client posts to; any other method on them is answered in its shape. */
+const OPENAI_ENDPOINTS = /^\/api\/v1\/(responses|chat\/completions)$/;
+
+/**
+ * The answer to a method a served path does not take: a 405 in the shape of
+ * the API its client speaks. An OpenAI client's GET /v1/chat/completions (the
+ * SDK's chat.completions.list(), of stored completions) was answered in the
+ * Messages API's shape.
+ */
+export function apiMethodNotAllowed(method: string, path: string, headers: Record<string, string | undefined>, requestId: string): ApiResponse {
+  if (OPENAI_ENDPOINTS.test(path) && !headers["anthropic-version"]) {
+    const stored = method === "GET" ? "; thinkgate stores no responses or chat completions to list" : "";
+    const message = `${method} is not supported on ${path.slice(4)}: send POST${stored}`;
+    return chatError(405, { error: { message, type: "invalid_request_error", param: null, code: null } }, { "request-id": requestId, "x-request-id": requestId });
+  }
+  return { status: 405, headers: { "content-type": "application/json", "request-id": requestId }, body: errorBody("not_found_error", `${method} is not supported on ${path}`, requestId) };
 }

@@ -88,6 +88,21 @@ describe(`paths (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
     expect((err as Error).message).toMatch(/\/files is not served/);
   });
 
+  it("answers a method the OpenAI endpoints do not take (the SDK's chat.completions.list()) in OpenAI's error shape", async () => {
+    const client = new OpenAI({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey, maxRetries: 0 });
+    const err = await client.chat.completions.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(405);
+    expect((err as InstanceType<typeof OpenAI.APIError>).error).toEqual({ message: expect.stringMatching(/GET is not supported on \/v1\/chat\/completions: send POST; thinkgate stores no/), type: "invalid_request_error", param: null, code: null });
+    const put = await fetch(`${server.url}/v1/responses`, { method: "PUT", headers: { authorization: `Bearer ${server.adminKey}` } });
+    expect(put.status).toBe(405);
+    expect(((await put.json()) as { error: { type: string; param: null } }).error).toMatchObject({ type: "invalid_request_error", param: null });
+    // An Anthropic client's wrong method stays in the Messages API's shape.
+    const anthropic = await fetch(`${server.url}/api/v1/messages`, { method: "GET", headers: { "x-api-key": server.adminKey, "anthropic-version": "2023-06-01" } });
+    expect(anthropic.status).toBe(405);
+    expect(((await anthropic.json()) as { type: string }).type).toBe("error");
+  });
+
   it("answers any other /api path no route serves with a JSON 404 in the API's shape, not the web app's page", async () => {
     const res = await fetch(`${server.url}/api/v1/nothing-here`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(res.status).toBe(404);
