@@ -35,6 +35,25 @@ describe("applying a decision to the upstream body", () => {
     expect(b.model).toBe("claude-sonnet-4-6"); // the client's body is not mutated
   });
 
+  it("takes out context_management's clear_thinking edit when it turns the client's thinking off (with thinking off it is the API's 400), and keeps the other edits", () => {
+    const claudeCode = body({
+      model: "claude-opus-4-7",
+      thinking: { type: "adaptive" },
+      context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }, { type: "clear_tool_uses_20250919" }] },
+    });
+    const off = applyDecision(claudeCode, decision(standard));
+    expect(off.body.thinking?.type ?? "disabled").toBe("disabled");
+    expect(off.body.context_management).toEqual({ edits: [{ type: "clear_tool_uses_20250919" }] });
+    expect(off.adjustments.join("\n")).toMatch(/clear_thinking edit removed/);
+    // The edit alone: context_management goes with it.
+    const alone = applyDecision({ ...claudeCode, context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] } }, decision(standard));
+    expect("context_management" in alone.body).toBe(false);
+    // Thinking left on, or the client's own configuration forwarded as sent: untouched.
+    expect(applyDecision(claudeCode, decision(reasoning)).body.context_management).toEqual(claudeCode.context_management);
+    expect(applyDecision({ ...claudeCode, thinking: { type: "disabled" } }, decision(null, { stage: "client" })).body.context_management).toEqual(claudeCode.context_management);
+    expect(claudeCode.context_management).toEqual({ edits: [{ type: "clear_thinking_20251015", keep: "all" }, { type: "clear_tool_uses_20250919" }] });
+  });
+
   it("turns a reasoning route into the model's thinking configuration and notes every change", () => {
     const a = applyDecision(body(), decision(reasoning));
     expect(a.model).toBe("claude-opus-4-7");

@@ -107,6 +107,19 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     }
   }
 
+  // Claude Code asks the API to keep its thinking blocks (context_management's clear_thinking_20251015 edit) with
+  // its own thinking on; with the thinking thinkgate turned off that edit is the API's 400 ("`clear_thinking_20251015`
+  // strategy requires `thinking` to be enabled or adaptive"). With no thinking there are no blocks to clear: it goes.
+  const on = out.thinking?.type === "enabled" || out.thinking?.type === "adaptive";
+  if (!on && JSON.stringify(out.thinking) !== JSON.stringify(body.thinking)) {
+    const cleared = withoutThinkingEdits(out.context_management);
+    if (cleared !== out.context_management) {
+      if (cleared === undefined) delete out.context_management;
+      else out.context_management = cleared;
+      adjustments.push("context_management's clear_thinking edit removed: it needs thinking on, and this request goes with thinking off");
+    }
+  }
+
   // Sampling parameters are incompatible with thinking and rejected by newer
   // models; a client on an old API version that sent them cannot know the
   // gateway changed its configuration, so they are removed, and noted.
@@ -122,4 +135,20 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
 
   const effort = out.output_config?.effort;
   return { body: out, model: out.model, thinking: out.thinking, effort: typeof effort === "string" ? effort : undefined, adjustments };
+}
+
+/**
+ * context_management without its thinking-block edits (clear_thinking_*): the
+ * same value when it has none, undefined when nothing else is left in it.
+ */
+function withoutThinkingEdits(cm: unknown): unknown {
+  if (typeof cm !== "object" || cm === null || Array.isArray(cm)) return cm;
+  const edits = (cm as { edits?: unknown }).edits;
+  if (!Array.isArray(edits)) return cm;
+  const isThinkingEdit = (e: unknown) => typeof (e as { type?: unknown } | null)?.type === "string" && (e as { type: string }).type.startsWith("clear_thinking_");
+  if (!edits.some(isThinkingEdit)) return cm;
+  const kept = edits.filter((e) => !isThinkingEdit(e));
+  const { edits: _dropped, ...rest } = cm as Record<string, unknown>;
+  if (!kept.length && !Object.keys(rest).length) return undefined;
+  return kept.length ? { ...rest, edits: kept } : rest;
 }

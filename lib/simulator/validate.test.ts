@@ -157,6 +157,16 @@ describe("validateMessagesRequest", () => {
     expect(msg(base({ thinking: { type: "adaptive", display: "verbose" } }))).toBe("thinking.adaptive.display: Input should be 'summarized' or 'omitted'");
   });
 
+  it("rejects context_management's clear_thinking edit with thinking off, with the API's wording", () => {
+    const keep = { context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] } };
+    const refused = "`clear_thinking_20251015` strategy requires `thinking` to be enabled or adaptive";
+    expect(msg(base({ ...keep, thinking: { type: "disabled" } }))).toBe(refused);
+    // Opus 4.7 thinks only when asked: no thinking is thinking off.
+    expect(msg(base(keep))).toBe(refused);
+    expect(check(base({ ...keep, thinking: { type: "adaptive" } }))).toBeNull();
+    expect(check(base({ context_management: { edits: [{ type: "clear_tool_uses_20250919" }] }, thinking: { type: "disabled" } }))).toBeNull();
+  });
+
   it("checks budget_tokens: ≥ 1024 and < max_tokens (unless interleaved with tools)", () => {
     const m = "claude-sonnet-4-5";
     expect(msg(base({ model: m, thinking: { type: "enabled" } }))).toBe("thinking.enabled.budget_tokens: Field required");

@@ -127,8 +127,22 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
     checkStopSequences(body.stop_sequences) ??
     checkMetadata(body.metadata) ??
     checkCacheControl(body) ??
-    checkSentThinking(body, entry, headers)
+    checkSentThinking(body, entry, headers) ??
+    checkThinkingEdits(body, entry)
   );
+}
+
+/**
+ * context_management's clear_thinking edit manages thinking blocks: with
+ * thinking off it is a 400, in the API's words (Claude Code sends it with its
+ * thinking on; a gateway that turns the thinking off must take it out).
+ */
+function checkThinkingEdits(body: Obj, entry: CatalogEntry): AppError | null {
+  const cm = body.context_management;
+  const edits = isObj(cm) && Array.isArray(cm.edits) ? (cm.edits as unknown[]) : [];
+  const edit = edits.find((e) => isObj(e) && typeof e.type === "string" && e.type.startsWith("clear_thinking_")) as Obj | undefined;
+  if (!edit || effectiveThinking(body, entry).on) return null;
+  return badRequest(`\`${String(edit.type)}\` strategy requires \`thinking\` to be enabled or adaptive`);
 }
 
 /**

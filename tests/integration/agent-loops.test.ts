@@ -266,6 +266,22 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
       expect(rec.thinkingConfig?.thinking).toEqual({ type: "disabled" });
     });
 
+    it("decide: a Claude Code request thinkgate sends with thinking off loses its clear_thinking edit, which needs thinking on (it was the API's 400)", async () => {
+      // As Claude Code 2.1 sends every call: adaptive thinking, and context management keeping all its thinking blocks.
+      const { data, response } = await sdk(keys.decide, { "anthropic-beta": "context-management-2025-06-27" })
+        .messages.create(
+          { ...explicit, context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] } } as Anthropic.MessageCreateParamsNonStreaming,
+          { headers: { "thinkgate-task": "summarize" } },
+        )
+        .withResponse();
+      expect(response.status).toBe(200);
+      expect(response.headers.get("thinkgate-tier")).toBe("standard");
+      expect(data.content.some((b) => b.type === "text")).toBe(true);
+      const rec = await stored(response.headers.get("thinkgate-request-id")!);
+      expect(rec.thinkingConfig?.thinking).toEqual({ type: "disabled" });
+      expect(rec.adjustments.join("\n")).toMatch(/clear_thinking edit removed/);
+    });
+
     it("cap: the client's thinking is kept but never above the cap", async () => {
       const { response } = await sdk(keys.cap).messages.create(explicit, { headers: { "thinkgate-task": "summarize" } }).withResponse();
       expect(response.headers.get("thinkgate-client-thinking")).toBe("capped");
