@@ -160,6 +160,13 @@ export const chatRequestSchema = z
     // false asks for nothing: accepted; true would change the answer's shape (see DROPPABLE).
     logprobs: z.literal(false, { error: "logprobs: this field is not supported by thinkgate's Chat Completions endpoint" }).nullish(),
     n: z.literal(1, { error: "n: only 1 choice is supported" }).nullish(),
+    // 0 and ["text"] ask for what every answer is anyway (clients send them as defaults); more would change its shape.
+    top_logprobs: z.literal(0, { error: "top_logprobs: this field is not supported by thinkgate's Chat Completions endpoint" }).nullish(),
+    modalities: z
+      .array(z.string())
+      .refine((m) => m.every((x) => x === "text"), { error: 'modalities: only "text" is supported (audio output is not)' })
+      .nullish(),
+    verbosity: z.enum(["low", "medium", "high"]).nullish(),
     // Accepted and ignored: they change nothing about the answer.
     store: z.boolean().nullish(),
     metadata: z.record(z.string(), z.string()).nullish(),
@@ -183,6 +190,7 @@ const DROPPABLE = {
   presence_penalty: "not a Messages API parameter",
   seed: "not a Messages API parameter",
   logit_bias: "not a Messages API parameter",
+  verbosity: "not a Messages API parameter",
 } as const;
 export type Droppable = keyof typeof DROPPABLE;
 
@@ -489,7 +497,8 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
   // parallel_tool_calls speaks of tool calls: with no tools it asks nothing. Clients set it once for every call
   // (the OpenAI Agents SDK does), and as a tool_choice of its own it was refused ("tool_choice may only be specified while providing tools").
   const serial = req.parallel_tool_calls === false && !!req.tools?.length;
-  if (choice !== undefined || serial) {
+  // "auto" and "none" with no tools ask nothing either; a choice of a tool with none given stays, and is refused.
+  if ((choice !== undefined && (req.tools?.length || (choice !== "auto" && choice !== "none"))) || serial) {
     const base =
       choice === undefined || choice === "auto"
         ? { type: "auto" }

@@ -364,7 +364,8 @@ export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promis
   const choice = req.tool_choice;
   // With no tools, parallel_tool_calls asks nothing (lib/openai/request.ts says why it is not a tool_choice then).
   const serial = req.parallel_tool_calls === false && !!req.tools?.length;
-  if (choice !== undefined || serial) {
+  // "auto" and "none" with no tools ask nothing either; a choice of a tool with none given stays, and is refused.
+  if ((choice !== undefined && (req.tools?.length || (choice !== "auto" && choice !== "none"))) || serial) {
     const base =
       choice === undefined || choice === "auto"
         ? { type: "auto" }

@@ -85,6 +85,14 @@ describe("Responses request → Messages request", () => {
     });
   });
 
+  it("reads tool_choice auto or none with no tools as asking nothing; a named tool with none given still goes on, to be refused", async () => {
+    const plain = await translate({ input: "hi" });
+    for (const extra of [{ tool_choice: "auto" }, { tool_choice: "none" }, { tool_choice: "auto", tools: [] }]) {
+      expect(await translate({ input: "hi", ...extra }), JSON.stringify(extra)).toEqual(plain);
+    }
+    expect((await translate({ input: "hi", tool_choice: "required" })).tool_choice).toEqual({ type: "any" });
+  });
+
   it("reads parallel_tool_calls: false without tools as asking nothing, not as a tool_choice (which needs tools: the API's 400)", async () => {
     for (const tools of [undefined, []]) {
       const body = await translate({ input: "hi", parallel_tool_calls: false, ...(tools ? { tools } : {}) });

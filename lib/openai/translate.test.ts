@@ -120,6 +120,22 @@ describe("Chat Completions request → Messages request", () => {
     }
   });
 
+  it("reads the defaults clients send, asking for nothing, as not sent: top_logprobs 0, modalities [text], tool_choice auto or none with no tools", async () => {
+    const plain = await translate({ messages: [{ role: "user", content: "hi" }] });
+    for (const extra of [{ top_logprobs: 0 }, { modalities: ["text"] }, { tool_choice: "auto" }, { tool_choice: "none" }, { tool_choice: "auto", tools: [] }]) {
+      expect(await translate({ messages: [{ role: "user", content: "hi" }], ...extra }), JSON.stringify(extra)).toEqual(plain);
+    }
+    // What would change the answer is still refused, on its field.
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "hi" }], top_logprobs: 3 }))).toMatchObject({ param: "top_logprobs" });
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "hi" }], modalities: ["text", "audio"] }))).toMatchObject({ param: "modalities", message: 'modalities: only "text" is supported (audio output is not)' });
+  });
+
+  it("drops verbosity as it drops the sampling knobs, and refuses it when asked to be strict", async () => {
+    const req = await parseChatRequest({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "hi" }], verbosity: "low" });
+    expect(droppedParams(req, true).names).toEqual(["verbosity"]);
+    expect(await paramError(() => droppedParams(req, false))).toMatchObject({ param: "verbosity" });
+  });
+
   it("refuses a tool message that answers no call of the assistant message before it, and calls left unanswered, in OpenAI's wording", async () => {
     const asks = (...ids: string[]) => ({ role: "assistant", content: null, tool_calls: ids.map((id) => ({ id, type: "function", function: { name: "weather", arguments: "{}" } })) });
     const answer = (id: string) => ({ role: "tool", tool_call_id: id, content: "18C" });
