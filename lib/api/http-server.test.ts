@@ -136,3 +136,27 @@ describe("an Expect header other than 100-continue", () => {
     expect(socket.destroyed || socket.readableEnded).toBe(true);
   });
 });
+
+describe("an HTTP/1.1 request without a Host header", () => {
+  it("is answered with a 400 in the API's shape that says why (Node's was a bare status line with no body); HTTP/1.0 needs none", async () => {
+    const server = createHttpServer({ headersMs: 1_000, bodyMs: 1_000 }, (_req, res) => void res.end("served"));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const send = async (raw: string) => {
+      const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+      let got = "";
+      socket.on("data", (d: Buffer) => (got += d.toString()));
+      socket.on("error", () => undefined);
+      const closed = new Promise((r) => socket.on("close", r));
+      socket.write(raw);
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000))]);
+      socket.destroy();
+      return got;
+    };
+    const got = await send("GET /api/health HTTP/1.1\r\n\r\n");
+    expect(got).toMatch(/^HTTP\/1\.1 400 /);
+    const body = JSON.parse(got.slice(got.indexOf("\r\n\r\n") + 4)) as { type: string; error: { type: string; message: string } };
+    expect(body).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "the request has no Host header, which HTTP/1.1 requires" } });
+    expect(await send("GET /api/health HTTP/1.0\r\n\r\n")).toMatch(/^HTTP\/1\.1 200 [\s\S]*served$/);
+  });
+});

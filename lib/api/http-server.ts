@@ -146,8 +146,15 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
       requestTimeout: 0,
       // How often Node looks for connections past their header deadline (30 s by default: a 60 s limit would cut at up to 90 s).
       connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+      // HTTP/1.1 requires a Host header; Node's own refusal of a request without one is a bare 400 with no body. Answered below instead.
+      requireHostHeader: false,
     },
     (req, res) => {
+      if (req.headers.host === undefined && (req.httpVersionMajor > 1 || req.httpVersionMinor >= 1)) {
+        const id = newRequestId();
+        const body = errorBody("invalid_request_error", "the request has no Host header, which HTTP/1.1 requires", id);
+        return void res.writeHead(400, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
+      }
       if (draining.has(server)) {
         // A request that reached a connection already ended after the response
         // before it (the client sent it before our end arrived): no answer can
