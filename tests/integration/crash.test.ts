@@ -35,15 +35,21 @@ async function ask(baseURL: string, apiKey: string) {
 }
 
 describe(`errors no code caught (${testDbKind()})`, () => {
-  let server: TestServer | undefined;
+  // Every server a test started, stopped at the end whatever became of it.
+  const servers: TestServer[] = [];
+  const started = async () => {
+    const s = await startServer({ nodeArgs: ["--require", PLANT] });
+    servers.push(s);
+    return s;
+  };
   afterAll(async () => {
-    await server?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
   });
 
   it("an unhandled rejection is logged and counted, and the gateway keeps serving", async () => {
-    server = await startServer({ nodeArgs: ["--require", PLANT] });
+    const server = await started();
     server.proc.send({ plant: "rejection" });
-    await eventually(async () => (server!.output().includes("planted rejection") ? true : undefined));
+    await eventually(async () => (server.output().includes("planted rejection") ? true : undefined));
     expect(server.output()).toContain("unhandled promise rejection: logged, and the gateway keeps serving");
     expect(server.proc.exitCode).toBeNull();
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
@@ -53,9 +59,9 @@ describe(`errors no code caught (${testDbKind()})`, () => {
   });
 
   it("an uncaught exception stops the gateway as SIGTERM does, its answers recorded, and it exits with 1", async () => {
-    server = await startServer({ nodeArgs: ["--require", PLANT] });
+    const server = await started();
     const { id } = await ask(server.baseURL, server.adminKey);
-    const exited = new Promise<number | null>((resolve) => server!.proc.once("exit", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => server.proc.once("exit", (code) => resolve(code)));
     server.proc.send({ plant: "exception" });
     expect(await exited).toBe(1);
     expect(server.output()).toContain("uncaught exception: draining requests and writing records");
