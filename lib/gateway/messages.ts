@@ -11,7 +11,7 @@ import { callerScope, requirePrincipal, type Caller } from "../api/wrap";
 import { logger } from "../observability/logger";
 import { scrubSecrets } from "../observability/secrets";
 import { routingConfig } from "../routing/config";
-import { conversationPinKey, decide, threadPinKey, toolUsePinKey, turnPinKey, type LlmStage, type PinLookup, type RoutingSnapshot } from "../routing/pipeline";
+import { conversationPinKey, decide, sessionPinKey, threadPinKey, toolUsePinKey, turnPinKey, type LlmStage, type PinLookup, type RoutingSnapshot } from "../routing/pipeline";
 import { toRoutable, type MessagesBody } from "../routing/request";
 import type { Decision, PinnedConfig, RoutableRequest, RouteConfig } from "../routing/types";
 import { admit, settle, usdBudget, type Admission } from "../limits/admission";
@@ -149,6 +149,11 @@ export async function routeDecision(
   if (policy.policy !== "decide" && explicitThinking(body)) routable.honourClientThinking = true;
   const decision = await decide(routable, snapshot, pins, llm);
   if (policy.policy === "cap" && policy.cap) decision.thinkingCap = policy.cap;
+  // The conversation after an agent client's compaction opens with the summary, not the session's first message: it is recorded in the thread that was compacted.
+  if (routable.resumesCompaction && routable.sessionKey) {
+    const compacted = await pins.get(sessionPinKey(routable.sessionKey));
+    if (compacted?.threadKey) routable.threadKey = compacted.threadKey;
+  }
   // A thread's or tool loop's continuation belongs to the conversation of the answer it continues (its record and its thread view).
   if ((routable.thread?.continues || routable.pendingToolResult) && decision.pinned?.conversationKey) {
     routable.conversationKey = decision.pinned.conversationKey;
@@ -542,6 +547,10 @@ function finish(
     if (inThread) pinStore.put(threadPinKey(seen.messageId!), { ...pin, conversationKey: a.routable.conversationKey, threadKey: a.routable.threadKey });
   }
   const status = o.failure ? (seen.usage ? "partial" : "error") : "ok";
+  // A compaction's summary opens the session's next conversation, which routeDecision links back to this thread by the session.
+  if (status === "ok" && a.routable?.compaction && a.routable.sessionKey && a.applied) {
+    pinStore.put(sessionPinKey(a.routable.sessionKey), { routeId: null, model: a.applied.model, threadKey: a.routable.threadKey }, true);
+  }
   if (status === "ok" && a.hops.some((h) => h.escalated)) learnFromEscalation(a);
   record(a, {
     status,

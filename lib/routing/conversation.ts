@@ -238,6 +238,14 @@ export interface ConversationShape {
   answersToolUse: string[];
   /** On a continuation: the assistant turn it continues opens with a thinking or redacted_thinking block. */
   turnOpensWithThinking: boolean;
+  /**
+   * The agent client's session (its session id, with the caller, system and
+   * tools, which a compaction keeps): "" when the client sends no session id.
+   * What a compacted session's summary is linked back to its thread by.
+   */
+  sessionKey: string;
+  /** The conversation opens with an agent client's summary of its compacted session (see COMPACTED): it goes on with that session. */
+  resumesCompaction: boolean;
 }
 
 /**
@@ -273,7 +281,8 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
   const head = [scope, typeof body.model === "string" ? body.model : "", normalSystem(body.system), toolNames(body.tools)];
   const opening = first >= 0 ? facts[first]!.digest : null;
   const conversationKey = hash([...head, opening]);
-  const threadKey = hash([head[0], clientSession(body.metadata), head[2], head[3], opening]);
+  const session = clientSession(body.metadata);
+  const threadKey = hash([head[0], session, head[2], head[3], opening]);
   const turnKey = await turnKeyOf(head, facts.slice(0, Math.max(turnStart, 0) + 1), turn);
   return {
     conversationKey,
@@ -286,6 +295,8 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
       ? blocksOf(last!.content).flatMap((b) => (b.type === "tool_result" && typeof (b as { tool_use_id?: unknown }).tool_use_id === "string" ? [(b as { tool_use_id: string }).tool_use_id] : []))
       : [],
     turnOpensWithThinking: continuation && assistantTurnOpening(messages, messages.length - 1) === "thinking",
+    sessionKey: session ? hash(["session", head[0], session, head[2], head[3]]) : "",
+    resumesCompaction: first >= 0 && compactionSummary(messages[first]!),
   };
 }
 
@@ -315,6 +326,21 @@ export function compactionRequest(messages: readonly { role?: unknown; content?:
   if (!last || last.role !== "user") return false;
   for (const b of blocksOf(last.content)) if (b.type === "text" && typeof b.text === "string" && b.text.includes(COMPACTION)) return true;
   return false;
+}
+
+/**
+ * How Claude Code (2.1) opens the conversation that goes on after a
+ * compaction (`/compact`, or the automatic one near the context limit): a
+ * user message with the summary, then the latest messages kept verbatim and
+ * the user's next prompt. Its first user message is not the session's, so its
+ * conversation and thread keys are new; the session id it still sends links
+ * it back to the session's thread (lib/gateway/messages.ts).
+ */
+const COMPACTED = "This session is being continued from a previous conversation that ran out of context";
+
+/** The message is an agent client's summary of its compacted session (see COMPACTED). */
+function compactionSummary(m: Message): boolean {
+  return blocksOf(m.content).some((b) => b.type === "text" && typeof b.text === "string" && userWords(b.text).startsWith(COMPACTED));
 }
 
 /**

@@ -83,6 +83,8 @@ export const conversationPinKey = (conversationKey: string) => `c:${conversation
 export const toolUsePinKey = (scope: string, toolUseId: string) => `u:${scope}:${toolUseId}`;
 /** The configuration an answer in a server-held thread was served with, by the answer's id (what a continuation names). */
 export const threadPinKey = (messageId: string) => `m:${messageId}`;
+/** An agent client's session that was compacted: its `threadKey` is the thread the conversation after the compaction goes on (ConversationShape.sessionKey). */
+export const sessionPinKey = (sessionKey: string) => `s:${sessionKey}`;
 
 /** A thinking configuration that thinks before answering (between_tools thinks only after tool results). */
 const thinkingOn = (t: { type?: unknown } | undefined): boolean => !!t && t.type !== "disabled" && t.type !== "between_tools";

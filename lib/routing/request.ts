@@ -82,6 +82,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
   const budget = headers["thinkgate-budget-tier"]?.trim().toLowerCase();
   const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
   const agent = agentClient(headers);
+  const compaction = agent && compactionRequest(messages);
   return {
     model: body.model,
     // The user's own words of the turn; a conversation that opened with tool results has none, so its last user text stands in.
@@ -98,7 +99,10 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
     ...threadOf(body.thread),
     // A call without tools, or a compaction of the session (which keeps its tools): a title, a summary.
-    background: agent && !shape.continuation && (!hasTools || compactionRequest(messages)),
+    background: agent && !shape.continuation && (!hasTools || compaction),
+    ...(compaction ? { compaction } : {}),
+    ...(agent && shape.sessionKey ? { sessionKey: shape.sessionKey } : {}),
+    ...(agent && shape.resumesCompaction ? { resumesCompaction: true } : {}),
     ...(body.max_tokens === 0 ? { prewarm: true } : {}),
     agentClient: agent,
     client: headers["user-agent"]?.slice(0, 200) || undefined,

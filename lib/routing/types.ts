@@ -124,6 +124,12 @@ export interface RoutableRequest {
   scope?: string;
   /** A background call of an agent client (a title, a summary: no tools; or the compaction of its session): standard, no classifier. */
   background: boolean;
+  /** An agent client's compaction of its session (lib/routing/conversation.ts compactionRequest). */
+  compaction?: boolean;
+  /** The agent client's session, when it sends a session id (ConversationShape.sessionKey): a compaction links it to its thread. */
+  sessionKey?: string;
+  /** The conversation opens with the summary of a compacted session (ConversationShape.resumesCompaction): recorded in that session's thread. */
+  resumesCompaction?: boolean;
   /** max_tokens 0: a prompt-cache pre-warm (reference §2.2), which generates nothing. */
   prewarm?: boolean;
   /** Claude Code or an app on the Agent SDK (lib/routing/conversation.ts). */

@@ -44,7 +44,19 @@ describe("buildThread", () => {
     expect(t.models).toEqual(["claude-opus-4-7", "claude-sonnet-4-6"]);
   });
 
-  it("keeps calls seen before any user text in a turn 0, and survives damaged JSON", () => {
+  it("keeps a session's calls in the order they were made across a compaction, after which the conversation has fewer messages", () => {
+    const t = buildThread("conv", [
+      rec("r5", { messageCount: 3, stage: "pinned", toolResults: '[{"toolUseId":"tu_3","content":"...","isError":false}]', answer: "Done." }),
+      rec("r1", { messageCount: 1, prompt: "Read notes.txt", toolCalls: '[{"id":"tu_1","name":"Read","input":"{}"}]' }),
+      rec("r2", { messageCount: 3, stage: "pinned", toolResults: '[{"toolUseId":"tu_1","content":"...","isError":false}]', answer: "Friday." }),
+      // The compaction (the whole conversation and a summary request), then the conversation that opens with its summary.
+      rec("r3", { messageCount: 5, stage: "background", tier: "standard", prompt: "Your task is to create a detailed summary of the conversation so far" }),
+      rec("r4", { messageCount: 2, prompt: "Now fix it.", toolCalls: '[{"id":"tu_3","name":"Edit","input":"{}"}]' }),
+    ]);
+    expect(t.turns.map((x) => x.calls.map((c) => c.id))).toEqual([["r1", "r2"], ["r3"], ["r4", "r5"]]);
+  });
+
+    it("keeps calls seen before any user text in a turn 0, and survives damaged JSON", () => {
     const t = buildThread(null, [rec("r1", { messageCount: 3, toolResults: "not json", toolCalls: "{}" })]);
     expect(t.turns).toHaveLength(1);
     expect(t.turns[0]!.turn).toBe(0);

@@ -77,13 +77,15 @@ function parseList<T>(json: string | null): T[] {
 }
 
 /**
- * Calls in conversation order (message count, then time: a retried call has
- * the same count and comes later), split into user turns: a call whose last
- * user message had text and no tool results opens a turn; tool-result
- * continuations belong to the turn before them.
+ * Calls in conversation order (time, then message count for calls made at the
+ * same moment; a retried call has the same count and comes later), split into
+ * user turns: a call whose last user message had text and no tool results
+ * opens a turn; tool-result continuations belong to the turn before them.
+ * Not message count first: a session goes on in its thread after a compaction
+ * (lib/gateway/messages.ts), with fewer messages than the calls before it.
  */
 export function buildThread(conversationKey: string | null, records: readonly ThreadRecord[]): Thread {
-  const ordered = [...records].sort((a, b) => a.messageCount - b.messageCount || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+  const ordered = [...records].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.messageCount - b.messageCount || (a.id < b.id ? -1 : 1));
   const turns: ThreadTurn[] = [];
   let toolCalls = 0;
   for (const r of ordered) {

@@ -274,6 +274,14 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     const turn = next.filter((r) => r.hasTools);
     expect(turn).toHaveLength(1);
     expect(turn[0]).toMatchObject({ status: "ok", prompt: "Now say it in one line.", tier: "standard", stage: "classifier" });
+    // The session goes on in its thread: the conversation now opens with the summary, not the session's first message, and was a thread of its own.
+    expect(turn[0]!.conversationKey).toBe(loop[0]!.conversationKey);
+    const thread = await api<{ turns: { calls: { id: string }[] }[] }>(`/api/traces/${turn[0]!.id}/thread`);
+    const threadCalls = thread.turns.flatMap((t) => t.calls.map((c) => c.id));
+    for (const r of compaction) expect(threadCalls, `compaction call ${r.id}`).toContain(r.id);
+    // In the order they were made, though the conversation after the compaction has fewer messages.
+    expect(threadCalls.slice(0, loop.length)).toEqual(loop.map((r) => r.id));
+    expect(threadCalls.at(-1)).toBe(turn[0]!.id);
   });
 });
 
