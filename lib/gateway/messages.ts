@@ -542,6 +542,7 @@ function finish(
       pinStore.put(turnPinKey(a.routable.turnKey), pin, !a.routable.pendingToolResult);
       for (const call of seen.toolCalls) if (call.id) pinStore.put(toolUsePinKey(a.scope, call.id), { ...pin, conversationKey: a.routable.conversationKey, threadKey: a.routable.threadKey });
       pinStore.put(conversationPinKey(a.routable.conversationKey), pin);
+      if (a.routable.sessionConversationKey) pinStore.put(conversationPinKey(a.routable.sessionConversationKey), pin);
     }
     // A thread's next request names this answer and nothing else of the conversation.
     if (inThread) pinStore.put(threadPinKey(seen.messageId!), { ...pin, conversationKey: a.routable.conversationKey, threadKey: a.routable.threadKey });

@@ -148,6 +148,9 @@ describe("threads", () => {
     ]);
     expect(a.threadKey).not.toBe(b.threadKey);
     expect(a.conversationKey).toBe(b.conversationKey);
+    // Each keeps a conversation pin of its own (a preserved-thinking model keeps the session's first configuration).
+    expect(a.sessionConversationKey).not.toBe(b.sessionConversationKey);
+    expect(none.sessionConversationKey).toBe("");
     expect(none.threadKey).not.toBe(a.threadKey);
   });
 

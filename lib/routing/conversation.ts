@@ -219,6 +219,15 @@ export interface ConversationShape {
   /** The conversation: scope, requested model, system, tools and the first user message. What a conversation's pin is kept under. */
   conversationKey: string;
   /**
+   * The same with the agent client's session id, "" when it sends none: what
+   * the session's own conversation pin is kept under. Two sessions that open
+   * with the same words share the conversation key, and its pin is the first
+   * session's configuration; a session on a preserved-thinking model keeps
+   * its own. A session forked from another (a new id, the same history) has
+   * no pin of its own and gets the conversation's.
+   */
+  sessionConversationKey: string;
+  /**
    * The same without the requested model: the session a user goes on with
    * after switching models (Claude Code's --model or /model, which keeps the
    * conversation) is one thread. With the agent client's session id where it
@@ -286,6 +295,7 @@ export async function conversationShape(body: { model?: unknown; system?: unknow
   const turnKey = await turnKeyOf(head, facts.slice(0, Math.max(turnStart, 0) + 1), turn);
   return {
     conversationKey,
+    sessionConversationKey: session ? hash([...head, opening, session]) : "",
     threadKey,
     turnKey,
     turnStart: Math.max(turnStart, 0),

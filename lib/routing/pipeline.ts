@@ -152,7 +152,8 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
   // conversation's thinking blocks to its model and prefix (preserved
   // thinking, reference §1.9): such a conversation keeps its configuration.
   if (req.hasThinkingBlocks) {
-    const pin = await pins.get(conversationPinKey(req.conversationKey));
+    // The session's own first configuration; a session forked from another (no pin of its own yet) has the conversation's.
+    const pin = (req.sessionConversationKey && (await pins.get(conversationPinKey(req.sessionConversationKey)))) || (await pins.get(conversationPinKey(req.conversationKey)));
     if (pin && bindsThinking(pin.model)) {
       return pinnedDecision(pin, snapshot, `conversation carries thinking blocks bound to ${pin.model}; kept on the configuration it started with`);
     }

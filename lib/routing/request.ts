@@ -92,6 +92,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     hasThinkingBlocks,
     pendingToolResult: shape.continuation,
     conversationKey: shape.conversationKey,
+    ...(shape.sessionConversationKey ? { sessionConversationKey: shape.sessionConversationKey } : {}),
     threadKey: shape.threadKey,
     turnKey: shape.turnKey,
     answersToolUse: shape.answersToolUse,

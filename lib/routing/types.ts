@@ -102,6 +102,8 @@ export interface RoutableRequest {
   pendingToolResult: boolean;
   /** Hash of the conversation's fixed prefix (system, tools, first user message), normalised (lib/routing/conversation.ts). */
   conversationKey: string;
+  /** The same with the agent client's session id (ConversationShape.sessionConversationKey): the session's own conversation pin. */
+  sessionConversationKey?: string;
   /** The same without the requested model: what the call is recorded under, so a session that switched models is one thread (lib/routing/conversation.ts). */
   threadKey: string;
   /** Hash of the conversation up to the user message that opened the current turn: the same for every call of a tool loop. */

@@ -252,6 +252,20 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     }
   });
 
+  it("on a preserved-thinking model, a session's next turn keeps its own first configuration, not that of another session that opened with the same words", async () => {
+    // Sonnet 5.5 binds thinking blocks to the conversation: a conversation keeps its first configuration on every turn.
+    const prompt = `Read ${path.join(work, "notes.txt")} and tell me what comes before the deploy.`;
+    const model = ["--model", "claude-sonnet-5-5"];
+    const other = (await recordsOf(() => claude(["-p", prompt, ...model], { ANTHROPIC_CUSTOM_HEADERS: "thinkgate-tier: standard" }))).filter((r) => r.hasTools);
+    const mine = (await recordsOf(() => claude(["-p", prompt, ...model], { ANTHROPIC_CUSTOM_HEADERS: "thinkgate-tier: reasoning" }))).filter((r) => r.hasTools);
+    expect(other[0]).toMatchObject({ status: "ok", tier: "standard" });
+    expect(mine[0]).toMatchObject({ status: "ok", tier: "reasoning" });
+    const next = (await recordsOf(() => claude(["--continue", "-p", "Thanks. And after it?", ...model]))).filter((r) => r.hasTools);
+    expect(next).toHaveLength(1);
+    // It was served on the other session's configuration (thinking between tools only), the first written under their shared key.
+    expect(next[0]).toMatchObject({ status: "ok", stage: "pinned", tier: "reasoning", thinkingConfig: mine[0]!.thinkingConfig, prompt: "Thanks. And after it?" });
+  });
+
   it("/compact: the compaction is a background call (standard, no classifier) in the session's conversation, and the next prompt is the user's words", async () => {
     // A session on a model whose earlier thinking the API strips (a new turn may be routed anew): a tool loop, then a turn of plain text.
     const session = await recordsOf(() => claude(["-p", `Read ${path.join(work, "owners.txt")} and tell me who owns search.`, "--model", "claude-sonnet-4-6"]));
