@@ -140,6 +140,16 @@ describe("threads", () => {
     expect(a.conversationKey).not.toBe(b.conversationKey);
   });
 
+  it("keeps a session that loaded tools on demand (defer_loading, Claude Code's ToolSearch) one conversation, thread and turn", async () => {
+    const before = opening("claude-sonnet-4-6", session("s-1"));
+    const after = { ...before, tools: [{ name: "Read" }, { name: "WebFetch", defer_loading: true }] };
+    const [a, b] = await Promise.all([conversationShape(before, "k"), conversationShape(after, "k")]);
+    expect([b.conversationKey, b.threadKey, b.turnKey, b.sessionConversationKey]).toEqual([a.conversationKey, a.threadKey, a.turnKey, a.sessionConversationKey]);
+    // A tool the session has from its start is part of it.
+    const other = await conversationShape({ ...before, tools: [{ name: "Read" }, { name: "WebFetch" }] }, "k");
+    expect(other.conversationKey).not.toBe(a.conversationKey);
+  });
+
   it("tells apart two sessions that opened with the same words by the session id the client sends", async () => {
     const [a, b, none] = await Promise.all([
       conversationShape(opening("claude-sonnet-4-6", session("s-1")), "k"),

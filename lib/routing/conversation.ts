@@ -12,8 +12,9 @@
  * from call to call without changing the conversation: `cache_control`
  * markers that move to the newest message, `<system-reminder>` text that is
  * injected anew on every turn, mid-conversation `system` turns, thinking blocks
- * a client drops or keeps, tool results a client clears to save context, and a
- * billing line in the system prompt that changes per call.
+ * a client drops or keeps, tool results a client clears to save context, tools
+ * it loads on demand, and a billing line in the system prompt that changes per
+ * call.
  *
  * The user's own text of the turn (what the router and the stored prompt use)
  * is taken from the same walk: tool results, reminders, command output and
@@ -188,8 +189,14 @@ function normalSystem(system: unknown): string {
   return userWords(text.replace(VOLATILE_SYSTEM_LINE, ""));
 }
 
+/**
+ * The tools that make a conversation: not those loaded on demand
+ * (`defer_loading`), which an agent client adds as it finds them (Claude
+ * Code's ToolSearch, with the mid-conversation tool changes beta): a session
+ * that loaded WebFetch or an MCP tool goes on as the same conversation.
+ */
 function toolNames(tools: unknown): string[] {
-  return Array.isArray(tools) ? tools.map((t) => String((t as { name?: unknown })?.name ?? "")) : [];
+  return Array.isArray(tools) ? tools.filter((t) => (t as { defer_loading?: unknown })?.defer_loading !== true).map((t) => String((t as { name?: unknown })?.name ?? "")) : [];
 }
 
 // One-shot crypto.hash: the same digest as createHash().update().digest(), about 2.5x faster per call,

@@ -266,6 +266,17 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     expect(next[0]).toMatchObject({ status: "ok", stage: "pinned", tier: "reasoning", thinkingConfig: mine[0]!.thinkingConfig, prompt: "Thanks. And after it?" });
   });
 
+  it("a session that loaded tools with ToolSearch goes on as one conversation: the next turn is in its thread", async () => {
+    // Claude Code adds the tools ToolSearch loads (defer_loading) to the tools of its next requests.
+    const model = ["--model", "claude-sonnet-4-6"];
+    const loop = (await recordsOf(() => claude(["-p", "Use ToolSearch with select:WebFetch, then tell me what it does.", ...model]))).filter((r) => r.hasTools);
+    expect(loop.map((r) => [r.status, r.stopReason])).toEqual([["ok", "tool_use"], ["ok", "end_turn"]]);
+    const next = (await recordsOf(() => claude(["--continue", "-p", "Thanks. Which one should I use?", ...model]))).filter((r) => r.hasTools);
+    expect(next).toHaveLength(1);
+    // It was a new conversation (a thread of its own, and no conversation pin: a preserved-thinking model's session lost its configuration).
+    expect(next[0]).toMatchObject({ status: "ok", prompt: "Thanks. Which one should I use?", conversationKey: loop[0]!.conversationKey });
+  });
+
   it("/compact: the compaction is a background call (standard, no classifier) in the session's conversation, and the next prompt is the user's words", async () => {
     // A session on a model whose earlier thinking the API strips (a new turn may be routed anew): a tool loop, then a turn of plain text.
     const session = await recordsOf(() => claude(["-p", `Read ${path.join(work, "owners.txt")} and tell me who owns search.`, "--model", "claude-sonnet-4-6"]));
