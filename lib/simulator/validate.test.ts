@@ -30,6 +30,11 @@ describe("validateMessagesRequest", () => {
     expect(check({ ...base({ extra: 1 }), max_tokens: undefined }, V2026, true)).toEqual([400, "invalid_request_error", "extra: Extra inputs are not permitted"]);
   });
 
+  it("accepts the safeguards Claude Code sends in plan and auto mode", () => {
+    const safeguards = [{ type: "dangerous_tool_use", classifier_context: { v: 1, permission_mode: "plan", rules: { allow: [], deny: [], ask: [] } } }];
+    expect(check(base({ safeguards }), { ...V2026, "anthropic-beta": "claude-code-20250219,dangerous-tool-use-2026-09-03" })).toBeNull();
+  });
+
   it("requires a known anthropic-version header", () => {
     expect(msg(base(), {})).toBe("anthropic-version: header is required");
     expect(msg(base(), { "anthropic-version": "2024-99-99" })).toMatch(/is not a valid version/);

@@ -158,6 +158,9 @@ const TOP_LEVEL_FIELDS = new Set([
   "stop_sequences", "metadata", "cache_control", "container", "diagnostics", "inference_geo", "service_tier", "speed",
   "temperature", "top_p", "top_k",
   "betas", "billing_policy", "compaction", "context_management", "fallback_credit_token", "fallbacks", "mcp_servers", "thread", "output_format",
+  // Server-side safeguards (beta dangerous-tool-use-2026-09-03), newer than the SDK's types: Claude Code 2.1 sends
+  // `[{"type": "dangerous_tool_use", "classifier_context": …}]` in plan and auto mode, and falls back without it on a 400.
+  "safeguards",
 ]);
 
 /** Fields of a Messages request that count_tokens does not take (§2.6): sent there, they are extra inputs like any other. */

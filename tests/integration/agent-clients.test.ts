@@ -179,6 +179,16 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     expect(turn[0]).toMatchObject({ status: "ok", prompt: "Explain in two sentences what a database index is for.", stopReason: "end_turn" });
   });
 
+  it("--permission-mode plan: the safeguards Claude Code sends with it are accepted, with no failed first call", async () => {
+    const prompt = "Plan how to add an index to the orders table.";
+    let result: ClaudeResult | undefined;
+    const records = await recordsOf(async () => (result = await claude(["-p", prompt, "--permission-mode", "plan"])));
+    expect(result).toMatchObject({ subtype: "success", is_error: false });
+    // Each call of the session answered: the first one was a 400 ("safeguards: Extra inputs are not permitted"), which Claude Code retried without them.
+    expect(records.map((r) => [r.status, r.errorMessage])).toEqual(records.map(() => ["ok", null]));
+    expect(records.filter((r) => r.hasTools)).toHaveLength(1);
+  });
+
   it("a Read tool loop: Claude Code reads the file, and every call of the loop has one model and one thinking configuration", async () => {
     const prompt = `Read ${path.join(work, "notes.txt")} and tell me when the deploy is.`;
     let result: ClaudeResult | undefined;
