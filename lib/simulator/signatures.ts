@@ -77,13 +77,23 @@ function mergedTurns(messages: unknown[]): { role: unknown; blocks: unknown[] }[
   return turns;
 }
 
+/**
+ * The tools in a block's prefix: not those loaded on demand (`defer_loading`),
+ * which are not in the prompt until a `tool_reference` (in the messages) names
+ * them, and which an agent client adds to its tools as it finds them (Claude
+ * Code's ToolSearch, with the mid-conversation tool changes beta).
+ */
+function prefixTools(tools: unknown): unknown {
+  return Array.isArray(tools) ? canonical(tools.filter((t) => !(isObj(t) && t.defer_loading === true))) : canonical(tools ?? null);
+}
+
 /** Digest of what precedes block `block` of turn `turn`. */
 function prefixDigest(body: Obj, turns: { role: unknown; blocks: unknown[] }[], turn: number, block: number): Buffer {
   const seen = turns.slice(0, turn).map((t) => [t.role, canonical(t.blocks)]);
   seen.push([turns[turn]!.role, canonical(turns[turn]!.blocks.slice(0, block))]);
   const system = body.system === undefined || body.system === null ? null : canonical(asBlocks(body.system));
   return createHash("sha256")
-    .update(JSON.stringify([system, canonical(body.tools ?? null), seen]))
+    .update(JSON.stringify([system, prefixTools(body.tools), seen]))
     .digest()
     .subarray(0, PREFIX_BYTES);
 }

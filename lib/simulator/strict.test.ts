@@ -162,6 +162,13 @@ describe("simulator: preserved thinking binds blocks to their prefix (§1.9)", (
     await ok(drop, { ...HEADERS, "anthropic-beta": "thinking-binding-controls-2026-08-01" });
   });
 
+  it("keeps a block valid when the client adds a tool loaded on demand (defer_loading), as Claude Code's ToolSearch does; not another tool", async () => {
+    const deferred = { name: "WebFetch", description: "Fetch a page", defer_loading: true, input_schema: { type: "object", properties: { url: { type: "string" } }, required: ["url"] } };
+    const { call, next } = await loop("claude-sonnet-5-5");
+    await ok(next(call.content, { tools: [...tools, deferred] }));
+    expect(await error(next(call.content, { tools: [...tools, { ...deferred, defer_loading: undefined }] }))).toMatch(/bound to a different conversation/);
+  });
+
   it("ignores what a client may change between turns: moved cache_control breakpoints, citations: null, key order", async () => {
     const { first, call, next } = await loop("claude-sonnet-5-5");
     const user = (first.messages as { content: Body[] }[])[0]!.content;

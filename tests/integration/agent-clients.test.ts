@@ -276,15 +276,18 @@ describe.skipIf(!SUPPORTED)("the real Claude Code binary through thinkgate", () 
     expect(next[0]).toMatchObject({ status: "ok", stage: "pinned", tier: "reasoning", thinkingConfig: mine[0]!.thinkingConfig, prompt: "Thanks. And after it?" });
   });
 
-  it("a session that loaded tools with ToolSearch goes on as one conversation: the next turn is in its thread", async () => {
-    // Claude Code adds the tools ToolSearch loads (defer_loading) to the tools of its next requests.
-    const model = ["--model", "claude-sonnet-4-6"];
-    const loop = (await recordsOf(() => claude(["-p", "Use ToolSearch with select:WebFetch, then tell me what it does.", ...model]))).filter((r) => r.hasTools);
-    expect(loop.map((r) => [r.status, r.stopReason])).toEqual([["ok", "tool_use"], ["ok", "end_turn"]]);
+  it("a session that loaded tools with ToolSearch goes on as one conversation: its thinking blocks stay valid, and the next turn is in its thread, on its configuration", async () => {
+    // Claude Code adds the tools ToolSearch loads (defer_loading) to the tools of its next requests; Sonnet 5.5 binds thinking blocks to their prefix.
+    const model = ["--model", "claude-sonnet-5-5"];
+    const prompt = "Use ToolSearch with select:WebFetch, then tell me what it does.";
+    const loop = (await recordsOf(() => claude(["-p", prompt, ...model], { ANTHROPIC_CUSTOM_HEADERS: "thinkgate-tier: reasoning" }))).filter((r) => r.hasTools);
+    // The continuation was refused ("The block is bound to a different conversation") and retried without its thinking, refused again.
+    expect(loop.map((r) => [r.status, r.stopReason, r.tier])).toEqual([["ok", "tool_use", "reasoning"], ["ok", "end_turn", "reasoning"]]);
+    assertOneConfiguration(loop);
     const next = (await recordsOf(() => claude(["--continue", "-p", "Thanks. Which one should I use?", ...model]))).filter((r) => r.hasTools);
     expect(next).toHaveLength(1);
-    // It was a new conversation (a thread of its own, and no conversation pin: a preserved-thinking model's session lost its configuration).
-    expect(next[0]).toMatchObject({ status: "ok", prompt: "Thanks. Which one should I use?", conversationKey: loop[0]!.conversationKey });
+    // It was a new conversation, in a thread of its own.
+    expect(next[0]).toMatchObject({ status: "ok", stage: "pinned", tier: "reasoning", thinkingConfig: loop[0]!.thinkingConfig, conversationKey: loop[0]!.conversationKey, prompt: "Thanks. Which one should I use?" });
   });
 
   it("/compact: the compaction is a background call (standard, no classifier) in the session's conversation, and the next prompt is the user's words", async () => {
