@@ -35,25 +35,6 @@ describe("applying a decision to the upstream body", () => {
     expect(b.model).toBe("claude-sonnet-4-6"); // the client's body is not mutated
   });
 
-  it("takes out context_management's clear_thinking edit when it turns the client's thinking off (with thinking off it is the API's 400), and keeps the other edits", () => {
-    const claudeCode = body({
-      model: "claude-opus-4-7",
-      thinking: { type: "adaptive" },
-      context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }, { type: "clear_tool_uses_20250919" }] },
-    });
-    const off = applyDecision(claudeCode, decision(standard));
-    expect(off.body.thinking?.type ?? "disabled").toBe("disabled");
-    expect(off.body.context_management).toEqual({ edits: [{ type: "clear_tool_uses_20250919" }] });
-    expect(off.adjustments.join("\n")).toMatch(/clear_thinking edit removed/);
-    // The edit alone: context_management goes with it.
-    const alone = applyDecision({ ...claudeCode, context_management: { edits: [{ type: "clear_thinking_20251015", keep: "all" }] } }, decision(standard));
-    expect("context_management" in alone.body).toBe(false);
-    // Thinking left on, or the client's own configuration forwarded as sent: untouched.
-    expect(applyDecision(claudeCode, decision(reasoning)).body.context_management).toEqual(claudeCode.context_management);
-    expect(applyDecision({ ...claudeCode, thinking: { type: "disabled" } }, decision(null, { stage: "client" })).body.context_management).toEqual(claudeCode.context_management);
-    expect(claudeCode.context_management).toEqual({ edits: [{ type: "clear_thinking_20251015", keep: "all" }, { type: "clear_tool_uses_20250919" }] });
-  });
-
   it("turns a reasoning route into the model's thinking configuration and notes every change", () => {
     const a = applyDecision(body(), decision(reasoning));
     expect(a.model).toBe("claude-opus-4-7");
@@ -69,6 +50,26 @@ describe("applying a decision to the upstream body", () => {
     expect(a.model).toBe("claude-sonnet-4-6");
     expect(a.body.thinking).toEqual({ type: "disabled" });
     expect(a.adjustments.join("\n")).toMatch(/client's thinking/);
+  });
+
+  it("removes the clear_thinking edit Claude Code sends when it turns thinking off (the API's 400 otherwise), and keeps other edits", () => {
+    const clearThinking = { type: "clear_thinking_20251015", keep: "all" };
+    const clearTools = { type: "clear_tool_uses_20250919" };
+    const cc = body({ thinking: { type: "adaptive", display: "omitted" }, output_config: { effort: "high" }, context_management: { edits: [clearThinking] } });
+    const off = applyDecision(cc, decision(standard));
+    expect(off.body.thinking).toEqual({ type: "disabled" });
+    expect(off.body.context_management).toBeUndefined();
+    expect(off.adjustments.join("\n")).toMatch(/clear_thinking_20251015 removed/);
+    expect(applyDecision({ ...cc, context_management: { edits: [clearThinking, clearTools] } }, decision(standard)).body.context_management).toEqual({ edits: [clearTools] });
+    // Thinking on: the edit stays, as it does on a model that thinks when thinking is omitted (the pin of a conversation on it).
+    expect(applyDecision(cc, decision(reasoning)).body.context_management).toEqual({ edits: [clearThinking] });
+    const pinned = decision(null, { stage: "pinned", pinned: { routeId: null, model: "claude-opus-5-5" } });
+    expect(applyDecision({ ...cc, model: "claude-opus-5-5" }, pinned).body.context_management).toEqual({ edits: [clearThinking] });
+    // The client's own configuration is not corrected behind its back.
+    const own = body({ thinking: { type: "disabled" }, context_management: { edits: [clearThinking] } });
+    expect(applyDecision(own, decision(null, { stage: "client" })).body.context_management).toEqual({ edits: [clearThinking] });
+    // The client's body is not changed in place.
+    expect(cc.context_management).toEqual({ edits: [clearThinking] });
   });
 
   it("passes the client's thinking through for a model whose capabilities are unknown", () => {

@@ -107,19 +107,6 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     }
   }
 
-  // Claude Code asks the API to keep its thinking blocks (context_management's clear_thinking_20251015 edit) with
-  // its own thinking on; with the thinking thinkgate turned off that edit is the API's 400 ("`clear_thinking_20251015`
-  // strategy requires `thinking` to be enabled or adaptive"). With no thinking there are no blocks to clear: it goes.
-  const on = out.thinking?.type === "enabled" || out.thinking?.type === "adaptive";
-  if (!on && JSON.stringify(out.thinking) !== JSON.stringify(body.thinking)) {
-    const cleared = withoutThinkingEdits(out.context_management);
-    if (cleared !== out.context_management) {
-      if (cleared === undefined) delete out.context_management;
-      else out.context_management = cleared;
-      adjustments.push("context_management's clear_thinking edit removed: it needs thinking on, and this request goes with thinking off");
-    }
-  }
-
   // Sampling parameters are incompatible with thinking and rejected by newer
   // models; a client on an old API version that sent them cannot know the
   // gateway changed its configuration, so they are removed, and noted.
@@ -133,22 +120,35 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     }
   }
 
+  if (JSON.stringify(out.thinking) !== JSON.stringify(body.thinking) && !thinksUpstream(out)) withoutClearThinking(out, adjustments);
+
   const effort = out.output_config?.effort;
   return { body: out, model: out.model, thinking: out.thinking, effort: typeof effort === "string" ? effort : undefined, adjustments };
 }
 
+/** Whether the model will think on this body: thinking on as sent, or omitted on a model that thinks by default. */
+function thinksUpstream(out: MessagesBody): boolean {
+  const t = out.thinking?.type;
+  if (t === undefined) return capabilities().peek(out.model).thinkingWhenOmitted === "on";
+  return t !== "disabled" && t !== "between_tools";
+}
+
 /**
- * context_management without its thinking-block edits (clear_thinking_*): the
- * same value when it has none, undefined when nothing else is left in it.
+ * Thinking the client asked for was turned off: its context-management edits
+ * that clear thinking (`clear_thinking_20251015`, which Claude Code sends on
+ * every call with its adaptive thinking) go too. The API takes them only with
+ * thinking on, and answers "`clear_thinking_20251015` strategy requires
+ * `thinking` to be enabled or adaptive" otherwise; with no thinking there is
+ * nothing for them to clear. Other edits (clearing tool results) stay.
  */
-function withoutThinkingEdits(cm: unknown): unknown {
-  if (typeof cm !== "object" || cm === null || Array.isArray(cm)) return cm;
-  const edits = (cm as { edits?: unknown }).edits;
-  if (!Array.isArray(edits)) return cm;
-  const isThinkingEdit = (e: unknown) => typeof (e as { type?: unknown } | null)?.type === "string" && (e as { type: string }).type.startsWith("clear_thinking_");
-  if (!edits.some(isThinkingEdit)) return cm;
-  const kept = edits.filter((e) => !isThinkingEdit(e));
-  const { edits: _dropped, ...rest } = cm as Record<string, unknown>;
-  if (!kept.length && !Object.keys(rest).length) return undefined;
-  return kept.length ? { ...rest, edits: kept } : rest;
+function withoutClearThinking(out: MessagesBody, adjustments: string[]): void {
+  const cm = out.context_management as { edits?: unknown } | undefined;
+  if (!cm || typeof cm !== "object" || !Array.isArray(cm.edits)) return;
+  const clears = (e: unknown) => typeof (e as { type?: unknown })?.type === "string" && (e as { type: string }).type.startsWith("clear_thinking_");
+  const removed = cm.edits.filter(clears);
+  if (removed.length === 0) return;
+  const edits = cm.edits.filter((e) => !clears(e));
+  if (edits.length) out.context_management = { ...cm, edits };
+  else delete out.context_management;
+  adjustments.push(`context_management edit ${removed.map((e) => (e as { type: string }).type).join(", ")} removed: the API takes it only with thinking on`);
 }

@@ -127,22 +127,18 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
     checkStopSequences(body.stop_sequences) ??
     checkMetadata(body.metadata) ??
     checkCacheControl(body) ??
-    checkSentThinking(body, entry, headers) ??
-    checkThinkingEdits(body, entry)
+    checkContextManagement(body, entry) ??
+    checkSentThinking(body, entry, headers)
   );
 }
 
-/**
- * context_management's clear_thinking edit manages thinking blocks: with
- * thinking off it is a 400, in the API's words (Claude Code sends it with its
- * thinking on; a gateway that turns the thinking off must take it out).
- */
-function checkThinkingEdits(body: Obj, entry: CatalogEntry): AppError | null {
+/** An edit that clears thinking blocks (`clear_thinking_20251015`, sent by Claude Code on every call) needs thinking on. */
+function checkContextManagement(body: Obj, entry: CatalogEntry): AppError | null {
   const cm = body.context_management;
-  const edits = isObj(cm) && Array.isArray(cm.edits) ? (cm.edits as unknown[]) : [];
-  const edit = edits.find((e) => isObj(e) && typeof e.type === "string" && e.type.startsWith("clear_thinking_")) as Obj | undefined;
-  if (!edit || effectiveThinking(body, entry).on) return null;
-  return badRequest(`\`${String(edit.type)}\` strategy requires \`thinking\` to be enabled or adaptive`);
+  if (!isObj(cm) || !Array.isArray(cm.edits)) return null;
+  const clear = (cm.edits as unknown[]).find((e) => isObj(e) && typeof e.type === "string" && e.type.startsWith("clear_thinking_")) as Obj | undefined;
+  if (!clear || effectiveThinking(body, entry).on) return null;
+  return badRequest(`\`${String(clear.type)}\` strategy requires \`thinking\` to be enabled or adaptive`);
 }
 
 /**

@@ -279,7 +279,7 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
       expect(data.content.some((b) => b.type === "text")).toBe(true);
       const rec = await stored(response.headers.get("thinkgate-request-id")!);
       expect(rec.thinkingConfig?.thinking).toEqual({ type: "disabled" });
-      expect(rec.adjustments.join("\n")).toMatch(/clear_thinking edit removed/);
+      expect(rec.adjustments.join("\n")).toMatch(/clear_thinking_20251015 removed/);
     });
 
     it("cap: the client's thinking is kept but never above the cap", async () => {
