@@ -164,6 +164,23 @@ describe("threads", () => {
     expect(none.threadKey).not.toBe(a.threadKey);
   });
 
+  it("recognises the conversation that opens with the summary of a compacted session, and keeps the session's key across it", async () => {
+    const summary = "This session is being continued from a previous conversation that ran out of context. The summary below covers the earlier portion of the conversation.\n\nSummary: …";
+    const before = opening("claude-sonnet-4-6", session("s-1"));
+    const [plain, auto, manual, other] = await Promise.all([
+      conversationShape(before, "k"),
+      // The automatic compaction puts a reminder first; /compact sends the summary as a string.
+      conversationShape({ ...before, messages: [{ role: "user", content: [{ type: "text", text: "<system-reminder>\nToday's date is 2026-12-07.\n</system-reminder>\n" }, { type: "text", text: summary }] }] }, "k"),
+      conversationShape({ ...before, messages: [{ role: "user", content: summary }, { role: "user", content: "Now say it in one line." }] }, "k"),
+      conversationShape({ ...before, metadata: { user_id: session("s-2") } }, "k"),
+    ]);
+    expect([plain.resumesCompaction, auto.resumesCompaction, manual.resumesCompaction]).toEqual([false, true, true]);
+    expect(auto.threadKey).not.toBe(plain.threadKey);
+    expect(new Set([plain.sessionKey, auto.sessionKey, manual.sessionKey]).size).toBe(1);
+    expect(other.sessionKey).not.toBe(plain.sessionKey);
+    expect((await conversationShape(opening("claude-sonnet-4-6"), "k")).sessionKey).toBe("");
+  });
+
   it("reads the session id of Claude Code's metadata, in its JSON form and its older one", () => {
     expect(clientSession({ user_id: session("4fc0f5b3-c231-4125-b65a-390430b4c62e") })).toBe("4fc0f5b3-c231-4125-b65a-390430b4c62e");
     expect(clientSession({ user_id: "user_9f2c_account_7d1e_session_4fc0f5b3-c231-4125-b65a-390430b4c62e" })).toBe("4fc0f5b3-c231-4125-b65a-390430b4c62e");
