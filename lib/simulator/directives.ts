@@ -26,6 +26,8 @@ export interface Directives {
    * 1,024 thinking tokens (0: solved without thinking). See calibration.ts.
    */
   difficulty?: number;
+  /** `parallel=N` (2–8): a turn that calls a tool calls N at once, as models do when they can (several reads, several lookups). */
+  parallel?: number;
 }
 
 export const FAULT_HEADER = "x-thinkgate-sim-fault";
@@ -76,8 +78,12 @@ export function readDirectives(text: string): Directives | AppError {
       const n = /^\d{1,2}$/.test(value!) ? Number(value) : NaN;
       if (!(n >= 0 && n <= 64)) return badRequest(`[[sim:difficulty]]: "${value}" is not a whole number from 0 to 64`);
       out.difficulty = n;
+    } else if (key === "parallel") {
+      const n = /^\d$/.test(value!) ? Number(value) : NaN;
+      if (!(n >= 2 && n <= 8)) return badRequest(`[[sim:parallel]]: "${value}" is not a whole number from 2 to 8`);
+      out.parallel = n;
     } else {
-      return badRequest(`[[sim:${key}]]: unknown simulator directive; expected fault, answer, confidence or difficulty`);
+      return badRequest(`[[sim:${key}]]: unknown simulator directive; expected fault, answer, confidence, difficulty or parallel`);
     }
   }
   return out;
@@ -158,6 +164,10 @@ spends the whole budget. The calibration lab's example set uses it.
 - **Tools**: with \`tools\`, the answer is a \`tool_use\` when \`tool_choice\` forces
   one or the last user message names a tool (\`get_weather\` or "get weather");
   a last user message with a \`tool_result\` is answered in text.
+  \`[[sim:parallel=N]]\` (2–8) makes such a turn call N tools at once (the
+  named one first, then the request's other tools in turn, repeating if
+  there are fewer), as a model does with several reads or lookups; not when
+  \`tool_choice\` sets \`disable_parallel_tool_use\`.
 - **Prompt caching**: a \`cache_control\` breakpoint on a prefix of at least
   1,024 tokens (about 4,096 characters) is written on first sight and read
   while its TTL (5 m or 1 h) lasts.

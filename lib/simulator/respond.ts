@@ -147,6 +147,19 @@ function chooseTool(body: Obj, prompt: string): Obj | undefined {
   return tc?.type === "any" ? tools[0] : undefined;
 }
 
+/**
+ * The tools one turn calls: the chosen one, and with \`[[sim:parallel=N]]\`
+ * N in all (the request's other client tools in turn, repeating when there
+ * are fewer), unless tool_choice names one tool or disables parallel use.
+ */
+function parallelCalls(body: Obj, chosen: Obj, n: number | undefined): Obj[] {
+  const tc = isObj(body.tool_choice) ? body.tool_choice : undefined;
+  if (!n || tc?.type === "tool" || tc?.disable_parallel_tool_use === true) return [chosen];
+  const tools = (body.tools as unknown[]).filter((t): t is Obj => isObj(t) && typeof t.name === "string" && serverToolOf(t) === null);
+  const from = tools.indexOf(chosen);
+  return Array.from({ length: n }, (_, i) => tools[(from + i) % tools.length]!);
+}
+
 /** The server tool a tool definition declares (web_search_20250305, web_fetch_20250910, …), or null for a client tool. */
 function serverToolOf(t: Obj): "web_search" | "web_fetch" | null {
   const type = typeof t.type === "string" ? t.type : "";
@@ -304,9 +317,11 @@ export async function simulateMessage(body: Obj, entry: CatalogEntry, directives
       content.push(textBlock(preface));
       outputTokens += estimateTokens(preface);
     }
-    const input = sampleInput(tool.input_schema, facts, rng);
-    content.push({ type: "tool_use", id: `toolu_01${uniqueIds.base62(22)}`, name: String(tool.name), input, caller: { type: "direct" } });
-    outputTokens += estimateTokens(String(tool.name)) + estimateTokens(JSON.stringify(input));
+    for (const t of parallelCalls(body, tool, directives.parallel)) {
+      const input = sampleInput(t.input_schema, facts, rng);
+      content.push({ type: "tool_use", id: `toolu_01${uniqueIds.base62(22)}`, name: String(t.name), input, caller: { type: "direct" } });
+      outputTokens += estimateTokens(String(t.name)) + estimateTokens(JSON.stringify(input));
+    }
     stopReason = "tool_use";
     return finish(outputTokens);
   }

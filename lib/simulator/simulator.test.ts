@@ -309,6 +309,20 @@ describe("simulator: SSE", () => {
 describe("simulator: tools", () => {
   const tools = [{ name: "search_docs", input_schema: { type: "object", properties: { query: { type: "string" } }, required: ["query"] } }];
 
+  it("calls N tools in one turn with [[sim:parallel=N]], the named one first, streamed as it answers; one when parallel use is disabled", async () => {
+    const two = [...tools, { name: "read_file", input_schema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } }];
+    const b = ask("Use read_file on the notes, and search the docs too. [[sim:parallel=3]]", { tools: two });
+    const json = await message(b);
+    expect(json.stop_reason).toBe("tool_use");
+    const calls = json.content.filter((c) => c.type === "tool_use") as { id: string; name: string }[];
+    expect(calls.map((c) => c.name)).toEqual(["read_file", "search_docs", "read_file"]);
+    expect(new Set(calls.map((c) => c.id)).size).toBe(3);
+    expect(sansIds(accumulate((await stream(b)).frames))).toEqual(sansIds(json));
+    const serial = await message({ ...b, tool_choice: { type: "auto", disable_parallel_tool_use: true } });
+    expect(serial.content.filter((c) => c.type === "tool_use")).toHaveLength(1);
+    expect((await create(ask("Use read_file. [[sim:parallel=9]]", { tools: two }))).res.status).toBe(400);
+  });
+
   it("calls a tool when forced, without thinking first (§1.10)", async () => {
     const m = await message(ask("Anything about retention policies?", { tools, tool_choice: { type: "any" } }));
     expect(m.content.map((b) => b.type)).toEqual(["tool_use"]);

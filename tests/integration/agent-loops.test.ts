@@ -143,6 +143,31 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
     loops.push({ name: "model switched mid-turn", ids: [first.response.headers.get("thinkgate-request-id")!, rec2.id] });
   });
 
+  it("parallel tool calls on a reasoning route: all their results go back in one turn, kept on the loop's configuration, and the thread lists every call and result", async () => {
+    const client = sdk(keys.honour);
+    const clockTool: Tool = { name: "get_time", description: "Local time in a city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
+    const messages: MessageParam[] = [{ role: "user", content: "Plan a walk in Porto and Lisbon: use get_weather and get_time for each city first. [[sim:parallel=4]]" }];
+    const opts = { headers: { "thinkgate-tier": "reasoning" } };
+    const first = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 4096, tools: [weatherTool, clockTool], messages }, opts).withResponse();
+    expect(first.data.stop_reason).toBe("tool_use");
+    const calls = first.data.content.filter((b) => b.type === "tool_use") as { id: string; name: string }[];
+    expect(calls).toHaveLength(4);
+    messages.push({ role: "assistant", content: first.data.content });
+    messages.push({ role: "user", content: calls.map((c, i) => ({ type: "tool_result" as const, tool_use_id: c.id, content: `result ${i}` })) });
+    const second = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 4096, tools: [weatherTool, clockTool], messages }).withResponse();
+    expect(second.response.status).toBe(200);
+    expect(second.data.stop_reason).toBe("end_turn");
+    const [r1, r2] = await Promise.all([first, second].map((r) => stored(r.response.headers.get("thinkgate-request-id")!)));
+    expect(r1!.tier).toBe("reasoning");
+    expect(r2).toMatchObject({ stage: "pinned", servedModel: r1!.servedModel, thinkingConfig: r1!.thinkingConfig });
+    const thread = (await (await fetch(`${server.url}/api/traces/${r2!.id}/thread`, { headers: { "x-api-key": server.adminKey } })).json()) as { calls: number; turns: unknown };
+    expect(thread.calls).toBe(2);
+    const shown = JSON.stringify(thread.turns);
+    for (const c of calls) expect(shown).toContain(c.id);
+    for (let i = 0; i < calls.length; i++) expect(shown).toContain(`result ${i}`);
+    loops.push({ name: "parallel tool calls", ids: [r1!.id, r2!.id] });
+  });
+
   it("two sessions that open with the same words each keep their own first call's configuration through their tool loop", async () => {
     const client = sdk(keys.honour);
     const opening: MessageParam[] = [{ role: "user", content: "Use get_weather for Porto and tell me whether to take an umbrella." }];
