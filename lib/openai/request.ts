@@ -494,20 +494,36 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
     }));
   }
   const choice = req.tool_choice;
-  // parallel_tool_calls speaks of tool calls: with no tools it asks nothing. Clients set it once for every call
-  // (the OpenAI Agents SDK does), and as a tool_choice of its own it was refused ("tool_choice may only be specified while providing tools").
-  const serial = req.parallel_tool_calls === false && !!req.tools?.length;
-  // "auto" and "none" with no tools ask nothing either; a choice of a tool with none given stays, and is refused.
-  if ((choice !== undefined && (req.tools?.length || (choice !== "auto" && choice !== "none"))) || serial) {
-    const base =
-      choice === undefined || choice === "auto"
-        ? { type: "auto" }
-        : choice === "none"
-          ? { type: "none" }
-          : choice === "required"
-            ? { type: "any" }
-            : { type: "tool", name: choice.function.name };
-    body.tool_choice = serial && base.type !== "none" ? { ...base, disable_parallel_tool_use: true } : base;
-  }
+  const toolChoice = messagesToolChoice(choice === undefined || typeof choice === "string" ? choice : { name: choice.function.name }, req.parallel_tool_calls, !!req.tools?.length);
+  if (toolChoice) body.tool_choice = toolChoice;
   return body;
+}
+
+/**
+ * The Messages API's tool_choice for an OpenAI request's tool_choice (a mode,
+ * or the name of the one tool to call) and parallel_tool_calls, on both
+ * OpenAI endpoints; undefined when they ask nothing.
+ *  - parallel_tool_calls speaks of tool calls: with no tools it asks nothing.
+ *    Clients set it once for every call (the OpenAI Agents SDK does), and as a
+ *    tool_choice of its own it was refused ("tool_choice may only be
+ *    specified while providing tools").
+ *  - "auto" and "none" with no tools ask nothing either; a choice of a tool
+ *    with none given stays, and is refused.
+ */
+export function messagesToolChoice(
+  choice: "auto" | "none" | "required" | { name: string } | undefined,
+  parallel: boolean | null | undefined,
+  hasTools: boolean,
+): MessagesBody["tool_choice"] | undefined {
+  const serial = parallel === false && hasTools;
+  if (!((choice !== undefined && (hasTools || (choice !== "auto" && choice !== "none"))) || serial)) return undefined;
+  const base =
+    choice === undefined || choice === "auto"
+      ? { type: "auto" as const }
+      : choice === "none"
+        ? { type: "none" as const }
+        : choice === "required"
+          ? { type: "any" as const }
+          : { type: "tool" as const, name: choice.name };
+  return serial && base.type !== "none" ? { ...base, disable_parallel_tool_use: true } : base;
 }

@@ -28,7 +28,7 @@ import { listOnly } from "../api/list-schema";
 import { MAX_TOKENS_LIMIT } from "../gateway/body";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
-import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, parseArguments, REASONING_EFFORTS, toParamError, withoutNullFields } from "./request";
+import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, messagesToolChoice, parseArguments, REASONING_EFFORTS, toParamError, withoutNullFields } from "./request";
 
 const ENDPOINT = "Responses";
 
@@ -362,19 +362,7 @@ export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promis
     }));
   }
   const choice = req.tool_choice;
-  // With no tools, parallel_tool_calls asks nothing (lib/openai/request.ts says why it is not a tool_choice then).
-  const serial = req.parallel_tool_calls === false && !!req.tools?.length;
-  // "auto" and "none" with no tools ask nothing either; a choice of a tool with none given stays, and is refused.
-  if ((choice !== undefined && (req.tools?.length || (choice !== "auto" && choice !== "none"))) || serial) {
-    const base =
-      choice === undefined || choice === "auto"
-        ? { type: "auto" }
-        : choice === "none"
-          ? { type: "none" }
-          : choice === "required"
-            ? { type: "any" }
-            : { type: "tool", name: choice.name };
-    body.tool_choice = serial && base.type !== "none" ? { ...base, disable_parallel_tool_use: true } : base;
-  }
+  const toolChoice = messagesToolChoice(choice === undefined || typeof choice === "string" ? choice : { name: choice.name }, req.parallel_tool_calls, !!req.tools?.length);
+  if (toolChoice) body.tool_choice = toolChoice;
   return body;
 }
