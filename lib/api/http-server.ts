@@ -57,6 +57,13 @@ function rawErrorResponse(status: number, reason: string, err: AppError, id = ne
   );
 }
 
+/** A request refused before it reaches a route: an invalid_request_error in the API's shape, and the connection closed after it (its body is not read). */
+function answerAndClose(res: ServerResponse, status: number, message: string): void {
+  const id = newRequestId();
+  const body = errorBody("invalid_request_error", message, id);
+  res.writeHead(status, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
+}
+
 /**
  * A request Node could not read as HTTP, or whose headers did not arrive in
  * time, answered in the API's error shape like every other error (Node's own
@@ -150,11 +157,7 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
       requireHostHeader: false,
     },
     (req, res) => {
-      if (req.headers.host === undefined && (req.httpVersionMajor > 1 || req.httpVersionMinor >= 1)) {
-        const id = newRequestId();
-        const body = errorBody("invalid_request_error", "the request has no Host header, which HTTP/1.1 requires", id);
-        return void res.writeHead(400, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
-      }
+      if (req.headers.host === undefined && (req.httpVersionMajor > 1 || req.httpVersionMinor >= 1)) return answerAndClose(res, 400, "the request has no Host header, which HTTP/1.1 requires");
       if (draining.has(server)) {
         // A request that reached a connection already ended after the response
         // before it (the client sent it before our end arrived): no answer can
@@ -181,11 +184,9 @@ export function createHttpServer(timeouts: RequestTimeouts, listener: http.Reque
   );
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, timeouts.headersMs));
   // An Expect other than 100-continue: Node's own 417 is a bare status line, left the body unread on a connection kept open.
-  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
-    const id = newRequestId();
-    const body = errorBody("invalid_request_error", `Expect: ${JSON.stringify(String(req.headers.expect).slice(0, 100))} is not supported (100-continue is)`, id);
-    res.writeHead(417, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
-  });
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) =>
+    answerAndClose(res, 417, `Expect: ${JSON.stringify(String(req.headers.expect).slice(0, 100))} is not supported (100-continue is)`),
+  );
   // Longer than the usual load-balancer idle timeout, so it closes idle connections first.
   server.keepAliveTimeout = 65_000;
   return server;
