@@ -130,8 +130,7 @@ function mentionAt(prompt: string, name: string): number {
  * "Read notes.txt" must pick Read, not a tool named in a reminder).
  */
 function chooseTool(body: Obj, prompt: string): Obj | undefined {
-  // Toolsets have no name of their own: the simulator calls only tools it can name. Server tools run upstream (serverTools).
-  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]).filter((t): t is Obj => isObj(t) && typeof t.name === "string" && serverToolOf(t) === null) : [];
+  const tools = clientTools(body);
   if (tools.length === 0) return undefined;
   const tc = isObj(body.tool_choice) ? body.tool_choice : undefined;
   if (tc?.type === "none") return undefined;
@@ -147,6 +146,11 @@ function chooseTool(body: Obj, prompt: string): Obj | undefined {
   return tc?.type === "any" ? tools[0] : undefined;
 }
 
+/** The tools the simulator can call: toolsets have no name of their own, and server tools run upstream (serverTools). */
+function clientTools(body: Obj): Obj[] {
+  return Array.isArray(body.tools) ? (body.tools as unknown[]).filter((t): t is Obj => isObj(t) && typeof t.name === "string" && serverToolOf(t) === null) : [];
+}
+
 /**
  * The tools one turn calls: the chosen one, and with \`[[sim:parallel=N]]\`
  * N in all (the request's other client tools in turn, repeating when there
@@ -155,7 +159,7 @@ function chooseTool(body: Obj, prompt: string): Obj | undefined {
 function parallelCalls(body: Obj, chosen: Obj, n: number | undefined): Obj[] {
   const tc = isObj(body.tool_choice) ? body.tool_choice : undefined;
   if (!n || tc?.type === "tool" || tc?.disable_parallel_tool_use === true) return [chosen];
-  const tools = (body.tools as unknown[]).filter((t): t is Obj => isObj(t) && typeof t.name === "string" && serverToolOf(t) === null);
+  const tools = clientTools(body);
   const from = tools.indexOf(chosen);
   return Array.from({ length: n }, (_, i) => tools[(from + i) % tools.length]!);
 }
