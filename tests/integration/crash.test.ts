@@ -22,7 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { queryDb } from "../support/db";
-import { eventually, freshDatabase, startServer, testDbKind, type TestServer } from "../support/server";
+import { eventually, freshDatabase, startServer, testDbKind, testServerEnv, type TestServer } from "../support/server";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PLANT = path.join(ROOT, "tests/fixtures/plant-process-errors.cjs");
@@ -108,20 +108,7 @@ describe.skipIf(process.platform !== "linux")(`npm start's supervisor (${testDbK
     let out = "";
     start = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        DATABASE_URL: db.url,
-        THINKGATE_BOOTSTRAP_KEY: key,
-        THINKGATE_NEXT: "off",
-        THINKGATE_SIM_LATENCY: "zero",
-        THINKGATE_SPOOL_DIR: spool,
-        THINKGATE_ROUTER_MODEL: path.join(os.tmpdir(), "thinkgate-no-router-model.json"),
-        ANTHROPIC_API_KEY: "",
-        ANTHROPIC_BASE_URL: "",
-        LOG_LEVEL: "warn",
-      },
+      env: testServerEnv({ databaseUrl: db.url, adminKey: key, spoolDir: spool, port }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     start.stdout!.on("data", (d: Buffer) => (out += d.toString()));

@@ -64,6 +64,30 @@ export interface StartOptions {
   nodeArgs?: string[];
 }
 
+/** The environment of a server under test: a port of its own, the simulator at zero latency, no pages, the shipped router model, every trace stored. */
+export function testServerEnv(opts: { databaseUrl: string; adminKey: string; spoolDir: string; port?: number }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...serverEnv(),
+    NODE_ENV: "production",
+    PORT: String(opts.port ?? 0),
+    HOST: "127.0.0.1",
+    DATABASE_URL: opts.databaseUrl,
+    THINKGATE_BOOTSTRAP_KEY: opts.adminKey,
+    THINKGATE_NEXT: "off",
+    THINKGATE_SIM_LATENCY: "zero",
+    // Always the shipped router model, whatever a developer installed in ./data.
+    THINKGATE_ROUTER_MODEL: path.join(os.tmpdir(), "thinkgate-no-router-model.json"),
+    THINKGATE_RECORDER_INTERVAL_MS: "10",
+    THINKGATE_SPOOL_DIR: opts.spoolDir,
+    // Store every thinking trace (the deployment default samples 10%); tests of sampling set their own rate.
+    THINKGATE_TRACE_SAMPLE_RATE: "1",
+    ANTHROPIC_API_KEY: "",
+    ANTHROPIC_BASE_URL: "",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  };
+}
+
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const kind = testDbKind();
   const fresh = opts.databaseUrl ? null : await freshDatabase(kind);
@@ -76,27 +100,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     cwd: ROOT,
     // THINKGATE_TEST_SERVER_ARGS adds node flags to the server under test, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes.
     execArgv: [...heapFlags(), "--enable-source-maps", ...(process.env.THINKGATE_TEST_SERVER_ARGS?.split(/\s+/).filter(Boolean) ?? []), ...(opts.nodeArgs ?? [])],
-    env: {
-      ...process.env,
-      ...serverEnv(),
-      NODE_ENV: "production",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      THINKGATE_BOOTSTRAP_KEY: adminKey,
-      THINKGATE_NEXT: "off",
-      THINKGATE_SIM_LATENCY: "zero",
-      // Always the shipped router model, whatever a developer installed in ./data.
-      THINKGATE_ROUTER_MODEL: path.join(os.tmpdir(), "thinkgate-no-router-model.json"),
-      THINKGATE_RECORDER_INTERVAL_MS: "10",
-      THINKGATE_SPOOL_DIR: spoolDir,
-      // Store every thinking trace (the deployment default samples 10%); tests of sampling set their own rate.
-      THINKGATE_TRACE_SAMPLE_RATE: "1",
-      ANTHROPIC_API_KEY: "",
-      ANTHROPIC_BASE_URL: "",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      ...opts.env,
-    },
+    env: { ...testServerEnv({ databaseUrl, adminKey, spoolDir }), ...opts.env },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
