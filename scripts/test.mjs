@@ -94,16 +94,20 @@ if (wants("e2e") && built) vitest("e2e tests in Chromium", "e2e", { NEXT_TELEMET
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
 for (const f of fs.readdirSync(summaryDir)) {
   const s = JSON.parse(fs.readFileSync(path.join(summaryDir, f), "utf8"));
   passed += s.passed;
   failed += s.failed;
   skipped += s.skipped;
+  failures.push(...(s.failures ?? []).map((line) => `${path.basename(f, ".json")}: ${line}`));
 }
 fs.rmSync(summaryDir, { recursive: true, force: true });
 const otherFailures = failedSteps.length && failed === 0 ? failedSteps.length : 0;
 // Where the suite's time goes, so a slow step is seen before CI's limit is.
 console.log(`\n${timings.join("\n")}`);
 if (failedSteps.length) console.log(`\nfailed steps: ${failedSteps.join(", ")}`);
+// Last, where a log cut to its tail keeps them.
+if (failures.length) console.log(`\nfailed tests:\n${failures.map((line) => `  ${line}`).join("\n")}`);
 console.log(`\n${passed} passed, ${failed + otherFailures} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failedSteps.length ? 1 : 0);
