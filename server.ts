@@ -33,6 +33,7 @@ import { startCluster, stopCluster } from "./lib/cluster";
 import { projectRoot } from "./lib/runtime/root";
 import { installProcessErrorHandlers } from "./lib/runtime/process-errors";
 import { startSimulatorUpstream } from "./lib/simulator/upstream";
+import { warmUp } from "./lib/runtime/warm-up";
 
 type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   }
   const upstream = upstreamStarting ? await upstreamStarting : null;
   if (upstream) callUpstreamAt(upstream.url);
+  await warmUp();
   // Calibration experiments run in the server process; this resumes any a stopped process left unfinished.
   // Off on every instance but one when several share a database (a start requeues the trials left running).
   if (process.env.THINKGATE_CALIBRATION_RUNNER !== "off") await startCalibration();
