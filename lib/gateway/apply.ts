@@ -59,7 +59,7 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
         ? { thinking: "off" }
         : {
             thinking: "on",
-            display: route.display,
+            display: keepsClientDisplay(body, model) ? "updates" : route.display,
             // The classifier's difficulty, when it decided, sets how much to think.
             ...((decision.budgetTier ?? route.budgetTier) ? { budgetTier: decision.budgetTier ?? route.budgetTier! } : {}),
             ...(route.budgetTokens ? { budgetTokens: route.budgetTokens } : {}),
@@ -124,6 +124,18 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
 
   const effort = out.output_config?.effort;
   return { body: out, model: out.model, thinking: out.thinking, effort: typeof effort === "string" ? effort : undefined, adjustments };
+}
+
+/**
+ * The client's display "updates" (Claude Code's, on the 5.5 models) is what
+ * its UI shows while the model works: kept when the request stays on the
+ * model the client named, which the client knows to take it. The route's
+ * "summarized" in its place showed the client the whole reasoning summary
+ * instead; on another model, the route's display stands (not every model
+ * takes "updates").
+ */
+function keepsClientDisplay(body: MessagesBody, model: string): boolean {
+  return model === body.model && body.thinking?.display === "updates";
 }
 
 /** Whether the model will think on this body: thinking on as sent, or omitted on a model that thinks by default. */

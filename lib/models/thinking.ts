@@ -8,9 +8,12 @@ import { EFFORTS, effortRank, isForcedToolChoice, type Effort } from "./catalog"
 
 export type { Effort } from "./catalog";
 export type BudgetTier = "simple" | "complex" | "maximum";
+/** "updates" (beta): only the progress updates between tool calls carry text (reference §1.3). */
+export type ThinkingDisplay = "summarized" | "omitted" | "updates";
+
 export type ThinkingIntent =
   | { thinking: "off" }
-  | { thinking: "on"; budgetTier?: BudgetTier; budgetTokens?: number; effort?: Effort; display: "summarized" | "omitted" };
+  | { thinking: "on"; budgetTier?: BudgetTier; budgetTokens?: number; effort?: Effort; display: ThinkingDisplay };
 
 export interface ThinkingPlan {
   /** The `thinking` body field to send, or undefined to omit it. */

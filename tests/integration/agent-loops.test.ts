@@ -307,6 +307,27 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
       expect(rec.adjustments.join("\n")).toMatch(/clear_thinking_20251015 removed/);
     });
 
+    it("decide: the client's display \"updates\" is kept on the model it named, so its UI still gets progress updates, not the reasoning summary", async () => {
+      // As Claude Code sends on the 5.5 models. The reasoning route names claude-opus-4-7, an older model of
+      // the same line, so the request stays on claude-opus-5-5, which the client knows takes "updates".
+      const { data, response } = await sdk(keys.decide, { "anthropic-beta": "thinking-display-updates-2026-08-18" })
+        .messages.create(
+          { ...explicit, model: "claude-opus-5-5", thinking: { type: "adaptive", display: "updates" } } as unknown as Anthropic.MessageCreateParamsNonStreaming,
+          { headers: { "thinkgate-task": "math" } },
+        )
+        .withResponse();
+      expect(response.headers.get("thinkgate-tier")).toBe("reasoning");
+      // What thinkgate decided is what the client sent.
+      expect(response.headers.get("thinkgate-client-thinking")).toBe("kept");
+      const rec = await stored(response.headers.get("thinkgate-request-id")!);
+      expect(rec.servedModel).toBe("claude-opus-5-5");
+      expect(rec.thinkingConfig?.thinking).toMatchObject({ type: "adaptive", display: "updates" });
+      // With "updates" the reasoning blocks come back without text (reference §1.3), as the client asked.
+      const thinking = data.content.filter((b) => b.type === "thinking");
+      expect(thinking.length).toBeGreaterThan(0);
+      expect(thinking.every((b) => b.type === "thinking" && b.thinking === "")).toBe(true);
+    });
+
     it("cap: the client's thinking is kept but never above the cap", async () => {
       const { response } = await sdk(keys.cap).messages.create(explicit, { headers: { "thinkgate-task": "summarize" } }).withResponse();
       expect(response.headers.get("thinkgate-client-thinking")).toBe("capped");
