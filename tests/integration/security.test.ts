@@ -6,6 +6,8 @@
  *    key), in the process's whole output at debug level, and in every row of
  *    every table (and the raw SQLite files);
  *  - gateway keys: a near miss is a 401, either header works;
+ *  - every API answer is marked as data (nosniff, never framed, a sandbox
+ *    CSP), so nothing it relays runs as this origin in a browser;
  *  - the body limit: a 413 in the API's shape, declared or streamed, and the
  *    connection is still usable; bytes that are not UTF-8 are a 400;
  *  - an ANTHROPIC_BASE_URL with credentials stops the start with a message
@@ -245,6 +247,27 @@ describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
       const res = await call("/api/v1/route", { method: "POST", body, key: near });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { type: string } }).error.type).toBe("authentication_error");
+    }
+  });
+
+  it("marks every API answer as data, not a page: no sniffing, no framing, nothing run if a browser opens it", async () => {
+    const answers = [
+      await call("/api/health", { key: null }),
+      await call("/api/keys", { key: null }),
+      await call("/api/no-such-endpoint"),
+      await call("/api/v1/messages", { method: "PUT", body: msg("x") }),
+      await call("/api/v1/messages", { method: "POST", body: msg("Headers of a stream.", { stream: true }) }),
+      await call("/v1/models"),
+      await call("/metrics"),
+      // A preflight's 204 has no body for call() to keep.
+      await fetch(`${server.url}/api/v1/messages`, { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "POST" } }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 401, 404, 405, 200, 200, 200, 204]);
+    for (const res of answers) {
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     }
   });
 
