@@ -417,6 +417,33 @@ describe(`sign-in and sessions (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
   });
 });
 
+describe("sign-in behind a trusted proxy (THINKGATE_TRUST_PROXY=true)", () => {
+  let proxied: TestServer;
+  beforeAll(async () => {
+    proxied = await startServer({ env: { THINKGATE_ADMIN_EMAIL: ADMIN.email, THINKGATE_ADMIN_PASSWORD: ADMIN.password, THINKGATE_TRUST_PROXY: "true" } });
+  });
+  afterAll(async () => {
+    await proxied?.stop();
+  });
+
+  // The proxy appends the address it saw; what comes before it is whatever the client sent.
+  const viaProxy = (sent: string, seen: string) => ({ "x-forwarded-for": `${sent}, ${seen}` });
+
+  it("counts guesses by the address the proxy saw, not one the client wrote in x-forwarded-for", async () => {
+    const port = Number(new URL(proxied.url).port);
+    const statuses: number[] = [];
+    // One email per guess, so only the per-address limit (20 free failures) can stop them.
+    for (let i = 0; i < 24; i++) {
+      const r = await rawPost(port, "/api/auth/login", viaProxy(`198.51.100.${i}`, "203.0.113.7"), { email: `spray-${i}@example.com`, password: "Summer2026!" });
+      statuses.push(r.status);
+    }
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses.slice(20)).toContain(429);
+    // Another client behind the same proxy is not held back by it.
+    expect((await rawPost(port, "/api/auth/login", viaProxy("198.51.100.1", "203.0.113.8"), ADMIN)).status).toBe(200);
+  });
+});
+
 describe("first-run setup without THINKGATE_ADMIN_EMAIL", () => {
   let fresh: TestServer;
   beforeAll(async () => {
