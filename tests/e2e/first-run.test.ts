@@ -42,8 +42,10 @@ describe("first run in Chromium", () => {
   it.each([WIDE, NARROW].map((v) => [v.width, v] as const))("shows the first-run page and the setup form at %i px", async (width, viewport) => {
     const { page, pageErrors } = await open(viewport);
     const res = await page.goto("/");
-    // Security headers on every page: never framed by another origin, no sniffing, no full URLs in the Referer.
-    expect(res?.headers()["content-security-policy"]).toBe("frame-ancestors 'none'");
+    // Security headers on every page: never framed by another origin, no sniffing, no full URLs in the Referer,
+    // no <base> or plugin an injected tag could bring, forms post only here, no handle to this window from another site's.
+    expect(res?.headers()["content-security-policy"]).toBe("frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'");
+    expect(res?.headers()["cross-origin-opener-policy"]).toBe("same-origin");
     expect(res?.headers()["x-frame-options"]).toBe("DENY");
     expect(res?.headers()["x-content-type-options"]).toBe("nosniff");
     expect(res?.headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
