@@ -20,11 +20,14 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function ExperimentView({ id, role }: { id: string; role: Role }) {
   const canRun = role === "editor" || role === "admin";
+  // The id comes from the address, decoded: encoded again, a link's "../../keys" stays one segment instead of
+  // sending this page's reads, and its POSTs with the CSRF header, to another endpoint.
+  const path = `/api/calibration/experiments/${encodeURIComponent(id)}`;
   const qc = useQueryClient();
   const key = ["calibration", "experiment", id];
   const q = useQuery({
     queryKey: key,
-    queryFn: ({ signal }) => apiFetch<ExperimentDetail>(`/api/calibration/experiments/${id}`, { signal }),
+    queryFn: ({ signal }) => apiFetch<ExperimentDetail>(path, { signal }),
     // Live progress while it runs.
     refetchInterval: (query) => {
       const s = query.state.data?.experiment.status;
@@ -32,7 +35,7 @@ export function ExperimentView({ id, role }: { id: string; role: Role }) {
     },
   });
   const action = useMutation({
-    mutationFn: (what: "cancel" | "resume") => apiFetch<ExperimentDetail>(`/api/calibration/experiments/${id}/${what}`, { method: "POST" }),
+    mutationFn: (what: "cancel" | "resume") => apiFetch<ExperimentDetail>(`${path}/${what}`, { method: "POST" }),
     onSuccess: (d) => qc.setQueryData(key, d),
   });
 
@@ -198,7 +201,7 @@ function ApplyPanel({ detail, canApply, onApplied }: { detail: ExperimentDetail;
   });
   const [routeId, setRouteId] = useState("");
   const apply = useMutation({
-    mutationFn: () => apiFetch<{ note: string; ruleVersion: number }>(`/api/calibration/experiments/${e.id}/apply`, { body: { routeId } }),
+    mutationFn: () => apiFetch<{ note: string; ruleVersion: number }>(`/api/calibration/experiments/${encodeURIComponent(e.id)}/apply`, { body: { routeId } }),
     onSuccess: onApplied,
   });
   // A route may name the model by its alias (claude-haiku-4-5) where the experiment used the dated id, or the other way round.

@@ -70,4 +70,23 @@ describe("calibration lab pages", () => {
     expect(routes.data.find((r) => r.id === "haiku-think")?.budgetTokens).toBe(8192);
     expect(admin.pageErrors).toEqual([]);
   }, 180_000);
+
+  it("keeps an experiment address's id to its own endpoint: a link to ..%2F..%2Fkeys reads no other API", async () => {
+    const { page } = admin;
+    const called: string[] = [];
+    const seen = (r: { url(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith("/api/")) called.push(u.pathname);
+    };
+    page.on("request", seen);
+    try {
+      await page.goto("/calibration/experiments/..%2F..%2Fkeys");
+      await page.waitForLoadState("networkidle");
+    } finally {
+      page.off("request", seen);
+    }
+    expect(called.filter((p) => p.startsWith("/api/keys"))).toEqual([]);
+    expect(called).toContain("/api/calibration/experiments/..%2F..%2Fkeys");
+    await page.getByText("Could not load the experiment").waitFor();
+  });
 });
