@@ -37,21 +37,7 @@ import {
   USER_ROLES,
   type UserRow,
 } from "./users";
-
-/**
- * The address login throttling counts by: the peer, or the proxy's
- * x-forwarded-for when the deployment says to trust it. Its last entry: the
- * proxy appends the address it saw to whatever the client sent, so the first
- * is the client's to choose, and a new one on each guess escaped the
- * per-address limit.
- */
-function clientAddress(req: ApiRequest): string {
-  if (process.env.THINKGATE_TRUST_PROXY === "true") {
-    const last = req.headers["x-forwarded-for"]?.split(",").at(-1)?.trim();
-    if (last) return last;
-  }
-  return req.remoteAddress ?? "unknown";
-}
+import { clientAddress } from "./client-address";
 
 /** Opens a session for the user: its row, and the cookies that carry it to this browser. */
 async function openBrowserSession(req: ApiRequest, user: UserRow): Promise<{ csrf: string; cookies: string[] }> {
