@@ -205,6 +205,6 @@ export const batchResults = relayedEndpoint(async (req, principal, requestId) =>
       "thinkgate-request-id": requestId,
     },
     // The items hang on thinkgate's id for the batch, not the upstream's.
-    stream: row ? relayResults(row.id, body) : body,
+    stream: row ? relayResults(row.id, row.scope, body) : body,
   };
 });

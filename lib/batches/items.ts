@@ -20,6 +20,7 @@
 import type { Caller } from "../api/wrap";
 import { newRequestId } from "../api/ids";
 import { applyDecision } from "../gateway/apply";
+import { hidesThinkingFor } from "../gateway/hidden-thinking";
 import { routeDecision, type Attempt } from "../gateway/messages";
 import { recordInput, type RecordInput } from "../gateway/record";
 import { routingConfig } from "../routing/config";
@@ -33,13 +34,21 @@ import type { BatchItem } from "./validate";
 /** A RecordInput without its outcome: what is known of an item before its result. */
 export type RecordSkeleton = Omit<RecordInput, "outcome">;
 
+/**
+ * What is stored of an item: its skeleton, and whether its answer holds back
+ * thinking the client did not ask for, as a Messages answer does
+ * (lib/gateway/hidden-thinking.ts): the results are read long after the
+ * create, whose body and headers decided it.
+ */
+export type StoredSkeleton = RecordSkeleton & { hidesThinking?: true };
+
 export interface RoutedItem {
   customId: string;
   /** The id its record will have. */
   requestId: string;
   /** The params sent upstream: the route applied. */
   params: MessagesBody;
-  skeleton: RecordSkeleton;
+  skeleton: StoredSkeleton;
 }
 
 export interface BatchCaller {
@@ -106,7 +115,8 @@ async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Snapshot, re
     applied,
   };
   const { outcome: _pending, ...skeleton } = recordInput(a, { status: "ok", httpStatus: 0, errorType: null, errorMessage: null, latencyMs: 0 });
-  return { customId: item.customId, requestId: a.requestId, params: applied.body, skeleton: redactSkeleton(skeleton, redact) };
+  const hides = hidesThinkingFor(c.headers, body, applied) ? { hidesThinking: true as const } : {};
+  return { customId: item.customId, requestId: a.requestId, params: applied.body, skeleton: { ...redactSkeleton(skeleton, redact), ...hides } };
 }
 
 /** The skeleton's client texts masked before it is stored; the record's build masks them again, which changes nothing. */

@@ -52,7 +52,7 @@ describe("relaying the results", () => {
     const started = performance.now();
     const out: string[] = [];
     // Lines that are not JSON are relayed and not recorded: no database is asked.
-    for await (const text of relayResults("msgbatch_x", body())) out.push(text);
+    for await (const text of relayResults("msgbatch_x", "key_x", body())) out.push(text);
     const ms = performance.now() - started;
     const whole = out.join("");
     expect(whole.length).toBe("not json\nx".length + pieces * piece.length + "\nlast".length);

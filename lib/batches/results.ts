@@ -14,7 +14,8 @@ import { ResponseObserver } from "../gateway/stream-observer";
 import type { Outcome, RecordInput } from "../recorder/build";
 import { logger } from "../observability/logger";
 import { turnBudget } from "../runtime/turns";
-import type { RecordSkeleton } from "./items";
+import { withoutThinking } from "../gateway/hidden-thinking";
+import type { StoredSkeleton } from "./items";
 
 interface ResultLine {
   custom_id?: unknown;
@@ -64,7 +65,8 @@ export function outcomeOf(line: ResultLine): Omit<Outcome, "latencyMs"> | null {
 }
 
 /** The item's full record: its skeleton and the result's outcome. */
-export function itemRecord(skeleton: RecordSkeleton, outcome: Omit<Outcome, "latencyMs">): RecordInput {
+export function itemRecord(stored: StoredSkeleton, outcome: Omit<Outcome, "latencyMs">): RecordInput {
+  const { hidesThinking: _shown, ...skeleton } = stored;
   const seen = outcome.observed;
   return {
     ...skeleton,
@@ -83,10 +85,13 @@ export function itemRecord(skeleton: RecordSkeleton, outcome: Omit<Outcome, "lat
  * Relays the upstream's result bytes, line by line, recording each complete
  * line's item before the line goes on (one database read per chunk of lines).
  * A line that is not JSON, or names no item of the batch, is relayed and
- * not recorded. `batchId` is thinkgate's id for the batch (BatchRow.id),
- * which its items hang on, not the upstream's.
+ * not recorded. The answer of an item whose thinking thinkgate added goes
+ * out without it, as a Messages answer would (hidden-thinking.ts), kept for
+ * the creator (`scope`) to continue the conversation. `batchId` is
+ * thinkgate's id for the batch (BatchRow.id), which its items hang on, not
+ * the upstream's.
  */
-export async function* relayResults(batchId: string, body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+export async function* relayResults(batchId: string, scope: string, body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   // The line begun and not ended yet, in the pieces it came in: only each new
   // piece is searched for a line end. Searched again whole at every chunk, a
@@ -104,15 +109,12 @@ export async function* relayResults(batchId: string, body: AsyncIterable<Uint8Ar
     const lines = rest.join("");
     rest = end + 1 < text.length ? [text.slice(end + 1)] : [];
     const started = performance.now();
-    await recordLines(batchId, lines);
-    yield lines;
+    const shown = await recordLines(batchId, scope, lines);
+    yield shown;
     await paced(performance.now() - started);
   }
   const last = rest.join("") + decoder.decode();
-  if (last) {
-    await recordLines(batchId, last);
-    yield last;
-  }
+  if (last) yield await recordLines(batchId, scope, last);
 }
 
 /**
@@ -128,21 +130,23 @@ function paced(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50)));
 }
 
-async function recordLines(batchId: string, text: string): Promise<void> {
+/** Records the items of `text`'s lines; returns the text to relay (the same text unless an answer's thinking was held back). */
+async function recordLines(batchId: string, scope: string, text: string): Promise<string> {
   // A chunk of results may hold thousands of lines: parsed and recorded a turn at a time.
   const turn = turnBudget();
-  const parsed = new Map<string, ResultLine>();
-  for (const line of text.split("\n")) {
+  const lines = text.split("\n");
+  const parsed = new Map<string, { line: ResultLine; at: number }>();
+  for (let at = 0; at < lines.length; at++) {
     await turn();
-    if (!line.trim()) continue;
+    if (!lines[at]!.trim()) continue;
     try {
-      const l = JSON.parse(line) as ResultLine;
-      if (typeof l.custom_id === "string") parsed.set(l.custom_id, l);
+      const l = JSON.parse(lines[at]!) as ResultLine;
+      if (typeof l.custom_id === "string") parsed.set(l.custom_id, { line: l, at });
     } catch {
       /* not JSON: relayed, not recorded */
     }
   }
-  if (!parsed.size) return;
+  if (!parsed.size) return text;
   let items: BatchItemRow[];
   try {
     // The answer's head is sent: a database that stops answering now would hold the rest of the download with it.
@@ -153,16 +157,26 @@ async function recordLines(batchId: string, text: string): Promise<void> {
   } catch (err) {
     // The client still gets its results; the records can be made by reading them again.
     logger.warn({ err: (err as Error).message, batchId }, "could not read a batch's items to record its results");
-    return;
+    return text;
   }
   // Each item's record has an id fixed when the batch was created, and the
   // recorder's insert skips ids it has: results read twice are recorded once.
   // Nothing is marked here: a write from this (the main) thread would wait on
   // SQLite's lock while the record thread inserts these very records.
+  let changed = false;
   for (const item of items) {
     await turn();
-    const outcome = outcomeOf(parsed.get(item.customId)!);
+    const { line, at } = parsed.get(item.customId)!;
+    const outcome = outcomeOf(line);
     if (!outcome) continue;
-    recorder().add(itemRecord(JSON.parse(item.skeleton) as RecordSkeleton, outcome));
+    const skeleton = JSON.parse(item.skeleton) as StoredSkeleton;
+    recorder().add(itemRecord(skeleton, outcome));
+    const message = line.result?.message as { content?: unknown } | undefined;
+    if (!skeleton.hidesThinking || line.result?.type !== "succeeded" || !message || !skeleton.applied) continue;
+    const shown = withoutThinking(message, scope, skeleton.applied.model);
+    if (shown === message) continue;
+    lines[at] = JSON.stringify({ ...line, result: { ...line.result, message: shown } });
+    changed = true;
   }
+  return changed ? lines.join("\n") : text;
 }

@@ -23,6 +23,7 @@
 import crypto from "node:crypto";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
+import { capabilities } from "./capabilities";
 import { encodeEvent, type SseFrame } from "./sse";
 import { heldThinking, type HeldBlock } from "./pins";
 
@@ -36,6 +37,14 @@ export function hidesThinking(body: MessagesBody, applied: { thinking?: Record<s
   if (opts.show || body.thinking !== undefined || opts.requestedThinksByDefault) return false;
   const t = applied.thinking?.type;
   return t === "adaptive" || t === "enabled" || t === "between_tools";
+}
+
+/** hidesThinking for a request as it came: its headers (thinkgate-thinking: show) and the model it named. */
+export function hidesThinkingFor(headers: Record<string, string | undefined>, body: MessagesBody, applied: { thinking?: Record<string, unknown> }): boolean {
+  return hidesThinking(body, applied, {
+    show: headers["thinkgate-thinking"]?.trim().toLowerCase() === "show",
+    requestedThinksByDefault: capabilities().peek(body.model).thinkingWhenOmitted === "on",
+  });
 }
 
 /**
@@ -69,18 +78,24 @@ export function putBack(content: Block[], held: HeldBlock[]): Block[] {
 
 /** Holds back a whole JSON answer's thinking; returns the body the client gets (unchanged when `strip` is false: kept only). */
 export function hideInMessage(text: string, scope: string, model: string, strip = true): string {
-  let msg: { content?: Block[] };
+  let msg: { content?: unknown };
   try {
     msg = JSON.parse(text);
   } catch {
     return text;
   }
-  if (!Array.isArray(msg.content)) return text;
-  const { visible, held } = holdBack(msg.content);
-  if (!held.length) return text;
+  const shown = withoutThinking(msg, scope, model);
+  return strip && shown !== msg ? JSON.stringify(shown) : text;
+}
+
+/** A parsed message with its thinking held back (kept for the next turn); the same object when it has none. */
+export function withoutThinking<M extends { content?: unknown }>(msg: M, scope: string, model: string): M {
+  if (!Array.isArray(msg.content)) return msg;
+  const { visible, held } = holdBack(msg.content as Block[]);
+  if (!held.length) return msg;
   const key = heldKey(scope, visible);
   if (key) heldThinking.put(key, model, held);
-  return strip ? JSON.stringify({ ...msg, content: visible }) : text;
+  return { ...msg, content: visible };
 }
 
 /**

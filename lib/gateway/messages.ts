@@ -19,8 +19,7 @@ import { applyDecision, type Applied } from "./apply";
 import { LARGE_BODY_BYTES } from "../api/body-limit";
 import { yieldToIo } from "../runtime/turns";
 import { parseMessagesBody } from "./body";
-import { capabilities } from "./capabilities";
-import { hideInMessage, hidesThinking, restoreHeld, StreamThinkingFilter } from "./hidden-thinking";
+import { hideInMessage, hidesThinkingFor, restoreHeld, StreamThinkingFilter } from "./hidden-thinking";
 import { checkForwardedThinking, clientThinkingOutcome, thinkingPolicyFor } from "./client-thinking";
 import { explicitThinking } from "../models/client-thinking";
 import { pinStore } from "./pins";
@@ -359,10 +358,7 @@ async function answerOrEscalate(req: ApiRequest, a: Attempt, snapshot: RoutingSn
 /** Whether the answer of the route that is answering holds its thinking back (lib/gateway/hidden-thinking.ts). */
 function hides(req: ApiRequest, a: Attempt): boolean {
   if (a.via !== "messages" || !a.body || !a.applied) return false;
-  return hidesThinking(a.body, a.applied, {
-    show: req.headers["thinkgate-thinking"]?.trim().toLowerCase() === "show",
-    requestedThinksByDefault: capabilities().peek(a.body.model).thinkingWhenOmitted === "on",
-  });
+  return hidesThinkingFor(req.headers, a.body, a.applied);
 }
 
 /** An OpenAI-endpoint answer with thinking on: its blocks are kept for the next turn (hidden-thinking.ts). */

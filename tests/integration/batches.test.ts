@@ -190,6 +190,39 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     expect(Number(count[0]!.n)).toBe(3);
   });
 
+  it("answers an item whose thinking thinkgate added without it, as a Messages answer is, unless the create asked to be shown it; a tool call so answered continues through Messages", async () => {
+    const client = await freshClient("hidden thinking");
+    const tools = [{ name: "get_weather", description: "Current weather for a city", input_schema: { type: "object" as const, properties: { city: { type: "string" } }, required: ["city"] } }];
+    const question = `${HARD} Use get_weather for Oslo first.`;
+    const reasoned = items[0]!.params;
+    const withTool = { ...reasoned, tools, messages: [{ role: "user" as const, content: question }] };
+    expect((await decisionFor(ownerKey, withTool)).tier).toBe("reasoning");
+    const hidden = await client.messages.batches.create({ requests: [{ custom_id: "answer", params: reasoned }, { custom_id: "tool", params: withTool }] });
+    const shown = await client.messages.batches.create({ requests: [{ custom_id: "answer", params: reasoned }] }, { headers: { "thinkgate-thinking": "show" } });
+    await Promise.all([ended(client, hidden.id), ended(client, shown.id)]);
+
+    const byId = new Map((await results(client, hidden.id)).map((l) => [l.custom_id, l.result]));
+    const answer = byId.get("answer")!;
+    const call = byId.get("tool")!;
+    if (answer.type !== "succeeded" || call.type !== "succeeded") throw new Error("expected two answers");
+    // The client sent no thinking: content[0] is the answer's text, as from the Messages endpoint, though the item was thought about.
+    expect(answer.message.content.map((b) => b.type)).toEqual(["text"]);
+    expect(answer.message.usage.output_tokens_details?.thinking_tokens ?? 0).toBeGreaterThan(0);
+    expect(call.message.content.map((b) => b.type)).not.toContain("thinking");
+    const [seen] = await results(client, shown.id);
+    if (seen?.result.type !== "succeeded") throw new Error("expected an answer");
+    expect(seen.result.message.content[0]!.type).toBe("thinking");
+
+    // The tool call's turn goes on through Messages as the client got it: thinkgate puts the held thinking back.
+    const use = call.message.content.find((b) => b.type === "tool_use")!;
+    const next = await client.messages.create({
+      ...withTool,
+      messages: [...withTool.messages, { role: "assistant", content: call.message.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: "4°C and snow" }] }],
+    });
+    expect(next.stop_reason).toBe("end_turn");
+    expect(next.content.map((b) => b.type)).not.toContain("thinking");
+  });
+
   it("shows a batch only to the key that created it (admins see all)", async () => {
     for (const call of [() => other.messages.batches.retrieve(batch.id), () => other.messages.batches.cancel(batch.id), () => other.messages.batches.delete(batch.id)]) {
       const err = await call().catch((x: unknown) => x);
