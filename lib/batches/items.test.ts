@@ -73,7 +73,8 @@ describe("routeItems", () => {
       ],
       tools: [{ name: "w", input_schema: { type: "object" } }],
     });
-    const [x] = await routeItems([continuation], caller(), snapshot);
+    // No database here: nothing was held back.
+    const [x] = await routeItems([continuation], caller(), snapshot, { getMany: async () => new Map() });
     expect(x!.skeleton.decision).toMatchObject({ stage: "pinned", routeId: null });
     expect(x!.params.model).toBe("claude-sonnet-4-6");
     expect(x!.skeleton.conversation?.toolResults).toEqual([{ toolUseId: "tu_1", content: "sunny", isError: false }]);

@@ -4,8 +4,9 @@
  * params: the same functions as the Messages path (routeDecision,
  * applyDecision). What a batch cannot have is left out and said so:
  *
- * - pins and held thinking: an item is one call, not a turn of a
- *   conversation thinkgate has seen, so no pin is looked up or written;
+ * - pins: an item is one call, not a turn of a conversation thinkgate
+ *   has seen, so no pin is looked up or written (thinking thinkgate held
+ *   back from an earlier answer is put back all the same);
  * - the LLM classifier stage: one upstream call per ambiguous item, made
  *   while the client waits for its batch to be accepted, for up to 100,000
  *   items; the local score decides;
@@ -20,7 +21,7 @@
 import type { Caller } from "../api/wrap";
 import { newRequestId } from "../api/ids";
 import { applyDecision } from "../gateway/apply";
-import { hidesThinkingFor } from "../gateway/hidden-thinking";
+import { hidesThinkingFor, restoredNote, restoreHeld, type HeldLookup } from "../gateway/hidden-thinking";
 import { routeDecision, type Attempt } from "../gateway/messages";
 import { recordInput, type RecordInput } from "../gateway/record";
 import { routingConfig } from "../routing/config";
@@ -69,38 +70,40 @@ type Snapshot = Awaited<ReturnType<typeof routingConfig>>["snapshot"];
 
 /**
  * Routes the items one by one, in order; `snapshot` is the routing
- * configuration in effect unless given (tests). A generator, so that the
+ * configuration in effect and `held` thinkgate's held thinking, unless given (tests). A generator, so that the
  * caller can turn each item into what it keeps (its upstream params, its
  * skeleton as JSON) and let the rest go: a 100,000-item batch's skeleton
  * objects all held at once took a few hundred megabytes of the heap.
  */
-export async function* routedItems(items: BatchItem[], c: BatchCaller, snapshot?: Snapshot): AsyncGenerator<RoutedItem> {
+export async function* routedItems(items: BatchItem[], c: BatchCaller, snapshot?: Snapshot, held?: HeldLookup): AsyncGenerator<RoutedItem> {
   snapshot ??= (await routingConfig()).snapshot;
   const redact = tracesSnapshot().redact;
   // A decision takes ~0.2-1 ms: routing a large batch in one go would hold every other request; a few milliseconds a turn.
   const turn = turnBudget();
   for (const item of items) {
     c.signal?.throwIfAborted();
-    yield await routeItem(item, c, snapshot, redact);
+    yield await routeItem(item, c, snapshot, redact, held);
     await turn();
   }
 }
 
 /** Every item routed, in order. */
-export async function routeItems(items: BatchItem[], c: BatchCaller, snapshot?: Snapshot): Promise<RoutedItem[]> {
+export async function routeItems(items: BatchItem[], c: BatchCaller, snapshot?: Snapshot, held?: HeldLookup): Promise<RoutedItem[]> {
   const out: RoutedItem[] = [];
-  for await (const r of routedItems(items, c, snapshot)) out.push(r);
+  for await (const r of routedItems(items, c, snapshot, held)) out.push(r);
   return out;
 }
 
-async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Snapshot, redact: Redactor): Promise<RoutedItem> {
-  const body = item.params;
+async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Snapshot, redact: Redactor, held?: HeldLookup): Promise<RoutedItem> {
+  // An item may go on with an answer whose thinking was held back (a Messages or batch answer): put back, as for a Messages request.
+  const { body, restored } = await restoreHeld(item.params, c.scope, held);
   const routable = await toRoutable(body, c.headers, { scope: c.scope, apps: c.principal.apps });
   const decision = await routeDecision(body, routable, c.principal, snapshot, NO_PINS);
   const escalated = decision.escalation !== undefined;
   decision.escalation = undefined;
   const applied = applyDecision(body, decision);
   if (escalated) applied.adjustments.push(NO_ESCALATION);
+  if (restored) applied.adjustments.push(restoredNote(restored));
   const a: Attempt = {
     requestId: newRequestId(),
     createdAt: c.createdAt,

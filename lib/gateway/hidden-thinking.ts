@@ -98,13 +98,16 @@ export function withoutThinking<M extends { content?: unknown }>(msg: M, scope: 
   return { ...msg, content: visible };
 }
 
+/** Where held blocks are looked up: thinkgate's store (pins.ts), or a stand-in where there is no database. */
+export type HeldLookup = Pick<typeof heldThinking, "getMany">;
+
 /**
  * Puts thinkgate's held-back blocks into the assistant messages of a request
  * that come back without them. Only for a client that sends no thinking of
  * its own (one that does sees its blocks and echoes them). Returns a new body
  * when something was put back, and how many messages changed.
  */
-export async function restoreHeld(body: MessagesBody, scope: string): Promise<{ body: MessagesBody; restored: number }> {
+export async function restoreHeld(body: MessagesBody, scope: string, held: HeldLookup = heldThinking): Promise<{ body: MessagesBody; restored: number }> {
   if (body.thinking !== undefined) return { body, restored: 0 };
   const wanted: { i: number; key: string }[] = [];
   // A conversation may have up to 100,000 messages, each hashed here: in turns, so other requests are served meanwhile.
@@ -117,7 +120,7 @@ export async function restoreHeld(body: MessagesBody, scope: string): Promise<{ 
     await turn();
   }
   if (!wanted.length) return { body, restored: 0 };
-  const found = await heldThinking.getMany(wanted.map((w) => w.key));
+  const found = await held.getMany(wanted.map((w) => w.key));
   if (!found.size) return { body, restored: 0 };
   const messages = [...body.messages];
   let restored = 0;
@@ -130,6 +133,9 @@ export async function restoreHeld(body: MessagesBody, scope: string): Promise<{ 
   }
   return { body: { ...body, messages }, restored };
 }
+
+/** The record's note for a request whose earlier assistant messages got their held thinking back. */
+export const restoredNote = (n: number) => `thinking blocks thinkgate held back put back into ${n} earlier assistant message(s)`;
 
 /**
  * Filters a stream's frames for a client that must not see thinking: drops

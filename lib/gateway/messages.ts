@@ -19,7 +19,7 @@ import { applyDecision, type Applied } from "./apply";
 import { LARGE_BODY_BYTES } from "../api/body-limit";
 import { yieldToIo } from "../runtime/turns";
 import { parseMessagesBody } from "./body";
-import { hideInMessage, hidesThinkingFor, restoreHeld, StreamThinkingFilter } from "./hidden-thinking";
+import { hideInMessage, hidesThinkingFor, restoredNote, restoreHeld, StreamThinkingFilter } from "./hidden-thinking";
 import { checkForwardedThinking, clientThinkingOutcome, thinkingPolicyFor } from "./client-thinking";
 import { explicitThinking } from "../models/client-thinking";
 import { pinStore } from "./pins";
@@ -187,7 +187,7 @@ export async function handleMessages(req: ApiRequest, opts: CallOptions = {}): P
       : await routeDecision(a.body, a.routable, principal, snapshot, pinStore, llmStage(a, usdBudget(a, principal, snapshot)));
     a.hops.push(...classifierHop(a.decision.llm));
     a.applied = applyDecision(a.body, a.decision);
-    if (a.restored) a.applied.adjustments.push(`thinking blocks thinkgate held back put back into ${a.restored} earlier assistant message(s)`);
+    if (a.restored) a.applied.adjustments.push(restoredNote(a.restored));
     if (!internal) checkForwardedThinking(a.body, a.decision, a.applied, req.headers);
     // Key and app limits: may downgrade the decision or refuse with a 429 (lib/limits).
     await admit(a, principal, snapshot, req.headers);

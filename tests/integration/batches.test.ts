@@ -190,7 +190,7 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     expect(Number(count[0]!.n)).toBe(3);
   });
 
-  it("answers an item whose thinking thinkgate added without it, as a Messages answer is, unless the create asked to be shown it; a tool call so answered continues through Messages", async () => {
+  it("answers an item whose thinking thinkgate added without it, as a Messages answer is, unless the create asked to be shown it; a tool call so answered goes on through Messages or in a batch", async () => {
     const client = await freshClient("hidden thinking");
     const tools = [{ name: "get_weather", description: "Current weather for a city", input_schema: { type: "object" as const, properties: { city: { type: "string" } }, required: ["city"] } }];
     const question = `${HARD} Use get_weather for Oslo first.`;
@@ -213,14 +213,23 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     if (seen?.result.type !== "succeeded") throw new Error("expected an answer");
     expect(seen.result.message.content[0]!.type).toBe("thinking");
 
-    // The tool call's turn goes on through Messages as the client got it: thinkgate puts the held thinking back.
+    // The tool call's turn goes on as the client got it, through Messages or in a batch: thinkgate puts the held thinking back.
     const use = call.message.content.find((b) => b.type === "tool_use")!;
-    const next = await client.messages.create({
-      ...withTool,
-      messages: [...withTool.messages, { role: "assistant", content: call.message.content }, { role: "user", content: [{ type: "tool_result", tool_use_id: use.id, content: "4°C and snow" }] }],
-    });
+    const goOn = { ...withTool, messages: [...withTool.messages, { role: "assistant" as const, content: call.message.content }, { role: "user" as const, content: [{ type: "tool_result" as const, tool_use_id: use.id, content: "4°C and snow" }] }] };
+    const next = await client.messages.create(goOn);
     expect(next.stop_reason).toBe("end_turn");
     expect(next.content.map((b) => b.type)).not.toContain("thinking");
+    const later = await client.messages.batches.create({ requests: [{ custom_id: "go-on", params: goOn }] });
+    await ended(client, later.id);
+    expect((await results(client, later.id))[0]!.result.type).toBe("succeeded");
+    const [row] = await eventually(async () => {
+      const r = await queryDb<{ adjustments: string }>(
+        server,
+        `SELECT r."adjustments" FROM "RequestRecord" r JOIN "ApiKey" k ON k."id" = r."keyId" WHERE r."via" = 'batch' AND k."name" = 'hidden thinking' AND r."adjustments" LIKE '%put back%'`,
+      );
+      return r.length ? r : undefined;
+    });
+    expect(JSON.parse(row!.adjustments)).toContain("thinking blocks thinkgate held back put back into 1 earlier assistant message(s)");
   });
 
   it("shows a batch only to the key that created it (admins see all)", async () => {
