@@ -136,6 +136,25 @@ describe("routes and the requested model", () => {
     expect(applyDecision(continued, decision).body.thinking).toEqual({ type: "adaptive", display: "summarized" });
   });
 
+  it("never moves a forced tool_choice to a model that could only take it as auto, and turns thinking off for it where it stays", () => {
+    for (const type of ["any", "tool"]) {
+      const forced = { ...body("claude-sonnet-4-6"), tool_choice: { type, ...(type === "tool" ? { name: "extract" } : {}) } };
+      // Opus 5.5 thinks always and refuses a forced tool_choice with thinking.
+      const toOpus55 = applyDecision(forced, { ...decision, route: { ...reasoning, model: "claude-opus-5-5" } });
+      expect(toOpus55.model).toBe("claude-sonnet-4-6");
+      expect(toOpus55.body.tool_choice).toEqual(forced.tool_choice);
+      expect(toOpus55.body.thinking).toEqual({ type: "disabled" });
+      expect(toOpus55.adjustments.join("\n")).toMatch(new RegExp(`kept claude-sonnet-4-6: the request forces tool_choice "${type}"`));
+      // Sonnet 5.5 turns thinking off for it (between_tools), and Fable 5.2 takes it with adaptive thinking: moved as named.
+      expect(applyDecision(forced, { ...decision, route: { ...reasoning, model: "claude-sonnet-5-5" } }).model).toBe("claude-sonnet-5-5");
+      expect(applyDecision(forced, { ...decision, route: { ...reasoning, model: "claude-fable-5-2" } }).model).toBe("claude-fable-5-2");
+      // Asked of a model that cannot take it either, the route's model stays and the choice becomes auto.
+      const fromFable51 = applyDecision({ ...body("claude-fable-5-1"), tool_choice: { type: "any" } }, { ...decision, route: { ...reasoning, model: "claude-opus-5-5" } });
+      expect(fromFable51.model).toBe("claude-opus-5-5");
+      expect(fromFable51.body.tool_choice).toEqual({ type: "auto" });
+    }
+  });
+
   it("applies the named model to an older one or another line", () => {
     expect(applyDecision(body("claude-opus-4-6"), decision).model).toBe("claude-opus-4-7");
     expect(applyDecision(body("claude-sonnet-5"), decision).model).toBe("claude-opus-4-7");

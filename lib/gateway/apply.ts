@@ -5,9 +5,9 @@
  * would break the new configuration) sampling parameters change, and every
  * change is noted.
  */
-import { modelInfo, newerOfSameLine } from "../models/catalog";
+import { isForcedToolChoice, modelInfo, newerOfSameLine } from "../models/catalog";
 import { capThinking, isEffort } from "../models/client-thinking";
-import { planThinking, type ThinkingIntent } from "../models/thinking";
+import { planThinking, takesForcedToolChoice, type ThinkingIntent } from "../models/thinking";
 import type { Decision } from "../routing/types";
 import { endsWithPrefill, type MessagesBody } from "../routing/request";
 import { capabilities } from "./capabilities";
@@ -50,9 +50,16 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
     // A prefill is not moved to a model that refuses prefills (the 5.5 models).
     const prefill = endsWithPrefill(body.messages);
     const keepPrefill = route.model !== "*" && !decision.keepModel && !keepNewer && prefill && modelInfo(route.model)?.prefill === false;
-    const model = route.model === "*" || decision.keepModel || keepNewer || keepPrefill ? body.model : route.model;
+    // Nor is a forced tool_choice moved to a model that could only answer it as "auto": the client's tool call
+    // (often its structured output, as LangChain's withStructuredOutput asks for it) might not come.
+    const toolChoice = body.tool_choice as { type: string } | undefined;
+    const keepForced =
+      route.model !== "*" && !decision.keepModel && !keepNewer && !keepPrefill && isForcedToolChoice(toolChoice) &&
+      !takesForcedToolChoice(capabilities().peek(route.model)) && takesForcedToolChoice(capabilities().peek(body.model));
+    const model = route.model === "*" || decision.keepModel || keepNewer || keepPrefill || keepForced ? body.model : route.model;
     if (keepNewer) adjustments.push(`kept ${body.model}: route "${route.id}" names ${route.model}, an older model of the same line`);
     if (keepPrefill) adjustments.push(`kept ${body.model}: the request ends with an assistant prefill, which ${route.model} (route "${route.id}") does not support`);
+    if (keepForced) adjustments.push(`kept ${body.model}: the request forces tool_choice "${toolChoice!.type}", which ${route.model} (route "${route.id}") takes only as "auto" with its thinking`);
     out.model = model;
     const intent: ThinkingIntent =
       route.thinking === "off"
@@ -71,7 +78,7 @@ export function applyDecision(body: MessagesBody, decision: Decision): Applied {
       caps: capabilities().peek(model),
       intent,
       maxTokens,
-      toolChoice: body.tool_choice as { type: string } | undefined,
+      toolChoice,
       prefill,
       ...(body.thinking === undefined ? { answerTokens: body.max_tokens } : {}),
     });

@@ -130,6 +130,16 @@ function canTurnOff(caps: ResolvedCapabilities): boolean {
   return types.disabled.supported || types.between_tools.supported;
 }
 
+/**
+ * Whether a model answers a forced tool_choice as a forced one: not where it
+ * refuses one with thinking and cannot turn thinking off (Opus 5.5,
+ * Fable/Mythos 5.1), where the choice must become "auto" and the tool call
+ * may not come. Unknown capabilities: yes (the request goes as sent).
+ */
+export function takesForcedToolChoice(caps: ResolvedCapabilities): boolean {
+  return !caps.capabilities || canTurnOff(caps) || !caps.rules.rejectsForcedToolChoiceWithThinking;
+}
+
 function planOn(args: Args, intent: Extract<ThinkingIntent, { thinking: "on" }>, plan: ThinkingPlan): ThinkingPlan {
   const { model, caps, toolChoice } = args;
   const types = caps.capabilities!.thinking.types;

@@ -145,6 +145,30 @@ describe("LangChain JS (@langchain/anthropic) through thinkgate", () => {
   });
 });
 
+describe("LangChain JS (@langchain/anthropic) on a route whose model thinks always", () => {
+  const chat = (opts: ConstructorParameters<typeof ChatAnthropic>[0] = {}) =>
+    new ChatAnthropic({ model: "claude-sonnet-4-6", apiKey: server.adminKey, anthropicApiUrl: server.baseURL, maxRetries: 0, ...opts });
+  const admin = (method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}${path}`, { method, headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+
+  it("withStructuredOutput (a forced tool call) stays on the requested model, which can honour it, and the object comes", async () => {
+    // Opus 5.5 cannot turn thinking off and refuses a forced tool_choice with thinking: there the call could only be "auto".
+    expect((await admin("PUT", "/api/routes/always-thinks", { name: "Always thinks", tier: "reasoning", model: "claude-opus-5-5", thinking: "on", budgetTokens: 8192 })).ok).toBe(true);
+    const { rules } = (await (await admin("GET", "/api/rules")).json()) as { rules: unknown[] };
+    const extraction = { id: "extraction", name: "extraction", when: { tasks: ["extract"] }, then: { routeId: "always-thinks" } };
+    expect((await admin("POST", "/api/rules", { rules: [extraction, ...rules], note: "extraction thinks" })).ok).toBe(true);
+    const prompt = "List the steps to prove that the square root of 2 is irrational.";
+    const route = await fetch(`${server.baseURL}/v1/route`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json", "thinkgate-task": "extract" }, body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 2000, messages: [{ role: "user", content: prompt }] }) });
+    expect(((await route.json()) as { route: { id: string } }).route.id).toBe("always-thinks");
+    const Steps = z.object({ steps: z.array(z.string()).min(1) });
+    const { raw, parsed } = await chat({ maxTokens: 2000, clientOptions: { defaultHeaders: { "thinkgate-task": "extract" } } })
+      .withStructuredOutput(Steps, { includeRaw: true })
+      .invoke(prompt);
+    expect(Steps.parse(parsed)).toEqual(parsed);
+    expect((raw as AIMessage).response_metadata.model).toBe("claude-sonnet-4-6");
+  });
+});
+
 describe("LangChain JS (@langchain/openai) through thinkgate's OpenAI-compatible endpoint", () => {
   const chat = () => new ChatOpenAI({ model: "claude-sonnet-4-6", apiKey: server.adminKey, configuration: { baseURL: `${server.baseURL}/v1` }, maxRetries: 0 });
 
