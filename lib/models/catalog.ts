@@ -329,6 +329,11 @@ export function sameModel(a: string, b: string): boolean {
  */
 const BINDS_THINKING = new Set(["claude-fable-5-1", "claude-mythos-5-1", "claude-fable-5-2", "claude-mythos-5-2", "claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"]);
 
+/** Whether `model` refuses a forced tool_choice while it thinks (ThinkingRules); false for a model the catalog does not know. */
+export function refusesForcedToolWithThinking(model: string): boolean {
+  return modelInfo(model)?.rules.rejectsForcedToolChoiceWithThinking ?? false;
+}
+
 export function bindsThinking(model: string): boolean {
   const e = modelInfo(model);
   return !!e && BINDS_THINKING.has(e.id);

@@ -12,7 +12,7 @@ import type { EscalationPolicy } from "./escalation";
 import type { LimitPolicy } from "../limits/policy";
 import type { ThinkingPolicy } from "../models/client-thinking";
 import type { LlmClassifierConfig, LlmOutcome } from "./llm-classifier";
-import { bindsThinking } from "../models/catalog";
+import { bindsThinking, refusesForcedToolWithThinking } from "../models/catalog";
 import type { BudgetTier, Decision, LlmStageResult, PinnedConfig, RoutableRequest, RouteConfig, Tier } from "./types";
 
 export interface AppContext {
@@ -154,7 +154,11 @@ async function decideStage(req: RoutableRequest, snapshot: RoutingSnapshot, pins
   if (req.hasThinkingBlocks) {
     // The session's own first configuration; a session forked from another (no pin of its own yet) has the conversation's.
     const pin = (req.sessionConversationKey && (await pins.get(conversationPinKey(req.sessionConversationKey)))) || (await pins.get(conversationPinKey(req.conversationKey)));
-    if (pin && bindsThinking(pin.model)) {
+    // Except a forced tool call the configuration refuses (thinking on a model that takes no forced tool_choice with it):
+    // kept, it is the API's certain 400; decided anew, it goes where the choice is taken, and a model that cannot read
+    // the conversation's blocks drops them without an error (reference §1.9).
+    const refused = req.forcesTool && pin && thinkingOn(pin.thinking) && refusesForcedToolWithThinking(pin.model);
+    if (pin && bindsThinking(pin.model) && !refused) {
       return pinnedDecision(pin, snapshot, `conversation carries thinking blocks bound to ${pin.model}; kept on the configuration it started with`);
     }
     if (!pin && bindsThinking(req.model)) {

@@ -2,6 +2,7 @@
 import { agentClient, compactionRequest, conversationShape, finalAssistantOpening, userWords } from "./conversation";
 import type { Effort, RoutableRequest } from "./types";
 import { APP_HEADER, requestApp, type KeyApps } from "../keys/apps";
+import { isForcedToolChoice } from "../models/catalog";
 
 type Block = { type?: unknown; text?: unknown; content?: unknown };
 type Message = { role?: unknown; content?: unknown };
@@ -90,6 +91,7 @@ export async function toRoutable(body: MessagesBody, headers: Record<string, str
     system: userWords(contentText(body.system)),
     hasTools,
     hasThinkingBlocks,
+    ...(isForcedToolChoice(body.tool_choice as { type: string } | undefined) ? { forcesTool: true } : {}),
     pendingToolResult: shape.continuation,
     conversationKey: shape.conversationKey,
     ...(shape.sessionConversationKey ? { sessionConversationKey: shape.sessionConversationKey } : {}),

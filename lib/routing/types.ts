@@ -98,6 +98,8 @@ export interface RoutableRequest {
   hasTools: boolean;
   /** An assistant turn in the history carries thinking or redacted_thinking blocks. */
   hasThinkingBlocks: boolean;
+  /** tool_choice forces a tool call (any, or a named tool). */
+  forcesTool?: boolean;
   /** The last message carries tool results: the request continues its turn's tool loop. */
   pendingToolResult: boolean;
   /** Hash of the conversation's fixed prefix (system, tools, first user message), normalised (lib/routing/conversation.ts). */

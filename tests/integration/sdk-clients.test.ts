@@ -55,7 +55,7 @@ describe("the Vercel AI SDK (ai + @ai-sdk/anthropic) through thinkgate", () => {
 
   it("generateObject returns an object the schema parses", async () => {
     const Recipe = z.object({ name: z.string(), servings: z.number().int().min(1), ingredients: z.array(z.object({ item: z.string(), grams: z.number() })).min(2), vegetarian: z.boolean() });
-    const { object } = await generateObject({ model: anthropic()("claude-sonnet-4-6"), schema: Recipe, prompt: "A simple lentil soup recipe for 4.", maxOutputTokens: 2000 });
+    const { object, response: r2 } = await generateObject({ model: anthropic()("claude-sonnet-4-6"), schema: Recipe, prompt: "A simple lentil soup recipe for 4.", maxOutputTokens: 2000 });
     expect(Recipe.parse(object)).toEqual(object);
   });
 
@@ -145,27 +145,49 @@ describe("LangChain JS (@langchain/anthropic) through thinkgate", () => {
   });
 });
 
-describe("LangChain JS (@langchain/anthropic) on a route whose model thinks always", () => {
-  const chat = (opts: ConstructorParameters<typeof ChatAnthropic>[0] = {}) =>
-    new ChatAnthropic({ model: "claude-sonnet-4-6", apiKey: server.adminKey, anthropicApiUrl: server.baseURL, maxRetries: 0, ...opts });
+describe("a forced tool call (structured output) where a route's model thinks always", () => {
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${server.url}${path}`, { method, headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  // Requests of this task go to Opus 5.5, which cannot turn thinking off and refuses a forced tool_choice with thinking.
+  const task = { "thinkgate-task": "extract" };
+  const Steps = z.object({ steps: z.array(z.string()).min(1) });
 
-  it("withStructuredOutput (a forced tool call) stays on the requested model, which can honour it, and the object comes", async () => {
-    // Opus 5.5 cannot turn thinking off and refuses a forced tool_choice with thinking: there the call could only be "auto".
+  beforeAll(async () => {
     expect((await admin("PUT", "/api/routes/always-thinks", { name: "Always thinks", tier: "reasoning", model: "claude-opus-5-5", thinking: "on", budgetTokens: 8192 })).ok).toBe(true);
     const { rules } = (await (await admin("GET", "/api/rules")).json()) as { rules: unknown[] };
     const extraction = { id: "extraction", name: "extraction", when: { tasks: ["extract"] }, then: { routeId: "always-thinks" } };
     expect((await admin("POST", "/api/rules", { rules: [extraction, ...rules], note: "extraction thinks" })).ok).toBe(true);
+  });
+
+  it("LangChain's withStructuredOutput stays on the requested model, which can honour it, and the object comes (there the call could only be auto)", async () => {
     const prompt = "List the steps to prove that the square root of 2 is irrational.";
-    const route = await fetch(`${server.baseURL}/v1/route`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json", "thinkgate-task": "extract" }, body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 2000, messages: [{ role: "user", content: prompt }] }) });
+    const route = await fetch(`${server.baseURL}/v1/route`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json", ...task }, body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 2000, messages: [{ role: "user", content: prompt }] }) });
     expect(((await route.json()) as { route: { id: string } }).route.id).toBe("always-thinks");
-    const Steps = z.object({ steps: z.array(z.string()).min(1) });
-    const { raw, parsed } = await chat({ maxTokens: 2000, clientOptions: { defaultHeaders: { "thinkgate-task": "extract" } } })
+    const { raw, parsed } = await new ChatAnthropic({ model: "claude-sonnet-4-6", apiKey: server.adminKey, anthropicApiUrl: server.baseURL, maxTokens: 2000, maxRetries: 0, clientOptions: { defaultHeaders: task } })
       .withStructuredOutput(Steps, { includeRaw: true })
       .invoke(prompt);
     expect(Steps.parse(parsed)).toEqual(parsed);
     expect((raw as AIMessage).response_metadata.model).toBe("claude-sonnet-4-6");
+  });
+
+  it("a conversation answered there (its thinking bound to Opus 5.5) takes a forced tool call on a later turn: the AI SDK's toolChoice", async () => {
+    const model = createAnthropic({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey })("claude-sonnet-4-6");
+    // The same tools on every turn, as an agent has them; the later turn forces one.
+    const tools = { record_steps: tool({ description: "Record the steps of a proof", inputSchema: Steps }) };
+    const question = { role: "user" as const, content: "Explain how to prove that the square root of 2 is irrational." };
+    const first = await generateText({ model, headers: task, tools, messages: [question], maxOutputTokens: 2000 });
+    expect(first.response.modelId).toBe("claude-opus-5-5");
+    // The answer goes back as the SDK keeps it; thinkgate puts its held thinking back, which binds the conversation to Opus 5.5.
+    const next = await generateText({
+      model,
+      headers: task,
+      tools,
+      toolChoice: { type: "tool", toolName: "record_steps" },
+      messages: [question, ...first.response.messages, { role: "user", content: "Now record the steps." }],
+      maxOutputTokens: 2000,
+    });
+    expect(next.toolCalls.map((c) => c.toolName)).toEqual(["record_steps"]);
+    expect(Steps.parse(next.toolCalls[0]!.input)).toEqual(next.toolCalls[0]!.input);
   });
 });
 
