@@ -134,6 +134,19 @@ describe("routing pipeline", () => {
       expect(await run({ ...withThinking, model: "claude-fable-5-2" }, { "thinkgate-task": "math" })).toMatchObject({ stage: "pinned", route: null });
     });
 
+    it("decides anew a forced tool call the bound model refuses with its thinking on; keeps one it takes", async () => {
+      const forced = { ...withThinking, tools: [{ name: "w", input_schema: { type: "object" } }], tool_choice: { type: "tool", name: "w" } } as MessagesBody;
+      for (const model of ["claude-opus-5-5", "claude-fable-5-1", "claude-sonnet-5-5"]) {
+        const bound: PinnedConfig = { routeId: "reasoning", model, thinking: { type: "adaptive", display: "summarized" }, effort: "high" };
+        const pins = { get: (k: string) => (k.startsWith("c:") ? bound : undefined) };
+        expect(await run(forced, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "rule", tier: "reasoning" });
+        expect(await run({ ...forced, tool_choice: { type: "auto" } }, { "thinkgate-task": "math" }, snapshot(), pins)).toMatchObject({ stage: "pinned", pinned: bound });
+      }
+      // Fable 5.2 takes a forced tool_choice with adaptive thinking (it skips thinking for the call): kept.
+      const fable52: PinnedConfig = { routeId: "reasoning", model: "claude-fable-5-2", thinking: { type: "adaptive", display: "summarized" }, effort: "high" };
+      expect(await run(forced, { "thinkgate-task": "math" }, snapshot(), { get: (k: string) => (k.startsWith("c:") ? fable52 : undefined) })).toMatchObject({ stage: "pinned" });
+    });
+
     it("keeps a pending tool_result on its turn's configuration, even against an override", async () => {
       // The turn as the API needs it with thinking on: opening with its thinking block (echoed, or put back by thinkgate).
       const echoed = { ...toolLoop, messages: toolLoop.messages.map((m) => (m.role === "assistant" ? { ...m, content: [{ type: "thinking", thinking: "hmm", signature: "sig" }, ...(m.content as object[])] } : m)) } as MessagesBody;
