@@ -286,8 +286,9 @@ export async function simulateMessage(body: Obj, entry: CatalogEntry, directives
     return finish(0);
   }
 
-  const tool = directives.answer === "refusal" ? undefined : turn.toolResults.length > 0 ? undefined : chooseTool(body, facts.text);
   const forced = isObj(body.tool_choice) && (body.tool_choice.type === "any" || body.tool_choice.type === "tool");
+  // Tool results are answered in text, unless tool_choice forces another call: the API's answer then is a tool call (§1.10).
+  const tool = directives.answer === "refusal" ? undefined : turn.toolResults.length > 0 && !forced ? undefined : chooseTool(body, facts.text);
 
   // Thinking: skipped for refusals, for a forced tool call (§1.10: "the response starts with the tool call"),
   // and by adaptive thinking at low effort on a trivially short prompt that it answers in text (§1.3): a turn

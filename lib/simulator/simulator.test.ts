@@ -328,6 +328,20 @@ describe("simulator: tools", () => {
     expect(m.content.map((b) => b.type)).toEqual(["tool_use"]);
   });
 
+  it("calls the forced tool after tool results too, where it would otherwise answer them in text", async () => {
+    const done = [...tools, { name: "final_answer", input_schema: { type: "object", properties: { text: { type: "string" } }, required: ["text"] } }];
+    const loop = [
+      { role: "user", content: "Use search_docs to find our retention policy." },
+      { role: "assistant", content: [{ type: "tool_use", id: "toolu_01abc", name: "search_docs", input: { query: "retention" } }] },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01abc", content: "Logs are kept for 30 days." }] },
+    ];
+    const base = { model: "claude-sonnet-4-6", max_tokens: 2000, tools: done, messages: loop };
+    expect((await message(base)).stop_reason).toBe("end_turn");
+    const forced = await message({ ...base, tool_choice: { type: "tool", name: "final_answer" } });
+    expect(forced.stop_reason).toBe("tool_use");
+    expect(forced.content.map((b) => (b.type === "tool_use" ? b.name : b.type))).toEqual(["final_answer"]);
+  });
+
   it("between_tools returns the progress note between tool calls as a thinking block (Sonnet 5.5)", async () => {
     const m = await message({
       model: "claude-sonnet-5-5",
