@@ -30,6 +30,7 @@ import { lastSnapshot } from "../routing/config";
 import type { RouteConfig } from "../routing/types";
 import { applyDecision } from "./apply";
 import { breaker } from "./breaker";
+import { dropStaleHeld } from "./hidden-thinking";
 import type { Attempt } from "./messages";
 import { classify, nextWait, readRetryPolicy, wait, type RetryPolicy, type UpstreamFault } from "./retry";
 import { recordDispatched } from "./record";
@@ -58,9 +59,11 @@ const upstreamSignal = (req: ApiRequest, a: Attempt): AbortSignal => a.signal ??
 async function call(req: ApiRequest, a: Attempt, stream: boolean): Promise<Dispatched> {
   // The escalation check asks for the whole message even when the client streams.
   const applied = a.applied!;
-  const body = (applied.body.stream === true) === stream ? applied.body : { ...applied.body, stream };
+  const asked = (applied.body.stream === true) === stream ? applied.body : { ...applied.body, stream };
+  // Thinking thinkgate put back may be bound to a prefix the client has since changed: dropped then, never a 400.
+  const { body, headers } = a.restored ? dropStaleHeld(asked, forwardedHeaders(req.headers, a.trace)) : { body: asked, headers: forwardedHeaders(req.headers, a.trace) };
   // A large body is made into bytes here, in turns (upstream-body.ts); the SDK sends bytes as they are.
-  const payload = await upstreamPayload(body, a.bodySize ?? 0, forwardedHeaders(req.headers, a.trace));
+  const payload = await upstreamPayload(body, a.bodySize ?? 0, headers);
   const signal = upstreamSignal(req, a);
   const res = await upstream().post("/v1/messages", { ...payload, signal, stream }).asResponse();
   let out: Dispatched;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heldKey, holdBack, putBack, StreamThinkingFilter } from "./hidden-thinking";
+import { BINDING_BETA, dropStaleHeld, heldKey, holdBack, putBack, StreamThinkingFilter } from "./hidden-thinking";
 import { SseParser } from "./sse";
 
 const thinking = { type: "thinking", thinking: "Let me think.", signature: "sig-1" };
@@ -44,5 +44,22 @@ describe("held-back thinking", () => {
     expect(out).not.toContain("thinking");
     // What is kept is the block as the API sent it whole.
     expect((filter as unknown as { hiddenAt: Map<number, { block: unknown }> }).hiddenAt.get(0)!.block).toEqual(thinking);
+  });
+});
+
+describe("held thinking put back under a changed prefix", () => {
+  const body = (thinking?: Record<string, unknown>) => ({ model: "claude-opus-5-5", max_tokens: 100, messages: [{ role: "user", content: "hi" }], ...(thinking ? { thinking } : {}) });
+
+  it("asks the API to drop blocks bound to another prefix, with the beta the setting needs, added to the client's", () => {
+    const out = dropStaleHeld(body({ type: "adaptive", display: "summarized" }), { "anthropic-beta": "files-api-2025-04-14", "anthropic-version": "2026-10-21" });
+    expect(out.body.thinking).toEqual({ type: "adaptive", display: "summarized", block_binding: { prefix_mismatch_behavior: "drop_block" } });
+    expect(out.headers).toEqual({ "anthropic-beta": `files-api-2025-04-14,${BINDING_BETA}`, "anthropic-version": "2026-10-21" });
+    expect(dropStaleHeld(body({ type: "enabled", budget_tokens: 2048 }), { "anthropic-beta": BINDING_BETA }).headers["anthropic-beta"]).toBe(BINDING_BETA);
+  });
+
+  it("leaves thinking off, and a binding already named, as they are", () => {
+    for (const b of [body(), body({ type: "disabled" }), body({ type: "between_tools" }), body({ type: "adaptive", block_binding: { prefix_mismatch_behavior: "error" } })]) {
+      expect(dropStaleHeld(b, {})).toEqual({ body: b, headers: {} });
+    }
   });
 });

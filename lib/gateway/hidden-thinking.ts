@@ -134,6 +134,26 @@ export async function restoreHeld(body: MessagesBody, scope: string, held: HeldL
   return { body: { ...body, messages }, restored };
 }
 
+/** The beta under which a request may ask the API to drop blocks bound to another prefix (reference §1.9). */
+export const BINDING_BETA = "thinking-binding-controls-2026-08-01";
+
+/**
+ * Held thinking put back is bound to the conversation's prefix as it was when
+ * its block was written. A client that changed that prefix since (a system
+ * prompt carrying the time, an edited earlier message) never saw the blocks
+ * and cannot remove them; on a preserved-thinking model they would be the
+ * API's 400 ("bound to a different conversation"). Such a request asks the
+ * API to drop them instead. Thinking off (no binding field) and a binding the
+ * body already names are left as they are.
+ */
+export function dropStaleHeld(body: MessagesBody, headers: Record<string, string>): { body: MessagesBody; headers: Record<string, string> } {
+  const t = body.thinking;
+  if (!t || (t.type !== "adaptive" && t.type !== "enabled") || t.block_binding !== undefined) return { body, headers };
+  const betas = (headers["anthropic-beta"] ?? "").split(",").map((b) => b.trim()).filter(Boolean);
+  if (!betas.includes(BINDING_BETA)) betas.push(BINDING_BETA);
+  return { body: { ...body, thinking: { ...t, block_binding: { prefix_mismatch_behavior: "drop_block" } } }, headers: { ...headers, "anthropic-beta": betas.join(",") } };
+}
+
 /** The record's note for a request whose earlier assistant messages got their held thinking back. */
 export const restoredNote = (n: number) => `thinking blocks thinkgate held back put back into ${n} earlier assistant message(s)`;
 

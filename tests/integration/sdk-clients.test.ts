@@ -145,7 +145,7 @@ describe("LangChain JS (@langchain/anthropic) through thinkgate", () => {
   });
 });
 
-describe("a forced tool call (structured output) where a route's model thinks always", () => {
+describe("a route whose model thinks always and binds its thinking to the conversation (Opus 5.5)", () => {
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${server.url}${path}`, { method, headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
   // Requests of this task go to Opus 5.5, which cannot turn thinking off and refuses a forced tool_choice with thinking.
@@ -188,6 +188,17 @@ describe("a forced tool call (structured output) where a route's model thinks al
     });
     expect(next.toolCalls.map((c) => c.toolName)).toEqual(["record_steps"]);
     expect(Steps.parse(next.toolCalls[0]!.input)).toEqual(next.toolCalls[0]!.input);
+  });
+
+  it("a conversation whose system prompt changes every turn (it carries the time) goes on: the thinking thinkgate held back, bound to the old prompt, is dropped, not the API's 400", async () => {
+    const model = createAnthropic({ baseURL: `${server.baseURL}/v1`, apiKey: server.adminKey })("claude-sonnet-4-6");
+    const question = { role: "user" as const, content: "Explain how to prove that the square root of 3 is irrational." };
+    const first = await generateText({ model, headers: task, system: "The time is 10:00.", messages: [question], maxOutputTokens: 2000 });
+    expect(first.response.modelId).toBe("claude-opus-5-5");
+    // The SDK sends back the answer it got (no thinking in it); thinkgate puts the held block back, bound to the 10:00 prompt.
+    const next = await generateText({ model, headers: task, system: "The time is 10:05.", messages: [question, ...first.response.messages, { role: "user", content: "And the cube root of 2?" }], maxOutputTokens: 2000 });
+    expect(next.response.modelId).toBe("claude-opus-5-5");
+    expect(next.text.length).toBeGreaterThan(0);
   });
 });
 
