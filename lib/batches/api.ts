@@ -15,6 +15,7 @@ import { batchesRepo } from "../db/batches.repo";
 import { isAdmin, relayedEndpoint, relayedJson, visibleTo } from "../gateway/relayed";
 import { checkFileReferences } from "../files/references";
 import { recorder, spoolFull } from "../gateway/record";
+import { withBindingBeta } from "../gateway/hidden-thinking";
 import { forwardedHeaders, upstream } from "../gateway/upstream";
 import { upstreamPayload } from "../gateway/upstream-body";
 import { logger } from "../observability/logger";
@@ -73,7 +74,10 @@ export const createBatch = relayedEndpoint(async (req, principal, requestId) => 
       requests.push({ custom_id: r.customId, params: r.params });
       rows.push({ customId: r.customId, requestId: r.requestId, skeleton: JSON.stringify(r.skeleton) });
     }
-    const payload = await upstreamPayload({ requests }, size, forwardedHeaders(req.headers));
+    // An item whose put-back thinking asks to be dropped on a changed prefix needs the beta that setting takes, for the whole create.
+    const binds = requests.some((r) => (r.params.thinking as { block_binding?: unknown } | undefined)?.block_binding !== undefined);
+    const headers = binds ? withBindingBeta(forwardedHeaders(req.headers)) : forwardedHeaders(req.headers);
+    const payload = await upstreamPayload({ requests }, size, headers);
     // Stored, pending, before it goes upstream (pending.ts): a crash once the upstream has accepted it loses nothing.
     const { data, response } = await sendWrittenAhead({ keyId: principal.keyId || null, scope, itemCount: rows.length }, rows, req.signal, () =>
       upstream()

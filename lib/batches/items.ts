@@ -21,7 +21,7 @@
 import type { Caller } from "../api/wrap";
 import { newRequestId } from "../api/ids";
 import { applyDecision } from "../gateway/apply";
-import { hidesThinkingFor, restoredNote, restoreHeld, type HeldLookup } from "../gateway/hidden-thinking";
+import { dropStaleHeld, hidesThinkingFor, restoredNote, restoreHeld, type HeldLookup } from "../gateway/hidden-thinking";
 import { routeDecision, type Attempt } from "../gateway/messages";
 import { recordInput, type RecordInput } from "../gateway/record";
 import { routingConfig } from "../routing/config";
@@ -119,7 +119,9 @@ async function routeItem(item: BatchItem, c: BatchCaller, snapshot: Snapshot, re
   };
   const { outcome: _pending, ...skeleton } = recordInput(a, { status: "ok", httpStatus: 0, errorType: null, errorMessage: null, latencyMs: 0 });
   const hides = hidesThinkingFor(c.headers, body, applied) ? { hidesThinking: true as const } : {};
-  return { customId: item.customId, requestId: a.requestId, params: applied.body, skeleton: { ...redactSkeleton(skeleton, redact), ...hides } };
+  // Put-back thinking may be bound to a prefix the client has since changed: dropped then (the create carries the beta, api.ts).
+  const params = restored ? dropStaleHeld(applied.body, {}).body : applied.body;
+  return { customId: item.customId, requestId: a.requestId, params, skeleton: { ...redactSkeleton(skeleton, redact), ...hides } };
 }
 
 /** The skeleton's client texts masked before it is stored; the record's build masks them again, which changes nothing. */

@@ -149,9 +149,14 @@ export const BINDING_BETA = "thinking-binding-controls-2026-08-01";
 export function dropStaleHeld(body: MessagesBody, headers: Record<string, string>): { body: MessagesBody; headers: Record<string, string> } {
   const t = body.thinking;
   if (!t || (t.type !== "adaptive" && t.type !== "enabled") || t.block_binding !== undefined) return { body, headers };
+  return { body: { ...body, thinking: { ...t, block_binding: { prefix_mismatch_behavior: "drop_block" } } }, headers: withBindingBeta(headers) };
+}
+
+/** Upstream headers with BINDING_BETA added to the client's betas. */
+export function withBindingBeta(headers: Record<string, string>): Record<string, string> {
   const betas = (headers["anthropic-beta"] ?? "").split(",").map((b) => b.trim()).filter(Boolean);
   if (!betas.includes(BINDING_BETA)) betas.push(BINDING_BETA);
-  return { body: { ...body, thinking: { ...t, block_binding: { prefix_mismatch_behavior: "drop_block" } } }, headers: { ...headers, "anthropic-beta": betas.join(",") } };
+  return { ...headers, "anthropic-beta": betas.join(",") };
 }
 
 /** The record's note for a request whose earlier assistant messages got their held thinking back. */

@@ -232,6 +232,27 @@ describe(`Message Batches through thinkgate (${process.env.THINKGATE_TEST_DB ?? 
     expect(JSON.parse(row!.adjustments)).toContain("thinking blocks thinkgate held back put back into 1 earlier assistant message(s)");
   });
 
+  it("an item that goes on with held thinking under a changed system prompt is answered on a model that binds its thinking: the stale blocks are dropped, not the API's 400", async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, { method, headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await admin("PUT", "/api/routes/always-thinks", { name: "Always thinks", tier: "reasoning", model: "claude-opus-5-5", thinking: "on", budgetTokens: 8192 })).ok).toBe(true);
+    const { rules } = (await (await admin("GET", "/api/rules")).json()) as { rules: unknown[] };
+    expect((await admin("POST", "/api/rules", { rules: [{ id: "deep", name: "deep", when: { tasks: ["deep"] }, then: { routeId: "always-thinks" } }, ...rules], note: "deep thinks" })).ok).toBe(true);
+    const client = await freshClient("bound thinking");
+    const task = { headers: { "thinkgate-task": "deep" } };
+    const question = { role: "user" as const, content: "Explain how to prove that the square root of 5 is irrational." };
+    const first = await client.messages.batches.create({ requests: [{ custom_id: "q", params: { model: "claude-sonnet-4-6", max_tokens: 2048, system: "The time is 10:00.", messages: [question] } }] }, task);
+    await ended(client, first.id);
+    const [answer] = await results(client, first.id);
+    if (answer?.result.type !== "succeeded") throw new Error("expected an answer");
+    expect(answer.result.message.model).toBe("claude-opus-5-5");
+    const messages = [question, { role: "assistant" as const, content: answer.result.message.content }, { role: "user" as const, content: "And the square root of 7?" }];
+    const next = await client.messages.batches.create({ requests: [{ custom_id: "next", params: { model: "claude-sonnet-4-6", max_tokens: 2048, system: "The time is 10:05.", messages } }] }, task);
+    await ended(client, next.id);
+    const [line] = await results(client, next.id);
+    expect(line?.result).toMatchObject({ type: "succeeded", message: { model: "claude-opus-5-5" } });
+  });
+
   it("shows a batch only to the key that created it (admins see all)", async () => {
     for (const call of [() => other.messages.batches.retrieve(batch.id), () => other.messages.batches.cancel(batch.id), () => other.messages.batches.delete(batch.id)]) {
       const err = await call().catch((x: unknown) => x);
