@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "./errors";
-import { jsonDepthExceeds, loneSurrogateAt, loneSurrogateAtInTurns, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS, parseJsonObject, parseJsonText } from "./json-body";
+import { jsonDepthExceeds, unstorableTextAt, unstorableTextAtInTurns, MAX_JSON_DEPTH, MAX_JSON_VALUES, MAX_OBJECT_MEMBERS, parseJsonObject, parseJsonText } from "./json-body";
 
 function reason(fn: () => unknown): string {
   try {
@@ -13,13 +13,20 @@ function reason(fn: () => unknown): string {
   return "";
 }
 
-describe("loneSurrogateAt", () => {
+describe("unstorableTextAt", () => {
+  const lone = (at: string) => ({ at, nul: false });
   it("names the path of a string or key holding an unpaired surrogate, and passes pairs", () => {
-    expect(loneSurrogateAt({ a: [{ b: "ok" }, { c: "x\ud800" }] })).toBe("a.1.c");
-    expect(loneSurrogateAt({ ["k\udfff"]: 1 })).toBe("k\udfff");
-    expect(loneSurrogateAt("\udc00 first")).toBe("(the value)");
-    expect(loneSurrogateAt({ emoji: "😀 \ud83d\ude00", n: 1, z: null })).toBeNull();
-    expect(loneSurrogateAt({ a: { b: { ["c\ud800"]: [] } } })).toBe("a.b.c\ud800");
+    expect(unstorableTextAt({ a: [{ b: "ok" }, { c: "x\ud800" }] })).toEqual(lone("a.1.c"));
+    expect(unstorableTextAt({ ["k\udfff"]: 1 })).toEqual(lone("k\udfff"));
+    expect(unstorableTextAt("\udc00 first")).toEqual(lone("(the value)"));
+    expect(unstorableTextAt({ emoji: "😀 \ud83d\ude00", n: 1, z: null })).toBeNull();
+    expect(unstorableTextAt({ a: { b: { ["c\ud800"]: [] } } })).toEqual(lone("a.b.c\ud800"));
+  });
+
+  it("names the path of a NUL, which PostgreSQL's text cannot hold (a key named with one was a 500 there)", () => {
+    expect(unstorableTextAt({ name: "a\u0000b" })).toEqual({ at: "name", nul: true });
+    expect(unstorableTextAt({ rules: [{ ["k\u0000"]: 1 }] })).toEqual({ at: "rules.0.k\u0000", nul: true });
+    expect(unstorableTextAt({ ok: "\u0001 control characters are text" })).toBeNull();
   });
 
   it("walks a management call's body in turns: other requests are served while it walks a million values", async () => {
@@ -37,16 +44,16 @@ describe("loneSurrogateAt", () => {
       if (walking) setImmediate(other);
     };
     setImmediate(other);
-    const found = await loneSurrogateAtInTurns(body);
+    const found = await unstorableTextAtInTurns(body);
     walking = false;
-    expect(found).toBe("last");
+    expect(found).toEqual({ at: "last", nul: false });
     expect(served).toBeGreaterThan(5);
     // Turns of 8 ms. The bound is loose (a garbage collection, a busy machine): that it yields at all is what
     // `served` shows; the one walk it replaced held the loop 1.3-2.5 s on a 3 MB body.
     expect(longest).toBeLessThan(1_000);
-    expect(await loneSurrogateAtInTurns({ a: [{ b: "ok" }, { c: "x\ud800" }] })).toBe("a.1.c");
-    expect(await loneSurrogateAtInTurns("\udc00")).toBe("(the value)");
-    expect(await loneSurrogateAtInTurns({ ok: ["😀"] })).toBeNull();
+    expect(await unstorableTextAtInTurns({ a: [{ b: "ok" }, { c: "x\ud800" }] })).toEqual({ at: "a.1.c", nul: false });
+    expect(await unstorableTextAtInTurns("\udc00")).toEqual({ at: "(the value)", nul: false });
+    expect(await unstorableTextAtInTurns({ ok: ["😀"] })).toBeNull();
   });
 });
 

@@ -102,16 +102,34 @@ export function hasProtoKey(value: unknown): boolean {
   return false;
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What no database column takes: a lone surrogate ("\ud800" with no pair: not Unicode text) or a NUL (PostgreSQL's text refuses it). */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Where a value holds text no database column stores ("routes.0.name"), and what that text is. */
+export interface UnstorableText {
+  at: string;
+  /** A NUL character, else a lone surrogate. */
+  nul: boolean;
+}
+
+/** The sentence a 400 says of it. */
+export function unstorableMessage(u: UnstorableText): string {
+  return u.nul
+    ? `${u.at}: a NUL character (\\u0000) cannot be stored`
+    : `${u.at}: a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text`;
+}
+
+/** Whether a string holds text no database column stores (a key a request names, looked up as missing instead). */
+export const storableText = (s: string): boolean => !UNSTORABLE.test(s);
 
 /**
- * Where a parsed value holds a lone surrogate ("\ud800" with no pair: not
- * Unicode text), as a path ("routes.0.name"), or null. JSON allows one as an
- * escape; a database column does not take it (the write failed with a 500),
- * so what a person names and stores is checked for it.
+ * Where a parsed value holds text no database column stores, or null. JSON
+ * allows both as escapes; a write of one failed with a 500 (a lone surrogate
+ * everywhere, a NUL on PostgreSQL), so what a person names and stores is
+ * checked for them.
  */
-export function loneSurrogateAt(value: unknown): string | null {
-  const walk = loneSurrogateWalk(value);
+export function unstorableTextAt(value: unknown): UnstorableText | null {
+  const walk = unstorableWalk(value);
   for (;;) {
     const step = walk.next();
     if (step.done) return step.value;
@@ -123,8 +141,8 @@ export function loneSurrogateAt(value: unknown): string | null {
  * call's body may hold up to MAX_JSON_VALUES values, and a viewer's 3 MB
  * list of "{}" held the event loop for 1.5 s in one walk.
  */
-export async function loneSurrogateAtInTurns(value: unknown): Promise<string | null> {
-  const walk = loneSurrogateWalk(value);
+export async function unstorableTextAtInTurns(value: unknown): Promise<UnstorableText | null> {
+  const walk = unstorableWalk(value);
   const turn = turnBudget();
   for (;;) {
     const step = walk.next();
@@ -155,14 +173,20 @@ function pathOf(node: WalkNode, last: string | number): string {
   return keys.reverse().join(".");
 }
 
+/** `s`'s unstorable text, found at `at`, or null. */
+function unstorable(s: string, at: () => string): UnstorableText | null {
+  const m = UNSTORABLE.exec(s);
+  return m ? { at: at(), nul: m[0] === "\u0000" } : null;
+}
+
 /**
  * Walks every string and key, depth first with a stack of containers (no
  * recursion), one member at a time: a list of a million items is not turned
  * into a million entries at once. Pauses every 1,024 members so a caller can
- * yield; returns where the first lone surrogate is.
+ * yield; returns where the first unstorable text is.
  */
-function* loneSurrogateWalk(value: unknown): Generator<void, string | null> {
-  if (typeof value === "string") return LONE_SURROGATE.test(value) ? "(the value)" : null;
+function* unstorableWalk(value: unknown): Generator<void, UnstorableText | null> {
+  if (typeof value === "string") return unstorable(value, () => "(the value)");
   if (typeof value !== "object" || value === null) return null;
   const frames: WalkFrame[] = [frameOf({ v: value, key: "", up: null })];
   let steps = 0;
@@ -177,10 +201,12 @@ function* loneSurrogateWalk(value: unknown): Generator<void, string | null> {
     }
     const i = frame.next++;
     const key = frame.keys ? frame.keys[i]! : i;
-    if (typeof key === "string" && LONE_SURROGATE.test(key)) return pathOf(frame.node, key);
+    const inKey = typeof key === "string" ? unstorable(key, () => pathOf(frame.node, key)) : null;
+    if (inKey) return inKey;
     const x = container[key];
     if (typeof x === "string") {
-      if (LONE_SURROGATE.test(x)) return pathOf(frame.node, key);
+      const inValue = unstorable(x, () => pathOf(frame.node, key));
+      if (inValue) return inValue;
     } else if (typeof x === "object" && x !== null) frames.push(frameOf({ v: x, key, up: frame.node }));
   }
   return null;

@@ -11,7 +11,7 @@ import { AppError, badRequest } from "./errors";
 import { notAnswering } from "../db/bounded-lookup";
 import { databaseBound, untilDatabaseSilent, type DatabaseBound } from "./db-bound";
 import { sessionLookupMs } from "../auth/session-store";
-import { loneSurrogateAtInTurns } from "./json-body";
+import { unstorableMessage, unstorableTextAtInTurns } from "./json-body";
 import type { ApiRequest, ApiResponse, Handler } from "./http";
 import { requestIdFor } from "./ids";
 import { errorResponse } from "./error-response";
@@ -110,13 +110,15 @@ export function boundOf(req: ApiRequest, principal: Caller, requestId: string, c
 
 /**
  * The body of a management call (settings, routes, rules, keys...): JSON, and
- * Unicode text throughout, since what it names is stored (the gateway's own
- * Messages bodies pass a lone surrogate on to the API, which judges it).
+ * text a database stores throughout (no lone surrogate, no NUL), since what
+ * it names is stored: a NUL in a key's or a route's name was a 500 on
+ * PostgreSQL. (The gateway's own Messages bodies pass both on to the API,
+ * which judges them; their records store a NUL as U+FFFD.)
  */
 export async function parseJson(req: ApiRequest): Promise<unknown> {
   const { value } = await req.json();
-  const at = await loneSurrogateAtInTurns(value);
-  if (at) throw badRequest(`${at}: a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text`);
+  const bad = await unstorableTextAtInTurns(value);
+  if (bad) throw badRequest(unstorableMessage(bad));
   return value;
 }
 

@@ -1,6 +1,7 @@
 /** Evaluation set items: the JSONL format, one item per line. */
 import { z } from "zod";
 import { badRequest } from "../api/errors";
+import { unstorableMessage, unstorableTextAt } from "../api/json-body";
 
 export const MAX_ITEMS = 2_000;
 
@@ -34,6 +35,12 @@ export function parseJsonl(text: string): ItemInput[] {
       value = JSON.parse(line);
     } catch {
       problems.push(`line ${i + 1}: not JSON`);
+      return;
+    }
+    // A line's escapes ("\u0000") are read here, not by the check of the request body that carried the file.
+    const unstorable = unstorableTextAt(value);
+    if (unstorable) {
+      problems.push(`line ${i + 1}: ${unstorableMessage(unstorable)}`);
       return;
     }
     const parsed = itemSchema.safeParse(value);

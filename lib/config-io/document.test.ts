@@ -163,7 +163,7 @@ describe("config document text", () => {
     for (const [text, message] of cases) expect(() => parseText(text), text.slice(0, 40)).toThrow(message);
   });
 
-  it("refuses a lone surrogate anywhere in the file, in JSON or YAML, saying where (a route's name with one made the database write fail with a 500)", () => {
+  it("refuses a lone surrogate or a NUL anywhere in the file, in JSON or YAML, saying where (a route's name with one made the database write fail with a 500)", () => {
     const problem = (text: string, format: "json" | "yaml") => {
       try {
         parseText(text, format);
@@ -174,6 +174,9 @@ describe("config document text", () => {
     };
     expect(problem('{"routes": [{"id": "r", "name": "a\\ud800b"}]}', "json")).toMatch(/routes\.0\.name holds a lone surrogate/);
     expect(problem('routes:\n  - id: r\n    name: "a\\udc00b"\n', "yaml")).toMatch(/routes\.0\.name holds a lone surrogate/);
+    // PostgreSQL's text cannot hold a NUL.
+    expect(problem('{"rules": [{"id": "r", "name": "a\\u0000b"}]}', "json")).toMatch(/rules\.0\.name holds a NUL character/);
+    expect(problem('apps:\n  - name: a\n    description: "x\\0y"\n', "yaml")).toMatch(/apps\.0\.description holds a NUL character/);
     // A pair is text (an emoji), in either escape form.
     expect(problem('{"routes": [{"id": "r", "name": "a\\ud83d\\ude00b 😀"}]}', "json")).toBeNull();
   });

@@ -5,7 +5,7 @@
  */
 import type * as YamlModule from "yaml";
 import { AppError } from "../api/errors";
-import { loneSurrogateAt, MAX_JSON_DEPTH } from "../api/json-body";
+import { MAX_JSON_DEPTH, unstorableTextAt } from "../api/json-body";
 import type { ConfigDocument, PriceNote } from "./document";
 
 /** The yaml package, loaded by the first export or import: ~30 ms of every start otherwise, for a page used now and then. */
@@ -162,7 +162,7 @@ function shapeProblem(value: unknown): string | null {
     for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
   // Read once its size is known to be bounded.
-  const lone = loneSurrogateAt(value);
-  if (lone) return `${lone} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text`;
+  const bad = unstorableTextAt(value);
+  if (bad) return bad.nul ? `${bad.at} holds a NUL character (\\u0000), which cannot be stored` : `${bad.at} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text`;
   return null;
 }

@@ -1,5 +1,5 @@
 /** Conversation pins: the configuration a conversation started with. */
-import { loneSurrogateAt } from "../api/json-body";
+import { storableText } from "../api/json-body";
 import { db } from "./client";
 import { inTimedBatches } from "./retention-batch";
 
@@ -19,7 +19,7 @@ export interface PinRow {
  * the lookup fail, and the request with it, with a 500. No such row can
  * exist: it is looked up as missing, and never written.
  */
-const storable = (key: string) => !key.includes("\u0000") && loneSurrogateAt(key) === null;
+const storable = storableText;
 
 export const pinsRepo = {
   get: async (key: string): Promise<PinRow | null> =>

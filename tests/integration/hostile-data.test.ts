@@ -1,0 +1,61 @@
+/**
+ * Hostile values in what the management API stores, beyond the shapes the
+ * fuzz test sends: text a database column cannot hold, and numbers past what
+ * its columns take. Each must be a 400 in the API's error shape that says
+ * where, nothing half-stored, and the server serving on. Run on both
+ * databases: PostgreSQL is the stricter of the two (its text refuses a NUL,
+ * its integer columns are 32 bits).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "../support/server";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startServer();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: { type?: string; error?: { type: string; message: string }; [k: string]: unknown } }> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: { "x-api-key": server.adminKey, "content-type": "application/json" },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as never };
+}
+
+/** A 400 in the API's error shape whose message matches. */
+function expectRefused(r: Awaited<ReturnType<typeof api>>, message: RegExp, what: string): void {
+  expect(r.status, `${what}: ${JSON.stringify(r.json)}`).toBe(400);
+  expect(r.json.type, what).toBe("error");
+  expect(r.json.error?.type, what).toBe("invalid_request_error");
+  expect(r.json.error?.message, what).toMatch(message);
+}
+
+describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("refuses a NUL character in anything the management API stores, saying where (on PostgreSQL each was a 500)", async () => {
+    const nul = "a\u0000b";
+    const price = { model: "nul-model", effectiveFrom: "2026-01-01T00:00:00Z", input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1 };
+    const cases: [string, string, unknown, RegExp][] = [
+      ["POST", "/api/keys", { name: nul, role: "viewer" }, /^name: a NUL character/],
+      ["PUT", "/api/routes/nul-route", { name: nul, tier: "standard", model: "claude-sonnet-4-6", thinking: "off" }, /^name: a NUL character/],
+      ["PUT", "/api/apps/nul-app", { tier: "standard", description: nul }, /^description: a NUL character/],
+      ["POST", "/api/rules", { rules: [], note: nul }, /^note: a NUL character/],
+      ["POST", "/api/prices", { ...price, source: nul }, /^source: a NUL character/],
+      ["POST", "/api/users", { email: "nul@example.com", password: `long enough ${nul}`, role: "viewer" }, /^password: a NUL character/],
+      // Escaped inside the JSONL text: read by the set's own parser, past the check of the body that carried it.
+      ["POST", "/api/calibration/sets", { name: "nul-set", grader: { kind: "exact" }, jsonl: '{"prompt": "a\\u0000b", "expected": "1"}' }, /line 1: prompt: a NUL character/],
+      ["POST", "/api/calibration/sets", { name: "lone-set", grader: { kind: "exact" }, jsonl: '{"prompt": "a\\ud800b", "expected": "1"}' }, /line 1: prompt: a lone surrogate/],
+    ];
+    for (const [method, path, body, message] of cases) expectRefused(await api(method, path, body), message, `${method} ${path}`);
+
+    // Nothing of them was stored.
+    const stored = JSON.stringify(await Promise.all(["/api/keys", "/api/routes", "/api/apps", "/api/rules/history", "/api/prices", "/api/users", "/api/calibration/sets"].map(async (p) => (await api("GET", p)).json)));
+    for (const name of ["nul-route", "nul-app", "nul-model", "nul@example.com", "nul-set", "lone-set"]) expect(stored).not.toContain(name);
+    expect((await api("GET", "/api/health")).status).toBe(200);
+  });
+});
