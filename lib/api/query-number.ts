@@ -12,6 +12,9 @@ import { z } from "zod";
 
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 
+/** The largest value an Int column holds (PostgreSQL's integer is 32 bits): looking up or writing a larger one was a 500 there. */
+export const MAX_INT_COLUMN = 2 ** 31 - 1;
+
 /** `inner` (a z.number() with its bounds) read from a decimal string. */
 export const decimal = <T extends z.ZodType<number, number>>(inner: T) =>
   z.preprocess((v) => (typeof v === "string" && DECIMAL.test(v) ? Number(v) : v), inner);

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { json, type Handler } from "../api/http";
 import { isoDate } from "../api/instant";
+import { MAX_INT_COLUMN } from "../api/query-number";
 import { withApi } from "../api/wrap";
 import { pricesRepo } from "../db/prices.repo";
 import { announceChange } from "../cluster/bus";
@@ -23,7 +24,7 @@ export const priceBody = z
     cacheWrite1h: perMTok,
     cacheRead: perMTok,
     output: perMTok,
-    longContextThreshold: z.number().int().positive().nullable().default(null),
+    longContextThreshold: z.number().int().positive().max(MAX_INT_COLUMN).nullable().default(null),
     longInput: perMTok.nullable().default(null),
     longCacheWrite5m: perMTok.nullable().default(null),
     longCacheWrite1h: perMTok.nullable().default(null),

@@ -8,14 +8,14 @@
  *   POST /api/router/versions/:version/rollback  back to a version that was in use, or to "base"
  */
 import { z } from "zod";
-import { decimal } from "../api/query-number";
+import { decimal, MAX_INT_COLUMN } from "../api/query-number";
 import { notFound } from "../api/errors";
 import { json, type Handler } from "../api/http";
 import { withApi } from "../api/wrap";
 import { authorOf } from "../rules/api";
 import { applyVersion, overview, retrain, rollbackTo, type Target } from "./service";
 
-const versionParam = decimal(z.number().int().min(1).max(2 ** 31 - 1));
+const versionParam = decimal(z.number().int().min(1).max(MAX_INT_COLUMN));
 
 function target(raw: string | undefined, allowBase: boolean): Target {
   if (allowBase && raw === "base") return "base";

@@ -6,6 +6,7 @@
  * (invalidate()) and on the others within milliseconds (announceChange).
  */
 import { AppError, notFound } from "../api/errors";
+import { MAX_INT_COLUMN } from "../api/query-number";
 import { configRepo, type RuleSetRow } from "../db/config.repo";
 import { replayRepo } from "../db/replay.repo";
 import { priceFor } from "../pricing/service";
@@ -36,7 +37,8 @@ export async function activeRuleSet(): Promise<RuleSetVersionView> {
 }
 
 export async function ruleSetVersion(version: number): Promise<RuleSetVersionView> {
-  const row = await configRepo.ruleSetByVersion(version);
+  // Past what the column holds no version exists, and PostgreSQL refused the lookup (a 500).
+  const row = version <= MAX_INT_COLUMN ? await configRepo.ruleSetByVersion(version) : null;
   if (!row) throw notFound(`rule set version ${version} does not exist`);
   return view(row);
 }

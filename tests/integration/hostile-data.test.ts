@@ -58,4 +58,21 @@ describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     for (const name of ["nul-route", "nul-app", "nul-model", "nul@example.com", "nul-set", "lone-set"]) expect(stored).not.toContain(name);
     expect((await api("GET", "/api/health")).status).toBe(200);
   });
+
+  it("answers a number past what an integer column holds as the client's mistake (on PostgreSQL each was a 500)", async () => {
+    const tooBig = 2 ** 31;
+    for (const [method, path, body] of [
+      ["GET", `/api/rules/versions/${tooBig}`, undefined],
+      ["POST", "/api/rules/rollback", { version: tooBig }],
+    ] as const) {
+      const r = await api(method, path, body);
+      expect(r.status, `${path}: ${JSON.stringify(r.json)}`).toBe(404);
+      expect(r.json.error?.message).toBe(`rule set version ${tooBig} does not exist`);
+    }
+    const price = { model: "long-model", effectiveFrom: "2026-01-01T00:00:00Z", input: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1, output: 1, longInput: 2 };
+    expectRefused(await api("POST", "/api/prices", { ...price, longContextThreshold: tooBig }), /longContextThreshold/, "price");
+    expect(JSON.stringify((await api("GET", "/api/prices")).json)).not.toContain("long-model");
+    // The largest the column holds is stored.
+    expect((await api("POST", "/api/prices", { ...price, longContextThreshold: tooBig - 1 })).status).toBe(201);
+  });
 });
