@@ -75,4 +75,20 @@ describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     // The largest the column holds is stored.
     expect((await api("POST", "/api/prices", { ...price, longContextThreshold: tooBig - 1 })).status).toBe(201);
   });
+
+  it("refuses a NUL character in a query parameter of the read APIs as it does one in a path (on PostgreSQL filters with one were a 500)", async () => {
+    for (const path of [
+      "/api/traces?app=%00",
+      "/api/traces?task=a%00",
+      "/api/traces?model=%00",
+      "/api/requests?cursor=%00",
+      "/api/traces/patterns?app=%00",
+      "/api/traces/failures?routeId=%00",
+      "/api/calibration/experiments?setId=%00",
+    ]) {
+      const name = /\?(\w+)=/.exec(path)![1]!;
+      expectRefused(await api("GET", path), new RegExp(`^the query parameter "${name}" holds a NUL character`), path);
+    }
+    expect((await api("GET", "/api/traces?app=ok")).status).toBe(200);
+  });
 });
