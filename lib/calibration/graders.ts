@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { badRequest } from "../api/errors";
-import { parseAnswerJson, schemaErrors, schemaProblem, schemaValidator } from "../routing/answer-json";
+import { ANSWER_TOO_DEEP, parseAnswerJson, schemaErrors, schemaProblem, schemaValidator } from "../routing/answer-json";
 import { compileSafe, unsafeReason } from "../routing/safe-regex";
 
 export const graderSchema = z.discriminatedUnion("kind", [
@@ -83,7 +83,7 @@ export function grade(g: Exclude<Grader, { kind: "judge" }>, answer: string, exp
     }
     case "json_schema": {
       const parsed = parseAnswerJson(answer);
-      if (!parsed.ok) return { correct: false, note: "the answer is not JSON" };
+      if (!parsed.ok) return { correct: false, note: parsed.tooDeep ? `the answer cannot be checked: ${ANSWER_TOO_DEEP}` : "the answer is not JSON" };
       const validate = schemaValidator(g.schema);
       return validate(parsed.value) ? { correct: true } : { correct: false, note: schemaErrors(validate) };
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { grade, parseGrader } from "../calibration/graders";
-import { fencedContent, parseAnswerJson, schemaProblem, schemaValidator } from "./answer-json";
+import { fencedContent, MAX_ANSWER_DEPTH, parseAnswerJson, schemaProblem, schemaValidator } from "./answer-json";
 import { escalationPolicySchema, judgeAnswer } from "./escalation";
 
 // With JavaScript's backtracking RegExp, "^(a+)+$" against 40 a's and a "!" takes on the order of days:
@@ -76,6 +76,21 @@ describe("fenced JSON in an answer", () => {
     expect(parseAnswerJson(' {"a": 1} ')).toEqual({ ok: true, value: { a: 1 } });
     expect(parseAnswerJson("Sure:\n```json\n{\"a\": 2}\n```")).toEqual({ ok: true, value: { a: 2 } });
     expect(parseAnswerJson("Sure, no JSON today.")).toEqual({ ok: false });
+  });
+
+  it("checks an answer nested past MAX_ANSWER_DEPTH as unreadable, not by a validator that overflows the stack", () => {
+    // A recursive schema: Ajv's validator recurses once a level, and 50,000 levels overflowed the stack (a 500).
+    const recursive = { type: "array", items: { $ref: "#" } };
+    const deep = "[".repeat(50_000) + "]".repeat(50_000);
+    for (const answer of [deep, "Here:\n```json\n" + deep + "\n```"]) {
+      expect(parseAnswerJson(answer)).toEqual({ ok: false, tooDeep: true });
+      const verdict = judgeAnswer({ text: answer, stopReason: "end_turn" }, escalationPolicySchema.parse({ jsonSchema: recursive }));
+      expect(verdict.reasons).toContain("the answer cannot be checked against the JSON schema: its JSON nests more than 1,000 levels deep");
+      expect(grade(parseGrader({ kind: "json_schema", schema: recursive }) as never, answer, "")).toEqual({ correct: false, note: "the answer cannot be checked: its JSON nests more than 1,000 levels deep" });
+    }
+    // As deep as that is checked.
+    const shallow = "[".repeat(MAX_ANSWER_DEPTH) + "]".repeat(MAX_ANSWER_DEPTH);
+    expect(judgeAnswer({ text: shallow, stopReason: "end_turn" }, escalationPolicySchema.parse({ jsonSchema: recursive, maxHedgeDensity: 1000 })).escalate).toBe(false);
   });
 
   it("stays linear on the shapes that made the old expressions backtrack", () => {

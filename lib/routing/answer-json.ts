@@ -12,6 +12,7 @@
  * lookahead) is refused with its reason when the schema is saved.
  */
 import Ajv, { type ValidateFunction } from "ajv";
+import { jsonDepthExceeds } from "../api/json-body";
 import { compileSafe } from "./safe-regex";
 
 /** Ajv's RegExpEngine: a factory of objects with `test`, whose `toString` Ajv uses as the cache key of each pattern. */
@@ -72,16 +73,36 @@ export function fencedContent(text: string): string | null {
   }
 }
 
-/** The JSON an answer carries: the whole answer, or the content of its first ```json fence. */
-export function parseAnswerJson(text: string): { ok: true; value: unknown } | { ok: false } {
+/**
+ * Deeper than any answer a schema is meant for, shallow enough for Ajv, whose
+ * validator recurses a level at a time: a model steered into answering
+ * "[[[[...]]]]" 50,000 levels deep overflowed the stack under a recursive
+ * schema ({"items": {"$ref": "#"}}), and the request that had been answered
+ * became a 500.
+ */
+export const MAX_ANSWER_DEPTH = 1_000;
+
+/**
+ * The JSON an answer carries: the whole answer, or the content of its first
+ * ```json fence; `tooDeep` when what it carries nests past MAX_ANSWER_DEPTH.
+ */
+export function parseAnswerJson(text: string): { ok: true; value: unknown } | { ok: false; tooDeep?: true } {
   const candidates = [text, fencedContent(text)];
+  let tooDeep = false;
   for (const c of candidates) {
     if (c === null) continue;
+    if (jsonDepthExceeds(c, MAX_ANSWER_DEPTH)) {
+      tooDeep = true;
+      continue;
+    }
     try {
       return { ok: true, value: JSON.parse(c.trim()) };
     } catch {
       // not JSON as it stands; try the fence
     }
   }
-  return { ok: false };
+  return tooDeep ? { ok: false, tooDeep } : { ok: false };
 }
+
+/** Why an answer's JSON that nests too deeply is not checked. */
+export const ANSWER_TOO_DEEP = `its JSON nests more than ${MAX_ANSWER_DEPTH.toLocaleString("en-US")} levels deep`;

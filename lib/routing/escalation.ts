@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { scoreFailure } from "../traces/failure-score";
 import { extractSignals } from "../traces/signals";
-import { parseAnswerJson, schemaErrors, schemaProblem, schemaValidator } from "./answer-json";
+import { ANSWER_TOO_DEEP, parseAnswerJson, schemaErrors, schemaProblem, schemaValidator } from "./answer-json";
 import { compileSafe, unsafeReason } from "./safe-regex";
 
 export const escalationPolicySchema = z
@@ -87,7 +87,7 @@ export function validatorFailures(text: string, policy: Pick<EscalationPolicy, "
   const reasons: string[] = [];
   if (policy.jsonSchema) {
     const parsed = parseAnswerJson(text);
-    if (!parsed.ok) reasons.push("the answer is not valid JSON");
+    if (!parsed.ok) reasons.push(parsed.tooDeep ? `the answer cannot be checked against the JSON schema: ${ANSWER_TOO_DEEP}` : "the answer is not valid JSON");
     else {
       const validate = schemaValidator(policy.jsonSchema);
       if (!validate(parsed.value)) reasons.push(`the answer does not match the JSON schema (${schemaErrors(validate)})`);
