@@ -21,6 +21,7 @@
  * reasoning_content.
  */
 import crypto from "node:crypto";
+import { stringifyDeep } from "../api/json-text";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
 import { capabilities } from "./capabilities";
@@ -85,7 +86,7 @@ export function hideInMessage(text: string, scope: string, model: string, strip 
     return text;
   }
   const shown = withoutThinking(msg, scope, model);
-  return strip && shown !== msg ? JSON.stringify(shown) : text;
+  return strip && shown !== msg ? stringifyDeep(shown) : text;
 }
 
 /** A parsed message with its thinking held back (kept for the next turn); the same object when it has none. */

@@ -3,6 +3,7 @@
  * `event: <name>` plus one `data: <json>` line and a blank line. The SDK drops
  * frames without an event line, so encode() always writes one.
  */
+import { stringifyDeep } from "../api/json-text";
 
 export function encodeEvent(name: string, data: unknown): string {
   return `event: ${name}\ndata: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
@@ -259,7 +260,7 @@ export function messageToSse(msg: WholeMessage): string {
     } else if (block.type === "tool_use" || block.type === "server_tool_use") {
       const { input, ...start } = block;
       out.push(encodeEvent("content_block_start", { type: "content_block_start", index, content_block: { ...start, input: {} } }));
-      out.push(encodeEvent("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(input ?? {}) } }));
+      out.push(encodeEvent("content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: stringifyDeep(input ?? {}) } }));
     } else {
       // Blocks without deltas (redacted_thinking, tool results) arrive whole at their start.
       out.push(encodeEvent("content_block_start", { type: "content_block_start", index, content_block: block }));

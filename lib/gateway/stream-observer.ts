@@ -4,6 +4,7 @@
  * reason, and what kind of thinking came back.
  */
 import { mergeStreamUsage, type AnthropicUsage } from "../pricing/usage";
+import { stringifyDeep } from "../api/json-text";
 import { RECORDABLE_CHARS } from "../recorder/build";
 
 export type ThinkingStatus = "none" | "text" | "omitted" | "redacted" | "empty";
@@ -136,7 +137,7 @@ export class ResponseObserver {
       this.needsPin = true;
     } else if (b.type === "tool_use" || b.type === "server_tool_use") {
       this.needsPin = true;
-      const input = b.input === undefined || (typeof b.input === "object" && b.input !== null && Object.keys(b.input).length === 0) ? "" : JSON.stringify(b.input);
+      const input = b.input === undefined || (typeof b.input === "object" && b.input !== null && Object.keys(b.input).length === 0) ? "" : stringifyDeep(b.input);
       this.toolCalls.push({ id: b.id ?? "", name: b.name ?? "", input });
     }
   }

@@ -14,6 +14,7 @@ import type { AppError } from "../api/errors";
 import { chatError, toChatError } from "./errors";
 import type { ApiRequest, ApiResponse, Handler } from "../api/http";
 import { requestIdFor } from "../api/ids";
+import { stringifyDeep } from "../api/json-text";
 import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
 import { logger } from "../observability/logger";
 import { messagesEvents, type StreamEvent } from "./translated";
@@ -86,7 +87,7 @@ export function toChatCompletion(msg: AnthropicMessage, ids: ChatIds) {
   const thinking = blocks.filter((b) => b.type === "thinking" && b.thinking).map((b) => b.thinking).join("\n");
   const toolCalls = blocks
     .filter((b) => b.type === "tool_use")
-    .map((b) => ({ id: b.id ?? "", type: "function" as const, function: { name: b.name ?? "", arguments: JSON.stringify(b.input ?? {}) } }));
+    .map((b) => ({ id: b.id ?? "", type: "function" as const, function: { name: b.name ?? "", arguments: stringifyDeep(b.input ?? {}) } }));
   return {
     id: ids.id,
     object: "chat.completion" as const,

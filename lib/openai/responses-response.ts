@@ -17,6 +17,7 @@
  * toChatUsage counts them.
  */
 import { encodeEvent } from "../gateway/sse";
+import { stringifyDeep } from "../api/json-text";
 import { mergeStreamUsage, normalizeUsage, type AnthropicUsage } from "../pricing/usage";
 import { toChatError } from "./errors";
 import { toChatUsage, type MessageBlock } from "./response";
@@ -149,7 +150,7 @@ export function toResponse(msg: AnthropicMessage, ctx: ResponseContext) {
   for (const b of blocks) {
     const n = itemSuffix(ctx, output.length);
     if (b.type === "text" && b.text) output.push(messageItem(`msg_${n}`, b.text, status));
-    else if (b.type === "tool_use") output.push(functionCallItem(`fc_${n}`, b, JSON.stringify(b.input ?? {}), status));
+    else if (b.type === "tool_use") output.push(functionCallItem(`fc_${n}`, b, stringifyDeep(b.input ?? {}), status));
     else if (b.type === "thinking") output.push(reasoningItem(`rs_${n}`, b.thinking ?? ""));
   }
   const model = msg.model ?? ctx.request.model;

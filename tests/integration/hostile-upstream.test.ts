@@ -1,0 +1,78 @@
+/**
+ * An answer nested deeper than JavaScript's recursion goes: a model can be
+ * steered into a tool input 50,000 levels deep, and neither the request
+ * bodies' depth bound (json-body.ts) nor anything else bounds what the
+ * upstream sends back. JSON.parse reads it; JSON.stringify, structured clone
+ * and recursive validators overflow the stack on it. The gateway must pass
+ * it on (Messages as it came, OpenAI's endpoints with the arguments as
+ * text), record it, and keep serving. The upstream is a canned one that
+ * answers every call with the same body.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringifyDeep } from "../../lib/api/json-text";
+import { startCannedUpstream, type CannedUpstream } from "../support/canned-upstream";
+import { queryDb } from "../support/db";
+import { eventually, startServer, type TestServer } from "../support/server";
+
+const DEPTH = 50_000;
+const DEEP = "[".repeat(DEPTH) + "]".repeat(DEPTH);
+const INPUT = `{"a":${DEEP}}`;
+// A thinking block too: a client that did not ask for thinking gets the answer without it, re-encoded.
+const ANSWER = `{"id":"msg_deep","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[{"type":"thinking","thinking":"Deep.","signature":"sig"},{"type":"tool_use","id":"toolu_deep","name":"t","input":${INPUT}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":7}}`;
+
+let upstream: CannedUpstream;
+let server: TestServer;
+
+beforeAll(async () => {
+  upstream = await startCannedUpstream("unused", { fixed: { status: 200, body: ANSWER } });
+  server = await startServer({ env: { ANTHROPIC_BASE_URL: upstream.url, ANTHROPIC_API_KEY: "sk-ant-test-deep" } });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await upstream?.stop();
+});
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const res = await fetch(server.url + path, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+describe(`an answer nested 50,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("is passed on whole by every endpoint, recorded with its tool call, and the gateway keeps serving", async () => {
+    const tools = [{ name: "t", input_schema: { type: "object" as const } }];
+    const messages = [{ role: "user" as const, content: "Call t." }];
+    // Messages as the SDK reads them, on both tiers: the reasoning tier holds the thinking back and re-encodes the answer.
+    const client = new Anthropic({ baseURL: server.baseURL, apiKey: server.adminKey, maxRetries: 0 });
+    for (const tier of ["standard", "reasoning"]) {
+      const msg = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 64, tools, messages }, { headers: { "thinkgate-tier": tier } });
+      const call = msg.content.find((b) => b.type === "tool_use");
+      expect(call?.id, tier).toBe("toolu_deep");
+      expect(stringifyDeep(call!.input), tier).toBe(INPUT);
+    }
+
+    // OpenAI's endpoints give the input as text: the same text the upstream sent.
+    const chat = await post("/api/v1/chat/completions", { model: "claude-sonnet-4-6", messages, tools: [{ type: "function", function: { name: "t", parameters: { type: "object" } } }] });
+    expect(chat.status, chat.text.slice(0, 300)).toBe(200);
+    expect((JSON.parse(chat.text) as { choices: { message: { tool_calls: { function: { arguments: string } }[] } }[] }).choices[0]!.message.tool_calls[0]!.function.arguments).toBe(INPUT);
+    const responses = await post("/api/v1/responses", { model: "claude-sonnet-4-6", input: "Call t.", tools: [{ type: "function", name: "t", parameters: { type: "object" } }] });
+    expect(responses.status, responses.text.slice(0, 300)).toBe(200);
+    const items = (JSON.parse(responses.text) as { output: { type: string; arguments?: string }[] }).output;
+    expect(items.find((i) => i.type === "function_call")?.arguments).toBe(INPUT);
+
+    // Every answered request has its record, with its usage and its tool call (the start of its input: a trace shows 4,000 characters).
+    const rows = await eventually(async () => {
+      const r = await queryDb<{ status: string; inputTokens: number; toolCalls: string | null }>(server, `SELECT "status", "inputTokens", "toolCalls" FROM "RequestRecord"`);
+      return r.length === 4 ? r : undefined;
+    });
+    for (const r of rows) {
+      expect(r.status).toBe("ok");
+      expect(Number(r.inputTokens)).toBe(5);
+      expect(r.toolCalls).toContain('"id":"toolu_deep"');
+      expect(r.toolCalls).toContain('"input":"{\\"a\\":[[[[');
+    }
+    expect(server.proc.exitCode).toBeNull();
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+  }, 60_000);
+});
