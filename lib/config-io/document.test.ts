@@ -181,6 +181,21 @@ describe("config document text", () => {
     expect(problem('{"routes": [{"id": "r", "name": "a\\ud83d\\ude00b 😀"}]}', "json")).toBeNull();
   });
 
+  it("refuses a \"__proto__\" key, in JSON or YAML (a JSON Schema with one was validated with it and stored without it)", () => {
+    const problem = (text: string, format: "json" | "yaml") => {
+      try {
+        parseText(text, format);
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(problem('{"settings": {"escalation": {"policy": {"jsonSchema": {"__proto__": {"type": "string"}}}}}}', "json")).toMatch(/"__proto__" is not allowed as a key/);
+    expect(problem("rules:\n  - escalate:\n      jsonSchema:\n        __proto__:\n          type: string\n", "yaml")).toMatch(/"__proto__" is not allowed as a key/);
+    // As a value, or inside a longer key, it is text like any other.
+    expect(problem('{"rules": [{"name": "__proto__", "x__proto__": 1}]}', "json")).toBeNull();
+  });
+
   it("does not count brackets and dashes inside strings, comments or block text, nor blank lines, as nesting", () => {
     const deep = "[".repeat(80);
     const text = [

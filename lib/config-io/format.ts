@@ -5,7 +5,7 @@
  */
 import type * as YamlModule from "yaml";
 import { AppError } from "../api/errors";
-import { MAX_JSON_DEPTH, unstorableTextAt } from "../api/json-body";
+import { hasProtoKey, MAX_JSON_DEPTH, unstorableTextAt } from "../api/json-body";
 import type { ConfigDocument, PriceNote } from "./document";
 
 /** The yaml package, loaded by the first export or import: ~30 ms of every start otherwise, for a page used now and then. */
@@ -161,7 +161,10 @@ function shapeProblem(value: unknown): string | null {
     if (depth >= MAX_DEPTH) return `it nests more than ${MAX_DEPTH} levels deep (or a YAML alias refers to a node that contains it)`;
     for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
-  // Read once its size is known to be bounded.
+  // Read once its size is known to be bounded. A "__proto__" key is refused as in a request body (json-body.ts): the
+  // schema checks copy a free-form map (a JSON Schema) member by member, where it became the copy's prototype, so the
+  // file was validated with what it said and stored without it.
+  if (hasProtoKey(value)) return '"__proto__" is not allowed as a key';
   const bad = unstorableTextAt(value);
   if (bad) return bad.nul ? `${bad.at} holds a NUL character (\\u0000), which cannot be stored` : `${bad.at} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not text`;
   return null;

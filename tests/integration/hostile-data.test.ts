@@ -91,4 +91,16 @@ describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     }
     expect((await api("GET", "/api/traces?app=ok")).status).toBe(200);
   });
+
+  it("refuses a configuration file with a \"__proto__\" key instead of storing something else than it says", async () => {
+    const exported = await fetch(`${server.url}/api/config/export?format=json`, { headers: { "x-api-key": server.adminKey } }).then((r) => r.text());
+    const file = exported.replace('"policy": {', '"policy": {\n        "jsonSchema": {"__proto__": {"type": "string"}},');
+    expect(file).not.toBe(exported);
+    const res = await fetch(`${server.url}/api/config/import`, { method: "POST", headers: { "x-api-key": server.adminKey, "content-type": "application/json" }, body: file });
+    const body = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(res.status, JSON.stringify(body)).toBe(400);
+    expect(body.error.message).toMatch(/"__proto__" is not allowed as a key/);
+    // Nothing changed: the same export as before.
+    expect(await fetch(`${server.url}/api/config/export?format=json`, { headers: { "x-api-key": server.adminKey } }).then((r) => r.text())).toBe(exported);
+  });
 });
