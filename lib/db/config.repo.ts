@@ -44,6 +44,9 @@ export interface RuleSetRow {
   createdAt: Date;
 }
 
+/** Tries of a compare-and-swap update of a setting that other writes keep moving. */
+const SETTING_UPDATE_ATTEMPTS = 10;
+
 export const configRepo = {
   routes: async (): Promise<RouteRow[]> => (await db().client.route.findMany({ orderBy: { id: "asc" } })).map(fromStored),
   apps: (): Promise<AppRow[]> => db().client.appPolicy.findMany({ orderBy: { name: "asc" } }),
@@ -100,6 +103,34 @@ export const configRepo = {
         return client.setting.upsert({ where: { key }, create: { key, value: v }, update: { value: v } });
       }),
     );
+  },
+  /**
+   * Changes one setting from the value it holds, as one step: a compare and
+   * swap on the stored text, tried again when another write moved it in
+   * between. Read, then written whole, a change of one field (the sampling
+   * rate of PUT /api/settings) undid another write of the setting made in
+   * between (PUT /api/settings/traces's per-route rates), and both callers
+   * were told it worked. `update` gets the stored value (undefined: none).
+   */
+  async updateSetting(key: string, update: (stored: unknown) => unknown): Promise<void> {
+    const client = db().client;
+    for (let attempt = 1; ; attempt++) {
+      const row = await client.setting.findUnique({ where: { key } });
+      const value = JSON.stringify(update(row ? (JSON.parse(row.value) as unknown) : undefined));
+      if (row) {
+        if ((await client.setting.updateMany({ where: { key, value: row.value }, data: { value } })).count === 1) return;
+      } else {
+        try {
+          await client.setting.create({ data: { key, value } });
+          return;
+        } catch (err) {
+          if ((err as { code?: unknown }).code !== "P2002") throw err;
+        }
+      }
+      if (attempt >= SETTING_UPDATE_ATTEMPTS) {
+        throw new AppError("conflict_error", `the setting ${key} kept changing while this change was made (${attempt} tries); send it again`);
+      }
+    }
   },
   async setSettingIfAbsent(key: string, value: unknown): Promise<void> {
     const existing = await db().client.setting.findUnique({ where: { key } });

@@ -26,7 +26,7 @@ import { fromColumns, limitsSchema, NO_LIMITS, toColumns } from "../limits/polic
 import { thinkingPolicySchema, toThinkingColumns, toThinkingPolicy } from "../models/client-thinking";
 import { llmClassifierConfigSchema } from "../routing/llm-classifier";
 import { ruleSetSchema } from "../routing/rules";
-import { parseTracesSettings, saveTracesConfig } from "../traces/config";
+import { parseTracesSettings, saveSamplingRate } from "../traces/config";
 import { nameSchema } from "./names";
 
 const slug = nameSchema;
@@ -253,11 +253,8 @@ export function checkRouteSettings(input: Pick<SettingsInput, "tierRoutes" | "de
 export async function putSettings(input: SettingsInput): Promise<RoutingSettings> {
   if (input.tierRoutes || input.defaultRouteId) checkRouteSettings(input, await configRepo.routes());
   if (input.classifierThreshold !== undefined) await configRepo.setSetting(SETTING_THRESHOLD, input.classifierThreshold);
-  if (input.sampleRate !== undefined) {
-    // The rate is one field of the trace sampling settings: keep their other fields (per-route rates, hedge threshold).
-    const current = parseTracesSettings(await configRepo.settings()).sampling;
-    await saveTracesConfig({ sampling: { ...current, rate: input.sampleRate } });
-  }
+  // The rate is one field of the trace sampling settings: their other fields (per-route rates, hedge threshold) are kept.
+  if (input.sampleRate !== undefined) await saveSamplingRate(input.sampleRate);
   if (input.tierRoutes) await configRepo.setSetting(SETTING_TIER_ROUTES, input.tierRoutes);
   if (input.defaultRouteId !== undefined) await configRepo.setSetting(SETTING_DEFAULT_ROUTE, input.defaultRouteId);
   if (input.classifier) await configRepo.setSetting(SETTING_CLASSIFIER, input.classifier);

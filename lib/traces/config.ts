@@ -83,6 +83,14 @@ export async function loadTracesConfig(): Promise<TracesSnapshot> {
   return s.snap;
 }
 
+/** Sets the sampling rate, keeping the sampling's other fields as stored at that moment (per-route rates, the hedge threshold), and reloads. */
+export async function saveSamplingRate(rate: number): Promise<TracesSnapshot> {
+  await configRepo.updateSetting(SETTING_SAMPLING, (stored) => ({ ...parseTracesSettings(new Map([[SETTING_SAMPLING, stored]])).sampling, rate }));
+  const snap = await loadTracesConfig();
+  await announceChange("traces");
+  return snap;
+}
+
 /** Saves the sections given (each replaces the stored one) and reloads. */
 export async function saveTracesConfig(patch: Partial<TracesSettings>): Promise<TracesSnapshot> {
   if (patch.sampling) await configRepo.setSetting(SETTING_SAMPLING, patch.sampling);

@@ -103,4 +103,19 @@ describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     // Nothing changed: the same export as before.
     expect(await fetch(`${server.url}/api/config/export?format=json`, { headers: { "x-api-key": server.adminKey } }).then((r) => r.text())).toBe(exported);
   });
+
+  it("loses neither of two changes of the trace sampling made at once (on PostgreSQL the sampling rate's write undid the per-route rates saved meanwhile)", async () => {
+    // Any order of the two keeps the per-route rate: only a write made from what was read before the other one loses it.
+    for (let round = 0; round < 80; round++) {
+      expect((await api("PUT", "/api/settings/traces", { sampling: { rate: 0.1, perRoute: {} } })).status).toBe(200);
+      const [traces, settings] = await Promise.all([
+        api("PUT", "/api/settings/traces", { sampling: { rate: 0.3, perRoute: { standard: 0.5 } } }),
+        api("PUT", "/api/settings", { sampleRate: 0.7 }),
+      ]);
+      expect([traces.status, settings.status]).toEqual([200, 200]);
+      const { sampling } = (await api("GET", "/api/settings/traces")).json as unknown as { sampling: { rate: number; perRoute: Record<string, number> } };
+      expect(sampling.perRoute, `round ${round}`).toEqual({ standard: 0.5 });
+      expect([0.3, 0.7]).toContain(sampling.rate);
+    }
+  }, 60_000);
 });
