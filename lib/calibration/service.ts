@@ -10,7 +10,7 @@ import { calibrationRepo, type EvalItemInput, type ExperimentRow } from "../db/c
 import { configRepo } from "../db/config.repo";
 import { allModels, sameModel } from "../models/catalog";
 import { routingConfig } from "../routing/config";
-import { activeRuleSet } from "../rules/service";
+import { noteInHistory } from "../rules/service";
 import { putRoute, routeBody } from "../settings/service";
 import { chartSeries } from "./chart";
 import { describeGrader, parseGrader, type Grader } from "./graders";
@@ -333,10 +333,9 @@ export async function applyExperiment(id: string, body: z.infer<typeof applyBody
   // The route as stored, with only its thinking fields replaced, validated as any route edit is.
   const { id: _id, createdAt: _c, updatedAt: _u, ...stored } = route as typeof route & { createdAt?: Date; updatedAt?: Date };
   await putRoute(route.id, routeBody.parse({ ...stored, ...after }));
-  const rules = await activeRuleSet();
   const describe = (x: typeof before) => (x.thinking === "off" ? "thinking off" : x.budgetTokens ? `budget ${x.budgetTokens}` : x.effort ? `effort ${x.effort}` : x.budgetTier ? `budget tier ${x.budgetTier}` : "thinking on");
   const note = `route "${route.id}": ${describe(before)} → ${describe(after)} (calibration experiment ${exp.id}, "${exp.name}")`;
-  const version = await configRepo.saveRuleSet(JSON.stringify(rules.rules), author, note, { experimentId: exp.id });
+  const version = await noteInHistory(author, note, { experimentId: exp.id });
   const appliedAt = new Date();
   await calibrationRepo.markApplied(exp.id, {
     appliedAt,

@@ -92,6 +92,28 @@ export async function saveRuleSet(raw: unknown, author: string, note: string, ba
   return write(rules, author, note, baseVersion === undefined ? undefined : baseVersion + 1);
 }
 
+/** Tries of noteInHistory when saves keep landing in between. */
+const NOTE_ATTEMPTS = 5;
+
+/**
+ * Writes the active rules again, unchanged, as a new version with a note: a
+ * change made elsewhere (a calibration experiment applied to a route) shown
+ * in the rules' history. Written as the version after the one read, so a
+ * save that lands in between is kept and the rules are read again; written
+ * as "the next version", the rules read before that save became the newest
+ * version and silently undid it.
+ */
+export async function noteInHistory(author: string, note: string, opts: { experimentId?: string } = {}): Promise<RuleSetRow> {
+  for (let attempt = 1; ; attempt++) {
+    const active = await activeRuleSet();
+    try {
+      return await configRepo.saveRuleSet(JSON.stringify(active.rules), author, note, { ...opts, version: active.version + 1 });
+    } catch (err) {
+      if (!(err instanceof AppError && err.type === "conflict_error") || attempt >= NOTE_ATTEMPTS) throw err;
+    }
+  }
+}
+
 /** Writes an old version's rules again, as a new version. */
 export async function rollbackTo(version: number, author: string, note?: string): Promise<RuleSetVersionView> {
   const old = await ruleSetVersion(version);

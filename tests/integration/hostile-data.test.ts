@@ -7,7 +7,7 @@
  * its integer columns are 32 bits).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../support/server";
+import { eventually, startServer, type TestServer } from "../support/server";
 
 let server: TestServer;
 
@@ -118,4 +118,28 @@ describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
       expect([0.3, 0.7]).toContain(sampling.rate);
     }
   }, 60_000);
+
+  it("keeps a rule save made while a calibration experiment is applied (the apply wrote the rules it had read as the newest version, undoing the save)", async () => {
+    const model = "claude-haiku-4-5";
+    expect((await api("PUT", "/api/routes/haiku-calib", { name: "Haiku", tier: "standard", model, thinking: "off" })).status).toBe(200);
+    const set = await api("POST", "/api/calibration/sets", { name: "race", grader: { kind: "number" }, jsonl: '{"prompt": "What is 2 + 3? [[sim:difficulty=0]]", "expected": "5"}' });
+    expect(set.status).toBe(201);
+    const experiment = await api("POST", "/api/calibration/experiments", { setId: set.json.id, configs: [{ model, thinking: "off" }] });
+    expect(experiment.status).toBe(201);
+    const id = (experiment.json as { id?: string; experiment?: { id: string } }).id ?? (experiment.json as { experiment: { id: string } }).experiment.id;
+    await eventually(async () => ((await api("GET", `/api/calibration/experiments/${id}`)).json as { experiment: { status: string } }).experiment.status === "done" || undefined, 30_000);
+
+    // The save starts a little later each round, so that it lands at every point of the apply's work.
+    for (let round = 0; round < 40; round++) {
+      const rule = { id: `race-${round}`, name: `race ${round}`, when: { tasks: [`t${round}`] }, then: { routeId: "standard" } };
+      const [applied, saved] = await Promise.all([
+        api("POST", `/api/calibration/experiments/${id}/apply`, { routeId: "haiku-calib", configKey: `${model}:off` }),
+        new Promise((r) => setTimeout(r, round % 20)).then(() => api("POST", "/api/rules", { rules: [rule] })),
+      ]);
+      expect(applied.status, JSON.stringify(applied.json)).toBe(200);
+      // A save that was told it worked is in the rules in effect (one refused as a conflict told its caller so).
+      expect([201, 409]).toContain(saved.status);
+      if (saved.status === 201) expect(((await api("GET", "/api/rules")).json as unknown as { rules: { id: string }[] }).rules.map((r) => r.id), `round ${round}`).toEqual([rule.id]);
+    }
+  }, 90_000);
 });
