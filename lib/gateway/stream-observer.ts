@@ -81,6 +81,34 @@ class BoundedText {
   }
 }
 
+/**
+ * How deep what the record keeps of an upstream's usage may nest: the API's
+ * is numbers in objects a level or two deep. Members nested deeper are left
+ * out; one nested 30,000 levels made the record's JSON.stringify overflow the
+ * stack, and the answered request became a 500 whose record had no usage.
+ */
+const USAGE_DEPTH = 4;
+
+function bounded(v: unknown, depth: number): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (depth === 0) return undefined;
+  if (Array.isArray(v)) return v.map((x) => bounded(x, depth - 1) ?? null);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const b = bounded(x, depth - 1);
+    if (b !== undefined) out[k] = b;
+  }
+  return out;
+}
+
+/** The usage an upstream sent, as the record can keep it (USAGE_DEPTH); null for one that is not an object. */
+function usageOf(u: unknown): AnthropicUsage | null {
+  return typeof u === "object" && u !== null && !Array.isArray(u) ? (bounded(u, USAGE_DEPTH) as AnthropicUsage) : null;
+}
+
+/** A text field of the upstream's answer (an id, a stop reason, an error's type): anything else is not one, and is not recorded. */
+const textOf = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
 type Block = { type?: string; text?: string; thinking?: string; signature?: string; id?: string; name?: string; input?: unknown };
 
 export class ResponseObserver {
@@ -113,10 +141,10 @@ export class ResponseObserver {
   }
 
   /** A whole (non-streaming) message. */
-  message(msg: { id?: string; content?: Block[]; usage?: AnthropicUsage; stop_reason?: string | null }): void {
-    this.messageId = msg.id ?? null;
-    this.usage = msg.usage ?? null;
-    this.stopReason = msg.stop_reason ?? null;
+  message(msg: { id?: unknown; content?: Block[]; usage?: unknown; stop_reason?: unknown }): void {
+    this.messageId = textOf(msg.id);
+    this.usage = usageOf(msg.usage);
+    this.stopReason = textOf(msg.stop_reason);
     // Only objects are blocks: one that is not (a null from an upstream gone wrong) must not cost the record its usage.
     if (Array.isArray(msg.content)) for (const b of msg.content) if (typeof b === "object" && b !== null) this.block(b);
     this.complete = true;
@@ -146,16 +174,16 @@ export class ResponseObserver {
   event(ev: {
     type?: string;
     index?: number;
-    message?: { id?: string; usage?: AnthropicUsage };
+    message?: { id?: unknown; usage?: unknown };
     content_block?: Block;
-    delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string | null };
-    usage?: AnthropicUsage;
-    error?: { type?: string; message?: string };
+    delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: unknown };
+    usage?: unknown;
+    error?: { type?: unknown; message?: unknown };
   }): void {
     switch (ev.type) {
       case "message_start":
-        this.messageId = ev.message?.id ?? null;
-        this.usage = ev.message?.usage ?? null;
+        this.messageId = textOf(ev.message?.id);
+        this.usage = usageOf(ev.message?.usage);
         break;
       case "content_block_start": {
         const b = ev.content_block ?? {};
@@ -184,10 +212,11 @@ export class ResponseObserver {
         break;
       }
       case "message_delta":
-        if (ev.delta?.stop_reason !== undefined) this.stopReason = ev.delta.stop_reason ?? null;
+        if (ev.delta?.stop_reason !== undefined) this.stopReason = textOf(ev.delta.stop_reason);
         // Usage in message_delta is a running total: merge, never add.
-        if (ev.usage) {
-          this.usage = this.usage ? mergeStreamUsage(this.usage, ev.usage) : ev.usage;
+        const usage = usageOf(ev.usage);
+        if (usage) {
+          this.usage = this.usage ? mergeStreamUsage(this.usage, usage) : usage;
           this.counted = true;
         }
         break;
@@ -195,7 +224,7 @@ export class ResponseObserver {
         this.complete = true;
         break;
       case "error":
-        this.streamError = { type: ev.error?.type ?? "api_error", message: ev.error?.message ?? "stream error" };
+        this.streamError = { type: textOf(ev.error?.type) ?? "api_error", message: textOf(ev.error?.message) ?? "stream error" };
         break;
     }
   }

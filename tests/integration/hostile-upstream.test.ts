@@ -76,3 +76,35 @@ describe(`an answer nested 50,000 levels deep (${process.env.THINKGATE_TEST_DB ?
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   }, 60_000);
 });
+
+describe(`usage nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("is answered and recorded with the usage the record can keep; before, the record's JSON failed and the answered request was a 500 without its usage", async () => {
+    const deep = "[".repeat(30_000) + "]".repeat(30_000);
+    const answer = `{"id":"msg_usage","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[{"type":"text","text":"Hi."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":7,"server_tool_use":{"web_search_requests":0,"extra":${deep}}}}`;
+    const up = await startCannedUpstream("unused", { fixed: { status: 200, body: answer } });
+    const gateway = await startServer({ env: { ANTHROPIC_BASE_URL: up.url, ANTHROPIC_API_KEY: "sk-ant-test-usage" } });
+    try {
+      const headers = { "x-api-key": gateway.adminKey, "content-type": "application/json", "thinkgate-tier": "standard" };
+      const messages = [{ role: "user", content: "Hi?" }];
+      const bodies: [string, unknown][] = [
+        ["/api/v1/messages", { model: "claude-sonnet-4-6", max_tokens: 64, messages }],
+        ["/api/v1/chat/completions", { model: "claude-sonnet-4-6", messages }],
+      ];
+      for (const [path, body] of bodies) {
+        const res = await fetch(gateway.url + path, { method: "POST", headers, body: JSON.stringify(body) });
+        const text = await res.text();
+        expect(res.status, `${path}: ${text.slice(0, 200)}`).toBe(200);
+        expect(text).toContain("Hi.");
+      }
+      const rows = await eventually(async () => {
+        const r = await queryDb<{ status: string; inputTokens: number; outputTokens: number }>(gateway, `SELECT "status", "inputTokens", "outputTokens" FROM "RequestRecord"`);
+        return r.length === 2 ? r : undefined;
+      });
+      for (const r of rows) expect([r.status, Number(r.inputTokens), Number(r.outputTokens)]).toEqual(["ok", 5, 7]);
+    } finally {
+      await gateway.stop();
+      await up.stop();
+    }
+  }, 60_000);
+});
+
