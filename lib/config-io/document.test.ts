@@ -89,6 +89,8 @@ describe("config document validation", () => {
   it("reports duplicates, unknown sections, missing sections and a wrong version", () => {
     const raw = sample();
     raw.routes.push({ ...raw.routes[0] });
+    // Refused one by one by the routes API, so in a file too.
+    raw.routes.push({ ...raw.routes[0], id: "STANDARD" });
     raw.prices.push({ ...raw.prices[0] });
     raw.extra = true;
     raw.version = 2;
@@ -97,6 +99,7 @@ describe("config document validation", () => {
     expect(found).toEqual(
       expect.arrayContaining([
         `routes[${SEED_ROUTES.length}].id: duplicate route id "standard"`,
+        `routes[${SEED_ROUTES.length + 1}].id: route "STANDARD" differs from route "standard" only in case; use one id`,
         "prices[1].effectiveFrom: a price for claude-opus-4-7 from 2026-04-16T00:00:00.000Z is listed twice",
         "unknown section: extra (expected version, settings, routes, rules, apps, prices)",
         "version: 2 is not a version this thinkgate reads (it reads version: 1)",

@@ -245,7 +245,8 @@ function list(raw: Record<string, unknown>, key: string, issues: ConfigIssue[]):
 
 function parseRoutes(raw: unknown[], issues: ConfigIssue[]): ConfigRoute[] {
   const out: ConfigRoute[] = [];
-  const seen = new Set<string>();
+  /** Lower-cased id -> the id as first written. */
+  const seen = new Map<string, string>();
   raw.forEach((entry, i) => {
     if (issues.length >= MAX_ISSUES) return;
     const at = `routes[${i}]`;
@@ -258,8 +259,11 @@ function parseRoutes(raw: unknown[], issues: ConfigIssue[]): ConfigRoute[] {
       issues.push({ path: `${at}.id`, message: (err as Error).message.replace(/^route id: /, "") });
     }
     if (routeId !== null) {
-      if (seen.has(routeId)) issues.push({ path: `${at}.id`, message: `duplicate route id "${routeId}"` });
-      seen.add(routeId);
+      // As the routes API (putRoute): ids are matched exactly everywhere, and two that differ only in case look like one route in every list.
+      const twin = seen.get(routeId.toLowerCase());
+      if (twin === routeId) issues.push({ path: `${at}.id`, message: `duplicate route id "${routeId}"` });
+      else if (twin !== undefined) issues.push({ path: `${at}.id`, message: `route "${routeId}" differs from route "${twin}" only in case; use one id` });
+      else seen.set(routeId.toLowerCase(), routeId);
     }
     const parsed = routeBody.safeParse(rest);
     if (!parsed.success) return void issues.push(...zodIssues(at, parsed.error));
