@@ -24,7 +24,8 @@
 import http from "node:http";
 import https from "node:https";
 import { Readable } from "node:stream";
-import { AppError } from "../api/errors";
+import { AppError, errorBody, errorTypeForStatus } from "../api/errors";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../api/json-body";
 import { scrubSecrets } from "../observability/secrets";
 
 // Sockets kept per upstream host: enough for the concurrency a gateway process
@@ -232,7 +233,19 @@ async function scrubbedError(href: string, res: http.IncomingMessage): Promise<R
     if ((err as Error).name === "AbortError") throw err;
     throw Object.assign(new TypeError("fetch failed"), { cause: err });
   }
-  return new UpstreamResponse(href, res, Buffer.from(scrubSecrets(body.toString("utf8")))) as unknown as Response;
+  return new UpstreamResponse(href, res, Buffer.from(readableError(res.statusCode ?? 0, scrubSecrets(body.toString("utf8"))))) as unknown as Response;
+}
+
+/**
+ * An error body the SDK can build its error from: the SDK puts the body into
+ * the error's message with JSON.stringify, which overflowed the stack on one
+ * nested 30,000 levels deep, and the upstream's 4xx became the gateway's 500.
+ * One nested deeper than a request body may be is replaced by one in the
+ * API's shape that says so; the status is kept.
+ */
+function readableError(status: number, text: string): string {
+  if (!jsonDepthExceeds(text, MAX_JSON_DEPTH)) return text;
+  return errorBody(errorTypeForStatus(status), `the upstream answered ${status} with an error body nested more than ${MAX_JSON_DEPTH} levels deep; it is not passed on`);
 }
 
 /** A fetch for the SDK client over node:http(s); see the module comment. */

@@ -78,7 +78,7 @@ describe(`an answer nested 50,000 levels deep (${process.env.THINKGATE_TEST_DB ?
 });
 
 describe(`usage nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
-  it("is answered and recorded with the usage the record can keep; before, the record's JSON failed and the answered request was a 500 without its usage", async () => {
+  it("is answered and recorded with the usage the record can keep (it was a 500 whose record had no usage)", async () => {
     const deep = "[".repeat(30_000) + "]".repeat(30_000);
     const answer = `{"id":"msg_usage","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[{"type":"text","text":"Hi."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":7,"server_tool_use":{"web_search_requests":0,"extra":${deep}}}}`;
     const up = await startCannedUpstream("unused", { fixed: { status: 200, body: answer } });
@@ -101,6 +101,37 @@ describe(`usage nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "s
         return r.length === 2 ? r : undefined;
       });
       for (const r of rows) expect([r.status, Number(r.inputTokens), Number(r.outputTokens)]).toEqual(["ok", 5, 7]);
+    } finally {
+      await gateway.stop();
+      await up.stop();
+    }
+  }, 60_000);
+});
+
+describe(`an upstream error body nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("is relayed with the upstream's status and a message that says so, in each API's shape, and recorded (it was a 500)", async () => {
+    const deep = "[".repeat(30_000) + "]".repeat(30_000);
+    const up = await startCannedUpstream("unused", { fixed: { status: 400, body: `{"type":"error","error":{"type":"invalid_request_error","message":${deep}}}` } });
+    const gateway = await startServer({ env: { ANTHROPIC_BASE_URL: up.url, ANTHROPIC_API_KEY: "sk-ant-test-error" } });
+    try {
+      const headers = { "x-api-key": gateway.adminKey, "content-type": "application/json", "thinkgate-tier": "standard" };
+      const messages = [{ role: "user", content: "Hi?" }];
+      const said = /^the upstream answered 400 with an error body nested more than 64 levels deep/;
+      const res = await fetch(`${gateway.url}/api/v1/messages`, { method: "POST", headers, body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, messages }) });
+      const anthropic = (await res.json()) as { type: string; error: { type: string; message: string } };
+      expect(res.status, JSON.stringify(anthropic)).toBe(400);
+      expect(anthropic.type).toBe("error");
+      expect(anthropic.error.type).toBe("invalid_request_error");
+      expect(anthropic.error.message).toMatch(said);
+      const chat = await fetch(`${gateway.url}/api/v1/chat/completions`, { method: "POST", headers, body: JSON.stringify({ model: "claude-sonnet-4-6", messages }) });
+      const openai = (await chat.json()) as { error: { type: string; message: string } };
+      expect(chat.status, JSON.stringify(openai)).toBe(400);
+      expect(openai.error.message).toMatch(said);
+      const rows = await eventually(async () => {
+        const r = await queryDb<{ status: string; httpStatus: number }>(gateway, `SELECT "status", "httpStatus" FROM "RequestRecord"`);
+        return r.length === 2 ? r : undefined;
+      });
+      for (const r of rows) expect([r.status, Number(r.httpStatus)]).toEqual(["error", 400]);
     } finally {
       await gateway.stop();
       await up.stop();
