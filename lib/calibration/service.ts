@@ -11,7 +11,7 @@ import { configRepo } from "../db/config.repo";
 import { allModels, sameModel } from "../models/catalog";
 import { routingConfig } from "../routing/config";
 import { noteInHistory } from "../rules/service";
-import { putRoute, routeBody } from "../settings/service";
+import { editRoute } from "../settings/service";
 import { chartSeries } from "./chart";
 import { describeGrader, parseGrader, type Grader } from "./graders";
 import { configKey, configLabel, modelThinking, thinkingWeight, validateGrid, type CalibrationConfig } from "./grid";
@@ -318,21 +318,20 @@ export async function applyExperiment(id: string, body: z.infer<typeof applyBody
   if (!key) throw badRequest("the experiment has no results to apply yet");
   const config = results.configs.find((c) => c.key === key)?.config;
   if (!config) throw badRequest(`configuration "${key}" is not part of this experiment`);
-  const route = (await configRepo.routes()).find((r) => r.id === body.routeId);
-  if (!route) throw badRequest(`route "${body.routeId}" does not exist`);
-  if (!sameModel(route.model, config.model)) {
-    throw badRequest(`route "${route.id}" serves ${route.model}, but ${configLabel(config)} was measured on ${config.model}; apply it to a route that serves ${config.model} (only the thinking settings are changed)`);
-  }
-  const before = { thinking: route.thinking, budgetTier: route.budgetTier, budgetTokens: route.budgetTokens, effort: route.effort };
   const after = {
     thinking: config.thinking === "off" ? "off" : "on",
     budgetTier: null,
     budgetTokens: config.thinking === "budget" ? config.budgetTokens : null,
     effort: config.thinking === "effort" ? config.effort : null,
   } as const;
-  // The route as stored, with only its thinking fields replaced, validated as any route edit is.
-  const { id: _id, createdAt: _c, updatedAt: _u, ...stored } = route as typeof route & { createdAt?: Date; updatedAt?: Date };
-  await putRoute(route.id, routeBody.parse({ ...stored, ...after }));
+  // Only the thinking fields change; the route's others stay as they are when it is written.
+  const { before: route } = await editRoute(body.routeId, (r) => {
+    if (!sameModel(r.model, config.model)) {
+      throw badRequest(`route "${r.id}" serves ${r.model}, but ${configLabel(config)} was measured on ${config.model}; apply it to a route that serves ${config.model} (only the thinking settings are changed)`);
+    }
+    return after;
+  });
+  const before = { thinking: route.thinking, budgetTier: route.budgetTier, budgetTokens: route.budgetTokens, effort: route.effort };
   const describe = (x: typeof before) => (x.thinking === "off" ? "thinking off" : x.budgetTokens ? `budget ${x.budgetTokens}` : x.effort ? `effort ${x.effort}` : x.budgetTier ? `budget tier ${x.budgetTier}` : "thinking on");
   const note = `route "${route.id}": ${describe(before)} → ${describe(after)} (calibration experiment ${exp.id}, "${exp.name}")`;
   const version = await noteInHistory(author, note, { experimentId: exp.id });

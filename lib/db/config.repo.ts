@@ -23,6 +23,11 @@ export interface RouteRow {
 type StoredRoute = Omit<RouteRow, "fallbackRouteIds"> & { fallbackRouteIds: string };
 const fromStored = ({ fallbackRouteIds, ...r }: StoredRoute): RouteRow => ({ ...r, fallbackRouteIds: fallbackRouteIds ? fallbackRouteIds.split(",") : [] });
 export const toStoredRoute = (r: RouteRow): StoredRoute => ({ ...r, fallbackRouteIds: r.fallbackRouteIds.join(",") });
+/** A route's own fields as stored, without the timestamps a row read from the database also carries. */
+function storedFields(r: RouteRow): StoredRoute {
+  const { createdAt: _c, updatedAt: _u, ...rest } = toStoredRoute(r) as StoredRoute & { createdAt?: Date; updatedAt?: Date };
+  return rest;
+}
 
 /** An app policy; the limit columns are left as stored when a write omits them. */
 export interface AppRow extends Partial<LimitColumns> {
@@ -76,6 +81,16 @@ export const configRepo = {
   async upsertRoute(r: RouteRow): Promise<void> {
     const { id, ...rest } = toStoredRoute(r);
     await db().client.route.upsert({ where: { id }, create: { id, ...rest }, update: rest });
+  },
+  /**
+   * Replaces a route as `before` was read, and only if it still holds just
+   * that (compare and swap on its fields); false when another write changed
+   * it meanwhile.
+   */
+  async replaceRouteIf(before: RouteRow, after: RouteRow): Promise<boolean> {
+    const { id, ...was } = storedFields(before);
+    const { id: _id, ...now } = storedFields(after);
+    return (await db().client.route.updateMany({ where: { id, ...was }, data: now })).count === 1;
   },
   async upsertApp(a: AppRow): Promise<void> {
     const { name, ...rest } = a;

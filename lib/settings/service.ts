@@ -5,7 +5,7 @@
  * (announceChange, lib/cluster).
  */
 import { z } from "zod";
-import { badRequest, notFound } from "../api/errors";
+import { AppError, badRequest, notFound } from "../api/errors";
 import { configRepo, type AppRow, type RouteRow } from "../db/config.repo";
 import { activeModelInfo, activeThreshold, scoreOnly } from "../routing/classifier";
 import { teamCurve, type OperatingPoint } from "../routing/classifier/operating";
@@ -198,6 +198,33 @@ export async function putRoute(id: string, input: Omit<RouteInput, "fallbackRout
   invalidate();
   await announceChange("routing");
   return row;
+}
+
+/** Tries of editRoute when other edits of the route keep landing in between. */
+const EDIT_ATTEMPTS = 5;
+
+/**
+ * Changes some of a route's fields from what it holds (a calibration
+ * experiment applied to its thinking), leaving the others as they are at that
+ * moment: a compare and swap on the stored route, read again when another
+ * edit landed in between. Read, then written whole, such a change undid an
+ * edit of the route made meanwhile. `edit` may refuse the route it is given
+ * by throwing.
+ */
+export async function editRoute(id: string, edit: (route: RouteRow) => Partial<RouteInput>): Promise<{ before: RouteRow; after: RouteRow }> {
+  for (let attempt = 1; ; attempt++) {
+    const before = (await configRepo.routes()).find((r) => r.id === id);
+    if (!before) throw badRequest(`route "${id}" does not exist`);
+    const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = before as RouteRow & { createdAt?: Date; updatedAt?: Date };
+    // Validated as any route edit is.
+    const after: RouteRow = { id, ...routeBody.parse({ ...fields, ...edit(before) }) };
+    if (await configRepo.replaceRouteIf(before, after)) {
+      invalidate();
+      await announceChange("routing");
+      return { before, after };
+    }
+    if (attempt >= EDIT_ATTEMPTS) throw new AppError("conflict_error", `route "${id}" kept changing while this change was made (${attempt} tries); send it again`);
+  }
 }
 
 /** An app's own route must exist and be of the app's tier. */

@@ -119,7 +119,7 @@ describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     }
   }, 60_000);
 
-  it("keeps a rule save made while a calibration experiment is applied (the apply wrote the rules it had read as the newest version, undoing the save)", async () => {
+  it("keeps a rule save and a route edit made while a calibration experiment is applied (the apply wrote back what it had read, undoing them)", async () => {
     const model = "claude-haiku-4-5";
     expect((await api("PUT", "/api/routes/haiku-calib", { name: "Haiku", tier: "standard", model, thinking: "off" })).status).toBe(200);
     const set = await api("POST", "/api/calibration/sets", { name: "race", grader: { kind: "number" }, jsonl: '{"prompt": "What is 2 + 3? [[sim:difficulty=0]]", "expected": "5"}' });
@@ -129,17 +129,24 @@ describe(`hostile stored values (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     const id = (experiment.json as { id?: string; experiment?: { id: string } }).id ?? (experiment.json as { experiment: { id: string } }).experiment.id;
     await eventually(async () => ((await api("GET", `/api/calibration/experiments/${id}`)).json as { experiment: { status: string } }).experiment.status === "done" || undefined, 30_000);
 
-    // The save starts a little later each round, so that it lands at every point of the apply's work.
+    // The edits start a little later each round, so that they land at every point of the apply's work.
     for (let round = 0; round < 40; round++) {
       const rule = { id: `race-${round}`, name: `race ${round}`, when: { tasks: [`t${round}`] }, then: { routeId: "standard" } };
-      const [applied, saved] = await Promise.all([
+      const description = `edited in round ${round}`;
+      const later = <T>(f: () => Promise<T>) => new Promise((r) => setTimeout(r, round % 20)).then(f);
+      const [applied, saved, edited] = await Promise.all([
         api("POST", `/api/calibration/experiments/${id}/apply`, { routeId: "haiku-calib", configKey: `${model}:off` }),
-        new Promise((r) => setTimeout(r, round % 20)).then(() => api("POST", "/api/rules", { rules: [rule] })),
+        later(() => api("POST", "/api/rules", { rules: [rule] })),
+        later(() => api("PUT", "/api/routes/haiku-calib", { name: "Haiku", description, tier: "standard", model, thinking: "off" })),
       ]);
       expect(applied.status, JSON.stringify(applied.json)).toBe(200);
       // A save that was told it worked is in the rules in effect (one refused as a conflict told its caller so).
       expect([201, 409]).toContain(saved.status);
       if (saved.status === 201) expect(((await api("GET", "/api/rules")).json as unknown as { rules: { id: string }[] }).rules.map((r) => r.id), `round ${round}`).toEqual([rule.id]);
+      // The apply changes the route's thinking only: the edit of its description stays.
+      expect(edited.status).toBe(200);
+      const routes = (await api("GET", "/api/routes")).json as unknown as { data: { id: string; description: string }[] };
+      expect(routes.data.find((r) => r.id === "haiku-calib")?.description, `round ${round}`).toBe(description);
     }
   }, 90_000);
 });
