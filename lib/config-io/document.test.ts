@@ -18,6 +18,16 @@ function sample(): Record<string, unknown> & { routes: Record<string, unknown>[]
 
 const paths = (raw: unknown) => checkDocument(raw).issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
 
+/** Why parseText refuses `text`, or null when it takes it. */
+function problem(text: string, format: "json" | "yaml"): string | null {
+  try {
+    parseText(text, format);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 describe("config document validation", () => {
   it("lists at most the first 100 problems, and checks no entry past them", () => {
     // 240,000 empty route entries (720 KB, any viewer may validate a file) made about a million issues; the answer listing them ran the server out of heap.
@@ -167,14 +177,6 @@ describe("config document text", () => {
   });
 
   it("refuses a lone surrogate or a NUL anywhere in the file, in JSON or YAML, saying where (a route's name with one made the database write fail with a 500)", () => {
-    const problem = (text: string, format: "json" | "yaml") => {
-      try {
-        parseText(text, format);
-        return null;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    };
     expect(problem('{"routes": [{"id": "r", "name": "a\\ud800b"}]}', "json")).toMatch(/routes\.0\.name holds a lone surrogate/);
     expect(problem('routes:\n  - id: r\n    name: "a\\udc00b"\n', "yaml")).toMatch(/routes\.0\.name holds a lone surrogate/);
     // PostgreSQL's text cannot hold a NUL.
@@ -185,14 +187,6 @@ describe("config document text", () => {
   });
 
   it("refuses a \"__proto__\" key, in JSON or YAML (a JSON Schema with one was validated with it and stored without it)", () => {
-    const problem = (text: string, format: "json" | "yaml") => {
-      try {
-        parseText(text, format);
-        return null;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    };
     expect(problem('{"settings": {"escalation": {"policy": {"jsonSchema": {"__proto__": {"type": "string"}}}}}}', "json")).toMatch(/"__proto__" is not allowed as a key/);
     expect(problem("rules:\n  - escalate:\n      jsonSchema:\n        __proto__:\n          type: string\n", "yaml")).toMatch(/"__proto__" is not allowed as a key/);
     // As a value, or inside a longer key, it is text like any other.
