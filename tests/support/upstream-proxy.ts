@@ -35,6 +35,8 @@ export async function startUpstreamProxy(): Promise<UpstreamProxy> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
+      // Before the simulator's address is known (the server's start-up asks for its routes' models): an upstream not there yet.
+      if (!target) return void res.writeHead(503, { "content-type": "application/json" }).end('{"type":"error","error":{"type":"overloaded_error","message":"no upstream yet"}}');
       const headers = { ...req.headers };
       delete headers.host;
       const up = http.request(`${target}${req.url}`, { method: req.method, headers }, (r) => {
