@@ -6,10 +6,10 @@
  * them (the runner's own report of a failure is thousands of lines earlier).
  */
 import fs from "node:fs";
-import type { Reporter, TestModule } from "vitest/node";
+import type { Reporter, SerializedError, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -28,6 +28,8 @@ export default class SummaryReporter implements Reporter {
         failures.push(`${mod.moduleId.split("/tests/").pop()}: ${firstLine(mod.errors()[0]?.message)}`);
       }
     }
+    // Errors no test caught fail the run though every test passed.
+    for (const err of unhandledErrors) failures.push(`an error no test caught: ${firstLine(err.message)}`);
     const tail = skipped ? `, ${skipped} skipped` : "";
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${tail}\n`);
     // scripts/test.mjs sums the runs it makes into one closing line.
