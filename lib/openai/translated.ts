@@ -6,6 +6,7 @@
  * translations differ, and each endpoint names them in an EndpointSpec.
  */
 import { AppError } from "../api/errors";
+import { stringifyDeep } from "../api/json-text";
 import { bodyOfValue, isStream, type ApiRequest, type ApiResponse } from "../api/http";
 import { requirePrincipal, type Caller } from "../api/wrap";
 import { handleMessages, recordEarlyFailure } from "../gateway/messages";
@@ -92,7 +93,8 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
     } catch {
       return chatError(502, toChatError(502, "api_error", "the upstream API answered with a body that is not JSON"), keep);
     }
-    return { status: res.status, headers: { ...keep, "content-type": "application/json" }, body: JSON.stringify(spec.answer(message, request, requestId, caller)) };
+    // Members the upstream nested deeper than JSON.stringify goes (a model steered into it) are written out, not a 500.
+    return { status: res.status, headers: { ...keep, "content-type": "application/json" }, body: stringifyDeep(spec.answer(message, request, requestId, caller)) };
   };
 }
 

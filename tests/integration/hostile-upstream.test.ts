@@ -108,6 +108,29 @@ describe(`usage nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "s
   }, 60_000);
 });
 
+describe(`a model member nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("is answered by the Chat Completions endpoint, its answer re-encoded whole (it was a 500)", async () => {
+    const deep = "[".repeat(30_000) + "]".repeat(30_000);
+    const answer = `{"id":"msg_model","type":"message","role":"assistant","model":${deep},"content":[{"type":"text","text":"Hi."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":7}}`;
+    const up = await startCannedUpstream("unused", { fixed: { status: 200, body: answer } });
+    const gateway = await startServer({ env: { ANTHROPIC_BASE_URL: up.url, ANTHROPIC_API_KEY: "sk-ant-test-model" } });
+    try {
+      const res = await fetch(`${gateway.url}/api/v1/chat/completions`, {
+        method: "POST",
+        headers: { "x-api-key": gateway.adminKey, "content-type": "application/json", "thinkgate-tier": "standard" },
+        body: JSON.stringify({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: "Hi?" }] }),
+      });
+      const text = await res.text();
+      expect(res.status, text.slice(0, 200)).toBe(200);
+      expect(text).toContain("Hi.");
+      expect((await fetch(`${gateway.url}/api/health`)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+      await up.stop();
+    }
+  }, 60_000);
+});
+
 describe(`an upstream error body nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
   it("is relayed with the upstream's status and a message that says so, in each API's shape, and recorded (it was a 500)", async () => {
     const deep = "[".repeat(30_000) + "]".repeat(30_000);
