@@ -10,6 +10,7 @@ import http from "node:http";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, startServer, type TestServer } from "../support/server";
+import { startUpstreamProxy, type UpstreamProxy } from "../support/upstream-proxy";
 
 interface OtlpValue {
   stringValue?: string;
@@ -102,41 +103,11 @@ function startReceiver(): Promise<{ url: string; spans: Span[]; posts: () => num
   );
 }
 
-/** Stands in for the upstream API: records each call's traceparent and passes the call on to the simulator. */
-function startUpstreamProxy(): Promise<{ url: string; seen: { traceparent: string | undefined; model: string }[]; target: (url: string) => void; close: () => void }> {
-  const seen: { traceparent: string | undefined; model: string }[] = [];
-  let target = "";
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      if (req.url?.startsWith("/v1/messages") && body.length) {
-        seen.push({ traceparent: req.headers["traceparent"] as string | undefined, model: (JSON.parse(body.toString()) as { model: string }).model });
-      }
-      const headers = { ...req.headers };
-      delete headers.host;
-      const up = http.request(`${target}${req.url}`, { method: req.method, headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on("error", () => res.writeHead(502).end());
-      up.end(body);
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      resolve({ url: `http://127.0.0.1:${port}`, seen, target: (u) => (target = u), close: () => server.close() });
-    }),
-  );
-}
-
 const hex = (bytes: number) => crypto.randomBytes(bytes).toString("hex");
 
 let server: TestServer;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let proxy: Awaited<ReturnType<typeof startUpstreamProxy>>;
+let proxy: UpstreamProxy;
 let client: Anthropic;
 let gatewayKey: { id: string; secret: string };
 
@@ -172,7 +143,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   receiver?.close();
-  proxy?.close();
+  await proxy?.close();
 });
 
 const params = (content: string) => ({ model: "claude-sonnet-4-6", max_tokens: 500, messages: [{ role: "user" as const, content }] });
@@ -235,7 +206,7 @@ describe(`OpenTelemetry traces (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(call.attrs).toMatchObject({ "gen_ai.usage.output_tokens": data.usage.output_tokens, "gen_ai.usage.input_tokens": promptTokens(data.usage), "thinkgate.hop": "answer", "server.address": "127.0.0.1" });
     expect(call.start >= server.start && call.end <= server.end).toBe(true);
     // The upstream saw the CLIENT span as its parent, not the client's span.
-    expect(proxy.seen.at(-1)!.traceparent).toBe(`00-${traceId}-${call.spanId}-01`);
+    expect(proxy.calls.at(-1)!.traceparent).toBe(`00-${traceId}-${call.spanId}-01`);
   });
 
   it("gives an escalated request one CLIENT span per hop; the request's usage is the sum of its calls", async () => {
@@ -268,7 +239,7 @@ describe(`OpenTelemetry traces (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(server.attrs["gen_ai.usage.input_tokens"]).toBe(sum("gen_ai.usage.input_tokens"));
     expect(server.attrs["thinkgate.cost_usd"]).toBeCloseTo(sum("thinkgate.cost_usd"), 9);
     // Each upstream call carried its own span's traceparent.
-    expect(proxy.seen.slice(-2).map((s) => s.traceparent)).toEqual(calls.map((c) => `00-${traceId}-${c.spanId}-01`));
+    expect(proxy.calls.slice(-2).map((s) => s.traceparent)).toEqual(calls.map((c) => `00-${traceId}-${c.spanId}-01`));
   });
 
   it("gives a retried call its own CLIENT span, in error, ended before the wait", async () => {
@@ -286,7 +257,7 @@ describe(`OpenTelemetry traces (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     expect(answered.attrs).toMatchObject({ "thinkgate.hop": "answer", "gen_ai.usage.output_tokens": data.usage.output_tokens, "http.response.status_code": 200 });
     expect(failed.end <= answered.start).toBe(true);
     expect(server.attrs["gen_ai.usage.output_tokens"]).toBe(data.usage.output_tokens);
-    expect(proxy.seen.slice(-2).map((s) => s.traceparent)).toEqual(calls.map((c) => `00-${traceId}-${c.spanId}-01`));
+    expect(proxy.calls.slice(-2).map((s) => s.traceparent)).toEqual(calls.map((c) => `00-${traceId}-${c.spanId}-01`));
   });
 
   it("starts a trace when the client sends none, and leaves an unsampled client trace alone", async () => {
@@ -294,11 +265,11 @@ describe(`OpenTelemetry traces (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
     const { server, calls } = await spansOf(fresh.response.headers.get("thinkgate-request-id")!, 1);
     expect(server.parentSpanId).toBe("");
     expect(server.traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(proxy.seen.at(-1)!.traceparent).toBe(`00-${server.traceId}-${calls[0]!.spanId}-01`);
+    expect(proxy.calls.at(-1)!.traceparent).toBe(`00-${server.traceId}-${calls[0]!.spanId}-01`);
 
     const unsampled = `00-${hex(16)}-${hex(8)}-00`;
     const quiet = await client.messages.create(params("Hello again [[sim:answer=json]]"), { headers: { traceparent: unsampled } }).withResponse();
-    expect(proxy.seen.at(-1)!.traceparent).toBe(unsampled);
+    expect(proxy.calls.at(-1)!.traceparent).toBe(unsampled);
     // Spans are exported in order: once a later request's spans arrived, the unsampled one's would have too.
     const later = await client.messages.create(params("And again [[sim:answer=json]]")).withResponse();
     await spansOf(later.response.headers.get("thinkgate-request-id")!, 1);
@@ -342,7 +313,7 @@ describe(`OpenTelemetry traces (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, 
       expect(classifier.attrs["thinkgate.cost_usd"] as number).toBeGreaterThan(0);
       expect(classifier.end).toBeGreaterThan(classifier.start);
       // Its traceparent went upstream with it; the answer's call came after it, under the same request.
-      const sent = proxy.seen.find((x) => x.traceparent === `00-${traceId}-${classifier.spanId}-01`);
+      const sent = proxy.calls.find((x) => x.traceparent === `00-${traceId}-${classifier.spanId}-01`);
       expect(sent?.model).toBe("claude-haiku-4-5");
       const answers = found.mine.filter((x) => x.kind === CLIENT && x.attrs["thinkgate.hop"] !== "classifier");
       expect(answers.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 /**
  * An HTTP proxy standing for the upstream API in front of a simulator: it
  * passes every call on unchanged and keeps, for each Messages call, the model
- * it asked for and how it ended: answered whole, or closed by the gateway
+ * it asked for, its trace context and how it ended: answered whole, or closed by the gateway
  * before its answer was (a call the gateway cancelled). A call the gateway
  * closes is closed towards the simulator too, so a `hang` fault ends with it.
  */
@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 
 export interface ProxiedCall {
   model: string;
+  /** The W3C trace context the gateway sent with the call. */
+  traceparent: string | undefined;
   /** "answered" once the answer went back whole; "closed" when the gateway closed the call first. */
   ended: Promise<"answered" | "closed">;
 }
@@ -47,7 +49,7 @@ export async function startUpstreamProxy(): Promise<UpstreamProxy> {
       res.on("close", () => up.destroy());
       if (/^\/v1\/messages\/?(\?|$)/.test(req.url ?? "") && body.length) {
         const ended = new Promise<"answered" | "closed">((resolve) => res.on("close", () => resolve(res.writableFinished ? "answered" : "closed")));
-        const call: ProxiedCall = { model: (JSON.parse(body.toString()) as { model: string }).model, ended };
+        const call: ProxiedCall = { model: (JSON.parse(body.toString()) as { model: string }).model, traceparent: req.headers["traceparent"] as string | undefined, ended };
         calls.push(call);
         for (const w of waiting.filter((x) => x.model === call.model)) {
           waiting.splice(waiting.indexOf(w), 1);
