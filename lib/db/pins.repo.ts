@@ -2,6 +2,16 @@
 import { storableText } from "../api/json-body";
 import { db } from "./client";
 import { inTimedBatches } from "./retention-batch";
+import { slicesOf } from "./slices";
+import { yieldToIo } from "../runtime/turns";
+
+/**
+ * Pins written in one transaction. Prisma compiles a transaction's statements
+ * on the thread that serves requests, ~0.5 ms an upsert here: the held
+ * thinking of a 10,000-item batch's results, written as one transaction, held
+ * it ~50-100 ms, and 50 upserts a transaction still ~40 ms.
+ */
+const PINS_PER_TRANSACTION = 10;
 
 export interface PinRow {
   key: string;
@@ -32,20 +42,28 @@ export const pinsRepo = {
       select: { key: true, routeId: true, model: true, config: true, lastSeenAt: true },
     }),
 
-  /** First write wins unless the row says to replace: a conversation keeps the configuration of its first turn. One transaction for the batch. */
+  /**
+   * First write wins unless the row says to replace: a conversation keeps the
+   * configuration of its first turn. A transaction per PINS_PER_TRANSACTION
+   * rows, other requests served between them. When a later one fails, the
+   * caller writes the whole batch again: an upsert written twice leaves the
+   * same row.
+   */
   async putMany(all: PinRow[]): Promise<void> {
     const rows = all.filter((row) => storable(row.key));
-    if (!rows.length) return;
     const client = db().client;
-    await client.$transaction(
-      rows.map((row) =>
-        client.conversationPin.upsert({
-          where: { key: row.key },
-          create: { key: row.key, routeId: row.routeId, model: row.model, config: row.config },
-          update: row.replace ? { routeId: row.routeId, model: row.model, config: row.config, lastSeenAt: new Date() } : { lastSeenAt: new Date() },
-        }),
-      ),
-    );
+    for (const slice of slicesOf(rows, PINS_PER_TRANSACTION)) {
+      await client.$transaction(
+        slice.map((row) =>
+          client.conversationPin.upsert({
+            where: { key: row.key },
+            create: { key: row.key, routeId: row.routeId, model: row.model, config: row.config },
+            update: row.replace ? { routeId: row.routeId, model: row.model, config: row.config, lastSeenAt: new Date() } : { lastSeenAt: new Date() },
+          }),
+        ),
+      );
+      if (slice.length === PINS_PER_TRANSACTION) await yieldToIo();
+    }
   },
 
   /**
