@@ -11,6 +11,7 @@ import type { MessagesBody } from "../routing/request";
 import type { Decision } from "../routing/types";
 import type { Applied } from "./apply";
 import { capabilities } from "./capabilities";
+import { betasOf } from "./upstream";
 import type { Principal } from "./keys";
 
 /** The app's policy where it has one (the more specific scope), else the key's, else honour. */
@@ -18,8 +19,6 @@ export function thinkingPolicyFor(principal: Pick<Principal, "thinking">, app: s
   const appPolicy = app ? snapshot.apps.get(app.toLowerCase())?.thinking : null;
   return appPolicy ?? principal.thinking ?? DEFAULT_THINKING_POLICY;
 }
-
-const betasOf = (headers: Record<string, string | undefined>) => (headers["anthropic-beta"] ?? "").split(",").map((s) => s.trim());
 
 /**
  * Refuses, with the API's own 400, a thinking configuration of the client's

@@ -27,6 +27,7 @@ import { turnBudget } from "../runtime/turns";
 import { capabilities } from "./capabilities";
 import { encodeEvent, type SseFrame } from "./sse";
 import { heldThinking, type HeldBlock } from "./pins";
+import { betasOf } from "./upstream";
 
 type Block = Record<string, unknown> & { type?: unknown };
 
@@ -155,7 +156,7 @@ export function dropStaleHeld(body: MessagesBody, headers: Record<string, string
 
 /** Upstream headers with BINDING_BETA added to the client's betas. */
 export function withBindingBeta(headers: Record<string, string>): Record<string, string> {
-  const betas = (headers["anthropic-beta"] ?? "").split(",").map((b) => b.trim()).filter(Boolean);
+  const betas = betasOf(headers);
   if (!betas.includes(BINDING_BETA)) betas.push(BINDING_BETA);
   return { ...headers, "anthropic-beta": betas.join(",") };
 }

@@ -35,6 +35,10 @@ export function upstream(): Anthropic {
   return g.__thinkgateUpstream.client;
 }
 
+/** The betas a request's `anthropic-beta` header names (comma-separated). */
+export const betasOf = (headers: Record<string, string | undefined>): string[] =>
+  (headers["anthropic-beta"] ?? "").split(",").map((b) => b.trim()).filter(Boolean);
+
 /**
  * Request headers passed on upstream: the API's own (version, betas, ids), never credentials.
  * When the request is traced, each call carries its own span's traceparent
