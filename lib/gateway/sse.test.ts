@@ -203,3 +203,25 @@ describe("re-emitting a whole message as a stream", () => {
     server.close();
   });
 });
+
+describe("re-encoding an upstream's value nested deeper than JSON.stringify goes", () => {
+  const deep = "[".repeat(50_000) + "]".repeat(50_000);
+
+  it("encodes the event (it threw, and the stream broke off)", async () => {
+    const { stringifyDeep } = await import("../api/json-text");
+    const data = `{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_1","name":"t","input":{"a":${deep}}}}`;
+    expect(encodeEvent("content_block_start", JSON.parse(data))).toBe(`event: content_block_start\ndata: ${data}\n\n`);
+    expect(stringifyDeep(JSON.parse(data))).toBe(data);
+  });
+
+  it("re-emits a whole message whose block arrives whole, the SSE frames carrying it as it was", async () => {
+    const { messageToSse } = await import("./sse");
+    const { stringifyDeep } = await import("../api/json-text");
+    const block = `{"type":"web_search_tool_result","tool_use_id":"srvtoolu_1","content":${deep}}`;
+    const msg = JSON.parse(`{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[${block}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":1,"output_tokens":2}}`);
+    const frames = new SseParser().push(messageToSse(msg));
+    const start = frames.map((f) => JSON.parse(f.data) as { type: string; content_block?: unknown }).find((e) => e.type === "content_block_start");
+    expect(stringifyDeep(start!.content_block)).toBe(block);
+    expect(frames.at(-1)!.event).toBe("message_stop");
+  });
+});

@@ -5,8 +5,13 @@
  */
 import { stringifyDeep } from "../api/json-text";
 
+/**
+ * One frame. An object is written with stringifyDeep: what thinkgate re-encodes
+ * (a block renumbered when thinking is held back, a whole answer re-emitted as
+ * a stream) is the upstream's, and may nest deeper than JSON.stringify goes.
+ */
 export function encodeEvent(name: string, data: unknown): string {
-  return `event: ${name}\ndata: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`;
+  return `event: ${name}\ndata: ${typeof data === "string" ? data : stringifyDeep(data)}\n\n`;
 }
 
 /**

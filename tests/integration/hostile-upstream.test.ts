@@ -8,6 +8,8 @@
  * text), record it, and keep serving. The upstream is a canned one that
  * answers every call with the same body.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringifyDeep } from "../../lib/api/json-text";
@@ -162,3 +164,98 @@ describe(`an upstream error body nested 30,000 levels deep (${process.env.THINKG
   }, 60_000);
 });
 
+
+/** An upstream of the test's own: `handle` answers each call, given its body read whole. */
+async function rawUpstream(handle: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+  const srv = http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on("data", (c: Buffer) => parts.push(c));
+    req.on("end", () => handle(req, Buffer.concat(parts).toString("utf8"), res));
+  });
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => srv.close(() => resolve())),
+  };
+}
+
+const notFound = (res: http.ServerResponse) => res.writeHead(404, { "content-type": "application/json" }).end('{"type":"error","error":{"type":"not_found_error","message":"not found"}}');
+
+describe(`a streamed tool input nested 50,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("is relayed intact on both tiers, its events re-encoded where the thinking is held back (it was an error event mid-stream), and recorded", async () => {
+    const frame = (data: string) => `event: ${(JSON.parse(data) as { type: string }).type}\ndata: ${data}\n\n`;
+    const pieces: string[] = [];
+    for (let i = 0; i < INPUT.length; i += 8_192) pieces.push(INPUT.slice(i, i + 8_192));
+    // A thinking block (held back on the reasoning tier, so the later blocks are renumbered and re-encoded);
+    // a tool input in input_json_delta pieces; and one that arrives whole in its block's start.
+    const events = [
+      '{"type":"message_start","message":{"id":"msg_stream_deep","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":1}}}',
+      '{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Deep."}}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"sig"}}',
+      '{"type":"content_block_stop","index":0}',
+      '{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_pieces","name":"t","input":{}}}',
+      '{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}}',
+      ...pieces.map((p) => JSON.stringify({ type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: p } })),
+      '{"type":"content_block_stop","index":1}',
+      `{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_whole","name":"t","input":${INPUT}}}`,
+      '{"type":"content_block_stop","index":2}',
+      '{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":7}}',
+      '{"type":"message_stop"}',
+    ].map(frame);
+    const up = await rawUpstream((req, _body, res) => {
+      if (req.method !== "POST" || req.url !== "/v1/messages") return notFound(res);
+      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "request-id": "req_stream_deep" });
+      // In a few writes, so frames arrive split across chunks.
+      for (const e of events) res.write(e);
+      res.end();
+    });
+    const gateway = await startServer({ env: { ANTHROPIC_BASE_URL: up.url, ANTHROPIC_API_KEY: "sk-ant-test-stream" } });
+    try {
+      const tools = [{ name: "t", input_schema: { type: "object" as const } }];
+      const messages = [{ role: "user" as const, content: "Call t." }];
+      // The standard tier relays the upstream's bytes as they came.
+      const raw = await fetch(`${gateway.url}/api/v1/messages`, {
+        method: "POST",
+        headers: { "x-api-key": gateway.adminKey, "content-type": "application/json", "thinkgate-tier": "standard" },
+        body: JSON.stringify({ model: "claude-sonnet-4-6", max_tokens: 64, tools, messages, stream: true }),
+      });
+      expect(raw.status).toBe(200);
+      expect(await raw.text()).toBe(events.join(""));
+
+      const client = new Anthropic({ baseURL: gateway.baseURL, apiKey: gateway.adminKey, maxRetries: 0 });
+      for (const tier of ["standard", "reasoning"]) {
+        const stream = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 64, tools, messages, stream: true }, { headers: { "thinkgate-tier": tier } });
+        const blocks: { type: string; id?: string; input?: unknown; json: string }[] = [];
+        let stopped = false;
+        for await (const ev of stream) {
+          if (ev.type === "content_block_start") blocks[ev.index] = { ...(ev.content_block as { type: string }), json: "" };
+          else if (ev.type === "content_block_delta" && ev.delta.type === "input_json_delta") blocks[ev.index]!.json += ev.delta.partial_json;
+          else if (ev.type === "message_stop") stopped = true;
+        }
+        expect(stopped, tier).toBe(true);
+        // The client did not ask for thinking: on the reasoning tier it is held back, and the tool calls are blocks 0 and 1.
+        expect(blocks.map((b) => b.type), tier).toEqual(tier === "standard" ? ["thinking", "tool_use", "tool_use"] : ["tool_use", "tool_use"]);
+        const [pieced, whole] = blocks.slice(-2);
+        expect([pieced!.id, whole!.id], tier).toEqual(["toolu_pieces", "toolu_whole"]);
+        expect(pieced!.json, tier).toBe(INPUT);
+        expect(stringifyDeep(whole!.input), tier).toBe(INPUT);
+      }
+
+      const rows = await eventually(async () => {
+        const r = await queryDb<{ status: string; inputTokens: number; outputTokens: number; toolCalls: string | null }>(gateway, `SELECT "status", "inputTokens", "outputTokens", "toolCalls" FROM "RequestRecord"`);
+        return r.length === 3 ? r : undefined;
+      });
+      for (const r of rows) {
+        expect([r.status, Number(r.inputTokens), Number(r.outputTokens)]).toEqual(["ok", 5, 7]);
+        for (const id of ["toolu_pieces", "toolu_whole"]) expect(r.toolCalls).toContain(`"id":"${id}"`);
+        expect(r.toolCalls).toContain('"input":"{\\"a\\":[[[[');
+      }
+      expect(gateway.proc.exitCode).toBeNull();
+      expect((await fetch(`${gateway.url}/api/health`)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+      await up.close();
+    }
+  }, 60_000);
+});
