@@ -7,6 +7,7 @@
  * recorded, and the recorder's insert skips an id it has.
  */
 import { MANAGEMENT_DB_MS, unlessSilent } from "../api/db-bound";
+import { stringifyDeep } from "../api/json-text";
 import { silentFor } from "../db/probe";
 import { batchesRepo, type BatchItemRow } from "../db/batches.repo";
 import { recorder } from "../gateway/record";
@@ -175,7 +176,8 @@ async function recordLines(batchId: string, scope: string, text: string): Promis
     if (!skeleton.hidesThinking || line.result?.type !== "succeeded" || !message || !skeleton.applied) continue;
     const shown = withoutThinking(message, scope, skeleton.applied.model);
     if (shown === message) continue;
-    lines[at] = JSON.stringify({ ...line, result: { ...line.result, message: shown } });
+    // The answer may nest deeper than JSON.stringify goes (a tool input 50,000 levels deep): it threw, and the download broke off.
+    lines[at] = stringifyDeep({ ...line, result: { ...line.result, message: shown } });
     changed = true;
   }
   return changed ? lines.join("\n") : text;

@@ -259,3 +259,61 @@ describe(`a streamed tool input nested 50,000 levels deep (${process.env.THINKGA
     }
   }, 60_000);
 });
+
+describe(`a batch result nested 50,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("is served with the results, its thinking held back, and every item recorded (it was a results download broken off)", async () => {
+    const batch = (url: string) => ({
+      id: "msgbatch_deep",
+      type: "message_batch",
+      processing_status: "ended",
+      request_counts: { processing: 0, succeeded: 2, errored: 0, canceled: 0, expired: 0 },
+      created_at: "2026-12-07T00:00:00Z",
+      ended_at: "2026-12-07T00:01:00Z",
+      expires_at: "2026-12-08T00:00:00Z",
+      archived_at: null,
+      cancel_initiated_at: null,
+      results_url: `${url}/v1/messages/batches/msgbatch_deep/results`,
+    });
+    const after = '{"id":"msg_after","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[{"type":"thinking","thinking":"Easy.","signature":"sig"},{"type":"text","text":"Fine."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":2}}';
+    // The deep answer's line comes first: the line after it must be served and recorded too.
+    const results = `{"custom_id":"deep","result":{"type":"succeeded","message":${ANSWER}}}\n{"custom_id":"after","result":{"type":"succeeded","message":${after}}}\n`;
+    let base = "";
+    const up = await rawUpstream((req, _body, res) => {
+      if (req.method === "POST" && req.url === "/v1/messages/batches") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(batch(base)));
+      if (req.method === "GET" && req.url === "/v1/messages/batches/msgbatch_deep") return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(batch(base)));
+      if (req.method === "GET" && req.url === "/v1/messages/batches/msgbatch_deep/results") return res.writeHead(200, { "content-type": "application/binary" }).end(results);
+      notFound(res);
+    });
+    base = up.url;
+    const gateway = await startServer({ env: { ANTHROPIC_BASE_URL: up.url, ANTHROPIC_API_KEY: "sk-ant-test-batch" } });
+    try {
+      const client = new Anthropic({ baseURL: gateway.baseURL, apiKey: gateway.adminKey, maxRetries: 0 });
+      const params = { model: "claude-sonnet-4-6", max_tokens: 64, tools: [{ name: "t", input_schema: { type: "object" as const } }], messages: [{ role: "user" as const, content: "Call t." }] };
+      // The reasoning tier adds thinking the client did not ask for: the results go out without it, re-encoded.
+      const created = await client.messages.batches.create({ requests: [{ custom_id: "deep", params }, { custom_id: "after", params }] }, { headers: { "thinkgate-tier": "reasoning" } });
+      const lines: { custom_id: string; result: { type: string; message?: { content: { type: string; id?: string; input?: unknown; text?: string }[] } } }[] = [];
+      for await (const line of await client.messages.batches.results(created.id)) lines.push(line as never);
+      expect(lines.map((l) => l.custom_id)).toEqual(["deep", "after"]);
+      const [deep, fine] = lines.map((l) => l.result.message!.content);
+      expect(deep!.map((b) => b.type)).toEqual(["tool_use"]);
+      expect(deep![0]!.id).toBe("toolu_deep");
+      expect(stringifyDeep(deep![0]!.input)).toBe(INPUT);
+      expect(fine).toEqual([{ type: "text", text: "Fine." }]);
+
+      const rows = await eventually(async () => {
+        const r = await queryDb<{ customId: string; status: string; inputTokens: number; toolCalls: string | null }>(
+          gateway,
+          `SELECT i."customId", r."status", r."inputTokens", r."toolCalls" FROM "MessageBatchItem" i JOIN "RequestRecord" r ON r."id" = i."requestId" ORDER BY i."customId"`,
+        );
+        return r.length === 2 ? r : undefined;
+      });
+      expect(rows.map((r) => [r.customId, r.status, Number(r.inputTokens)])).toEqual([["after", "ok", 3], ["deep", "ok", 5]]);
+      expect(rows[1]!.toolCalls).toContain('"input":"{\\"a\\":[[[[');
+      expect(gateway.proc.exitCode).toBeNull();
+      expect((await fetch(`${gateway.url}/api/health`)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+      await up.close();
+    }
+  }, 60_000);
+});
