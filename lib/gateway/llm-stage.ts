@@ -9,6 +9,7 @@ import { traceClassifierCall } from "../telemetry/tracing";
 import { capabilities } from "./capabilities";
 import type { Attempt } from "./messages";
 import { recordDispatched, type Hop } from "./record";
+import { usageOf } from "./stream-observer";
 import { upstream } from "./upstream";
 
 const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, signal, context: a }) => {
@@ -31,7 +32,9 @@ const classify = createLlmClassifier<Attempt>(async ({ model, system, prompt, si
   try {
     const msg = (await upstream().post("/v1/messages", { body, signal: cancel, ...(call ? { headers: { traceparent: call.traceparent } } : {}) })) as Message;
     const text = msg.content.map((b) => (b.type === "text" ? b.text : "")).join("");
-    return { text, usage: msg.usage as never };
+    // Bounded as an answer's usage is (usageOf): the call is a hop of the record, and a usage nested deeper than
+    // JSON.stringify goes made the record's journal line throw, and the request a 500 without a record.
+    return { text, usage: usageOf(msg.usage) };
   } catch (err) {
     call?.failed((err as Error).name === "AbortError" ? "timeout" : "upstream call failed");
     throw err;

@@ -102,7 +102,7 @@ function bounded(v: unknown, depth: number): unknown {
 }
 
 /** The usage an upstream sent, as the record can keep it (USAGE_DEPTH); null for one that is not an object. */
-function usageOf(u: unknown): AnthropicUsage | null {
+export function usageOf(u: unknown): AnthropicUsage | null {
   return typeof u === "object" && u !== null && !Array.isArray(u) ? (bounded(u, USAGE_DEPTH) as AnthropicUsage) : null;
 }
 

@@ -317,3 +317,46 @@ describe(`a batch result nested 50,000 levels deep (${process.env.THINKGATE_TEST
     }
   }, 60_000);
 });
+
+describe(`the router's classifier call answered with usage nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  it("leaves the request answered and recorded, that call on its record with the usage the record can keep (it was a 500 with no record)", async () => {
+    const deep = "[".repeat(30_000) + "]".repeat(30_000);
+    const verdict = JSON.stringify('{"reasoning": false, "confidence": 0.9}');
+    const up = await rawUpstream((req, body, res) => {
+      if (req.method !== "POST" || req.url !== "/v1/messages") return notFound(res);
+      const classifier = (JSON.parse(body) as { model: string }).model === "claude-haiku-4-5";
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        classifier
+          ? `{"id":"msg_verdict","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{"type":"text","text":${verdict}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":30,"output_tokens":4,"server_tool_use":{"web_search_requests":0,"extra":${deep}}}}`
+          : '{"id":"msg_answer","type":"message","role":"assistant","model":"claude-sonnet-4-6","content":[{"type":"text","text":"Hi."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":7}}',
+      );
+    });
+    const gateway = await startServer({ env: { ANTHROPIC_BASE_URL: up.url, ANTHROPIC_API_KEY: "sk-ant-test-classifier" } });
+    try {
+      const put = await fetch(`${gateway.url}/api/settings`, {
+        method: "PUT",
+        headers: { "x-api-key": gateway.adminKey, "content-type": "application/json" },
+        // Every score ambiguous, so the LLM stage runs.
+        body: JSON.stringify({ classifierThreshold: 0.5, classifier: { enabled: true, ambiguousMargin: 0.5 }, llmClassifier: { enabled: true, model: "claude-haiku-4-5", timeoutMs: 10_000 } }),
+      });
+      expect(put.status).toBe(200);
+      const client = new Anthropic({ baseURL: gateway.baseURL, apiKey: gateway.adminKey, maxRetries: 0 });
+      const msg = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Name a bakery." }] });
+      expect(msg.content).toEqual([{ type: "text", text: "Hi." }]);
+      const [row] = await eventually(async () => {
+        const r = await queryDb<{ status: string; inputTokens: number; hops: string }>(gateway, `SELECT "status", "inputTokens", "hops" FROM "RequestRecord"`);
+        return r.length === 1 ? r : undefined;
+      });
+      // The record counts both calls' tokens: the classifier's 30 and the answer's 5.
+      expect([row!.status, Number(row!.inputTokens)]).toEqual(["ok", 35]);
+      const hops = JSON.parse(row!.hops) as { kind: string; model: string; tokens: { input: number } | null }[];
+      expect(hops[0]).toMatchObject({ kind: "classifier", model: "claude-haiku-4-5", tokens: { input: 30 } });
+      expect(gateway.proc.exitCode).toBeNull();
+      expect((await fetch(`${gateway.url}/api/health`)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+      await up.close();
+    }
+  }, 60_000);
+});
