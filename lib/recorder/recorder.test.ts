@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { stringifyDeep } from "../api/json-text";
 import { logger } from "../observability/logger";
 import { Journal, SET_ASIDE_FILE } from "./journal";
 import type { RequestRecordRow } from "./record";
@@ -315,6 +316,22 @@ describe("recorder: requests in flight", () => {
     expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "final", c: "final", d: "interrupted", e: "final" });
     expect(db.handed).not.toContain("c:interrupted");
     expect(rec.status().spool!.bytes).toBe(0);
+    rec.close();
+  });
+
+  it("journals a record holding a value nested deeper than JSON.stringify goes, provisional or final, and stores it whole (the line threw: the request had no record)", async () => {
+    const text = `{"extra":${"[".repeat(50_000)}${"]".repeat(50_000)}}`;
+    const usage = JSON.parse(text) as unknown;
+    const dir = tmp();
+    const first = new Recorder<Req & { usage?: unknown }>(reqStore(new Rows()), Journal.open({ dir }), { intervalMs: 60_000 });
+    first.provisional("a", { ...interrupted("a"), usage });
+    first.add({ ...final("b"), usage });
+    // Killed: both lines are read back from the spool at the next start, and built from what they hold.
+    const db = new Rows();
+    const whole = (i: Req & { usage?: unknown }) => ({ id: i.requestId, status: stringifyDeep(i.usage) === text ? i.state : "mangled" }) as unknown as RequestRecordRow;
+    const rec = new Recorder<Req>(inlineStore(whole, (rows) => db.insertMany(rows)), Journal.open({ dir }), { intervalMs: 1 });
+    expect(await rec.flush(5_000)).toBe(true);
+    expect(Object.fromEntries(db.kept)).toEqual({ a: "interrupted", b: "final" });
     rec.close();
   });
 

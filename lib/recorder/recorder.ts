@@ -39,6 +39,7 @@
  * middle of. This run's own provisional lines, read back in a spill, are
  * passed over.
  */
+import { stringifyDeep } from "../api/json-text";
 import { logger } from "../observability/logger";
 import { batchTakes, before, Journal, type JournalEntry, type Position } from "./journal";
 
@@ -271,7 +272,8 @@ export class Recorder<I> {
    */
   provisional(key: string, input: I, supersedes?: Provisional | null): Provisional | null {
     if (!this.journal) return null;
-    const json = JSON.stringify(input);
+    // Deep-safe: what a record holds comes partly from the upstream, and a line that threw left the request no record.
+    const json = stringifyDeep(input);
     const line = `${PROVISIONAL_PREFIX}${JSON.stringify(key)}${json.length > 2 ? "," : ""}${json.slice(1)}`;
     try {
       const bytes = Buffer.byteLength(line);
@@ -293,7 +295,8 @@ export class Recorder<I> {
    * journaled, once it is stored).
    */
   add(input: I, provisional?: Provisional | null): void {
-    const line = JSON.stringify(input);
+    // Deep-safe, as provisional()'s line is.
+    const line = stringifyDeep(input);
     let end: Position | null = null;
     let start: Position | null = null;
     if (this.journal) {
