@@ -127,6 +127,22 @@ describe("validateMessagesRequest", () => {
     expect(check(base({ model: "claude-opus-4-7", tools, messages: [{ role: "user", content: "Weather?" }, { role: "assistant", content: [call("toolu_a")] }] }))).toBeNull();
   });
 
+  it("refuses on 2026-10-21 a document in an assistant message and a cited text block in a user message (§1.10); 2023-06-01 takes both", () => {
+    const doc = { type: "document", source: { type: "text", media_type: "text/plain", data: "A page." }, title: "Page" };
+    const citation = { type: "char_location", cited_text: "A page.", document_index: 0, document_title: "Page", start_char_index: 0, end_char_index: 7 };
+    const docInAssistant = base({ messages: [{ role: "user", content: "Read it" }, { role: "assistant", content: [doc] }, { role: "user", content: "Summarise" }] });
+    expect(check(docInAssistant)).toEqual([400, "invalid_request_error", "messages.1.content.0: `document` blocks are not allowed in `assistant` messages"]);
+    expect(check(docInAssistant, V2023)).toBeNull();
+    const citedUserText = base({ messages: [{ role: "user", content: [{ type: "text", text: "As you said:", citations: [citation] }] }] });
+    expect(check(citedUserText)).toEqual([400, "invalid_request_error", "messages.0.content.0.citations: `text` blocks in `user` messages cannot have `citations`"]);
+    expect(check(citedUserText, V2023)).toBeNull();
+    // What stays allowed: a document from the user, cited text from the assistant, and a user's text with empty or null citations.
+    expect(check(base({ messages: [{ role: "user", content: [doc, { type: "text", text: "Summarise", citations: [] }] }] }))).toBeNull();
+    expect(check(base({ messages: [{ role: "user", content: [{ type: "text", text: "Hi", citations: null }] }] }))).toBeNull();
+    const citedAnswer = base({ messages: [{ role: "user", content: [doc] }, { role: "assistant", content: [{ type: "text", text: "It says so.", citations: [citation] }] }, { role: "user", content: "Thanks" }] });
+    expect(check(citedAnswer)).toBeNull();
+  });
+
   it("checks a base64 image as the API does: not empty, base64, a known media type, and bytes of that type", () => {
     const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
     const image = (media_type: string, data: string) => base({ messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, { type: "image", source: { type: "base64", media_type, data } }] }] });

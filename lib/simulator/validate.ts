@@ -27,6 +27,8 @@ export const API_VERSIONS = ["2023-01-01", "2023-06-01", "2026-10-21"] as const;
 /** The version that removed temperature, top_p and top_k (§1.10). */
 const NO_SAMPLING_VERSION = "2026-10-21";
 const SAMPLING = ["temperature", "top_p", "top_k"] as const;
+/** The version that refuses some blocks by the role of their message (§1.10, checkBlockRole). */
+const ROLE_RULES_VERSION = "2026-10-21";
 const THINKING_TYPES = ["adaptive", "between_tools", "disabled", "enabled"] as const;
 type ThinkingType = (typeof THINKING_TYPES)[number];
 /** Fields each thinking variant takes; anything else is an extra input. block_binding is beta (§1.1). */
@@ -115,7 +117,7 @@ export function validateMessagesRequest(body: unknown, headers: Headers, opts: V
 
   return (
     checkTopLevel(body, opts) ??
-    checkMessages(body, entry) ??
+    checkMessages(body, entry, version) ??
     checkToolPairs(body.messages as Obj[]) ??
     checkSystem(body.system) ??
     checkTools(body) ??
@@ -168,7 +170,7 @@ function checkTopLevel(body: Obj, opts: ValidateOptions): AppError | null {
   return key === undefined ? null : badRequest(`${key}: Extra inputs are not permitted`);
 }
 
-function checkMessages(body: Obj, entry: CatalogEntry): AppError | null {
+function checkMessages(body: Obj, entry: CatalogEntry, version: string): AppError | null {
   const messages = body.messages;
   if (messages === undefined) return badRequest("messages: Field required");
   if (!Array.isArray(messages)) return badRequest("messages: Input should be a valid list");
@@ -189,7 +191,7 @@ function checkMessages(body: Obj, entry: CatalogEntry): AppError | null {
     if (!Array.isArray(m.content)) return badRequest(`${at}.content: Input should be a valid string or a valid list`);
     if (m.content.length === 0 && !isFinalAssistant) return badRequest(`${at}: all messages must have non-empty content except for the optional final assistant message`);
     for (let j = 0; j < m.content.length; j++) {
-      const err = checkBlock(m.content[j], `${at}.content.${j}`);
+      const err = checkBlock(m.content[j], `${at}.content.${j}`) ?? (version === ROLE_RULES_VERSION ? checkBlockRole(m.content[j] as Obj, m.role, `${at}.content.${j}`) : null);
       if (err) return err;
     }
   }
@@ -248,6 +250,26 @@ function checkToolPairs(messages: readonly Obj[]): AppError | null {
         );
       }
     }
+  }
+  return null;
+}
+
+/**
+ * Blocks API version 2026-10-21 refuses by the role of the message that
+ * carries them. The reference (§1.10) states it so:
+ *   "Also 400 in API 2026-10-21: a `document` block placed directly in an
+ *    `assistant` message; a `text` block with non-empty `citations` in a
+ *    `user` message [Doc versioning page]."
+ * It gives no wording for either 400, so these messages are the simulator's
+ * own; only the status and the error type are the API's. A client that echoes
+ * a cited answer back as the user's words, or puts a fetched document in the
+ * assistant's mouth, fails here as it would upstream. Older versions are not
+ * said to refuse either, so they pass.
+ */
+function checkBlockRole(b: Obj, role: unknown, at: string): AppError | null {
+  if (role === "assistant" && b.type === "document") return badRequest(`${at}: \`document\` blocks are not allowed in \`assistant\` messages`);
+  if (role === "user" && b.type === "text" && Array.isArray(b.citations) && b.citations.length > 0) {
+    return badRequest(`${at}.citations: \`text\` blocks in \`user\` messages cannot have \`citations\``);
   }
   return null;
 }
