@@ -456,6 +456,45 @@ describe(`agent loops and drop-in safety (${process.env.THINKGATE_TEST_DB ?? "sq
     });
   });
 
+  it("a conversation API 2026-10-21 refuses by its roles (a cited text block in a user message, a document in an assistant message) is the API's 400 at the SDK, streamed or not", async () => {
+    const client = sdk(keys.honour);
+    const citation = { type: "char_location" as const, cited_text: "Rain in Lisbon.", document_index: 0, document_title: "Forecast", start_char_index: 0, end_char_index: 15 };
+    const doc = { type: "document" as const, source: { type: "text" as const, media_type: "text/plain" as const, data: "Rain in Lisbon." }, title: "Forecast" };
+    const citedEcho: MessageParam[] = [{ role: "user", content: [{ type: "text", text: "You said it will rain in Lisbon. Why?", citations: [citation] }] }];
+    const docAnswer: MessageParam[] = [
+      { role: "user", content: "Fetch the Lisbon forecast." },
+      { role: "assistant", content: [doc] },
+      { role: "user", content: "Summarise it." },
+    ];
+    const refused = async (messages: MessageParam[], stream: boolean): Promise<InstanceType<typeof Anthropic.BadRequestError>> => {
+      const params = { model: "claude-sonnet-4-6", max_tokens: 256, messages };
+      const error: unknown = await (stream ? client.messages.stream(params).finalMessage() : client.messages.create(params)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      return error as InstanceType<typeof Anthropic.BadRequestError>;
+    };
+    for (const stream of [false, true]) {
+      const cited = await refused(citedEcho, stream);
+      expect(cited).toBeInstanceOf(Anthropic.BadRequestError);
+      expect(cited.status).toBe(400);
+      expect(cited.error).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "messages.0.content.0.citations: `text` blocks in `user` messages cannot have `citations`" } });
+      const rec = await stored(cited.headers!.get("thinkgate-request-id")!);
+      expect(rec.httpStatus).toBe(400);
+      expect(rec.status).toBe("error");
+      const document = await refused(docAnswer, stream);
+      expect(document).toBeInstanceOf(Anthropic.BadRequestError);
+      expect(document.error).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: "messages.1.content.0: `document` blocks are not allowed in `assistant` messages" } });
+    }
+    // The same blocks where the API takes them: the user's document, the assistant's cited answer.
+    const ok = await client.messages.create({
+      model: "claude-sonnet-4-6",
+      max_tokens: 256,
+      messages: [{ role: "user", content: [doc, { type: "text", text: "Will it rain?" }] }, { role: "assistant", content: [{ type: "text", text: "Yes.", citations: [citation] }] }, { role: "user", content: "Thanks. And tomorrow?" }],
+    });
+    expect(ok.stop_reason).toBe("end_turn");
+  });
+
   it("no tool loop was served by more than one model or thinking configuration", async () => {
     expect(loops.length).toBeGreaterThanOrEqual(4);
     let mixed = 0;
