@@ -4,7 +4,7 @@
  * recording and costing as everyone else.
  *
  * What maps: system and developer messages → `system`; user, assistant and
- * tool messages → turns (text parts, images as data or https URLs, tool calls
+ * tool messages → turns (text parts, images as data or https URLs, PDFs as data, tool calls
  * and their results); max_completion_tokens / max_tokens → max_tokens; stop
  * → stop_sequences; tools and tool_choice; user → metadata.user_id.
  *
@@ -46,6 +46,15 @@ const imagePart = z
   .object({ type: z.literal("image_url"), image_url: z.object({ url: z.string(), detail: z.enum(["auto", "low", "high"]).optional() }).strict() })
   .strict();
 const refusalPart = z.object({ type: z.literal("refusal"), refusal: text }).strict();
+/**
+ * A file part: OpenAI takes PDFs, as a data URL in file_data (what the SDKs'
+ * examples and LangChain's file content blocks send) or as the id of a file
+ * uploaded to OpenAI. The data becomes a document block; an OpenAI file id
+ * names nothing the Messages API can read, and is refused in translation.
+ */
+const filePart = z
+  .object({ type: z.literal("file"), file: z.object({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() }).strict() })
+  .strict();
 
 const toolCall = z
   .object({
@@ -62,7 +71,7 @@ const toolCall = z
 const neverAnswered = (instead: string) => z.null({ error: `this field is not supported by thinkgate's Chat Completions endpoint (${instead})` }).optional();
 
 const systemMessage = z.object({ role: z.enum(["system", "developer"]), content: z.union([text, z.array(textPart)]), name: z.string().optional() }).strict();
-const userMessage = z.object({ role: z.literal("user"), content: z.union([text, z.array(z.union([textPart, imagePart]))]), name: z.string().optional() }).strict();
+const userMessage = z.object({ role: z.literal("user"), content: z.union([text, z.array(z.union([textPart, imagePart, filePart]))]), name: z.string().optional() }).strict();
 const assistantMessage = z
   .object({
     role: z.literal("assistant"),
@@ -231,7 +240,7 @@ export function toParamError(err: Pick<z.ZodError, "issues">, endpoint = "Chat C
   }
   const path = i.path.map(String).join(".");
   if (endpoint === "Chat Completions" && i.code === "invalid_union" && i.path[i.path.length - 1] === "content") {
-    return invalidParam(path, `${path}: content is a string or a list of text parts (user messages: also image_url parts); audio and file parts are not supported`);
+    return invalidParam(path, `${path}: content is a string or a list of text parts (user messages: also image_url and file parts); audio parts are not supported`);
   }
   // Some messages name their field already ("n: only 1 choice is supported").
   const top = String(i.path[0] ?? "");
@@ -349,6 +358,26 @@ export function imageBlock(url: string, param: string): Block {
   throw invalidParam(param, `${param}: images must be a base64 data URL (png, jpeg, gif or webp) or an http(s) URL`);
 }
 
+/**
+ * A file part's PDF → a document block, its filename as the document's title.
+ * Checked as images are (imageBlock), naming the client's field.
+ */
+export function documentBlock(file: { file_data?: string; file_id?: string; filename?: string }, param: string): Block {
+  if (file.file_data === undefined) {
+    throw invalidParam(
+      `${param}.file_id`,
+      `${param}.file_id: an OpenAI file id names a file thinkgate cannot read; send the PDF itself as file_data ("data:application/pdf;base64,...")`,
+    );
+  }
+  const data = /^data:application\/pdf;base64,(.+)$/is.exec(file.file_data);
+  if (!data) throw invalidParam(`${param}.file_data`, `${param}.file_data: files must be PDFs, as a base64 data URL ("data:application/pdf;base64,...")`);
+  const b64 = data[1]!;
+  // "%PDF" in base64.
+  if (!/^JVBER/.test(b64)) throw invalidParam(`${param}.file_data`, `${param}.file_data: the file's data is not a PDF (base64 of its bytes, after "base64,")`);
+  if (b64.length % 4 !== 0) throw invalidParam(`${param}.file_data`, `${param}.file_data: the file's base64 data is not whole (its length is not a multiple of 4)`);
+  return { type: "document", source: { type: "base64", media_type: "application/pdf", data: b64 }, ...(file.filename ? { title: file.filename } : {}) };
+}
+
 export function parseArguments(args: string, param: string): unknown {
   // JSON inside the body's JSON, held to the body's own limits (json-body.ts): a call nested 100,000 deep passed
   // the body's check as one string, and its input overflowed the stack on the way upstream (a 500).
@@ -448,8 +477,16 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
             ? m.content
               ? [{ type: "text", text: m.content }]
               : []
-            : m.content.flatMap((p, j): Block[] => (p.type !== "text" ? [imageBlock(p.image_url.url, `${at}.content.${j}.image_url.url`)] : p.text ? [{ type: "text", text: p.text }] : []));
-        if (!blocks.length) throw invalidParam(`${at}.content`, `${at}.content: a user message needs text or an image (the Messages API refuses empty text)`);
+            : m.content.flatMap((p, j): Block[] =>
+                p.type === "image_url"
+                  ? [imageBlock(p.image_url.url, `${at}.content.${j}.image_url.url`)]
+                  : p.type === "file"
+                    ? [documentBlock(p.file, `${at}.content.${j}.file`)]
+                    : p.text
+                      ? [{ type: "text", text: p.text }]
+                      : [],
+              );
+        if (!blocks.length) throw invalidParam(`${at}.content`, `${at}.content: a user message needs text, an image or a file (the Messages API refuses empty text)`);
         push("user", blocks);
         break;
       }

@@ -177,6 +177,25 @@ describe("Chat Completions request → Messages request", () => {
     expect((await translate({ messages: [{ role: "user", content: parts(10_000) }] })).messages[0]!.content).toHaveLength(10_000);
   });
 
+  it("a PDF file part (file_data as a data URL, as the SDKs and LangChain send it) is a document block; an OpenAI file id or another type is a 400 naming the field", async () => {
+    const PDF = Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64");
+    const body = await translate({
+      messages: [{ role: "user", content: [{ type: "text", text: "Summarize" }, { type: "file", file: { file_data: `data:application/pdf;base64,${PDF}`, filename: "q3.pdf" } }] }],
+    });
+    expect(body.messages[0]!.content).toEqual([
+      { type: "text", text: "Summarize" },
+      { type: "document", source: { type: "base64", media_type: "application/pdf", data: PDF }, title: "q3.pdf" },
+    ]);
+    // A file alone is a message.
+    const alone = await translate({ messages: [{ role: "user", content: [{ type: "file", file: { file_data: `data:application/pdf;base64,${PDF}` } }] }] });
+    expect(alone.messages[0]!.content).toEqual([{ type: "document", source: { type: "base64", media_type: "application/pdf", data: PDF } }]);
+    const file = (f: Record<string, string>) => translate({ messages: [{ role: "system", content: "s" }, { role: "user", content: [{ type: "file", file: f }] }] });
+    expect(await paramError(() => file({ file_id: "file-abc" }))).toMatchObject({ param: "messages.1.content.0.file.file_id" });
+    expect(await paramError(() => file({ file_data: "data:text/plain;base64,aGVsbG8=" }))).toMatchObject({ param: "messages.1.content.0.file.file_data", message: expect.stringContaining("must be PDFs") });
+    expect(await paramError(() => file({ file_data: `data:application/pdf;base64,${PDF.slice(0, -1)}` }))).toMatchObject({ message: expect.stringContaining("not whole") });
+    expect(await paramError(() => file({ file_data: "data:application/pdf;base64,aGVsbG8=" }))).toMatchObject({ message: expect.stringContaining("not a PDF") });
+  });
+
   it("refuses what has no Messages counterpart with a 400 naming the field", async () => {
     expect(await paramError(() => translate({ messages: [{ role: "user", content: "x" }], top_logprobs: 2 }))).toMatchObject({ param: "top_logprobs" });
     expect((await paramError(() => translate({ messages: [{ role: "user", content: "x" }], n: 2 }))).message).toBe("n: only 1 choice is supported");
@@ -192,7 +211,7 @@ describe("Chat Completions request → Messages request", () => {
     for (const content of ["", [{ type: "text", text: "" }]]) {
       expect(await paramError(() => translate({ messages: [{ role: "user", content }] }))).toEqual({
         param: "messages.0.content",
-        message: "messages.0.content: a user message needs text or an image (the Messages API refuses empty text)",
+        message: "messages.0.content: a user message needs text, an image or a file (the Messages API refuses empty text)",
       });
     }
     // An empty part beside others is left out.

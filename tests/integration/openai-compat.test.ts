@@ -333,6 +333,26 @@ describe(`OpenAI-compatible endpoint through the official openai client (${proce
     expect(ok.choices[0]!.message.content!.length).toBeGreaterThan(0);
   });
 
+  it("a PDF sent as a file part (file_data, a base64 data URL) reaches the model as a document; an OpenAI file id is a 400 naming it", async () => {
+    const PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").toString("base64");
+    const { data, response } = await client.chat.completions
+      .create({
+        model: "claude-sonnet-4-6",
+        messages: [{ role: "user", content: [{ type: "text", text: "Summarize this report." }, { type: "file", file: { file_data: `data:application/pdf;base64,${PDF}`, filename: "report.pdf" } }] }],
+        reasoning_effort: "none",
+      })
+      .withResponse();
+    expect(data.choices[0]!.finish_reason).toBe("stop");
+    expect(data.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    expect(await stored(data.id)).toMatchObject({ status: "ok", via: "openai", tier: "standard", prompt: expect.stringContaining("Summarize this report.") });
+    expect(response.headers.get("thinkgate-tier")).toBe("standard");
+    const err = await client.chat.completions
+      .create({ model: "claude-sonnet-4-6", messages: [{ role: "user", content: [{ type: "text", text: "Summarize." }, { type: "file", file: { file_id: "file-abc123" } }] }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("messages.0.content.1.file.file_id");
+  });
+
   it("a tool call id holding a NUL or a lone surrogate is looked up as the unknown id it is, not a 500 (the database refused it as a pin's key)", async () => {
     for (const id of ["call_\ud800x", "call_\u0000x"]) {
       const { data, response } = await client.chat.completions
