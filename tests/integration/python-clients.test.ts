@@ -7,9 +7,30 @@
  * once, one Python process per SDK, and print what the SDK gave back; each
  * test checks one part of it, and what thinkgate recorded.
  *
+ * LangChain's ChatOpenAI (langchain-openai, tests/python/langchain_client.py)
+ * too, pointed at /api/v1: invoke, stream, bind_tools and a tool loop,
+ * with_structured_output, reasoning_effort and model_kwargs, the async calls.
+ * The script also keeps the request bodies LangChain sent, so each test checks
+ * what LangChain asked for as well as what it got. What LangChain does that
+ * thinkgate does not serve, or serves otherwise than OpenAI would:
+ *  - with_structured_output(method="json_mode") sends response_format
+ *    {"type": "json_object"}, "any JSON", which the Messages API has no
+ *    counterpart for: a 400 saying to use json_schema, which is LangChain's
+ *    default method for ChatOpenAI 1.x (method="function_calling" works too).
+ *  - ChatOpenAI(reasoning={...}) (unlike reasoning_effort=) makes LangChain
+ *    switch to the Responses API by itself: served, by /v1/responses.
+ *  - In a stream with stream_usage=True, the usage is on the chunk of the
+ *    wire's last event; LangChain then adds an empty chunk of its own, marked
+ *    chunk_position="last", so the usage is on the chunk before the last one.
+ *    Summing the chunks (AIMessageChunk's +) gives it, as LangChain documents.
+ *  - langchain-core 1.6 requires langchain-protocol, which the test machines'
+ *    wheel store lacks: a stand-in holding its type names takes its place
+ *    (tests/python/stand-ins/langchain-protocol says why that is enough).
+ *
  * The SDKs come pinned (tests/python/requirements.txt) in a virtual
- * environment made once and cached (tests/support/python.ts). Without
- * python3 on the machine these tests skip, and say so.
+ * environment made once and cached (tests/support/python.ts); LangChain in
+ * one of its own (tests/python/requirements-langchain.txt). Without python3
+ * on the machine these tests skip, and say so.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryDb } from "../support/db";
@@ -126,6 +147,7 @@ if (!base.ok) console.warn(`python-clients.test.ts: the Python SDK tests are ski
 let server: TestServer;
 let anthropicRun: Run;
 let openaiRun: Run;
+let langchainRun: Run;
 
 async function stored(id: string): Promise<StoredRecord> {
   return eventually(async () => {
@@ -145,19 +167,22 @@ function outcome<T>(run: Run, name: string): T {
 beforeAll(async () => {
   if (!base.ok) return;
   // The environment is made (once, ~15 s) while the server starts.
-  const [python, started] = await Promise.allSettled([
+  const [python, langchainPython, started] = await Promise.allSettled([
     pythonWithSdks(base),
+    pythonWithSdks(base, "requirements-langchain.txt"),
     // Upstream faults reach the client at once: the gateway's retries are faults.test.ts's subject,
     // and here their waits (a second each on a 429) would only slow the file, by about 5 s.
     startServer({ env: { THINKGATE_RETRY_MAX: "0" } }),
   ]);
   if (started.status === "fulfilled") server = started.value;
   if (python.status === "rejected") throw python.reason;
+  if (langchainPython.status === "rejected") throw langchainPython.reason;
   if (started.status === "rejected") throw started.reason;
   const env = { THINKGATE_BASE_URL: server.baseURL, THINKGATE_KEY: server.adminKey };
-  [anthropicRun, openaiRun] = await Promise.all([
+  [anthropicRun, openaiRun, langchainRun] = await Promise.all([
     runClientScript<Run>(python.value, "anthropic_client.py", env),
     runClientScript<Run>(python.value, "openai_client.py", env),
+    runClientScript<Run>(langchainPython.value, "langchain_client.py", env),
   ]);
 });
 
@@ -553,5 +578,232 @@ describe.skipIf(!base.ok)(`the openai Python SDK through thinkgate's OpenAI-comp
     expect(ids).toContain("claude-opus-4-7");
     expect(one).toMatchObject({ id: "claude-opus-4-7", object: "model", owned_by: "anthropic", created: Math.floor(Date.parse("2026-04-16T00:00:00Z") / 1000) });
     expect(missing).toMatchObject({ class: "NotFoundError", status: 404 });
+  });
+});
+
+interface LcUsage {
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  input_token_details?: Record<string, number>;
+  output_token_details?: { reasoning?: number };
+}
+interface LcMessage {
+  type: string;
+  content: string | Record<string, unknown>[];
+  tool_calls: { name: string; args: Record<string, unknown>; id: string }[];
+  invalid_tool_calls: unknown[];
+  usage_metadata: LcUsage | null;
+  response_metadata: { id?: string; model_name?: string; finish_reason?: string; token_usage?: Record<string, unknown> };
+  headers: Headers | null;
+}
+interface Sent {
+  path: string;
+  body: Record<string, unknown> & { messages?: Record<string, unknown>[] };
+}
+
+describe.skipIf(!base.ok)(`LangChain's ChatOpenAI through thinkgate's OpenAI-compatible endpoint (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
+  const result = <T>(name: string) => outcome<T>(langchainRun, name);
+  /** The record of the call an AIMessage answers: its headers name it, and so does its id (chatcmpl-<thinkgate request id>). */
+  const recordOf = (m: LcMessage) => {
+    const id = m.headers?.["thinkgate-request-id"] ?? m.response_metadata.id?.replace(/^chatcmpl-/, "");
+    if (!id) throw new Error(`no thinkgate request id on ${JSON.stringify(m).slice(0, 300)}`);
+    return stored(id);
+  };
+
+  it("invoke on LangChain's default client: an AIMessage with content, usage_metadata and the response's metadata, the system message recorded as the system prompt", async () => {
+    const m = result<LcMessage>("invoke");
+    expect(m.type).toBe("AIMessage");
+    expect(typeof m.content === "string" && m.content.length).toBeGreaterThan(10);
+    expect(m.response_metadata).toMatchObject({ model_name: "claude-sonnet-4-6", finish_reason: "stop", id: `chatcmpl-${m.headers!["thinkgate-request-id"]}` });
+    const usage = m.usage_metadata!;
+    expect(usage.total_tokens).toBe(usage.input_tokens + usage.output_tokens);
+    const rec = await recordOf(m);
+    expect(rec).toMatchObject({
+      status: "ok",
+      via: "openai",
+      stream: false,
+      tier: m.headers!["thinkgate-tier"],
+      stage: m.headers!["thinkgate-stage"],
+      servedModel: "claude-sonnet-4-6",
+      system: "You answer in one short paragraph.",
+      prompt: "Summarize: the review moved from Monday to Friday.",
+      answer: m.content,
+      inputTokens: usage.input_tokens,
+      outputTokens: usage.output_tokens,
+    });
+    // LangChain calls through the openai SDK, whose user agent names it.
+    expect(rec.client).toMatch(/^OpenAI\/Python \d/);
+  });
+
+  it("stream with stream_usage: chunks concatenate to the answer, one chunk carries the usage, and the request asked for it (stream_options.include_usage)", async () => {
+    const s = result<{
+      chunks: number;
+      text: string;
+      with_usage: number[];
+      last_position: string | null;
+      last_content: string;
+      first_headers: Headers;
+      full: LcMessage;
+      sent: Sent[];
+    }>("stream");
+    expect(s.sent).toHaveLength(1);
+    expect(s.sent[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(s.chunks).toBeGreaterThan(3);
+    expect(s.text.length).toBeGreaterThan(20);
+    expect(s.full.content).toBe(s.text);
+    // The wire's last chunk has the usage; LangChain's own closing chunk, empty, follows it.
+    expect(s.with_usage).toEqual([s.chunks - 2]);
+    expect([s.last_position, s.last_content]).toEqual(["last", ""]);
+    expect(s.full.response_metadata).toMatchObject({ finish_reason: "stop", model_name: "claude-sonnet-4-6" });
+    const usage = s.full.usage_metadata!;
+    expect(usage.total_tokens).toBe(usage.input_tokens + usage.output_tokens);
+    const rec = await stored(s.first_headers["thinkgate-request-id"]!);
+    expect(rec).toMatchObject({ status: "ok", via: "openai", stream: true, answer: s.text, tier: s.first_headers["thinkgate-tier"], inputTokens: usage.input_tokens });
+    expect(rec.outputTokens + rec.thinkingTokens).toBe(usage.output_tokens);
+  });
+
+  it("bind_tools with a pydantic tool and the tool loop: AIMessage.tool_calls parsed, the ToolMessage sent back with LangChain's own AIMessage, a final answer from the tool's result", async () => {
+    const { first, final, sent, expected_result } = result<{ first: LcMessage; final: LcMessage; sent: Sent[]; expected_result: string }>("tool_loop");
+    expect(sent[0]!.body.tools).toEqual([
+      {
+        type: "function",
+        function: {
+          name: "GetWeather",
+          description: "Current weather for a city.",
+          parameters: { type: "object", properties: { city: { type: "string", description: "The city" } }, required: ["city"] },
+        },
+      },
+    ]);
+    expect(first.response_metadata.finish_reason).toBe("tool_calls");
+    expect(first.tool_calls).toEqual([{ name: "GetWeather", args: { city: "Paris" }, id: expect.stringMatching(/^toolu_/) }]);
+    expect(first.invalid_tool_calls).toEqual([]);
+    // What LangChain made of its AIMessage and the ToolMessage.
+    expect(sent[1]!.body.messages!.slice(1)).toEqual([
+      {
+        role: "assistant",
+        content: first.content,
+        tool_calls: [{ type: "function", id: first.tool_calls[0]!.id, function: { name: "GetWeather", arguments: '{"city": "Paris"}' } }],
+      },
+      { role: "tool", content: expected_result, tool_call_id: first.tool_calls[0]!.id },
+    ]);
+    expect(final.response_metadata.finish_reason).toBe("stop");
+    expect(final.content).toContain(expected_result);
+    const [r1, r2] = await Promise.all([recordOf(first), recordOf(final)]);
+    expect(r1).toMatchObject({ status: "ok", via: "openai", tier: first.headers!["thinkgate-tier"] });
+    expect(r2).toMatchObject({ status: "ok", stage: "pinned", tier: r1.tier, servedModel: r1.servedModel });
+  });
+
+  it("a tool loop streamed on the reasoning tier (reasoning_effort='high'): the aggregated AIMessageChunk goes back, and the turn's thinking is put back on the same model and configuration", async () => {
+    const { first, final, sent, tool_results } = result<{ first: LcMessage; final: LcMessage; sent: Sent[]; tool_results: string[] }>("streamed_tool_loop_with_reasoning");
+    expect(sent.map((s) => [s.body.stream, s.body.reasoning_effort])).toEqual([
+      [true, "high"],
+      [false, "high"],
+    ]);
+    expect(first.type).toBe("AIMessageChunk");
+    expect(first.tool_calls).toHaveLength(1);
+    expect(first.tool_calls[0]!.name).toBe("GetWeather");
+    expect(first.response_metadata.finish_reason).toBe("tool_calls");
+    expect(first.usage_metadata!.output_token_details!.reasoning).toBeGreaterThan(0);
+    expect(first.headers).toMatchObject({ "thinkgate-tier": "reasoning", "thinkgate-stage": "override" });
+    expect(final.headers).toMatchObject({ "thinkgate-tier": "reasoning", "thinkgate-stage": "pinned" });
+    expect(final.content).toContain(tool_results[0]);
+    const [r1, r2] = await Promise.all([recordOf(first), recordOf(final)]);
+    expect(r1).toMatchObject({ stream: true, tier: "reasoning", servedModel: "claude-opus-4-7" });
+    expect(r1.thinkingTokens).toBe(first.usage_metadata!.output_token_details!.reasoning);
+    expect([r2.servedModel, r2.thinkingConfig]).toEqual([r1.servedModel, r1.thinkingConfig]);
+    expect(r2.adjustments.join("\n")).toMatch(/put back into 1 earlier assistant message/);
+  });
+
+  it("with_structured_output(pydantic) by LangChain's default method: a strict json_schema response_format, the answer parsed as the model", async () => {
+    const d = result<Record<string, { type: string; parsed: Record<string, unknown> | null; parsing_error: string | null; raw: LcMessage; sent: Sent[] }>>("structured_output").default!;
+    expect(d.sent[0]!.body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: { name: "Invoice", strict: true, schema: { type: "object", additionalProperties: false, required: ["customer", "total", "currency", "lines", "paid", "note"] } },
+    });
+    expect(d.parsing_error).toBeNull();
+    expect(d.type).toBe("Invoice");
+    expect(JSON.parse(d.raw.content as string)).toEqual(d.parsed);
+    expect(d.parsed!.total as number).toBeGreaterThan(0);
+    expect(["USD", "EUR"]).toContain(d.parsed!.currency);
+    expect(await recordOf(d.raw)).toMatchObject({ status: "ok", via: "openai", answer: d.raw.content });
+  });
+
+  it("with_structured_output(method='function_calling'): the schema as a forced tool, parsed from the tool call; on the reasoning tier too", async () => {
+    const out = result<Record<string, { type: string; parsed: Record<string, unknown> | null; parsing_error: string | null; raw: LcMessage; sent: Sent[] }>>(
+      "structured_output",
+    );
+    for (const name of ["function_calling", "function_calling_reasoning"]) {
+      const f = out[name]!;
+      expect(f.sent[0]!.body, name).toMatchObject({ tool_choice: { type: "function", function: { name: "Invoice" } }, parallel_tool_calls: false });
+      expect(f.parsing_error, name).toBeNull();
+      expect(f.type, name).toBe("Invoice");
+      expect(f.raw.tool_calls.map((c) => c.name), name).toEqual(["Invoice"]);
+      expect({ note: null, ...f.raw.tool_calls[0]!.args }, name).toEqual(f.parsed);
+    }
+    const [standard, reasoning] = await Promise.all([recordOf(out.function_calling!.raw), recordOf(out.function_calling_reasoning!.raw)]);
+    expect(standard).toMatchObject({ status: "ok", tier: out.function_calling!.raw.headers!["thinkgate-tier"] });
+    expect(reasoning).toMatchObject({ status: "ok", tier: "reasoning", stage: "override", servedModel: "claude-opus-4-7" });
+  });
+
+  it("with_structured_output(method='json_mode') is refused with a 400 naming response_format.type (json_object has no Messages counterpart), raised as the openai SDK's BadRequestError", async () => {
+    const { error, sent } = result<{ error: SdkError; sent: Sent[] }>("structured_output_json_mode");
+    expect(sent[0]!.body.response_format).toEqual({ type: "json_object" });
+    expect(error).toMatchObject({ status: 400, type: "invalid_request_error", param: "response_format.type" });
+    expect(error.message).toContain("json_schema");
+    expect(await stored(error.request_id!)).toMatchObject({ status: "error", httpStatus: 400, via: "openai" });
+  });
+
+  it("reasoning_effort steers the tier (high: reasoning, its thinking counted in usage_metadata); model_kwargs pass fields through as sent (reasoning_effort 'none': standard; user)", async () => {
+    const { effort, model_kwargs, sent } = result<{ effort: LcMessage; model_kwargs: LcMessage; sent: Sent[] }>("reasoning");
+    expect(sent[0]!.body).toMatchObject({ model: "claude-opus-4-7", reasoning_effort: "high" });
+    expect(sent[1]!.body).toMatchObject({ model: "claude-sonnet-4-6", reasoning_effort: "none", user: "user-42", max_completion_tokens: 300 });
+    expect(effort.headers).toMatchObject({ "thinkgate-tier": "reasoning", "thinkgate-stage": "override" });
+    const thinking = effort.usage_metadata!.output_token_details!.reasoning!;
+    expect(thinking).toBeGreaterThan(0);
+    expect(model_kwargs.headers).toMatchObject({ "thinkgate-tier": "standard", "thinkgate-stage": "override" });
+    expect(model_kwargs.usage_metadata!.output_token_details!.reasoning).toBe(0);
+    const [r1, r2] = await Promise.all([recordOf(effort), recordOf(model_kwargs)]);
+    expect(r1).toMatchObject({ status: "ok", tier: "reasoning", servedModel: "claude-opus-4-7", thinkingTokens: thinking, outputTokens: effort.usage_metadata!.output_tokens - thinking });
+    expect(r2).toMatchObject({ status: "ok", tier: "standard", servedModel: "claude-sonnet-4-6", thinkingTokens: 0, thinkingConfig: { thinking: { type: "disabled" } } });
+  });
+
+  it("ChatOpenAI(reasoning={'effort': 'low'}) sends LangChain to the Responses API: served there, on the reasoning tier, the answer as LangChain's content blocks", async () => {
+    const { message, text, sent } = result<{ message: LcMessage; text: string; sent: Sent[] }>("reasoning_dict_uses_responses_api");
+    expect(sent.map((s) => s.path)).toEqual(["/api/v1/responses"]);
+    expect(sent[0]!.body).toMatchObject({ model: "claude-opus-4-7", reasoning: { effort: "low" } });
+    expect(message.headers).toMatchObject({ "thinkgate-tier": "reasoning" });
+    expect((message.content as { type: string }[]).map((b) => b.type)).toEqual(["reasoning", "text"]);
+    expect(text.length).toBeGreaterThan(10);
+    const rec = await stored(message.headers!["thinkgate-request-id"]!);
+    expect(rec).toMatchObject({ status: "ok", via: "openai-responses", tier: "reasoning", servedModel: "claude-opus-4-7", answer: text });
+    expect(rec.thinkingTokens).toBe(message.usage_metadata!.output_token_details!.reasoning);
+  });
+
+  it("a PDF as LangChain's standard file block (an OpenAI file part with a data URL) is read as a document", async () => {
+    const { message, sent } = result<{ message: LcMessage; sent: Sent[] }>("pdf_file_block");
+    expect(sent[0]!.body.messages![0]!.content).toEqual([
+      { type: "text", text: "Summarize this report." },
+      { type: "file", file: { file_data: expect.stringMatching(/^data:application\/pdf;base64,JVBER/), filename: "report.pdf" } },
+    ]);
+    expect(message.response_metadata.finish_reason).toBe("stop");
+    expect(await recordOf(message)).toMatchObject({ status: "ok", via: "openai", tier: "standard", prompt: expect.stringContaining("Summarize this report.") });
+  });
+
+  it("ainvoke, astream and abatch side by side, each call recorded once", async () => {
+    const a = result<{ invoked: LcMessage; stream_text: string; stream_headers: Headers; batch: LcMessage[] }>("async_calls");
+    expect(a.invoked.response_metadata.finish_reason).toBe("stop");
+    expect(a.stream_text.length).toBeGreaterThan(20);
+    expect(a.batch).toHaveLength(2);
+    const ids = [a.invoked.headers!, a.stream_headers, ...a.batch.map((m) => m.headers!)].map((h) => h["thinkgate-request-id"]!);
+    expect(new Set(ids).size).toBe(4);
+    const [invoked, streamed, ...batch] = await Promise.all(ids.map((id) => stored(id)));
+    expect(invoked).toMatchObject({ status: "ok", stream: false, answer: a.invoked.content });
+    expect(streamed).toMatchObject({ status: "ok", stream: true, answer: a.stream_text });
+    expect(batch.map((r) => r!.answer)).toEqual(a.batch.map((m) => m.content));
+  });
+
+  it("nothing LangChain did counted tokens with tiktoken (it would download its encodings)", () => {
+    expect(result<{ calls: string[] }>("tiktoken_untouched").calls).toEqual([]);
   });
 });

@@ -3,6 +3,9 @@
  * in a virtual environment made once per set of pinned requirements
  * (tests/python/requirements.txt) and Python version, under
  * node_modules/.cache/thinkgate-python/<hash>, and reused by every later run.
+ * LangChain (tests/python/requirements-langchain.txt) gets an environment of
+ * its own the same way; the local packages its file names (a path line, such
+ * as ./stand-ins/...) are part of the hash, so a change to them makes a new one.
  *
  * The test machines cannot reach PyPI: pip installs from their local wheel
  * store (/opt/pypi/files) when it exists, and from the default index (a
@@ -22,7 +25,6 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
 export const PYTHON_SCRIPTS = path.join(ROOT, "tests/python");
-const REQUIREMENTS = path.join(PYTHON_SCRIPTS, "requirements.txt");
 const CACHE = path.join(ROOT, "node_modules/.cache/thinkgate-python");
 const WHEELS = process.env.THINKGATE_PYTHON_WHEELS ?? "/opt/pypi/files";
 const BASE_PYTHON = process.env.THINKGATE_PYTHON ?? "python3";
@@ -37,10 +39,33 @@ export function basePython(): BasePython {
   return { ok: true, executable, version };
 }
 
-/** The environment's interpreter, with the pinned SDKs installed: made on the first call, found on the next ones. */
-export async function pythonWithSdks(base: { executable: string; version: string }): Promise<string> {
-  const requirements = fs.readFileSync(REQUIREMENTS, "utf8");
-  const key = crypto.createHash("sha256").update(`${base.version}\n${requirements}`).digest("hex").slice(0, 16);
+/** The files of the local packages a requirements file names by path (lines starting "./"), in a fixed order. */
+function localPackageFiles(requirements: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      // Bytecode a run left there is not the package.
+      if (e.isDirectory()) {
+        if (e.name !== "__pycache__") walk(p);
+      }
+      else files.push(p);
+    }
+  };
+  for (const line of requirements.split("\n").map((l) => l.trim())) if (line.startsWith("./")) walk(path.join(PYTHON_SCRIPTS, line));
+  return files;
+}
+
+/**
+ * The environment's interpreter, with the pinned packages of `requirementsFile`
+ * (in tests/python) installed: made on the first call, found on the next ones.
+ */
+export async function pythonWithSdks(base: { executable: string; version: string }, requirementsFile = "requirements.txt"): Promise<string> {
+  const requirementsPath = path.join(PYTHON_SCRIPTS, requirementsFile);
+  const requirements = fs.readFileSync(requirementsPath, "utf8");
+  const hash = crypto.createHash("sha256").update(`${base.version}\n${requirements}`);
+  for (const f of localPackageFiles(requirements)) hash.update(`\n${path.relative(PYTHON_SCRIPTS, f)}\n`).update(fs.readFileSync(f));
+  const key = hash.digest("hex").slice(0, 16);
   const dir = path.join(CACHE, key);
   const python = path.join(dir, "bin", "python");
   if (fs.existsSync(python)) return python;
@@ -51,9 +76,11 @@ export async function pythonWithSdks(base: { executable: string; version: string
     await step(`${base.executable} -m venv (on Debian: apt-get install python3-venv)`, base.executable, ["-m", "venv", tmp]);
     const source = fs.existsSync(WHEELS) ? ["--no-index", "--find-links", WHEELS] : [];
     await step(
-      `pip install -r tests/python/requirements.txt${source.length ? ` from ${WHEELS}` : ""}`,
+      `pip install -r tests/python/${requirementsFile}${source.length ? ` from ${WHEELS}` : ""}`,
       path.join(tmp, "bin", "python"),
-      ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", ...source, "-r", REQUIREMENTS],
+      // From tests/python, where the file's ./ paths are; a local package's build backend comes from the same source.
+      ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", ...source, "-r", requirementsPath],
+      PYTHON_SCRIPTS,
     );
     try {
       fs.renameSync(tmp, dir);
@@ -67,9 +94,9 @@ export async function pythonWithSdks(base: { executable: string; version: string
   return python;
 }
 
-async function step(what: string, cmd: string, args: string[]): Promise<void> {
+async function step(what: string, cmd: string, args: string[], cwd?: string): Promise<void> {
   try {
-    await run(cmd, args, { env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1" }, maxBuffer: 16 * 1024 * 1024 });
+    await run(cmd, args, { cwd, env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1" }, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`making the Python test environment failed at ${what}:\n${e.stderr?.trim() || e.message}`);
