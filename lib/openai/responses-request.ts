@@ -8,7 +8,7 @@
  * cannot honour.
  *
  * What maps: `instructions` and system/developer messages → `system`; user and
- * assistant messages (text, images by data or https URL) → turns;
+ * assistant messages (text, images by data or https URL, PDFs by data) → turns;
  * `function_call` items → tool_use blocks (call_id is the tool_use id) and
  * `function_call_output` items → tool_result blocks; `reasoning` items a
  * client echoes back are skipped (the gateway puts the real thinking blocks
@@ -21,14 +21,14 @@
  *
  * Refused: anything that needs state thinkgate does not keep
  * (previous_response_id, conversation, background runs, prompt templates),
- * OpenAI's built-in tools, files, the json_object format and logprobs.
+ * OpenAI's built-in tools, files by id or URL, the json_object format and logprobs.
  */
 import { z } from "zod";
 import { listOnly } from "../api/list-schema";
 import { MAX_TOKENS_LIMIT } from "../gateway/body";
 import type { MessagesBody } from "../routing/request";
 import { turnBudget } from "../runtime/turns";
-import { checkEachInTurns, DEFAULT_MAX_TOKENS, imageBlock, invalidParam, MAX_LIST, messagesToolChoice, parseArguments, REASONING_EFFORTS, toParamError, withoutNullFields } from "./request";
+import { checkEachInTurns, DEFAULT_MAX_TOKENS, documentBlock, imageBlock, invalidParam, MAX_LIST, messagesToolChoice, parseArguments, REASONING_EFFORTS, toParamError, withoutNullFields } from "./request";
 
 const ENDPOINT = "Responses";
 
@@ -50,9 +50,19 @@ const inputImage = z
     file_id: z.null().optional(),
   })
   .strict();
+/** A PDF given by its data (what Chat Completions' file part takes, request.ts documentBlock); file_id and file_url name files thinkgate cannot read. */
+const inputFile = z
+  .object({
+    type: z.literal("input_file"),
+    file_data: z.string().optional(),
+    filename: z.string().optional(),
+    file_id: z.string().nullish(),
+    file_url: z.null({ error: "a file given by URL is not supported; send the PDF itself as file_data (\"data:application/pdf;base64,...\")" }).optional(),
+  })
+  .strict();
 const refusal = z.object({ type: z.literal("refusal"), refusal: z.string() }).strict();
-const part = z.discriminatedUnion("type", [inputText, inputImage, refusal]);
-const PART_TYPES = new Set(["input_text", "output_text", "input_image", "refusal"]);
+const part = z.discriminatedUnion("type", [inputText, inputImage, inputFile, refusal]);
+const PART_TYPES = new Set(["input_text", "output_text", "input_image", "input_file", "refusal"]);
 
 const messageFields = {
   type: z.literal("message").optional(),
@@ -216,7 +226,7 @@ export function parseItem(raw: unknown, index: number): Item {
       const t = typeof p === "object" && p !== null ? (p as { type?: unknown }).type : undefined;
       if (typeof t === "string" && !PART_TYPES.has(t)) {
         const param = `${where}.content.${j}.type`;
-        throw invalidParam(param, `${param}: ${JSON.stringify(t)} parts are not supported (input_text, output_text, input_image by image_url, and refusal are)`);
+        throw invalidParam(param, `${param}: ${JSON.stringify(t)} parts are not supported (input_text, output_text, input_image by image_url, input_file by file_data, and refusal are)`);
       }
     });
   }
@@ -330,7 +340,11 @@ export async function toMessagesBodyFromResponses(req: ResponsesRequest): Promis
       const blocks: Block[] = [];
       parts.forEach((p, j) => {
         if (p.type === "input_image") blocks.push(imageBlock(p.image_url, `${at}.content.${j}.image_url`));
-        else {
+        else if (p.type === "input_file") {
+          // The API refuses a document in an assistant turn (reference §1.10): said here, on the client's field.
+          if (it.role === "assistant") throw invalidParam(`${at}.content.${j}`, `${at}.content.${j}: an assistant message cannot carry a file`);
+          blocks.push(documentBlock({ file_data: p.file_data, file_id: p.file_id ?? undefined, filename: p.filename }, `${at}.content.${j}`));
+        } else {
           const text = p.type === "refusal" ? p.refusal : p.text;
           // An empty text block is a 400 upstream; an assistant message echoed back with no text is just nothing.
           if (text) blocks.push({ type: "text", text });

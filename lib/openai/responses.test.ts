@@ -117,6 +117,22 @@ describe("Responses request → Messages request", () => {
     }
   });
 
+  it("an input_file PDF given by file_data is a document block, its filename the title; a file id, a file URL, another type or a file in an assistant message is a 400 naming the field", async () => {
+    const PDF = Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64");
+    const body = await translate({
+      input: [{ role: "user", content: [{ type: "input_text", text: "Summarize" }, { type: "input_file", file_data: `data:application/pdf;base64,${PDF}`, filename: "q3.pdf" }] }],
+    });
+    expect(body.messages[0]!.content).toEqual([
+      { type: "text", text: "Summarize" },
+      { type: "document", source: { type: "base64", media_type: "application/pdf", data: PDF }, title: "q3.pdf" },
+    ]);
+    const file = (f: Record<string, unknown>, role = "user") => translate({ input: [{ role: "user", content: "hi" }, { role, content: [{ type: "input_file", ...f }] }] as never });
+    expect(await paramError(() => file({ file_id: "file-abc" }))).toMatchObject({ param: "input.1.content.0.file_id" });
+    expect(await paramError(() => file({ file_url: "https://example.com/a.pdf" }))).toMatchObject({ param: "input.1.content.0.file_url", message: expect.stringContaining("file_data") });
+    expect(await paramError(() => file({ file_data: "data:text/plain;base64,aGVsbG8=" }))).toMatchObject({ param: "input.1.content.0.file_data", message: expect.stringContaining("must be PDFs") });
+    expect(await paramError(() => file({ file_data: `data:application/pdf;base64,${PDF}` }, "assistant"))).toMatchObject({ param: "input.1.content.0" });
+  });
+
   it("maps a json_schema text format to output_config.format (structured outputs), and plain text to nothing", async () => {
     const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
     expect((await translate({ input: "hi", text: { format: { type: "json_schema", name: "place", schema, strict: true } } })).output_config).toEqual({ format: { type: "json_schema", schema } });

@@ -108,6 +108,19 @@ describe(`Responses API through the official openai client (${process.env.THINKG
     expect((await stored(data.id)).status).toBe("ok");
   });
 
+  it("a PDF sent as an input_file part (file_data, a base64 data URL) reaches the model as a document and is answered", async () => {
+    const PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").toString("base64");
+    const data = await client.responses.create({
+      model: "claude-sonnet-4-6",
+      input: [{ role: "user", content: [{ type: "input_text", text: "Summarize this report." }, { type: "input_file", file_data: `data:application/pdf;base64,${PDF}`, filename: "report.pdf" }] }],
+      reasoning: { effort: "none" },
+      max_output_tokens: 200,
+    });
+    expect(data.status).toBe("completed");
+    expect(data.output_text.length).toBeGreaterThan(0);
+    expect(await stored(data.id)).toMatchObject({ status: "ok", tier: "standard", prompt: expect.stringContaining("Summarize this report.") });
+  });
+
   it("maps instructions and system/developer input messages to the system prompt, and input_text parts to the turn", async () => {
     const data = await client.responses.create({
       model: "claude-sonnet-4-6",
@@ -364,7 +377,8 @@ describe(`Responses API through the official openai client (${process.env.THINKG
     const cases: [string, OpenAI.Responses.ResponseCreateParamsNonStreaming, RegExp][] = [
       ["previous_response_id", { model: "claude-sonnet-4-6", input: "hi", previous_response_id: "resp_abc" }, /does not store responses; send the full input/],
       ["tools.0.type", { model: "claude-sonnet-4-6", input: "hi", tools: [{ type: "web_search" }] }, /only function tools are supported/],
-      ["input.0.content.0.type", { model: "claude-sonnet-4-6", input: [{ role: "user", content: [{ type: "input_file", file_id: "file_1" }] }] }, /"input_file" parts are not supported/],
+      ["input.0.content.0.type", { model: "claude-sonnet-4-6", input: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }] }] }, /"input_audio" parts are not supported/],
+      ["input.0.content.0.file_id", { model: "claude-sonnet-4-6", input: [{ role: "user", content: [{ type: "input_file", file_id: "file_1" }] }] }, /an OpenAI file id names a file thinkgate cannot read/],
       ["text.format.type", { model: "claude-sonnet-4-6", input: "hi", text: { format: { type: "json_object" } } }, /"json_object" has no counterpart in the Messages API/],
       ["background", { model: "claude-sonnet-4-6", input: "hi", background: true }, /stored state/],
       ["input.0", { model: "claude-sonnet-4-6", input: [{ type: "item_reference", id: "msg_1" }] }, /item_reference msg_1 is not known to thinkgate/],
