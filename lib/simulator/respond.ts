@@ -183,6 +183,10 @@ function serverTools(body: Obj, query: string, ids: () => string): { blocks: Con
   const q = query.slice(0, 200) || "query";
   const search = kinds.includes("web_search") ? 1 : 0;
   const fetch = kinds.includes("web_fetch") ? 1 : 0;
+  // The fetched document says whether citations are on, as the tool definition asked ({enabled: true} in the API's
+  // documented example). Never null: the Vercel AI SDK's schema takes the field as optional but not nullable.
+  const fetchTool = Array.isArray(body.tools) ? (body.tools as unknown[]).filter(isObj).find((t) => serverToolOf(t) === "web_fetch") : undefined;
+  const citations = { enabled: isObj(fetchTool?.citations) && fetchTool.citations.enabled === true };
   if (search) {
     const id = `srvtoolu_01${ids()}`;
     blocks.push({ type: "server_tool_use", id, name: "web_search", input: { query: q }, caller } as ContentBlock);
@@ -204,7 +208,7 @@ function serverTools(body: Obj, query: string, ids: () => string): { blocks: Con
         type: "web_fetch_result",
         url: "https://example.com/simulated",
         retrieved_at: null,
-        content: { type: "document", source: { type: "text", media_type: "text/plain", data: "Simulated page." }, title: "Simulated page", citations: null },
+        content: { type: "document", source: { type: "text", media_type: "text/plain", data: "Simulated page." }, title: "Simulated page", citations },
       },
     } as ContentBlock);
   }

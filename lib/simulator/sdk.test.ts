@@ -85,6 +85,11 @@ describe("simulator via @anthropic-ai/sdk", () => {
     expect(starts).toEqual([{ web_search_requests: 0, web_fetch_requests: 0 }]);
     expect(streamed.usage.server_tool_use).toEqual({ web_search_requests: 1, web_fetch_requests: 1 });
     expect(streamed.content.map((b) => b.type)).toEqual(msg.content.map((b) => b.type));
+    // The fetched document says whether citations are on, as the tool asked: an object, never null.
+    const citationsOf = (m: Anthropic.Message) => (m.content.find((b) => b.type === "web_fetch_tool_result") as { content: { content: { citations: unknown } } }).content.content.citations;
+    expect(citationsOf(msg)).toEqual({ enabled: false });
+    const cited = await client.messages.create({ ...params, tools: [params.tools[0]!, { ...params.tools[1]!, citations: { enabled: true } }] });
+    expect(citationsOf(cited)).toEqual({ enabled: true });
     // Without a server tool, none is used.
     const plain = await client.messages.create({ ...params, tools: undefined });
     expect(plain.usage.server_tool_use).toBeNull();

@@ -377,7 +377,7 @@ describe(`Responses API through the official openai client (${process.env.THINKG
     const cases: [string, OpenAI.Responses.ResponseCreateParamsNonStreaming, RegExp][] = [
       ["previous_response_id", { model: "claude-sonnet-4-6", input: "hi", previous_response_id: "resp_abc" }, /does not store responses; send the full input/],
       ["tools.0.type", { model: "claude-sonnet-4-6", input: "hi", tools: [{ type: "web_search" }] }, /only function tools are supported/],
-      ["input.0.content.0.type", { model: "claude-sonnet-4-6", input: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }] }] }, /"input_audio" parts are not supported/],
+      ["input.0.content.0.type", { model: "claude-sonnet-4-6", input: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }] as never }] }, /"input_audio" parts are not supported/],
       ["input.0.content.0.file_id", { model: "claude-sonnet-4-6", input: [{ role: "user", content: [{ type: "input_file", file_id: "file_1" }] }] }, /an OpenAI file id names a file thinkgate cannot read/],
       ["text.format.type", { model: "claude-sonnet-4-6", input: "hi", text: { format: { type: "json_object" } } }, /"json_object" has no counterpart in the Messages API/],
       ["background", { model: "claude-sonnet-4-6", input: "hi", background: true }, /stored state/],

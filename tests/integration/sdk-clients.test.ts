@@ -98,6 +98,21 @@ describe("the Vercel AI SDK (ai + @ai-sdk/anthropic) through thinkgate", () => {
     expect(result.text).toContain("18°C and light rain");
   });
 
+  it("the provider's web search and web fetch tools: their results parse (as the API sends them) and the call is recorded with its server-tool uses", async () => {
+    const a = anthropic();
+    const result = await generateText({
+      model: a("claude-sonnet-4-6"),
+      tools: { web_search: a.tools.webSearch_20250305({ maxUses: 1 }), web_fetch: a.tools.webFetch_20250910({ maxUses: 1 }) },
+      prompt: "Look up the latest release notes of the project at https://example.com/simulated and summarise them.",
+      maxOutputTokens: 600,
+    });
+    expect(result.finishReason).toBe("stop");
+    expect(result.toolResults.map((r) => r.toolName).sort()).toEqual(["web_fetch", "web_search"]);
+    expect(result.text.length).toBeGreaterThan(0);
+    const rec = await stored(requestIdOf(result.response.headers)!);
+    expect(rec).toMatchObject({ status: "ok" });
+  });
+
   it("reasoning: thinking comes back as reasoning, and a tool loop with thinking on is accepted (its thinking blocks go back intact)", async () => {
     const result = await generateText({
       model: anthropic()("claude-opus-4-7"),
