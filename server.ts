@@ -10,11 +10,10 @@
  *   THINKGATE_NEXT=off      API only, no pages (tests, benchmarks)
  */
 import "./lib/runtime/dotenv";
-import type http from "node:http";
 import { apiRoutes } from "./lib/api/routes";
 import { ApiRouter } from "./lib/api/router";
 import { createHttpServer, drainConnections, listen } from "./lib/api/http-server";
-import { pathDecodes, serveApi } from "./lib/api/node-adapter";
+import { frontDoor, type PageHandler } from "./lib/api/front-door";
 import { disconnectDb } from "./lib/db/client";
 import { closeRecordWriter } from "./lib/db/record-writer";
 import { startRetention, stopRetention } from "./lib/retention/sweep";
@@ -35,9 +34,7 @@ import { installProcessErrorHandlers } from "./lib/runtime/process-errors";
 import { startSimulatorUpstream } from "./lib/simulator/upstream";
 import { warmUp } from "./lib/runtime/warm-up";
 
-type NextHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
-
-async function loadNext(dev: boolean): Promise<NextHandler | null> {
+async function loadNext(dev: boolean): Promise<PageHandler | null> {
   if (process.env.THINKGATE_NEXT === "off") return null;
   const { default: next } = await import("next");
   const app = next({ dev, dir: projectRoot() });
@@ -78,29 +75,10 @@ async function main(): Promise<void> {
   // which the SDK builds every upstream call with: loaded now rather than inside some request's turn.
   void globalThis.Headers;
 
-  const server = createHttpServer({ headersMs: env.headersTimeoutMs, bodyMs: env.bodyTimeoutMs, uploadMs: env.uploadTimeoutMs }, (req, res) => {
-    // Prometheus scrapes /metrics by default: the same handler as /api/metrics.
-    if (req.url === "/metrics" || req.url?.startsWith("/metrics?")) req.url = `/api${req.url}`;
-    // A client whose base URL is this host's root, as the API's own is
-    // (https://api.anthropic.com), sends /v1/messages: served as /api/v1/messages.
-    else if (req.url?.startsWith("/v1/")) req.url = `/api${req.url}`;
-    serveApi(router, req, res, env.maxBodyBytes)
-      .then((served) => {
-        if (served) return;
-        // Next answers a page path that is not valid percent-encoding ("/traces/%ff") with a bare 500 as it decodes the route's parameters: the client's mistake.
-        if (!pathDecodes(req.url ?? "/")) return void res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Bad request: the path is not valid percent-encoding\n");
-        if (nextHandler) return nextHandler(req, res);
-        const body = JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route for ${req.method} ${req.url}` } });
-        res.writeHead(404, { "content-type": "application/json" }).end(body);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, "request failed");
-        // A response already under way cannot become an error response.
-        if (res.headersSent) return void res.destroy();
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
-      });
-  });
+  const server = createHttpServer(
+    { headersMs: env.headersTimeoutMs, bodyMs: env.bodyTimeoutMs, uploadMs: env.uploadTimeoutMs },
+    frontDoor(router, nextHandler, env.maxBodyBytes),
+  );
   const bound = await listen(server, env.port, env.host);
   if (bound !== env.port) {
     // Port 0 asked the OS for a free port.

@@ -19,6 +19,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { AppError, errorBody } from "./errors";
 import { newRequestId } from "./ids";
+import { markAsData, rawDocumentHeaders } from "./document-headers";
 
 /** Time for the request line and headers (THINKGATE_HEADERS_TIMEOUT_MS). */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
@@ -47,12 +48,13 @@ const isUpload = (req: IncomingMessage) => req.method === "POST" && /\/v1\/files
 /**
  * An error answer in the API's shape written straight to a socket, for the
  * moments there is no response object to write it with (see Node's
- * 'clientError'), and the connection closed after it.
+ * 'clientError'), and the connection closed after it. Marked as data like
+ * every other answer (document-headers.ts).
  */
 function rawErrorResponse(status: number, reason: string, err: AppError, id = newRequestId()): string {
   const body = errorBody(err.type, err.message, id);
   return (
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nrequest-id: ${id}\r\n` +
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\nrequest-id: ${id}\r\n${rawDocumentHeaders()}` +
     `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
   );
 }
@@ -61,6 +63,7 @@ function rawErrorResponse(status: number, reason: string, err: AppError, id = ne
 function answerAndClose(res: ServerResponse, status: number, message: string): void {
   const id = newRequestId();
   const body = errorBody("invalid_request_error", message, id);
+  markAsData(res);
   res.writeHead(status, { "content-type": "application/json", "request-id": id, "content-length": Buffer.byteLength(body), connection: "close" }).end(body);
 }
 

@@ -17,21 +17,7 @@ import { apiMethodNotAllowed, apiNotFound } from "./not-found";
 import { corsHeaders, preflightHeaders } from "./cors";
 import type { ApiRouter } from "./router";
 import { errorResponse } from "./error-response";
-
-/**
- * Every API answer is data for a program, never a page: its type is taken as
- * sent (no sniffing a relayed file or a JSON body into HTML), it is never
- * framed, and a browser that opens one as a document runs nothing in it
- * (`sandbox`: no script, an origin of its own), so a file relayed from the
- * upstream as text/html cannot act as thinkgate with the viewer's session.
- * The pages' own headers are in next.config.js.
- */
-const API_DOCUMENT_HEADERS: Readonly<Record<string, string>> = {
-  "x-content-type-options": "nosniff",
-  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
-  "x-frame-options": "DENY",
-  "referrer-policy": "no-referrer",
-};
+import { markAsData } from "./document-headers";
 
 /**
  * Discards the rest of a body nobody will read (an oversize one, or one sent
@@ -281,7 +267,8 @@ export async function serveApi(router: ApiRouter, req: IncomingMessage, res: Ser
   const q = url.indexOf("?");
   const path = apiPath(q < 0 ? url : url.slice(0, q));
   if (path === null) return false;
-  for (const [name, value] of Object.entries(API_DOCUMENT_HEADERS)) res.setHeader(name, value);
+  // Every API answer is data, never a page (document-headers.ts).
+  markAsData(res);
   const preflight = preflightHeaders(req.method, path, req.headers);
   if (preflight) {
     res.writeHead(204, preflight).end();

@@ -6,6 +6,7 @@
 import type http from "node:http";
 import { createHttpServer, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_UPLOAD_TIMEOUT_MS } from "../api/http-server";
 import { serveApi } from "../api/node-adapter";
+import { answerDirectly } from "../api/document-headers";
 import { ApiRouter } from "../api/router";
 import { simulatorRoutes } from "./routes";
 
@@ -16,13 +17,12 @@ export function createSimulatorServer(maxBodyBytes: number, onError: (err: unkno
       .then((served) => {
         if (served) return;
         const body = JSON.stringify({ type: "error", error: { type: "not_found_error", message: `no route for ${req.method} ${req.url}` } });
-        res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+        answerDirectly(res, 404, "application/json", body);
       })
       .catch((err: unknown) => {
         onError(err);
         if (res.headersSent) return void res.destroy();
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
+        answerDirectly(res, 500, "application/json", JSON.stringify({ type: "error", error: { type: "api_error", message: "Internal server error" } }));
       });
   });
 }

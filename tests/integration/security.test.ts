@@ -7,7 +7,9 @@
  *    every table (and the raw SQLite files);
  *  - gateway keys: a near miss is a 401, either header works;
  *  - every API answer is marked as data (nosniff, never framed, a sandbox
- *    CSP), so nothing it relays runs as this origin in a browser;
+ *    CSP), so nothing it relays runs as this origin in a browser, and so is
+ *    every answer the server writes itself (a 404 with the pages off, a
+ *    request it cannot take);
  *  - the body limit: a 413 in the API's shape, declared or streamed, and the
  *    connection is still usable; bytes that are not UTF-8 are a 400;
  *  - an ANTHROPIC_BASE_URL with credentials stops the start with a message
@@ -268,6 +270,39 @@ describe(`security (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, () => {
       expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+
+  it("marks the answers the server writes itself as data too: a path that is not valid percent-encoding, a 404 with the pages off, a request it cannot take", async () => {
+    /** What one request written raw to the socket got back: its status and headers (lowercased names). */
+    const raw = (request: string) =>
+      new Promise<{ status: number; headers: Map<string, string> }>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(server.url).port), "127.0.0.1");
+        let got = "";
+        socket.on("data", (d: Buffer) => (got += d.toString("latin1")));
+        socket.on("error", reject);
+        socket.on("close", () => {
+          const [statusLine = "", ...lines] = got.slice(0, got.indexOf("\r\n\r\n")).split("\r\n");
+          const headers = new Map(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+          resolve({ status: Number(statusLine.split(" ")[1]), headers });
+        });
+        socket.write(request);
+      });
+    const close = "connection: close\r\n";
+    const answers = [
+      await raw(`GET /traces/%ff HTTP/1.1\r\nhost: x\r\n${close}\r\n`),
+      await raw(`GET /no-such-page HTTP/1.1\r\nhost: x\r\n${close}\r\n`),
+      // HTTP/1.1 without a Host header, an Expect it does not support, bytes that are not HTTP.
+      await raw(`GET /api/health HTTP/1.1\r\n${close}\r\n`),
+      await raw(`POST /api/v1/messages HTTP/1.1\r\nhost: x\r\nexpect: later\r\ncontent-length: 2\r\n${close}\r\n{}`),
+      await raw("NOT HTTP AT ALL\r\n\r\n"),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([400, 404, 400, 417, 400]);
+    for (const { headers } of answers) {
+      expect(headers.get("x-content-type-options")).toBe("nosniff");
+      expect(headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+      expect(headers.get("x-frame-options")).toBe("DENY");
+      expect(headers.get("referrer-policy")).toBe("no-referrer");
     }
   });
 
