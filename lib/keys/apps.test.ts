@@ -55,3 +55,18 @@ describe("a key's apps as stored", () => {
     expect(keyAppsSchema.safeParse(["a", "A"]).success).toBe(false);
   });
 });
+
+describe("an app's name", () => {
+  it("is not '.' or '..', which a URL path resolves to another path; names with dots in them are names", () => {
+    for (const name of [".", "..", " .. "]) {
+      const parsed = keyAppsSchema.safeParse([name]);
+      expect(parsed.success, name).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({ path: [0], message: expect.stringMatching(/'\.' and '\.\.' are not names/) });
+    }
+    expect(keyAppsSchema.parse(["...", "v1.2", ".hidden"])).toEqual(["...", "v1.2", ".hidden"]);
+  });
+
+  it("as stored before '.' and '..' were refused still binds its key to it (read as none, every request would be refused)", () => {
+    expect(fromAppsColumn(JSON.stringify(["..", "faq-bot"]))).toEqual(["..", "faq-bot"]);
+  });
+});

@@ -8,17 +8,22 @@
  */
 import { z } from "zod";
 import { forbidden } from "../api/errors";
-import { nameSchema } from "../settings/names";
+import { nameSchema, storedNameSchema } from "../settings/names";
 
 export const APP_HEADER = "thinkgate-app";
 
+const appsOf = (name: z.ZodType<string>) =>
+  z
+    .array(name)
+    .min(1, "name at least one app, or send null for any app")
+    .max(50, "a key is bound to at most 50 apps")
+    .refine((apps) => new Set(apps.map((a) => a.toLowerCase())).size === apps.length, "an app is named twice")
+    .nullable();
+
 /** The apps a key may be used for, the default first; null: any app. */
-export const keyAppsSchema = z
-  .array(nameSchema)
-  .min(1, "name at least one app, or send null for any app")
-  .max(50, "a key is bound to at most 50 apps")
-  .refine((apps) => new Set(apps.map((a) => a.toLowerCase())).size === apps.length, "an app is named twice")
-  .nullable();
+export const keyAppsSchema = appsOf(nameSchema);
+/** A binding as stored: one made before '.' and '..' were refused as names still binds the key to them (read as none, it would refuse all its requests). */
+const storedAppsSchema = appsOf(storedNameSchema);
 
 export type KeyApps = readonly string[] | null;
 
@@ -30,7 +35,7 @@ export function toAppsColumn(apps: KeyApps): string | null {
 export function fromAppsColumn(column: string | null | undefined): KeyApps {
   if (column === null || column === undefined) return null;
   try {
-    const parsed = keyAppsSchema.safeParse(JSON.parse(column));
+    const parsed = storedAppsSchema.safeParse(JSON.parse(column));
     return parsed.success && parsed.data ? parsed.data : [];
   } catch {
     return [];
@@ -45,6 +50,12 @@ export function fromAppsColumn(column: string | null | undefined): KeyApps {
  * otherwise.
  */
 export function requestApp(named: string | undefined, bound: KeyApps | undefined): string | undefined {
+  // An unbound key's header is taken as sent, '.' and '..' included (which an
+  // admin may not name an app): refusing them would break a client that
+  // worked before, and reading them as no app would count its requests for
+  // another app than it named. They are never a path segment: app policies,
+  // whose names are, cannot be named so, and the pages link to a request's
+  // app only in a query string (encoded there, resolved by nothing).
   if (!bound) return named;
   if (named === undefined) return bound[0];
   const own = bound.find((a) => a.toLowerCase() === named.toLowerCase());

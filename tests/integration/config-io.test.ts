@@ -165,6 +165,23 @@ describe(`configuration as code (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`,
     expect(await exported()).toBe(before);
   });
 
+  it("refuses '.' and '..' as an app's name or a route's id (a URL path resolves them to another path), naming each", async () => {
+    const doc = YAML.parse(await exported()) as Doc;
+    doc.apps.push({ name: "..", tier: "auto" } as Doc["apps"][number]);
+    doc.routes.push({ ...doc.routes[0], id: "." });
+    const res = await call("POST", "/api/config/import?file=dots.yaml", YAML.stringify(doc));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { type: string; error: { type: string; message: string; issues: { path: string; message: string }[] } };
+    expect(body).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(body.error.issues).toEqual(
+      expect.arrayContaining([
+        { path: `apps[${doc.apps.length - 1}].name`, message: expect.stringMatching(/^'\.' and '\.\.' are not names/) },
+        { path: `routes[${doc.routes.length - 1}].id`, message: expect.stringMatching(/^'\.' and '\.\.' are not names/) },
+      ]),
+    );
+    expect(body.error.message).toContain(`apps[${doc.apps.length - 1}].name: '.' and '..' are not names`);
+  });
+
   it("refuses hostile YAML (an alias bomb, deep nesting, an alias inside its own anchor) with a 400, and keeps serving at once", async () => {
     const before = await exported();
     // "Billion laughs": each anchor repeats the one before nine times; 9 levels stand for 387,420,489 strings.

@@ -91,6 +91,25 @@ describe(`keys bound to apps (${process.env.THINKGATE_TEST_DB ?? "sqlite"})`, ()
     expect(await recordedApp(response.headers.get("thinkgate-request-id"))).toBe("billing");
   });
 
+  it("refuses '.' and '..' as a key's apps (a URL path resolves them to another path) with a 400 naming the field, on POST and PATCH", async () => {
+    const created = await api("POST", "/api/keys", { name: "dots", role: "gateway", apps: [".."] });
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: expect.stringMatching(/^apps\.0: '\.' and '\.\.' are not names/) } });
+    const patched = await api("PATCH", `/api/keys/${bound.id}`, { apps: ["faq-bot", " . "] });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error.message).toMatch(/^apps\.1: '\.' and '\.\.' are not names/);
+    expect((await api("GET", "/api/keys")).body.data.find((k: { id: string }) => k.id === bound.id).apps).toEqual(["faq-bot", "triage"]);
+    // Names with dots in them are names.
+    const dotted = await api("POST", "/api/keys", { name: "dotted", role: "gateway", apps: ["...", "v1.2", ".hidden"] });
+    expect(dotted.status).toBe(201);
+    expect(dotted.body.apps).toEqual(["...", "v1.2", ".hidden"]);
+  });
+
+  it("takes '..' from an unbound key's header as sent: its requests are counted for the app it named", async () => {
+    const { response } = await ask(sdk(unbound.secret, ".."), "Hello from dot-dot.");
+    expect(await recordedApp(response.headers.get("thinkgate-request-id"))).toBe("..");
+  });
+
   it("changes a key's apps on PATCH /api/keys/:id (null: any app) and refuses a bad list with a 400", async () => {
     for (const apps of [[], ["faq bot"], ["a", "A"]]) {
       const bad = await api("PATCH", `/api/keys/${bound.id}`, { apps });
