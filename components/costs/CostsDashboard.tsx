@@ -21,6 +21,8 @@ import { MIN_SAMPLES } from "@/lib/costs/estimate";
 import type { CostSummary, GroupBy, TopRequest } from "@/lib/costs/types";
 import { COST_RANGES, costControlsToApiQuery, costControlsToSearch, readCostControls, type CostControls } from "@/lib/costs/url";
 import { RequestsChart, SpendByBucketChart, SpendByGroupChart } from "./Charts";
+import { Untrusted } from "@/components/ui/Untrusted";
+import { showBidiControls } from "@/lib/ui/bidi";
 
 const GROUP_LABEL: Record<GroupBy, string> = { route: "route", model: "model", tier: "tier" };
 
@@ -505,9 +507,9 @@ function TopRequestsCard({ s }: { s: CostSummary }) {
                   </Link>
                 </TD>
                 <TD><Badge tone={r.tier === "reasoning" ? "reasoning" : "standard"}>{r.tier}</Badge></TD>
-                <TD>{r.routeName ?? r.routeId ?? "—"}</TD>
+                <TD><Untrusted text={r.routeName ?? r.routeId ?? "—"} /></TD>
                 <TD className="hidden font-mono text-[11px] md:table-cell">{r.servedModel}</TD>
-                <TD className="hidden max-w-80 lg:table-cell"><p className="truncate" title={r.promptPreview}>{r.promptPreview || "—"}</p></TD>
+                <TD className="hidden max-w-80 lg:table-cell"><p className="truncate" title={showBidiControls(r.promptPreview)}>{r.promptPreview ? <Untrusted text={r.promptPreview} /> : "—"}</p></TD>
                 <TD align="right" className="font-medium">{formatUsd(r.costTotal)}</TD>
                 <TD align="right">
                   {formatUsd(r.reasoningWouldCost)}

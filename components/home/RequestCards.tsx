@@ -4,6 +4,7 @@ import { Badge, StatusDot } from "@/components/ui/Badge";
 import { cn } from "@/lib/ui/cn";
 import type { RequestRow } from "@/lib/ui/requests";
 import { EscalatedBadge, ModelLabel } from "./RequestsTable";
+import { Untrusted } from "@/components/ui/Untrusted";
 
 /** Narrow screens: one card per request instead of a twelve-column table. */
 export function RequestCards({ rows }: { rows: RequestRow[] }) {
@@ -24,14 +25,14 @@ export function RequestCards({ rows }: { rows: RequestRow[] }) {
                 {r.escalated ? <EscalatedBadge /> : null}
                 <span className="truncate text-xs text-gray-500">
                   {r.stage}
-                  {r.route !== "—" ? ` · ${r.route}` : ""}
+                  {r.route !== "—" ? <> · <Untrusted text={r.route} /></> : null}
                 </span>
               </span>
               <span className="shrink-0 text-xs text-gray-500" title={r.timeTitle}>
                 {r.time}
               </span>
             </div>
-            {r.prompt ? <p className="mt-1.5 line-clamp-2 text-sm text-gray-800">{r.prompt}</p> : null}
+            {r.prompt ? <p className="mt-1.5 line-clamp-2 text-sm text-gray-800"><Untrusted text={r.prompt} /></p> : null}
             <p className="mt-1 truncate font-mono text-[11px]">
               <ModelLabel model={r.model} />
             </p>

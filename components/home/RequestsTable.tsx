@@ -6,6 +6,8 @@ import { Badge, StatusDot } from "@/components/ui/Badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { cn } from "@/lib/ui/cn";
 import type { RequestRow } from "@/lib/ui/requests";
+import { Untrusted } from "@/components/ui/Untrusted";
+import { showBidiControls } from "@/lib/ui/bidi";
 
 /** Wide screens: one request per row; the whole row opens the trace. Draws prepared rows only. */
 export function RequestsTable({ rows }: { rows: RequestRow[] }) {
@@ -61,17 +63,17 @@ export function RequestsTable({ rows }: { rows: RequestRow[] }) {
               </span>
             </TD>
             <TD className="whitespace-nowrap">{r.stage}</TD>
-            <TD className="max-w-40 truncate" title={r.route}>
-              {r.route}
+            <TD className="max-w-40 truncate" title={showBidiControls(r.route)}>
+              <Untrusted text={r.route} />
             </TD>
             <TD className="font-mono text-[11px]">
               <ModelLabel model={r.model} />
             </TD>
             <TD className="hidden max-w-72 xl:table-cell">
-              <p className="truncate text-gray-800" title={r.prompt}>
-                {r.prompt || <span className="text-gray-400">—</span>}
+              <p className="truncate text-gray-800" title={showBidiControls(r.prompt)}>
+                {r.prompt ? <Untrusted text={r.prompt} /> : <span className="text-gray-400">—</span>}
               </p>
-              {r.context ? <p className="truncate text-[11px] text-gray-500">{r.context}</p> : null}
+              {r.context ? <p className="truncate text-[11px] text-gray-500"><Untrusted text={r.context} /></p> : null}
             </TD>
             <TD align="right" title={r.tokens.title}>
               {r.tokens.input}

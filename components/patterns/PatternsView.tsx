@@ -15,6 +15,7 @@ import { routeLabel } from "@/lib/traces/patterns";
 import { patternsView, pct, scopeTraceFilters, type AssumptionView, type PatternsResponse } from "@/lib/traces/patterns-view";
 import { filtersToSearch } from "@/lib/traces/url";
 import type { TraceFacets } from "@/lib/traces/wire";
+import { Untrusted } from "@/components/ui/Untrusted";
 
 const WINDOWS = [
   { value: "7", label: "Last 7 days" },
@@ -114,7 +115,7 @@ function ScopesCard({ view, range }: { view: NonNullable<ReturnType<typeof patte
           {view.scopes.map((s) => (
             <TR key={`${s.routeId}-${s.app}`}>
               <TD>{routeLabel(s.routeId, s.routeName)}</TD>
-              <TD>{s.app ?? <span className="text-gray-400">—</span>}</TD>
+              <TD>{s.app ? <Untrusted text={s.app} /> : <span className="text-gray-400">—</span>}</TD>
               <TD align="right" className="tabular-nums">{s.traces}</TD>
               <TD align="right" className="tabular-nums">{pct(s.hedgeRate)}</TD>
               <TD align="right" className="tabular-nums">{pct(s.meanFailureScore)}</TD>

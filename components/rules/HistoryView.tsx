@@ -14,6 +14,7 @@ import { formatRelativeTime, formatTimestamp } from "@/lib/ui/format";
 import { diffRuleSets, isEmptyDiff, type RuleDiff } from "@/lib/rules/diff";
 import type { HistoryEntry, RuleSetView } from "@/lib/ui/rules";
 import { useRollback, useRuleHistory, useRuleVersion } from "./useRules";
+import { Untrusted } from "@/components/ui/Untrusted";
 
 /** Every saved version with its author, time and note; pick one to see what it changed, and roll back to it. */
 export function HistoryView({
@@ -145,17 +146,17 @@ export function DiffView({ diff }: { diff: RuleDiff }) {
     <ul className="space-y-2 text-xs" aria-label="Changes">
       {diff.added.map(({ rule, index }) => (
         <li key={`a-${rule.id}`} className="rounded-md bg-emerald-50 px-3 py-2 ring-1 ring-emerald-200">
-          <Badge tone="success">added</Badge> <span className="font-medium text-gray-900">{rule.name}</span> at position {index + 1} → route {rule.then.routeId}
+          <Badge tone="success">added</Badge> <span className="font-medium text-gray-900"><Untrusted text={rule.name} /></span> at position {index + 1} → route {rule.then.routeId}
         </li>
       ))}
       {diff.removed.map(({ rule, index }) => (
         <li key={`r-${rule.id}`} className="rounded-md bg-red-50 px-3 py-2 ring-1 ring-red-200">
-          <Badge tone="danger">removed</Badge> <span className="font-medium text-gray-900">{rule.name}</span> (was position {index + 1})
+          <Badge tone="danger">removed</Badge> <span className="font-medium text-gray-900"><Untrusted text={rule.name} /></span> (was position {index + 1})
         </li>
       ))}
       {diff.changed.map((c) => (
         <li key={`c-${c.id}`} className="rounded-md bg-amber-50 px-3 py-2 ring-1 ring-amber-200">
-          <Badge tone="warning">changed</Badge> <span className="font-medium text-gray-900">{c.name}</span>
+          <Badge tone="warning">changed</Badge> <span className="font-medium text-gray-900"><Untrusted text={c.name} /></span>
           <dl className="mt-1.5 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1">
             {c.fields.map((f) => (
               <div key={f.field} className="contents">
@@ -171,7 +172,7 @@ export function DiffView({ diff }: { diff: RuleDiff }) {
       ))}
       {diff.moved.map((m) => (
         <li key={`m-${m.id}`} className="rounded-md bg-gray-50 px-3 py-2 ring-1 ring-gray-200">
-          <Badge>moved</Badge> <span className="font-medium text-gray-900">{m.name}</span> from position {m.from} to {m.to}
+          <Badge>moved</Badge> <span className="font-medium text-gray-900"><Untrusted text={m.name} /></span> from position {m.from} to {m.to}
         </li>
       ))}
     </ul>

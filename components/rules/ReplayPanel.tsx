@@ -11,6 +11,8 @@ import { cn } from "@/lib/ui/cn";
 import { formatTimestamp, formatUsd } from "@/lib/ui/format";
 import { issuesOf, sameRules, signed, type ReplayView, type Rule, type RuleIssue } from "@/lib/ui/rules";
 import { useReplay } from "./useRules";
+import { Untrusted } from "@/components/ui/Untrusted";
+import { showBidiControls } from "@/lib/ui/bidi";
 
 const LIMITS = [100, 500, 1000, 5000];
 
@@ -137,8 +139,8 @@ function ReplayResult({ r }: { r: ReplayView }) {
           <ul className="max-h-96 divide-y divide-gray-100 overflow-y-auto rounded-md ring-1 ring-gray-200" aria-label="Changed requests">
             {r.changes.map((c) => (
               <li key={c.id} className="px-3 py-2 text-xs">
-                <p className="line-clamp-2 text-gray-800" title={c.promptPreview}>
-                  {c.promptPreview || <span className="italic text-gray-400">(empty prompt)</span>}
+                <p className="line-clamp-2 text-gray-800" title={showBidiControls(c.promptPreview)}>
+                  {c.promptPreview ? <Untrusted text={c.promptPreview} /> : <span className="italic text-gray-400">(empty prompt)</span>}
                 </p>
                 <div className="mt-1 flex flex-wrap items-center gap-1.5 text-gray-600">
                   <Badge tone={c.before.tier}>{c.before.routeName ?? c.before.tier}</Badge>
@@ -146,8 +148,8 @@ function ReplayResult({ r }: { r: ReplayView }) {
                   <Badge tone={c.after.tier}>{c.after.routeName ?? c.after.tier}</Badge>
                   <span className="text-gray-500">
                     {c.after.stage === "rule" && c.after.ruleId ? `by rule ${c.after.ruleId}` : `by ${c.after.stage}`}
-                    {c.task ? ` · task ${c.task}` : ""}
-                    {c.app ? ` · app ${c.app}` : ""}
+                    {c.task ? <> · task <Untrusted text={c.task} /></> : null}
+                    {c.app ? <> · app <Untrusted text={c.app} /></> : null}
                   </span>
                   <span className={cn("ml-auto tabular-nums", c.costDelta === null ? "text-gray-400" : c.costDelta > 0 ? "text-red-700" : "text-emerald-700")}>
                     {c.costDelta === null ? "unpriced" : signed(c.costDelta, formatUsd)}

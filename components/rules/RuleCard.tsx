@@ -6,6 +6,7 @@ import { Switch } from "@/components/ui/Form";
 import { cn } from "@/lib/ui/cn";
 import { conditionPhrases, type RouteView, type Rule } from "@/lib/ui/rules";
 import { RuleForm } from "./RuleForm";
+import { Untrusted } from "@/components/ui/Untrusted";
 
 /** One rule: its place in the order, what it matches and where it sends traffic; the form when open. */
 export function RuleCard({
@@ -58,7 +59,7 @@ export function RuleCard({
         </span>
         <div className="min-w-0 flex-1 basis-56">
           <div className="flex flex-wrap items-center gap-2">
-            <h3 className={cn("truncate text-sm font-semibold", rule.enabled ? "text-gray-900" : "text-gray-500 line-through decoration-gray-300")}>{label}</h3>
+            <h3 className={cn("truncate text-sm font-semibold", rule.enabled ? "text-gray-900" : "text-gray-500 line-through decoration-gray-300")}><Untrusted text={label} /></h3>
             {isNew ? <Badge tone="success">new</Badge> : changed ? <Badge tone="warning">edited</Badge> : null}
             {!rule.enabled ? <Badge>disabled</Badge> : null}
             {rule.escalate ? <Badge title="Weak standard answers are asked again on a reasoning route">escalates</Badge> : null}
@@ -70,13 +71,13 @@ export function RuleCard({
             <span className="text-gray-500"> → </span>
             {route ? (
               <Badge tone={route.tier} title={`${route.model === "*" ? "requested model" : route.model}, thinking ${route.thinking}`}>
-                {route.name}
+                <Untrusted text={route.name} />
               </Badge>
             ) : (
               <Badge tone="danger">unknown route “{rule.then.routeId}”</Badge>
             )}
           </p>
-          {rule.description && !open ? <p className="mt-1 line-clamp-2 text-xs text-gray-500">{rule.description}</p> : null}
+          {rule.description && !open ? <p className="mt-1 line-clamp-2 text-xs text-gray-500"><Untrusted text={rule.description} /></p> : null}
         </div>
         <div className="flex shrink-0 flex-wrap items-center gap-1">
           <Switch checked={rule.enabled} onChange={(enabled) => onChange({ ...rule, enabled })} label={`Enable ${label}`} disabled={!editable} />

@@ -8,6 +8,7 @@ import { Field, FormMessage, Switch, TextArea, TextInput } from "@/components/ui
 import { isApiError } from "@/lib/ui/api-client";
 import { issuesOf, type Rule, type RuleIssue } from "@/lib/ui/rules";
 import { useRuleTest } from "./useRules";
+import { Untrusted } from "@/components/ui/Untrusted";
 
 /** "Test against a prompt": what the draft rules (not the saved ones) do with one request. */
 export function TestPanel({ rules, onIssues }: { rules: Rule[]; onIssues: (issues: RuleIssue[]) => void }) {
@@ -59,7 +60,7 @@ export function TestPanel({ rules, onIssues }: { rules: Rule[]; onIssues: (issue
             <p className="text-sm text-gray-900">
               {r.matched ? (
                 <>
-                  Matches rule <span className="font-semibold">{r.matched.index + 1}</span>, “{r.matched.name}”
+                  Matches rule <span className="font-semibold">{r.matched.index + 1}</span>, “<Untrusted text={r.matched.name} />”
                   {r.decision.stage !== "rule" ? <span className="text-gray-600"> — but the {r.decision.stage} stage decides first</span> : null}
                 </>
               ) : (
@@ -96,7 +97,7 @@ export function TestPanel({ rules, onIssues }: { rules: Rule[]; onIssues: (issue
                       {e.matches ? "✓" : "✗"}
                     </span>
                     <span className={e.enabled ? "text-gray-800" : "text-gray-400"}>
-                      {e.index + 1}. {e.name}
+                      {e.index + 1}. <Untrusted text={e.name} />
                       {!e.enabled ? " (disabled)" : ""}
                     </span>
                     <span className="sr-only">{e.matches ? "matches" : "does not match"}</span>

@@ -14,6 +14,8 @@ import { FormPanel, QueryBody, ReadOnlyNote } from "./common";
 import { LimitsFields } from "./LimitsFields";
 import { ThinkingPolicyFields } from "./ThinkingPolicyFields";
 import { deleteApp, putApp, settingsKeys, useApps, useChange, useRoutesList } from "./useSettings";
+import { Untrusted } from "@/components/ui/Untrusted";
+import { showBidiControls } from "@/lib/ui/bidi";
 
 /** App policies: what an app (thinkgate-app header) always gets, before any rule runs. */
 export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
@@ -67,10 +69,10 @@ export function AppsTab({ isAdmin }: { isAdmin: boolean }) {
                     <TD className="whitespace-nowrap" title={a.thinking ? THINKING_POLICY_HELP[a.thinking.policy] : undefined}>
                       {thinkingPolicySummary(a.thinking)}
                     </TD>
-                    <TD className="max-w-[16rem] truncate" title={a.client ? a.client.userAgent : undefined}>
-                      {a.client ? clientLabel(a.client.userAgent) : "—"}
+                    <TD className="max-w-[16rem] truncate" title={a.client ? showBidiControls(a.client.userAgent) : undefined}>
+                      {a.client ? <Untrusted text={clientLabel(a.client.userAgent)} /> : "—"}
                     </TD>
-                    <TD className="text-gray-600">{a.description}</TD>
+                    <TD className="text-gray-600"><Untrusted text={a.description} /></TD>
                     {isAdmin ? (
                       <TD align="right" className="whitespace-nowrap">
                         <Button size="sm" onClick={() => setEditing(a)} aria-label={`Edit app ${a.name}`}>

@@ -16,6 +16,8 @@ import { FormPanel, QueryBody } from "./common";
 import { LimitsFields } from "./LimitsFields";
 import { ThinkingPolicyFields } from "./ThinkingPolicyFields";
 import { createKey, revokeKey, setKeyApps, setKeyLimits, setKeyThinking, settingsKeys, useChange, useKeys } from "./useSettings";
+import { Untrusted } from "@/components/ui/Untrusted";
+import { showBidiControls } from "@/lib/ui/bidi";
 
 const APPS_HELP =
   "Apps (thinkgate-app) this key may be used for, comma-separated; a request naming another gets a 403, one naming none counts for the first. Empty: any app.";
@@ -54,7 +56,7 @@ export function KeysTab() {
       />
       {created ? (
         <div role="status" className="border-b border-emerald-200 bg-emerald-50 px-4 py-3">
-          <p className="text-sm font-medium text-emerald-900">Key “{created.name}” created. Copy its secret now: it will not be shown again.</p>
+          <p className="text-sm font-medium text-emerald-900">Key “<Untrusted text={created.name} />” created. Copy its secret now: it will not be shown again.</p>
           <div className="mt-2 flex flex-wrap items-center gap-2">
             <code aria-label="New key secret" className="min-w-0 flex-1 basis-64 truncate rounded bg-white px-2 py-1.5 font-mono text-xs text-gray-900 ring-1 ring-emerald-200">
               {created.secret}
@@ -102,7 +104,7 @@ export function KeysTab() {
               <TBody>
                 {data.data.map((k) => (
                   <TR key={k.id} className={k.revokedAt ? "text-gray-400" : undefined}>
-                    <TD className="font-medium text-gray-900">{k.name}</TD>
+                    <TD className="font-medium text-gray-900"><Untrusted text={k.name} /></TD>
                     <TD className="font-mono text-[11px]">{k.prefix}…</TD>
                     <TD>
                       <Badge title={ROLE_HELP[k.role]}>{k.role}</Badge>
@@ -118,8 +120,8 @@ export function KeysTab() {
                     <TD className="whitespace-nowrap">
                       <Badge title={THINKING_POLICY_HELP[k.thinking.policy]}>{thinkingPolicySummary(k.thinking)}</Badge>
                     </TD>
-                    <TD className="max-w-[16rem] truncate" title={k.client ? `${k.client.userAgent} · ${formatTimestamp(k.client.at)}` : undefined}>
-                      {k.client ? clientLabel(k.client.userAgent) : "—"}
+                    <TD className="max-w-[16rem] truncate" title={k.client ? `${showBidiControls(k.client.userAgent)} · ${formatTimestamp(k.client.at)}` : undefined}>
+                      {k.client ? <Untrusted text={clientLabel(k.client.userAgent)} /> : "—"}
                     </TD>
                     <TD>{k.revokedAt ? <Badge tone="danger">revoked</Badge> : <Badge tone="success">active</Badge>}</TD>
                     <TD align="right" className="whitespace-nowrap">
@@ -176,7 +178,7 @@ function KeyLimitsForm({ keyView, onDone }: { keyView: KeyView; onDone: () => vo
   }
 
   return (
-    <FormPanel title={`Limits of key ${keyView.name}`}>
+    <FormPanel title={<>Limits of key <Untrusted text={keyView.name} /></>}>
       <form onSubmit={submit} className="grid gap-3 sm:grid-cols-3">
         <LimitsFields value={limits} onChange={setLimits} />
         <div className="flex flex-wrap items-center gap-2 sm:col-span-3">
@@ -204,7 +206,7 @@ function KeyThinkingForm({ keyView, onDone }: { keyView: KeyView; onDone: () => 
   }
 
   return (
-    <FormPanel title={`Client thinking of key ${keyView.name}`}>
+    <FormPanel title={<>Client thinking of key <Untrusted text={keyView.name} /></>}>
       <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2">
         <ThinkingPolicyFields value={policy} onChange={(v) => v && setPolicy(v)} />
         <div className="flex flex-wrap items-center gap-2 sm:col-span-2">
@@ -232,7 +234,7 @@ function KeyAppsForm({ keyView, onDone }: { keyView: KeyView; onDone: () => void
   }
 
   return (
-    <FormPanel title={`Apps of key ${keyView.name}`}>
+    <FormPanel title={<>Apps of key <Untrusted text={keyView.name} /></>}>
       <form onSubmit={submit} className="grid gap-3">
         <Field label="Apps" hint={APPS_HELP}>
           {(c) => <TextInput {...c} value={apps} onChange={(e) => setApps(e.target.value)} placeholder="any app" />}

@@ -12,6 +12,7 @@ import type { RouteView } from "@/lib/ui/rules";
 import { fieldErrors } from "@/lib/ui/settings";
 import { FormPanel, QueryBody, ReadOnlyNote } from "./common";
 import { putRoute, settingsKeys, useChange, useRoutesList, type RouteInput } from "./useSettings";
+import { Untrusted } from "@/components/ui/Untrusted";
 
 const EMPTY: RouteInput = {
   name: "",
@@ -72,7 +73,7 @@ export function RoutesTab({ isAdmin }: { isAdmin: boolean }) {
                 {data.data.map((r) => (
                   <TR key={r.id}>
                     <TD>
-                      <div className="font-medium text-gray-900">{r.name}</div>
+                      <div className="font-medium text-gray-900"><Untrusted text={r.name} /></div>
                       <div className="font-mono text-[11px] text-gray-500">{r.id}</div>
                       {data.tierRoutes.standard === r.id || data.tierRoutes.reasoning === r.id || data.defaultRouteId === r.id ? (
                         <div className="mt-1 flex flex-wrap gap-1">
@@ -150,7 +151,7 @@ function RouteForm({ initial, isNew, routeIds, onDone }: { initial: RouteInput &
   }
 
   return (
-    <FormPanel title={isNew ? "New route" : `Edit route ${initial.name}`}>
+    <FormPanel title={isNew ? "New route" : <>Edit route <Untrusted text={initial.name} /></>}>
       <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         {isNew ? (
           <Field label="Route id" hint="Letters, digits, . - _ ; fixed once created." error={errors[""]}>

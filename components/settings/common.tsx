@@ -35,7 +35,7 @@ const FIRST_FIELD = "input:not([type=hidden]):not(:disabled):not([readonly]), se
  * asked for ("Create key", "Edit"), so on opening the focus moves to the
  * first field, where the keyboard and a screen reader expect to go on.
  */
-export function FormPanel({ title, children }: { title: string; children: ReactNode }) {
+export function FormPanel({ title, children }: { title: ReactNode; children: ReactNode }) {
   const panel = useRef<HTMLDivElement>(null);
   useEffect(() => {
     panel.current?.querySelector<HTMLElement>(FIRST_FIELD)?.focus();

@@ -18,6 +18,7 @@ import { formatDuration, formatTimestamp, formatTokens, formatUsd } from "@/lib/
 import { escalationView } from "@/lib/traces/hops";
 import type { TraceDetail as Trace } from "@/lib/traces/wire";
 import { SignalText } from "./SignalText";
+import { Untrusted } from "@/components/ui/Untrusted";
 
 export function traceQueryKey(id: string) {
   return ["traces", "detail", id] as const;
@@ -100,7 +101,7 @@ function Header({ t }: { t: Trace }) {
         {t.app || t.task ? (
           <>
             <span aria-hidden>·</span>
-            <span>{[t.app, t.task].filter(Boolean).join(" · ")}</span>
+            <Untrusted text={[t.app, t.task].filter(Boolean).join(" · ")} />
           </>
         ) : null}
         {t.via && t.via !== "messages" ? (
@@ -158,7 +159,7 @@ function PromptCard({ t }: { t: Trace }) {
           </details>
         ) : null}
         {t.prompt ? (
-          <p className="max-h-80 overflow-y-auto text-sm leading-relaxed whitespace-pre-wrap text-gray-900">{t.prompt}</p>
+          <p className="max-h-80 overflow-y-auto text-sm leading-relaxed whitespace-pre-wrap text-gray-900"><Untrusted text={t.prompt} /></p>
         ) : (
           <p className="text-sm text-gray-500 italic">{clearedNote(t) ?? "No prompt was stored for this request."}</p>
         )}

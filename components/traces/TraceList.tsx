@@ -8,6 +8,8 @@ import { Badge, StatusDot } from "@/components/ui/Badge";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
 import { cn } from "@/lib/ui/cn";
 import type { RequestRow } from "@/lib/ui/requests";
+import { Untrusted } from "@/components/ui/Untrusted";
+import { showBidiControls } from "@/lib/ui/bidi";
 
 /** A request row plus what the explorer adds: how much the trace hedged. */
 export interface TraceRowView extends RequestRow {
@@ -115,15 +117,15 @@ export function TraceTable({ rows }: { rows: TraceRowView[] }) {
                 (max-w-0 with w-full) and carries the app and task the prompt cell shows there: at
                 1024 px the fixed 9 rem width left the table 28 px wider than its card. */}
             <TD className="w-full max-w-0 xl:w-auto xl:max-w-36">
-              <p className="truncate" title={r.route}>{r.route}</p>
-              {r.context ? <p className="truncate text-[11px] text-gray-500 xl:hidden" title={r.context}>{r.context}</p> : null}
+              <p className="truncate" title={showBidiControls(r.route)}><Untrusted text={r.route} /></p>
+              {r.context ? <p className="truncate text-[11px] text-gray-500 xl:hidden" title={showBidiControls(r.context)}><Untrusted text={r.context} /></p> : null}
             </TD>
             <TD className="font-mono text-[11px]"><ModelLabel model={r.model} /></TD>
             {/* The prompt takes the room the other columns leave (max-w-0 with w-full) and truncates
                 in it, so the table fits its card at 1280 px whatever the routes and models are called. */}
             <TD className="hidden w-full max-w-0 xl:table-cell">
-              <p className="truncate text-gray-800" title={r.prompt}>{r.prompt || <span className="text-gray-400">—</span>}</p>
-              {r.context ? <p className="truncate text-[11px] text-gray-500" title={r.context}>{r.context}</p> : null}
+              <p className="truncate text-gray-800" title={showBidiControls(r.prompt)}>{r.prompt ? <Untrusted text={r.prompt} /> : <span className="text-gray-400">—</span>}</p>
+              {r.context ? <p className="truncate text-[11px] text-gray-500" title={showBidiControls(r.context)}><Untrusted text={r.context} /></p> : null}
             </TD>
             <TD align="right" title={r.tokens.title}>{r.tokens.input}</TD>
             <TD align="right" title={r.tokens.title}>{r.tokens.output}</TD>
@@ -153,12 +155,12 @@ export function TraceCards({ rows }: { rows: TraceRowView[] }) {
                 {r.escalated ? <EscalatedBadge /> : null}
                 <span className="truncate text-xs text-gray-500">
                   {r.stage}
-                  {r.route !== "—" ? ` · ${r.route}` : ""}
+                  {r.route !== "—" ? <> · <Untrusted text={r.route} /></> : null}
                 </span>
               </span>
               <span className="shrink-0 text-xs text-gray-500" title={r.timeTitle}>{r.time}</span>
             </div>
-            {r.prompt ? <p className="mt-1.5 line-clamp-2 text-sm text-gray-800">{r.prompt}</p> : null}
+            {r.prompt ? <p className="mt-1.5 line-clamp-2 text-sm text-gray-800"><Untrusted text={r.prompt} /></p> : null}
             <p className="mt-1 truncate font-mono text-[11px]"><ModelLabel model={r.model} /></p>
             <dl className="mt-2 grid grid-cols-5 gap-2 text-xs tabular-nums">
               <Stat label="Cost" title={r.cost.title}><span className={cn(r.cost.unpriced && "text-gray-500 italic")}>{r.cost.label}</span></Stat>
