@@ -88,7 +88,7 @@ describe("simulator via @anthropic-ai/sdk", () => {
     // The fetched document says whether citations are on, as the tool asked: an object, never null.
     const citationsOf = (m: Anthropic.Message) => (m.content.find((b) => b.type === "web_fetch_tool_result") as { content: { content: { citations: unknown } } }).content.content.citations;
     expect(citationsOf(msg)).toEqual({ enabled: false });
-    const cited = await client.messages.create({ ...params, tools: [params.tools[0]!, { ...params.tools[1]!, citations: { enabled: true } }] });
+    const cited = await client.messages.create({ ...params, tools: [{ type: "web_fetch_20250910", name: "web_fetch", citations: { enabled: true } }] });
     expect(citationsOf(cited)).toEqual({ enabled: true });
     // Without a server tool, none is used.
     const plain = await client.messages.create({ ...params, tools: undefined });

@@ -4,38 +4,22 @@
  * through the form; the gateway applies it to the key's next request.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { failurePicture, screenshot, type E2EContext } from "../support/chromium";
-import { api, startSignedIn, stopSignedIn } from "../support/e2e";
-import type { TestServer } from "../support/server";
+import { describe, expect, it } from "vitest";
+import { screenshot } from "../support/chromium";
+import { api, signedInSuite } from "../support/e2e";
 
-let server: TestServer;
-let browser: Browser;
-let admin: E2EContext;
-
-beforeAll(async () => {
-  ({ server, browser, admin } = await startSignedIn());
-});
-
-afterAll(async () => {
-  await stopSignedIn({ server, browser, admin });
-});
-
-afterEach(async ({ task }) => {
-  await failurePicture(task, admin.page, "client-thinking");
-});
+const run = signedInSuite("client-thinking");
 
 describe("client-thinking policy on the Settings page", () => {
   it("shows the client a key sees and its policy, and switches the policy to decide", async () => {
-    const created = (await (await api(server, "/api/keys", { body: { name: "claude code laptop", role: "gateway" } })).json()) as { id: string; secret: string };
-    const cc = new Anthropic({ baseURL: `${server.url}/api`, apiKey: created.secret, maxRetries: 0, defaultHeaders: { "user-agent": "claude-cli/2.1.3 (external, cli)" } });
+    const created = (await (await api(run.server, "/api/keys", { body: { name: "claude code laptop", role: "gateway" } })).json()) as { id: string; secret: string };
+    const cc = new Anthropic({ baseURL: `${run.server.url}/api`, apiKey: created.secret, maxRetries: 0, defaultHeaders: { "user-agent": "claude-cli/2.1.3 (external, cli)" } });
     const explicit = { model: "claude-sonnet-4-6", max_tokens: 4096, thinking: { type: "adaptive" as const }, messages: [{ role: "user" as const, content: "Summarize: the launch moved." }] };
     const before = await cc.messages.create(explicit, { headers: { "thinkgate-task": "summarize" } }).withResponse();
     expect(before.response.headers.get("thinkgate-client-thinking")).toBe("kept");
 
-    const page = admin.page;
-    await page.goto(`${server.url}/settings?tab=keys`);
+    const page = run.admin.page;
+    await page.goto(`${run.server.url}/settings?tab=keys`);
     const row = page.getByRole("row").filter({ hasText: "claude code laptop" });
     await expect.poll(() => row.textContent()).toContain("Claude Code 2.1.3");
     expect(await row.textContent()).toContain("honour");
@@ -45,7 +29,7 @@ describe("client-thinking policy on the Settings page", () => {
     await expect.poll(() => row.textContent()).toContain("decide");
     await screenshot(page, "settings-keys-client-thinking");
 
-    const keys = (await (await api(server, "/api/keys")).json()) as { data: { id: string; thinking: { policy: string } }[] };
+    const keys = (await (await api(run.server, "/api/keys")).json()) as { data: { id: string; thinking: { policy: string } }[] };
     expect(keys.data.find((k) => k.id === created.id)!.thinking.policy).toBe("decide");
     // The gateway applies it to the key's next request (the key cache lives 5 s at most; a change clears it).
     const after = await cc.messages.create(explicit, { headers: { "thinkgate-task": "summarize" } }).withResponse();

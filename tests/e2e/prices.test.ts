@@ -6,31 +6,16 @@
  * through the API; long-context rates without a threshold are refused in the
  * form, next to the field, and nothing is saved.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { PriceView } from "../../lib/ui/settings";
-import { failurePicture, screenshot, type E2EContext } from "../support/chromium";
-import { api, startSignedIn, stopSignedIn } from "../support/e2e";
-import type { TestServer } from "../support/server";
+import { screenshot } from "../support/chromium";
+import { api, signedInSuite } from "../support/e2e";
 
-let server: TestServer;
-let browser: Browser;
-let admin: E2EContext;
-
-beforeAll(async () => {
-  ({ server, browser, admin } = await startSignedIn());
-}, 120_000);
-
-afterAll(async () => {
-  await stopSignedIn({ server, browser, admin });
-});
-
-afterEach(async ({ task }) => {
-  await failurePicture(task, admin.page, "prices");
-});
+const run = signedInSuite("prices");
 
 async function prices(model: string): Promise<PriceView[]> {
-  const { data } = (await (await api(server, "/api/prices")).json()) as { data: PriceView[] };
+  const { data } = (await (await api(run.server, "/api/prices")).json()) as { data: PriceView[] };
   return data.filter((p) => p.model === model).sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
 }
 
@@ -39,7 +24,7 @@ const form = (page: Page) => page.locator("form").filter({ has: page.getByLabel(
 
 describe("adding a price on the Settings page", () => {
   it("keeps a long-context model's long rates when a new price starts from the row in effect", async () => {
-    const page = admin.page;
+    const page = run.admin.page;
     const before = await prices("claude-haiku-5-5");
     const current = before.at(-1)!;
     expect(current.longContextThreshold).toBe(100_000);
@@ -71,7 +56,7 @@ describe("adding a price on the Settings page", () => {
   });
 
   it("sends a typed-in threshold, long-context rates and fast multiplier, and refuses long rates without a threshold in the form", async () => {
-    const page = admin.page;
+    const page = run.admin.page;
     const model = "claude-e2e-long-context";
     await page.goto("/settings?tab=prices");
     await page.getByLabel("Filter by model").fill(model);
@@ -107,6 +92,6 @@ describe("adding a price on the Settings page", () => {
     await expect.poll(() => row.textContent()).toContain("> 200,000 tok: $6 / $22.5");
     expect(await row.textContent()).toContain("×2");
     await screenshot(page, "settings-prices-long-context-added");
-    expect(admin.pageErrors).toEqual([]);
+    expect(run.admin.pageErrors).toEqual([]);
   });
 });

@@ -3,31 +3,15 @@
  * "Add user", "Add route") takes the focus into its first field, so typing
  * goes on where the user asked to write.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { failurePicture, type E2EContext } from "../support/chromium";
-import { startSignedIn, stopSignedIn } from "../support/e2e";
-import type { TestServer } from "../support/server";
+import { describe, expect, it } from "vitest";
 
-let server: TestServer;
-let browser: Browser;
-let admin: E2EContext;
+import { signedInSuite } from "../support/e2e";
 
-beforeAll(async () => {
-  ({ server, browser, admin } = await startSignedIn());
-}, 120_000);
-
-afterAll(async () => {
-  await stopSignedIn({ server, browser, admin });
-});
-
-afterEach(async ({ task }) => {
-  await failurePicture(task, admin.page, "settings-forms");
-});
+const run = signedInSuite("settings-forms");
 
 /** The label of the focused element (its <label>, else its aria-label), or what it is when it has none. */
 async function focusedLabel(): Promise<string> {
-  return admin.page.evaluate(() => {
+  return run.admin.page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return "(nothing)";
     const labels = (el as HTMLInputElement).labels;
@@ -42,7 +26,7 @@ describe("opening a form in Settings", () => {
     ["routes", "Add route", null],
   ] as const) {
     it(`moves the focus to the first field when “${button}” opens its form`, async () => {
-      const page = admin.page;
+      const page = run.admin.page;
       await page.goto(`/settings?tab=${tab}`);
       await page.getByRole("button", { name: button, exact: true }).click();
       const first = page.locator("form").last().locator("input:not([type=hidden]):not(:disabled), select:not(:disabled), textarea:not(:disabled)").first();

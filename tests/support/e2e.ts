@@ -5,7 +5,8 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import type { Browser } from "playwright-core";
-import { launchChromium, openContext, signInByApi, WIDE, type E2EContext } from "./chromium";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { failurePicture, launchChromium, openContext, signInByApi, WIDE, type E2EContext } from "./chromium";
 import { eventually, startServer, type TestServer } from "./server";
 
 export const ADMIN = { email: "admin@example.com", password: "correct-horse-battery" };
@@ -88,4 +89,25 @@ export async function stopSignedIn(run: Partial<SignedIn>): Promise<void> {
   await run.admin?.context.close().catch(() => {});
   await run.browser?.close();
   await run.server?.stop();
+}
+
+/**
+ * The usual e2e file in one call: a signed-in run started before its tests
+ * (then `setUp`, e.g. a route the tests need) and stopped after them, with a
+ * picture of the admin's page when a test fails (named by `name`). The
+ * returned object's members are there once its tests run.
+ */
+export function signedInSuite(name: string, opts: Parameters<typeof startE2EServer>[0] = {}, setUp?: (run: SignedIn) => Promise<void>): SignedIn {
+  const run = {} as SignedIn;
+  beforeAll(async () => {
+    Object.assign(run, await startSignedIn(opts));
+    await setUp?.(run);
+  }, 120_000);
+  afterAll(async () => {
+    await stopSignedIn(run);
+  });
+  afterEach(async ({ task }) => {
+    if (run.admin) await failurePicture(task, run.admin.page, name);
+  });
+  return run;
 }
