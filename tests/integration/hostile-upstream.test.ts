@@ -64,10 +64,7 @@ describe(`an answer nested 50,000 levels deep (${process.env.THINKGATE_TEST_DB ?
     expect(items.find((i) => i.type === "function_call")?.arguments).toBe(INPUT);
 
     // Every answered request has its record, with its usage and its tool call (the start of its input: a trace shows 4,000 characters).
-    const rows = await eventually(async () => {
-      const r = await queryDb<{ status: string; inputTokens: number; toolCalls: string | null }>(server, `SELECT "status", "inputTokens", "toolCalls" FROM "RequestRecord"`);
-      return r.length === 4 ? r : undefined;
-    });
+    const rows = await storedRecords<{ status: string; inputTokens: number; toolCalls: string | null }>(server, 4, ["status", "inputTokens", "toolCalls"]);
     for (const r of rows) {
       expect(r.status).toBe("ok");
       expect(Number(r.inputTokens)).toBe(5);
@@ -98,10 +95,7 @@ describe(`usage nested 30,000 levels deep (${process.env.THINKGATE_TEST_DB ?? "s
         expect(res.status, `${path}: ${text.slice(0, 200)}`).toBe(200);
         expect(text).toContain("Hi.");
       }
-      const rows = await eventually(async () => {
-        const r = await queryDb<{ status: string; inputTokens: number; outputTokens: number }>(gateway, `SELECT "status", "inputTokens", "outputTokens" FROM "RequestRecord"`);
-        return r.length === 2 ? r : undefined;
-      });
+      const rows = await storedRecords<{ status: string; inputTokens: number; outputTokens: number }>(gateway, 2, ["status", "inputTokens", "outputTokens"]);
       for (const r of rows) expect([r.status, Number(r.inputTokens), Number(r.outputTokens)]).toEqual(["ok", 5, 7]);
     } finally {
       await gateway.stop();
@@ -152,10 +146,7 @@ describe(`an upstream error body nested 30,000 levels deep (${process.env.THINKG
       const openai = (await chat.json()) as { error: { type: string; message: string } };
       expect(chat.status, JSON.stringify(openai)).toBe(400);
       expect(openai.error.message).toMatch(said);
-      const rows = await eventually(async () => {
-        const r = await queryDb<{ status: string; httpStatus: number }>(gateway, `SELECT "status", "httpStatus" FROM "RequestRecord"`);
-        return r.length === 2 ? r : undefined;
-      });
+      const rows = await storedRecords<{ status: string; httpStatus: number }>(gateway, 2, ["status", "httpStatus"]);
       for (const r of rows) expect([r.status, Number(r.httpStatus)]).toEqual(["error", 400]);
     } finally {
       await gateway.stop();
@@ -166,6 +157,14 @@ describe(`an upstream error body nested 30,000 levels deep (${process.env.THINKG
 
 
 /** An upstream of the test's own: `handle` answers each call, given its body read whole. */
+/** The gateway's request records, once there are `count` of them (its recorder writes off the response path). */
+async function storedRecords<T>(server: TestServer, count: number, columns: string[]): Promise<T[]> {
+  return eventually(async () => {
+    const r = await queryDb<T>(server, `SELECT ${columns.map((c) => `"${c}"`).join(", ")} FROM "RequestRecord"`);
+    return r.length === count ? r : undefined;
+  });
+}
+
 async function rawUpstream(handle: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
   const srv = http.createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -242,10 +241,7 @@ describe(`a streamed tool input nested 50,000 levels deep (${process.env.THINKGA
         expect(stringifyDeep(whole!.input), tier).toBe(INPUT);
       }
 
-      const rows = await eventually(async () => {
-        const r = await queryDb<{ status: string; inputTokens: number; outputTokens: number; toolCalls: string | null }>(gateway, `SELECT "status", "inputTokens", "outputTokens", "toolCalls" FROM "RequestRecord"`);
-        return r.length === 3 ? r : undefined;
-      });
+      const rows = await storedRecords<{ status: string; inputTokens: number; outputTokens: number; toolCalls: string | null }>(gateway, 3, ["status", "inputTokens", "outputTokens", "toolCalls"]);
       for (const r of rows) {
         expect([r.status, Number(r.inputTokens), Number(r.outputTokens)]).toEqual(["ok", 5, 7]);
         for (const id of ["toolu_pieces", "toolu_whole"]) expect(r.toolCalls).toContain(`"id":"${id}"`);
@@ -344,10 +340,7 @@ describe(`the router's classifier call answered with usage nested 30,000 levels 
       const client = new Anthropic({ baseURL: gateway.baseURL, apiKey: gateway.adminKey, maxRetries: 0 });
       const msg = await client.messages.create({ model: "claude-sonnet-4-6", max_tokens: 64, messages: [{ role: "user", content: "Name a bakery." }] });
       expect(msg.content).toEqual([{ type: "text", text: "Hi." }]);
-      const [row] = await eventually(async () => {
-        const r = await queryDb<{ status: string; inputTokens: number; hops: string }>(gateway, `SELECT "status", "inputTokens", "hops" FROM "RequestRecord"`);
-        return r.length === 1 ? r : undefined;
-      });
+      const [row] = await storedRecords<{ status: string; inputTokens: number; hops: string }>(gateway, 1, ["status", "inputTokens", "hops"]);
       // The record counts both calls' tokens: the classifier's 30 and the answer's 5.
       expect([row!.status, Number(row!.inputTokens)]).toEqual(["ok", 35]);
       const hops = JSON.parse(row!.hops) as { kind: string; model: string; tokens: { input: number } | null }[];
