@@ -70,12 +70,35 @@ const toolCall = z
 /** A field of OpenAI's assistant message thinkgate never answers with: a message sent back carries it as null, or not at all. */
 const neverAnswered = (instead: string) => z.null({ error: `this field is not supported by thinkgate's Chat Completions endpoint (${instead})` }).optional();
 
+/**
+ * A text part of an assistant message sent back. The OpenAI Agents SDK keeps
+ * the rest of the answer's message (role, refusal, annotations, and what
+ * thinkgate's answer carries: reasoning_content, tool_calls) with the text it
+ * turns into a part, and sends them back on that part: every later turn of an
+ * agent on Chat Completions was a 400 ("messages.2.content.0.role"). They are
+ * read as the echo they are and ignored; the message's own tool_calls are the
+ * calls.
+ */
+const assistantTextPart = z
+  .object({
+    type: z.literal("text"),
+    text,
+    role: z.literal("assistant").optional(),
+    refusal: z.string().nullish(),
+    annotations: z.array(z.unknown()).nullish(),
+    reasoning_content: z.string().nullish(),
+    tool_calls: z.array(z.unknown()).nullish(),
+    audio: neverAnswered("audio output is not supported"),
+    function_call: neverAnswered("use tool_calls"),
+  })
+  .strict();
+
 const systemMessage = z.object({ role: z.enum(["system", "developer"]), content: z.union([text, z.array(textPart)]), name: z.string().optional() }).strict();
 const userMessage = z.object({ role: z.literal("user"), content: z.union([text, z.array(z.union([textPart, imagePart, filePart]))]), name: z.string().optional() }).strict();
 const assistantMessage = z
   .object({
     role: z.literal("assistant"),
-    content: z.union([text, z.array(z.union([textPart, refusalPart]))]).nullish(),
+    content: z.union([text, z.array(z.union([assistantTextPart, refusalPart]))]).nullish(),
     name: z.string().optional(),
     refusal: z.string().nullish(),
     tool_calls: z.array(toolCall).optional(),

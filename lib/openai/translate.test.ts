@@ -259,6 +259,37 @@ describe("Chat Completions request → Messages request", () => {
     );
   });
 
+  it("takes back an assistant turn as the OpenAI Agents SDK sends it: the answer's other message fields on its text part, ignored (its calls come in the next message)", async () => {
+    // What @openai/agents 0.14 sends on the turn after a tool call: the answer's text, with the rest of its message
+    // (role, refusal, tool_calls) spread onto the part, then the calls as a message of their own.
+    const call = { id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } };
+    const body = await translate({
+      messages: [
+        { role: "system", content: "Use the tools you are given." },
+        { role: "user", content: "Use get_weather for Paris." },
+        { role: "assistant", content: [{ type: "text", text: "Let me call get_weather.", role: "assistant", refusal: null, tool_calls: [call], reasoning_content: "Paris, then.", annotations: [] }] },
+        { role: "assistant", content: null, tool_calls: [call] },
+        { role: "tool", tool_call_id: "toolu_1", content: "18°C, light rain" },
+      ],
+    });
+    expect(body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "Use get_weather for Paris." }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "Let me call get_weather." },
+          { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } },
+        ],
+      },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "18°C, light rain" }] },
+    ]);
+    // The fields of an assistant message only: a user's text part, or an unknown field, is still refused.
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: [{ type: "text", text: "hi", role: "user" }] }] }))).toMatchObject({ param: "messages.0.content.0.role" });
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: [{ type: "text", text: "hi", colour: "red" }] }] }))).toMatchObject({
+      param: "messages.1.content.0.colour",
+    });
+  });
+
   it("drops the sampling knobs the Messages API does not take, and names them; strict mode makes the first a 400", async () => {
     const req = await parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: 0.3, top_p: 1, presence_penalty: 0, seed: 7, logprobs: false });
     const body = await toMessagesBody(req);
