@@ -204,6 +204,8 @@ export const chatRequestSchema = z
     metadata: z.record(z.string(), z.string()).nullish(),
     service_tier: z.string().nullish(),
     prompt_cache_key: z.string().optional(),
+    // The OpenAI Agents SDK sends its promptCacheRetention setting here on both endpoints; the Responses one took it, this one was a 400.
+    prompt_cache_retention: z.string().nullish(),
     response_format: responseFormat.optional(),
   })
   .strict();

@@ -290,6 +290,12 @@ describe("Chat Completions request → Messages request", () => {
     });
   });
 
+  it("takes prompt_cache_retention as the Responses endpoint does (the OpenAI Agents SDK sends its promptCacheRetention setting on both), changing nothing", async () => {
+    const messages = [{ role: "user", content: "hi" }];
+    expect(await translate({ messages, prompt_cache_retention: "24h" })).toEqual(await translate({ messages }));
+    expect(await translate({ messages, prompt_cache_retention: "in_memory" })).toEqual(await translate({ messages }));
+  });
+
   it("drops the sampling knobs the Messages API does not take, and names them; strict mode makes the first a 400", async () => {
     const req = await parseChatRequest({ model: "m", messages: [{ role: "user", content: "x" }], temperature: 0.3, top_p: 1, presence_penalty: 0, seed: 7, logprobs: false });
     const body = await toMessagesBody(req);
