@@ -245,14 +245,18 @@ export function dropsParams(headers: Record<string, string | undefined>): boolea
  * The parameters of `req` the Messages API does not take: their names, with
  * the record's note for each. With `drop` false, the first one is a 400 in
  * the API's own words ("temperature: Extra inputs are not permitted").
+ * `fields` names a parameter the endpoint takes elsewhere than at the top
+ * (the Responses API's verbosity is text.verbosity): the client is told of
+ * the field it sent.
  */
-export function droppedParams(req: Partial<Record<Droppable, unknown>>, drop: boolean): { names: string[]; notes: string[] } {
-  const names = (Object.keys(DROPPABLE) as Droppable[]).filter((k) => req[k] !== undefined && req[k] !== null);
-  if (!drop && names.length) {
-    const k = names[0]!;
-    throw invalidParam(k, `${k}: Extra inputs are not permitted (${DROPPABLE[k]}; thinkgate drops it unless ${DROP_PARAMS_HEADER}: false)`);
+export function droppedParams(req: Partial<Record<Droppable, unknown>>, drop: boolean, fields: Partial<Record<Droppable, string>> = {}): { names: string[]; notes: string[] } {
+  const keys = (Object.keys(DROPPABLE) as Droppable[]).filter((k) => req[k] !== undefined && req[k] !== null);
+  const names = keys.map((k) => fields[k] ?? k);
+  if (!drop && keys.length) {
+    const [k, name] = [keys[0]!, names[0]!];
+    throw invalidParam(name, `${name}: Extra inputs are not permitted (${DROPPABLE[k]}; thinkgate drops it unless ${DROP_PARAMS_HEADER}: false)`);
   }
-  return { names, notes: names.map((k) => `${k} dropped: ${DROPPABLE[k]} (OpenAI-compatible endpoint)`) };
+  return { names, notes: keys.map((k, i) => `${names[i]} dropped: ${DROPPABLE[k]} (OpenAI-compatible endpoint)`) };
 }
 
 /** A zod problem as OpenAI reports it: one message, the top-level field as `param`. */

@@ -167,6 +167,9 @@ export const responsesRequestSchema = z
             { error: '"text" or "json_schema" (with its schema); "json_object" has no counterpart in the Messages API' },
           )
           .optional(),
+        // Dropped as Chat Completions' verbosity is (request.ts DROPPABLE), and named text.verbosity: the OpenAI Agents
+        // SDK sends its modelSettings.text here (and its gpt-5 defaults do), and it was a 400.
+        verbosity: z.enum(["low", "medium", "high"]).nullish(),
       })
       .strict()
       .optional(),
@@ -185,7 +188,16 @@ export const responsesRequestSchema = z
   })
   .strict();
 
-export type ResponsesRequest = Omit<z.infer<typeof responsesRequestSchema>, "input" | "tools"> & { input: string | Item[]; tools?: z.infer<typeof functionTool>[] };
+/** Where the Responses API takes a parameter thinkgate drops (request.ts droppedParams) other than at the top of the request. */
+export const RESPONSES_DROPPED_FIELDS = { verbosity: "text.verbosity" } as const;
+
+/** The request checked; text.verbosity is taken out to `verbosity`, where the dropped parameters are looked for (droppedParams). */
+export type ResponsesRequest = Omit<z.infer<typeof responsesRequestSchema>, "input" | "tools" | "text"> & {
+  input: string | Item[];
+  tools?: z.infer<typeof functionTool>[];
+  text?: { format?: NonNullable<z.infer<typeof responsesRequestSchema>["text"]>["format"] };
+  verbosity?: "low" | "medium" | "high";
+};
 
 /** Items checked between turns of other requests' work, as request.ts does with messages. */
 const ITEMS_PER_SLICE = 1000;
@@ -275,8 +287,9 @@ export async function parseResponsesRequest(body: unknown): Promise<ResponsesReq
     }
     input = items;
   }
-  const { tools: _raw, ...rest } = parsed.data;
-  return { ...rest, input, ...(_raw ? { tools: checkedTools } : {}) };
+  const { tools: _raw, text, ...rest } = parsed.data;
+  const { verbosity, ...textRest } = text ?? {};
+  return { ...rest, input, ...(_raw ? { tools: checkedTools } : {}), ...(text ? { text: textRest } : {}), ...(verbosity ? { verbosity } : {}) };
 }
 
 type Block = Record<string, unknown>;

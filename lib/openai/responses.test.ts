@@ -3,8 +3,8 @@ import { AppError } from "../api/errors";
 import { encodeEvent } from "../gateway/sse";
 import { callerScope } from "../api/wrap";
 import { itemKey } from "./item-references";
-import { DEFAULT_MAX_TOKENS } from "./request";
-import { parseResponsesRequest, toMessagesBodyFromResponses } from "./responses-request";
+import { DEFAULT_MAX_TOKENS, droppedParams } from "./request";
+import { parseResponsesRequest, RESPONSES_DROPPED_FIELDS, toMessagesBodyFromResponses } from "./responses-request";
 import { toResponse, toResponseEvents, type OutputItem, type ResponseContext } from "./responses-response";
 
 const translate = async (raw: Record<string, unknown>) => toMessagesBodyFromResponses(await parseResponsesRequest({ model: "claude-sonnet-4-6", ...raw }));
@@ -137,6 +137,20 @@ describe("Responses request → Messages request", () => {
     const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
     expect((await translate({ input: "hi", text: { format: { type: "json_schema", name: "place", schema, strict: true } } })).output_config).toEqual({ format: { type: "json_schema", schema } });
     expect((await translate({ input: "hi", text: { format: { type: "text" } } })).output_config).toBeUndefined();
+  });
+
+  it("takes text.verbosity (where the OpenAI Agents SDK sends modelSettings.text) and drops it as Chat Completions' verbosity, named by its field; strict, a 400 naming it", async () => {
+    const req = await parseResponsesRequest({ model: "claude-sonnet-4-6", input: "hi", text: { verbosity: "low" }, reasoning: { effort: "none" } });
+    expect(await toMessagesBodyFromResponses(req)).toEqual(await translate({ input: "hi" }));
+    expect(droppedParams(req, true, RESPONSES_DROPPED_FIELDS)).toEqual({
+      names: ["text.verbosity"],
+      notes: ["text.verbosity dropped: not a Messages API parameter (OpenAI-compatible endpoint)"],
+    });
+    expect(await paramError(() => droppedParams(req, false, RESPONSES_DROPPED_FIELDS))).toMatchObject({ param: "text.verbosity", message: expect.stringMatching(/^text\.verbosity: Extra inputs are not permitted/) });
+    // With a format beside it, the format still applies.
+    const schema = { type: "object", properties: { city: { type: "string" } } };
+    expect((await translate({ input: "hi", text: { verbosity: "high", format: { type: "json_schema", name: "place", schema } } })).output_config).toEqual({ format: { type: "json_schema", schema } });
+    expect(await paramError(() => translate({ input: "hi", text: { verbosity: "loud" } }))).toMatchObject({ param: "text.verbosity" });
   });
 
   it("refuses a function output that answers no earlier call, and a call left without its output, in OpenAI's wording", async () => {

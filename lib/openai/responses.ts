@@ -14,7 +14,7 @@
 import { callerScope, type Caller } from "../api/wrap";
 import { rememberOutput, resolveReferences } from "./item-references";
 import { openAIRoute } from "./response";
-import { parseResponsesRequest, toMessagesBodyFromResponses, type ResponsesRequest } from "./responses-request";
+import { parseResponsesRequest, RESPONSES_DROPPED_FIELDS, toMessagesBodyFromResponses, type ResponsesRequest } from "./responses-request";
 import { toResponse, toResponseEvents, type ResponseContext } from "./responses-response";
 import { translatedEndpoint } from "./translated";
 
@@ -33,6 +33,7 @@ export const handleResponses = openAIRoute(
     name: "responses",
     via: "openai-responses",
     parse: parseResponsesRequest,
+    droppedFields: RESPONSES_DROPPED_FIELDS,
     toMessages: async (request, caller) => toMessagesBodyFromResponses(await resolveReferences(request, callerScope(caller))),
     effort: (request) => request.reasoning?.effort,
     answer: (message: Parameters<typeof toResponse>[0], request, requestId, caller) => toResponse(message, context(request, requestId, caller)),

@@ -26,6 +26,8 @@ export interface EndpointSpec<Req, Message> {
   parse(value: unknown): Promise<Req>;
   /** The Messages body it becomes (a value: a large body is neither serialised nor parsed again), for the authenticated caller. */
   toMessages(req: Req, caller: Caller): Promise<object>;
+  /** Where the endpoint takes a dropped parameter other than at the top of the request (request.ts droppedParams). */
+  droppedFields?: Partial<Record<Droppable, string>>;
   /** The reasoning effort asked for, which forces a tier (request.ts tierHint). */
   effort(req: Req): Parameters<typeof tierHint>[0];
   /** A Messages answer reshaped. */
@@ -59,7 +61,7 @@ export function translatedEndpoint<Req extends Partial<Record<Droppable, unknown
       const drop = dropsParams(req.headers);
       const body = await req.json();
       request = await spec.parse(body.value);
-      dropped = droppedParams(request, drop);
+      dropped = droppedParams(request, drop, spec.droppedFields);
       messagesBody = await spec.toMessages(request, caller);
       size = body.size;
       const hint = tierHint(spec.effort(request));
