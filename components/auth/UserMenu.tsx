@@ -4,7 +4,9 @@ import Link from "next/link";
 import { useState } from "react";
 import { useMe } from "@/components/hooks/useMe";
 import { Button, buttonClasses } from "@/components/ui/Button";
+import { Untrusted } from "@/components/ui/Untrusted";
 import { apiFetch } from "@/lib/ui/api-client";
+import { showBidiControls } from "@/lib/ui/bidi";
 import { cn } from "@/lib/ui/cn";
 
 /** The header's right end: "Signed in as … · Sign out", or a Sign in link. */
@@ -33,10 +35,10 @@ export function UserMenu({ className }: { className?: string }) {
   }
   return (
     <div className={cn("flex min-w-0 items-center gap-2 text-xs text-gray-600", className)}>
-      <span className="min-w-0 truncate" title={`${user.email} (${user.role})`}>
+      <span className="min-w-0 truncate" title={`${showBidiControls(user.email)} (${user.role})`}>
         Signed in as{" "}
         <Link href="/account" className="font-medium text-gray-900 underline-offset-2 hover:underline">
-          {user.email}
+          <Untrusted text={user.email} />
         </Link>
         <span className="hidden sm:inline"> · {user.role}</span>
       </span>

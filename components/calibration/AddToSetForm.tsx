@@ -8,7 +8,9 @@ import { Card, CardBody, CardHeader } from "@/components/ui/Card";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/Form";
 import { Spinner } from "@/components/ui/Spinner";
+import { Untrusted } from "@/components/ui/Untrusted";
 import { apiFetch } from "@/lib/ui/api-client";
+import { showBidiControls } from "@/lib/ui/bidi";
 import type { SetSummary } from "./types";
 
 /** The same key and answer as the calibration lab's set list, so adding here refreshes its item counts. */
@@ -86,7 +88,7 @@ export function AddToSetForm({ source, defaultExpected, expectedHint }: { source
                 >
                   {list.map((s) => (
                     <option key={s.id} value={s.id}>
-                      {s.name} ({items(s.items)})
+                      {showBidiControls(s.name)} ({items(s.items)})
                     </option>
                   ))}
                 </Select>
@@ -127,7 +129,7 @@ export function AddToSetForm({ source, defaultExpected, expectedHint }: { source
               {add.isError ? <FormMessage tone="error">{add.error.message}</FormMessage> : null}
               {add.isSuccess ? (
                 <FormMessage tone="success">
-                  Added to {add.variables.set.name} ({items(add.data.items)} now).
+                  Added to <Untrusted text={add.variables.set.name} /> ({items(add.data.items)} now).
                 </FormMessage>
               ) : null}
             </div>

@@ -11,8 +11,10 @@ import { EmptyState } from "@/components/ui/EmptyState";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Field, FormMessage, Select, TextArea, TextInput } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { Untrusted } from "@/components/ui/Untrusted";
 import { DEFAULT_BUDGETS, configKey, type CalibrationConfig } from "@/lib/calibration/grid";
 import { apiFetch } from "@/lib/ui/api-client";
+import { showBidiControls } from "@/lib/ui/bidi";
 import { formatRelativeTime } from "@/lib/ui/format";
 import type { ExperimentSummary, ModelThinking, Role, SetSummary } from "./types";
 
@@ -68,7 +70,7 @@ export function CalibrationHome({ role }: { role: Role }) {
                   <TR key={e.id}>
                     <TD>
                       <Link className="font-medium text-accent-700 hover:underline" href={`/calibration/experiments/${e.id}`}>
-                        {e.name}
+                        <Untrusted text={e.name} />
                       </Link>
                       {e.appliedAt ? <Badge tone="success" className="ml-2">applied</Badge> : null}
                     </TD>
@@ -98,7 +100,7 @@ export function CalibrationHome({ role }: { role: Role }) {
                 {sets.data.data.map((s) => (
                   <li key={s.id} className="flex items-center justify-between py-2">
                     <span>
-                      <span className="font-medium text-gray-900">{s.name}</span> <span className="text-gray-500">· {s.items} items · {s.grader.kind}</span>
+                      <Untrusted className="font-medium text-gray-900" text={s.name} /> <span className="text-gray-500">· {s.items} items · {s.grader.kind}</span>
                     </span>
                     <span className="font-mono text-[11px] text-gray-400">{s.id}</span>
                   </li>
@@ -232,7 +234,7 @@ function AddFromRequests({ sets }: { sets: SetSummary[] }) {
           <Select {...p} value={setId || sets[0]!.id} onChange={(e) => setSetId(e.target.value)}>
             {sets.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {showBidiControls(s.name)}
               </option>
             ))}
           </Select>
@@ -289,7 +291,7 @@ function NewExperiment({ sets }: { sets: SetSummary[] }) {
             <Select {...p} value={setId || sets[0]?.id || ""} onChange={(e) => setSetId(e.target.value)}>
               {sets.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {s.name} ({s.items} items)
+                  {showBidiControls(s.name)} ({s.items} items)
                 </option>
               ))}
             </Select>

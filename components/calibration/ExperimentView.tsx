@@ -9,9 +9,11 @@ import { Card, CardBody, CardHeader } from "@/components/ui/Card";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Field, FormMessage, Select } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { Untrusted } from "@/components/ui/Untrusted";
 import { hasRole, ROUTE_EDITOR } from "@/lib/auth/roles";
 import { sameModel } from "@/lib/models/catalog";
 import { apiFetch } from "@/lib/ui/api-client";
+import { showBidiControls } from "@/lib/ui/bidi";
 import { formatDuration, formatTimestamp, formatUsd } from "@/lib/ui/format";
 import { QualityChart } from "./QualityChart";
 import type { ExperimentDetail, Role, RouteWindow } from "./types";
@@ -57,7 +59,7 @@ export function ExperimentView({ id, role }: { id: string; role: Role }) {
             </Link>{" "}
             / {d.set?.name ?? "deleted set"}
           </p>
-          <h1 className="text-xl font-semibold tracking-tight text-gray-900">{e.name}</h1>
+          <h1 className="text-xl font-semibold tracking-tight text-gray-900"><Untrusted text={e.name} /></h1>
           <p className="mt-1 text-sm text-gray-600">
             Grader: {d.grader.text} · tolerance {pct(e.tolerance)} · {e.concurrency} concurrent calls · {d.records} gateway records (app “calibration”) · spent{" "}
             {formatUsd(d.totalCostUsd)}
@@ -227,7 +229,7 @@ function ApplyPanel({ detail, canApply, onApplied }: { detail: ExperimentDetail;
                   <option value="">Choose a route…</option>
                   {fitting.map((r) => (
                     <option key={r.id} value={r.id}>
-                      {r.name} ({r.id})
+                      {showBidiControls(r.name)} ({r.id})
                     </option>
                   ))}
                 </Select>

@@ -7,6 +7,7 @@ import { Card, CardHeader } from "@/components/ui/Card";
 import { EmptyState } from "@/components/ui/EmptyState";
 import { Field, FormMessage, Select, TextInput } from "@/components/ui/Form";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/Table";
+import { Untrusted } from "@/components/ui/Untrusted";
 import { isApiError } from "@/lib/ui/api-client";
 import { formatRelativeTime } from "@/lib/ui/format";
 import type { UserView } from "@/lib/ui/settings";
@@ -65,7 +66,7 @@ export function UsersTab({ selfId }: { selfId: string }) {
                 {data.data.map((u) => (
                   <TR key={u.id}>
                     <TD className="font-medium text-gray-900">
-                      {u.email} {u.id === selfId ? <span className="font-normal text-gray-500">(you)</span> : null}
+                      <Untrusted text={u.email} /> {u.id === selfId ? <span className="font-normal text-gray-500">(you)</span> : null}
                     </TD>
                     <TD>
                       <div className="w-28">

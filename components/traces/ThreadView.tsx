@@ -7,6 +7,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/Card";
 import { ErrorState } from "@/components/ui/ErrorState";
 import { Spinner } from "@/components/ui/Spinner";
 import { apiFetch } from "@/lib/ui/api-client";
+import { showBidiControls } from "@/lib/ui/bidi";
 import { cn } from "@/lib/ui/cn";
 import { formatTimestamp } from "@/lib/ui/format";
 import type { TraceThread } from "@/lib/traces/wire";
@@ -103,7 +104,7 @@ function CallItem({ call, current }: { call: Call; current: boolean }) {
       ) : null}
       {call.answer ? <Block label="Answer">{call.answer}</Block> : null}
       {call.toolCalls.map((tc) => (
-        <Block key={tc.id} label={`Tool call · ${tc.name} · ${tc.id}`} tone="tool" mono>
+        <Block key={tc.id} label={`Tool call · ${showBidiControls(tc.name)} · ${showBidiControls(tc.id)}`} tone="tool" mono>
           {tc.input || "{}"}
         </Block>
       ))}

@@ -1,7 +1,8 @@
 /**
  * Bidi controls in text others wrote, in Chromium: a key's name, a rule's
- * name and a prompt holding a right-to-left override (U+202E) are shown with
- * it as a visible escape (‹U+202E›), isolated from what is around them, so
+ * name, a prompt and a calibration set's name holding a right-to-left
+ * override (U+202E) are shown with it as a visible escape (‹U+202E›),
+ * isolated from what is around them, so
  * what the admin reads is what was sent; shown as they were, the override
  * turned "invoice<RLO>fdp.exe" into "invoiceexe.pdf" and reordered the text
  * after it. What is stored is unchanged.
@@ -54,5 +55,15 @@ describe("text holding a right-to-left override", () => {
     await page.goto("/traces");
     const row = page.getByRole("row").filter({ hasText: "Summarise the file ‹U+202E›fdp.exe please" });
     await expectShownEscaped(row.locator("bdi", { hasText: "Summarise" }).first(), "Summarise the file ‹U+202E›fdp.exe please");
+  });
+
+  it("shows a calibration set's name with the override as ‹U+202E› on /calibration, in its list and in the experiment form's choice", async () => {
+    const created = await api(run.server, "/api/calibration/sets", { body: { name: `Q3 ${RLO}stset`, grader: { kind: "contains" } } });
+    expect(created.status).toBe(201);
+    const page = run.admin.page;
+    await page.goto("/calibration");
+    await expectShownEscaped(page.locator("bdi", { hasText: "Q3 ‹U+202E›stset" }).first(), "Q3 ‹U+202E›stset");
+    // An <option> holds text only: the escape without the isolation.
+    expect(await page.locator("option", { hasText: "Q3 ‹U+202E›stset" }).count()).toBeGreaterThan(0);
   });
 });
