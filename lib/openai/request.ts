@@ -73,7 +73,7 @@ const neverAnswered = (instead: string) => z.null({ error: `this field is not su
 /**
  * A text part of an assistant message sent back. The OpenAI Agents SDK keeps
  * the rest of the answer's message (role, refusal, annotations, and what
- * thinkgate's answer carries: reasoning_content, tool_calls) with the text it
+ * thinkgate's answer carries: reasoning_content, reasoning, tool_calls) with the text it
  * turns into a part, and sends them back on that part: every later turn of an
  * agent on Chat Completions was a 400 ("messages.2.content.0.role"). They are
  * read as the echo they are and ignored; the message's own tool_calls are the
@@ -87,6 +87,7 @@ const assistantTextPart = z
     refusal: z.string().nullish(),
     annotations: z.array(z.unknown()).nullish(),
     reasoning_content: z.string().nullish(),
+    reasoning: z.string().nullish(),
     tool_calls: z.array(z.unknown()).nullish(),
     audio: neverAnswered("audio output is not supported"),
     function_call: neverAnswered("use tool_calls"),
@@ -103,7 +104,9 @@ const assistantMessage = z
     refusal: z.string().nullish(),
     tool_calls: z.array(toolCall).optional(),
     // What thinkgate's own answer carries (response.ts): a client that sends the message back as it got it is not refused.
+    // Ignored: the gateway puts the signed thinking blocks back itself (hidden-thinking.ts).
     reasoning_content: z.string().nullish(),
+    reasoning: z.string().nullish(),
     annotations: z.array(z.unknown()).nullish(),
     // Added by the OpenAI SDK's parse and stream helpers (ParsedChatCompletionMessage).
     parsed: z.unknown().optional(),
@@ -527,6 +530,9 @@ export async function toMessagesBody(req: ChatRequest): Promise<MessagesBody> {
         m.tool_calls?.forEach((c, j) =>
           blocks.push({ type: "tool_use", id: c.id, name: c.function.name, input: parseArguments(c.function.arguments, `${at}.tool_calls.${j}.function.arguments`) }),
         );
+        // A message that carries only an answer's thinking text (the OpenAI Agents SDK sends a reasoning item back so,
+        // before the message with the answer's calls) adds nothing: the gateway puts the signed thinking back itself.
+        if (!blocks.length && (m.reasoning || m.reasoning_content)) break;
         if (!blocks.length) throw invalidParam(`${at}.content`, `${at}.content: an assistant message needs content or tool_calls`);
         push("assistant", blocks);
         break;

@@ -4,9 +4,11 @@
  * frames ending in `data: [DONE]`, and errors in OpenAI's error shape.
  *
  * The thinking is not part of the answer's content (an OpenAI client would
- * show it as the answer). Its text, when the route returns it, travels as
- * `reasoning_content` on the message or the delta, the field other
- * OpenAI-compatible servers use; clients that do not know it ignore it.
+ * show it as the answer). Its text, when the route returns it, travels on the
+ * message or the delta twice, under both names OpenAI-compatible servers use:
+ * `reasoning_content` (DeepSeek, vLLM; what the Vercel AI SDK's compatible
+ * provider reads first) and `reasoning` (OpenRouter; the only one the OpenAI
+ * Agents SDK reads). Clients that know neither ignore both.
  * usage.completion_tokens is the billed output, thinking included, and
  * completion_tokens_details.reasoning_tokens the thinking part of it.
  */
@@ -26,6 +28,9 @@ export interface ChatUsage {
   prompt_tokens_details: { cached_tokens: number };
   completion_tokens_details: { reasoning_tokens: number };
 }
+
+/** The thinking's text under both names clients read it by (see the header). */
+const reasoningFields = (text: string) => ({ reasoning_content: text, reasoning: text });
 
 export function toChatUsage(u: AnthropicUsage | null | undefined): ChatUsage {
   // Counted as the record counts them (normalizeUsage): a count that is not a whole number is none, so that what
@@ -101,7 +106,7 @@ export function toChatCompletion(msg: AnthropicMessage, ids: ChatIds) {
           content: text || (toolCalls.length ? null : ""),
           refusal: null,
           ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-          ...(thinking ? { reasoning_content: thinking } : {}),
+          ...(thinking ? reasoningFields(thinking) : {}),
         },
         logprobs: null,
         finish_reason: finishReason(msg.stop_reason),
@@ -199,7 +204,7 @@ export async function* toChatChunks(
       case "content_block_delta": {
         const d = ev.delta ?? {};
         if (d.type === "text_delta" && d.text) yield chunk({ content: d.text });
-        else if (d.type === "thinking_delta" && d.thinking) yield chunk({ reasoning_content: d.thinking });
+        else if (d.type === "thinking_delta" && d.thinking) yield chunk(reasoningFields(d.thinking));
         else if (d.type === "input_json_delta" && d.partial_json) {
           const i = toolIndex.get(ev.index ?? 0);
           if (i !== undefined) yield chunk({ tool_calls: [{ index: i, function: { arguments: d.partial_json } }] });

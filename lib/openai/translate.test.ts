@@ -267,8 +267,10 @@ describe("Chat Completions request → Messages request", () => {
       messages: [
         { role: "system", content: "Use the tools you are given." },
         { role: "user", content: "Use get_weather for Paris." },
-        { role: "assistant", content: [{ type: "text", text: "Let me call get_weather.", role: "assistant", refusal: null, tool_calls: [call], reasoning_content: "Paris, then.", annotations: [] }] },
-        { role: "assistant", content: null, tool_calls: [call] },
+        { role: "assistant", content: [{ type: "text", text: "Let me call get_weather.", role: "assistant", refusal: null, tool_calls: [call], reasoning_content: "Paris, then.", reasoning: "Paris, then.", annotations: [] }] },
+        // A reasoning item goes back as an assistant message of its own, before the one with the calls: passed over.
+        { role: "assistant", content: null, reasoning: "Paris, then." },
+        { role: "assistant", content: null, tool_calls: [call], reasoning: "Paris, then." },
         { role: "tool", tool_call_id: "toolu_1", content: "18°C, light rain" },
       ],
     });
@@ -288,6 +290,8 @@ describe("Chat Completions request → Messages request", () => {
     expect(await paramError(() => translate({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: [{ type: "text", text: "hi", colour: "red" }] }] }))).toMatchObject({
       param: "messages.1.content.0.colour",
     });
+    // An assistant message with neither text, calls nor reasoning is still a mistake.
+    expect(await paramError(() => translate({ messages: [{ role: "user", content: "hi" }, { role: "assistant", content: null }] }))).toMatchObject({ param: "messages.1.content" });
   });
 
   it("takes prompt_cache_retention as the Responses endpoint does (the OpenAI Agents SDK sends its promptCacheRetention setting on both), changing nothing", async () => {
@@ -347,7 +351,8 @@ describe("Messages answer → Chat Completions answer", () => {
       },
       ids,
     );
-    expect(c.choices[0]!.message).toMatchObject({ role: "assistant", content: "Paris.", reasoning_content: "Let me see." });
+    // Under both names clients read the thinking by: reasoning_content (DeepSeek, vLLM) and reasoning (OpenRouter, the OpenAI Agents SDK).
+    expect(c.choices[0]!.message).toMatchObject({ role: "assistant", content: "Paris.", reasoning_content: "Let me see.", reasoning: "Let me see." });
     expect(c.usage).toEqual({
       prompt_tokens: 17,
       completion_tokens: 40,
@@ -380,6 +385,7 @@ describe("Messages answer → Chat Completions answer", () => {
     const chunks = frames.slice(0, -1).map((f) => JSON.parse(f.slice("data: ".length)));
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("Hello");
     expect(chunks.map((c) => c.choices[0]?.delta.reasoning_content ?? "").join("")).toBe("hmm");
+    expect(chunks.map((c) => c.choices[0]?.delta.reasoning ?? "").join("")).toBe("hmm");
     expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe("length");
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 20, completion_tokens_details: { reasoning_tokens: 12 } } });
     expect(chunks.every((c) => c.model === "claude-opus-4-7" && c.id === "chatcmpl-req_1")).toBe(true);

@@ -18,10 +18,10 @@
  *    Completions the SDK itself does not send them.
  *  - An Agent without `model`: the SDK's default model (gpt-5.4-mini) is not a
  *    model thinkgate serves, a 404 naming it. Name a Claude model on the agent.
- * The SDK reads an answer's thinking from a `reasoning` field on Chat
- * Completions, while thinkgate sends it as `reasoning_content`; the SDK then
- * shows no reasoning item there, and nothing else changes (the gateway puts
- * the thinking back for a tool loop itself).
+ * On Chat Completions the SDK reads an answer's thinking from a `reasoning`
+ * field (thinkgate sends it under that name and as `reasoning_content`), and
+ * sends it back on the assistant message of a tool loop as plain text, which
+ * thinkgate ignores: the gateway puts the signed thinking blocks back itself.
  */
 import OpenAI from "openai";
 import { Agent, MemorySession, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool, type AgentInputItem } from "@openai/agents";
@@ -217,8 +217,8 @@ for (const api of ["responses", "chat_completions"] as const) {
       expect(sent.at(-1)!.body).toMatchObject(api === "responses" ? { reasoning: { effort: "high" } } : { reasoning_effort: "high" });
       const raw = result.rawResponses[0]!;
       expect(raw.usage.outputTokensDetails[0]?.reasoning_tokens).toBeGreaterThan(0);
-      // The Responses API gives the thinking as a reasoning item before the message.
-      if (api === "responses") expect(result.newItems.map((i) => i.type)).toEqual(["reasoning_item", "message_output_item"]);
+      // The thinking comes as a reasoning item before the message: from the Responses API's reasoning item, and from Chat Completions' `reasoning` field.
+      expect(result.newItems.map((i) => i.type)).toEqual(["reasoning_item", "message_output_item"]);
 
       const rec = await stored(raw.responseId);
       expect(rec).toMatchObject({ status: "ok", via, tier: "reasoning", stage: "override", servedModel: "claude-opus-4-7", answer: result.finalOutput });
@@ -226,7 +226,7 @@ for (const api of ["responses", "chat_completions"] as const) {
       expect(rec.thinkingTokens).toBe(raw.usage.outputTokensDetails[0]?.reasoning_tokens);
     });
 
-    it("a tool loop on the reasoning tier, whole and streamed: the SDK never sends the thinking back, the gateway does", async () => {
+    it("a tool loop on the reasoning tier, whole and streamed: the SDK never sends the signed thinking back (at most its text), the gateway does", async () => {
       const calls: { city: string }[] = [];
       const agent = new Agent({ name: "Planner", model: MODEL, tools: [weatherTool(calls)], modelSettings: { reasoning: { effort: "high" } } });
       const whole = await run(agent, "Use get_weather for Paris, then plan a picnic.");
@@ -240,6 +240,12 @@ for (const api of ["responses", "chat_completions"] as const) {
           ["ok", "reasoning"],
           ["ok", "reasoning"],
         ]);
+      }
+      // On Chat Completions the SDK sent the first call's thinking text back, as an assistant message of its own before the
+      // one with the calls: accepted and passed over (it was a 400: "an assistant message needs content or tool_calls").
+      if (api === "chat_completions") {
+        const messages = sent.at(-1)!.body.messages as { role: string; content?: unknown; tool_calls?: unknown; reasoning?: string }[];
+        expect(messages.some((m) => m.role === "assistant" && !m.content && !m.tool_calls && (m.reasoning?.length ?? 0) > 0)).toBe(true);
       }
     });
 
