@@ -111,6 +111,15 @@ describe("the Vercel AI SDK (ai + @ai-sdk/anthropic) through thinkgate", () => {
     expect(result.text.length).toBeGreaterThan(0);
     const rec = await stored(requestIdOf(result.response.headers)!);
     expect(rec).toMatchObject({ status: "ok" });
+    // Streamed, the same results parse from their blocks' start events.
+    const streamed = streamText({
+      model: a("claude-sonnet-4-6"),
+      tools: { web_search: a.tools.webSearch_20250305({ maxUses: 1 }), web_fetch: a.tools.webFetch_20250910({ maxUses: 1 }) },
+      prompt: "Look up the latest release notes of the project at https://example.com/simulated and summarise them.",
+      maxOutputTokens: 600,
+    });
+    expect(await streamed.finishReason).toBe("stop");
+    expect((await streamed.toolResults).map((r) => r.toolName).sort()).toEqual(["web_fetch", "web_search"]);
   });
 
   it("reasoning: thinking comes back as reasoning, and a tool loop with thinking on is accepted (its thinking blocks go back intact)", async () => {
