@@ -370,6 +370,17 @@ function textOf(content: string | { text: string }[]): string {
 const IMAGE_START: Record<string, RegExp> = { "image/jpeg": /^\/9j\//, "image/png": /^iVBORw0KGgo/, "image/gif": /^R0lGOD/, "image/webp": /^UklGR/ };
 
 /**
+ * The base64 data of a file a client sent, checked by how its bytes begin and
+ * by its length, so that data cut short or not of its type is refused naming
+ * the client's field. Not decoded: a large file is not read whole.
+ */
+function checkedBase64(b64: string, start: RegExp, param: string, noun: string, kind: string): string {
+  if (!start.test(b64)) throw invalidParam(param, `${param}: the ${noun}'s data is not ${kind} (base64 of its bytes, after "base64,")`);
+  if (b64.length % 4 !== 0) throw invalidParam(param, `${param}: the ${noun}'s base64 data is not whole (its length is not a multiple of 4)`);
+  return b64;
+}
+
+/**
  * data:image/png;base64,... → a base64 image block; https URLs → a URL image block.
  * Data that is cut short or is not of its type is refused here, naming the
  * client's field: the Messages API's 400 would name the translated message,
@@ -381,9 +392,7 @@ export function imageBlock(url: string, param: string): Block {
   if (data) {
     // "image/jpg" is not a registered type, but browsers and libraries write it; the API knows it as image/jpeg.
     const mediaType = data[1]!.toLowerCase().replace("image/jpg", "image/jpeg");
-    const b64 = data[2]!;
-    if (!IMAGE_START[mediaType]!.test(b64)) throw invalidParam(param, `${param}: the image's data is not a ${mediaType} image (base64 of its bytes, after "base64,")`);
-    if (b64.length % 4 !== 0) throw invalidParam(param, `${param}: the image's base64 data is not whole (its length is not a multiple of 4)`);
+    const b64 = checkedBase64(data[2]!, IMAGE_START[mediaType]!, param, "image", `a ${mediaType} image`);
     return { type: "image", source: { type: "base64", media_type: mediaType, data: b64 } };
   }
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url } };
@@ -392,7 +401,7 @@ export function imageBlock(url: string, param: string): Block {
 
 /**
  * A file part's PDF → a document block, its filename as the document's title.
- * Checked as images are (imageBlock), naming the client's field.
+ * Checked as images are (checkedBase64), naming the client's field.
  */
 export function documentBlock(file: { file_data?: string; file_id?: string; filename?: string }, param: string): Block {
   if (file.file_data === undefined) {
@@ -403,10 +412,8 @@ export function documentBlock(file: { file_data?: string; file_id?: string; file
   }
   const data = /^data:application\/pdf;base64,(.+)$/is.exec(file.file_data);
   if (!data) throw invalidParam(`${param}.file_data`, `${param}.file_data: files must be PDFs, as a base64 data URL ("data:application/pdf;base64,...")`);
-  const b64 = data[1]!;
   // "%PDF" in base64.
-  if (!/^JVBER/.test(b64)) throw invalidParam(`${param}.file_data`, `${param}.file_data: the file's data is not a PDF (base64 of its bytes, after "base64,")`);
-  if (b64.length % 4 !== 0) throw invalidParam(`${param}.file_data`, `${param}.file_data: the file's base64 data is not whole (its length is not a multiple of 4)`);
+  const b64 = checkedBase64(data[1]!, /^JVBER/, `${param}.file_data`, "file", "a PDF");
   return { type: "document", source: { type: "base64", media_type: "application/pdf", data: b64 }, ...(file.filename ? { title: file.filename } : {}) };
 }
 
